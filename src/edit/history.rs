@@ -1,0 +1,143 @@
+//! Undo and redo over [`Edit`]s.
+
+use super::{Edit, Touched};
+use crate::model::{Scenario, ScenarioError};
+
+/// One undoable step: what was done and what undoes it.
+#[derive(Clone, Debug)]
+struct Step {
+    redo: Edit,
+    undo: Edit,
+}
+
+/// The undo and redo stacks of one open scenario.
+///
+/// Each [`History::apply`] is one step, so a gesture that should undo as a whole (a drag, a quick fix)
+/// is given as one [`Edit::Batch`].
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    done: Vec<Step>,
+    undone: Vec<Step>,
+    /// Length of `done` when the scenario was last saved; `None` when that state is gone from the stack.
+    saved_at: Option<usize>,
+}
+
+impl History {
+    /// Applies an edit as a new step (clearing redo) and returns what it touched.
+    pub fn apply(&mut self, scenario: &mut Scenario, edit: Edit) -> Result<Touched, ScenarioError> {
+        let undo = edit.clone().apply(scenario)?;
+        let touched = Touched::of(&edit, &undo, scenario);
+        if self.saved_at.is_some_and(|at| at > self.done.len()) {
+            self.saved_at = None;
+        }
+        self.undone.clear();
+        self.done.push(Step { redo: edit, undo });
+        Ok(touched)
+    }
+
+    /// Undoes the last step; `None` when there is nothing to undo.
+    pub fn undo(&mut self, scenario: &mut Scenario) -> Option<Result<Touched, ScenarioError>> {
+        let step = self.done.pop()?;
+        Some(self.replay(scenario, step, true))
+    }
+
+    /// Redoes the last undone step; `None` when there is nothing to redo.
+    pub fn redo(&mut self, scenario: &mut Scenario) -> Option<Result<Touched, ScenarioError>> {
+        let step = self.undone.pop()?;
+        Some(self.replay(scenario, step, false))
+    }
+
+    fn replay(
+        &mut self,
+        scenario: &mut Scenario,
+        step: Step,
+        undo: bool,
+    ) -> Result<Touched, ScenarioError> {
+        let edit = if undo { &step.undo } else { &step.redo };
+        let inverse = edit.clone().apply(scenario)?;
+        let touched = Touched::of(edit, &inverse, scenario);
+        if undo {
+            self.undone.push(step);
+        } else {
+            // The fresh inverse undoes exactly what was just redone.
+            self.done.push(Step {
+                redo: step.redo,
+                undo: inverse,
+            });
+        }
+        Ok(touched)
+    }
+
+    /// True when there is a step to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.done.is_empty()
+    }
+
+    /// True when there is a step to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.undone.is_empty()
+    }
+
+    /// What the next undo would undo.
+    pub fn undo_label(&self) -> Option<String> {
+        self.done.last().map(|s| s.redo.describe())
+    }
+
+    /// What the next redo would redo.
+    pub fn redo_label(&self) -> Option<String> {
+        self.undone.last().map(|s| s.redo.describe())
+    }
+
+    /// Marks the current state as saved.
+    pub fn mark_saved(&mut self) {
+        self.saved_at = Some(self.done.len());
+    }
+
+    /// True when the scenario differs from what was last saved (or was never saved and has edits).
+    pub fn is_dirty(&self) -> bool {
+        self.saved_at != Some(self.done.len())
+    }
+
+    /// Number of steps that can be undone.
+    pub fn len(&self) -> usize {
+        self.done.len()
+    }
+
+    /// True when nothing can be undone.
+    pub fn is_empty(&self) -> bool {
+        self.done.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Party, PartyKind};
+
+    #[test]
+    fn undo_redo_round_trip_and_dirty_flag() {
+        let mut s = Scenario::new("t");
+        let mut h = History::default();
+        h.mark_saved();
+        assert!(!h.is_dirty());
+        h.apply(&mut s, Edit::AddParty(Party::new("a", PartyKind::Customer)))
+            .unwrap();
+        h.apply(&mut s, Edit::AddParty(Party::new("b", PartyKind::Customer)))
+            .unwrap();
+        assert!(h.is_dirty());
+        assert_eq!(h.undo_label().as_deref(), Some("add b"));
+        h.undo(&mut s).unwrap().unwrap();
+        assert!(s.party("b").is_none());
+        h.undo(&mut s).unwrap().unwrap();
+        assert!(!h.is_dirty());
+        assert!(h.undo(&mut s).is_none());
+        h.redo(&mut s).unwrap().unwrap();
+        h.redo(&mut s).unwrap().unwrap();
+        assert!(s.party("b").is_some());
+        assert!(h.redo(&mut s).is_none());
+        h.undo(&mut s).unwrap().unwrap();
+        h.apply(&mut s, Edit::AddParty(Party::new("c", PartyKind::Customer)))
+            .unwrap();
+        assert!(!h.can_redo(), "a new step clears redo");
+    }
+}

@@ -1,0 +1,291 @@
+//! Edit commands: the only way a scenario changes.
+//!
+//! Every gesture of the UI, every quick fix and every lesson step becomes an [`Edit`]. Applying one
+//! returns its inverse, which is what makes undo/redo ([`History`]) fall out for free, and tells the rule
+//! engine exactly what was touched ([`Touched`]) so that it re-checks only what the edit can affect.
+
+mod history;
+
+pub use history::History;
+
+use crate::model::{
+    Date, Link, LinkId, Party, PartyId, Position, Scenario, ScenarioError, ScenarioMeta,
+};
+use std::collections::BTreeSet;
+
+/// One change to a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// Add a party.
+    AddParty(Party),
+    /// Remove a party and every link that names it.
+    RemoveParty(PartyId),
+    /// Replace the party with the same id.
+    UpdateParty(Party),
+    /// Move a party on the canvas (does not change any finding).
+    MoveParty(PartyId, Option<Position>),
+    /// Add a link.
+    AddLink(Link),
+    /// Remove a link.
+    RemoveLink(LinkId),
+    /// Replace the link with the same id (its ends may change).
+    UpdateLink(Link),
+    /// Change the as-of date (`None`: today).
+    SetAsOf(Option<Date>),
+    /// Change title and description (the as-of date inside is ignored; use [`Edit::SetAsOf`]).
+    SetMeta(ScenarioMeta),
+    /// Several edits as one step, applied in order and undone in reverse.
+    Batch(Vec<Edit>),
+}
+
+impl Edit {
+    /// Applies the edit and returns the edit that undoes it. On error the scenario is unchanged.
+    pub fn apply(self, scenario: &mut Scenario) -> Result<Edit, ScenarioError> {
+        Ok(match self {
+            Edit::AddParty(party) => {
+                let id = party.id.clone();
+                scenario.add_party(party)?;
+                Edit::RemoveParty(id)
+            }
+            Edit::RemoveParty(id) => {
+                let (party, links) = scenario.remove_party(&id)?;
+                let mut undo = vec![Edit::AddParty(party)];
+                undo.extend(links.into_iter().map(Edit::AddLink));
+                Edit::Batch(undo)
+            }
+            Edit::UpdateParty(party) => Edit::UpdateParty(scenario.replace_party(party)?),
+            Edit::MoveParty(id, position) => {
+                let old = scenario.set_position(&id, position)?;
+                Edit::MoveParty(id, old)
+            }
+            Edit::AddLink(link) => {
+                let id = link.id.clone();
+                scenario.add_link(link)?;
+                Edit::RemoveLink(id)
+            }
+            Edit::RemoveLink(id) => Edit::AddLink(scenario.remove_link(&id)?),
+            Edit::UpdateLink(link) => Edit::UpdateLink(scenario.replace_link(link)?),
+            Edit::SetAsOf(as_of) => {
+                Edit::SetAsOf(std::mem::replace(&mut scenario.meta.as_of, as_of))
+            }
+            Edit::SetMeta(meta) => {
+                let as_of = scenario.meta.as_of;
+                let old = std::mem::replace(&mut scenario.meta, ScenarioMeta { as_of, ..meta });
+                Edit::SetMeta(old)
+            }
+            Edit::Batch(edits) => {
+                let mut undo = Vec::with_capacity(edits.len());
+                for edit in edits {
+                    match edit.apply(scenario) {
+                        Ok(inverse) => undo.push(inverse),
+                        Err(e) => {
+                            // Roll back what was applied so that a failed batch changes nothing.
+                            for inverse in undo.into_iter().rev() {
+                                inverse
+                                    .apply(scenario)
+                                    .expect("the inverse of an applied edit always applies");
+                            }
+                            return Err(e);
+                        }
+                    }
+                }
+                undo.reverse();
+                Edit::Batch(undo)
+            }
+        })
+    }
+
+    /// A short human description for the undo menu ("add link p1", "change party dist").
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::AddParty(p) => format!("add {}", p.name),
+            Edit::RemoveParty(id) => format!("delete party {id}"),
+            Edit::UpdateParty(p) => format!("change {}", p.name),
+            Edit::MoveParty(id, _) => format!("move {id}"),
+            Edit::AddLink(l) => format!("add {} {}", l.kind.label(), l.id),
+            Edit::RemoveLink(id) => format!("delete link {id}"),
+            Edit::UpdateLink(l) => format!("change {} {}", l.kind.label(), l.id),
+            Edit::SetAsOf(Some(d)) => format!("check as of {d}"),
+            Edit::SetAsOf(None) => "check as of today".to_owned(),
+            Edit::SetMeta(_) => "change title".to_owned(),
+            Edit::Batch(edits) if edits.len() == 1 => edits[0].describe(),
+            Edit::Batch(edits) => format!("{} changes", edits.len()),
+        }
+    }
+
+    /// Adds to `touched` what this edit names: parties and links with their values (old or new).
+    fn collect(&self, scenario: &Scenario, touched: &mut Touched) {
+        match self {
+            Edit::AddParty(p) | Edit::UpdateParty(p) => touched.party(p),
+            Edit::RemoveParty(id) => {
+                if let Some(p) = scenario.party(id.as_str()) {
+                    touched.party(p);
+                }
+                touched.parties.insert(id.clone());
+            }
+            Edit::MoveParty(..) => {}
+            Edit::AddLink(l) | Edit::UpdateLink(l) => touched.link(l),
+            Edit::RemoveLink(id) => {
+                if let Some(l) = scenario.link(id.as_str()) {
+                    touched.link(l);
+                }
+                touched.links.insert(id.clone());
+            }
+            Edit::SetAsOf(_) => touched.everything = true,
+            Edit::SetMeta(_) => {}
+            Edit::Batch(edits) => edits.iter().for_each(|e| e.collect(scenario, touched)),
+        }
+    }
+}
+
+/// What an applied edit touched: the input of an incremental re-check.
+///
+/// It holds old *and* new values (names of parties and links, organizations, affiliate groups and
+/// tenants), because a finding may depend on a value an edit took away: a purchase provisioned to a
+/// tenant that no longer belongs to a partner is no longer own use.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// The edit changes the whole picture (the as-of date, Microsoft itself): re-check everything.
+    pub everything: bool,
+    /// Parties added, removed or changed, and every party a touched link names.
+    pub parties: BTreeSet<PartyId>,
+    /// Links added, removed or changed.
+    pub links: BTreeSet<LinkId>,
+    /// Organizations and affiliate groups of touched parties, before and after.
+    pub organizations: BTreeSet<String>,
+    /// Tenants of touched parties and links, before and after.
+    pub tenants: BTreeSet<String>,
+}
+
+impl Touched {
+    /// What applying `edit` touched, given `inverse` (its result) and the scenario after it.
+    pub fn of(edit: &Edit, inverse: &Edit, after: &Scenario) -> Touched {
+        let mut touched = Touched::default();
+        edit.collect(after, &mut touched);
+        inverse.collect(after, &mut touched);
+        touched
+    }
+
+    /// Everything: used after loading or when the as-of date changes.
+    pub fn everything() -> Touched {
+        Touched {
+            everything: true,
+            ..Touched::default()
+        }
+    }
+
+    fn party(&mut self, p: &Party) {
+        if p.kind == crate::model::PartyKind::Microsoft {
+            // Microsoft is the root of every chain: a change to it can affect any purchase.
+            self.everything = true;
+        }
+        self.parties.insert(p.id.clone());
+        self.organizations.insert(p.organization.clone());
+        self.organizations.extend(p.affiliate_group.clone());
+        self.tenants.insert(p.tenant.clone());
+    }
+
+    fn link(&mut self, l: &Link) {
+        self.links.insert(l.id.clone());
+        self.parties.extend(l.parties().cloned());
+        self.tenants.extend(l.tenant.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LinkKind, PartyKind};
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn base() -> Scenario {
+        let mut s = Scenario::new("t");
+        s.add_party(Party::new("ms", PartyKind::Microsoft)).unwrap();
+        s.add_party(Party::new("db", PartyKind::DirectBill))
+            .unwrap();
+        s.add_party(Party::new("c", PartyKind::Customer)).unwrap();
+        s.add_link(Link::new(
+            "s",
+            LinkKind::Supply,
+            "ms",
+            "db",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        s.add_link(Link::new(
+            "buy",
+            LinkKind::Purchase,
+            "db",
+            "c",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn every_edit_is_undone_by_its_inverse() {
+        let edits = vec![
+            Edit::AddParty(Party::new("x", PartyKind::Customer)),
+            Edit::RemoveParty("db".into()),
+            Edit::UpdateParty(Party::new("c", PartyKind::Customer).in_country("DE")),
+            Edit::MoveParty("c".into(), Some(Position { x: 1.0, y: 2.0 })),
+            Edit::AddLink(Link::new(
+                "r",
+                LinkKind::Reseller,
+                "db",
+                "c",
+                d("2020-01-01"),
+            )),
+            Edit::RemoveLink("buy".into()),
+            Edit::UpdateLink(Link::new(
+                "buy",
+                LinkKind::Purchase,
+                "db",
+                "db",
+                d("2021-01-01"),
+            )),
+            Edit::SetAsOf(Some(d("2019-01-01"))),
+            Edit::SetMeta(ScenarioMeta {
+                title: "new".into(),
+                ..ScenarioMeta::default()
+            }),
+        ];
+        for edit in edits {
+            let mut s = base();
+            let inverse = edit.clone().apply(&mut s).unwrap();
+            assert_ne!(s, base(), "{edit:?} changed nothing");
+            inverse.apply(&mut s).unwrap();
+            assert_eq!(s, base(), "undoing {edit:?}");
+        }
+    }
+
+    #[test]
+    fn a_failed_batch_changes_nothing() {
+        let mut s = base();
+        let batch = Edit::Batch(vec![
+            Edit::AddParty(Party::new("x", PartyKind::Customer)),
+            Edit::RemoveLink("no-such-link".into()),
+        ]);
+        assert_eq!(
+            batch.apply(&mut s),
+            Err(ScenarioError::UnknownLink("no-such-link".into()))
+        );
+        assert_eq!(s, base());
+    }
+
+    #[test]
+    fn touched_holds_old_and_new_values() {
+        let mut s = base();
+        let new = Party::new("c", PartyKind::Customer)
+            .with_tenant("t2", crate::model::TenantType::Customer);
+        let edit = Edit::UpdateParty(new);
+        let inverse = edit.clone().apply(&mut s).unwrap();
+        let touched = Touched::of(&edit, &inverse, &s);
+        assert!(touched.tenants.contains("t2") && touched.tenants.contains("c"));
+        assert!(!touched.everything);
+    }
+}

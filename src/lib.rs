@@ -1,0 +1,11 @@
+//! csp-explorer: see, change and check how partners work together in Microsoft's Cloud Solution
+//! Provider (CSP) program.
+//!
+//! The library holds everything that works without a window: the [`model`] of the channel, the
+//! [`rules`] engine, [`edit`] commands with undo, and file I/O. The binary adds the CLI and the GUI.
+
+pub mod edit;
+pub mod io;
+pub mod layout;
+pub mod model;
+pub mod rules;

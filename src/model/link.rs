@@ -1,0 +1,241 @@
+//! Links between parties: supply, partnership, reseller relationship, admin relationship and purchase.
+
+use super::{Date, LinkId, PartyId};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a link means in the program. Links point from the supplying side to the buying side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// Microsoft sells to an indirect provider or a direct-bill partner.
+    Supply,
+    /// An indirect provider works with an indirect reseller (accepted or pending).
+    Partnership,
+    /// A partner's reseller relationship with a customer's tenant.
+    Reseller,
+    /// A partner manages a customer's subscriptions (GDAP).
+    Admin,
+    /// A customer buys an offer from a seller.
+    Purchase,
+}
+
+impl LinkKind {
+    /// Every kind, in the order the UI lists them.
+    pub const ALL: [LinkKind; 5] = [
+        LinkKind::Supply,
+        LinkKind::Partnership,
+        LinkKind::Reseller,
+        LinkKind::Admin,
+        LinkKind::Purchase,
+    ];
+
+    /// The id used in saves, CSV files and the CLI.
+    pub fn key(self) -> &'static str {
+        match self {
+            LinkKind::Supply => "supply",
+            LinkKind::Partnership => "partnership",
+            LinkKind::Reseller => "reseller",
+            LinkKind::Admin => "admin",
+            LinkKind::Purchase => "purchase",
+        }
+    }
+
+    /// Parses a [`LinkKind::key`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// A human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkKind::Supply => "supply",
+            LinkKind::Partnership => "partnership",
+            LinkKind::Reseller => "reseller relationship",
+            LinkKind::Admin => "admin relationship",
+            LinkKind::Purchase => "purchase",
+        }
+    }
+}
+
+impl fmt::Display for LinkKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Whether a partnership invitation was accepted by the reseller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStatus {
+    /// In force.
+    #[default]
+    Accepted,
+    /// Invited but not yet accepted.
+    Pending,
+}
+
+impl LinkStatus {
+    /// The id used in saves and CSV files.
+    pub fn key(self) -> &'static str {
+        match self {
+            LinkStatus::Accepted => "accepted",
+            LinkStatus::Pending => "pending",
+        }
+    }
+
+    /// Parses a [`LinkStatus::key`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        [LinkStatus::Accepted, LinkStatus::Pending]
+            .into_iter()
+            .find(|s| s.key() == key)
+    }
+}
+
+/// Who publishes the offer of a purchase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Publisher {
+    /// A Microsoft offer.
+    #[default]
+    FirstParty,
+    /// A marketplace offer of another publisher.
+    ThirdParty,
+}
+
+impl Publisher {
+    /// The id used in saves and CSV files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Publisher::FirstParty => "first_party",
+            Publisher::ThirdParty => "third_party",
+        }
+    }
+
+    /// Parses a [`Publisher::key`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        [Publisher::FirstParty, Publisher::ThirdParty]
+            .into_iter()
+            .find(|p| p.key() == key)
+    }
+}
+
+/// A GDAP role name, as Partner Center spells it (e.g. "Global Administrator").
+pub type AdminRole = String;
+
+/// The role whose presence forbids auto-extend on a GDAP relationship.
+pub const GLOBAL_ADMINISTRATOR: &str = "Global Administrator";
+
+/// One directed link with every attribute the rules read. Only the attributes of its kind matter;
+/// the others keep their defaults.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// Stable id, unique in the scenario.
+    pub id: LinkId,
+    /// What the link means.
+    pub kind: LinkKind,
+    /// The supplying side (Microsoft, provider, seller).
+    pub from: PartyId,
+    /// The buying side (provider, reseller, customer).
+    pub to: PartyId,
+    /// When the link was made; links dated after the as-of date do not exist yet.
+    pub date: Date,
+    /// Partnerships: accepted or pending.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub status: LinkStatus,
+    /// Purchases: the offer bought.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
+    /// Purchases: first- or third-party offer.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub publisher: Publisher,
+    /// Purchases: the tenant the offer is provisioned to; `None` means the customer's own tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// Purchases and reseller relationships by an indirect reseller: the indirect provider that bills it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<PartyId>,
+    /// Admin links: the GDAP roles granted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<AdminRole>,
+    /// Admin links: how long the relationship lasts, in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_days: Option<u32>,
+    /// Admin links: whether the relationship renews itself.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub auto_extend: bool,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+impl Link {
+    /// A link with default attributes.
+    pub fn new(
+        id: impl Into<LinkId>,
+        kind: LinkKind,
+        from: impl Into<PartyId>,
+        to: impl Into<PartyId>,
+        date: Date,
+    ) -> Self {
+        Link {
+            id: id.into(),
+            kind,
+            from: from.into(),
+            to: to.into(),
+            date,
+            status: LinkStatus::Accepted,
+            offer: None,
+            publisher: Publisher::FirstParty,
+            tenant: None,
+            via: None,
+            roles: Vec::new(),
+            duration_days: None,
+            auto_extend: false,
+        }
+    }
+
+    /// Builder: the provider that bills an indirect reseller's sale.
+    pub fn via(mut self, provider: impl Into<PartyId>) -> Self {
+        self.via = Some(provider.into());
+        self
+    }
+
+    /// Builder: the offer of a purchase.
+    pub fn offer(mut self, offer: &str) -> Self {
+        self.offer = Some(offer.to_owned());
+        self
+    }
+
+    /// Builder: the tenant a purchase is provisioned to.
+    pub fn to_tenant(mut self, tenant: &str) -> Self {
+        self.tenant = Some(tenant.to_owned());
+        self
+    }
+
+    /// Builder: a pending partnership.
+    pub fn pending(mut self) -> Self {
+        self.status = LinkStatus::Pending;
+        self
+    }
+
+    /// Builder: GDAP roles, duration and auto-extend of an admin link.
+    pub fn gdap(mut self, roles: &[&str], duration_days: u32, auto_extend: bool) -> Self {
+        self.roles = roles.iter().map(|r| (*r).to_owned()).collect();
+        self.duration_days = Some(duration_days);
+        self.auto_extend = auto_extend;
+        self
+    }
+
+    /// True when the link exists at `as_of` (dated on or before it).
+    pub fn exists_at(&self, as_of: Date) -> bool {
+        self.date <= as_of
+    }
+
+    /// Every party this link names: its two ends and, when set, the billing provider.
+    pub fn parties(&self) -> impl Iterator<Item = &PartyId> {
+        [&self.from, &self.to].into_iter().chain(self.via.as_ref())
+    }
+}

@@ -1,0 +1,29 @@
+//! The CSP channel as data: parties, links, regions and the scenario that holds them.
+//!
+//! Nothing here knows about egui, files or rules. The scenario is the single source of truth that the
+//! rule engine reads, edits change, saves persist and the canvas mirrors.
+
+mod ids;
+pub mod link;
+mod markets;
+mod party;
+mod scenario;
+
+pub use ids::{LinkId, PartyId};
+pub use link::{AdminRole, Link, LinkKind, LinkStatus, Publisher};
+pub use markets::{Market, Markets, Region, markets};
+pub use party::{Party, PartyKind, Position, TenantType};
+pub use scenario::{Scenario, ScenarioError, ScenarioMeta};
+
+/// Calendar dates everywhere in the model (`YYYY-MM-DD` in saves and CSV).
+pub type Date = chrono::NaiveDate;
+
+/// The date from which every partner that transacts in CSP must have signed the Microsoft Partner Agreement.
+pub fn mpa_effective_date() -> Date {
+    Date::from_ymd_opt(2020, 2, 1).expect("2020-02-01 is a valid date")
+}
+
+/// Today's date on this machine: the default as-of date of a scenario.
+pub fn today() -> Date {
+    chrono::Local::now().date_naive()
+}

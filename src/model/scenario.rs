@@ -1,0 +1,412 @@
+//! A scenario: one channel of parties and links, with its title, explanation and as-of date.
+
+use super::{Date, Link, LinkId, Party, PartyId, PartyKind, Position};
+use petgraph::Direction;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Descriptive data of a scenario, saved with it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioMeta {
+    /// A short title ("Sample scenario 7: a reseller sells across regions").
+    pub title: String,
+    /// The explanation shown beside the canvas and in exports.
+    #[serde(default)]
+    pub description: String,
+    /// The date the scenario is checked as of; `None` means today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+}
+
+/// Why an operation on a scenario was refused. Every message names the ids involved.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    /// A party with this id exists already.
+    #[error("a party with id `{0}` already exists")]
+    DuplicateParty(PartyId),
+    /// A link with this id exists already.
+    #[error("a link with id `{0}` already exists")]
+    DuplicateLink(LinkId),
+    /// No party has this id.
+    #[error("no party has id `{0}`")]
+    UnknownParty(PartyId),
+    /// No link has this id.
+    #[error("no link has id `{0}`")]
+    UnknownLink(LinkId),
+    /// A link names a party that does not exist.
+    #[error("link `{link}` names party `{party}`, which does not exist")]
+    DanglingLink {
+        /// The link.
+        link: LinkId,
+        /// The missing party.
+        party: PartyId,
+    },
+    /// A second Microsoft party.
+    #[error("the scenario already has Microsoft (`{0}`); there is only one")]
+    SecondMicrosoft(PartyId),
+    /// An id that is empty or has characters that do not survive CSV, RON and the CLI.
+    #[error("`{0}` is not a valid id: use letters, digits, `-`, `_` or `.`")]
+    BadId(String),
+}
+
+/// The channel: parties and links in a petgraph `StableGraph`, addressed by stable string ids.
+///
+/// The graph is private so that its invariants hold: ids are unique, every link's `from` and `to` are
+/// the endpoints of its edge, and indices stay valid across removals (so the canvas can mirror them).
+#[derive(Clone, Debug, Default)]
+pub struct Scenario {
+    /// Title, explanation and as-of date.
+    pub meta: ScenarioMeta,
+    graph: StableDiGraph<Party, Link>,
+    parties: HashMap<PartyId, NodeIndex>,
+    links: HashMap<LinkId, EdgeIndex>,
+}
+
+/// Checks that an id is non-empty and made of characters safe in every format.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl Scenario {
+    /// An empty scenario with a title.
+    pub fn new(title: impl Into<String>) -> Self {
+        Scenario {
+            meta: ScenarioMeta {
+                title: title.into(),
+                ..ScenarioMeta::default()
+            },
+            ..Scenario::default()
+        }
+    }
+
+    /// The date to check as of: the saved one, or today.
+    pub fn as_of(&self) -> Date {
+        self.meta.as_of.unwrap_or_else(super::today)
+    }
+
+    /// Adds a party. Refuses a duplicate id, a bad id, or a second Microsoft.
+    pub fn add_party(&mut self, party: Party) -> Result<NodeIndex, ScenarioError> {
+        if !valid_id(party.id.as_str()) {
+            return Err(ScenarioError::BadId(party.id.0));
+        }
+        if self.parties.contains_key(&party.id) {
+            return Err(ScenarioError::DuplicateParty(party.id));
+        }
+        if party.kind == PartyKind::Microsoft
+            && let Some(ms) = self.microsoft()
+        {
+            return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
+        }
+        let id = party.id.clone();
+        let idx = self.graph.add_node(party);
+        self.parties.insert(id, idx);
+        Ok(idx)
+    }
+
+    /// Adds a link between two existing parties (its `via`, if any, must exist too).
+    pub fn add_link(&mut self, link: Link) -> Result<EdgeIndex, ScenarioError> {
+        if !valid_id(link.id.as_str()) {
+            return Err(ScenarioError::BadId(link.id.0));
+        }
+        if self.links.contains_key(&link.id) {
+            return Err(ScenarioError::DuplicateLink(link.id));
+        }
+        let (from, to) = self.endpoints_of(&link)?;
+        let id = link.id.clone();
+        let idx = self.graph.add_edge(from, to, link);
+        self.links.insert(id, idx);
+        Ok(idx)
+    }
+
+    fn endpoints_of(&self, link: &Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
+        let find = |party: &PartyId| {
+            self.parties
+                .get(party)
+                .copied()
+                .ok_or_else(|| ScenarioError::DanglingLink {
+                    link: link.id.clone(),
+                    party: party.clone(),
+                })
+        };
+        if let Some(via) = &link.via {
+            find(via)?;
+        }
+        Ok((find(&link.from)?, find(&link.to)?))
+    }
+
+    /// Removes a party and every link that touches it (as an end or as `via`); returns them all so the
+    /// removal can be undone.
+    pub fn remove_party(&mut self, id: &PartyId) -> Result<(Party, Vec<Link>), ScenarioError> {
+        let idx = *self
+            .parties
+            .get(id)
+            .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+        let touching: Vec<LinkId> = self
+            .links()
+            .filter(|l| l.parties().any(|p| p == id))
+            .map(|l| l.id.clone())
+            .collect();
+        let mut removed = Vec::with_capacity(touching.len());
+        for link in touching {
+            removed.push(self.remove_link(&link)?);
+        }
+        self.parties.remove(id);
+        let party = self
+            .graph
+            .remove_node(idx)
+            .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+        Ok((party, removed))
+    }
+
+    /// Removes a link and returns it.
+    pub fn remove_link(&mut self, id: &LinkId) -> Result<Link, ScenarioError> {
+        let idx = self
+            .links
+            .remove(id)
+            .ok_or_else(|| ScenarioError::UnknownLink(id.clone()))?;
+        self.graph
+            .remove_edge(idx)
+            .ok_or_else(|| ScenarioError::UnknownLink(id.clone()))
+    }
+
+    /// Replaces the party with `party.id` and returns the old value. The id itself cannot change, and a
+    /// party cannot become a second Microsoft.
+    pub fn replace_party(&mut self, party: Party) -> Result<Party, ScenarioError> {
+        let idx = *self
+            .parties
+            .get(&party.id)
+            .ok_or_else(|| ScenarioError::UnknownParty(party.id.clone()))?;
+        if party.kind == PartyKind::Microsoft
+            && let Some(ms) = self.microsoft()
+            && ms.id != party.id
+        {
+            return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
+        }
+        Ok(std::mem::replace(&mut self.graph[idx], party))
+    }
+
+    /// Replaces the link with `link.id` (its ends may change) and returns the old value.
+    pub fn replace_link(&mut self, link: Link) -> Result<Link, ScenarioError> {
+        let idx = *self
+            .links
+            .get(&link.id)
+            .ok_or_else(|| ScenarioError::UnknownLink(link.id.clone()))?;
+        let (from, to) = self.endpoints_of(&link)?;
+        let old_ends = self.graph.edge_endpoints(idx);
+        if old_ends == Some((from, to)) {
+            return Ok(std::mem::replace(&mut self.graph[idx], link));
+        }
+        let old = self.remove_link(&link.id)?;
+        self.add_link(link)?;
+        Ok(old)
+    }
+
+    /// Moves a party on the canvas; returns its previous position.
+    pub fn set_position(
+        &mut self,
+        id: &PartyId,
+        position: Option<Position>,
+    ) -> Result<Option<Position>, ScenarioError> {
+        let idx = *self
+            .parties
+            .get(id)
+            .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+        Ok(std::mem::replace(&mut self.graph[idx].position, position))
+    }
+
+    /// The party with this id.
+    pub fn party(&self, id: &str) -> Option<&Party> {
+        self.parties.get(id).map(|&i| &self.graph[i])
+    }
+
+    /// The link with this id.
+    pub fn link(&self, id: &str) -> Option<&Link> {
+        self.links.get(id).map(|&i| &self.graph[i])
+    }
+
+    /// The graph index of a party (for the canvas, which mirrors the graph).
+    pub fn party_index(&self, id: &str) -> Option<NodeIndex> {
+        self.parties.get(id).copied()
+    }
+
+    /// The graph index of a link.
+    pub fn link_index(&self, id: &str) -> Option<EdgeIndex> {
+        self.links.get(id).copied()
+    }
+
+    /// Every party, in graph order.
+    pub fn parties(&self) -> impl Iterator<Item = &Party> {
+        self.graph.node_weights()
+    }
+
+    /// Every link, in graph order.
+    pub fn links(&self) -> impl Iterator<Item = &Link> {
+        self.graph.edge_weights()
+    }
+
+    /// Number of parties.
+    pub fn party_count(&self) -> usize {
+        self.parties.len()
+    }
+
+    /// Number of links.
+    pub fn link_count(&self) -> usize {
+        self.links.len()
+    }
+
+    /// The Microsoft party, if the scenario has one.
+    pub fn microsoft(&self) -> Option<&Party> {
+        self.parties().find(|p| p.kind == PartyKind::Microsoft)
+    }
+
+    /// Links leaving a party (it is the supplying side).
+    pub fn links_from<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Link> + 'a {
+        self.incident(id, Direction::Outgoing)
+    }
+
+    /// Links arriving at a party (it is the buying side).
+    pub fn links_to<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Link> + 'a {
+        self.incident(id, Direction::Incoming)
+    }
+
+    fn incident<'a>(&'a self, id: &str, dir: Direction) -> impl Iterator<Item = &'a Link> + 'a {
+        self.parties
+            .get(id)
+            .into_iter()
+            .flat_map(move |&idx| self.graph.edges_directed(idx, dir).map(|e| e.weight()))
+    }
+
+    /// The underlying graph, read-only (the canvas mirrors its indices).
+    pub fn graph(&self) -> &StableDiGraph<Party, Link> {
+        &self.graph
+    }
+
+    /// A party id that is not in use yet, built from `stem` (`stem`, `stem-2`, `stem-3`, …).
+    pub fn fresh_party_id(&self, stem: &str) -> PartyId {
+        fresh(stem, |id| self.parties.contains_key(id)).into()
+    }
+
+    /// A link id that is not in use yet, built from `stem`.
+    pub fn fresh_link_id(&self, stem: &str) -> LinkId {
+        fresh(stem, |id| self.links.contains_key(id)).into()
+    }
+}
+
+fn fresh(stem: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(stem) {
+        return stem.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{stem}-{n}"))
+        .find(|id| !taken(id))
+        .expect("an unbounded range always finds a free id")
+}
+
+impl PartialEq for Scenario {
+    /// Two scenarios are equal when they hold the same meta, parties and links, whatever their order.
+    fn eq(&self, other: &Self) -> bool {
+        self.meta == other.meta
+            && self.party_count() == other.party_count()
+            && self.link_count() == other.link_count()
+            && self
+                .parties()
+                .all(|p| other.party(p.id.as_str()) == Some(p))
+            && self.links().all(|l| other.link(l.id.as_str()) == Some(l))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LinkKind;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn small() -> Scenario {
+        let mut s = Scenario::new("t");
+        s.add_party(Party::new("ms", PartyKind::Microsoft)).unwrap();
+        s.add_party(Party::new("dist", PartyKind::IndirectProvider))
+            .unwrap();
+        s.add_party(Party::new("res", PartyKind::IndirectReseller))
+            .unwrap();
+        s.add_link(Link::new(
+            "s1",
+            LinkKind::Supply,
+            "ms",
+            "dist",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        s.add_link(Link::new(
+            "p1",
+            LinkKind::Partnership,
+            "dist",
+            "res",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn refuses_duplicates_dangling_links_and_second_microsoft() {
+        let mut s = small();
+        assert_eq!(
+            s.add_party(Party::new("ms2", PartyKind::Microsoft)),
+            Err(ScenarioError::SecondMicrosoft("ms".into()))
+        );
+        assert_eq!(
+            s.add_party(Party::new("dist", PartyKind::Customer)),
+            Err(ScenarioError::DuplicateParty("dist".into()))
+        );
+        let dangling = Link::new("x", LinkKind::Supply, "ms", "nobody", d("2021-01-01"));
+        assert!(matches!(
+            s.add_link(dangling),
+            Err(ScenarioError::DanglingLink { .. })
+        ));
+        assert!(matches!(
+            s.add_party(Party::new("a b", PartyKind::Customer)),
+            Err(ScenarioError::BadId(_))
+        ));
+    }
+
+    #[test]
+    fn removing_a_party_removes_its_links_including_via() {
+        let mut s = small();
+        s.add_party(Party::new("c", PartyKind::Customer)).unwrap();
+        s.add_link(Link::new("buy", LinkKind::Purchase, "res", "c", d("2021-02-01")).via("dist"))
+            .unwrap();
+        let (party, links) = s.remove_party(&"dist".into()).unwrap();
+        assert_eq!(party.id.as_str(), "dist");
+        let mut ids: Vec<_> = links.iter().map(|l| l.id.as_str()).collect();
+        ids.sort();
+        assert_eq!(ids, ["buy", "p1", "s1"]);
+        assert_eq!(s.link_count(), 0);
+        assert!(s.party("res").is_some());
+    }
+
+    #[test]
+    fn replacing_a_link_can_move_its_ends() {
+        let mut s = small();
+        s.add_party(Party::new("res2", PartyKind::IndirectReseller))
+            .unwrap();
+        let mut p1 = s.link("p1").unwrap().clone();
+        p1.to = "res2".into();
+        s.replace_link(p1).unwrap();
+        assert_eq!(s.links_to("res2").count(), 1);
+        assert_eq!(s.links_to("res").count(), 0);
+    }
+
+    #[test]
+    fn fresh_ids_do_not_collide() {
+        let s = small();
+        assert_eq!(s.fresh_party_id("dist").as_str(), "dist-2");
+        assert_eq!(s.fresh_party_id("new").as_str(), "new");
+    }
+}

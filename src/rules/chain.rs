@@ -1,0 +1,538 @@
+//! The shape of the channel: which links form a program chain, and whether a sale reaches Microsoft.
+//!
+//! Rules: `reseller_billed_by_microsoft`, `invalid_chain`, `incomplete_chain`, `provider_sells_direct`,
+//! `partnership_pending`.
+
+use super::context::Ctx;
+use super::{Finding, RuleId, Subject};
+use crate::edit::Edit;
+use crate::model::{Link, LinkKind, LinkStatus, PartyId, PartyKind};
+
+/// True when a link of `kind` from a `from` party to a `to` party is one of the program's chains.
+pub fn forms_chain(kind: LinkKind, from: PartyKind, to: PartyKind) -> bool {
+    use PartyKind::*;
+    match kind {
+        LinkKind::Supply => from == Microsoft && matches!(to, IndirectProvider | DirectBill),
+        LinkKind::Partnership => from == IndirectProvider && to == IndirectReseller,
+        LinkKind::Reseller | LinkKind::Admin | LinkKind::Purchase => {
+            from.is_partner() && to == Customer
+        }
+    }
+}
+
+/// The link kinds that form a chain between two parties, in [`LinkKind::ALL`] order: what the canvas
+/// offers first when a link is dragged from one to the other.
+pub fn chain_kinds(from: PartyKind, to: PartyKind) -> Vec<LinkKind> {
+    LinkKind::ALL
+        .into_iter()
+        .filter(|k| forms_chain(*k, from, to))
+        .collect()
+}
+
+/// Checks that a link is a program chain. Returns false (after recording the finding) when it is not,
+/// in which case no other rule looks at the link.
+pub(crate) fn check_shape(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) -> bool {
+    let (Some(from), Some(to)) = (ctx.party(&link.from), ctx.party(&link.to)) else {
+        return false;
+    };
+    let subject = Subject::Link(link.id.clone());
+    let path = vec![link.from.clone(), link.to.clone()];
+    if from.kind == PartyKind::Microsoft
+        && to.kind == PartyKind::IndirectReseller
+        && matches!(link.kind, LinkKind::Supply | LinkKind::Purchase)
+    {
+        let mut finding = Finding::new(
+            RuleId::ResellerBilledByMicrosoft,
+            subject,
+            path,
+            format!(
+                "{} is an indirect reseller, but this {} bills it directly from Microsoft. Indirect resellers transact through an indirect provider.",
+                to.name,
+                link.kind.label()
+            ),
+        );
+        let mut direct = to.clone();
+        direct.kind = PartyKind::DirectBill;
+        direct.onboarded = false;
+        direct.enrolled = false;
+        finding = finding.fix(
+            format!("Make {} a direct-bill partner", to.name),
+            Edit::UpdateParty(direct),
+        );
+        if let Some(provider) = ctx
+            .scenario
+            .parties()
+            .find(|p| p.kind == PartyKind::IndirectProvider && ctx.region(p) == ctx.region(to))
+        {
+            let mut partnership = link.clone();
+            partnership.kind = LinkKind::Partnership;
+            partnership.from = provider.id.clone();
+            partnership.via = None;
+            partnership.offer = None;
+            finding = finding.fix(
+                format!(
+                    "Route it through {}: replace it by a partnership",
+                    provider.name
+                ),
+                Edit::UpdateLink(partnership),
+            );
+        }
+        out.push(finding);
+        return false;
+    }
+    if forms_chain(link.kind, from.kind, to.kind) {
+        return true;
+    }
+    let mut finding = Finding::new(
+        RuleId::InvalidChain,
+        subject,
+        path,
+        format!(
+            "A {} from {} ({}) to {} ({}) is not part of any program chain: {}.",
+            link.kind.label(),
+            from.name,
+            from.kind,
+            to.name,
+            to.kind,
+            expected_ends(link.kind)
+        ),
+    );
+    if forms_chain(link.kind, to.kind, from.kind) {
+        let mut reversed = link.clone();
+        std::mem::swap(&mut reversed.from, &mut reversed.to);
+        finding = finding.fix(
+            format!("Reverse it: {} → {}", to.name, from.name),
+            Edit::UpdateLink(reversed),
+        );
+    }
+    for kind in chain_kinds(from.kind, to.kind) {
+        let mut retyped = link.clone();
+        retyped.kind = kind;
+        finding = finding.fix(
+            format!("Make it a {} instead", kind.label()),
+            Edit::UpdateLink(retyped),
+        );
+    }
+    out.push(finding);
+    false
+}
+
+fn expected_ends(kind: LinkKind) -> &'static str {
+    match kind {
+        LinkKind::Supply => "Microsoft supplies indirect providers and direct-bill partners",
+        LinkKind::Partnership => {
+            "partnerships run from an indirect provider to an indirect reseller"
+        }
+        LinkKind::Reseller => "reseller relationships run from a partner to a customer",
+        LinkKind::Admin => "admin relationships run from a partner to a customer",
+        LinkKind::Purchase => "customers buy from partners",
+    }
+}
+
+/// `incomplete_chain`, `provider_sells_direct` and `partnership_pending` on a purchase.
+pub(crate) fn check_purchase_chain(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    let Some(seller) = ctx.party(&link.from) else {
+        return;
+    };
+    let customer = ctx.name(&link.to);
+    let subject = || Subject::Link(link.id.clone());
+    match seller.kind {
+        PartyKind::DirectBill | PartyKind::IndirectProvider => {
+            if !ctx.supplied_by_microsoft(&seller.id) {
+                out.push(missing_supply(
+                    ctx,
+                    link,
+                    &seller.id,
+                    &format!(
+                        "{} sells to {}, but {} ({}) has no supply link from Microsoft.",
+                        seller.name, customer, seller.name, seller.kind
+                    ),
+                ));
+            }
+            if seller.kind == PartyKind::IndirectProvider {
+                let mut finding = Finding::new(
+                    RuleId::ProviderSellsDirect,
+                    subject(),
+                    ctx.path_of(link),
+                    format!(
+                        "{} is an indirect provider selling straight to {} with no indirect reseller; the customer becomes a direct customer of the provider.",
+                        seller.name, customer
+                    ),
+                );
+                for partnership in ctx
+                    .links_from(&seller.id)
+                    .filter(|l| l.kind == LinkKind::Partnership && l.status == LinkStatus::Accepted)
+                {
+                    let mut routed = link.clone();
+                    routed.from = partnership.to.clone();
+                    routed.via = Some(seller.id.clone());
+                    finding = finding.fix(
+                        format!(
+                            "Sell through {} (billed by {})",
+                            ctx.name(&partnership.to),
+                            seller.name
+                        ),
+                        Edit::UpdateLink(routed),
+                    );
+                }
+                out.push(finding);
+            }
+        }
+        PartyKind::IndirectReseller => check_indirect_sale(ctx, link, out),
+        PartyKind::Microsoft | PartyKind::Customer => {}
+    }
+}
+
+fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    let reseller = ctx.name(&link.from);
+    let customer = ctx.name(&link.to);
+    let subject = || Subject::Link(link.id.clone());
+    if let Some(via) = &link.via
+        && let Some(provider) = ctx.party(via)
+        && provider.kind != PartyKind::IndirectProvider
+    {
+        out.push(Finding::new(
+            RuleId::IncompleteChain,
+            subject(),
+            ctx.path_of(link),
+            format!(
+                "{} sells to {} billed by {}, but {} is a {}, not an indirect provider.",
+                reseller, customer, provider.name, provider.name, provider.kind
+            ),
+        ));
+        return;
+    }
+    let with_provider = |l: &&Link| link.via.as_ref().is_none_or(|v| *v == l.from);
+    let partnerships: Vec<&Link> = ctx
+        .partnerships_of(&link.from)
+        .filter(with_provider)
+        .collect();
+    let accepted: Vec<&PartyId> = partnerships
+        .iter()
+        .filter(|l| l.status == LinkStatus::Accepted)
+        .map(|l| &l.from)
+        .collect();
+    let pending: Vec<&Link> = partnerships
+        .iter()
+        .copied()
+        .filter(|l| l.status == LinkStatus::Pending)
+        .collect();
+    if accepted.is_empty() && !pending.is_empty() {
+        let first = pending[0];
+        let mut accept = first.clone();
+        accept.status = LinkStatus::Accepted;
+        out.push(
+            Finding::new(
+                RuleId::PartnershipPending,
+                subject(),
+                ctx.path_of(link),
+                format!(
+                    "{} sells to {}, but its partnership with {} is still pending: the provider may transact for it only after it accepts.",
+                    reseller,
+                    customer,
+                    ctx.name(&first.from)
+                ),
+            )
+            .fix(
+                format!("Accept the partnership of {} with {}", reseller, ctx.name(&first.from)),
+                Edit::UpdateLink(accept),
+            ),
+        );
+        return;
+    }
+    if accepted.is_empty() {
+        let message = match &link.via {
+            Some(via) => format!(
+                "{} sells to {} billed by {}, but has no partnership with {}.",
+                reseller,
+                customer,
+                ctx.name(via),
+                ctx.name(via)
+            ),
+            None => format!(
+                "{reseller} sells to {customer}, but has no partnership with any indirect provider, so the sale cannot reach Microsoft."
+            ),
+        };
+        let mut finding = Finding::new(
+            RuleId::IncompleteChain,
+            subject(),
+            ctx.path_of(link),
+            message,
+        );
+        let candidate = link
+            .via
+            .clone()
+            .or_else(|| supplied_provider_near(ctx, &link.from));
+        if let Some(provider) = candidate {
+            let id = ctx
+                .scenario
+                .fresh_link_id(&format!("partnership-{}-{}", provider, link.from));
+            let partnership = Link::new(
+                id,
+                LinkKind::Partnership,
+                provider.clone(),
+                link.from.clone(),
+                link.date,
+            );
+            finding = finding.fix(
+                format!(
+                    "Add a partnership from {} to {}",
+                    ctx.name(&provider),
+                    reseller
+                ),
+                Edit::AddLink(partnership),
+            );
+        }
+        out.push(finding);
+        return;
+    }
+    if !accepted.iter().any(|p| ctx.supplied_by_microsoft(p)) {
+        let provider = accepted[0];
+        out.push(missing_supply(
+            ctx,
+            link,
+            provider,
+            &format!(
+                "{} sells to {} through {}, but {} has no supply link from Microsoft.",
+                reseller,
+                customer,
+                ctx.name(provider),
+                ctx.name(provider)
+            ),
+        ));
+    }
+}
+
+/// An indirect provider supplied by Microsoft, preferring one of the reseller's region.
+fn supplied_provider_near(ctx: &Ctx, reseller: &PartyId) -> Option<PartyId> {
+    let region = ctx.party(reseller).and_then(|r| ctx.region(r));
+    let mut providers: Vec<_> = ctx
+        .scenario
+        .parties()
+        .filter(|p| p.kind == PartyKind::IndirectProvider && ctx.supplied_by_microsoft(&p.id))
+        .collect();
+    providers.sort_by_key(|p| (ctx.region(p) != region, p.id.clone()));
+    providers.first().map(|p| p.id.clone())
+}
+
+fn missing_supply(ctx: &Ctx, link: &Link, buyer: &PartyId, message: &str) -> Finding {
+    let mut finding = Finding::new(
+        RuleId::IncompleteChain,
+        Subject::Link(link.id.clone()),
+        ctx.path_of(link),
+        message.to_owned(),
+    );
+    if let Some(ms) = ctx.scenario.microsoft() {
+        let id = ctx.scenario.fresh_link_id(&format!("supply-{buyer}"));
+        finding = finding.fix(
+            format!("Add supply from Microsoft to {}", ctx.name(buyer)),
+            Edit::AddLink(Link::new(
+                id,
+                LinkKind::Supply,
+                ms.id.clone(),
+                buyer.clone(),
+                link.date,
+            )),
+        );
+    }
+    finding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::model::Party;
+    use crate::rules::check;
+
+    #[test]
+    fn microsoft_billing_a_reseller_is_flagged_and_nothing_else() {
+        let findings = after(
+            |s| {
+                s.add_link(Link::new(
+                    "bad",
+                    LinkKind::Supply,
+                    "ms",
+                    "res",
+                    d("2021-01-01"),
+                ))
+                .unwrap();
+            },
+            RuleId::ResellerBilledByMicrosoft,
+        );
+        assert_eq!(subjects(&findings), ["bad"]);
+        let mut s = valid_channel();
+        s.add_link(Link::new(
+            "bad",
+            LinkKind::Supply,
+            "ms",
+            "res",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        let on_bad: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.subject == Subject::Link("bad".into()))
+            .collect();
+        assert_eq!(
+            on_bad.len(),
+            1,
+            "no other finding on that link: {on_bad:#?}"
+        );
+        let fixed = apply_first_fix(s, &on_bad);
+        assert!(
+            check(&fixed)
+                .iter()
+                .all(|f| f.rule != RuleId::ResellerBilledByMicrosoft)
+        );
+    }
+
+    #[test]
+    fn supply_to_a_provider_is_not_billing_a_reseller() {
+        assert!(after(|_| {}, RuleId::ResellerBilledByMicrosoft).is_empty());
+    }
+
+    #[test]
+    fn reseller_to_reseller_is_not_a_chain() {
+        let findings = after(
+            |s| {
+                s.add_party(Party::new("res2", PartyKind::IndirectReseller).in_country("US"))
+                    .unwrap();
+                s.add_link(Link::new(
+                    "rr",
+                    LinkKind::Partnership,
+                    "res",
+                    "res2",
+                    d("2021-01-01"),
+                ))
+                .unwrap();
+            },
+            RuleId::InvalidChain,
+        );
+        assert_eq!(subjects(&findings), ["rr"]);
+        assert!(
+            findings[0]
+                .message
+                .contains("not part of any program chain")
+        );
+    }
+
+    #[test]
+    fn a_reversed_purchase_offers_to_reverse_it() {
+        let mut s = valid_channel();
+        s.add_link(
+            Link::new("rev", LinkKind::Admin, "c2", "db", d("2021-01-01")).gdap(
+                &["Helpdesk Administrator"],
+                90,
+                false,
+            ),
+        )
+        .unwrap();
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::InvalidChain)
+            .collect();
+        assert_eq!(subjects(&findings), ["rev"]);
+        assert!(findings[0].fixes[0].label.starts_with("Reverse"));
+        let fixed = apply_first_fix(s, &findings);
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+    }
+
+    #[test]
+    fn valid_chains_are_not_flagged() {
+        assert!(after(|_| {}, RuleId::InvalidChain).is_empty());
+        assert_eq!(
+            chain_kinds(PartyKind::DirectBill, PartyKind::Customer),
+            [LinkKind::Reseller, LinkKind::Admin, LinkKind::Purchase]
+        );
+        assert_eq!(chain_kinds(PartyKind::Customer, PartyKind::DirectBill), []);
+    }
+
+    #[test]
+    fn direct_bill_with_no_supply_is_incomplete_and_fixable() {
+        let mut s = valid_channel();
+        s.remove_link(&"s-db".into()).unwrap();
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::IncompleteChain)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy2"]);
+        assert!(check(&apply_first_fix(s, &findings)).is_empty());
+    }
+
+    #[test]
+    fn reseller_with_no_partnership_is_incomplete_and_fixable() {
+        let mut s = valid_channel();
+        s.remove_link(&"p".into()).unwrap();
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::IncompleteChain)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy1"]);
+        assert!(check(&apply_first_fix(s, &findings)).is_empty());
+    }
+
+    #[test]
+    fn reseller_whose_provider_has_no_supply_is_incomplete() {
+        let findings = after(
+            |s| drop(s.remove_link(&"s-dist".into())),
+            RuleId::IncompleteChain,
+        );
+        assert_eq!(subjects(&findings), ["buy1"]);
+        assert!(findings[0].message.contains("Dist has no supply"));
+    }
+
+    #[test]
+    fn a_future_supply_does_not_complete_the_chain() {
+        let findings = after(
+            |s| change_link(s, "s-db", |l| l.date = d("2030-01-01")),
+            RuleId::IncompleteChain,
+        );
+        assert_eq!(subjects(&findings), ["buy2"]);
+    }
+
+    #[test]
+    fn provider_selling_direct_is_a_warning_with_a_reroute() {
+        let mut s = valid_channel();
+        s.add_link(Link::new(
+            "direct",
+            LinkKind::Purchase,
+            "dist",
+            "c1",
+            d("2021-03-01"),
+        ))
+        .unwrap();
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::ProviderSellsDirect)
+            .collect();
+        assert_eq!(subjects(&findings), ["direct"]);
+        assert_eq!(findings[0].severity, crate::rules::Severity::Warning);
+        let fixed = apply_first_fix(s, &findings);
+        assert_eq!(fixed.link("direct").unwrap().from.as_str(), "res");
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+    }
+
+    #[test]
+    fn a_sale_through_a_pending_partnership_is_flagged_once() {
+        let mut s = valid_channel();
+        change_link(&mut s, "p", |l| l.status = LinkStatus::Pending);
+        let all = check(&s);
+        let pending: Vec<_> = all
+            .iter()
+            .filter(|f| f.rule == RuleId::PartnershipPending)
+            .cloned()
+            .collect();
+        assert_eq!(subjects(&pending), ["buy1"]);
+        assert!(
+            all.iter().all(|f| f.rule != RuleId::IncompleteChain),
+            "pending is not also incomplete"
+        );
+        assert!(check(&apply_first_fix(s, &pending)).is_empty());
+    }
+
+    #[test]
+    fn an_accepted_partnership_is_not_pending() {
+        assert!(after(|_| {}, RuleId::PartnershipPending).is_empty());
+    }
+}

@@ -1,0 +1,337 @@
+//! Runs the rules: a full check, and an incremental re-check after an edit.
+//!
+//! The [`Checker`] keeps findings indexed by link and party. After an edit it re-checks only what the
+//! edit can affect (see [`Checker::update`]); a property test (`tests/incremental.rs`) holds the result
+//! equal to a full check over random scenarios and random edit sequences.
+
+use super::context::Ctx;
+use super::{Finding, Severity, Subject, chain, customer, gdap, readiness, regions, sales};
+use crate::edit::Touched;
+use crate::model::{Date, Link, LinkId, LinkKind, Party, PartyId, Scenario};
+use std::collections::{HashMap, HashSet};
+
+/// Every finding of a scenario as of its as-of date, sorted by subject, rule and message.
+pub fn check(scenario: &Scenario) -> Vec<Finding> {
+    check_as_of(scenario, scenario.as_of())
+}
+
+/// Every finding of a scenario as of `as_of`, sorted by subject, rule and message.
+pub fn check_as_of(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
+    Checker::with_as_of(scenario, as_of).sorted()
+}
+
+/// The findings of one link or party, with fresh quick fixes.
+///
+/// Quick fixes may name parties anywhere in the scenario (another provider of the region, say), so the
+/// ones the [`Checker`] keeps can be out of date after an incremental update; ask here before
+/// offering them.
+pub fn check_subject(scenario: &Scenario, as_of: Date, subject: &Subject) -> Vec<Finding> {
+    let ctx = Ctx::new(scenario, as_of);
+    let mut out = Vec::new();
+    match subject {
+        Subject::Link(id) => {
+            if let Some(link) = scenario.link(id.as_str()) {
+                check_link(&ctx, link, &mut out);
+            }
+        }
+        Subject::Party(id) => {
+            if let Some(party) = scenario.party(id.as_str()) {
+                check_party(&ctx, party, &mut out);
+            }
+        }
+    }
+    sort(&mut out);
+    out
+}
+
+/// All rules on one link. A link that exists only after the as-of date is not checked.
+fn check_link(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if !link.exists_at(ctx.as_of) || !chain::check_shape(ctx, link, out) {
+        return;
+    }
+    if link.kind == LinkKind::Purchase {
+        chain::check_purchase_chain(ctx, link, out);
+    }
+    readiness::check_mpa(ctx, link, out);
+    readiness::check_reseller_ready(ctx, link, out);
+    readiness::check_restricted(ctx, link, out);
+    readiness::check_mca(ctx, link, out);
+    sales::check_self_and_affiliate(ctx, link, out);
+    sales::check_own_use_tenant(ctx, link, out);
+    sales::check_reseller_of_own_provider(ctx, link, out);
+    sales::check_reseller_relationship(ctx, link, out);
+    regions::check_cross_region(ctx, link, out);
+    gdap::check_gdap(ctx, link, out);
+}
+
+/// All rules on one party.
+fn check_party(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
+    regions::check_market(ctx, party, out);
+    customer::check_customer(ctx, party, out);
+}
+
+fn sort(findings: &mut [Finding]) {
+    findings
+        .sort_by(|a, b| (&a.subject, a.rule, &a.message).cmp(&(&b.subject, b.rule, &b.message)));
+}
+
+/// How many findings of each severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Violations.
+    pub violation: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Notes.
+    pub note: usize,
+}
+
+impl Counts {
+    /// The count of one severity.
+    pub fn of(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Violation => self.violation,
+            Severity::Warning => self.warning,
+            Severity::Note => self.note,
+        }
+    }
+}
+
+/// The findings of one scenario, kept up to date edit by edit.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    as_of: Option<Date>,
+    by_link: HashMap<LinkId, Vec<Finding>>,
+    by_party: HashMap<PartyId, Vec<Finding>>,
+}
+
+impl Checker {
+    /// A full check of the scenario as of its as-of date.
+    pub fn new(scenario: &Scenario) -> Self {
+        Self::with_as_of(scenario, scenario.as_of())
+    }
+
+    /// A full check as of `as_of`.
+    pub fn with_as_of(scenario: &Scenario, as_of: Date) -> Self {
+        let mut checker = Checker::default();
+        checker.full(scenario, as_of);
+        checker
+    }
+
+    fn full(&mut self, scenario: &Scenario, as_of: Date) {
+        self.as_of = Some(as_of);
+        self.by_link.clear();
+        self.by_party.clear();
+        let ctx = Ctx::new(scenario, as_of);
+        for link in scenario.links() {
+            self.check_link_into(&ctx, link);
+        }
+        for party in scenario.parties() {
+            self.check_party_into(&ctx, party);
+        }
+    }
+
+    fn check_link_into(&mut self, ctx: &Ctx, link: &Link) {
+        let mut found = Vec::new();
+        check_link(ctx, link, &mut found);
+        if found.is_empty() {
+            self.by_link.remove(&link.id);
+        } else {
+            self.by_link.insert(link.id.clone(), found);
+        }
+    }
+
+    fn check_party_into(&mut self, ctx: &Ctx, party: &Party) {
+        let mut found = Vec::new();
+        check_party(ctx, party, &mut found);
+        if found.is_empty() {
+            self.by_party.remove(&party.id);
+        } else {
+            self.by_party.insert(party.id.clone(), found);
+        }
+    }
+
+    /// Re-checks what an edit can have affected, given what it [`Touched`] (old and new values).
+    ///
+    /// A rule on a link reads its two ends and `via`, their incoming and outgoing links, the providers
+    /// partnered with its seller (and their supply), the owners of the tenant it lands in, and the
+    /// resellers of its customer's organization. So the dirty set is: every link that names a touched
+    /// party; every link sold by a reseller partnered with a touched provider; every sale landing in a
+    /// touched tenant or sold to a touched organization. Parties are re-checked when touched or
+    /// adjacent to a touched party. Changing the as-of date, or Microsoft itself, re-checks everything.
+    pub fn update(&mut self, scenario: &Scenario, touched: &Touched) {
+        let as_of = scenario.as_of();
+        if touched.everything || self.as_of != Some(as_of) {
+            self.full(scenario, as_of);
+            return;
+        }
+        let touched_parties: HashSet<&str> = touched.parties.iter().map(PartyId::as_str).collect();
+        let mut tenants: HashSet<&str> = touched.tenants.iter().map(String::as_str).collect();
+        let mut organizations: HashSet<&str> =
+            touched.organizations.iter().map(String::as_str).collect();
+        for party in touched_parties.iter().filter_map(|id| scenario.party(id)) {
+            tenants.insert(&party.tenant);
+            organizations.insert(&party.organization);
+        }
+        // Resellers partnered with a touched party: their sales read the provider's supply.
+        let mut sellers: HashSet<&str> = HashSet::new();
+        for id in &touched_parties {
+            for partnership in scenario
+                .links_from(id)
+                .filter(|l| l.kind == LinkKind::Partnership)
+            {
+                sellers.insert(partnership.to.as_str());
+            }
+        }
+        let mut dirty_parties: HashSet<&str> = touched_parties.clone();
+        let ctx = Ctx::new(scenario, as_of);
+        let mut dirty_links: Vec<&Link> = Vec::new();
+        for link in scenario.links() {
+            let names_touched = link.parties().any(|p| touched_parties.contains(p.as_str()));
+            let dirty = names_touched
+                || touched.links.contains(&link.id)
+                || sellers.contains(link.from.as_str())
+                || lands_in(scenario, link, &tenants, &organizations);
+            if names_touched {
+                dirty_parties.insert(link.from.as_str());
+                dirty_parties.insert(link.to.as_str());
+            }
+            if dirty {
+                dirty_links.push(link);
+            }
+        }
+        for id in &touched.links {
+            if scenario.link(id.as_str()).is_none() {
+                self.by_link.remove(id);
+            }
+        }
+        for link in dirty_links {
+            self.check_link_into(&ctx, link);
+        }
+        for id in dirty_parties {
+            match scenario.party(id) {
+                Some(party) => self.check_party_into(&ctx, party),
+                None => {
+                    self.by_party.remove(id);
+                }
+            }
+        }
+    }
+
+    /// Every finding, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Finding> {
+        self.by_link
+            .values()
+            .chain(self.by_party.values())
+            .flatten()
+    }
+
+    /// Every finding, sorted by subject, rule and message.
+    pub fn sorted(&self) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self.iter().cloned().collect();
+        sort(&mut all);
+        all
+    }
+
+    /// The findings on one link.
+    pub fn for_link(&self, id: &str) -> &[Finding] {
+        self.by_link.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The findings on one party (not those of its links).
+    pub fn for_party(&self, id: &str) -> &[Finding] {
+        self.by_party.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The worst severity on a link, `None` when it is valid.
+    pub fn worst_for_link(&self, id: &str) -> Option<Severity> {
+        self.for_link(id).iter().map(|f| f.severity).max()
+    }
+
+    /// The worst severity on a party, `None` when it has no finding.
+    pub fn worst_for_party(&self, id: &str) -> Option<Severity> {
+        self.for_party(id).iter().map(|f| f.severity).max()
+    }
+
+    /// How many findings of each severity.
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
+        for f in self.iter() {
+            match f.severity {
+                Severity::Violation => counts.violation += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Note => counts.note += 1,
+            }
+        }
+        counts
+    }
+
+    /// The date the findings are as of.
+    pub fn as_of(&self) -> Option<Date> {
+        self.as_of
+    }
+}
+
+/// True when a sale lands in one of `tenants` or is sold to a customer of one of `organizations`.
+fn lands_in(
+    scenario: &Scenario,
+    link: &Link,
+    tenants: &HashSet<&str>,
+    organizations: &HashSet<&str>,
+) -> bool {
+    if !matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller) {
+        return false;
+    }
+    let Some(customer) = scenario.party(link.to.as_str()) else {
+        return false;
+    };
+    organizations.contains(customer.organization.as_str())
+        || tenants.contains(sales::provisioned_tenant(link, customer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::edit::{Edit, History};
+    use crate::rules::RuleId;
+
+    #[test]
+    fn links_after_the_as_of_date_are_not_checked() {
+        let mut s = valid_channel();
+        change_party(&mut s, "db", |p| p.mpa_signed = None);
+        assert!(!check(&s).is_empty());
+        s.meta.as_of = Some(d("2020-12-31"));
+        assert!(
+            check(&s).is_empty(),
+            "every link is dated 2021: none exists yet"
+        );
+    }
+
+    #[test]
+    fn an_edit_recolours_through_the_incremental_checker() {
+        let mut s = valid_channel();
+        let mut checker = Checker::new(&s);
+        let mut history = History::default();
+        assert_eq!(checker.worst_for_link("buy2"), None);
+        let mut c2 = s.party("c2").unwrap().clone();
+        c2.mca_accepted = None;
+        let touched = history.apply(&mut s, Edit::UpdateParty(c2)).unwrap();
+        checker.update(&s, &touched);
+        assert_eq!(checker.worst_for_link("buy2"), Some(Severity::Violation));
+        assert_eq!(checker.for_link("buy2")[0].rule, RuleId::McaMissing);
+        let touched = history.undo(&mut s).unwrap().unwrap();
+        checker.update(&s, &touched);
+        assert_eq!(checker.worst_for_link("buy2"), None);
+        assert_eq!(checker.counts(), Counts::default());
+    }
+
+    #[test]
+    fn fresh_fixes_for_one_subject() {
+        let mut s = valid_channel();
+        change_party(&mut s, "c2", |p| p.mca_accepted = None);
+        let found = check_subject(&s, s.as_of(), &Subject::Link("buy2".into()));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].fixes.len(), 1);
+    }
+}

@@ -1,0 +1,108 @@
+//! The rule engine: which parts of a channel break the CSP program's rules, why, and how to fix them.
+//!
+//! Rules are pure functions of a [`Scenario`] as of a date: no egui, no I/O. Each rule family lives in
+//! its own file with its tests over minimal scenarios; [`catalog`] documents every rule in one place (the
+//! CLI's `rules` command, the explanation card and the README table all read it); [`engine`] runs them,
+//! fully or incrementally after an edit.
+
+pub mod catalog;
+mod chain;
+mod context;
+mod customer;
+pub mod engine;
+mod gdap;
+mod readiness;
+mod regions;
+mod sales;
+#[cfg(test)]
+mod test_support;
+
+pub use catalog::{RuleId, RuleInfo, Severity};
+pub use engine::{Checker, check};
+
+use crate::edit::Edit;
+use crate::model::{LinkId, PartyId};
+use serde::Serialize;
+
+/// What a finding is about: a link, or a party as a whole.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// A link (most rules).
+    Link(LinkId),
+    /// A party (market, multi-partner and multi-channel notes).
+    Party(PartyId),
+}
+
+impl Subject {
+    /// The link id, if the finding is about a link.
+    pub fn link(&self) -> Option<&LinkId> {
+        match self {
+            Subject::Link(id) => Some(id),
+            Subject::Party(_) => None,
+        }
+    }
+
+    /// The party id, if the finding is about a party.
+    pub fn party(&self) -> Option<&PartyId> {
+        match self {
+            Subject::Party(id) => Some(id),
+            Subject::Link(_) => None,
+        }
+    }
+}
+
+/// A concrete edit that resolves a finding, offered as a button.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickFix {
+    /// What the button says ("Mark the MPA of Contoso Reseller signed on 2021-03-01").
+    pub label: String,
+    /// The edit, applied as one undoable step.
+    pub edit: Edit,
+}
+
+/// One broken (or noteworthy) rule on one link or party.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Which rule.
+    pub rule: RuleId,
+    /// How bad; usually the rule's severity, but a rule may vary it by link kind.
+    pub severity: Severity,
+    /// The link or party it is about.
+    pub subject: Subject,
+    /// The parties of the chain it concerns, from Microsoft's side down (e.g. Microsoft → provider →
+    /// reseller → customer), so the canvas can light the path up.
+    pub path: Vec<PartyId>,
+    /// What is wrong, naming the parties.
+    pub message: String,
+    /// Concrete edits that resolve it, best first; empty when the fix needs a human decision.
+    pub fixes: Vec<QuickFix>,
+}
+
+impl Finding {
+    /// The rule's documentation.
+    pub fn info(&self) -> &'static RuleInfo {
+        self.rule.info()
+    }
+
+    fn new(rule: RuleId, subject: Subject, path: Vec<PartyId>, message: String) -> Self {
+        Finding {
+            rule,
+            severity: rule.info().severity,
+            subject,
+            path,
+            message,
+            fixes: Vec::new(),
+        }
+    }
+
+    fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    fn fix(mut self, label: String, edit: Edit) -> Self {
+        self.fixes.push(QuickFix { label, edit });
+        self
+    }
+}

@@ -1,0 +1,304 @@
+//! Whether each party may transact at the link's date: agreements signed, reseller onboarded and
+//! enrolled, direct-bill partner not restricted.
+//!
+//! Rules: `mpa_missing`, `reseller_not_ready`, `restricted_direct_bill`, `mca_missing`.
+
+use super::context::Ctx;
+use super::{Finding, RuleId, Severity, Subject};
+use crate::edit::Edit;
+use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, mpa_effective_date};
+
+/// The partners whose MPA a link needs: the buyer of a supply, both sides of a partnership, the seller
+/// and the billing provider of a reseller relationship or purchase.
+fn mpa_parties(link: &Link) -> Vec<&PartyId> {
+    match link.kind {
+        LinkKind::Supply => vec![&link.to],
+        LinkKind::Partnership => vec![&link.from, &link.to],
+        LinkKind::Reseller | LinkKind::Purchase => {
+            let mut parties = vec![&link.from];
+            parties.extend(link.via.as_ref());
+            parties
+        }
+        LinkKind::Admin => Vec::new(),
+    }
+}
+
+/// The date to offer when marking an agreement signed: the earliest date among the party's links, so
+/// that the fix covers every link at once, and never later than `at_latest`.
+fn earliest_link_date(
+    ctx: &Ctx,
+    party: &PartyId,
+    at_latest: crate::model::Date,
+) -> crate::model::Date {
+    ctx.scenario
+        .links()
+        .filter(|l| l.parties().any(|p| p == party))
+        .map(|l| l.date)
+        .min()
+        .map_or(at_latest, |d| d.min(at_latest))
+}
+
+pub(crate) fn check_mpa(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if link.date < mpa_effective_date() {
+        return;
+    }
+    for id in mpa_parties(link) {
+        let Some(party) = ctx.party(id) else { continue };
+        if !party.kind.is_partner() || party.mpa_signed_by(link.date) {
+            continue;
+        }
+        let state = match party.mpa_signed {
+            Some(signed) => format!("signed the Microsoft Partner Agreement only on {signed}"),
+            None => "has not signed the Microsoft Partner Agreement".to_owned(),
+        };
+        let date = earliest_link_date(ctx, id, link.date);
+        let mut signed = party.clone();
+        signed.mpa_signed = Some(date);
+        out.push(
+            Finding::new(
+                RuleId::MpaMissing,
+                Subject::Link(link.id.clone()),
+                ctx.path_of(link),
+                format!(
+                    "{} ({}) {}, but this {} is dated {}; every partner that transacts in CSP since 2020-02-01 must have signed it.",
+                    party.name, party.kind, state, link.kind.label(), link.date
+                ),
+            )
+            .fix(
+                format!("Mark the MPA of {} signed on {}", party.name, date),
+                Edit::UpdateParty(signed),
+            ),
+        );
+    }
+}
+
+/// The steps an indirect reseller still has to take before the link's date.
+fn missing_steps(reseller: &Party, link: &Link) -> Vec<&'static str> {
+    let mut steps = Vec::new();
+    if !reseller.onboarded {
+        steps.push("onboard into Partner Center");
+    }
+    if !reseller.enrolled {
+        steps.push("enroll as an indirect reseller");
+    }
+    if link.date >= mpa_effective_date() && !reseller.mpa_signed_by(link.date) {
+        steps.push("sign the Microsoft Partner Agreement");
+    }
+    steps
+}
+
+pub(crate) fn check_reseller_ready(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    let (reseller_id, severity) = match link.kind {
+        LinkKind::Purchase => (&link.from, Severity::Violation),
+        LinkKind::Partnership => (&link.to, Severity::Warning),
+        _ => return,
+    };
+    let Some(reseller) = ctx.party(reseller_id) else {
+        return;
+    };
+    if reseller.kind != PartyKind::IndirectReseller {
+        return;
+    }
+    let steps = missing_steps(reseller, link);
+    if steps.is_empty() {
+        return;
+    }
+    let mut ready = reseller.clone().ready();
+    if link.date >= mpa_effective_date() && !reseller.mpa_signed_by(link.date) {
+        ready.mpa_signed = Some(earliest_link_date(ctx, reseller_id, link.date));
+    }
+    let todo = steps.join(", ");
+    out.push(
+        Finding::new(
+            RuleId::ResellerNotReady,
+            Subject::Link(link.id.clone()),
+            ctx.path_of(link),
+            format!(
+                "{} is not ready to transact as an indirect reseller on {}: it still has to {}.",
+                reseller.name, link.date, todo
+            ),
+        )
+        .severity(severity)
+        .fix(
+            format!("{}: {}", reseller.name, capitalize(&todo)),
+            Edit::UpdateParty(ready),
+        ),
+    );
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+pub(crate) fn check_restricted(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if !matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller) {
+        return;
+    }
+    let Some(seller) = ctx.party(&link.from) else {
+        return;
+    };
+    if seller.kind != PartyKind::DirectBill || !seller.restricted_at(link.date) {
+        return;
+    }
+    let since = seller
+        .restricted_since
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    out.push(Finding::new(
+        RuleId::RestrictedDirectBill,
+        Subject::Link(link.id.clone()),
+        ctx.path_of(link),
+        format!(
+            "{} is a direct-bill partner restricted since {}; this {} with {} on {} is new business it may not take on.",
+            seller.name,
+            since,
+            link.kind.label(),
+            ctx.name(&link.to),
+            link.date
+        ),
+    ));
+}
+
+pub(crate) fn check_mca(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if link.kind != LinkKind::Purchase {
+        return;
+    }
+    let Some(customer) = ctx.party(&link.to) else {
+        return;
+    };
+    let state = match customer.mca_accepted {
+        Some(accepted) if accepted <= link.date => return,
+        Some(accepted) => format!("accepted the Microsoft Customer Agreement only on {accepted}"),
+        None => "has not accepted the Microsoft Customer Agreement".to_owned(),
+    };
+    let mut accepted = customer.clone();
+    accepted.mca_accepted = Some(link.date);
+    out.push(
+        Finding::new(
+            RuleId::McaMissing,
+            Subject::Link(link.id.clone()),
+            ctx.path_of(link),
+            format!(
+                "{} {}, but buys from {} on {}.",
+                customer.name,
+                state,
+                ctx.name(&link.from),
+                link.date
+            ),
+        )
+        .fix(
+            format!("Record {}'s MCA acceptance on {}", customer.name, link.date),
+            Edit::UpdateParty(accepted),
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::rules::check;
+
+    #[test]
+    fn unsigned_mpa_is_flagged_on_every_transacting_link_and_fixed_at_once() {
+        let mut s = valid_channel();
+        change_party(&mut s, "dist", |p| p.mpa_signed = None);
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::MpaMissing)
+            .collect();
+        let mut on = subjects(&findings);
+        on.sort();
+        assert_eq!(on, ["buy1", "p", "r-dist", "r-res", "s-dist"]);
+        assert!(
+            findings[0]
+                .message
+                .contains("Dist (indirect provider) has not signed")
+        );
+        assert!(check(&apply_first_fix(s, &findings)).is_empty());
+    }
+
+    #[test]
+    fn links_before_february_2020_need_no_mpa() {
+        let findings = after(
+            |s| {
+                change_party(s, "db", |p| p.mpa_signed = None);
+                change_link(s, "s-db", |l| l.date = d("2019-01-01"));
+                change_link(s, "r-db", |l| l.date = d("2019-01-01"));
+                change_link(s, "buy2", |l| l.date = d("2020-01-31"));
+            },
+            RuleId::MpaMissing,
+        );
+        assert!(findings.is_empty(), "{findings:#?}");
+        let late = after(
+            |s| change_party(s, "db", |p| p.mpa_signed = Some(d("2021-01-15"))),
+            RuleId::MpaMissing,
+        );
+        assert_eq!(subjects(&late), ["r-db", "s-db"]);
+        assert!(late[0].message.contains("only on 2021-01-15"));
+    }
+
+    #[test]
+    fn reseller_not_enrolled_is_a_warning_on_the_partnership_and_a_violation_on_the_sale() {
+        let mut s = valid_channel();
+        change_party(&mut s, "res", |p| p.enrolled = false);
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::ResellerNotReady)
+            .collect();
+        let by_link: Vec<_> = findings
+            .iter()
+            .map(|f| (f.subject.link().unwrap().as_str(), f.severity))
+            .collect();
+        assert!(by_link.contains(&("p", Severity::Warning)));
+        assert!(by_link.contains(&("buy1", Severity::Violation)));
+        assert!(
+            findings[0]
+                .message
+                .contains("enroll as an indirect reseller")
+        );
+        assert!(!findings[0].message.contains("onboard"));
+        assert!(check(&apply_first_fix(s, &findings)).is_empty());
+    }
+
+    #[test]
+    fn a_ready_reseller_is_not_flagged() {
+        assert!(after(|_| {}, RuleId::ResellerNotReady).is_empty());
+    }
+
+    #[test]
+    fn restricted_direct_bill_may_not_sell_after_the_date() {
+        let findings = after(
+            |s| change_party(s, "db", |p| p.restricted_since = Some(d("2021-01-15"))),
+            RuleId::RestrictedDirectBill,
+        );
+        assert_eq!(
+            subjects(&findings),
+            ["buy2"],
+            "the reseller relationship predates the restriction"
+        );
+        let before = after(
+            |s| change_party(s, "db", |p| p.restricted_since = Some(d("2022-01-01"))),
+            RuleId::RestrictedDirectBill,
+        );
+        assert!(before.is_empty());
+    }
+
+    #[test]
+    fn mca_accepted_after_the_purchase_is_flagged_and_fixable() {
+        let mut s = valid_channel();
+        change_party(&mut s, "c2", |p| p.mca_accepted = Some(d("2021-06-01")));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::McaMissing)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy2"]);
+        assert!(findings[0].message.contains("only on 2021-06-01"));
+        assert!(check(&apply_first_fix(s, &findings)).is_empty());
+        assert!(after(|_| {}, RuleId::McaMissing).is_empty());
+    }
+}

@@ -1,0 +1,450 @@
+//! Who may sell to whom: not to yourself, not to your affiliates, not into a CSP tenant, not to a
+//! reseller by its own provider, and only with a reseller relationship in place.
+//!
+//! Rules: `self_sale`, `affiliate_sale`, `own_use_on_csp_tenant`, `reseller_customer_of_own_provider`,
+//! `no_reseller_relationship`.
+
+use super::context::Ctx;
+use super::{Finding, RuleId, Subject};
+use crate::edit::Edit;
+use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, TenantType};
+
+fn is_sale(link: &Link) -> bool {
+    matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller)
+}
+
+/// The tenant a sale lands in: the purchase's own tenant, or the customer's.
+pub(crate) fn provisioned_tenant<'a>(link: &'a Link, customer: &'a Party) -> &'a str {
+    match link.kind {
+        LinkKind::Purchase => link.tenant.as_deref().unwrap_or(&customer.tenant),
+        _ => &customer.tenant,
+    }
+}
+
+pub(crate) fn check_self_and_affiliate(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if !is_sale(link) {
+        return;
+    }
+    let (Some(seller), Some(customer)) = (ctx.party(&link.from), ctx.party(&link.to)) else {
+        return;
+    };
+    if seller.organization == customer.organization {
+        out.push(Finding::new(
+            RuleId::SelfSale,
+            Subject::Link(link.id.clone()),
+            ctx.path_of(link),
+            format!(
+                "{} sells to {}, but both belong to the organization {}: partners may not sell to themselves as end customers.",
+                seller.name, customer.name, seller.organization
+            ),
+        ));
+    } else if let (Some(a), Some(b)) = (&seller.affiliate_group, &customer.affiliate_group)
+        && a == b
+    {
+        out.push(Finding::new(
+            RuleId::AffiliateSale,
+            Subject::Link(link.id.clone()),
+            ctx.path_of(link),
+            format!(
+                "{} ({}) sells to {} ({}), an affiliate in the group {}: partners may not sell to their affiliates as end customers.",
+                seller.name, seller.organization, customer.name, customer.organization, a
+            ),
+        ));
+    }
+}
+
+pub(crate) fn check_own_use_tenant(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if link.kind != LinkKind::Purchase {
+        return;
+    }
+    let Some(customer) = ctx.party(&link.to) else {
+        return;
+    };
+    let tenant = provisioned_tenant(link, customer);
+    let owner = ctx.partners_with_tenant(tenant).first();
+    let why = match owner {
+        Some(partner) => format!("the CSP tenant of {} ({})", partner.name, partner.kind),
+        None if tenant == customer.tenant && customer.tenant_type == TenantType::Csp => {
+            format!("{}'s own tenant, designated as a CSP tenant", customer.name)
+        }
+        None => return,
+    };
+    let fresh = ctx.fresh_tenant(&customer.organization);
+    let mut separate = customer.clone();
+    separate.tenant = fresh.clone();
+    separate.tenant_type = TenantType::Customer;
+    let mut edits = vec![Edit::UpdateParty(separate)];
+    if link.tenant.is_some() {
+        let mut provisioned = link.clone();
+        provisioned.tenant = None;
+        edits.push(Edit::UpdateLink(provisioned));
+    }
+    out.push(
+        Finding::new(
+            RuleId::OwnUseOnCspTenant,
+            Subject::Link(link.id.clone()),
+            ctx.path_of(link),
+            format!(
+                "{}'s purchase from {} is provisioned to tenant {}, {}: own-use services must go to a separate customer-type tenant.",
+                customer.name,
+                ctx.name(&link.from),
+                tenant,
+                why
+            ),
+        )
+        .fix(
+            format!("Provision to a new customer tenant {fresh}"),
+            Edit::Batch(edits),
+        ),
+    );
+}
+
+pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if !is_sale(link) {
+        return;
+    }
+    let Some(customer) = ctx.party(&link.to) else {
+        return;
+    };
+    let tenant = provisioned_tenant(link, customer);
+    let sellers: Vec<&PartyId> = std::iter::once(&link.from)
+        .chain(link.via.as_ref())
+        .collect();
+    for reseller in ctx
+        .resellers_of_org(&customer.organization)
+        .iter()
+        .filter(|p| p.id != customer.id && p.tenant == tenant)
+    {
+        let Some(partnership) = ctx
+            .partnerships_of(&reseller.id)
+            .find(|l| sellers.contains(&&l.from))
+        else {
+            continue;
+        };
+        let provider = ctx.name(&partnership.from);
+        let mut finding = Finding::new(
+            RuleId::ResellerCustomerOfOwnProvider,
+            Subject::Link(link.id.clone()),
+            vec![
+                partnership.from.clone(),
+                reseller.id.clone(),
+                customer.id.clone(),
+            ],
+            format!(
+                "{} buys as an end customer from {} in tenant {}, but {} is already {}'s indirect provider there: that relationship prevents any new customer relationship with the same provider.",
+                customer.name, provider, tenant, provider, reseller.name
+            ),
+        );
+        finding = option_separate_tenant(ctx, link, customer, finding);
+        finding = options_other_provider(ctx, link, reseller, partnership, finding);
+        out.push(finding);
+    }
+}
+
+/// Option 1 of sample scenario 6: a separate tenant as the reseller's own customer environment.
+fn option_separate_tenant(ctx: &Ctx, link: &Link, customer: &Party, finding: Finding) -> Finding {
+    let fresh = ctx.fresh_tenant(&customer.organization);
+    let mut separate = customer.clone();
+    separate.tenant = fresh.clone();
+    separate.tenant_type = TenantType::Customer;
+    let mut edits = vec![Edit::UpdateParty(separate)];
+    if link.tenant.is_some() {
+        let mut provisioned = link.clone();
+        provisioned.tenant = None;
+        edits.push(Edit::UpdateLink(provisioned));
+    }
+    finding.fix(
+        format!(
+            "Option 1: set up a separate tenant {fresh} as {}'s customer environment",
+            customer.name
+        ),
+        Edit::Batch(edits),
+    )
+}
+
+/// Options 2 and 3 of sample scenario 6: move the reseller partnership to another provider of the
+/// reseller's region (option 2 also buys own use from another partner; option 3 keeps buying from the
+/// old provider).
+fn options_other_provider(
+    ctx: &Ctx,
+    link: &Link,
+    reseller: &Party,
+    partnership: &Link,
+    mut finding: Finding,
+) -> Finding {
+    let region = ctx.region(reseller);
+    let Some(other) = ctx
+        .scenario
+        .parties()
+        .filter(|p| {
+            p.kind == PartyKind::IndirectProvider
+                && p.id != partnership.from
+                && ctx.region(p) == region
+                && ctx.supplied_by_microsoft(&p.id)
+        })
+        .min_by(|a, b| a.id.cmp(&b.id))
+    else {
+        return finding;
+    };
+    let mut moved = partnership.clone();
+    moved.from = other.id.clone();
+    let old = ctx.name(&partnership.from);
+    // Option 2: end the partnership with the old provider and partner with the other one; the
+    // reseller buys its own use from a direct-bill partner of its region, if there is one.
+    if let Some(direct) = ctx
+        .scenario
+        .parties()
+        .filter(|p| p.kind == PartyKind::DirectBill && ctx.region(p) == region && p.id != link.from)
+        .min_by(|a, b| a.id.cmp(&b.id))
+    {
+        let mut rebought = link.clone();
+        rebought.from = direct.id.clone();
+        rebought.via = None;
+        finding = finding.fix(
+            format!(
+                "Option 2: end the partnership with {old}, partner with {}, and buy own use from {}",
+                other.name, direct.name
+            ),
+            Edit::Batch(vec![Edit::UpdateLink(moved.clone()), Edit::UpdateLink(rebought)]),
+        );
+    }
+    finding.fix(
+        format!(
+            "Option 3: keep buying from {old} and move the reseller partnership to {}",
+            other.name
+        ),
+        Edit::UpdateLink(moved),
+    )
+}
+
+pub(crate) fn check_reseller_relationship(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    if link.kind != LinkKind::Purchase {
+        return;
+    }
+    let needed: Vec<&PartyId> = std::iter::once(&link.from)
+        .chain(link.via.as_ref())
+        .collect();
+    for partner in needed {
+        let has = ctx
+            .links_to(&link.to)
+            .any(|l| l.kind == LinkKind::Reseller && l.from == *partner && l.date <= link.date);
+        if has {
+            continue;
+        }
+        let id = ctx
+            .scenario
+            .fresh_link_id(&format!("reseller-{}-{}", partner, link.to));
+        let mut relationship = Link::new(
+            id,
+            LinkKind::Reseller,
+            partner.clone(),
+            link.to.clone(),
+            link.date,
+        );
+        if *partner == link.from {
+            relationship.via = link.via.clone();
+        }
+        let role = if *partner == link.from {
+            "seller"
+        } else {
+            "billing provider"
+        };
+        out.push(
+            Finding::new(
+                RuleId::NoResellerRelationship,
+                Subject::Link(link.id.clone()),
+                ctx.path_of(link),
+                format!(
+                    "{} (the {role}) has no reseller relationship with {} on or before {}, so it cannot buy for that customer.",
+                    ctx.name(partner),
+                    ctx.name(&link.to),
+                    link.date
+                ),
+            )
+            .fix(
+                format!("Add a reseller relationship from {} to {}", ctx.name(partner), ctx.name(&link.to)),
+                Edit::AddLink(relationship),
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::model::Party;
+    use crate::rules::check;
+
+    #[test]
+    fn selling_to_your_own_organization_is_flagged() {
+        let findings = after(
+            |s| change_party(s, "c2", |p| p.organization = "db".into()),
+            RuleId::SelfSale,
+        );
+        assert_eq!(subjects(&findings), ["buy2", "r-db"]);
+        assert!(findings[0].message.contains("organization db"));
+        assert!(after(|_| {}, RuleId::SelfSale).is_empty());
+    }
+
+    #[test]
+    fn selling_to_an_affiliate_is_flagged_but_not_to_a_stranger() {
+        let findings = after(
+            |s| {
+                change_party(s, "c2", |p| p.affiliate_group = Some("group".into()));
+                change_party(s, "db", |p| p.affiliate_group = Some("group".into()));
+            },
+            RuleId::AffiliateSale,
+        );
+        assert_eq!(subjects(&findings), ["buy2", "r-db"]);
+        let strangers = after(
+            |s| change_party(s, "c2", |p| p.affiliate_group = Some("group".into())),
+            RuleId::AffiliateSale,
+        );
+        assert!(strangers.is_empty());
+    }
+
+    #[test]
+    fn own_use_on_a_partner_tenant_is_flagged_and_moved_to_a_customer_tenant() {
+        let mut s = valid_channel();
+        change_link(&mut s, "buy2", |l| l.tenant = Some("res".into()));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::OwnUseOnCspTenant)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy2"]);
+        assert!(findings[0].message.contains("CSP tenant of Res"));
+        let fixed = apply_first_fix(s, &findings);
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+        assert_eq!(fixed.party("c2").unwrap().tenant, "c2-internal");
+    }
+
+    #[test]
+    fn a_customer_tenant_marked_csp_is_flagged() {
+        let findings = after(
+            |s| change_party(s, "c2", |p| p.tenant_type = TenantType::Csp),
+            RuleId::OwnUseOnCspTenant,
+        );
+        assert_eq!(subjects(&findings), ["buy2"]);
+        assert!(after(|_| {}, RuleId::OwnUseOnCspTenant).is_empty());
+    }
+
+    /// Sample scenario 6: Res buys for its own use from Dist, its own provider, in its own tenant.
+    fn reseller_buys_from_own_provider(s: &mut crate::model::Scenario) {
+        let own = Party::new("res-own", PartyKind::Customer)
+            .named("Res (own use)")
+            .of_org("res")
+            .with_tenant("res", TenantType::Csp)
+            .in_country("US")
+            .mca(d("2019-01-01"));
+        s.add_party(own).unwrap();
+        s.add_link(Link::new(
+            "r-own",
+            LinkKind::Reseller,
+            "dist",
+            "res-own",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        s.add_link(Link::new(
+            "buy-own",
+            LinkKind::Purchase,
+            "dist",
+            "res-own",
+            d("2021-03-01"),
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn a_reseller_buying_from_its_own_provider_is_flagged_with_three_options() {
+        let mut s = valid_channel();
+        reseller_buys_from_own_provider(&mut s);
+        s.add_party(
+            Party::new("dist2", PartyKind::IndirectProvider)
+                .in_country("US")
+                .mpa(d("2019-01-01")),
+        )
+        .unwrap();
+        s.add_link(Link::new(
+            "s-dist2",
+            LinkKind::Supply,
+            "ms",
+            "dist2",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::ResellerCustomerOfOwnProvider)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy-own", "r-own"]);
+        let labels: Vec<_> = findings[0].fixes.iter().map(|f| &f.label[..8]).collect();
+        assert_eq!(labels, ["Option 1", "Option 2", "Option 3"]);
+        for option in 0..3 {
+            let mut fixed = s.clone();
+            findings[0].fixes[option]
+                .edit
+                .clone()
+                .apply(&mut fixed)
+                .unwrap();
+            let still: Vec<_> = check(&fixed)
+                .into_iter()
+                .filter(|f| {
+                    f.rule == RuleId::ResellerCustomerOfOwnProvider
+                        && f.subject.link().unwrap().as_str() == "buy-own"
+                })
+                .collect();
+            assert!(still.is_empty(), "option {} leaves {still:#?}", option + 1);
+        }
+    }
+
+    #[test]
+    fn a_reseller_buying_in_a_separate_tenant_is_option_one_and_allowed() {
+        let findings = after(
+            |s| {
+                reseller_buys_from_own_provider(s);
+                change_party(s, "res-own", |p| {
+                    p.tenant = "res-internal".into();
+                    p.tenant_type = TenantType::Customer;
+                });
+            },
+            RuleId::ResellerCustomerOfOwnProvider,
+        );
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+
+    #[test]
+    fn a_purchase_with_no_reseller_relationship_is_flagged_for_seller_and_provider() {
+        let mut s = valid_channel();
+        s.remove_link(&"r-res".into()).unwrap();
+        s.remove_link(&"r-dist".into()).unwrap();
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::NoResellerRelationship)
+            .collect();
+        assert_eq!(findings.len(), 2);
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.message.contains("(the billing provider)"))
+        );
+        let once = apply_first_fix(s, &findings);
+        let rest: Vec<_> = check(&once)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::NoResellerRelationship)
+            .collect();
+        assert_eq!(rest.len(), 1);
+        assert!(check(&apply_first_fix(once, &rest)).is_empty());
+    }
+
+    #[test]
+    fn a_reseller_relationship_made_after_the_purchase_does_not_count() {
+        let findings = after(
+            |s| change_link(s, "r-db", |l| l.date = d("2021-03-01")),
+            RuleId::NoResellerRelationship,
+        );
+        assert_eq!(subjects(&findings), ["buy2"]);
+        assert!(after(|_| {}, RuleId::NoResellerRelationship).is_empty());
+    }
+}
