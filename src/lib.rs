@@ -9,3 +9,4 @@ pub mod io;
 pub mod layout;
 pub mod model;
 pub mod rules;
+pub mod scenarios;

@@ -18,7 +18,8 @@ mod sales;
 mod test_support;
 
 pub use catalog::{RuleId, RuleInfo, Severity};
-pub use engine::{Checker, check};
+pub use chain::{chain_kinds, forms_chain};
+pub use engine::{Checker, Counts, check, check_as_of, check_subject};
 
 use crate::edit::Edit;
 use crate::model::{LinkId, PartyId};
