@@ -166,13 +166,9 @@ impl Checker {
             return;
         }
         let touched_parties: HashSet<&str> = touched.parties.iter().map(PartyId::as_str).collect();
-        let mut tenants: HashSet<&str> = touched.tenants.iter().map(String::as_str).collect();
-        let mut organizations: HashSet<&str> =
+        let tenants: HashSet<&str> = touched.tenants.iter().map(String::as_str).collect();
+        let organizations: HashSet<&str> =
             touched.organizations.iter().map(String::as_str).collect();
-        for party in touched_parties.iter().filter_map(|id| scenario.party(id)) {
-            tenants.insert(&party.tenant);
-            organizations.insert(&party.organization);
-        }
         // Resellers partnered with a touched party: their sales read the provider's supply.
         let mut sellers: HashSet<&str> = HashSet::new();
         for id in &touched_parties {
@@ -183,7 +179,7 @@ impl Checker {
                 sellers.insert(partnership.to.as_str());
             }
         }
-        let mut dirty_parties: HashSet<&str> = touched_parties.clone();
+        let mut dirty_parties = touched_parties.clone();
         let ctx = Ctx::new(scenario, as_of);
         let mut dirty_links: Vec<&Link> = Vec::new();
         for link in scenario.links() {
