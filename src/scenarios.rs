@@ -42,6 +42,132 @@ pub fn builtin(slug: &str) -> Option<&'static Builtin> {
     BUILTIN.iter().find(|b| b.slug == slug)
 }
 
+/// A generated channel of about `parties` parties in five regions, for benchmarks and stress tests:
+/// providers, direct-bill partners, resellers and customers with complete chains, and a sprinkle of
+/// deliberate breaks (a missing MCA every 17th customer, an unenrolled reseller every 23rd, a
+/// cross-region sale every 31st) so that the engine has findings to keep.
+pub fn synthetic(parties: usize) -> Scenario {
+    use crate::model::{Date, Link, LinkKind, Party, PartyKind};
+    const COUNTRIES: [&str; 5] = ["US", "DE", "JP", "BR", "AU"];
+    let date = |y: i32, m: u32| Date::from_ymd_opt(y, m, 1).unwrap_or_default();
+    let signed = date(2019, 6);
+    let mut s = Scenario::new(format!("Synthetic channel of {parties} parties"));
+    s.meta.description =
+        "Generated for benchmarks: complete chains with a few deliberate breaks.".into();
+    s.meta.as_of = Some(date(2024, 1));
+    let n = parties.max(10);
+    // Multiples of five, so that partner `i` and customer `i` share the region `COUNTRIES[i % 5]`.
+    let providers = (n / 200 + 1) * 5;
+    let direct = (n / 200 + 1) * 5;
+    let resellers = (n / 40 + 1) * 5;
+    let customers = n.saturating_sub(1 + providers + direct + resellers).max(1);
+    // The `i`-th partner of a group of `count` in the region of index `i`.
+    let regional = |i: usize, count: usize| i % 5 + 5 * ((i / 5) % (count / 5));
+    let mut links: Vec<Link> = Vec::new();
+    let mut add = |s: &mut Scenario, p: Party| {
+        // Ids are generated unique, so adding cannot fail.
+        let _ = s.add_party(p);
+    };
+    add(
+        &mut s,
+        Party::new("microsoft", PartyKind::Microsoft).named("Microsoft"),
+    );
+    for i in 0..providers {
+        let id = format!("provider-{i}");
+        add(
+            &mut s,
+            Party::new(id.as_str(), PartyKind::IndirectProvider)
+                .in_country(COUNTRIES[i % 5])
+                .mpa(signed),
+        );
+        links.push(Link::new(
+            format!("supply-{id}"),
+            LinkKind::Supply,
+            "microsoft",
+            id.as_str(),
+            date(2020, 3),
+        ));
+    }
+    for i in 0..direct {
+        let id = format!("direct-{i}");
+        add(
+            &mut s,
+            Party::new(id.as_str(), PartyKind::DirectBill)
+                .in_country(COUNTRIES[i % 5])
+                .mpa(signed),
+        );
+        links.push(Link::new(
+            format!("supply-{id}"),
+            LinkKind::Supply,
+            "microsoft",
+            id.as_str(),
+            date(2020, 3),
+        ));
+    }
+    for i in 0..resellers {
+        let id = format!("reseller-{i}");
+        let mut r = Party::new(id.as_str(), PartyKind::IndirectReseller)
+            .in_country(COUNTRIES[i % 5])
+            .mpa(signed)
+            .ready();
+        r.enrolled = i % 23 != 22;
+        add(&mut s, r);
+        let provider = format!("provider-{}", i % providers);
+        links.push(Link::new(
+            format!("partnership-{i}"),
+            LinkKind::Partnership,
+            provider,
+            id.as_str(),
+            date(2020, 4),
+        ));
+    }
+    for i in 0..customers {
+        let id = format!("customer-{i}");
+        let mut c = Party::new(id.as_str(), PartyKind::Customer)
+            .in_country(COUNTRIES[i % 5])
+            .mca(signed);
+        if i % 17 == 16 {
+            c.mca_accepted = None;
+        }
+        if i % 31 == 30 {
+            c.country = Some(COUNTRIES[(i + 1) % 5].to_owned());
+        }
+        add(&mut s, c);
+        let (seller, via) = if i % 4 == 0 {
+            (format!("direct-{}", i % direct), None)
+        } else {
+            let r = i % resellers;
+            (
+                format!("reseller-{r}"),
+                Some(format!("provider-{}", r % providers)),
+            )
+        };
+        for partner in std::iter::once(&seller).chain(via.as_ref()) {
+            links.push(Link::new(
+                format!("reseller-{partner}-{id}"),
+                LinkKind::Reseller,
+                partner.as_str(),
+                id.as_str(),
+                date(2020, 5),
+            ));
+        }
+        let mut purchase = Link::new(
+            format!("purchase-{id}"),
+            LinkKind::Purchase,
+            seller.as_str(),
+            id.as_str(),
+            date(2020, 6),
+        )
+        .offer("Microsoft 365 E3");
+        purchase.via = via.map(Into::into);
+        links.push(purchase);
+    }
+    for link in links {
+        let _ = s.add_link(link);
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +190,32 @@ mod tests {
             .expect("sample-1 loads");
         let findings = crate::rules::check(&s);
         assert!(findings.is_empty(), "{findings:#?}");
+    }
+}
+
+#[cfg(test)]
+mod synthetic_tests {
+    use super::*;
+    use crate::rules::{RuleId, check};
+
+    #[test]
+    fn synthetic_channels_have_the_size_asked_and_only_the_planted_breaks() {
+        let s = synthetic(400);
+        assert!(
+            (390..=410).contains(&s.party_count()),
+            "{}",
+            s.party_count()
+        );
+        let mut rules: Vec<RuleId> = check(&s).into_iter().map(|f| f.rule).collect();
+        rules.sort();
+        rules.dedup();
+        assert_eq!(
+            rules,
+            [
+                RuleId::ResellerNotReady,
+                RuleId::CrossRegionSale,
+                RuleId::McaMissing
+            ]
+        );
     }
 }
