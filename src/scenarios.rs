@@ -56,15 +56,13 @@ pub fn synthetic(parties: usize) -> Scenario {
         "Generated for benchmarks: complete chains with a few deliberate breaks.".into();
     s.meta.as_of = Some(date(2024, 1));
     let n = parties.max(10);
-    // Multiples of five, so that partner `i` and customer `i` share the region `COUNTRIES[i % 5]`.
+    // Multiples of five, so that `i % count` keeps the region `COUNTRIES[i % 5]` of customer `i`.
     let providers = (n / 200 + 1) * 5;
     let direct = (n / 200 + 1) * 5;
     let resellers = (n / 40 + 1) * 5;
     let customers = n.saturating_sub(1 + providers + direct + resellers).max(1);
-    // The `i`-th partner of a group of `count` in the region of index `i`.
-    let regional = |i: usize, count: usize| i % 5 + 5 * ((i / 5) % (count / 5));
     let mut links: Vec<Link> = Vec::new();
-    let mut add = |s: &mut Scenario, p: Party| {
+    let add = |s: &mut Scenario, p: Party| {
         // Ids are generated unique, so adding cannot fail.
         let _ = s.add_party(p);
     };
