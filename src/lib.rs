@@ -4,9 +4,11 @@
 //! The library holds everything that works without a window: the [`model`] of the channel, the
 //! [`rules`] engine, [`edit`] commands with undo, and file I/O. The binary adds the CLI and the GUI.
 
+pub mod cli;
 pub mod edit;
 pub mod io;
 pub mod layout;
 pub mod model;
 pub mod rules;
 pub mod scenarios;
+pub mod ui;

@@ -1,0 +1,360 @@
+//! The command line: `csp-explorer` opens the app; subcommands import, check and explain without a
+//! window, for scripts, CI pipelines and people who live in a terminal.
+
+use crate::io::{csv_import, load, save};
+use crate::model::{Date, Scenario};
+use crate::rules::{Checker, Finding, RuleId, Severity, Subject, catalog::CATALOG};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Examples:
+  csp-explorer --scenario sample-1              open the app on a built-in scenario
+  csp-explorer --open saves/my-channel.ron      open the app on a save file
+  csp-explorer import parties.csv links.csv -o channel.ron
+  csp-explorer check channel.ron --as-of 2020-01-31
+  csp-explorer check builtin:sample-1 --format json
+  csp-explorer rules
+
+Exit codes of `check`: 0 no violation, 1 at least one violation, 2 bad input.";
+
+/// See, change and check how partners work together in Microsoft's Cloud Solution Provider program.
+#[derive(Debug, Parser)]
+#[command(name = "csp-explorer", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Open the app on this built-in scenario (see `csp-explorer scenarios`).
+    #[arg(long, value_name = "SLUG", conflicts_with = "open")]
+    pub scenario: Option<String>,
+    /// Open the app on this save file.
+    #[arg(long, value_name = "FILE")]
+    pub open: Option<PathBuf>,
+    /// What to do without a window; with none, the app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output formats of `check` and `rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text, one finding a line.
+    Text,
+    /// JSON for other tools.
+    Json,
+    /// A Markdown table (`rules` only).
+    Markdown,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import a channel from parties.csv and links.csv into a save file (see docs/csv-import.md).
+    Import {
+        /// The parties file (id, kind, name, country, …).
+        parties: PathBuf,
+        /// The links file (id, kind, from, to, date, …).
+        links: PathBuf,
+        /// Where to write the scenario (.ron).
+        #[arg(short, long, value_name = "SCENARIO.ron")]
+        output: PathBuf,
+        /// The scenario's title (default: taken from the parties file name).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Check a scenario against the CSP program rules.
+    Check {
+        /// A save file, or `builtin:<slug>` for a built-in scenario.
+        scenario: String,
+        /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List the rules the engine checks: id, severity, what, why, source and fix.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List the built-in scenarios.
+    Scenarios,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("\"{s}\" is not a date; use YYYY-MM-DD"))
+}
+
+/// Loads a save file, or a built-in scenario named `builtin:<slug>`.
+pub fn load_scenario(name: &str) -> Result<Scenario, String> {
+    if let Some(slug) = name.strip_prefix("builtin:") {
+        let builtin = crate::scenarios::builtin(slug).ok_or_else(|| {
+            format!(
+                "no built-in scenario `{slug}`; the built-in scenarios are {}",
+                builtin_slugs()
+            )
+        })?;
+        return builtin.load().map_err(|e| e.to_string());
+    }
+    load(Path::new(name)).map_err(|e| e.to_string())
+}
+
+/// The slugs of the built-in scenarios, comma-separated.
+pub fn builtin_slugs() -> String {
+    crate::scenarios::BUILTIN
+        .iter()
+        .map(|b| b.slug)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs a headless command and returns the process exit code.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Import {
+            parties,
+            links,
+            output,
+            title,
+        } => import(&parties, &links, &output, title),
+        Command::Check {
+            scenario,
+            as_of,
+            format,
+        } => check(&scenario, as_of, format),
+        Command::Rules { format } => {
+            print!("{}", render_rules(format));
+            ExitCode::SUCCESS
+        }
+        Command::Scenarios => {
+            for b in crate::scenarios::BUILTIN {
+                match b.load() {
+                    Ok(s) => println!("{:<28} {}", b.slug, s.meta.title),
+                    Err(e) => println!("{:<28} (cannot load: {e})", b.slug),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn bad_input(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn import(parties: &Path, links: &Path, output: &Path, title: Option<String>) -> ExitCode {
+    let mut scenario = match csv_import::import(parties, links) {
+        Ok(s) => s,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return bad_input(format!(
+                "{} problem(s) in the CSV files; nothing was written",
+                errors.0.len()
+            ));
+        }
+    };
+    if let Some(title) = title {
+        scenario.meta.title = title;
+    }
+    if let Err(e) = save(&scenario, output) {
+        return bad_input(e);
+    }
+    let counts = Checker::new(&scenario).counts();
+    println!(
+        "Imported {} parties and {} links into {}: {} violation(s), {} warning(s), {} note(s) as of {}.",
+        scenario.party_count(),
+        scenario.link_count(),
+        output.display(),
+        counts.violation,
+        counts.warning,
+        counts.note,
+        scenario.as_of()
+    );
+    ExitCode::SUCCESS
+}
+
+fn check(name: &str, as_of: Option<Date>, format: Format) -> ExitCode {
+    let scenario = match load_scenario(name) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let as_of = as_of.unwrap_or_else(|| scenario.as_of());
+    let findings = crate::rules::check_as_of(&scenario, as_of);
+    let out = match format {
+        Format::Json => render_check_json(&scenario, as_of, &findings),
+        Format::Text | Format::Markdown => render_check_text(&scenario, as_of, &findings),
+    };
+    print!("{out}");
+    if findings.iter().any(|f| f.severity == Severity::Violation) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn names(scenario: &Scenario, path: &[crate::model::PartyId]) -> String {
+    path.iter()
+        .map(|id| {
+            scenario
+                .party(id.as_str())
+                .map_or(id.as_str(), |p| p.name.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+/// The text report of `check`: findings grouped by severity, worst first, each with its fix.
+pub fn render_check_text(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (as of {as_of})", scenario.meta.title);
+    for severity in Severity::WORST_FIRST {
+        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let heading = match severity {
+            Severity::Violation => "Violations",
+            Severity::Warning => "Warnings",
+            Severity::Note => "Notes (allowed patterns)",
+        };
+        let _ = writeln!(out, "\n{heading} ({}):", group.len());
+        for f in group {
+            let subject = match &f.subject {
+                Subject::Link(id) => format!("link {id}"),
+                Subject::Party(id) => format!("party {id}"),
+            };
+            let _ = writeln!(
+                out,
+                "  [{}] {} ({}): {}",
+                f.rule,
+                subject,
+                names(scenario, &f.path),
+                f.message
+            );
+            if severity != Severity::Note {
+                let _ = writeln!(out, "      fix: {}", f.info().fix);
+            }
+        }
+    }
+    let counts = |s| findings.iter().filter(|f| f.severity == s).count();
+    let _ = writeln!(
+        out,
+        "\n{} violation(s), {} warning(s), {} note(s).",
+        counts(Severity::Violation),
+        counts(Severity::Warning),
+        counts(Severity::Note)
+    );
+    out
+}
+
+/// The JSON report of `check` (shape documented in the README).
+pub fn render_check_json(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> String {
+    let items: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "rule": f.rule.key(),
+                "severity": f.severity.key(),
+                "link": f.subject.link().map(|l| l.as_str()),
+                "party": f.subject.party().map(|p| p.as_str()),
+                "path": f.path.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                "message": f.message,
+            })
+        })
+        .collect();
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    let value = serde_json::json!({
+        "scenario": scenario.meta.title,
+        "as_of": as_of.to_string(),
+        "findings": items,
+        "counts": {
+            "violation": count(Severity::Violation),
+            "warning": count(Severity::Warning),
+            "note": count(Severity::Note),
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The catalogue as text, JSON or a Markdown table.
+pub fn render_rules(format: Format) -> String {
+    match format {
+        Format::Json => {
+            let rules: Vec<serde_json::Value> = CATALOG
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id.key(), "severity": r.severity.key(), "title": r.title,
+                        "what": r.what, "why": r.why, "source": r.source, "fix": r.fix,
+                        "example": r.example,
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Markdown => {
+            let mut out = String::from("| id | severity | what | fix |\n|---|---|---|---|\n");
+            for r in CATALOG {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} |",
+                    r.id.key(),
+                    severity_label(r.id),
+                    r.what.replace('|', "\\|"),
+                    r.fix.replace('|', "\\|")
+                );
+            }
+            out
+        }
+        Format::Text => {
+            let mut out = String::new();
+            for r in CATALOG {
+                let _ = writeln!(
+                    out,
+                    "{} ({}): {}",
+                    r.id.key(),
+                    severity_label(r.id),
+                    r.title
+                );
+                let _ = writeln!(out, "  what:   {}", r.what);
+                let _ = writeln!(out, "  why:    {}", r.why);
+                let _ = writeln!(out, "  source: {}", r.source);
+                let _ = writeln!(out, "  fix:    {}", r.fix);
+                let _ = writeln!(out, "  e.g.    {}\n", r.example);
+            }
+            out
+        }
+    }
+}
+
+fn severity_label(rule: RuleId) -> &'static str {
+    match rule {
+        RuleId::ResellerNotReady => "violation (warning on a partnership)",
+        _ => rule.info().severity.key(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_markdown_table_lists_every_rule() {
+        let table = render_rules(Format::Markdown);
+        assert_eq!(table.lines().count(), 2 + RuleId::ALL.len());
+    }
+}

@@ -1,0 +1,760 @@
+//! The eframe application: menus, toolbar, panels and the canvas around one [`Document`].
+
+use super::Launch;
+use super::canvas::{
+    CanvasCommand, CanvasView, Selection, Tool, best_verdict, canvas_ui, trial_link,
+};
+use super::document::Document;
+use super::files::{DialogPurpose, FileDialogs, default_folder};
+use super::panels;
+use super::style::Theme;
+use crate::edit::Edit;
+use crate::model::{Date, Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario};
+use crate::rules::{Finding, Severity, Subject, chain_kinds};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The state that we persist between runs (eframe storage): preferences, recent files, and the last
+/// unsaved work for crash recovery.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Persisted {
+    /// The chosen theme.
+    pub theme: Theme,
+    /// Recently opened or saved files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Save-file text of unsaved work, written periodically; offered back after a crash.
+    pub autosave: Option<String>,
+}
+
+const MAX_RECENT: usize = 8;
+
+/// A link being created: both ends are chosen, the kind is not yet.
+#[derive(Clone, Debug)]
+pub struct PendingLink {
+    /// The supplying side.
+    pub from: PartyId,
+    /// The buying side.
+    pub to: PartyId,
+    /// Where to show the chooser.
+    pub at: egui::Pos2,
+    /// Each kind with what it would yield, program chains first.
+    pub options: Vec<(LinkKind, super::canvas::Verdict, bool)>,
+}
+
+/// Something that waits for the user to confirm discarding unsaved changes.
+#[derive(Clone, Debug)]
+enum Discard {
+    New,
+    Open,
+    OpenPath(PathBuf),
+    OpenBuiltin(&'static str),
+    Restore(String),
+    Close,
+}
+
+/// What a menu, panel or shortcut asks for; applied after drawing.
+#[derive(Clone, Debug)]
+#[must_use]
+pub enum Command {
+    /// Apply an edit as one undo step.
+    Edit(Edit),
+    /// Undo.
+    Undo,
+    /// Redo.
+    Redo,
+    /// Delete the selection.
+    DeleteSelection,
+    /// Select something (and light up a finding's path).
+    Select(Option<Selection>, Vec<PartyId>),
+    /// Focus one finding in the explanation card.
+    Explain(Finding),
+    /// New empty scenario.
+    New,
+    /// Show the Open dialog.
+    Open,
+    /// Open this file.
+    OpenPath(PathBuf),
+    /// Open a built-in scenario.
+    OpenBuiltin(&'static str),
+    /// Save (Save As when the scenario has no file yet).
+    Save,
+    /// Show the Save As dialog.
+    SaveAs,
+    /// Add a party of this kind near the centre of the view.
+    AddParty(PartyKind),
+    /// Fit the canvas to the scenario.
+    Fit,
+    /// Forget saved positions and lay out by tier.
+    TierLayout {
+        /// Keep each CSP region's parties together.
+        by_region: bool,
+    },
+    /// Switch the theme.
+    Theme(Theme),
+}
+
+/// The explorer window.
+pub struct ExplorerApp {
+    doc: Document,
+    /// View state of the canvas (zoom, pan, gesture in progress).
+    pub view: CanvasView,
+    /// The current tool.
+    pub tool: Tool,
+    selection: Option<Selection>,
+    highlight: Vec<PartyId>,
+    explained: Option<Finding>,
+    pending_link: Option<PendingLink>,
+    discard: Option<Discard>,
+    restore_offer: Option<String>,
+    /// The last error, shown in a banner until dismissed.
+    error: Option<String>,
+    /// A passing confirmation ("Saved …").
+    notice: Option<String>,
+    show_help: bool,
+    show_library: bool,
+    close_confirmed: bool,
+    persisted: Persisted,
+    dialogs: Box<dyn FileDialogs>,
+    /// Text being typed into the inspector, by field, committed on Enter or focus loss.
+    pub(crate) drafts: panels::Drafts,
+    pub(crate) finding_filter: panels::FindingFilter,
+}
+
+impl ExplorerApp {
+    /// Creates the app, restoring preferences and opening what `launch` names.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        launch: Launch,
+        dialogs: Box<dyn FileDialogs>,
+    ) -> Self {
+        let persisted: Persisted = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        persisted.theme.apply(&cc.egui_ctx);
+        let mut app = ExplorerApp {
+            doc: Document::new(Scenario::new("Untitled channel")),
+            view: CanvasView::default(),
+            tool: Tool::Select,
+            selection: None,
+            highlight: Vec::new(),
+            explained: None,
+            pending_link: None,
+            discard: None,
+            restore_offer: persisted.autosave.clone(),
+            error: None,
+            notice: None,
+            show_help: false,
+            show_library: launch.open.is_none() && launch.builtin.is_none(),
+            close_confirmed: false,
+            persisted,
+            dialogs,
+            drafts: panels::Drafts::default(),
+            finding_filter: panels::FindingFilter::default(),
+        };
+        if let Some(slug) = launch.builtin.as_deref()
+            && let Some(b) = crate::scenarios::builtin(slug)
+        {
+            app.open_builtin(b.slug);
+        }
+        if let Some(path) = launch.open {
+            app.open_path(&path);
+        }
+        app
+    }
+
+    /// The open document.
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The current selection.
+    pub fn selection(&self) -> Option<&Selection> {
+        self.selection.as_ref()
+    }
+
+    /// The error banner's text, if one is shown.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The link-kind chooser, when a connect gesture is waiting for a kind.
+    pub fn pending_link(&self) -> Option<&PendingLink> {
+        self.pending_link.as_ref()
+    }
+
+    /// Where a party is on screen (as drawn last frame): tests aim gestures with it.
+    pub fn screen_pos(&self, party: &str) -> Option<egui::Pos2> {
+        self.doc.position(party).map(|p| self.view.to_screen(p))
+    }
+
+    /// The finding shown in the explanation card.
+    pub fn explained(&self) -> Option<&Finding> {
+        self.explained.as_ref()
+    }
+
+    /// Runs a command now (the same path menus and shortcuts take).
+    pub fn execute(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Edit(edit) => self.apply(edit),
+            Command::Undo => {
+                if self.doc.undo() {
+                    self.after_history_move();
+                }
+            }
+            Command::Redo => {
+                if self.doc.redo() {
+                    self.after_history_move();
+                }
+            }
+            Command::DeleteSelection => match self.selection.take() {
+                Some(Selection::Party(id)) => self.apply(Edit::RemoveParty(id)),
+                Some(Selection::Link(id)) => self.apply(Edit::RemoveLink(id)),
+                None => {}
+            },
+            Command::Select(selection, path) => {
+                self.selection = selection;
+                self.highlight = path;
+                self.drafts = panels::Drafts::default();
+                if self.highlight.is_empty() {
+                    self.explained = None;
+                }
+            }
+            Command::Explain(finding) => {
+                self.highlight = finding.path.clone();
+                self.selection = Some(match &finding.subject {
+                    Subject::Link(id) => Selection::Link(id.clone()),
+                    Subject::Party(id) => Selection::Party(id.clone()),
+                });
+                self.drafts = panels::Drafts::default();
+                self.explained = Some(finding);
+            }
+            Command::New => self.guard(Discard::New, ctx),
+            Command::Open => self.guard(Discard::Open, ctx),
+            Command::OpenPath(path) => self.guard(Discard::OpenPath(path), ctx),
+            Command::OpenBuiltin(slug) => self.guard(Discard::OpenBuiltin(slug), ctx),
+            Command::Save => match self.doc.path.clone() {
+                Some(path) => self.save_to(&path),
+                None => self.request_save_as(ctx),
+            },
+            Command::SaveAs => self.request_save_as(ctx),
+            Command::AddParty(kind) => self.add_party(kind),
+            Command::Fit => self.view.fit_requested = true,
+            Command::TierLayout { by_region } => {
+                let layout = crate::layout::TierLayout {
+                    group_by_region: by_region,
+                };
+                let moves = layout
+                    .positions(self.doc.scenario())
+                    .into_iter()
+                    .map(|(id, p)| Edit::MoveParty(id, Some(p)))
+                    .collect();
+                self.apply(Edit::Batch(moves));
+                self.view.fit_requested = true;
+            }
+            Command::Theme(theme) => {
+                self.persisted.theme = theme;
+                theme.apply(ctx);
+            }
+        }
+    }
+
+    /// Applies an edit as one step; an impossible edit becomes a message, never a panic.
+    fn apply(&mut self, edit: Edit) {
+        if let Err(e) = self.doc.apply(edit) {
+            self.error = Some(format!("That change was not made: {e}."));
+        }
+        self.after_change();
+    }
+
+    fn after_history_move(&mut self) {
+        self.after_change();
+    }
+
+    /// Drops references to what no longer exists and refreshes the explanation card.
+    fn after_change(&mut self) {
+        let s = self.doc.scenario();
+        let exists = match &self.selection {
+            Some(Selection::Party(id)) => s.party(id.as_str()).is_some(),
+            Some(Selection::Link(id)) => s.link(id.as_str()).is_some(),
+            None => true,
+        };
+        if !exists {
+            self.selection = None;
+            self.highlight.clear();
+        }
+        if let Some(explained) = &self.explained {
+            let fresh = crate::rules::check_subject(s, s.as_of(), &explained.subject)
+                .into_iter()
+                .find(|f| f.rule == explained.rule);
+            self.explained = fresh;
+        }
+        self.drafts = panels::Drafts::default();
+    }
+
+    fn add_party(&mut self, kind: PartyKind) {
+        let s = self.doc.scenario();
+        if kind == PartyKind::Microsoft && s.microsoft().is_some() {
+            self.error = Some("The scenario already has Microsoft; there is only one.".to_owned());
+            return;
+        }
+        let stem = match kind {
+            PartyKind::Microsoft => "microsoft",
+            PartyKind::IndirectProvider => "provider",
+            PartyKind::IndirectReseller => "reseller",
+            PartyKind::DirectBill => "direct-bill",
+            PartyKind::Customer => "customer",
+        };
+        let id = s.fresh_party_id(stem);
+        let mut party = Party::new(id.clone(), kind);
+        party.name = match kind {
+            PartyKind::Microsoft => "Microsoft".to_owned(),
+            _ => format!(
+                "New {} {}",
+                kind.label(),
+                id.as_str()
+                    .rsplit('-')
+                    .next()
+                    .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+                    .unwrap_or("1")
+            ),
+        };
+        if kind != PartyKind::Microsoft {
+            // Most channels live in one market: start where the rest of the scenario is.
+            party.country = s
+                .parties()
+                .find_map(|p| p.country.clone())
+                .or(Some("US".to_owned()));
+        }
+        // Place it in its tier's row, to the right of what is in view.
+        let centre = self.view.to_canvas(self.view.rect.center());
+        let row_y = f32::from(kind.tier()) * crate::layout::ROW_GAP;
+        let taken = |x: f32| {
+            self.doc.positions().values().any(|p| {
+                (p.x - x).abs() < crate::layout::COLUMN_GAP * 0.6 && (p.y - row_y).abs() < 40.0
+            })
+        };
+        let mut x = centre.x;
+        while taken(x) {
+            x += crate::layout::COLUMN_GAP;
+        }
+        party.position = Some(Position { x, y: row_y });
+        self.apply(Edit::AddParty(party));
+        self.selection = Some(Selection::Party(id));
+    }
+
+    /// Starts the kind chooser for a connect gesture from `from` to `to`.
+    pub fn begin_link(&mut self, from: PartyId, to: PartyId, at: egui::Pos2) {
+        let s = self.doc.scenario();
+        let (Some(a), Some(b)) = (s.party(from.as_str()), s.party(to.as_str())) else {
+            return;
+        };
+        let chains = chain_kinds(a.kind, b.kind);
+        let mut options: Vec<_> = LinkKind::ALL
+            .into_iter()
+            .map(|k| (k, trial_link(&self.doc, &from, &to, k), chains.contains(&k)))
+            .collect();
+        options.sort_by_key(|(_, v, chain)| (!*chain, v.worst));
+        self.pending_link = Some(PendingLink {
+            from,
+            to,
+            at,
+            options,
+        });
+    }
+
+    /// Creates the pending link with the chosen kind.
+    pub fn finish_link(&mut self, kind: LinkKind) {
+        let Some(pending) = self.pending_link.take() else {
+            return;
+        };
+        let s = self.doc.scenario();
+        let id = s.fresh_link_id(&format!("{}-{}-{}", kind.key(), pending.from, pending.to));
+        let mut link = Link::new(
+            id.clone(),
+            kind,
+            pending.from.clone(),
+            pending.to.clone(),
+            s.as_of(),
+        );
+        if kind == LinkKind::Admin {
+            link.duration_days = Some(crate::rules::MAX_GDAP_DAYS);
+            link.roles = vec!["Helpdesk Administrator".to_owned()];
+        }
+        if kind == LinkKind::Purchase {
+            link.offer = Some("Microsoft 365 Business Premium".to_owned());
+        }
+        // An indirect reseller's sale is billed by its (first accepted) provider.
+        if matches!(kind, LinkKind::Purchase | LinkKind::Reseller)
+            && s.party(pending.from.as_str())
+                .is_some_and(|p| p.kind == PartyKind::IndirectReseller)
+        {
+            link.via = s
+                .links_to(pending.from.as_str())
+                .find(|l| {
+                    l.kind == LinkKind::Partnership
+                        && l.status == crate::model::LinkStatus::Accepted
+                })
+                .map(|l| l.from.clone());
+        }
+        self.apply(Edit::AddLink(link));
+        self.selection = Some(Selection::Link(id));
+    }
+
+    fn guard(&mut self, action: Discard, ctx: &egui::Context) {
+        if self.doc.is_dirty() && !matches!(action, Discard::Close) {
+            self.discard = Some(action);
+        } else {
+            self.proceed(action, ctx);
+        }
+    }
+
+    fn proceed(&mut self, action: Discard, ctx: &egui::Context) {
+        match action {
+            Discard::New => self.replace_document(Document::new(Scenario::new("Untitled channel"))),
+            Discard::Open => self
+                .dialogs
+                .request(DialogPurpose::Open, &default_folder(), "", ctx),
+            Discard::OpenPath(path) => self.open_path(&path),
+            Discard::OpenBuiltin(slug) => self.open_builtin(slug),
+            Discard::Restore(text) => match crate::io::scenario_from_ron(&text, "the autosave") {
+                Ok(s) => {
+                    let mut doc = Document::new(s);
+                    // Restored work is unsaved work.
+                    let _ = doc.apply(Edit::Batch(Vec::new()));
+                    self.replace_document(doc);
+                }
+                Err(e) => self.error = Some(format!("The autosave could not be restored: {e}")),
+            },
+            Discard::Close => {
+                self.close_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn replace_document(&mut self, doc: Document) {
+        self.doc = doc;
+        self.selection = None;
+        self.highlight.clear();
+        self.explained = None;
+        self.pending_link = None;
+        self.drafts = panels::Drafts::default();
+        self.view.fit_requested = true;
+        self.show_library = false;
+    }
+
+    /// Opens a save file; a failure leaves the open scenario untouched and explains why.
+    pub fn open_path(&mut self, path: &Path) {
+        match Document::open(path) {
+            Ok(doc) => {
+                self.replace_document(doc);
+                self.remember(path);
+                self.error = None;
+            }
+            Err(e) => {
+                self.error = Some(format!(
+                    "Could not open the scenario; nothing was changed.\n{e}"
+                ));
+            }
+        }
+    }
+
+    /// Opens a built-in scenario (as a new, unsaved document).
+    pub fn open_builtin(&mut self, slug: &str) {
+        match crate::scenarios::builtin(slug).map(|b| b.load()) {
+            Some(Ok(s)) => {
+                self.replace_document(Document::new(s));
+                self.error = None;
+            }
+            Some(Err(e)) => {
+                self.error = Some(format!("The built-in scenario could not be loaded: {e}"))
+            }
+            None => self.error = Some(format!("There is no built-in scenario `{slug}`.")),
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        match self.doc.save_to(path) {
+            Ok(()) => {
+                self.remember(path);
+                self.persisted.autosave = None;
+                self.notice = Some(format!("Saved {}", path.display()));
+            }
+            Err(e) => {
+                self.error = Some(format!(
+                    "The scenario was not saved (your work is still open): {e}"
+                ))
+            }
+        }
+    }
+
+    fn request_save_as(&mut self, ctx: &egui::Context) {
+        let folder = self
+            .doc
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_owned))
+            .unwrap_or_else(default_folder);
+        let name = slug_of(&self.doc.scenario().meta.title);
+        self.dialogs
+            .request(DialogPurpose::SaveAs, &folder, &format!("{name}.ron"), ctx);
+    }
+
+    fn remember(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        self.persisted.recent.retain(|p| *p != path);
+        self.persisted.recent.insert(0, path);
+        self.persisted.recent.truncate(MAX_RECENT);
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let mut out = Vec::new();
+        let typing = ctx.egui_wants_keyboard_input();
+        ctx.input_mut(|i| {
+            let cmd = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
+            let cmd_shift = |key| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key);
+            if i.consume_shortcut(&cmd_shift(Key::Z)) || i.consume_shortcut(&cmd(Key::Y)) {
+                out.push(Command::Redo);
+            }
+            if i.consume_shortcut(&cmd(Key::Z)) {
+                out.push(Command::Undo);
+            }
+            if i.consume_shortcut(&cmd_shift(Key::S)) {
+                out.push(Command::SaveAs);
+            }
+            if i.consume_shortcut(&cmd(Key::S)) {
+                out.push(Command::Save);
+            }
+            if i.consume_shortcut(&cmd(Key::O)) {
+                out.push(Command::Open);
+            }
+            if i.consume_shortcut(&cmd(Key::N)) {
+                out.push(Command::New);
+            }
+            if !typing {
+                if i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace) {
+                    out.push(Command::DeleteSelection);
+                }
+                if i.key_pressed(Key::F) {
+                    out.push(Command::Fit);
+                }
+                if i.key_pressed(Key::C) {
+                    self.tool = if self.tool == Tool::Connect {
+                        Tool::Select
+                    } else {
+                        Tool::Connect
+                    };
+                }
+                if i.key_pressed(Key::Escape) {
+                    self.pending_link = None;
+                    self.tool = Tool::Select;
+                }
+            }
+            if i.key_pressed(Key::F1) {
+                self.show_help = !self.show_help;
+            }
+        });
+        out
+    }
+
+    fn poll_dialogs(&mut self, ctx: &egui::Context) {
+        if let Some((purpose, Some(path))) = self.dialogs.poll() {
+            match purpose {
+                DialogPurpose::Open => self.open_path(&path),
+                DialogPurpose::SaveAs => {
+                    let path = if path.extension().is_none() {
+                        path.with_extension("ron")
+                    } else {
+                        path
+                    };
+                    self.save_to(&path);
+                }
+            }
+            ctx.request_repaint();
+        }
+    }
+}
+
+fn slug_of(title: &str) -> String {
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        "scenario".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// Parses a `YYYY-MM-DD` field.
+pub fn parse_date(text: &str) -> Option<Date> {
+    Date::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+impl eframe::App for ExplorerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.poll_dialogs(&ctx);
+        let mut commands = self.shortcuts(&ctx);
+
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.doc.is_dirty()
+            && !self.close_confirmed
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.discard = Some(Discard::Close);
+        }
+        let title = format!(
+            "{}{} — csp-explorer",
+            if self.doc.is_dirty() { "● " } else { "" },
+            self.doc.display_name()
+        );
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            commands.extend(panels::menu_ui(
+                ui,
+                &self.doc,
+                &self.persisted,
+                &mut self.show_help,
+                &mut self.show_library,
+            ));
+            commands.extend(panels::toolbar_ui(ui, &self.doc, &mut self.tool));
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            panels::status_ui(ui, &self.doc, self.notice.as_deref())
+        });
+        egui::Panel::right("side")
+            .default_size(400.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for c in panels::inspector_ui(
+                        ui,
+                        &self.doc,
+                        self.selection.as_ref(),
+                        &mut self.drafts,
+                    ) {
+                        commands.push(c);
+                    }
+                    ui.separator();
+                    for c in panels::explanation_ui(ui, &self.doc, self.explained.as_ref()) {
+                        commands.push(c);
+                    }
+                    ui.separator();
+                    for c in panels::findings_ui(
+                        ui,
+                        &self.doc,
+                        &mut self.finding_filter,
+                        self.explained.as_ref(),
+                    ) {
+                        commands.push(c);
+                    }
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(error) = self.error.clone() {
+                egui::Frame::new()
+                    .fill(egui::Color32::from_rgb(120, 20, 24))
+                    .inner_margin(8.0)
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.colored_label(egui::Color32::WHITE, error);
+                            if ui.button("Dismiss").clicked() {
+                                self.error = None;
+                            }
+                        });
+                    });
+            }
+            if let Some(text) = self.restore_offer.clone() {
+                ui.horizontal(|ui| {
+                    ui.label("Unsaved work from a previous session was found.");
+                    if ui.button("Restore it").clicked() {
+                        self.restore_offer = None;
+                        self.discard = None;
+                        commands.push(Command::Edit(Edit::Batch(Vec::new())));
+                        self.proceed(Discard::Restore(text.clone()), &ctx);
+                    }
+                    if ui.button("Discard it").clicked() {
+                        self.restore_offer = None;
+                        self.persisted.autosave = None;
+                    }
+                });
+            }
+            let light = self.persisted.theme.is_light();
+            let canvas = canvas_ui(
+                ui,
+                &self.doc,
+                &mut self.view,
+                self.selection.as_ref(),
+                &self.highlight,
+                self.tool,
+                light,
+            );
+            for c in canvas {
+                match c {
+                    CanvasCommand::Select(selection) => {
+                        commands.push(Command::Select(selection, Vec::new()))
+                    }
+                    CanvasCommand::MoveParty(id, position) => {
+                        commands.push(Command::Edit(Edit::MoveParty(id, Some(position))))
+                    }
+                    CanvasCommand::Connect { from, to, at } => self.begin_link(from, to, at),
+                }
+            }
+        });
+
+        if let Some(kind) = panels::link_chooser_ui(&ctx, &self.doc, &mut self.pending_link) {
+            self.finish_link(kind);
+        }
+        if self.show_library {
+            commands.extend(panels::library_ui(&ctx, &mut self.show_library));
+        }
+        if self.show_help {
+            panels::help_ui(&ctx, &mut self.show_help);
+        }
+        if let Some(action) = self.discard.clone() {
+            match panels::discard_ui(&ctx, &self.doc.display_name()) {
+                Some(true) => {
+                    self.discard = None;
+                    self.proceed(action, &ctx);
+                }
+                Some(false) => self.discard = None,
+                None => {}
+            }
+        }
+        for command in commands {
+            self.execute(&ctx, command);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        // Periodic autosave (eframe calls this every 30 s and on exit): unsaved work survives a crash.
+        self.persisted.autosave = if self.doc.is_dirty() {
+            crate::io::scenario_to_ron(self.doc.scenario()).ok()
+        } else {
+            None
+        };
+        eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
+    }
+}
+
+/// The verdict shown while connecting, re-exported for tests.
+pub fn verdict_between(doc: &Document, from: &PartyId, to: &PartyId) -> Option<Severity> {
+    best_verdict(doc, from, to).worst
+}

@@ -1,0 +1,720 @@
+//! The canvas: parties and links drawn by kind and coloured by their worst finding, with zoom, pan,
+//! fit-to-view, selection, drag-to-move and drag-to-connect.
+//!
+//! It paints the scenario's petgraph directly with egui's `Painter` rather than through egui_graphs:
+//! the canvas needs per-edge colours and dash styles from the findings, projector-sized labels at any
+//! zoom, positions that come only from the scenario (egui_graphs' layouts overwrite saved positions),
+//! and a connect gesture that egui_graphs does not have. Painting ~200 shapes a frame is cheap, and
+//! hit-testing is a linear scan over what is drawn.
+
+use super::document::Document;
+use super::style::{link_color, link_short, party_fill, severity_color, severity_symbol};
+use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position};
+use crate::rules::{Severity, chain_kinds};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
+use std::collections::{HashMap, HashSet};
+
+/// Radius of a party, in canvas units.
+pub const PARTY_RADIUS: f32 = 30.0;
+
+/// What the primary drag does on a party.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tool {
+    /// Drag moves parties; click selects.
+    #[default]
+    Select,
+    /// Drag from one party to another creates a link (Shift+drag does the same in Select).
+    Connect,
+}
+
+/// What is selected on the canvas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// A party.
+    Party(PartyId),
+    /// A link.
+    Link(crate::model::LinkId),
+}
+
+#[derive(Clone, Debug)]
+enum Drag {
+    Move { party: PartyId, grab: Vec2 },
+    Connect { from: PartyId },
+    Pan,
+}
+
+/// Zoom, pan and the gesture in progress: view state that is never saved in the scenario.
+#[derive(Clone, Debug)]
+pub struct CanvasView {
+    /// Screen pixels per canvas unit.
+    pub zoom: f32,
+    /// Offset of the canvas origin from the centre of the view, in screen pixels.
+    pub pan: Vec2,
+    /// Fit everything into view on the next frame.
+    pub fit_requested: bool,
+    /// Where the canvas was drawn last frame (tests use it to aim gestures).
+    pub rect: Rect,
+    drag: Option<Drag>,
+}
+
+impl Default for CanvasView {
+    fn default() -> Self {
+        CanvasView {
+            zoom: 1.0,
+            pan: Vec2::ZERO,
+            fit_requested: true,
+            rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+            drag: None,
+        }
+    }
+}
+
+impl CanvasView {
+    /// Canvas coordinates to screen pixels.
+    pub fn to_screen(&self, p: Position) -> Pos2 {
+        self.rect.center() + self.pan + vec2(p.x, p.y) * self.zoom
+    }
+
+    /// Screen pixels to canvas coordinates.
+    pub fn to_canvas(&self, p: Pos2) -> Position {
+        let v = (p - self.rect.center() - self.pan) / self.zoom;
+        Position { x: v.x, y: v.y }
+    }
+
+    fn fit(&mut self, doc: &Document) {
+        let positions: Vec<Position> = doc.positions().values().copied().collect();
+        if positions.is_empty() {
+            self.zoom = 1.0;
+            self.pan = Vec2::ZERO;
+            return;
+        }
+        let (mut min, mut max) = (pos2(f32::MAX, f32::MAX), pos2(f32::MIN, f32::MIN));
+        for p in positions {
+            min = min.min(pos2(p.x, p.y));
+            max = max.max(pos2(p.x, p.y));
+        }
+        let margin = PARTY_RADIUS * 3.0;
+        let size = (max - min) + Vec2::splat(margin * 2.0);
+        self.zoom = (self.rect.width() / size.x)
+            .min(self.rect.height() / size.y)
+            .clamp(0.25, 1.6);
+        let centre = min + (max - min) / 2.0;
+        self.pan = -centre.to_vec2() * self.zoom;
+    }
+
+    /// Zooms by `factor` keeping the canvas point under `anchor` in place.
+    pub fn zoom_at(&mut self, anchor: Pos2, factor: f32) {
+        let before = self.to_canvas(anchor);
+        self.zoom = (self.zoom * factor).clamp(0.15, 4.0);
+        let after = self.to_screen(before);
+        self.pan += anchor - after;
+    }
+}
+
+/// What the canvas asks the app to do.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub enum CanvasCommand {
+    /// Select something, or nothing.
+    Select(Option<Selection>),
+    /// A drag ended: record the party's new position as one undo step.
+    MoveParty(PartyId, Position),
+    /// A connect drag ended on another party: ask which kind of link to make.
+    Connect {
+        /// Where the drag started.
+        from: PartyId,
+        /// Where it ended.
+        to: PartyId,
+        /// The pointer, for the kind chooser.
+        at: Pos2,
+    },
+}
+
+/// How a link would fare, for tinting targets while connecting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// The worst finding the new link would have; `None` when valid.
+    pub worst: Option<Severity>,
+    /// Why, in a line.
+    pub reason: String,
+}
+
+/// What a new link of `kind` from `from` to `to` would yield, checked on a copy of the scenario.
+pub fn trial_link(doc: &Document, from: &PartyId, to: &PartyId, kind: LinkKind) -> Verdict {
+    let s = doc.scenario();
+    let mut trial = s.clone();
+    let id = s.fresh_link_id("trial");
+    let link = Link::new(id.clone(), kind, from.clone(), to.clone(), s.as_of());
+    if trial.add_link(link).is_err() {
+        return Verdict {
+            worst: Some(Severity::Violation),
+            reason: "cannot link these parties".to_owned(),
+        };
+    }
+    let found = crate::rules::check_subject(&trial, s.as_of(), &crate::rules::Subject::Link(id));
+    match found.iter().max_by_key(|f| f.severity) {
+        None => Verdict {
+            worst: None,
+            reason: format!("a {} here is valid", kind.label()),
+        },
+        Some(f) => Verdict {
+            worst: Some(f.severity),
+            reason: format!("{}: {}", f.rule, f.message),
+        },
+    }
+}
+
+/// The verdict of the best kind of link between two parties.
+pub fn best_verdict(doc: &Document, from: &PartyId, to: &PartyId) -> Verdict {
+    let s = doc.scenario();
+    let (Some(a), Some(b)) = (s.party(from.as_str()), s.party(to.as_str())) else {
+        return Verdict {
+            worst: Some(Severity::Violation),
+            reason: String::new(),
+        };
+    };
+    if from == to {
+        return Verdict {
+            worst: Some(Severity::Violation),
+            reason: "a party cannot link to itself".to_owned(),
+        };
+    }
+    let kinds = chain_kinds(a.kind, b.kind);
+    if kinds.is_empty() {
+        return Verdict {
+            worst: Some(Severity::Violation),
+            reason: format!("no program chain runs from a {} to a {}", a.kind, b.kind),
+        };
+    }
+    kinds
+        .into_iter()
+        .map(|k| trial_link(doc, from, to, k))
+        .min_by_key(|v| v.worst)
+        .unwrap_or(Verdict {
+            worst: None,
+            reason: String::new(),
+        })
+}
+
+fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Option<PartyId> {
+    let r = PARTY_RADIUS * view.zoom;
+    doc.positions()
+        .iter()
+        .filter(|(_, p)| view.to_screen(**p).distance(pointer) <= r)
+        .min_by(|a, b| {
+            let da = view.to_screen(*a.1).distance(pointer);
+            let db = view.to_screen(*b.1).distance(pointer);
+            da.total_cmp(&db)
+        })
+        .map(|(id, _)| id.clone())
+}
+
+/// The screen segment of every link, clipped to the parties' outlines, with parallel links between
+/// the same two parties fanned out side by side.
+fn link_segments<'a>(
+    doc: &'a Document,
+    view: &CanvasView,
+    position_of: &dyn Fn(&PartyId) -> Option<Pos2>,
+) -> Vec<(&'a Link, Pos2, Pos2)> {
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut out = Vec::new();
+    for link in doc.scenario().links() {
+        let (Some(a), Some(b)) = (position_of(&link.from), position_of(&link.to)) else {
+            continue;
+        };
+        let forward = link.from <= link.to;
+        let key = if forward {
+            (link.from.as_str(), link.to.as_str())
+        } else {
+            (link.to.as_str(), link.from.as_str())
+        };
+        let n = seen.entry(key).or_insert(0);
+        let index = *n;
+        *n += 1;
+        let dir = (b - a).normalized();
+        let normal = if forward { dir.rot90() } else { -dir.rot90() };
+        let step = index.div_ceil(2) as f32 * 22.0 * view.zoom.max(0.5);
+        let offset = if index % 2 == 1 { step } else { -step };
+        let r = PARTY_RADIUS * view.zoom;
+        out.push((
+            link,
+            a + dir * r + normal * offset,
+            b - dir * (r + 2.0) + normal * offset,
+        ));
+    }
+    out
+}
+
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
+    p.distance(a + ab * t)
+}
+
+/// Draws the canvas and turns gestures into commands.
+#[allow(clippy::too_many_arguments)]
+pub fn canvas_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &mut CanvasView,
+    selection: Option<&Selection>,
+    highlight: &[PartyId],
+    tool: Tool,
+    light: bool,
+) -> Vec<CanvasCommand> {
+    let mut commands = Vec::new();
+    let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    view.rect = rect;
+    if view.fit_requested {
+        view.fit(doc);
+        view.fit_requested = false;
+    }
+    let painter = ui.painter_at(rect);
+    let ink = if light {
+        Color32::from_gray(20)
+    } else {
+        Color32::from_gray(235)
+    };
+    let background = if light {
+        Color32::from_gray(250)
+    } else {
+        Color32::from_gray(24)
+    };
+    painter.rect_filled(rect, 0.0, background);
+    let pointer = response.hover_pos();
+
+    // Zoom with the wheel (or pinch) around the pointer.
+    if let Some(p) = pointer {
+        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let factor = pinch * (scroll / 400.0).exp();
+        if (factor - 1.0).abs() > 1e-4 {
+            view.zoom_at(p, factor);
+        }
+    }
+
+    // Gestures.
+    let shift = ui.input(|i| i.modifiers.shift);
+    if response.drag_started()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        view.drag = Some(match party_at(doc, view, p) {
+            Some(party) if tool == Tool::Connect || shift => Drag::Connect { from: party },
+            Some(party) => {
+                let at = doc
+                    .position(party.as_str())
+                    .map_or(p, |q| view.to_screen(q));
+                Drag::Move {
+                    party,
+                    grab: p - at,
+                }
+            }
+            None => Drag::Pan,
+        });
+    }
+    let mut preview_move: Option<(PartyId, Position)> = None;
+    if let (Some(drag), Some(p)) = (&view.drag, response.interact_pointer_pos()) {
+        match drag {
+            Drag::Pan => {}
+            Drag::Move { party, grab } => {
+                preview_move = Some((party.clone(), view.to_canvas(p - *grab)))
+            }
+            Drag::Connect { .. } => {}
+        }
+    }
+    if response.dragged() && matches!(view.drag, Some(Drag::Pan)) {
+        view.pan += response.drag_delta();
+    }
+    if response.drag_stopped() {
+        match view.drag.take() {
+            Some(Drag::Move { party, grab }) => {
+                if let Some(p) = response.interact_pointer_pos().or(pointer) {
+                    commands.push(CanvasCommand::MoveParty(party, view.to_canvas(p - grab)));
+                }
+            }
+            Some(Drag::Connect { from }) => {
+                if let Some(p) = response.interact_pointer_pos().or(pointer)
+                    && let Some(to) = party_at(doc, view, p)
+                    && to != from
+                {
+                    commands.push(CanvasCommand::Connect { from, to, at: p });
+                }
+            }
+            Some(Drag::Pan) | None => {}
+        }
+    }
+
+    let position_of = |id: &PartyId| -> Option<Pos2> {
+        match &preview_move {
+            Some((moving, at)) if moving == id => Some(view.to_screen(*at)),
+            _ => doc.position(id.as_str()).map(|p| view.to_screen(p)),
+        }
+    };
+    let segments = link_segments(doc, view, &position_of);
+
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        let hit = party_at(doc, view, p).map(Selection::Party).or_else(|| {
+            segments
+                .iter()
+                .map(|(l, a, b)| (l, distance_to_segment(p, *a, *b)))
+                .filter(|(_, d)| *d < 8.0)
+                .min_by(|x, y| x.1.total_cmp(&y.1))
+                .map(|(l, _)| Selection::Link(l.id.clone()))
+        });
+        commands.push(CanvasCommand::Select(hit));
+    }
+
+    // Which consecutive pairs of the highlighted path to light up.
+    let path_pairs: HashSet<(&str, &str)> = highlight
+        .windows(2)
+        .map(|w| (w[0].as_str(), w[1].as_str()))
+        .collect();
+    let in_path: HashSet<&str> = highlight.iter().map(PartyId::as_str).collect();
+    let s = doc.scenario();
+    let as_of = s.as_of();
+    let font = |size: f32| FontId::proportional((size * view.zoom.sqrt()).clamp(10.0, 26.0));
+    let mut hovered_text: Option<String> = None;
+
+    // Links.
+    for &(link, start, end) in &segments {
+        let dir = (end - start).normalized();
+        let worst = doc.checker().worst_for_link(link.id.as_str());
+        let future = !link.exists_at(as_of);
+        let selected = selection == Some(&Selection::Link(link.id.clone()));
+        let lit = path_pairs.contains(&(link.from.as_str(), link.to.as_str()));
+        let mut color = match worst {
+            Some(sev) if sev != Severity::Note => severity_color(sev),
+            _ => link_color(link.kind, light),
+        };
+        if future {
+            color = color.gamma_multiply(0.3);
+        }
+        let width = match link.kind {
+            LinkKind::Supply | LinkKind::Purchase => 3.0,
+            _ => 2.0,
+        } * view.zoom.clamp(0.6, 1.5)
+            + if selected || lit { 2.5 } else { 0.0 };
+        if selected || lit {
+            painter.line_segment(
+                [start, end],
+                Stroke::new(width + 6.0, color.gamma_multiply(0.3)),
+            );
+        }
+        let stroke = Stroke::new(width, color);
+        let dashed = matches!(worst, Some(Severity::Violation)) || link.kind == LinkKind::Admin;
+        if dashed {
+            let (dash, gap) = if worst == Some(Severity::Violation) {
+                (10.0, 6.0)
+            } else {
+                (3.0, 4.0)
+            };
+            painter.extend(Shape::dashed_line(&[start, end], stroke, dash, gap));
+        } else {
+            painter.line_segment([start, end], stroke);
+        }
+        // Arrow head at the buying end.
+        let head = 10.0 + width;
+        let left = end - dir * head + dir.rot90() * head * 0.5;
+        let right = end - dir * head - dir.rot90() * head * 0.5;
+        painter.add(Shape::convex_polygon(
+            vec![end, left, right],
+            color,
+            Stroke::NONE,
+        ));
+        let mid = start + (end - start) * 0.5;
+        if let Some(sev) = worst.filter(|s| *s != Severity::Note) {
+            painter.circle_filled(mid, 9.0, severity_color(sev));
+            painter.text(
+                mid,
+                Align2::CENTER_CENTER,
+                severity_symbol(sev),
+                FontId::proportional(11.0),
+                Color32::WHITE,
+            );
+        } else if view.zoom > 0.55 {
+            painter.text(
+                mid + dir.rot90() * 9.0,
+                Align2::CENTER_CENTER,
+                link_short(link.kind),
+                FontId::proportional(11.0),
+                color,
+            );
+        }
+        if pointer.is_some_and(|p| distance_to_segment(p, start, end) < 8.0) {
+            hovered_text = Some(link_tooltip(doc, link));
+        }
+    }
+
+    // Connect rubber band and target tints.
+    let mut connect_reason: Option<(Pos2, Verdict)> = None;
+    if let (Some(Drag::Connect { from }), Some(p)) =
+        (&view.drag, pointer.or(response.interact_pointer_pos()))
+    {
+        if let Some(a) = position_of(from) {
+            painter.line_segment([a, p], Stroke::new(3.0, ink.gamma_multiply(0.7)));
+        }
+        if let Some(target) = party_at(doc, view, p).filter(|t| t != from) {
+            connect_reason = Some((p, best_verdict(doc, from, &target)));
+        }
+    }
+
+    // Parties.
+    let connecting_from = match &view.drag {
+        Some(Drag::Connect { from }) => Some(from.clone()),
+        _ => None,
+    };
+    for party in s.parties() {
+        let Some(c) = position_of(&party.id) else {
+            continue;
+        };
+        let r = PARTY_RADIUS * view.zoom;
+        let selected = selection == Some(&Selection::Party(party.id.clone()));
+        if let Some(from) = &connecting_from
+            && *from != party.id
+            && let Some(f) = s.party(from.as_str())
+        {
+            let tint = if chain_kinds(f.kind, party.kind).is_empty() {
+                severity_color(Severity::Violation)
+            } else {
+                Color32::from_rgb(0, 158, 115)
+            };
+            painter.circle_stroke(c, r + 8.0, Stroke::new(4.0, tint.gamma_multiply(0.8)));
+        }
+        if selected || in_path.contains(party.id.as_str()) {
+            painter.circle_filled(
+                c,
+                r + 10.0,
+                Color32::from_rgb(86, 180, 233).gamma_multiply(0.35),
+            );
+        }
+        draw_party_shape(&painter, party, c, r, ink);
+        if let Some(sev) = doc.checker().worst_for_party(party.id.as_str()) {
+            let badge = c + vec2(r * 0.8, -r * 0.8);
+            painter.circle_filled(badge, 9.0, severity_color(sev));
+            painter.text(
+                badge,
+                Align2::CENTER_CENTER,
+                severity_symbol(sev),
+                FontId::proportional(11.0),
+                Color32::WHITE,
+            );
+        }
+        // Labels sit on a plate so that links running under them never make them unreadable.
+        let detail = match &party.country {
+            Some(country) => format!("{} · {country}", party.kind.label()),
+            None => party.kind.label().to_owned(),
+        };
+        let name = painter.layout_no_wrap(party.name.clone(), font(15.0), ink);
+        let kind_line = painter.layout_no_wrap(detail, font(11.0), ink.gamma_multiply(0.75));
+        let top = c + vec2(0.0, r + 4.0);
+        let width = name.size().x.max(kind_line.size().x) + 8.0;
+        let plate = Rect::from_min_size(
+            top - vec2(width / 2.0, 1.0),
+            vec2(width, name.size().y + kind_line.size().y + 3.0),
+        );
+        painter.rect_filled(plate, 3.0, background.gamma_multiply(0.85));
+        painter.galley(top - vec2(name.size().x / 2.0, 0.0), name, ink);
+        painter.galley(
+            top + vec2(
+                -kind_line.size().x / 2.0,
+                plate.height() - kind_line.size().y - 2.0,
+            ),
+            kind_line,
+            ink,
+        );
+        if pointer.is_some_and(|p| p.distance(c) <= r) {
+            hovered_text = Some(party_tooltip(doc, party));
+        }
+    }
+
+    if let Some((p, verdict)) = connect_reason {
+        let color = verdict
+            .worst
+            .map_or(Color32::from_rgb(0, 158, 115), severity_color);
+        let text = match verdict.worst {
+            None => format!("✔ {}", verdict.reason),
+            Some(sev) => format!("{} {}", severity_symbol(sev), verdict.reason),
+        };
+        let galley = painter.layout(text, FontId::proportional(13.0), Color32::WHITE, 360.0);
+        let bg = Rect::from_min_size(p + vec2(16.0, 16.0), galley.size() + vec2(12.0, 8.0));
+        painter.rect_filled(bg, 4.0, color);
+        painter.galley(bg.min + vec2(6.0, 4.0), galley, Color32::WHITE);
+    } else if view.drag.is_none()
+        && let (Some(text), Some(_)) = (hovered_text, pointer)
+    {
+        response.clone().on_hover_text_at_pointer(text);
+    }
+
+    draw_legend(&painter, rect, light, ink);
+    commands
+}
+
+fn draw_party_shape(painter: &egui::Painter, party: &Party, c: Pos2, r: f32, ink: Color32) {
+    let fill = party_fill(party.kind);
+    let outline = Stroke::new(2.0, ink.gamma_multiply(0.8));
+    match party.kind {
+        PartyKind::Microsoft => {
+            painter.rect(
+                Rect::from_center_size(c, Vec2::splat(r * 2.0)),
+                6.0,
+                fill,
+                outline,
+                egui::StrokeKind::Middle,
+            );
+            // The four-square logo, simplified.
+            let q = r * 0.35;
+            for (dx, dy, col) in [
+                (-1.0, -1.0, Color32::from_rgb(242, 80, 34)),
+                (1.0, -1.0, Color32::from_rgb(127, 186, 0)),
+                (-1.0, 1.0, Color32::from_rgb(0, 164, 239)),
+                (1.0, 1.0, Color32::from_rgb(255, 185, 0)),
+            ] {
+                let centre = c + vec2(dx * q * 0.55, dy * q * 0.55);
+                painter.rect_filled(
+                    Rect::from_center_size(centre, Vec2::splat(q * 0.95)),
+                    0.0,
+                    col,
+                );
+            }
+        }
+        PartyKind::IndirectProvider => {
+            let points: Vec<Pos2> = (0..6)
+                .map(|i| {
+                    let a = std::f32::consts::TAU * (i as f32) / 6.0;
+                    c + vec2(a.cos(), a.sin()) * r
+                })
+                .collect();
+            painter.add(Shape::convex_polygon(points, fill, outline));
+        }
+        PartyKind::DirectBill => {
+            let points = vec![
+                c + vec2(0.0, -r),
+                c + vec2(r, 0.0),
+                c + vec2(0.0, r),
+                c + vec2(-r, 0.0),
+            ];
+            painter.add(Shape::convex_polygon(points, fill, outline));
+        }
+        PartyKind::IndirectReseller => {
+            painter.circle(c, r * 0.9, fill, outline);
+        }
+        PartyKind::Customer => {
+            painter.rect(
+                Rect::from_center_size(c, vec2(r * 2.0, r * 1.4)),
+                r * 0.5,
+                fill,
+                outline,
+                egui::StrokeKind::Middle,
+            );
+        }
+    }
+}
+
+fn draw_legend(painter: &egui::Painter, rect: Rect, light: bool, ink: Color32) {
+    let items: [(&str, Color32, bool); 4] = [
+        ("valid", link_color(LinkKind::Purchase, light), false),
+        ("⚠ warning", severity_color(Severity::Warning), false),
+        (
+            "✖ violation (dashed)",
+            severity_color(Severity::Violation),
+            true,
+        ),
+        (
+            "dated after as-of (faded)",
+            link_color(LinkKind::Purchase, light).gamma_multiply(0.3),
+            false,
+        ),
+    ];
+    let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * items.len() as f32);
+    let bg = Rect::from_min_size(
+        origin - vec2(6.0, 6.0),
+        vec2(230.0, 20.0 * items.len() as f32 + 10.0),
+    );
+    let fill = if light {
+        Color32::from_white_alpha(230)
+    } else {
+        Color32::from_black_alpha(200)
+    };
+    painter.rect_filled(bg, 4.0, fill);
+    for (i, (label, color, dashed)) in items.iter().enumerate() {
+        let y = origin.y + 20.0 * i as f32 + 8.0;
+        let a = pos2(origin.x, y);
+        let b = pos2(origin.x + 36.0, y);
+        if *dashed {
+            painter.extend(Shape::dashed_line(
+                &[a, b],
+                Stroke::new(3.0, *color),
+                8.0,
+                4.0,
+            ));
+        } else {
+            painter.line_segment([a, b], Stroke::new(3.0, *color));
+        }
+        painter.text(
+            pos2(origin.x + 44.0, y),
+            Align2::LEFT_CENTER,
+            *label,
+            FontId::proportional(12.0),
+            ink,
+        );
+    }
+}
+
+fn party_tooltip(doc: &Document, party: &Party) -> String {
+    let region = party
+        .country
+        .as_deref()
+        .and_then(|c| crate::model::markets().region_of(c))
+        .map_or("no CSP region".to_owned(), |r| r.name.clone());
+    let mut text = format!(
+        "{} ({})\nid {} · {} · {}\norganization {} · tenant {} ({})",
+        party.name,
+        party.kind,
+        party.id,
+        party.country.as_deref().unwrap_or("no country"),
+        region,
+        party.organization,
+        party.tenant,
+        party.tenant_type.key()
+    );
+    for f in doc.checker().for_party(party.id.as_str()) {
+        text.push_str(&format!("\n{} {}", severity_symbol(f.severity), f.message));
+    }
+    text
+}
+
+fn link_tooltip(doc: &Document, link: &Link) -> String {
+    let name = |id: &PartyId| {
+        doc.scenario()
+            .party(id.as_str())
+            .map_or(id.to_string(), |p| p.name.clone())
+    };
+    let mut text = format!(
+        "{} {} → {}\nid {} · dated {}",
+        link.kind.label(),
+        name(&link.from),
+        name(&link.to),
+        link.id,
+        link.date
+    );
+    if let Some(offer) = &link.offer {
+        text.push_str(&format!(" · {offer}"));
+    }
+    if let Some(via) = &link.via {
+        text.push_str(&format!(" · billed by {}", name(via)));
+    }
+    let findings = doc.checker().for_link(link.id.as_str());
+    if findings.is_empty() {
+        text.push_str("\n✔ valid");
+    }
+    for f in findings {
+        text.push_str(&format!(
+            "\n{} [{}] {}",
+            severity_symbol(f.severity),
+            f.rule,
+            f.message
+        ));
+    }
+    text
+}

@@ -1,0 +1,140 @@
+//! The open scenario with its history, findings and file: what one window edits.
+
+use crate::edit::{Edit, History, Touched};
+use crate::io::{LoadError, SaveError};
+use crate::layout::effective_positions;
+use crate::model::{PartyId, Position, Scenario, ScenarioError};
+use crate::rules::Checker;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The open scenario, its undo history, its findings (kept current edit by edit) and where it is saved.
+pub struct Document {
+    scenario: Scenario,
+    history: History,
+    checker: Checker,
+    /// Where each party is drawn: saved positions, the tier layout for the rest. Refreshed after
+    /// every edit rather than every frame.
+    positions: BTreeMap<PartyId, Position>,
+    /// The file it was opened from or last saved to.
+    pub path: Option<PathBuf>,
+}
+
+impl Document {
+    /// A document for a scenario that has not been saved yet.
+    pub fn new(scenario: Scenario) -> Self {
+        let checker = Checker::new(&scenario);
+        let positions = effective_positions(&scenario);
+        let mut history = History::default();
+        history.mark_saved();
+        Document {
+            scenario,
+            history,
+            checker,
+            positions,
+            path: None,
+        }
+    }
+
+    /// Opens a save file. On error nothing is returned, so the caller's open document stays as it was.
+    pub fn open(path: &Path) -> Result<Self, LoadError> {
+        let scenario = crate::io::load(path)?;
+        let mut doc = Document::new(scenario);
+        doc.path = Some(path.to_owned());
+        Ok(doc)
+    }
+
+    /// Saves atomically to `path` and remembers it.
+    pub fn save_to(&mut self, path: &Path) -> Result<(), SaveError> {
+        crate::io::save(&self.scenario, path)?;
+        self.path = Some(path.to_owned());
+        self.history.mark_saved();
+        Ok(())
+    }
+
+    /// Applies an edit as one undoable step and re-checks what it touched.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), ScenarioError> {
+        let touched = self.history.apply(&mut self.scenario, edit)?;
+        self.after(&touched);
+        Ok(())
+    }
+
+    /// Undoes the last step; false when there was nothing to undo.
+    pub fn undo(&mut self) -> bool {
+        match self.history.undo(&mut self.scenario) {
+            Some(Ok(touched)) => {
+                self.after(&touched);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Redoes the last undone step; false when there was nothing to redo.
+    pub fn redo(&mut self) -> bool {
+        match self.history.redo(&mut self.scenario) {
+            Some(Ok(touched)) => {
+                self.after(&touched);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn after(&mut self, touched: &Touched) {
+        self.checker.update(&self.scenario, touched);
+        self.positions = effective_positions(&self.scenario);
+    }
+
+    /// The scenario (read-only: changes go through [`Document::apply`]).
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The findings, current with the last edit.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    /// The undo history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Where a party is drawn, in canvas coordinates.
+    pub fn position(&self, id: &str) -> Option<Position> {
+        self.positions.get(id).copied()
+    }
+
+    /// Every party's drawing position.
+    pub fn positions(&self) -> &BTreeMap<PartyId, Position> {
+        &self.positions
+    }
+
+    /// Moves a party's drawing position without an undo step (while a drag is in progress).
+    pub fn preview_position(&mut self, id: &PartyId, position: Position) {
+        self.positions.insert(id.clone(), position);
+    }
+
+    /// Recomputes drawing positions from the scenario (after a cancelled drag).
+    pub fn reset_positions(&mut self) {
+        self.positions = effective_positions(&self.scenario);
+    }
+
+    /// True when there are changes since the last save.
+    pub fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// A name for the title bar and prompts.
+    pub fn display_name(&self) -> String {
+        match &self.path {
+            Some(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            None if self.scenario.meta.title.is_empty() => "Untitled".to_owned(),
+            None => self.scenario.meta.title.clone(),
+        }
+    }
+}
