@@ -35,7 +35,33 @@ macro_rules! builtin {
 }
 
 /// Every built-in scenario, in teaching order.
-pub static BUILTIN: &[Builtin] = &[builtin!("sample-1", "sample-1-two-chains.ron")];
+pub static BUILTIN: &[Builtin] = &[
+    builtin!(
+        "partner-types-indirect-provider",
+        "partner-types-indirect-provider.ron"
+    ),
+    builtin!(
+        "partner-types-indirect-reseller",
+        "partner-types-indirect-reseller.ron"
+    ),
+    builtin!("partner-types-direct-bill", "partner-types-direct-bill.ron"),
+    builtin!("sample-1", "sample-1-two-chains.ron"),
+    builtin!("sample-1-forbidden", "sample-1-forbidden.ron"),
+    builtin!("sample-2-multi-partner", "sample-2-multi-partner.ron"),
+    builtin!("sample-3-multi-channel", "sample-3-multi-channel.ron"),
+    builtin!("sample-4-allowed", "sample-4-allowed.ron"),
+    builtin!("sample-4-forbidden", "sample-4-forbidden.ron"),
+    builtin!("sample-5-self-sale", "sample-5-self-sale.ron"),
+    builtin!("sample-5-affiliate-sale", "sample-5-affiliate-sale.ron"),
+    builtin!("sample-6-forbidden", "sample-6-forbidden.ron"),
+    builtin!("sample-6-option-1", "sample-6-option-1.ron"),
+    builtin!("sample-6-option-2", "sample-6-option-2.ron"),
+    builtin!("sample-6-option-3", "sample-6-option-3.ron"),
+    builtin!("sample-7-allowed", "sample-7-allowed.ron"),
+    builtin!("sample-7-forbidden", "sample-7-forbidden.ron"),
+    builtin!("sample-8-allowed", "sample-8-allowed.ron"),
+    builtin!("sample-8-forbidden", "sample-8-forbidden.ron"),
+];
 
 /// The built-in scenario with this slug.
 pub fn builtin(slug: &str) -> Option<&'static Builtin> {

@@ -131,7 +131,7 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, link: &Link, out: &mut V
                 customer.id.clone(),
             ],
             format!(
-                "{} buys as an end customer from {} in tenant {}, but {} is already {}'s indirect provider there: that relationship prevents any new customer relationship with the same provider.",
+                "{} would be an end customer of {} in tenant {}, but {} is already the indirect provider of {} in that tenant: the provider–reseller relationship prevents any new customer relationship with the same provider.",
                 customer.name, provider, tenant, provider, reseller.name
             ),
         );
