@@ -107,7 +107,10 @@ pub(crate) fn check_reseller_ready(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
     if link.date >= mpa_effective_date() && !reseller.mpa_signed_by(link.date) {
         ready.mpa_signed = Some(earliest_link_date(ctx, reseller_id, link.date));
     }
-    let todo = steps.join(", ");
+    let todo = match steps.as_slice() {
+        [.., last] if steps.len() > 1 => format!("{} and {last}", steps[..steps.len() - 1].join(", ")),
+        _ => steps.join(""),
+    };
     out.push(
         Finding::new(
             RuleId::ResellerNotReady,
