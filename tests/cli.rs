@@ -23,9 +23,21 @@ const LINKS: &str = "saves/examples/links.csv";
 
 fn import_example(dir: &Path) -> String {
     let out = dir.join("channel.ron");
-    let o = csp(&["import", PARTIES, LINKS, "-o", out.to_str().unwrap(), "--title", "Example channel"]);
+    let o = csp(&[
+        "import",
+        PARTIES,
+        LINKS,
+        "-o",
+        out.to_str().unwrap(),
+        "--title",
+        "Example channel",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("Imported 8 parties and 12 links"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("Imported 8 parties and 12 links"),
+        "{}",
+        stdout(&o)
+    );
     out.to_str().unwrap().to_owned()
 }
 
@@ -36,18 +48,43 @@ fn import_then_check_reports_violations_with_exit_code_1() {
     let o = csp(&["check", &scenario, "--as-of", "2024-01-01"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.starts_with("Example channel (as of 2024-01-01)"), "{text}");
-    assert!(text.contains("[cross_region_sale] link purchase-tailspin"), "{text}");
-    assert!(text.contains("      fix: Choose a seller in the customer's region."), "{text}");
-    assert!(text.ends_with("6 violation(s), 1 warning(s), 0 note(s).\n"), "{text}");
+    assert!(
+        text.starts_with("Example channel (as of 2024-01-01)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[cross_region_sale] link purchase-tailspin"),
+        "{text}"
+    );
+    assert!(
+        text.contains("      fix: Choose a seller in the customer's region."),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("6 violation(s), 1 warning(s), 0 note(s).\n"),
+        "{text}"
+    );
 }
 
 #[test]
 fn check_json_has_the_documented_shape() {
-    let o = csp(&["check", "builtin:sample-2-multi-partner", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "a note is not a violation: {}", stderr(&o));
+    let o = csp(&[
+        "check",
+        "builtin:sample-2-multi-partner",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a note is not a violation: {}",
+        stderr(&o)
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
-    assert_eq!(v["scenario"], "Sample scenario 2: a customer buys from several partners");
+    assert_eq!(
+        v["scenario"],
+        "Sample scenario 2: a customer buys from several partners"
+    );
     assert_eq!(v["as_of"], "2024-06-01");
     let findings = v["findings"].as_array().expect("findings array");
     assert_eq!(findings.len(), 1);
@@ -56,9 +93,20 @@ fn check_json_has_the_documented_shape() {
     assert_eq!(f["severity"], "note");
     assert!(f["link"].is_null());
     assert_eq!(f["party"], "northwind");
-    assert!(f["path"].as_array().is_some_and(|p| p.iter().all(serde_json::Value::is_string)));
-    assert!(f["message"].as_str().is_some_and(|m| m.contains("Northwind")));
-    assert_eq!(v["counts"], serde_json::json!({"violation": 0, "warning": 0, "note": 1}));
+    assert!(
+        f["path"]
+            .as_array()
+            .is_some_and(|p| p.iter().all(serde_json::Value::is_string))
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Northwind"))
+    );
+    assert_eq!(
+        v["counts"],
+        serde_json::json!({"violation": 0, "warning": 0, "note": 1})
+    );
 }
 
 #[test]
@@ -68,9 +116,18 @@ fn as_of_moves_findings_around_the_mpa_date() {
     let count = |as_of: &str, rule: &str| {
         let o = csp(&["check", &scenario, "--as-of", as_of, "--format", "json"]);
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
-        v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule).count()
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .count()
     };
-    assert_eq!(count("2020-02-10", "mpa_missing"), 0, "the partnership is dated 2020-02-15");
+    assert_eq!(
+        count("2020-02-10", "mpa_missing"),
+        0,
+        "the partnership is dated 2020-02-15"
+    );
     assert_eq!(count("2020-02-20", "mpa_missing"), 1);
 }
 
@@ -79,15 +136,38 @@ fn bad_csv_exits_2_names_every_problem_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let parties = dir.path().join("parties.csv");
     let links = dir.path().join("links.csv");
-    std::fs::write(&parties, "id,kind,country\nms,microsoft,\nadatum,distributor,US\n").unwrap();
-    std::fs::write(&links, "id,kind,from,to,date\ns,supply,ms,adatum,2020-13-01\n").unwrap();
+    std::fs::write(
+        &parties,
+        "id,kind,country\nms,microsoft,\nadatum,distributor,US\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &links,
+        "id,kind,from,to,date\ns,supply,ms,adatum,2020-13-01\n",
+    )
+    .unwrap();
     let out = dir.path().join("out.ron");
-    let o = csp(&["import", parties.to_str().unwrap(), links.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = csp(&[
+        "import",
+        parties.to_str().unwrap(),
+        links.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("parties.csv:3: `kind` \"distributor\" is not one of"), "{err}");
-    assert!(err.contains("links.csv:2: `to` \"adatum\" is not a party id of the parties file"), "{err}");
-    assert!(err.contains("links.csv:2: `date` \"2020-13-01\" is not a date"), "{err}");
+    assert!(
+        err.contains("parties.csv:3: `kind` \"distributor\" is not one of"),
+        "{err}"
+    );
+    assert!(
+        err.contains("links.csv:2: `to` \"adatum\" is not a party id of the parties file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("links.csv:2: `date` \"2020-13-01\" is not a date"),
+        "{err}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!out.exists());
 }
@@ -96,7 +176,11 @@ fn bad_csv_exits_2_names_every_problem_and_writes_nothing() {
 fn a_malformed_save_exits_2_naming_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.ron");
-    std::fs::write(&bad, "(\n    version: 1,\n    title: \"x\",\n    parties: [(id: \"a\", kind: wizard)],\n)\n").unwrap();
+    std::fs::write(
+        &bad,
+        "(\n    version: 1,\n    title: \"x\",\n    parties: [(id: \"a\", kind: wizard)],\n)\n",
+    )
+    .unwrap();
     let o = csp(&["check", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
@@ -106,7 +190,10 @@ fn a_malformed_save_exits_2_naming_file_line_and_column() {
     assert!(stderr(&missing).contains("no-such-file.ron: cannot read the file"));
     let unknown = csp(&["check", "builtin:nope"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(stderr(&unknown).contains("sample-1"), "lists the valid slugs");
+    assert!(
+        stderr(&unknown).contains("sample-1"),
+        "lists the valid slugs"
+    );
 }
 
 #[test]
@@ -114,7 +201,12 @@ fn rules_lists_the_whole_catalogue() {
     let o = csp(&["rules", "--format", "json"]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let ids: Vec<&str> = v.as_array().unwrap().iter().filter_map(|r| r["id"].as_str()).collect();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
     assert_eq!(ids.len(), 21);
     assert!(ids.contains(&"reseller_customer_of_own_provider"));
     let text = stdout(&csp(&["rules"]));
@@ -130,5 +222,9 @@ fn help_is_the_manual_and_scenarios_are_listed() {
     let list = stdout(&csp(&["scenarios"]));
     assert!(list.contains("sample-6-option-1") && list.contains("Sample scenario 6, option 1"));
     let o = csp(&["--scenario", "no-such"]);
-    assert_eq!(o.status.code(), Some(2), "an unknown scenario fails before any window opens");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown scenario fails before any window opens"
+    );
 }

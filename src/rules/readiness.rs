@@ -108,7 +108,9 @@ pub(crate) fn check_reseller_ready(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
         ready.mpa_signed = Some(earliest_link_date(ctx, reseller_id, link.date));
     }
     let todo = match steps.as_slice() {
-        [.., last] if steps.len() > 1 => format!("{} and {last}", steps[..steps.len() - 1].join(", ")),
+        [.., last] if steps.len() > 1 => {
+            format!("{} and {last}", steps[..steps.len() - 1].join(", "))
+        }
         _ => steps.join(""),
     };
     out.push(

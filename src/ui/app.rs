@@ -475,6 +475,11 @@ impl ExplorerApp {
         }
     }
 
+    /// Saves to `path` (what Save As does once the dialog answers).
+    pub fn save_as(&mut self, path: &Path) {
+        self.save_to(path);
+    }
+
     fn save_to(&mut self, path: &Path) {
         match self.doc.save_to(path) {
             Ok(()) => {

@@ -294,8 +294,10 @@ pub fn canvas_ui(
 
     // Gestures.
     let shift = ui.input(|i| i.modifiers.shift);
+    // A drag starts where the button went down, not where it has moved to by the time egui calls it a drag.
+    let press_origin = ui.input(|i| i.pointer.press_origin());
     if response.drag_started()
-        && let Some(p) = response.interact_pointer_pos()
+        && let Some(p) = press_origin.or(response.interact_pointer_pos())
     {
         view.drag = Some(match party_at(doc, view, p) {
             Some(party) if tool == Tool::Connect || shift => Drag::Connect { from: party },

@@ -7,7 +7,7 @@
 pub mod app;
 pub mod canvas;
 mod document;
-mod files;
+pub mod files;
 mod panels;
 mod style;
 

@@ -1,0 +1,232 @@
+//! The explorer driven as a user would, headless (egui_kittest): palette, connect gesture, live
+//! findings, quick fixes, undo/redo, the scenario library, and a broken save file.
+
+use csp_explorer::model::PartyKind;
+use csp_explorer::rules::Severity;
+use csp_explorer::ui::canvas::{Selection, Tool};
+use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+
+/// File dialogs never open in tests: paths are handed to the app directly.
+struct NoDialogs;
+
+impl FileDialogs for NoDialogs {
+    fn request(
+        &mut self,
+        _: csp_explorer::ui::files::DialogPurpose,
+        _: &Path,
+        _: &str,
+        _: &egui::Context,
+    ) {
+    }
+    fn poll(&mut self) -> Option<(csp_explorer::ui::files::DialogPurpose, Option<PathBuf>)> {
+        None
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+}
+
+fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
+    harness.run_steps(3);
+    harness
+}
+
+fn sample(slug: &str) -> Launch {
+    Launch {
+        open: None,
+        builtin: Some(slug.to_owned()),
+    }
+}
+
+/// Drags with the primary button from one party to another, in small steps like a hand would.
+fn drag(harness: &mut Harness<'static, ExplorerApp>, from: &str, to: &str) {
+    let a = harness.state().screen_pos(from).expect("source on screen");
+    let b = harness.state().screen_pos(to).expect("target on screen");
+    harness.hover_at(a);
+    harness.run_steps(1);
+    harness.drag_at(a);
+    harness.run_steps(1);
+    for i in 1..=5 {
+        harness.hover_at(a + (b - a) * (i as f32 / 5.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(b);
+    harness.run_steps(2);
+}
+
+#[test]
+fn the_library_opens_a_builtin_scenario() {
+    let mut harness = app(Launch::default());
+    harness.get_by_label("Scenario library");
+    let open = harness
+        .get_all_by_label("Open")
+        .nth(1)
+        .expect("an Open button per scenario");
+    open.scroll_to_me();
+    open.click();
+    harness.run_steps(3);
+    let title = harness.state().document().scenario().meta.title.clone();
+    assert_eq!(title, "Partner types: the indirect reseller");
+    assert_eq!(harness.state().document().scenario().party_count(), 4);
+}
+
+#[test]
+fn palette_adds_parties_and_undo_redo_take_them_back() {
+    let mut harness = app(sample("sample-1"));
+    let before = harness.state().document().scenario().party_count();
+    harness.get_by_label("■ customer").click();
+    harness.run_steps(2);
+    harness.get_by_label("■ indirect reseller").click();
+    harness.run_steps(2);
+    let doc = harness.state().document();
+    assert_eq!(doc.scenario().party_count(), before + 2);
+    assert!(
+        doc.scenario()
+            .parties()
+            .any(|p| p.kind == PartyKind::IndirectReseller && p.id.as_str() == "reseller")
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().document().scenario().party_count(),
+        before + 1
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().document().scenario().party_count(),
+        before + 2
+    );
+}
+
+#[test]
+fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
+    let mut harness = app(sample("sample-1"));
+    harness.get_by_label("➝ Connect (C)").click();
+    harness.run_steps(1);
+    assert_eq!(harness.state().tool, Tool::Connect);
+    drag(&mut harness, "fabrikam", "tailspin");
+    let pending = harness
+        .state()
+        .pending_link()
+        .expect("the kind chooser is open");
+    assert_eq!(pending.from.as_str(), "fabrikam");
+    assert_eq!(pending.to.as_str(), "tailspin");
+    // Fabrikam has no reseller relationship with Tailspin: a purchase would break a rule.
+    harness.get_by_label("✖ purchase").click();
+    harness.run_steps(2);
+    let id = match harness.state().selection() {
+        Some(Selection::Link(id)) => id.clone(),
+        other => panic!("the new link is selected, not {other:?}"),
+    };
+    let doc = harness.state().document();
+    assert_eq!(
+        doc.checker().worst_for_link(id.as_str()),
+        Some(Severity::Violation)
+    );
+    assert_eq!(
+        doc.checker().for_link(id.as_str())[0].rule.key(),
+        "no_reseller_relationship"
+    );
+
+    harness
+        .get_by_label_contains("No reseller relationship with the customer")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.state().explained().is_some());
+    harness
+        .get_by_label_contains("🔧 Add a reseller relationship")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .checker()
+            .worst_for_link(id.as_str()),
+        None
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .checker()
+            .worst_for_link(id.as_str()),
+        Some(Severity::Violation),
+        "undoing the quick fix brings the finding back"
+    );
+}
+
+#[test]
+fn dragging_a_party_moves_it_in_one_undo_step() {
+    let mut harness = app(sample("sample-1"));
+    let before = harness.state().document().position("tailspin").unwrap();
+    let a = harness.state().screen_pos("tailspin").unwrap();
+    harness.drag_at(a);
+    harness.run_steps(1);
+    for i in 1..=4 {
+        harness.hover_at(a + egui::vec2(20.0 * i as f32, 0.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(a + egui::vec2(80.0, 0.0));
+    harness.run_steps(2);
+    let after = harness.state().document().position("tailspin").unwrap();
+    assert!(after.x > before.x + 20.0, "{before:?} -> {after:?}");
+    assert_eq!(harness.state().document().history().len(), 1);
+}
+
+#[test]
+fn a_broken_save_file_is_refused_and_the_open_scenario_stays() {
+    let mut harness = app(sample("sample-4-forbidden"));
+    let before = harness.state().document().scenario().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        "(\n  version: 1,\n  title: \"x\",\n  links: [ (id: 3) ],\n)\n",
+    )
+    .unwrap();
+    harness.state_mut().open_path(&bad);
+    harness.run_steps(2);
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(error.contains("nothing was changed"), "{error}");
+    assert!(error.contains("bad.ron:4:"), "{error}");
+    assert_eq!(*harness.state().document().scenario(), before);
+    harness.get_by_label_contains("Could not open the scenario");
+    harness.get_by_label("Dismiss").click();
+    harness.run_steps(2);
+    assert!(harness.state().error().is_none());
+}
+
+#[test]
+fn saving_and_reopening_round_trips_through_the_app() {
+    let mut harness = app(sample("sample-2-multi-partner"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saved.ron");
+    harness.state_mut().save_as(&path);
+    harness.run_steps(1);
+    assert!(!harness.state().document().is_dirty());
+    let mut reopened = app(Launch {
+        open: Some(path),
+        builtin: None,
+    });
+    reopened.run_steps(1);
+    assert_eq!(
+        reopened.state().document().scenario(),
+        harness.state().document().scenario()
+    );
+}
