@@ -209,14 +209,21 @@ fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Option<PartyId>
         .map(|(id, _)| id.clone())
 }
 
-/// The screen segment of every link, clipped to the parties' outlines, with parallel links between
-/// the same two parties fanned out side by side.
-fn link_segments<'a>(
+/// The screen path of every link as a polyline, clipped to the parties' outlines. Parallel links
+/// between the same two parties fan out side by side, and a link that would run straight through
+/// another party bends around it, so that no link hides behind a node it does not touch.
+fn link_paths<'a>(
     doc: &'a Document,
     view: &CanvasView,
     position_of: &dyn Fn(&PartyId) -> Option<Pos2>,
-) -> Vec<(&'a Link, Pos2, Pos2)> {
+) -> Vec<(&'a Link, Vec<Pos2>)> {
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let r = PARTY_RADIUS * view.zoom;
+    let centres: Vec<(&PartyId, Pos2)> = doc
+        .scenario()
+        .parties()
+        .filter_map(|p| position_of(&p.id).map(|c| (&p.id, c)))
+        .collect();
     let mut out = Vec::new();
     for link in doc.scenario().links() {
         let (Some(a), Some(b)) = (position_of(&link.from), position_of(&link.to)) else {
@@ -235,14 +242,39 @@ fn link_segments<'a>(
         let normal = if forward { dir.rot90() } else { -dir.rot90() };
         let step = index.div_ceil(2) as f32 * 22.0 * view.zoom.max(0.5);
         let offset = if index % 2 == 1 { step } else { -step };
-        let r = PARTY_RADIUS * view.zoom;
-        out.push((
-            link,
-            a + dir * r + normal * offset,
-            b - dir * (r + 2.0) + normal * offset,
-        ));
+        let blocked = centres.iter().any(|(id, c)| {
+            **id != link.from && **id != link.to && distance_to_segment(*c, a, b) < r * 1.3
+        });
+        let bend = if blocked {
+            (b - a).length() * 0.28
+        } else {
+            0.0
+        };
+        let control = a + (b - a) * 0.5 + normal * (offset * 1.5 + bend);
+        // Sample the quadratic Bézier, then clip both ends to the party outlines.
+        let points: Vec<Pos2> = (0..=24)
+            .map(|i| {
+                let t = i as f32 / 24.0;
+                let u = 1.0 - t;
+                pos2(
+                    u * u * a.x + 2.0 * u * t * control.x + t * t * b.x,
+                    u * u * a.y + 2.0 * u * t * control.y + t * t * b.y,
+                )
+            })
+            .filter(|p| p.distance(a) > r && p.distance(b) > r + 2.0)
+            .collect();
+        if points.len() >= 2 {
+            out.push((link, points));
+        }
     }
     out
+}
+
+fn distance_to_polyline(p: Pos2, points: &[Pos2]) -> f32 {
+    points
+        .windows(2)
+        .map(|w| distance_to_segment(p, w[0], w[1]))
+        .fold(f32::MAX, f32::min)
 }
 
 fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
@@ -351,7 +383,7 @@ pub fn canvas_ui(
             _ => doc.position(id.as_str()).map(|p| view.to_screen(p)),
         }
     };
-    let segments = link_segments(doc, view, &position_of);
+    let segments = link_paths(doc, view, &position_of);
 
     if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
@@ -359,7 +391,7 @@ pub fn canvas_ui(
         let hit = party_at(doc, view, p).map(Selection::Party).or_else(|| {
             segments
                 .iter()
-                .map(|(l, a, b)| (l, distance_to_segment(p, *a, *b)))
+                .map(|(l, points)| (l, distance_to_polyline(p, points)))
                 .filter(|(_, d)| *d < 8.0)
                 .min_by(|x, y| x.1.total_cmp(&y.1))
                 .map(|(l, _)| Selection::Link(l.id.clone()))
@@ -379,8 +411,9 @@ pub fn canvas_ui(
     let mut hovered_text: Option<String> = None;
 
     // Links.
-    for &(link, start, end) in &segments {
-        let dir = (end - start).normalized();
+    for (link, points) in &segments {
+        let end = points[points.len() - 1];
+        let dir = (end - points[points.len() - 2]).normalized();
         let worst = doc.checker().worst_for_link(link.id.as_str());
         let future = !link.exists_at(as_of);
         let selected = selection == Some(&Selection::Link(link.id.clone()));
@@ -398,10 +431,10 @@ pub fn canvas_ui(
         } * view.zoom.clamp(0.6, 1.5)
             + if selected || lit { 2.5 } else { 0.0 };
         if selected || lit {
-            painter.line_segment(
-                [start, end],
+            painter.add(Shape::line(
+                points.clone(),
                 Stroke::new(width + 6.0, color.gamma_multiply(0.3)),
-            );
+            ));
         }
         let stroke = Stroke::new(width, color);
         let dashed = matches!(worst, Some(Severity::Violation)) || link.kind == LinkKind::Admin;
@@ -411,9 +444,9 @@ pub fn canvas_ui(
             } else {
                 (3.0, 4.0)
             };
-            painter.extend(Shape::dashed_line(&[start, end], stroke, dash, gap));
+            painter.extend(Shape::dashed_line(points, stroke, dash, gap));
         } else {
-            painter.line_segment([start, end], stroke);
+            painter.add(Shape::line(points.clone(), stroke));
         }
         // Arrow head at the buying end.
         let head = 10.0 + width;
@@ -424,7 +457,7 @@ pub fn canvas_ui(
             color,
             Stroke::NONE,
         ));
-        let mid = start + (end - start) * 0.5;
+        let mid = points[points.len() / 2];
         if let Some(sev) = worst.filter(|s| *s != Severity::Note) {
             painter.circle_filled(mid, 9.0, severity_color(sev));
             painter.text(
@@ -443,7 +476,7 @@ pub fn canvas_ui(
                 color,
             );
         }
-        if pointer.is_some_and(|p| distance_to_segment(p, start, end) < 8.0) {
+        if pointer.is_some_and(|p| distance_to_polyline(p, points) < 8.0) {
             hovered_text = Some(link_tooltip(doc, link));
         }
     }
