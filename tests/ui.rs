@@ -230,3 +230,25 @@ fn saving_and_reopening_round_trips_through_the_app() {
         harness.state().document().scenario()
     );
 }
+
+#[test]
+fn export_writes_the_open_scenario_and_reports_failures() {
+    use csp_explorer::export::ExportFormat;
+    let mut harness = app(sample("sample-8-forbidden"));
+    let dir = tempfile::tempdir().unwrap();
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("diagram"), ExportFormat::Svg);
+    let svg = std::fs::read_to_string(dir.path().join("diagram.svg"))
+        .expect("written with its extension");
+    assert!(svg.contains("partnership-adatum-litware-br"));
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("no-such").join("x.png"), ExportFormat::Png);
+    assert!(
+        harness
+            .state()
+            .error()
+            .is_some_and(|e| e.contains("no file was written"))
+    );
+}

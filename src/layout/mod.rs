@@ -201,3 +201,121 @@ mod tests {
         assert!(pos.values().filter(|p| p.x > 500.0).count() == 5);
     }
 }
+
+/// How a link is drawn: a quadratic Bézier from the centre of one party to the centre of the other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    /// The link.
+    pub link: crate::model::LinkId,
+    /// Centre of the supplying party.
+    pub from: Position,
+    /// The Bézier control point (the midpoint for a straight link).
+    pub control: Position,
+    /// Centre of the buying party.
+    pub to: Position,
+}
+
+impl Route {
+    /// The point at `t` in 0..=1 along the curve.
+    pub fn at(&self, t: f32) -> Position {
+        let u = 1.0 - t;
+        Position {
+            x: u * u * self.from.x + 2.0 * u * t * self.control.x + t * t * self.to.x,
+            y: u * u * self.from.y + 2.0 * u * t * self.control.y + t * t * self.to.y,
+        }
+    }
+}
+
+/// Routes every link between drawn parties: parallel links between the same two parties fan out side
+/// by side, and a link that would run straight through another party (of `radius`) bends around it,
+/// so that no link hides behind a party it does not touch. The canvas and the exports share it.
+pub fn routes(
+    scenario: &Scenario,
+    positions: &BTreeMap<PartyId, Position>,
+    radius: f32,
+) -> Vec<Route> {
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut out = Vec::new();
+    for link in scenario.links() {
+        let (Some(&a), Some(&b)) = (positions.get(&link.from), positions.get(&link.to)) else {
+            continue;
+        };
+        let forward = link.from <= link.to;
+        let key = if forward {
+            (link.from.as_str(), link.to.as_str())
+        } else {
+            (link.to.as_str(), link.from.as_str())
+        };
+        let n = seen.entry(key).or_insert(0);
+        let index = *n;
+        *n += 1;
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let length = (dx * dx + dy * dy).sqrt().max(1e-3);
+        let sign = if forward { 1.0 } else { -1.0 };
+        let normal = (-dy / length * sign, dx / length * sign);
+        let step = index.div_ceil(2) as f32 * 33.0;
+        let offset = if index % 2 == 1 { step } else { -step };
+        let blocked = positions.iter().any(|(id, c)| {
+            *id != link.from && *id != link.to && distance_to_segment(*c, a, b) < radius * 1.3
+        });
+        let bend = if blocked { length * 0.28 } else { 0.0 };
+        let shift = offset + bend;
+        out.push(Route {
+            link: link.id.clone(),
+            from: a,
+            control: Position {
+                x: (a.x + b.x) / 2.0 + normal.0 * shift,
+                y: (a.y + b.y) / 2.0 + normal.1 * shift,
+            },
+            to: b,
+        });
+    }
+    out
+}
+
+fn distance_to_segment(p: Position, a: Position, b: Position) -> f32 {
+    let (abx, aby) = (b.x - a.x, b.y - a.y);
+    let len2 = (abx * abx + aby * aby).max(1e-6);
+    let t = (((p.x - a.x) * abx + (p.y - a.y) * aby) / len2).clamp(0.0, 1.0);
+    let (cx, cy) = (a.x + abx * t - p.x, a.y + aby * t - p.y);
+    (cx * cx + cy * cy).sqrt()
+}
+
+#[cfg(test)]
+mod route_tests {
+    use super::*;
+    use crate::model::{Link, Party, PartyKind};
+
+    #[test]
+    fn a_link_through_another_party_bends_and_parallel_links_fan_out() {
+        let mut s = Scenario::new("t");
+        for (id, x) in [("a", 0.0), ("b", 100.0), ("c", 200.0)] {
+            s.add_party(Party::new(id, PartyKind::Customer).at(x, 0.0))
+                .unwrap();
+        }
+        let d: crate::model::Date = "2021-01-01".parse().unwrap();
+        s.add_link(Link::new("ac", LinkKind::Admin, "a", "c", d))
+            .unwrap();
+        s.add_link(Link::new("ab1", LinkKind::Admin, "a", "b", d))
+            .unwrap();
+        s.add_link(Link::new("ab2", LinkKind::Admin, "a", "b", d))
+            .unwrap();
+        let positions = effective_positions(&s);
+        let routes = routes(&s, &positions, 30.0);
+        let by_id = |id: &str| {
+            routes
+                .iter()
+                .find(|r| r.link.as_str() == id)
+                .unwrap()
+                .clone()
+        };
+        assert!(by_id("ac").control.y.abs() > 40.0, "bends around b");
+        assert_eq!(
+            by_id("ab1").control.y,
+            0.0,
+            "the first of a pair runs straight"
+        );
+        assert!(by_id("ab2").control.y.abs() > 10.0, "the second fans out");
+        assert_eq!(by_id("ac").at(0.0), Position { x: 0.0, y: 0.0 });
+    }
+}

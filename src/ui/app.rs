@@ -81,6 +81,8 @@ pub enum Command {
     Save,
     /// Show the Save As dialog.
     SaveAs,
+    /// Show the export dialog for a format.
+    Export(crate::export::ExportFormat),
     /// Add a party of this kind near the centre of the view.
     AddParty(PartyKind),
     /// Fit the canvas to the scenario.
@@ -239,6 +241,15 @@ impl ExplorerApp {
                 None => self.request_save_as(ctx),
             },
             Command::SaveAs => self.request_save_as(ctx),
+            Command::Export(format) => {
+                let name = format!(
+                    "{}.{}",
+                    slug_of(&self.doc.scenario().meta.title),
+                    format.extension()
+                );
+                self.dialogs
+                    .request(DialogPurpose::Export(format), &default_folder(), &name, ctx);
+            }
             Command::AddParty(kind) => self.add_party(kind),
             Command::Fit => self.view.fit_requested = true,
             Command::TierLayout { by_region } => {
@@ -475,6 +486,23 @@ impl ExplorerApp {
         }
     }
 
+    /// Exports the open scenario as checked now (what File → Export does once the dialog answers).
+    pub fn export_to(&mut self, path: &Path, format: crate::export::ExportFormat) {
+        let path = if path.extension().is_none() {
+            path.with_extension(format.extension())
+        } else {
+            path.to_owned()
+        };
+        let options = crate::export::ExportOptions {
+            scale: 2.0,
+            ..Default::default()
+        };
+        match crate::export::export_to_file(self.doc.scenario(), format, &options, &path) {
+            Ok(()) => self.notice = Some(format!("Exported {}", path.display())),
+            Err(e) => self.error = Some(format!("The export failed; no file was written. {e}")),
+        }
+    }
+
     /// Saves to `path` (what Save As does once the dialog answers).
     pub fn save_as(&mut self, path: &Path) {
         self.save_to(path);
@@ -577,6 +605,7 @@ impl ExplorerApp {
                     };
                     self.save_to(&path);
                 }
+                DialogPurpose::Export(format) => self.export_to(&path, format),
             }
             ctx.request_repaint();
         }

@@ -12,7 +12,7 @@ use super::style::{link_color, link_short, party_fill, severity_color, severity_
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position};
 use crate::rules::{Severity, chain_kinds};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Radius of a party, in canvas units.
 pub const PARTY_RADIUS: f32 = 30.0;
@@ -209,65 +209,37 @@ fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Option<PartyId>
         .map(|(id, _)| id.clone())
 }
 
-/// The screen path of every link as a polyline, clipped to the parties' outlines. Parallel links
-/// between the same two parties fan out side by side, and a link that would run straight through
-/// another party bends around it, so that no link hides behind a node it does not touch.
+/// The screen path of every link as a polyline, clipped to the parties' outlines (routes from
+/// [`crate::layout::routes`], shared with the exports).
 fn link_paths<'a>(
     doc: &'a Document,
     view: &CanvasView,
-    position_of: &dyn Fn(&PartyId) -> Option<Pos2>,
+    preview: Option<&(PartyId, Position)>,
 ) -> Vec<(&'a Link, Vec<Pos2>)> {
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-    let r = PARTY_RADIUS * view.zoom;
-    let centres: Vec<(&PartyId, Pos2)> = doc
-        .scenario()
-        .parties()
-        .filter_map(|p| position_of(&p.id).map(|c| (&p.id, c)))
-        .collect();
-    let mut out = Vec::new();
-    for link in doc.scenario().links() {
-        let (Some(a), Some(b)) = (position_of(&link.from), position_of(&link.to)) else {
-            continue;
-        };
-        let forward = link.from <= link.to;
-        let key = if forward {
-            (link.from.as_str(), link.to.as_str())
-        } else {
-            (link.to.as_str(), link.from.as_str())
-        };
-        let n = seen.entry(key).or_insert(0);
-        let index = *n;
-        *n += 1;
-        let dir = (b - a).normalized();
-        let normal = if forward { dir.rot90() } else { -dir.rot90() };
-        let step = index.div_ceil(2) as f32 * 22.0 * view.zoom.max(0.5);
-        let offset = if index % 2 == 1 { step } else { -step };
-        let blocked = centres.iter().any(|(id, c)| {
-            **id != link.from && **id != link.to && distance_to_segment(*c, a, b) < r * 1.3
-        });
-        let bend = if blocked {
-            (b - a).length() * 0.28
-        } else {
-            0.0
-        };
-        let control = a + (b - a) * 0.5 + normal * (offset * 1.5 + bend);
-        // Sample the quadratic Bézier, then clip both ends to the party outlines.
-        let points: Vec<Pos2> = (0..=24)
-            .map(|i| {
-                let t = i as f32 / 24.0;
-                let u = 1.0 - t;
-                pos2(
-                    u * u * a.x + 2.0 * u * t * control.x + t * t * b.x,
-                    u * u * a.y + 2.0 * u * t * control.y + t * t * b.y,
-                )
-            })
-            .filter(|p| p.distance(a) > r && p.distance(b) > r + 2.0)
-            .collect();
-        if points.len() >= 2 {
-            out.push((link, points));
+    let moved;
+    let positions = match preview {
+        Some((id, at)) => {
+            let mut p = doc.positions().clone();
+            p.insert(id.clone(), *at);
+            moved = p;
+            &moved
         }
-    }
-    out
+        None => doc.positions(),
+    };
+    let s = doc.scenario();
+    let r = PARTY_RADIUS * view.zoom;
+    crate::layout::routes(s, positions, PARTY_RADIUS)
+        .into_iter()
+        .filter_map(|route| {
+            let link = s.link(route.link.as_str())?;
+            let (a, b) = (view.to_screen(route.from), view.to_screen(route.to));
+            let points: Vec<Pos2> = (0..=24)
+                .map(|i| view.to_screen(route.at(i as f32 / 24.0)))
+                .filter(|p| p.distance(a) > r && p.distance(b) > r + 2.0)
+                .collect();
+            (points.len() >= 2).then_some((link, points))
+        })
+        .collect()
 }
 
 fn distance_to_polyline(p: Pos2, points: &[Pos2]) -> f32 {
@@ -383,7 +355,7 @@ pub fn canvas_ui(
             _ => doc.position(id.as_str()).map(|p| view.to_screen(p)),
         }
     };
-    let segments = link_paths(doc, view, &position_of);
+    let segments = link_paths(doc, view, preview_move.as_ref());
 
     if response.clicked()
         && let Some(p) = response.interact_pointer_pos()

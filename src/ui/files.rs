@@ -13,6 +13,8 @@ pub enum DialogPurpose {
     Open,
     /// Save the scenario under a new name.
     SaveAs,
+    /// Export the scenario in a format.
+    Export(crate::export::ExportFormat),
 }
 
 /// Asks the user for file paths, answering later through [`FileDialogs::poll`].
@@ -60,6 +62,12 @@ impl FileDialogs for NativeDialogs {
                 DialogPurpose::Open => dialog.set_title("Open scenario").pick_file(),
                 DialogPurpose::SaveAs => dialog
                     .set_title("Save scenario as")
+                    .set_file_name(file_name)
+                    .save_file(),
+                DialogPurpose::Export(format) => rfd::FileDialog::new()
+                    .add_filter(format.label(), &[format.extension()])
+                    .set_directory(&folder)
+                    .set_title("Export")
                     .set_file_name(file_name)
                     .save_file(),
             };

@@ -76,6 +76,13 @@ pub fn menu_ui(
             if ui.button("Save As…       Ctrl+Shift+S").clicked() {
                 out.push(Command::SaveAs);
             }
+            ui.menu_button("Export", |ui| {
+                for format in crate::export::ExportFormat::ALL {
+                    if ui.button(format!("{}…", format.label())).clicked() {
+                        out.push(Command::Export(format));
+                    }
+                }
+            });
         });
         ui.menu_button("Edit", |ui| {
             let history = doc.history();

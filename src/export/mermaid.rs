@@ -1,0 +1,84 @@
+//! A Mermaid flowchart for Markdown documentation.
+
+use super::{LinkState, Sheet};
+use crate::model::PartyKind;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// Labels are quoted, so brackets are safe inside; quotes, pipes and angle brackets become Mermaid's
+/// entity codes.
+fn label(text: &str) -> String {
+    text.replace('"', "#quot;")
+        .replace('|', "#124;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
+}
+
+pub(crate) fn render(sheet: &Sheet) -> String {
+    let s = sheet.scenario;
+    let mut out = String::from("flowchart TD\n");
+    // Node ids are generated (n0, n1, …): party ids may hold characters Mermaid reserves.
+    let mut ids: HashMap<&str, String> = HashMap::new();
+    for (i, p) in s.parties().enumerate() {
+        let id = format!("n{i}");
+        let text = format!("{}<br/>{}", label(&p.name), p.kind.label());
+        let node = match p.kind {
+            PartyKind::Microsoft => format!("{id}[\"{text}\"]"),
+            PartyKind::IndirectProvider => format!("{id}{{{{\"{text}\"}}}}"),
+            PartyKind::DirectBill => format!("{id}{{\"{text}\"}}"),
+            PartyKind::IndirectReseller => format!("{id}((\"{text}\"))"),
+            PartyKind::Customer => format!("{id}(\"{text}\")"),
+        };
+        let _ = writeln!(out, "    {node}:::{}", p.kind.key());
+        ids.insert(p.id.as_str(), id);
+    }
+    let mut styles: Vec<(usize, LinkState)> = Vec::new();
+    for (i, link) in s.links().enumerate() {
+        let (Some(a), Some(b)) = (ids.get(link.from.as_str()), ids.get(link.to.as_str())) else {
+            continue;
+        };
+        let state = sheet.link_state(link);
+        let arrow = match state {
+            LinkState::Violation | LinkState::Future => "-.->",
+            _ => "-->",
+        };
+        let mut text = link.kind.label().to_owned();
+        if state == LinkState::Violation || state == LinkState::Warning {
+            let rules: Vec<&str> = sheet
+                .checker
+                .for_link(link.id.as_str())
+                .iter()
+                .map(|f| f.rule.key())
+                .collect();
+            text = format!(
+                "{} {}: {}",
+                if state == LinkState::Violation {
+                    "✖"
+                } else {
+                    "⚠"
+                },
+                text,
+                rules.join(", ")
+            );
+        }
+        let _ = writeln!(out, "    {a} {arrow}|\"{}\"| {b}", label(&text));
+        styles.push((i, state));
+    }
+    for (kind, fill) in PartyKind::ALL.map(|k| (k, super::party_color(k))) {
+        let _ = writeln!(
+            out,
+            "    classDef {} fill:{fill},stroke:#1f2933,color:#1f2933",
+            kind.key()
+        );
+    }
+    for (i, state) in styles {
+        if state != LinkState::Valid {
+            let _ = writeln!(
+                out,
+                "    linkStyle {i} stroke:{},stroke-width:2px",
+                state.color()
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,295 @@
+//! Diagrams and reports that open in the tools people already use: SVG and PNG for slides, Graphviz
+//! DOT, GraphML (yEd, Gephi) and Mermaid for other tools and docs, and the findings as a Markdown
+//! handout, CSV or JSON.
+//!
+//! Every format is a pure function of the scenario and its findings as of a date; [`export_to_file`]
+//! writes atomically, so a failed export never leaves a partial file.
+
+mod dot;
+mod graphml;
+mod mermaid;
+mod report;
+mod svg;
+
+use crate::model::{Date, Scenario};
+use crate::rules::{Checker, Finding, Severity};
+use std::path::Path;
+
+/// The export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    /// A vector drawing.
+    Svg,
+    /// The same drawing rasterised.
+    Png,
+    /// Graphviz.
+    Dot,
+    /// GraphML with typed attributes.
+    Graphml,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Markdown findings handout.
+    Markdown,
+    /// The findings as CSV.
+    Csv,
+    /// The findings as JSON.
+    Json,
+}
+
+impl ExportFormat {
+    /// Every format, in menu order.
+    pub const ALL: [ExportFormat; 8] = [
+        ExportFormat::Svg,
+        ExportFormat::Png,
+        ExportFormat::Dot,
+        ExportFormat::Graphml,
+        ExportFormat::Mermaid,
+        ExportFormat::Markdown,
+        ExportFormat::Csv,
+        ExportFormat::Json,
+    ];
+
+    /// The name on the command line (`--format svg`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ExportFormat::Svg => "svg",
+            ExportFormat::Png => "png",
+            ExportFormat::Dot => "dot",
+            ExportFormat::Graphml => "graphml",
+            ExportFormat::Mermaid => "mermaid",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+        }
+    }
+
+    /// Parses a [`ExportFormat::key`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Mermaid => "mmd",
+            other => other.key(),
+        }
+    }
+
+    /// A menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Svg => "SVG diagram (slides, browsers, Inkscape)",
+            ExportFormat::Png => "PNG image",
+            ExportFormat::Dot => "Graphviz DOT",
+            ExportFormat::Graphml => "GraphML (yEd, Gephi)",
+            ExportFormat::Mermaid => "Mermaid flowchart (Markdown docs)",
+            ExportFormat::Markdown => "Findings handout (Markdown)",
+            ExportFormat::Csv => "Findings (CSV)",
+            ExportFormat::Json => "Findings (JSON)",
+        }
+    }
+}
+
+/// PNG background.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Background {
+    /// Opaque white (slides, paper).
+    #[default]
+    White,
+    /// Transparent.
+    Transparent,
+}
+
+/// How to export.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExportOptions {
+    /// PNG pixels per SVG unit (1 to 16).
+    pub scale: f32,
+    /// Check as of this date instead of the scenario's own.
+    pub as_of: Option<Date>,
+    /// PNG background.
+    pub background: Background,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            scale: 1.0,
+            as_of: None,
+            background: Background::White,
+        }
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// A scale outside 0 < scale ≤ 16.
+    #[error("scale {0} is not between 0 and 16 (try 1 or 2)")]
+    BadScale(f32),
+    /// The picture would be too large to rasterise.
+    #[error(
+        "a PNG of {0}×{1} pixels is too large (at most 16384 on a side): use a smaller --scale"
+    )]
+    TooLarge(u32, u32),
+    /// Rasterising failed.
+    #[error("cannot render the PNG: {0}")]
+    Render(String),
+    /// Writing failed.
+    #[error(transparent)]
+    Write(#[from] crate::io::SaveError),
+}
+
+/// What every exporter reads: the scenario, the date and the findings as of it.
+pub(crate) struct Sheet<'a> {
+    pub scenario: &'a Scenario,
+    pub as_of: Date,
+    pub checker: Checker,
+}
+
+impl<'a> Sheet<'a> {
+    fn new(scenario: &'a Scenario, as_of: Option<Date>) -> Self {
+        let as_of = as_of.unwrap_or_else(|| scenario.as_of());
+        Sheet {
+            scenario,
+            as_of,
+            checker: Checker::with_as_of(scenario, as_of),
+        }
+    }
+
+    /// Findings, worst first, then by subject.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut all = self.checker.sorted();
+        all.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        all
+    }
+
+    /// The state of a link for styling: its worst finding, and whether it exists yet.
+    pub fn link_state(&self, link: &crate::model::Link) -> LinkState {
+        if !link.exists_at(self.as_of) {
+            return LinkState::Future;
+        }
+        match self.checker.worst_for_link(link.id.as_str()) {
+            Some(Severity::Violation) => LinkState::Violation,
+            Some(Severity::Warning) => LinkState::Warning,
+            _ => LinkState::Valid,
+        }
+    }
+
+    /// A party's display name.
+    pub fn name(&self, id: &crate::model::PartyId) -> String {
+        self.scenario
+            .party(id.as_str())
+            .map_or_else(|| id.to_string(), |p| p.name.clone())
+    }
+}
+
+/// How a link is styled in every diagram format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LinkState {
+    Valid,
+    Warning,
+    Violation,
+    Future,
+}
+
+impl LinkState {
+    pub fn key(self) -> &'static str {
+        match self {
+            LinkState::Valid => "valid",
+            LinkState::Warning => "warning",
+            LinkState::Violation => "violation",
+            LinkState::Future => "future",
+        }
+    }
+
+    /// Hex colour: the same palette as the canvas (Okabe–Ito, colour-blind safe).
+    pub fn color(self) -> &'static str {
+        match self {
+            LinkState::Valid => "#4a5a6a",
+            LinkState::Warning => "#e69f00",
+            LinkState::Violation => "#d52027",
+            LinkState::Future => "#b8c0c8",
+        }
+    }
+}
+
+/// Hex fill of a party kind (the canvas palette).
+pub(crate) fn party_color(kind: crate::model::PartyKind) -> &'static str {
+    use crate::model::PartyKind::*;
+    match kind {
+        Microsoft => "#0072b2",
+        IndirectProvider => "#56b4e9",
+        DirectBill => "#009e73",
+        IndirectReseller => "#cc79a7",
+        Customer => "#f0e442",
+    }
+}
+
+/// Exports the scenario in a format.
+pub fn export(
+    scenario: &Scenario,
+    format: ExportFormat,
+    options: &ExportOptions,
+) -> Result<Vec<u8>, ExportError> {
+    let sheet = Sheet::new(scenario, options.as_of);
+    Ok(match format {
+        ExportFormat::Svg => svg::render(&sheet, false).into_bytes(),
+        ExportFormat::Png => {
+            let transparent = options.background == Background::Transparent;
+            png(&svg::render(&sheet, transparent), options)?
+        }
+        ExportFormat::Dot => dot::render(&sheet).into_bytes(),
+        ExportFormat::Graphml => graphml::render(&sheet).into_bytes(),
+        ExportFormat::Mermaid => mermaid::render(&sheet).into_bytes(),
+        ExportFormat::Markdown => report::markdown(&sheet).into_bytes(),
+        ExportFormat::Csv => report::csv(&sheet),
+        ExportFormat::Json => report::json(&sheet).into_bytes(),
+    })
+}
+
+/// Exports to a file, atomically: on any error the file is not created or replaced.
+pub fn export_to_file(
+    scenario: &Scenario,
+    format: ExportFormat,
+    options: &ExportOptions,
+    path: &Path,
+) -> Result<(), ExportError> {
+    let bytes = export(scenario, format, options)?;
+    crate::io::save::write_atomic(path, &bytes)?;
+    Ok(())
+}
+
+/// Rasterises an SVG with resvg at `options.scale`.
+fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+    use resvg::{tiny_skia, usvg};
+    let scale = options.scale;
+    if !(scale > 0.0 && scale <= 16.0) {
+        return Err(ExportError::BadScale(scale));
+    }
+    let mut opt = usvg::Options::default();
+    // System fonts when there are any; with none, shapes still render and text is skipped.
+    opt.fontdb_mut().load_system_fonts();
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ExportError::Render(e.to_string()))?;
+    let size = tree.size();
+    let (w, h) = (
+        (size.width() * scale).ceil() as u32,
+        (size.height() * scale).ceil() as u32,
+    );
+    if w > 16_384 || h > 16_384 {
+        return Err(ExportError::TooLarge(w, h));
+    }
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(ExportError::TooLarge(w, h))?;
+    if options.background == Background::White {
+        pixmap.fill(tiny_skia::Color::WHITE);
+    }
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| ExportError::Render(e.to_string()))
+}

@@ -1,0 +1,128 @@
+//! The findings as a Markdown handout, a CSV sheet and JSON.
+
+use super::Sheet;
+use crate::rules::{Finding, Severity, Subject};
+use std::fmt::Write as _;
+
+fn subject(f: &Finding) -> (&'static str, String) {
+    match &f.subject {
+        Subject::Link(id) => ("link", id.to_string()),
+        Subject::Party(id) => ("party", id.to_string()),
+    }
+}
+
+fn parties(sheet: &Sheet, f: &Finding) -> String {
+    f.path
+        .iter()
+        .map(|p| sheet.name(p))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+pub(crate) fn markdown(sheet: &Sheet) -> String {
+    let s = sheet.scenario;
+    let counts = sheet.checker.counts();
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", s.meta.title);
+    if !s.meta.description.is_empty() {
+        let _ = writeln!(out, "{}\n", s.meta.description);
+    }
+    let _ = writeln!(
+        out,
+        "Checked as of **{}**: {} violation(s), {} warning(s), {} note(s).\n",
+        sheet.as_of, counts.violation, counts.warning, counts.note
+    );
+    let findings = sheet.findings();
+    if findings.is_empty() {
+        out.push_str("No finding: every link follows the program rules.\n");
+    }
+    for severity in Severity::WORST_FIRST {
+        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let heading = match severity {
+            Severity::Violation => "Violations",
+            Severity::Warning => "Warnings",
+            Severity::Note => "Notes (allowed patterns)",
+        };
+        let _ = writeln!(out, "## {heading}\n");
+        for f in group {
+            let info = f.info();
+            let (kind, id) = subject(f);
+            let _ = writeln!(out, "### {} (`{}`)\n", info.title, f.rule);
+            let _ = writeln!(out, "- **Where:** {kind} `{id}` — {}", parties(sheet, f));
+            let _ = writeln!(out, "- **What:** {}", f.message);
+            let _ = writeln!(out, "- **Why:** {}", info.why);
+            let _ = writeln!(out, "- **Source:** {}", info.source);
+            let _ = writeln!(out, "- **Fix:** {}\n", info.fix);
+        }
+    }
+    out
+}
+
+pub(crate) fn csv(sheet: &Sheet) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "severity",
+        "rule",
+        "title",
+        "subject_kind",
+        "subject",
+        "parties",
+        "message",
+        "why",
+        "fix",
+    ];
+    // Writing to memory cannot fail; a failure would mean a bug in the csv crate.
+    let _ = writer.write_record(header);
+    for f in sheet.findings() {
+        let (kind, id) = subject(&f);
+        let info = f.info();
+        let _ = writer.write_record([
+            f.severity.key(),
+            f.rule.key(),
+            info.title,
+            kind,
+            id.as_str(),
+            parties(sheet, &f).as_str(),
+            f.message.as_str(),
+            info.why,
+            info.fix,
+        ]);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+pub(crate) fn json(sheet: &Sheet) -> String {
+    let findings: Vec<serde_json::Value> = sheet
+        .findings()
+        .iter()
+        .map(|f| {
+            let info = f.info();
+            serde_json::json!({
+                "rule": f.rule.key(),
+                "severity": f.severity.key(),
+                "title": info.title,
+                "link": f.subject.link().map(|l| l.as_str()),
+                "party": f.subject.party().map(|p| p.as_str()),
+                "path": f.path.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                "parties": parties(sheet, f),
+                "message": f.message,
+                "why": info.why,
+                "source": info.source,
+                "fix": info.fix,
+            })
+        })
+        .collect();
+    let counts = sheet.checker.counts();
+    let value = serde_json::json!({
+        "scenario": sheet.scenario.meta.title,
+        "as_of": sheet.as_of.to_string(),
+        "findings": findings,
+        "counts": counts,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
