@@ -247,6 +247,11 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
 
     // Links.
     out.push_str("<g id=\"links\" fill=\"none\">\n");
+    // Labels of links converging on one party are spread along their curves so they do not stack.
+    let mut arrivals: HashMap<&str, (usize, usize)> = HashMap::new();
+    for link in s.links() {
+        arrivals.entry(link.to.as_str()).or_insert((0, 0)).1 += 1;
+    }
     for route in routes(s, &positions, RADIUS) {
         let Some(link) = s.link(route.link.as_str()) else {
             continue;
@@ -285,8 +290,14 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
             state.color(),
             state.key()
         );
-        let mid = route.at(0.5);
-        let mid = at(mid);
+        let t = match arrivals.get_mut(link.to.as_str()) {
+            Some((seen, total)) if *total > 1 => {
+                *seen += 1;
+                0.25 + 0.5 * (*seen - 1) as f32 / (*total - 1) as f32
+            }
+            _ => 0.5,
+        };
+        let mid = at(route.at(t));
         if let Some(n) = numbers.get(link.id.as_str()) {
             let _ = writeln!(
                 out,

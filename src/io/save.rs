@@ -225,6 +225,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(io)?;
+    // A temporary file is private (0600); a save is a document: keep the permissions of the file it
+    // replaces, or give a new one the usual read-for-all.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io)?;
+    }
     tmp.write_all(bytes).map_err(io)?;
     tmp.flush().map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
@@ -308,6 +318,12 @@ mod tests {
         let path = dir.path().join("s.ron");
         save(&sample(), &path).unwrap();
         assert_eq!(load(&path).unwrap(), sample());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "a save is readable like any document");
+        }
         let missing_dir = dir.path().join("no-such-dir").join("s.ron");
         assert!(save(&sample(), &missing_dir).is_err());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())

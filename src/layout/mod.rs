@@ -255,10 +255,18 @@ pub fn routes(
         let normal = (-dy / length * sign, dx / length * sign);
         let step = index.div_ceil(2) as f32 * 33.0;
         let offset = if index % 2 == 1 { step } else { -step };
-        let blocked = positions.iter().any(|(id, c)| {
-            *id != link.from && *id != link.to && distance_to_segment(*c, a, b) < radius * 1.3
+        // Bend away from the nearest party the straight line would cross.
+        let blocker = positions
+            .iter()
+            .filter(|(id, _)| **id != link.from && **id != link.to)
+            .map(|(_, c)| (distance_to_segment(*c, a, b), *c))
+            .filter(|(d, _)| *d < radius * 1.6)
+            .min_by(|x, y| x.0.total_cmp(&y.0));
+        let bend = blocker.map_or(0.0, |(_, c)| {
+            let side = (c.x - a.x) * normal.0 + (c.y - a.y) * normal.1;
+            let away = if side > 0.0 { -1.0 } else { 1.0 };
+            away * (length * 0.3).max(radius * 3.0)
         });
-        let bend = if blocked { length * 0.28 } else { 0.0 };
         let shift = offset + bend;
         out.push(Route {
             link: link.id.clone(),
