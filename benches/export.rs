@@ -8,7 +8,12 @@ use std::hint::black_box;
 fn exports(c: &mut Criterion) {
     let s = synthetic(200);
     let options = ExportOptions::default();
-    for format in [ExportFormat::Svg, ExportFormat::Png, ExportFormat::Graphml, ExportFormat::Dot] {
+    for format in [
+        ExportFormat::Svg,
+        ExportFormat::Png,
+        ExportFormat::Graphml,
+        ExportFormat::Dot,
+    ] {
         c.bench_function(&format!("export_{}/200", format.key()), |b| {
             b.iter(|| black_box(export(&s, format, &options)))
         });

@@ -19,8 +19,13 @@ Examples:
   csp-explorer check builtin:sample-1 --format json
   csp-explorer rules
   csp-explorer export builtin:sample-7-forbidden --format png --scale 2 -o slide.png
+  csp-explorer diff builtin:sample-6-forbidden builtin:sample-6-option-1
+  csp-explorer ask builtin:sample-7-forbidden contoso-de tailspin-jp --offer M365
+  csp-explorer lessons
+  csp-explorer lessons my-lesson.ron            check a lesson you wrote
 
-Exit codes of `check`: 0 no violation, 1 at least one violation, 2 bad input.";
+Exit codes: `check` 0 no violation, 1 a violation; `diff` 0 no difference, 1 differences;
+`ask` 0 yes, 1 no; `lessons FILE` 0 the lesson works, 1 it does not; 2 is always bad input.";
 
 /// See, change and check how partners work together in Microsoft's Cloud Solution Provider program.
 #[derive(Debug, Parser)]
@@ -102,6 +107,42 @@ pub enum Command {
         /// A transparent PNG background instead of white.
         #[arg(long)]
         transparent: bool,
+    },
+    /// Compare a base scenario with a what-if: parties and links added, removed or changed, and the
+    /// findings introduced or resolved.
+    Diff {
+        /// The base: a save file or `builtin:<slug>`.
+        base: String,
+        /// The what-if: a save file or `builtin:<slug>`.
+        whatif: String,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Ask whether a partner can sell an offer to a customer: yes or no, the chain it would use, and
+    /// every rule in the way.
+    Ask {
+        /// A save file or `builtin:<slug>`.
+        scenario: String,
+        /// The id of the partner that would sell.
+        seller: String,
+        /// The id of the customer that would buy.
+        customer: String,
+        /// The offer.
+        #[arg(long, default_value = "Azure plan")]
+        offer: String,
+        /// Ask as of this date (YYYY-MM-DD) instead of the scenario's own.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Output format (text or json).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// List the built-in lessons, or check a lesson file: it loads, its solution solves it, and its
+    /// starting scenario does not.
+    Lessons {
+        /// A lesson file to check.
+        file: Option<PathBuf>,
     },
 }
 
@@ -192,6 +233,32 @@ pub fn run(command: Command) -> ExitCode {
                 Err(e) => bad_input(e),
             }
         }
+        Command::Diff {
+            base,
+            whatif,
+            format,
+        } => diff(&base, &whatif, format),
+        Command::Ask {
+            scenario,
+            seller,
+            customer,
+            offer,
+            as_of,
+            format,
+        } => ask(&scenario, seller, customer, offer, as_of, format),
+        Command::Lessons { file: None } => {
+            for l in crate::training::LESSONS {
+                match l.load() {
+                    Ok(loaded) => println!(
+                        "{:<30} {:<15} {}",
+                        l.key, loaded.lesson.topic, loaded.lesson.title
+                    ),
+                    Err(e) => println!("{:<30} (cannot load: {e})", l.key),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Lessons { file: Some(file) } => check_lesson(&file),
         Command::Scenarios => {
             for b in crate::scenarios::BUILTIN {
                 match b.load() {
@@ -200,6 +267,88 @@ pub fn run(command: Command) -> ExitCode {
                 }
             }
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn diff(base: &str, whatif: &str, format: Format) -> ExitCode {
+    let (a, b) = match (load_scenario(base), load_scenario(whatif)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return bad_input(e),
+    };
+    let d = crate::whatif::diff(&a, &b);
+    match format {
+        Format::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&d.to_json(base, whatif)).unwrap_or_default();
+            text.push('\n');
+            print!("{text}");
+        }
+        Format::Text | Format::Markdown => print!("{}", d.to_text(base, whatif)),
+    }
+    if d.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn ask(
+    name: &str,
+    seller: String,
+    customer: String,
+    offer: String,
+    as_of: Option<Date>,
+    format: Format,
+) -> ExitCode {
+    let mut scenario = match load_scenario(name) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    if let Some(date) = as_of {
+        scenario.meta.as_of = Some(date);
+    }
+    let question = crate::whatif::Question {
+        seller: seller.into(),
+        customer: customer.into(),
+        offer,
+    };
+    let answer = match crate::whatif::ask(&scenario, &question) {
+        Ok(a) => a,
+        Err(e) => return bad_input(format!("{name}: {e}")),
+    };
+    match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&answer.to_json()).unwrap_or_default();
+            text.push('\n');
+            print!("{text}");
+        }
+        Format::Text | Format::Markdown => print!("{}", answer.to_text(&scenario)),
+    }
+    if answer.yes {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn check_lesson(file: &Path) -> ExitCode {
+    let loaded = match crate::training::LoadedLesson::load(file) {
+        Ok(l) => l,
+        Err(e) => return bad_input(e),
+    };
+    match crate::training::verify(&loaded) {
+        Ok(()) => {
+            println!(
+                "{}: \"{}\" loads, its starting scenario does not meet the success condition, and its solution does.",
+                file.display(),
+                loaded.lesson.title
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            ExitCode::from(1)
         }
     }
 }
@@ -316,19 +465,7 @@ pub fn render_check_text(scenario: &Scenario, as_of: Date, findings: &[Finding])
 
 /// The JSON report of `check` (shape documented in the README).
 pub fn render_check_json(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> String {
-    let items: Vec<serde_json::Value> = findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "rule": f.rule.key(),
-                "severity": f.severity.key(),
-                "link": f.subject.link().map(|l| l.as_str()),
-                "party": f.subject.party().map(|p| p.as_str()),
-                "path": f.path.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-                "message": f.message,
-            })
-        })
-        .collect();
+    let items: Vec<serde_json::Value> = findings.iter().map(Finding::to_json).collect();
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     let value = serde_json::json!({
         "scenario": scenario.meta.title,

@@ -2,7 +2,8 @@
 //! Provider (CSP) program.
 //!
 //! The library holds everything that works without a window: the [`model`] of the channel, the
-//! [`rules`] engine, [`edit`] commands with undo, and file I/O. The binary adds the CLI and the GUI.
+//! [`rules`] engine, [`edit`] commands with undo, file I/O, [`whatif`] modelling (diff, ask, role lens)
+//! and [`training`] (lessons, quiz). The binary adds the CLI and the GUI.
 
 pub mod cli;
 pub mod edit;
@@ -12,4 +13,6 @@ pub mod layout;
 pub mod model;
 pub mod rules;
 pub mod scenarios;
+pub mod training;
 pub mod ui;
+pub mod whatif;

@@ -276,3 +276,138 @@ fn export_writes_each_format_and_refuses_bad_arguments() {
     assert!(stderr(&huge).contains("scale 40"));
     assert!(!out.exists());
 }
+
+#[test]
+fn diff_compares_a_base_with_a_what_if() {
+    let o = csp(&[
+        "diff",
+        "builtin:sample-6-forbidden",
+        "builtin:sample-6-option-1",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "differences exit with 1");
+    let text = stdout(&o);
+    assert!(
+        text.contains("~ contoso-own (Contoso (as end customer)): tenant: contoso → contoso-internal; tenant_type: csp → customer"),
+        "{text}"
+    );
+    assert!(text.contains("Findings resolved:"), "{text}");
+    assert!(!text.contains("Findings introduced:"), "{text}");
+
+    let o = csp(&[
+        "diff",
+        "builtin:sample-7-allowed",
+        "builtin:sample-7-forbidden",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        json["findings_introduced"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "cross_region_sale")
+    );
+    assert!(
+        json["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "tailspin-jp" && p["change"] == "added")
+    );
+
+    let same = csp(&["diff", "builtin:sample-1", "builtin:sample-1"]);
+    assert_eq!(same.status.code(), Some(0));
+    let missing = csp(&["diff", "builtin:sample-1", "nowhere.ron"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("nowhere.ron"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn ask_answers_yes_or_no_with_the_chain_and_the_rules_in_the_way() {
+    let o = csp(&["ask", "builtin:sample-1", "contoso", "tailspin"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Yes."), "{text}");
+    assert!(
+        text.contains("Chain: Microsoft → Adatum Distribution → Contoso Reseller → Tailspin Toys"),
+        "{text}"
+    );
+
+    let o = csp(&[
+        "ask",
+        "builtin:sample-7-forbidden",
+        "contoso-de",
+        "tailspin-jp",
+        "--offer",
+        "Microsoft 365 E3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["answer"], "no");
+    assert_eq!(json["offer"], "Microsoft 365 E3");
+    assert_eq!(json["blockers"][0]["rule"], "cross_region_sale");
+
+    // Before the partnership existed, Contoso had no provider to bill it.
+    let o = csp(&[
+        "ask",
+        "builtin:sample-1",
+        "contoso",
+        "tailspin",
+        "--as-of",
+        "2020-02-10",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("incomplete_chain"), "{}", stdout(&o));
+
+    let o = csp(&["ask", "builtin:sample-1", "contoso", "nobody"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no party has id `nobody`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn lessons_are_listed_and_a_trainers_lesson_is_checked() {
+    let o = csp(&["lessons"]);
+    assert!(o.status.success());
+    let list = stdout(&o);
+    assert!(list.lines().count() >= 12, "{list}");
+    assert!(list.contains("10-sample-6-own-provider"), "{list}");
+
+    let o = csp(&["lessons", "assets/lessons/16-gdap.ron"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("its solution does"), "{}", stdout(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("lesson.ron");
+    let text = std::fs::read_to_string("assets/lessons/16-gdap.ron").unwrap();
+    std::fs::write(
+        &broken,
+        text.replace(
+            "duration_days: 730, auto_extend: false",
+            "duration_days: 730",
+        ),
+    )
+    .unwrap();
+    let o = csp(&["lessons", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("its solution does not meet the success condition"),
+        "{}",
+        stderr(&o)
+    );
+
+    std::fs::write(&broken, text.replace("success:", "succes:")).unwrap();
+    let o = csp(&["lessons", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("succes"), "{}", stderr(&o));
+}

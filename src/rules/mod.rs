@@ -87,6 +87,19 @@ impl Finding {
         self.rule.info()
     }
 
+    /// The finding as JSON (rule, severity, link or party, path, message), as `check --format json`,
+    /// `diff` and `ask` print it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "rule": self.rule.key(),
+            "severity": self.severity.key(),
+            "link": self.subject.link().map(|l| l.as_str()),
+            "party": self.subject.party().map(|p| p.as_str()),
+            "path": self.path.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            "message": self.message,
+        })
+    }
+
     fn new(rule: RuleId, subject: Subject, path: Vec<PartyId>, message: String) -> Self {
         Finding {
             rule,

@@ -1,0 +1,176 @@
+//! Success conditions of lessons and their steps, checked live against what the trainee has done.
+
+use crate::model::{Date, LinkKind, Party, PartyId, Scenario};
+use crate::rules::{Checker, Severity};
+use crate::whatif::{Question, ask};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+/// What the app can observe of a trainee's attempt.
+#[derive(Clone, Copy, Debug)]
+pub struct Observed<'a> {
+    /// The scenario as the trainee left it.
+    pub scenario: &'a Scenario,
+    /// Its findings, current with the last edit.
+    pub checker: &'a Checker,
+    /// The id of the selected party or link, if any.
+    pub selected: Option<&'a str>,
+    /// The links marked as broken (quiz mode).
+    pub marked: &'a BTreeSet<String>,
+}
+
+/// A condition on the trainee's scenario, written in a lesson file.
+///
+/// Conditions name rules by their catalogue ids and parties and links by their stable ids, so a
+/// lesson reads like the findings the trainee sees.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Condition {
+    /// No link or party has a violation.
+    NoViolations,
+    /// No finding of this rule anywhere.
+    NoFinding(String),
+    /// At least one finding of this rule somewhere.
+    HasFinding(String),
+    /// This link exists and has no violation.
+    LinkClean(String),
+    /// A purchase to `customer` exists (from `seller` and of an offer containing `offer`, when given)
+    /// and has no violation.
+    Sells {
+        /// The customer's id.
+        customer: String,
+        /// The seller's id; any seller when absent.
+        #[serde(default)]
+        seller: Option<String>,
+        /// Words the offer must contain (case-insensitive); any offer when absent.
+        #[serde(default)]
+        offer: Option<String>,
+    },
+    /// The partner could sell to a new customer of its own market with no violation (the reseller
+    /// relationships it would still need aside).
+    CanTransact(String),
+    /// A link matching every given field exists (and exists as of the as-of date).
+    Link {
+        /// Its kind.
+        #[serde(default)]
+        kind: Option<LinkKind>,
+        /// Its supplying side.
+        #[serde(default)]
+        from: Option<String>,
+        /// Its buying side.
+        #[serde(default)]
+        to: Option<String>,
+    },
+    /// This party or link is selected.
+    Selected(String),
+    /// Exactly the links with a violation are marked (quiz).
+    MarkedAllBroken,
+    /// The scenario is checked as of a date before this one.
+    AsOfBefore(Date),
+    /// The scenario is checked as of this date or later.
+    AsOfFrom(Date),
+    /// Every condition holds.
+    AllOf(Vec<Condition>),
+    /// At least one condition holds.
+    AnyOf(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+}
+
+impl Condition {
+    /// True when the attempt satisfies the condition.
+    pub fn holds(&self, seen: &Observed) -> bool {
+        let s = seen.scenario;
+        let violations_on = |id: &str| {
+            seen.checker
+                .for_link(id)
+                .iter()
+                .any(|f| f.severity == Severity::Violation)
+        };
+        match self {
+            Condition::NoViolations => seen.checker.counts().violation == 0,
+            Condition::NoFinding(rule) => !seen.checker.iter().any(|f| f.rule.key() == rule),
+            Condition::HasFinding(rule) => seen.checker.iter().any(|f| f.rule.key() == rule),
+            Condition::LinkClean(id) => s.link(id).is_some() && !violations_on(id),
+            Condition::Sells {
+                customer,
+                seller,
+                offer,
+            } => s.links_to(customer).any(|l| {
+                l.kind == LinkKind::Purchase
+                    && l.exists_at(s.as_of())
+                    && seller.as_ref().is_none_or(|id| l.from.as_str() == id)
+                    && offer.as_ref().is_none_or(|o| {
+                        l.offer
+                            .as_ref()
+                            .is_some_and(|x| x.to_lowercase().contains(&o.to_lowercase()))
+                    })
+                    && !violations_on(l.id.as_str())
+            }),
+            Condition::CanTransact(id) => can_transact(s, id),
+            Condition::Link { kind, from, to } => s.links().any(|l| {
+                l.exists_at(s.as_of())
+                    && kind.is_none_or(|k| l.kind == k)
+                    && from.as_ref().is_none_or(|f| l.from.as_str() == f)
+                    && to.as_ref().is_none_or(|t| l.to.as_str() == t)
+            }),
+            Condition::Selected(id) => seen.selected == Some(id.as_str()),
+            Condition::MarkedAllBroken => {
+                let broken: BTreeSet<String> = broken_links(seen.checker);
+                *seen.marked == broken
+            }
+            Condition::AsOfBefore(date) => s.as_of() < *date,
+            Condition::AsOfFrom(date) => s.as_of() >= *date,
+            Condition::AllOf(all) => all.iter().all(|c| c.holds(seen)),
+            Condition::AnyOf(any) => any.iter().any(|c| c.holds(seen)),
+            Condition::Not(c) => !c.holds(seen),
+        }
+    }
+
+    /// Every rule id the condition names, so a lesson file can be checked when it is loaded.
+    pub fn rule_names(&self) -> Vec<&str> {
+        match self {
+            Condition::NoFinding(r) | Condition::HasFinding(r) => vec![r.as_str()],
+            Condition::AllOf(all) | Condition::AnyOf(all) => {
+                all.iter().flat_map(Condition::rule_names).collect()
+            }
+            Condition::Not(c) => c.rule_names(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The links that have at least one violation: what a quiz asks the trainee to find.
+pub fn broken_links(checker: &Checker) -> BTreeSet<String> {
+    checker
+        .iter()
+        .filter(|f| f.severity == Severity::Violation)
+        .filter_map(|f| f.subject.link().map(ToString::to_string))
+        .collect()
+}
+
+/// Whether a partner could sell to a fresh customer of its own market: asks the rule engine about a
+/// sale to a made-up customer that has accepted the MCA, so only the partner's own state and chain
+/// can stand in the way.
+pub fn can_transact(scenario: &Scenario, partner: &str) -> bool {
+    let Some(me) = scenario.party(partner) else {
+        return false;
+    };
+    if !me.kind.is_partner() {
+        return false;
+    }
+    let mut trial = scenario.clone();
+    let id: PartyId = trial.fresh_party_id("lesson-probe-customer");
+    let mut probe = Party::new(id.clone(), crate::model::PartyKind::Customer);
+    probe.country = me.country.clone();
+    probe.mca_accepted = Some(Date::MIN);
+    if trial.add_party(probe).is_err() {
+        return false;
+    }
+    let question = Question {
+        seller: me.id.clone(),
+        customer: id,
+        offer: "Azure".to_owned(),
+    };
+    ask(&trial, &question).is_ok_and(|a| a.yes)
+}

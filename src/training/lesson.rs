@@ -1,0 +1,374 @@
+//! The lesson file format (RON, documented in `docs/lessons.md`): a starting scenario, a goal in plain
+//! words, steps, hints, a success condition checked live, the answer, and a solution the app can play.
+
+use super::condition::Condition;
+use crate::edit::Edit;
+use crate::model::{
+    Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, Scenario, TenantType,
+};
+use crate::rules::RuleId;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The lesson format version this build reads.
+pub const LESSON_VERSION: u32 = 1;
+
+/// One lesson, as written in its file.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// Always 1 for now.
+    pub version: u32,
+    /// A short title ("Sample 6: a reseller buys for its own use").
+    pub title: String,
+    /// The part of the course it belongs to ("Partner types", "Seed scenarios", "Linked pages", "Quiz").
+    #[serde(default)]
+    pub topic: String,
+    /// The starting scenario: a built-in slug (`sample-6-forbidden`) or a save file, relative to the
+    /// lesson file.
+    pub scenario: String,
+    /// Changes made to the starting scenario before the trainee sees it (to break something).
+    #[serde(default)]
+    pub setup: Vec<Change>,
+    /// What to achieve, in plain words.
+    pub goal: String,
+    /// The steps, in order; each may say when it is done.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// Hints, shown one at a time on request (each costs points).
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// When the lesson is solved.
+    pub success: Condition,
+    /// The explanation a trainer reveals.
+    pub answer: String,
+    /// Changes that solve the lesson; "Show the answer" plays them as one undoable step.
+    #[serde(default)]
+    pub solution: Vec<Change>,
+    /// Quiz mode: findings are hidden and the trainee marks the links they think are broken.
+    #[serde(default)]
+    pub quiz: bool,
+}
+
+/// One step of a lesson.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// What the trainer says or the trainee does.
+    pub say: String,
+    /// When the step counts as done; a step without one is narration.
+    #[serde(default)]
+    pub done_when: Option<Condition>,
+}
+
+/// A change to a scenario as a lesson writes it: by id, naming only the fields that change.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Change {
+    /// Add a party (written as in a save file).
+    AddParty(Party),
+    /// Remove a party and its links.
+    RemoveParty(String),
+    /// Change some fields of a party.
+    SetParty(String, PartyPatch),
+    /// Add a link (written as in a save file).
+    AddLink(Link),
+    /// Remove a link.
+    RemoveLink(String),
+    /// Change some fields of a link.
+    SetLink(String, LinkPatch),
+    /// Check as of this date.
+    SetAsOf(Date),
+    /// Mark a link as broken (quiz solutions).
+    Mark(String),
+}
+
+/// The fields of a party a lesson may set; `clear` lists optional fields to unset.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PartyPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<PartyKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affiliate_group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant_type: Option<TenantType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mpa_signed: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onboarded: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enrolled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restricted_since: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mca_accepted: Option<Date>,
+    /// Optional fields to unset (`["mca_accepted"]`).
+    #[serde(default, skip_serializing)]
+    pub clear: Vec<String>,
+}
+
+/// The fields of a link a lesson may set; `clear` lists optional fields to unset.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct LinkPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<LinkKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<LinkStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<Publisher>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_extend: Option<bool>,
+    /// Optional fields to unset (`["via"]`).
+    #[serde(default, skip_serializing)]
+    pub clear: Vec<String>,
+}
+
+/// Overlays a patch on a value through their serde forms: only the fields the patch sets change, and
+/// the result is checked by the value's own deserializer (so a bad `clear` is reported, not ignored).
+fn patched<T, P>(value: &T, patch: &P, clear: &[String]) -> Result<T, String>
+where
+    T: Serialize + for<'de> Deserialize<'de>,
+    P: Serialize,
+{
+    let mut base = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    let changes = serde_json::to_value(patch).map_err(|e| e.to_string())?;
+    let (Some(map), Some(changes)) = (base.as_object_mut(), changes.as_object()) else {
+        return Err("cannot patch this value".to_owned());
+    };
+    for (k, v) in changes {
+        map.insert(k.clone(), v.clone());
+    }
+    for field in clear {
+        if map.remove(field).is_none() && !OPTIONAL_FIELDS.contains(&field.as_str()) {
+            return Err(format!(
+                "`clear` names `{field}`, which is not an optional field"
+            ));
+        }
+    }
+    serde_json::from_value(base).map_err(|e| format!("`clear`: {e}"))
+}
+
+/// Fields that may be unset (they are absent from a save when not set).
+const OPTIONAL_FIELDS: &[&str] = &[
+    "country",
+    "affiliate_group",
+    "mpa_signed",
+    "partner_id",
+    "restricted_since",
+    "mca_accepted",
+    "position",
+    "offer",
+    "tenant",
+    "via",
+    "roles",
+    "duration_days",
+];
+
+impl Change {
+    /// A short description for error messages.
+    fn describe(&self) -> String {
+        match self {
+            Change::AddParty(p) => format!("AddParty(\"{}\")", p.id),
+            Change::RemoveParty(id) => format!("RemoveParty(\"{id}\")"),
+            Change::SetParty(id, _) => format!("SetParty(\"{id}\")"),
+            Change::AddLink(l) => format!("AddLink(\"{}\")", l.id),
+            Change::RemoveLink(id) => format!("RemoveLink(\"{id}\")"),
+            Change::SetLink(id, _) => format!("SetLink(\"{id}\")"),
+            Change::SetAsOf(d) => format!("SetAsOf(\"{d}\")"),
+            Change::Mark(id) => format!("Mark(\"{id}\")"),
+        }
+    }
+
+    /// The edit this change makes to `scenario` as it is now; `None` for a quiz mark.
+    pub fn to_edit(&self, scenario: &Scenario) -> Result<Option<Edit>, String> {
+        Ok(Some(match self {
+            Change::AddParty(p) => Edit::AddParty(p.clone()),
+            Change::RemoveParty(id) => Edit::RemoveParty(id.as_str().into()),
+            Change::SetParty(id, patch) => {
+                let party = scenario
+                    .party(id)
+                    .ok_or_else(|| format!("no party has id `{id}`"))?;
+                Edit::UpdateParty(patched(party, patch, &patch.clear)?)
+            }
+            Change::AddLink(l) => Edit::AddLink(l.clone()),
+            Change::RemoveLink(id) => Edit::RemoveLink(id.as_str().into()),
+            Change::SetLink(id, patch) => {
+                let link = scenario
+                    .link(id)
+                    .ok_or_else(|| format!("no link has id `{id}`"))?;
+                Edit::UpdateLink(patched(link, patch, &patch.clear)?)
+            }
+            Change::SetAsOf(d) => Edit::SetAsOf(Some(*d)),
+            Change::Mark(_) => return Ok(None),
+        }))
+    }
+}
+
+/// Plays changes on a copy of `scenario`: the edits (as one batch, to apply as one undo step) and
+/// the quiz marks. An impossible change is reported by its position and what it is.
+pub fn play(scenario: &Scenario, changes: &[Change]) -> Result<(Edit, Vec<String>), String> {
+    let mut work = scenario.clone();
+    let mut edits = Vec::new();
+    let mut marks = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        let fail = |e: String| format!("change {} ({}): {e}", i + 1, change.describe());
+        if let Change::Mark(id) = change {
+            if work.link(id).is_none() {
+                return Err(fail(format!("no link has id `{id}`")));
+            }
+            marks.push(id.clone());
+            continue;
+        }
+        if let Some(edit) = change.to_edit(&work).map_err(fail)? {
+            edit.clone()
+                .apply(&mut work)
+                .map_err(|e| fail(e.to_string()))?;
+            edits.push(edit);
+        }
+    }
+    Ok((Edit::Batch(edits), marks))
+}
+
+/// Why a lesson could not be loaded: the file, the line and column, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct LessonError {
+    /// The lesson file.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong, naming the field.
+    pub message: String,
+}
+
+/// A lesson ready to run: its text parsed, its starting scenario built.
+#[derive(Clone, Debug)]
+pub struct LoadedLesson {
+    /// A stable name: the built-in file's stem, or the user's file path.
+    pub key: String,
+    /// The lesson.
+    pub lesson: Lesson,
+    /// The scenario the trainee starts from (setup applied).
+    pub start: Scenario,
+}
+
+impl LoadedLesson {
+    /// Parses lesson text. `path` names it in errors; `folder` resolves a scenario given as a file.
+    pub fn parse(
+        key: &str,
+        text: &str,
+        path: &str,
+        folder: Option<&Path>,
+    ) -> Result<Self, LessonError> {
+        let at = |line: usize, message: String| LessonError {
+            path: path.to_owned(),
+            line,
+            column: 1,
+            message,
+        };
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let lesson: Lesson = options.from_str(text).map_err(|e| LessonError {
+            path: path.to_owned(),
+            line: e.span.start.line,
+            column: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map_or(1, |i| i + 1)
+        };
+        if lesson.version != LESSON_VERSION {
+            return Err(at(
+                line_of("version"),
+                format!(
+                    "field `version`: lesson format {} is not supported (this build reads {LESSON_VERSION})",
+                    lesson.version
+                ),
+            ));
+        }
+        let conditions = std::iter::once(&lesson.success)
+            .chain(lesson.steps.iter().filter_map(|s| s.done_when.as_ref()));
+        for rule in conditions.flat_map(Condition::rule_names) {
+            if RuleId::from_key(rule).is_none() {
+                return Err(at(
+                    line_of(&format!("\"{rule}\"")),
+                    format!("no rule has id `{rule}` (see `csp-explorer rules`)"),
+                ));
+            }
+        }
+        let scenario_line = line_of("scenario:");
+        let mut start = match crate::scenarios::builtin(&lesson.scenario) {
+            Some(b) => b
+                .load()
+                .map_err(|e| at(scenario_line, format!("field `scenario`: {e}")))?,
+            None => {
+                let file: PathBuf = folder.unwrap_or(Path::new(".")).join(&lesson.scenario);
+                crate::io::load(&file).map_err(|e| {
+                    at(
+                        scenario_line,
+                        format!(
+                            "field `scenario`: `{}` is neither a built-in scenario nor a readable save: {e}",
+                            lesson.scenario
+                        ),
+                    )
+                })?
+            }
+        };
+        let (setup, _) = play(&start, &lesson.setup)
+            .map_err(|e| at(line_of("setup:"), format!("field `setup`: {e}")))?;
+        setup
+            .apply(&mut start)
+            .map_err(|e| at(line_of("setup:"), format!("field `setup`: {e}")))?;
+        play(&start, &lesson.solution)
+            .map_err(|e| at(line_of("solution:"), format!("field `solution`: {e}")))?;
+        Ok(LoadedLesson {
+            key: key.to_owned(),
+            lesson,
+            start,
+        })
+    }
+
+    /// Loads a trainer's lesson file.
+    pub fn load(path: &Path) -> Result<Self, LessonError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| LessonError {
+            path: name.clone(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read the file: {e}"),
+        })?;
+        Self::parse(&name, &text, &name, path.parent())
+    }
+}

@@ -1,0 +1,310 @@
+//! Training: lessons with live success conditions, hints and scores, and the quiz.
+//!
+//! Like the rules, this is free of egui: a [`LessonRun`] is told what the trainee's scenario looks
+//! like and answers with progress and a score, so every lesson's success condition is tested
+//! headless (`tests/lessons.rs`) and the GUI only draws it.
+
+mod condition;
+mod lesson;
+
+pub use condition::{Condition, Observed, broken_links, can_transact};
+pub use lesson::{
+    Change, LESSON_VERSION, Lesson, LessonError, LinkPatch, LoadedLesson, PartyPatch, Step, play,
+};
+
+use std::collections::BTreeSet;
+
+/// A built-in lesson: compiled in so the course works from any folder.
+#[derive(Debug)]
+pub struct BuiltinLesson {
+    /// Stable name (the file stem): `04-sample-1-two-chains`.
+    pub key: &'static str,
+    /// The file, for error messages.
+    pub file: &'static str,
+    /// The lesson text.
+    pub text: &'static str,
+}
+
+impl BuiltinLesson {
+    /// Parses the lesson and builds its starting scenario.
+    pub fn load(&self) -> Result<LoadedLesson, LessonError> {
+        LoadedLesson::parse(self.key, self.text, self.file, None)
+    }
+}
+
+macro_rules! lesson {
+    ($key:literal) => {
+        BuiltinLesson {
+            key: $key,
+            file: concat!("assets/lessons/", $key, ".ron"),
+            text: include_str!(concat!("../../assets/lessons/", $key, ".ron")),
+        }
+    };
+}
+
+/// The course, in teaching order.
+pub static LESSONS: &[BuiltinLesson] = &[
+    lesson!("01-direct-bill"),
+    lesson!("02-indirect-provider"),
+    lesson!("03-indirect-reseller"),
+    lesson!("04-sample-1-two-chains"),
+    lesson!("05-sample-2-multi-partner"),
+    lesson!("06-sample-3-multi-channel"),
+    lesson!("07-sample-4-own-use-tenant"),
+    lesson!("08-sample-5-self-sale"),
+    lesson!("09-sample-5-affiliate-sale"),
+    lesson!("10-sample-6-own-provider"),
+    lesson!("11-sample-7-regions"),
+    lesson!("12-sample-8-partner-regions"),
+    lesson!("13-mca"),
+    lesson!("14-reseller-relationships"),
+    lesson!("15-restricted-direct-bill"),
+    lesson!("16-gdap"),
+    lesson!("17-mpa-as-of"),
+    lesson!("18-quiz-sample-6"),
+    lesson!("19-quiz-mixed"),
+];
+
+/// The built-in lesson with this key.
+pub fn builtin_lesson(key: &str) -> Option<&'static BuiltinLesson> {
+    LESSONS.iter().find(|l| l.key == key)
+}
+
+/// Points lost for each hint shown.
+pub const HINT_COST: u32 = 15;
+/// The least a solved lesson scores, however many hints were used.
+pub const SOLVED_FLOOR: u32 = 25;
+
+/// A lesson in progress: hints shown, whether the answer was revealed, the presenter's current step,
+/// and whether (and with what score) it was solved.
+#[derive(Clone, Debug)]
+pub struct LessonRun {
+    /// The lesson.
+    pub loaded: LoadedLesson,
+    /// How many hints have been shown.
+    pub hints_shown: usize,
+    /// True once the trainer revealed the answer: the lesson can still be finished, for no points.
+    pub revealed: bool,
+    /// The step the presenter is on.
+    pub step: usize,
+    /// The score, once solved (kept even if the trainee then breaks the scenario again).
+    pub solved: Option<u32>,
+    /// The quiz's result, once the trainee asked for it.
+    pub quiz: Option<QuizResult>,
+}
+
+/// What the run looks like now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Per step: done or not (narration steps count as done once the presenter moved past them).
+    pub steps: Vec<bool>,
+    /// True when the success condition holds.
+    pub success: bool,
+}
+
+impl Progress {
+    /// Steps done, of all steps.
+    pub fn done(&self) -> (usize, usize) {
+        (self.steps.iter().filter(|d| **d).count(), self.steps.len())
+    }
+}
+
+impl LessonRun {
+    /// Starts a lesson.
+    pub fn new(loaded: LoadedLesson) -> Self {
+        LessonRun {
+            loaded,
+            hints_shown: 0,
+            revealed: false,
+            step: 0,
+            solved: None,
+            quiz: None,
+        }
+    }
+
+    /// The lesson.
+    pub fn lesson(&self) -> &Lesson {
+        &self.loaded.lesson
+    }
+
+    /// Checks the attempt, and records the score the first time it succeeds.
+    pub fn observe(&mut self, seen: &Observed) -> Progress {
+        let lesson = &self.loaded.lesson;
+        let steps = lesson
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match &s.done_when {
+                Some(c) => c.holds(seen),
+                None => i < self.step,
+            })
+            .collect();
+        // A quiz is judged when the trainee asks for the result, not while marks are being placed.
+        let success = if lesson.quiz {
+            self.quiz.is_some() && lesson.success.holds(seen)
+        } else {
+            lesson.success.holds(seen)
+        };
+        if success && self.solved.is_none() {
+            self.solved = Some(self.score_now());
+        }
+        Progress { steps, success }
+    }
+
+    /// The score the attempt would get if it were solved now.
+    pub fn score_now(&self) -> u32 {
+        if self.revealed {
+            return 0;
+        }
+        if let Some(quiz) = &self.quiz {
+            return quiz
+                .score
+                .saturating_sub(HINT_COST * self.hints_shown as u32);
+        }
+        100u32
+            .saturating_sub(HINT_COST * self.hints_shown as u32)
+            .max(SOLVED_FLOOR)
+    }
+
+    /// Shows the next hint; `None` when there are no more.
+    pub fn next_hint(&mut self) -> Option<&str> {
+        let hint = self.loaded.lesson.hints.get(self.hints_shown)?;
+        self.hints_shown += 1;
+        Some(hint)
+    }
+
+    /// The hints shown so far.
+    pub fn shown_hints(&self) -> &[String] {
+        &self.loaded.lesson.hints[..self.hints_shown.min(self.loaded.lesson.hints.len())]
+    }
+
+    /// Moves the presenter to the next step; false at the last one.
+    pub fn next_step(&mut self) -> bool {
+        if self.step + 1 < self.loaded.lesson.steps.len() {
+            self.step += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Moves the presenter back a step; false at the first one.
+    pub fn previous_step(&mut self) -> bool {
+        if self.step > 0 {
+            self.step -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Judges a quiz: compares the marks with the broken links and keeps the result.
+    pub fn judge_quiz(&mut self, seen: &Observed) -> &QuizResult {
+        self.quiz
+            .insert(score_quiz(seen.marked, &broken_links(seen.checker)))
+    }
+}
+
+/// How a quiz went: links rightly marked, wrongly marked, and broken links missed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuizResult {
+    /// Marked and broken.
+    pub right: Vec<String>,
+    /// Marked but valid.
+    pub wrong: Vec<String>,
+    /// Broken but not marked.
+    pub missed: Vec<String>,
+    /// 0 to 100: each right mark earns a share, each wrong mark costs one.
+    pub score: u32,
+}
+
+/// Scores marks against the broken links. Every broken link found is worth `100 / broken` points
+/// and every valid link marked costs as much, so marking everything scores no better than nothing.
+pub fn score_quiz(marked: &BTreeSet<String>, broken: &BTreeSet<String>) -> QuizResult {
+    let right: Vec<String> = marked.intersection(broken).cloned().collect();
+    let wrong: Vec<String> = marked.difference(broken).cloned().collect();
+    let missed: Vec<String> = broken.difference(marked).cloned().collect();
+    let score = if broken.is_empty() {
+        if wrong.is_empty() { 100 } else { 0 }
+    } else {
+        let net = right.len().saturating_sub(wrong.len());
+        ((net * 100) as f64 / broken.len() as f64).round() as u32
+    };
+    QuizResult {
+        right,
+        wrong,
+        missed,
+        score,
+    }
+}
+
+/// Plays `changes` on the lesson's starting scenario and says whether the result solves the lesson
+/// (for a quiz, with the marks the changes place, judged).
+pub fn solves(loaded: &LoadedLesson, changes: &[Change]) -> Result<bool, String> {
+    let mut scenario = loaded.start.clone();
+    let (edit, marks) = play(&scenario, changes)?;
+    edit.apply(&mut scenario).map_err(|e| e.to_string())?;
+    let checker = crate::rules::Checker::new(&scenario);
+    let marked: BTreeSet<String> = marks.into_iter().collect();
+    let seen = Observed {
+        scenario: &scenario,
+        checker: &checker,
+        selected: None,
+        marked: &marked,
+    };
+    let mut run = LessonRun::new(loaded.clone());
+    if loaded.lesson.quiz {
+        run.judge_quiz(&seen);
+    }
+    Ok(run.observe(&seen).success)
+}
+
+/// Checks that a lesson works: its start does not already succeed, and its solution does.
+pub fn verify(loaded: &LoadedLesson) -> Result<(), String> {
+    if solves(loaded, &[])? {
+        return Err("its starting scenario already meets the success condition".to_owned());
+    }
+    if loaded.lesson.solution.is_empty() {
+        return Err("it has no solution to check".to_owned());
+    }
+    if !solves(loaded, &loaded.lesson.solution)? {
+        return Err("its solution does not meet the success condition".to_owned());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ids: &[&str]) -> BTreeSet<String> {
+        ids.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn quiz_scoring_rewards_finds_and_charges_false_alarms() {
+        let broken = set(&["a", "b", "c", "d"]);
+        let all = score_quiz(&set(&["a", "b", "c", "d"]), &broken);
+        assert_eq!((all.score, all.wrong.len(), all.missed.len()), (100, 0, 0));
+        let half = score_quiz(&set(&["a", "b"]), &broken);
+        assert_eq!(half.score, 50);
+        assert_eq!(half.missed, ["c", "d"]);
+        let noisy = score_quiz(&set(&["a", "b", "x"]), &broken);
+        assert_eq!((noisy.score, noisy.right.len()), (25, 2));
+        assert_eq!(noisy.wrong, ["x"]);
+        let everything = score_quiz(&set(&["a", "b", "c", "d", "w", "x", "y", "z"]), &broken);
+        assert_eq!(everything.score, 0, "marking everything earns nothing");
+        assert_eq!(score_quiz(&set(&[]), &set(&[])).score, 100);
+        assert_eq!(score_quiz(&set(&["x"]), &set(&[])).score, 0);
+    }
+
+    #[test]
+    fn every_builtin_lesson_loads() {
+        assert!(LESSONS.len() >= 12);
+        for l in LESSONS {
+            let loaded = l.load().unwrap_or_else(|e| panic!("{e}"));
+            assert!(!loaded.lesson.goal.is_empty(), "{}", l.key);
+            assert!(!loaded.lesson.hints.is_empty(), "{} has no hint", l.key);
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! What changed between a base scenario and a what-if: parties and links added, removed or changed
+//! (field by field), and which findings the change introduced or resolved.
+
+use crate::model::Scenario;
+use crate::rules::{Finding, RuleId, Subject, check};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How an element differs between base and what-if.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "change", content = "fields")]
+pub enum ChangeKind {
+    /// Only in the what-if.
+    Added,
+    /// Only in the base.
+    Removed,
+    /// In both, with these fields different.
+    Changed(Vec<FieldChange>),
+}
+
+/// One field that differs, as the save file spells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// The field's name in the save format (`mpa_signed`, `from`, `country`, …).
+    pub field: String,
+    /// Its value in the base (`—` when not set).
+    pub before: String,
+    /// Its value in the what-if (`—` when not set).
+    pub after: String,
+}
+
+/// A party or link that differs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ElementChange {
+    /// The stable id.
+    pub id: String,
+    /// A human label: the party's name, or the link's kind and ends.
+    pub label: String,
+    /// What happened to it.
+    #[serde(flatten)]
+    pub kind: ChangeKind,
+}
+
+/// Every difference between two scenarios that matters to the program. Positions on the canvas are
+/// left out of the changes (they are counted in [`ScenarioDiff::moved`]): moving a box changes no rule.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScenarioDiff {
+    /// Title, description and as-of date.
+    pub meta: Vec<FieldChange>,
+    /// Parties added, removed or changed, by id.
+    pub parties: Vec<ElementChange>,
+    /// Links added, removed or changed, by id.
+    pub links: Vec<ElementChange>,
+    /// Parties that only moved on the canvas.
+    pub moved: Vec<String>,
+    /// Findings of the what-if that the base does not have (same rule on the same link or party).
+    pub introduced: Vec<Finding>,
+    /// Findings of the base that the what-if no longer has.
+    pub resolved: Vec<Finding>,
+}
+
+impl ScenarioDiff {
+    /// True when nothing that matters differs (moves aside).
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_empty()
+            && self.parties.is_empty()
+            && self.links.is_empty()
+            && self.introduced.is_empty()
+            && self.resolved.is_empty()
+    }
+
+    /// How a party differs, if it does.
+    pub fn party(&self, id: &str) -> Option<&ChangeKind> {
+        self.parties.iter().find(|c| c.id == id).map(|c| &c.kind)
+    }
+
+    /// How a link differs, if it does.
+    pub fn link(&self, id: &str) -> Option<&ChangeKind> {
+        self.links.iter().find(|c| c.id == id).map(|c| &c.kind)
+    }
+
+    /// The diff as readable text, one change a line.
+    pub fn to_text(&self, base_name: &str, whatif_name: &str) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "Comparing {base_name} (base) with {whatif_name} (what-if)"
+        );
+        if self.is_empty() {
+            let _ = writeln!(out, "No difference that the program rules see.");
+        }
+        let fields = |changes: &[FieldChange]| {
+            changes
+                .iter()
+                .map(|f| format!("{}: {} → {}", f.field, f.before, f.after))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if !self.meta.is_empty() {
+            let _ = writeln!(out, "\nScenario: {}", fields(&self.meta));
+        }
+        for (heading, changes) in [("Parties", &self.parties), ("Links", &self.links)] {
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{heading}:");
+            for c in changes {
+                let _ = match &c.kind {
+                    ChangeKind::Added => writeln!(out, "  + {} ({})", c.id, c.label),
+                    ChangeKind::Removed => writeln!(out, "  - {} ({})", c.id, c.label),
+                    ChangeKind::Changed(f) => {
+                        writeln!(out, "  ~ {} ({}): {}", c.id, c.label, fields(f))
+                    }
+                };
+            }
+        }
+        if !self.moved.is_empty() {
+            let _ = writeln!(out, "\nMoved on the canvas only: {}", self.moved.join(", "));
+        }
+        for (heading, sign, findings) in [
+            ("Findings introduced", '+', &self.introduced),
+            ("Findings resolved", '-', &self.resolved),
+        ] {
+            if findings.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{heading}:");
+            for f in findings {
+                let _ = writeln!(
+                    out,
+                    "  {sign} {} {} on {}: {}",
+                    f.severity,
+                    f.rule,
+                    subject_label(&f.subject),
+                    f.message
+                );
+            }
+        }
+        out
+    }
+
+    /// The diff as JSON for other tools.
+    pub fn to_json(&self, base_name: &str, whatif_name: &str) -> Value {
+        serde_json::json!({
+            "base": base_name,
+            "whatif": whatif_name,
+            "meta": self.meta,
+            "parties": self.parties,
+            "links": self.links,
+            "moved": self.moved,
+            "findings_introduced": self.introduced.iter().map(Finding::to_json).collect::<Vec<_>>(),
+            "findings_resolved": self.resolved.iter().map(Finding::to_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn subject_label(subject: &Subject) -> String {
+    match subject {
+        Subject::Link(id) => format!("link {id}"),
+        Subject::Party(id) => format!("party {id}"),
+    }
+}
+
+/// Compares a base scenario with a what-if, each checked as of its own date.
+pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
+    let mut out = ScenarioDiff::default();
+    let meta = |s: &Scenario| {
+        let mut m = Map::new();
+        m.insert("title".into(), Value::String(s.meta.title.clone()));
+        m.insert(
+            "description".into(),
+            Value::String(s.meta.description.clone()),
+        );
+        m.insert(
+            "as_of".into(),
+            s.meta
+                .as_of
+                .map_or(Value::Null, |d| Value::String(d.to_string())),
+        );
+        m
+    };
+    out.meta = field_changes(&meta(base), &meta(whatif));
+
+    let parties = |s: &Scenario| -> BTreeMap<String, (String, Map<String, Value>)> {
+        s.parties()
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    (p.name.clone(), fields_of(p, &["position"])),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (parties(base), parties(whatif));
+    out.parties = element_changes(&a, &b);
+    out.moved = a
+        .keys()
+        .filter(|id| b.contains_key(*id) && out.party(id).is_none())
+        .filter(|id| base.party(id).map(|p| p.position) != whatif.party(id).map(|p| p.position))
+        .cloned()
+        .collect();
+
+    let links = |s: &Scenario| -> BTreeMap<String, (String, Map<String, Value>)> {
+        s.links()
+            .map(|l| {
+                let label = format!("{} {} → {}", l.kind.label(), l.from, l.to);
+                (l.id.to_string(), (label, fields_of(l, &[])))
+            })
+            .collect()
+    };
+    out.links = element_changes(&links(base), &links(whatif));
+
+    let key = |f: &Finding| (f.rule, f.subject.clone());
+    let before = check(base);
+    let after = check(whatif);
+    let before_keys: BTreeSet<(RuleId, Subject)> = before.iter().map(key).collect();
+    let after_keys: BTreeSet<(RuleId, Subject)> = after.iter().map(key).collect();
+    out.introduced = after
+        .into_iter()
+        .filter(|f| !before_keys.contains(&key(f)))
+        .collect();
+    out.resolved = before
+        .into_iter()
+        .filter(|f| !after_keys.contains(&key(f)))
+        .collect();
+    out
+}
+
+/// The fields of a party or link as the save file has them (so the diff names fields the way a user
+/// who reads saves knows them, and stays current when a field is added to the model).
+fn fields_of<T: Serialize>(value: &T, skip: &[&str]) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(mut map)) => {
+            for field in skip {
+                map.remove(*field);
+            }
+            map
+        }
+        _ => Map::new(),
+    }
+}
+
+fn element_changes(
+    base: &BTreeMap<String, (String, Map<String, Value>)>,
+    whatif: &BTreeMap<String, (String, Map<String, Value>)>,
+) -> Vec<ElementChange> {
+    let ids: BTreeSet<&String> = base.keys().chain(whatif.keys()).collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let (label, kind) = match (base.get(id), whatif.get(id)) {
+                (Some((label, _)), None) => (label.clone(), ChangeKind::Removed),
+                (None, Some((label, _))) => (label.clone(), ChangeKind::Added),
+                (Some((_, a)), Some((label, b))) => {
+                    let changes = field_changes(a, b);
+                    if changes.is_empty() {
+                        return None;
+                    }
+                    (label.clone(), ChangeKind::Changed(changes))
+                }
+                (None, None) => return None,
+            };
+            Some(ElementChange {
+                id: id.clone(),
+                label,
+                kind,
+            })
+        })
+        .collect()
+}
+
+fn field_changes(a: &Map<String, Value>, b: &Map<String, Value>) -> Vec<FieldChange> {
+    let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    names
+        .into_iter()
+        .filter(|n| a.get(*n) != b.get(*n))
+        .map(|n| FieldChange {
+            field: n.clone(),
+            before: show(a.get(n)),
+            after: show(b.get(n)),
+        })
+        .collect()
+}
+
+fn show(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => "—".to_owned(),
+        Some(Value::String(s)) if s.is_empty() => "—".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| show(Some(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Some(v) => v.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Date, Link, LinkKind, Party, PartyKind, Position};
+    use crate::rules::RuleId;
+
+    fn d(s: &str) -> Date {
+        Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Microsoft → direct-bill → customer, all valid.
+    fn base() -> Scenario {
+        let mut s = Scenario::new("base");
+        s.meta.as_of = Some(d("2024-01-01"));
+        s.add_party(Party::new("ms", PartyKind::Microsoft)).unwrap();
+        s.add_party(
+            Party::new("db", PartyKind::DirectBill)
+                .in_country("US")
+                .mpa(d("2019-01-01")),
+        )
+        .unwrap();
+        s.add_party(
+            Party::new("c", PartyKind::Customer)
+                .in_country("US")
+                .mca(d("2020-01-01")),
+        )
+        .unwrap();
+        s.add_link(Link::new(
+            "sup",
+            LinkKind::Supply,
+            "ms",
+            "db",
+            d("2020-03-01"),
+        ))
+        .unwrap();
+        s.add_link(Link::new(
+            "rel",
+            LinkKind::Reseller,
+            "db",
+            "c",
+            d("2020-03-01"),
+        ))
+        .unwrap();
+        s.add_link(Link::new("buy", LinkKind::Purchase, "db", "c", d("2020-04-01")).offer("Azure"))
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn identical_scenarios_differ_in_nothing() {
+        let d = diff(&base(), &base());
+        assert!(d.is_empty(), "{d:?}");
+        assert!(d.to_text("a", "b").contains("No difference"));
+    }
+
+    #[test]
+    fn every_kind_of_change_is_reported() {
+        let a = base();
+        let mut b = base();
+        b.meta.title = "what-if".into();
+        b.meta.as_of = Some(d("2024-06-01"));
+        // A changed party (two fields), an added party, a removed link, an added link, a changed link.
+        let mut c = b.party("c").unwrap().clone();
+        c.country = Some("DE".into());
+        c.name = "Customer (moved to Germany)".into();
+        b.replace_party(c).unwrap();
+        b.add_party(Party::new("c2", PartyKind::Customer).in_country("US"))
+            .unwrap();
+        b.remove_link(&"rel".into()).unwrap();
+        b.add_link(Link::new(
+            "rel2",
+            LinkKind::Reseller,
+            "db",
+            "c2",
+            d("2021-01-01"),
+        ))
+        .unwrap();
+        let mut buy = b.link("buy").unwrap().clone();
+        buy.offer = Some("Microsoft 365".into());
+        b.replace_link(buy).unwrap();
+        b.set_position(&"db".into(), Some(Position { x: 5.0, y: 5.0 }))
+            .unwrap();
+
+        let d = diff(&a, &b);
+        let fields: Vec<&str> = d.meta.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["as_of", "title"]);
+        assert_eq!(d.party("c2"), Some(&ChangeKind::Added));
+        let Some(ChangeKind::Changed(changes)) = d.party("c") else {
+            panic!("c should have changed: {d:?}");
+        };
+        let names: Vec<&str> = changes.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["country", "name"]);
+        assert_eq!(changes[0].before, "US");
+        assert_eq!(changes[0].after, "DE");
+        assert_eq!(d.link("rel"), Some(&ChangeKind::Removed));
+        assert_eq!(d.link("rel2"), Some(&ChangeKind::Added));
+        assert!(matches!(d.link("buy"), Some(ChangeKind::Changed(f)) if f[0].field == "offer"));
+        assert_eq!(d.party("db"), None, "a move is not a change");
+        assert_eq!(d.moved, ["db"]);
+
+        // The sale now crosses regions and has no reseller relationship; c2 has no MCA but buys nothing.
+        let introduced: BTreeSet<RuleId> = d.introduced.iter().map(|f| f.rule).collect();
+        assert!(
+            introduced.contains(&RuleId::CrossRegionSale),
+            "{introduced:?}"
+        );
+        assert!(
+            introduced.contains(&RuleId::NoResellerRelationship),
+            "{introduced:?}"
+        );
+        assert!(d.resolved.is_empty(), "{:?}", d.resolved);
+
+        let text = d.to_text("base.ron", "whatif.ron");
+        assert!(text.contains("+ c2"), "{text}");
+        assert!(text.contains("- rel"), "{text}");
+        assert!(
+            text.contains("~ c (Customer (moved to Germany)): country: US → DE"),
+            "{text}"
+        );
+        let json = d.to_json("base.ron", "whatif.ron");
+        assert_eq!(json["links"][0]["id"], "buy");
+        assert_eq!(json["links"][0]["change"], "changed");
+        assert_eq!(json["links"][0]["fields"][0]["field"], "offer");
+    }
+
+    #[test]
+    fn a_fix_shows_as_resolved_findings() {
+        let mut broken = base();
+        let mut c = broken.party("c").unwrap().clone();
+        c.mca_accepted = None;
+        broken.replace_party(c).unwrap();
+        let d = diff(&broken, &base());
+        let resolved: Vec<RuleId> = d.resolved.iter().map(|f| f.rule).collect();
+        assert_eq!(resolved, [RuleId::McaMissing]);
+        assert!(d.introduced.is_empty());
+        assert!(
+            matches!(d.party("c"), Some(ChangeKind::Changed(f)) if f[0].field == "mca_accepted" && f[0].before == "—")
+        );
+    }
+}

@@ -1,0 +1,299 @@
+//! Every lesson's success condition: its solution passes, its start and near misses do not; the quiz
+//! scoring on real lessons; and malformed lesson files named by file, line and field.
+
+use csp_explorer::model::{Date, Link, LinkKind};
+use csp_explorer::training::{
+    Change, LESSONS, LessonRun, LinkPatch, LoadedLesson, Observed, PartyPatch, builtin_lesson,
+    solves, verify,
+};
+use std::collections::BTreeSet;
+
+fn lesson(key: &str) -> LoadedLesson {
+    builtin_lesson(key)
+        .unwrap_or_else(|| panic!("no lesson {key}"))
+        .load()
+        .unwrap()
+}
+
+fn d(s: &str) -> Date {
+    Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn every_lesson_is_solved_by_its_solution_and_not_by_its_start() {
+    assert!(
+        LESSONS.len() >= 12,
+        "the course has {} lessons",
+        LESSONS.len()
+    );
+    for l in LESSONS {
+        let loaded = l.load().unwrap_or_else(|e| panic!("{e}"));
+        verify(&loaded).unwrap_or_else(|e| panic!("{}: {e}", l.key));
+    }
+}
+
+#[test]
+fn a_solution_missing_its_last_change_does_not_pass() {
+    for l in LESSONS {
+        let loaded = l.load().unwrap();
+        let solution = &loaded.lesson.solution;
+        if solution.len() < 2 {
+            continue; // the start itself is that non-solution
+        }
+        let partial = &solution[..solution.len() - 1];
+        assert_eq!(
+            solves(&loaded, partial),
+            Ok(false),
+            "{}: the solution without its last change passes",
+            l.key
+        );
+    }
+}
+
+fn set_party(id: &str, patch: PartyPatch) -> Change {
+    Change::SetParty(id.to_owned(), patch)
+}
+
+fn set_link(id: &str, patch: LinkPatch) -> Change {
+    Change::SetLink(id.to_owned(), patch)
+}
+
+#[test]
+fn near_misses_do_not_pass() {
+    // Half of a reseller's readiness.
+    let l = lesson("03-indirect-reseller");
+    let half = set_party(
+        "contoso",
+        PartyPatch {
+            onboarded: Some(true),
+            ..Default::default()
+        },
+    );
+    assert_eq!(solves(&l, &[half]), Ok(false));
+
+    // An MCA accepted after the order.
+    let l = lesson("13-mca");
+    let late = set_party(
+        "tailspin",
+        PartyPatch {
+            mca_accepted: Some(d("2020-05-01")),
+            ..Default::default()
+        },
+    );
+    assert_eq!(solves(&l, &[late]), Ok(false));
+
+    // The provider's reseller relationship drawn today, after the 2020 purchase.
+    let l = lesson("14-reseller-relationships");
+    let today = Change::AddLink(Link::new(
+        "reseller-adatum-tailspin",
+        LinkKind::Reseller,
+        "adatum",
+        "tailspin",
+        d("2024-06-01"),
+    ));
+    assert_eq!(solves(&l, &[today]), Ok(false));
+
+    // GDAP: the duration fixed, Global Administrator still auto-extending.
+    let l = lesson("16-gdap");
+    let duration_only = set_link(
+        "admin-contoso-northwind",
+        LinkPatch {
+            duration_days: Some(730),
+            ..Default::default()
+        },
+    );
+    assert_eq!(solves(&l, std::slice::from_ref(&duration_only)), Ok(false));
+    let roles = set_link(
+        "admin-contoso-northwind",
+        LinkPatch {
+            roles: Some(vec!["License Administrator".to_owned()]),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        solves(&l, &[duration_only, roles]),
+        Ok(true),
+        "least privilege is a solution too"
+    );
+
+    // Sample 4: a separate tenant that is still a CSP tenant.
+    let l = lesson("07-sample-4-own-use-tenant");
+    let csp_tenant = set_party(
+        "contoso-own",
+        PartyPatch {
+            tenant: Some("contoso-internal".to_owned()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(solves(&l, &[csp_tenant]), Ok(false));
+
+    // Sample 7: deleting the sale makes the channel valid but leaves the customer unserved.
+    let l = lesson("11-sample-7-regions");
+    let gone = Change::RemoveLink("purchase-tailspin-jp-m365".to_owned());
+    assert_eq!(solves(&l, &[gone]), Ok(false));
+
+    // Sample 1: giving up the sale is no answer either.
+    let l = lesson("04-sample-1-two-chains");
+    let removed = vec![
+        Change::RemoveLink("supply-contoso".to_owned()),
+        Change::RemoveLink("purchase-tailspin-azure".to_owned()),
+    ];
+    assert_eq!(solves(&l, &removed), Ok(false));
+}
+
+#[test]
+fn sample_6_accepts_each_of_the_documents_options() {
+    let l = lesson("10-sample-6-own-provider");
+    // Option 2: end the partnership with Adatum, partner with Wingtip, buy from Fabrikam.
+    let option_2 = vec![
+        Change::RemoveLink("partnership-adatum-contoso".to_owned()),
+        Change::AddLink(Link::new(
+            "partnership-wingtip-contoso",
+            LinkKind::Partnership,
+            "wingtip",
+            "contoso",
+            d("2024-06-01"),
+        )),
+        set_party(
+            "contoso-own",
+            PartyPatch {
+                tenant: Some("contoso-internal".to_owned()),
+                tenant_type: Some(csp_explorer::model::TenantType::Customer),
+                ..Default::default()
+            },
+        ),
+    ];
+    assert_eq!(solves(&l, &option_2), Ok(true));
+}
+
+#[test]
+fn the_quiz_scores_marks_against_the_broken_links() {
+    let l = lesson("18-quiz-sample-6");
+    assert!(l.lesson.quiz);
+    let scenario = l.start.clone();
+    let checker = csp_explorer::rules::Checker::new(&scenario);
+    let judge = |marks: &[&str]| {
+        let marked: BTreeSet<String> = marks.iter().map(|m| (*m).to_owned()).collect();
+        let seen = Observed {
+            scenario: &scenario,
+            checker: &checker,
+            selected: None,
+            marked: &marked,
+        };
+        let mut run = LessonRun::new(l.clone());
+        let result = run.judge_quiz(&seen).clone();
+        let progress = run.observe(&seen);
+        (result, progress.success, run.solved)
+    };
+    let (all, success, solved) = judge(&[
+        "purchase-contoso-own-m365",
+        "reseller-litware-contoso-own",
+        "reseller-adatum-contoso-own",
+    ]);
+    assert_eq!((all.score, success, solved), (100, true, Some(100)));
+    let (some, success, _) = judge(&["purchase-contoso-own-m365", "supply-adatum"]);
+    assert!(!success);
+    assert_eq!(some.right, ["purchase-contoso-own-m365"]);
+    assert_eq!(some.wrong, ["supply-adatum"]);
+    assert_eq!(some.missed.len(), 2);
+    assert_eq!(some.score, 0);
+    let every: Vec<String> = scenario.links().map(|l| l.id.to_string()).collect();
+    let every: Vec<&str> = every.iter().map(String::as_str).collect();
+    let (noisy, success, _) = judge(&every);
+    assert!(!success);
+    assert_eq!(noisy.score, 0, "marking every link scores nothing");
+}
+
+#[test]
+fn hints_and_revealing_cost_points() {
+    let l = lesson("01-direct-bill");
+    let mut run = LessonRun::new(l.clone());
+    assert_eq!(run.score_now(), 100);
+    assert!(run.next_hint().is_some());
+    assert_eq!(run.score_now(), 85);
+    assert!(run.next_hint().is_some());
+    assert!(run.next_hint().is_none(), "two hints only");
+    assert_eq!(run.shown_hints().len(), 2);
+    assert_eq!(run.score_now(), 70);
+    run.revealed = true;
+    assert_eq!(run.score_now(), 0);
+    // The presenter steps through the lesson.
+    assert_eq!(run.step, 0);
+    assert!(run.next_step() && run.next_step());
+    assert!(!run.next_step(), "three steps");
+    assert!(run.previous_step());
+    assert_eq!(run.step, 1);
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn malformed_lessons_are_named_by_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = builtin_lesson("13-mca").unwrap().text;
+
+    let typo = write(&dir, "typo.ron", &good.replace("goal:", "gaol:"));
+    let e = LoadedLesson::load(&typo).unwrap_err();
+    let text = e.to_string();
+    assert!(text.starts_with(&format!("{}:", typo.display())), "{text}");
+    assert!(text.contains("gaol"), "{text}");
+    assert_eq!(e.line, 7, "{text}");
+
+    let rule = write(
+        &dir,
+        "rule.ron",
+        &good.replace("NoFinding(\"mca_missing\")", "NoFinding(\"mca_mising\")"),
+    );
+    let e = LoadedLesson::load(&rule).unwrap_err();
+    assert!(e.message.contains("no rule has id `mca_mising`"), "{e}");
+    assert_eq!(e.line, 10, "{e}");
+
+    let scenario = write(
+        &dir,
+        "scenario.ron",
+        &good.replace("\"partner-types-direct-bill\"", "\"no-such-channel.ron\""),
+    );
+    let e = LoadedLesson::load(&scenario).unwrap_err();
+    assert!(e.message.contains("field `scenario`"), "{e}");
+    assert!(e.message.contains("no-such-channel.ron"), "{e}");
+    assert_eq!(e.line, 5, "{e}");
+
+    let setup = write(
+        &dir,
+        "setup.ron",
+        &good.replace(
+            "SetParty(\"tailspin\", (clear",
+            "SetParty(\"tailspn\", (clear",
+        ),
+    );
+    let e = LoadedLesson::load(&setup).unwrap_err();
+    assert!(
+        e.message
+            .contains("field `setup`: change 1 (SetParty(\"tailspn\")): no party has id `tailspn`"),
+        "{e}"
+    );
+
+    let missing = write(&dir, "missing.ron", "(version: 1, title: \"x\")");
+    let e = LoadedLesson::load(&missing).unwrap_err();
+    assert!(e.message.contains("scenario"), "{e}");
+
+    // A lesson of the trainer's own, next to its own scenario file.
+    let channel = csp_explorer::scenarios::builtin("sample-7-forbidden")
+        .unwrap()
+        .text;
+    std::fs::write(dir.path().join("channel.ron"), channel).unwrap();
+    let own = write(
+        &dir,
+        "own.ron",
+        &builtin_lesson("11-sample-7-regions")
+            .unwrap()
+            .text
+            .replace("\"sample-7-forbidden\"", "\"channel.ron\""),
+    );
+    let loaded = LoadedLesson::load(&own).unwrap();
+    verify(&loaded).unwrap();
+}
