@@ -35,6 +35,35 @@ impl History {
         Ok(touched)
     }
 
+    /// Applies an as-of change that continues the previous one (a date slider being dragged): the drag
+    /// becomes one undo step instead of one per day. Any other edit, or an as-of change that follows
+    /// something else or the saved state, is a new step.
+    pub fn apply_continuing(
+        &mut self,
+        scenario: &mut Scenario,
+        edit: Edit,
+    ) -> Result<Touched, ScenarioError> {
+        let continues = matches!(edit, Edit::SetAsOf(_))
+            && self.undone.is_empty()
+            && self.saved_at != Some(self.done.len())
+            && matches!(
+                self.done.last(),
+                Some(Step {
+                    redo: Edit::SetAsOf(_),
+                    ..
+                })
+            );
+        if !continues {
+            return self.apply(scenario, edit);
+        }
+        let inverse = edit.clone().apply(scenario)?;
+        let touched = Touched::of(&edit, &inverse, scenario);
+        if let Some(last) = self.done.last_mut() {
+            last.redo = edit;
+        }
+        Ok(touched)
+    }
+
     /// Undoes the last step; `None` when there is nothing to undo.
     pub fn undo(&mut self, scenario: &mut Scenario) -> Option<Result<Touched, ScenarioError>> {
         let step = self.done.pop()?;
@@ -139,5 +168,40 @@ mod tests {
         h.apply(&mut s, Edit::AddParty(Party::new("c", PartyKind::Customer)))
             .unwrap();
         assert!(!h.can_redo(), "a new step clears redo");
+    }
+
+    #[test]
+    fn a_date_slider_drag_is_one_undo_step() {
+        let d = |s: &str| crate::model::Date::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut s = Scenario::new("t");
+        s.meta.as_of = Some(d("2024-01-01"));
+        let mut h = History::default();
+        h.mark_saved();
+        // The first change after the saved state is its own step; the drag continues it.
+        for day in ["2023-01-01", "2022-01-01", "2021-01-01"] {
+            h.apply_continuing(&mut s, Edit::SetAsOf(Some(d(day))))
+                .unwrap();
+        }
+        assert_eq!(h.len(), 1);
+        assert_eq!(s.meta.as_of, Some(d("2021-01-01")));
+        h.undo(&mut s).unwrap().unwrap();
+        assert_eq!(
+            s.meta.as_of,
+            Some(d("2024-01-01")),
+            "one undo restores the start"
+        );
+        assert!(!h.is_dirty());
+        // Anything else in between starts a new step.
+        h.apply_continuing(&mut s, Edit::SetAsOf(Some(d("2020-01-01"))))
+            .unwrap();
+        h.apply(&mut s, Edit::AddParty(Party::new("a", PartyKind::Customer)))
+            .unwrap();
+        h.apply_continuing(&mut s, Edit::SetAsOf(Some(d("2019-01-01"))))
+            .unwrap();
+        assert_eq!(h.len(), 3);
+        // A non-date edit is never merged.
+        h.apply_continuing(&mut s, Edit::AddParty(Party::new("b", PartyKind::Customer)))
+            .unwrap();
+        assert_eq!(h.len(), 4);
     }
 }

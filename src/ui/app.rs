@@ -2,16 +2,20 @@
 
 use super::Launch;
 use super::canvas::{
-    CanvasCommand, CanvasView, Selection, Tool, best_verdict, canvas_ui, trial_link,
+    CanvasCommand, CanvasView, Overlay, Selection, Tool, best_verdict, canvas_ui, trial_link,
 };
 use super::document::Document;
 use super::files::{DialogPurpose, FileDialogs, default_folder};
 use super::panels;
 use super::style::Theme;
+use super::training::{Training, TrainingCommand};
+use super::whatif::{AskState, Base, CompareMode, LensState, WhatIf, WhatIfCommand};
 use crate::edit::Edit;
 use crate::model::{Date, Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario};
 use crate::rules::{Finding, Severity, Subject, chain_kinds};
+use crate::training::LoadedLesson;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The state that we persist between runs (eframe storage): preferences, recent files, and the last
@@ -25,6 +29,8 @@ pub struct Persisted {
     pub recent: Vec<PathBuf>,
     /// Save-file text of unsaved work, written periodically; offered back after a crash.
     pub autosave: Option<String>,
+    /// The best score of each lesson solved, by lesson key.
+    pub scores: BTreeMap<String, u32>,
 }
 
 const MAX_RECENT: usize = 8;
@@ -50,6 +56,7 @@ enum Discard {
     OpenPath(PathBuf),
     OpenBuiltin(&'static str),
     Restore(String),
+    Lesson(Box<LoadedLesson>),
     Close,
 }
 
@@ -94,6 +101,16 @@ pub enum Command {
     },
     /// Switch the theme.
     Theme(Theme),
+    /// Check as of a date; `true` while a slider drag continues the previous change.
+    SetAsOfLive(Date, bool),
+    /// Presenter mode on or off.
+    Presenter(bool),
+    /// Open the ask window with this partner as the seller.
+    AskFrom(PartyId),
+    /// A lesson, quiz or presenter command.
+    Training(TrainingCommand),
+    /// A what-if, compare, ask or lens command.
+    WhatIf(WhatIfCommand),
 }
 
 /// The explorer window.
@@ -121,6 +138,12 @@ pub struct ExplorerApp {
     /// Text being typed into the inspector, by field, committed on Enter or focus loss.
     pub(crate) drafts: panels::Drafts,
     pub(crate) finding_filter: panels::FindingFilter,
+    /// Lessons, quiz marks and progress.
+    pub training: Training,
+    /// The what-if base, the ask window and the role lens.
+    pub whatif: WhatIf,
+    /// Presenter mode: large type, no side panels, a spotlight on the selected path.
+    presenter: bool,
 }
 
 impl ExplorerApp {
@@ -154,6 +177,9 @@ impl ExplorerApp {
             dialogs,
             drafts: panels::Drafts::default(),
             finding_filter: panels::FindingFilter::default(),
+            training: Training::default(),
+            whatif: WhatIf::default(),
+            presenter: false,
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -267,6 +293,257 @@ impl ExplorerApp {
             Command::Theme(theme) => {
                 self.persisted.theme = theme;
                 theme.apply(ctx);
+            }
+            Command::SetAsOfLive(date, continuing) => {
+                let edit = Edit::SetAsOf(Some(date));
+                let result = if continuing {
+                    self.doc.apply_continuing(edit)
+                } else {
+                    self.doc.apply(edit)
+                };
+                if let Err(e) = result {
+                    self.error = Some(format!("That change was not made: {e}."));
+                }
+                self.after_change();
+            }
+            Command::Presenter(on) => self.set_presenter(ctx, on),
+            Command::AskFrom(party) => {
+                self.whatif.ask = Some(AskState::new(Some(party.to_string())));
+            }
+            Command::Training(command) => self.training_command(ctx, command),
+            Command::WhatIf(command) => self.whatif_command(ctx, command),
+        }
+    }
+
+    /// Presenter mode: everything larger (the projector's back row), side panels hidden.
+    fn set_presenter(&mut self, ctx: &egui::Context, on: bool) {
+        self.presenter = on;
+        ctx.set_zoom_factor(if on { 1.5 } else { 1.0 });
+        self.view.fit_requested = true;
+    }
+
+    /// True while presenter mode is on.
+    pub fn is_presenting(&self) -> bool {
+        self.presenter
+    }
+
+    fn training_command(&mut self, ctx: &egui::Context, command: TrainingCommand) {
+        use super::training::{next_lesson, quiz_on};
+        match command {
+            TrainingCommand::OpenCourse => self.training.show_course = true,
+            TrainingCommand::Start(key) => {
+                match crate::training::builtin_lesson(key).map(|l| l.load()) {
+                    Some(Ok(loaded)) => self.guard(Discard::Lesson(Box::new(loaded)), ctx),
+                    Some(Err(e)) => {
+                        self.error = Some(format!("The lesson could not be loaded: {e}"))
+                    }
+                    None => self.error = Some(format!("There is no lesson `{key}`.")),
+                }
+            }
+            TrainingCommand::OpenFile => {
+                self.dialogs
+                    .request(DialogPurpose::OpenLesson, &default_folder(), "", ctx)
+            }
+            TrainingCommand::QuizHere => {
+                let quiz = quiz_on(&self.doc);
+                self.training.start(quiz);
+                self.explained = None;
+                self.highlight.clear();
+                self.training.show_course = false;
+            }
+            TrainingCommand::Stop => self.training.stop(),
+            TrainingCommand::Restart => {
+                if let Some(run) = &self.training.run {
+                    let loaded = run.loaded.clone();
+                    if loaded.key == "quiz" {
+                        self.training.start(loaded);
+                    } else {
+                        self.guard(Discard::Lesson(Box::new(loaded)), ctx);
+                    }
+                }
+            }
+            TrainingCommand::Next => {
+                if let Some(next) = self
+                    .training
+                    .run
+                    .as_ref()
+                    .and_then(|r| next_lesson(&r.loaded.key))
+                {
+                    self.training_command(ctx, TrainingCommand::Start(next));
+                }
+            }
+            TrainingCommand::Hint => {
+                if let Some(run) = self.training.run.as_mut() {
+                    run.next_hint();
+                }
+            }
+            TrainingCommand::Reveal => {
+                if let Some(run) = self.training.run.as_mut() {
+                    run.revealed = true;
+                }
+            }
+            TrainingCommand::ApplyAnswer => {
+                let Some(run) = &self.training.run else {
+                    return;
+                };
+                let quiz = run.lesson().quiz;
+                match crate::training::play(self.doc.scenario(), &run.lesson().solution) {
+                    Ok((edit, marks)) => {
+                        if edit != Edit::Batch(Vec::new()) {
+                            self.apply(edit);
+                        }
+                        if quiz {
+                            self.training.marks = marks.into_iter().collect();
+                        }
+                    }
+                    Err(e) => {
+                        self.error = Some(format!(
+                            "The answer cannot be applied to the scenario as it is now ({e}). Restart the lesson to see it."
+                        ))
+                    }
+                }
+            }
+            TrainingCommand::CheckQuiz => self.training.judge(&self.doc),
+            TrainingCommand::ToggleMark(id) => {
+                if !self.training.marks.remove(&id) {
+                    self.training.marks.insert(id);
+                }
+            }
+            TrainingCommand::StepNext | TrainingCommand::StepPrevious => {
+                let forward = command == TrainingCommand::StepNext;
+                match self.training.run.as_mut() {
+                    Some(run) if !run.lesson().steps.is_empty() => {
+                        if forward {
+                            run.next_step();
+                        } else {
+                            run.previous_step();
+                        }
+                    }
+                    _ => self.step_finding(ctx, forward),
+                }
+            }
+        }
+    }
+
+    /// Presenter without a lesson: the arrow keys walk through the findings, worst first.
+    fn step_finding(&mut self, ctx: &egui::Context, forward: bool) {
+        let list: Vec<Finding> = self
+            .doc
+            .checker()
+            .sorted()
+            .into_iter()
+            .filter(|f| f.severity != Severity::Note)
+            .collect();
+        if list.is_empty() {
+            return;
+        }
+        let n = list.len();
+        let current = self.explained.as_ref().and_then(|e| {
+            list.iter()
+                .position(|f| f.rule == e.rule && f.subject == e.subject && f.message == e.message)
+        });
+        let next = match (current, forward) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(i), true) => (i + 1) % n,
+            (Some(i), false) => (i + n - 1) % n,
+        };
+        self.execute(ctx, Command::Explain(list[next].clone()));
+    }
+
+    fn whatif_command(&mut self, ctx: &egui::Context, command: WhatIfCommand) {
+        match command {
+            WhatIfCommand::Fork => {
+                if self.whatif.base.is_some() {
+                    return;
+                }
+                let branch = Document::new(self.doc.scenario().clone());
+                let base = std::mem::replace(&mut self.doc, branch);
+                self.whatif.base = Some(Base {
+                    doc: base,
+                    fork: true,
+                });
+                self.whatif.reset();
+                self.notice = Some(
+                    "Forked a what-if: change anything, compare it with the base, then keep or discard it."
+                        .to_owned(),
+                );
+            }
+            WhatIfCommand::Keep => {
+                if let Some(base) = self.whatif.base.take()
+                    && base.fork
+                {
+                    self.doc.path = base.doc.path.clone();
+                    if base.doc.is_dirty() {
+                        // The base had unsaved work: so does what replaces it.
+                        let _ = self.doc.apply(Edit::Batch(Vec::new()));
+                    }
+                    self.notice = Some("Kept the what-if.".to_owned());
+                }
+                self.whatif.reset();
+            }
+            WhatIfCommand::Discard => {
+                if let Some(base) = self.whatif.base.take()
+                    && base.fork
+                {
+                    self.doc = base.doc;
+                    self.after_change();
+                    self.notice = Some("Discarded the what-if: back to the base.".to_owned());
+                }
+                self.whatif.reset();
+            }
+            WhatIfCommand::CloseCompare => {
+                self.whatif.base = None;
+                self.whatif.reset();
+            }
+            WhatIfCommand::CompareWithFile => {
+                self.dialogs
+                    .request(DialogPurpose::CompareWith, &default_folder(), "", ctx)
+            }
+            WhatIfCommand::Mode(mode) => {
+                self.whatif.mode = mode;
+                self.whatif.base_view.fit_requested = true;
+                self.view.fit_requested = true;
+            }
+            WhatIfCommand::OpenAsk => {
+                let seller = match &self.selection {
+                    Some(Selection::Party(id)) => Some(id.to_string()),
+                    _ => None,
+                };
+                self.whatif.ask = Some(AskState::new(seller));
+            }
+            WhatIfCommand::MakeSale(links) => {
+                self.apply(Edit::Batch(links.into_iter().map(Edit::AddLink).collect()));
+            }
+            WhatIfCommand::Highlight(chain) => {
+                self.highlight = chain;
+                self.explained = None;
+            }
+            WhatIfCommand::Lens(party) => self.whatif.lens = party.map(LensState::new),
+        }
+    }
+
+    /// Compares the open scenario with a saved one (what-if → compare with a saved scenario).
+    pub fn compare_with(&mut self, path: &Path) {
+        match Document::open(path) {
+            Ok(doc) => {
+                self.whatif.base = Some(Base { doc, fork: false });
+                self.whatif.reset();
+            }
+            Err(e) => {
+                self.error = Some(format!("Could not open the scenario to compare with: {e}"))
+            }
+        }
+    }
+
+    /// Opens a lesson file a trainer wrote; a bad file is explained and changes nothing.
+    pub fn open_lesson_file(&mut self, path: &Path, ctx: &egui::Context) {
+        match LoadedLesson::load(path) {
+            Ok(loaded) => self.guard(Discard::Lesson(Box::new(loaded)), ctx),
+            Err(e) => {
+                self.error = Some(format!(
+                    "The lesson could not be opened; nothing was changed.\n{e}"
+                ))
             }
         }
     }
@@ -438,6 +715,13 @@ impl ExplorerApp {
                 }
                 Err(e) => self.error = Some(format!("The autosave could not be restored: {e}")),
             },
+            Discard::Lesson(loaded) => {
+                let mut doc = Document::new(loaded.start.clone());
+                doc.path = None;
+                self.replace_document(doc);
+                self.training.start(*loaded);
+                self.training.show_course = false;
+            }
             Discard::Close => {
                 self.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -447,6 +731,12 @@ impl ExplorerApp {
 
     fn replace_document(&mut self, doc: Document) {
         self.doc = doc;
+        // Lessons, comparisons and lenses are about the scenario that was open.
+        self.training.stop();
+        self.whatif.base = None;
+        self.whatif.reset();
+        self.whatif.lens = None;
+        self.whatif.ask = None;
         self.selection = None;
         self.highlight.clear();
         self.explained = None;
@@ -542,6 +832,131 @@ impl ExplorerApp {
         self.persisted.recent.truncate(MAX_RECENT);
     }
 
+    /// The parties the canvas keeps bright: the role lens's, or in presenter mode the spotlight on
+    /// the lit path or the selection and its neighbours.
+    fn focus(&mut self) -> Option<BTreeSet<PartyId>> {
+        if let Some(lens) = self.whatif.lens.as_mut() {
+            return lens.current(&self.doc).map(|l| l.visible.clone());
+        }
+        if !self.presenter {
+            return None;
+        }
+        if !self.highlight.is_empty() {
+            return Some(self.highlight.iter().cloned().collect());
+        }
+        let s = self.doc.scenario();
+        match &self.selection {
+            Some(Selection::Link(id)) => {
+                s.link(id.as_str()).map(|l| l.parties().cloned().collect())
+            }
+            Some(Selection::Party(id)) => {
+                let mut near: BTreeSet<PartyId> = s
+                    .links()
+                    .filter(|l| l.parties().any(|p| p == id))
+                    .flat_map(|l| l.parties().cloned().collect::<Vec<_>>())
+                    .collect();
+                near.insert(id.clone());
+                Some(near)
+            }
+            None => None,
+        }
+    }
+
+    /// The canvas, or base and what-if side by side; returns what the editable canvas asks for.
+    fn canvases(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let light = self.persisted.theme.is_light();
+        let focus = self.focus();
+        let marking = self.training.marking();
+        let hide_findings = self.training.hides_findings();
+        let mode = self.whatif.mode;
+        let side_by_side = self.whatif.base.is_some() && mode == CompareMode::SideBySide;
+        let (diff, ghosts) = match self.whatif.comparison(&self.doc) {
+            Some((d, g)) if mode == CompareMode::Overlay => (Some(d.clone()), g.to_vec()),
+            Some((d, _)) if mode == CompareMode::SideBySide => (Some(d.clone()), Vec::new()),
+            _ => (None, Vec::new()),
+        };
+        let overlay = Overlay {
+            hide_findings,
+            marks: Some(&self.training.marks),
+            quiz: self.training.run.as_ref().and_then(|r| r.quiz.as_ref()),
+            focus: focus.as_ref(),
+            diff: diff.as_ref(),
+            ghosts: &ghosts,
+            read_only: false,
+        };
+        let mut out = Vec::new();
+        let canvas = if side_by_side {
+            let size = ui.available_size();
+            let half = egui::vec2((size.x - 8.0) / 2.0, size.y);
+            let mut result = Vec::new();
+            ui.horizontal(|ui| {
+                if let Some(base) = &self.whatif.base {
+                    ui.allocate_ui(half, |ui| {
+                        ui.label(
+                            egui::RichText::new(format!("Base: {}", base.doc.display_name()))
+                                .strong(),
+                        );
+                        let _ = canvas_ui(
+                            ui,
+                            &base.doc,
+                            &mut self.whatif.base_view,
+                            None,
+                            &[],
+                            Tool::Select,
+                            light,
+                            &Overlay {
+                                read_only: true,
+                                ..Overlay::default()
+                            },
+                        );
+                    });
+                }
+                ui.allocate_ui(half, |ui| {
+                    ui.label(egui::RichText::new("What-if").strong());
+                    result = canvas_ui(
+                        ui,
+                        &self.doc,
+                        &mut self.view,
+                        self.selection.as_ref(),
+                        &self.highlight,
+                        self.tool,
+                        light,
+                        &overlay,
+                    );
+                });
+            });
+            result
+        } else {
+            canvas_ui(
+                ui,
+                &self.doc,
+                &mut self.view,
+                self.selection.as_ref(),
+                &self.highlight,
+                self.tool,
+                light,
+                &overlay,
+            )
+        };
+        for c in canvas {
+            match c {
+                CanvasCommand::Select(selection) => {
+                    if marking && let Some(Selection::Link(id)) = &selection {
+                        out.push(Command::Training(TrainingCommand::ToggleMark(
+                            id.to_string(),
+                        )));
+                    }
+                    out.push(Command::Select(selection, Vec::new()))
+                }
+                CanvasCommand::MoveParty(id, position) => {
+                    out.push(Command::Edit(Edit::MoveParty(id, Some(position))))
+                }
+                CanvasCommand::Connect { from, to, at } => self.begin_link(from, to, at),
+            }
+        }
+        out
+    }
+
     fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Command> {
         use egui::{Key, KeyboardShortcut, Modifiers};
         let mut out = Vec::new();
@@ -584,10 +999,30 @@ impl ExplorerApp {
                 if i.key_pressed(Key::Escape) {
                     self.pending_link = None;
                     self.tool = Tool::Select;
+                    if self.presenter {
+                        out.push(Command::Presenter(false));
+                    }
+                }
+                if self.presenter {
+                    if i.key_pressed(Key::ArrowRight)
+                        || i.key_pressed(Key::PageDown)
+                        || i.key_pressed(Key::Space)
+                    {
+                        out.push(Command::Training(TrainingCommand::StepNext));
+                    }
+                    if i.key_pressed(Key::ArrowLeft) || i.key_pressed(Key::PageUp) {
+                        out.push(Command::Training(TrainingCommand::StepPrevious));
+                    }
+                    if i.key_pressed(Key::H) && self.training.run.is_some() {
+                        out.push(Command::Training(TrainingCommand::Hint));
+                    }
                 }
             }
             if i.key_pressed(Key::F1) {
                 self.show_help = !self.show_help;
+            }
+            if i.key_pressed(Key::F5) {
+                out.push(Command::Presenter(!self.presenter));
             }
         });
         out
@@ -606,6 +1041,8 @@ impl ExplorerApp {
                     self.save_to(&path);
                 }
                 DialogPurpose::Export(format) => self.export_to(&path, format),
+                DialogPurpose::OpenLesson => self.open_lesson_file(&path, ctx),
+                DialogPurpose::CompareWith => self.compare_with(&path),
             }
             ctx.request_repaint();
         }
@@ -653,54 +1090,136 @@ impl eframe::App for ExplorerApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.discard = Some(Discard::Close);
         }
+        let name = match &self.whatif.base {
+            Some(base) if base.fork => format!("What-if of {}", base.doc.display_name()),
+            _ => self.doc.display_name(),
+        };
         let title = format!(
-            "{}{} — csp-explorer",
+            "{}{name} — csp-explorer",
             if self.doc.is_dirty() { "● " } else { "" },
-            self.doc.display_name()
         );
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
 
+        // Lesson progress follows every change; a first success is scored and remembered.
+        if let Some(score) = self.training.refresh(&self.doc, self.selection.as_ref())
+            && let Some(run) = &self.training.run
+            && run.loaded.key != "quiz"
+        {
+            let best = self
+                .persisted
+                .scores
+                .entry(run.loaded.key.clone())
+                .or_insert(0);
+            *best = (*best).max(score);
+        }
+        let hide_findings = self.training.hides_findings();
+
         egui::Panel::top("menu").show(ui, |ui| {
+            let mut menu = panels::MenuState {
+                presenter: self.presenter,
+                comparing: self.whatif.base.is_some(),
+            };
             commands.extend(panels::menu_ui(
                 ui,
                 &self.doc,
                 &self.persisted,
                 &mut self.show_help,
                 &mut self.show_library,
+                &mut menu,
             ));
-            commands.extend(panels::toolbar_ui(ui, &self.doc, &mut self.tool));
+            if !self.presenter {
+                commands.extend(panels::toolbar_ui(ui, &self.doc, &mut self.tool));
+            }
         });
-        egui::Panel::bottom("status").show(ui, |ui| {
-            panels::status_ui(ui, &self.doc, self.notice.as_deref())
-        });
-        egui::Panel::right("side")
-            .default_size(400.0)
-            .resizable(true)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    for c in panels::inspector_ui(
-                        ui,
-                        &self.doc,
-                        self.selection.as_ref(),
-                        &mut self.drafts,
-                    ) {
-                        commands.push(c);
-                    }
-                    ui.separator();
-                    for c in panels::explanation_ui(ui, &self.doc, self.explained.as_ref()) {
-                        commands.push(c);
-                    }
-                    ui.separator();
-                    for c in panels::findings_ui(
-                        ui,
-                        &self.doc,
-                        &mut self.finding_filter,
-                        self.explained.as_ref(),
-                    ) {
-                        commands.push(c);
-                    }
-                });
+        if !self.presenter {
+            egui::Panel::bottom("status").show(ui, |ui| {
+                panels::status_ui(ui, &self.doc, self.notice.as_deref(), hide_findings)
             });
+        }
+        if self.presenter {
+            egui::Panel::bottom("presenter").show(ui, |ui| {
+                ui.add_space(4.0);
+                commands.extend(
+                    super::training::presenter_card_ui(ui, &self.training)
+                        .into_iter()
+                        .map(Command::Training),
+                );
+                if self.training.run.is_none()
+                    && let Some(f) = &self.explained
+                {
+                    let info = f.info();
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} {}: {}",
+                            super::style::severity_symbol(f.severity),
+                            info.title,
+                            f.message
+                        ))
+                        .size(22.0)
+                        .color(super::style::severity_color(f.severity)),
+                    );
+                    ui.label(egui::RichText::new(format!("Why: {}", info.why)).size(18.0));
+                    ui.label(egui::RichText::new(format!("Fix: {}", info.fix)).size(18.0));
+                }
+                ui.add_space(4.0);
+            });
+        }
+        if !self.presenter && self.training.run.is_some() {
+            egui::Panel::left("lesson")
+                .default_size(340.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        commands.extend(
+                            super::training::lesson_ui(ui, &self.training, &self.doc)
+                                .into_iter()
+                                .map(Command::Training),
+                        );
+                    });
+                });
+        }
+        if !self.presenter {
+            egui::Panel::right("side")
+                .default_size(400.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        if self.whatif.base.is_some() {
+                            commands.extend(
+                                super::whatif::compare_ui(ui, &mut self.whatif, &self.doc)
+                                    .into_iter()
+                                    .map(Command::WhatIf),
+                            );
+                            ui.separator();
+                        }
+                        commands.extend(panels::inspector_ui(
+                            ui,
+                            &self.doc,
+                            self.selection.as_ref(),
+                            &mut self.drafts,
+                            hide_findings,
+                        ));
+                        ui.separator();
+                        if hide_findings {
+                            ui.heading("Findings");
+                            ui.label("Hidden during the quiz: mark the links you think are broken, then check your answer.");
+                        } else {
+                            commands.extend(panels::explanation_ui(
+                                ui,
+                                &self.doc,
+                                self.explained.as_ref(),
+                            ));
+                            ui.separator();
+                            commands.extend(panels::findings_ui(
+                                ui,
+                                &self.doc,
+                                &mut self.finding_filter,
+                                self.explained.as_ref(),
+                            ));
+                        }
+                    });
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(error) = self.error.clone() {
                 egui::Frame::new()
@@ -730,27 +1249,7 @@ impl eframe::App for ExplorerApp {
                     }
                 });
             }
-            let light = self.persisted.theme.is_light();
-            let canvas = canvas_ui(
-                ui,
-                &self.doc,
-                &mut self.view,
-                self.selection.as_ref(),
-                &self.highlight,
-                self.tool,
-                light,
-            );
-            for c in canvas {
-                match c {
-                    CanvasCommand::Select(selection) => {
-                        commands.push(Command::Select(selection, Vec::new()))
-                    }
-                    CanvasCommand::MoveParty(id, position) => {
-                        commands.push(Command::Edit(Edit::MoveParty(id, Some(position))))
-                    }
-                    CanvasCommand::Connect { from, to, at } => self.begin_link(from, to, at),
-                }
-            }
+            commands.extend(self.canvases(ui));
         });
 
         if let Some(kind) = panels::link_chooser_ui(&ctx, &self.doc, &mut self.pending_link) {
@@ -759,6 +1258,27 @@ impl eframe::App for ExplorerApp {
         if self.show_library {
             commands.extend(panels::library_ui(&ctx, &mut self.show_library));
         }
+        if self.training.show_course {
+            commands.extend(
+                super::training::course_ui(
+                    &ctx,
+                    &mut self.training.show_course,
+                    &self.persisted.scores,
+                )
+                .into_iter()
+                .map(Command::Training),
+            );
+        }
+        commands.extend(
+            super::whatif::ask_ui(&ctx, &mut self.whatif.ask, &self.doc)
+                .into_iter()
+                .map(Command::WhatIf),
+        );
+        commands.extend(
+            super::whatif::lens_ui(&ctx, &mut self.whatif.lens, &self.doc)
+                .into_iter()
+                .map(Command::WhatIf),
+        );
         if self.show_help {
             panels::help_ui(&ctx, &mut self.show_help);
         }

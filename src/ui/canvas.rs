@@ -11,8 +11,43 @@ use super::document::Document;
 use super::style::{link_color, link_short, party_fill, severity_color, severity_symbol};
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position};
 use crate::rules::{Severity, chain_kinds};
+use crate::training::QuizResult;
+use crate::whatif::{ChangeKind, ScenarioDiff};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
+
+/// What the canvas shows beyond the scenario and its findings: the training and what-if layers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overlay<'a> {
+    /// Quiz: links and parties are not coloured by their findings.
+    pub hide_findings: bool,
+    /// Quiz: the links the trainee marked as broken.
+    pub marks: Option<&'a BTreeSet<String>>,
+    /// Quiz: the judged answer (right, wrong and missed links).
+    pub quiz: Option<&'a QuizResult>,
+    /// Role lens or presenter spotlight: the parties kept bright; the rest is dimmed.
+    pub focus: Option<&'a BTreeSet<PartyId>>,
+    /// Compare overlay: what the open what-if changed from its base.
+    pub diff: Option<&'a ScenarioDiff>,
+    /// Compare overlay: links and parties of the base that the what-if removed, drawn as ghosts
+    /// (canvas positions of the link's ends, or of the party, with a label).
+    pub ghosts: &'a [Ghost],
+    /// Side-by-side compare: the base is shown, not edited.
+    pub read_only: bool,
+}
+
+/// Something the what-if removed, drawn faintly where the base had it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ghost {
+    /// A removed party.
+    Party(Position, String),
+    /// A removed link between two positions.
+    Link(Position, Position, String),
+}
+
+const ADDED: Color32 = Color32::from_rgb(0, 158, 115);
+const CHANGED: Color32 = Color32::from_rgb(0, 114, 178);
+const MARK: Color32 = Color32::from_rgb(204, 121, 167);
 
 /// Radius of a party, in canvas units.
 pub const PARTY_RADIUS: f32 = 30.0;
@@ -265,8 +300,15 @@ pub fn canvas_ui(
     highlight: &[PartyId],
     tool: Tool,
     light: bool,
+    overlay: &Overlay,
 ) -> Vec<CanvasCommand> {
     let mut commands = Vec::new();
+    // A read-only canvas still pans and zooms, but never moves or connects anything.
+    let tool = if overlay.read_only {
+        Tool::Select
+    } else {
+        tool
+    };
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     view.rect = rect;
     if view.fit_requested {
@@ -304,6 +346,7 @@ pub fn canvas_ui(
         && let Some(p) = press_origin.or(response.interact_pointer_pos())
     {
         view.drag = Some(match party_at(doc, view, p) {
+            Some(_) if overlay.read_only => Drag::Pan,
             Some(party) if tool == Tool::Connect || shift => Drag::Connect { from: party },
             Some(party) => {
                 let at = doc
@@ -386,16 +429,23 @@ pub fn canvas_ui(
     for (link, points) in &segments {
         let end = points[points.len() - 1];
         let dir = (end - points[points.len() - 2]).normalized();
-        let worst = doc.checker().worst_for_link(link.id.as_str());
+        let worst = if overlay.hide_findings {
+            None
+        } else {
+            doc.checker().worst_for_link(link.id.as_str())
+        };
         let future = !link.exists_at(as_of);
+        let dimmed = overlay
+            .focus
+            .is_some_and(|f| !f.contains(&link.from) || !f.contains(&link.to));
         let selected = selection == Some(&Selection::Link(link.id.clone()));
         let lit = path_pairs.contains(&(link.from.as_str(), link.to.as_str()));
         let mut color = match worst {
             Some(sev) if sev != Severity::Note => severity_color(sev),
             _ => link_color(link.kind, light),
         };
-        if future {
-            color = color.gamma_multiply(0.3);
+        if future || dimmed {
+            color = color.gamma_multiply(if dimmed { 0.15 } else { 0.3 });
         }
         let width = match link.kind {
             LinkKind::Supply | LinkKind::Purchase => 3.0,
@@ -430,7 +480,37 @@ pub fn canvas_ui(
             Stroke::NONE,
         ));
         let mid = points[points.len() / 2];
-        if let Some(sev) = worst.filter(|s| *s != Severity::Note) {
+        let id = link.id.as_str();
+        let change = overlay.diff.and_then(|d| d.link(id));
+        let quiz_mark = quiz_marker(overlay, id);
+        if let Some((symbol, fill)) = quiz_mark {
+            painter.circle_filled(mid, 11.0, fill);
+            painter.text(
+                mid,
+                Align2::CENTER_CENTER,
+                symbol,
+                FontId::proportional(13.0),
+                Color32::WHITE,
+            );
+        } else if let Some(change) = change {
+            let (symbol, fill) = match change {
+                ChangeKind::Added => ("+", ADDED),
+                ChangeKind::Removed => ("−", Color32::GRAY),
+                ChangeKind::Changed(_) => ("~", CHANGED),
+            };
+            painter.add(Shape::line(
+                points.clone(),
+                Stroke::new(width + 8.0, fill.gamma_multiply(0.35)),
+            ));
+            painter.circle_filled(mid, 10.0, fill);
+            painter.text(
+                mid,
+                Align2::CENTER_CENTER,
+                symbol,
+                FontId::proportional(14.0),
+                Color32::WHITE,
+            );
+        } else if let Some(sev) = worst.filter(|s| *s != Severity::Note) {
             painter.circle_filled(mid, 9.0, severity_color(sev));
             painter.text(
                 mid,
@@ -449,7 +529,56 @@ pub fn canvas_ui(
             );
         }
         if pointer.is_some_and(|p| distance_to_polyline(p, points) < 8.0) {
-            hovered_text = Some(link_tooltip(doc, link));
+            hovered_text = Some(link_tooltip(doc, link, overlay.hide_findings));
+        }
+    }
+
+    // What the what-if removed, where the base had it.
+    for ghost in overlay.ghosts {
+        let grey = ink.gamma_multiply(0.35);
+        match ghost {
+            Ghost::Link(a, b, label) => {
+                let (a, b) = (view.to_screen(*a), view.to_screen(*b));
+                painter.extend(Shape::dashed_line(
+                    &[a, b],
+                    Stroke::new(2.5, grey),
+                    6.0,
+                    6.0,
+                ));
+                let mid = a + (b - a) / 2.0;
+                painter.circle_filled(mid, 10.0, Color32::GRAY);
+                painter.text(
+                    mid,
+                    Align2::CENTER_CENTER,
+                    "−",
+                    FontId::proportional(14.0),
+                    Color32::WHITE,
+                );
+                painter.text(
+                    mid + vec2(0.0, 14.0),
+                    Align2::CENTER_TOP,
+                    label,
+                    FontId::proportional(11.0),
+                    grey,
+                );
+            }
+            Ghost::Party(p, label) => {
+                let c = view.to_screen(*p);
+                let r = PARTY_RADIUS * view.zoom;
+                painter.extend(Shape::dashed_line(
+                    &circle_points(c, r),
+                    Stroke::new(2.0, grey),
+                    5.0,
+                    5.0,
+                ));
+                painter.text(
+                    c,
+                    Align2::CENTER_CENTER,
+                    format!("− {label}"),
+                    font(13.0),
+                    grey,
+                );
+            }
         }
     }
 
@@ -495,8 +624,40 @@ pub fn canvas_ui(
                 Color32::from_rgb(86, 180, 233).gamma_multiply(0.35),
             );
         }
-        draw_party_shape(&painter, party, c, r, ink);
-        if let Some(sev) = doc.checker().worst_for_party(party.id.as_str()) {
+        let dimmed = overlay.focus.is_some_and(|f| !f.contains(&party.id));
+        let party_ink = if dimmed {
+            ink.gamma_multiply(0.25)
+        } else {
+            ink
+        };
+        if let Some(change) = overlay.diff.and_then(|d| d.party(party.id.as_str())) {
+            let color = match change {
+                ChangeKind::Changed(_) => CHANGED,
+                _ => ADDED,
+            };
+            painter.circle_stroke(c, r + 7.0, Stroke::new(4.0, color));
+            let symbol = if matches!(change, ChangeKind::Changed(_)) {
+                "~"
+            } else {
+                "+"
+            };
+            let badge = c + vec2(-r * 0.8, -r * 0.8);
+            painter.circle_filled(badge, 9.0, color);
+            painter.text(
+                badge,
+                Align2::CENTER_CENTER,
+                symbol,
+                FontId::proportional(13.0),
+                Color32::WHITE,
+            );
+        }
+        draw_party_shape(&painter, party, c, r, party_ink, dimmed);
+        let worst = if overlay.hide_findings {
+            None
+        } else {
+            doc.checker().worst_for_party(party.id.as_str())
+        };
+        if let Some(sev) = worst {
             let badge = c + vec2(r * 0.8, -r * 0.8);
             painter.circle_filled(badge, 9.0, severity_color(sev));
             painter.text(
@@ -512,8 +673,8 @@ pub fn canvas_ui(
             Some(country) => format!("{} · {country}", party.kind.label()),
             None => party.kind.label().to_owned(),
         };
-        let name = painter.layout_no_wrap(party.name.clone(), font(15.0), ink);
-        let kind_line = painter.layout_no_wrap(detail, font(11.0), ink.gamma_multiply(0.75));
+        let name = painter.layout_no_wrap(party.name.clone(), font(15.0), party_ink);
+        let kind_line = painter.layout_no_wrap(detail, font(11.0), party_ink.gamma_multiply(0.75));
         let top = c + vec2(0.0, r + 4.0);
         let width = name.size().x.max(kind_line.size().x) + 8.0;
         let plate = Rect::from_min_size(
@@ -521,17 +682,17 @@ pub fn canvas_ui(
             vec2(width, name.size().y + kind_line.size().y + 3.0),
         );
         painter.rect_filled(plate, 3.0, background.gamma_multiply(0.85));
-        painter.galley(top - vec2(name.size().x / 2.0, 0.0), name, ink);
+        painter.galley(top - vec2(name.size().x / 2.0, 0.0), name, party_ink);
         painter.galley(
             top + vec2(
                 -kind_line.size().x / 2.0,
                 plate.height() - kind_line.size().y - 2.0,
             ),
             kind_line,
-            ink,
+            party_ink,
         );
         if pointer.is_some_and(|p| p.distance(c) <= r) {
-            hovered_text = Some(party_tooltip(doc, party));
+            hovered_text = Some(party_tooltip(doc, party, overlay.hide_findings));
         }
     }
 
@@ -557,8 +718,48 @@ pub fn canvas_ui(
     commands
 }
 
-fn draw_party_shape(painter: &egui::Painter, party: &Party, c: Pos2, r: f32, ink: Color32) {
-    let fill = party_fill(party.kind);
+/// The quiz's marker on a link: marked while answering; right, wrong or missed once judged.
+fn quiz_marker(overlay: &Overlay, link: &str) -> Option<(&'static str, Color32)> {
+    if let Some(q) = overlay.quiz {
+        let has = |list: &[String]| list.iter().any(|l| l == link);
+        return if has(&q.right) {
+            Some(("✔", ADDED))
+        } else if has(&q.wrong) {
+            Some(("✖", Color32::from_rgb(230, 159, 0)))
+        } else if has(&q.missed) {
+            Some(("!", severity_color(Severity::Violation)))
+        } else {
+            None
+        };
+    }
+    overlay
+        .marks
+        .filter(|m| m.contains(link))
+        .map(|_| ("⚑", MARK))
+}
+
+fn circle_points(c: Pos2, r: f32) -> Vec<Pos2> {
+    (0..=48)
+        .map(|i| {
+            let a = i as f32 / 48.0 * std::f32::consts::TAU;
+            c + vec2(a.cos(), a.sin()) * r
+        })
+        .collect()
+}
+
+fn draw_party_shape(
+    painter: &egui::Painter,
+    party: &Party,
+    c: Pos2,
+    r: f32,
+    ink: Color32,
+    dimmed: bool,
+) {
+    let fill = if dimmed {
+        party_fill(party.kind).gamma_multiply(0.25)
+    } else {
+        party_fill(party.kind)
+    };
     let outline = Stroke::new(2.0, ink.gamma_multiply(0.8));
     match party.kind {
         PartyKind::Microsoft => {
@@ -581,7 +782,11 @@ fn draw_party_shape(painter: &egui::Painter, party: &Party, c: Pos2, r: f32, ink
                 painter.rect_filled(
                     Rect::from_center_size(centre, Vec2::splat(q * 0.95)),
                     0.0,
-                    col,
+                    if dimmed {
+                        col.gamma_multiply(0.25)
+                    } else {
+                        col
+                    },
                 );
             }
         }
@@ -668,7 +873,7 @@ fn draw_legend(painter: &egui::Painter, rect: Rect, light: bool, ink: Color32) {
     }
 }
 
-fn party_tooltip(doc: &Document, party: &Party) -> String {
+fn party_tooltip(doc: &Document, party: &Party, hide_findings: bool) -> String {
     let region = party
         .country
         .as_deref()
@@ -685,13 +890,48 @@ fn party_tooltip(doc: &Document, party: &Party) -> String {
         party.tenant,
         party.tenant_type.key()
     );
+    let mut details = Vec::new();
+    if let Some(d) = party.mpa_signed {
+        details.push(format!("MPA signed {d}"));
+    }
+    if party.kind == PartyKind::IndirectReseller {
+        details.push(format!(
+            "{} · {}",
+            if party.onboarded {
+                "onboarded"
+            } else {
+                "not onboarded"
+            },
+            if party.enrolled {
+                "enrolled"
+            } else {
+                "not enrolled"
+            }
+        ));
+    }
+    if let Some(d) = party.mca_accepted {
+        details.push(format!("MCA accepted {d}"));
+    }
+    if let Some(d) = party.restricted_since {
+        details.push(format!("restricted since {d}"));
+    }
+    if let Some(g) = &party.affiliate_group {
+        details.push(format!("affiliate group {g}"));
+    }
+    if !details.is_empty() {
+        text.push('\n');
+        text.push_str(&details.join(" · "));
+    }
+    if hide_findings {
+        return text;
+    }
     for f in doc.checker().for_party(party.id.as_str()) {
         text.push_str(&format!("\n{} {}", severity_symbol(f.severity), f.message));
     }
     text
 }
 
-fn link_tooltip(doc: &Document, link: &Link) -> String {
+fn link_tooltip(doc: &Document, link: &Link, hide_findings: bool) -> String {
     let name = |id: &PartyId| {
         doc.scenario()
             .party(id.as_str())
@@ -710,6 +950,12 @@ fn link_tooltip(doc: &Document, link: &Link) -> String {
     }
     if let Some(via) = &link.via {
         text.push_str(&format!(" · billed by {}", name(via)));
+    }
+    if link.status == crate::model::LinkStatus::Pending {
+        text.push_str(" · pending");
+    }
+    if hide_findings {
+        return text;
     }
     let findings = doc.checker().for_link(link.id.as_str());
     if findings.is_empty() {

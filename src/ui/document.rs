@@ -18,6 +18,9 @@ pub struct Document {
     positions: BTreeMap<PartyId, Position>,
     /// The file it was opened from or last saved to.
     pub path: Option<PathBuf>,
+    /// Counts changes (edits, undo, redo) so that views derived from the scenario (lesson progress,
+    /// the role lens, a comparison) are recomputed once per change, not once per frame.
+    revision: u64,
 }
 
 impl Document {
@@ -33,6 +36,7 @@ impl Document {
             checker,
             positions,
             path: None,
+            revision: 0,
         }
     }
 
@@ -55,6 +59,13 @@ impl Document {
     /// Applies an edit as one undoable step and re-checks what it touched.
     pub fn apply(&mut self, edit: Edit) -> Result<(), ScenarioError> {
         let touched = self.history.apply(&mut self.scenario, edit)?;
+        self.after(&touched);
+        Ok(())
+    }
+
+    /// Applies an as-of change that continues the previous one (see [`History::apply_continuing`]).
+    pub fn apply_continuing(&mut self, edit: Edit) -> Result<(), ScenarioError> {
+        let touched = self.history.apply_continuing(&mut self.scenario, edit)?;
         self.after(&touched);
         Ok(())
     }
@@ -82,6 +93,7 @@ impl Document {
     }
 
     fn after(&mut self, touched: &Touched) {
+        self.revision += 1;
         self.checker.update(&self.scenario, touched);
         self.positions = effective_positions(&self.scenario);
     }
@@ -94,6 +106,11 @@ impl Document {
     /// The findings, current with the last edit.
     pub fn checker(&self) -> &Checker {
         &self.checker
+    }
+
+    /// How many changes the document has seen: equal revisions mean an equal scenario.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The undo history.

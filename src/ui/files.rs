@@ -15,6 +15,10 @@ pub enum DialogPurpose {
     SaveAs,
     /// Export the scenario in a format.
     Export(crate::export::ExportFormat),
+    /// Open a lesson file a trainer wrote.
+    OpenLesson,
+    /// Pick a saved scenario to compare the open one with.
+    CompareWith,
 }
 
 /// Asks the user for file paths, answering later through [`FileDialogs::poll`].
@@ -60,6 +64,10 @@ impl FileDialogs for NativeDialogs {
                 .set_directory(&folder);
             let picked = match purpose {
                 DialogPurpose::Open => dialog.set_title("Open scenario").pick_file(),
+                DialogPurpose::OpenLesson => dialog.set_title("Open lesson").pick_file(),
+                DialogPurpose::CompareWith => {
+                    dialog.set_title("Compare with which scenario?").pick_file()
+                }
                 DialogPurpose::SaveAs => dialog
                     .set_title("Save scenario as")
                     .set_file_name(file_name)

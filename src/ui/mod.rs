@@ -10,6 +10,8 @@ mod document;
 pub mod files;
 mod panels;
 mod style;
+pub mod training;
+pub mod whatif;
 
 pub use app::ExplorerApp;
 pub use document::Document;

@@ -5,6 +5,8 @@ use super::app::{Command, PendingLink, Persisted, parse_date};
 use super::canvas::{Selection, Tool};
 use super::document::Document;
 use super::style::{Theme, party_fill, severity_color, severity_symbol};
+use super::training::TrainingCommand;
+use super::whatif::WhatIfCommand;
 use crate::edit::Edit;
 use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType, markets,
@@ -21,6 +23,15 @@ pub struct Drafts {
     country_filter: String,
 }
 
+/// What the menus need to know of the window's modes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MenuState {
+    /// Presenter mode is on.
+    pub presenter: bool,
+    /// A what-if or a comparison is open.
+    pub comparing: bool,
+}
+
 /// Which findings the findings list shows.
 #[derive(Clone, Debug, Default)]
 pub struct FindingFilter {
@@ -35,6 +46,7 @@ pub fn menu_ui(
     persisted: &Persisted,
     show_help: &mut bool,
     show_library: &mut bool,
+    menu: &mut MenuState,
 ) -> Vec<Command> {
     let mut out = Vec::new();
     egui::MenuBar::new().ui(ui, |ui| {
@@ -131,6 +143,52 @@ pub fn menu_ui(
                 }
             }
         });
+        ui.menu_button("Training", |ui| {
+            if ui.button("Lessons…").clicked() {
+                out.push(Command::Training(TrainingCommand::OpenCourse));
+            }
+            if ui.button("Open a lesson file…").clicked() {
+                out.push(Command::Training(TrainingCommand::OpenFile));
+            }
+            if ui.button("Quiz me on this scenario").clicked() {
+                out.push(Command::Training(TrainingCommand::QuizHere));
+            }
+            ui.separator();
+            if ui
+                .checkbox(&mut menu.presenter, "Presenter mode   F5")
+                .on_hover_text(
+                    "Large type, no side panels, a spotlight on the selected path; ← → step",
+                )
+                .clicked()
+            {
+                out.push(Command::Presenter(menu.presenter));
+            }
+        });
+        ui.menu_button("What-if", |ui| {
+            if ui
+                .add_enabled(!menu.comparing, egui::Button::new("Fork a what-if"))
+                .on_hover_text("Edit a copy and compare it with the scenario as it is now")
+                .clicked()
+            {
+                out.push(Command::WhatIf(WhatIfCommand::Fork));
+            }
+            if ui
+                .add_enabled(
+                    !menu.comparing,
+                    egui::Button::new("Compare with a saved scenario…"),
+                )
+                .clicked()
+            {
+                out.push(Command::WhatIf(WhatIfCommand::CompareWithFile));
+            }
+            ui.separator();
+            if ui.button("Ask the graph…").clicked() {
+                out.push(Command::WhatIf(WhatIfCommand::OpenAsk));
+            }
+            ui.label(
+                RichText::new("Role lens: select a party, then \"View as this party\"").weak(),
+            );
+        });
         ui.menu_button("Help", |ui| {
             if ui.button("Shortcuts and gestures   F1").clicked() {
                 *show_help = true;
@@ -175,6 +233,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, doc: &Document, tool: &mut Tool) -> Vec<Com
         {
             out.push(Command::Edit(Edit::SetAsOf(Some(date))));
         }
+        out.extend(as_of_slider(ui, s));
         for (label, date) in [("Before MPA (2020-01-31)", "2020-01-31"), ("Today", "")] {
             if ui.small_button(label).clicked() {
                 out.push(Command::Edit(Edit::SetAsOf(parse_date(date))));
@@ -184,11 +243,46 @@ pub fn toolbar_ui(ui: &mut egui::Ui, doc: &Document, tool: &mut Tool) -> Vec<Com
     out
 }
 
+/// A slider over the scenario's history, from a month before its first link to today: dragging it
+/// re-checks the channel day by day (one undo step per drag), so findings that depend on a date (the
+/// MPA from 2020-02-01, a restriction, an MCA acceptance) appear and disappear as it moves.
+fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario) -> Option<Command> {
+    let epoch = Date::from_ymd_opt(2000, 1, 1)?;
+    let days = |d: Date| (d - epoch).num_days();
+    let first = s.links().map(|l| l.date).min().unwrap_or(epoch);
+    let last = s
+        .links()
+        .map(|l| l.date)
+        .max()
+        .unwrap_or(epoch)
+        .max(crate::model::today())
+        .max(s.as_of());
+    let low = days(first.min(s.as_of())) - 31;
+    let high = days(last);
+    let mut value = days(s.as_of());
+    let response = ui
+        .add(
+            egui::Slider::new(&mut value, low..=high)
+                .show_value(false)
+                .clamping(egui::SliderClamping::Always),
+        )
+        .on_hover_text("Drag to re-check the channel as of any date; later links fade out");
+    if response.changed() {
+        let date = epoch + chrono::Duration::days(value);
+        let continuing = response.dragged() && !response.drag_started();
+        return Some(Command::SetAsOfLive(date, continuing));
+    }
+    None
+}
+
 /// The status bar: counts by severity, the as-of date, unsaved changes.
-pub fn status_ui(ui: &mut egui::Ui, doc: &Document, notice: Option<&str>) {
+pub fn status_ui(ui: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_findings: bool) {
     ui.horizontal(|ui| {
         let counts = doc.checker().counts();
-        for severity in Severity::WORST_FIRST {
+        if hide_findings {
+            ui.label("Quiz: findings hidden");
+        }
+        for severity in Severity::WORST_FIRST.into_iter().filter(|_| !hide_findings) {
             let n = counts.of(severity);
             ui.label(
                 RichText::new(format!(
@@ -282,16 +376,17 @@ pub fn inspector_ui(
     doc: &Document,
     selection: Option<&Selection>,
     drafts: &mut Drafts,
+    hide_findings: bool,
 ) -> Vec<Command> {
     ui.heading("Inspector");
     let s = doc.scenario();
     match selection {
         Some(Selection::Party(id)) => match s.party(id.as_str()) {
-            Some(party) => party_inspector(ui, doc, party, drafts),
+            Some(party) => party_inspector(ui, doc, party, drafts, hide_findings),
             None => Vec::new(),
         },
         Some(Selection::Link(id)) => match s.link(id.as_str()) {
-            Some(link) => link_inspector(ui, doc, link, drafts),
+            Some(link) => link_inspector(ui, doc, link, drafts, hide_findings),
             None => Vec::new(),
         },
         None => {
@@ -306,6 +401,7 @@ fn party_inspector(
     doc: &Document,
     party: &Party,
     drafts: &mut Drafts,
+    hide_findings: bool,
 ) -> Vec<Command> {
     let mut new = party.clone();
     ui.label(RichText::new(format!("{} · id {}", party.kind.label(), party.id)).strong());
@@ -403,7 +499,28 @@ fn party_inspector(
     if new != *party {
         out.push(Command::Edit(Edit::UpdateParty(new)));
     }
-    out.extend(findings_on(ui, doc.checker().for_party(party.id.as_str())));
+    if !hide_findings {
+        out.extend(findings_on(ui, doc.checker().for_party(party.id.as_str())));
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .button("👁 View as this party")
+            .on_hover_text(
+                "Role lens: its relationships, whom it may transact with, what blocks it",
+            )
+            .clicked()
+        {
+            out.push(Command::WhatIf(WhatIfCommand::Lens(Some(party.id.clone()))));
+        }
+        if party.kind.is_partner()
+            && ui
+                .button("❓ Ask what it can sell")
+                .on_hover_text("Ask the graph: can this partner sell an offer to a customer?")
+                .clicked()
+        {
+            out.push(Command::AskFrom(party.id.clone()));
+        }
+    });
     if ui.button("🗑 Delete party (Del)").clicked() {
         out.push(Command::DeleteSelection);
     }
@@ -424,6 +541,7 @@ fn link_inspector(
     doc: &Document,
     link: &Link,
     drafts: &mut Drafts,
+    hide_findings: bool,
 ) -> Vec<Command> {
     let s = doc.scenario();
     let mut new = link.clone();
@@ -541,7 +659,9 @@ fn link_inspector(
     if new != *link {
         out.push(Command::Edit(Edit::UpdateLink(new)));
     }
-    out.extend(findings_on(ui, doc.checker().for_link(link.id.as_str())));
+    if !hide_findings {
+        out.extend(findings_on(ui, doc.checker().for_link(link.id.as_str())));
+    }
     if ui.button("🗑 Delete link (Del)").clicked() {
         out.push(Command::DeleteSelection);
     }

@@ -51,6 +51,9 @@ pub struct Answer {
     pub cautions: Vec<Finding>,
     /// The as-of date the answer holds for.
     pub as_of: Date,
+    /// The links that would make the sale: the missing reseller relationships, then the purchase
+    /// (with ids free in the scenario), so the GUI can add them as one step.
+    pub links: Vec<Link>,
 }
 
 impl Answer {
@@ -152,6 +155,7 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
     };
     let mut checked = Vec::new();
     let mut needs = Vec::new();
+    let mut made = Vec::new();
     // The reseller relationships the sale needs: the seller's, and the billing provider's.
     for partner in std::iter::once(&question.seller).chain(via.as_ref()) {
         let has = scenario
@@ -160,7 +164,7 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
         if has {
             continue;
         }
-        let id = trial.fresh_link_id(&format!("ask-reseller-{partner}"));
+        let id = trial.fresh_link_id(&format!("reseller-{partner}-{}", question.customer));
         let mut relationship = Link::new(
             id.clone(),
             LinkKind::Reseller,
@@ -171,7 +175,8 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
         if *partner == question.seller {
             relationship.via = via.clone();
         }
-        if trial.add_link(relationship).is_ok() {
+        if trial.add_link(relationship.clone()).is_ok() {
+            made.push(relationship);
             needs.push(format!(
                 "a reseller relationship from {} to {}",
                 name(partner),
@@ -180,7 +185,10 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
             checked.push(id);
         }
     }
-    let id = trial.fresh_link_id("ask-purchase");
+    let id = trial.fresh_link_id(&format!(
+        "purchase-{}-{}",
+        question.seller, question.customer
+    ));
     let mut purchase = Link::new(
         id.clone(),
         LinkKind::Purchase,
@@ -191,7 +199,8 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
     .offer(&question.offer);
     purchase.via = via.clone();
     let mut findings = Vec::new();
-    if trial.add_link(purchase).is_ok() {
+    if trial.add_link(purchase.clone()).is_ok() {
+        made.push(purchase);
         checked.push(id);
     }
     for link in &checked {
@@ -229,6 +238,7 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
         blockers,
         cautions,
         as_of,
+        links: made,
     }
 }
 

@@ -1,0 +1,499 @@
+//! Training in the window: the course, the lesson card (goal, steps, hints, score, answer), the
+//! quiz, and the presenter's step card. The lesson logic lives in [`crate::training`]; this draws it
+//! and turns clicks into [`TrainingCommand`]s.
+
+use super::canvas::Selection;
+use super::document::Document;
+use super::style::{severity_color, severity_symbol};
+use crate::rules::Severity;
+use crate::training::{
+    Condition, Lesson, LessonRun, LoadedLesson, Observed, Progress, QuizResult, broken_links,
+};
+use egui::{Color32, RichText};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the training panels ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainingCommand {
+    /// Show the course window.
+    OpenCourse,
+    /// Start a built-in lesson.
+    Start(&'static str),
+    /// Show the dialog to open a lesson file.
+    OpenFile,
+    /// Quiz the trainee on the open scenario.
+    QuizHere,
+    /// Leave the lesson (the scenario stays open).
+    Stop,
+    /// Start the lesson again from its starting scenario.
+    Restart,
+    /// Start the next lesson of the course.
+    Next,
+    /// Show the next hint.
+    Hint,
+    /// Reveal the answer (the trainer's button).
+    Reveal,
+    /// Play the lesson's solution as one undoable step.
+    ApplyAnswer,
+    /// Judge the quiz.
+    CheckQuiz,
+    /// Mark or unmark a link as broken.
+    ToggleMark(String),
+    /// Presenter: next step.
+    StepNext,
+    /// Presenter: previous step.
+    StepPrevious,
+}
+
+/// The training state of the window.
+#[derive(Debug, Default)]
+pub struct Training {
+    /// The lesson in progress.
+    pub run: Option<LessonRun>,
+    /// Links marked as broken in a quiz.
+    pub marks: BTreeSet<String>,
+    /// The lesson's progress, current with the document.
+    pub progress: Option<Progress>,
+    /// What `progress` was computed from: document revision, selection, marks, judged.
+    seen: Option<(u64, Option<Selection>, BTreeSet<String>, bool)>,
+    /// The course window is open.
+    pub show_course: bool,
+    /// A message for the trainee that stays until the next change ("Solved!").
+    pub celebrated: bool,
+}
+
+impl Training {
+    /// True while a quiz hides the findings (until it is judged).
+    pub fn hides_findings(&self) -> bool {
+        self.run
+            .as_ref()
+            .is_some_and(|r| r.lesson().quiz && r.quiz.is_none())
+    }
+
+    /// True when a quiz takes link clicks as marks.
+    pub fn marking(&self) -> bool {
+        self.hides_findings()
+    }
+
+    /// Starts a lesson (the caller opens its starting scenario).
+    pub fn start(&mut self, loaded: LoadedLesson) {
+        self.run = Some(LessonRun::new(loaded));
+        self.marks.clear();
+        self.progress = None;
+        self.seen = None;
+        self.celebrated = false;
+    }
+
+    /// Leaves the lesson.
+    pub fn stop(&mut self) {
+        self.run = None;
+        self.marks.clear();
+        self.progress = None;
+        self.seen = None;
+    }
+
+    /// Re-checks the lesson's conditions when the document, the selection or the marks changed.
+    /// Returns the score when this refresh solved the lesson.
+    pub fn refresh(&mut self, doc: &Document, selection: Option<&Selection>) -> Option<u32> {
+        let run = self.run.as_mut()?;
+        let key = (
+            doc.revision(),
+            selection.cloned(),
+            self.marks.clone(),
+            run.quiz.is_some(),
+        );
+        if self.seen.as_ref() == Some(&key) && self.progress.is_some() {
+            return None;
+        }
+        let selected = selection.map(|s| match s {
+            Selection::Party(id) => id.as_str(),
+            Selection::Link(id) => id.as_str(),
+        });
+        let seen = Observed {
+            scenario: doc.scenario(),
+            checker: doc.checker(),
+            selected,
+            marked: &self.marks,
+        };
+        let was_solved = run.solved.is_some();
+        self.progress = Some(run.observe(&seen));
+        self.seen = Some(key);
+        if !was_solved && let Some(score) = run.solved {
+            self.celebrated = true;
+            return Some(score);
+        }
+        None
+    }
+
+    /// Judges the quiz against the document's findings.
+    pub fn judge(&mut self, doc: &Document) {
+        let Some(run) = self.run.as_mut() else { return };
+        let seen = Observed {
+            scenario: doc.scenario(),
+            checker: doc.checker(),
+            selected: None,
+            marked: &self.marks,
+        };
+        run.judge_quiz(&seen);
+        self.seen = None;
+    }
+}
+
+/// A quiz on any scenario: find the links with a violation. Its answer marks exactly those.
+pub fn quiz_on(doc: &Document) -> LoadedLesson {
+    let broken = broken_links(doc.checker());
+    let title = &doc.scenario().meta.title;
+    LoadedLesson {
+        key: "quiz".to_owned(),
+        lesson: Lesson {
+            version: crate::training::LESSON_VERSION,
+            title: format!("Quiz: {title}"),
+            topic: "Quiz".to_owned(),
+            scenario: String::new(),
+            setup: Vec::new(),
+            goal: "Findings are hidden. Click every link you think breaks a program rule (click again to unmark), then press \"Check my answer\". Warnings and notes do not count: only violations.".to_owned(),
+            steps: Vec::new(),
+            hints: vec![
+                "Hover a link or a party to see its details: dates, tenants, countries, readiness.".to_owned(),
+                format!("{} link(s) have a violation.", broken.len()),
+            ],
+            success: Condition::MarkedAllBroken,
+            answer: if broken.is_empty() {
+                "No link breaks a rule: the best answer marks nothing.".to_owned()
+            } else {
+                format!("The links with a violation: {}.", broken.iter().cloned().collect::<Vec<_>>().join(", "))
+            },
+            solution: broken
+                .into_iter()
+                .map(crate::training::Change::Mark)
+                .collect(),
+            quiz: true,
+        },
+        start: doc.scenario().clone(),
+    }
+}
+
+/// The course: every built-in lesson by topic, with the best score so far.
+pub fn course_ui(
+    ctx: &egui::Context,
+    open: &mut bool,
+    scores: &BTreeMap<String, u32>,
+) -> Vec<TrainingCommand> {
+    let mut out = Vec::new();
+    let mut keep_open = *open;
+    egui::Window::new("Lessons")
+        .open(&mut keep_open)
+        .default_size([620.0, 560.0])
+        .show(ctx, |ui| {
+            ui.label("A course on how partners work together in CSP: the partner types, the seed document's sample scenarios, the rules of its linked pages, and quizzes. Each lesson opens a scenario, sets a goal, and checks your changes live.");
+            ui.horizontal(|ui| {
+                if ui.button("📂 Open a lesson file…").clicked() {
+                    out.push(TrainingCommand::OpenFile);
+                }
+                if ui
+                    .button("❓ Quiz me on the open scenario")
+                    .on_hover_text("Hide the findings and mark the broken links yourself")
+                    .clicked()
+                {
+                    out.push(TrainingCommand::QuizHere);
+                }
+            });
+            ui.separator();
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let mut topic = String::new();
+                for l in crate::training::LESSONS {
+                    let Ok(loaded) = l.load() else { continue };
+                    if loaded.lesson.topic != topic {
+                        topic.clone_from(&loaded.lesson.topic);
+                        ui.add_space(6.0);
+                        ui.label(RichText::new(&topic).strong().size(16.0));
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Start").clicked() {
+                            out.push(TrainingCommand::Start(l.key));
+                        }
+                        match scores.get(l.key) {
+                            Some(score) => ui.colored_label(
+                                Color32::from_rgb(0, 158, 115),
+                                format!("✔ {score:>3}"),
+                            ),
+                            None => ui.label("   ·  "),
+                        };
+                        ui.label(&loaded.lesson.title);
+                    });
+                }
+            });
+        });
+    *open = keep_open && out.is_empty();
+    out
+}
+
+fn tick(done: bool) -> RichText {
+    if done {
+        RichText::new("✔").color(Color32::from_rgb(0, 158, 115))
+    } else {
+        RichText::new("○").weak()
+    }
+}
+
+/// The lesson card, in the left panel: goal, steps, hints, score, answer and the quiz.
+pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<TrainingCommand> {
+    let mut out = Vec::new();
+    let Some(run) = &training.run else {
+        return out;
+    };
+    let lesson = run.lesson();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&lesson.topic).weak());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button("✖ Leave")
+                .on_hover_text("Leave the lesson; the scenario stays open")
+                .clicked()
+            {
+                out.push(TrainingCommand::Stop);
+            }
+            if ui.small_button("⟲ Restart").clicked() {
+                out.push(TrainingCommand::Restart);
+            }
+        });
+    });
+    ui.heading(&lesson.title);
+    ui.label(RichText::new("Goal").strong());
+    ui.label(&lesson.goal);
+    let progress = training.progress.clone().unwrap_or(Progress {
+        steps: vec![false; lesson.steps.len()],
+        success: false,
+    });
+
+    if let Some(score) = run.solved {
+        egui::Frame::new()
+            .fill(Color32::from_rgb(0, 120, 90))
+            .inner_margin(8.0)
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.colored_label(
+                    Color32::WHITE,
+                    RichText::new(format!("✔ Solved — score {score}")).heading(),
+                );
+                ui.horizontal(|ui| {
+                    if next_lesson(&run.loaded.key).is_some()
+                        && ui.button("Next lesson ▶").clicked()
+                    {
+                        out.push(TrainingCommand::Next);
+                    }
+                });
+            });
+    }
+
+    if !lesson.steps.is_empty() {
+        ui.add_space(6.0);
+        let (done, all) = progress.done();
+        ui.label(RichText::new(format!("Steps ({done} of {all} done)")).strong());
+        ui.add(egui::ProgressBar::new(done as f32 / all.max(1) as f32).desired_height(6.0));
+        for (i, step) in lesson.steps.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(tick(progress.steps.get(i).copied().unwrap_or(false)));
+                let text = RichText::new(format!("{}. {}", i + 1, step.say));
+                ui.label(if i == run.step { text.strong() } else { text });
+            });
+        }
+    }
+
+    if lesson.quiz {
+        ui.add_space(6.0);
+        quiz_ui(ui, training, doc, &mut out);
+    }
+
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.label(format!("Score if solved now: {}", run.score_now()));
+    });
+    for (i, hint) in run.shown_hints().iter().enumerate() {
+        ui.label(RichText::new(format!("💡 Hint {}: {hint}", i + 1)).italics());
+    }
+    ui.horizontal(|ui| {
+        let left = lesson.hints.len() - run.hints_shown.min(lesson.hints.len());
+        if ui
+            .add_enabled(
+                left > 0 && run.solved.is_none(),
+                egui::Button::new(format!(
+                    "💡 Hint (−{}, {left} left)",
+                    crate::training::HINT_COST
+                )),
+            )
+            .clicked()
+        {
+            out.push(TrainingCommand::Hint);
+        }
+        if !run.revealed
+            && ui
+                .button("👁 Reveal the answer")
+                .on_hover_text("For trainers: shows the answer; the lesson then scores 0")
+                .clicked()
+        {
+            out.push(TrainingCommand::Reveal);
+        }
+    });
+    if run.revealed {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new("Answer").strong());
+            ui.label(&lesson.answer);
+            if !lesson.solution.is_empty()
+                && run.solved.is_none()
+                && ui
+                    .button(if lesson.quiz {
+                        "Mark the answer"
+                    } else {
+                        "Show me: apply the answer"
+                    })
+                    .on_hover_text("One step: Ctrl+Z takes it back")
+                    .clicked()
+            {
+                out.push(TrainingCommand::ApplyAnswer);
+            }
+        });
+    }
+    if progress.success && run.solved.is_none() {
+        ui.colored_label(Color32::from_rgb(0, 158, 115), "✔ The goal is met.");
+    }
+    out
+}
+
+fn quiz_ui(ui: &mut egui::Ui, training: &Training, doc: &Document, out: &mut Vec<TrainingCommand>) {
+    let Some(run) = &training.run else { return };
+    match &run.quiz {
+        None => {
+            ui.label(
+                RichText::new(format!(
+                    "⚑ {} link(s) marked. Click a link on the canvas to mark or unmark it.",
+                    training.marks.len()
+                ))
+                .strong(),
+            );
+            if ui.button("✔ Check my answer").clicked() {
+                out.push(TrainingCommand::CheckQuiz);
+            }
+        }
+        Some(result) => quiz_result_ui(ui, result, doc),
+    }
+}
+
+fn quiz_result_ui(ui: &mut egui::Ui, result: &QuizResult, doc: &Document) {
+    ui.label(
+        RichText::new(format!(
+            "Quiz: {} right, {} wrong, {} missed — {} points",
+            result.right.len(),
+            result.wrong.len(),
+            result.missed.len(),
+            result.score
+        ))
+        .strong(),
+    );
+    let s = doc.scenario();
+    let describe = |id: &str| {
+        s.link(id).map_or(id.to_owned(), |l| {
+            let name = |p: &crate::model::PartyId| {
+                s.party(p.as_str())
+                    .map_or(p.to_string(), |q| q.name.clone())
+            };
+            format!("{} {} → {}", l.kind.label(), name(&l.from), name(&l.to))
+        })
+    };
+    let groups: [(&str, Color32, &[String]); 3] = [
+        ("✔ Right", Color32::from_rgb(0, 158, 115), &result.right),
+        (
+            "✖ Not broken",
+            Color32::from_rgb(230, 159, 0),
+            &result.wrong,
+        ),
+        (
+            "! Missed",
+            severity_color(Severity::Violation),
+            &result.missed,
+        ),
+    ];
+    for (label, color, ids) in groups {
+        for id in ids {
+            ui.colored_label(color, format!("{label}: {}", describe(id)));
+            for f in doc.checker().for_link(id) {
+                if f.severity == Severity::Note {
+                    continue;
+                }
+                ui.label(format!(
+                    "    {} [{}] {} Why: {}",
+                    severity_symbol(f.severity),
+                    f.rule,
+                    f.message,
+                    f.info().why
+                ));
+            }
+            if label.starts_with('✖') {
+                ui.label("    No violation on this link.");
+            }
+        }
+    }
+}
+
+/// The presenter's card at the foot of the canvas: the lesson's current step in large type.
+pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<TrainingCommand> {
+    let mut out = Vec::new();
+    let Some(run) = &training.run else {
+        ui.label(
+            RichText::new("Presenter mode · ← → step through the findings · Esc or F5 to leave")
+                .size(18.0),
+        );
+        return out;
+    };
+    let lesson = run.lesson();
+    let progress = training.progress.clone();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&lesson.title).size(22.0).strong());
+        if let Some(score) = run.solved {
+            ui.colored_label(
+                Color32::from_rgb(0, 158, 115),
+                RichText::new(format!("✔ Solved — {score}")).size(22.0),
+            );
+        }
+    });
+    if let Some(step) = lesson.steps.get(run.step) {
+        let done = progress
+            .as_ref()
+            .and_then(|p| p.steps.get(run.step).copied())
+            .unwrap_or(false);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(tick(done).size(26.0));
+            ui.label(
+                RichText::new(format!(
+                    "Step {} of {}: {}",
+                    run.step + 1,
+                    lesson.steps.len(),
+                    step.say
+                ))
+                .size(26.0),
+            );
+        });
+    } else {
+        ui.label(RichText::new(&lesson.goal).size(22.0));
+    }
+    ui.horizontal(|ui| {
+        if ui.button(RichText::new("◀ Previous").size(18.0)).clicked() {
+            out.push(TrainingCommand::StepPrevious);
+        }
+        if ui.button(RichText::new("Next ▶").size(18.0)).clicked() {
+            out.push(TrainingCommand::StepNext);
+        }
+        ui.label(RichText::new("← → steps · H hint · Esc or F5 leaves presenter mode").weak());
+    });
+    for hint in run.shown_hints() {
+        ui.label(RichText::new(format!("💡 {hint}")).size(18.0).italics());
+    }
+    out
+}
+
+/// The lesson after this one in the course.
+pub fn next_lesson(key: &str) -> Option<&'static str> {
+    let lessons = crate::training::LESSONS;
+    let i = lessons.iter().position(|l| l.key == key)?;
+    lessons.get(i + 1).map(|l| l.key)
+}
