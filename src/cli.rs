@@ -14,6 +14,8 @@ const AFTER_HELP: &str = "\
 Examples:
   csp-explorer --scenario sample-1              open the app on a built-in scenario
   csp-explorer --open saves/my-channel.ron      open the app on a save file
+  csp-explorer --lesson 10-sample-6-own-provider --presenter
+                                                open a lesson, ready to project
   csp-explorer import parties.csv links.csv -o channel.ron
   csp-explorer check channel.ron --as-of 2020-01-31
   csp-explorer check builtin:sample-1 --format json
@@ -37,6 +39,12 @@ pub struct Cli {
     /// Open the app on this save file.
     #[arg(long, value_name = "FILE")]
     pub open: Option<PathBuf>,
+    /// Open the app on this lesson (see `csp-explorer lessons`).
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["open", "scenario"])]
+    pub lesson: Option<String>,
+    /// Start in presenter mode (large type, no side panels; F5 leaves it).
+    #[arg(long)]
+    pub presenter: bool,
     /// What to do without a window; with none, the app opens.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -18,9 +18,24 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if let Some(key) = &cli.lesson
+        && csp_explorer::training::builtin_lesson(key).is_none()
+    {
+        let keys: Vec<&str> = csp_explorer::training::LESSONS
+            .iter()
+            .map(|l| l.key)
+            .collect();
+        eprintln!(
+            "error: no built-in lesson `{key}`; the lessons are {}",
+            keys.join(", ")
+        );
+        return ExitCode::from(2);
+    }
     let launch = csp_explorer::ui::Launch {
         open: cli.open,
         builtin: cli.scenario,
+        lesson: cli.lesson,
+        presenter: cli.presenter,
     };
     match csp_explorer::ui::run(launch) {
         Ok(()) => ExitCode::SUCCESS,

@@ -40,8 +40,8 @@ fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
 
 fn sample(slug: &str) -> Launch {
     Launch {
-        open: None,
         builtin: Some(slug.to_owned()),
+        ..Launch::default()
     }
 }
 
@@ -222,7 +222,7 @@ fn saving_and_reopening_round_trips_through_the_app() {
     assert!(!harness.state().document().is_dirty());
     let mut reopened = app(Launch {
         open: Some(path),
-        builtin: None,
+        ..Launch::default()
     });
     reopened.run_steps(1);
     assert_eq!(

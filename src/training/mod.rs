@@ -96,7 +96,8 @@ pub struct LessonRun {
 /// What the run looks like now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// Per step: done or not (narration steps count as done once the presenter moved past them).
+    /// Per step: done or not (a narration step counts as done once the presenter moved past it or a
+    /// later step is done).
     pub steps: Vec<bool>,
     /// True when the success condition holds.
     pub success: bool,
@@ -130,13 +131,18 @@ impl LessonRun {
     /// Checks the attempt, and records the score the first time it succeeds.
     pub fn observe(&mut self, seen: &Observed) -> Progress {
         let lesson = &self.loaded.lesson;
-        let steps = lesson
+        let checked: Vec<Option<bool>> = lesson
             .steps
             .iter()
+            .map(|s| s.done_when.as_ref().map(|c| c.holds(seen)))
+            .collect();
+        // A narration step is done once the presenter moved past it or a later step is done.
+        let steps = checked
+            .iter()
             .enumerate()
-            .map(|(i, s)| match &s.done_when {
-                Some(c) => c.holds(seen),
-                None => i < self.step,
+            .map(|(i, done)| match done {
+                Some(done) => *done,
+                None => i < self.step || checked[i + 1..].iter().any(|d| *d == Some(true)),
             })
             .collect();
         // A quiz is judged when the trainee asks for the result, not while marks are being placed.

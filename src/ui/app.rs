@@ -171,7 +171,9 @@ impl ExplorerApp {
             error: None,
             notice: None,
             show_help: false,
-            show_library: launch.open.is_none() && launch.builtin.is_none(),
+            show_library: launch.open.is_none()
+                && launch.builtin.is_none()
+                && launch.lesson.is_none(),
             close_confirmed: false,
             persisted,
             dialogs,
@@ -188,6 +190,14 @@ impl ExplorerApp {
         }
         if let Some(path) = launch.open {
             app.open_path(&path);
+        }
+        if let Some(key) = launch.lesson.as_deref()
+            && let Some(lesson) = crate::training::builtin_lesson(key)
+        {
+            app.training_command(&cc.egui_ctx, TrainingCommand::Start(lesson.key));
+        }
+        if launch.presenter {
+            app.set_presenter(&cc.egui_ctx, true);
         }
         app
     }
@@ -215,6 +225,21 @@ impl ExplorerApp {
     /// Where a party is on screen (as drawn last frame): tests aim gestures with it.
     pub fn screen_pos(&self, party: &str) -> Option<egui::Pos2> {
         self.doc.position(party).map(|p| self.view.to_screen(p))
+    }
+
+    /// Where a link is on screen (the middle of its drawn path, as drawn last frame).
+    pub fn link_screen_pos(&self, link: &str) -> Option<egui::Pos2> {
+        super::canvas::link_screen_pos(&self.doc, &self.view, link)
+    }
+
+    /// The best score of a lesson so far.
+    pub fn best_score(&self, lesson: &str) -> Option<u32> {
+        self.persisted.scores.get(lesson).copied()
+    }
+
+    /// The parties lit up on the canvas (a finding's path, an asked chain).
+    pub fn highlight(&self) -> &[PartyId] {
+        &self.highlight
     }
 
     /// The finding shown in the explanation card.
@@ -691,7 +716,9 @@ impl ExplorerApp {
     }
 
     fn guard(&mut self, action: Discard, ctx: &egui::Context) {
-        if self.doc.is_dirty() && !matches!(action, Discard::Close) {
+        // A lesson's scenario is scratch work: moving on from it asks nothing.
+        let scratch = self.training.run.is_some() && self.doc.path.is_none();
+        if self.doc.is_dirty() && !scratch && !matches!(action, Discard::Close) {
             self.discard = Some(action);
         } else {
             self.proceed(action, ctx);

@@ -246,6 +246,14 @@ fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Option<PartyId>
 
 /// The screen path of every link as a polyline, clipped to the parties' outlines (routes from
 /// [`crate::layout::routes`], shared with the exports).
+/// Where a link's marker sits on screen (the middle of its drawn path): what a click selects.
+pub fn link_screen_pos(doc: &Document, view: &CanvasView, id: &str) -> Option<Pos2> {
+    link_paths(doc, view, None)
+        .into_iter()
+        .find(|(l, _)| l.id.as_str() == id)
+        .map(|(_, points)| points[points.len() / 2])
+}
+
 fn link_paths<'a>(
     doc: &'a Document,
     view: &CanvasView,

@@ -26,6 +26,10 @@ pub struct Launch {
     pub open: Option<PathBuf>,
     /// A built-in scenario slug (see [`crate::scenarios::BUILTIN`]).
     pub builtin: Option<String>,
+    /// A built-in lesson key (see [`crate::training::LESSONS`]).
+    pub lesson: Option<String>,
+    /// Start in presenter mode.
+    pub presenter: bool,
 }
 
 /// Opens the window and runs until it closes.

@@ -1,0 +1,416 @@
+//! Training and what-if in the window, driven as a trainee and a strategist would (egui_kittest):
+//! a lesson from goal to score, revealing an answer, a quiz, presenter mode, a what-if fork that
+//! changes a distributor, the as-of slider, ask the graph, and the role lens.
+
+use csp_explorer::edit::Edit;
+use csp_explorer::model::{Date, PartyId};
+use csp_explorer::rules::{RuleId, Severity};
+use csp_explorer::ui::app::Command;
+use csp_explorer::ui::canvas::Selection;
+use csp_explorer::ui::training::TrainingCommand;
+use csp_explorer::ui::whatif::{AskState, WhatIfCommand};
+use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::{Path, PathBuf};
+
+struct NoDialogs;
+
+impl FileDialogs for NoDialogs {
+    fn request(
+        &mut self,
+        _: csp_explorer::ui::files::DialogPurpose,
+        _: &Path,
+        _: &str,
+        _: &egui::Context,
+    ) {
+    }
+    fn poll(&mut self) -> Option<(csp_explorer::ui::files::DialogPurpose, Option<PathBuf>)> {
+        None
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+}
+
+fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
+    harness.run_steps(3);
+    harness
+}
+
+fn lesson(key: &str) -> Launch {
+    Launch {
+        lesson: Some(key.to_owned()),
+        ..Launch::default()
+    }
+}
+
+fn scenario(slug: &str) -> Launch {
+    Launch {
+        builtin: Some(slug.to_owned()),
+        ..Launch::default()
+    }
+}
+
+fn run(harness: &mut Harness<'static, ExplorerApp>, command: Command) {
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(&ctx, command);
+    harness.run_steps(2);
+}
+
+fn d(s: &str) -> Date {
+    Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Clicks the middle of a link, as a trainee would.
+fn click_link(harness: &mut Harness<'static, ExplorerApp>, id: &str) {
+    let at = harness.state().link_screen_pos(id).expect("link on screen");
+    harness.hover_at(at);
+    harness.run_steps(1);
+    harness.drag_at(at);
+    harness.run_steps(1);
+    harness.drop_at(at);
+    harness.run_steps(2);
+}
+
+fn violations(harness: &Harness<'static, ExplorerApp>) -> usize {
+    harness
+        .state()
+        .document()
+        .checker()
+        .counts()
+        .of(Severity::Violation)
+}
+
+#[test]
+fn a_lesson_runs_from_goal_to_score_and_on_to_the_next() {
+    let mut harness = app(lesson("13-mca"));
+    harness.get_by_label("Linked pages: the Microsoft Customer Agreement");
+    harness.get_by_label("Steps (0 of 2 done)");
+    harness.get_by_label("Score if solved now: 100");
+
+    // Step 1: select the purchase by clicking it.
+    click_link(&mut harness, "purchase-tailspin-azure");
+    harness.get_by_label("Steps (1 of 2 done)");
+
+    // A hint costs points.
+    harness.get_by_label("💡 Hint (−15, 2 left)").click();
+    harness.run_steps(2);
+    harness.get_by_label("Score if solved now: 85");
+    assert!(
+        harness
+            .query_by_label_contains("The MCA is accepted by the customer")
+            .is_some()
+    );
+
+    // Step 2: the trainee records the acceptance in Tailspin's inspector (the edit it sends).
+    let mut tailspin = harness
+        .state()
+        .document()
+        .scenario()
+        .party("tailspin")
+        .unwrap()
+        .clone();
+    tailspin.mca_accepted = Some(d("2020-05-01"));
+    run(
+        &mut harness,
+        Command::Edit(Edit::UpdateParty(tailspin.clone())),
+    );
+    assert!(
+        harness.query_by_label_contains("Solved").is_none(),
+        "too late an acceptance"
+    );
+    tailspin.mca_accepted = Some(d("2020-03-15"));
+    run(&mut harness, Command::Edit(Edit::UpdateParty(tailspin)));
+    harness.get_by_label("✔ Solved — score 85");
+    assert_eq!(harness.state().best_score("13-mca"), Some(85));
+
+    harness.get_by_label("Next lesson ▶").click();
+    harness.run_steps(3);
+    harness.get_by_label("Linked pages: reseller relationships in the indirect model");
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .scenario()
+            .link("reseller-adatum-tailspin"),
+        None,
+        "the next lesson opened its own scenario"
+    );
+}
+
+#[test]
+fn revealing_the_answer_plays_it_as_one_undo_step_for_no_points() {
+    let mut harness = app(lesson("11-sample-7-regions"));
+    assert!(violations(&harness) > 0);
+    harness.get_by_label("👁 Reveal the answer").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("Partners sell only within their CSP region")
+            .is_some()
+    );
+    harness.get_by_label("Show me: apply the answer").click();
+    harness.run_steps(3);
+    assert_eq!(violations(&harness), 0);
+    harness.get_by_label("✔ Solved — score 0");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert!(
+        violations(&harness) > 0,
+        "one undo takes the whole answer back"
+    );
+}
+
+#[test]
+fn a_quiz_hides_findings_takes_marks_and_judges_them() {
+    let mut harness = app(lesson("18-quiz-sample-6"));
+    harness.get_by_label("Quiz: findings hidden");
+    assert!(harness.query_by_label_contains("4 violation").is_none());
+    // Two right marks, one wrong, and one taken back.
+    for id in [
+        "purchase-contoso-own-m365",
+        "reseller-litware-contoso-own",
+        "supply-adatum",
+        "partnership-adatum-contoso",
+        "partnership-adatum-contoso",
+    ] {
+        click_link(&mut harness, id);
+    }
+    assert_eq!(harness.state().training.marks.len(), 3);
+    harness.get_by_label("✔ Check my answer").click();
+    harness.run_steps(2);
+    harness.get_by_label("Quiz: 2 right, 1 wrong, 1 missed — 33 points");
+    assert!(
+        harness
+            .query_by_label_contains(
+                "! Missed: reseller relationship Adatum Distribution → Contoso (as end customer)"
+            )
+            .is_some()
+    );
+    // Judged: the findings are back.
+    assert!(
+        harness
+            .query_by_label_contains("Quiz: findings hidden")
+            .is_none()
+    );
+    assert!(harness.query_by_label_contains("4 violation").is_some());
+}
+
+#[test]
+fn any_scenario_can_become_a_quiz_and_its_answer_marks_the_broken_links() {
+    let mut harness = app(scenario("sample-1-forbidden"));
+    run(&mut harness, Command::Training(TrainingCommand::QuizHere));
+    harness.get_by_label("Quiz: findings hidden");
+    harness.get_by_label("👁 Reveal the answer").click();
+    harness.run_steps(2);
+    harness.get_by_label("Mark the answer").click();
+    harness.run_steps(2);
+    harness.get_by_label("✔ Check my answer").click();
+    harness.run_steps(2);
+    harness.get_by_label("Quiz: 2 right, 0 wrong, 0 missed — 100 points");
+}
+
+#[test]
+fn presenter_mode_hides_the_panels_and_steps_with_the_keyboard() {
+    let mut harness = app(lesson("04-sample-1-two-chains"));
+    harness.key_press(Key::F5);
+    harness.run_steps(3);
+    assert!(harness.state().is_presenting());
+    assert!(harness.query_by_label("Inspector").is_none());
+    harness.get_by_label_contains("Step 1 of 4");
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    harness.get_by_label_contains("Step 2 of 4");
+    harness.key_press(Key::ArrowLeft);
+    harness.run_steps(2);
+    harness.get_by_label_contains("Step 1 of 4");
+    harness.key_press(Key::H);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("reseller_billed_by_microsoft")
+            .is_some()
+    );
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().is_presenting());
+    harness.get_by_label("Inspector");
+}
+
+#[test]
+fn presenter_mode_without_a_lesson_walks_through_the_findings() {
+    let mut harness = app(Launch {
+        builtin: Some("sample-7-forbidden".to_owned()),
+        presenter: true,
+        ..Launch::default()
+    });
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    let first = harness
+        .state()
+        .explained()
+        .cloned()
+        .expect("a finding explained");
+    assert_eq!(first.rule, RuleId::CrossRegionSale);
+    assert!(
+        !harness.state().highlight().is_empty(),
+        "its path is in the spotlight"
+    );
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    let second = harness.state().explained().cloned().unwrap();
+    assert_ne!(first.message, second.message);
+}
+
+#[test]
+fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
+    let mut harness = app(scenario("sample-6-forbidden"));
+    harness.get_by_label("What-if").click();
+    harness.run_steps(1);
+    harness.get_by_label("Fork a what-if").click();
+    harness.run_steps(2);
+    harness.get_by_label("No difference yet: change something on the canvas.");
+
+    // Contoso changes distributor: Wingtip instead of Adatum (option 2's first half).
+    let mut partnership = harness
+        .state()
+        .document()
+        .scenario()
+        .link("partnership-adatum-contoso")
+        .unwrap()
+        .clone();
+    partnership.from = PartyId::from("wingtip");
+    run(&mut harness, Command::Edit(Edit::UpdateLink(partnership)));
+    assert!(
+        harness
+            .query_by_label_contains("~ partnership adatum → contoso")
+            .is_some()
+            || harness
+                .query_by_label_contains("~ partnership wingtip → contoso")
+                .is_some()
+    );
+    harness.get_by_label_contains("Findings: 0 introduced, 3 resolved");
+
+    harness.get_by_label("Side by side").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Base: ");
+    harness.get_by_label("Overlay").click();
+    harness.run_steps(2);
+
+    // Discarding goes back to the base, untouched.
+    harness.get_by_label("✖ Discard the what-if").click();
+    harness.run_steps(2);
+    let s = harness.state().document().scenario();
+    assert_eq!(
+        s.link("partnership-adatum-contoso").unwrap().from.as_str(),
+        "adatum"
+    );
+    assert!(harness.state().whatif.base.is_none());
+
+    // Keeping makes the what-if the scenario.
+    run(&mut harness, Command::WhatIf(WhatIfCommand::Fork));
+    let mut customer = harness
+        .state()
+        .document()
+        .scenario()
+        .party("contoso-own")
+        .unwrap()
+        .clone();
+    customer.tenant = "contoso-internal".into();
+    customer.tenant_type = csp_explorer::model::TenantType::Customer;
+    run(&mut harness, Command::Edit(Edit::UpdateParty(customer)));
+    harness.get_by_label("✔ Keep the what-if").click();
+    harness.run_steps(2);
+    assert!(harness.state().whatif.base.is_none());
+    assert_eq!(violations(&harness), 0);
+    assert!(harness.state().document().is_dirty());
+}
+
+#[test]
+fn the_as_of_slider_rechecks_live_and_undoes_in_one_step() {
+    let mut harness = app(scenario("sample-1"));
+    assert_eq!(violations(&harness), 0);
+    // A drag over the slider, day by day back to before the partnership existed.
+    run(&mut harness, Command::SetAsOfLive(d("2022-01-01"), false));
+    run(&mut harness, Command::SetAsOfLive(d("2021-01-01"), true));
+    run(&mut harness, Command::SetAsOfLive(d("2020-03-01"), true));
+    let s = harness.state().document().scenario();
+    assert_eq!(s.as_of(), d("2020-03-01"));
+    assert!(
+        !s.link("purchase-tailspin-azure")
+            .unwrap()
+            .exists_at(s.as_of())
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().document().scenario().as_of(),
+        d("2024-06-01")
+    );
+}
+
+#[test]
+fn ask_the_graph_answers_and_makes_the_sale() {
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let mut state = AskState::new(Some("contoso-de".to_owned()));
+    state.customer = "tailspin-jp".to_owned();
+    harness.state_mut().whatif.ask = Some(state);
+    harness.run_steps(2);
+    harness.get_by_label("✖ No");
+    assert!(
+        harness
+            .query_all_by_label_contains("cross_region_sale")
+            .next()
+            .is_some()
+    );
+    harness.get_by_label("Show the chain").click();
+    harness.run_steps(2);
+    let lit: Vec<&str> = harness
+        .state()
+        .highlight()
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    assert_eq!(lit, ["microsoft", "adatum-de", "contoso-de", "tailspin-jp"]);
+
+    let mut harness = app(scenario("sample-1"));
+    let mut state = AskState::new(Some("contoso".to_owned()));
+    state.customer = "northwind".to_owned();
+    harness.state_mut().whatif.ask = Some(state);
+    harness.run_steps(2);
+    harness.get_by_label("✔ Yes");
+    let links = harness.state().document().scenario().link_count();
+    harness.get_by_label("➕ Make this sale").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().document().scenario().link_count(),
+        links + 3
+    );
+    assert_eq!(violations(&harness), 0);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(harness.state().document().scenario().link_count(), links);
+}
+
+#[test]
+fn the_role_lens_shows_the_channel_as_one_party_sees_it() {
+    let mut harness = app(scenario("sample-7-forbidden"));
+    run(
+        &mut harness,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.get_by_label("👁 View as this party").click();
+    harness.run_steps(2);
+    harness.get_by_label("Who may sell to it");
+    harness.get_by_label("✖ Contoso Germany");
+    harness.get_by_label_contains("What blocks it");
+    assert!(harness.state().whatif.lens.is_some());
+    harness.get_by_label("Close the lens").click();
+    harness.run_steps(2);
+    assert!(harness.state().whatif.lens.is_none());
+}
