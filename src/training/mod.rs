@@ -142,7 +142,7 @@ impl LessonRun {
             .enumerate()
             .map(|(i, done)| match done {
                 Some(done) => *done,
-                None => i < self.step || checked[i + 1..].iter().any(|d| *d == Some(true)),
+                None => i < self.step || checked[i + 1..].contains(&Some(true)),
             })
             .collect();
         // A quiz is judged when the trainee asks for the result, not while marks are being placed.
