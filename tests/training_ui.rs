@@ -414,3 +414,25 @@ fn the_role_lens_shows_the_channel_as_one_party_sees_it() {
     harness.run_steps(2);
     assert!(harness.state().whatif.lens.is_none());
 }
+
+#[test]
+fn steps_stay_done_and_the_canvas_stays_put_when_a_link_is_deleted() {
+    let mut harness = app(lesson("04-sample-1-two-chains"));
+    let before = harness.state().screen_pos("contoso").unwrap();
+    click_link(&mut harness, "supply-contoso");
+    harness.get_by_label("Steps (1 of 4 done)");
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .state()
+            .document()
+            .scenario()
+            .link("supply-contoso")
+            .is_none()
+    );
+    // Selecting the link was step 1; deleting it was step 2: the selection is gone, the step stays.
+    harness.get_by_label("Steps (2 of 4 done)");
+    let after = harness.state().screen_pos("contoso").unwrap();
+    assert!(before.distance(after) < 1.0, "{before:?} → {after:?}");
+}

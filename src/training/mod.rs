@@ -91,13 +91,16 @@ pub struct LessonRun {
     pub solved: Option<u32>,
     /// The quiz's result, once the trainee asked for it.
     pub quiz: Option<QuizResult>,
+    /// Steps done so far: a step stays done once done (selecting a link and then deleting it
+    /// should not take the first step back), while the success condition is always live.
+    reached: Vec<bool>,
 }
 
 /// What the run looks like now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// Per step: done or not (a narration step counts as done once the presenter moved past it or a
-    /// later step is done).
+    /// Per step: done or not. A step stays done once done; a narration step counts as done once the
+    /// presenter moved past it or a later step is done.
     pub steps: Vec<bool>,
     /// True when the success condition holds.
     pub success: bool,
@@ -120,6 +123,7 @@ impl LessonRun {
             step: 0,
             solved: None,
             quiz: None,
+            reached: Vec::new(),
         }
     }
 
@@ -137,12 +141,16 @@ impl LessonRun {
             .map(|s| s.done_when.as_ref().map(|c| c.holds(seen)))
             .collect();
         // A narration step is done once the presenter moved past it or a later step is done.
+        self.reached.resize(checked.len(), false);
+        for (reached, done) in self.reached.iter_mut().zip(&checked) {
+            *reached |= *done == Some(true);
+        }
         let steps = checked
             .iter()
             .enumerate()
             .map(|(i, done)| match done {
-                Some(done) => *done,
-                None => i < self.step || checked[i + 1..].contains(&Some(true)),
+                Some(_) => self.reached[i],
+                None => i < self.step || self.reached[i + 1..].contains(&true),
             })
             .collect();
         // A quiz is judged when the trainee asks for the result, not while marks are being placed.

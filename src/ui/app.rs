@@ -158,6 +158,7 @@ impl ExplorerApp {
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
         persisted.theme.apply(&cc.egui_ctx);
+        super::style::install_fonts(&cc.egui_ctx);
         let mut app = ExplorerApp {
             doc: Document::new(Scenario::new("Untitled channel")),
             view: CanvasView::default(),
@@ -318,6 +319,9 @@ impl ExplorerApp {
             Command::Theme(theme) => {
                 self.persisted.theme = theme;
                 theme.apply(ctx);
+                if self.presenter {
+                    ctx.set_zoom_factor(theme.zoom() * 1.5);
+                }
             }
             Command::SetAsOfLive(date, continuing) => {
                 let edit = Edit::SetAsOf(Some(date));
@@ -343,7 +347,8 @@ impl ExplorerApp {
     /// Presenter mode: everything larger (the projector's back row), side panels hidden.
     fn set_presenter(&mut self, ctx: &egui::Context, on: bool) {
         self.presenter = on;
-        ctx.set_zoom_factor(if on { 1.5 } else { 1.0 });
+        let zoom = self.persisted.theme.zoom();
+        ctx.set_zoom_factor(if on { zoom * 1.5 } else { zoom });
         self.view.fit_requested = true;
     }
 

@@ -527,6 +527,16 @@ pub fn canvas_ui(
                 FontId::proportional(11.0),
                 Color32::WHITE,
             );
+            // The kind still shows beside the badge: "which of these red links is the purchase?"
+            if view.zoom > 0.55 {
+                painter.text(
+                    mid + dir.rot90() * 20.0,
+                    Align2::CENTER_CENTER,
+                    link_short(link.kind),
+                    FontId::proportional(11.0),
+                    color,
+                );
+            }
         } else if view.zoom > 0.55 {
             painter.text(
                 mid + dir.rot90() * 9.0,

@@ -95,7 +95,24 @@ impl Document {
     fn after(&mut self, touched: &Touched) {
         self.revision += 1;
         self.checker.update(&self.scenario, touched);
-        self.positions = effective_positions(&self.scenario);
+        self.refresh_positions();
+    }
+
+    /// Recomputes drawing positions after a change. Parties the user never placed keep where they
+    /// were drawn: the tier layout depends on the links, and a canvas that rearranges itself when a
+    /// link is deleted loses the trainee's eye.
+    fn refresh_positions(&mut self) {
+        let fresh = effective_positions(&self.scenario);
+        let s = &self.scenario;
+        let old = &self.positions;
+        self.positions = fresh
+            .into_iter()
+            .map(|(id, p)| {
+                let placed = s.party(id.as_str()).is_some_and(|q| q.position.is_some());
+                let kept = if placed { None } else { old.get(&id).copied() };
+                (id.clone(), kept.unwrap_or(p))
+            })
+            .collect();
     }
 
     /// The scenario (read-only: changes go through [`Document::apply`]).
@@ -135,7 +152,7 @@ impl Document {
 
     /// Recomputes drawing positions from the scenario (after a cancelled drag).
     pub fn reset_positions(&mut self) {
-        self.positions = effective_positions(&self.scenario);
+        self.refresh_positions();
     }
 
     /// True when there are changes since the last save.

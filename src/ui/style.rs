@@ -53,10 +53,32 @@ impl Theme {
         }
     }
 
+    /// The zoom factor of the theme (presenter mode enlarges from here).
+    pub fn zoom(self) -> f32 {
+        if self == Theme::Presentation {
+            1.5
+        } else {
+            1.0
+        }
+    }
+
     /// True for the light themes (the canvas picks its ink from this).
     pub fn is_light(self) -> bool {
         self != Theme::Dark
     }
+}
+
+/// Adds egui's bundled Hack font as the last fallback of the proportional family: the default
+/// proportional font has no arrows, and chains read "Microsoft → provider → reseller → customer"
+/// everywhere in the app.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if fonts.font_data.contains_key("Hack")
+        && let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+    {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
 }
 
 /// The fill colour of a party kind (colour-blind-safe Okabe–Ito hues).
