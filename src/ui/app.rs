@@ -918,44 +918,50 @@ impl ExplorerApp {
         };
         let mut out = Vec::new();
         let canvas = if side_by_side {
-            let size = ui.available_size();
-            let half = egui::vec2((size.x - 8.0) / 2.0, size.y);
             let mut result = Vec::new();
-            ui.horizontal(|ui| {
-                if let Some(base) = &self.whatif.base {
-                    ui.allocate_ui(half, |ui| {
-                        ui.label(
+            let base_view = &mut self.whatif.base_view;
+            let view = &mut self.view;
+            let (doc, selection, highlight, tool) = (
+                &self.doc,
+                self.selection.as_ref(),
+                &self.highlight,
+                self.tool,
+            );
+            let base = self.whatif.base.as_ref();
+            ui.columns(2, |columns| {
+                if let Some(base) = base {
+                    columns[0].add(
+                        egui::Label::new(
                             egui::RichText::new(format!("Base: {}", base.doc.display_name()))
                                 .strong(),
-                        );
-                        let _ = canvas_ui(
-                            ui,
-                            &base.doc,
-                            &mut self.whatif.base_view,
-                            None,
-                            &[],
-                            Tool::Select,
-                            light,
-                            &Overlay {
-                                read_only: true,
-                                ..Overlay::default()
-                            },
-                        );
-                    });
-                }
-                ui.allocate_ui(half, |ui| {
-                    ui.label(egui::RichText::new("What-if").strong());
-                    result = canvas_ui(
-                        ui,
-                        &self.doc,
-                        &mut self.view,
-                        self.selection.as_ref(),
-                        &self.highlight,
-                        self.tool,
-                        light,
-                        &overlay,
+                        )
+                        .truncate(),
                     );
-                });
+                    let _ = canvas_ui(
+                        &mut columns[0],
+                        &base.doc,
+                        base_view,
+                        None,
+                        &[],
+                        Tool::Select,
+                        light,
+                        &Overlay {
+                            read_only: true,
+                            ..Overlay::default()
+                        },
+                    );
+                }
+                columns[1].label(egui::RichText::new("What-if").strong());
+                result = canvas_ui(
+                    &mut columns[1],
+                    doc,
+                    view,
+                    selection,
+                    highlight,
+                    tool,
+                    light,
+                    &overlay,
+                );
             });
             result
         } else {

@@ -732,7 +732,7 @@ pub fn canvas_ui(
         response.clone().on_hover_text_at_pointer(text);
     }
 
-    draw_legend(&painter, rect, light, ink);
+    draw_legend(&painter, rect, light, ink, overlay.hide_findings);
     commands
 }
 
@@ -841,21 +841,33 @@ fn draw_party_shape(
     }
 }
 
-fn draw_legend(painter: &egui::Painter, rect: Rect, light: bool, ink: Color32) {
-    let items: [(&str, Color32, bool); 4] = [
-        ("valid", link_color(LinkKind::Purchase, light), false),
-        ("⚠ warning", severity_color(Severity::Warning), false),
-        (
+fn draw_legend(
+    painter: &egui::Painter,
+    rect: Rect,
+    light: bool,
+    ink: Color32,
+    hide_findings: bool,
+) {
+    // Valid links keep their kind's colour; findings override it.
+    let mut items: Vec<(&str, Color32, bool)> = LinkKind::ALL
+        .into_iter()
+        .map(|k| (k.label(), link_color(k, light), k == LinkKind::Admin))
+        .collect();
+    if hide_findings {
+        items.push(("quiz: findings hidden", ink.gamma_multiply(0.5), false));
+    } else {
+        items.push(("⚠ warning", severity_color(Severity::Warning), false));
+        items.push((
             "✖ violation (dashed)",
             severity_color(Severity::Violation),
             true,
-        ),
-        (
-            "dated after as-of (faded)",
-            link_color(LinkKind::Purchase, light).gamma_multiply(0.3),
-            false,
-        ),
-    ];
+        ));
+    }
+    items.push((
+        "dated after as-of (faded)",
+        link_color(LinkKind::Purchase, light).gamma_multiply(0.3),
+        false,
+    ));
     let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * items.len() as f32);
     let bg = Rect::from_min_size(
         origin - vec2(6.0, 6.0),

@@ -174,13 +174,21 @@ fn ghosts_of(d: &ScenarioDiff, base: &Document) -> Vec<Ghost> {
     out
 }
 
+fn subject_of(f: &Finding) -> String {
+    match &f.subject {
+        crate::rules::Subject::Link(id) => format!("link {id}"),
+        crate::rules::Subject::Party(id) => format!("party {id}"),
+    }
+}
+
 fn finding_line(ui: &mut egui::Ui, sign: &str, f: &Finding) {
     ui.colored_label(
         severity_color(f.severity),
         format!(
-            "{sign} {} [{}] {}",
+            "{sign} {} [{}] on {}: {}",
             severity_symbol(f.severity),
             f.rule,
+            subject_of(f),
             f.message
         ),
     );
@@ -298,7 +306,15 @@ pub fn compare_ui(ui: &mut egui::Ui, whatif: &mut WhatIf, doc: &Document) -> Vec
         finding_line(ui, "+", f);
     }
     for f in resolved {
-        ui.colored_label(ADDED, format!("✔ resolved [{}] {}", f.rule, f.message));
+        ui.colored_label(
+            ADDED,
+            format!(
+                "✔ resolved [{}] on {}: {}",
+                f.rule,
+                subject_of(f),
+                f.message
+            ),
+        );
     }
     out
 }

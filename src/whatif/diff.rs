@@ -203,9 +203,13 @@ pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
         .collect();
 
     let links = |s: &Scenario| -> BTreeMap<String, (String, Map<String, Value>)> {
+        let name = |id: &crate::model::PartyId| {
+            s.party(id.as_str())
+                .map_or(id.to_string(), |p| p.name.clone())
+        };
         s.links()
             .map(|l| {
-                let label = format!("{} {} → {}", l.kind.label(), l.from, l.to);
+                let label = format!("{} {} → {}", l.kind.label(), name(&l.from), name(&l.to));
                 (l.id.to_string(), (label, fields_of(l, &[])))
             })
             .collect()
