@@ -144,6 +144,11 @@ pub struct ExplorerApp {
     pub whatif: WhatIf,
     /// Presenter mode: large type, no side panels, a spotlight on the selected path.
     presenter: bool,
+    /// The zoom factor of the last frame: when it changes (presenter mode, a theme), the canvas is
+    /// fitted again once the new size is known.
+    last_zoom: f32,
+    /// Frames left in which to fit the canvas again (the new size arrives a frame after the zoom).
+    refit_frames: u8,
 }
 
 impl ExplorerApp {
@@ -183,6 +188,8 @@ impl ExplorerApp {
             training: Training::default(),
             whatif: WhatIf::default(),
             presenter: false,
+            last_zoom: 1.0,
+            refit_frames: 0,
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -1120,6 +1127,16 @@ impl eframe::App for ExplorerApp {
         let ctx = ui.ctx().clone();
         self.poll_dialogs(&ctx);
         let mut commands = self.shortcuts(&ctx);
+        let zoom = ctx.zoom_factor();
+        if (zoom - self.last_zoom).abs() > f32::EPSILON {
+            self.last_zoom = zoom;
+            self.refit_frames = 3;
+        }
+        if self.refit_frames > 0 {
+            self.refit_frames -= 1;
+            self.view.fit_requested = true;
+            ctx.request_repaint();
+        }
 
         if ctx.input(|i| i.viewport().close_requested())
             && self.doc.is_dirty()
