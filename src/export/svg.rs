@@ -167,7 +167,7 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="DejaVu Sans, Arial, Helvetica, sans-serif">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="Ubuntu, DejaVu Sans, Arial, Helvetica, sans-serif">"#
     );
     let _ = writeln!(out, "<title>{}</title>", escape(s.meta.title.as_str()));
     out.push_str("<defs>\n");
