@@ -924,7 +924,14 @@ pub fn help_ui(ctx: &egui::Context, open: &mut bool) {
                     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
                     ("Ctrl+N / Ctrl+O", "new / open"),
                     ("Ctrl+S / Ctrl+Shift+S", "save / save as"),
-                    ("Esc", "cancel a new link, back to Select"),
+                    ("Esc", "cancel a new link, back to Select; leave presenter mode"),
+                    ("F5", "presenter mode: large type, no side panels, spotlight"),
+                    (
+                        "→ ← PageDown PageUp Space",
+                        "presenter: next / previous lesson step (or finding)",
+                    ),
+                    ("H", "presenter: the lesson's next hint"),
+                    ("Click a link in a quiz", "mark or unmark it as broken"),
                     ("F1", "this window"),
                 ] {
                     ui.label(RichText::new(keys).monospace());
