@@ -1222,6 +1222,7 @@ impl eframe::App for ExplorerApp {
         if !self.presenter && self.training.run.is_some() {
             egui::Panel::left("lesson")
                 .default_size(340.0)
+                .size_range(240.0..=520.0)
                 .resizable(true)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -1236,6 +1237,7 @@ impl eframe::App for ExplorerApp {
         if !self.presenter {
             egui::Panel::right("side")
                 .default_size(400.0)
+                .size_range(280.0..=560.0)
                 .resizable(true)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {

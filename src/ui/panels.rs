@@ -735,7 +735,10 @@ pub fn explanation_ui(
                 .map(|f| f.fixes.clone())
                 .unwrap_or_default();
             for fix in fixes {
-                if ui.button(format!("🔧 {}", fix.label)).clicked() {
+                if ui
+                    .add(egui::Button::new(format!("🔧 {}", fix.label)).wrap())
+                    .clicked()
+                {
                     out.push(Command::Edit(fix.edit.clone()));
                 }
             }
@@ -924,8 +927,14 @@ pub fn help_ui(ctx: &egui::Context, open: &mut bool) {
                     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
                     ("Ctrl+N / Ctrl+O", "new / open"),
                     ("Ctrl+S / Ctrl+Shift+S", "save / save as"),
-                    ("Esc", "cancel a new link, back to Select; leave presenter mode"),
-                    ("F5", "presenter mode: large type, no side panels, spotlight"),
+                    (
+                        "Esc",
+                        "cancel a new link, back to Select; leave presenter mode",
+                    ),
+                    (
+                        "F5",
+                        "presenter mode: large type, no side panels, spotlight",
+                    ),
                     (
                         "→ ← PageDown PageUp Space",
                         "presenter: next / previous lesson step (or finding)",
