@@ -431,3 +431,34 @@ fn steps_stay_done_and_the_canvas_stays_put_when_a_link_is_deleted() {
     let after = harness.state().screen_pos("contoso").unwrap();
     assert!(before.distance(after) < 1.0, "{before:?} → {after:?}");
 }
+
+#[test]
+fn the_force_layout_moves_every_party_in_one_undo_step() {
+    let mut harness = app(scenario("sample-6-forbidden"));
+    let before: Vec<_> = ["adatum", "contoso", "litware"]
+        .iter()
+        .map(|p| harness.state().document().position(p).unwrap())
+        .collect();
+    run(&mut harness, Command::ForceLayout);
+    let after: Vec<_> = ["adatum", "contoso", "litware"]
+        .iter()
+        .map(|p| harness.state().document().position(p).unwrap())
+        .collect();
+    assert_ne!(before, after);
+    assert!(
+        harness
+            .state()
+            .document()
+            .scenario()
+            .parties()
+            .all(|p| p.position.is_some()),
+        "the layout is saved with the scenario"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    let undone: Vec<_> = ["adatum", "contoso", "litware"]
+        .iter()
+        .map(|p| harness.state().document().position(p).unwrap())
+        .collect();
+    assert_eq!(before, undone);
+}

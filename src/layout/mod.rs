@@ -5,6 +5,10 @@
 //! parties sit under the parties that supply them (barycentre ordering), so links rarely cross;
 //! optionally each CSP region gets its own block of columns.
 
+mod force;
+
+pub use force::force_positions;
+
 use crate::model::{LinkKind, PartyId, Position, Scenario, markets};
 use std::collections::{BTreeMap, HashMap};
 

@@ -99,6 +99,8 @@ pub enum Command {
         /// Keep each CSP region's parties together.
         by_region: bool,
     },
+    /// Lay the channel out by forces (egui_graphs' Fruchterman–Reingold), as one undo step.
+    ForceLayout,
     /// Switch the theme.
     Theme(Theme),
     /// Check as of a date; `true` while a slider drag continues the previous change.
@@ -317,6 +319,16 @@ impl ExplorerApp {
                 };
                 let moves = layout
                     .positions(self.doc.scenario())
+                    .into_iter()
+                    .map(|(id, p)| Edit::MoveParty(id, Some(p)))
+                    .collect();
+                self.apply(Edit::Batch(moves));
+                self.view.fit_requested = true;
+            }
+            Command::ForceLayout => {
+                let placed =
+                    crate::layout::force_positions(self.doc.scenario(), self.doc.positions());
+                let moves = placed
                     .into_iter()
                     .map(|(id, p)| Edit::MoveParty(id, Some(p)))
                     .collect();

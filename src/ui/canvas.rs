@@ -1,11 +1,13 @@
 //! The canvas: parties and links drawn by kind and coloured by their worst finding, with zoom, pan,
 //! fit-to-view, selection, drag-to-move and drag-to-connect.
 //!
-//! It paints the scenario's petgraph directly with egui's `Painter` rather than through egui_graphs:
-//! the canvas needs per-edge colours and dash styles from the findings, projector-sized labels at any
-//! zoom, positions that come only from the scenario (egui_graphs' layouts overwrite saved positions),
-//! and a connect gesture that egui_graphs does not have. Painting ~200 shapes a frame is cheap, and
-//! hit-testing is a linear scan over what is drawn.
+//! It paints the scenario's petgraph directly with egui's `Painter` rather than through egui_graphs'
+//! `GraphView`: the canvas needs per-edge colours and dash styles from the findings, projector-sized
+//! labels at any zoom, positions that come only from the scenario (`GraphView`'s layouts overwrite
+//! saved positions), links that bend around parties, training and what-if overlays, and a connect
+//! gesture that `GraphView` does not have. egui_graphs still does the physics of the force layout
+//! (`layout::force_positions`). Painting a few hundred shapes a frame is cheap, and hit-testing is a
+//! linear scan over what is drawn.
 
 use super::document::Document;
 use super::style::{link_color, link_short, party_fill, severity_color, severity_symbol};

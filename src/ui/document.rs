@@ -8,6 +8,14 @@ use crate::rules::Checker;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+fn scenario_unplaced(scenario: &Scenario) -> std::collections::BTreeSet<PartyId> {
+    scenario
+        .parties()
+        .filter(|p| p.position.is_none())
+        .map(|p| p.id.clone())
+        .collect()
+}
+
 /// The open scenario, its undo history, its findings (kept current edit by edit) and where it is saved.
 pub struct Document {
     scenario: Scenario,
@@ -16,6 +24,8 @@ pub struct Document {
     /// Where each party is drawn: saved positions, the tier layout for the rest. Refreshed after
     /// every edit rather than every frame.
     positions: BTreeMap<PartyId, Position>,
+    /// The parties that had no saved position at the last refresh (drawn by the tier layout).
+    unplaced: std::collections::BTreeSet<PartyId>,
     /// The file it was opened from or last saved to.
     pub path: Option<PathBuf>,
     /// Counts changes (edits, undo, redo) so that views derived from the scenario (lesson progress,
@@ -28,12 +38,14 @@ impl Document {
     pub fn new(scenario: Scenario) -> Self {
         let checker = Checker::new(&scenario);
         let positions = effective_positions(&scenario);
+        let unplaced = scenario_unplaced(&scenario);
         let mut history = History::default();
         history.mark_saved();
         Document {
             scenario,
             history,
             checker,
+            unplaced,
             positions,
             path: None,
             revision: 0,
@@ -103,16 +115,20 @@ impl Document {
     /// link is deleted loses the trainee's eye.
     fn refresh_positions(&mut self) {
         let fresh = effective_positions(&self.scenario);
-        let s = &self.scenario;
+        let unplaced = scenario_unplaced(&self.scenario);
         let old = &self.positions;
+        let was_unplaced = &self.unplaced;
+        // Only a party that was and still is unplaced keeps its spot: one whose saved position was
+        // just removed (undoing a layout or a drag) goes back to the tier layout.
         self.positions = fresh
             .into_iter()
             .map(|(id, p)| {
-                let placed = s.party(id.as_str()).is_some_and(|q| q.position.is_some());
-                let kept = if placed { None } else { old.get(&id).copied() };
-                (id.clone(), kept.unwrap_or(p))
+                let keep = unplaced.contains(&id) && was_unplaced.contains(&id);
+                let kept = if keep { old.get(&id).copied() } else { None };
+                (id, kept.unwrap_or(p))
             })
             .collect();
+        self.unplaced = unplaced;
     }
 
     /// The scenario (read-only: changes go through [`Document::apply`]).

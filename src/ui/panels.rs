@@ -136,6 +136,13 @@ pub fn menu_ui(
             if ui.button("Tier layout, grouped by region").clicked() {
                 out.push(Command::TierLayout { by_region: true });
             }
+            if ui
+                .button("Force layout")
+                .on_hover_text("Spread the parties by their links (one undo step)")
+                .clicked()
+            {
+                out.push(Command::ForceLayout);
+            }
             ui.separator();
             for theme in Theme::ALL {
                 if ui.radio(persisted.theme == theme, theme.label()).clicked() {
