@@ -287,8 +287,10 @@ fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     if !(scale > 0.0 && scale <= 16.0) {
         return Err(ExportError::BadScale(scale));
     }
-    let mut opt = usvg::Options::default();
-    opt.fontdb = bundled_fonts();
+    let opt = usvg::Options {
+        fontdb: bundled_fonts(),
+        ..Default::default()
+    };
     let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ExportError::Render(e.to_string()))?;
     let size = tree.size();
     let (w, h) = (
