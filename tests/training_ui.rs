@@ -297,8 +297,15 @@ fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
     harness.get_by_label("Overlay").click();
     harness.run_steps(2);
 
-    // Discarding goes back to the base, untouched.
+    // Discarding a changed what-if asks first, then goes back to the base, untouched.
     harness.get_by_label("✖ Discard the what-if").click();
+    harness.run_steps(2);
+    harness.get_by_label("Keep editing").click();
+    harness.run_steps(2);
+    assert!(harness.state().whatif.base.is_some());
+    harness.get_by_label("✖ Discard the what-if").click();
+    harness.run_steps(2);
+    harness.get_by_label("Discard changes").click();
     harness.run_steps(2);
     let s = harness.state().document().scenario();
     assert_eq!(
@@ -461,4 +468,55 @@ fn the_force_layout_moves_every_party_in_one_undo_step() {
         .map(|p| harness.state().document().position(p).unwrap())
         .collect();
     assert_eq!(before, undone);
+}
+
+#[test]
+fn unsaved_work_in_a_what_ifs_base_is_not_lost_silently() {
+    let mut harness = app(scenario("sample-1"));
+    let mut tailspin = harness
+        .state()
+        .document()
+        .scenario()
+        .party("tailspin")
+        .unwrap()
+        .clone();
+    tailspin.name = "Tailspin Toys (renamed)".into();
+    run(&mut harness, Command::Edit(Edit::UpdateParty(tailspin)));
+    run(&mut harness, Command::WhatIf(WhatIfCommand::Fork));
+    assert!(
+        !harness.state().document().is_dirty(),
+        "the fork itself is unchanged"
+    );
+    assert!(harness.state().has_unsaved_work());
+    run(&mut harness, Command::New);
+    harness.get_by_label("Discard changes");
+    harness.get_by_label("Keep editing").click();
+    harness.run_steps(2);
+    assert!(harness.state().whatif.base.is_some());
+}
+
+#[test]
+fn a_lesson_is_scratch_work_but_a_quiz_on_your_own_scenario_is_not() {
+    // Leaving a lesson's edited scenario asks nothing.
+    let mut harness = app(lesson("13-mca"));
+    run(
+        &mut harness,
+        Command::Edit(Edit::SetAsOf(Some(d("2021-01-01")))),
+    );
+    assert!(harness.state().document().is_dirty());
+    assert!(!harness.state().has_unsaved_work());
+    // A quiz on an edited scenario keeps it real work.
+    let mut harness = app(scenario("sample-1-forbidden"));
+    run(
+        &mut harness,
+        Command::Edit(Edit::SetAsOf(Some(d("2021-01-01")))),
+    );
+    run(&mut harness, Command::Training(TrainingCommand::QuizHere));
+    assert!(harness.state().has_unsaved_work());
+    // A marked link that is deleted is no longer marked.
+    click_link(&mut harness, "supply-contoso");
+    assert_eq!(harness.state().training.marks.len(), 1);
+    harness.key_press(Key::Delete);
+    harness.run_steps(3);
+    assert!(harness.state().training.marks.is_empty());
 }

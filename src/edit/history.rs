@@ -122,6 +122,12 @@ impl History {
         self.saved_at = Some(self.done.len());
     }
 
+    /// Forgets the saved state: the scenario counts as unsaved whatever is undone or redone (restored
+    /// autosave, a kept what-if).
+    pub fn mark_unsaved(&mut self) {
+        self.saved_at = None;
+    }
+
     /// True when the scenario differs from what was last saved (or was never saved and has edits).
     pub fn is_dirty(&self) -> bool {
         self.saved_at != Some(self.done.len())

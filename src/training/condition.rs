@@ -61,6 +61,17 @@ pub enum Condition {
         #[serde(default)]
         to: Option<String>,
     },
+    /// At least `at_least` parties of this kind (in this country, when given) exist: a step that asks
+    /// the trainee to add a party, whatever id the palette gives it.
+    Parties {
+        /// Their kind.
+        kind: crate::model::PartyKind,
+        /// Their country (ISO alpha-2).
+        #[serde(default)]
+        country: Option<String>,
+        /// How many.
+        at_least: usize,
+    },
     /// This party or link is selected.
     Selected(String),
     /// Exactly the links with a violation are marked (quiz).
@@ -114,6 +125,23 @@ impl Condition {
                     && from.as_ref().is_none_or(|f| l.from.as_str() == f)
                     && to.as_ref().is_none_or(|t| l.to.as_str() == t)
             }),
+            Condition::Parties {
+                kind,
+                country,
+                at_least,
+            } => {
+                s.parties()
+                    .filter(|p| p.kind == *kind)
+                    .filter(|p| {
+                        country.as_ref().is_none_or(|c| {
+                            p.country
+                                .as_deref()
+                                .is_some_and(|pc| pc.eq_ignore_ascii_case(c))
+                        })
+                    })
+                    .count()
+                    >= *at_least
+            }
             Condition::Selected(id) => seen.selected == Some(id.as_str()),
             Condition::MarkedAllBroken => {
                 let broken: BTreeSet<String> = broken_links(seen.checker);

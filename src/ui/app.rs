@@ -57,6 +57,7 @@ enum Discard {
     OpenBuiltin(&'static str),
     Restore(String),
     Lesson(Box<LoadedLesson>),
+    WhatIf,
     Close,
 }
 
@@ -404,7 +405,7 @@ impl ExplorerApp {
             TrainingCommand::Restart => {
                 if let Some(run) = &self.training.run {
                     let loaded = run.loaded.clone();
-                    if loaded.key == "quiz" {
+                    if loaded.key == super::training::QUIZ_KEY {
                         self.training.start(loaded);
                     } else {
                         self.guard(Discard::Lesson(Box::new(loaded)), ctx);
@@ -452,7 +453,20 @@ impl ExplorerApp {
                     }
                 }
             }
-            TrainingCommand::CheckQuiz => self.training.judge(&self.doc),
+            TrainingCommand::CheckQuiz => {
+                self.training.judge(&self.doc);
+                if let Some(run) = &self.training.run
+                    && run.loaded.key != super::training::QUIZ_KEY
+                    && let Some(score) = run.solved
+                {
+                    let best = self
+                        .persisted
+                        .scores
+                        .entry(run.loaded.key.clone())
+                        .or_insert(0);
+                    *best = (*best).max(score);
+                }
+            }
             TrainingCommand::ToggleMark(id) => {
                 if !self.training.marks.remove(&id) {
                     self.training.marks.insert(id);
@@ -506,7 +520,8 @@ impl ExplorerApp {
                 if self.whatif.base.is_some() {
                     return;
                 }
-                let branch = Document::new(self.doc.scenario().clone());
+                let mut branch = Document::new(self.doc.scenario().clone());
+                branch.scratch = self.doc.scratch;
                 let base = std::mem::replace(&mut self.doc, branch);
                 self.whatif.base = Some(Base {
                     doc: base,
@@ -522,14 +537,21 @@ impl ExplorerApp {
                 if let Some(base) = self.whatif.base.take()
                     && base.fork
                 {
-                    self.doc.path = base.doc.path.clone();
-                    if base.doc.is_dirty() {
-                        // The base had unsaved work: so does what replaces it.
-                        let _ = self.doc.apply(Edit::Batch(Vec::new()));
+                    // The what-if replaces the base under the base's file, unless it was saved
+                    // elsewhere meanwhile; either way it differs from the base's file.
+                    if self.doc.path.is_none() {
+                        self.doc.path = base.doc.path.clone();
+                        if self.doc.path.is_some() || base.doc.is_dirty() {
+                            self.doc.mark_unsaved();
+                        }
                     }
+                    self.doc.scratch = base.doc.scratch && self.doc.path.is_none();
                     self.notice = Some("Kept the what-if.".to_owned());
                 }
                 self.whatif.reset();
+            }
+            WhatIfCommand::Discard if self.doc.is_dirty() && !self.doc.scratch => {
+                self.discard = Some(Discard::WhatIf);
             }
             WhatIfCommand::Discard => {
                 if let Some(base) = self.whatif.base.take()
@@ -739,10 +761,20 @@ impl ExplorerApp {
         self.selection = Some(Selection::Link(id));
     }
 
+    /// True when closing or replacing the document would lose work: unsaved changes in it or in the
+    /// base of a what-if. A lesson's scenario is scratch work, unless it was saved.
+    pub fn has_unsaved_work(&self) -> bool {
+        let dirty = |d: &Document| d.is_dirty() && !d.scratch;
+        dirty(&self.doc)
+            || self
+                .whatif
+                .base
+                .as_ref()
+                .is_some_and(|b| b.fork && dirty(&b.doc))
+    }
+
     fn guard(&mut self, action: Discard, ctx: &egui::Context) {
-        // A lesson's scenario is scratch work: moving on from it asks nothing.
-        let scratch = self.training.run.is_some() && self.doc.path.is_none();
-        if self.doc.is_dirty() && !scratch && !matches!(action, Discard::Close) {
+        if self.has_unsaved_work() && !matches!(action, Discard::Close) {
             self.discard = Some(action);
         } else {
             self.proceed(action, ctx);
@@ -761,17 +793,21 @@ impl ExplorerApp {
                 Ok(s) => {
                     let mut doc = Document::new(s);
                     // Restored work is unsaved work.
-                    let _ = doc.apply(Edit::Batch(Vec::new()));
+                    doc.mark_unsaved();
                     self.replace_document(doc);
                 }
                 Err(e) => self.error = Some(format!("The autosave could not be restored: {e}")),
             },
             Discard::Lesson(loaded) => {
                 let mut doc = Document::new(loaded.start.clone());
-                doc.path = None;
+                doc.scratch = true;
                 self.replace_document(doc);
                 self.training.start(*loaded);
                 self.training.show_course = false;
+            }
+            Discard::WhatIf => {
+                self.doc.scratch = true;
+                self.whatif_command(ctx, WhatIfCommand::Discard);
             }
             Discard::Close => {
                 self.close_confirmed = true;
@@ -886,7 +922,9 @@ impl ExplorerApp {
     /// The parties the canvas keeps bright: the role lens's, or in presenter mode the spotlight on
     /// the lit path or the selection and its neighbours.
     fn focus(&mut self) -> Option<BTreeSet<PartyId>> {
-        if let Some(lens) = self.whatif.lens.as_mut() {
+        if let Some(lens) = self.whatif.lens.as_mut()
+            && !self.training.hides_findings()
+        {
             return lens.current(&self.doc).map(|l| l.visible.clone());
         }
         if !self.presenter {
@@ -966,6 +1004,7 @@ impl ExplorerApp {
                         light,
                         &Overlay {
                             read_only: true,
+                            hide_findings,
                             ..Overlay::default()
                         },
                     );
@@ -1151,7 +1190,7 @@ impl eframe::App for ExplorerApp {
         }
 
         if ctx.input(|i| i.viewport().close_requested())
-            && self.doc.is_dirty()
+            && self.has_unsaved_work()
             && !self.close_confirmed
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -1170,7 +1209,7 @@ impl eframe::App for ExplorerApp {
         // Lesson progress follows every change; a first success is scored and remembered.
         if let Some(score) = self.training.refresh(&self.doc, self.selection.as_ref())
             && let Some(run) = &self.training.run
-            && run.loaded.key != "quiz"
+            && run.loaded.key != super::training::QUIZ_KEY
         {
             let best = self
                 .persisted
@@ -1255,7 +1294,12 @@ impl eframe::App for ExplorerApp {
                     egui::ScrollArea::vertical().show(ui, |ui| {
                         if self.whatif.base.is_some() {
                             commands.extend(
-                                super::whatif::compare_ui(ui, &mut self.whatif, &self.doc)
+                                super::whatif::compare_ui(
+                                    ui,
+                                    &mut self.whatif,
+                                    &self.doc,
+                                    hide_findings,
+                                )
                                     .into_iter()
                                     .map(Command::WhatIf),
                             );
@@ -1338,16 +1382,19 @@ impl eframe::App for ExplorerApp {
                 .map(Command::Training),
             );
         }
-        commands.extend(
-            super::whatif::ask_ui(&ctx, &mut self.whatif.ask, &self.doc)
-                .into_iter()
-                .map(Command::WhatIf),
-        );
-        commands.extend(
-            super::whatif::lens_ui(&ctx, &mut self.whatif.lens, &self.doc)
-                .into_iter()
-                .map(Command::WhatIf),
-        );
+        // The ask window and the lens would give a quiz away: they wait until it is checked.
+        if !hide_findings {
+            commands.extend(
+                super::whatif::ask_ui(&ctx, &mut self.whatif.ask, &self.doc)
+                    .into_iter()
+                    .map(Command::WhatIf),
+            );
+            commands.extend(
+                super::whatif::lens_ui(&ctx, &mut self.whatif.lens, &self.doc)
+                    .into_iter()
+                    .map(Command::WhatIf),
+            );
+        }
         if self.show_help {
             panels::help_ui(&ctx, &mut self.show_help);
         }
@@ -1368,11 +1415,13 @@ impl eframe::App for ExplorerApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         // Periodic autosave (eframe calls this every 30 s and on exit): unsaved work survives a crash.
-        self.persisted.autosave = if self.doc.is_dirty() {
-            crate::io::scenario_to_ron(self.doc.scenario()).ok()
-        } else {
-            None
-        };
+        // The newest unsaved work: the open document, or else the base of a what-if.
+        let base = self.whatif.base.as_ref().filter(|b| b.fork).map(|b| &b.doc);
+        let unsaved = std::iter::once(&self.doc)
+            .chain(base)
+            .find(|d| d.is_dirty() && !d.scratch);
+        self.persisted.autosave =
+            unsaved.and_then(|d| crate::io::scenario_to_ron(d.scenario()).ok());
         eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
     }
 }

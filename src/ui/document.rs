@@ -28,9 +28,18 @@ pub struct Document {
     unplaced: std::collections::BTreeSet<PartyId>,
     /// The file it was opened from or last saved to.
     pub path: Option<PathBuf>,
-    /// Counts changes (edits, undo, redo) so that views derived from the scenario (lesson progress,
-    /// the role lens, a comparison) are recomputed once per change, not once per frame.
+    /// Identifies the scenario's state, unique across every document of the process (a what-if and
+    /// its base never share one), so that views derived from the scenario (lesson progress, the role
+    /// lens, a comparison) are recomputed once per change, not once per frame.
     revision: u64,
+    /// A lesson's scenario: scratch work that moving on from does not ask about (until it is saved).
+    pub scratch: bool,
+}
+
+/// The source of [`Document::revision`]s.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Document {
@@ -48,7 +57,8 @@ impl Document {
             unplaced,
             positions,
             path: None,
-            revision: 0,
+            revision: next_revision(),
+            scratch: false,
         }
     }
 
@@ -65,7 +75,13 @@ impl Document {
         crate::io::save(&self.scenario, path)?;
         self.path = Some(path.to_owned());
         self.history.mark_saved();
+        self.scratch = false;
         Ok(())
+    }
+
+    /// Counts the scenario as unsaved, whatever is undone later.
+    pub fn mark_unsaved(&mut self) {
+        self.history.mark_unsaved();
     }
 
     /// Applies an edit as one undoable step and re-checks what it touched.
@@ -105,7 +121,7 @@ impl Document {
     }
 
     fn after(&mut self, touched: &Touched) {
-        self.revision += 1;
+        self.revision = next_revision();
         self.checker.update(&self.scenario, touched);
         self.refresh_positions();
     }
@@ -141,7 +157,7 @@ impl Document {
         &self.checker
     }
 
-    /// How many changes the document has seen: equal revisions mean an equal scenario.
+    /// The scenario's state: equal revisions mean the same document in the same state.
     pub fn revision(&self) -> u64 {
         self.revision
     }

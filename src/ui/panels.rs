@@ -274,9 +274,17 @@ fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario) -> Option<Command
                 .clamping(egui::SliderClamping::Always),
         )
         .on_hover_text("Drag to re-check the channel as of any date; later links fade out");
+    // A drag continues its own first change only: a new drag starts a new undo step.
+    let fresh_drag = response.id.with("fresh-drag");
+    if response.drag_started() {
+        ui.data_mut(|d| d.insert_temp(fresh_drag, true));
+    }
     if response.changed() {
         let date = epoch + chrono::Duration::days(value);
-        let continuing = response.dragged() && !response.drag_started();
+        let fresh = ui
+            .data_mut(|d| d.remove_temp::<bool>(fresh_drag))
+            .unwrap_or(false);
+        let continuing = response.dragged() && !fresh;
         return Some(Command::SetAsOfLive(date, continuing));
     }
     None

@@ -95,6 +95,25 @@ impl Training {
     /// Re-checks the lesson's conditions when the document, the selection or the marks changed.
     /// Returns the score when this refresh solved the lesson.
     pub fn refresh(&mut self, doc: &Document, selection: Option<&Selection>) -> Option<u32> {
+        // A link that is gone cannot stay marked (a quiz could never be won otherwise).
+        let s = doc.scenario();
+        self.marks.retain(|id| s.link(id).is_some());
+        if self
+            .run
+            .as_ref()
+            .is_some_and(|r| r.loaded.key == QUIZ_KEY && r.quiz.is_none())
+            && self.seen.as_ref().is_none_or(|k| k.0 != doc.revision())
+        {
+            // A quiz on the open scenario follows its edits: the count, answer and solution are of
+            // the scenario as it is now.
+            let fresh = quiz_on(doc);
+            if let Some(run) = self.run.as_mut() {
+                run.loaded.lesson.hints = fresh.lesson.hints;
+                run.loaded.lesson.answer = fresh.lesson.answer;
+                run.loaded.lesson.solution = fresh.lesson.solution;
+                run.loaded.start = fresh.start;
+            }
+        }
         let run = self.run.as_mut()?;
         let key = (
             doc.revision(),
@@ -134,17 +153,26 @@ impl Training {
             selected: None,
             marked: &self.marks,
         };
-        run.judge_quiz(&seen);
+        let score = run
+            .judge_quiz(&seen)
+            .score
+            .saturating_sub(crate::training::HINT_COST * run.hints_shown as u32);
+        // A judged quiz is finished, whatever its score: later edits do not re-score it.
+        let score = if run.revealed { 0 } else { score };
+        run.solved.get_or_insert(score);
         self.seen = None;
     }
 }
+
+/// The key of a quiz on the open scenario (not a lesson of the course).
+pub const QUIZ_KEY: &str = "quiz";
 
 /// A quiz on any scenario: find the links with a violation. Its answer marks exactly those.
 pub fn quiz_on(doc: &Document) -> LoadedLesson {
     let broken = broken_links(doc.checker());
     let title = &doc.scenario().meta.title;
     LoadedLesson {
-        key: "quiz".to_owned(),
+        key: QUIZ_KEY.to_owned(),
         lesson: Lesson {
             version: crate::training::LESSON_VERSION,
             title: format!("Quiz: {title}"),
@@ -171,6 +199,31 @@ pub fn quiz_on(doc: &Document) -> LoadedLesson {
         },
         start: doc.scenario().clone(),
     }
+}
+
+/// A line of the course window.
+struct CourseEntry {
+    key: &'static str,
+    topic: String,
+    title: String,
+}
+
+/// The course's lessons, parsed once (not every frame the window is open).
+fn course() -> &'static [CourseEntry] {
+    static COURSE: std::sync::OnceLock<Vec<CourseEntry>> = std::sync::OnceLock::new();
+    COURSE.get_or_init(|| {
+        crate::training::LESSONS
+            .iter()
+            .filter_map(|l| {
+                let loaded = l.load().ok()?;
+                Some(CourseEntry {
+                    key: l.key,
+                    topic: loaded.lesson.topic,
+                    title: loaded.lesson.title,
+                })
+            })
+            .collect()
+    })
 }
 
 /// The course: every built-in lesson by topic, with the best score so far.
@@ -200,26 +253,25 @@ pub fn course_ui(
             });
             ui.separator();
             egui::ScrollArea::vertical().show(ui, |ui| {
-                let mut topic = String::new();
-                for l in crate::training::LESSONS {
-                    let Ok(loaded) = l.load() else { continue };
-                    if loaded.lesson.topic != topic {
-                        topic.clone_from(&loaded.lesson.topic);
+                let mut topic = "";
+                for entry in course() {
+                    if entry.topic != topic {
+                        topic = &entry.topic;
                         ui.add_space(6.0);
-                        ui.label(RichText::new(&topic).strong().size(16.0));
+                        ui.label(RichText::new(topic).strong().size(16.0));
                     }
                     ui.horizontal(|ui| {
                         if ui.button("Start").clicked() {
-                            out.push(TrainingCommand::Start(l.key));
+                            out.push(TrainingCommand::Start(entry.key));
                         }
-                        match scores.get(l.key) {
+                        match scores.get(entry.key) {
                             Some(score) => ui.colored_label(
                                 Color32::from_rgb(0, 158, 115),
                                 format!("✔ {score:>3}"),
                             ),
                             None => ui.label("   ·  "),
                         };
-                        ui.label(&loaded.lesson.title);
+                        ui.label(&entry.title);
                     });
                 }
             });
@@ -267,15 +319,17 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
     });
 
     if let Some(score) = run.solved {
+        let banner = if lesson.quiz {
+            format!("✔ Quiz checked — score {score}")
+        } else {
+            format!("✔ Solved — score {score}")
+        };
         egui::Frame::new()
             .fill(Color32::from_rgb(0, 120, 90))
             .inner_margin(8.0)
             .corner_radius(4.0)
             .show(ui, |ui| {
-                ui.colored_label(
-                    Color32::WHITE,
-                    RichText::new(format!("✔ Solved — score {score}")).heading(),
-                );
+                ui.colored_label(Color32::WHITE, RichText::new(banner).heading());
                 ui.horizontal(|ui| {
                     if next_lesson(&run.loaded.key).is_some()
                         && ui.button("Next lesson ▶").clicked()
@@ -482,6 +536,20 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
         }
         if ui.button(RichText::new("Next ▶").size(18.0)).clicked() {
             out.push(TrainingCommand::StepNext);
+        }
+        if lesson.quiz
+            && run.quiz.is_none()
+            && ui
+                .button(
+                    RichText::new(format!(
+                        "✔ Check my answer ({} marked)",
+                        training.marks.len()
+                    ))
+                    .size(18.0),
+                )
+                .clicked()
+        {
+            out.push(TrainingCommand::CheckQuiz);
         }
         ui.label(RichText::new("← → steps · H hint · Esc or F5 leaves presenter mode").weak());
     });

@@ -195,7 +195,12 @@ fn finding_line(ui: &mut egui::Ui, sign: &str, f: &Finding) {
 }
 
 /// The compare card: what the what-if changed, what it broke and what it fixed.
-pub fn compare_ui(ui: &mut egui::Ui, whatif: &mut WhatIf, doc: &Document) -> Vec<WhatIfCommand> {
+pub fn compare_ui(
+    ui: &mut egui::Ui,
+    whatif: &mut WhatIf,
+    doc: &Document,
+    hide_findings: bool,
+) -> Vec<WhatIfCommand> {
     let mut out = Vec::new();
     let Some(base) = &whatif.base else {
         return out;
@@ -283,6 +288,10 @@ pub fn compare_ui(ui: &mut egui::Ui, whatif: &mut WhatIf, doc: &Document) -> Vec
     for c in d.parties.iter().chain(&d.links) {
         let (color, text) = summary(c);
         ui.colored_label(color, text);
+    }
+    if hide_findings {
+        ui.label("Findings introduced and resolved: hidden during the quiz.");
+        return out;
     }
     let introduced: Vec<&Finding> = d
         .introduced

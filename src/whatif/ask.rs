@@ -129,7 +129,18 @@ pub fn ask(scenario: &Scenario, question: &Question) -> Result<Answer, AskError>
             .links_to(question.seller.as_str())
             .filter(|l| l.kind == LinkKind::Partnership && l.exists_at(scenario.as_of()))
             .collect();
-        partnerships.sort_by_key(|l| (l.status != LinkStatus::Accepted, l.from.clone()));
+        // The provider already billing this seller's relationship with the customer comes first.
+        let billing: Option<PartyId> = scenario
+            .links_to(question.customer.as_str())
+            .filter(|l| l.kind == LinkKind::Reseller && l.from == question.seller)
+            .find_map(|l| l.via.clone());
+        partnerships.sort_by_key(|l| {
+            (
+                billing.as_ref() != Some(&l.from),
+                l.status != LinkStatus::Accepted,
+                l.from.clone(),
+            )
+        });
         for l in partnerships {
             if !vias.contains(&Some(l.from.clone())) {
                 vias.push(Some(l.from.clone()));
@@ -141,7 +152,7 @@ pub fn ask(scenario: &Scenario, question: &Question) -> Result<Answer, AskError>
     }
     let answers = vias.into_iter().map(|via| attempt(scenario, question, via));
     Ok(answers
-        .min_by_key(|a| (a.blockers.len(), a.cautions.len(), a.needs.len()))
+        .min_by_key(|a| (a.blockers.len(), a.needs.len(), a.cautions.len()))
         .expect("at least one billing option is tried"))
 }
 

@@ -54,7 +54,8 @@ pub struct ScenarioDiff {
     pub links: Vec<ElementChange>,
     /// Parties that only moved on the canvas.
     pub moved: Vec<String>,
-    /// Findings of the what-if that the base does not have (same rule on the same link or party).
+    /// Findings of the what-if that the base does not have (the same rule saying the same thing about
+    /// the same link or party).
     pub introduced: Vec<Finding>,
     /// Findings of the base that the what-if no longer has.
     pub resolved: Vec<Finding>,
@@ -216,11 +217,14 @@ pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
     };
     out.links = element_changes(&links(base), &links(whatif));
 
-    let key = |f: &Finding| (f.rule, f.subject.clone());
+    // A finding is the same when the same rule says the same thing about the same link or party: a
+    // link can carry the same rule twice (the seller's and the provider's missing relationship), and
+    // fixing one while breaking the other is a change worth seeing.
+    let key = |f: &Finding| (f.rule, f.subject.clone(), f.message.clone());
     let before = check(base);
     let after = check(whatif);
-    let before_keys: BTreeSet<(RuleId, Subject)> = before.iter().map(key).collect();
-    let after_keys: BTreeSet<(RuleId, Subject)> = after.iter().map(key).collect();
+    let before_keys: BTreeSet<(RuleId, Subject, String)> = before.iter().map(key).collect();
+    let after_keys: BTreeSet<(RuleId, Subject, String)> = after.iter().map(key).collect();
     out.introduced = after
         .into_iter()
         .filter(|f| !before_keys.contains(&key(f)))
