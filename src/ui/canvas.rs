@@ -734,7 +734,10 @@ pub fn canvas_ui(
         response.clone().on_hover_text_at_pointer(text);
     }
 
-    draw_legend(&painter, rect, light, ink, overlay.hide_findings);
+    // A narrow canvas (side-by-side compare) has no room to spare for the legend.
+    if rect.width() >= 760.0 {
+        draw_legend(&painter, rect, light, ink, overlay.hide_findings);
+    }
     commands
 }
 
