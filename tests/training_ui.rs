@@ -2,6 +2,9 @@
 //! a lesson from goal to score, revealing an answer, a quiz, presenter mode, a what-if fork that
 //! changes a distributor, the as-of slider, ask the graph, and the role lens.
 
+mod common;
+
+use common::{app, scenario};
 use csp_explorer::edit::Edit;
 use csp_explorer::model::{Date, PartyId};
 use csp_explorer::rules::{RuleId, Severity};
@@ -9,49 +12,14 @@ use csp_explorer::ui::app::Command;
 use csp_explorer::ui::canvas::Selection;
 use csp_explorer::ui::training::TrainingCommand;
 use csp_explorer::ui::whatif::{AskState, WhatIfCommand};
-use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
+use csp_explorer::ui::{ExplorerApp, Launch};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
-
-struct NoDialogs;
-
-impl FileDialogs for NoDialogs {
-    fn request(
-        &mut self,
-        _: csp_explorer::ui::files::DialogPurpose,
-        _: &Path,
-        _: &str,
-        _: &egui::Context,
-    ) {
-    }
-    fn poll(&mut self) -> Option<(csp_explorer::ui::files::DialogPurpose, Option<PathBuf>)> {
-        None
-    }
-    fn is_open(&self) -> bool {
-        false
-    }
-}
-
-fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
-    harness.run_steps(3);
-    harness
-}
 
 fn lesson(key: &str) -> Launch {
     Launch {
         lesson: Some(key.to_owned()),
-        ..Launch::default()
-    }
-}
-
-fn scenario(slug: &str) -> Launch {
-    Launch {
-        builtin: Some(slug.to_owned()),
         ..Launch::default()
     }
 }

@@ -1,49 +1,16 @@
 //! The explorer driven as a user would, headless (egui_kittest): palette, connect gesture, live
 //! findings, quick fixes, undo/redo, the scenario library, and a broken save file.
 
+mod common;
+
+use common::{app, scenario};
 use csp_explorer::model::PartyKind;
 use csp_explorer::rules::Severity;
 use csp_explorer::ui::canvas::{Selection, Tool};
-use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
+use csp_explorer::ui::{ExplorerApp, Launch};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
-
-/// File dialogs never open in tests: paths are handed to the app directly.
-struct NoDialogs;
-
-impl FileDialogs for NoDialogs {
-    fn request(
-        &mut self,
-        _: csp_explorer::ui::files::DialogPurpose,
-        _: &Path,
-        _: &str,
-        _: &egui::Context,
-    ) {
-    }
-    fn poll(&mut self) -> Option<(csp_explorer::ui::files::DialogPurpose, Option<PathBuf>)> {
-        None
-    }
-    fn is_open(&self) -> bool {
-        false
-    }
-}
-
-fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
-    harness.run_steps(3);
-    harness
-}
-
-fn sample(slug: &str) -> Launch {
-    Launch {
-        builtin: Some(slug.to_owned()),
-        ..Launch::default()
-    }
-}
 
 /// Drags with the primary button from one party to another, in small steps like a hand would.
 fn drag(harness: &mut Harness<'static, ExplorerApp>, from: &str, to: &str) {
@@ -79,7 +46,7 @@ fn the_library_opens_a_builtin_scenario() {
 
 #[test]
 fn palette_adds_parties_and_undo_redo_take_them_back() {
-    let mut harness = app(sample("sample-1"));
+    let mut harness = app(scenario("sample-1"));
     let before = harness.state().document().scenario().party_count();
     harness.get_by_label("■ customer").click();
     harness.run_steps(2);
@@ -108,7 +75,7 @@ fn palette_adds_parties_and_undo_redo_take_them_back() {
 
 #[test]
 fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
-    let mut harness = app(sample("sample-1"));
+    let mut harness = app(scenario("sample-1"));
     harness.get_by_label("➝ Connect (C)").click();
     harness.run_steps(1);
     assert_eq!(harness.state().tool, Tool::Connect);
@@ -169,7 +136,7 @@ fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
 
 #[test]
 fn dragging_a_party_moves_it_in_one_undo_step() {
-    let mut harness = app(sample("sample-1"));
+    let mut harness = app(scenario("sample-1"));
     let before = harness.state().document().position("tailspin").unwrap();
     let a = harness.state().screen_pos("tailspin").unwrap();
     harness.drag_at(a);
@@ -187,7 +154,7 @@ fn dragging_a_party_moves_it_in_one_undo_step() {
 
 #[test]
 fn a_broken_save_file_is_refused_and_the_open_scenario_stays() {
-    let mut harness = app(sample("sample-4-forbidden"));
+    let mut harness = app(scenario("sample-4-forbidden"));
     let before = harness.state().document().scenario().clone();
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.ron");
@@ -214,7 +181,7 @@ fn a_broken_save_file_is_refused_and_the_open_scenario_stays() {
 
 #[test]
 fn saving_and_reopening_round_trips_through_the_app() {
-    let mut harness = app(sample("sample-2-multi-partner"));
+    let mut harness = app(scenario("sample-2-multi-partner"));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("saved.ron");
     harness.state_mut().save_as(&path);
@@ -234,7 +201,7 @@ fn saving_and_reopening_round_trips_through_the_app() {
 #[test]
 fn export_writes_the_open_scenario_and_reports_failures() {
     use csp_explorer::export::ExportFormat;
-    let mut harness = app(sample("sample-8-forbidden"));
+    let mut harness = app(scenario("sample-8-forbidden"));
     let dir = tempfile::tempdir().unwrap();
     harness
         .state_mut()

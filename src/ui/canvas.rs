@@ -494,14 +494,7 @@ pub fn canvas_ui(
         let change = overlay.diff.and_then(|d| d.link(id));
         let quiz_mark = quiz_marker(overlay, id);
         if let Some((symbol, fill)) = quiz_mark {
-            painter.circle_filled(mid, 11.0, fill);
-            painter.text(
-                mid,
-                Align2::CENTER_CENTER,
-                symbol,
-                FontId::proportional(13.0),
-                Color32::WHITE,
-            );
+            badge(&painter, mid, 11.0, fill, symbol, 13.0);
         } else if let Some(change) = change {
             let (symbol, fill) = match change {
                 ChangeKind::Added => ("+", ADDED),
@@ -512,22 +505,15 @@ pub fn canvas_ui(
                 points.clone(),
                 Stroke::new(width + 8.0, fill.gamma_multiply(0.35)),
             ));
-            painter.circle_filled(mid, 10.0, fill);
-            painter.text(
-                mid,
-                Align2::CENTER_CENTER,
-                symbol,
-                FontId::proportional(14.0),
-                Color32::WHITE,
-            );
+            badge(&painter, mid, 10.0, fill, symbol, 14.0);
         } else if let Some(sev) = worst.filter(|s| *s != Severity::Note) {
-            painter.circle_filled(mid, 9.0, severity_color(sev));
-            painter.text(
+            badge(
+                &painter,
                 mid,
-                Align2::CENTER_CENTER,
+                9.0,
+                severity_color(sev),
                 severity_symbol(sev),
-                FontId::proportional(11.0),
-                Color32::WHITE,
+                11.0,
             );
             // The kind still shows beside the badge: "which of these red links is the purchase?"
             if view.zoom > 0.55 {
@@ -566,14 +552,7 @@ pub fn canvas_ui(
                     6.0,
                 ));
                 let mid = a + (b - a) / 2.0;
-                painter.circle_filled(mid, 10.0, Color32::GRAY);
-                painter.text(
-                    mid,
-                    Align2::CENTER_CENTER,
-                    "−",
-                    FontId::proportional(14.0),
-                    Color32::WHITE,
-                );
+                badge(&painter, mid, 10.0, Color32::GRAY, "−", 14.0);
                 painter.text(
                     mid + vec2(0.0, 14.0),
                     Align2::CENTER_TOP,
@@ -661,15 +640,8 @@ pub fn canvas_ui(
             } else {
                 "+"
             };
-            let badge = c + vec2(-r * 0.8, -r * 0.8);
-            painter.circle_filled(badge, 9.0, color);
-            painter.text(
-                badge,
-                Align2::CENTER_CENTER,
-                symbol,
-                FontId::proportional(13.0),
-                Color32::WHITE,
-            );
+            let corner = c + vec2(-r * 0.8, -r * 0.8);
+            badge(&painter, corner, 9.0, color, symbol, 13.0);
         }
         draw_party_shape(&painter, party, c, r, party_ink, dimmed);
         let worst = if overlay.hide_findings {
@@ -678,14 +650,14 @@ pub fn canvas_ui(
             doc.checker().worst_for_party(party.id.as_str())
         };
         if let Some(sev) = worst {
-            let badge = c + vec2(r * 0.8, -r * 0.8);
-            painter.circle_filled(badge, 9.0, severity_color(sev));
-            painter.text(
-                badge,
-                Align2::CENTER_CENTER,
+            let corner = c + vec2(r * 0.8, -r * 0.8);
+            badge(
+                &painter,
+                corner,
+                9.0,
+                severity_color(sev),
                 severity_symbol(sev),
-                FontId::proportional(11.0),
-                Color32::WHITE,
+                11.0,
             );
         }
         // Labels sit on a plate so that links running under them never make them unreadable.
@@ -739,6 +711,18 @@ pub fn canvas_ui(
         draw_legend(&painter, rect, light, ink, overlay.hide_findings);
     }
     commands
+}
+
+/// A round marker with a white symbol: finding badges, quiz marks, compare marks.
+fn badge(painter: &egui::Painter, at: Pos2, radius: f32, fill: Color32, symbol: &str, size: f32) {
+    painter.circle_filled(at, radius, fill);
+    painter.text(
+        at,
+        Align2::CENTER_CENTER,
+        symbol,
+        FontId::proportional(size),
+        Color32::WHITE,
+    );
 }
 
 /// The quiz's marker on a link: marked while answering; right, wrong or missed once judged.

@@ -1,0 +1,43 @@
+//! What the UI tests share: the app in a kittest harness, with file dialogs that never open.
+
+use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
+use egui_kittest::Harness;
+use std::path::{Path, PathBuf};
+
+/// File dialogs never open in tests (rfd can hang with no desktop portal): paths are handed to the
+/// app directly.
+pub struct NoDialogs;
+
+impl FileDialogs for NoDialogs {
+    fn request(
+        &mut self,
+        _: csp_explorer::ui::files::DialogPurpose,
+        _: &Path,
+        _: &str,
+        _: &egui::Context,
+    ) {
+    }
+    fn poll(&mut self) -> Option<(csp_explorer::ui::files::DialogPurpose, Option<PathBuf>)> {
+        None
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+}
+
+/// The app at a desktop size, a few frames in.
+pub fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
+    harness.run_steps(3);
+    harness
+}
+
+/// The app on a built-in scenario.
+pub fn scenario(slug: &str) -> Launch {
+    Launch {
+        builtin: Some(slug.to_owned()),
+        ..Launch::default()
+    }
+}
