@@ -528,7 +528,13 @@ pub fn lens_ui(
                 .strong(),
             );
             for r in &l.relationships {
-                let arrow = if r.outgoing { "→" } else { "←" };
+                let arrow = if r.billing {
+                    "billed for"
+                } else if r.outgoing {
+                    "→"
+                } else {
+                    "←"
+                };
                 let mark = r
                     .worst
                     .filter(|w| *w != Severity::Note)

@@ -17,6 +17,8 @@ pub struct LensLink {
     pub other: PartyId,
     /// True when the party is the supplying side (`from`).
     pub outgoing: bool,
+    /// True when the party is on the link only as the provider that bills it (`via`).
+    pub billing: bool,
     /// The worst finding on the link, if any.
     pub worst: Option<Severity>,
 }
@@ -79,6 +81,7 @@ pub fn lens(scenario: &Scenario, party: &str, offer: &str) -> Option<Lens> {
                 l.from.clone()
             },
             outgoing: l.from == me.id,
+            billing: l.from != me.id && l.to != me.id,
             worst: worst(&l.id),
         })
         .collect();
