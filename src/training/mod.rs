@@ -140,19 +140,10 @@ impl LessonRun {
             .iter()
             .map(|s| s.done_when.as_ref().map(|c| c.holds(seen)))
             .collect();
-        // A narration step is done once the presenter moved past it or a later step is done.
         self.reached.resize(checked.len(), false);
         for (reached, done) in self.reached.iter_mut().zip(&checked) {
             *reached |= *done == Some(true);
         }
-        let steps = checked
-            .iter()
-            .enumerate()
-            .map(|(i, done)| match done {
-                Some(_) => self.reached[i],
-                None => i < self.step || self.reached[i + 1..].contains(&true),
-            })
-            .collect();
         // A quiz is judged when the trainee asks for the result, not while marks are being placed.
         let success = if lesson.quiz {
             self.quiz.is_some() && lesson.success.holds(seen)
@@ -162,6 +153,17 @@ impl LessonRun {
         if success && self.solved.is_none() {
             self.solved = Some(self.score_now());
         }
+        // A narration step is done once the presenter moved past it, a later step is done, or the
+        // lesson is finished.
+        let finished = self.solved.is_some();
+        let steps = checked
+            .iter()
+            .enumerate()
+            .map(|(i, done)| match done {
+                Some(_) => self.reached[i],
+                None => finished || i < self.step || self.reached[i + 1..].contains(&true),
+            })
+            .collect();
         Progress { steps, success }
     }
 

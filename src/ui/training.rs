@@ -493,10 +493,19 @@ fn quiz_result_ui(ui: &mut egui::Ui, result: &QuizResult, doc: &Document) {
 pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<TrainingCommand> {
     let mut out = Vec::new();
     let Some(run) = &training.run else {
-        ui.label(
-            RichText::new("Presenter mode · ← → step through the findings · Esc or F5 to leave")
-                .size(18.0),
-        );
+        ui.horizontal(|ui| {
+            if ui.button(RichText::new("◀ Previous finding").size(18.0)).clicked() {
+                out.push(TrainingCommand::StepPrevious);
+            }
+            if ui.button(RichText::new("Next finding ▶").size(18.0)).clicked() {
+                out.push(TrainingCommand::StepNext);
+            }
+            ui.label(
+                RichText::new("Presenter mode · ← → step through the findings · Esc or F5 leaves")
+                    .size(18.0)
+                    .weak(),
+            );
+        });
         return out;
     };
     let lesson = run.lesson();
