@@ -1362,7 +1362,14 @@ impl eframe::App for ExplorerApp {
                     }
                 });
             }
+            let before = self.view.rect.size();
             commands.extend(self.canvases(ui));
+            // In presenter mode the step card grows and shrinks with its text: keep the whole
+            // channel in view for the room.
+            if self.presenter && (self.view.rect.size() - before).length() > 1.0 {
+                self.view.fit_requested = true;
+                ctx.request_repaint();
+            }
         });
 
         if let Some(kind) = panels::link_chooser_ui(&ctx, &self.doc, &mut self.pending_link) {

@@ -494,10 +494,16 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
     let mut out = Vec::new();
     let Some(run) = &training.run else {
         ui.horizontal(|ui| {
-            if ui.button(RichText::new("◀ Previous finding").size(18.0)).clicked() {
+            if ui
+                .button(RichText::new("◀ Previous finding").size(18.0))
+                .clicked()
+            {
                 out.push(TrainingCommand::StepPrevious);
             }
-            if ui.button(RichText::new("Next finding ▶").size(18.0)).clicked() {
+            if ui
+                .button(RichText::new("Next finding ▶").size(18.0))
+                .clicked()
+            {
                 out.push(TrainingCommand::StepNext);
             }
             ui.label(
