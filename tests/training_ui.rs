@@ -34,6 +34,23 @@ fn d(s: &str) -> Date {
     Date::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// Changes a party the way its inspector does: one `UpdateParty` edit.
+fn edit_party(
+    harness: &mut Harness<'static, ExplorerApp>,
+    id: &str,
+    change: impl FnOnce(&mut csp_explorer::model::Party),
+) {
+    let mut party = harness
+        .state()
+        .document()
+        .scenario()
+        .party(id)
+        .expect("party exists")
+        .clone();
+    change(&mut party);
+    run(harness, Command::Edit(Edit::UpdateParty(party)));
+}
+
 /// Clicks the middle of a link, as a trainee would.
 fn click_link(harness: &mut Harness<'static, ExplorerApp>, id: &str) {
     let at = harness.state().link_screen_pos(id).expect("link on screen");
@@ -76,24 +93,16 @@ fn a_lesson_runs_from_goal_to_score_and_on_to_the_next() {
     );
 
     // Step 2: the trainee records the acceptance in Tailspin's inspector (the edit it sends).
-    let mut tailspin = harness
-        .state()
-        .document()
-        .scenario()
-        .party("tailspin")
-        .unwrap()
-        .clone();
-    tailspin.mca_accepted = Some(d("2020-05-01"));
-    run(
-        &mut harness,
-        Command::Edit(Edit::UpdateParty(tailspin.clone())),
-    );
+    edit_party(&mut harness, "tailspin", |p| {
+        p.mca_accepted = Some(d("2020-05-01"))
+    });
     assert!(
         harness.query_by_label_contains("Solved").is_none(),
         "too late an acceptance"
     );
-    tailspin.mca_accepted = Some(d("2020-03-15"));
-    run(&mut harness, Command::Edit(Edit::UpdateParty(tailspin)));
+    edit_party(&mut harness, "tailspin", |p| {
+        p.mca_accepted = Some(d("2020-03-15"))
+    });
     harness.get_by_label("✔ Solved — score 85");
     assert_eq!(harness.state().best_score("13-mca"), Some(85));
 
@@ -284,16 +293,10 @@ fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
 
     // Keeping makes the what-if the scenario.
     run(&mut harness, Command::WhatIf(WhatIfCommand::Fork));
-    let mut customer = harness
-        .state()
-        .document()
-        .scenario()
-        .party("contoso-own")
-        .unwrap()
-        .clone();
-    customer.tenant = "contoso-internal".into();
-    customer.tenant_type = csp_explorer::model::TenantType::Customer;
-    run(&mut harness, Command::Edit(Edit::UpdateParty(customer)));
+    edit_party(&mut harness, "contoso-own", |p| {
+        p.tenant = "contoso-internal".into();
+        p.tenant_type = csp_explorer::model::TenantType::Customer;
+    });
     harness.get_by_label("✔ Keep the what-if").click();
     harness.run_steps(2);
     assert!(harness.state().whatif.base.is_none());
@@ -441,15 +444,9 @@ fn the_force_layout_moves_every_party_in_one_undo_step() {
 #[test]
 fn unsaved_work_in_a_what_ifs_base_is_not_lost_silently() {
     let mut harness = app(scenario("sample-1"));
-    let mut tailspin = harness
-        .state()
-        .document()
-        .scenario()
-        .party("tailspin")
-        .unwrap()
-        .clone();
-    tailspin.name = "Tailspin Toys (renamed)".into();
-    run(&mut harness, Command::Edit(Edit::UpdateParty(tailspin)));
+    edit_party(&mut harness, "tailspin", |p| {
+        p.name = "Tailspin Toys (renamed)".into()
+    });
     run(&mut harness, Command::WhatIf(WhatIfCommand::Fork));
     assert!(
         !harness.state().document().is_dirty(),

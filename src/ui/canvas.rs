@@ -492,9 +492,10 @@ pub fn canvas_ui(
         let mid = points[points.len() / 2];
         let id = link.id.as_str();
         let change = overlay.diff.and_then(|d| d.link(id));
-        let quiz_mark = quiz_marker(overlay, id);
-        if let Some((symbol, fill)) = quiz_mark {
+        // At most one marker per link: a quiz mark, a what-if change, or the worst finding.
+        let marked = if let Some((symbol, fill)) = quiz_marker(overlay, id) {
             badge(&painter, mid, 11.0, fill, symbol, 13.0);
+            true
         } else if let Some(change) = change {
             let (symbol, fill) = match change {
                 ChangeKind::Added => ("+", ADDED),
@@ -506,6 +507,7 @@ pub fn canvas_ui(
                 Stroke::new(width + 8.0, fill.gamma_multiply(0.35)),
             ));
             badge(&painter, mid, 10.0, fill, symbol, 14.0);
+            true
         } else if let Some(sev) = worst.filter(|s| *s != Severity::Note) {
             badge(
                 &painter,
@@ -515,19 +517,16 @@ pub fn canvas_ui(
                 severity_symbol(sev),
                 11.0,
             );
-            // The kind still shows beside the badge: "which of these red links is the purchase?"
-            if view.zoom > 0.55 {
-                painter.text(
-                    mid + dir.rot90() * 20.0,
-                    Align2::CENTER_CENTER,
-                    link_short(link.kind),
-                    FontId::proportional(11.0),
-                    color,
-                );
-            }
-        } else if view.zoom > 0.55 {
+            true
+        } else {
+            false
+        };
+        // The kind is always named, beside the marker when there is one: "which of these red
+        // links is the purchase?"
+        if view.zoom > 0.55 {
+            let offset = if marked { 20.0 } else { 9.0 };
             painter.text(
-                mid + dir.rot90() * 9.0,
+                mid + dir.rot90() * offset,
                 Align2::CENTER_CENTER,
                 link_short(link.kind),
                 FontId::proportional(11.0),
