@@ -958,33 +958,32 @@ impl ExplorerApp {
         let marking = self.training.marking();
         let hide_findings = self.training.hides_findings();
         let mode = self.whatif.mode;
-        let side_by_side = self.whatif.base.is_some() && mode == CompareMode::SideBySide;
-        let (diff, ghosts) = match self.whatif.comparison(&self.doc) {
-            Some((d, g)) if mode == CompareMode::Overlay => (Some(d.clone()), g.to_vec()),
-            Some((d, _)) if mode == CompareMode::SideBySide => (Some(d.clone()), Vec::new()),
-            _ => (None, Vec::new()),
+        let (base, comparison, base_view) = self.whatif.parts(&self.doc);
+        let side_by_side = base.is_some() && mode == CompareMode::SideBySide;
+        let (diff, ghosts) = match comparison {
+            Some((d, g)) if mode == CompareMode::Overlay => (Some(d), g),
+            Some((d, _)) if mode == CompareMode::SideBySide => (Some(d), &[][..]),
+            _ => (None, &[][..]),
         };
         let overlay = Overlay {
             hide_findings,
             marks: Some(&self.training.marks),
             quiz: self.training.run.as_ref().and_then(|r| r.quiz.as_ref()),
             focus: focus.as_ref(),
-            diff: diff.as_ref(),
-            ghosts: &ghosts,
+            diff,
+            ghosts,
             read_only: false,
         };
         let mut out = Vec::new();
+        let view = &mut self.view;
+        let (doc, selection, highlight, tool) = (
+            &self.doc,
+            self.selection.as_ref(),
+            &self.highlight,
+            self.tool,
+        );
         let canvas = if side_by_side {
             let mut result = Vec::new();
-            let base_view = &mut self.whatif.base_view;
-            let view = &mut self.view;
-            let (doc, selection, highlight, tool) = (
-                &self.doc,
-                self.selection.as_ref(),
-                &self.highlight,
-                self.tool,
-            );
-            let base = self.whatif.base.as_ref();
             ui.columns(2, |columns| {
                 if let Some(base) = base {
                     columns[0].add(
@@ -1023,16 +1022,7 @@ impl ExplorerApp {
             });
             result
         } else {
-            canvas_ui(
-                ui,
-                &self.doc,
-                &mut self.view,
-                self.selection.as_ref(),
-                &self.highlight,
-                self.tool,
-                light,
-                &overlay,
-            )
+            canvas_ui(ui, doc, view, selection, highlight, tool, light, &overlay)
         };
         for c in canvas {
             match c {

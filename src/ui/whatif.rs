@@ -58,6 +58,14 @@ pub struct Base {
 /// What an answer was computed from: document revision, seller, customer, offer.
 type AskKey = (u64, String, String, String);
 
+/// What the canvases need of a comparison: the base, the differences with the ghosts of what was
+/// removed, and the base canvas's view.
+pub type CompareParts<'a> = (
+    Option<&'a Base>,
+    Option<(&'a ScenarioDiff, &'a [Ghost])>,
+    &'a mut CanvasView,
+);
+
 /// The ask window's question and its cached answer.
 #[derive(Clone, Debug, Default)]
 pub struct AskState {
@@ -140,6 +148,17 @@ impl WhatIf {
             self.cache = Some((key, d, ghosts));
         }
         self.cache.as_ref().map(|(_, d, g)| (d, g.as_slice()))
+    }
+
+    /// The base, the comparison (brought up to date) and the base canvas's view, borrowed together
+    /// so that both canvases can be drawn without copying the comparison every frame.
+    pub fn parts(&mut self, doc: &Document) -> CompareParts<'_> {
+        self.comparison(doc);
+        let comparison = match (&self.base, &self.cache) {
+            (Some(_), Some((_, d, g))) => Some((d, g.as_slice())),
+            _ => None,
+        };
+        (self.base.as_ref(), comparison, &mut self.base_view)
     }
 
     /// Forgets the cached comparison (after the base changed identity).
