@@ -898,6 +898,16 @@ pub fn library_ui(ctx: &egui::Context, open: &mut bool) -> Vec<Command> {
         .default_size([640.0, 520.0])
         .show(ctx, |ui| {
             ui.label("The sample scenarios of \"Learn how partners can work with other partners in the CSP program\". Open one to explore it, break it and fix it.");
+            ui.horizontal(|ui| {
+                ui.label("Teaching a room?");
+                if ui
+                    .button("🎓 Open the lessons")
+                    .on_hover_text("A course of 19 lessons with goals, hints, scores and quizzes")
+                    .clicked()
+                {
+                    out.push(Command::Training(TrainingCommand::OpenCourse));
+                }
+            });
             ui.add_space(6.0);
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for b in crate::scenarios::BUILTIN {
