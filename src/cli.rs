@@ -115,6 +115,10 @@ pub enum Command {
         /// A transparent PNG background instead of white.
         #[arg(long)]
         transparent: bool,
+        /// CSV for Excel: starts the file with a UTF-8 byte order mark, so Excel on Windows shows
+        /// non-ASCII names right.
+        #[arg(long)]
+        excel: bool,
     },
     /// Compare a base scenario with a what-if: parties and links added, removed or changed, and the
     /// findings introduced or resolved.
@@ -214,6 +218,7 @@ pub fn run(command: Command) -> ExitCode {
             scale,
             as_of,
             transparent,
+            excel,
         } => {
             let loaded = match load_scenario(&scenario) {
                 Ok(s) => s,
@@ -227,6 +232,7 @@ pub fn run(command: Command) -> ExitCode {
                 } else {
                     Background::White
                 },
+                excel,
             };
             match export_to_file(&loaded, format, &options, &output) {
                 Ok(()) => {

@@ -275,6 +275,22 @@ fn export_writes_each_format_and_refuses_bad_arguments() {
     assert_eq!(huge.status.code(), Some(2));
     assert!(stderr(&huge).contains("scale 40"));
     assert!(!out.exists());
+    let out = dir.path().join("excel.csv");
+    let excel = csp(&[
+        "export",
+        "builtin:sample-1-forbidden",
+        "--format",
+        "csv",
+        "--excel",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(excel.status.success(), "{}", stderr(&excel));
+    assert!(
+        std::fs::read(&out)
+            .unwrap()
+            .starts_with(b"\xEF\xBB\xBFseverity,")
+    );
 }
 
 #[test]

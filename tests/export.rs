@@ -1,8 +1,11 @@
-//! Every export format, checked with a real parser (and Graphviz itself for DOT).
+//! Every export format, checked with a real parser: XML ones with roxmltree (and usvg for SVG), DOT
+//! with a Rust DOT parser (Graphviz itself renders the DOT in `.ci/run`, which installs it, so
+//! `cargo test` needs nothing but Rust), CSV with the csv crate.
 
 use csp_explorer::export::{Background, ExportFormat, ExportOptions, export, export_to_file};
 use csp_explorer::model::Scenario;
 use csp_explorer::scenarios::{BUILTIN, builtin};
+use graphviz_rust::dot_structures as dot;
 use resvg::{tiny_skia, usvg};
 
 /// Sample scenario 1 with one broken link: Fabrikam's MPA is not signed, so its supply, reseller
@@ -160,32 +163,106 @@ fn graphml_holds_every_party_link_and_attribute() {
     assert_eq!(data("l_worst_severity"), Some("violation"));
 }
 
+/// Every node and edge statement of a parsed DOT graph, subgraphs included.
+fn dot_statements(stmts: &[dot::Stmt], nodes: &mut Vec<dot::Node>, edges: &mut Vec<dot::Edge>) {
+    for stmt in stmts {
+        match stmt {
+            dot::Stmt::Node(n) => nodes.push(n.clone()),
+            dot::Stmt::Edge(e) => edges.push(e.clone()),
+            dot::Stmt::Subgraph(g) => dot_statements(&g.stmts, nodes, edges),
+            _ => {}
+        }
+    }
+}
+
+/// The text of a DOT id, with a quoted string's escapes undone.
+fn dot_text(id: &dot::Id) -> String {
+    let raw = match id {
+        dot::Id::Escaped(s) => s.trim_matches('"').to_owned(),
+        dot::Id::Html(s) | dot::Id::Plain(s) | dot::Id::Anonymous(s) => s.clone(),
+    };
+    let mut out = String::new();
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn dot_attr(attributes: &[dot::Attribute], key: &str) -> Option<String> {
+    attributes
+        .iter()
+        .find(|a| dot_text(&a.0) == key)
+        .map(|a| dot_text(&a.1))
+}
+
+/// Parses a DOT export with a Rust DOT parser (no Graphviz needed), returning its graph attributes,
+/// nodes and edges.
+fn parse_dot(text: &str) -> (Vec<dot::Stmt>, Vec<dot::Node>, Vec<dot::Edge>) {
+    let graph = graphviz_rust::parse(text).unwrap_or_else(|e| panic!("DOT parses: {e}\n{text}"));
+    let dot::Graph::DiGraph { stmts, .. } = graph else {
+        panic!("a digraph");
+    };
+    let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+    dot_statements(&stmts, &mut nodes, &mut edges);
+    (stmts, nodes, edges)
+}
+
 #[test]
-fn graphviz_accepts_the_dot() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.dot");
-    export_to_file(
-        &broken(),
-        ExportFormat::Dot,
-        &ExportOptions::default(),
-        &path,
-    )
-    .unwrap();
-    let out = std::process::Command::new("dot")
-        .arg("-Tsvg")
-        .arg(&path)
-        .output()
-        .expect("Graphviz `dot` must be installed (apt-get install graphviz)");
+fn dot_parses_and_carries_the_canvas_positions() {
+    let s = broken();
+    let text = text(ExportFormat::Dot, &s);
+    let (stmts, nodes, edges) = parse_dot(&text);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stmts.iter().any(|st| matches!(st, dot::Stmt::Attribute(a)
+            if dot_text(&a.0) == "overlap" && dot_text(&a.1) == "false")),
+        "overlap=false for neato and sfdp"
     );
-    let svg = String::from_utf8_lossy(&out.stdout);
-    assert!(svg.contains("Fabrikam"), "the labels render");
-    assert!(
-        svg.contains(VIOLATION_RED),
-        "broken links keep their colour"
+    assert_eq!(nodes.len(), s.party_count());
+    assert_eq!(edges.len(), s.link_count());
+    let positions = csp_explorer::layout::effective_positions(&s);
+    let pos = |id: &str| {
+        let node = nodes
+            .iter()
+            .find(|n| dot_text(&n.id.0) == id)
+            .unwrap_or_else(|| panic!("node {id}"));
+        let pos = dot_attr(&node.attributes, "pos").expect("every node has a pos");
+        let (xy, pinned) = pos.split_at(pos.len() - 1);
+        assert_eq!(pinned, "!", "positions are pinned");
+        let (x, y) = xy.split_once(',').expect("x,y");
+        (x.parse::<f32>().unwrap(), y.parse::<f32>().unwrap())
+    };
+    // The drawing is the canvas's, scaled alike in x and y, and flipped for Graphviz's upward y axis.
+    let (mx, my) = pos("microsoft");
+    let (fx, fy) = pos("fabrikam");
+    let (cm, cf) = (positions["microsoft"], positions["fabrikam"]);
+    let (sx, sy) = ((fx - mx) / (cf.x - cm.x), -(fy - my) / (cf.y - cm.y));
+    assert!(sx > 0.5 && (sx - sy).abs() < 0.01, "scale {sx} and {sy}");
+    let microsoft = nodes
+        .iter()
+        .find(|n| dot_text(&n.id.0) == "microsoft")
+        .unwrap();
+    assert_eq!(
+        dot_attr(&microsoft.attributes, "label").as_deref(),
+        Some("Microsoft"),
+        "no doubled label"
+    );
+    let violation_edges = edges
+        .iter()
+        .filter(|e| dot_attr(&e.attributes, "color").as_deref() == Some(VIOLATION_RED))
+        .filter(|e| dot_attr(&e.attributes, "style").as_deref() == Some("dashed"))
+        .count();
+    assert_eq!(
+        violation_edges, 3,
+        "the three broken links are red and dashed"
     );
 }
 
@@ -249,4 +326,145 @@ fn an_unwritable_path_fails_cleanly_and_leaves_no_file() {
     assert!(err.to_string().contains("out.svg"), "{err}");
     assert!(!path.exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// A name holding every awkward character: each C0 control, DEL and C1 controls, XML's two
+/// noncharacters, markup and quote characters, a formula start, an emoji with a joiner and
+/// right-to-left text with a bidi override.
+fn awkward_name() -> String {
+    let mut name = String::from("=HYPERLINK(\"x\") <b>&amp; \"D\" 'E' \\ |F| #G ");
+    name.extend((0u32..0x20).filter_map(char::from_u32));
+    name.extend(['\u{7F}', '\u{85}', '\u{9F}', '\u{FFFE}', '\u{FFFF}']);
+    name.push_str(" 👩‍💻 שלום عربي \u{202E}x");
+    name
+}
+
+/// Sample 1 (broken) with the awkward name on Fabrikam, in the title and in the description.
+fn awkward() -> Scenario {
+    let mut s = broken();
+    let mut fabrikam = s.party("fabrikam").cloned().unwrap();
+    fabrikam.name = awkward_name();
+    s.replace_party(fabrikam).unwrap();
+    s.meta.title = awkward_name();
+    s.meta.description = awkward_name();
+    s
+}
+
+#[test]
+fn a_name_with_every_awkward_character_survives_every_export() {
+    use csp_explorer::export::sanitize::clean;
+    let s = awkward();
+    let expected = clean(&awkward_name()).into_owned();
+    assert!(expected.contains("👩‍💻 שלום عربي \u{202E}x") && !expected.contains('\u{0B}'));
+    for format in ExportFormat::ALL {
+        let bytes = export(&s, format, &ExportOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", format.key()));
+        if format == ExportFormat::Png {
+            tiny_skia::Pixmap::decode_png(&bytes).expect("the PNG renders and decodes");
+            continue;
+        }
+        let text = String::from_utf8(bytes).expect("utf-8");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+            "{}: a control character leaked",
+            format.key()
+        );
+    }
+
+    // XML formats: well-formed, and the name reads back exactly (as cleaned).
+    let svg = text(ExportFormat::Svg, &s);
+    usvg::Tree::from_str(&svg, &usvg::Options::default()).expect("usvg parses it");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .any(|n| n.text() == Some(expected.as_str())),
+        "the party label reads back"
+    );
+
+    let graphml = text(ExportFormat::Graphml, &s);
+    let doc = roxmltree::Document::parse(&graphml).expect("well-formed GraphML");
+    let name = doc
+        .descendants()
+        .find(|n| n.has_tag_name("node") && n.attribute("id") == Some("fabrikam"))
+        .and_then(|n| {
+            n.children()
+                .find(|d| d.attribute("key") == Some("p_name"))
+                .and_then(|d| d.text())
+        });
+    assert_eq!(name, Some(expected.as_str()));
+    let graph_id = doc
+        .descendants()
+        .find(|n| n.has_tag_name("graph"))
+        .and_then(|g| g.attribute("id"))
+        .unwrap();
+    assert!(
+        graph_id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')),
+        "the graph id is an NMTOKEN: {graph_id}"
+    );
+
+    // DOT: parses, and the label reads back (DOT writes a line break as \n, so \r\n becomes one).
+    let (_, nodes, _) = parse_dot(&text(ExportFormat::Dot, &s));
+    let label = nodes
+        .iter()
+        .find(|n| dot_text(&n.id.0) == "fabrikam")
+        .and_then(|n| dot_attr(&n.attributes, "label"))
+        .unwrap();
+    assert!(
+        label.starts_with(&expected.replace('\r', "\n")),
+        "DOT label {label:?}"
+    );
+
+    // Mermaid: one statement a line, the name kept inside its quotes.
+    let mermaid = text(ExportFormat::Mermaid, &s);
+    for line in mermaid.lines().skip(1) {
+        assert!(line.starts_with("    "), "a name broke a line: {line:?}");
+    }
+    assert!(mermaid.contains("👩‍💻 שלום عربي"));
+
+    // CSV: parses; no cell can run as a formula; the names are there.
+    let csv = export(&s, ExportFormat::Csv, &ExportOptions::default()).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert!(!rows.is_empty());
+    for cell in rows.iter().flat_map(|r| r.iter()) {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "formula cell {cell:?}"
+        );
+    }
+    assert!(rows.iter().any(|r| r[5].contains(expected.as_str())));
+
+    // JSON and Markdown.
+    let json: serde_json::Value = serde_json::from_str(&text(ExportFormat::Json, &s)).unwrap();
+    assert_eq!(json["scenario"], expected.as_str());
+    let md = text(ExportFormat::Markdown, &s);
+    let heading = md.lines().next().unwrap();
+    assert!(heading.starts_with("# =HYPERLINK") && heading.ends_with("\u{202E}x"));
+}
+
+#[test]
+fn csv_for_excel_starts_with_a_byte_order_mark_and_neutralises_formulas() {
+    let mut s = broken();
+    let mut fabrikam = s.party("fabrikam").cloned().unwrap();
+    fabrikam.name = "=HYPERLINK(\"http://x\",\"Fabrikam\")".to_owned();
+    s.replace_party(fabrikam).unwrap();
+    let plain = export(&s, ExportFormat::Csv, &ExportOptions::default()).unwrap();
+    assert!(plain.starts_with(b"severity,"), "no BOM unless asked");
+    let excel = ExportOptions {
+        excel: true,
+        ..ExportOptions::default()
+    };
+    let bytes = export(&s, ExportFormat::Csv, &excel).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFseverity,"));
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let messages: Vec<String> = reader.records().map(|r| r.unwrap()[6].to_owned()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("'=HYPERLINK")),
+        "{messages:?}"
+    );
 }

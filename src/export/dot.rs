@@ -1,24 +1,20 @@
 //! Graphviz DOT: parties ranked by tier, links coloured and styled by their worst finding.
+//!
+//! Every party carries its canvas position as `pos="x,y!"` (in points, y up, as Graphviz wants), so
+//! `neato -n` draws the channel as the app does; `dot` ignores positions and ranks by tier instead,
+//! and `overlap=false` keeps `neato` and `sfdp` (without `-n`) from stacking parties.
 
 use super::{LinkState, Sheet, party_color};
 use crate::model::PartyKind;
 use std::fmt::Write as _;
 
-/// A DOT string literal, with quotes and backslashes escaped and newlines as `\n`.
+/// A DOT string literal (see [`super::sanitize::dot_string`]).
 fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    super::sanitize::dot_string(s)
 }
+
+/// Points per canvas unit in `pos` (see `render`).
+const POSITION_SCALE: f32 = 1.3;
 
 fn dot_shape(kind: PartyKind) -> &'static str {
     match kind {
@@ -30,14 +26,37 @@ fn dot_shape(kind: PartyKind) -> &'static str {
     }
 }
 
+/// The party's name, then its kind and country on a second line; the kind is left out when the name
+/// already says it (Microsoft), so no label reads twice.
+fn node_label(p: &crate::model::Party) -> String {
+    let mut second = Vec::new();
+    if !p.name.trim().eq_ignore_ascii_case(p.kind.label()) {
+        second.push(p.kind.label().to_owned());
+    }
+    if let Some(c) = &p.country {
+        second.push(c.clone());
+    }
+    if second.is_empty() {
+        p.name.clone()
+    } else {
+        format!("{}\n{}", p.name, second.join(" · "))
+    }
+}
+
 pub(crate) fn render(sheet: &Sheet) -> String {
     let s = sheet.scenario;
     let mut out = String::new();
     let _ = writeln!(out, "digraph csp {{");
     let label = format!("{}\nChecked as of {}", s.meta.title, sheet.as_of);
+    let positions = crate::layout::effective_positions(s);
+    // Graphviz's y axis points up and its unit is the point: flip the canvas and keep it positive.
+    // Graphviz writes the labels inside the shapes, which makes them larger than the canvas's, so the
+    // drawing is spread by POSITION_SCALE (uniformly: the picture keeps its proportions).
+    let top = positions.values().map(|p| p.y).fold(f32::MIN, f32::max);
+    let left = positions.values().map(|p| p.x).fold(f32::MAX, f32::min);
     let _ = writeln!(
         out,
-        "  label={};\n  labelloc=t;\n  fontname=\"Helvetica\";\n  rankdir=TB;",
+        "  label={};\n  labelloc=t;\n  fontname=\"Helvetica\";\n  rankdir=TB;\n  overlap=false;\n  splines=true;",
         quoted(&label)
     );
     let _ = writeln!(
@@ -50,26 +69,28 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         if members.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "  {{ rank=same;");
+        let _ = writeln!(out, "  subgraph tier{tier} {{\n    rank=same;");
         for p in members {
             let rounded = if p.kind == PartyKind::Customer {
                 ", style=\"rounded,filled\""
             } else {
                 ""
             };
+            let pos = positions
+                .get(&p.id)
+                .map(|at| {
+                    format!(
+                        ", pos=\"{:.1},{:.1}!\"",
+                        (at.x - left) * POSITION_SCALE,
+                        (top - at.y) * POSITION_SCALE
+                    )
+                })
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    {} [label={}, shape={}, fillcolor={}{rounded}, tooltip={}];",
+                "    {} [label={}, shape={}, fillcolor={}{rounded}{pos}, tooltip={}];",
                 quoted(p.id.as_str()),
-                quoted(&format!(
-                    "{}\n{}{}",
-                    p.name,
-                    p.kind.label(),
-                    p.country
-                        .as_deref()
-                        .map(|c| format!(" · {c}"))
-                        .unwrap_or_default()
-                )),
+                quoted(&node_label(p)),
                 dot_shape(p.kind),
                 quoted(party_color(p.kind)),
                 quoted(&format!("{} ({})", p.name, p.id))
@@ -85,12 +106,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             _ if link.kind == crate::model::LinkKind::Admin => "dotted",
             _ => "solid",
         };
-        let rules: Vec<&str> = sheet
-            .checker
-            .for_link(link.id.as_str())
-            .iter()
-            .map(|f| f.rule.key())
-            .collect();
+        let rules = sheet.link_rules(link);
         let mut label = link.kind.label().to_owned();
         if !rules.is_empty() && state != LinkState::Future {
             label.push_str(&format!("\n{}", rules.join(", ")));

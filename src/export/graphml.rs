@@ -1,7 +1,7 @@
 //! GraphML with every party and link attribute as a typed key, for yEd, Gephi and other tools.
 
 use super::Sheet;
-use quick_xml::escape::escape;
+use super::sanitize::xml as escape;
 use std::fmt::Write as _;
 
 const PARTY_KEYS: &[(&str, &str)] = &[
@@ -44,7 +44,7 @@ fn data(out: &mut String, prefix: &str, key: &str, value: Option<String>) {
         let _ = writeln!(
             out,
             "      <data key=\"{prefix}_{key}\">{}</data>",
-            escape(v.as_str())
+            escape(&v)
         );
     }
 }
@@ -69,7 +69,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     let _ = writeln!(
         out,
         "  <graph id=\"{}\" edgedefault=\"directed\">",
-        escape(s.meta.title.as_str())
+        super::sanitize::name_token(&s.meta.title)
     );
     let _ = writeln!(
         out,

@@ -5,13 +5,9 @@ use crate::model::PartyKind;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// Labels are quoted, so brackets are safe inside; quotes, pipes and angle brackets become Mermaid's
-/// entity codes.
+/// Labels are quoted, so brackets are safe inside (see [`super::sanitize::mermaid`]).
 fn label(text: &str) -> String {
-    text.replace('"', "#quot;")
-        .replace('|', "#124;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
+    super::sanitize::mermaid(text)
 }
 
 pub(crate) fn render(sheet: &Sheet) -> String {
@@ -44,12 +40,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         };
         let mut text = link.kind.label().to_owned();
         if state == LinkState::Violation || state == LinkState::Warning {
-            let rules: Vec<&str> = sheet
-                .checker
-                .for_link(link.id.as_str())
-                .iter()
-                .map(|f| f.rule.key())
-                .collect();
+            let rules = sheet.link_rules(link);
             text = format!(
                 "{} {}: {}",
                 if state == LinkState::Violation {

@@ -9,6 +9,7 @@ mod dot;
 mod graphml;
 mod mermaid;
 mod report;
+pub mod sanitize;
 mod svg;
 
 use crate::model::{Date, Scenario};
@@ -85,7 +86,7 @@ impl ExportFormat {
             ExportFormat::Graphml => "GraphML (yEd, Gephi)",
             ExportFormat::Mermaid => "Mermaid flowchart (Markdown docs)",
             ExportFormat::Markdown => "Findings handout (Markdown)",
-            ExportFormat::Csv => "Findings (CSV)",
+            ExportFormat::Csv => "Findings (CSV for Excel and spreadsheets)",
             ExportFormat::Json => "Findings (JSON)",
         }
     }
@@ -110,6 +111,8 @@ pub struct ExportOptions {
     pub as_of: Option<Date>,
     /// PNG background.
     pub background: Background,
+    /// CSV for Excel: a UTF-8 byte order mark first, so Excel on Windows reads names right.
+    pub excel: bool,
 }
 
 impl Default for ExportOptions {
@@ -118,6 +121,7 @@ impl Default for ExportOptions {
             scale: 1.0,
             as_of: None,
             background: Background::White,
+            excel: false,
         }
     }
 }
@@ -175,6 +179,18 @@ impl<'a> Sheet<'a> {
             Some(Severity::Warning) => LinkState::Warning,
             _ => LinkState::Valid,
         }
+    }
+
+    /// The rules a link breaks or is noted by, each once (a rule can find a link twice, once per
+    /// party it concerns), in the checker's order.
+    pub fn link_rules(&self, link: &crate::model::Link) -> Vec<&'static str> {
+        let mut rules: Vec<&'static str> = Vec::new();
+        for f in self.checker.for_link(link.id.as_str()) {
+            if !rules.contains(&f.rule.key()) {
+                rules.push(f.rule.key());
+            }
+        }
+        rules
     }
 
     /// A party's display name.
@@ -244,7 +260,7 @@ pub fn export(
         ExportFormat::Graphml => graphml::render(&sheet).into_bytes(),
         ExportFormat::Mermaid => mermaid::render(&sheet).into_bytes(),
         ExportFormat::Markdown => report::markdown(&sheet).into_bytes(),
-        ExportFormat::Csv => report::csv(&sheet),
+        ExportFormat::Csv => report::csv(&sheet, options.excel),
         ExportFormat::Json => report::json(&sheet).into_bytes(),
     })
 }

@@ -1,6 +1,7 @@
 //! The findings as a Markdown handout, a CSV sheet and JSON.
 
 use super::Sheet;
+use super::sanitize::{clean, csv_cell, markdown_line};
 use crate::rules::{Finding, Severity, Subject};
 use std::fmt::Write as _;
 
@@ -14,7 +15,7 @@ fn subject(f: &Finding) -> (&'static str, String) {
 fn parties(sheet: &Sheet, f: &Finding) -> String {
     f.path
         .iter()
-        .map(|p| sheet.name(p))
+        .map(|p| clean(&sheet.name(p)).into_owned())
         .collect::<Vec<_>>()
         .join(" → ")
 }
@@ -23,9 +24,9 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
     let s = sheet.scenario;
     let counts = sheet.checker.counts();
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", s.meta.title);
+    let _ = writeln!(out, "# {}\n", markdown_line(&s.meta.title));
     if !s.meta.description.is_empty() {
-        let _ = writeln!(out, "{}\n", s.meta.description);
+        let _ = writeln!(out, "{}\n", clean(&s.meta.description));
     }
     let _ = writeln!(
         out,
@@ -51,8 +52,12 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
             let info = f.info();
             let (kind, id) = subject(f);
             let _ = writeln!(out, "### {} (`{}`)\n", info.title, f.rule);
-            let _ = writeln!(out, "- **Where:** {kind} `{id}` — {}", parties(sheet, f));
-            let _ = writeln!(out, "- **What:** {}", f.message);
+            let _ = writeln!(
+                out,
+                "- **Where:** {kind} `{id}` — {}",
+                markdown_line(&parties(sheet, f))
+            );
+            let _ = writeln!(out, "- **What:** {}", markdown_line(&f.message));
             let _ = writeln!(out, "- **Why:** {}", info.why);
             let _ = writeln!(out, "- **Source:** {}", info.source);
             let _ = writeln!(out, "- **Fix:** {}\n", info.fix);
@@ -61,8 +66,15 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
     out
 }
 
-pub(crate) fn csv(sheet: &Sheet) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+/// The findings as CSV; every cell through [`csv_cell`], and with a byte order mark first when the
+/// file is for Excel (`excel`), which otherwise reads UTF-8 as the machine's legacy code page.
+pub(crate) fn csv(sheet: &Sheet, excel: bool) -> Vec<u8> {
+    let start = if excel {
+        super::sanitize::UTF8_BOM.to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut writer = csv::Writer::from_writer(start);
     let header = [
         "severity",
         "rule",
@@ -79,17 +91,20 @@ pub(crate) fn csv(sheet: &Sheet) -> Vec<u8> {
     for f in sheet.findings() {
         let (kind, id) = subject(&f);
         let info = f.info();
-        let _ = writer.write_record([
-            f.severity.key(),
-            f.rule.key(),
-            info.title,
-            kind,
-            id.as_str(),
-            parties(sheet, &f).as_str(),
-            f.message.as_str(),
-            info.why,
-            info.fix,
-        ]);
+        let _ = writer.write_record(
+            [
+                f.severity.key(),
+                f.rule.key(),
+                info.title,
+                kind,
+                id.as_str(),
+                parties(sheet, &f).as_str(),
+                f.message.as_str(),
+                info.why,
+                info.fix,
+            ]
+            .map(|cell| csv_cell(cell).into_owned()),
+        );
     }
     writer.into_inner().unwrap_or_default()
 }
@@ -108,7 +123,7 @@ pub(crate) fn json(sheet: &Sheet) -> String {
                 "party": f.subject.party().map(|p| p.as_str()),
                 "path": f.path.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                 "parties": parties(sheet, f),
-                "message": f.message,
+                "message": clean(&f.message),
                 "why": info.why,
                 "source": info.source,
                 "fix": info.fix,
@@ -117,7 +132,7 @@ pub(crate) fn json(sheet: &Sheet) -> String {
         .collect();
     let counts = sheet.checker.counts();
     let value = serde_json::json!({
-        "scenario": sheet.scenario.meta.title,
+        "scenario": clean(&sheet.scenario.meta.title),
         "as_of": sheet.as_of.to_string(),
         "findings": findings,
         "counts": counts,

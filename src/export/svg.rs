@@ -1,11 +1,11 @@
 //! The diagram as SVG: parties by kind, links by kind and finding, a legend, a title with the as-of
 //! date, numbered callouts on broken links and the findings list below the drawing.
 
+use super::sanitize::xml as escape;
 use super::{LinkState, Sheet, party_color};
 use crate::layout::{effective_positions, routes};
 use crate::model::{LinkKind, PartyKind, Position};
 use crate::rules::{Severity, Subject};
-use quick_xml::escape::escape;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 

@@ -870,8 +870,10 @@ impl ExplorerApp {
         } else {
             path.to_owned()
         };
+        // The window's CSV is for people, who open it in Excel: give it the byte order mark Excel needs.
         let options = crate::export::ExportOptions {
             scale: 2.0,
+            excel: true,
             ..Default::default()
         };
         match crate::export::export_to_file(self.doc.scenario(), format, &options, &path) {
