@@ -4,14 +4,16 @@ use super::Launch;
 use super::canvas::{
     CanvasCommand, CanvasView, Overlay, Selection, Tool, best_verdict, canvas_ui, trial_link,
 };
+pub use super::command::{Command, PendingLink};
 use super::document::Document;
 use super::files::{DialogPurpose, FileDialogs, default_folder};
 use super::panels;
+pub use super::panels::parse_date;
 use super::style::Theme;
 use super::training::{Training, TrainingCommand};
 use super::whatif::{AskState, Base, CompareMode, LensState, WhatIf, WhatIfCommand};
 use crate::edit::Edit;
-use crate::model::{Date, Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario};
+use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario};
 use crate::rules::{Finding, Severity, Subject, chain_kinds};
 use crate::training::LoadedLesson;
 use serde::{Deserialize, Serialize};
@@ -35,19 +37,6 @@ pub struct Persisted {
 
 const MAX_RECENT: usize = 8;
 
-/// A link being created: both ends are chosen, the kind is not yet.
-#[derive(Clone, Debug)]
-pub struct PendingLink {
-    /// The supplying side.
-    pub from: PartyId,
-    /// The buying side.
-    pub to: PartyId,
-    /// Where to show the chooser.
-    pub at: egui::Pos2,
-    /// Each kind with what it would yield, program chains first.
-    pub options: Vec<(LinkKind, super::canvas::Verdict, bool)>,
-}
-
 /// Something that waits for the user to confirm discarding unsaved changes.
 #[derive(Clone, Debug)]
 enum Discard {
@@ -59,61 +48,6 @@ enum Discard {
     Lesson(Box<LoadedLesson>),
     WhatIf,
     Close,
-}
-
-/// What a menu, panel or shortcut asks for; applied after drawing.
-#[derive(Clone, Debug)]
-#[must_use]
-pub enum Command {
-    /// Apply an edit as one undo step.
-    Edit(Edit),
-    /// Undo.
-    Undo,
-    /// Redo.
-    Redo,
-    /// Delete the selection.
-    DeleteSelection,
-    /// Select something (and light up a finding's path).
-    Select(Option<Selection>, Vec<PartyId>),
-    /// Focus one finding in the explanation card.
-    Explain(Finding),
-    /// New empty scenario.
-    New,
-    /// Show the Open dialog.
-    Open,
-    /// Open this file.
-    OpenPath(PathBuf),
-    /// Open a built-in scenario.
-    OpenBuiltin(&'static str),
-    /// Save (Save As when the scenario has no file yet).
-    Save,
-    /// Show the Save As dialog.
-    SaveAs,
-    /// Show the export dialog for a format.
-    Export(crate::export::ExportFormat),
-    /// Add a party of this kind near the centre of the view.
-    AddParty(PartyKind),
-    /// Fit the canvas to the scenario.
-    Fit,
-    /// Forget saved positions and lay out by tier.
-    TierLayout {
-        /// Keep each CSP region's parties together.
-        by_region: bool,
-    },
-    /// Lay the channel out by forces (egui_graphs' Fruchterman–Reingold), as one undo step.
-    ForceLayout,
-    /// Switch the theme.
-    Theme(Theme),
-    /// Check as of a date; `true` while a slider drag continues the previous change.
-    SetAsOfLive(Date, bool),
-    /// Presenter mode on or off.
-    Presenter(bool),
-    /// Open the ask window with this partner as the seller.
-    AskFrom(PartyId),
-    /// A lesson, quiz or presenter command.
-    Training(TrainingCommand),
-    /// A what-if, compare, ask or lens command.
-    WhatIf(WhatIfCommand),
 }
 
 /// The explorer window.
@@ -1160,11 +1094,6 @@ fn slug_of(title: &str) -> String {
     }
 }
 
-/// Parses a `YYYY-MM-DD` field.
-pub fn parse_date(text: &str) -> Option<Date> {
-    Date::parse_from_str(text.trim(), "%Y-%m-%d").ok()
-}
-
 impl eframe::App for ExplorerApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
@@ -1220,7 +1149,8 @@ impl eframe::App for ExplorerApp {
             commands.extend(panels::menu_ui(
                 ui,
                 &self.doc,
-                &self.persisted,
+                &self.persisted.recent,
+                self.persisted.theme,
                 &mut self.show_help,
                 &mut self.show_library,
                 &mut menu,

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod canvas;
+mod command;
 mod document;
 pub mod files;
 mod panels;

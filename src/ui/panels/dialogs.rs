@@ -1,0 +1,163 @@
+//! Windows and modals: the link-kind chooser, the scenario library, help, unsaved changes.
+
+use crate::model::LinkKind;
+use crate::ui::command::{Command, PendingLink};
+use crate::ui::document::Document;
+use crate::ui::style::{severity_color, severity_symbol};
+use crate::ui::training::TrainingCommand;
+use egui::{Color32, RichText};
+
+/// The link-kind chooser after a connect gesture; returns the chosen kind.
+pub fn link_chooser_ui(
+    ctx: &egui::Context,
+    doc: &Document,
+    pending: &mut Option<PendingLink>,
+) -> Option<LinkKind> {
+    let p = pending.as_ref()?;
+    let mut chosen = None;
+    let mut cancel = false;
+    let name = |id: &crate::model::PartyId| {
+        doc.scenario()
+            .party(id.as_str())
+            .map_or(id.to_string(), |p| p.name.clone())
+    };
+    egui::Window::new("New link")
+        .id(egui::Id::new("link-chooser"))
+        .fixed_pos(p.at)
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.label(format!("From {} to {}:", name(&p.from), name(&p.to)));
+            let mut shown_other = false;
+            for (kind, verdict, chain) in &p.options {
+                if !chain && !shown_other {
+                    ui.separator();
+                    ui.weak("Not a program chain (possible, for training):");
+                    shown_other = true;
+                }
+                let (symbol, color) = match verdict.worst {
+                    None => ("✔", Color32::from_rgb(0, 158, 115)),
+                    Some(sev) => (severity_symbol(sev), severity_color(sev)),
+                };
+                let text = RichText::new(format!("{symbol} {}", kind.label())).color(color);
+                if ui.button(text).on_hover_text(&verdict.reason).clicked() {
+                    chosen = Some(*kind);
+                }
+            }
+            ui.separator();
+            if ui.button("Cancel (Esc)").clicked() {
+                cancel = true;
+            }
+        });
+    if cancel {
+        *pending = None;
+    }
+    chosen
+}
+
+/// The scenario library: every built-in scenario with its title and explanation.
+pub fn library_ui(ctx: &egui::Context, open: &mut bool) -> Vec<Command> {
+    let mut out = Vec::new();
+    let mut keep_open = *open;
+    egui::Window::new("Scenario library")
+        .open(&mut keep_open)
+        .default_size([640.0, 520.0])
+        .show(ctx, |ui| {
+            ui.label("The sample scenarios of \"Learn how partners can work with other partners in the CSP program\". Open one to explore it, break it and fix it.");
+            ui.horizontal(|ui| {
+                ui.label("Teaching a room?");
+                if ui
+                    .button("🎓 Open the lessons")
+                    .on_hover_text("A course of 19 lessons with goals, hints, scores and quizzes")
+                    .clicked()
+                {
+                    out.push(Command::Training(TrainingCommand::OpenCourse));
+                }
+            });
+            ui.add_space(6.0);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for b in crate::scenarios::BUILTIN {
+                    let Ok(s) = b.load() else { continue };
+                    ui.group(|ui| {
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(&s.meta.title).strong());
+                            if ui.button("Open").clicked() {
+                                out.push(Command::OpenBuiltin(b.slug));
+                            }
+                        });
+                        ui.label(&s.meta.description);
+                    });
+                }
+            });
+        });
+    *open = keep_open && out.is_empty();
+    out
+}
+
+/// The help window: gestures and shortcuts.
+pub fn help_ui(ctx: &egui::Context, open: &mut bool) {
+    egui::Window::new("Shortcuts and gestures")
+        .open(open)
+        .show(ctx, |ui| {
+            egui::Grid::new("help").striped(true).show(ui, |ui| {
+                for (keys, what) in [
+                    ("Drag a party", "move it (one undo step per drag)"),
+                    (
+                        "Shift+drag, or C then drag",
+                        "connect two parties: choose the link kind on release",
+                    ),
+                    ("Drag empty canvas", "pan"),
+                    ("Mouse wheel / pinch", "zoom around the pointer"),
+                    ("F", "fit the channel into view"),
+                    (
+                        "Click",
+                        "select a party or link; click a finding to light up its path",
+                    ),
+                    ("Del / Backspace", "delete the selection"),
+                    ("Ctrl+Z", "undo"),
+                    ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
+                    ("Ctrl+N / Ctrl+O", "new / open"),
+                    ("Ctrl+S / Ctrl+Shift+S", "save / save as"),
+                    (
+                        "Esc",
+                        "cancel a new link, back to Select; leave presenter mode",
+                    ),
+                    (
+                        "F5",
+                        "presenter mode: large type, no side panels, spotlight",
+                    ),
+                    (
+                        "→ ← PageDown PageUp Space",
+                        "presenter: next / previous lesson step (or finding)",
+                    ),
+                    ("H", "presenter: the lesson's next hint"),
+                    ("Click a link in a quiz", "mark or unmark it as broken"),
+                    ("F1", "this window"),
+                ] {
+                    ui.label(RichText::new(keys).monospace());
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
+}
+
+/// Asks before unsaved changes are lost: `Some(true)` discard, `Some(false)` keep, `None` undecided.
+pub fn discard_ui(ctx: &egui::Context, name: &str) -> Option<bool> {
+    let mut answer = None;
+    egui::Modal::new(egui::Id::new("discard")).show(ctx, |ui| {
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "{name} has changes that are not saved. Discard them?"
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Discard changes").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Keep editing").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    answer
+}

@@ -1,0 +1,332 @@
+//! The inspector: every attribute of the selected party or link, and the findings on it.
+
+use super::fields::{Drafts, date_field, row, text_field};
+use crate::edit::Edit;
+use crate::model::{Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType, markets};
+use crate::rules::Finding;
+use crate::ui::canvas::Selection;
+use crate::ui::command::Command;
+use crate::ui::document::Document;
+use crate::ui::style::{severity_color, severity_symbol};
+use crate::ui::whatif::WhatIfCommand;
+use egui::{Color32, RichText};
+
+/// The inspector: every attribute of the selected party or link; each committed change is one edit.
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    selection: Option<&Selection>,
+    drafts: &mut Drafts,
+    hide_findings: bool,
+) -> Vec<Command> {
+    ui.heading("Inspector");
+    let s = doc.scenario();
+    match selection {
+        Some(Selection::Party(id)) => match s.party(id.as_str()) {
+            Some(party) => party_inspector(ui, doc, party, drafts, hide_findings),
+            None => Vec::new(),
+        },
+        Some(Selection::Link(id)) => match s.link(id.as_str()) {
+            Some(link) => link_inspector(ui, doc, link, drafts, hide_findings),
+            None => Vec::new(),
+        },
+        None => {
+            ui.label("Select a party or a link on the canvas to see and change it.");
+            Vec::new()
+        }
+    }
+}
+
+fn party_inspector(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    party: &Party,
+    drafts: &mut Drafts,
+    hide_findings: bool,
+) -> Vec<Command> {
+    let mut new = party.clone();
+    ui.label(RichText::new(format!("{} · id {}", party.kind.label(), party.id)).strong());
+    row(ui, "Name", |ui| {
+        if let Some(v) = text_field(ui, drafts, "name", &party.name) {
+            new.name = v;
+        }
+    });
+    row(ui, "Kind", |ui| {
+        egui::ComboBox::from_id_salt("party-kind")
+            .selected_text(party.kind.label())
+            .show_ui(ui, |ui| {
+                for kind in PartyKind::ALL {
+                    ui.selectable_value(&mut new.kind, kind, kind.label());
+                }
+            });
+    });
+    row(ui, "Country", |ui| {
+        let region = party
+            .country
+            .as_deref()
+            .and_then(|c| markets().region_of(c))
+            .map_or("no CSP region".to_owned(), |r| r.name.clone());
+        let shown = format!("{} — {region}", party.country.as_deref().unwrap_or("none"));
+        egui::ComboBox::from_id_salt("party-country")
+            .selected_text(shown)
+            .height(300.0)
+            .show_ui(ui, |ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut drafts.country_filter)
+                        .hint_text("search code or region"),
+                );
+                let filter = drafts.country_filter.to_ascii_lowercase();
+                for m in markets().all_markets() {
+                    let label = format!("{} — {}", m.country, m.region.name);
+                    if filter.is_empty() || label.to_ascii_lowercase().contains(&filter) {
+                        let selected = party.country.as_deref() == Some(m.country);
+                        if ui.selectable_label(selected, label).clicked() {
+                            new.country = Some(m.country.to_owned());
+                        }
+                    }
+                }
+            });
+    });
+    row(ui, "Organization", |ui| {
+        if let Some(v) = text_field(ui, drafts, "organization", &party.organization) {
+            new.organization = v;
+        }
+    });
+    row(ui, "Affiliate group", |ui| {
+        if let Some(v) = text_field(
+            ui,
+            drafts,
+            "affiliate",
+            party.affiliate_group.as_deref().unwrap_or(""),
+        ) {
+            new.affiliate_group = Some(v).filter(|v| !v.is_empty());
+        }
+    });
+    row(ui, "Tenant", |ui| {
+        if let Some(v) = text_field(ui, drafts, "tenant", &party.tenant) {
+            new.tenant = v;
+        }
+        ui.selectable_value(&mut new.tenant_type, TenantType::Csp, "CSP");
+        ui.selectable_value(&mut new.tenant_type, TenantType::Customer, "customer");
+    });
+    if party.kind.is_partner() {
+        row(ui, "MPA signed", |ui| {
+            if let Some(v) = date_field(ui, drafts, "mpa", party.mpa_signed) {
+                new.mpa_signed = v;
+            }
+        });
+    }
+    if party.kind == PartyKind::IndirectReseller {
+        row(ui, "Partner Center", |ui| {
+            ui.checkbox(&mut new.onboarded, "onboarded");
+            ui.checkbox(&mut new.enrolled, "enrolled");
+        });
+    }
+    if party.kind == PartyKind::DirectBill {
+        row(ui, "Restricted since", |ui| {
+            if let Some(v) = date_field(ui, drafts, "restricted", party.restricted_since) {
+                new.restricted_since = v;
+            }
+        });
+    }
+    if party.kind == PartyKind::Customer {
+        row(ui, "MCA accepted", |ui| {
+            if let Some(v) = date_field(ui, drafts, "mca", party.mca_accepted) {
+                new.mca_accepted = v;
+            }
+        });
+    }
+    let mut out = Vec::new();
+    if new != *party {
+        out.push(Command::Edit(Edit::UpdateParty(new)));
+    }
+    if !hide_findings {
+        out.extend(findings_on(ui, doc.checker().for_party(party.id.as_str())));
+    }
+    ui.horizontal(|ui| {
+        if ui
+            .button("👁 View as this party")
+            .on_hover_text(
+                "Role lens: its relationships, whom it may transact with, what blocks it",
+            )
+            .clicked()
+        {
+            out.push(Command::WhatIf(WhatIfCommand::Lens(Some(party.id.clone()))));
+        }
+        if party.kind.is_partner()
+            && ui
+                .button("❓ Ask what it can sell")
+                .on_hover_text("Ask the graph: can this partner sell an offer to a customer?")
+                .clicked()
+        {
+            out.push(Command::AskFrom(party.id.clone()));
+        }
+    });
+    if ui.button("🗑 Delete party (Del)").clicked() {
+        out.push(Command::DeleteSelection);
+    }
+    out
+}
+
+const GDAP_ROLES: [&str; 6] = [
+    "Global Administrator",
+    "Helpdesk Administrator",
+    "User Administrator",
+    "Directory Readers",
+    "License Administrator",
+    "Billing Administrator",
+];
+
+fn link_inspector(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    link: &Link,
+    drafts: &mut Drafts,
+    hide_findings: bool,
+) -> Vec<Command> {
+    let s = doc.scenario();
+    let mut new = link.clone();
+    let name = |id: &crate::model::PartyId| {
+        s.party(id.as_str())
+            .map_or(id.to_string(), |p| p.name.clone())
+    };
+    ui.label(RichText::new(format!("{} · id {}", link.kind.label(), link.id)).strong());
+    row(ui, "Kind", |ui| {
+        egui::ComboBox::from_id_salt("link-kind")
+            .selected_text(link.kind.label())
+            .show_ui(ui, |ui| {
+                for kind in LinkKind::ALL {
+                    ui.selectable_value(&mut new.kind, kind, kind.label());
+                }
+            });
+    });
+    for (label, salt, end) in [
+        ("From", "link-from", &mut new.from),
+        ("To", "link-to", &mut new.to),
+    ] {
+        row(ui, label, |ui| {
+            egui::ComboBox::from_id_salt(salt)
+                .selected_text(name(end))
+                .show_ui(ui, |ui| {
+                    for p in s.parties() {
+                        ui.selectable_value(
+                            end,
+                            p.id.clone(),
+                            format!("{} ({})", p.name, p.kind.label()),
+                        );
+                    }
+                });
+        });
+    }
+    row(ui, "Date", |ui| {
+        if let Some(Some(d)) = date_field(ui, drafts, "link-date", Some(link.date)) {
+            new.date = d;
+        }
+    });
+    match link.kind {
+        LinkKind::Partnership => row(ui, "Status", |ui| {
+            ui.selectable_value(&mut new.status, LinkStatus::Accepted, "accepted");
+            ui.selectable_value(&mut new.status, LinkStatus::Pending, "pending");
+        }),
+        LinkKind::Purchase | LinkKind::Reseller => {
+            if link.kind == LinkKind::Purchase {
+                row(ui, "Offer", |ui| {
+                    if let Some(v) =
+                        text_field(ui, drafts, "offer", link.offer.as_deref().unwrap_or(""))
+                    {
+                        new.offer = Some(v).filter(|v| !v.is_empty());
+                    }
+                });
+                row(ui, "Publisher", |ui| {
+                    ui.selectable_value(&mut new.publisher, Publisher::FirstParty, "first party");
+                    ui.selectable_value(&mut new.publisher, Publisher::ThirdParty, "third party");
+                });
+                row(ui, "Provisioned to", |ui| {
+                    if let Some(v) = text_field(
+                        ui,
+                        drafts,
+                        "link-tenant",
+                        link.tenant.as_deref().unwrap_or(""),
+                    ) {
+                        new.tenant = Some(v).filter(|v| !v.is_empty());
+                    }
+                });
+                ui.weak("  (empty: the customer's own tenant)");
+            }
+            row(ui, "Billed by (via)", |ui| {
+                let shown = link.via.as_ref().map_or("—".to_owned(), name);
+                egui::ComboBox::from_id_salt("link-via")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut new.via, None, "— none");
+                        for p in s
+                            .parties()
+                            .filter(|p| p.kind == PartyKind::IndirectProvider)
+                        {
+                            ui.selectable_value(&mut new.via, Some(p.id.clone()), p.name.clone());
+                        }
+                    });
+            });
+        }
+        LinkKind::Admin => {
+            row(ui, "GDAP roles", |ui| {
+                ui.vertical(|ui| {
+                    for role in GDAP_ROLES {
+                        let mut on = link.roles.iter().any(|r| r.eq_ignore_ascii_case(role));
+                        if ui.checkbox(&mut on, role).changed() {
+                            if on {
+                                new.roles.push(role.to_owned());
+                            } else {
+                                new.roles.retain(|r| !r.eq_ignore_ascii_case(role));
+                            }
+                        }
+                    }
+                });
+            });
+            row(ui, "Duration (days)", |ui| {
+                let mut days = link.duration_days.unwrap_or(0);
+                if ui
+                    .add(egui::DragValue::new(&mut days).range(0..=2000))
+                    .changed()
+                {
+                    new.duration_days = Some(days);
+                }
+                ui.checkbox(&mut new.auto_extend, "auto-extend");
+            });
+        }
+        LinkKind::Supply => {}
+    }
+    let mut out = Vec::new();
+    if new != *link {
+        out.push(Command::Edit(Edit::UpdateLink(new)));
+    }
+    if !hide_findings {
+        out.extend(findings_on(ui, doc.checker().for_link(link.id.as_str())));
+    }
+    if ui.button("🗑 Delete link (Del)").clicked() {
+        out.push(Command::DeleteSelection);
+    }
+    out
+}
+
+fn findings_on(ui: &mut egui::Ui, findings: &[Finding]) -> Vec<Command> {
+    let mut out = Vec::new();
+    if findings.is_empty() {
+        ui.colored_label(
+            Color32::from_rgb(0, 158, 115),
+            "✔ No finding: valid under the program rules.",
+        );
+    }
+    for f in findings {
+        let text = RichText::new(format!(
+            "{} {}",
+            severity_symbol(f.severity),
+            f.rule.info().title
+        ))
+        .color(severity_color(f.severity));
+        if ui.link(text).on_hover_text(&f.message).clicked() {
+            out.push(Command::Explain(f.clone()));
+        }
+    }
+    out
+}

@@ -1,0 +1,274 @@
+//! The menu bar and the toolbar (tools, party palette, as-of date).
+
+use super::fields::parse_date;
+use crate::edit::Edit;
+use crate::model::{Date, PartyKind};
+use crate::ui::canvas::Tool;
+use crate::ui::command::Command;
+use crate::ui::document::Document;
+use crate::ui::style::{Theme, party_fill};
+use crate::ui::training::TrainingCommand;
+use crate::ui::whatif::WhatIfCommand;
+use egui::RichText;
+use std::path::PathBuf;
+
+/// What the menus need to know of the window's modes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MenuState {
+    /// Presenter mode is on.
+    pub presenter: bool,
+    /// A what-if or a comparison is open.
+    pub comparing: bool,
+}
+
+/// The menu bar. `recent` lists recently used files, newest first; `current` is the chosen theme.
+pub fn menu_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    recent: &[PathBuf],
+    current: Theme,
+    show_help: &mut bool,
+    show_library: &mut bool,
+    menu: &mut MenuState,
+) -> Vec<Command> {
+    let mut out = Vec::new();
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            if ui.button("New            Ctrl+N").clicked() {
+                out.push(Command::New);
+            }
+            if ui.button("Open…          Ctrl+O").clicked() {
+                out.push(Command::Open);
+            }
+            ui.menu_button("Open built-in scenario", |ui| {
+                for b in crate::scenarios::BUILTIN {
+                    let title = b
+                        .load()
+                        .map(|s| s.meta.title)
+                        .unwrap_or_else(|_| b.slug.to_owned());
+                    if ui.button(title).clicked() {
+                        out.push(Command::OpenBuiltin(b.slug));
+                    }
+                }
+            });
+            ui.menu_button("Open recent", |ui| {
+                if recent.is_empty() {
+                    ui.label("No recent files");
+                }
+                for path in recent {
+                    if ui.button(path.display().to_string()).clicked() {
+                        out.push(Command::OpenPath(path.clone()));
+                    }
+                }
+            });
+            if ui.button("Scenario library…").clicked() {
+                *show_library = true;
+            }
+            ui.separator();
+            if ui.button("Save           Ctrl+S").clicked() {
+                out.push(Command::Save);
+            }
+            if ui.button("Save As…       Ctrl+Shift+S").clicked() {
+                out.push(Command::SaveAs);
+            }
+            ui.menu_button("Export", |ui| {
+                for format in crate::export::ExportFormat::ALL {
+                    if ui.button(format!("{}…", format.label())).clicked() {
+                        out.push(Command::Export(format));
+                    }
+                }
+            });
+        });
+        ui.menu_button("Edit", |ui| {
+            let history = doc.history();
+            let undo = history
+                .undo_label()
+                .map_or("Undo".to_owned(), |l| format!("Undo {l}"));
+            if ui
+                .add_enabled(
+                    history.can_undo(),
+                    egui::Button::new(format!("{undo}   Ctrl+Z")),
+                )
+                .clicked()
+            {
+                out.push(Command::Undo);
+            }
+            let redo = history
+                .redo_label()
+                .map_or("Redo".to_owned(), |l| format!("Redo {l}"));
+            if ui
+                .add_enabled(
+                    history.can_redo(),
+                    egui::Button::new(format!("{redo}   Ctrl+Shift+Z")),
+                )
+                .clicked()
+            {
+                out.push(Command::Redo);
+            }
+            if ui.button("Delete selection   Del").clicked() {
+                out.push(Command::DeleteSelection);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            if ui.button("Fit to view   F").clicked() {
+                out.push(Command::Fit);
+            }
+            if ui.button("Tier layout").clicked() {
+                out.push(Command::TierLayout { by_region: false });
+            }
+            if ui.button("Tier layout, grouped by region").clicked() {
+                out.push(Command::TierLayout { by_region: true });
+            }
+            if ui
+                .button("Force layout")
+                .on_hover_text("Spread the parties by their links (one undo step)")
+                .clicked()
+            {
+                out.push(Command::ForceLayout);
+            }
+            ui.separator();
+            for theme in Theme::ALL {
+                if ui.radio(current == theme, theme.label()).clicked() {
+                    out.push(Command::Theme(theme));
+                }
+            }
+        });
+        ui.menu_button("Training", |ui| {
+            if ui.button("Lessons…").clicked() {
+                out.push(Command::Training(TrainingCommand::OpenCourse));
+            }
+            if ui.button("Open a lesson file…").clicked() {
+                out.push(Command::Training(TrainingCommand::OpenFile));
+            }
+            if ui.button("Quiz me on this scenario").clicked() {
+                out.push(Command::Training(TrainingCommand::QuizHere));
+            }
+            ui.separator();
+            if ui
+                .checkbox(&mut menu.presenter, "Presenter mode   F5")
+                .on_hover_text(
+                    "Large type, no side panels, a spotlight on the selected path; ← → step",
+                )
+                .clicked()
+            {
+                out.push(Command::Presenter(menu.presenter));
+            }
+        });
+        ui.menu_button("What-if", |ui| {
+            if ui
+                .add_enabled(!menu.comparing, egui::Button::new("Fork a what-if"))
+                .on_hover_text("Edit a copy and compare it with the scenario as it is now")
+                .clicked()
+            {
+                out.push(Command::WhatIf(WhatIfCommand::Fork));
+            }
+            if ui
+                .add_enabled(
+                    !menu.comparing,
+                    egui::Button::new("Compare with a saved scenario…"),
+                )
+                .clicked()
+            {
+                out.push(Command::WhatIf(WhatIfCommand::CompareWithFile));
+            }
+            ui.separator();
+            if ui.button("Ask the graph…").clicked() {
+                out.push(Command::WhatIf(WhatIfCommand::OpenAsk));
+            }
+            ui.label(
+                RichText::new("Role lens: select a party, then \"View as this party\"").weak(),
+            );
+        });
+        ui.menu_button("Help", |ui| {
+            if ui.button("Shortcuts and gestures   F1").clicked() {
+                *show_help = true;
+            }
+        });
+    });
+    out
+}
+
+/// The toolbar: tools, the party palette and the as-of date.
+pub fn toolbar_ui(ui: &mut egui::Ui, doc: &Document, tool: &mut Tool) -> Vec<Command> {
+    let mut out = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.selectable_value(tool, Tool::Select, "⬉ Select / move")
+            .on_hover_text("Drag parties to move them; click to select. Shift+drag connects.");
+        ui.selectable_value(tool, Tool::Connect, "➝ Connect (C)")
+            .on_hover_text("Drag from one party to another to create a relationship or purchase.");
+        ui.separator();
+        ui.label("Add:");
+        for kind in PartyKind::ALL {
+            let label = RichText::new(format!("■ {}", kind.label())).color(party_fill(kind));
+            if ui
+                .button(label)
+                .on_hover_text(format!("Add a new {}", kind.label()))
+                .clicked()
+            {
+                out.push(Command::AddParty(kind));
+            }
+        }
+        ui.separator();
+        ui.label("Checked as of");
+        let s = doc.scenario();
+        let mut text = s.as_of().to_string();
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .desired_width(90.0)
+                .id_salt("as-of"),
+        );
+        if response.changed()
+            && let Some(date) = parse_date(&text)
+            && Some(date) != s.meta.as_of
+        {
+            out.push(Command::Edit(Edit::SetAsOf(Some(date))));
+        }
+        out.extend(as_of_slider(ui, s));
+        for (label, date) in [("Before MPA (2020-01-31)", "2020-01-31"), ("Today", "")] {
+            if ui.small_button(label).clicked() {
+                out.push(Command::Edit(Edit::SetAsOf(parse_date(date))));
+            }
+        }
+    });
+    out
+}
+
+/// A slider over the scenario's history, from a month before its first link to today: dragging it
+/// re-checks the channel day by day (one undo step per drag), so findings that depend on a date (the
+/// MPA from 2020-02-01, a restriction, an MCA acceptance) appear and disappear as it moves.
+fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario) -> Option<Command> {
+    let epoch = Date::from_ymd_opt(2000, 1, 1)?;
+    let days = |d: Date| (d - epoch).num_days();
+    let first = s.links().map(|l| l.date).min().unwrap_or(epoch);
+    let last = s
+        .links()
+        .map(|l| l.date)
+        .max()
+        .unwrap_or(epoch)
+        .max(crate::model::today())
+        .max(s.as_of());
+    let low = days(first.min(s.as_of())) - 31;
+    let high = days(last);
+    let mut value = days(s.as_of());
+    let response = ui
+        .add(
+            egui::Slider::new(&mut value, low..=high)
+                .show_value(false)
+                .clamping(egui::SliderClamping::Always),
+        )
+        .on_hover_text("Drag to re-check the channel as of any date; later links fade out");
+    // A drag continues its own first change only: a new drag starts a new undo step.
+    let fresh_drag = response.id.with("fresh-drag");
+    if response.drag_started() {
+        ui.data_mut(|d| d.insert_temp(fresh_drag, true));
+    }
+    if response.changed() {
+        let date = epoch + chrono::Duration::days(value);
+        let fresh = ui
+            .data_mut(|d| d.remove_temp::<bool>(fresh_drag))
+            .unwrap_or(false);
+        let continuing = response.dragged() && !fresh;
+        return Some(Command::SetAsOfLive(date, continuing));
+    }
+    None
+}

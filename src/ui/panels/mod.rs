@@ -1,0 +1,19 @@
+//! The panels around the canvas: menus and toolbar, status bar, inspector, findings and dialogs.
+//!
+//! Each panel has its own file, draws from the [`Document`](super::document::Document) (plus the
+//! little state it owns, such as drafts or filters) and returns the [`Command`](super::command::Command)s
+//! it wants applied; none changes the scenario itself, and none imports the app.
+
+mod dialogs;
+mod fields;
+mod findings;
+mod inspector;
+mod menu;
+mod status;
+
+pub use dialogs::{discard_ui, help_ui, library_ui, link_chooser_ui};
+pub use fields::{Drafts, parse_date};
+pub use findings::{FindingFilter, explanation_ui, findings_ui};
+pub use inspector::inspector_ui;
+pub use menu::{MenuState, menu_ui, toolbar_ui};
+pub use status::status_ui;

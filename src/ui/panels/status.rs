@@ -1,0 +1,45 @@
+//! The status bar.
+
+use crate::rules::Severity;
+use crate::ui::document::Document;
+use crate::ui::style::{severity_color, severity_symbol};
+use egui::RichText;
+
+/// The status bar: counts by severity, the as-of date, unsaved changes.
+pub fn status_ui(ui: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_findings: bool) {
+    ui.horizontal(|ui| {
+        let counts = doc.checker().counts();
+        if hide_findings {
+            ui.label("Quiz: findings hidden");
+        }
+        for severity in Severity::WORST_FIRST.into_iter().filter(|_| !hide_findings) {
+            let n = counts.of(severity);
+            ui.label(
+                RichText::new(format!(
+                    "{} {n} {}",
+                    severity_symbol(severity),
+                    severity.key()
+                ))
+                .color(severity_color(severity)),
+            );
+        }
+        ui.separator();
+        let s = doc.scenario();
+        ui.label(format!(
+            "{} parties, {} links · as of {}",
+            s.party_count(),
+            s.link_count(),
+            s.as_of()
+        ));
+        ui.separator();
+        ui.label(if doc.is_dirty() {
+            "● unsaved changes"
+        } else {
+            "saved"
+        });
+        if let Some(notice) = notice {
+            ui.separator();
+            ui.label(notice);
+        }
+    });
+}
