@@ -96,11 +96,12 @@ pub enum Command {
     },
     /// List the built-in scenarios.
     Scenarios,
-    /// Export a diagram (svg, png, dot, graphml, mermaid) or a findings report (md, csv, json).
+    /// Export a diagram (svg, png, drawio, dot, graphml, gexf, mermaid) or a findings report (md, csv,
+    /// json).
     Export {
         /// A save file, or `builtin:<slug>`.
         scenario: String,
-        /// The format: svg, png, dot, graphml, mermaid, md, csv or json.
+        /// The format: svg, png, drawio, dot, graphml, gexf, mermaid, md, csv or json.
         #[arg(long, value_parser = parse_export_format)]
         format: ExportFormat,
         /// Where to write it (written atomically: a failed export leaves no file).

@@ -233,7 +233,7 @@ fn help_is_the_manual_and_scenarios_are_listed() {
 fn export_writes_each_format_and_refuses_bad_arguments() {
     let dir = tempfile::tempdir().unwrap();
     for format in [
-        "svg", "png", "dot", "graphml", "mermaid", "md", "csv", "json",
+        "svg", "png", "drawio", "dot", "graphml", "gexf", "mermaid", "md", "csv", "json",
     ] {
         let out = dir.path().join(format!("out.{format}"));
         let o = csp(&[

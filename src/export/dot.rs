@@ -26,23 +26,6 @@ fn dot_shape(kind: PartyKind) -> &'static str {
     }
 }
 
-/// The party's name, then its kind and country on a second line; the kind is left out when the name
-/// already says it (Microsoft), so no label reads twice.
-fn node_label(p: &crate::model::Party) -> String {
-    let mut second = Vec::new();
-    if !p.name.trim().eq_ignore_ascii_case(p.kind.label()) {
-        second.push(p.kind.label().to_owned());
-    }
-    if let Some(c) = &p.country {
-        second.push(c.clone());
-    }
-    if second.is_empty() {
-        p.name.clone()
-    } else {
-        format!("{}\n{}", p.name, second.join(" · "))
-    }
-}
-
 pub(crate) fn render(sheet: &Sheet) -> String {
     let s = sheet.scenario;
     let mut out = String::new();
@@ -90,7 +73,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
                 out,
                 "    {} [label={}, shape={}, fillcolor={}{rounded}{pos}, tooltip={}];",
                 quoted(p.id.as_str()),
-                quoted(&node_label(p)),
+                quoted(&super::party_label(p)),
                 dot_shape(p.kind),
                 quoted(party_color(p.kind)),
                 quoted(&format!("{} ({})", p.name, p.id))
@@ -106,11 +89,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             _ if link.kind == crate::model::LinkKind::Admin => "dotted",
             _ => "solid",
         };
-        let rules = sheet.link_rules(link);
-        let mut label = link.kind.label().to_owned();
-        if !rules.is_empty() && state != LinkState::Future {
-            label.push_str(&format!("\n{}", rules.join(", ")));
-        }
+        let label = super::link_label(sheet, link);
         let _ = writeln!(
             out,
             "  {} -> {} [id={}, label={}, color={}, fontcolor={}, style={style}, penwidth={}];",

@@ -1,7 +1,19 @@
-//! GraphML with every party and link attribute as a typed key, for yEd, Gephi and other tools.
+//! GraphML that other tools show as drawn, with every party and link attribute as a typed key.
+//!
+//! Three readers, three layers in one file:
+//! - **yEd** reads its own extension (namespace `y`, keys of `yfiles.type` `nodegraphics` and
+//!   `edgegraphics`): each party a `y:ShapeNode` with its canvas position and size (`y:Geometry`,
+//!   top-left corner), fill, border, shape and a label below it; each link a `y:PolyLineEdge` with
+//!   the severity colour, the dash, the width, an arrow at the buying end, a bend where the canvas
+//!   curves it, and its label.
+//! - **Gephi** reads the keys named `label`, `x`, `y` and `r`/`g`/`b` as the label, position and
+//!   colour of nodes and edges.
+//! - **Scripts** (networkx, igraph) and Gephi's data table read the plain typed keys (`kind`,
+//!   `country`, `worst_severity`, …), which yEd shows as properties too.
 
-use super::Sheet;
 use super::sanitize::xml as escape;
+use super::{Dash, LinkState, Sheet, party_color, party_size, rgb};
+use crate::model::PartyKind;
 use std::fmt::Write as _;
 
 const PARTY_KEYS: &[(&str, &str)] = &[
@@ -22,6 +34,10 @@ const PARTY_KEYS: &[(&str, &str)] = &[
     ("y", "double"),
     ("worst_severity", "string"),
     ("rules", "string"),
+    ("label", "string"),
+    ("r", "int"),
+    ("g", "int"),
+    ("b", "int"),
 ];
 const LINK_KEYS: &[(&str, &str)] = &[
     ("kind", "string"),
@@ -37,7 +53,30 @@ const LINK_KEYS: &[(&str, &str)] = &[
     ("exists_as_of", "boolean"),
     ("worst_severity", "string"),
     ("rules", "string"),
+    ("label", "string"),
+    ("r", "int"),
+    ("g", "int"),
+    ("b", "int"),
 ];
+
+/// yEd's name of a party kind's shape (the canvas's ■ ⬢ ◆ ● ▭).
+fn yed_shape(kind: PartyKind) -> &'static str {
+    match kind {
+        PartyKind::Microsoft => "rectangle",
+        PartyKind::IndirectProvider => "hexagon",
+        PartyKind::DirectBill => "diamond",
+        PartyKind::IndirectReseller => "ellipse",
+        PartyKind::Customer => "roundrectangle",
+    }
+}
+
+fn yed_line(dash: Dash) -> &'static str {
+    match dash {
+        Dash::Solid => "line",
+        Dash::Dashed => "dashed",
+        Dash::Dotted => "dotted",
+    }
+}
 
 fn data(out: &mut String, prefix: &str, key: &str, value: Option<String>) {
     if let Some(v) = value {
@@ -53,7 +92,10 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     let s = sheet.scenario;
     let positions = crate::layout::effective_positions(s);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
+    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:y=\"http://www.yworks.com/xml/graphml\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd\">\n");
+    out.push_str("  <key id=\"yed_node\" for=\"node\" yfiles.type=\"nodegraphics\"/>\n");
+    out.push_str("  <key id=\"yed_edge\" for=\"edge\" yfiles.type=\"edgegraphics\"/>\n");
+    let bends = super::bends(s, &positions);
     for (key, ty) in PARTY_KEYS {
         let _ = writeln!(
             out,
@@ -81,6 +123,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         let _ = writeln!(out, "    <node id=\"{}\">", escape(p.id.as_str()));
         let findings = sheet.checker.for_party(p.id.as_str());
         let pos = positions.get(&p.id);
+        let fill = rgb(party_color(p.kind));
         let region = p
             .country
             .as_deref()
@@ -123,8 +166,34 @@ pub(crate) fn render(sheet: &Sheet) -> String {
                         .join(" ")
                 }),
             ),
+            ("label", Some(p.name.clone())),
+            ("r", Some(fill.0.to_string())),
+            ("g", Some(fill.1.to_string())),
+            ("b", Some(fill.2.to_string())),
         ] {
             data(&mut out, "p", key, value);
+        }
+        if let Some(at) = pos {
+            let (w, h) = party_size(p.kind);
+            let _ = writeln!(
+                out,
+                concat!(
+                    "      <data key=\"yed_node\">\n        <y:ShapeNode>\n",
+                    "          <y:Geometry x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>\n",
+                    "          <y:Fill color=\"{}\" transparent=\"false\"/>\n",
+                    "          <y:BorderStyle color=\"#1F2933\" type=\"line\" width=\"2.0\"/>\n",
+                    "          <y:NodeLabel alignment=\"center\" autoSizePolicy=\"content\" fontFamily=\"Dialog\" fontSize=\"12\" fontStyle=\"plain\" hasBackgroundColor=\"false\" hasLineColor=\"false\" modelName=\"sides\" modelPosition=\"s\" textColor=\"#1F2933\" visible=\"true\">{}</y:NodeLabel>\n",
+                    "          <y:Shape type=\"{}\"/>\n",
+                    "        </y:ShapeNode>\n      </data>"
+                ),
+                at.x - w / 2.0,
+                at.y - h / 2.0,
+                w,
+                h,
+                party_color(p.kind).to_uppercase(),
+                escape(&super::party_label(p)),
+                yed_shape(p.kind)
+            );
         }
         out.push_str("    </node>\n");
     }
@@ -137,6 +206,9 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             escape(l.to.as_str())
         );
         let findings = sheet.checker.for_link(l.id.as_str());
+        let state = sheet.link_state(l);
+        let stroke = rgb(state.color());
+        let label = super::link_label(sheet, l);
         for (key, value) in [
             ("kind", Some(l.kind.key().to_owned())),
             ("date", Some(l.date.to_string())),
@@ -167,9 +239,41 @@ pub(crate) fn render(sheet: &Sheet) -> String {
                         .join(" ")
                 }),
             ),
+            ("label", Some(label.clone())),
+            ("r", Some(stroke.0.to_string())),
+            ("g", Some(stroke.1.to_string())),
+            ("b", Some(stroke.2.to_string())),
         ] {
             data(&mut out, "l", key, value);
         }
+        // yEd's path is relative to the two nodes' centres (sx, sy, tx, ty = 0: centre to centre),
+        // with the canvas's bend, if any, as an absolute point.
+        let bend = bends
+            .get(&l.id)
+            .map(|b| format!("<y:Point x=\"{:.1}\" y=\"{:.1}\"/>", b.x, b.y))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            concat!(
+                "      <data key=\"yed_edge\">\n        <y:PolyLineEdge>\n",
+                "          <y:Path sx=\"0.0\" sy=\"0.0\" tx=\"0.0\" ty=\"0.0\">{}</y:Path>\n",
+                "          <y:LineStyle color=\"{}\" type=\"{}\" width=\"{:.1}\"/>\n",
+                "          <y:Arrows source=\"none\" target=\"standard\"/>\n",
+                "          <y:EdgeLabel alignment=\"center\" fontFamily=\"Dialog\" fontSize=\"11\" fontStyle=\"plain\" hasBackgroundColor=\"true\" backgroundColor=\"#FFFFFF\" hasLineColor=\"false\" modelName=\"centered\" modelPosition=\"center\" textColor=\"{}\" visible=\"true\">{}</y:EdgeLabel>\n",
+                "          <y:BendStyle smoothed=\"true\"/>\n",
+                "        </y:PolyLineEdge>\n      </data>"
+            ),
+            bend,
+            state.color().to_uppercase(),
+            yed_line(Dash::of(state, l.kind)),
+            super::link_width(state, l.kind),
+            if state == LinkState::Valid {
+                "#3E4C59".to_owned()
+            } else {
+                state.color().to_uppercase()
+            },
+            escape(&label)
+        );
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");

@@ -1,11 +1,15 @@
-//! Diagrams and reports that open in the tools people already use: SVG and PNG for slides, Graphviz
-//! DOT, GraphML (yEd, Gephi) and Mermaid for other tools and docs, and the findings as a Markdown
-//! handout, CSV or JSON.
+//! Diagrams and reports that open in the tools people already use: SVG and PNG for slides, draw.io to
+//! keep editing, Graphviz DOT, GraphML (yEd, Gephi), GEXF (Gephi) and Mermaid for other tools and
+//! docs, and the findings as a Markdown handout, CSV or JSON. Diagram formats carry the canvas's
+//! layout, shapes and colours, so the other tool shows the channel as drawn; every text leaving the
+//! app goes through [`sanitize`].
 //!
 //! Every format is a pure function of the scenario and its findings as of a date; [`export_to_file`]
 //! writes atomically, so a failed export never leaves a partial file.
 
 mod dot;
+mod drawio;
+mod gexf;
 mod graphml;
 mod mermaid;
 mod report;
@@ -25,8 +29,12 @@ pub enum ExportFormat {
     Png,
     /// Graphviz.
     Dot,
-    /// GraphML with typed attributes.
+    /// GraphML with typed attributes and yEd's graphics.
     Graphml,
+    /// GEXF, Gephi's own format, with its `viz` colours, positions and shapes.
+    Gexf,
+    /// A draw.io diagram to keep editing.
+    Drawio,
     /// A Mermaid flowchart.
     Mermaid,
     /// A Markdown findings handout.
@@ -39,11 +47,13 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     /// Every format, in menu order.
-    pub const ALL: [ExportFormat; 8] = [
+    pub const ALL: [ExportFormat; 10] = [
         ExportFormat::Svg,
         ExportFormat::Png,
+        ExportFormat::Drawio,
         ExportFormat::Dot,
         ExportFormat::Graphml,
+        ExportFormat::Gexf,
         ExportFormat::Mermaid,
         ExportFormat::Markdown,
         ExportFormat::Csv,
@@ -57,6 +67,8 @@ impl ExportFormat {
             ExportFormat::Png => "png",
             ExportFormat::Dot => "dot",
             ExportFormat::Graphml => "graphml",
+            ExportFormat::Gexf => "gexf",
+            ExportFormat::Drawio => "drawio",
             ExportFormat::Mermaid => "mermaid",
             ExportFormat::Markdown => "md",
             ExportFormat::Csv => "csv",
@@ -82,8 +94,10 @@ impl ExportFormat {
         match self {
             ExportFormat::Svg => "SVG diagram (slides, browsers, Inkscape)",
             ExportFormat::Png => "PNG image",
-            ExportFormat::Dot => "Graphviz DOT",
-            ExportFormat::Graphml => "GraphML (yEd, Gephi)",
+            ExportFormat::Dot => "Graphviz DOT (dot, neato -n)",
+            ExportFormat::Graphml => "GraphML (yEd, Gephi, networkx)",
+            ExportFormat::Gexf => "GEXF (Gephi)",
+            ExportFormat::Drawio => "draw.io diagram (keep editing it)",
             ExportFormat::Mermaid => "Mermaid flowchart (Markdown docs)",
             ExportFormat::Markdown => "Findings handout (Markdown)",
             ExportFormat::Csv => "Findings (CSV for Excel and spreadsheets)",
@@ -231,6 +245,111 @@ impl LinkState {
     }
 }
 
+/// How a link's line is drawn in the diagram formats (GraphML for yEd, GEXF, draw.io, DOT), the same
+/// way as on the canvas and in the SVG: a violation dashed, a link dated later dotted, an admin
+/// relationship dotted, everything else solid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+impl Dash {
+    pub fn of(state: LinkState, kind: crate::model::LinkKind) -> Dash {
+        match (state, kind) {
+            (LinkState::Violation, _) => Dash::Dashed,
+            (LinkState::Future, _) | (_, crate::model::LinkKind::Admin) => Dash::Dotted,
+            _ => Dash::Solid,
+        }
+    }
+}
+
+/// A link's stroke width in canvas units: the money-carrying links (supply, purchase) are heavier,
+/// and a violation heavier still.
+pub(crate) fn link_width(state: LinkState, kind: crate::model::LinkKind) -> f32 {
+    use crate::model::LinkKind::*;
+    let base = if matches!(kind, Supply | Purchase) {
+        3.0
+    } else {
+        2.0
+    };
+    if state == LinkState::Violation {
+        base + 1.0
+    } else {
+        base
+    }
+}
+
+/// A link's label in the diagram formats: its kind, and the rules it breaks when it has any and
+/// exists at the as-of date.
+pub(crate) fn link_label(sheet: &Sheet, link: &crate::model::Link) -> String {
+    let rules = sheet.link_rules(link);
+    if rules.is_empty() || sheet.link_state(link) == LinkState::Future {
+        link.kind.label().to_owned()
+    } else {
+        format!("{}\n{}", link.kind.label(), rules.join(", "))
+    }
+}
+
+/// A party's label in the diagram formats: its name, then its kind and country (the kind left out
+/// when the name already says it, as "Microsoft" does, so no label reads twice).
+pub(crate) fn party_label(p: &crate::model::Party) -> String {
+    let mut second = Vec::new();
+    if !p.name.trim().eq_ignore_ascii_case(p.kind.label()) {
+        second.push(p.kind.label().to_owned());
+    }
+    if let Some(c) = &p.country {
+        second.push(c.clone());
+    }
+    if second.is_empty() {
+        p.name.clone()
+    } else {
+        format!("{}\n{}", p.name, second.join(" · "))
+    }
+}
+
+/// The red, green and blue of a `#rrggbb` colour (for formats that want numbers: Gephi, GEXF).
+pub(crate) fn rgb(hex: &str) -> (u8, u8, u8) {
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0)
+    };
+    (channel(1), channel(3), channel(5))
+}
+
+/// The canvas's size of a party's shape (its half-width), shared by the diagram formats.
+pub(crate) const PARTY_RADIUS: f32 = 30.0;
+
+/// Width and height of a party's shape on the canvas: customers are a wide rounded rectangle.
+pub(crate) fn party_size(kind: crate::model::PartyKind) -> (f32, f32) {
+    if kind == crate::model::PartyKind::Customer {
+        (2.0 * PARTY_RADIUS, 1.4 * PARTY_RADIUS)
+    } else {
+        (2.0 * PARTY_RADIUS, 2.0 * PARTY_RADIUS)
+    }
+}
+
+/// Where a curved link bends, for the formats that draw links as polylines (yEd, draw.io): the
+/// middle of the canvas's curve, or `None` for a straight link.
+pub(crate) fn bends(
+    scenario: &Scenario,
+    positions: &std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
+) -> std::collections::HashMap<crate::model::LinkId, crate::model::Position> {
+    crate::layout::routes(scenario, positions, PARTY_RADIUS)
+        .into_iter()
+        .filter_map(|r| {
+            let mid = crate::model::Position {
+                x: (r.from.x + r.to.x) / 2.0,
+                y: (r.from.y + r.to.y) / 2.0,
+            };
+            let curved = (r.control.x - mid.x).abs() + (r.control.y - mid.y).abs() > 1.0;
+            curved.then(|| (r.link.clone(), r.at(0.5)))
+        })
+        .collect()
+}
+
 /// Hex fill of a party kind (the canvas palette).
 pub(crate) fn party_color(kind: crate::model::PartyKind) -> &'static str {
     use crate::model::PartyKind::*;
@@ -258,6 +377,8 @@ pub fn export(
         }
         ExportFormat::Dot => dot::render(&sheet).into_bytes(),
         ExportFormat::Graphml => graphml::render(&sheet).into_bytes(),
+        ExportFormat::Gexf => gexf::render(&sheet).into_bytes(),
+        ExportFormat::Drawio => drawio::render(&sheet).into_bytes(),
         ExportFormat::Mermaid => mermaid::render(&sheet).into_bytes(),
         ExportFormat::Markdown => report::markdown(&sheet).into_bytes(),
         ExportFormat::Csv => report::csv(&sheet, options.excel),
