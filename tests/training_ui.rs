@@ -27,7 +27,7 @@ fn lesson(key: &str) -> Launch {
 fn run(harness: &mut Harness<'static, ExplorerApp>, command: Command) {
     let ctx = harness.ctx.clone();
     harness.state_mut().execute(&ctx, command);
-    harness.run_steps(2);
+    harness.run();
 }
 
 fn d(s: &str) -> Date {
@@ -55,11 +55,11 @@ fn edit_party(
 fn click_link(harness: &mut Harness<'static, ExplorerApp>, id: &str) {
     let at = harness.state().link_screen_pos(id).expect("link on screen");
     harness.hover_at(at);
-    harness.run_steps(1);
+    harness.run();
     harness.drag_at(at);
-    harness.run_steps(1);
+    harness.run();
     harness.drop_at(at);
-    harness.run_steps(2);
+    harness.run();
 }
 
 fn violations(harness: &Harness<'static, ExplorerApp>) -> usize {
@@ -84,7 +84,7 @@ fn a_lesson_runs_from_goal_to_score_and_on_to_the_next() {
 
     // A hint costs points.
     harness.get_by_label("💡 Hint (−15, 2 left)").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("Score if solved now: 85");
     assert!(
         harness
@@ -107,7 +107,7 @@ fn a_lesson_runs_from_goal_to_score_and_on_to_the_next() {
     assert_eq!(harness.state().best_score("13-mca"), Some(85));
 
     harness.get_by_label("Next lesson ▶").click();
-    harness.run_steps(3);
+    harness.run();
     harness.get_by_label("Linked pages: reseller relationships in the indirect model");
     assert_eq!(
         harness
@@ -125,18 +125,18 @@ fn revealing_the_answer_plays_it_as_one_undo_step_for_no_points() {
     let mut harness = app(lesson("11-sample-7-regions"));
     assert!(violations(&harness) > 0);
     harness.get_by_label("👁 Reveal the answer").click();
-    harness.run_steps(2);
+    harness.run();
     assert!(
         harness
             .query_by_label_contains("Partners sell only within their CSP region")
             .is_some()
     );
     harness.get_by_label("Show me: apply the answer").click();
-    harness.run_steps(3);
+    harness.run();
     assert_eq!(violations(&harness), 0);
     harness.get_by_label("✔ Solved — score 0");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run_steps(2);
+    harness.run();
     assert!(
         violations(&harness) > 0,
         "one undo takes the whole answer back"
@@ -160,7 +160,7 @@ fn a_quiz_hides_findings_takes_marks_and_judges_them() {
     }
     assert_eq!(harness.state().training.marks.len(), 3);
     harness.get_by_label("✔ Check my answer").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("Quiz: 2 right, 1 wrong, 1 missed — 33 points");
     assert!(
         harness
@@ -184,11 +184,11 @@ fn any_scenario_can_become_a_quiz_and_its_answer_marks_the_broken_links() {
     run(&mut harness, Command::Training(TrainingCommand::QuizHere));
     harness.get_by_label("Quiz: findings hidden");
     harness.get_by_label("👁 Reveal the answer").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("Mark the answer").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("✔ Check my answer").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("Quiz: 2 right, 0 wrong, 0 missed — 100 points");
 }
 
@@ -196,25 +196,25 @@ fn any_scenario_can_become_a_quiz_and_its_answer_marks_the_broken_links() {
 fn presenter_mode_hides_the_panels_and_steps_with_the_keyboard() {
     let mut harness = app(lesson("04-sample-1-two-chains"));
     harness.key_press(Key::F5);
-    harness.run_steps(3);
+    harness.run();
     assert!(harness.state().is_presenting());
     assert!(harness.query_by_label("Inspector").is_none());
     harness.get_by_label_contains("Step 1 of 4");
     harness.key_press(Key::ArrowRight);
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label_contains("Step 2 of 4");
     harness.key_press(Key::ArrowLeft);
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label_contains("Step 1 of 4");
     harness.key_press(Key::H);
-    harness.run_steps(2);
+    harness.run();
     assert!(
         harness
             .query_by_label_contains("reseller_billed_by_microsoft")
             .is_some()
     );
     harness.key_press(Key::Escape);
-    harness.run_steps(3);
+    harness.run();
     assert!(!harness.state().is_presenting());
     harness.get_by_label("Inspector");
 }
@@ -227,7 +227,7 @@ fn presenter_mode_without_a_lesson_walks_through_the_findings() {
         ..Launch::default()
     });
     harness.key_press(Key::ArrowRight);
-    harness.run_steps(2);
+    harness.run();
     let first = harness
         .state()
         .explained()
@@ -239,7 +239,7 @@ fn presenter_mode_without_a_lesson_walks_through_the_findings() {
         "its path is in the spotlight"
     );
     harness.key_press(Key::ArrowRight);
-    harness.run_steps(2);
+    harness.run();
     let second = harness.state().explained().cloned().unwrap();
     assert_ne!(first.message, second.message);
 }
@@ -248,9 +248,9 @@ fn presenter_mode_without_a_lesson_walks_through_the_findings() {
 fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
     let mut harness = app(scenario("sample-6-forbidden"));
     harness.get_by_label("What-if").click();
-    harness.run_steps(1);
+    harness.run();
     harness.get_by_label("Fork a what-if").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("No difference yet: change something on the canvas.");
 
     // Contoso changes distributor: Wingtip instead of Adatum (option 2's first half).
@@ -269,21 +269,21 @@ fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
     harness.get_by_label_contains("Findings: 0 introduced, 3 resolved");
 
     harness.get_by_label("Side by side").click();
-    harness.run_steps(3);
+    harness.run();
     harness.get_by_label_contains("Base: ");
     harness.get_by_label("Overlay").click();
-    harness.run_steps(2);
+    harness.run();
 
     // Discarding a changed what-if asks first, then goes back to the base, untouched.
     harness.get_by_label("✖ Discard the what-if").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("Keep editing").click();
-    harness.run_steps(2);
+    harness.run();
     assert!(harness.state().whatif.base.is_some());
     harness.get_by_label("✖ Discard the what-if").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("Discard changes").click();
-    harness.run_steps(2);
+    harness.run();
     let s = harness.state().document().scenario();
     assert_eq!(
         s.link("partnership-adatum-contoso").unwrap().from.as_str(),
@@ -298,7 +298,7 @@ fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
         p.tenant_type = csp_explorer::model::TenantType::Customer;
     });
     harness.get_by_label("✔ Keep the what-if").click();
-    harness.run_steps(2);
+    harness.run();
     assert!(harness.state().whatif.base.is_none());
     assert_eq!(violations(&harness), 0);
     assert!(harness.state().document().is_dirty());
@@ -320,7 +320,7 @@ fn the_as_of_slider_rechecks_live_and_undoes_in_one_step() {
             .exists_at(s.as_of())
     );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(
         harness.state().document().scenario().as_of(),
         d("2024-06-01")
@@ -333,7 +333,7 @@ fn ask_the_graph_answers_and_makes_the_sale() {
     let mut state = AskState::new(Some("contoso-de".to_owned()));
     state.customer = "tailspin-jp".to_owned();
     harness.state_mut().whatif.ask = Some(state);
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("✖ No");
     assert!(
         harness
@@ -342,7 +342,7 @@ fn ask_the_graph_answers_and_makes_the_sale() {
             .is_some()
     );
     harness.get_by_label("Show the chain").click();
-    harness.run_steps(2);
+    harness.run();
     let lit: Vec<&str> = harness
         .state()
         .highlight()
@@ -355,18 +355,18 @@ fn ask_the_graph_answers_and_makes_the_sale() {
     let mut state = AskState::new(Some("contoso".to_owned()));
     state.customer = "northwind".to_owned();
     harness.state_mut().whatif.ask = Some(state);
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("✔ Yes");
     let links = harness.state().document().scenario().link_count();
     harness.get_by_label("➕ Make this sale").click();
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(
         harness.state().document().scenario().link_count(),
         links + 3
     );
     assert_eq!(violations(&harness), 0);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(harness.state().document().scenario().link_count(), links);
 }
 
@@ -378,13 +378,13 @@ fn the_role_lens_shows_the_channel_as_one_party_sees_it() {
         Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
     );
     harness.get_by_label("👁 View as this party").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("Who may sell to it");
     harness.get_by_label("✖ Contoso Germany");
     harness.get_by_label_contains("What blocks it");
     assert!(harness.state().whatif.lens.is_some());
     harness.get_by_label("Close the lens").click();
-    harness.run_steps(2);
+    harness.run();
     assert!(harness.state().whatif.lens.is_none());
 }
 
@@ -395,7 +395,7 @@ fn steps_stay_done_and_the_canvas_stays_put_when_a_link_is_deleted() {
     click_link(&mut harness, "supply-contoso");
     harness.get_by_label("Steps (1 of 4 done)");
     harness.key_press(Key::Delete);
-    harness.run_steps(2);
+    harness.run();
     assert!(
         harness
             .state()
@@ -433,7 +433,7 @@ fn the_force_layout_moves_every_party_in_one_undo_step() {
         "the layout is saved with the scenario"
     );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run_steps(2);
+    harness.run();
     let undone: Vec<_> = ["adatum", "contoso", "litware"]
         .iter()
         .map(|p| harness.state().document().position(p).unwrap())
@@ -456,7 +456,7 @@ fn unsaved_work_in_a_what_ifs_base_is_not_lost_silently() {
     run(&mut harness, Command::New);
     harness.get_by_label("Discard changes");
     harness.get_by_label("Keep editing").click();
-    harness.run_steps(2);
+    harness.run();
     assert!(harness.state().whatif.base.is_some());
 }
 
@@ -482,6 +482,6 @@ fn a_lesson_is_scratch_work_but_a_quiz_on_your_own_scenario_is_not() {
     click_link(&mut harness, "supply-contoso");
     assert_eq!(harness.state().training.marks.len(), 1);
     harness.key_press(Key::Delete);
-    harness.run_steps(3);
+    harness.run();
     assert!(harness.state().training.marks.is_empty());
 }

@@ -17,15 +17,15 @@ fn drag(harness: &mut Harness<'static, ExplorerApp>, from: &str, to: &str) {
     let a = harness.state().screen_pos(from).expect("source on screen");
     let b = harness.state().screen_pos(to).expect("target on screen");
     harness.hover_at(a);
-    harness.run_steps(1);
+    harness.run();
     harness.drag_at(a);
-    harness.run_steps(1);
+    harness.run();
     for i in 1..=5 {
         harness.hover_at(a + (b - a) * (i as f32 / 5.0));
-        harness.run_steps(1);
+        harness.run();
     }
     harness.drop_at(b);
-    harness.run_steps(2);
+    harness.run();
 }
 
 #[test]
@@ -38,7 +38,7 @@ fn the_library_opens_a_builtin_scenario() {
         .expect("an Open button per scenario");
     open.scroll_to_me();
     open.click();
-    harness.run_steps(3);
+    harness.run();
     let title = harness.state().document().scenario().meta.title.clone();
     assert_eq!(title, "Partner types: the indirect reseller");
     assert_eq!(harness.state().document().scenario().party_count(), 4);
@@ -49,9 +49,9 @@ fn palette_adds_parties_and_undo_redo_take_them_back() {
     let mut harness = app(scenario("sample-1"));
     let before = harness.state().document().scenario().party_count();
     harness.get_by_label("■ customer").click();
-    harness.run_steps(2);
+    harness.run();
     harness.get_by_label("■ indirect reseller").click();
-    harness.run_steps(2);
+    harness.run();
     let doc = harness.state().document();
     assert_eq!(doc.scenario().party_count(), before + 2);
     assert!(
@@ -60,13 +60,13 @@ fn palette_adds_parties_and_undo_redo_take_them_back() {
             .any(|p| p.kind == PartyKind::IndirectReseller && p.id.as_str() == "reseller")
     );
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(
         harness.state().document().scenario().party_count(),
         before + 1
     );
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(
         harness.state().document().scenario().party_count(),
         before + 2
@@ -77,7 +77,7 @@ fn palette_adds_parties_and_undo_redo_take_them_back() {
 fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
     let mut harness = app(scenario("sample-1"));
     harness.get_by_label("➝ Connect (C)").click();
-    harness.run_steps(1);
+    harness.run();
     assert_eq!(harness.state().tool, Tool::Connect);
     drag(&mut harness, "fabrikam", "tailspin");
     let pending = harness
@@ -88,7 +88,7 @@ fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
     assert_eq!(pending.to.as_str(), "tailspin");
     // Fabrikam has no reseller relationship with Tailspin: a purchase would break a rule.
     harness.get_by_label("✖ purchase").click();
-    harness.run_steps(2);
+    harness.run();
     let id = match harness.state().selection() {
         Some(Selection::Link(id)) => id.clone(),
         other => panic!("the new link is selected, not {other:?}"),
@@ -106,12 +106,12 @@ fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
     harness
         .get_by_label_contains("No reseller relationship with the customer")
         .click();
-    harness.run_steps(2);
+    harness.run();
     assert!(harness.state().explained().is_some());
     harness
         .get_by_label_contains("🔧 Add a reseller relationship")
         .click();
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(
         harness
             .state()
@@ -122,7 +122,7 @@ fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
     );
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run_steps(2);
+    harness.run();
     assert_eq!(
         harness
             .state()
@@ -140,13 +140,13 @@ fn dragging_a_party_moves_it_in_one_undo_step() {
     let before = harness.state().document().position("tailspin").unwrap();
     let a = harness.state().screen_pos("tailspin").unwrap();
     harness.drag_at(a);
-    harness.run_steps(1);
+    harness.run();
     for i in 1..=4 {
         harness.hover_at(a + egui::vec2(20.0 * i as f32, 0.0));
-        harness.run_steps(1);
+        harness.run();
     }
     harness.drop_at(a + egui::vec2(80.0, 0.0));
-    harness.run_steps(2);
+    harness.run();
     let after = harness.state().document().position("tailspin").unwrap();
     assert!(after.x > before.x + 20.0, "{before:?} -> {after:?}");
     assert_eq!(harness.state().document().history().len(), 1);
@@ -164,7 +164,7 @@ fn a_broken_save_file_is_refused_and_the_open_scenario_stays() {
     )
     .unwrap();
     harness.state_mut().open_path(&bad);
-    harness.run_steps(2);
+    harness.run();
     let error = harness
         .state()
         .error()
@@ -175,7 +175,7 @@ fn a_broken_save_file_is_refused_and_the_open_scenario_stays() {
     assert_eq!(*harness.state().document().scenario(), before);
     harness.get_by_label_contains("Could not open the scenario");
     harness.get_by_label("Dismiss").click();
-    harness.run_steps(2);
+    harness.run();
     assert!(harness.state().error().is_none());
 }
 
@@ -185,13 +185,13 @@ fn saving_and_reopening_round_trips_through_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("saved.ron");
     harness.state_mut().save_as(&path);
-    harness.run_steps(1);
+    harness.run();
     assert!(!harness.state().document().is_dirty());
     let mut reopened = app(Launch {
         open: Some(path),
         ..Launch::default()
     });
-    reopened.run_steps(1);
+    reopened.run();
     assert_eq!(
         reopened.state().document().scenario(),
         harness.state().document().scenario()
@@ -218,4 +218,82 @@ fn export_writes_the_open_scenario_and_reports_failures() {
             .error()
             .is_some_and(|e| e.contains("no file was written"))
     );
+}
+
+/// An untouched window costs nothing: every main screen stops asking for frames once it has drawn
+/// (an app that repaints every frame burns a core in front of a room). `try_run` fails with the
+/// repaint causes when the step limit is reached instead.
+#[test]
+fn every_main_screen_settles_when_idle() {
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::training::TrainingCommand;
+    use csp_explorer::ui::whatif::{CompareMode, WhatIfCommand};
+    let lesson = |key: &str, presenter: bool| Launch {
+        lesson: Some(key.to_owned()),
+        presenter,
+        ..Launch::default()
+    };
+    let settle = |harness: &mut Harness<'static, ExplorerApp>, screen: &str| {
+        if let Err(e) = harness.try_run() {
+            panic!("the {screen} screen keeps repainting while idle: {e}");
+        }
+    };
+    let mut explorer = app(scenario("sample-1"));
+    settle(&mut explorer, "explorer");
+    // Hovering and leaving the canvas (tooltips) must settle too.
+    let at = explorer.state().screen_pos("tailspin").expect("on screen");
+    explorer.hover_at(at);
+    settle(&mut explorer, "explorer after a hover");
+
+    let first = csp_explorer::training::LESSONS[0].key;
+    settle(&mut app(lesson(first, false)), "lesson");
+    settle(&mut app(lesson(first, true)), "presenter");
+
+    let mut compare = app(scenario("sample-1"));
+    let ctx = compare.ctx.clone();
+    compare
+        .state_mut()
+        .execute(&ctx, Command::WhatIf(WhatIfCommand::Fork));
+    compare.state_mut().execute(
+        &ctx,
+        Command::WhatIf(WhatIfCommand::Mode(CompareMode::SideBySide)),
+    );
+    settle(&mut compare, "compare");
+
+    let mut quiz = app(scenario("sample-1"));
+    let ctx = quiz.ctx.clone();
+    quiz.state_mut()
+        .execute(&ctx, Command::Training(TrainingCommand::QuizHere));
+    settle(&mut quiz, "quiz");
+}
+
+/// The side panel keeps its width whatever is selected, so the canvas does not jump when a trainer
+/// clicks a party, a link or nothing.
+#[test]
+fn the_side_panel_keeps_its_width_whatever_is_selected() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let canvas = |h: &Harness<'static, ExplorerApp>| h.state().view.rect;
+    let before = canvas(&harness);
+    let ctx = harness.ctx.clone();
+    let first_link = harness
+        .state()
+        .document()
+        .scenario()
+        .links()
+        .next()
+        .expect("a link")
+        .id
+        .clone();
+    for selection in [
+        Some(Selection::Party("tailspin-jp".into())),
+        Some(Selection::Link(first_link)),
+        None,
+    ] {
+        harness
+            .state_mut()
+            .execute(&ctx, Command::Select(selection.clone(), Vec::new()));
+        harness.run();
+        assert_eq!(canvas(&harness), before, "after selecting {selection:?}");
+    }
 }

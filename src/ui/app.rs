@@ -37,6 +37,9 @@ pub struct Persisted {
 
 const MAX_RECENT: usize = 8;
 
+/// How often unsaved work is written to eframe's storage for crash recovery.
+const AUTOSAVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Something that waits for the user to confirm discarding unsaved changes.
 #[derive(Clone, Debug)]
 enum Discard {
@@ -86,6 +89,8 @@ pub struct ExplorerApp {
     last_zoom: f32,
     /// Frames left in which to fit the canvas again (the new size arrives a frame after the zoom).
     refit_frames: u8,
+    /// The window title last sent to the window.
+    window_title: String,
 }
 
 impl ExplorerApp {
@@ -127,6 +132,7 @@ impl ExplorerApp {
             presenter: false,
             last_zoom: 1.0,
             refit_frames: 0,
+            window_title: String::new(),
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -1125,7 +1131,17 @@ impl eframe::App for ExplorerApp {
             "{}{name} — csp-explorer",
             if self.doc.is_dirty() { "● " } else { "" },
         );
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+        // A viewport command asks for another frame: send the title only when it changes, or the
+        // idle window would repaint forever.
+        if self.window_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+        // eframe autosaves after a frame once its interval has passed; an idle window draws no
+        // frames, so unsaved work asks for one frame when the next autosave is due.
+        if self.has_unsaved_work() {
+            ctx.request_repaint_after(AUTOSAVE_INTERVAL);
+        }
 
         // Lesson progress follows every change; a first success is scored and remembered.
         if let Some(score) = self.training.refresh(&self.doc, self.selection.as_ref())
@@ -1198,13 +1214,17 @@ impl eframe::App for ExplorerApp {
                 .size_range(240.0..=520.0)
                 .resizable(true)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        commands.extend(
-                            super::training::lesson_ui(ui, &self.training, &self.doc)
-                                .into_iter()
-                                .map(Command::Training),
-                        );
-                    });
+                    // The panel keeps the width the user gave it whatever is selected: wide
+                    // content scrolls instead of widening the panel (and moving the canvas).
+                    egui::ScrollArea::both()
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
+                            commands.extend(
+                                super::training::lesson_ui(ui, &self.training, &self.doc)
+                                    .into_iter()
+                                    .map(Command::Training),
+                            );
+                        });
                 });
         }
         if !self.presenter {
@@ -1213,7 +1233,11 @@ impl eframe::App for ExplorerApp {
                 .size_range(280.0..=560.0)
                 .resizable(true)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
+                    // The panel keeps the width the user gave it whatever is selected: wide
+                    // content scrolls instead of widening the panel (and moving the canvas).
+                    egui::ScrollArea::both()
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
                         if self.whatif.base.is_some() {
                             commands.extend(
                                 super::whatif::compare_ui(
@@ -1337,9 +1361,18 @@ impl eframe::App for ExplorerApp {
                 None => {}
             }
         }
+        // Commands change what the panels show after they were drawn: draw once more to show it
+        // (without this the window would wait for the next mouse move).
+        if !commands.is_empty() {
+            ctx.request_repaint();
+        }
         for command in commands {
             self.execute(&ctx, command);
         }
+    }
+
+    fn auto_save_interval(&self) -> std::time::Duration {
+        AUTOSAVE_INTERVAL
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

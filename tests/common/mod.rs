@@ -30,7 +30,7 @@ pub fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
         .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
-    harness.run_steps(3);
+    harness.run();
     harness
 }
 
