@@ -141,6 +141,46 @@ fn revealing_the_answer_plays_it_as_one_undo_step_for_no_points() {
         violations(&harness) > 0,
         "one undo takes the whole answer back"
     );
+    // The card follows the scenario: no longer solved, in the side card and in presenter mode,
+    // while the score earned stays recorded.
+    assert!(harness.query_by_label_contains("✔ Solved").is_none());
+    harness.get_by_label_contains("Solved before with a score of 0");
+    assert_eq!(harness.state().best_score("11-sample-7-regions"), Some(0));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(&ctx, Command::Presenter(true));
+    harness.run();
+    assert!(harness.query_by_label_contains("✔ Solved").is_none());
+    harness.get_by_label_contains("Solved before (best 0)");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(violations(&harness), 0, "redo plays the answer again");
+    harness.get_by_label("✔ Solved — 0");
+}
+
+/// Steps done by edits are taken back when those edits are undone, and done again on redo.
+#[test]
+fn undo_takes_back_the_steps_its_edits_did() {
+    let mut harness = app(lesson("11-sample-7-regions"));
+    let done = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .training
+            .progress
+            .as_ref()
+            .map_or(0, |p| p.done().0)
+    };
+    let at_start = done(&harness);
+    harness.get_by_label("👁 Reveal the answer").click();
+    harness.run();
+    harness.get_by_label("Show me: apply the answer").click();
+    harness.run();
+    let answered = done(&harness);
+    assert!(answered > at_start, "the answer does steps");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(done(&harness), at_start, "undo takes them back");
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run();
+    assert_eq!(done(&harness), answered, "redo does them again");
 }
 
 #[test]

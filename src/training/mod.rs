@@ -87,13 +87,17 @@ pub struct LessonRun {
     pub revealed: bool,
     /// The step the presenter is on.
     pub step: usize,
-    /// The score, once solved (kept even if the trainee then breaks the scenario again).
+    /// The score while the goal holds: it follows the scenario (undo the fix and it is gone; redo it
+    /// and it is back). A judged quiz stays judged.
     pub solved: Option<u32>,
+    /// The best score of this attempt, kept when the scenario is broken again.
+    pub best: Option<u32>,
     /// The quiz's result, once the trainee asked for it.
     pub quiz: Option<QuizResult>,
-    /// Steps done so far: a step stays done once done (selecting a link and then deleting it
-    /// should not take the first step back), while the success condition is always live.
-    reached: Vec<bool>,
+    /// Per step, the undo depth (edits in the history) at which it was first done, if it was: a step
+    /// stays done while later edits are made (selecting a link and then deleting it should not take
+    /// the first step back), and is taken back when the edits before it are undone.
+    reached: Vec<Option<usize>>,
 }
 
 /// What the run looks like now.
@@ -122,6 +126,7 @@ impl LessonRun {
             revealed: false,
             step: 0,
             solved: None,
+            best: None,
             quiz: None,
             reached: Vec::new(),
         }
@@ -132,36 +137,58 @@ impl LessonRun {
         &self.loaded.lesson
     }
 
-    /// Checks the attempt, and records the score the first time it succeeds.
+    /// Checks the attempt with no history (as the CLI does): see [`LessonRun::observe_at`].
     pub fn observe(&mut self, seen: &Observed) -> Progress {
+        self.observe_at(seen, 0)
+    }
+
+    /// Checks the attempt as the scenario is now, `depth` edits into its undo history: the steps
+    /// done at a greater depth than the current one were undone and are no longer done; the lesson is
+    /// solved exactly while its goal holds (a score is given each time it starts to hold).
+    pub fn observe_at(&mut self, seen: &Observed, depth: usize) -> Progress {
         let lesson = &self.loaded.lesson;
         let checked: Vec<Option<bool>> = lesson
             .steps
             .iter()
             .map(|s| s.done_when.as_ref().map(|c| c.holds(seen)))
             .collect();
-        self.reached.resize(checked.len(), false);
+        self.reached.resize(checked.len(), None);
         for (reached, done) in self.reached.iter_mut().zip(&checked) {
-            *reached |= *done == Some(true);
+            if reached.is_some_and(|at| at > depth) {
+                *reached = None;
+            }
+            if *done == Some(true) && reached.is_none() {
+                *reached = Some(depth);
+            }
         }
-        // A quiz is judged when the trainee asks for the result, not while marks are being placed.
+        // A quiz is judged when the trainee asks for the result, not while marks are being placed;
+        // once judged it stays judged.
         let success = if lesson.quiz {
             self.quiz.is_some() && lesson.success.holds(seen)
         } else {
             lesson.success.holds(seen)
         };
-        if success && self.solved.is_none() {
+        if !lesson.quiz {
+            if !success {
+                self.solved = None;
+            } else if self.solved.is_none() {
+                let score = self.score_now();
+                self.solved = Some(score);
+                self.best = Some(self.best.map_or(score, |b| b.max(score)));
+            }
+        } else if success && self.solved.is_none() {
             self.solved = Some(self.score_now());
         }
         // A narration step is done once the presenter moved past it, a later step is done, or the
-        // lesson is finished.
+        // lesson is solved.
         let finished = self.solved.is_some();
+        let reached: Vec<bool> = self.reached.iter().map(Option::is_some).collect();
         let steps = checked
             .iter()
             .enumerate()
             .map(|(i, done)| match done {
-                Some(_) => self.reached[i],
-                None => finished || i < self.step || self.reached[i + 1..].contains(&true),
+                Some(_) => reached[i],
+                None => finished || i < self.step || reached[i + 1..].contains(&true),
             })
             .collect();
         Progress { steps, success }

@@ -135,7 +135,7 @@ impl Training {
             marked: &self.marks,
         };
         let was_solved = run.solved.is_some();
-        self.progress = Some(run.observe(&seen));
+        self.progress = Some(run.observe_at(&seen, doc.history().len()));
         self.seen = Some(key);
         if !was_solved && let Some(score) = run.solved {
             self.celebrated = true;
@@ -340,6 +340,14 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
             });
     }
 
+    if run.solved.is_none()
+        && let Some(best) = run.best
+    {
+        ui.label(format!(
+            "Solved before with a score of {best} (kept); the goal no longer holds."
+        ));
+    }
+
     if !lesson.steps.is_empty() {
         ui.add_space(6.0);
         let (done, all) = progress.done();
@@ -522,6 +530,14 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
             ui.colored_label(
                 Color32::from_rgb(0, 158, 115),
                 RichText::new(format!("✔ Solved — {score}")).size(22.0),
+            );
+        } else if let Some(best) = run.best {
+            ui.label(
+                RichText::new(format!(
+                    "Solved before (best {best}); the goal no longer holds"
+                ))
+                .size(18.0)
+                .weak(),
             );
         }
     });
