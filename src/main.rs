@@ -1,10 +1,32 @@
 //! `csp-explorer`: with no subcommand the app opens; subcommands work without a window.
 
+// A release build on Windows is a windowed app: double-clicking it (or its Start menu entry) opens
+// no console window next to the explorer. Subcommands then attach to the terminal they were typed
+// in (see `attach_console`). Debug builds keep the console, for panics and logs while developing.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use clap::Parser;
 use csp_explorer::cli::{Cli, builtin_slugs, run};
 use std::process::ExitCode;
 
+/// Windows: a windowed-subsystem program starts with no console, so what the command line prints
+/// would go nowhere. Attaching to the console of the terminal that started it (if any) gives
+/// `--help`, `check`, `export` and the rest their output again; started from Explorer there is no
+/// such console and nothing happens. (Output redirected to a file needs no console and works either
+/// way.)
+#[cfg(windows)]
+fn attach_console() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: AttachConsole takes a process id and has no other preconditions; when it fails (no
+    // parent console, or one attached already) the program simply keeps the handles it has.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(windows)]
+    attach_console();
     let cli = Cli::parse();
     if let Some(command) = cli.command {
         return run(command);

@@ -211,6 +211,19 @@ fn export_writes_the_open_scenario_and_reports_failures() {
     assert!(svg.contains("partnership-adatum-litware-br"));
     harness
         .state_mut()
+        .export_to(&dir.path().join("diagram"), ExportFormat::Drawio);
+    let drawio = std::fs::read_to_string(dir.path().join("diagram.drawio")).unwrap();
+    assert!(drawio.contains("<mxGraphModel") && drawio.contains("party-litware-br"));
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("findings"), ExportFormat::Csv);
+    let csv = std::fs::read(dir.path().join("findings.csv")).unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBFseverity,"),
+        "the window's CSV opens right in Excel"
+    );
+    harness
+        .state_mut()
         .export_to(&dir.path().join("no-such").join("x.png"), ExportFormat::Png);
     assert!(
         harness
@@ -296,4 +309,20 @@ fn the_side_panel_keeps_its_width_whatever_is_selected() {
         harness.run();
         assert_eq!(canvas(&harness), before, "after selecting {selection:?}");
     }
+}
+
+#[test]
+fn file_export_offers_every_format() {
+    use csp_explorer::export::ExportFormat;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Save As");
+    harness.get_by_label_contains("Export").click();
+    harness.run();
+    for format in ExportFormat::ALL {
+        harness.get_by_label(&format!("{}…", format.label()));
+    }
+    harness.get_by_label("draw.io diagram (keep editing it)…");
+    harness.get_by_label("GEXF (Gephi)…");
 }

@@ -33,14 +33,28 @@ pub struct Launch {
     pub presenter: bool,
 }
 
+/// The app icon (assets/icon, drawn from the canvas's own shapes), compiled in so the window has it
+/// wherever the binary runs from.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon/csp-explorer-256.png");
+
+/// The window icon, or none if the compiled-in PNG cannot be decoded (a window without an icon is
+/// better than no window).
+pub fn window_icon() -> Option<egui::IconData> {
+    eframe::icon_data::from_png_bytes(ICON_PNG).ok()
+}
+
 /// Opens the window and runs until it closes.
 pub fn run(launch: Launch) -> eframe::Result<()> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("csp-explorer")
+        .with_app_id("csp-explorer")
+        .with_inner_size([1500.0, 950.0])
+        .with_min_inner_size([900.0, 600.0]);
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("csp-explorer")
-            .with_app_id("csp-explorer")
-            .with_inner_size([1500.0, 950.0])
-            .with_min_inner_size([900.0, 600.0]),
+        viewport,
         ..Default::default()
     };
     eframe::run_native(
@@ -54,4 +68,20 @@ pub fn run(launch: Launch) -> eframe::Result<()> {
             )))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_icon_decodes_to_a_square_with_transparent_corners() {
+        let icon = super::window_icon().expect("the compiled-in icon decodes");
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+        assert_eq!(
+            icon.rgba[3], 0,
+            "the corner outside the rounded square is transparent"
+        );
+        let centre = ((128 * 256 + 128) * 4) as usize;
+        assert_eq!(icon.rgba[centre + 3], 255, "the middle is drawn");
+    }
 }
