@@ -522,10 +522,17 @@ fn dot_parses_and_carries_the_canvas_positions() {
     let s = broken();
     let text = text(ExportFormat::Dot, &s);
     let (stmts, nodes, edges) = parse_dot(&text);
-    assert!(
-        stmts.iter().any(|st| matches!(st, dot::Stmt::Attribute(a)
-            if dot_text(&a.0) == "overlap" && dot_text(&a.1) == "false")),
-        "overlap=false for neato and sfdp"
+    let graph_attr = |key: &str| {
+        stmts.iter().find_map(|st| match st {
+            dot::Stmt::Attribute(a) if dot_text(&a.0) == key => Some(dot_text(&a.1)),
+            _ => None,
+        })
+    };
+    assert_eq!(graph_attr("overlap").as_deref(), Some("false"), "for sfdp");
+    assert_eq!(
+        graph_attr("inputscale").as_deref(),
+        Some("72"),
+        "plain neato reads the positions in points, as neato -n does"
     );
     assert_eq!(nodes.len(), s.party_count());
     assert_eq!(edges.len(), s.link_count());

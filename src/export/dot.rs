@@ -1,8 +1,12 @@
 //! Graphviz DOT: parties ranked by tier, links coloured and styled by their worst finding.
 //!
 //! Every party carries its canvas position as `pos="x,y!"` (in points, y up, as Graphviz wants), so
-//! `neato -n` draws the channel as the app does; `dot` ignores positions and ranks by tier instead,
-//! and `overlap=false` keeps `neato` and `sfdp` (without `-n`) from stacking parties.
+//! `neato -n` draws the channel as the app does; `dot` ignores positions and ranks by tier instead.
+//! `inputscale=72` makes plain `neato` and `fdp` read the positions in points too (they default to
+//! inches, which blew the drawing up 72 times), so they pin the same picture. `overlap=false` keeps
+//! `sfdp`, which lays out afresh, from stacking parties; `overlap_scaling=0` and
+//! `overlap_shrink=false` stop that overlap removal from rescaling the pinned drawing when nothing
+//! overlaps (Graphviz otherwise stretches a `neato -n` layout).
 
 use super::{LinkState, Sheet, party_color};
 use crate::model::PartyKind;
@@ -39,7 +43,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     let left = positions.values().map(|p| p.x).fold(f32::MAX, f32::min);
     let _ = writeln!(
         out,
-        "  label={};\n  labelloc=t;\n  fontname=\"Helvetica\";\n  rankdir=TB;\n  overlap=false;\n  splines=true;",
+        "  label={};\n  labelloc=t;\n  fontname=\"Helvetica\";\n  rankdir=TB;\n  inputscale=72;\n  overlap=false;\n  overlap_scaling=0;\n  overlap_shrink=false;\n  splines=true;",
         quoted(&label)
     );
     let _ = writeln!(
