@@ -1,0 +1,197 @@
+//! Painting helpers: party shapes, badges, quiz markers and the legend.
+
+use super::Overlay;
+use crate::model::{LinkKind, Party, PartyKind};
+use crate::rules::Severity;
+use crate::ui::style::{link_color, party_fill, severity_color};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+
+pub(super) const ADDED: Color32 = Color32::from_rgb(0, 158, 115);
+pub(super) const CHANGED: Color32 = Color32::from_rgb(0, 114, 178);
+const MARK: Color32 = Color32::from_rgb(204, 121, 167);
+
+/// A round marker with a white symbol: finding badges, quiz marks, compare marks.
+pub(super) fn badge(
+    painter: &egui::Painter,
+    at: Pos2,
+    radius: f32,
+    fill: Color32,
+    symbol: &str,
+    size: f32,
+) {
+    painter.circle_filled(at, radius, fill);
+    painter.text(
+        at,
+        Align2::CENTER_CENTER,
+        symbol,
+        FontId::proportional(size),
+        Color32::WHITE,
+    );
+}
+
+/// The quiz's marker on a link: marked while answering; right, wrong or missed once judged.
+pub(super) fn quiz_marker(overlay: &Overlay, link: &str) -> Option<(&'static str, Color32)> {
+    if let Some(q) = overlay.quiz {
+        let has = |list: &[String]| list.iter().any(|l| l == link);
+        return if has(&q.right) {
+            Some(("✔", ADDED))
+        } else if has(&q.wrong) {
+            Some(("✖", Color32::from_rgb(230, 159, 0)))
+        } else if has(&q.missed) {
+            Some(("!", severity_color(Severity::Violation)))
+        } else {
+            None
+        };
+    }
+    overlay
+        .marks
+        .filter(|m| m.contains(link))
+        .map(|_| ("⚑", MARK))
+}
+
+pub(super) fn circle_points(c: Pos2, r: f32) -> Vec<Pos2> {
+    (0..=48)
+        .map(|i| {
+            let a = i as f32 / 48.0 * std::f32::consts::TAU;
+            c + vec2(a.cos(), a.sin()) * r
+        })
+        .collect()
+}
+
+pub(super) fn draw_party_shape(
+    painter: &egui::Painter,
+    party: &Party,
+    c: Pos2,
+    r: f32,
+    ink: Color32,
+    dimmed: bool,
+) {
+    let fill = if dimmed {
+        party_fill(party.kind).gamma_multiply(0.25)
+    } else {
+        party_fill(party.kind)
+    };
+    let outline = Stroke::new(2.0, ink.gamma_multiply(0.8));
+    match party.kind {
+        PartyKind::Microsoft => {
+            painter.rect(
+                Rect::from_center_size(c, Vec2::splat(r * 2.0)),
+                6.0,
+                fill,
+                outline,
+                egui::StrokeKind::Middle,
+            );
+            // The four-square logo, simplified.
+            let q = r * 0.35;
+            for (dx, dy, col) in [
+                (-1.0, -1.0, Color32::from_rgb(242, 80, 34)),
+                (1.0, -1.0, Color32::from_rgb(127, 186, 0)),
+                (-1.0, 1.0, Color32::from_rgb(0, 164, 239)),
+                (1.0, 1.0, Color32::from_rgb(255, 185, 0)),
+            ] {
+                let centre = c + vec2(dx * q * 0.55, dy * q * 0.55);
+                painter.rect_filled(
+                    Rect::from_center_size(centre, Vec2::splat(q * 0.95)),
+                    0.0,
+                    if dimmed {
+                        col.gamma_multiply(0.25)
+                    } else {
+                        col
+                    },
+                );
+            }
+        }
+        PartyKind::IndirectProvider => {
+            let points: Vec<Pos2> = (0..6)
+                .map(|i| {
+                    let a = std::f32::consts::TAU * (i as f32) / 6.0;
+                    c + vec2(a.cos(), a.sin()) * r
+                })
+                .collect();
+            painter.add(Shape::convex_polygon(points, fill, outline));
+        }
+        PartyKind::DirectBill => {
+            let points = vec![
+                c + vec2(0.0, -r),
+                c + vec2(r, 0.0),
+                c + vec2(0.0, r),
+                c + vec2(-r, 0.0),
+            ];
+            painter.add(Shape::convex_polygon(points, fill, outline));
+        }
+        PartyKind::IndirectReseller => {
+            painter.circle(c, r * 0.9, fill, outline);
+        }
+        PartyKind::Customer => {
+            painter.rect(
+                Rect::from_center_size(c, vec2(r * 2.0, r * 1.4)),
+                r * 0.5,
+                fill,
+                outline,
+                egui::StrokeKind::Middle,
+            );
+        }
+    }
+}
+
+pub(super) fn draw_legend(
+    painter: &egui::Painter,
+    rect: Rect,
+    light: bool,
+    ink: Color32,
+    hide_findings: bool,
+) {
+    // Valid links keep their kind's colour; findings override it.
+    let mut items: Vec<(&str, Color32, bool)> = LinkKind::ALL
+        .into_iter()
+        .map(|k| (k.label(), link_color(k, light), k == LinkKind::Admin))
+        .collect();
+    if hide_findings {
+        items.push(("quiz: findings hidden", ink.gamma_multiply(0.5), false));
+    } else {
+        items.push(("⚠ warning", severity_color(Severity::Warning), false));
+        items.push((
+            "✖ violation (dashed)",
+            severity_color(Severity::Violation),
+            true,
+        ));
+    }
+    items.push((
+        "dated after as-of (faded)",
+        link_color(LinkKind::Purchase, light).gamma_multiply(0.3),
+        false,
+    ));
+    let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * items.len() as f32);
+    let bg = Rect::from_min_size(
+        origin - vec2(6.0, 6.0),
+        vec2(230.0, 20.0 * items.len() as f32 + 10.0),
+    );
+    let fill = if light {
+        Color32::from_white_alpha(230)
+    } else {
+        Color32::from_black_alpha(200)
+    };
+    painter.rect_filled(bg, 4.0, fill);
+    for (i, (label, color, dashed)) in items.iter().enumerate() {
+        let y = origin.y + 20.0 * i as f32 + 8.0;
+        let a = pos2(origin.x, y);
+        let b = pos2(origin.x + 36.0, y);
+        if *dashed {
+            painter.extend(Shape::dashed_line(
+                &[a, b],
+                Stroke::new(3.0, *color),
+                8.0,
+                4.0,
+            ));
+        } else {
+            painter.line_segment([a, b], Stroke::new(3.0, *color));
+        }
+        painter.text(
+            pos2(origin.x + 44.0, y),
+            Align2::LEFT_CENTER,
+            *label,
+            FontId::proportional(12.0),
+            ink,
+        );
+    }
+}

@@ -1,0 +1,104 @@
+//! Hover texts for parties and links.
+
+use crate::model::{Link, Party, PartyId, PartyKind};
+use crate::ui::document::Document;
+use crate::ui::style::severity_symbol;
+
+pub(super) fn party_tooltip(doc: &Document, party: &Party, hide_findings: bool) -> String {
+    let region = party
+        .country
+        .as_deref()
+        .and_then(|c| crate::model::markets().region_of(c))
+        .map_or("no CSP region".to_owned(), |r| r.name.clone());
+    let mut text = format!(
+        "{} ({})\nid {} · {} · {}\norganization {} · tenant {} ({})",
+        party.name,
+        party.kind,
+        party.id,
+        party.country.as_deref().unwrap_or("no country"),
+        region,
+        party.organization,
+        party.tenant,
+        party.tenant_type.key()
+    );
+    let mut details = Vec::new();
+    if let Some(d) = party.mpa_signed {
+        details.push(format!("MPA signed {d}"));
+    }
+    if party.kind == PartyKind::IndirectReseller {
+        details.push(format!(
+            "{} · {}",
+            if party.onboarded {
+                "onboarded"
+            } else {
+                "not onboarded"
+            },
+            if party.enrolled {
+                "enrolled"
+            } else {
+                "not enrolled"
+            }
+        ));
+    }
+    if let Some(d) = party.mca_accepted {
+        details.push(format!("MCA accepted {d}"));
+    }
+    if let Some(d) = party.restricted_since {
+        details.push(format!("restricted since {d}"));
+    }
+    if let Some(g) = &party.affiliate_group {
+        details.push(format!("affiliate group {g}"));
+    }
+    if !details.is_empty() {
+        text.push('\n');
+        text.push_str(&details.join(" · "));
+    }
+    if hide_findings {
+        return text;
+    }
+    for f in doc.checker().for_party(party.id.as_str()) {
+        text.push_str(&format!("\n{} {}", severity_symbol(f.severity), f.message));
+    }
+    text
+}
+
+pub(super) fn link_tooltip(doc: &Document, link: &Link, hide_findings: bool) -> String {
+    let name = |id: &PartyId| {
+        doc.scenario()
+            .party(id.as_str())
+            .map_or(id.to_string(), |p| p.name.clone())
+    };
+    let mut text = format!(
+        "{} {} → {}\nid {} · dated {}",
+        link.kind.label(),
+        name(&link.from),
+        name(&link.to),
+        link.id,
+        link.date
+    );
+    if let Some(offer) = &link.offer {
+        text.push_str(&format!(" · {offer}"));
+    }
+    if let Some(via) = &link.via {
+        text.push_str(&format!(" · billed by {}", name(via)));
+    }
+    if link.status == crate::model::LinkStatus::Pending {
+        text.push_str(" · pending");
+    }
+    if hide_findings {
+        return text;
+    }
+    let findings = doc.checker().for_link(link.id.as_str());
+    if findings.is_empty() {
+        text.push_str("\n✔ valid");
+    }
+    for f in findings {
+        text.push_str(&format!(
+            "\n{} [{}] {}",
+            severity_symbol(f.severity),
+            f.rule,
+            f.message
+        ));
+    }
+    text
+}
