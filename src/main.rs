@@ -27,6 +27,8 @@ fn attach_console() {
 fn main() -> ExitCode {
     #[cfg(windows)]
     attach_console();
+    // Errors the window shows are also logged; RUST_LOG=debug (or csp_explorer=debug) tells more.
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     if let Some(command) = cli.command {
         return run(command);

@@ -326,3 +326,69 @@ fn file_export_offers_every_format() {
     harness.get_by_label("draw.io diagram (keep editing it)…");
     harness.get_by_label("GEXF (Gephi)…");
 }
+
+/// Dialogs that can never be shown, like rfd on a desktop with no file-dialog portal and no zenity.
+struct BrokenDialogs {
+    folder: std::path::PathBuf,
+    failed: Option<csp_explorer::ui::files::DialogFailure>,
+}
+
+impl csp_explorer::ui::FileDialogs for BrokenDialogs {
+    fn request(
+        &mut self,
+        purpose: csp_explorer::ui::files::DialogPurpose,
+        _: &std::path::Path,
+        file_name: &str,
+        _: &egui::Context,
+    ) {
+        self.failed = Some(csp_explorer::ui::files::DialogFailure {
+            purpose,
+            suggested: self.folder.join(file_name),
+        });
+    }
+    fn poll(
+        &mut self,
+    ) -> Option<(
+        csp_explorer::ui::files::DialogPurpose,
+        Option<std::path::PathBuf>,
+    )> {
+        None
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+    fn take_failure(&mut self) -> Option<csp_explorer::ui::files::DialogFailure> {
+        self.failed.take()
+    }
+}
+
+/// A file dialog that cannot be shown says so and offers a path field; the save goes through it.
+#[test]
+fn a_missing_file_dialog_is_explained_and_a_path_field_stands_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogs = BrokenDialogs {
+        folder: dir.path().to_owned(),
+        failed: None,
+    };
+    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run();
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(error.contains("could not be shown"), "{error}");
+    assert!(harness.state().path_prompt().is_some());
+    harness.get_by_label("Type the file's path:");
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert!(harness.state().path_prompt().is_none());
+    let saved: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(
+        saved.len(),
+        1,
+        "the scenario was saved where the field said"
+    );
+    assert!(!harness.state().document().is_dirty());
+}

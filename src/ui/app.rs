@@ -91,6 +91,8 @@ pub struct ExplorerApp {
     refit_frames: u8,
     /// The window title last sent to the window.
     window_title: String,
+    /// A path field standing in for a native file dialog that could not be shown.
+    path_prompt: Option<panels::PathPrompt>,
 }
 
 impl ExplorerApp {
@@ -133,6 +135,7 @@ impl ExplorerApp {
             last_zoom: 1.0,
             refit_frames: 0,
             window_title: String::new(),
+            path_prompt: None,
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -196,6 +199,18 @@ impl ExplorerApp {
     /// The finding shown in the explanation card.
     pub fn explained(&self) -> Option<&Finding> {
         self.explained.as_ref()
+    }
+
+    /// Shows an error in the banner and logs it (`RUST_LOG=csp_explorer=info`), so nothing fails
+    /// silently.
+    fn report(&mut self, message: String) {
+        log::error!("{message}");
+        self.error = Some(message);
+    }
+
+    /// The path field shown when a native file dialog could not be shown.
+    pub fn path_prompt(&self) -> Option<&panels::PathPrompt> {
+        self.path_prompt.as_ref()
     }
 
     /// Runs a command now (the same path menus and shortcuts take).
@@ -291,7 +306,7 @@ impl ExplorerApp {
                     self.doc.apply(edit)
                 };
                 if let Err(e) = result {
-                    self.error = Some(format!("That change was not made: {e}."));
+                    self.report(format!("That change was not made: {e}."));
                 }
                 self.after_change();
             }
@@ -324,10 +339,8 @@ impl ExplorerApp {
             TrainingCommand::Start(key) => {
                 match crate::training::builtin_lesson(key).map(|l| l.load()) {
                     Some(Ok(loaded)) => self.guard(Discard::Lesson(Box::new(loaded)), ctx),
-                    Some(Err(e)) => {
-                        self.error = Some(format!("The lesson could not be loaded: {e}"))
-                    }
-                    None => self.error = Some(format!("There is no lesson `{key}`.")),
+                    Some(Err(e)) => self.report(format!("The lesson could not be loaded: {e}")),
+                    None => self.report(format!("There is no lesson `{key}`.")),
                 }
             }
             TrainingCommand::OpenFile => {
@@ -387,7 +400,7 @@ impl ExplorerApp {
                         }
                     }
                     Err(e) => {
-                        self.error = Some(format!(
+                        self.report(format!(
                             "The answer cannot be applied to the scenario as it is now ({e}). Restart the lesson to see it."
                         ))
                     }
@@ -541,9 +554,7 @@ impl ExplorerApp {
                 self.whatif.base = Some(Base { doc, fork: false });
                 self.whatif.reset();
             }
-            Err(e) => {
-                self.error = Some(format!("Could not open the scenario to compare with: {e}"))
-            }
+            Err(e) => self.report(format!("Could not open the scenario to compare with: {e}")),
         }
     }
 
@@ -551,18 +562,16 @@ impl ExplorerApp {
     pub fn open_lesson_file(&mut self, path: &Path, ctx: &egui::Context) {
         match LoadedLesson::load(path) {
             Ok(loaded) => self.guard(Discard::Lesson(Box::new(loaded)), ctx),
-            Err(e) => {
-                self.error = Some(format!(
-                    "The lesson could not be opened; nothing was changed.\n{e}"
-                ))
-            }
+            Err(e) => self.report(format!(
+                "The lesson could not be opened; nothing was changed.\n{e}"
+            )),
         }
     }
 
     /// Applies an edit as one step; an impossible edit becomes a message, never a panic.
     fn apply(&mut self, edit: Edit) {
         if let Err(e) = self.doc.apply(edit) {
-            self.error = Some(format!("That change was not made: {e}."));
+            self.report(format!("That change was not made: {e}."));
         }
         self.after_change();
     }
@@ -595,7 +604,7 @@ impl ExplorerApp {
     fn add_party(&mut self, kind: PartyKind) {
         let s = self.doc.scenario();
         if kind == PartyKind::Microsoft && s.microsoft().is_some() {
-            self.error = Some("The scenario already has Microsoft; there is only one.".to_owned());
+            self.report("The scenario already has Microsoft; there is only one.".to_owned());
             return;
         }
         let stem = match kind {
@@ -736,7 +745,7 @@ impl ExplorerApp {
                     doc.mark_unsaved();
                     self.replace_document(doc);
                 }
-                Err(e) => self.error = Some(format!("The autosave could not be restored: {e}")),
+                Err(e) => self.report(format!("The autosave could not be restored: {e}")),
             },
             Discard::Lesson(loaded) => {
                 let mut doc = Document::new(loaded.start.clone());
@@ -782,7 +791,7 @@ impl ExplorerApp {
                 self.error = None;
             }
             Err(e) => {
-                self.error = Some(format!(
+                self.report(format!(
                     "Could not open the scenario; nothing was changed.\n{e}"
                 ));
             }
@@ -796,10 +805,8 @@ impl ExplorerApp {
                 self.replace_document(Document::new(s));
                 self.error = None;
             }
-            Some(Err(e)) => {
-                self.error = Some(format!("The built-in scenario could not be loaded: {e}"))
-            }
-            None => self.error = Some(format!("There is no built-in scenario `{slug}`.")),
+            Some(Err(e)) => self.report(format!("The built-in scenario could not be loaded: {e}")),
+            None => self.report(format!("There is no built-in scenario `{slug}`.")),
         }
     }
 
@@ -818,7 +825,7 @@ impl ExplorerApp {
         };
         match crate::export::export_to_file(self.doc.scenario(), format, &options, &path) {
             Ok(()) => self.notice = Some(format!("Exported {}", path.display())),
-            Err(e) => self.error = Some(format!("The export failed; no file was written. {e}")),
+            Err(e) => self.report(format!("The export failed; no file was written. {e}")),
         }
     }
 
@@ -834,11 +841,9 @@ impl ExplorerApp {
                 self.persisted.autosave = None;
                 self.notice = Some(format!("Saved {}", path.display()));
             }
-            Err(e) => {
-                self.error = Some(format!(
-                    "The scenario was not saved (your work is still open): {e}"
-                ))
-            }
+            Err(e) => self.report(format!(
+                "The scenario was not saved (your work is still open): {e}"
+            )),
         }
     }
 
@@ -1058,6 +1063,22 @@ impl ExplorerApp {
 
     fn poll_dialogs(&mut self, ctx: &egui::Context) {
         if let Some((purpose, Some(path))) = self.dialogs.poll() {
+            self.answer_dialog(ctx, purpose, path);
+        }
+        if let Some(failure) = self.dialogs.take_failure() {
+            self.report(
+                "The file dialog could not be shown (this desktop has no file-dialog portal or \
+                 zenity): type the path below instead."
+                    .to_owned(),
+            );
+            self.path_prompt = Some(panels::PathPrompt::new(failure));
+            ctx.request_repaint();
+        }
+    }
+
+    /// Does what a file dialog was asked for with the path the user chose.
+    fn answer_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose, path: PathBuf) {
+        {
             match purpose {
                 DialogPurpose::Open => self.open_path(&path),
                 DialogPurpose::SaveAs => {
@@ -1350,6 +1371,10 @@ impl eframe::App for ExplorerApp {
         }
         if self.show_help {
             panels::help_ui(&ctx, &mut self.show_help);
+        }
+        if let Some((purpose, path)) = panels::path_prompt_ui(&ctx, &mut self.path_prompt) {
+            self.error = None;
+            self.answer_dialog(&ctx, purpose, path);
         }
         if let Some(action) = self.discard.clone() {
             match panels::discard_ui(&ctx, &self.doc.display_name()) {

@@ -35,12 +35,54 @@ pub trait FileDialogs {
     fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)>;
     /// True while a dialog is open.
     fn is_open(&self) -> bool;
+    /// A dialog that could not be shown (no file-dialog portal, no zenity): the app then asks for the
+    /// path in a field of its own. Taken once.
+    fn take_failure(&mut self) -> Option<DialogFailure> {
+        None
+    }
+}
+
+/// A native dialog that could not be shown, and what it would have suggested.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DialogFailure {
+    /// What the dialog was for.
+    pub purpose: DialogPurpose,
+    /// The folder and file name it would have started at.
+    pub suggested: PathBuf,
+}
+
+/// How long a dialog takes at least when a person cancels it: a "cancelled" answer sooner than this
+/// means the dialog never appeared (rfd reports a missing portal and a missing zenity as a cancel,
+/// and only logs the reason).
+pub const NOBODY_CANCELS_THAT_FAST: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// What a native dialog's answer means: a path, a cancel, or a dialog that never appeared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The user chose this path.
+    Picked(PathBuf),
+    /// The user cancelled.
+    Cancelled,
+    /// The dialog could not be shown.
+    Failed,
+}
+
+impl Answer {
+    /// Reads rfd's answer, given how long the dialog was up.
+    pub fn classify(picked: Option<PathBuf>, open_for: std::time::Duration) -> Answer {
+        match picked {
+            Some(path) => Answer::Picked(path),
+            None if open_for < NOBODY_CANCELS_THAT_FAST => Answer::Failed,
+            None => Answer::Cancelled,
+        }
+    }
 }
 
 /// rfd dialogs on a worker thread.
 #[derive(Default)]
 pub struct NativeDialogs {
-    pending: Option<(DialogPurpose, Receiver<Option<PathBuf>>)>,
+    pending: Option<(DialogPurpose, PathBuf, Receiver<Answer>)>,
+    failure: Option<DialogFailure>,
 }
 
 impl FileDialogs for NativeDialogs {
@@ -58,7 +100,13 @@ impl FileDialogs for NativeDialogs {
         let folder = folder.to_owned();
         let file_name = file_name.to_owned();
         let ctx = ctx.clone();
+        let suggested = folder.join(&file_name);
         std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            log::debug!(
+                "showing the {purpose:?} file dialog in {}",
+                folder.display()
+            );
             let dialog = rfd::FileDialog::new()
                 .add_filter("csp-explorer scenario", &["ron"])
                 .set_directory(&folder);
@@ -79,31 +127,50 @@ impl FileDialogs for NativeDialogs {
                     .set_file_name(file_name)
                     .save_file(),
             };
+            let answer = Answer::classify(picked, started.elapsed());
+            if answer == Answer::Failed {
+                log::error!(
+                    "the {purpose:?} file dialog could not be shown (no desktop file-dialog portal \
+                     and no zenity?); asking for the path in the window instead"
+                );
+            }
             // The window may have closed meanwhile; then nobody needs the answer.
-            let _ = tx.send(picked);
+            let _ = tx.send(answer);
             ctx.request_repaint();
         });
-        self.pending = Some((purpose, rx));
+        self.pending = Some((purpose, suggested, rx));
     }
 
     fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)> {
-        let (purpose, rx) = self.pending.as_ref()?;
+        let (purpose, suggested, rx) = self.pending.as_ref()?;
         let purpose = *purpose;
-        match rx.try_recv() {
-            Ok(answer) => {
-                self.pending = None;
-                Some((purpose, answer))
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => None,
+        let answer = match rx.try_recv() {
+            Ok(answer) => answer,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return None,
+            // The worker died (a panic inside the dialog library): that is a failure too.
             Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                self.pending = None;
-                Some((purpose, None))
+                log::error!("the {purpose:?} file dialog stopped without an answer");
+                Answer::Failed
+            }
+        };
+        let suggested = suggested.clone();
+        self.pending = None;
+        match answer {
+            Answer::Picked(path) => Some((purpose, Some(path))),
+            Answer::Cancelled => Some((purpose, None)),
+            Answer::Failed => {
+                self.failure = Some(DialogFailure { purpose, suggested });
+                None
             }
         }
     }
 
     fn is_open(&self) -> bool {
         self.pending.is_some()
+    }
+
+    fn take_failure(&mut self) -> Option<DialogFailure> {
+        self.failure.take()
     }
 }
 
@@ -114,5 +181,28 @@ pub fn default_folder() -> PathBuf {
         saves.canonicalize().unwrap_or(saves)
     } else {
         std::env::current_dir().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn an_instant_cancel_is_a_dialog_that_never_appeared() {
+        let p = PathBuf::from("/tmp/x.ron");
+        assert_eq!(
+            Answer::classify(Some(p.clone()), Duration::ZERO),
+            Answer::Picked(p)
+        );
+        assert_eq!(
+            Answer::classify(None, Duration::from_millis(5)),
+            Answer::Failed
+        );
+        assert_eq!(
+            Answer::classify(None, Duration::from_secs(3)),
+            Answer::Cancelled
+        );
     }
 }

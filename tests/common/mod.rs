@@ -25,11 +25,16 @@ impl FileDialogs for NoDialogs {
     }
 }
 
-/// The app at a desktop size, a few frames in.
+/// The app at a desktop size, once it has settled.
 pub fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
+    app_with(launch, Box::new(NoDialogs))
+}
+
+/// The app with these file dialogs, once it has settled.
+pub fn app_with(launch: Launch, dialogs: Box<dyn FileDialogs>) -> Harness<'static, ExplorerApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
-        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, dialogs));
     harness.run();
     harness
 }

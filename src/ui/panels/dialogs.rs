@@ -3,9 +3,11 @@
 use crate::model::LinkKind;
 use crate::ui::command::{Command, PendingLink};
 use crate::ui::document::Document;
+use crate::ui::files::{DialogFailure, DialogPurpose};
 use crate::ui::style::{severity_color, severity_symbol};
 use crate::ui::training::TrainingCommand;
 use egui::{Color32, RichText};
+use std::path::PathBuf;
 
 /// The link-kind chooser after a connect gesture; returns the chosen kind.
 pub fn link_chooser_ui(
@@ -159,5 +161,65 @@ pub fn discard_ui(ctx: &egui::Context, name: &str) -> Option<bool> {
             }
         });
     });
+    answer
+}
+
+/// A path typed into the window, standing in for a native file dialog that could not be shown.
+#[derive(Clone, Debug)]
+pub struct PathPrompt {
+    /// What the dialog was for.
+    pub purpose: DialogPurpose,
+    /// The path as typed so far.
+    pub text: String,
+}
+
+impl PathPrompt {
+    /// Starts from the path the dialog would have suggested.
+    pub fn new(failure: DialogFailure) -> Self {
+        PathPrompt {
+            purpose: failure.purpose,
+            text: failure.suggested.display().to_string(),
+        }
+    }
+}
+
+/// The in-window path field: returns the purpose and path once the user confirms.
+pub fn path_prompt_ui(
+    ctx: &egui::Context,
+    prompt: &mut Option<PathPrompt>,
+) -> Option<(DialogPurpose, PathBuf)> {
+    let p = prompt.as_mut()?;
+    let (title, action) = match p.purpose {
+        DialogPurpose::Open => ("Open scenario", "Open"),
+        DialogPurpose::SaveAs => ("Save scenario as", "Save"),
+        DialogPurpose::Export(_) => ("Export", "Export"),
+        DialogPurpose::OpenLesson => ("Open lesson", "Open"),
+        DialogPurpose::CompareWith => ("Compare with which scenario?", "Compare"),
+    };
+    let mut answer = None;
+    let mut cancel = false;
+    egui::Modal::new(egui::Id::new("path-prompt")).show(ctx, |ui| {
+        ui.heading(title);
+        ui.label("Type the file's path:");
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut p.text)
+                .id_salt("path-prompt-field")
+                .desired_width(480.0),
+        );
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let path = p.text.trim();
+        ui.horizontal(|ui| {
+            let ok = ui.add_enabled(!path.is_empty(), egui::Button::new(action));
+            if (ok.clicked() || entered) && !path.is_empty() {
+                answer = Some((p.purpose, PathBuf::from(path)));
+            }
+            if ui.button("Cancel").clicked() {
+                cancel = true;
+            }
+        });
+    });
+    if answer.is_some() || cancel {
+        *prompt = None;
+    }
     answer
 }
