@@ -398,25 +398,6 @@ pub fn export_to_file(
     Ok(())
 }
 
-/// The fonts PNG exports are drawn with: the ones egui ships (Ubuntu Light, and Hack for arrows and
-/// symbols), loaded once. Not the system's: a PNG must have its labels on a machine with no fonts
-/// installed (CI, a fresh container), look the same on every machine, and not pay for a scan of the
-/// system's font folders on every export.
-fn bundled_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
-    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
-        std::sync::OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let mut db = resvg::usvg::fontdb::Database::new();
-            db.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
-            db.load_font_data(epaint_default_fonts::HACK_REGULAR.to_vec());
-            db.set_sans_serif_family("Ubuntu");
-            db.set_monospace_family("Hack");
-            std::sync::Arc::new(db)
-        })
-        .clone()
-}
-
 /// Rasterises an SVG with resvg at `options.scale`.
 fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     use resvg::{tiny_skia, usvg};
@@ -424,10 +405,9 @@ fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     if !(scale > 0.0 && scale <= 16.0) {
         return Err(ExportError::BadScale(scale));
     }
-    let opt = usvg::Options {
-        fontdb: bundled_fonts(),
-        ..Default::default()
-    };
+    // The fonts and fallback chain the SVG was measured with (crate::fonts), so labels keep the
+    // room the layout gave them.
+    let opt = crate::fonts::Fonts::shared().usvg_options();
     let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ExportError::Render(e.to_string()))?;
     let size = tree.size();
     let (w, h) = (

@@ -68,17 +68,12 @@ impl Theme {
     }
 }
 
-/// Adds egui's bundled Hack font as the last fallback of the proportional family: the default
-/// proportional font has no arrows, and chains read "Microsoft → provider → reseller → customer"
-/// everywhere in the app.
+/// Installs the app's fonts: the same chain as the exports (crate::fonts): Ubuntu Light, then the
+/// bundled DejaVu subset (Arabic, Hebrew, symbols), then one system face per script the system has a
+/// font for (CJK, Thai, Indic, …), then egui's emoji and Hack (arrows); and a bold family
+/// ([`crate::fonts::EGUI_BOLD`]) for party names.
 pub fn install_fonts(ctx: &egui::Context) {
-    let mut fonts = egui::FontDefinitions::default();
-    if fonts.font_data.contains_key("Hack")
-        && let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
-    {
-        family.push("Hack".to_owned());
-    }
-    ctx.set_fonts(fonts);
+    ctx.set_fonts(crate::fonts::Fonts::shared().egui_definitions());
 }
 
 /// The fill colour of a party kind (colour-blind-safe Okabe–Ito hues).

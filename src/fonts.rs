@@ -1,0 +1,644 @@
+//! One font path for the canvas and every export: which fonts draw a text, how wide it is, and where
+//! it must be wrapped or cut.
+//!
+//! The base faces are bundled, so Latin text is laid out the same on every machine: egui's Ubuntu
+//! Light for regular text and a subset of DejaVu Sans Bold for bold (egui ships no bold, and a bold
+//! asked of a light-only family came out light). Characters the base face lacks fall back, in this
+//! order, to the bundled DejaVu subset (Arabic, Hebrew, symbols), then to one system face per script
+//! found through `fontdb` (CJK, Thai, Devanagari, …, where the system has a font), then to egui's
+//! emoji and symbol fonts. The SVG and PNG exports measure with [`Fonts::measure`] and resvg renders
+//! with [`Fonts::usvg_options`], which resolves fonts by the same chain, so what was measured is what
+//! is drawn; the canvas gets the same chain as egui font families ([`Fonts::egui_definitions`]).
+//!
+//! Text that no face covers is reported by [`Fonts::missing`] (the CLI warns about it) rather than
+//! drawn as empty boxes unnoticed.
+
+use resvg::usvg;
+use resvg::usvg::fontdb::{self, Database, ID};
+use std::sync::{Arc, OnceLock};
+
+/// Bold for exports and canvas labels: DejaVu Sans Bold, subset (see `assets/fonts/LICENSE-DejaVu.txt`).
+pub const BUNDLED_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold-subset.ttf");
+/// The scripts egui's Ubuntu Light lacks (Arabic, Hebrew, symbols): DejaVu Sans, subset.
+pub const BUNDLED_SCRIPTS: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-scripts.ttf");
+
+/// The `font-family` of regular text in an SVG: the bundled face first, then what a viewer without
+/// it most likely has.
+pub const SVG_REGULAR: &str = "Ubuntu, DejaVu Sans, Arial, Helvetica, sans-serif";
+/// The `font-family` of bold text in an SVG (with `font-weight="bold"`).
+pub const SVG_BOLD: &str = "DejaVu Sans, Verdana, Arial, Helvetica, sans-serif";
+
+/// The egui font family of bold text on the canvas.
+pub const EGUI_BOLD: &str = "bold";
+
+/// Set this environment variable to `bundled` to use only the bundled fonts (reproducible output,
+/// no scan of the system's font folders).
+pub const FONTS_ENV: &str = "CSP_EXPLORER_FONTS";
+
+/// A size and weight of text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextStyle {
+    /// Font size in pixels (SVG user units).
+    pub size: f32,
+    /// Bold (the bundled DejaVu Sans Bold) or regular (Ubuntu Light).
+    pub bold: bool,
+}
+
+impl TextStyle {
+    /// Regular text of a size.
+    pub fn regular(size: f32) -> Self {
+        TextStyle { size, bold: false }
+    }
+
+    /// Bold text of a size.
+    pub fn bold(size: f32) -> Self {
+        TextStyle { size, bold: true }
+    }
+}
+
+/// How much room a line of text takes, relative to its start on the baseline.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Extent {
+    /// Advance width.
+    pub width: f32,
+    /// Height above the baseline (the tallest face used).
+    pub ascent: f32,
+    /// Depth below the baseline, positive (the deepest face used).
+    pub descent: f32,
+}
+
+impl Extent {
+    /// Ascent plus descent.
+    pub fn height(&self) -> f32 {
+        self.ascent + self.descent
+    }
+}
+
+/// One face of the chain, parsed once.
+struct Face {
+    id: ID,
+    face: rustybuzz::Face<'static>,
+    data: &'static [u8],
+    index: u32,
+    /// A name for egui's font table and for messages.
+    name: String,
+    /// Drawn with outlines (egui cannot draw colour-bitmap emoji fonts).
+    outlines: bool,
+    /// Found on the system rather than bundled.
+    system: bool,
+}
+
+impl Face {
+    fn covers(&self, c: char) -> bool {
+        self.face.glyph_index(c).is_some()
+    }
+}
+
+/// The fonts, their fallback chain and a text measurer. Build once: [`Fonts::shared`].
+pub struct Fonts {
+    db: Arc<Database>,
+    regular: usize,
+    bold: usize,
+    /// Every face: `regular` and `bold` first, then the fallbacks in order.
+    faces: Vec<Face>,
+}
+
+/// A character from every script the fallback chain looks for on the system (the first system face
+/// with a glyph for it joins the chain).
+const PROBES: &[(char, &str)] = &[
+    ('日', "Han"),
+    ('あ', "Japanese kana"),
+    ('한', "Hangul"),
+    ('ع', "Arabic"),
+    ('א', "Hebrew"),
+    ('क', "Devanagari"),
+    ('ক', "Bengali"),
+    ('க', "Tamil"),
+    ('ก', "Thai"),
+    ('ა', "Georgian"),
+    ('Ա', "Armenian"),
+    ('አ', "Ethiopic"),
+    ('Ж', "Cyrillic"),
+    ('Ω', "Greek"),
+    ('😀', "emoji"),
+];
+
+/// Characters that belong to the character before them (combining marks, joiners, variation
+/// selectors, skin tones): they are shaped with that character's face.
+fn joins_previous(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED
+        | 0x200C | 0x200D | 0xFE00..=0xFE0F | 0x1F3FB..=0x1F3FF | 0xE0020..=0xE007F)
+}
+
+impl Fonts {
+    /// Only the bundled fonts: the same output on every machine (tests, CI).
+    pub fn bundled() -> Self {
+        Self::build(false)
+    }
+
+    /// The bundled fonts, then one system face per script the bundled ones lack.
+    pub fn with_system() -> Self {
+        Self::build(true)
+    }
+
+    /// The fonts of this process, built on first use: with the system's unless
+    /// `CSP_EXPLORER_FONTS=bundled`.
+    pub fn shared() -> &'static Fonts {
+        static FONTS: OnceLock<Fonts> = OnceLock::new();
+        FONTS.get_or_init(|| {
+            if std::env::var(FONTS_ENV).is_ok_and(|v| v == "bundled") {
+                Fonts::bundled()
+            } else {
+                Fonts::with_system()
+            }
+        })
+    }
+
+    fn build(system: bool) -> Self {
+        let mut db = Database::new();
+        let mut faces = Vec::new();
+        let bundled: [(&str, &'static [u8]); 6] = [
+            ("Ubuntu-Light", epaint_default_fonts::UBUNTU_LIGHT),
+            ("csp-bold", BUNDLED_BOLD),
+            ("csp-scripts", BUNDLED_SCRIPTS),
+            (
+                "NotoEmoji-Regular",
+                epaint_default_fonts::NOTO_EMOJI_REGULAR,
+            ),
+            ("emoji-icon-font", epaint_default_fonts::EMOJI_ICON),
+            ("Hack", epaint_default_fonts::HACK_REGULAR),
+        ];
+        let mut bundled_faces = Vec::new();
+        for (name, data) in bundled {
+            let ids = db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
+            if let (Some(&id), Some(face)) = (ids.first(), rustybuzz::Face::from_slice(data, 0)) {
+                bundled_faces.push(Face {
+                    id,
+                    face,
+                    data,
+                    index: 0,
+                    name: name.to_owned(),
+                    outlines: true,
+                    system: false,
+                });
+            }
+        }
+        // Ubuntu Light, DejaVu Bold, DejaVu scripts first; emoji, icons and Hack after the system's.
+        let tail = bundled_faces.split_off(3.min(bundled_faces.len()));
+        faces.extend(bundled_faces);
+        if system {
+            let mut sys = Database::new();
+            sys.load_system_fonts();
+            faces.extend(system_fallbacks(&sys, &mut db, &faces));
+        }
+        faces.extend(tail);
+        db.set_sans_serif_family("Ubuntu");
+        db.set_serif_family("Ubuntu");
+        let find = |name: &str| faces.iter().position(|f| f.name == name).unwrap_or(0);
+        let (regular, bold) = (find("Ubuntu-Light"), find("csp-bold"));
+        Fonts {
+            db: Arc::new(db),
+            regular,
+            bold,
+            faces,
+        }
+    }
+
+    /// The base face of a style, then the rest of the chain.
+    fn chain(&self, bold: bool) -> impl Iterator<Item = &Face> {
+        let base = if bold { self.bold } else { self.regular };
+        std::iter::once(&self.faces[base]).chain(
+            self.faces
+                .iter()
+                .enumerate()
+                .filter(move |(i, _)| *i != base)
+                .map(|(_, f)| f),
+        )
+    }
+
+    fn face_for(&self, c: char, bold: bool) -> Option<&Face> {
+        self.chain(bold).find(|f| f.covers(c))
+    }
+
+    /// How wide and tall one line of text is, shaped (rustybuzz, as resvg does) face by face along
+    /// the fallback chain. Characters no face has take the base face's missing-glyph advance.
+    pub fn measure(&self, text: &str, style: TextStyle) -> Extent {
+        let base = &self.faces[if style.bold { self.bold } else { self.regular }];
+        let mut extent = metrics(base, style.size);
+        let mut run = String::new();
+        let mut run_face: Option<&Face> = None;
+        let mut width = 0.0;
+        for c in text.chars() {
+            let face = if joins_previous(c) && run_face.is_some() {
+                run_face
+            } else {
+                Some(self.face_for(c, style.bold).unwrap_or(base))
+            };
+            if let (Some(a), Some(b)) = (run_face, face)
+                && !std::ptr::eq(a, b)
+            {
+                width += shape_width(a, &run, style.size);
+                run.clear();
+            }
+            run_face = face;
+            run.push(c);
+        }
+        if let Some(face) = run_face {
+            width += shape_width(face, &run, style.size);
+            // Every face that drew something may be taller or deeper than the base.
+        }
+        for c in text.chars() {
+            if let Some(face) = self.face_for(c, style.bold) {
+                let m = metrics(face, style.size);
+                extent.ascent = extent.ascent.max(m.ascent);
+                extent.descent = extent.descent.max(m.descent);
+            }
+        }
+        extent.width = width;
+        extent
+    }
+
+    /// The width of a line of text (see [`Fonts::measure`]).
+    pub fn width(&self, text: &str, style: TextStyle) -> f32 {
+        self.measure(text, style).width
+    }
+
+    /// The characters of `text` no font here can draw (shown as empty boxes), each once.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let mut out: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if !c.is_whitespace()
+                && !c.is_control()
+                && !joins_previous(c)
+                && self.face_for(c, false).is_none()
+                && !out.contains(&c)
+            {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// `text` cut to fit `max_width`, ending in "…" when cut.
+    pub fn ellipsize(&self, text: &str, style: TextStyle, max_width: f32) -> String {
+        if self.width(text, style) <= max_width {
+            return text.to_owned();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        // The longest prefix that fits with the ellipsis (binary search on the prefix length).
+        let (mut lo, mut hi) = (0usize, chars.len());
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            let candidate: String = chars[..mid]
+                .iter()
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+                + "…";
+            if self.width(&candidate, style) <= max_width {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        chars[..lo].iter().collect::<String>().trim_end().to_owned() + "…"
+    }
+
+    /// `text` broken at spaces into lines no wider than `max_width`, at most `max_lines` of them
+    /// (the last ellipsised when the text does not fit). A word wider than a line is ellipsised.
+    pub fn wrap(
+        &self,
+        text: &str,
+        style: TextStyle,
+        max_width: f32,
+        max_lines: usize,
+    ) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            let candidate = if line.is_empty() {
+                (*word).to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if line.is_empty() || self.width(&candidate, style) <= max_width {
+                line = candidate;
+                continue;
+            }
+            lines.push(std::mem::take(&mut line));
+            if lines.len() == max_lines {
+                let rest = std::iter::once(lines.pop().unwrap_or_default())
+                    .chain(words[i..].iter().map(|w| (*w).to_owned()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                lines.push(self.ellipsize(&rest, style, max_width));
+                return lines;
+            }
+            line = (*word).to_owned();
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        if lines.len() > max_lines {
+            let rest = lines.split_off(max_lines - 1).join(" ");
+            lines.push(rest);
+        }
+        lines
+            .into_iter()
+            .map(|l| self.ellipsize(&l, style, max_width))
+            .collect()
+    }
+
+    /// The font database (every face of the chain).
+    pub fn database(&self) -> Arc<Database> {
+        self.db.clone()
+    }
+
+    /// usvg options that draw text with these fonts and this chain: resvg renders exactly what
+    /// [`Fonts::measure`] measured.
+    pub fn usvg_options(&'static self) -> usvg::Options<'static> {
+        usvg::Options {
+            fontdb: self.database(),
+            font_resolver: usvg::FontResolver {
+                select_font: Box::new(move |font, _db| {
+                    let bold = font.weight() >= 600;
+                    Some(self.faces[if bold { self.bold } else { self.regular }].id)
+                }),
+                select_fallback: Box::new(move |c, used, db| {
+                    let bold = used
+                        .first()
+                        .and_then(|id| db.face(*id))
+                        .is_some_and(|f| f.weight.0 >= 600);
+                    self.chain(bold)
+                        .find(|f| !used.contains(&f.id) && f.covers(c))
+                        .map(|f| f.id)
+                }),
+            },
+            ..usvg::Options::default()
+        }
+    }
+
+    /// egui font definitions with this chain: the proportional family is Ubuntu Light then every
+    /// fallback (system faces with outlines only: egui cannot draw colour-bitmap emoji), and a
+    /// [`EGUI_BOLD`] family starts with the bundled bold.
+    pub fn egui_definitions(&self) -> egui::FontDefinitions {
+        let mut defs = egui::FontDefinitions::default();
+        let mut fallbacks = Vec::new();
+        for face in &self.faces {
+            if !face.outlines {
+                continue;
+            }
+            if !defs.font_data.contains_key(&face.name) {
+                let mut data = egui::FontData::from_static(face.data);
+                data.index = face.index;
+                defs.font_data.insert(face.name.clone(), Arc::new(data));
+            }
+            if face.name != "Ubuntu-Light" && face.name != "csp-bold" {
+                fallbacks.push(face.name.clone());
+            }
+        }
+        let proportional: Vec<String> = std::iter::once("Ubuntu-Light".to_owned())
+            .chain(fallbacks.iter().cloned())
+            .collect();
+        let bold: Vec<String> = ["csp-bold".to_owned(), "Ubuntu-Light".to_owned()]
+            .into_iter()
+            .chain(fallbacks.iter().cloned())
+            .collect();
+        defs.families
+            .insert(egui::FontFamily::Proportional, proportional);
+        defs.families
+            .insert(egui::FontFamily::Name(EGUI_BOLD.into()), bold);
+        if let Some(mono) = defs.families.get_mut(&egui::FontFamily::Monospace) {
+            for name in &fallbacks {
+                if !mono.contains(name) {
+                    mono.push(name.clone());
+                }
+            }
+        }
+        defs
+    }
+
+    /// The system faces in the chain, with the scripts they were picked for (for logs and docs).
+    pub fn system_faces(&self) -> Vec<&str> {
+        self.faces
+            .iter()
+            .filter(|f| f.system)
+            .map(|f| f.name.as_str())
+            .collect()
+    }
+}
+
+fn metrics(face: &Face, size: f32) -> Extent {
+    let scale = size / face.face.units_per_em() as f32;
+    Extent {
+        width: 0.0,
+        ascent: face.face.ascender() as f32 * scale,
+        descent: -(face.face.descender() as f32) * scale,
+    }
+}
+
+fn shape_width(face: &Face, text: &str, size: f32) -> f32 {
+    if text.is_empty() {
+        return 0.0;
+    }
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.guess_segment_properties();
+    let glyphs = rustybuzz::shape(&face.face, &[], buffer);
+    let advance: i32 = glyphs.glyph_positions().iter().map(|p| p.x_advance).sum();
+    advance as f32 * size / face.face.units_per_em() as f32
+}
+
+/// One regular, upright system face per probed script the faces so far lack, loaded into `db`.
+/// Prefers sans faces of normal weight; skips monospace faces.
+fn system_fallbacks(sys: &Database, db: &mut Database, have: &[Face]) -> Vec<Face> {
+    let mut wanted: Vec<char> = PROBES
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| !have.iter().any(|f| f.covers(*c)))
+        .collect();
+    let mut candidates: Vec<&fontdb::FaceInfo> = sys
+        .faces()
+        .filter(|f| f.style == fontdb::Style::Normal && !f.monospaced)
+        .filter(|f| (350..=500).contains(&f.weight.0))
+        .collect();
+    // Sans before serif, then by name, so the pick does not depend on the folder scan order.
+    candidates.sort_by_key(|f| {
+        let family = f
+            .families
+            .first()
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
+        (!family.contains("Sans"), family, f.index)
+    });
+    let mut out = Vec::new();
+    for info in candidates {
+        if wanted.is_empty() {
+            break;
+        }
+        let covered: Vec<char> = sys
+            .with_face_data(info.id, |data, index| {
+                let face = ttf_parser_face(data, index)?;
+                Some(
+                    wanted
+                        .iter()
+                        .copied()
+                        .filter(|c| face.glyph_index(*c).is_some())
+                        .collect::<Vec<char>>(),
+                )
+            })
+            .flatten()
+            .unwrap_or_default();
+        if covered.is_empty() {
+            continue;
+        }
+        let path = match &info.source {
+            fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
+            fontdb::Source::Binary(_) => continue,
+        };
+        // Loaded once per process and kept: the measurer, resvg and egui all read it for the
+        // lifetime of the app.
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let Some(face) = rustybuzz::Face::from_slice(data, info.index) else {
+            continue;
+        };
+        let ids = db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
+        let Some(id) = ids.get(info.index as usize).or(ids.first()).copied() else {
+            continue;
+        };
+        let tables = face.tables();
+        let outlines = tables.glyf.is_some() || tables.cff.is_some() || tables.cff2.is_some();
+        wanted.retain(|c| !covered.contains(c));
+        out.push(Face {
+            id,
+            face,
+            data,
+            index: info.index,
+            name: format!(
+                "{} ({})",
+                info.families
+                    .first()
+                    .map_or("system font", |(n, _)| n.as_str()),
+                path.display()
+            ),
+            outlines,
+            system: true,
+        });
+    }
+    out
+}
+
+fn ttf_parser_face(data: &[u8], index: u32) -> Option<rustybuzz::ttf_parser::Face<'_>> {
+    rustybuzz::ttf_parser::Face::parse(data, index).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> &'static Fonts {
+        static F: OnceLock<Fonts> = OnceLock::new();
+        F.get_or_init(Fonts::bundled)
+    }
+
+    #[test]
+    fn wider_text_measures_wider_and_bold_is_another_face() {
+        let f = bundled();
+        let short = f.width("Contoso", TextStyle::regular(15.0));
+        let long = f.width("Contoso Deutschland", TextStyle::regular(15.0));
+        assert!(short > 30.0 && long > short * 2.0, "{short} {long}");
+        let bold = f.width("Contoso", TextStyle::bold(15.0));
+        assert!(
+            bold > short * 1.1,
+            "bold is the wider DejaVu Bold: {bold} vs {short}"
+        );
+        let narrow = f.width("iiiiiiii", TextStyle::regular(15.0));
+        let wide = f.width("WWWWWWWW", TextStyle::regular(15.0));
+        assert!(
+            wide > narrow * 2.5,
+            "measured, not counted: {narrow} {wide}"
+        );
+        let m = f.measure("Contoso", TextStyle::regular(20.0));
+        assert!(
+            m.ascent > 10.0 && m.descent > 2.0 && m.height() < 30.0,
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn bundled_fonts_cover_arabic_hebrew_greek_cyrillic_and_emoji_but_not_cjk() {
+        let f = bundled();
+        assert!(f.missing("شركة القاهرة").is_empty());
+        assert!(f.missing("אביב").is_empty());
+        assert!(f.missing("Αθήνα Москва Müller ß").is_empty());
+        assert!(f.missing("☁ 🚀").is_empty());
+        assert_eq!(f.missing("東京 東"), vec!['東', '京']);
+        let arabic = f.width("شركة", TextStyle::regular(15.0));
+        assert!(
+            arabic > 10.0,
+            "Arabic is shaped with the bundled DejaVu: {arabic}"
+        );
+        let bold_arabic = f.width("شركة", TextStyle::bold(15.0));
+        assert!(bold_arabic > 10.0);
+    }
+
+    #[test]
+    fn ellipsis_and_wrap_fit_the_width() {
+        let f = bundled();
+        let style = TextStyle::bold(15.0);
+        let name = "Contoso Deutschland Vertriebsgesellschaft mit beschränkter Haftung";
+        let cut = f.ellipsize(name, style, 120.0);
+        assert!(cut.ends_with('…') && f.width(&cut, style) <= 120.0, "{cut}");
+        assert_eq!(f.ellipsize("Contoso", style, 120.0), "Contoso");
+        let lines = f.wrap(name, style, 160.0, 2);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| f.width(l, style) <= 160.0),
+            "{lines:?}"
+        );
+        assert!(lines[1].ends_with('…'), "{lines:?}");
+        let lines = f.wrap("Adatum Deutschland", style, 400.0, 2);
+        assert_eq!(lines, vec!["Adatum Deutschland".to_owned()]);
+        let lines = f.wrap(
+            "Averyveryverylongwordwithoutspaces and more",
+            style,
+            90.0,
+            3,
+        );
+        assert!(lines.iter().all(|l| f.width(l, style) <= 90.0), "{lines:?}");
+    }
+
+    #[test]
+    fn system_fonts_only_add_to_the_bundled_chain() {
+        // Whatever this machine has installed (CI has nothing), the bundled coverage and the base
+        // faces stay: Latin is laid out the same everywhere.
+        let system = Fonts::with_system();
+        let style = TextStyle::bold(15.0);
+        assert_eq!(
+            system.width("Contoso", style),
+            bundled().width("Contoso", style)
+        );
+        assert!(system.missing("شركة אביב Ωмü 🚀").is_empty());
+        for name in system.system_faces() {
+            assert!(!name.is_empty());
+        }
+    }
+
+    #[test]
+    fn egui_gets_the_chain_and_a_bold_family() {
+        let defs = bundled().egui_definitions();
+        let bold = &defs.families[&egui::FontFamily::Name(EGUI_BOLD.into())];
+        assert_eq!(bold.first().map(String::as_str), Some("csp-bold"));
+        let prop = &defs.families[&egui::FontFamily::Proportional];
+        assert_eq!(prop.first().map(String::as_str), Some("Ubuntu-Light"));
+        for name in ["csp-scripts", "NotoEmoji-Regular", "Hack"] {
+            assert!(prop.iter().any(|n| n == name), "{name} in {prop:?}");
+            assert!(defs.font_data.contains_key(name));
+        }
+    }
+}
