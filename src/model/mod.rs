@@ -4,6 +4,7 @@
 //! rule engine reads, edits change, saves persist and the canvas mirrors.
 
 mod ids;
+mod index;
 pub mod link;
 mod markets;
 mod party;

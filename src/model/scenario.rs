@@ -1,6 +1,7 @@
 //! A scenario: one channel of parties and links, with its title, explanation and as-of date.
 
-use super::{Date, Link, LinkId, Party, PartyId, PartyKind, Position};
+use super::index::Index;
+use super::{Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region};
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,9 @@ pub struct Scenario {
     graph: StableDiGraph<Party, Link>,
     parties: HashMap<PartyId, NodeIndex>,
     links: HashMap<LinkId, EdgeIndex>,
+    /// Parties and links by tenant, organization, PartnerID, kind and region, Microsoft, `via`:
+    /// updated by every call that changes the graph, so that lookups never scan the channel.
+    index: Index,
 }
 
 /// Checks that an id is non-empty and made of characters safe in every format.
@@ -102,6 +106,7 @@ impl Scenario {
             return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
         }
         let id = party.id.clone();
+        self.index.insert_party(&party);
         let idx = self.graph.add_node(party);
         self.parties.insert(id, idx);
         Ok(idx)
@@ -117,6 +122,7 @@ impl Scenario {
         }
         let (from, to) = self.endpoints_of(&link)?;
         let id = link.id.clone();
+        self.index.insert_link(&link);
         let idx = self.graph.add_edge(from, to, link);
         self.links.insert(id, idx);
         Ok(idx)
@@ -145,11 +151,15 @@ impl Scenario {
             .parties
             .get(id)
             .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
-        let touching: Vec<LinkId> = self
-            .links()
-            .filter(|l| l.parties().any(|p| p == id))
-            .map(|l| l.id.clone())
+        let mut touching: Vec<LinkId> = self
+            .graph
+            .edges_directed(idx, Direction::Outgoing)
+            .chain(self.graph.edges_directed(idx, Direction::Incoming))
+            .map(|e| e.weight().id.clone())
+            .chain(self.index.links_via.get(id).into_iter().flatten().cloned())
             .collect();
+        touching.sort();
+        touching.dedup();
         let mut removed = Vec::with_capacity(touching.len());
         for link in touching {
             removed.push(self.remove_link(&link)?);
@@ -159,6 +169,7 @@ impl Scenario {
             .graph
             .remove_node(idx)
             .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+        self.index.remove_party(&party);
         Ok((party, removed))
     }
 
@@ -168,9 +179,12 @@ impl Scenario {
             .links
             .remove(id)
             .ok_or_else(|| ScenarioError::UnknownLink(id.clone()))?;
-        self.graph
+        let link = self
+            .graph
             .remove_edge(idx)
-            .ok_or_else(|| ScenarioError::UnknownLink(id.clone()))
+            .ok_or_else(|| ScenarioError::UnknownLink(id.clone()))?;
+        self.index.remove_link(&link);
+        Ok(link)
     }
 
     /// Replaces the party with `party.id` and returns the old value. The id itself cannot change, and a
@@ -186,6 +200,8 @@ impl Scenario {
         {
             return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
         }
+        self.index.remove_party(&self.graph[idx]);
+        self.index.insert_party(&party);
         Ok(std::mem::replace(&mut self.graph[idx], party))
     }
 
@@ -198,6 +214,8 @@ impl Scenario {
         let (from, to) = self.endpoints_of(&link)?;
         let old_ends = self.graph.edge_endpoints(idx);
         if old_ends == Some((from, to)) {
+            self.index.remove_link(&self.graph[idx]);
+            self.index.insert_link(&link);
             return Ok(std::mem::replace(&mut self.graph[idx], link));
         }
         let old = self.remove_link(&link.id)?;
@@ -260,7 +278,94 @@ impl Scenario {
 
     /// The Microsoft party, if the scenario has one.
     pub fn microsoft(&self) -> Option<&Party> {
-        self.parties().find(|p| p.kind == PartyKind::Microsoft)
+        self.index
+            .microsoft
+            .as_ref()
+            .and_then(|id| self.party(id.as_str()))
+    }
+
+    fn parties_in<'a>(
+        &'a self,
+        ids: Option<&'a std::collections::BTreeSet<PartyId>>,
+    ) -> impl Iterator<Item = &'a Party> + 'a {
+        ids.into_iter()
+            .flatten()
+            .filter_map(|id| self.party(id.as_str()))
+    }
+
+    /// The parties whose tenant is `tenant`, by id.
+    pub fn parties_with_tenant<'a>(&'a self, tenant: &str) -> impl Iterator<Item = &'a Party> + 'a {
+        self.parties_in(self.index.by_tenant.get(tenant))
+    }
+
+    /// The parties of an organization, by id.
+    pub fn parties_of_organization<'a>(
+        &'a self,
+        organization: &str,
+    ) -> impl Iterator<Item = &'a Party> + 'a {
+        self.parties_in(self.index.by_organization.get(organization))
+    }
+
+    /// The parties with this Partner Center PartnerID, by id.
+    pub fn parties_with_partner_id<'a>(
+        &'a self,
+        partner_id: &str,
+    ) -> impl Iterator<Item = &'a Party> + 'a {
+        self.parties_in(self.index.by_partner_id.get(partner_id))
+    }
+
+    /// The parties of one kind in one CSP region (`None`: no country, or an unlisted one), by id.
+    pub fn parties_of_kind_in<'a>(
+        &'a self,
+        kind: PartyKind,
+        region: Option<&'static Region>,
+    ) -> impl Iterator<Item = &'a Party> + 'a {
+        let key = (kind, region.map(|r| r.id.as_str()));
+        self.parties_in(self.index.by_kind_region.get(&key))
+    }
+
+    /// The parties of one kind, region by region and by id within a region.
+    pub fn parties_of_kind<'a>(&'a self, kind: PartyKind) -> impl Iterator<Item = &'a Party> + 'a {
+        let mut keys: Vec<_> = self
+            .index
+            .by_kind_region
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .copied()
+            .collect();
+        keys.sort();
+        keys.into_iter()
+            .flat_map(move |k| self.parties_in(self.index.by_kind_region.get(&k)))
+    }
+
+    /// The links that name `tenant` explicitly (purchases provisioned into another tenant), by id.
+    pub fn links_with_tenant<'a>(&'a self, tenant: &str) -> impl Iterator<Item = &'a Link> + 'a {
+        self.index
+            .links_by_tenant
+            .get(tenant)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.link(id.as_str()))
+    }
+
+    /// The links billed via a party (it is their `via`), by id.
+    pub fn links_via<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Link> + 'a {
+        self.index
+            .links_via
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.link(id.as_str()))
+    }
+
+    /// Every link naming a party: from it, to it, or billed via it.
+    pub fn links_naming<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Link> + 'a {
+        self.links_from(id)
+            .chain(self.links_to(id).filter(move |l| l.from.as_str() != id))
+            .chain(
+                self.links_via(id)
+                    .filter(move |l| l.from.as_str() != id && l.to.as_str() != id),
+            )
     }
 
     /// Links leaving a party (it is the supplying side).
@@ -326,6 +431,109 @@ mod tests {
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    /// The index answers what a scan of the whole channel would, after adds, replaces and removals.
+    fn assert_index_matches_a_scan(s: &Scenario) {
+        let ids = |it: &mut dyn Iterator<Item = &Party>| -> Vec<String> {
+            it.map(|p| p.id.to_string()).collect()
+        };
+        let scan = |f: &dyn Fn(&Party) -> bool| -> Vec<String> {
+            let mut v: Vec<String> = s
+                .parties()
+                .filter(|p| f(p))
+                .map(|p| p.id.to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        for p in s.parties() {
+            assert_eq!(
+                ids(&mut s.parties_with_tenant(&p.tenant)),
+                scan(&|q| q.tenant == p.tenant)
+            );
+            assert_eq!(
+                ids(&mut s.parties_of_organization(&p.organization)),
+                scan(&|q| q.organization == p.organization)
+            );
+            let region = p
+                .country
+                .as_deref()
+                .and_then(|c| crate::model::markets().region_of(c));
+            let region_of = |q: &Party| {
+                q.country
+                    .as_deref()
+                    .and_then(|c| crate::model::markets().region_of(c))
+            };
+            assert_eq!(
+                ids(&mut s.parties_of_kind_in(p.kind, region)),
+                scan(&|q| q.kind == p.kind && region_of(q) == region)
+            );
+            let mut naming: Vec<String> = s
+                .links_naming(p.id.as_str())
+                .map(|l| l.id.to_string())
+                .collect();
+            naming.sort();
+            let mut scanned: Vec<String> = s
+                .links()
+                .filter(|l| l.parties().any(|q| *q == p.id))
+                .map(|l| l.id.to_string())
+                .collect();
+            scanned.sort();
+            assert_eq!(naming, scanned, "links naming {}", p.id);
+        }
+        assert_eq!(
+            s.microsoft().map(|m| m.id.to_string()),
+            s.parties()
+                .find(|p| p.kind == PartyKind::Microsoft)
+                .map(|p| p.id.to_string())
+        );
+    }
+
+    #[test]
+    fn the_index_follows_every_change() {
+        let mut s = crate::scenarios::synthetic(120);
+        assert_index_matches_a_scan(&s);
+        // Move a customer to another tenant, organization and country.
+        let mut c = s
+            .parties()
+            .find(|p| p.kind == PartyKind::Customer)
+            .expect("a customer")
+            .clone();
+        let other = s
+            .parties()
+            .find(|p| p.kind == PartyKind::IndirectReseller)
+            .expect("a reseller")
+            .clone();
+        c.tenant = other.tenant.clone();
+        c.organization = other.organization.clone();
+        c.country = Some("JP".into());
+        s.replace_party(c.clone()).unwrap();
+        assert_index_matches_a_scan(&s);
+        // Bill one of its purchases via a provider and into a named tenant, then remove the provider.
+        let provider = s
+            .parties()
+            .find(|p| p.kind == PartyKind::IndirectProvider)
+            .unwrap()
+            .id
+            .clone();
+        let mut sale = s.links_to(c.id.as_str()).next().expect("a sale").clone();
+        sale.via = Some(provider.clone());
+        sale.tenant = Some("elsewhere".into());
+        s.replace_link(sale.clone()).unwrap();
+        assert_eq!(s.links_with_tenant("elsewhere").count(), 1);
+        assert_index_matches_a_scan(&s);
+        let (_, removed) = s.remove_party(&provider).unwrap();
+        assert!(
+            removed.iter().any(|l| l.id == sale.id),
+            "links billed via a party go with it"
+        );
+        assert_eq!(s.links_with_tenant("elsewhere").count(), 0);
+        assert_index_matches_a_scan(&s);
+        let ms = s.microsoft().unwrap().id.clone();
+        s.remove_party(&ms).unwrap();
+        assert!(s.microsoft().is_none());
+        assert_index_matches_a_scan(&s);
     }
 
     fn small() -> Scenario {

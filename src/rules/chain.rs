@@ -61,8 +61,8 @@ pub(crate) fn check_shape(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) -> boo
         );
         if let Some(provider) = ctx
             .scenario
-            .parties()
-            .find(|p| p.kind == PartyKind::IndirectProvider && ctx.region(p) == ctx.region(to))
+            .parties_of_kind_in(PartyKind::IndirectProvider, ctx.region(to))
+            .next()
         {
             let mut partnership = link.clone();
             partnership.kind = LinkKind::Partnership;
@@ -159,9 +159,12 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
                         seller.name, customer
                     ),
                 );
+                // A few routes are enough to choose from; a provider with thousands of resellers
+                // must not turn one finding into thousands of fixes.
                 for partnership in ctx
                     .links_from(&seller.id)
                     .filter(|l| l.kind == LinkKind::Partnership && l.status == LinkStatus::Accepted)
+                    .take(3)
                 {
                     let mut routed = link.clone();
                     routed.from = partnership.to.clone();
@@ -306,13 +309,18 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
 /// An indirect provider supplied by Microsoft, preferring one of the reseller's region.
 fn supplied_provider_near(ctx: &Ctx, reseller: &PartyId) -> Option<PartyId> {
     let region = ctx.party(reseller).and_then(|r| ctx.region(r));
-    let mut providers: Vec<_> = ctx
+    let supplied = |p: &&crate::model::Party| ctx.supplied_by_microsoft(&p.id);
+    let near = ctx
         .scenario
-        .parties()
-        .filter(|p| p.kind == PartyKind::IndirectProvider && ctx.supplied_by_microsoft(&p.id))
-        .collect();
-    providers.sort_by_key(|p| (ctx.region(p) != region, p.id.clone()));
-    providers.first().map(|p| p.id.clone())
+        .parties_of_kind_in(PartyKind::IndirectProvider, region)
+        .find(supplied);
+    near.or_else(|| {
+        ctx.scenario
+            .parties_of_kind(PartyKind::IndirectProvider)
+            .filter(supplied)
+            .min_by(|a, b| a.id.cmp(&b.id))
+    })
+    .map(|p| p.id.clone())
 }
 
 fn missing_supply(ctx: &Ctx, link: &Link, buyer: &PartyId, message: &str) -> Finding {

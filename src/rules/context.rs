@@ -1,7 +1,5 @@
 //! What every rule reads: the scenario as of a date, with the small queries the rules share.
 
-use std::collections::HashMap;
-
 use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Region, Scenario, markets,
 };
@@ -10,52 +8,29 @@ use crate::model::{
 pub(crate) struct Ctx<'a> {
     pub scenario: &'a Scenario,
     pub as_of: Date,
-    /// Partners by tenant id: who owns a tenant a purchase lands in.
-    partners_by_tenant: HashMap<&'a str, Vec<&'a Party>>,
-    /// Indirect resellers by organization: whose provider a customer organization may already have.
-    resellers_by_org: HashMap<&'a str, Vec<&'a Party>>,
 }
 
 impl<'a> Ctx<'a> {
-    /// Builds the context and its two indices (one pass over the parties), so that no rule scans
-    /// every party per link.
+    /// The context costs nothing to build: the lookups it offers come from the scenario's own
+    /// index, kept up to date by every edit, so a re-check of one link never scans the channel.
     pub fn new(scenario: &'a Scenario, as_of: Date) -> Self {
-        let mut partners_by_tenant: HashMap<&str, Vec<&Party>> = HashMap::new();
-        let mut resellers_by_org: HashMap<&str, Vec<&Party>> = HashMap::new();
-        for p in scenario.parties() {
-            if p.kind.is_partner() {
-                partners_by_tenant.entry(&p.tenant).or_default().push(p);
-            }
-            if p.kind == PartyKind::IndirectReseller {
-                resellers_by_org.entry(&p.organization).or_default().push(p);
-            }
-        }
-        for parties in partners_by_tenant
-            .values_mut()
-            .chain(resellers_by_org.values_mut())
-        {
-            parties.sort_by(|a, b| a.id.cmp(&b.id));
-        }
-        Ctx {
-            scenario,
-            as_of,
-            partners_by_tenant,
-            resellers_by_org,
-        }
+        Ctx { scenario, as_of }
     }
 
     /// The partners whose tenant is `tenant`, by id.
-    pub fn partners_with_tenant(&self, tenant: &str) -> &[&'a Party] {
-        self.partners_by_tenant
-            .get(tenant)
-            .map_or(&[], Vec::as_slice)
+    pub fn partners_with_tenant(&self, tenant: &str) -> Vec<&'a Party> {
+        self.scenario
+            .parties_with_tenant(tenant)
+            .filter(|p| p.kind.is_partner())
+            .collect()
     }
 
     /// The indirect resellers of an organization, by id.
-    pub fn resellers_of_org(&self, organization: &str) -> &[&'a Party] {
-        self.resellers_by_org
-            .get(organization)
-            .map_or(&[], Vec::as_slice)
+    pub fn resellers_of_org(&self, organization: &str) -> Vec<&'a Party> {
+        self.scenario
+            .parties_of_organization(organization)
+            .filter(|p| p.kind == PartyKind::IndirectReseller)
+            .collect()
     }
 
     pub fn party(&self, id: &PartyId) -> Option<&'a Party> {
@@ -175,11 +150,8 @@ impl<'a> Ctx<'a> {
     /// A new tenant id, distinct from every tenant in the scenario, for a customer-type own-use tenant.
     pub fn fresh_tenant(&self, stem: &str) -> String {
         let taken = |t: &str| {
-            self.scenario.parties().any(|p| p.tenant == t)
-                || self
-                    .scenario
-                    .links()
-                    .any(|l| l.tenant.as_deref() == Some(t))
+            self.scenario.parties_with_tenant(t).next().is_some()
+                || self.scenario.links_with_tenant(t).next().is_some()
         };
         let base = format!("{stem}-internal");
         if !taken(&base) {

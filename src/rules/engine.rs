@@ -166,36 +166,70 @@ impl Checker {
             return;
         }
         let touched_parties: HashSet<&str> = touched.parties.iter().map(PartyId::as_str).collect();
-        let tenants: HashSet<&str> = touched.tenants.iter().map(String::as_str).collect();
-        let organizations: HashSet<&str> =
-            touched.organizations.iter().map(String::as_str).collect();
-        // Resellers partnered with a touched party: their sales read the provider's supply.
-        let mut sellers: HashSet<&str> = HashSet::new();
+        let mut dirty_parties = touched_parties.clone();
+        let ctx = Ctx::new(scenario, as_of);
+        // Every lookup below goes through the graph's adjacency or the scenario's index, so the work
+        // is proportional to what the edit can affect, never to the size of the channel.
+        let mut dirty_links: HashMap<&str, &Link> = HashMap::new();
         for id in &touched_parties {
+            for link in scenario.links_naming(id) {
+                dirty_parties.insert(link.from.as_str());
+                dirty_parties.insert(link.to.as_str());
+                dirty_links.insert(link.id.as_str(), link);
+            }
+            // Resellers partnered with a touched party: their sales read the provider's supply.
             for partnership in scenario
                 .links_from(id)
                 .filter(|l| l.kind == LinkKind::Partnership)
             {
-                sellers.insert(partnership.to.as_str());
+                for sale in scenario.links_from(partnership.to.as_str()) {
+                    dirty_links.insert(sale.id.as_str(), sale);
+                }
             }
         }
-        let mut dirty_parties = touched_parties.clone();
-        let ctx = Ctx::new(scenario, as_of);
-        let mut dirty_links: Vec<&Link> = Vec::new();
-        for link in scenario.links() {
-            let names_touched = link.parties().any(|p| touched_parties.contains(p.as_str()));
-            let dirty = names_touched
-                || touched.links.contains(&link.id)
-                || sellers.contains(link.from.as_str())
-                || lands_in(scenario, link, &tenants, &organizations);
-            if names_touched {
-                dirty_parties.insert(link.from.as_str());
-                dirty_parties.insert(link.to.as_str());
-            }
-            if dirty {
-                dirty_links.push(link);
+        for id in &touched.links {
+            if let Some(link) = scenario.link(id.as_str()) {
+                dirty_links.insert(link.id.as_str(), link);
             }
         }
+        // Sales landing in a touched tenant (the customer's own, or one the purchase names) or sold
+        // to a customer of a touched organization.
+        for tenant in &touched.tenants {
+            for party in scenario.parties_with_tenant(tenant) {
+                for link in scenario.links_to(party.id.as_str()) {
+                    dirty_links.insert(link.id.as_str(), link);
+                }
+            }
+            for link in scenario.links_with_tenant(tenant) {
+                dirty_links.insert(link.id.as_str(), link);
+            }
+        }
+        for organization in &touched.organizations {
+            for party in scenario.parties_of_organization(organization) {
+                for link in scenario.links_to(party.id.as_str()) {
+                    dirty_links.insert(link.id.as_str(), link);
+                }
+            }
+        }
+        let tenants: HashSet<&str> = touched.tenants.iter().map(String::as_str).collect();
+        let organizations: HashSet<&str> =
+            touched.organizations.iter().map(String::as_str).collect();
+        let sellers: HashSet<&str> = touched_parties
+            .iter()
+            .flat_map(|id| scenario.links_from(id))
+            .filter(|l| l.kind == LinkKind::Partnership)
+            .map(|l| l.to.as_str())
+            .collect();
+        // Keep exactly the links the rules can have changed for (the candidates above are a superset).
+        let dirty_links: Vec<&Link> = dirty_links
+            .into_values()
+            .filter(|link| {
+                link.parties().any(|p| touched_parties.contains(p.as_str()))
+                    || touched.links.contains(&link.id)
+                    || sellers.contains(link.from.as_str())
+                    || lands_in(scenario, link, &tenants, &organizations)
+            })
+            .collect();
         for id in &touched.links {
             if scenario.link(id.as_str()).is_none() {
                 self.by_link.remove(id);

@@ -31,8 +31,7 @@ fn earliest_link_date(
     at_latest: crate::model::Date,
 ) -> crate::model::Date {
     ctx.scenario
-        .links()
-        .filter(|l| l.parties().any(|p| p == party))
+        .links_naming(party.as_str())
         .map(|l| l.date)
         .min()
         .map_or(at_latest, |d| d.min(at_latest))

@@ -49,8 +49,7 @@ fn check_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
         if *seller_id == link.from {
             for other in ctx
                 .scenario
-                .parties()
-                .filter(|p| p.kind == seller.kind && ctx.region(p) == Some(customer_region))
+                .parties_of_kind_in(seller.kind, Some(customer_region))
                 .take(3)
             {
                 let mut moved = link.clone();
@@ -93,8 +92,7 @@ fn check_partnership(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
     );
     for other in ctx
         .scenario
-        .parties()
-        .filter(|p| p.kind == PartyKind::IndirectProvider && ctx.region(p) == Some(reseller_region))
+        .parties_of_kind_in(PartyKind::IndirectProvider, Some(reseller_region))
         .take(3)
     {
         let mut moved = link.clone();

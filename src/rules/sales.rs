@@ -61,7 +61,7 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
         return;
     };
     let tenant = provisioned_tenant(link, customer);
-    let owner = ctx.partners_with_tenant(tenant).first();
+    let owner = ctx.partners_with_tenant(tenant).first().copied();
     let why = match owner {
         Some(partner) => format!("the CSP tenant of {} ({})", partner.name, partner.kind),
         None if tenant == customer.tenant && customer.tenant_type == TenantType::Csp => {
@@ -175,14 +175,8 @@ fn options_other_provider(
     let region = ctx.region(reseller);
     let Some(other) = ctx
         .scenario
-        .parties()
-        .filter(|p| {
-            p.kind == PartyKind::IndirectProvider
-                && p.id != partnership.from
-                && ctx.region(p) == region
-                && ctx.supplied_by_microsoft(&p.id)
-        })
-        .min_by(|a, b| a.id.cmp(&b.id))
+        .parties_of_kind_in(PartyKind::IndirectProvider, region)
+        .find(|p| p.id != partnership.from && ctx.supplied_by_microsoft(&p.id))
     else {
         return finding;
     };
@@ -193,9 +187,8 @@ fn options_other_provider(
     // reseller buys its own use from a direct-bill partner of its region, if there is one.
     if let Some(direct) = ctx
         .scenario
-        .parties()
-        .filter(|p| p.kind == PartyKind::DirectBill && ctx.region(p) == region && p.id != link.from)
-        .min_by(|a, b| a.id.cmp(&b.id))
+        .parties_of_kind_in(PartyKind::DirectBill, region)
+        .find(|p| p.id != link.from)
     {
         let mut rebought = link.clone();
         rebought.from = direct.id.clone();
