@@ -77,6 +77,19 @@ impl PartyKind {
     }
 }
 
+impl PartyKind {
+    /// The kind with its article, for sentences: "Microsoft", "an indirect reseller", "a customer".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            PartyKind::Microsoft => "Microsoft",
+            PartyKind::IndirectProvider => "an indirect provider",
+            PartyKind::IndirectReseller => "an indirect reseller",
+            PartyKind::DirectBill => "a direct-bill partner",
+            PartyKind::Customer => "a customer",
+        }
+    }
+}
+
 impl fmt::Display for PartyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())

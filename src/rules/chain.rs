@@ -199,8 +199,12 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
             subject(),
             ctx.path_of(link),
             format!(
-                "{} sells to {} billed by {}, but {} is a {}, not an indirect provider.",
-                reseller, customer, provider.name, provider.name, provider.kind
+                "{} sells to {} billed by {}, but {} is {}, not an indirect provider.",
+                reseller,
+                customer,
+                provider.name,
+                provider.name,
+                provider.kind.with_article()
             ),
         ));
         return;

@@ -247,6 +247,22 @@ impl ExplorerApp {
                     Subject::Party(id) => Selection::Party(id.clone()),
                 });
                 self.drafts = panels::Drafts::default();
+                // Bring the finding's parties into view (the list may hold findings far off-screen).
+                let s = self.doc.scenario();
+                let mut parties = finding.path.clone();
+                if let Subject::Link(id) = &finding.subject
+                    && let Some(link) = s.link(id.as_str())
+                {
+                    parties.extend(link.parties().cloned());
+                }
+                if let Subject::Party(id) = &finding.subject {
+                    parties.push(id.clone());
+                }
+                let points: Vec<Position> = parties
+                    .iter()
+                    .filter_map(|p| self.doc.position(p.as_str()))
+                    .collect();
+                self.view.bring_into_view(&points);
                 self.explained = Some(finding);
             }
             Command::New => self.guard(Discard::New, ctx),
@@ -1255,49 +1271,63 @@ impl eframe::App for ExplorerApp {
                 .resizable(true)
                 .show(ui, |ui| {
                     // The panel keeps the width the user gave it whatever is selected: wide
-                    // content scrolls instead of widening the panel (and moving the canvas).
+                    // content scrolls instead of widening the panel (and moving the canvas). The
+                    // inspector and explanation scroll in the upper part; the findings keep their
+                    // filters in place in the lower part, above a list of their own.
+                    let upper = if hide_findings {
+                        ui.available_height()
+                    } else {
+                        (ui.available_height() * 0.55).max(220.0)
+                    };
                     egui::ScrollArea::both()
+                        .id_salt("side-upper")
                         .auto_shrink([false, false])
+                        .max_height(upper)
                         .show(ui, |ui| {
-                        if self.whatif.base.is_some() {
-                            commands.extend(
-                                super::whatif::compare_ui(
-                                    ui,
-                                    &mut self.whatif,
-                                    &self.doc,
-                                    hide_findings,
-                                )
+                            if self.whatif.base.is_some() {
+                                commands.extend(
+                                    super::whatif::compare_ui(
+                                        ui,
+                                        &mut self.whatif,
+                                        &self.doc,
+                                        hide_findings,
+                                    )
                                     .into_iter()
                                     .map(Command::WhatIf),
-                            );
-                            ui.separator();
-                        }
-                        commands.extend(panels::inspector_ui(
+                                );
+                                ui.separator();
+                            }
+                            // The explanation of the finding just clicked comes first.
+                            if !hide_findings && self.explained.is_some() {
+                                commands.extend(panels::explanation_ui(
+                                    ui,
+                                    &self.doc,
+                                    self.explained.as_ref(),
+                                ));
+                                ui.separator();
+                            }
+                            commands.extend(panels::inspector_ui(
+                                ui,
+                                &self.doc,
+                                self.selection.as_ref(),
+                                &mut self.drafts,
+                                hide_findings,
+                            ));
+                            if hide_findings {
+                                ui.separator();
+                                ui.heading("Findings");
+                                ui.label("Hidden during the quiz: mark the links you think are broken, then check your answer.");
+                            }
+                        });
+                    if !hide_findings {
+                        ui.separator();
+                        commands.extend(panels::findings_ui(
                             ui,
                             &self.doc,
-                            self.selection.as_ref(),
-                            &mut self.drafts,
-                            hide_findings,
+                            &mut self.finding_filter,
+                            self.explained.as_ref(),
                         ));
-                        ui.separator();
-                        if hide_findings {
-                            ui.heading("Findings");
-                            ui.label("Hidden during the quiz: mark the links you think are broken, then check your answer.");
-                        } else {
-                            commands.extend(panels::explanation_ui(
-                                ui,
-                                &self.doc,
-                                self.explained.as_ref(),
-                            ));
-                            ui.separator();
-                            commands.extend(panels::findings_ui(
-                                ui,
-                                &self.doc,
-                                &mut self.finding_filter,
-                                self.explained.as_ref(),
-                            ));
-                        }
-                    });
+                    }
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {

@@ -142,3 +142,8 @@ pub fn link_short(kind: LinkKind) -> &'static str {
         LinkKind::Purchase => "buys",
     }
 }
+
+/// "1 link", "3 links": a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

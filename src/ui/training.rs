@@ -183,7 +183,11 @@ pub fn quiz_on(doc: &Document) -> LoadedLesson {
             steps: Vec::new(),
             hints: vec![
                 "Hover a link or a party to see its details: dates, tenants, countries, readiness.".to_owned(),
-                format!("{} link(s) have a violation.", broken.len()),
+                if broken.len() == 1 {
+                    "1 link has a violation.".to_owned()
+                } else {
+                    format!("{} links have a violation.", broken.len())
+                },
             ],
             success: Condition::MarkedAllBroken,
             answer: if broken.is_empty() {
@@ -428,8 +432,8 @@ fn quiz_ui(ui: &mut egui::Ui, training: &Training, doc: &Document, out: &mut Vec
         None => {
             ui.label(
                 RichText::new(format!(
-                    "⚑ {} link(s) marked. Click a link on the canvas to mark or unmark it.",
-                    training.marks.len()
+                    "⚑ {} marked. Click a link on the canvas to mark or unmark it.",
+                    super::style::count(training.marks.len(), "link", "links")
                 ))
                 .strong(),
             );

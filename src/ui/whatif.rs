@@ -297,9 +297,9 @@ pub fn compare_ui(
     if !d.parties.is_empty() || !d.links.is_empty() {
         ui.label(
             RichText::new(format!(
-                "Changes: {} part(ies), {} link(s)",
-                d.parties.len(),
-                d.links.len()
+                "Changes: {}, {}",
+                super::style::count(d.parties.len(), "party", "parties"),
+                super::style::count(d.links.len(), "link", "links")
             ))
             .strong(),
         );
@@ -540,9 +540,9 @@ pub fn lens_ui(
             };
             ui.label(
                 RichText::new(format!(
-                    "{} sees {} relationship(s)",
+                    "{} sees {}",
                     l.kind,
-                    l.relationships.len()
+                    super::style::count(l.relationships.len(), "relationship", "relationships")
                 ))
                 .strong(),
             );

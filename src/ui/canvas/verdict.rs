@@ -57,7 +57,11 @@ pub fn best_verdict(doc: &Document, from: &PartyId, to: &PartyId) -> Verdict {
     if kinds.is_empty() {
         return Verdict {
             worst: Some(Severity::Violation),
-            reason: format!("no program chain runs from a {} to a {}", a.kind, b.kind),
+            reason: format!(
+                "no program chain runs from {} to {}",
+                a.kind.with_article(),
+                b.kind.with_article()
+            ),
         };
     }
     kinds

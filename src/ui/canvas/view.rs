@@ -66,6 +66,23 @@ impl CanvasView {
         self.pan = -centre.to_vec2() * self.zoom;
     }
 
+    /// Pans, keeping the zoom, so that these canvas points are in view when one of them is not (a
+    /// finding clicked in the list: its parties come to the middle of the canvas).
+    pub fn bring_into_view(&mut self, points: &[Position]) {
+        let Some(first) = points.first() else { return };
+        let inner = self.rect.shrink(PARTY_RADIUS * self.zoom);
+        if points.iter().all(|p| inner.contains(self.to_screen(*p))) {
+            return;
+        }
+        let (mut min, mut max) = (pos2(first.x, first.y), pos2(first.x, first.y));
+        for p in points {
+            min = min.min(pos2(p.x, p.y));
+            max = max.max(pos2(p.x, p.y));
+        }
+        let centre = min + (max - min) / 2.0;
+        self.pan = -centre.to_vec2() * self.zoom;
+    }
+
     /// Zooms by `factor` keeping the canvas point under `anchor` in place.
     pub fn zoom_at(&mut self, anchor: Pos2, factor: f32) {
         let before = self.to_canvas(anchor);
@@ -78,6 +95,33 @@ impl CanvasView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bring_into_view_pans_only_when_something_is_out_of_view() {
+        let mut view = CanvasView {
+            rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+            ..CanvasView::default()
+        };
+        let near = Position { x: 10.0, y: 10.0 };
+        view.bring_into_view(&[near]);
+        assert_eq!(view.pan, Vec2::ZERO, "already in view: no jump");
+        let far = Position {
+            x: 5000.0,
+            y: -3000.0,
+        };
+        view.bring_into_view(&[
+            far,
+            Position {
+                x: 5100.0,
+                y: -3000.0,
+            },
+        ]);
+        let centre = view.to_screen(Position {
+            x: 5050.0,
+            y: -3000.0,
+        });
+        assert!((centre - view.rect.center()).length() < 0.01);
+    }
 
     #[test]
     fn screen_and_canvas_round_trip() {

@@ -3,11 +3,11 @@
 use super::fields::{Drafts, date_field, row, text_field};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType, markets};
-use crate::rules::Finding;
+use crate::rules::{Finding, RuleId, Severity};
 use crate::ui::canvas::Selection;
 use crate::ui::command::Command;
 use crate::ui::document::Document;
-use crate::ui::style::{severity_color, severity_symbol};
+use crate::ui::style::{count, severity_color, severity_symbol};
 use crate::ui::whatif::WhatIfCommand;
 use egui::{Color32, RichText};
 
@@ -141,7 +141,7 @@ fn party_inspector(
         out.push(Command::Edit(Edit::UpdateParty(new)));
     }
     if !hide_findings {
-        out.extend(findings_on(ui, doc.checker().for_party(party.id.as_str())));
+        out.extend(party_findings(ui, doc, party));
     }
     ui.horizontal(|ui| {
         if ui
@@ -305,6 +305,65 @@ fn link_inspector(
     }
     if ui.button("🗑 Delete link (Del)").clicked() {
         out.push(Command::DeleteSelection);
+    }
+    out
+}
+
+/// A party's own findings, then a summary of its links' findings by rule ("✖ Incomplete chain on 3
+/// links"), each opening the first of them: a party whose links are red never reads as valid.
+fn party_findings(ui: &mut egui::Ui, doc: &Document, party: &Party) -> Vec<Command> {
+    let checker = doc.checker();
+    let own = checker.for_party(party.id.as_str());
+    let mut by_rule: Vec<(RuleId, Severity, Vec<&Finding>)> = Vec::new();
+    for link in doc
+        .scenario()
+        .links()
+        .filter(|l| l.parties().any(|p| *p == party.id))
+    {
+        for f in checker.for_link(link.id.as_str()) {
+            match by_rule.iter_mut().find(|(r, _, _)| *r == f.rule) {
+                Some((_, severity, list)) => {
+                    *severity = (*severity).max(f.severity);
+                    list.push(f);
+                }
+                None => by_rule.push((f.rule, f.severity, vec![f])),
+            }
+        }
+    }
+    by_rule.sort_by_key(|(rule, severity, _)| (std::cmp::Reverse(*severity), *rule));
+    let mut out = Vec::new();
+    if own.is_empty() && by_rule.is_empty() {
+        ui.colored_label(
+            Color32::from_rgb(0, 158, 115),
+            "✔ No finding on this party or its links.",
+        );
+        return out;
+    }
+    if !own.is_empty() {
+        out.extend(findings_on(ui, own));
+    }
+    if !by_rule.is_empty() {
+        let links: usize = by_rule.iter().map(|(_, _, l)| l.len()).sum();
+        ui.label(
+            RichText::new(format!(
+                "On its links ({})",
+                count(links, "finding", "findings")
+            ))
+            .strong(),
+        );
+        for (rule, severity, list) in by_rule {
+            let text = RichText::new(format!(
+                "{} {} on {}",
+                severity_symbol(severity),
+                rule.info().title,
+                count(list.len(), "link", "links")
+            ))
+            .color(severity_color(severity));
+            let messages: Vec<&str> = list.iter().map(|f| f.message.as_str()).collect();
+            if ui.link(text).on_hover_text(messages.join("\n")).clicked() {
+                out.push(Command::Explain(list[0].clone()));
+            }
+        }
     }
     out
 }

@@ -2,7 +2,7 @@
 
 use crate::rules::Severity;
 use crate::ui::document::Document;
-use crate::ui::style::{severity_color, severity_symbol};
+use crate::ui::style::{count, severity_color, severity_symbol};
 use egui::RichText;
 
 /// The status bar: counts by severity, the as-of date, unsaved changes.
@@ -16,9 +16,9 @@ pub fn status_ui(ui: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_f
             let n = counts.of(severity);
             ui.label(
                 RichText::new(format!(
-                    "{} {n} {}",
+                    "{} {}",
                     severity_symbol(severity),
-                    severity.key()
+                    count(n, severity.key(), &format!("{}s", severity.key()))
                 ))
                 .color(severity_color(severity)),
             );
@@ -26,9 +26,9 @@ pub fn status_ui(ui: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_f
         ui.separator();
         let s = doc.scenario();
         ui.label(format!(
-            "{} parties, {} links · as of {}",
-            s.party_count(),
-            s.link_count(),
+            "{}, {} · as of {}",
+            count(s.party_count(), "party", "parties"),
+            count(s.link_count(), "link", "links"),
             s.as_of()
         ));
         ui.separator();
