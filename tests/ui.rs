@@ -470,3 +470,40 @@ fn a_party_inspector_summarises_its_links_findings() {
     harness.get_by_label_contains(&format!("{} on ", rule.info().title));
     assert!(harness.query_by_label_contains("No finding").is_none());
 }
+
+/// The country picker names countries and finds them by name or by code; its search box takes the
+/// typing as soon as it opens.
+#[test]
+fn the_country_picker_searches_by_name_and_by_code() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.run();
+    harness.get_by_label_contains("Japan (JP) — ").click();
+    harness.run();
+    harness.event(egui::Event::Text("germ".to_owned()));
+    harness.run();
+    assert!(harness.query_by_label_contains("France (FR)").is_none());
+    harness.get_by_label_contains("Germany (DE) — ").click();
+    harness.run();
+    let country = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .document()
+            .scenario()
+            .party("tailspin-jp")
+            .and_then(|p| p.country.clone())
+    };
+    assert_eq!(country(&harness).as_deref(), Some("DE"));
+    // By code: "fr" then Enter picks France.
+    harness.get_by_label_contains("Germany (DE) — ").click();
+    harness.run();
+    harness.event(egui::Event::Text("fr".to_owned()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(country(&harness).as_deref(), Some("FR"));
+}

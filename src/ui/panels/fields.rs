@@ -11,6 +11,10 @@ use std::collections::HashMap;
 pub struct Drafts {
     pub(super) text: HashMap<&'static str, String>,
     pub(super) country_filter: String,
+    /// The country picker is open.
+    pub(super) country_open: bool,
+    /// The country picker's search box is still to be given the focus.
+    pub(super) country_focus: bool,
 }
 
 pub(super) fn text_field(

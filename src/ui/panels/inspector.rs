@@ -61,32 +61,97 @@ fn party_inspector(
             });
     });
     row(ui, "Country", |ui| {
-        let region = party
-            .country
-            .as_deref()
-            .and_then(|c| markets().region_of(c))
-            .map_or("no CSP region".to_owned(), |r| r.name.clone());
-        let shown = format!("{} — {region}", party.country.as_deref().unwrap_or("none"));
-        egui::ComboBox::from_id_salt("party-country")
-            .selected_text(shown)
-            .height(300.0)
-            .show_ui(ui, |ui| {
-                ui.add(
-                    egui::TextEdit::singleline(&mut drafts.country_filter)
-                        .hint_text("search code or region"),
-                );
-                let filter = drafts.country_filter.to_ascii_lowercase();
-                for m in markets().all_markets() {
-                    let label = format!("{} — {}", m.country, m.region.name);
-                    if filter.is_empty() || label.to_ascii_lowercase().contains(&filter) {
-                        let selected = party.country.as_deref() == Some(m.country);
-                        if ui.selectable_label(selected, label).clicked() {
-                            new.country = Some(m.country.to_owned());
-                        }
-                    }
+        let shown = party.country.as_deref().map_or("none".to_owned(), |c| {
+            let region = markets()
+                .region_of(c)
+                .map_or("no CSP region".to_owned(), |r| r.name.clone());
+            format!("{} ({c}) — {region}", country_name(c))
+        });
+        // An inline picker, not a popup: its search box can be clicked and typed in without the
+        // list closing under the pointer.
+        if ui
+            .selectable_label(drafts.country_open, format!("{shown} ⏷"))
+            .on_hover_text("Choose the country: search by name or code")
+            .clicked()
+        {
+            drafts.country_open = !drafts.country_open;
+            drafts.country_filter.clear();
+            drafts.country_focus = drafts.country_open;
+        }
+    });
+    if drafts.country_open {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            let search = ui.add(
+                egui::TextEdit::singleline(&mut drafts.country_filter)
+                    .id_salt("country-search")
+                    .hint_text("search a country by name or code")
+                    .desired_width(260.0),
+            );
+            // The search box takes the typing when the picker opens (asked until it has it: the
+            // click that opened the picker may still hold the focus for a frame).
+            if drafts.country_focus {
+                if search.has_focus() {
+                    drafts.country_focus = false;
+                } else {
+                    search.request_focus();
+                    ui.ctx().request_repaint();
+                }
+            }
+            let filter = drafts.country_filter.trim().to_lowercase();
+            let mut matches: Vec<(String, &str)> = markets()
+                .all_markets()
+                .into_iter()
+                .map(|m| {
+                    (
+                        format!(
+                            "{} ({}) — {}",
+                            country_name(m.country),
+                            m.country,
+                            m.region.name
+                        ),
+                        m.country,
+                    )
+                })
+                .filter(|(label, code)| {
+                    filter.is_empty()
+                        || code.eq_ignore_ascii_case(&filter)
+                        || label.to_lowercase().contains(&filter)
+                })
+                .collect();
+            // The code typed exactly comes first, then names that start with the text.
+            matches.sort_by_key(|(label, code)| {
+                if code.eq_ignore_ascii_case(&filter) {
+                    0
+                } else if label.to_lowercase().starts_with(&filter) {
+                    1
+                } else {
+                    2
                 }
             });
-    });
+            if matches.is_empty() {
+                ui.weak("No CSP market matches.");
+            }
+            egui::ScrollArea::vertical()
+                .id_salt("country-list")
+                .max_height(220.0)
+                .show(ui, |ui| {
+                    for (label, code) in &matches {
+                        let selected = party.country.as_deref() == Some(*code);
+                        if ui.selectable_label(selected, label).clicked() {
+                            new.country = Some((*code).to_owned());
+                            drafts.country_open = false;
+                        }
+                    }
+                });
+            if search.lost_focus()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Some((_, code)) = matches.first()
+            {
+                new.country = Some((*code).to_owned());
+                drafts.country_open = false;
+            }
+        });
+    }
     row(ui, "Organization", |ui| {
         if let Some(v) = text_field(ui, drafts, "organization", &party.organization) {
             new.organization = v;
@@ -388,4 +453,9 @@ fn findings_on(ui: &mut egui::Ui, findings: &[Finding]) -> Vec<Command> {
         }
     }
     out
+}
+
+/// A country's name from its ISO 3166 code ("DE" → "Germany"); the code itself when unknown.
+pub(super) fn country_name(code: &str) -> &str {
+    isocountry::CountryCode::for_alpha2_caseless(code).map_or(code, |c| c.name())
 }
