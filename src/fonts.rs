@@ -207,12 +207,14 @@ impl Fonts {
 
     /// The base face of a style, then the rest of the chain.
     fn chain(&self, bold: bool) -> impl Iterator<Item = &Face> {
+        // Regular text never falls back to the bold face (Arabic would come out bold).
         let base = if bold { self.bold } else { self.regular };
+        let skip = self.bold;
         std::iter::once(&self.faces[base]).chain(
             self.faces
                 .iter()
                 .enumerate()
-                .filter(move |(i, _)| *i != base)
+                .filter(move |(i, _)| *i != base && *i != skip)
                 .map(|(_, f)| f),
         )
     }
@@ -226,33 +228,72 @@ impl Fonts {
     pub fn measure(&self, text: &str, style: TextStyle) -> Extent {
         let base = &self.faces[if style.bold { self.bold } else { self.regular }];
         let mut extent = metrics(base, style.size);
-        let mut run = String::new();
-        let mut run_face: Option<&Face> = None;
-        let mut width = 0.0;
-        for c in text.chars() {
-            let face = if joins_previous(c) && run_face.is_some() {
-                run_face
-            } else {
-                Some(self.face_for(c, style.bold).unwrap_or(base))
-            };
-            if let (Some(a), Some(b)) = (run_face, face)
-                && !std::ptr::eq(a, b)
-            {
-                width += shape_width(a, &run, style.size);
-                run.clear();
+        let chars: Vec<char> = text.chars().collect();
+        // Each character's face: the first of the chain that has it. Marks stay with their base;
+        // a space or punctuation inside a right-to-left phrase of one fallback face stays in that
+        // face (as resvg's shaping does, so an Arabic phrase is one run of the Arabic face).
+        // As resvg does: the base face first; then, for the first character still missing, the
+        // first unused face of the chain that has it, which takes every missing character it has.
+        let mut chosen: Vec<Option<&Face>> = chars
+            .iter()
+            .map(|c| base.covers(*c).then_some(base))
+            .collect();
+        let mut used: Vec<&Face> = vec![base];
+        while let Some(i) = chosen.iter().position(Option::is_none) {
+            let c = chars[i];
+            let fallback = self
+                .chain(style.bold)
+                .find(|f| !used.iter().any(|u| std::ptr::eq(*u, *f)) && f.covers(c));
+            match fallback {
+                Some(f) => {
+                    used.push(f);
+                    for (j, slot) in chosen.iter_mut().enumerate() {
+                        if slot.is_none() && f.covers(chars[j]) {
+                            *slot = Some(f);
+                        }
+                    }
+                }
+                None => chosen[i] = Some(base),
             }
-            run_face = face;
-            run.push(c);
         }
-        if let Some(face) = run_face {
-            width += shape_width(face, &run, style.size);
-            // Every face that drew something may be taller or deeper than the base.
+        let mut faces: Vec<&Face> = chosen.into_iter().map(|f| f.unwrap_or(base)).collect();
+        for i in 0..chars.len() {
+            let c = chars[i];
+            if i > 0 && joins_previous(c) {
+                faces[i] = faces[i - 1];
+            } else if i > 0 && (c.is_whitespace() || c.is_ascii_punctuation()) {
+                let prev = faces[i - 1];
+                let next = chars[i + 1..]
+                    .iter()
+                    .position(|n| !(n.is_whitespace() || n.is_ascii_punctuation()))
+                    .map(|j| faces[i + 1 + j]);
+                // resvg shapes a right-to-left phrase as one bidi run, spaces included.
+                let rtl = |c: char| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFEFF);
+                if next.is_some_and(|n| std::ptr::eq(n, prev))
+                    && prev.covers(c)
+                    && rtl(chars[i - 1])
+                {
+                    faces[i] = prev;
+                }
+            }
         }
-        for c in text.chars() {
-            if let Some(face) = self.face_for(c, style.bold) {
-                let m = metrics(face, style.size);
-                extent.ascent = extent.ascent.max(m.ascent);
-                extent.descent = extent.descent.max(m.descent);
+        let mut width = 0.0;
+        let mut start = 0;
+        let mut byte = 0;
+        let mut run_start_byte = 0;
+        for i in 0..=chars.len() {
+            if i == chars.len() || (i > start && !std::ptr::eq(faces[i], faces[start])) {
+                if i > start {
+                    width += shape_width(faces[start], &text[run_start_byte..byte], style.size);
+                    let m = metrics(faces[start], style.size);
+                    extent.ascent = extent.ascent.max(m.ascent);
+                    extent.descent = extent.descent.max(m.descent);
+                }
+                start = i;
+                run_start_byte = byte;
+            }
+            if i < chars.len() {
+                byte += chars[i].len_utf8();
             }
         }
         extent.width = width;

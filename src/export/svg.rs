@@ -1,9 +1,18 @@
 //! The diagram as SVG: parties by kind, links by kind and finding, a legend, a title with the as-of
 //! date, numbered callouts on broken links and the findings list below the drawing.
+//!
+//! Every text is measured with the fonts resvg draws it with ([`crate::fonts`]), and every label,
+//! callout and legend entry is placed on a board of the boxes already taken (party shapes first),
+//! so nothing overlaps: a party's name goes below its shape, or above, right or left of it (whichever
+//! is free and crossed by the fewest links), a callout slides along its link to a free spot, and a
+//! link's kind label is left out (it stays in the link's tooltip) where there is no room for it.
+//! Labels sit on a white plate above the links, so no dashed line runs through a word. Long names are
+//! wrapped on two lines and ellipsised; the full name is in the party's `<title>` tooltip.
 
-use super::sanitize::xml as escape;
+use super::sanitize::{clean, xml as escape};
 use super::{LinkState, Sheet, party_color};
-use crate::layout::{effective_positions, routes};
+use crate::fonts::{Fonts, SVG_BOLD, SVG_REGULAR, TextStyle};
+use crate::layout::{Route, effective_positions, routes};
 use crate::model::{LinkKind, PartyKind, Position};
 use crate::rules::{Severity, Subject};
 use std::collections::HashMap;
@@ -11,37 +20,206 @@ use std::fmt::Write as _;
 
 const RADIUS: f32 = 30.0;
 const MARGIN: f32 = 70.0;
-const HEADER: f32 = 150.0;
-const LINE: f32 = 18.0;
+/// Room kept around every placed box (the white plate behind a label is this much larger).
+const PAD: f32 = 3.0;
+/// The widest a party name may run before it wraps.
+const NAME_WIDTH: f32 = 180.0;
+const NAME: TextStyle = TextStyle {
+    size: 15.0,
+    bold: true,
+};
+const DETAIL: TextStyle = TextStyle {
+    size: 12.0,
+    bold: false,
+};
+const KIND: TextStyle = TextStyle {
+    size: 11.0,
+    bold: false,
+};
+const LEGEND: TextStyle = TextStyle {
+    size: 12.0,
+    bold: false,
+};
+const LIST: TextStyle = TextStyle {
+    size: 13.0,
+    bold: false,
+};
+const LIST_BOLD: TextStyle = TextStyle {
+    size: 13.0,
+    bold: true,
+};
+const CALLOUT_R: f32 = 11.0;
 
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + word.chars().count() + 1 > width {
-            lines.push(std::mem::take(&mut line));
+/// An axis-aligned box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Box2 {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+}
+
+impl Box2 {
+    fn around(x: f32, y: f32, half_w: f32, half_h: f32) -> Self {
+        Box2 {
+            x0: x - half_w,
+            y0: y - half_h,
+            x1: x + half_w,
+            y1: y + half_h,
         }
-        if !line.is_empty() {
-            line.push(' ');
+    }
+
+    fn overlaps(&self, o: &Box2) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    fn shifted(&self, dx: f32, dy: f32) -> Self {
+        Box2 {
+            x0: self.x0 + dx,
+            y0: self.y0 + dy,
+            x1: self.x1 + dx,
+            y1: self.y1 + dy,
         }
-        line.push_str(word);
     }
-    if !line.is_empty() {
-        lines.push(line);
+
+    fn union(&self, o: &Box2) -> Self {
+        Box2 {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
     }
+
+    /// Whether the segment a–b passes through the box (sampled: links are short Béziers).
+    fn crossed_by(&self, a: Position, b: Position) -> bool {
+        (0..=8).any(|i| {
+            let t = i as f32 / 8.0;
+            let (x, y) = (a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+            x > self.x0 && x < self.x1 && y > self.y0 && y < self.y1
+        })
+    }
+}
+
+/// The boxes taken so far.
+#[derive(Default)]
+struct Board {
+    taken: Vec<Box2>,
+}
+
+impl Board {
+    fn free(&self, b: &Box2) -> bool {
+        !self.taken.iter().any(|t| t.overlaps(b))
+    }
+
+    fn take(&mut self, b: Box2) {
+        self.taken.push(b);
+    }
+}
+
+/// A block of text lines centred on `x`, the first baseline at `top + ascent`.
+#[derive(Clone, Debug)]
+struct Label {
+    lines: Vec<(String, TextStyle)>,
+    /// Line advance per line (ascent + descent of its style, measured).
+    heights: Vec<f32>,
+    ascents: Vec<f32>,
+    width: f32,
+}
+
+impl Label {
+    fn new(fonts: &Fonts, lines: Vec<(String, TextStyle)>) -> Self {
+        let mut heights = Vec::new();
+        let mut ascents = Vec::new();
+        let mut width: f32 = 0.0;
+        for (text, style) in &lines {
+            let m = fonts.measure(text, *style);
+            width = width.max(m.width);
+            heights.push(m.height());
+            ascents.push(m.ascent);
+        }
+        Label {
+            lines,
+            heights,
+            ascents,
+            width,
+        }
+    }
+
+    fn height(&self) -> f32 {
+        self.heights.iter().sum()
+    }
+
+    /// The box of the label centred on `cx` with its top at `top`, padded.
+    fn at(&self, cx: f32, top: f32) -> Box2 {
+        Box2 {
+            x0: cx - self.width / 2.0 - PAD,
+            y0: top - PAD,
+            x1: cx + self.width / 2.0 + PAD,
+            y1: top + self.height() + PAD,
+        }
+    }
+}
+
+/// Where a label was put: centre x and top y (in drawing coordinates, before the page shift).
+#[derive(Clone, Copy, Debug)]
+struct Spot {
+    cx: f32,
+    top: f32,
+}
+
+/// A link as straight segments (the Bézier sampled), for counting how many links cross a label.
+fn polyline(route: &Route) -> Vec<Position> {
+    (0..=12).map(|i| route.at(i as f32 / 12.0)).collect()
+}
+
+fn crossings(b: &Box2, lines: &[Vec<Position>]) -> usize {
     lines
+        .iter()
+        .filter(|l| l.windows(2).any(|w| b.crossed_by(w[0], w[1])))
+        .count()
+}
+
+/// The box a party's shape takes (centred on `p`).
+fn shape_box(kind: PartyKind, p: Position) -> Box2 {
+    let h = if kind == PartyKind::Customer {
+        RADIUS * 0.7
+    } else {
+        RADIUS
+    };
+    Box2::around(p.x, p.y, RADIUS + 1.0, h + 1.0)
 }
 
 fn shape(kind: PartyKind, x: f32, y: f32, r: f32, fill: &str) -> String {
     let stroke = r##"stroke="#1f2933" stroke-width="2""##;
     match kind {
-        PartyKind::Microsoft => format!(
-            r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="6" fill="{fill}" {stroke}/>"#,
-            x - r,
-            y - r,
-            2.0 * r,
-            2.0 * r
-        ),
+        PartyKind::Microsoft => {
+            // The four-square logo, as on the canvas.
+            let q = r * 0.35;
+            let mut logo = String::new();
+            for (dx, dy, colour) in [
+                (-1.0, -1.0, "#f25022"),
+                (1.0, -1.0, "#7fba00"),
+                (-1.0, 1.0, "#00a4ef"),
+                (1.0, 1.0, "#ffb900"),
+            ] {
+                let side = q * 0.95;
+                let _ = write!(
+                    logo,
+                    r#"<rect x="{:.1}" y="{:.1}" width="{side:.1}" height="{side:.1}" fill="{colour}"/>"#,
+                    x + dx * q * 0.55 - side / 2.0,
+                    y + dy * q * 0.55 - side / 2.0,
+                );
+            }
+            format!(
+                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="{:.1}" fill="{fill}" {stroke}/>{logo}"#,
+                x - r,
+                y - r,
+                2.0 * r,
+                2.0 * r,
+                r * 0.2
+            )
+        }
         PartyKind::IndirectProvider => {
             let points: Vec<String> = (0..6)
                 .map(|i| {
@@ -89,31 +267,186 @@ fn toward(from: Position, to: Position, distance: f32) -> Position {
     }
 }
 
+fn family(style: TextStyle) -> String {
+    if style.bold {
+        format!(r#"font-family="{SVG_BOLD}" font-weight="bold""#)
+    } else {
+        String::new()
+    }
+}
+
+/// Writes a label on a white plate: the plate keeps links from running through its words.
+fn write_label(out: &mut String, label: &Label, spot: Spot, dx: f32, dy: f32, fill: &str) {
+    let b = label.at(spot.cx, spot.top).shifted(dx, dy);
+    let _ = write!(
+        out,
+        r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="#ffffff" fill-opacity="0.9"/>"##,
+        b.x0,
+        b.y0,
+        b.x1 - b.x0,
+        b.y1 - b.y0
+    );
+    let mut top = spot.top + dy;
+    for (i, (text, style)) in label.lines.iter().enumerate() {
+        let colour = if i == 0 { fill } else { "#52606d" };
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" font-size="{}" {} fill="{colour}" text-anchor="middle">{}</text>"#,
+            spot.cx + dx,
+            top + label.ascents[i],
+            style.size,
+            family(*style),
+            escape(text)
+        );
+        top += label.heights[i];
+    }
+}
+
+/// Finds a free spot for `label` among `candidates` (centre x, top y), preferring the one crossed by
+/// the fewest links, then the earliest; failing that, searches outward from the first candidate.
+fn place(
+    board: &Board,
+    label: &Label,
+    candidates: &[Spot],
+    links: &[Vec<Position>],
+) -> Option<Spot> {
+    let mut best: Option<(usize, usize, Spot)> = None;
+    for (i, spot) in candidates.iter().enumerate() {
+        let b = label.at(spot.cx, spot.top);
+        if !board.free(&b) {
+            continue;
+        }
+        let cost = crossings(&b, links);
+        if best.is_none_or(|(c, j, _)| (cost, i) < (c, j)) {
+            best = Some((cost, i, *spot));
+        }
+        if cost == 0 {
+            break;
+        }
+    }
+    best.map(|(_, _, s)| s)
+}
+
+/// Searches rings of growing distance around `origin` for a free spot (the last resort, which always
+/// ends: far enough out, nothing is taken).
+fn search(board: &Board, label: &Label, origin: Spot) -> Spot {
+    for ring in 1..400 {
+        let d = ring as f32 * 10.0;
+        for k in 0..(8 * ring) {
+            let a = std::f32::consts::TAU * k as f32 / (8 * ring) as f32;
+            let spot = Spot {
+                cx: origin.cx + d * a.sin(),
+                top: origin.top + d * a.cos(),
+            };
+            if board.free(&label.at(spot.cx, spot.top)) {
+                return spot;
+            }
+        }
+    }
+    Spot {
+        cx: origin.cx,
+        top: board.taken.iter().map(|b| b.y1).fold(origin.top, f32::max) + PAD * 2.0,
+    }
+}
+
+/// One legend entry: a swatch (a party shape or a link sample) and its text.
+struct LegendItem {
+    swatch: Swatch,
+    text: String,
+}
+
+enum Swatch {
+    Party(PartyKind),
+    Link(LinkState),
+}
+
 /// Renders the sheet as a standalone SVG document, on a white page unless `transparent`.
 pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
+    let fonts = Fonts::shared();
     let s = sheet.scenario;
     let positions = effective_positions(s);
-    let (mut min_x, mut min_y, mut max_x, mut max_y) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-    for (i, p) in positions.values().enumerate() {
-        if i == 0 {
-            (min_x, min_y, max_x, max_y) = (p.x, p.y, p.x, p.y);
+    let all_routes = routes(s, &positions, RADIUS);
+    let lines: Vec<Vec<Position>> = all_routes.iter().map(polyline).collect();
+
+    // 1. The drawing, in layout coordinates: party shapes, then party labels, then callouts, then
+    //    link kind labels, each on a free spot of the board.
+    let mut board = Board::default();
+    for party in s.parties() {
+        if let Some(p) = positions.get(&party.id) {
+            board.take(shape_box(party.kind, *p));
         }
-        min_x = min_x.min(p.x);
-        min_y = min_y.min(p.y);
-        max_x = max_x.max(p.x);
-        max_y = max_y.max(p.y);
     }
-    // Wide enough for the drawing, the title (bold 26 px ≈ 15 px a character) and the legend.
-    let title_width = 15.5 * s.meta.title.chars().count() as f32 + 2.0 * MARGIN;
-    let width = (max_x - min_x + 2.0 * MARGIN + 4.0 * RADIUS)
-        .max(960.0)
-        .max(title_width);
-    let shift_x = (width - (max_x - min_x)) / 2.0 - min_x;
-    let at = |p: Position| Position {
-        x: p.x + shift_x,
-        y: p.y - min_y + HEADER + MARGIN,
-    };
-    let diagram_bottom = max_y - min_y + HEADER + MARGIN + RADIUS + 60.0;
+    let mut party_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
+    for party in s.parties() {
+        let Some(&p) = positions.get(&party.id) else {
+            continue;
+        };
+        let name = clean(&party.name);
+        let detail = match &party.country {
+            Some(c) => format!("{} · {}", party.kind.label(), clean(c)),
+            None => party.kind.label().to_owned(),
+        };
+        let build = |width: f32, name_lines: usize| {
+            let mut lines: Vec<(String, TextStyle)> = fonts
+                .wrap(&name, NAME, width, name_lines)
+                .into_iter()
+                .map(|l| (l, NAME))
+                .collect();
+            if lines.is_empty() {
+                lines.push((String::new(), NAME));
+            }
+            lines.push((fonts.ellipsize(&detail, DETAIL, width), DETAIL));
+            Label::new(fonts, lines)
+        };
+        let shape = shape_box(party.kind, p);
+        let mut chosen = None;
+        for (width, name_lines) in [(NAME_WIDTH, 2), (NAME_WIDTH * 0.7, 2), (110.0, 1)] {
+            let label = build(width, name_lines);
+            let h = label.height();
+            let side = label.width / 2.0 + PAD + 6.0;
+            let candidates = [
+                Spot {
+                    cx: p.x,
+                    top: shape.y1 + PAD + 2.0,
+                },
+                Spot {
+                    cx: p.x,
+                    top: shape.y0 - PAD - 2.0 - h,
+                },
+                Spot {
+                    cx: shape.x1 + side,
+                    top: p.y - h / 2.0,
+                },
+                Spot {
+                    cx: shape.x0 - side,
+                    top: p.y - h / 2.0,
+                },
+                Spot {
+                    cx: p.x,
+                    top: shape.y1 + PAD + 20.0,
+                },
+                Spot {
+                    cx: p.x,
+                    top: shape.y0 - PAD - 20.0 - h,
+                },
+            ];
+            if let Some(spot) = place(&board, &label, &candidates, &lines) {
+                chosen = Some((label, spot));
+                break;
+            }
+        }
+        let (label, spot) = chosen.unwrap_or_else(|| {
+            let label = build(110.0, 1);
+            let origin = Spot {
+                cx: p.x,
+                top: shape.y1 + PAD + 2.0,
+            };
+            let spot = search(&board, &label, origin);
+            (label, spot)
+        });
+        board.take(label.at(spot.cx, spot.top));
+        party_labels.insert(party.id.as_str(), (label, spot));
+    }
 
     // Numbered callouts: links with a violation or warning, in the order of the findings list.
     let findings = sheet.findings();
@@ -126,8 +459,209 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
             numbers.entry(id.0.clone()).or_insert(next);
         }
     }
-    let wrap_width = ((width - 2.0 * MARGIN) / 7.2) as usize;
-    let mut list: Vec<(String, &'static str, bool)> = Vec::new();
+    const ALONG: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+    // Per link: the callout centre (and where on the link it points from), or the kind label.
+    let mut callouts: HashMap<&str, (Position, Position)> = HashMap::new();
+    for route in &all_routes {
+        if !numbers.contains_key(route.link.as_str()) {
+            continue;
+        }
+        let r = CALLOUT_R + PAD;
+        let mut spot = ALONG
+            .iter()
+            .map(|t| route.at(*t))
+            .find(|c| board.free(&Box2::around(c.x, c.y, r, r)));
+        let anchor = route.at(0.5);
+        if spot.is_none() {
+            let disc = Label {
+                lines: Vec::new(),
+                heights: vec![2.0 * CALLOUT_R],
+                ascents: vec![0.0],
+                width: 2.0 * CALLOUT_R,
+            };
+            let found = search(
+                &board,
+                &disc,
+                Spot {
+                    cx: anchor.x,
+                    top: anchor.y - CALLOUT_R,
+                },
+            );
+            spot = Some(Position {
+                x: found.cx,
+                y: found.top + CALLOUT_R,
+            });
+        }
+        if let Some(c) = spot {
+            board.take(Box2::around(c.x, c.y, r, r));
+            callouts.insert(route.link.as_str(), (c, anchor));
+        }
+    }
+    let mut kind_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
+    for route in &all_routes {
+        if numbers.contains_key(route.link.as_str()) {
+            continue;
+        }
+        let Some(link) = s.link(route.link.as_str()) else {
+            continue;
+        };
+        let label = Label::new(fonts, vec![(link.kind.label().to_owned(), KIND)]);
+        let candidates: Vec<Spot> = ALONG
+            .iter()
+            .map(|t| route.at(*t))
+            .map(|c| Spot {
+                cx: c.x,
+                top: c.y - label.height() / 2.0,
+            })
+            .collect();
+        // Only free spots: a kind label that would cover another is left out (the link's tooltip
+        // and the legend still say it).
+        if let Some(spot) = candidates
+            .iter()
+            .find(|spot| board.free(&label.at(spot.cx, spot.top)))
+            .copied()
+        {
+            board.take(label.at(spot.cx, spot.top));
+            kind_labels.insert(route.link.as_str(), (label, spot));
+        }
+    }
+
+    // 2. The page: the drawing's extent, then the header (title, counts, legend) laid out at the
+    //    page width, then the drawing shifted below the header and centred.
+    let mut extent: Option<Box2> = None;
+    for b in &board.taken {
+        extent = Some(extent.map_or(*b, |e| e.union(b)));
+    }
+    for route in &all_routes {
+        let c = route.at(0.5);
+        let b = Box2::around(c.x, c.y, 1.0, 1.0);
+        extent = Some(extent.map_or(b, |e| e.union(&b)));
+    }
+    let extent = extent.unwrap_or(Box2 {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 1.0,
+        y1: 1.0,
+    });
+
+    let title_style = TextStyle::bold(26.0);
+    let title = fonts.ellipsize(&clean(&s.meta.title), title_style, 1800.0);
+    let counts = sheet.checker.counts();
+    let subtitle = format!(
+        "Checked as of {} · {} violation(s), {} warning(s), {} note(s) · csp-explorer",
+        sheet.as_of, counts.violation, counts.warning, counts.note
+    );
+    let sub_style = TextStyle::regular(15.0);
+    let legend_items: Vec<LegendItem> = PartyKind::ALL
+        .into_iter()
+        .map(|k| LegendItem {
+            swatch: Swatch::Party(k),
+            text: k.label().to_owned(),
+        })
+        .chain(
+            [
+                (LinkState::Valid, "valid link"),
+                (LinkState::Warning, "warning (numbered)"),
+                (LinkState::Violation, "violation (dashed, numbered)"),
+                (LinkState::Future, "dated after the as-of date"),
+            ]
+            .into_iter()
+            .map(|(state, text)| LegendItem {
+                swatch: Swatch::Link(state),
+                text: text.to_owned(),
+            }),
+        )
+        .collect();
+    let width = (extent.x1 - extent.x0 + 2.0 * MARGIN)
+        .max(960.0)
+        .max(fonts.width(&title, title_style) + 2.0 * MARGIN)
+        .max(fonts.width(&subtitle, sub_style) + 2.0 * MARGIN)
+        .ceil();
+
+    let mut header = String::new();
+    let title_m = fonts.measure(&title, title_style);
+    let title_base = 20.0 + title_m.ascent;
+    let _ = writeln!(
+        header,
+        r##"<text x="{MARGIN}" y="{title_base:.1}" font-size="26" {} fill="#1f2933">{}</text>"##,
+        family(title_style),
+        escape(&title)
+    );
+    let sub_m = fonts.measure(&subtitle, sub_style);
+    let sub_base = title_base + title_m.descent + 6.0 + sub_m.ascent;
+    let _ = writeln!(
+        header,
+        r##"<text x="{MARGIN}" y="{sub_base:.1}" font-size="15" fill="#3e4c59">{}</text>"##,
+        escape(&subtitle)
+    );
+    // Legend: items flow in rows at the page width.
+    let _ = writeln!(header, r##"<g id="legend" font-size="12" fill="#1f2933">"##);
+    let legend_m = fonts.measure("Xg", LEGEND);
+    let row_h = legend_m.height().max(16.0) + 8.0;
+    let mut x = MARGIN;
+    let mut row_top = sub_base + sub_m.descent + 12.0;
+    for (i, item) in legend_items.iter().enumerate() {
+        let swatch_w = if matches!(item.swatch, Swatch::Party(_)) {
+            16.0
+        } else {
+            30.0
+        };
+        let text_w = fonts.width(&item.text, LEGEND);
+        let item_w = swatch_w + 6.0 + text_w;
+        let new_row = i == PartyKind::ALL.len() || x + item_w > width - MARGIN;
+        if new_row && x > MARGIN {
+            x = MARGIN;
+            row_top += row_h;
+        }
+        let mid = row_top + row_h / 2.0;
+        match item.swatch {
+            Swatch::Party(kind) => {
+                let _ = writeln!(
+                    header,
+                    r#"<g id="swatch-{}">{}</g>"#,
+                    kind.key(),
+                    shape(kind, x + 8.0, mid, 7.5, party_color(kind))
+                );
+            }
+            Swatch::Link(state) => {
+                let dash = match state {
+                    LinkState::Violation => r#" stroke-dasharray="8 5""#,
+                    LinkState::Future => r#" stroke-dasharray="2 6""#,
+                    _ => "",
+                };
+                let _ = writeln!(
+                    header,
+                    r#"<g id="swatch-{}"><line x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{}" stroke-width="3"{dash}/></g>"#,
+                    state.key(),
+                    x + swatch_w,
+                    state.color(),
+                );
+            }
+        }
+        let _ = writeln!(
+            header,
+            r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
+            x + swatch_w + 6.0,
+            mid - legend_m.height() / 2.0 + legend_m.ascent,
+            escape(&item.text)
+        );
+        x += item_w + 22.0;
+    }
+    header.push_str("</g>\n");
+    let header_bottom = row_top + row_h;
+
+    let dx = (width - (extent.x1 - extent.x0)) / 2.0 - extent.x0;
+    let dy = header_bottom + 24.0 - extent.y0;
+    let at = |p: Position| Position {
+        x: p.x + dx,
+        y: p.y + dy,
+    };
+    let diagram_bottom = extent.y1 + dy + 24.0;
+
+    // 3. The findings list below the drawing, wrapped at the measured page width.
+    let list_width = width - 2.0 * MARGIN;
+    let mut list: Vec<(String, &'static str, bool, f32)> = Vec::new();
+    let indent = fonts.width("    ", LIST);
     for f in &findings {
         let number = match &f.subject {
             Subject::Link(id) => numbers
@@ -140,36 +674,51 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
             Severity::Warning => "#b07800",
             Severity::Note => "#0072b2",
         };
-        let head = format!("{number}. [{}] {} — {}", f.severity, f.rule, f.message);
-        for (i, line) in wrap(&head, wrap_width).into_iter().enumerate() {
-            list.push((
-                if i == 0 { line } else { format!("    {line}") },
-                color,
-                i == 0,
-            ));
+        let head = format!(
+            "{number}. [{}] {} — {}",
+            f.severity,
+            f.rule,
+            clean(&f.message)
+        );
+        let head_lines = fonts.wrap(&head, LIST_BOLD, list_width, usize::MAX);
+        for (i, line) in head_lines.into_iter().enumerate() {
+            list.push((line, color, i == 0, if i == 0 { 0.0 } else { indent }));
         }
         if f.severity != Severity::Note {
-            for line in wrap(
+            for line in fonts.wrap(
                 &format!("Fix: {}", f.info().fix),
-                wrap_width.saturating_sub(4),
+                LIST,
+                list_width - indent,
+                usize::MAX,
             ) {
-                list.push((format!("    {line}"), "#3e4c59", false));
+                list.push((line, "#3e4c59", false, indent));
             }
         }
     }
+    // The tallest line sets the pitch (a fallback face for another script may be taller).
+    let line_h = list
+        .iter()
+        .map(|(line, _, bold, _)| {
+            fonts
+                .measure(line, if *bold { LIST_BOLD } else { LIST })
+                .height()
+        })
+        .fold(16.0f32, f32::max)
+        + 3.0;
     let list_top = diagram_bottom + 30.0;
     let height = if list.is_empty() {
         diagram_bottom + 20.0
     } else {
-        list_top + 30.0 + LINE * list.len() as f32 + 20.0
-    };
+        list_top + 30.0 + line_h * list.len() as f32 + 20.0
+    }
+    .ceil();
 
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="Ubuntu, DejaVu Sans, Arial, Helvetica, sans-serif">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{SVG_REGULAR}">"#
     );
-    let _ = writeln!(out, "<title>{}</title>", escape(s.meta.title.as_str()));
+    let _ = writeln!(out, "<title>{}</title>", escape(&s.meta.title));
     out.push_str("<defs>\n");
     for state in [
         LinkState::Valid,
@@ -191,68 +740,11 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
             r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
         );
     }
+    out.push_str(&header);
 
-    // Title, as-of and counts.
-    let counts = sheet.checker.counts();
-    let _ = writeln!(
-        out,
-        r##"<text x="{MARGIN}" y="48" font-size="26" font-weight="bold" fill="#1f2933">{}</text>"##,
-        escape(s.meta.title.as_str())
-    );
-    let _ = writeln!(
-        out,
-        r##"<text x="{MARGIN}" y="76" font-size="15" fill="#3e4c59">Checked as of {} · {} violation(s), {} warning(s), {} note(s) · csp-explorer</text>"##,
-        sheet.as_of, counts.violation, counts.warning, counts.note
-    );
-
-    // Legend: party kinds, then link states, in two rows under the title.
-    let _ = writeln!(out, r##"<g id="legend" font-size="12" fill="#1f2933">"##);
-    let mut x = MARGIN;
-    for kind in PartyKind::ALL {
-        let _ = writeln!(
-            out,
-            "{}",
-            shape(kind, x + 8.0, 104.0, 7.0, party_color(kind))
-        );
-        let _ = writeln!(
-            out,
-            r#"<text x="{:.0}" y="108">{}</text>"#,
-            x + 20.0,
-            kind.label()
-        );
-        x += 34.0 + 6.5 * kind.label().len() as f32;
-    }
-    let mut x = MARGIN;
-    for (state, label) in [
-        (LinkState::Valid, "valid link"),
-        (LinkState::Warning, "warning (numbered)"),
-        (LinkState::Violation, "violation (dashed, numbered)"),
-        (LinkState::Future, "dated after the as-of date"),
-    ] {
-        let dash = match state {
-            LinkState::Violation => r#" stroke-dasharray="8 5""#,
-            LinkState::Future => r#" stroke-dasharray="2 6""#,
-            _ => "",
-        };
-        let _ = writeln!(
-            out,
-            r#"<line x1="{x:.0}" y1="128" x2="{:.0}" y2="128" stroke="{}" stroke-width="3"{dash}/><text x="{:.0}" y="132">{label}</text>"#,
-            x + 30.0,
-            state.color(),
-            x + 36.0
-        );
-        x += 50.0 + 6.5 * label.len() as f32;
-    }
-    out.push_str("</g>\n");
-
-    // Links.
+    // Links (under everything else).
     out.push_str("<g id=\"links\" fill=\"none\">\n");
-    // Labels of links converging on one party are spread along their curves so they do not stack.
-    let mut arrivals: HashMap<&str, (usize, usize)> = HashMap::new();
-    for link in s.links() {
-        arrivals.entry(link.to.as_str()).or_insert((0, 0)).1 += 1;
-    }
-    for route in routes(s, &positions, RADIUS) {
+    for route in &all_routes {
         let Some(link) = s.link(route.link.as_str()) else {
             continue;
         };
@@ -266,14 +758,14 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
             (_, LinkKind::Admin) => r#" stroke-dasharray="3 4""#,
             _ => "",
         };
-        let width = if matches!(link.kind, LinkKind::Supply | LinkKind::Purchase) {
+        let stroke_width = if matches!(link.kind, LinkKind::Supply | LinkKind::Purchase) {
             3.0
         } else {
             2.0
         };
         let _ = writeln!(
             out,
-            r#"<g id="link-{}" class="link {} {}"><title>{} {} → {} ({})</title><path d="M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}" stroke="{}" stroke-width="{width}"{dash} marker-end="url(#arrow-{})"/>"#,
+            r#"<g id="link-{}" class="link {} {}"><title>{} {} → {} ({})</title><path d="M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}" stroke="{}" stroke-width="{stroke_width}"{dash} marker-end="url(#arrow-{})"/></g>"#,
             escape(link.id.as_str()),
             link.kind.key(),
             state.key(),
@@ -290,63 +782,76 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
             state.color(),
             state.key()
         );
-        let t = match arrivals.get_mut(link.to.as_str()) {
-            Some((seen, total)) if *total > 1 => {
-                *seen += 1;
-                0.25 + 0.5 * (*seen - 1) as f32 / (*total - 1) as f32
-            }
-            _ => 0.5,
-        };
-        let mid = at(route.at(t));
-        if let Some(n) = numbers.get(link.id.as_str()) {
-            let _ = writeln!(
-                out,
-                r##"<circle cx="{:.1}" cy="{:.1}" r="11" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#ffffff" text-anchor="middle">{n}</text>"##,
-                mid.x,
-                mid.y,
-                state.color(),
-                mid.x,
-                mid.y + 4.0
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                r##"<text x="{:.1}" y="{:.1}" font-size="11" fill="#52606d" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}</text>"##,
-                mid.x + 7.0,
-                mid.y + 4.0,
-                link.kind.label()
-            );
-        }
-        out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
 
-    // Parties.
+    // Parties: shape, then the name on its plate.
     out.push_str("<g id=\"parties\">\n");
     for party in s.parties() {
         let Some(p) = positions.get(&party.id) else {
             continue;
         };
-        let p = at(*p);
-        let detail = match &party.country {
-            Some(c) => format!("{} · {c}", party.kind.label()),
-            None => party.kind.label().to_owned(),
-        };
-        let _ = writeln!(
+        let c = at(*p);
+        let _ = write!(
             out,
-            r##"<g id="party-{}" class="party {}"><title>{} ({})</title>{}<text x="{:.1}" y="{:.1}" font-size="15" font-weight="bold" fill="#1f2933" text-anchor="middle" stroke="#ffffff" stroke-width="4" paint-order="stroke">{}</text><text x="{:.1}" y="{:.1}" font-size="12" fill="#52606d" text-anchor="middle" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}</text></g>"##,
+            r#"<g id="party-{}" class="party {}"><title>{} ({})</title><g id="shape-{}">{}</g>"#,
             escape(party.id.as_str()),
             party.kind.key(),
             escape(party.name.as_str()),
             party.kind.label(),
-            shape(party.kind, p.x, p.y, RADIUS, party_color(party.kind)),
-            p.x,
-            p.y + RADIUS + 20.0,
-            escape(party.name.as_str()),
-            p.x,
-            p.y + RADIUS + 36.0,
-            escape(detail.as_str())
+            escape(party.id.as_str()),
+            shape(party.kind, c.x, c.y, RADIUS, party_color(party.kind)),
         );
+        if let Some((label, spot)) = party_labels.get(party.id.as_str()) {
+            write_label(&mut out, label, *spot, dx, dy, "#1f2933");
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n");
+
+    // Link labels and callouts, above the parties.
+    out.push_str("<g id=\"link-labels\">\n");
+    for route in &all_routes {
+        let Some(link) = s.link(route.link.as_str()) else {
+            continue;
+        };
+        let state = sheet.link_state(link);
+        if let (Some(n), Some((centre, anchor))) = (
+            numbers.get(link.id.as_str()),
+            callouts.get(link.id.as_str()),
+        ) {
+            let (c, a) = (at(*centre), at(*anchor));
+            let leader = if (c.x - a.x).hypot(c.y - a.y) > CALLOUT_R + 4.0 {
+                format!(
+                    r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="1.5"/>"#,
+                    a.x,
+                    a.y,
+                    c.x,
+                    c.y,
+                    state.color()
+                )
+            } else {
+                String::new()
+            };
+            let number = n.to_string();
+            let m = fonts.measure(&number, TextStyle::bold(12.0));
+            let _ = writeln!(
+                out,
+                r##"{leader}<g id="callout-{n}"><title>{} {} → {}</title><circle cx="{:.1}" cy="{:.1}" r="{CALLOUT_R}" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="12" {} fill="#ffffff" text-anchor="middle">{number}</text></g>"##,
+                link.kind.label(),
+                escape(sheet.name(&link.from).as_str()),
+                escape(sheet.name(&link.to).as_str()),
+                c.x,
+                c.y,
+                state.color(),
+                c.x,
+                c.y - m.height() / 2.0 + m.ascent,
+                family(TextStyle::bold(12.0)),
+            );
+        } else if let Some((label, spot)) = kind_labels.get(link.id.as_str()) {
+            write_label(&mut out, label, *spot, dx, dy, "#52606d");
+            out.push('\n');
+        }
     }
     out.push_str("</g>\n");
 
@@ -354,18 +859,24 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     if !list.is_empty() {
         let _ = writeln!(
             out,
-            r##"<g id="findings" font-size="13"><line x1="{MARGIN}" y1="{:.0}" x2="{:.0}" y2="{:.0}" stroke="#cbd2d9"/><text x="{MARGIN}" y="{:.0}" font-size="17" font-weight="bold" fill="#1f2933">Findings</text>"##,
+            r##"<g id="findings" font-size="13"><line x1="{MARGIN}" y1="{:.0}" x2="{:.0}" y2="{:.0}" stroke="#cbd2d9"/><text x="{MARGIN}" y="{:.0}" font-size="17" {} fill="#1f2933">Findings</text>"##,
             list_top - 8.0,
             width - MARGIN,
             list_top - 8.0,
-            list_top + 16.0
+            list_top + 16.0,
+            family(TextStyle::bold(17.0)),
         );
-        for (i, (line, color, bold)) in list.iter().enumerate() {
-            let weight = if *bold { r#" font-weight="bold""# } else { "" };
+        for (i, (line, color, bold, indent)) in list.iter().enumerate() {
+            let weight = if *bold {
+                family(LIST_BOLD)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                r#"<text x="{MARGIN}" y="{:.0}" fill="{color}"{weight} xml:space="preserve">{}</text>"#,
-                list_top + 40.0 + LINE * i as f32,
+                r#"<text x="{:.1}" y="{:.1}" fill="{color}" {weight}>{}</text>"#,
+                MARGIN + indent,
+                list_top + 40.0 + line_h * i as f32,
                 escape(line.as_str())
             );
         }
