@@ -317,12 +317,16 @@ fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
     // Discarding a changed what-if asks first, then goes back to the base, untouched.
     harness.get_by_label("✖ Discard the what-if").click();
     harness.run();
-    harness.get_by_label("Keep editing").click();
+    harness.get_by_label("Cancel").click();
     harness.run();
     assert!(harness.state().whatif.base.is_some());
     harness.get_by_label("✖ Discard the what-if").click();
     harness.run();
-    harness.get_by_label("Discard changes").click();
+    assert!(
+        harness.query_by_label("Save").is_none(),
+        "saving cannot keep a what-if that is being discarded"
+    );
+    harness.get_by_label("Don't save").click();
     harness.run();
     let s = harness.state().document().scenario();
     assert_eq!(
@@ -494,8 +498,12 @@ fn unsaved_work_in_a_what_ifs_base_is_not_lost_silently() {
     );
     assert!(harness.state().has_unsaved_work());
     run(&mut harness, Command::New);
-    harness.get_by_label("Discard changes");
-    harness.get_by_label("Keep editing").click();
+    harness.get_by_label("Don't save");
+    assert!(
+        harness.query_by_label("Save").is_none(),
+        "Save would write the fork, not the base that holds the work"
+    );
+    harness.get_by_label("Cancel").click();
     harness.run();
     assert!(harness.state().whatif.base.is_some());
 }

@@ -507,3 +507,112 @@ fn the_country_picker_searches_by_name_and_by_code() {
     harness.run();
     assert_eq!(country(&harness).as_deref(), Some("FR"));
 }
+
+/// File dialogs that answer at once with one path, as a user choosing it would.
+struct AnsweringDialogs {
+    path: std::path::PathBuf,
+    answer: Option<csp_explorer::ui::files::DialogPurpose>,
+}
+
+impl csp_explorer::ui::FileDialogs for AnsweringDialogs {
+    fn request(
+        &mut self,
+        purpose: csp_explorer::ui::files::DialogPurpose,
+        _: &std::path::Path,
+        _: &str,
+        _: &egui::Context,
+    ) {
+        self.answer = Some(purpose);
+    }
+    fn poll(
+        &mut self,
+    ) -> Option<(
+        csp_explorer::ui::files::DialogPurpose,
+        Option<std::path::PathBuf>,
+    )> {
+        self.answer.take().map(|p| (p, Some(self.path.clone())))
+    }
+    fn is_open(&self) -> bool {
+        self.answer.is_some()
+    }
+}
+
+/// The unsaved-changes prompt offers Save, Don't save and Cancel; Save on a scenario with no file yet
+/// goes through Save As and then does what was asked.
+#[test]
+fn the_unsaved_changes_prompt_saves_then_goes_on() {
+    use csp_explorer::ui::app::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kept.ron");
+    let dialogs = AnsweringDialogs {
+        path: path.clone(),
+        answer: None,
+    };
+    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::AddParty(PartyKind::Customer));
+    harness.run();
+    assert!(harness.state().document().is_dirty());
+    let parties = harness.state().document().scenario().party_count();
+    harness.state_mut().execute(&ctx, Command::New);
+    harness.run();
+    harness.get_by_label("Don't save");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert_eq!(
+        harness.state().document().scenario().party_count(),
+        parties,
+        "Cancel keeps everything"
+    );
+    harness.state_mut().execute(&ctx, Command::New);
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    let saved = csp_explorer::io::load(&path).expect("saved before going on");
+    assert_eq!(saved.party_count(), parties);
+    assert_eq!(
+        harness.state().document().scenario().party_count(),
+        0,
+        "then the new scenario opened"
+    );
+}
+
+/// A new party lands inside the visible canvas, wherever the view was panned, and not on top of
+/// another party.
+#[test]
+fn new_parties_are_placed_in_the_visible_canvas() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    for pan in [egui::vec2(0.0, 0.0), egui::vec2(-2500.0, 1800.0)] {
+        harness.state_mut().view.pan += pan;
+        harness.run();
+        for kind in [
+            PartyKind::Customer,
+            PartyKind::IndirectReseller,
+            PartyKind::Customer,
+        ] {
+            harness.state_mut().execute(&ctx, Command::AddParty(kind));
+            harness.run();
+            let Some(Selection::Party(id)) = harness.state().selection().cloned() else {
+                panic!("the new party is selected");
+            };
+            let at = harness.state().screen_pos(id.as_str()).expect("placed");
+            let view = harness.state().view.rect;
+            assert!(
+                view.contains(at),
+                "{id} at {at:?} is outside the canvas {view:?}"
+            );
+            let doc = harness.state().document();
+            let mine = doc.position(id.as_str()).unwrap();
+            let crowded = doc
+                .positions()
+                .iter()
+                .filter(|(other, _)| **other != id)
+                .any(|(_, p)| (p.x - mine.x).abs() < 1.0 && (p.y - mine.y).abs() < 1.0);
+            assert!(!crowded, "{id} sits on another party");
+        }
+    }
+}

@@ -93,6 +93,8 @@ pub struct ExplorerApp {
     window_title: String,
     /// A path field standing in for a native file dialog that could not be shown.
     path_prompt: Option<panels::PathPrompt>,
+    /// What to do once Save As has written the file (Save in the unsaved-changes prompt).
+    after_save: Option<Discard>,
 }
 
 impl ExplorerApp {
@@ -136,6 +138,7 @@ impl ExplorerApp {
             refit_frames: 0,
             window_title: String::new(),
             path_prompt: None,
+            after_save: None,
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -651,21 +654,44 @@ impl ExplorerApp {
                 .find_map(|p| p.country.clone())
                 .or(Some("US".to_owned()));
         }
-        // Place it in its tier's row, to the right of what is in view.
-        let centre = self.view.to_canvas(self.view.rect.center());
-        let row_y = f32::from(kind.tier()) * crate::layout::ROW_GAP;
-        let taken = |x: f32| {
-            self.doc.positions().values().any(|p| {
-                (p.x - x).abs() < crate::layout::COLUMN_GAP * 0.6 && (p.y - row_y).abs() < 40.0
-            })
-        };
-        let mut x = centre.x;
-        while taken(x) {
-            x += crate::layout::COLUMN_GAP;
-        }
-        party.position = Some(Position { x, y: row_y });
+        party.position = Some(self.free_spot_in_view(kind));
         self.apply(Edit::AddParty(party));
         self.selection = Some(Selection::Party(id));
+    }
+
+    /// Where a new party of `kind` goes: in its tier's row when that row is in view (else across the
+    /// middle of the view), at the free spot nearest the middle, always inside the visible canvas.
+    fn free_spot_in_view(&self, kind: PartyKind) -> Position {
+        let view = &self.view;
+        let margin = 60.0;
+        let top_left = view.to_canvas(view.rect.min + egui::vec2(margin, margin));
+        let bottom_right = view.to_canvas(view.rect.max - egui::vec2(margin, margin));
+        let centre = view.to_canvas(view.rect.center());
+        let row_y = f32::from(kind.tier()) * crate::layout::ROW_GAP;
+        let y = if (top_left.y..=bottom_right.y).contains(&row_y) {
+            row_y
+        } else {
+            centre.y
+        };
+        let gap = crate::layout::COLUMN_GAP;
+        let taken = |x: f32| {
+            self.doc
+                .positions()
+                .values()
+                .any(|p| (p.x - x).abs() < gap * 0.6 && (p.y - y).abs() < 40.0)
+        };
+        let visible = |x: f32| (top_left.x..=bottom_right.x).contains(&x);
+        // The middle, then one column right, one left, two right, …
+        let x = (0..64)
+            .map(|i| {
+                let step = (i + 1) / 2;
+                let side = if i % 2 == 1 { 1.0 } else { -1.0 };
+                centre.x + side * step as f32 * gap
+            })
+            .take_while(|x| visible(*x) || (*x - centre.x).abs() < gap)
+            .find(|x| visible(*x) && !taken(*x))
+            .unwrap_or(centre.x);
+        Position { x, y }
     }
 
     /// Starts the kind chooser for a connect gesture from `from` to `to`.
@@ -1078,8 +1104,11 @@ impl ExplorerApp {
     }
 
     fn poll_dialogs(&mut self, ctx: &egui::Context) {
-        if let Some((purpose, Some(path))) = self.dialogs.poll() {
-            self.answer_dialog(ctx, purpose, path);
+        match self.dialogs.poll() {
+            Some((purpose, Some(path))) => self.answer_dialog(ctx, purpose, path),
+            // A cancelled Save As cancels what was waiting for it.
+            Some((DialogPurpose::SaveAs, None)) => self.after_save = None,
+            _ => {}
         }
         if let Some(failure) = self.dialogs.take_failure() {
             self.report(
@@ -1104,6 +1133,11 @@ impl ExplorerApp {
                         path
                     };
                     self.save_to(&path);
+                    if !self.doc.is_dirty()
+                        && let Some(action) = self.after_save.take()
+                    {
+                        self.proceed(action, ctx);
+                    }
                 }
                 DialogPurpose::Export(format) => self.export_to(&path, format),
                 DialogPurpose::OpenLesson => self.open_lesson_file(&path, ctx),
@@ -1407,12 +1441,34 @@ impl eframe::App for ExplorerApp {
             self.answer_dialog(&ctx, purpose, path);
         }
         if let Some(action) = self.discard.clone() {
-            match panels::discard_ui(&ctx, &self.doc.display_name()) {
-                Some(true) => {
+            let base_dirty = self
+                .whatif
+                .base
+                .as_ref()
+                .is_some_and(|b| b.fork && b.doc.is_dirty() && !b.doc.scratch);
+            let can_save = !matches!(action, Discard::WhatIf) && !base_dirty;
+            match panels::discard_ui(&ctx, &self.doc.display_name(), can_save) {
+                Some(panels::UnsavedAnswer::Save) => {
+                    self.discard = None;
+                    match self.doc.path.clone() {
+                        Some(path) => {
+                            self.save_to(&path);
+                            if !self.doc.is_dirty() {
+                                self.proceed(action, &ctx);
+                            }
+                        }
+                        // Save As first; the action goes on once the file is written.
+                        None => {
+                            self.after_save = Some(action);
+                            self.request_save_as(&ctx);
+                        }
+                    }
+                }
+                Some(panels::UnsavedAnswer::DontSave) => {
                     self.discard = None;
                     self.proceed(action, &ctx);
                 }
-                Some(false) => self.discard = None,
+                Some(panels::UnsavedAnswer::Cancel) => self.discard = None,
                 None => {}
             }
         }

@@ -144,20 +144,36 @@ pub fn help_ui(ctx: &egui::Context, open: &mut bool) {
         });
 }
 
-/// Asks before unsaved changes are lost: `Some(true)` discard, `Some(false)` keep, `None` undecided.
-pub fn discard_ui(ctx: &egui::Context, name: &str) -> Option<bool> {
+/// What the user answered to the unsaved-changes prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnsavedAnswer {
+    /// Save, then go on.
+    Save,
+    /// Go on and lose the changes.
+    DontSave,
+    /// Stay: nothing happens.
+    Cancel,
+}
+
+/// Asks before unsaved changes are lost: Save, Don't save or Cancel (`None` while undecided).
+/// `can_save` is false when saving the open document would not keep the work (it sits in a
+/// what-if's base, or the question is about discarding the what-if itself).
+pub fn discard_ui(ctx: &egui::Context, name: &str, can_save: bool) -> Option<UnsavedAnswer> {
     let mut answer = None;
     egui::Modal::new(egui::Id::new("discard")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
         ui.label(format!(
-            "{name} has changes that are not saved. Discard them?"
+            "{name} has changes that are not saved. Save them first?"
         ));
         ui.horizontal(|ui| {
-            if ui.button("Discard changes").clicked() {
-                answer = Some(true);
+            if can_save && ui.button("Save").clicked() {
+                answer = Some(UnsavedAnswer::Save);
             }
-            if ui.button("Keep editing").clicked() {
-                answer = Some(false);
+            if ui.button("Don't save").clicked() {
+                answer = Some(UnsavedAnswer::DontSave);
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                answer = Some(UnsavedAnswer::Cancel);
             }
         });
     });

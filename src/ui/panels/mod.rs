@@ -11,7 +11,9 @@ mod inspector;
 mod menu;
 mod status;
 
-pub use dialogs::{PathPrompt, discard_ui, help_ui, library_ui, link_chooser_ui, path_prompt_ui};
+pub use dialogs::{
+    PathPrompt, UnsavedAnswer, discard_ui, help_ui, library_ui, link_chooser_ui, path_prompt_ui,
+};
 pub use fields::{Drafts, parse_date};
 pub use findings::{FindingFilter, explanation_ui, findings_ui};
 pub use inspector::inspector_ui;
