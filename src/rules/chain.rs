@@ -547,4 +547,36 @@ mod tests {
     fn an_accepted_partnership_is_not_pending() {
         assert!(after(|_| {}, RuleId::PartnershipPending).is_empty());
     }
+
+    /// Regression: a "partnership" whose other end is not an indirect provider is no program chain,
+    /// so it neither completes the reseller's chain nor makes it pending.
+    #[test]
+    fn a_partnership_from_a_non_provider_does_not_complete_the_chain() {
+        for from in ["db", "ms", "c2"] {
+            for pending in [false, true] {
+                let mut s = valid_channel();
+                change_link(&mut s, "p", |l| {
+                    l.from = from.into();
+                    l.status = if pending {
+                        LinkStatus::Pending
+                    } else {
+                        LinkStatus::Accepted
+                    };
+                });
+                let on_sale: Vec<_> = check(&s)
+                    .into_iter()
+                    .filter(|f| f.subject == Subject::Link("buy1".into()))
+                    .map(|f| f.rule)
+                    .collect();
+                assert!(
+                    on_sale.contains(&RuleId::IncompleteChain),
+                    "from {from}, pending {pending}: {on_sale:?}"
+                );
+                assert!(
+                    !on_sale.contains(&RuleId::PartnershipPending),
+                    "from {from}"
+                );
+            }
+        }
+    }
 }

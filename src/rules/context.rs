@@ -77,10 +77,50 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The existing partnerships of a reseller (from providers to it).
+    /// The existing partnerships of a reseller that are program chains: from an indirect provider.
+    ///
+    /// A "partnership" from a direct-bill partner, Microsoft or a customer is itself an
+    /// `invalid_chain`; counting it here would hide `incomplete_chain` on the reseller's sales (or call
+    /// the reseller's partnership "still pending") although no provider can bill them.
     pub fn partnerships_of(&self, reseller: &PartyId) -> impl Iterator<Item = &'a Link> + 'a {
-        self.links_to(reseller)
-            .filter(|l| l.kind == LinkKind::Partnership)
+        let scenario = self.scenario;
+        self.links_to(reseller).filter(move |l| {
+            l.kind == LinkKind::Partnership
+                && scenario
+                    .party(l.from.as_str())
+                    .is_some_and(|p| p.kind == PartyKind::IndirectProvider)
+        })
+    }
+
+    /// The partners a sale needs: its seller and, when set and different from the seller, its `via`.
+    ///
+    /// A `via` naming the seller itself adds no second partner: the rules that ask something of
+    /// "seller and billing provider" would otherwise report the same party twice.
+    pub fn sale_partners(link: &'a Link) -> impl Iterator<Item = &'a PartyId> + 'a {
+        std::iter::once(&link.from).chain(link.via.as_ref().filter(|v| **v != link.from))
+    }
+
+    /// The provider that bills an indirect reseller's sale when the engine can tell for sure: `via`
+    /// when set, otherwise the reseller's only provider with an accepted partnership. `None` when the
+    /// seller is not an indirect reseller, or has no or several accepted providers.
+    pub fn sure_billing_provider(&self, link: &Link) -> Option<PartyId> {
+        if let Some(via) = &link.via {
+            return (*via != link.from).then(|| via.clone());
+        }
+        if self.party(&link.from)?.kind != PartyKind::IndirectReseller {
+            return None;
+        }
+        let mut providers: Vec<&PartyId> = self
+            .partnerships_of(&link.from)
+            .filter(|p| p.status == LinkStatus::Accepted)
+            .map(|p| &p.from)
+            .collect();
+        providers.sort();
+        providers.dedup();
+        match providers.as_slice() {
+            [only] => Some((*only).clone()),
+            _ => None,
+        }
     }
 
     /// The provider that bills an indirect reseller's sale: `via` when set, otherwise the first provider

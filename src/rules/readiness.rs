@@ -14,11 +14,7 @@ fn mpa_parties(link: &Link) -> Vec<&PartyId> {
     match link.kind {
         LinkKind::Supply => vec![&link.to],
         LinkKind::Partnership => vec![&link.from, &link.to],
-        LinkKind::Reseller | LinkKind::Purchase => {
-            let mut parties = vec![&link.from];
-            parties.extend(link.via.as_ref());
-            parties
-        }
+        LinkKind::Reseller | LinkKind::Purchase => Ctx::sale_partners(link).collect(),
         LinkKind::Admin => Vec::new(),
     }
 }

@@ -22,7 +22,7 @@ fn check_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
     let Some(customer_region) = ctx.region(customer) else {
         return;
     };
-    for seller_id in std::iter::once(&link.from).chain(link.via.as_ref()) {
+    for seller_id in Ctx::sale_partners(link) {
         let Some(seller) = ctx.party(seller_id) else {
             continue;
         };

@@ -214,8 +214,11 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, link: &Link, out: &mut Vec<
     if link.kind != LinkKind::Purchase {
         return;
     }
+    // The billing provider is asked too when the sale names none but the seller has only one
+    // provider: the engine knows who bills it, so it knows whose relationship is missing.
+    let provider = ctx.sure_billing_provider(link);
     let needed: Vec<&PartyId> = std::iter::once(&link.from)
-        .chain(link.via.as_ref())
+        .chain(provider.as_ref())
         .collect();
     for partner in needed {
         let has = ctx
@@ -235,7 +238,7 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, link: &Link, out: &mut Vec<
             link.date,
         );
         if *partner == link.from {
-            relationship.via = link.via.clone();
+            relationship.via = provider.clone();
         }
         let role = if *partner == link.from {
             "seller"
@@ -439,5 +442,44 @@ mod tests {
         );
         assert_eq!(subjects(&findings), ["buy2"]);
         assert!(after(|_| {}, RuleId::NoResellerRelationship).is_empty());
+    }
+
+    /// Regression: a `via` naming the seller itself asks nothing of the seller twice.
+    #[test]
+    fn a_via_naming_the_seller_reports_each_finding_once() {
+        let mut s = valid_channel();
+        change_link(&mut s, "buy2", |l| l.via = Some("db".into()));
+        change_party(&mut s, "db", |p| p.mpa_signed = None);
+        s.remove_link(&"r-db".into()).unwrap();
+        let on_buy2: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.subject == Subject::Link("buy2".into()))
+            .map(|f| f.rule)
+            .collect();
+        for rule in [RuleId::MpaMissing, RuleId::NoResellerRelationship] {
+            assert_eq!(
+                on_buy2.iter().filter(|r| **r == rule).count(),
+                1,
+                "{rule:?} in {on_buy2:?}"
+            );
+        }
+    }
+
+    /// Regression: with no `via`, a reseller's only provider is the one that bills the sale, so its
+    /// reseller relationship with the customer is required too.
+    #[test]
+    fn a_sale_without_via_checks_the_only_providers_relationship() {
+        let mut s = valid_channel();
+        change_link(&mut s, "buy1", |l| l.via = None);
+        change_link(&mut s, "r-res", |l| l.via = None);
+        assert!(check(&s).is_empty(), "{:#?}", check(&s));
+        s.remove_link(&"r-dist".into()).unwrap();
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::NoResellerRelationship)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy1"]);
+        assert!(findings[0].message.contains("Dist (the billing provider)"));
+        assert!(check(&apply_first_fix(s, &findings)).is_empty());
     }
 }
