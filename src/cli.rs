@@ -4,6 +4,7 @@
 use crate::export::{Background, ExportFormat, ExportOptions, export_to_file};
 use crate::io::{csv_import, load, save};
 use crate::model::{Date, Scenario};
+use crate::rules::fixes::{ProvenFinding, prove};
 use crate::rules::{Checker, Finding, RuleId, Severity, Subject, catalog::CATALOG};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::fmt::Write as _;
@@ -19,6 +20,8 @@ Examples:
   csp-explorer import parties.csv links.csv -o channel.ron
   csp-explorer check channel.ron --as-of 2020-01-31
   csp-explorer check builtin:sample-1 --format json
+  csp-explorer fix channel.ron --finding 3 --option 1 -o fixed.ron
+  csp-explorer fix channel.ron --all-safe
   csp-explorer rules
   csp-explorer export builtin:sample-7-forbidden --format png --scale 2 -o slide.png
   csp-explorer diff builtin:sample-6-forbidden builtin:sample-6-option-1
@@ -26,7 +29,8 @@ Examples:
   csp-explorer lessons
   csp-explorer lessons my-lesson.ron            check a lesson you wrote
 
-Exit codes: `check` 0 no violation, 1 a violation; `diff` 0 no difference, 1 differences;
+Exit codes: `check` 0 no violation, 1 a violation; `fix` 0 applied (or nothing to apply), 1 a
+violation remains; `diff` 0 no difference, 1 differences;
 `ask` 0 yes, 1 no; `lessons FILE` 0 the lesson works, 1 it does not; 2 is always bad input.";
 
 /// See, change and check how partners work together in Microsoft's Cloud Solution Provider program.
@@ -87,6 +91,33 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+    },
+    /// Apply a quick fix of `check`'s findings list, like the findings panel's buttons: only fixes
+    /// proven on this channel are offered (they remove their finding and add no violation).
+    Fix {
+        /// A save file, or `builtin:<slug>` (then `-o` is required).
+        scenario: String,
+        /// The finding's position in `check`'s list (from 1; `#N` in the text report).
+        #[arg(
+            long,
+            value_name = "N",
+            required_unless_present = "all_safe",
+            conflicts_with = "all_safe"
+        )]
+        finding: Option<usize>,
+        /// The quick fix's position in that finding's `quick_fixes` (from 1).
+        #[arg(long, value_name = "K", default_value_t = 1)]
+        option: usize,
+        /// Apply, one by one, every fix that is the only one offered for its finding, re-checking
+        /// after each, like `cargo clippy --fix` for a channel.
+        #[arg(long)]
+        all_safe: bool,
+        /// Where to write the fixed scenario; without it the file is rewritten in place (atomically).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Option<Date>,
     },
     /// List the rules the engine checks: id, severity, what, why, source and fix.
     Rules {
@@ -208,6 +239,14 @@ pub fn run(command: Command) -> ExitCode {
             as_of,
             format,
         } => check(&scenario, as_of, format),
+        Command::Fix {
+            scenario,
+            finding,
+            option,
+            all_safe,
+            output,
+            as_of,
+        } => fix(&scenario, finding, option, all_safe, output, as_of),
         Command::Rules { format } => {
             print!("{}", render_rules(format));
             ExitCode::SUCCESS
@@ -411,9 +450,10 @@ fn check(name: &str, as_of: Option<Date>, format: Format) -> ExitCode {
     };
     let as_of = as_of.unwrap_or_else(|| scenario.as_of());
     let findings = crate::rules::check_as_of(&scenario, as_of);
+    let proven = prove(&scenario, as_of, &findings);
     let out = match format {
-        Format::Json => render_check_json(&scenario, as_of, &findings),
-        Format::Text | Format::Markdown => render_check_text(&scenario, as_of, &findings),
+        Format::Json => render_check_json_proven(&scenario, as_of, &proven),
+        Format::Text | Format::Markdown => render_check_text_proven(&scenario, as_of, &proven),
     };
     print!("{out}");
     if findings.iter().any(|f| f.severity == Severity::Violation) {
@@ -436,10 +476,35 @@ fn names(scenario: &Scenario, path: &[crate::model::PartyId]) -> String {
 
 /// The text report of `check`: findings grouped by severity, worst first, each with its fix.
 pub fn render_check_text(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> String {
+    let plain: Vec<ProvenFinding> = findings
+        .iter()
+        .map(|f| ProvenFinding {
+            finding: Finding {
+                fixes: Vec::new(),
+                ..f.clone()
+            },
+            withheld: Vec::new(),
+        })
+        .collect();
+    render_check_text_proven(scenario, as_of, &plain)
+}
+
+/// The text report of `check` with proven quick fixes: findings grouped by severity, worst first,
+/// each numbered by its place in the list (`#N`, what `fix --finding N` takes), with the rule's fix
+/// and the quick fixes on offer (`fix --option K`).
+pub fn render_check_text_proven(
+    scenario: &Scenario,
+    as_of: Date,
+    findings: &[ProvenFinding],
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} (as of {as_of})", scenario.meta.title);
     for severity in Severity::WORST_FIRST {
-        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<(usize, &ProvenFinding)> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.finding.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
@@ -449,14 +514,16 @@ pub fn render_check_text(scenario: &Scenario, as_of: Date, findings: &[Finding])
             Severity::Note => "Notes (allowed patterns)",
         };
         let _ = writeln!(out, "\n{heading} ({}):", group.len());
-        for f in group {
+        for (n, p) in group {
+            let f = &p.finding;
             let subject = match &f.subject {
                 Subject::Link(id) => format!("link {id}"),
                 Subject::Party(id) => format!("party {id}"),
             };
             let _ = writeln!(
                 out,
-                "  [{}] {} ({}): {}",
+                "  #{} [{}] {} ({}): {}",
+                n + 1,
                 f.rule,
                 subject,
                 names(scenario, &f.path),
@@ -465,9 +532,15 @@ pub fn render_check_text(scenario: &Scenario, as_of: Date, findings: &[Finding])
             if severity != Severity::Note {
                 let _ = writeln!(out, "      fix: {}", f.info().fix);
             }
+            for (k, q) in f.fixes.iter().enumerate() {
+                let _ = writeln!(out, "      quick fix {}: {}", k + 1, q.label);
+            }
+            for w in &p.withheld {
+                let _ = writeln!(out, "      not offered: {} ({})", w.label, w.why);
+            }
         }
     }
-    let counts = |s| findings.iter().filter(|f| f.severity == s).count();
+    let counts = |s| findings.iter().filter(|p| p.finding.severity == s).count();
     let _ = writeln!(
         out,
         "\n{} violation(s), {} warning(s), {} note(s).",
@@ -480,8 +553,42 @@ pub fn render_check_text(scenario: &Scenario, as_of: Date, findings: &[Finding])
 
 /// The JSON report of `check` (shape documented in the README).
 pub fn render_check_json(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> String {
-    let items: Vec<serde_json::Value> = findings.iter().map(Finding::to_json).collect();
-    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    let plain: Vec<ProvenFinding> = findings
+        .iter()
+        .map(|f| ProvenFinding {
+            finding: f.clone(),
+            withheld: Vec::new(),
+        })
+        .collect();
+    render_check_json_proven(scenario, as_of, &plain)
+}
+
+/// The JSON report of `check` with proven quick fixes: each finding has `quick_fixes` (the labels,
+/// in the order `fix --option K` counts them) and `withheld_fixes` (label and why).
+pub fn render_check_json_proven(
+    scenario: &Scenario,
+    as_of: Date,
+    findings: &[ProvenFinding],
+) -> String {
+    let items: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|p| {
+            let mut item = p.finding.to_json();
+            item["quick_fixes"] = p
+                .finding
+                .fixes
+                .iter()
+                .map(|q| serde_json::Value::from(q.label.clone()))
+                .collect();
+            item["withheld_fixes"] = p
+                .withheld
+                .iter()
+                .map(|w| serde_json::json!({"label": w.label, "why": w.why}))
+                .collect();
+            item
+        })
+        .collect();
+    let count = |s| findings.iter().filter(|p| p.finding.severity == s).count();
     let value = serde_json::json!({
         "scenario": scenario.meta.title,
         "as_of": as_of.to_string(),
@@ -495,6 +602,148 @@ pub fn render_check_json(scenario: &Scenario, as_of: Date, findings: &[Finding])
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Where `fix` writes: `-o`, or the scenario file itself (refused for a built-in scenario).
+fn fix_target(scenario: &str, output: Option<PathBuf>) -> Result<PathBuf, String> {
+    match output {
+        Some(path) => Ok(path),
+        None if scenario.starts_with("builtin:") => Err(format!(
+            "{scenario} is built in and cannot be rewritten: give -o FILE"
+        )),
+        None => Ok(PathBuf::from(scenario)),
+    }
+}
+
+/// Applies one quick fix (`--finding N --option K`) or every safe one (`--all-safe`) and writes the
+/// scenario atomically. The applied labels go to stdout, followed by the counts after.
+fn fix(
+    name: &str,
+    finding: Option<usize>,
+    option: usize,
+    all_safe: bool,
+    output: Option<PathBuf>,
+    as_of: Option<Date>,
+) -> ExitCode {
+    let mut scenario = match load_scenario(name) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    let target = match fix_target(name, output) {
+        Ok(t) => t,
+        Err(e) => return bad_input(e),
+    };
+    let as_of = as_of.unwrap_or_else(|| scenario.as_of());
+    let applied = if all_safe {
+        apply_all_safe(&mut scenario, as_of)
+    } else {
+        match apply_one(&mut scenario, as_of, finding.unwrap_or(0), option) {
+            Ok(label) => vec![label],
+            Err(e) => return bad_input(e),
+        }
+    };
+    if applied.is_empty() {
+        println!("No finding has exactly one quick fix: nothing applied.");
+    }
+    for label in &applied {
+        println!("Applied: {label}");
+    }
+    if !applied.is_empty()
+        && let Err(e) = save(&scenario, &target)
+    {
+        return bad_input(e);
+    }
+    let after = crate::rules::check_as_of(&scenario, as_of);
+    let count = |s| after.iter().filter(|f| f.severity == s).count();
+    if !applied.is_empty() {
+        println!("Wrote {}.", target.display());
+    }
+    println!(
+        "{} violation(s), {} warning(s), {} note(s) as of {as_of}.",
+        count(Severity::Violation),
+        count(Severity::Warning),
+        count(Severity::Note)
+    );
+    if count(Severity::Violation) > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Applies quick fix `option` of finding `n` (both from 1, as `check` numbers them).
+pub fn apply_one(
+    scenario: &mut Scenario,
+    as_of: Date,
+    n: usize,
+    option: usize,
+) -> Result<String, String> {
+    let findings = crate::rules::check_as_of(scenario, as_of);
+    if n == 0 || n > findings.len() {
+        return Err(format!(
+            "--finding {n}: `check` lists {} finding(s) as of {as_of}; give a number from 1",
+            findings.len()
+        ));
+    }
+    let proven = prove(scenario, as_of, &findings[n - 1..n]).remove(0);
+    let f = &proven.finding;
+    let Some(fix) = option.checked_sub(1).and_then(|k| f.fixes.get(k)) else {
+        let offered = if f.fixes.is_empty() {
+            "offers no quick fix".to_owned()
+        } else {
+            format!("offers {} quick fix(es)", f.fixes.len())
+        };
+        let withheld: Vec<String> = proven
+            .withheld
+            .iter()
+            .map(|w| format!("'{}' is not offered: {}", w.label, w.why))
+            .collect();
+        let mut message = format!(
+            "--option {option}: finding {n} ({} on {}) {offered}",
+            f.rule,
+            subject_label(&f.subject)
+        );
+        if !withheld.is_empty() {
+            message.push_str(&format!("; {}", withheld.join("; ")));
+        }
+        return Err(message);
+    };
+    fix.edit
+        .clone()
+        .apply(scenario)
+        .map_err(|e| format!("the quick fix '{}' cannot be applied: {e}", fix.label))?;
+    Ok(fix.label.clone())
+}
+
+fn subject_label(subject: &Subject) -> String {
+    match subject {
+        Subject::Link(id) => format!("link {id}"),
+        Subject::Party(id) => format!("party {id}"),
+    }
+}
+
+/// Applies, one at a time and re-checking after each, the first fix that is the only one offered
+/// for its finding, until there is none. Every such fix is proven to remove its finding and add no
+/// violation, so the loop ends; it is also bounded by the number of findings at the start.
+pub fn apply_all_safe(scenario: &mut Scenario, as_of: Date) -> Vec<String> {
+    let mut applied = Vec::new();
+    let bound = crate::rules::check_as_of(scenario, as_of).len() * 2 + 1;
+    for _ in 0..bound {
+        let findings = crate::rules::check_as_of(scenario, as_of);
+        let next = findings.iter().find_map(|f| {
+            if f.fixes.is_empty() {
+                return None;
+            }
+            let mut proven = prove(scenario, as_of, std::slice::from_ref(f)).remove(0);
+            (proven.finding.fixes.len() == 1).then(|| proven.finding.fixes.remove(0))
+        });
+        let Some(fix) = next else { break };
+        if fix.edit.apply(scenario).is_err() {
+            break;
+        }
+        applied.push(fix.label);
+    }
+    applied
 }
 
 /// The catalogue as text, JSON or a Markdown table.

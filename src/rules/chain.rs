@@ -6,7 +6,7 @@
 use super::context::Ctx;
 use super::{Finding, RuleId, Subject};
 use crate::edit::Edit;
-use crate::model::{Link, LinkKind, LinkStatus, PartyId, PartyKind};
+use crate::model::{Link, LinkKind, LinkStatus, Party, PartyId, PartyKind};
 
 /// True when a link of `kind` from a `from` party to a `to` party is one of the program's chains.
 pub fn forms_chain(kind: LinkKind, from: PartyKind, to: PartyKind) -> bool {
@@ -51,31 +51,37 @@ pub(crate) fn check_shape(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) -> boo
                 link.kind.label()
             ),
         );
-        let mut direct = to.clone();
-        direct.kind = PartyKind::DirectBill;
-        direct.onboarded = false;
-        direct.enrolled = false;
-        finding = finding.fix(
-            format!("Make {} a direct-bill partner", to.name),
-            Edit::UpdateParty(direct),
-        );
+        finding = make_direct_bill(ctx, to, finding);
         if let Some(provider) = ctx
             .scenario
             .parties_of_kind_in(PartyKind::IndirectProvider, ctx.region(to))
             .next()
         {
-            let mut partnership = link.clone();
-            partnership.kind = LinkKind::Partnership;
-            partnership.from = provider.id.clone();
-            partnership.via = None;
-            partnership.offer = None;
-            finding = finding.fix(
-                format!(
-                    "Route it through {}: replace it by a partnership",
-                    provider.name
-                ),
-                Edit::UpdateLink(partnership),
-            );
+            let already = ctx.partnerships_of(&to.id).any(|p| p.from == provider.id);
+            if already {
+                finding = finding.fix(
+                    format!(
+                        "Route it through {}: remove it ({} already partners with {})",
+                        provider.name, provider.name, to.name
+                    ),
+                    Edit::RemoveLink(link.id.clone()),
+                );
+            } else {
+                let mut partnership = link.clone();
+                partnership.kind = LinkKind::Partnership;
+                partnership.from = provider.id.clone();
+                partnership.via = None;
+                partnership.offer = None;
+                partnership.tenant = None;
+                partnership.publisher = Default::default();
+                finding = finding.fix(
+                    format!(
+                        "Route it through {}: replace it by a partnership",
+                        provider.name
+                    ),
+                    Edit::UpdateLink(partnership),
+                );
+            }
         }
         out.push(finding);
         return false;
@@ -115,6 +121,46 @@ pub(crate) fn check_shape(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) -> boo
     }
     out.push(finding);
     false
+}
+
+/// "Make X a direct-bill partner", as one undo step: X's kind changes, its partnerships (which a
+/// direct-bill partner cannot have) are removed, and its sales stop naming a billing provider. The
+/// label names every removal.
+fn make_direct_bill(ctx: &Ctx, reseller: &Party, finding: Finding) -> Finding {
+    let mut direct = reseller.clone();
+    direct.kind = PartyKind::DirectBill;
+    direct.onboarded = false;
+    direct.enrolled = false;
+    let mut edits = vec![Edit::UpdateParty(direct)];
+    let mut providers = Vec::new();
+    for l in ctx.scenario.links_to(reseller.id.as_str()) {
+        if l.kind == LinkKind::Partnership {
+            providers.push(ctx.name(&l.from));
+            edits.push(Edit::RemoveLink(l.id.clone()));
+        }
+    }
+    let mut unbilled = false;
+    for l in ctx.scenario.links_from(reseller.id.as_str()) {
+        if matches!(l.kind, LinkKind::Purchase | LinkKind::Reseller) && l.via.is_some() {
+            let mut direct_sale = l.clone();
+            direct_sale.via = None;
+            edits.push(Edit::UpdateLink(direct_sale));
+            unbilled = true;
+        }
+    }
+    let mut label = format!("Make {} a direct-bill partner", reseller.name);
+    if !providers.is_empty() {
+        providers.sort();
+        providers.dedup();
+        label.push_str(&format!(
+            ", ending its partnerships with {}",
+            providers.join(", ")
+        ));
+    }
+    if unbilled {
+        label.push_str(", and let it bill its own sales");
+    }
+    finding.fix(label, Edit::Batch(edits))
 }
 
 fn expected_ends(kind: LinkKind) -> &'static str {
@@ -169,14 +215,35 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
                     let mut routed = link.clone();
                     routed.from = partnership.to.clone();
                     routed.via = Some(seller.id.clone());
-                    finding = finding.fix(
-                        format!(
-                            "Sell through {} (billed by {})",
-                            ctx.name(&partnership.to),
-                            seller.name
-                        ),
-                        Edit::UpdateLink(routed),
-                    );
+                    let mut edits = vec![Edit::UpdateLink(routed)];
+                    let reseller = ctx.name(&partnership.to);
+                    let mut label = format!("Sell through {reseller} (billed by {})", seller.name);
+                    // The reseller needs its own reseller relationship with the customer, billed
+                    // by the provider; add it in the same step when it is missing.
+                    let has_relationship = ctx.links_to(&link.to).any(|l| {
+                        l.kind == LinkKind::Reseller
+                            && l.from == partnership.to
+                            && l.date <= link.date
+                    });
+                    if !has_relationship {
+                        let id = ctx
+                            .scenario
+                            .fresh_link_id(&format!("reseller-{}-{}", partnership.to, link.to));
+                        edits.push(Edit::AddLink(
+                            Link::new(
+                                id,
+                                LinkKind::Reseller,
+                                partnership.to.clone(),
+                                link.to.clone(),
+                                link.date,
+                            )
+                            .via(seller.id.clone()),
+                        ));
+                        label.push_str(&format!(
+                            ", adding {reseller}'s reseller relationship with {customer}"
+                        ));
+                    }
+                    finding = finding.fix(label, Edit::Batch(edits));
                 }
                 out.push(finding);
             }
@@ -281,14 +348,35 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
                 link.from.clone(),
                 link.date,
             );
-            finding = finding.fix(
-                format!(
-                    "Add a partnership from {} to {}",
-                    ctx.name(&provider),
-                    reseller
-                ),
-                Edit::AddLink(partnership),
+            let mut edits = vec![Edit::AddLink(partnership)];
+            let mut label = format!(
+                "Add a partnership from {} to {}",
+                ctx.name(&provider),
+                reseller
             );
+            // Once the provider bills the sale, it needs its own reseller relationship with the
+            // customer (`no_reseller_relationship`): add it in the same step when it is missing.
+            let has_relationship = ctx
+                .links_to(&link.to)
+                .any(|l| l.kind == LinkKind::Reseller && l.from == provider && l.date <= link.date);
+            if !has_relationship {
+                let id = ctx
+                    .scenario
+                    .fresh_link_id(&format!("reseller-{}-{}", provider, link.to));
+                edits.push(Edit::AddLink(Link::new(
+                    id,
+                    LinkKind::Reseller,
+                    provider.clone(),
+                    link.to.clone(),
+                    link.date,
+                )));
+                label.push_str(&format!(
+                    ", and {}'s reseller relationship with {}",
+                    ctx.name(&provider),
+                    customer
+                ));
+            }
+            finding = finding.fix(label, Edit::Batch(edits));
         }
         out.push(finding);
         return;
@@ -310,7 +398,7 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
     }
 }
 
-/// An indirect provider supplied by Microsoft, preferring one of the reseller's region.
+/// An indirect provider supplied by Microsoft in the reseller's region.
 fn supplied_provider_near(ctx: &Ctx, reseller: &PartyId) -> Option<PartyId> {
     let region = ctx.party(reseller).and_then(|r| ctx.region(r));
     let supplied = |p: &&crate::model::Party| ctx.supplied_by_microsoft(&p.id);
@@ -318,11 +406,15 @@ fn supplied_provider_near(ctx: &Ctx, reseller: &PartyId) -> Option<PartyId> {
         .scenario
         .parties_of_kind_in(PartyKind::IndirectProvider, region)
         .find(supplied);
+    // Only a provider of the reseller's region: one of another region would trade this finding
+    // for `cross_region_partnership`. A reseller of unknown region may take any provider.
     near.or_else(|| {
-        ctx.scenario
-            .parties_of_kind(PartyKind::IndirectProvider)
-            .filter(supplied)
-            .min_by(|a, b| a.id.cmp(&b.id))
+        region.is_none().then(|| {
+            ctx.scenario
+                .parties_of_kind(PartyKind::IndirectProvider)
+                .filter(supplied)
+                .min_by(|a, b| a.id.cmp(&b.id))
+        })?
     })
     .map(|p| p.id.clone())
 }

@@ -10,6 +10,7 @@ mod chain;
 mod context;
 mod customer;
 pub mod engine;
+pub mod fixes;
 mod gdap;
 mod readiness;
 mod regions;

@@ -52,16 +52,63 @@ fn check_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
                 .parties_of_kind_in(seller.kind, Some(customer_region))
                 .take(3)
             {
-                let mut moved = link.clone();
-                moved.from = other.id.clone();
-                finding = finding.fix(
-                    format!("Sell from {} ({}) instead", other.name, country(other)),
-                    Edit::UpdateLink(moved),
-                );
+                finding = sell_from(ctx, link, other, finding);
             }
         }
         out.push(finding);
     }
+}
+
+/// "Sell from X instead", as one undo step: the sale moves to X and is billed by a provider X can
+/// use (its only accepted provider, for a reseller; none for others), never by the old cross-region
+/// `via`; X's reseller relationship with the customer is added when a purchase needs it. A reseller
+/// with no or several providers gets no such fix: which provider bills it is for a person to decide.
+fn sell_from(ctx: &Ctx, link: &Link, other: &Party, finding: Finding) -> Finding {
+    let mut moved = link.clone();
+    moved.from = other.id.clone();
+    moved.via = None;
+    if other.kind == PartyKind::IndirectReseller {
+        let probe = Link::new(
+            "probe",
+            link.kind,
+            other.id.clone(),
+            link.to.clone(),
+            link.date,
+        );
+        match ctx.sure_billing_provider(&probe) {
+            Some(provider) => moved.via = Some(provider),
+            None => return finding,
+        }
+    }
+    let mut label = format!("Sell from {} ({}) instead", other.name, country(other));
+    if let Some(via) = &moved.via {
+        label.push_str(&format!(", billed by {}", ctx.name(via)));
+    }
+    let mut edits = vec![Edit::UpdateLink(moved.clone())];
+    if link.kind == LinkKind::Purchase {
+        let has_relationship = ctx
+            .links_to(&link.to)
+            .any(|l| l.kind == LinkKind::Reseller && l.from == other.id && l.date <= link.date);
+        if !has_relationship {
+            let id = ctx
+                .scenario
+                .fresh_link_id(&format!("reseller-{}-{}", other.id, link.to));
+            let mut relationship = Link::new(
+                id,
+                LinkKind::Reseller,
+                other.id.clone(),
+                link.to.clone(),
+                link.date,
+            );
+            relationship.via = moved.via.clone();
+            edits.push(Edit::AddLink(relationship));
+            label.push_str(&format!(
+                ", adding its reseller relationship with {}",
+                ctx.name(&link.to)
+            ));
+        }
+    }
+    finding.fix(label, Edit::Batch(edits))
 }
 
 fn check_partnership(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {

@@ -69,16 +69,7 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
         }
         None => return,
     };
-    let fresh = ctx.fresh_tenant(&customer.organization);
-    let mut separate = customer.clone();
-    separate.tenant = fresh.clone();
-    separate.tenant_type = TenantType::Customer;
-    let mut edits = vec![Edit::UpdateParty(separate)];
-    if link.tenant.is_some() {
-        let mut provisioned = link.clone();
-        provisioned.tenant = None;
-        edits.push(Edit::UpdateLink(provisioned));
-    }
+    let (fresh, edits) = separate_tenant_edits(ctx, link, customer);
     out.push(
         Finding::new(
             RuleId::OwnUseOnCspTenant,
@@ -141,8 +132,9 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, link: &Link, out: &mut V
     }
 }
 
-/// Option 1 of sample scenario 6: a separate tenant as the reseller's own customer environment.
-fn option_separate_tenant(ctx: &Ctx, link: &Link, customer: &Party, finding: Finding) -> Finding {
+/// The edits that give an own-use customer a separate customer-type tenant: the customer's tenant
+/// changes, and a purchase provisioned to an explicit tenant goes to the customer's own.
+fn separate_tenant_edits(ctx: &Ctx, link: &Link, customer: &Party) -> (String, Vec<Edit>) {
     let fresh = ctx.fresh_tenant(&customer.organization);
     let mut separate = customer.clone();
     separate.tenant = fresh.clone();
@@ -153,6 +145,20 @@ fn option_separate_tenant(ctx: &Ctx, link: &Link, customer: &Party, finding: Fin
         provisioned.tenant = None;
         edits.push(Edit::UpdateLink(provisioned));
     }
+    (fresh, edits)
+}
+
+/// True when a purchase puts own use on a CSP tenant (what `own_use_on_csp_tenant` flags).
+fn own_use_on_csp(ctx: &Ctx, link: &Link, customer: &Party) -> bool {
+    let tenant = provisioned_tenant(link, customer);
+    link.kind == LinkKind::Purchase
+        && (!ctx.partners_with_tenant(tenant).is_empty()
+            || (tenant == customer.tenant && customer.tenant_type == TenantType::Csp))
+}
+
+/// Option 1 of sample scenario 6: a separate tenant as the reseller's own customer environment.
+fn option_separate_tenant(ctx: &Ctx, link: &Link, customer: &Party, finding: Finding) -> Finding {
+    let (fresh, edits) = separate_tenant_edits(ctx, link, customer);
     finding.fix(
         format!(
             "Option 1: set up a separate tenant {fresh} as {}'s customer environment",
@@ -163,8 +169,12 @@ fn option_separate_tenant(ctx: &Ctx, link: &Link, customer: &Party, finding: Fin
 }
 
 /// Options 2 and 3 of sample scenario 6: move the reseller partnership to another provider of the
-/// reseller's region (option 2 also buys own use from another partner; option 3 keeps buying from the
-/// old provider).
+/// reseller's region (option 2 also buys own use from a direct-bill partner; option 3 keeps buying
+/// from the old provider).
+///
+/// Own use on a CSP tenant is a violation of its own (`own_use_on_csp_tenant`), which moving the
+/// partnership does not cure: when the purchase has it, both options also provision own use to a new
+/// customer-type tenant, in the same undo step, and say so.
 fn options_other_provider(
     ctx: &Ctx,
     link: &Link,
@@ -180,33 +190,75 @@ fn options_other_provider(
     else {
         return finding;
     };
+    let Some(customer) = ctx.party(&link.to) else {
+        return finding;
+    };
     let mut moved = partnership.clone();
     moved.from = other.id.clone();
     let old = ctx.name(&partnership.from);
+    let (tenant_note, tenant_edits) = if own_use_on_csp(ctx, link, customer) {
+        let (fresh, edits) = separate_tenant_edits(ctx, link, customer);
+        (
+            format!(", and provision own use to a new customer tenant {fresh}"),
+            edits,
+        )
+    } else {
+        (String::new(), Vec::new())
+    };
     // Option 2: end the partnership with the old provider and partner with the other one; the
-    // reseller buys its own use from a direct-bill partner of its region, if there is one.
-    if let Some(direct) = ctx
-        .scenario
-        .parties_of_kind_in(PartyKind::DirectBill, region)
-        .find(|p| p.id != link.from)
+    // reseller buys its own use from a direct-bill partner of its region, if there is one, which
+    // needs a reseller relationship with the customer.
+    if link.kind == LinkKind::Purchase
+        && let Some(direct) = ctx
+            .scenario
+            .parties_of_kind_in(PartyKind::DirectBill, region)
+            .find(|p| p.id != link.from)
     {
         let mut rebought = link.clone();
         rebought.from = direct.id.clone();
         rebought.via = None;
+        rebought.tenant = None;
+        let mut edits = vec![Edit::UpdateLink(moved.clone())];
+        edits.extend(
+            tenant_edits
+                .iter()
+                .filter(|e| matches!(e, Edit::UpdateParty(_)))
+                .cloned(),
+        );
+        edits.push(Edit::UpdateLink(rebought));
+        let mut relationship_note = String::new();
+        let has_relationship = ctx
+            .links_to(&link.to)
+            .any(|l| l.kind == LinkKind::Reseller && l.from == direct.id && l.date <= link.date);
+        if !has_relationship {
+            let id = ctx
+                .scenario
+                .fresh_link_id(&format!("reseller-{}-{}", direct.id, link.to));
+            edits.push(Edit::AddLink(Link::new(
+                id,
+                LinkKind::Reseller,
+                direct.id.clone(),
+                link.to.clone(),
+                link.date,
+            )));
+            relationship_note = format!(" (with its reseller relationship with {})", customer.name);
+        }
         finding = finding.fix(
             format!(
-                "Option 2: end the partnership with {old}, partner with {}, and buy own use from {}",
+                "Option 2: end the partnership with {old}, partner with {}, and buy own use from {}{relationship_note}{tenant_note}",
                 other.name, direct.name
             ),
-            Edit::Batch(vec![Edit::UpdateLink(moved.clone()), Edit::UpdateLink(rebought)]),
+            Edit::Batch(edits),
         );
     }
+    let mut edits = vec![Edit::UpdateLink(moved)];
+    edits.extend(tenant_edits);
     finding.fix(
         format!(
-            "Option 3: keep buying from {old} and move the reseller partnership to {}",
+            "Option 3: keep buying from {old} and move the reseller partnership to {}{tenant_note}",
             other.name
         ),
-        Edit::UpdateLink(moved),
+        Edit::Batch(edits),
     )
 }
 

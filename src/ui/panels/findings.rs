@@ -5,6 +5,7 @@
 //! kept in place above it, and virtualised: only the rows in view are laid out, so a channel with
 //! 100,000 findings scrolls as fast as one with ten.
 
+use crate::rules::fixes::ProvenFinding;
 use crate::rules::{Finding, RuleId, Severity, Subject};
 use crate::ui::command::Command;
 use crate::ui::document::Document;
@@ -419,14 +420,8 @@ pub fn explanation_ui(
             ui.label(info.source);
             ui.label(RichText::new("Fix").strong());
             ui.label(info.fix);
-            let s = doc.scenario();
-            let fresh = crate::rules::check_subject(s, s.as_of(), &finding.subject);
-            let fixes = fresh
-                .iter()
-                .find(|f| f.rule == finding.rule && f.message == finding.message)
-                .map(|f| f.fixes.clone())
-                .unwrap_or_default();
-            for fix in fixes {
+            let proven = proven_fixes(ui, doc, finding);
+            for fix in &proven.finding.fixes {
                 if ui
                     .add(egui::Button::new(format!("🔧 {}", fix.label)).wrap())
                     .clicked()
@@ -434,8 +429,45 @@ pub fn explanation_ui(
                     out.push(Command::Edit(fix.edit.clone()));
                 }
             }
+            for withheld in &proven.withheld {
+                ui.label(
+                    RichText::new(format!(
+                        "Not offered: {} — {}. Decide this one by hand.",
+                        withheld.label, withheld.why
+                    ))
+                    .weak(),
+                );
+            }
         });
     out
+}
+
+/// The proven quick fixes of a finding, worked out once per document revision (each is tried on a
+/// copy of the channel, see `rules::fixes`) and kept in egui's memory rather than redone per frame.
+fn proven_fixes(ui: &egui::Ui, doc: &Document, finding: &Finding) -> ProvenFinding {
+    let id = egui::Id::new((
+        "proven-fixes",
+        doc.revision(),
+        &finding.subject,
+        finding.rule,
+        &finding.message,
+    ));
+    if let Some(cached) = ui.memory(|m| m.data.get_temp::<ProvenFinding>(id)) {
+        return cached;
+    }
+    let s = doc.scenario();
+    let fresh = crate::rules::fixes::check_subject_proven(s, s.as_of(), &finding.subject)
+        .into_iter()
+        .find(|p| p.finding.rule == finding.rule && p.finding.message == finding.message)
+        .unwrap_or_else(|| ProvenFinding {
+            finding: Finding {
+                fixes: Vec::new(),
+                ..finding.clone()
+            },
+            withheld: Vec::new(),
+        });
+    ui.memory_mut(|m| m.data.insert_temp(id, fresh.clone()));
+    fresh
 }
 
 #[cfg(test)]
