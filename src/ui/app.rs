@@ -1271,7 +1271,7 @@ impl eframe::App for ExplorerApp {
                             f.message
                         ))
                         .size(22.0)
-                        .color(super::style::severity_color(f.severity)),
+                        .color(super::style::severity_text(ui, f.severity)),
                     );
                     ui.label(egui::RichText::new(format!("Why: {}", info.why)).size(18.0));
                     ui.label(egui::RichText::new(format!("Fix: {}", info.fix)).size(18.0));

@@ -32,25 +32,43 @@ impl Theme {
 
     /// Applies the theme to the context.
     pub fn apply(self, ctx: &egui::Context) {
-        match self {
-            Theme::Dark => {
-                ctx.set_visuals(egui::Visuals::dark());
-                ctx.set_zoom_factor(1.0);
-            }
-            Theme::Light => {
-                ctx.set_visuals(egui::Visuals::light());
-                ctx.set_zoom_factor(1.0);
-            }
+        ctx.set_visuals(self.visuals());
+        ctx.set_zoom_factor(self.zoom());
+    }
+
+    /// The theme's visuals: egui's dark or light ones (presentation: pure white and black), with
+    /// weak text dark enough to read and a border on text fields and buttons.
+    pub fn visuals(self) -> egui::Visuals {
+        let mut v = match self {
+            Theme::Dark => egui::Visuals::dark(),
+            Theme::Light => egui::Visuals::light(),
             Theme::Presentation => {
                 let mut v = egui::Visuals::light();
                 v.override_text_color = Some(Color32::BLACK);
                 v.panel_fill = Color32::WHITE;
                 v.window_fill = Color32::WHITE;
                 v.extreme_bg_color = Color32::WHITE;
-                ctx.set_visuals(v);
-                ctx.set_zoom_factor(1.5);
+                v.faint_bg_color = Color32::from_gray(242);
+                v
             }
-        }
+        };
+        // egui draws weak text as the text colour at partial opacity: on a projector it fades
+        // away. Keep its hue but give it text contrast.
+        let weak = v
+            .panel_fill
+            .lerp_to_gamma(v.text_color(), v.weak_text_alpha);
+        v.weak_text_color = Some(ink(&v, weak));
+        // Text fields (and buttons) get a visible border, at 3:1 against the panel (WCAG's contrast
+        // for the edge of a control).
+        let edge = if v.dark_mode {
+            Color32::from_gray(125)
+        } else if self == Theme::Presentation {
+            Color32::from_gray(80)
+        } else {
+            Color32::from_gray(140)
+        };
+        v.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, edge);
+        v
     }
 
     /// The zoom factor of the theme (presenter mode enlarges from here).
@@ -146,4 +164,153 @@ pub fn link_short(kind: LinkKind) -> &'static str {
 /// "1 link", "3 links": a count with its noun in the right number.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The colour for text of a valid result ("✔ Nothing to report").
+pub const VALID: Color32 = Color32::from_rgb(0, 158, 115);
+
+/// `c` as it shows on the opaque `bg` (egui blends premultiplied colours in gamma space).
+fn over(c: Color32, bg: Color32) -> Color32 {
+    let [r, g, b, a] = c.to_array();
+    let keep = 1.0 - f32::from(a) / 255.0;
+    let mix = |f: u8, b: u8| (f32::from(f) + f32::from(b) * keep).round().min(255.0) as u8;
+    Color32::from_rgb(mix(r, bg.r()), mix(g, bg.g()), mix(b, bg.b()))
+}
+
+/// The backgrounds text is drawn on in these visuals, as they show (the faint stripe is drawn over
+/// the panel).
+pub fn text_backgrounds(visuals: &egui::Visuals) -> [Color32; 4] {
+    let panel = visuals.panel_fill;
+    [
+        panel,
+        visuals.window_fill,
+        over(visuals.extreme_bg_color, panel),
+        over(visuals.faint_bg_color, panel),
+    ]
+}
+
+/// WCAG relative luminance of an sRGB colour.
+fn luminance(c: Color32) -> f32 {
+    let channel = |v: u8| {
+        let v = f32::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+}
+
+/// WCAG contrast ratio of two colours, from 1 (none) to 21 (black on white).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Text contrast the app keeps against every background it draws text on (WCAG AA).
+pub const MIN_TEXT_CONTRAST: f32 = 4.5;
+
+/// `color` made readable as text on the theme's backgrounds (panels, windows, fields): darkened
+/// on light themes, lightened on dark ones, just enough for [`MIN_TEXT_CONTRAST`]. The hue stays,
+/// so a warning still reads amber and a note blue.
+pub fn ink(visuals: &egui::Visuals, color: Color32) -> Color32 {
+    let backgrounds = text_backgrounds(visuals);
+    let worst = |c: Color32| {
+        backgrounds
+            .iter()
+            .map(|b| contrast(c, *b))
+            .fold(f32::MAX, f32::min)
+    };
+    let target = if visuals.dark_mode {
+        Color32::WHITE
+    } else {
+        Color32::BLACK
+    };
+    let mut c = color;
+    for step in 1..=20 {
+        if worst(c) >= MIN_TEXT_CONTRAST + 0.05 {
+            break;
+        }
+        c = color.lerp_to_gamma(target, step as f32 / 20.0);
+    }
+    c
+}
+
+/// A severity's colour as text on this theme.
+pub fn severity_text(ui: &egui::Ui, severity: Severity) -> Color32 {
+    ink(ui.visuals(), severity_color(severity))
+}
+
+/// The valid colour as text on this theme.
+pub fn valid_text(ui: &egui::Ui) -> Color32 {
+    ink(ui.visuals(), VALID)
+}
+
+/// A party kind's colour as text (the toolbar palette) on this theme.
+pub fn party_text(ui: &egui::Ui, kind: PartyKind) -> Color32 {
+    ink(ui.visuals(), party_fill(kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_is_the_wcag_ratio() {
+        assert!((contrast(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(Color32::WHITE, Color32::WHITE) - 1.0).abs() < 0.01);
+        // egui's default light weak text and amber on white fail; that is what `ink` is for.
+        assert!(contrast(severity_color(Severity::Warning), Color32::WHITE) < 4.5);
+    }
+
+    /// Every text colour and every palette colour of every theme reads at 4.5:1 on each background
+    /// it is drawn on (panels, windows, text fields, the canvas), and control edges at 3:1.
+    #[test]
+    fn every_theme_passes_contrast() {
+        for theme in Theme::ALL {
+            let v = theme.visuals();
+            let backgrounds = ["panel", "window", "field", "faint"]
+                .into_iter()
+                .zip(text_backgrounds(&v));
+            let mut texts: Vec<(String, Color32)> = vec![
+                ("text".into(), v.text_color()),
+                ("strong text".into(), v.strong_text_color()),
+                ("weak text".into(), v.weak_text_color()),
+                ("valid".into(), ink(&v, VALID)),
+            ];
+            for severity in Severity::WORST_FIRST {
+                texts.push((severity.key().into(), ink(&v, severity_color(severity))));
+            }
+            for kind in PartyKind::ALL {
+                texts.push((format!("palette {kind}"), ink(&v, party_fill(kind))));
+            }
+            let mut failures = Vec::new();
+            for (name, colour) in &texts {
+                for (bg_name, bg) in backgrounds.clone() {
+                    let ratio = contrast(over(*colour, bg), bg);
+                    if ratio < MIN_TEXT_CONTRAST {
+                        failures.push(format!("{theme:?}: {name} on {bg_name} is {ratio:.2}:1"));
+                    }
+                }
+            }
+            // Link labels on the canvas.
+            let canvas = if theme.is_light() {
+                Color32::from_gray(250)
+            } else {
+                Color32::from_gray(24)
+            };
+            for kind in LinkKind::ALL {
+                let ratio = contrast(link_color(kind, theme.is_light()), canvas);
+                if ratio < MIN_TEXT_CONTRAST {
+                    failures.push(format!("{theme:?}: {kind:?} link label is {ratio:.2}:1"));
+                }
+            }
+            let edge = contrast(v.widgets.inactive.bg_stroke.color, v.panel_fill);
+            if edge < 3.0 || v.widgets.inactive.bg_stroke.width < 1.0 {
+                failures.push(format!("{theme:?}: text field border is {edge:.2}:1"));
+            }
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+        }
+    }
 }

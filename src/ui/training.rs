@@ -4,7 +4,7 @@
 
 use super::canvas::Selection;
 use super::document::Document;
-use super::style::{severity_color, severity_symbol};
+use super::style::{severity_symbol, severity_text, valid_text};
 use crate::rules::Severity;
 use crate::training::{
     Condition, Lesson, LessonRun, LoadedLesson, Observed, Progress, QuizResult, broken_links,
@@ -270,7 +270,7 @@ pub fn course_ui(
                         }
                         match scores.get(entry.key) {
                             Some(score) => ui.colored_label(
-                                Color32::from_rgb(0, 158, 115),
+                                valid_text(ui),
                                 format!("✔ {score:>3}"),
                             ),
                             None => ui.label("   ·  "),
@@ -284,9 +284,9 @@ pub fn course_ui(
     out
 }
 
-fn tick(done: bool) -> RichText {
+fn tick(ui: &egui::Ui, done: bool) -> RichText {
     if done {
-        RichText::new("✔").color(Color32::from_rgb(0, 158, 115))
+        RichText::new("✔").color(valid_text(ui))
     } else {
         RichText::new("○").weak()
     }
@@ -359,7 +359,7 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
         ui.add(egui::ProgressBar::new(done as f32 / all.max(1) as f32).desired_height(6.0));
         for (i, step) in lesson.steps.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
-                ui.label(tick(progress.steps.get(i).copied().unwrap_or(false)));
+                ui.label(tick(ui, progress.steps.get(i).copied().unwrap_or(false)));
                 let text = RichText::new(format!("{}. {}", i + 1, step.say));
                 ui.label(if i == run.step { text.strong() } else { text });
             });
@@ -421,7 +421,7 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
         });
     }
     if progress.success && run.solved.is_none() {
-        ui.colored_label(Color32::from_rgb(0, 158, 115), "✔ The goal is met.");
+        ui.colored_label(valid_text(ui), "✔ The goal is met.");
     }
     out
 }
@@ -467,15 +467,15 @@ fn quiz_result_ui(ui: &mut egui::Ui, result: &QuizResult, doc: &Document) {
         })
     };
     let groups: [(&str, Color32, &[String]); 3] = [
-        ("✔ Right", Color32::from_rgb(0, 158, 115), &result.right),
+        ("✔ Right", valid_text(ui), &result.right),
         (
             "✖ Not broken",
-            Color32::from_rgb(230, 159, 0),
+            severity_text(ui, Severity::Warning),
             &result.wrong,
         ),
         (
             "! Missed",
-            severity_color(Severity::Violation),
+            severity_text(ui, Severity::Violation),
             &result.missed,
         ),
     ];
@@ -532,7 +532,7 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
         ui.label(RichText::new(&lesson.title).size(22.0).strong());
         if let Some(score) = run.solved {
             ui.colored_label(
-                Color32::from_rgb(0, 158, 115),
+                valid_text(ui),
                 RichText::new(format!("✔ Solved — {score}")).size(22.0),
             );
         } else if let Some(best) = run.best {
@@ -551,7 +551,7 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
             .and_then(|p| p.steps.get(run.step).copied())
             .unwrap_or(false);
         ui.horizontal_wrapped(|ui| {
-            ui.label(tick(done).size(26.0));
+            ui.label(tick(ui, done).size(26.0));
             ui.label(
                 RichText::new(format!(
                     "Step {} of {}: {}",

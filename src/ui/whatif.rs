@@ -4,7 +4,7 @@
 
 use super::canvas::{CanvasView, Ghost};
 use super::document::Document;
-use super::style::{severity_color, severity_symbol};
+use super::style::{severity_symbol, severity_text, valid_text};
 use crate::model::{Link, PartyId, PartyKind, Scenario};
 use crate::rules::{Finding, Severity};
 use crate::whatif::{Answer, ChangeKind, Lens, Question, ScenarioDiff, ask, diff, lens};
@@ -202,7 +202,7 @@ fn subject_of(f: &Finding) -> String {
 
 fn finding_line(ui: &mut egui::Ui, sign: &str, f: &Finding) {
     ui.colored_label(
-        severity_color(f.severity),
+        severity_text(ui, f.severity),
         format!(
             "{sign} {} [{}] on {}: {}",
             severity_symbol(f.severity),
@@ -275,11 +275,14 @@ pub fn compare_ui(
         ui.label("No difference yet: change something on the canvas.");
         return out;
     }
+    let added = valid_text(ui);
+    let changed = super::style::ink(ui.visuals(), CHANGED);
+    let removed = ui.visuals().weak_text_color();
     let summary = |c: &crate::whatif::ElementChange| match &c.kind {
-        ChangeKind::Added => (ADDED, format!("+ {} ({})", c.label, c.id)),
-        ChangeKind::Removed => (Color32::GRAY, format!("− {} ({})", c.label, c.id)),
+        ChangeKind::Added => (added, format!("+ {} ({})", c.label, c.id)),
+        ChangeKind::Removed => (removed, format!("− {} ({})", c.label, c.id)),
         ChangeKind::Changed(fields) => (
-            CHANGED,
+            changed,
             format!(
                 "~ {}: {}",
                 c.label,
@@ -335,7 +338,7 @@ pub fn compare_ui(
     }
     for f in resolved {
         ui.colored_label(
-            ADDED,
+            valid_text(ui),
             format!(
                 "✔ resolved [{}] on {}: {}",
                 f.rule,
@@ -347,7 +350,6 @@ pub fn compare_ui(
     out
 }
 
-const ADDED: Color32 = Color32::from_rgb(0, 158, 115);
 const CHANGED: Color32 = Color32::from_rgb(0, 114, 178);
 
 fn party_combo(
@@ -447,7 +449,7 @@ pub fn ask_ui(
             let answer = match answer {
                 Ok(a) => a,
                 Err(e) => {
-                    ui.colored_label(severity_color(Severity::Violation), e);
+                    ui.colored_label(severity_text(ui, Severity::Violation), e);
                     return;
                 }
             };
@@ -456,12 +458,12 @@ pub fn ask_ui(
                     .map_or(id.to_string(), |p| p.name.clone())
             };
             if answer.yes {
-                ui.label(RichText::new("✔ Yes").size(24.0).color(ADDED));
+                ui.label(RichText::new("✔ Yes").size(24.0).color(valid_text(ui)));
             } else {
                 ui.label(
                     RichText::new("✖ No")
                         .size(24.0)
-                        .color(severity_color(Severity::Violation)),
+                        .color(severity_text(ui, Severity::Violation)),
                 );
             }
             ui.label(format!(
@@ -557,7 +559,9 @@ pub fn lens_ui(
                 let mark = r
                     .worst
                     .filter(|w| *w != Severity::Note)
-                    .map_or(("✔", ADDED), |w| (severity_symbol(w), severity_color(w)));
+                    .map_or(("✔", valid_text(ui)), |w| {
+                        (severity_symbol(w), severity_text(ui, w))
+                    });
                 ui.colored_label(
                     mark.1,
                     format!("{} {} {arrow} {}", mark.0, r.kind.label(), name(&r.other)),
@@ -581,10 +585,10 @@ pub fn lens_ui(
                     } else {
                         format!(" (needs {})", c.needs.join(", "))
                     };
-                    ui.colored_label(ADDED, format!("✔ {}{extra}", name(&c.party)));
+                    ui.colored_label(valid_text(ui), format!("✔ {}{extra}", name(&c.party)));
                 } else {
                     ui.colored_label(
-                        severity_color(Severity::Violation),
+                        severity_text(ui, Severity::Violation),
                         format!("✖ {}", name(&c.party)),
                     );
                 }
@@ -596,7 +600,7 @@ pub fn lens_ui(
             ui.label(RichText::new(format!("What blocks it ({})", l.blockers.len())).strong());
             if l.blockers.is_empty() {
                 ui.colored_label(
-                    ADDED,
+                    valid_text(ui),
                     "Nothing: every link it is part of follows the rules.",
                 );
             }

@@ -4,9 +4,9 @@ use crate::model::LinkKind;
 use crate::ui::command::{Command, PendingLink};
 use crate::ui::document::Document;
 use crate::ui::files::{DialogFailure, DialogPurpose};
-use crate::ui::style::{severity_color, severity_symbol};
+use crate::ui::style::{severity_symbol, severity_text, valid_text};
 use crate::ui::training::TrainingCommand;
-use egui::{Color32, RichText};
+use egui::RichText;
 use std::path::PathBuf;
 
 /// The link-kind chooser after a connect gesture; returns the chosen kind.
@@ -38,8 +38,8 @@ pub fn link_chooser_ui(
                     shown_other = true;
                 }
                 let (symbol, color) = match verdict.worst {
-                    None => ("✔", Color32::from_rgb(0, 158, 115)),
-                    Some(sev) => (severity_symbol(sev), severity_color(sev)),
+                    None => ("✔", valid_text(ui)),
+                    Some(sev) => (severity_symbol(sev), severity_text(ui, sev)),
                 };
                 let text = RichText::new(format!("{symbol} {}", kind.label())).color(color);
                 if ui.button(text).on_hover_text(&verdict.reason).clicked() {

@@ -2,7 +2,7 @@
 
 use crate::model::Date;
 use crate::rules::Severity;
-use crate::ui::style::severity_color;
+use crate::ui::style::severity_text;
 use std::collections::HashMap;
 
 /// Text being typed into inspector fields, keyed by field; committed on Enter or focus loss so that
@@ -55,7 +55,7 @@ pub(super) fn date_field(
     };
     if parsed.is_none() {
         ui.colored_label(
-            severity_color(Severity::Violation),
+            severity_text(ui, Severity::Violation),
             "write the date as YYYY-MM-DD",
         );
     }

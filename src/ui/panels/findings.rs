@@ -9,7 +9,7 @@ use crate::rules::fixes::ProvenFinding;
 use crate::rules::{Finding, RuleId, Severity, Subject};
 use crate::ui::command::Command;
 use crate::ui::document::Document;
-use crate::ui::style::{count, severity_color, severity_symbol};
+use crate::ui::style::{count, severity_symbol, severity_text, valid_text};
 use egui::{Color32, RichText};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -225,7 +225,7 @@ pub fn findings_ui(
     let list = filter.list(doc);
     if list.findings.is_empty() {
         if total == 0 {
-            ui.colored_label(Color32::from_rgb(0, 158, 115), "✔ Nothing to report.");
+            ui.colored_label(valid_text(ui), "✔ Nothing to report.");
         } else {
             ui.label(format!(
                 "No finding matches the filters ({} hidden).",
@@ -276,7 +276,7 @@ pub fn findings_ui(
                         let galley = ui.painter().layout(
                             title,
                             body.clone(),
-                            severity_color(severity),
+                            severity_text(ui, severity),
                             f32::INFINITY,
                         );
                         painter.galley(rect.left_top() + egui::vec2(2.0, 2.0), galley, text);
@@ -395,7 +395,7 @@ pub fn explanation_ui(
     };
     let info = finding.info();
     egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(2.0, severity_color(finding.severity)))
+        .stroke(egui::Stroke::new(2.0, severity_text(ui, finding.severity)))
         .show(ui, |ui| {
             ui.label(
                 RichText::new(format!(
@@ -405,7 +405,7 @@ pub fn explanation_ui(
                     finding.severity
                 ))
                 .heading()
-                .color(severity_color(finding.severity)),
+                .color(severity_text(ui, finding.severity)),
             );
             ui.label(
                 RichText::new(format!("rule {}", info.id))

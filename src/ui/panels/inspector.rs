@@ -7,9 +7,9 @@ use crate::rules::{Finding, RuleId, Severity};
 use crate::ui::canvas::Selection;
 use crate::ui::command::Command;
 use crate::ui::document::Document;
-use crate::ui::style::{count, severity_color, severity_symbol};
+use crate::ui::style::{count, severity_symbol, severity_text, valid_text};
 use crate::ui::whatif::WhatIfCommand;
-use egui::{Color32, RichText};
+use egui::RichText;
 
 /// The inspector: every attribute of the selected party or link; each committed change is one edit.
 pub fn inspector_ui(
@@ -398,10 +398,7 @@ fn party_findings(ui: &mut egui::Ui, doc: &Document, party: &Party) -> Vec<Comma
     by_rule.sort_by_key(|(rule, severity, _)| (std::cmp::Reverse(*severity), *rule));
     let mut out = Vec::new();
     if own.is_empty() && by_rule.is_empty() {
-        ui.colored_label(
-            Color32::from_rgb(0, 158, 115),
-            "✔ No finding on this party or its links.",
-        );
+        ui.colored_label(valid_text(ui), "✔ No finding on this party or its links.");
         return out;
     }
     if !own.is_empty() {
@@ -423,7 +420,7 @@ fn party_findings(ui: &mut egui::Ui, doc: &Document, party: &Party) -> Vec<Comma
                 rule.info().title,
                 count(list.len(), "link", "links")
             ))
-            .color(severity_color(severity));
+            .color(severity_text(ui, severity));
             let messages: Vec<&str> = list.iter().map(|f| f.message.as_str()).collect();
             if ui.link(text).on_hover_text(messages.join("\n")).clicked() {
                 out.push(Command::Explain(list[0].clone()));
@@ -437,7 +434,7 @@ fn findings_on(ui: &mut egui::Ui, findings: &[Finding]) -> Vec<Command> {
     let mut out = Vec::new();
     if findings.is_empty() {
         ui.colored_label(
-            Color32::from_rgb(0, 158, 115),
+            valid_text(ui),
             "✔ No finding: valid under the program rules.",
         );
     }
@@ -447,7 +444,7 @@ fn findings_on(ui: &mut egui::Ui, findings: &[Finding]) -> Vec<Command> {
             severity_symbol(f.severity),
             f.rule.info().title
         ))
-        .color(severity_color(f.severity));
+        .color(severity_text(ui, f.severity));
         if ui.link(text).on_hover_text(&f.message).clicked() {
             out.push(Command::Explain(f.clone()));
         }

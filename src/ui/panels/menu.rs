@@ -6,7 +6,7 @@ use crate::model::{Date, PartyKind};
 use crate::ui::canvas::Tool;
 use crate::ui::command::Command;
 use crate::ui::document::Document;
-use crate::ui::style::{Theme, party_fill};
+use crate::ui::style::{Theme, party_text};
 use crate::ui::training::TrainingCommand;
 use crate::ui::whatif::WhatIfCommand;
 use egui::RichText;
@@ -199,7 +199,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, doc: &Document, tool: &mut Tool) -> Vec<Com
         ui.separator();
         ui.label("Add:");
         for kind in PartyKind::ALL {
-            let label = RichText::new(format!("■ {}", kind.label())).color(party_fill(kind));
+            let label = RichText::new(format!("■ {}", kind.label())).color(party_text(ui, kind));
             if ui
                 .button(label)
                 .on_hover_text(format!("Add a new {}", kind.label()))

@@ -2,7 +2,7 @@
 
 use crate::rules::Severity;
 use crate::ui::document::Document;
-use crate::ui::style::{count, severity_color, severity_symbol};
+use crate::ui::style::{count, severity_symbol, severity_text};
 use egui::RichText;
 
 /// The status bar: counts by severity, the as-of date, unsaved changes.
@@ -20,7 +20,7 @@ pub fn status_ui(ui: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_f
                     severity_symbol(severity),
                     count(n, severity.key(), &format!("{}s", severity.key()))
                 ))
-                .color(severity_color(severity)),
+                .color(severity_text(ui, severity)),
             );
         }
         ui.separator();
