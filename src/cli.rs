@@ -276,6 +276,14 @@ pub fn run(command: Command) -> ExitCode {
             };
             match export_to_file(&loaded, format, &options, &output) {
                 Ok(()) => {
+                    if matches!(format, ExportFormat::Png)
+                        && let Some(warning) = crate::fonts::Fonts::shared().coverage_warning(
+                            std::iter::once(loaded.meta.title.as_str())
+                                .chain(loaded.parties().map(|p| p.name.as_str())),
+                        )
+                    {
+                        eprintln!("warning: {warning}");
+                    }
                     println!(
                         "Exported {} as {} to {}.",
                         loaded.meta.title,

@@ -321,6 +321,40 @@ impl Fonts {
         out
     }
 
+    /// A warning naming the texts with characters no font here draws (they would be blank in a PNG
+    /// and on the canvas), or `None` when every character has a font.
+    pub fn coverage_warning<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Option<String> {
+        let mut missing: Vec<char> = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for text in texts {
+            let m = self.missing(text);
+            if !m.is_empty() {
+                names.push(text);
+                for c in m {
+                    if !missing.contains(&c) {
+                        missing.push(c);
+                    }
+                }
+            }
+        }
+        if missing.is_empty() {
+            return None;
+        }
+        let shown: String = missing.iter().take(12).collect();
+        let more = if missing.len() > 12 { "…" } else { "" };
+        Some(format!(
+            "no font on this system draws {shown}{more} (in {}); those characters are left blank. \
+             Install a font for that script (on Debian: fonts-noto-cjk for Chinese, Japanese and \
+             Korean, fonts-noto-core for most others) and export again.",
+            names
+                .iter()
+                .take(3)
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+
     /// `text` cut to fit `max_width`, ending in "…" when cut.
     pub fn ellipsize(&self, text: &str, style: TextStyle, max_width: f32) -> String {
         if self.width(text, style) <= max_width {
@@ -619,6 +653,15 @@ mod tests {
         assert!(f.missing("Αθήνα Москва Müller ß").is_empty());
         assert!(f.missing("☁ 🚀").is_empty());
         assert_eq!(f.missing("東京 東"), vec!['東', '京']);
+        let warning = f
+            .coverage_warning(["Contoso", "東京ソフト"])
+            .expect("CJK is not bundled");
+        assert!(
+            warning.contains("東京ソフト") && warning.contains("fonts-noto-cjk"),
+            "{warning}"
+        );
+        assert!(!warning.contains("Contoso"), "{warning}");
+        assert_eq!(f.coverage_warning(["Contoso", "شركة"]), None);
         let arabic = f.width("شركة", TextStyle::regular(15.0));
         assert!(
             arabic > 10.0,

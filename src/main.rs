@@ -28,7 +28,12 @@ fn main() -> ExitCode {
     #[cfg(windows)]
     attach_console();
     // Errors the window shows are also logged; RUST_LOG=debug (or csp_explorer=debug) tells more.
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(
+        // usvg warns once per character and text without a font; the export says it once instead
+        // (fonts::Fonts::coverage_warning).
+        "warn,usvg::text=error",
+    ))
+    .init();
     let cli = Cli::parse();
     if let Some(command) = cli.command {
         return run(command);

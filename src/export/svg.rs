@@ -288,7 +288,12 @@ fn write_label(out: &mut String, label: &Label, spot: Spot, dx: f32, dy: f32, fi
     );
     let mut top = spot.top + dy;
     for (i, (text, style)) in label.lines.iter().enumerate() {
-        let colour = if i == 0 { fill } else { "#52606d" };
+        // Name lines in the label's ink, the detail line (a smaller, regular style) muted.
+        let colour = if style.bold || label.lines.len() == 1 {
+            fill
+        } else {
+            "#52606d"
+        };
         let _ = write!(
             out,
             r#"<text x="{:.1}" y="{:.1}" font-size="{}" {} fill="{colour}" text-anchor="middle">{}</text>"#,

@@ -94,6 +94,11 @@ pub fn install_fonts(ctx: &egui::Context) {
     ctx.set_fonts(crate::fonts::Fonts::shared().egui_definitions());
 }
 
+/// The bold font of a size (party names on the canvas): the bundled bold of [`crate::fonts`].
+pub fn bold_font(size: f32) -> egui::FontId {
+    egui::FontId::new(size, egui::FontFamily::Name(crate::fonts::EGUI_BOLD.into()))
+}
+
 /// The fill colour of a party kind (colour-blind-safe Okabe–Ito hues).
 pub fn party_fill(kind: PartyKind) -> Color32 {
     match kind {

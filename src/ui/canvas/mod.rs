@@ -416,7 +416,27 @@ pub fn canvas_ui(
             Some(country) => format!("{} · {country}", party.kind.label()),
             None => party.kind.label().to_owned(),
         };
-        let name = painter.layout_no_wrap(party.name.clone(), font(15.0), party_ink);
+        // Names in the bundled bold (egui ships no bold), on at most two lines, ellipsised: the
+        // full name is in the tooltip and the inspector.
+        let name_font = super::style::bold_font(font(15.0).size);
+        let mut job = egui::text::LayoutJob::simple(
+            party.name.clone(),
+            name_font.clone(),
+            party_ink,
+            name_font.size * 13.0,
+        );
+        // egui orders a right-to-left line correctly but wraps and ellipsises it from the wrong
+        // end (the first word would go), so such names stay whole on one line.
+        let rtl = party
+            .name
+            .chars()
+            .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFEFF));
+        if rtl {
+            job.wrap.max_width = f32::INFINITY;
+        }
+        job.wrap.max_rows = 2;
+        job.halign = egui::Align::Center;
+        let name = painter.layout_job(job);
         let kind_line = painter.layout_no_wrap(detail, font(11.0), party_ink.gamma_multiply(0.75));
         let top = c + vec2(0.0, r + 4.0);
         let width = name.size().x.max(kind_line.size().x) + 8.0;
@@ -425,7 +445,8 @@ pub fn canvas_ui(
             vec2(width, name.size().y + kind_line.size().y + 3.0),
         );
         painter.rect_filled(plate, 3.0, background.gamma_multiply(0.85));
-        painter.galley(top - vec2(name.size().x / 2.0, 0.0), name, party_ink);
+        // A centred galley's rect already runs from -width/2 to +width/2 around its position.
+        painter.galley(top, name, party_ink);
         painter.galley(
             top + vec2(
                 -kind_line.size().x / 2.0,
