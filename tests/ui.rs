@@ -86,6 +86,20 @@ fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
         .expect("the kind chooser is open");
     assert_eq!(pending.from.as_str(), "fabrikam");
     assert_eq!(pending.to.as_str(), "tailspin");
+    // The pointer rests on Tailspin, but no party tooltip covers the chooser. A tooltip appears
+    // only after the pointer has rested for egui's tooltip delay: four 0.25 s frames are needed
+    // here (a fixed count on purpose; run() would stop before the delay is over).
+    let rest = harness.state().screen_pos("tailspin").unwrap() + egui::vec2(1.0, 1.0);
+    harness.hover_at(rest);
+    harness.run_steps(4);
+    let tooltips = harness.ctx.memory(|m| {
+        m.areas()
+            .visible_layer_ids()
+            .into_iter()
+            .filter(|l| l.order == egui::Order::Tooltip)
+            .count()
+    });
+    assert_eq!(tooltips, 0, "a tooltip is shown over the link-kind chooser");
     // Fabrikam has no reseller relationship with Tailspin: a purchase would break a rule.
     harness.get_by_label("✖ purchase").click();
     harness.run();
@@ -615,4 +629,26 @@ fn new_parties_are_placed_in_the_visible_canvas() {
             assert!(!crowded, "{id} sits on another party");
         }
     }
+}
+
+/// The presentation theme's canvas labels are at least 1.5 times their size in the light theme,
+/// on screen, for the same window and channel.
+#[test]
+fn presentation_labels_are_half_again_as_large_on_screen() {
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::style::Theme;
+    let label_px = |theme: Theme| {
+        let mut harness = app(scenario("sample-1"));
+        let ctx = harness.ctx.clone();
+        harness.state_mut().execute(&ctx, Command::Theme(theme));
+        harness.run();
+        let zoom = harness.state().view.zoom;
+        csp_explorer::ui::canvas::label_size(&ctx, 15.0, zoom) * ctx.zoom_factor()
+    };
+    let normal = label_px(Theme::Light);
+    let presentation = label_px(Theme::Presentation);
+    assert!(
+        presentation >= 1.5 * normal,
+        "presentation labels are {presentation:.1} px, light ones {normal:.1} px"
+    );
 }

@@ -962,6 +962,7 @@ impl ExplorerApp {
             diff,
             ghosts,
             read_only: false,
+            no_tooltips: self.pending_link.is_some(),
         };
         let mut out = Vec::new();
         let view = &mut self.view;

@@ -10,7 +10,7 @@ mod command;
 mod document;
 pub mod files;
 mod panels;
-mod style;
+pub mod style;
 pub mod training;
 pub mod whatif;
 

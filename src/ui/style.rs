@@ -34,6 +34,19 @@ impl Theme {
     pub fn apply(self, ctx: &egui::Context) {
         ctx.set_visuals(self.visuals());
         ctx.set_zoom_factor(self.zoom());
+        super::canvas::set_label_scale(ctx, self.label_scale());
+    }
+
+    /// Canvas labels on top of the zoom factor. The presentation theme zooms everything by 1.5,
+    /// but the canvas then fits the channel into fewer points and labels follow the canvas zoom
+    /// (by its square root): 1.35 more keeps its labels at least 1.5 times their normal size on
+    /// screen.
+    pub fn label_scale(self) -> f32 {
+        if self == Theme::Presentation {
+            1.35
+        } else {
+            1.0
+        }
     }
 
     /// The theme's visuals: egui's dark or light ones (presentation: pure white and black), with

@@ -57,7 +57,28 @@ pub struct Overlay<'a> {
     pub ghosts: &'a [Ghost],
     /// Side-by-side compare: the base is shown, not edited.
     pub read_only: bool,
+    /// No hover tooltips (the link-kind chooser is open where the pointer is).
+    pub no_tooltips: bool,
 }
+
+/// How much larger the theme wants canvas labels than normal (the presentation theme sets it; see
+/// [`set_label_scale`]).
+pub fn label_scale(ctx: &egui::Context) -> f32 {
+    ctx.data(|d| d.get_temp::<f32>(egui::Id::new(LABEL_SCALE)))
+        .unwrap_or(1.0)
+}
+
+/// Sets the canvas label scale for this context.
+pub fn set_label_scale(ctx: &egui::Context, scale: f32) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::new(LABEL_SCALE), scale));
+}
+
+/// The on-screen size, in points, of a canvas label of `size` at the view's zoom.
+pub fn label_size(ctx: &egui::Context, size: f32, view_zoom: f32) -> f32 {
+    lod::label_font(size, view_zoom).size * label_scale(ctx)
+}
+
+const LABEL_SCALE: &str = "canvas-label-scale";
 
 /// Something the what-if removed, drawn faintly where the base had it.
 #[derive(Clone, Debug, PartialEq)]
@@ -184,7 +205,8 @@ pub fn canvas_ui(
     let in_path: HashSet<&str> = highlight.iter().map(PartyId::as_str).collect();
     let s = doc.scenario();
     let as_of = s.as_of();
-    let font = |size: f32| lod::label_font(size, view.zoom);
+    let scale = label_scale(ui.ctx());
+    let font = |size: f32| FontId::proportional(lod::label_font(size, view.zoom).size * scale);
     let mut hovered_text: Option<String> = None;
 
     // Links.
@@ -473,6 +495,7 @@ pub fn canvas_ui(
         painter.rect_filled(bg, 4.0, color);
         painter.galley(bg.min + vec2(6.0, 4.0), galley, Color32::WHITE);
     } else if view.drag.is_none()
+        && !overlay.no_tooltips
         && let (Some(text), Some(_)) = (hovered_text, pointer)
     {
         response.clone().on_hover_text_at_pointer(text);

@@ -161,10 +161,12 @@ pub(super) fn draw_legend(
         link_color(LinkKind::Purchase, light).gamma_multiply(0.3),
         false,
     ));
-    let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * items.len() as f32);
+    // A second column names the party shapes (the exported legend has them too).
+    let rows = items.len().max(PartyKind::ALL.len());
+    let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * rows as f32);
     let bg = Rect::from_min_size(
         origin - vec2(6.0, 6.0),
-        vec2(230.0, 20.0 * items.len() as f32 + 10.0),
+        vec2(230.0 + 190.0, 20.0 * rows as f32 + 10.0),
     );
     let fill = if light {
         Color32::from_white_alpha(230)
@@ -190,6 +192,19 @@ pub(super) fn draw_legend(
             pos2(origin.x + 44.0, y),
             Align2::LEFT_CENTER,
             *label,
+            FontId::proportional(12.0),
+            ink,
+        );
+    }
+    for (i, kind) in PartyKind::ALL.into_iter().enumerate() {
+        let y = origin.y + 20.0 * i as f32 + 8.0;
+        let c = pos2(origin.x + 238.0, y);
+        let party = Party::new(crate::model::PartyId::from("legend"), kind);
+        draw_party_shape(painter, &party, c, 7.5, ink, false);
+        painter.text(
+            pos2(c.x + 16.0, y),
+            Align2::LEFT_CENTER,
+            kind.label(),
             FontId::proportional(12.0),
             ink,
         );
