@@ -81,6 +81,31 @@ pub enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Generate a deterministic, realistic channel of any size (providers, resellers, direct-bill
+    /// partners and customers across regions, with a few deliberate rule breaks) into a save file.
+    Generate {
+        /// Indirect providers (distributors).
+        #[arg(long, default_value_t = 10)]
+        providers: usize,
+        /// Indirect resellers.
+        #[arg(long, default_value_t = 1_000)]
+        resellers: usize,
+        /// Direct-bill partners.
+        #[arg(long, default_value_t = 20)]
+        direct_bill: usize,
+        /// Customers.
+        #[arg(long, default_value_t = 10_000)]
+        customers: usize,
+        /// The same seed always gives the same channel.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Share of resellers and customers with a deliberate rule break (0 to 1).
+        #[arg(long, default_value_t = 0.02)]
+        break_rate: f64,
+        /// Where to write the scenario (.ron).
+        #[arg(short, long, value_name = "SCENARIO.ron")]
+        output: PathBuf,
+    },
     /// Check a scenario against the CSP program rules.
     Check {
         /// A save file, or `builtin:<slug>` for a built-in scenario.
@@ -234,6 +259,25 @@ pub fn run(command: Command) -> ExitCode {
             output,
             title,
         } => import(&parties, &links, &output, title),
+        Command::Generate {
+            providers,
+            resellers,
+            direct_bill,
+            customers,
+            seed,
+            break_rate,
+            output,
+        } => generate_channel(
+            &crate::generate::GenerateOptions {
+                providers,
+                resellers,
+                direct_bill,
+                customers,
+                seed,
+                break_rate,
+            },
+            &output,
+        ),
         Command::Check {
             scenario,
             as_of,
@@ -418,6 +462,23 @@ fn check_lesson(file: &Path) -> ExitCode {
 fn bad_input(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(2)
+}
+
+fn generate_channel(options: &crate::generate::GenerateOptions, output: &Path) -> ExitCode {
+    let scenario = match crate::generate::generate(options) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    if let Err(e) = save(&scenario, output) {
+        return bad_input(e);
+    }
+    println!(
+        "Generated {} parties and {} links into {}.",
+        scenario.party_count(),
+        scenario.link_count(),
+        output.display()
+    );
+    ExitCode::SUCCESS
 }
 
 fn import(parties: &Path, links: &Path, output: &Path, title: Option<String>) -> ExitCode {

@@ -498,3 +498,54 @@ fn fix_rewrites_in_place_applies_all_safe_fixes_and_refuses_bad_numbers() {
         );
     }
 }
+
+#[test]
+fn generate_writes_a_channel_that_check_reads_and_refuses_impossible_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big.ron");
+    let args = [
+        "generate",
+        "--providers",
+        "3",
+        "--resellers",
+        "30",
+        "--direct-bill",
+        "2",
+        "--customers",
+        "300",
+        "--seed",
+        "5",
+        "--break-rate",
+        "0.1",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    let o = csp(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Generated 336 parties and "),
+        "{}",
+        stdout(&o)
+    );
+    let first = std::fs::read_to_string(&out).unwrap();
+    assert!(csp(&args).status.success());
+    assert_eq!(
+        first,
+        std::fs::read_to_string(&out).unwrap(),
+        "same seed, same file"
+    );
+    let checked = csp(&["check", out.to_str().unwrap()]);
+    assert!(
+        stdout(&checked).contains("violation"),
+        "{}",
+        stdout(&checked)
+    );
+
+    let bad = csp(&["generate", "--providers", "0", "-o", out.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("needs at least one provider"),
+        "{}",
+        stderr(&bad)
+    );
+}
