@@ -1,0 +1,230 @@
+//! How the app scales with the size of a channel: 1k, 10k, 100k and 1M links of a generated channel
+//! (`csp-explorer generate`, the same shape the README's figures use).
+//!
+//! `cargo bench --bench scale` runs everything (the 1M-link cases take a few minutes: every sample is
+//! one full pass); filter with e.g. `cargo bench --bench scale -- full_check`. Sizes can be limited
+//! with `SCALE_MAX_LINKS=100000`. Each group keeps criterion's minimum of ten samples and a short
+//! measurement time, so that the whole run stays within minutes on a 2-core machine.
+
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
+use csp_explorer::edit::{Edit, History};
+use csp_explorer::export::{ExportFormat, ExportOptions, export};
+use csp_explorer::generate::{GenerateOptions, generate};
+use csp_explorer::io::csv_import::import_str;
+use csp_explorer::io::{scenario_from_ron, scenario_to_ron};
+use csp_explorer::model::{PartyKind, Scenario};
+use csp_explorer::rules::Checker;
+use csp_explorer::whatif::diff;
+use std::hint::black_box;
+use std::time::Duration;
+
+const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+/// The sizes to run, in links, capped by `SCALE_MAX_LINKS`.
+fn sizes() -> Vec<usize> {
+    let max = std::env::var("SCALE_MAX_LINKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    SIZES.into_iter().filter(|s| *s <= max).collect()
+}
+
+/// A generated channel of about `links` links (about 4.2 links per customer).
+fn channel(links: usize) -> Scenario {
+    let customers = links * 10 / 42;
+    generate(&GenerateOptions {
+        providers: (customers / 2_000).max(3),
+        resellers: (customers / 10).max(5),
+        direct_bill: (customers / 1_000).max(2),
+        customers,
+        seed: 1,
+        break_rate: 0.02,
+    })
+    .expect("the bench's options are valid")
+}
+
+fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, links: usize) {
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(if links >= 100_000 {
+        1
+    } else {
+        300
+    }));
+    group.measurement_time(Duration::from_secs(if links >= 100_000 { 1 } else { 2 }));
+}
+
+/// The figures name the links the channel really has, not the target.
+fn id(s: &Scenario) -> BenchmarkId {
+    BenchmarkId::from_parameter(format!("{}_links", s.link_count()))
+}
+
+fn rules(c: &mut Criterion) {
+    for links in sizes() {
+        let mut s = channel(links);
+        let mut group = c.benchmark_group("full_check");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| b.iter(|| black_box(Checker::new(&s).counts())));
+        group.finish();
+
+        // One edit that breaks a purchase (a customer loses its MCA), re-checked, then undone and
+        // re-checked: what dragging or editing costs in the app.
+        let mut checker = Checker::new(&s);
+        let mut history = History::default();
+        let mut customer = s
+            .parties()
+            .find(|p| p.kind == PartyKind::Customer && p.mca_accepted.is_some())
+            .cloned()
+            .expect("a generated channel has customers");
+        customer.mca_accepted = None;
+        let mut group = c.benchmark_group("one_edit_recheck");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| {
+            b.iter(|| {
+                let touched = history
+                    .apply(&mut s, Edit::UpdateParty(customer.clone()))
+                    .expect("edit applies");
+                checker.update(&s, &touched);
+                let touched = history.undo(&mut s).expect("undo").expect("undo applies");
+                checker.update(&s, &touched);
+                black_box(checker.counts())
+            })
+        });
+        group.finish();
+    }
+}
+
+fn files(c: &mut Criterion) {
+    for links in sizes() {
+        let s = channel(links);
+        let text = scenario_to_ron(&s).expect("serializes");
+        let mut group = c.benchmark_group("save_ron");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| b.iter(|| black_box(scenario_to_ron(&s))));
+        group.finish();
+        let mut group = c.benchmark_group("load_ron");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| {
+            b.iter(|| black_box(scenario_from_ron(&text, "bench.ron")))
+        });
+        group.finish();
+        let (parties, link_rows) = to_csv(&s);
+        let mut group = c.benchmark_group("csv_import");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| {
+            b.iter(|| black_box(import_str(&parties, "parties.csv", &link_rows, "links.csv")))
+        });
+        group.finish();
+    }
+}
+
+/// A what-if of the channel with one in fifty customers losing its MCA, compared with its base.
+fn compare(c: &mut Criterion) {
+    for links in sizes() {
+        let base = channel(links);
+        let mut whatif = base.clone();
+        let changed: Vec<_> = whatif
+            .parties()
+            .filter(|p| p.kind == PartyKind::Customer)
+            .step_by(50)
+            .cloned()
+            .collect();
+        for mut p in changed {
+            p.mca_accepted = None;
+            whatif.replace_party(p).expect("the party exists");
+        }
+        let mut group = c.benchmark_group("diff");
+        configure(&mut group, links);
+        group.bench_function(id(&base), |b| b.iter(|| black_box(diff(&base, &whatif))));
+        group.finish();
+    }
+}
+
+fn svg(c: &mut Criterion) {
+    let options = ExportOptions::default();
+    for links in sizes() {
+        let s = channel(links);
+        let mut group = c.benchmark_group("svg_export");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| {
+            b.iter(|| black_box(export(&s, ExportFormat::Svg, &options)))
+        });
+        group.finish();
+    }
+}
+
+/// The importer's two files for a scenario.
+fn to_csv(s: &Scenario) -> (String, String) {
+    let mut parties = csv::Writer::from_writer(Vec::new());
+    let date = |d: Option<csp_explorer::model::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let flag = |b: bool| if b { "true" } else { "false" }.to_owned();
+    parties
+        .write_record([
+            "id",
+            "kind",
+            "name",
+            "country",
+            "organization",
+            "tenant",
+            "tenant_type",
+            "mpa_signed",
+            "onboarded",
+            "enrolled",
+            "mca_accepted",
+        ])
+        .expect("writes to memory");
+    for p in s.parties() {
+        parties
+            .write_record([
+                p.id.to_string(),
+                p.kind.key().to_owned(),
+                p.name.clone(),
+                p.country.clone().unwrap_or_default(),
+                p.organization.clone(),
+                p.tenant.clone(),
+                p.tenant_type.key().to_owned(),
+                date(p.mpa_signed),
+                flag(p.onboarded),
+                flag(p.enrolled),
+                date(p.mca_accepted),
+            ])
+            .expect("writes to memory");
+    }
+    let mut links = csv::Writer::from_writer(Vec::new());
+    links
+        .write_record([
+            "id",
+            "kind",
+            "from",
+            "to",
+            "date",
+            "via",
+            "offer",
+            "roles",
+            "duration_days",
+            "auto_extend",
+        ])
+        .expect("writes to memory");
+    for l in s.links() {
+        links
+            .write_record([
+                l.id.to_string(),
+                l.kind.key().to_owned(),
+                l.from.to_string(),
+                l.to.to_string(),
+                l.date.to_string(),
+                l.via.as_ref().map(ToString::to_string).unwrap_or_default(),
+                l.offer.clone().unwrap_or_default(),
+                l.roles.join(";"),
+                l.duration_days.map(|d| d.to_string()).unwrap_or_default(),
+                flag(l.auto_extend),
+            ])
+            .expect("writes to memory");
+    }
+    let text = |w: csv::Writer<Vec<u8>>| {
+        String::from_utf8(w.into_inner().expect("flushes to memory")).expect("UTF-8 fields")
+    };
+    (text(parties), text(links))
+}
+
+criterion_group!(benches, rules, files, compare, svg);
+criterion_main!(benches);

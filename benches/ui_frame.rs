@@ -1,0 +1,103 @@
+//! The CPU cost of one frame of the real app: the whole `ExplorerApp` UI run headless by
+//! egui_kittest over an `egui::Context`, plus tessellation of what it painted (what eframe does
+//! before handing meshes to the GPU). Idle: nothing changes between frames. Panning: the canvas
+//! moves a few pixels every frame.
+//!
+//! `cargo bench --bench ui_frame`; sizes (parties) can be capped with `UI_MAX_PARTIES=10000`.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use csp_explorer::generate::{GenerateOptions, generate};
+use csp_explorer::ui::files::DialogPurpose;
+use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
+use egui_kittest::Harness;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// No file dialogs in a benchmark.
+struct NoDialogs;
+
+impl FileDialogs for NoDialogs {
+    fn request(&mut self, _: DialogPurpose, _: &Path, _: &str, _: &egui::Context) {}
+    fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)> {
+        None
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+}
+
+fn sizes() -> Vec<usize> {
+    let max = std::env::var("UI_MAX_PARTIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    [1_000, 10_000, 100_000]
+        .into_iter()
+        .filter(|s| *s <= max)
+        .collect()
+}
+
+/// The app with a generated channel of about `parties` parties open and fitted to the window.
+fn app_with_channel(parties: usize, dir: &Path) -> Harness<'static, ExplorerApp> {
+    let customers = parties * 10 / 12;
+    let s = generate(&GenerateOptions {
+        providers: (customers / 2_000).max(3),
+        resellers: (customers / 10).max(5),
+        direct_bill: (customers / 1_000).max(2),
+        customers,
+        seed: 1,
+        break_rate: 0.02,
+    })
+    .expect("valid options");
+    let path = dir.join(format!("channel-{parties}.ron"));
+    csp_explorer::io::save(&s, &path).expect("writes the channel");
+    let launch = Launch {
+        open: Some(path),
+        ..Launch::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
+    // Let the window settle (fit, fonts) before measuring.
+    for _ in 0..4 {
+        harness.step();
+    }
+    harness
+}
+
+/// One frame: the app's UI, then tessellation of its shapes.
+fn frame(harness: &mut Harness<'static, ExplorerApp>) -> usize {
+    harness.step();
+    let output = harness.output();
+    let ppp = output.pixels_per_point;
+    let meshes = harness.ctx.tessellate(output.shapes.clone(), ppp);
+    meshes.len()
+}
+
+fn ui_frames(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for parties in sizes() {
+        let mut harness = app_with_channel(parties, dir.path());
+        let mut group = c.benchmark_group("ui_frame");
+        group.sample_size(10);
+        group.warm_up_time(Duration::from_millis(200));
+        group.measurement_time(Duration::from_secs(2));
+        group.bench_function(BenchmarkId::new("idle", parties), |b| {
+            b.iter(|| black_box(frame(&mut harness)))
+        });
+        let mut step = 0.0f32;
+        group.bench_function(BenchmarkId::new("panning", parties), |b| {
+            b.iter(|| {
+                step += 1.0;
+                harness.state_mut().view.pan +=
+                    egui::vec2(if step as i32 % 40 < 20 { 6.0 } else { -6.0 }, 2.0);
+                black_box(frame(&mut harness))
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, ui_frames);
+criterion_main!(benches);
