@@ -12,6 +12,8 @@ fn exports(c: &mut Criterion) {
         ExportFormat::Svg,
         ExportFormat::Png,
         ExportFormat::Graphml,
+        ExportFormat::Gexf,
+        ExportFormat::Drawio,
         ExportFormat::Dot,
     ] {
         c.bench_function(&format!("export_{}/200", format.key()), |b| {
