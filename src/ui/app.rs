@@ -809,6 +809,8 @@ impl ExplorerApp {
 
     fn replace_document(&mut self, doc: Document) {
         self.doc = doc;
+        // An error about the scenario that was open (a failed "Show me", say) is about the past.
+        self.error = None;
         // Lessons, comparisons and lenses are about the scenario that was open.
         self.training.stop();
         self.whatif.base = None;

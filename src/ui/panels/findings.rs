@@ -313,8 +313,9 @@ pub fn findings_ui(
                                 ui.visuals().widgets.hovered.weak_bg_fill,
                             );
                         }
+                        // The count goes first, where truncation cannot hide it.
                         let message = if repeats > 1 {
-                            format!("{} (×{repeats})", f.message)
+                            format!("×{repeats} · {}", f.message)
                         } else {
                             f.message.clone()
                         };
