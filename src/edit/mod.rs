@@ -155,6 +155,9 @@ pub struct Touched {
     pub organizations: BTreeSet<String>,
     /// Tenants of touched parties and links, before and after.
     pub tenants: BTreeSet<String>,
+    /// PartnerIDs of touched parties, before and after (a PartnerID shared across tenants is a
+    /// finding on every party that has it).
+    pub partner_ids: BTreeSet<String>,
 }
 
 impl Touched {
@@ -183,6 +186,7 @@ impl Touched {
         self.organizations.insert(p.organization.clone());
         self.organizations.extend(p.affiliate_group.clone());
         self.tenants.insert(p.tenant.clone());
+        self.partner_ids.extend(p.partner_id.clone());
     }
 
     fn link(&mut self, l: &Link) {

@@ -1,8 +1,11 @@
-//! The scenario save format: human-readable RON with `version: 1`, stable ids and node positions.
+//! The scenario save format: human-readable RON with `version: 2`, stable ids and node positions.
+//!
+//! Version 2 adds `ended` on every link, and `admin_type` and `status` (`active` or `pending`) on admin
+//! links. Version 1 files still load: [`migrate_v1`] brings them to version 2.
 //!
 //! ```ron
 //! (
-//!     version: 1,
+//!     version: 2,
 //!     title: "Sample scenario 1: the direct-bill chain",
 //!     description: "Microsoft sells to the direct-bill partner, which sells to the customer.",
 //!     as_of: "2024-01-01",
@@ -28,8 +31,11 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version this build writes.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest version this build reads (and migrates on load).
+pub const OLDEST_VERSION: u32 = 1;
 
 /// The file as written: a flat list of parties and links, with ids rather than graph indices.
 #[derive(Serialize, Deserialize)]
@@ -79,7 +85,7 @@ pub enum LoadError {
     },
     /// A version this build does not read.
     #[error(
-        "{path}: save format version {found} is not supported (this build reads version {FORMAT_VERSION})"
+        "{path}: save format version {found} is not supported (this build reads versions {OLDEST_VERSION} to {FORMAT_VERSION})"
     )]
     Version {
         /// The file.
@@ -152,14 +158,17 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
     if let Ok(VersionProbe {
         version: Some(found),
     }) = ron_options().from_str::<VersionProbe>(text)
-        && found != FORMAT_VERSION
+        && !(OLDEST_VERSION..=FORMAT_VERSION).contains(&found)
     {
         return Err(LoadError::Version {
             path: path.to_owned(),
             found,
         });
     }
-    let file: ScenarioFile = ron_options().from_str(text).map_err(syntax)?;
+    let mut file: ScenarioFile = ron_options().from_str(text).map_err(syntax)?;
+    if file.version == 1 {
+        migrate_v1(&mut file.links);
+    }
     let mut scenario = Scenario::default();
     scenario.meta = ScenarioMeta {
         title: file.title,
@@ -180,6 +189,21 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
         scenario.add_link(link).map_err(|e| invalid(e, &id))?;
     }
     Ok(scenario)
+}
+
+/// Brings the links of a version 1 file to version 2.
+///
+/// Version 1 read `status` on partnerships only; version 2 reads it on admin links too (a `pending`
+/// admin link is a GDAP request the customer has not approved). A version 1 file may carry a status
+/// on another kind of link that meant nothing then, so it is reset to the default rather than
+/// turning an admin relationship into a request on load. `ended` and `admin_type` did not exist:
+/// their defaults (not ended, GDAP) are what version 1 meant.
+pub fn migrate_v1(links: &mut [Link]) {
+    for link in links {
+        if link.kind != crate::model::LinkKind::Partnership {
+            link.status = crate::model::LinkStatus::default();
+        }
+    }
 }
 
 /// The 1-based line of the last `id: "…"` entry with this id (the duplicate, when there are two).
@@ -275,7 +299,7 @@ mod tests {
     #[test]
     fn round_trips_and_is_human_readable() {
         let text = scenario_to_ron(&sample()).unwrap();
-        assert!(text.contains("version: 1"), "{text}");
+        assert!(text.contains("version: 2"), "{text}");
         assert!(text.contains("kind: direct_bill"), "{text}");
         assert!(text.contains("mpa_signed: \"2019-10-01\""), "{text}");
         assert!(
@@ -296,12 +320,12 @@ mod tests {
 
     #[test]
     fn a_newer_version_is_refused_clearly() {
-        let err = scenario_from_ron("(version: 2, title: \"x\", future_field: 3)", "new.ron")
+        let err = scenario_from_ron("(version: 3, title: \"x\", future_field: 3)", "new.ron")
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "new.ron: save format version 2 is not supported (this build reads version 1)"
+            "new.ron: save format version 3 is not supported (this build reads versions 1 to 2)"
         );
     }
 
@@ -335,5 +359,33 @@ mod tests {
             1,
             "no temporary file left behind: {leftovers:?}"
         );
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated_to_version_2() {
+        let v1 = "(\n version: 1,\n title: \"old\",\n parties: [\n  (id: \"db\", kind: direct_bill, name: \"DB\", organization: \"db\", tenant: \"db\", tenant_type: csp),\n  (id: \"c\", kind: customer, name: \"C\", organization: \"c\", tenant: \"c\", tenant_type: customer),\n ],\n links: [\n  (id: \"a\", kind: admin, from: \"db\", to: \"c\", date: \"2021-01-01\", status: pending, duration_days: 90),\n ],\n)";
+        let s = scenario_from_ron(v1, "old.ron").expect("version 1 loads");
+        let admin = s.link("a").unwrap();
+        assert_eq!(
+            admin.status,
+            crate::model::LinkStatus::Accepted,
+            "a version 1 status on an admin link meant nothing: it is not a pending request"
+        );
+        assert_eq!(admin.ended, None);
+        assert_eq!(admin.admin_type, crate::model::AdminType::Gdap);
+        let text = scenario_to_ron(&s).unwrap();
+        assert!(text.contains("version: 2"), "{text}");
+        // In version 2 the same field means a pending GDAP request, and ended links keep their day.
+        let v2 = v1.replace("version: 1", "version: 2").replace(
+            "status: pending",
+            "status: pending, ended: \"2022-01-01\", admin_type: dap",
+        );
+        let s2 = scenario_from_ron(&v2, "new.ron").expect("version 2 loads");
+        let admin = s2.link("a").unwrap();
+        assert_eq!(admin.status, crate::model::LinkStatus::Pending);
+        assert_eq!(admin.ended, Some("2022-01-01".parse().unwrap()));
+        assert_eq!(admin.admin_type, crate::model::AdminType::Dap);
+        let again = scenario_from_ron(&scenario_to_ron(&s2).unwrap(), "again.ron").unwrap();
+        assert_eq!(again, s2, "version 2 round-trips");
     }
 }

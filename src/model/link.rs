@@ -64,12 +64,15 @@ impl fmt::Display for LinkKind {
     }
 }
 
-/// Whether a partnership invitation was accepted by the reseller.
+/// Whether a partnership invitation was accepted by the reseller, or a GDAP request approved by the
+/// customer. On admin links the two values read `active` and `pending` (`active` is accepted as a
+/// spelling of `accepted` in saves and CSV files).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkStatus {
-    /// In force.
+    /// In force (an accepted partnership, an active admin relationship).
     #[default]
+    #[serde(alias = "active")]
     Accepted,
     /// Invited but not yet accepted.
     Pending,
@@ -84,11 +87,50 @@ impl LinkStatus {
         }
     }
 
-    /// Parses a [`LinkStatus::key`].
+    /// Parses a [`LinkStatus::key`], or `active` (the admin links' word for accepted).
     pub fn from_key(key: &str) -> Option<Self> {
+        if key == "active" {
+            return Some(LinkStatus::Accepted);
+        }
         [LinkStatus::Accepted, LinkStatus::Pending]
             .into_iter()
             .find(|s| s.key() == key)
+    }
+
+    /// The word for this status on a link of `kind`: admin links are `active` or `pending`.
+    pub fn key_for(self, kind: LinkKind) -> &'static str {
+        match (self, kind) {
+            (LinkStatus::Accepted, LinkKind::Admin) => "active",
+            _ => self.key(),
+        }
+    }
+}
+
+/// What kind of admin access an admin link grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminType {
+    /// Granular delegated admin privileges: roles, a duration, auto-extend.
+    #[default]
+    Gdap,
+    /// The older delegated admin privileges, no longer granted from 2023-10-09.
+    Dap,
+}
+
+impl AdminType {
+    /// The id used in saves and CSV files.
+    pub fn key(self) -> &'static str {
+        match self {
+            AdminType::Gdap => "gdap",
+            AdminType::Dap => "dap",
+        }
+    }
+
+    /// Parses an [`AdminType::key`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        [AdminType::Gdap, AdminType::Dap]
+            .into_iter()
+            .find(|t| t.key() == key)
     }
 }
 
@@ -141,6 +183,10 @@ pub struct Link {
     pub to: PartyId,
     /// When the link was made; links dated after the as-of date do not exist yet.
     pub date: Date,
+    /// When the link was ended or removed, if it was: from that day on it no longer exists. Later
+    /// than `date` when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Date>,
     /// Partnerships: accepted or pending.
     #[serde(default, skip_serializing_if = "is_default")]
     pub status: LinkStatus,
@@ -165,6 +211,9 @@ pub struct Link {
     /// Admin links: whether the relationship renews itself.
     #[serde(default, skip_serializing_if = "is_default")]
     pub auto_extend: bool,
+    /// Admin links: GDAP (the default) or the deprecated DAP.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub admin_type: AdminType,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -186,6 +235,7 @@ impl Link {
             from: from.into(),
             to: to.into(),
             date,
+            ended: None,
             status: LinkStatus::Accepted,
             offer: None,
             publisher: Publisher::FirstParty,
@@ -194,7 +244,14 @@ impl Link {
             roles: Vec::new(),
             duration_days: None,
             auto_extend: false,
+            admin_type: AdminType::Gdap,
         }
+    }
+
+    /// Builder: the link ends on `day`.
+    pub fn ended_on(mut self, day: Date) -> Self {
+        self.ended = Some(day);
+        self
     }
 
     /// Builder: the provider that bills an indirect reseller's sale.
@@ -229,9 +286,14 @@ impl Link {
         self
     }
 
-    /// True when the link exists at `as_of` (dated on or before it).
+    /// True when the link exists at `as_of`: dated on or before it, and not ended on or before it.
     pub fn exists_at(&self, as_of: Date) -> bool {
-        self.date <= as_of
+        self.date <= as_of && self.ended.is_none_or(|ended| as_of < ended)
+    }
+
+    /// True when the link was ended on or before `as_of` (it existed once and no longer does).
+    pub fn ended_by(&self, as_of: Date) -> bool {
+        self.ended.is_some_and(|ended| ended <= as_of)
     }
 
     /// Every party this link names: its two ends and, when set, the billing provider.

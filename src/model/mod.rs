@@ -11,7 +11,7 @@ mod party;
 mod scenario;
 
 pub use ids::{LinkId, PartyId};
-pub use link::{AdminRole, Link, LinkKind, LinkStatus, Publisher};
+pub use link::{AdminRole, AdminType, Link, LinkKind, LinkStatus, Publisher};
 pub use markets::{Market, Markets, Region, markets};
 pub use party::{Party, PartyKind, Position, TenantType};
 pub use scenario::{Scenario, ScenarioError, ScenarioMeta};

@@ -49,6 +49,16 @@ pub enum ScenarioError {
     /// An id that is empty or has characters that do not survive CSV, RON and the CLI.
     #[error("`{0}` is not a valid id: use letters, digits, `-`, `_` or `.`")]
     BadId(String),
+    /// A link ended on or before the day it was made.
+    #[error("link `{link}` ends on {ended}, which is not after its date {date}")]
+    EndedBeforeDate {
+        /// The link.
+        link: LinkId,
+        /// Its date.
+        date: Date,
+        /// Its end.
+        ended: Date,
+    },
 }
 
 /// The channel: parties and links in a petgraph `StableGraph`, addressed by stable string ids.
@@ -128,7 +138,17 @@ impl Scenario {
         Ok(idx)
     }
 
+    /// Checks what a link must hold on its own (an end after its start) and finds its two ends.
     fn endpoints_of(&self, link: &Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
+        if let Some(ended) = link.ended
+            && ended <= link.date
+        {
+            return Err(ScenarioError::EndedBeforeDate {
+                link: link.id.clone(),
+                date: link.date,
+                ended,
+            });
+        }
         let find = |party: &PartyId| {
             self.parties
                 .get(party)

@@ -101,6 +101,12 @@ rules! {
     UnlistedMarket => "unlisted_market",
     GdapDuration => "gdap_duration",
     GdapAutoExtendGlobalAdmin => "gdap_auto_extend_global_admin",
+    SharedPartnerTenant => "shared_partner_tenant",
+    DirectBillAndResellerOnOneTenant => "direct_bill_and_reseller_on_one_tenant",
+    PartnerIdReused => "partner_id_reused",
+    GdapExpired => "gdap_expired",
+    GdapRequestExpired => "gdap_request_expired",
+    DapAfterDeprecation => "dap_after_deprecation",
 }
 
 impl RuleId {
@@ -344,6 +350,66 @@ pub static CATALOG: &[RuleInfo] = &[
         fix: "Drop the Global Administrator role, or turn auto-extend off.",
         example: "Contoso → admin (Global Administrator, auto-extend) → Northwind",
     },
+    RuleInfo {
+        id: RuleId::SharedPartnerTenant,
+        severity: Severity::Violation,
+        title: "Partner tenant shared across organizations",
+        what: "Two partners (provider, reseller or direct-bill) of different organizations with the same tenant; a finding on each.",
+        why: "A tenant associated with one Partner Center account cannot be associated with another.",
+        source: "Partner Center: tenant and account association (catalogue group 3)",
+        fix: "Give each partner its own tenant.",
+        example: "Contoso Reseller and Fabrikam (direct-bill) both on tenant contoso",
+    },
+    RuleInfo {
+        id: RuleId::DirectBillAndResellerOnOneTenant,
+        severity: Severity::Warning,
+        title: "Direct-bill and reseller enrolment on one tenant",
+        what: "A direct-bill partner that is not restricted and an indirect reseller with the same tenant; a finding on each.",
+        why: "Enrolling as an indirect reseller and as a direct-bill partner needs two tenants, except while a direct-bill partner moves to the indirect model after its direct-bill enrolment was restricted.",
+        source: "Partner Center: CSP enrolment (catalogue group 3)",
+        fix: "Enrol the reseller on its own tenant, or restrict the direct-bill enrolment.",
+        example: "Fabrikam (direct-bill) and Fabrikam Reseller both on tenant fabrikam",
+    },
+    RuleInfo {
+        id: RuleId::PartnerIdReused,
+        severity: Severity::Violation,
+        title: "PartnerID on two tenants",
+        what: "The same PartnerID on two partners with different tenants; a finding on each.",
+        why: "A CSP tenant and its location PartnerID are one to one.",
+        source: "Partner Center: PartnerID and CSP tenants (catalogue group 3)",
+        fix: "Give each tenant its own PartnerID.",
+        example: "Adatum (tenant adatum) and Adatum EU (tenant adatum-eu) both with PartnerID 1234567",
+    },
+    RuleInfo {
+        id: RuleId::GdapExpired,
+        severity: Severity::Warning,
+        title: "GDAP relationship expired",
+        what: "An active GDAP admin link with auto-extend off whose date plus duration is on or before the day checked.",
+        why: "The relationship has expired: the partner can no longer manage the customer (the reseller relationship and subscriptions stay). An expired admin link does not count for multi_channel.",
+        source: "Partner Center: introduction to granular delegated admin privileges (GDAP)",
+        fix: "Renew it (a new admin link) or mark it ended.",
+        example: "Contoso → admin (90 days from 2021-01-01, no auto-extend) → Northwind, checked in 2022",
+    },
+    RuleInfo {
+        id: RuleId::GdapRequestExpired,
+        severity: Severity::Warning,
+        title: "GDAP request expired",
+        what: "A pending admin link dated more than 90 days before the day checked.",
+        why: "A GDAP request that the customer does not approve within 90 days expires.",
+        source: "Partner Center: introduction to granular delegated admin privileges (GDAP)",
+        fix: "Send a new request.",
+        example: "Contoso → admin (pending since 2021-01-01) → Northwind, checked in 2022",
+    },
+    RuleInfo {
+        id: RuleId::DapAfterDeprecation,
+        severity: Severity::Warning,
+        title: "DAP granted after its deprecation",
+        what: "An admin link of type DAP dated on or after 2023-10-09.",
+        why: "DAP is no longer granted with reseller relationship invitations from 9 October 2023 (and with new customers from 1 November 2023); GDAP replaces it.",
+        source: "Partner Center: DAP deprecation and GDAP",
+        fix: "Use a GDAP relationship with the least-privileged roles.",
+        example: "Contoso → admin (DAP, 2024-01-01) → Northwind",
+    },
 ];
 
 /// The title of the seed document, for sources that cite it.
@@ -366,7 +432,7 @@ mod tests {
             assert_eq!(RuleId::from_key(rule.key()), Some(*rule));
         }
         assert_eq!(CATALOG.len(), RuleId::ALL.len());
-        assert_eq!(RuleId::ALL.len(), 21);
+        assert_eq!(RuleId::ALL.len(), 27);
     }
 
     #[test]

@@ -92,6 +92,20 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// True when `partner` has a reseller relationship with `customer` that exists on `day` (made on
+    /// or before it and not ended by then). `day` is a sale's own date, on or before the as-of date,
+    /// so a relationship ended after the sale still covers it, and one ended before it does not.
+    pub fn has_reseller_relationship(
+        &self,
+        partner: &PartyId,
+        customer: &PartyId,
+        day: Date,
+    ) -> bool {
+        self.scenario
+            .links_to(customer.as_str())
+            .any(|l| l.kind == LinkKind::Reseller && l.from == *partner && l.exists_at(day))
+    }
+
     /// The partners a sale needs: its seller and, when set and different from the seller, its `via`.
     ///
     /// A `via` naming the seller itself adds no second partner: the rules that ask something of

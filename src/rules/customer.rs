@@ -11,6 +11,8 @@ fn partners_with(ctx: &Ctx, customer: &Party, kind: LinkKind) -> Vec<PartyId> {
     let mut partners: Vec<PartyId> = ctx
         .links_to(&customer.id)
         .filter(|l| l.kind == kind)
+        // An expired GDAP relationship or a pending request gives no access: not a channel.
+        .filter(|l| l.kind != LinkKind::Admin || super::gdap::grants_access(l, ctx.as_of))
         .filter(|l| ctx.party(&l.from).is_some_and(|p| p.kind.is_partner()))
         .map(|l| l.from.clone())
         .collect();

@@ -5,7 +5,9 @@
 //! equal to a full check over random scenarios and random edit sequences.
 
 use super::context::Ctx;
-use super::{Finding, Severity, Subject, chain, customer, gdap, readiness, regions, sales};
+use super::{
+    Finding, Severity, Subject, chain, customer, gdap, identity, readiness, regions, sales,
+};
 use crate::edit::Touched;
 use crate::model::{Date, Link, LinkId, LinkKind, Party, PartyId, Scenario};
 use std::collections::{HashMap, HashSet};
@@ -66,6 +68,7 @@ fn check_link(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
 
 /// All rules on one party.
 fn check_party(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
+    identity::check_identity(ctx, party, out);
     regions::check_market(ctx, party, out);
     customer::check_customer(ctx, party, out);
 }
@@ -202,6 +205,18 @@ impl Checker {
             }
             for link in scenario.links_with_tenant(tenant) {
                 dirty_links.insert(link.id.as_str(), link);
+            }
+        }
+        // Partners sharing a touched tenant or PartnerID (before or after the edit): the identity
+        // rules on each of them read the others.
+        for tenant in &touched.tenants {
+            for party in scenario.parties_with_tenant(tenant) {
+                dirty_parties.insert(party.id.as_str());
+            }
+        }
+        for partner_id in &touched.partner_ids {
+            for party in scenario.parties_with_partner_id(partner_id) {
+                dirty_parties.insert(party.id.as_str());
             }
         }
         for organization in &touched.organizations {

@@ -1,12 +1,42 @@
 //! Granular delegated admin privileges (GDAP) on admin links.
 //!
-//! Rules: `gdap_duration`, `gdap_auto_extend_global_admin`.
+//! Rules: `gdap_duration`, `gdap_auto_extend_global_admin` (GDAP links only), `gdap_expired`,
+//! `gdap_request_expired`, `dap_after_deprecation`.
 
 use super::context::Ctx;
 use super::{Finding, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::link::GLOBAL_ADMINISTRATOR;
-use crate::model::{Link, LinkKind};
+use crate::model::{AdminType, Date, Link, LinkKind, LinkStatus};
+
+/// How long a GDAP request waits for the customer's approval before it expires, in days.
+pub const GDAP_REQUEST_DAYS: i64 = 90;
+
+/// From this day on, DAP is no longer granted with reseller relationship invitations.
+pub fn dap_deprecation_date() -> Date {
+    Date::from_ymd_opt(2023, 10, 9).expect("a valid date")
+}
+
+/// The day an active GDAP link with auto-extend off and a valid duration expires, if it does.
+pub fn gdap_expiry(link: &Link) -> Option<Date> {
+    if link.kind != LinkKind::Admin
+        || link.admin_type != AdminType::Gdap
+        || link.status != LinkStatus::Accepted
+        || link.auto_extend
+    {
+        return None;
+    }
+    let days = link
+        .duration_days
+        .filter(|d| (1..=MAX_GDAP_DAYS).contains(d))?;
+    link.date
+        .checked_add_days(chrono::Days::new(u64::from(days)))
+}
+
+/// True when an admin link gives the partner access on `day`: not expired, not a pending request.
+pub fn grants_access(link: &Link, day: Date) -> bool {
+    link.status == LinkStatus::Accepted && gdap_expiry(link).is_none_or(|expiry| day < expiry)
+}
 
 /// The longest GDAP relationship, in days.
 pub const MAX_GDAP_DAYS: u32 = 730;
@@ -19,6 +49,11 @@ pub(crate) fn check_gdap(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
     let customer = ctx.name(&link.to);
     let subject = || Subject::Link(link.id.clone());
     let path = || vec![link.from.clone(), link.to.clone()];
+    check_lifetime(ctx, link, out);
+    if link.admin_type == AdminType::Dap {
+        // Duration, roles and auto-extend are GDAP's; DAP has none of them.
+        return;
+    }
     let bad_duration = match link.duration_days {
         None => Some("has no duration".to_owned()),
         Some(days) if !(1..=MAX_GDAP_DAYS).contains(&days) => Some(format!("lasts {days} days")),
@@ -65,6 +100,81 @@ pub(crate) fn check_gdap(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
     }
 }
 
+/// `gdap_expired`, `gdap_request_expired` and `dap_after_deprecation`: what the day checked does to
+/// an admin link.
+fn check_lifetime(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    let partner = ctx.name(&link.from);
+    let customer = ctx.name(&link.to);
+    let subject = || Subject::Link(link.id.clone());
+    let path = || vec![link.from.clone(), link.to.clone()];
+    if link.admin_type == AdminType::Dap && link.date >= dap_deprecation_date() {
+        let mut gdap = link.clone();
+        gdap.admin_type = AdminType::Gdap;
+        let days = gdap
+            .duration_days
+            .unwrap_or(MAX_GDAP_DAYS)
+            .clamp(1, MAX_GDAP_DAYS);
+        gdap.duration_days = Some(days);
+        out.push(
+            Finding::new(
+                RuleId::DapAfterDeprecation,
+                subject(),
+                path(),
+                format!(
+                    "The admin relationship of {partner} with {customer} is DAP, dated {}; DAP is no longer granted from {}: GDAP replaces it.",
+                    link.date,
+                    dap_deprecation_date()
+                ),
+            )
+            .fix(
+                format!("Make it a GDAP relationship of {days} days with the same roles"),
+                Edit::UpdateLink(gdap),
+            ),
+        );
+    }
+    if link.kind == LinkKind::Admin && link.status == LinkStatus::Pending {
+        let waited = (ctx.as_of - link.date).num_days();
+        if waited > GDAP_REQUEST_DAYS {
+            let mut again = link.clone();
+            again.date = ctx.as_of;
+            out.push(
+                Finding::new(
+                    RuleId::GdapRequestExpired,
+                    subject(),
+                    path(),
+                    format!(
+                        "The admin request of {partner} to {customer}, sent on {}, has waited {waited} days for approval; a GDAP request expires after {GDAP_REQUEST_DAYS} days.",
+                        link.date
+                    ),
+                )
+                .fix(
+                    format!("Send a new request on {}", ctx.as_of),
+                    Edit::UpdateLink(again),
+                ),
+            );
+        }
+    }
+    if let Some(expiry) = gdap_expiry(link)
+        && expiry <= ctx.as_of
+    {
+        let mut ended = link.clone();
+        ended.ended = Some(expiry);
+        out.push(
+            Finding::new(
+                RuleId::GdapExpired,
+                subject(),
+                path(),
+                format!(
+                    "The admin relationship of {partner} with {customer} expired on {expiry} (made {}, {} days, no auto-extend): {partner} can no longer manage {customer}.",
+                    link.date,
+                    link.duration_days.unwrap_or_default()
+                ),
+            )
+            .fix(format!("Mark it ended on {expiry}"), Edit::UpdateLink(ended)),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
@@ -93,7 +203,9 @@ mod tests {
             assert_eq!(subjects(&findings), ["a"], "{days:?}");
             let fixed = apply_first_fix(s, &findings);
             assert_eq!(fixed.link("a").unwrap().duration_days, Some(expected));
-            assert!(check(&fixed).is_empty());
+            // A relationship of 2021 without auto-extend has expired by 2024, whatever its length.
+            let left: Vec<_> = check(&fixed).into_iter().map(|f| f.rule).collect();
+            assert_eq!(left, [RuleId::GdapExpired]);
         }
         for days in [1, 730] {
             let found = after(
@@ -133,7 +245,14 @@ mod tests {
         for fix in &findings[0].fixes {
             let mut fixed = s.clone();
             fix.edit.clone().apply(&mut fixed).unwrap();
-            assert!(check(&fixed).is_empty(), "{}", fix.label);
+            // Turning auto-extend off on a 90-day relationship of 2021 lets it expire by 2024: a
+            // warning (`gdap_expired`), which is what happens in Partner Center too.
+            let left: Vec<_> = check(&fixed).into_iter().map(|f| f.rule).collect();
+            assert!(
+                left.iter().all(|r| *r == RuleId::GdapExpired),
+                "{}: {left:?}",
+                fix.label
+            );
         }
         let without_extend = after(
             |s| {
@@ -149,5 +268,103 @@ mod tests {
             RuleId::GdapAutoExtendGlobalAdmin,
         );
         assert!(without_extend.is_empty());
+    }
+
+    #[test]
+    fn an_expired_gdap_relationship_is_a_warning_and_no_longer_a_channel() {
+        let mut s = valid_channel();
+        for (id, partner) in [("a1", "db"), ("a2", "res")] {
+            with_admin(
+                &mut s,
+                Link::new(id, LinkKind::Admin, partner, "c2", d("2023-06-01")).gdap(
+                    &["Directory Readers"],
+                    90,
+                    false,
+                ),
+            );
+        }
+        change_link(&mut s, "a2", |l| l.auto_extend = true);
+        let all = check(&s);
+        let expired: Vec<_> = all
+            .iter()
+            .filter(|f| f.rule == RuleId::GdapExpired)
+            .cloned()
+            .collect();
+        assert_eq!(subjects(&expired), ["a1"]);
+        assert!(expired[0].message.contains("expired on 2023-08-30"));
+        assert!(
+            all.iter().all(|f| f.rule != RuleId::MultiChannel),
+            "an expired relationship is not a second channel"
+        );
+        let fixed = apply_first_fix(s.clone(), &expired);
+        assert_eq!(
+            fixed.link("a1").unwrap().ended,
+            Some(d("2023-08-30")),
+            "marked ended on its expiry"
+        );
+        assert!(check(&fixed).iter().all(|f| f.rule != RuleId::GdapExpired));
+        s.meta.as_of = Some(d("2023-08-29"));
+        let before_expiry: Vec<_> = check(&s).into_iter().map(|f| f.rule).collect();
+        assert!(!before_expiry.contains(&RuleId::GdapExpired));
+        assert!(before_expiry.contains(&RuleId::MultiChannel));
+    }
+
+    #[test]
+    fn a_pending_request_expires_after_90_days() {
+        for (sent, expired) in [("2023-10-01", true), ("2023-10-03", false)] {
+            let mut s = valid_channel();
+            let mut request = Link::new("a", LinkKind::Admin, "db", "c2", d(sent)).gdap(
+                &["Directory Readers"],
+                90,
+                true,
+            );
+            request.status = LinkStatus::Pending;
+            with_admin(&mut s, request);
+            let found: Vec<_> = check(&s)
+                .into_iter()
+                .filter(|f| f.rule == RuleId::GdapRequestExpired)
+                .collect();
+            assert_eq!(found.len(), usize::from(expired), "sent {sent}");
+            if expired {
+                let fixed = apply_first_fix(s, &found);
+                assert_eq!(fixed.link("a").unwrap().date, d("2024-01-01"));
+                assert!(check(&fixed).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn dap_after_october_2023_is_flagged_and_gdap_rules_skip_dap() {
+        let dap = |date: &str| {
+            let mut l = Link::new("a", LinkKind::Admin, "db", "c2", d(date));
+            l.admin_type = AdminType::Dap;
+            l
+        };
+        let found = after(
+            |s| with_admin(s, dap("2023-10-09")),
+            RuleId::DapAfterDeprecation,
+        );
+        assert_eq!(subjects(&found), ["a"]);
+        assert!(
+            after(
+                |s| with_admin(s, dap("2023-10-08")),
+                RuleId::DapAfterDeprecation
+            )
+            .is_empty()
+        );
+        let mut s = valid_channel();
+        with_admin(&mut s, dap("2023-10-09"));
+        let all = check(&s);
+        assert!(
+            all.iter().all(|f| f.rule != RuleId::GdapDuration),
+            "DAP has no duration to check: {all:#?}"
+        );
+        let fixed = apply_first_fix(s, &found);
+        let link = fixed.link("a").unwrap();
+        assert_eq!(
+            (link.admin_type, link.duration_days),
+            (AdminType::Gdap, Some(730))
+        );
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
     }
 }

@@ -12,6 +12,7 @@ mod customer;
 pub mod engine;
 pub mod fixes;
 mod gdap;
+mod identity;
 mod readiness;
 mod regions;
 mod sales;

@@ -86,9 +86,7 @@ fn sell_from(ctx: &Ctx, link: &Link, other: &Party, finding: Finding) -> Finding
     }
     let mut edits = vec![Edit::UpdateLink(moved.clone())];
     if link.kind == LinkKind::Purchase {
-        let has_relationship = ctx
-            .links_to(&link.to)
-            .any(|l| l.kind == LinkKind::Reseller && l.from == other.id && l.date <= link.date);
+        let has_relationship = ctx.has_reseller_relationship(&other.id, &link.to, link.date);
         if !has_relationship {
             let id = ctx
                 .scenario

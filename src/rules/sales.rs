@@ -227,9 +227,7 @@ fn options_other_provider(
         );
         edits.push(Edit::UpdateLink(rebought));
         let mut relationship_note = String::new();
-        let has_relationship = ctx
-            .links_to(&link.to)
-            .any(|l| l.kind == LinkKind::Reseller && l.from == direct.id && l.date <= link.date);
+        let has_relationship = ctx.has_reseller_relationship(&direct.id, &link.to, link.date);
         if !has_relationship {
             let id = ctx
                 .scenario
@@ -273,9 +271,7 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, link: &Link, out: &mut Vec<
         .chain(provider.as_ref())
         .collect();
     for partner in needed {
-        let has = ctx
-            .links_to(&link.to)
-            .any(|l| l.kind == LinkKind::Reseller && l.from == *partner && l.date <= link.date);
+        let has = ctx.has_reseller_relationship(partner, &link.to, link.date);
         if has {
             continue;
         }
@@ -533,5 +529,49 @@ mod tests {
         assert_eq!(subjects(&findings), ["buy1"]);
         assert!(findings[0].message.contains("Dist (the billing provider)"));
         assert!(check(&apply_first_fix(s, &findings)).is_empty());
+    }
+
+    /// Ended links: existence is asked of the right day. A reseller relationship ended before a
+    /// purchase does not cover it, one ended after it does; an ended partnership leaves the sale
+    /// with no chain from then on; an ended link itself gets no finding.
+    #[test]
+    fn ended_links_are_asked_of_the_right_day() {
+        let before = after(
+            |s| change_link(s, "r-db", |l| l.ended = Some(d("2021-01-15"))),
+            RuleId::NoResellerRelationship,
+        );
+        assert_eq!(subjects(&before), ["buy2"]);
+        let later = after(
+            |s| change_link(s, "r-db", |l| l.ended = Some(d("2021-06-01"))),
+            RuleId::NoResellerRelationship,
+        );
+        assert!(
+            later.is_empty(),
+            "the relationship covered the sale when it was made"
+        );
+        let mut s = valid_channel();
+        change_link(&mut s, "p", |l| l.ended = Some(d("2023-06-01")));
+        let rules_on_sale = |s: &crate::model::Scenario| -> Vec<RuleId> {
+            check(s)
+                .into_iter()
+                .filter(|f| f.subject == Subject::Link("buy1".into()))
+                .map(|f| f.rule)
+                .collect()
+        };
+        assert!(rules_on_sale(&s).contains(&RuleId::IncompleteChain));
+        s.meta.as_of = Some(d("2023-05-31"));
+        assert!(
+            rules_on_sale(&s).is_empty(),
+            "the day before, the chain stands"
+        );
+        change_party(&mut s, "db", |p| p.mpa_signed = None);
+        s.meta.as_of = Some(d("2024-01-01"));
+        change_link(&mut s, "buy2", |l| l.ended = Some(d("2022-01-01")));
+        assert!(
+            check(&s)
+                .iter()
+                .all(|f| f.subject != Subject::Link("buy2".into())),
+            "an ended purchase gets no finding"
+        );
     }
 }

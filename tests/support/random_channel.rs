@@ -6,7 +6,7 @@
 
 use csp_explorer::edit::Edit;
 use csp_explorer::model::{
-    Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, Scenario, TenantType,
+    AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, Scenario, TenantType,
 };
 use proptest::prelude::*;
 
@@ -78,6 +78,8 @@ pub fn party(id: &str, attrs: [u8; 8], microsoft_taken: bool) -> Party {
     p.enrolled = attrs[6] & 2 != 0;
     p.restricted_since = (attrs[6] & 4 != 0).then(|| date("2021-01-01"));
     p.affiliate_group = (attrs[6] & 8 != 0).then(|| "g1".to_owned());
+    p.partner_id =
+        [None, Some("111"), Some("222")][(attrs[6] >> 4) as usize % 3].map(str::to_owned);
     p.mca_accepted =
         [None, Some("2019-01-01"), Some("2021-06-01")][attrs[7] as usize % 3].map(date);
     p
@@ -150,6 +152,20 @@ pub fn link(s: &Scenario, id: &str, op: &Op) -> Option<Link> {
     };
     l.duration_days = [None, Some(0), Some(90), Some(900)][at[6] as usize % 4];
     l.auto_extend = at[7] & 1 != 0;
+    l.admin_type = if at[7] & 4 != 0 {
+        AdminType::Dap
+    } else {
+        AdminType::Gdap
+    };
+    // Ended links: some end before the as-of dates the ops use, some after, none before they start.
+    l.ended = [
+        None,
+        Some("2020-06-01"),
+        Some("2021-03-01"),
+        Some("2023-01-01"),
+    ][(at[7] >> 3) as usize % 4]
+        .map(date)
+        .filter(|ended| *ended > l.date);
     l.publisher = if at[7] & 2 != 0 {
         Publisher::ThirdParty
     } else {
@@ -265,7 +281,7 @@ pub fn base_channel(with_via: [bool; 2]) -> Scenario {
         Link::new("rd2", LinkKind::Reseller, "dist2", "c2", day),
         Link::new("rc3", LinkKind::Reseller, "db", "c3", day),
         Link::new("b3", LinkKind::Purchase, "db", "c3", sale),
-        Link::new("a3", LinkKind::Admin, "db", "c3", day).gdap(&["Directory Readers"], 90, false),
+        Link::new("a3", LinkKind::Admin, "db", "c3", day).gdap(&["Directory Readers"], 90, true),
     ];
     for (i, (reseller, provider, customer)) in [("res1", "dist1", "c1"), ("res2", "dist2", "c2")]
         .into_iter()
