@@ -116,6 +116,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Audit reading: check each purchase's chain (supply, partnership) on the purchase's own
+        /// date instead of the as-of date.
+        #[arg(long)]
+        strict_dates: bool,
     },
     /// Apply a quick fix of `check`'s findings list, like the findings panel's buttons: only fixes
     /// proven on this channel are offered (they remove their finding and add no violation).
@@ -282,7 +286,8 @@ pub fn run(command: Command) -> ExitCode {
             scenario,
             as_of,
             format,
-        } => check(&scenario, as_of, format),
+            strict_dates,
+        } => check(&scenario, as_of, format, strict_dates),
         Command::Fix {
             scenario,
             finding,
@@ -512,14 +517,32 @@ fn import(parties: &Path, links: &Path, output: &Path, title: Option<String>) ->
     ExitCode::SUCCESS
 }
 
-fn check(name: &str, as_of: Option<Date>, format: Format) -> ExitCode {
+fn check(name: &str, as_of: Option<Date>, format: Format, strict_dates: bool) -> ExitCode {
     let scenario = match load_scenario(name) {
         Ok(s) => s,
         Err(e) => return bad_input(e),
     };
     let as_of = as_of.unwrap_or_else(|| scenario.as_of());
-    let findings = crate::rules::check_as_of(&scenario, as_of);
-    let proven = prove(&scenario, as_of, &findings);
+    let findings = if strict_dates {
+        crate::rules::check_strict_dates(&scenario, as_of)
+    } else {
+        crate::rules::check_as_of(&scenario, as_of)
+    };
+    // Quick fixes are proven against the ordinary reading; the audit reading lists findings only.
+    let proven = if strict_dates {
+        findings
+            .iter()
+            .map(|f| ProvenFinding {
+                finding: Finding {
+                    fixes: Vec::new(),
+                    ..f.clone()
+                },
+                withheld: Vec::new(),
+            })
+            .collect()
+    } else {
+        prove(&scenario, as_of, &findings)
+    };
     let out = match format {
         Format::Json => render_check_json_proven(&scenario, as_of, &proven),
         Format::Text | Format::Markdown => render_check_text_proven(&scenario, as_of, &proven),

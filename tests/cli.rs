@@ -550,3 +550,44 @@ fn generate_writes_a_channel_that_check_reads_and_refuses_impossible_ones() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn strict_dates_check_a_sales_chain_on_its_own_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late-partnership.ron");
+    let text = csp_explorer::scenarios::builtin("sample-1")
+        .unwrap()
+        .text
+        .to_owned();
+    let mut s = csp_explorer::io::scenario_from_ron(&text, "sample-1").unwrap();
+    let partnership = s
+        .links()
+        .find(|l| l.kind == csp_explorer::model::LinkKind::Partnership)
+        .unwrap()
+        .clone();
+    let sale_day = s
+        .links()
+        .filter(|l| l.kind == csp_explorer::model::LinkKind::Purchase && l.from == partnership.to)
+        .map(|l| l.date)
+        .min()
+        .unwrap();
+    let mut late = partnership.clone();
+    late.date = sale_day.succ_opt().unwrap();
+    s.replace_link(late).unwrap();
+    csp_explorer::io::save(&s, &file).unwrap();
+    let path = file.to_str().unwrap();
+    let ordinary = csp(&["check", path, "--format", "json"]);
+    let strict = csp(&["check", path, "--format", "json", "--strict-dates"]);
+    let rules = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!rules(&ordinary).contains(&"incomplete_chain".to_owned()));
+    assert!(rules(&strict).contains(&"incomplete_chain".to_owned()));
+    assert_eq!(strict.status.code(), Some(1));
+}

@@ -22,6 +22,22 @@ pub fn check_as_of(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
     Checker::with_as_of(scenario, as_of).sorted()
 }
 
+/// Every finding as of `as_of`, with each purchase's chain checked on the purchase's own date: the
+/// audit reading of `check --strict-dates` (docs/rules-notes.md §8). A 2020 sale whose partnership
+/// was made in 2021 passes the ordinary check as of 2024 but not this one.
+pub fn check_strict_dates(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
+    let ctx = Ctx::new(scenario, as_of);
+    let mut out = Vec::new();
+    for link in scenario.links() {
+        check_link_reading(&ctx, link, true, &mut out);
+    }
+    for party in scenario.parties() {
+        check_party(&ctx, party, &mut out);
+    }
+    sort(&mut out);
+    out
+}
+
 /// The findings of one link or party, with fresh quick fixes.
 ///
 /// Quick fixes may name parties anywhere in the scenario (another provider of the region, say), so the
@@ -48,11 +64,21 @@ pub fn check_subject(scenario: &Scenario, as_of: Date, subject: &Subject) -> Vec
 
 /// All rules on one link. A link that exists only after the as-of date is not checked.
 fn check_link(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+    check_link_reading(ctx, link, false, out);
+}
+
+/// All rules on one link; with `strict_dates`, a purchase's chain (supply, partnership) is asked of
+/// the purchase's own date rather than of the as-of date (the auditor's reading).
+fn check_link_reading(ctx: &Ctx, link: &Link, strict_dates: bool, out: &mut Vec<Finding>) {
     if !link.exists_at(ctx.as_of) || !chain::check_shape(ctx, link, out) {
         return;
     }
     if link.kind == LinkKind::Purchase {
-        chain::check_purchase_chain(ctx, link, out);
+        if strict_dates {
+            chain::check_purchase_chain(&Ctx::new(ctx.scenario, link.date), link, out);
+        } else {
+            chain::check_purchase_chain(ctx, link, out);
+        }
     }
     readiness::check_mpa(ctx, link, out);
     readiness::check_reseller_ready(ctx, link, out);
@@ -378,5 +404,23 @@ mod tests {
         let found = check_subject(&s, s.as_of(), &Subject::Link("buy2".into()));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].fixes.len(), 1);
+    }
+
+    #[test]
+    fn strict_dates_check_the_chain_on_the_purchase_day() {
+        let mut s = valid_channel();
+        // The partnership is made after the sale it bills: fine as of 2024, not on the sale's day.
+        change_link(&mut s, "p", |l| l.date = d("2021-06-01"));
+        assert!(check(&s).is_empty(), "{:#?}", check(&s));
+        let strict = check_strict_dates(&s, s.as_of());
+        let on: Vec<_> = strict
+            .iter()
+            .map(|f| (f.rule, f.subject.link().map(|l| l.as_str().to_owned())))
+            .collect();
+        assert_eq!(
+            on,
+            [(RuleId::IncompleteChain, Some("buy1".to_owned()))],
+            "{strict:#?}"
+        );
     }
 }
