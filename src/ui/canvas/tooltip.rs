@@ -85,6 +85,16 @@ pub(super) fn link_tooltip(doc: &Document, link: &Link, hide_findings: bool) -> 
     if link.status == crate::model::LinkStatus::Pending {
         text.push_str(" · pending");
     }
+    if let Some(ended) = link.ended {
+        // Ended links are drawn faded like future ones; the tooltip says which they are.
+        let as_of = doc.scenario().as_of();
+        let when = if ended <= as_of { "ended" } else { "ends" };
+        text.push_str(&format!(" · {when} {ended}"));
+    }
+    if link.kind == crate::model::LinkKind::Admin && link.admin_type == crate::model::AdminType::Dap
+    {
+        text.push_str(" · DAP");
+    }
     if hide_findings {
         return text;
     }
@@ -101,4 +111,30 @@ pub(super) fn link_tooltip(doc: &Document, link: &Link, hide_findings: bool) -> 
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ended_link_says_when_it_ended_or_ends() {
+        let mut s = crate::scenarios::builtin("sample-6-forbidden")
+            .expect("built in")
+            .load()
+            .expect("loads");
+        let mut partnership = s
+            .link("partnership-adatum-contoso")
+            .expect("sample 6 has it")
+            .clone();
+        partnership.ended = Some("2023-06-01".parse().expect("a date"));
+        s.replace_link(partnership).expect("a valid end");
+        let doc = Document::new(s.clone());
+        let link = doc.scenario().link("partnership-adatum-contoso").unwrap();
+        assert!(link_tooltip(&doc, link, true).contains("ended 2023-06-01"));
+        s.meta.as_of = Some("2023-01-01".parse().unwrap());
+        let doc = Document::new(s);
+        let link = doc.scenario().link("partnership-adatum-contoso").unwrap();
+        assert!(link_tooltip(&doc, link, true).contains("ends 2023-06-01"));
+    }
 }

@@ -2,7 +2,9 @@
 
 use super::fields::{Drafts, date_field, row, text_field};
 use crate::edit::Edit;
-use crate::model::{Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType, markets};
+use crate::model::{
+    AdminType, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType, markets,
+};
 use crate::rules::{Finding, RuleId, Severity};
 use crate::ui::canvas::Selection;
 use crate::ui::command::Command;
@@ -288,6 +290,12 @@ fn link_inspector(
             new.date = d;
         }
     });
+    row(ui, "Ended", |ui| {
+        if let Some(ended) = date_field(ui, drafts, "link-ended", link.ended) {
+            new.ended = ended;
+        }
+    });
+    ui.weak("  (empty: in force; from this day on the link no longer exists)");
     match link.kind {
         LinkKind::Partnership => row(ui, "Status", |ui| {
             ui.selectable_value(&mut new.status, LinkStatus::Accepted, "accepted");
@@ -334,6 +342,14 @@ fn link_inspector(
             });
         }
         LinkKind::Admin => {
+            row(ui, "Type", |ui| {
+                ui.selectable_value(&mut new.admin_type, AdminType::Gdap, "GDAP");
+                ui.selectable_value(&mut new.admin_type, AdminType::Dap, "DAP");
+            });
+            row(ui, "Status", |ui| {
+                ui.selectable_value(&mut new.status, LinkStatus::Accepted, "active");
+                ui.selectable_value(&mut new.status, LinkStatus::Pending, "pending");
+            });
             row(ui, "GDAP roles", |ui| {
                 ui.vertical(|ui| {
                     for role in GDAP_ROLES {
