@@ -157,7 +157,7 @@ pub(super) fn draw_legend(
         ));
     }
     items.push((
-        "dated after as-of (faded)",
+        "not yet made, or ended (faded)",
         link_color(LinkKind::Purchase, light).gamma_multiply(0.3),
         false,
     ));
