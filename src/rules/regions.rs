@@ -105,6 +105,26 @@ fn sell_from(ctx: &Ctx, link: &Link, other: &Party, finding: Finding) -> Finding
                 ctx.name(&link.to)
             ));
         }
+        // The billing provider needs its own reseller relationship with the customer too.
+        if let Some(provider) = &moved.via
+            && !ctx.has_reseller_relationship(provider, &link.to, link.date)
+        {
+            let id = ctx
+                .scenario
+                .fresh_link_id(&format!("reseller-{}-{}", provider, link.to));
+            edits.push(Edit::AddLink(Link::new(
+                id,
+                LinkKind::Reseller,
+                provider.clone(),
+                link.to.clone(),
+                link.date,
+            )));
+            label.push_str(&format!(
+                ", and {}'s reseller relationship with {}",
+                ctx.name(provider),
+                ctx.name(&link.to)
+            ));
+        }
     }
     finding.fix(label, Edit::Batch(edits))
 }
