@@ -10,7 +10,7 @@ use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criteri
 use csp_explorer::edit::{Edit, History};
 use csp_explorer::export::{ExportFormat, ExportOptions, export};
 use csp_explorer::generate::{GenerateOptions, generate};
-use csp_explorer::io::csv_import::import_str;
+use csp_explorer::io::import::{Options, Source, import};
 use csp_explorer::io::{scenario_from_ron, scenario_to_ron};
 use csp_explorer::model::{PartyKind, Scenario};
 use csp_explorer::rules::Checker;
@@ -108,10 +108,20 @@ fn files(c: &mut Criterion) {
         });
         group.finish();
         let (parties, link_rows) = to_csv(&s);
+        let sources = [
+            Source {
+                name: "parties.csv".to_owned(),
+                bytes: parties.into_bytes(),
+            },
+            Source {
+                name: "links.csv".to_owned(),
+                bytes: link_rows.into_bytes(),
+            },
+        ];
         let mut group = c.benchmark_group("csv_import");
         configure(&mut group, links);
         group.bench_function(id(&s), |b| {
-            b.iter(|| black_box(import_str(&parties, "parties.csv", &link_rows, "links.csv")))
+            b.iter(|| black_box(import(&sources, &Options::default())))
         });
         group.finish();
     }

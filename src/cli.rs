@@ -2,7 +2,8 @@
 //! window, for scripts, CI pipelines and people who live in a terminal.
 
 use crate::export::{Background, ExportFormat, ExportOptions, export_to_file};
-use crate::io::{csv_import, load, save};
+use crate::io::import::{self as importer, DateOrder, Source};
+use crate::io::{load, save};
 use crate::model::{Date, Scenario};
 use crate::rules::fixes::{ProvenFinding, prove};
 use crate::rules::{Checker, Finding, RuleId, Severity, Subject, catalog::CATALOG};
@@ -65,21 +66,34 @@ pub enum Format {
     Markdown,
 }
 
+/// `--date-order`: which number of a slash date is the day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DateOrderArg {
+    /// Day first: 03/04/2020 is 3 April.
+    Dmy,
+    /// Month first: 03/04/2020 is 4 March.
+    Mdy,
+}
+
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import a channel from parties.csv and links.csv into a save file (see docs/csv-import.md).
+    /// Import a channel from files, each recognised by its content: parties and links CSVs (see
+    /// docs/csv-import.md).
     Import {
-        /// The parties file (id, kind, name, country, …).
-        parties: PathBuf,
-        /// The links file (id, kind, from, to, date, …).
-        links: PathBuf,
+        /// The files, in any order (`-` reads standard input).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
         /// Where to write the scenario (.ron).
         #[arg(short, long, value_name = "SCENARIO.ron")]
         output: PathBuf,
-        /// The scenario's title (default: taken from the parties file name).
+        /// The scenario's title (default: taken from the first file's name).
         #[arg(long)]
         title: Option<String>,
+        /// How to read slash dates like 03/04/2020 whose day and month are both 12 or less
+        /// (without it such a date is an error naming it).
+        #[arg(long, value_enum)]
+        date_order: Option<DateOrderArg>,
     },
     /// Generate a deterministic, realistic channel of any size (providers, resellers, direct-bill
     /// partners and customers across regions, with a few deliberate rule breaks) into a save file.
@@ -258,11 +272,21 @@ pub fn builtin_slugs() -> String {
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Import {
-            parties,
-            links,
+            files,
             output,
             title,
-        } => import(&parties, &links, &output, title),
+            date_order,
+        } => {
+            let options = importer::Options {
+                date_order: match date_order {
+                    None => DateOrder::Ask,
+                    Some(DateOrderArg::Dmy) => DateOrder::Dmy,
+                    Some(DateOrderArg::Mdy) => DateOrder::Mdy,
+                },
+                title,
+            };
+            import(&files, &output, &options)
+        }
         Command::Generate {
             providers,
             resellers,
@@ -486,24 +510,29 @@ fn generate_channel(options: &crate::generate::GenerateOptions, output: &Path) -
     ExitCode::SUCCESS
 }
 
-fn import(parties: &Path, links: &Path, output: &Path, title: Option<String>) -> ExitCode {
-    let mut scenario = match csv_import::import(parties, links) {
-        Ok(s) => s,
+fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> ExitCode {
+    let mut sources = Vec::new();
+    for file in files {
+        match Source::read(file) {
+            Ok(s) => sources.push(s),
+            Err(e) => return bad_input(e),
+        }
+    }
+    let imported = match importer::import(&sources, options) {
+        Ok(i) => i,
         Err(errors) => {
             eprintln!("{errors}");
             return bad_input(format!(
-                "{} problem(s) in the CSV files; nothing was written",
+                "{} problem(s) in the files; nothing was written",
                 errors.0.len()
             ));
         }
     };
-    if let Some(title) = title {
-        scenario.meta.title = title;
-    }
-    if let Err(e) = save(&scenario, output) {
+    let scenario = &imported.scenario;
+    if let Err(e) = save(scenario, output) {
         return bad_input(e);
     }
-    let counts = Checker::new(&scenario).counts();
+    let counts = Checker::new(scenario).counts();
     println!(
         "Imported {} parties and {} links into {}: {} violation(s), {} warning(s), {} note(s) as of {}.",
         scenario.party_count(),
@@ -514,6 +543,12 @@ fn import(parties: &Path, links: &Path, output: &Path, title: Option<String>) ->
         counts.note,
         scenario.as_of()
     );
+    for (file, kind) in &imported.files {
+        println!("  {file}: {kind}");
+    }
+    for note in imported.notes.iter().chain(&imported.unknown_columns) {
+        println!("  note: {note}");
+    }
     ExitCode::SUCCESS
 }
 

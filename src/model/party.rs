@@ -161,6 +161,10 @@ pub struct Party {
     /// The partner's PartnerID (MPN ID), informative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_id: Option<String>,
+    /// A customer's business registration number (VAT or company register id), as Partner Center
+    /// asks for it in some markets; informative, read by rules about duplicate customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_id: Option<String>,
     /// An indirect reseller has onboarded into Partner Center.
     #[serde(default, skip_serializing_if = "is_false")]
     pub onboarded: bool,
@@ -202,6 +206,7 @@ impl Party {
             },
             mpa_signed: None,
             partner_id: None,
+            registration_id: None,
             onboarded: false,
             enrolled: false,
             restricted_since: None,

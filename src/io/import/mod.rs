@@ -1,0 +1,242 @@
+//! Importing a channel from the files people have: the project's parties and links spreadsheets (in
+//! any common encoding, separator and wording) and, later in this module, Partner Center's data.
+//!
+//! [`import`] takes any mix of files and recognises each by its content, not its name. Every
+//! problem is collected (up to [`MAX_ERRORS`]) and reported with the file, line and value, so a user
+//! fixes the files in one go; nothing is returned unless every file is valid. What the import had to
+//! assume or could not read goes into the summary, never silently into the scenario.
+//!
+//! No egui here: the CLI and the app's import dialog both call [`import`].
+
+pub mod project_csv;
+pub mod text;
+
+use crate::model::Scenario;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+pub use text::DateOrder;
+
+/// Stop collecting after this many errors: past it, the files are probably not what we think.
+pub const MAX_ERRORS: usize = 50;
+
+/// One import problem, located.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// The file name as given.
+    pub file: String,
+    /// 1-based line (the header is line 1); `None` for whole-file problems.
+    pub line: Option<u64>,
+    /// What is wrong, naming the column and value.
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Every problem found in the files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportErrors(pub Vec<ImportError>);
+
+impl fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        if self.0.len() >= MAX_ERRORS {
+            write!(f, "\n(stopped after {MAX_ERRORS} errors)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportErrors {}
+
+impl ImportErrors {
+    /// Records a problem, up to [`MAX_ERRORS`].
+    pub fn push(&mut self, file: &str, line: Option<u64>, message: String) {
+        if self.0.len() < MAX_ERRORS {
+            self.0.push(ImportError {
+                file: file.to_owned(),
+                line,
+                message,
+            });
+        }
+    }
+}
+
+/// One file to import: its name (for messages and the title) and its bytes.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// As the user gave it (`-` for standard input).
+    pub name: String,
+    /// The raw content, in whatever encoding it was saved.
+    pub bytes: Vec<u8>,
+}
+
+impl Source {
+    /// Reads a file, or standard input for `-`.
+    pub fn read(path: &Path) -> Result<Source, ImportError> {
+        let name = path.display().to_string();
+        let bytes = if name == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+        } else {
+            std::fs::read(path)
+        };
+        bytes
+            .map(|bytes| Source {
+                name: name.clone(),
+                bytes,
+            })
+            .map_err(|e| ImportError {
+                file: name,
+                line: None,
+                message: format!("cannot read the file: {e}"),
+            })
+    }
+}
+
+/// How to read what the files leave open.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// How to read ambiguous slash dates.
+    pub date_order: DateOrder,
+    /// The scenario's title; by default taken from the first file's name.
+    pub title: Option<String>,
+}
+
+/// What a file was recognised as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// The project's parties spreadsheet.
+    Parties,
+    /// The project's links spreadsheet.
+    Links,
+}
+
+impl FileKind {
+    /// How the summary names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Parties => "parties (CSV)",
+            FileKind::Links => "links (CSV)",
+        }
+    }
+}
+
+/// A successful import: the channel and what the user should know about how it was read.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    /// The channel.
+    pub scenario: Scenario,
+    /// Each file, what it was read as and in which encoding.
+    pub files: Vec<(String, String)>,
+    /// Assumptions the import made (defaults chosen where the data said nothing).
+    pub notes: Vec<String>,
+    /// Columns present in the files that the import did not read.
+    pub unknown_columns: Vec<String>,
+}
+
+/// The state shared by the readers of one import.
+pub(crate) struct Context {
+    pub options: Options,
+    pub scenario: Scenario,
+    pub errors: ImportErrors,
+    pub notes: Vec<String>,
+    pub unknown_columns: Vec<String>,
+    /// Every party id a file named, with where (`file:line`), even when its row had errors: links
+    /// to it are then not reported again.
+    pub party_lines: HashMap<String, String>,
+    /// Every link id read, with where.
+    pub link_lines: HashMap<String, String>,
+}
+
+/// Imports a channel from any mix of `sources`, each recognised by its content.
+pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportErrors> {
+    let title = options.title.clone().unwrap_or_else(|| {
+        sources
+            .first()
+            .and_then(|s| Path::new(&s.name).file_stem())
+            .filter(|s| *s != "-")
+            .map_or_else(
+                || "Imported channel".to_owned(),
+                |s| format!("Imported from {}", s.to_string_lossy()),
+            )
+    });
+    let mut ctx = Context {
+        options: options.clone(),
+        scenario: Scenario::new(title),
+        errors: ImportErrors::default(),
+        notes: Vec::new(),
+        unknown_columns: Vec::new(),
+        party_lines: HashMap::new(),
+        link_lines: HashMap::new(),
+    };
+    if sources.is_empty() {
+        ctx.errors.push(
+            "(no file)",
+            None,
+            "give at least one file to import".to_owned(),
+        );
+        return Err(ctx.errors);
+    }
+    let mut files = Vec::new();
+    let mut links = Vec::new();
+    // Parties first, whatever the order on the command line: links refer to them.
+    for source in sources {
+        let table = text::Table::from_bytes(&source.bytes);
+        let kind = if project_csv::is_links(&table) {
+            FileKind::Links
+        } else if project_csv::is_parties(&table) {
+            FileKind::Parties
+        } else {
+            ctx.errors.push(&source.name, None, unrecognised(&table));
+            continue;
+        };
+        files.push((
+            source.name.clone(),
+            format!("{} in {}", kind.label(), table.encoding),
+        ));
+        match kind {
+            FileKind::Parties => project_csv::read_parties(&table, &source.name, &mut ctx),
+            FileKind::Links => links.push((source.name.clone(), table)),
+        }
+    }
+    for (name, table) in &links {
+        project_csv::read_links(table, name, &mut ctx);
+    }
+    if ctx.errors.0.is_empty() {
+        Ok(Imported {
+            scenario: ctx.scenario,
+            files,
+            notes: ctx.notes,
+            unknown_columns: ctx.unknown_columns,
+        })
+    } else {
+        Err(ctx.errors)
+    }
+}
+
+/// Says what a file that matched no reader looked like and what was expected.
+fn unrecognised(table: &text::Table) -> String {
+    let header: Vec<&str> = table.headers.iter().take(6).map(String::as_str).collect();
+    format!(
+        "not a file csp-explorer can import (its first line reads {:?}); expected a parties CSV \
+         (columns id, kind, …) or a links CSV (columns id, kind, from, to, date, …); see docs/csv-import.md",
+        header.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests;

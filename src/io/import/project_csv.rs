@@ -1,0 +1,442 @@
+//! The project's own spreadsheets: a parties file and a links file (docs/csv-import.md).
+//!
+//! To add a column: add it to [`PARTY_COLUMNS`] or [`LINK_COLUMNS`] (with the synonyms people use),
+//! read it in [`read_parties`] or [`read_links`] with the `Row` helpers (`cell`, `date`, `flag`,
+//! `choice`), and add a line to the table in docs/csv-import.md.
+
+use super::text::{Column, ColumnMap, Table, fold, parse_country, parse_date, parse_flag};
+use super::{Context, ImportErrors};
+use crate::model::{Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType};
+
+/// The columns of a parties file, with what people also call them.
+pub const PARTY_COLUMNS: &[Column] = &[
+    Column::or("id", &["party id", "party"]),
+    Column::or("kind", &["type", "party type", "role"]),
+    Column::or(
+        "name",
+        &["company name", "company", "customer name", "partner name"],
+    ),
+    Column::or(
+        "country",
+        &["country/region", "country code", "region country"],
+    ),
+    Column::or("organization", &["organisation", "org"]),
+    Column::or("affiliate_group", &["affiliates", "affiliate"]),
+    Column::or("tenant", &["tenant id", "microsoft id", "entra tenant"]),
+    Column::or("tenant_type", &["tenant kind"]),
+    Column::or(
+        "mpa_signed",
+        &["mpa", "mpa date", "mpa accepted", "mpa signed date"],
+    ),
+    Column::or(
+        "partner_id",
+        &["mpn id", "mpn", "partnerid", "partner id", "pgaid"],
+    ),
+    Column::or(
+        "registration_id",
+        &["registration number", "vat id", "company registration"],
+    ),
+    Column::or("onboarded", &["onboarded in partner center"]),
+    Column::or("enrolled", &["enrolled as indirect reseller"]),
+    Column::or("restricted_since", &["restricted", "restricted from"]),
+    Column::or(
+        "mca_accepted",
+        &["mca", "mca date", "mca signed", "customer agreement"],
+    ),
+];
+
+/// The columns of a links file, with what people also call them.
+pub const LINK_COLUMNS: &[Column] = &[
+    Column::or("id", &["link id", "link"]),
+    Column::or("kind", &["type", "link type"]),
+    Column::or("from", &["seller", "source", "supplier"]),
+    Column::or("to", &["buyer", "target"]),
+    Column::or("date", &["since", "created", "start date", "creation date"]),
+    Column::or("status", &["state"]),
+    Column::or("offer", &["product", "offer name"]),
+    Column::or("publisher", &["offer publisher"]),
+    Column::new("tenant"),
+    Column::or("via", &["provider", "indirect provider", "billed via"]),
+    Column::or("roles", &["gdap roles", "admin roles"]),
+    Column::or("duration_days", &["duration", "gdap duration"]),
+    Column::or("auto_extend", &["auto extend", "autoextend", "auto renew"]),
+];
+
+/// A parties file has `id` and `kind` but no `from`/`to`.
+pub(super) fn is_parties(table: &Table) -> bool {
+    table.has_columns(PARTY_COLUMNS, &["id", "kind"])
+        && !table.has_columns(LINK_COLUMNS, &["from", "to"])
+}
+
+/// A links file has `id`, `kind`, `from` and `to`.
+pub(super) fn is_links(table: &Table) -> bool {
+    table.has_columns(LINK_COLUMNS, &["id", "kind", "from", "to"])
+}
+
+/// A party kind written as a key (`indirect_reseller`) or in words (`Indirect reseller`, `Distributor`).
+pub fn party_kind(value: &str) -> Option<PartyKind> {
+    let v = fold(value);
+    PartyKind::ALL
+        .into_iter()
+        .find(|k| fold(k.key()) == v || fold(k.label()) == v)
+        .or(match v.as_str() {
+            "distributor" | "indirectcsp" | "indirectcloudsolutionprovider" | "provider" => {
+                Some(PartyKind::IndirectProvider)
+            }
+            "reseller" | "var" | "indirectpartner" => Some(PartyKind::IndirectReseller),
+            "directbillpartner" | "direct" | "directcsp" | "tier1" => Some(PartyKind::DirectBill),
+            "endcustomer" | "client" => Some(PartyKind::Customer),
+            "ms" => Some(PartyKind::Microsoft),
+            _ => None,
+        })
+}
+
+/// A link kind written as a key or in words (`Reseller relationship`, `GDAP`, `Subscription`).
+pub fn link_kind(value: &str) -> Option<LinkKind> {
+    let v = fold(value);
+    LinkKind::ALL
+        .into_iter()
+        .find(|k| fold(k.key()) == v || fold(k.label()) == v)
+        .or(match v.as_str() {
+            "gdap" | "dap" | "adminrelationship" => Some(LinkKind::Admin),
+            "subscription" | "order" => Some(LinkKind::Purchase),
+            "indirectresellerrelationship" => Some(LinkKind::Partnership),
+            _ => None,
+        })
+}
+
+/// One record with its column map: typed cell access that records errors instead of failing.
+struct Row<'a> {
+    file: &'a str,
+    line: u64,
+    columns: &'a ColumnMap,
+    cells: &'a [String],
+}
+
+impl Row<'_> {
+    fn cell(&self, column: &str) -> Option<&str> {
+        self.columns.cell(self.cells, column)
+    }
+
+    fn error(&self, errors: &mut ImportErrors, message: String) {
+        errors.push(self.file, Some(self.line), message);
+    }
+
+    fn required(&self, column: &str, errors: &mut ImportErrors) -> Option<String> {
+        let value = self.cell(column).map(str::to_owned);
+        if value.is_none() {
+            self.error(errors, format!("`{column}` is empty; it is required"));
+        }
+        value
+    }
+
+    fn date(&self, column: &str, ctx: &mut Context) -> Option<Date> {
+        let value = self.cell(column)?;
+        match parse_date(value, ctx.options.date_order) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(&mut ctx.errors, format!("`{column}` {e}"));
+                None
+            }
+        }
+    }
+
+    fn flag(&self, column: &str, errors: &mut ImportErrors) -> bool {
+        let value = self.cell(column);
+        match value.map(parse_flag) {
+            None => false,
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
+                self.error(errors, format!("`{column}` {e}"));
+                false
+            }
+        }
+    }
+
+    fn choice<T>(
+        &self,
+        column: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        allowed: &[&str],
+        errors: &mut ImportErrors,
+    ) -> Option<T> {
+        let value = self.cell(column)?;
+        let parsed = parse(value);
+        if parsed.is_none() {
+            self.error(
+                errors,
+                format!(
+                    "`{column}` \"{value}\" is not one of {}",
+                    allowed.join(", ")
+                ),
+            );
+        }
+        parsed
+    }
+}
+
+/// Checks the header of a project file: duplicate and missing columns are errors; unknown columns
+/// are reported as warnings (they are not read) so that nothing is dropped without a word.
+fn header(
+    table: &Table,
+    file: &str,
+    known: &[Column],
+    required: &[&str],
+    ctx: &mut Context,
+) -> Option<ColumnMap> {
+    for (line, message) in &table.broken {
+        ctx.errors
+            .push(file, *line, format!("not valid CSV: {message}"));
+    }
+    let map = table.map_columns(known);
+    let mut ok = true;
+    for key in &map.twice {
+        ctx.errors
+            .push(file, Some(1), format!("column `{key}` appears twice"));
+        ok = false;
+    }
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !map.index.contains_key(c))
+        .collect();
+    if !missing.is_empty() {
+        ctx.errors.push(
+            file,
+            Some(1),
+            format!("missing required column(s) {}", missing.join(", ")),
+        );
+        ok = false;
+    }
+    if !map.unknown.is_empty() {
+        let keys: Vec<&str> = known.iter().map(|c| c.key).collect();
+        ctx.unknown_columns.push(format!(
+            "{file}: column(s) {} not read; the columns are {}",
+            map.unknown
+                .iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            keys.join(", ")
+        ));
+    }
+    ok.then_some(map)
+}
+
+fn keys<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|&k| key(k)).collect()
+}
+
+/// Reads a parties file into the context's scenario. Every party whose id could be read is
+/// remembered, even when another cell of its row is wrong, so the links file reports only its own
+/// mistakes.
+pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
+    let Some(columns) = header(table, file, PARTY_COLUMNS, &["id", "kind"], ctx) else {
+        return;
+    };
+    let kinds = keys(&PartyKind::ALL, PartyKind::key);
+    for (line, cells) in &table.rows {
+        let row = Row {
+            file,
+            line: *line,
+            columns: &columns,
+            cells,
+        };
+        let id = row.required("id", &mut ctx.errors);
+        if let Some(id) = &id {
+            if let Some(first) = ctx.party_lines.get(id) {
+                let first = first.clone();
+                row.error(
+                    &mut ctx.errors,
+                    format!("party id \"{id}\" is used twice (first on {first})"),
+                );
+                continue;
+            }
+            ctx.party_lines.insert(id.clone(), format!("{file}:{line}"));
+        }
+        let errors_before = ctx.errors.0.len();
+        let kind = row
+            .required("kind", &mut ctx.errors)
+            .and_then(|_| row.choice("kind", party_kind, &kinds, &mut ctx.errors));
+        let mut party = Party::new(
+            id.clone().unwrap_or_default(),
+            kind.unwrap_or(PartyKind::Customer),
+        );
+        if let Some(name) = row.cell("name") {
+            party.name = name.to_owned();
+        }
+        match row.cell("country") {
+            Some(c) => match parse_country(c) {
+                Ok(code) => party.country = Some(code),
+                Err(e) => row.error(&mut ctx.errors, format!("`country` {e}")),
+            },
+            None if kind.is_some_and(|k| k != PartyKind::Microsoft) => row.error(
+                &mut ctx.errors,
+                format!(
+                    "`country` is empty for {}; it is required for every party but Microsoft",
+                    id.as_deref().unwrap_or("this party")
+                ),
+            ),
+            None => {}
+        }
+        if let Some(org) = row.cell("organization") {
+            party.organization = org.to_owned();
+        }
+        party.affiliate_group = row.cell("affiliate_group").map(str::to_owned);
+        if let Some(tenant) = row.cell("tenant") {
+            party.tenant = tenant.to_owned();
+        }
+        if let Some(t) = row.choice(
+            "tenant_type",
+            |v| TenantType::from_key(&v.to_ascii_lowercase()),
+            &["csp", "customer"],
+            &mut ctx.errors,
+        ) {
+            party.tenant_type = t;
+        }
+        party.mpa_signed = row.date("mpa_signed", ctx);
+        party.partner_id = row.cell("partner_id").map(str::to_owned);
+        party.registration_id = row.cell("registration_id").map(str::to_owned);
+        party.onboarded = row.flag("onboarded", &mut ctx.errors);
+        party.enrolled = row.flag("enrolled", &mut ctx.errors);
+        party.restricted_since = row.date("restricted_since", ctx);
+        party.mca_accepted = row.date("mca_accepted", ctx);
+        if id.is_none() || kind.is_none() || ctx.errors.0.len() > errors_before {
+            continue;
+        }
+        if let Err(e) = ctx.scenario.add_party(party) {
+            row.error(&mut ctx.errors, e.to_string());
+        }
+    }
+}
+
+/// Reads a links file into the context's scenario. A `from`, `to` or `via` must name a party of a
+/// parties file of the same import (or one made from Partner Center data).
+pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
+    let Some(columns) = header(
+        table,
+        file,
+        LINK_COLUMNS,
+        &["id", "kind", "from", "to", "date"],
+        ctx,
+    ) else {
+        return;
+    };
+    let kinds = keys(&LinkKind::ALL, LinkKind::key);
+    for (line, cells) in &table.rows {
+        let row = Row {
+            file,
+            line: *line,
+            columns: &columns,
+            cells,
+        };
+        let errors = &mut ctx.errors;
+        let id = row.required("id", errors);
+        let kind = row
+            .required("kind", errors)
+            .and_then(|_| row.choice("kind", link_kind, &kinds, errors));
+        let known_party = |column: &str, errors: &mut ImportErrors| -> Option<String> {
+            let value = row.cell(column)?.to_owned();
+            if ctx.party_lines.contains_key(&value) || ctx.scenario.party(&value).is_some() {
+                Some(value)
+            } else {
+                row.error(
+                    errors,
+                    format!("`{column}` \"{value}\" is not a party id of the parties file"),
+                );
+                None
+            }
+        };
+        let mut errs = ImportErrors::default();
+        let from = known_party("from", &mut errs);
+        let to = known_party("to", &mut errs);
+        let via = known_party("via", &mut errs);
+        ctx.errors.0.extend(errs.0);
+        let errors = &mut ctx.errors;
+        if row.cell("from").is_none() {
+            row.error(errors, "`from` is empty; it is required".to_owned());
+        }
+        if row.cell("to").is_none() {
+            row.error(errors, "`to` is empty; it is required".to_owned());
+        }
+        let status = row.choice(
+            "status",
+            |v| LinkStatus::from_key(&fold(v)),
+            &["accepted", "pending"],
+            errors,
+        );
+        let publisher = row.choice(
+            "publisher",
+            |v| match fold(v).as_str() {
+                "firstparty" | "microsoft" | "1stparty" => Some(Publisher::FirstParty),
+                "thirdparty" | "3rdparty" | "marketplace" => Some(Publisher::ThirdParty),
+                _ => None,
+            },
+            &["first_party", "third_party"],
+            errors,
+        );
+        let duration_days = row
+            .cell("duration_days")
+            .and_then(|v| match v.parse::<u32>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    row.error(
+                        errors,
+                        format!("`duration_days` \"{v}\" is not a whole number of days"),
+                    );
+                    None
+                }
+            });
+        let auto_extend = row.flag("auto_extend", errors);
+        let date = row.date("date", ctx);
+        if row.cell("date").is_none() {
+            row.error(
+                &mut ctx.errors,
+                "`date` is empty; it is required".to_owned(),
+            );
+        }
+        let (Some(id), Some(kind), Some(from), Some(to), Some(date)) = (id, kind, from, to, date)
+        else {
+            continue;
+        };
+        if let Some(first) = ctx.link_lines.get(&id) {
+            let first = first.clone();
+            row.error(
+                &mut ctx.errors,
+                format!("link id \"{id}\" is used twice (first on {first})"),
+            );
+            continue;
+        }
+        ctx.link_lines.insert(id.clone(), format!("{file}:{line}"));
+        if ctx.scenario.party(&from).is_none()
+            || ctx.scenario.party(&to).is_none()
+            || via
+                .as_ref()
+                .is_some_and(|v| ctx.scenario.party(v).is_none())
+        {
+            // A party that failed to import: its own row already says why.
+            continue;
+        }
+        let mut link = Link::new(id.as_str(), kind, from, to, date);
+        link.status = status.unwrap_or_default();
+        link.publisher = publisher.unwrap_or_default();
+        link.offer = row.cell("offer").map(str::to_owned);
+        link.tenant = row.cell("tenant").map(str::to_owned);
+        link.via = via.map(Into::into);
+        link.roles = row
+            .cell("roles")
+            .map(|r| {
+                r.split([';', ','])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        link.duration_days = duration_days;
+        link.auto_extend = auto_extend;
+        if let Err(e) = ctx.scenario.add_link(link) {
+            row.error(&mut ctx.errors, e.to_string());
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The project CSV import end to end: recognising files, reading spreadsheets as people save them,
+//! and reporting every problem once.
+
+use super::*;
+use crate::model::{PartyKind, TenantType};
+
+const PARTIES: &str = "\
+id,kind,name,country,mpa_signed,onboarded,enrolled,mca_accepted
+ms,microsoft,Microsoft,,,,,
+dist,indirect_provider,Adatum,US,2019-06-01,,,
+res,indirect_reseller,Contoso,us,2019-06-01,true,yes,
+c,customer,Northwind,US,,,,2020-01-01
+";
+const LINKS: &str = "\
+kind,id,from,to,date,via,roles,duration_days,auto_extend
+supply,s,ms,dist,2021-01-01,,,,
+partnership,p,dist,res,2021-01-01,,,,
+reseller,r1,res,c,2021-01-01,dist,,,
+reseller,r2,dist,c,2021-01-01,,,,
+purchase,b,res,c,2021-02-01,dist,,,
+admin,a,res,c,2021-01-01,,Helpdesk Administrator; Directory Readers,90,false
+";
+
+fn src(name: &str, bytes: impl Into<Vec<u8>>) -> Source {
+    Source {
+        name: name.to_owned(),
+        bytes: bytes.into(),
+    }
+}
+
+fn run(parties: &str, links: &str) -> Result<Imported, ImportErrors> {
+    import(
+        &[src("parties.csv", parties), src("links.csv", links)],
+        &Options::default(),
+    )
+}
+
+fn errors(parties: &str, links: &str) -> Vec<String> {
+    match run(parties, links) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn imports_with_defaults_and_any_column_or_file_order() {
+    let imported = import(
+        &[src("links.csv", LINKS), src("parties.csv", PARTIES)],
+        &Options::default(),
+    )
+    .unwrap();
+    let s = &imported.scenario;
+    assert_eq!(s.party_count(), 4);
+    assert_eq!(s.link_count(), 6);
+    let res = s.party("res").unwrap();
+    assert_eq!(res.country.as_deref(), Some("US"), "upper-cased");
+    assert!(res.onboarded && res.enrolled);
+    assert_eq!(res.organization, "res");
+    assert_eq!(res.tenant, "res");
+    assert_eq!(res.tenant_type, TenantType::Csp);
+    assert_eq!(s.party("c").unwrap().tenant_type, TenantType::Customer);
+    let admin = s.link("a").unwrap();
+    assert_eq!(admin.roles, ["Helpdesk Administrator", "Directory Readers"]);
+    assert_eq!(admin.duration_days, Some(90));
+    assert_eq!(
+        s.link("b").unwrap().via.as_ref().map(|v| v.as_str()),
+        Some("dist")
+    );
+    assert_eq!(
+        imported.files,
+        [
+            ("links.csv".to_owned(), "links (CSV) in UTF-8".to_owned()),
+            (
+                "parties.csv".to_owned(),
+                "parties (CSV) in UTF-8".to_owned()
+            ),
+        ]
+    );
+    assert!(crate::rules::check_as_of(s, "2021-03-01".parse().unwrap()).is_empty());
+}
+
+/// What German Excel saves: Windows-1252, `;`, dates `d.m.yyyy`, headers in words, values in words.
+#[test]
+fn a_windows_1252_semicolon_file_with_german_dates_and_spaced_headers() {
+    let mut parties: Vec<u8> =
+        b"ID;Kind;Company name;Country/Region;MPA signed;MPN ID;Registration ID\r\n\
+ms;Microsoft;Microsoft;;;;\r\n\
+dist;Distributor;Adatum;Germany;15.03.2020;1234567;\r\n\
+res;Indirect reseller;M\xfcller G\xe4rten GmbH;DE;1.4.2020;7654321;\r\n\
+c;Customer;K\xe4serei Nord;Deutschland;;;HRB 12345\r\n"
+            .to_vec();
+    let links = "id;kind;from;to;date\ns;supply;ms;dist;01.02.2020\n";
+    let err = import(
+        &[src("p.csv", parties.clone()), src("l.csv", links)],
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "p.csv:5: `country` \"Deutschland\" is not a country name in English; did you mean Germany (DE)?"
+    );
+    let fixed = parties
+        .windows(11)
+        .position(|w| w == b"Deutschland")
+        .unwrap();
+    parties.splice(fixed..fixed + 11, b"DE".iter().copied());
+    let imported = import(
+        &[src("p.csv", parties), src("l.csv", links)],
+        &Options::default(),
+    )
+    .unwrap();
+    let s = &imported.scenario;
+    let res = s.party("res").unwrap();
+    assert_eq!(res.name, "Müller Gärten GmbH");
+    assert_eq!(res.kind, PartyKind::IndirectReseller);
+    assert_eq!(res.mpa_signed, Some("2020-04-01".parse().unwrap()));
+    assert_eq!(res.partner_id.as_deref(), Some("7654321"));
+    let dist = s.party("dist").unwrap();
+    assert_eq!(dist.kind, PartyKind::IndirectProvider);
+    assert_eq!(dist.country.as_deref(), Some("DE"));
+    assert_eq!(dist.mpa_signed, Some("2020-03-15".parse().unwrap()));
+    let c = s.party("c").unwrap();
+    assert_eq!(c.name, "Käserei Nord");
+    assert_eq!(c.registration_id.as_deref(), Some("HRB 12345"));
+    assert_eq!(imported.files[0].1, "parties (CSV) in windows-1252");
+}
+
+#[test]
+fn a_utf16_tab_separated_file() {
+    let text = "id\tkind\tname\tcountry\nms\tmicrosoft\tMicrosoft\t\nc\tcustomer\tZoë's Café\tFR\n";
+    let bytes: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let imported = import(&[src("unicode.txt", bytes)], &Options::default()).unwrap();
+    assert_eq!(imported.scenario.party("c").unwrap().name, "Zoë's Café");
+    assert_eq!(imported.files[0].1, "parties (CSV) in UTF-16LE");
+}
+
+#[test]
+fn an_ambiguous_date_is_an_error_unless_the_order_is_given() {
+    let parties = "id,kind,country,mpa_signed\ndist,indirect_provider,US,03/04/2020\n";
+    let errs = errors(parties, "id,kind,from,to,date\n");
+    assert_eq!(
+        errs,
+        [
+            "parties.csv:2: `mpa_signed` \"03/04/2020\" could be 3 April or 4 March; say which with --date-order dmy or --date-order mdy (or write YYYY-MM-DD)"
+        ]
+    );
+    let mdy = Options {
+        date_order: DateOrder::Mdy,
+        ..Options::default()
+    };
+    let imported = import(&[src("parties.csv", parties)], &mdy).unwrap();
+    assert_eq!(
+        imported.scenario.party("dist").unwrap().mpa_signed,
+        Some("2020-03-04".parse().unwrap())
+    );
+}
+
+#[test]
+fn every_bad_cell_is_reported_with_file_line_and_value() {
+    let parties = "\
+id,kind,country,mpa_signed,enrolled
+ms,microsoft,,,
+dist,wholesaler,US,,
+res,indirect_reseller,Atlantis,2019-13-01,maybe
+dist2,indirect_provider,,,
+res,customer,US,,
+";
+    let errs = errors(parties, "id,kind,from,to,date\n");
+    assert_eq!(
+        errs,
+        [
+            "parties.csv:3: `kind` \"wholesaler\" is not one of microsoft, indirect_provider, direct_bill, indirect_reseller, customer",
+            "parties.csv:4: `country` \"Atlantis\" is not a country: write its ISO code (US, DE, JP) or English name (United States)",
+            "parties.csv:4: `mpa_signed` \"2019-13-01\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021",
+            "parties.csv:4: `enrolled` \"maybe\" is not yes or no (true/false, yes/no, x, 1/0)",
+            "parties.csv:5: `country` is empty for dist2; it is required for every party but Microsoft",
+            "parties.csv:6: party id \"res\" is used twice (first on parties.csv:4)",
+        ]
+    );
+}
+
+#[test]
+fn a_party_with_a_mistake_does_not_cascade_into_the_links() {
+    let parties = "id,kind,country\nms,microsoft,\nadatum,distributor,USA-ish\n";
+    let links =
+        "id,kind,from,to,date\ns,supply,ms,adatum,2020-13-01\nt,supply,ms,nobody,2020-01-01\n";
+    assert_eq!(
+        errors(parties, links),
+        [
+            "parties.csv:3: `country` \"USA-ish\" is not a country: write its ISO code (US, DE, JP) or English name (United States)",
+            "links.csv:2: `date` \"2020-13-01\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021",
+            "links.csv:3: `to` \"nobody\" is not a party id of the parties file",
+        ]
+    );
+}
+
+#[test]
+fn headers_are_checked_for_missing_columns_and_unknown_ones_are_reported() {
+    let errs = errors("id,name,colour\n", "id,kind,from,to\n");
+    assert_eq!(
+        errs,
+        [
+            "parties.csv: not a file csp-explorer can import (its first line reads \"id, name, colour\"); expected a parties CSV (columns id, kind, …) or a links CSV (columns id, kind, from, to, date, …); see docs/csv-import.md",
+            "links.csv:1: missing required column(s) date",
+        ]
+    );
+    let imported = import(
+        &[src("p.csv", "id,kind,Colour,country\nc,customer,red,US\n")],
+        &Options::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        imported.unknown_columns,
+        [
+            "p.csv: column(s) `Colour` not read; the columns are id, kind, name, country, organization, affiliate_group, tenant, tenant_type, mpa_signed, partner_id, registration_id, onboarded, enrolled, restricted_since, mca_accepted"
+        ]
+    );
+}
+
+#[test]
+fn links_name_unknown_parties_bad_kinds_and_duplicates() {
+    let links = "\
+id,kind,from,to,date,via,status,duration_days
+s,supply,ms,dist,2021-01-01,,,
+s,supply,ms,dist,2021-01-01,,,
+x,sale,ms,nobody,2021-01-01,ghost,,
+y,partnership,dist,res,,,maybe,ninety
+";
+    let errs = errors(PARTIES, links);
+    assert_eq!(
+        errs,
+        [
+            "links.csv:3: link id \"s\" is used twice (first on links.csv:2)",
+            "links.csv:4: `kind` \"sale\" is not one of supply, partnership, reseller, admin, purchase",
+            "links.csv:4: `to` \"nobody\" is not a party id of the parties file",
+            "links.csv:4: `via` \"ghost\" is not a party id of the parties file",
+            "links.csv:5: `status` \"maybe\" is not one of accepted, pending",
+            "links.csv:5: `duration_days` \"ninety\" is not a whole number of days",
+            "links.csv:5: `date` is empty; it is required",
+        ]
+    );
+}
+
+#[test]
+fn a_second_microsoft_is_refused() {
+    let errs = errors(
+        "id,kind\nms,microsoft\nms2,microsoft\n",
+        "id,kind,from,to,date\n",
+    );
+    assert_eq!(
+        errs,
+        ["parties.csv:3: the scenario already has Microsoft (`ms`); there is only one"]
+    );
+}
+
+#[test]
+fn an_unlisted_market_imports_and_is_left_to_the_rules() {
+    let s = run("id,kind,country\nc,customer,RU\n", "id,kind,from,to,date\n")
+        .unwrap()
+        .scenario;
+    assert_eq!(s.party("c").unwrap().country.as_deref(), Some("RU"));
+}

@@ -1,0 +1,469 @@
+//! Reading spreadsheets as people save them: any common encoding, any common separator, headers and
+//! values written in words. Everything here is shared by every CSV source (the project's own files and
+//! Partner Center's downloads), so a new column or a new synonym is one line in the caller's table.
+
+use crate::model::Date;
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use std::collections::HashMap;
+
+/// How to read a slash date whose day and month are both 12 or less (`03/04/2020`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    /// Refuse it, naming the cell: a guess would silently shift dates by months.
+    #[default]
+    Ask,
+    /// Day first (`03/04/2020` is 3 April), as in most of Europe.
+    Dmy,
+    /// Month first (`03/04/2020` is 4 March), as in the United States.
+    Mdy,
+}
+
+/// Decodes a file's bytes and says which encoding was used.
+///
+/// A byte order mark wins (UTF-8, UTF-16 LE/BE). Without one, bytes that are valid UTF-8 are read as
+/// UTF-8; anything else is read as Windows-1252, which is what Excel on a western Windows saves as
+/// "CSV" and which decodes every byte, so the user sees their `ä` rather than an error.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), encoding.name());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_owned(), UTF_8.name());
+    }
+    let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+    (text.into_owned(), WINDOWS_1252.name())
+}
+
+/// The field separator of a CSV text, from its first line: whichever of `,` `;` and tab occurs most
+/// outside quotes (a comma on a tie or when none occurs). German and French Excel save with `;`.
+pub fn detect_separator(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in first.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(c) = counts.iter_mut().find(|(s, _)| *s == b) {
+            c.1 += 1;
+        }
+    }
+    let best = counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .copied()
+        .unwrap_or((b',', 0));
+    if best.1 == 0 { b',' } else { best.0 }
+}
+
+/// Folds a header or a value written by a person to a comparable key: lower case, with spaces, `_`,
+/// `-`, `/`, `.` and brackets removed (`MPA signed`, `mpa_signed` and `Mpa-Signed` are all `mpasigned`).
+pub fn fold(s: &str) -> String {
+    s.trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '/' | '.' | '(' | ')' | '\t'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// One column a reader understands: its key (as written in the docs) and what people also call it.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    /// The documented name, e.g. `partner_id`.
+    pub key: &'static str,
+    /// Other headers meaning the same, e.g. `MPN ID`, `PartnerID` (compared folded).
+    pub synonyms: &'static [&'static str],
+}
+
+impl Column {
+    /// A column known only by its key.
+    pub const fn new(key: &'static str) -> Self {
+        Column { key, synonyms: &[] }
+    }
+
+    /// A column also known by `synonyms`.
+    pub const fn or(key: &'static str, synonyms: &'static [&'static str]) -> Self {
+        Column { key, synonyms }
+    }
+
+    fn matches(&self, folded: &str) -> bool {
+        fold(self.key) == folded || self.synonyms.iter().any(|s| fold(s) == folded)
+    }
+}
+
+/// A CSV file read into rows of cells, with its header mapped onto the caller's columns.
+#[derive(Debug)]
+pub struct Table {
+    /// Which encoding the bytes were read in.
+    pub encoding: &'static str,
+    /// The separator that was detected.
+    pub separator: u8,
+    /// The header cells as written.
+    pub headers: Vec<String>,
+    /// Data rows: the 1-based line of the record and its cells (trimmed).
+    pub rows: Vec<(u64, Vec<String>)>,
+    /// A record the CSV parser could not read: its line and the parser's words.
+    pub broken: Vec<(Option<u64>, String)>,
+}
+
+impl Table {
+    /// Reads a CSV text with the separator found in its first line.
+    pub fn parse(text: &str, encoding: &'static str) -> Table {
+        // Windows (CRLF) and old Mac Excel (CR) line ends become LF, so line numbers in messages
+        // count the way an editor does.
+        let text = &text.replace("\r\n", "\n").replace('\r', "\n");
+        let separator = detect_separator(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(separator)
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|s| s.trim_start_matches('\u{feff}').trim().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut rows = Vec::new();
+        let mut broken = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => {
+                    if r.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    let line = r.position().map_or(0, |p| p.line());
+                    rows.push((line, r.iter().map(|c| c.trim().to_owned()).collect()));
+                }
+                Err(e) => broken.push((e.position().map(|p| p.line()), e.to_string())),
+            }
+        }
+        Table {
+            encoding,
+            separator,
+            headers,
+            rows,
+            broken,
+        }
+    }
+
+    /// Decodes `bytes` (see [`decode`]) and reads them.
+    pub fn from_bytes(bytes: &[u8]) -> Table {
+        let (text, encoding) = decode(bytes);
+        Table::parse(&text, encoding)
+    }
+
+    /// Maps the header onto `columns`: the column index of each key found, the headers that matched
+    /// none (as written), and the keys that appear twice.
+    pub fn map_columns(&self, columns: &[Column]) -> ColumnMap {
+        let mut map = ColumnMap::default();
+        for (i, header) in self.headers.iter().enumerate() {
+            let folded = fold(header);
+            if folded.is_empty() {
+                continue;
+            }
+            match columns.iter().find(|c| c.matches(&folded)) {
+                Some(c) => {
+                    if map.index.insert(c.key, i).is_some() {
+                        map.twice.push(c.key);
+                    }
+                }
+                None => map.unknown.push(header.clone()),
+            }
+        }
+        map
+    }
+
+    /// True when every one of `keys` is a column of this table (folded, synonyms counted).
+    pub fn has_columns(&self, columns: &[Column], keys: &[&str]) -> bool {
+        let map = self.map_columns(columns);
+        keys.iter().all(|k| map.index.contains_key(k))
+    }
+}
+
+/// Where each known column sits in a table.
+#[derive(Debug, Default)]
+pub struct ColumnMap {
+    /// Column key → cell index.
+    pub index: HashMap<&'static str, usize>,
+    /// Headers that name no known column, as written.
+    pub unknown: Vec<String>,
+    /// Keys whose column appears more than once.
+    pub twice: Vec<&'static str>,
+}
+
+impl ColumnMap {
+    /// The non-empty cell of `key` in `cells`.
+    pub fn cell<'a>(&self, cells: &'a [String], key: &str) -> Option<&'a str> {
+        self.index
+            .get(key)
+            .and_then(|&i| cells.get(i))
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Parses a date as people write it: `2020-03-15`, `2020-03-15T10:22:31Z` (the date part),
+/// `15.03.2020`, and `15/03/2020` or `03/15/2020` (the order is clear when one number is above 12;
+/// otherwise `order` decides, and without one the date is refused with a message saying so).
+pub fn parse_date(value: &str, order: DateOrder) -> Result<Date, String> {
+    let v = value.trim();
+    let iso = v
+        .get(..10)
+        .filter(|_| v.len() == 10 || v[10..].starts_with(['T', ' ']));
+    if let Some(day) = iso
+        && let Ok(d) = Date::parse_from_str(day, "%Y-%m-%d")
+    {
+        return Ok(d);
+    }
+    let bad = || {
+        format!(
+            "\"{value}\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021"
+        )
+    };
+    // A slash or dotted date may carry a time after a space (Excel: `15/03/2021 00:00`).
+    let day_part = v.split(' ').next().unwrap_or(v);
+    let (sep, dotted) = if day_part.contains('.') {
+        ('.', true)
+    } else if day_part.contains('/') {
+        ('/', false)
+    } else {
+        return Err(bad());
+    };
+    let parts: Vec<&str> = day_part.split(sep).collect();
+    let [a, b, y] = parts[..] else {
+        return Err(bad());
+    };
+    let (Ok(a), Ok(b), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>(), y.parse::<i32>()) else {
+        return Err(bad());
+    };
+    if y < 1000 {
+        return Err(format!("\"{value}\" needs a four-digit year"));
+    }
+    // Dotted dates are day first everywhere they are written.
+    let (day, month) = if dotted || a > 12 {
+        (a, b)
+    } else if b > 12 {
+        (b, a)
+    } else {
+        match order {
+            DateOrder::Dmy => (a, b),
+            DateOrder::Mdy => (b, a),
+            DateOrder::Ask if a == b => (a, b),
+            DateOrder::Ask => {
+                return Err(format!(
+                    "\"{value}\" could be {a} {} or {b} {}; say which with --date-order dmy or --date-order mdy (or write YYYY-MM-DD)",
+                    month_name(b),
+                    month_name(a)
+                ));
+            }
+        }
+    };
+    Date::from_ymd_opt(y, month, day).ok_or_else(bad)
+}
+
+fn month_name(m: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get(m.wrapping_sub(1) as usize)
+        .copied()
+        .unwrap_or("?")
+}
+
+/// Parses a yes/no cell: `true`/`yes`/`y`/`1`/`x` and `false`/`no`/`n`/`0`, any case.
+pub fn parse_flag(value: &str) -> Result<bool, String> {
+    match value.trim().to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "x" | "✓" => Ok(true),
+        "false" | "no" | "n" | "0" | "-" => Ok(false),
+        _ => Err(format!(
+            "\"{value}\" is not yes or no (true/false, yes/no, x, 1/0)"
+        )),
+    }
+}
+
+/// Common English names that differ from the ISO 3166 short names `isocountry` knows.
+const COUNTRY_ALIASES: &[(&str, &str)] = &[
+    ("united states", "US"),
+    ("usa", "US"),
+    ("united states of america", "US"),
+    ("uk", "GB"),
+    ("united kingdom", "GB"),
+    ("great britain", "GB"),
+    ("south korea", "KR"),
+    ("korea", "KR"),
+    ("russia", "RU"),
+    ("vietnam", "VN"),
+    ("taiwan", "TW"),
+    ("czech republic", "CZ"),
+    ("the netherlands", "NL"),
+    ("holland", "NL"),
+    ("uae", "AE"),
+    ("bolivia", "BO"),
+    ("venezuela", "VE"),
+    ("iran", "IR"),
+    ("tanzania", "TZ"),
+    ("moldova", "MD"),
+    ("laos", "LA"),
+    ("syria", "SY"),
+    ("turkey", "TR"),
+    ("türkiye", "TR"),
+];
+
+/// A country written as an ISO alpha-2 or alpha-3 code or by its English name, as its alpha-2 code.
+/// A name in another language is refused with the nearest English name as a suggestion.
+pub fn parse_country(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Ok(v.to_ascii_uppercase());
+    }
+    if v.len() == 3
+        && let Ok(c) = isocountry::CountryCode::for_alpha3_caseless(v)
+    {
+        return Ok(c.alpha2().to_owned());
+    }
+    let lower = v.to_lowercase();
+    if let Some((_, code)) = COUNTRY_ALIASES.iter().find(|(n, _)| *n == lower) {
+        return Ok((*code).to_owned());
+    }
+    if let Some(c) = isocountry::CountryCode::iter().find(|c| c.name().to_lowercase() == lower) {
+        return Ok(c.alpha2().to_owned());
+    }
+    let suggestion = match lower.as_str() {
+        "deutschland" => Some("Germany (DE)"),
+        "österreich" | "osterreich" => Some("Austria (AT)"),
+        "schweiz" | "suisse" => Some("Switzerland (CH)"),
+        "frankreich" => Some("France (FR)"),
+        "españa" | "espana" => Some("Spain (ES)"),
+        "italia" => Some("Italy (IT)"),
+        "nederland" => Some("Netherlands (NL)"),
+        "polska" => Some("Poland (PL)"),
+        "sverige" => Some("Sweden (SE)"),
+        "brasil" => Some("Brazil (BR)"),
+        "méxico" => Some("Mexico (MX)"),
+        _ => None,
+    };
+    Err(match suggestion {
+        Some(s) => format!("\"{value}\" is not a country name in English; did you mean {s}?"),
+        None => format!(
+            "\"{value}\" is not a country: write its ISO code (US, DE, JP) or English name (United States)"
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn encodings_are_recognised() {
+        assert_eq!(decode("Gärten".as_bytes()), ("Gärten".to_owned(), "UTF-8"));
+        assert_eq!(
+            decode(b"\xef\xbb\xbfG\xc3\xa4rten"),
+            ("Gärten".to_owned(), "UTF-8")
+        );
+        assert_eq!(decode(b"G\xe4rten"), ("Gärten".to_owned(), "windows-1252"));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Gärten".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(&utf16), ("Gärten".to_owned(), "UTF-16LE"));
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Gärten".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(&utf16be), ("Gärten".to_owned(), "UTF-16BE"));
+    }
+
+    #[test]
+    fn separators_come_from_the_header_row() {
+        assert_eq!(detect_separator("id;kind;name\n1,2;3"), b';');
+        assert_eq!(detect_separator("id\tkind\n"), b'\t');
+        assert_eq!(detect_separator("id,kind,\"a;b;c\"\n"), b',');
+        assert_eq!(detect_separator("id\n"), b',');
+    }
+
+    #[test]
+    fn headers_fold_and_synonyms_match() {
+        let cols = [
+            Column::new("mpa_signed"),
+            Column::or("partner_id", &["MPN ID", "PartnerID"]),
+            Column::or("country", &["Country/Region"]),
+        ];
+        let t = Table::parse("MPA signed;MPN ID;Country/Region;Colour\n", "UTF-8");
+        let m = t.map_columns(&cols);
+        assert_eq!(m.index["mpa_signed"], 0);
+        assert_eq!(m.index["partner_id"], 1);
+        assert_eq!(m.index["country"], 2);
+        assert_eq!(m.unknown, ["Colour"]);
+    }
+
+    #[test]
+    fn dates_as_people_write_them() {
+        let ask = DateOrder::Ask;
+        assert_eq!(parse_date("2019-10-15", ask), Ok(d("2019-10-15")));
+        assert_eq!(parse_date("2019-10-15T10:22:31Z", ask), Ok(d("2019-10-15")));
+        assert_eq!(parse_date("15.03.2020", ask), Ok(d("2020-03-15")));
+        assert_eq!(parse_date("1.3.2020", ask), Ok(d("2020-03-01")));
+        assert_eq!(parse_date("10/15/2019", ask), Ok(d("2019-10-15")));
+        assert_eq!(parse_date("15/10/2019 00:00", ask), Ok(d("2019-10-15")));
+        assert_eq!(parse_date("05/05/2019", ask), Ok(d("2019-05-05")));
+        let err = parse_date("03/04/2020", ask).unwrap_err();
+        assert!(err.contains("3 April or 4 March"), "{err}");
+        assert!(err.contains("--date-order"), "{err}");
+        assert_eq!(
+            parse_date("03/04/2020", DateOrder::Dmy),
+            Ok(d("2020-04-03"))
+        );
+        assert_eq!(
+            parse_date("03/04/2020", DateOrder::Mdy),
+            Ok(d("2020-03-04"))
+        );
+        assert!(parse_date("2019-13-01", ask).is_err());
+        assert!(parse_date("31.02.2020", ask).is_err());
+        assert!(
+            parse_date("15.03.20", ask)
+                .unwrap_err()
+                .contains("four-digit")
+        );
+        assert!(parse_date("yesterday", ask).is_err());
+    }
+
+    #[test]
+    fn flags_and_countries_in_words() {
+        for yes in ["TRUE", "Yes", "x", "1"] {
+            assert_eq!(parse_flag(yes), Ok(true), "{yes}");
+        }
+        assert_eq!(parse_flag("No"), Ok(false));
+        assert!(parse_flag("maybe").is_err());
+        assert_eq!(parse_country("us").as_deref(), Ok("US"));
+        assert_eq!(parse_country("United States").as_deref(), Ok("US"));
+        assert_eq!(parse_country("germany").as_deref(), Ok("DE"));
+        assert_eq!(parse_country("DEU").as_deref(), Ok("DE"));
+        assert!(
+            parse_country("Deutschland")
+                .unwrap_err()
+                .contains("Germany (DE)")
+        );
+        assert!(parse_country("Atlantis").unwrap_err().contains("ISO code"));
+    }
+}
