@@ -75,6 +75,15 @@ pub enum DateOrderArg {
     Mdy,
 }
 
+/// `--partner-kind`: how the signed-in partner buys from Microsoft.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PartnerKindArg {
+    /// A distributor (indirect provider) with indirect resellers.
+    IndirectProvider,
+    /// A direct-bill partner selling to its own customers.
+    DirectBill,
+}
+
 /// The headless commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -94,6 +103,19 @@ pub enum Command {
         /// (without it such a date is an error naming it).
         #[arg(long, value_enum)]
         date_order: Option<DateOrderArg>,
+        /// Partner Center files: the signed-in partner's company name (see
+        /// docs/partner-center-import.md).
+        #[arg(long, value_name = "NAME")]
+        partner: Option<String>,
+        /// Partner Center files: the signed-in partner's kind.
+        #[arg(long, value_enum, default_value = "indirect-provider")]
+        partner_kind: PartnerKindArg,
+        /// Partner Center files: the signed-in partner's country (ISO code or English name).
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        /// Partner Center files: the signed-in partner's own PartnerID.
+        #[arg(long, value_name = "N")]
+        partner_id: Option<String>,
     },
     /// Generate a deterministic, realistic channel of any size (providers, resellers, direct-bill
     /// partners and customers across regions, with a few deliberate rule breaks) into a save file.
@@ -276,7 +298,31 @@ pub fn run(command: Command) -> ExitCode {
             output,
             title,
             date_order,
+            partner,
+            partner_kind,
+            country,
+            partner_id,
         } => {
+            let partner = match (partner, country) {
+                (None, None) => None,
+                (Some(name), Some(country)) => {
+                    match crate::io::import::text::parse_country(&country) {
+                        Ok(country) => Some(importer::SignedInPartner {
+                            name,
+                            kind: match partner_kind {
+                                PartnerKindArg::IndirectProvider => {
+                                    crate::model::PartyKind::IndirectProvider
+                                }
+                                PartnerKindArg::DirectBill => crate::model::PartyKind::DirectBill,
+                            },
+                            country,
+                            partner_id,
+                        }),
+                        Err(e) => return bad_input(format!("--country {e}")),
+                    }
+                }
+                _ => return bad_input("--partner and --country go together"),
+            };
             let options = importer::Options {
                 date_order: match date_order {
                     None => DateOrder::Ask,
@@ -284,6 +330,7 @@ pub fn run(command: Command) -> ExitCode {
                     Some(DateOrderArg::Mdy) => DateOrder::Mdy,
                 },
                 title,
+                partner,
             };
             import(&files, &output, &options)
         }

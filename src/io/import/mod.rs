@@ -8,10 +8,12 @@
 //!
 //! No egui here: the CLI and the app's import dialog both call [`import`].
 
+pub mod partner_center;
 pub mod project_csv;
 pub mod text;
 
 use crate::model::Scenario;
+pub use partner_center::SignedInPartner;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
@@ -114,6 +116,8 @@ pub struct Options {
     pub date_order: DateOrder,
     /// The scenario's title; by default taken from the first file's name.
     pub title: Option<String>,
+    /// Who is signed in to Partner Center; needed when a Partner Center file is imported.
+    pub partner: Option<SignedInPartner>,
 }
 
 /// What a file was recognised as.
@@ -194,8 +198,42 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
     let mut files = Vec::new();
     let mut links = Vec::new();
     // Parties first, whatever the order on the command line: links refer to them.
+    let mut pc = partner_center::PcData::default();
     for source in sources {
-        let table = text::Table::from_bytes(&source.bytes);
+        let (decoded, encoding) = text::decode(&source.bytes);
+        if decoded.trim_start().starts_with(['{', '[']) {
+            match serde_json::from_str::<serde_json::Value>(&decoded) {
+                Ok(value) => match partner_center::sniff_json(&value, &source.name) {
+                    Some(body) => {
+                        files.push((source.name.clone(), body.kind.label().to_owned()));
+                        pc.add_json(&source.name, body, &mut ctx);
+                    }
+                    None => ctx.errors.push(
+                        &source.name,
+                        None,
+                        "JSON, but not a Partner Center body csp-explorer reads (customers, \
+                         indirect resellers, subscriptions, a customer's relationships or agreements); \
+                         see docs/partner-center-import.md"
+                            .to_owned(),
+                    ),
+                },
+                Err(e) => ctx.errors.push(
+                    &source.name,
+                    Some(e.line() as u64),
+                    format!("not valid JSON: {e}"),
+                ),
+            }
+            continue;
+        }
+        let table = text::Table::parse(&decoded, encoding);
+        if let Some(kind) = partner_center::sniff_csv(&table) {
+            files.push((
+                source.name.clone(),
+                format!("{} in {}", kind.label(), table.encoding),
+            ));
+            pc.add_csv(&source.name, kind, &table, &mut ctx);
+            continue;
+        }
         let kind = if project_csv::is_links(&table) {
             FileKind::Links
         } else if project_csv::is_parties(&table) {
@@ -211,6 +249,18 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
         match kind {
             FileKind::Parties => project_csv::read_parties(&table, &source.name, &mut ctx),
             FileKind::Links => links.push((source.name.clone(), table)),
+        }
+    }
+    if !pc.is_empty() {
+        match ctx.options.partner.clone() {
+            Some(partner) => pc.build(&partner, &mut ctx),
+            None => ctx.errors.push(
+                "(Partner Center data)",
+                None,
+                "Partner Center data is seen from the signed-in partner: say who that is with \
+                 --partner NAME --partner-kind indirect-provider|direct-bill --country CC"
+                    .to_owned(),
+            ),
         }
     }
     for (name, table) in &links {

@@ -1,0 +1,975 @@
+//! Partner Center's own data: the JSON bodies its REST API returns and the CSV lists its web pages
+//! download, mapped onto the model as seen from the signed-in partner (docs/partner-center-import.md).
+//!
+//! Partner Center leaves out much of what the rules read (when a partnership or a reseller
+//! relationship began, when a partner signed the MPA); every such gap is filled with a documented
+//! default and said in the import summary, never silently.
+
+use super::text::{Column, Table, fold, parse_country, parse_date};
+use super::{Context, DateOrder};
+use crate::model::{
+    Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, mpa_effective_date,
+};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Who is signed in to Partner Center: the data is their view of the channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedInPartner {
+    /// Company name, e.g. "Contoso Distribution".
+    pub name: String,
+    /// `IndirectProvider` or `DirectBill`.
+    pub kind: PartyKind,
+    /// ISO alpha-2 country of the partner's CSP account.
+    pub country: String,
+    /// The partner's own PartnerID, if known.
+    pub partner_id: Option<String>,
+}
+
+/// What a Partner Center file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PcKind {
+    /// `GET /v1/customers`: `Customer` resources.
+    Customers,
+    /// `GET /v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf`.
+    Resellers,
+    /// `GET /v1/customers/{id}/subscriptions`.
+    Subscriptions,
+    /// `GET /v1/customers/{id}/relationships`: the customer's partners.
+    CustomerPartners,
+    /// `GET /v1/customers/{id}/agreements`.
+    Agreements,
+    /// The customer list downloaded from Partner Center's Customers page.
+    CustomersCsv,
+    /// The indirect resellers list downloaded from Partner Center.
+    ResellersCsv,
+}
+
+impl PcKind {
+    /// How the summary names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PcKind::Customers => "Partner Center customers (JSON)",
+            PcKind::Resellers => "Partner Center indirect resellers (JSON)",
+            PcKind::Subscriptions => "Partner Center subscriptions of one customer (JSON)",
+            PcKind::CustomerPartners => "Partner Center partners of one customer (JSON)",
+            PcKind::Agreements => "Partner Center agreements of one customer (JSON)",
+            PcKind::CustomersCsv => "Partner Center customer list (CSV)",
+            PcKind::ResellersCsv => "Partner Center indirect resellers list (CSV)",
+        }
+    }
+}
+
+/// A recognised JSON body: its kind, its items and the customer it is about (from the resource
+/// links, or the file name), when it is about one.
+pub(super) struct PcJson {
+    pub kind: PcKind,
+    pub items: Vec<Value>,
+    pub customer: Option<String>,
+}
+
+/// The items of a response body: a collection's `items`, a bare array, or one resource.
+fn items_of(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Object(o) => match o.get("items") {
+            Some(Value::Array(items)) => items.clone(),
+            _ => vec![value.clone()],
+        },
+        Value::Array(a) => a.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn object_type(v: &Value) -> Option<&str> {
+    v.pointer("/attributes/objectType").and_then(Value::as_str)
+}
+
+fn s<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The customer id in a resource link such as `/customers/{id}/subscriptions/...`.
+fn customer_in_links(v: &Value) -> Option<String> {
+    let mut found = None;
+    let mut visit = |uri: &str| {
+        let lower = uri.to_ascii_lowercase();
+        if let Some(at) = lower.find("customers/") {
+            let rest = &uri[at + "customers/".len()..];
+            let id: String = rest
+                .chars()
+                .take_while(|c| *c != '/' && *c != '?')
+                .collect();
+            if !id.is_empty() && found.is_none() {
+                found = Some(id);
+            }
+        }
+    };
+    if let Some(links) = v.get("links").and_then(Value::as_object) {
+        for link in links.values() {
+            if let Some(uri) = link.get("uri").and_then(Value::as_str) {
+                visit(uri);
+            }
+        }
+    }
+    found
+}
+
+/// Recognises a Partner Center JSON body; `None` when it is JSON of another kind.
+pub(super) fn sniff_json(value: &Value, file_name: &str) -> Option<PcJson> {
+    let items = items_of(value);
+    let collection_type = value
+        .pointer("/attributes/objectType")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let first = items.first();
+    let ty = first.and_then(object_type).unwrap_or("");
+    let has = |key: &str| first.is_some_and(|f| f.get(key).is_some());
+    let customer = customer_in_links(value)
+        .or_else(|| items.iter().find_map(customer_in_links))
+        .or_else(|| guid_in(file_name));
+    let kind = if ty == "Customer" || has("companyProfile") || has("billingProfile") {
+        PcKind::Customers
+    } else if ty == "Subscription" || (has("offerId") && (has("creationDate") || has("partnerId")))
+    {
+        PcKind::Subscriptions
+    } else if ty == "Agreement" || has("dateAgreed") {
+        PcKind::Agreements
+    } else if ty == "PartnerRelationship" || has("relationshipType") {
+        let to_customer = value
+            .get("links")
+            .and_then(|_| customer_in_links(value))
+            .is_some()
+            || first.and_then(|f| s(f, "/relationshipType")) == Some("IsIndirectResellerOf");
+        if to_customer {
+            PcKind::CustomerPartners
+        } else {
+            PcKind::Resellers
+        }
+    } else if items.is_empty() && collection_type == "Collection" {
+        // An empty collection says nothing about what it lists; nothing to import either.
+        return Some(PcJson {
+            kind: PcKind::Customers,
+            items,
+            customer,
+        });
+    } else {
+        return None;
+    };
+    Some(PcJson {
+        kind,
+        items,
+        customer,
+    })
+}
+
+/// A GUID anywhere in a file name: Partner Center's customer ids are tenant GUIDs, and people save
+/// `GET /v1/customers/{id}/subscriptions` as `{id}-subscriptions.json`.
+fn guid_in(name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    (0..chars.len().saturating_sub(35)).find_map(|i| {
+        let candidate: String = chars[i..i + 36].iter().collect();
+        let ok = candidate.char_indices().all(|(j, c)| {
+            if [8, 13, 18, 23].contains(&j) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+        ok.then_some(candidate.to_ascii_lowercase())
+    })
+}
+
+/// The columns of Partner Center's customer list download.
+pub const CUSTOMER_LIST_COLUMNS: &[Column] = &[
+    Column::or(
+        "microsoft_id",
+        &["Microsoft ID", "Customer ID", "Tenant ID"],
+    ),
+    Column::or("company_name", &["Company name", "Customer name", "Name"]),
+    Column::or("domain", &["Primary domain name", "Domain"]),
+    Column::or("relationship", &["Relationship"]),
+    Column::or("tags", &["Tags"]),
+    Column::or("country", &["Country", "Country/Region"]),
+];
+
+/// The columns of Partner Center's indirect resellers download.
+pub const RESELLER_LIST_COLUMNS: &[Column] = &[
+    Column::or(
+        "name",
+        &["Reseller name", "Company name", "Name", "Partner name"],
+    ),
+    Column::or(
+        "partner_id",
+        &["PartnerID", "Partner ID", "MPN ID", "PLA ID", "PGA ID"],
+    ),
+    Column::or(
+        "status",
+        &["Relationship status", "Status", "State", "Relationship"],
+    ),
+    Column::or("country", &["Location", "Country", "Country/Region"]),
+    Column::or("microsoft_id", &["Microsoft ID", "Tenant ID"]),
+];
+
+/// Recognises a Partner Center CSV download.
+pub(super) fn sniff_csv(table: &Table) -> Option<PcKind> {
+    if table.has_columns(
+        CUSTOMER_LIST_COLUMNS,
+        &["microsoft_id", "company_name", "domain"],
+    ) {
+        Some(PcKind::CustomersCsv)
+    } else if table.has_columns(RESELLER_LIST_COLUMNS, &["name", "partner_id", "status"]) {
+        Some(PcKind::ResellersCsv)
+    } else {
+        None
+    }
+}
+
+/// One reseller as Partner Center describes it.
+struct Reseller {
+    name: String,
+    partner_id: Option<String>,
+    tenant: Option<String>,
+    country: Option<String>,
+    state: String,
+    file: String,
+}
+
+/// One customer as Partner Center describes it.
+struct Customer {
+    name: String,
+    tenant: String,
+    country: Option<String>,
+    relationship: Option<String>,
+    associated_partner: Option<String>,
+    file: String,
+}
+
+/// Everything read from the Partner Center files of one import, before it is mapped.
+#[derive(Default)]
+pub(super) struct PcData {
+    resellers: Vec<Reseller>,
+    customers: Vec<Customer>,
+    /// Customer id → (file, subscription items).
+    subscriptions: Vec<(String, String, Vec<Value>)>,
+    /// Customer id → (file, partner relationship items).
+    customer_partners: Vec<(String, String, Vec<Value>)>,
+    /// Customer id → (file, agreement items).
+    agreements: Vec<(String, String, Vec<Value>)>,
+}
+
+impl PcData {
+    /// True when no Partner Center file was given.
+    pub fn is_empty(&self) -> bool {
+        self.resellers.is_empty()
+            && self.customers.is_empty()
+            && self.subscriptions.is_empty()
+            && self.customer_partners.is_empty()
+            && self.agreements.is_empty()
+    }
+
+    /// Takes in a recognised JSON body.
+    pub fn add_json(&mut self, file: &str, body: PcJson, ctx: &mut Context) {
+        let per_customer = matches!(
+            body.kind,
+            PcKind::Subscriptions | PcKind::CustomerPartners | PcKind::Agreements
+        );
+        if per_customer && body.customer.is_none() {
+            ctx.errors.push(
+                file,
+                None,
+                format!(
+                    "{} do not say which customer they belong to (no `customers/<id>` link); \
+                     put the customer id in the file name, e.g. <customer-id>-{}.json",
+                    body.kind.label(),
+                    match body.kind {
+                        PcKind::Subscriptions => "subscriptions",
+                        PcKind::Agreements => "agreements",
+                        _ => "relationships",
+                    }
+                ),
+            );
+            return;
+        }
+        let customer = body.customer.unwrap_or_default().to_ascii_lowercase();
+        match body.kind {
+            PcKind::Customers => {
+                for (i, item) in body.items.iter().enumerate() {
+                    let Some(tenant) = s(item, "/id").or(s(item, "/companyProfile/tenantId"))
+                    else {
+                        ctx.errors
+                            .push(file, None, format!("customer #{} has no `id`", i + 1));
+                        continue;
+                    };
+                    let name = s(item, "/companyProfile/companyName")
+                        .or(s(item, "/billingProfile/companyName"))
+                        .or(s(item, "/companyProfile/domain"))
+                        .unwrap_or(tenant);
+                    let country = s(item, "/billingProfile/defaultAddress/country")
+                        .or(s(item, "/companyProfile/address/country"))
+                        .map(str::to_owned);
+                    self.customers.push(Customer {
+                        name: name.to_owned(),
+                        tenant: tenant.to_ascii_lowercase(),
+                        country,
+                        relationship: s(item, "/relationshipToPartner").map(str::to_owned),
+                        associated_partner: s(item, "/associatedPartnerId")
+                            .or(s(item, "/associatedPartnerID"))
+                            .map(str::to_owned),
+                        file: file.to_owned(),
+                    });
+                }
+            }
+            PcKind::Resellers => {
+                for item in &body.items {
+                    self.resellers.push(Reseller {
+                        name: s(item, "/name").unwrap_or("(unnamed reseller)").to_owned(),
+                        partner_id: s(item, "/mpnId").map(str::to_owned),
+                        tenant: s(item, "/id").map(str::to_ascii_lowercase),
+                        country: s(item, "/location").map(str::to_owned),
+                        state: s(item, "/state").unwrap_or("active").to_owned(),
+                        file: file.to_owned(),
+                    });
+                }
+            }
+            PcKind::Subscriptions => {
+                self.subscriptions
+                    .push((customer, file.to_owned(), body.items));
+            }
+            PcKind::CustomerPartners => {
+                self.customer_partners
+                    .push((customer, file.to_owned(), body.items));
+            }
+            PcKind::Agreements => {
+                self.agreements
+                    .push((customer, file.to_owned(), body.items));
+            }
+            PcKind::CustomersCsv | PcKind::ResellersCsv => {}
+        }
+    }
+
+    /// Takes in a recognised CSV download.
+    pub fn add_csv(&mut self, file: &str, kind: PcKind, table: &Table, ctx: &mut Context) {
+        let columns = match kind {
+            PcKind::CustomersCsv => CUSTOMER_LIST_COLUMNS,
+            _ => RESELLER_LIST_COLUMNS,
+        };
+        let map = table.map_columns(columns);
+        for (line, message) in &table.broken {
+            ctx.errors
+                .push(file, *line, format!("not valid CSV: {message}"));
+        }
+        if !map.unknown.is_empty() {
+            ctx.unknown_columns.push(format!(
+                "{file}: column(s) {} not read",
+                map.unknown
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        for (line, cells) in &table.rows {
+            let cell = |k: &str| map.cell(cells, k).map(str::to_owned);
+            match kind {
+                PcKind::CustomersCsv => {
+                    let Some(tenant) = cell("microsoft_id") else {
+                        ctx.errors.push(
+                            file,
+                            Some(*line),
+                            "`Microsoft ID` is empty; it is required".to_owned(),
+                        );
+                        continue;
+                    };
+                    self.customers.push(Customer {
+                        name: cell("company_name").unwrap_or_else(|| tenant.clone()),
+                        tenant: tenant.to_ascii_lowercase(),
+                        country: cell("country"),
+                        relationship: cell("relationship"),
+                        associated_partner: None,
+                        file: file.to_owned(),
+                    });
+                }
+                _ => {
+                    let Some(name) = cell("name") else {
+                        ctx.errors.push(
+                            file,
+                            Some(*line),
+                            "the reseller's name is empty; it is required".to_owned(),
+                        );
+                        continue;
+                    };
+                    self.resellers.push(Reseller {
+                        name,
+                        partner_id: cell("partner_id"),
+                        tenant: cell("microsoft_id").map(|t| t.to_ascii_lowercase()),
+                        country: cell("country"),
+                        state: cell("status").unwrap_or_else(|| "active".to_owned()),
+                        file: file.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Maps everything onto the context's scenario as seen from `partner`.
+    pub fn build(self, partner: &SignedInPartner, ctx: &mut Context) {
+        let default_date = mpa_effective_date();
+        let mut ids = IdMaker::default();
+        for p in ctx.scenario.parties() {
+            ids.taken.insert(p.id.0.clone());
+        }
+        // Microsoft and the signed-in partner.
+        let existing = ctx
+            .scenario
+            .parties()
+            .find(|p| p.kind == PartyKind::Microsoft)
+            .map(|p| p.id.clone());
+        let ms = match existing {
+            Some(id) => id,
+            None => {
+                let id = ids.make("microsoft");
+                let _ = ctx
+                    .scenario
+                    .add_party(Party::new(id.as_str(), PartyKind::Microsoft).named("Microsoft"));
+                PartyId::from(id.as_str())
+            }
+        };
+        let me_id = PartyId::from(ids.make(&partner.name).as_str());
+        let mut me = Party::new(me_id.clone(), partner.kind)
+            .named(&partner.name)
+            .in_country(&partner.country)
+            .mpa(default_date);
+        me.partner_id = partner.partner_id.clone();
+        push_party(ctx, me);
+        ctx.notes.push(format!(
+            "{} ({}): Partner Center does not give your MPA date; taken as {default_date} (the MPA \
+             effective date). Your supply by Microsoft is dated {default_date} too.",
+            partner.name,
+            partner.kind.label()
+        ));
+        push_link(
+            ctx,
+            &mut ids,
+            Link::new("", LinkKind::Supply, ms, me_id.clone(), default_date),
+        );
+
+        // Resellers, by PartnerID and by tenant.
+        let mut by_partner_id: BTreeMap<String, PartyId> = BTreeMap::new();
+        let mut by_tenant: BTreeMap<String, PartyId> = BTreeMap::new();
+        let mut undated_partnerships = 0;
+        let mut country_assumed: Vec<String> = Vec::new();
+        for r in &self.resellers {
+            let id = PartyId::from(ids.make(&r.name).as_str());
+            let state = fold(&r.state);
+            let status = match state.as_str() {
+                "active" | "accepted" | "" => Some(LinkStatus::Accepted),
+                "pending" | "invited" | "sent" | "requested" => Some(LinkStatus::Pending),
+                _ => None,
+            };
+            let mut party = Party::new(id.clone(), PartyKind::IndirectReseller).named(&r.name);
+            party.partner_id = r.partner_id.clone();
+            if let Some(t) = &r.tenant {
+                party.tenant = t.clone();
+            }
+            party.country = Some(country_or(
+                ctx,
+                &r.file,
+                r.country.as_deref(),
+                partner,
+                &mut || country_assumed.push(r.name.clone()),
+            ));
+            if status == Some(LinkStatus::Accepted) {
+                // An accepted partnership needs a reseller enrolled in Partner Center.
+                party.onboarded = true;
+                party.enrolled = true;
+                party.mpa_signed = Some(default_date);
+            }
+            push_party(ctx, party);
+            if let Some(pid) = &r.partner_id {
+                by_partner_id.insert(pid.clone(), id.clone());
+            }
+            if let Some(t) = &r.tenant {
+                by_tenant.insert(t.clone(), id.clone());
+            }
+            match status {
+                Some(status) => {
+                    let mut link = Link::new(
+                        "",
+                        LinkKind::Partnership,
+                        me_id.clone(),
+                        id.clone(),
+                        default_date,
+                    );
+                    link.status = status;
+                    undated_partnerships += 1;
+                    push_link(ctx, &mut ids, link);
+                }
+                None => ctx.notes.push(format!(
+                    "{}: the partnership with {} is \"{}\"; no partnership was made",
+                    r.file, r.name, r.state
+                )),
+            }
+        }
+        if undated_partnerships > 0 {
+            ctx.notes.push(format!(
+                "{undated_partnerships} partnership(s) with indirect resellers: Partner Center gives no \
+                 date; dated {default_date}, and accepted resellers are taken as onboarded, enrolled \
+                 and with the MPA signed on {default_date}."
+            ));
+        }
+
+        // Customers.
+        let mut customers: BTreeMap<String, PartyId> = BTreeMap::new();
+        let mut undated_reseller_links = 0;
+        for c in &self.customers {
+            if customers.contains_key(&c.tenant) {
+                continue;
+            }
+            let id = PartyId::from(ids.make(&c.name).as_str());
+            let mut party = Party::new(id.clone(), PartyKind::Customer).named(&c.name);
+            party.tenant = c.tenant.clone();
+            party.country = Some(country_or(
+                ctx,
+                &c.file,
+                c.country.as_deref(),
+                partner,
+                &mut || country_assumed.push(c.name.clone()),
+            ));
+            push_party(ctx, party);
+            customers.insert(c.tenant.clone(), id.clone());
+            let is_reseller = c
+                .relationship
+                .as_deref()
+                .is_none_or(|r| fold(r).contains("reseller") || fold(r) == "none");
+            if is_reseller {
+                undated_reseller_links += 1;
+                push_link(
+                    ctx,
+                    &mut ids,
+                    Link::new(
+                        "",
+                        LinkKind::Reseller,
+                        me_id.clone(),
+                        id.clone(),
+                        default_date,
+                    ),
+                );
+            }
+            if let Some(ap) = &c.associated_partner {
+                match by_partner_id.get(ap).or(by_tenant.get(&ap.to_ascii_lowercase())) {
+                    Some(r) => {
+                        undated_reseller_links += 1;
+                        let mut link =
+                            Link::new("", LinkKind::Reseller, r.clone(), id.clone(), default_date);
+                        link.via = Some(me_id.clone());
+                        push_link(ctx, &mut ids, link);
+                    }
+                    None => ctx.notes.push(format!(
+                        "{}: {} is associated with partner {ap}, which is not among the indirect resellers",
+                        c.file, c.name
+                    )),
+                }
+            }
+        }
+        if !country_assumed.is_empty() {
+            ctx.notes.push(format!(
+                "{} part(y/ies) without a country in the files ({}): placed in {}, your country.",
+                country_assumed.len(),
+                short_list(&country_assumed),
+                partner.country
+            ));
+        }
+
+        let customer_of = |ctx: &mut Context, file: &str, tenant: &str| -> Option<PartyId> {
+            let found = customers.get(tenant).cloned();
+            if found.is_none() {
+                ctx.errors.push(
+                    file,
+                    None,
+                    format!(
+                        "customer {tenant} is not in the customer list; import its `GET /v1/customers` \
+                         body (or the customer list CSV) with it"
+                    ),
+                );
+            }
+            found
+        };
+
+        // Reseller of record: an unknown PartnerID becomes a reseller with no partnership, so the
+        // rules can say what is wrong with it.
+        let mut unknown_resellers: BTreeMap<String, PartyId> = BTreeMap::new();
+        let mut reseller_for = |ctx: &mut Context, ids: &mut IdMaker, pid: &str| -> PartyId {
+            if let Some(r) = by_partner_id
+                .get(pid)
+                .or(by_tenant.get(&pid.to_ascii_lowercase()))
+            {
+                return r.clone();
+            }
+            unknown_resellers
+                .entry(pid.to_owned())
+                .or_insert_with(|| {
+                    let id = PartyId::from(ids.make(&format!("partner {pid}")).as_str());
+                    let mut p = Party::new(id.clone(), PartyKind::IndirectReseller)
+                        .named(&format!("PartnerID {pid}"))
+                        .in_country(&partner.country);
+                    p.partner_id = Some(pid.to_owned());
+                    push_party(ctx, p);
+                    ctx.notes.push(format!(
+                        "PartnerID {pid} is the reseller of record of a subscription but not one of \
+                         your indirect resellers: added as a reseller in {} with no partnership",
+                        partner.country
+                    ));
+                    id
+                })
+                .clone()
+        };
+
+        // Agreements: the MCA date.
+        let mut with_mca = BTreeSet::new();
+        for (tenant, file, items) in &self.agreements {
+            let Some(cid) = customer_of(ctx, file, tenant) else {
+                continue;
+            };
+            let mut best: Option<Date> = None;
+            for item in items {
+                let ty = s(item, "/type").unwrap_or("MicrosoftCustomerAgreement");
+                if ty != "MicrosoftCustomerAgreement" {
+                    continue;
+                }
+                match s(item, "/dateAgreed").map(|d| parse_date(d, DateOrder::Ask)) {
+                    Some(Ok(d)) => best = Some(best.map_or(d, |b: Date| b.min(d))),
+                    Some(Err(e)) => ctx.errors.push(file, None, format!("`dateAgreed` {e}")),
+                    None => {}
+                }
+            }
+            if let Some(d) = best
+                && let Some(mut p) = ctx.scenario.party(cid.as_str()).cloned()
+            {
+                p.mca_accepted = Some(d);
+                if let Err(e) = ctx.scenario.replace_party(p) {
+                    ctx.errors.push(file, None, e.to_string());
+                }
+                with_mca.insert(cid.clone());
+            }
+        }
+        let no_mca: Vec<String> = customers
+            .values()
+            .filter(|c| !with_mca.contains(*c))
+            .filter_map(|c| ctx.scenario.party(c.as_str()).map(|p| p.name.clone()))
+            .collect();
+        if !no_mca.is_empty() {
+            ctx.notes.push(format!(
+                "{} customer(s) with no Microsoft Customer Agreement in the files ({}): their MCA date \
+                 is left empty",
+                no_mca.len(),
+                short_list(&no_mca)
+            ));
+        }
+
+        // A customer's partners: reseller relationships.
+        for (tenant, file, items) in &self.customer_partners {
+            let Some(cid) = customer_of(ctx, file, tenant) else {
+                continue;
+            };
+            for item in items {
+                let Some(pid) = s(item, "/mpnId").or(s(item, "/id")) else {
+                    continue;
+                };
+                if partner.partner_id.as_deref() == Some(pid)
+                    || s(item, "/name") == Some(partner.name.as_str())
+                {
+                    continue; // That's us: the customer list already made our relationship.
+                }
+                let r = reseller_for(ctx, &mut ids, pid);
+                let exists = ctx
+                    .scenario
+                    .links()
+                    .any(|l| l.kind == LinkKind::Reseller && l.from == r && l.to == cid);
+                if !exists {
+                    undated_reseller_links += 1;
+                    let mut link = Link::new("", LinkKind::Reseller, r, cid.clone(), default_date);
+                    if partner.kind == PartyKind::IndirectProvider {
+                        link.via = Some(me_id.clone());
+                    }
+                    push_link(ctx, &mut ids, link);
+                }
+            }
+        }
+        if undated_reseller_links > 0 {
+            ctx.notes.push(format!(
+                "{undated_reseller_links} reseller relationship(s): Partner Center gives no date; dated {default_date}"
+            ));
+        }
+
+        // Subscriptions: purchases.
+        let mut skipped = 0;
+        for (tenant, file, items) in &self.subscriptions {
+            let Some(cid) = customer_of(ctx, file, tenant) else {
+                continue;
+            };
+            for (i, item) in items.iter().enumerate() {
+                let status = s(item, "/status").map(fold).unwrap_or_default();
+                if matches!(status.as_str(), "deleted" | "expired") {
+                    skipped += 1;
+                    continue;
+                }
+                let date = match s(item, "/creationDate")
+                    .or(s(item, "/effectiveStartDate"))
+                    .map(|d| parse_date(d, DateOrder::Ask))
+                {
+                    Some(Ok(d)) => d,
+                    Some(Err(e)) => {
+                        ctx.errors.push(
+                            file,
+                            None,
+                            format!("subscription #{} `creationDate` {e}", i + 1),
+                        );
+                        continue;
+                    }
+                    None => {
+                        ctx.errors.push(
+                            file,
+                            None,
+                            format!("subscription #{} has no `creationDate`", i + 1),
+                        );
+                        continue;
+                    }
+                };
+                let seller = match s(item, "/partnerId") {
+                    Some(pid) if partner.partner_id.as_deref() != Some(pid) => {
+                        reseller_for(ctx, &mut ids, pid)
+                    }
+                    _ => me_id.clone(),
+                };
+                let mut link = Link::new("", LinkKind::Purchase, seller.clone(), cid.clone(), date);
+                link.offer = s(item, "/offerName")
+                    .or(s(item, "/friendlyName"))
+                    .or(s(item, "/offerId"))
+                    .map(str::to_owned);
+                if seller != me_id {
+                    link.via = Some(me_id.clone());
+                }
+                push_link(ctx, &mut ids, link);
+            }
+        }
+        if skipped > 0 {
+            ctx.notes.push(format!(
+                "{skipped} deleted or expired subscription(s) left out"
+            ));
+        }
+    }
+}
+
+/// The country of a party: its own when Partner Center gives one (code or English name), else the
+/// signed-in partner's (the caller says so in the summary).
+fn country_or(
+    ctx: &mut Context,
+    file: &str,
+    given: Option<&str>,
+    partner: &SignedInPartner,
+    assumed: &mut dyn FnMut(),
+) -> String {
+    match given.map(parse_country) {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => {
+            ctx.errors.push(file, None, format!("country {e}"));
+            partner.country.clone()
+        }
+        None => {
+            assumed();
+            partner.country.clone()
+        }
+    }
+}
+
+fn short_list(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
+}
+
+fn push_party(ctx: &mut Context, party: Party) {
+    if let Err(e) = ctx.scenario.add_party(party) {
+        ctx.errors
+            .push("(Partner Center data)", None, e.to_string());
+    }
+}
+
+fn push_link(ctx: &mut Context, ids: &mut IdMaker, mut link: Link) {
+    link.id = ids
+        .make(&format!("{}-{}-{}", link.kind.key(), link.from, link.to))
+        .as_str()
+        .into();
+    if let Err(e) = ctx.scenario.add_link(link) {
+        ctx.errors
+            .push("(Partner Center data)", None, e.to_string());
+    }
+}
+
+/// Readable, unique ids from names: `Müller Gärten GmbH` → `müller-gärten-gmbh`, then `-2`, `-3`.
+#[derive(Default)]
+struct IdMaker {
+    taken: BTreeSet<String>,
+}
+
+impl IdMaker {
+    fn make(&mut self, name: &str) -> String {
+        let mut base = String::new();
+        for c in name.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                base.push(c);
+            } else if !base.ends_with('-') && !base.is_empty() {
+                base.push('-');
+            }
+        }
+        let base = base.trim_end_matches('-').to_owned();
+        let base = if base.is_empty() {
+            "party".to_owned()
+        } else {
+            base
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.taken.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Options, Source, import};
+    use super::*;
+    use crate::rules::RuleId;
+
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/partner-center");
+
+    fn fixtures() -> Vec<Source> {
+        let mut names: Vec<_> = std::fs::read_dir(DIR)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        names.iter().map(|p| Source::read(p).unwrap()).collect()
+    }
+
+    fn contoso() -> SignedInPartner {
+        SignedInPartner {
+            name: "Contoso Distribution".to_owned(),
+            kind: PartyKind::IndirectProvider,
+            country: "US".to_owned(),
+            partner_id: Some("1000001".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_full_set_of_api_bodies_becomes_a_channel_whose_check_finds_the_planted_breaks() {
+        let options = Options {
+            partner: Some(contoso()),
+            ..Options::default()
+        };
+        let imported = import(&fixtures(), &options).unwrap();
+        let s = &imported.scenario;
+        let kinds: Vec<&str> = imported.files.iter().map(|(_, k)| k.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                PcKind::Agreements.label(),
+                PcKind::Subscriptions.label(),
+                PcKind::CustomerPartners.label(),
+                PcKind::Subscriptions.label(),
+                PcKind::Customers.label(),
+                PcKind::Resellers.label(),
+            ]
+        );
+        let northwind = s.party("northwind-traders").unwrap();
+        assert_eq!(northwind.mca_accepted, Some("2020-11-02".parse().unwrap()));
+        assert_eq!(northwind.tenant, "0a1b2c3d-0000-4000-8000-000000000001");
+        assert_eq!(
+            s.party("wingtip-toys").unwrap().country.as_deref(),
+            Some("CA")
+        );
+        assert_eq!(
+            s.party("tailspin-toys").unwrap().country.as_deref(),
+            Some("US")
+        );
+        let fabrikam = s.party("fabrikam-solutions").unwrap();
+        assert_eq!(fabrikam.partner_id.as_deref(), Some("4847383"));
+        assert!(fabrikam.enrolled);
+        let purchase = s
+            .links()
+            .find(|l| l.kind == LinkKind::Purchase && l.from.as_str() == "fabrikam-solutions")
+            .unwrap();
+        assert_eq!(purchase.date, "2021-03-15".parse().unwrap());
+        assert_eq!(
+            purchase.offer.as_deref(),
+            Some("Microsoft 365 Business Basic")
+        );
+        assert_eq!(
+            purchase.via.as_ref().map(|v| v.as_str()),
+            Some("contoso-distribution")
+        );
+        assert!(s.party("partner-9999001").is_some());
+        let notes = imported.notes.join("\n");
+        assert!(notes.contains("Tailspin Toys"), "{notes}");
+        assert!(notes.contains("no Microsoft Customer Agreement"), "{notes}");
+        assert!(notes.contains("PartnerID 9999001"), "{notes}");
+        assert!(notes.contains("gives no date"), "{notes}");
+
+        let findings = crate::rules::check_as_of(s, "2022-01-01".parse().unwrap());
+        let rules: BTreeSet<RuleId> = findings.iter().map(|f| f.rule).collect();
+        // Litware's partnership is pending; Wingtip and Tailspin have no MCA date; the Teams
+        // subscription's reseller of record (9999001) is not one of Contoso's resellers.
+        assert!(rules.contains(&RuleId::PartnershipPending), "{rules:?}");
+        let no_mca = findings
+            .iter()
+            .filter(|f| f.rule == RuleId::McaMissing)
+            .filter(|f| f.message.contains("Wingtip") || f.message.contains("Tailspin"))
+            .count();
+        assert!(no_mca >= 1, "{findings:#?}");
+        let unknown_reseller = findings.iter().any(|f| {
+            f.message.contains("PartnerID 9999001")
+                || f.path.iter().any(|p| p.as_str() == "partner-9999001")
+        });
+        assert!(unknown_reseller, "{findings:#?}");
+    }
+
+    #[test]
+    fn partner_center_data_needs_the_signed_in_partner() {
+        let err = import(&fixtures(), &Options::default()).unwrap_err();
+        assert!(err.to_string().contains("--partner NAME"), "{err}");
+    }
+
+    #[test]
+    fn a_per_customer_body_without_a_customer_is_an_error_naming_the_fix() {
+        let body = r#"{"items":[{"dateAgreed":"2020-01-01T00:00:00","type":"MicrosoftCustomerAgreement"}]}"#;
+        let err = import(
+            &[Source {
+                name: "agreements.json".to_owned(),
+                bytes: body.as_bytes().to_vec(),
+            }],
+            &Options {
+                partner: Some(contoso()),
+                ..Options::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("<customer-id>-agreements.json"),
+            "{err}"
+        );
+    }
+}
