@@ -253,7 +253,15 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
     }
     if !pc.is_empty() {
         match ctx.options.partner.clone() {
-            Some(partner) => pc.build(&partner, &mut ctx),
+            Some(partner) => {
+                // A title from the first file's name would be a customer GUID; name the channel
+                // after whose view it is.
+                if options.title.is_none() {
+                    ctx.scenario.meta.title =
+                        format!("{}'s channel (Partner Center)", partner.name);
+                }
+                pc.build(&partner, &mut ctx)
+            }
             None => ctx.errors.push(
                 "(Partner Center data)",
                 None,

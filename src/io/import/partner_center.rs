@@ -883,6 +883,10 @@ mod tests {
         };
         let imported = import(&fixtures(), &options).unwrap();
         let s = &imported.scenario;
+        assert_eq!(
+            s.meta.title,
+            "Contoso Distribution's channel (Partner Center)"
+        );
         let kinds: Vec<&str> = imported.files.iter().map(|(_, k)| k.as_str()).collect();
         assert_eq!(
             kinds,
