@@ -11,7 +11,7 @@
 mod random_channel;
 
 use csp_explorer::model::Scenario;
-use csp_explorer::rules::fixes::prove;
+use csp_explorer::rules::fixes::{prove, why_not};
 use csp_explorer::rules::{Finding, Severity, check_as_of};
 use proptest::prelude::*;
 use random_channel::{Op, base_channel, date, edit_for, op};
@@ -108,6 +108,28 @@ proptest! {
     ) {
         let s = channel(start, &setup);
         every_offered_fix_is_clean(&s)?;
+    }
+
+    /// The prover tries fixes incrementally on one working copy; it must reach the verdict of the
+    /// plain reading (a copy and a full check per fix) on every proposal, offered or withheld.
+    #[test]
+    fn the_incremental_prover_agrees_with_a_full_check_per_fix(
+        start in prop::option::weighted(0.85, any::<[bool; 2]>()),
+        setup in prop::collection::vec(op(), 0..14),
+    ) {
+        let s = channel(start, &setup);
+        let as_of = s.as_of();
+        let before = check_as_of(&s, as_of);
+        let proven = prove(&s, as_of, &before);
+        for (finding, proven) in before.iter().zip(&proven) {
+            for fix in &finding.fixes {
+                let reference = why_not(&s, as_of, &before, finding, fix);
+                let offered = proven.finding.fixes.iter().any(|f| f.label == fix.label);
+                let why = proven.withheld.iter().find(|w| w.label == fix.label).map(|w| w.why.clone());
+                prop_assert_eq!(offered, reference.is_none(), "'{}': {:?}", fix.label, reference);
+                prop_assert_eq!(why, reference, "'{}'", fix.label);
+            }
+        }
     }
 }
 

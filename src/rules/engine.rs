@@ -132,6 +132,27 @@ pub struct Checker {
     as_of: Option<Date>,
     by_link: HashMap<LinkId, Vec<Finding>>,
     by_party: HashMap<PartyId, Vec<Finding>>,
+    /// While recording (see [`Checker::update_recorded`]), the findings each re-checked subject had
+    /// before, so a trial edit can be compared and taken back without a full check.
+    journal: Option<Journal>,
+}
+
+/// The findings that an [`Checker::update_recorded`] replaced: each re-checked subject with what it
+/// had before (`None`: no finding). Give it back to [`Checker::restore`] to undo the update.
+#[derive(Clone, Debug, Default)]
+pub struct Journal {
+    as_of: Option<Date>,
+    entries: Vec<(Subject, Option<Vec<Finding>>)>,
+    seen: HashSet<Subject>,
+}
+
+impl Journal {
+    /// The re-checked subjects with their findings before the update.
+    pub fn before(&self) -> impl Iterator<Item = (&Subject, &[Finding])> {
+        self.entries
+            .iter()
+            .map(|(s, f)| (s, f.as_deref().unwrap_or_default()))
+    }
 }
 
 impl Checker {
@@ -148,6 +169,15 @@ impl Checker {
     }
 
     fn full(&mut self, scenario: &Scenario, as_of: Date) {
+        if self.journal.is_some() {
+            // A recorded update that turns into a full check must be able to take it all back.
+            let all: Vec<Subject> = (self.by_link.keys().cloned().map(Subject::Link))
+                .chain(self.by_party.keys().cloned().map(Subject::Party))
+                .collect();
+            for subject in all {
+                self.record(subject);
+            }
+        }
         self.as_of = Some(as_of);
         self.by_link.clear();
         self.by_party.clear();
@@ -161,6 +191,7 @@ impl Checker {
     }
 
     fn check_link_into(&mut self, ctx: &Ctx, link: &Link) {
+        self.record(Subject::Link(link.id.clone()));
         let mut found = Vec::new();
         check_link(ctx, link, &mut found);
         if found.is_empty() {
@@ -171,6 +202,7 @@ impl Checker {
     }
 
     fn check_party_into(&mut self, ctx: &Ctx, party: &Party) {
+        self.record(Subject::Party(party.id.clone()));
         let mut found = Vec::new();
         check_party(ctx, party, &mut found);
         if found.is_empty() {
@@ -273,6 +305,7 @@ impl Checker {
             .collect();
         for id in &touched.links {
             if scenario.link(id.as_str()).is_none() {
+                self.record(Subject::Link(id.clone()));
                 self.by_link.remove(id);
             }
         }
@@ -283,9 +316,65 @@ impl Checker {
             match scenario.party(id) {
                 Some(party) => self.check_party_into(&ctx, party),
                 None => {
+                    self.record(Subject::Party(PartyId::from(id)));
                     self.by_party.remove(id);
                 }
             }
+        }
+    }
+
+    /// Keeps what `subject` had before its first re-check while a journal is recording.
+    fn record(&mut self, subject: Subject) {
+        let Some(journal) = self.journal.as_mut() else {
+            return;
+        };
+        if !journal.seen.insert(subject.clone()) {
+            return;
+        }
+        let before = match &subject {
+            Subject::Link(id) => self.by_link.get(id).cloned(),
+            Subject::Party(id) => self.by_party.get(id).cloned(),
+        };
+        journal.entries.push((subject, before));
+    }
+
+    /// [`Checker::update`], also returning what it replaced: a trial edit (a quick fix being
+    /// proven) is judged on the re-checked subjects alone and undone with [`Checker::restore`].
+    pub fn update_recorded(&mut self, scenario: &Scenario, touched: &Touched) -> Journal {
+        self.journal = Some(Journal {
+            as_of: self.as_of,
+            ..Journal::default()
+        });
+        self.update(scenario, touched);
+        self.journal.take().unwrap_or_default()
+    }
+
+    /// Puts back the findings a recorded update replaced.
+    pub fn restore(&mut self, journal: Journal) {
+        self.as_of = journal.as_of;
+        for (subject, before) in journal.entries {
+            match (subject, before) {
+                (Subject::Link(id), Some(f)) => {
+                    self.by_link.insert(id, f);
+                }
+                (Subject::Link(id), None) => {
+                    self.by_link.remove(&id);
+                }
+                (Subject::Party(id), Some(f)) => {
+                    self.by_party.insert(id, f);
+                }
+                (Subject::Party(id), None) => {
+                    self.by_party.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// The findings of one subject.
+    pub fn for_subject(&self, subject: &Subject) -> &[Finding] {
+        match subject {
+            Subject::Link(id) => self.for_link(id.as_str()),
+            Subject::Party(id) => self.for_party(id.as_str()),
         }
     }
 
