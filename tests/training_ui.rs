@@ -239,13 +239,13 @@ fn presenter_mode_hides_the_panels_and_steps_with_the_keyboard() {
     harness.run();
     assert!(harness.state().is_presenting());
     assert!(harness.query_by_label("Inspector").is_none());
-    harness.get_by_label_contains("Step 1 of 4");
+    harness.get_by_label_contains("Step 1 of 5");
     harness.key_press(Key::ArrowRight);
     harness.run();
-    harness.get_by_label_contains("Step 2 of 4");
+    harness.get_by_label_contains("Step 2 of 5");
     harness.key_press(Key::ArrowLeft);
     harness.run();
-    harness.get_by_label_contains("Step 1 of 4");
+    harness.get_by_label_contains("Step 1 of 5");
     harness.key_press(Key::H);
     harness.run();
     assert!(
@@ -437,7 +437,7 @@ fn steps_stay_done_and_the_canvas_stays_put_when_a_link_is_deleted() {
     let mut harness = app(lesson("04-sample-1-two-chains"));
     let before = harness.state().screen_pos("contoso").unwrap();
     click_link(&mut harness, "supply-contoso");
-    harness.get_by_label("Steps (1 of 4 done)");
+    harness.get_by_label("Steps (1 of 5 done)");
     harness.key_press(Key::Delete);
     harness.run();
     assert!(
@@ -449,7 +449,7 @@ fn steps_stay_done_and_the_canvas_stays_put_when_a_link_is_deleted() {
             .is_none()
     );
     // Selecting the link was step 1; deleting it was step 2: the selection is gone, the step stays.
-    harness.get_by_label("Steps (2 of 4 done)");
+    harness.get_by_label("Steps (2 of 5 done)");
     let after = harness.state().screen_pos("contoso").unwrap();
     assert!(before.distance(after) < 1.0, "{before:?} → {after:?}");
 }
