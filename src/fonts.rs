@@ -391,14 +391,28 @@ impl Fonts {
     ) -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         let mut line = String::new();
+        let mut line_width = 0.0;
+        let space = self.width(" ", style);
         let words: Vec<&str> = text.split_whitespace().collect();
         for (i, word) in words.iter().enumerate() {
+            // Each word is shaped once and widths are summed; only a line that comes within a
+            // pixel of the limit is shaped whole (kerning across a space), so long texts wrap in
+            // linear time.
+            let word_width = self.width(word, style);
             let candidate = if line.is_empty() {
                 (*word).to_owned()
             } else {
                 format!("{line} {word}")
             };
-            if line.is_empty() || self.width(&candidate, style) <= max_width {
+            let estimate = line_width + space + word_width;
+            let fits = estimate <= max_width - 1.0
+                || (estimate <= max_width + 1.0 && self.width(&candidate, style) <= max_width);
+            if line.is_empty() || fits {
+                line_width = if line.is_empty() {
+                    word_width
+                } else {
+                    estimate
+                };
                 line = candidate;
                 continue;
             }
@@ -412,6 +426,7 @@ impl Fonts {
                 return lines;
             }
             line = (*word).to_owned();
+            line_width = word_width;
         }
         if !line.is_empty() {
             lines.push(line);

@@ -173,10 +173,28 @@ fn polyline(route: &Route) -> Vec<Position> {
     (0..=12).map(|i| route.at(i as f32 / 12.0)).collect()
 }
 
-fn crossings(b: &Box2, lines: &[Vec<Position>]) -> usize {
+/// A link's sampled curve and the box around it (to skip links far from a label at once).
+struct Line {
+    points: Vec<Position>,
+    bounds: Box2,
+}
+
+impl Line {
+    fn new(route: &Route) -> Self {
+        let points = polyline(route);
+        let mut bounds = Box2::around(points[0].x, points[0].y, 0.0, 0.0);
+        for p in &points {
+            bounds = bounds.union(&Box2::around(p.x, p.y, 0.0, 0.0));
+        }
+        Line { points, bounds }
+    }
+}
+
+fn crossings(b: &Box2, lines: &[Line]) -> usize {
     lines
         .iter()
-        .filter(|l| l.windows(2).any(|w| b.crossed_by(w[0], w[1])))
+        .filter(|l| l.bounds.overlaps(b))
+        .filter(|l| l.points.windows(2).any(|w| b.crossed_by(w[0], w[1])))
         .count()
 }
 
@@ -309,12 +327,7 @@ fn write_label(out: &mut String, label: &Label, spot: Spot, dx: f32, dy: f32, fi
 
 /// Finds a free spot for `label` among `candidates` (centre x, top y), preferring the one crossed by
 /// the fewest links, then the earliest; failing that, searches outward from the first candidate.
-fn place(
-    board: &Board,
-    label: &Label,
-    candidates: &[Spot],
-    links: &[Vec<Position>],
-) -> Option<Spot> {
+fn place(board: &Board, label: &Label, candidates: &[Spot], links: &[Line]) -> Option<Spot> {
     let mut best: Option<(usize, usize, Spot)> = None;
     for (i, spot) in candidates.iter().enumerate() {
         let b = label.at(spot.cx, spot.top);
@@ -371,7 +384,7 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     let s = sheet.scenario;
     let positions = effective_positions(s);
     let all_routes = routes(s, &positions, RADIUS);
-    let lines: Vec<Vec<Position>> = all_routes.iter().map(polyline).collect();
+    let lines: Vec<Line> = all_routes.iter().map(Line::new).collect();
 
     // 1. The drawing, in layout coordinates: party shapes, then party labels, then callouts, then
     //    link kind labels, each on a free spot of the board.
