@@ -207,7 +207,7 @@ fn rules_lists_the_whole_catalogue() {
         .iter()
         .filter_map(|r| r["id"].as_str())
         .collect();
-    assert_eq!(ids.len(), 27);
+    assert_eq!(ids.len(), 28);
     assert!(ids.contains(&"gdap_expired"));
     assert!(ids.contains(&"reseller_customer_of_own_provider"));
     let text = stdout(&csp(&["rules"]));

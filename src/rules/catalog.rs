@@ -107,6 +107,7 @@ rules! {
     GdapExpired => "gdap_expired",
     GdapRequestExpired => "gdap_request_expired",
     DapAfterDeprecation => "dap_after_deprecation",
+    RegistrationIdMissing => "registration_id_missing",
 }
 
 impl RuleId {
@@ -410,6 +411,16 @@ pub static CATALOG: &[RuleInfo] = &[
         fix: "Use a GDAP relationship with the least-privileged roles.",
         example: "Contoso → admin (DAP, 2024-01-01) → Northwind",
     },
+    RuleInfo {
+        id: RuleId::RegistrationIdMissing,
+        severity: Severity::Warning,
+        title: "Registration ID missing",
+        what: "A customer with a purchase or reseller link whose country is one of AM, AZ, BY, BR, HU, IN, IQ, KZ, KG, MD, MM, PL, RU, SA, ZA, SS, TJ, TH, TR, UA, AE, UZ, VE, VN and that has no registration ID.",
+        why: "In these countries a partner creating a customer must give its business registration number; Partner Center refuses the customer without it.",
+        source: "Partner Center: create a customer (registration ID required in some countries)",
+        fix: "Record the registration ID.",
+        example: "Contoso → reseller → Northwind (PL, no registration ID)",
+    },
 ];
 
 /// The title of the seed document, for sources that cite it.
@@ -432,7 +443,7 @@ mod tests {
             assert_eq!(RuleId::from_key(rule.key()), Some(*rule));
         }
         assert_eq!(CATALOG.len(), RuleId::ALL.len());
-        assert_eq!(RuleId::ALL.len(), 27);
+        assert_eq!(RuleId::ALL.len(), 28);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Patterns around one customer that the program explicitly allows, kept as notes for teaching.
 //!
-//! Rules: `multi_partner`, `multi_channel`.
+//! Rules: `multi_partner`, `multi_channel`, and `registration_id_missing` (what Partner Center
+//! asks of a customer before a partner can create it in some countries).
 
 use super::context::Ctx;
 use super::{Finding, RuleId, Subject};
@@ -49,6 +50,51 @@ pub(crate) fn check_customer(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
+
+/// The countries where Partner Center requires a customer's business registration number (ISO 3166
+/// alpha-2), from the catalogue's group 3.
+pub const REGISTRATION_ID_COUNTRIES: [&str; 24] = [
+    "AM", "AZ", "BY", "BR", "HU", "IN", "IQ", "KZ", "KG", "MD", "MM", "PL", "RU", "SA", "ZA", "SS",
+    "TJ", "TH", "TR", "UA", "AE", "UZ", "VE", "VN",
+];
+
+/// `registration_id_missing`: a customer that a partner buys for or has a reseller relationship
+/// with, in a country where Partner Center refuses the customer without a registration number.
+pub(crate) fn check_registration_id(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
+    if party.kind != PartyKind::Customer
+        || party
+            .registration_id
+            .as_deref()
+            .is_some_and(|id| !id.trim().is_empty())
+    {
+        return;
+    }
+    let Some(country) = party.country.as_ref() else {
+        return;
+    };
+    if !REGISTRATION_ID_COUNTRIES.contains(&country.as_str()) {
+        return;
+    }
+    let Some(partner) = ctx
+        .links_to(&party.id)
+        .filter(|l| matches!(l.kind, LinkKind::Purchase | LinkKind::Reseller))
+        .map(|l| l.from.clone())
+        .min()
+    else {
+        return;
+    };
+    out.push(Finding::new(
+        RuleId::RegistrationIdMissing,
+        Subject::Party(party.id.clone()),
+        vec![partner.clone(), party.id.clone()],
+        format!(
+            "{} is in {}, where a partner must give the customer's business registration number, but it has no registration ID ({} has a relationship with it).",
+            party.name,
+            country.as_str(),
+            ctx.name(&partner)
+        ),
+    ));
 }
 
 #[cfg(test)]
@@ -123,5 +169,28 @@ mod tests {
             RuleId::MultiChannel,
         );
         assert!(one.is_empty());
+    }
+
+    #[test]
+    fn a_customer_in_a_registration_country_needs_its_registration_id() {
+        let findings = after(
+            |s| change_party(s, "c1", |p| p.country = Some("PL".into())),
+            RuleId::RegistrationIdMissing,
+        );
+        assert_eq!(subjects(&findings), ["c1"]);
+        assert_eq!(findings[0].severity, Severity::Warning);
+        assert!(findings[0].message.contains("registration ID"));
+        let recorded = after(
+            |s| {
+                change_party(s, "c1", |p| {
+                    p.country = Some("PL".into());
+                    p.registration_id = Some("PL-5260250995".into());
+                })
+            },
+            RuleId::RegistrationIdMissing,
+        );
+        assert!(recorded.is_empty());
+        // Not a registration country, or no purchase or reseller relationship: nothing to say.
+        assert!(after(|_| {}, RuleId::RegistrationIdMissing).is_empty());
     }
 }

@@ -97,6 +97,7 @@ fn check_party(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
     identity::check_identity(ctx, party, out);
     regions::check_market(ctx, party, out);
     customer::check_customer(ctx, party, out);
+    customer::check_registration_id(ctx, party, out);
 }
 
 fn sort(findings: &mut [Finding]) {

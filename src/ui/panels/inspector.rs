@@ -177,6 +177,30 @@ fn party_inspector(
         ui.selectable_value(&mut new.tenant_type, TenantType::Customer, "customer");
     });
     if party.kind.is_partner() {
+        row(ui, "PartnerID", |ui| {
+            if let Some(v) = text_field(
+                ui,
+                drafts,
+                "partner-id",
+                party.partner_id.as_deref().unwrap_or(""),
+            ) {
+                new.partner_id = Some(v).filter(|v| !v.trim().is_empty());
+            }
+        });
+    }
+    if party.kind == PartyKind::Customer {
+        row(ui, "Registration ID", |ui| {
+            if let Some(v) = text_field(
+                ui,
+                drafts,
+                "registration-id",
+                party.registration_id.as_deref().unwrap_or(""),
+            ) {
+                new.registration_id = Some(v).filter(|v| !v.trim().is_empty());
+            }
+        });
+    }
+    if party.kind.is_partner() {
         row(ui, "MPA signed", |ui| {
             if let Some(v) = date_field(ui, drafts, "mpa", party.mpa_signed) {
                 new.mpa_signed = v;
