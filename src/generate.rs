@@ -381,6 +381,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario, GenerateError> {
                 c.country = Some((*other).to_owned());
             }
         }
+        c.registration_id = crate::scenarios::registration_id_for(&c, i);
         add_party(&mut s, c);
         let skip_relationship = broken && break_kind == 2;
         for partner in std::iter::once(&seller).chain(via.as_ref()) {

@@ -156,6 +156,7 @@ pub fn synthetic(parties: usize) -> Scenario {
         if i % 31 == 30 {
             c.country = Some(COUNTRIES[(i + 1) % 5].to_owned());
         }
+        c.registration_id = registration_id_for(&c, i);
         add(&mut s, c);
         let (seller, via) = if i % 4 == 0 {
             (format!("direct-{}", i % direct), None)
@@ -215,6 +216,15 @@ mod tests {
         let findings = crate::rules::check(&s);
         assert!(findings.is_empty(), "{findings:#?}");
     }
+}
+
+/// A made-up business registration number for a customer in a country where Partner Center asks
+/// for one (`registration_id_missing`), so generated channels carry only their planted breaks.
+pub(crate) fn registration_id_for(customer: &crate::model::Party, serial: usize) -> Option<String> {
+    let country = customer.country.as_deref()?;
+    crate::rules::REGISTRATION_ID_COUNTRIES
+        .contains(&country)
+        .then(|| format!("{country}-{serial:09}"))
 }
 
 #[cfg(test)]

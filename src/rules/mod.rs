@@ -21,6 +21,7 @@ mod test_support;
 
 pub use catalog::{RuleId, RuleInfo, Severity};
 pub use chain::{chain_kinds, forms_chain};
+pub use customer::REGISTRATION_ID_COUNTRIES;
 pub use engine::{Checker, Counts, check, check_as_of, check_strict_dates, check_subject};
 pub use gdap::MAX_GDAP_DAYS;
 
