@@ -6,7 +6,9 @@
 
 use super::text::{Column, ColumnMap, Table, fold, parse_country, parse_date, parse_flag};
 use super::{Context, ImportErrors};
-use crate::model::{Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType};
+use crate::model::{
+    AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType,
+};
 
 /// The columns of a parties file, with what people also call them.
 pub const PARTY_COLUMNS: &[Column] = &[
@@ -60,6 +62,8 @@ pub const LINK_COLUMNS: &[Column] = &[
     Column::or("roles", &["gdap roles", "admin roles"]),
     Column::or("duration_days", &["duration", "gdap duration"]),
     Column::or("auto_extend", &["auto extend", "autoextend", "auto renew"]),
+    Column::or("ended", &["end date", "ended on", "removed", "terminated"]),
+    Column::or("admin_type", &["admin kind", "delegated admin type"]),
 ];
 
 /// A parties file has `id` and `kind` but no `from`/`to`.
@@ -388,7 +392,27 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
                 }
             });
         let auto_extend = row.flag("auto_extend", errors);
+        let admin_type = row.choice(
+            "admin_type",
+            |v| match fold(v).as_str() {
+                "gdap" | "granular" => Some(AdminType::Gdap),
+                "dap" => Some(AdminType::Dap),
+                _ => None,
+            },
+            &["gdap", "dap"],
+            errors,
+        );
+        let ended = row.date("ended", ctx);
         let date = row.date("date", ctx);
+        if let (Some(start), Some(end)) = (date, ended)
+            && end <= start
+        {
+            row.error(
+                &mut ctx.errors,
+                format!("`ended` {end} is not after `date` {start}: a link ends after it starts"),
+            );
+            continue;
+        }
         if row.cell("date").is_none() {
             row.error(
                 &mut ctx.errors,
@@ -435,6 +459,8 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
             .unwrap_or_default();
         link.duration_days = duration_days;
         link.auto_extend = auto_extend;
+        link.ended = ended;
+        link.admin_type = admin_type.unwrap_or_default();
         if let Err(e) = ctx.scenario.add_link(link) {
             row.error(&mut ctx.errors, e.to_string());
         }

@@ -263,3 +263,48 @@ fn an_unlisted_market_imports_and_is_left_to_the_rules() {
         .scenario;
     assert_eq!(s.party("c").unwrap().country.as_deref(), Some("RU"));
 }
+
+#[test]
+fn ended_links_admin_type_and_status_are_read() {
+    let links = "\
+kind,id,from,to,date,via,roles,duration_days,auto_extend,End date,Admin type,Status
+supply,s,ms,dist,2021-01-01,,,,,,,
+partnership,p,dist,res,2021-01-01,,,,,2022-06-30,,
+admin,a,res,c,2021-01-01,,Helpdesk Administrator,90,false,,DAP,
+admin,g,dist,c,2021-01-01,,Directory Readers,90,false,,,pending
+";
+    let imported = run(PARTIES, links).unwrap();
+    let s = &imported.scenario;
+    let p = s.link("p").unwrap();
+    assert_eq!(p.ended, Some("2022-06-30".parse().unwrap()));
+    assert_eq!(
+        s.link("a").unwrap().admin_type,
+        crate::model::AdminType::Dap
+    );
+    let g = s.link("g").unwrap();
+    assert_eq!(
+        g.admin_type,
+        crate::model::AdminType::Gdap,
+        "GDAP by default"
+    );
+    assert_eq!(g.status, crate::model::LinkStatus::Pending);
+    assert_eq!(s.link("s").unwrap().ended, None);
+}
+
+#[test]
+fn a_link_that_ends_before_it_starts_or_of_an_unknown_admin_type_is_an_error() {
+    let links = "\
+kind,id,from,to,date,ended,admin_type
+supply,s,ms,dist,2021-01-01,2020-12-31,
+admin,a,res,c,2021-01-01,,partial
+";
+    let errors = errors(PARTIES, links);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].contains("links.csv:2"), "{}", errors[0]);
+    assert!(errors[0].contains("`ended` 2020-12-31 is not after `date` 2021-01-01"));
+    assert!(
+        errors[1].contains("links.csv:3") && errors[1].contains("partial"),
+        "{}",
+        errors[1]
+    );
+}
