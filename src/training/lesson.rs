@@ -146,6 +146,12 @@ pub struct LinkPatch {
     pub duration_days: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_extend: Option<bool>,
+    /// The day the link ended (a what-if over time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Date>,
+    /// `gdap` or `dap` (admin links).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_type: Option<crate::model::AdminType>,
     /// Optional fields to unset (`["via"]`).
     #[serde(default, skip_serializing)]
     pub clear: Vec<String>,

@@ -61,6 +61,7 @@ pub static LESSONS: &[BuiltinLesson] = &[
     lesson!("15-restricted-direct-bill"),
     lesson!("16-gdap"),
     lesson!("17-mpa-as-of"),
+    lesson!("20-partnership-ends"),
     lesson!("18-quiz-sample-6"),
     lesson!("19-quiz-mixed"),
 ];
