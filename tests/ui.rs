@@ -652,3 +652,54 @@ fn presentation_labels_are_half_again_as_large_on_screen() {
         "presentation labels are {presentation:.1} px, light ones {normal:.1} px"
     );
 }
+
+/// The findings panel's audit reading lists a sale whose partnership came only after it, which the
+/// ordinary reading (chains as of the as-of date) accepts.
+#[test]
+fn the_audit_toggle_checks_each_sales_chain_on_its_own_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late-partnership.ron");
+    let text = csp_explorer::scenarios::builtin("sample-1")
+        .unwrap()
+        .text
+        .to_owned();
+    let mut s = csp_explorer::io::scenario_from_ron(&text, "sample-1").unwrap();
+    let mut late = s
+        .links()
+        .find(|l| l.kind == csp_explorer::model::LinkKind::Partnership)
+        .unwrap()
+        .clone();
+    let sale_day = s
+        .links()
+        .filter(|l| l.kind == csp_explorer::model::LinkKind::Purchase && l.from == late.to)
+        .map(|l| l.date)
+        .min()
+        .unwrap();
+    late.date = sale_day.succ_opt().unwrap();
+    s.replace_link(late).unwrap();
+    csp_explorer::io::save(&s, &file).unwrap();
+    let mut harness = app(Launch {
+        open: Some(file),
+        ..Launch::default()
+    });
+    assert!(
+        harness
+            .query_by_label_contains("Seller has no path to Microsoft")
+            .is_none(),
+        "the ordinary reading accepts the sale"
+    );
+    harness
+        .get_by_label("Audit: chains on each sale's own date")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Seller has no path to Microsoft");
+    harness
+        .get_by_label("Audit: chains on each sale's own date")
+        .click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Seller has no path to Microsoft")
+            .is_none()
+    );
+}

@@ -23,6 +23,11 @@ pub struct FindingFilter {
     party: String,
     /// Rules whose group is folded.
     collapsed: BTreeSet<RuleId>,
+    /// How many findings the reading shown has before filtering.
+    total: usize,
+    /// The audit reading: each purchase's chain checked on the purchase's own date
+    /// (`check --strict-dates`) instead of the as-of date. The canvas keeps the ordinary reading.
+    pub strict_dates: bool,
     cache: Option<ListCache>,
 }
 
@@ -33,12 +38,21 @@ impl Default for FindingFilter {
             rule: None,
             party: String::new(),
             collapsed: BTreeSet::new(),
+            total: 0,
+            strict_dates: false,
             cache: None,
         }
     }
 }
 
-type ListKey = (u64, [bool; 3], Option<RuleId>, String, BTreeSet<RuleId>);
+type ListKey = (
+    u64,
+    [bool; 3],
+    Option<RuleId>,
+    String,
+    BTreeSet<RuleId>,
+    bool,
+);
 
 #[derive(Clone, Debug)]
 struct ListCache {
@@ -141,6 +155,7 @@ impl FindingFilter {
             self.rule,
             self.party.trim().to_lowercase(),
             self.collapsed.clone(),
+            self.strict_dates,
         )
     }
 
@@ -149,9 +164,18 @@ impl FindingFilter {
         let key = self.key(doc);
         if self.cache.as_ref().is_none_or(|c| c.key != key) {
             let needle = key.3.clone();
-            let findings: Vec<Finding> = doc
-                .checker()
-                .sorted()
+            let all = if self.strict_dates {
+                let s = doc.scenario();
+                let mut all = crate::rules::check_strict_dates(s, s.as_of());
+                all.sort_by(|a, b| {
+                    (&a.subject, a.rule, &a.message).cmp(&(&b.subject, b.rule, &b.message))
+                });
+                all
+            } else {
+                doc.checker().sorted()
+            };
+            self.total = all.len();
+            let findings: Vec<Finding> = all
                 .into_iter()
                 .filter(|f| {
                     Severity::WORST_FIRST
@@ -219,9 +243,17 @@ pub fn findings_ui(
                 .desired_width(120.0),
         );
     });
-    let total = doc.checker().counts();
-    let total =
-        total.of(Severity::Violation) + total.of(Severity::Warning) + total.of(Severity::Note);
+    ui.checkbox(
+        &mut filter.strict_dates,
+        "Audit: chains on each sale's own date",
+    )
+    .on_hover_text(
+        "Check each purchase's chain (partnership, supply) on the purchase's own date instead of \
+             the as-of date, as an auditor reads it: a 2020 sale that had no partnership in 2020 \
+             is listed. The canvas keeps the ordinary reading.",
+    );
+    filter.list(doc);
+    let total = filter.total;
     let list = filter.list(doc);
     if list.findings.is_empty() {
         if total == 0 {
