@@ -82,6 +82,8 @@ pub fn party(id: &str, attrs: [u8; 8], microsoft_taken: bool) -> Party {
         [None, Some("111"), Some("222")][(attrs[6] >> 4) as usize % 3].map(str::to_owned);
     p.mca_accepted =
         [None, Some("2019-01-01"), Some("2021-06-01")][attrs[7] as usize % 3].map(date);
+    // Brazil and Russia ask for a registration ID (`registration_id_missing`).
+    p.registration_id = (attrs[4] & 2 != 0).then(|| format!("REG-{id}"));
     p
 }
 
