@@ -353,18 +353,8 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
             );
             // Once the provider bills the sale, it needs its own reseller relationship with the
             // customer (`no_reseller_relationship`): add it in the same step when it is missing.
-            let has_relationship = ctx.has_reseller_relationship(&provider, &link.to, link.date);
-            if !has_relationship {
-                let id = ctx
-                    .scenario
-                    .fresh_link_id(&format!("reseller-{}-{}", provider, link.to));
-                edits.push(Edit::AddLink(Link::new(
-                    id,
-                    LinkKind::Reseller,
-                    provider.clone(),
-                    link.to.clone(),
-                    link.date,
-                )));
+            if let Some(relationship) = ctx.missing_reseller_relationship(&provider, link) {
+                edits.push(Edit::AddLink(relationship));
                 label.push_str(&format!(
                     ", and {}'s reseller relationship with {}",
                     ctx.name(&provider),

@@ -106,6 +106,25 @@ impl<'a> Ctx<'a> {
             .any(|l| l.kind == LinkKind::Reseller && l.from == *partner && l.exists_at(day))
     }
 
+    /// The reseller relationship `partner` would need with the sale's customer, dated as the sale,
+    /// or `None` when it has one that covers the sale: what quick fixes add when they make a party
+    /// sell or bill.
+    pub fn missing_reseller_relationship(&self, partner: &PartyId, sale: &Link) -> Option<Link> {
+        if self.has_reseller_relationship(partner, &sale.to, sale.date) {
+            return None;
+        }
+        let id = self
+            .scenario
+            .fresh_link_id(&format!("reseller-{}-{}", partner, sale.to));
+        Some(Link::new(
+            id,
+            LinkKind::Reseller,
+            partner.clone(),
+            sale.to.clone(),
+            sale.date,
+        ))
+    }
+
     /// The partners a sale needs: its seller and, when set and different from the seller, its `via`.
     ///
     /// A `via` naming the seller itself adds no second partner: the rules that ask something of

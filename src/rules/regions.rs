@@ -86,18 +86,7 @@ fn sell_from(ctx: &Ctx, link: &Link, other: &Party, finding: Finding) -> Finding
     }
     let mut edits = vec![Edit::UpdateLink(moved.clone())];
     if link.kind == LinkKind::Purchase {
-        let has_relationship = ctx.has_reseller_relationship(&other.id, &link.to, link.date);
-        if !has_relationship {
-            let id = ctx
-                .scenario
-                .fresh_link_id(&format!("reseller-{}-{}", other.id, link.to));
-            let mut relationship = Link::new(
-                id,
-                LinkKind::Reseller,
-                other.id.clone(),
-                link.to.clone(),
-                link.date,
-            );
+        if let Some(mut relationship) = ctx.missing_reseller_relationship(&other.id, link) {
             relationship.via = moved.via.clone();
             edits.push(Edit::AddLink(relationship));
             label.push_str(&format!(
@@ -107,18 +96,9 @@ fn sell_from(ctx: &Ctx, link: &Link, other: &Party, finding: Finding) -> Finding
         }
         // The billing provider needs its own reseller relationship with the customer too.
         if let Some(provider) = &moved.via
-            && !ctx.has_reseller_relationship(provider, &link.to, link.date)
+            && let Some(relationship) = ctx.missing_reseller_relationship(provider, link)
         {
-            let id = ctx
-                .scenario
-                .fresh_link_id(&format!("reseller-{}-{}", provider, link.to));
-            edits.push(Edit::AddLink(Link::new(
-                id,
-                LinkKind::Reseller,
-                provider.clone(),
-                link.to.clone(),
-                link.date,
-            )));
+            edits.push(Edit::AddLink(relationship));
             label.push_str(&format!(
                 ", and {}'s reseller relationship with {}",
                 ctx.name(provider),

@@ -227,18 +227,8 @@ fn options_other_provider(
         );
         edits.push(Edit::UpdateLink(rebought));
         let mut relationship_note = String::new();
-        let has_relationship = ctx.has_reseller_relationship(&direct.id, &link.to, link.date);
-        if !has_relationship {
-            let id = ctx
-                .scenario
-                .fresh_link_id(&format!("reseller-{}-{}", direct.id, link.to));
-            edits.push(Edit::AddLink(Link::new(
-                id,
-                LinkKind::Reseller,
-                direct.id.clone(),
-                link.to.clone(),
-                link.date,
-            )));
+        if let Some(relationship) = ctx.missing_reseller_relationship(&direct.id, link) {
+            edits.push(Edit::AddLink(relationship));
             relationship_note = format!(" (with its reseller relationship with {})", customer.name);
         }
         finding = finding.fix(
