@@ -1,7 +1,7 @@
 //! The command line: `csp-explorer` opens the app; subcommands import, check and explain without a
 //! window, for scripts, CI pipelines and people who live in a terminal.
 
-use crate::export::{Background, ExportFormat, ExportOptions, export_to_file};
+use crate::export::{Background, ExportFormat, ExportOptions};
 use crate::io::import::{self as importer, DateOrder, Source};
 use crate::io::{load, save};
 use crate::model::{Date, Scenario};
@@ -30,9 +30,75 @@ Examples:
   csp-explorer lessons
   csp-explorer lessons my-lesson.ron            check a lesson you wrote
 
+Pipes: `-` stands for standard input where a scenario or an import file is read (check, fix,
+export, diff, ask, import) and for standard output where one is written (-o - in import,
+generate, fix and export; the status line then goes to standard error). A closed pipe
+(`csp-explorer scenarios | head -1`) ends the command quietly, with exit code 0.
+  csp-explorer import - --partner \"Contoso Distribution\" --country US -o - < customers.json \\
+    | csp-explorer check -
+  csp-explorer export channel.ron --format svg -o - > slide.svg
+
 Exit codes: `check` 0 no violation, 1 a violation; `fix` 0 applied (or nothing to apply), 1 a
 violation remains; `diff` 0 no difference, 1 differences;
 `ask` 0 yes, 1 no; `lessons FILE` 0 the lesson works, 1 it does not; 2 is always bad input.";
+
+/// Prints to standard output like `print!`, but a reader that has gone away (`| head -1`) ends
+/// the command quietly with success instead of a panic: what it wanted has been printed. Any other
+/// write error ends it with exit code 2 and a message. Only for functions returning [`ExitCode`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        if let Err(code) = emit(format!($($arg)*).as_bytes()) {
+            return code;
+        }
+    };
+}
+
+/// [`out!`] with a line end.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        out!("{}\n", format_args!($($arg)*))
+    };
+}
+
+/// Writes to standard output: `Err` carries the exit code to end with (success when the reader
+/// closed the pipe, 2 for any other failure).
+fn emit(bytes: &[u8]) -> Result<(), ExitCode> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
+        Err(e) => Err(bad_input(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// `-` as a file name: standard input where a file is read, standard output where one is written.
+pub const STDIO: &str = "-";
+
+fn is_stdio(path: &Path) -> bool {
+    path.as_os_str() == STDIO
+}
+
+/// Writes a command's result to `path` atomically (see [`crate::io::save::write_atomic`]), or to
+/// standard output for `-`.
+fn write_output(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
+    if is_stdio(path) {
+        emit(bytes)
+    } else {
+        crate::io::save::write_atomic(path, bytes).map_err(bad_input)
+    }
+}
+
+/// A status line ("Exported … to …"): on standard output, unless the result itself goes there
+/// (`-o -`), where it would be mixed into the file; then on standard error.
+fn status(result_on_stdout: bool, text: std::fmt::Arguments<'_>) -> Result<(), ExitCode> {
+    if result_on_stdout {
+        eprintln!("{text}");
+        Ok(())
+    } else {
+        emit(format!("{text}\n").as_bytes())
+    }
+}
 
 /// See, change and check how partners work together in Microsoft's Cloud Solution Provider program.
 #[derive(Debug, Parser)]
@@ -88,12 +154,14 @@ pub enum PartnerKindArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Import a channel from files, each recognised by its content: parties and links CSVs (see
-    /// docs/csv-import.md).
+    /// docs/csv-import.md), Partner Center's JSON bodies and CSV downloads (see
+    /// docs/partner-center-import.md).
     Import {
         /// The files, in any order (`-` reads standard input).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Where to write the scenario (.ron).
+        /// Where to write the scenario (.ron; `-` writes it to standard output and the summary to
+        /// standard error).
         #[arg(short, long, value_name = "SCENARIO.ron")]
         output: PathBuf,
         /// The scenario's title (default: taken from the first file's name).
@@ -138,13 +206,14 @@ pub enum Command {
         /// Share of resellers and customers with a deliberate rule break (0 to 1).
         #[arg(long, default_value_t = 0.02)]
         break_rate: f64,
-        /// Where to write the scenario (.ron).
+        /// Where to write the scenario (.ron; `-` for standard output).
         #[arg(short, long, value_name = "SCENARIO.ron")]
         output: PathBuf,
     },
     /// Check a scenario against the CSP program rules.
     Check {
-        /// A save file, or `builtin:<slug>` for a built-in scenario.
+        /// A save file, `builtin:<slug>` for a built-in scenario, or `-` to read it from standard
+        /// input.
         scenario: String,
         /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -160,7 +229,7 @@ pub enum Command {
     /// Apply a quick fix of `check`'s findings list, like the findings panel's buttons: only fixes
     /// proven on this channel are offered (they remove their finding and add no violation).
     Fix {
-        /// A save file, or `builtin:<slug>` (then `-o` is required).
+        /// A save file, `builtin:<slug>` or `-` for standard input (for both, `-o` is required).
         scenario: String,
         /// The finding's position in `check`'s list (from 1; `#N` in the text report).
         #[arg(
@@ -178,6 +247,8 @@ pub enum Command {
         #[arg(long)]
         all_safe: bool,
         /// Where to write the fixed scenario; without it the file is rewritten in place (atomically).
+        /// `-` writes it to standard output (even when nothing was fixed) and the report to
+        /// standard error.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
@@ -195,12 +266,13 @@ pub enum Command {
     /// Export a diagram (svg, png, drawio, dot, graphml, gexf, mermaid) or a findings report (md, csv,
     /// json).
     Export {
-        /// A save file, or `builtin:<slug>`.
+        /// A save file, `builtin:<slug>`, or `-` for standard input.
         scenario: String,
         /// The format: svg, png, drawio, dot, graphml, gexf, mermaid, md, csv or json.
         #[arg(long, value_parser = parse_export_format)]
         format: ExportFormat,
-        /// Where to write it (written atomically: a failed export leaves no file).
+        /// Where to write it (written atomically: a failed export leaves no file); `-` for standard
+        /// output.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
         /// PNG scale (1 = one pixel per unit; 2 for slides on high-density screens).
@@ -220,9 +292,9 @@ pub enum Command {
     /// Compare a base scenario with a what-if: parties and links added, removed or changed, and the
     /// findings introduced or resolved.
     Diff {
-        /// The base: a save file or `builtin:<slug>`.
+        /// The base: a save file, `builtin:<slug>`, or `-` for standard input.
         base: String,
-        /// The what-if: a save file or `builtin:<slug>`.
+        /// The what-if: a save file, `builtin:<slug>`, or `-` for standard input (not both).
         whatif: String,
         /// Output format (text or json).
         #[arg(long, value_enum, default_value = "text")]
@@ -231,7 +303,7 @@ pub enum Command {
     /// Ask whether a partner can sell an offer to a customer: yes or no, the chain it would use, and
     /// every rule in the way.
     Ask {
-        /// A save file or `builtin:<slug>`.
+        /// A save file, `builtin:<slug>`, or `-` for standard input.
         scenario: String,
         /// The id of the partner that would sell.
         seller: String,
@@ -250,7 +322,7 @@ pub enum Command {
     /// List the built-in lessons, or check a lesson file: it loads, its solution solves it, and its
     /// starting scenario does not.
     Lessons {
-        /// A lesson file to check.
+        /// A lesson file to check (a file: a lesson may name files next to it, so not `-`).
         file: Option<PathBuf>,
     },
 }
@@ -267,8 +339,15 @@ fn parse_date(s: &str) -> Result<Date, String> {
         .map_err(|_| format!("\"{s}\" is not a date; use YYYY-MM-DD"))
 }
 
-/// Loads a save file, or a built-in scenario named `builtin:<slug>`.
+/// Loads a save file, a built-in scenario named `builtin:<slug>`, or a scenario piped to standard
+/// input (`-`).
 pub fn load_scenario(name: &str) -> Result<Scenario, String> {
+    if name == STDIO {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("cannot read the scenario from standard input: {e}"))?;
+        return crate::io::scenario_from_ron(&text, "standard input").map_err(|e| e.to_string());
+    }
     if let Some(slug) = name.strip_prefix("builtin:") {
         let builtin = crate::scenarios::builtin(slug).ok_or_else(|| {
             format!(
@@ -368,7 +447,7 @@ pub fn run(command: Command) -> ExitCode {
             as_of,
         } => fix(&scenario, finding, option, all_safe, output, as_of),
         Command::Rules { format } => {
-            print!("{}", render_rules(format));
+            out!("{}", render_rules(format));
             ExitCode::SUCCESS
         }
         Command::Export {
@@ -394,7 +473,10 @@ pub fn run(command: Command) -> ExitCode {
                 },
                 excel,
             };
-            match export_to_file(&loaded, format, &options, &output) {
+            let written = crate::export::export(&loaded, format, &options)
+                .map_err(bad_input)
+                .and_then(|bytes| write_output(&output, &bytes));
+            match written {
                 Ok(()) => {
                     if matches!(format, ExportFormat::Png)
                         && let Some(warning) = crate::fonts::Fonts::shared().coverage_warning(
@@ -404,15 +486,18 @@ pub fn run(command: Command) -> ExitCode {
                     {
                         eprintln!("warning: {warning}");
                     }
-                    println!(
-                        "Exported {} as {} to {}.",
-                        loaded.meta.title,
-                        format.key(),
-                        output.display()
+                    let done = status(
+                        is_stdio(&output),
+                        format_args!(
+                            "Exported {} as {} to {}.",
+                            loaded.meta.title,
+                            format.key(),
+                            output_name(&output)
+                        ),
                     );
-                    ExitCode::SUCCESS
+                    done.err().unwrap_or(ExitCode::SUCCESS)
                 }
-                Err(e) => bad_input(e),
+                Err(code) => code,
             }
         }
         Command::Diff {
@@ -431,11 +516,13 @@ pub fn run(command: Command) -> ExitCode {
         Command::Lessons { file: None } => {
             for l in crate::training::LESSONS {
                 match l.load() {
-                    Ok(loaded) => println!(
+                    Ok(loaded) => outln!(
                         "{:<30} {:<15} {}",
-                        l.key, loaded.lesson.topic, loaded.lesson.title
+                        l.key,
+                        loaded.lesson.topic,
+                        loaded.lesson.title
                     ),
-                    Err(e) => println!("{:<30} (cannot load: {e})", l.key),
+                    Err(e) => outln!("{:<30} (cannot load: {e})", l.key),
                 }
             }
             ExitCode::SUCCESS
@@ -444,8 +531,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Scenarios => {
             for b in crate::scenarios::BUILTIN {
                 match b.load() {
-                    Ok(s) => println!("{:<28} {}", b.slug, s.meta.title),
-                    Err(e) => println!("{:<28} (cannot load: {e})", b.slug),
+                    Ok(s) => outln!("{:<28} {}", b.slug, s.meta.title),
+                    Err(e) => outln!("{:<28} (cannot load: {e})", b.slug),
                 }
             }
             ExitCode::SUCCESS
@@ -453,7 +540,19 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
+/// How a status line names where a result went.
+fn output_name(path: &Path) -> String {
+    if is_stdio(path) {
+        "standard output".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
 fn diff(base: &str, whatif: &str, format: Format) -> ExitCode {
+    if base == STDIO && whatif == STDIO {
+        return bad_input("only one of the two scenarios can come from standard input (-)");
+    }
     let (a, b) = match (load_scenario(base), load_scenario(whatif)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return bad_input(e),
@@ -464,9 +563,9 @@ fn diff(base: &str, whatif: &str, format: Format) -> ExitCode {
             let mut text =
                 serde_json::to_string_pretty(&d.to_json(base, whatif)).unwrap_or_default();
             text.push('\n');
-            print!("{text}");
+            out!("{text}");
         }
-        Format::Text | Format::Markdown => print!("{}", d.to_text(base, whatif)),
+        Format::Text | Format::Markdown => out!("{}", d.to_text(base, whatif)),
     }
     if d.is_empty() {
         ExitCode::SUCCESS
@@ -503,9 +602,9 @@ fn ask(
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&answer.to_json()).unwrap_or_default();
             text.push('\n');
-            print!("{text}");
+            out!("{text}");
         }
-        Format::Text | Format::Markdown => print!("{}", answer.to_text(&scenario)),
+        Format::Text | Format::Markdown => out!("{}", answer.to_text(&scenario)),
     }
     if answer.yes {
         ExitCode::SUCCESS
@@ -521,7 +620,7 @@ fn check_lesson(file: &Path) -> ExitCode {
     };
     match crate::training::verify(&loaded) {
         Ok(()) => {
-            println!(
+            outln!(
                 "{}: \"{}\" loads, its starting scenario does not meet the success condition, and its solution does.",
                 file.display(),
                 loaded.lesson.title
@@ -545,19 +644,36 @@ fn generate_channel(options: &crate::generate::GenerateOptions, output: &Path) -
         Ok(s) => s,
         Err(e) => return bad_input(e),
     };
-    if let Err(e) = save(&scenario, output) {
-        return bad_input(e);
+    if let Err(code) = write_scenario(&scenario, output) {
+        return code;
     }
-    println!(
-        "Generated {} parties and {} links into {}.",
-        scenario.party_count(),
-        scenario.link_count(),
-        output.display()
-    );
-    ExitCode::SUCCESS
+    status(
+        is_stdio(output),
+        format_args!(
+            "Generated {} parties and {} links into {}.",
+            scenario.party_count(),
+            scenario.link_count(),
+            output_name(output)
+        ),
+    )
+    .err()
+    .unwrap_or(ExitCode::SUCCESS)
+}
+
+/// Saves a scenario (atomically) or writes its save-file text to standard output for `-`.
+fn write_scenario(scenario: &Scenario, output: &Path) -> Result<(), ExitCode> {
+    if is_stdio(output) {
+        let text = crate::io::scenario_to_ron(scenario).map_err(bad_input)?;
+        emit(text.as_bytes())
+    } else {
+        save(scenario, output).map_err(bad_input)
+    }
 }
 
 fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> ExitCode {
+    if files.iter().filter(|f| is_stdio(f)).count() > 1 {
+        return bad_input("standard input (-) can be read only once: give `-` for one file");
+    }
     let mut sources = Vec::new();
     for file in files {
         match Source::read(file) {
@@ -576,27 +692,29 @@ fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> Exit
         }
     };
     let scenario = &imported.scenario;
-    if let Err(e) = save(scenario, output) {
-        return bad_input(e);
+    if let Err(code) = write_scenario(scenario, output) {
+        return code;
     }
     let counts = Checker::new(scenario).counts();
-    println!(
+    let mut summary = format!(
         "Imported {} parties and {} links into {}: {} violation(s), {} warning(s), {} note(s) as of {}.",
         scenario.party_count(),
         scenario.link_count(),
-        output.display(),
+        output_name(output),
         counts.violation,
         counts.warning,
         counts.note,
         scenario.as_of()
     );
     for (file, kind) in &imported.files {
-        println!("  {file}: {kind}");
+        let _ = write!(summary, "\n  {file}: {kind}");
     }
     for note in imported.notes.iter().chain(&imported.unknown_columns) {
-        println!("  note: {note}");
+        let _ = write!(summary, "\n  note: {note}");
     }
-    ExitCode::SUCCESS
+    status(is_stdio(output), format_args!("{summary}"))
+        .err()
+        .unwrap_or(ExitCode::SUCCESS)
 }
 
 fn check(name: &str, as_of: Option<Date>, format: Format, strict_dates: bool) -> ExitCode {
@@ -629,7 +747,7 @@ fn check(name: &str, as_of: Option<Date>, format: Format, strict_dates: bool) ->
         Format::Json => render_check_json_proven(&scenario, as_of, &proven),
         Format::Text | Format::Markdown => render_check_text_proven(&scenario, as_of, &proven),
     };
-    print!("{out}");
+    out!("{out}");
     if findings.iter().any(|f| f.severity == Severity::Violation) {
         ExitCode::from(1)
     } else {
@@ -785,6 +903,11 @@ fn fix_target(scenario: &str, output: Option<PathBuf>) -> Result<PathBuf, String
         None if scenario.starts_with("builtin:") => Err(format!(
             "{scenario} is built in and cannot be rewritten: give -o FILE"
         )),
+        None if scenario == STDIO => Err(
+            "a scenario read from standard input cannot be rewritten: give -o FILE, or -o - to \
+             write it to standard output"
+                .to_owned(),
+        ),
         None => Ok(PathBuf::from(scenario)),
     }
 }
@@ -816,28 +939,36 @@ fn fix(
             Err(e) => return bad_input(e),
         }
     };
+    // With `-o -` the scenario is the output (fixed or not, so a pipeline always gets one) and the
+    // report goes to standard error.
+    let piped = is_stdio(&target);
+    let mut report = String::new();
     if applied.is_empty() {
-        println!("No finding has exactly one quick fix: nothing applied.");
+        report.push_str("No finding has exactly one quick fix: nothing applied.\n");
     }
     for label in &applied {
-        println!("Applied: {label}");
+        let _ = writeln!(report, "Applied: {label}");
     }
-    if !applied.is_empty()
-        && let Err(e) = save(&scenario, &target)
+    if (piped || !applied.is_empty())
+        && let Err(code) = write_scenario(&scenario, &target)
     {
-        return bad_input(e);
+        return code;
     }
     let after = crate::rules::check_as_of(&scenario, as_of);
     let count = |s| after.iter().filter(|f| f.severity == s).count();
     if !applied.is_empty() {
-        println!("Wrote {}.", target.display());
+        let _ = writeln!(report, "Wrote {}.", output_name(&target));
     }
-    println!(
+    let _ = write!(
+        report,
         "{} violation(s), {} warning(s), {} note(s) as of {as_of}.",
         count(Severity::Violation),
         count(Severity::Warning),
         count(Severity::Note)
     );
+    if let Err(code) = status(piped, format_args!("{report}")) {
+        return code;
+    }
     if count(Severity::Violation) > 0 {
         ExitCode::from(1)
     } else {
