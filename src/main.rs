@@ -65,6 +65,7 @@ fn main() -> ExitCode {
         builtin: cli.scenario,
         lesson: cli.lesson,
         presenter: cli.presenter,
+        ..Default::default()
     };
     match csp_explorer::ui::run(launch) {
         Ok(()) => ExitCode::SUCCESS,

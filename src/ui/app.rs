@@ -9,6 +9,7 @@ use super::document::Document;
 use super::files::{DialogPurpose, FileDialogs, default_folder};
 use super::panels;
 pub use super::panels::parse_date;
+use super::recovery;
 use super::style::Theme;
 use super::training::{Training, TrainingCommand};
 use super::whatif::{AskState, Base, CompareMode, LensState, WhatIf, WhatIfCommand};
@@ -20,16 +21,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The state that we persist between runs (eframe storage): preferences, recent files, and the last
-/// unsaved work for crash recovery.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// The preferences kept between runs: written by the app to `preferences.ron` in its state folder
+/// (atomically) and, as a second copy, to eframe's storage. See [`super::recovery`] for why.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Persisted {
     /// The chosen theme.
     pub theme: Theme,
     /// Recently opened or saved files, newest first.
     pub recent: Vec<PathBuf>,
-    /// Save-file text of unsaved work, written periodically; offered back after a crash.
+    /// Save-file text of unsaved work as older builds kept it inside eframe's storage: read once and
+    /// turned into a recovery file, never written again (unsaved work now lives in
+    /// [`super::recovery`]'s files).
+    #[serde(skip_serializing)]
     pub autosave: Option<String>,
     /// The best score of each lesson solved, by lesson key.
     pub scores: BTreeMap<String, u32>,
@@ -37,8 +41,16 @@ pub struct Persisted {
 
 const MAX_RECENT: usize = 8;
 
-/// How often unsaved work is written to eframe's storage for crash recovery.
+/// How often eframe writes its storage (window size, egui memory and a copy of the preferences).
 const AUTOSAVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The least time between two writes of the recovery file while edits go on: the first change after
+/// a pause is written at once, the next ones at most this late. A crash loses at most this much.
+const RECOVERY_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// What the recovery file was last written from: the document's and the base's revision, files and
+/// unsaved state. A different key means the file is out of date.
+type RecoveryKey = (u64, Option<PathBuf>, bool, Option<(u64, bool)>);
 
 /// Something that waits for the user to confirm discarding unsaved changes.
 #[derive(Clone, Debug)]
@@ -47,7 +59,7 @@ enum Discard {
     Open,
     OpenPath(PathBuf),
     OpenBuiltin(&'static str),
-    Restore(String),
+    Restore(Box<recovery::Orphan>),
     Lesson(Box<LoadedLesson>),
     WhatIf,
     Close,
@@ -65,7 +77,17 @@ pub struct ExplorerApp {
     explained: Option<Finding>,
     pending_link: Option<PendingLink>,
     discard: Option<Discard>,
-    restore_offer: Option<String>,
+    /// Crashed sessions' work, newest first, offered one at a time until restored, discarded or
+    /// put off until the next start.
+    offers: Vec<recovery::Orphan>,
+    /// The state folder (recovery files, preferences); `None` keeps nothing on disk.
+    state: Option<recovery::StateDir>,
+    /// What this session's recovery file holds, and when it was written.
+    recovery_written: Option<(RecoveryKey, std::time::Instant)>,
+    /// The preferences as last written to the state folder.
+    prefs_written: Option<Persisted>,
+    /// True while writing the recovery file fails (the banner says so once, not every few seconds).
+    recovery_failing: bool,
     /// The last error, shown in a banner until dismissed.
     error: Option<String>,
     /// A passing confirmation ("Saved …").
@@ -104,9 +126,30 @@ impl ExplorerApp {
         launch: Launch,
         dialogs: Box<dyn FileDialogs>,
     ) -> Self {
-        let persisted: Persisted = cc
-            .storage
-            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+        let state = launch.state_dir.clone().map(recovery::StateDir::open);
+        // Our own file first; eframe's copy when it is missing or unreadable (an older build, or a
+        // preferences file someone edited by hand).
+        let own = state.as_ref().and_then(|s| {
+            s.load_preferences::<Persisted>()
+                .map_err(|e| log::warn!("preferences not read, using eframe's copy: {e}"))
+                .ok()
+                .flatten()
+        });
+        let prefs_written = own.clone();
+        let mut persisted: Persisted = own
+            .or_else(|| {
+                cc.storage
+                    .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            })
+            .unwrap_or_default();
+        if let (Some(text), Some(state)) = (persisted.autosave.take(), &state)
+            && let Err(e) = state.adopt_legacy_autosave(text)
+        {
+            log::error!("an older version's autosave could not be kept: {e}");
+        }
+        let offers = state
+            .as_ref()
+            .map(recovery::StateDir::orphans)
             .unwrap_or_default();
         persisted.theme.apply(&cc.egui_ctx);
         super::style::install_fonts(&cc.egui_ctx);
@@ -119,7 +162,11 @@ impl ExplorerApp {
             explained: None,
             pending_link: None,
             discard: None,
-            restore_offer: persisted.autosave.clone(),
+            offers,
+            state,
+            recovery_written: None,
+            prefs_written,
+            recovery_failing: false,
             error: None,
             notice: None,
             show_help: false,
@@ -780,15 +827,7 @@ impl ExplorerApp {
                 .request(DialogPurpose::Open, &default_folder(), "", ctx),
             Discard::OpenPath(path) => self.open_path(&path),
             Discard::OpenBuiltin(slug) => self.open_builtin(slug),
-            Discard::Restore(text) => match crate::io::scenario_from_ron(&text, "the autosave") {
-                Ok(s) => {
-                    let mut doc = Document::new(s);
-                    // Restored work is unsaved work.
-                    doc.mark_unsaved();
-                    self.replace_document(doc);
-                }
-                Err(e) => self.report(format!("The autosave could not be restored: {e}")),
-            },
+            Discard::Restore(orphan) => self.restore(&orphan),
             Discard::Lesson(loaded) => {
                 let mut doc = Document::new(loaded.start.clone());
                 doc.scratch = true;
@@ -882,7 +921,6 @@ impl ExplorerApp {
         match self.doc.save_to(path) {
             Ok(()) => {
                 self.remember(path);
-                self.persisted.autosave = None;
                 self.notice = Some(format!("Saved {}", path.display()));
             }
             Err(e) => self.report(format!(
@@ -1151,6 +1189,176 @@ impl ExplorerApp {
     }
 }
 
+/// Crash recovery and preferences (see [`super::recovery`]).
+impl ExplorerApp {
+    /// Crashed sessions' work still offered in this session, newest first.
+    pub fn recovery_offers(&self) -> &[recovery::Orphan] {
+        &self.offers
+    }
+
+    /// The preferences (theme, recent files, best scores).
+    pub fn preferences(&self) -> &Persisted {
+        &self.persisted
+    }
+
+    /// The state folder's session, when the app keeps files (not in most tests).
+    pub fn state_dir(&self) -> Option<&recovery::StateDir> {
+        self.state.as_ref()
+    }
+
+    fn recovery_key(&self) -> RecoveryKey {
+        (
+            self.doc.revision(),
+            self.doc.path.clone(),
+            self.doc.is_dirty(),
+            self.whatif
+                .base
+                .as_ref()
+                .map(|b| (b.doc.revision(), b.doc.is_dirty())),
+        )
+    }
+
+    /// Writes everything on screen that a crash would lose to this session's recovery file now:
+    /// the document (every party's drawn position, its file, unsaved state, title) and the
+    /// what-if base. What the autosave does, without waiting.
+    pub fn write_recovery(&mut self) {
+        let key = self.recovery_key();
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
+        let saved = recovery::SavedDocument::of(&self.doc).and_then(|doc| {
+            let base = match &self.whatif.base {
+                Some(b) => Some(recovery::SavedBase {
+                    fork: b.fork,
+                    doc: recovery::SavedDocument::of(&b.doc)?,
+                }),
+                None => None,
+            };
+            Ok(recovery::Recovery {
+                version: recovery::RECOVERY_VERSION,
+                saved_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+                title: if self.window_title.is_empty() {
+                    self.doc.display_name()
+                } else {
+                    self.window_title.clone()
+                },
+                doc,
+                base,
+            })
+        });
+        let written = saved
+            .map_err(crate::io::SaveError::from)
+            .and_then(|r| state.write_recovery(&r));
+        self.recovery_written = Some((key, std::time::Instant::now()));
+        match written {
+            Ok(()) => self.recovery_failing = false,
+            Err(e) => {
+                log::error!("the recovery file was not written: {e}");
+                if !self.recovery_failing {
+                    self.recovery_failing = true;
+                    self.report(format!(
+                        "Unsaved work cannot be kept for crash recovery ({e}). Save your work to a file."
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Brings the recovery file up to date after a frame: removed when nothing is unsaved, written
+    /// when the work changed (at once after a pause, then at most every [`RECOVERY_DELAY`]).
+    fn keep_recovery(&mut self, ctx: &egui::Context) {
+        if self.state.is_none() {
+            return;
+        }
+        if !self.has_unsaved_work() {
+            self.keep_recovery_now(false);
+            return;
+        }
+        let key = self.recovery_key();
+        match &self.recovery_written {
+            Some((k, _)) if *k == key => {}
+            Some((_, at)) if at.elapsed() < RECOVERY_DELAY => {
+                // An idle window draws no frames: ask for the one that writes it.
+                ctx.request_repaint_after(RECOVERY_DELAY.saturating_sub(at.elapsed()));
+            }
+            _ => self.write_recovery(),
+        }
+    }
+
+    /// The recovery file as it must be now, without waiting: written if the work changed since,
+    /// removed if nothing is unsaved or `discarded` (the user chose not to save at close).
+    fn keep_recovery_now(&mut self, discarded: bool) {
+        let unsaved = self.has_unsaved_work() && !discarded;
+        let current = self
+            .recovery_written
+            .as_ref()
+            .is_some_and(|(k, _)| *k == self.recovery_key());
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
+        if !unsaved {
+            if state.has_written() {
+                state.remove_own();
+            }
+            self.recovery_written = None;
+        } else if !current || !state.has_written() {
+            self.write_recovery();
+        }
+    }
+
+    /// Writes the preferences to the state folder when they changed.
+    fn keep_preferences(&mut self) {
+        let Some(state) = &self.state else {
+            return;
+        };
+        if self.prefs_written.as_ref() == Some(&self.persisted) {
+            return;
+        }
+        if let Err(e) = state.save_preferences(&self.persisted) {
+            log::warn!("preferences not written: {e}");
+        }
+        self.prefs_written = Some(self.persisted.clone());
+    }
+
+    /// Opens a crashed session's work as it was on screen; this session's recovery file holds it
+    /// before the crashed session's file is deleted, so a second crash loses nothing either.
+    fn restore(&mut self, orphan: &recovery::Orphan) {
+        let source = orphan.path.display().to_string();
+        let restored = orphan.recovery.clone().and_then(|r| {
+            let doc = r.doc.restore(&source).map_err(|e| e.to_string())?;
+            let base = match &r.base {
+                Some(b) => Some(Base {
+                    doc: b.doc.restore(&source).map_err(|e| e.to_string())?,
+                    fork: b.fork,
+                }),
+                None => None,
+            };
+            Ok((r.saved_at, doc, base))
+        });
+        match restored {
+            Ok((saved_at, doc, base)) => {
+                self.replace_document(doc);
+                self.whatif.base = base;
+                self.whatif.reset();
+                self.recovery_written = None;
+                self.keep_recovery_now(false);
+                let taken_over = self.state.as_ref().is_some_and(|s| s.has_written())
+                    || !self.has_unsaved_work();
+                if taken_over
+                    && let Some(state) = &self.state
+                    && let Err(e) = state.discard(orphan)
+                {
+                    log::warn!("{source}: restored but not deleted: {e}");
+                }
+                self.notice = Some(format!("Restored the unsaved work kept at {saved_at}."));
+            }
+            Err(e) => self.report(format!(
+                "The unsaved work could not be restored; its file is kept ({source}).\n{e}"
+            )),
+        }
+    }
+}
+
 fn slug_of(title: &str) -> String {
     let slug: String = title
         .chars()
@@ -1210,11 +1418,6 @@ impl eframe::App for ExplorerApp {
         if self.window_title != title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.window_title = title;
-        }
-        // eframe autosaves after a frame once its interval has passed; an idle window draws no
-        // frames, so unsaved work asks for one frame when the next autosave is due.
-        if self.has_unsaved_work() {
-            ctx.request_repaint_after(AUTOSAVE_INTERVAL);
         }
 
         // Lesson progress follows every change; a first success is scored and remembered.
@@ -1381,21 +1584,6 @@ impl eframe::App for ExplorerApp {
                         });
                     });
             }
-            if let Some(text) = self.restore_offer.clone() {
-                ui.horizontal(|ui| {
-                    ui.label("Unsaved work from a previous session was found.");
-                    if ui.button("Restore it").clicked() {
-                        self.restore_offer = None;
-                        self.discard = None;
-                        commands.push(Command::Edit(Edit::Batch(Vec::new())));
-                        self.proceed(Discard::Restore(text.clone()), &ctx);
-                    }
-                    if ui.button("Discard it").clicked() {
-                        self.restore_offer = None;
-                        self.persisted.autosave = None;
-                    }
-                });
-            }
             let before = self.view.rect.size();
             commands.extend(self.canvases(ui));
             // In presenter mode the step card grows and shrinks with its text: keep the whole
@@ -1443,6 +1631,30 @@ impl eframe::App for ExplorerApp {
             self.error = None;
             self.answer_dialog(&ctx, purpose, path);
         }
+        // The recovery offer comes last: on top of every window, and modal.
+        if self.discard.is_none()
+            && let Some(orphan) = self.offers.first()
+        {
+            match recovery::offer_ui(&ctx, orphan, self.offers.len() - 1) {
+                Some(recovery::OfferAnswer::Restore) => {
+                    let orphan = self.offers.remove(0);
+                    self.guard(Discard::Restore(Box::new(orphan)), &ctx);
+                }
+                Some(recovery::OfferAnswer::Discard) => {
+                    let orphan = self.offers.remove(0);
+                    if let Some(state) = &self.state
+                        && let Err(e) = state.discard(&orphan)
+                    {
+                        self.report(format!(
+                            "The recovered work could not be deleted ({}): {e}",
+                            orphan.path.display()
+                        ));
+                    }
+                }
+                Some(recovery::OfferAnswer::Later) => self.offers.clear(),
+                None => {}
+            }
+        }
         if let Some(action) = self.discard.clone() {
             let base_dirty = self
                 .whatif
@@ -1483,21 +1695,20 @@ impl eframe::App for ExplorerApp {
         for command in commands {
             self.execute(&ctx, command);
         }
+        self.keep_recovery(&ctx);
+        self.keep_preferences();
     }
 
     fn auto_save_interval(&self) -> std::time::Duration {
         AUTOSAVE_INTERVAL
     }
 
+    /// eframe calls this every 30 s and at exit. The recovery file is brought up to date at once
+    /// (at exit: kept when work is unsaved, removed when the user chose not to save it), the
+    /// preferences go to our own file, and eframe's storage gets their second copy.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        // Periodic autosave (eframe calls this every 30 s and on exit): unsaved work survives a crash.
-        // The newest unsaved work: the open document, or else the base of a what-if.
-        let base = self.whatif.base.as_ref().filter(|b| b.fork).map(|b| &b.doc);
-        let unsaved = std::iter::once(&self.doc)
-            .chain(base)
-            .find(|d| d.is_dirty() && !d.scratch);
-        self.persisted.autosave =
-            unsaved.and_then(|d| crate::io::scenario_to_ron(d.scenario()).ok());
+        self.keep_recovery_now(self.close_confirmed);
+        self.keep_preferences();
         eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
     }
 }

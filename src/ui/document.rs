@@ -182,6 +182,17 @@ impl Document {
         self.positions.insert(id.clone(), position);
     }
 
+    /// Puts parties without a saved position back where they were drawn (a restored autosave): the
+    /// tier layout for the scenario as it is now may place them elsewhere, since they keep their spot
+    /// across edits (see [`Document::refresh_positions`]). Saved positions come from the scenario.
+    pub fn restore_drawn_positions(&mut self, drawn: &BTreeMap<PartyId, Position>) {
+        for (id, p) in drawn {
+            if self.unplaced.contains(id) {
+                self.positions.insert(id.clone(), *p);
+            }
+        }
+    }
+
     /// Recomputes drawing positions from the scenario (after a cancelled drag).
     pub fn reset_positions(&mut self) {
         self.refresh_positions();

@@ -10,6 +10,7 @@ mod command;
 mod document;
 pub mod files;
 mod panels;
+pub mod recovery;
 pub mod style;
 pub mod training;
 pub mod whatif;
@@ -31,6 +32,9 @@ pub struct Launch {
     pub lesson: Option<String>,
     /// Start in presenter mode.
     pub presenter: bool,
+    /// The folder for crash recovery and preferences (see [`recovery`]); `None` keeps nothing on
+    /// disk (tests). [`run`] uses [`recovery::default_state_dir`] when it is `None`.
+    pub state_dir: Option<PathBuf>,
 }
 
 /// The app icon (assets/icon, drawn from the canvas's own shapes), compiled in so the window has it
@@ -44,7 +48,7 @@ pub fn window_icon() -> Option<egui::IconData> {
 }
 
 /// Opens the window and runs until it closes.
-pub fn run(launch: Launch) -> eframe::Result<()> {
+pub fn run(mut launch: Launch) -> eframe::Result<()> {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("csp-explorer")
         .with_app_id("csp-explorer")
@@ -53,10 +57,16 @@ pub fn run(launch: Launch) -> eframe::Result<()> {
     if let Some(icon) = window_icon() {
         viewport = viewport.with_icon(icon);
     }
+    let override_dir = std::env::var_os(recovery::STATE_DIR_ENV).filter(|v| !v.is_empty());
     let options = eframe::NativeOptions {
         viewport,
+        // With the override, eframe's own file moves there too: nothing of the user's is touched.
+        persistence_path: override_dir.map(|d| PathBuf::from(d).join("app.ron")),
         ..Default::default()
     };
+    if launch.state_dir.is_none() {
+        launch.state_dir = recovery::default_state_dir();
+    }
     eframe::run_native(
         "csp-explorer",
         options,

@@ -1,0 +1,546 @@
+//! Crash recovery and preferences: files the app writes itself, atomically, in its state folder.
+//!
+//! Why not eframe's storage alone: eframe keeps everything in one `app.ron` that it rewrites *in
+//! place* (create, then write) on a background thread every 30 s and at exit. A kill or power cut
+//! between the two leaves it empty or cut short, and eframe then starts from nothing: the autosave
+//! kept inside it was gone, and with it the recent files, best lesson scores and theme. So what we
+//! cannot lose is written here instead, by us, through [`crate::io::save::write_atomic`] (temporary
+//! file, fsync, rename: a reader sees the old file or the new one, never half of one):
+//!
+//! - `recovery/<session>.ron`: the unsaved document state of one session (see [`Recovery`]);
+//! - `preferences.ron`: the preferences, read first at start.
+//!
+//! eframe's `app.ron` still receives a copy of the preferences (an older build reads them there, and
+//! a newer one falls back to it when `preferences.ron` is missing or unreadable); a 0-byte or garbled
+//! `app.ron` is harmless, because eframe then starts empty and we read our own file. It keeps only
+//! what is fine to lose: the window's size and egui's memory.
+//!
+//! Sessions: each running app holds an OS lock on `recovery/<session>.lock` for its lifetime. Another
+//! app starting meanwhile sees that lock and leaves that session's file alone (two windows open at
+//! once do not offer each other's work). The OS drops the lock when the process dies however it
+//! dies, so a crashed session's file is one whose lock can be taken: that is what the recovery offer
+//! lists. A session writes only its own file, so a new session that ignores the offer never
+//! overwrites the work it offered; the file stays until the user restores or discards it.
+
+use super::document::Document;
+use crate::io::SaveError;
+use crate::model::{PartyId, Position};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// eframe's app id: its storage folder is where our files go by default.
+pub const APP_ID: &str = "csp-explorer";
+
+/// Overrides the state folder (recovery files, preferences and eframe's `app.ron`): a portable
+/// setup, or a script that must not touch the user's own state.
+pub const STATE_DIR_ENV: &str = "CSP_EXPLORER_STATE_DIR";
+
+/// The version of [`Recovery`] this build writes and reads.
+pub const RECOVERY_VERSION: u32 = 1;
+
+/// The state folder: `$CSP_EXPLORER_STATE_DIR` when set, else the folder eframe keeps `app.ron` in
+/// (`~/.local/share/csp-explorer` on Linux, `~/Library/Application Support/csp-explorer` on macOS,
+/// `%APPDATA%\csp-explorer\data` on Windows).
+pub fn default_state_dir() -> Option<PathBuf> {
+    std::env::var_os(STATE_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| eframe::storage_dir(APP_ID))
+}
+
+/// One document as it was on screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedDocument {
+    /// The file it belongs to (Save writes there again after a restore).
+    pub path: Option<PathBuf>,
+    /// Unsaved changes (against that file, or never saved).
+    pub dirty: bool,
+    /// A lesson's scratch scenario.
+    #[serde(default)]
+    pub scratch: bool,
+    /// The scenario as save-file text (the same loader and checks as any save).
+    pub scenario: String,
+    /// Where every party was drawn, including those without a saved position: the tier layout
+    /// would place them elsewhere after some edits, and the user saw them here.
+    #[serde(default)]
+    pub drawn: BTreeMap<String, Position>,
+}
+
+impl SavedDocument {
+    /// The document's state, ready to write.
+    pub fn of(doc: &Document) -> Result<Self, ron::Error> {
+        Ok(SavedDocument {
+            path: doc.path.clone(),
+            dirty: doc.is_dirty(),
+            scratch: doc.scratch,
+            scenario: crate::io::scenario_to_ron(doc.scenario())?,
+            drawn: doc
+                .positions()
+                .iter()
+                .map(|(id, p)| (id.to_string(), *p))
+                .collect(),
+        })
+    }
+
+    /// The document back, as it was; `source` names the recovery file in errors.
+    pub fn restore(&self, source: &str) -> Result<Document, crate::io::LoadError> {
+        let scenario = crate::io::scenario_from_ron(&self.scenario, source)?;
+        let mut doc = Document::new(scenario);
+        doc.path = self.path.clone();
+        doc.scratch = self.scratch;
+        if self.dirty {
+            doc.mark_unsaved();
+        }
+        let drawn: BTreeMap<PartyId, Position> = self
+            .drawn
+            .iter()
+            .map(|(id, p)| (PartyId::from(id.as_str()), *p))
+            .collect();
+        doc.restore_drawn_positions(&drawn);
+        Ok(doc)
+    }
+}
+
+/// The base of a comparison, as it was.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedBase {
+    /// A fork (a what-if of the open scenario) rather than a file opened to compare with.
+    pub fork: bool,
+    /// The base document.
+    pub doc: SavedDocument,
+}
+
+/// Everything needed to put a window's work back after a crash.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recovery {
+    /// [`RECOVERY_VERSION`] when written.
+    pub version: u32,
+    /// When it was written (local time), for the offer.
+    pub saved_at: String,
+    /// The window's title then, for the offer.
+    pub title: String,
+    /// The open document.
+    pub doc: SavedDocument,
+    /// The what-if base or compared file, if one was open.
+    #[serde(default)]
+    pub base: Option<SavedBase>,
+}
+
+/// Reads only the version, so that a newer file is refused by its version.
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: u32,
+}
+
+impl Recovery {
+    /// Parses a recovery file's text; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Self, String> {
+        if let Ok(VersionProbe { version: found }) = ron::from_str::<VersionProbe>(text)
+            && found > RECOVERY_VERSION
+        {
+            return Err(format!(
+                "{source}: written by a newer csp-explorer (recovery format {found}; this build reads {RECOVERY_VERSION}): open it with that version"
+            ));
+        }
+        ron::from_str(text).map_err(|e| {
+            format!(
+                "{source}:{}:{}: {}",
+                e.span.start.line, e.span.start.col, e.code
+            )
+        })
+    }
+
+    /// The text written to disk.
+    pub fn to_text(&self) -> Result<String, ron::Error> {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new().struct_names(false))
+    }
+}
+
+/// A recovery file left by a session that is no longer running.
+#[derive(Clone, Debug)]
+pub struct Orphan {
+    /// The file.
+    pub path: PathBuf,
+    /// Its contents, or why they cannot be read.
+    pub recovery: Result<Recovery, String>,
+}
+
+/// The state folder and this session's place in it.
+pub struct StateDir {
+    dir: PathBuf,
+    session: String,
+    /// Held while the session runs (see the module docs). `None` when the folder cannot be written:
+    /// the app then runs without recovery rather than not at all.
+    lock: Option<File>,
+    /// True while this session's recovery file exists.
+    written: bool,
+}
+
+/// Makes session names unique within a process too (tests open several apps at once).
+fn next_session() -> String {
+    static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "{}-{}-{serial}",
+        chrono::Local::now().format("%Y%m%d-%H%M%S"),
+        std::process::id()
+    )
+}
+
+/// Opens (creating if needed) a lock file and takes its lock without waiting; `Ok(None)` when
+/// another process (or another open handle) holds it.
+fn try_lock(path: &Path) -> std::io::Result<Option<File>> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+impl StateDir {
+    /// Starts a session in `dir`: creates `dir/recovery` (private to the user on Unix: it holds
+    /// unsaved business data) and takes this session's lock.
+    pub fn open(dir: PathBuf) -> Self {
+        let session = next_session();
+        let recovery = dir.join("recovery");
+        let lock = std::fs::create_dir_all(&recovery)
+            .and_then(|()| {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&recovery, std::fs::Permissions::from_mode(0o700))?;
+                }
+                try_lock(&recovery.join(format!("{session}.lock")))
+            })
+            .map_err(|e| {
+                log::warn!(
+                    "crash recovery is off: cannot use {}: {e}",
+                    recovery.display()
+                )
+            })
+            .ok()
+            .flatten();
+        StateDir {
+            dir,
+            session,
+            lock,
+            written: false,
+        }
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn recovery_dir(&self) -> PathBuf {
+        self.dir.join("recovery")
+    }
+
+    /// This session's recovery file.
+    pub fn own_file(&self) -> PathBuf {
+        self.recovery_dir().join(format!("{}.ron", self.session))
+    }
+
+    /// True while this session's recovery file exists.
+    pub fn has_written(&self) -> bool {
+        self.written
+    }
+
+    /// Writes this session's recovery file atomically.
+    pub fn write_recovery(&mut self, recovery: &Recovery) -> Result<(), SaveError> {
+        if self.lock.is_none() {
+            // Without the lock another app would take the file for a crashed session's.
+            return Err(SaveError::Io {
+                path: self.own_file().display().to_string(),
+                source: std::io::Error::other("the state folder cannot be written"),
+            });
+        }
+        let text = recovery.to_text()?;
+        crate::io::save::write_atomic(&self.own_file(), text.as_bytes())?;
+        self.written = true;
+        Ok(())
+    }
+
+    /// Removes this session's recovery file (nothing is unsaved any more, or the user chose to
+    /// discard it).
+    pub fn remove_own(&mut self) {
+        let path = self.own_file();
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => log::warn!("cannot remove {}: {e}", path.display()),
+        }
+        self.written = false;
+    }
+
+    /// Recovery files of sessions that are not running (crashed, killed, or closed without
+    /// discarding), newest first. Lock files left without a recovery file are tidied away.
+    pub fn orphans(&self) -> Vec<Orphan> {
+        let dir = self.recovery_dir();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(stem) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+                continue;
+            };
+            if stem == self.session {
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str());
+            let lock_path = dir.join(format!("{stem}.lock"));
+            match ext {
+                Some("ron") => {}
+                Some("lock") if !dir.join(format!("{stem}.ron")).exists() => {
+                    // A session that ended without a file to recover: its lock is litter once free.
+                    if let Ok(Some(lock)) = try_lock(&lock_path) {
+                        drop(lock);
+                        let _ = std::fs::remove_file(&lock_path);
+                    }
+                    continue;
+                }
+                _ => continue,
+            }
+            // A running session holds its lock: its file is live work, not a crash's.
+            if let Ok(None) = try_lock(&lock_path) {
+                continue;
+            }
+            let modified = entry.metadata().and_then(|m| m.modified()).ok();
+            let source = path.display().to_string();
+            let recovery = std::fs::read_to_string(&path)
+                .map_err(|e| format!("{source}: cannot read the file: {e}"))
+                .and_then(|text| Recovery::parse(&text, &source));
+            found.push((modified, Orphan { path, recovery }));
+        }
+        found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.path.cmp(&a.1.path)));
+        found.into_iter().map(|(_, o)| o).collect()
+    }
+
+    /// Removes a crashed session's files (the user discarded its work, or it was restored and this
+    /// session's own file now holds it).
+    pub fn discard(&self, orphan: &Orphan) -> std::io::Result<()> {
+        match std::fs::remove_file(&orphan.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let _ = std::fs::remove_file(orphan.path.with_extension("lock"));
+        Ok(())
+    }
+
+    /// Writes an older build's autosave (kept inside eframe's `app.ron`) as a crashed session's
+    /// recovery file, so that it is offered like any other.
+    pub fn adopt_legacy_autosave(&self, scenario: String) -> Result<(), SaveError> {
+        let title = crate::io::scenario_from_ron(&scenario, "the autosave")
+            .map(|s| s.meta.title)
+            .unwrap_or_else(|_| "Unsaved work".to_owned());
+        let recovery = Recovery {
+            version: RECOVERY_VERSION,
+            saved_at: "before this version".to_owned(),
+            title,
+            doc: SavedDocument {
+                path: None,
+                dirty: true,
+                scratch: false,
+                scenario,
+                drawn: BTreeMap::new(),
+            },
+            base: None,
+        };
+        let path = self
+            .recovery_dir()
+            .join(format!("{}-legacy.ron", next_session()));
+        crate::io::save::write_atomic(&path, recovery.to_text()?.as_bytes())
+    }
+
+    fn preferences_file(&self) -> PathBuf {
+        self.dir.join("preferences.ron")
+    }
+
+    /// The preferences as last written: `Ok(None)` when there is no file yet, `Err` naming the file
+    /// and place when it cannot be read (the caller falls back to eframe's copy).
+    pub fn load_preferences<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
+        let path = self.preferences_file();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{}: cannot read the file: {e}", path.display())),
+        };
+        ron::from_str(&text).map(Some).map_err(|e| {
+            format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                e.span.start.line,
+                e.span.start.col,
+                e.code
+            )
+        })
+    }
+
+    /// Writes the preferences atomically.
+    pub fn save_preferences<T: Serialize>(&self, value: &T) -> Result<(), SaveError> {
+        std::fs::create_dir_all(&self.dir).map_err(|source| SaveError::Io {
+            path: self.dir.display().to_string(),
+            source,
+        })?;
+        let text =
+            ron::ser::to_string_pretty(value, ron::ser::PrettyConfig::new().struct_names(false))?;
+        crate::io::save::write_atomic(&self.preferences_file(), text.as_bytes())
+    }
+}
+
+impl Drop for StateDir {
+    /// A session that leaves nothing to recover leaves no lock file either. (A crash skips this;
+    /// the next start tidies such a lock file away.)
+    fn drop(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            drop(lock);
+            if !self.own_file().exists() {
+                let _ = std::fs::remove_file(self.own_file().with_extension("lock"));
+            }
+        }
+    }
+}
+
+/// What the user answered to the recovery offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferAnswer {
+    /// Open the work again.
+    Restore,
+    /// Delete it for good.
+    Discard,
+    /// Not now: keep the file and ask again at the next start.
+    Later,
+}
+
+/// The recovery offer: a modal on top of every window (the scenario library included), so it is
+/// never missed.
+pub fn offer_ui(ctx: &egui::Context, orphan: &Orphan, more: usize) -> Option<OfferAnswer> {
+    let mut answer = None;
+    egui::Modal::new(egui::Id::new("recovery-offer")).show(ctx, |ui| {
+        ui.set_max_width(560.0);
+        ui.heading("Recover unsaved work?");
+        match &orphan.recovery {
+            Ok(r) => {
+                ui.label(format!(
+                    "csp-explorer did not close normally. Unsaved work was kept from {}:",
+                    r.saved_at
+                ));
+                ui.label(egui::RichText::new(&r.title).strong());
+                let file = match &r.doc.path {
+                    Some(p) => format!("Its file: {}", p.display()),
+                    None => "It was never saved to a file.".to_owned(),
+                };
+                ui.label(file);
+                if let Some(base) = r.base.as_ref().filter(|b| b.fork) {
+                    ui.label(if base.doc.dirty {
+                        "A what-if was open; its base has unsaved changes too."
+                    } else {
+                        "A what-if was open: it comes back with its base."
+                    });
+                }
+            }
+            Err(e) => {
+                ui.label("A recovery file was found but cannot be read:");
+                ui.label(e);
+            }
+        }
+        if more > 0 {
+            ui.label(format!("{more} more after this one (newest first).",));
+        }
+        ui.label(format!("Kept in {}", orphan.path.display()));
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if orphan.recovery.is_ok() && ui.button("Restore").clicked() {
+                answer = Some(OfferAnswer::Restore);
+            }
+            if ui.button("Discard").clicked() {
+                answer = Some(OfferAnswer::Discard);
+            }
+            if ui.button("Later").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                answer = Some(OfferAnswer::Later);
+            }
+        });
+    });
+    answer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_running_sessions_file_is_not_offered_and_a_dead_ones_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut running = StateDir::open(dir.path().to_owned());
+        let recovery = Recovery {
+            version: RECOVERY_VERSION,
+            saved_at: "now".into(),
+            title: "t".into(),
+            doc: SavedDocument {
+                path: None,
+                dirty: true,
+                scratch: false,
+                scenario: crate::io::scenario_to_ron(&crate::model::Scenario::new("t")).unwrap(),
+                drawn: BTreeMap::new(),
+            },
+            base: None,
+        };
+        running.write_recovery(&recovery).unwrap();
+        let other = StateDir::open(dir.path().to_owned());
+        assert!(
+            other.orphans().is_empty(),
+            "a live session's work is not a crash's"
+        );
+        // A crash: the lock goes with the process, the file stays.
+        let file = running.own_file();
+        drop(running.lock.take());
+        std::mem::forget(running);
+        let offered = other.orphans();
+        assert_eq!(offered.len(), 1);
+        assert_eq!(offered[0].path, file);
+        assert_eq!(offered[0].recovery.as_ref().unwrap(), &recovery);
+        other.discard(&offered[0]).unwrap();
+        assert!(other.orphans().is_empty());
+        assert!(!file.exists() && !file.with_extension("lock").exists());
+    }
+
+    #[test]
+    fn a_newer_or_garbled_recovery_file_is_explained() {
+        let err = Recovery::parse("(version: 9, future: 1)", "r.ron").unwrap_err();
+        assert!(
+            err.contains("newer csp-explorer") && err.contains("r.ron"),
+            "{err}"
+        );
+        let err = Recovery::parse("(version: 1, saved_at: ", "r.ron").unwrap_err();
+        assert!(err.starts_with("r.ron:1:"), "{err}");
+    }
+
+    #[test]
+    fn preferences_survive_in_their_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::open(dir.path().to_owned());
+        assert_eq!(state.load_preferences::<Vec<String>>(), Ok(None));
+        state.save_preferences(&vec!["a".to_owned()]).unwrap();
+        assert_eq!(
+            state.load_preferences::<Vec<String>>(),
+            Ok(Some(vec!["a".to_owned()]))
+        );
+        std::fs::write(dir.path().join("preferences.ron"), "[\"a\", ").unwrap();
+        let err = state.load_preferences::<Vec<String>>().unwrap_err();
+        assert!(err.contains("preferences.ron:1:"), "{err}");
+    }
+}
