@@ -647,13 +647,25 @@ fn awkward_name() -> String {
     name
 }
 
+/// The awkward name as a scenario may hold it: the model refuses control characters in names and
+/// titles (see `model::limits`), so only the markup, quotes, noncharacters, emoji and bidi text
+/// reach an export that way; the sanitiser's own tests cover the control characters.
+fn storable_awkward_name() -> String {
+    awkward_name().chars().filter(|c| !c.is_control()).collect()
+}
+
 /// Sample 1 (broken) with the awkward name on Fabrikam, in the title and in the description.
 fn awkward() -> Scenario {
     let mut s = broken();
     let mut fabrikam = s.party("fabrikam").cloned().unwrap();
     fabrikam.name = awkward_name();
+    assert!(
+        s.replace_party(fabrikam.clone()).is_err(),
+        "control characters never enter a scenario"
+    );
+    fabrikam.name = storable_awkward_name();
     s.replace_party(fabrikam).unwrap();
-    s.meta.title = awkward_name();
+    s.meta.title = storable_awkward_name();
     s.meta.description = awkward_name();
     s
 }
@@ -662,8 +674,8 @@ fn awkward() -> Scenario {
 fn a_name_with_every_awkward_character_survives_every_export() {
     use csp_explorer::export::sanitize::clean;
     let s = awkward();
-    let expected = clean(&awkward_name()).into_owned();
-    assert!(expected.contains("👩‍💻 שלום عربي \u{202E}x") && !expected.contains('\u{0B}'));
+    let expected = clean(&storable_awkward_name()).into_owned();
+    assert!(expected.contains("👩‍💻 שלום عربي \u{202E}x") && !expected.contains('\u{FFFE}'));
     for format in ExportFormat::ALL {
         let bytes = export(&s, format, &ExportOptions::default())
             .unwrap_or_else(|e| panic!("{}: {e}", format.key()));

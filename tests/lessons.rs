@@ -297,3 +297,103 @@ fn malformed_lessons_are_named_by_file_line_and_field() {
     let loaded = LoadedLesson::load(&own).unwrap();
     verify(&loaded).unwrap();
 }
+
+#[test]
+fn a_lesson_names_its_scenario_by_built_in_or_plain_file_name_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = builtin_lesson("13-mca").unwrap().text;
+    let with = |name: &str, scenario: &str| {
+        write(
+            &dir,
+            name,
+            &good.replace("\"partner-types-direct-bill\"", &format!("{scenario:?}")),
+        )
+    };
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "(top secret first token").unwrap();
+    let refused = [
+        secret.display().to_string(),
+        "../secret.txt".to_owned(),
+        "sub/channel.ron".to_owned(),
+        "..".to_owned(),
+        "/dev/zero".to_owned(),
+        "C:\\channel.ron".to_owned(),
+    ];
+    for scenario in refused {
+        let e = LoadedLesson::load(&with("paths.ron", &scenario)).unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(
+            e.message.contains("nor a plain file name")
+                && e.message.contains("must sit beside the lesson"),
+            "{scenario}: {e}"
+        );
+        assert!(!e.message.contains("top secret"), "{e}");
+    }
+    // A FIFO beside the lesson is refused at once instead of blocking the app.
+    let fifo = dir.path().join("pipe.ron");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let e = LoadedLesson::load(&with("fifo.ron", "pipe.ron")).unwrap_err();
+    assert!(e.message.contains("named pipe (FIFO), not a file"), "{e}");
+    // A save too large for a lesson is refused by its size, without reading it all.
+    let big = std::fs::File::create(dir.path().join("big.ron")).unwrap();
+    big.set_len(csp_explorer::training::MAX_LESSON_SCENARIO_BYTES + 1)
+        .unwrap();
+    let e = LoadedLesson::load(&with("big-lesson.ron", "big.ron")).unwrap_err();
+    assert!(e.message.contains("larger than 16 MB"), "{e}");
+}
+
+#[test]
+fn lesson_files_take_a_bom_and_are_refused_by_version_and_size_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = builtin_lesson("13-mca").unwrap().text;
+    let bom = write(&dir, "bom.ron", &format!("\u{feff}{good}"));
+    LoadedLesson::load(&bom).expect("a byte order mark is fine");
+    // A newer lesson with fields this build does not know: the version is the reason given.
+    let newer = good.replacen("version: 1", "version: 2", 1).replacen(
+        "goal:",
+        "narrator: \"someone\",\n    goal:",
+        1,
+    );
+    let e = LoadedLesson::load(&write(&dir, "newer.ron", &newer)).unwrap_err();
+    assert!(
+        e.message
+            .contains("lesson format version 2 was written by a newer csp-explorer")
+            && e.message.contains("update csp-explorer"),
+        "{e}"
+    );
+    let negative = good.replacen("version: 1", "version: -1", 1);
+    let e = LoadedLesson::load(&write(&dir, "neg.ron", &negative)).unwrap_err();
+    assert!(
+        e.message
+            .contains("lesson format version -1 is not a version csp-explorer has written"),
+        "{e}"
+    );
+    let huge = std::fs::File::create(dir.path().join("huge.ron")).unwrap();
+    huge.set_len(csp_explorer::training::MAX_LESSON_BYTES + 1)
+        .unwrap();
+    let e = LoadedLesson::load(&dir.path().join("huge.ron")).unwrap_err();
+    assert!(e.message.contains("larger than 1 MB"), "{e}");
+    let latin1 = [b"(version: 1, title: \"Caf".as_slice(), b"\xe9\")"].concat();
+    std::fs::write(dir.path().join("latin1.ron"), latin1).unwrap();
+    let e = LoadedLesson::load(&dir.path().join("latin1.ron")).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 25), "{e}");
+    assert!(e.message.contains("save it as UTF-8"), "{e}");
+    let date = good.replacen(
+        "SetParty(\"tailspin\", (clear",
+        "SetAsOf(\"2024-02-30\"), SetParty(\"tailspin\", (clear",
+        1,
+    );
+    let e = LoadedLesson::load(&write(&dir, "date.ron", &date)).unwrap_err();
+    assert!(
+        e.message.contains(
+            "field `SetAsOf`: \"2024-02-30\" is not a date: expected a date written YYYY-MM-DD"
+        ),
+        "{e}"
+    );
+}

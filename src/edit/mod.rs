@@ -38,6 +38,14 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
+/// A bounds error of the scenario's own fields (title, description, as-of date).
+fn out_of_bounds(error: crate::model::limits::FieldError) -> ScenarioError {
+    ScenarioError::OutOfBounds {
+        subject: "the scenario".to_owned(),
+        error,
+    }
+}
+
 impl Edit {
     /// Applies the edit and returns the edit that undoes it. On error the scenario is unchanged.
     pub fn apply(self, scenario: &mut Scenario) -> Result<Edit, ScenarioError> {
@@ -66,10 +74,18 @@ impl Edit {
             Edit::RemoveLink(id) => Edit::AddLink(scenario.remove_link(&id)?),
             Edit::UpdateLink(link) => Edit::UpdateLink(scenario.replace_link(link)?),
             Edit::SetAsOf(as_of) => {
+                if let Some(day) = as_of {
+                    crate::model::limits::check_date("as_of", day).map_err(out_of_bounds)?;
+                }
                 Edit::SetAsOf(std::mem::replace(&mut scenario.meta.as_of, as_of))
             }
             Edit::SetMeta(meta) => {
                 let as_of = scenario.meta.as_of;
+                crate::model::limits::check_meta(&ScenarioMeta {
+                    as_of: None,
+                    ..meta.clone()
+                })
+                .map_err(out_of_bounds)?;
                 let old = std::mem::replace(&mut scenario.meta, ScenarioMeta { as_of, ..meta });
                 Edit::SetMeta(old)
             }

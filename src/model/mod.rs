@@ -5,6 +5,7 @@
 
 mod ids;
 mod index;
+pub mod limits;
 pub mod link;
 mod markets;
 mod party;

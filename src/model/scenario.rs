@@ -49,6 +49,14 @@ pub enum ScenarioError {
     /// An id that is empty or has characters that do not survive CSV, RON and the CLI.
     #[error("`{0}` is not a valid id: use letters, digits, `-`, `_` or `.`")]
     BadId(String),
+    /// A value outside the bounds of [`limits`](super::limits) (a date, a position, a name).
+    #[error("{subject}: {error}")]
+    OutOfBounds {
+        /// The party or link (`party `x``) or `the scenario`.
+        subject: String,
+        /// The field and what it should be.
+        error: super::limits::FieldError,
+    },
     /// A link ended on or before the day it was made.
     #[error("link `{link}` ends on {ended}, which is not after its date {date}")]
     EndedBeforeDate {
@@ -75,6 +83,14 @@ pub struct Scenario {
     /// Parties and links by tenant, organization, PartnerID, kind and region, Microsoft, `via`:
     /// updated by every call that changes the graph, so that lookups never scan the channel.
     index: Index,
+}
+
+/// Checks a party's bounded fields (see [`limits`](super::limits)).
+fn check_party(party: &Party) -> Result<(), ScenarioError> {
+    super::limits::check_party(party).map_err(|error| ScenarioError::OutOfBounds {
+        subject: format!("party `{}`", party.id),
+        error,
+    })
 }
 
 /// Checks that an id is non-empty and made of characters safe in every format.
@@ -115,6 +131,7 @@ impl Scenario {
         {
             return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
         }
+        check_party(&party)?;
         let id = party.id.clone();
         self.index.insert_party(&party);
         let idx = self.graph.add_node(party);
@@ -140,6 +157,10 @@ impl Scenario {
 
     /// Checks what a link must hold on its own (an end after its start) and finds its two ends.
     fn endpoints_of(&self, link: &Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
+        super::limits::check_link(link).map_err(|error| ScenarioError::OutOfBounds {
+            subject: format!("link `{}`", link.id),
+            error,
+        })?;
         if let Some(ended) = link.ended
             && ended <= link.date
         {
@@ -220,6 +241,7 @@ impl Scenario {
         {
             return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
         }
+        check_party(&party)?;
         self.index.remove_party(&self.graph[idx]);
         self.index.insert_party(&party);
         Ok(std::mem::replace(&mut self.graph[idx], party))
@@ -253,6 +275,12 @@ impl Scenario {
             .parties
             .get(id)
             .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+        if let Some(p) = position {
+            super::limits::check_position(p).map_err(|error| ScenarioError::OutOfBounds {
+                subject: format!("party `{id}`"),
+                error,
+            })?;
+        }
         Ok(std::mem::replace(&mut self.graph[idx].position, position))
     }
 

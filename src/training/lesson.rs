@@ -277,6 +277,29 @@ pub struct LessonError {
     pub message: String,
 }
 
+/// The largest save a lesson may start from: lessons teach with a handful of parties.
+pub const MAX_LESSON_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+pub use crate::io::read::MAX_LESSON_BYTES;
+
+/// The save a lesson's `scenario` names when it is not a built-in: a plain file name, read from the
+/// lesson's own folder. Paths are refused (absolute, `..`, a subfolder): a lesson someone sent must
+/// not make the app read files elsewhere on the machine (and echo them in errors).
+fn scenario_beside(name: &str, folder: Option<&Path>) -> Result<PathBuf, String> {
+    let plain = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control);
+    if !plain {
+        return Err(format!(
+            "`{name}` is neither a built-in scenario (see `csp-explorer scenarios`) nor a plain file \
+             name; a lesson's scenario file must sit beside the lesson, named without a folder"
+        ));
+    }
+    Ok(folder.unwrap_or(Path::new(".")).join(name))
+}
+
 /// A lesson ready to run: its text parsed, its starting scenario built.
 #[derive(Clone, Debug)]
 pub struct LoadedLesson {
@@ -302,27 +325,48 @@ impl LoadedLesson {
             column: 1,
             message,
         };
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-        let lesson: Lesson = options.from_str(text).map_err(|e| LessonError {
-            path: path.to_owned(),
-            line: e.span.start.line,
-            column: e.span.start.col,
-            message: e.code.to_string(),
-        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let line_of = |needle: &str| {
             text.lines()
                 .position(|l| l.contains(needle))
                 .map_or(1, |i| i + 1)
         };
-        if lesson.version != LESSON_VERSION {
+        // The version first: a newer lesson has fields this build does not know, and "unknown field"
+        // would hide the real reason.
+        if let Some(found) = crate::io::save::probe_version(text)
+            && found != i64::from(LESSON_VERSION)
+        {
             return Err(at(
                 line_of("version"),
                 format!(
-                    "field `version`: lesson format {} is not supported (this build reads {LESSON_VERSION})",
-                    lesson.version
+                    "field `version`: {}",
+                    crate::io::save::version_message(
+                        found,
+                        "lesson format",
+                        LESSON_VERSION,
+                        LESSON_VERSION
+                    )
                 ),
             ));
+        }
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let lesson: Lesson = options.from_str(text).map_err(|e| {
+            let (line, column, message) = crate::io::save::describe_ron_error(text, &e);
+            LessonError {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        })?;
+        if let Err(e) = crate::model::limits::check_text(
+            "title",
+            &lesson.title,
+            crate::model::limits::MAX_TITLE_CHARS,
+            false,
+        ) {
+            return Err(at(line_of("title:"), e.to_string()));
         }
         let conditions = std::iter::once(&lesson.success)
             .chain(lesson.steps.iter().filter_map(|s| s.done_when.as_ref()));
@@ -340,8 +384,9 @@ impl LoadedLesson {
                 .load()
                 .map_err(|e| at(scenario_line, format!("field `scenario`: {e}")))?,
             None => {
-                let file: PathBuf = folder.unwrap_or(Path::new(".")).join(&lesson.scenario);
-                crate::io::load(&file).map_err(|e| {
+                let file = scenario_beside(&lesson.scenario, folder)
+                    .map_err(|e| at(scenario_line, format!("field `scenario`: {e}")))?;
+                crate::io::save::load_limited(&file, MAX_LESSON_SCENARIO_BYTES).map_err(|e| {
                     at(
                         scenario_line,
                         format!(
@@ -366,14 +411,22 @@ impl LoadedLesson {
         })
     }
 
-    /// Loads a trainer's lesson file.
+    /// Loads a trainer's lesson file (at most [`MAX_LESSON_BYTES`], UTF-8 or UTF-16 with a byte
+    /// order mark).
     pub fn load(path: &Path) -> Result<Self, LessonError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LessonError {
+        let bytes =
+            crate::io::read::read_limited(path, MAX_LESSON_BYTES).map_err(|e| LessonError {
+                path: name.clone(),
+                line: 1,
+                column: 1,
+                message: e.to_string(),
+            })?;
+        let text = crate::io::read::decode_unicode(&bytes).map_err(|e| LessonError {
             path: name.clone(),
-            line: 1,
-            column: 1,
-            message: format!("cannot read the file: {e}"),
+            line: e.line,
+            column: e.column,
+            message: e.message,
         })?;
         Self::parse(&name, &text, &name, path.parent())
     }

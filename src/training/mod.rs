@@ -9,7 +9,8 @@ mod lesson;
 
 pub use condition::{Condition, Observed, broken_links, can_transact};
 pub use lesson::{
-    Change, LESSON_VERSION, Lesson, LessonError, LinkPatch, LoadedLesson, PartyPatch, Step, play,
+    Change, LESSON_VERSION, Lesson, LessonError, LinkPatch, LoadedLesson, MAX_LESSON_BYTES,
+    MAX_LESSON_SCENARIO_BYTES, PartyPatch, Step, play,
 };
 
 use std::collections::BTreeSet;

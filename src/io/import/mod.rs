@@ -12,11 +12,11 @@ pub mod partner_center;
 pub mod project_csv;
 pub mod text;
 
+use crate::io::read::{MAX_FILE_BYTES, read_capped, read_limited};
 use crate::model::Scenario;
 pub use partner_center::SignedInPartner;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
 use std::path::Path;
 pub use text::DateOrder;
 
@@ -87,14 +87,14 @@ pub struct Source {
 }
 
 impl Source {
-    /// Reads a file, or standard input for `-`.
+    /// Reads a file, or standard input for `-`, of at most [`MAX_FILE_BYTES`] (a FIFO or device
+    /// given as a file is refused; standard input may be a pipe).
     pub fn read(path: &Path) -> Result<Source, ImportError> {
         let name = path.display().to_string();
         let bytes = if name == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+            read_capped(std::io::stdin().lock(), MAX_FILE_BYTES)
         } else {
-            std::fs::read(path)
+            read_limited(path, MAX_FILE_BYTES)
         };
         bytes
             .map(|bytes| Source {
@@ -104,7 +104,7 @@ impl Source {
             .map_err(|e| ImportError {
                 file: name,
                 line: None,
-                message: format!("cannot read the file: {e}"),
+                message: e.to_string(),
             })
     }
 }

@@ -27,6 +27,7 @@ pub(super) fn text_field(
     let response = ui.add(
         egui::TextEdit::singleline(buffer)
             .id_salt(key)
+            .char_limit(crate::model::limits::MAX_TEXT_CHARS)
             .desired_width(220.0),
     );
     (response.lost_focus() && buffer.trim() != current).then(|| buffer.trim().to_owned())
@@ -56,7 +57,7 @@ pub(super) fn date_field(
     if parsed.is_none() {
         ui.colored_label(
             severity_text(ui, Severity::Violation),
-            "write the date as YYYY-MM-DD",
+            "write the date as YYYY-MM-DD, 1990 to 2100",
         );
     }
     if response.lost_focus() && text != shown {
@@ -73,7 +74,10 @@ pub(super) fn row(ui: &mut egui::Ui, label: &str, add: impl FnOnce(&mut egui::Ui
     });
 }
 
-/// Parses a `YYYY-MM-DD` field.
+/// Parses a `YYYY-MM-DD` field; a date outside the range a scenario may hold (see
+/// [`crate::model::limits`]) is not a date yet (the user is still typing the year).
 pub fn parse_date(text: &str) -> Option<Date> {
-    Date::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    Date::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| crate::model::limits::check_date("date", *d).is_ok())
 }

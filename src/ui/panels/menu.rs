@@ -238,7 +238,13 @@ pub fn toolbar_ui(ui: &mut egui::Ui, doc: &Document, tool: &mut Tool) -> Vec<Com
 /// MPA from 2020-02-01, a restriction, an MCA acceptance) appear and disappear as it moves.
 fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario) -> Option<Command> {
     let epoch = Date::from_ymd_opt(2000, 1, 1)?;
-    let days = |d: Date| (d - epoch).num_days();
+    let days = |d: Date| {
+        let d = d.clamp(
+            crate::model::limits::FIRST_DATE,
+            crate::model::limits::LAST_DATE,
+        );
+        (d - epoch).num_days()
+    };
     let first = s.links().map(|l| l.date).min().unwrap_or(epoch);
     let last = s
         .links()
@@ -263,7 +269,8 @@ fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario) -> Option<Command
         ui.data_mut(|d| d.insert_temp(fresh_drag, true));
     }
     if response.changed() {
-        let date = epoch + chrono::Duration::days(value);
+        // Saturating: no date in the scenario can make this overflow (chrono panics on overflow).
+        let date = crate::model::limits::add_days_saturating(epoch, value);
         let fresh = ui
             .data_mut(|d| d.remove_temp::<bool>(fresh_drag))
             .unwrap_or(false);
