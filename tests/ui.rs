@@ -703,3 +703,110 @@ fn the_audit_toggle_checks_each_sales_chain_on_its_own_date() {
             .is_none()
     );
 }
+
+/// Someone changes the open file on disk behind the app's back: Ctrl+S asks (Overwrite, Save as…,
+/// Reload from disk, Cancel) instead of saving over their work, and each answer does what it says.
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
+    use csp_explorer::ui::app::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.ron");
+    let other = dir.path().join("mine.ron");
+    let dialogs = AnsweringDialogs {
+        path: other.clone(),
+        answer: None,
+    };
+    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().save_as(&path);
+    harness.run();
+    let add_party = |harness: &mut Harness<'static, ExplorerApp>| {
+        harness
+            .state_mut()
+            .execute(&ctx, Command::AddParty(PartyKind::Customer));
+        harness.run();
+        assert!(harness.state().document().is_dirty());
+    };
+    let save = |harness: &mut Harness<'static, ExplorerApp>| {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        harness.run();
+    };
+    // Their version: another title, written the way most programs save (a new file renamed over).
+    let theirs = |title: &str| {
+        let mut s = csp_explorer::io::load(&path).unwrap();
+        s.meta.title = title.to_owned();
+        csp_explorer::io::save(&s, &path).unwrap();
+        s
+    };
+    let mine = harness.state().document().scenario().party_count();
+
+    // Cancel: nothing is written, the work stays open and unsaved.
+    add_party(&mut harness);
+    let their = theirs("Their version");
+    save(&mut harness);
+    harness.get_by_label("The file changed on disk");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.query_by_label("The file changed on disk").is_none());
+    assert_eq!(csp_explorer::io::load(&path).unwrap(), their);
+    assert!(harness.state().document().is_dirty());
+
+    // Overwrite: ours replaces theirs; a second Ctrl+S then saves without asking.
+    save(&mut harness);
+    harness.get_by_label("Overwrite").click();
+    harness.run();
+    assert_eq!(
+        csp_explorer::io::load(&path).unwrap().party_count(),
+        mine + 1
+    );
+    assert!(!harness.state().document().is_dirty());
+    add_party(&mut harness);
+    save(&mut harness);
+    assert!(harness.query_by_label("The file changed on disk").is_none());
+    assert_eq!(
+        csp_explorer::io::load(&path).unwrap().party_count(),
+        mine + 2
+    );
+
+    // Reload from disk, after a change in place of the same size (only the time tells).
+    add_party(&mut harness);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen("Sample", "Simple", 1);
+    assert_eq!(edited.len(), text.len());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, edited.as_bytes()))
+        .unwrap();
+    save(&mut harness);
+    harness.get_by_label("Reload from disk").click();
+    harness.run();
+    let doc = harness.state().document();
+    assert_eq!(doc.scenario(), &csp_explorer::io::load(&path).unwrap());
+    assert!(
+        doc.scenario().meta.title.starts_with("Simple"),
+        "{}",
+        doc.scenario().meta.title
+    );
+    assert!(!doc.is_dirty());
+
+    // Save as…: theirs stays as they left it, ours goes to the new file, which the document
+    // now belongs to.
+    add_party(&mut harness);
+    let their = theirs("Theirs again");
+    save(&mut harness);
+    harness.get_by_label("Save as…").click();
+    harness.run();
+    harness.run();
+    assert_eq!(csp_explorer::io::load(&path).unwrap(), their);
+    assert_eq!(
+        csp_explorer::io::load(&other).unwrap(),
+        *harness.state().document().scenario()
+    );
+    assert_eq!(
+        harness.state().document().path.as_deref(),
+        Some(other.as_path())
+    );
+    assert!(!harness.state().document().is_dirty());
+}

@@ -117,6 +117,8 @@ pub struct ExplorerApp {
     path_prompt: Option<panels::PathPrompt>,
     /// What to do once Save As has written the file (Save in the unsaved-changes prompt).
     after_save: Option<Discard>,
+    /// A save waiting for the user because the file changed on disk since it was opened here.
+    conflict: Option<PathBuf>,
 }
 
 impl ExplorerApp {
@@ -186,6 +188,7 @@ impl ExplorerApp {
             window_title: String::new(),
             path_prompt: None,
             after_save: None,
+            conflict: None,
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -320,7 +323,7 @@ impl ExplorerApp {
             Command::OpenPath(path) => self.guard(Discard::OpenPath(path), ctx),
             Command::OpenBuiltin(slug) => self.guard(Discard::OpenBuiltin(slug), ctx),
             Command::Save => match self.doc.path.clone() {
-                Some(path) => self.save_to(&path),
+                Some(path) => self.save_in_place(&path),
                 None => self.request_save_as(ctx),
             },
             Command::SaveAs => self.request_save_as(ctx),
@@ -926,6 +929,54 @@ impl ExplorerApp {
             Err(e) => self.report(format!(
                 "The scenario was not saved (your work is still open): {e}"
             )),
+        }
+    }
+
+    /// Saves to the document's own file, unless someone changed that file on disk since it was
+    /// opened or saved here: then the user is asked first (see [`panels::conflict_ui`]).
+    fn save_in_place(&mut self, path: &Path) {
+        if self.doc.changed_on_disk() {
+            self.conflict = Some(path.to_owned());
+        } else {
+            self.save_to(path);
+        }
+    }
+
+    /// The answer to "the file changed on disk": each choice, then what was waiting for the save
+    /// (a close, an open) goes on only when the work is safe.
+    fn resolve_conflict(
+        &mut self,
+        ctx: &egui::Context,
+        path: &Path,
+        answer: panels::ConflictAnswer,
+    ) {
+        match answer {
+            panels::ConflictAnswer::Overwrite => {
+                self.save_to(path);
+                if !self.doc.is_dirty()
+                    && let Some(action) = self.after_save.take()
+                {
+                    self.proceed(action, ctx);
+                }
+            }
+            // after_save stays: it goes on once Save As has written the file.
+            panels::ConflictAnswer::SaveAs => self.request_save_as(ctx),
+            panels::ConflictAnswer::Reload => {
+                self.after_save = None;
+                match Document::open(path) {
+                    Ok(doc) => {
+                        self.replace_document(doc);
+                        self.notice = Some(format!(
+                            "Reloaded {} from disk; your changes were discarded.",
+                            path.display()
+                        ));
+                    }
+                    Err(e) => self.report(format!(
+                        "The file could not be reloaded; your version is still open.\n{e}"
+                    )),
+                }
+            }
+            panels::ConflictAnswer::Cancel => self.after_save = None,
         }
     }
 
@@ -1666,6 +1717,10 @@ impl eframe::App for ExplorerApp {
                 Some(panels::UnsavedAnswer::Save) => {
                     self.discard = None;
                     match self.doc.path.clone() {
+                        Some(path) if self.doc.changed_on_disk() => {
+                            self.after_save = Some(action);
+                            self.conflict = Some(path);
+                        }
                         Some(path) => {
                             self.save_to(&path);
                             if !self.doc.is_dirty() {
@@ -1686,6 +1741,12 @@ impl eframe::App for ExplorerApp {
                 Some(panels::UnsavedAnswer::Cancel) => self.discard = None,
                 None => {}
             }
+        }
+        if let Some(path) = self.conflict.clone()
+            && let Some(answer) = panels::conflict_ui(&ctx, &path)
+        {
+            self.conflict = None;
+            self.resolve_conflict(&ctx, &path, answer);
         }
         // Commands change what the panels show after they were drawn: draw once more to show it
         // (without this the window would wait for the next mouse move).

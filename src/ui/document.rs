@@ -1,6 +1,7 @@
 //! The open scenario with its history, findings and file: what one window edits.
 
 use crate::edit::{Edit, History, Touched};
+use crate::io::save::FileStamp;
 use crate::io::{LoadError, SaveError};
 use crate::layout::effective_positions;
 use crate::model::{PartyId, Position, Scenario, ScenarioError};
@@ -34,6 +35,9 @@ pub struct Document {
     revision: u64,
     /// A lesson's scenario: scratch work that moving on from does not ask about (until it is saved).
     pub scratch: bool,
+    /// How the file at `path` looked when it was opened or last saved here: a save first checks
+    /// that nobody has changed it since (see [`Document::changed_on_disk`]).
+    disk: Option<FileStamp>,
 }
 
 /// The source of [`Document::revision`]s.
@@ -59,20 +63,37 @@ impl Document {
             path: None,
             revision: next_revision(),
             scratch: false,
+            disk: None,
         }
     }
 
     /// Opens a save file. On error nothing is returned, so the caller's open document stays as it was.
     pub fn open(path: &Path) -> Result<Self, LoadError> {
+        // Stamped before reading: a change made while it is read shows at the next save.
+        let stamp = FileStamp::of(path);
         let scenario = crate::io::load(path)?;
         let mut doc = Document::new(scenario);
         doc.path = Some(path.to_owned());
+        doc.disk = stamp;
         Ok(doc)
     }
 
-    /// Saves atomically to `path` and remembers it.
+    /// True when the file this document was opened from or saved to has changed on disk since
+    /// (its modification time, size or identity differ): saving would overwrite someone else's
+    /// work, so the app asks first. A file that is gone is not a conflict (saving recreates it),
+    /// and a document that has no stamp (a recovered one) cannot tell.
+    pub fn changed_on_disk(&self) -> bool {
+        match (&self.path, self.disk) {
+            (Some(path), Some(stamp)) => FileStamp::of(path).is_some_and(|now| now != stamp),
+            _ => false,
+        }
+    }
+
+    /// Saves atomically to `path` and remembers it (and how the file looks now). It does not check
+    /// [`Document::changed_on_disk`]: the caller asks the user first.
     pub fn save_to(&mut self, path: &Path) -> Result<(), SaveError> {
         crate::io::save(&self.scenario, path)?;
+        self.disk = FileStamp::of(path);
         self.path = Some(path.to_owned());
         self.history.mark_saved();
         self.scratch = false;

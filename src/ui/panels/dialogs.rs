@@ -180,6 +180,60 @@ pub fn discard_ui(ctx: &egui::Context, name: &str, can_save: bool) -> Option<Uns
     answer
 }
 
+/// What the user answered when the file changed on disk since it was opened or saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictAnswer {
+    /// Save over the other changes.
+    Overwrite,
+    /// Save under another name; the file on disk stays as the other person left it.
+    SaveAs,
+    /// Drop the changes made here and open the file as it is on disk now.
+    Reload,
+    /// Do nothing.
+    Cancel,
+}
+
+/// Asks before a save overwrites a file that someone changed on disk since it was opened here
+/// (`None` while undecided).
+pub fn conflict_ui(ctx: &egui::Context, path: &std::path::Path) -> Option<ConflictAnswer> {
+    let mut answer = None;
+    egui::Modal::new(egui::Id::new("changed-on-disk")).show(ctx, |ui| {
+        ui.heading("The file changed on disk");
+        ui.label(format!(
+            "{} was changed by another program or person since you opened or saved it here. \
+             Saving now would overwrite their changes.",
+            path.display()
+        ));
+        ui.horizontal(|ui| {
+            if ui
+                .button("Overwrite")
+                .on_hover_text("Save your version over theirs")
+                .clicked()
+            {
+                answer = Some(ConflictAnswer::Overwrite);
+            }
+            if ui
+                .button("Save as…")
+                .on_hover_text("Keep their file as it is and save yours under another name")
+                .clicked()
+            {
+                answer = Some(ConflictAnswer::SaveAs);
+            }
+            if ui
+                .button("Reload from disk")
+                .on_hover_text("Discard your changes and open their version")
+                .clicked()
+            {
+                answer = Some(ConflictAnswer::Reload);
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                answer = Some(ConflictAnswer::Cancel);
+            }
+        });
+    });
+    answer
+}
+
 /// A path typed into the window, standing in for a native file dialog that could not be shown.
 #[derive(Clone, Debug)]
 pub struct PathPrompt {

@@ -12,7 +12,8 @@ mod menu;
 mod status;
 
 pub use dialogs::{
-    PathPrompt, UnsavedAnswer, discard_ui, help_ui, library_ui, link_chooser_ui, path_prompt_ui,
+    ConflictAnswer, PathPrompt, UnsavedAnswer, conflict_ui, discard_ui, help_ui, library_ui,
+    link_chooser_ui, path_prompt_ui,
 };
 pub use fields::{Drafts, parse_date};
 pub use findings::{FindingFilter, explanation_ui, findings_ui};
