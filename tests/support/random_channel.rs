@@ -168,6 +168,13 @@ pub fn link(s: &Scenario, id: &str, op: &Op) -> Option<Link> {
     ][(at[7] >> 3) as usize % 4]
         .map(date)
         .filter(|ended| *ended > l.date);
+    // Offers: none, the usual one, and one only some markets sell.
+    l.offer = [
+        None,
+        Some("Microsoft 365 Business Premium"),
+        Some("Azure plan"),
+    ][(at[5] / 3) as usize % 3]
+        .map(str::to_owned);
     l.publisher = if at[7] & 2 != 0 {
         Publisher::ThirdParty
     } else {
