@@ -443,7 +443,7 @@ impl PcData {
             .in_country(&partner.country)
             .mpa(default_date);
         me.partner_id = partner.partner_id.clone();
-        push_party(ctx, me);
+        push_party(ctx, "--partner", me);
         ctx.notes.push(format!(
             "{} ({}): Partner Center does not give your MPA date; taken as {default_date} (the MPA \
              effective date). Your supply by Microsoft is dated {default_date} too.",
@@ -453,6 +453,7 @@ impl PcData {
         push_link(
             ctx,
             &mut ids,
+            "--partner",
             Link::new("", LinkKind::Supply, ms, me_id.clone(), default_date),
         );
 
@@ -487,7 +488,7 @@ impl PcData {
                 party.enrolled = true;
                 party.mpa_signed = Some(default_date);
             }
-            push_party(ctx, party);
+            push_party(ctx, &r.file, party);
             if let Some(pid) = &r.partner_id {
                 by_partner_id.insert(pid.clone(), id.clone());
             }
@@ -505,7 +506,7 @@ impl PcData {
                     );
                     link.status = status;
                     undated_partnerships += 1;
-                    push_link(ctx, &mut ids, link);
+                    push_link(ctx, &mut ids, &r.file, link);
                 }
                 None => ctx.notes.push(format!(
                     "{}: the partnership with {} is \"{}\"; no partnership was made",
@@ -538,7 +539,7 @@ impl PcData {
                 partner,
                 &mut || country_assumed.push(c.name.clone()),
             ));
-            push_party(ctx, party);
+            push_party(ctx, &c.file, party);
             customers.insert(c.tenant.clone(), id.clone());
             let is_reseller = c
                 .relationship
@@ -549,6 +550,7 @@ impl PcData {
                 push_link(
                     ctx,
                     &mut ids,
+                    &c.file,
                     Link::new(
                         "",
                         LinkKind::Reseller,
@@ -565,7 +567,7 @@ impl PcData {
                         let mut link =
                             Link::new("", LinkKind::Reseller, r.clone(), id.clone(), default_date);
                         link.via = Some(me_id.clone());
-                        push_link(ctx, &mut ids, link);
+                        push_link(ctx, &mut ids, &c.file, link);
                     }
                     None => ctx.notes.push(format!(
                         "{}: {} is associated with partner {ap}, which is not among the indirect resellers",
@@ -601,7 +603,11 @@ impl PcData {
         // Reseller of record: an unknown PartnerID becomes a reseller with no partnership, so the
         // rules can say what is wrong with it.
         let mut unknown_resellers: BTreeMap<String, PartyId> = BTreeMap::new();
-        let mut reseller_for = |ctx: &mut Context, ids: &mut IdMaker, pid: &str| -> PartyId {
+        let mut reseller_for = |ctx: &mut Context,
+                                ids: &mut IdMaker,
+                                file: &str,
+                                pid: &str|
+         -> PartyId {
             if let Some(r) = by_partner_id
                 .get(pid)
                 .or(by_tenant.get(&pid.to_ascii_lowercase()))
@@ -616,7 +622,7 @@ impl PcData {
                         .named(&format!("PartnerID {pid}"))
                         .in_country(&partner.country);
                     p.partner_id = Some(pid.to_owned());
-                    push_party(ctx, p);
+                    push_party(ctx, file, p);
                     ctx.notes.push(format!(
                         "PartnerID {pid} is the reseller of record of a subscription but not one of \
                          your indirect resellers: added as a reseller in {} with no partnership",
@@ -683,7 +689,7 @@ impl PcData {
                 {
                     continue; // That's us: the customer list already made our relationship.
                 }
-                let r = reseller_for(ctx, &mut ids, pid);
+                let r = reseller_for(ctx, &mut ids, file, pid);
                 let exists = ctx
                     .scenario
                     .links()
@@ -694,7 +700,7 @@ impl PcData {
                     if partner.kind == PartyKind::IndirectProvider {
                         link.via = Some(me_id.clone());
                     }
-                    push_link(ctx, &mut ids, link);
+                    push_link(ctx, &mut ids, file, link);
                 }
             }
         }
@@ -740,7 +746,7 @@ impl PcData {
                 };
                 let seller = match s(item, "/partnerId") {
                     Some(pid) if partner.partner_id.as_deref() != Some(pid) => {
-                        reseller_for(ctx, &mut ids, pid)
+                        reseller_for(ctx, &mut ids, file, pid)
                     }
                     _ => me_id.clone(),
                 };
@@ -752,7 +758,7 @@ impl PcData {
                 if seller != me_id {
                     link.via = Some(me_id.clone());
                 }
-                push_link(ctx, &mut ids, link);
+                push_link(ctx, &mut ids, file, link);
             }
         }
         if skipped > 0 {
@@ -799,21 +805,27 @@ fn short_list(names: &[String]) -> String {
     out
 }
 
-fn push_party(ctx: &mut Context, party: Party) {
+/// Adds a party made from what `file` says (`--partner` for the signed-in partner); one the model
+/// refuses (a name with a control character, say) is an error naming that file.
+fn push_party(ctx: &mut Context, file: &str, party: Party) {
     if let Err(e) = ctx.scenario.add_party(party) {
-        ctx.errors
-            .push("(Partner Center data)", None, e.to_string());
+        ctx.errors.push(file, None, e.to_string());
     }
 }
 
-fn push_link(ctx: &mut Context, ids: &mut IdMaker, mut link: Link) {
+/// Adds a link made from what `file` says. A link to a party that was refused is left out without
+/// an error of its own: the party's error already says what to fix.
+fn push_link(ctx: &mut Context, ids: &mut IdMaker, file: &str, mut link: Link) {
+    let missing = |id: &PartyId| ctx.scenario.party(id.as_str()).is_none();
+    if missing(&link.from) || missing(&link.to) || link.via.as_ref().is_some_and(missing) {
+        return;
+    }
     link.id = ids
         .make(&format!("{}-{}-{}", link.kind.key(), link.from, link.to))
         .as_str()
         .into();
     if let Err(e) = ctx.scenario.add_link(link) {
-        ctx.errors
-            .push("(Partner Center data)", None, e.to_string());
+        ctx.errors.push(file, None, e.to_string());
     }
 }
 
@@ -949,6 +961,28 @@ mod tests {
                 || f.path.iter().any(|p| p.as_str() == "partner-9999001")
         });
         assert!(unknown_reseller, "{findings:#?}");
+    }
+
+    #[test]
+    fn a_refused_name_is_an_error_naming_its_file_without_a_cascade() {
+        // Found by tests/fuzz.rs: the error named "(Partner Center data)", and the customer's
+        // reseller relationship failed again for the missing party.
+        let csv = "Microsoft ID,Company name,Primary domain name,Country/Region\n\
+                   0a1b2c3d-0000-4000-8000-000000000001,North\u{0}wind,northwind.example,US\n";
+        let err = import(
+            &[Source {
+                name: "customers.csv".to_owned(),
+                bytes: csv.as_bytes().to_vec(),
+            }],
+            &Options {
+                partner: Some(contoso()),
+                ..Options::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        assert_eq!(err.0[0].file, "customers.csv", "{err}");
+        assert!(err.0[0].message.contains("control character"), "{err}");
     }
 
     #[test]
