@@ -63,6 +63,8 @@ enum Discard {
     Lesson(Box<LoadedLesson>),
     WhatIf,
     Close,
+    /// Open an imported channel as a new, unsaved document.
+    Import(Box<Scenario>),
 }
 
 /// The explorer window.
@@ -119,6 +121,8 @@ pub struct ExplorerApp {
     after_save: Option<Discard>,
     /// A save waiting for the user because the file changed on disk since it was opened here.
     conflict: Option<PathBuf>,
+    /// The import preview (File → Import…, or files dropped on the window).
+    import: Option<super::import::ImportDialog>,
 }
 
 impl ExplorerApp {
@@ -189,6 +193,7 @@ impl ExplorerApp {
             path_prompt: None,
             after_save: None,
             conflict: None,
+            import: None,
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -327,6 +332,10 @@ impl ExplorerApp {
                 None => self.request_save_as(ctx),
             },
             Command::SaveAs => self.request_save_as(ctx),
+            Command::Import => {
+                self.dialogs
+                    .request(DialogPurpose::Import, &default_folder(), "", ctx)
+            }
             Command::Export(format) => {
                 let name = format!(
                     "{}.{}",
@@ -846,6 +855,17 @@ impl ExplorerApp {
                 self.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
+            Discard::Import(scenario) => {
+                let (parties, links) = (scenario.party_count(), scenario.link_count());
+                let mut doc = Document::new(*scenario);
+                // Nothing of it is on disk yet: closing the window asks, and the autosave keeps it.
+                doc.mark_unsaved();
+                self.replace_document(doc);
+                self.import = None;
+                self.notice = Some(format!(
+                    "Imported {parties} parties and {links} links: not saved yet (Ctrl+S)"
+                ));
+            }
         }
     }
 
@@ -882,6 +902,68 @@ impl ExplorerApp {
                 ));
             }
         }
+    }
+
+    /// Reads files to import and shows them in the import preview (added to the files already
+    /// there when the preview is open). Nothing else changes until the user presses Import.
+    pub fn import_paths(&mut self, paths: &[PathBuf]) {
+        let (sources, unreadable) = super::import::read_paths(paths);
+        let files = sources
+            .into_iter()
+            .map(|s| (Some(PathBuf::from(&s.name)), s))
+            .collect();
+        self.show_import(files, unreadable);
+    }
+
+    fn show_import(
+        &mut self,
+        files: Vec<(Option<PathBuf>, crate::io::import::Source)>,
+        unreadable: Vec<crate::io::import::ImportError>,
+    ) {
+        match &mut self.import {
+            Some(dialog) => dialog.add(files, unreadable),
+            None => {
+                self.import = Some(super::import::ImportDialog::new(files, unreadable));
+                self.show_library = false;
+            }
+        }
+    }
+
+    /// Files dropped on the window: one save file (`.ron`) opens like File → Open; anything else
+    /// goes to the import preview, as File → Import… would.
+    fn dropped(&mut self, ctx: &egui::Context, dropped: Vec<egui::DroppedFileHandle>) {
+        if let [file] = dropped.as_slice()
+            && file.path().extension().is_some_and(|e| e == "ron")
+        {
+            self.guard(Discard::OpenPath(file.path().to_owned()), ctx);
+            return;
+        }
+        let mut files = Vec::new();
+        let mut unreadable = Vec::new();
+        for file in dropped {
+            let path = file.path().to_owned();
+            let name = path.display().to_string();
+            match file.bytes() {
+                Ok(bytes) => files.push((Some(path), crate::io::import::Source { name, bytes })),
+                Err(message) => unreadable.push(crate::io::import::ImportError {
+                    file: name,
+                    line: None,
+                    message: format!("cannot read the dropped file: {message}"),
+                }),
+            }
+        }
+        self.show_import(files, unreadable);
+        ctx.request_repaint();
+    }
+
+    /// The import preview, while it is open.
+    pub fn import_dialog(&self) -> Option<&super::import::ImportDialog> {
+        self.import.as_ref()
+    }
+
+    /// The import preview's form, for tests that fill it without typing.
+    pub fn import_dialog_mut(&mut self) -> Option<&mut super::import::ImportDialog> {
+        self.import.as_mut()
     }
 
     /// Opens a built-in scenario (as a new, unsaved document).
@@ -1196,10 +1278,17 @@ impl ExplorerApp {
     }
 
     fn poll_dialogs(&mut self, ctx: &egui::Context) {
-        match self.dialogs.poll() {
-            Some((purpose, Some(path))) => self.answer_dialog(ctx, purpose, path),
+        match self.dialogs.poll_files() {
+            Some((DialogPurpose::Import, paths)) if !paths.is_empty() => {
+                self.import_paths(&paths);
+                ctx.request_repaint();
+            }
+            Some((purpose, paths)) if !paths.is_empty() => {
+                let path = paths.into_iter().next().unwrap_or_default();
+                self.answer_dialog(ctx, purpose, path);
+            }
             // A cancelled Save As cancels what was waiting for it.
-            Some((DialogPurpose::SaveAs, None)) => self.after_save = None,
+            Some((DialogPurpose::SaveAs, _)) => self.after_save = None,
             _ => {}
         }
         if let Some(failure) = self.dialogs.take_failure() {
@@ -1234,6 +1323,17 @@ impl ExplorerApp {
                 DialogPurpose::Export(format) => self.export_to(&path, format),
                 DialogPurpose::OpenLesson => self.open_lesson_file(&path, ctx),
                 DialogPurpose::CompareWith => self.compare_with(&path),
+                // The in-window path field of an import holds one path a line.
+                DialogPurpose::Import => {
+                    let paths: Vec<PathBuf> = path
+                        .to_string_lossy()
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(PathBuf::from)
+                        .collect();
+                    self.import_paths(&paths);
+                }
             }
             ctx.request_repaint();
         }
@@ -1677,6 +1777,29 @@ impl eframe::App for ExplorerApp {
         }
         if self.show_help {
             panels::help_ui(&ctx, &mut self.show_help);
+        }
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        if !dropped.is_empty() {
+            self.dropped(&ctx, dropped);
+        }
+        super::import::drop_hint_ui(&ctx);
+        if let Some(dialog) = &mut self.import {
+            match super::import::import_ui(&ctx, dialog) {
+                Some(super::import::ImportAnswer::Import) => {
+                    if let Ok(imported) = dialog.ready() {
+                        let channel = super::import::into_channel(imported.clone());
+                        // The open document's unsaved changes are offered to be saved first; on
+                        // Cancel nothing changes and the preview stays open.
+                        self.guard(Discard::Import(Box::new(channel)), &ctx);
+                    }
+                }
+                Some(super::import::ImportAnswer::AddFiles) => {
+                    self.dialogs
+                        .request(DialogPurpose::Import, &default_folder(), "", &ctx)
+                }
+                Some(super::import::ImportAnswer::Cancel) => self.import = None,
+                None => {}
+            }
         }
         if let Some((purpose, path)) = panels::path_prompt_ui(&ctx, &mut self.path_prompt) {
             self.error = None;

@@ -51,6 +51,8 @@ pub enum Command {
     Save,
     /// Show the Save As dialog.
     SaveAs,
+    /// Show the file dialog that picks files to import (several at once).
+    Import,
     /// Show the export dialog for a format.
     Export(crate::export::ExportFormat),
     /// Add a party of this kind near the centre of the view.

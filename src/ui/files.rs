@@ -19,6 +19,8 @@ pub enum DialogPurpose {
     OpenLesson,
     /// Pick a saved scenario to compare the open one with.
     CompareWith,
+    /// Pick the files to import (several at once).
+    Import,
 }
 
 /// Asks the user for file paths, answering later through [`FileDialogs::poll`].
@@ -33,6 +35,13 @@ pub trait FileDialogs {
     );
     /// The answer of the open dialog, once the user has chosen (`None` inside when cancelled).
     fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)>;
+    /// The answer of the open dialog with every file chosen: one for most dialogs, several for
+    /// [`DialogPurpose::Import`] (empty when cancelled). Dialogs that pick one file need not
+    /// override it.
+    fn poll_files(&mut self) -> Option<(DialogPurpose, Vec<PathBuf>)> {
+        self.poll()
+            .map(|(purpose, path)| (purpose, path.into_iter().collect()))
+    }
     /// True while a dialog is open.
     fn is_open(&self) -> bool;
     /// A dialog that could not be shown (no file-dialog portal, no zenity): the app then asks for the
@@ -59,8 +68,8 @@ pub const NOBODY_CANCELS_THAT_FAST: std::time::Duration = std::time::Duration::f
 /// What a native dialog's answer means: a path, a cancel, or a dialog that never appeared.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
-    /// The user chose this path.
-    Picked(PathBuf),
+    /// The user chose these paths (one, or several for an import).
+    Picked(Vec<PathBuf>),
     /// The user cancelled.
     Cancelled,
     /// The dialog could not be shown.
@@ -69,11 +78,11 @@ pub enum Answer {
 
 impl Answer {
     /// Reads rfd's answer, given how long the dialog was up.
-    pub fn classify(picked: Option<PathBuf>, open_for: std::time::Duration) -> Answer {
+    pub fn classify(picked: Option<Vec<PathBuf>>, open_for: std::time::Duration) -> Answer {
         match picked {
-            Some(path) => Answer::Picked(path),
-            None if open_for < NOBODY_CANCELS_THAT_FAST => Answer::Failed,
-            None => Answer::Cancelled,
+            Some(paths) if !paths.is_empty() => Answer::Picked(paths),
+            _ if open_for < NOBODY_CANCELS_THAT_FAST => Answer::Failed,
+            _ => Answer::Cancelled,
         }
     }
 }
@@ -110,22 +119,34 @@ impl FileDialogs for NativeDialogs {
             let dialog = rfd::FileDialog::new()
                 .add_filter("csp-explorer scenario", &["ron"])
                 .set_directory(&folder);
+            let one = |dialog: rfd::FileDialog| dialog.pick_file().map(|p| vec![p]);
             let picked = match purpose {
-                DialogPurpose::Open => dialog.set_title("Open scenario").pick_file(),
-                DialogPurpose::OpenLesson => dialog.set_title("Open lesson").pick_file(),
-                DialogPurpose::CompareWith => {
-                    dialog.set_title("Compare with which scenario?").pick_file()
-                }
+                DialogPurpose::Open => one(dialog.set_title("Open scenario")),
+                DialogPurpose::OpenLesson => one(dialog.set_title("Open lesson")),
+                DialogPurpose::CompareWith => one(dialog.set_title("Compare with which scenario?")),
                 DialogPurpose::SaveAs => dialog
                     .set_title("Save scenario as")
                     .set_file_name(file_name)
-                    .save_file(),
+                    .save_file()
+                    .map(|p| vec![p]),
                 DialogPurpose::Export(format) => rfd::FileDialog::new()
                     .add_filter(format.label(), &[format.extension()])
                     .set_directory(&folder)
                     .set_title("Export")
                     .set_file_name(file_name)
-                    .save_file(),
+                    .save_file()
+                    .map(|p| vec![p]),
+                // Spreadsheets and Partner Center's JSON, whatever they are named: the importer
+                // recognises each file by its content.
+                DialogPurpose::Import => rfd::FileDialog::new()
+                    .add_filter(
+                        "Spreadsheets and Partner Center data",
+                        &["csv", "txt", "tsv", "json"],
+                    )
+                    .add_filter("All files", &["*"])
+                    .set_directory(&folder)
+                    .set_title("Import files (choose several at once)")
+                    .pick_files(),
             };
             let answer = Answer::classify(picked, started.elapsed());
             if answer == Answer::Failed {
@@ -142,6 +163,11 @@ impl FileDialogs for NativeDialogs {
     }
 
     fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)> {
+        self.poll_files()
+            .map(|(purpose, paths)| (purpose, paths.into_iter().next()))
+    }
+
+    fn poll_files(&mut self) -> Option<(DialogPurpose, Vec<PathBuf>)> {
         let (purpose, suggested, rx) = self.pending.as_ref()?;
         let purpose = *purpose;
         let answer = match rx.try_recv() {
@@ -156,8 +182,8 @@ impl FileDialogs for NativeDialogs {
         let suggested = suggested.clone();
         self.pending = None;
         match answer {
-            Answer::Picked(path) => Some((purpose, Some(path))),
-            Answer::Cancelled => Some((purpose, None)),
+            Answer::Picked(paths) => Some((purpose, paths)),
+            Answer::Cancelled => Some((purpose, Vec::new())),
             Answer::Failed => {
                 self.failure = Some(DialogFailure { purpose, suggested });
                 None
@@ -193,8 +219,13 @@ mod tests {
     fn an_instant_cancel_is_a_dialog_that_never_appeared() {
         let p = PathBuf::from("/tmp/x.ron");
         assert_eq!(
-            Answer::classify(Some(p.clone()), Duration::ZERO),
-            Answer::Picked(p)
+            Answer::classify(Some(vec![p.clone()]), Duration::ZERO),
+            Answer::Picked(vec![p])
+        );
+        assert_eq!(
+            Answer::classify(Some(Vec::new()), Duration::from_secs(3)),
+            Answer::Cancelled,
+            "no file chosen is a cancel"
         );
         assert_eq!(
             Answer::classify(None, Duration::from_millis(5)),

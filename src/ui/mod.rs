@@ -9,6 +9,7 @@ pub mod canvas;
 mod command;
 mod document;
 pub mod files;
+pub mod import;
 mod panels;
 pub mod recovery;
 pub mod style;

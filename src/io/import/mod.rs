@@ -20,6 +20,10 @@ use std::fmt;
 use std::path::Path;
 pub use text::DateOrder;
 
+/// The file name of the error that says Partner Center data needs the signed-in partner (the
+/// app's import dialog asks for the partner in a form instead).
+pub const NO_PARTNER_FILE: &str = "(Partner Center data)";
+
 /// Stop collecting after this many errors: past it, the files are probably not what we think.
 pub const MAX_ERRORS: usize = 50;
 
@@ -168,6 +172,69 @@ pub(crate) struct Context {
 
 /// Imports a channel from any mix of `sources`, each recognised by its content.
 pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportErrors> {
+    preview(sources, options).result
+}
+
+/// What the app's import dialog shows before anything changes: the import's result plus what it
+/// needs to ask (a plain function of the files and options, so it can run off the UI thread).
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// Every file in the order given, with what it was recognised as (or "not recognised").
+    pub files: Vec<(String, String)>,
+    /// A Partner Center file is among them: the import needs the signed-in partner.
+    pub needs_partner: bool,
+    /// The country most of the Partner Center customers are billed in, a default for the signed-in
+    /// partner's own country.
+    pub suggested_country: Option<String>,
+    /// A slash date could be read either way: the import needs a [`DateOrder`].
+    pub ambiguous_dates: bool,
+    /// The channel, or every problem.
+    pub result: Result<Imported, ImportErrors>,
+}
+
+/// Runs the import and says, besides its result, what each file was and what the import needs.
+pub fn preview(sources: &[Source], options: &Options) -> Preview {
+    let mut files = Vec::new();
+    let mut needs_partner = false;
+    let mut suggested_country = None;
+    let result = run(
+        sources,
+        options,
+        &mut files,
+        &mut needs_partner,
+        &mut suggested_country,
+    );
+    let ambiguous_dates = result.as_ref().err().is_some_and(|errors| {
+        errors
+            .0
+            .iter()
+            .any(|e| e.message.contains(text::DATE_ORDER_HINT))
+    });
+    Preview {
+        files,
+        needs_partner,
+        suggested_country,
+        ambiguous_dates,
+        result,
+    }
+}
+
+impl ImportError {
+    /// The column a cell error is about: every cell error starts with the column's name in
+    /// backticks (`` `date` "2020-13-01" is not a date ``).
+    pub fn column(&self) -> Option<&str> {
+        let rest = self.message.strip_prefix('`')?;
+        rest.split_once('`').map(|(column, _)| column)
+    }
+}
+
+fn run(
+    sources: &[Source],
+    options: &Options,
+    files: &mut Vec<(String, String)>,
+    needs_partner: &mut bool,
+    suggested_country: &mut Option<String>,
+) -> Result<Imported, ImportErrors> {
     let title = options.title.clone().unwrap_or_else(|| {
         sources
             .first()
@@ -195,7 +262,6 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
         );
         return Err(ctx.errors);
     }
-    let mut files = Vec::new();
     let mut links = Vec::new();
     // Parties first, whatever the order on the command line: links refer to them.
     let mut pc = partner_center::PcData::default();
@@ -208,20 +274,26 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
                         files.push((source.name.clone(), body.kind.label().to_owned()));
                         pc.add_json(&source.name, body, &mut ctx);
                     }
-                    None => ctx.errors.push(
+                    None => {
+                        files.push((source.name.clone(), "not recognised (JSON)".to_owned()));
+                        ctx.errors.push(
                         &source.name,
                         None,
                         "JSON, but not a Partner Center body csp-explorer reads (customers, \
                          indirect resellers, subscriptions, a customer's relationships or agreements); \
                          see docs/partner-center-import.md"
                             .to_owned(),
-                    ),
+                    );
+                    }
                 },
-                Err(e) => ctx.errors.push(
-                    &source.name,
-                    Some(e.line() as u64),
-                    format!("not valid JSON: {e}"),
-                ),
+                Err(e) => {
+                    files.push((source.name.clone(), "not valid JSON".to_owned()));
+                    ctx.errors.push(
+                        &source.name,
+                        Some(e.line() as u64),
+                        format!("not valid JSON: {e}"),
+                    )
+                }
             }
             continue;
         }
@@ -240,6 +312,7 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
             FileKind::Parties
         } else {
             ctx.errors.push(&source.name, None, unrecognised(&table));
+            files.push((source.name.clone(), "not recognised".to_owned()));
             continue;
         };
         files.push((
@@ -251,7 +324,9 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
             FileKind::Links => links.push((source.name.clone(), table)),
         }
     }
+    *suggested_country = pc.suggested_country();
     if !pc.is_empty() {
+        *needs_partner = true;
         match ctx.options.partner.clone() {
             Some(partner) => {
                 // A title from the first file's name would be a customer GUID; name the channel
@@ -263,7 +338,7 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
                 pc.build(&partner, &mut ctx)
             }
             None => ctx.errors.push(
-                "(Partner Center data)",
+                NO_PARTNER_FILE,
                 None,
                 "Partner Center data is seen from the signed-in partner: say who that is with \
                  --partner NAME --partner-kind indirect-provider|direct-bill --country CC"
@@ -277,7 +352,7 @@ pub fn import(sources: &[Source], options: &Options) -> Result<Imported, ImportE
     if ctx.errors.0.is_empty() {
         Ok(Imported {
             scenario: ctx.scenario,
-            files,
+            files: files.clone(),
             notes: ctx.notes,
             unknown_columns: ctx.unknown_columns,
         })

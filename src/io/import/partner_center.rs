@@ -270,6 +270,19 @@ impl PcData {
             && self.agreements.is_empty()
     }
 
+    /// The country most customers are billed in (of a tie, the one listed first): the likeliest
+    /// country of the signed-in partner, whose customers are mostly local.
+    pub fn suggested_country(&self) -> Option<String> {
+        let codes: Vec<String> = self
+            .customers
+            .iter()
+            .filter_map(|c| c.country.as_deref().and_then(|c| parse_country(c).ok()))
+            .collect();
+        let count = |code: &String| codes.iter().filter(|c| *c == code).count();
+        let most = codes.iter().map(count).max()?;
+        codes.iter().find(|c| count(c) == most).cloned()
+    }
+
     /// Takes in a recognised JSON body.
     pub fn add_json(&mut self, file: &str, body: PcJson, ctx: &mut Context) {
         let per_customer = matches!(
@@ -989,6 +1002,11 @@ mod tests {
     fn partner_center_data_needs_the_signed_in_partner() {
         let err = import(&fixtures(), &Options::default()).unwrap_err();
         assert!(err.to_string().contains("--partner NAME"), "{err}");
+        // The app's preview asks for it instead, with the country of most customers (of the tie
+        // between US and CA, the first listed).
+        let p = super::super::preview(&fixtures(), &Options::default());
+        assert!(p.needs_partner);
+        assert_eq!(p.suggested_country.as_deref(), Some("US"));
     }
 
     #[test]

@@ -308,3 +308,42 @@ admin,a,res,c,2021-01-01,,partial
         errors[1]
     );
 }
+
+#[test]
+fn the_preview_says_what_each_file_is_and_what_the_import_needs() {
+    let p = preview(
+        &[
+            src("parties.csv", PARTIES),
+            src("notes.txt", "colour,size\nred,3\n"),
+            src("broken.json", "{\"items\": ["),
+        ],
+        &Options::default(),
+    );
+    let kinds: Vec<&str> = p.files.iter().map(|(_, k)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["parties (CSV) in UTF-8", "not recognised", "not valid JSON"]
+    );
+    assert!(!p.needs_partner, "project CSVs need no signed-in partner");
+    assert!(!p.ambiguous_dates);
+    assert!(p.result.is_err());
+
+    let ambiguous = PARTIES.replace("2019-06-01,,,", "03/04/2019,,,");
+    let p = preview(
+        &[src("parties.csv", ambiguous.as_str())],
+        &Options::default(),
+    );
+    assert!(p.ambiguous_dates, "{:?}", p.result.err());
+    let errors = p.result.unwrap_err();
+    assert_eq!(errors.0[0].column(), Some("mpa_signed"));
+    assert_eq!(errors.0[0].line, Some(3));
+    let p = preview(
+        &[src("parties.csv", ambiguous.as_str())],
+        &Options {
+            date_order: DateOrder::Dmy,
+            ..Options::default()
+        },
+    );
+    assert!(!p.ambiguous_dates);
+    assert!(p.result.is_ok());
+}

@@ -18,6 +18,10 @@ pub enum DateOrder {
     Mdy,
 }
 
+/// How an ambiguous date's error says what to do (the app's import dialog looks for it to offer
+/// its day-first / month-first choice).
+pub const DATE_ORDER_HINT: &str = "say which with --date-order dmy or --date-order mdy";
+
 /// Decodes a file's bytes and says which encoding was used.
 ///
 /// A byte order mark wins (UTF-8, UTF-16 LE/BE). Without one, bytes that are valid UTF-8 are read as
@@ -255,7 +259,7 @@ pub fn parse_date(value: &str, order: DateOrder) -> Result<Date, String> {
             DateOrder::Ask if a == b => (a, b),
             DateOrder::Ask => {
                 return Err(format!(
-                    "\"{value}\" could be {a} {} or {b} {}; say which with --date-order dmy or --date-order mdy (or write YYYY-MM-DD)",
+                    "\"{value}\" could be {a} {} or {b} {}; {DATE_ORDER_HINT} (or write YYYY-MM-DD)",
                     month_name(b),
                     month_name(a)
                 ));

@@ -265,18 +265,26 @@ pub fn path_prompt_ui(
         DialogPurpose::Export(_) => ("Export", "Export"),
         DialogPurpose::OpenLesson => ("Open lesson", "Open"),
         DialogPurpose::CompareWith => ("Compare with which scenario?", "Compare"),
+        DialogPurpose::Import => ("Import files", "Read"),
     };
     let mut answer = None;
     let mut cancel = false;
     egui::Modal::new(egui::Id::new("path-prompt")).show(ctx, |ui| {
         ui.heading(title);
-        ui.label("Type the file's path:");
-        let field = ui.add(
+        // An import takes several files: one path a line (Enter starts a new line).
+        let many = p.purpose == DialogPurpose::Import;
+        ui.label(if many {
+            "Type the files' paths, one a line:"
+        } else {
+            "Type the file's path:"
+        });
+        let field = if many {
+            egui::TextEdit::multiline(&mut p.text)
+        } else {
             egui::TextEdit::singleline(&mut p.text)
-                .id_salt("path-prompt-field")
-                .desired_width(480.0),
-        );
-        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        };
+        let field = ui.add(field.id_salt("path-prompt-field").desired_width(480.0));
+        let entered = !many && field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let path = p.text.trim();
         ui.horizontal(|ui| {
             let ok = ui.add_enabled(!path.is_empty(), egui::Button::new(action));

@@ -64,6 +64,16 @@ pub fn menu_ui(
             if ui.button("Scenario library…").clicked() {
                 *show_library = true;
             }
+            if ui
+                .button("Import…")
+                .on_hover_text(
+                    "Spreadsheets and Partner Center data (several files at once, or drop them \
+                     on the window): a preview first, then a new document",
+                )
+                .clicked()
+            {
+                out.push(Command::Import);
+            }
             ui.separator();
             if ui.button("Save           Ctrl+S").clicked() {
                 out.push(Command::Save);

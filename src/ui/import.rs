@@ -1,0 +1,615 @@
+//! File → Import… and files dropped on the window: the importer's preview, shown before anything
+//! changes.
+//!
+//! The work is done by plain functions with no egui in them ([`read_paths`], [`run_preview`],
+//! [`into_channel`]): they take files and the form and return data, so the import can move to a
+//! background job without touching the window. [`import_ui`] draws the preview from that data and
+//! says what the user chose; the app opens the channel as a new, unsaved document.
+
+use crate::io::import::{self, DateOrder, ImportError, Imported, Preview, SignedInPartner, Source};
+use crate::model::{LinkKind, PartyKind, Scenario};
+use crate::rules::{Checker, Counts, Severity};
+use crate::ui::style::{severity_text, valid_text};
+use egui::RichText;
+use std::path::PathBuf;
+
+/// What the importer needs to know that the files do not say: who is signed in to Partner Center
+/// (only asked when a Partner Center file is among them) and how to read ambiguous slash dates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportForm {
+    /// The signed-in partner's company name; empty until the user types it.
+    pub partner_name: String,
+    /// Indirect provider (a distributor) or direct-bill partner.
+    pub partner_kind: PartyKind,
+    /// The signed-in partner's country, as a code or an English name.
+    pub country: String,
+    /// The signed-in partner's own PartnerID (optional).
+    pub partner_id: String,
+    /// How to read a slash date whose day and month are both 12 or less.
+    pub date_order: DateOrder,
+}
+
+impl Default for ImportForm {
+    fn default() -> Self {
+        ImportForm {
+            partner_name: String::new(),
+            // Partner Center's indirect resellers list exists only for a distributor.
+            partner_kind: PartyKind::IndirectProvider,
+            country: String::new(),
+            partner_id: String::new(),
+            date_order: DateOrder::Ask,
+        }
+    }
+}
+
+/// The name the preview runs with until the user types theirs: the counts and findings do not
+/// depend on it, and Import waits for the real one.
+pub const PROVISIONAL_NAME: &str = "Your company";
+
+impl ImportForm {
+    /// The importer's options. The signed-in partner is left out while the country is not one
+    /// (the preview then says so next to the field); an empty name runs as [`PROVISIONAL_NAME`].
+    pub fn options(&self) -> import::Options {
+        let name = self.partner_name.trim();
+        let partner = import::text::parse_country(self.country.trim())
+            .ok()
+            .map(|country| SignedInPartner {
+                name: if name.is_empty() {
+                    PROVISIONAL_NAME.to_owned()
+                } else {
+                    name.to_owned()
+                },
+                kind: self.partner_kind,
+                country,
+                partner_id: Some(self.partner_id.trim().to_owned()).filter(|id| !id.is_empty()),
+            });
+        import::Options {
+            date_order: self.date_order,
+            title: None,
+            partner,
+        }
+    }
+
+    /// What is wrong with the country field, if anything.
+    pub fn country_problem(&self) -> Option<String> {
+        let country = self.country.trim();
+        if country.is_empty() {
+            return Some("choose your country (a code such as US, or a name)".to_owned());
+        }
+        import::text::parse_country(country).err()
+    }
+}
+
+/// Everything the preview shows, computed from the files and the form.
+#[derive(Clone, Debug)]
+pub struct ImportPreview {
+    /// The importer's answer, with what it needs to ask.
+    pub preview: Preview,
+    /// Parties by kind, in tier order (kinds with none left out).
+    pub parties: Vec<(PartyKind, usize)>,
+    /// Links by kind (kinds with none left out).
+    pub links: Vec<(LinkKind, usize)>,
+    /// What the check finds on the imported channel.
+    pub counts: Counts,
+}
+
+/// Reads files from disk; a file that cannot be read is an error naming it (the others are read).
+pub fn read_paths(paths: &[PathBuf]) -> (Vec<Source>, Vec<ImportError>) {
+    let mut sources = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in paths {
+        match Source::read(path) {
+            Ok(source) => sources.push(source),
+            Err(e) => unreadable.push(e),
+        }
+    }
+    (sources, unreadable)
+}
+
+/// Runs the importer on the files with the form's options and sums up the channel.
+pub fn run_preview(sources: &[Source], form: &ImportForm) -> ImportPreview {
+    let preview = import::preview(sources, &form.options());
+    let (mut parties, mut links, mut counts) = (Vec::new(), Vec::new(), Counts::default());
+    if let Ok(imported) = &preview.result {
+        let s = &imported.scenario;
+        parties = PartyKind::ALL
+            .into_iter()
+            .map(|k| (k, s.parties().filter(|p| p.kind == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        links = LinkKind::ALL
+            .into_iter()
+            .map(|k| (k, s.links().filter(|l| l.kind == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        counts = Checker::new(s).counts();
+    }
+    ImportPreview {
+        preview,
+        parties,
+        links,
+        counts,
+    }
+}
+
+/// The imported channel as it opens: laid out by the tier layout (the app's View → Tier layout), so
+/// that the saved file has positions and the canvas does not move when the first link changes.
+pub fn into_channel(imported: Imported) -> Scenario {
+    let mut scenario = imported.scenario;
+    let moves = crate::layout::TierLayout::default()
+        .positions(&scenario)
+        .into_iter()
+        .map(|(id, p)| crate::edit::Edit::MoveParty(id, Some(p)))
+        .collect();
+    // Every id comes from the scenario itself, so moving them cannot fail; if it did, the parties
+    // would keep no position and the canvas would lay them out the same way when drawing.
+    let _ = crate::edit::Edit::Batch(moves).apply(&mut scenario);
+    scenario
+}
+
+/// One file of the import: where it came from (to read it again after the user fixed it) and its
+/// bytes.
+#[derive(Clone, Debug)]
+struct ImportFile {
+    path: Option<PathBuf>,
+    source: Source,
+}
+
+/// The import preview window's state: the files, the form, and the preview for that form.
+#[derive(Clone, Debug)]
+pub struct ImportDialog {
+    files: Vec<ImportFile>,
+    /// Files that could not be read at all.
+    unreadable: Vec<ImportError>,
+    /// The form as the user is editing it.
+    pub form: ImportForm,
+    /// The form the preview was computed for.
+    previewed: ImportForm,
+    preview: ImportPreview,
+}
+
+impl ImportDialog {
+    /// Starts a preview of these files. When Partner Center data is among them, the country is
+    /// taken from where most of its customers are billed.
+    pub fn new(files: Vec<(Option<PathBuf>, Source)>, unreadable: Vec<ImportError>) -> Self {
+        let files: Vec<ImportFile> = files
+            .into_iter()
+            .map(|(path, source)| ImportFile { path, source })
+            .collect();
+        let form = ImportForm::default();
+        let preview = run_preview(&sources_of(&files), &form);
+        let mut dialog = ImportDialog {
+            files,
+            unreadable,
+            previewed: form.clone(),
+            form,
+            preview,
+        };
+        dialog.suggest_country();
+        dialog.refresh();
+        dialog
+    }
+
+    /// Adds files (dropped on the window, or picked again with Add files…) and runs again.
+    pub fn add(&mut self, files: Vec<(Option<PathBuf>, Source)>, unreadable: Vec<ImportError>) {
+        self.files.extend(
+            files
+                .into_iter()
+                .map(|(path, source)| ImportFile { path, source }),
+        );
+        self.unreadable.extend(unreadable);
+        self.rerun();
+    }
+
+    /// Reads every file from disk again (after the user fixed one) and runs again.
+    pub fn reload(&mut self) {
+        let mut unreadable = Vec::new();
+        for file in &mut self.files {
+            if let Some(path) = &file.path {
+                match Source::read(path) {
+                    Ok(source) => file.source = source,
+                    Err(e) => unreadable.push(e),
+                }
+            }
+        }
+        self.unreadable = unreadable;
+        self.rerun();
+    }
+
+    fn suggest_country(&mut self) {
+        if self.form.country.is_empty()
+            && let Some(country) = &self.preview.preview.suggested_country
+        {
+            self.form.country = country.clone();
+        }
+    }
+
+    fn rerun(&mut self) {
+        self.preview = run_preview(&sources_of(&self.files), &self.form);
+        self.previewed = self.form.clone();
+        self.suggest_country();
+        self.refresh();
+    }
+
+    /// Runs the importer again when the form changed since the last preview.
+    pub fn refresh(&mut self) {
+        if self.form != self.previewed {
+            self.rerun();
+        }
+    }
+
+    /// The preview for the current form.
+    pub fn preview(&self) -> &ImportPreview {
+        &self.preview
+    }
+
+    /// The names of the files, in the order given.
+    pub fn file_names(&self) -> Vec<&str> {
+        self.files.iter().map(|f| f.source.name.as_str()).collect()
+    }
+
+    /// The imported channel, when Import can go ahead: every file read and valid, and the
+    /// signed-in partner named when Partner Center data needs one.
+    pub fn ready(&self) -> Result<&Imported, String> {
+        if let Some(e) = self.unreadable.first() {
+            return Err(format!("{e}"));
+        }
+        if self.files.is_empty() {
+            return Err("add at least one file".to_owned());
+        }
+        let imported = self.preview.preview.result.as_ref().map_err(|errors| {
+            format!(
+                "fix the {} in the files first, then press Read the files again",
+                plural(errors.0.len(), "problem")
+            )
+        })?;
+        if self.preview.preview.needs_partner {
+            if let Some(problem) = self.form.country_problem() {
+                return Err(problem);
+            }
+            if self.form.partner_name.trim().is_empty() {
+                return Err(
+                    "type your company's name (the partner signed in to Partner Center)".to_owned(),
+                );
+            }
+        }
+        Ok(imported)
+    }
+}
+
+fn sources_of(files: &[ImportFile]) -> Vec<Source> {
+    files.iter().map(|f| f.source.clone()).collect()
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// What the user chose in the preview.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportAnswer {
+    /// Open the channel as a new, unsaved document.
+    Import,
+    /// Pick more files to add.
+    AddFiles,
+    /// Close the preview; nothing changes.
+    Cancel,
+}
+
+/// The import preview window. The form's changes re-run the importer before the window is drawn
+/// again.
+pub fn import_ui(ctx: &egui::Context, dialog: &mut ImportDialog) -> Option<ImportAnswer> {
+    let mut answer = None;
+    let mut open = true;
+    egui::Window::new("Import preview")
+        .id(egui::Id::new("import-preview"))
+        .open(&mut open)
+        .default_size([760.0, 640.0])
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ui.label(
+                "Nothing changes until you press Import: the channel then opens as a new, \
+                 unsaved document.",
+            );
+            ui.add_space(4.0);
+            // The buttons stay at the bottom; the rest scrolls.
+            let body_height = (ui.available_height() - 44.0).max(160.0);
+            egui::ScrollArea::vertical()
+                .id_salt("import-body")
+                .max_height(body_height)
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    if files_ui(ui, dialog) {
+                        answer = Some(ImportAnswer::AddFiles);
+                    }
+                    form_ui(ui, dialog);
+                    result_ui(ui, &dialog.preview);
+                });
+            ui.separator();
+            ui.horizontal(|ui| {
+                let ready = dialog.ready();
+                let import = ui.add_enabled(ready.is_ok(), egui::Button::new("Import"));
+                let import = match &ready {
+                    Ok(_) => import.on_hover_text("Open the channel as a new, unsaved document"),
+                    Err(why) => import.on_disabled_hover_text(why.as_str()),
+                };
+                if import.clicked() {
+                    answer = Some(ImportAnswer::Import);
+                }
+                if ui.button("Cancel").clicked() {
+                    answer = Some(ImportAnswer::Cancel);
+                }
+                if let Err(why) = &ready {
+                    ui.colored_label(
+                        severity_text(ui, Severity::Warning),
+                        format!("To import: {why}."),
+                    );
+                }
+            });
+        });
+    if !open {
+        answer = Some(ImportAnswer::Cancel);
+    }
+    dialog.refresh();
+    answer
+}
+
+/// The files and what each was recognised as; true when Add files… was pressed.
+fn files_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) -> bool {
+    let mut add = false;
+    let mut reload = false;
+    ui.heading("Files");
+    egui::Grid::new("import-files")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (name, kind) in &dialog.preview.preview.files {
+                ui.label(RichText::new(name).monospace());
+                if kind.starts_with("not ") {
+                    ui.colored_label(severity_text(ui, Severity::Violation), kind);
+                } else {
+                    ui.label(kind);
+                }
+                ui.end_row();
+            }
+            for e in &dialog.unreadable {
+                ui.label(RichText::new(&e.file).monospace());
+                ui.colored_label(severity_text(ui, Severity::Violation), &e.message);
+                ui.end_row();
+            }
+        });
+    ui.horizontal(|ui| {
+        add = ui
+            .button("Add files…")
+            .on_hover_text("Choose more files to import with these")
+            .clicked();
+        let can_reload = dialog.files.iter().any(|f| f.path.is_some());
+        reload = ui
+            .add_enabled(can_reload, egui::Button::new("Read the files again"))
+            .on_hover_text("After fixing a file in a spreadsheet or editor")
+            .clicked();
+        ui.weak("or drop more files on the window");
+    });
+    if reload {
+        dialog.reload();
+    }
+    add
+}
+
+/// What the importer needs to ask: the signed-in partner and the date order.
+fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) {
+    let preview = &dialog.preview.preview;
+    let form = &mut dialog.form;
+    if preview.needs_partner {
+        ui.add_space(6.0);
+        ui.heading("Who is signed in to Partner Center?");
+        ui.label(
+            "Partner Center's data is your view of the channel: your customers, your resellers. \
+             Say whose view it is.",
+        );
+        egui::Grid::new("import-partner")
+            .num_columns(2)
+            .show(ui, |ui| {
+                ui.label("Your company");
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.partner_name)
+                        .id_salt("import-partner-name")
+                        .hint_text("e.g. Contoso Distribution")
+                        .desired_width(260.0),
+                );
+                ui.end_row();
+                ui.label("You are");
+                ui.horizontal(|ui| {
+                    for kind in [PartyKind::IndirectProvider, PartyKind::DirectBill] {
+                        ui.radio_value(&mut form.partner_kind, kind, kind.label());
+                    }
+                });
+                ui.end_row();
+                ui.label("Your country");
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut form.country)
+                            .id_salt("import-partner-country")
+                            .hint_text("US or United States")
+                            .desired_width(160.0),
+                    );
+                    match form.country_problem() {
+                        Some(problem) => {
+                            ui.colored_label(severity_text(ui, Severity::Violation), problem);
+                        }
+                        None => {
+                            let code = import::text::parse_country(form.country.trim())
+                                .unwrap_or_default();
+                            let name = isocountry::CountryCode::for_alpha2_caseless(&code)
+                                .map_or(code.as_str(), |c| c.name());
+                            ui.colored_label(valid_text(ui), format!("✔ {name} ({code})"));
+                        }
+                    }
+                });
+                ui.end_row();
+                ui.label("Your PartnerID");
+                ui.add(
+                    egui::TextEdit::singleline(&mut form.partner_id)
+                        .id_salt("import-partner-id")
+                        .hint_text("optional")
+                        .desired_width(160.0),
+                );
+                ui.end_row();
+            });
+    }
+    if preview.ambiguous_dates || form.date_order != DateOrder::Ask {
+        ui.add_space(6.0);
+        ui.heading("Dates like 03/04/2020");
+        ui.label("Some slash dates could be read either way. How are they written in your files?");
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut form.date_order, DateOrder::Ask, "Not sure: list them");
+            ui.radio_value(
+                &mut form.date_order,
+                DateOrder::Dmy,
+                "Day first (03/04/2020 is 3 April)",
+            );
+            ui.radio_value(
+                &mut form.date_order,
+                DateOrder::Mdy,
+                "Month first (03/04/2020 is 4 March)",
+            );
+        });
+    }
+}
+
+/// The channel by kind, the check, the assumptions and unread columns, or every problem.
+fn result_ui(ui: &mut egui::Ui, p: &ImportPreview) {
+    ui.add_space(6.0);
+    match &p.preview.result {
+        Ok(imported) => {
+            ui.heading(format!("The channel: {}", imported.scenario.meta.title));
+            ui.columns(2, |cols| {
+                cols[0].strong("Parties");
+                egui::Grid::new("import-parties").show(&mut cols[0], |ui| {
+                    for (kind, n) in &p.parties {
+                        ui.label(kind.label());
+                        ui.label(n.to_string());
+                        ui.end_row();
+                    }
+                });
+                cols[1].strong("Links");
+                egui::Grid::new("import-links").show(&mut cols[1], |ui| {
+                    for (kind, n) in &p.links {
+                        ui.label(kind.label());
+                        ui.label(n.to_string());
+                        ui.end_row();
+                    }
+                });
+            });
+            ui.add_space(4.0);
+            let c = &p.counts;
+            let text = format!(
+                "The check finds {}, {} and {} as of {}.",
+                plural(c.violation, "violation"),
+                plural(c.warning, "warning"),
+                plural(c.note, "note"),
+                imported.scenario.as_of()
+            );
+            let severity = if c.violation > 0 {
+                Some(Severity::Violation)
+            } else if c.warning > 0 {
+                Some(Severity::Warning)
+            } else {
+                None
+            };
+            match severity {
+                Some(s) => ui.colored_label(severity_text(ui, s), text),
+                None => ui.colored_label(valid_text(ui), text),
+            };
+            if !imported.notes.is_empty() {
+                ui.add_space(4.0);
+                ui.strong(format!(
+                    "What the import assumed ({}): Partner Center or the files did not say",
+                    imported.notes.len()
+                ));
+                for note in &imported.notes {
+                    ui.label(format!("• {note}"));
+                }
+            }
+            if !imported.unknown_columns.is_empty() {
+                ui.add_space(4.0);
+                ui.strong("Columns not read");
+                for column in &imported.unknown_columns {
+                    ui.label(format!("• {column}"));
+                }
+            }
+        }
+        Err(errors) => {
+            let shown: Vec<&ImportError> = errors
+                .0
+                .iter()
+                // The form above asks for the signed-in partner; the CLI's wording of that
+                // error would only repeat it with command-line flags.
+                .filter(|e| e.file != import::NO_PARTNER_FILE)
+                .collect();
+            if shown.is_empty() {
+                ui.label("Say who is signed in to Partner Center above to see the channel.");
+                return;
+            }
+            ui.colored_label(
+                severity_text(ui, Severity::Violation),
+                format!(
+                    "{}: nothing can be imported until they are fixed in the files.",
+                    plural(shown.len(), "problem")
+                ),
+            );
+            egui::Grid::new("import-errors")
+                .num_columns(4)
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong("File");
+                    ui.strong("Line");
+                    ui.strong("Column");
+                    ui.strong("Problem");
+                    ui.end_row();
+                    for e in shown {
+                        ui.label(RichText::new(&e.file).monospace());
+                        ui.label(e.line.map(|l| l.to_string()).unwrap_or_default());
+                        ui.label(e.column().unwrap_or_default());
+                        ui.add(egui::Label::new(&e.message).wrap());
+                        ui.end_row();
+                    }
+                });
+            if errors.0.len() >= import::MAX_ERRORS {
+                ui.weak(format!("(stopped after {} problems)", import::MAX_ERRORS));
+            }
+        }
+    }
+}
+
+/// While files are dragged over the window, says that dropping them imports them.
+pub fn drop_hint_ui(ctx: &egui::Context) {
+    let hovered = ctx.input(|i| i.raw.hovered_files.len());
+    if hovered == 0 {
+        return;
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::new("import-drop-hint"),
+    ));
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(170));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        format!(
+            "Drop {} to import: a preview comes first",
+            if hovered == 1 {
+                "the file"
+            } else {
+                "the files"
+            }
+        ),
+        egui::FontId::proportional(26.0),
+        egui::Color32::WHITE,
+    );
+}

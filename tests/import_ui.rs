@@ -1,0 +1,321 @@
+//! File → Import… and files dropped on the window, driven as a user would in kittest: the preview
+//! comes first, nothing changes until Import, and the channel opens as a new, unsaved document.
+
+mod common;
+
+use common::{app, app_with, scenario};
+use csp_explorer::model::PartyKind;
+use csp_explorer::ui::ExplorerApp;
+use csp_explorer::ui::files::{DialogPurpose, FileDialogs};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A file dialog that answers an import with these files, as a person picking several would.
+struct PickFiles {
+    paths: Vec<PathBuf>,
+    asked: Option<DialogPurpose>,
+}
+
+impl FileDialogs for PickFiles {
+    fn request(&mut self, purpose: DialogPurpose, _: &Path, _: &str, _: &egui::Context) {
+        self.asked = Some(purpose);
+    }
+    fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)> {
+        None
+    }
+    fn poll_files(&mut self) -> Option<(DialogPurpose, Vec<PathBuf>)> {
+        self.asked.take().map(|p| (p, self.paths.clone()))
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+}
+
+fn partner_center_fixtures() -> Vec<PathBuf> {
+    let dir = Path::new("tests/fixtures/partner-center");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("the fixtures")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn open_import_from_the_menu(harness: &mut Harness<'static, ExplorerApp>) {
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Import…").click();
+    harness.run();
+}
+
+/// Types into the text field that currently shows `hint` (its placeholder).
+fn type_into(harness: &mut Harness<'static, ExplorerApp>, hint: &'static str, text: &str) {
+    harness
+        .get_by(move |n| n.placeholder() == Some(hint))
+        .focus();
+    harness.run();
+    harness
+        .get_by(move |n| n.placeholder() == Some(hint))
+        .type_text(text);
+    harness.run();
+}
+
+/// True when the button with this label is greyed out.
+fn disabled(harness: &Harness<'static, ExplorerApp>, label: &str) -> bool {
+    harness.get_by_label(label).accesskit_node().is_disabled()
+}
+
+#[test]
+fn file_import_previews_partner_center_data_then_opens_a_new_unsaved_document() {
+    let dialogs = PickFiles {
+        paths: partner_center_fixtures(),
+        asked: None,
+    };
+    let mut harness = app_with(scenario("sample-1"), Box::new(dialogs));
+    let before = harness.state().document().scenario().clone();
+    open_import_from_the_menu(&mut harness);
+
+    // Each file with what it was recognised as.
+    harness.get_by_label("Import preview");
+    harness.get_by_label("Partner Center customers (JSON)");
+    harness.get_by_label("Partner Center indirect resellers (JSON)");
+    harness.get_by_label("Partner Center agreements of one customer (JSON)");
+    // It asks who is signed in, with the country most customers are billed in filled in.
+    harness.get_by_label("Who is signed in to Partner Center?");
+    let form = harness.state().import_dialog().unwrap().form.clone();
+    assert_eq!(form.country, "US");
+    assert_eq!(form.partner_kind, PartyKind::IndirectProvider);
+    harness.get_by_label("✔ United States of America (US)");
+    // Until the name is typed the preview runs, but Import waits.
+    harness.get_by_label_contains("type your company's name");
+    assert!(disabled(&harness, "Import"));
+    // The channel by kind, the check, the assumptions.
+    harness.get_by_label("Parties");
+    harness.get_by_label("Links");
+    harness.get_by_label(PartyKind::IndirectReseller.label());
+    harness.get_by_label_contains("What the import assumed");
+    harness.get_by_label_contains("Partner Center does not give your MPA date");
+    harness.get_by_label_contains("The check finds");
+
+    type_into(
+        &mut harness,
+        "e.g. Contoso Distribution",
+        "Contoso Distribution",
+    );
+    type_into(&mut harness, "optional", "1000001");
+    // The preview ran again with the name: the channel is named after it.
+    harness.get_by_label("The channel: Contoso Distribution's channel (Partner Center)");
+    assert_eq!(
+        *harness.state().document().scenario(),
+        before,
+        "nothing changes before Import"
+    );
+
+    harness.get_by_label("Import").click();
+    harness.run();
+    assert!(
+        harness.state().import_dialog().is_none(),
+        "the preview closed"
+    );
+    let doc = harness.state().document();
+    let s = doc.scenario();
+    assert_eq!(
+        s.meta.title,
+        "Contoso Distribution's channel (Partner Center)"
+    );
+    assert!(doc.path.is_none(), "a new document, with no file yet");
+    assert!(doc.is_dirty(), "and unsaved");
+    let me = s
+        .parties()
+        .find(|p| p.name == "Contoso Distribution")
+        .expect("the signed-in partner is a party");
+    assert_eq!(me.partner_id.as_deref(), Some("1000001"));
+    assert_eq!(me.country.as_deref(), Some("US"));
+    assert!(
+        s.parties().all(|p| p.position.is_some()),
+        "every party is laid out by the tier layout"
+    );
+    let rules: Vec<&str> = doc.checker().iter().map(|f| f.rule.key()).collect();
+    assert!(rules.contains(&"partnership_pending"), "{rules:?}");
+    assert!(rules.contains(&"mca_missing"), "{rules:?}");
+}
+
+#[test]
+fn import_offers_to_save_unsaved_work_first_and_cancel_changes_nothing() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::AddParty(PartyKind::Customer));
+    harness.run();
+    let edited = harness.state().document().scenario().clone();
+    harness.state_mut().import_paths(&[
+        PathBuf::from("saves/examples/parties.csv"),
+        PathBuf::from("saves/examples/links.csv"),
+    ]);
+    harness.run();
+    harness.get_by_label("parties (CSV) in UTF-8");
+    harness.get_by_label("links (CSV) in UTF-8");
+    // Project CSVs need no signed-in partner.
+    assert!(
+        harness
+            .query_by_label("Who is signed in to Partner Center?")
+            .is_none()
+    );
+    harness.get_by_label("Import").click();
+    harness.run();
+    harness.get_by_label("Unsaved changes");
+    // The prompt's Cancel (the preview behind it has one too): drawn last, so last in the tree.
+    harness
+        .get_all_by_label("Cancel")
+        .last()
+        .expect("the prompt's Cancel")
+        .click();
+    harness.run();
+    assert_eq!(*harness.state().document().scenario(), edited);
+    assert!(
+        harness.state().import_dialog().is_some(),
+        "the preview is still open"
+    );
+    harness.get_by_label("Import").click();
+    harness.run();
+    harness.get_by_label("Don't save").click();
+    harness.run();
+    let s = harness.state().document().scenario();
+    assert_eq!((s.party_count(), s.link_count()), (8, 12));
+    assert!(harness.state().document().is_dirty());
+    harness.get_by_label_contains("Imported 8 parties and 12 links");
+}
+
+/// A file dropped on the window, as egui's native backend hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_files_on_the_window_opens_the_same_preview_and_adds_to_it() {
+    let mut harness = app(scenario("sample-1"));
+    let fixtures = partner_center_fixtures();
+    let (first, rest) = fixtures.split_at(2);
+    for path in first {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(path.clone())));
+    }
+    harness.run();
+    assert_eq!(
+        harness.state().import_dialog().unwrap().file_names().len(),
+        2
+    );
+    harness.get_by_label("Import preview");
+    // Dropping more adds them to the open preview.
+    for path in rest {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(path.clone())));
+    }
+    harness.run();
+    let dialog = harness.state().import_dialog().unwrap();
+    assert_eq!(dialog.file_names().len(), fixtures.len());
+    assert!(dialog.preview().preview.needs_partner);
+    harness.get_by_label("Partner Center indirect resellers (JSON)");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.state().import_dialog().is_none());
+    assert_eq!(
+        harness.state().document().scenario().meta.title,
+        csp_explorer::scenarios::builtin("sample-1")
+            .unwrap()
+            .load()
+            .unwrap()
+            .meta
+            .title,
+        "Cancel changes nothing"
+    );
+}
+
+#[test]
+fn a_dropped_save_file_opens_like_file_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kept.ron");
+    let s = csp_explorer::scenarios::builtin("sample-6-forbidden")
+        .unwrap()
+        .load()
+        .unwrap();
+    csp_explorer::io::save(&s, &path).unwrap();
+    let mut harness = app(scenario("sample-1"));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(path.clone())));
+    harness.run();
+    assert!(harness.state().import_dialog().is_none());
+    assert_eq!(
+        harness.state().document().path.as_deref(),
+        Some(path.as_path())
+    );
+}
+
+#[test]
+fn problems_are_listed_by_file_line_and_column_and_block_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let parties = dir.path().join("parties.csv");
+    std::fs::write(
+        &parties,
+        "id;kind;name;country;MPA signed\n\
+         ms;microsoft;Microsoft;;\n\
+         dist;indirect_provider;Contoso Distribution;US;03/04/2020\n\
+         cust;customer;Fabrikam;United States;\n\
+         bad;wholesaler;Tailspin;US;\n",
+    )
+    .unwrap();
+    let mut harness = app(scenario("sample-1"));
+    harness
+        .state_mut()
+        .import_paths(std::slice::from_ref(&parties));
+    harness.run();
+    harness.get_by_label("2 problems: nothing can be imported until they are fixed in the files.");
+    // ("File" is the menu's label too.)
+    assert_eq!(harness.get_all_by_label("File").count(), 2);
+    for header in ["Line", "Column", "Problem"] {
+        harness.get_by_label(header);
+    }
+    harness.get_by_label_contains("\"wholesaler\" is not one of");
+    harness.get_by_label("kind");
+    harness.get_by_label("5");
+    assert!(disabled(&harness, "Import"));
+    // The ambiguous date asks for the date order; choosing it runs the import again.
+    harness.get_by_label("Dates like 03/04/2020");
+    harness
+        .get_by_label("Day first (03/04/2020 is 3 April)")
+        .click();
+    harness.run();
+    harness.get_by_label("1 problem: nothing can be imported until they are fixed in the files.");
+    // Fixed in the file, then read again: the import can go ahead.
+    let fixed = std::fs::read_to_string(&parties)
+        .unwrap()
+        .replace("wholesaler", "customer");
+    std::fs::write(&parties, fixed).unwrap();
+    harness.get_by_label("Read the files again").click();
+    harness.run();
+    assert!(!disabled(&harness, "Import"));
+    harness.get_by_label("Import").click();
+    harness.run();
+    let s = harness.state().document().scenario();
+    assert_eq!(s.party_count(), 4);
+    let mpa = s.party("dist").unwrap().mpa_signed;
+    assert_eq!(mpa.map(|d| d.to_string()).as_deref(), Some("2020-04-03"));
+}
