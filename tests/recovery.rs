@@ -140,6 +140,33 @@ fn a_crash_after_edits_restores_what_was_on_screen_and_its_file() {
 }
 
 #[test]
+fn a_file_changed_between_the_crash_and_the_restore_is_not_saved_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let file = saved_channel(dir.path());
+    let mut harness = app_in(&state, Some(file.clone()));
+    edit(&mut harness);
+    harness.state_mut().write_recovery();
+    drop(harness);
+    // A colleague saves their version while this app is down (longer, so the size differs too).
+    let mut theirs = csp_explorer::io::load(&file).unwrap();
+    theirs.meta.description = "A colleague's version, saved after the crash.".into();
+    csp_explorer::io::save(&theirs, &file).unwrap();
+
+    let mut harness = app_in(&state, None);
+    harness.get_by_label("Restore").click();
+    harness.run();
+    run(&mut harness, Command::Save);
+    harness.get_by_label("The file changed on disk");
+    assert_eq!(
+        csp_explorer::io::load(&file).unwrap(),
+        theirs,
+        "their save is still there"
+    );
+    assert!(harness.state().document().is_dirty());
+}
+
+#[test]
 fn a_crash_during_a_what_if_restores_the_what_if_and_its_base() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");

@@ -389,14 +389,16 @@ pub fn load_limited(path: &Path, limit: u64) -> Result<Scenario, LoadError> {
 }
 
 /// What a file looked like when it was opened or saved: if it looks different at the next save,
-/// someone else changed it (see `Document::changed_on_disk`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// someone else changed it (see `Document::changed_on_disk`). Kept in the crash-recovery file too,
+/// so that a change made between a crash and the restore is still caught.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     modified: Option<std::time::SystemTime>,
     len: u64,
     /// The inode: a program that saves by renaming a new file over the old one changes it even
     /// within the file system's timestamp granularity.
     #[cfg(unix)]
+    #[serde(default)]
     inode: u64,
 }
 

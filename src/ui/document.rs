@@ -81,12 +81,23 @@ impl Document {
     /// True when the file this document was opened from or saved to has changed on disk since
     /// (its modification time, size or identity differ): saving would overwrite someone else's
     /// work, so the app asks first. A file that is gone is not a conflict (saving recreates it),
-    /// and a document that has no stamp (a recovered one) cannot tell.
+    /// and a document that has no stamp (restored from an older build's autosave) cannot tell.
     pub fn changed_on_disk(&self) -> bool {
         match (&self.path, self.disk) {
             (Some(path), Some(stamp)) => FileStamp::of(path).is_some_and(|now| now != stamp),
             _ => false,
         }
+    }
+
+    /// How the file looked when it was opened or last saved (kept by crash recovery).
+    pub fn disk_stamp(&self) -> Option<FileStamp> {
+        self.disk
+    }
+
+    /// Restores [`Document::disk_stamp`] (a recovered document: its file must still look the same at
+    /// the next save, or the app asks).
+    pub fn set_disk_stamp(&mut self, stamp: Option<FileStamp>) {
+        self.disk = stamp;
     }
 
     /// Saves atomically to `path` and remembers it (and how the file looks now). It does not check

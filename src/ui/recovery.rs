@@ -67,6 +67,10 @@ pub struct SavedDocument {
     /// would place them elsewhere after some edits, and the user saw them here.
     #[serde(default)]
     pub drawn: BTreeMap<String, Position>,
+    /// How the file looked when it was opened or last saved: a save after the restore still asks
+    /// when someone changed it meanwhile.
+    #[serde(default)]
+    pub disk: Option<crate::io::save::FileStamp>,
 }
 
 impl SavedDocument {
@@ -82,6 +86,7 @@ impl SavedDocument {
                 .iter()
                 .map(|(id, p)| (id.to_string(), *p))
                 .collect(),
+            disk: doc.disk_stamp(),
         })
     }
 
@@ -90,6 +95,7 @@ impl SavedDocument {
         let scenario = crate::io::scenario_from_ron(&self.scenario, source)?;
         let mut doc = Document::new(scenario);
         doc.path = self.path.clone();
+        doc.set_disk_stamp(self.disk);
         doc.scratch = self.scratch;
         if self.dirty {
             doc.mark_unsaved();
@@ -357,6 +363,7 @@ impl StateDir {
                 scratch: false,
                 scenario,
                 drawn: BTreeMap::new(),
+                disk: None,
             },
             base: None,
         };
@@ -496,6 +503,7 @@ mod tests {
                 scratch: false,
                 scenario: crate::io::scenario_to_ron(&crate::model::Scenario::new("t")).unwrap(),
                 drawn: BTreeMap::new(),
+                disk: None,
             },
             base: None,
         };
