@@ -9,7 +9,7 @@ mod force;
 
 pub use force::force_positions;
 
-use crate::model::{LinkKind, PartyId, Position, Scenario, markets};
+use crate::model::{LinkKind, PartyId, PartyKind, Position, Scenario, markets};
 use std::collections::{BTreeMap, HashMap};
 
 /// Vertical distance between tiers, in canvas units.
@@ -19,6 +19,11 @@ pub const COLUMN_GAP: f32 = 190.0;
 /// Extra distance between two regions' blocks when grouping by region.
 pub const REGION_GAP: f32 = 120.0;
 
+/// Vertical distance between rows of one seller's block of customers.
+pub const BLOCK_ROW_GAP: f32 = 140.0;
+/// The narrowest a band of sellers is before it wraps: small channels stay on one band.
+const MIN_BAND_COLUMNS: f32 = 30.0;
+
 /// Options of the tier layout.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TierLayout {
@@ -26,14 +31,41 @@ pub struct TierLayout {
     pub group_by_region: bool,
 }
 
+/// A seller's unit in the reseller band: the reseller (if the unit has one; a direct-bill
+/// partner's customers form a unit of their own under the band, the partner sits a tier up) and
+/// its customers in a block of rows under it.
+struct Unit<'a> {
+    head: Option<&'a PartyId>,
+    customers: Vec<&'a PartyId>,
+    region: String,
+    key: f32,
+    columns: usize,
+}
+
+impl Unit<'_> {
+    fn width(&self) -> f32 {
+        self.columns.max(1) as f32 * COLUMN_GAP
+    }
+
+    fn height(&self) -> f32 {
+        let rows = self.customers.len().div_ceil(self.columns.max(1));
+        ROW_GAP + rows as f32 * BLOCK_ROW_GAP
+    }
+}
+
 impl TierLayout {
     /// Positions for every party of the scenario (ignoring the saved ones).
+    ///
+    /// Microsoft on top, then providers and direct-bill partners in a row, then the reseller band:
+    /// each reseller with its customers in a block of rows under it (about as wide as tall), so a
+    /// channel of thousands reads block by block instead of as one endless row. The band wraps
+    /// into shelves when it would be much wider than tall. Customers with no reseller or
+    /// direct-bill seller go in rows at the bottom.
     pub fn positions(&self, scenario: &Scenario) -> BTreeMap<PartyId, Position> {
-        let mut rows: [Vec<&PartyId>; 4] = Default::default();
-        for p in scenario.parties() {
-            rows[p.kind.tier() as usize].push(&p.id);
-        }
         let region_of = |id: &PartyId| -> String {
+            if !self.group_by_region {
+                return String::new();
+            }
             scenario
                 .party(id.as_str())
                 .and_then(|p| p.country.as_deref())
@@ -41,37 +73,30 @@ impl TierLayout {
                 .map_or_else(|| "~".to_owned(), |r| r.name.clone())
         };
         let mut x_of: HashMap<&PartyId, f32> = HashMap::new();
+        // Barycentre of the parties that supply one (already placed, one tier up or more).
+        let key = |x_of: &HashMap<&PartyId, f32>, id: &PartyId| -> f32 {
+            let (sum, n) = scenario
+                .links_to(id.as_str())
+                .filter(|l| l.kind != LinkKind::Admin)
+                .filter_map(|l| x_of.get(&l.from).copied())
+                .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+            if n == 0 { f32::MAX } else { sum / n as f32 }
+        };
+        let order = |a: &(String, f32, &PartyId), b: &(String, f32, &PartyId)| {
+            (&a.0, a.1, a.2)
+                .partial_cmp(&(&b.0, b.1, b.2))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        };
         let mut out = BTreeMap::new();
-        for (tier, row) in rows.iter_mut().enumerate() {
-            // Barycentre of the parties that supply each one (already placed, one tier up or more).
-            let key = |id: &PartyId| -> f32 {
-                let xs: Vec<f32> = scenario
-                    .links_to(id.as_str())
-                    .filter(|l| l.kind != LinkKind::Admin)
-                    .filter_map(|l| x_of.get(&l.from).copied())
-                    .collect();
-                if xs.is_empty() {
-                    f32::MAX
-                } else {
-                    xs.iter().sum::<f32>() / xs.len() as f32
-                }
-            };
-            let mut keyed: Vec<(String, f32, &PartyId)> = row
-                .iter()
-                .map(|id| {
-                    let region = if self.group_by_region {
-                        region_of(id)
-                    } else {
-                        String::new()
-                    };
-                    (region, key(id), *id)
-                })
+
+        // Tiers 0 and 1: one centred row each.
+        for tier in 0..2u8 {
+            let mut keyed: Vec<(String, f32, &PartyId)> = scenario
+                .parties()
+                .filter(|p| p.kind.tier() == tier)
+                .map(|p| (region_of(&p.id), key(&x_of, &p.id), &p.id))
                 .collect();
-            keyed.sort_by(|a, b| {
-                (&a.0, a.1, a.2)
-                    .partial_cmp(&(&b.0, b.1, b.2))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
+            keyed.sort_by(order);
             let mut xs = Vec::with_capacity(keyed.len());
             let mut x = 0.0;
             for (i, (region, _, _)) in keyed.iter().enumerate() {
@@ -87,14 +112,151 @@ impl TierLayout {
             for ((_, _, id), x) in keyed.iter().zip(xs) {
                 let pos = Position {
                     x: x - shift,
-                    y: tier as f32 * ROW_GAP,
+                    y: f32::from(tier) * ROW_GAP,
                 };
                 x_of.insert(id, pos.x);
                 out.insert((*id).clone(), pos);
             }
         }
+
+        // The reseller band: units of a seller and its customers.
+        let mut by_seller: HashMap<&PartyId, Vec<&PartyId>> = HashMap::new();
+        let mut loose: Vec<&PartyId> = Vec::new();
+        for p in scenario.parties().filter(|p| p.kind == PartyKind::Customer) {
+            match home_seller(scenario, p.id.as_str()) {
+                Some(seller) => by_seller.entry(seller).or_default().push(&p.id),
+                None => loose.push(&p.id),
+            }
+        }
+        let mut units: Vec<Unit> = Vec::new();
+        for p in scenario.parties() {
+            let head = match p.kind {
+                PartyKind::IndirectReseller => Some(&p.id),
+                PartyKind::DirectBill if by_seller.contains_key(&p.id) => None,
+                _ => continue,
+            };
+            let mut customers = by_seller.remove(&p.id).unwrap_or_default();
+            customers.sort();
+            let key = match head {
+                Some(id) => key(&x_of, id),
+                None => x_of.get(&p.id).copied().unwrap_or(f32::MAX),
+            };
+            units.push(Unit {
+                head,
+                columns: (customers.len() as f32).sqrt().ceil() as usize,
+                customers,
+                region: region_of(&p.id),
+                key,
+            });
+        }
+        units.sort_by(|a, b| {
+            let id = |u: &Unit| u.head.or(u.customers.first().copied()).cloned();
+            (&a.region, a.key, id(a))
+                .partial_cmp(&(&b.region, b.key, id(b)))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let area: f32 = units.iter().map(|u| u.width() * u.height()).sum();
+        // Shelves leave room under their shorter blocks, so aim wider than the window's 16:10.
+        let band = (area * 2.5).sqrt().max(MIN_BAND_COLUMNS * COLUMN_GAP);
+        // Shelves: units left to right until the band is full, then the next shelf below.
+        let mut shelves: Vec<(f32, Vec<(f32, &Unit)>)> = vec![(0.0, Vec::new())];
+        let mut x = 0.0;
+        let mut previous: Option<&str> = None;
+        for unit in &units {
+            let gap = if previous.is_some_and(|r| r != unit.region) {
+                REGION_GAP
+            } else {
+                0.0
+            };
+            let shelf = shelves.last_mut().expect("one shelf at least");
+            if !shelf.1.is_empty() && x + gap + unit.width() > band {
+                shelves.push((0.0, Vec::new()));
+                x = 0.0;
+            } else {
+                x += if shelf.1.is_empty() { 0.0 } else { gap };
+            }
+            let shelf = shelves.last_mut().expect("one shelf at least");
+            shelf.1.push((x, unit));
+            x += unit.width();
+            shelf.0 = x;
+            previous = Some(&unit.region);
+        }
+        let mut y = 2.0 * ROW_GAP;
+        for (width, placed) in &shelves {
+            let shift = (width - COLUMN_GAP) / 2.0;
+            let mut height: f32 = 0.0;
+            for (left, unit) in placed {
+                if let Some(head) = unit.head {
+                    let pos = Position {
+                        x: left + (unit.width() - COLUMN_GAP) / 2.0 - shift,
+                        y,
+                    };
+                    out.insert(head.clone(), pos);
+                }
+                for (i, id) in unit.customers.iter().enumerate() {
+                    let (row, column) = (i / unit.columns, i % unit.columns);
+                    // A last row that is not full is centred under the seller.
+                    let in_row = (unit.customers.len() - row * unit.columns).min(unit.columns);
+                    let indent = (unit.columns - in_row) as f32 * COLUMN_GAP / 2.0;
+                    out.insert(
+                        (*id).clone(),
+                        Position {
+                            x: left + indent + column as f32 * COLUMN_GAP - shift,
+                            y: y + ROW_GAP + row as f32 * BLOCK_ROW_GAP,
+                        },
+                    );
+                }
+                height = height.max(unit.height());
+            }
+            y += height + BLOCK_ROW_GAP;
+        }
+
+        // Customers with no seller to sit under: rows at the bottom, in the band's width.
+        let mut keyed: Vec<(String, f32, &PartyId)> = loose
+            .into_iter()
+            .map(|id| (region_of(id), key(&x_of, id), id))
+            .collect();
+        keyed.sort_by(order);
+        let per_row = ((band / COLUMN_GAP) as usize).max(1);
+        let y = if shelves.iter().all(|s| s.1.is_empty()) {
+            3.0 * ROW_GAP
+        } else {
+            y
+        };
+        for (row, chunk) in keyed.chunks(per_row).enumerate() {
+            let shift = (chunk.len() - 1) as f32 * COLUMN_GAP / 2.0;
+            for (i, (_, _, id)) in chunk.iter().enumerate() {
+                out.insert(
+                    (*id).clone(),
+                    Position {
+                        x: i as f32 * COLUMN_GAP - shift,
+                        y: y + row as f32 * BLOCK_ROW_GAP,
+                    },
+                );
+            }
+        }
         out
     }
+}
+
+/// The seller a customer is drawn under (and, on the canvas, counted with when zoomed out): the
+/// indirect reseller it buys from or has a reseller relationship with, else such a direct-bill
+/// partner; the smallest id when there are several, so the answer does not depend on link order.
+pub fn home_seller<'a>(scenario: &'a Scenario, customer: &str) -> Option<&'a PartyId> {
+    scenario
+        .links_to(customer)
+        .filter(|l| matches!(l.kind, LinkKind::Purchase | LinkKind::Reseller))
+        .filter_map(|l| {
+            let seller = scenario.party(l.from.as_str())?;
+            let rank = match seller.kind {
+                PartyKind::IndirectReseller => 0,
+                PartyKind::DirectBill => 1,
+                _ => return None,
+            };
+            Some((rank, &seller.id))
+        })
+        .min()
+        .map(|(_, id)| id)
 }
 
 /// Where each party is drawn: its saved position, or the tier layout's for those with none.
@@ -183,6 +345,58 @@ mod tests {
             x("db") < x("dist"),
             "customers follow their sellers' order"
         );
+    }
+
+    #[test]
+    fn customers_sit_in_a_block_under_their_reseller_and_a_big_channel_wraps() {
+        let s = crate::generate::generate(&crate::generate::GenerateOptions {
+            providers: 4,
+            resellers: 200,
+            direct_bill: 3,
+            customers: 1_800,
+            seed: 5,
+            break_rate: 0.0,
+        })
+        .expect("valid options");
+        let pos = TierLayout::default().positions(&s);
+        assert_eq!(pos.len(), s.party_count(), "everyone has a place");
+        // No two parties share a spot.
+        let mut spots: Vec<(i64, i64)> = pos
+            .values()
+            .map(|p| ((p.x * 10.0) as i64, (p.y * 10.0) as i64))
+            .collect();
+        spots.sort_unstable();
+        spots.dedup();
+        assert_eq!(spots.len(), pos.len(), "two parties on one spot");
+        // Each customer is below its home seller and near it: within its block's width.
+        let mut block: HashMap<&PartyId, usize> = HashMap::new();
+        for c in s.parties_of_kind(PartyKind::Customer) {
+            if let Some(home) = home_seller(&s, c.id.as_str()) {
+                *block.entry(home).or_default() += 1;
+            }
+        }
+        for c in s.parties_of_kind(PartyKind::Customer) {
+            let Some(home) = home_seller(&s, c.id.as_str()) else {
+                continue;
+            };
+            if s.party(home.as_str()).unwrap().kind != PartyKind::IndirectReseller {
+                continue;
+            }
+            let n = block[home];
+            let (p, h) = (pos[&c.id], pos[home]);
+            let half_block = (n as f32).sqrt().ceil() * COLUMN_GAP / 2.0;
+            assert!(p.y > h.y, "{} is not below {home}", c.id);
+            assert!(
+                (p.x - h.x).abs() <= half_block,
+                "{} is far from {home}",
+                c.id
+            );
+        }
+        // Not one endless row: the drawing is at most a few times wider than tall.
+        let (w, h) = pos.values().fold((f32::MIN, f32::MIN), |(w, h), p| {
+            (w.max(p.x.abs() * 2.0), h.max(p.y))
+        });
+        assert!(w < h * 4.0, "{w} wide, {h} tall");
     }
 
     #[test]

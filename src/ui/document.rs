@@ -17,6 +17,23 @@ fn scenario_unplaced(scenario: &Scenario) -> std::collections::BTreeSet<PartyId>
         .collect()
 }
 
+fn bounds_of(positions: &BTreeMap<PartyId, Position>) -> Option<(Position, Position)> {
+    let mut it = positions.values();
+    let first = *it.next()?;
+    Some(it.fold((first, first), |(lo, hi), p| {
+        (
+            Position {
+                x: lo.x.min(p.x),
+                y: lo.y.min(p.y),
+            },
+            Position {
+                x: hi.x.max(p.x),
+                y: hi.y.max(p.y),
+            },
+        )
+    }))
+}
+
 /// The open scenario, its undo history, its findings (kept current edit by edit) and where it is saved.
 pub struct Document {
     scenario: Scenario,
@@ -27,6 +44,12 @@ pub struct Document {
     positions: BTreeMap<PartyId, Position>,
     /// The parties that had no saved position at the last refresh (drawn by the tier layout).
     unplaced: std::collections::BTreeSet<PartyId>,
+    /// Where the layout had drawn parties that were removed or placed by hand since, so that undoing
+    /// brings them back to the same spot.
+    remembered: std::collections::HashMap<PartyId, Position>,
+    /// The smallest and largest drawing coordinates (none without parties), kept with `positions`
+    /// so that fitting and the zoom limit never scan every party.
+    bounds: Option<(Position, Position)>,
     /// The file it was opened from or last saved to.
     pub path: Option<PathBuf>,
     /// Identifies the scenario's state, unique across every document of the process (a what-if and
@@ -59,6 +82,8 @@ impl Document {
             history,
             checker,
             unplaced,
+            bounds: bounds_of(&positions),
+            remembered: Default::default(),
             positions,
             path: None,
             revision: next_revision(),
@@ -158,25 +183,97 @@ impl Document {
         self.refresh_positions();
     }
 
-    /// Recomputes drawing positions after a change. Parties the user never placed keep where they
-    /// were drawn: the tier layout depends on the links, and a canvas that rearranges itself when a
-    /// link is deleted loses the trainee's eye.
+    /// Brings drawing positions up to date after a change, placing only what needs a place (the
+    /// tier layout of a 300,000-party channel is not redone for every edit). Parties the user never
+    /// placed keep where they were drawn: the tier layout depends on the links, and a canvas that
+    /// rearranges itself when a link is deleted loses the trainee's eye. A party whose saved
+    /// position is removed (undoing a drag or a layout), or that comes back (undoing a delete),
+    /// returns to where the layout had drawn it; a party new to the document goes to the right of
+    /// its tier. When most parties need a place, the whole tier layout is redone.
     fn refresh_positions(&mut self) {
-        let fresh = effective_positions(&self.scenario);
-        let unplaced = scenario_unplaced(&self.scenario);
-        let old = &self.positions;
-        let was_unplaced = &self.unplaced;
-        // Only a party that was and still is unplaced keeps its spot: one whose saved position was
-        // just removed (undoing a layout or a drag) goes back to the tier layout.
-        self.positions = fresh
-            .into_iter()
-            .map(|(id, p)| {
-                let keep = unplaced.contains(&id) && was_unplaced.contains(&id);
-                let kept = if keep { old.get(&id).copied() } else { None };
-                (id, kept.unwrap_or(p))
-            })
-            .collect();
-        self.unplaced = unplaced;
+        let mut needs_place = Vec::new();
+        let mut seen = 0usize;
+        for p in self.scenario.parties() {
+            seen += 1;
+            match p.position {
+                Some(saved) => {
+                    if self.unplaced.remove(&p.id)
+                        && let Some(drawn) = self.positions.get(&p.id)
+                    {
+                        self.remembered.insert(p.id.clone(), *drawn);
+                    }
+                    if self.positions.get(&p.id) != Some(&saved) {
+                        self.positions.insert(p.id.clone(), saved);
+                    }
+                }
+                None => {
+                    let kept = self.unplaced.contains(&p.id) && self.positions.contains_key(&p.id);
+                    if !kept {
+                        needs_place.push(p.id.clone());
+                    }
+                }
+            }
+        }
+        if self.positions.len() + needs_place.len() > seen {
+            let scenario = &self.scenario;
+            let (unplaced, remembered) = (&mut self.unplaced, &mut self.remembered);
+            self.positions.retain(|id, at| {
+                let keep = scenario.party(id.as_str()).is_some();
+                if !keep && unplaced.remove(id) {
+                    remembered.insert(id.clone(), *at);
+                }
+                keep
+            });
+        }
+        if needs_place.len() * 2 > seen {
+            let fresh = effective_positions(&self.scenario);
+            for id in needs_place {
+                if let Some(p) = fresh.get(&id) {
+                    self.positions.insert(id.clone(), *p);
+                }
+                self.unplaced.insert(id);
+            }
+        } else if !needs_place.is_empty() {
+            // Right of everything already drawn in the party's tier, one column apart.
+            let mut right_edge: BTreeMap<u8, f32> = BTreeMap::new();
+            for p in self.scenario.parties() {
+                if let Some(at) = self.positions.get(&p.id) {
+                    let edge = right_edge.entry(p.kind.tier()).or_insert(f32::MIN);
+                    *edge = edge.max(at.x);
+                }
+            }
+            needs_place.sort_by_key(|id| {
+                (
+                    self.scenario.party(id.as_str()).map(|p| p.kind.tier()),
+                    id.clone(),
+                )
+            });
+            for id in needs_place {
+                let at = match self.remembered.remove(&id) {
+                    Some(at) => at,
+                    None => {
+                        let tier = self
+                            .scenario
+                            .party(id.as_str())
+                            .map_or(3, |p| p.kind.tier());
+                        let edge = right_edge.entry(tier).or_insert(f32::MIN);
+                        let x = if *edge == f32::MIN {
+                            0.0
+                        } else {
+                            *edge + crate::layout::COLUMN_GAP
+                        };
+                        *edge = x;
+                        Position {
+                            x,
+                            y: f32::from(tier) * crate::layout::ROW_GAP,
+                        }
+                    }
+                };
+                self.positions.insert(id.clone(), at);
+                self.unplaced.insert(id);
+            }
+        }
+        self.bounds = bounds_of(&self.positions);
     }
 
     /// The scenario (read-only: changes go through [`Document::apply`]).
@@ -204,6 +301,11 @@ impl Document {
         self.positions.get(id).copied()
     }
 
+    /// The smallest and largest drawing coordinates of any party (none without parties).
+    pub fn bounds(&self) -> Option<(Position, Position)> {
+        self.bounds
+    }
+
     /// Every party's drawing position.
     pub fn positions(&self) -> &BTreeMap<PartyId, Position> {
         &self.positions
@@ -212,6 +314,9 @@ impl Document {
     /// Moves a party's drawing position without an undo step (while a drag is in progress).
     pub fn preview_position(&mut self, id: &PartyId, position: Position) {
         self.positions.insert(id.clone(), position);
+        self.bounds = bounds_of(&self.positions);
+        // Views derived from positions (the canvas's spatial index) are keyed by the revision.
+        self.revision = next_revision();
     }
 
     /// Puts parties without a saved position back where they were drawn (a restored autosave): the
@@ -245,5 +350,86 @@ impl Document {
             None if self.scenario.meta.title.is_empty() => "Untitled".to_owned(),
             None => self.scenario.meta.title.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Link, LinkKind, Party, PartyKind};
+
+    fn doc() -> Document {
+        Document::new(crate::scenarios::synthetic(40))
+    }
+
+    #[test]
+    fn an_edit_moves_no_party_it_does_not_place() {
+        let mut doc = doc();
+        let before = doc.positions().clone();
+        let s = doc.scenario();
+        let reseller = s
+            .parties_of_kind(PartyKind::IndirectReseller)
+            .next()
+            .unwrap()
+            .id
+            .clone();
+        let customer = s
+            .parties_of_kind(PartyKind::Customer)
+            .last()
+            .unwrap()
+            .id
+            .clone();
+        let id = s.fresh_link_id("t");
+        let date = s.as_of();
+        doc.apply(Edit::AddLink(Link::new(
+            id,
+            LinkKind::Purchase,
+            reseller,
+            customer,
+            date,
+        )))
+        .unwrap();
+        assert_eq!(doc.positions(), &before, "a new link moves nobody");
+        // A new party goes right of its tier, on no one's spot.
+        doc.apply(Edit::AddParty(Party::new("newcomer", PartyKind::Customer)))
+            .unwrap();
+        let at = doc.position("newcomer").expect("placed");
+        assert!(before.values().all(|p| p.x < at.x || p.y != at.y));
+        for (id, p) in &before {
+            assert_eq!(doc.position(id.as_str()), Some(*p));
+        }
+    }
+
+    #[test]
+    fn undoing_a_drag_or_a_delete_puts_the_party_back_where_it_was_drawn() {
+        let mut doc = doc();
+        let (id, at) = doc
+            .positions()
+            .iter()
+            .next()
+            .map(|(i, p)| (i.clone(), *p))
+            .unwrap();
+        doc.apply(Edit::MoveParty(
+            id.clone(),
+            Some(Position { x: -9e4, y: 9e4 }),
+        ))
+        .unwrap();
+        assert_eq!(
+            doc.position(id.as_str()),
+            Some(Position { x: -9e4, y: 9e4 })
+        );
+        assert!(doc.undo());
+        assert_eq!(doc.position(id.as_str()), Some(at));
+        doc.apply(Edit::RemoveParty(id.clone())).unwrap();
+        assert_eq!(doc.position(id.as_str()), None);
+        assert_eq!(doc.positions().len(), doc.scenario().party_count());
+        assert!(doc.undo());
+        assert_eq!(doc.position(id.as_str()), Some(at));
+        let (lo, hi) = doc.bounds().unwrap();
+        assert!(
+            doc.positions()
+                .values()
+                .all(|p| p.x >= lo.x && p.x <= hi.x && p.y >= lo.y && p.y <= hi.y)
+        );
     }
 }

@@ -77,6 +77,10 @@ pub(super) fn apply(
     {
         view.zoom_at(p, events.zoom);
     }
+    // A gesture takes over from a flight in progress.
+    if events.drag_started {
+        view.flight = None;
+    }
     // A drag starts where the button went down, not where it has moved to by the time egui calls it a drag.
     if events.drag_started
         && let Some(p) = events.press_origin.or(events.interact)

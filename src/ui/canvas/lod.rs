@@ -1,13 +1,23 @@
-//! Level of detail: what is worth drawing at a given zoom.
+//! Level of detail: what is worth drawing at a given zoom, and where labels fit.
 
-use egui::FontId;
+use egui::{FontId, Rect};
+use std::collections::HashMap;
 
 /// Below this zoom the short kind name beside each link is left out: it would not be readable.
 pub(super) const LINK_LABEL_MIN_ZOOM: f32 = 0.55;
 
+/// Below this zoom a seller's customers collapse into one counted badge and the links into them
+/// bundle: a customer is then under 9 pixels across, too small to read or to aim at.
+pub(super) const COLLAPSE_ZOOM: f32 = 0.3;
+
 /// Whether links are labelled with their kind at `zoom`.
 pub(super) fn link_labels(zoom: f32) -> bool {
     zoom > LINK_LABEL_MIN_ZOOM
+}
+
+/// Whether customers collapse into their sellers' badges at `zoom`.
+pub(super) fn collapsed(zoom: f32) -> bool {
+    zoom < COLLAPSE_ZOOM
 }
 
 /// A label font that grows slower than the zoom (projector-readable when zoomed out, not huge
@@ -16,14 +26,77 @@ pub(super) fn label_font(size: f32, zoom: f32) -> FontId {
     FontId::proportional((size * zoom.sqrt()).clamp(10.0, 26.0))
 }
 
+/// Screen space taken by labels (and the shapes they must not cover) this frame: a label goes on
+/// the canvas only where it meets nothing placed before it. Rectangles are kept in a uniform grid
+/// of [`LabelSpace::CELL`]-pixel cells, so a check looks only at its neighbours.
+#[derive(Default)]
+pub(super) struct LabelSpace {
+    cells: HashMap<(i32, i32), Vec<u32>>,
+    rects: Vec<Rect>,
+}
+
+impl LabelSpace {
+    const CELL: f32 = 48.0;
+
+    fn cells_of(r: Rect) -> impl Iterator<Item = (i32, i32)> {
+        let f = |v: f32| (v / Self::CELL).floor() as i32;
+        let (x0, y0, x1, y1) = (f(r.min.x), f(r.min.y), f(r.max.x), f(r.max.y));
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    /// True when `r` meets something already placed.
+    pub fn collides(&self, r: Rect) -> bool {
+        Self::cells_of(r).any(|c| {
+            self.cells
+                .get(&c)
+                .is_some_and(|list| list.iter().any(|&i| self.rects[i as usize].intersects(r)))
+        })
+    }
+
+    /// Takes `r` whatever it meets (a party's shape).
+    pub fn occupy(&mut self, r: Rect) {
+        let i = self.rects.len() as u32;
+        self.rects.push(r);
+        for c in Self::cells_of(r) {
+            self.cells.entry(c).or_default().push(i);
+        }
+    }
+
+    /// Takes `r` if it is free; false (and nothing taken) when it would overlap.
+    pub fn try_place(&mut self, r: Rect) -> bool {
+        if self.collides(r) {
+            return false;
+        }
+        self.occupy(r);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use egui::{pos2, vec2};
 
     #[test]
     fn labels_stay_readable_at_any_zoom() {
         assert!(!link_labels(0.3) && link_labels(1.0));
+        assert!(collapsed(0.1) && !collapsed(1.0));
         assert_eq!(label_font(15.0, 0.01).size, 10.0);
         assert_eq!(label_font(15.0, 100.0).size, 26.0);
+    }
+
+    #[test]
+    fn a_label_is_placed_only_where_it_overlaps_nothing() {
+        let mut space = LabelSpace::default();
+        let label = |x: f32, y: f32| Rect::from_min_size(pos2(x, y), vec2(120.0, 18.0));
+        assert!(space.try_place(label(0.0, 0.0)));
+        assert!(!space.try_place(label(100.0, 10.0)), "overlaps the first");
+        assert!(space.try_place(label(121.0, 0.0)), "beside it");
+        assert!(space.try_place(label(0.0, 19.0)), "under it");
+        space.occupy(Rect::from_center_size(pos2(500.0, 500.0), vec2(60.0, 60.0)));
+        assert!(!space.try_place(label(440.0, 520.0)), "over a party");
+        // Far apart in the same cell row, across cell borders.
+        assert!(space.try_place(label(-1000.0, -47.0)));
+        assert!(!space.try_place(label(-1100.0, -40.0)));
     }
 }

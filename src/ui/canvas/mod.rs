@@ -8,35 +8,46 @@
 //! gesture that `GraphView` does not have. egui_graphs still does the physics of the force layout
 //! (`layout::force_positions`).
 //!
-//! The pieces live apart so that each is testable without a window: `view` (the zoom/pan transform
-//! and fit), `gestures` (pointer events in, view changes and commands out), `hit` (what is under a
-//! point, where links run on screen), `lod` (what is worth drawing at a zoom), `paint` (shapes,
-//! badges, legend), `tooltip` (hover texts) and `verdict` (how a link being connected would fare).
+//! The pieces live apart so that each is testable without a window: `view` (the zoom/pan transform,
+//! fit and animated flights), `gestures` (pointer events in, view changes and commands out), `hit`
+//! (what is under a point, where links run on screen), `scene` (what is derived once per change:
+//! spatial indexes, customer groups, link bundles), `spatial` (the grid index), `lod` (what is
+//! worth drawing at a zoom, and where labels fit), `paint` (shapes, badges, legend), `tooltip`
+//! (hover texts) and `verdict` (how a link being connected would fare).
+//!
+//! A frame costs what is on screen, not what the channel holds: parties, links, groups and bundles
+//! are looked up in the scene's spatial index by the visible rectangle. Zoomed out, a seller's
+//! customers collapse into one counted badge coloured by their worst finding, links into them
+//! bundle by kind with a count, and labels are drawn only where they overlap nothing.
 
 mod gestures;
 mod hit;
 mod lod;
 mod paint;
+mod scene;
+mod spatial;
 mod tooltip;
 mod verdict;
 mod view;
 
 pub use hit::link_screen_pos;
 pub use verdict::{Verdict, best_verdict, trial_link};
-pub use view::CanvasView;
+pub use view::{CanvasView, READING_ZOOM};
 
 use gestures::Drag;
-use hit::{distance_to_polyline, link_paths, party_at};
+use hit::{distance_to_polyline, distance_to_segment, link_path, party_at, scene_of};
 use paint::{ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, quiz_marker};
-use tooltip::{link_tooltip, party_tooltip};
+use scene::End;
+use tooltip::{bundle_tooltip, group_tooltip, link_tooltip, party_tooltip};
 
 use super::document::Document;
-use super::style::{link_color, link_short, severity_color, severity_symbol};
-use crate::model::{LinkKind, PartyId, Position};
+use super::style::{link_color, link_short, party_fill, severity_color, severity_symbol};
+use crate::model::{Link, LinkKind, PartyId, PartyKind, Position};
 use crate::rules::{Severity, chain_kinds};
 use crate::training::QuizResult;
 use crate::whatif::{ChangeKind, ScenarioDiff};
-use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
+use petgraph::stable_graph::NodeIndex;
 use std::collections::{BTreeSet, HashSet};
 
 /// What the canvas shows beyond the scenario and its findings: the training and what-if layers.
@@ -151,10 +162,17 @@ pub fn canvas_ui(
     };
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     view.rect = rect;
+    view.update_min_zoom(doc);
     if view.fit_requested {
         view.fit(doc);
         view.fit_requested = false;
     }
+    let dt = ui.input(|i| i.stable_dt).min(0.1);
+    if view.advance_flight(dt) {
+        ui.ctx().request_repaint();
+    }
+    let scene = scene_of(doc, view);
+    view.scene = Some(scene.clone());
     let painter = ui.painter_at(rect);
     let ink = if light {
         Color32::from_gray(20)
@@ -175,13 +193,93 @@ pub fn canvas_ui(
         gestures::apply(doc, view, &events, tool, overlay.read_only);
     commands.extend(gesture_commands);
 
-    let position_of = |id: &PartyId| -> Option<Pos2> {
+    let s = doc.scenario();
+    let graph = s.graph();
+    let collapsed = lod::collapsed(view.zoom) && !scene.groups.is_empty();
+    let moving = preview_move
+        .as_ref()
+        .and_then(|(id, _)| s.party_index(id.as_str()));
+    // The transform this frame is drawn with (a click may start a flight on `view`).
+    let tf = view.clone();
+    let position_of = |n: NodeIndex| -> Pos2 {
         match &preview_move {
-            Some((moving, at)) if moving == id => Some(view.to_screen(*at)),
-            _ => doc.position(id.as_str()).map(|p| view.to_screen(p)),
+            Some((_, at)) if Some(n) == moving => tf.to_screen(*at),
+            _ => {
+                let p = scene.pos[n.index()];
+                tf.to_screen(Position { x: p.x, y: p.y })
+            }
         }
     };
-    let segments = link_paths(doc, view, preview_move.as_ref());
+    let anchor_of = |end: End| -> Pos2 {
+        match end {
+            End::Party(n) => position_of(n),
+            End::Group(_) => {
+                let p = scene.anchor(end);
+                tf.to_screen(Position { x: p.x, y: p.y })
+            }
+        }
+    };
+
+    // What is on screen: the visible rectangle (with room for labels and arrow heads), looked up
+    // in the scene's indexes.
+    let margin = 90.0 / view.zoom;
+    let visible = view.visible_canvas().expand(margin);
+    let mut found = Vec::new();
+    let (link_grid, link_edges) = if collapsed {
+        (&scene.coarse_links, &scene.coarse_edges)
+    } else {
+        (&scene.links, &scene.link_edges)
+    };
+    link_grid.query(visible, &mut found);
+    let mut edges: Vec<_> = found.iter().map(|&h| link_edges[h as usize]).collect();
+    if let Some(n) = moving {
+        // The dragged party's links follow it wherever it is previewed.
+        edges.extend(
+            graph
+                .edges_directed(n, petgraph::Direction::Outgoing)
+                .map(|e| {
+                    use petgraph::visit::EdgeRef;
+                    e.id()
+                }),
+        );
+        edges.extend(
+            graph
+                .edges_directed(n, petgraph::Direction::Incoming)
+                .map(|e| {
+                    use petgraph::visit::EdgeRef;
+                    e.id()
+                }),
+        );
+        edges.sort();
+        edges.dedup();
+    }
+    let segments: Vec<(&Link, Vec<Pos2>)> = edges
+        .iter()
+        .filter_map(|&e| {
+            let link = graph.edge_weight(e)?;
+            let points = link_path(doc, view, &scene, e, preview_move.as_ref())?;
+            Some((link, points))
+        })
+        .collect();
+    found.clear();
+    let (party_grid, party_nodes) = if collapsed {
+        (&scene.loose, &scene.loose_nodes)
+    } else {
+        (&scene.parties, &scene.party_nodes)
+    };
+    party_grid.query(visible, &mut found);
+    let mut nodes: Vec<NodeIndex> = found.iter().map(|&h| party_nodes[h as usize]).collect();
+    if let Some(n) = moving
+        && !nodes.contains(&n)
+    {
+        nodes.push(n);
+    }
+    let mut groups = Vec::new();
+    let mut bundles = Vec::new();
+    if collapsed {
+        scene.group_grid.query(visible, &mut groups);
+        scene.bundle_grid.query(visible, &mut bundles);
+    }
 
     if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
@@ -194,7 +292,32 @@ pub fn canvas_ui(
                 .min_by(|x, y| x.1.total_cmp(&y.1))
                 .map(|(l, _)| Selection::Link(l.id.clone()))
         });
-        commands.push(CanvasCommand::Select(hit));
+        // A click on a collapsed badge flies into its customers.
+        let group = if hit.is_none() && collapsed {
+            let c = view.to_canvas(p);
+            scene.group_at(pos2(c.x, c.y))
+        } else {
+            None
+        };
+        match group {
+            Some(number) => {
+                let bounds = scene.groups[number as usize].bounds;
+                let min = Position {
+                    x: bounds.min.x,
+                    y: bounds.min.y,
+                };
+                let max = Position {
+                    x: bounds.max.x,
+                    y: bounds.max.y,
+                };
+                let zoom = view
+                    .zoom_to_fit(min, max)
+                    .clamp(lod::COLLAPSE_ZOOM * 1.2, READING_ZOOM);
+                view.fly_to(bounds.center(), zoom);
+                ui.ctx().request_repaint();
+            }
+            None => commands.push(CanvasCommand::Select(hit)),
+        }
     }
 
     // Which consecutive pairs of the highlighted path to light up.
@@ -203,13 +326,94 @@ pub fn canvas_ui(
         .map(|w| (w[0].as_str(), w[1].as_str()))
         .collect();
     let in_path: HashSet<&str> = highlight.iter().map(PartyId::as_str).collect();
-    let s = doc.scenario();
     let as_of = s.as_of();
     let scale = label_scale(ui.ctx());
-    let font = |size: f32| FontId::proportional(lod::label_font(size, view.zoom).size * scale);
+    let font = |size: f32| FontId::proportional(lod::label_font(size, tf.zoom).size * scale);
     let mut hovered_text: Option<String> = None;
+    // Where labels went this frame: a label is drawn only where it overlaps nothing.
+    let mut labels = lod::LabelSpace::default();
+    let r = PARTY_RADIUS * view.zoom;
+    // The legend, parties and badges claim their space first, so that no label covers one.
+    if rect.width() >= 760.0 {
+        labels.occupy(paint::legend_area(rect, overlay.hide_findings));
+    }
+    for &n in &nodes {
+        labels.occupy(Rect::from_center_size(position_of(n), vec2(r, r) * 2.0));
+    }
+    let group_rect = |number: u32| -> Rect {
+        let b = scene.groups[number as usize].bounds;
+        let a = tf.to_screen(Position {
+            x: b.min.x,
+            y: b.min.y,
+        });
+        let z = tf.to_screen(Position {
+            x: b.max.x,
+            y: b.max.y,
+        });
+        let rect = Rect::from_two_pos(a, z).expand(r);
+        Rect::from_center_size(rect.center(), rect.size().max(vec2(10.0, 10.0)))
+    };
+    for &number in &groups {
+        labels.occupy(group_rect(number));
+    }
 
-    // Links.
+    // Links bundled into collapsed groups: one stroke per kind between the same two ends.
+    for &b in &bundles {
+        let bundle = &scene.bundles[b as usize];
+        let (a, z) = (anchor_of(bundle.from), anchor_of(bundle.to));
+        if a.distance(z) < 2.0 {
+            continue;
+        }
+        let worst = if overlay.hide_findings {
+            None
+        } else {
+            bundle.worst
+        };
+        let mut color = match worst {
+            Some(sev) if sev != Severity::Note => severity_color(sev),
+            _ => link_color(bundle.kind, light),
+        };
+        // Links into a group from anyone but its seller (a provider's reseller relationships with
+        // the customers of its resellers) fan out across the channel: drawn faint and thin unless
+        // one of them is broken, so that the sellers' own bundles stay readable.
+        let from_afar = match (bundle.from, bundle.to) {
+            (End::Party(n), End::Group(g)) | (End::Group(g), End::Party(n)) => {
+                scene.groups[g as usize].head != n
+            }
+            _ => true,
+        };
+        let quiet = from_afar && !matches!(worst, Some(Severity::Violation | Severity::Warning));
+        if bundle.current == 0 || quiet {
+            color = color.gamma_multiply(0.3);
+        }
+        let width = if quiet {
+            1.0
+        } else {
+            (1.5 + (bundle.count as f32).log2() * 0.8).min(8.0)
+        };
+        let stroke = Stroke::new(width, color);
+        if worst == Some(Severity::Violation) || bundle.kind == LinkKind::Admin {
+            painter.extend(Shape::dashed_line(&[a, z], stroke, 8.0, 5.0));
+        } else {
+            painter.line_segment([a, z], stroke);
+        }
+        let mid = a + (z - a) / 2.0;
+        if bundle.count > 1 && !quiet {
+            let text = bundle.count.to_string();
+            let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), Color32::WHITE);
+            let plate = Rect::from_center_size(mid, galley.size() + vec2(8.0, 2.0));
+            if labels.try_place(plate) {
+                painter.rect_filled(plate, 6.0, color.gamma_multiply(0.9));
+                painter.galley(plate.min + vec2(4.0, 1.0), galley, Color32::WHITE);
+            }
+        }
+        if pointer.is_some_and(|p| distance_to_segment(p, a, z) < 6.0) {
+            hovered_text = Some(bundle_tooltip(doc, &scene, bundle, overlay.hide_findings));
+        }
+    }
+
+    // Links one by one.
+    let link_labels = lod::link_labels(view.zoom);
     for (link, points) in &segments {
         let end = points[points.len() - 1];
         let dir = (end - points[points.len() - 2]).normalized();
@@ -254,15 +458,17 @@ pub fn canvas_ui(
         } else {
             painter.add(Shape::line(points.clone(), stroke));
         }
-        // Arrow head at the buying end.
+        // Arrow head at the buying end (left out where the link is too short to carry one).
         let head = 10.0 + width;
-        let left = end - dir * head + dir.rot90() * head * 0.5;
-        let right = end - dir * head - dir.rot90() * head * 0.5;
-        painter.add(Shape::convex_polygon(
-            vec![end, left, right],
-            color,
-            Stroke::NONE,
-        ));
+        if points[0].distance(end) > head * 2.0 {
+            let left = end - dir * head + dir.rot90() * head * 0.5;
+            let right = end - dir * head - dir.rot90() * head * 0.5;
+            painter.add(Shape::convex_polygon(
+                vec![end, left, right],
+                color,
+                Stroke::NONE,
+            ));
+        }
         let mid = points[points.len() / 2];
         let id = link.id.as_str();
         let change = overlay.diff.and_then(|d| d.link(id));
@@ -295,17 +501,19 @@ pub fn canvas_ui(
         } else {
             false
         };
-        // The kind is always named, beside the marker when there is one: "which of these red
-        // links is the purchase?"
-        if lod::link_labels(view.zoom) {
+        // The kind is named beside the marker when there is one ("which of these red links is
+        // the purchase?"), where it overlaps no other label.
+        if link_labels {
             let offset = if marked { 20.0 } else { 9.0 };
-            painter.text(
-                mid + dir.rot90() * offset,
-                Align2::CENTER_CENTER,
-                link_short(link.kind),
+            let galley = painter.layout_no_wrap(
+                link_short(link.kind).to_owned(),
                 FontId::proportional(11.0),
                 color,
             );
+            let at = Rect::from_center_size(mid + dir.rot90() * offset, galley.size());
+            if labels.try_place(at) {
+                painter.galley(at.min, galley, color);
+            }
         }
         if pointer.is_some_and(|p| distance_to_polyline(p, points) < 8.0) {
             hovered_text = Some(link_tooltip(doc, link, overlay.hide_findings));
@@ -336,7 +544,6 @@ pub fn canvas_ui(
             }
             Ghost::Party(p, label) => {
                 let c = view.to_screen(*p);
-                let r = PARTY_RADIUS * view.zoom;
                 painter.extend(Shape::dashed_line(
                     &circle_points(c, r),
                     Stroke::new(2.0, grey),
@@ -354,33 +561,115 @@ pub fn canvas_ui(
         }
     }
 
-    // Connect rubber band and target tints.
-    let mut connect_reason: Option<(Pos2, Verdict)> = None;
-    if let (Some(Drag::Connect { from }), Some(p)) =
-        (&view.drag, pointer.or(response.interact_pointer_pos()))
-    {
-        if let Some(a) = position_of(from) {
-            painter.line_segment([a, p], Stroke::new(3.0, ink.gamma_multiply(0.7)));
+    // Collapsed groups: one badge over where the customers are, counted, coloured by the worst
+    // finding among them.
+    let selected_node = match selection {
+        Some(Selection::Party(id)) => s.party_index(id.as_str()),
+        _ => None,
+    };
+    for &number in &groups {
+        let group = &scene.groups[number as usize];
+        let at = group_rect(number);
+        let worst = if overlay.hide_findings {
+            None
+        } else {
+            group.worst.filter(|w| *w != Severity::Note)
+        };
+        let fill = worst.map_or(party_fill(PartyKind::Customer), severity_color);
+        let holds_selection = selected_node.is_some_and(|n| scene.group_of[n.index()] == number);
+        if holds_selection {
+            painter.rect_filled(
+                at.expand(6.0),
+                8.0,
+                Color32::from_rgb(86, 180, 233).gamma_multiply(0.35),
+            );
         }
-        if let Some(target) = party_at(doc, view, p).filter(|t| t != from) {
-            connect_reason = Some((p, best_verdict(doc, from, &target)));
+        painter.rect(
+            at,
+            (at.height() / 2.0).min(10.0),
+            fill.gamma_multiply(0.85),
+            Stroke::new(1.5, ink.gamma_multiply(0.7)),
+            egui::StrokeKind::Middle,
+        );
+        let text = match worst {
+            Some(sev) => format!("{} {} customers", severity_symbol(sev), group.members.len()),
+            None => format!("{} customers", group.members.len()),
+        };
+        let text_color = if worst.is_some() {
+            Color32::WHITE
+        } else {
+            Color32::from_gray(20)
+        };
+        let galley = painter.layout_no_wrap(text, font(12.0), text_color);
+        if galley.size().x <= at.width() + 2.0 * r + 40.0 {
+            let plate = Rect::from_center_size(at.center(), galley.size() + vec2(6.0, 2.0));
+            if at.width() >= plate.width() && at.height() >= plate.height() {
+                painter.galley(plate.min + vec2(3.0, 1.0), galley, text_color);
+            } else {
+                // A badge too small for its count: the count goes under it, where there is room.
+                let below = Rect::from_center_size(
+                    at.center_bottom() + vec2(0.0, plate.height() / 2.0 + 2.0),
+                    plate.size(),
+                );
+                if labels.try_place(below) {
+                    painter.rect_filled(below, 3.0, fill.gamma_multiply(0.9));
+                    painter.galley(below.min + vec2(3.0, 1.0), galley, text_color);
+                }
+            }
+        }
+        if pointer.is_some_and(|p| at.contains(p)) {
+            hovered_text = Some(group_tooltip(doc, &scene, group, overlay.hide_findings));
         }
     }
 
-    // Parties.
+    // Connect rubber band and target tints.
+    let mut connect_reason: Option<(Pos2, Verdict)> = None;
+    if let (Some(Drag::Connect { from }), Some(p)) = (
+        tf.drag.as_ref(),
+        pointer.or(response.interact_pointer_pos()),
+    ) {
+        if let Some(a) = s.party_index(from.as_str()).map(&position_of) {
+            painter.line_segment([a, p], Stroke::new(3.0, ink.gamma_multiply(0.7)));
+        }
+        if let Some(target) = party_at(doc, view, p).filter(|t| t != from) {
+            connect_reason = Some((p, view.verdict(doc, from, &target)));
+        }
+    }
+
+    // Parties: shapes first, labels after in order of importance, each only where it fits.
     let connecting_from = match &view.drag {
-        Some(Drag::Connect { from }) => Some(from.clone()),
+        Some(Drag::Connect { from }) => s.party(from.as_str()),
         _ => None,
     };
-    for party in s.parties() {
-        let Some(c) = position_of(&party.id) else {
+    // Parties drawn a few pixels wide are dots; one dot per 3-pixel cell is enough.
+    let tiny = r < 2.5;
+    let mut dotted: HashSet<(i32, i32)> = HashSet::new();
+    let mut to_label = Vec::new();
+    for &n in &nodes {
+        let party = &graph[n];
+        let c = position_of(n);
+        if !rect.expand(r).contains(c) && Some(n) != moving {
             continue;
-        };
-        let r = PARTY_RADIUS * view.zoom;
-        let selected = selection == Some(&Selection::Party(party.id.clone()));
-        if let Some(from) = &connecting_from
-            && *from != party.id
-            && let Some(f) = s.party(from.as_str())
+        }
+        let selected = selected_node == Some(n);
+        let dimmed = overlay.focus.is_some_and(|f| !f.contains(&party.id));
+        if tiny && !selected && !in_path.contains(party.id.as_str()) {
+            if dotted.insert(((c.x / 3.0) as i32, (c.y / 3.0) as i32)) {
+                let fill = party_fill(party.kind);
+                painter.rect_filled(
+                    Rect::from_center_size(c, vec2(3.0, 3.0)),
+                    0.0,
+                    if dimmed {
+                        fill.gamma_multiply(0.25)
+                    } else {
+                        fill
+                    },
+                );
+            }
+            continue;
+        }
+        if let Some(f) = connecting_from
+            && f.id != party.id
         {
             let tint = if chain_kinds(f.kind, party.kind).is_empty() {
                 severity_color(Severity::Violation)
@@ -396,7 +685,6 @@ pub fn canvas_ui(
                 Color32::from_rgb(86, 180, 233).gamma_multiply(0.35),
             );
         }
-        let dimmed = overlay.focus.is_some_and(|f| !f.contains(&party.id));
         let party_ink = if dimmed {
             ink.gamma_multiply(0.25)
         } else {
@@ -433,6 +721,19 @@ pub fn canvas_ui(
                 11.0,
             );
         }
+        let priority = if selected || in_path.contains(party.id.as_str()) {
+            0
+        } else {
+            1 + party.kind.tier()
+        };
+        to_label.push((priority, n, c, party_ink));
+        if pointer.is_some_and(|p| p.distance(c) <= r) {
+            hovered_text = Some(party_tooltip(doc, party, overlay.hide_findings));
+        }
+    }
+    to_label.sort_by_key(|(priority, n, _, _)| (*priority, *n));
+    for (_, n, c, party_ink) in to_label {
+        let party = &graph[n];
         // Labels sit on a plate so that links running under them never make them unreadable.
         let detail = match &party.country {
             Some(country) => format!("{} · {country}", party.kind.label()),
@@ -466,6 +767,9 @@ pub fn canvas_ui(
             top - vec2(width / 2.0, 1.0),
             vec2(width, name.size().y + kind_line.size().y + 3.0),
         );
+        if !labels.try_place(plate) {
+            continue;
+        }
         painter.rect_filled(plate, 3.0, background.gamma_multiply(0.85));
         // A centred galley's rect already runs from -width/2 to +width/2 around its position.
         painter.galley(top, name, party_ink);
@@ -477,9 +781,6 @@ pub fn canvas_ui(
             kind_line,
             party_ink,
         );
-        if pointer.is_some_and(|p| p.distance(c) <= r) {
-            hovered_text = Some(party_tooltip(doc, party, overlay.hide_findings));
-        }
     }
 
     if let Some((p, verdict)) = connect_reason {

@@ -134,6 +134,23 @@ pub(super) fn draw_party_shape(
     }
 }
 
+/// Where the legend goes in the canvas `rect` for `items` link rows: the bottom-left corner.
+fn legend_rect(rect: Rect, items: usize) -> Rect {
+    let rows = items.max(PartyKind::ALL.len());
+    let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * rows as f32);
+    Rect::from_min_size(
+        origin - vec2(6.0, 6.0),
+        vec2(230.0 + 190.0, 20.0 * rows as f32 + 10.0),
+    )
+}
+
+/// The screen space the legend takes (no label is placed under it).
+pub(super) fn legend_area(rect: Rect, hide_findings: bool) -> Rect {
+    // The link kinds, the findings rows (one in a quiz, two otherwise) and the faded row.
+    let items = LinkKind::ALL.len() + if hide_findings { 1 } else { 2 } + 1;
+    legend_rect(rect, items)
+}
+
 pub(super) fn draw_legend(
     painter: &egui::Painter,
     rect: Rect,
@@ -162,12 +179,8 @@ pub(super) fn draw_legend(
         false,
     ));
     // A second column names the party shapes (the exported legend has them too).
-    let rows = items.len().max(PartyKind::ALL.len());
-    let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * rows as f32);
-    let bg = Rect::from_min_size(
-        origin - vec2(6.0, 6.0),
-        vec2(230.0 + 190.0, 20.0 * rows as f32 + 10.0),
-    );
+    let bg = legend_rect(rect, items.len());
+    let origin = bg.min + vec2(6.0, 6.0);
     let fill = if light {
         Color32::from_white_alpha(230)
     } else {

@@ -1,6 +1,8 @@
 //! Hover texts for parties and links.
 
+use super::scene::{Bundle, End, Group, Scene};
 use crate::model::{Link, Party, PartyId, PartyKind};
+use crate::rules::Severity;
 use crate::ui::document::Document;
 use crate::ui::style::severity_symbol;
 
@@ -108,6 +110,120 @@ pub(super) fn link_tooltip(doc: &Document, link: &Link, hide_findings: bool) -> 
             severity_symbol(f.severity),
             f.rule,
             f.message
+        ));
+    }
+    text
+}
+
+/// The plural of a link kind's label ("purchases", "supplies").
+fn kind_plural(kind: crate::model::LinkKind) -> String {
+    match kind {
+        crate::model::LinkKind::Supply => "supplies".to_owned(),
+        other => format!("{}s", other.label()),
+    }
+}
+
+/// What a bundle end is called: the party's name, or "N customers of Seller".
+fn end_name(doc: &Document, scene: &Scene, end: End) -> String {
+    let g = doc.scenario().graph();
+    match end {
+        End::Party(n) => g[n].name.clone(),
+        End::Group(number) => {
+            let group = &scene.groups[number as usize];
+            format!(
+                "{} customers of {}",
+                group.members.len(),
+                g[group.head].name
+            )
+        }
+    }
+}
+
+/// The hover text of a collapsed group of customers.
+pub(super) fn group_tooltip(
+    doc: &Document,
+    scene: &Scene,
+    group: &Group,
+    hide_findings: bool,
+) -> String {
+    let g = doc.scenario().graph();
+    let mut text = format!(
+        "{} customers of {} ({})\nzoom in or click to see them",
+        group.members.len(),
+        g[group.head].name,
+        g[group.head].kind.label()
+    );
+    if hide_findings {
+        return text;
+    }
+    let checker = doc.checker();
+    let with = |severity: Severity| {
+        group
+            .members
+            .iter()
+            .filter(|&&m| {
+                let id = g[m].id.as_str();
+                checker.worst_for_party(id) == Some(severity)
+                    || doc
+                        .scenario()
+                        .links_naming(id)
+                        .any(|l| checker.worst_for_link(l.id.as_str()) == Some(severity))
+            })
+            .count()
+    };
+    for severity in [Severity::Violation, Severity::Warning] {
+        let n = with(severity);
+        if n > 0 {
+            let noun = if severity == Severity::Violation {
+                ("violation", "violations")
+            } else {
+                ("warning", "warnings")
+            };
+            text.push_str(&format!(
+                "\n{} {} with {}",
+                severity_symbol(severity),
+                crate::ui::style::count(n, "customer", "customers"),
+                noun.1
+            ));
+        }
+    }
+    let _ = scene;
+    text
+}
+
+/// The hover text of a bundle of links into a collapsed group.
+pub(super) fn bundle_tooltip(
+    doc: &Document,
+    scene: &Scene,
+    bundle: &Bundle,
+    hide_findings: bool,
+) -> String {
+    let label = if bundle.count == 1 {
+        bundle.kind.label().to_owned()
+    } else {
+        kind_plural(bundle.kind)
+    };
+    let mut text = format!(
+        "{} {label}\n{} → {}",
+        bundle.count,
+        end_name(doc, scene, bundle.from),
+        end_name(doc, scene, bundle.to)
+    );
+    if bundle.current < bundle.count {
+        text.push_str(&format!(
+            "\n{} not in force at the as-of date",
+            bundle.count - bundle.current
+        ));
+    }
+    if !hide_findings && let Some(worst) = bundle.worst {
+        text.push_str(&format!(
+            "\n{} the worst finding among them is a {}",
+            severity_symbol(worst),
+            match worst {
+                Severity::Violation => "violation",
+                Severity::Warning => "warning",
+                Severity::Note => "note",
+            }
         ));
     }
     text

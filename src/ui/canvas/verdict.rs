@@ -73,3 +73,19 @@ pub fn best_verdict(doc: &Document, from: &PartyId, to: &PartyId) -> Verdict {
             reason: String::new(),
         })
 }
+
+impl super::CanvasView {
+    /// [`best_verdict`] from `from` to `to`, remembered until the document or the pair changes.
+    pub(super) fn verdict(&mut self, doc: &Document, from: &PartyId, to: &PartyId) -> Verdict {
+        match &self.verdict {
+            Some((revision, f, t, v)) if *revision == doc.revision() && f == from && t == to => {
+                v.clone()
+            }
+            _ => {
+                let v = best_verdict(doc, from, to);
+                self.verdict = Some((doc.revision(), from.clone(), to.clone(), v.clone()));
+                v
+            }
+        }
+    }
+}

@@ -18,8 +18,42 @@ pub struct CanvasView {
     pub fit_requested: bool,
     /// Where the canvas was drawn last frame (tests use it to aim gestures).
     pub rect: Rect,
+    /// How far the wheel may zoom out: half the zoom that fits the whole channel (or 0.15 if that is
+    /// smaller), kept current by the canvas each frame so that no channel is too big to see whole.
+    pub min_zoom: f32,
     pub(super) drag: Option<Drag>,
+    /// An animated pan/zoom in progress (search and findings fly the view to what they name).
+    pub(super) flight: Option<Flight>,
+    /// What the canvas derived from the document for drawing and hit-testing (rebuilt when the
+    /// document's revision changes).
+    pub(super) scene: Option<std::sync::Arc<super::scene::Scene>>,
+    /// The verdict shown while connecting, for (revision, from, to): a verdict checks a copy of the
+    /// scenario, which is done once per target, not once per frame.
+    pub(super) verdict: Option<(
+        u64,
+        crate::model::PartyId,
+        crate::model::PartyId,
+        super::Verdict,
+    )>,
 }
+
+/// An animated move of the view from one centre and zoom to another.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Flight {
+    from: (Pos2, f32),
+    to: (Pos2, f32),
+    /// Seconds since the flight started; it ends at [`FLIGHT_SECONDS`].
+    elapsed: f32,
+}
+
+/// How long a flight takes.
+pub(super) const FLIGHT_SECONDS: f32 = 0.45;
+
+/// The zoom at which a party reads comfortably: what flying to one zooms in to at least.
+pub const READING_ZOOM: f32 = 0.8;
+
+/// The highest zoom fitting ever picks (a two-party scenario is not blown up to fill the window).
+const FIT_MAX_ZOOM: f32 = 1.6;
 
 impl Default for CanvasView {
     fn default() -> Self {
@@ -28,7 +62,11 @@ impl Default for CanvasView {
             pan: Vec2::ZERO,
             fit_requested: true,
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+            min_zoom: 0.15,
             drag: None,
+            flight: None,
+            scene: None,
+            verdict: None,
         }
     }
 }
@@ -45,48 +83,126 @@ impl CanvasView {
         Position { x: v.x, y: v.y }
     }
 
+    /// The part of the canvas (in canvas units) that is on screen.
+    pub fn visible_canvas(&self) -> Rect {
+        let a = self.to_canvas(self.rect.min);
+        let b = self.to_canvas(self.rect.max);
+        Rect::from_two_pos(pos2(a.x, a.y), pos2(b.x, b.y))
+    }
+
+    /// The canvas point at the centre of the view.
+    fn centre(&self) -> Pos2 {
+        pos2(-self.pan.x / self.zoom, -self.pan.y / self.zoom)
+    }
+
+    fn look_at(&mut self, centre: Pos2, zoom: f32) {
+        self.zoom = zoom;
+        self.pan = -centre.to_vec2() * zoom;
+    }
+
+    /// The zoom that shows the canvas box `min..max` (plus a party's margin) whole in this view:
+    /// no lower limit, so a channel of any size fits.
+    pub fn zoom_to_fit(&self, min: Position, max: Position) -> f32 {
+        let margin = PARTY_RADIUS * 3.0;
+        let size = vec2(max.x - min.x, max.y - min.y) + Vec2::splat(margin * 2.0);
+        (self.rect.width() / size.x)
+            .min(self.rect.height() / size.y)
+            .min(FIT_MAX_ZOOM)
+    }
+
+    /// Keeps [`CanvasView::min_zoom`] at half the zoom that fits everything (at most 0.15).
+    pub(super) fn update_min_zoom(&mut self, doc: &Document) {
+        self.min_zoom = match doc.bounds() {
+            Some((min, max)) => (self.zoom_to_fit(min, max) * 0.5).min(0.15),
+            None => 0.15,
+        };
+    }
+
+    /// Fits every party into view, however many there are.
     pub(super) fn fit(&mut self, doc: &Document) {
-        let positions: Vec<Position> = doc.positions().values().copied().collect();
-        if positions.is_empty() {
+        self.flight = None;
+        let Some((min, max)) = doc.bounds() else {
             self.zoom = 1.0;
             self.pan = Vec2::ZERO;
             return;
-        }
-        let (mut min, mut max) = (pos2(f32::MAX, f32::MAX), pos2(f32::MIN, f32::MIN));
-        for p in positions {
-            min = min.min(pos2(p.x, p.y));
-            max = max.max(pos2(p.x, p.y));
-        }
-        let margin = PARTY_RADIUS * 3.0;
-        let size = (max - min) + Vec2::splat(margin * 2.0);
-        self.zoom = (self.rect.width() / size.x)
-            .min(self.rect.height() / size.y)
-            .clamp(0.25, 1.6);
-        let centre = min + (max - min) / 2.0;
-        self.pan = -centre.to_vec2() * self.zoom;
+        };
+        let zoom = self.zoom_to_fit(min, max);
+        self.look_at(pos2((min.x + max.x) / 2.0, (min.y + max.y) / 2.0), zoom);
     }
 
-    /// Pans, keeping the zoom, so that these canvas points are in view when one of them is not (a
-    /// finding clicked in the list: its parties come to the middle of the canvas).
+    /// Brings these canvas points into view when one of them is not, or when they are drawn too
+    /// small to read: the view flies (an animated pan and zoom) to show them all, zoomed in to
+    /// [`READING_ZOOM`] when they fit at that zoom. Points already in view at a readable zoom do
+    /// not move the view (no jump when clicking a finding whose parties are on screen).
     pub fn bring_into_view(&mut self, points: &[Position]) {
         let Some(first) = points.first() else { return };
-        let inner = self.rect.shrink(PARTY_RADIUS * self.zoom);
-        if points.iter().all(|p| inner.contains(self.to_screen(*p))) {
-            return;
-        }
         let (mut min, mut max) = (pos2(first.x, first.y), pos2(first.x, first.y));
         for p in points {
             min = min.min(pos2(p.x, p.y));
             max = max.max(pos2(p.x, p.y));
         }
-        let centre = min + (max - min) / 2.0;
-        self.pan = -centre.to_vec2() * self.zoom;
+        let inner = self.rect.shrink(PARTY_RADIUS * self.zoom);
+        let in_view = points.iter().all(|p| inner.contains(self.to_screen(*p)));
+        let fit = self.zoom_to_fit(
+            Position { x: min.x, y: min.y },
+            Position { x: max.x, y: max.y },
+        );
+        let readable = self.zoom >= READING_ZOOM.min(fit) * 0.99;
+        if in_view && readable {
+            return;
+        }
+        let zoom = if readable {
+            self.zoom.min(fit)
+        } else {
+            READING_ZOOM.min(fit)
+        };
+        self.fly_to(min + (max - min) / 2.0, zoom);
     }
 
-    /// Zooms by `factor` keeping the canvas point under `anchor` in place.
+    /// Starts an animated move so that the canvas point `centre` ends in the middle at `zoom`.
+    pub(super) fn fly_to(&mut self, centre: Pos2, zoom: f32) {
+        self.flight = Some(Flight {
+            from: (self.centre(), self.zoom),
+            to: (centre, zoom),
+            elapsed: 0.0,
+        });
+    }
+
+    /// Advances a flight by `dt` seconds; true while it is still under way (ask for a repaint).
+    pub(super) fn advance_flight(&mut self, dt: f32) -> bool {
+        let Some(mut flight) = self.flight else {
+            return false;
+        };
+        flight.elapsed += dt;
+        let t = (flight.elapsed / FLIGHT_SECONDS).clamp(0.0, 1.0);
+        // Smoothstep, with the zoom interpolated on a log scale so that zooming feels even.
+        let e = t * t * (3.0 - 2.0 * t);
+        let (c0, z0) = flight.from;
+        let (c1, z1) = flight.to;
+        let zoom = (z0.ln() + (z1.ln() - z0.ln()) * e).exp();
+        self.look_at(c0 + (c1 - c0) * e, zoom);
+        self.flight = (t < 1.0).then_some(flight);
+        self.flight.is_some()
+    }
+
+    /// Ends a flight at once, where it was going (a gesture takes over, or a test wants the end).
+    pub fn finish_flight(&mut self) {
+        if let Some(flight) = self.flight.take() {
+            self.look_at(flight.to.0, flight.to.1);
+        }
+    }
+
+    /// True while the view is flying somewhere.
+    pub fn is_flying(&self) -> bool {
+        self.flight.is_some()
+    }
+
+    /// Zooms by `factor` keeping the canvas point under `anchor` in place, down to
+    /// [`CanvasView::min_zoom`] (so the whole channel can always be seen) and up to 4.
     pub fn zoom_at(&mut self, anchor: Pos2, factor: f32) {
+        self.flight = None;
         let before = self.to_canvas(anchor);
-        self.zoom = (self.zoom * factor).clamp(0.15, 4.0);
+        self.zoom = (self.zoom * factor).clamp(self.min_zoom, 4.0);
         let after = self.to_screen(before);
         self.pan += anchor - after;
     }
@@ -116,11 +232,58 @@ mod tests {
                 y: -3000.0,
             },
         ]);
+        assert!(view.is_flying(), "the view flies there");
+        view.advance_flight(FLIGHT_SECONDS / 2.0);
+        assert!(view.is_flying(), "halfway there it is still flying");
+        view.advance_flight(FLIGHT_SECONDS);
+        assert!(!view.is_flying());
         let centre = view.to_screen(Position {
             x: 5050.0,
             y: -3000.0,
         });
         assert!((centre - view.rect.center()).length() < 0.01);
+    }
+
+    #[test]
+    fn bring_into_view_zooms_in_to_read_what_is_drawn_too_small() {
+        let mut view = CanvasView {
+            zoom: 0.01,
+            ..CanvasView::default()
+        };
+        let p = Position { x: 10.0, y: 10.0 };
+        assert!(view.rect.contains(view.to_screen(p)));
+        view.bring_into_view(&[p]);
+        view.finish_flight();
+        assert_eq!(view.zoom, READING_ZOOM);
+        assert!((view.to_screen(p) - view.rect.center()).length() < 0.01);
+    }
+
+    #[test]
+    fn a_channel_of_any_size_fits_and_the_wheel_can_zoom_out_to_it() {
+        let wide = crate::model::Scenario::new("wide");
+        let mut doc = Document::new(wide);
+        let mut s = doc.scenario().clone();
+        for (i, x) in [-2_000_000.0f32, 3_000_000.0].into_iter().enumerate() {
+            s.add_party(
+                crate::model::Party::new(format!("p{i}"), crate::model::PartyKind::Customer)
+                    .at(x, 0.0),
+            )
+            .unwrap();
+        }
+        doc = Document::new(s);
+        let mut view = CanvasView::default();
+        view.fit(&doc);
+        for id in ["p0", "p1"] {
+            let at = view.to_screen(doc.position(id).unwrap());
+            assert!(view.rect.contains(at), "{id} at {at:?} is off screen");
+        }
+        view.update_min_zoom(&doc);
+        let fitted = view.zoom;
+        assert!(view.min_zoom < fitted);
+        for _ in 0..200 {
+            view.zoom_at(view.rect.center(), 0.8);
+        }
+        assert!(view.zoom < fitted, "the wheel zooms out past the fit");
     }
 
     #[test]
