@@ -343,9 +343,12 @@ fn parse_date(s: &str) -> Result<Date, String> {
 /// input (`-`).
 pub fn load_scenario(name: &str) -> Result<Scenario, String> {
     if name == STDIO {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|e| format!("cannot read the scenario from standard input: {e}"))?;
+        // Size-limited and decoded like a file: a BOM is fine, bad bytes are located.
+        let bytes =
+            crate::io::read::read_capped(std::io::stdin().lock(), crate::io::read::MAX_FILE_BYTES)
+                .map_err(|e| format!("standard input: {e}"))?;
+        let text =
+            crate::io::read::decode_unicode(&bytes).map_err(|e| format!("standard input:{e}"))?;
         return crate::io::scenario_from_ron(&text, "standard input").map_err(|e| e.to_string());
     }
     if let Some(slug) = name.strip_prefix("builtin:") {

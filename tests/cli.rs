@@ -157,7 +157,7 @@ fn bad_csv_exits_2_names_every_problem_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("parties.csv:3: `kind` \"wholesaler\" is not one of"),
+        err.contains("parties.csv:3:2: `kind` \"wholesaler\" is not one of"),
         "{err}"
     );
     assert!(
@@ -165,7 +165,7 @@ fn bad_csv_exits_2_names_every_problem_and_writes_nothing() {
         "a party that failed is still known by its id: {err}"
     );
     assert!(
-        err.contains("links.csv:2: `date` \"2020-13-01\" is not a date"),
+        err.contains("links.csv:2:5: `date` \"2020-13-01\" is not a date"),
         "{err}"
     );
     assert!(err.contains("nothing was written"), "{err}");

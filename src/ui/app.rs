@@ -943,11 +943,21 @@ impl ExplorerApp {
         for file in dropped {
             let path = file.path().to_owned();
             let name = path.display().to_string();
+            // A dropped file with a path is read like any file (size-limited, never a FIFO or a
+            // device); only one without (a browser's) goes through the handle.
+            if !path.as_os_str().is_empty() {
+                match crate::io::import::Source::read(&path) {
+                    Ok(source) => files.push((Some(path), source)),
+                    Err(e) => unreadable.push(e),
+                }
+                continue;
+            }
             match file.bytes() {
                 Ok(bytes) => files.push((Some(path), crate::io::import::Source { name, bytes })),
                 Err(message) => unreadable.push(crate::io::import::ImportError {
                     file: name,
                     line: None,
+                    col: None,
                     message: format!("cannot read the dropped file: {message}"),
                 }),
             }

@@ -34,15 +34,22 @@ pub struct ImportError {
     pub file: String,
     /// 1-based line (the header is line 1); `None` for whole-file problems.
     pub line: Option<u64>,
+    /// 1-based column number where the problem is: in a CSV file the cell's position in its row
+    /// (the spreadsheet column), in JSON the character; `None` when the whole line (or file) is
+    /// meant. (The column's name is [`ImportError::column`].)
+    pub col: Option<u64>,
     /// What is wrong, naming the column and value.
     pub message: String,
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+        match (self.line, self.col) {
+            (Some(line), Some(column)) => {
+                write!(f, "{}:{}:{}: {}", self.file, line, column, self.message)
+            }
+            (Some(line), None) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
         }
     }
 }
@@ -71,10 +78,16 @@ impl std::error::Error for ImportErrors {}
 impl ImportErrors {
     /// Records a problem, up to [`MAX_ERRORS`].
     pub fn push(&mut self, file: &str, line: Option<u64>, message: String) {
+        self.push_at(file, line, None, message);
+    }
+
+    /// Records a problem at a line and column, up to [`MAX_ERRORS`].
+    pub fn push_at(&mut self, file: &str, line: Option<u64>, column: Option<u64>, message: String) {
         if self.0.len() < MAX_ERRORS {
             self.0.push(ImportError {
                 file: file.to_owned(),
                 line,
+                col: column,
                 message,
             });
         }
@@ -108,6 +121,7 @@ impl Source {
             .map_err(|e| ImportError {
                 file: name,
                 line: None,
+                col: None,
                 message: e.to_string(),
             })
     }
@@ -266,13 +280,24 @@ fn run(
     // Parties first, whatever the order on the command line: links refer to them.
     let mut pc = partner_center::PcData::default();
     for source in sources {
-        let (decoded, encoding) = text::decode(&source.bytes);
+        let (decoded, encoding) = match text::decode(&source.bytes) {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                ctx.errors.push_at(
+                    &source.name,
+                    Some(e.line as u64),
+                    Some(e.column as u64),
+                    e.message,
+                );
+                continue;
+            }
+        };
         if decoded.trim_start().starts_with(['{', '[']) {
             match serde_json::from_str::<serde_json::Value>(&decoded) {
                 Ok(value) => match partner_center::sniff_json(&value, &source.name) {
                     Some(body) => {
                         files.push((source.name.clone(), body.kind.label().to_owned()));
-                        pc.add_json(&source.name, body, &mut ctx);
+                        pc.add_json(&source.name, &decoded, body, &mut ctx);
                     }
                     None => {
                         files.push((source.name.clone(), "not recognised (JSON)".to_owned()));
@@ -288,9 +313,10 @@ fn run(
                 },
                 Err(e) => {
                     files.push((source.name.clone(), "not valid JSON".to_owned()));
-                    ctx.errors.push(
+                    ctx.errors.push_at(
                         &source.name,
                         Some(e.line() as u64),
+                        Some(e.column() as u64),
                         format!("not valid JSON: {e}"),
                     )
                 }
@@ -298,6 +324,14 @@ fn run(
             continue;
         }
         let table = text::Table::parse(&decoded, encoding);
+        for extra in table.extra_cells() {
+            ctx.errors.push_at(
+                &source.name,
+                Some(extra.line),
+                Some(extra.column),
+                extra.message,
+            );
+        }
         if let Some(kind) = partner_center::sniff_csv(&table) {
             files.push((
                 source.name.clone(),

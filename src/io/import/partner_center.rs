@@ -284,7 +284,7 @@ impl PcData {
     }
 
     /// Takes in a recognised JSON body.
-    pub fn add_json(&mut self, file: &str, body: PcJson, ctx: &mut Context) {
+    pub fn add_json(&mut self, file: &str, text: &str, body: PcJson, ctx: &mut Context) {
         let per_customer = matches!(
             body.kind,
             PcKind::Subscriptions | PcKind::CustomerPartners | PcKind::Agreements
@@ -323,6 +323,9 @@ impl PcData {
                     let country = s(item, "/billingProfile/defaultAddress/country")
                         .or(s(item, "/companyProfile/address/country"))
                         .map(str::to_owned);
+                    if !name_fits(file, json_position(text, tenant), name, ctx) {
+                        continue;
+                    }
                     self.customers.push(Customer {
                         name: name.to_owned(),
                         tenant: tenant.to_ascii_lowercase(),
@@ -337,8 +340,13 @@ impl PcData {
             }
             PcKind::Resellers => {
                 for item in &body.items {
+                    let name = s(item, "/name").unwrap_or("(unnamed reseller)");
+                    let at = json_position(text, s(item, "/id").unwrap_or(name));
+                    if !name_fits(file, at, name, ctx) {
+                        continue;
+                    }
                     self.resellers.push(Reseller {
-                        name: s(item, "/name").unwrap_or("(unnamed reseller)").to_owned(),
+                        name: name.to_owned(),
                         partner_id: s(item, "/mpnId").map(str::to_owned),
                         tenant: s(item, "/id").map(str::to_ascii_lowercase),
                         country: s(item, "/location").map(str::to_owned),
@@ -396,8 +404,16 @@ impl PcData {
                         );
                         continue;
                     };
+                    let name = cell("company_name").unwrap_or_else(|| tenant.clone());
+                    let at = map
+                        .index
+                        .get("company_name")
+                        .map(|&i| (*line, i as u64 + 1));
+                    if !name_fits(file, at.or(Some((*line, 0))), &name, ctx) {
+                        continue;
+                    }
                     self.customers.push(Customer {
-                        name: cell("company_name").unwrap_or_else(|| tenant.clone()),
+                        name,
                         tenant: tenant.to_ascii_lowercase(),
                         country: cell("country"),
                         relationship: cell("relationship"),
@@ -414,6 +430,10 @@ impl PcData {
                         );
                         continue;
                     };
+                    let at = map.index.get("name").map(|&i| (*line, i as u64 + 1));
+                    if !name_fits(file, at, &name, ctx) {
+                        continue;
+                    }
                     self.resellers.push(Reseller {
                         name,
                         partner_id: cell("partner_id"),
@@ -816,6 +836,44 @@ fn short_list(names: &[String]) -> String {
         out.push_str(&format!(" and {} more", names.len() - SHOWN));
     }
     out
+}
+
+/// Checks a company name against the model's bounds where it is read, so the error names the
+/// file, line and column (the whole-channel build later knows none of them). `at` is the line and
+/// column (0 when only the line is known).
+fn name_fits(file: &str, at: Option<(u64, u64)>, name: &str, ctx: &mut Context) -> bool {
+    match crate::model::limits::check_text(
+        "name",
+        name,
+        crate::model::limits::MAX_NAME_CHARS,
+        false,
+    ) {
+        Ok(()) => true,
+        Err(e) => {
+            let (line, column) = match at {
+                Some((line, column)) => (Some(line), (column > 0).then_some(column)),
+                None => (None, None),
+            };
+            ctx.errors.push_at(
+                file,
+                line,
+                column,
+                format!("the company name {}", e.message),
+            );
+            false
+        }
+    }
+}
+
+/// The 1-based line and column of the first place `value` is written as a JSON string in `text`
+/// (an id, to point at its record), if it is.
+fn json_position(text: &str, value: &str) -> Option<(u64, u64)> {
+    let quoted = serde_json::to_string(value).ok()?;
+    let at = text.find(&quoted)?;
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    Some((line, column))
 }
 
 /// Adds a party made from what `file` says (`--partner` for the signed-in partner); one the model

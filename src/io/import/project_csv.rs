@@ -126,10 +126,34 @@ impl Row<'_> {
         errors.push(self.file, Some(self.line), message);
     }
 
+    /// An error about one cell: located by line and the cell's column.
+    fn error_at(&self, errors: &mut ImportErrors, column: &str, message: String) {
+        let at = self.columns.index.get(column).map(|&i| i as u64 + 1);
+        errors.push_at(self.file, Some(self.line), at, message);
+    }
+
+    /// A scenario's refusal: a value out of bounds is located at its cell.
+    fn refused(&self, errors: &mut ImportErrors, e: crate::model::ScenarioError) {
+        match &e {
+            crate::model::ScenarioError::OutOfBounds { error, .. } => {
+                self.error_at(
+                    errors,
+                    error.field,
+                    format!("`{}` {}", error.field, error.message),
+                );
+            }
+            _ => self.error(errors, e.to_string()),
+        }
+    }
+
     fn required(&self, column: &str, errors: &mut ImportErrors) -> Option<String> {
         let value = self.cell(column).map(str::to_owned);
         if value.is_none() {
-            self.error(errors, format!("`{column}` is empty; it is required"));
+            self.error_at(
+                errors,
+                column,
+                format!("`{column}` is empty; it is required"),
+            );
         }
         value
     }
@@ -139,7 +163,7 @@ impl Row<'_> {
         match parse_date(value, ctx.options.date_order) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.error(&mut ctx.errors, format!("`{column}` {e}"));
+                self.error_at(&mut ctx.errors, column, format!("`{column}` {e}"));
                 None
             }
         }
@@ -151,7 +175,7 @@ impl Row<'_> {
             None => false,
             Some(Ok(b)) => b,
             Some(Err(e)) => {
-                self.error(errors, format!("`{column}` {e}"));
+                self.error_at(errors, column, format!("`{column}` {e}"));
                 false
             }
         }
@@ -167,8 +191,9 @@ impl Row<'_> {
         let value = self.cell(column)?;
         let parsed = parse(value);
         if parsed.is_none() {
-            self.error(
+            self.error_at(
                 errors,
+                column,
                 format!(
                     "`{column}` \"{value}\" is not one of {}",
                     allowed.join(", ")
@@ -272,10 +297,11 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
         match row.cell("country") {
             Some(c) => match parse_country(c) {
                 Ok(code) => party.country = Some(code),
-                Err(e) => row.error(&mut ctx.errors, format!("`country` {e}")),
+                Err(e) => row.error_at(&mut ctx.errors, "country", format!("`country` {e}")),
             },
-            None if kind.is_some_and(|k| k != PartyKind::Microsoft) => row.error(
+            None if kind.is_some_and(|k| k != PartyKind::Microsoft) => row.error_at(
                 &mut ctx.errors,
+                "country",
                 format!(
                     "`country` is empty for {}; it is required for every party but Microsoft",
                     id.as_deref().unwrap_or("this party")
@@ -309,7 +335,7 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
             continue;
         }
         if let Err(e) = ctx.scenario.add_party(party) {
-            row.error(&mut ctx.errors, e.to_string());
+            row.refused(&mut ctx.errors, e);
         }
     }
 }
@@ -344,8 +370,9 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
             if ctx.party_lines.contains_key(&value) || ctx.scenario.party(&value).is_some() {
                 Some(value)
             } else {
-                row.error(
+                row.error_at(
                     errors,
+                    column,
                     format!("`{column}` \"{value}\" is not a party id of the parties file"),
                 );
                 None
@@ -358,10 +385,10 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         ctx.errors.0.extend(errs.0);
         let errors = &mut ctx.errors;
         if row.cell("from").is_none() {
-            row.error(errors, "`from` is empty; it is required".to_owned());
+            row.error_at(errors, "from", "`from` is empty; it is required".to_owned());
         }
         if row.cell("to").is_none() {
-            row.error(errors, "`to` is empty; it is required".to_owned());
+            row.error_at(errors, "to", "`to` is empty; it is required".to_owned());
         }
         let status = row.choice(
             "status",
@@ -384,8 +411,9 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
             .and_then(|v| match v.parse::<u32>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    row.error(
+                    row.error_at(
                         errors,
+                        "duration_days",
                         format!("`duration_days` \"{v}\" is not a whole number of days"),
                     );
                     None
@@ -407,15 +435,17 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         if let (Some(start), Some(end)) = (date, ended)
             && end <= start
         {
-            row.error(
+            row.error_at(
                 &mut ctx.errors,
+                "ended",
                 format!("`ended` {end} is not after `date` {start}: a link ends after it starts"),
             );
             continue;
         }
         if row.cell("date").is_none() {
-            row.error(
+            row.error_at(
                 &mut ctx.errors,
+                "date",
                 "`date` is empty; it is required".to_owned(),
             );
         }
@@ -462,7 +492,7 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         link.ended = ended;
         link.admin_type = admin_type.unwrap_or_default();
         if let Err(e) = ctx.scenario.add_link(link) {
-            row.error(&mut ctx.errors, e.to_string());
+            row.refused(&mut ctx.errors, e);
         }
     }
 }

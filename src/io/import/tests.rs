@@ -97,7 +97,7 @@ c;Customer;K\xe4serei Nord;Deutschland;;;HRB 12345\r\n"
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "p.csv:5: `country` \"Deutschland\" is not a country name in English; did you mean Germany (DE)?"
+        "p.csv:5:4: `country` \"Deutschland\" is not a country name in English; did you mean Germany (DE)?"
     );
     let fixed = parties
         .windows(11)
@@ -144,7 +144,7 @@ fn an_ambiguous_date_is_an_error_unless_the_order_is_given() {
     assert_eq!(
         errs,
         [
-            "parties.csv:2: `mpa_signed` \"03/04/2020\" could be 3 April or 4 March; say which with --date-order dmy or --date-order mdy (or write YYYY-MM-DD)"
+            "parties.csv:2:4: `mpa_signed` \"03/04/2020\" could be 3 April or 4 March; say which with --date-order dmy or --date-order mdy (or write YYYY-MM-DD)"
         ]
     );
     let mdy = Options {
@@ -172,11 +172,11 @@ res,customer,US,,
     assert_eq!(
         errs,
         [
-            "parties.csv:3: `kind` \"wholesaler\" is not one of microsoft, indirect_provider, direct_bill, indirect_reseller, customer",
-            "parties.csv:4: `country` \"Atlantis\" is not a country: write its ISO code (US, DE, JP) or English name (United States)",
-            "parties.csv:4: `mpa_signed` \"2019-13-01\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021",
-            "parties.csv:4: `enrolled` \"maybe\" is not yes or no (true/false, yes/no, x, 1/0)",
-            "parties.csv:5: `country` is empty for dist2; it is required for every party but Microsoft",
+            "parties.csv:3:2: `kind` \"wholesaler\" is not one of microsoft, indirect_provider, direct_bill, indirect_reseller, customer",
+            "parties.csv:4:3: `country` \"Atlantis\" is not a country: write its ISO code (US, DE, JP) or English name (United States)",
+            "parties.csv:4:4: `mpa_signed` \"2019-13-01\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021",
+            "parties.csv:4:5: `enrolled` \"maybe\" is not yes or no (true/false, yes/no, x, 1/0)",
+            "parties.csv:5:3: `country` is empty for dist2; it is required for every party but Microsoft",
             "parties.csv:6: party id \"res\" is used twice (first on parties.csv:4)",
         ]
     );
@@ -190,9 +190,9 @@ fn a_party_with_a_mistake_does_not_cascade_into_the_links() {
     assert_eq!(
         errors(parties, links),
         [
-            "parties.csv:3: `country` \"USA-ish\" is not a country: write its ISO code (US, DE, JP) or English name (United States)",
-            "links.csv:2: `date` \"2020-13-01\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021",
-            "links.csv:3: `to` \"nobody\" is not a party id of the parties file",
+            "parties.csv:3:3: `country` \"USA-ish\" is not a country: write its ISO code (US, DE, JP) or English name (United States)",
+            "links.csv:2:5: `date` \"2020-13-01\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021",
+            "links.csv:3:4: `to` \"nobody\" is not a party id of the parties file",
         ]
     );
 }
@@ -234,12 +234,12 @@ y,partnership,dist,res,,,maybe,ninety
         errs,
         [
             "links.csv:3: link id \"s\" is used twice (first on links.csv:2)",
-            "links.csv:4: `kind` \"sale\" is not one of supply, partnership, reseller, admin, purchase",
-            "links.csv:4: `to` \"nobody\" is not a party id of the parties file",
-            "links.csv:4: `via` \"ghost\" is not a party id of the parties file",
-            "links.csv:5: `status` \"maybe\" is not one of accepted, pending",
-            "links.csv:5: `duration_days` \"ninety\" is not a whole number of days",
-            "links.csv:5: `date` is empty; it is required",
+            "links.csv:4:2: `kind` \"sale\" is not one of supply, partnership, reseller, admin, purchase",
+            "links.csv:4:4: `to` \"nobody\" is not a party id of the parties file",
+            "links.csv:4:6: `via` \"ghost\" is not a party id of the parties file",
+            "links.csv:5:7: `status` \"maybe\" is not one of accepted, pending",
+            "links.csv:5:8: `duration_days` \"ninety\" is not a whole number of days",
+            "links.csv:5:5: `date` is empty; it is required",
         ]
     );
 }
@@ -346,4 +346,94 @@ fn the_preview_says_what_each_file_is_and_what_the_import_needs() {
     );
     assert!(!p.ambiguous_dates);
     assert!(p.result.is_ok());
+}
+
+#[test]
+fn a_row_with_more_cells_than_the_header_is_an_error_naming_the_extra_cells() {
+    let parties = "id,kind,name,country\nms,microsoft,Microsoft,\nc,customer,Fabrikam, Inc,US\nd,customer,D,US,,\n";
+    let errs = errors(parties, "id,kind,from,to,date\n");
+    assert_eq!(
+        errs,
+        [
+            "parties.csv:3:5: this row has 5 cells but the header has 4 columns; the extra cell(s) \"US\" belong to no column (a value holding a `,` must be in double quotes)",
+            "parties.csv:3:4: `country` \"Inc\" is not a country: write its ISO code (US, DE, JP) or English name (United States)",
+        ],
+        "empty trailing cells (line 4) lose nothing and pass"
+    );
+    // Semicolon files say so, and links files are checked too.
+    let links = "id;kind;from;to;date\ns;supply;ms;dist;2021-01-01;oops;again\n";
+    let errs = errors(PARTIES, links);
+    assert_eq!(
+        errs,
+        [
+            "links.csv:2:6: this row has 7 cells but the header has 5 columns; the extra cell(s) \"oops\", \"again\" belong to no column (a value holding a `;` must be in double quotes)"
+        ]
+    );
+}
+
+#[test]
+fn names_and_dates_out_of_bounds_are_refused_at_their_cell() {
+    let long = "N".repeat(201);
+    let parties = format!(
+        "id,kind,name,country,mpa_signed\nms,microsoft,Microsoft,,\nd,indirect_provider,{long},US,\ne,indirect_provider,Bell\u{7}Co,US,\nf,indirect_provider,F,US,1989-12-31\n"
+    );
+    let errs = errors(&parties, "id,kind,from,to,date\n");
+    assert_eq!(
+        errs,
+        [
+            "parties.csv:3:3: `name` is 201 characters long; at most 200 are allowed",
+            "parties.csv:4:3: `name` has a control character (U+0007) at character 5; remove it",
+            "parties.csv:5:5: `mpa_signed` \"1989-12-31\" is out of range: expected a date from 1990-01-01 to 2100-12-31",
+        ]
+    );
+}
+
+#[test]
+fn bytes_that_break_their_byte_order_mark_and_bad_json_are_located() {
+    let mut bad = b"\xEF\xBB\xBFid,kind\nms,microsoft\nc,cust".to_vec();
+    bad.push(0xFF);
+    let err = import(&[src("bom.csv", bad)], &Options::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "bom.csv:3:7: not valid UTF-8: byte 30 (0xFF) is not part of any character; save it as UTF-8 (in most editors: Save As → Encoding: UTF-8)"
+    );
+    let err = import(
+        &[src("x.json", "{\n  \"items\": [1,,2]\n}")],
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("x.json:2:15: not valid JSON"), "{err}");
+}
+
+#[test]
+fn a_partner_center_company_name_out_of_bounds_names_file_line_and_column() {
+    let long = "L".repeat(300);
+    let json = format!(
+        "{{\n  \"totalCount\": 1,\n  \"items\": [\n    {{\n      \"id\": \"0a1b2c3d-0000-4000-8000-00000000000f\",\n      \"companyProfile\": {{ \"companyName\": \"{long}\" }},\n      \"attributes\": {{ \"objectType\": \"Customer\" }}\n    }}\n  ],\n  \"attributes\": {{ \"objectType\": \"Collection\" }}\n}}"
+    );
+    let options = Options {
+        partner: Some(SignedInPartner {
+            name: "Contoso".to_owned(),
+            kind: PartyKind::IndirectProvider,
+            country: "US".to_owned(),
+            partner_id: None,
+        }),
+        ..Options::default()
+    };
+    let err = import(&[src("customers.json", json)], &options)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "customers.json:5:13: the company name is 300 characters long; at most 200 are allowed"
+    );
+    let csv = format!("Microsoft ID,Company name,Primary domain name\n0a1b,{long},x.com\n");
+    let err = import(&[src("customers.csv", csv)], &options)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "customers.csv:2:2: the company name is 300 characters long; at most 200 are allowed"
+    );
 }

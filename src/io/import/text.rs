@@ -27,16 +27,31 @@ pub const DATE_ORDER_HINT: &str = "say which with --date-order dmy or --date-ord
 /// A byte order mark wins (UTF-8, UTF-16 LE/BE). Without one, bytes that are valid UTF-8 are read as
 /// UTF-8; anything else is read as Windows-1252, which is what Excel on a western Windows saves as
 /// "CSV" and which decodes every byte, so the user sees their `ä` rather than an error.
-pub fn decode(bytes: &[u8]) -> (String, &'static str) {
-    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        return (text.into_owned(), encoding.name());
+///
+/// A file whose byte order mark promises UTF-8 or UTF-16 but whose bytes break that promise is an
+/// error naming the byte offset, line and column (see [`crate::io::read::decode_unicode`]), not a
+/// silent replacement character.
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), crate::io::read::TextError> {
+    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
+        let text = crate::io::read::decode_unicode(bytes)?;
+        return Ok((text, encoding.name()));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_owned(), UTF_8.name());
+        return Ok((text.to_owned(), UTF_8.name()));
     }
     let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
-    (text.into_owned(), WINDOWS_1252.name())
+    Ok((text.into_owned(), WINDOWS_1252.name()))
+}
+
+/// A record with more cells than the header has columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraCells {
+    /// 1-based line of the record.
+    pub line: u64,
+    /// 1-based position of the first extra cell.
+    pub column: u64,
+    /// What is wrong, quoting the extra cells.
+    pub message: String,
 }
 
 /// The field separator of a CSV text, from its first line: whichever of `,` `;` and tab occurs most
@@ -155,9 +170,40 @@ impl Table {
     }
 
     /// Decodes `bytes` (see [`decode`]) and reads them.
-    pub fn from_bytes(bytes: &[u8]) -> Table {
-        let (text, encoding) = decode(bytes);
-        Table::parse(&text, encoding)
+    pub fn from_bytes(bytes: &[u8]) -> Result<Table, crate::io::read::TextError> {
+        let (text, encoding) = decode(bytes)?;
+        Ok(Table::parse(&text, encoding))
+    }
+
+    /// The records with more non-empty cells than the header has columns: those cells belong to no
+    /// column and would be lost (often a separator inside a value that is not quoted). Empty
+    /// trailing cells (`a,b,c,`, as some exports write) lose nothing and pass.
+    pub fn extra_cells(&self) -> Vec<ExtraCells> {
+        let width = self.headers.len();
+        self.rows
+            .iter()
+            .filter_map(|(line, cells)| {
+                let extra: Vec<&String> = cells.iter().skip(width).collect();
+                if extra.iter().all(|c| c.is_empty()) {
+                    return None;
+                }
+                let quoted: Vec<String> = extra.iter().map(|c| format!("\"{c}\"")).collect();
+                let separator = match self.separator {
+                    b'\t' => "tab".to_owned(),
+                    s => format!("`{}`", s as char),
+                };
+                Some(ExtraCells {
+                    line: *line,
+                    column: width as u64 + 1,
+                    message: format!(
+                        "this row has {} cells but the header has {width} columns; the extra cell(s) {} \
+                         belong to no column (a value holding a {separator} must be in double quotes)",
+                        cells.len(),
+                        quoted.join(", ")
+                    ),
+                })
+            })
+            .collect()
     }
 
     /// Maps the header onto `columns`: the column index of each key found, the headers that matched
@@ -213,7 +259,7 @@ impl ColumnMap {
 /// Parses a date as people write it: `2020-03-15`, `2020-03-15T10:22:31Z` (the date part),
 /// `15.03.2020`, and `15/03/2020` or `03/15/2020` (the order is clear when one number is above 12;
 /// otherwise `order` decides, and without one the date is refused with a message saying so).
-pub fn parse_date(value: &str, order: DateOrder) -> Result<Date, String> {
+pub fn parse_date_as_written(value: &str, order: DateOrder) -> Result<Date, String> {
     let v = value.trim();
     let iso = v
         .get(..10)
@@ -267,6 +313,20 @@ pub fn parse_date(value: &str, order: DateOrder) -> Result<Date, String> {
         }
     };
     Date::from_ymd_opt(y, month, day).ok_or_else(bad)
+}
+
+/// [`parse_date_as_written`], then refused unless within the dates a scenario may hold
+/// ([`crate::model::limits`]).
+pub fn parse_date(value: &str, order: DateOrder) -> Result<Date, String> {
+    let date = parse_date_as_written(value, order)?;
+    crate::model::limits::check_date("date", date).map_err(|_| {
+        format!(
+            "\"{value}\" is out of range: expected a date from {} to {}",
+            crate::model::limits::FIRST_DATE,
+            crate::model::limits::LAST_DATE
+        )
+    })?;
+    Ok(date)
 }
 
 fn month_name(m: u32) -> &'static str {
@@ -380,6 +440,7 @@ mod tests {
 
     #[test]
     fn encodings_are_recognised() {
+        let decode = |b: &[u8]| super::decode(b).unwrap();
         assert_eq!(decode("Gärten".as_bytes()), ("Gärten".to_owned(), "UTF-8"));
         assert_eq!(
             decode(b"\xef\xbb\xbfG\xc3\xa4rten"),
