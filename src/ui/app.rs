@@ -1398,10 +1398,19 @@ impl ExplorerApp {
             Ok(recovery::Recovery {
                 version: recovery::RECOVERY_VERSION,
                 saved_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
-                title: if self.window_title.is_empty() {
-                    self.doc.display_name()
-                } else {
-                    self.window_title.clone()
+                // The file's name and the scenario's title, as the user knows the work.
+                title: match (&self.whatif.base, &self.doc.path) {
+                    (Some(base), _) if base.fork => format!(
+                        "A what-if of {} ({})",
+                        base.doc.display_name(),
+                        self.doc.scenario().meta.title
+                    ),
+                    (_, Some(_)) => format!(
+                        "{} ({})",
+                        self.doc.display_name(),
+                        self.doc.scenario().meta.title
+                    ),
+                    _ => self.doc.display_name(),
                 },
                 doc,
                 base,

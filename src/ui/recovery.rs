@@ -163,7 +163,11 @@ impl Recovery {
 
     /// The text written to disk.
     pub fn to_text(&self) -> Result<String, ron::Error> {
-        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new().struct_names(false))
+        // The scenario text unescaped (a raw string): the file reads like a save inside a wrapper.
+        let pretty = ron::ser::PrettyConfig::new()
+            .struct_names(false)
+            .escape_strings(false);
+        ron::ser::to_string_pretty(self, pretty)
     }
 }
 
@@ -524,6 +528,35 @@ mod tests {
         other.discard(&offered[0]).unwrap();
         assert!(other.orphans().is_empty());
         assert!(!file.exists() && !file.with_extension("lock").exists());
+    }
+
+    #[test]
+    fn the_scenario_inside_round_trips_whatever_its_names_hold() {
+        // Written unescaped, as a raw string: quotes and hashes in a name must not end it.
+        let mut s = crate::model::Scenario::new("Title \"#\"## with r#\"raw\"#");
+        s.add_party(
+            crate::model::Party::new("p", crate::model::PartyKind::Customer).named("r#\"x\"#\\"),
+        )
+        .unwrap();
+        let recovery = Recovery {
+            version: RECOVERY_VERSION,
+            saved_at: "now".into(),
+            title: "\"#".into(),
+            doc: SavedDocument {
+                path: Some(PathBuf::from("/tmp/a \"b\".ron")),
+                dirty: true,
+                scratch: false,
+                scenario: crate::io::scenario_to_ron(&s).unwrap(),
+                drawn: BTreeMap::new(),
+                disk: None,
+            },
+            base: None,
+        };
+        let text = recovery.to_text().unwrap();
+        let back = Recovery::parse(&text, "r.ron").unwrap();
+        assert_eq!(back, recovery);
+        let doc = back.doc.restore("r.ron").unwrap();
+        assert_eq!(doc.scenario(), &s);
     }
 
     #[test]
