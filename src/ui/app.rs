@@ -72,6 +72,8 @@ pub struct ExplorerApp {
     doc: Document,
     /// View state of the canvas (zoom, pan, gesture in progress).
     pub view: CanvasView,
+    /// The toolbar's party search.
+    pub search: panels::PartySearch,
     /// The current tool.
     pub tool: Tool,
     selection: Option<Selection>,
@@ -162,6 +164,7 @@ impl ExplorerApp {
         let mut app = ExplorerApp {
             doc: Document::new(Scenario::new("Untitled channel")),
             view: CanvasView::default(),
+            search: panels::PartySearch::default(),
             tool: Tool::Select,
             selection: None,
             highlight: Vec::new(),
@@ -305,22 +308,12 @@ impl ExplorerApp {
                     Subject::Party(id) => Selection::Party(id.clone()),
                 });
                 self.drafts = panels::Drafts::default();
-                // Bring the finding's parties into view (the list may hold findings far off-screen).
-                let s = self.doc.scenario();
-                let mut parties = finding.path.clone();
-                if let Subject::Link(id) = &finding.subject
-                    && let Some(link) = s.link(id.as_str())
-                {
-                    parties.extend(link.parties().cloned());
+                // Fly to what the finding is about (the list may hold findings far off-screen,
+                // or customers collapsed into a badge).
+                match &finding.subject {
+                    Subject::Link(id) => self.view.bring_link_into_view(&self.doc, id.as_str()),
+                    Subject::Party(id) => self.view.bring_party_into_view(&self.doc, id.as_str()),
                 }
-                if let Subject::Party(id) = &finding.subject {
-                    parties.push(id.clone());
-                }
-                let points: Vec<Position> = parties
-                    .iter()
-                    .filter_map(|p| self.doc.position(p.as_str()))
-                    .collect();
-                self.view.bring_into_view(&points);
                 self.explained = Some(finding);
             }
             Command::New => self.guard(Discard::New, ctx),
@@ -347,6 +340,11 @@ impl ExplorerApp {
             }
             Command::AddParty(kind) => self.add_party(kind),
             Command::Fit => self.view.fit_requested = true,
+            Command::Find => self.search.focus = true,
+            Command::FindParty(id) => {
+                self.view.bring_party_into_view(&self.doc, id.as_str());
+                self.execute(ctx, Command::Select(Some(Selection::Party(id)), Vec::new()));
+            }
             Command::TierLayout { by_region } => {
                 let layout = crate::layout::TierLayout {
                     group_by_region: by_region,
@@ -1241,6 +1239,9 @@ impl ExplorerApp {
             if i.consume_shortcut(&cmd(Key::N)) {
                 out.push(Command::New);
             }
+            if i.consume_shortcut(&cmd(Key::F)) {
+                out.push(Command::Find);
+            }
             if !typing {
                 if i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace) {
                     out.push(Command::DeleteSelection);
@@ -1619,7 +1620,12 @@ impl eframe::App for ExplorerApp {
                 &mut menu,
             ));
             if !self.presenter {
-                commands.extend(panels::toolbar_ui(ui, &self.doc, &mut self.tool));
+                commands.extend(panels::toolbar_ui(
+                    ui,
+                    &self.doc,
+                    &mut self.tool,
+                    &mut self.search,
+                ));
             }
         });
         if !self.presenter {

@@ -59,6 +59,10 @@ pub enum Command {
     AddParty(PartyKind),
     /// Fit the canvas to the scenario.
     Fit,
+    /// Put the keyboard in the party search field (Ctrl+F).
+    Find,
+    /// Fly the canvas to a party and select it (a search result).
+    FindParty(PartyId),
     /// Forget saved positions and lay out by tier.
     TierLayout {
         /// Keep each CSP region's parties together.

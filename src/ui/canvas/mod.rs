@@ -167,7 +167,7 @@ pub fn canvas_ui(
         view.fit(doc);
         view.fit_requested = false;
     }
-    let dt = ui.input(|i| i.stable_dt).min(0.1);
+    let dt = ui.input(|i| i.stable_dt).min(0.25);
     if view.advance_flight(dt) {
         ui.ctx().request_repaint();
     }
@@ -334,11 +334,18 @@ pub fn canvas_ui(
     let mut labels = lod::LabelSpace::default();
     let r = PARTY_RADIUS * view.zoom;
     // The legend, parties and badges claim their space first, so that no label covers one.
-    if rect.width() >= 760.0 {
-        labels.occupy(paint::legend_area(rect, overlay.hide_findings));
+    let legend = (rect.width() >= 760.0).then(|| paint::legend_area(rect, overlay.hide_findings));
+    if let Some(legend) = legend {
+        labels.occupy(legend);
     }
     for &n in &nodes {
-        labels.occupy(Rect::from_center_size(position_of(n), vec2(r, r) * 2.0));
+        let c = position_of(n);
+        labels.occupy(Rect::from_center_size(c, vec2(r, r) * 2.0));
+        // The corner where a finding's marker goes.
+        labels.occupy(Rect::from_center_size(
+            c + vec2(r, -r) * 0.8,
+            vec2(18.0, 18.0),
+        ));
     }
     let group_rect = |number: u32| -> Rect {
         let b = scene.groups[number as usize].bounds;
@@ -472,7 +479,12 @@ pub fn canvas_ui(
         let mid = points[points.len() / 2];
         let id = link.id.as_str();
         let change = overlay.diff.and_then(|d| d.link(id));
-        // At most one marker per link: a quiz mark, a what-if change, or the worst finding.
+        // At most one marker per link: a quiz mark, a what-if change, or the worst finding. A
+        // finding's marker is left out where it would cover another (the link stays coloured and
+        // dashed by its finding); quiz and what-if marks are always drawn.
+        let finding_marker = worst
+            .filter(|s| *s != Severity::Note)
+            .filter(|_| labels.try_place(Rect::from_center_size(mid, vec2(18.0, 18.0))));
         let marked = if let Some((symbol, fill)) = quiz_marker(overlay, id) {
             badge(&painter, mid, 11.0, fill, symbol, 13.0);
             true
@@ -488,7 +500,7 @@ pub fn canvas_ui(
             ));
             badge(&painter, mid, 10.0, fill, symbol, 14.0);
             true
-        } else if let Some(sev) = worst.filter(|s| *s != Severity::Note) {
+        } else if let Some(sev) = finding_marker {
             badge(
                 &painter,
                 mid,
@@ -603,7 +615,10 @@ pub fn canvas_ui(
         let galley = painter.layout_no_wrap(text, font(12.0), text_color);
         if galley.size().x <= at.width() + 2.0 * r + 40.0 {
             let plate = Rect::from_center_size(at.center(), galley.size() + vec2(6.0, 2.0));
-            if at.width() >= plate.width() && at.height() >= plate.height() {
+            let under_legend = legend.is_some_and(|l| l.intersects(plate));
+            if under_legend {
+                // The badge is drawn; its count is in the tooltip.
+            } else if at.width() >= plate.width() && at.height() >= plate.height() {
                 painter.galley(plate.min + vec2(3.0, 1.0), galley, text_color);
             } else {
                 // A badge too small for its count: the count goes under it, where there is room.

@@ -159,6 +159,27 @@ impl CanvasView {
         self.fly_to(min + (max - min) / 2.0, zoom);
     }
 
+    /// Flies to a party (if it is not already on screen at a readable zoom): what the search and
+    /// a finding about a party use. A customer collapsed into its seller's badge comes out of it.
+    pub fn bring_party_into_view(&mut self, doc: &Document, id: &str) {
+        if let Some(p) = doc.position(id) {
+            self.bring_into_view(&[p]);
+        }
+    }
+
+    /// Flies to show a link whole, both its parties (if they are not already on screen at a
+    /// readable zoom): what clicking a finding about a link uses.
+    pub fn bring_link_into_view(&mut self, doc: &Document, id: &str) {
+        let Some(link) = doc.scenario().link(id) else {
+            return;
+        };
+        let points: Vec<Position> = link
+            .parties()
+            .filter_map(|p| doc.position(p.as_str()))
+            .collect();
+        self.bring_into_view(&points);
+    }
+
     /// Starts an animated move so that the canvas point `centre` ends in the middle at `zoom`.
     pub(super) fn fly_to(&mut self, centre: Pos2, zoom: f32) {
         self.flight = Some(Flight {

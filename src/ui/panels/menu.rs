@@ -120,6 +120,9 @@ pub fn menu_ui(
             }
         });
         ui.menu_button("View", |ui| {
+            if ui.button("Find a party…   Ctrl+F").clicked() {
+                out.push(Command::Find);
+            }
             if ui.button("Fit to view   F").clicked() {
                 out.push(Command::Fit);
             }
@@ -199,9 +202,16 @@ pub fn menu_ui(
 }
 
 /// The toolbar: tools, the party palette and the as-of date.
-pub fn toolbar_ui(ui: &mut egui::Ui, doc: &Document, tool: &mut Tool) -> Vec<Command> {
+pub fn toolbar_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    tool: &mut Tool,
+    search: &mut super::PartySearch,
+) -> Vec<Command> {
     let mut out = Vec::new();
     ui.horizontal_wrapped(|ui| {
+        out.extend(super::search_ui(ui, doc, search));
+        ui.separator();
         ui.selectable_value(tool, Tool::Select, "⬉ Select / move")
             .on_hover_text("Drag parties to move them; click to select. Shift+drag connects.");
         ui.selectable_value(tool, Tool::Connect, "➝ Connect (C)")

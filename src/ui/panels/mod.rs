@@ -9,6 +9,7 @@ mod fields;
 mod findings;
 mod inspector;
 mod menu;
+mod search;
 mod status;
 
 pub use dialogs::{
@@ -19,4 +20,5 @@ pub use fields::{Drafts, parse_date};
 pub use findings::{FindingFilter, explanation_ui, findings_ui};
 pub use inspector::inspector_ui;
 pub use menu::{MenuState, menu_ui, toolbar_ui};
+pub use search::{PartySearch, search_ui};
 pub use status::status_ui;

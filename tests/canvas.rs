@@ -1,0 +1,231 @@
+//! The canvas at scale, driven as a user would (egui_kittest): a generated channel of about 2,000
+//! parties opens fitted whole, its customers collapsed into counted badges with no label over
+//! another; a click on a badge flies into its customers; the search finds a party by name and
+//! flies to it; a finding clicked in the list brings its link into view.
+
+// Not every test file uses every helper.
+#[allow(dead_code)]
+mod common;
+
+use common::app;
+use csp_explorer::generate::{GenerateOptions, generate};
+use csp_explorer::model::PartyKind;
+use csp_explorer::ui::canvas::{READING_ZOOM, Selection};
+use csp_explorer::ui::{ExplorerApp, Launch};
+use egui::{Rect, Shape};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The app on a generated channel of about 2,000 parties (saved to a temporary file and opened).
+fn big_channel(dir: &std::path::Path) -> Harness<'static, ExplorerApp> {
+    let s = generate(&GenerateOptions {
+        providers: 4,
+        resellers: 200,
+        direct_bill: 3,
+        customers: 1_800,
+        seed: 11,
+        break_rate: 0.03,
+    })
+    .expect("valid options");
+    let path = dir.join("channel.ron");
+    csp_explorer::io::save(&s, &path).expect("saves");
+    app(Launch {
+        open: Some(path),
+        ..Launch::default()
+    })
+}
+
+/// Every text painted on the canvas this frame, with where it is.
+fn canvas_texts(harness: &Harness<'static, ExplorerApp>) -> Vec<(String, Rect)> {
+    fn walk(shape: &Shape, canvas: Rect, out: &mut Vec<(String, Rect)>) {
+        match shape {
+            Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, canvas, out)),
+            Shape::Text(t) => {
+                let r = t.galley.rect.translate(t.pos.to_vec2());
+                if canvas.contains_rect(r) && !t.galley.text().trim().is_empty() {
+                    out.push((t.galley.text().to_owned(), r));
+                }
+            }
+            _ => {}
+        }
+    }
+    let canvas = harness.state().view.rect;
+    let mut out = Vec::new();
+    for clipped in &harness.output().shapes {
+        if clipped.clip_rect == canvas || canvas.contains_rect(clipped.clip_rect) {
+            walk(&clipped.shape, canvas, &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_big_channel_fits_whole_with_customers_counted_and_no_label_over_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let harness = big_channel(dir.path());
+    let state = harness.state();
+    let canvas = state.view.rect;
+    let doc = state.document();
+    assert!(doc.scenario().party_count() > 1_900);
+    for id in doc.positions().keys() {
+        let at = state.screen_pos(id.as_str()).unwrap();
+        assert!(canvas.contains(at), "{id} at {at:?} is outside {canvas:?}");
+    }
+    let texts = canvas_texts(&harness);
+    let badges: Vec<&String> = texts
+        .iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.ends_with(" customers"))
+        .collect();
+    assert!(!badges.is_empty(), "no counted badge among {texts:?}");
+    for (i, (a, ra)) in texts.iter().enumerate() {
+        for (b, rb) in &texts[i + 1..] {
+            assert!(
+                !ra.shrink(0.5).intersects(rb.shrink(0.5)),
+                "{a:?} at {ra:?} overlaps {b:?} at {rb:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn clicking_a_badge_flies_into_its_customers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = big_channel(dir.path());
+    // The first reseller with several customers: its customers are in one badge.
+    let s = harness.state().document().scenario().clone();
+    let s = &s;
+    let (seller, customer) = s
+        .parties_of_kind(PartyKind::IndirectReseller)
+        .find_map(|r| {
+            let mine: Vec<_> = s
+                .parties_of_kind(PartyKind::Customer)
+                .filter(|c| csp_explorer::layout::home_seller(s, c.id.as_str()) == Some(&r.id))
+                .map(|c| c.id.clone())
+                .collect();
+            (mine.len() >= 4).then(|| (r.id.clone(), mine[0].clone()))
+        })
+        .expect("a reseller with customers");
+    let at = harness.state().screen_pos(customer.as_str()).unwrap();
+    let zoom = harness.state().view.zoom;
+    harness.hover_at(at);
+    harness.run();
+    // A press and a release on the spot: a click.
+    harness.drag_at(at);
+    harness.drop_at(at);
+    harness.run();
+    let view = &harness.state().view;
+    assert!(!view.is_flying(), "the flight has landed");
+    assert!(
+        view.zoom > zoom * 2.0,
+        "zoomed in from {zoom} to {}",
+        view.zoom
+    );
+    assert!(
+        view.rect
+            .contains(harness.state().screen_pos(customer.as_str()).unwrap())
+    );
+    assert_eq!(
+        harness.state().selection(),
+        None,
+        "a badge click selects nothing"
+    );
+    // Now the customers are drawn one by one, with their names where they fit.
+    let names: Vec<&str> = s
+        .parties_of_kind(PartyKind::Customer)
+        .filter(|c| csp_explorer::layout::home_seller(s, c.id.as_str()) == Some(&seller))
+        .map(|c| c.name.as_str())
+        .collect();
+    let texts = canvas_texts(&harness);
+    assert!(
+        !texts.iter().any(|(t, _)| t.ends_with(" customers")),
+        "still collapsed: {texts:?}"
+    );
+    assert!(
+        texts.iter().any(|(t, _)| names.contains(&t.as_str())),
+        "none of {seller}'s customers is named: {texts:?}"
+    );
+}
+
+#[test]
+fn the_search_finds_a_party_by_name_and_flies_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = big_channel(dir.path());
+    let target = harness
+        .state()
+        .document()
+        .scenario()
+        .parties_of_kind(PartyKind::IndirectReseller)
+        .last()
+        .expect("a reseller")
+        .clone();
+    let (id, name) = (target.id.clone(), target.name.clone());
+    // Ctrl+F puts the keyboard in the field; part of the name, in another case, finds it.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    let query = name.to_uppercase();
+    let field = harness.get_by(|n| n.placeholder() == Some("Find a party (Ctrl+F)"));
+    assert!(field.is_focused(), "Ctrl+F focuses the search");
+    field.type_text(&query);
+    harness.run();
+    let country = target.country.clone().unwrap_or_default();
+    let item = format!("{name} — indirect reseller · {country}");
+    harness.get_by_label(&item).click();
+    harness.run();
+    let state = harness.state();
+    assert_eq!(state.selection(), Some(&Selection::Party(id.clone())));
+    assert!(!state.view.is_flying());
+    assert!(state.view.zoom >= READING_ZOOM * 0.99);
+    let at = state.screen_pos(id.as_str()).unwrap();
+    assert!(
+        (at - state.view.rect.center()).length() < 2.0,
+        "{id} at {at:?} is not centred"
+    );
+}
+
+#[test]
+fn clicking_a_finding_brings_its_link_into_view() {
+    use csp_explorer::rules::Subject;
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = big_channel(dir.path());
+    let ctx = harness.ctx.clone();
+    let finding = harness
+        .state()
+        .document()
+        .checker()
+        .sorted()
+        .into_iter()
+        .find(|f| matches!(f.subject, Subject::Link(_)))
+        .expect("a finding about a link");
+    let Subject::Link(link) = finding.subject.clone() else {
+        unreachable!()
+    };
+    harness
+        .state_mut()
+        .execute(&ctx, csp_explorer::ui::app::Command::Explain(finding));
+    harness.run();
+    let state = harness.state();
+    let l = state.document().scenario().link(link.as_str()).unwrap();
+    for party in [&l.from, &l.to] {
+        let at = state.screen_pos(party.as_str()).unwrap();
+        assert!(
+            state.view.rect.contains(at),
+            "{party} of {link} is off screen"
+        );
+    }
+    let mid = state.link_screen_pos(link.as_str()).expect("drawn");
+    assert!(
+        state.view.rect.contains(mid),
+        "{link}'s middle is off screen"
+    );
+    // Zoomed in to read it, unless its parties are too far apart for that.
+    let (a, b) = (
+        state.screen_pos(l.from.as_str()).unwrap(),
+        state.screen_pos(l.to.as_str()).unwrap(),
+    );
+    assert!(
+        state.view.zoom >= READING_ZOOM * 0.99 || a.distance(b) > state.view.rect.width() * 0.4,
+        "zoom {} for {link}",
+        state.view.zoom
+    );
+}
