@@ -265,7 +265,22 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
     // A byte order mark is what Notepad puts first; it is not RON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let syntax = |e: ron::error::SpannedError| {
-        let (line, column, message) = describe_ron_error(text, &e);
+        let (line, column, mut message) = describe_ron_error(text, &e);
+        if text.trim().is_empty() {
+            message = "the file is empty, so it is not a csp-explorer save (a save begins with \
+                       `(` and `version: 2`)"
+                .to_owned();
+        } else if !text.trim_start().starts_with(['(', '/']) {
+            message = "this is not a csp-explorer save (a save begins with `(` and `version: 2`); \
+                       spreadsheets and Partner Center files come in through File → Import… or \
+                       `csp-explorer import`"
+                .to_owned();
+        } else if text[offset_of(text, e.span.end.line, e.span.end.col).min(text.len())..]
+            .trim()
+            .is_empty()
+        {
+            message.push_str("; the file ends here, too early (was it cut off?)");
+        }
         LoadError::Syntax {
             path: path.to_owned(),
             line,
@@ -300,8 +315,8 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
             error,
         },
     })?;
-    let invalid = |source: ScenarioError, id: &str| {
-        let entry = line_of_id(text, id);
+    let invalid = |source: ScenarioError, section: Section, id: &str| {
+        let entry = line_of_id(text, section, id);
         let line = match &source {
             ScenarioError::OutOfBounds { error, .. } => line_of_field(text, entry, error.field),
             _ => entry,
@@ -314,11 +329,15 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
     };
     for party in file.parties {
         let id = party.id.0.clone();
-        scenario.add_party(party).map_err(|e| invalid(e, &id))?;
+        scenario
+            .add_party(party)
+            .map_err(|e| invalid(e, Section::Parties, &id))?;
     }
     for link in file.links {
         let id = link.id.0.clone();
-        scenario.add_link(link).map_err(|e| invalid(e, &id))?;
+        scenario
+            .add_link(link)
+            .map_err(|e| invalid(e, Section::Links, &id))?;
     }
     Ok(scenario)
 }
@@ -338,12 +357,41 @@ pub fn migrate_v1(links: &mut [Link]) {
     }
 }
 
-/// The 1-based line of the last `id: "…"` entry with this id (the duplicate, when there are two).
-fn line_of_id(text: &str, id: &str) -> usize {
+/// Which list of a save an entry is in.
+#[derive(Clone, Copy)]
+enum Section {
+    Parties,
+    Links,
+}
+
+/// The 1-based line of the last `id: "…"` entry with this id in its section (the duplicate, when
+/// there are two). Only an `id` field counts: `to: "x"` or `via: "x"` name the party, they are not it.
+fn line_of_id(text: &str, section: Section, id: &str) -> usize {
     let needle = format!("\"{id}\"");
+    let is_entry = |line: &str| {
+        line.match_indices("id:").any(|(i, _)| {
+            let before = line[..i].chars().next_back();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && line[i + 3..].trim_start().starts_with(&needle)
+        })
+    };
+    let start_of = |name: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(name))
+            .unwrap_or(0)
+    };
+    let (parties, links) = (start_of("parties:"), start_of("links:"));
+    let (from, to) = match section {
+        Section::Parties if links > parties => (parties, links),
+        Section::Parties => (parties, usize::MAX),
+        Section::Links if parties > links => (links, parties),
+        Section::Links => (links, usize::MAX),
+    };
     text.lines()
         .enumerate()
-        .filter(|(_, line)| line.contains("id:") && line.contains(&needle))
+        .skip(from)
+        .take(to.saturating_sub(from))
+        .filter(|(_, line)| is_entry(line))
         .map(|(i, _)| i + 1)
         .last()
         .unwrap_or(1)
