@@ -256,7 +256,15 @@ fn run(
             .filter(|s| *s != "-")
             .map_or_else(
                 || "Imported channel".to_owned(),
-                |s| format!("Imported from {}", s.to_string_lossy()),
+                // A file name may hold anything a title may not (control characters, 255 bytes
+                // of it): keep what a title can show.
+                |s| {
+                    format!("Imported from {}", s.to_string_lossy())
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(crate::model::limits::MAX_TITLE_CHARS)
+                        .collect()
+                },
             )
     });
     let mut ctx = Context {
@@ -382,6 +390,11 @@ fn run(
     }
     for (name, table) in &links {
         project_csv::read_links(table, name, &mut ctx);
+    }
+    // A title given with --title (or typed in the import dialog) is bounded like a saved one, so
+    // that what the import writes loads again.
+    if let Err(e) = crate::model::limits::check_meta(&ctx.scenario.meta) {
+        ctx.errors.push("--title", None, e.to_string());
     }
     if ctx.errors.0.is_empty() {
         Ok(Imported {

@@ -437,3 +437,23 @@ fn a_partner_center_company_name_out_of_bounds_names_file_line_and_column() {
         "customers.csv:2:2: the company name is 300 characters long; at most 200 are allowed"
     );
 }
+
+#[test]
+fn a_title_that_would_not_load_again_is_refused_and_a_file_name_never_makes_one() {
+    let options = Options {
+        title: Some("T".repeat(501)),
+        ..Options::default()
+    };
+    let err = import(&[src("parties.csv", PARTIES)], &options)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "--title: field `title`: is 501 characters long; at most 500 are allowed"
+    );
+    let name = format!("bell\u{7}{}.csv", "n".repeat(600));
+    let imported = import(&[src(&name, PARTIES)], &Options::default()).unwrap();
+    let title = &imported.scenario.meta.title;
+    assert!(title.starts_with("Imported from belln"), "{title}");
+    assert_eq!(title.chars().count(), crate::model::limits::MAX_TITLE_CHARS);
+}
