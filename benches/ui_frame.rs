@@ -1,7 +1,8 @@
 //! The CPU cost of one frame of the real app: the whole `ExplorerApp` UI run headless by
 //! egui_kittest over an `egui::Context`, plus tessellation of what it painted (what eframe does
 //! before handing meshes to the GPU). Idle: nothing changes between frames. Panning: the canvas
-//! moves a few pixels every frame.
+//! moves a few pixels every frame. Edit: one party is moved (one undo step) and the frame showing
+//! it drawn, which includes re-deriving the canvas's spatial index for the new revision.
 //!
 //! `cargo bench --bench ui_frame`; sizes (parties) can be capped with `UI_MAX_PARTIES=10000`.
 
@@ -92,6 +93,35 @@ fn ui_frames(c: &mut Criterion) {
                 step += 1.0;
                 harness.state_mut().view.pan +=
                     egui::vec2(if step as i32 % 40 < 20 { 6.0 } else { -6.0 }, 2.0);
+                black_box(frame(&mut harness))
+            })
+        });
+        // One edit (a party moved, then moved back) and the frame that shows it: what a user
+        // waits for after dropping a link or a party.
+        let party = harness
+            .state()
+            .document()
+            .scenario()
+            .parties()
+            .last()
+            .map(|p| p.id.clone())
+            .expect("a party");
+        let ctx = harness.ctx.clone();
+        let mut there = false;
+        group.bench_function(BenchmarkId::new("edit", parties), |b| {
+            b.iter(|| {
+                there = !there;
+                let to = there.then_some(csp_explorer::model::Position {
+                    x: -500.0,
+                    y: -500.0,
+                });
+                harness.state_mut().execute(
+                    &ctx,
+                    csp_explorer::ui::app::Command::Edit(csp_explorer::edit::Edit::MoveParty(
+                        party.clone(),
+                        to,
+                    )),
+                );
                 black_box(frame(&mut harness))
             })
         });

@@ -142,30 +142,44 @@ impl Scene {
         heads.sort_by_key(|(h, _)| *h);
         let mut group_of = vec![NONE; bound];
         let mut groups = Vec::with_capacity(heads.len());
-        let checker = doc.checker();
         for (head, mut members) in heads {
             members.sort();
             let number = groups.len() as u32;
             let first = pos[members[0].index()];
             let mut bounds = Rect::from_min_max(first, first);
-            let mut worst = None;
             for &m in &members {
                 group_of[m.index()] = number;
                 bounds.extend_with(pos[m.index()]);
-                worst = worst.max(checker.worst_for_party(g[m].id.as_str()));
-                for e in g.edges_directed(m, petgraph::Direction::Incoming) {
-                    worst = worst.max(checker.worst_for_link(e.weight().id.as_str()));
-                }
-                for e in g.edges_directed(m, petgraph::Direction::Outgoing) {
-                    worst = worst.max(checker.worst_for_link(e.weight().id.as_str()));
-                }
             }
             groups.push(Group {
                 head,
                 members,
                 bounds,
-                worst,
+                worst: None,
             });
+        }
+        // The worst finding of each link, and of each group (its customers and their links):
+        // from the findings, which are few, rather than by asking about every link.
+        let checker = doc.checker();
+        let mut link_worst: HashMap<EdgeIndex, Severity> = HashMap::new();
+        for finding in checker.iter() {
+            let touched: [Option<NodeIndex>; 2] = match &finding.subject {
+                crate::rules::Subject::Link(id) => {
+                    let Some(e) = s.link_index(id.as_str()) else {
+                        continue;
+                    };
+                    let worst = link_worst.entry(e).or_insert(finding.severity);
+                    *worst = (*worst).max(finding.severity);
+                    g.edge_endpoints(e)
+                        .map_or([None, None], |(a, b)| [Some(a), Some(b)])
+                }
+                crate::rules::Subject::Party(id) => [s.party_index(id.as_str()), None],
+            };
+            for n in touched.into_iter().flatten() {
+                if let Some(group) = groups.get_mut(group_of[n.index()] as usize) {
+                    group.worst = group.worst.max(Some(finding.severity));
+                }
+            }
         }
 
         let mut parties = Grid::new(CELL);
@@ -228,7 +242,7 @@ impl Scene {
             });
             let bundle = &mut bundles[i];
             bundle.count += 1;
-            bundle.worst = bundle.worst.max(checker.worst_for_link(link.id.as_str()));
+            bundle.worst = bundle.worst.max(link_worst.get(&e.id()).copied());
             if link.exists_at(as_of) {
                 bundle.current += 1;
             }
