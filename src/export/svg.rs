@@ -15,6 +15,8 @@ use crate::fonts::{Fonts, SVG_BOLD, SVG_REGULAR, TextStyle};
 use crate::layout::{Route, effective_positions, routes};
 use crate::model::{LinkKind, PartyKind, Position};
 use crate::rules::{Severity, Subject};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -93,27 +95,64 @@ impl Box2 {
 
     /// Whether the segment a–b passes through the box (sampled: links are short Béziers).
     fn crossed_by(&self, a: Position, b: Position) -> bool {
-        (0..=8).any(|i| {
+        Box2::samples(a, b).any(|p| self.contains(p))
+    }
+
+    /// The points [`Box2::crossed_by`] tests on a segment.
+    fn samples(a: Position, b: Position) -> impl Iterator<Item = Position> {
+        (0..=8).map(move |i| {
             let t = i as f32 / 8.0;
-            let (x, y) = (a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
-            x > self.x0 && x < self.x1 && y > self.y0 && y < self.y1
+            Position {
+                x: a.x + (b.x - a.x) * t,
+                y: a.y + (b.y - a.y) * t,
+            }
         })
+    }
+
+    /// Whether a point is strictly inside.
+    fn contains(&self, p: Position) -> bool {
+        p.x > self.x0 && p.x < self.x1 && p.y > self.y0 && p.y < self.y1
     }
 }
 
-/// The boxes taken so far.
+impl Box2 {
+    fn envelope(&self) -> AABB<[f32; 2]> {
+        AABB::from_corners([self.x0, self.y0], [self.x1, self.y1])
+    }
+}
+
+/// The boxes taken so far, in an R*-tree so that asking whether a spot is free costs about the
+/// logarithm of the boxes rather than all of them (a channel of 100,000 parties has as many labels).
 #[derive(Default)]
 struct Board {
     taken: Vec<Box2>,
+    tree: RTree<Rectangle<[f32; 2]>>,
+    /// The lowest bottom edge taken, for the last-resort spot below everything.
+    bottom: Option<f32>,
 }
 
 impl Board {
     fn free(&self, b: &Box2) -> bool {
-        !self.taken.iter().any(|t| t.overlaps(b))
+        !self
+            .tree
+            .locate_in_envelope_intersecting(b.envelope())
+            .any(|r| {
+                let (lo, hi) = (r.lower(), r.upper());
+                Box2 {
+                    x0: lo[0],
+                    y0: lo[1],
+                    x1: hi[0],
+                    y1: hi[1],
+                }
+                .overlaps(b)
+            })
     }
 
     fn take(&mut self, b: Box2) {
         self.taken.push(b);
+        self.tree
+            .insert(Rectangle::from_corners([b.x0, b.y0], [b.x1, b.y1]));
+        self.bottom = Some(self.bottom.map_or(b.y1, |y| y.max(b.y1)));
     }
 }
 
@@ -173,29 +212,78 @@ fn polyline(route: &Route) -> Vec<Position> {
     (0..=12).map(|i| route.at(i as f32 / 12.0)).collect()
 }
 
-/// A link's sampled curve and the box around it (to skip links far from a label at once).
+/// A link's sampled curve.
 struct Line {
     points: Vec<Position>,
-    bounds: Box2,
 }
 
 impl Line {
     fn new(route: &Route) -> Self {
-        let points = polyline(route);
-        let mut bounds = Box2::around(points[0].x, points[0].y, 0.0, 0.0);
-        for p in &points {
-            bounds = bounds.union(&Box2::around(p.x, p.y, 0.0, 0.0));
+        Line {
+            points: polyline(route),
         }
-        Line { points, bounds }
     }
 }
 
-fn crossings(b: &Box2, lines: &[Line]) -> usize {
-    lines
-        .iter()
-        .filter(|l| l.bounds.overlaps(b))
-        .filter(|l| l.points.windows(2).any(|w| b.crossed_by(w[0], w[1])))
-        .count()
+/// A segment longer than this (in either direction) is indexed by the points [`Box2::crossed_by`]
+/// samples on it rather than by its box, which would cover every label along a long link.
+const LONG_SEGMENT: f32 = 400.0;
+
+/// What one entry of [`Crossings`] stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Piece {
+    /// A short segment of a link's curve.
+    Segment(Position, Position),
+    /// One sampled point of a long segment.
+    Point,
+}
+
+/// The links' sampled curves in an R*-tree: which links cross a box, without testing every link.
+/// It answers exactly what testing every segment with [`Box2::crossed_by`] answers.
+struct Crossings {
+    tree: RTree<GeomWithData<Rectangle<[f32; 2]>, (usize, Piece)>>,
+}
+
+impl Crossings {
+    fn new(lines: &[Line]) -> Self {
+        let mut entries = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            for w in line.points.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if (b.x - a.x).abs() <= LONG_SEGMENT && (b.y - a.y).abs() <= LONG_SEGMENT {
+                    let rect = Rectangle::from_corners([a.x, a.y], [b.x, b.y]);
+                    entries.push(GeomWithData::new(rect, (i, Piece::Segment(a, b))));
+                } else {
+                    for p in Box2::samples(a, b) {
+                        let rect = Rectangle::from_corners([p.x, p.y], [p.x, p.y]);
+                        entries.push(GeomWithData::new(rect, (i, Piece::Point)));
+                    }
+                }
+            }
+        }
+        Crossings {
+            tree: RTree::bulk_load(entries),
+        }
+    }
+
+    /// How many links cross the box.
+    fn count(&self, b: &Box2) -> usize {
+        let mut crossing: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(b.envelope())
+            .filter(|e| match e.data.1 {
+                Piece::Segment(p, q) => b.crossed_by(p, q),
+                Piece::Point => {
+                    let p = e.geom().lower();
+                    b.contains(Position { x: p[0], y: p[1] })
+                }
+            })
+            .map(|e| e.data.0)
+            .collect();
+        crossing.sort_unstable();
+        crossing.dedup();
+        crossing.len()
+    }
 }
 
 /// The box a party's shape takes (centred on `p`).
@@ -327,14 +415,14 @@ fn write_label(out: &mut String, label: &Label, spot: Spot, dx: f32, dy: f32, fi
 
 /// Finds a free spot for `label` among `candidates` (centre x, top y), preferring the one crossed by
 /// the fewest links, then the earliest; failing that, searches outward from the first candidate.
-fn place(board: &Board, label: &Label, candidates: &[Spot], links: &[Line]) -> Option<Spot> {
+fn place(board: &Board, label: &Label, candidates: &[Spot], links: &Crossings) -> Option<Spot> {
     let mut best: Option<(usize, usize, Spot)> = None;
     for (i, spot) in candidates.iter().enumerate() {
         let b = label.at(spot.cx, spot.top);
         if !board.free(&b) {
             continue;
         }
-        let cost = crossings(&b, links);
+        let cost = links.count(&b);
         if best.is_none_or(|(c, j, _)| (cost, i) < (c, j)) {
             best = Some((cost, i, *spot));
         }
@@ -363,7 +451,7 @@ fn search(board: &Board, label: &Label, origin: Spot) -> Spot {
     }
     Spot {
         cx: origin.cx,
-        top: board.taken.iter().map(|b| b.y1).fold(origin.top, f32::max) + PAD * 2.0,
+        top: board.bottom.map_or(origin.top, |y| y.max(origin.top)) + PAD * 2.0,
     }
 }
 
@@ -385,6 +473,7 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     let positions = effective_positions(s);
     let all_routes = routes(s, &positions, RADIUS);
     let lines: Vec<Line> = all_routes.iter().map(Line::new).collect();
+    let lines = Crossings::new(&lines);
 
     // 1. The drawing, in layout coordinates: party shapes, then party labels, then callouts, then
     //    link kind labels, each on a free spot of the board.
@@ -902,4 +991,78 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (the tests need no more than that).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, range: f32) -> f32 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 40) as f32 / (1u64 << 24) as f32 * range
+        }
+    }
+
+    #[test]
+    fn the_indexes_answer_what_testing_every_box_and_link_answers() {
+        let mut rng = Lcg(11);
+        // Links of every length: short ones between neighbours, long ones across the drawing.
+        let mut lines = Vec::new();
+        for i in 0..400 {
+            let reach = if i % 5 == 0 { 20_000.0 } else { 600.0 };
+            let from = Position {
+                x: rng.next(20_000.0),
+                y: rng.next(2_000.0),
+            };
+            let to = Position {
+                x: from.x + rng.next(reach) - reach / 2.0,
+                y: from.y + rng.next(reach / 4.0) - reach / 8.0,
+            };
+            let route = Route {
+                link: crate::model::LinkId::from(format!("l{i}").as_str()),
+                from,
+                control: Position {
+                    x: (from.x + to.x) / 2.0 + rng.next(200.0) - 100.0,
+                    y: (from.y + to.y) / 2.0 + rng.next(200.0) - 100.0,
+                },
+                to,
+            };
+            lines.push(Line::new(&route));
+        }
+        let crossings = Crossings::new(&lines);
+        let mut board = Board::default();
+        let mut plain: Vec<Box2> = Vec::new();
+        for _ in 0..1_500 {
+            let b = Box2::around(
+                rng.next(20_000.0),
+                rng.next(2_000.0),
+                rng.next(120.0) + 2.0,
+                rng.next(30.0) + 2.0,
+            );
+            let crossed = lines
+                .iter()
+                .filter(|l| l.points.windows(2).any(|w| b.crossed_by(w[0], w[1])))
+                .count();
+            assert_eq!(crossings.count(&b), crossed, "links crossing {b:?}");
+            let free = !plain.iter().any(|t| t.overlaps(&b));
+            assert_eq!(board.free(&b), free, "{b:?} free");
+            if free {
+                board.take(b);
+                plain.push(b);
+            }
+        }
+        assert!(plain.len() > 100, "the test takes many boxes");
+        assert_eq!(
+            board.bottom,
+            plain.iter().map(|b| b.y1).reduce(f32::max),
+            "the lowest edge"
+        );
+    }
 }

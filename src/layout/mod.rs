@@ -6,8 +6,10 @@
 //! optionally each CSP region gets its own block of columns.
 
 mod force;
+mod spatial;
 
 pub use force::force_positions;
+pub use spatial::PointIndex;
 
 use crate::model::{LinkKind, PartyId, PartyKind, Position, Scenario, markets};
 use std::collections::{BTreeMap, HashMap};
@@ -454,6 +456,10 @@ pub fn routes(
 ) -> Vec<Route> {
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     let mut out = Vec::new();
+    // Parties in id order (ties between blockers go to the first id, as a scan would pick), found by
+    // distance to a link through a spatial index rather than by testing each one.
+    let ids: Vec<&PartyId> = positions.keys().collect();
+    let near = PointIndex::new(positions.values().copied());
     for link in scenario.links() {
         let (Some(&a), Some(&b)) = (positions.get(&link.from), positions.get(&link.to)) else {
             continue;
@@ -474,13 +480,10 @@ pub fn routes(
         let step = index.div_ceil(2) as f32 * 33.0;
         let offset = if index % 2 == 1 { step } else { -step };
         // Bend away from the nearest party the straight line would cross.
-        let blocker = positions
-            .iter()
-            .filter(|(id, _)| **id != link.from && **id != link.to)
-            .map(|(_, c)| (distance_to_segment(*c, a, b), *c))
-            .filter(|(d, _)| *d < radius * 1.6)
-            .min_by(|x, y| x.0.total_cmp(&y.0));
-        let bend = blocker.map_or(0.0, |(_, c)| {
+        let blocker = near.nearest_to_segment(a, b, radius * 1.6, |rank| {
+            *ids[rank] != link.from && *ids[rank] != link.to
+        });
+        let bend = blocker.map_or(0.0, |(_, _, c)| {
             let side = (c.x - a.x) * normal.0 + (c.y - a.y) * normal.1;
             let away = if side > 0.0 { -1.0 } else { 1.0 };
             away * (length * 0.3).max(radius * 3.0)
@@ -497,14 +500,6 @@ pub fn routes(
         });
     }
     out
-}
-
-fn distance_to_segment(p: Position, a: Position, b: Position) -> f32 {
-    let (abx, aby) = (b.x - a.x, b.y - a.y);
-    let len2 = (abx * abx + aby * aby).max(1e-6);
-    let t = (((p.x - a.x) * abx + (p.y - a.y) * aby) / len2).clamp(0.0, 1.0);
-    let (cx, cy) = (a.x + abx * t - p.x, a.y + aby * t - p.y);
-    (cx * cx + cy * cy).sqrt()
 }
 
 #[cfg(test)]
