@@ -160,8 +160,8 @@ pub enum Command {
         /// The files, in any order (`-` reads standard input).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Where to write the scenario (.ron; `-` writes it to standard output and the summary to
-        /// standard error).
+        /// Where to write the scenario (.ron, or .cspx for the compact binary format; `-` writes RON
+        /// to standard output and the summary to standard error).
         #[arg(short, long, value_name = "SCENARIO.ron")]
         output: PathBuf,
         /// The scenario's title (default: taken from the first file's name).
@@ -206,8 +206,17 @@ pub enum Command {
         /// Share of resellers and customers with a deliberate rule break (0 to 1).
         #[arg(long, default_value_t = 0.02)]
         break_rate: f64,
-        /// Where to write the scenario (.ron; `-` for standard output).
+        /// Where to write the scenario (.ron, or .cspx for the compact binary format; `-` for RON
+        /// on standard output).
         #[arg(short, long, value_name = "SCENARIO.ron")]
+        output: PathBuf,
+    },
+    /// Convert a save between RON (readable, for git) and the compact binary `.cspx` (for large
+    /// channels): the input is recognised by its content, the output format by its extension.
+    Convert {
+        /// The save to read (RON or .cspx).
+        input: PathBuf,
+        /// Where to write it: `.cspx` for the binary format, any other name for RON.
         output: PathBuf,
     },
     /// Check a scenario against the CSP program rules.
@@ -347,6 +356,11 @@ pub fn load_scenario(name: &str) -> Result<Scenario, String> {
         let bytes =
             crate::io::read::read_capped(std::io::stdin().lock(), crate::io::read::MAX_FILE_BYTES)
                 .map_err(|e| format!("standard input: {e}"))?;
+        if crate::io::binary::is_binary(&bytes) {
+            let none = crate::progress::Progress::none();
+            return crate::io::scenario_from_bytes(&bytes, "standard input", &none)
+                .map_err(|e| e.to_string());
+        }
         let text =
             crate::io::read::decode_unicode(&bytes).map_err(|e| format!("standard input:{e}"))?;
         return crate::io::scenario_from_ron(&text, "standard input").map_err(|e| e.to_string());
@@ -435,6 +449,7 @@ pub fn run(command: Command) -> ExitCode {
             },
             &output,
         ),
+        Command::Convert { input, output } => convert(&input, &output),
         Command::Check {
             scenario,
             as_of,
@@ -671,6 +686,32 @@ fn write_scenario(scenario: &Scenario, output: &Path) -> Result<(), ExitCode> {
     } else {
         save(scenario, output).map_err(bad_input)
     }
+}
+
+fn convert(input: &Path, output: &Path) -> ExitCode {
+    let scenario = match load_scenario(&input.to_string_lossy()) {
+        Ok(s) => s,
+        Err(e) => return bad_input(e),
+    };
+    if let Err(code) = write_scenario(&scenario, output) {
+        return code;
+    }
+    let format = if crate::io::binary::wants_binary(output) {
+        "compact binary .cspx"
+    } else {
+        "RON"
+    };
+    status(
+        is_stdio(output),
+        format_args!(
+            "Wrote {} parties and {} links to {} ({format}).",
+            scenario.party_count(),
+            scenario.link_count(),
+            output_name(output)
+        ),
+    )
+    .err()
+    .unwrap_or(ExitCode::SUCCESS)
 }
 
 fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> ExitCode {

@@ -13,6 +13,7 @@ pub mod generate;
 pub mod io;
 pub mod layout;
 pub mod model;
+pub mod progress;
 pub mod rules;
 pub mod scenarios;
 pub mod training;

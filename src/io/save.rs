@@ -27,6 +27,7 @@
 
 use crate::io::read::{MAX_FILE_BYTES, ReadError, decode_unicode, read_limited};
 use crate::model::{Date, Link, Party, Scenario, ScenarioError, ScenarioMeta};
+use crate::progress::Progress;
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -94,6 +95,20 @@ pub enum LoadError {
         /// The version in the file.
         found: i64,
     },
+    /// A `.cspx` file that cannot be read (damaged, cut short, a value no build writes).
+    #[error("{path}: {message}")]
+    Binary {
+        /// The file.
+        path: String,
+        /// What is wrong, naming the entry.
+        message: String,
+    },
+    /// The load was cancelled (see [`crate::progress::Progress`]); nothing was opened.
+    #[error("{path}: opening was cancelled")]
+    Cancelled {
+        /// The file.
+        path: String,
+    },
     /// Well-formed, but not a consistent scenario (a duplicate id, a link to a missing party, a
     /// date or position out of bounds, …).
     #[error("{path}:{line}: {source}")]
@@ -130,6 +145,9 @@ pub enum SaveError {
     /// Serialization failed (should not happen for a valid scenario).
     #[error("cannot write the scenario as RON: {0}")]
     Ron(#[from] ron::Error),
+    /// Binary encoding failed (should not happen for a valid scenario).
+    #[error("cannot write the scenario as .cspx: {0}")]
+    Binary(String),
 }
 
 /// Says why a format version is not read and what to do, for saves and lessons alike.
@@ -327,6 +345,7 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
             source,
         }
     };
+    scenario.reserve(file.parties.len(), file.links.len());
     for party in file.parties {
         let id = party.id.0.clone();
         scenario
@@ -414,26 +433,44 @@ fn line_of_field(text: &str, from: usize, field: &str) -> usize {
         .map_or(from.max(1), |(i, _)| i + 1)
 }
 
-/// Loads a save file (at most [`MAX_FILE_BYTES`], UTF-8 or UTF-16 with a byte order mark). On error
+/// Loads a save file, RON or `.cspx` (told apart by their first bytes, whatever the file is called),
+/// of at most [`MAX_FILE_BYTES`]; RON may be UTF-8 or UTF-16 with a byte order mark. On error
 /// nothing else changes: the caller's open scenario stays as it was.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
-    load_limited(path, MAX_FILE_BYTES)
+    load_with(path, &Progress::none())
+}
+
+/// [`load`], reporting progress and stopping with [`LoadError::Cancelled`] when cancelled.
+pub fn load_with(path: &Path, progress: &Progress) -> Result<Scenario, LoadError> {
+    load_limited_with(path, MAX_FILE_BYTES, progress)
 }
 
 /// Loads a save file of at most `limit` bytes (see [`load`]).
 pub fn load_limited(path: &Path, limit: u64) -> Result<Scenario, LoadError> {
+    load_limited_with(path, limit, &Progress::none())
+}
+
+fn load_limited_with(path: &Path, limit: u64, progress: &Progress) -> Result<Scenario, LoadError> {
     let name = path.display().to_string();
     let bytes = read_limited(path, limit).map_err(|source| LoadError::Io {
         path: name.clone(),
         source,
     })?;
+    if progress.is_cancelled() {
+        return Err(LoadError::Cancelled { path: name });
+    }
+    if super::binary::is_binary(&bytes) {
+        return super::binary::scenario_from_bytes(&bytes, &name, progress);
+    }
     let text = decode_unicode(&bytes).map_err(|e| LoadError::Syntax {
         path: name.clone(),
         line: e.line,
         column: e.column,
         message: e.message,
     })?;
-    scenario_from_ron(&text, &name)
+    let scenario = scenario_from_ron(&text, &name)?;
+    progress.set(1.0);
+    Ok(scenario)
 }
 
 /// What a file looked like when it was opened or saved: if it looks different at the next save,
@@ -465,8 +502,13 @@ impl FileStamp {
 
 /// Saves atomically: the text goes to a temporary file in the same folder, is flushed and synced, then
 /// renamed over `path`, and the folder is synced. A failure at any step leaves the previous file
-/// intact. See [`write_atomic`] for symlinks, devices and leftover temporary files.
+/// intact. See [`write_atomic`] for symlinks, devices and leftover temporary files. A path ending in
+/// `.cspx` gets the compact binary format ([`super::binary`]), any other RON.
 pub fn save(scenario: &Scenario, path: &Path) -> Result<(), SaveError> {
+    if super::binary::wants_binary(path) {
+        let bytes = super::binary::scenario_to_bytes(scenario)?;
+        return write_atomic(path, &bytes);
+    }
     let text = scenario_to_ron(scenario)?;
     write_atomic(path, text.as_bytes())
 }

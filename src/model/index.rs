@@ -3,9 +3,99 @@
 //!
 //! Each entry is a sorted set of ids, so answers come in id order whatever the graph's insertion
 //! order, and adding or removing one party or link costs a few map operations.
+//!
+//! Most entries hold one id (a customer's own tenant and organization), so a set starts as a small
+//! sorted vector and becomes a B-tree only when it grows: at 300,000 parties, a B-tree node per
+//! entry cost hundreds of megabytes. The maps hash with foldhash rather than SipHash: hashing ids
+//! was the largest single cost of loading a large channel.
 
 use super::{Link, LinkId, Party, PartyId, PartyKind, markets};
 use std::collections::{BTreeSet, HashMap};
+
+/// The hash maps of the model: foldhash, seeded per process (fast on the short ids of a channel).
+pub(super) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Above this many ids a set keeps them in a B-tree rather than a sorted vector.
+const SMALL: usize = 32;
+
+/// A sorted set of ids: a vector while small, a B-tree once large.
+#[derive(Clone, Debug)]
+pub(super) enum IdSet<V> {
+    Small(Vec<V>),
+    Large(BTreeSet<V>),
+}
+
+impl<V: Ord> IdSet<V> {
+    fn insert(&mut self, value: V) {
+        match self {
+            IdSet::Small(v) => {
+                if let Err(at) = v.binary_search(&value) {
+                    v.insert(at, value);
+                    if v.len() > SMALL {
+                        *self = IdSet::Large(std::mem::take(v).into_iter().collect());
+                    }
+                }
+            }
+            IdSet::Large(set) => {
+                set.insert(value);
+            }
+        }
+    }
+
+    fn remove(&mut self, value: &V) {
+        match self {
+            IdSet::Small(v) => {
+                if let Ok(at) = v.binary_search(value) {
+                    v.remove(at);
+                }
+            }
+            IdSet::Large(set) => {
+                set.remove(value);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            IdSet::Small(v) => v.is_empty(),
+            IdSet::Large(set) => set.is_empty(),
+        }
+    }
+
+    /// The ids in order.
+    pub fn iter(&self) -> IdIter<'_, V> {
+        match self {
+            IdSet::Small(v) => IdIter::Small(v.iter()),
+            IdSet::Large(set) => IdIter::Large(set.iter()),
+        }
+    }
+}
+
+/// The ids of an [`IdSet`], in order.
+pub(super) enum IdIter<'a, V> {
+    Small(std::slice::Iter<'a, V>),
+    Large(std::collections::btree_set::Iter<'a, V>),
+}
+
+impl<'a, V> Iterator for IdIter<'a, V> {
+    type Item = &'a V;
+
+    fn next(&mut self) -> Option<&'a V> {
+        match self {
+            IdIter::Small(i) => i.next(),
+            IdIter::Large(i) => i.next(),
+        }
+    }
+}
+
+impl<'a, V: Ord> IntoIterator for &'a IdSet<V> {
+    type Item = &'a V;
+    type IntoIter = IdIter<'a, V>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
 
 /// Parties and links by what rules look them up by.
 #[derive(Clone, Debug, Default)]
@@ -13,17 +103,17 @@ pub(super) struct Index {
     /// The Microsoft party (there is at most one).
     pub microsoft: Option<PartyId>,
     /// Parties by tenant id.
-    pub by_tenant: HashMap<String, BTreeSet<PartyId>>,
+    pub by_tenant: Map<String, IdSet<PartyId>>,
     /// Parties by organization.
-    pub by_organization: HashMap<String, BTreeSet<PartyId>>,
+    pub by_organization: Map<String, IdSet<PartyId>>,
     /// Parties by Partner Center PartnerID.
-    pub by_partner_id: HashMap<String, BTreeSet<PartyId>>,
+    pub by_partner_id: Map<String, IdSet<PartyId>>,
     /// Parties by kind and CSP region id (`None` for a missing or unlisted country).
-    pub by_kind_region: HashMap<(PartyKind, Option<&'static str>), BTreeSet<PartyId>>,
+    pub by_kind_region: Map<(PartyKind, Option<&'static str>), IdSet<PartyId>>,
     /// Links that name an explicit tenant (purchases into a tenant other than the customer's own).
-    pub links_by_tenant: HashMap<String, BTreeSet<LinkId>>,
+    pub links_by_tenant: Map<String, IdSet<LinkId>>,
     /// Links billed via a party (an indirect reseller's sale names its provider as `via`).
-    pub links_via: HashMap<PartyId, BTreeSet<LinkId>>,
+    pub links_via: Map<PartyId, IdSet<LinkId>>,
 }
 
 /// The CSP region id of a party, as the index keys it.
@@ -35,11 +125,13 @@ pub(super) fn region_key(party: &Party) -> Option<&'static str> {
         .map(|r| r.id.as_str())
 }
 
-fn add<K: std::hash::Hash + Eq, V: Ord>(map: &mut HashMap<K, BTreeSet<V>>, key: K, value: V) {
-    map.entry(key).or_default().insert(value);
+fn add<K: std::hash::Hash + Eq, V: Ord>(map: &mut Map<K, IdSet<V>>, key: K, value: V) {
+    map.entry(key)
+        .or_insert_with(|| IdSet::Small(Vec::with_capacity(1)))
+        .insert(value);
 }
 
-fn drop<K: std::hash::Hash + Eq, V: Ord>(map: &mut HashMap<K, BTreeSet<V>>, key: &K, value: &V) {
+fn drop<K: std::hash::Hash + Eq, V: Ord>(map: &mut Map<K, IdSet<V>>, key: &K, value: &V) {
     if let Some(set) = map.get_mut(key) {
         set.remove(value);
         if set.is_empty() {

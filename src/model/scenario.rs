@@ -1,11 +1,10 @@
 //! A scenario: one channel of parties and links, with its title, explanation and as-of date.
 
-use super::index::Index;
+use super::index::{IdSet, Index, Map};
 use super::{Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region};
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Descriptive data of a scenario, saved with it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -78,8 +77,8 @@ pub struct Scenario {
     /// Title, explanation and as-of date.
     pub meta: ScenarioMeta,
     graph: StableDiGraph<Party, Link>,
-    parties: HashMap<PartyId, NodeIndex>,
-    links: HashMap<LinkId, EdgeIndex>,
+    parties: Map<PartyId, NodeIndex>,
+    links: Map<LinkId, EdgeIndex>,
     /// Parties and links by tenant, organization, PartnerID, kind and region, Microsoft, `via`:
     /// updated by every call that changes the graph, so that lookups never scan the channel.
     index: Index,
@@ -116,6 +115,15 @@ impl Scenario {
     /// The date to check as of: the saved one, or today.
     pub fn as_of(&self) -> Date {
         self.meta.as_of.unwrap_or_else(super::today)
+    }
+
+    /// Makes room for this many more parties and links: a loader that knows how many are coming
+    /// spares the graph and the id maps from growing (and rehashing) step by step.
+    pub fn reserve(&mut self, parties: usize, links: usize) {
+        self.graph.reserve_nodes(parties);
+        self.graph.reserve_edges(links);
+        self.parties.reserve(parties);
+        self.links.reserve(links);
     }
 
     /// Adds a party. Refuses a duplicate id, a bad id, or a second Microsoft.
@@ -334,7 +342,7 @@ impl Scenario {
 
     fn parties_in<'a>(
         &'a self,
-        ids: Option<&'a std::collections::BTreeSet<PartyId>>,
+        ids: Option<&'a IdSet<PartyId>>,
     ) -> impl Iterator<Item = &'a Party> + 'a {
         ids.into_iter()
             .flatten()
