@@ -490,6 +490,7 @@ pub fn run(command: Command) -> ExitCode {
                     Background::White
                 },
                 excel,
+                area: None,
             };
             let written = crate::export::export(&loaded, format, &options)
                 .map_err(bad_input)

@@ -261,7 +261,9 @@ fn a_dropped_save_file_opens_like_file_open() {
         .input_mut()
         .dropped_files
         .push(Arc::new(Dropped(path.clone())));
-    harness.run();
+    // Opening runs on the worker thread, as File → Open does.
+    harness.step();
+    common::finish_jobs(&mut harness);
     assert!(harness.state().import_dialog().is_none());
     assert_eq!(
         harness.state().document().path.as_deref(),

@@ -27,7 +27,9 @@ fn lesson(key: &str) -> Launch {
 fn run(harness: &mut Harness<'static, ExplorerApp>, command: Command) {
     let ctx = harness.ctx.clone();
     harness.state_mut().execute(&ctx, command);
-    harness.run();
+    // Layouts run on the worker thread: step until it is done, then settle.
+    harness.step();
+    common::finish_jobs(harness);
 }
 
 fn d(s: &str) -> Date {

@@ -335,7 +335,8 @@ fn file_export_offers_every_format() {
     harness.get_by_label("File").click();
     harness.run();
     harness.get_by_label_contains("Save As");
-    harness.get_by_label_contains("Export").click();
+    harness.get_by_label("Export visible area…");
+    harness.get_by_label("Export ⏵").click();
     harness.run();
     for format in ExportFormat::ALL {
         harness.get_by_label(&format!("{}…", format.label()));

@@ -17,6 +17,7 @@ pub mod sanitize;
 mod svg;
 
 use crate::model::{Date, Scenario};
+use crate::progress::Progress;
 use crate::rules::{Checker, Finding, Severity};
 use std::path::Path;
 
@@ -127,6 +128,25 @@ pub struct ExportOptions {
     pub background: Background,
     /// CSV for Excel: a UTF-8 byte order mark first, so Excel on Windows reads names right.
     pub excel: bool,
+    /// SVG and PNG: draw only the parties inside this part of the canvas (and the links between
+    /// them), with the findings about what is drawn; the rules still read the whole channel.
+    pub area: Option<Area>,
+}
+
+/// A rectangle of the canvas, in canvas coordinates (File → Export visible area…).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Area {
+    /// The top-left corner.
+    pub min: crate::model::Position,
+    /// The bottom-right corner.
+    pub max: crate::model::Position,
+}
+
+impl Area {
+    /// Whether a point lies inside (edges included).
+    pub fn contains(&self, p: crate::model::Position) -> bool {
+        p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
+    }
 }
 
 impl Default for ExportOptions {
@@ -136,6 +156,7 @@ impl Default for ExportOptions {
             as_of: None,
             background: Background::White,
             excel: false,
+            area: None,
         }
     }
 }
@@ -148,9 +169,13 @@ pub enum ExportError {
     BadScale(f32),
     /// The picture would be too large to rasterise.
     #[error(
-        "a PNG of {0}×{1} pixels is too large (at most 16384 on a side): use a smaller --scale"
+        "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side): use a smaller \
+         --scale, export SVG instead, or export only the visible part (File → Export visible area…)"
     )]
     TooLarge(u32, u32),
+    /// The export was cancelled; no file was written.
+    #[error("the export was cancelled")]
+    Cancelled,
     /// Rasterising failed.
     #[error("cannot render the PNG: {0}")]
     Render(String),
@@ -164,6 +189,8 @@ pub(crate) struct Sheet<'a> {
     pub scenario: &'a Scenario,
     pub as_of: Date,
     pub checker: Checker,
+    /// Only this part of the canvas is drawn (SVG and PNG).
+    pub area: Option<Area>,
 }
 
 impl<'a> Sheet<'a> {
@@ -173,7 +200,16 @@ impl<'a> Sheet<'a> {
             scenario,
             as_of,
             checker: Checker::with_as_of(scenario, as_of),
+            area: None,
         }
+    }
+
+    /// Where each drawn party goes: the canvas's positions, only those inside the area when there
+    /// is one.
+    pub fn positions(
+        &self,
+    ) -> std::collections::BTreeMap<crate::model::PartyId, crate::model::Position> {
+        drawn_positions(self.scenario, self.area)
     }
 
     /// Findings, worst first, then by subject.
@@ -362,18 +398,50 @@ pub(crate) fn party_color(kind: crate::model::PartyKind) -> &'static str {
     }
 }
 
+/// The widest and tallest PNG this app renders, in pixels.
+pub const MAX_PNG_SIDE: u32 = 16_384;
+
 /// Exports the scenario in a format.
 pub fn export(
     scenario: &Scenario,
     format: ExportFormat,
     options: &ExportOptions,
 ) -> Result<Vec<u8>, ExportError> {
-    let sheet = Sheet::new(scenario, options.as_of);
-    Ok(match format {
-        ExportFormat::Svg => svg::render(&sheet, false).into_bytes(),
+    export_with(scenario, format, options, &Progress::none())
+}
+
+/// [`export`], reporting progress and stopping with [`ExportError::Cancelled`] when cancelled.
+///
+/// A PNG is refused before anything is checked or drawn when the parties alone would spread wider or
+/// taller than [`MAX_PNG_SIDE`] pixels: measuring every label of a 100,000-party channel takes
+/// minutes and gigabytes, only to fail.
+pub fn export_with(
+    scenario: &Scenario,
+    format: ExportFormat,
+    options: &ExportOptions,
+    progress: &Progress,
+) -> Result<Vec<u8>, ExportError> {
+    if format == ExportFormat::Png {
+        check_png_size(scenario, options)?;
+    }
+    let checking = progress.part(0.0, 0.3, "Checking the rules");
+    let mut sheet = Sheet::new(scenario, options.as_of);
+    sheet.area = options.area;
+    checking.set(1.0);
+    if progress.is_cancelled() {
+        return Err(ExportError::Cancelled);
+    }
+    let drawing = progress.part(0.3, 0.9, "Drawing");
+    let rendered = match format {
+        ExportFormat::Svg => svg::render_with(&sheet, false, &drawing)
+            .ok_or(ExportError::Cancelled)?
+            .into_bytes(),
         ExportFormat::Png => {
             let transparent = options.background == Background::Transparent;
-            png(&svg::render(&sheet, transparent), options)?
+            let svg =
+                svg::render_with(&sheet, transparent, &drawing).ok_or(ExportError::Cancelled)?;
+            progress.part(0.6, 0.95, "Rendering the picture");
+            png(&svg, options)?
         }
         ExportFormat::Dot => dot::render(&sheet).into_bytes(),
         ExportFormat::Graphml => graphml::render(&sheet).into_bytes(),
@@ -383,7 +451,52 @@ pub fn export(
         ExportFormat::Markdown => report::markdown(&sheet).into_bytes(),
         ExportFormat::Csv => report::csv(&sheet, options.excel),
         ExportFormat::Json => report::json(&sheet).into_bytes(),
-    })
+    };
+    if progress.is_cancelled() {
+        return Err(ExportError::Cancelled);
+    }
+    progress.part(0.95, 1.0, "Writing the file");
+    Ok(rendered)
+}
+
+/// The canvas positions of the parties inside `area` (all of them without one).
+fn drawn_positions(
+    scenario: &Scenario,
+    area: Option<Area>,
+) -> std::collections::BTreeMap<crate::model::PartyId, crate::model::Position> {
+    let mut positions = crate::layout::effective_positions(scenario);
+    if let Some(area) = area {
+        positions.retain(|_, p| area.contains(*p));
+    }
+    positions
+}
+
+/// Refuses a PNG whose parties alone spread beyond [`MAX_PNG_SIDE`] pixels at `options.scale`: the
+/// page is at least the parties' extent plus their shapes and the margins, whatever the labels add.
+fn check_png_size(scenario: &Scenario, options: &ExportOptions) -> Result<(), ExportError> {
+    let scale = options.scale;
+    if !(scale > 0.0 && scale <= 16.0) {
+        return Err(ExportError::BadScale(scale));
+    }
+    let positions = drawn_positions(scenario, options.area);
+    let mut xs = positions.values().map(|p| p.x);
+    let Some(first) = xs.next() else {
+        return Ok(());
+    };
+    let (x0, x1) = xs.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    let (y0, y1) = positions
+        .values()
+        .map(|p| p.y)
+        .fold((f32::MAX, f32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let (w, h) = svg::least_page_size(x1 - x0, y1 - y0);
+    let (w, h) = ((w * scale).ceil(), (h * scale).ceil());
+    if w > MAX_PNG_SIDE as f32 || h > MAX_PNG_SIDE as f32 {
+        return Err(ExportError::TooLarge(
+            w.min(u32::MAX as f32) as u32,
+            h.min(u32::MAX as f32) as u32,
+        ));
+    }
+    Ok(())
 }
 
 /// Exports to a file, atomically: on any error the file is not created or replaced.
@@ -393,8 +506,21 @@ pub fn export_to_file(
     options: &ExportOptions,
     path: &Path,
 ) -> Result<(), ExportError> {
-    let bytes = export(scenario, format, options)?;
+    export_to_file_with(scenario, format, options, path, &Progress::none())
+}
+
+/// [`export_to_file`] with progress and Cancel (see [`export_with`]); a cancelled export writes
+/// nothing.
+pub fn export_to_file_with(
+    scenario: &Scenario,
+    format: ExportFormat,
+    options: &ExportOptions,
+    path: &Path,
+    progress: &Progress,
+) -> Result<(), ExportError> {
+    let bytes = export_with(scenario, format, options, progress)?;
     crate::io::save::write_atomic(path, &bytes)?;
+    progress.set(1.0);
     Ok(())
 }
 
@@ -414,7 +540,7 @@ fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
         (size.width() * scale).ceil() as u32,
         (size.height() * scale).ceil() as u32,
     );
-    if w > 16_384 || h > 16_384 {
+    if w > MAX_PNG_SIDE || h > MAX_PNG_SIDE {
         return Err(ExportError::TooLarge(w, h));
     }
     let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(ExportError::TooLarge(w, h))?;

@@ -12,8 +12,9 @@
 use super::sanitize::{clean, xml as escape};
 use super::{LinkState, Sheet, party_color};
 use crate::fonts::{Fonts, SVG_BOLD, SVG_REGULAR, TextStyle};
-use crate::layout::{Route, effective_positions, routes};
+use crate::layout::{Route, routes};
 use crate::model::{LinkKind, PartyKind, Position};
+use crate::progress::Progress;
 use crate::rules::{Severity, Subject};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -241,8 +242,11 @@ enum Piece {
 /// The links' sampled curves in an R*-tree: which links cross a box, without testing every link.
 /// It answers exactly what testing every segment with [`Box2::crossed_by`] answers.
 struct Crossings {
-    tree: RTree<GeomWithData<Rectangle<[f32; 2]>, (usize, Piece)>>,
+    tree: RTree<CrossingEntry>,
 }
+
+/// A piece's box, its link's index and the piece.
+type CrossingEntry = GeomWithData<Rectangle<[f32; 2]>, (usize, Piece)>;
 
 impl Crossings {
     fn new(lines: &[Line]) -> Self {
@@ -466,14 +470,41 @@ enum Swatch {
     Link(LinkState),
 }
 
-/// Renders the sheet as a standalone SVG document, on a white page unless `transparent`.
-pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
+/// The smallest page a drawing whose party centres span `width` × `height` can get: the shapes and
+/// margins around them, and the header above (labels and the findings list only add to it).
+pub(crate) fn least_page_size(width: f32, height: f32) -> (f32, f32) {
+    (
+        (width + 2.0 * (RADIUS + 1.0) + 2.0 * MARGIN).max(960.0),
+        height + 88.0,
+    )
+}
+
+/// How many parties or links are placed between two looks at the progress (and Cancel).
+const PROGRESS_EVERY: usize = 2_048;
+
+/// Renders the sheet as a standalone SVG document, on a white page unless `transparent`. Reports to
+/// `progress` while placing labels; `None` when it is cancelled.
+pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress) -> Option<String> {
     let fonts = Fonts::shared();
     let s = sheet.scenario;
-    let positions = effective_positions(s);
+    let positions = sheet.positions();
     let all_routes = routes(s, &positions, RADIUS);
     let lines: Vec<Line> = all_routes.iter().map(Line::new).collect();
     let lines = Crossings::new(&lines);
+    progress.set(0.1);
+    // Parties' labels, then callouts and link labels: the share of the work each step is.
+    let total = (s.party_count() + 2 * all_routes.len()).max(1) as f32;
+    let mut placed = 0usize;
+    let step = |placed: &mut usize| -> Option<()> {
+        *placed += 1;
+        if placed.is_multiple_of(PROGRESS_EVERY) {
+            if progress.is_cancelled() {
+                return None;
+            }
+            progress.set(0.1 + 0.8 * *placed as f32 / total);
+        }
+        Some(())
+    };
 
     // 1. The drawing, in layout coordinates: party shapes, then party labels, then callouts, then
     //    link kind labels, each on a free spot of the board.
@@ -485,6 +516,7 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     }
     let mut party_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
     for party in s.parties() {
+        step(&mut placed)?;
         let Some(&p) = positions.get(&party.id) else {
             continue;
         };
@@ -556,7 +588,21 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     }
 
     // Numbered callouts: links with a violation or warning, in the order of the findings list.
-    let findings = sheet.findings();
+    // Findings about what is drawn (all of them, unless only an area is).
+    let drawn = |id: &crate::model::PartyId| positions.contains_key(id);
+    let findings: Vec<_> = sheet
+        .findings()
+        .into_iter()
+        .filter(|f| {
+            sheet.area.is_none()
+                || match &f.subject {
+                    Subject::Party(id) => drawn(id),
+                    Subject::Link(id) => s
+                        .link(id.as_str())
+                        .is_some_and(|l| drawn(&l.from) && drawn(&l.to)),
+                }
+        })
+        .collect();
     let mut numbers: HashMap<String, usize> = HashMap::new();
     for f in &findings {
         if let Subject::Link(id) = &f.subject
@@ -570,6 +616,7 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     // Per link: the callout centre (and where on the link it points from), or the kind label.
     let mut callouts: HashMap<&str, (Position, Position)> = HashMap::new();
     for route in &all_routes {
+        step(&mut placed)?;
         if !numbers.contains_key(route.link.as_str()) {
             continue;
         }
@@ -606,6 +653,7 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     }
     let mut kind_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
     for route in &all_routes {
+        step(&mut placed)?;
         if numbers.contains_key(route.link.as_str()) {
             continue;
         }
@@ -652,7 +700,11 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
     });
 
     let title_style = TextStyle::bold(26.0);
-    let title = fonts.ellipsize(&clean(&s.meta.title), title_style, 1800.0);
+    let title = match sheet.area {
+        Some(_) => format!("{} (part)", clean(&s.meta.title)),
+        None => clean(&s.meta.title).into_owned(),
+    };
+    let title = fonts.ellipsize(&title, title_style, 1800.0);
     let counts = sheet.checker.counts();
     let subtitle = format!(
         "Checked as of {} · {} violation(s), {} warning(s), {} note(s) · csp-explorer",
@@ -990,7 +1042,8 @@ pub(crate) fn render(sheet: &Sheet, transparent: bool) -> String {
         out.push_str("</g>\n");
     }
     out.push_str("</svg>\n");
-    out
+    progress.set(1.0);
+    Some(out)
 }
 
 #[cfg(test)]

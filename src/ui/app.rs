@@ -7,6 +7,7 @@ use super::canvas::{
 pub use super::command::{Command, PendingLink};
 use super::document::Document;
 use super::files::{DialogPurpose, FileDialogs, default_folder};
+use super::jobs::{JobAction, Jobs, Outcome};
 use super::panels;
 pub use super::panels::parse_date;
 use super::recovery;
@@ -15,6 +16,7 @@ use super::training::{Training, TrainingCommand};
 use super::whatif::{AskState, Base, CompareMode, LensState, WhatIf, WhatIfCommand};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario};
+use crate::progress::Progress;
 use crate::rules::{Finding, Severity, Subject, chain_kinds};
 use crate::training::LoadedLesson;
 use serde::{Deserialize, Serialize};
@@ -125,6 +127,8 @@ pub struct ExplorerApp {
     conflict: Option<PathBuf>,
     /// The import preview (File → Import…, or files dropped on the window).
     import: Option<super::import::ImportDialog>,
+    /// Long work on a worker thread (opening, importing, laying out, exporting), with its progress.
+    jobs: Jobs<Outcome>,
 }
 
 impl ExplorerApp {
@@ -197,6 +201,7 @@ impl ExplorerApp {
             after_save: None,
             conflict: None,
             import: None,
+            jobs: Jobs::default(),
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -204,7 +209,7 @@ impl ExplorerApp {
             app.open_builtin(b.slug);
         }
         if let Some(path) = launch.open {
-            app.open_path(&path);
+            app.open_in_background(&cc.egui_ctx, path);
         }
         if let Some(key) = launch.lesson.as_deref()
             && let Some(lesson) = crate::training::builtin_lesson(key)
@@ -338,6 +343,11 @@ impl ExplorerApp {
                 self.dialogs
                     .request(DialogPurpose::Export(format), &default_folder(), &name, ctx);
             }
+            Command::ExportVisible => {
+                let name = format!("{}-part.svg", slug_of(&self.doc.scenario().meta.title));
+                self.dialogs
+                    .request(DialogPurpose::ExportVisible, &default_folder(), &name, ctx);
+            }
             Command::AddParty(kind) => self.add_party(kind),
             Command::Fit => self.view.fit_requested = true,
             Command::Find => self.search.focus = true,
@@ -349,23 +359,14 @@ impl ExplorerApp {
                 let layout = crate::layout::TierLayout {
                     group_by_region: by_region,
                 };
-                let moves = layout
-                    .positions(self.doc.scenario())
-                    .into_iter()
-                    .map(|(id, p)| Edit::MoveParty(id, Some(p)))
-                    .collect();
-                self.apply(Edit::Batch(moves));
-                self.view.fit_requested = true;
+                self.layout_in_background(ctx, "Arranging in tiers", move |s, _| {
+                    layout.positions(s)
+                });
             }
             Command::ForceLayout => {
-                let placed =
-                    crate::layout::force_positions(self.doc.scenario(), self.doc.positions());
-                let moves = placed
-                    .into_iter()
-                    .map(|(id, p)| Edit::MoveParty(id, Some(p)))
-                    .collect();
-                self.apply(Edit::Batch(moves));
-                self.view.fit_requested = true;
+                self.layout_in_background(ctx, "Spreading out", |s, placed| {
+                    crate::layout::force_positions(s, placed)
+                });
             }
             Command::Theme(theme) => {
                 self.persisted.theme = theme;
@@ -835,7 +836,7 @@ impl ExplorerApp {
             Discard::Open => self
                 .dialogs
                 .request(DialogPurpose::Open, &default_folder(), "", ctx),
-            Discard::OpenPath(path) => self.open_path(&path),
+            Discard::OpenPath(path) => self.open_in_background(ctx, path),
             Discard::OpenBuiltin(slug) => self.open_builtin(slug),
             Discard::Restore(orphan) => self.restore(&orphan),
             Discard::Lesson(loaded) => {
@@ -993,12 +994,7 @@ impl ExplorerApp {
         } else {
             path.to_owned()
         };
-        // The window's CSV is for people, who open it in Excel: give it the byte order mark Excel needs.
-        let options = crate::export::ExportOptions {
-            scale: 2.0,
-            excel: true,
-            ..Default::default()
-        };
+        let options = Self::export_options();
         match crate::export::export_to_file(self.doc.scenario(), format, &options, &path) {
             Ok(()) => self.notice = Some(format!("Exported {}", path.display())),
             Err(e) => self.report(format!("The export failed; no file was written. {e}")),
@@ -1317,7 +1313,7 @@ impl ExplorerApp {
     fn answer_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose, path: PathBuf) {
         {
             match purpose {
-                DialogPurpose::Open => self.open_path(&path),
+                DialogPurpose::Open => self.open_in_background(ctx, path),
                 DialogPurpose::SaveAs => {
                     let path = if path.extension().is_none() {
                         path.with_extension("ron")
@@ -1331,9 +1327,15 @@ impl ExplorerApp {
                         self.proceed(action, ctx);
                     }
                 }
-                DialogPurpose::Export(format) => self.export_to(&path, format),
+                DialogPurpose::Export(format) => {
+                    self.export_in_background(ctx, &path, format, None);
+                }
+                DialogPurpose::ExportVisible => {
+                    let area = self.visible_area();
+                    self.export_in_background(ctx, &path, crate::export::ExportFormat::Svg, area);
+                }
                 DialogPurpose::OpenLesson => self.open_lesson_file(&path, ctx),
-                DialogPurpose::CompareWith => self.compare_with(&path),
+                DialogPurpose::CompareWith => self.compare_in_background(ctx, path),
                 // The in-window path field of an import holds one path a line.
                 DialogPurpose::Import => {
                     let paths: Vec<PathBuf> = path
@@ -1530,6 +1532,209 @@ impl ExplorerApp {
     }
 }
 
+/// Long work on the worker thread ([`Jobs`]): each starts a job, and [`ExplorerApp::poll_jobs`]
+/// applies what it brings back, so a failed or cancelled job changes nothing that is open.
+impl ExplorerApp {
+    /// Whether long work runs on the worker thread (its progress window is up).
+    pub fn is_busy(&self) -> bool {
+        self.jobs.is_running()
+    }
+
+    /// The running job's title, fraction done and stage.
+    pub fn job_status(&self) -> Option<(&str, f32, String)> {
+        self.jobs.status()
+    }
+
+    /// Starts `work` on the worker thread under `title`, with a progress bar and Cancel in the
+    /// window; what it returns is applied when it finishes. Refused, with a message, while another
+    /// job runs.
+    pub fn start_job(
+        &mut self,
+        ctx: &egui::Context,
+        title: impl Into<String>,
+        work: impl FnOnce(&Progress) -> Result<Outcome, String> + Send + 'static,
+    ) -> bool {
+        match self.jobs.start(title, ctx, work) {
+            Ok(()) => true,
+            Err(busy) => {
+                self.report(format!(
+                    "“{busy}” is still running: wait for it to finish or cancel it first."
+                ));
+                false
+            }
+        }
+    }
+
+    /// Opens a save file (RON or `.cspx`) on the worker thread; the open scenario stays until the
+    /// new one is read, checked and laid out, and stays for good if that fails or is cancelled.
+    pub fn open_in_background(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let title = format!("Opening {}", file_name(&path));
+        self.start_job(ctx, title, move |progress| {
+            Document::open_with(&path, progress)
+                .map(|doc| Outcome::Open(Box::new(doc)))
+                .map_err(|e| format!("Could not open the scenario; nothing was changed.\n{e}"))
+        });
+    }
+
+    /// Runs an import (or any other way of making a scenario) on the worker thread, then opens its
+    /// channel as a new, unsaved document. The work reports to its [`Progress`] and returns the
+    /// scenario or a message saying what is wrong; on error or Cancel the open document stays.
+    /// Ask about unsaved changes before calling it.
+    pub fn import_in_background(
+        &mut self,
+        ctx: &egui::Context,
+        title: impl Into<String>,
+        work: impl FnOnce(&Progress) -> Result<Scenario, String> + Send + 'static,
+    ) -> bool {
+        self.start_job(ctx, title, move |progress| {
+            let scenario = work(&progress.part(0.0, 0.6, "Importing"))?;
+            Document::new_with(scenario, &progress.part(0.6, 1.0, "Checking the rules"))
+                .map(|doc| Outcome::Open(Box::new(doc)))
+                .ok_or_else(|| "cancelled".to_owned())
+        })
+    }
+
+    /// Opens a saved scenario to compare the open one with, on the worker thread.
+    pub fn compare_in_background(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let title = format!("Opening {} to compare", file_name(&path));
+        self.start_job(ctx, title, move |progress| {
+            Document::open_with(&path, progress)
+                .map(|doc| Outcome::CompareWith(Box::new(doc)))
+                .map_err(|e| format!("Could not open the scenario to compare with: {e}"))
+        });
+    }
+
+    /// Exports the open scenario on the worker thread (a copy of it: editing goes on meanwhile).
+    pub fn export_in_background(
+        &mut self,
+        ctx: &egui::Context,
+        path: &Path,
+        format: crate::export::ExportFormat,
+        area: Option<crate::export::Area>,
+    ) {
+        let path = if path.extension().is_none() {
+            path.with_extension(format.extension())
+        } else {
+            path.to_owned()
+        };
+        let scenario = self.doc.scenario().clone();
+        let title = format!("Exporting {}", file_name(&path));
+        self.start_job(ctx, title, move |progress| {
+            let options = crate::export::ExportOptions {
+                area,
+                ..Self::export_options()
+            };
+            crate::export::export_to_file_with(&scenario, format, &options, &path, progress)
+                .map(|()| Outcome::Exported(path))
+                .map_err(|e| format!("The export failed; no file was written. {e}"))
+        });
+    }
+
+    /// Computes new positions on the worker thread from a copy of the channel and where it is drawn
+    /// now; they are applied as one undoable step.
+    fn layout_in_background(
+        &mut self,
+        ctx: &egui::Context,
+        title: &str,
+        place: impl FnOnce(&Scenario, &BTreeMap<PartyId, Position>) -> BTreeMap<PartyId, Position>
+        + Send
+        + 'static,
+    ) {
+        let scenario = self.doc.scenario().clone();
+        let drawn = self.doc.positions().clone();
+        let revision = self.doc.revision();
+        self.start_job(ctx, title, move |progress| {
+            progress.part(0.0, 1.0, "Placing the parties");
+            let positions = place(&scenario, &drawn);
+            Ok(Outcome::Placed {
+                revision,
+                positions,
+            })
+        });
+    }
+
+    /// Applies the finished job's outcome, or explains its failure.
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let Some((title, result)) = self.jobs.poll() else {
+            return;
+        };
+        ctx.request_repaint();
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(message) => {
+                self.report(message);
+                return;
+            }
+        };
+        match outcome {
+            Outcome::Open(doc) => {
+                let path = doc.path.clone();
+                self.replace_document(*doc);
+                if let Some(path) = path {
+                    self.remember(&path);
+                }
+                self.error = None;
+            }
+            Outcome::CompareWith(doc) => {
+                self.whatif.base = Some(Base {
+                    doc: *doc,
+                    fork: false,
+                });
+                self.whatif.reset();
+            }
+            Outcome::Exported(path) => self.notice = Some(format!("Exported {}", path.display())),
+            Outcome::Placed {
+                revision,
+                positions,
+            } => {
+                if revision != self.doc.revision() {
+                    self.report(format!(
+                        "{title}: the channel changed while the layout was computed, so it was not \
+                         applied; run it again."
+                    ));
+                    return;
+                }
+                let moves = positions
+                    .into_iter()
+                    .map(|(id, p)| Edit::MoveParty(id, Some(p)))
+                    .collect();
+                self.apply(Edit::Batch(moves));
+                self.view.fit_requested = true;
+            }
+        }
+    }
+
+    /// The part of the canvas in view, in canvas coordinates (`None` before the canvas is drawn).
+    pub fn visible_area(&self) -> Option<crate::export::Area> {
+        let rect = self.view.rect;
+        if !rect.is_positive() {
+            return None;
+        }
+        Some(crate::export::Area {
+            min: self.view.to_canvas(rect.min),
+            max: self.view.to_canvas(rect.max),
+        })
+    }
+
+    /// The options the window exports with: 2× PNGs, and CSV for Excel (people open it there, and
+    /// it needs the byte order mark).
+    fn export_options() -> crate::export::ExportOptions {
+        crate::export::ExportOptions {
+            scale: 2.0,
+            excel: true,
+            ..Default::default()
+        }
+    }
+}
+
+/// A path's file name for a job's title.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 fn slug_of(title: &str) -> String {
     let slug: String = title
         .chars()
@@ -1557,6 +1762,7 @@ impl eframe::App for ExplorerApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.poll_dialogs(&ctx);
+        self.poll_jobs(&ctx);
         let mut commands = self.shortcuts(&ctx);
         let zoom = ctx.zoom_factor();
         if (zoom - self.last_zoom).abs() > f32::EPSILON {
@@ -1825,6 +2031,11 @@ impl eframe::App for ExplorerApp {
                 Some(super::import::ImportAnswer::Cancel) => self.import = None,
                 None => {}
             }
+        }
+        if self.jobs.ui(&ctx) == JobAction::Cancel
+            && let Some(title) = self.jobs.cancel()
+        {
+            self.notice = Some(format!("Cancelled: {title}; nothing was changed"));
         }
         if let Some((purpose, path)) = panels::path_prompt_ui(&ctx, &mut self.path_prompt) {
             self.error = None;

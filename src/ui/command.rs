@@ -55,6 +55,8 @@ pub enum Command {
     Import,
     /// Show the export dialog for a format.
     Export(crate::export::ExportFormat),
+    /// Show the export dialog for the part of the canvas in view, as SVG.
+    ExportVisible,
     /// Add a party of this kind near the centre of the view.
     AddParty(PartyKind),
     /// Fit the canvas to the scenario.

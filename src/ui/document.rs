@@ -5,6 +5,7 @@ use crate::io::save::FileStamp;
 use crate::io::{LoadError, SaveError};
 use crate::layout::effective_positions;
 use crate::model::{PartyId, Position, Scenario, ScenarioError};
+use crate::progress::Progress;
 use crate::rules::Checker;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -94,13 +95,34 @@ impl Document {
 
     /// Opens a save file. On error nothing is returned, so the caller's open document stays as it was.
     pub fn open(path: &Path) -> Result<Self, LoadError> {
+        Self::open_with(path, &Progress::none())
+    }
+
+    /// [`Document::open`] for a worker thread: reports reading, checking and laying out to
+    /// `progress`, and stops with [`LoadError::Cancelled`] when it is cancelled.
+    pub fn open_with(path: &Path, progress: &Progress) -> Result<Self, LoadError> {
         // Stamped before reading: a change made while it is read shows at the next save.
         let stamp = FileStamp::of(path);
-        let scenario = crate::io::load(path)?;
-        let mut doc = Document::new(scenario);
+        let scenario = crate::io::load_with(path, &progress.part(0.0, 0.6, "Reading the file"))?;
+        let cancelled = || LoadError::Cancelled {
+            path: path.display().to_string(),
+        };
+        let mut doc = Document::new_with(scenario, &progress.part(0.6, 1.0, "Checking the rules"))
+            .ok_or_else(cancelled)?;
         doc.path = Some(path.to_owned());
         doc.disk = stamp;
         Ok(doc)
+    }
+
+    /// [`Document::new`] for a worker thread (checking the rules and laying out take seconds at
+    /// 100,000 parties): `None` when `progress` is cancelled.
+    pub fn new_with(scenario: Scenario, progress: &Progress) -> Option<Self> {
+        if progress.is_cancelled() {
+            return None;
+        }
+        let doc = Self::new(scenario);
+        progress.set(1.0);
+        (!progress.is_cancelled()).then_some(doc)
     }
 
     /// True when the file this document was opened from or saved to has changed on disk since

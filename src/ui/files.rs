@@ -15,6 +15,8 @@ pub enum DialogPurpose {
     SaveAs,
     /// Export the scenario in a format.
     Export(crate::export::ExportFormat),
+    /// Export the part of the canvas in view, as SVG.
+    ExportVisible,
     /// Open a lesson file a trainer wrote.
     OpenLesson,
     /// Pick a saved scenario to compare the open one with.
@@ -117,7 +119,7 @@ impl FileDialogs for NativeDialogs {
                 folder.display()
             );
             let dialog = rfd::FileDialog::new()
-                .add_filter("csp-explorer scenario", &["ron"])
+                .add_filter("csp-explorer scenario", &["ron", "cspx"])
                 .set_directory(&folder);
             let one = |dialog: rfd::FileDialog| dialog.pick_file().map(|p| vec![p]);
             let picked = match purpose {
@@ -147,6 +149,13 @@ impl FileDialogs for NativeDialogs {
                     .set_directory(&folder)
                     .set_title("Import files (choose several at once)")
                     .pick_files(),
+                DialogPurpose::ExportVisible => rfd::FileDialog::new()
+                    .add_filter("SVG", &["svg"])
+                    .set_directory(&folder)
+                    .set_title("Export visible area")
+                    .set_file_name(file_name)
+                    .save_file()
+                    .map(|p| vec![p]),
             };
             let answer = Answer::classify(picked, started.elapsed());
             if answer == Answer::Failed {

@@ -10,6 +10,7 @@ mod command;
 mod document;
 pub mod files;
 pub mod import;
+pub mod jobs;
 mod panels;
 pub mod recovery;
 pub mod style;

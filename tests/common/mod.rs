@@ -30,13 +30,31 @@ pub fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
     app_with(launch, Box::new(NoDialogs))
 }
 
-/// The app with these file dialogs, once it has settled.
+/// The app with these file dialogs, once it has settled (a file to open is read on the worker
+/// thread: it waits for that too).
 pub fn app_with(launch: Launch, dialogs: Box<dyn FileDialogs>) -> Harness<'static, ExplorerApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
         .build_eframe(move |cc| ExplorerApp::new(cc, launch, dialogs));
-    harness.run();
+    // A job keeps the window redrawing: step (not run) until it is done, then settle.
+    harness.step();
+    finish_jobs(&mut harness);
     harness
+}
+
+/// Runs frames until the worker thread's job (opening, exporting, laying out) has finished and its
+/// result has been applied.
+pub fn finish_jobs(harness: &mut Harness<'static, ExplorerApp>) {
+    let start = std::time::Instant::now();
+    while harness.state().is_busy() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "the job finishes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    harness.run();
 }
 
 /// The app on a built-in scenario.

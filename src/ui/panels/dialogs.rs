@@ -263,6 +263,7 @@ pub fn path_prompt_ui(
         DialogPurpose::Open => ("Open scenario", "Open"),
         DialogPurpose::SaveAs => ("Save scenario as", "Save"),
         DialogPurpose::Export(_) => ("Export", "Export"),
+        DialogPurpose::ExportVisible => ("Export visible area", "Export"),
         DialogPurpose::OpenLesson => ("Open lesson", "Open"),
         DialogPurpose::CompareWith => ("Compare with which scenario?", "Compare"),
         DialogPurpose::Import => ("Import files", "Read"),

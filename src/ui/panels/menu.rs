@@ -88,6 +88,9 @@ pub fn menu_ui(
                     }
                 }
             });
+            if ui.button("Export visible area…").clicked() {
+                out.push(Command::ExportVisible);
+            }
         });
         ui.menu_button("Edit", |ui| {
             let history = doc.history();

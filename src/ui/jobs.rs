@@ -1,0 +1,271 @@
+//! Long work off the UI thread: opening, importing, laying out, comparing and exporting a large
+//! channel run on a worker thread while the window shows a progress bar with Cancel.
+//!
+//! One job runs at a time. The work gets a [`Progress`] to report to and to learn it was cancelled;
+//! its result comes back through [`Jobs::poll`] on the UI thread, which alone changes the document.
+//! So a failed or cancelled job never touches what is open: a cancelled job's result is dropped
+//! unseen, however far the worker got. While a job runs the window asks for a frame ten times a
+//! second (to move the bar); an idle window asks for none.
+
+use super::document::Document;
+use crate::model::{PartyId, Position};
+use crate::progress::Progress;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+/// What a job of the explorer window brings back; the window applies it on the UI thread.
+pub enum Outcome {
+    /// A document to open in place of the current one (opened from a file, or imported).
+    Open(Box<Document>),
+    /// A saved scenario to compare the open one with.
+    CompareWith(Box<Document>),
+    /// A file was written.
+    Exported(PathBuf),
+    /// New positions for every party, computed for the document at `revision`: applied as one
+    /// undoable step, unless the document changed meanwhile.
+    Placed {
+        /// The document's revision the layout read.
+        revision: u64,
+        /// Where each party goes.
+        positions: BTreeMap<PartyId, Position>,
+    },
+}
+
+/// How often the window redraws while a job runs.
+pub const REDRAW_WHILE_RUNNING: Duration = Duration::from_millis(100);
+
+/// The job being run.
+struct Running<T> {
+    title: String,
+    progress: Progress,
+    answer: Receiver<Result<T, String>>,
+    started: Instant,
+}
+
+/// What the job panel asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobAction {
+    /// Nothing.
+    None,
+    /// The user pressed Cancel.
+    Cancel,
+}
+
+/// The window's worker: at most one job at a time, and its progress.
+pub struct Jobs<T> {
+    running: Option<Running<T>>,
+}
+
+impl<T> Default for Jobs<T> {
+    fn default() -> Self {
+        Jobs { running: None }
+    }
+}
+
+impl<T: Send + 'static> Jobs<T> {
+    /// Starts `work` on a worker thread under `title` ("Opening big.cspx"). Refused (returning the
+    /// title of the job in the way) while another job runs.
+    pub fn start(
+        &mut self,
+        title: impl Into<String>,
+        ctx: &egui::Context,
+        work: impl FnOnce(&Progress) -> Result<T, String> + Send + 'static,
+    ) -> Result<(), String> {
+        if let Some(running) = &self.running {
+            return Err(running.title.clone());
+        }
+        let title = title.into();
+        let progress = Progress::default();
+        let (tx, answer) = channel();
+        let ctx = ctx.clone();
+        let worker_progress = progress.clone();
+        let name = title.clone();
+        let spawned = std::thread::Builder::new()
+            .name("csp-explorer job".into())
+            .spawn(move || {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    work(&worker_progress)
+                }))
+                .unwrap_or_else(|panic| {
+                    let why = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "no reason given".to_owned());
+                    log::error!("the job `{name}` panicked: {why}");
+                    Err(format!("it stopped on an internal error ({why})"))
+                });
+                // A cancelled job's window no longer listens: that is fine.
+                let _ = tx.send(result);
+                ctx.request_repaint();
+            });
+        if let Err(e) = spawned {
+            return Err(format!("no worker thread could be started: {e}"));
+        }
+        self.running = Some(Running {
+            title,
+            progress,
+            answer,
+            started: Instant::now(),
+        });
+        Ok(())
+    }
+
+    /// The finished job's title and result, once; `None` while it runs or when there is none.
+    pub fn poll(&mut self) -> Option<(String, Result<T, String>)> {
+        let running = self.running.as_ref()?;
+        let result = match running.answer.try_recv() {
+            Ok(result) => result,
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => Err("the worker stopped without an answer".into()),
+        };
+        let title = self.running.take().map(|r| r.title).unwrap_or_default();
+        Some((title, result))
+    }
+
+    /// Cancels the running job: the worker is told to stop, and whatever it returns is dropped.
+    /// Returns the job's title.
+    pub fn cancel(&mut self) -> Option<String> {
+        let running = self.running.take()?;
+        running.progress.cancel();
+        Some(running.title)
+    }
+
+    /// Whether a job runs.
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// The running job's title, fraction done and stage.
+    pub fn status(&self) -> Option<(&str, f32, String)> {
+        let r = self.running.as_ref()?;
+        Some((&r.title, r.progress.fraction(), r.progress.stage()))
+    }
+
+    /// The progress window of the running job (nothing when idle). Asks for the next frame itself.
+    pub fn ui(&self, ctx: &egui::Context) -> JobAction {
+        let Some(running) = &self.running else {
+            return JobAction::None;
+        };
+        ctx.request_repaint_after(REDRAW_WHILE_RUNNING);
+        let mut action = JobAction::None;
+        let fraction = running.progress.fraction();
+        let stage = running.progress.stage();
+        egui::Window::new(running.title.as_str())
+            .id(egui::Id::new("job-progress"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0))
+            .show(ctx, |ui| {
+                ui.set_min_width(360.0);
+                if !stage.is_empty() {
+                    ui.label(format!("{stage}…"));
+                }
+                // Not animated: an animated bar asks for every frame, the window redraws ten
+                // times a second instead.
+                ui.add(egui::ProgressBar::new(fraction));
+                ui.label(format!("{:.0} % done", fraction * 100.0));
+                ui.horizontal(|ui| {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} s · the window stays usable",
+                            running.started.elapsed().as_secs()
+                        ))
+                        .weak(),
+                    );
+                    if ui.button("Cancel").clicked() {
+                        action = JobAction::Cancel;
+                    }
+                });
+            });
+        action
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::sync_channel;
+
+    fn wait<T: Send + 'static>(jobs: &mut Jobs<T>) -> (String, Result<T, String>) {
+        let start = Instant::now();
+        loop {
+            if let Some(done) = jobs.poll() {
+                return done;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "the job ends");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_job_reports_progress_and_its_result_comes_back_once() {
+        let ctx = egui::Context::default();
+        let mut jobs = Jobs::default();
+        let (go, wait_for_go) = sync_channel::<()>(0);
+        jobs.start("Counting", &ctx, move |p| {
+            p.part(0.0, 0.5, "Counting sheep").set(1.0);
+            wait_for_go.recv().map_err(|e| e.to_string())?;
+            Ok(42)
+        })
+        .unwrap();
+        assert_eq!(
+            jobs.start("Another", &ctx, |_| Ok(1)),
+            Err("Counting".to_owned()),
+            "one job at a time"
+        );
+        let start = Instant::now();
+        while jobs.status().is_some_and(|(_, f, _)| f < 0.5) {
+            assert!(start.elapsed() < Duration::from_secs(30));
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert_eq!(
+            jobs.status(),
+            Some(("Counting", 0.5, "Counting sheep".to_owned()))
+        );
+        assert!(jobs.poll().is_none(), "still running");
+        go.send(()).unwrap();
+        assert_eq!(wait(&mut jobs), ("Counting".to_owned(), Ok(42)));
+        assert!(!jobs.is_running());
+        assert!(jobs.poll().is_none(), "taken once");
+    }
+
+    #[test]
+    fn a_cancelled_job_stops_and_its_result_is_dropped() {
+        let ctx = egui::Context::default();
+        let mut jobs: Jobs<u32> = Jobs::default();
+        let (saw_cancel, cancelled) = channel();
+        jobs.start("Looping", &ctx, move |p| {
+            while !p.is_cancelled() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            saw_cancel.send(()).unwrap();
+            Ok(7)
+        })
+        .unwrap();
+        assert_eq!(jobs.cancel(), Some("Looping".to_owned()));
+        cancelled
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the worker sees the cancel");
+        assert!(jobs.poll().is_none(), "nothing comes back");
+        assert!(!jobs.is_running());
+        jobs.start("Next", &ctx, |_| Ok(1)).expect("free again");
+    }
+
+    #[test]
+    fn a_failing_or_panicking_job_is_an_error_not_a_crash() {
+        let ctx = egui::Context::default();
+        let mut jobs: Jobs<u32> = Jobs::default();
+        jobs.start("Failing", &ctx, |_| Err("the file is gone".into()))
+            .unwrap();
+        assert_eq!(wait(&mut jobs).1, Err("the file is gone".to_owned()));
+        jobs.start("Panicking", &ctx, |_| panic!("boom")).unwrap();
+        let (_, result) = wait(&mut jobs);
+        assert_eq!(
+            result,
+            Err("it stopped on an internal error (boom)".to_owned())
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! Long work off the UI thread, driven as a user would (egui_kittest): the progress window shows how
+//! far a job has got, Cancel stops it and leaves the open document as it was, and a finished job's
+//! result lands (a channel opened from a `.cspx` file, an export, the visible part as SVG).
+
+mod common;
+
+use common::{app, finish_jobs, scenario};
+use csp_explorer::generate::{GenerateOptions, generate};
+use csp_explorer::progress::Progress;
+use csp_explorer::ui::ExplorerApp;
+use csp_explorer::ui::jobs::Outcome;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::sync::mpsc::channel;
+use std::time::{Duration, Instant};
+
+fn wait_until(
+    harness: &mut Harness<'static, ExplorerApp>,
+    what: &str,
+    done: impl Fn(&ExplorerApp) -> bool,
+) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(start.elapsed() < Duration::from_secs(60), "{what}");
+        std::thread::sleep(Duration::from_millis(5));
+        harness.step();
+    }
+    harness.step();
+}
+
+fn channel_of(customers: usize) -> csp_explorer::model::Scenario {
+    generate(&GenerateOptions {
+        providers: 2,
+        resellers: customers / 10 + 1,
+        direct_bill: 1,
+        customers,
+        seed: 5,
+        break_rate: 0.05,
+    })
+    .expect("valid options")
+}
+
+#[test]
+fn a_jobs_progress_shows_and_cancel_leaves_the_document_untouched() {
+    let mut harness = app(scenario("sample-1"));
+    let before = harness.state().document().scenario().clone();
+    let ctx = harness.ctx.clone();
+    let (saw_cancel, cancelled) = channel();
+    let replacement = channel_of(30);
+    let started = harness
+        .state_mut()
+        .start_job(&ctx, "Counting customers", move |p: &Progress| {
+            p.part(0.0, 1.0, "Counting").set(0.4);
+            while !p.is_cancelled() {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            saw_cancel.send(()).expect("the test listens");
+            // Whatever a cancelled job returns is dropped.
+            Ok(Outcome::Open(Box::new(csp_explorer::ui::Document::new(
+                replacement,
+            ))))
+        });
+    assert!(started);
+    wait_until(&mut harness, "the job reports 40 %", |app| {
+        app.job_status().is_some_and(|(_, f, _)| f >= 0.4)
+    });
+    // While a job runs the window keeps redrawing (ten times a second): step, not run.
+    harness.step();
+    harness.get_by_label("Counting customers");
+    harness.get_by_label("Counting…");
+    harness.get_by_label("40 % done");
+    harness.get_by_label("Cancel").click();
+    harness.step();
+    assert!(!harness.state().is_busy(), "Cancel ends the job at once");
+    cancelled
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the worker is told to stop");
+    for _ in 0..5 {
+        std::thread::sleep(Duration::from_millis(5));
+        harness.step();
+    }
+    assert_eq!(
+        harness.state().document().scenario(),
+        &before,
+        "the open document is untouched"
+    );
+    assert!(
+        harness.query_by_label("Counting customers").is_none(),
+        "the progress window is gone"
+    );
+    harness.get_by_label_contains("Cancelled: Counting customers");
+    assert!(
+        harness.try_run().is_ok(),
+        "the window settles once the job is gone"
+    );
+}
+
+#[test]
+fn opening_a_cspx_file_runs_in_the_background_and_a_bad_one_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let channel = channel_of(200);
+    let path = dir.path().join("channel.cspx");
+    csp_explorer::io::save(&channel, &path).unwrap();
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_in_background(&ctx, path.clone());
+    assert!(harness.state().is_busy());
+    finish_jobs(&mut harness);
+    assert_eq!(harness.state().document().scenario(), &channel);
+    assert_eq!(
+        harness.state().document().path.as_deref(),
+        Some(path.as_path())
+    );
+
+    // A damaged file: an error naming it, and the channel stays open.
+    let bytes = std::fs::read(&path).unwrap();
+    let broken = dir.path().join("broken.cspx");
+    std::fs::write(&broken, &bytes[..bytes.len() / 3]).unwrap();
+    harness.state_mut().open_in_background(&ctx, broken);
+    finish_jobs(&mut harness);
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(
+        error.starts_with("Could not open the scenario; nothing was changed.")
+            && error.contains("broken.cspx"),
+        "{error}"
+    );
+    assert_eq!(harness.state().document().scenario(), &channel);
+}
+
+#[test]
+fn exports_run_in_the_background_and_the_visible_part_is_exported_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(scenario("sample-6-forbidden"));
+    let ctx = harness.ctx.clone();
+    let whole = dir.path().join("whole.svg");
+    harness.state_mut().export_in_background(
+        &ctx,
+        &whole,
+        csp_explorer::export::ExportFormat::Svg,
+        None,
+    );
+    finish_jobs(&mut harness);
+    harness.get_by_label_contains("Exported");
+    let whole_svg = std::fs::read_to_string(&whole).expect("written");
+
+    // Zoomed onto one party, the visible area holds it and not the others.
+    let doc = harness.state().document();
+    let (id, at) = doc
+        .positions()
+        .iter()
+        .next()
+        .map(|(id, p)| (id.clone(), *p))
+        .unwrap();
+    let others: Vec<_> = doc
+        .positions()
+        .iter()
+        .filter(|(_, p)| (p.x - at.x).abs() > 400.0 || (p.y - at.y).abs() > 300.0)
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(!others.is_empty(), "the scenario has parties far apart");
+    let area = csp_explorer::export::Area {
+        min: csp_explorer::model::Position {
+            x: at.x - 200.0,
+            y: at.y - 150.0,
+        },
+        max: csp_explorer::model::Position {
+            x: at.x + 200.0,
+            y: at.y + 150.0,
+        },
+    };
+    let part = dir.path().join("part.svg");
+    harness.state_mut().export_in_background(
+        &ctx,
+        &part,
+        csp_explorer::export::ExportFormat::Svg,
+        Some(area),
+    );
+    finish_jobs(&mut harness);
+    let part_svg = std::fs::read_to_string(&part).expect("written");
+    assert!(
+        part_svg.contains(&format!("id=\"party-{id}\"")),
+        "the party in view is drawn"
+    );
+    for other in &others {
+        assert!(whole_svg.contains(&format!("id=\"party-{other}\"")));
+        assert!(
+            !part_svg.contains(&format!("id=\"party-{other}\"")),
+            "{other} is out of view"
+        );
+    }
+    assert!(part_svg.contains("(part)"), "the title says it is a part");
+
+    // The window's own visible area is the canvas in view.
+    let visible = harness.state().visible_area().expect("the canvas is drawn");
+    assert!(visible.max.x > visible.min.x && visible.max.y > visible.min.y);
+}
+
+#[test]
+fn a_failed_export_reports_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    let path = dir.path().join("no-such-folder").join("x.svg");
+    harness.state_mut().export_in_background(
+        &ctx,
+        &path,
+        csp_explorer::export::ExportFormat::Svg,
+        None,
+    );
+    finish_jobs(&mut harness);
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(
+        error.starts_with("The export failed; no file was written."),
+        "{error}"
+    );
+    assert!(!path.exists());
+}
