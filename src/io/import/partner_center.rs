@@ -149,12 +149,9 @@ pub(super) fn sniff_json(value: &Value, file_name: &str) -> Option<PcJson> {
             PcKind::Resellers
         }
     } else if items.is_empty() && collection_type == "Collection" {
-        // An empty collection says nothing about what it lists; nothing to import either.
-        return Some(PcJson {
-            kind: PcKind::Customers,
-            items,
-            customer,
-        });
+        // An empty collection (a customer with no agreement, say) tells what it lists only by the
+        // request it answers, in `links.self.uri`; it has nothing to import either way.
+        kind_of_request(value).unwrap_or(PcKind::Customers)
     } else {
         return None;
     };
@@ -162,6 +159,21 @@ pub(super) fn sniff_json(value: &Value, file_name: &str) -> Option<PcJson> {
         kind,
         items,
         customer,
+    })
+}
+
+/// What a body lists, from the request in its `links.self.uri` (`/customers/{id}/agreements`, …).
+fn kind_of_request(value: &Value) -> Option<PcKind> {
+    let uri = s(value, "/links/self/uri")?;
+    let path = uri.split('?').next().unwrap_or(uri).trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or("");
+    Some(match last {
+        "agreements" => PcKind::Agreements,
+        "subscriptions" => PcKind::Subscriptions,
+        "relationships" if path.contains("customers/") => PcKind::CustomerPartners,
+        "relationships" => PcKind::Resellers,
+        "customers" => PcKind::Customers,
+        _ => return None,
     })
 }
 
@@ -515,8 +527,11 @@ impl PcData {
                 partner,
                 &mut || country_assumed.push(r.name.clone()),
             ));
-            if status == Some(LinkStatus::Accepted) {
-                // An accepted partnership needs a reseller enrolled in Partner Center.
+            if status.is_some() {
+                // An accepted partnership needs a reseller enrolled in Partner Center. A pending
+                // one will need it too before it is accepted; whether it has enrolled yet Partner
+                // Center does not say, and the check reports the pending partnership itself
+                // (rather than three findings on every sale of the same reseller).
                 party.onboarded = true;
                 party.enrolled = true;
                 party.mpa_signed = Some(default_date);
@@ -550,8 +565,8 @@ impl PcData {
         if undated_partnerships > 0 {
             ctx.notes.push(format!(
                 "{undated_partnerships} partnership(s) with indirect resellers: Partner Center gives no \
-                 date; dated {default_date}, and accepted resellers are taken as onboarded, enrolled \
-                 and with the MPA signed on {default_date}."
+                 date; dated {default_date}, and your resellers (accepted or pending) are taken as \
+                 onboarded, enrolled and with the MPA signed on {default_date}."
             ));
         }
 
