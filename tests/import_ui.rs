@@ -321,3 +321,48 @@ fn problems_are_listed_by_file_line_and_column_and_block_the_import() {
     let mpa = s.party("dist").unwrap().mpa_signed;
     assert_eq!(mpa.map(|d| d.to_string()).as_deref(), Some("2020-04-03"));
 }
+
+/// The walkthrough's example: 42 Partner Center files are summed up by kind, so the questions
+/// stay in sight, and the imported channel has the planted breaks for the findings panel.
+#[test]
+fn a_whole_partner_center_export_is_summed_up_by_kind_and_imports() {
+    let dir = Path::new("docs/examples/partner-center");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let mut harness = app(scenario("sample-1"));
+    harness.state_mut().import_paths(&paths);
+    harness.run();
+    harness.get_by_label("Files (42)");
+    assert_eq!(harness.get_all_by_label("20 ×").count(), 2);
+    harness.get_by_label("Partner Center agreements of one customer (JSON)");
+    harness.get_by_label("Partner Center customers (JSON)");
+    // The list itself is folded; the form is on screen without scrolling.
+    assert!(
+        harness
+            .query_by_label("customer-07-agreements.json")
+            .is_none()
+    );
+    let form = harness
+        .get_by_label("Who is signed in to Partner Center?")
+        .rect();
+    assert!(form.bottom() < 700.0, "the form is in view: {form:?}");
+
+    type_into(
+        &mut harness,
+        "e.g. Contoso Distribution",
+        "Contoso Distribution",
+    );
+    harness.get_by_label("Import").click();
+    harness.run();
+    let doc = harness.state().document();
+    assert_eq!(doc.scenario().party_count(), 26);
+    let mut rules: Vec<&str> = doc.checker().iter().map(|f| f.rule.key()).collect();
+    rules.sort();
+    rules.dedup();
+    assert!(rules.contains(&"partnership_pending"), "{rules:?}");
+    assert!(rules.contains(&"cross_region_sale"), "{rules:?}");
+    assert!(rules.contains(&"mca_missing"), "{rules:?}");
+}

@@ -358,30 +358,72 @@ pub fn import_ui(ctx: &egui::Context, dialog: &mut ImportDialog) -> Option<Impor
     answer
 }
 
+/// Up to this many files are listed one by one; more (a Partner Center export has two files per
+/// customer) are summed up by kind, with the list folded, so the form below stays in sight.
+const FILES_LISTED: usize = 8;
+
 /// The files and what each was recognised as; true when Add files… was pressed.
 fn files_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) -> bool {
     let mut add = false;
     let mut reload = false;
-    ui.heading("Files");
-    egui::Grid::new("import-files")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            for (name, kind) in &dialog.preview.preview.files {
-                ui.label(RichText::new(name).monospace());
-                if kind.starts_with("not ") {
-                    ui.colored_label(severity_text(ui, Severity::Violation), kind);
-                } else {
-                    ui.label(kind);
+    let files = &dialog.preview.preview.files;
+    ui.heading(format!("Files ({})", files.len() + dialog.unreadable.len()));
+    let problem = |kind: &str| kind.starts_with("not ");
+    let list = |ui: &mut egui::Ui| {
+        egui::Grid::new("import-files")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                for (name, kind) in files {
+                    file_name_label(ui, name);
+                    if problem(kind) {
+                        ui.colored_label(severity_text(ui, Severity::Violation), kind);
+                    } else {
+                        ui.label(kind);
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
+                for e in &dialog.unreadable {
+                    file_name_label(ui, &e.file);
+                    ui.colored_label(severity_text(ui, Severity::Violation), &e.message);
+                    ui.end_row();
+                }
+            });
+    };
+    if files.len() + dialog.unreadable.len() <= FILES_LISTED {
+        list(ui);
+    } else {
+        // By kind, in the order first met; files that are not recognised or not read are named.
+        let mut kinds: Vec<(&str, usize)> = Vec::new();
+        for (_, kind) in files.iter().filter(|(_, k)| !problem(k)) {
+            match kinds.iter_mut().find(|(k, _)| k == kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((kind, 1)),
             }
-            for e in &dialog.unreadable {
-                ui.label(RichText::new(&e.file).monospace());
-                ui.colored_label(severity_text(ui, Severity::Violation), &e.message);
-                ui.end_row();
-            }
-        });
+        }
+        egui::Grid::new("import-file-kinds")
+            .num_columns(2)
+            .show(ui, |ui| {
+                for (kind, n) in &kinds {
+                    ui.label(format!("{n} ×"));
+                    ui.label(*kind);
+                    ui.end_row();
+                }
+                for (name, kind) in files.iter().filter(|(_, k)| problem(k)) {
+                    file_name_label(ui, name);
+                    ui.colored_label(severity_text(ui, Severity::Violation), kind);
+                    ui.end_row();
+                }
+                for e in &dialog.unreadable {
+                    file_name_label(ui, &e.file);
+                    ui.colored_label(severity_text(ui, Severity::Violation), &e.message);
+                    ui.end_row();
+                }
+            });
+        egui::CollapsingHeader::new("Every file")
+            .id_salt("import-every-file")
+            .show(ui, list);
+    }
     ui.horizontal(|ui| {
         add = ui
             .button("Add files…")
@@ -398,6 +440,16 @@ fn files_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) -> bool {
         dialog.reload();
     }
     add
+}
+
+/// A file by its name, with the whole path on hover (a Partner Center export's paths are long and
+/// alike up to the file name).
+fn file_name_label(ui: &mut egui::Ui, path: &str) {
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map_or(path.to_owned(), |n| n.to_string_lossy().into_owned());
+    ui.label(RichText::new(name).monospace())
+        .on_hover_text(path);
 }
 
 /// What the importer needs to ask: the signed-in partner and the date order.
