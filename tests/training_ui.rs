@@ -211,6 +211,29 @@ fn a_quiz_hides_findings_takes_marks_and_judges_them() {
             )
             .is_some()
     );
+    // Each link's findings are named by the rule's title, with the id only in a details line.
+    let f = harness
+        .state()
+        .document()
+        .checker()
+        .for_link("purchase-contoso-own-m365")
+        .iter()
+        .find(|f| f.severity != Severity::Note)
+        .cloned()
+        .expect("the right mark has a violation");
+    harness.get_by_label_contains(&format!("{}: {}", f.info().title, f.message));
+    assert!(
+        harness
+            .query_all_by_label_contains(&format!("rule {}", f.rule))
+            .next()
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains(&format!("[{}]", f.rule))
+            .is_none(),
+        "no raw rule id in brackets"
+    );
     // Judged: the findings are back.
     assert!(
         harness
@@ -309,6 +332,27 @@ fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
         "~ partnership Wingtip Distribution → Contoso Reseller: from adatum → wingtip",
     );
     harness.get_by_label_contains("Findings: 0 introduced, 3 resolved");
+    // Resolved findings by the rule's title; the id and subject in a details line under each.
+    let resolved: Vec<String> = harness
+        .query_all_by_label_contains("✔ resolved ")
+        .map(|n| format!("{n:?}"))
+        .collect();
+    assert_eq!(resolved.len(), 3, "{resolved:#?}");
+    for rule in RuleId::ALL {
+        assert!(
+            harness
+                .query_by_label_contains(&format!("[{}]", rule.key()))
+                .is_none(),
+            "no raw rule id in brackets"
+        );
+    }
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("    rule ")
+            .filter(|n| format!("{n:?}").contains(" on link "))
+            .count(),
+        3
+    );
 
     harness.get_by_label("Side by side").click();
     harness.run();

@@ -486,13 +486,20 @@ fn quiz_result_ui(ui: &mut egui::Ui, result: &QuizResult, doc: &Document) {
                 if f.severity == Severity::Note {
                     continue;
                 }
+                // The rule's title for people; its id only in a details line, as in the
+                // findings panel.
                 ui.label(format!(
-                    "    {} [{}] {} Why: {}",
+                    "    {} {}: {} Why: {}",
                     severity_symbol(f.severity),
-                    f.rule,
+                    f.info().title,
                     f.message,
                     f.info().why
                 ));
+                ui.label(
+                    RichText::new(format!("      rule {}", f.rule))
+                        .weak()
+                        .small(),
+                );
             }
             if label.starts_with('✖') {
                 ui.label("    No violation on this link.");

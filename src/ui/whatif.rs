@@ -200,16 +200,26 @@ fn subject_of(f: &Finding) -> String {
     }
 }
 
+/// A finding in the compare card: the rule's title for people, its id and subject only in a
+/// details line (as in the findings panel).
 fn finding_line(ui: &mut egui::Ui, sign: &str, f: &Finding) {
     ui.colored_label(
         severity_text(ui, f.severity),
         format!(
-            "{sign} {} [{}] on {}: {}",
+            "{sign} {} {}: {}",
             severity_symbol(f.severity),
-            f.rule,
-            subject_of(f),
+            f.info().title,
             f.message
         ),
+    );
+    finding_details(ui, f);
+}
+
+fn finding_details(ui: &mut egui::Ui, f: &Finding) {
+    ui.label(
+        RichText::new(format!("    rule {} on {}", f.rule, subject_of(f)))
+            .weak()
+            .small(),
     );
 }
 
@@ -339,13 +349,9 @@ pub fn compare_ui(
     for f in resolved {
         ui.colored_label(
             valid_text(ui),
-            format!(
-                "✔ resolved [{}] on {}: {}",
-                f.rule,
-                subject_of(f),
-                f.message
-            ),
+            format!("✔ resolved {}: {}", f.info().title, f.message),
         );
+        finding_details(ui, f);
     }
     out
 }
@@ -593,7 +599,10 @@ pub fn lens_ui(
                     );
                 }
                 for f in c.why.iter().take(3) {
-                    ui.label(RichText::new(format!("    [{}] {}", f.rule, f.message)).weak());
+                    ui.label(
+                        RichText::new(format!("    {}: {}", f.info().title, f.message)).weak(),
+                    )
+                    .on_hover_text(format!("rule {}", f.rule));
                 }
             }
             ui.add_space(4.0);
