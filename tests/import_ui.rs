@@ -296,7 +296,7 @@ fn problems_are_listed_by_file_line_and_column_and_block_the_import() {
         harness.get_by_label(header);
     }
     harness.get_by_label_contains("\"wholesaler\" is not one of");
-    harness.get_by_label("kind");
+    harness.get_by_label("2 (kind)");
     harness.get_by_label("5");
     assert!(disabled(&harness, "Import"));
     // The ambiguous date asks for the date order; choosing it runs the import again.

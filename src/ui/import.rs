@@ -626,7 +626,13 @@ fn result_ui(ui: &mut egui::Ui, p: &ImportPreview) {
                     for e in shown {
                         ui.label(RichText::new(&e.file).monospace());
                         ui.label(e.line.map(|l| l.to_string()).unwrap_or_default());
-                        ui.label(e.column().unwrap_or_default());
+                        // The spreadsheet column's number and the header's name, as known.
+                        ui.label(match (e.col, e.column()) {
+                            (Some(n), Some(name)) => format!("{n} ({name})"),
+                            (Some(n), None) => n.to_string(),
+                            (None, Some(name)) => name.to_owned(),
+                            (None, None) => String::new(),
+                        });
                         ui.add(egui::Label::new(&e.message).wrap());
                         ui.end_row();
                     }
