@@ -811,3 +811,52 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     );
     assert!(!harness.state().document().is_dirty());
 }
+
+/// Save As onto a device or a folder is refused with a message saying what the path is, the work
+/// stays open and unsaved, and the device stays a device.
+#[cfg(unix)]
+#[test]
+fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::AddParty(PartyKind::Customer));
+    harness.run();
+    harness
+        .state_mut()
+        .save_as(std::path::Path::new("/dev/null"));
+    harness.run();
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert_eq!(
+        error,
+        "The scenario was not saved (your work is still open): /dev/null is a device, not a file: choose a file name to save to"
+    );
+    harness.get_by_label_contains("/dev/null is a device");
+    assert!(harness.state().document().is_dirty());
+    assert!(harness.state().document().path.is_none());
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    harness.state_mut().save_as(dir.path());
+    harness.run();
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(
+        error.ends_with("is a folder, not a file: choose a file name to save to"),
+        "{error}"
+    );
+}
