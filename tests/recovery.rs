@@ -288,6 +288,32 @@ fn unsaved_work_at_a_normal_exit_is_kept_and_saved_work_leaves_nothing() {
 }
 
 #[test]
+fn closing_without_saving_discards_this_sessions_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let mut harness = app_in(&state, Some(saved_channel(dir.path())));
+    edit(&mut harness);
+    harness.state_mut().write_recovery();
+    let own = harness.state().state_dir().unwrap().own_file();
+    assert!(own.exists());
+    // The window's close button: the unsaved-changes prompt, answered "Don't save".
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run();
+    harness.get_by_label("Don't save").click();
+    harness.run();
+    exit_normally(harness);
+    assert!(!own.exists(), "the user chose to throw the work away");
+    let harness = app_in(&state, None);
+    assert!(harness.state().recovery_offers().is_empty());
+}
+
+#[test]
 fn preferences_come_back_from_the_apps_own_file() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
