@@ -439,14 +439,26 @@ pub fn canvas_ui(
             Some(sev) if sev != Severity::Note => severity_color(sev),
             _ => link_color(link.kind, light),
         };
-        if future || dimmed {
-            color = color.gamma_multiply(if dimmed { 0.15 } else { 0.3 });
+        // A link only passing through the view (neither party on screen) is drawn faint and thin
+        // unless it is broken, selected or lit: on a big channel, a provider's links to customers
+        // far away would otherwise cover every view with lines that lead nowhere visible.
+        let passing = !rect.contains(points[0])
+            && !rect.contains(end)
+            && !selected
+            && !lit
+            && !matches!(worst, Some(Severity::Violation | Severity::Warning));
+        if future || dimmed || passing {
+            color = color.gamma_multiply(if dimmed || passing { 0.15 } else { 0.3 });
         }
-        let width = match link.kind {
-            LinkKind::Supply | LinkKind::Purchase => 3.0,
-            _ => 2.0,
-        } * view.zoom.clamp(0.6, 1.5)
-            + if selected || lit { 2.5 } else { 0.0 };
+        let width = if passing {
+            1.0
+        } else {
+            let base = match link.kind {
+                LinkKind::Supply | LinkKind::Purchase => 3.0,
+                _ => 2.0,
+            };
+            base * view.zoom.clamp(0.6, 1.5) + if selected || lit { 2.5 } else { 0.0 }
+        };
         if selected || lit {
             painter.add(Shape::line(
                 points.clone(),
@@ -515,7 +527,7 @@ pub fn canvas_ui(
         };
         // The kind is named beside the marker when there is one ("which of these red links is
         // the purchase?"), where it overlaps no other label.
-        if link_labels {
+        if link_labels && !passing {
             let offset = if marked { 20.0 } else { 9.0 };
             let galley = painter.layout_no_wrap(
                 link_short(link.kind).to_owned(),

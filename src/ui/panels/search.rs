@@ -71,7 +71,7 @@ pub fn search_ui(ui: &mut egui::Ui, doc: &Document, search: &mut PartySearch) ->
     let response = ui.add(
         egui::TextEdit::singleline(&mut search.query)
             .hint_text(SEARCH_HINT)
-            .desired_width(170.0)
+            .desired_width(150.0)
             .id_salt("party-search"),
     );
     if std::mem::take(&mut search.focus) {
