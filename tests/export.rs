@@ -62,8 +62,12 @@ fn svg_parses_and_marks_the_broken_links() {
     }
     assert!(svg.contains("Checked as of 2024-06-01"));
     assert!(
-        svg.contains("mpa_missing"),
-        "the findings list names the rule"
+        svg.contains("Microsoft Partner Agreement not signed (violation)"),
+        "the findings list names the rule by its title"
+    );
+    assert!(
+        !svg.contains("mpa_missing"),
+        "a slide's audience reads rule titles, not rule ids"
     );
 }
 

@@ -833,10 +833,12 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
             Severity::Warning => "#b07800",
             Severity::Note => "#0072b2",
         };
+        // A slide is read by an audience: the rule's title, not its id (the id is in the report
+        // and data exports).
         let head = format!(
-            "{number}. [{}] {} — {}",
+            "{number}. {} ({}) — {}",
+            f.info().title,
             f.severity,
-            f.rule,
             clean(&f.message)
         );
         let head_lines = fonts.wrap(&head, LIST_BOLD, list_width, usize::MAX);
