@@ -60,10 +60,19 @@ fn app_with_channel(parties: usize, dir: &Path) -> Harness<'static, ExplorerApp>
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
         .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
-    // Let the window settle (fit, fonts) before measuring.
+    // The file is opened on the worker thread: wait for it, then let the window settle (fit,
+    // fonts) before measuring.
+    while harness.state().is_busy() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
     for _ in 0..4 {
         harness.step();
     }
+    assert!(
+        harness.state().document().scenario().party_count() >= parties / 2,
+        "the channel is open before measuring"
+    );
     harness
 }
 

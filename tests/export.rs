@@ -814,3 +814,40 @@ fn csv_for_excel_starts_with_a_byte_order_mark_and_neutralises_formulas() {
         "{messages:?}"
     );
 }
+
+/// A PNG wider or taller than 16,384 pixels is refused before anything is drawn, with the ways out;
+/// a smaller scale or only the visible part gets through.
+#[test]
+fn a_huge_png_is_refused_up_front_with_the_ways_out() {
+    use csp_explorer::model::{Party, PartyKind, Position};
+    let mut s = Scenario::new("Two far-apart parties");
+    s.add_party(Party::new("left", PartyKind::Customer).at(0.0, 0.0))
+        .unwrap();
+    s.add_party(Party::new("right", PartyKind::Customer).at(20_000.0, 0.0))
+        .unwrap();
+    let err = export(&s, ExportFormat::Png, &ExportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("a PNG of 20") && err.contains("is too large (at most 16384 on a side)"),
+        "{err}"
+    );
+    for way_out in ["smaller --scale", "export SVG", "Export visible area"] {
+        assert!(err.contains(way_out), "{err}");
+    }
+    let left_only = ExportOptions {
+        area: Some(csp_explorer::export::Area {
+            min: Position {
+                x: -500.0,
+                y: -500.0,
+            },
+            max: Position { x: 500.0, y: 500.0 },
+        }),
+        ..ExportOptions::default()
+    };
+    let png = export(&s, ExportFormat::Png, &left_only).expect("the visible part fits");
+    let pixmap = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    assert!(pixmap.width() < 2_000, "{}", pixmap.width());
+    let svg = String::from_utf8(export(&s, ExportFormat::Svg, &left_only).unwrap()).unwrap();
+    assert!(svg.contains("party-left") && !svg.contains("party-right"));
+}

@@ -1065,6 +1065,28 @@ mod tests {
         }
     }
 
+    /// The PNG size check refuses by [`least_page_size`]: it must never exceed the real page.
+    #[test]
+    fn the_least_page_size_is_never_more_than_the_page() {
+        for b in crate::scenarios::BUILTIN {
+            let s = b.load().unwrap();
+            let sheet = crate::export::Sheet::new(&s, None);
+            let positions = sheet.positions();
+            let span = |f: fn(&Position) -> f32| {
+                let values = positions.values().map(f);
+                values.clone().fold(f32::MIN, f32::max) - values.fold(f32::MAX, f32::min)
+            };
+            let (w, h) = least_page_size(span(|p| p.x), span(|p| p.y));
+            let svg = render_with(&sheet, false, &Progress::none()).unwrap();
+            let attr = |name: &str| -> f32 {
+                let at = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+            };
+            assert!(w <= attr("width"), "{}: {w} > {}", b.slug, attr("width"));
+            assert!(h <= attr("height"), "{}: {h} > {}", b.slug, attr("height"));
+        }
+    }
+
     #[test]
     fn the_indexes_answer_what_testing_every_box_and_link_answers() {
         let mut rng = Lcg(11);
