@@ -11,8 +11,11 @@ use csp_explorer::edit::{Edit, History};
 use csp_explorer::export::{ExportFormat, ExportOptions, export};
 use csp_explorer::generate::{GenerateOptions, generate};
 use csp_explorer::io::import::{Options, Source, import};
-use csp_explorer::io::{scenario_from_ron, scenario_to_ron};
+use csp_explorer::io::{
+    scenario_from_bytes, scenario_from_ron, scenario_to_bytes, scenario_to_ron,
+};
 use csp_explorer::model::{PartyKind, Scenario};
+use csp_explorer::progress::Progress;
 use csp_explorer::rules::Checker;
 use csp_explorer::whatif::diff;
 use std::hint::black_box;
@@ -105,6 +108,19 @@ fn files(c: &mut Criterion) {
         configure(&mut group, links);
         group.bench_function(id(&s), |b| {
             b.iter(|| black_box(scenario_from_ron(&text, "bench.ron")))
+        });
+        group.finish();
+        // The compact binary save (.cspx): what a channel of 300,000 parties is opened and saved in.
+        let bytes = scenario_to_bytes(&s).expect("encodes");
+        let mut group = c.benchmark_group("save_cspx");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| b.iter(|| black_box(scenario_to_bytes(&s))));
+        group.finish();
+        let mut group = c.benchmark_group("load_cspx");
+        configure(&mut group, links);
+        let none = Progress::none();
+        group.bench_function(id(&s), |b| {
+            b.iter(|| black_box(scenario_from_bytes(&bytes, "bench.cspx", &none)))
         });
         group.finish();
         let (parties, link_rows) = to_csv(&s);
