@@ -16,6 +16,7 @@ pub mod model;
 pub mod progress;
 pub mod rules;
 pub mod scenarios;
+pub mod text;
 pub mod training;
 pub mod ui;
 pub mod whatif;

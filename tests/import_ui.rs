@@ -3,14 +3,14 @@
 
 mod common;
 
-use common::{app, app_with, scenario};
+use common::{app, app_with, finish_jobs, scenario};
 use csp_explorer::model::PartyKind;
 use csp_explorer::ui::ExplorerApp;
 use csp_explorer::ui::files::{DialogPurpose, FileDialogs};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A file dialog that answers an import with these files, as a person picking several would.
 struct PickFiles {
@@ -114,7 +114,9 @@ fn file_import_previews_partner_center_data_then_opens_a_new_unsaved_document() 
     );
 
     harness.get_by_label("Import").click();
-    harness.run();
+    // The click starts the import on the worker; the window redraws until it is done.
+    harness.step();
+    finish_jobs(&mut harness);
     assert!(
         harness.state().import_dialog().is_none(),
         "the preview closed"
@@ -183,7 +185,9 @@ fn import_offers_to_save_unsaved_work_first_and_cancel_changes_nothing() {
     harness.get_by_label("Import").click();
     harness.run();
     harness.get_by_label("Don't save").click();
-    harness.run();
+    // The click starts the import on the worker; the window redraws until it is done.
+    harness.step();
+    finish_jobs(&mut harness);
     let s = harness.state().document().scenario();
     assert_eq!((s.party_count(), s.link_count()), (8, 12));
     assert!(harness.state().document().is_dirty());
@@ -315,7 +319,9 @@ fn problems_are_listed_by_file_line_and_column_and_block_the_import() {
     harness.run();
     assert!(!disabled(&harness, "Import"));
     harness.get_by_label("Import").click();
-    harness.run();
+    // The click starts the import on the worker; the window redraws until it is done.
+    harness.step();
+    finish_jobs(&mut harness);
     let s = harness.state().document().scenario();
     assert_eq!(s.party_count(), 4);
     let mpa = s.party("dist").unwrap().mpa_signed;
@@ -356,7 +362,9 @@ fn a_whole_partner_center_export_is_summed_up_by_kind_and_imports() {
         "Contoso Distribution",
     );
     harness.get_by_label("Import").click();
-    harness.run();
+    // The click starts the import on the worker; the window redraws until it is done.
+    harness.step();
+    finish_jobs(&mut harness);
     let doc = harness.state().document();
     assert_eq!(doc.scenario().party_count(), 26);
     let mut rules: Vec<&str> = doc.checker().iter().map(|f| f.rule.key()).collect();
@@ -365,4 +373,97 @@ fn a_whole_partner_center_export_is_summed_up_by_kind_and_imports() {
     assert!(rules.contains(&"partnership_pending"), "{rules:?}");
     assert!(rules.contains(&"cross_region_sale"), "{rules:?}");
     assert!(rules.contains(&"mca_missing"), "{rules:?}");
+}
+
+/// A file dialog that notes what the app asked for (and the name it suggested) and never answers.
+struct Recorded(Arc<Mutex<Vec<(DialogPurpose, String)>>>);
+
+impl FileDialogs for Recorded {
+    fn request(&mut self, purpose: DialogPurpose, _: &Path, name: &str, _: &egui::Context) {
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .push((purpose, name.to_owned()));
+    }
+    fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)> {
+        None
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+}
+
+/// Import lays out and checks the channel on the worker thread, behind the progress window:
+/// Cancel leaves the open document and the preview as they were; done, the channel is a new
+/// unsaved document with no file, so Save asks for a name (made from its title).
+#[test]
+fn import_runs_on_the_worker_with_cancel_and_opens_a_new_unsaved_document() {
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let mut harness = app_with(scenario("sample-1"), Box::new(Recorded(asked.clone())));
+    let before = harness.state().document().scenario().clone();
+    harness.state_mut().import_paths(&partner_center_fixtures());
+    harness.run();
+    type_into(
+        &mut harness,
+        "e.g. Contoso Distribution",
+        "Contoso Distribution",
+    );
+
+    harness.get_by_label("Import").click();
+    // The click starts the job in this frame; its answer is taken at the start of a later one.
+    harness.step();
+    assert!(harness.state().is_busy(), "the import runs on the worker");
+    harness.get_by_label("Importing Contoso Distribution's channel (Partner Center)");
+    harness.state_mut().cancel_job();
+    for _ in 0..5 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    assert!(!harness.state().is_busy());
+    assert_eq!(
+        *harness.state().document().scenario(),
+        before,
+        "Cancel leaves the open document untouched"
+    );
+    assert!(!harness.state().document().is_dirty(), "and still saved");
+    assert!(
+        harness.state().import_dialog().is_some(),
+        "the preview is still open to import again"
+    );
+    harness.get_by_label_contains("Cancelled: Importing");
+
+    harness.get_by_label("Import").click();
+    harness.step();
+    assert!(harness.state().is_busy());
+    finish_jobs(&mut harness);
+    assert!(
+        harness.state().import_dialog().is_none(),
+        "the preview closed"
+    );
+    let doc = harness.state().document();
+    assert_eq!(
+        doc.scenario().meta.title,
+        "Contoso Distribution's channel (Partner Center)"
+    );
+    assert!(doc.path.is_none(), "no file yet");
+    assert!(doc.is_dirty(), "unsaved");
+    assert!(
+        doc.scenario().parties().all(|p| p.position.is_some()),
+        "laid out on the worker"
+    );
+    harness.get_by_label_contains("not saved yet (Ctrl+S)");
+
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, csp_explorer::ui::app::Command::Save);
+    harness.run();
+    assert_eq!(
+        asked.lock().expect("not poisoned").last(),
+        Some(&(
+            DialogPurpose::SaveAs,
+            "contoso-distributions-channel-partner-center.ron".to_owned()
+        )),
+        "Save asks for a name, made from the title without a stray -s-"
+    );
 }

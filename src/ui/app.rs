@@ -66,7 +66,7 @@ enum Discard {
     WhatIf,
     Close,
     /// Open an imported channel as a new, unsaved document.
-    Import(Box<Scenario>),
+    Import(Box<crate::io::import::Imported>),
 }
 
 /// The explorer window.
@@ -854,16 +854,15 @@ impl ExplorerApp {
                 self.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            Discard::Import(scenario) => {
-                let (parties, links) = (scenario.party_count(), scenario.link_count());
-                let mut doc = Document::new(*scenario);
-                // Nothing of it is on disk yet: closing the window asks, and the autosave keeps it.
-                doc.mark_unsaved();
-                self.replace_document(doc);
-                self.import = None;
-                self.notice = Some(format!(
-                    "Imported {parties} parties and {links} links: not saved yet (Ctrl+S)"
-                ));
+            Discard::Import(imported) => {
+                // Laying out and checking a large channel takes a while: the worker does it, and
+                // the preview stays open until the channel is there (Cancel leaves both as they
+                // were).
+                let title = format!("Importing {}", imported.scenario.meta.title);
+                self.import_in_background(ctx, title, move |progress| {
+                    progress.part(0.0, 1.0, "Laying out the channel");
+                    Ok(super::import::into_channel(*imported))
+                });
             }
         }
     }
@@ -1540,6 +1539,14 @@ impl ExplorerApp {
         self.jobs.is_running()
     }
 
+    /// Cancels the running job, as its progress window's Cancel does: whatever it would have
+    /// brought back is dropped, so nothing that is open changes.
+    pub fn cancel_job(&mut self) {
+        if let Some(title) = self.jobs.cancel() {
+            self.notice = Some(format!("Cancelled: {title}; nothing was changed"));
+        }
+    }
+
     /// The running job's title, fraction done and stage.
     pub fn job_status(&self) -> Option<(&str, f32, String)> {
         self.jobs.status()
@@ -1588,9 +1595,14 @@ impl ExplorerApp {
     ) -> bool {
         self.start_job(ctx, title, move |progress| {
             let scenario = work(&progress.part(0.0, 0.6, "Importing"))?;
-            Document::new_with(scenario, &progress.part(0.6, 1.0, "Checking the rules"))
-                .map(|doc| Outcome::Open(Box::new(doc)))
-                .ok_or_else(|| "cancelled".to_owned())
+            let mut doc =
+                Document::new_with(scenario, &progress.part(0.6, 1.0, "Checking the rules"))
+                    // Only a cancelled job stops here, and its answer is dropped unseen.
+                    .ok_or_else(|| "cancelled".to_owned())?;
+            // Nothing of it is on disk yet: Save asks for a name, closing the window asks, and
+            // the autosave keeps it.
+            doc.mark_unsaved();
+            Ok(Outcome::Imported(Box::new(doc)))
         })
     }
 
@@ -1675,6 +1687,17 @@ impl ExplorerApp {
                 }
                 self.error = None;
             }
+            Outcome::Imported(doc) => {
+                let s = doc.scenario();
+                let (parties, links) = (s.party_count(), s.link_count());
+                self.replace_document(*doc);
+                self.import = None;
+                self.notice = Some(format!(
+                    "Imported {} and {}: not saved yet (Ctrl+S)",
+                    crate::text::count(parties, "party", "parties"),
+                    crate::text::count(links, "link", "links"),
+                ));
+            }
             Outcome::CompareWith(doc) => {
                 self.whatif.base = Some(Base {
                     doc: *doc,
@@ -1735,9 +1758,13 @@ fn file_name(path: &Path) -> String {
     )
 }
 
+/// A file name made from a title: lower-case letters and digits joined by single hyphens.
+/// Apostrophes are dropped rather than made into a hyphen, so "Contoso's channel" gives
+/// `contosos-channel` and not `contoso-s-channel`.
 fn slug_of(title: &str) -> String {
     let slug: String = title
         .chars()
+        .filter(|c| !matches!(c, '\'' | '\u{2019}' | '\u{2018}'))
         .map(|c| {
             if c.is_alphanumeric() {
                 c.to_ascii_lowercase()
@@ -2017,11 +2044,10 @@ impl eframe::App for ExplorerApp {
         if let Some(dialog) = &mut self.import {
             match super::import::import_ui(&ctx, dialog) {
                 Some(super::import::ImportAnswer::Import) => {
-                    if let Ok(imported) = dialog.ready() {
-                        let channel = super::import::into_channel(imported.clone());
+                    if let Ok(imported) = dialog.ready().cloned() {
                         // The open document's unsaved changes are offered to be saved first; on
                         // Cancel nothing changes and the preview stays open.
-                        self.guard(Discard::Import(Box::new(channel)), &ctx);
+                        self.guard(Discard::Import(Box::new(imported)), &ctx);
                     }
                 }
                 Some(super::import::ImportAnswer::AddFiles) => {
@@ -2032,10 +2058,8 @@ impl eframe::App for ExplorerApp {
                 None => {}
             }
         }
-        if self.jobs.ui(&ctx) == JobAction::Cancel
-            && let Some(title) = self.jobs.cancel()
-        {
-            self.notice = Some(format!("Cancelled: {title}; nothing was changed"));
+        if self.jobs.ui(&ctx) == JobAction::Cancel {
+            self.cancel_job();
         }
         if let Some((purpose, path)) = panels::path_prompt_ui(&ctx, &mut self.path_prompt) {
             self.error = None;
@@ -2136,4 +2160,20 @@ impl eframe::App for ExplorerApp {
 /// The verdict shown while connecting, re-exported for tests.
 pub fn verdict_between(doc: &Document, from: &PartyId, to: &PartyId) -> Option<Severity> {
     best_verdict(doc, from, to).worst
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_of;
+
+    #[test]
+    fn a_file_name_from_a_title_drops_apostrophes_and_joins_words_with_one_hyphen() {
+        assert_eq!(
+            slug_of("Contoso Distribution's channel (Partner Center)"),
+            "contoso-distributions-channel-partner-center"
+        );
+        assert_eq!(slug_of("Fabrikam\u{2019}s  EU / US"), "fabrikams-eu-us");
+        assert_eq!(slug_of("Sample 1"), "sample-1");
+        assert_eq!(slug_of("  '' ?? "), "scenario");
+    }
 }

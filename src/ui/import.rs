@@ -2,9 +2,10 @@
 //! changes.
 //!
 //! The work is done by plain functions with no egui in them ([`read_paths`], [`run_preview`],
-//! [`into_channel`]): they take files and the form and return data, so the import can move to a
-//! background job without touching the window. [`import_ui`] draws the preview from that data and
-//! says what the user chose; the app opens the channel as a new, unsaved document.
+//! [`into_channel`]): they take files and the form and return data. [`import_ui`] draws the
+//! preview from that data and says what the user chose; on Import the app lays out and checks the
+//! channel on the worker thread (`ExplorerApp::import_in_background`, with progress and Cancel) and
+//! opens it as a new, unsaved document.
 
 use crate::io::import::{self, DateOrder, ImportError, Imported, Preview, SignedInPartner, Source};
 use crate::model::{LinkKind, PartyKind, Scenario};

@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 pub enum Outcome {
     /// A document to open in place of the current one (opened from a file, or imported).
     Open(Box<Document>),
+    /// An imported channel, opened in place of the current one as a new, unsaved document (it
+    /// has no file yet); the import preview closes.
+    Imported(Box<Document>),
     /// A saved scenario to compare the open one with.
     CompareWith(Box<Document>),
     /// A file was written.

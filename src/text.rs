@@ -1,0 +1,25 @@
+//! Words for people: a count with its noun in the singular or the plural ("1 party", "3 parties"),
+//! so that no message says "party(ies)" or "violation(s)".
+
+/// `n` followed by `one` when `n` is 1 and by `many` otherwise ("0 notes", "1 note", "2 notes").
+/// Both forms are given, as English plurals are not all made with an -s ("party", "parties").
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn one_takes_the_singular_and_every_other_count_the_plural() {
+        assert_eq!(count(0, "party", "parties"), "0 parties");
+        assert_eq!(count(1, "party", "parties"), "1 party");
+        assert_eq!(count(2, "quick fix", "quick fixes"), "2 quick fixes");
+        assert_eq!(count(21, "note", "notes"), "21 notes");
+    }
+}
