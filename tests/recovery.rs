@@ -27,14 +27,17 @@ fn app_in(state: &Path, open: Option<PathBuf>) -> Harness<'static, ExplorerApp> 
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
         .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(NoDialogs)));
-    harness.run();
+    // The file to open is read on the worker thread: a plain `run()` could use up its steps
+    // while the job still runs on a loaded machine.
+    harness.step();
+    common::finish_jobs(&mut harness);
     harness
 }
 
 fn run(harness: &mut Harness<'static, ExplorerApp>, command: Command) {
     let ctx = harness.ctx.clone();
     harness.state_mut().execute(&ctx, command);
-    harness.run();
+    common::finish_jobs(harness);
 }
 
 /// What a document showed: scenario, every party's drawn position, file, unsaved state.
@@ -77,7 +80,7 @@ fn edit(harness: &mut Harness<'static, ExplorerApp>) {
         Command::Edit(Edit::RemoveLink("supply-adatum".into())),
     );
     harness.get_by_label("■ customer").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -123,7 +126,7 @@ fn a_crash_after_edits_restores_what_was_on_screen_and_its_file() {
     assert_eq!(layer.order, egui::Order::Foreground, "{layer:?}");
     harness.get_by_label("Scenario library");
     restore.click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert_eq!(shown(harness.state().document()), before);
     assert!(harness.state().recovery_offers().is_empty());
 
@@ -132,7 +135,7 @@ fn a_crash_after_edits_restores_what_was_on_screen_and_its_file() {
     assert!(!harness.state().document().is_dirty());
     assert_eq!(csp_explorer::io::load(&file).unwrap(), before.scenario);
     // Nothing unsaved: no recovery file is left, and the next start offers nothing.
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert_eq!(files_in(&state.join("recovery")).len(), 1, "only the lock");
     drop(harness);
     let harness = app_in(&state, None);
@@ -155,7 +158,7 @@ fn a_file_changed_between_the_crash_and_the_restore_is_not_saved_over() {
 
     let mut harness = app_in(&state, None);
     harness.get_by_label("Restore").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     run(&mut harness, Command::Save);
     harness.get_by_label("The file changed on disk");
     assert_eq!(
@@ -186,7 +189,7 @@ fn a_crash_during_a_what_if_restores_the_what_if_and_its_base() {
 
     let mut harness = app_in(&state, None);
     harness.get_by_label("Restore").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     let app = harness.state();
     assert_eq!(shown(app.document()), what_if);
     let restored = app.whatif.base.as_ref().expect("the base is back");
@@ -243,7 +246,7 @@ fn an_ignored_offer_is_kept_until_discarded() {
     // Later: kept, not asked again in this session, asked again at the next start.
     let mut harness = app_in(&state, None);
     harness.get_by_label("Later").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert!(harness.state().recovery_offers().is_empty());
     assert!(harness.query_by_label("Recover unsaved work?").is_none());
     exit_normally(harness);
@@ -253,7 +256,7 @@ fn an_ignored_offer_is_kept_until_discarded() {
     let mut harness = app_in(&state, None);
     assert_eq!(harness.state().recovery_offers().len(), 1);
     harness.get_by_label("Discard").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert!(!crashed.exists());
     assert!(!crashed.with_extension("lock").exists());
     exit_normally(harness);
@@ -273,7 +276,7 @@ fn unsaved_work_at_a_normal_exit_is_kept_and_saved_work_leaves_nothing() {
     exit_normally(harness);
     let mut harness = app_in(&state, None);
     harness.get_by_label("Restore").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert_eq!(shown(harness.state().document()), before);
     // Saved, then closed: nothing is offered.
     run(&mut harness, Command::Save);
@@ -304,9 +307,9 @@ fn closing_without_saving_discards_this_sessions_work() {
         .or_default()
         .events
         .push(egui::ViewportEvent::Close);
-    harness.run();
+    common::finish_jobs(&mut harness);
     harness.get_by_label("Don't save").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     exit_normally(harness);
     assert!(!own.exists(), "the user chose to throw the work away");
     let harness = app_in(&state, None);
