@@ -860,3 +860,64 @@ fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
         "{error}"
     );
 }
+
+/// A party's tenant type (CSP or customer) sits on its own row: beside the tenant ID field it ran
+/// past the inspector's edge, where it could be neither seen nor clicked.
+#[test]
+fn the_tenant_type_is_visible_and_can_be_changed() {
+    use csp_explorer::model::TenantType;
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.run();
+    let width = harness.ctx.content_rect().width();
+    let csp = harness.get_by_label("CSP");
+    assert!(
+        csp.rect().max.x <= width,
+        "the tenant type toggle ends at {} in a window {width} wide",
+        csp.rect().max.x
+    );
+    let tenant_type = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .document()
+            .scenario()
+            .party("tailspin-jp")
+            .map(|p| p.tenant_type)
+    };
+    assert_eq!(tenant_type(&harness), Some(TenantType::Customer));
+    csp.click();
+    harness.run();
+    assert_eq!(tenant_type(&harness), Some(TenantType::Csp));
+}
+
+/// A date the inspector cannot read says so in full: beside the field the message ran past the
+/// panel's edge and was cut off mid-word.
+#[test]
+fn a_bad_date_in_the_inspector_explains_itself_within_the_panel() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.run();
+    // Its MCA date, with a stray character typed after it.
+    let field = harness.get_by(|n| {
+        n.role() == egui::accesskit::Role::TextInput && n.value().as_deref() == Some("2020-03-01")
+    });
+    field.focus();
+    field.type_text("x");
+    harness.run();
+    let width = harness.ctx.content_rect().width();
+    let message = harness.get_by_label_contains("write the date as YYYY-MM-DD");
+    assert!(
+        message.rect().max.x <= width,
+        "the message ends at {} in a window {width} wide",
+        message.rect().max.x
+    );
+}

@@ -55,9 +55,13 @@ pub(super) fn date_field(
         parse_date(&text).map(Some)
     };
     if parsed.is_none() {
-        ui.colored_label(
-            severity_text(ui, Severity::Violation),
-            "write the date as YYYY-MM-DD, 1990 to 2100",
+        // Wrapped into the room left beside the field: unwrapped, it ran past the panel's edge.
+        let colour = severity_text(ui, Severity::Violation);
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new("write the date as YYYY-MM-DD, 1990 to 2100").color(colour),
+            )
+            .wrap(),
         );
     }
     if response.lost_focus() && text != shown {

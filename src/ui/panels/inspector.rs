@@ -173,6 +173,9 @@ fn party_inspector(
         if let Some(v) = text_field(ui, drafts, "tenant", &party.tenant) {
             new.tenant = v;
         }
+    });
+    // Its own row: beside the tenant ID's field the toggles ran past the panel's edge.
+    row(ui, "Tenant type", |ui| {
         ui.selectable_value(&mut new.tenant_type, TenantType::Csp, "CSP");
         ui.selectable_value(&mut new.tenant_type, TenantType::Customer, "customer");
     });
