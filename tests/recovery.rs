@@ -80,7 +80,7 @@ fn edit(harness: &mut Harness<'static, ExplorerApp>) {
         Command::Edit(Edit::RemoveLink("supply-adatum".into())),
     );
     harness.get_by_label("■ customer").click();
-    common::finish_jobs(&mut harness);
+    common::finish_jobs(harness);
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
