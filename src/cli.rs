@@ -731,8 +731,8 @@ fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> Exit
         Err(errors) => {
             eprintln!("{errors}");
             return bad_input(format!(
-                "{} problem(s) in the files; nothing was written",
-                errors.0.len()
+                "{} in the files; nothing was written",
+                crate::text::count(errors.0.len(), "problem", "problems")
             ));
         }
     };
@@ -742,13 +742,11 @@ fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> Exit
     }
     let counts = Checker::new(scenario).counts();
     let mut summary = format!(
-        "Imported {} parties and {} links into {}: {} violation(s), {} warning(s), {} note(s) as of {}.",
-        scenario.party_count(),
-        scenario.link_count(),
+        "Imported {} and {} into {}: {} as of {}.",
+        crate::text::count(scenario.party_count(), "party", "parties"),
+        crate::text::count(scenario.link_count(), "link", "links"),
         output_name(output),
-        counts.violation,
-        counts.warning,
-        counts.note,
+        crate::text::severities(counts.violation, counts.warning, counts.note),
         scenario.as_of()
     );
     for (file, kind) in &imported.files {
@@ -880,10 +878,12 @@ pub fn render_check_text_proven(
     let counts = |s| findings.iter().filter(|p| p.finding.severity == s).count();
     let _ = writeln!(
         out,
-        "\n{} violation(s), {} warning(s), {} note(s).",
-        counts(Severity::Violation),
-        counts(Severity::Warning),
-        counts(Severity::Note)
+        "\n{}.",
+        crate::text::severities(
+            counts(Severity::Violation),
+            counts(Severity::Warning),
+            counts(Severity::Note)
+        )
     );
     out
 }
@@ -1006,10 +1006,12 @@ fn fix(
     }
     let _ = write!(
         report,
-        "{} violation(s), {} warning(s), {} note(s) as of {as_of}.",
-        count(Severity::Violation),
-        count(Severity::Warning),
-        count(Severity::Note)
+        "{} as of {as_of}.",
+        crate::text::severities(
+            count(Severity::Violation),
+            count(Severity::Warning),
+            count(Severity::Note)
+        )
     );
     if let Err(code) = status(piped, format_args!("{report}")) {
         return code;
@@ -1031,8 +1033,8 @@ pub fn apply_one(
     let findings = crate::rules::check_as_of(scenario, as_of);
     if n == 0 || n > findings.len() {
         return Err(format!(
-            "--finding {n}: `check` lists {} finding(s) as of {as_of}; give a number from 1",
-            findings.len()
+            "--finding {n}: `check` lists {} as of {as_of}; give a number from 1",
+            crate::text::count(findings.len(), "finding", "findings")
         ));
     }
     let proven = prove(scenario, as_of, &findings[n - 1..n]).remove(0);
@@ -1041,7 +1043,10 @@ pub fn apply_one(
         let offered = if f.fixes.is_empty() {
             "offers no quick fix".to_owned()
         } else {
-            format!("offers {} quick fix(es)", f.fixes.len())
+            format!(
+                "offers {}",
+                crate::text::count(f.fixes.len(), "quick fix", "quick fixes")
+            )
         };
         let withheld: Vec<String> = proven
             .withheld

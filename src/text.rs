@@ -11,6 +11,21 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// What a check found, counted by severity: "1 violation, 2 warnings, 0 notes".
+pub fn severities(violations: usize, warnings: usize, notes: usize) -> String {
+    format!(
+        "{}, {}, {}",
+        count(violations, "violation", "violations"),
+        count(warnings, "warning", "warnings"),
+        count(notes, "note", "notes")
+    )
+}
+
+/// "column" or "columns", for a list of column names that follows.
+pub fn columns(n: usize) -> &'static str {
+    if n == 1 { "column" } else { "columns" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::count;
@@ -21,5 +36,11 @@ mod tests {
         assert_eq!(count(1, "party", "parties"), "1 party");
         assert_eq!(count(2, "quick fix", "quick fixes"), "2 quick fixes");
         assert_eq!(count(21, "note", "notes"), "21 notes");
+        assert_eq!(
+            super::severities(1, 0, 2),
+            "1 violation, 0 warnings, 2 notes"
+        );
+        assert_eq!(super::columns(1), "column");
+        assert_eq!(super::columns(3), "columns");
     }
 }

@@ -30,7 +30,7 @@ fn grammar_problems(text: &str) -> Vec<String> {
             problems.push(format!("\"{} Microsoft\" in: {text}", pair[0]));
         }
     }
-    for bad in ["(s)", "(es)", "(ies)"] {
+    for bad in ["(s)", "(es)", "(ies)", "(y/ies)"] {
         if text.contains(bad) {
             problems.push(format!("\"{bad}\" in: {text}"));
         }
@@ -45,6 +45,7 @@ fn the_checker_itself_catches_what_it_should() {
         2
     );
     assert_eq!(grammar_problems("3 link(s) have a violation").len(), 1);
+    assert_eq!(grammar_problems("2 part(y/ies) without a country").len(), 1);
     assert!(grammar_problems("an indirect reseller sells to a customer under an MPA").is_empty());
 }
 
@@ -122,5 +123,68 @@ fn lessons_and_quizzes_read_as_english() {
     }
     problems.sort();
     problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The importer's notes on a whole Partner Center export, the slide's subtitle and the CLI's
+/// check summary count things in the singular or the plural, never "partnership(s)".
+#[test]
+fn import_notes_slide_subtitles_and_check_summaries_count_in_proper_plurals() {
+    use csp_explorer::io::import::{self, SignedInPartner, Source};
+    let dir = std::path::Path::new("docs/examples/partner-center");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("the example")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    paths.sort();
+    let sources: Vec<Source> = paths
+        .iter()
+        .map(|p| Source::read(p).expect("readable"))
+        .collect();
+    let options = import::Options {
+        partner: Some(SignedInPartner {
+            name: "Contoso Distribution".to_owned(),
+            kind: PartyKind::IndirectProvider,
+            country: "US".to_owned(),
+            partner_id: None,
+        }),
+        ..Default::default()
+    };
+    let imported = import::import(&sources, &options).expect("the example imports");
+    let notes = imported.notes.join("\n");
+    assert!(
+        notes.contains(" partnerships with indirect resellers"),
+        "{notes}"
+    );
+    assert!(notes.contains(" reseller relationships: "), "{notes}");
+    assert!(
+        notes.contains(" customers with no Microsoft Customer Agreement"),
+        "{notes}"
+    );
+    let mut problems = Vec::new();
+    for text in imported.notes.iter().chain(&imported.unknown_columns) {
+        problems.extend(grammar_problems(text));
+    }
+
+    let mut subtitles = 0;
+    for s in scenarios().iter().take(4) {
+        let svg = csp_explorer::export::export(
+            s,
+            csp_explorer::export::ExportFormat::Svg,
+            &Default::default(),
+        )
+        .expect("exports");
+        let svg = String::from_utf8(svg).expect("UTF-8");
+        for line in svg.lines().filter(|l| l.contains("Checked as of")) {
+            subtitles += 1;
+            problems.extend(grammar_problems(line));
+        }
+        let today = csp_explorer::model::Date::from_ymd_opt(2025, 6, 1).expect("a date");
+        let findings = csp_explorer::rules::check_as_of(s, today);
+        let text = csp_explorer::cli::render_check_text(s, today, &findings);
+        assert!(text.contains(" violation"), "{text}");
+        problems.extend(grammar_problems(&text));
+    }
+    assert!(subtitles > 0, "the slides have a subtitle");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -125,7 +125,7 @@ fn forbidden_variants_break_a_rule_and_allowed_ones_do_not() {
         assert_eq!(
             violations > 0,
             forbidden,
-            "{}: {violations} violation(s)",
+            "{}: violations found: {violations}",
             b.slug
         );
         assert!(

@@ -184,8 +184,9 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         "subtitle",
         "1",
         &format!(
-            "Checked as of {} · {} violation(s), {} warning(s), {} note(s) · csp-explorer",
-            sheet.as_of, counts.violation, counts.warning, counts.note
+            "Checked as of {} · {} · csp-explorer",
+            sheet.as_of,
+            crate::text::severities(counts.violation, counts.warning, counts.note)
         ),
         "text;align=left;verticalAlign=top;fontSize=14;fontColor=#3e4c59;",
         [MARGIN, 56.0, page_width - 2.0 * MARGIN, 24.0],

@@ -30,8 +30,9 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
     }
     let _ = writeln!(
         out,
-        "Checked as of **{}**: {} violation(s), {} warning(s), {} note(s).\n",
-        sheet.as_of, counts.violation, counts.warning, counts.note
+        "Checked as of **{}**: {}.\n",
+        sheet.as_of,
+        crate::text::severities(counts.violation, counts.warning, counts.note)
     );
     let findings = sheet.findings();
     if findings.is_empty() {

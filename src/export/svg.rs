@@ -707,8 +707,9 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
     let title = fonts.ellipsize(&title, title_style, 1800.0);
     let counts = sheet.checker.counts();
     let subtitle = format!(
-        "Checked as of {} · {} violation(s), {} warning(s), {} note(s) · csp-explorer",
-        sheet.as_of, counts.violation, counts.warning, counts.note
+        "Checked as of {} · {} · csp-explorer",
+        sheet.as_of,
+        crate::text::severities(counts.violation, counts.warning, counts.note)
     );
     let sub_style = TextStyle::regular(15.0);
     let legend_items: Vec<LegendItem> = PartyKind::ALL

@@ -396,7 +396,8 @@ impl PcData {
         }
         if !map.unknown.is_empty() {
             ctx.unknown_columns.push(format!(
-                "{file}: column(s) {} not read",
+                "{file}: {} {} not read",
+                crate::text::columns(map.unknown.len()),
                 map.unknown
                     .iter()
                     .map(|u| format!("`{u}`"))
@@ -564,9 +565,10 @@ impl PcData {
         }
         if undated_partnerships > 0 {
             ctx.notes.push(format!(
-                "{undated_partnerships} partnership(s) with indirect resellers: Partner Center gives no \
+                "{} with indirect resellers: Partner Center gives no \
                  date; dated {default_date}, and your resellers (accepted or pending) are taken as \
-                 onboarded, enrolled and with the MPA signed on {default_date}."
+                 onboarded, enrolled and with the MPA signed on {default_date}.",
+                crate::text::count(undated_partnerships, "partnership", "partnerships")
             ));
         }
 
@@ -626,8 +628,8 @@ impl PcData {
         }
         if !country_assumed.is_empty() {
             ctx.notes.push(format!(
-                "{} part(y/ies) without a country in the files ({}): placed in {}, your country.",
-                country_assumed.len(),
+                "{} without a country in the files ({}): placed in {}, your country.",
+                crate::text::count(country_assumed.len(), "party", "parties"),
                 short_list(&country_assumed),
                 partner.country
             ));
@@ -716,9 +718,9 @@ impl PcData {
             .collect();
         if !no_mca.is_empty() {
             ctx.notes.push(format!(
-                "{} customer(s) with no Microsoft Customer Agreement in the files ({}): their MCA date \
+                "{} with no Microsoft Customer Agreement in the files ({}): the MCA date \
                  is left empty",
-                no_mca.len(),
+                crate::text::count(no_mca.len(), "customer", "customers"),
                 short_list(&no_mca)
             ));
         }
@@ -754,7 +756,12 @@ impl PcData {
         }
         if undated_reseller_links > 0 {
             ctx.notes.push(format!(
-                "{undated_reseller_links} reseller relationship(s): Partner Center gives no date; dated {default_date}"
+                "{}: Partner Center gives no date; dated {default_date}",
+                crate::text::count(
+                    undated_reseller_links,
+                    "reseller relationship",
+                    "reseller relationships"
+                )
             ));
         }
 
@@ -811,7 +818,12 @@ impl PcData {
         }
         if skipped > 0 {
             ctx.notes.push(format!(
-                "{skipped} deleted or expired subscription(s) left out"
+                "{} left out",
+                crate::text::count(
+                    skipped,
+                    "deleted or expired subscription",
+                    "deleted or expired subscriptions"
+                )
             ));
         }
     }

@@ -233,14 +233,19 @@ fn header(
         ctx.errors.push(
             file,
             Some(1),
-            format!("missing required column(s) {}", missing.join(", ")),
+            format!(
+                "missing required {} {}",
+                crate::text::columns(missing.len()),
+                missing.join(", ")
+            ),
         );
         ok = false;
     }
     if !map.unknown.is_empty() {
         let keys: Vec<&str> = known.iter().map(|c| c.key).collect();
         ctx.unknown_columns.push(format!(
-            "{file}: column(s) {} not read; the columns are {}",
+            "{file}: {} {} not read; the columns are {}",
+            crate::text::columns(map.unknown.len()),
             map.unknown
                 .iter()
                 .map(|u| format!("`{u}`"))

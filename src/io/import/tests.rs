@@ -204,7 +204,7 @@ fn headers_are_checked_for_missing_columns_and_unknown_ones_are_reported() {
         errs,
         [
             "parties.csv: not a file csp-explorer can import (its first line reads \"id, name, colour\"); expected a parties CSV (columns id, kind, …) or a links CSV (columns id, kind, from, to, date, …); see docs/csv-import.md",
-            "links.csv:1: missing required column(s) date",
+            "links.csv:1: missing required column date",
         ]
     );
     let imported = import(
@@ -215,7 +215,7 @@ fn headers_are_checked_for_missing_columns_and_unknown_ones_are_reported() {
     assert_eq!(
         imported.unknown_columns,
         [
-            "p.csv: column(s) `Colour` not read; the columns are id, kind, name, country, organization, affiliate_group, tenant, tenant_type, mpa_signed, partner_id, registration_id, onboarded, enrolled, restricted_since, mca_accepted"
+            "p.csv: column `Colour` not read; the columns are id, kind, name, country, organization, affiliate_group, tenant, tenant_type, mpa_signed, partner_id, registration_id, onboarded, enrolled, restricted_since, mca_accepted"
         ]
     );
 }
