@@ -330,8 +330,8 @@ impl StateDir {
             }
             let modified = entry.metadata().and_then(|m| m.modified()).ok();
             let source = path.display().to_string();
-            let recovery = std::fs::read_to_string(&path)
-                .map_err(|e| format!("{source}: cannot read the file: {e}"))
+            let recovery = read_own(&path)
+                .map_err(|e| format!("{source}: {e}"))
                 .and_then(|text| Recovery::parse(&text, &source));
             found.push((modified, Orphan { path, recovery }));
         }
@@ -385,10 +385,14 @@ impl StateDir {
     /// and place when it cannot be read (the caller falls back to eframe's copy).
     pub fn load_preferences<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
         let path = self.preferences_file();
-        let text = match std::fs::read_to_string(&path) {
+        let text = match read_own(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("{}: cannot read the file: {e}", path.display())),
+            Err(OwnReadError::Read(crate::io::read::ReadError::Io(e)))
+                if e.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(format!("{}: {e}", path.display())),
         };
         ron::from_str(&text).map(Some).map_err(|e| {
             format!(
@@ -489,6 +493,24 @@ pub fn offer_ui(ctx: &egui::Context, orphan: &Orphan, more: usize) -> Option<Off
     answer
 }
 
+/// Why one of the app's own files could not be read.
+#[derive(Debug, thiserror::Error)]
+enum OwnReadError {
+    #[error(transparent)]
+    Read(#[from] crate::io::read::ReadError),
+    #[error("not UTF-8 text ({0})")]
+    NotText(#[from] std::string::FromUtf8Error),
+}
+
+/// Reads one of the app's own files (a recovery file, the preferences) through the same
+/// size-limited reader as every other file: the folder is ours, but a file in it may have been
+/// replaced by something huge, a FIFO or a device, and reading it must neither hang nor exhaust
+/// memory at start-up.
+fn read_own(path: &Path) -> Result<String, OwnReadError> {
+    let bytes = crate::io::read::read_limited(path, crate::io::read::MAX_FILE_BYTES)?;
+    Ok(String::from_utf8(bytes)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,5 +605,33 @@ mod tests {
         std::fs::write(dir.path().join("preferences.ron"), "[\"a\", ").unwrap();
         let err = state.load_preferences::<Vec<String>>().unwrap_err();
         assert!(err.contains("preferences.ron:1:"), "{err}");
+        std::fs::remove_file(dir.path().join("preferences.ron")).unwrap();
+        std::fs::create_dir(dir.path().join("preferences.ron")).unwrap();
+        let err = state.load_preferences::<Vec<String>>().unwrap_err();
+        assert!(
+            err.contains("preferences.ron: this is a folder, not a file"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_recovery_file_larger_than_the_read_limit_is_explained_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = StateDir::open(dir.path().to_owned());
+        let folder = state.recovery_dir();
+        std::fs::create_dir_all(&folder).unwrap();
+        let huge = folder.join("crashed-1.ron");
+        // Sparse: no disk is used for its size.
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(crate::io::read::MAX_FILE_BYTES + 1)
+            .unwrap();
+        let offered = state.orphans();
+        assert_eq!(offered.len(), 1);
+        let err = offered[0].recovery.as_ref().unwrap_err();
+        assert!(
+            err.contains("crashed-1.ron") && err.contains("larger than"),
+            "{err}"
+        );
     }
 }
