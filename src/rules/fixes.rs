@@ -171,28 +171,10 @@ pub fn prove(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> Vec<Prov
         .collect()
 }
 
-/// What trying one edit showed, whichever finding offered it: many findings offer the same edit
-/// (every sale of an unenrolled reseller offers "Enroll it"), and a reseller's edit re-checks all
-/// its sales, so each distinct edit is tried once and judged per finding from these counts.
-struct Tried {
-    /// Findings by rule and subject on every re-checked subject, before and after the edit.
-    before_all: HashMap<Key, usize>,
-    before_violations: HashMap<Key, usize>,
-    after_all: HashMap<Key, usize>,
-    after_violations: HashMap<Key, usize>,
-    /// Links repeating another of their group, before and after.
-    duplicates: (usize, usize),
-    /// Applied a second time, the edit changed the channel again.
-    changes_twice: bool,
-}
-
 /// A working copy of the channel and its findings, on which fixes are tried and taken back.
 struct Trial {
     work: Scenario,
     checker: Checker,
-    /// What each distinct edit showed (by its debug text: edits hold positions, so they are not
-    /// `Hash`), or why it could not be tried.
-    tried: HashMap<String, Result<Tried, String>>,
 }
 
 impl Trial {
@@ -200,61 +182,44 @@ impl Trial {
         let mut work = scenario.clone();
         work.meta.as_of = Some(as_of);
         let checker = Checker::with_as_of(&work, as_of);
-        Trial {
-            work,
-            checker,
-            tried: HashMap::new(),
-        }
+        Trial { work, checker }
     }
 
     /// The same verdict as [`why_not`], judged on what the edit re-checks.
     fn why_not(&mut self, finding: &Finding, fix: &QuickFix) -> Option<String> {
-        let key = format!("{:?}", fix.edit);
-        if !self.tried.contains_key(&key) {
-            let tried = self.try_edit(fix);
-            self.tried.insert(key.clone(), tried);
-        }
-        match &self.tried[&key] {
-            Err(why) => Some(why.clone()),
-            Ok(tried) => verdict(finding, tried),
-        }
-    }
-
-    /// Applies the edit, re-checks what it touched, counts, and takes it all back.
-    fn try_edit(&mut self, fix: &QuickFix) -> Result<Tried, String> {
-        let inverse = fix
-            .edit
-            .clone()
-            .apply(&mut self.work)
-            .map_err(|e| format!("it cannot be applied: {e}"))?;
+        let inverse = match fix.edit.clone().apply(&mut self.work) {
+            Ok(inverse) => inverse,
+            Err(e) => return Some(format!("it cannot be applied: {e}")),
+        };
         let touched = Touched::of(&fix.edit, &inverse, &self.work);
         // Duplicates: only the groups (kind, ends, via) of the links the edit touched can change.
         // Count them in both states: undo, count, redo, count.
         let mut groups = self.groups_of(&touched);
         let Ok(redo) = inverse.apply(&mut self.work) else {
-            return Err("it cannot be taken back".to_owned());
+            return Some("it cannot be taken back".to_owned());
         };
         groups.extend(self.groups_of(&touched));
         let before = self.duplicates_in(&groups);
         let Ok(inverse) = redo.apply(&mut self.work) else {
-            return Err("it cannot be applied again after being taken back".to_owned());
+            return Some("it cannot be applied again after being taken back".to_owned());
         };
         let after = self.duplicates_in(&groups);
         let journal = self.checker.update_recorded(&self.work, &touched);
-        let tried = self.measure(fix, &touched, &journal, (before, after));
+        let verdict = self.judge(finding, fix, &touched, &journal, (before, after));
         self.checker.restore(journal);
         let undo = inverse.apply(&mut self.work);
         debug_assert!(undo.is_ok(), "the inverse of an applied edit applies");
-        Ok(tried)
+        verdict
     }
 
-    fn measure(
+    fn judge(
         &mut self,
+        finding: &Finding,
         fix: &QuickFix,
         touched: &Touched,
         journal: &Journal,
         duplicates: (usize, usize),
-    ) -> Tried {
+    ) -> Option<String> {
         // Only re-checked subjects can have changed; count findings there, before and after.
         let mut before_all: HashMap<Key, usize> = HashMap::new();
         let mut before_violations: HashMap<Key, usize> = HashMap::new();
@@ -268,14 +233,31 @@ impl Trial {
                 self.checker.for_subject(subject),
             );
         }
+        let key = (finding.rule, finding.subject.clone());
+        let count = |t: &HashMap<Key, usize>, k: &Key| t.get(k).copied().unwrap_or(0);
+        if count(&after_all, &key) >= count(&before_all, &key) {
+            return Some(format!("it would leave {}", describe(&key)));
+        }
+        let mut added: Vec<&Key> = after_violations
+            .iter()
+            .filter(|(k, n)| **n > count(&before_violations, k))
+            .map(|(k, _)| k)
+            .collect();
+        if !added.is_empty() {
+            added.sort();
+            let list: Vec<String> = added.iter().map(|k| describe(k)).collect();
+            return Some(format!("it would add {}", list.join(", ")));
+        }
+        if duplicates.1 > duplicates.0 {
+            return Some("it would add a link that is already there".to_owned());
+        }
         // Applied a second time, the edit must be refused or change nothing.
         let snapshot = self.snapshot(touched);
         let (parties, links) = (self.work.party_count(), self.work.link_count());
         let meta = self.work.meta.clone();
-        let mut changes_twice = false;
         if let Ok(second_inverse) = fix.edit.clone().apply(&mut self.work) {
             let again = Touched::of(&fix.edit, &second_inverse, &self.work);
-            changes_twice = self.work.party_count() != parties
+            let changed = self.work.party_count() != parties
                 || self.work.link_count() != links
                 || !again.parties.is_subset(&touched.parties)
                 || !again.links.is_subset(&touched.links)
@@ -283,15 +265,11 @@ impl Trial {
                 || self.work.meta != meta;
             let undo = second_inverse.apply(&mut self.work);
             debug_assert!(undo.is_ok(), "the inverse of an applied edit applies");
+            if changed {
+                return Some("applying it twice would change the channel again".to_owned());
+            }
         }
-        Tried {
-            before_all,
-            before_violations,
-            after_all,
-            after_violations,
-            duplicates,
-            changes_twice,
-        }
+        None
     }
 
     /// The (kind, from, to, via) groups of the touched links that exist now.
@@ -333,34 +311,6 @@ impl Trial {
                 .collect(),
         )
     }
-}
-
-/// Whether a tried edit fixes `finding`: it removes it, adds no violation or duplicate link, and
-/// changes nothing when applied twice.
-fn verdict(finding: &Finding, tried: &Tried) -> Option<String> {
-    let key = (finding.rule, finding.subject.clone());
-    let count = |t: &HashMap<Key, usize>, k: &Key| t.get(k).copied().unwrap_or(0);
-    if count(&tried.after_all, &key) >= count(&tried.before_all, &key) {
-        return Some(format!("it would leave {}", describe(&key)));
-    }
-    let mut added: Vec<&Key> = tried
-        .after_violations
-        .iter()
-        .filter(|(k, n)| **n > count(&tried.before_violations, k))
-        .map(|(k, _)| k)
-        .collect();
-    if !added.is_empty() {
-        added.sort();
-        let list: Vec<String> = added.iter().map(|k| describe(k)).collect();
-        return Some(format!("it would add {}", list.join(", ")));
-    }
-    if tried.duplicates.1 > tried.duplicates.0 {
-        return Some("it would add a link that is already there".to_owned());
-    }
-    if tried.changes_twice {
-        return Some("applying it twice would change the channel again".to_owned());
-    }
-    None
 }
 
 fn tally_into(
