@@ -350,6 +350,10 @@ impl Document {
                 self.positions.insert(id.clone(), *p);
             }
         }
+        // Fit-to-all and the canvas's spatial index read these: stale ones cut the restored
+        // drawing off at the edges.
+        self.bounds = bounds_of(&self.positions);
+        self.revision = next_revision();
     }
 
     /// Recomputes drawing positions from the scenario (after a cancelled drag).
@@ -452,6 +456,28 @@ mod tests {
             doc.positions()
                 .values()
                 .all(|p| p.x >= lo.x && p.x <= hi.x && p.y >= lo.y && p.y <= hi.y)
+        );
+    }
+
+    #[test]
+    fn restored_positions_move_the_bounds_and_the_revision() {
+        // synthetic scenarios carry no saved positions: every party is drawn where the layout put it.
+        let mut doc = doc();
+        let id = doc.scenario().parties().next().unwrap().id.clone();
+        let revision = doc.revision();
+        let far = Position { x: 5e5, y: -4e5 };
+        doc.restore_drawn_positions(&BTreeMap::from([(id.clone(), far)]));
+        assert_eq!(doc.position(id.as_str()), Some(far));
+        let (lo, hi) = doc.bounds().unwrap();
+        assert_eq!(
+            (hi.x, lo.y),
+            (far.x, far.y),
+            "fit-to-all reaches the restored spot"
+        );
+        assert_ne!(
+            doc.revision(),
+            revision,
+            "views keyed by the revision are rebuilt"
         );
     }
 }
