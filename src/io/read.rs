@@ -6,9 +6,10 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-/// The largest save or import file read: far above any real channel (a 300k-party save is about
-/// 100 MB), far below what would exhaust a laptop's memory once parsed.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// The largest save or import file read: above any real channel (the RON save of a 300k-party,
+/// 1M-link channel is about 350 MB; its `.cspx` 154 MB), below what would exhaust a laptop's
+/// memory once parsed.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// The largest lesson file read: lessons are a page of text, and the built-in ones are under 10 KB.
 pub const MAX_LESSON_BYTES: u64 = 1024 * 1024;
