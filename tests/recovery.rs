@@ -116,7 +116,8 @@ fn a_crash_after_edits_restores_what_was_on_screen_and_its_file() {
 
     let mut harness = app_in(&state, None);
     assert_eq!(harness.state().recovery_offers().len(), 1);
-    // The offer is modal and on top of the scenario library window, which is open too.
+    // The offer is modal and on top; the scenario library a first start shows waits for it.
+    assert!(harness.query_by_label("Scenario library").is_none());
     let restore = harness.get_by_label("Restore");
     let at = restore.rect().center();
     let layer = harness
@@ -124,7 +125,6 @@ fn a_crash_after_edits_restores_what_was_on_screen_and_its_file() {
         .layer_id_at(at)
         .expect("something is drawn there");
     assert_eq!(layer.order, egui::Order::Foreground, "{layer:?}");
-    harness.get_by_label("Scenario library");
     restore.click();
     common::finish_jobs(&mut harness);
     assert_eq!(shown(harness.state().document()), before);
@@ -249,6 +249,7 @@ fn an_ignored_offer_is_kept_until_discarded() {
     common::finish_jobs(&mut harness);
     assert!(harness.state().recovery_offers().is_empty());
     assert!(harness.query_by_label("Recover unsaved work?").is_none());
+    harness.get_by_label("Scenario library");
     exit_normally(harness);
     assert!(crashed.exists());
 

@@ -2006,7 +2006,8 @@ impl eframe::App for ExplorerApp {
         if let Some(kind) = panels::link_chooser_ui(&ctx, &self.doc, &mut self.pending_link) {
             self.finish_link(kind);
         }
-        if self.show_library {
+        // The library waits while crashed work is offered: one question at a time.
+        if self.show_library && self.offers.is_empty() {
             commands.extend(panels::library_ui(&ctx, &mut self.show_library));
         }
         if self.training.show_course {
