@@ -328,7 +328,7 @@ pub fn import_ui(ctx: &egui::Context, dialog: &mut ImportDialog) -> Option<Impor
                         answer = Some(ImportAnswer::AddFiles);
                     }
                     form_ui(ui, dialog);
-                    result_ui(ui, &dialog.preview);
+                    result_ui(ui, &dialog.preview, &dialog.files);
                 });
             ui.separator();
             ui.horizontal(|ui| {
@@ -453,6 +453,21 @@ fn file_name_label(ui: &mut egui::Ui, path: &str) {
         .on_hover_text(path);
 }
 
+/// A note with each file's path cut to its name: the files are listed above with their paths, and
+/// a Partner Center export's long, alike paths pushed the words out of sight (the whole note is
+/// on hover).
+fn with_file_names(note: &str, paths: &[&str]) -> String {
+    let mut out = note.to_owned();
+    for path in paths {
+        if let Some(name) = std::path::Path::new(path).file_name()
+            && name != std::ffi::OsStr::new(path)
+        {
+            out = out.replace(path, &name.to_string_lossy());
+        }
+    }
+    out
+}
+
 /// What the importer needs to ask: the signed-in partner and the date order.
 fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) {
     let preview = &dialog.preview.preview;
@@ -535,7 +550,7 @@ fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) {
 }
 
 /// The channel by kind, the check, the assumptions and unread columns, or every problem.
-fn result_ui(ui: &mut egui::Ui, p: &ImportPreview) {
+fn result_ui(ui: &mut egui::Ui, p: &ImportPreview, files: &[ImportFile]) {
     ui.add_space(6.0);
     match &p.preview.result {
         Ok(imported) => {
@@ -584,8 +599,10 @@ fn result_ui(ui: &mut egui::Ui, p: &ImportPreview) {
                     "What the import assumed ({}): Partner Center or the files did not say",
                     imported.notes.len()
                 ));
+                let names: Vec<&str> = files.iter().map(|f| f.source.name.as_str()).collect();
                 for note in &imported.notes {
-                    ui.label(format!("• {note}"));
+                    ui.label(format!("• {}", with_file_names(note, &names)))
+                        .on_hover_text(note);
                 }
             }
             if !imported.unknown_columns.is_empty() {
@@ -671,4 +688,23 @@ pub fn drop_hint_ui(ctx: &egui::Context) {
         egui::FontId::proportional(26.0),
         egui::Color32::WHITE,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_file_names;
+
+    #[test]
+    fn notes_name_files_by_their_name_not_their_whole_path() {
+        let note = "/home/ana/exports/pc/customers.json: Northwind Traders is associated with \
+                    partner 4847383, which is not among the indirect resellers";
+        let paths = ["/home/ana/exports/pc/customers.json", "resellers.csv"];
+        assert_eq!(
+            with_file_names(note, &paths),
+            "customers.json: Northwind Traders is associated with partner 4847383, which is not \
+             among the indirect resellers"
+        );
+        let bare = "resellers.csv: 2 rows without a PartnerID";
+        assert_eq!(with_file_names(bare, &paths), bare);
+    }
 }
