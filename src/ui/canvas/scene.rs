@@ -86,6 +86,10 @@ pub(super) struct Scene {
     pub bundle_grid: Grid,
     /// Every link's route, by graph index, when the channel is small enough to route it all.
     pub routes: Option<Vec<Option<Route>>>,
+    /// Each link's place among the links between the same two parties (graph order), by graph
+    /// index: where a straight route fans it out. Counted once here, because asking the graph per
+    /// link walks all of a party's links, and a provider with 300,000 of them froze the window.
+    pub fan: Vec<u32>,
 }
 
 impl std::fmt::Debug for Scene {
@@ -205,6 +209,7 @@ impl Scene {
         let mut coarse_links = Grid::new(CELL);
         let (mut link_edges, mut coarse_edges) = (Vec::new(), Vec::new());
         let mut parallel: HashMap<(NodeIndex, NodeIndex), usize> = HashMap::new();
+        let mut fan = vec![0u32; g.edge_bound()];
         let mut bundle_of: HashMap<(End, End, LinkKind), usize> = HashMap::new();
         let mut bundles: Vec<Bundle> = Vec::new();
         let end = |n: NodeIndex| match group_of[n.index()] {
@@ -219,6 +224,7 @@ impl Scene {
             let link = e.weight();
             let pair = if a <= b { (a, b) } else { (b, a) };
             let n = parallel.entry(pair).or_insert(0);
+            fan[e.id().index()] = *n as u32;
             let r = link_box(pos[a.index()], pos[b.index()], *n);
             *n += 1;
             links.insert(r);
@@ -283,6 +289,7 @@ impl Scene {
             bundles,
             bundle_grid,
             routes,
+            fan,
         }
     }
 
@@ -308,11 +315,7 @@ impl Scene {
         }
         // The link's place among the links between the same two parties, in graph order (the
         // order the shared routing fans them out in).
-        let index = g
-            .edges_connecting(a, b)
-            .chain(g.edges_connecting(b, a))
-            .filter(|x| x.id() < e)
-            .count();
+        let index = self.fan.get(e.index()).copied().unwrap_or(0) as usize;
         let step = index.div_ceil(2) as f32 * 33.0;
         let offset = if index % 2 == 1 { step } else { -step };
         let d = pb - pa;
