@@ -81,6 +81,10 @@ impl Theme {
             Color32::from_gray(140)
         };
         v.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, edge);
+        // A blinking cursor redraws the whole window twice a second for as long as a field has
+        // focus: measured at 21 % of a CPU in a release build with software rendering, for a
+        // window otherwise at rest. A steady cursor costs nothing.
+        v.text_cursor.blink = false;
         v
     }
 
@@ -273,6 +277,14 @@ pub fn party_text(ui: &egui::Ui, kind: PartyKind) -> Color32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A focused text field must not keep an idle window redrawing (a blinking cursor does).
+    #[test]
+    fn no_theme_blinks_the_text_cursor() {
+        for theme in Theme::ALL {
+            assert!(!theme.visuals().text_cursor.blink, "{}", theme.label());
+        }
+    }
 
     #[test]
     fn contrast_is_the_wcag_ratio() {
