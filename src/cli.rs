@@ -875,15 +875,11 @@ pub fn render_check_text_proven(
             }
         }
     }
-    let counts = |s| findings.iter().filter(|p| p.finding.severity == s).count();
+    let counts: crate::rules::Counts = findings.iter().map(|p| p.finding.severity).collect();
     let _ = writeln!(
         out,
         "\n{}.",
-        crate::text::severities(
-            counts(Severity::Violation),
-            counts(Severity::Warning),
-            counts(Severity::Note)
-        )
+        crate::text::severities(counts.violation, counts.warning, counts.note)
     );
     out
 }
@@ -925,16 +921,12 @@ pub fn render_check_json_proven(
             item
         })
         .collect();
-    let count = |s| findings.iter().filter(|p| p.finding.severity == s).count();
+    let counts: crate::rules::Counts = findings.iter().map(|p| p.finding.severity).collect();
     let value = serde_json::json!({
         "scenario": scenario.meta.title,
         "as_of": as_of.to_string(),
         "findings": items,
-        "counts": {
-            "violation": count(Severity::Violation),
-            "warning": count(Severity::Warning),
-            "note": count(Severity::Note),
-        },
+        "counts": counts,
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
@@ -1000,23 +992,19 @@ fn fix(
         return code;
     }
     let after = crate::rules::check_as_of(&scenario, as_of);
-    let count = |s| after.iter().filter(|f| f.severity == s).count();
+    let counts: crate::rules::Counts = after.iter().map(|f| f.severity).collect();
     if !applied.is_empty() {
         let _ = writeln!(report, "Wrote {}.", output_name(&target));
     }
     let _ = write!(
         report,
         "{} as of {as_of}.",
-        crate::text::severities(
-            count(Severity::Violation),
-            count(Severity::Warning),
-            count(Severity::Note)
-        )
+        crate::text::severities(counts.violation, counts.warning, counts.note)
     );
     if let Err(code) = status(piped, format_args!("{report}")) {
         return code;
     }
-    if count(Severity::Violation) > 0 {
+    if counts.violation > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

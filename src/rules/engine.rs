@@ -116,6 +116,21 @@ pub struct Counts {
     pub note: usize,
 }
 
+/// Tallies severities (of any list of findings, not only a checker's).
+impl FromIterator<Severity> for Counts {
+    fn from_iter<I: IntoIterator<Item = Severity>>(severities: I) -> Counts {
+        let mut counts = Counts::default();
+        for severity in severities {
+            match severity {
+                Severity::Violation => counts.violation += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Note => counts.note += 1,
+            }
+        }
+        counts
+    }
+}
+
 impl Counts {
     /// The count of one severity.
     pub fn of(&self, severity: Severity) -> usize {
@@ -416,15 +431,7 @@ impl Checker {
 
     /// How many findings of each severity.
     pub fn counts(&self) -> Counts {
-        let mut counts = Counts::default();
-        for f in self.iter() {
-            match f.severity {
-                Severity::Violation => counts.violation += 1,
-                Severity::Warning => counts.warning += 1,
-                Severity::Note => counts.note += 1,
-            }
-        }
-        counts
+        self.iter().map(|f| f.severity).collect()
     }
 
     /// The date the findings are as of.
