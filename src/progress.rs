@@ -8,14 +8,23 @@
 //! A long task made of steps hands each step a [`Progress::part`], a slice of its own range, so every
 //! step reports from 0 to 1 and the bar still moves forward once across the whole task.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+
+/// The work runs and may be cancelled.
+const OPEN: u8 = 0;
+/// The work was asked to stop.
+const CANCELLED: u8 = 1;
+/// The work passed the point where stopping would leave things half done (a save renaming its
+/// file into place): a cancel is refused from then on.
+const COMMITTED: u8 = 2;
 
 #[derive(Debug, Default)]
 struct Shared {
     /// The fraction done, as `f32` bits.
     done: AtomicU32,
-    cancelled: AtomicBool,
+    /// [`OPEN`], [`CANCELLED`] or [`COMMITTED`].
+    state: AtomicU8,
     /// What is being done now ("Reading the file", "Checking the rules").
     stage: Mutex<String>,
 }
@@ -85,14 +94,44 @@ impl Progress {
             .unwrap_or_default()
     }
 
-    /// Asks the work to stop; it does at its next check.
-    pub fn cancel(&self) {
-        self.shared.cancelled.store(true, Ordering::Relaxed);
+    /// Asks the work to stop; it does at its next check. Returns false, changing nothing, when
+    /// the work has already [committed](Progress::commit) to finishing.
+    pub fn cancel(&self) -> bool {
+        match self.shared.state.compare_exchange(
+            OPEN,
+            CANCELLED,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => true,
+            Err(now) => now == CANCELLED,
+        }
     }
 
     /// Whether the work was asked to stop.
     pub fn is_cancelled(&self) -> bool {
-        self.shared.cancelled.load(Ordering::Relaxed)
+        self.shared.state.load(Ordering::Acquire) == CANCELLED
+    }
+
+    /// Whether a cancel would still be heard (the work has not committed).
+    pub fn can_cancel(&self) -> bool {
+        self.shared.state.load(Ordering::Acquire) == OPEN
+    }
+
+    /// The work's point of no return: from here a cancel is refused, so that whoever watches never
+    /// drops the result of work that went on to change something (an atomic save cancelled before
+    /// this leaves the old file untouched; after it, the new file is in place and the save must be
+    /// reported). Returns false when the work was cancelled first: it must stop now.
+    pub fn commit(&self) -> bool {
+        match self.shared.state.compare_exchange(
+            OPEN,
+            COMMITTED,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => true,
+            Err(now) => now == COMMITTED,
+        }
     }
 }
 
@@ -120,7 +159,20 @@ mod tests {
         half_of_check.set(2.0);
         assert_eq!(whole.fraction(), 1.0, "clamped");
         assert!(!check.is_cancelled());
-        whole.cancel();
+        assert!(whole.cancel());
         assert!(half_of_check.is_cancelled(), "every part sees the cancel");
+        assert!(!half_of_check.commit(), "cancelled work cannot commit");
+    }
+
+    #[test]
+    fn committed_work_refuses_a_cancel() {
+        let whole = Progress::default();
+        let step = whole.part(0.0, 1.0, "Writing");
+        assert!(whole.can_cancel());
+        assert!(step.commit());
+        assert!(!whole.can_cancel());
+        assert!(!whole.cancel(), "too late to cancel");
+        assert!(!step.is_cancelled());
+        assert!(step.commit(), "committing twice is fine");
     }
 }

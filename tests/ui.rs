@@ -202,7 +202,7 @@ fn saving_and_reopening_round_trips_through_the_app() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("saved.ron");
     harness.state_mut().save_as(&path);
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert!(!harness.state().document().is_dirty());
     let mut reopened = app(Launch {
         open: Some(path),
@@ -400,7 +400,7 @@ fn a_missing_file_dialog_is_explained_and_a_path_field_stands_in() {
     assert!(harness.state().path_prompt().is_some());
     harness.get_by_label("Type the file's path:");
     harness.get_by_label("Save").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert!(harness.state().path_prompt().is_none());
     let saved: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(
@@ -584,7 +584,7 @@ fn the_unsaved_changes_prompt_saves_then_goes_on() {
     harness.state_mut().execute(&ctx, Command::New);
     harness.run();
     harness.get_by_label("Save").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     let saved = csp_explorer::io::load(&path).expect("saved before going on");
     assert_eq!(saved.party_count(), parties);
     assert_eq!(
@@ -720,7 +720,7 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
     let ctx = harness.ctx.clone();
     harness.state_mut().save_as(&path);
-    harness.run();
+    common::finish_jobs(&mut harness);
     let add_party = |harness: &mut Harness<'static, ExplorerApp>| {
         harness
             .state_mut()
@@ -730,7 +730,7 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     };
     let save = |harness: &mut Harness<'static, ExplorerApp>| {
         harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
-        harness.run();
+        common::finish_jobs(harness);
     };
     // Their version: another title, written the way most programs save (a new file renamed over).
     let theirs = |title: &str| {
@@ -755,7 +755,7 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     // Overwrite: ours replaces theirs; a second Ctrl+S then saves without asking.
     save(&mut harness);
     harness.get_by_label("Overwrite").click();
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert_eq!(
         csp_explorer::io::load(&path).unwrap().party_count(),
         mine + 1
@@ -798,8 +798,7 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     let their = theirs("Theirs again");
     save(&mut harness);
     harness.get_by_label("Save as…").click();
-    harness.run();
-    harness.run();
+    common::finish_jobs(&mut harness);
     assert_eq!(csp_explorer::io::load(&path).unwrap(), their);
     assert_eq!(
         csp_explorer::io::load(&other).unwrap(),
@@ -827,7 +826,7 @@ fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
     harness
         .state_mut()
         .save_as(std::path::Path::new("/dev/null"));
-    harness.run();
+    common::finish_jobs(&mut harness);
     let error = harness
         .state()
         .error()
@@ -849,7 +848,7 @@ fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
     );
     let dir = tempfile::tempdir().unwrap();
     harness.state_mut().save_as(dir.path());
-    harness.run();
+    common::finish_jobs(&mut harness);
     let error = harness
         .state()
         .error()

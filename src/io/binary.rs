@@ -139,6 +139,16 @@ fn link_record(l: &Link) -> LinkRecord<'_> {
 /// The scenario as `.cspx` bytes. Parties and links are written in the RON save's order, so that the
 /// two formats of one scenario load into equal scenarios.
 pub fn scenario_to_bytes(scenario: &Scenario) -> Result<Vec<u8>, SaveError> {
+    scenario_to_bytes_with(scenario, &Progress::none())
+}
+
+/// [`scenario_to_bytes`] for a worker thread: reports the records written and stops with
+/// [`SaveError::Cancelled`] (its path left empty for the caller to name) when `progress` is
+/// cancelled.
+pub fn scenario_to_bytes_with(
+    scenario: &Scenario,
+    progress: &Progress,
+) -> Result<Vec<u8>, SaveError> {
     let mut parties: Vec<&Party> = scenario.parties().collect();
     parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
     let mut links: Vec<&Link> = scenario.links().collect();
@@ -157,12 +167,31 @@ pub fn scenario_to_bytes(scenario: &Scenario) -> Result<Vec<u8>, SaveError> {
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
     out = postcard::to_extend(&head, out).map_err(encode)?;
+    let total = (parties.len() + links.len()).max(1) as f32;
+    let checkpoint = |done: usize| {
+        if !done.is_multiple_of(8192) {
+            return Ok(());
+        }
+        if progress.is_cancelled() {
+            return Err(SaveError::Cancelled {
+                path: String::new(),
+            });
+        }
+        progress.set(done as f32 / total);
+        Ok(())
+    };
+    let mut done = 0;
     for p in parties {
         out = postcard::to_extend(&party_record(p), out).map_err(encode)?;
+        done += 1;
+        checkpoint(done)?;
     }
     for l in links {
         out = postcard::to_extend(&link_record(l), out).map_err(encode)?;
+        done += 1;
+        checkpoint(done)?;
     }
+    progress.set(1.0);
     Ok(out)
 }
 

@@ -129,6 +129,11 @@ pub struct ExplorerApp {
     import: Option<super::import::ImportDialog>,
     /// Long work on a worker thread (opening, importing, laying out, exporting), with its progress.
     jobs: Jobs<Outcome>,
+    /// True while the running job is a save: what waits for it ([`ExplorerApp::after_save`])
+    /// goes on or is dropped with its outcome.
+    saving: bool,
+    /// The window's context, for work started where none is at hand (a save from a test).
+    egui_ctx: egui::Context,
 }
 
 impl ExplorerApp {
@@ -202,6 +207,8 @@ impl ExplorerApp {
             conflict: None,
             import: None,
             jobs: Jobs::default(),
+            saving: false,
+            egui_ctx: cc.egui_ctx.clone(),
         };
         if let Some(slug) = launch.builtin.as_deref()
             && let Some(b) = crate::scenarios::builtin(slug)
@@ -1000,20 +1007,84 @@ impl ExplorerApp {
         }
     }
 
-    /// Saves to `path` (what Save As does once the dialog answers).
+    /// Saves to `path` (what Save As does once the dialog answers), on the worker thread.
     pub fn save_as(&mut self, path: &Path) {
         self.save_to(path);
     }
 
+    /// Saves a snapshot of the open scenario to `path` on the worker thread, with a progress bar
+    /// and Cancel (until the file is being replaced: a cancelled save leaves the file as it was).
+    /// Taking the snapshot copies nothing (the scenario is shared, see
+    /// [`Document::shared_scenario`]); editing goes on meanwhile, and the document counts as saved
+    /// only if it still is what was written. What waits for the save (`after_save`: a close, an
+    /// open) goes on when it lands, see [`ExplorerApp::poll_jobs`].
     fn save_to(&mut self, path: &Path) {
-        match self.doc.save_to(path) {
-            Ok(()) => {
-                self.remember(path);
-                self.notice = Some(format!("Saved {}", path.display()));
+        let scenario = self.doc.shared_scenario();
+        let changes = self.doc.changes();
+        let document = self.doc.id();
+        let path = path.to_owned();
+        let title = format!("Saving {}", file_name(&path));
+        let ctx = self.egui_ctx.clone();
+        let started = self.start_job(&ctx, title, move |progress| {
+            crate::io::save::save_with(&scenario, &path, progress)
+                .map(|()| Outcome::Saved {
+                    document,
+                    changes,
+                    stamp: crate::io::save::FileStamp::of(&path),
+                    path,
+                })
+                .map_err(|e| format!("The scenario was not saved (your work is still open): {e}"))
+        });
+        if started {
+            self.saving = true;
+        } else {
+            self.after_save = None;
+        }
+    }
+
+    /// A save finished: the document it was made from records it (whichever it is now: a what-if
+    /// may have made it the base meanwhile), then what waited for it goes on if the work is safe,
+    /// or asks again if the document changed during the save.
+    fn saved(
+        &mut self,
+        ctx: &egui::Context,
+        document: u64,
+        path: &Path,
+        stamp: Option<crate::io::save::FileStamp>,
+        changes: u64,
+    ) {
+        let doc = if self.doc.id() == document {
+            Some(&mut self.doc)
+        } else {
+            self.whatif
+                .base
+                .as_mut()
+                .map(|b| &mut b.doc)
+                .filter(|d| d.id() == document)
+        };
+        let changed_since = match doc {
+            Some(doc) => {
+                doc.saved(path, stamp, changes);
+                doc.is_dirty()
             }
-            Err(e) => self.report(format!(
-                "The scenario was not saved (your work is still open): {e}"
-            )),
+            None => false,
+        };
+        self.remember(path);
+        self.notice = Some(if changed_since {
+            format!(
+                "Saved {} as it was when the save began; changed since (not saved yet)",
+                path.display()
+            )
+        } else {
+            format!("Saved {}", path.display())
+        });
+        if let Some(action) = self.after_save.take() {
+            if self.doc.is_dirty() {
+                // Edited while saving: the prompt asks again rather than losing the edits.
+                self.discard = Some(action);
+            } else {
+                self.proceed(action, ctx);
+            }
         }
     }
 
@@ -1036,14 +1107,8 @@ impl ExplorerApp {
         answer: panels::ConflictAnswer,
     ) {
         match answer {
-            panels::ConflictAnswer::Overwrite => {
-                self.save_to(path);
-                if !self.doc.is_dirty()
-                    && let Some(action) = self.after_save.take()
-                {
-                    self.proceed(action, ctx);
-                }
-            }
+            // What waits for the save (after_save) goes on once it has landed.
+            panels::ConflictAnswer::Overwrite => self.save_to(path),
             // after_save stays: it goes on once Save As has written the file.
             panels::ConflictAnswer::SaveAs => self.request_save_as(ctx),
             panels::ConflictAnswer::Reload => {
@@ -1319,12 +1384,8 @@ impl ExplorerApp {
                     } else {
                         path
                     };
+                    // What waits for the save (after_save) goes on once it has landed.
                     self.save_to(&path);
-                    if !self.doc.is_dirty()
-                        && let Some(action) = self.after_save.take()
-                    {
-                        self.proceed(action, ctx);
-                    }
                 }
                 DialogPurpose::Export(format) => {
                     self.export_in_background(ctx, &path, format, None);
@@ -1544,6 +1605,9 @@ impl ExplorerApp {
     pub fn cancel_job(&mut self) {
         if let Some(title) = self.jobs.cancel() {
             self.notice = Some(format!("Cancelled: {title}; nothing was changed"));
+            if std::mem::take(&mut self.saving) {
+                self.after_save = None;
+            }
         }
     }
 
@@ -1671,14 +1735,26 @@ impl ExplorerApp {
             return;
         };
         ctx.request_repaint();
+        let was_saving = std::mem::take(&mut self.saving);
         let outcome = match result {
             Ok(outcome) => outcome,
             Err(message) => {
+                if was_saving {
+                    // What waited for the save (a close, an open) waits no more: the work is
+                    // still unsaved, and the error says why.
+                    self.after_save = None;
+                }
                 self.report(message);
                 return;
             }
         };
         match outcome {
+            Outcome::Saved {
+                document,
+                path,
+                stamp,
+                changes,
+            } => self.saved(ctx, document, &path, stamp, changes),
             Outcome::Open(doc) => {
                 let path = doc.path.clone();
                 self.replace_document(*doc);
@@ -1807,7 +1883,14 @@ impl eframe::App for ExplorerApp {
             && !self.close_confirmed
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.discard = Some(Discard::Close);
+            if self.saving {
+                // Closing while a save runs: close once it has landed, or ask if it leaves work
+                // unsaved.
+                self.after_save = Some(Discard::Close);
+                self.notice = Some("Closing once the save is done…".to_owned());
+            } else {
+                self.discard = Some(Discard::Close);
+            }
         }
         let name = match &self.whatif.base {
             Some(base) if base.fork => format!("What-if of {}", base.doc.display_name()),
@@ -2106,10 +2189,8 @@ impl eframe::App for ExplorerApp {
                             self.conflict = Some(path);
                         }
                         Some(path) => {
+                            self.after_save = Some(action);
                             self.save_to(&path);
-                            if !self.doc.is_dirty() {
-                                self.proceed(action, &ctx);
-                            }
                         }
                         // Save As first; the action goes on once the file is written.
                         None => {

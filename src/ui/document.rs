@@ -9,6 +9,7 @@ use crate::progress::Progress;
 use crate::rules::Checker;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn scenario_unplaced(scenario: &Scenario) -> std::collections::BTreeSet<PartyId> {
     scenario
@@ -37,7 +38,17 @@ fn bounds_of(positions: &BTreeMap<PartyId, Position>) -> Option<(Position, Posit
 
 /// The open scenario, its undo history, its findings (kept current edit by edit) and where it is saved.
 pub struct Document {
-    scenario: Scenario,
+    /// Shared with work on other threads (a save, the recovery autosave, a comparison) without
+    /// copying: a snapshot is [`Document::shared_scenario`], and an edit copies the scenario only
+    /// while such work still holds it (see [`Document::is_shared`]).
+    scenario: Arc<Scenario>,
+    /// Counts the changes to the scenario and to its unsaved state (edits, undo, redo,
+    /// [`Document::mark_unsaved`]), so that a save made from a snapshot knows whether the
+    /// document still is what it wrote.
+    changes: u64,
+    /// Tells this document from every other of the process (a save's outcome finds its document
+    /// by it, wherever a what-if has moved it meanwhile).
+    id: u64,
     history: History,
     checker: Checker,
     /// Where each party is drawn: saved positions, the tier layout for the rest. Refreshed after
@@ -79,7 +90,9 @@ impl Document {
         let mut history = History::default();
         history.mark_saved();
         Document {
-            scenario,
+            scenario: Arc::new(scenario),
+            changes: 0,
+            id: next_revision(),
             history,
             checker,
             unplaced,
@@ -150,36 +163,78 @@ impl Document {
     /// Saves atomically to `path` and remembers it (and how the file looks now). It does not check
     /// [`Document::changed_on_disk`]: the caller asks the user first.
     pub fn save_to(&mut self, path: &Path) -> Result<(), SaveError> {
+        let changes = self.changes;
         crate::io::save(&self.scenario, path)?;
-        self.disk = FileStamp::of(path);
-        self.path = Some(path.to_owned());
-        self.history.mark_saved();
-        self.scratch = false;
+        self.saved(path, FileStamp::of(path), changes);
         Ok(())
+    }
+
+    /// The scenario, shared for work on another thread (a save, the recovery autosave, a
+    /// comparison): no copy is made. Edits meanwhile leave the snapshot as it was (the document
+    /// then copies the scenario once, see [`Document::is_shared`]).
+    pub fn shared_scenario(&self) -> Arc<Scenario> {
+        Arc::clone(&self.scenario)
+    }
+
+    /// True while a snapshot of the scenario is held elsewhere: the next edit copies it first.
+    pub fn is_shared(&self) -> bool {
+        Arc::strong_count(&self.scenario) > 1
+    }
+
+    /// Tells this document from every other of the process.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The change counter (see the field): equal counts mean the same scenario and unsaved state.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// Records a save made elsewhere (on a worker thread) from the state this document had at
+    /// change count `changes`: the document now belongs to `path`, whose file looks like `stamp`.
+    /// It counts as saved only if nothing changed since that snapshot; otherwise it stays unsaved
+    /// (the file holds the snapshot, not what is on screen).
+    pub fn saved(&mut self, path: &Path, stamp: Option<FileStamp>, changes: u64) {
+        self.disk = stamp;
+        self.path = Some(path.to_owned());
+        self.scratch = false;
+        if changes == self.changes {
+            self.history.mark_saved();
+        } else {
+            self.history.mark_unsaved();
+        }
     }
 
     /// Counts the scenario as unsaved, whatever is undone later.
     pub fn mark_unsaved(&mut self) {
+        self.changes += 1;
         self.history.mark_unsaved();
     }
 
-    /// Applies an edit as one undoable step and re-checks what it touched.
+    /// Applies an edit as one undoable step and re-checks what it touched. (Here and in undo and
+    /// redo, `Arc::make_mut` copies the scenario first only while a snapshot is held elsewhere.)
     pub fn apply(&mut self, edit: Edit) -> Result<(), ScenarioError> {
-        let touched = self.history.apply(&mut self.scenario, edit)?;
+        let scenario = Arc::make_mut(&mut self.scenario);
+        let touched = self.history.apply(scenario, edit)?;
         self.after(&touched);
         Ok(())
     }
 
     /// Applies an as-of change that continues the previous one (see [`History::apply_continuing`]).
     pub fn apply_continuing(&mut self, edit: Edit) -> Result<(), ScenarioError> {
-        let touched = self.history.apply_continuing(&mut self.scenario, edit)?;
+        let scenario = Arc::make_mut(&mut self.scenario);
+        let touched = self.history.apply_continuing(scenario, edit)?;
         self.after(&touched);
         Ok(())
     }
 
     /// Undoes the last step; false when there was nothing to undo.
     pub fn undo(&mut self) -> bool {
-        match self.history.undo(&mut self.scenario) {
+        if !self.history.can_undo() {
+            return false;
+        }
+        match self.history.undo(Arc::make_mut(&mut self.scenario)) {
             Some(Ok(touched)) => {
                 self.after(&touched);
                 true
@@ -190,7 +245,10 @@ impl Document {
 
     /// Redoes the last undone step; false when there was nothing to redo.
     pub fn redo(&mut self) -> bool {
-        match self.history.redo(&mut self.scenario) {
+        if !self.history.can_redo() {
+            return false;
+        }
+        match self.history.redo(Arc::make_mut(&mut self.scenario)) {
             Some(Ok(touched)) => {
                 self.after(&touched);
                 true
@@ -201,6 +259,7 @@ impl Document {
 
     fn after(&mut self, touched: &Touched) {
         self.revision = next_revision();
+        self.changes += 1;
         self.checker.update(&self.scenario, touched);
         self.refresh_positions();
     }

@@ -26,6 +26,17 @@ pub enum Outcome {
     CompareWith(Box<Document>),
     /// A file was written.
     Exported(PathBuf),
+    /// The document was saved to `path`, as it was at change count `changes`.
+    Saved {
+        /// The saved document's [`Document::id`].
+        document: u64,
+        /// Where.
+        path: PathBuf,
+        /// How the file looks now.
+        stamp: Option<crate::io::save::FileStamp>,
+        /// The document's [`Document::changes`] when the save began.
+        changes: u64,
+    },
     /// New positions for every party, computed for the document at `revision`: applied as one
     /// undoable step, unless the document changed meanwhile.
     Placed {
@@ -130,10 +141,13 @@ impl<T: Send + 'static> Jobs<T> {
 
     /// Cancels the running job: the worker is told to stop, and whatever it returns is dropped.
     /// Returns the job's title.
+    /// Refused (`None`, the job goes on) once the work has committed to finishing (a save
+    /// replacing its file, see [`Progress::commit`]).
     pub fn cancel(&mut self) -> Option<String> {
-        let running = self.running.take()?;
-        running.progress.cancel();
-        Some(running.title)
+        if !self.running.as_ref()?.progress.cancel() {
+            return None;
+        }
+        self.running.take().map(|r| r.title)
     }
 
     /// Whether a job runs.
@@ -178,7 +192,9 @@ impl<T: Send + 'static> Jobs<T> {
                         ))
                         .weak(),
                     );
-                    if ui.button("Cancel").clicked() {
+                    // Past its point of no return (a save replacing its file) a job cannot be
+                    // cancelled: no button that would not do what it says.
+                    if running.progress.can_cancel() && ui.button("Cancel").clicked() {
                         action = JobAction::Cancel;
                     }
                 });
@@ -255,6 +271,29 @@ mod tests {
         assert!(jobs.poll().is_none(), "nothing comes back");
         assert!(!jobs.is_running());
         jobs.start("Next", &ctx, |_| Ok(1)).expect("free again");
+    }
+
+    #[test]
+    fn a_job_past_its_point_of_no_return_cannot_be_cancelled() {
+        let ctx = egui::Context::default();
+        let mut jobs: Jobs<u32> = Jobs::default();
+        let (committed, was_committed) = channel();
+        let (go, wait_for_go) = sync_channel::<()>(0);
+        jobs.start("Saving", &ctx, move |p| {
+            committed.send(p.commit()).unwrap();
+            wait_for_go.recv().map_err(|e| e.to_string())?;
+            Ok(3)
+        })
+        .unwrap();
+        assert!(was_committed.recv_timeout(Duration::from_secs(30)).unwrap());
+        assert_eq!(jobs.cancel(), None, "refused");
+        assert!(jobs.is_running());
+        go.send(()).unwrap();
+        assert_eq!(
+            wait(&mut jobs),
+            ("Saving".to_owned(), Ok(3)),
+            "and reported"
+        );
     }
 
     #[test]
