@@ -54,6 +54,15 @@ const RECOVERY_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
 /// unsaved state. A different key means the file is out of date.
 type RecoveryKey = (u64, Option<PathBuf>, bool, Option<(u64, bool)>);
 
+/// How long unsaved work may go without a recovery file before an edit stops cancelling the write
+/// in progress (it is out of date once the edit is made, and cancelling it spares the edit a copy
+/// of the scenario): without this, edits made faster than a large scenario is written would
+/// cancel every write.
+const UNPROTECTED_AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long an edit waits for the recovery writer to let go of the scenario before copying it.
+const LET_GO_PATIENCE: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Something that waits for the user to confirm discarding unsaved changes.
 #[derive(Clone, Debug)]
 enum Discard {
@@ -88,8 +97,19 @@ pub struct ExplorerApp {
     offers: Vec<recovery::Orphan>,
     /// The state folder (recovery files, preferences); `None` keeps nothing on disk.
     state: Option<recovery::StateDir>,
-    /// What this session's recovery file holds, and when it was written.
+    /// What this session's recovery file was last written from (handed to the writer thread),
+    /// and when.
     recovery_written: Option<(RecoveryKey, std::time::Instant)>,
+    /// The recovery writer, a thread of its own.
+    autosaver: recovery::Autosaver,
+    /// True once the writer was asked to remove the recovery file (and nothing written since).
+    removal_sent: bool,
+    /// Since when unsaved work is safe in a recovery file (the last write, or when the work
+    /// became unsaved); `None` while nothing is unsaved. See [`UNPROTECTED_AT_MOST`].
+    protected_since: Option<std::time::Instant>,
+    /// A crashed session's work restored here: its file goes once this session's recovery file
+    /// holds the work.
+    takeover: Option<recovery::Orphan>,
     /// The preferences as last written to the state folder.
     prefs_written: Option<Persisted>,
     /// True while writing the recovery file fails (the banner says so once, not every few seconds).
@@ -183,6 +203,10 @@ impl ExplorerApp {
             offers,
             state,
             recovery_written: None,
+            autosaver: recovery::Autosaver::new(cc.egui_ctx.clone()),
+            removal_sent: false,
+            protected_since: None,
+            takeover: None,
             prefs_written,
             recovery_failing: false,
             error: None,
@@ -291,11 +315,13 @@ impl ExplorerApp {
         match command {
             Command::Edit(edit) => self.apply(edit),
             Command::Undo => {
+                self.before_edit();
                 if self.doc.undo() {
                     self.after_history_move();
                 }
             }
             Command::Redo => {
+                self.before_edit();
                 if self.doc.redo() {
                     self.after_history_move();
                 }
@@ -383,6 +409,7 @@ impl ExplorerApp {
                 }
             }
             Command::SetAsOfLive(date, continuing) => {
+                self.before_edit();
                 let edit = Edit::SetAsOf(Some(date));
                 let result = if continuing {
                     self.doc.apply_continuing(edit)
@@ -654,6 +681,7 @@ impl ExplorerApp {
 
     /// Applies an edit as one step; an impossible edit becomes a message, never a panic.
     fn apply(&mut self, edit: Edit) {
+        self.before_edit();
         if let Err(e) = self.doc.apply(edit) {
             self.report(format!("That change was not made: {e}."));
         }
@@ -1442,58 +1470,115 @@ impl ExplorerApp {
         )
     }
 
-    /// Writes everything on screen that a crash would lose to this session's recovery file now:
-    /// the document (every party's drawn position, its file, unsaved state, title) and the
-    /// what-if base. What the autosave does, without waiting.
-    pub fn write_recovery(&mut self) {
+    /// What the recovery file is written from, taken without copying the scenario.
+    fn recovery_snapshot(&self) -> recovery::Snapshot {
+        recovery::Snapshot {
+            saved_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            // The file's name and the scenario's title, as the user knows the work.
+            title: match (&self.whatif.base, &self.doc.path) {
+                (Some(base), _) if base.fork => format!(
+                    "A what-if of {} ({})",
+                    base.doc.display_name(),
+                    self.doc.scenario().meta.title
+                ),
+                (_, Some(_)) => format!(
+                    "{} ({})",
+                    self.doc.display_name(),
+                    self.doc.scenario().meta.title
+                ),
+                _ => self.doc.display_name(),
+            },
+            doc: recovery::DocSnapshot::of(&self.doc),
+            base: self
+                .whatif
+                .base
+                .as_ref()
+                .map(|b| (b.fork, recovery::DocSnapshot::of(&b.doc))),
+        }
+    }
+
+    /// Hands the writer thread everything on screen that a crash would lose: the document (every
+    /// party's drawn position, its file, unsaved state, title) and the what-if base. Returns at
+    /// once; the window learns the outcome in a later frame ([`ExplorerApp::recovery_results`]).
+    fn send_recovery(&mut self) {
         let key = self.recovery_key();
-        let Some(state) = self.state.as_mut() else {
+        let Some(state) = &self.state else {
             return;
         };
-        let saved = recovery::SavedDocument::of(&self.doc).and_then(|doc| {
-            let base = match &self.whatif.base {
-                Some(b) => Some(recovery::SavedBase {
-                    fork: b.fork,
-                    doc: recovery::SavedDocument::of(&b.doc)?,
-                }),
-                None => None,
-            };
-            Ok(recovery::Recovery {
-                version: recovery::RECOVERY_VERSION,
-                saved_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
-                // The file's name and the scenario's title, as the user knows the work.
-                title: match (&self.whatif.base, &self.doc.path) {
-                    (Some(base), _) if base.fork => format!(
-                        "A what-if of {} ({})",
-                        base.doc.display_name(),
-                        self.doc.scenario().meta.title
-                    ),
-                    (_, Some(_)) => format!(
-                        "{} ({})",
-                        self.doc.display_name(),
-                        self.doc.scenario().meta.title
-                    ),
-                    _ => self.doc.display_name(),
-                },
-                doc,
-                base,
-            })
-        });
-        let written = saved
-            .map_err(crate::io::SaveError::from)
-            .and_then(|r| state.write_recovery(&r));
-        self.recovery_written = Some((key, std::time::Instant::now()));
-        match written {
-            Ok(()) => self.recovery_failing = false,
-            Err(e) => {
-                log::error!("the recovery file was not written: {e}");
-                if !self.recovery_failing {
-                    self.recovery_failing = true;
-                    self.report(format!(
-                        "Unsaved work cannot be kept for crash recovery ({e}). Save your work to a file."
-                    ));
-                }
+        match state.target() {
+            Ok(target) => {
+                let snapshot = Box::new(self.recovery_snapshot());
+                self.autosaver
+                    .submit(recovery::Task::Write(target, snapshot));
             }
+            Err(e) => self.recovery_failed(&e.to_string()),
+        }
+        self.recovery_written = Some((key, std::time::Instant::now()));
+        self.removal_sent = false;
+    }
+
+    /// Writes the recovery file now and waits for it: what the autosave does, without waiting for
+    /// the delay (and the same code path: the writer thread).
+    pub fn write_recovery(&mut self) {
+        self.send_recovery();
+        self.autosaver.flush();
+        self.recovery_results();
+    }
+
+    /// True while the recovery writer has work (tests wait for it).
+    pub fn is_writing_recovery(&self) -> bool {
+        self.autosaver.is_busy()
+    }
+
+    /// Reads what the writer thread has done.
+    fn recovery_results(&mut self) {
+        for done in self.autosaver.finished() {
+            match done {
+                recovery::Done::Written => {
+                    if let Some(state) = self.state.as_mut() {
+                        state.set_written(true);
+                    }
+                    self.recovery_failing = false;
+                    self.protected_since = Some(std::time::Instant::now());
+                    // A restored crash's work is in this session's file now: its own can go.
+                    if let Some(orphan) = self.takeover.take()
+                        && let Some(state) = &self.state
+                        && let Err(e) = state.discard(&orphan)
+                    {
+                        log::warn!("{}: restored but not deleted: {e}", orphan.path.display());
+                    }
+                }
+                recovery::Done::Removed => {
+                    if let Some(state) = self.state.as_mut() {
+                        state.set_written(false);
+                    }
+                }
+                recovery::Done::Failed(e) => self.recovery_failed(&e),
+            }
+        }
+    }
+
+    fn recovery_failed(&mut self, e: &str) {
+        log::error!("the recovery file was not written: {e}");
+        if !self.recovery_failing {
+            self.recovery_failing = true;
+            self.report(format!(
+                "Unsaved work cannot be kept for crash recovery ({e}). Save your work to a file."
+            ));
+        }
+    }
+
+    /// Before an edit: a recovery write in progress is out of date once the edit is made, and
+    /// while it holds the scenario the edit would have to copy it (seconds at 300,000 parties), so
+    /// it is cancelled and the edit waits a moment for the writer to let go. Not when unsaved work
+    /// has gone unprotected too long (see [`UNPROTECTED_AT_MOST`]): then the write finishes.
+    fn before_edit(&mut self) {
+        if self
+            .protected_since
+            .is_some_and(|since| since.elapsed() < UNPROTECTED_AT_MOST)
+            && self.doc.is_shared()
+        {
+            self.autosaver.let_go(LET_GO_PATIENCE);
         }
     }
 
@@ -1503,10 +1588,14 @@ impl ExplorerApp {
         if self.state.is_none() {
             return;
         }
+        self.recovery_results();
         if !self.has_unsaved_work() {
+            self.protected_since = None;
             self.keep_recovery_now(false);
             return;
         }
+        self.protected_since
+            .get_or_insert_with(std::time::Instant::now);
         let key = self.recovery_key();
         match &self.recovery_written {
             Some((k, _)) if *k == key => {}
@@ -1514,28 +1603,32 @@ impl ExplorerApp {
                 // An idle window draws no frames: ask for the one that writes it.
                 ctx.request_repaint_after(RECOVERY_DELAY.saturating_sub(at.elapsed()));
             }
-            _ => self.write_recovery(),
+            _ => self.send_recovery(),
         }
     }
 
-    /// The recovery file as it must be now, without waiting: written if the work changed since,
-    /// removed if nothing is unsaved or `discarded` (the user chose not to save at close).
+    /// The recovery file as it must be now, without waiting for the delay: written if the work
+    /// changed since, removed if nothing is unsaved or `discarded` (the user chose not to save at
+    /// close). The writer thread does it; at exit the window waits for it (see `on_exit`).
     fn keep_recovery_now(&mut self, discarded: bool) {
         let unsaved = self.has_unsaved_work() && !discarded;
         let current = self
             .recovery_written
             .as_ref()
             .is_some_and(|(k, _)| *k == self.recovery_key());
-        let Some(state) = self.state.as_mut() else {
+        let Some(state) = self.state.as_ref() else {
             return;
         };
         if !unsaved {
-            if state.has_written() {
-                state.remove_own();
+            if (state.has_written() || self.recovery_written.is_some()) && !self.removal_sent {
+                if let Ok(target) = state.target() {
+                    self.autosaver.submit(recovery::Task::Remove(target));
+                }
+                self.removal_sent = true;
             }
             self.recovery_written = None;
-        } else if !current || !state.has_written() {
-            self.write_recovery();
+        } else if !current || (!state.has_written() && !self.autosaver.is_busy()) {
+            self.send_recovery();
         }
     }
 
@@ -1574,11 +1667,11 @@ impl ExplorerApp {
                 self.whatif.base = base;
                 self.whatif.reset();
                 self.recovery_written = None;
-                self.keep_recovery_now(false);
-                let taken_over = self.state.as_ref().is_some_and(|s| s.has_written())
-                    || !self.has_unsaved_work();
-                if taken_over
-                    && let Some(state) = &self.state
+                if self.has_unsaved_work() {
+                    // Its file goes once this session's holds the work (recovery_results).
+                    self.takeover = Some(orphan.clone());
+                    self.keep_recovery_now(false);
+                } else if let Some(state) = &self.state
                     && let Err(e) = state.discard(orphan)
                 {
                     log::warn!("{source}: restored but not deleted: {e}");
@@ -2236,6 +2329,12 @@ impl eframe::App for ExplorerApp {
         self.keep_recovery_now(self.close_confirmed);
         self.keep_preferences();
         eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
+    }
+
+    /// At exit (after the last `save`): the recovery file is written or removed before the process
+    /// ends. (Dropping the app waits for it too.)
+    fn on_exit(&mut self) {
+        self.autosaver.flush();
     }
 }
 
