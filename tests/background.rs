@@ -223,3 +223,40 @@ fn a_failed_export_reports_and_writes_nothing() {
     );
     assert!(!path.exists());
 }
+
+/// A what-if is compared with its base on a thread of its own (seconds for a large channel, after
+/// every edit): the card says "Comparing…" meanwhile, then shows the same comparison as before.
+#[test]
+fn a_what_if_comparison_runs_off_the_ui_thread_then_lands() {
+    use csp_explorer::edit::Edit;
+    use csp_explorer::model::PartyId;
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::whatif::WhatIfCommand;
+    let mut harness = app(scenario("sample-6-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::WhatIf(WhatIfCommand::Fork));
+    finish_jobs(&mut harness);
+    harness.get_by_label("No difference yet: change something on the canvas.");
+    let mut partnership = harness
+        .state()
+        .document()
+        .scenario()
+        .link("partnership-adatum-contoso")
+        .unwrap()
+        .clone();
+    partnership.from = PartyId::from("wingtip");
+    harness
+        .state_mut()
+        .execute(&ctx, Command::Edit(Edit::UpdateLink(partnership)));
+    // The frame after the edit starts the comparison and says so; it does not wait for it.
+    harness.step();
+    harness.get_by_label_contains("Comparing…");
+    finish_jobs(&mut harness);
+    assert!(harness.query_by_label_contains("Comparing…").is_none());
+    harness.get_by_label(
+        "~ partnership Wingtip Distribution → Contoso Reseller: from adatum → wingtip",
+    );
+    harness.get_by_label_contains("Findings: 0 introduced, 3 resolved");
+}

@@ -1216,7 +1216,7 @@ impl ExplorerApp {
         let marking = self.training.marking();
         let hide_findings = self.training.hides_findings();
         let mode = self.whatif.mode;
-        let (base, comparison, base_view) = self.whatif.parts(&self.doc);
+        let (base, comparison, base_view) = self.whatif.parts(&self.doc, ui.ctx());
         let side_by_side = base.is_some() && mode == CompareMode::SideBySide;
         let (diff, ghosts) = match comparison {
             Some((d, g)) if mode == CompareMode::Overlay => (Some(d), g),
@@ -1523,6 +1523,11 @@ impl ExplorerApp {
         self.send_recovery();
         self.autosaver.flush();
         self.recovery_results();
+    }
+
+    /// True while a what-if comparison is being computed (tests wait for it).
+    pub fn is_comparing(&self) -> bool {
+        self.whatif.is_comparing()
     }
 
     /// True while the recovery writer has work (tests wait for it).

@@ -121,6 +121,16 @@ impl LensState {
     }
 }
 
+/// What a comparison was computed from: the base's and the open document's identity and change
+/// count (moving a party while dragging changes neither: the differences are the scenarios').
+type CompareKey = (u64, u64, u64, u64);
+
+/// A comparison being computed on a thread of its own.
+struct Comparing {
+    key: CompareKey,
+    answer: std::sync::mpsc::Receiver<Result<ScenarioDiff, String>>,
+}
+
 /// The what-if state of the window.
 #[derive(Default)]
 pub struct WhatIf {
@@ -128,7 +138,13 @@ pub struct WhatIf {
     pub base: Option<Base>,
     /// How.
     pub mode: CompareMode,
-    cache: Option<((u64, u64), ScenarioDiff, Vec<Ghost>)>,
+    /// The last comparison computed (shown, marked as being brought up to date, while a newer one
+    /// is computed).
+    cache: Option<(CompareKey, ScenarioDiff, Vec<Ghost>)>,
+    /// The comparison being computed, if any: at most one at a time.
+    comparing: Option<Comparing>,
+    /// A comparison that failed, and why (not tried again until either side changes).
+    failed: Option<(CompareKey, String)>,
     /// The base canvas's view in side-by-side mode.
     pub base_view: CanvasView,
     /// The ask window, when open.
@@ -138,22 +154,89 @@ pub struct WhatIf {
 }
 
 impl WhatIf {
-    /// The comparison of the open document with its base, recomputed once per change of either.
-    pub fn comparison(&mut self, doc: &Document) -> Option<(&ScenarioDiff, &[Ghost])> {
-        let base = self.base.as_ref()?;
-        let key = (base.doc.revision(), doc.revision());
-        if self.cache.as_ref().is_none_or(|(k, _, _)| *k != key) {
-            let d = diff(base.doc.scenario(), doc.scenario());
-            let ghosts = ghosts_of(&d, &base.doc);
-            self.cache = Some((key, d, ghosts));
-        }
+    /// The comparison of the open document with its base, as last computed. Comparing runs on a
+    /// thread of its own (seconds for a large channel: the window must not freeze after each
+    /// edit): when either side changed, a new comparison starts and the last one stays until it
+    /// lands (see [`WhatIf::is_comparing`]); `ctx` is asked for a frame when it does.
+    pub fn comparison(
+        &mut self,
+        doc: &Document,
+        ctx: &egui::Context,
+    ) -> Option<(&ScenarioDiff, &[Ghost])> {
+        self.refresh(doc, ctx);
         self.cache.as_ref().map(|(_, d, g)| (d, g.as_slice()))
+    }
+
+    /// True while a comparison is being computed (what is shown is older, or nothing yet).
+    pub fn is_comparing(&self) -> bool {
+        self.comparing.is_some()
+    }
+
+    /// Why the comparison could not be made, if it could not.
+    pub fn failure(&self) -> Option<&str> {
+        self.failed.as_ref().map(|(_, why)| why.as_str())
+    }
+
+    /// Takes a finished comparison, and starts one when either side changed since the last.
+    fn refresh(&mut self, doc: &Document, ctx: &egui::Context) {
+        let Some(base) = &self.base else {
+            return;
+        };
+        let key = (base.doc.id(), base.doc.changes(), doc.id(), doc.changes());
+        if let Some(comparing) = &self.comparing {
+            let answer = match comparing.answer.try_recv() {
+                Ok(answer) => answer,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    Err("the comparison stopped without an answer".to_owned())
+                }
+            };
+            let was = comparing.key;
+            self.comparing = None;
+            match answer {
+                // Ghosts are placed where the base draws what was removed: only for that base.
+                Ok(d) if (was.0, was.1) == (key.0, key.1) => {
+                    let ghosts = ghosts_of(&d, &base.doc);
+                    self.cache = Some((was, d, ghosts));
+                    self.failed = None;
+                }
+                Ok(_) => {}
+                Err(why) => {
+                    log::error!("comparing failed: {why}");
+                    self.failed = Some((was, why));
+                }
+            }
+        }
+        let done = |k: &CompareKey| *k == key;
+        if self.cache.as_ref().is_some_and(|(k, _, _)| done(k))
+            || self.failed.as_ref().is_some_and(|(k, _)| done(k))
+        {
+            return;
+        }
+        let (from, to) = (base.doc.shared_scenario(), doc.shared_scenario());
+        let (tx, answer) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("csp-explorer compare".into())
+            .spawn(move || {
+                let d = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diff(&from, &to)))
+                    .map_err(|_| "an internal error".to_owned());
+                // The scenarios go back before the window hears of it: its next edit copies
+                // nothing.
+                drop((from, to));
+                let _ = tx.send(d);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.comparing = Some(Comparing { key, answer }),
+            Err(e) => self.failed = Some((key, format!("no thread could be started: {e}"))),
+        }
     }
 
     /// The base, the comparison (brought up to date) and the base canvas's view, borrowed together
     /// so that both canvases can be drawn without copying the comparison every frame.
-    pub fn parts(&mut self, doc: &Document) -> CompareParts<'_> {
-        self.comparison(doc);
+    pub fn parts(&mut self, doc: &Document, ctx: &egui::Context) -> CompareParts<'_> {
+        self.refresh(doc, ctx);
         let comparison = match (&self.base, &self.cache) {
             (Some(_), Some((_, d, g))) => Some((d, g.as_slice())),
             _ => None,
@@ -161,9 +244,12 @@ impl WhatIf {
         (self.base.as_ref(), comparison, &mut self.base_view)
     }
 
-    /// Forgets the cached comparison (after the base changed identity).
+    /// Forgets the cached comparison (after the base changed identity); one being computed is
+    /// dropped when it lands.
     pub fn reset(&mut self) {
         self.cache = None;
+        self.comparing = None;
+        self.failed = None;
         self.base_view = CanvasView::default();
     }
 }
@@ -278,7 +364,26 @@ pub fn compare_ui(
             out.push(WhatIfCommand::CloseCompare);
         }
     });
-    let Some((d, _)) = whatif.comparison(doc) else {
+    let ctx = ui.ctx().clone();
+    let shown = whatif.comparison(doc, &ctx).is_some();
+    if let Some(why) = whatif.failure() {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("The comparison could not be made: {why}"),
+        );
+    }
+    if whatif.is_comparing() {
+        // The last comparison stays meanwhile; the thread asks for a frame when it lands.
+        ui.label(
+            egui::RichText::new(if shown {
+                "Comparing… (showing the last comparison until then)"
+            } else {
+                "Comparing…"
+            })
+            .weak(),
+        );
+    }
+    let Some((d, _)) = whatif.comparison(doc, &ctx) else {
         return out;
     };
     if d.is_empty() {

@@ -42,13 +42,13 @@ pub fn app_with(launch: Launch, dialogs: Box<dyn FileDialogs>) -> Harness<'stati
     harness
 }
 
-/// Runs frames until the worker thread's job (opening, saving, exporting, laying out) and the
-/// recovery writer have finished and their results have been applied, and the window has settled. A job may start in any of those
+/// Runs frames until the worker thread's job (opening, saving, exporting, laying out), the
+/// recovery writer and a what-if comparison have finished and their results have been applied, and the window has settled. A job may start in any of those
 /// frames (a key press or click is handled a frame later): it is waited for too.
 pub fn finish_jobs(harness: &mut Harness<'static, ExplorerApp>) {
     let start = std::time::Instant::now();
     loop {
-        while harness.state().is_busy() || harness.state().is_writing_recovery() {
+        while busy(harness.state()) {
             assert!(
                 start.elapsed() < std::time::Duration::from_secs(120),
                 "the job finishes"
@@ -58,10 +58,7 @@ pub fn finish_jobs(harness: &mut Harness<'static, ExplorerApp>) {
         }
         // A job that started while settling keeps the window redrawing: wait for it, then settle
         // again.
-        if harness.try_run().is_ok()
-            && !harness.state().is_busy()
-            && !harness.state().is_writing_recovery()
-        {
+        if harness.try_run().is_ok() && !busy(harness.state()) {
             return;
         }
         assert!(
@@ -69,6 +66,11 @@ pub fn finish_jobs(harness: &mut Harness<'static, ExplorerApp>) {
             "the window settles"
         );
     }
+}
+
+/// Work the window waits for in the background: a job, the recovery writer, a comparison.
+fn busy(app: &ExplorerApp) -> bool {
+    app.is_busy() || app.is_writing_recovery() || app.is_comparing()
 }
 
 /// The app on a built-in scenario.
