@@ -45,9 +45,9 @@ fn partner_center_fixtures() -> Vec<PathBuf> {
 
 fn open_import_from_the_menu(harness: &mut Harness<'static, ExplorerApp>) {
     harness.get_by_label("File").click();
-    harness.run();
+    finish_jobs(harness);
     harness.get_by_label("Import…").click();
-    harness.run();
+    finish_jobs(harness);
 }
 
 /// Types into the text field that currently shows `hint` (its placeholder).
@@ -55,11 +55,11 @@ fn type_into(harness: &mut Harness<'static, ExplorerApp>, hint: &'static str, te
     harness
         .get_by(move |n| n.placeholder() == Some(hint))
         .focus();
-    harness.run();
+    finish_jobs(harness);
     harness
         .get_by(move |n| n.placeholder() == Some(hint))
         .type_text(text);
-    harness.run();
+    finish_jobs(harness);
 }
 
 /// True when the button with this label is greyed out.
@@ -152,13 +152,13 @@ fn import_offers_to_save_unsaved_work_first_and_cancel_changes_nothing() {
     harness
         .state_mut()
         .execute(&ctx, Command::AddParty(PartyKind::Customer));
-    harness.run();
+    finish_jobs(&mut harness);
     let edited = harness.state().document().scenario().clone();
     harness.state_mut().import_paths(&[
         PathBuf::from("saves/examples/parties.csv"),
         PathBuf::from("saves/examples/links.csv"),
     ]);
-    harness.run();
+    finish_jobs(&mut harness);
     harness.get_by_label("parties (CSV) in UTF-8");
     harness.get_by_label("links (CSV) in UTF-8");
     // Project CSVs need no signed-in partner.
@@ -168,7 +168,7 @@ fn import_offers_to_save_unsaved_work_first_and_cancel_changes_nothing() {
             .is_none()
     );
     harness.get_by_label("Import").click();
-    harness.run();
+    finish_jobs(&mut harness);
     harness.get_by_label("Unsaved changes");
     // The prompt's Cancel (the preview behind it has one too): drawn last, so last in the tree.
     harness
@@ -176,14 +176,14 @@ fn import_offers_to_save_unsaved_work_first_and_cancel_changes_nothing() {
         .last()
         .expect("the prompt's Cancel")
         .click();
-    harness.run();
+    finish_jobs(&mut harness);
     assert_eq!(*harness.state().document().scenario(), edited);
     assert!(
         harness.state().import_dialog().is_some(),
         "the preview is still open"
     );
     harness.get_by_label("Import").click();
-    harness.run();
+    finish_jobs(&mut harness);
     harness.get_by_label("Don't save").click();
     // The click starts the import on the worker; the window redraws until it is done.
     harness.step();
@@ -218,7 +218,7 @@ fn dropping_files_on_the_window_opens_the_same_preview_and_adds_to_it() {
             .dropped_files
             .push(Arc::new(Dropped(path.clone())));
     }
-    harness.run();
+    finish_jobs(&mut harness);
     assert_eq!(
         harness.state().import_dialog().unwrap().file_names().len(),
         2
@@ -231,13 +231,13 @@ fn dropping_files_on_the_window_opens_the_same_preview_and_adds_to_it() {
             .dropped_files
             .push(Arc::new(Dropped(path.clone())));
     }
-    harness.run();
+    finish_jobs(&mut harness);
     let dialog = harness.state().import_dialog().unwrap();
     assert_eq!(dialog.file_names().len(), fixtures.len());
-    assert!(dialog.preview().preview.needs_partner);
+    assert!(dialog.preview().unwrap().preview.needs_partner);
     harness.get_by_label("Partner Center indirect resellers (JSON)");
     harness.get_by_label("Cancel").click();
-    harness.run();
+    finish_jobs(&mut harness);
     assert!(harness.state().import_dialog().is_none());
     assert_eq!(
         harness.state().document().scenario().meta.title,
@@ -292,7 +292,7 @@ fn problems_are_listed_by_file_line_and_column_and_block_the_import() {
     harness
         .state_mut()
         .import_paths(std::slice::from_ref(&parties));
-    harness.run();
+    finish_jobs(&mut harness);
     harness.get_by_label("2 problems: nothing can be imported until they are fixed in the files.");
     // ("File" is the menu's label too.)
     assert_eq!(harness.get_all_by_label("File").count(), 2);
@@ -308,7 +308,7 @@ fn problems_are_listed_by_file_line_and_column_and_block_the_import() {
     harness
         .get_by_label("Day first (03/04/2020 is 3 April)")
         .click();
-    harness.run();
+    finish_jobs(&mut harness);
     harness.get_by_label("1 problem: nothing can be imported until they are fixed in the files.");
     // Fixed in the file, then read again: the import can go ahead.
     let fixed = std::fs::read_to_string(&parties)
@@ -316,7 +316,7 @@ fn problems_are_listed_by_file_line_and_column_and_block_the_import() {
         .replace("wholesaler", "customer");
     std::fs::write(&parties, fixed).unwrap();
     harness.get_by_label("Read the files again").click();
-    harness.run();
+    finish_jobs(&mut harness);
     assert!(!disabled(&harness, "Import"));
     harness.get_by_label("Import").click();
     // The click starts the import on the worker; the window redraws until it is done.
@@ -340,7 +340,7 @@ fn a_whole_partner_center_export_is_summed_up_by_kind_and_imports() {
     paths.sort();
     let mut harness = app(scenario("sample-1"));
     harness.state_mut().import_paths(&paths);
-    harness.run();
+    finish_jobs(&mut harness);
     harness.get_by_label("Files (42)");
     assert_eq!(harness.get_all_by_label("20 ×").count(), 2);
     harness.get_by_label("Partner Center agreements of one customer (JSON)");
@@ -402,7 +402,7 @@ fn import_runs_on_the_worker_with_cancel_and_opens_a_new_unsaved_document() {
     let mut harness = app_with(scenario("sample-1"), Box::new(Recorded(asked.clone())));
     let before = harness.state().document().scenario().clone();
     harness.state_mut().import_paths(&partner_center_fixtures());
-    harness.run();
+    finish_jobs(&mut harness);
     type_into(
         &mut harness,
         "e.g. Contoso Distribution",
@@ -457,7 +457,7 @@ fn import_runs_on_the_worker_with_cancel_and_opens_a_new_unsaved_document() {
     harness
         .state_mut()
         .execute(&ctx, csp_explorer::ui::app::Command::Save);
-    harness.run();
+    finish_jobs(&mut harness);
     assert_eq!(
         asked.lock().expect("not poisoned").last(),
         Some(&(
@@ -466,4 +466,40 @@ fn import_runs_on_the_worker_with_cancel_and_opens_a_new_unsaved_document() {
         )),
         "Save asks for a name, made from the title without a stray -s-"
     );
+}
+
+/// The preview (import and check) runs on a thread of its own, at the start and after every change
+/// to the form: the window says it is reading, Import waits for the preview of the answers as they
+/// are, and the preview that lands is the same as before.
+#[test]
+fn the_preview_runs_off_the_ui_thread_and_import_waits_for_it() {
+    let mut harness = app(scenario("sample-1"));
+    harness.state_mut().import_paths(&partner_center_fixtures());
+    harness.step();
+    harness.get_by_label("Reading the files…");
+    assert!(disabled(&harness, "Import"));
+    harness.get_by_label_contains("wait for the preview");
+    finish_jobs(&mut harness);
+    assert!(harness.query_by_label("Reading the files…").is_none());
+    harness.get_by_label("Partner Center customers (JSON)");
+    harness.get_by_label_contains("type your company's name");
+
+    harness
+        .state_mut()
+        .import_dialog_mut()
+        .unwrap()
+        .form
+        .partner_name = "Contoso Distribution".to_owned();
+    // The frame that sees the change starts the preview; the next one says it is running.
+    harness.step();
+    harness.step();
+    harness.get_by_label("Reading the files again with your answers…");
+    assert!(
+        disabled(&harness, "Import"),
+        "not before the preview is current"
+    );
+    finish_jobs(&mut harness);
+    harness.get_by_label("The channel: Contoso Distribution's channel (Partner Center)");
+    assert!(!disabled(&harness, "Import"));
+    assert!(harness.state().import_dialog().unwrap().is_current());
 }

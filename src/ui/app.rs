@@ -956,7 +956,11 @@ impl ExplorerApp {
         match &mut self.import {
             Some(dialog) => dialog.add(files, unreadable),
             None => {
-                self.import = Some(super::import::ImportDialog::new(files, unreadable));
+                self.import = Some(super::import::ImportDialog::new(
+                    files,
+                    unreadable,
+                    &self.egui_ctx,
+                ));
                 self.show_library = false;
             }
         }
@@ -1523,6 +1527,13 @@ impl ExplorerApp {
         self.send_recovery();
         self.autosaver.flush();
         self.recovery_results();
+    }
+
+    /// True while the import preview is being computed (tests wait for it).
+    pub fn is_previewing_import(&self) -> bool {
+        self.import
+            .as_ref()
+            .is_some_and(super::import::ImportDialog::is_previewing)
     }
 
     /// True while a what-if comparison is being computed (tests wait for it).

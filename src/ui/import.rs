@@ -2,10 +2,13 @@
 //! changes.
 //!
 //! The work is done by plain functions with no egui in them ([`read_paths`], [`run_preview`],
-//! [`into_channel`]): they take files and the form and return data. [`import_ui`] draws the
-//! preview from that data and says what the user chose; on Import the app lays out and checks the
-//! channel on the worker thread (`ExplorerApp::import_in_background`, with progress and Cancel) and
-//! opens it as a new, unsaved document.
+//! [`into_channel`]): they take files and the form and return data. The preview runs on a thread of
+//! its own after every change to the files or the form (importing and checking a large Partner
+//! Center export takes seconds; typing in the form must not wait for it): the last preview stays
+//! shown, marked as being brought up to date, until the new one lands, and Import waits for it.
+//! [`import_ui`] draws the preview and says what the user chose; on Import the app lays out and
+//! checks the channel on the worker thread (`ExplorerApp::import_in_background`, with progress and
+//! Cancel) and opens it as a new, unsaved document.
 
 use crate::io::import::{self, DateOrder, ImportError, Imported, Preview, SignedInPartner, Source};
 use crate::model::{LinkKind, PartyKind, Scenario};
@@ -13,6 +16,8 @@ use crate::rules::{Checker, Counts, Severity};
 use crate::ui::style::{severity_text, valid_text};
 use egui::RichText;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 /// What the importer needs to know that the files do not say: who is signed in to Partner Center
 /// (only asked when a Partner Center file is among them) and how to read ambiguous slash dates.
@@ -156,37 +161,62 @@ struct ImportFile {
     source: Source,
 }
 
+/// What a preview is computed from: the files (by how often they changed) and the form.
+type PreviewKey = (u64, ImportForm);
+
+/// A preview being computed on its own thread.
+struct Previewing {
+    key: PreviewKey,
+    answer: Receiver<ImportPreview>,
+}
+
 /// The import preview window's state: the files, the form, and the preview for that form.
-#[derive(Clone, Debug)]
 pub struct ImportDialog {
     files: Vec<ImportFile>,
+    /// The files' contents, shared with the preview's thread (not copied for each run).
+    sources: Arc<Vec<Source>>,
+    /// Counts the changes to the files (added, read again).
+    files_version: u64,
     /// Files that could not be read at all.
     unreadable: Vec<ImportError>,
     /// The form as the user is editing it.
     pub form: ImportForm,
-    /// The form the preview was computed for.
-    previewed: ImportForm,
-    preview: ImportPreview,
+    /// What the shown preview was computed for.
+    previewed: Option<PreviewKey>,
+    /// The last preview computed; `None` until the first lands.
+    preview: Option<ImportPreview>,
+    /// The preview being computed, if any: at most one at a time.
+    previewing: Option<Previewing>,
+    /// A preview that stopped on an internal error (not tried again until something changes).
+    failed: Option<String>,
+    ctx: egui::Context,
 }
 
 impl ImportDialog {
-    /// Starts a preview of these files. When Partner Center data is among them, the country is
-    /// taken from where most of its customers are billed.
-    pub fn new(files: Vec<(Option<PathBuf>, Source)>, unreadable: Vec<ImportError>) -> Self {
+    /// Starts a preview of these files; `ctx` is asked for a frame when it lands. When Partner
+    /// Center data is among them, the country is then taken from where most of its customers are
+    /// billed.
+    pub fn new(
+        files: Vec<(Option<PathBuf>, Source)>,
+        unreadable: Vec<ImportError>,
+        ctx: &egui::Context,
+    ) -> Self {
         let files: Vec<ImportFile> = files
             .into_iter()
             .map(|(path, source)| ImportFile { path, source })
             .collect();
-        let form = ImportForm::default();
-        let preview = run_preview(&sources_of(&files), &form);
         let mut dialog = ImportDialog {
+            sources: Arc::new(sources_of(&files)),
             files,
+            files_version: 0,
             unreadable,
-            previewed: form.clone(),
-            form,
-            preview,
+            form: ImportForm::default(),
+            previewed: None,
+            preview: None,
+            previewing: None,
+            failed: None,
+            ctx: ctx.clone(),
         };
-        dialog.suggest_country();
         dialog.refresh();
         dialog
     }
@@ -199,7 +229,7 @@ impl ImportDialog {
                 .map(|(path, source)| ImportFile { path, source }),
         );
         self.unreadable.extend(unreadable);
-        self.rerun();
+        self.files_changed();
     }
 
     /// Reads every file from disk again (after the user fixed one) and runs again.
@@ -214,34 +244,88 @@ impl ImportDialog {
             }
         }
         self.unreadable = unreadable;
-        self.rerun();
+        self.files_changed();
+    }
+
+    fn files_changed(&mut self) {
+        self.sources = Arc::new(sources_of(&self.files));
+        self.files_version += 1;
+        self.refresh();
     }
 
     fn suggest_country(&mut self) {
         if self.form.country.is_empty()
-            && let Some(country) = &self.preview.preview.suggested_country
+            && let Some(country) = self
+                .preview
+                .as_ref()
+                .and_then(|p| p.preview.suggested_country.clone())
         {
-            self.form.country = country.clone();
+            self.form.country = country;
         }
     }
 
-    fn rerun(&mut self) {
-        self.preview = run_preview(&sources_of(&self.files), &self.form);
-        self.previewed = self.form.clone();
-        self.suggest_country();
-        self.refresh();
+    fn key(&self) -> PreviewKey {
+        (self.files_version, self.form.clone())
     }
 
-    /// Runs the importer again when the form changed since the last preview.
+    /// Takes a preview that has landed, and starts one when the files or the form changed since
+    /// the last (one at a time: a newer change waits for the running one, then runs).
     pub fn refresh(&mut self) {
-        if self.form != self.previewed {
-            self.rerun();
+        if let Some(previewing) = &self.previewing {
+            match previewing.answer.try_recv() {
+                Ok(preview) => {
+                    self.previewed = Some(previewing.key.clone());
+                    self.preview = Some(preview);
+                    self.failed = None;
+                    self.previewing = None;
+                    self.suggest_country();
+                }
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => {
+                    log::error!("the import preview stopped on an internal error");
+                    self.previewed = Some(previewing.key.clone());
+                    self.failed = Some("the import stopped on an internal error".to_owned());
+                    self.previewing = None;
+                }
+            }
+        }
+        let key = self.key();
+        if self.previewed.as_ref() == Some(&key) {
+            return;
+        }
+        let (sources, form) = (Arc::clone(&self.sources), self.form.clone());
+        let (tx, answer) = std::sync::mpsc::channel();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("csp-explorer import preview".into())
+            .spawn(move || {
+                // A panic drops the sender: the window hears of it as a disconnection.
+                let preview = run_preview(&sources, &form);
+                let _ = tx.send(preview);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.previewing = Some(Previewing { key, answer }),
+            Err(e) => {
+                self.previewed = Some(key);
+                self.failed = Some(format!("no thread could be started: {e}"));
+            }
         }
     }
 
-    /// The preview for the current form.
-    pub fn preview(&self) -> &ImportPreview {
-        &self.preview
+    /// The last preview computed (`None` until the first lands); see [`ImportDialog::is_current`].
+    pub fn preview(&self) -> Option<&ImportPreview> {
+        self.preview.as_ref()
+    }
+
+    /// True while a preview is being computed.
+    pub fn is_previewing(&self) -> bool {
+        self.previewing.is_some()
+    }
+
+    /// True when the preview shown is the one for the files and the form as they are now.
+    pub fn is_current(&self) -> bool {
+        self.previewed.as_ref() == Some(&self.key()) && self.failed.is_none()
     }
 
     /// The names of the files, in the order given.
@@ -249,8 +333,8 @@ impl ImportDialog {
         self.files.iter().map(|f| f.source.name.as_str()).collect()
     }
 
-    /// The imported channel, when Import can go ahead: every file read and valid, and the
-    /// signed-in partner named when Partner Center data needs one.
+    /// The imported channel, when Import can go ahead: every file read and valid, the preview up
+    /// to date with the form, and the signed-in partner named when Partner Center data needs one.
     pub fn ready(&self) -> Result<&Imported, String> {
         if let Some(e) = self.unreadable.first() {
             return Err(format!("{e}"));
@@ -258,13 +342,20 @@ impl ImportDialog {
         if self.files.is_empty() {
             return Err("add at least one file".to_owned());
         }
-        let imported = self.preview.preview.result.as_ref().map_err(|errors| {
+        if let Some(why) = &self.failed {
+            return Err(why.clone());
+        }
+        let preview = match &self.preview {
+            Some(p) if self.is_current() => p,
+            _ => return Err("wait for the preview of these files and answers".to_owned()),
+        };
+        let imported = preview.preview.result.as_ref().map_err(|errors| {
             format!(
                 "fix the {} in the files first, then press Read the files again",
                 plural(errors.0.len(), "problem")
             )
         })?;
-        if self.preview.preview.needs_partner {
+        if preview.preview.needs_partner {
             if let Some(problem) = self.form.country_problem() {
                 return Err(problem);
             }
@@ -328,7 +419,26 @@ pub fn import_ui(ctx: &egui::Context, dialog: &mut ImportDialog) -> Option<Impor
                         answer = Some(ImportAnswer::AddFiles);
                     }
                     form_ui(ui, dialog);
-                    result_ui(ui, &dialog.preview, &dialog.files);
+                    if let Some(why) = &dialog.failed {
+                        ui.colored_label(
+                            severity_text(ui, Severity::Violation),
+                            format!("The preview could not be made: {why}."),
+                        );
+                    }
+                    if dialog.is_previewing() {
+                        // The thread asks for a frame when it lands.
+                        ui.label(
+                            RichText::new(if dialog.preview.is_some() {
+                                "Reading the files again with your answers…"
+                            } else {
+                                "Reading the files…"
+                            })
+                            .weak(),
+                        );
+                    }
+                    if let Some(preview) = &dialog.preview {
+                        result_ui(ui, preview, &dialog.files);
+                    }
                 });
             ui.separator();
             ui.horizontal(|ui| {
@@ -367,7 +477,19 @@ const FILES_LISTED: usize = 8;
 fn files_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) -> bool {
     let mut add = false;
     let mut reload = false;
-    let files = &dialog.preview.preview.files;
+    // Until the first preview lands, the files by name, not yet recognised.
+    let reading: Vec<(String, String)>;
+    let files = match &dialog.preview {
+        Some(p) => &p.preview.files,
+        None => {
+            reading = dialog
+                .files
+                .iter()
+                .map(|f| (f.source.name.clone(), "reading…".to_owned()))
+                .collect();
+            &reading
+        }
+    };
     ui.heading(format!("Files ({})", files.len() + dialog.unreadable.len()));
     let problem = |kind: &str| kind.starts_with("not ");
     let list = |ui: &mut egui::Ui| {
@@ -470,7 +592,9 @@ fn with_file_names(note: &str, paths: &[&str]) -> String {
 
 /// What the importer needs to ask: the signed-in partner and the date order.
 fn form_ui(ui: &mut egui::Ui, dialog: &mut ImportDialog) {
-    let preview = &dialog.preview.preview;
+    let Some(preview) = dialog.preview.as_ref().map(|p| &p.preview) else {
+        return;
+    };
     let form = &mut dialog.form;
     if preview.needs_partner {
         ui.add_space(6.0);

@@ -43,7 +43,7 @@ pub fn app_with(launch: Launch, dialogs: Box<dyn FileDialogs>) -> Harness<'stati
 }
 
 /// Runs frames until the worker thread's job (opening, saving, exporting, laying out), the
-/// recovery writer and a what-if comparison have finished and their results have been applied, and the window has settled. A job may start in any of those
+/// recovery writer, a what-if comparison and an import preview have finished and their results have been applied, and the window has settled. A job may start in any of those
 /// frames (a key press or click is handled a frame later): it is waited for too.
 pub fn finish_jobs(harness: &mut Harness<'static, ExplorerApp>) {
     let start = std::time::Instant::now();
@@ -68,9 +68,10 @@ pub fn finish_jobs(harness: &mut Harness<'static, ExplorerApp>) {
     }
 }
 
-/// Work the window waits for in the background: a job, the recovery writer, a comparison.
+/// Work the window waits for in the background: a job, the recovery writer, a comparison, an
+/// import preview.
 fn busy(app: &ExplorerApp) -> bool {
-    app.is_busy() || app.is_writing_recovery() || app.is_comparing()
+    app.is_busy() || app.is_writing_recovery() || app.is_comparing() || app.is_previewing_import()
 }
 
 /// The app on a built-in scenario.
