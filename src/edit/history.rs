@@ -97,6 +97,16 @@ impl History {
         Ok(touched)
     }
 
+    /// The edit [`History::undo`] would apply next.
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.done.last().map(|step| &step.undo)
+    }
+
+    /// The edit [`History::redo`] would apply next.
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.undone.last().map(|step| &step.redo)
+    }
+
     /// True when there is a step to undo.
     pub fn can_undo(&self) -> bool {
         !self.done.is_empty()

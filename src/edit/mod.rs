@@ -111,6 +111,50 @@ impl Edit {
         })
     }
 
+    /// The graph indexes, in `scenario` as it is before this edit applies, of the parties and links
+    /// the edit removes or replaces (a link whose ends change gets a new index): after the edit
+    /// they are gone or reused, so a view that keeps per-index state must forget what it kept
+    /// there. Added parties and links are not listed (they have no index before).
+    pub fn replaced_indexes(
+        &self,
+        scenario: &Scenario,
+        parties: &mut Vec<petgraph::stable_graph::NodeIndex>,
+        links: &mut Vec<petgraph::stable_graph::EdgeIndex>,
+    ) {
+        match self {
+            Edit::RemoveParty(id) => {
+                if let Some(n) = scenario.party_index(id.as_str()) {
+                    parties.push(n);
+                    let g = scenario.graph();
+                    for direction in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming]
+                    {
+                        links.extend(
+                            g.edges_directed(n, direction)
+                                .map(|e| petgraph::visit::EdgeRef::id(&e)),
+                        );
+                    }
+                    // Links that name it as `via` go with it.
+                    links.extend(
+                        scenario
+                            .links_via(id.as_str())
+                            .filter_map(|l| scenario.link_index(l.id.as_str())),
+                    );
+                }
+            }
+            Edit::RemoveLink(id) => links.extend(scenario.link_index(id.as_str())),
+            Edit::UpdateLink(l) => links.extend(scenario.link_index(l.id.as_str())),
+            Edit::Batch(edits) => edits
+                .iter()
+                .for_each(|e| e.replaced_indexes(scenario, parties, links)),
+            Edit::AddParty(_)
+            | Edit::UpdateParty(_)
+            | Edit::MoveParty(..)
+            | Edit::AddLink(_)
+            | Edit::SetAsOf(_)
+            | Edit::SetMeta(_) => {}
+        }
+    }
+
     /// A short human description for the undo menu ("add link p1", "change party dist").
     pub fn describe(&self) -> String {
         match self {
@@ -139,7 +183,9 @@ impl Edit {
                 }
                 touched.parties.insert(id.clone());
             }
-            Edit::MoveParty(..) => {}
+            Edit::MoveParty(id, _) => {
+                touched.moved.insert(id.clone());
+            }
             Edit::AddLink(l) | Edit::UpdateLink(l) => touched.link(l),
             Edit::RemoveLink(id) => {
                 if let Some(l) = scenario.link(id.as_str()) {
@@ -174,6 +220,9 @@ pub struct Touched {
     /// PartnerIDs of touched parties, before and after (a PartnerID shared across tenants is a
     /// finding on every party that has it).
     pub partner_ids: BTreeSet<String>,
+    /// Parties moved on the canvas ([`Edit::MoveParty`]): no finding changes, but what is drawn
+    /// where does, so views of the drawing update just these.
+    pub moved: BTreeSet<PartyId>,
 }
 
 impl Touched {

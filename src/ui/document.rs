@@ -6,10 +6,18 @@ use crate::io::{LoadError, SaveError};
 use crate::layout::effective_positions;
 use crate::model::{PartyId, Position, Scenario, ScenarioError};
 use crate::progress::Progress;
-use crate::rules::Checker;
-use std::collections::BTreeMap;
+use crate::rules::{Checker, Subject};
+use crate::ui::canvas::scene::{Change, Scene};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// Above this many parties, checking the rules and laying out run side by side when a document
+/// is made (each takes seconds at 300,000 parties); below, a second thread costs more than it saves.
+const PARALLEL_FROM: usize = 10_000;
 
 fn scenario_unplaced(scenario: &Scenario) -> std::collections::BTreeSet<PartyId> {
     scenario
@@ -17,6 +25,11 @@ fn scenario_unplaced(scenario: &Scenario) -> std::collections::BTreeSet<PartyId>
         .filter(|p| p.position.is_none())
         .map(|p| p.id.clone())
         .collect()
+}
+
+/// True when `p` lies on the edge of `bounds`: taking it away may shrink them.
+fn on_edge(p: Position, (lo, hi): (Position, Position)) -> bool {
+    p.x == lo.x || p.x == hi.x || p.y == lo.y || p.y == hi.y
 }
 
 fn bounds_of(positions: &BTreeMap<PartyId, Position>) -> Option<(Position, Position)> {
@@ -73,6 +86,16 @@ pub struct Document {
     /// How the file at `path` looked when it was opened or last saved here: a save first checks
     /// that nobody has changed it since (see [`Document::changed_on_disk`]).
     disk: Option<FileStamp>,
+    /// What the canvas draws from (spatial indexes, customer groups, link bundles): made on first
+    /// use (on the worker thread when a file is opened) and then updated edit by edit, so that an
+    /// edit to a 300,000-party channel does not rebuild it.
+    scene: OnceLock<Scene>,
+    /// The right edge of each tier's drawing, where a new party goes: worked out on first need,
+    /// then pushed right as parties are drawn further right (never pulled back, so a new party may
+    /// land a little further right than needed, but never on anyone).
+    tier_edges: Option<BTreeMap<u8, f32>>,
+    /// Parties moved by [`Document::preview_position`] since the last change.
+    previewed: BTreeSet<PartyId>,
 }
 
 /// The source of [`Document::revision`]s.
@@ -84,8 +107,23 @@ fn next_revision() -> u64 {
 impl Document {
     /// A document for a scenario that has not been saved yet.
     pub fn new(scenario: Scenario) -> Self {
-        let checker = Checker::new(&scenario);
-        let positions = effective_positions(&scenario);
+        let started = Instant::now();
+        let (checker, positions) = if scenario.party_count() >= PARALLEL_FROM {
+            std::thread::scope(|scope| {
+                let layout = scope.spawn(|| effective_positions(&scenario));
+                let checker = Checker::new(&scenario);
+                let positions = layout
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (checker, positions)
+            })
+        } else {
+            (Checker::new(&scenario), effective_positions(&scenario))
+        };
+        log::debug!(
+            "document: rules checked and laid out in {:?}",
+            started.elapsed()
+        );
         let unplaced = scenario_unplaced(&scenario);
         let mut history = History::default();
         history.mark_saved();
@@ -103,6 +141,9 @@ impl Document {
             revision: next_revision(),
             scratch: false,
             disk: None,
+            scene: OnceLock::new(),
+            tier_edges: None,
+            previewed: BTreeSet::new(),
         }
     }
 
@@ -116,7 +157,13 @@ impl Document {
     pub fn open_with(path: &Path, progress: &Progress) -> Result<Self, LoadError> {
         // Stamped before reading: a change made while it is read shows at the next save.
         let stamp = FileStamp::of(path);
+        let started = Instant::now();
         let scenario = crate::io::load_with(path, &progress.part(0.0, 0.6, "Reading the file"))?;
+        log::debug!(
+            "document: {} read in {:?}",
+            path.display(),
+            started.elapsed()
+        );
         let cancelled = || LoadError::Cancelled {
             path: path.display().to_string(),
         };
@@ -134,6 +181,13 @@ impl Document {
             return None;
         }
         let doc = Self::new(scenario);
+        if progress.is_cancelled() {
+            return None;
+        }
+        // The canvas's scene is made here, off the UI thread, so the first frame only draws.
+        let started = Instant::now();
+        doc.scene();
+        log::debug!("document: scene made in {:?}", started.elapsed());
         progress.set(1.0);
         (!progress.is_cancelled()).then_some(doc)
     }
@@ -215,17 +269,19 @@ impl Document {
     /// Applies an edit as one undoable step and re-checks what it touched. (Here and in undo and
     /// redo, `Arc::make_mut` copies the scenario first only while a snapshot is held elsewhere.)
     pub fn apply(&mut self, edit: Edit) -> Result<(), ScenarioError> {
+        let replaced = self.replaced_by(Some(&edit));
         let scenario = Arc::make_mut(&mut self.scenario);
         let touched = self.history.apply(scenario, edit)?;
-        self.after(&touched);
+        self.after(&touched, replaced);
         Ok(())
     }
 
     /// Applies an as-of change that continues the previous one (see [`History::apply_continuing`]).
     pub fn apply_continuing(&mut self, edit: Edit) -> Result<(), ScenarioError> {
+        let replaced = self.replaced_by(Some(&edit));
         let scenario = Arc::make_mut(&mut self.scenario);
         let touched = self.history.apply_continuing(scenario, edit)?;
-        self.after(&touched);
+        self.after(&touched, replaced);
         Ok(())
     }
 
@@ -234,9 +290,10 @@ impl Document {
         if !self.history.can_undo() {
             return false;
         }
+        let replaced = self.replaced_by(self.history.next_undo());
         match self.history.undo(Arc::make_mut(&mut self.scenario)) {
             Some(Ok(touched)) => {
-                self.after(&touched);
+                self.after(&touched, replaced);
                 true
             }
             _ => false,
@@ -248,80 +305,198 @@ impl Document {
         if !self.history.can_redo() {
             return false;
         }
+        let replaced = self.replaced_by(self.history.next_redo());
         match self.history.redo(Arc::make_mut(&mut self.scenario)) {
             Some(Ok(touched)) => {
-                self.after(&touched);
+                self.after(&touched, replaced);
                 true
             }
             _ => false,
         }
     }
 
-    fn after(&mut self, touched: &Touched) {
-        self.revision = next_revision();
-        self.changes += 1;
-        self.checker.update(&self.scenario, touched);
-        self.refresh_positions();
+    /// The graph indexes `edit` is about to remove or replace (see [`Edit::replaced_indexes`]),
+    /// which the scene must forget; nothing when there is no scene to keep.
+    fn replaced_by(&self, edit: Option<&Edit>) -> (Vec<NodeIndex>, Vec<EdgeIndex>) {
+        let mut replaced = (Vec::new(), Vec::new());
+        if let Some(edit) = edit
+            && self.scene.get().is_some()
+        {
+            edit.replaced_indexes(&self.scenario, &mut replaced.0, &mut replaced.1);
+        }
+        replaced
     }
 
-    /// Brings drawing positions up to date after a change, placing only what needs a place (the
-    /// tier layout of a 300,000-party channel is not redone for every edit). Parties the user never
-    /// placed keep where they were drawn: the tier layout depends on the links, and a canvas that
-    /// rearranges itself when a link is deleted loses the trainee's eye. A party whose saved
-    /// position is removed (undoing a drag or a layout), or that comes back (undoing a delete),
-    /// returns to where the layout had drawn it; a party new to the document goes to the right of
-    /// its tier. When most parties need a place, the whole tier layout is redone.
-    fn refresh_positions(&mut self) {
+    /// Brings findings, drawing positions and the scene up to date with an applied edit, each
+    /// doing only what the edit touched.
+    fn after(&mut self, touched: &Touched, replaced: (Vec<NodeIndex>, Vec<EdgeIndex>)) {
+        let started = Instant::now();
+        self.revision = next_revision();
+        self.changes += 1;
+        let journal = self.checker.update_recorded(&self.scenario, touched);
+        let checked = started.elapsed();
+        let mut candidates: BTreeSet<PartyId> = touched.parties.clone();
+        candidates.extend(touched.moved.iter().cloned());
+        candidates.extend(std::mem::take(&mut self.previewed));
+        let drawn = self.refresh_positions(candidates);
+        let placed = started.elapsed();
+        let mut change = Change {
+            everything: touched.everything,
+            parties: touched.parties.clone(),
+            links: touched.links.clone(),
+            replaced_parties: replaced.0,
+            replaced_links: replaced.1,
+        };
+        change.parties.extend(drawn);
+        for (subject, _) in journal.before() {
+            match subject {
+                Subject::Link(id) => change.links.insert(id.clone()),
+                Subject::Party(id) => change.parties.insert(id.clone()),
+            };
+        }
+        self.follow(&change);
+        log::debug!(
+            "edit: rules {:?}, positions {:?}, scene {:?}",
+            checked,
+            placed - checked,
+            started.elapsed() - placed
+        );
+    }
+
+    /// Updates the scene, if one was made, for `change`; when the change is too large to follow,
+    /// the scene is dropped and made afresh on next use.
+    fn follow(&mut self, change: &Change) {
+        if let Some(mut scene) = self.scene.take()
+            && scene.update(self, change)
+        {
+            let _ = self.scene.set(scene);
+        }
+    }
+
+    /// What the canvas draws from, made now if it was not yet (see [`Scene`]).
+    pub(crate) fn scene(&self) -> &Scene {
+        self.scene.get_or_init(|| {
+            let started = Instant::now();
+            let scene = Scene::build(self);
+            log::debug!("scene built in {:?}", started.elapsed());
+            scene
+        })
+    }
+
+    /// Gives the document a scene made some other way (a test's choice of routing).
+    #[cfg(test)]
+    pub(crate) fn keep_scene(&mut self, scene: Scene) {
+        self.scene = OnceLock::from(scene);
+    }
+
+    /// The scene as kept, without making one.
+    #[cfg(test)]
+    pub(crate) fn kept_scene(&self) -> Option<&Scene> {
+        self.scene.get()
+    }
+
+    /// Sets where a party is drawn (`None`: it is not), keeping the bounds and the tiers' right
+    /// edges; `stale` is set when the bounds may have shrunk and must be worked out again.
+    fn set_drawn(&mut self, id: &PartyId, at: Option<Position>, stale: &mut bool) {
+        let old = match at {
+            Some(p) => self.positions.insert(id.clone(), p),
+            None => self.positions.remove(id),
+        };
+        if let (Some(old), Some(bounds)) = (old, self.bounds)
+            && Some(old) != at
+            && on_edge(old, bounds)
+        {
+            *stale = true;
+        }
+        if let Some(p) = at {
+            self.bounds = Some(match self.bounds {
+                None => (p, p),
+                Some((lo, hi)) => (
+                    Position {
+                        x: lo.x.min(p.x),
+                        y: lo.y.min(p.y),
+                    },
+                    Position {
+                        x: hi.x.max(p.x),
+                        y: hi.y.max(p.y),
+                    },
+                ),
+            });
+            if let (Some(edges), Some(party)) =
+                (&mut self.tier_edges, self.scenario.party(id.as_str()))
+            {
+                let edge = edges.entry(party.kind.tier()).or_insert(f32::MIN);
+                *edge = edge.max(p.x);
+            }
+        }
+    }
+
+    /// Brings drawing positions up to date after a change to `candidates` (the parties an edit
+    /// touched or moved), placing only what needs a place (the tier layout of a 300,000-party
+    /// channel is not redone for every edit). Parties the user never placed keep where they were
+    /// drawn: the tier layout depends on the links, and a canvas that rearranges itself when a
+    /// link is deleted loses the trainee's eye. A party whose saved position is removed (undoing a
+    /// drag or a layout), or that comes back (undoing a delete), returns to where the layout had
+    /// drawn it; a party new to the document goes to the right of its tier. When most parties need
+    /// a place, the whole tier layout is redone. Returns the parties whose drawn position changed.
+    fn refresh_positions(&mut self, candidates: BTreeSet<PartyId>) -> Vec<PartyId> {
+        let mut changed = Vec::new();
         let mut needs_place = Vec::new();
-        let mut seen = 0usize;
-        for p in self.scenario.parties() {
-            seen += 1;
-            match p.position {
-                Some(saved) => {
-                    if self.unplaced.remove(&p.id)
-                        && let Some(drawn) = self.positions.get(&p.id)
-                    {
-                        self.remembered.insert(p.id.clone(), *drawn);
+        let mut stale = false;
+        for id in candidates {
+            let saved = match self.scenario.party(id.as_str()) {
+                Some(p) => p.position,
+                None => {
+                    if let Some(at) = self.positions.get(&id).copied() {
+                        if self.unplaced.remove(&id) {
+                            self.remembered.insert(id.clone(), at);
+                        }
+                        self.set_drawn(&id, None, &mut stale);
+                        changed.push(id);
                     }
-                    if self.positions.get(&p.id) != Some(&saved) {
-                        self.positions.insert(p.id.clone(), saved);
+                    continue;
+                }
+            };
+            match saved {
+                Some(saved) => {
+                    if self.unplaced.remove(&id)
+                        && let Some(drawn) = self.positions.get(&id)
+                    {
+                        self.remembered.insert(id.clone(), *drawn);
+                    }
+                    if self.positions.get(&id) != Some(&saved) {
+                        self.set_drawn(&id, Some(saved), &mut stale);
+                        changed.push(id);
                     }
                 }
                 None => {
-                    let kept = self.unplaced.contains(&p.id) && self.positions.contains_key(&p.id);
+                    let kept = self.unplaced.contains(&id) && self.positions.contains_key(&id);
                     if !kept {
-                        needs_place.push(p.id.clone());
+                        needs_place.push(id);
                     }
                 }
             }
         }
-        if self.positions.len() + needs_place.len() > seen {
-            let scenario = &self.scenario;
-            let (unplaced, remembered) = (&mut self.unplaced, &mut self.remembered);
-            self.positions.retain(|id, at| {
-                let keep = scenario.party(id.as_str()).is_some();
-                if !keep && unplaced.remove(id) {
-                    remembered.insert(id.clone(), *at);
-                }
-                keep
-            });
-        }
-        if needs_place.len() * 2 > seen {
+        if needs_place.len() * 2 > self.scenario.party_count() {
             let fresh = effective_positions(&self.scenario);
             for id in needs_place {
                 if let Some(p) = fresh.get(&id) {
-                    self.positions.insert(id.clone(), *p);
+                    self.set_drawn(&id, Some(*p), &mut stale);
                 }
-                self.unplaced.insert(id);
+                self.unplaced.insert(id.clone());
+                changed.push(id);
             }
         } else if !needs_place.is_empty() {
             // Right of everything already drawn in the party's tier, one column apart.
-            let mut right_edge: BTreeMap<u8, f32> = BTreeMap::new();
-            for p in self.scenario.parties() {
-                if let Some(at) = self.positions.get(&p.id) {
-                    let edge = right_edge.entry(p.kind.tier()).or_insert(f32::MIN);
-                    *edge = edge.max(at.x);
+            if self.tier_edges.is_none() {
+                let mut edges: BTreeMap<u8, f32> = BTreeMap::new();
+                for p in self.scenario.parties() {
+                    if let Some(at) = self.positions.get(&p.id) {
+                        let edge = edges.entry(p.kind.tier()).or_insert(f32::MIN);
+                        *edge = edge.max(at.x);
+                    }
                 }
+                self.tier_edges = Some(edges);
             }
             needs_place.sort_by_key(|id| {
                 (
@@ -330,31 +505,38 @@ impl Document {
                 )
             });
             for id in needs_place {
+                let tier = self
+                    .scenario
+                    .party(id.as_str())
+                    .map_or(3, |p| p.kind.tier());
                 let at = match self.remembered.remove(&id) {
                     Some(at) => at,
                     None => {
-                        let tier = self
-                            .scenario
-                            .party(id.as_str())
-                            .map_or(3, |p| p.kind.tier());
-                        let edge = right_edge.entry(tier).or_insert(f32::MIN);
-                        let x = if *edge == f32::MIN {
+                        let edge = self
+                            .tier_edges
+                            .as_ref()
+                            .and_then(|edges| edges.get(&tier).copied())
+                            .unwrap_or(f32::MIN);
+                        let x = if edge == f32::MIN {
                             0.0
                         } else {
-                            *edge + crate::layout::COLUMN_GAP
+                            edge + crate::layout::COLUMN_GAP
                         };
-                        *edge = x;
                         Position {
                             x,
                             y: f32::from(tier) * crate::layout::ROW_GAP,
                         }
                     }
                 };
-                self.positions.insert(id.clone(), at);
-                self.unplaced.insert(id);
+                self.set_drawn(&id, Some(at), &mut stale);
+                self.unplaced.insert(id.clone());
+                changed.push(id);
             }
         }
-        self.bounds = bounds_of(&self.positions);
+        if stale {
+            self.bounds = bounds_of(&self.positions);
+        }
+        changed
     }
 
     /// The scenario (read-only: changes go through [`Document::apply`]).
@@ -394,10 +576,18 @@ impl Document {
 
     /// Moves a party's drawing position without an undo step (while a drag is in progress).
     pub fn preview_position(&mut self, id: &PartyId, position: Position) {
-        self.positions.insert(id.clone(), position);
-        self.bounds = bounds_of(&self.positions);
-        // Views derived from positions (the canvas's spatial index) are keyed by the revision.
+        let mut stale = false;
+        self.set_drawn(id, Some(position), &mut stale);
+        if stale {
+            self.bounds = bounds_of(&self.positions);
+        }
+        self.previewed.insert(id.clone());
+        // Views derived from positions (lesson progress, the lens) are keyed by the revision.
         self.revision = next_revision();
+        self.follow(&Change {
+            parties: BTreeSet::from([id.clone()]),
+            ..Change::default()
+        });
     }
 
     /// Puts parties without a saved position back where they were drawn (a restored autosave): the
@@ -412,12 +602,21 @@ impl Document {
         // Fit-to-all and the canvas's spatial index read these: stale ones cut the restored
         // drawing off at the edges.
         self.bounds = bounds_of(&self.positions);
+        self.tier_edges = None;
+        self.scene = OnceLock::new();
         self.revision = next_revision();
     }
 
-    /// Recomputes drawing positions from the scenario (after a cancelled drag).
+    /// Puts parties moved by [`Document::preview_position`] back where the scenario draws them
+    /// (after a cancelled drag).
     pub fn reset_positions(&mut self) {
-        self.refresh_positions();
+        let previewed = std::mem::take(&mut self.previewed);
+        let drawn = self.refresh_positions(previewed);
+        self.revision = next_revision();
+        self.follow(&Change {
+            parties: drawn.into_iter().collect(),
+            ..Change::default()
+        });
     }
 
     /// True when there are changes since the last save.

@@ -11,14 +11,10 @@ use crate::model::{PartyId, Position};
 use crate::ui::document::Document;
 use egui::Pos2;
 use petgraph::stable_graph::EdgeIndex;
-use std::sync::Arc;
 
-/// The scene of `doc` the view drew last, or a fresh one when the document changed since.
-pub(super) fn scene_of(doc: &Document, view: &CanvasView) -> Arc<Scene> {
-    match &view.scene {
-        Some(scene) if scene.revision == doc.revision() => scene.clone(),
-        _ => Arc::new(Scene::build(doc)),
-    }
+/// The scene of `doc`: the document keeps it, updated edit by edit.
+pub(super) fn scene_of<'a>(doc: &'a Document, _view: &CanvasView) -> &'a Scene {
+    doc.scene()
 }
 
 /// The party drawn under `pointer`: the nearest within its radius (customers collapsed into a
@@ -26,7 +22,7 @@ pub(super) fn scene_of(doc: &Document, view: &CanvasView) -> Arc<Scene> {
 pub(super) fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Option<PartyId> {
     let scene = scene_of(doc, view);
     let p = view.to_canvas(pointer);
-    let collapsed = lod::collapsed(view.zoom) && !scene.groups.is_empty();
+    let collapsed = lod::collapsed(view.zoom) && scene.has_groups();
     scene
         .party_near(egui::pos2(p.x, p.y), collapsed)
         .map(|n| doc.scenario().graph()[n].id.clone())
@@ -36,7 +32,7 @@ pub(super) fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Opti
 pub fn link_screen_pos(doc: &Document, view: &CanvasView, id: &str) -> Option<Pos2> {
     let e = doc.scenario().link_index(id)?;
     let scene = scene_of(doc, view);
-    let points = link_path(doc, view, &scene, e, None)?;
+    let points = link_path(doc, view, scene, e, None)?;
     Some(points[points.len() / 2])
 }
 

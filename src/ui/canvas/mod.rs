@@ -24,7 +24,7 @@ mod gestures;
 mod hit;
 mod lod;
 mod paint;
-mod scene;
+pub(crate) mod scene;
 mod spatial;
 mod tooltip;
 mod verdict;
@@ -172,7 +172,6 @@ pub fn canvas_ui(
         ui.ctx().request_repaint();
     }
     let scene = scene_of(doc, view);
-    view.scene = Some(scene.clone());
     let painter = ui.painter_at(rect);
     let ink = if light {
         Color32::from_gray(20)
@@ -195,7 +194,7 @@ pub fn canvas_ui(
 
     let s = doc.scenario();
     let graph = s.graph();
-    let collapsed = lod::collapsed(view.zoom) && !scene.groups.is_empty();
+    let collapsed = lod::collapsed(view.zoom) && scene.has_groups();
     let moving = preview_move
         .as_ref()
         .and_then(|(id, _)| s.party_index(id.as_str()));
@@ -257,7 +256,7 @@ pub fn canvas_ui(
         .iter()
         .filter_map(|&e| {
             let link = graph.edge_weight(e)?;
-            let points = link_path(doc, view, &scene, e, preview_move.as_ref())?;
+            let points = link_path(doc, view, scene, e, preview_move.as_ref())?;
             Some((link, points))
         })
         .collect();
@@ -415,7 +414,7 @@ pub fn canvas_ui(
             }
         }
         if pointer.is_some_and(|p| distance_to_segment(p, a, z) < 6.0) {
-            hovered_text = Some(bundle_tooltip(doc, &scene, bundle, overlay.hide_findings));
+            hovered_text = Some(bundle_tooltip(doc, scene, bundle, overlay.hide_findings));
         }
     }
 
@@ -645,7 +644,7 @@ pub fn canvas_ui(
             }
         }
         if pointer.is_some_and(|p| at.contains(p)) {
-            hovered_text = Some(group_tooltip(doc, &scene, group, overlay.hide_findings));
+            hovered_text = Some(group_tooltip(doc, scene, group, overlay.hide_findings));
         }
     }
 

@@ -15,13 +15,18 @@ const MAX_SPAN: i64 = 4;
 /// How many levels there are; the last one takes whatever is larger still.
 const LEVELS: usize = 10;
 
-/// The grid. Items are `u32` handles the caller maps to parties, links or bundles.
+/// The grid. Items are `u32` handles the caller chooses (graph indexes, group or bundle numbers)
+/// and maps back to parties, links or bundles; an item can be removed or moved, so the grid follows
+/// an edit without being rebuilt.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Grid {
     cell: f32,
     levels: Vec<HashMap<(i32, i32), Vec<u32>>>,
-    /// Each item's box, to drop the ones a visited cell holds but the query box misses.
+    /// Each item's box, to drop the ones a visited cell holds but the query box misses (and to
+    /// find an item's cells again when it is removed).
     boxes: Vec<Rect>,
+    /// Which handles hold an item.
+    live: Vec<bool>,
 }
 
 impl Grid {
@@ -31,6 +36,7 @@ impl Grid {
             cell: cell.max(1.0),
             levels: vec![HashMap::new(); LEVELS],
             boxes: Vec::new(),
+            live: Vec::new(),
         }
     }
 
@@ -40,17 +46,36 @@ impl Grid {
         (f(r.min.x), f(r.min.y), f(r.max.x), f(r.max.y))
     }
 
-    /// Adds an item with its box; handles are given out in order: 0, 1, 2, ...
-    pub fn insert(&mut self, r: Rect) -> u32 {
-        let id = self.boxes.len() as u32;
-        self.boxes.push(r);
+    /// The level an item with box `r` goes in, and the range of its cells there.
+    fn place(&self, r: Rect) -> (usize, (i64, i64, i64, i64)) {
         let level = (0..LEVELS)
             .find(|&l| {
                 let (x0, y0, x1, y1) = self.range(l, r);
                 x1 - x0 < MAX_SPAN && y1 - y0 < MAX_SPAN
             })
             .unwrap_or(LEVELS - 1);
-        let (x0, y0, x1, y1) = self.range(level, r);
+        (level, self.range(level, r))
+    }
+
+    /// Adds an item with the next free handle at the end (0, 1, 2, ...) and returns it.
+    #[cfg(test)]
+    pub fn insert(&mut self, r: Rect) -> u32 {
+        let id = self.boxes.len() as u32;
+        self.insert_at(id, r);
+        id
+    }
+
+    /// Adds item `id` with its box, replacing the item `id` had before, if any.
+    pub fn insert_at(&mut self, id: u32, r: Rect) {
+        self.remove(id);
+        let i = id as usize;
+        if self.boxes.len() <= i {
+            self.boxes.resize(i + 1, Rect::NOTHING);
+            self.live.resize(i + 1, false);
+        }
+        self.boxes[i] = r;
+        self.live[i] = true;
+        let (level, (x0, y0, x1, y1)) = self.place(r);
         for x in x0..=x1 {
             for y in y0..=y1 {
                 self.levels[level]
@@ -59,7 +84,65 @@ impl Grid {
                     .push(id);
             }
         }
-        id
+    }
+
+    /// Removes item `id` (nothing when there is none).
+    pub fn remove(&mut self, id: u32) {
+        let i = id as usize;
+        if !self.live.get(i).copied().unwrap_or(false) {
+            return;
+        }
+        self.live[i] = false;
+        let (level, (x0, y0, x1, y1)) = self.place(self.boxes[i]);
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                let key = (x as i32, y as i32);
+                if let Some(items) = self.levels[level].get_mut(&key) {
+                    if let Some(at) = items.iter().position(|&item| item == id) {
+                        items.swap_remove(at);
+                    }
+                    if items.is_empty() {
+                        self.levels[level].remove(&key);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every item with its box, by handle.
+    #[cfg(test)]
+    pub fn items(&self) -> Vec<(u32, Rect)> {
+        (0..self.boxes.len())
+            .filter(|&i| self.live[i])
+            .map(|i| (i as u32, self.boxes[i]))
+            .collect()
+    }
+
+    /// Panics unless each item sits in exactly the cells its box covers, and no cell is empty.
+    #[cfg(test)]
+    pub fn assert_consistent(&self) {
+        let mut expected: HashMap<(usize, i32, i32), Vec<u32>> = HashMap::new();
+        for (id, r) in self.items() {
+            let (level, (x0, y0, x1, y1)) = self.place(r);
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    expected
+                        .entry((level, x as i32, y as i32))
+                        .or_default()
+                        .push(id);
+                }
+            }
+        }
+        let mut actual: HashMap<(usize, i32, i32), Vec<u32>> = HashMap::new();
+        for (level, cells) in self.levels.iter().enumerate() {
+            for ((x, y), items) in cells {
+                assert!(!items.is_empty(), "an empty cell is kept");
+                let mut items = items.clone();
+                items.sort_unstable();
+                actual.insert((level, *x, *y), items);
+            }
+        }
+        assert_eq!(actual, expected, "cells and boxes disagree");
     }
 
     /// Appends to `out` every item whose box meets `r`, each once, in handle order.
@@ -155,6 +238,27 @@ mod tests {
                 .collect();
             assert_eq!(found(&grid, q), expected, "query {q:?}");
         }
+    }
+
+    #[test]
+    fn removed_and_moved_items_are_found_where_they_are_now_only() {
+        let mut grid = Grid::new(100.0);
+        let near = Rect::from_center_size(pos2(50.0, 50.0), vec2(10.0, 10.0));
+        let far = Rect::from_center_size(pos2(90_000.0, 0.0), vec2(10.0, 10.0));
+        let long = Rect::from_min_max(pos2(-40_000.0, 0.0), pos2(40_000.0, 100.0));
+        grid.insert_at(7, near);
+        grid.insert_at(3, long);
+        grid.insert_at(12, near);
+        assert_eq!(found(&grid, near), vec![3, 7, 12]);
+        grid.remove(7);
+        grid.insert_at(12, far);
+        grid.remove(40);
+        assert_eq!(found(&grid, near), vec![3]);
+        assert_eq!(found(&grid, far), vec![12]);
+        grid.remove(3);
+        assert_eq!(found(&grid, near), Vec::<u32>::new());
+        assert_eq!(grid.items(), vec![(12, far)]);
+        grid.assert_consistent();
     }
 
     #[test]

@@ -24,9 +24,6 @@ pub struct CanvasView {
     pub(super) drag: Option<Drag>,
     /// An animated pan/zoom in progress (search and findings fly the view to what they name).
     pub(super) flight: Option<Flight>,
-    /// What the canvas derived from the document for drawing and hit-testing (rebuilt when the
-    /// document's revision changes).
-    pub(super) scene: Option<std::sync::Arc<super::scene::Scene>>,
     /// The verdict shown while connecting, for (revision, from, to): a verdict checks a copy of the
     /// scenario, which is done once per target, not once per frame.
     pub(super) verdict: Option<(
@@ -65,7 +62,6 @@ impl Default for CanvasView {
             min_zoom: 0.15,
             drag: None,
             flight: None,
-            scene: None,
             verdict: None,
         }
     }
