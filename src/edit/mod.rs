@@ -9,9 +9,9 @@ mod history;
 pub use history::History;
 
 use crate::model::{
-    Date, Link, LinkId, Party, PartyId, Position, Scenario, ScenarioError, ScenarioMeta,
+    Date, Link, LinkId, LinkKind, Party, PartyId, Position, Scenario, ScenarioError, ScenarioMeta,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One change to a scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -174,14 +174,30 @@ impl Edit {
     }
 
     /// Adds to `touched` what this edit names: parties and links with their values (old or new).
-    fn collect(&self, scenario: &Scenario, touched: &mut Touched) {
+    /// The values of updated parties go to `versions`, so [`Touched::of`] can tell which fields
+    /// changed.
+    fn collect<'a>(
+        &'a self,
+        scenario: &Scenario,
+        touched: &mut Touched,
+        versions: &mut Vec<&'a Party>,
+    ) {
         match self {
-            Edit::AddParty(p) | Edit::UpdateParty(p) => touched.party(p),
+            Edit::AddParty(p) => {
+                touched.party(p);
+                touched.changed(&p.id, PartyFields::EXISTENCE);
+            }
+            Edit::UpdateParty(p) => {
+                touched.party(p);
+                touched.changed(&p.id, PartyFields::NONE);
+                versions.push(p);
+            }
             Edit::RemoveParty(id) => {
                 if let Some(p) = scenario.party(id.as_str()) {
                     touched.party(p);
                 }
                 touched.parties.insert(id.clone());
+                touched.changed(id, PartyFields::EXISTENCE);
             }
             Edit::MoveParty(id, _) => {
                 touched.moved.insert(id.clone());
@@ -195,8 +211,134 @@ impl Edit {
             }
             Edit::SetAsOf(_) => touched.everything = true,
             Edit::SetMeta(_) => {}
-            Edit::Batch(edits) => edits.iter().for_each(|e| e.collect(scenario, touched)),
+            Edit::Batch(edits) => edits
+                .iter()
+                .for_each(|e| e.collect(scenario, touched, versions)),
         }
+    }
+}
+
+/// Which fields of a party an edit changed (a set of flags). The rule engine re-checks only what
+/// reads them: a customer's MCA date matters to its own purchases, a provider's PartnerID to no
+/// link at all, and only a provider's kind (or, for the wording, its name) to its resellers' sales.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PartyFields(u16);
+
+impl PartyFields {
+    /// Nothing (a party named by an edit whose values are the same before and after).
+    pub const NONE: PartyFields = PartyFields(0);
+    /// The party was added or removed.
+    pub const EXISTENCE: PartyFields = PartyFields(1);
+    /// [`Party::kind`].
+    pub const KIND: PartyFields = PartyFields(1 << 1);
+    /// [`Party::name`].
+    pub const NAME: PartyFields = PartyFields(1 << 2);
+    /// [`Party::country`].
+    pub const COUNTRY: PartyFields = PartyFields(1 << 3);
+    /// [`Party::organization`].
+    pub const ORGANIZATION: PartyFields = PartyFields(1 << 4);
+    /// [`Party::affiliate_group`].
+    pub const AFFILIATE_GROUP: PartyFields = PartyFields(1 << 5);
+    /// [`Party::tenant`].
+    pub const TENANT: PartyFields = PartyFields(1 << 6);
+    /// [`Party::tenant_type`].
+    pub const TENANT_TYPE: PartyFields = PartyFields(1 << 7);
+    /// [`Party::mpa_signed`].
+    pub const MPA_SIGNED: PartyFields = PartyFields(1 << 8);
+    /// [`Party::partner_id`].
+    pub const PARTNER_ID: PartyFields = PartyFields(1 << 9);
+    /// [`Party::registration_id`].
+    pub const REGISTRATION_ID: PartyFields = PartyFields(1 << 10);
+    /// [`Party::onboarded`].
+    pub const ONBOARDED: PartyFields = PartyFields(1 << 11);
+    /// [`Party::enrolled`].
+    pub const ENROLLED: PartyFields = PartyFields(1 << 12);
+    /// [`Party::restricted_since`].
+    pub const RESTRICTED_SINCE: PartyFields = PartyFields(1 << 13);
+    /// [`Party::mca_accepted`].
+    pub const MCA_ACCEPTED: PartyFields = PartyFields(1 << 14);
+    /// Every field (and existence).
+    pub const ALL: PartyFields = PartyFields((1 << 15) - 1);
+
+    /// The fields that differ between two values of one party; its canvas position is not a field
+    /// any rule reads. Every field of [`Party`] is named here, so a new one cannot be forgotten.
+    pub fn between(a: &Party, b: &Party) -> PartyFields {
+        let Party {
+            id: _,
+            kind,
+            name,
+            country,
+            organization,
+            affiliate_group,
+            tenant,
+            tenant_type,
+            mpa_signed,
+            partner_id,
+            registration_id,
+            onboarded,
+            enrolled,
+            restricted_since,
+            mca_accepted,
+            position: _,
+        } = a;
+        let mut fields = PartyFields::NONE;
+        let mut differ = |same: bool, field: PartyFields| {
+            if !same {
+                fields = fields | field;
+            }
+        };
+        differ(*kind == b.kind, PartyFields::KIND);
+        differ(*name == b.name, PartyFields::NAME);
+        differ(*country == b.country, PartyFields::COUNTRY);
+        differ(*organization == b.organization, PartyFields::ORGANIZATION);
+        differ(
+            *affiliate_group == b.affiliate_group,
+            PartyFields::AFFILIATE_GROUP,
+        );
+        differ(*tenant == b.tenant, PartyFields::TENANT);
+        differ(*tenant_type == b.tenant_type, PartyFields::TENANT_TYPE);
+        differ(*mpa_signed == b.mpa_signed, PartyFields::MPA_SIGNED);
+        differ(*partner_id == b.partner_id, PartyFields::PARTNER_ID);
+        differ(
+            *registration_id == b.registration_id,
+            PartyFields::REGISTRATION_ID,
+        );
+        differ(*onboarded == b.onboarded, PartyFields::ONBOARDED);
+        differ(*enrolled == b.enrolled, PartyFields::ENROLLED);
+        differ(
+            *restricted_since == b.restricted_since,
+            PartyFields::RESTRICTED_SINCE,
+        );
+        differ(*mca_accepted == b.mca_accepted, PartyFields::MCA_ACCEPTED);
+        fields
+    }
+
+    /// True when any of `other`'s fields is in this set.
+    pub fn intersects(self, other: PartyFields) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// True when no field changed.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The fields of this set that are not in `other`.
+    pub const fn without(self, other: PartyFields) -> PartyFields {
+        PartyFields(self.0 & !other.0)
+    }
+
+    /// The fields of both sets (usable in constants, unlike `|`).
+    pub const fn or(self, other: PartyFields) -> PartyFields {
+        PartyFields(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOr for PartyFields {
+    type Output = PartyFields;
+
+    fn bitor(self, other: PartyFields) -> PartyFields {
+        PartyFields(self.0 | other.0)
     }
 }
 
@@ -223,15 +365,39 @@ pub struct Touched {
     /// Parties moved on the canvas ([`Edit::MoveParty`]): no finding changes, but what is drawn
     /// where does, so views of the drawing update just these.
     pub moved: BTreeSet<PartyId>,
+    /// The parties the edit added, removed or changed (not those it only names through a link),
+    /// with the fields that changed.
+    pub changed_parties: BTreeMap<PartyId, PartyFields>,
+    /// The kind and ends of every touched link, before and after (a re-routed or re-typed link
+    /// appears twice): what decides which other links and parties read it.
+    pub link_shapes: BTreeSet<(LinkKind, PartyId, PartyId)>,
 }
 
 impl Touched {
     /// What applying `edit` touched, given `inverse` (its result) and the scenario after it.
     pub fn of(edit: &Edit, inverse: &Edit, after: &Scenario) -> Touched {
         let mut touched = Touched::default();
-        edit.collect(after, &mut touched);
-        inverse.collect(after, &mut touched);
+        let mut versions = Vec::new();
+        edit.collect(after, &mut touched, &mut versions);
+        inverse.collect(after, &mut touched, &mut versions);
+        // An updated party's changed fields: each value the edit and its inverse hold against the
+        // party as it is now (the edit's own value is the current one; the inverse's the old).
+        for version in versions {
+            let fields = match after.party(version.id.as_str()) {
+                Some(now) => PartyFields::between(version, now),
+                None => PartyFields::EXISTENCE,
+            };
+            touched.changed(&version.id, fields);
+        }
         touched
+    }
+
+    fn changed(&mut self, id: &PartyId, fields: PartyFields) {
+        let entry = self
+            .changed_parties
+            .entry(id.clone())
+            .or_insert(PartyFields::NONE);
+        *entry = *entry | fields;
     }
 
     /// Everything: used after loading or when the as-of date changes.
@@ -256,6 +422,8 @@ impl Touched {
 
     fn link(&mut self, l: &Link) {
         self.links.insert(l.id.clone());
+        self.link_shapes
+            .insert((l.kind, l.from.clone(), l.to.clone()));
         self.parties.extend(l.parties().cloned());
         self.tenants.extend(l.tenant.clone());
     }

@@ -8,7 +8,7 @@ use super::context::Ctx;
 use super::{
     Finding, Severity, Subject, chain, customer, gdap, identity, readiness, regions, sales,
 };
-use crate::edit::Touched;
+use crate::edit::{PartyFields, Touched};
 use crate::model::{Date, Link, LinkId, LinkKind, Party, PartyId, Scenario};
 use std::collections::{HashMap, HashSet};
 
@@ -230,105 +230,34 @@ impl Checker {
 
     /// Re-checks what an edit can have affected, given what it [`Touched`] (old and new values).
     ///
-    /// A rule on a link reads its two ends and `via`, their incoming and outgoing links, the providers
-    /// partnered with its seller (and their supply), the owners of the tenant it lands in, and the
-    /// resellers of its customer's organization. So the dirty set is: every link that names a touched
-    /// party; every link sold by a reseller partnered with a touched provider; every sale landing in a
-    /// touched tenant or sold to a touched organization. Parties are re-checked when touched or
-    /// adjacent to a touched party. Changing the as-of date, or Microsoft itself, re-checks everything.
+    /// The dependents come from what each rule reads, field by field (see [`Dependents`]), so the
+    /// work is bounded by the edit, not by the channel: a customer's new MCA date re-checks its own
+    /// purchases; a reseller relationship re-checks its customer's purchases and the customer; a
+    /// partnership re-checks its reseller's sales. A few edits really do change many findings and
+    /// cost what they affect: a provider's supply, kind or agreement (every sale it bills), a
+    /// reseller's readiness (its sales). A name change only rewords findings, so it re-checks only
+    /// the dependents that have one. Changing the as-of date, or Microsoft itself, re-checks
+    /// everything.
     pub fn update(&mut self, scenario: &Scenario, touched: &Touched) {
         let as_of = scenario.as_of();
         if touched.everything || self.as_of != Some(as_of) {
             self.full(scenario, as_of);
             return;
         }
-        let touched_parties: HashSet<&str> = touched.parties.iter().map(PartyId::as_str).collect();
-        let mut dirty_parties = touched_parties.clone();
         let ctx = Ctx::new(scenario, as_of);
-        // Every lookup below goes through the graph's adjacency or the scenario's index, so the work
-        // is proportional to what the edit can affect, never to the size of the channel.
-        let mut dirty_links: HashMap<&str, &Link> = HashMap::new();
-        for id in &touched_parties {
-            for link in scenario.links_naming(id) {
-                dirty_parties.insert(link.from.as_str());
-                dirty_parties.insert(link.to.as_str());
-                dirty_links.insert(link.id.as_str(), link);
-            }
-            // Resellers partnered with a touched party: their sales read the provider's supply.
-            for partnership in scenario
-                .links_from(id)
-                .filter(|l| l.kind == LinkKind::Partnership)
-            {
-                for sale in scenario.links_from(partnership.to.as_str()) {
-                    dirty_links.insert(sale.id.as_str(), sale);
-                }
-            }
+        let (links, parties, gone_links) = {
+            let mut dirty = Dependents::new(scenario, self);
+            dirty.collect(touched);
+            (dirty.links, dirty.parties, dirty.gone_links)
+        };
+        for id in gone_links {
+            self.record(Subject::Link(id.clone()));
+            self.by_link.remove(id);
         }
-        for id in &touched.links {
-            if let Some(link) = scenario.link(id.as_str()) {
-                dirty_links.insert(link.id.as_str(), link);
-            }
-        }
-        // Sales landing in a touched tenant (the customer's own, or one the purchase names) or sold
-        // to a customer of a touched organization.
-        for tenant in &touched.tenants {
-            for party in scenario.parties_with_tenant(tenant) {
-                for link in scenario.links_to(party.id.as_str()) {
-                    dirty_links.insert(link.id.as_str(), link);
-                }
-            }
-            for link in scenario.links_with_tenant(tenant) {
-                dirty_links.insert(link.id.as_str(), link);
-            }
-        }
-        // Partners sharing a touched tenant or PartnerID (before or after the edit): the identity
-        // rules on each of them read the others.
-        for tenant in &touched.tenants {
-            for party in scenario.parties_with_tenant(tenant) {
-                dirty_parties.insert(party.id.as_str());
-            }
-        }
-        for partner_id in &touched.partner_ids {
-            for party in scenario.parties_with_partner_id(partner_id) {
-                dirty_parties.insert(party.id.as_str());
-            }
-        }
-        for organization in &touched.organizations {
-            for party in scenario.parties_of_organization(organization) {
-                for link in scenario.links_to(party.id.as_str()) {
-                    dirty_links.insert(link.id.as_str(), link);
-                }
-            }
-        }
-        let tenants: HashSet<&str> = touched.tenants.iter().map(String::as_str).collect();
-        let organizations: HashSet<&str> =
-            touched.organizations.iter().map(String::as_str).collect();
-        let sellers: HashSet<&str> = touched_parties
-            .iter()
-            .flat_map(|id| scenario.links_from(id))
-            .filter(|l| l.kind == LinkKind::Partnership)
-            .map(|l| l.to.as_str())
-            .collect();
-        // Keep exactly the links the rules can have changed for (the candidates above are a superset).
-        let dirty_links: Vec<&Link> = dirty_links
-            .into_values()
-            .filter(|link| {
-                link.parties().any(|p| touched_parties.contains(p.as_str()))
-                    || touched.links.contains(&link.id)
-                    || sellers.contains(link.from.as_str())
-                    || lands_in(scenario, link, &tenants, &organizations)
-            })
-            .collect();
-        for id in &touched.links {
-            if scenario.link(id.as_str()).is_none() {
-                self.record(Subject::Link(id.clone()));
-                self.by_link.remove(id);
-            }
-        }
-        for link in dirty_links {
+        for link in links.into_values() {
             self.check_link_into(&ctx, link);
         }
-        for id in dirty_parties {
+        for id in parties {
             match scenario.party(id) {
                 Some(party) => self.check_party_into(&ctx, party),
                 None => {
@@ -440,21 +369,232 @@ impl Checker {
     }
 }
 
-/// True when a sale lands in one of `tenants` or is sold to a customer of one of `organizations`.
-fn lands_in(
-    scenario: &Scenario,
-    link: &Link,
-    tenants: &HashSet<&str>,
-    organizations: &HashSet<&str>,
-) -> bool {
-    if !matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller) {
-        return false;
+/// The fields of a party that a rule on one of its own links reads (as seller, billing provider,
+/// customer or partnership end): all but the PartnerID and the registration number, which only
+/// the party's own checks read. The name is apart: it only words findings.
+const READ_BY_OWN_LINKS: PartyFields = PartyFields::ALL
+    .without(PartyFields::NAME)
+    .without(PartyFields::PARTNER_ID)
+    .without(PartyFields::REGISTRATION_ID);
+
+/// The fields of a partner that `own_use_on_csp_tenant` reads on purchases provisioned to its
+/// tenant, and `reseller_customer_of_own_provider` on sales to its organization's customers.
+const READ_BY_TENANT_AND_ORGANIZATION: PartyFields = PartyFields::EXISTENCE
+    .or(PartyFields::KIND)
+    .or(PartyFields::NAME)
+    .or(PartyFields::ORGANIZATION)
+    .or(PartyFields::TENANT);
+
+/// The fields the identity rules read on the partners sharing a tenant or a PartnerID.
+const READ_BY_IDENTITY: PartyFields = READ_BY_TENANT_AND_ORGANIZATION
+    .or(PartyFields::PARTNER_ID)
+    .or(PartyFields::RESTRICTED_SINCE);
+
+/// What one edit can have changed the findings of: the links and parties to re-check.
+///
+/// Each rule reads its subject and a few things around it; this is the same list read the other way
+/// round (who reads a given link or party field):
+/// - a **supply** into P: every sale P makes or bills (sold by P, `via` P, or by a reseller
+///   partnered with P, whose billing provider and chain depend on P's supply) and P's partnerships
+///   (their path starts at Microsoft when P is supplied);
+/// - a **partnership** into reseller R: R's sales (their chain, billing provider and path), and the
+///   sales to customers of R's organization (`reseller_customer_of_own_provider`);
+/// - a **reseller relationship** into customer C: C's purchases (`no_reseller_relationship`) and C
+///   (`registration_id_missing`);
+/// - a **purchase** or **admin relationship** into C: C (`multi_partner`, `multi_channel`);
+/// - a party's fields: its own links for the fields they read ([`READ_BY_OWN_LINKS`]); a provider's
+///   kind its resellers' sales (which partnerships count); the customers it has links to (their
+///   notes name it and need it to be a partner); a partner's tenant, organization, kind and name
+///   the purchases provisioned to its tenant and the sales to its organization's customers; the
+///   partners sharing its tenant or PartnerID (identity rules);
+/// - a name only rewords: its dependents are re-checked when they have a finding.
+///
+/// `tests/incremental.rs` holds the result equal to a full check over random channels and edits.
+struct Dependents<'a, 'c> {
+    scenario: &'a Scenario,
+    checker: &'c Checker,
+    links: IdMap<&'a str, &'a Link>,
+    parties: IdSet<&'a str>,
+    gone_links: Vec<&'a LinkId>,
+}
+
+type IdMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type IdSet<K> = HashSet<K, foldhash::fast::RandomState>;
+
+/// Whether a dependent needs a full re-check or only a new wording (a name changed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Recheck,
+    Reword,
+}
+
+impl<'a, 'c> Dependents<'a, 'c> {
+    fn new(scenario: &'a Scenario, checker: &'c Checker) -> Self {
+        Dependents {
+            scenario,
+            checker,
+            links: IdMap::default(),
+            parties: IdSet::default(),
+            gone_links: Vec::new(),
+        }
     }
-    let Some(customer) = scenario.party(link.to.as_str()) else {
-        return false;
-    };
-    organizations.contains(customer.organization.as_str())
-        || tenants.contains(sales::provisioned_tenant(link, customer))
+
+    fn link(&mut self, link: &'a Link, need: Need) {
+        if need == Need::Recheck || !self.checker.for_link(link.id.as_str()).is_empty() {
+            self.links.insert(link.id.as_str(), link);
+        }
+    }
+
+    fn party(&mut self, id: &'a str, need: Need) {
+        if need == Need::Recheck || !self.checker.for_party(id).is_empty() {
+            self.parties.insert(id);
+        }
+    }
+
+    fn collect(&mut self, touched: &'a Touched) {
+        let scenario = self.scenario;
+        for id in &touched.links {
+            match scenario.link(id.as_str()) {
+                Some(link) => self.link(link, Need::Recheck),
+                None => self.gone_links.push(id),
+            }
+        }
+        for (kind, from, to) in &touched.link_shapes {
+            self.party(from.as_str(), Need::Recheck);
+            self.party(to.as_str(), Need::Recheck);
+            match kind {
+                LinkKind::Supply => self.billed_by(to.as_str(), Need::Recheck),
+                LinkKind::Partnership => {
+                    self.sales_of(to.as_str(), Need::Recheck);
+                    if let Some(reseller) = scenario.party(to.as_str()) {
+                        self.sales_to_organization(&reseller.organization);
+                    }
+                }
+                LinkKind::Reseller => {
+                    for link in scenario.links_to(to.as_str()) {
+                        if link.kind == LinkKind::Purchase {
+                            self.link(link, Need::Recheck);
+                        }
+                    }
+                }
+                LinkKind::Purchase | LinkKind::Admin => {}
+            }
+        }
+        let mut fields = PartyFields::NONE;
+        for (id, changed) in &touched.changed_parties {
+            let id = id.as_str();
+            fields = fields | *changed;
+            self.party(id, Need::Recheck);
+            let own = if changed.intersects(READ_BY_OWN_LINKS) {
+                Some(Need::Recheck)
+            } else {
+                changed
+                    .intersects(PartyFields::NAME)
+                    .then_some(Need::Reword)
+            };
+            if let Some(need) = own {
+                for link in scenario.links_naming(id) {
+                    self.link(link, need);
+                }
+            }
+            // Which partnerships count (from an indirect provider) and how a reseller's sales are
+            // worded read the provider's kind and name; the customers a partner has links to read
+            // both in their notes.
+            let fan_out = if changed.intersects(PartyFields::KIND) {
+                Some(Need::Recheck)
+            } else {
+                changed
+                    .intersects(PartyFields::NAME)
+                    .then_some(Need::Reword)
+            };
+            if let Some(need) = fan_out {
+                for partnership in scenario.links_from(id) {
+                    if partnership.kind == LinkKind::Partnership {
+                        self.sales_of(partnership.to.as_str(), need);
+                    }
+                }
+                for link in scenario.links_from(id) {
+                    self.party(link.to.as_str(), need);
+                }
+            }
+        }
+        if fields.intersects(READ_BY_TENANT_AND_ORGANIZATION) {
+            for organization in &touched.organizations {
+                self.sales_to_organization(organization);
+            }
+            for tenant in &touched.tenants {
+                self.purchases_into_tenant(tenant);
+            }
+        }
+        if fields.intersects(READ_BY_IDENTITY) {
+            for tenant in &touched.tenants {
+                for party in scenario.parties_with_tenant(tenant) {
+                    self.party(party.id.as_str(), Need::Recheck);
+                }
+            }
+            for partner_id in &touched.partner_ids {
+                for party in scenario.parties_with_partner_id(partner_id) {
+                    self.party(party.id.as_str(), Need::Recheck);
+                }
+            }
+        }
+    }
+
+    /// The sales (purchases and reseller relationships) a party makes.
+    fn sales_of(&mut self, seller: &'a str, need: Need) {
+        for link in self.scenario.links_from(seller) {
+            if is_sale(link) {
+                self.link(link, need);
+            }
+        }
+    }
+
+    /// Everything whose chain reads a provider's supply: what it sells, bills or partners.
+    fn billed_by(&mut self, provider: &'a str, need: Need) {
+        let scenario = self.scenario;
+        for link in scenario.links_from(provider) {
+            self.link(link, need);
+            if link.kind == LinkKind::Partnership {
+                self.sales_of(link.to.as_str(), need);
+            }
+        }
+        for link in scenario.links_via(provider) {
+            self.link(link, need);
+        }
+    }
+
+    /// The sales to the parties of an organization: `reseller_customer_of_own_provider` reads the
+    /// organization's resellers, their tenants and their partnerships.
+    fn sales_to_organization(&mut self, organization: &str) {
+        let scenario = self.scenario;
+        for party in scenario.parties_of_organization(organization) {
+            for link in scenario.links_to(party.id.as_str()) {
+                if is_sale(link) {
+                    self.link(link, Need::Recheck);
+                }
+            }
+        }
+    }
+
+    /// The purchases provisioned to a tenant (the customer's own, or one the purchase names):
+    /// `own_use_on_csp_tenant` reads the partners whose tenant it is.
+    fn purchases_into_tenant(&mut self, tenant: &str) {
+        let scenario = self.scenario;
+        for party in scenario.parties_with_tenant(tenant) {
+            for link in scenario.links_to(party.id.as_str()) {
+                if link.kind == LinkKind::Purchase {
+                    self.link(link, Need::Recheck);
+                }
+            }
+        }
+        for link in scenario.links_with_tenant(tenant) {
+            self.link(link, Need::Recheck);
+        }
+    }
+}
+
+fn is_sale(link: &Link) -> bool {
+    matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller)
 }
 
 #[cfg(test)]
@@ -492,6 +632,93 @@ mod tests {
         checker.update(&s, &touched);
         assert_eq!(checker.worst_for_link("buy2"), None);
         assert_eq!(checker.counts(), Counts::default());
+    }
+
+    /// Findings without fixes (which may be stale after an update), as `tests/incremental.rs`
+    /// compares them.
+    fn essence(findings: &[Finding]) -> Vec<String> {
+        findings
+            .iter()
+            .map(|f| format!("{:?} {:?} {:?} {}", f.subject, f.rule, f.path, f.message))
+            .collect()
+    }
+
+    /// Applies `edit`, updates `checker`, and holds it equal to a full check.
+    fn edit_and_compare(s: &mut Scenario, checker: &mut Checker, edit: Edit) {
+        let mut history = History::default();
+        let touched = history.apply(s, edit).unwrap();
+        checker.update(s, &touched);
+        assert_eq!(essence(&checker.sorted()), essence(&check(s)));
+    }
+
+    /// A customer of a reseller's own organization, in the reseller's tenant, buying straight from
+    /// the reseller's provider: `reseller_customer_of_own_provider` reads the reseller's
+    /// partnerships, organization and tenant from a sale that names neither.
+    fn own_provider_channel() -> Scenario {
+        let mut s = valid_channel();
+        s.add_party(
+            crate::model::Party::new("own", crate::model::PartyKind::Customer)
+                .named("Res own use")
+                .in_country("US")
+                .mca(d("2019-06-01"))
+                .with_tenant("res", crate::model::TenantType::Customer),
+        )
+        .unwrap();
+        change_party(&mut s, "own", |p| p.organization = "res".into());
+        s.add_link(crate::model::Link::new(
+            "r-own",
+            crate::model::LinkKind::Reseller,
+            "dist",
+            "own",
+            d("2021-03-01"),
+        ))
+        .unwrap();
+        s.add_link(crate::model::Link::new(
+            "buy-own",
+            crate::model::LinkKind::Purchase,
+            "dist",
+            "own",
+            d("2021-03-01"),
+        ))
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn a_partnership_reaches_the_sales_to_its_resellers_organization() {
+        let mut s = own_provider_channel();
+        let partnership = s.link("p").unwrap().clone();
+        let mut checker = Checker::new(&s);
+        assert!(
+            checker
+                .for_link("buy-own")
+                .iter()
+                .any(|f| f.rule == RuleId::ResellerCustomerOfOwnProvider)
+        );
+        edit_and_compare(&mut s, &mut checker, Edit::RemoveLink("p".into()));
+        assert!(
+            checker
+                .for_link("buy-own")
+                .iter()
+                .all(|f| f.rule != RuleId::ResellerCustomerOfOwnProvider)
+        );
+        edit_and_compare(&mut s, &mut checker, Edit::AddLink(partnership));
+    }
+
+    #[test]
+    fn a_resellers_organization_and_tenant_reach_the_sales_to_that_organization() {
+        let mut s = own_provider_channel();
+        let mut checker = Checker::new(&s);
+        for change in [
+            |p: &mut crate::model::Party| p.organization = "elsewhere".into(),
+            |p: &mut crate::model::Party| p.organization = "res".into(),
+            |p: &mut crate::model::Party| p.tenant = "elsewhere".into(),
+            |p: &mut crate::model::Party| p.tenant = "res".into(),
+        ] {
+            let mut res = s.party("res").unwrap().clone();
+            change(&mut res);
+            edit_and_compare(&mut s, &mut checker, Edit::UpdateParty(res));
+        }
     }
 
     #[test]

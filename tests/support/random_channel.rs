@@ -37,7 +37,7 @@ pub struct Op {
 
 pub fn op() -> impl Strategy<Value = Op> {
     (
-        0u8..14,
+        0u8..16,
         any::<usize>(),
         any::<usize>(),
         any::<usize>(),
@@ -227,6 +227,32 @@ pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
             );
             l.via = None;
             Some(Edit::Batch(vec![Edit::AddParty(new), Edit::AddLink(l)]))
+        }
+        // One field of one party, the rest kept: what the rule engine's per-field dependencies
+        // (a name only rewords, a provider's kind reaches its resellers' sales) must get right.
+        14 | 15 if !parties.is_empty() => {
+            let id = &parties[op.a % parties.len()];
+            let old = s.party(id.as_str())?;
+            let others_have_ms = has_ms && old.kind != PartyKind::Microsoft;
+            let donor = party(id.as_str(), op.attrs, others_have_ms);
+            let mut new = old.clone();
+            match op.b % 14 {
+                0 => new.kind = donor.kind,
+                1 => new.name = format!("{id}-renamed-{}", op.c % 3),
+                2 => new.country = donor.country,
+                3 => new.organization = donor.organization,
+                4 => new.affiliate_group = donor.affiliate_group,
+                5 => new.tenant = donor.tenant,
+                6 => new.tenant_type = donor.tenant_type,
+                7 => new.mpa_signed = donor.mpa_signed,
+                8 => new.partner_id = donor.partner_id,
+                9 => new.registration_id = donor.registration_id,
+                10 => new.onboarded = !old.onboarded,
+                11 => new.enrolled = !old.enrolled,
+                12 => new.restricted_since = donor.restricted_since,
+                _ => new.mca_accepted = donor.mca_accepted,
+            }
+            Some(Edit::UpdateParty(new))
         }
         13 if !parties.is_empty() => Some(Edit::MoveParty(
             parties[op.a % parties.len()].clone(),
