@@ -50,9 +50,15 @@ const AUTOSAVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30
 /// a pause is written at once, the next ones at most this late. A crash loses at most this much.
 const RECOVERY_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// What the recovery file was last written from: the document's and the base's revision, files and
-/// unsaved state. A different key means the file is out of date.
-type RecoveryKey = (u64, Option<PathBuf>, bool, Option<(u64, bool)>);
+/// What the recovery file was last written from: the document's and the base's identity and change
+/// count, file and unsaved state. A different key means the file is out of date. (Not the
+/// revision: that also moves with every frame of a drag, which changes nothing to recover.)
+type RecoveryKey = (
+    (u64, u64),
+    Option<PathBuf>,
+    bool,
+    Option<((u64, u64), bool)>,
+);
 
 /// How long unsaved work may go without a recovery file before an edit stops cancelling the write
 /// in progress (it is out of date once the edit is made, and cancelling it spares the edit a copy
@@ -1464,13 +1470,13 @@ impl ExplorerApp {
 
     fn recovery_key(&self) -> RecoveryKey {
         (
-            self.doc.revision(),
+            (self.doc.id(), self.doc.changes()),
             self.doc.path.clone(),
             self.doc.is_dirty(),
             self.whatif
                 .base
                 .as_ref()
-                .map(|b| (b.doc.revision(), b.doc.is_dirty())),
+                .map(|b| ((b.doc.id(), b.doc.changes()), b.doc.is_dirty())),
         )
     }
 

@@ -135,7 +135,16 @@ impl<T: Send + 'static> Jobs<T> {
             Err(TryRecvError::Empty) => return None,
             Err(TryRecvError::Disconnected) => Err("the worker stopped without an answer".into()),
         };
-        let title = self.running.take().map(|r| r.title).unwrap_or_default();
+        let (title, took) = self
+            .running
+            .take()
+            .map(|r| (r.title, r.started.elapsed()))
+            .unwrap_or_default();
+        log::info!(
+            "{title}: {} after {:.1} s",
+            if result.is_ok() { "done" } else { "failed" },
+            took.as_secs_f32()
+        );
         Some((title, result))
     }
 

@@ -875,6 +875,7 @@ fn writer(shared: &Shared, ctx: Option<&egui::Context>, binary_from: usize) {
         slot.running = matches!(task, Task::Write(..)).then(|| progress.clone());
         slot.busy = true;
         drop(slot);
+        let started = std::time::Instant::now();
         let done = match task {
             Task::Write(target, snapshot) => {
                 // The snapshot (and with it the shared scenario) is gone when this returns.
@@ -892,6 +893,10 @@ fn writer(shared: &Shared, ctx: Option<&egui::Context>, binary_from: usize) {
                 Some(Done::Removed)
             }
         };
+        log::info!(
+            "recovery file: {done:?} after {:.1} s",
+            started.elapsed().as_secs_f32()
+        );
         let mut slot = lock();
         slot.running = None;
         slot.busy = false;
