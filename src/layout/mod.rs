@@ -479,10 +479,12 @@ pub fn routes(
         let normal = (-dy / length * sign, dx / length * sign);
         let step = index.div_ceil(2) as f32 * 33.0;
         let offset = if index % 2 == 1 { step } else { -step };
-        // Bend away from the nearest party the straight line would cross.
-        let blocker = near.nearest_to_segment(a, b, radius * 1.6, |rank| {
-            *ids[rank] != link.from && *ids[rank] != link.to
-        });
+        // Bend away from the nearest party the straight line would cross (its own ends aside,
+        // found once by rank rather than compared by name at every candidate).
+        let rank = |id: &PartyId| ids.binary_search(&id).ok();
+        let (from, to) = (rank(&link.from), rank(&link.to));
+        let blocker =
+            near.nearest_to_segment(a, b, radius * 1.6, |r| Some(r) != from && Some(r) != to);
         let bend = blocker.map_or(0.0, |(_, _, c)| {
             let side = (c.x - a.x) * normal.0 + (c.y - a.y) * normal.1;
             let away = if side > 0.0 { -1.0 } else { 1.0 };
