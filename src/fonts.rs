@@ -15,7 +15,7 @@
 
 use resvg::usvg;
 use resvg::usvg::fontdb::{self, Database, ID};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Bold for exports and canvas labels: DejaVu Sans Bold, subset (see `assets/fonts/LICENSE-DejaVu.txt`).
 pub const BUNDLED_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold-subset.ttf");
@@ -86,7 +86,16 @@ struct Face {
     outlines: bool,
     /// Found on the system rather than bundled.
     system: bool,
+    /// Shaping plans made so far, by the text properties they were made for (see [`shape_width`]).
+    plans: Mutex<Vec<(PlanKey, Arc<rustybuzz::ShapePlan>)>>,
 }
+
+/// What a shaping plan depends on besides the face: direction, script and language.
+type PlanKey = (
+    rustybuzz::Direction,
+    Option<rustybuzz::Script>,
+    Option<rustybuzz::Language>,
+);
 
 impl Face {
     fn covers(&self, c: char) -> bool {
@@ -181,6 +190,7 @@ impl Fonts {
                     name: name.to_owned(),
                     outlines: true,
                     system: false,
+                    plans: Mutex::default(),
                 });
             }
         }
@@ -536,7 +546,29 @@ fn shape_width(face: &Face, text: &str, size: f32) -> f32 {
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.guess_segment_properties();
-    let glyphs = rustybuzz::shape(&face.face, &[], buffer);
+    // Making a plan costs more than shaping a short label with it: a plan is made once per face
+    // and (direction, script, language), and kept (what `rustybuzz::shape` would remake each time).
+    // (The buffer reports "no script guessed" as `UNKNOWN`, which guessing never picks.)
+    let script = Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN);
+    let key = (buffer.direction(), script, buffer.language());
+    let plan = {
+        let mut plans = face.plans.lock().unwrap_or_else(|e| e.into_inner());
+        match plans.iter().find(|(k, _)| *k == key) {
+            Some((_, plan)) => Arc::clone(plan),
+            None => {
+                let plan = Arc::new(rustybuzz::ShapePlan::new(
+                    &face.face,
+                    key.0,
+                    key.1,
+                    key.2.as_ref(),
+                    &[],
+                ));
+                plans.push((key, Arc::clone(&plan)));
+                plan
+            }
+        }
+    };
+    let glyphs = rustybuzz::shape_with_plan(&face.face, &plan, buffer);
     let advance: i32 = glyphs.glyph_positions().iter().map(|p| p.x_advance).sum();
     advance as f32 * size / face.face.units_per_em() as f32
 }
@@ -618,6 +650,7 @@ fn system_fallbacks(sys: &Database, db: &mut Database, have: &[Face]) -> Vec<Fac
             ),
             outlines,
             system: true,
+            plans: Mutex::default(),
         });
     }
     out

@@ -16,7 +16,7 @@ use crate::layout::{Route, routes};
 use crate::model::{LinkKind, PartyKind, Position};
 use crate::progress::Progress;
 use crate::rules::{Severity, Subject};
-use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::primitives::Rectangle;
 use rstar::{AABB, RTree};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -208,20 +208,25 @@ struct Spot {
     top: f32,
 }
 
+/// How many points a link's curve is sampled at ([`polyline`]).
+const POLYLINE: usize = 13;
+
 /// A link as straight segments (the Bézier sampled), for counting how many links cross a label.
-fn polyline(route: &Route) -> Vec<Position> {
-    (0..=12).map(|i| route.at(i as f32 / 12.0)).collect()
+fn polyline(route: &Route) -> impl Iterator<Item = Position> + '_ {
+    (0..POLYLINE).map(|i| route.at(i as f32 / (POLYLINE - 1) as f32))
 }
 
 /// A link's sampled curve.
+#[cfg(test)]
 struct Line {
     points: Vec<Position>,
 }
 
+#[cfg(test)]
 impl Line {
     fn new(route: &Route) -> Self {
         Line {
-            points: polyline(route),
+            points: polyline(route).collect(),
         }
     }
 }
@@ -230,60 +235,183 @@ impl Line {
 /// samples on it rather than by its box, which would cover every label along a long link.
 const LONG_SEGMENT: f32 = 400.0;
 
-/// What one entry of [`Crossings`] stands for.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Piece {
-    /// A short segment of a link's curve.
-    Segment(Position, Position),
-    /// One sampled point of a long segment.
-    Point,
-}
+/// The side of a cell of [`Crossings`]' grid (at least: a drawing spread very wide gets wider
+/// cells, so the grid never has more than [`MAX_CELLS`]).
+const CELL: f32 = 256.0;
+const MAX_CELLS: f32 = 8.0e6;
 
-/// The links' sampled curves in an R*-tree: which links cross a box, without testing every link.
-/// It answers exactly what testing every segment with [`Box2::crossed_by`] answers.
+/// The links' sampled curves in a uniform grid: which links cross a box, without testing every
+/// link. It answers exactly what testing every segment with [`Box2::crossed_by`] answers.
+///
+/// A short segment is filed under every cell its box touches, a long one under the cells of the
+/// points `crossed_by` samples on it. The grid is built in two linear passes (count, then fill),
+/// so a channel of a million links (some 40 million entries) is indexed in about a second; an
+/// R*-tree took half a minute to bulk-load them.
 struct Crossings {
-    tree: RTree<CrossingEntry>,
+    /// Every link's curve, [`POLYLINE`] points each.
+    points: Vec<Position>,
+    x0: f32,
+    y0: f32,
+    cell: f32,
+    columns: usize,
+    rows: usize,
+    /// Where each cell's entries start in `entries` (one more than there are cells).
+    starts: Vec<usize>,
+    /// Per cell: [`Entry`] codes.
+    entries: Vec<u64>,
 }
 
-/// A piece's box, its link's index and the piece.
-type CrossingEntry = GeomWithData<Rectangle<[f32; 2]>, (usize, Piece)>;
+/// What a grid entry stands for, packed in a `u64`: the segment (its link and place on the curve)
+/// and which of its samples, or the whole (short) segment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Entry {
+    segment: usize,
+    /// `None`: the whole segment; `Some(k)`: its `k`-th sample.
+    sample: Option<usize>,
+}
+
+impl Entry {
+    /// Codes per segment: the 9 samples, then the whole segment.
+    const CODES: u64 = 10;
+
+    fn code(self) -> u64 {
+        self.segment as u64 * Self::CODES + self.sample.map_or(Self::CODES - 1, |k| k as u64)
+    }
+
+    fn decode(code: u64) -> Self {
+        let (segment, k) = (code / Self::CODES, code % Self::CODES);
+        Entry {
+            segment: segment as usize,
+            sample: (k < Self::CODES - 1).then_some(k as usize),
+        }
+    }
+}
 
 impl Crossings {
+    #[cfg(test)]
     fn new(lines: &[Line]) -> Self {
-        let mut entries = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
-            for w in line.points.windows(2) {
+        Self::build(
+            lines
+                .iter()
+                .flat_map(|l| l.points.iter().copied())
+                .collect(),
+        )
+    }
+
+    /// The curves of the routes.
+    fn of_routes(routes: &[Route]) -> Self {
+        let mut points = Vec::with_capacity(routes.len() * POLYLINE);
+        for route in routes {
+            points.extend(polyline(route));
+        }
+        Self::build(points)
+    }
+
+    fn build(points: Vec<Position>) -> Self {
+        let (mut x0, mut y0, mut x1, mut y1) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        if let Some(first) = points.first() {
+            (x0, y0, x1, y1) = (first.x, first.y, first.x, first.y);
+        }
+        for p in &points {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
+        }
+        let cell = CELL.max(((x1 - x0 + CELL) * (y1 - y0 + CELL) / MAX_CELLS).sqrt());
+        let columns = ((x1 - x0) / cell) as usize + 1;
+        let rows = ((y1 - y0) / cell) as usize + 1;
+        let mut grid = Crossings {
+            points,
+            x0,
+            y0,
+            cell,
+            columns,
+            rows,
+            starts: vec![0; columns * rows + 1],
+            entries: Vec::new(),
+        };
+        // Count, then fill each cell's run (starts[c + 1] is cell c's fill cursor meanwhile).
+        let mut counts = vec![0usize; columns * rows];
+        grid.each_entry(|cell, _| counts[cell] += 1);
+        let mut total = 0;
+        for (c, n) in counts.iter().enumerate() {
+            grid.starts[c] = total;
+            total += n;
+        }
+        grid.starts[columns * rows] = total;
+        let mut fill = grid.starts.clone();
+        let mut entries = vec![0u64; total];
+        grid.each_entry(|cell, entry| {
+            entries[fill[cell]] = entry.code();
+            fill[cell] += 1;
+        });
+        grid.entries = entries;
+        grid
+    }
+
+    /// Calls `f` with every (cell, entry) the grid holds.
+    fn each_entry(&self, mut f: impl FnMut(usize, Entry)) {
+        for (line, curve) in self.points.chunks_exact(POLYLINE).enumerate() {
+            for (i, w) in curve.windows(2).enumerate() {
                 let (a, b) = (w[0], w[1]);
+                let segment = line * (POLYLINE - 1) + i;
                 if (b.x - a.x).abs() <= LONG_SEGMENT && (b.y - a.y).abs() <= LONG_SEGMENT {
-                    let rect = Rectangle::from_corners([a.x, a.y], [b.x, b.y]);
-                    entries.push(GeomWithData::new(rect, (i, Piece::Segment(a, b))));
+                    let entry = Entry {
+                        segment,
+                        sample: None,
+                    };
+                    let (c0, r0) = self.cell_of(a.x.min(b.x), a.y.min(b.y));
+                    let (c1, r1) = self.cell_of(a.x.max(b.x), a.y.max(b.y));
+                    for r in r0..=r1 {
+                        for c in c0..=c1 {
+                            f(r * self.columns + c, entry);
+                        }
+                    }
                 } else {
-                    for p in Box2::samples(a, b) {
-                        let rect = Rectangle::from_corners([p.x, p.y], [p.x, p.y]);
-                        entries.push(GeomWithData::new(rect, (i, Piece::Point)));
+                    for (k, p) in Box2::samples(a, b).enumerate() {
+                        let (c, r) = self.cell_of(p.x, p.y);
+                        let entry = Entry {
+                            segment,
+                            sample: Some(k),
+                        };
+                        f(r * self.columns + c, entry);
                     }
                 }
             }
         }
-        Crossings {
-            tree: RTree::bulk_load(entries),
-        }
+    }
+
+    /// The cell (column, row) a point is in, clamped to the grid.
+    fn cell_of(&self, x: f32, y: f32) -> (usize, usize) {
+        let c = ((x - self.x0) / self.cell).max(0.0) as usize;
+        let r = ((y - self.y0) / self.cell).max(0.0) as usize;
+        (c.min(self.columns - 1), r.min(self.rows - 1))
     }
 
     /// How many links cross the box.
     fn count(&self, b: &Box2) -> usize {
-        let mut crossing: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(b.envelope())
-            .filter(|e| match e.data.1 {
-                Piece::Segment(p, q) => b.crossed_by(p, q),
-                Piece::Point => {
-                    let p = e.geom().lower();
-                    b.contains(Position { x: p[0], y: p[1] })
+        let (c0, r0) = self.cell_of(b.x0, b.y0);
+        let (c1, r1) = self.cell_of(b.x1, b.y1);
+        let mut crossing: Vec<usize> = Vec::new();
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                let cell = r * self.columns + c;
+                for &code in &self.entries[self.starts[cell]..self.starts[cell + 1]] {
+                    let entry = Entry::decode(code);
+                    let line = entry.segment / (POLYLINE - 1);
+                    let at = line * POLYLINE + entry.segment % (POLYLINE - 1);
+                    let (p, q) = (self.points[at], self.points[at + 1]);
+                    let crossed = match entry.sample {
+                        None => b.crossed_by(p, q),
+                        Some(k) => Box2::samples(p, q).nth(k).is_some_and(|s| b.contains(s)),
+                    };
+                    if crossed {
+                        crossing.push(line);
+                    }
                 }
-            })
-            .map(|e| e.data.0)
-            .collect();
+            }
+        }
         crossing.sort_unstable();
         crossing.dedup();
         crossing.len()
@@ -489,8 +617,7 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
     let s = sheet.scenario;
     let positions = sheet.positions();
     let all_routes = routes(s, &positions, RADIUS);
-    let lines: Vec<Line> = all_routes.iter().map(Line::new).collect();
-    let lines = Crossings::new(&lines);
+    let lines = Crossings::of_routes(&all_routes);
     progress.set(0.1);
     // Parties' labels, then callouts and link labels: the share of the work each step is.
     let total = (s.party_count() + 2 * all_routes.len()).max(1) as f32;
@@ -651,7 +778,12 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
             callouts.insert(route.link.as_str(), (c, anchor));
         }
     }
-    let mut kind_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
+    // Five kinds, measured once each rather than once per link.
+    let kind_label: HashMap<LinkKind, Label> = LinkKind::ALL
+        .into_iter()
+        .map(|k| (k, Label::new(fonts, vec![(k.label().to_owned(), KIND)])))
+        .collect();
+    let mut kind_labels: HashMap<&str, (&Label, Spot)> = HashMap::new();
     for route in &all_routes {
         step(&mut placed)?;
         if numbers.contains_key(route.link.as_str()) {
@@ -660,7 +792,7 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
         let Some(link) = s.link(route.link.as_str()) else {
             continue;
         };
-        let label = Label::new(fonts, vec![(link.kind.label().to_owned(), KIND)]);
+        let label = &kind_label[&link.kind];
         let candidates: Vec<Spot> = ALONG
             .iter()
             .map(|t| route.at(*t))
