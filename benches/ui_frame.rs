@@ -4,7 +4,8 @@
 //! moves a few pixels every frame. Edit: one party is moved (one undo step) and the frame showing
 //! it drawn, which includes re-deriving the canvas's spatial index for the new revision.
 //!
-//! `cargo bench --bench ui_frame`; sizes (parties) can be capped with `UI_MAX_PARTIES=10000`.
+//! `cargo bench --bench ui_frame`; sizes (1k, 10k, 100k and 300k parties) can be limited with
+//! `UI_MIN_PARTIES=100000` and `UI_MAX_PARTIES=10000`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use csp_explorer::generate::{GenerateOptions, generate};
@@ -29,13 +30,16 @@ impl FileDialogs for NoDialogs {
 }
 
 fn sizes() -> Vec<usize> {
-    let max = std::env::var("UI_MAX_PARTIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(usize::MAX);
-    [1_000, 10_000, 100_000]
+    let var = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (min, max) = (var("UI_MIN_PARTIES", 0), var("UI_MAX_PARTIES", usize::MAX));
+    [1_000, 10_000, 100_000, 300_000]
         .into_iter()
-        .filter(|s| *s <= max)
+        .filter(|s| (min..=max).contains(s))
         .collect()
 }
 
@@ -51,7 +55,8 @@ fn app_with_channel(parties: usize, dir: &Path) -> Harness<'static, ExplorerApp>
         break_rate: 0.02,
     })
     .expect("valid options");
-    let path = dir.join(format!("channel-{parties}.ron"));
+    // The compact binary save: a RON save of 300k parties takes longer to load than to measure.
+    let path = dir.join(format!("channel-{parties}.cspx"));
     csp_explorer::io::save(&s, &path).expect("writes the channel");
     let launch = Launch {
         open: Some(path),

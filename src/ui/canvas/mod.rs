@@ -20,6 +20,7 @@
 //! customers collapse into one counted badge coloured by their worst finding, links into them
 //! bundle by kind with a count, and labels are drawn only where they overlap nothing.
 
+mod far;
 mod gestures;
 mod hit;
 mod lod;
@@ -38,7 +39,9 @@ use gestures::Drag;
 use hit::{distance_to_polyline, distance_to_segment, link_path, party_at, scene_of};
 use paint::{ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, quiz_marker};
 use scene::End;
-use tooltip::{bundle_tooltip, group_tooltip, link_tooltip, party_tooltip};
+use tooltip::{
+    bundle_tooltip, group_tooltip, link_tooltip, mark_tooltip, party_tooltip, trunk_tooltip,
+};
 
 use super::document::Document;
 use super::style::{link_color, link_short, party_fill, severity_color, severity_symbol};
@@ -47,8 +50,30 @@ use crate::rules::{Severity, chain_kinds};
 use crate::training::QuizResult;
 use crate::whatif::{ChangeKind, ScenarioDiff};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
-use petgraph::stable_graph::NodeIndex;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use std::collections::{BTreeSet, HashSet};
+
+/// Links drawn as one stroke with a count: a bundle into a collapsed group, or a far-view trunk.
+struct Aggregate {
+    /// Its ends on screen.
+    a: Pos2,
+    z: Pos2,
+    kind: LinkKind,
+    count: u32,
+    /// How many of them have a violation.
+    broken: u32,
+    current: u32,
+    worst: Option<Severity>,
+    from_afar: bool,
+    what: Gathered,
+}
+
+/// Which bundle or trunk an [`Aggregate`] is (for its hover text).
+#[derive(Clone, Copy)]
+enum Gathered {
+    Bundle(u32),
+    Trunk(u32),
+}
 
 /// What the canvas shows beyond the scenario and its findings: the training and what-if layers.
 #[derive(Clone, Copy, Debug, Default)]
@@ -102,6 +127,17 @@ pub enum Ghost {
 
 /// Radius of a party, in canvas units.
 pub const PARTY_RADIUS: f32 = 30.0;
+
+/// Below this radius (pixels) a party is too small to draw as itself: a dot when zoomed in, a mark
+/// in the far view (Microsoft, providers and direct-bill partners are then drawn at this size).
+const TINY_RADIUS: f32 = 2.5;
+
+/// The radius (pixels) of Microsoft, providers and direct-bill partners in the far view.
+const TOP_RADIUS: f32 = 5.0;
+
+/// A dragged party's links are all drawn following it up to this many; beyond, only those to
+/// parties in view.
+const MOVING_LINKS_MAX: usize = 2_000;
 
 /// What the primary drag does on a party.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -194,7 +230,7 @@ pub fn canvas_ui(
 
     let s = doc.scenario();
     let graph = s.graph();
-    let collapsed = lod::collapsed(view.zoom) && scene.has_groups();
+    let collapsed = lod::collapsed(view.zoom);
     let moving = preview_move
         .as_ref()
         .and_then(|(id, _)| s.party_index(id.as_str()));
@@ -220,38 +256,80 @@ pub fn canvas_ui(
     };
 
     // What is on screen: the visible rectangle (with room for labels and arrow heads), looked up
-    // in the scene's indexes.
+    // in the scene's indexes. Zoomed out, links come from the far view's trunks (see `far`), and
+    // where parties are too small to draw one by one, they come as marks.
     let margin = 90.0 / view.zoom;
     let visible = view.visible_canvas().expand(margin);
+    let level = collapsed.then(|| scene.level(doc, view.zoom));
+    let r = PARTY_RADIUS * view.zoom;
+    let far_marks = level.is_some() && r < TINY_RADIUS;
+    // In the far view, the few parties drawn as themselves are drawn large enough to see and aim at.
+    let node_r = if far_marks { r.max(TOP_RADIUS) } else { r };
     let mut found = Vec::new();
-    let (link_grid, link_edges) = if collapsed {
-        (&scene.coarse_links, &scene.coarse_edges)
-    } else {
-        (&scene.links, &scene.link_edges)
-    };
-    link_grid.query(visible, &mut found);
-    let mut edges: Vec<_> = found.iter().map(|&h| link_edges[h as usize]).collect();
+    let mut edges: Vec<EdgeIndex> = Vec::new();
+    let mut bundles: Vec<u32> = Vec::new();
+    let mut trunks: Vec<u32> = Vec::new();
+    match level {
+        Some(level) => {
+            level.trunk_grid.query(visible, &mut found);
+            for &h in &found {
+                match level.trunks[h as usize].single {
+                    Some(far::Part::Link(e)) => edges.push(e),
+                    Some(far::Part::Bundle(b)) => bundles.push(b),
+                    None => trunks.push(h),
+                }
+            }
+            // The selected link and the lit path are drawn as themselves over the trunks.
+            if let Some(Selection::Link(id)) = selection
+                && let Some(e) = s.link_index(id.as_str())
+            {
+                edges.push(e);
+            }
+            for pair in highlight.windows(2) {
+                if let (Some(a), Some(b)) = (
+                    s.party_index(pair[0].as_str()),
+                    s.party_index(pair[1].as_str()),
+                ) {
+                    edges.extend(graph.edges_connecting(a, b).map(|e| {
+                        use petgraph::visit::EdgeRef;
+                        e.id()
+                    }));
+                }
+            }
+        }
+        None => {
+            scene.links.query(visible, &mut found);
+            edges.extend(found.iter().map(|&h| scene.link_edges[h as usize]));
+        }
+    }
     if let Some(n) = moving {
-        // The dragged party's links follow it wherever it is previewed.
-        edges.extend(
+        // The dragged party's links follow it wherever it is previewed: all of them, or for a
+        // party with thousands of links (a provider of a whole channel), those to parties in view.
+        let mine = || {
+            use petgraph::visit::EdgeRef;
             graph
                 .edges_directed(n, petgraph::Direction::Outgoing)
+                .chain(graph.edges_directed(n, petgraph::Direction::Incoming))
                 .map(|e| {
-                    use petgraph::visit::EdgeRef;
-                    e.id()
-                }),
-        );
+                    (
+                        e.id(),
+                        if e.source() == n {
+                            e.target()
+                        } else {
+                            e.source()
+                        },
+                    )
+                })
+        };
+        let all = mine().take(MOVING_LINKS_MAX + 1).count() <= MOVING_LINKS_MAX;
         edges.extend(
-            graph
-                .edges_directed(n, petgraph::Direction::Incoming)
-                .map(|e| {
-                    use petgraph::visit::EdgeRef;
-                    e.id()
-                }),
+            mine()
+                .filter(|(_, other)| all || visible.contains(scene.pos[other.index()]))
+                .map(|(e, _)| e),
         );
-        edges.sort();
-        edges.dedup();
     }
+    edges.sort();
+    edges.dedup();
     let segments: Vec<(&Link, Vec<Pos2>)> = edges
         .iter()
         .filter_map(|&e| {
@@ -261,45 +339,81 @@ pub fn canvas_ui(
         })
         .collect();
     found.clear();
-    let (party_grid, party_nodes) = if collapsed {
-        (&scene.loose, &scene.loose_nodes)
-    } else {
-        (&scene.parties, &scene.party_nodes)
+    let mut nodes: Vec<NodeIndex> = match level {
+        Some(level) if far_marks => level
+            .tops
+            .iter()
+            .copied()
+            .filter(|n| visible.contains(scene.pos[n.index()]))
+            .collect(),
+        _ => {
+            let (party_grid, party_nodes) = if collapsed {
+                (&scene.loose, &scene.loose_nodes)
+            } else {
+                (&scene.parties, &scene.party_nodes)
+            };
+            party_grid.query(visible, &mut found);
+            found.iter().map(|&h| party_nodes[h as usize]).collect()
+        }
     };
-    party_grid.query(visible, &mut found);
-    let mut nodes: Vec<NodeIndex> = found.iter().map(|&h| party_nodes[h as usize]).collect();
     if let Some(n) = moving
         && !nodes.contains(&n)
     {
         nodes.push(n);
     }
     let mut groups = Vec::new();
-    let mut bundles = Vec::new();
-    if collapsed {
-        scene.group_grid.query(visible, &mut groups);
-        scene.bundle_grid.query(visible, &mut bundles);
+    let mut marks = Vec::new();
+    match level {
+        Some(level) if far_marks => {
+            found.clear();
+            level.badge_grid.query(visible, &mut found);
+            groups.extend(found.iter().map(|&h| level.badges[h as usize]));
+            level.mark_grid.query(visible, &mut marks);
+        }
+        Some(_) => scene.group_grid.query(visible, &mut groups),
+        None => {}
     }
 
     if response.clicked()
         && let Some(p) = response.interact_pointer_pos()
     {
-        let hit = party_at(doc, view, p).map(Selection::Party).or_else(|| {
-            segments
-                .iter()
-                .map(|(l, points)| (l, distance_to_polyline(p, points)))
-                .filter(|(_, d)| *d < 8.0)
-                .min_by(|x, y| x.1.total_cmp(&y.1))
-                .map(|(l, _)| Selection::Link(l.id.clone()))
-        });
-        // A click on a collapsed badge flies into its customers.
+        let top = far_marks
+            .then(|| {
+                nodes
+                    .iter()
+                    .map(|&n| (n, position_of(n).distance(p)))
+                    .filter(|(_, d)| *d <= node_r + 2.0)
+                    .min_by(|x, y| x.1.total_cmp(&y.1))
+                    .map(|(n, _)| graph[n].id.clone())
+            })
+            .flatten();
+        let hit = top
+            .or_else(|| party_at(doc, view, p))
+            .map(Selection::Party)
+            .or_else(|| {
+                segments
+                    .iter()
+                    .map(|(l, points)| (l, distance_to_polyline(p, points)))
+                    .filter(|(_, d)| *d < 8.0)
+                    .min_by(|x, y| x.1.total_cmp(&y.1))
+                    .map(|(l, _)| Selection::Link(l.id.clone()))
+            });
+        // A click on a collapsed badge flies into its customers; one on a far-view mark flies
+        // towards it.
+        let c = view.to_canvas(p);
         let group = if hit.is_none() && collapsed {
-            let c = view.to_canvas(p);
             scene.group_at(pos2(c.x, c.y))
         } else {
             None
         };
-        match group {
-            Some(number) => {
+        let mark = match level {
+            Some(level) if far_marks && hit.is_none() && group.is_none() => {
+                level.mark_at(pos2(c.x, c.y)).map(|m| m.centre)
+            }
+            _ => None,
+        };
+        match (group, mark) {
+            (Some(number), _) => {
                 let bounds = scene.groups[number as usize].bounds;
                 let min = Position {
                     x: bounds.min.x,
@@ -315,7 +429,11 @@ pub fn canvas_ui(
                 view.fly_to(bounds.center(), zoom);
                 ui.ctx().request_repaint();
             }
-            None => commands.push(CanvasCommand::Select(hit)),
+            (None, Some(centre)) => {
+                view.fly_to(centre, (view.zoom * 8.0).min(lod::COLLAPSE_ZOOM * 1.2));
+                ui.ctx().request_repaint();
+            }
+            (None, None) => commands.push(CanvasCommand::Select(hit)),
         }
     }
 
@@ -331,7 +449,6 @@ pub fn canvas_ui(
     let mut hovered_text: Option<String> = None;
     // Where labels went this frame: a label is drawn only where it overlaps nothing.
     let mut labels = lod::LabelSpace::default();
-    let r = PARTY_RADIUS * view.zoom;
     // The legend, parties and badges claim their space first, so that no label covers one.
     let legend = (rect.width() >= 760.0).then(|| paint::legend_area(rect, overlay.hide_findings));
     if let Some(legend) = legend {
@@ -339,10 +456,10 @@ pub fn canvas_ui(
     }
     for &n in &nodes {
         let c = position_of(n);
-        labels.occupy(Rect::from_center_size(c, vec2(r, r) * 2.0));
+        labels.occupy(Rect::from_center_size(c, vec2(node_r, node_r) * 2.0));
         // The corner where a finding's marker goes.
         labels.occupy(Rect::from_center_size(
-            c + vec2(r, -r) * 0.8,
+            c + vec2(node_r, -node_r) * 0.8,
             vec2(18.0, 18.0),
         ));
     }
@@ -363,58 +480,156 @@ pub fn canvas_ui(
         labels.occupy(group_rect(number));
     }
 
-    // Links bundled into collapsed groups: one stroke per kind between the same two ends.
+    // Marks: a few pixels each, gathered into one mesh (no outlines, no anti-aliasing to
+    // tessellate): tens of thousands of them cost less than a hundred stroked links.
+    if let Some(level) = level.filter(|_| far_marks) {
+        let side = (level.cell * tf.zoom * 0.8).max(2.0);
+        let mut mesh = egui::Mesh::default();
+        mesh.reserve_triangles(marks.len() * 2);
+        mesh.reserve_vertices(marks.len() * 4);
+        for &m in &marks {
+            let mark = &level.marks[m as usize];
+            let c = tf.to_screen(Position {
+                x: mark.centre.x,
+                y: mark.centre.y,
+            });
+            let worst = if overlay.hide_findings {
+                None
+            } else {
+                mark.worst.filter(|w| *w != Severity::Note)
+            };
+            let fill = worst.map_or(party_fill(mark.kind()), severity_color);
+            mesh.add_colored_rect(Rect::from_center_size(c, vec2(side, side)), fill);
+        }
+        painter.add(Shape::mesh(mesh));
+    }
+
+    // Links gathered into one stroke: bundles into collapsed groups (one per kind between the
+    // same two ends) and the far view's trunks (links of one kind between the same two cells).
+    let mut aggregates: Vec<Aggregate> = Vec::with_capacity(bundles.len() + trunks.len());
     for &b in &bundles {
         let bundle = &scene.bundles[b as usize];
-        let (a, z) = (anchor_of(bundle.from), anchor_of(bundle.to));
-        if a.distance(z) < 2.0 {
-            continue;
-        }
-        let worst = if overlay.hide_findings {
-            None
-        } else {
-            bundle.worst
-        };
-        let mut color = match worst {
-            Some(sev) if sev != Severity::Note => severity_color(sev),
-            _ => link_color(bundle.kind, light),
-        };
         // Links into a group from anyone but its seller (a provider's reseller relationships with
-        // the customers of its resellers) fan out across the channel: drawn faint and thin unless
-        // one of them is broken, so that the sellers' own bundles stay readable.
+        // the customers of its resellers) fan out across the channel.
         let from_afar = match (bundle.from, bundle.to) {
             (End::Party(n), End::Group(g)) | (End::Group(g), End::Party(n)) => {
                 scene.groups[g as usize].head != n
             }
             _ => true,
         };
-        let quiet = from_afar && !matches!(worst, Some(Severity::Violation | Severity::Warning));
-        if bundle.current == 0 || quiet {
+        aggregates.push(Aggregate {
+            a: anchor_of(bundle.from),
+            z: anchor_of(bundle.to),
+            kind: bundle.kind,
+            count: bundle.count,
+            broken: bundle.broken(),
+            current: bundle.current,
+            worst: bundle.worst,
+            from_afar,
+            what: Gathered::Bundle(b),
+        });
+    }
+    if let Some(level) = level {
+        for &t in &trunks {
+            let trunk = &level.trunks[t as usize];
+            let at = |p: Pos2| tf.to_screen(Position { x: p.x, y: p.y });
+            aggregates.push(Aggregate {
+                a: at(trunk.from.at),
+                z: at(trunk.to.at),
+                kind: trunk.kind,
+                count: trunk.count,
+                broken: trunk.broken,
+                current: trunk.current,
+                worst: trunk.worst,
+                from_afar: trunk.from_afar,
+                what: Gathered::Trunk(t),
+            });
+        }
+    }
+    // Broken ones last, so that red is on top.
+    aggregates.sort_by_key(|g| g.worst.filter(|w| *w != Severity::Note));
+    for gathered in &aggregates {
+        let (a, z) = (gathered.a, gathered.z);
+        if a.distance(z) < 2.0 {
+            continue;
+        }
+        let worst = if overlay.hide_findings {
+            None
+        } else {
+            gathered.worst
+        };
+        // Links from afar are drawn faint and thin unless one of them is broken, so that the
+        // sellers' own bundles stay readable.
+        let quiet =
+            gathered.from_afar && !matches!(worst, Some(Severity::Violation | Severity::Warning));
+        let mut color = link_color(gathered.kind, light);
+        if gathered.count == 1 {
+            // One link: drawn as a link is, coloured and dashed by its finding.
+            if let Some(sev) = worst.filter(|w| *w != Severity::Note) {
+                color = severity_color(sev);
+            }
+        }
+        if gathered.current == 0 || quiet {
             color = color.gamma_multiply(0.3);
         }
-        let width = if quiet {
+        let width = if quiet || gathered.from_afar {
             1.0
         } else {
-            (1.5 + (bundle.count as f32).log2() * 0.8).min(8.0)
+            (1.5 + (gathered.count as f32).log2() * 0.7).min(7.0)
         };
         let stroke = Stroke::new(width, color);
-        if worst == Some(Severity::Violation) || bundle.kind == LinkKind::Admin {
+        let dashed = gathered.kind == LinkKind::Admin
+            || (gathered.count == 1 && worst == Some(Severity::Violation));
+        if dashed {
             painter.extend(Shape::dashed_line(&[a, z], stroke, 8.0, 5.0));
         } else {
             painter.line_segment([a, z], stroke);
         }
+        // Several links: the stroke keeps their kind's colour, and a core in the finding's colour,
+        // as wide as the broken ones are many, shows that (and roughly how much) is wrong in it:
+        // a trunk of 5,000 partnerships with one violation is not drawn as 5,000 broken ones.
+        if gathered.count > 1 {
+            let core = match worst {
+                Some(Severity::Violation) => Some((
+                    severity_color(Severity::Violation),
+                    (1.0 + (gathered.broken.max(1) as f32).log2() * 0.6).min(width.max(2.0)),
+                )),
+                Some(Severity::Warning) => Some((severity_color(Severity::Warning), 1.0)),
+                _ => None,
+            };
+            if let Some((core_color, core_width)) = core {
+                painter.line_segment([a, z], Stroke::new(core_width, core_color));
+            }
+        }
         let mid = a + (z - a) / 2.0;
-        if bundle.count > 1 && !quiet {
-            let text = bundle.count.to_string();
+        if gathered.count > 1 && !quiet {
+            let text = gathered.count.to_string();
             let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), Color32::WHITE);
             let plate = Rect::from_center_size(mid, galley.size() + vec2(8.0, 2.0));
             if labels.try_place(plate) {
-                painter.rect_filled(plate, 6.0, color.gamma_multiply(0.9));
+                // White on the finding's colour, or on the kind's dark shade.
+                let fill = match worst {
+                    Some(sev) if sev != Severity::Note => severity_color(sev),
+                    _ => link_color(gathered.kind, true),
+                };
+                painter.rect_filled(plate, 6.0, fill.gamma_multiply(0.9));
                 painter.galley(plate.min + vec2(4.0, 1.0), galley, Color32::WHITE);
             }
         }
         if pointer.is_some_and(|p| distance_to_segment(p, a, z) < 6.0) {
-            hovered_text = Some(bundle_tooltip(doc, scene, bundle, overlay.hide_findings));
+            hovered_text = Some(match gathered.what {
+                Gathered::Bundle(b) => bundle_tooltip(
+                    doc,
+                    scene,
+                    &scene.bundles[b as usize],
+                    overlay.hide_findings,
+                ),
+                Gathered::Trunk(t) => trunk_tooltip(
+                    doc,
+                    &level.expect("trunks come from a level").trunks[t as usize],
+                    overlay.hide_findings,
+                ),
+            });
         }
     }
 
@@ -667,9 +882,9 @@ pub fn canvas_ui(
         Some(Drag::Connect { from }) => s.party(from.as_str()),
         _ => None,
     };
-    // Parties drawn a few pixels wide are dots; one dot per 3-pixel cell is enough.
-    let tiny = r < 2.5;
-    let mut dotted: HashSet<(i32, i32)> = HashSet::new();
+    // Zoomed out this far, the parties left to draw are the few senior ones (the rest are
+    // marks), drawn at a size that can be seen.
+    let r = node_r;
     let mut to_label = Vec::new();
     for &n in &nodes {
         let party = &graph[n];
@@ -679,21 +894,6 @@ pub fn canvas_ui(
         }
         let selected = selected_node == Some(n);
         let dimmed = overlay.focus.is_some_and(|f| !f.contains(&party.id));
-        if tiny && !selected && !in_path.contains(party.id.as_str()) {
-            if dotted.insert(((c.x / 3.0) as i32, (c.y / 3.0) as i32)) {
-                let fill = party_fill(party.kind);
-                painter.rect_filled(
-                    Rect::from_center_size(c, vec2(3.0, 3.0)),
-                    0.0,
-                    if dimmed {
-                        fill.gamma_multiply(0.25)
-                    } else {
-                        fill
-                    },
-                );
-            }
-            continue;
-        }
         if let Some(f) = connecting_from
             && f.id != party.id
         {
@@ -738,13 +938,15 @@ pub fn canvas_ui(
         };
         if let Some(sev) = worst {
             let corner = c + vec2(r * 0.8, -r * 0.8);
+            // In the far view a full-size marker would hide the party it is about.
+            let (radius, size) = if far_marks { (4.5, 7.0) } else { (9.0, 11.0) };
             badge(
                 &painter,
                 corner,
-                9.0,
+                radius,
                 severity_color(sev),
                 severity_symbol(sev),
-                11.0,
+                size,
             );
         }
         let priority = if selected || in_path.contains(party.id.as_str()) {
@@ -807,6 +1009,16 @@ pub fn canvas_ui(
             kind_line,
             party_ink,
         );
+    }
+
+    // Nothing else under the pointer in the far view: what the mark there holds.
+    if hovered_text.is_none()
+        && let (Some(level), Some(p)) = (level.filter(|_| far_marks), pointer)
+    {
+        let c = tf.to_canvas(p);
+        if let Some(mark) = level.mark_at(pos2(c.x, c.y)) {
+            hovered_text = Some(mark_tooltip(mark, overlay.hide_findings));
+        }
     }
 
     if let Some((p, verdict)) = connect_reason {

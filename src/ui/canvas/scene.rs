@@ -15,6 +15,7 @@
 //! in its grid.
 
 use super::PARTY_RADIUS;
+use super::far::{Level, Levels};
 use super::spatial::Grid;
 use crate::layout::Route;
 use crate::model::{LinkId, LinkKind, PartyId, PartyKind, Position};
@@ -78,6 +79,13 @@ pub(crate) struct Bundle {
     pub current: u32,
     /// How many of them have each severity as their worst finding.
     severities: [u32; 3],
+}
+
+impl Bundle {
+    /// How many of its links have a violation.
+    pub fn broken(&self) -> u32 {
+        self.severities[Severity::Violation as usize]
+    }
 }
 
 /// What the scene recorded about a link when it counted it, so that it can take it out again
@@ -161,6 +169,9 @@ pub(crate) struct Scene {
     touched_bundles: FastSet<u32>,
     /// How many edits were followed since the scene was built (for tests).
     pub(super) updates: u32,
+    /// The far view (marks and trunks) at each zoom level, derived on first use from the rest of
+    /// the scene, and dropped by every update (see [`super::far`]).
+    pub(super) levels: Levels,
 }
 
 impl std::fmt::Debug for Scene {
@@ -293,6 +304,7 @@ impl Scene {
             moved_groups: FastSet::default(),
             touched_bundles: FastSet::default(),
             updates: 0,
+            levels: Levels::default(),
         };
         scene.grow(nodes, edges);
         for n in g.node_indices() {
@@ -383,6 +395,8 @@ impl Scene {
         if change.everything {
             return false;
         }
+        // The far view is derived from what follows: derived again when next drawn.
+        self.levels = Levels::default();
         let s = doc.scenario();
         let g = s.graph();
         self.grow(g.node_bound(), g.edge_bound());
@@ -952,6 +966,11 @@ impl Scene {
             }
         }
         self.routes = Some(all);
+    }
+
+    /// The far view for a frame at `zoom` (derived on the first frame at its level).
+    pub(super) fn level(&self, doc: &Document, zoom: f32) -> &Level {
+        self.levels.get(doc, self, zoom)
     }
 
     /// True when some customers are grouped under their seller (and collapse when zoomed out).

@@ -58,7 +58,6 @@ impl Grid {
     }
 
     /// Adds an item with the next free handle at the end (0, 1, 2, ...) and returns it.
-    #[cfg(test)]
     pub fn insert(&mut self, r: Rect) -> u32 {
         let id = self.boxes.len() as u32;
         self.insert_at(id, r);
@@ -84,6 +83,11 @@ impl Grid {
                     .push(id);
             }
         }
+    }
+
+    /// Whether item `id` is in the grid.
+    pub fn contains(&self, id: u32) -> bool {
+        self.live.get(id as usize).copied().unwrap_or(false)
     }
 
     /// Removes item `id` (nothing when there is none).

@@ -1,5 +1,6 @@
 //! Hover texts for parties and links.
 
+use super::far::{Mark, Trunk, TrunkEnd};
 use super::scene::{Bundle, End, Group, Scene};
 use crate::model::{Link, Party, PartyId, PartyKind};
 use crate::rules::Severity;
@@ -191,6 +192,103 @@ pub(super) fn group_tooltip(
     text
 }
 
+/// The plural of a party kind's label ("resellers", "customers").
+fn party_plural(kind: PartyKind) -> &'static str {
+    match kind {
+        PartyKind::Microsoft => "Microsoft",
+        PartyKind::IndirectProvider => "indirect providers",
+        PartyKind::DirectBill => "direct-bill partners",
+        PartyKind::IndirectReseller => "indirect resellers",
+        PartyKind::Customer => "customers",
+    }
+}
+
+/// The worst finding among several, in words.
+fn worst_words(worst: Severity) -> String {
+    format!(
+        "{} the worst finding among them is a {}",
+        severity_symbol(worst),
+        match worst {
+            Severity::Violation => "violation",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    )
+}
+
+/// The hover text of a far-view trunk: links of one kind gathered between two areas.
+pub(super) fn trunk_tooltip(doc: &Document, trunk: &Trunk, hide_findings: bool) -> String {
+    let g = doc.scenario().graph();
+    let end = |e: &TrunkEnd| match e.party {
+        Some(n) => g[n].name.clone(),
+        None => format!("{} around here", party_plural(e.kind)),
+    };
+    let label = if trunk.count == 1 {
+        trunk.kind.label().to_owned()
+    } else {
+        kind_plural(trunk.kind)
+    };
+    let mut text = format!(
+        "{} {label}\n{} → {}",
+        trunk.count,
+        end(&trunk.from),
+        end(&trunk.to)
+    );
+    if trunk.current < trunk.count {
+        text.push_str(&format!(
+            "\n{} not in force at the as-of date",
+            trunk.count - trunk.current
+        ));
+    }
+    if !hide_findings {
+        if trunk.broken > 0 {
+            text.push_str(&format!(
+                "\n{} {} with a violation",
+                severity_symbol(Severity::Violation),
+                trunk.broken
+            ));
+        } else if let Some(worst) = trunk.worst {
+            text.push('\n');
+            text.push_str(&worst_words(worst));
+        }
+    }
+    text.push_str("\nzoom in to see them one by one");
+    text
+}
+
+/// The hover text of a far-view mark: the parties gathered in a few pixels.
+pub(super) fn mark_tooltip(mark: &Mark, hide_findings: bool) -> String {
+    let mut parts = Vec::new();
+    if mark.resellers > 0 {
+        parts.push(crate::text::count(
+            mark.resellers as usize,
+            "indirect reseller",
+            "indirect resellers",
+        ));
+    }
+    if mark.customers > 0 {
+        parts.push(crate::text::count(
+            mark.customers as usize,
+            "customer",
+            "customers",
+        ));
+    }
+    let mut text = format!("{} here", parts.join(" and "));
+    if !hide_findings && let Some(worst) = mark.worst {
+        text.push_str(&format!(
+            "\n{} a {} here or on a link from here",
+            severity_symbol(worst),
+            match worst {
+                Severity::Violation => "violation",
+                Severity::Warning => "warning",
+                Severity::Note => "note",
+            }
+        ));
+    }
+    text.push_str("\nclick or zoom in to see them");
+    text
+}
+
 /// The hover text of a bundle of links into a collapsed group.
 pub(super) fn bundle_tooltip(
     doc: &Document,
@@ -216,15 +314,8 @@ pub(super) fn bundle_tooltip(
         ));
     }
     if !hide_findings && let Some(worst) = bundle.worst {
-        text.push_str(&format!(
-            "\n{} the worst finding among them is a {}",
-            severity_symbol(worst),
-            match worst {
-                Severity::Violation => "violation",
-                Severity::Warning => "warning",
-                Severity::Note => "note",
-            }
-        ));
+        text.push('\n');
+        text.push_str(&worst_words(worst));
     }
     text
 }

@@ -49,6 +49,9 @@ pub(super) const FLIGHT_SECONDS: f32 = 0.45;
 /// The zoom at which a party reads comfortably: what flying to one zooms in to at least.
 pub const READING_ZOOM: f32 = 0.8;
 
+/// Pixels kept free around a fitted drawing.
+const FIT_SCREEN_MARGIN: f32 = 16.0;
+
 /// The highest zoom fitting ever picks (a two-party scenario is not blown up to fill the window).
 const FIT_MAX_ZOOM: f32 = 1.6;
 
@@ -101,9 +104,11 @@ impl CanvasView {
     pub fn zoom_to_fit(&self, min: Position, max: Position) -> f32 {
         let margin = PARTY_RADIUS * 3.0;
         let size = vec2(max.x - min.x, max.y - min.y) + Vec2::splat(margin * 2.0);
-        (self.rect.width() / size.x)
-            .min(self.rect.height() / size.y)
-            .min(FIT_MAX_ZOOM)
+        // A margin on screen too: zoomed far out, the canvas margin is under a pixel, and the
+        // parties at the edges are drawn a few pixels wide whatever the zoom.
+        let room =
+            (self.rect.size() - Vec2::splat(FIT_SCREEN_MARGIN * 2.0)).max(self.rect.size() * 0.5);
+        (room.x / size.x).min(room.y / size.y).min(FIT_MAX_ZOOM)
     }
 
     /// Keeps [`CanvasView::min_zoom`] at half the zoom that fits everything (at most 0.15).

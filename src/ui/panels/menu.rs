@@ -246,7 +246,7 @@ pub fn toolbar_ui(
         {
             out.push(Command::Edit(Edit::SetAsOf(Some(date))));
         }
-        out.extend(as_of_slider(ui, s));
+        out.extend(as_of_slider(ui, s, doc.revision()));
         for (label, date) in [("Before MPA (2020-01-31)", "2020-01-31"), ("Today", "")] {
             if ui.small_button(label).clicked() {
                 out.push(Command::Edit(Edit::SetAsOf(parse_date(date))));
@@ -259,7 +259,10 @@ pub fn toolbar_ui(
 /// A slider over the scenario's history, from a month before its first link to today: dragging it
 /// re-checks the channel day by day (one undo step per drag), so findings that depend on a date (the
 /// MPA from 2020-02-01, a restriction, an MCA acceptance) appear and disappear as it moves.
-fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario) -> Option<Command> {
+///
+/// The first and last link dates are kept per document `revision`: scanning a million links for
+/// them took several milliseconds of every frame, idle ones included.
+fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario, revision: u64) -> Option<Command> {
     let epoch = Date::from_ymd_opt(2000, 1, 1)?;
     let days = |d: Date| {
         let d = d.clamp(
@@ -268,14 +271,19 @@ fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario) -> Option<Command
         );
         (d - epoch).num_days()
     };
-    let first = s.links().map(|l| l.date).min().unwrap_or(epoch);
-    let last = s
-        .links()
-        .map(|l| l.date)
-        .max()
-        .unwrap_or(epoch)
-        .max(crate::model::today())
-        .max(s.as_of());
+    let span_id = egui::Id::new("as-of-slider-span");
+    let span = ui
+        .data(|d| d.get_temp::<(u64, Date, Date)>(span_id))
+        .filter(|(r, _, _)| *r == revision)
+        .map(|(_, first, last)| (first, last))
+        .unwrap_or_else(|| {
+            let first = s.links().map(|l| l.date).min().unwrap_or(epoch);
+            let last = s.links().map(|l| l.date).max().unwrap_or(epoch);
+            ui.data_mut(|d| d.insert_temp(span_id, (revision, first, last)));
+            (first, last)
+        });
+    let first = span.0;
+    let last = span.1.max(crate::model::today()).max(s.as_of());
     let low = days(first.min(s.as_of())) - 31;
     let high = days(last);
     let mut value = days(s.as_of());
