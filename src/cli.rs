@@ -5,7 +5,7 @@ use crate::export::{Background, ExportFormat, ExportOptions};
 use crate::io::import::{self as importer, DateOrder, Source};
 use crate::io::{load, save};
 use crate::model::{Date, Scenario};
-use crate::rules::fixes::{ProvenFinding, prove};
+use crate::rules::fixes::{ProvenFinding, prove, prove_with};
 use crate::rules::{Checker, Finding, RuleId, Severity, Subject, catalog::CATALOG};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::fmt::Write as _;
@@ -761,19 +761,15 @@ fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> Exit
 }
 
 fn check(name: &str, as_of: Option<Date>, format: Format, strict_dates: bool) -> ExitCode {
-    let scenario = match load_scenario(name) {
+    let mut scenario = match load_scenario(name) {
         Ok(s) => s,
         Err(e) => return bad_input(e),
     };
     let as_of = as_of.unwrap_or_else(|| scenario.as_of());
-    let findings = if strict_dates {
-        crate::rules::check_strict_dates(&scenario, as_of)
-    } else {
-        crate::rules::check_as_of(&scenario, as_of)
-    };
     // Quick fixes are proven against the ordinary reading; the audit reading lists findings only.
-    let proven = if strict_dates {
-        findings
+    let (findings, proven) = if strict_dates {
+        let findings = crate::rules::check_strict_dates(&scenario, as_of);
+        let proven = findings
             .iter()
             .map(|f| ProvenFinding {
                 finding: Finding {
@@ -782,9 +778,16 @@ fn check(name: &str, as_of: Option<Date>, format: Format, strict_dates: bool) ->
                 },
                 withheld: Vec::new(),
             })
-            .collect()
+            .collect();
+        (findings, proven)
     } else {
-        prove(&scenario, as_of, &findings)
+        // One full check serves both the list and the proofs, which re-check incrementally on
+        // the scenario itself (each fix is taken back).
+        let checker = crate::rules::Checker::with_as_of(&scenario, as_of);
+        let findings = checker.sorted();
+        scenario.meta.as_of = Some(as_of);
+        let proven = prove_with(&mut scenario, checker, &findings);
+        (findings, proven)
     };
     let out = match format {
         Format::Json => render_check_json_proven(&scenario, as_of, &proven),

@@ -19,6 +19,7 @@ use super::{Checker, Finding, QuickFix, RuleId, Severity, Subject, check_as_of};
 use crate::edit::Touched;
 use crate::model::{Date, Link, LinkKind, Party, PartyId, Scenario};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// A quick fix a rule proposed that is not offered, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,10 +145,30 @@ fn why_not_with(
 ///
 /// Each proposal is tried on one working copy with the incremental checker and taken back before
 /// the next, so proving costs the edit's fan-out, not a full check per fix: `check` on a channel of
-/// a hundred thousand parties proves thousands of fixes. [`why_not`] is the plain reading (a copy
-/// and a full check per fix); `tests/quick_fixes.rs` holds the two equal over random channels.
+/// a hundred thousand parties proves thousands of fixes. An edit offered for several findings (a
+/// reseller's enrolment, offered on each of its sales) is tried once. [`why_not`] is the plain
+/// reading (a copy and a full check per fix); `tests/quick_fixes.rs` holds the two equal over
+/// random channels.
 pub fn prove(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> Vec<ProvenFinding> {
-    let mut trial = Trial::new(scenario, as_of);
+    let mut work = scenario.clone();
+    work.meta.as_of = Some(as_of);
+    let checker = Checker::with_as_of(&work, as_of);
+    prove_with(&mut work, checker, findings)
+}
+
+/// [`prove`] on a scenario whose as-of date is the one to prove on, with its full check already
+/// made (what `check` has at hand): nothing is copied or checked twice. Each fix is applied to
+/// `scenario` and taken back, so it is as it was when this returns.
+pub fn prove_with(
+    scenario: &mut Scenario,
+    checker: Checker,
+    findings: &[Finding],
+) -> Vec<ProvenFinding> {
+    let mut trial = Trial {
+        work: scenario,
+        checker,
+        outcomes: HashMap::new(),
+    };
     findings
         .iter()
         .map(|finding| {
@@ -172,104 +193,131 @@ pub fn prove(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> Vec<Prov
 }
 
 /// A working copy of the channel and its findings, on which fixes are tried and taken back.
-struct Trial {
-    work: Scenario,
+struct Trial<'a> {
+    work: &'a mut Scenario,
     checker: Checker,
+    /// What each edit tried so far did, by the edit's text: an edit offered for many findings is
+    /// tried once.
+    outcomes: HashMap<String, Rc<Outcome>>,
 }
 
-impl Trial {
-    fn new(scenario: &Scenario, as_of: Date) -> Trial {
-        let mut work = scenario.clone();
-        work.meta.as_of = Some(as_of);
-        let checker = Checker::with_as_of(&work, as_of);
-        Trial { work, checker }
-    }
+/// What trying one edit showed, whatever finding it was offered for.
+#[derive(Default)]
+struct Outcome {
+    /// Why it could not be tried (it does not apply, or cannot be taken back).
+    refused: Option<String>,
+    /// Findings by rule and subject over the re-checked subjects, before and after the edit.
+    before: HashMap<Key, usize>,
+    after: HashMap<Key, usize>,
+    /// The rules and subjects with more violations after, sorted.
+    added: Vec<Key>,
+    /// It adds a link that repeats another's kind, ends and `via`.
+    duplicate: bool,
+    /// Applied a second time, it changes the channel again.
+    not_idempotent: bool,
+}
 
+impl Trial<'_> {
     /// The same verdict as [`why_not`], judged on what the edit re-checks.
     fn why_not(&mut self, finding: &Finding, fix: &QuickFix) -> Option<String> {
-        let inverse = match fix.edit.clone().apply(&mut self.work) {
-            Ok(inverse) => inverse,
-            Err(e) => return Some(format!("it cannot be applied: {e}")),
+        let key = format!("{:?}", fix.edit);
+        let outcome = match self.outcomes.get(&key) {
+            Some(outcome) => Rc::clone(outcome),
+            None => {
+                let outcome = Rc::new(self.try_edit(fix));
+                self.outcomes.insert(key, Rc::clone(&outcome));
+                outcome
+            }
         };
-        let touched = Touched::of(&fix.edit, &inverse, &self.work);
+        if let Some(refused) = &outcome.refused {
+            return Some(refused.clone());
+        }
+        let key = (finding.rule, finding.subject.clone());
+        let count = |t: &HashMap<Key, usize>| t.get(&key).copied().unwrap_or(0);
+        if count(&outcome.after) >= count(&outcome.before) {
+            return Some(format!("it would leave {}", describe(&key)));
+        }
+        if !outcome.added.is_empty() {
+            let list: Vec<String> = outcome.added.iter().map(describe).collect();
+            return Some(format!("it would add {}", list.join(", ")));
+        }
+        if outcome.duplicate {
+            return Some("it would add a link that is already there".to_owned());
+        }
+        if outcome.not_idempotent {
+            return Some("applying it twice would change the channel again".to_owned());
+        }
+        None
+    }
+
+    /// Applies the fix's edit, re-checks what it affects, notes what changed, and takes it back.
+    fn try_edit(&mut self, fix: &QuickFix) -> Outcome {
+        let refused = |why: String| Outcome {
+            refused: Some(why),
+            ..Outcome::default()
+        };
+        let inverse = match fix.edit.clone().apply(self.work) {
+            Ok(inverse) => inverse,
+            Err(e) => return refused(format!("it cannot be applied: {e}")),
+        };
+        let touched = Touched::of(&fix.edit, &inverse, self.work);
         // Duplicates: only the groups (kind, ends, via) of the links the edit touched can change.
         // Count them in both states: undo, count, redo, count.
         let mut groups = self.groups_of(&touched);
-        let Ok(redo) = inverse.apply(&mut self.work) else {
-            return Some("it cannot be taken back".to_owned());
+        let Ok(redo) = inverse.apply(self.work) else {
+            return refused("it cannot be taken back".to_owned());
         };
         groups.extend(self.groups_of(&touched));
-        let before = self.duplicates_in(&groups);
-        let Ok(inverse) = redo.apply(&mut self.work) else {
-            return Some("it cannot be applied again after being taken back".to_owned());
+        let duplicates_before = self.duplicates_in(&groups);
+        let Ok(inverse) = redo.apply(self.work) else {
+            return refused("it cannot be applied again after being taken back".to_owned());
         };
-        let after = self.duplicates_in(&groups);
-        let journal = self.checker.update_recorded(&self.work, &touched);
-        let verdict = self.judge(finding, fix, &touched, &journal, (before, after));
+        let duplicates_after = self.duplicates_in(&groups);
+        let journal = self.checker.update_recorded(self.work, &touched);
+        let mut outcome = self.judge(fix, &touched, &journal);
+        outcome.duplicate = duplicates_after > duplicates_before;
         self.checker.restore(journal);
-        let undo = inverse.apply(&mut self.work);
+        let undo = inverse.apply(self.work);
         debug_assert!(undo.is_ok(), "the inverse of an applied edit applies");
-        verdict
+        outcome
     }
 
-    fn judge(
-        &mut self,
-        finding: &Finding,
-        fix: &QuickFix,
-        touched: &Touched,
-        journal: &Journal,
-        duplicates: (usize, usize),
-    ) -> Option<String> {
+    fn judge(&mut self, fix: &QuickFix, touched: &Touched, journal: &Journal) -> Outcome {
         // Only re-checked subjects can have changed; count findings there, before and after.
-        let mut before_all: HashMap<Key, usize> = HashMap::new();
         let mut before_violations: HashMap<Key, usize> = HashMap::new();
-        let mut after_all: HashMap<Key, usize> = HashMap::new();
         let mut after_violations: HashMap<Key, usize> = HashMap::new();
+        let mut outcome = Outcome::default();
         for (subject, before) in journal.before() {
-            tally_into(&mut before_all, &mut before_violations, before);
+            tally_into(&mut outcome.before, &mut before_violations, before);
             tally_into(
-                &mut after_all,
+                &mut outcome.after,
                 &mut after_violations,
                 self.checker.for_subject(subject),
             );
         }
-        let key = (finding.rule, finding.subject.clone());
         let count = |t: &HashMap<Key, usize>, k: &Key| t.get(k).copied().unwrap_or(0);
-        if count(&after_all, &key) >= count(&before_all, &key) {
-            return Some(format!("it would leave {}", describe(&key)));
-        }
-        let mut added: Vec<&Key> = after_violations
+        outcome.added = after_violations
             .iter()
             .filter(|(k, n)| **n > count(&before_violations, k))
-            .map(|(k, _)| k)
+            .map(|(k, _)| k.clone())
             .collect();
-        if !added.is_empty() {
-            added.sort();
-            let list: Vec<String> = added.iter().map(|k| describe(k)).collect();
-            return Some(format!("it would add {}", list.join(", ")));
-        }
-        if duplicates.1 > duplicates.0 {
-            return Some("it would add a link that is already there".to_owned());
-        }
+        outcome.added.sort();
         // Applied a second time, the edit must be refused or change nothing.
         let snapshot = self.snapshot(touched);
         let (parties, links) = (self.work.party_count(), self.work.link_count());
         let meta = self.work.meta.clone();
-        if let Ok(second_inverse) = fix.edit.clone().apply(&mut self.work) {
-            let again = Touched::of(&fix.edit, &second_inverse, &self.work);
-            let changed = self.work.party_count() != parties
+        if let Ok(second_inverse) = fix.edit.clone().apply(self.work) {
+            let again = Touched::of(&fix.edit, &second_inverse, self.work);
+            outcome.not_idempotent = self.work.party_count() != parties
                 || self.work.link_count() != links
                 || !again.parties.is_subset(&touched.parties)
                 || !again.links.is_subset(&touched.links)
                 || self.snapshot(touched) != snapshot
                 || self.work.meta != meta;
-            let undo = second_inverse.apply(&mut self.work);
+            let undo = second_inverse.apply(self.work);
             debug_assert!(undo.is_ok(), "the inverse of an applied edit applies");
-            if changed {
-                return Some("applying it twice would change the channel again".to_owned());
-            }
         }
-        None
+        outcome
     }
 
     /// The (kind, from, to, via) groups of the touched links that exist now.
@@ -283,13 +331,16 @@ impl Trial {
     }
 
     /// How many links repeat another of their group, over `groups`.
+    ///
+    /// Counted from the buying side: a provider sells to a hundred thousand customers, but a
+    /// customer (or a reseller, or a supplied provider) has a handful of links coming in.
     fn duplicates_in(&self, groups: &HashSet<Group>) -> usize {
         groups
             .iter()
             .map(|(kind, from, to, via)| {
                 self.work
-                    .links_from(from.as_str())
-                    .filter(|l| l.kind == *kind && l.to == *to && l.via == *via)
+                    .links_to(to.as_str())
+                    .filter(|l| l.kind == *kind && l.from == *from && l.via == *via)
                     .count()
                     .saturating_sub(1)
             })
