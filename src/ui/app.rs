@@ -1109,9 +1109,10 @@ impl ExplorerApp {
         };
         self.remember(path);
         self.notice = Some(if changed_since {
+            // The file's name, not its path: the status bar must show the words that matter.
             format!(
                 "Saved {} as it was when the save began; changed since (not saved yet)",
-                path.display()
+                file_name(path)
             )
         } else {
             format!("Saved {}", path.display())
