@@ -96,7 +96,19 @@ pub struct Document {
     tier_edges: Option<BTreeMap<u8, f32>>,
     /// Parties moved by [`Document::preview_position`] since the last change.
     previewed: BTreeSet<PartyId>,
+    /// Identifies the findings' state (unique across documents, like `revision`, but moving only
+    /// when findings may have changed), with the subjects re-checked by the last few changes, so
+    /// that the findings list replaces just those instead of sorting every finding again.
+    findings_version: u64,
+    findings_log: std::collections::VecDeque<(u64, Option<Vec<Subject>>)>,
+    /// The version before the oldest change in the log.
+    findings_base: u64,
+    /// The findings counted by severity, for the status bar (worked out once per change).
+    counts: OnceLock<crate::rules::Counts>,
 }
+
+/// How many changes the findings log remembers.
+const FINDINGS_LOG: usize = 32;
 
 /// The source of [`Document::revision`]s.
 fn next_revision() -> u64 {
@@ -127,6 +139,7 @@ impl Document {
         let unplaced = scenario_unplaced(&scenario);
         let mut history = History::default();
         history.mark_saved();
+        let revision = next_revision();
         Document {
             scenario: Arc::new(scenario),
             changes: 0,
@@ -138,12 +151,16 @@ impl Document {
             remembered: Default::default(),
             positions,
             path: None,
-            revision: next_revision(),
+            revision,
             scratch: false,
             disk: None,
             scene: OnceLock::new(),
             tier_edges: None,
             previewed: BTreeSet::new(),
+            findings_version: revision,
+            findings_log: Default::default(),
+            findings_base: revision,
+            counts: OnceLock::new(),
         }
     }
 
@@ -340,6 +357,9 @@ impl Document {
         candidates.extend(std::mem::take(&mut self.previewed));
         let drawn = self.refresh_positions(candidates);
         let placed = started.elapsed();
+        self.log_findings(
+            (!touched.everything).then(|| journal.before().map(|(s, _)| s.clone()).collect()),
+        );
         let mut change = Change {
             everything: touched.everything,
             parties: touched.parties.clone(),
@@ -361,6 +381,48 @@ impl Document {
             placed - checked,
             started.elapsed() - placed
         );
+    }
+
+    /// Records that the findings of `subjects` changed (`None`: any may have).
+    fn log_findings(&mut self, subjects: Option<Vec<Subject>>) {
+        if subjects.as_ref().is_some_and(Vec::is_empty) {
+            return;
+        }
+        self.findings_version = next_revision();
+        self.counts = OnceLock::new();
+        self.findings_log
+            .push_back((self.findings_version, subjects));
+        if self.findings_log.len() > FINDINGS_LOG
+            && let Some((version, _)) = self.findings_log.pop_front()
+        {
+            self.findings_base = version;
+        }
+    }
+
+    /// Identifies the state of the findings: equal versions mean the same findings.
+    pub fn findings_version(&self) -> u64 {
+        self.findings_version
+    }
+
+    /// The subjects whose findings changed since this document's findings were at `version`, when
+    /// the document still knows (`None`: look at all of them; `version` is another document's,
+    /// too old, or a change re-checked everything).
+    pub fn findings_changes(&self, version: u64) -> Option<BTreeSet<Subject>> {
+        let known =
+            version == self.findings_base || self.findings_log.iter().any(|(v, _)| *v == version);
+        if !known {
+            return None;
+        }
+        let mut changed = BTreeSet::new();
+        for (_, subjects) in self.findings_log.iter().filter(|(v, _)| *v > version) {
+            changed.extend(subjects.as_ref()?.iter().cloned());
+        }
+        Some(changed)
+    }
+
+    /// The findings counted by severity.
+    pub fn counts(&self) -> crate::rules::Counts {
+        *self.counts.get_or_init(|| self.checker.counts())
     }
 
     /// Updates the scene, if one was made, for `change`; when the change is too large to follow,

@@ -57,9 +57,43 @@ type ListKey = (
 #[derive(Clone, Debug)]
 struct ListCache {
     key: ListKey,
-    findings: Vec<Finding>,
+    /// Every finding of the reading, sorted (by subject, rule and message).
+    all: Vec<Finding>,
+    /// The findings version of the document `all` was taken at (see
+    /// [`Document::findings_version`]); `None` for a reading that is not the checker's.
+    version: Option<u64>,
+    /// The findings the filters let through (indexes into `all`).
+    picked: Vec<usize>,
     rows: Vec<Row>,
     shown: usize,
+}
+
+impl ListCache {
+    /// The `index`th finding shown.
+    fn finding(&self, index: usize) -> &Finding {
+        &self.all[self.picked[index]]
+    }
+}
+
+/// Brings `all` (the checker's findings, sorted) up to date with `changed` subjects, whose findings
+/// the document re-checked since: each subject's run of findings is replaced in place, so an edit
+/// costs what it changed rather than a sort of every finding. None when too much changed.
+fn patch(
+    all: &mut Vec<Finding>,
+    changed: &BTreeSet<Subject>,
+    checker: &crate::rules::Checker,
+) -> Option<()> {
+    if changed.len() > 64 + all.len() / 16 {
+        return None;
+    }
+    for subject in changed {
+        let start = all.partition_point(|f| f.subject < *subject);
+        let end = start + all[start..].partition_point(|f| f.subject == *subject);
+        let mut fresh = checker.for_subject(subject).to_vec();
+        fresh.sort_by(|a, b| (a.rule, &a.message).cmp(&(b.rule, &b.message)));
+        all.splice(start..end, fresh);
+    }
+    Some(())
 }
 
 /// One row of the list: a rule's heading or one distinct finding under it.
@@ -81,7 +115,7 @@ enum Row {
 
 /// Groups `findings` (worst first) by rule, one entry per distinct message; folded rules keep only
 /// their heading. Returns the rows.
-fn rows_of(findings: &[Finding], collapsed: &BTreeSet<RuleId>) -> Vec<Row> {
+fn rows_of(findings: &[&Finding], collapsed: &BTreeSet<RuleId>) -> Vec<Row> {
     let mut order: Vec<RuleId> = Vec::new();
     let mut groups: BTreeMap<RuleId, (Severity, Vec<usize>)> = BTreeMap::new();
     for (i, f) in findings.iter().enumerate() {
@@ -107,7 +141,8 @@ fn rows_of(findings: &[Finding], collapsed: &BTreeSet<RuleId>) -> Vec<Row> {
             continue;
         }
         let mut by_message: Vec<(usize, usize)> = Vec::new();
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut seen: std::collections::HashMap<&str, usize, foldhash::fast::RandomState> =
+            Default::default();
         for &i in members {
             match seen.get(findings[i].message.as_str()) {
                 Some(&at) => by_message[at].1 += 1,
@@ -149,48 +184,84 @@ fn mentions(doc: &Document, f: &Finding, needle: &str) -> bool {
 
 impl FindingFilter {
     fn key(&self, doc: &Document) -> ListKey {
+        let needle = self.party.trim().to_lowercase();
+        // The party filter reads names, which can change without a finding changing; the audit
+        // reading is checked anew. Otherwise the list follows the checker's findings only.
+        let version = if self.strict_dates || !needle.is_empty() {
+            doc.revision()
+        } else {
+            doc.findings_version()
+        };
         (
-            doc.revision(),
+            version,
             self.severities,
             self.rule,
-            self.party.trim().to_lowercase(),
+            needle,
             self.collapsed.clone(),
             self.strict_dates,
         )
     }
 
-    /// The list for the document as it is now, rebuilt only when something changed.
+    /// The list for the document as it is now, redone only when something changed, and then by
+    /// replacing the findings of what the document re-checked when it can.
     fn list(&mut self, doc: &Document) -> &ListCache {
         let key = self.key(doc);
         if self.cache.as_ref().is_none_or(|c| c.key != key) {
+            let started = std::time::Instant::now();
             let needle = key.3.clone();
-            let all = if self.strict_dates {
-                let s = doc.scenario();
-                let mut all = crate::rules::check_strict_dates(s, s.as_of());
-                all.sort_by(|a, b| {
-                    (&a.subject, a.rule, &a.message).cmp(&(&b.subject, b.rule, &b.message))
-                });
-                all
-            } else {
-                doc.checker().sorted()
+            let reading = (!self.strict_dates && needle.is_empty()).then(|| doc.findings_version());
+            let mut all = match self.cache.take() {
+                Some(cache)
+                    if reading.is_some()
+                        && let Some(since) = cache.version
+                        && let Some(changed) = doc.findings_changes(since) =>
+                {
+                    let mut all = cache.all;
+                    patch(&mut all, &changed, doc.checker()).map(|()| all)
+                }
+                _ => None,
             };
+            if all.is_none() {
+                all = Some(if self.strict_dates {
+                    let s = doc.scenario();
+                    let mut all = crate::rules::check_strict_dates(s, s.as_of());
+                    all.sort_by(|a, b| {
+                        (&a.subject, a.rule, &a.message).cmp(&(&b.subject, b.rule, &b.message))
+                    });
+                    all
+                } else {
+                    doc.checker().sorted()
+                });
+            }
+            let all = all.unwrap_or_default();
             self.total = all.len();
-            let findings: Vec<Finding> = all
-                .into_iter()
-                .filter(|f| {
+            let picked: Vec<usize> = all
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| {
                     Severity::WORST_FIRST
                         .iter()
                         .position(|s| *s == f.severity)
                         .is_none_or(|i| self.severities[i])
                 })
-                .filter(|f| self.rule.is_none_or(|r| r == f.rule))
-                .filter(|f| needle.is_empty() || mentions(doc, f, &needle))
+                .filter(|(_, f)| self.rule.is_none_or(|r| r == f.rule))
+                .filter(|(_, f)| needle.is_empty() || mentions(doc, f, &needle))
+                .map(|(i, _)| i)
                 .collect();
+            let findings: Vec<&Finding> = picked.iter().map(|&i| &all[i]).collect();
             let rows = rows_of(&findings, &self.collapsed);
-            let shown = findings.len();
+            let shown = picked.len();
+            log::debug!(
+                "findings list: {shown} of {} findings in {} rows, in {:?}",
+                all.len(),
+                rows.len(),
+                started.elapsed()
+            );
             self.cache = Some(ListCache {
                 key,
-                findings,
+                all,
+                version: reading,
+                picked,
                 rows,
                 shown,
             });
@@ -255,7 +326,7 @@ pub fn findings_ui(
     filter.list(doc);
     let total = filter.total;
     let list = filter.list(doc);
-    if list.findings.is_empty() {
+    if list.picked.is_empty() {
         if total == 0 {
             ui.colored_label(valid_text(ui), "✔ Nothing to report.");
         } else {
@@ -332,7 +403,7 @@ pub fn findings_ui(
                         }
                     }
                     Row::Entry { index, repeats } => {
-                        let f = &list.findings[index];
+                        let f = list.finding(index);
                         let selected = explained.is_some_and(|e| {
                             e.rule == f.rule && e.subject == f.subject && e.message == f.message
                         });
@@ -520,6 +591,7 @@ mod tests {
         twin.subject = Subject::Link("another-link".into());
         findings.push(twin);
         findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let findings: Vec<&Finding> = findings.iter().collect();
         let rows = rows_of(&findings, &BTreeSet::new());
         let groups: Vec<(RuleId, Severity, usize)> = rows
             .iter()
@@ -557,5 +629,71 @@ mod tests {
         // A folded rule keeps only its heading.
         let folded: BTreeSet<RuleId> = rules.iter().copied().collect();
         assert_eq!(rows_of(&findings, &folded).len(), rules.len());
+    }
+
+    #[test]
+    fn the_list_after_edits_is_the_list_made_afresh_and_follows_only_what_changed() {
+        use crate::edit::Edit;
+        use crate::model::{Link, LinkKind, PartyKind};
+        let scenario = crate::generate::generate(&crate::generate::GenerateOptions {
+            providers: 3,
+            resellers: 20,
+            direct_bill: 2,
+            customers: 150,
+            seed: 5,
+            break_rate: 0.1,
+        })
+        .expect("valid options");
+        let mut doc = Document::new(scenario);
+        let mut kept = FindingFilter::default();
+        kept.list(&doc);
+        let s = doc.scenario();
+        let sellers: Vec<_> = s
+            .parties_of_kind(PartyKind::IndirectReseller)
+            .map(|p| p.id.clone())
+            .collect();
+        let customers: Vec<_> = s
+            .parties_of_kind(PartyKind::Customer)
+            .map(|p| p.id.clone())
+            .collect();
+        let mut patched = 0;
+        for i in 0..12 {
+            let s = doc.scenario();
+            let before = doc.findings_version();
+            match i % 4 {
+                0 | 1 => {
+                    let link = Link::new(
+                        s.fresh_link_id("t"),
+                        LinkKind::Purchase,
+                        sellers[i * 7 % sellers.len()].clone(),
+                        customers[i * 31 % customers.len()].clone(),
+                        s.as_of(),
+                    );
+                    doc.apply(Edit::AddLink(link)).unwrap();
+                }
+                2 => {
+                    let id = s.links().nth(i * 13).unwrap().id.clone();
+                    doc.apply(Edit::RemoveLink(id)).unwrap();
+                }
+                _ => assert!(doc.undo()),
+            }
+            if doc.findings_changes(before).is_some_and(|c| !c.is_empty()) {
+                patched += 1;
+            }
+            let list = kept.list(&doc);
+            let (all, rows) = (list.all.clone(), list.rows.clone());
+            let fresh = FindingFilter::default().list(&doc).clone();
+            assert_eq!(all, fresh.all, "after edit {i}");
+            assert_eq!(rows, fresh.rows, "after edit {i}");
+        }
+        assert!(patched > 0, "some edits were followed rather than redone");
+        // A move changes no finding: the list is not redone at all.
+        let version = doc.findings_version();
+        let id = doc.scenario().parties().next().unwrap().id.clone();
+        doc.apply(Edit::MoveParty(id, None)).unwrap();
+        assert_eq!(doc.findings_version(), version);
+        // Another document's version is not taken for this one's.
+        let other = Document::new(crate::scenarios::synthetic(10));
+        assert!(other.findings_changes(version).is_none());
     }
 }

@@ -8,7 +8,7 @@ use egui::RichText;
 /// The status bar: counts by severity, the as-of date, unsaved changes.
 pub fn status_ui(ui: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_findings: bool) {
     ui.horizontal(|ui| {
-        let counts = doc.checker().counts();
+        let counts = doc.counts();
         if hide_findings {
             ui.label("Quiz: findings hidden");
         }
