@@ -144,6 +144,29 @@ fn files(c: &mut Criterion) {
 }
 
 /// A what-if of the channel with one in fifty customers losing its MCA, compared with its base.
+/// What the recovery autosave costs the UI thread after a change: before, the whole scenario as
+/// RON (`SavedDocument::of`); now the snapshot handed to the writer thread (`DocSnapshot::of`: the
+/// scenario shared, the drawn positions copied).
+fn autosave(c: &mut Criterion) {
+    use csp_explorer::ui::Document;
+    use csp_explorer::ui::recovery::{DocSnapshot, SavedDocument};
+    for links in sizes() {
+        let doc = Document::new(channel(links));
+        let mut group = c.benchmark_group("autosave_ui_before");
+        configure(&mut group, links);
+        group.bench_function(id(doc.scenario()), |b| {
+            b.iter(|| black_box(SavedDocument::of(&doc)))
+        });
+        group.finish();
+        let mut group = c.benchmark_group("autosave_ui_now");
+        configure(&mut group, links);
+        group.bench_function(id(doc.scenario()), |b| {
+            b.iter(|| black_box(DocSnapshot::of(&doc)))
+        });
+        group.finish();
+    }
+}
+
 fn compare(c: &mut Criterion) {
     for links in sizes() {
         let base = channel(links);
@@ -252,5 +275,5 @@ fn to_csv(s: &Scenario) -> (String, String) {
     (text(parties), text(links))
 }
 
-criterion_group!(benches, rules, files, compare, svg);
+criterion_group!(benches, rules, files, autosave, compare, svg);
 criterion_main!(benches);
