@@ -121,6 +121,12 @@ impl LensState {
     }
 }
 
+/// How long the documents must stay unchanged before a new comparison starts (the first starts at
+/// once). A comparison holds both scenarios while it runs, and an edit meanwhile copies the open
+/// one (seconds at 300,000 parties): dragging the as-of slider or typing in the inspector must not
+/// start one per frame.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
+
 /// What a comparison was computed from: the base's and the open document's identity and change
 /// count (moving a party while dragging changes neither: the differences are the scenarios').
 type CompareKey = (u64, u64, u64, u64);
@@ -145,6 +151,9 @@ pub struct WhatIf {
     comparing: Option<Comparing>,
     /// A comparison that failed, and why (not tried again until either side changes).
     failed: Option<(CompareKey, String)>,
+    /// The state last seen that the comparison shown is not of, and since when: a new comparison
+    /// starts once the documents have been still for [`SETTLE`].
+    waiting: Option<(CompareKey, std::time::Instant)>,
     /// The base canvas's view in side-by-side mode.
     pub base_view: CanvasView,
     /// The ask window, when open.
@@ -169,7 +178,7 @@ impl WhatIf {
 
     /// True while a comparison is being computed (what is shown is older, or nothing yet).
     pub fn is_comparing(&self) -> bool {
-        self.comparing.is_some()
+        self.comparing.is_some() || self.waiting.is_some()
     }
 
     /// Why the comparison could not be made, if it could not.
@@ -211,8 +220,26 @@ impl WhatIf {
         if self.cache.as_ref().is_some_and(|(k, _, _)| done(k))
             || self.failed.as_ref().is_some_and(|(k, _)| done(k))
         {
+            self.waiting = None;
             return;
         }
+        // The first comparison starts at once; later ones once the documents are still.
+        if self.cache.is_some() {
+            let since = match self.waiting {
+                Some((k, since)) if k == key => since,
+                _ => {
+                    let now = std::time::Instant::now();
+                    self.waiting = Some((key, now));
+                    now
+                }
+            };
+            let still = since.elapsed();
+            if still < SETTLE {
+                ctx.request_repaint_after(SETTLE - still);
+                return;
+            }
+        }
+        self.waiting = None;
         let (from, to) = (base.doc.shared_scenario(), doc.shared_scenario());
         let (tx, answer) = std::sync::mpsc::channel();
         let ctx = ctx.clone();
@@ -250,6 +277,7 @@ impl WhatIf {
         self.cache = None;
         self.comparing = None;
         self.failed = None;
+        self.waiting = None;
         self.base_view = CanvasView::default();
     }
 }
