@@ -110,7 +110,16 @@ pub struct Fonts {
     bold: usize,
     /// Every face: `regular` and `bold` first, then the fallbacks in order.
     faces: Vec<Face>,
+    /// Texts measured lately, by style (see [`Fonts::measure`]).
+    memo: Mutex<Memo>,
 }
+
+/// Measured texts by style (size bits, bold), then by text.
+type Memo = Vec<((u32, bool), foldhash::HashMap<String, Extent>)>;
+
+/// How many texts of one style [`Fonts::measure`] remembers before it starts over (a few
+/// megabytes; the words and detail lines of a channel's labels repeat well within that).
+const MEMO_TEXTS: usize = 65_536;
 
 /// A character from every script the fallback chain looks for on the system (the first system face
 /// with a glyph for it joins the chain).
@@ -212,6 +221,7 @@ impl Fonts {
             regular,
             bold,
             faces,
+            memo: Mutex::default(),
         }
     }
 
@@ -235,7 +245,37 @@ impl Fonts {
 
     /// How wide and tall one line of text is, shaped (rustybuzz, as resvg does) face by face along
     /// the fallback chain. Characters no face has take the base face's missing-glyph advance.
+    ///
+    /// Remembered per text and style: laying out a channel's labels measures the same words, kind
+    /// names and detail lines again and again (wrapping, ellipsising, then the label's box).
     pub fn measure(&self, text: &str, style: TextStyle) -> Extent {
+        let key = (style.size.to_bits(), style.bold);
+        let known = |memo: &Memo| {
+            memo.iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, texts)| texts.get(text).copied())
+        };
+        if let Some(extent) = known(&self.memo.lock().unwrap_or_else(|e| e.into_inner())) {
+            return extent;
+        }
+        let extent = self.shape_extent(text, style);
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        let texts = match memo.iter().position(|(k, _)| *k == key) {
+            Some(i) => &mut memo[i].1,
+            None => {
+                memo.push((key, foldhash::HashMap::default()));
+                &mut memo.last_mut().expect("just pushed").1
+            }
+        };
+        if texts.len() >= MEMO_TEXTS {
+            texts.clear();
+        }
+        texts.insert(text.to_owned(), extent);
+        extent
+    }
+
+    /// [`Fonts::measure`] without the memo.
+    fn shape_extent(&self, text: &str, style: TextStyle) -> Extent {
         let base = &self.faces[if style.bold { self.bold } else { self.regular }];
         let mut extent = metrics(base, style.size);
         let chars: Vec<char> = text.chars().collect();

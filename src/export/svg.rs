@@ -16,8 +16,6 @@ use crate::layout::{Route, routes};
 use crate::model::{LinkKind, PartyKind, Position};
 use crate::progress::Progress;
 use crate::rules::{Severity, Subject};
-use rstar::primitives::Rectangle;
-use rstar::{AABB, RTree};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -116,43 +114,71 @@ impl Box2 {
     }
 }
 
-impl Box2 {
-    fn envelope(&self) -> AABB<[f32; 2]> {
-        AABB::from_corners([self.x0, self.y0], [self.x1, self.y1])
-    }
-}
+/// The side of a cell of the [`Board`]'s grid: about a label's width.
+const BOARD_CELL: f32 = 256.0;
+/// A box wider or taller than this many cells is kept aside and tested by every question (none
+/// of the drawing's boxes is, but a box must never go missing).
+const BOARD_SPAN: i64 = 64;
 
-/// The boxes taken so far, in an R*-tree so that asking whether a spot is free costs about the
-/// logarithm of the boxes rather than all of them (a channel of 100,000 parties has as many labels).
+/// The boxes taken so far, filed in a hashed grid of [`BOARD_CELL`] cells, so that asking whether a
+/// spot is free looks only at the boxes of the cells it meets (a channel of 300,000 parties has as
+/// many labels; an R*-tree grown one box at a time spent a tenth of that export in its bookkeeping).
 #[derive(Default)]
 struct Board {
     taken: Vec<Box2>,
-    tree: RTree<Rectangle<[f32; 2]>>,
+    /// Per cell (column, row): the indexes in `taken` of the boxes meeting it.
+    cells: HashMap<(i64, i64), Vec<u32>, foldhash::fast::RandomState>,
+    /// Boxes too large to file (see [`BOARD_SPAN`]).
+    oversize: Vec<u32>,
     /// The lowest bottom edge taken, for the last-resort spot below everything.
     bottom: Option<f32>,
 }
 
 impl Board {
+    /// The cells (columns, rows) a box meets, inclusive.
+    fn span(b: &Box2) -> ((i64, i64), (i64, i64)) {
+        let cell = |v: f32| (v / BOARD_CELL).floor() as i64;
+        ((cell(b.x0), cell(b.x1)), (cell(b.y0), cell(b.y1)))
+    }
+
     fn free(&self, b: &Box2) -> bool {
-        !self
-            .tree
-            .locate_in_envelope_intersecting(b.envelope())
-            .any(|r| {
-                let (lo, hi) = (r.lower(), r.upper());
-                Box2 {
-                    x0: lo[0],
-                    y0: lo[1],
-                    x1: hi[0],
-                    y1: hi[1],
+        let overlaps = |i: &u32| self.taken[*i as usize].overlaps(b);
+        if self.oversize.iter().any(overlaps) {
+            return false;
+        }
+        let ((c0, c1), (r0, r1)) = Self::span(b);
+        if c1 - c0 > BOARD_SPAN || r1 - r0 > BOARD_SPAN {
+            // A question as large as the board itself: ask every box.
+            return !self.taken.iter().any(|t| t.overlaps(b));
+        }
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                if self
+                    .cells
+                    .get(&(c, r))
+                    .is_some_and(|v| v.iter().any(overlaps))
+                {
+                    return false;
                 }
-                .overlaps(b)
-            })
+            }
+        }
+        true
     }
 
     fn take(&mut self, b: Box2) {
+        // (Four billion boxes would take far more memory than any machine has for them.)
+        let index = self.taken.len() as u32;
         self.taken.push(b);
-        self.tree
-            .insert(Rectangle::from_corners([b.x0, b.y0], [b.x1, b.y1]));
+        let ((c0, c1), (r0, r1)) = Self::span(&b);
+        if c1 - c0 > BOARD_SPAN || r1 - r0 > BOARD_SPAN {
+            self.oversize.push(index);
+        } else {
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    self.cells.entry((c, r)).or_default().push(index);
+                }
+            }
+        }
         self.bottom = Some(self.bottom.map_or(b.y1, |y| y.max(b.y1)));
     }
 }
@@ -236,146 +262,136 @@ impl Line {
 const LONG_SEGMENT: f32 = 400.0;
 
 /// The side of a cell of [`Crossings`]' grid (at least: a drawing spread very wide gets wider
-/// cells, so the grid never has more than [`MAX_CELLS`]).
-const CELL: f32 = 256.0;
-const MAX_CELLS: f32 = 8.0e6;
+/// cells, so that the grid never has more than [`MAX_CELLS`] cells, nor many more than it has
+/// sampled points).
+const CELL: f32 = 128.0;
+const MAX_CELLS: usize = 16_000_000;
+const ORIGIN: Position = Position { x: 0.0, y: 0.0 };
 
 /// The links' sampled curves in a uniform grid: which links cross a box, without testing every
 /// link. It answers exactly what testing every segment with [`Box2::crossed_by`] answers.
 ///
-/// A short segment is filed under every cell its box touches, a long one under the cells of the
-/// points `crossed_by` samples on it. The grid is built in two linear passes (count, then fill),
-/// so a channel of a million links (some 40 million entries) is indexed in about a second; an
+/// A short segment is filed under every cell its box touches, a long one's points that
+/// `crossed_by` samples under the cell each falls in. Each cell holds the geometry itself, so a
+/// question reads its cells in order. The grid is built in two linear passes (count, then fill):
+/// a channel of a million links (some 50 million sampled points) is indexed in seconds, where an
 /// R*-tree took half a minute to bulk-load them.
 struct Crossings {
-    /// Every link's curve, [`POLYLINE`] points each.
-    points: Vec<Position>,
     x0: f32,
     y0: f32,
     cell: f32,
     columns: usize,
     rows: usize,
-    /// Where each cell's entries start in `entries` (one more than there are cells).
-    starts: Vec<usize>,
-    /// Per cell: [`Entry`] codes.
-    entries: Vec<u64>,
+    /// Where each cell's entries start in `points` and in `segments` (one more than cells).
+    point_starts: Vec<usize>,
+    segment_starts: Vec<usize>,
+    /// Sampled points of long segments: x, y and the link's index.
+    points: Vec<(f32, f32, u32)>,
+    /// Short segments: their ends and the link's index.
+    segments: Vec<(Position, Position, u32)>,
 }
 
-/// What a grid entry stands for, packed in a `u64`: the segment (its link and place on the curve)
-/// and which of its samples, or the whole (short) segment.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Entry {
-    segment: usize,
-    /// `None`: the whole segment; `Some(k)`: its `k`-th sample.
-    sample: Option<usize>,
-}
-
-impl Entry {
-    /// Codes per segment: the 9 samples, then the whole segment.
-    const CODES: u64 = 10;
-
-    fn code(self) -> u64 {
-        self.segment as u64 * Self::CODES + self.sample.map_or(Self::CODES - 1, |k| k as u64)
-    }
-
-    fn decode(code: u64) -> Self {
-        let (segment, k) = (code / Self::CODES, code % Self::CODES);
-        Entry {
-            segment: segment as usize,
-            sample: (k < Self::CODES - 1).then_some(k as usize),
-        }
-    }
+/// One thing filed in a cell of [`Crossings`].
+enum Piece {
+    Point(Position),
+    Segment(Position, Position),
 }
 
 impl Crossings {
     #[cfg(test)]
     fn new(lines: &[Line]) -> Self {
-        Self::build(
-            lines
-                .iter()
-                .flat_map(|l| l.points.iter().copied())
-                .collect(),
-        )
+        Self::build(lines.len(), |i| lines[i].points.clone())
     }
 
     /// The curves of the routes.
     fn of_routes(routes: &[Route]) -> Self {
-        let mut points = Vec::with_capacity(routes.len() * POLYLINE);
-        for route in routes {
-            points.extend(polyline(route));
-        }
-        Self::build(points)
+        Self::build(routes.len(), |i| polyline(&routes[i]).collect())
     }
 
-    fn build(points: Vec<Position>) -> Self {
-        let (mut x0, mut y0, mut x1, mut y1) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-        if let Some(first) = points.first() {
-            (x0, y0, x1, y1) = (first.x, first.y, first.x, first.y);
+    /// Files `count` curves, the `i`-th given by `curve(i)` (asked three times: for the extent,
+    /// to count, to fill).
+    fn build(count: usize, curve: impl Fn(usize) -> Vec<Position>) -> Self {
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for i in 0..count {
+            for p in curve(i) {
+                x0 = x0.min(p.x);
+                y0 = y0.min(p.y);
+                x1 = x1.max(p.x);
+                y1 = y1.max(p.y);
+            }
         }
-        for p in &points {
-            x0 = x0.min(p.x);
-            y0 = y0.min(p.y);
-            x1 = x1.max(p.x);
-            y1 = y1.max(p.y);
+        if x0 > x1 {
+            (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
         }
-        let cell = CELL.max(((x1 - x0 + CELL) * (y1 - y0 + CELL) / MAX_CELLS).sqrt());
+        let most = (count * POLYLINE * 2).clamp(1_024, MAX_CELLS) as f32;
+        let cell = CELL.max(((x1 - x0 + CELL) * (y1 - y0 + CELL) / most).sqrt());
         let columns = ((x1 - x0) / cell) as usize + 1;
         let rows = ((y1 - y0) / cell) as usize + 1;
         let mut grid = Crossings {
-            points,
             x0,
             y0,
             cell,
             columns,
             rows,
-            starts: vec![0; columns * rows + 1],
-            entries: Vec::new(),
+            point_starts: Vec::new(),
+            segment_starts: Vec::new(),
+            points: Vec::new(),
+            segments: Vec::new(),
         };
-        // Count, then fill each cell's run (starts[c + 1] is cell c's fill cursor meanwhile).
-        let mut counts = vec![0usize; columns * rows];
-        grid.each_entry(|cell, _| counts[cell] += 1);
-        let mut total = 0;
-        for (c, n) in counts.iter().enumerate() {
-            grid.starts[c] = total;
-            total += n;
-        }
-        grid.starts[columns * rows] = total;
-        let mut fill = grid.starts.clone();
-        let mut entries = vec![0u64; total];
-        grid.each_entry(|cell, entry| {
-            entries[fill[cell]] = entry.code();
-            fill[cell] += 1;
+        let cells = columns * rows;
+        let (mut points, mut segments) = (vec![0usize; cells + 1], vec![0usize; cells + 1]);
+        grid.each_piece(count, &curve, |cell, piece, _| match piece {
+            Piece::Point(_) => points[cell + 1] += 1,
+            Piece::Segment(..) => segments[cell + 1] += 1,
         });
-        grid.entries = entries;
+        for c in 0..cells {
+            points[c + 1] += points[c];
+            segments[c + 1] += segments[c];
+        }
+        let (mut next_point, mut next_segment) = (points.clone(), segments.clone());
+        let mut filed_points = vec![(0.0, 0.0, 0); points[cells]];
+        let mut filed_segments = vec![(ORIGIN, ORIGIN, 0); segments[cells]];
+        grid.each_piece(count, &curve, |cell, piece, line| match piece {
+            Piece::Point(p) => {
+                filed_points[next_point[cell]] = (p.x, p.y, line);
+                next_point[cell] += 1;
+            }
+            Piece::Segment(a, b) => {
+                filed_segments[next_segment[cell]] = (a, b, line);
+                next_segment[cell] += 1;
+            }
+        });
+        grid.point_starts = points;
+        grid.segment_starts = segments;
+        grid.points = filed_points;
+        grid.segments = filed_segments;
         grid
     }
 
-    /// Calls `f` with every (cell, entry) the grid holds.
-    fn each_entry(&self, mut f: impl FnMut(usize, Entry)) {
-        for (line, curve) in self.points.chunks_exact(POLYLINE).enumerate() {
-            for (i, w) in curve.windows(2).enumerate() {
+    /// Calls `f` with every (cell, piece, link index) the grid holds.
+    fn each_piece(
+        &self,
+        count: usize,
+        curve: impl Fn(usize) -> Vec<Position>,
+        mut f: impl FnMut(usize, Piece, u32),
+    ) {
+        for line in 0..count {
+            // (Four billion links would take far more memory than any machine has for them.)
+            let index = line as u32;
+            for w in curve(line).windows(2) {
                 let (a, b) = (w[0], w[1]);
-                let segment = line * (POLYLINE - 1) + i;
                 if (b.x - a.x).abs() <= LONG_SEGMENT && (b.y - a.y).abs() <= LONG_SEGMENT {
-                    let entry = Entry {
-                        segment,
-                        sample: None,
-                    };
                     let (c0, r0) = self.cell_of(a.x.min(b.x), a.y.min(b.y));
                     let (c1, r1) = self.cell_of(a.x.max(b.x), a.y.max(b.y));
                     for r in r0..=r1 {
                         for c in c0..=c1 {
-                            f(r * self.columns + c, entry);
+                            f(r * self.columns + c, Piece::Segment(a, b), index);
                         }
                     }
                 } else {
-                    for (k, p) in Box2::samples(a, b).enumerate() {
+                    for p in Box2::samples(a, b) {
                         let (c, r) = self.cell_of(p.x, p.y);
-                        let entry = Entry {
-                            segment,
-                            sample: Some(k),
-                        };
-                        f(r * self.columns + c, entry);
+                        f(r * self.columns + c, Piece::Point(p), index);
                     }
                 }
             }
@@ -393,20 +409,20 @@ impl Crossings {
     fn count(&self, b: &Box2) -> usize {
         let (c0, r0) = self.cell_of(b.x0, b.y0);
         let (c1, r1) = self.cell_of(b.x1, b.y1);
-        let mut crossing: Vec<usize> = Vec::new();
+        let mut crossing: Vec<u32> = Vec::new();
         for r in r0..=r1 {
             for c in c0..=c1 {
                 let cell = r * self.columns + c;
-                for &code in &self.entries[self.starts[cell]..self.starts[cell + 1]] {
-                    let entry = Entry::decode(code);
-                    let line = entry.segment / (POLYLINE - 1);
-                    let at = line * POLYLINE + entry.segment % (POLYLINE - 1);
-                    let (p, q) = (self.points[at], self.points[at + 1]);
-                    let crossed = match entry.sample {
-                        None => b.crossed_by(p, q),
-                        Some(k) => Box2::samples(p, q).nth(k).is_some_and(|s| b.contains(s)),
-                    };
-                    if crossed {
+                let points = &self.points[self.point_starts[cell]..self.point_starts[cell + 1]];
+                for &(x, y, line) in points {
+                    if b.contains(Position { x, y }) {
+                        crossing.push(line);
+                    }
+                }
+                let segments =
+                    &self.segments[self.segment_starts[cell]..self.segment_starts[cell + 1]];
+                for &(p, q, line) in segments {
+                    if b.crossed_by(p, q) {
                         crossing.push(line);
                     }
                 }
@@ -713,6 +729,10 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
         board.take(label.at(spot.cx, spot.top));
         party_labels.insert(party.id.as_str(), (label, spot));
     }
+
+    // The curves were only needed to place party names (at a million links they hold hundreds of
+    // megabytes, better freed before the document is written).
+    drop(lines);
 
     // Numbered callouts: links with a violation or warning, in the order of the findings list.
     // Findings about what is drawn (all of them, unless only an area is).
