@@ -170,9 +170,16 @@ pub enum ExportError {
     /// The picture would be too large to rasterise.
     #[error(
         "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side): use a smaller \
-         --scale, export SVG instead, or export only the visible part (File → Export visible area…)"
+         --scale (at most {2} here), export SVG instead, or export only the visible part \
+         (File → Export visible area…)"
     )]
-    TooLarge(u32, u32),
+    TooLarge(u32, u32, FittingScale),
+    /// The drawing has more shapes and texts than the rasteriser reads.
+    #[error(
+        "the drawing has too many shapes for a PNG (the renderer reads at most a million): export \
+         SVG instead, or export only the visible part (File → Export visible area…)"
+    )]
+    TooManyShapes,
     /// The export was cancelled; no file was written.
     #[error("the export was cancelled")]
     Cancelled,
@@ -182,6 +189,27 @@ pub enum ExportError {
     /// Writing failed.
     #[error(transparent)]
     Write(#[from] crate::io::SaveError),
+}
+
+/// The largest `--scale` at which a picture of `width` × `height` pixels (at `scale`) fits in
+/// [`MAX_PNG_SIDE`], rounded down to two significant digits, for a message.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FittingScale(pub f32);
+
+impl FittingScale {
+    fn of(width: f32, height: f32, scale: f32) -> Self {
+        let fit = scale * MAX_PNG_SIDE as f32 / width.max(height).max(1.0);
+        let unit = 10f32.powf(fit.log10().floor() - 1.0);
+        FittingScale((fit / unit).floor() * unit)
+    }
+}
+
+impl std::fmt::Display for FittingScale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Two significant digits, without float noise (0.11, not 0.10999999).
+        let digits = (1.0 - self.0.log10().floor()).max(0.0) as usize;
+        write!(f, "{:.*}", digits, self.0)
+    }
 }
 
 /// What every exporter reads: the scenario, the date and the findings as of it.
@@ -494,6 +522,7 @@ fn check_png_size(scenario: &Scenario, options: &ExportOptions) -> Result<(), Ex
         return Err(ExportError::TooLarge(
             w.min(u32::MAX as f32) as u32,
             h.min(u32::MAX as f32) as u32,
+            FittingScale::of(w, h, scale),
         ));
     }
     Ok(())
@@ -534,16 +563,24 @@ fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     // The fonts and fallback chain the SVG was measured with (crate::fonts), so labels keep the
     // room the layout gave them.
     let opt = crate::fonts::Fonts::shared().usvg_options();
-    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ExportError::Render(e.to_string()))?;
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| match e {
+        // usvg reads at most a million elements and XML nodes (for safety; not configurable).
+        usvg::Error::ElementsLimitReached
+        | usvg::Error::ParsingFailed(usvg::roxmltree::Error::NodesLimitReached) => {
+            ExportError::TooManyShapes
+        }
+        e => ExportError::Render(e.to_string()),
+    })?;
     let size = tree.size();
     let (w, h) = (
         (size.width() * scale).ceil() as u32,
         (size.height() * scale).ceil() as u32,
     );
+    let too_large = || ExportError::TooLarge(w, h, FittingScale::of(w as f32, h as f32, scale));
     if w > MAX_PNG_SIDE || h > MAX_PNG_SIDE {
-        return Err(ExportError::TooLarge(w, h));
+        return Err(too_large());
     }
-    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(ExportError::TooLarge(w, h))?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(too_large)?;
     if options.background == Background::White {
         pixmap.fill(tiny_skia::Color::WHITE);
     }
@@ -555,4 +592,33 @@ fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
     pixmap
         .encode_png()
         .map_err(|e| ExportError::Render(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The size message names a scale that fits, in two digits.
+    #[test]
+    fn a_too_large_png_names_the_scale_that_fits() {
+        let fit = FittingScale::of(156_192.0, 284_738.0, 1.0);
+        assert_eq!(fit.to_string(), "0.057");
+        assert!(284_738.0 * fit.0 <= MAX_PNG_SIDE as f32, "{fit}");
+        assert_eq!(FittingScale::of(40_000.0, 900.0, 2.0).to_string(), "0.81");
+        let err = ExportError::TooLarge(156_192, 284_738, fit).to_string();
+        assert!(err.contains("--scale (at most 0.057 here)"), "{err}");
+    }
+
+    /// A drawing beyond the rasteriser's million nodes gets a message saying what to do, not the
+    /// XML parser's words.
+    #[test]
+    fn a_png_of_too_many_shapes_says_so() {
+        let mut svg =
+            String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">"#);
+        svg.push_str(&"<g/>".repeat(1_000_001));
+        svg.push_str("</svg>");
+        let err = png(&svg, &ExportOptions::default()).unwrap_err();
+        assert!(matches!(err, ExportError::TooManyShapes), "{err}");
+        assert!(err.to_string().contains("export SVG instead"), "{err}");
+    }
 }
