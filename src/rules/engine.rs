@@ -146,8 +146,8 @@ impl Counts {
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     as_of: Option<Date>,
-    by_link: HashMap<LinkId, Vec<Finding>>,
-    by_party: HashMap<PartyId, Vec<Finding>>,
+    by_link: IdMap<LinkId, Vec<Finding>>,
+    by_party: IdMap<PartyId, Vec<Finding>>,
     /// While recording (see [`Checker::update_recorded`]), the findings each re-checked subject had
     /// before, so a trial edit can be compared and taken back without a full check.
     journal: Option<Journal>,
@@ -159,7 +159,7 @@ pub struct Checker {
 pub struct Journal {
     as_of: Option<Date>,
     entries: Vec<(Subject, Option<Vec<Finding>>)>,
-    seen: HashSet<Subject>,
+    seen: IdSet<Subject>,
 }
 
 impl Journal {
@@ -198,11 +198,31 @@ impl Checker {
         self.by_link.clear();
         self.by_party.clear();
         let ctx = Ctx::new(scenario, as_of);
+        if self.journal.is_some() {
+            for link in scenario.links() {
+                self.check_link_into(&ctx, link);
+            }
+            for party in scenario.parties() {
+                self.check_party_into(&ctx, party);
+            }
+            return;
+        }
+        // Nothing to record: most links have no finding, so they cost a check into one reused
+        // buffer and no map operation at all.
+        let mut found = Vec::new();
         for link in scenario.links() {
-            self.check_link_into(&ctx, link);
+            check_link(&ctx, link, &mut found);
+            if !found.is_empty() {
+                self.by_link
+                    .insert(link.id.clone(), std::mem::take(&mut found));
+            }
         }
         for party in scenario.parties() {
-            self.check_party_into(&ctx, party);
+            check_party(&ctx, party, &mut found);
+            if !found.is_empty() {
+                self.by_party
+                    .insert(party.id.clone(), std::mem::take(&mut found));
+            }
         }
     }
 

@@ -25,7 +25,6 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
     }
     let sharing: Vec<&Party> = ctx
         .partners_with_tenant(&party.tenant)
-        .into_iter()
         .filter(|p| p.id != party.id)
         .collect();
     let strangers: Vec<&Party> = sharing

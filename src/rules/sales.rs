@@ -61,7 +61,7 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
         return;
     };
     let tenant = provisioned_tenant(link, customer);
-    let owner = ctx.partners_with_tenant(tenant).first().copied();
+    let owner = ctx.partners_with_tenant(tenant).next();
     let why = match owner {
         Some(partner) => format!("the CSP tenant of {} ({})", partner.name, partner.kind),
         None if tenant == customer.tenant && customer.tenant_type == TenantType::Csp => {
@@ -103,7 +103,6 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, link: &Link, out: &mut V
         .collect();
     for reseller in ctx
         .resellers_of_org(&customer.organization)
-        .iter()
         .filter(|p| p.id != customer.id && p.tenant == tenant)
     {
         let Some(partnership) = ctx
@@ -152,7 +151,7 @@ fn separate_tenant_edits(ctx: &Ctx, link: &Link, customer: &Party) -> (String, V
 fn own_use_on_csp(ctx: &Ctx, link: &Link, customer: &Party) -> bool {
     let tenant = provisioned_tenant(link, customer);
     link.kind == LinkKind::Purchase
-        && (!ctx.partners_with_tenant(tenant).is_empty()
+        && (ctx.partners_with_tenant(tenant).next().is_some()
             || (tenant == customer.tenant && customer.tenant_type == TenantType::Csp))
 }
 
