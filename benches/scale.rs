@@ -14,7 +14,7 @@ use csp_explorer::io::import::{Options, Source, import};
 use csp_explorer::io::{
     scenario_from_bytes, scenario_from_ron, scenario_to_bytes, scenario_to_ron,
 };
-use csp_explorer::model::{PartyKind, Scenario};
+use csp_explorer::model::{Link, LinkKind, PartyKind, Scenario};
 use csp_explorer::progress::Progress;
 use csp_explorer::rules::Checker;
 use csp_explorer::whatif::diff;
@@ -69,31 +69,109 @@ fn rules(c: &mut Criterion) {
         group.bench_function(id(&s), |b| b.iter(|| black_box(Checker::new(&s).counts())));
         group.finish();
 
-        // One edit that breaks a purchase (a customer loses its MCA), re-checked, then undone and
-        // re-checked: what dragging or editing costs in the app.
+        // Edits re-checked, then undone and re-checked: what dragging or editing costs in the
+        // app, and what proving one quick fix costs in `check`.
         let mut checker = Checker::new(&s);
-        let mut history = History::default();
+        // Typical: a customer loses its MCA (its purchases break).
         let mut customer = s
             .parties()
             .find(|p| p.kind == PartyKind::Customer && p.mca_accepted.is_some())
             .cloned()
             .expect("a generated channel has customers");
         customer.mca_accepted = None;
-        let mut group = c.benchmark_group("one_edit_recheck");
-        configure(&mut group, links);
-        group.bench_function(id(&s), |b| {
-            b.iter(|| {
-                let touched = history
-                    .apply(&mut s, Edit::UpdateParty(customer.clone()))
-                    .expect("edit applies");
-                checker.update(&s, &touched);
-                let touched = history.undo(&mut s).expect("undo").expect("undo applies");
-                checker.update(&s, &touched);
-                black_box(checker.counts())
+        edit_row(
+            c,
+            "one_edit_recheck",
+            links,
+            &mut s,
+            &mut checker,
+            Edit::UpdateParty(customer),
+        );
+        // The busiest provider: the party with the most links.
+        let provider = s
+            .parties()
+            .filter(|p| p.kind == PartyKind::IndirectProvider)
+            .max_by_key(|p| s.links_naming(p.id.as_str()).count())
+            .cloned()
+            .expect("a generated channel has providers");
+        // A new reseller relationship from it (what a quick fix adds): it re-checks the
+        // customer's purchases, not the provider's other links.
+        let target = s
+            .parties()
+            .find(|p| {
+                p.kind == PartyKind::Customer
+                    && s.links_to(p.id.as_str()).all(|l| l.from != provider.id)
             })
-        });
-        group.finish();
+            .expect("a customer the provider has no link to");
+        let relationship = Link::new(
+            s.fresh_link_id("bench-reseller"),
+            LinkKind::Reseller,
+            provider.id.clone(),
+            target.id.clone(),
+            s.as_of(),
+        );
+        edit_row(
+            c,
+            "edit_add_link_of_busiest_provider",
+            links,
+            &mut s,
+            &mut checker,
+            Edit::AddLink(relationship),
+        );
+        // Renaming it: a name only words findings, so only its dependents that have one.
+        let mut renamed = provider.clone();
+        renamed.name.push_str(" (renamed)");
+        edit_row(
+            c,
+            "edit_rename_busiest_provider",
+            links,
+            &mut s,
+            &mut checker,
+            Edit::UpdateParty(renamed),
+        );
+        // The worst case: its agreement date, which every one of its links reads. The figure is
+        // for that many links (printed), not for the channel.
+        let mut unsigned = provider.clone();
+        unsigned.mpa_signed = None;
+        eprintln!(
+            "{} links: the busiest provider names {} links",
+            s.link_count(),
+            s.links_naming(provider.id.as_str()).count()
+        );
+        edit_row(
+            c,
+            "edit_busiest_provider_agreement",
+            links,
+            &mut s,
+            &mut checker,
+            Edit::UpdateParty(unsigned),
+        );
     }
+}
+
+/// One bench row: `edit` applied and re-checked, then undone and re-checked.
+fn edit_row(
+    c: &mut Criterion,
+    name: &str,
+    links: usize,
+    s: &mut Scenario,
+    checker: &mut Checker,
+    edit: Edit,
+) {
+    let mut history = History::default();
+    let mut group = c.benchmark_group(name);
+    configure(&mut group, links);
+    group.bench_function(id(s), |b| {
+        b.iter(|| {
+            let touched = history.apply(s, edit.clone()).expect("edit applies");
+            checker.update(s, &touched);
+            let touched = history.undo(s).expect("undo").expect("undo applies");
+            checker.update(s, &touched);
+            // One subject's findings, not a tally of all of them (that walk is the channel's size).
+            black_box(checker.for_link("bench").len())
+        })
+    });
+    group.finish();
 }
 
 fn files(c: &mut Criterion) {
