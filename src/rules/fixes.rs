@@ -152,16 +152,16 @@ fn why_not_with(
 pub fn prove(scenario: &Scenario, as_of: Date, findings: &[Finding]) -> Vec<ProvenFinding> {
     let mut work = scenario.clone();
     work.meta.as_of = Some(as_of);
-    let checker = Checker::with_as_of(&work, as_of);
-    prove_with(&mut work, checker, findings)
+    let mut checker = Checker::with_as_of(&work, as_of);
+    prove_with(&mut work, &mut checker, findings)
 }
 
 /// [`prove`] on a scenario whose as-of date is the one to prove on, with its full check already
 /// made (what `check` has at hand): nothing is copied or checked twice. Each fix is applied to
-/// `scenario` and taken back, so it is as it was when this returns.
+/// `scenario` and taken back, so both are as they were when this returns.
 pub fn prove_with(
     scenario: &mut Scenario,
-    checker: Checker,
+    checker: &mut Checker,
     findings: &[Finding],
 ) -> Vec<ProvenFinding> {
     let mut trial = Trial {
@@ -195,7 +195,7 @@ pub fn prove_with(
 /// A working copy of the channel and its findings, on which fixes are tried and taken back.
 struct Trial<'a> {
     work: &'a mut Scenario,
-    checker: Checker,
+    checker: &'a mut Checker,
     /// What each edit tried so far did, by the edit's text: an edit offered for many findings is
     /// tried once.
     outcomes: HashMap<String, Rc<Outcome>>,
