@@ -1,5 +1,8 @@
 //! What every rule reads: the scenario as of a date, with the small queries the rules share.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Region, Scenario, markets,
 };
@@ -8,13 +11,36 @@ use crate::model::{
 pub(crate) struct Ctx<'a> {
     pub scenario: &'a Scenario,
     pub as_of: Date,
+    /// The earliest date among each party's links, once asked (see [`Ctx::earliest_link_date`]).
+    earliest: RefCell<HashMap<PartyId, Option<Date>, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Ctx<'a> {
     /// The context costs nothing to build: the lookups it offers come from the scenario's own
     /// index, kept up to date by every edit, so a re-check of one link never scans the channel.
     pub fn new(scenario: &'a Scenario, as_of: Date) -> Self {
-        Ctx { scenario, as_of }
+        Ctx {
+            scenario,
+            as_of,
+            earliest: RefCell::default(),
+        }
+    }
+
+    /// The earliest date among a party's links (`None` when it has none), computed once per
+    /// context: an unsigned agreement is a finding on every link of the party, and each offers
+    /// the same date; walking a provider's 20,000 links for each of its 20,000 findings made
+    /// re-checking it quadratic.
+    pub fn earliest_link_date(&self, party: &PartyId) -> Option<Date> {
+        if let Some(known) = self.earliest.borrow().get(party.as_str()) {
+            return *known;
+        }
+        let earliest = self
+            .scenario
+            .links_naming(party.as_str())
+            .map(|l| l.date)
+            .min();
+        self.earliest.borrow_mut().insert(party.clone(), earliest);
+        earliest
     }
 
     /// The partners whose tenant is `tenant`, by id. An iterator, not a list: every purchase asks,

@@ -26,10 +26,7 @@ fn earliest_link_date(
     party: &PartyId,
     at_latest: crate::model::Date,
 ) -> crate::model::Date {
-    ctx.scenario
-        .links_naming(party.as_str())
-        .map(|l| l.date)
-        .min()
+    ctx.earliest_link_date(party)
         .map_or(at_latest, |d| d.min(at_latest))
 }
 
