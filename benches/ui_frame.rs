@@ -2,7 +2,8 @@
 //! egui_kittest over an `egui::Context`, plus tessellation of what it painted (what eframe does
 //! before handing meshes to the GPU). Idle: nothing changes between frames. Panning: the canvas
 //! moves a few pixels every frame. Edit: one party is moved (one undo step) and the frame showing
-//! it drawn, which includes re-deriving the canvas's spatial index for the new revision.
+//! it drawn, which includes updating the canvas's scene for the new revision. Sell or undo: zoomed
+//! in on a reseller, a purchase that breaks rules is added (or undone) and its frame drawn.
 //!
 //! `cargo bench --bench ui_frame`; sizes (1k, 10k, 100k and 300k parties) can be limited with
 //! `UI_MIN_PARTIES=100000` and `UI_MAX_PARTIES=10000`.
@@ -136,6 +137,59 @@ fn ui_frames(c: &mut Criterion) {
                         to,
                     )),
                 );
+                black_box(frame(&mut harness))
+            })
+        });
+        // The walkthrough's edit, where it is made: zoomed in on a reseller's customers, a
+        // purchase from it to a customer of another region (it breaks rules and turns red), and
+        // the frame showing it; every other iteration undoes it, with its frame.
+        let (reseller, customer) = {
+            let s = harness.state().document().scenario();
+            let markets = csp_explorer::model::markets();
+            let region = |p: &csp_explorer::model::Party| {
+                p.country
+                    .as_deref()
+                    .and_then(|c| markets.region_of(c))
+                    .map(|r| r.id.clone())
+            };
+            let reseller = s
+                .parties_of_kind(csp_explorer::model::PartyKind::IndirectReseller)
+                .nth(s.party_count() / 40)
+                .expect("a reseller");
+            let customer = s
+                .parties_of_kind(csp_explorer::model::PartyKind::Customer)
+                .find(|c| region(c) != region(reseller))
+                .expect("a customer of another region");
+            (reseller.id.clone(), customer.id.clone())
+        };
+        let view = {
+            let app = harness.state();
+            let mut view = app.view.clone();
+            view.bring_party_into_view(app.document(), reseller.as_str());
+            view.finish_flight();
+            view
+        };
+        harness.state_mut().view = view;
+        frame(&mut harness);
+        let mut sold = false;
+        group.bench_function(BenchmarkId::new("sell_or_undo_zoomed_in", parties), |b| {
+            b.iter(|| {
+                sold = !sold;
+                let command = if sold {
+                    let s = harness.state().document().scenario();
+                    csp_explorer::ui::app::Command::Edit(csp_explorer::edit::Edit::AddLink(
+                        csp_explorer::model::Link::new(
+                            s.fresh_link_id("bench"),
+                            csp_explorer::model::LinkKind::Purchase,
+                            reseller.clone(),
+                            customer.clone(),
+                            s.as_of(),
+                        ),
+                    ))
+                } else {
+                    csp_explorer::ui::app::Command::Undo
+                };
+                harness.state_mut().execute(&ctx, command);
                 black_box(frame(&mut harness))
             })
         });

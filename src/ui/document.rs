@@ -105,6 +105,9 @@ pub struct Document {
     findings_base: u64,
     /// The findings counted by severity, for the status bar (worked out once per change).
     counts: OnceLock<crate::rules::Counts>,
+    /// Identifies the state of the parties themselves (unique across documents): moves when a
+    /// party or link is added, removed or changed, not when a party is only moved or dragged.
+    parties_version: u64,
 }
 
 /// How many changes the findings log remembers.
@@ -161,6 +164,7 @@ impl Document {
             findings_log: Default::default(),
             findings_base: revision,
             counts: OnceLock::new(),
+            parties_version: revision,
         }
     }
 
@@ -357,6 +361,9 @@ impl Document {
         candidates.extend(std::mem::take(&mut self.previewed));
         let drawn = self.refresh_positions(candidates);
         let placed = started.elapsed();
+        if touched.everything || !touched.parties.is_empty() || !touched.links.is_empty() {
+            self.parties_version = next_revision();
+        }
         self.log_findings(
             (!touched.everything).then(|| journal.before().map(|(s, _)| s.clone()).collect()),
         );
@@ -397,6 +404,13 @@ impl Document {
         {
             self.findings_base = version;
         }
+    }
+
+    /// Identifies the state of the parties and links (not where they are drawn): equal versions
+    /// mean the same names, kinds and links, so a view of them (the party search) need not be
+    /// redone while a party is dragged.
+    pub fn parties_version(&self) -> u64 {
+        self.parties_version
     }
 
     /// Identifies the state of the findings: equal versions mean the same findings.

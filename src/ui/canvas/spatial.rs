@@ -10,6 +10,9 @@
 use egui::Rect;
 use std::collections::HashMap;
 
+/// The cells of one level: a fast hash (the keys are small integers from our own boxes).
+type Cells = HashMap<(i32, i32), Vec<u32>, foldhash::fast::RandomState>;
+
 /// The most cells a side an item may span at one level before it goes one level up.
 const MAX_SPAN: i64 = 4;
 /// How many levels there are; the last one takes whatever is larger still.
@@ -21,7 +24,7 @@ const LEVELS: usize = 10;
 #[derive(Clone, Debug, Default)]
 pub(super) struct Grid {
     cell: f32,
-    levels: Vec<HashMap<(i32, i32), Vec<u32>>>,
+    levels: Vec<Cells>,
     /// Each item's box, to drop the ones a visited cell holds but the query box misses (and to
     /// find an item's cells again when it is removed).
     boxes: Vec<Rect>,
@@ -34,7 +37,7 @@ impl Grid {
     pub fn new(cell: f32) -> Self {
         Grid {
             cell: cell.max(1.0),
-            levels: vec![HashMap::new(); LEVELS],
+            levels: vec![Cells::default(); LEVELS],
             boxes: Vec::new(),
             live: Vec::new(),
         }
@@ -48,7 +51,16 @@ impl Grid {
 
     /// The level an item with box `r` goes in, and the range of its cells there.
     fn place(&self, r: Rect) -> (usize, (i64, i64, i64, i64)) {
-        let level = (0..LEVELS)
+        // Below the level whose cells are a quarter of the box's longer side, the box spans at
+        // least MAX_SPAN + 1 cells whatever its alignment: start looking there.
+        let side = f64::from(r.width().max(r.height()));
+        let mut first = 0;
+        while first + 1 < LEVELS
+            && f64::from(self.cell) * 4f64.powi(first as i32) * (MAX_SPAN as f64) < side
+        {
+            first += 1;
+        }
+        let level = (first..LEVELS)
             .find(|&l| {
                 let (x0, y0, x1, y1) = self.range(l, r);
                 x1 - x0 < MAX_SPAN && y1 - y0 < MAX_SPAN

@@ -18,9 +18,10 @@ pub struct PartySearch {
     pub query: String,
     /// Put the keyboard in the field on the next frame (Ctrl+F).
     pub focus: bool,
-    /// Every party's name in lower case, for the document revision it was taken from.
+    /// Every party's name in lower case, for the document's parties version it was taken from
+    /// (a drag moves the revision every frame, not the names).
     names: Option<(u64, Vec<(String, PartyId)>)>,
-    /// The matches of `query` at that revision: the first [`SHOWN`], and how many there are.
+    /// The matches of `query` at that version: the first [`SHOWN`], and how many there are.
     found: Option<(u64, String, Vec<PartyId>, usize)>,
 }
 
@@ -28,7 +29,7 @@ impl PartySearch {
     /// The parties whose name contains `query` (case-insensitive): names starting with it first,
     /// then shorter names, then alphabetically; at most [`SHOWN`], with the total count.
     pub fn matches(&mut self, doc: &Document) -> (&[PartyId], usize) {
-        let revision = doc.revision();
+        let revision = doc.parties_version();
         let query = self.query.trim().to_lowercase();
         let fresh = matches!(&self.found, Some((r, q, _, _)) if *r == revision && *q == query);
         if !fresh {
