@@ -196,9 +196,12 @@ pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
     };
     let (a, b) = (parties(base), parties(whatif));
     out.parties = element_changes(&a, &b);
+    // A set, not `out.party` per id: that scans the changes for every party (at 100,000 parties
+    // with 2,000 changed, 200 million comparisons).
+    let changed: BTreeSet<&str> = out.parties.iter().map(|c| c.id.as_str()).collect();
     out.moved = a
         .keys()
-        .filter(|id| b.contains_key(*id) && out.party(id).is_none())
+        .filter(|id| b.contains_key(*id) && !changed.contains(id.as_str()))
         .filter(|id| base.party(id).map(|p| p.position) != whatif.party(id).map(|p| p.position))
         .cloned()
         .collect();
