@@ -185,7 +185,19 @@ impl DocSnapshot {
             dirty: doc.is_dirty(),
             scratch: doc.scratch,
             scenario: doc.shared_scenario(),
-            drawn: doc.positions().clone(),
+            // Only where the drawing differs from the saved position: a restore puts back the
+            // parties the layout placed (see `Document::restore_drawn_positions`), the others are
+            // drawn where the scenario says. An imported or laid-out channel keeps almost nothing.
+            drawn: doc
+                .positions()
+                .iter()
+                .filter(|(id, at)| {
+                    doc.scenario()
+                        .party(id.as_str())
+                        .is_none_or(|p| p.position != Some(**at))
+                })
+                .map(|(id, at)| (id.clone(), *at))
+                .collect(),
             disk: doc.disk_stamp(),
         }
     }
@@ -1077,7 +1089,15 @@ mod tests {
         let mut running = StateDir::open(dir.path().to_owned());
         let target = running.target().unwrap();
         let mut doc = Document::new(crate::scenarios::synthetic(60));
-        doc.mark_unsaved();
+        // One party placed by hand (drawn where the scenario says: not kept twice), the others
+        // drawn by the layout.
+        let moved = doc.scenario().parties().next().unwrap().id.clone();
+        doc.apply(crate::edit::Edit::MoveParty(
+            moved.clone(),
+            Some(Position { x: -4e4, y: 3e4 }),
+        ))
+        .unwrap();
+        assert!(!DocSnapshot::of(&doc).drawn.contains_key(&moved));
         let base = Document::new(crate::scenarios::synthetic(30));
         let mut autosaver = Autosaver::default();
         autosaver.binary_from = 0;
