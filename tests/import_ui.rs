@@ -469,35 +469,29 @@ fn import_runs_on_the_worker_with_cancel_and_opens_a_new_unsaved_document() {
 }
 
 /// The preview (import and check) runs on a thread of its own, at the start and after every change
-/// to the form: the window says it is reading, Import waits for the preview of the answers as they
-/// are, and the preview that lands is the same as before.
+/// to the form: nothing of it is there when the files are handed over, Import waits for the
+/// preview of the answers as they are, and the preview that lands is the same as before.
 #[test]
 fn the_preview_runs_off_the_ui_thread_and_import_waits_for_it() {
     let mut harness = app(scenario("sample-1"));
     harness.state_mut().import_paths(&partner_center_fixtures());
-    harness.step();
-    harness.get_by_label("Reading the files…");
-    assert!(disabled(&harness, "Import"));
-    harness.get_by_label_contains("wait for the preview");
+    // Handed to the preview's thread: its result is taken in a later frame, never at once.
+    let dialog = harness.state().import_dialog().unwrap();
+    assert!(dialog.is_previewing());
+    assert!(dialog.preview().is_none());
+    let why = dialog.ready().unwrap_err();
+    assert!(why.contains("wait for the preview"), "{why}");
     finish_jobs(&mut harness);
     assert!(harness.query_by_label("Reading the files…").is_none());
     harness.get_by_label("Partner Center customers (JSON)");
     harness.get_by_label_contains("type your company's name");
 
-    harness
-        .state_mut()
-        .import_dialog_mut()
-        .unwrap()
-        .form
-        .partner_name = "Contoso Distribution".to_owned();
-    // The frame that sees the change starts the preview; the next one says it is running.
-    harness.step();
-    harness.step();
-    harness.get_by_label("Reading the files again with your answers…");
-    assert!(
-        disabled(&harness, "Import"),
-        "not before the preview is current"
-    );
+    let dialog = harness.state_mut().import_dialog_mut().unwrap();
+    dialog.form.partner_name = "Contoso Distribution".to_owned();
+    // The preview shown is of the old answers: Import waits for the new one.
+    assert!(!dialog.is_current());
+    let why = dialog.ready().unwrap_err();
+    assert!(why.contains("wait for the preview"), "{why}");
     finish_jobs(&mut harness);
     harness.get_by_label("The channel: Contoso Distribution's channel (Partner Center)");
     assert!(!disabled(&harness, "Import"));

@@ -1588,6 +1588,8 @@ impl ExplorerApp {
             self.report(format!(
                 "Unsaved work cannot be kept for crash recovery ({e}). Save your work to a file."
             ));
+            // Learnt after the window was drawn: draw the banner now, not at the next input.
+            self.egui_ctx.request_repaint();
         }
     }
 

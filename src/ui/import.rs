@@ -279,6 +279,8 @@ impl ImportDialog {
                     self.failed = None;
                     self.previewing = None;
                     self.suggest_country();
+                    // Taken after the window was drawn: draw it again with the new preview.
+                    self.ctx.request_repaint();
                 }
                 Err(TryRecvError::Empty) => return,
                 Err(TryRecvError::Disconnected) => {
@@ -395,6 +397,8 @@ pub enum ImportAnswer {
 /// The import preview window. The form's changes re-run the importer before the window is drawn
 /// again.
 pub fn import_ui(ctx: &egui::Context, dialog: &mut ImportDialog) -> Option<ImportAnswer> {
+    // A preview that landed since the last frame is drawn in this one.
+    dialog.refresh();
     let mut answer = None;
     let mut open = true;
     egui::Window::new("Import preview")
