@@ -229,3 +229,144 @@ fn clicking_a_finding_brings_its_link_into_view() {
         state.view.zoom
     );
 }
+
+/// Every shape painted on the canvas this frame but the meshes, and the quads of the meshes (the
+/// far view's marks) with their colours.
+fn canvas_shapes(harness: &Harness<'static, ExplorerApp>) -> (usize, Vec<(Rect, egui::Color32)>) {
+    fn walk(shape: &Shape, shapes: &mut usize, quads: &mut Vec<(Rect, egui::Color32)>) {
+        match shape {
+            Shape::Vec(list) => list.iter().for_each(|s| walk(s, shapes, quads)),
+            Shape::Mesh(mesh) => {
+                for quad in mesh.vertices.chunks(4) {
+                    let r = Rect::from_points(&quad.iter().map(|v| v.pos).collect::<Vec<_>>());
+                    quads.push((r, quad[0].color));
+                }
+            }
+            _ => *shapes += 1,
+        }
+    }
+    let canvas = harness.state().view.rect;
+    let (mut shapes, mut quads) = (0, Vec::new());
+    for clipped in &harness.output().shapes {
+        if clipped.clip_rect == canvas {
+            walk(&clipped.shape, &mut shapes, &mut quads);
+        }
+    }
+    (shapes, quads)
+}
+
+#[test]
+fn zoomed_far_out_a_big_channel_draws_what_the_screen_holds_and_a_new_break_shows_red() {
+    use csp_explorer::edit::Edit;
+    use csp_explorer::model::{Link, LinkKind};
+    use csp_explorer::rules::Severity;
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::style::severity_color;
+    let dir = tempfile::tempdir().unwrap();
+    let s = generate(&GenerateOptions {
+        providers: 6,
+        resellers: 1_000,
+        direct_bill: 5,
+        customers: 9_000,
+        seed: 7,
+        break_rate: 0.02,
+    })
+    .expect("valid options");
+    let path = dir.path().join("channel.cspx");
+    csp_explorer::io::save(&s, &path).expect("saves");
+    let mut harness = app(Launch {
+        open: Some(path),
+        ..Launch::default()
+    });
+    // Fitted, a party is under a pixel wide: the far view.
+    let zoom = harness.state().view.zoom;
+    assert!(zoom * 30.0 < 2.5, "fitted at zoom {zoom}");
+    let (shapes, quads) = canvas_shapes(&harness);
+    let links = s.link_count();
+    assert!(links > 30_000, "{links} links");
+    // What is drawn follows the screen, not the channel: a few thousand shapes at most, and one
+    // mark per cell of a few pixels.
+    assert!(shapes < 3_000, "{shapes} shapes for {links} links");
+    let canvas = harness.state().view.rect;
+    assert!(
+        quads.len() as f32 <= canvas.area() / 9.0,
+        "{} marks",
+        quads.len()
+    );
+    let red = severity_color(Severity::Violation);
+    let mark_at = |quads: &[(Rect, egui::Color32)], p: egui::Pos2| {
+        // A mark covers four fifths of its cell, centred.
+        quads
+            .iter()
+            .find(|(r, _)| r.expand(r.width() * 0.125 + 0.01).contains(p))
+            .map(|q| q.1)
+    };
+    assert!(
+        quads.iter().any(|(_, c)| *c == red),
+        "the channel's breaks show red"
+    );
+    // Zoomed out, a customer is drawn in the mark of its seller's customers: at the middle of
+    // their box (of its own place, when it is its seller's only customer). A seller with a few
+    // customers: their box is a few pixels wide, a mark (a bigger one is a badge of its own).
+    let group_mark = |harness: &Harness<'static, ExplorerApp>, customer: &str| {
+        let state = harness.state();
+        let s = state.document().scenario();
+        let home = csp_explorer::layout::home_seller(s, customer).cloned();
+        let places: Vec<egui::Pos2> = s
+            .parties_of_kind(PartyKind::Customer)
+            .filter(|c| {
+                c.id.as_str() == customer
+                    || (home.is_some()
+                        && csp_explorer::layout::home_seller(s, c.id.as_str()) == home.as_ref())
+            })
+            .map(|c| state.screen_pos(c.id.as_str()).unwrap())
+            .collect();
+        (places.len() <= 4).then(|| Rect::from_points(&places).center())
+    };
+    // A customer in a mark that is not red, and a reseller that is no longer enrolled: a purchase
+    // between them breaks a rule, and the mark turns red.
+    let customer = s
+        .parties_of_kind(PartyKind::Customer)
+        .step_by(97)
+        .find(|c| {
+            group_mark(&harness, c.id.as_str())
+                .and_then(|at| mark_at(&quads, at))
+                .is_some_and(|color| color != red)
+        })
+        .expect("a customer in a mark with nothing wrong")
+        .id
+        .clone();
+    let seller = s
+        .parties_of_kind(PartyKind::IndirectReseller)
+        .find(|r| !r.enrolled)
+        .expect("a reseller not enrolled")
+        .id
+        .clone();
+    let purchase = Link::new(
+        "purchase-new-break",
+        LinkKind::Purchase,
+        seller,
+        customer.clone(),
+        "2024-05-01".parse().unwrap(),
+    );
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::Edit(Edit::AddLink(purchase)));
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .checker()
+            .worst_for_link("purchase-new-break"),
+        Some(Severity::Violation)
+    );
+    let (_, quads) = canvas_shapes(&harness);
+    let at = group_mark(&harness, customer.as_str()).expect("still a few customers");
+    assert_eq!(
+        mark_at(&quads, at),
+        Some(red),
+        "{customer}'s mark at {at:?}"
+    );
+}

@@ -641,4 +641,40 @@ mod tests {
             "{big} trunks for {big_links} partnerships, {small} for {small_links}"
         );
     }
+
+    #[test]
+    fn after_an_edit_the_far_view_is_what_a_fresh_scene_gives() {
+        let mut doc = channel(1_200);
+        let s = doc.scenario();
+        let customer = s
+            .parties_of_kind(PartyKind::Customer)
+            .nth(300)
+            .unwrap()
+            .id
+            .clone();
+        let seller = s
+            .parties_of_kind(PartyKind::IndirectReseller)
+            .find(|r| !r.enrolled)
+            .expect("a reseller not enrolled")
+            .id
+            .clone();
+        for k in [5, 8] {
+            let _ = doc.scene().level(&doc, level_zoom(k));
+        }
+        doc.apply(crate::edit::Edit::AddLink(crate::model::Link::new(
+            "purchase-new",
+            LinkKind::Purchase,
+            seller,
+            customer,
+            "2024-05-01".parse().unwrap(),
+        )))
+        .unwrap();
+        let fresh = Scene::build(&doc);
+        for k in [5, 8] {
+            let updated = doc.scene().level(&doc, level_zoom(k));
+            let built = fresh.level(&doc, level_zoom(k));
+            assert_eq!(updated.marks, built.marks, "level {k}");
+            assert_eq!(updated.trunks.len(), built.trunks.len(), "level {k}");
+        }
+    }
 }
