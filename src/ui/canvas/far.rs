@@ -22,14 +22,13 @@
 //! first frame drawn at that level, and looked up by the visible rectangle like everything else.
 
 use super::PARTY_RADIUS;
-use super::scene::{End, Scene};
+use super::scene::{End, FastMap, Scene};
 use super::spatial::Grid;
 use crate::model::{LinkKind, PartyKind};
 use crate::rules::Severity;
 use crate::ui::document::Document;
 use egui::{Pos2, Rect, pos2, vec2};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// How many levels are kept: level `k` is zoom `2^-k`, so 40 levels reach far below any fit.
@@ -208,7 +207,6 @@ impl Level {
         let cell = MARK_PX / zoom;
         let s = doc.scenario();
         let g = s.graph();
-        let checker = doc.checker();
         let cell_of = |p: Pos2, size: f32| {
             (
                 (p.x / size).floor().clamp(i32::MIN as f32, i32::MAX as f32) as i32,
@@ -217,7 +215,7 @@ impl Level {
         };
 
         // Marks: every reseller and loose customer, and every group too small to be a badge.
-        let mut marks: HashMap<(i32, i32), Mark> = HashMap::new();
+        let mut marks: FastMap<(i32, i32), Mark> = FastMap::default();
         let mut tops = Vec::new();
         for &n in &scene.loose_nodes {
             let Some(party) = g
@@ -237,7 +235,7 @@ impl Level {
                 PartyKind::IndirectReseller => mark.resellers += 1,
                 _ => mark.customers += 1,
             }
-            mark.worst = mark.worst.max(checker.worst_for_party(party.id.as_str()));
+            mark.worst = mark.worst.max(scene.party_worst(n));
         }
         let mut badges = Vec::new();
         let mut badge_grid = Grid::new(cell * 64.0);
@@ -270,7 +268,7 @@ impl Level {
             .filter_map(|&e| {
                 let (a, b) = g.edge_endpoints(e)?;
                 let link = g.edge_weight(e)?;
-                let worst = checker.worst_for_link(link.id.as_str());
+                let worst = scene.link_worst(e);
                 Some(Item {
                     from: End::Party(a),
                     to: End::Party(b),
@@ -309,7 +307,7 @@ impl Level {
             End::Group(number) if is_badge[number as usize] => None,
             _ => Some(cell_of(scene.anchor(end), cell)),
         };
-        let mut sums: HashMap<(LinkKind, bool, EndKey, EndKey), Sum> = HashMap::new();
+        let mut sums: FastMap<(LinkKind, bool, EndKey, EndKey), Sum> = FastMap::default();
         for item in items {
             let (a, b) = (scene.anchor(item.from), scene.anchor(item.to));
             if item.worst.is_some() {

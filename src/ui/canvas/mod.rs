@@ -562,6 +562,12 @@ pub fn canvas_ui(
         // sellers' own bundles stay readable.
         let quiet =
             gathered.from_afar && !matches!(worst, Some(Severity::Violation | Severity::Warning));
+        // In the far view they are left out altogether: hundreds of faint lines across the
+        // channel still make a wall (and cost the rasteriser), and say only that providers have
+        // reseller relationships with their resellers' customers.
+        if quiet && far_marks {
+            continue;
+        }
         let mut color = link_color(gathered.kind, light);
         if gathered.count == 1 {
             // One link: drawn as a link is, coloured and dashed by its finding.

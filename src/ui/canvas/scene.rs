@@ -27,7 +27,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable};
 use std::collections::BTreeSet;
 
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(super) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// No group (and no node, in the per-node tables).
@@ -966,6 +966,20 @@ impl Scene {
             }
         }
         self.routes = Some(all);
+    }
+
+    /// The worst finding on a party itself, as counted (graph index).
+    pub(super) fn party_worst(&self, n: NodeIndex) -> Option<Severity> {
+        self.node_worst.get(n.index()).copied().flatten()
+    }
+
+    /// The worst finding on a link, as counted (graph index).
+    pub(super) fn link_worst(&self, e: EdgeIndex) -> Option<Severity> {
+        self.edges
+            .get(e.index())
+            .copied()
+            .flatten()
+            .and_then(|e| e.worst)
     }
 
     /// The far view for a frame at `zoom` (derived on the first frame at its level).
