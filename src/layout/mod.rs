@@ -9,7 +9,7 @@ mod force;
 mod spatial;
 
 pub use force::force_positions;
-pub use spatial::PointIndex;
+pub use spatial::{PointIndex, clip_segment};
 
 use crate::model::{LinkKind, PartyId, PartyKind, Position, Scenario, markets};
 use std::collections::{BTreeMap, HashMap};

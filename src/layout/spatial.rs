@@ -111,8 +111,14 @@ fn box_to_segment(envelope: &AABB<[f32; 2]>, a: Position, b: Position) -> f32 {
         .fold(to_box(a).min(to_box(b)), f32::min)
 }
 
-/// Whether the segment `a`–`b` meets the box (Liang–Barsky clipping).
+/// Whether the segment `a`–`b` meets the box.
 fn segment_enters_box(a: Position, b: Position, lo: [f32; 2], hi: [f32; 2]) -> bool {
+    clip_segment(a, b, lo, hi).is_some()
+}
+
+/// The part of the segment `a`–`b` inside the box `lo..hi`, as the fractions of the way from `a`
+/// to `b` where it enters and leaves (Liang–Barsky clipping); none when it misses the box.
+pub fn clip_segment(a: Position, b: Position, lo: [f32; 2], hi: [f32; 2]) -> Option<(f32, f32)> {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let (mut t0, mut t1) = (0.0f32, 1.0f32);
     for (p, q) in [
@@ -123,7 +129,7 @@ fn segment_enters_box(a: Position, b: Position, lo: [f32; 2], hi: [f32; 2]) -> b
     ] {
         if p == 0.0 {
             if q < 0.0 {
-                return false;
+                return None;
             }
         } else {
             let r = q / p;
@@ -133,11 +139,11 @@ fn segment_enters_box(a: Position, b: Position, lo: [f32; 2], hi: [f32; 2]) -> b
                 t1 = t1.min(r);
             }
             if t0 > t1 {
-                return false;
+                return None;
             }
         }
     }
-    true
+    Some((t0, t1))
 }
 
 /// The distance from `p` to the segment `a`–`b`.

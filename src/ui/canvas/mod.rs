@@ -37,7 +37,9 @@ pub use view::{CanvasView, READING_ZOOM};
 
 use gestures::Drag;
 use hit::{distance_to_polyline, distance_to_segment, link_path, party_at, scene_of};
-use paint::{ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, quiz_marker};
+use paint::{
+    ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, quiz_marker, visible_runs,
+};
 use scene::End;
 use tooltip::{
     bundle_tooltip, group_tooltip, link_tooltip, mark_tooltip, party_tooltip, trunk_tooltip,
@@ -693,7 +695,12 @@ pub fn canvas_ui(
             } else {
                 (3.0, 4.0)
             };
-            painter.extend(Shape::dashed_line(points, stroke, dash, gap));
+            // Only the parts near the view: a link across a whole distributor is millions of
+            // pixels long zoomed in.
+            let clip = rect.expand(dash + gap + width);
+            for run in visible_runs(points, clip, dash + gap) {
+                painter.extend(Shape::dashed_line(&run, stroke, dash, gap));
+            }
         } else {
             painter.add(Shape::line(points.clone(), stroke));
         }

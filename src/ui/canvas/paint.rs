@@ -223,3 +223,136 @@ pub(super) fn draw_legend(
         );
     }
 }
+
+/// The parts of a polyline that can show inside `clip`, each starting a whole number of dash
+/// `period`s from the polyline's start, so that dashing them draws the dashes that dashing the
+/// whole polyline draws there.
+///
+/// Zoomed in on a big channel, a broken link from a provider to a customer across the whole
+/// distributor is millions of pixels long: dashed whole, it made millions of dashes per frame,
+/// nearly all off screen (most of a zoomed-in frame at 100k parties). `clip` should be the view
+/// grown by a dash period and the stroke's width, so that a run's first dash, which may start up
+/// to a period before the run enters `clip`, is drawn only where nobody sees it.
+pub(super) fn visible_runs(points: &[Pos2], clip: Rect, period: f32) -> Vec<Vec<Pos2>> {
+    let position = |p: Pos2| crate::model::Position { x: p.x, y: p.y };
+    let (lo, hi) = ([clip.min.x, clip.min.y], [clip.max.x, clip.max.y]);
+    let mut runs = Vec::new();
+    let mut run: Vec<Pos2> = Vec::new();
+    // The length of the polyline before the current segment, in f64: summed over millions of
+    // pixels, f32 would shift the dashes while panning.
+    let mut along = 0.0_f64;
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let length = a.distance(b);
+        match crate::layout::clip_segment(position(a), position(b), lo, hi) {
+            Some((t0, t1)) => {
+                if run.is_empty() {
+                    let enters = along + f64::from(t0 * length);
+                    let start = (enters / f64::from(period)).floor() * f64::from(period);
+                    let back = (start - along) as f32;
+                    let dir = if length > 0.0 {
+                        (b - a) / length
+                    } else {
+                        Vec2::ZERO
+                    };
+                    run.push(a + dir * back);
+                }
+                run.push(a + (b - a) * t1);
+                if t1 < 1.0 {
+                    runs.push(std::mem::take(&mut run));
+                }
+            }
+            None => {
+                if !run.is_empty() {
+                    runs.push(std::mem::take(&mut run));
+                }
+            }
+        }
+        along += f64::from(length);
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs.retain(|r| r.len() >= 2);
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dash segments a dashed polyline draws, as (start, end) pairs.
+    fn dashes(points: &[Pos2], dash: f32, gap: f32) -> Vec<(Pos2, Pos2)> {
+        Shape::dashed_line(points, Stroke::new(1.0, Color32::RED), dash, gap)
+            .into_iter()
+            .filter_map(|s| match s {
+                Shape::LineSegment { points, .. } => Some((points[0], points[1])),
+                Shape::Path(p) if p.points.len() >= 2 => {
+                    Some((p.points[0], p.points[p.points.len() - 1]))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn inside(view: Rect) -> impl Fn(&(Pos2, Pos2)) -> bool {
+        move |(a, b)| view.contains(*a) || view.contains(*b)
+    }
+
+    #[test]
+    fn a_long_dashed_link_is_dashed_only_near_the_view_with_the_same_dashes_there() {
+        let view = Rect::from_min_max(pos2(0.0, 0.0), pos2(800.0, 600.0));
+        let (dash, gap) = (10.0, 6.0);
+        let clip = view.expand(dash + gap + 4.0);
+        // From far left to far right through the view, with a bend inside it, and one that
+        // runs along the view and back out.
+        for line in [
+            vec![
+                pos2(-20_000.0, 300.0),
+                pos2(400.0, 250.0),
+                pos2(30_000.0, 310.0),
+            ],
+            vec![pos2(-5_003.5, -700.0), pos2(7_000.0, 900.0)],
+            vec![
+                pos2(100.0, -3_000.0),
+                pos2(100.0, 3_000.0),
+                pos2(700.0, -3_000.0),
+            ],
+        ] {
+            let runs = visible_runs(&line, clip, dash + gap);
+            assert!(!runs.is_empty(), "{line:?} crosses the view");
+            let near: Vec<_> = runs.iter().flat_map(|r| dashes(r, dash, gap)).collect();
+            let whole = dashes(&line, dash, gap);
+            assert!(
+                near.len() * 5 < whole.len(),
+                "far fewer dashes: {} of {}",
+                near.len(),
+                whole.len()
+            );
+            // A pixel in from the edge: egui sums the dashes' places in f32 along the whole line,
+            // so a dash that starts exactly on the edge may start a hair beyond it there.
+            let seen = inside(view.shrink(1.0));
+            let seen_whole: Vec<_> = whole.iter().filter(|d| seen(d)).collect();
+            let seen_near: Vec<_> = near.iter().filter(|d| seen(d)).collect();
+            assert_eq!(
+                seen_whole.len(),
+                seen_near.len(),
+                "the same dashes show: {line:?}"
+            );
+            for (w, n) in seen_whole.iter().zip(&seen_near) {
+                assert!(
+                    w.0.distance(n.0) < 0.05 && w.1.distance(n.1) < 0.05,
+                    "{w:?} drawn as {n:?} in {line:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_link_that_misses_the_view_has_no_runs_and_one_inside_keeps_all_its_points() {
+        let clip = Rect::from_min_max(pos2(0.0, 0.0), pos2(100.0, 100.0));
+        assert!(visible_runs(&[pos2(-50.0, 200.0), pos2(300.0, 200.0)], clip, 16.0).is_empty());
+        let inner = [pos2(10.0, 10.0), pos2(50.0, 90.0), pos2(90.0, 20.0)];
+        assert_eq!(visible_runs(&inner, clip, 16.0), vec![inner.to_vec()]);
+    }
+}
