@@ -211,19 +211,29 @@ mod tests {
                 (points[i], points[j])
             };
             let keep = |r: usize| r != i && r != j;
-            let expected = points
-                .iter()
-                .enumerate()
-                .filter(|(r, _)| keep(*r))
-                .map(|(r, c)| (distance_to_segment(*c, a, b), r, *c))
-                .filter(|(d, _, _)| *d < 48.0)
-                .min_by(|x, y| (x.0, x.1).partial_cmp(&(y.0, y.1)).unwrap());
+            let expected = nearest_by_scan(&points, a, b, keep);
             assert_eq!(
                 index.nearest_to_segment(a, b, 48.0, keep),
                 expected,
                 "{a:?}–{b:?}"
             );
         }
+    }
+
+    /// What `nearest_to_segment(a, b, 48.0, keep)` must answer, found by testing every point.
+    fn nearest_by_scan(
+        points: &[Position],
+        a: Position,
+        b: Position,
+        keep: impl Fn(usize) -> bool,
+    ) -> Option<(f32, usize, Position)> {
+        points
+            .iter()
+            .enumerate()
+            .filter(|(r, _)| keep(*r))
+            .map(|(r, c)| (distance_to_segment(*c, a, b), r, *c))
+            .filter(|(d, _, _)| *d < 48.0)
+            .min_by(|x, y| (x.0, x.1).partial_cmp(&(y.0, y.1)).unwrap())
     }
 
     #[test]
@@ -251,13 +261,7 @@ mod tests {
             let (i, j) = (next() % points.len(), next() % points.len());
             let (a, b) = (points[i], points[j]);
             let keep = |r: usize| r != i && r != j;
-            let expected = points
-                .iter()
-                .enumerate()
-                .filter(|(r, _)| keep(*r))
-                .map(|(r, c)| (distance_to_segment(*c, a, b), r, *c))
-                .filter(|(d, _, _)| *d < 48.0)
-                .min_by(|x, y| (x.0, x.1).partial_cmp(&(y.0, y.1)).unwrap());
+            let expected = nearest_by_scan(&points, a, b, keep);
             assert_eq!(index.nearest_to_segment(a, b, 48.0, keep), expected);
         }
         // Unfiltered, between two points of the same row: the nearest is a neighbour on the row.
