@@ -220,3 +220,68 @@ fn measured_widths_are_what_resvg_draws() {
         }
     }
 }
+
+/// The numbers of a slide: those of the findings list (first lines, not indented) and the runs the
+/// callouts on the links carry ("3" or "3–4").
+fn numbering(svg: &str) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed");
+    let list: Vec<(f64, &str)> = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("findings"))
+        .map(|g| {
+            g.children()
+                .filter(|n| n.has_tag_name("text"))
+                .filter_map(|n| Some((n.attribute("x")?.parse().ok()?, n.text()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let left = list.iter().map(|(x, _)| *x).fold(f64::INFINITY, f64::min);
+    let listed = list
+        .iter()
+        .filter(|(x, _)| *x == left)
+        .filter_map(|(_, line)| line.split_once(". ")?.0.parse().ok())
+        .collect();
+    let mut runs: Vec<(usize, usize)> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("id")
+                .is_some_and(|id| id.starts_with("callout-"))
+        })
+        .map(|g| {
+            let text = g
+                .children()
+                .find(|n| n.has_tag_name("text"))
+                .and_then(|t| t.text())
+                .expect("a callout has its number");
+            let (a, b) = text.split_once('–').unwrap_or((text, text));
+            (a.parse().expect("a number"), b.parse().expect("a number"))
+        })
+        .collect();
+    runs.sort();
+    (listed, runs)
+}
+
+#[test]
+fn every_finding_on_a_slide_has_a_number_of_its_own_and_a_links_callout_names_its_run() {
+    let mut runs_seen = 0;
+    for b in BUILTIN {
+        let s = b.load().expect("loads");
+        let (listed, runs) = numbering(&svg(&s));
+        // The list counts 1, 2, 3…: no number twice (it read "1., 1., 2." before).
+        let expected: Vec<usize> = (1..=listed.len()).collect();
+        assert_eq!(listed, expected, "{}: the list's numbers", b.slug);
+        // The callouts' runs cover exactly those numbers, each once, in order along the list.
+        let mut next = 1;
+        for (first, last) in &runs {
+            assert_eq!(*first, next, "{}: callouts {runs:?}", b.slug);
+            assert!(last >= first, "{}: callouts {runs:?}", b.slug);
+            next = last + 1;
+        }
+        assert_eq!(next, listed.len() + 1, "{}: callouts {runs:?}", b.slug);
+        runs_seen += runs.iter().filter(|(a, b)| b > a).count();
+    }
+    assert!(
+        runs_seen > 0,
+        "some built-in scenario has a link with several findings"
+    );
+}

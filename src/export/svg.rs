@@ -750,35 +750,81 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
                 }
         })
         .collect();
-    let mut numbers: HashMap<String, usize> = HashMap::new();
-    for f in &findings {
-        if let Subject::Link(id) = &f.subject
-            && f.severity != Severity::Note
-        {
-            let next = numbers.len() + 1;
-            numbers.entry(id.0.clone()).or_insert(next);
+    // Every numbered finding has a number of its own. A link's findings follow each other in the
+    // list (from where its first one stands), so its callout names one run of numbers ("3–4"):
+    // repeating the link's number ("1., 1., 2.") read to an audience as a mistake.
+    fn numbered(f: &crate::rules::Finding) -> Option<&str> {
+        match &f.subject {
+            Subject::Link(id) if f.severity != Severity::Note => Some(id.as_str()),
+            _ => None,
         }
     }
+    let findings = {
+        let mut per_link: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            if let Some(link) = numbered(f) {
+                per_link.entry(link).or_default().push(i);
+            }
+        }
+        let mut order = Vec::with_capacity(findings.len());
+        for (i, f) in findings.iter().enumerate() {
+            match numbered(f) {
+                // The link's first finding brings the others; they are skipped where they stood.
+                Some(link) => order.extend(per_link.remove(link).unwrap_or_default()),
+                None => order.push(i),
+            }
+        }
+        let mut slots: Vec<Option<_>> = findings.into_iter().map(Some).collect();
+        order
+            .into_iter()
+            .filter_map(|i| slots[i].take())
+            .collect::<Vec<_>>()
+    };
+    // Per link: the first and last number of its findings.
+    let mut numbers: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut next = 0;
+    for f in &findings {
+        if let Some(link) = numbered(f) {
+            next += 1;
+            numbers
+                .entry(link.to_owned())
+                .and_modify(|(_, last)| *last = next)
+                .or_insert((next, next));
+        }
+    }
+    let callout_text = |(first, last): (usize, usize)| {
+        if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        }
+    };
+    // A callout is a disc, or a pill as wide as a run of numbers: its half width.
+    let callout_half = |n: (usize, usize)| {
+        let w = fonts.measure(&callout_text(n), TextStyle::bold(12.0)).width;
+        (w / 2.0 + 5.0).max(CALLOUT_R)
+    };
     const ALONG: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
     // Per link: the callout centre (and where on the link it points from), or the kind label.
     let mut callouts: HashMap<&str, (Position, Position)> = HashMap::new();
     for route in &all_routes {
         step(&mut placed)?;
-        if !numbers.contains_key(route.link.as_str()) {
+        let Some(n) = numbers.get(route.link.as_str()) else {
             continue;
-        }
-        let r = CALLOUT_R + PAD;
+        };
+        let half = callout_half(*n);
+        let (rx, r) = (half + PAD, CALLOUT_R + PAD);
         let mut spot = ALONG
             .iter()
             .map(|t| route.at(*t))
-            .find(|c| board.free(&Box2::around(c.x, c.y, r, r)));
+            .find(|c| board.free(&Box2::around(c.x, c.y, rx, r)));
         let anchor = route.at(0.5);
         if spot.is_none() {
             let disc = Label {
                 lines: Vec::new(),
                 heights: vec![2.0 * CALLOUT_R],
                 ascents: vec![0.0],
-                width: 2.0 * CALLOUT_R,
+                width: 2.0 * half,
             };
             let found = search(
                 &board,
@@ -794,7 +840,7 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
             });
         }
         if let Some(c) = spot {
-            board.take(Box2::around(c.x, c.y, r, r));
+            board.take(Box2::around(c.x, c.y, rx, r));
             callouts.insert(route.link.as_str(), (c, anchor));
         }
     }
@@ -974,12 +1020,14 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
     let list_width = width - 2.0 * MARGIN;
     let mut list: Vec<(String, &'static str, bool, f32)> = Vec::new();
     let indent = fonts.width("    ", LIST);
+    let mut listed = 0;
     for f in &findings {
-        let number = match &f.subject {
-            Subject::Link(id) => numbers
-                .get(id.as_str())
-                .map_or("•".to_owned(), |n| n.to_string()),
-            Subject::Party(_) => "•".to_owned(),
+        let number = match numbered(f) {
+            Some(_) => {
+                listed += 1;
+                listed.to_string()
+            }
+            None => "•".to_owned(),
         };
         let color = match f.severity {
             Severity::Violation => "#d52027",
@@ -1147,17 +1195,33 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
             } else {
                 String::new()
             };
-            let number = n.to_string();
+            let number = callout_text(*n);
             let m = fonts.measure(&number, TextStyle::bold(12.0));
+            let half = callout_half(*n);
+            let shape = if half > CALLOUT_R {
+                format!(
+                    r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{}" rx="{CALLOUT_R}" fill="{}"/>"#,
+                    c.x - half,
+                    c.y - CALLOUT_R,
+                    2.0 * half,
+                    2.0 * CALLOUT_R,
+                    state.color()
+                )
+            } else {
+                format!(
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="{CALLOUT_R}" fill="{}"/>"#,
+                    c.x,
+                    c.y,
+                    state.color()
+                )
+            };
             let _ = writeln!(
                 out,
-                r##"{leader}<g id="callout-{n}"><title>{} {} → {}</title><circle cx="{:.1}" cy="{:.1}" r="{CALLOUT_R}" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="12" {} fill="#ffffff" text-anchor="middle">{number}</text></g>"##,
+                r##"{leader}<g id="callout-{}"><title>{} {} → {}</title>{shape}<text x="{:.1}" y="{:.1}" font-size="12" {} fill="#ffffff" text-anchor="middle">{number}</text></g>"##,
+                n.0,
                 link.kind.label(),
                 escape(sheet.name(&link.from).as_str()),
                 escape(sheet.name(&link.to).as_str()),
-                c.x,
-                c.y,
-                state.color(),
                 c.x,
                 c.y - m.height() / 2.0 + m.ascent,
                 family(TextStyle::bold(12.0)),
