@@ -920,3 +920,46 @@ fn a_bad_date_in_the_inspector_explains_itself_within_the_panel() {
         message.rect().max.x
     );
 }
+
+/// The toolbar stays one row: from 1,600 points down to 1,000 it says less (short labels, then the
+/// palette as a menu) instead of wrapping. In the default 1,500-point window "Today" used to wrap
+/// onto a row of its own.
+#[test]
+fn the_toolbar_fits_in_one_row_and_says_less_when_narrow() {
+    for width in [1600.0, 1500.0, 1300.0, 1000.0] {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(width, 900.0))
+            .build_eframe(|cc| {
+                ExplorerApp::new(
+                    cc,
+                    scenario("sample-7-forbidden"),
+                    Box::new(common::NoDialogs),
+                )
+            });
+        harness.step();
+        common::finish_jobs(&mut harness);
+        let select = harness.get_by_label_contains("⬉ Select").rect();
+        let today = harness.get_by_label("Today").rect();
+        assert!(
+            (today.center().y - select.center().y).abs() < 1.0 && today.max.x <= width,
+            "at {width} points \"Today\" is at {today:?}, the first tool at {select:?}"
+        );
+        let parties =
+            |h: &Harness<'static, ExplorerApp>| h.state().document().scenario().party_count();
+        let before = parties(&harness);
+        if width >= 1500.0 {
+            // The palette in full, as the tests and the README name it.
+            harness.get_by_label("■ indirect reseller").click();
+        } else if width >= 1300.0 {
+            harness.get_by_label("■ reseller").click();
+        } else {
+            // Folded into a menu, which has room for the full names.
+            assert!(harness.query_by_label_contains("reseller").is_none());
+            harness.get_by_label("➕ Add party").click();
+            harness.run();
+            harness.get_by_label("■ indirect reseller").click();
+        }
+        harness.run();
+        assert_eq!(parties(&harness), before + 1, "at {width} points");
+    }
+}

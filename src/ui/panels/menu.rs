@@ -204,7 +204,120 @@ pub fn menu_ui(
     out
 }
 
-/// The toolbar: tools, the party palette and the as-of date.
+/// How much the toolbar spells out: as much as fits in one row of the window (see
+/// [`Density::fitting`]). The tooltips always say everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Density {
+    /// Every label in full.
+    Full,
+    /// The as-of date in short: "As of", "Before MPA" without its date.
+    Compact,
+    /// Short labels throughout: "reseller" for "indirect reseller", "Connect" without its key.
+    Short,
+    /// Short labels, and the party palette folded into an "Add party" menu.
+    Folded,
+}
+
+/// The as-of date field's width.
+const DATE_WIDTH: f32 = 90.0;
+
+impl Density {
+    /// The fullest density whose toolbar fits in `width` points on one row; `Folded` when none
+    /// does (the row then wraps, but is as short as it gets). Measured from the real texts, fonts
+    /// and spacing, so a theme's zoom or another font is taken into account.
+    pub fn fitting(ui: &egui::Ui, width: f32) -> Density {
+        [Density::Full, Density::Compact, Density::Short]
+            .into_iter()
+            .find(|d| d.width(ui) <= width)
+            .unwrap_or(Density::Folded)
+    }
+
+    /// The width the toolbar needs in this density, in points.
+    fn width(self, ui: &egui::Ui) -> f32 {
+        let spacing = &ui.style().spacing;
+        let text = |t: &str, style: egui::TextStyle| {
+            egui::WidgetText::from(t)
+                .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, style)
+                .size()
+                .x
+        };
+        let button = |t: &str| text(t, egui::TextStyle::Button) + 2.0 * spacing.button_padding.x;
+        let label = |t: &str| text(t, egui::TextStyle::Body);
+        let field = |w: f32| w + 2.0 * spacing.button_padding.x;
+        let separator = spacing.item_spacing.x;
+        let mut widths = vec![field(super::search::SEARCH_WIDTH), separator];
+        widths.extend([self.select_label(), self.connect_label()].map(button));
+        widths.push(separator);
+        if self == Density::Folded {
+            widths.push(button(ADD_MENU));
+        } else {
+            widths.push(label("Add:"));
+            widths.extend(PartyKind::ALL.map(|k| button(&self.palette_label(k))));
+        }
+        widths.extend([
+            separator,
+            label(self.as_of_label()),
+            field(DATE_WIDTH),
+            spacing.slider_width + spacing.interact_size.y,
+        ]);
+        widths.extend(self.shortcuts().map(|(l, _)| button(l)));
+        // Every item is followed by the item spacing, and a little room keeps rounding from
+        // wrapping the last button.
+        widths.iter().sum::<f32>() + spacing.item_spacing.x * widths.len() as f32 + 8.0
+    }
+
+    fn select_label(self) -> &'static str {
+        if self >= Density::Short {
+            "⬉ Select"
+        } else {
+            "⬉ Select / move"
+        }
+    }
+
+    fn connect_label(self) -> &'static str {
+        if self >= Density::Short {
+            "➝ Connect"
+        } else {
+            "➝ Connect (C)"
+        }
+    }
+
+    fn palette_label(self, kind: PartyKind) -> String {
+        let name = match (self, kind) {
+            (Density::Full | Density::Compact, _) => kind.label(),
+            (_, PartyKind::IndirectProvider) => "provider",
+            (_, PartyKind::IndirectReseller) => "reseller",
+            (_, PartyKind::DirectBill) => "direct-bill",
+            (_, _) => kind.label(),
+        };
+        format!("■ {name}")
+    }
+
+    fn as_of_label(self) -> &'static str {
+        if self == Density::Full {
+            "Checked as of"
+        } else {
+            "As of"
+        }
+    }
+
+    /// The as-of shortcuts: label and date (empty for today).
+    fn shortcuts(self) -> [(&'static str, &'static str); 2] {
+        let mpa = if self == Density::Full {
+            "Before MPA (2020-01-31)"
+        } else {
+            "Before MPA"
+        };
+        [(mpa, "2020-01-31"), ("Today", "")]
+    }
+}
+
+/// The folded palette's menu button.
+const ADD_MENU: &str = "➕ Add party";
+
+/// The toolbar: tools, the party palette and the as-of date, in one row. Narrower windows get
+/// shorter labels, then the palette as a menu ([`Density`]); before, "Today" wrapped onto a row of
+/// its own in the default 1500-point window.
 pub fn toolbar_ui(
     ui: &mut egui::Ui,
     doc: &Document,
@@ -212,32 +325,48 @@ pub fn toolbar_ui(
     search: &mut super::PartySearch,
 ) -> Vec<Command> {
     let mut out = Vec::new();
+    let density = Density::fitting(ui, ui.available_width());
     ui.horizontal_wrapped(|ui| {
         out.extend(super::search_ui(ui, doc, search));
         ui.separator();
-        ui.selectable_value(tool, Tool::Select, "⬉ Select / move")
+        ui.selectable_value(tool, Tool::Select, density.select_label())
             .on_hover_text("Drag parties to move them; click to select. Shift+drag connects.");
-        ui.selectable_value(tool, Tool::Connect, "➝ Connect (C)")
-            .on_hover_text("Drag from one party to another to create a relationship or purchase.");
+        ui.selectable_value(tool, Tool::Connect, density.connect_label())
+            .on_hover_text(
+                "Drag from one party to another to create a relationship or purchase (C).",
+            );
         ui.separator();
-        ui.label("Add:");
-        for kind in PartyKind::ALL {
-            let label = RichText::new(format!("■ {}", kind.label())).color(party_text(ui, kind));
-            if ui
-                .button(label)
-                .on_hover_text(format!("Add a new {}", kind.label()))
-                .clicked()
-            {
-                out.push(Command::AddParty(kind));
+        let mut palette = |ui: &mut egui::Ui, folded: bool| {
+            for kind in PartyKind::ALL {
+                // A menu has room for the full names.
+                let words = if folded { Density::Full } else { density };
+                let label = RichText::new(words.palette_label(kind)).color(party_text(ui, kind));
+                if ui
+                    .button(label)
+                    .on_hover_text(format!("Add a new {}", kind.label()))
+                    .clicked()
+                {
+                    out.push(Command::AddParty(kind));
+                    if folded {
+                        ui.close();
+                    }
+                }
             }
+        };
+        if density == Density::Folded {
+            ui.menu_button(ADD_MENU, |ui| palette(ui, true));
+        } else {
+            ui.label("Add:");
+            palette(ui, false);
         }
         ui.separator();
-        ui.label("Checked as of");
+        ui.label(density.as_of_label())
+            .on_hover_text("The findings are checked as of this date");
         let s = doc.scenario();
         let mut text = s.as_of().to_string();
         let response = ui.add(
             egui::TextEdit::singleline(&mut text)
-                .desired_width(90.0)
+                .desired_width(DATE_WIDTH)
                 .id_salt("as-of"),
         );
         if response.changed()
@@ -247,8 +376,13 @@ pub fn toolbar_ui(
             out.push(Command::Edit(Edit::SetAsOf(Some(date))));
         }
         out.extend(as_of_slider(ui, s, doc.revision()));
-        for (label, date) in [("Before MPA (2020-01-31)", "2020-01-31"), ("Today", "")] {
-            if ui.small_button(label).clicked() {
+        for (label, date) in density.shortcuts() {
+            let hover = if date.is_empty() {
+                "Check the channel as of today".to_owned()
+            } else {
+                format!("Check the channel as of {date}, the day before the MPA rules began")
+            };
+            if ui.small_button(label).on_hover_text(hover).clicked() {
                 out.push(Command::Edit(Edit::SetAsOf(parse_date(date))));
             }
         }

@@ -66,13 +66,16 @@ impl PartySearch {
     }
 }
 
+/// The search field's width (the toolbar counts it when it decides how much to spell out).
+pub(crate) const SEARCH_WIDTH: f32 = 150.0;
+
 /// The search field and, while something is typed, the list of matches under it. Picking one (a
 /// click, or Enter for the first) asks to find that party.
 pub fn search_ui(ui: &mut egui::Ui, doc: &Document, search: &mut PartySearch) -> Option<Command> {
     let response = ui.add(
         egui::TextEdit::singleline(&mut search.query)
             .hint_text(SEARCH_HINT)
-            .desired_width(150.0)
+            .desired_width(SEARCH_WIDTH)
             .id_salt("party-search"),
     );
     if std::mem::take(&mut search.focus) {
