@@ -1,12 +1,17 @@
 //! How the app scales with the size of a channel: 1k, 10k, 100k and 1M links of a generated channel
 //! (`csp-explorer generate`, the same shape the README's figures use).
 //!
-//! `cargo bench --bench scale` runs everything (the 1M-link cases take a few minutes: every sample is
-//! one full pass); filter with e.g. `cargo bench --bench scale -- full_check`. Sizes can be limited
-//! with `SCALE_MAX_LINKS=100000`. Each group keeps criterion's minimum of ten samples and a short
-//! measurement time, so that the whole run stays within minutes on a 2-core machine.
+//! `cargo bench --bench scale` runs everything (the 1M-link cases take a few minutes each: every
+//! sample is one full pass); filter with e.g. `cargo bench --bench scale -- full_check`. Sizes can be
+//! limited with `SCALE_MAX_LINKS=100000` and `SCALE_MIN_LINKS=1000000` (a filter alone still builds
+//! the channels of every size). Each group keeps criterion's minimum of ten samples and a short
+//! measurement time; from 100k links every sample is a single pass (flat sampling), so that a case
+//! costs eleven passes (one to warm up): the 1M-link SVG export, about 50 s of CPU a pass, is about
+//! ten minutes, not the hours linear sampling would take.
 
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main,
+};
 use csp_explorer::edit::{Edit, History};
 use csp_explorer::export::{ExportFormat, ExportOptions, export};
 use csp_explorer::generate::{GenerateOptions, generate};
@@ -23,13 +28,22 @@ use std::time::Duration;
 
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 
-/// The sizes to run, in links, capped by `SCALE_MAX_LINKS`.
+/// The sizes to run, in links, within `SCALE_MIN_LINKS` and `SCALE_MAX_LINKS`.
 fn sizes() -> Vec<usize> {
-    let max = std::env::var("SCALE_MAX_LINKS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(usize::MAX);
-    SIZES.into_iter().filter(|s| *s <= max).collect()
+    let bound = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (min, max) = (
+        bound("SCALE_MIN_LINKS", 0),
+        bound("SCALE_MAX_LINKS", usize::MAX),
+    );
+    SIZES
+        .into_iter()
+        .filter(|s| (min..=max).contains(s))
+        .collect()
 }
 
 /// A generated channel of about `links` links (about 4.2 links per customer).
@@ -48,6 +62,10 @@ fn channel(links: usize) -> Scenario {
 
 fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, links: usize) {
     group.sample_size(10);
+    if links >= 100_000 {
+        // One pass per sample: linear sampling would run 1 + 2 + … + 10 = 55 passes.
+        group.sampling_mode(SamplingMode::Flat);
+    }
     group.warm_up_time(Duration::from_millis(if links >= 100_000 {
         1
     } else {
@@ -201,6 +219,14 @@ fn files(c: &mut Criterion) {
             b.iter(|| black_box(scenario_from_bytes(&bytes, "bench.cspx", &none)))
         });
         group.finish();
+    }
+}
+
+/// Importing the channel from the importer's two CSV files (parties, links), as File → Import and
+/// `csp-explorer import` read them.
+fn csv_import(c: &mut Criterion) {
+    for links in sizes() {
+        let s = channel(links);
         let (parties, link_rows) = to_csv(&s);
         let sources = [
             Source {
@@ -221,7 +247,6 @@ fn files(c: &mut Criterion) {
     }
 }
 
-/// A what-if of the channel with one in fifty customers losing its MCA, compared with its base.
 /// What the recovery autosave costs the UI thread after a change: before, the whole scenario as
 /// RON (`SavedDocument::of`); now the snapshot handed to the writer thread (`DocSnapshot::of`: the
 /// scenario shared, the drawn positions copied).
@@ -245,6 +270,9 @@ fn autosave(c: &mut Criterion) {
     }
 }
 
+/// A what-if of the channel with one in fifty customers losing its MCA, compared with its base (both
+/// checked, then the parties, links and findings told apart: what `csp-explorer diff` does after
+/// loading the two files).
 fn compare(c: &mut Criterion) {
     for links in sizes() {
         let base = channel(links);
@@ -353,5 +381,5 @@ fn to_csv(s: &Scenario) -> (String, String) {
     (text(parties), text(links))
 }
 
-criterion_group!(benches, rules, files, autosave, compare, svg);
+criterion_group!(benches, rules, files, csv_import, autosave, compare, svg);
 criterion_main!(benches);
