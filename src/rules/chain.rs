@@ -3,7 +3,7 @@
 //! Rules: `reseller_billed_by_microsoft`, `invalid_chain`, `incomplete_chain`, `provider_sells_direct`,
 //! `partnership_pending`.
 
-use super::context::Ctx;
+use super::context::{At, Ctx};
 use super::{Finding, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, LinkStatus, Party, PartyId, PartyKind};
@@ -31,10 +31,11 @@ pub fn chain_kinds(from: PartyKind, to: PartyKind) -> Vec<LinkKind> {
 
 /// Checks that a link is a program chain. Returns false (after recording the finding) when it is not,
 /// in which case no other rule looks at the link.
-pub(crate) fn check_shape(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) -> bool {
-    let (Some(from), Some(to)) = (ctx.party(&link.from), ctx.party(&link.to)) else {
-        return false;
-    };
+pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
+    let (link, from, to) = (at.link, at.from.party, at.to.party);
+    if forms_chain(link.kind, from.kind, to.kind) {
+        return true;
+    }
     let subject = Subject::Link(link.id.clone());
     let path = vec![link.from.clone(), link.to.clone()];
     if from.kind == PartyKind::Microsoft
@@ -85,9 +86,6 @@ pub(crate) fn check_shape(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) -> boo
         }
         out.push(finding);
         return false;
-    }
-    if forms_chain(link.kind, from.kind, to.kind) {
-        return true;
     }
     let mut finding = Finding::new(
         RuleId::InvalidChain,
@@ -176,15 +174,13 @@ fn expected_ends(kind: LinkKind) -> &'static str {
 }
 
 /// `incomplete_chain`, `provider_sells_direct` and `partnership_pending` on a purchase.
-pub(crate) fn check_purchase_chain(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    let Some(seller) = ctx.party(&link.from) else {
-        return;
-    };
-    let customer = ctx.name(&link.to);
+pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let (link, seller) = (at.link, at.from);
+    let customer = at.to.name.as_str();
     let subject = || Subject::Link(link.id.clone());
     match seller.kind {
         PartyKind::DirectBill | PartyKind::IndirectProvider => {
-            if !ctx.supplied_by_microsoft(&seller.id) {
+            if !ctx.supplied(seller.ix) {
                 out.push(missing_supply(
                     ctx,
                     link,
@@ -245,17 +241,17 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
                 out.push(finding);
             }
         }
-        PartyKind::IndirectReseller => check_indirect_sale(ctx, link, out),
+        PartyKind::IndirectReseller => check_indirect_sale(ctx, at, out),
         PartyKind::Microsoft | PartyKind::Customer => {}
     }
 }
 
-fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    let reseller = ctx.name(&link.from);
-    let customer = ctx.name(&link.to);
+fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
+    let reseller = at.from.name.as_str();
+    let customer = at.to.name.as_str();
     let subject = || Subject::Link(link.id.clone());
-    if let Some(via) = &link.via
-        && let Some(provider) = ctx.party(via)
+    if let Some(provider) = at.via
         && provider.kind != PartyKind::IndirectProvider
     {
         out.push(Finding::new(
@@ -273,23 +269,28 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
         ));
         return;
     }
-    let with_provider = |l: &&Link| link.via.as_ref().is_none_or(|v| *v == l.from);
-    let partnerships: Vec<&Link> = ctx
-        .partnerships_of(&link.from)
-        .filter(with_provider)
-        .collect();
-    let accepted: Vec<&PartyId> = partnerships
-        .iter()
-        .filter(|l| l.status == LinkStatus::Accepted)
-        .map(|l| &l.from)
-        .collect();
-    let pending: Vec<&Link> = partnerships
-        .iter()
-        .copied()
-        .filter(|l| l.status == LinkStatus::Pending)
-        .collect();
-    if accepted.is_empty() && !pending.is_empty() {
-        let first = pending[0];
+    // The reseller's partnerships (with the sale's `via` when it names one), in one pass and no
+    // list: every sale of every reseller asks.
+    let mut first_accepted: Option<&PartyId> = None;
+    let mut any_supplied = false;
+    let mut first_pending: Option<&Link> = None;
+    for (provider, partnership) in ctx.partnerships_into(at.from.ix) {
+        if at.via.is_some_and(|v| v.ix != provider.ix) {
+            continue;
+        }
+        match partnership.status {
+            LinkStatus::Accepted => {
+                first_accepted.get_or_insert(&partnership.from);
+                any_supplied = any_supplied || ctx.supplied(provider.ix);
+            }
+            LinkStatus::Pending => {
+                first_pending.get_or_insert(partnership);
+            }
+        }
+    }
+    if first_accepted.is_none()
+        && let Some(first) = first_pending
+    {
         let mut accept = first.clone();
         accept.status = LinkStatus::Accepted;
         out.push(
@@ -311,7 +312,7 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
         );
         return;
     }
-    if accepted.is_empty() {
+    let Some(provider) = first_accepted else {
         let message = match &link.via {
             Some(via) => format!(
                 "{} sells to {} billed by {}, but has no partnership with {}.",
@@ -365,9 +366,8 @@ fn check_indirect_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
         }
         out.push(finding);
         return;
-    }
-    if !accepted.iter().any(|p| ctx.supplied_by_microsoft(p)) {
-        let provider = accepted[0];
+    };
+    if !any_supplied {
         out.push(missing_supply(
             ctx,
             link,

@@ -1,18 +1,107 @@
 //! What every rule reads: the scenario as of a date, with the small queries the rules share.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::ops::Deref;
+
+use petgraph::Direction;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, NodeIndexable};
 
 use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Region, Scenario, markets,
 };
 
+type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A party with its place in the scenario's graph: what a rule has in hand once a link's ends are
+/// resolved, so that asking about the party again (its links, its region, its supply) needs no
+/// lookup by id. It reads as the [`Party`] itself.
+#[derive(Clone, Copy)]
+pub(crate) struct Node<'a> {
+    pub ix: NodeIndex,
+    pub party: &'a Party,
+}
+
+impl Deref for Node<'_> {
+    type Target = Party;
+
+    fn deref(&self) -> &Party {
+        self.party
+    }
+}
+
+/// One link with its parties resolved once. Every rule on the link reads them from here: before,
+/// each of the dozen rules looked `from`, `to` and `via` up again by id (hashing and comparing id
+/// strings), which was most of a full check.
+pub(crate) struct At<'a> {
+    pub link: &'a Link,
+    pub from: Node<'a>,
+    pub to: Node<'a>,
+    /// The party the link's `via` names, when it names one that exists.
+    pub via: Option<Node<'a>>,
+}
+
+impl<'a> At<'a> {
+    /// The partners a sale needs: its seller and, when set and different from the seller, its
+    /// `via`. A `via` naming the seller itself adds no second partner: the rules that ask something
+    /// of "seller and billing provider" would otherwise report the same party twice.
+    pub fn sale_partners(&self) -> impl Iterator<Item = Node<'a>> + 'a {
+        let from = self.from;
+        std::iter::once(from).chain(self.via.filter(move |v| v.ix != from.ix))
+    }
+}
+
+/// What many links ask of the same party, worked out once per context.
+#[derive(Clone, Copy, Default)]
+struct Known {
+    /// The CSP region (`Some(None)`: known to have none).
+    region: Option<Option<&'static Region>>,
+    /// Whether Microsoft supplies it.
+    supplied: Option<bool>,
+    /// The first partner (by id) whose tenant is this party's tenant.
+    tenant_partner: Option<Option<NodeIndex>>,
+    /// Whether its organization has an indirect reseller other than itself.
+    org_reseller: Option<bool>,
+}
+
+/// [`Known`] facts by party: a dense table for a full check (every party is asked), a small map
+/// for a re-check of a few links (a table of every party would cost more than the re-check).
+enum Memo {
+    Dense(Vec<Cell<Known>>),
+    Sparse(RefCell<FoldMap<NodeIndex, Known>>),
+}
+
+impl Memo {
+    fn get(&self, ix: NodeIndex) -> Known {
+        match self {
+            Memo::Dense(v) => v.get(ix.index()).map(Cell::get).unwrap_or_default(),
+            Memo::Sparse(m) => m.borrow().get(&ix).copied().unwrap_or_default(),
+        }
+    }
+
+    fn set(&self, ix: NodeIndex, known: Known) {
+        match self {
+            Memo::Dense(v) => {
+                if let Some(cell) = v.get(ix.index()) {
+                    cell.set(known);
+                }
+            }
+            Memo::Sparse(m) => {
+                m.borrow_mut().insert(ix, known);
+            }
+        }
+    }
+}
+
 /// A scenario seen as of a date: links dated later do not exist yet.
 pub(crate) struct Ctx<'a> {
     pub scenario: &'a Scenario,
     pub as_of: Date,
+    graph: &'a StableDiGraph<Party, Link>,
     /// The earliest date among each party's links, once asked (see [`Ctx::earliest_link_date`]).
-    earliest: RefCell<HashMap<PartyId, Option<Date>, foldhash::fast::RandomState>>,
+    earliest: RefCell<FoldMap<PartyId, Option<Date>>>,
+    known: Memo,
 }
 
 impl<'a> Ctx<'a> {
@@ -22,8 +111,200 @@ impl<'a> Ctx<'a> {
         Ctx {
             scenario,
             as_of,
+            graph: scenario.graph(),
             earliest: RefCell::default(),
+            known: Memo::Sparse(RefCell::default()),
         }
+    }
+
+    /// A context for checking every link: what it learns about a party is kept in a table by
+    /// graph index (one allocation for the whole check) rather than in a map.
+    pub fn for_everything(scenario: &'a Scenario, as_of: Date) -> Self {
+        let bound = scenario.graph().node_bound();
+        Ctx {
+            known: Memo::Dense(vec![Cell::new(Known::default()); bound]),
+            ..Ctx::new(scenario, as_of)
+        }
+    }
+
+    /// The party at a graph index.
+    pub fn node(&self, ix: NodeIndex) -> Node<'a> {
+        Node {
+            ix,
+            party: &self.graph[ix],
+        }
+    }
+
+    /// The party with this id, with its graph index.
+    pub fn lookup(&self, id: &PartyId) -> Option<Node<'a>> {
+        self.scenario
+            .party_index(id.as_str())
+            .map(|ix| self.node(ix))
+    }
+
+    /// A link with its parties resolved, given its ends' graph indices (a full check walks the
+    /// graph's edges, which carry them).
+    pub fn at(&self, link: &'a Link, from: NodeIndex, to: NodeIndex) -> At<'a> {
+        At {
+            link,
+            from: self.node(from),
+            to: self.node(to),
+            via: link.via.as_ref().and_then(|v| self.lookup(v)),
+        }
+    }
+
+    /// A link with its parties resolved by id (a re-check of one link), `None` when an end is not
+    /// in the scenario.
+    pub fn resolve(&self, link: &'a Link) -> Option<At<'a>> {
+        let from = self.scenario.party_index(link.from.as_str())?;
+        let to = self.scenario.party_index(link.to.as_str())?;
+        Some(self.at(link, from, to))
+    }
+
+    /// The CSP region of a party, worked out once per context (the country code is upper-cased
+    /// and looked up).
+    pub fn region_of(&self, node: Node<'a>) -> Option<&'static Region> {
+        let mut known = self.known.get(node.ix);
+        if let Some(region) = known.region {
+            return region;
+        }
+        let region = self.region(node.party);
+        known.region = Some(region);
+        self.known.set(node.ix, known);
+        region
+    }
+
+    /// True when Microsoft supplies the party (an existing supply link from the Microsoft party),
+    /// worked out once per context: every sale a provider bills asks it.
+    pub fn supplied(&self, ix: NodeIndex) -> bool {
+        let mut known = self.known.get(ix);
+        if let Some(supplied) = known.supplied {
+            return supplied;
+        }
+        let as_of = self.as_of;
+        let supplied = self.graph.edges_directed(ix, Direction::Incoming).any(|e| {
+            let l = e.weight();
+            l.kind == LinkKind::Supply
+                && l.exists_at(as_of)
+                && self.graph[e.source()].kind == PartyKind::Microsoft
+        });
+        known.supplied = Some(supplied);
+        self.known.set(ix, known);
+        supplied
+    }
+
+    /// The links into a party that exist as of the date, each with the party it comes from:
+    /// [`Ctx::links_to`] by graph index.
+    pub fn incoming(&self, ix: NodeIndex) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
+        let graph = self.graph;
+        let as_of = self.as_of;
+        graph
+            .edges_directed(ix, Direction::Incoming)
+            .filter(move |e| e.weight().exists_at(as_of))
+            .map(move |e| {
+                (
+                    Node {
+                        ix: e.source(),
+                        party: &graph[e.source()],
+                    },
+                    e.weight(),
+                )
+            })
+    }
+
+    /// The first partner (by id) whose tenant is this party's own: [`Ctx::partners_with_tenant`]
+    /// asked once per party (each of a customer's purchases asks it).
+    pub fn tenant_partner(&self, node: Node<'a>) -> Option<&'a Party> {
+        let mut known = self.known.get(node.ix);
+        let owner = match known.tenant_partner {
+            Some(owner) => owner,
+            None => {
+                let owner = self
+                    .partners_with_tenant(&node.tenant)
+                    .next()
+                    .and_then(|p| self.scenario.party_index(p.id.as_str()));
+                known.tenant_partner = Some(owner);
+                self.known.set(node.ix, known);
+                owner
+            }
+        };
+        owner.map(|ix| &self.graph[ix])
+    }
+
+    /// True when the party's organization has an indirect reseller other than the party itself,
+    /// asked once per party: only then can a sale to it be to a reseller's own organization.
+    pub fn org_has_other_reseller(&self, node: Node<'a>) -> bool {
+        let mut known = self.known.get(node.ix);
+        if let Some(answer) = known.org_reseller {
+            return answer;
+        }
+        let answer = self
+            .resellers_of_org(&node.organization)
+            .any(|p| p.id != node.id);
+        known.org_reseller = Some(answer);
+        self.known.set(node.ix, known);
+        answer
+    }
+
+    /// The existing partnerships into a reseller that are program chains (from an indirect
+    /// provider), each with its provider: [`Ctx::partnerships_of`] by graph index.
+    pub fn partnerships_into(
+        &self,
+        reseller: NodeIndex,
+    ) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
+        let graph = self.graph;
+        let as_of = self.as_of;
+        graph
+            .edges_directed(reseller, Direction::Incoming)
+            .filter_map(move |e| {
+                let l = e.weight();
+                let provider = &graph[e.source()];
+                (l.kind == LinkKind::Partnership
+                    && l.exists_at(as_of)
+                    && provider.kind == PartyKind::IndirectProvider)
+                    .then_some((
+                        Node {
+                            ix: e.source(),
+                            party: provider,
+                        },
+                        l,
+                    ))
+            })
+    }
+
+    /// True when `partner` has a reseller relationship with `customer` that exists on `day`:
+    /// [`Ctx::has_reseller_relationship`] by graph index.
+    pub fn has_relationship_at(&self, partner: NodeIndex, customer: NodeIndex, day: Date) -> bool {
+        self.graph
+            .edges_directed(customer, Direction::Incoming)
+            .any(|e| {
+                e.source() == partner
+                    && e.weight().kind == LinkKind::Reseller
+                    && e.weight().exists_at(day)
+            })
+    }
+
+    /// The provider that bills an indirect reseller's sale when the engine can tell for sure:
+    /// [`Ctx::sure_billing_provider`] on a resolved link, without a list.
+    pub fn sure_billing_provider_at(&self, at: &At<'a>) -> Option<Node<'a>> {
+        if at.link.via.is_some() {
+            return at.via.filter(|v| v.ix != at.from.ix);
+        }
+        if at.from.kind != PartyKind::IndirectReseller {
+            return None;
+        }
+        let mut only: Option<Node<'a>> = None;
+        for (provider, partnership) in self.partnerships_into(at.from.ix) {
+            if partnership.status != LinkStatus::Accepted {
+                continue;
+            }
+            match only {
+                None => only = Some(provider),
+                Some(o) if o.ix == provider.ix => {}
+                Some(_) => return None,
+            }
+        }
+        only
     }
 
     /// The earliest date among a party's links (`None` when it has none), computed once per
@@ -148,14 +429,6 @@ impl<'a> Ctx<'a> {
             sale.to.clone(),
             sale.date,
         ))
-    }
-
-    /// The partners a sale needs: its seller and, when set and different from the seller, its `via`.
-    ///
-    /// A `via` naming the seller itself adds no second partner: the rules that ask something of
-    /// "seller and billing provider" would otherwise report the same party twice.
-    pub fn sale_partners(link: &'a Link) -> impl Iterator<Item = &'a PartyId> + 'a {
-        std::iter::once(&link.from).chain(link.via.as_ref().filter(|v| **v != link.from))
     }
 
     /// The provider that bills an indirect reseller's sale when the engine can tell for sure: `via`

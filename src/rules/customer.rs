@@ -3,7 +3,7 @@
 //! Rules: `multi_partner`, `multi_channel`, and `registration_id_missing` (what Partner Center
 //! asks of a customer before a partner can create it in some countries).
 
-use super::context::Ctx;
+use super::context::{Ctx, Node};
 use super::{Finding, RuleId, Subject};
 use crate::model::{LinkKind, Party, PartyId, PartyKind};
 
@@ -22,7 +22,29 @@ fn partners_with(ctx: &Ctx, customer: &Party, kind: LinkKind) -> Vec<PartyId> {
     partners
 }
 
-pub(crate) fn check_customer(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
+/// True when at least two distinct partners have a link of `kind` to the customer that counts as
+/// a channel ([`partners_with`] without the list: most customers have one, and every customer is
+/// asked).
+fn two_partners_with(ctx: &Ctx, customer: Node, kind: LinkKind) -> bool {
+    let mut first = None;
+    for (from, l) in ctx.incoming(customer.ix) {
+        if l.kind != kind
+            || (l.kind == LinkKind::Admin && !super::gdap::grants_access(l, ctx.as_of))
+            || !from.kind.is_partner()
+        {
+            continue;
+        }
+        match first {
+            None => first = Some(from.ix),
+            Some(ix) if ix != from.ix => return true,
+            Some(_) => {}
+        }
+    }
+    false
+}
+
+pub(crate) fn check_customer(ctx: &Ctx, customer: Node, out: &mut Vec<Finding>) {
+    let party = customer.party;
     if party.kind != PartyKind::Customer {
         return;
     }
@@ -30,6 +52,9 @@ pub(crate) fn check_customer(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
         (RuleId::MultiPartner, LinkKind::Purchase, "buys from"),
         (RuleId::MultiChannel, LinkKind::Admin, "is managed by"),
     ] {
+        if !two_partners_with(ctx, customer, kind) {
+            continue;
+        }
         let partners = partners_with(ctx, party, kind);
         if partners.len() < 2 {
             continue;

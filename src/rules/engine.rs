@@ -4,12 +4,13 @@
 //! edit can affect (see [`Checker::update`]); a property test (`tests/incremental.rs`) holds the result
 //! equal to a full check over random scenarios and random edit sequences.
 
-use super::context::Ctx;
+use super::context::{At, Ctx, Node};
 use super::{
     Finding, Severity, Subject, chain, customer, gdap, identity, readiness, regions, sales,
 };
 use crate::edit::{PartyFields, Touched};
 use crate::model::{Date, Link, LinkId, LinkKind, Party, PartyId, Scenario};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use std::collections::{HashMap, HashSet};
 
 /// Every finding of a scenario as of its as-of date, sorted by subject, rule and message.
@@ -26,13 +27,14 @@ pub fn check_as_of(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
 /// audit reading of `check --strict-dates` (docs/rules-notes.md §8). A 2020 sale whose partnership
 /// was made in 2021 passes the ordinary check as of 2024 but not this one.
 pub fn check_strict_dates(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
-    let ctx = Ctx::new(scenario, as_of);
+    let ctx = Ctx::for_everything(scenario, as_of);
     let mut out = Vec::new();
-    for link in scenario.links() {
-        check_link_reading(&ctx, link, true, &mut out);
+    for edge in scenario.graph().edge_references() {
+        let at = ctx.at(edge.weight(), edge.source(), edge.target());
+        check_link_reading(&ctx, &at, true, &mut out);
     }
-    for party in scenario.parties() {
-        check_party(&ctx, party, &mut out);
+    for ix in scenario.graph().node_indices() {
+        check_node(&ctx, ctx.node(ix), &mut out);
     }
     sort(&mut out);
     out
@@ -62,42 +64,54 @@ pub fn check_subject(scenario: &Scenario, as_of: Date, subject: &Subject) -> Vec
     out
 }
 
-/// All rules on one link. A link that exists only after the as-of date is not checked.
+/// All rules on one link, its parties looked up by id. A link that exists only after the as-of
+/// date is not checked.
 fn check_link(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    check_link_reading(ctx, link, false, out);
+    if let Some(at) = ctx.resolve(link) {
+        check_link_reading(ctx, &at, false, out);
+    }
 }
 
-/// All rules on one link; with `strict_dates`, a purchase's chain (supply, partnership) is asked of
-/// the purchase's own date rather than of the as-of date (the auditor's reading).
-fn check_link_reading(ctx: &Ctx, link: &Link, strict_dates: bool, out: &mut Vec<Finding>) {
-    if !link.exists_at(ctx.as_of) || !chain::check_shape(ctx, link, out) {
+/// All rules on one link whose parties are resolved; with `strict_dates`, a purchase's chain
+/// (supply, partnership) is asked of the purchase's own date rather than of the as-of date (the
+/// auditor's reading).
+fn check_link_reading(ctx: &Ctx, at: &At, strict_dates: bool, out: &mut Vec<Finding>) {
+    let link = at.link;
+    if !link.exists_at(ctx.as_of) || !chain::check_shape(ctx, at, out) {
         return;
     }
     if link.kind == LinkKind::Purchase {
         if strict_dates {
-            chain::check_purchase_chain(&Ctx::new(ctx.scenario, link.date), link, out);
+            chain::check_purchase_chain(&Ctx::new(ctx.scenario, link.date), at, out);
         } else {
-            chain::check_purchase_chain(ctx, link, out);
+            chain::check_purchase_chain(ctx, at, out);
         }
     }
-    readiness::check_mpa(ctx, link, out);
-    readiness::check_reseller_ready(ctx, link, out);
-    readiness::check_restricted(ctx, link, out);
-    readiness::check_mca(ctx, link, out);
-    sales::check_self_and_affiliate(ctx, link, out);
-    sales::check_own_use_tenant(ctx, link, out);
-    sales::check_reseller_of_own_provider(ctx, link, out);
-    sales::check_reseller_relationship(ctx, link, out);
-    regions::check_cross_region(ctx, link, out);
-    gdap::check_gdap(ctx, link, out);
+    readiness::check_mpa(ctx, at, out);
+    readiness::check_reseller_ready(ctx, at, out);
+    readiness::check_restricted(ctx, at, out);
+    readiness::check_mca(ctx, at, out);
+    sales::check_self_and_affiliate(ctx, at, out);
+    sales::check_own_use_tenant(ctx, at, out);
+    sales::check_reseller_of_own_provider(ctx, at, out);
+    sales::check_reseller_relationship(ctx, at, out);
+    regions::check_cross_region(ctx, at, out);
+    gdap::check_gdap(ctx, at, out);
 }
 
-/// All rules on one party.
+/// All rules on one party, looked up by id.
 fn check_party(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
-    identity::check_identity(ctx, party, out);
-    regions::check_market(ctx, party, out);
-    customer::check_customer(ctx, party, out);
-    customer::check_registration_id(ctx, party, out);
+    if let Some(node) = ctx.lookup(&party.id) {
+        check_node(ctx, node, out);
+    }
+}
+
+/// All rules on one party, with its place in the graph.
+fn check_node(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
+    identity::check_identity(ctx, node.party, out);
+    regions::check_market(ctx, node, out);
+    customer::check_customer(ctx, node, out);
+    customer::check_registration_id(ctx, node.party, out);
 }
 
 fn sort(findings: &mut [Finding]) {
@@ -197,7 +211,7 @@ impl Checker {
         self.as_of = Some(as_of);
         self.by_link.clear();
         self.by_party.clear();
-        let ctx = Ctx::new(scenario, as_of);
+        let ctx = Ctx::for_everything(scenario, as_of);
         if self.journal.is_some() {
             for link in scenario.links() {
                 self.check_link_into(&ctx, link);
@@ -210,18 +224,21 @@ impl Checker {
         // Nothing to record: most links have no finding, so they cost a check into one reused
         // buffer and no map operation at all.
         let mut found = Vec::new();
-        for link in scenario.links() {
-            check_link(&ctx, link, &mut found);
+        for edge in scenario.graph().edge_references() {
+            let link = edge.weight();
+            let at = ctx.at(link, edge.source(), edge.target());
+            check_link_reading(&ctx, &at, false, &mut found);
             if !found.is_empty() {
                 self.by_link
                     .insert(link.id.clone(), std::mem::take(&mut found));
             }
         }
-        for party in scenario.parties() {
-            check_party(&ctx, party, &mut found);
+        for ix in scenario.graph().node_indices() {
+            let node = ctx.node(ix);
+            check_node(&ctx, node, &mut found);
             if !found.is_empty() {
                 self.by_party
-                    .insert(party.id.clone(), std::mem::take(&mut found));
+                    .insert(node.id.clone(), std::mem::take(&mut found));
             }
         }
     }

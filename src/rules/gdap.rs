@@ -3,7 +3,7 @@
 //! Rules: `gdap_duration`, `gdap_auto_extend_global_admin` (GDAP links only), `gdap_expired`,
 //! `gdap_request_expired`, `dap_after_deprecation`.
 
-use super::context::Ctx;
+use super::context::{At, Ctx};
 use super::{Finding, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::link::GLOBAL_ADMINISTRATOR;
@@ -41,15 +41,16 @@ pub fn grants_access(link: &Link, day: Date) -> bool {
 /// The longest GDAP relationship, in days.
 pub const MAX_GDAP_DAYS: u32 = 730;
 
-pub(crate) fn check_gdap(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+pub(crate) fn check_gdap(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
     if link.kind != LinkKind::Admin {
         return;
     }
-    let partner = ctx.name(&link.from);
-    let customer = ctx.name(&link.to);
+    let partner = at.from.name.as_str();
+    let customer = at.to.name.as_str();
     let subject = || Subject::Link(link.id.clone());
     let path = || vec![link.from.clone(), link.to.clone()];
-    check_lifetime(ctx, link, out);
+    check_lifetime(ctx, at, out);
     if link.admin_type == AdminType::Dap {
         // Duration, roles and auto-extend are GDAP's; DAP has none of them.
         return;
@@ -102,9 +103,10 @@ pub(crate) fn check_gdap(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
 
 /// `gdap_expired`, `gdap_request_expired` and `dap_after_deprecation`: what the day checked does to
 /// an admin link.
-fn check_lifetime(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    let partner = ctx.name(&link.from);
-    let customer = ctx.name(&link.to);
+fn check_lifetime(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
+    let partner = at.from.name.as_str();
+    let customer = at.to.name.as_str();
     let subject = || Subject::Link(link.id.clone());
     let path = || vec![link.from.clone(), link.to.clone()];
     if link.admin_type == AdminType::Dap && link.date >= dap_deprecation_date() {

@@ -3,20 +3,24 @@
 //!
 //! Rules: `mpa_missing`, `reseller_not_ready`, `restricted_direct_bill`, `mca_missing`.
 
-use super::context::Ctx;
+use super::context::{At, Ctx, Node};
 use super::{Finding, RuleId, Severity, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, mpa_effective_date};
 
 /// The partners whose MPA a link needs: the buyer of a supply, both sides of a partnership, the seller
 /// and the billing provider of a reseller relationship or purchase.
-fn mpa_parties(link: &Link) -> Vec<&PartyId> {
-    match link.kind {
-        LinkKind::Supply => vec![&link.to],
-        LinkKind::Partnership => vec![&link.from, &link.to],
-        LinkKind::Reseller | LinkKind::Purchase => Ctx::sale_partners(link).collect(),
-        LinkKind::Admin => Vec::new(),
-    }
+fn mpa_parties<'a>(at: &At<'a>) -> impl Iterator<Item = Node<'a>> + 'a {
+    let (first, second) = match at.link.kind {
+        LinkKind::Supply => (Some(at.to), None),
+        LinkKind::Partnership => (Some(at.from), Some(at.to)),
+        LinkKind::Reseller | LinkKind::Purchase => {
+            let from = at.from;
+            (Some(from), at.via.filter(|v| v.ix != from.ix))
+        }
+        LinkKind::Admin => (None, None),
+    };
+    first.into_iter().chain(second)
 }
 
 /// The date to offer when marking an agreement signed: the earliest date among the party's links, so
@@ -30,21 +34,22 @@ fn earliest_link_date(
         .map_or(at_latest, |d| d.min(at_latest))
 }
 
-pub(crate) fn check_mpa(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
     if link.date < mpa_effective_date() {
         return;
     }
-    for id in mpa_parties(link) {
-        let Some(party) = ctx.party(id) else { continue };
+    for party in mpa_parties(at) {
         if !party.kind.is_partner() || party.mpa_signed_by(link.date) {
             continue;
         }
+        let id = &party.id;
         let state = match party.mpa_signed {
             Some(signed) => format!("signed the Microsoft Partner Agreement only on {signed}"),
             None => "has not signed the Microsoft Partner Agreement".to_owned(),
         };
         let date = earliest_link_date(ctx, id, link.date);
-        let mut signed = party.clone();
+        let mut signed = party.party.clone();
         signed.mpa_signed = Some(date);
         out.push(
             Finding::new(
@@ -79,15 +84,14 @@ fn missing_steps(reseller: &Party, link: &Link) -> Vec<&'static str> {
     steps
 }
 
-pub(crate) fn check_reseller_ready(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    let (reseller_id, severity) = match link.kind {
-        LinkKind::Purchase => (&link.from, Severity::Violation),
-        LinkKind::Partnership => (&link.to, Severity::Warning),
+pub(crate) fn check_reseller_ready(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
+    let (reseller, severity) = match link.kind {
+        LinkKind::Purchase => (at.from.party, Severity::Violation),
+        LinkKind::Partnership => (at.to.party, Severity::Warning),
         _ => return,
     };
-    let Some(reseller) = ctx.party(reseller_id) else {
-        return;
-    };
+    let reseller_id = &reseller.id;
     if reseller.kind != PartyKind::IndirectReseller {
         return;
     }
@@ -131,13 +135,12 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn check_restricted(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+pub(crate) fn check_restricted(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
     if !matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller) {
         return;
     }
-    let Some(seller) = ctx.party(&link.from) else {
-        return;
-    };
+    let seller = at.from.party;
     if seller.kind != PartyKind::DirectBill || !seller.restricted_at(link.date) {
         return;
     }
@@ -160,13 +163,12 @@ pub(crate) fn check_restricted(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
     ));
 }
 
-pub(crate) fn check_mca(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
     if link.kind != LinkKind::Purchase {
         return;
     }
-    let Some(customer) = ctx.party(&link.to) else {
-        return;
-    };
+    let customer = at.to.party;
     let state = match customer.mca_accepted {
         Some(accepted) if accepted <= link.date => return,
         Some(accepted) => format!("accepted the Microsoft Customer Agreement only on {accepted}"),

@@ -2,34 +2,30 @@
 //!
 //! Rules: `cross_region_sale`, `cross_region_partnership`, `unlisted_market`.
 
-use super::context::Ctx;
+use super::context::{At, Ctx, Node};
 use super::{Finding, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyKind};
 
-pub(crate) fn check_cross_region(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    match link.kind {
-        LinkKind::Purchase | LinkKind::Reseller => check_sale(ctx, link, out),
-        LinkKind::Partnership => check_partnership(ctx, link, out),
+pub(crate) fn check_cross_region(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    match at.link.kind {
+        LinkKind::Purchase | LinkKind::Reseller => check_sale(ctx, at, out),
+        LinkKind::Partnership => check_partnership(ctx, at, out),
         LinkKind::Supply | LinkKind::Admin => {}
     }
 }
 
-fn check_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    let Some(customer) = ctx.party(&link.to) else {
+fn check_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let (link, customer) = (at.link, at.to);
+    let Some(customer_region) = ctx.region_of(customer) else {
         return;
     };
-    let Some(customer_region) = ctx.region(customer) else {
-        return;
-    };
-    for seller_id in Ctx::sale_partners(link) {
-        let Some(seller) = ctx.party(seller_id) else {
+    for seller in at.sale_partners() {
+        let Some(seller_region) = ctx.region_of(seller) else {
             continue;
         };
-        let Some(seller_region) = ctx.region(seller) else {
-            continue;
-        };
-        if seller_region == customer_region {
+        // Regions are the markets table's own, one each: the same region is the same reference.
+        if std::ptr::eq(seller_region, customer_region) {
             continue;
         }
         let mut finding = Finding::new(
@@ -39,14 +35,14 @@ fn check_sale(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
             format!(
                 "{} is in {} ({}), but its customer {} is in {} ({}): a partner can only sell to customers of its own CSP region.",
                 seller.name,
-                country(seller),
+                country(&seller),
                 seller_region.name,
                 customer.name,
-                country(customer),
+                country(&customer),
                 customer_region.name
             ),
         );
-        if *seller_id == link.from {
+        if seller.ix == at.from.ix {
             for other in ctx
                 .scenario
                 .parties_of_kind_in(seller.kind, Some(customer_region))
@@ -109,16 +105,14 @@ fn sell_from(ctx: &Ctx, link: &Link, other: &Party, finding: Finding) -> Finding
     finding.fix(label, Edit::Batch(edits))
 }
 
-fn check_partnership(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    let (Some(provider), Some(reseller)) = (ctx.party(&link.from), ctx.party(&link.to)) else {
-        return;
-    };
+fn check_partnership(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let (link, provider, reseller) = (at.link, at.from, at.to);
     let (Some(provider_region), Some(reseller_region)) =
-        (ctx.region(provider), ctx.region(reseller))
+        (ctx.region_of(provider), ctx.region_of(reseller))
     else {
         return;
     };
-    if provider_region == reseller_region {
+    if std::ptr::eq(provider_region, reseller_region) {
         return;
     }
     let mut finding = Finding::new(
@@ -128,10 +122,10 @@ fn check_partnership(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
         format!(
             "{} is in {} ({}) and {} in {} ({}): partners can only establish relationships with partners of the same CSP region.",
             provider.name,
-            country(provider),
+            country(&provider),
             provider_region.name,
             reseller.name,
-            country(reseller),
+            country(&reseller),
             reseller_region.name
         ),
     );
@@ -154,8 +148,9 @@ fn country(p: &Party) -> &str {
     p.country.as_deref().unwrap_or("no country")
 }
 
-pub(crate) fn check_market(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
-    if party.kind == PartyKind::Microsoft || ctx.region(party).is_some() {
+pub(crate) fn check_market(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
+    let party = node.party;
+    if party.kind == PartyKind::Microsoft || ctx.region_of(node).is_some() {
         return;
     }
     let message = match &party.country {

@@ -4,7 +4,7 @@
 //! Rules: `self_sale`, `affiliate_sale`, `own_use_on_csp_tenant`, `reseller_customer_of_own_provider`,
 //! `no_reseller_relationship`.
 
-use super::context::Ctx;
+use super::context::{At, Ctx};
 use super::{Finding, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, TenantType};
@@ -21,13 +21,12 @@ pub(crate) fn provisioned_tenant<'a>(link: &'a Link, customer: &'a Party) -> &'a
     }
 }
 
-pub(crate) fn check_self_and_affiliate(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+pub(crate) fn check_self_and_affiliate(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
     if !is_sale(link) {
         return;
     }
-    let (Some(seller), Some(customer)) = (ctx.party(&link.from), ctx.party(&link.to)) else {
-        return;
-    };
+    let (seller, customer) = (at.from.party, at.to.party);
     if seller.organization == customer.organization {
         out.push(Finding::new(
             RuleId::SelfSale,
@@ -53,15 +52,18 @@ pub(crate) fn check_self_and_affiliate(ctx: &Ctx, link: &Link, out: &mut Vec<Fin
     }
 }
 
-pub(crate) fn check_own_use_tenant(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
     if link.kind != LinkKind::Purchase {
         return;
     }
-    let Some(customer) = ctx.party(&link.to) else {
-        return;
-    };
+    let customer = at.to.party;
     let tenant = provisioned_tenant(link, customer);
-    let owner = ctx.partners_with_tenant(tenant).next();
+    let owner = if link.tenant.is_none() {
+        ctx.tenant_partner(at.to)
+    } else {
+        ctx.partners_with_tenant(tenant).next()
+    };
     let why = match owner {
         Some(partner) => format!("the CSP tenant of {} ({})", partner.name, partner.kind),
         None if tenant == customer.tenant && customer.tenant_type == TenantType::Csp => {
@@ -90,24 +92,21 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, link: &Link, out: &mut Vec<Finding
     );
 }
 
-pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    if !is_sale(link) {
+pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
+    if !is_sale(link) || !ctx.org_has_other_reseller(at.to) {
         return;
     }
-    let Some(customer) = ctx.party(&link.to) else {
-        return;
-    };
+    let customer = at.to.party;
     let tenant = provisioned_tenant(link, customer);
-    let sellers: Vec<&PartyId> = std::iter::once(&link.from)
-        .chain(link.via.as_ref())
-        .collect();
+    let is_seller = |id: &PartyId| *id == link.from || link.via.as_ref() == Some(id);
     for reseller in ctx
         .resellers_of_org(&customer.organization)
         .filter(|p| p.id != customer.id && p.tenant == tenant)
     {
         let Some(partnership) = ctx
             .partnerships_of(&reseller.id)
-            .find(|l| sellers.contains(&&l.from))
+            .find(|l| is_seller(&l.from))
         else {
             continue;
         };
@@ -249,21 +248,19 @@ fn options_other_provider(
     )
 }
 
-pub(crate) fn check_reseller_relationship(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
+pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
+    let link = at.link;
     if link.kind != LinkKind::Purchase {
         return;
     }
     // The billing provider is asked too when the sale names none but the seller has only one
     // provider: the engine knows who bills it, so it knows whose relationship is missing.
-    let provider = ctx.sure_billing_provider(link);
-    let needed: Vec<&PartyId> = std::iter::once(&link.from)
-        .chain(provider.as_ref())
-        .collect();
-    for partner in needed {
-        let has = ctx.has_reseller_relationship(partner, &link.to, link.date);
-        if has {
+    let billing = ctx.sure_billing_provider_at(at);
+    for node in std::iter::once(at.from).chain(billing) {
+        if ctx.has_relationship_at(node.ix, at.to.ix, link.date) {
             continue;
         }
+        let partner = &node.id;
         let id = ctx
             .scenario
             .fresh_link_id(&format!("reseller-{}-{}", partner, link.to));
@@ -275,7 +272,7 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, link: &Link, out: &mut Vec<
             link.date,
         );
         if *partner == link.from {
-            relationship.via = provider.clone();
+            relationship.via = billing.map(|p| p.id.clone());
         }
         let role = if *partner == link.from {
             "seller"
