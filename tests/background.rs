@@ -64,7 +64,7 @@ fn a_jobs_progress_shows_and_cancel_leaves_the_document_untouched() {
     wait_until(&mut harness, "the job reports 40 %", |app| {
         app.job_status().is_some_and(|(_, f, _)| f >= 0.4)
     });
-    // While a job runs the window keeps redrawing (ten times a second): step, not run.
+    // While a job runs the window keeps redrawing (twice a second): step, not run.
     harness.step();
     harness.get_by_label("Counting customers");
     harness.get_by_label("Counting…");
