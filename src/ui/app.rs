@@ -2,7 +2,8 @@
 
 use super::Launch;
 use super::canvas::{
-    CanvasCommand, CanvasView, Overlay, Selection, Tool, best_verdict, canvas_ui, trial_link,
+    CanvasCommand, CanvasView, Overlay, Selection, Tool, best_verdict, canvas_ui,
+    trial_link_in_place,
 };
 pub use super::command::{Command, PendingLink};
 use super::document::Document;
@@ -800,9 +801,14 @@ impl ExplorerApp {
             return;
         };
         let chains = chain_kinds(a.kind, b.kind);
+        // Each kind is tried on the document's own scenario and taken back (a copy per kind
+        // froze the window for seconds on a large channel).
         let mut options: Vec<_> = LinkKind::ALL
             .into_iter()
-            .map(|k| (k, trial_link(&self.doc, &from, &to, k), chains.contains(&k)))
+            .map(|k| {
+                let verdict = trial_link_in_place(&mut self.doc, &from, &to, k);
+                (k, verdict, chains.contains(&k))
+            })
             .collect();
         options.sort_by_key(|(_, v, chain)| (!*chain, v.worst));
         self.pending_link = Some(PendingLink {
@@ -1309,6 +1315,10 @@ impl ExplorerApp {
                 }
                 CanvasCommand::Connect { from, to, at } => self.begin_link(from, to, at),
             }
+        }
+        // The verdict a connect drag asked for, tried on the document itself: shown next frame.
+        if self.view.settle_verdict(&mut self.doc) {
+            ui.ctx().request_repaint();
         }
         out
     }

@@ -251,6 +251,23 @@ impl Document {
         Arc::clone(&self.scenario)
     }
 
+    /// Runs `trial` on the scenario itself, which must leave it as it found it (a link added,
+    /// checked and removed: how the connect gesture's verdicts are found without copying a
+    /// 300,000-party scenario, 2.6 s and 633 MB, per party hovered). Nothing the document keeps
+    /// is told, because nothing changes. `None` while work on another thread holds the scenario
+    /// (see [`Document::is_shared`]): the caller then tries on a copy.
+    pub fn trial<R>(&mut self, trial: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
+        let scenario = Arc::get_mut(&mut self.scenario)?;
+        let counts = (scenario.party_count(), scenario.link_count());
+        let result = trial(scenario);
+        debug_assert_eq!(
+            counts,
+            (scenario.party_count(), scenario.link_count()),
+            "a trial must leave the scenario as it found it"
+        );
+        Some(result)
+    }
+
     /// True while a snapshot of the scenario is held elsewhere: the next edit copies it first.
     pub fn is_shared(&self) -> bool {
         Arc::strong_count(&self.scenario) > 1

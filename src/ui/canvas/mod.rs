@@ -32,7 +32,7 @@ mod verdict;
 mod view;
 
 pub use hit::link_screen_pos;
-pub use verdict::{Verdict, best_verdict, trial_link};
+pub use verdict::{Verdict, best_verdict, best_verdict_in_place, trial_link, trial_link_in_place};
 pub use view::{CanvasView, READING_ZOOM};
 
 use gestures::Drag;
@@ -886,7 +886,7 @@ pub fn canvas_ui(
             painter.line_segment([a, p], Stroke::new(3.0, ink.gamma_multiply(0.7)));
         }
         if let Some(target) = party_at(doc, view, p).filter(|t| t != from) {
-            connect_reason = Some((p, view.verdict(doc, from, &target)));
+            connect_reason = view.verdict(doc, from, &target).map(|v| (p, v));
         }
     }
 

@@ -32,6 +32,9 @@ pub struct CanvasView {
         crate::model::PartyId,
         super::Verdict,
     )>,
+    /// The pair a connect drag hovers whose verdict is not known yet: the window works it out
+    /// after the frame (see [`CanvasView::settle_verdict`]).
+    pub(super) wanted_verdict: Option<(crate::model::PartyId, crate::model::PartyId)>,
 }
 
 /// An animated move of the view from one centre and zoom to another.
@@ -66,6 +69,7 @@ impl Default for CanvasView {
             drag: None,
             flight: None,
             verdict: None,
+            wanted_verdict: None,
         }
     }
 }
