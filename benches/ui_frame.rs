@@ -171,6 +171,11 @@ fn ui_frames(c: &mut Criterion) {
         };
         harness.state_mut().view = view;
         frame(&mut harness);
+        // Nothing changes: what a zoomed-in window costs while the user looks at it (the links
+        // crossing the view included).
+        group.bench_function(BenchmarkId::new("idle_zoomed_in", parties), |b| {
+            b.iter(|| black_box(frame(&mut harness)))
+        });
         let mut sold = false;
         group.bench_function(BenchmarkId::new("sell_or_undo_zoomed_in", parties), |b| {
             b.iter(|| {

@@ -6,7 +6,6 @@ use super::PARTY_RADIUS;
 use super::lod;
 use super::scene::Scene;
 use super::view::CanvasView;
-use crate::layout::Route;
 use crate::model::{PartyId, Position};
 use crate::ui::document::Document;
 use egui::Pos2;
@@ -46,41 +45,44 @@ pub(super) fn link_path(
     e: EdgeIndex,
     preview: Option<&(PartyId, Position)>,
 ) -> Option<Vec<Pos2>> {
-    let link = doc.scenario().graph().edge_weight(e)?;
-    let mut route = scene.route(doc, e)?;
-    if let Some((moving, at)) = preview
-        && (link.from == *moving || link.to == *moving)
-    {
-        if link.from == *moving {
-            route.from = *at;
+    let g = doc.scenario().graph();
+    let (mut from, mut control, mut to) = scene.route_points(g, e)?;
+    if let Some((moving, at)) = preview {
+        let link = g.edge_weight(e)?;
+        if link.from == *moving || link.to == *moving {
+            if link.from == *moving {
+                from = egui::pos2(at.x, at.y);
+            }
+            if link.to == *moving {
+                to = egui::pos2(at.x, at.y);
+            }
+            control = from + (to - from) / 2.0;
         }
-        if link.to == *moving {
-            route.to = *at;
-        }
-        route.control = Position {
-            x: (route.from.x + route.to.x) / 2.0,
-            y: (route.from.y + route.to.y) / 2.0,
-        };
     }
-    Some(screen_points(view, &route)).filter(|points| points.len() >= 2)
+    Some(screen_points(view, from, control, to)).filter(|points| points.len() >= 2)
 }
 
-fn screen_points(view: &CanvasView, route: &Route) -> Vec<Pos2> {
+fn screen_points(view: &CanvasView, from: Pos2, control: Pos2, to: Pos2) -> Vec<Pos2> {
     let r = PARTY_RADIUS * view.zoom;
-    let (a, b) = (view.to_screen(route.from), view.to_screen(route.to));
-    let mid = Position {
-        x: (route.from.x + route.to.x) / 2.0,
-        y: (route.from.y + route.to.y) / 2.0,
-    };
-    let straight = (route.control.x - mid.x).abs() + (route.control.y - mid.y).abs() < 0.01;
+    let screen = |p: Pos2| view.to_screen(Position { x: p.x, y: p.y });
+    let (a, b) = (screen(from), screen(to));
+    let mid = from + (to - from) / 2.0;
+    let straight = (control.x - mid.x).abs() + (control.y - mid.y).abs() < 0.01;
     // A curve gets a point every 20 pixels or so (at most 24 segments); a straight link, 8.
     let steps = if straight {
         8
     } else {
         ((a.distance(b) / 20.0) as usize).clamp(4, 24)
     };
+    let at = |t: f32| {
+        let u = 1.0 - t;
+        egui::pos2(
+            u * u * from.x + 2.0 * u * t * control.x + t * t * to.x,
+            u * u * from.y + 2.0 * u * t * control.y + t * t * to.y,
+        )
+    };
     (0..=steps)
-        .map(|i| view.to_screen(route.at(i as f32 / steps as f32)))
+        .map(|i| screen(at(i as f32 / steps as f32)))
         .filter(|p| p.distance(a) > r && p.distance(b) > r + 2.0)
         .collect()
 }

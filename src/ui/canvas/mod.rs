@@ -25,6 +25,7 @@ mod gestures;
 mod hit;
 mod lod;
 mod paint;
+mod passing;
 pub(crate) mod scene;
 mod spatial;
 mod tooltip;
@@ -42,7 +43,8 @@ use paint::{
 };
 use scene::End;
 use tooltip::{
-    bundle_tooltip, group_tooltip, link_tooltip, mark_tooltip, party_tooltip, trunk_tooltip,
+    bundle_tooltip, group_tooltip, link_tooltip, mark_tooltip, party_tooltip, passing_tooltip,
+    trunk_tooltip,
 };
 
 use super::document::Document;
@@ -75,6 +77,8 @@ struct Aggregate {
 enum Gathered {
     Bundle(u32),
     Trunk(u32),
+    /// Links passing through a zoomed-in view (index into this frame's passing strokes).
+    Passing(u32),
 }
 
 /// What the canvas shows beyond the scenario and its findings: the training and what-if layers.
@@ -332,12 +336,41 @@ pub fn canvas_ui(
     }
     edges.sort();
     edges.dedup();
-    let segments: Vec<(&Link, Vec<Pos2>)> = edges
+    // Zoomed in, links with both parties off screen are gathered (see `passing`); the selected
+    // link, the lit path and the dragged party's links are always drawn as themselves.
+    let mut passing_strokes = Vec::new();
+    if level.is_none() {
+        let selected_edge = match selection {
+            Some(Selection::Link(id)) => s.link_index(id.as_str()),
+            _ => None,
+        };
+        let lit: Vec<(NodeIndex, NodeIndex)> = highlight
+            .windows(2)
+            .filter_map(|w| Some((s.party_index(w[0].as_str())?, s.party_index(w[1].as_str())?)))
+            .collect();
+        let sorted = passing::sort(
+            doc,
+            scene,
+            |p| tf.to_screen(Position { x: p.x, y: p.y }),
+            rect,
+            r,
+            &edges,
+            |e| {
+                Some(e) == selected_edge
+                    || graph.edge_endpoints(e).is_some_and(|(a, b)| {
+                        moving.is_some_and(|m| m == a || m == b) || lit.contains(&(a, b))
+                    })
+            },
+        );
+        edges = sorted.one_by_one;
+        passing_strokes = sorted.gathered;
+    }
+    let segments: Vec<(EdgeIndex, &Link, Vec<Pos2>)> = edges
         .iter()
         .filter_map(|&e| {
             let link = graph.edge_weight(e)?;
             let points = link_path(doc, view, scene, e, preview_move.as_ref())?;
-            Some((link, points))
+            Some((e, link, points))
         })
         .collect();
     found.clear();
@@ -395,7 +428,7 @@ pub fn canvas_ui(
             .or_else(|| {
                 segments
                     .iter()
-                    .map(|(l, points)| (l, distance_to_polyline(p, points)))
+                    .map(|(_, l, points)| (l, distance_to_polyline(p, points)))
                     .filter(|(_, d)| *d < 8.0)
                     .min_by(|x, y| x.1.total_cmp(&y.1))
                     .map(|(l, _)| Selection::Link(l.id.clone()))
@@ -548,6 +581,19 @@ pub fn canvas_ui(
             });
         }
     }
+    for (i, stroke) in passing_strokes.iter().enumerate() {
+        aggregates.push(Aggregate {
+            a: stroke.a,
+            z: stroke.z,
+            kind: stroke.kind,
+            count: stroke.count,
+            broken: stroke.broken,
+            current: stroke.current,
+            worst: stroke.worst,
+            from_afar: true,
+            what: Gathered::Passing(i as u32),
+        });
+    }
     // Broken ones last, so that red is on top.
     aggregates.sort_by_key(|g| g.worst.filter(|w| *w != Severity::Note));
     for gathered in &aggregates {
@@ -637,25 +683,28 @@ pub fn canvas_ui(
                     &level.expect("trunks come from a level").trunks[t as usize],
                     overlay.hide_findings,
                 ),
+                Gathered::Passing(i) => {
+                    passing_tooltip(&passing_strokes[i as usize], overlay.hide_findings)
+                }
             });
         }
     }
 
     // Links one by one.
     let link_labels = lod::link_labels(view.zoom);
-    for (link, points) in &segments {
+    for (e, link, points) in &segments {
         let end = points[points.len() - 1];
         let dir = (end - points[points.len() - 2]).normalized();
         let worst = if overlay.hide_findings {
             None
         } else {
-            doc.checker().worst_for_link(link.id.as_str())
+            scene.link_worst(*e)
         };
         let future = !link.exists_at(as_of);
         let dimmed = overlay
             .focus
             .is_some_and(|f| !f.contains(&link.from) || !f.contains(&link.to));
-        let selected = selection == Some(&Selection::Link(link.id.clone()));
+        let selected = matches!(selection, Some(Selection::Link(id)) if *id == link.id);
         let lit = path_pairs.contains(&(link.from.as_str(), link.to.as_str()));
         let mut color = match worst {
             Some(sev) if sev != Severity::Note => severity_color(sev),
@@ -947,7 +996,7 @@ pub fn canvas_ui(
         let worst = if overlay.hide_findings {
             None
         } else {
-            doc.checker().worst_for_party(party.id.as_str())
+            scene.party_worst(n)
         };
         if let Some(sev) = worst {
             let corner = c + vec2(r * 0.8, -r * 0.8);

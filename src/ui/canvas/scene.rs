@@ -1006,12 +1006,35 @@ impl Scene {
     }
 
     /// The canvas route of a link: the shared route when the channel was routed whole, else a
-    /// straight line (parallel links side by side).
+    /// straight line (parallel links side by side). The canvas itself asks for
+    /// [`Scene::route_points`]; tests compare whole routes.
+    #[cfg(test)]
     pub fn route(&self, doc: &Document, e: EdgeIndex) -> Option<Route> {
         if let Some(all) = &self.routes {
             return all.get(e.index()).cloned().flatten();
         }
         let g = doc.scenario().graph();
+        let (from, control, to) = self.route_points(g, e)?;
+        let at = |p: Pos2| Position { x: p.x, y: p.y };
+        Some(Route {
+            link: g[e].id.clone(),
+            from: at(from),
+            control: at(control),
+            to: at(to),
+        })
+    }
+
+    /// The three points of [`Scene::route`] (from, Bézier control, to; canvas units), without
+    /// copying the link's id: what a frame asks of every link near the view.
+    pub(super) fn route_points(
+        &self,
+        g: &StableDiGraph<crate::model::Party, crate::model::Link>,
+        e: EdgeIndex,
+    ) -> Option<(Pos2, Pos2, Pos2)> {
+        if let Some(all) = &self.routes {
+            let route = all.get(e.index())?.as_ref()?;
+            return Some((p2(route.from), p2(route.control), p2(route.to)));
+        }
         let (a, b) = g.edge_endpoints(e)?;
         let (pa, pb) = (self.pos[a.index()], self.pos[b.index()]);
         if pa.x.is_nan() || pb.x.is_nan() {
@@ -1020,19 +1043,19 @@ impl Scene {
         // The link's place among the links between the same two parties, in graph order (the
         // order the shared routing fans them out in).
         let index = self.fan.get(e.index()).copied().unwrap_or(0) as usize;
+        let d = pb - pa;
+        if index == 0 {
+            // The first (mostly the only) link between two parties runs straight: no need to
+            // compare their ids for the side, which a frame would do for thousands of links.
+            return Some((pa, pa + d / 2.0, pb));
+        }
         let step = index.div_ceil(2) as f32 * 33.0;
         let offset = if index % 2 == 1 { step } else { -step };
-        let d = pb - pa;
         let length = d.length().max(1e-3);
         let sign = if g[a].id <= g[b].id { 1.0 } else { -1.0 };
         let normal = vec2(-d.y, d.x) / length * sign;
         let mid = pa + d / 2.0 + normal * offset;
-        Some(Route {
-            link: g[e].id.clone(),
-            from: Position { x: pa.x, y: pa.y },
-            control: Position { x: mid.x, y: mid.y },
-            to: Position { x: pb.x, y: pb.y },
-        })
+        Some((pa, mid, pb))
     }
 
     /// The party nearest `p` (canvas units) within a party's radius, among those drawn: grouped

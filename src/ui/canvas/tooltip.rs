@@ -1,6 +1,7 @@
 //! Hover texts for parties and links.
 
 use super::far::{Mark, Trunk, TrunkEnd};
+use super::passing::PassingStroke;
 use super::scene::{Bundle, End, Group, Scene};
 use crate::model::{Link, Party, PartyId, PartyKind};
 use crate::rules::Severity;
@@ -253,6 +254,35 @@ pub(super) fn trunk_tooltip(doc: &Document, trunk: &Trunk, hide_findings: bool) 
         }
     }
     text.push_str("\nzoom in to see them one by one");
+    text
+}
+
+/// The hover text of links passing through a zoomed-in view, gathered into one stroke.
+pub(super) fn passing_tooltip(stroke: &PassingStroke, hide_findings: bool) -> String {
+    let mut text = format!(
+        "{} {} passing through\ntheir parties are off screen",
+        stroke.count,
+        kind_plural(stroke.kind)
+    );
+    if stroke.current < stroke.count {
+        text.push_str(&format!(
+            "\n{} not in force at the as-of date",
+            stroke.count - stroke.current
+        ));
+    }
+    if !hide_findings {
+        if stroke.broken > 0 {
+            text.push_str(&format!(
+                "\n{} {} with a violation",
+                severity_symbol(Severity::Violation),
+                stroke.broken
+            ));
+        } else if let Some(worst) = stroke.worst {
+            text.push('\n');
+            text.push_str(&worst_words(worst));
+        }
+    }
+    text.push_str("\nzoom out or pan to follow them");
     text
 }
 
