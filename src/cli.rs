@@ -784,7 +784,7 @@ fn check(name: &str, as_of: Option<Date>, format: Format, strict_dates: bool) ->
         // One full check serves both the list and the proofs, which re-check incrementally on
         // the scenario itself (each fix is taken back).
         let mut checker = crate::rules::Checker::with_as_of(&scenario, as_of);
-        let findings = checker.sorted();
+        let findings = checker.sorted_with_fixes(&scenario);
         scenario.meta.as_of = Some(as_of);
         let proven = prove_with(&mut scenario, &mut checker, &findings);
         (findings, proven)

@@ -3,7 +3,8 @@
 //! proptest builds random channels and random edit sequences (adds, removals, attribute changes, link
 //! re-routing, undo, redo, as-of changes) from small pools of countries, organizations, tenants and
 //! dates, so that collisions (shared tenants, same organization, cross-region pairs) are common. After
-//! every step the findings kept by [`Checker::update`] must equal those of a fresh full check.
+//! every step the findings kept by [`Checker::update`] must equal those of a fresh full check, and
+//! the quick fixes it works out for them ([`Checker::sorted_with_fixes`]) those of the full check.
 
 #[path = "support/random_channel.rs"]
 mod random_channel;
@@ -54,9 +55,25 @@ fn run(start: Option<[bool; 2]>, setup: &[Op], edits: &[Op]) -> Result<(), TestC
         };
         let Some(Ok(touched)) = touched else { continue };
         checker.update(&s, &touched);
-        let full = essence(check_as_of(&s, s.as_of()));
+        let full = check_as_of(&s, s.as_of());
         let incremental = essence(checker.sorted());
-        prop_assert_eq!(incremental, full, "after step {} ({:?})", step, op);
+        prop_assert_eq!(
+            incremental,
+            essence(full.clone()),
+            "after step {} ({:?})",
+            step,
+            op
+        );
+        prop_assert!(
+            checker.iter().all(|f| f.fixes.is_empty()),
+            "a checker keeps no fixes"
+        );
+        prop_assert_eq!(
+            checker.sorted_with_fixes(&s),
+            full,
+            "fixes after step {}",
+            step
+        );
     }
     Ok(())
 }

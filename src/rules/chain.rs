@@ -52,11 +52,14 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
                 link.kind.label()
             ),
         );
-        finding = make_direct_bill(ctx, to, finding);
-        if let Some(provider) = ctx
-            .scenario
-            .parties_of_kind_in(PartyKind::IndirectProvider, ctx.region(to))
-            .next()
+        if ctx.fixes {
+            finding = make_direct_bill(ctx, to, finding);
+        }
+        if ctx.fixes
+            && let Some(provider) = ctx
+                .scenario
+                .parties_of_kind_in(PartyKind::IndirectProvider, ctx.region(to))
+                .next()
         {
             let already = ctx.partnerships_of(&to.id).any(|p| p.from == provider.id);
             if already {
@@ -101,6 +104,10 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
             expected_ends(link.kind)
         ),
     );
+    if !ctx.fixes {
+        out.push(finding);
+        return false;
+    }
     if forms_chain(link.kind, to.kind, from.kind) {
         let mut reversed = link.clone();
         std::mem::swap(&mut reversed.from, &mut reversed.to);
@@ -206,7 +213,7 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 for partnership in ctx
                     .links_from(&seller.id)
                     .filter(|l| l.kind == LinkKind::Partnership && l.status == LinkStatus::Accepted)
-                    .take(3)
+                    .take(if ctx.fixes { 3 } else { 0 })
                 {
                     let mut routed = link.clone();
                     routed.from = partnership.to.clone();
@@ -335,7 +342,9 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             .via
             .clone()
             .or_else(|| supplied_provider_near(ctx, &link.from));
-        if let Some(provider) = candidate {
+        if ctx.fixes
+            && let Some(provider) = candidate
+        {
             let id = ctx
                 .scenario
                 .fresh_link_id(&format!("partnership-{}-{}", provider, link.from));
@@ -411,7 +420,9 @@ fn missing_supply(ctx: &Ctx, link: &Link, buyer: &PartyId, message: &str) -> Fin
         ctx.path_of(link),
         message.to_owned(),
     );
-    if let Some(ms) = ctx.scenario.microsoft() {
+    if ctx.fixes
+        && let Some(ms) = ctx.scenario.microsoft()
+    {
         let id = ctx.scenario.fresh_link_id(&format!("supply-{buyer}"));
         finding = finding.fix(
             format!("Add supply from Microsoft to {}", ctx.name(buyer)),

@@ -98,6 +98,11 @@ impl Memo {
 pub(crate) struct Ctx<'a> {
     pub scenario: &'a Scenario,
     pub as_of: Date,
+    /// Whether findings get their quick fixes. A [`super::Checker`] keeps none (they are asked
+    /// fresh for one subject, see [`super::check_subject`]): working them out for every finding
+    /// copied parties and searched for free ids, a large share of a full check and of re-checking
+    /// a busy provider.
+    pub fixes: bool,
     graph: &'a StableDiGraph<Party, Link>,
     /// The earliest date among each party's links, once asked (see [`Ctx::earliest_link_date`]).
     earliest: RefCell<FoldMap<PartyId, Option<Date>>>,
@@ -111,6 +116,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             scenario,
             as_of,
+            fixes: true,
             graph: scenario.graph(),
             earliest: RefCell::default(),
             known: Memo::Sparse(RefCell::default()),
@@ -124,6 +130,14 @@ impl<'a> Ctx<'a> {
         Ctx {
             known: Memo::Dense(vec![Cell::new(Known::default()); bound]),
             ..Ctx::new(scenario, as_of)
+        }
+    }
+
+    /// The same context, its findings without quick fixes.
+    pub fn without_fixes(self) -> Self {
+        Ctx {
+            fixes: false,
+            ..self
         }
     }
 

@@ -18,20 +18,26 @@ pub fn check(scenario: &Scenario) -> Vec<Finding> {
     check_as_of(scenario, scenario.as_of())
 }
 
-/// Every finding of a scenario as of `as_of`, sorted by subject, rule and message.
+/// Every finding of a scenario as of `as_of`, with quick fixes, sorted by subject, rule and
+/// message.
 pub fn check_as_of(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
-    Checker::with_as_of(scenario, as_of).sorted()
+    check_everything(scenario, as_of, false)
 }
 
 /// Every finding as of `as_of`, with each purchase's chain checked on the purchase's own date: the
 /// audit reading of `check --strict-dates` (docs/rules-notes.md §8). A 2020 sale whose partnership
 /// was made in 2021 passes the ordinary check as of 2024 but not this one.
 pub fn check_strict_dates(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
+    check_everything(scenario, as_of, true)
+}
+
+/// Every finding with its quick fixes, sorted.
+fn check_everything(scenario: &Scenario, as_of: Date, strict_dates: bool) -> Vec<Finding> {
     let ctx = Ctx::for_everything(scenario, as_of);
     let mut out = Vec::new();
     for edge in scenario.graph().edge_references() {
         let at = ctx.at(edge.weight(), edge.source(), edge.target());
-        check_link_reading(&ctx, &at, true, &mut out);
+        check_link_reading(&ctx, &at, strict_dates, &mut out);
     }
     for ix in scenario.graph().node_indices() {
         check_node(&ctx, ctx.node(ix), &mut out);
@@ -48,20 +54,32 @@ pub fn check_strict_dates(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
 pub fn check_subject(scenario: &Scenario, as_of: Date, subject: &Subject) -> Vec<Finding> {
     let ctx = Ctx::new(scenario, as_of);
     let mut out = Vec::new();
+    check_subject_into(&ctx, subject, &mut out);
+    sort(&mut out);
+    out
+}
+
+fn check_subject_into(ctx: &Ctx, subject: &Subject, out: &mut Vec<Finding>) {
     match subject {
         Subject::Link(id) => {
-            if let Some(link) = scenario.link(id.as_str()) {
-                check_link(&ctx, link, &mut out);
+            if let Some(link) = ctx.scenario.link(id.as_str()) {
+                check_link(ctx, link, out);
             }
         }
         Subject::Party(id) => {
-            if let Some(party) = scenario.party(id.as_str()) {
-                check_party(&ctx, party, &mut out);
+            if let Some(party) = ctx.scenario.party(id.as_str()) {
+                check_party(ctx, party, out);
             }
         }
     }
-    sort(&mut out);
-    out
+}
+
+/// Drops the quick fixes a rule worked out anyway: a [`Checker`] keeps none, whichever rule made
+/// its findings.
+fn no_fixes(found: &mut [Finding]) {
+    for finding in found {
+        finding.fixes.clear();
+    }
 }
 
 /// All rules on one link, its parties looked up by id. A link that exists only after the as-of
@@ -82,7 +100,13 @@ fn check_link_reading(ctx: &Ctx, at: &At, strict_dates: bool, out: &mut Vec<Find
     }
     if link.kind == LinkKind::Purchase {
         if strict_dates {
-            chain::check_purchase_chain(&Ctx::new(ctx.scenario, link.date), at, out);
+            let on_its_day = Ctx::new(ctx.scenario, link.date);
+            let on_its_day = if ctx.fixes {
+                on_its_day
+            } else {
+                on_its_day.without_fixes()
+            };
+            chain::check_purchase_chain(&on_its_day, at, out);
         } else {
             chain::check_purchase_chain(ctx, at, out);
         }
@@ -156,7 +180,9 @@ impl Counts {
     }
 }
 
-/// The findings of one scenario, kept up to date edit by edit.
+/// The findings of one scenario, kept up to date edit by edit, without their quick fixes: the UI
+/// and `check` ask those fresh for the findings they show ([`check_subject`],
+/// [`Checker::sorted_with_fixes`]), and the rest of a million-link channel never needs them.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
     as_of: Option<Date>,
@@ -211,7 +237,7 @@ impl Checker {
         self.as_of = Some(as_of);
         self.by_link.clear();
         self.by_party.clear();
-        let ctx = Ctx::for_everything(scenario, as_of);
+        let ctx = Ctx::for_everything(scenario, as_of).without_fixes();
         if self.journal.is_some() {
             for link in scenario.links() {
                 self.check_link_into(&ctx, link);
@@ -229,6 +255,7 @@ impl Checker {
             let at = ctx.at(link, edge.source(), edge.target());
             check_link_reading(&ctx, &at, false, &mut found);
             if !found.is_empty() {
+                no_fixes(&mut found);
                 self.by_link
                     .insert(link.id.clone(), std::mem::take(&mut found));
             }
@@ -237,6 +264,7 @@ impl Checker {
             let node = ctx.node(ix);
             check_node(&ctx, node, &mut found);
             if !found.is_empty() {
+                no_fixes(&mut found);
                 self.by_party
                     .insert(node.id.clone(), std::mem::take(&mut found));
             }
@@ -247,6 +275,7 @@ impl Checker {
         self.record(Subject::Link(link.id.clone()));
         let mut found = Vec::new();
         check_link(ctx, link, &mut found);
+        no_fixes(&mut found);
         if found.is_empty() {
             self.by_link.remove(&link.id);
         } else {
@@ -258,6 +287,7 @@ impl Checker {
         self.record(Subject::Party(party.id.clone()));
         let mut found = Vec::new();
         check_party(ctx, party, &mut found);
+        no_fixes(&mut found);
         if found.is_empty() {
             self.by_party.remove(&party.id);
         } else {
@@ -281,7 +311,7 @@ impl Checker {
             self.full(scenario, as_of);
             return;
         }
-        let ctx = Ctx::new(scenario, as_of);
+        let ctx = Ctx::new(scenario, as_of).without_fixes();
         let (links, parties, gone_links) = {
             let mut dirty = Dependents::new(scenario, self);
             dirty.collect(touched);
@@ -368,10 +398,31 @@ impl Checker {
             .flatten()
     }
 
-    /// Every finding, sorted by subject, rule and message.
+    /// Every finding, sorted by subject, rule and message, without quick fixes (the checker
+    /// keeps none: see [`Checker::sorted_with_fixes`]).
     pub fn sorted(&self) -> Vec<Finding> {
         let mut all: Vec<Finding> = self.iter().cloned().collect();
         sort(&mut all);
+        all
+    }
+
+    /// Every finding with its quick fixes, sorted as [`Checker::sorted`]: the subjects that have
+    /// findings are checked again with fixes ([`check_subject`]), which costs those subjects
+    /// (a few percent of a channel), not a full check. `scenario` is the one checked.
+    pub fn sorted_with_fixes(&self, scenario: &Scenario) -> Vec<Finding> {
+        let as_of = self.as_of.unwrap_or_else(|| scenario.as_of());
+        let ctx = Ctx::new(scenario, as_of);
+        let mut subjects: Vec<Subject> = (self.by_link.keys().cloned().map(Subject::Link))
+            .chain(self.by_party.keys().cloned().map(Subject::Party))
+            .collect();
+        subjects.sort();
+        let mut all = Vec::with_capacity(self.iter().count());
+        let mut found = Vec::new();
+        for subject in &subjects {
+            check_subject_into(&ctx, subject, &mut found);
+            sort(&mut found);
+            all.append(&mut found);
+        }
         all
     }
 
@@ -756,6 +807,26 @@ mod tests {
             change(&mut res);
             edit_and_compare(&mut s, &mut checker, Edit::UpdateParty(res));
         }
+    }
+
+    #[test]
+    fn a_checker_keeps_no_fixes_and_works_them_out_for_its_findings() {
+        let mut s = valid_channel();
+        change_party(&mut s, "dist", |p| p.mpa_signed = None);
+        change_party(&mut s, "c2", |p| p.mca_accepted = None);
+        let full = check(&s);
+        assert!(full.iter().all(|f| !f.fixes.is_empty()), "{full:#?}");
+        let checker = Checker::new(&s);
+        assert!(checker.iter().all(|f| f.fixes.is_empty()));
+        assert_eq!(checker.sorted_with_fixes(&s), full);
+        let without: Vec<Finding> = full
+            .into_iter()
+            .map(|f| Finding {
+                fixes: Vec::new(),
+                ..f
+            })
+            .collect();
+        assert_eq!(checker.sorted(), without);
     }
 
     #[test]

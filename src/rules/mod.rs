@@ -80,7 +80,9 @@ pub struct Finding {
     pub path: Vec<PartyId>,
     /// What is wrong, naming the parties.
     pub message: String,
-    /// Concrete edits that resolve it, best first; empty when the fix needs a human decision.
+    /// Concrete edits that resolve it, best first; empty when the fix needs a human decision, and
+    /// always empty in a [`Checker`]'s findings (fixes can go stale after an edit anywhere, so they
+    /// are worked out fresh for one subject: [`check_subject`], [`Checker::sorted_with_fixes`]).
     pub fixes: Vec<QuickFix>,
 }
 
@@ -122,5 +124,15 @@ impl Finding {
     fn fix(mut self, label: String, edit: Edit) -> Self {
         self.fixes.push(QuickFix { label, edit });
         self
+    }
+
+    /// [`Finding::fix`], worked out only when `wanted` (the check asks for fixes): a fix often
+    /// copies a party or searches for a free id, which a [`Checker`] that keeps no fixes skips.
+    fn fix_with(self, wanted: bool, make: impl FnOnce() -> (String, Edit)) -> Self {
+        if !wanted {
+            return self;
+        }
+        let (label, edit) = make();
+        self.fix(label, edit)
     }
 }

@@ -48,9 +48,6 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             Some(signed) => format!("signed the Microsoft Partner Agreement only on {signed}"),
             None => "has not signed the Microsoft Partner Agreement".to_owned(),
         };
-        let date = earliest_link_date(ctx, id, link.date);
-        let mut signed = party.party.clone();
-        signed.mpa_signed = Some(date);
         out.push(
             Finding::new(
                 RuleId::MpaMissing,
@@ -61,10 +58,15 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                     party.name, party.kind, state, link.kind.label(), link.date
                 ),
             )
-            .fix(
-                format!("Mark the MPA of {} signed on {}", party.name, date),
-                Edit::UpdateParty(signed),
-            ),
+            .fix_with(ctx.fixes, || {
+                let date = earliest_link_date(ctx, id, link.date);
+                let mut signed = party.party.clone();
+                signed.mpa_signed = Some(date);
+                (
+                    format!("Mark the MPA of {} signed on {}", party.name, date),
+                    Edit::UpdateParty(signed),
+                )
+            }),
         );
     }
 }
@@ -99,10 +101,6 @@ pub(crate) fn check_reseller_ready(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     if steps.is_empty() {
         return;
     }
-    let mut ready = reseller.clone().ready();
-    if link.date >= mpa_effective_date() && !reseller.mpa_signed_by(link.date) {
-        ready.mpa_signed = Some(earliest_link_date(ctx, reseller_id, link.date));
-    }
     let todo = match steps.as_slice() {
         [.., last] if steps.len() > 1 => {
             format!("{} and {last}", steps[..steps.len() - 1].join(", "))
@@ -120,10 +118,16 @@ pub(crate) fn check_reseller_ready(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             ),
         )
         .severity(severity)
-        .fix(
-            format!("{}: {}", reseller.name, capitalize(&todo)),
-            Edit::UpdateParty(ready),
-        ),
+        .fix_with(ctx.fixes, || {
+            let mut ready = reseller.clone().ready();
+            if link.date >= mpa_effective_date() && !reseller.mpa_signed_by(link.date) {
+                ready.mpa_signed = Some(earliest_link_date(ctx, reseller_id, link.date));
+            }
+            (
+                format!("{}: {}", reseller.name, capitalize(&todo)),
+                Edit::UpdateParty(ready),
+            )
+        }),
     );
 }
 
@@ -174,8 +178,6 @@ pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         Some(accepted) => format!("accepted the Microsoft Customer Agreement only on {accepted}"),
         None => "has not accepted the Microsoft Customer Agreement".to_owned(),
     };
-    let mut accepted = customer.clone();
-    accepted.mca_accepted = Some(link.date);
     out.push(
         Finding::new(
             RuleId::McaMissing,
@@ -189,10 +191,14 @@ pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 link.date
             ),
         )
-        .fix(
-            format!("Record {}'s MCA acceptance on {}", customer.name, link.date),
-            Edit::UpdateParty(accepted),
-        ),
+        .fix_with(ctx.fixes, || {
+            let mut accepted = customer.clone();
+            accepted.mca_accepted = Some(link.date);
+            (
+                format!("Record {}'s MCA acceptance on {}", customer.name, link.date),
+                Edit::UpdateParty(accepted),
+            )
+        }),
     );
 }
 

@@ -42,7 +42,7 @@ fn check_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 customer_region.name
             ),
         );
-        if seller.ix == at.from.ix {
+        if ctx.fixes && seller.ix == at.from.ix {
             for other in ctx
                 .scenario
                 .parties_of_kind_in(seller.kind, Some(customer_region))
@@ -132,7 +132,7 @@ fn check_partnership(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     for other in ctx
         .scenario
         .parties_of_kind_in(PartyKind::IndirectProvider, Some(reseller_region))
-        .take(3)
+        .take(if ctx.fixes { 3 } else { 0 })
     {
         let mut moved = link.clone();
         moved.from = other.id.clone();

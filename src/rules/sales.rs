@@ -71,7 +71,6 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         }
         None => return,
     };
-    let (fresh, edits) = separate_tenant_edits(ctx, link, customer);
     out.push(
         Finding::new(
             RuleId::OwnUseOnCspTenant,
@@ -85,10 +84,13 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 why
             ),
         )
-        .fix(
-            format!("Provision to a new customer tenant {fresh}"),
-            Edit::Batch(edits),
-        ),
+        .fix_with(ctx.fixes, || {
+            let (fresh, edits) = separate_tenant_edits(ctx, link, customer);
+            (
+                format!("Provision to a new customer tenant {fresh}"),
+                Edit::Batch(edits),
+            )
+        }),
     );
 }
 
@@ -124,8 +126,10 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, at: &At, out: &mut Vec<F
                 customer.name, provider, tenant, provider, reseller.name
             ),
         );
-        finding = option_separate_tenant(ctx, link, customer, finding);
-        finding = options_other_provider(ctx, link, reseller, partnership, finding);
+        if ctx.fixes {
+            finding = option_separate_tenant(ctx, link, customer, finding);
+            finding = options_other_provider(ctx, link, reseller, partnership, finding);
+        }
         out.push(finding);
     }
 }
@@ -261,20 +265,7 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Find
             continue;
         }
         let partner = &node.id;
-        let id = ctx
-            .scenario
-            .fresh_link_id(&format!("reseller-{}-{}", partner, link.to));
-        let mut relationship = Link::new(
-            id,
-            LinkKind::Reseller,
-            partner.clone(),
-            link.to.clone(),
-            link.date,
-        );
-        if *partner == link.from {
-            relationship.via = billing.map(|p| p.id.clone());
-        }
-        let role = if *partner == link.from {
+        let role = if node.ix == at.from.ix {
             "seller"
         } else {
             "billing provider"
@@ -291,10 +282,25 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Find
                     link.date
                 ),
             )
-            .fix(
-                format!("Add a reseller relationship from {} to {}", ctx.name(partner), ctx.name(&link.to)),
-                Edit::AddLink(relationship),
-            ),
+            .fix_with(ctx.fixes, || {
+                let id = ctx
+                    .scenario
+                    .fresh_link_id(&format!("reseller-{}-{}", partner, link.to));
+                let mut relationship = Link::new(
+                    id,
+                    LinkKind::Reseller,
+                    partner.clone(),
+                    link.to.clone(),
+                    link.date,
+                );
+                if node.ix == at.from.ix {
+                    relationship.via = billing.map(|p| p.id.clone());
+                }
+                (
+                    format!("Add a reseller relationship from {} to {}", ctx.name(partner), ctx.name(&link.to)),
+                    Edit::AddLink(relationship),
+                )
+            }),
         );
     }
 }
