@@ -580,3 +580,102 @@ fn a_lesson_is_scratch_work_but_a_quiz_on_your_own_scenario_is_not() {
     harness.run();
     assert!(harness.state().training.marks.is_empty());
 }
+
+/// The app with a state folder (where the real app keeps its own files), on `launch`.
+fn app_in(state: &std::path::Path, launch: Launch) -> Harness<'static, ExplorerApp> {
+    let launch = Launch {
+        state_dir: Some(state.to_owned()),
+        ..launch
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
+    harness.step();
+    common::finish_jobs(&mut harness);
+    harness
+}
+
+/// A storage standing in for eframe's `app.ron` at a normal exit.
+#[derive(Default)]
+struct Memory;
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn set_string(&mut self, _: &str, _: String) {}
+    fn remove_string(&mut self, _: &str) {}
+    fn flush(&mut self) {}
+}
+
+/// Closing the window mid-lesson: eframe's last `save`, then the app goes.
+fn close(mut harness: Harness<'static, ExplorerApp>) {
+    eframe::App::save(harness.state_mut(), &mut Memory);
+    drop(harness);
+}
+
+#[test]
+fn a_lesson_left_half_done_is_picked_up_where_it_was_after_closing_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let mut harness = app_in(&state, lesson("13-mca"));
+    click_link(&mut harness, "purchase-tailspin-azure");
+    assert!(
+        state.join("lesson.ron").exists(),
+        "kept while the lesson runs (a crash loses at most a second), not only at exit"
+    );
+    harness.get_by_label("💡 Hint (−15, 2 left)").click();
+    harness.run();
+    // A wrong try: too late an acceptance (the scenario changed, the lesson is not solved).
+    edit_party(&mut harness, "tailspin", |p| {
+        p.mca_accepted = Some(d("2020-05-01"))
+    });
+    harness.get_by_label("Steps (1 of 2 done)");
+    let scenario = harness.state().document().scenario().clone();
+    close(harness);
+
+    // The next start, with nothing named on the command line: the same lesson, scenario, step
+    // (though nothing is selected any more), hint and score, instead of the scenario library.
+    let mut harness = app_in(&state, Launch::default());
+    assert!(harness.query_by_label("Scenario library").is_none());
+    harness.get_by_label("Linked pages: the Microsoft Customer Agreement");
+    harness.get_by_label("Steps (1 of 2 done)");
+    harness.get_by_label("Score if solved now: 85");
+    harness.get_by_label_contains("where you left it (1 of 2 steps done)");
+    assert!(
+        harness
+            .query_by_label_contains("The MCA is accepted by the customer")
+            .is_some()
+    );
+    assert_eq!(harness.state().document().scenario(), &scenario);
+    assert_eq!(harness.state().selection(), None);
+    // And it goes on from there.
+    edit_party(&mut harness, "tailspin", |p| {
+        p.mca_accepted = Some(d("2020-03-15"))
+    });
+    harness.get_by_label("✔ Solved — score 85");
+
+    // Left on purpose: the next start is the usual one.
+    run(&mut harness, Command::Training(TrainingCommand::Stop));
+    close(harness);
+    let harness = app_in(&state, Launch::default());
+    harness.get_by_label("Scenario library");
+    assert!(harness.state().training.run.is_none());
+}
+
+#[test]
+fn a_lesson_file_that_cannot_be_picked_up_is_explained_and_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let file = state.join("lesson.ron");
+    std::fs::write(&file, "(version: 1, key: \"13-mca\", cut off here").unwrap();
+    let harness = app_in(&state, Launch::default());
+    let error = harness.state().error().expect("the window says so");
+    assert!(
+        error.contains("could not be picked up again") && error.contains("lesson.ron:"),
+        "{error}"
+    );
+    assert!(harness.state().training.run.is_none());
+    assert!(!file.exists(), "asked once, not at every start");
+}

@@ -13,6 +13,7 @@ pub use lesson::{
     MAX_LESSON_SCENARIO_BYTES, PartyPatch, Step, play,
 };
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// A built-in lesson: compiled in so the course works from any folder.
@@ -102,6 +103,25 @@ pub struct LessonRun {
     reached: Vec<Option<usize>>,
 }
 
+/// Where an attempt stands, apart from the scenario: what the window keeps when it is closed in the
+/// middle of a lesson, so that the trainer picks it up where they left it ([`LessonRun::resume`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Attempt {
+    /// Hints shown (each costs points).
+    pub hints_shown: usize,
+    /// The answer was revealed.
+    pub revealed: bool,
+    /// The presenter's step.
+    pub step: usize,
+    /// The best score of the attempt so far.
+    pub best: Option<u32>,
+    /// Per step: reached. A step once done stays done (the selection that did it is not kept).
+    pub reached: Vec<bool>,
+    /// A judged quiz's result.
+    pub quiz: Option<QuizResult>,
+}
+
 /// What the run looks like now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Progress {
@@ -131,6 +151,42 @@ impl LessonRun {
             best: None,
             quiz: None,
             reached: Vec::new(),
+        }
+    }
+
+    /// Picks an attempt up where [`LessonRun::attempt`] left it. Steps reached then stay reached:
+    /// the undo history they were reached in is gone, so they count as reached before any edit.
+    /// Numbers beyond this lesson (a lesson file changed since) are brought within it.
+    pub fn resume(loaded: LoadedLesson, attempt: Attempt) -> Self {
+        let lesson = &loaded.lesson;
+        let steps = lesson.steps.len();
+        let mut reached: Vec<Option<usize>> = attempt
+            .reached
+            .iter()
+            .map(|done| done.then_some(0))
+            .collect();
+        reached.resize(steps, None);
+        LessonRun {
+            hints_shown: attempt.hints_shown.min(lesson.hints.len()),
+            revealed: attempt.revealed,
+            step: attempt.step.min(steps.saturating_sub(1)),
+            solved: None,
+            best: attempt.best,
+            quiz: attempt.quiz.filter(|_| lesson.quiz),
+            reached,
+            loaded,
+        }
+    }
+
+    /// Where the attempt stands (see [`Attempt`]).
+    pub fn attempt(&self) -> Attempt {
+        Attempt {
+            hints_shown: self.hints_shown,
+            revealed: self.revealed,
+            step: self.step,
+            best: self.best,
+            reached: self.reached.iter().map(Option::is_some).collect(),
+            quiz: self.quiz.clone(),
         }
     }
 
@@ -251,7 +307,7 @@ impl LessonRun {
 }
 
 /// How a quiz went: links rightly marked, wrongly marked, and broken links missed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuizResult {
     /// Marked and broken.
     pub right: Vec<String>,
@@ -341,6 +397,55 @@ mod tests {
         assert_eq!(everything.score, 0, "marking everything earns nothing");
         assert_eq!(score_quiz(&set(&[]), &set(&[])).score, 100);
         assert_eq!(score_quiz(&set(&["x"]), &set(&[])).score, 0);
+    }
+
+    #[test]
+    fn an_attempt_resumed_keeps_its_steps_hints_and_presenter_step_without_the_selection() {
+        let loaded = builtin_lesson("13-mca")
+            .expect("lesson")
+            .load()
+            .expect("loads");
+        let scenario = loaded.start.clone();
+        let checker = crate::rules::Checker::new(&scenario);
+        let marked = BTreeSet::new();
+        let seen = |selected| Observed {
+            scenario: &scenario,
+            checker: &checker,
+            selected,
+            marked: &marked,
+        };
+        let mut run = LessonRun::new(loaded.clone());
+        // Step 1 is selecting the purchase.
+        let done = run.observe(&seen(Some("purchase-tailspin-azure")));
+        assert_eq!(done.done(), (1, 2));
+        run.next_hint();
+        run.next_step();
+        let attempt = run.attempt();
+
+        let mut resumed = LessonRun::resume(loaded.clone(), attempt.clone());
+        assert_eq!(resumed.attempt(), attempt);
+        // Nothing is selected after a restart: the step stays done all the same.
+        assert_eq!(resumed.observe(&seen(None)).done(), (1, 2));
+        assert_eq!(resumed.shown_hints().len(), 1);
+        assert_eq!(resumed.score_now(), 100 - HINT_COST);
+        assert_eq!(resumed.step, 1);
+        // A fresh run without the attempt has nothing done.
+        assert_eq!(
+            LessonRun::new(loaded.clone()).observe(&seen(None)).done(),
+            (0, 2)
+        );
+
+        // An attempt from a longer version of the lesson is brought within this one.
+        let beyond = Attempt {
+            hints_shown: 99,
+            step: 99,
+            reached: vec![true; 9],
+            ..attempt
+        };
+        let mut run = LessonRun::resume(loaded.clone(), beyond);
+        assert_eq!(run.shown_hints().len(), loaded.lesson.hints.len());
+        assert_eq!(run.step, loaded.lesson.steps.len() - 1);
+        assert_eq!(run.observe(&seen(None)).steps.len(), 2);
     }
 
     #[test]

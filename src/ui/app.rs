@@ -13,7 +13,7 @@ use super::panels;
 pub use super::panels::parse_date;
 use super::recovery;
 use super::style::Theme;
-use super::training::{Training, TrainingCommand};
+use super::training::{SavedLesson, Training, TrainingCommand};
 use super::whatif::{AskState, Base, CompareMode, LensState, WhatIf, WhatIfCommand};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario};
@@ -43,6 +43,12 @@ pub struct Persisted {
 }
 
 const MAX_RECENT: usize = 8;
+
+/// The least time between two writes of the lesson file while a lesson is being worked on.
+const LESSON_WRITE_GAP: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What the lesson file is written from (see [`SavedLesson::key`]).
+type LessonKey = (u64, crate::training::Attempt, BTreeSet<String>);
 
 /// How often eframe writes its storage (window size, egui memory and a copy of the preferences).
 const AUTOSAVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
@@ -119,6 +125,12 @@ pub struct ExplorerApp {
     takeover: Option<recovery::Orphan>,
     /// The preferences as last written to the state folder.
     prefs_written: Option<Persisted>,
+    /// What the lesson file was last written from (see [`SavedLesson`]), and when; `None` once it
+    /// was removed.
+    lesson_written: Option<(LessonKey, std::time::Instant)>,
+    /// True while a lesson file may exist that no longer matches the window (at start, until the
+    /// first frame has removed or resumed it).
+    lesson_kept: bool,
     /// True while writing the recovery file fails (the banner says so once, not every few seconds).
     recovery_failing: bool,
     /// The last error, shown in a banner until dismissed.
@@ -215,6 +227,8 @@ impl ExplorerApp {
             protected_since: None,
             takeover: None,
             prefs_written,
+            lesson_written: None,
+            lesson_kept: true,
             recovery_failing: false,
             error: None,
             notice: None,
@@ -253,6 +267,10 @@ impl ExplorerApp {
             && let Some(lesson) = crate::training::builtin_lesson(key)
         {
             app.training_command(&cc.egui_ctx, TrainingCommand::Start(lesson.key));
+        }
+        if app.show_library {
+            // Nothing named on the command line: the lesson the window was closed in, if any.
+            app.resume_lesson();
         }
         if launch.presenter {
             app.set_presenter(&cc.egui_ctx, true);
@@ -1667,6 +1685,83 @@ impl ExplorerApp {
         }
     }
 
+    /// Opens the lesson the window was closed in, where it was left (see [`SavedLesson`]). One that
+    /// cannot be picked up (its file gone, the file garbled) is explained once and forgotten.
+    fn resume_lesson(&mut self) {
+        let Some(state) = &self.state else { return };
+        let path = state.lesson_file();
+        let source = path.display().to_string();
+        let resumed = state.read_lesson().and_then(|text| {
+            text.map(|text| {
+                let saved = SavedLesson::parse(&text, &source)?;
+                let (run, doc) = saved.resume(&source)?;
+                Ok((saved, run, doc))
+            })
+            .transpose()
+        });
+        match resumed {
+            Ok(None) => {}
+            Ok(Some((saved, run, doc))) => {
+                self.replace_document(doc);
+                let title = run.lesson().title.clone();
+                let (reached, steps) = (
+                    saved.attempt.reached.iter().filter(|r| **r).count(),
+                    run.lesson().steps.len(),
+                );
+                self.training.resume(run, saved.marks);
+                self.show_library = false;
+                self.notice = Some(format!(
+                    "Back in the lesson “{title}” where you left it ({reached} of {steps} {} done).",
+                    if steps == 1 { "step" } else { "steps" }
+                ));
+            }
+            Err(e) => {
+                log::warn!("the lesson in progress was not resumed: {e}");
+                self.report(format!(
+                    "The lesson you were in when the window closed could not be picked up again: {e}"
+                ));
+                if let Some(state) = &self.state {
+                    state.remove_lesson();
+                }
+            }
+        }
+    }
+
+    /// Keeps the lesson file current with the lesson in the window: written after a change (at
+    /// most once a second, or at once when `now`), removed when no lesson runs. A lesson's scenario
+    /// is small (lessons are at most a few hundred parties), so the write happens here.
+    fn keep_lesson(&mut self, ctx: &egui::Context, now: bool) {
+        let Some(state) = &self.state else { return };
+        let Some(key) = SavedLesson::key(&self.training, &self.doc) else {
+            if self.lesson_kept {
+                state.remove_lesson();
+                self.lesson_kept = false;
+                self.lesson_written = None;
+            }
+            return;
+        };
+        if let Some((written, at)) = &self.lesson_written {
+            if *written == key {
+                return;
+            }
+            let wait = LESSON_WRITE_GAP.saturating_sub(at.elapsed());
+            if !now && !wait.is_zero() {
+                ctx.request_repaint_after(wait);
+                return;
+            }
+        }
+        let text = SavedLesson::of(&self.training, &self.doc)
+            .expect("a key means a lesson to keep")
+            .map_err(|e| e.to_string())
+            .and_then(|saved| saved.to_text().map_err(|e| e.to_string()));
+        match text.map(|text| state.write_lesson(&text).map_err(|e| e.to_string())) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) | Err(e) => log::warn!("the lesson's progress was not kept: {e}"),
+        }
+        self.lesson_kept = true;
+        self.lesson_written = Some((key, std::time::Instant::now()));
+    }
+
     /// Writes the preferences to the state folder when they changed.
     fn keep_preferences(&mut self) {
         let Some(state) = &self.state else {
@@ -2351,6 +2446,7 @@ impl eframe::App for ExplorerApp {
         }
         self.keep_recovery(&ctx);
         self.keep_preferences();
+        self.keep_lesson(&ctx, false);
     }
 
     fn auto_save_interval(&self) -> std::time::Duration {
@@ -2363,6 +2459,8 @@ impl eframe::App for ExplorerApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.keep_recovery_now(self.close_confirmed);
         self.keep_preferences();
+        let ctx = self.egui_ctx.clone();
+        self.keep_lesson(&ctx, true);
         eframe::set_value(storage, eframe::APP_KEY, &self.persisted);
     }
 

@@ -561,14 +561,8 @@ impl StateDir {
     /// and place when it cannot be read (the caller falls back to eframe's copy).
     pub fn load_preferences<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
         let path = self.preferences_file();
-        let text = match read_own(&path) {
-            Ok(text) => text,
-            Err(OwnReadError::Read(crate::io::read::ReadError::Io(e)))
-                if e.kind() == std::io::ErrorKind::NotFound =>
-            {
-                return Ok(None);
-            }
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+        let Some(text) = read_own_if_any(&path)? else {
+            return Ok(None);
         };
         ron::from_str(&text).map(Some).map_err(|e| {
             format!(
@@ -583,13 +577,45 @@ impl StateDir {
 
     /// Writes the preferences atomically.
     pub fn save_preferences<T: Serialize>(&self, value: &T) -> Result<(), SaveError> {
+        let text =
+            ron::ser::to_string_pretty(value, ron::ser::PrettyConfig::new().struct_names(false))?;
+        self.write_own(&self.preferences_file(), &text)
+    }
+
+    /// `lesson.ron`: the lesson in progress when the window was closed (see
+    /// [`crate::ui::training::SavedLesson`]). One per state folder, like the preferences: the last
+    /// window to run a lesson keeps its place.
+    pub fn lesson_file(&self) -> PathBuf {
+        self.dir.join("lesson.ron")
+    }
+
+    /// The text of the lesson file: `Ok(None)` when there is none, `Err` naming it when it cannot
+    /// be read.
+    pub fn read_lesson(&self) -> Result<Option<String>, String> {
+        read_own_if_any(&self.lesson_file())
+    }
+
+    /// Writes the lesson file atomically.
+    pub fn write_lesson(&self, text: &str) -> Result<(), SaveError> {
+        self.write_own(&self.lesson_file(), text)
+    }
+
+    /// Removes the lesson file (none is fine).
+    pub fn remove_lesson(&self) {
+        match std::fs::remove_file(self.lesson_file()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                log::warn!("{}: not removed: {e}", self.lesson_file().display())
+            }
+            _ => {}
+        }
+    }
+
+    fn write_own(&self, path: &Path, text: &str) -> Result<(), SaveError> {
         std::fs::create_dir_all(&self.dir).map_err(|source| SaveError::Io {
             path: self.dir.display().to_string(),
             source,
         })?;
-        let text =
-            ron::ser::to_string_pretty(value, ron::ser::PrettyConfig::new().struct_names(false))?;
-        crate::io::save::write_atomic(&self.preferences_file(), text.as_bytes())
+        crate::io::save::write_atomic(path, text.as_bytes())
     }
 }
 
@@ -1000,6 +1026,19 @@ enum OwnReadError {
 fn read_own(path: &Path) -> Result<String, OwnReadError> {
     let bytes = crate::io::read::read_limited(path, crate::io::read::MAX_FILE_BYTES)?;
     Ok(String::from_utf8(bytes)?)
+}
+
+/// [`read_own`], with a missing file as `Ok(None)` and errors naming the file.
+fn read_own_if_any(path: &Path) -> Result<Option<String>, String> {
+    match read_own(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(OwnReadError::Read(crate::io::read::ReadError::Io(e)))
+            if e.kind() == std::io::ErrorKind::NotFound =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,15 @@
 
 use super::canvas::Selection;
 use super::document::Document;
+use super::recovery::SavedDocument;
 use super::style::{severity_symbol, severity_text, valid_text};
 use crate::rules::Severity;
 use crate::training::{
-    Condition, Lesson, LessonRun, LoadedLesson, Observed, Progress, QuizResult, broken_links,
+    Attempt, Condition, Lesson, LessonRun, LoadedLesson, Observed, Progress, QuizResult,
+    broken_links,
 };
 use egui::{Color32, RichText};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the training panels ask for.
@@ -79,6 +82,15 @@ impl Training {
     pub fn start(&mut self, loaded: LoadedLesson) {
         self.run = Some(LessonRun::new(loaded));
         self.marks.clear();
+        self.progress = None;
+        self.seen = None;
+        self.celebrated = false;
+    }
+
+    /// Picks up a lesson where it was left (see [`SavedLesson`]); the caller opens its document.
+    pub fn resume(&mut self, run: LessonRun, marks: BTreeSet<String>) {
+        self.run = Some(run);
+        self.marks = marks;
         self.progress = None;
         self.seen = None;
         self.celebrated = false;
@@ -166,6 +178,103 @@ impl Training {
 
 /// The key of a quiz on the open scenario (not a lesson of the course).
 pub const QUIZ_KEY: &str = "quiz";
+
+/// The version of [`SavedLesson`] this build writes and reads.
+pub const SAVED_LESSON_VERSION: u32 = 1;
+
+/// A lesson in progress, kept in the state folder (`lesson.ron`, see
+/// [`super::recovery::StateDir::lesson_file`]) while it runs and when the window is closed, so that
+/// the next start picks it up where the trainer left it: the lesson, the trainee's scenario as drawn,
+/// the steps reached, hints shown, the presenter's step and a quiz's marks.
+///
+/// Why not the recovery file: a lesson's scenario is scratch work, which closing the window throws
+/// away without asking (and which the recovery file therefore leaves out); and why not the
+/// preferences: they are copied into eframe's storage and read at every start, while a lesson's
+/// scenario can be a few hundred kilobytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedLesson {
+    /// [`SAVED_LESSON_VERSION`] when written.
+    pub version: u32,
+    /// A built-in lesson's key, or the path of the trainer's lesson file (read again on resume).
+    pub key: String,
+    /// The lesson's title, for messages when it cannot be resumed.
+    pub title: String,
+    /// Where the attempt stands.
+    pub attempt: Attempt,
+    /// A quiz's marks.
+    pub marks: BTreeSet<String>,
+    /// The trainee's document, as the recovery file keeps one.
+    pub doc: SavedDocument,
+}
+
+/// Reads only the version, so that a newer file is refused by its version.
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: u32,
+}
+
+impl SavedLesson {
+    /// What [`SavedLesson::of`] is made from, to tell whether it changed: the document's revision,
+    /// the attempt and the marks. `None` when there is nothing to keep: no lesson, or a quiz on the
+    /// user's own scenario (that is the document's own work, kept by the recovery file).
+    pub fn key(training: &Training, doc: &Document) -> Option<(u64, Attempt, BTreeSet<String>)> {
+        let run = training.run.as_ref()?;
+        (run.loaded.key != QUIZ_KEY)
+            .then(|| (doc.revision(), run.attempt(), training.marks.clone()))
+    }
+
+    /// The window's lesson as it stands, or `None` (see [`SavedLesson::key`]).
+    pub fn of(training: &Training, doc: &Document) -> Option<Result<Self, ron::Error>> {
+        let (_, attempt, marks) = Self::key(training, doc)?;
+        let run = training.run.as_ref()?;
+        Some(SavedDocument::of(doc).map(|doc| SavedLesson {
+            version: SAVED_LESSON_VERSION,
+            key: run.loaded.key.clone(),
+            title: run.lesson().title.clone(),
+            attempt,
+            marks,
+            doc,
+        }))
+    }
+
+    /// The text written to disk.
+    pub fn to_text(&self) -> Result<String, ron::Error> {
+        let pretty = ron::ser::PrettyConfig::new()
+            .struct_names(false)
+            .escape_strings(false);
+        ron::ser::to_string_pretty(self, pretty)
+    }
+
+    /// Parses the file's text; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Self, String> {
+        if let Ok(VersionProbe { version: found }) = ron::from_str::<VersionProbe>(text)
+            && found > SAVED_LESSON_VERSION
+        {
+            return Err(format!(
+                "{source}: written by a newer csp-explorer (lesson progress format {found}; this build reads {SAVED_LESSON_VERSION})"
+            ));
+        }
+        ron::from_str(text).map_err(|e| {
+            format!(
+                "{source}:{}:{}: {}",
+                e.span.start.line, e.span.start.col, e.code
+            )
+        })
+    }
+
+    /// The lesson (a built-in one, or its file read again), the attempt on it and the trainee's
+    /// document; `source` is the file this was read from.
+    pub fn resume(&self, source: &str) -> Result<(LessonRun, Document), String> {
+        let loaded = match crate::training::builtin_lesson(&self.key) {
+            Some(builtin) => builtin.load(),
+            None => LoadedLesson::load(std::path::Path::new(&self.key)),
+        }
+        .map_err(|e| format!("the lesson “{}”: {e}", self.title))?;
+        let doc = self.doc.restore(source).map_err(|e| e.to_string())?;
+        Ok((LessonRun::resume(loaded, self.attempt.clone()), doc))
+    }
+}
 
 /// A quiz on any scenario: find the links with a violation. Its answer marks exactly those.
 pub fn quiz_on(doc: &Document) -> LoadedLesson {
