@@ -491,6 +491,7 @@ pub fn run(command: Command) -> ExitCode {
                 },
                 excel,
                 area: None,
+                drawn: None,
             };
             let written = crate::export::export(&loaded, format, &options)
                 .map_err(bad_input)

@@ -197,6 +197,30 @@ fn exports_run_in_the_background_and_the_visible_part_is_exported_alone() {
     // The window's own visible area is the canvas in view.
     let visible = harness.state().visible_area().expect("the canvas is drawn");
     assert!(visible.max.x > visible.min.x && visible.max.y > visible.min.y);
+
+    // An export is named after the document's title until it has a file, then after the file.
+    let title = harness.state().document().scenario().meta.title.clone();
+    let stem = harness.state().export_stem();
+    assert!(
+        !stem.is_empty()
+            && stem
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+        "{stem}"
+    );
+    assert!(
+        stem.starts_with(&title.to_lowercase()[..3]),
+        "{stem} from {title}"
+    );
+    let saved = dir.path().join("big-channel.cspx");
+    csp_explorer::io::save(harness.state().document().scenario(), &saved).unwrap();
+    harness.state_mut().open_path(&saved);
+    finish_jobs(&mut harness);
+    assert_eq!(
+        harness.state().document().path.as_deref(),
+        Some(saved.as_path())
+    );
+    assert_eq!(harness.state().export_stem(), "big-channel");
 }
 
 #[test]

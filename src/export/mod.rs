@@ -118,7 +118,7 @@ pub enum Background {
 }
 
 /// How to export.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ExportOptions {
     /// PNG pixels per SVG unit (1 to 16).
     pub scale: f32,
@@ -131,6 +131,21 @@ pub struct ExportOptions {
     /// SVG and PNG: draw only the parties inside this part of the canvas (and the links between
     /// them), with the findings about what is drawn; the rules still read the whole channel.
     pub area: Option<Area>,
+    /// What the window already knows (where it draws each party, the findings it keeps): an
+    /// export of the visible area then draws the parties where the canvas shows them and checks
+    /// nothing again. Without it the positions are laid out and the rules checked afresh.
+    pub drawn: Option<std::sync::Arc<Drawn>>,
+}
+
+/// Where the window draws the parties of an area and the findings it keeps (see
+/// [`ExportOptions::drawn`]). Its findings must be those of the exported scenario as of the
+/// export's date.
+#[derive(Debug)]
+pub struct Drawn {
+    /// Where each party is drawn (only those of the area are needed).
+    pub positions: std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
+    /// The findings.
+    pub checker: Checker,
 }
 
 /// A rectangle of the canvas, in canvas coordinates (File → Export visible area…).
@@ -157,6 +172,7 @@ impl Default for ExportOptions {
             background: Background::White,
             excel: false,
             area: None,
+            drawn: None,
         }
     }
 }
@@ -216,9 +232,13 @@ impl std::fmt::Display for FittingScale {
 pub(crate) struct Sheet<'a> {
     pub scenario: &'a Scenario,
     pub as_of: Date,
-    pub checker: Checker,
+    /// The findings: checked for the export, or the window's own (borrowed, nothing re-checked).
+    pub checker: std::borrow::Cow<'a, Checker>,
     /// Only this part of the canvas is drawn (SVG and PNG).
     pub area: Option<Area>,
+    /// Where the window draws the parties, when it gave them (an export of what it shows).
+    pub drawn:
+        Option<&'a std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>>,
 }
 
 impl<'a> Sheet<'a> {
@@ -227,8 +247,20 @@ impl<'a> Sheet<'a> {
         Sheet {
             scenario,
             as_of,
-            checker: Checker::with_as_of(scenario, as_of),
+            checker: std::borrow::Cow::Owned(Checker::with_as_of(scenario, as_of)),
             area: None,
+            drawn: None,
+        }
+    }
+
+    /// A sheet of what the window shows: its positions and findings, nothing checked again.
+    fn of_window(scenario: &'a Scenario, as_of: Option<Date>, drawn: &'a Drawn) -> Self {
+        Sheet {
+            scenario,
+            as_of: as_of.unwrap_or_else(|| scenario.as_of()),
+            checker: std::borrow::Cow::Borrowed(&drawn.checker),
+            area: None,
+            drawn: Some(&drawn.positions),
         }
     }
 
@@ -237,7 +269,10 @@ impl<'a> Sheet<'a> {
     pub fn positions(
         &self,
     ) -> std::collections::BTreeMap<crate::model::PartyId, crate::model::Position> {
-        drawn_positions(self.scenario, self.area)
+        match self.drawn {
+            Some(drawn) => in_area(drawn.clone(), self.area),
+            None => drawn_positions(self.scenario, self.area),
+        }
     }
 
     /// Findings, worst first, then by subject.
@@ -453,7 +488,10 @@ pub fn export_with(
         check_png_size(scenario, options)?;
     }
     let checking = progress.part(0.0, 0.3, "Checking the rules");
-    let mut sheet = Sheet::new(scenario, options.as_of);
+    let mut sheet = match &options.drawn {
+        Some(drawn) => Sheet::of_window(scenario, options.as_of, drawn),
+        None => Sheet::new(scenario, options.as_of),
+    };
     sheet.area = options.area;
     checking.set(1.0);
     if progress.is_cancelled() {
@@ -492,7 +530,14 @@ fn drawn_positions(
     scenario: &Scenario,
     area: Option<Area>,
 ) -> std::collections::BTreeMap<crate::model::PartyId, crate::model::Position> {
-    let mut positions = crate::layout::effective_positions(scenario);
+    in_area(crate::layout::effective_positions(scenario), area)
+}
+
+/// The positions inside `area` (all of them without one).
+fn in_area(
+    mut positions: std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
+    area: Option<Area>,
+) -> std::collections::BTreeMap<crate::model::PartyId, crate::model::Position> {
     if let Some(area) = area {
         positions.retain(|_, p| area.contains(*p));
     }
@@ -506,7 +551,10 @@ fn check_png_size(scenario: &Scenario, options: &ExportOptions) -> Result<(), Ex
     if !(scale > 0.0 && scale <= 16.0) {
         return Err(ExportError::BadScale(scale));
     }
-    let positions = drawn_positions(scenario, options.area);
+    let positions = match &options.drawn {
+        Some(drawn) => in_area(drawn.positions.clone(), options.area),
+        None => drawn_positions(scenario, options.area),
+    };
     let mut xs = positions.values().map(|p| p.x);
     let Some(first) = xs.next() else {
         return Ok(());
@@ -597,6 +645,67 @@ fn png(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An export of what the window shows draws each party where the window draws it (not where
+    /// a fresh layout would put it) and counts the window's findings, checking nothing again.
+    #[test]
+    fn a_visible_area_is_drawn_from_the_window_positions_and_findings() {
+        let s = crate::scenarios::synthetic(40);
+        let fresh = crate::layout::effective_positions(&s);
+        let mut ids = fresh.keys().cloned();
+        let (shown, moved_out) = (ids.next().unwrap(), ids.next().unwrap());
+        let area = Area {
+            min: crate::model::Position {
+                x: 10_000.0,
+                y: 10_000.0,
+            },
+            max: crate::model::Position {
+                x: 10_400.0,
+                y: 10_300.0,
+            },
+        };
+        assert!(
+            fresh.values().all(|p| !area.contains(*p)),
+            "a fresh layout puts nobody there"
+        );
+        let mut positions = fresh.clone();
+        positions.insert(
+            shown.clone(),
+            crate::model::Position {
+                x: 10_200.0,
+                y: 10_150.0,
+            },
+        );
+        let checker = Checker::new(&s);
+        let counts = checker.counts();
+        let options = ExportOptions {
+            area: Some(area),
+            drawn: Some(std::sync::Arc::new(Drawn { positions, checker })),
+            ..ExportOptions::default()
+        };
+        let svg = String::from_utf8(export(&s, ExportFormat::Svg, &options).unwrap()).unwrap();
+        assert!(
+            svg.contains(&format!("id=\"party-{shown}\"")),
+            "the party in view is drawn"
+        );
+        assert!(
+            !svg.contains(&format!("id=\"party-{moved_out}\"")),
+            "nobody else is"
+        );
+        let violations = counts.of(Severity::Violation);
+        assert!(
+            svg.contains(&format!("{violations} violation")),
+            "the window's findings are counted"
+        );
+        // Without the window's positions the same area is empty.
+        let fresh_options = ExportOptions {
+            area: Some(area),
+            ..ExportOptions::default()
+        };
+        let svg =
+            String::from_utf8(export(&s, ExportFormat::Svg, &fresh_options).unwrap()).unwrap();
+        assert!(!svg.contains(&format!("id=\"party-{shown}\"")));
+    }
 
     /// The size message names a scale that fits, in two digits.
     #[test]
