@@ -605,8 +605,8 @@ impl ExplorerApp {
                 if self.whatif.base.is_some() {
                     return;
                 }
-                let mut branch = Document::new(self.doc.scenario().clone());
-                branch.scratch = self.doc.scratch;
+                // The findings and drawing are the base's, copied rather than worked out again.
+                let branch = self.doc.fork();
                 let base = std::mem::replace(&mut self.doc, branch);
                 self.whatif.base = Some(Base {
                     doc: base,
