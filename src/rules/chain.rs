@@ -4,7 +4,7 @@
 //! `partnership_pending`.
 
 use super::context::{At, Ctx};
-use super::{Finding, RuleId, Subject};
+use super::{Finding, Name, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, LinkStatus, Party, PartyId, PartyKind};
 
@@ -48,7 +48,7 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
             path,
             format!(
                 "{} is an indirect reseller, but this {} bills it directly from Microsoft. Indirect resellers transact through an indirect provider.",
-                to.name,
+                Name(&to.id),
                 link.kind.label()
             ),
         );
@@ -97,9 +97,9 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
         format!(
             "A {} from {} ({}) to {} ({}) is not part of any program chain: {}.",
             link.kind.label(),
-            from.name,
+            Name(&from.id),
             from.kind,
-            to.name,
+            Name(&to.id),
             to.kind,
             expected_ends(link.kind)
         ),
@@ -184,6 +184,7 @@ fn expected_ends(kind: LinkKind) -> &'static str {
 pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     let (link, seller) = (at.link, at.from);
     let customer = at.to.name.as_str();
+    let (named_seller, named_customer) = (Name(&link.from), Name(&link.to));
     let subject = || Subject::Link(link.id.clone());
     match seller.kind {
         PartyKind::DirectBill | PartyKind::IndirectProvider => {
@@ -194,7 +195,7 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                     &seller.id,
                     &format!(
                         "{} sells to {}, but {} ({}) has no supply link from Microsoft.",
-                        seller.name, customer, seller.name, seller.kind
+                        named_seller, named_customer, named_seller, seller.kind
                     ),
                 ));
             }
@@ -205,7 +206,7 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                     ctx.path_of(link),
                     format!(
                         "{} is an indirect provider selling straight to {} with no indirect reseller; the customer becomes a direct customer of the provider.",
-                        seller.name, customer
+                        named_seller, named_customer
                     ),
                 );
                 // A few routes are enough to choose from; a provider with thousands of resellers
@@ -255,8 +256,10 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
 
 fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     let link = at.link;
-    let reseller = at.from.name.as_str();
-    let customer = at.to.name.as_str();
+    // In messages, names are marked ids, filled in when shown; labels of fixes (worked out fresh)
+    // name parties as they are.
+    let (reseller, customer) = (Name(&link.from), Name(&link.to));
+    let (reseller_name, customer_name) = (at.from.name.as_str(), at.to.name.as_str());
     let subject = || Subject::Link(link.id.clone());
     if let Some(provider) = at.via
         && provider.kind != PartyKind::IndirectProvider
@@ -269,8 +272,8 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 "{} sells to {} billed by {}, but {} is {}, not an indirect provider.",
                 reseller,
                 customer,
-                provider.name,
-                provider.name,
+                Name(&provider.id),
+                Name(&provider.id),
                 provider.kind.with_article()
             ),
         ));
@@ -309,11 +312,11 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                     "{} sells to {}, but its partnership with {} is still pending: the provider may transact for it only after it accepts.",
                     reseller,
                     customer,
-                    ctx.name(&first.from)
+                    Name(&first.from)
                 ),
             )
             .fix(
-                format!("Accept the partnership of {} with {}", reseller, ctx.name(&first.from)),
+                format!("Accept the partnership of {} with {}", reseller_name, ctx.name(&first.from)),
                 Edit::UpdateLink(accept),
             ),
         );
@@ -325,8 +328,8 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 "{} sells to {} billed by {}, but has no partnership with {}.",
                 reseller,
                 customer,
-                ctx.name(via),
-                ctx.name(via)
+                Name(via),
+                Name(via)
             ),
             None => format!(
                 "{reseller} sells to {customer}, but has no partnership with any indirect provider, so the sale cannot reach Microsoft."
@@ -359,7 +362,7 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             let mut label = format!(
                 "Add a partnership from {} to {}",
                 ctx.name(&provider),
-                reseller
+                reseller_name
             );
             // Once the provider bills the sale, it needs its own reseller relationship with the
             // customer (`no_reseller_relationship`): add it in the same step when it is missing.
@@ -368,7 +371,7 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 label.push_str(&format!(
                     ", and {}'s reseller relationship with {}",
                     ctx.name(&provider),
-                    customer
+                    customer_name
                 ));
             }
             finding = finding.fix(label, Edit::Batch(edits));
@@ -385,8 +388,8 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 "{} sells to {} through {}, but {} has no supply link from Microsoft.",
                 reseller,
                 customer,
-                ctx.name(provider),
-                ctx.name(provider)
+                Name(provider),
+                Name(provider)
             ),
         ));
     }

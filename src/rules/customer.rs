@@ -4,7 +4,7 @@
 //! asks of a customer before a partner can create it in some countries).
 
 use super::context::{Ctx, Node};
-use super::{Finding, RuleId, Subject};
+use super::{Finding, Name, RuleId, Subject};
 use crate::model::{LinkKind, Party, PartyId, PartyKind};
 
 /// The distinct partners with a link of `kind` to the customer, sorted.
@@ -59,7 +59,7 @@ pub(crate) fn check_customer(ctx: &Ctx, customer: Node, out: &mut Vec<Finding>) 
         if partners.len() < 2 {
             continue;
         }
-        let names: Vec<String> = partners.iter().map(|p| ctx.name(p)).collect();
+        let names: Vec<String> = partners.iter().map(|p| Name(p).to_string()).collect();
         let mut path = partners;
         path.push(party.id.clone());
         out.push(Finding::new(
@@ -68,7 +68,7 @@ pub(crate) fn check_customer(ctx: &Ctx, customer: Node, out: &mut Vec<Finding>) 
             path,
             format!(
                 "{} {} {} partners ({}): allowed in the CSP program.",
-                party.name,
+                Name(&party.id),
                 what,
                 names.len(),
                 names.join(", ")
@@ -115,9 +115,9 @@ pub(crate) fn check_registration_id(ctx: &Ctx, party: &Party, out: &mut Vec<Find
         vec![partner.clone(), party.id.clone()],
         format!(
             "{} is in {}, where a partner must give the customer's business registration number, but it has no registration ID ({} has a relationship with it).",
-            party.name,
+            Name(&party.id),
             country.as_str(),
-            ctx.name(&partner)
+            Name(&partner)
         ),
     ));
 }

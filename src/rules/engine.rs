@@ -6,7 +6,7 @@
 
 use super::context::{At, Ctx, Node};
 use super::{
-    Finding, Severity, Subject, chain, customer, gdap, identity, readiness, regions, sales,
+    Finding, Name, Severity, Subject, chain, customer, gdap, identity, readiness, regions, sales,
 };
 use crate::edit::{PartyFields, Touched};
 use crate::model::{Date, Link, LinkId, LinkKind, Party, PartyId, Scenario};
@@ -94,6 +94,14 @@ fn check_link(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
 /// (supply, partnership) is asked of the purchase's own date rather than of the as-of date (the
 /// auditor's reading).
 fn check_link_reading(ctx: &Ctx, at: &At, strict_dates: bool, out: &mut Vec<Finding>) {
+    let start = out.len();
+    link_rules(ctx, at, strict_dates, out);
+    for finding in &mut out[start..] {
+        finding.word(ctx.scenario);
+    }
+}
+
+fn link_rules(ctx: &Ctx, at: &At, strict_dates: bool, out: &mut Vec<Finding>) {
     let link = at.link;
     if !link.exists_at(ctx.as_of) || !chain::check_shape(ctx, at, out) {
         return;
@@ -132,10 +140,14 @@ fn check_party(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
 
 /// All rules on one party, with its place in the graph.
 fn check_node(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
+    let start = out.len();
     identity::check_identity(ctx, node.party, out);
     regions::check_market(ctx, node, out);
     customer::check_customer(ctx, node, out);
     customer::check_registration_id(ctx, node.party, out);
+    for finding in &mut out[start..] {
+        finding.word(ctx.scenario);
+    }
 }
 
 fn sort(findings: &mut [Finding]) {
@@ -313,7 +325,7 @@ impl Checker {
         }
         let ctx = Ctx::new(scenario, as_of).without_fixes();
         let (links, parties, gone_links) = {
-            let mut dirty = Dependents::new(scenario, self);
+            let mut dirty = Dependents::new(scenario);
             dirty.collect(touched);
             (dirty.links, dirty.parties, dirty.gone_links)
         };
@@ -331,6 +343,49 @@ impl Checker {
                     self.record(Subject::Party(PartyId::from(id)));
                     self.by_party.remove(id);
                 }
+            }
+        }
+        let renamed: Vec<&PartyId> = touched
+            .changed_parties
+            .iter()
+            .filter(|(_, changed)| {
+                changed.intersects(PartyFields::NAME) && !changed.intersects(PartyFields::EXISTENCE)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        if !renamed.is_empty() {
+            self.reword(scenario, &renamed);
+        }
+    }
+
+    /// Re-words the findings whose message names a renamed party: a name decides no rule, so
+    /// nothing is re-checked. It reads every finding's template (a few percent of a channel's
+    /// links have findings), not the party's links.
+    fn reword(&mut self, scenario: &Scenario, renamed: &[&PartyId]) {
+        let markers: Vec<String> = renamed.iter().map(|id| Name(id).to_string()).collect();
+        let finders: Vec<memchr::memmem::Finder<'_>> = markers
+            .iter()
+            .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
+            .collect();
+        let names = |found: &Vec<Finding>| found.iter().any(|f| f.names_any(&finders));
+        let links: Vec<LinkId> = (self.by_link.iter())
+            .filter(|(_, found)| names(found))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let parties: Vec<PartyId> = (self.by_party.iter())
+            .filter(|(_, found)| names(found))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in links {
+            self.record(Subject::Link(id.clone()));
+            for f in self.by_link.get_mut(&id).into_iter().flatten() {
+                f.word(scenario);
+            }
+        }
+        for id in parties {
+            self.record(Subject::Party(id.clone()));
+            for f in self.by_party.get_mut(&id).into_iter().flatten() {
+                f.word(scenario);
             }
         }
     }
@@ -459,7 +514,7 @@ impl Checker {
 
 /// The fields of a party that a rule on one of its own links reads (as seller, billing provider,
 /// customer or partnership end): all but the PartnerID and the registration number, which only
-/// the party's own checks read. The name is apart: it only words findings.
+/// the party's own checks read. The name is apart: it only words findings (see [`Name`]).
 const READ_BY_OWN_LINKS: PartyFields = PartyFields::ALL
     .without(PartyFields::NAME)
     .without(PartyFields::PARTNER_ID)
@@ -469,7 +524,6 @@ const READ_BY_OWN_LINKS: PartyFields = PartyFields::ALL
 /// tenant, and `reseller_customer_of_own_provider` on sales to its organization's customers.
 const READ_BY_TENANT_AND_ORGANIZATION: PartyFields = PartyFields::EXISTENCE
     .or(PartyFields::KIND)
-    .or(PartyFields::NAME)
     .or(PartyFields::ORGANIZATION)
     .or(PartyFields::TENANT);
 
@@ -492,15 +546,14 @@ const READ_BY_IDENTITY: PartyFields = READ_BY_TENANT_AND_ORGANIZATION
 /// - a **purchase** or **admin relationship** into C: C (`multi_partner`, `multi_channel`);
 /// - a party's fields: its own links for the fields they read ([`READ_BY_OWN_LINKS`]); a provider's
 ///   kind its resellers' sales (which partnerships count); the customers it has links to (their
-///   notes name it and need it to be a partner); a partner's tenant, organization, kind and name
-///   the purchases provisioned to its tenant and the sales to its organization's customers; the
-///   partners sharing its tenant or PartnerID (identity rules);
-/// - a name only rewords: its dependents are re-checked when they have a finding.
+///   notes need it to be a partner); a partner's tenant, organization and kind the purchases
+///   provisioned to its tenant and the sales to its organization's customers; the partners sharing
+///   its tenant or PartnerID (identity rules);
+/// - a name decides nothing: [`Checker::update`] re-words the findings that name the party.
 ///
 /// `tests/incremental.rs` holds the result equal to a full check over random channels and edits.
-struct Dependents<'a, 'c> {
+struct Dependents<'a> {
     scenario: &'a Scenario,
-    checker: &'c Checker,
     links: IdMap<&'a str, &'a Link>,
     parties: IdSet<&'a str>,
     gone_links: Vec<&'a LinkId>,
@@ -509,51 +562,39 @@ struct Dependents<'a, 'c> {
 type IdMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 type IdSet<K> = HashSet<K, foldhash::fast::RandomState>;
 
-/// Whether a dependent needs a full re-check or only a new wording (a name changed).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Need {
-    Recheck,
-    Reword,
-}
-
-impl<'a, 'c> Dependents<'a, 'c> {
-    fn new(scenario: &'a Scenario, checker: &'c Checker) -> Self {
+impl<'a> Dependents<'a> {
+    fn new(scenario: &'a Scenario) -> Self {
         Dependents {
             scenario,
-            checker,
             links: IdMap::default(),
             parties: IdSet::default(),
             gone_links: Vec::new(),
         }
     }
 
-    fn link(&mut self, link: &'a Link, need: Need) {
-        if need == Need::Recheck || !self.checker.for_link(link.id.as_str()).is_empty() {
-            self.links.insert(link.id.as_str(), link);
-        }
+    fn link(&mut self, link: &'a Link) {
+        self.links.insert(link.id.as_str(), link);
     }
 
-    fn party(&mut self, id: &'a str, need: Need) {
-        if need == Need::Recheck || !self.checker.for_party(id).is_empty() {
-            self.parties.insert(id);
-        }
+    fn party(&mut self, id: &'a str) {
+        self.parties.insert(id);
     }
 
     fn collect(&mut self, touched: &'a Touched) {
         let scenario = self.scenario;
         for id in &touched.links {
             match scenario.link(id.as_str()) {
-                Some(link) => self.link(link, Need::Recheck),
+                Some(link) => self.link(link),
                 None => self.gone_links.push(id),
             }
         }
         for (kind, from, to) in &touched.link_shapes {
-            self.party(from.as_str(), Need::Recheck);
-            self.party(to.as_str(), Need::Recheck);
+            self.party(from.as_str());
+            self.party(to.as_str());
             match kind {
-                LinkKind::Supply => self.billed_by(to.as_str(), Need::Recheck),
+                LinkKind::Supply => self.billed_by(to.as_str()),
                 LinkKind::Partnership => {
-                    self.sales_of(to.as_str(), Need::Recheck);
+                    self.sales_of(to.as_str());
                     if let Some(reseller) = scenario.party(to.as_str()) {
                         self.sales_to_organization(&reseller.organization);
                     }
@@ -561,7 +602,7 @@ impl<'a, 'c> Dependents<'a, 'c> {
                 LinkKind::Reseller => {
                     for link in scenario.links_to(to.as_str()) {
                         if link.kind == LinkKind::Purchase {
-                            self.link(link, Need::Recheck);
+                            self.link(link);
                         }
                     }
                 }
@@ -572,37 +613,26 @@ impl<'a, 'c> Dependents<'a, 'c> {
         for (id, changed) in &touched.changed_parties {
             let id = id.as_str();
             fields = fields | *changed;
-            self.party(id, Need::Recheck);
-            let own = if changed.intersects(READ_BY_OWN_LINKS) {
-                Some(Need::Recheck)
-            } else {
-                changed
-                    .intersects(PartyFields::NAME)
-                    .then_some(Need::Reword)
-            };
-            if let Some(need) = own {
+            // Its own checks read every field but the name (which only words them).
+            if changed.intersects(PartyFields::ALL.without(PartyFields::NAME)) {
+                self.party(id);
+            }
+            if changed.intersects(READ_BY_OWN_LINKS) {
                 for link in scenario.links_naming(id) {
-                    self.link(link, need);
+                    self.link(link);
                 }
             }
             // Which partnerships count (from an indirect provider) and how a reseller's sales are
             // worded read the provider's kind and name; the customers a partner has links to read
             // both in their notes.
-            let fan_out = if changed.intersects(PartyFields::KIND) {
-                Some(Need::Recheck)
-            } else {
-                changed
-                    .intersects(PartyFields::NAME)
-                    .then_some(Need::Reword)
-            };
-            if let Some(need) = fan_out {
+            if changed.intersects(PartyFields::KIND) {
                 for partnership in scenario.links_from(id) {
                     if partnership.kind == LinkKind::Partnership {
-                        self.sales_of(partnership.to.as_str(), need);
+                        self.sales_of(partnership.to.as_str());
                     }
                 }
                 for link in scenario.links_from(id) {
-                    self.party(link.to.as_str(), need);
+                    self.party(link.to.as_str());
                 }
             }
         }
@@ -617,37 +647,37 @@ impl<'a, 'c> Dependents<'a, 'c> {
         if fields.intersects(READ_BY_IDENTITY) {
             for tenant in &touched.tenants {
                 for party in scenario.parties_with_tenant(tenant) {
-                    self.party(party.id.as_str(), Need::Recheck);
+                    self.party(party.id.as_str());
                 }
             }
             for partner_id in &touched.partner_ids {
                 for party in scenario.parties_with_partner_id(partner_id) {
-                    self.party(party.id.as_str(), Need::Recheck);
+                    self.party(party.id.as_str());
                 }
             }
         }
     }
 
     /// The sales (purchases and reseller relationships) a party makes.
-    fn sales_of(&mut self, seller: &'a str, need: Need) {
+    fn sales_of(&mut self, seller: &'a str) {
         for link in self.scenario.links_from(seller) {
             if is_sale(link) {
-                self.link(link, need);
+                self.link(link);
             }
         }
     }
 
     /// Everything whose chain reads a provider's supply: what it sells, bills or partners.
-    fn billed_by(&mut self, provider: &'a str, need: Need) {
+    fn billed_by(&mut self, provider: &'a str) {
         let scenario = self.scenario;
         for link in scenario.links_from(provider) {
-            self.link(link, need);
+            self.link(link);
             if link.kind == LinkKind::Partnership {
-                self.sales_of(link.to.as_str(), need);
+                self.sales_of(link.to.as_str());
             }
         }
         for link in scenario.links_via(provider) {
-            self.link(link, need);
+            self.link(link);
         }
     }
 
@@ -658,7 +688,7 @@ impl<'a, 'c> Dependents<'a, 'c> {
         for party in scenario.parties_of_organization(organization) {
             for link in scenario.links_to(party.id.as_str()) {
                 if is_sale(link) {
-                    self.link(link, Need::Recheck);
+                    self.link(link);
                 }
             }
         }
@@ -671,12 +701,12 @@ impl<'a, 'c> Dependents<'a, 'c> {
         for party in scenario.parties_with_tenant(tenant) {
             for link in scenario.links_to(party.id.as_str()) {
                 if link.kind == LinkKind::Purchase {
-                    self.link(link, Need::Recheck);
+                    self.link(link);
                 }
             }
         }
         for link in scenario.links_with_tenant(tenant) {
-            self.link(link, Need::Recheck);
+            self.link(link);
         }
     }
 }
@@ -827,6 +857,96 @@ mod tests {
             })
             .collect();
         assert_eq!(checker.sorted(), without);
+    }
+
+    /// The subjects whose findings name `id` in their message.
+    fn naming(checker: &Checker, id: &str) -> Vec<Subject> {
+        let marker = Name(&PartyId::from(id)).to_string();
+        let mut subjects: Vec<Subject> = checker
+            .iter()
+            .filter(|f| f.template.contains(&marker))
+            .map(|f| f.subject.clone())
+            .collect();
+        subjects.sort();
+        subjects.dedup();
+        subjects
+    }
+
+    #[test]
+    fn a_rename_rewords_the_findings_naming_the_party_and_rechecks_nothing() {
+        let mut s = valid_channel();
+        change_party(&mut s, "dist", |p| p.mpa_signed = None);
+        change_party(&mut s, "c1", |p| p.mca_accepted = None);
+        let mut checker = Checker::new(&s);
+        let named = naming(&checker, "dist");
+        assert!(!named.is_empty());
+        let old_name = s.party("dist").unwrap().name.clone();
+        let mut dist = s.party("dist").unwrap().clone();
+        dist.name = "Northwind Distribution".into();
+        let mut history = History::default();
+        let touched = history.apply(&mut s, Edit::UpdateParty(dist)).unwrap();
+        let journal = checker.update_recorded(&s, &touched);
+        let mut reworded: Vec<Subject> = journal.before().map(|(s, _)| s.clone()).collect();
+        reworded.sort();
+        assert_eq!(
+            reworded, named,
+            "only the findings naming it, and nothing re-checked"
+        );
+        for f in checker.iter() {
+            let names_it = f.message.contains("Northwind Distribution");
+            assert_eq!(
+                names_it,
+                named.contains(&f.subject) && f.template.contains("\u{1}dist\u{2}")
+            );
+            assert!(
+                !f.message.contains(&format!("{old_name} ")),
+                "{}",
+                f.message
+            );
+        }
+        assert_eq!(essence(&checker.sorted()), essence(&check(&s)));
+        // Taken back with the journal, the old wording returns.
+        checker.restore(journal);
+        let touched = history.undo(&mut s).unwrap().unwrap();
+        checker.update(&s, &touched);
+        assert_eq!(essence(&checker.sorted()), essence(&check(&s)));
+    }
+
+    /// Every finding of every built-in scenario, after renaming each of its parties in turn, reads
+    /// as a fresh check words it: the message templates mark every name they show.
+    #[test]
+    fn renaming_any_party_of_the_built_in_scenarios_rewords_as_a_fresh_check() {
+        let mut rules = HashSet::new();
+        for builtin in crate::scenarios::BUILTIN {
+            let mut s = builtin.load().unwrap();
+            let mut checker = Checker::new(&s);
+            let ids: Vec<PartyId> = s.parties().map(|p| p.id.clone()).collect();
+            for id in ids {
+                let mut renamed = s.party(id.as_str()).unwrap().clone();
+                renamed.name = format!("Renamed {id}");
+                let mut history = History::default();
+                let touched = history.apply(&mut s, Edit::UpdateParty(renamed)).unwrap();
+                checker.update(&s, &touched);
+                let fresh = check(&s);
+                assert_eq!(
+                    essence(&checker.sorted()),
+                    essence(&fresh),
+                    "{}",
+                    builtin.slug
+                );
+                for f in &fresh {
+                    assert!(!f.message.contains(['\u{1}', '\u{2}']), "{}", f.message);
+                    if f.message.contains(&format!("Renamed {id}")) {
+                        rules.insert(f.rule);
+                    }
+                }
+            }
+        }
+        assert!(
+            rules.len() >= 10,
+            "renamed parties show in {} rules",
+            rules.len()
+        );
     }
 
     #[test]

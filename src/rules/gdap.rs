@@ -4,7 +4,7 @@
 //! `gdap_request_expired`, `dap_after_deprecation`.
 
 use super::context::{At, Ctx};
-use super::{Finding, RuleId, Subject};
+use super::{Finding, Name, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::link::GLOBAL_ADMINISTRATOR;
 use crate::model::{AdminType, Date, Link, LinkKind, LinkStatus};
@@ -46,8 +46,8 @@ pub(crate) fn check_gdap(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     if link.kind != LinkKind::Admin {
         return;
     }
-    let partner = at.from.name.as_str();
-    let customer = at.to.name.as_str();
+    let partner = Name(&link.from);
+    let customer = Name(&link.to);
     let subject = || Subject::Link(link.id.clone());
     let path = || vec![link.from.clone(), link.to.clone()];
     check_lifetime(ctx, at, out);
@@ -105,8 +105,8 @@ pub(crate) fn check_gdap(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
 /// an admin link.
 fn check_lifetime(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     let link = at.link;
-    let partner = at.from.name.as_str();
-    let customer = at.to.name.as_str();
+    let partner = Name(&link.from);
+    let customer = Name(&link.to);
     let subject = || Subject::Link(link.id.clone());
     let path = || vec![link.from.clone(), link.to.clone()];
     if link.admin_type == AdminType::Dap && link.date >= dap_deprecation_date() {

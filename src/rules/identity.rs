@@ -8,13 +8,13 @@
 //! partner moves to a new tenant, or which tenant keeps the PartnerID, is for a person to decide.
 
 use super::context::Ctx;
-use super::{Finding, RuleId, Subject};
+use super::{Finding, Name, RuleId, Subject};
 use crate::model::{Party, PartyKind};
 
 fn names(parties: &[&Party]) -> String {
     parties
         .iter()
-        .map(|p| format!("{} ({})", p.name, p.organization))
+        .map(|p| format!("{} ({})", Name(&p.id), p.organization))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -41,7 +41,7 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
             path,
             format!(
                 "{} ({}) uses tenant {}, which {} of another organization also uses: a tenant belongs to one Partner Center account.",
-                party.name,
+                Name(&party.id),
                 party.organization,
                 party.tenant,
                 names(&strangers)
@@ -67,7 +67,7 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
             path,
             format!(
                 "{} ({}) shares tenant {} with {} ({}): enrolling as a direct-bill partner and as an indirect reseller needs two tenants, unless the direct-bill enrolment is restricted (moving to the indirect model).",
-                party.name,
+                Name(&party.id),
                 party.kind,
                 party.tenant,
                 names(&clash),
@@ -90,7 +90,7 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
                 path,
                 format!(
                     "{} (tenant {}) has PartnerID {}, which {} also has on another tenant: a CSP tenant and its PartnerID are one to one.",
-                    party.name,
+                    Name(&party.id),
                     party.tenant,
                     partner_id,
                     names(&elsewhere)

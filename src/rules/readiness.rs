@@ -4,7 +4,7 @@
 //! Rules: `mpa_missing`, `reseller_not_ready`, `restricted_direct_bill`, `mca_missing`.
 
 use super::context::{At, Ctx, Node};
-use super::{Finding, RuleId, Severity, Subject};
+use super::{Finding, Name, RuleId, Severity, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, mpa_effective_date};
 
@@ -55,7 +55,7 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 ctx.path_of(link),
                 format!(
                     "{} ({}) {}, but this {} is dated {}; every partner that transacts in CSP since 2020-02-01 must have signed it.",
-                    party.name, party.kind, state, link.kind.label(), link.date
+                    Name(id), party.kind, state, link.kind.label(), link.date
                 ),
             )
             .fix_with(ctx.fixes, || {
@@ -114,7 +114,9 @@ pub(crate) fn check_reseller_ready(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             ctx.path_of(link),
             format!(
                 "{} is not ready to transact as an indirect reseller on {}: it still has to {}.",
-                reseller.name, link.date, todo
+                Name(reseller_id),
+                link.date,
+                todo
             ),
         )
         .severity(severity)
@@ -158,10 +160,10 @@ pub(crate) fn check_restricted(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         ctx.path_of(link),
         format!(
             "{} is a direct-bill partner restricted since {}; this {} with {} on {} is new business it may not take on.",
-            seller.name,
+            Name(&link.from),
             since,
             link.kind.label(),
-            ctx.name(&link.to),
+            Name(&link.to),
             link.date
         ),
     ));
@@ -185,9 +187,9 @@ pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             ctx.path_of(link),
             format!(
                 "{} {}, but buys from {} on {}.",
-                customer.name,
+                Name(&link.to),
                 state,
-                ctx.name(&link.from),
+                Name(&link.from),
                 link.date
             ),
         )

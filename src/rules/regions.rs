@@ -3,7 +3,7 @@
 //! Rules: `cross_region_sale`, `cross_region_partnership`, `unlisted_market`.
 
 use super::context::{At, Ctx, Node};
-use super::{Finding, RuleId, Subject};
+use super::{Finding, Name, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyKind};
 
@@ -34,10 +34,10 @@ fn check_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             ctx.path_of(link),
             format!(
                 "{} is in {} ({}), but its customer {} is in {} ({}): a partner can only sell to customers of its own CSP region.",
-                seller.name,
+                Name(&seller.id),
                 country(&seller),
                 seller_region.name,
-                customer.name,
+                Name(&customer.id),
                 country(&customer),
                 customer_region.name
             ),
@@ -121,10 +121,10 @@ fn check_partnership(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         ctx.path_of(link),
         format!(
             "{} is in {} ({}) and {} in {} ({}): partners can only establish relationships with partners of the same CSP region.",
-            provider.name,
+            Name(&provider.id),
             country(&provider),
             provider_region.name,
-            reseller.name,
+            Name(&reseller.id),
             country(&reseller),
             reseller_region.name
         ),
@@ -156,7 +156,7 @@ pub(crate) fn check_market(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
     let message = match &party.country {
         None => format!(
             "{} has no country, so its CSP region is unknown.",
-            party.name
+            Name(&party.id)
         ),
         Some(c) => {
             let history = crate::model::markets()
@@ -166,7 +166,9 @@ pub(crate) fn check_market(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
                 .unwrap_or_default();
             format!(
                 "{}'s country {} is in no CSP region: the market is not supported by regional authorization{}.",
-                party.name, c, history
+                Name(&party.id),
+                c,
+                history
             )
         }
     };

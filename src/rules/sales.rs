@@ -5,7 +5,7 @@
 //! `no_reseller_relationship`.
 
 use super::context::{At, Ctx};
-use super::{Finding, RuleId, Subject};
+use super::{Finding, Name, RuleId, Subject};
 use crate::edit::Edit;
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, TenantType};
 
@@ -34,7 +34,7 @@ pub(crate) fn check_self_and_affiliate(ctx: &Ctx, at: &At, out: &mut Vec<Finding
             ctx.path_of(link),
             format!(
                 "{} sells to {}, but both belong to the organization {}: partners may not sell to themselves as end customers.",
-                seller.name, customer.name, seller.organization
+                Name(&seller.id), Name(&customer.id), seller.organization
             ),
         ));
     } else if let (Some(a), Some(b)) = (&seller.affiliate_group, &customer.affiliate_group)
@@ -46,7 +46,7 @@ pub(crate) fn check_self_and_affiliate(ctx: &Ctx, at: &At, out: &mut Vec<Finding
             ctx.path_of(link),
             format!(
                 "{} ({}) sells to {} ({}), an affiliate in the group {}: partners may not sell to their affiliates as end customers.",
-                seller.name, seller.organization, customer.name, customer.organization, a
+                Name(&seller.id), seller.organization, Name(&customer.id), customer.organization, a
             ),
         ));
     }
@@ -65,9 +65,12 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         ctx.partners_with_tenant(tenant).next()
     };
     let why = match owner {
-        Some(partner) => format!("the CSP tenant of {} ({})", partner.name, partner.kind),
+        Some(partner) => format!("the CSP tenant of {} ({})", Name(&partner.id), partner.kind),
         None if tenant == customer.tenant && customer.tenant_type == TenantType::Csp => {
-            format!("{}'s own tenant, designated as a CSP tenant", customer.name)
+            format!(
+                "{}'s own tenant, designated as a CSP tenant",
+                Name(&customer.id)
+            )
         }
         None => return,
     };
@@ -78,8 +81,8 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             ctx.path_of(link),
             format!(
                 "{}'s purchase from {} is provisioned to tenant {}, {}: own-use services must go to a separate customer-type tenant.",
-                customer.name,
-                ctx.name(&link.from),
+                Name(&customer.id),
+                Name(&link.from),
                 tenant,
                 why
             ),
@@ -112,7 +115,7 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, at: &At, out: &mut Vec<F
         else {
             continue;
         };
-        let provider = ctx.name(&partnership.from);
+        let provider = Name(&partnership.from);
         let mut finding = Finding::new(
             RuleId::ResellerCustomerOfOwnProvider,
             Subject::Link(link.id.clone()),
@@ -123,7 +126,11 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, at: &At, out: &mut Vec<F
             ],
             format!(
                 "{} would be an end customer of {} in tenant {}, but {} is already the indirect provider of {} in that tenant: the provider–reseller relationship prevents any new customer relationship with the same provider.",
-                customer.name, provider, tenant, provider, reseller.name
+                Name(&customer.id),
+                provider,
+                tenant,
+                provider,
+                Name(&reseller.id)
             ),
         );
         if ctx.fixes {
@@ -277,8 +284,8 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Find
                 ctx.path_of(link),
                 format!(
                     "{} (the {role}) has no reseller relationship with {} on or before {}, so it cannot buy for that customer.",
-                    ctx.name(partner),
-                    ctx.name(&link.to),
+                    Name(partner),
+                    Name(&link.to),
                     link.date
                 ),
             )
