@@ -81,10 +81,42 @@ fn screen_points(view: &CanvasView, from: Pos2, control: Pos2, to: Pos2) -> Vec<
             u * u * from.y + 2.0 * u * t * control.y + t * t * to.y,
         )
     };
-    (0..=steps)
+    let samples: Vec<Pos2> = (0..=steps)
         .map(|i| screen(at(i as f32 / steps as f32)))
-        .filter(|p| p.distance(a) > r && p.distance(b) > r + 2.0)
-        .collect()
+        .collect();
+    let outside = |p: &Pos2| p.distance(a) > r && p.distance(b) > r + 2.0;
+    let (Some(first), Some(last)) = (
+        samples.iter().position(outside),
+        samples.iter().rposition(outside),
+    ) else {
+        return Vec::new();
+    };
+    // The path starts and ends on the parties' outlines, not at the first sample past them (a
+    // long straight link has a sample only every eighth of its length).
+    let mut points = Vec::with_capacity(last - first + 3);
+    if first > 0 {
+        points.push(towards(samples[first], samples[first - 1], a, r));
+    }
+    points.extend_from_slice(&samples[first..=last]);
+    if last + 1 < samples.len() {
+        points.push(towards(samples[last], samples[last + 1], b, r + 2.0));
+    }
+    points
+}
+
+/// The point on the chord from `outside` to `inside` (a point within `r` of `centre`) at distance
+/// `r` from `centre`.
+fn towards(outside: Pos2, inside: Pos2, centre: Pos2, r: f32) -> Pos2 {
+    let (mut lo, mut hi) = (0.0f32, 1.0f32);
+    for _ in 0..20 {
+        let mid = (lo + hi) / 2.0;
+        if outside.lerp(inside, mid).distance(centre) > r {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    outside.lerp(inside, lo)
 }
 
 pub(super) fn distance_to_polyline(p: Pos2, points: &[Pos2]) -> f32 {
@@ -112,6 +144,23 @@ mod tests {
         assert!((distance_to_polyline(pos2(14.0, 5.0), &path) - 4.0).abs() < 1e-5);
         // Past the end the distance is to the end point.
         assert!((distance_to_polyline(pos2(10.0, 13.0), &path) - 3.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn a_long_straight_link_runs_from_outline_to_outline() {
+        let view = CanvasView::default();
+        let r = PARTY_RADIUS * view.zoom;
+        let (from, to) = (egui::pos2(0.0, 0.0), egui::pos2(4_000.0, 0.0));
+        let points = screen_points(&view, from, from + (to - from) / 2.0, to);
+        let (a, b) = (
+            view.to_screen(Position { x: 0.0, y: 0.0 }),
+            view.to_screen(Position { x: 4_000.0, y: 0.0 }),
+        );
+        assert!((points[0].distance(a) - r).abs() < 0.01, "{:?}", points[0]);
+        let end = points[points.len() - 1];
+        assert!((end.distance(b) - r - 2.0).abs() < 0.01, "{end:?}");
+        // A link shorter than its parties draws nothing.
+        assert!(screen_points(&view, from, from, egui::pos2(10.0, 0.0)).is_empty());
     }
 
     #[test]

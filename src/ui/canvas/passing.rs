@@ -46,7 +46,7 @@ pub(super) struct PassingStroke {
 }
 
 /// The links a zoomed-in frame found near the view, sorted by how they are drawn.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Sorted {
     /// Drawn one by one: a party on screen, kept (selected, lit, dragged), or few passing links.
     pub one_by_one: Vec<EdgeIndex>,
