@@ -171,7 +171,8 @@ impl Document {
     /// A new, unsaved document for a copy of this one's scenario (a what-if fork). Its findings and
     /// where its parties are drawn are copied from this document, not worked out again: the two
     /// scenarios are equal, and a full check, the tier layout and the scene took seconds on the UI
-    /// thread at 300,000 parties. The copy keeps the canvas as it was drawn (nothing jumps).
+    /// thread at 300,000 parties. The copy keeps the canvas as it was drawn (nothing jumps); its
+    /// scene is copied too when the base has one.
     pub fn fork(&self) -> Document {
         let mut history = History::default();
         history.mark_saved();
@@ -190,7 +191,11 @@ impl Document {
             revision,
             scratch: self.scratch,
             disk: None,
-            scene: OnceLock::new(),
+            // The scenarios are equal, graph indices included: the drawing is the same.
+            scene: match self.scene.get() {
+                Some(scene) => OnceLock::from(scene.copy_for(revision)),
+                None => OnceLock::new(),
+            },
             tier_edges: self.tier_edges.clone(),
             previewed: BTreeSet::new(),
             findings_version: revision,
