@@ -68,21 +68,60 @@ struct Known {
 /// [`Known`] facts by party: a dense table for a full check (every party is asked), a small map
 /// for a re-check of a few links (a table of every party would cost more than the re-check).
 enum Memo {
-    Dense(Vec<Cell<Known>>),
+    Dense(Vec<Cell<Known>>, Partners),
     Sparse(RefCell<FoldMap<NodeIndex, Known>>),
+}
+
+/// For a full check, the partners' tenants and the indirect resellers' organizations, gathered in
+/// one pass over the partners (a few percent of the parties): every customer then asks one map
+/// instead of the scenario's index and each party it lists (two lookups by id per customer).
+#[derive(Default)]
+struct Partners {
+    /// Each partner tenant's first partner by id.
+    by_tenant: FoldMap<String, (NodeIndex, PartyId)>,
+    /// Each organization's indirect resellers: how many, and one of them.
+    resellers: FoldMap<String, (usize, NodeIndex)>,
+}
+
+impl Partners {
+    fn of(scenario: &Scenario) -> Partners {
+        let graph = scenario.graph();
+        let mut partners = Partners::default();
+        for ix in graph.node_indices() {
+            let p = &graph[ix];
+            if !p.kind.is_partner() {
+                continue;
+            }
+            let first = partners
+                .by_tenant
+                .entry(p.tenant.clone())
+                .or_insert_with(|| (ix, p.id.clone()));
+            if p.id < first.1 {
+                *first = (ix, p.id.clone());
+            }
+            if p.kind == PartyKind::IndirectReseller {
+                partners
+                    .resellers
+                    .entry(p.organization.clone())
+                    .or_insert((0, ix))
+                    .0 += 1;
+            }
+        }
+        partners
+    }
 }
 
 impl Memo {
     fn get(&self, ix: NodeIndex) -> Known {
         match self {
-            Memo::Dense(v) => v.get(ix.index()).map(Cell::get).unwrap_or_default(),
+            Memo::Dense(v, _) => v.get(ix.index()).map(Cell::get).unwrap_or_default(),
             Memo::Sparse(m) => m.borrow().get(&ix).copied().unwrap_or_default(),
         }
     }
 
     fn set(&self, ix: NodeIndex, known: Known) {
         match self {
-            Memo::Dense(v) => {
+            Memo::Dense(v, _) => {
                 if let Some(cell) = v.get(ix.index()) {
                     cell.set(known);
                 }
@@ -128,7 +167,10 @@ impl<'a> Ctx<'a> {
     pub fn for_everything(scenario: &'a Scenario, as_of: Date) -> Self {
         let bound = scenario.graph().node_bound();
         Ctx {
-            known: Memo::Dense(vec![Cell::new(Known::default()); bound]),
+            known: Memo::Dense(
+                vec![Cell::new(Known::default()); bound],
+                Partners::of(scenario),
+            ),
             ..Ctx::new(scenario, as_of)
         }
     }
@@ -230,6 +272,12 @@ impl<'a> Ctx<'a> {
     /// asked once per party (each of a customer's purchases asks it).
     pub fn tenant_partner(&self, node: Node<'a>) -> Option<&'a Party> {
         let mut known = self.known.get(node.ix);
+        if let Memo::Dense(_, partners) = &self.known {
+            return partners
+                .by_tenant
+                .get(node.tenant.as_str())
+                .map(|(ix, _)| &self.graph[*ix]);
+        }
         let owner = match known.tenant_partner {
             Some(owner) => owner,
             None => {
@@ -248,6 +296,12 @@ impl<'a> Ctx<'a> {
     /// True when the party's organization has an indirect reseller other than the party itself,
     /// asked once per party: only then can a sale to it be to a reseller's own organization.
     pub fn org_has_other_reseller(&self, node: Node<'a>) -> bool {
+        if let Memo::Dense(_, partners) = &self.known {
+            return partners
+                .resellers
+                .get(node.organization.as_str())
+                .is_some_and(|(n, one)| *n > 1 || *one != node.ix);
+        }
         let mut known = self.known.get(node.ix);
         if let Some(answer) = known.org_reseller {
             return answer;
