@@ -2,8 +2,9 @@
 //! egui_kittest over an `egui::Context`, plus tessellation of what it painted (what eframe does
 //! before handing meshes to the GPU). Idle: nothing changes between frames. Panning: the canvas
 //! moves a few pixels every frame. Edit: one party is moved (one undo step) and the frame showing
-//! it drawn, which includes updating the canvas's scene for the new revision. Sell or undo: zoomed
-//! in on a reseller, a purchase that breaks rules is added (or undone) and its frame drawn.
+//! it drawn, which includes updating the canvas's scene for the new revision. Zoomed in on one
+//! reseller's customers (what the search flies to): idle, panning a few pixels a frame, and sell or
+//! undo (a purchase that breaks rules is added, or undone, and its frame drawn).
 //!
 //! `cargo bench --bench ui_frame`; sizes (1k, 10k, 100k and 300k parties) can be limited with
 //! `UI_MIN_PARTIES=100000` and `UI_MAX_PARTIES=10000`.
@@ -176,6 +177,19 @@ fn ui_frames(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("idle_zoomed_in", parties), |b| {
             b.iter(|| black_box(frame(&mut harness)))
         });
+        // Panning there: every frame sorts the links near the view again.
+        let home = harness.state().view.pan;
+        let mut step = 0.0f32;
+        group.bench_function(BenchmarkId::new("panning_zoomed_in", parties), |b| {
+            b.iter(|| {
+                step += 1.0;
+                harness.state_mut().view.pan +=
+                    egui::vec2(if step as i32 % 40 < 20 { 6.0 } else { -6.0 }, 2.0);
+                black_box(frame(&mut harness))
+            })
+        });
+        harness.state_mut().view.pan = home;
+        frame(&mut harness);
         let mut sold = false;
         group.bench_function(BenchmarkId::new("sell_or_undo_zoomed_in", parties), |b| {
             b.iter(|| {
