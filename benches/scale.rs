@@ -8,10 +8,14 @@
 //! measurement time; from 100k links every sample is a single pass (flat sampling), so that a case
 //! costs eleven passes (one to warm up): the 1M-link SVG export, about 50 s of CPU a pass, is about
 //! ten minutes, not the hours linear sampling would take.
+//!
+//! `SCALE_CPU=1` measures the CPU time of the whole process (every thread) instead of wall time:
+//! on a machine shared with other work, wall time says more about the neighbours than about the
+//! code (a single-threaded pass gets a fraction of a core). Figures are then printed as times but
+//! are CPU seconds. Unix only.
 
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main,
-};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group};
 use csp_explorer::edit::{Edit, History};
 use csp_explorer::export::{ExportFormat, ExportOptions, export};
 use csp_explorer::generate::{GenerateOptions, generate};
@@ -60,7 +64,7 @@ fn channel(links: usize) -> Scenario {
     .expect("the bench's options are valid")
 }
 
-fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, links: usize) {
+fn configure<M: Measurement>(group: &mut BenchmarkGroup<'_, M>, links: usize) {
     group.sample_size(10);
     if links >= 100_000 {
         // One pass per sample: linear sampling would run 1 + 2 + … + 10 = 55 passes.
@@ -79,7 +83,7 @@ fn id(s: &Scenario) -> BenchmarkId {
     BenchmarkId::from_parameter(format!("{}_links", s.link_count()))
 }
 
-fn rules(c: &mut Criterion) {
+fn rules<M: Measurement>(c: &mut Criterion<M>) {
     for links in sizes() {
         let mut s = channel(links);
         let mut group = c.benchmark_group("full_check");
@@ -168,8 +172,8 @@ fn rules(c: &mut Criterion) {
 }
 
 /// One bench row: `edit` applied and re-checked, then undone and re-checked.
-fn edit_row(
-    c: &mut Criterion,
+fn edit_row<M: Measurement>(
+    c: &mut Criterion<M>,
     name: &str,
     links: usize,
     s: &mut Scenario,
@@ -192,7 +196,7 @@ fn edit_row(
     group.finish();
 }
 
-fn files(c: &mut Criterion) {
+fn files<M: Measurement>(c: &mut Criterion<M>) {
     for links in sizes() {
         let s = channel(links);
         let text = scenario_to_ron(&s).expect("serializes");
@@ -224,7 +228,7 @@ fn files(c: &mut Criterion) {
 
 /// Importing the channel from the importer's two CSV files (parties, links), as File → Import and
 /// `csp-explorer import` read them.
-fn csv_import(c: &mut Criterion) {
+fn csv_import<M: Measurement>(c: &mut Criterion<M>) {
     for links in sizes() {
         let s = channel(links);
         let (parties, link_rows) = to_csv(&s);
@@ -250,7 +254,7 @@ fn csv_import(c: &mut Criterion) {
 /// What the recovery autosave costs the UI thread after a change: before, the whole scenario as
 /// RON (`SavedDocument::of`); now the snapshot handed to the writer thread (`DocSnapshot::of`: the
 /// scenario shared, the drawn positions copied).
-fn autosave(c: &mut Criterion) {
+fn autosave<M: Measurement>(c: &mut Criterion<M>) {
     use csp_explorer::ui::Document;
     use csp_explorer::ui::recovery::{DocSnapshot, SavedDocument};
     for links in sizes() {
@@ -273,7 +277,7 @@ fn autosave(c: &mut Criterion) {
 /// A what-if of the channel with one in fifty customers losing its MCA, compared with its base (both
 /// checked, then the parties, links and findings told apart: what `csp-explorer diff` does after
 /// loading the two files).
-fn compare(c: &mut Criterion) {
+fn compare<M: Measurement>(c: &mut Criterion<M>) {
     for links in sizes() {
         let base = channel(links);
         let mut whatif = base.clone();
@@ -294,7 +298,7 @@ fn compare(c: &mut Criterion) {
     }
 }
 
-fn svg(c: &mut Criterion) {
+fn svg<M: Measurement>(c: &mut Criterion<M>) {
     let options = ExportOptions::default();
     for links in sizes() {
         let s = channel(links);
@@ -381,5 +385,64 @@ fn to_csv(s: &Scenario) -> (String, String) {
     (text(parties), text(links))
 }
 
+/// The CPU time of the process, all threads (`SCALE_CPU=1`): `clock_gettime` of the process's CPU
+/// clock.
+struct ProcessCpu;
+
+#[cfg(unix)]
+fn process_cpu() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant every Unix has.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    assert_eq!(status, 0, "the process CPU clock cannot be read");
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+#[cfg(not(unix))]
+fn process_cpu() -> Duration {
+    panic!("SCALE_CPU=1 needs a Unix process CPU clock; measure wall time instead")
+}
+
+impl Measurement for ProcessCpu {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        process_cpu()
+    }
+    fn end(&self, started: Duration) -> Duration {
+        process_cpu().saturating_sub(started)
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+    /// Nanoseconds, printed as wall time is.
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WallTime.formatter()
+    }
+}
+
 criterion_group!(benches, rules, files, csv_import, autosave, compare, svg);
-criterion_main!(benches);
+criterion_group! {
+    name = cpu_benches;
+    config = Criterion::default().with_measurement(ProcessCpu);
+    targets = rules, files, csv_import, autosave, compare, svg
+}
+
+fn main() {
+    if std::env::var_os("SCALE_CPU").is_some_and(|v| v != "0") {
+        cpu_benches();
+    } else {
+        benches();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}
