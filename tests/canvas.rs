@@ -1,7 +1,8 @@
 //! The canvas at scale, driven as a user would (egui_kittest): a generated channel of about 2,000
 //! parties opens fitted whole, its customers collapsed into counted badges with no label over
 //! another; a click on a badge flies into its customers; the search finds a party by name and
-//! flies to it; a finding clicked in the list brings its link into view.
+//! flies to it; a finding clicked in the list brings its link into view. At 10,000 parties: fitted,
+//! the far view; zoomed in on a reseller, a new breaking purchase is drawn red at once.
 
 // Not every test file uses every helper.
 #[allow(dead_code)]
@@ -369,4 +370,102 @@ fn zoomed_far_out_a_big_channel_draws_what_the_screen_holds_and_a_new_break_show
         Some(red),
         "{customer}'s mark at {at:?}"
     );
+}
+
+#[test]
+fn zoomed_in_on_a_reseller_a_new_breaking_purchase_is_drawn_red_at_once_and_undo_takes_it_away() {
+    use csp_explorer::edit::Edit;
+    use csp_explorer::model::{Link, LinkKind};
+    use csp_explorer::rules::Severity;
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::style::severity_color;
+    let dir = tempfile::tempdir().unwrap();
+    let s = generate(&GenerateOptions {
+        providers: 6,
+        resellers: 1_000,
+        direct_bill: 5,
+        customers: 9_000,
+        seed: 7,
+        break_rate: 0.02,
+    })
+    .expect("valid options");
+    let path = dir.path().join("channel.cspx");
+    csp_explorer::io::save(&s, &path).expect("saves");
+    let mut harness = app(Launch {
+        open: Some(path),
+        ..Launch::default()
+    });
+    let reseller = s
+        .parties_of_kind(PartyKind::IndirectReseller)
+        .nth(300)
+        .expect("a reseller");
+    let region = |p: &csp_explorer::model::Party| {
+        p.country
+            .as_deref()
+            .and_then(|c| csp_explorer::model::markets().region_of(c))
+            .map(|r| r.id.clone())
+    };
+    let customer = s
+        .parties_of_kind(PartyKind::Customer)
+        .find(|c| region(c) != region(reseller))
+        .expect("a customer of another region")
+        .id
+        .clone();
+    {
+        let state = harness.state_mut();
+        let mut view = state.view.clone();
+        view.bring_party_into_view(state.document(), reseller.id.as_str());
+        view.finish_flight();
+        state.view = view;
+    }
+    harness.run();
+    let red = severity_color(Severity::Violation);
+    // Red strokes that end at the reseller's outline (a dashed broken link is many segments).
+    let red_at_reseller = |harness: &Harness<'static, ExplorerApp>| {
+        fn walk(shape: &Shape, at: egui::Pos2, red: egui::Color32, n: &mut usize) {
+            match shape {
+                Shape::Vec(list) => list.iter().for_each(|s| walk(s, at, red, n)),
+                Shape::LineSegment { points, stroke } if stroke.color == red => {
+                    *n += usize::from(points.iter().any(|p| p.distance(at) < 40.0));
+                }
+                _ => {}
+            }
+        }
+        let at = harness.state().screen_pos(reseller.id.as_str()).unwrap();
+        let mut n = 0;
+        for clipped in &harness.output().shapes {
+            walk(&clipped.shape, at, red, &mut n);
+        }
+        n
+    };
+    let before = red_at_reseller(&harness);
+    let (shapes, _) = canvas_shapes(&harness);
+    assert!(shapes < 3_000, "{shapes} shapes zoomed in");
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Edit(Edit::AddLink(Link::new(
+            "purchase-across-regions",
+            LinkKind::Purchase,
+            reseller.id.clone(),
+            customer,
+            "2024-05-01".parse().unwrap(),
+        ))),
+    );
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .document()
+            .checker()
+            .worst_for_link("purchase-across-regions"),
+        Some(Severity::Violation)
+    );
+    assert!(
+        red_at_reseller(&harness) > before,
+        "the new purchase is drawn red from the reseller"
+    );
+    harness.state_mut().execute(&ctx, Command::Undo);
+    harness.run();
+    assert_eq!(red_at_reseller(&harness), before, "undo takes it away");
 }
