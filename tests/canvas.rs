@@ -182,6 +182,15 @@ fn the_search_finds_a_party_by_name_and_flies_to_it() {
         (at - state.view.rect.center()).length() < 2.0,
         "{id} at {at:?} is not centred"
     );
+    // Where it landed, its name is written under it: a party's name claims its place before
+    // the words and counts on the links around it (the reseller's fan of sales used to take it).
+    let texts = canvas_texts(&harness);
+    assert!(
+        texts
+            .iter()
+            .any(|(t, r)| t == &name && r.center().y > at.y && (r.center().x - at.x).abs() < 4.0),
+        "{name} is not named under it: {texts:?}"
+    );
 }
 
 #[test]

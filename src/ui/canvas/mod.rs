@@ -561,6 +561,47 @@ pub fn canvas_ui(
         labels.occupy(group_rect(number));
     }
 
+    // Party names claim their place before any link word or count: a trainer zoomed in on a
+    // reseller reads who is who first (the link kinds are in the legend and the tooltips). They
+    // are drawn after the shapes, so they sit on top; the selected party and its path go first.
+    let selected_node = match selection {
+        Some(Selection::Party(id)) => s.party_index(id.as_str()),
+        _ => None,
+    };
+    let mut party_labels = {
+        let mut wanted: Vec<(u8, NodeIndex)> = nodes
+            .iter()
+            .filter(|&&n| rect.expand(node_r).contains(position_of(n)) || Some(n) == moving)
+            .map(|&n| {
+                let party = &graph[n];
+                let first = selected_node == Some(n) || in_path.contains(party.id.as_str());
+                (if first { 0 } else { 1 + party.kind.tier() }, n)
+            })
+            .collect();
+        wanted.sort_unstable();
+        let mut placed = Vec::new();
+        for (_, n) in wanted {
+            let party = &graph[n];
+            let dimmed = overlay.focus.is_some_and(|f| !f.contains(&party.id));
+            let party_ink = if dimmed {
+                ink.gamma_multiply(0.25)
+            } else {
+                ink
+            };
+            let label = PartyLabel::lay_out(
+                &painter,
+                party,
+                position_of(n) + vec2(0.0, node_r + 4.0),
+                party_ink,
+                &font,
+            );
+            if labels.try_place(label.plate) {
+                placed.push(label);
+            }
+        }
+        placed
+    };
+
     // Marks: a few pixels each, gathered into one mesh (no outlines, no anti-aliasing to
     // tessellate): tens of thousands of them cost less than a hundred stroked links.
     if let Some(level) = level.filter(|_| far_marks) {
@@ -909,10 +950,6 @@ pub fn canvas_ui(
 
     // Collapsed groups: one badge over where the customers are, counted, coloured by the worst
     // finding among them.
-    let selected_node = match selection {
-        Some(Selection::Party(id)) => s.party_index(id.as_str()),
-        _ => None,
-    };
     for &number in &groups {
         let group = &scene.groups[number as usize];
         let at = group_rect(number);
@@ -993,7 +1030,6 @@ pub fn canvas_ui(
     // Zoomed out this far, the parties left to draw are the few senior ones (the rest are
     // marks), drawn at a size that can be seen.
     let r = node_r;
-    let mut to_label = Vec::new();
     for &n in &nodes {
         let party = &graph[n];
         let c = position_of(n);
@@ -1057,66 +1093,12 @@ pub fn canvas_ui(
                 size,
             );
         }
-        let priority = if selected || in_path.contains(party.id.as_str()) {
-            0
-        } else {
-            1 + party.kind.tier()
-        };
-        to_label.push((priority, n, c, party_ink));
         if pointer.is_some_and(|p| p.distance(c) <= r) {
             hovered_text = Some(party_tooltip(doc, party, overlay.hide_findings));
         }
     }
-    to_label.sort_by_key(|(priority, n, _, _)| (*priority, *n));
-    for (_, n, c, party_ink) in to_label {
-        let party = &graph[n];
-        // Labels sit on a plate so that links running under them never make them unreadable.
-        let detail = match &party.country {
-            Some(country) => format!("{} · {country}", party.kind.label()),
-            None => party.kind.label().to_owned(),
-        };
-        // Names in the bundled bold (egui ships no bold), on at most two lines, ellipsised: the
-        // full name is in the tooltip and the inspector.
-        let name_font = super::style::bold_font(font(15.0).size);
-        let mut job = egui::text::LayoutJob::simple(
-            party.name.clone(),
-            name_font.clone(),
-            party_ink,
-            name_font.size * 13.0,
-        );
-        // egui orders a right-to-left line correctly but wraps and ellipsises it from the wrong
-        // end (the first word would go), so such names stay whole on one line.
-        let rtl = party
-            .name
-            .chars()
-            .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFEFF));
-        if rtl {
-            job.wrap.max_width = f32::INFINITY;
-        }
-        job.wrap.max_rows = 2;
-        job.halign = egui::Align::Center;
-        let name = painter.layout_job(job);
-        let kind_line = painter.layout_no_wrap(detail, font(11.0), party_ink.gamma_multiply(0.75));
-        let top = c + vec2(0.0, r + 4.0);
-        let width = name.size().x.max(kind_line.size().x) + 8.0;
-        let plate = Rect::from_min_size(
-            top - vec2(width / 2.0, 1.0),
-            vec2(width, name.size().y + kind_line.size().y + 3.0),
-        );
-        if !labels.try_place(plate) {
-            continue;
-        }
-        painter.rect_filled(plate, 3.0, background.gamma_multiply(0.85));
-        // A centred galley's rect already runs from -width/2 to +width/2 around its position.
-        painter.galley(top, name, party_ink);
-        painter.galley(
-            top + vec2(
-                -kind_line.size().x / 2.0,
-                plate.height() - kind_line.size().y - 2.0,
-            ),
-            kind_line,
-            party_ink,
-        );
+    for label in party_labels.drain(..) {
+        label.paint(&painter, background);
     }
 
     // Nothing else under the pointer in the far view: what the mark there holds.
@@ -1153,4 +1135,76 @@ pub fn canvas_ui(
         draw_legend(&painter, rect, light, ink, overlay.hide_findings);
     }
     commands
+}
+
+/// A party's name and kind line under its shape, on a plate so that links running under it never
+/// make it unreadable. Laid out before the links are drawn (to claim its place first) and painted
+/// after the shapes (to sit on top).
+struct PartyLabel {
+    plate: Rect,
+    top: Pos2,
+    name: std::sync::Arc<egui::Galley>,
+    kind_line: std::sync::Arc<egui::Galley>,
+    ink: Color32,
+}
+
+impl PartyLabel {
+    fn lay_out(
+        painter: &egui::Painter,
+        party: &crate::model::Party,
+        top: Pos2,
+        ink: Color32,
+        font: &dyn Fn(f32) -> FontId,
+    ) -> Self {
+        let detail = match &party.country {
+            Some(country) => format!("{} · {country}", party.kind.label()),
+            None => party.kind.label().to_owned(),
+        };
+        // Names in the bundled bold (egui ships no bold), on at most two lines, ellipsised: the
+        // full name is in the tooltip and the inspector.
+        let name_font = super::style::bold_font(font(15.0).size);
+        let mut job = egui::text::LayoutJob::simple(
+            party.name.clone(),
+            name_font.clone(),
+            ink,
+            name_font.size * 13.0,
+        );
+        // egui orders a right-to-left line correctly but wraps and ellipsises it from the wrong
+        // end (the first word would go), so such names stay whole on one line.
+        let rtl = party
+            .name
+            .chars()
+            .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFEFF));
+        if rtl {
+            job.wrap.max_width = f32::INFINITY;
+        }
+        job.wrap.max_rows = 2;
+        job.halign = egui::Align::Center;
+        let name = painter.layout_job(job);
+        let kind_line = painter.layout_no_wrap(detail, font(11.0), ink.gamma_multiply(0.75));
+        let width = name.size().x.max(kind_line.size().x) + 8.0;
+        let plate = Rect::from_min_size(
+            top - vec2(width / 2.0, 1.0),
+            vec2(width, name.size().y + kind_line.size().y + 3.0),
+        );
+        PartyLabel {
+            plate,
+            top,
+            name,
+            kind_line,
+            ink,
+        }
+    }
+
+    fn paint(self, painter: &egui::Painter, background: Color32) {
+        painter.rect_filled(self.plate, 3.0, background.gamma_multiply(0.85));
+        // A centred galley's rect already runs from -width/2 to +width/2 around its position.
+        painter.galley(self.top, self.name, self.ink);
+        let kind_size = self.kind_line.size();
+        painter.galley(
+            self.top + vec2(-kind_size.x / 2.0, self.plate.height() - kind_size.y - 2.0),
+            self.kind_line,
+            self.ink,
+        );
+    }
 }
