@@ -263,10 +263,18 @@ fn numbering(svg: &str) -> (Vec<usize>, Vec<(usize, usize)>) {
 
 #[test]
 fn every_finding_on_a_slide_has_a_number_of_its_own_and_a_links_callout_names_its_run() {
-    let mut runs_seen = 0;
+    let (mut runs_seen, mut bullets_seen) = (0, 0);
     for b in BUILTIN {
         let s = b.load().expect("loads");
-        let (listed, runs) = numbering(&svg(&s));
+        let svg = svg(&s);
+        // A finding without a number (a note about a party) is a bullet, not "•.".
+        assert!(
+            !svg.contains(">•."),
+            "{}: a bullet with a full stop",
+            b.slug
+        );
+        bullets_seen += svg.matches(">• ").count();
+        let (listed, runs) = numbering(&svg);
         // The list counts 1, 2, 3…: no number twice (it read "1., 1., 2." before).
         let expected: Vec<usize> = (1..=listed.len()).collect();
         assert_eq!(listed, expected, "{}: the list's numbers", b.slug);
@@ -283,5 +291,9 @@ fn every_finding_on_a_slide_has_a_number_of_its_own_and_a_links_callout_names_it
     assert!(
         runs_seen > 0,
         "some built-in scenario has a link with several findings"
+    );
+    assert!(
+        bullets_seen > 0,
+        "some built-in scenario lists an unnumbered finding"
     );
 }

@@ -1022,10 +1022,11 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
     let indent = fonts.width("    ", LIST);
     let mut listed = 0;
     for f in &findings {
-        let number = match numbered(f) {
+        // A numbered finding reads "3. …"; one that is not drawn on the diagram is a bullet.
+        let marker = match numbered(f) {
             Some(_) => {
                 listed += 1;
-                listed.to_string()
+                format!("{listed}.")
             }
             None => "•".to_owned(),
         };
@@ -1037,7 +1038,7 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
         // A slide is read by an audience: the rule's title, not its id (the id is in the report
         // and data exports).
         let head = format!(
-            "{number}. {} ({}) — {}",
+            "{marker} {} ({}) — {}",
             f.info().title,
             f.severity,
             clean(&f.message)
