@@ -486,6 +486,42 @@ fn a_party_inspector_summarises_its_links_findings() {
     assert!(harness.query_by_label_contains("No finding").is_none());
 }
 
+/// One rule can find the same fault twice on a link (a cross-region sale, seen from the seller
+/// and from the provider billing it): the inspector's two lines say whom each is about instead of
+/// reading the same.
+#[test]
+fn the_inspector_tells_apart_two_findings_of_one_rule_on_a_link() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let link = "purchase-tailspin-jp-m365";
+    let doc = harness.state().document();
+    let about: Vec<String> = doc
+        .checker()
+        .for_link(link)
+        .iter()
+        .filter(|f| f.rule.key() == "cross_region_sale")
+        .map(|f| {
+            let id = f.first_named().expect("the message names a party");
+            doc.scenario()
+                .party(id)
+                .expect("a known party")
+                .name
+                .clone()
+        })
+        .collect();
+    assert_eq!(about.len(), 2, "two cross-region findings: {about:?}");
+    assert_ne!(about[0], about[1]);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Link(link.into())), Vec::new()),
+    );
+    harness.run();
+    for name in &about {
+        harness.get_by_label(&format!("✖ Sale across CSP regions: {name}"));
+    }
+}
+
 /// The country picker names countries and finds them by name or by code; its search box takes the
 /// typing as soon as it opens.
 #[test]

@@ -162,6 +162,14 @@ impl Finding {
         }
     }
 
+    /// The id of the first party the message names: who the finding is chiefly about (a sale's
+    /// seller or its billing provider, when one rule finds the same fault on both).
+    pub fn first_named(&self) -> Option<&str> {
+        let open = self.template.find(NAME_OPEN)? + NAME_OPEN.len_utf8();
+        let len = self.template[open..].find(NAME_CLOSE)?;
+        Some(&self.template[open..open + len])
+    }
+
     /// Fills the parties' current names into the message.
     fn word(&mut self, scenario: &Scenario) {
         self.message = word(&self.template, scenario);

@@ -409,7 +409,11 @@ fn link_inspector(
         out.push(Command::Edit(Edit::UpdateLink(new)));
     }
     if !hide_findings {
-        out.extend(findings_on(ui, doc.checker().for_link(link.id.as_str())));
+        out.extend(findings_on(
+            ui,
+            doc,
+            doc.checker().for_link(link.id.as_str()),
+        ));
     }
     if ui.button("🗑 Delete link (Del)").clicked() {
         out.push(Command::DeleteSelection);
@@ -445,7 +449,7 @@ fn party_findings(ui: &mut egui::Ui, doc: &Document, party: &Party) -> Vec<Comma
         return out;
     }
     if !own.is_empty() {
-        out.extend(findings_on(ui, own));
+        out.extend(findings_on(ui, doc, own));
     }
     if !by_rule.is_empty() {
         let links: usize = by_rule.iter().map(|(_, _, l)| l.len()).sum();
@@ -473,7 +477,10 @@ fn party_findings(ui: &mut egui::Ui, doc: &Document, party: &Party) -> Vec<Comma
     out
 }
 
-fn findings_on(ui: &mut egui::Ui, findings: &[Finding]) -> Vec<Command> {
+/// One line per finding, its rule's title; the whole message on hover. When one rule finds the
+/// same fault twice here (a sale's seller and its billing provider both lack the reseller
+/// relationship), each line also names whom it is about, so the two lines do not read the same.
+fn findings_on(ui: &mut egui::Ui, doc: &Document, findings: &[Finding]) -> Vec<Command> {
     let mut out = Vec::new();
     if findings.is_empty() {
         ui.colored_label(
@@ -482,12 +489,17 @@ fn findings_on(ui: &mut egui::Ui, findings: &[Finding]) -> Vec<Command> {
         );
     }
     for f in findings {
-        let text = RichText::new(format!(
-            "{} {}",
-            severity_symbol(f.severity),
-            f.rule.info().title
-        ))
-        .color(severity_text(ui, f.severity));
+        let repeated = findings.iter().filter(|g| g.rule == f.rule).count() > 1;
+        let about = f
+            .first_named()
+            .filter(|_| repeated)
+            .map(|id| doc.scenario().party(id).map_or(id, |p| p.name.as_str()));
+        let title = f.rule.info().title;
+        let line = match about {
+            Some(name) => format!("{} {title}: {name}", severity_symbol(f.severity)),
+            None => format!("{} {title}", severity_symbol(f.severity)),
+        };
+        let text = RichText::new(line).color(severity_text(ui, f.severity));
         if ui.link(text).on_hover_text(&f.message).clicked() {
             out.push(Command::Explain(f.clone()));
         }
