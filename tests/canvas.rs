@@ -36,6 +36,29 @@ fn big_channel(dir: &std::path::Path) -> Harness<'static, ExplorerApp> {
     })
 }
 
+/// The app on a generated channel of about 10,000 parties (saved as `.cspx` and opened), with the
+/// scenario it opened.
+fn ten_thousand_parties(
+    dir: &std::path::Path,
+) -> (csp_explorer::model::Scenario, Harness<'static, ExplorerApp>) {
+    let s = generate(&GenerateOptions {
+        providers: 6,
+        resellers: 1_000,
+        direct_bill: 5,
+        customers: 9_000,
+        seed: 7,
+        break_rate: 0.02,
+    })
+    .expect("valid options");
+    let path = dir.join("channel.cspx");
+    csp_explorer::io::save(&s, &path).expect("saves");
+    let harness = app(Launch {
+        open: Some(path),
+        ..Launch::default()
+    });
+    (s, harness)
+}
+
 /// Every text painted on the canvas this frame, with where it is.
 fn canvas_texts(harness: &Harness<'static, ExplorerApp>) -> Vec<(String, Rect)> {
     fn walk(shape: &Shape, canvas: Rect, out: &mut Vec<(String, Rect)>) {
@@ -273,21 +296,7 @@ fn zoomed_far_out_a_big_channel_draws_what_the_screen_holds_and_a_new_break_show
     use csp_explorer::ui::app::Command;
     use csp_explorer::ui::style::severity_color;
     let dir = tempfile::tempdir().unwrap();
-    let s = generate(&GenerateOptions {
-        providers: 6,
-        resellers: 1_000,
-        direct_bill: 5,
-        customers: 9_000,
-        seed: 7,
-        break_rate: 0.02,
-    })
-    .expect("valid options");
-    let path = dir.path().join("channel.cspx");
-    csp_explorer::io::save(&s, &path).expect("saves");
-    let mut harness = app(Launch {
-        open: Some(path),
-        ..Launch::default()
-    });
+    let (s, mut harness) = ten_thousand_parties(dir.path());
     // Fitted, a party is under a pixel wide: the far view.
     let zoom = harness.state().view.zoom;
     assert!(zoom * 30.0 < 2.5, "fitted at zoom {zoom}");
@@ -389,21 +398,7 @@ fn zoomed_in_on_a_reseller_a_new_breaking_purchase_is_drawn_red_at_once_and_undo
     use csp_explorer::ui::app::Command;
     use csp_explorer::ui::style::severity_color;
     let dir = tempfile::tempdir().unwrap();
-    let s = generate(&GenerateOptions {
-        providers: 6,
-        resellers: 1_000,
-        direct_bill: 5,
-        customers: 9_000,
-        seed: 7,
-        break_rate: 0.02,
-    })
-    .expect("valid options");
-    let path = dir.path().join("channel.cspx");
-    csp_explorer::io::save(&s, &path).expect("saves");
-    let mut harness = app(Launch {
-        open: Some(path),
-        ..Launch::default()
-    });
+    let (s, mut harness) = ten_thousand_parties(dir.path());
     let reseller = s
         .parties_of_kind(PartyKind::IndirectReseller)
         .nth(300)

@@ -446,21 +446,8 @@ impl Level {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::{GenerateOptions, generate};
 
-    fn channel(customers: usize) -> Document {
-        Document::new(
-            generate(&GenerateOptions {
-                providers: 4,
-                resellers: customers / 8,
-                direct_bill: 3,
-                customers,
-                seed: 5,
-                break_rate: 0.05,
-            })
-            .expect("valid options"),
-        )
-    }
+    use crate::ui::canvas::test_channel as channel;
 
     /// Every link or bundle the far view could draw: (from, to, count, worst, kind).
     fn items(doc: &Document, scene: &Scene) -> Vec<(End, End, u32, Option<Severity>, LinkKind)> {

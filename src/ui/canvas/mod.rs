@@ -1137,6 +1137,23 @@ pub fn canvas_ui(
     commands
 }
 
+/// A generated channel of `customers` customers with a few providers and an eighth as many
+/// resellers: what the far view's and the passing links' tests draw.
+#[cfg(test)]
+fn test_channel(customers: usize) -> Document {
+    Document::new(
+        crate::generate::generate(&crate::generate::GenerateOptions {
+            providers: 4,
+            resellers: customers / 8,
+            direct_bill: 3,
+            customers,
+            seed: 5,
+            break_rate: 0.05,
+        })
+        .expect("valid options"),
+    )
+}
+
 /// A party's name and kind line under its shape, on a plate so that links running under it never
 /// make it unreadable. Laid out before the links are drawn (to claim its place first) and painted
 /// after the shapes (to sit on top).

@@ -205,54 +205,29 @@ pub(super) fn crossing(from: Pos2, control: Pos2, to: Pos2, rect: Rect) -> Optio
     first.zip(last)
 }
 
-/// The part of the segment `a`–`b` inside `rect` (Liang–Barsky), if any.
+/// The part of the segment `a`–`b` inside `rect`, if any: screen points over the layout's
+/// Liang–Barsky clipping (`layout::clip_segment`, which the dashing and the exports use too).
 fn clip_segment(a: Pos2, b: Pos2, rect: Rect) -> Option<(Pos2, Pos2)> {
+    let at = |p: Pos2| crate::model::Position { x: p.x, y: p.y };
+    let (t0, t1) = crate::layout::clip_segment(
+        at(a),
+        at(b),
+        [rect.min.x, rect.min.y],
+        [rect.max.x, rect.max.y],
+    )?;
     let d = b - a;
-    let (mut t0, mut t1) = (0.0f32, 1.0f32);
-    for (p, q) in [
-        (-d.x, a.x - rect.min.x),
-        (d.x, rect.max.x - a.x),
-        (-d.y, a.y - rect.min.y),
-        (d.y, rect.max.y - a.y),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return None;
-            }
-        } else {
-            let r = q / p;
-            if p < 0.0 {
-                t0 = t0.max(r);
-            } else {
-                t1 = t1.min(r);
-            }
-        }
-    }
-    (t0 <= t1).then(|| (a + d * t0, a + d * t1))
+    Some((a + d * t0, a + d * t1))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::{GenerateOptions, generate};
     use crate::model::{PartyKind, Position};
     use crate::ui::canvas::PARTY_RADIUS;
     use crate::ui::canvas::view::CanvasView;
     use egui::vec2;
 
-    fn channel(customers: usize) -> Document {
-        Document::new(
-            generate(&GenerateOptions {
-                providers: 4,
-                resellers: customers / 8,
-                direct_bill: 3,
-                customers,
-                seed: 5,
-                break_rate: 0.05,
-            })
-            .expect("valid options"),
-        )
-    }
+    use crate::ui::canvas::test_channel as channel;
 
     /// A 1500×950 window zoomed in (as the search flies) on the `nth` reseller.
     fn on_reseller(doc: &Document, nth: usize) -> CanvasView {

@@ -235,24 +235,11 @@ pub(super) fn trunk_tooltip(doc: &Document, trunk: &Trunk, hide_findings: bool) 
         end(&trunk.from),
         end(&trunk.to)
     );
-    if trunk.current < trunk.count {
-        text.push_str(&format!(
-            "\n{} not in force at the as-of date",
-            trunk.count - trunk.current
-        ));
-    }
-    if !hide_findings {
-        if trunk.broken > 0 {
-            text.push_str(&format!(
-                "\n{} {} with a violation",
-                severity_symbol(Severity::Violation),
-                trunk.broken
-            ));
-        } else if let Some(worst) = trunk.worst {
-            text.push('\n');
-            text.push_str(&worst_words(worst));
-        }
-    }
+    gathered_state(
+        &mut text,
+        (trunk.count, trunk.current, trunk.broken, trunk.worst),
+        hide_findings,
+    );
     text.push_str("\nzoom in to see them one by one");
     text
 }
@@ -264,26 +251,40 @@ pub(super) fn passing_tooltip(stroke: &PassingStroke, hide_findings: bool) -> St
         stroke.count,
         kind_plural(stroke.kind)
     );
-    if stroke.current < stroke.count {
+    gathered_state(
+        &mut text,
+        (stroke.count, stroke.current, stroke.broken, stroke.worst),
+        hide_findings,
+    );
+    text.push_str("\nzoom out or pan to follow them");
+    text
+}
+
+/// What a trunk's or a passing stroke's hover text says of the links it gathers: how many are
+/// not in force at the as-of date, and how many are broken (or the worst finding among them).
+/// `(count, current, broken, worst)` are the stroke's own counts.
+fn gathered_state(
+    text: &mut String,
+    (count, current, broken, worst): (u32, u32, u32, Option<Severity>),
+    hide_findings: bool,
+) {
+    if current < count {
         text.push_str(&format!(
             "\n{} not in force at the as-of date",
-            stroke.count - stroke.current
+            count - current
         ));
     }
     if !hide_findings {
-        if stroke.broken > 0 {
+        if broken > 0 {
             text.push_str(&format!(
-                "\n{} {} with a violation",
-                severity_symbol(Severity::Violation),
-                stroke.broken
+                "\n{} {broken} with a violation",
+                severity_symbol(Severity::Violation)
             ));
-        } else if let Some(worst) = stroke.worst {
+        } else if let Some(worst) = worst {
             text.push('\n');
             text.push_str(&worst_words(worst));
         }
     }
-    text.push_str("\nzoom out or pan to follow them");
-    text
 }
 
 /// The hover text of a far-view mark: the parties gathered in a few pixels.
