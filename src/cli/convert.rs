@@ -1,0 +1,47 @@
+//! `csp-explorer convert`: a save from RON to `.cspx` or back, the input told by its content and the
+//! output by its extension. Must not know either format: `io` reads and writes both.
+
+use super::input::load_scenario;
+use super::output::{bad_input, is_stdio, output_name, status, write_scenario};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+// The arguments of `convert` (its help is the doc comment of `Command::Convert`).
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The save to read (RON or .cspx).
+    input: PathBuf,
+    /// Where to write it: `.cspx` for the binary format, any other name for RON.
+    output: PathBuf,
+}
+
+impl ConvertArgs {
+    /// Reads the save and writes it in the format its output's name asks for.
+    pub fn run(self) -> ExitCode {
+        let (input, output) = (&self.input, self.output.as_path());
+        let scenario = match load_scenario(&input.to_string_lossy()) {
+            Ok(s) => s,
+            Err(e) => return bad_input(e),
+        };
+        if let Err(code) = write_scenario(&scenario, output) {
+            return code;
+        }
+        let format = if crate::io::binary::wants_binary(output) {
+            "compact binary .cspx"
+        } else {
+            "RON"
+        };
+        status(
+            is_stdio(output),
+            format_args!(
+                "Wrote {} parties and {} links to {} ({format}).",
+                scenario.party_count(),
+                scenario.link_count(),
+                output_name(output)
+            ),
+        )
+        .err()
+        .unwrap_or(ExitCode::SUCCESS)
+    }
+}

@@ -1,0 +1,95 @@
+//! `csp-explorer export`: a diagram (SVG, PNG, draw.io, DOT, GraphML, GEXF, Mermaid) or a findings
+//! report (Markdown, CSV, JSON) of a channel, written atomically or to standard output.
+//! Must not draw or format anything itself: `crate::export` does, for the window too.
+
+use super::input::{load_scenario, parse_date, parse_export_format};
+use super::output::{bad_input, is_stdio, output_name, status, write_output};
+use crate::export::{Background, ExportFormat, ExportOptions};
+use crate::model::Date;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+// The arguments of `export` (its help is the doc comment of `Command::Export`).
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A save file, `builtin:<slug>`, or `-` for standard input.
+    scenario: String,
+    /// The format: svg, png, drawio, dot, graphml, gexf, mermaid, md, csv or json.
+    #[arg(long, value_parser = parse_export_format)]
+    format: ExportFormat,
+    /// Where to write it (written atomically: a failed export leaves no file); `-` for standard
+    /// output.
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// PNG scale (1 = one pixel per unit; 2 for slides on high-density screens).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f32,
+    /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// A transparent PNG background instead of white.
+    #[arg(long)]
+    transparent: bool,
+    /// CSV for Excel: starts the file with a UTF-8 byte order mark, so Excel on Windows shows
+    /// non-ASCII names right.
+    #[arg(long)]
+    excel: bool,
+}
+
+impl ExportArgs {
+    /// Exports the scenario and says where it went (and which characters no font draws).
+    pub fn run(self) -> ExitCode {
+        let Self {
+            scenario,
+            format,
+            output,
+            scale,
+            as_of,
+            transparent,
+            excel,
+        } = self;
+        let loaded = match load_scenario(&scenario) {
+            Ok(s) => s,
+            Err(e) => return bad_input(e),
+        };
+        let options = ExportOptions {
+            scale,
+            as_of,
+            background: if transparent {
+                Background::Transparent
+            } else {
+                Background::White
+            },
+            excel,
+            area: None,
+            drawn: None,
+        };
+        let written = crate::export::export(&loaded, format, &options)
+            .map_err(bad_input)
+            .and_then(|bytes| write_output(&output, &bytes));
+        match written {
+            Ok(()) => {
+                if matches!(format, ExportFormat::Png)
+                    && let Some(warning) = crate::fonts::Fonts::shared().coverage_warning(
+                        std::iter::once(loaded.meta.title.as_str())
+                            .chain(loaded.parties().map(|p| p.name.as_str())),
+                    )
+                {
+                    eprintln!("warning: {warning}");
+                }
+                let done = status(
+                    is_stdio(&output),
+                    format_args!(
+                        "Exported {} as {} to {}.",
+                        loaded.meta.title,
+                        format.key(),
+                        output_name(&output)
+                    ),
+                );
+                done.err().unwrap_or(ExitCode::SUCCESS)
+            }
+            Err(code) => code,
+        }
+    }
+}

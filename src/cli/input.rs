@@ -1,0 +1,58 @@
+//! What the commands read: a scenario named by file, `builtin:<slug>` or `-` for standard input, and
+//! the values of options (dates, export formats) parsed with a message that says the expected form.
+//! Must not write anything: results go through `output.rs`.
+
+use super::output::STDIO;
+use crate::export::ExportFormat;
+use crate::model::{Date, Scenario};
+use std::path::Path;
+
+pub(crate) fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
+    ExportFormat::from_key(s).ok_or_else(|| {
+        let all: Vec<&str> = ExportFormat::ALL.iter().map(|f| f.key()).collect();
+        format!("\"{s}\" is not a format; use one of {}", all.join(", "))
+    })
+}
+
+pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("\"{s}\" is not a date; use YYYY-MM-DD"))
+}
+
+/// Loads a save file, a built-in scenario named `builtin:<slug>`, or a scenario piped to standard
+/// input (`-`).
+pub fn load_scenario(name: &str) -> Result<Scenario, String> {
+    if name == STDIO {
+        // Size-limited and decoded like a file: a BOM is fine, bad bytes are located.
+        let bytes =
+            crate::io::read::read_capped(std::io::stdin().lock(), crate::io::read::MAX_FILE_BYTES)
+                .map_err(|e| format!("standard input: {e}"))?;
+        if crate::io::binary::is_binary(&bytes) {
+            let none = crate::progress::Progress::none();
+            return crate::io::scenario_from_bytes(&bytes, "standard input", &none)
+                .map_err(|e| e.to_string());
+        }
+        let text =
+            crate::io::read::decode_unicode(&bytes).map_err(|e| format!("standard input:{e}"))?;
+        return crate::io::scenario_from_ron(&text, "standard input").map_err(|e| e.to_string());
+    }
+    if let Some(slug) = name.strip_prefix("builtin:") {
+        let builtin = crate::scenarios::builtin(slug).ok_or_else(|| {
+            format!(
+                "no built-in scenario `{slug}`; the built-in scenarios are {}",
+                builtin_slugs()
+            )
+        })?;
+        return builtin.load().map_err(|e| e.to_string());
+    }
+    crate::io::load(Path::new(name)).map_err(|e| e.to_string())
+}
+
+/// The slugs of the built-in scenarios, comma-separated.
+pub fn builtin_slugs() -> String {
+    crate::scenarios::BUILTIN
+        .iter()
+        .map(|b| b.slug)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

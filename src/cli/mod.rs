@@ -1,0 +1,158 @@
+//! The command line: `csp-explorer` opens the app; subcommands import, check and explain without a
+//! window, for scripts, CI pipelines and people who live in a terminal. One file per subcommand (its
+//! arguments and what it does); `input.rs` reads scenarios and option values, `output.rs` writes
+//! results, status lines and exit codes. Must not hold program knowledge: rules, formats and
+//! exports live in the library, which the window uses too.
+
+mod ask;
+mod check;
+mod convert;
+mod diff;
+mod export;
+mod fix;
+mod generate;
+mod import;
+mod input;
+mod lessons;
+mod output;
+mod rules;
+mod scenarios;
+
+pub use check::{
+    render_check_json, render_check_json_proven, render_check_text, render_check_text_proven,
+};
+pub use fix::{apply_all_safe, apply_one};
+pub use import::{DateOrderArg, PartnerKindArg};
+pub use input::{builtin_slugs, load_scenario};
+pub use output::STDIO;
+pub use rules::render_rules;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Examples:
+  csp-explorer --scenario sample-1              open the app on a built-in scenario
+  csp-explorer --open saves/my-channel.ron      open the app on a save file
+  csp-explorer --lesson 10-sample-6-own-provider --presenter
+                                                open a lesson, ready to project
+  csp-explorer import parties.csv links.csv -o channel.ron
+  csp-explorer check channel.ron --as-of 2020-01-31
+  csp-explorer check builtin:sample-1 --format json
+  csp-explorer fix channel.ron --finding 3 --option 1 -o fixed.ron
+  csp-explorer fix channel.ron --all-safe
+  csp-explorer rules
+  csp-explorer export builtin:sample-7-forbidden --format png --scale 2 -o slide.png
+  csp-explorer diff builtin:sample-6-forbidden builtin:sample-6-option-1
+  csp-explorer ask builtin:sample-7-forbidden contoso-de tailspin-jp --offer M365
+  csp-explorer lessons
+  csp-explorer lessons my-lesson.ron            check a lesson you wrote
+
+Pipes: `-` stands for standard input where a scenario or an import file is read (check, fix,
+export, diff, ask, import) and for standard output where one is written (-o - in import,
+generate, fix and export; the status line then goes to standard error). A closed pipe
+(`csp-explorer scenarios | head -1`) ends the command quietly, with exit code 0.
+  csp-explorer import - --partner \"Contoso Distribution\" --country US -o - < customers.json \\
+    | csp-explorer check -
+  csp-explorer export channel.ron --format svg -o - > slide.svg
+
+Exit codes: `check` 0 no violation, 1 a violation; `fix` 0 applied (or nothing to apply), 1 a
+violation remains; `diff` 0 no difference, 1 differences;
+`ask` 0 yes, 1 no; `lessons FILE` 0 the lesson works, 1 it does not; 2 is always bad input.";
+
+/// See, change and check how partners work together in Microsoft's Cloud Solution Provider program.
+#[derive(Debug, Parser)]
+#[command(name = "csp-explorer", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Open the app on this built-in scenario (see `csp-explorer scenarios`).
+    #[arg(long, value_name = "SLUG", conflicts_with = "open")]
+    pub scenario: Option<String>,
+    /// Open the app on this save file.
+    #[arg(long, value_name = "FILE")]
+    pub open: Option<PathBuf>,
+    /// Open the app on this lesson (see `csp-explorer lessons`).
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["open", "scenario"])]
+    pub lesson: Option<String>,
+    /// Start in presenter mode (large type, no side panels; F5 leaves it).
+    #[arg(long)]
+    pub presenter: bool,
+    /// What to do without a window; with none, the app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output formats of `check` and `rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text, one finding a line.
+    Text,
+    /// JSON for other tools.
+    Json,
+    /// A Markdown table (`rules` only).
+    Markdown,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import a channel from files, each recognised by its content: parties and links CSVs (see
+    /// docs/csv-import.md), Partner Center's JSON bodies and CSV downloads (see
+    /// docs/partner-center-import.md).
+    Import(import::ImportArgs),
+    /// Generate a deterministic, realistic channel of any size (providers, resellers, direct-bill
+    /// partners and customers across regions, with a few deliberate rule breaks) into a save file.
+    Generate(generate::GenerateArgs),
+    /// Convert a save between RON (readable, for git) and the compact binary `.cspx` (for large
+    /// channels): the input is recognised by its content, the output format by its extension.
+    Convert(convert::ConvertArgs),
+    /// Check a scenario against the CSP program rules.
+    Check(check::CheckArgs),
+    /// Apply a quick fix of `check`'s findings list, like the findings panel's buttons: only fixes
+    /// proven on this channel are offered (they remove their finding and add no violation).
+    Fix(fix::FixArgs),
+    /// List the rules the engine checks: id, severity, what, why, source and fix.
+    Rules(rules::RulesArgs),
+    /// List the built-in scenarios.
+    Scenarios,
+    /// Export a diagram (svg, png, drawio, dot, graphml, gexf, mermaid) or a findings report (md, csv,
+    /// json).
+    Export(export::ExportArgs),
+    /// Compare a base scenario with a what-if: parties and links added, removed or changed, and the
+    /// findings introduced or resolved.
+    Diff(diff::DiffArgs),
+    /// Ask whether a partner can sell an offer to a customer: yes or no, the chain it would use, and
+    /// every rule in the way.
+    Ask(ask::AskArgs),
+    /// List the built-in lessons, or check a lesson file: it loads, its solution solves it, and its
+    /// starting scenario does not.
+    Lessons(lessons::LessonsArgs),
+}
+
+/// Runs a headless command and returns the process exit code.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Import(args) => args.run(),
+        Command::Generate(args) => args.run(),
+        Command::Convert(args) => args.run(),
+        Command::Check(args) => args.run(),
+        Command::Fix(args) => args.run(),
+        Command::Rules(args) => args.run(),
+        Command::Scenarios => scenarios::list_scenarios(),
+        Command::Export(args) => args.run(),
+        Command::Diff(args) => args.run(),
+        Command::Ask(args) => args.run(),
+        Command::Lessons(args) => args.run(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
