@@ -1,3 +1,6 @@
+//! Owns the Graphviz DOT text: attributes, ranks and positions Graphviz reads; must not lay out
+//! anything the app does not already lay out (positions come from `layout`).
+//!
 //! Graphviz DOT: parties ranked by tier, links coloured and styled by their worst finding.
 //!
 //! Every party carries its canvas position as `pos="x,y!"` (in points, y up, as Graphviz wants), so

@@ -1,3 +1,6 @@
+//! Owns the draw.io (mxGraph) file: cells, styles, geometry and the legend group; must not place
+//! parties or route links itself (positions and bends come from `layout`).
+//!
 //! draw.io (`.drawio`): the diagram as an mxGraph model a trainer can keep editing in draw.io or
 //! diagrams.net and paste into slides.
 //!

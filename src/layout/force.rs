@@ -1,3 +1,6 @@
+//! Owns the force-directed layout on demand (egui_graphs' physics, run headless); must not touch
+//! the scenario (it returns positions; the caller turns them into edits).
+//!
 //! A force-directed layout on demand (View → Force layout), computed by egui_graphs'
 //! Fruchterman–Reingold algorithm on a copy of the channel's graph.
 //!

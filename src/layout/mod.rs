@@ -1,3 +1,6 @@
+//! Owns where parties go (the tier layout, saved positions) and how links are routed between them;
+//! must not know findings, styling or any output format (the canvas and the exports read it).
+//!
 //! Where parties go on the canvas (and in exported diagrams) when the user has not placed them.
 //!
 //! The tier layout reads the channel top-down the way the program describes it: Microsoft, then

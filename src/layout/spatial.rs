@@ -1,3 +1,6 @@
+//! Owns the geometry helpers of routing (segment clipping, distances, the point index); must not
+//! know parties, links or scenarios (only points and segments).
+//!
 //! Spatial lookups for routing links around parties: which party lies nearest to a straight link,
 //! without testing every party against every link.
 //!

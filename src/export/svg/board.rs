@@ -1,0 +1,415 @@
+//! Owns the placement's geometry (boxes) and its two indexes, the taken boxes and the links' curves;
+//! must not know parties, findings or SVG text.
+//!
+//! The taken boxes are a hashed grid and the links' sampled curves a uniform grid, so asking "is this
+//! spot free, and how many links cross it" costs the cells it meets.
+
+use crate::layout::Route;
+use crate::model::Position;
+use std::collections::HashMap;
+
+/// An axis-aligned box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Box2 {
+    pub(super) x0: f32,
+    pub(super) y0: f32,
+    pub(super) x1: f32,
+    pub(super) y1: f32,
+}
+
+impl Box2 {
+    pub(super) fn around(x: f32, y: f32, half_w: f32, half_h: f32) -> Self {
+        Box2 {
+            x0: x - half_w,
+            y0: y - half_h,
+            x1: x + half_w,
+            y1: y + half_h,
+        }
+    }
+
+    pub(super) fn overlaps(&self, o: &Box2) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    pub(super) fn shifted(&self, dx: f32, dy: f32) -> Self {
+        Box2 {
+            x0: self.x0 + dx,
+            y0: self.y0 + dy,
+            x1: self.x1 + dx,
+            y1: self.y1 + dy,
+        }
+    }
+
+    pub(super) fn union(&self, o: &Box2) -> Self {
+        Box2 {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
+    }
+
+    /// Whether the segment a–b passes through the box (sampled: links are short Béziers).
+    pub(super) fn crossed_by(&self, a: Position, b: Position) -> bool {
+        Box2::samples(a, b).any(|p| self.contains(p))
+    }
+
+    /// The points [`Box2::crossed_by`] tests on a segment.
+    pub(super) fn samples(a: Position, b: Position) -> impl Iterator<Item = Position> {
+        (0..=8).map(move |i| {
+            let t = i as f32 / 8.0;
+            Position {
+                x: a.x + (b.x - a.x) * t,
+                y: a.y + (b.y - a.y) * t,
+            }
+        })
+    }
+
+    /// Whether a point is strictly inside.
+    pub(super) fn contains(&self, p: Position) -> bool {
+        p.x > self.x0 && p.x < self.x1 && p.y > self.y0 && p.y < self.y1
+    }
+}
+
+/// The side of a cell of the [`Board`]'s grid: about a label's width.
+const BOARD_CELL: f32 = 256.0;
+/// A box wider or taller than this many cells is kept aside and tested by every question (none
+/// of the drawing's boxes is, but a box must never go missing).
+const BOARD_SPAN: i64 = 64;
+
+/// The boxes taken so far, filed in a hashed grid of [`BOARD_CELL`] cells, so that asking whether a
+/// spot is free looks only at the boxes of the cells it meets (a channel of 300,000 parties has as
+/// many labels; an R*-tree grown one box at a time spent a tenth of that export in its bookkeeping).
+#[derive(Default)]
+pub(super) struct Board {
+    pub(super) taken: Vec<Box2>,
+    /// Per cell (column, row): the indexes in `taken` of the boxes meeting it.
+    cells: HashMap<(i64, i64), Vec<u32>, foldhash::fast::RandomState>,
+    /// Boxes too large to file (see [`BOARD_SPAN`]).
+    oversize: Vec<u32>,
+    /// The lowest bottom edge taken, for the last-resort spot below everything.
+    pub(super) bottom: Option<f32>,
+}
+
+impl Board {
+    /// The cells (columns, rows) a box meets, inclusive.
+    fn span(b: &Box2) -> ((i64, i64), (i64, i64)) {
+        let cell = |v: f32| (v / BOARD_CELL).floor() as i64;
+        ((cell(b.x0), cell(b.x1)), (cell(b.y0), cell(b.y1)))
+    }
+
+    pub(super) fn free(&self, b: &Box2) -> bool {
+        let overlaps = |i: &u32| self.taken[*i as usize].overlaps(b);
+        if self.oversize.iter().any(overlaps) {
+            return false;
+        }
+        let ((c0, c1), (r0, r1)) = Self::span(b);
+        if c1 - c0 > BOARD_SPAN || r1 - r0 > BOARD_SPAN {
+            // A question as large as the board itself: ask every box.
+            return !self.taken.iter().any(|t| t.overlaps(b));
+        }
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                if self
+                    .cells
+                    .get(&(c, r))
+                    .is_some_and(|v| v.iter().any(overlaps))
+                {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    pub(super) fn take(&mut self, b: Box2) {
+        // (Four billion boxes would take far more memory than any machine has for them.)
+        let index = self.taken.len() as u32;
+        self.taken.push(b);
+        let ((c0, c1), (r0, r1)) = Self::span(&b);
+        if c1 - c0 > BOARD_SPAN || r1 - r0 > BOARD_SPAN {
+            self.oversize.push(index);
+        } else {
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    self.cells.entry((c, r)).or_default().push(index);
+                }
+            }
+        }
+        self.bottom = Some(self.bottom.map_or(b.y1, |y| y.max(b.y1)));
+    }
+}
+
+/// How many points a link's curve is sampled at ([`polyline`]).
+pub(super) const POLYLINE: usize = 13;
+
+/// A link as straight segments (the Bézier sampled), for counting how many links cross a label.
+pub(super) fn polyline(route: &Route) -> impl Iterator<Item = Position> + '_ {
+    (0..POLYLINE).map(|i| route.at(i as f32 / (POLYLINE - 1) as f32))
+}
+
+/// A link's sampled curve.
+#[cfg(test)]
+struct Line {
+    points: Vec<Position>,
+}
+
+#[cfg(test)]
+impl Line {
+    fn new(route: &Route) -> Self {
+        Line {
+            points: polyline(route).collect(),
+        }
+    }
+}
+
+/// A segment longer than this (in either direction) is indexed by the points [`Box2::crossed_by`]
+/// samples on it rather than by its box, which would cover every label along a long link.
+const LONG_SEGMENT: f32 = 400.0;
+
+/// The side of a cell of [`Crossings`]' grid (at least: a drawing spread very wide gets wider
+/// cells, so that the grid never has more than [`MAX_CELLS`] cells, nor many more than it has
+/// sampled points).
+const CELL: f32 = 128.0;
+const MAX_CELLS: usize = 16_000_000;
+const ORIGIN: Position = Position { x: 0.0, y: 0.0 };
+
+/// The links' sampled curves in a uniform grid: which links cross a box, without testing every
+/// link. It answers exactly what testing every segment with [`Box2::crossed_by`] answers.
+///
+/// A short segment is filed under every cell its box touches, a long one's points that
+/// `crossed_by` samples under the cell each falls in. Each cell holds the geometry itself, so a
+/// question reads its cells in order. The grid is built in two linear passes (count, then fill):
+/// a channel of a million links (some 50 million sampled points) is indexed in seconds, where an
+/// R*-tree took half a minute to bulk-load them.
+pub(super) struct Crossings {
+    x0: f32,
+    y0: f32,
+    cell: f32,
+    columns: usize,
+    rows: usize,
+    /// Where each cell's entries start in `points` and in `segments` (one more than cells).
+    point_starts: Vec<usize>,
+    segment_starts: Vec<usize>,
+    /// Sampled points of long segments: x, y and the link's index.
+    points: Vec<(f32, f32, u32)>,
+    /// Short segments: their ends and the link's index.
+    segments: Vec<(Position, Position, u32)>,
+}
+
+/// One thing filed in a cell of [`Crossings`].
+enum Piece {
+    Point(Position),
+    Segment(Position, Position),
+}
+
+impl Crossings {
+    #[cfg(test)]
+    fn new(lines: &[Line]) -> Self {
+        Self::build(lines.len(), |i| lines[i].points.clone())
+    }
+
+    /// The curves of the routes.
+    pub(super) fn of_routes(routes: &[Route]) -> Self {
+        Self::build(routes.len(), |i| polyline(&routes[i]).collect())
+    }
+
+    /// Files `count` curves, the `i`-th given by `curve(i)` (asked three times: for the extent,
+    /// to count, to fill).
+    fn build(count: usize, curve: impl Fn(usize) -> Vec<Position>) -> Self {
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for i in 0..count {
+            for p in curve(i) {
+                x0 = x0.min(p.x);
+                y0 = y0.min(p.y);
+                x1 = x1.max(p.x);
+                y1 = y1.max(p.y);
+            }
+        }
+        if x0 > x1 {
+            (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
+        }
+        let most = (count * POLYLINE * 2).clamp(1_024, MAX_CELLS) as f32;
+        let cell = CELL.max(((x1 - x0 + CELL) * (y1 - y0 + CELL) / most).sqrt());
+        let columns = ((x1 - x0) / cell) as usize + 1;
+        let rows = ((y1 - y0) / cell) as usize + 1;
+        let mut grid = Crossings {
+            x0,
+            y0,
+            cell,
+            columns,
+            rows,
+            point_starts: Vec::new(),
+            segment_starts: Vec::new(),
+            points: Vec::new(),
+            segments: Vec::new(),
+        };
+        let cells = columns * rows;
+        let (mut points, mut segments) = (vec![0usize; cells + 1], vec![0usize; cells + 1]);
+        grid.each_piece(count, &curve, |cell, piece, _| match piece {
+            Piece::Point(_) => points[cell + 1] += 1,
+            Piece::Segment(..) => segments[cell + 1] += 1,
+        });
+        for c in 0..cells {
+            points[c + 1] += points[c];
+            segments[c + 1] += segments[c];
+        }
+        let (mut next_point, mut next_segment) = (points.clone(), segments.clone());
+        let mut filed_points = vec![(0.0, 0.0, 0); points[cells]];
+        let mut filed_segments = vec![(ORIGIN, ORIGIN, 0); segments[cells]];
+        grid.each_piece(count, &curve, |cell, piece, line| match piece {
+            Piece::Point(p) => {
+                filed_points[next_point[cell]] = (p.x, p.y, line);
+                next_point[cell] += 1;
+            }
+            Piece::Segment(a, b) => {
+                filed_segments[next_segment[cell]] = (a, b, line);
+                next_segment[cell] += 1;
+            }
+        });
+        grid.point_starts = points;
+        grid.segment_starts = segments;
+        grid.points = filed_points;
+        grid.segments = filed_segments;
+        grid
+    }
+
+    /// Calls `f` with every (cell, piece, link index) the grid holds.
+    fn each_piece(
+        &self,
+        count: usize,
+        curve: impl Fn(usize) -> Vec<Position>,
+        mut f: impl FnMut(usize, Piece, u32),
+    ) {
+        for line in 0..count {
+            // (Four billion links would take far more memory than any machine has for them.)
+            let index = line as u32;
+            for w in curve(line).windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if (b.x - a.x).abs() <= LONG_SEGMENT && (b.y - a.y).abs() <= LONG_SEGMENT {
+                    let (c0, r0) = self.cell_of(a.x.min(b.x), a.y.min(b.y));
+                    let (c1, r1) = self.cell_of(a.x.max(b.x), a.y.max(b.y));
+                    for r in r0..=r1 {
+                        for c in c0..=c1 {
+                            f(r * self.columns + c, Piece::Segment(a, b), index);
+                        }
+                    }
+                } else {
+                    for p in Box2::samples(a, b) {
+                        let (c, r) = self.cell_of(p.x, p.y);
+                        f(r * self.columns + c, Piece::Point(p), index);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The cell (column, row) a point is in, clamped to the grid.
+    fn cell_of(&self, x: f32, y: f32) -> (usize, usize) {
+        let c = ((x - self.x0) / self.cell).max(0.0) as usize;
+        let r = ((y - self.y0) / self.cell).max(0.0) as usize;
+        (c.min(self.columns - 1), r.min(self.rows - 1))
+    }
+
+    /// How many links cross the box.
+    pub(super) fn count(&self, b: &Box2) -> usize {
+        let (c0, r0) = self.cell_of(b.x0, b.y0);
+        let (c1, r1) = self.cell_of(b.x1, b.y1);
+        let mut crossing: Vec<u32> = Vec::new();
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                let cell = r * self.columns + c;
+                let points = &self.points[self.point_starts[cell]..self.point_starts[cell + 1]];
+                for &(x, y, line) in points {
+                    if b.contains(Position { x, y }) {
+                        crossing.push(line);
+                    }
+                }
+                let segments =
+                    &self.segments[self.segment_starts[cell]..self.segment_starts[cell + 1]];
+                for &(p, q, line) in segments {
+                    if b.crossed_by(p, q) {
+                        crossing.push(line);
+                    }
+                }
+            }
+        }
+        crossing.sort_unstable();
+        crossing.dedup();
+        crossing.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (the tests need no more than that).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, range: f32) -> f32 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 40) as f32 / (1u64 << 24) as f32 * range
+        }
+    }
+
+    #[test]
+    fn the_indexes_answer_what_testing_every_box_and_link_answers() {
+        let mut rng = Lcg(11);
+        // Links of every length: short ones between neighbours, long ones across the drawing.
+        let mut lines = Vec::new();
+        for i in 0..400 {
+            let reach = if i % 5 == 0 { 20_000.0 } else { 600.0 };
+            let from = Position {
+                x: rng.next(20_000.0),
+                y: rng.next(2_000.0),
+            };
+            let to = Position {
+                x: from.x + rng.next(reach) - reach / 2.0,
+                y: from.y + rng.next(reach / 4.0) - reach / 8.0,
+            };
+            let route = Route {
+                link: crate::model::LinkId::from(format!("l{i}").as_str()),
+                from,
+                control: Position {
+                    x: (from.x + to.x) / 2.0 + rng.next(200.0) - 100.0,
+                    y: (from.y + to.y) / 2.0 + rng.next(200.0) - 100.0,
+                },
+                to,
+            };
+            lines.push(Line::new(&route));
+        }
+        let crossings = Crossings::new(&lines);
+        let mut board = Board::default();
+        let mut plain: Vec<Box2> = Vec::new();
+        for _ in 0..1_500 {
+            let b = Box2::around(
+                rng.next(20_000.0),
+                rng.next(2_000.0),
+                rng.next(120.0) + 2.0,
+                rng.next(30.0) + 2.0,
+            );
+            let crossed = lines
+                .iter()
+                .filter(|l| l.points.windows(2).any(|w| b.crossed_by(w[0], w[1])))
+                .count();
+            assert_eq!(crossings.count(&b), crossed, "links crossing {b:?}");
+            let free = !plain.iter().any(|t| t.overlaps(&b));
+            assert_eq!(board.free(&b), free, "{b:?} free");
+            if free {
+                board.take(b);
+                plain.push(b);
+            }
+        }
+        assert!(plain.len() > 100, "the test takes many boxes");
+        assert_eq!(
+            board.bottom,
+            plain.iter().map(|b| b.y1).reduce(f32::max),
+            "the lowest edge"
+        );
+    }
+}

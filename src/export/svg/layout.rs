@@ -1,0 +1,352 @@
+//! Owns the page around the drawing: the findings' numbering and list, the header, the page size;
+//! must not place labels on the drawing or write SVG.
+//!
+//! The drawing's extent (every taken box, every link's middle) sets the page width, the header (title,
+//! counts, legend) flows at that width above it, and the findings list is wrapped below it.
+
+use super::board::Box2;
+use super::placement::Placed;
+use super::{CALLOUT_R, LEGEND, LIST, LIST_BOLD, MARGIN};
+use crate::export::sanitize::clean;
+use crate::export::{LinkState, Sheet};
+use crate::fonts::{Fonts, TextStyle};
+use crate::layout::Route;
+use crate::model::{PartyId, PartyKind, Position};
+use crate::rules::{Finding, Severity, Subject};
+use std::collections::{BTreeMap, HashMap};
+
+/// The findings of the slide in list order, and the run of numbers each numbered link carries.
+pub(super) struct Numbering {
+    /// Findings about what is drawn, worst first, a link's findings following each other.
+    pub(super) findings: Vec<Finding>,
+    /// Per link: the first and last number of its findings.
+    pub(super) numbers: HashMap<String, (usize, usize)>,
+}
+
+/// A finding drawn as a numbered callout: one about a link that is not a note. Its link's id.
+pub(super) fn numbered(f: &Finding) -> Option<&str> {
+    match &f.subject {
+        Subject::Link(id) if f.severity != Severity::Note => Some(id.as_str()),
+        _ => None,
+    }
+}
+
+impl Numbering {
+    /// The findings about what is drawn (all of them, unless only an area is), numbered.
+    pub(super) fn of(sheet: &Sheet, positions: &BTreeMap<PartyId, Position>) -> Self {
+        let s = sheet.scenario;
+        let drawn = |id: &PartyId| positions.contains_key(id);
+        let findings: Vec<_> = sheet
+            .findings()
+            .into_iter()
+            .filter(|f| {
+                sheet.area.is_none()
+                    || match &f.subject {
+                        Subject::Party(id) => drawn(id),
+                        Subject::Link(id) => s
+                            .link(id.as_str())
+                            .is_some_and(|l| drawn(&l.from) && drawn(&l.to)),
+                    }
+            })
+            .collect();
+        // Every numbered finding has a number of its own. A link's findings follow each other in
+        // the list (from where its first one stands), so its callout names one run of numbers
+        // ("3–4"): repeating the link's number ("1., 1., 2.") read to an audience as a mistake.
+        let findings = {
+            let mut per_link: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (i, f) in findings.iter().enumerate() {
+                if let Some(link) = numbered(f) {
+                    per_link.entry(link).or_default().push(i);
+                }
+            }
+            let mut order = Vec::with_capacity(findings.len());
+            for (i, f) in findings.iter().enumerate() {
+                match numbered(f) {
+                    // The link's first finding brings the others; they are skipped where they stood.
+                    Some(link) => order.extend(per_link.remove(link).unwrap_or_default()),
+                    None => order.push(i),
+                }
+            }
+            let mut slots: Vec<Option<_>> = findings.into_iter().map(Some).collect();
+            order
+                .into_iter()
+                .filter_map(|i| slots[i].take())
+                .collect::<Vec<_>>()
+        };
+        let mut numbers: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut next = 0;
+        for f in &findings {
+            if let Some(link) = numbered(f) {
+                next += 1;
+                numbers
+                    .entry(link.to_owned())
+                    .and_modify(|(_, last)| *last = next)
+                    .or_insert((next, next));
+            }
+        }
+        Numbering { findings, numbers }
+    }
+}
+
+/// What a callout reads: its link's number, or the run of them ("3–4").
+pub(super) fn callout_text((first, last): (usize, usize)) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}–{last}")
+    }
+}
+
+/// A callout is a disc, or a pill as wide as a run of numbers: its half width.
+pub(super) fn callout_half(n: (usize, usize)) -> f32 {
+    let w = Fonts::shared()
+        .measure(&callout_text(n), TextStyle::bold(12.0))
+        .width;
+    (w / 2.0 + 5.0).max(CALLOUT_R)
+}
+
+/// One legend entry: a swatch (a party shape or a link sample) and its text.
+pub(super) struct LegendItem {
+    pub(super) swatch: Swatch,
+    pub(super) text: String,
+}
+
+pub(super) enum Swatch {
+    Party(PartyKind),
+    Link(LinkState),
+}
+
+/// A legend entry where it goes on the page: its left edge and the middle of its row.
+pub(super) struct LegendSpot {
+    pub(super) item: LegendItem,
+    pub(super) x: f32,
+    pub(super) mid: f32,
+    /// The swatch's width (a party shape is narrower than a link sample).
+    pub(super) swatch_w: f32,
+}
+
+/// One line of the findings list: its text, ink, weight and indent.
+pub(super) struct ListLine {
+    pub(super) text: String,
+    pub(super) color: &'static str,
+    pub(super) bold: bool,
+    pub(super) indent: f32,
+}
+
+/// The page: its size, the header, where the drawing goes and the findings list.
+pub(super) struct Page {
+    pub(super) width: f32,
+    pub(super) height: f32,
+    /// The shift from drawing coordinates to the page.
+    pub(super) dx: f32,
+    pub(super) dy: f32,
+    pub(super) title: String,
+    pub(super) title_base: f32,
+    pub(super) subtitle: String,
+    pub(super) sub_base: f32,
+    pub(super) legend: Vec<LegendSpot>,
+    /// The legend font's line height and ascent (a text's baseline from its row's middle).
+    pub(super) legend_height: f32,
+    pub(super) legend_ascent: f32,
+    pub(super) list: Vec<ListLine>,
+    pub(super) list_top: f32,
+    pub(super) line_h: f32,
+}
+
+pub(super) const TITLE: TextStyle = TextStyle {
+    size: 26.0,
+    bold: true,
+};
+const SUBTITLE: TextStyle = TextStyle {
+    size: 15.0,
+    bold: false,
+};
+
+/// Lays out the page around the placed drawing: its extent (every taken box and the middle of every
+/// link), then the header at the page width, then the drawing shifted below the header and
+/// centred, then the findings list wrapped at the page width.
+pub(super) fn page(
+    sheet: &Sheet,
+    placed: &Placed,
+    all_routes: &[Route],
+    numbering: &Numbering,
+) -> Page {
+    let fonts = Fonts::shared();
+    let s = sheet.scenario;
+    let mut extent: Option<Box2> = None;
+    for b in &placed.board.taken {
+        extent = Some(extent.map_or(*b, |e| e.union(b)));
+    }
+    for route in all_routes {
+        let c = route.at(0.5);
+        let b = Box2::around(c.x, c.y, 1.0, 1.0);
+        extent = Some(extent.map_or(b, |e| e.union(&b)));
+    }
+    let extent = extent.unwrap_or(Box2 {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 1.0,
+        y1: 1.0,
+    });
+
+    let title = match sheet.area {
+        Some(_) => format!("{} (part)", clean(&s.meta.title)),
+        None => clean(&s.meta.title).into_owned(),
+    };
+    let title = fonts.ellipsize(&title, TITLE, 1800.0);
+    let counts = sheet.checker.counts();
+    let subtitle = format!(
+        "Checked as of {} · {} · csp-explorer",
+        sheet.as_of,
+        crate::text::severities(counts.violation, counts.warning, counts.note)
+    );
+    let legend_items: Vec<LegendItem> = PartyKind::ALL
+        .into_iter()
+        .map(|k| LegendItem {
+            swatch: Swatch::Party(k),
+            text: k.label().to_owned(),
+        })
+        .chain(
+            [
+                (LinkState::Valid, "valid link"),
+                (LinkState::Warning, "warning (numbered)"),
+                (LinkState::Violation, "violation (dashed, numbered)"),
+                (LinkState::Future, "dated after the as-of date"),
+            ]
+            .into_iter()
+            .map(|(state, text)| LegendItem {
+                swatch: Swatch::Link(state),
+                text: text.to_owned(),
+            }),
+        )
+        .collect();
+    let width = (extent.x1 - extent.x0 + 2.0 * MARGIN)
+        .max(960.0)
+        .max(fonts.width(&title, TITLE) + 2.0 * MARGIN)
+        .max(fonts.width(&subtitle, SUBTITLE) + 2.0 * MARGIN)
+        .ceil();
+
+    let title_m = fonts.measure(&title, TITLE);
+    let title_base = 20.0 + title_m.ascent;
+    let sub_m = fonts.measure(&subtitle, SUBTITLE);
+    let sub_base = title_base + title_m.descent + 6.0 + sub_m.ascent;
+    // Legend: items flow in rows at the page width.
+    let legend_m = fonts.measure("Xg", LEGEND);
+    let row_h = legend_m.height().max(16.0) + 8.0;
+    let mut x = MARGIN;
+    let mut row_top = sub_base + sub_m.descent + 12.0;
+    let mut legend = Vec::new();
+    for (i, item) in legend_items.into_iter().enumerate() {
+        let swatch_w = if matches!(item.swatch, Swatch::Party(_)) {
+            16.0
+        } else {
+            30.0
+        };
+        let text_w = fonts.width(&item.text, LEGEND);
+        let item_w = swatch_w + 6.0 + text_w;
+        let new_row = i == PartyKind::ALL.len() || x + item_w > width - MARGIN;
+        if new_row && x > MARGIN {
+            x = MARGIN;
+            row_top += row_h;
+        }
+        let mid = row_top + row_h / 2.0;
+        legend.push(LegendSpot {
+            item,
+            x,
+            mid,
+            swatch_w,
+        });
+        x += item_w + 22.0;
+    }
+    let header_bottom = row_top + row_h;
+
+    let dx = (width - (extent.x1 - extent.x0)) / 2.0 - extent.x0;
+    let dy = header_bottom + 24.0 - extent.y0;
+    let diagram_bottom = extent.y1 + dy + 24.0;
+
+    // The findings list below the drawing, wrapped at the measured page width.
+    let list_width = width - 2.0 * MARGIN;
+    let mut list: Vec<ListLine> = Vec::new();
+    let indent = fonts.width("    ", LIST);
+    let mut listed = 0;
+    for f in &numbering.findings {
+        // A numbered finding reads "3. …"; one that is not drawn on the diagram is a bullet.
+        let marker = match numbered(f) {
+            Some(_) => {
+                listed += 1;
+                format!("{listed}.")
+            }
+            None => "•".to_owned(),
+        };
+        let color = match f.severity {
+            Severity::Violation => "#d52027",
+            Severity::Warning => "#b07800",
+            Severity::Note => "#0072b2",
+        };
+        // A slide is read by an audience: the rule's title, not its id (the id is in the report
+        // and data exports).
+        let head = format!(
+            "{marker} {} ({}) — {}",
+            f.info().title,
+            f.severity,
+            clean(&f.message)
+        );
+        let head_lines = fonts.wrap(&head, LIST_BOLD, list_width, usize::MAX);
+        for (i, line) in head_lines.into_iter().enumerate() {
+            list.push(ListLine {
+                text: line,
+                color,
+                bold: i == 0,
+                indent: if i == 0 { 0.0 } else { indent },
+            });
+        }
+        if f.severity != Severity::Note {
+            for line in fonts.wrap(
+                &format!("Fix: {}", f.info().fix),
+                LIST,
+                list_width - indent,
+                usize::MAX,
+            ) {
+                list.push(ListLine {
+                    text: line,
+                    color: "#3e4c59",
+                    bold: false,
+                    indent,
+                });
+            }
+        }
+    }
+    // The tallest line sets the pitch (a fallback face for another script may be taller).
+    let line_h = list
+        .iter()
+        .map(|line| {
+            fonts
+                .measure(&line.text, if line.bold { LIST_BOLD } else { LIST })
+                .height()
+        })
+        .fold(16.0f32, f32::max)
+        + 3.0;
+    let list_top = diagram_bottom + 30.0;
+    let height = if list.is_empty() {
+        diagram_bottom + 20.0
+    } else {
+        list_top + 30.0 + line_h * list.len() as f32 + 20.0
+    }
+    .ceil();
+    Page {
+        width,
+        height,
+        dx,
+        dy,
+        title,
+        title_base,
+        subtitle,
+        sub_base,
+        legend,
+        legend_height: legend_m.height(),
+        legend_ascent: legend_m.ascent,
+        list,
+        list_top,
+        line_h,
+    }
+}

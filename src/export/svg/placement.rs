@@ -1,0 +1,353 @@
+//! Owns where each label of the drawing goes (party names, callouts, kind labels), in drawing
+//! coordinates; must not lay out the page or write SVG.
+//!
+//! Every label goes on a free spot of the [`Board`] (party shapes first), preferring the spots crossed
+//! by the fewest links.
+
+use super::board::{Board, Box2, Crossings};
+use super::layout::{Numbering, callout_half};
+use super::{CALLOUT_R, DETAIL, KIND, NAME, NAME_WIDTH, PAD, RADIUS, Steps};
+use crate::export::Sheet;
+use crate::export::sanitize::clean;
+use crate::fonts::{Fonts, TextStyle};
+use crate::layout::Route;
+use crate::model::{LinkKind, PartyId, PartyKind, Position};
+use std::collections::{BTreeMap, HashMap};
+
+/// A block of text lines centred on `x`, the first baseline at `top + ascent`.
+#[derive(Clone, Debug)]
+pub(super) struct Label {
+    pub(super) lines: Vec<(String, TextStyle)>,
+    /// Line advance per line (ascent + descent of its style, measured).
+    pub(super) heights: Vec<f32>,
+    pub(super) ascents: Vec<f32>,
+    pub(super) width: f32,
+}
+
+impl Label {
+    pub(super) fn new(fonts: &Fonts, lines: Vec<(String, TextStyle)>) -> Self {
+        let mut heights = Vec::new();
+        let mut ascents = Vec::new();
+        let mut width: f32 = 0.0;
+        for (text, style) in &lines {
+            let m = fonts.measure(text, *style);
+            width = width.max(m.width);
+            heights.push(m.height());
+            ascents.push(m.ascent);
+        }
+        Label {
+            lines,
+            heights,
+            ascents,
+            width,
+        }
+    }
+
+    pub(super) fn height(&self) -> f32 {
+        self.heights.iter().sum()
+    }
+
+    /// The box of the label centred on `cx` with its top at `top`, padded.
+    pub(super) fn at(&self, cx: f32, top: f32) -> Box2 {
+        Box2 {
+            x0: cx - self.width / 2.0 - PAD,
+            y0: top - PAD,
+            x1: cx + self.width / 2.0 + PAD,
+            y1: top + self.height() + PAD,
+        }
+    }
+}
+
+/// Where a label was put: centre x and top y (in drawing coordinates, before the page shift).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Spot {
+    pub(super) cx: f32,
+    pub(super) top: f32,
+}
+
+/// The box a party's shape takes (centred on `p`).
+pub(super) fn shape_box(kind: PartyKind, p: Position) -> Box2 {
+    let h = if kind == PartyKind::Customer {
+        RADIUS * 0.7
+    } else {
+        RADIUS
+    };
+    Box2::around(p.x, p.y, RADIUS + 1.0, h + 1.0)
+}
+
+/// Finds a free spot for `label` among `candidates` (centre x, top y), preferring the one crossed by
+/// the fewest links, then the earliest; failing that, searches outward from the first candidate.
+fn place(board: &Board, label: &Label, candidates: &[Spot], links: &Crossings) -> Option<Spot> {
+    let mut best: Option<(usize, usize, Spot)> = None;
+    for (i, spot) in candidates.iter().enumerate() {
+        let b = label.at(spot.cx, spot.top);
+        if !board.free(&b) {
+            continue;
+        }
+        let cost = links.count(&b);
+        if best.is_none_or(|(c, j, _)| (cost, i) < (c, j)) {
+            best = Some((cost, i, *spot));
+        }
+        if cost == 0 {
+            break;
+        }
+    }
+    best.map(|(_, _, s)| s)
+}
+
+/// Searches rings of growing distance around `origin` for a free spot (the last resort, which always
+/// ends: far enough out, nothing is taken).
+fn search(board: &Board, label: &Label, origin: Spot) -> Spot {
+    for ring in 1..400 {
+        let d = ring as f32 * 10.0;
+        for k in 0..(8 * ring) {
+            let a = std::f32::consts::TAU * k as f32 / (8 * ring) as f32;
+            let spot = Spot {
+                cx: origin.cx + d * a.sin(),
+                top: origin.top + d * a.cos(),
+            };
+            if board.free(&label.at(spot.cx, spot.top)) {
+                return spot;
+            }
+        }
+    }
+    Spot {
+        cx: origin.cx,
+        top: board.bottom.map_or(origin.top, |y| y.max(origin.top)) + PAD * 2.0,
+    }
+}
+
+/// The labels of the drawing, each where it was placed (drawing coordinates), and the board of every
+/// box taken: party shapes, names, callouts and kind labels.
+pub(super) struct Placed<'a> {
+    /// Each drawn party's name and kind, by party id.
+    pub(super) party_labels: HashMap<&'a str, (Label, Spot)>,
+    /// Per numbered link: the callout's centre and the point on the link it is drawn from.
+    pub(super) callouts: HashMap<&'a str, (Position, Position)>,
+    /// The five kind labels, measured once.
+    pub(super) kind_label: HashMap<LinkKind, Label>,
+    /// Per link with room for it: its kind label's spot.
+    pub(super) kind_labels: HashMap<&'a str, (LinkKind, Spot)>,
+    pub(super) board: Board,
+}
+
+/// Places every label of the drawing: party shapes are taken first, then each party's name goes to
+/// the freest of its candidate spots, then each numbered link's callout slides along its link to a
+/// free spot, then each other link's kind label takes a free spot along it or is left out. `None`
+/// when cancelled.
+pub(super) fn place_all<'a>(
+    sheet: &'a Sheet,
+    positions: &BTreeMap<PartyId, Position>,
+    all_routes: &'a [Route],
+    numbering: &Numbering,
+    steps: &mut Steps,
+) -> Option<Placed<'a>> {
+    let fonts = Fonts::shared();
+    let s = sheet.scenario;
+    let lines = Crossings::of_routes(all_routes);
+    steps.begin();
+    let mut board = Board::default();
+    for party in s.parties() {
+        if let Some(p) = positions.get(&party.id) {
+            board.take(shape_box(party.kind, *p));
+        }
+    }
+    let party_labels = party_labels(sheet, positions, &mut board, &lines, steps)?;
+    // The curves were only needed to place party names (at a million links they hold hundreds of
+    // megabytes, better freed before the document is written).
+    drop(lines);
+    let callouts = callouts(all_routes, numbering, &mut board, steps)?;
+    // Five kinds, measured once each rather than once per link.
+    let kind_label: HashMap<LinkKind, Label> = LinkKind::ALL
+        .into_iter()
+        .map(|k| (k, Label::new(fonts, vec![(k.label().to_owned(), KIND)])))
+        .collect();
+    let kind_labels = kind_labels(sheet, all_routes, numbering, &kind_label, &mut board, steps)?;
+    Some(Placed {
+        party_labels,
+        callouts,
+        kind_label,
+        kind_labels,
+        board,
+    })
+}
+
+/// Each drawn party's name (wrapped, ellipsised) and kind line on the freest of its candidate spots:
+/// below, above, right or left of its shape, then a little farther below or above; narrower if none
+/// is free; failing all, the nearest free spot around it.
+fn party_labels<'a>(
+    sheet: &'a Sheet,
+    positions: &BTreeMap<PartyId, Position>,
+    board: &mut Board,
+    lines: &Crossings,
+    steps: &mut Steps,
+) -> Option<HashMap<&'a str, (Label, Spot)>> {
+    let fonts = Fonts::shared();
+    let mut party_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
+    for party in sheet.scenario.parties() {
+        steps.step()?;
+        let Some(&p) = positions.get(&party.id) else {
+            continue;
+        };
+        let name = clean(&party.name);
+        let detail = match &party.country {
+            Some(c) => format!("{} · {}", party.kind.label(), clean(c)),
+            None => party.kind.label().to_owned(),
+        };
+        let build = |width: f32, name_lines: usize| {
+            let mut lines: Vec<(String, TextStyle)> = fonts
+                .wrap(&name, NAME, width, name_lines)
+                .into_iter()
+                .map(|l| (l, NAME))
+                .collect();
+            if lines.is_empty() {
+                lines.push((String::new(), NAME));
+            }
+            lines.push((fonts.ellipsize(&detail, DETAIL, width), DETAIL));
+            Label::new(fonts, lines)
+        };
+        let shape = shape_box(party.kind, p);
+        let mut chosen = None;
+        for (width, name_lines) in [(NAME_WIDTH, 2), (NAME_WIDTH * 0.7, 2), (110.0, 1)] {
+            let label = build(width, name_lines);
+            let h = label.height();
+            let side = label.width / 2.0 + PAD + 6.0;
+            let candidates = [
+                Spot {
+                    cx: p.x,
+                    top: shape.y1 + PAD + 2.0,
+                },
+                Spot {
+                    cx: p.x,
+                    top: shape.y0 - PAD - 2.0 - h,
+                },
+                Spot {
+                    cx: shape.x1 + side,
+                    top: p.y - h / 2.0,
+                },
+                Spot {
+                    cx: shape.x0 - side,
+                    top: p.y - h / 2.0,
+                },
+                Spot {
+                    cx: p.x,
+                    top: shape.y1 + PAD + 20.0,
+                },
+                Spot {
+                    cx: p.x,
+                    top: shape.y0 - PAD - 20.0 - h,
+                },
+            ];
+            if let Some(spot) = place(board, &label, &candidates, lines) {
+                chosen = Some((label, spot));
+                break;
+            }
+        }
+        let (label, spot) = chosen.unwrap_or_else(|| {
+            let label = build(110.0, 1);
+            let origin = Spot {
+                cx: p.x,
+                top: shape.y1 + PAD + 2.0,
+            };
+            let spot = search(board, &label, origin);
+            (label, spot)
+        });
+        board.take(label.at(spot.cx, spot.top));
+        party_labels.insert(party.id.as_str(), (label, spot));
+    }
+    Some(party_labels)
+}
+
+/// Where a callout may sit along its link, in order of preference (fractions of the way).
+const ALONG: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
+
+/// Each numbered link's callout: the first free spot along the link, else the nearest free spot
+/// around its middle; per link, the callout's centre and the point on the link it is drawn from.
+fn callouts<'a>(
+    all_routes: &'a [Route],
+    numbering: &Numbering,
+    board: &mut Board,
+    steps: &mut Steps,
+) -> Option<HashMap<&'a str, (Position, Position)>> {
+    let mut callouts: HashMap<&str, (Position, Position)> = HashMap::new();
+    for route in all_routes {
+        steps.step()?;
+        let Some(n) = numbering.numbers.get(route.link.as_str()) else {
+            continue;
+        };
+        let half = callout_half(*n);
+        let (rx, r) = (half + PAD, CALLOUT_R + PAD);
+        let mut spot = ALONG
+            .iter()
+            .map(|t| route.at(*t))
+            .find(|c| board.free(&Box2::around(c.x, c.y, rx, r)));
+        let anchor = route.at(0.5);
+        if spot.is_none() {
+            let disc = Label {
+                lines: Vec::new(),
+                heights: vec![2.0 * CALLOUT_R],
+                ascents: vec![0.0],
+                width: 2.0 * half,
+            };
+            let found = search(
+                board,
+                &disc,
+                Spot {
+                    cx: anchor.x,
+                    top: anchor.y - CALLOUT_R,
+                },
+            );
+            spot = Some(Position {
+                x: found.cx,
+                y: found.top + CALLOUT_R,
+            });
+        }
+        if let Some(c) = spot {
+            board.take(Box2::around(c.x, c.y, rx, r));
+            callouts.insert(route.link.as_str(), (c, anchor));
+        }
+    }
+    Some(callouts)
+}
+
+/// Each link without a callout gets its kind label on the first free spot along it, or none (the
+/// link's tooltip and the legend still say it).
+fn kind_labels<'a>(
+    sheet: &Sheet,
+    all_routes: &'a [Route],
+    numbering: &Numbering,
+    kind_label: &HashMap<LinkKind, Label>,
+    board: &mut Board,
+    steps: &mut Steps,
+) -> Option<HashMap<&'a str, (LinkKind, Spot)>> {
+    let mut kind_labels: HashMap<&str, (LinkKind, Spot)> = HashMap::new();
+    for route in all_routes {
+        steps.step()?;
+        if numbering.numbers.contains_key(route.link.as_str()) {
+            continue;
+        }
+        let Some(link) = sheet.scenario.link(route.link.as_str()) else {
+            continue;
+        };
+        let label = &kind_label[&link.kind];
+        let candidates: Vec<Spot> = ALONG
+            .iter()
+            .map(|t| route.at(*t))
+            .map(|c| Spot {
+                cx: c.x,
+                top: c.y - label.height() / 2.0,
+            })
+            .collect();
+        // Only free spots: a kind label that would cover another is left out (the link's tooltip
+        // and the legend still say it).
+        if let Some(spot) = candidates
+            .iter()
+            .find(|spot| board.free(&label.at(spot.cx, spot.top)))
+            .copied()
+        {
+            board.take(label.at(spot.cx, spot.top));
+            kind_labels.insert(route.link.as_str(), (link.kind, spot));
+        }
+    }
+    Some(kind_labels)
+}
