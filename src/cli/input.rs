@@ -27,14 +27,9 @@ pub fn load_scenario(name: &str) -> Result<Scenario, String> {
         let bytes =
             crate::io::read::read_capped(std::io::stdin().lock(), crate::io::read::MAX_FILE_BYTES)
                 .map_err(|e| format!("standard input: {e}"))?;
-        if crate::io::binary::is_binary(&bytes) {
-            let none = crate::progress::Progress::none();
-            return crate::io::scenario_from_bytes(&bytes, "standard input", &none)
-                .map_err(|e| e.to_string());
-        }
-        let text =
-            crate::io::read::decode_unicode(&bytes).map_err(|e| format!("standard input:{e}"))?;
-        return crate::io::scenario_from_ron(&text, "standard input").map_err(|e| e.to_string());
+        let none = crate::progress::Progress::none();
+        return crate::io::save::scenario_from_file_bytes(&bytes, "standard input", &none)
+            .map_err(|e| e.to_string());
     }
     if let Some(slug) = name.strip_prefix("builtin:") {
         let builtin = crate::scenarios::builtin(slug).ok_or_else(|| {

@@ -45,13 +45,13 @@ pub(crate) fn is_stdio(path: &Path) -> bool {
     path.as_os_str() == STDIO
 }
 
-/// Writes a command's result to `path` atomically (see [`crate::io::save::write_atomic`]), or to
+/// Writes a command's result to `path` atomically (see [`crate::io::disk::write_atomic`]), or to
 /// standard output for `-`.
 pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
     if is_stdio(path) {
         emit(bytes)
     } else {
-        crate::io::save::write_atomic(path, bytes).map_err(bad_input)
+        crate::io::disk::write_atomic(path, bytes).map_err(bad_input)
     }
 }
 

@@ -546,7 +546,7 @@ pub fn export_to_file_with(
     progress: &Progress,
 ) -> Result<(), ExportError> {
     let bytes = export_with(scenario, format, options, progress)?;
-    crate::io::save::write_atomic(path, &bytes)?;
+    crate::io::disk::write_atomic(path, &bytes)?;
     progress.set(1.0);
     Ok(())
 }

@@ -10,8 +10,12 @@
 //!
 //! Loading goes record by record into the scenario, reporting progress and stopping when cancelled,
 //! and every bad value is refused with the file, the entry and what is wrong, never a panic.
+//!
+//! This file owns the `.cspx` bytes; it must not touch the disk (`save.rs` and `disk.rs` do) or
+//! know RON.
 
-use super::save::{FORMAT_VERSION, LoadError, SaveError};
+use crate::io::error::{LoadError, SaveError};
+use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate_v1};
 use crate::model::{
     AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Position, Publisher, Scenario,
     ScenarioMeta, TenantType,
@@ -221,7 +225,7 @@ pub fn scenario_from_bytes(
     let (head, after): (Head, _) = postcard::take_from_bytes(rest)
         .map_err(|e| bad(format!("the header cannot be read: {e}")))?;
     rest = after;
-    if !(super::save::OLDEST_VERSION..=FORMAT_VERSION).contains(&head.model_version) {
+    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&head.model_version) {
         return Err(LoadError::Version {
             path: path.to_owned(),
             found: i64::from(head.model_version),
@@ -286,7 +290,7 @@ pub fn scenario_from_bytes(
         let id = r.id;
         let mut link = link_from(r).map_err(|m| bad(format!("link `{id}`: {m}")))?;
         if head.model_version == 1 {
-            super::save::migrate_v1(std::slice::from_mut(&mut link));
+            migrate_v1(std::slice::from_mut(&mut link));
         }
         scenario
             .add_link(link)
@@ -385,7 +389,7 @@ mod tests {
         let s = channel();
         let bytes = scenario_to_bytes(&s).unwrap();
         assert!(is_binary(&bytes));
-        let text = super::super::scenario_to_ron(&s).unwrap();
+        let text = crate::io::ron_file::scenario_to_ron(&s).unwrap();
         assert!(
             bytes.len() * 2 < text.len(),
             "{} bytes vs {} of RON",
@@ -396,7 +400,7 @@ mod tests {
         assert_eq!(back, s);
         assert_eq!(
             back,
-            super::super::scenario_from_ron(&text, "c.ron").unwrap(),
+            crate::io::ron_file::scenario_from_ron(&text, "c.ron").unwrap(),
             "both formats load the same scenario"
         );
     }

@@ -1,6 +1,7 @@
 //! Reading what users give us, safely: every file through one size-limited reader that refuses
 //! anything that is not a regular file (a FIFO would block forever, `/dev/zero` would fill memory),
 //! and text decoding that accepts a byte order mark and reports bad bytes by offset, line and column.
+//! Must not parse what it reads: the formats and the importer do.
 
 use std::fmt;
 use std::io::Read;

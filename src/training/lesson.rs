@@ -1,5 +1,6 @@
 //! The lesson file format (RON, documented in `docs/lessons.md`): a starting scenario, a goal in plain
 //! words, steps, hints, a success condition checked live, the answer, and a solution the app can play.
+//! Must not read files beyond the lesson and the scenario it names beside it, nor score a run (`mod.rs`).
 
 use super::condition::Condition;
 use crate::edit::Edit;
@@ -333,14 +334,14 @@ impl LoadedLesson {
         };
         // The version first: a newer lesson has fields this build does not know, and "unknown field"
         // would hide the real reason.
-        if let Some(found) = crate::io::save::probe_version(text)
+        if let Some(found) = crate::io::ron_file::probe_version(text)
             && found != i64::from(LESSON_VERSION)
         {
             return Err(at(
                 line_of("version"),
                 format!(
                     "field `version`: {}",
-                    crate::io::save::version_message(
+                    crate::io::error::version_message(
                         found,
                         "lesson format",
                         LESSON_VERSION,
@@ -352,7 +353,7 @@ impl LoadedLesson {
         let options = ron::Options::default()
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
         let lesson: Lesson = options.from_str(text).map_err(|e| {
-            let (line, column, message) = crate::io::save::describe_ron_error(text, &e);
+            let (line, column, message) = crate::io::ron_file::describe_ron_error(text, &e);
             LessonError {
                 path: path.to_owned(),
                 line,

@@ -1,0 +1,25 @@
+//! The versions of the save format's model, and how an older save is brought up to date on load,
+//! for RON and `.cspx` alike. Must not parse or write files: each format calls it on what it read.
+
+use crate::model::Link;
+
+/// The version this build writes.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest version this build reads (and migrates on load).
+pub const OLDEST_VERSION: u32 = 1;
+
+/// Brings the links of a version 1 file to version 2.
+///
+/// Version 1 read `status` on partnerships only; version 2 reads it on admin links too (a `pending`
+/// admin link is a GDAP request the customer has not approved). A version 1 file may carry a status
+/// on another kind of link that meant nothing then, so it is reset to the default rather than
+/// turning an admin relationship into a request on load. `ended` and `admin_type` did not exist:
+/// their defaults (not ended, GDAP) are what version 1 meant.
+pub fn migrate_v1(links: &mut [Link]) {
+    for link in links {
+        if link.kind != crate::model::LinkKind::Partnership {
+            link.status = crate::model::LinkStatus::default();
+        }
+    }
+}

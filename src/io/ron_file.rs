@@ -1,0 +1,562 @@
+//! The scenario save format: human-readable RON with `version: 2`, stable ids and node positions.
+//!
+//! Version 2 adds `ended` on every link, and `admin_type` and `status` (`active` or `pending`) on admin
+//! links. Version 1 files still load: [`migrate_v1`] brings them to version 2.
+//!
+//! ```ron
+//! (
+//!     version: 2,
+//!     title: "Sample scenario 1: the direct-bill chain",
+//!     description: "Microsoft sells to the direct-bill partner, which sells to the customer.",
+//!     as_of: "2024-01-01",
+//!     parties: [
+//!         (id: "microsoft", kind: microsoft, name: "Microsoft", organization: "microsoft",
+//!          tenant: "microsoft", tenant_type: csp),
+//!         (id: "fabrikam", kind: direct_bill, name: "Fabrikam", country: "US",
+//!          organization: "fabrikam", tenant: "fabrikam", tenant_type: csp, mpa_signed: "2019-10-01",
+//!          position: (x: 0.0, y: 150.0)),
+//!     ],
+//!     links: [
+//!         (id: "supply-fabrikam", kind: supply, from: "microsoft", to: "fabrikam", date: "2020-03-01"),
+//!     ],
+//! )
+//! ```
+//!
+//! A file that is not a valid save gets an error naming the file, line, column and field. This file
+//! owns the RON text and must not touch the disk (`disk.rs`) or know `.cspx` (`binary.rs`).
+
+use crate::io::error::{LoadError, SaveError};
+use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate_v1};
+use crate::model::{Date, Link, Party, Scenario, ScenarioError, ScenarioMeta};
+use crate::progress::Progress;
+use ron::extensions::Extensions;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The file as written: a flat list of parties and links, with ids rather than graph indices.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    version: u32,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    as_of: Option<Date>,
+    #[serde(default)]
+    parties: Vec<Party>,
+    #[serde(default)]
+    links: Vec<Link>,
+}
+
+/// [`ScenarioFile`] borrowed from a scenario, for writing: the same text without copying every
+/// party and link first (at 300,000 parties the copies cost seconds and a gigabyte).
+#[derive(Serialize)]
+struct ScenarioFileOut<'a> {
+    version: u32,
+    title: &'a str,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<Date>,
+    parties: Vec<&'a Party>,
+    links: Vec<&'a Link>,
+}
+
+impl<'a> ScenarioFileOut<'a> {
+    fn of(scenario: &'a Scenario) -> Self {
+        let mut parties: Vec<&Party> = scenario.parties().collect();
+        parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
+        let mut links: Vec<&Link> = scenario.links().collect();
+        links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        ScenarioFileOut {
+            version: FORMAT_VERSION,
+            title: &scenario.meta.title,
+            description: &scenario.meta.description,
+            as_of: scenario.meta.as_of,
+            parties,
+            links,
+        }
+    }
+}
+
+/// Reads only the version, so that a newer file gets a clear message rather than a field error.
+/// Signed, so that `version: -1` is named as a version rather than "integer out of bounds".
+#[derive(Deserialize)]
+struct VersionProbe {
+    version: Option<i64>,
+}
+
+/// The `version` of RON text, read before anything else: from a lenient parse, or, when the rest of
+/// the file does not parse (a newer format may have new syntax), from the first `version: N`.
+pub fn probe_version(text: &str) -> Option<i64> {
+    if let Ok(VersionProbe { version }) = ron_options().from_str::<VersionProbe>(text) {
+        return version;
+    }
+    let at = text.find("version")?;
+    let rest = text[at + "version".len()..]
+        .trim_start()
+        .strip_prefix(':')?;
+    let rest = rest.trim_start();
+    let end = rest
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && matches!(c, '-' | '+'))))
+        .map_or(rest.len(), |(i, _)| i);
+    rest[..end].parse().ok()
+}
+
+/// The fields that hold dates, in saves and lessons (`SetAsOf` is a lesson change).
+const DATE_FIELDS: &[&str] = &[
+    "date",
+    "ended",
+    "mpa_signed",
+    "restricted_since",
+    "mca_accepted",
+    "as_of",
+    "SetAsOf",
+];
+
+/// Line, column and message of a RON error, in words a person can act on: a date that chrono could
+/// not read ("input is out of range") names its field and the expected form.
+pub fn describe_ron_error(text: &str, e: &ron::error::SpannedError) -> (usize, usize, String) {
+    let (line, column) = (e.span.start.line, e.span.start.col);
+    if let ron::Error::Message(_) = &e.code {
+        // RON's span of a string value is its content, between the quotes.
+        let start = offset_of(text, line, column);
+        let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+        if let Some(field) = field_before(&text[..start])
+            && DATE_FIELDS.contains(&field.as_str())
+        {
+            return (
+                line,
+                column,
+                format!(
+                    "field `{field}`: \"{}\" is not a date: expected {}",
+                    text[start..end].trim_end_matches('"'),
+                    crate::model::limits::expected_date()
+                ),
+            );
+        }
+    }
+    (line, column, e.code.to_string())
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = text.get(start..).unwrap_or("");
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// The field (or tuple variant) whose value starts where `before` ends: the identifier before the
+/// `:` or `(` that precedes it (and the value's opening quote).
+fn field_before(before: &str) -> Option<String> {
+    let before = before.trim_end();
+    let before = before.strip_suffix('"').unwrap_or(before).trim_end();
+    let before = before
+        .strip_suffix(':')
+        .or_else(|| before.strip_suffix('('))?
+        .trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &before[start..];
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+/// The scenario as save-file text.
+pub fn scenario_to_ron(scenario: &Scenario) -> Result<String, ron::Error> {
+    ron_options().to_string_pretty(&ScenarioFileOut::of(scenario), ron_pretty())
+}
+
+fn ron_pretty() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
+        .struct_names(false)
+        .separate_tuple_members(false)
+        .extensions(Extensions::IMPLICIT_SOME)
+}
+
+/// Bytes of RON text a party or link takes on average (342 MB for 1.32 million of them), for
+/// a progress bar that moves evenly while the text is written.
+const RON_BYTES_PER_ENTRY: usize = 260;
+
+/// [`scenario_to_ron`] for a worker thread: reports how far the text has got and stops with
+/// [`SaveError::Cancelled`] as soon as `progress` is cancelled. `path` names the file in errors.
+pub fn scenario_to_ron_with(
+    scenario: &Scenario,
+    path: &Path,
+    progress: &Progress,
+) -> Result<Vec<u8>, SaveError> {
+    let entries = scenario.party_count() + scenario.link_count();
+    let mut out = Watched {
+        bytes: Vec::with_capacity(64 + RON_BYTES_PER_ENTRY * entries),
+        expected: (RON_BYTES_PER_ENTRY * entries).max(1),
+        progress,
+    };
+    match ron_options().to_io_writer_pretty(&mut out, &ScenarioFileOut::of(scenario), ron_pretty())
+    {
+        Ok(()) => Ok(out.bytes),
+        Err(_) if progress.is_cancelled() => Err(SaveError::Cancelled {
+            path: path.display().to_string(),
+        }),
+        Err(e) => Err(SaveError::Ron(e)),
+    }
+}
+
+/// A buffer that reports how much has been written against what is expected, and fails the next
+/// write once its work is cancelled (serde then unwinds at once).
+struct Watched<'a> {
+    bytes: Vec<u8>,
+    expected: usize,
+    progress: &'a Progress,
+}
+
+impl std::io::Write for Watched<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let before = self.bytes.len();
+        self.bytes.extend_from_slice(buf);
+        // Every 64 KiB: a cancel is heard within microseconds, the counters are not hammered.
+        if before >> 16 != self.bytes.len() >> 16 {
+            if self.progress.is_cancelled() {
+                return Err(std::io::Error::other("cancelled"));
+            }
+            self.progress
+                .set((self.bytes.len() as f32 / self.expected as f32).min(0.99));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Parses save-file text; `path` only names the source in errors.
+pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> {
+    // A byte order mark is what Notepad puts first; it is not RON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let syntax = |e: ron::error::SpannedError| {
+        let (line, column, mut message) = describe_ron_error(text, &e);
+        if text.trim().is_empty() {
+            message = "the file is empty, so it is not a csp-explorer save (a save begins with \
+                       `(` and `version: 2`)"
+                .to_owned();
+        } else if !text.trim_start().starts_with(['(', '/']) {
+            message = "this is not a csp-explorer save (a save begins with `(` and `version: 2`); \
+                       spreadsheets and Partner Center files come in through File → Import… or \
+                       `csp-explorer import`"
+                .to_owned();
+        } else if text[offset_of(text, e.span.end.line, e.span.end.col).min(text.len())..]
+            .trim()
+            .is_empty()
+        {
+            message.push_str("; the file ends here, too early (was it cut off?)");
+        }
+        LoadError::Syntax {
+            path: path.to_owned(),
+            line,
+            column,
+            message,
+        }
+    };
+    // A newer version may have fields this build does not know: check the version first.
+    if let Some(found) = probe_version(text)
+        && !(i64::from(OLDEST_VERSION)..=i64::from(FORMAT_VERSION)).contains(&found)
+    {
+        return Err(LoadError::Version {
+            path: path.to_owned(),
+            found,
+        });
+    }
+    let mut file: ScenarioFile = ron_options().from_str(text).map_err(syntax)?;
+    if file.version == 1 {
+        migrate_v1(&mut file.links);
+    }
+    let mut scenario = Scenario::default();
+    scenario.meta = ScenarioMeta {
+        title: file.title,
+        description: file.description,
+        as_of: file.as_of,
+    };
+    crate::model::limits::check_meta(&scenario.meta).map_err(|error| LoadError::Invalid {
+        path: path.to_owned(),
+        line: line_of_field(text, 0, error.field),
+        source: ScenarioError::OutOfBounds {
+            subject: "the scenario".to_owned(),
+            error,
+        },
+    })?;
+    let invalid = |source: ScenarioError, section: Section, id: &str| {
+        let entry = line_of_id(text, section, id);
+        let line = match &source {
+            ScenarioError::OutOfBounds { error, .. } => line_of_field(text, entry, error.field),
+            _ => entry,
+        };
+        LoadError::Invalid {
+            path: path.to_owned(),
+            line,
+            source,
+        }
+    };
+    scenario.reserve(file.parties.len(), file.links.len());
+    for party in file.parties {
+        let id = party.id.0.clone();
+        scenario
+            .add_party(party)
+            .map_err(|e| invalid(e, Section::Parties, &id))?;
+    }
+    for link in file.links {
+        let id = link.id.0.clone();
+        scenario
+            .add_link(link)
+            .map_err(|e| invalid(e, Section::Links, &id))?;
+    }
+    Ok(scenario)
+}
+
+/// Which list of a save an entry is in.
+#[derive(Clone, Copy)]
+enum Section {
+    Parties,
+    Links,
+}
+
+/// The 1-based line of the last `id: "…"` entry with this id in its section (the duplicate, when
+/// there are two). Only an `id` field counts: `to: "x"` or `via: "x"` name the party, they are not it.
+fn line_of_id(text: &str, section: Section, id: &str) -> usize {
+    let needle = format!("\"{id}\"");
+    let is_entry = |line: &str| {
+        line.match_indices("id:").any(|(i, _)| {
+            let before = line[..i].chars().next_back();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && line[i + 3..].trim_start().starts_with(&needle)
+        })
+    };
+    let start_of = |name: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(name))
+            .unwrap_or(0)
+    };
+    let (parties, links) = (start_of("parties:"), start_of("links:"));
+    let (from, to) = match section {
+        Section::Parties if links > parties => (parties, links),
+        Section::Parties => (parties, usize::MAX),
+        Section::Links if parties > links => (links, parties),
+        Section::Links => (links, usize::MAX),
+    };
+    text.lines()
+        .enumerate()
+        .skip(from)
+        .take(to.saturating_sub(from))
+        .filter(|(_, line)| is_entry(line))
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(1)
+}
+
+/// The 1-based line where `field:` is first written at or after line `from` (1-based; 0 for the
+/// top of the file), or `from` when it is not found there.
+fn line_of_field(text: &str, from: usize, field: &str) -> usize {
+    let starts_field = |line: &str| {
+        line.match_indices(field).any(|(i, _)| {
+            let before = line[..i].chars().next_back();
+            let after = line[i + field.len()..].trim_start();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after.starts_with(':')
+        })
+    };
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, line)| starts_field(line))
+        .map_or(from.max(1), |(i, _)| i + 1)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::{LinkKind, PartyKind};
+
+    pub(crate) fn sample() -> Scenario {
+        let mut s = Scenario::new("Round trip");
+        s.meta.description = "Two parties, one link.".into();
+        s.meta.as_of = Some("2024-01-01".parse().unwrap());
+        s.add_party(Party::new("ms", PartyKind::Microsoft).named("Microsoft"))
+            .unwrap();
+        s.add_party(
+            Party::new("fab", PartyKind::DirectBill)
+                .named("Fabrikam")
+                .in_country("US")
+                .mpa("2019-10-01".parse().unwrap())
+                .at(10.0, 150.0),
+        )
+        .unwrap();
+        s.add_link(Link::new(
+            "s",
+            LinkKind::Supply,
+            "ms",
+            "fab",
+            "2020-03-01".parse().unwrap(),
+        ))
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn round_trips_and_is_human_readable() {
+        let text = scenario_to_ron(&sample()).unwrap();
+        assert!(text.contains("version: 2"), "{text}");
+        assert!(text.contains("kind: direct_bill"), "{text}");
+        assert!(text.contains("mpa_signed: \"2019-10-01\""), "{text}");
+        assert!(
+            text.contains("x: 10.0,") && text.contains("y: 150.0,"),
+            "{text}"
+        );
+        assert_eq!(scenario_from_ron(&text, "t.ron").unwrap(), sample());
+    }
+
+    #[test]
+    fn syntax_errors_name_file_line_and_column() {
+        let text =
+            "(\n  version: 1,\n  title: \"x\",\n  parties: [ (id: \"a\", kind: wizard) ],\n)";
+        let err = scenario_from_ron(text, "bad.ron").unwrap_err().to_string();
+        assert!(err.starts_with("bad.ron:4:"), "{err}");
+        assert!(err.contains("wizard"), "{err}");
+    }
+
+    #[test]
+    fn a_newer_version_is_refused_clearly() {
+        let err = scenario_from_ron("(version: 3, title: \"x\", future_field: 3)", "new.ron")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "new.ron: save format version 3 was written by a newer csp-explorer (this build reads versions 1 to 2); update csp-explorer to open it"
+        );
+        // Even when the rest uses syntax this build does not know, the version speaks first.
+        let err = scenario_from_ron("(version: 7, title: \"x\", parties: {new syntax})", "n.ron")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("version 7 was written by a newer"), "{err}");
+        let err = scenario_from_ron("(version: -1, title: \"x\")", "neg.ron")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "neg.ron: save format version -1 is not a version csp-explorer has written (this build reads versions 1 to 2); check the `version` field"
+        );
+    }
+
+    fn with_party_field(field: &str) -> String {
+        format!(
+            "(\n version: 2,\n title: \"x\",\n parties: [\n  (\n   id: \"c\",\n   kind: customer,\n   name: \"C\",\n   organization: \"c\",\n   tenant: \"c\",\n   tenant_type: customer,\n   {field}\n  ),\n ],\n)"
+        )
+    }
+
+    #[test]
+    fn a_date_chrono_cannot_read_names_the_field_and_the_form() {
+        for bad in ["2024-13-01", "+300000-01-01", "15.03.2020", ""] {
+            let text = with_party_field(&format!("mca_accepted: \"{bad}\","));
+            let err = scenario_from_ron(&text, "d.ron").unwrap_err().to_string();
+            assert!(err.starts_with("d.ron:12:"), "{bad}: {err}");
+            assert!(
+                err.ends_with(&format!(
+                    "field `mca_accepted`: \"{bad}\" is not a date: expected a date written YYYY-MM-DD from 1990-01-01 to 2100-12-31"
+                )),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_out_of_bounds_are_refused_with_field_and_line() {
+        let cases = [
+            (
+                "mpa_signed: \"-262143-01-01\",",
+                "field `mpa_signed`: -262143-01-01 is out of range",
+            ),
+            (
+                "position: (x: NaN, y: 0.0),",
+                "field `position`: (NaN, 0) is not a place",
+            ),
+            (
+                "position: (x: 1.0, y: inf),",
+                "field `position`: (1, inf) is not a place",
+            ),
+            ("position: (x: 1e50, y: 0.0),", "field `position`"),
+        ];
+        for (field, expected) in cases {
+            let err = scenario_from_ron(&with_party_field(field), "b.ron")
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("b.ron:12: party `c`: "), "{field}: {err}");
+            assert!(err.contains(expected), "{field}: {err}");
+        }
+        let long = "n".repeat(201);
+        let text = with_party_field("").replace("name: \"C\"", &format!("name: \"{long}\""));
+        let err = scenario_from_ron(&text, "b.ron").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "b.ron:8: party `c`: field `name`: is 201 characters long; at most 200 are allowed"
+        );
+        let text = with_party_field("").replace("title: \"x\"", "title: \"a\\u{0}b\"");
+        let err = scenario_from_ron(&text, "b.ron").unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "b.ron:3: the scenario: field `title`: has a control character (U+0000)"
+            ),
+            "{err}"
+        );
+        let link = "(\n version: 2,\n title: \"x\",\n parties: [ (id: \"a\", kind: microsoft, name: \"M\", organization: \"m\", tenant: \"m\", tenant_type: csp),\n  (id: \"b\", kind: direct_bill, name: \"B\", organization: \"b\", tenant: \"b\", tenant_type: csp) ],\n links: [\n  (id: \"s\", kind: supply, from: \"a\", to: \"b\",\n   date: \"2999-01-01\"),\n ],\n)";
+        let err = scenario_from_ron(link, "l.ron").unwrap_err().to_string();
+        assert!(
+            err.starts_with("l.ron:8: link `s`: field `date`: 2999-01-01 is out of range"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_id_names_its_line() {
+        let text = "(\n version: 1,\n title: \"x\",\n parties: [\n  (id: \"a\", kind: customer, name: \"A\", organization: \"a\", tenant: \"a\", tenant_type: customer),\n  (id: \"a\", kind: customer, name: \"A\", organization: \"a\", tenant: \"a\", tenant_type: customer),\n ],\n)";
+        let err = scenario_from_ron(text, "dup.ron").unwrap_err().to_string();
+        assert_eq!(err, "dup.ron:6: a party with id `a` already exists");
+    }
+
+    #[test]
+    fn a_version_1_file_is_migrated_to_version_2() {
+        let v1 = "(\n version: 1,\n title: \"old\",\n parties: [\n  (id: \"db\", kind: direct_bill, name: \"DB\", organization: \"db\", tenant: \"db\", tenant_type: csp),\n  (id: \"c\", kind: customer, name: \"C\", organization: \"c\", tenant: \"c\", tenant_type: customer),\n ],\n links: [\n  (id: \"a\", kind: admin, from: \"db\", to: \"c\", date: \"2021-01-01\", status: pending, duration_days: 90),\n ],\n)";
+        let s = scenario_from_ron(v1, "old.ron").expect("version 1 loads");
+        let admin = s.link("a").unwrap();
+        assert_eq!(
+            admin.status,
+            crate::model::LinkStatus::Accepted,
+            "a version 1 status on an admin link meant nothing: it is not a pending request"
+        );
+        assert_eq!(admin.ended, None);
+        assert_eq!(admin.admin_type, crate::model::AdminType::Gdap);
+        let text = scenario_to_ron(&s).unwrap();
+        assert!(text.contains("version: 2"), "{text}");
+        // In version 2 the same field means a pending GDAP request, and ended links keep their day.
+        let v2 = v1.replace("version: 1", "version: 2").replace(
+            "status: pending",
+            "status: pending, ended: \"2022-01-01\", admin_type: dap",
+        );
+        let s2 = scenario_from_ron(&v2, "new.ron").expect("version 2 loads");
+        let admin = s2.link("a").unwrap();
+        assert_eq!(admin.status, crate::model::LinkStatus::Pending);
+        assert_eq!(admin.ended, Some("2022-01-01".parse().unwrap()));
+        assert_eq!(admin.admin_type, crate::model::AdminType::Dap);
+        let again = scenario_from_ron(&scenario_to_ron(&s2).unwrap(), "again.ron").unwrap();
+        assert_eq!(again, s2, "version 2 round-trips");
+    }
+}
