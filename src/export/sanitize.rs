@@ -5,7 +5,7 @@
 //! makes an SVG, a GraphML or a draw.io file unreadable (and the PNG export, which parses the SVG,
 //! fails). A name like `=HYPERLINK("…")` is a formula to Excel. Every exporter therefore passes each
 //! text through [`clean`] and then through the escaper of its format here, so the rules live in one
-//! place and one test ([`tests`] below, and `tests/export.rs` for every format) holds them.
+//! place and one test ([`tests`] below, and `tests/export/` for every format) holds them.
 //!
 //! What survives: every printable character, including emoji and right-to-left text, tabs and line
 //! breaks. What goes: the control characters (C0 other than tab, line feed and carriage return,
