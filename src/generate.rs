@@ -1,5 +1,6 @@
 //! `csp-explorer generate`: a deterministic channel shaped like a real distributor's, so that anyone
-//! can reproduce the benchmark figures and try the app at scale.
+//! can reproduce the benchmark figures and try the app at scale. Must not write files or use
+//! randomness it was not given: the same options always give the same channel.
 //!
 //! The shape follows what partner managers import from Partner Center (the CSV importer's columns):
 //! Microsoft supplies indirect providers and direct-bill partners in the biggest markets; every

@@ -1,5 +1,6 @@
 //! The built-in scenarios: the seed document's sample scenarios and partner types, compiled in so
-//! that the app, the CLI and the tests open them from any folder.
+//! that the app, the CLI and the tests open them from any folder. Must not read the disk: each is a
+//! save file compiled in and parsed by the ordinary reader (`synthetic` builds bench channels in code).
 //!
 //! Each is an ordinary save file under `assets/scenarios/`; users can open, change and save a copy.
 

@@ -1,4 +1,5 @@
-//! Undo and redo over [`Edit`]s.
+//! Undo and redo over [`Edit`]s, and whether the document has changed since it was saved.
+//! Must not know what an edit does: each [`Edit`] applies itself and returns its inverse.
 
 use super::{Edit, Touched};
 use crate::model::{Scenario, ScenarioError};

@@ -1,4 +1,5 @@
-//! Edit commands: the only way a scenario changes.
+//! Edit commands: the only way a scenario changes. Must not check rules or draw: an edit reports
+//! what it [`Touched`], and the rule engine and the canvas take it from there.
 //!
 //! Every gesture of the UI, every quick fix and every lesson step becomes an [`Edit`]. Applying one
 //! returns its inverse, which is what makes undo/redo ([`History`]) fall out for free, and tells the rule

@@ -1,4 +1,5 @@
 //! Success conditions of lessons and their steps, checked live against what the trainee has done.
+//! Must not change the scenario: a condition only reads it (and its findings).
 
 use crate::model::{Date, LinkKind, Party, PartyId, Scenario};
 use crate::rules::{Checker, Severity};

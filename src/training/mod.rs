@@ -1,4 +1,5 @@
-//! Training: lessons with live success conditions, hints and scores, and the quiz.
+//! Training: lessons with live success conditions, hints and scores, and the quiz. Must not import
+//! the window (`ui`): a lesson is played and scored headless.
 //!
 //! Like the rules, this is free of egui: a [`LessonRun`] is told what the trainee's scenario looks
 //! like and answers with progress and a score, so every lesson's success condition is tested

@@ -1,5 +1,6 @@
 //! "Can party X sell offer O to customer C?": answered by trying the sale on a copy of the scenario
-//! and running the same rules that colour the canvas.
+//! and running the same rules that colour the canvas. Must not keep the trial: the scenario asked
+//! about is left as it was.
 //!
 //! The trial adds the purchase, dated on the as-of date, and the reseller relationships a sale needs
 //! when they are missing (those are steps the partner can take, so they are reported as *needs*, not

@@ -1,5 +1,6 @@
 //! What changed between a base scenario and a what-if: parties and links added, removed or changed
-//! (field by field), and which findings the change introduced or resolved.
+//! (field by field), and which findings the change introduced or resolved. Must not change either
+//! scenario, nor format for a screen: the CLI and the compare card word the result.
 
 use crate::model::{Link, Party, Scenario};
 use crate::rules::{Finding, RuleId, Subject, check};

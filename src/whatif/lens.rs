@@ -1,5 +1,6 @@
 //! The role lens: the channel as one party sees it. Its relationships, whom it may transact with (and
-//! what stops it), and every finding that concerns it.
+//! what stops it), and every finding that concerns it. Must not change the scenario or hold rules of
+//! its own: what stops a sale is what the rules say.
 
 use super::ask::{Question, ask};
 use crate::model::{LinkId, LinkKind, PartyId, PartyKind, Scenario};
