@@ -10,6 +10,8 @@ pub mod edit;
 pub mod export;
 pub mod fonts;
 pub mod generate;
+#[cfg(test)]
+mod house;
 pub mod io;
 pub mod layout;
 pub mod model;

@@ -57,6 +57,15 @@ pub enum Command {
     Export(crate::export::ExportFormat),
     /// Show the export dialog for the part of the canvas in view, as SVG.
     ExportVisible,
+    /// A connect gesture ended on another party: offer the link's kinds with their verdicts.
+    Connect {
+        /// The supplying side.
+        from: PartyId,
+        /// The buying side.
+        to: PartyId,
+        /// Where the gesture ended, for the chooser.
+        at: egui::Pos2,
+    },
     /// Add a party of this kind near the centre of the view.
     AddParty(PartyKind),
     /// Fit the canvas to the scenario.

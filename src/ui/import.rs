@@ -7,7 +7,7 @@
 //! Center export takes seconds; typing in the form must not wait for it): the last preview stays
 //! shown, marked as being brought up to date, until the new one lands, and Import waits for it.
 //! [`import_ui`] draws the preview and says what the user chose; on Import the app lays out and
-//! checks the channel on the worker thread (`ExplorerApp::import_in_background`, with progress and
+//! checks the channel on the worker thread (`Jobs::import`, with progress and
 //! Cancel) and opens it as a new, unsaved document.
 
 use crate::io::import::{self, DateOrder, ImportError, Imported, Preview, SignedInPartner, Source};
@@ -168,6 +168,49 @@ type PreviewKey = (u64, ImportForm);
 struct Previewing {
     key: PreviewKey,
     answer: Receiver<ImportPreview>,
+}
+
+/// What files dropped on the window are for.
+pub enum Dropped {
+    /// One save file (`.ron`): opened like File → Open.
+    Open(PathBuf),
+    /// Anything else: read for the import preview, as File → Import… would (with the files that
+    /// could not be read).
+    Preview(Vec<(Option<PathBuf>, Source)>, Vec<ImportError>),
+}
+
+/// Reads files dropped on the window. A dropped file with a path is read like any file
+/// (size-limited, never a FIFO or a device); only one without (a browser's) goes through its
+/// handle.
+pub fn dropped(dropped: Vec<egui::DroppedFileHandle>) -> Dropped {
+    if let [file] = dropped.as_slice()
+        && file.path().extension().is_some_and(|e| e == "ron")
+    {
+        return Dropped::Open(file.path().to_owned());
+    }
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for file in dropped {
+        let path = file.path().to_owned();
+        let name = path.display().to_string();
+        if !path.as_os_str().is_empty() {
+            match Source::read(&path) {
+                Ok(source) => files.push((Some(path), source)),
+                Err(e) => unreadable.push(e),
+            }
+            continue;
+        }
+        match file.bytes() {
+            Ok(bytes) => files.push((Some(path), Source { name, bytes })),
+            Err(message) => unreadable.push(ImportError {
+                file: name,
+                line: None,
+                col: None,
+                message: format!("cannot read the dropped file: {message}"),
+            }),
+        }
+    }
+    Dropped::Preview(files, unreadable)
 }
 
 /// The import preview window's state: the files, the form, and the preview for that form.

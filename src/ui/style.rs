@@ -34,7 +34,7 @@ impl Theme {
     pub fn apply(self, ctx: &egui::Context) {
         ctx.set_visuals(self.visuals());
         ctx.set_zoom_factor(self.zoom());
-        super::canvas::set_label_scale(ctx, self.label_scale());
+        set_label_scale(ctx, self.label_scale());
     }
 
     /// Canvas labels on top of the zoom factor. The presentation theme zooms everything by 1.5,
@@ -273,6 +273,20 @@ pub fn valid_text(ui: &egui::Ui) -> Color32 {
 pub fn party_text(ui: &egui::Ui, kind: PartyKind) -> Color32 {
     ink(ui.visuals(), party_fill(kind))
 }
+
+/// How much larger the theme wants canvas labels than normal (the presentation theme sets it when
+/// applied; see [`Theme::label_scale`]).
+pub fn label_scale(ctx: &egui::Context) -> f32 {
+    ctx.data(|d| d.get_temp::<f32>(egui::Id::new(LABEL_SCALE)))
+        .unwrap_or(1.0)
+}
+
+/// Sets the canvas label scale for this context.
+fn set_label_scale(ctx: &egui::Context, scale: f32) {
+    ctx.data_mut(|d| d.insert_temp(egui::Id::new(LABEL_SCALE), scale));
+}
+
+const LABEL_SCALE: &str = "canvas-label-scale";
 
 #[cfg(test)]
 mod tests {

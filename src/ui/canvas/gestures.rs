@@ -4,19 +4,11 @@
 //! the gesture logic is plain data in, commands out, and testable without a window.
 
 use super::hit::party_at;
-use super::view::CanvasView;
+use super::view::{CanvasView, Drag};
 use super::{CanvasCommand, Tool};
 use crate::model::{PartyId, Position};
 use crate::ui::document::Document;
 use egui::{Pos2, Vec2};
-
-/// The drag in progress, kept in [`CanvasView`] between frames.
-#[derive(Clone, Debug)]
-pub(super) enum Drag {
-    Move { party: PartyId, grab: Vec2 },
-    Connect { from: PartyId },
-    Pan,
-}
 
 /// What the pointer did over the canvas this frame.
 #[derive(Clone, Copy, Debug, Default)]

@@ -36,7 +36,6 @@ pub use hit::link_screen_pos;
 pub use verdict::{Verdict, best_verdict, best_verdict_in_place, trial_link, trial_link_in_place};
 pub use view::{CanvasView, READING_ZOOM};
 
-use gestures::Drag;
 use hit::{distance_to_polyline, distance_to_segment, link_path, party_at, scene_of};
 use paint::{
     ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, quiz_marker, visible_runs,
@@ -46,9 +45,12 @@ use tooltip::{
     bundle_tooltip, group_tooltip, link_tooltip, mark_tooltip, party_tooltip, passing_tooltip,
     trunk_tooltip,
 };
+use view::Drag;
 
 use super::document::Document;
-use super::style::{link_color, link_short, party_fill, severity_color, severity_symbol};
+use super::style::{
+    label_scale, link_color, link_short, party_fill, severity_color, severity_symbol,
+};
 use crate::model::{Link, LinkKind, PartyId, PartyKind, Position};
 use crate::rules::{Severity, chain_kinds};
 use crate::training::QuizResult;
@@ -115,24 +117,10 @@ pub struct Overlay<'a> {
     pub no_tooltips: bool,
 }
 
-/// How much larger the theme wants canvas labels than normal (the presentation theme sets it; see
-/// [`set_label_scale`]).
-pub fn label_scale(ctx: &egui::Context) -> f32 {
-    ctx.data(|d| d.get_temp::<f32>(egui::Id::new(LABEL_SCALE)))
-        .unwrap_or(1.0)
-}
-
-/// Sets the canvas label scale for this context.
-pub fn set_label_scale(ctx: &egui::Context, scale: f32) {
-    ctx.data_mut(|d| d.insert_temp(egui::Id::new(LABEL_SCALE), scale));
-}
-
 /// The on-screen size, in points, of a canvas label of `size` at the view's zoom.
 pub fn label_size(ctx: &egui::Context, size: f32, view_zoom: f32) -> f32 {
     lod::label_font(size, view_zoom).size * label_scale(ctx)
 }
-
-const LABEL_SCALE: &str = "canvas-label-scale";
 
 /// Something the what-if removed, drawn faintly where the base had it.
 #[derive(Clone, Debug, PartialEq)]

@@ -127,39 +127,6 @@ pub fn best_verdict_in_place(doc: &mut Document, from: &PartyId, to: &PartyId) -
     }
 }
 
-impl super::CanvasView {
-    /// The verdict from `from` to `to` while connecting, once it is known: a new pair is asked of
-    /// the window (see [`CanvasView::settle_verdict`]) and shown from the next frame on, so that
-    /// drawing never needs the document mutably.
-    pub(super) fn verdict(
-        &mut self,
-        doc: &Document,
-        from: &PartyId,
-        to: &PartyId,
-    ) -> Option<Verdict> {
-        match &self.verdict {
-            Some((revision, f, t, v)) if *revision == doc.revision() && f == from && t == to => {
-                Some(v.clone())
-            }
-            _ => {
-                self.wanted_verdict = Some((from.clone(), to.clone()));
-                None
-            }
-        }
-    }
-
-    /// Works out the verdict the last frame asked for (trying the link on the document's own
-    /// scenario), so the next frame shows it. Returns true when it did (ask for a frame).
-    pub fn settle_verdict(&mut self, doc: &mut Document) -> bool {
-        let Some((from, to)) = self.wanted_verdict.take() else {
-            return false;
-        };
-        let v = best_verdict_in_place(doc, &from, &to);
-        self.verdict = Some((doc.revision(), from, to, v));
-        true
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,18 @@
 //! Pure geometry, testable without a window.
 
 use super::PARTY_RADIUS;
-use super::gestures::Drag;
-use crate::model::Position;
+use super::verdict::{Verdict, best_verdict_in_place};
+use crate::model::{PartyId, Position};
 use crate::ui::document::Document;
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
+
+/// The drag in progress, kept in [`CanvasView`] between frames (see `gestures.rs`).
+#[derive(Clone, Debug)]
+pub(super) enum Drag {
+    Move { party: PartyId, grab: Vec2 },
+    Connect { from: PartyId },
+    Pan,
+}
 
 /// Zoom, pan and the gesture in progress: view state that is never saved in the scenario.
 #[derive(Clone, Debug)]
@@ -26,15 +34,10 @@ pub struct CanvasView {
     pub(super) flight: Option<Flight>,
     /// The verdict shown while connecting, for (revision, from, to): a verdict checks a copy of the
     /// scenario, which is done once per target, not once per frame.
-    pub(super) verdict: Option<(
-        u64,
-        crate::model::PartyId,
-        crate::model::PartyId,
-        super::Verdict,
-    )>,
+    pub(super) verdict: Option<(u64, PartyId, PartyId, Verdict)>,
     /// The pair a connect drag hovers whose verdict is not known yet: the window works it out
     /// after the frame (see [`CanvasView::settle_verdict`]).
-    pub(super) wanted_verdict: Option<(crate::model::PartyId, crate::model::PartyId)>,
+    pub(super) wanted_verdict: Option<(PartyId, PartyId)>,
 }
 
 /// An animated move of the view from one centre and zoom to another.
@@ -231,6 +234,40 @@ impl CanvasView {
         self.zoom = (self.zoom * factor).clamp(self.min_zoom, 4.0);
         let after = self.to_screen(before);
         self.pan += anchor - after;
+    }
+}
+
+/// The verdict shown while connecting (see `verdict.rs`).
+impl CanvasView {
+    /// The verdict from `from` to `to` while connecting, once it is known: a new pair is asked of
+    /// the window (see [`CanvasView::settle_verdict`]) and shown from the next frame on, so that
+    /// drawing never needs the document mutably.
+    pub(super) fn verdict(
+        &mut self,
+        doc: &Document,
+        from: &PartyId,
+        to: &PartyId,
+    ) -> Option<Verdict> {
+        match &self.verdict {
+            Some((revision, f, t, v)) if *revision == doc.revision() && f == from && t == to => {
+                Some(v.clone())
+            }
+            _ => {
+                self.wanted_verdict = Some((from.clone(), to.clone()));
+                None
+            }
+        }
+    }
+
+    /// Works out the verdict the last frame asked for (trying the link on the document's own
+    /// scenario), so the next frame shows it. Returns true when it did (ask for a frame).
+    pub fn settle_verdict(&mut self, doc: &mut Document) -> bool {
+        let Some((from, to)) = self.wanted_verdict.take() else {
+            return false;
+        };
+        let v = best_verdict_in_place(doc, &from, &to);
+        self.verdict = Some((doc.revision(), from, to, v));
+        true
     }
 }
 

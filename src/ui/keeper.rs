@@ -1,0 +1,628 @@
+//! The keeper: what is kept on disk between runs (the crash-recovery file, the preferences, the
+//! lesson in progress) and its own timers. Must not change the document or draw anything but the offer.
+//!
+//! The window tells it, after each frame, what the work is now ([`Work`]); it decides what to
+//! write and when (the recovery file at once after a pause, then at most every [`RECOVERY_DELAY`];
+//! the lesson at most once a second; the preferences when they change) and hands the slow writes
+//! to [`recovery::Autosaver`], a thread of its own. What it cannot keep comes back as a message for
+//! the window's banner. The files themselves, their format and the state folder's locks are
+//! [`super::recovery`]'s.
+
+use super::document::Document;
+use super::recovery;
+use super::style::Theme;
+use super::training::{SavedLesson, Training};
+use super::whatif::Base;
+use crate::training::{Attempt, LessonRun};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The preferences kept between runs: written by the app to `preferences.ron` in its state folder
+/// (atomically) and, as a second copy, to eframe's storage. See [`super::recovery`] for why.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Persisted {
+    /// The chosen theme.
+    pub theme: Theme,
+    /// Recently opened or saved files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Save-file text of unsaved work as older builds kept it inside eframe's storage: read once and
+    /// turned into a recovery file, never written again (unsaved work now lives in
+    /// [`super::recovery`]'s files).
+    #[serde(skip_serializing)]
+    pub autosave: Option<String>,
+    /// The best score of each lesson solved, by lesson key.
+    pub scores: BTreeMap<String, u32>,
+}
+
+const MAX_RECENT: usize = 8;
+
+/// The least time between two writes of the lesson file while a lesson is being worked on.
+const LESSON_WRITE_GAP: Duration = Duration::from_secs(1);
+
+/// What the lesson file is written from (see [`SavedLesson::key`]).
+type LessonKey = (u64, Attempt, BTreeSet<String>);
+
+/// The least time between two writes of the recovery file while edits go on: the first change after
+/// a pause is written at once, the next ones at most this late. A crash loses at most this much.
+pub const RECOVERY_DELAY: Duration = Duration::from_secs(3);
+
+/// What the recovery file was last written from: the document's and the base's identity and change
+/// count, file and unsaved state. A different key means the file is out of date. (Not the
+/// revision: that also moves with every frame of a drag, which changes nothing to recover.)
+type RecoveryKey = (
+    (u64, u64),
+    Option<PathBuf>,
+    bool,
+    Option<((u64, u64), bool)>,
+);
+
+/// How long unsaved work may go without a recovery file before an edit stops cancelling the write
+/// in progress (it is out of date once the edit is made, and cancelling it spares the edit a copy
+/// of the scenario): without this, edits made faster than a large scenario is written would
+/// cancel every write.
+const UNPROTECTED_AT_MOST: Duration = Duration::from_secs(30);
+
+/// How long an edit waits for the recovery writer to let go of the scenario before copying it.
+const LET_GO_PATIENCE: Duration = Duration::from_millis(250);
+
+/// The work a crash would lose: the open document and a what-if's base.
+#[derive(Clone, Copy)]
+pub struct Work<'a> {
+    /// The open document.
+    pub doc: &'a Document,
+    /// The what-if base or the compared file.
+    pub base: Option<&'a Base>,
+}
+
+impl Work<'_> {
+    /// True when closing or replacing the document would lose work: unsaved changes in it or in the
+    /// base of a what-if. A lesson's scenario is scratch work, unless it was saved.
+    pub fn is_unsaved(&self) -> bool {
+        let dirty = |d: &Document| d.is_dirty() && !d.scratch;
+        dirty(self.doc) || self.base.is_some_and(|b| b.fork && dirty(&b.doc))
+    }
+
+    fn key(&self) -> RecoveryKey {
+        (
+            (self.doc.id(), self.doc.changes()),
+            self.doc.path.clone(),
+            self.doc.is_dirty(),
+            self.base
+                .map(|b| ((b.doc.id(), b.doc.changes()), b.doc.is_dirty())),
+        )
+    }
+
+    /// What the recovery file is written from, taken without copying the scenario.
+    fn snapshot(&self) -> recovery::Snapshot {
+        let doc = self.doc;
+        recovery::Snapshot {
+            saved_at: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+            // The file's name and the scenario's title, as the user knows the work.
+            title: match (self.base, &doc.path) {
+                (Some(base), _) if base.fork => format!(
+                    "A what-if of {} ({})",
+                    base.doc.display_name(),
+                    doc.scenario().meta.title
+                ),
+                (_, Some(_)) => format!("{} ({})", doc.display_name(), doc.scenario().meta.title),
+                _ => doc.display_name(),
+            },
+            doc: recovery::DocSnapshot::of(doc),
+            base: self
+                .base
+                .map(|b| (b.fork, recovery::DocSnapshot::of(&b.doc))),
+        }
+    }
+}
+
+/// A crashed session's work, read back to be opened.
+pub struct Restored {
+    /// When it was kept (local time).
+    pub saved_at: String,
+    /// The document as it was on screen.
+    pub doc: Document,
+    /// The what-if base or compared file that was open with it.
+    pub base: Option<Base>,
+}
+
+/// A lesson the window was closed in, read back to be picked up.
+pub struct Resumed {
+    /// The saved progress (steps reached, marks).
+    pub saved: SavedLesson,
+    /// The lesson run, where it was left.
+    pub run: LessonRun,
+    /// The trainee's scenario.
+    pub doc: Document,
+}
+
+/// What the user answered to the recovery offer, once the keeper has done its part.
+pub enum OfferStep {
+    /// Open this crashed session's work (after the unsaved-changes question).
+    Restore(Box<recovery::Orphan>),
+    /// Something went wrong: a message for the banner.
+    Failed(String),
+}
+
+/// Keeps the window's state on disk between runs.
+pub struct Keeper {
+    /// The preferences.
+    pub prefs: Persisted,
+    /// The preferences as last written to the state folder.
+    prefs_written: Option<Persisted>,
+    /// The state folder (recovery files, preferences); `None` keeps nothing on disk.
+    state: Option<recovery::StateDir>,
+    /// Crashed sessions' work, newest first, offered one at a time until restored, discarded or
+    /// put off until the next start.
+    offers: Vec<recovery::Orphan>,
+    /// What this session's recovery file was last written from (handed to the writer thread),
+    /// and when.
+    recovery_written: Option<(RecoveryKey, Instant)>,
+    /// The recovery writer, a thread of its own.
+    autosaver: recovery::Autosaver,
+    /// True once the writer was asked to remove the recovery file (and nothing written since).
+    removal_sent: bool,
+    /// Since when unsaved work is safe in a recovery file (the last write, or when the work
+    /// became unsaved); `None` while nothing is unsaved. See [`UNPROTECTED_AT_MOST`].
+    protected_since: Option<Instant>,
+    /// A crashed session's work restored here: its file goes once this session's recovery file
+    /// holds the work.
+    takeover: Option<recovery::Orphan>,
+    /// What the lesson file was last written from (see [`SavedLesson`]), and when; `None` once it
+    /// was removed.
+    lesson_written: Option<(LessonKey, Instant)>,
+    /// True while a lesson file may exist that no longer matches the window (at start, until the
+    /// first frame has removed or resumed it).
+    lesson_kept: bool,
+    /// True while writing the recovery file fails (the banner says so once, not every few seconds).
+    recovery_failing: bool,
+    /// A message for the window's banner, learnt while keeping.
+    failure: Option<String>,
+    /// The window's context, to ask for a frame when a failure is learnt between frames.
+    ctx: egui::Context,
+}
+
+impl Keeper {
+    /// Opens the state folder `dir` (`None` keeps nothing on disk), reads the preferences (our own
+    /// file first; eframe's copy in `storage` when it is missing or unreadable, as after an older
+    /// build or a hand edit) and lists crashed sessions' work to offer.
+    pub fn open(
+        dir: Option<PathBuf>,
+        storage: Option<&dyn eframe::Storage>,
+        ctx: &egui::Context,
+    ) -> Self {
+        let state = dir.map(recovery::StateDir::open);
+        let own = state.as_ref().and_then(|s| {
+            s.load_preferences::<Persisted>()
+                .map_err(|e| log::warn!("preferences not read, using eframe's copy: {e}"))
+                .ok()
+                .flatten()
+        });
+        let prefs_written = own.clone();
+        let mut prefs: Persisted = own
+            .or_else(|| storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)))
+            .unwrap_or_default();
+        if let (Some(text), Some(state)) = (prefs.autosave.take(), &state)
+            && let Err(e) = state.adopt_legacy_autosave(text)
+        {
+            log::error!("an older version's autosave could not be kept: {e}");
+        }
+        let offers = state
+            .as_ref()
+            .map(recovery::StateDir::orphans)
+            .unwrap_or_default();
+        Keeper {
+            prefs,
+            prefs_written,
+            state,
+            offers,
+            recovery_written: None,
+            autosaver: recovery::Autosaver::new(ctx.clone()),
+            removal_sent: false,
+            protected_since: None,
+            takeover: None,
+            lesson_written: None,
+            lesson_kept: true,
+            recovery_failing: false,
+            failure: None,
+            ctx: ctx.clone(),
+        }
+    }
+
+    /// Crashed sessions' work still offered in this session, newest first.
+    pub fn offers(&self) -> &[recovery::Orphan] {
+        &self.offers
+    }
+
+    /// The state folder's session, when the app keeps files (not in most tests).
+    pub fn state_dir(&self) -> Option<&recovery::StateDir> {
+        self.state.as_ref()
+    }
+
+    /// True while the recovery writer has work (tests wait for it).
+    pub fn is_writing(&self) -> bool {
+        self.autosaver.is_busy()
+    }
+
+    /// The message for the banner learnt since the last call, if any.
+    pub fn take_failure(&mut self) -> Option<String> {
+        self.failure.take()
+    }
+
+    /// Puts `path` first among the recent files.
+    pub fn remember(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        self.prefs.recent.retain(|p| *p != path);
+        self.prefs.recent.insert(0, path);
+        self.prefs.recent.truncate(MAX_RECENT);
+    }
+
+    /// Keeps a lesson's score if it is its best.
+    pub fn record_score(&mut self, lesson: &str, score: u32) {
+        let best = self.prefs.scores.entry(lesson.to_owned()).or_insert(0);
+        *best = (*best).max(score);
+    }
+
+    /// Hands the writer thread everything on screen that a crash would lose: the document (every
+    /// party's drawn position, its file, unsaved state, title) and the what-if base. Returns at
+    /// once; the outcome is learnt in a later frame ([`Keeper::results`]).
+    fn send_recovery(&mut self, work: Work<'_>) {
+        let key = work.key();
+        let Some(state) = &self.state else {
+            return;
+        };
+        match state.target() {
+            Ok(target) => {
+                let snapshot = Box::new(work.snapshot());
+                self.autosaver
+                    .submit(recovery::Task::Write(target, snapshot));
+            }
+            Err(e) => self.recovery_failed(&e.to_string()),
+        }
+        self.recovery_written = Some((key, Instant::now()));
+        self.removal_sent = false;
+    }
+
+    /// Writes the recovery file now and waits for it: what the autosave does, without waiting for
+    /// the delay (and the same code path: the writer thread).
+    pub fn write_recovery(&mut self, work: Work<'_>) {
+        self.send_recovery(work);
+        self.autosaver.flush();
+        self.results();
+    }
+
+    /// Reads what the writer thread has done.
+    fn results(&mut self) {
+        for done in self.autosaver.finished() {
+            match done {
+                recovery::Done::Written => {
+                    if let Some(state) = self.state.as_mut() {
+                        state.set_written(true);
+                    }
+                    self.recovery_failing = false;
+                    self.protected_since = Some(Instant::now());
+                    // A restored crash's work is in this session's file now: its own can go.
+                    if let Some(orphan) = self.takeover.take()
+                        && let Some(state) = &self.state
+                        && let Err(e) = state.discard(&orphan)
+                    {
+                        log::warn!("{}: restored but not deleted: {e}", orphan.path.display());
+                    }
+                }
+                recovery::Done::Removed => {
+                    if let Some(state) = self.state.as_mut() {
+                        state.set_written(false);
+                    }
+                }
+                recovery::Done::Failed(e) => self.recovery_failed(&e),
+            }
+        }
+    }
+
+    fn recovery_failed(&mut self, e: &str) {
+        log::error!("the recovery file was not written: {e}");
+        if !self.recovery_failing {
+            self.recovery_failing = true;
+            self.failure = Some(format!(
+                "Unsaved work cannot be kept for crash recovery ({e}). Save your work to a file."
+            ));
+            // Learnt after the window was drawn: draw the banner now, not at the next input.
+            self.ctx.request_repaint();
+        }
+    }
+
+    /// Before an edit: a recovery write in progress is out of date once the edit is made, and
+    /// while it holds the scenario the edit would have to copy it (seconds at 300,000 parties), so
+    /// it is cancelled and the edit waits a moment for the writer to let go. Not when unsaved work
+    /// has gone unprotected too long (see [`UNPROTECTED_AT_MOST`]): then the write finishes.
+    pub fn before_edit(&mut self, doc: &Document) {
+        if self
+            .protected_since
+            .is_some_and(|since| since.elapsed() < UNPROTECTED_AT_MOST)
+            && doc.is_shared()
+        {
+            self.autosaver.let_go(LET_GO_PATIENCE);
+        }
+    }
+
+    /// Brings the recovery file up to date after a frame: removed when nothing is unsaved, written
+    /// when the work changed (at once after a pause, then at most every [`RECOVERY_DELAY`]).
+    pub fn keep_recovery(&mut self, ctx: &egui::Context, work: Work<'_>) {
+        if self.state.is_none() {
+            return;
+        }
+        self.results();
+        if !work.is_unsaved() {
+            self.protected_since = None;
+            self.keep_recovery_now(work, false);
+            return;
+        }
+        self.protected_since.get_or_insert_with(Instant::now);
+        let key = work.key();
+        match &self.recovery_written {
+            Some((k, _)) if *k == key => {}
+            Some((_, at)) if at.elapsed() < RECOVERY_DELAY => {
+                // An idle window draws no frames: ask for the one that writes it.
+                ctx.request_repaint_after(RECOVERY_DELAY.saturating_sub(at.elapsed()));
+            }
+            _ => self.send_recovery(work),
+        }
+    }
+
+    /// The recovery file as it must be now, without waiting for the delay: written if the work
+    /// changed since, removed if nothing is unsaved or `discarded` (the user chose not to save at
+    /// close). The writer thread does it; at exit the window waits for it ([`Keeper::flush`]).
+    pub fn keep_recovery_now(&mut self, work: Work<'_>, discarded: bool) {
+        let unsaved = work.is_unsaved() && !discarded;
+        let current = self
+            .recovery_written
+            .as_ref()
+            .is_some_and(|(k, _)| *k == work.key());
+        let Some(state) = self.state.as_ref() else {
+            return;
+        };
+        if !unsaved {
+            if (state.has_written() || self.recovery_written.is_some()) && !self.removal_sent {
+                if let Ok(target) = state.target() {
+                    self.autosaver.submit(recovery::Task::Remove(target));
+                }
+                self.removal_sent = true;
+            }
+            self.recovery_written = None;
+        } else if !current || (!state.has_written() && !self.autosaver.is_busy()) {
+            self.send_recovery(work);
+        }
+    }
+
+    /// Waits for the recovery writer (at exit: the file is written or removed before the process
+    /// ends).
+    pub fn flush(&mut self) {
+        self.autosaver.flush();
+    }
+
+    /// Reads back the lesson the window was closed in, where it was left (see [`SavedLesson`]). One
+    /// that cannot be picked up (its file gone, the file garbled) is forgotten, and the message
+    /// says why.
+    pub fn resume_lesson(&mut self) -> Result<Option<Resumed>, String> {
+        let Some(state) = &self.state else {
+            return Ok(None);
+        };
+        let path = state.lesson_file();
+        let source = path.display().to_string();
+        let resumed = state.read_lesson().and_then(|text| {
+            text.map(|text| {
+                let saved = SavedLesson::parse(&text, &source)?;
+                let (run, doc) = saved.resume(&source)?;
+                Ok(Resumed { saved, run, doc })
+            })
+            .transpose()
+        });
+        resumed.map_err(|e| {
+            log::warn!("the lesson in progress was not resumed: {e}");
+            state.remove_lesson();
+            format!(
+                "The lesson you were in when the window closed could not be picked up again: {e}"
+            )
+        })
+    }
+
+    /// Keeps the lesson file current with the lesson in the window: written after a change (at
+    /// most once a second, or at once when `now`), removed when no lesson runs. A lesson's scenario
+    /// is small (lessons are at most a few hundred parties), so the write happens here.
+    pub fn keep_lesson(
+        &mut self,
+        ctx: &egui::Context,
+        training: &Training,
+        doc: &Document,
+        now: bool,
+    ) {
+        let Some(state) = &self.state else { return };
+        let Some(key) = SavedLesson::key(training, doc) else {
+            if self.lesson_kept {
+                state.remove_lesson();
+                self.lesson_kept = false;
+                self.lesson_written = None;
+            }
+            return;
+        };
+        if let Some((written, at)) = &self.lesson_written {
+            if *written == key {
+                return;
+            }
+            let wait = LESSON_WRITE_GAP.saturating_sub(at.elapsed());
+            if !now && !wait.is_zero() {
+                ctx.request_repaint_after(wait);
+                return;
+            }
+        }
+        let text = match SavedLesson::of(training, doc) {
+            Some(saved) => saved
+                .map_err(|e| e.to_string())
+                .and_then(|saved| saved.to_text().map_err(|e| e.to_string())),
+            None => Err("no lesson runs".to_owned()),
+        };
+        match text.map(|text| state.write_lesson(&text).map_err(|e| e.to_string())) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) | Err(e) => log::warn!("the lesson's progress was not kept: {e}"),
+        }
+        self.lesson_kept = true;
+        self.lesson_written = Some((key, Instant::now()));
+    }
+
+    /// Writes the preferences to the state folder when they changed.
+    pub fn keep_preferences(&mut self) {
+        let Some(state) = &self.state else {
+            return;
+        };
+        if self.prefs_written.as_ref() == Some(&self.prefs) {
+            return;
+        }
+        if let Err(e) = state.save_preferences(&self.prefs) {
+            log::warn!("preferences not written: {e}");
+        }
+        self.prefs_written = Some(self.prefs.clone());
+    }
+
+    /// The recovery offer, while crashed work is offered and nothing else asks (`asking`): the
+    /// answer that needs the window (restore), or the message of one that failed.
+    pub fn offer_ui(&mut self, ctx: &egui::Context) -> Option<OfferStep> {
+        let orphan = self.offers.first()?;
+        match recovery::offer_ui(ctx, orphan, self.offers.len() - 1)? {
+            recovery::OfferAnswer::Restore => {
+                Some(OfferStep::Restore(Box::new(self.offers.remove(0))))
+            }
+            recovery::OfferAnswer::Discard => {
+                let orphan = self.offers.remove(0);
+                let state = self.state.as_ref()?;
+                state.discard(&orphan).err().map(|e| {
+                    OfferStep::Failed(format!(
+                        "The recovered work could not be deleted ({}): {e}",
+                        orphan.path.display()
+                    ))
+                })
+            }
+            recovery::OfferAnswer::Later => {
+                self.offers.clear();
+                None
+            }
+        }
+    }
+
+    /// Reads a crashed session's work back, as it was on screen.
+    pub fn read_back(orphan: &recovery::Orphan) -> Result<Restored, String> {
+        let source = orphan.path.display().to_string();
+        let r = orphan.recovery.clone()?;
+        let doc = r.doc.restore(&source).map_err(|e| e.to_string())?;
+        let base = match &r.base {
+            Some(b) => Some(Base {
+                doc: b.doc.restore(&source).map_err(|e| e.to_string())?,
+                fork: b.fork,
+            }),
+            None => None,
+        };
+        Ok(Restored {
+            saved_at: r.saved_at,
+            doc,
+            base,
+        })
+    }
+
+    /// A crashed session's work is open again (`work`): this session's recovery file holds it
+    /// before the crashed session's file is deleted, so a second crash loses nothing either.
+    pub fn took_over(&mut self, orphan: &recovery::Orphan, work: Work<'_>) {
+        self.recovery_written = None;
+        if work.is_unsaved() {
+            // Its file goes once this session's holds the work (see `results`).
+            self.takeover = Some(orphan.clone());
+            self.keep_recovery_now(work, false);
+        } else if let Some(state) = &self.state
+            && let Err(e) = state.discard(orphan)
+        {
+            log::warn!("{}: restored but not deleted: {e}", orphan.path.display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scenario;
+
+    fn keeper(dir: &Path) -> Keeper {
+        Keeper::open(Some(dir.to_owned()), None, &egui::Context::default())
+    }
+
+    #[test]
+    fn recent_files_are_newest_first_without_repeats_and_at_most_eight() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut k = keeper(dir.path());
+        for i in 0..10 {
+            k.remember(&dir.path().join(format!("{i}.ron")));
+        }
+        k.remember(&dir.path().join("5.ron"));
+        assert_eq!(k.prefs.recent.len(), MAX_RECENT);
+        assert_eq!(k.prefs.recent[0], dir.path().join("5.ron"));
+        assert_eq!(
+            k.prefs
+                .recent
+                .iter()
+                .filter(|p| p.ends_with("5.ron"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_best_score_is_never_lowered() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut k = keeper(dir.path());
+        k.record_score("intro", 80);
+        k.record_score("intro", 60);
+        assert_eq!(k.prefs.scores["intro"], 80);
+        k.keep_preferences();
+        let again = keeper(dir.path());
+        assert_eq!(again.prefs.scores["intro"], 80, "written and read back");
+    }
+
+    #[test]
+    fn unsaved_work_is_kept_and_offered_to_the_next_session_once_this_one_is_gone() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut doc = Document::new(Scenario::new("Kept"));
+        doc.mark_unsaved();
+        {
+            let mut k = keeper(dir.path());
+            let work = Work {
+                doc: &doc,
+                base: None,
+            };
+            assert!(work.is_unsaved());
+            k.write_recovery(work);
+            assert!(k.take_failure().is_none());
+            // Gone without the clean exit's removal (as after a crash): the lock goes with the
+            // session, the file stays.
+        }
+        let next = keeper(dir.path());
+        let [orphan] = next.offers() else {
+            panic!("one crashed session's work is offered: {:?}", next.offers());
+        };
+        let restored = Keeper::read_back(orphan).expect("it reads back");
+        assert_eq!(restored.doc.scenario().meta.title, "Kept");
+    }
+
+    #[test]
+    fn saved_work_leaves_no_recovery_file() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let doc = Document::new(Scenario::new("Clean"));
+        let mut k = keeper(dir.path());
+        let work = Work {
+            doc: &doc,
+            base: None,
+        };
+        assert!(!work.is_unsaved());
+        k.keep_recovery(&egui::Context::default(), work);
+        k.flush();
+        assert!(!k.state_dir().expect("a state folder").has_written());
+    }
+}

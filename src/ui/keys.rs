@@ -1,0 +1,183 @@
+//! The keyboard: which key asks for which command (Ctrl+Z, Ctrl+S, F, C, Delete, F1, F5, the
+//! presenter's arrows). Must not change the document: keys return commands for the app to carry out.
+//!
+//! Only what a key switches in the window itself (the tool, the help window, Escape dropping a
+//! link waiting for its kind) changes at once, so the frame being drawn shows it. Letters and
+//! Delete are left alone while a text field has the keyboard.
+
+use super::canvas::Tool;
+use super::command::{Command, PendingLink};
+use super::training::TrainingCommand;
+
+/// What the keys may switch at once, and what they depend on.
+pub struct Keys<'a> {
+    /// The tool in hand (C toggles Connect, Escape goes back to Select).
+    pub tool: &'a mut Tool,
+    /// The help window (F1).
+    pub show_help: &'a mut bool,
+    /// A link waiting for its kind (Escape drops it).
+    pub pending_link: &'a mut Option<PendingLink>,
+    /// Presenter mode is on (the arrows, Space and H step through the lesson or the findings).
+    pub presenting: bool,
+    /// A lesson runs (H shows its next hint).
+    pub lesson: bool,
+}
+
+/// Reads this frame's keys: the commands they ask for, in the order they are carried out.
+pub fn shortcuts(ctx: &egui::Context, keys: Keys<'_>) -> Vec<Command> {
+    use egui::{Key, KeyboardShortcut, Modifiers};
+    let mut out = Vec::new();
+    let typing = ctx.egui_wants_keyboard_input();
+    ctx.input_mut(|i| {
+        let cmd = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
+        let cmd_shift = |key| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key);
+        if i.consume_shortcut(&cmd_shift(Key::Z)) || i.consume_shortcut(&cmd(Key::Y)) {
+            out.push(Command::Redo);
+        }
+        if i.consume_shortcut(&cmd(Key::Z)) {
+            out.push(Command::Undo);
+        }
+        if i.consume_shortcut(&cmd_shift(Key::S)) {
+            out.push(Command::SaveAs);
+        }
+        if i.consume_shortcut(&cmd(Key::S)) {
+            out.push(Command::Save);
+        }
+        if i.consume_shortcut(&cmd(Key::O)) {
+            out.push(Command::Open);
+        }
+        if i.consume_shortcut(&cmd(Key::N)) {
+            out.push(Command::New);
+        }
+        if i.consume_shortcut(&cmd(Key::F)) {
+            out.push(Command::Find);
+        }
+        if !typing {
+            if i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace) {
+                out.push(Command::DeleteSelection);
+            }
+            if i.key_pressed(Key::F) {
+                out.push(Command::Fit);
+            }
+            if i.key_pressed(Key::C) {
+                *keys.tool = if *keys.tool == Tool::Connect {
+                    Tool::Select
+                } else {
+                    Tool::Connect
+                };
+            }
+            if i.key_pressed(Key::Escape) {
+                *keys.pending_link = None;
+                *keys.tool = Tool::Select;
+                if keys.presenting {
+                    out.push(Command::Presenter(false));
+                }
+            }
+            if keys.presenting {
+                if i.key_pressed(Key::ArrowRight)
+                    || i.key_pressed(Key::PageDown)
+                    || i.key_pressed(Key::Space)
+                {
+                    out.push(Command::Training(TrainingCommand::StepNext));
+                }
+                if i.key_pressed(Key::ArrowLeft) || i.key_pressed(Key::PageUp) {
+                    out.push(Command::Training(TrainingCommand::StepPrevious));
+                }
+                if i.key_pressed(Key::H) && keys.lesson {
+                    out.push(Command::Training(TrainingCommand::Hint));
+                }
+            }
+        }
+        if i.key_pressed(Key::F1) {
+            *keys.show_help = !*keys.show_help;
+        }
+        if i.key_pressed(Key::F5) {
+            out.push(Command::Presenter(!keys.presenting));
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The commands one frame with `key` pressed (with `modifiers`) asks for, and the tool after it.
+    fn press(
+        key: egui::Key,
+        modifiers: egui::Modifiers,
+        tool: Tool,
+        presenting: bool,
+    ) -> (Vec<String>, Tool) {
+        let ctx = egui::Context::default();
+        let mut input = egui::RawInput::default();
+        input.events.push(egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers,
+        });
+        let (mut tool, mut help, mut pending) = (tool, false, None);
+        let mut out = Vec::new();
+        let mut output = ctx.run_ui(input, |ui| {
+            out = shortcuts(
+                ui.ctx(),
+                Keys {
+                    tool: &mut tool,
+                    show_help: &mut help,
+                    pending_link: &mut pending,
+                    presenting,
+                    lesson: false,
+                },
+            );
+        });
+        output.textures_delta.clear();
+        (out.iter().map(|c| format!("{c:?}")).collect(), tool)
+    }
+
+    #[test]
+    fn ctrl_z_undoes_ctrl_shift_z_redoes_and_c_toggles_connect() {
+        let none = egui::Modifiers::NONE;
+        assert_eq!(
+            press(egui::Key::Z, egui::Modifiers::COMMAND, Tool::Select, false).0,
+            ["Undo"]
+        );
+        assert_eq!(
+            press(
+                egui::Key::Z,
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                Tool::Select,
+                false
+            )
+            .0,
+            ["Redo"]
+        );
+        assert_eq!(
+            press(egui::Key::C, none, Tool::Select, false).1,
+            Tool::Connect
+        );
+        assert_eq!(
+            press(egui::Key::C, none, Tool::Connect, false).1,
+            Tool::Select
+        );
+    }
+
+    #[test]
+    fn escape_leaves_presenter_mode_and_the_arrows_step_only_there() {
+        let none = egui::Modifiers::NONE;
+        assert_eq!(
+            press(egui::Key::Escape, none, Tool::Connect, true),
+            (vec!["Presenter(false)".to_owned()], Tool::Select)
+        );
+        assert!(
+            press(egui::Key::ArrowRight, none, Tool::Select, false)
+                .0
+                .is_empty()
+        );
+        assert_eq!(
+            press(egui::Key::ArrowRight, none, Tool::Select, true).0,
+            ["Training(StepNext)"]
+        );
+    }
+}

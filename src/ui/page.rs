@@ -1,0 +1,323 @@
+//! The page: where each panel sits in the window (menu bar and toolbar, status bar, presenter card,
+//! lesson panel, side panel, the canvas or base and what-if side by side). Must own no state and
+//! change nothing itself: each part draws from what it is lent and returns [`Command`]s.
+//!
+//! The app's frame calls these in order; everything they return is carried out after drawing.
+
+use super::canvas::{CanvasCommand, CanvasView, Overlay, Selection, Tool, canvas_ui};
+use super::command::Command;
+use super::document::Document;
+use super::panels;
+use super::style::Theme;
+use super::training::{self, Training, TrainingCommand};
+use super::whatif::{self, CompareMode, WhatIf};
+use super::workspace::Workspace;
+use crate::model::PartyId;
+use crate::rules::Finding;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// What the menu bar shows besides the document.
+pub struct MenuBar<'a> {
+    /// Recently opened or saved files, newest first.
+    pub recent: &'a [PathBuf],
+    /// The chosen theme.
+    pub theme: Theme,
+    /// Presenter mode is on (the toolbar is hidden).
+    pub presenting: bool,
+    /// A comparison is open.
+    pub comparing: bool,
+    /// The help window is open.
+    pub show_help: &'a mut bool,
+    /// The scenario library is open.
+    pub show_library: &'a mut bool,
+}
+
+/// The menu bar, and the toolbar under it unless presenting.
+pub fn top_ui(
+    root: &mut egui::Ui,
+    ws: &mut Workspace,
+    tool: &mut Tool,
+    bar: MenuBar<'_>,
+) -> Vec<Command> {
+    egui::Panel::top("menu")
+        .show(root, |ui| {
+            let mut menu = panels::MenuState {
+                presenter: bar.presenting,
+                comparing: bar.comparing,
+            };
+            let mut out = panels::menu_ui(
+                ui,
+                &ws.doc,
+                bar.recent,
+                bar.theme,
+                bar.show_help,
+                bar.show_library,
+                &mut menu,
+            );
+            if !bar.presenting {
+                out.extend(panels::toolbar_ui(ui, &ws.doc, tool, &mut ws.search));
+            }
+            out
+        })
+        .inner
+}
+
+/// The status bar: counts, the as-of date and the last notice.
+pub fn status_ui(root: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_findings: bool) {
+    egui::Panel::bottom("status")
+        .show(root, |ui| panels::status_ui(ui, doc, notice, hide_findings));
+}
+
+/// The presenter's card at the foot of the canvas: the lesson's step, or the finding explained in
+/// large type with its why and fix.
+pub fn presenter_ui(
+    root: &mut egui::Ui,
+    training: &Training,
+    explained: Option<&Finding>,
+) -> Vec<Command> {
+    egui::Panel::bottom("presenter")
+        .show(root, |ui| {
+            ui.add_space(4.0);
+            let out: Vec<Command> = training::presenter_card_ui(ui, training)
+                .into_iter()
+                .map(Command::Training)
+                .collect();
+            if training.run.is_none()
+                && let Some(f) = explained
+            {
+                let info = f.info();
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {}: {}",
+                        super::style::severity_symbol(f.severity),
+                        info.title,
+                        f.message
+                    ))
+                    .size(22.0)
+                    .color(super::style::severity_text(ui, f.severity)),
+                );
+                ui.label(egui::RichText::new(format!("Why: {}", info.why)).size(18.0));
+                ui.label(egui::RichText::new(format!("Fix: {}", info.fix)).size(18.0));
+            }
+            ui.add_space(4.0);
+            out
+        })
+        .inner
+}
+
+/// The lesson card in a resizable panel on the left.
+pub fn lesson_ui(root: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<Command> {
+    egui::Panel::left("lesson")
+        .default_size(340.0)
+        .size_range(240.0..=520.0)
+        .resizable(true)
+        .show(root, |ui| {
+            // The panel keeps the width the user gave it whatever is selected: wide content
+            // scrolls instead of widening the panel (and moving the canvas).
+            egui::ScrollArea::both()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    training::lesson_ui(ui, training, doc)
+                        .into_iter()
+                        .map(Command::Training)
+                        .collect()
+                })
+                .inner
+        })
+        .inner
+}
+
+/// The side panel on the right: the comparison card, the finding explained and the inspector in
+/// the upper part, the findings list (hidden during a quiz) in the lower part.
+pub fn side_ui(
+    root: &mut egui::Ui,
+    ws: &mut Workspace,
+    whatif: &mut WhatIf,
+    hide_findings: bool,
+) -> Vec<Command> {
+    egui::Panel::right("side")
+        .default_size(400.0)
+        .size_range(280.0..=560.0)
+        .resizable(true)
+        .show(root, |ui| {
+            let mut out = Vec::new();
+            // The panel keeps the width the user gave it whatever is selected: wide content
+            // scrolls instead of widening the panel (and moving the canvas). The inspector and
+            // explanation scroll in the upper part; the findings keep their filters in place in
+            // the lower part, above a list of their own.
+            let upper = if hide_findings {
+                ui.available_height()
+            } else {
+                (ui.available_height() * 0.55).max(220.0)
+            };
+            egui::ScrollArea::both()
+                .id_salt("side-upper")
+                .auto_shrink([false, false])
+                .max_height(upper)
+                .show(ui, |ui| {
+                    if whatif.base.is_some() {
+                        out.extend(
+                            whatif::compare_ui(ui, whatif, &ws.doc, hide_findings)
+                                .into_iter()
+                                .map(Command::WhatIf),
+                        );
+                        ui.separator();
+                    }
+                    // The explanation of the finding just clicked comes first.
+                    if !hide_findings && ws.explained.is_some() {
+                        out.extend(panels::explanation_ui(ui, &ws.doc, ws.explained.as_ref()));
+                        ui.separator();
+                    }
+                    out.extend(panels::inspector_ui(
+                        ui,
+                        &ws.doc,
+                        ws.selection.as_ref(),
+                        &mut ws.drafts,
+                        hide_findings,
+                    ));
+                    if hide_findings {
+                        ui.separator();
+                        ui.heading("Findings");
+                        ui.label("Hidden during the quiz: mark the links you think are broken, then check your answer.");
+                    }
+                });
+            if !hide_findings {
+                ui.separator();
+                out.extend(panels::findings_ui(
+                    ui,
+                    &ws.doc,
+                    &mut ws.finding_filter,
+                    ws.explained.as_ref(),
+                ));
+            }
+            out
+        })
+        .inner
+}
+
+/// The error banner above the canvas, until dismissed.
+pub fn error_banner_ui(ui: &mut egui::Ui, error: &mut Option<String>) {
+    let Some(text) = error.clone() else { return };
+    egui::Frame::new()
+        .fill(egui::Color32::from_rgb(120, 20, 24))
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.colored_label(egui::Color32::WHITE, text);
+                if ui.button("Dismiss").clicked() {
+                    *error = None;
+                }
+            });
+        });
+}
+
+/// What the canvas area draws besides the workspace.
+pub struct Stage<'a> {
+    /// The editable canvas's view.
+    pub view: &'a mut CanvasView,
+    /// The tool in hand.
+    pub tool: Tool,
+    /// A light theme.
+    pub light: bool,
+    /// The parties kept bright (the role lens, the presenter's spotlight).
+    pub focus: Option<&'a BTreeSet<PartyId>>,
+}
+
+/// The canvas, or base and what-if side by side; returns what the editable canvas asks for (a link
+/// clicked in a quiz is a mark; a finished connect gesture asks for the link's kind).
+pub fn canvases_ui(
+    ui: &mut egui::Ui,
+    ws: &Workspace,
+    stage: Stage<'_>,
+    training: &Training,
+    whatif: &mut WhatIf,
+) -> Vec<Command> {
+    let hide_findings = training.hides_findings();
+    let mode = whatif.mode;
+    let (base, comparison, base_view) = whatif.parts(&ws.doc, ui.ctx());
+    let side_by_side = base.is_some() && mode == CompareMode::SideBySide;
+    let (diff, ghosts) = match comparison {
+        Some((d, g)) if mode == CompareMode::Overlay => (Some(d), g),
+        Some((d, _)) if mode == CompareMode::SideBySide => (Some(d), &[][..]),
+        _ => (None, &[][..]),
+    };
+    let overlay = Overlay {
+        hide_findings,
+        marks: Some(&training.marks),
+        quiz: training.run.as_ref().and_then(|r| r.quiz.as_ref()),
+        focus: stage.focus,
+        diff,
+        ghosts,
+        read_only: false,
+        no_tooltips: ws.pending_link.is_some(),
+    };
+    let (doc, selection, highlight, tool, light) = (
+        &ws.doc,
+        ws.selection.as_ref(),
+        &ws.highlight,
+        stage.tool,
+        stage.light,
+    );
+    let view = stage.view;
+    let canvas = if side_by_side {
+        let mut result = Vec::new();
+        ui.columns(2, |columns| {
+            if let Some(base) = base {
+                columns[0].add(
+                    egui::Label::new(
+                        egui::RichText::new(format!("Base: {}", base.doc.display_name())).strong(),
+                    )
+                    .truncate(),
+                );
+                let _ = canvas_ui(
+                    &mut columns[0],
+                    &base.doc,
+                    base_view,
+                    None,
+                    &[],
+                    Tool::Select,
+                    light,
+                    &Overlay {
+                        read_only: true,
+                        hide_findings,
+                        ..Overlay::default()
+                    },
+                );
+            }
+            columns[1].label(egui::RichText::new("What-if").strong());
+            result = canvas_ui(
+                &mut columns[1],
+                doc,
+                view,
+                selection,
+                highlight,
+                tool,
+                light,
+                &overlay,
+            );
+        });
+        result
+    } else {
+        canvas_ui(ui, doc, view, selection, highlight, tool, light, &overlay)
+    };
+    let marking = training.marking();
+    let mut out = Vec::new();
+    for c in canvas {
+        match c {
+            CanvasCommand::Select(selection) => {
+                if marking && let Some(Selection::Link(id)) = &selection {
+                    out.push(Command::Training(TrainingCommand::ToggleMark(
+                        id.to_string(),
+                    )));
+                }
+                out.push(Command::Select(selection, Vec::new()))
+            }
+            CanvasCommand::MoveParty(id, position) => out.push(Command::Edit(
+                crate::edit::Edit::MoveParty(id, Some(position)),
+            )),
+            CanvasCommand::Connect { from, to, at } => out.push(Command::Connect { from, to, at }),
+        }
+    }
+    out
+}

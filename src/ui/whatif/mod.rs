@@ -1,0 +1,436 @@
+//! What-if in the window: the base a branch is compared with, the comparison kept current on a
+//! thread of its own, the ask window's and the lens's state, and what each [`WhatIfCommand`] does.
+//! Must not touch files or the window's other parts: what needs them comes back as a [`WhatIfStep`].
+//!
+//! Fork a branch and compare it with its base (overlay, side by side, or as a list), ask the graph
+//! whether a sale could happen, and view the channel through one party's lens. The answers come
+//! from [`crate::whatif`]; the windows that draw them are in `windows.rs`.
+
+mod windows;
+
+pub use windows::{ask_ui, compare_ui, lens_ui};
+
+use super::canvas::{CanvasView, Ghost, Selection};
+use super::document::Document;
+use crate::edit::Edit;
+use crate::model::{Link, PartyId};
+use crate::whatif::{Answer, ChangeKind, Lens, ScenarioDiff, diff, lens};
+
+/// How the open what-if is compared with its base.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CompareMode {
+    /// One canvas: additions and changes marked, removals drawn as ghosts.
+    #[default]
+    Overlay,
+    /// Base and what-if on two canvases.
+    SideBySide,
+    /// Only the list of differences.
+    List,
+}
+
+/// What the what-if panels ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WhatIfCommand {
+    /// Fork the open scenario into a what-if branch.
+    Fork,
+    /// Keep the what-if: it becomes the document, the base is dropped.
+    Keep,
+    /// Throw the what-if away and go back to the base.
+    Discard,
+    /// Stop comparing with a scenario loaded from a file.
+    CloseCompare,
+    /// Pick a saved scenario to compare the open one with.
+    CompareWithFile,
+    /// Show the comparison this way.
+    Mode(CompareMode),
+    /// Open the ask window.
+    OpenAsk,
+    /// Add the links of a sale the ask window found (one undo step).
+    MakeSale(Vec<Link>),
+    /// Light up a chain of parties on the canvas.
+    Highlight(Vec<PartyId>),
+    /// Look at the channel as this party (or stop).
+    Lens(Option<PartyId>),
+}
+
+/// What a what-if command needs of the window once the what-if state has done its part.
+#[derive(Debug)]
+pub enum WhatIfStep {
+    /// A passing confirmation for the status bar.
+    Notice(String),
+    /// The document is the base again (the what-if was discarded): drop what referred to the
+    /// what-if, and say so.
+    BackToBase(String),
+    /// Ask "save the changes first?" before the what-if is discarded.
+    ConfirmDiscard,
+    /// Show the dialog picking a saved scenario to compare with.
+    PickFile,
+    /// Fit the canvas again (the comparison is laid out another way).
+    Fit,
+    /// Apply this edit as one undo step.
+    Apply(Box<Edit>),
+    /// Light up this chain of parties (the explanation card closes).
+    Highlight(Vec<PartyId>),
+}
+
+/// The base of a comparison: a fork of the open scenario, or a scenario from a file.
+pub struct Base {
+    /// The base document (for a fork: the document as it was, with its history and file).
+    pub doc: Document,
+    /// True for a fork (it can be kept or discarded); false for a file opened only to compare.
+    pub fork: bool,
+}
+
+/// What an answer was computed from: document revision, seller, customer, offer.
+type AskKey = (u64, String, String, String);
+
+/// What the canvases need of a comparison: the base, the differences with the ghosts of what was
+/// removed, and the base canvas's view.
+pub type CompareParts<'a> = (
+    Option<&'a Base>,
+    Option<(&'a ScenarioDiff, &'a [Ghost])>,
+    &'a mut CanvasView,
+);
+
+/// The ask window's question and its cached answer.
+#[derive(Clone, Debug, Default)]
+pub struct AskState {
+    /// The seller's id.
+    pub seller: String,
+    /// The customer's id.
+    pub customer: String,
+    /// The offer.
+    pub offer: String,
+    cache: Option<(AskKey, Result<Answer, String>)>,
+}
+
+/// The role lens: whose view, for which offer, and the cached lens.
+#[derive(Clone, Debug)]
+pub struct LensState {
+    /// Whose view.
+    pub party: PartyId,
+    /// The offer asked about for sales.
+    pub offer: String,
+    cache: Option<((u64, String), Option<Lens>)>,
+}
+
+impl AskState {
+    /// An empty question, with a seller when one is known.
+    pub fn new(seller: Option<String>) -> Self {
+        AskState {
+            seller: seller.unwrap_or_default(),
+            customer: String::new(),
+            offer: "Azure plan".to_owned(),
+            cache: None,
+        }
+    }
+}
+
+impl LensState {
+    /// A lens on `party`.
+    pub fn new(party: PartyId) -> Self {
+        LensState {
+            party,
+            offer: "Azure plan".to_owned(),
+            cache: None,
+        }
+    }
+
+    /// The lens, recomputed only when the document or the offer changed.
+    pub fn current(&mut self, doc: &Document) -> Option<&Lens> {
+        let key = (doc.revision(), self.offer.clone());
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let l = lens(doc.scenario(), self.party.as_str(), &self.offer);
+            self.cache = Some((key, l));
+        }
+        self.cache.as_ref().and_then(|(_, l)| l.as_ref())
+    }
+}
+
+/// How long the documents must stay unchanged before a new comparison starts (the first starts at
+/// once). A comparison holds both scenarios while it runs, and an edit meanwhile copies the open
+/// one (seconds at 300,000 parties): dragging the as-of slider or typing in the inspector must not
+/// start one per frame.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// What a comparison was computed from: the base's and the open document's identity and change
+/// count (moving a party while dragging changes neither: the differences are the scenarios').
+type CompareKey = (u64, u64, u64, u64);
+
+/// A comparison being computed on a thread of its own.
+struct Comparing {
+    key: CompareKey,
+    answer: std::sync::mpsc::Receiver<Result<ScenarioDiff, String>>,
+}
+
+/// The what-if state of the window.
+#[derive(Default)]
+pub struct WhatIf {
+    /// What the open document is compared with.
+    pub base: Option<Base>,
+    /// How.
+    pub mode: CompareMode,
+    /// The last comparison computed (shown, marked as being brought up to date, while a newer one
+    /// is computed).
+    cache: Option<(CompareKey, ScenarioDiff, Vec<Ghost>)>,
+    /// The comparison being computed, if any: at most one at a time.
+    comparing: Option<Comparing>,
+    /// A comparison that failed, and why (not tried again until either side changes).
+    failed: Option<(CompareKey, String)>,
+    /// The state last seen that the comparison shown is not of, and since when: a new comparison
+    /// starts once the documents have been still for [`SETTLE`].
+    waiting: Option<(CompareKey, std::time::Instant)>,
+    /// The base canvas's view in side-by-side mode.
+    pub base_view: CanvasView,
+    /// The ask window, when open.
+    pub ask: Option<AskState>,
+    /// The role lens, when on.
+    pub lens: Option<LensState>,
+}
+
+impl WhatIf {
+    /// The comparison of the open document with its base, as last computed. Comparing runs on a
+    /// thread of its own (seconds for a large channel: the window must not freeze after each
+    /// edit): when either side changed, a new comparison starts and the last one stays until it
+    /// lands (see [`WhatIf::is_comparing`]); `ctx` is asked for a frame when it does.
+    pub fn comparison(
+        &mut self,
+        doc: &Document,
+        ctx: &egui::Context,
+    ) -> Option<(&ScenarioDiff, &[Ghost])> {
+        self.refresh(doc, ctx);
+        self.cache.as_ref().map(|(_, d, g)| (d, g.as_slice()))
+    }
+
+    /// True while a comparison is being computed (what is shown is older, or nothing yet).
+    pub fn is_comparing(&self) -> bool {
+        self.comparing.is_some() || self.waiting.is_some()
+    }
+
+    /// Why the comparison could not be made, if it could not.
+    pub fn failure(&self) -> Option<&str> {
+        self.failed.as_ref().map(|(_, why)| why.as_str())
+    }
+
+    /// Takes a finished comparison, and starts one when either side changed since the last.
+    fn refresh(&mut self, doc: &Document, ctx: &egui::Context) {
+        let Some(base) = &self.base else {
+            return;
+        };
+        let key = (base.doc.id(), base.doc.changes(), doc.id(), doc.changes());
+        if let Some(comparing) = &self.comparing {
+            let answer = match comparing.answer.try_recv() {
+                Ok(answer) => answer,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    Err("the comparison stopped without an answer".to_owned())
+                }
+            };
+            let was = comparing.key;
+            self.comparing = None;
+            match answer {
+                // Ghosts are placed where the base draws what was removed: only for that base.
+                Ok(d) if (was.0, was.1) == (key.0, key.1) => {
+                    let ghosts = ghosts_of(&d, &base.doc);
+                    self.cache = Some((was, d, ghosts));
+                    self.failed = None;
+                }
+                Ok(_) => {}
+                Err(why) => {
+                    log::error!("comparing failed: {why}");
+                    self.failed = Some((was, why));
+                }
+            }
+        }
+        let done = |k: &CompareKey| *k == key;
+        if self.cache.as_ref().is_some_and(|(k, _, _)| done(k))
+            || self.failed.as_ref().is_some_and(|(k, _)| done(k))
+        {
+            self.waiting = None;
+            return;
+        }
+        // The first comparison starts at once; later ones once the documents are still.
+        if self.cache.is_some() {
+            let since = match self.waiting {
+                Some((k, since)) if k == key => since,
+                _ => {
+                    let now = std::time::Instant::now();
+                    self.waiting = Some((key, now));
+                    now
+                }
+            };
+            let still = since.elapsed();
+            if still < SETTLE {
+                ctx.request_repaint_after(SETTLE - still);
+                return;
+            }
+        }
+        self.waiting = None;
+        let (from, to) = (base.doc.shared_scenario(), doc.shared_scenario());
+        let (tx, answer) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("csp-explorer compare".into())
+            .spawn(move || {
+                let d = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diff(&from, &to)))
+                    .map_err(|_| "an internal error".to_owned());
+                // The scenarios go back before the window hears of it: its next edit copies
+                // nothing.
+                drop((from, to));
+                let _ = tx.send(d);
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.comparing = Some(Comparing { key, answer }),
+            Err(e) => self.failed = Some((key, format!("no thread could be started: {e}"))),
+        }
+    }
+
+    /// The base, the comparison (brought up to date) and the base canvas's view, borrowed together
+    /// so that both canvases can be drawn without copying the comparison every frame.
+    pub fn parts(&mut self, doc: &Document, ctx: &egui::Context) -> CompareParts<'_> {
+        self.refresh(doc, ctx);
+        let comparison = match (&self.base, &self.cache) {
+            (Some(_), Some((_, d, g))) => Some((d, g.as_slice())),
+            _ => None,
+        };
+        (self.base.as_ref(), comparison, &mut self.base_view)
+    }
+
+    /// Does what a what-if card or window asked for, on the open document `doc` (a fork swaps it
+    /// with its branch); what needs the window comes back as a step.
+    pub fn command(
+        &mut self,
+        command: WhatIfCommand,
+        doc: &mut Document,
+        selection: Option<&Selection>,
+    ) -> Option<WhatIfStep> {
+        match command {
+            WhatIfCommand::Fork => {
+                if self.base.is_some() {
+                    return None;
+                }
+                // The findings and drawing are the base's, copied rather than worked out again.
+                let branch = doc.fork();
+                let base = std::mem::replace(doc, branch);
+                self.base = Some(Base {
+                    doc: base,
+                    fork: true,
+                });
+                self.reset();
+                return Some(WhatIfStep::Notice(
+                    "Forked a what-if: change anything, compare it with the base, then keep or discard it."
+                        .to_owned(),
+                ));
+            }
+            WhatIfCommand::Keep => {
+                let mut step = None;
+                if let Some(base) = self.base.take()
+                    && base.fork
+                {
+                    // The what-if replaces the base under the base's file, unless it was saved
+                    // elsewhere meanwhile; either way it differs from the base's file.
+                    if doc.path.is_none() {
+                        doc.path = base.doc.path.clone();
+                        if doc.path.is_some() || base.doc.is_dirty() {
+                            doc.mark_unsaved();
+                        }
+                    }
+                    doc.scratch = base.doc.scratch && doc.path.is_none();
+                    step = Some(WhatIfStep::Notice("Kept the what-if.".to_owned()));
+                }
+                self.reset();
+                return step;
+            }
+            WhatIfCommand::Discard if doc.is_dirty() && !doc.scratch => {
+                return Some(WhatIfStep::ConfirmDiscard);
+            }
+            WhatIfCommand::Discard => {
+                let mut step = None;
+                if let Some(base) = self.base.take()
+                    && base.fork
+                {
+                    *doc = base.doc;
+                    step = Some(WhatIfStep::BackToBase(
+                        "Discarded the what-if: back to the base.".to_owned(),
+                    ));
+                }
+                self.reset();
+                return step;
+            }
+            WhatIfCommand::CloseCompare => {
+                self.base = None;
+                self.reset();
+            }
+            WhatIfCommand::CompareWithFile => return Some(WhatIfStep::PickFile),
+            WhatIfCommand::Mode(mode) => {
+                self.mode = mode;
+                self.base_view.fit_requested = true;
+                return Some(WhatIfStep::Fit);
+            }
+            WhatIfCommand::OpenAsk => {
+                let seller = match selection {
+                    Some(Selection::Party(id)) => Some(id.to_string()),
+                    _ => None,
+                };
+                self.ask = Some(AskState::new(seller));
+            }
+            WhatIfCommand::MakeSale(links) => {
+                let sale = Edit::Batch(links.into_iter().map(Edit::AddLink).collect());
+                return Some(WhatIfStep::Apply(Box::new(sale)));
+            }
+            WhatIfCommand::Highlight(chain) => return Some(WhatIfStep::Highlight(chain)),
+            WhatIfCommand::Lens(party) => self.lens = party.map(LensState::new),
+        }
+        None
+    }
+
+    /// Opens a scenario to compare the open one with (not a fork: it cannot be kept).
+    pub fn compare_with(&mut self, doc: Document) {
+        self.base = Some(Base { doc, fork: false });
+        self.reset();
+    }
+
+    /// Forgets the base, the comparison, the lens and the ask window (another scenario is open).
+    pub fn close(&mut self) {
+        self.base = None;
+        self.reset();
+        self.lens = None;
+        self.ask = None;
+    }
+
+    /// Forgets the cached comparison (after the base changed identity); one being computed is
+    /// dropped when it lands.
+    pub fn reset(&mut self) {
+        self.cache = None;
+        self.comparing = None;
+        self.failed = None;
+        self.waiting = None;
+        self.base_view = CanvasView::default();
+    }
+}
+
+/// Removed links and parties, placed where the base drew them.
+fn ghosts_of(d: &ScenarioDiff, base: &Document) -> Vec<Ghost> {
+    let s = base.scenario();
+    let mut out = Vec::new();
+    for c in &d.parties {
+        if c.kind == ChangeKind::Removed
+            && let Some(p) = base.position(&c.id)
+        {
+            out.push(Ghost::Party(p, c.label.clone()));
+        }
+    }
+    for c in &d.links {
+        if c.kind != ChangeKind::Removed {
+            continue;
+        }
+        if let Some(l) = s.link(&c.id)
+            && let (Some(a), Some(b)) =
+                (base.position(l.from.as_str()), base.position(l.to.as_str()))
+        {
+            out.push(Ghost::Link(a, b, l.kind.label().to_owned()));
+        }
+    }
+    out
+}
