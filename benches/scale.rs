@@ -9,6 +9,9 @@
 //! costs eleven passes (one to warm up): the 1M-link SVG export, about 50 s of CPU a pass, is about
 //! ten minutes, not the hours linear sampling would take.
 //!
+//! `cargo bench --bench scale -- partner_center_import` imports Partner Center customer lists of
+//! 1k to 300k customers (`PC_MAX_CUSTOMERS` limits them).
+//!
 //! `SCALE_CPU=1` measures the CPU time of the whole process (every thread) instead of wall time:
 //! on a machine shared with other work, wall time says more about the neighbours than about the
 //! code (a single-threaded pass gets a fraction of a core). Figures are then printed as times but
@@ -251,6 +254,66 @@ fn csv_import<M: Measurement>(c: &mut Criterion<M>) {
     }
 }
 
+/// The sizes of the Partner Center import, in customers, up to `PC_MAX_CUSTOMERS`.
+const CUSTOMERS: [usize; 6] = [1_000, 3_000, 10_000, 30_000, 100_000, 300_000];
+
+/// A Partner Center customer list (the body of `GET /v1/customers`) of `n` customers in eight
+/// countries, as the API returns it.
+fn customers_json(n: usize) -> Vec<u8> {
+    const COUNTRIES: [&str; 8] = ["US", "DE", "JP", "BR", "AU", "FR", "GB", "CA"];
+    let items: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let id = format!("0a1b2c3d-0000-4000-8000-{i:012}");
+            let name = format!("Customer {i} Ltd");
+            serde_json::json!({
+                "id": id,
+                "companyProfile": {"tenantId": id, "domain": format!("c{i}.onmicrosoft.com"),
+                    "companyName": name},
+                "billingProfile": {"companyName": name,
+                    "defaultAddress": {"country": COUNTRIES[i % COUNTRIES.len()]}},
+                "relationshipToPartner": "reseller",
+                "attributes": {"objectType": "Customer"},
+            })
+        })
+        .collect();
+    serde_json::to_vec_pretty(&serde_json::json!({"totalCount": n, "items": items}))
+        .expect("JSON of plain values")
+}
+
+/// Importing a Partner Center customer list of 1k to 300k customers, as `csp-explorer import
+/// customers.json --partner … --country …` does before writing the save. It was quadratic (the
+/// place of each customer in the text was looked up whether or not its name needed an error):
+/// 30,000 customers took 292 s.
+fn partner_center_import<M: Measurement>(c: &mut Criterion<M>) {
+    let max = std::env::var("PC_MAX_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    let options = Options {
+        partner: Some(csp_explorer::io::import::SignedInPartner {
+            name: "Contoso Distribution".to_owned(),
+            kind: PartyKind::IndirectProvider,
+            country: "US".to_owned(),
+            partner_id: None,
+        }),
+        ..Options::default()
+    };
+    for customers in CUSTOMERS.into_iter().filter(|n| *n <= max) {
+        let sources = [Source {
+            name: "customers.json".to_owned(),
+            bytes: customers_json(customers),
+        }];
+        let mut group = c.benchmark_group("partner_center_import");
+        // Sampled like a channel of as many links as the import makes (about two a customer).
+        configure(&mut group, customers * 2);
+        group.bench_function(
+            BenchmarkId::from_parameter(format!("{customers}_customers")),
+            |b| b.iter(|| black_box(import(&sources, &options))),
+        );
+        group.finish();
+    }
+}
+
 /// What the recovery autosave costs the UI thread after a change: before, the whole scenario as
 /// RON (`SavedDocument::of`); now the snapshot handed to the writer thread (`DocSnapshot::of`: the
 /// scenario shared, the drawn positions copied).
@@ -431,11 +494,20 @@ impl Measurement for ProcessCpu {
     }
 }
 
-criterion_group!(benches, rules, files, csv_import, autosave, compare, svg);
+criterion_group!(
+    benches,
+    rules,
+    files,
+    csv_import,
+    partner_center_import,
+    autosave,
+    compare,
+    svg
+);
 criterion_group! {
     name = cpu_benches;
     config = Criterion::default().with_measurement(ProcessCpu);
-    targets = rules, files, csv_import, autosave, compare, svg
+    targets = rules, files, csv_import, partner_center_import, autosave, compare, svg
 }
 
 fn main() {
