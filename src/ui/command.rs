@@ -1,5 +1,5 @@
-//! What a menu, panel or shortcut asks the app to do. Panels return [`Command`]s and the app applies
-//! them after drawing, so no panel changes the scenario or imports the app.
+//! What a menu, panel, key or gesture asks the app to do: the [`Command`]s. Must not do anything:
+//! the app applies them after drawing, so no panel changes the scenario or imports the app.
 
 use super::canvas::{Selection, Verdict};
 use super::style::Theme;

@@ -1,4 +1,9 @@
-//! The open scenario with its history, findings and file: what one window edits.
+//! The open scenario with its history, findings, drawing and file: what one window edits. Must not
+//! know panels or the window; it keeps the canvas's scene current (one file: see below).
+//!
+//! Why one file: everything here moves together on every edit (the scenario, its history, the
+//! incremental re-check, the drawing positions, the canvas's scene, the file's stamp and the revision),
+//! and its tests hold them in step; what is derived from it lives elsewhere (`canvas/`, `recovery/`).
 
 use crate::edit::{Edit, History, Touched};
 use crate::io::save::FileStamp;
@@ -7,7 +12,8 @@ use crate::layout::effective_positions;
 use crate::model::{PartyId, Position, Scenario, ScenarioError};
 use crate::progress::Progress;
 use crate::rules::{Checker, Subject};
-use crate::ui::canvas::scene::{Change, Scene};
+use crate::ui::canvas::drawn::{Drawn, Level};
+use crate::ui::canvas::scene::{self, Change, Scene};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -89,7 +95,7 @@ pub struct Document {
     /// What the canvas draws from (spatial indexes, customer groups, link bundles): made on first
     /// use (on the worker thread when a file is opened) and then updated edit by edit, so that an
     /// edit to a 300,000-party channel does not rebuild it.
-    scene: OnceLock<Scene>,
+    scene: OnceLock<Drawn>,
     /// The right edge of each tier's drawing, where a new party goes: worked out on first need,
     /// then pushed right as parties are drawn further right (never pulled back, so a new party may
     /// land a little further right than needed, but never on anyone).
@@ -497,33 +503,43 @@ impl Document {
     /// Updates the scene, if one was made, for `change`; when the change is too large to follow,
     /// the scene is dropped and made afresh on next use.
     fn follow(&mut self, change: &Change) {
-        if let Some(mut scene) = self.scene.take()
-            && scene.update(self, change)
+        if let Some(mut drawn) = self.scene.take()
+            && drawn.update(self, change)
         {
-            let _ = self.scene.set(scene);
+            let _ = self.scene.set(drawn);
         }
+    }
+
+    /// What the canvas draws from, made now if it was not yet.
+    fn drawn(&self) -> &Drawn {
+        self.scene.get_or_init(|| {
+            let started = Instant::now();
+            let drawn = Drawn::build(self);
+            log::debug!("scene built in {:?}", started.elapsed());
+            drawn
+        })
     }
 
     /// What the canvas draws from, made now if it was not yet (see [`Scene`]).
     pub(crate) fn scene(&self) -> &Scene {
-        self.scene.get_or_init(|| {
-            let started = Instant::now();
-            let scene = Scene::build(self);
-            log::debug!("scene built in {:?}", started.elapsed());
-            scene
-        })
+        &self.drawn().scene
+    }
+
+    /// The canvas's far view for a frame at `zoom`, derived on the first frame at its level.
+    pub(crate) fn far_level(&self, zoom: f32) -> &Level {
+        self.drawn().level(self, zoom)
     }
 
     /// Gives the document a scene made some other way (a test's choice of routing).
     #[cfg(test)]
     pub(crate) fn keep_scene(&mut self, scene: Scene) {
-        self.scene = OnceLock::from(scene);
+        self.scene = OnceLock::from(Drawn::from(scene));
     }
 
     /// The scene as kept, without making one.
     #[cfg(test)]
     pub(crate) fn kept_scene(&self) -> Option<&Scene> {
-        self.scene.get()
+        self.scene.get().map(|d| &d.scene)
     }
 
     /// Sets where a party is drawn (`None`: it is not), keeping the bounds and the tiers' right
@@ -765,6 +781,25 @@ impl Document {
             None if self.scenario.meta.title.is_empty() => "Untitled".to_owned(),
             None => self.scenario.meta.title.clone(),
         }
+    }
+}
+
+/// The canvas's scene derives from the document's scenario, findings and drawing, nothing else.
+impl scene::Source for Document {
+    fn scenario(&self) -> &Scenario {
+        Document::scenario(self)
+    }
+    fn checker(&self) -> &Checker {
+        Document::checker(self)
+    }
+    fn position(&self, id: &str) -> Option<Position> {
+        Document::position(self, id)
+    }
+    fn positions(&self) -> &BTreeMap<PartyId, Position> {
+        Document::positions(self)
+    }
+    fn revision(&self) -> u64 {
+        Document::revision(self)
     }
 }
 

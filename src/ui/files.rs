@@ -1,3 +1,6 @@
+//! Native file dialogs behind a trait, run off the UI thread so that the window never freezes. Must
+//! not decide what a chosen path is for: filing does.
+//!
 //! Native file dialogs, run off the UI thread so that the window never freezes.
 //!
 //! Dialogs hide behind [`FileDialogs`] so that tests inject paths without ever touching rfd (which can

@@ -1,3 +1,10 @@
+//! File → Import… and files dropped on the window: the importer's form and preview (one file: see
+//! below). Must not change the open document: Import hands the channel to the app.
+//!
+//! Why one file: the form, the preview's thread and the window that edits them are one conversation
+//! (each change to the form or files starts a preview the window shows); the work itself is plain
+//! functions at the top, with no egui in them, and the importer proper lives in `io::import`.
+//!
 //! File → Import… and files dropped on the window: the importer's preview, shown before anything
 //! changes.
 //!

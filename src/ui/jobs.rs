@@ -1,3 +1,6 @@
+//! Long work off the UI thread (opening, saving, importing, laying out, comparing, exporting), one job
+//! at a time with progress and Cancel. Must not touch what is open: outcomes are applied by the app.
+//!
 //! Long work off the UI thread: opening, importing, laying out, comparing and exporting a large
 //! channel run on a worker thread while the window shows a progress bar with Cancel.
 //!

@@ -1,3 +1,6 @@
+//! The explorer window: its modules, what starts it ([`run`], [`Launch`]) and the app icon. Must not
+//! hold window logic: that is `app.rs` and its parts.
+//!
 //! The explorer window: a live, rule-checked canvas of the CSP channel.
 //!
 //! One direction of flow: a gesture becomes an [`Edit`](crate::edit::Edit), the [`Document`] applies it

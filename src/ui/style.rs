@@ -1,4 +1,5 @@
-//! Colours, shapes and themes: how kinds and findings look, in one place.
+//! Colours, shapes and themes: how kinds and findings look, in one place, and the label scale a theme
+//! sets. Must not draw a panel or the canvas, nor import them.
 
 use crate::model::{LinkKind, PartyKind};
 use crate::rules::Severity;

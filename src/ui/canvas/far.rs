@@ -1,5 +1,7 @@
-//! The far view: what a zoomed-out frame draws instead of every party and link, so that its cost
-//! follows the screen, not the channel.
+//! The far view: the marks and trunks a zoomed-out frame draws instead of every party and link,
+//! derived per zoom level from the scene. Must not paint, and never needs the document: its source.
+//!
+//! Its cost follows the screen, not the channel.
 //!
 //! Fitting 300,000 parties into a window puts tens of thousands of resellers and customer groups a
 //! few pixels apart and tens of thousands of partnerships across most of the screen. Stroking each
@@ -22,11 +24,10 @@
 //! first frame drawn at that level, and looked up by the visible rectangle like everything else.
 
 use super::PARTY_RADIUS;
-use super::scene::{End, FastMap, Scene};
+use super::scene::{End, FastMap, Scene, Source};
 use super::spatial::Grid;
 use crate::model::{LinkKind, PartyKind};
 use crate::rules::Severity;
-use crate::ui::document::Document;
 use egui::{Pos2, Rect, pos2, vec2};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use std::sync::OnceLock;
@@ -71,7 +72,7 @@ impl Default for Levels {
 
 impl Levels {
     /// The level for `zoom`, derived now if it is the first time.
-    pub fn get(&self, doc: &Document, scene: &Scene, zoom: f32) -> &Level {
+    pub fn get(&self, doc: &impl Source, scene: &Scene, zoom: f32) -> &Level {
         let k = level_index(zoom);
         self.0[k].get_or_init(|| Level::build(doc, scene, k))
     }
@@ -140,20 +141,20 @@ pub(super) struct Trunk {
 }
 
 /// The far view at one level.
-pub(super) struct Level {
+pub(crate) struct Level {
     /// The level's zoom.
-    pub zoom: f32,
+    pub(super) zoom: f32,
     /// A mark cell's side, in canvas units.
-    pub cell: f32,
-    pub marks: Vec<Mark>,
-    pub mark_grid: Grid,
-    pub trunks: Vec<Trunk>,
-    pub trunk_grid: Grid,
+    pub(super) cell: f32,
+    pub(super) marks: Vec<Mark>,
+    pub(super) mark_grid: Grid,
+    pub(super) trunks: Vec<Trunk>,
+    pub(super) trunk_grid: Grid,
     /// Customer groups large enough to be drawn as badges (group numbers), by their boxes.
-    pub badges: Vec<u32>,
-    pub badge_grid: Grid,
+    pub(super) badges: Vec<u32>,
+    pub(super) badge_grid: Grid,
     /// The parties always drawn as themselves: Microsoft, providers, direct-bill partners.
-    pub tops: Vec<NodeIndex>,
+    pub(super) tops: Vec<NodeIndex>,
 }
 
 impl std::fmt::Debug for Level {
@@ -202,7 +203,7 @@ fn is_top(kind: PartyKind) -> bool {
 
 impl Level {
     /// Derives level `k` of `scene` (a scene of `doc`).
-    pub fn build(doc: &Document, scene: &Scene, k: usize) -> Level {
+    pub(super) fn build(doc: &impl Source, scene: &Scene, k: usize) -> Level {
         let zoom = level_zoom(k);
         let cell = MARK_PX / zoom;
         let s = doc.scenario();
@@ -435,7 +436,7 @@ impl Level {
     }
 
     /// The mark under `p` (canvas units), if any.
-    pub fn mark_at(&self, p: Pos2) -> Option<&Mark> {
+    pub(super) fn mark_at(&self, p: Pos2) -> Option<&Mark> {
         let mut found = Vec::new();
         self.mark_grid
             .query(Rect::from_center_size(p, vec2(0.5, 0.5)), &mut found);
@@ -446,6 +447,7 @@ impl Level {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::document::Document;
 
     use crate::ui::canvas::test_channel as channel;
 
@@ -644,7 +646,7 @@ mod tests {
             .id
             .clone();
         for k in [5, 8] {
-            let _ = doc.scene().level(&doc, level_zoom(k));
+            let _ = doc.far_level(level_zoom(k));
         }
         doc.apply(crate::edit::Edit::AddLink(crate::model::Link::new(
             "purchase-new",
@@ -656,8 +658,9 @@ mod tests {
         .unwrap();
         let fresh = Scene::build(&doc);
         for k in [5, 8] {
-            let updated = doc.scene().level(&doc, level_zoom(k));
-            let built = fresh.level(&doc, level_zoom(k));
+            let updated = doc.far_level(level_zoom(k));
+            let levels = Levels::default();
+            let built = levels.get(&doc, &fresh, level_zoom(k));
             assert_eq!(updated.marks, built.marks, "level {k}");
             assert_eq!(updated.trunks.len(), built.trunks.len(), "level {k}");
         }

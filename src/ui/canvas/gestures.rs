@@ -1,4 +1,5 @@
-//! Gestures: wheel/pinch zoom, pan, drag-to-move and drag-to-connect.
+//! Gestures: wheel/pinch zoom, pan, drag-to-move and drag-to-connect, from pointer events to view
+//! changes. Must not change the document or paint: a move or a new link comes out as a command.
 //!
 //! The frame's pointer state is read once into [`PointerEvents`] and then applied by [`apply`], so
 //! the gesture logic is plain data in, commands out, and testable without a window.

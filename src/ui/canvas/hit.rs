@@ -1,6 +1,5 @@
-//! Hit-testing: which party or link is under a screen point, and where links run on screen. The
-//! party under a point is found through the scene's spatial index, so aiming costs the same in a
-//! ten-party lesson and a 300,000-party channel.
+//! Hit-testing: which party or link is under a screen point, and where links run on screen. Must not
+//! change the view, the scene or the document: it only answers where things are.
 
 use super::PARTY_RADIUS;
 use super::lod;

@@ -1,4 +1,5 @@
-//! Level of detail: what is worth drawing at a given zoom, and where labels fit.
+//! Level of detail: what is worth drawing at a given zoom, and where labels fit. Must not paint or
+//! look at the document: plain geometry and sizes.
 
 use egui::{FontId, Rect};
 use std::collections::HashMap;

@@ -1,3 +1,11 @@
+//! The canvas: one frame of parties and links drawn by kind and coloured by their worst finding, with
+//! an overlay. Must not change the document: gestures come out as commands (one file: see below).
+//!
+//! Why one file: a frame is one pass in a fixed order (what is in view, then groups and bundles, links,
+//! parties, labels claiming their place, overlays, then hit and hover), and each step reads what the
+//! step before found on screen this frame; the helpers it leans on each have a file of their own
+//! (`view`, `gestures`, `hit`, `scene`, `far`, `passing`, `lod`, `paint`, `tooltip`, `verdict`).
+//!
 //! The canvas: parties and links drawn by kind and coloured by their worst finding, with zoom, pan,
 //! fit-to-view, selection, drag-to-move and drag-to-connect.
 //!
@@ -20,6 +28,7 @@
 //! customers collapse into one counted badge coloured by their worst finding, links into them
 //! bundle by kind with a count, and labels are drawn only where they overlap nothing.
 
+pub(crate) mod drawn;
 mod far;
 mod gestures;
 mod hit;
@@ -266,7 +275,7 @@ pub fn canvas_ui(
     // where parties are too small to draw one by one, they come as marks.
     let margin = 90.0 / view.zoom;
     let visible = view.visible_canvas().expand(margin);
-    let level = collapsed.then(|| scene.level(doc, view.zoom));
+    let level = collapsed.then(|| doc.far_level(view.zoom));
     let r = PARTY_RADIUS * view.zoom;
     let far_marks = level.is_some() && r < TINY_RADIUS;
     // In the far view, the few parties drawn as themselves are drawn large enough to see and aim at.

@@ -1,4 +1,5 @@
-//! Painting helpers: party shapes, badges, quiz markers and the legend.
+//! Painting helpers: party shapes, badges, quiz markers and the legend. Must not decide what is drawn
+//! or where: the frame in `mod.rs` does, these only put shapes on the painter.
 
 use super::Overlay;
 use crate::model::{LinkKind, Party, PartyKind};

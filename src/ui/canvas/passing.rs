@@ -1,3 +1,6 @@
+//! Links passing through a zoomed-in view (both their parties off screen), gathered into counted
+//! strokes. Must not paint or change the scene: it tells the frame which strokes to draw.
+//!
 //! Links passing through a zoomed-in view: both their parties off screen.
 //!
 //! Zoomed in on one reseller of a 300,000-party channel, thousands of long links cross the window

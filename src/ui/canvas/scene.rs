@@ -1,6 +1,13 @@
+//! The scene: what the canvas derives from one revision of a document (spatial indexes, groups,
+//! bundles, routes). Must not paint or read the document beyond [`Source`] (one file: see below).
+//!
+//! Why one file: the scene's indexes (parties, links, groups, bundles, routes) are built and updated
+//! together, each update step reading the tables the one before changed, and the property test that
+//! holds an updated scene equal to a fresh build (most of the file's length) must see them all.
+//!
 //! What the canvas derives from a document, so that a frame looks only at what is on screen:
-//! spatial indexes over parties, links, customer groups and link bundles, each group's and
-//! bundle's worst finding, and (for channels small enough) every link's route.
+//! spatial indexes over parties, links, customer groups and link bundles, each group's and bundle's
+//! worst finding, and (for channels small enough) every link's route.
 //!
 //! The document keeps its scene and updates it after each edit ([`Scene::update`]): only the
 //! parties and links the edit touched, moved or re-checked, the groups they belong to and the
@@ -15,12 +22,10 @@
 //! in its grid.
 
 use super::PARTY_RADIUS;
-use super::far::{Level, Levels};
 use super::spatial::Grid;
 use crate::layout::Route;
-use crate::model::{LinkId, LinkKind, PartyId, PartyKind, Position};
-use crate::rules::Severity;
-use crate::ui::document::Document;
+use crate::model::{LinkId, LinkKind, PartyId, PartyKind, Position, Scenario};
+use crate::rules::{Checker, Severity};
 use egui::{Pos2, Rect, pos2, vec2};
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -117,6 +122,21 @@ pub(crate) struct Change {
     pub replaced_links: Vec<EdgeIndex>,
 }
 
+/// What a scene is derived from: one revision of a document's scenario, its findings and where each
+/// party is drawn. The document is one; the scene needs nothing else of it.
+pub(crate) trait Source {
+    /// The scenario.
+    fn scenario(&self) -> &Scenario;
+    /// Its findings, current with it.
+    fn checker(&self) -> &Checker;
+    /// Where a party is drawn.
+    fn position(&self, id: &str) -> Option<Position>;
+    /// Where every party is drawn.
+    fn positions(&self) -> &std::collections::BTreeMap<PartyId, Position>;
+    /// Identifies this state of the scenario and its drawing.
+    fn revision(&self) -> u64;
+}
+
 /// The derived view of one revision of a document.
 pub(crate) struct Scene {
     pub(super) revision: u64,
@@ -169,9 +189,6 @@ pub(crate) struct Scene {
     touched_bundles: FastSet<u32>,
     /// How many edits were followed since the scene was built (for tests).
     pub(super) updates: u32,
-    /// The far view (marks and trunks) at each zoom level, derived on first use from the rest of
-    /// the scene, and dropped by every update (see [`super::far`]).
-    pub(super) levels: Levels,
 }
 
 impl std::fmt::Debug for Scene {
@@ -294,12 +311,11 @@ impl Scene {
             moved_groups: self.moved_groups.clone(),
             touched_bundles: self.touched_bundles.clone(),
             updates: 0,
-            levels: Levels::default(),
         }
     }
 
     /// Derives the scene of `doc` as it is now.
-    pub(crate) fn build(doc: &Document) -> Scene {
+    pub(crate) fn build(doc: &impl Source) -> Scene {
         let s = doc.scenario();
         Self::build_with(
             doc,
@@ -308,7 +324,7 @@ impl Scene {
     }
 
     /// [`Scene::build`], routing every link around the parties or not.
-    pub(super) fn build_with(doc: &Document, route_all: bool) -> Scene {
+    pub(super) fn build_with(doc: &impl Source, route_all: bool) -> Scene {
         let s = doc.scenario();
         let g = s.graph();
         let (nodes, edges) = (g.node_bound(), g.edge_bound());
@@ -344,7 +360,6 @@ impl Scene {
             moved_groups: FastSet::default(),
             touched_bundles: FastSet::default(),
             updates: 0,
-            levels: Levels::default(),
         };
         scene.grow(nodes, edges);
         for n in g.node_indices() {
@@ -431,12 +446,11 @@ impl Scene {
     /// Brings the scene from the document's previous revision to its current one, given what the
     /// edit changed. False when the change is too large to follow piece by piece (then build a
     /// fresh scene): a change to the as-of date, or more than an eighth of the channel.
-    pub(crate) fn update(&mut self, doc: &Document, change: &Change) -> bool {
+    pub(crate) fn update(&mut self, doc: &impl Source, change: &Change) -> bool {
         if change.everything {
             return false;
         }
         // The far view is derived from what follows: derived again when next drawn.
-        self.levels = Levels::default();
         let s = doc.scenario();
         let g = s.graph();
         self.grow(g.node_bound(), g.edge_bound());
@@ -997,7 +1011,7 @@ impl Scene {
         }
     }
 
-    fn route_all(&mut self, doc: &Document) {
+    fn route_all(&mut self, doc: &impl Source) {
         let s = doc.scenario();
         let mut all = vec![None; s.graph().edge_bound()];
         for route in crate::layout::routes(s, doc.positions(), PARTY_RADIUS) {
@@ -1022,11 +1036,6 @@ impl Scene {
             .and_then(|e| e.worst)
     }
 
-    /// The far view for a frame at `zoom` (derived on the first frame at its level).
-    pub(super) fn level(&self, doc: &Document, zoom: f32) -> &Level {
-        self.levels.get(doc, self, zoom)
-    }
-
     /// True when some customers are grouped under their seller (and collapse when zoomed out).
     pub fn has_groups(&self) -> bool {
         self.live_groups > 0
@@ -1049,7 +1058,7 @@ impl Scene {
     /// straight line (parallel links side by side). The canvas itself asks for
     /// [`Scene::route_points`]; tests compare whole routes.
     #[cfg(test)]
-    pub fn route(&self, doc: &Document, e: EdgeIndex) -> Option<Route> {
+    pub fn route(&self, doc: &impl Source, e: EdgeIndex) -> Option<Route> {
         if let Some(all) = &self.routes {
             return all.get(e.index()).cloned().flatten();
         }
@@ -1135,6 +1144,7 @@ mod tests {
     use crate::edit::Edit;
     use crate::generate::{GenerateOptions, generate};
     use crate::model::{Link, Party};
+    use crate::ui::document::Document;
     use proptest::prelude::*;
     use std::collections::{BTreeMap, HashMap};
 

@@ -1,3 +1,6 @@
+//! A spatial index over canvas rectangles: what lies in the visible part of the canvas, found without
+//! looking at what does not. Must not know parties or links: items are numbers with boxes.
+//!
 //! A spatial index over canvas rectangles: what lies in the visible part of the canvas, found
 //! without looking at what does not.
 //!

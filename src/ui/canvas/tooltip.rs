@@ -1,4 +1,5 @@
-//! Hover texts for parties and links.
+//! Hover texts for parties, links, badges, bundles, trunks, marks and passing strokes. Must not paint
+//! or change anything: each returns the words to show.
 
 use super::far::{Mark, Trunk, TrunkEnd};
 use super::passing::PassingStroke;

@@ -1,3 +1,6 @@
+//! Verdicts for the connect gesture: how a new link would fare, tried and taken back. Must not leave
+//! the scenario changed, nor keep state: the view caches the verdict shown.
+//!
 //! Verdicts for the connect gesture: how a new link would fare.
 //!
 //! A verdict adds the new link, checks it and takes it back. On the open document this is done on

@@ -1,5 +1,5 @@
-//! The view transform: zoom and pan between canvas units and screen pixels, and fit-to-all.
-//! Pure geometry, testable without a window.
+//! The canvas's view: zoom and pan between canvas units and screen pixels, fit-to-all, flights, the
+//! gesture in progress and the connect verdict asked for. Must not paint or change the document.
 
 use super::PARTY_RADIUS;
 use super::verdict::{Verdict, best_verdict_in_place};

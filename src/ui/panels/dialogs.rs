@@ -1,4 +1,5 @@
-//! Windows and modals: the link-kind chooser, the scenario library, help, unsaved changes.
+//! Windows and modals: the link-kind chooser, the scenario library, help, unsaved changes, a file
+//! changed on disk, the path field. Must not act on an answer: each returns it for the app.
 
 use crate::model::LinkKind;
 use crate::ui::command::{Command, PendingLink};

@@ -1,4 +1,5 @@
-//! Form fields shared by the panels: drafts that commit on focus loss, dates, labelled rows.
+//! Form fields shared by the panels: drafts that commit on focus loss, dates, labelled rows. Must not
+//! change the scenario: a committed field is a command.
 
 use crate::model::Date;
 use crate::rules::Severity;

@@ -1,4 +1,5 @@
-//! The findings list and the explanation card of one finding.
+//! The findings list and the explanation card of one finding, with the list's filters. Must not
+//! change the scenario or the selection itself: clicks and quick fixes return commands.
 //!
 //! The list is grouped by rule (plain title and count), one entry per distinct message (the parties
 //! named in words; ids only in the details line), filtered by severity, rule and party with the filters

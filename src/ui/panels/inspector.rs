@@ -1,4 +1,5 @@
-//! The inspector: every attribute of the selected party or link, and the findings on it.
+//! The inspector: every attribute of the selected party or link, and the findings on it. Must not
+//! change the scenario itself: an edited field is a command.
 
 use super::fields::{Drafts, date_field, row, text_field};
 use crate::edit::Edit;

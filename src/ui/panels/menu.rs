@@ -1,4 +1,5 @@
-//! The menu bar and the toolbar (tools, party palette, as-of date).
+//! The menu bar and the toolbar (tools, party palette, as-of date). Must not carry out what they
+//! offer: each item returns a command.
 
 use super::fields::parse_date;
 use crate::edit::Edit;

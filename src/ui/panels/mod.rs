@@ -1,4 +1,5 @@
-//! The panels around the canvas: menus and toolbar, status bar, inspector, findings and dialogs.
+//! The panels around the canvas: menus and toolbar, status bar, inspector, findings and dialogs. Must
+//! not import the app or its parts: each panel draws from what it is given and returns commands.
 //!
 //! Each panel has its own file, draws from the [`Document`](super::document::Document) (plus the
 //! little state it owns, such as drafts or filters) and returns the [`Command`](super::command::Command)s

@@ -1,5 +1,5 @@
-//! The toolbar's party search (Ctrl+F): type part of a name, pick a match (shown with its kind and
-//! country), and the canvas flies to the party and selects it.
+//! The toolbar's party search (Ctrl+F) and its matches, kept per parties version. Must not move the
+//! view or select: picking a match returns a command.
 
 use crate::model::PartyId;
 use crate::ui::command::Command;

@@ -1,4 +1,5 @@
-//! The status bar.
+//! The status bar: counts of parties, links and findings, the as-of date and the last notice. Must
+//! not change anything.
 
 use crate::rules::Severity;
 use crate::ui::document::Document;
