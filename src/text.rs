@@ -26,9 +26,35 @@ pub fn columns(n: usize) -> &'static str {
     if n == 1 { "column" } else { "columns" }
 }
 
+/// `s` safe to print in a message: control characters (ESC, NUL, a line break inside a cell) shown
+/// escaped as `\u{1b}` rather than sent to the terminal, and cut after `max` characters with `…`,
+/// so a cell or a file's first line can be quoted without forging lines or colours.
+pub fn escaped(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, escaped};
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_long_text_is_cut() {
+        assert_eq!(escaped("a\u{1b}[31mb\nc\0", 100), "a\\u{1b}[31mb\\nc\\u{0}");
+        assert_eq!(escaped("Müller", 3), "Mül…");
+        assert_eq!(escaped("Müller", 6), "Müller");
+    }
 
     #[test]
     fn one_takes_the_singular_and_every_other_count_the_plural() {

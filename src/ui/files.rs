@@ -145,8 +145,8 @@ impl FileDialogs for NativeDialogs {
                 // recognises each file by its content.
                 DialogPurpose::Import => rfd::FileDialog::new()
                     .add_filter(
-                        "Spreadsheets and Partner Center data",
-                        &["csv", "txt", "tsv", "json"],
+                        "Spreadsheets, workbooks and Partner Center data",
+                        &["csv", "txt", "tsv", "json", "xlsx", "xlsm", "xls", "xlsb", "ods"],
                     )
                     .add_filter("All files", &["*"])
                     .set_directory(&folder)

@@ -10,7 +10,9 @@
 
 pub mod partner_center;
 pub mod project_csv;
+mod locale;
 pub mod text;
+pub mod workbook;
 
 use crate::io::read::{MAX_FILE_BYTES, read_capped, read_limited};
 use crate::model::Scenario;
@@ -84,11 +86,13 @@ impl ImportErrors {
     /// Records a problem at a line and column, up to [`MAX_ERRORS`].
     pub fn push_at(&mut self, file: &str, line: Option<u64>, column: Option<u64>, message: String) {
         if self.0.len() < MAX_ERRORS {
+            // Messages quote cells and file names as written: a control character in either
+            // (ESC, NUL, a line break) is shown escaped, never sent to the terminal.
             self.0.push(ImportError {
-                file: file.to_owned(),
+                file: crate::text::escaped(file, usize::MAX),
                 line,
                 col: column,
-                message,
+                message: crate::text::escaped(&message, usize::MAX),
             });
         }
     }
@@ -288,6 +292,33 @@ fn run(
     // Parties first, whatever the order on the command line: links refer to them.
     let mut pc = partner_center::PcData::default();
     for source in sources {
+        match workbook::sniff(&source.bytes) {
+            workbook::Sniffed::Text => {}
+            workbook::Sniffed::Other(what) => {
+                files.push((source.name.clone(), format!("not recognised ({what})")));
+                ctx.errors.push(
+                    &source.name,
+                    None,
+                    format!(
+                        "this is {what}, not a file csp-explorer can import; choose a workbook \
+                         (.xlsx, .xlsm, .xls, .ods), a CSV file or Partner Center JSON"
+                    ),
+                );
+                continue;
+            }
+            workbook::Sniffed::Container => {
+                match workbook::read(&source.bytes) {
+                    Ok((sheets, format)) => {
+                        read_workbook(&source.name, sheets, format, &mut ctx, files, &mut pc, &mut links)
+                    }
+                    Err(_) => {
+                        files.push((source.name.clone(), "not recognised (not a workbook)".to_owned()));
+                        ctx.errors.push(&source.name, None, workbook::not_a_workbook(&source.bytes));
+                    }
+                }
+                continue;
+            }
+        }
         let (decoded, encoding) = match text::decode(&source.bytes) {
             Ok(decoded) => decoded,
             Err(e) => {
@@ -332,38 +363,16 @@ fn run(
             continue;
         }
         let table = text::Table::parse(&decoded, encoding);
-        for extra in table.extra_cells() {
-            ctx.errors.push_at(
-                &source.name,
-                Some(extra.line),
-                Some(extra.column),
-                extra.message,
-            );
-        }
-        if let Some(kind) = partner_center::sniff_csv(&table) {
-            files.push((
-                source.name.clone(),
-                format!("{} in {}", kind.label(), table.encoding),
-            ));
-            pc.add_csv(&source.name, kind, &table, &mut ctx);
-            continue;
-        }
-        let kind = if project_csv::is_links(&table) {
-            FileKind::Links
-        } else if project_csv::is_parties(&table) {
-            FileKind::Parties
-        } else {
-            ctx.errors.push(&source.name, None, unrecognised(&table));
-            files.push((source.name.clone(), "not recognised".to_owned()));
-            continue;
-        };
-        files.push((
-            source.name.clone(),
-            format!("{} in {}", kind.label(), table.encoding),
-        ));
-        match kind {
-            FileKind::Parties => project_csv::read_parties(&table, &source.name, &mut ctx),
-            FileKind::Links => links.push((source.name.clone(), table)),
+        let label = |kind: &str| format!("{kind} in {}", table.encoding);
+        match recognise(&table) {
+            Some(kind) => {
+                files.push((source.name.clone(), label(kind.label())));
+                read_table(&source.name, kind, table, &mut ctx, &mut pc, &mut links);
+            }
+            None => {
+                ctx.errors.push(&source.name, None, unrecognised(&table));
+                files.push((source.name.clone(), "not recognised".to_owned()));
+            }
         }
     }
     *suggested_country = pc.suggested_country();
@@ -405,6 +414,120 @@ fn run(
         })
     } else {
         Err(ctx.errors)
+    }
+}
+
+/// What a table (a CSV file or a workbook's sheet) was recognised as.
+#[derive(Clone, Copy)]
+enum TableKind {
+    Project(FileKind),
+    PartnerCenter(partner_center::PcKind),
+}
+
+impl TableKind {
+    fn label(self) -> &'static str {
+        match self {
+            TableKind::Project(k) => k.label(),
+            TableKind::PartnerCenter(k) => k.label(),
+        }
+    }
+}
+
+/// Recognises a table by its header: Partner Center's downloads first (their headers are the
+/// more specific), then the project's links and parties files.
+fn recognise(table: &text::Table) -> Option<TableKind> {
+    if let Some(kind) = partner_center::sniff_csv(table) {
+        Some(TableKind::PartnerCenter(kind))
+    } else if project_csv::is_links(table) {
+        Some(TableKind::Project(FileKind::Links))
+    } else if project_csv::is_parties(table) {
+        Some(TableKind::Project(FileKind::Parties))
+    } else {
+        None
+    }
+}
+
+/// Reads a recognised table; links wait in `links` until every party is known.
+fn read_table(
+    name: &str,
+    kind: TableKind,
+    table: text::Table,
+    ctx: &mut Context,
+    pc: &mut partner_center::PcData,
+    links: &mut Vec<(String, text::Table)>,
+) {
+    for extra in table.extra_cells() {
+        ctx.errors
+            .push_at(name, Some(extra.line), Some(extra.column), extra.message);
+    }
+    match kind {
+        TableKind::PartnerCenter(kind) => pc.add_csv(name, kind, &table, ctx),
+        TableKind::Project(FileKind::Parties) => project_csv::read_parties(&table, name, ctx),
+        TableKind::Project(FileKind::Links) => links.push((name.to_owned(), table)),
+    }
+}
+
+/// How many rows from the top of a sheet may come before its header (a title, a date, a blank
+/// line people leave above a table).
+const HEADER_SEARCH_ROWS: usize = 5;
+
+/// Reads each sheet of a workbook that is a table csp-explorer knows, recognised by its header
+/// like a CSV file; the others are named in the summary and skipped. A workbook with no such sheet
+/// is an error naming its sheets.
+fn read_workbook(
+    file: &str,
+    sheets: Vec<workbook::Sheet>,
+    format: &'static str,
+    ctx: &mut Context,
+    files: &mut Vec<(String, String)>,
+    pc: &mut partner_center::PcData,
+    links: &mut Vec<(String, text::Table)>,
+) {
+    let mut read = 0;
+    let mut skipped = Vec::new();
+    for sheet in sheets {
+        let found = (0..sheet.rows.len().min(HEADER_SEARCH_ROWS)).find_map(|at| {
+            let table = text::Table::from_rows(
+                sheet.rows[at].1.clone(),
+                sheet.rows[at + 1..].to_vec(),
+                format,
+            );
+            recognise(&table).map(|kind| (kind, table))
+        });
+        let Some((kind, table)) = found else {
+            skipped.push(match sheet.rows.first() {
+                None => format!("\"{}\" (empty)", sheet.name),
+                Some((_, first)) => format!(
+                    "\"{}\" (first row: {})",
+                    sheet.name,
+                    crate::text::escaped(&first.iter().take(4).cloned().collect::<Vec<_>>().join(", "), 60)
+                ),
+            });
+            continue;
+        };
+        read += 1;
+        let name = format!("{file} (sheet {})", sheet.name);
+        files.push((name.clone(), format!("{}, a sheet of an {format}", kind.label().trim_end_matches(" (CSV)"))));
+        read_table(&name, kind, table, ctx, pc, links);
+    }
+    if read == 0 {
+        files.push((file.to_owned(), format!("not recognised ({format})")));
+        ctx.errors.push(
+            file,
+            None,
+            format!(
+                "no sheet of this workbook is a table csp-explorer reads (sheets: {}); expected a \
+                 parties sheet (columns id, kind, …), a links sheet (id, kind, from, to, date, …) or \
+                 a Partner Center download; see docs/csv-import.md",
+                skipped.join("; ")
+            ),
+        );
+    } else if !skipped.is_empty() {
+        ctx.notes.push(format!(
+            "{file}: {} not a table csp-explorer reads, skipped: {}",
+            crate::text::count(skipped.len(), "sheet is", "sheets are"),
+            skipped.join("; ")
+        ));
     }
 }
 

@@ -4,7 +4,7 @@
 //! read it in [`read_parties`] or [`read_links`] with the `Row` helpers (`cell`, `date`, `flag`,
 //! `choice`), and add a line to the table in docs/csv-import.md.
 
-use super::text::{Column, ColumnMap, Table, fold, parse_country, parse_date, parse_flag};
+use super::text::{Column, ColumnMap, DateOrder, Table, fold, parse_country, parse_date, parse_flag};
 use super::{Context, ImportErrors};
 use crate::model::{
     AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType,
@@ -101,7 +101,8 @@ pub fn party_kind(value: &str) -> Option<PartyKind> {
             "directbillpartner" | "direct" | "directcsp" | "tier1" => Some(PartyKind::DirectBill),
             "endcustomer" | "client" => Some(PartyKind::Customer),
             "ms" => Some(PartyKind::Microsoft),
-            _ => None,
+            other => super::locale::party_kind(other)
+                .and_then(|key| PartyKind::ALL.into_iter().find(|k| k.key() == key)),
         })
 }
 
@@ -123,7 +124,8 @@ pub fn link_kind(value: &str) -> Option<LinkKind> {
             "gdap" | "dap" | "adminrelationship" => Some(LinkKind::Admin),
             "subscription" | "order" => Some(LinkKind::Purchase),
             "indirectresellerrelationship" => Some(LinkKind::Partnership),
-            _ => None,
+            other => super::locale::link_kind(other)
+                .and_then(|key| LinkKind::ALL.into_iter().find(|k| k.key() == key)),
         })
 }
 
@@ -133,6 +135,8 @@ struct Row<'a> {
     line: u64,
     columns: &'a ColumnMap,
     cells: &'a [String],
+    /// The order of ambiguous slash dates: the user's, else the one the file's own dates show.
+    date_order: DateOrder,
 }
 
 impl Row<'_> {
@@ -178,7 +182,7 @@ impl Row<'_> {
 
     fn date(&self, column: &str, ctx: &mut Context) -> Option<Date> {
         let value = self.cell(column)?;
-        match parse_date(value, ctx.options.date_order) {
+        match parse_date(value, self.date_order) {
             Ok(d) => Some(d),
             Err(e) => {
                 self.error_at(&mut ctx.errors, column, format!("`{column}` {e}"));
@@ -287,12 +291,14 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
         return;
     };
     let kinds = keys(&PartyKind::ALL, PartyKind::key);
+    let date_order = table.date_order(ctx.options.date_order);
     for (line, cells) in &table.rows {
         let row = Row {
             file,
             line: *line,
             columns: &columns,
             cells,
+            date_order,
         };
         let id = row.required("id", &mut ctx.errors);
         if let Some(id) = &id {
@@ -376,12 +382,14 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         return;
     };
     let kinds = keys(&LinkKind::ALL, LinkKind::key);
+    let date_order = table.date_order(ctx.options.date_order);
     for (line, cells) in &table.rows {
         let row = Row {
             file,
             line: *line,
             columns: &columns,
             cells,
+            date_order,
         };
         let errors = &mut ctx.errors;
         let id = row.required("id", errors);

@@ -82,7 +82,7 @@ fn imports_with_defaults_and_any_column_or_file_order() {
 /// What German Excel saves: Windows-1252, `;`, dates `d.m.yyyy`, headers in words, values in words.
 #[test]
 fn a_windows_1252_semicolon_file_with_german_dates_and_spaced_headers() {
-    let mut parties: Vec<u8> =
+    let parties: Vec<u8> =
         b"ID;Kind;Company name;Country/Region;MPA signed;MPN ID;Registration ID\r\n\
 ms;Microsoft;Microsoft;;;;\r\n\
 dist;Distributor;Adatum;Germany;15.03.2020;1234567;\r\n\
@@ -90,20 +90,7 @@ res;Indirect reseller;M\xfcller G\xe4rten GmbH;DE;1.4.2020;7654321;\r\n\
 c;Customer;K\xe4serei Nord;Deutschland;;;HRB 12345\r\n"
             .to_vec();
     let links = "id;kind;from;to;date\ns;supply;ms;dist;01.02.2020\n";
-    let err = import(
-        &[src("p.csv", parties.clone()), src("l.csv", links)],
-        &Options::default(),
-    )
-    .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "p.csv:5:4: `country` \"Deutschland\" is not a country name in English; did you mean Germany (DE)?"
-    );
-    let fixed = parties
-        .windows(11)
-        .position(|w| w == b"Deutschland")
-        .unwrap();
-    parties.splice(fixed..fixed + 11, b"DE".iter().copied());
+    // `Deutschland` is a country in German (src/io/import/locale.rs).
     let imported = import(
         &[src("p.csv", parties), src("l.csv", links)],
         &Options::default(),
@@ -122,6 +109,7 @@ c;Customer;K\xe4serei Nord;Deutschland;;;HRB 12345\r\n"
     let c = s.party("c").unwrap();
     assert_eq!(c.name, "Käserei Nord");
     assert_eq!(c.registration_id.as_deref(), Some("HRB 12345"));
+    assert_eq!(c.country.as_deref(), Some("DE"));
     assert_eq!(imported.files[0].1, "parties (CSV) in windows-1252");
 }
 
@@ -144,7 +132,7 @@ fn an_ambiguous_date_is_an_error_unless_the_order_is_given() {
     assert_eq!(
         errs,
         [
-            "parties.csv:2:4: `mpa_signed` \"03/04/2020\" could be 3 April or 4 March; say which with --date-order dmy or --date-order mdy (or write YYYY-MM-DD)"
+            "parties.csv:2:4: `mpa_signed` \"03/04/2020\" could be 3 April or 4 March, and no date of this file has a day above 12 to tell; say which with --date-order dmy or --date-order mdy (or write YYYY-MM-DD)"
         ]
     );
     let mdy = Options {
@@ -456,4 +444,257 @@ fn a_title_that_would_not_load_again_is_refused_and_a_file_name_never_makes_one(
     let title = &imported.scenario.meta.title;
     assert!(title.starts_with("Imported from belln"), "{title}");
     assert_eq!(title.chars().count(), crate::model::limits::MAX_TITLE_CHARS);
+}
+
+/// A workbook as a partner manager keeps one: a cover sheet, then parties and links on two sheets
+/// with a title row above the links' header, dates as date cells and one as a bare serial.
+fn workbook_bytes() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    let cover = book.add_worksheet().set_name("Read me").unwrap();
+    cover
+        .write_string(0, 0, "Channel of Adatum, as of March")
+        .unwrap();
+    let parties = book.add_worksheet().set_name("Parties").unwrap();
+    let rows: [[&str; 5]; 4] = [
+        ["ms", "microsoft", "Microsoft", "", ""],
+        ["dist", "indirect_provider", "Adatum", "US", "d"],
+        ["res", "indirect_reseller", "Contoso\nReseller", "us", "d"],
+        ["c", "customer", "Northwind", "US", ""],
+    ];
+    for (col, h) in ["id", "kind", "name", "country", "mpa_signed", "onboarded"]
+        .iter()
+        .enumerate()
+    {
+        parties.write_string(0, col as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (col, v) in row.iter().enumerate() {
+            if *v == "d" {
+                let d = ExcelDateTime::from_ymd(2019, 6, 1).unwrap();
+                parties
+                    .write_datetime_with_format(r, col as u16, &d, &date)
+                    .unwrap();
+            } else if !v.is_empty() {
+                parties.write_string(r, col as u16, *v).unwrap();
+            }
+        }
+    }
+    parties.write_boolean(3, 5, true).unwrap();
+    let links = book.add_worksheet().set_name("Links").unwrap();
+    links.write_string(0, 0, "Links (exported 2021-03-01)").unwrap();
+    for (col, h) in ["kind", "id", "from", "to", "date", "via"].iter().enumerate() {
+        links.write_string(2, col as u16, *h).unwrap();
+    }
+    let rows = [
+        ["supply", "s", "ms", "dist", "", ""],
+        ["partnership", "p", "dist", "res", "", ""],
+        ["reseller", "r", "res", "c", "", "dist"],
+        ["purchase", "b", "res", "c", "serial", "dist"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 3;
+        for (col, v) in row.iter().enumerate() {
+            match *v {
+                "" if col == 4 => {
+                    let d = ExcelDateTime::from_ymd(2021, 1, 1).unwrap();
+                    links
+                        .write_datetime_with_format(r, col as u16, &d, &date)
+                        .unwrap();
+                }
+                // A date whose format was lost: Excel's serial for 2021-02-01.
+                "serial" => {
+                    links.write_number(r, col as u16, 44228.0).unwrap();
+                }
+                "" => {}
+                v => {
+                    links.write_string(r, col as u16, v).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn an_xlsx_with_parties_and_links_sheets_imports_and_names_the_sheet_it_skipped() {
+    let imported = import(&[src("channel.xlsx", workbook_bytes())], &Options::default()).unwrap();
+    let s = &imported.scenario;
+    assert_eq!((s.party_count(), s.link_count()), (4, 4));
+    let res = s.party("res").unwrap();
+    assert_eq!(res.name, "Contoso Reseller", "a line break in a cell is a space");
+    assert_eq!(res.mpa_signed, Some("2019-06-01".parse().unwrap()));
+    assert!(res.onboarded, "a boolean cell");
+    assert_eq!(s.link("s").unwrap().date, "2021-01-01".parse().unwrap());
+    assert_eq!(s.link("b").unwrap().date, "2021-02-01".parse().unwrap());
+    assert_eq!(
+        imported.files,
+        [
+            (
+                "channel.xlsx (sheet Parties)".to_owned(),
+                "parties, a sheet of an Excel workbook (.xlsx)".to_owned()
+            ),
+            (
+                "channel.xlsx (sheet Links)".to_owned(),
+                "links, a sheet of an Excel workbook (.xlsx)".to_owned()
+            ),
+        ]
+    );
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("1 sheet is not a table") && n.contains("\"Read me\"")),
+        "{:?}",
+        imported.notes
+    );
+}
+
+#[test]
+fn an_error_in_a_sheet_names_the_workbook_sheet_row_and_column() {
+    let bytes = {
+        use rust_xlsxwriter::Workbook;
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("Parties").unwrap();
+        for (col, h) in ["id", "kind", "name", "mpa_signed", "country"].iter().enumerate() {
+            sheet.write_string(0, col as u16, *h).unwrap();
+        }
+        for (col, v) in ["r", "indirect_reseller", "Fabrikam", "soon", "US"].iter().enumerate() {
+            sheet.write_string(1, col as u16, *v).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    };
+    let errors = import(&[src("book.xlsx", bytes)], &Options::default()).unwrap_err();
+    let text = errors.to_string();
+    assert!(text.starts_with("book.xlsx (sheet Parties):2:4: `mpa_signed`"), "{text}");
+}
+
+#[test]
+fn an_ods_spreadsheet_imports() {
+    let bytes = include_bytes!("../../../tests/fixtures/workbooks/channel.ods");
+    let imported = import(&[src("channel.ods", bytes.to_vec())], &Options::default()).unwrap();
+    let s = &imported.scenario;
+    assert_eq!((s.party_count(), s.link_count()), (4, 5));
+    assert_eq!(s.party("res").unwrap().name, "Contoso Reseller");
+    assert!(s.party("res").unwrap().enrolled);
+    assert_eq!(s.link("b").unwrap().date, "2021-02-01".parse().unwrap());
+    assert_eq!(imported.files[0].0, "channel.ods (sheet Parteien)");
+    assert!(imported.files[0].1.contains("OpenDocument"), "{:?}", imported.files);
+    let findings = crate::rules::check_as_of(s, "2021-03-01".parse().unwrap());
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn a_zip_pdf_or_binary_file_is_one_line_saying_what_it_looks_like() {
+    let zip = include_bytes!("../../../tests/fixtures/workbooks/not-a-workbook.zip");
+    for (name, bytes, says) in [
+        ("data.xlsx", zip.to_vec(), "ZIP archive, not a workbook"),
+        ("report.pdf", b"%PDF-1.7\n\x1b[2J\0\0".to_vec(), "a PDF document"),
+        ("dump.bin", b"\x01\x02\0\0\x1b[2J garbage".to_vec(), "binary data"),
+    ] {
+        let errors = import(&[src(name, bytes)], &Options::default()).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let line = errors.to_string();
+        assert!(line.contains(says), "{line}");
+        assert!(!line.contains(['\n', '\0', '\u{1b}']), "{line:?}");
+    }
+}
+
+#[test]
+fn a_us_dated_google_sheets_file_imports_without_a_date_order() {
+    // Sheets writes `12/1/2019` and `10/15/2019` side by side; the second fixes the order for all.
+    let links = "\
+id,kind,from,to,date,via
+s,supply,ms,dist,12/1/2019,
+p,partnership,dist,res,10/15/2019,
+r1,reseller,res,c,1/2/2021,dist
+b,purchase,res,c,2/1/2021,dist
+";
+    let s = run(PARTIES, links).unwrap().scenario;
+    assert_eq!(s.link("s").unwrap().date, "2019-12-01".parse().unwrap());
+    assert_eq!(s.link("r1").unwrap().date, "2021-01-02".parse().unwrap());
+    assert_eq!(s.link("b").unwrap().date, "2021-02-01".parse().unwrap());
+    // A file whose dates decide nothing still asks, naming a value.
+    let undecided = "id,kind,from,to,date\ns,supply,ms,dist,3/4/2020\n";
+    let e = errors(PARTIES, undecided).join("\n");
+    assert!(e.contains("\"3/4/2020\" could be 3 April or 4 March"), "{e}");
+    assert!(e.contains("--date-order"), "{e}");
+}
+
+#[test]
+fn a_french_file_with_pays_and_vrai_imports() {
+    let parties = "\
+Identifiant;Type;Nom;Pays;MPA signé;Intégré;Inscrit
+ms;microsoft;Microsoft;;;;
+dist;Distributeur;Adatum;France;15/06/2019;;
+res;Revendeur;\"Contoso\nRevendeur\";FR;01/06/2019;VRAI;VRAI
+c;Client;Northwind;Royaume-Uni;;FAUX;
+";
+    let links = "\
+Identifiant;Type;Vendeur;Acheteur;Date;Via
+s;Approvisionnement;ms;dist;15/01/2021;
+p;Partenariat;dist;res;01/02/2021;
+r;reseller;res;c;01/02/2021;dist
+b;Achat;res;c;01/03/2021;dist
+";
+    let imported = import(
+        &[src("parties.csv", parties), src("links.csv", links)],
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let s = &imported.scenario;
+    let res = s.party("res").unwrap();
+    assert_eq!(res.name, "Contoso Revendeur");
+    assert_eq!(res.country.as_deref(), Some("FR"));
+    assert!(res.onboarded && res.enrolled);
+    assert_eq!(res.kind, PartyKind::IndirectReseller);
+    assert_eq!(s.party("c").unwrap().country.as_deref(), Some("GB"));
+    // `15/06/2019` above decides that `01/06/2019` is 1 June.
+    assert_eq!(res.mpa_signed, Some("2019-06-01".parse().unwrap()));
+    assert_eq!(s.link("b").unwrap().date, "2021-03-01".parse().unwrap());
+    assert_eq!(s.link("b").unwrap().kind, crate::model::LinkKind::Purchase);
+    assert!(imported.unknown_columns.is_empty(), "{:?}", imported.unknown_columns);
+}
+
+#[test]
+fn a_shift_jis_file_from_japanese_excel_imports_and_says_its_encoding() {
+    let parties = "\
+ID,種類,名前,国,MPA署名日
+ms,microsoft,Microsoft,,
+dist,ディストリビューター,アダタム株式会社,日本,2019/06/01
+res,リセラー,コントソ株式会社,JP,2019/06/01
+c,顧客,株式会社ノースウィンド,日本,
+";
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(parties);
+    assert!(!unmappable);
+    let imported = import(
+        &[src("parties.csv", bytes.into_owned())],
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let s = &imported.scenario;
+    assert_eq!(s.party("c").unwrap().name, "株式会社ノースウィンド");
+    assert_eq!(s.party("c").unwrap().country.as_deref(), Some("JP"));
+    assert_eq!(s.party("dist").unwrap().mpa_signed, Some("2019-06-01".parse().unwrap()));
+    assert_eq!(imported.files[0].1, "parties (CSV) in Shift_JIS");
+}
+
+#[test]
+fn uk_is_great_britain_and_an_unknown_code_is_an_error_with_the_nearest() {
+    let s = run("id,kind,country\nc,customer,UK\n", "id,kind,from,to,date\n")
+        .unwrap()
+        .scenario;
+    assert_eq!(s.party("c").unwrap().country.as_deref(), Some("GB"));
+    let e = errors("id,kind,country\nc,customer,XX\nd,customer,Germny\n", "id,kind,from,to,date\n");
+    assert!(e.iter().any(|e| e.starts_with("parties.csv:2:3: `country` \"XX\" is not a country code")), "{e:?}");
+    assert!(e.iter().any(|e| e.contains("did you mean Germany (DE)")), "{e:?}");
+}
+
+#[test]
+fn control_characters_in_cells_are_shown_escaped_in_messages() {
+    let e = errors("id,kind\nx,\"cust\u{1b}[31momer\"\n", "id,kind,from,to,date\n").join("\n");
+    assert!(e.contains("cust\\u{1b}[31momer"), "{e}");
+    assert!(!e.contains('\u{1b}'), "{e:?}");
 }

@@ -3,7 +3,7 @@
 //! Partner Center's downloads), so a new column or a new synonym is one line in the caller's table.
 
 use crate::model::Date;
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8};
 use std::collections::HashMap;
 
 /// How to read a slash date whose day and month are both 12 or less (`03/04/2020`).
@@ -25,8 +25,10 @@ pub const DATE_ORDER_HINT: &str = "say which with --date-order dmy or --date-ord
 /// Decodes a file's bytes and says which encoding was used.
 ///
 /// A byte order mark wins (UTF-8, UTF-16 LE/BE). Without one, bytes that are valid UTF-8 are read as
-/// UTF-8; anything else is read as Windows-1252, which is what Excel on a western Windows saves as
-/// "CSV" and which decodes every byte, so the user sees their `ä` rather than an error.
+/// UTF-8; anything else is in the legacy encoding `chardetng` finds most likely from the bytes
+/// themselves (the detector browsers use for unlabelled pages): Windows-1252 for what Excel on a
+/// western Windows saves as "CSV", Shift_JIS for a Japanese Excel's, Windows-1251 for a Russian's.
+/// The encoding's name goes into the summary, so a wrong guess is visible.
 ///
 /// A file whose byte order mark promises UTF-8 or UTF-16 but whose bytes break that promise is an
 /// error naming the byte offset, line and column (see [`crate::io::read::decode_unicode`]), not a
@@ -39,8 +41,11 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), crate::io::read::T
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), UTF_8.name()));
     }
-    let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
-    Ok((text.into_owned(), WINDOWS_1252.name()))
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    Ok((text.into_owned(), encoding.name()))
 }
 
 /// A record with more cells than the header has columns.
@@ -106,7 +111,11 @@ impl Column {
     }
 
     fn matches(&self, folded: &str) -> bool {
-        fold(self.key) == folded || self.synonyms.iter().any(|s| fold(s) == folded)
+        fold(self.key) == folded
+            || self.synonyms.iter().any(|s| fold(s) == folded)
+            || super::locale::header_aliases(self.key)
+                .iter()
+                .any(|s| fold(s) == folded)
     }
 }
 
@@ -123,6 +132,8 @@ pub struct Table {
     pub rows: Vec<(u64, Vec<String>)>,
     /// A record the CSV parser could not read: its line and the parser's words.
     pub broken: Vec<(Option<u64>, String)>,
+    /// The order of slash dates that the file's own dates decide (see [`decided_date_order`]).
+    pub decided_order: DateOrder,
 }
 
 impl Table {
@@ -161,17 +172,49 @@ impl Table {
                         continue;
                     }
                     let line = r.position().map_or(0, |p| p.line());
-                    rows.push((line, r.iter().map(|c| c.trim().to_owned()).collect()));
+                    rows.push((line, r.iter().map(one_line).collect()));
                 }
                 Err(e) => broken.push((e.position().map(|p| p.line()), e.to_string())),
             }
         }
+        let decided_order = decided_date_order(&rows);
         Table {
             encoding,
             separator,
             headers,
             rows,
             broken,
+            decided_order,
+        }
+    }
+
+    /// A table from rows already split into cells (a workbook's sheet): `headers` is the row the
+    /// header was found in, `rows` the rows below it with their spreadsheet row numbers.
+    pub fn from_rows(
+        headers: Vec<String>,
+        rows: Vec<(u64, Vec<String>)>,
+        encoding: &'static str,
+    ) -> Table {
+        let rows: Vec<(u64, Vec<String>)> = rows
+            .into_iter()
+            .map(|(line, cells)| (line, cells.iter().map(|c| one_line(c)).collect()))
+            .collect();
+        Table {
+            encoding,
+            separator: 0,
+            headers: headers.iter().map(|h| one_line(h)).collect(),
+            decided_order: decided_date_order(&rows),
+            rows,
+            broken: Vec::new(),
+        }
+    }
+
+    /// How to read this table's ambiguous slash dates: as the user said, else as its own dates
+    /// decide.
+    pub fn date_order(&self, given: DateOrder) -> DateOrder {
+        match given {
+            DateOrder::Ask => self.decided_order,
+            given => given,
         }
     }
 
@@ -194,16 +237,18 @@ impl Table {
                     return None;
                 }
                 let quoted: Vec<String> = extra.iter().map(|c| format!("\"{c}\"")).collect();
-                let separator = match self.separator {
-                    b'\t' => "tab".to_owned(),
-                    s => format!("`{}`", s as char),
+                let hint = match self.separator {
+                    // A sheet's cells are cells: nothing was split that should not have been.
+                    0 => "give the extra cells a header or clear them".to_owned(),
+                    b'\t' => "a value holding a tab must be in double quotes".to_owned(),
+                    s => format!("a value holding a `{}` must be in double quotes", s as char),
                 };
                 Some(ExtraCells {
                     line: *line,
                     column: width as u64 + 1,
                     message: format!(
                         "this row has {} cells but the header has {width} columns; the extra cell(s) {} \
-                         belong to no column (a value holding a {separator} must be in double quotes)",
+                         belong to no column ({hint})",
                         cells.len(),
                         quoted.join(", ")
                     ),
@@ -238,6 +283,56 @@ impl Table {
         let map = self.map_columns(columns);
         keys.iter().all(|k| map.index.contains_key(k))
     }
+}
+
+/// The order of day and month that a file's slash dates show: a file is written in one locale, so
+/// one date whose first number is above 12 (`15/10/2019`) makes every date of the file day first,
+/// and one whose second is (`10/15/2019`) month first. A file showing both, or neither, decides
+/// nothing ([`DateOrder::Ask`]): its ambiguous dates are still asked about.
+pub fn decided_date_order(rows: &[(u64, Vec<String>)]) -> DateOrder {
+    let (mut day_first, mut month_first) = (false, false);
+    for (_, cells) in rows {
+        for cell in cells {
+            if cell.len() > 25 || !cell.contains('/') {
+                continue;
+            }
+            let day_part = cell.split([' ', 'T']).next().unwrap_or(cell);
+            let parts: Vec<&str> = day_part.split('/').collect();
+            let [a, b, y] = parts[..] else {
+                continue;
+            };
+            if y.len() != 4 {
+                continue;
+            }
+            let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) else {
+                continue;
+            };
+            day_first |= a > 12 && b <= 12;
+            month_first |= b > 12 && a <= 12;
+        }
+        if day_first && month_first {
+            return DateOrder::Ask;
+        }
+    }
+    match (day_first, month_first) {
+        (true, false) => DateOrder::Dmy,
+        (false, true) => DateOrder::Mdy,
+        _ => DateOrder::Ask,
+    }
+}
+
+/// A cell as one line: a line break typed inside a quoted cell (Alt+Enter in Excel) reads as a
+/// space, so a name or an offer spread over two lines in a spreadsheet imports as one.
+fn one_line(cell: &str) -> String {
+    let cell = cell.trim();
+    if !cell.contains(['\n', '\r']) {
+        return cell.to_owned();
+    }
+    cell.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Where each known column sits in a table.
@@ -275,6 +370,9 @@ pub fn parse_date_as_written(value: &str, order: DateOrder) -> Result<Date, Stri
     {
         return Ok(d);
     }
+    if let Some(d) = excel_serial(v) {
+        return Ok(d);
+    }
     let bad = || {
         format!(
             "\"{value}\" is not a date; write it as YYYY-MM-DD (2021-03-15), 15.03.2021 or 15/03/2021"
@@ -293,6 +391,15 @@ pub fn parse_date_as_written(value: &str, order: DateOrder) -> Result<Date, Stri
     let [a, b, y] = parts[..] else {
         return Err(bad());
     };
+    // Year first (`2019/10/15`, `2019.10.15`, as Japanese and Chinese spreadsheets write it) is
+    // always year, month, day.
+    if a.len() == 4 {
+        let (Ok(year), Ok(month), Ok(day)) = (a.parse::<i32>(), b.parse::<u32>(), y.parse::<u32>())
+        else {
+            return Err(bad());
+        };
+        return Date::from_ymd_opt(year, month, day).ok_or_else(bad);
+    }
     let (Ok(a), Ok(b), Ok(y)) = (a.parse::<u32>(), b.parse::<u32>(), y.parse::<i32>()) else {
         return Err(bad());
     };
@@ -311,7 +418,8 @@ pub fn parse_date_as_written(value: &str, order: DateOrder) -> Result<Date, Stri
             DateOrder::Ask if a == b => (a, b),
             DateOrder::Ask => {
                 return Err(format!(
-                    "\"{value}\" could be {a} {} or {b} {}; {DATE_ORDER_HINT} (or write YYYY-MM-DD)",
+                    "\"{value}\" could be {a} {} or {b} {}, and no date of this file has a day above \
+                     12 to tell; {DATE_ORDER_HINT} (or write YYYY-MM-DD)",
                     month_name(b),
                     month_name(a)
                 ));
@@ -333,6 +441,27 @@ pub fn parse_date(value: &str, order: DateOrder) -> Result<Date, String> {
         )
     })?;
     Ok(date)
+}
+
+/// An Excel date serial (`43831` is 2020-01-01, a fraction is the time of day): what a date cell
+/// holds underneath, and what a CSV saved from a sheet whose date column lost its format shows.
+/// Only five-digit serials are taken (1927–2173), which covers every date a scenario may hold and
+/// is no other way of writing a date.
+fn excel_serial(v: &str) -> Option<Date> {
+    let whole = v.split_once('.').map_or(v, |(whole, fraction)| {
+        if fraction.bytes().all(|b| b.is_ascii_digit()) {
+            whole
+        } else {
+            ""
+        }
+    });
+    if whole.len() != 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let days: i64 = whole.parse().ok()?;
+    // Day 0 is 1899-12-30 for every serial after February 1900 (Excel counts a 29 February 1900
+    // that never was, after Lotus 1-2-3).
+    Date::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(days))
 }
 
 fn month_name(m: u32) -> &'static str {
@@ -357,22 +486,22 @@ fn month_name(m: u32) -> &'static str {
 }
 
 /// Parses a yes/no cell: `true`/`yes`/`y`/`1`/`x` and `false`/`no`/`n`/`0`, any case.
+/// Excel's `WAHR`/`FALSCH`, `VRAI`/`FAUX` and the other languages' words count too
+/// ([`super::locale`]).
 pub fn parse_flag(value: &str) -> Result<bool, String> {
     match value.trim().to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "x" | "✓" => Ok(true),
         "false" | "no" | "n" | "0" | "-" => Ok(false),
-        _ => Err(format!(
-            "\"{value}\" is not yes or no (true/false, yes/no, x, 1/0)"
-        )),
+        other => super::locale::flag(&fold(other)).ok_or_else(|| {
+            format!("\"{value}\" is not yes or no (true/false, yes/no, x, 1/0)")
+        }),
     }
 }
 
 /// Common English names that differ from the ISO 3166 short names `isocountry` knows.
 const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("united states", "US"),
-    ("usa", "US"),
     ("united states of america", "US"),
-    ("uk", "GB"),
     ("united kingdom", "GB"),
     ("great britain", "GB"),
     ("south korea", "KR"),
@@ -395,12 +524,29 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("türkiye", "TR"),
 ];
 
-/// A country written as an ISO alpha-2 or alpha-3 code or by its English name, as its alpha-2 code.
-/// A name in another language is refused with the nearest English name as a suggestion.
+/// Two-letter codes people write that ISO 3166 does not: `UK` for the United Kingdom (GB), and
+/// `EL` (the EU's code for Greece, GR).
+const CODE_ALIASES: &[(&str, &str)] = &[("UK", "GB"), ("EL", "GR")];
+
+/// A country written as an ISO alpha-2 or alpha-3 code, by its English name or by its name in one
+/// of the languages of [`super::locale`], as its alpha-2 code. An unknown code or name is refused
+/// with the nearest codes or names as suggestions.
 pub fn parse_country(value: &str) -> Result<String, String> {
     let v = value.trim();
     if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Ok(v.to_ascii_uppercase());
+        let upper = v.to_ascii_uppercase();
+        if let Some((_, code)) = CODE_ALIASES.iter().find(|(alias, _)| *alias == upper) {
+            return Ok((*code).to_owned());
+        }
+        if isocountry::CountryCode::for_alpha2(&upper).is_ok()
+            || crate::model::markets().region_of(&upper).is_some()
+        {
+            return Ok(upper);
+        }
+        return Err(format!(
+            "\"{value}\" is not a country code{}",
+            nearest_codes(&upper)
+        ));
     }
     if v.len() == 3
         && let Ok(c) = isocountry::CountryCode::for_alpha3_caseless(v)
@@ -411,29 +557,96 @@ pub fn parse_country(value: &str) -> Result<String, String> {
     if let Some((_, code)) = COUNTRY_ALIASES.iter().find(|(n, _)| *n == lower) {
         return Ok((*code).to_owned());
     }
+    if let Some(code) = super::locale::country(&lower) {
+        return Ok(code.to_owned());
+    }
     if let Some(c) = isocountry::CountryCode::iter().find(|c| c.name().to_lowercase() == lower) {
         return Ok(c.alpha2().to_owned());
     }
-    let suggestion = match lower.as_str() {
-        "deutschland" => Some("Germany (DE)"),
-        "österreich" | "osterreich" => Some("Austria (AT)"),
-        "schweiz" | "suisse" => Some("Switzerland (CH)"),
-        "frankreich" => Some("France (FR)"),
-        "españa" | "espana" => Some("Spain (ES)"),
-        "italia" => Some("Italy (IT)"),
-        "nederland" => Some("Netherlands (NL)"),
-        "polska" => Some("Poland (PL)"),
-        "sverige" => Some("Sweden (SE)"),
-        "brasil" => Some("Brazil (BR)"),
-        "méxico" => Some("Mexico (MX)"),
-        _ => None,
-    };
-    Err(match suggestion {
-        Some(s) => format!("\"{value}\" is not a country name in English; did you mean {s}?"),
-        None => format!(
-            "\"{value}\" is not a country: write its ISO code (US, DE, JP) or English name (United States)"
-        ),
-    })
+    Err(format!(
+        "\"{value}\" is not a country{}",
+        nearest_names(&lower)
+    ))
+}
+
+/// ", did you mean …?" with the codes that differ from `code` in one letter (UA Ukraine, US United
+/// States for `UX`), or the advice to write an ISO code when none is that near.
+fn nearest_codes(code: &str) -> String {
+    let mut near: Vec<&isocountry::CountryCode> = isocountry::CountryCode::iter()
+        .filter(|c| {
+            let a = c.alpha2();
+            a.chars().zip(code.chars()).filter(|(x, y)| x == y).count() == 1
+        })
+        .collect();
+    // Those sharing the first letter first: `UX` is likelier a slip for US than for MX.
+    near.sort_by_key(|c| (!c.alpha2().starts_with(&code[..1]), c.alpha2()));
+    let near: Vec<String> = near
+        .into_iter()
+        .take(6)
+        .map(|c| format!("{} ({})", c.alpha2(), short_name(c.name())))
+        .collect();
+    if near.is_empty() {
+        "; write its ISO code (US, DE, JP) or English name (United States)".to_owned()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    }
+}
+
+/// ", did you mean …?" with the three names nearest to `lower` by edit distance (English or
+/// localised), or the advice to write an ISO code when none is near.
+fn nearest_names(lower: &str) -> String {
+    let english = isocountry::CountryCode::iter()
+        .map(|c| (c.name().to_lowercase(), c.alpha2()))
+        .chain(COUNTRY_ALIASES.iter().map(|(n, c)| ((*n).to_owned(), *c)))
+        .chain(super::locale::country_names().map(|(n, c)| (n.to_owned(), c)));
+    let mut scored: Vec<(usize, String, &str)> = english
+        .map(|(name, code)| (edit_distance(lower, &name), name, code))
+        .filter(|(d, name, _)| *d <= name.chars().count() / 4)
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.2 == b.2);
+    let near: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|(_, name, code)| format!("{} ({code})", short_name(name)))
+        .collect();
+    if near.is_empty() {
+        ": write its ISO code (US, DE, JP) or English name (United States)".to_owned()
+    } else {
+        format!("; did you mean {}?", near.join(", "))
+    }
+}
+
+/// A country name without the ISO list's qualifiers, capitalised as a name.
+fn short_name(name: &str) -> String {
+    let name = name.split(" (").next().unwrap_or(name);
+    let mut out = String::new();
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == ' ' || c == '-';
+    }
+    out
+}
+
+/// Levenshtein distance in characters (country names are short; a full matrix row is enough).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]
@@ -452,7 +665,15 @@ mod tests {
             decode(b"\xef\xbb\xbfG\xc3\xa4rten"),
             ("Gärten".to_owned(), "UTF-8")
         );
-        assert_eq!(decode(b"G\xe4rten"), ("Gärten".to_owned(), "windows-1252"));
+        assert_eq!(
+            decode(b"Name;Land\nG\xe4rten M\xfcller;Deutschland\n"),
+            ("Name;Land\nGärten Müller;Deutschland\n".to_owned(), "windows-1252")
+        );
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("名前,国\n株式会社ノースウィンド,日本\n");
+        assert_eq!(
+            decode(&sjis),
+            ("名前,国\n株式会社ノースウィンド,日本\n".to_owned(), "Shift_JIS")
+        );
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("Gärten".encode_utf16().flat_map(u16::to_le_bytes))
@@ -517,6 +738,27 @@ mod tests {
                 .contains("four-digit")
         );
         assert!(parse_date("yesterday", ask).is_err());
+        assert_eq!(parse_date("43831", ask), Ok(d("2020-01-01")));
+        assert_eq!(parse_date("44000.5", ask), Ok(d("2020-06-18")));
+        assert!(parse_date("4383", ask).is_err());
+        assert_eq!(parse_date("2019/10/15", ask), Ok(d("2019-10-15")));
+        assert_eq!(parse_date("2019.10.15", ask), Ok(d("2019-10-15")));
+        assert_eq!(parse_date("2019/1/5 0:00", ask), Ok(d("2019-01-05")));
+    }
+
+    #[test]
+    fn a_file_s_own_dates_decide_the_order_of_its_ambiguous_ones() {
+        let rows = |cells: &[&str]| {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i as u64 + 2, vec!["x".to_owned(), (*c).to_owned()]))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(decided_date_order(&rows(&["12/1/2019", "10/15/2019"])), DateOrder::Mdy);
+        assert_eq!(decided_date_order(&rows(&["1/12/2019", "15/10/2019 00:00"])), DateOrder::Dmy);
+        assert_eq!(decided_date_order(&rows(&["1/12/2019", "3/4/2020"])), DateOrder::Ask);
+        assert_eq!(decided_date_order(&rows(&["13/1/2019", "1/13/2019"])), DateOrder::Ask);
     }
 
     #[test]
@@ -526,15 +768,21 @@ mod tests {
         }
         assert_eq!(parse_flag("No"), Ok(false));
         assert!(parse_flag("maybe").is_err());
+        assert_eq!(parse_flag("VRAI"), Ok(true));
+        assert_eq!(parse_flag("FALSCH"), Ok(false));
         assert_eq!(parse_country("us").as_deref(), Ok("US"));
         assert_eq!(parse_country("United States").as_deref(), Ok("US"));
         assert_eq!(parse_country("germany").as_deref(), Ok("DE"));
         assert_eq!(parse_country("DEU").as_deref(), Ok("DE"));
-        assert!(
-            parse_country("Deutschland")
-                .unwrap_err()
-                .contains("Germany (DE)")
-        );
+        assert_eq!(parse_country("Deutschland").as_deref(), Ok("DE"));
+        assert_eq!(parse_country("UK").as_deref(), Ok("GB"));
+        assert_eq!(parse_country("uk").as_deref(), Ok("GB"));
+        let xx = parse_country("XX").unwrap_err();
+        assert!(xx.contains("\"XX\" is not a country code"), "{xx}");
+        let ux = parse_country("UX").unwrap_err();
+        assert!(ux.contains("US (United States"), "{ux}");
+        let typo = parse_country("Germny").unwrap_err();
+        assert!(typo.contains("did you mean Germany (DE)"), "{typo}");
         assert!(parse_country("Atlantis").unwrap_err().contains("ISO code"));
     }
 }

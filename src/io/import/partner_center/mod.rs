@@ -1,6 +1,12 @@
 //! Partner Center's own data: the JSON bodies its REST API returns and the CSV lists its web pages
 //! download, mapped onto the model as seen from the signed-in partner (docs/partner-center-import.md).
 //!
+//! Owns: recognising each Partner Center file, reading it into [`PcData`], and mapping everything
+//! read onto the model in one place ([`PcData::build`]). Must not: read files or decode text (the
+//! import's `mod.rs` and `text.rs` do). The billing downloads (invoice reconciliation, daily rated
+//! usage) are read in `billing.rs`; the mapping stays in this one file because every file's
+//! customers and resellers must meet in the same maps to become one party each.
+//!
 //! Partner Center leaves out much of what the rules read (when a partnership or a reseller
 //! relationship began, when a partner signed the MPA); every such gap is filled with a documented
 //! default and said in the import summary, never silently.
@@ -12,6 +18,8 @@ use crate::model::{
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+mod billing;
 
 /// Who is signed in to Partner Center: the data is their view of the channel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +51,10 @@ pub enum PcKind {
     CustomersCsv,
     /// The indirect resellers list downloaded from Partner Center.
     ResellersCsv,
+    /// The new-commerce invoice reconciliation file (invoice line items, CSV).
+    Reconciliation,
+    /// The new-commerce daily rated usage file (CSV).
+    DailyUsage,
 }
 
 impl PcKind {
@@ -56,6 +68,8 @@ impl PcKind {
             PcKind::Agreements => "Partner Center agreements of one customer (JSON)",
             PcKind::CustomersCsv => "Partner Center customer list (CSV)",
             PcKind::ResellersCsv => "Partner Center indirect resellers list (CSV)",
+            PcKind::Reconciliation => "Partner Center invoice reconciliation (CSV)",
+            PcKind::DailyUsage => "Partner Center daily rated usage (CSV)",
         }
     }
 }
@@ -227,7 +241,9 @@ pub const RESELLER_LIST_COLUMNS: &[Column] = &[
 
 /// Recognises a Partner Center CSV download.
 pub(super) fn sniff_csv(table: &Table) -> Option<PcKind> {
-    if table.has_columns(
+    if let Some(kind) = billing::sniff(table) {
+        Some(kind)
+    } else if table.has_columns(
         CUSTOMER_LIST_COLUMNS,
         &["microsoft_id", "company_name", "domain"],
     ) {
@@ -270,6 +286,12 @@ pub(super) struct PcData {
     customer_partners: Vec<(String, String, Vec<Value>)>,
     /// Customer id → (file, agreement items).
     agreements: Vec<(String, String, Vec<Value>)>,
+    /// The subscriptions of the billing files, one per `SubscriptionId`.
+    billing: Vec<billing::BillingSubscription>,
+    /// The `MpnId`s of the billing files: the signed-in partner's own PartnerID.
+    billing_mpn_ids: BTreeSet<String>,
+    /// Charge lines read from the billing files.
+    billing_lines: usize,
 }
 
 impl PcData {
@@ -280,6 +302,8 @@ impl PcData {
             && self.subscriptions.is_empty()
             && self.customer_partners.is_empty()
             && self.agreements.is_empty()
+            && self.billing.is_empty()
+            && self.billing_lines == 0
     }
 
     /// The country most customers are billed in (of a tie, the one listed first): the likeliest
@@ -383,12 +407,19 @@ impl PcData {
                 self.agreements
                     .push((customer, file.to_owned(), body.items));
             }
-            PcKind::CustomersCsv | PcKind::ResellersCsv => {}
+            PcKind::CustomersCsv
+            | PcKind::ResellersCsv
+            | PcKind::Reconciliation
+            | PcKind::DailyUsage => {}
         }
     }
 
     /// Takes in a recognised CSV download.
     pub fn add_csv(&mut self, file: &str, kind: PcKind, table: &Table, ctx: &mut Context) {
+        if matches!(kind, PcKind::Reconciliation | PcKind::DailyUsage) {
+            self.add_billing(file, table, ctx);
+            return;
+        }
         let columns = match kind {
             PcKind::CustomersCsv => CUSTOMER_LIST_COLUMNS,
             _ => RESELLER_LIST_COLUMNS,
@@ -492,7 +523,21 @@ impl PcData {
             .named(&partner.name)
             .in_country(&partner.country)
             .mpa(default_date);
-        me.partner_id = partner.partner_id.clone();
+        // The billing files' `MpnId` is yours: it names you when you did not.
+        let own_id = partner.partner_id.clone().or_else(|| {
+            let mut ids = self.billing_mpn_ids.iter();
+            match (ids.next(), ids.next()) {
+                (Some(only), None) => {
+                    ctx.notes.push(format!(
+                        "{}: your PartnerID is taken as {only}, the MpnId of the billing files",
+                        partner.name
+                    ));
+                    Some(only.clone())
+                }
+                _ => None,
+            }
+        });
+        me.partner_id = own_id.clone();
         push_party(ctx, "--partner", me);
         ctx.notes.push(format!(
             "{} ({}): Partner Center does not give your MPA date; taken as {default_date} (the MPA \
@@ -566,6 +611,39 @@ impl PcData {
                     r.file, r.name, r.state
                 )),
             }
+        }
+        // Resellers of record in the billing files sold through you: each is your indirect reseller
+        // with a partnership. One already listed (same PartnerID) is that reseller.
+        let mut of_record: Vec<(&str, &str)> = Vec::new();
+        for b in &self.billing {
+            if let Some(pid) = b.reseller.as_deref()
+                && own_id.as_deref() != Some(pid)
+                && !by_partner_id.contains_key(pid)
+                && !of_record.iter().any(|(p, _)| *p == pid)
+            {
+                of_record.push((pid, &b.file));
+            }
+        }
+        for (pid, file) in of_record {
+            let name = format!("PartnerID {pid}");
+            let id = PartyId::from(ids.make(&format!("partner {pid}")).as_str());
+            let mut party = Party::new(id.clone(), PartyKind::IndirectReseller)
+                .named(&name)
+                .in_country(&partner.country);
+            party.partner_id = Some(pid.to_owned());
+            party.onboarded = true;
+            party.enrolled = true;
+            party.mpa_signed = Some(default_date);
+            country_assumed.push(name);
+            push_party(ctx, file, party);
+            by_partner_id.insert(pid.to_owned(), id.clone());
+            undated_partnerships += 1;
+            push_link(
+                ctx,
+                &mut ids,
+                file,
+                Link::new("", LinkKind::Partnership, me_id.clone(), id, default_date),
+            );
         }
         if undated_partnerships > 0 {
             ctx.notes.push(format!(
@@ -758,6 +836,33 @@ impl PcData {
                 }
             }
         }
+        // The billing files' resellers of record: each sells to its customers, via you.
+        let mut reseller_pairs: BTreeSet<(PartyId, PartyId)> = BTreeSet::new();
+        if !self.billing.is_empty() {
+            reseller_pairs.extend(
+                ctx.scenario
+                    .links()
+                    .filter(|l| l.kind == LinkKind::Reseller)
+                    .map(|l| (l.from.clone(), l.to.clone())),
+            );
+        }
+        for b in &self.billing {
+            let Some(pid) = b.reseller.as_deref().filter(|p| own_id.as_deref() != Some(*p)) else {
+                continue;
+            };
+            let Some(cid) = customers.get(&b.tenant).cloned() else {
+                continue;
+            };
+            let r = reseller_for(ctx, &mut ids, &b.file, pid);
+            if reseller_pairs.insert((r.clone(), cid.clone())) {
+                undated_reseller_links += 1;
+                let mut link = Link::new("", LinkKind::Reseller, r, cid, default_date);
+                if partner.kind == PartyKind::IndirectProvider {
+                    link.via = Some(me_id.clone());
+                }
+                push_link(ctx, &mut ids, &b.file, link);
+            }
+        }
         if undated_reseller_links > 0 {
             ctx.notes.push(format!(
                 "{}: Partner Center gives no date; dated {default_date}",
@@ -771,11 +876,15 @@ impl PcData {
 
         // Subscriptions: purchases.
         let mut skipped = 0;
+        let mut subscription_ids: BTreeSet<String> = BTreeSet::new();
         for (tenant, file, items) in &self.subscriptions {
             let Some(cid) = customer_of(ctx, file, tenant) else {
                 continue;
             };
             for (i, item) in items.iter().enumerate() {
+                if let Some(id) = s(item, "/id") {
+                    subscription_ids.insert(id.to_ascii_lowercase());
+                }
                 let status = s(item, "/status").map(fold).unwrap_or_default();
                 if matches!(status.as_str(), "deleted" | "expired") {
                     skipped += 1;
@@ -819,6 +928,50 @@ impl PcData {
                 }
                 push_link(ctx, &mut ids, file, link);
             }
+        }
+        // The billing files' subscriptions: one purchase each, however many charge lines it has
+        // (one also in a subscriptions body was made from that body above).
+        for b in &self.billing {
+            if !subscription_ids.insert(b.id.to_ascii_lowercase()) {
+                continue;
+            }
+            let Some(cid) = customer_of(ctx, &b.file, &b.tenant) else {
+                continue;
+            };
+            let Some(date) = b.date else {
+                ctx.errors.push(
+                    &b.file,
+                    Some(b.line),
+                    format!(
+                        "subscription {} has no date on any of its lines (SubscriptionStartDate, \
+                         ChargeStartDate, OrderDate or UsageDate)",
+                        b.id
+                    ),
+                );
+                continue;
+            };
+            let seller = match b.reseller.as_deref() {
+                Some(pid) if own_id.as_deref() != Some(pid) => {
+                    reseller_for(ctx, &mut ids, &b.file, pid)
+                }
+                _ => me_id.clone(),
+            };
+            let mut link = Link::new("", LinkKind::Purchase, seller.clone(), cid, date);
+            link.offer = b.offer.clone();
+            if b.third_party {
+                link.publisher = crate::model::Publisher::ThirdParty;
+            }
+            if seller != me_id {
+                link.via = Some(me_id.clone());
+            }
+            push_link(ctx, &mut ids, &b.file, link);
+        }
+        if self.billing_lines > 0 {
+            ctx.notes.push(format!(
+                "{} of the billing files read as {}",
+                crate::text::count(self.billing_lines, "charge line", "charge lines"),
+                crate::text::count(self.billing.len(), "subscription", "subscriptions")
+            ));
         }
         if skipped > 0 {
             ctx.notes.push(format!(
@@ -985,6 +1138,101 @@ mod tests {
             .collect();
         names.sort();
         names.iter().map(|p| Source::read(p).unwrap()).collect()
+    }
+
+    const BILLING: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/partner-center-billing"
+    );
+
+    fn billing(name: &str) -> Source {
+        Source::read(std::path::Path::new(&format!("{BILLING}/{name}"))).unwrap()
+    }
+
+    /// The reconciliation file alone is a channel: customers, resellers of record with their
+    /// partnership, one purchase per subscription whatever its charge lines; with the other
+    /// Partner Center files the same customer and reseller are one party.
+    #[test]
+    fn a_reconciliation_file_with_several_charge_lines_per_subscription() {
+        let mut partner = contoso();
+        partner.partner_id = None;
+        let options = Options {
+            partner: Some(partner),
+            ..Options::default()
+        };
+        let alone = import(&[billing("invoice-reconciliation.csv")], &options)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            alone.files[0].1,
+            format!("{} in UTF-8", PcKind::Reconciliation.label())
+        );
+        let s = &alone.scenario;
+        let purchases: Vec<&Link> = s.links().filter(|l| l.kind == LinkKind::Purchase).collect();
+        assert_eq!(purchases.len(), 3, "7 charge lines, 3 subscriptions");
+        let me = s.party("contoso-distribution").unwrap();
+        assert_eq!(me.partner_id.as_deref(), Some("1000001"), "from MpnId");
+        let northwind = s.party("northwind-traders").unwrap();
+        assert_eq!(northwind.country.as_deref(), Some("US"));
+        let basic = purchases.iter().find(|l| l.to == northwind.id).unwrap();
+        assert_eq!(basic.date, "2021-03-15".parse().unwrap());
+        assert_eq!(basic.offer.as_deref(), Some("Microsoft 365 Business Basic"));
+        assert_eq!(basic.from.as_str(), "partner-4847383");
+        assert_eq!(basic.via.as_ref().map(|v| v.as_str()), Some("contoso-distribution"));
+        // `10/15/…` is not in this file; its dates are read month first, as Partner Center writes.
+        let teams = purchases.iter().find(|l| l.to.as_str() == "wingtip-toys").unwrap();
+        assert_eq!(teams.date, "2021-10-03".parse().unwrap());
+        let backup = purchases.iter().find(|l| l.to.as_str() == "alpine-ski-house").unwrap();
+        assert_eq!(backup.publisher, crate::model::Publisher::ThirdParty);
+        assert_eq!(
+            s.party("alpine-ski-house").unwrap().country.as_deref(),
+            Some("DE")
+        );
+        for reseller in ["partner-4847383", "partner-5100200", "partner-6048879"] {
+            assert!(
+                s.links().any(|l| l.kind == LinkKind::Partnership
+                    && l.from.as_str() == "contoso-distribution"
+                    && l.to.as_str() == reseller),
+                "{reseller} sold through Contoso: a partnership"
+            );
+            assert!(
+                s.links().any(|l| l.kind == LinkKind::Reseller && l.from.as_str() == reseller),
+                "{reseller} resells to its customer"
+            );
+        }
+        let notes = alone.notes.join("\n");
+        assert!(notes.contains("7 charge lines of the billing files read as 3 subscriptions"), "{notes}");
+
+        // With the API bodies and the usage file: Northwind and Fabrikam once each.
+        let mut sources = fixtures();
+        sources.push(billing("invoice-reconciliation.csv"));
+        sources.push(billing("daily-rated-usage.csv"));
+        let options = Options {
+            partner: Some(contoso()),
+            ..Options::default()
+        };
+        let all = import(&sources, &options).unwrap_or_else(|e| panic!("{e}"));
+        let s = &all.scenario;
+        assert_eq!(
+            s.parties().filter(|p| p.tenant == "0a1b2c3d-0000-4000-8000-000000000001").count(),
+            1
+        );
+        assert_eq!(
+            s.parties().filter(|p| p.partner_id.as_deref() == Some("4847383")).count(),
+            1,
+            "the reseller of record is Fabrikam Solutions of the resellers list"
+        );
+        let azure = s
+            .links()
+            .find(|l| l.kind == LinkKind::Purchase && l.offer.as_deref() == Some("Azure plan"))
+            .unwrap();
+        assert_eq!(azure.from.as_str(), "fabrikam-solutions");
+        assert_eq!(azure.to.as_str(), "tailspin-toys");
+        assert_eq!(azure.date, "2022-02-01".parse().unwrap());
+        assert!(
+            all.files.iter().any(|(_, k)| k.starts_with(PcKind::DailyUsage.label())),
+            "{:?}",
+            all.files
+        );
     }
 
     fn contoso() -> SignedInPartner {

@@ -1,0 +1,173 @@
+//! Owns: telling what a file's bytes are before anything reads them as text, and reading workbooks
+//! (`.xlsx`, `.xlsm`, `.xls`, `.ods`) sheet by sheet into rows of cells. Must not: decide what a sheet
+//! holds (`mod.rs` recognises each sheet by its header, as it does a CSV).
+//!
+//! Partner managers keep their channel in Excel far more than in CSV, and a workbook imported as text
+//! used to be an error made of its ZIP bytes. Workbooks are read with `calamine`; every other file
+//! that is not text is named by what it looks like (ZIP, PDF, image, …), never shown.
+
+use calamine::{Data, Reader};
+use std::io::Cursor;
+
+/// What a file's first bytes say it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sniffed {
+    /// Text (or something only the text readers can tell apart): read as CSV or JSON.
+    Text,
+    /// A ZIP or OLE container that may be a workbook: try `calamine` on it.
+    Container,
+    /// Something that is not text and not a workbook: what it looks like, to say so in one line.
+    Other(&'static str),
+}
+
+/// Recognises the kinds of file people pick by mistake, from their magic numbers.
+pub fn sniff(bytes: &[u8]) -> Sniffed {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"%PDF-", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"Rar!\x1A\x07", "a RAR archive"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+        (b"SQLite format 3\0", "an SQLite database"),
+        (b"\x7FELF", "a program (ELF)"),
+        (b"MZ", "a Windows program"),
+        (b"RIFF", "a media file (RIFF)"),
+        (b"%!PS", "a PostScript document"),
+        (b"{\\rtf", "a Rich Text (RTF) document"),
+    ];
+    if bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"PK\x05\x06")
+        || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+    {
+        return Sniffed::Container;
+    }
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Sniffed::Other(what);
+    }
+    // NUL bytes do not occur in text, except in UTF-16, which has a byte order mark or a NUL in
+    // every other byte (the text decoder names that case itself). A stray one in a CSV (a name
+    // pasted with one) is left to the readers, which name its cell; binary formats are full of them.
+    let head = &bytes[..bytes.len().min(8192)];
+    let nuls = head.iter().filter(|b| **b == 0).count();
+    let utf16_like = nuls * 3 >= head.len() && head.len() >= 4;
+    let bom = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    if (nuls * 50 > head.len() || nuls >= 32) && !utf16_like && !bom {
+        return Sniffed::Other("binary data");
+    }
+    Sniffed::Text
+}
+
+/// The one line said about a container that `calamine` could not open as a workbook.
+pub fn not_a_workbook(bytes: &[u8]) -> String {
+    let names = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    let what = if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        "an old-style Office file (Word .doc or Outlook .msg) but not an Excel workbook"
+    } else if names("word/document.xml") {
+        "a Word document (.docx)"
+    } else if names("ppt/presentation.xml") {
+        "a PowerPoint presentation (.pptx)"
+    } else {
+        "a ZIP archive, not a workbook"
+    };
+    format!(
+        "this is {what}; csp-explorer imports workbooks (.xlsx, .xlsm, .xls, .ods), CSV and \
+         Partner Center JSON: unpack the archive or save the data as one of those, then import that"
+    )
+}
+
+/// One sheet of a workbook: its name and its rows (1-based row number, cells as text).
+#[derive(Debug)]
+pub struct Sheet {
+    /// As the workbook names it.
+    pub name: String,
+    /// The non-empty rows, each with its 1-based row number as the spreadsheet shows it.
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Reads every sheet of a workbook; `Err` when the bytes are no workbook `calamine` knows.
+/// `format` is the workbook's kind as the summary names it (`Excel workbook (.xlsx)`).
+pub fn read(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), calamine::Error> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))?;
+    let format = match &book {
+        calamine::Sheets::Xls(_) => "Excel 97–2003 workbook (.xls)",
+        calamine::Sheets::Xlsx(_) => "Excel workbook (.xlsx)",
+        calamine::Sheets::Xlsb(_) => "Excel binary workbook (.xlsb)",
+        calamine::Sheets::Ods(_) => "OpenDocument spreadsheet (.ods)",
+    };
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name)?;
+        // The used range may start below and right of A1; row numbers in messages are the
+        // spreadsheet's own.
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .filter_map(|(i, cells)| {
+                let mut row: Vec<String> = std::iter::repeat_n(String::new(), left as usize)
+                    .chain(cells.iter().map(cell_text))
+                    .collect();
+                while row.last().is_some_and(String::is_empty) {
+                    row.pop();
+                }
+                (!row.is_empty()).then(|| (u64::from(top) + i as u64 + 1, row))
+            })
+            .collect();
+        sheets.push(Sheet { name, rows });
+    }
+    Ok((sheets, format))
+}
+
+/// A cell as the text a CSV of the same sheet would hold: whole numbers without `.0`, dates as
+/// ISO dates (a date cell is a number underneath; its format makes it a date), booleans as words.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_owned(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_that_are_not_text_are_named_by_what_they_look_like() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Sniffed::Other("a PDF document"));
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Sniffed::Other("a PNG image")
+        );
+        assert_eq!(sniff(b"PK\x03\x04rest"), Sniffed::Container);
+        assert_eq!(sniff(b"id,kind\nabc\0def,x\n"), Sniffed::Other("binary data"));
+        assert_eq!(sniff("id,kind,name\nm,microsoft,Ä\n".as_bytes()), Sniffed::Text);
+        // UTF-16 without a byte order mark is left to the text decoder, which says what it is.
+        let utf16: Vec<u8> = "id,kind\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(sniff(&utf16), Sniffed::Text);
+    }
+
+    #[test]
+    fn a_zip_that_is_not_a_workbook_is_one_line_saying_so() {
+        let zip = b"PK\x03\x04\x14\0\0\0\0\0notes.txt....".to_vec();
+        assert!(read(&zip).is_err());
+        let line = not_a_workbook(&zip);
+        assert!(line.contains("ZIP archive, not a workbook"), "{line}");
+        assert!(!line.contains('\n') && !line.contains('\0'), "{line}");
+        let docx = b"PK\x03\x04\x14\0\0\0\0\0word/document.xml....".to_vec();
+        assert!(not_a_workbook(&docx).contains("Word document"));
+    }
+}
