@@ -22,3 +22,9 @@ pub mod text;
 pub mod training;
 pub mod ui;
 pub mod whatif;
+
+/// The version of every JSON document the app writes (the findings export, `check --json`, `diff
+/// --json`, `ask --json`, `rules --json`), as its top-level `format_version`: scripts reading them
+/// can tell a change of shape from a change of content. Raised when a field is renamed or removed
+/// or changes meaning; adding a field does not raise it.
+pub const JSON_FORMAT_VERSION: u32 = 1;

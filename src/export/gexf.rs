@@ -81,6 +81,13 @@ fn rules(findings: &[crate::rules::Finding]) -> (Option<String>, Option<String>)
     (worst, (!keys.is_empty()).then(|| keys.join(" ")))
 }
 
+/// A `viz:color` that every GEXF reader draws: Gephi reads `r`, `g` and `b`; Gephi Lite (through
+/// graphology's parser) takes `hex` first, and turned a colour with an alpha `a` into one it does
+/// not draw (grey nodes). Every colour is opaque, so `a` is left out.
+fn viz_color(r: u8, g: u8, b: u8) -> String {
+    format!("<viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\" hex=\"#{r:02x}{g:02x}{b:02x}\"/>")
+}
+
 pub(crate) fn render(sheet: &Sheet) -> String {
     let s = sheet.scenario;
     let positions = crate::layout::effective_positions(s);
@@ -123,10 +130,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             ],
         );
         let (r, g, b) = rgb(party_color(p.kind));
-        let _ = writeln!(
-            out,
-            "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\" a=\"1.0\"/>"
-        );
+        let _ = writeln!(out, "        {}", viz_color(r, g, b));
         if let Some(at) = positions.get(&p.id) {
             let _ = writeln!(
                 out,
@@ -173,7 +177,8 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         };
         let _ = writeln!(
             out,
-            "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\" a=\"1.0\"/>\n        <viz:thickness value=\"{:.1}\"/>\n        <viz:shape value=\"{shape}\"/>\n      </edge>",
+            "        {}\n        <viz:thickness value=\"{:.1}\"/>\n        <viz:shape value=\"{shape}\"/>\n      </edge>",
+            viz_color(r, g, b),
             super::link_width(state, l.kind)
         );
     }

@@ -9,7 +9,9 @@
 //! - **Gephi** reads the keys named `label`, `x`, `y` and `r`/`g`/`b` as the label, position and
 //!   colour of nodes and edges.
 //! - **Scripts** (networkx, igraph) and Gephi's data table read the plain typed keys (`kind`,
-//!   `country`, `worst_severity`, …), which yEd shows as properties too.
+//!   `country`, `worst_severity`, …), which yEd shows as properties too. networkx also turns a
+//!   yEd block into `x`, `y` and `label` attributes of its own; each node's and edge's yEd block is
+//!   therefore written before its typed keys, which then win (networkx keeps the value read last).
 
 use super::sanitize::xml as escape;
 use super::{Dash, LinkState, Sheet, party_color, party_size, rgb};
@@ -129,6 +131,31 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             .as_deref()
             .and_then(|c| crate::model::markets().region_of(c))
             .map(|r| r.id.clone());
+        // yEd's graphics first: networkx reads a yEd block into `x`, `y` (the box's corner) and
+        // `label` (its two-line text), and the data read last wins, so the typed keys after it
+        // keep their own values (the centre, the name).
+        if let Some(at) = pos {
+            let (w, h) = party_size(p.kind);
+            let _ = writeln!(
+                out,
+                concat!(
+                    "      <data key=\"yed_node\">\n        <y:ShapeNode>\n",
+                    "          <y:Geometry x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>\n",
+                    "          <y:Fill color=\"{}\" transparent=\"false\"/>\n",
+                    "          <y:BorderStyle color=\"#1F2933\" type=\"line\" width=\"2.0\"/>\n",
+                    "          <y:NodeLabel alignment=\"center\" autoSizePolicy=\"content\" fontFamily=\"Dialog\" fontSize=\"12\" fontStyle=\"plain\" hasBackgroundColor=\"false\" hasLineColor=\"false\" modelName=\"sides\" modelPosition=\"s\" textColor=\"#1F2933\" visible=\"true\">{}</y:NodeLabel>\n",
+                    "          <y:Shape type=\"{}\"/>\n",
+                    "        </y:ShapeNode>\n      </data>"
+                ),
+                at.x - w / 2.0,
+                at.y - h / 2.0,
+                w,
+                h,
+                party_color(p.kind).to_uppercase(),
+                escape(&super::party_label(p)),
+                yed_shape(p.kind)
+            );
+        }
         for (key, value) in [
             ("kind", Some(p.kind.key().to_owned())),
             ("name", Some(p.name.clone())),
@@ -173,28 +200,6 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         ] {
             data(&mut out, "p", key, value);
         }
-        if let Some(at) = pos {
-            let (w, h) = party_size(p.kind);
-            let _ = writeln!(
-                out,
-                concat!(
-                    "      <data key=\"yed_node\">\n        <y:ShapeNode>\n",
-                    "          <y:Geometry x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>\n",
-                    "          <y:Fill color=\"{}\" transparent=\"false\"/>\n",
-                    "          <y:BorderStyle color=\"#1F2933\" type=\"line\" width=\"2.0\"/>\n",
-                    "          <y:NodeLabel alignment=\"center\" autoSizePolicy=\"content\" fontFamily=\"Dialog\" fontSize=\"12\" fontStyle=\"plain\" hasBackgroundColor=\"false\" hasLineColor=\"false\" modelName=\"sides\" modelPosition=\"s\" textColor=\"#1F2933\" visible=\"true\">{}</y:NodeLabel>\n",
-                    "          <y:Shape type=\"{}\"/>\n",
-                    "        </y:ShapeNode>\n      </data>"
-                ),
-                at.x - w / 2.0,
-                at.y - h / 2.0,
-                w,
-                h,
-                party_color(p.kind).to_uppercase(),
-                escape(&super::party_label(p)),
-                yed_shape(p.kind)
-            );
-        }
         out.push_str("    </node>\n");
     }
     for l in s.links() {
@@ -209,6 +214,35 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         let state = sheet.link_state(l);
         let stroke = rgb(state.color());
         let label = super::link_label(sheet, l);
+        // yEd's graphics first, as for nodes: the typed `label` after it wins in networkx.
+        // yEd's path is relative to the two nodes' centres (sx, sy, tx, ty = 0: centre to centre),
+        // with the canvas's bend, if any, as an absolute point.
+        let bend = bends
+            .get(&l.id)
+            .map(|b| format!("<y:Point x=\"{:.1}\" y=\"{:.1}\"/>", b.x, b.y))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            concat!(
+                "      <data key=\"yed_edge\">\n        <y:PolyLineEdge>\n",
+                "          <y:Path sx=\"0.0\" sy=\"0.0\" tx=\"0.0\" ty=\"0.0\">{}</y:Path>\n",
+                "          <y:LineStyle color=\"{}\" type=\"{}\" width=\"{:.1}\"/>\n",
+                "          <y:Arrows source=\"none\" target=\"standard\"/>\n",
+                "          <y:EdgeLabel alignment=\"center\" fontFamily=\"Dialog\" fontSize=\"11\" fontStyle=\"plain\" hasBackgroundColor=\"true\" backgroundColor=\"#FFFFFF\" hasLineColor=\"false\" modelName=\"centered\" modelPosition=\"center\" textColor=\"{}\" visible=\"true\">{}</y:EdgeLabel>\n",
+                "          <y:BendStyle smoothed=\"true\"/>\n",
+                "        </y:PolyLineEdge>\n      </data>"
+            ),
+            bend,
+            state.color().to_uppercase(),
+            yed_line(Dash::of(state, l.kind)),
+            super::link_width(state, l.kind),
+            if state == LinkState::Valid {
+                "#3E4C59".to_owned()
+            } else {
+                state.color().to_uppercase()
+            },
+            escape(&label)
+        );
         for (key, value) in [
             ("kind", Some(l.kind.key().to_owned())),
             ("date", Some(l.date.to_string())),
@@ -246,34 +280,6 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         ] {
             data(&mut out, "l", key, value);
         }
-        // yEd's path is relative to the two nodes' centres (sx, sy, tx, ty = 0: centre to centre),
-        // with the canvas's bend, if any, as an absolute point.
-        let bend = bends
-            .get(&l.id)
-            .map(|b| format!("<y:Point x=\"{:.1}\" y=\"{:.1}\"/>", b.x, b.y))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            concat!(
-                "      <data key=\"yed_edge\">\n        <y:PolyLineEdge>\n",
-                "          <y:Path sx=\"0.0\" sy=\"0.0\" tx=\"0.0\" ty=\"0.0\">{}</y:Path>\n",
-                "          <y:LineStyle color=\"{}\" type=\"{}\" width=\"{:.1}\"/>\n",
-                "          <y:Arrows source=\"none\" target=\"standard\"/>\n",
-                "          <y:EdgeLabel alignment=\"center\" fontFamily=\"Dialog\" fontSize=\"11\" fontStyle=\"plain\" hasBackgroundColor=\"true\" backgroundColor=\"#FFFFFF\" hasLineColor=\"false\" modelName=\"centered\" modelPosition=\"center\" textColor=\"{}\" visible=\"true\">{}</y:EdgeLabel>\n",
-                "          <y:BendStyle smoothed=\"true\"/>\n",
-                "        </y:PolyLineEdge>\n      </data>"
-            ),
-            bend,
-            state.color().to_uppercase(),
-            yed_line(Dash::of(state, l.kind)),
-            super::link_width(state, l.kind),
-            if state == LinkState::Valid {
-                "#3E4C59".to_owned()
-            } else {
-                state.color().to_uppercase()
-            },
-            escape(&label)
-        );
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");

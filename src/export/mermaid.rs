@@ -1,4 +1,10 @@
-//! A Mermaid flowchart for Markdown documentation.
+//! Owns: the channel as a Mermaid flowchart for Markdown documentation. Must not: write a diagram
+//! that Mermaid refuses to draw (past its default limits the export is refused with the reason).
+//!
+//! Mermaid draws at most [`MAX_EDGES`] links and [`MAX_TEXT`] characters. Both limits are "secure"
+//! settings: only the page that renders a diagram may raise them (`mermaid.initialize`), never the
+//! diagram itself (an `%%{init}%%` directive or front matter asking for more is ignored), so a
+//! larger diagram would show only Mermaid's error.
 
 use super::{LinkState, Sheet};
 use crate::model::PartyKind;
@@ -10,7 +16,22 @@ fn label(text: &str) -> String {
     super::sanitize::mermaid(text)
 }
 
-pub(crate) fn render(sheet: &Sheet) -> String {
+/// Mermaid's default `maxEdges`.
+pub const MAX_EDGES: usize = 500;
+/// Mermaid's default `maxTextSize`, in characters.
+pub const MAX_TEXT: usize = 50_000;
+
+pub(crate) fn render(sheet: &Sheet) -> Result<String, super::ExportError> {
+    let links = sheet.scenario.link_count();
+    let text = diagram(sheet);
+    let chars = text.chars().count();
+    if links > MAX_EDGES || chars > MAX_TEXT {
+        return Err(super::ExportError::MermaidTooLarge { links, chars });
+    }
+    Ok(text)
+}
+
+fn diagram(sheet: &Sheet) -> String {
     let s = sheet.scenario;
     let mut out = String::from("flowchart TD\n");
     // Node ids are generated (n0, n1, …): party ids may hold characters Mermaid reserves.

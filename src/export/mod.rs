@@ -113,6 +113,23 @@ impl ExportFormat {
     }
 }
 
+impl ExportOptions {
+    /// The separator of the findings CSV: the one given, else for Excel the one its locale
+    /// expects (`;` in German or French, `,` in English), else `,`.
+    pub fn csv_separator(&self) -> u8 {
+        self.delimiter.unwrap_or_else(|| {
+            if self.excel {
+                self.locale
+                    .clone()
+                    .or_else(sanitize::environment_locale)
+                    .map_or(b',', |l| sanitize::excel_separator(&l))
+            } else {
+                b','
+            }
+        })
+    }
+}
+
 /// PNG background.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Background {
@@ -132,8 +149,14 @@ pub struct ExportOptions {
     pub as_of: Option<Date>,
     /// PNG background.
     pub background: Background,
-    /// CSV for Excel: a UTF-8 byte order mark first, so Excel on Windows reads names right.
+    /// CSV for Excel: a UTF-8 byte order mark first, so Excel on Windows reads names right, and
+    /// the separator Excel expects in [`ExportOptions::locale`] (unless `delimiter` says one).
     pub excel: bool,
+    /// The CSV separator; by default `,`, or for Excel the locale's.
+    pub delimiter: Option<u8>,
+    /// The locale whose Excel opens the CSV (`de_DE`, `fr`, `en-US`); by default the
+    /// environment's (`LC_ALL`, `LC_NUMERIC`, `LANG`).
+    pub locale: Option<String>,
     /// SVG and PNG: draw only the parties inside this part of the canvas (and the links between
     /// them), with the findings about what is drawn; the rules still read the whole channel.
     pub area: Option<Area>,
@@ -177,6 +200,8 @@ impl Default for ExportOptions {
             as_of: None,
             background: Background::White,
             excel: false,
+            delimiter: None,
+            locale: None,
             area: None,
             drawn: None,
         }
@@ -202,6 +227,21 @@ pub enum ExportError {
          SVG instead, or export only the visible part (File → Export visible area…)"
     )]
     TooManyShapes,
+    /// More links or text than Mermaid draws by default.
+    #[error(
+        "Mermaid draws at most {} links and {} characters unless the page that renders it raises \
+         `maxEdges` and `maxTextSize` in mermaid.initialize (a diagram cannot raise them itself); \
+         this channel has {links} links and its diagram {chars} characters. Export GraphML, GEXF, \
+         DOT, draw.io or SVG instead",
+        mermaid::MAX_EDGES,
+        mermaid::MAX_TEXT
+    )]
+    MermaidTooLarge {
+        /// Links in the diagram.
+        links: usize,
+        /// Characters in the diagram.
+        chars: usize,
+    },
     /// The export was cancelled; no file was written.
     #[error("the export was cancelled")]
     Cancelled,
@@ -495,9 +535,9 @@ pub fn export_with(
         ExportFormat::Graphml => graphml::render(&sheet).into_bytes(),
         ExportFormat::Gexf => gexf::render(&sheet).into_bytes(),
         ExportFormat::Drawio => drawio::render(&sheet).into_bytes(),
-        ExportFormat::Mermaid => mermaid::render(&sheet).into_bytes(),
+        ExportFormat::Mermaid => mermaid::render(&sheet)?.into_bytes(),
         ExportFormat::Markdown => report::markdown(&sheet).into_bytes(),
-        ExportFormat::Csv => report::csv(&sheet, options.excel),
+        ExportFormat::Csv => report::csv(&sheet, options.excel, options.csv_separator()),
         ExportFormat::Json => report::json(&sheet).into_bytes(),
     };
     if progress.is_cancelled() {

@@ -1,7 +1,9 @@
-//! The findings as a Markdown handout, a CSV sheet and JSON.
+//! Owns: the findings as a Markdown handout, a CSV sheet and JSON. Must not: decide what a finding
+//! says (the rules do) or let a name or message shape the file (every text goes through
+//! [`super::sanitize`]).
 
 use super::Sheet;
-use super::sanitize::{clean, csv_cell, markdown_line};
+use super::sanitize::{clean, csv_cell, markdown_code, markdown_line};
 use crate::rules::{Finding, Severity, Subject};
 use std::fmt::Write as _;
 
@@ -26,7 +28,10 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", markdown_line(&s.meta.title));
     if !s.meta.description.is_empty() {
-        let _ = writeln!(out, "{}\n", clean(&s.meta.description));
+        for line in clean(&s.meta.description).lines() {
+            let _ = writeln!(out, "{}", markdown_line(line));
+        }
+        out.push('\n');
     }
     let _ = writeln!(
         out,
@@ -55,7 +60,8 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
             let _ = writeln!(out, "### {} (`{}`)\n", info.title, f.rule);
             let _ = writeln!(
                 out,
-                "- **Where:** {kind} `{id}` — {}",
+                "- **Where:** {kind} {} — {}",
+                markdown_code(&id),
                 markdown_line(&parties(sheet, f))
             );
             let _ = writeln!(out, "- **What:** {}", markdown_line(&f.message));
@@ -67,15 +73,18 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
     out
 }
 
-/// The findings as CSV; every cell through [`csv_cell`], and with a byte order mark first when the
-/// file is for Excel (`excel`), which otherwise reads UTF-8 as the machine's legacy code page.
-pub(crate) fn csv(sheet: &Sheet, excel: bool) -> Vec<u8> {
+/// The findings as CSV separated by `delimiter`; every cell through [`csv_cell`], and with a byte
+/// order mark first when the file is for Excel (`excel`), which otherwise reads UTF-8 as the
+/// machine's legacy code page.
+pub(crate) fn csv(sheet: &Sheet, excel: bool, delimiter: u8) -> Vec<u8> {
     let start = if excel {
         super::sanitize::UTF8_BOM.to_vec()
     } else {
         Vec::new()
     };
-    let mut writer = csv::Writer::from_writer(start);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(start);
     let header = [
         "severity",
         "rule",
@@ -133,6 +142,7 @@ pub(crate) fn json(sheet: &Sheet) -> String {
         .collect();
     let counts = sheet.checker.counts();
     let value = serde_json::json!({
+        "format_version": crate::JSON_FORMAT_VERSION,
         "scenario": clean(&sheet.scenario.meta.title),
         "as_of": sheet.as_of.to_string(),
         "findings": findings,

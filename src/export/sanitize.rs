@@ -121,28 +121,126 @@ pub fn mermaid(text: &str) -> String {
     out
 }
 
-/// Text for one line of Markdown (a heading, a list item): cleaned, with tabs and line breaks as
-/// spaces so a name cannot end the heading or the item it sits in.
+/// Text for one line of Markdown (a heading, a list item) that reads as the text it is: cleaned,
+/// with tabs and line breaks as spaces so a name cannot end the heading or the item it sits in;
+/// every character Markdown reads as inline syntax anywhere in a line (`*`, `_`, `[`, `]`, `` ` ``,
+/// `#`, `|`, `~`, `\`) escaped with a backslash (with no `[` a name cannot start a link, so its
+/// brackets and dots stay as written); and `<`, `>` and `&` as HTML entities, so a name like `<script>` is never raw HTML
+/// in a renderer that passes HTML through.
 pub fn markdown_line(text: &str) -> Cow<'_, str> {
     let text = clean(text);
-    if text.contains(['\t', '\n', '\r']) {
-        Cow::Owned(text.replace(['\t', '\n', '\r'], " "))
-    } else {
-        text
+    let special = |c: char| {
+        matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '<' | '>' | '&' | '\t' | '\n'
+                | '\r'
+        )
+    };
+    if !text.contains(special) {
+        return text;
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if special(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text as a Markdown code span: fenced with one more backtick than the longest run inside it (and
+/// padded when it starts or ends with one), so an id holding backticks cannot close it early.
+pub fn markdown_code(text: &str) -> String {
+    let text = clean(text).replace(['\t', '\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// A CSV cell that a spreadsheet shows as text, never runs: cleaned, and a cell starting with `=`,
 /// `+`, `-`, `@`, a tab or a carriage return (what Excel, LibreOffice and Google Sheets start a
 /// formula with) gets a leading `'`, the spreadsheet convention for "this is text" (OWASP's advice
 /// against CSV injection). The csv writer adds the quoting.
+///
+/// A reader that splits on another separator than the file's (German Excel opening a
+/// comma-separated file splits on `;`) starts a cell after each `;`, `,` or tab inside this one,
+/// where the writer's quoting does not protect: a `'` goes before a formula character there too
+/// (`x;=1+1` becomes `x;'=1+1`).
 pub fn csv_cell(text: &str) -> Cow<'_, str> {
     let text = clean(text);
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        text
+    let formula = |s: &str| s.trim_start_matches(' ').starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let inner = text
+        .match_indices([';', ',', '\t'])
+        .any(|(at, sep)| formula(&text[at + sep.len()..]));
+    if !inner && !text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        return text;
     }
+    let mut out = String::with_capacity(text.len() + 4);
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    let mut rest = text.as_ref();
+    while let Some(at) = rest.find([';', ',', '\t']) {
+        let sep = rest[at..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&rest[..at + sep]);
+        rest = &rest[at + sep..];
+        let spaces = rest.len() - rest.trim_start_matches(' ').len();
+        out.push_str(&rest[..spaces]);
+        rest = &rest[spaces..];
+        if rest.starts_with(['=', '+', '-', '@', '\r']) {
+            out.push('\'');
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The separator Excel expects in a CSV file for a locale (`de_DE.UTF-8`, `fr-FR`, `en`): the
+/// locale's list separator, `;` where the decimal separator is a comma (most of continental Europe,
+/// Latin America, Russia, Turkey, Indonesia), `,` elsewhere (English, Japanese, Chinese, Korean, …).
+pub fn excel_separator(locale: &str) -> u8 {
+    let language = locale
+        .split(['_', '-', '.', '@'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    const SEMICOLON: &[&str] = &[
+        "de", "fr", "es", "it", "nl", "pt", "ru", "pl", "cs", "sk", "da", "sv", "nb", "nn", "no",
+        "fi", "tr", "el", "hu", "ro", "bg", "hr", "sl", "sr", "uk", "lt", "lv", "et", "id", "vi",
+        "is", "ca", "eu", "gl", "be", "kk", "az",
+    ];
+    if SEMICOLON.contains(&language.as_str()) {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The user's locale as the environment says it (`LC_ALL`, `LC_NUMERIC`, then `LANG`), for the
+/// separator of a CSV file for Excel; `None` when none is set (or only `C`/`POSIX`).
+pub fn environment_locale() -> Option<String> {
+    ["LC_ALL", "LC_NUMERIC", "LANG"]
+        .into_iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|v| !v.is_empty() && v != "C" && v != "POSIX" && !v.starts_with("C."))
 }
 
 /// The UTF-8 byte order mark, which Excel on Windows needs to read a CSV file as UTF-8 rather than as
@@ -229,5 +327,45 @@ pub(crate) mod tests {
         }
         assert_eq!(csv_cell("Contoso = good"), "Contoso = good");
         assert_eq!(csv_cell("\u{0B}=x"), " =x");
+    }
+
+    /// A reader splitting on `;` (or `,`) starts a cell after each separator inside a cell; none of
+    /// those may start with a formula character either.
+    #[test]
+    fn cells_a_semicolon_splitting_reader_would_start_with_a_formula_become_text() {
+        assert_eq!(csv_cell("x;=1+1;"), "x;'=1+1;");
+        assert_eq!(csv_cell("a; +1, -2\t@SUM(A1)"), "a; '+1, '-2\t'@SUM(A1)");
+        assert_eq!(csv_cell("=a;=b"), "'=a;'=b");
+        assert_eq!(csv_cell("Contoso; Fabrikam, Adatum"), "Contoso; Fabrikam, Adatum");
+        for cell in ["x;=1+1;", "p,@x", "n;  -3"] {
+            let guarded = csv_cell(cell);
+            for piece in guarded.split([';', ',']) {
+                assert!(
+                    !piece.trim_start().starts_with(['=', '+', '-', '@']),
+                    "{cell:?} → {guarded:?}: {piece:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn markdown_lines_escape_html_and_markdown_syntax() {
+        let line = markdown_line("<script>alert(1)</script> *bold* [x](y) `c` #1 a&b");
+        assert!(!line.contains('<') && !line.contains('>'), "{line}");
+        assert!(line.starts_with("&lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\*"), "{line}");
+        assert!(line.contains("\\[x\\](y) \\`c\\` \\#1 a&amp;b"), "{line}");
+        assert!(matches!(markdown_line("Contoso GmbH"), Cow::Borrowed(_)));
+        assert_eq!(markdown_code("a`b"), "``a`b``");
+        assert_eq!(markdown_code("`x"), "`` `x ``");
+        assert_eq!(markdown_code("plain"), "`plain`");
+    }
+
+    #[test]
+    fn excel_separators_follow_the_locale() {
+        assert_eq!(excel_separator("de_DE.UTF-8"), b';');
+        assert_eq!(excel_separator("fr-FR"), b';');
+        assert_eq!(excel_separator("pt_BR"), b';');
+        assert_eq!(excel_separator("en_US.UTF-8"), b',');
+        assert_eq!(excel_separator("ja_JP"), b',');
     }
 }

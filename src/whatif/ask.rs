@@ -95,6 +95,7 @@ impl Answer {
     /// The answer as JSON.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
+            "format_version": crate::JSON_FORMAT_VERSION,
             "seller": self.question.seller.as_str(),
             "customer": self.question.customer.as_str(),
             "offer": self.question.offer,

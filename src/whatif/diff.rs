@@ -146,6 +146,7 @@ impl ScenarioDiff {
     /// The diff as JSON for other tools.
     pub fn to_json(&self, base_name: &str, whatif_name: &str) -> Value {
         serde_json::json!({
+            "format_version": crate::JSON_FORMAT_VERSION,
             "base": base_name,
             "whatif": whatif_name,
             "meta": self.meta,

@@ -350,3 +350,92 @@ fn drawio_is_an_mxgraph_model_with_styled_cells_and_a_legend_group() {
         .count();
     assert!(members >= 2 * (5 + 4), "{members} legend cells");
 }
+
+/// networkx's `read_graphml` as it reads a node's or edge's `<data>`: a plain value under its key's
+/// `attr.name`; a yEd block into `x`, `y` (the geometry's corner), `shape_type` and `label` (the
+/// node or edge label); the value read last wins. Mirrored here so the test needs no Python.
+fn networkx_data(
+    element: roxmltree::Node,
+    names: &std::collections::HashMap<&str, &str>,
+) -> std::collections::HashMap<String, String> {
+    let mut data = std::collections::HashMap::new();
+    for d in element.children().filter(|n| n.has_tag_name("data")) {
+        let key = d.attribute("key").unwrap();
+        if d.children().any(|c| c.is_element()) {
+            for n in d.descendants() {
+                if n.has_tag_name((YED, "Geometry")) {
+                    data.insert("x".to_owned(), n.attribute("x").unwrap().to_owned());
+                    data.insert("y".to_owned(), n.attribute("y").unwrap().to_owned());
+                }
+                if n.has_tag_name((YED, "NodeLabel")) || n.has_tag_name((YED, "EdgeLabel")) {
+                    data.insert("label".to_owned(), n.text().unwrap_or("").to_owned());
+                }
+            }
+        } else {
+            data.insert(names[key].to_owned(), d.text().unwrap_or("").to_owned());
+        }
+    }
+    data
+}
+
+#[test]
+fn graphml_typed_keys_survive_networkx_reading_the_yed_graphics() {
+    let s = broken();
+    let xml = text(ExportFormat::Graphml, &s);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed GraphML");
+    let names: std::collections::HashMap<&str, &str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("key"))
+        .filter_map(|k| Some((k.attribute("id")?, k.attribute("attr.name")?)))
+        .collect();
+    let positions = csp_explorer::layout::effective_positions(&s);
+    for node in doc.descendants().filter(|n| n.has_tag_name("node")) {
+        let id = node.attribute("id").unwrap();
+        let data = networkx_data(node, &names);
+        let at = positions[id];
+        let x: f32 = data["x"].parse().unwrap();
+        let y: f32 = data["y"].parse().unwrap();
+        assert!(
+            (x - at.x).abs() < 0.01 && (y - at.y).abs() < 0.01,
+            "{id}: typed centre kept, got {x},{y}"
+        );
+        assert_eq!(
+            data["label"],
+            s.party(id).unwrap().name,
+            "{id}: one-line name kept"
+        );
+    }
+    for edge in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+        let data = networkx_data(edge, &names);
+        let id = edge.attribute("id").unwrap();
+        assert!(!data["label"].is_empty(), "{id}");
+        assert_eq!(data["kind"], s.link(id).unwrap().kind.key());
+    }
+}
+
+#[test]
+fn gexf_colours_are_opaque_with_a_hex_that_matches() {
+    let s = broken();
+    let xml = text(ExportFormat::Gexf, &s);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed GEXF");
+    let colours: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((VIZ, "color")))
+        .collect();
+    assert_eq!(colours.len(), s.party_count() + s.link_count());
+    for c in colours {
+        assert_eq!(
+            c.attribute("a"),
+            None,
+            "no alpha: Gephi Lite drew such colours grey"
+        );
+        let channel = |name: &str| c.attribute(name).unwrap().parse::<u8>().unwrap();
+        let hex = format!(
+            "#{:02x}{:02x}{:02x}",
+            channel("r"),
+            channel("g"),
+            channel("b")
+        );
+        assert_eq!(c.attribute("hex"), Some(hex.as_str()));
+    }
+}
