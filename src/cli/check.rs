@@ -203,6 +203,7 @@ pub fn render_check_json_proven(
         .collect();
     let counts: crate::rules::Counts = findings.iter().map(|p| p.finding.severity).collect();
     let value = serde_json::json!({
+        "format_version": crate::JSON_FORMAT_VERSION,
         "scenario": scenario.meta.title,
         "as_of": as_of.to_string(),
         "findings": items,

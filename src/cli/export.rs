@@ -32,9 +32,30 @@ pub struct ExportArgs {
     #[arg(long)]
     transparent: bool,
     /// CSV for Excel: starts the file with a UTF-8 byte order mark, so Excel on Windows shows
-    /// non-ASCII names right.
+    /// non-ASCII names right, and separates cells with what Excel expects in --locale.
     #[arg(long)]
     excel: bool,
+    /// The locale of the Excel that opens the CSV (de, fr-FR, en_US, …): `;` where the decimal
+    /// separator is a comma (German, French, Spanish, …), `,` elsewhere. By default the
+    /// environment's (LC_ALL, LC_NUMERIC, LANG).
+    #[arg(long, value_name = "LOCALE", requires = "excel")]
+    locale: Option<String>,
+    /// The CSV separator, one character (`;`, `,`, `tab`); wins over --excel's.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+}
+
+/// A CSV separator: one ASCII character, or `tab`.
+fn parse_delimiter(value: &str) -> Result<u8, String> {
+    match value {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        v if v.len() == 1 && v.is_ascii() && !v.starts_with(['"', '\n', '\r']) => {
+            Ok(v.as_bytes()[0])
+        }
+        _ => Err(format!(
+            "\"{value}\" is not a separator: give one character such as ; or , (or tab)"
+        )),
+    }
 }
 
 impl ExportArgs {
@@ -48,6 +69,8 @@ impl ExportArgs {
             as_of,
             transparent,
             excel,
+            locale,
+            delimiter,
         } = self;
         let loaded = match load_scenario(&scenario) {
             Ok(s) => s,
@@ -62,6 +85,8 @@ impl ExportArgs {
                 Background::White
             },
             excel,
+            delimiter,
+            locale,
             area: None,
             drawn: None,
         };

@@ -6,6 +6,7 @@
 
 mod ask;
 mod check;
+mod completions;
 mod convert;
 mod diff;
 mod export;
@@ -48,6 +49,7 @@ Examples:
   csp-explorer ask builtin:sample-7-forbidden contoso-de tailspin-jp --offer M365
   csp-explorer lessons
   csp-explorer lessons my-lesson.ron            check a lesson you wrote
+  source <(csp-explorer completions bash)       complete commands in bash (zsh, fish, powershell)
 
 Pipes: `-` stands for standard input where a scenario or an import file is read (check, fix,
 export, diff, ask, import) and for standard output where one is written (-o - in import,
@@ -127,6 +129,11 @@ pub enum Command {
     /// List the built-in lessons, or check a lesson file: it loads, its solution solves it, and its
     /// starting scenario does not.
     Lessons(lessons::LessonsArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell), or write every
+    /// script and the man page into a folder with --out-dir.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff: `csp-explorer man | man -l -`).
+    Man(completions::ManArgs),
 }
 
 /// Runs a headless command and returns the process exit code.
@@ -143,6 +150,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Diff(args) => args.run(),
         Command::Ask(args) => args.run(),
         Command::Lessons(args) => args.run(),
+        Command::Completions(args) => args.run(),
+        Command::Man(args) => args.run(),
     }
 }
 

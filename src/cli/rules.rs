@@ -39,7 +39,11 @@ pub fn render_rules(format: Format) -> String {
                     })
                 })
                 .collect();
-            let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            let value = serde_json::json!({
+                "format_version": crate::JSON_FORMAT_VERSION,
+                "rules": rules,
+            });
+            let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
             text.push('\n');
             text
         }

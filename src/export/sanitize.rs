@@ -132,7 +132,19 @@ pub fn markdown_line(text: &str) -> Cow<'_, str> {
     let special = |c: char| {
         matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '<' | '>' | '&' | '\t' | '\n'
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '#'
+                | '|'
+                | '~'
+                | '<'
+                | '>'
+                | '&'
+                | '\t'
+                | '\n'
                 | '\r'
         )
     };
@@ -186,7 +198,10 @@ pub fn markdown_code(text: &str) -> String {
 /// (`x;=1+1` becomes `x;'=1+1`).
 pub fn csv_cell(text: &str) -> Cow<'_, str> {
     let text = clean(text);
-    let formula = |s: &str| s.trim_start_matches(' ').starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let formula = |s: &str| {
+        s.trim_start_matches(' ')
+            .starts_with(['=', '+', '-', '@', '\t', '\r'])
+    };
     let inner = text
         .match_indices([';', ',', '\t'])
         .any(|(at, sep)| formula(&text[at + sep.len()..]));
@@ -336,7 +351,10 @@ pub(crate) mod tests {
         assert_eq!(csv_cell("x;=1+1;"), "x;'=1+1;");
         assert_eq!(csv_cell("a; +1, -2\t@SUM(A1)"), "a; '+1, '-2\t'@SUM(A1)");
         assert_eq!(csv_cell("=a;=b"), "'=a;'=b");
-        assert_eq!(csv_cell("Contoso; Fabrikam, Adatum"), "Contoso; Fabrikam, Adatum");
+        assert_eq!(
+            csv_cell("Contoso; Fabrikam, Adatum"),
+            "Contoso; Fabrikam, Adatum"
+        );
         for cell in ["x;=1+1;", "p,@x", "n;  -3"] {
             let guarded = csv_cell(cell);
             for piece in guarded.split([';', ',']) {
@@ -352,7 +370,10 @@ pub(crate) mod tests {
     fn markdown_lines_escape_html_and_markdown_syntax() {
         let line = markdown_line("<script>alert(1)</script> *bold* [x](y) `c` #1 a&b");
         assert!(!line.contains('<') && !line.contains('>'), "{line}");
-        assert!(line.starts_with("&lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\*"), "{line}");
+        assert!(
+            line.starts_with("&lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\*"),
+            "{line}"
+        );
         assert!(line.contains("\\[x\\](y) \\`c\\` \\#1 a&amp;b"), "{line}");
         assert!(matches!(markdown_line("Contoso GmbH"), Cow::Borrowed(_)));
         assert_eq!(markdown_code("a`b"), "``a`b``");

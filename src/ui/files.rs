@@ -146,7 +146,9 @@ impl FileDialogs for NativeDialogs {
                 DialogPurpose::Import => rfd::FileDialog::new()
                     .add_filter(
                         "Spreadsheets, workbooks and Partner Center data",
-                        &["csv", "txt", "tsv", "json", "xlsx", "xlsm", "xls", "xlsb", "ods"],
+                        &[
+                            "csv", "txt", "tsv", "json", "xlsx", "xlsm", "xls", "xlsb", "ods",
+                        ],
                     )
                     .add_filter("All files", &["*"])
                     .set_directory(&folder)

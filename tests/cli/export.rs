@@ -1,6 +1,6 @@
 //! `export`: each format written, bad arguments refused.
 
-use super::{csp, stderr};
+use super::{csp, stderr, stdout};
 
 #[test]
 fn export_writes_each_format_and_refuses_bad_arguments() {
@@ -64,4 +64,47 @@ fn export_writes_each_format_and_refuses_bad_arguments() {
             .unwrap()
             .starts_with(b"\xEF\xBB\xBFseverity,")
     );
+}
+
+#[test]
+fn the_findings_csv_for_german_excel_is_semicolon_separated() {
+    let o = csp(&[
+        "export",
+        "builtin:sample-7-forbidden",
+        "--format",
+        "csv",
+        "--excel",
+        "--locale",
+        "de_DE",
+        "-o",
+        "-",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        o.stdout.starts_with(b"\xEF\xBB\xBFseverity;rule;"),
+        "{}",
+        stdout(&o)
+    );
+    let o = csp(&[
+        "export",
+        "builtin:sample-1",
+        "--format",
+        "csv",
+        "--delimiter",
+        "tab",
+        "-o",
+        "-",
+    ]);
+    assert!(o.stdout.starts_with(b"severity\trule\t"), "{}", stdout(&o));
+    let o = csp(&[
+        "export",
+        "builtin:sample-1",
+        "--format",
+        "csv",
+        "--delimiter",
+        "ab",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -154,3 +154,55 @@ fn the_partner_center_example_imports_with_its_planted_breaks() {
     );
     assert!(!trey.contains(&"reseller_not_ready"), "{trey:?}");
 }
+
+#[test]
+fn a_workbook_and_a_reconciliation_file_import_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c.ron");
+    let o = csp(&[
+        "import",
+        "tests/fixtures/workbooks/channel.ods",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Imported 4 parties and 5 links"),
+        "{}",
+        stdout(&o)
+    );
+    let o = csp(&[
+        "import",
+        "tests/fixtures/partner-center-billing/invoice-reconciliation.csv",
+        "--partner",
+        "Contoso Distribution",
+        "--country",
+        "US",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Partner Center invoice reconciliation (CSV)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("7 charge lines of the billing files read as 3 subscriptions"),
+        "{text}"
+    );
+    // A ZIP that is not a workbook: one line, exit 2.
+    let o = csp(&[
+        "import",
+        "tests/fixtures/workbooks/not-a-workbook.zip",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let lines: Vec<String> = stderr(&o).lines().map(str::to_owned).collect();
+    assert!(
+        lines[0].contains("this is a ZIP archive, not a workbook"),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 2, "the problem and the count: {lines:?}");
+}

@@ -7,7 +7,8 @@ fn rules_lists_the_whole_catalogue() {
     let o = csp(&["rules", "--format", "json"]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let ids: Vec<&str> = v
+    assert_eq!(v["format_version"], csp_explorer::JSON_FORMAT_VERSION);
+    let ids: Vec<&str> = v["rules"]
         .as_array()
         .unwrap()
         .iter()
@@ -71,4 +72,62 @@ fn lessons_are_listed_and_a_trainers_lesson_is_checked() {
     let o = csp(&["lessons", broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("succes"), "{}", stderr(&o));
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_cli_definition() {
+    for (shell, marker) in [
+        ("bash", "complete -F _csp__explorer"),
+        ("zsh", "#compdef csp-explorer"),
+        ("fish", "complete -c csp-explorer"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let o = csp(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("import") && script.contains("date-order"),
+            "{shell}"
+        );
+    }
+    let man = stdout(&csp(&["man"]));
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH csp-explorer"),
+        "{man}"
+    );
+    assert!(
+        man.contains("completions"),
+        "the man page lists the subcommands"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let o = csp(&["completions", "--out-dir", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in [
+        "csp-explorer.bash",
+        "_csp-explorer",
+        "csp-explorer.fish",
+        "_csp-explorer.ps1",
+        "csp-explorer.1",
+    ] {
+        assert!(
+            dir.path().join(name).is_file(),
+            "{name} written: {}",
+            stdout(&o)
+        );
+    }
+    // The .deb installs what --out-dir writes.
+    let manifest = std::fs::read_to_string("Cargo.toml").unwrap();
+    for installed in [
+        "csp-explorer.bash",
+        "_csp-explorer",
+        "csp-explorer.fish",
+        "csp-explorer.1",
+    ] {
+        assert!(
+            manifest.contains(&format!("target/packaging/{installed}")),
+            "{installed}"
+        );
+    }
+    assert!(manifest.contains("packaging/deb/copyright"));
 }

@@ -8,9 +8,9 @@
 //!
 //! No egui here: the CLI and the app's import dialog both call [`import`].
 
+mod locale;
 pub mod partner_center;
 pub mod project_csv;
-mod locale;
 pub mod text;
 pub mod workbook;
 
@@ -308,12 +308,25 @@ fn run(
             }
             workbook::Sniffed::Container => {
                 match workbook::read(&source.bytes) {
-                    Ok((sheets, format)) => {
-                        read_workbook(&source.name, sheets, format, &mut ctx, files, &mut pc, &mut links)
-                    }
+                    Ok((sheets, format)) => read_workbook(
+                        &source.name,
+                        sheets,
+                        format,
+                        &mut ctx,
+                        files,
+                        &mut pc,
+                        &mut links,
+                    ),
                     Err(_) => {
-                        files.push((source.name.clone(), "not recognised (not a workbook)".to_owned()));
-                        ctx.errors.push(&source.name, None, workbook::not_a_workbook(&source.bytes));
+                        files.push((
+                            source.name.clone(),
+                            "not recognised (not a workbook)".to_owned(),
+                        ));
+                        ctx.errors.push(
+                            &source.name,
+                            None,
+                            workbook::not_a_workbook(&source.bytes),
+                        );
                     }
                 }
                 continue;
@@ -500,14 +513,23 @@ fn read_workbook(
                 Some((_, first)) => format!(
                     "\"{}\" (first row: {})",
                     sheet.name,
-                    crate::text::escaped(&first.iter().take(4).cloned().collect::<Vec<_>>().join(", "), 60)
+                    crate::text::escaped(
+                        &first.iter().take(4).cloned().collect::<Vec<_>>().join(", "),
+                        60
+                    )
                 ),
             });
             continue;
         };
         read += 1;
         let name = format!("{file} (sheet {})", sheet.name);
-        files.push((name.clone(), format!("{}, a sheet of an {format}", kind.label().trim_end_matches(" (CSV)"))));
+        files.push((
+            name.clone(),
+            format!(
+                "{}, a sheet of an {format}",
+                kind.label().trim_end_matches(" (CSV)")
+            ),
+        ));
         read_table(&name, kind, table, ctx, pc, links);
     }
     if read == 0 {

@@ -4,7 +4,9 @@
 //! read it in [`read_parties`] or [`read_links`] with the `Row` helpers (`cell`, `date`, `flag`,
 //! `choice`), and add a line to the table in docs/csv-import.md.
 
-use super::text::{Column, ColumnMap, DateOrder, Table, fold, parse_country, parse_date, parse_flag};
+use super::text::{
+    Column, ColumnMap, DateOrder, Table, fold, parse_country, parse_date, parse_flag,
+};
 use super::{Context, ImportErrors};
 use crate::model::{
     AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType,

@@ -484,8 +484,13 @@ fn workbook_bytes() -> Vec<u8> {
     }
     parties.write_boolean(3, 5, true).unwrap();
     let links = book.add_worksheet().set_name("Links").unwrap();
-    links.write_string(0, 0, "Links (exported 2021-03-01)").unwrap();
-    for (col, h) in ["kind", "id", "from", "to", "date", "via"].iter().enumerate() {
+    links
+        .write_string(0, 0, "Links (exported 2021-03-01)")
+        .unwrap();
+    for (col, h) in ["kind", "id", "from", "to", "date", "via"]
+        .iter()
+        .enumerate()
+    {
         links.write_string(2, col as u16, *h).unwrap();
     }
     let rows = [
@@ -520,11 +525,18 @@ fn workbook_bytes() -> Vec<u8> {
 
 #[test]
 fn an_xlsx_with_parties_and_links_sheets_imports_and_names_the_sheet_it_skipped() {
-    let imported = import(&[src("channel.xlsx", workbook_bytes())], &Options::default()).unwrap();
+    let imported = import(
+        &[src("channel.xlsx", workbook_bytes())],
+        &Options::default(),
+    )
+    .unwrap();
     let s = &imported.scenario;
     assert_eq!((s.party_count(), s.link_count()), (4, 4));
     let res = s.party("res").unwrap();
-    assert_eq!(res.name, "Contoso Reseller", "a line break in a cell is a space");
+    assert_eq!(
+        res.name, "Contoso Reseller",
+        "a line break in a cell is a space"
+    );
     assert_eq!(res.mpa_signed, Some("2019-06-01".parse().unwrap()));
     assert!(res.onboarded, "a boolean cell");
     assert_eq!(s.link("s").unwrap().date, "2021-01-01".parse().unwrap());
@@ -558,17 +570,26 @@ fn an_error_in_a_sheet_names_the_workbook_sheet_row_and_column() {
         use rust_xlsxwriter::Workbook;
         let mut book = Workbook::new();
         let sheet = book.add_worksheet().set_name("Parties").unwrap();
-        for (col, h) in ["id", "kind", "name", "mpa_signed", "country"].iter().enumerate() {
+        for (col, h) in ["id", "kind", "name", "mpa_signed", "country"]
+            .iter()
+            .enumerate()
+        {
             sheet.write_string(0, col as u16, *h).unwrap();
         }
-        for (col, v) in ["r", "indirect_reseller", "Fabrikam", "soon", "US"].iter().enumerate() {
+        for (col, v) in ["r", "indirect_reseller", "Fabrikam", "soon", "US"]
+            .iter()
+            .enumerate()
+        {
             sheet.write_string(1, col as u16, *v).unwrap();
         }
         book.save_to_buffer().unwrap()
     };
     let errors = import(&[src("book.xlsx", bytes)], &Options::default()).unwrap_err();
     let text = errors.to_string();
-    assert!(text.starts_with("book.xlsx (sheet Parties):2:4: `mpa_signed`"), "{text}");
+    assert!(
+        text.starts_with("book.xlsx (sheet Parties):2:4: `mpa_signed`"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -581,7 +602,11 @@ fn an_ods_spreadsheet_imports() {
     assert!(s.party("res").unwrap().enrolled);
     assert_eq!(s.link("b").unwrap().date, "2021-02-01".parse().unwrap());
     assert_eq!(imported.files[0].0, "channel.ods (sheet Parteien)");
-    assert!(imported.files[0].1.contains("OpenDocument"), "{:?}", imported.files);
+    assert!(
+        imported.files[0].1.contains("OpenDocument"),
+        "{:?}",
+        imported.files
+    );
     let findings = crate::rules::check_as_of(s, "2021-03-01".parse().unwrap());
     assert!(findings.is_empty(), "{findings:#?}");
 }
@@ -591,8 +616,16 @@ fn a_zip_pdf_or_binary_file_is_one_line_saying_what_it_looks_like() {
     let zip = include_bytes!("../../../tests/fixtures/workbooks/not-a-workbook.zip");
     for (name, bytes, says) in [
         ("data.xlsx", zip.to_vec(), "ZIP archive, not a workbook"),
-        ("report.pdf", b"%PDF-1.7\n\x1b[2J\0\0".to_vec(), "a PDF document"),
-        ("dump.bin", b"\x01\x02\0\0\x1b[2J garbage".to_vec(), "binary data"),
+        (
+            "report.pdf",
+            b"%PDF-1.7\n\x1b[2J\0\0".to_vec(),
+            "a PDF document",
+        ),
+        (
+            "dump.bin",
+            b"\x01\x02\0\0\x1b[2J garbage".to_vec(),
+            "binary data",
+        ),
     ] {
         let errors = import(&[src(name, bytes)], &Options::default()).unwrap_err();
         assert_eq!(errors.0.len(), 1, "{errors}");
@@ -619,7 +652,10 @@ b,purchase,res,c,2/1/2021,dist
     // A file whose dates decide nothing still asks, naming a value.
     let undecided = "id,kind,from,to,date\ns,supply,ms,dist,3/4/2020\n";
     let e = errors(PARTIES, undecided).join("\n");
-    assert!(e.contains("\"3/4/2020\" could be 3 April or 4 March"), "{e}");
+    assert!(
+        e.contains("\"3/4/2020\" could be 3 April or 4 March"),
+        "{e}"
+    );
     assert!(e.contains("--date-order"), "{e}");
 }
 
@@ -655,7 +691,11 @@ b;Achat;res;c;01/03/2021;dist
     assert_eq!(res.mpa_signed, Some("2019-06-01".parse().unwrap()));
     assert_eq!(s.link("b").unwrap().date, "2021-03-01".parse().unwrap());
     assert_eq!(s.link("b").unwrap().kind, crate::model::LinkKind::Purchase);
-    assert!(imported.unknown_columns.is_empty(), "{:?}", imported.unknown_columns);
+    assert!(
+        imported.unknown_columns.is_empty(),
+        "{:?}",
+        imported.unknown_columns
+    );
 }
 
 #[test]
@@ -677,7 +717,10 @@ c,顧客,株式会社ノースウィンド,日本,
     let s = &imported.scenario;
     assert_eq!(s.party("c").unwrap().name, "株式会社ノースウィンド");
     assert_eq!(s.party("c").unwrap().country.as_deref(), Some("JP"));
-    assert_eq!(s.party("dist").unwrap().mpa_signed, Some("2019-06-01".parse().unwrap()));
+    assert_eq!(
+        s.party("dist").unwrap().mpa_signed,
+        Some("2019-06-01".parse().unwrap())
+    );
     assert_eq!(imported.files[0].1, "parties (CSV) in Shift_JIS");
 }
 
@@ -687,14 +730,28 @@ fn uk_is_great_britain_and_an_unknown_code_is_an_error_with_the_nearest() {
         .unwrap()
         .scenario;
     assert_eq!(s.party("c").unwrap().country.as_deref(), Some("GB"));
-    let e = errors("id,kind,country\nc,customer,XX\nd,customer,Germny\n", "id,kind,from,to,date\n");
-    assert!(e.iter().any(|e| e.starts_with("parties.csv:2:3: `country` \"XX\" is not a country code")), "{e:?}");
-    assert!(e.iter().any(|e| e.contains("did you mean Germany (DE)")), "{e:?}");
+    let e = errors(
+        "id,kind,country\nc,customer,XX\nd,customer,Germny\n",
+        "id,kind,from,to,date\n",
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.starts_with("parties.csv:2:3: `country` \"XX\" is not a country code")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|e| e.contains("did you mean Germany (DE)")),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn control_characters_in_cells_are_shown_escaped_in_messages() {
-    let e = errors("id,kind\nx,\"cust\u{1b}[31momer\"\n", "id,kind,from,to,date\n").join("\n");
+    let e = errors(
+        "id,kind\nx,\"cust\u{1b}[31momer\"\n",
+        "id,kind,from,to,date\n",
+    )
+    .join("\n");
     assert!(e.contains("cust\\u{1b}[31momer"), "{e}");
     assert!(!e.contains('\u{1b}'), "{e:?}");
 }

@@ -492,9 +492,8 @@ pub fn parse_flag(value: &str) -> Result<bool, String> {
     match value.trim().to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "x" | "✓" => Ok(true),
         "false" | "no" | "n" | "0" | "-" => Ok(false),
-        other => super::locale::flag(&fold(other)).ok_or_else(|| {
-            format!("\"{value}\" is not yes or no (true/false, yes/no, x, 1/0)")
-        }),
+        other => super::locale::flag(&fold(other))
+            .ok_or_else(|| format!("\"{value}\" is not yes or no (true/false, yes/no, x, 1/0)")),
     }
 }
 
@@ -667,12 +666,18 @@ mod tests {
         );
         assert_eq!(
             decode(b"Name;Land\nG\xe4rten M\xfcller;Deutschland\n"),
-            ("Name;Land\nGärten Müller;Deutschland\n".to_owned(), "windows-1252")
+            (
+                "Name;Land\nGärten Müller;Deutschland\n".to_owned(),
+                "windows-1252"
+            )
         );
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("名前,国\n株式会社ノースウィンド,日本\n");
         assert_eq!(
             decode(&sjis),
-            ("名前,国\n株式会社ノースウィンド,日本\n".to_owned(), "Shift_JIS")
+            (
+                "名前,国\n株式会社ノースウィンド,日本\n".to_owned(),
+                "Shift_JIS"
+            )
         );
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
@@ -755,10 +760,22 @@ mod tests {
                 .map(|(i, c)| (i as u64 + 2, vec!["x".to_owned(), (*c).to_owned()]))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(decided_date_order(&rows(&["12/1/2019", "10/15/2019"])), DateOrder::Mdy);
-        assert_eq!(decided_date_order(&rows(&["1/12/2019", "15/10/2019 00:00"])), DateOrder::Dmy);
-        assert_eq!(decided_date_order(&rows(&["1/12/2019", "3/4/2020"])), DateOrder::Ask);
-        assert_eq!(decided_date_order(&rows(&["13/1/2019", "1/13/2019"])), DateOrder::Ask);
+        assert_eq!(
+            decided_date_order(&rows(&["12/1/2019", "10/15/2019"])),
+            DateOrder::Mdy
+        );
+        assert_eq!(
+            decided_date_order(&rows(&["1/12/2019", "15/10/2019 00:00"])),
+            DateOrder::Dmy
+        );
+        assert_eq!(
+            decided_date_order(&rows(&["1/12/2019", "3/4/2020"])),
+            DateOrder::Ask
+        );
+        assert_eq!(
+            decided_date_order(&rows(&["13/1/2019", "1/13/2019"])),
+            DateOrder::Ask
+        );
     }
 
     #[test]

@@ -153,10 +153,19 @@ mod tests {
             Sniffed::Other("a PNG image")
         );
         assert_eq!(sniff(b"PK\x03\x04rest"), Sniffed::Container);
-        assert_eq!(sniff(b"id,kind\nabc\0def,x\n"), Sniffed::Other("binary data"));
-        assert_eq!(sniff("id,kind,name\nm,microsoft,Ä\n".as_bytes()), Sniffed::Text);
+        assert_eq!(
+            sniff(b"id,kind\nabc\0def,x\n"),
+            Sniffed::Other("binary data")
+        );
+        assert_eq!(
+            sniff("id,kind,name\nm,microsoft,Ä\n".as_bytes()),
+            Sniffed::Text
+        );
         // UTF-16 without a byte order mark is left to the text decoder, which says what it is.
-        let utf16: Vec<u8> = "id,kind\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16: Vec<u8> = "id,kind\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         assert_eq!(sniff(&utf16), Sniffed::Text);
     }
 

@@ -17,12 +17,18 @@ use crate::model::Date;
 
 /// The columns read from both billing files (named as Partner Center writes them; compared folded).
 pub const BILLING_COLUMNS: &[Column] = &[
-    Column::or("customer_id", &["CustomerId", "Customer ID", "CustomerTenantId"]),
+    Column::or(
+        "customer_id",
+        &["CustomerId", "Customer ID", "CustomerTenantId"],
+    ),
     Column::or("customer_name", &["CustomerName", "CustomerCompanyName"]),
     Column::or("customer_domain", &["CustomerDomainName"]),
     Column::or("customer_country", &["CustomerCountry"]),
     Column::or("mpn_id", &["MpnId", "MPN ID"]),
-    Column::or("reseller_mpn_id", &["ResellerMpnId", "Tier2MpnId", "Reseller MPN ID"]),
+    Column::or(
+        "reseller_mpn_id",
+        &["ResellerMpnId", "Tier2MpnId", "Reseller MPN ID"],
+    ),
     Column::or("product_name", &["ProductName"]),
     Column::or("sku_name", &["SkuName"]),
     Column::or("publisher_name", &["PublisherName"]),
@@ -76,7 +82,12 @@ pub(super) struct BillingSubscription {
 
 /// The date a charge line says the subscription began: `SubscriptionStartDate`, else the charge's
 /// start, else the order or usage date.
-const DATE_COLUMNS: [&str; 4] = ["subscription_start", "charge_start", "order_date", "usage_date"];
+const DATE_COLUMNS: [&str; 4] = [
+    "subscription_start",
+    "charge_start",
+    "order_date",
+    "usage_date",
+];
 
 impl PcData {
     /// Takes in a billing download: its customers, resellers of record, the partner's own MPN ID and

@@ -847,7 +847,11 @@ impl PcData {
             );
         }
         for b in &self.billing {
-            let Some(pid) = b.reseller.as_deref().filter(|p| own_id.as_deref() != Some(*p)) else {
+            let Some(pid) = b
+                .reseller
+                .as_deref()
+                .filter(|p| own_id.as_deref() != Some(*p))
+            else {
                 continue;
             };
             let Some(cid) = customers.get(&b.tenant).cloned() else {
@@ -1177,11 +1181,20 @@ mod tests {
         assert_eq!(basic.date, "2021-03-15".parse().unwrap());
         assert_eq!(basic.offer.as_deref(), Some("Microsoft 365 Business Basic"));
         assert_eq!(basic.from.as_str(), "partner-4847383");
-        assert_eq!(basic.via.as_ref().map(|v| v.as_str()), Some("contoso-distribution"));
+        assert_eq!(
+            basic.via.as_ref().map(|v| v.as_str()),
+            Some("contoso-distribution")
+        );
         // `10/15/…` is not in this file; its dates are read month first, as Partner Center writes.
-        let teams = purchases.iter().find(|l| l.to.as_str() == "wingtip-toys").unwrap();
+        let teams = purchases
+            .iter()
+            .find(|l| l.to.as_str() == "wingtip-toys")
+            .unwrap();
         assert_eq!(teams.date, "2021-10-03".parse().unwrap());
-        let backup = purchases.iter().find(|l| l.to.as_str() == "alpine-ski-house").unwrap();
+        let backup = purchases
+            .iter()
+            .find(|l| l.to.as_str() == "alpine-ski-house")
+            .unwrap();
         assert_eq!(backup.publisher, crate::model::Publisher::ThirdParty);
         assert_eq!(
             s.party("alpine-ski-house").unwrap().country.as_deref(),
@@ -1195,12 +1208,16 @@ mod tests {
                 "{reseller} sold through Contoso: a partnership"
             );
             assert!(
-                s.links().any(|l| l.kind == LinkKind::Reseller && l.from.as_str() == reseller),
+                s.links()
+                    .any(|l| l.kind == LinkKind::Reseller && l.from.as_str() == reseller),
                 "{reseller} resells to its customer"
             );
         }
         let notes = alone.notes.join("\n");
-        assert!(notes.contains("7 charge lines of the billing files read as 3 subscriptions"), "{notes}");
+        assert!(
+            notes.contains("7 charge lines of the billing files read as 3 subscriptions"),
+            "{notes}"
+        );
 
         // With the API bodies and the usage file: Northwind and Fabrikam once each.
         let mut sources = fixtures();
@@ -1213,11 +1230,15 @@ mod tests {
         let all = import(&sources, &options).unwrap_or_else(|e| panic!("{e}"));
         let s = &all.scenario;
         assert_eq!(
-            s.parties().filter(|p| p.tenant == "0a1b2c3d-0000-4000-8000-000000000001").count(),
+            s.parties()
+                .filter(|p| p.tenant == "0a1b2c3d-0000-4000-8000-000000000001")
+                .count(),
             1
         );
         assert_eq!(
-            s.parties().filter(|p| p.partner_id.as_deref() == Some("4847383")).count(),
+            s.parties()
+                .filter(|p| p.partner_id.as_deref() == Some("4847383"))
+                .count(),
             1,
             "the reseller of record is Fabrikam Solutions of the resellers list"
         );
@@ -1229,7 +1250,9 @@ mod tests {
         assert_eq!(azure.to.as_str(), "tailspin-toys");
         assert_eq!(azure.date, "2022-02-01".parse().unwrap());
         assert!(
-            all.files.iter().any(|(_, k)| k.starts_with(PcKind::DailyUsage.label())),
+            all.files
+                .iter()
+                .any(|(_, k)| k.starts_with(PcKind::DailyUsage.label())),
             "{:?}",
             all.files
         );
