@@ -1,3 +1,6 @@
+//! Owns: the channel as GEXF 1.3 for Gephi and Gephi Lite. Must not: choose colours, positions or
+//! labels (the shared helpers in mod.rs do) or escape text itself (sanitize.rs does).
+//!
 //! GEXF 1.3, Gephi's own format: every party a node with its label, attributes, and the `viz`
 //! module's colour, position (the canvas's), size and shape; every link an edge with its label,
 //! attributes, and the severity colour, thickness and dash.

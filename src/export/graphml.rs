@@ -1,3 +1,6 @@
+//! Owns: the channel as GraphML for yEd, Gephi and scripts. Must not: choose colours, positions or
+//! labels (the shared helpers in mod.rs do) or escape text itself (sanitize.rs does).
+//!
 //! GraphML that other tools show as drawn, with every party and link attribute as a typed key.
 //!
 //! Three readers, three layers in one file:

@@ -1,3 +1,6 @@
+//! Owns: cleaning and escaping every text that leaves the app, one function per target syntax.
+//! Must not: decide what a format writes (each exporter does); no exporter escapes on its own.
+//!
 //! The one sanitiser for every text that leaves the app.
 //!
 //! Names, titles and descriptions come from users and from spreadsheets, so they may hold anything: a

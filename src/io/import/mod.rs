@@ -1,3 +1,6 @@
+//! Owns: recognising each file (or workbook sheet) by its content, running its reader, collecting
+//! every problem and the summary. Must not: parse cells or map a format's fields (its reader does).
+//!
 //! Importing a channel from the files people have: the project's parties and links spreadsheets (in
 //! any common encoding, separator and wording) and, later in this module, Partner Center's data.
 //!
@@ -556,10 +559,11 @@ fn read_workbook(
 /// Says what a file that matched no reader looked like and what was expected.
 fn unrecognised(table: &text::Table) -> String {
     let header: Vec<&str> = table.headers.iter().take(6).map(String::as_str).collect();
+    // Quoted short and escaped: a first line may be megabytes long or hold terminal escapes.
     format!(
-        "not a file csp-explorer can import (its first line reads {:?}); expected a parties CSV \
+        "not a file csp-explorer can import (its first line reads \"{}\"); expected a parties CSV \
          (columns id, kind, …) or a links CSV (columns id, kind, from, to, date, …); see docs/csv-import.md",
-        header.join(", ")
+        crate::text::escaped(&header.join(", "), 120)
     )
 }
 

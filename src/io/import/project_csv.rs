@@ -1,3 +1,6 @@
+//! Owns: the project's parties and links tables, read onto the model row by row. Must not: decode,
+//! split or recognise files (mod.rs and text.rs do), nor read Partner Center's files.
+//!
 //! The project's own spreadsheets: a parties file and a links file (docs/csv-import.md).
 //!
 //! To add a column: add it to [`PARTY_COLUMNS`] or [`LINK_COLUMNS`] (with the synonyms people use),

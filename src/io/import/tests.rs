@@ -1,3 +1,6 @@
+//! Owns: the import's end-to-end tests (CSV files, workbooks, locales, encodings, binary files).
+//! Must not: test one parser alone (those tests sit beside their parser).
+//!
 //! The project CSV import end to end: recognising files, reading spreadsheets as people save them,
 //! and reporting every problem once.
 

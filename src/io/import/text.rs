@@ -1,3 +1,6 @@
+//! Owns: decoding bytes and reading a CSV text into a table, and the cell parsers (dates, yes/no,
+//! countries). Must not: know what a column means to the model (the readers' column tables do).
+//!
 //! Reading spreadsheets as people save them: any common encoding, any common separator, headers and
 //! values written in words. Everything here is shared by every CSV source (the project's own files and
 //! Partner Center's downloads), so a new column or a new synonym is one line in the caller's table.
