@@ -532,3 +532,27 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// No German, French, … header word of one column is the English name of another column.
+    #[test]
+    fn no_localised_header_is_the_english_name_of_another_column() {
+        for columns in [PARTY_COLUMNS, LINK_COLUMNS] {
+            for c in columns {
+                for (word, key) in super::super::locale::header_words() {
+                    let english = std::iter::once(c.key).chain(c.synonyms.iter().copied());
+                    for e in english {
+                        assert!(
+                            fold(e) != fold(word) || c.key == key,
+                            "`{word}` ({key}) is also {} in English",
+                            c.key
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -781,6 +781,23 @@ mod tests {
         );
     }
 
+    /// Every localised header word of `super::locale`, folded, with its key.
+    fn folded_headers() -> Vec<(String, &'static str)> {
+        super::super::locale::header_words()
+            .map(|(w, k)| (fold(w), k))
+            .collect()
+    }
+
+    #[test]
+    fn no_localised_header_means_two_columns() {
+        let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        for (word, key) in folded_headers() {
+            if let Some(other) = seen.insert(word.clone(), key) {
+                assert_eq!(other, key, "`{word}` means both {other} and {key}");
+            }
+        }
+    }
+
     #[test]
     fn flags_and_countries_in_words() {
         for yes in ["TRUE", "Yes", "x", "1"] {

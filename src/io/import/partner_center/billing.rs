@@ -132,11 +132,11 @@ impl PcData {
                     .or(cell("customer_domain"))
                     .unwrap_or(&tenant)
                     .to_owned();
-                let at = map
-                    .index
-                    .get("customer_name")
-                    .map(|&i| (*line, i as u64 + 1));
-                if !super::name_fits(file, at.or(Some((*line, 0))), &name, ctx) {
+                let at = || {
+                    let column = map.index.get("customer_name").map_or(0, |&i| i as u64 + 1);
+                    Some((*line, column))
+                };
+                if !super::name_fits(file, at, &name, ctx) {
                     continue;
                 }
                 self.customers.push(Customer {
