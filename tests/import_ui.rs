@@ -497,3 +497,30 @@ fn the_preview_runs_off_the_ui_thread_and_import_waits_for_it() {
     assert!(!disabled(&harness, "Import"));
     assert!(harness.state().import_dialog().unwrap().is_current());
 }
+
+/// A workbook and a Shift_JIS CSV dropped on the window: the preview names each sheet it read, the
+/// workbook's kind and the CSV's encoding, and Import opens the channel.
+#[test]
+fn a_dropped_workbook_and_a_shift_jis_file_are_previewed_by_sheet_and_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let sjis = dir.path().join("顧客.csv");
+    let (bytes, _, _) =
+        encoding_rs::SHIFT_JIS.encode("ID,種類,名前,国\nj,顧客,株式会社ノースウィンド,日本\n");
+    std::fs::write(&sjis, &bytes).unwrap();
+    let mut harness = app(scenario("sample-1"));
+    for path in [PathBuf::from("tests/fixtures/workbooks/channel.ods"), sjis] {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(path)));
+    }
+    finish_jobs(&mut harness);
+    harness.get_by_label("parties, a sheet of an OpenDocument spreadsheet (.ods)");
+    harness.get_by_label("links, a sheet of an OpenDocument spreadsheet (.ods)");
+    harness.get_by_label("parties (CSV) in Shift_JIS");
+    harness.get_by_label("Import").click();
+    finish_jobs(&mut harness);
+    let s = harness.state().document().scenario();
+    assert_eq!(s.party("j").unwrap().name, "株式会社ノースウィンド");
+    assert_eq!(s.party("res").unwrap().name, "Contoso Reseller");
+}
