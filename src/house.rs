@@ -34,7 +34,7 @@ const BELOW_THE_WINDOW: &[&str] = &[
     "generate.rs",
     "progress.rs",
     "text.rs",
-    "fonts.rs",
+    "fonts/",
     "cli",
 ];
 

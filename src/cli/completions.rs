@@ -92,7 +92,7 @@ impl CompletionsArgs {
             .collect();
         files.push((dir.join(format!("{BIN}.1")), man_page()));
         for (path, bytes) in &files {
-            if let Err(e) = crate::io::save::write_atomic(path, bytes) {
+            if let Err(e) = crate::io::disk::write_atomic(path, bytes) {
                 return bad_input(e);
             }
         }

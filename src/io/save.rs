@@ -6,16 +6,14 @@
 //! a half-written save. A file that is not a valid save gets an error naming the file, line and column.
 
 use crate::io::binary;
+use crate::io::disk::write_atomic;
 use crate::io::error::{LoadError, SaveError};
 use crate::io::read::{MAX_FILE_BYTES, decode_unicode, read_limited};
 use crate::io::ron_file::scenario_from_ron;
+use crate::io::ron_file::scenario_to_ron_with;
 use crate::model::Scenario;
 use crate::progress::Progress;
 use std::path::Path;
-
-// The window's paths to the disk's side and the RON writer, until its files move (issue 24).
-pub use crate::io::disk::{FileStamp, write_atomic};
-pub use crate::io::ron_file::scenario_to_ron_with;
 
 /// Loads a save file, RON or `.cspx` (told apart by their first bytes, whatever the file is called),
 /// of at most [`MAX_FILE_BYTES`]; RON may be UTF-8 or UTF-16 with a byte order mark. On error

@@ -6,7 +6,7 @@
 //! and its tests hold them in step; what is derived from it lives elsewhere (`canvas/`, `recovery/`).
 
 use crate::edit::{Edit, History, Touched};
-use crate::io::save::FileStamp;
+use crate::io::disk::FileStamp;
 use crate::io::{LoadError, SaveError};
 use crate::layout::effective_positions;
 use crate::model::{PartyId, Position, Scenario, ScenarioError};

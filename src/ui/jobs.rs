@@ -37,7 +37,7 @@ pub enum Outcome {
         /// Where.
         path: PathBuf,
         /// How the file looks now.
-        stamp: Option<crate::io::save::FileStamp>,
+        stamp: Option<crate::io::disk::FileStamp>,
         /// The document's [`Document::changes`] when the save began.
         changes: u64,
     },
@@ -281,7 +281,7 @@ impl Jobs<Outcome> {
                 .map(|()| Outcome::Saved {
                     document,
                     changes,
-                    stamp: crate::io::save::FileStamp::of(&path),
+                    stamp: crate::io::disk::FileStamp::of(&path),
                     path,
                 })
                 .map_err(|e| format!("The scenario was not saved (your work is still open): {e}"))

@@ -7,7 +7,7 @@
 //! place* (create, then write) on a background thread every 30 s and at exit. A kill or power cut
 //! between the two leaves it empty or cut short, and eframe then starts from nothing: the autosave
 //! kept inside it was gone, and with it the recent files, best lesson scores and theme. So what we
-//! cannot lose is written here instead, by us, through [`crate::io::save::write_atomic`] (temporary
+//! cannot lose is written here instead, by us, through [`crate::io::disk::write_atomic`] (temporary
 //! file, fsync, rename: a reader sees the old file or the new one, never half of one):
 //!
 //! - `recovery/<session>.ron`: the unsaved document state of one session (see [`Recovery`]); a
@@ -42,7 +42,7 @@ pub use state_dir::{StateDir, Target};
 
 use super::document::Document;
 use crate::io::SaveError;
-use crate::io::save::FileStamp;
+use crate::io::disk::FileStamp;
 use crate::model::{PartyId, Position, Scenario};
 use crate::progress::Progress;
 use serde::{Deserialize, Serialize};
@@ -95,7 +95,7 @@ pub struct SavedDocument {
     /// How the file looked when it was opened or last saved: a save after the restore still asks
     /// when someone changed it meanwhile.
     #[serde(default)]
-    pub disk: Option<crate::io::save::FileStamp>,
+    pub disk: Option<crate::io::disk::FileStamp>,
 }
 
 impl SavedDocument {
@@ -224,14 +224,15 @@ impl DocSnapshot {
         let (scenario, scenario_file) = if s.party_count() + s.link_count() >= binary_from {
             let file = beside();
             let bytes = crate::io::binary::scenario_to_bytes_with(s, progress)?;
-            crate::io::save::write_atomic(&file, &bytes)?;
+            crate::io::disk::write_atomic(&file, &bytes)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             (String::new(), Some(name))
         } else {
-            let bytes = crate::io::save::scenario_to_ron_with(s, Path::new("recovery"), progress)?;
+            let bytes =
+                crate::io::ron_file::scenario_to_ron_with(s, Path::new("recovery"), progress)?;
             let text = String::from_utf8(bytes)
                 .map_err(|e| SaveError::Binary(format!("RON text that is not UTF-8: {e}")))?;
             (text, None)

@@ -126,7 +126,7 @@ impl StateDir {
             });
         }
         let text = recovery.to_text()?;
-        crate::io::save::write_atomic(&self.own_file(), text.as_bytes())?;
+        crate::io::disk::write_atomic(&self.own_file(), text.as_bytes())?;
         self.written = true;
         Ok(())
     }
@@ -242,7 +242,7 @@ impl StateDir {
         let path = self
             .recovery_dir()
             .join(format!("{}-legacy.ron", next_session()));
-        crate::io::save::write_atomic(&path, recovery.to_text()?.as_bytes())
+        crate::io::disk::write_atomic(&path, recovery.to_text()?.as_bytes())
     }
 
     fn preferences_file(&self) -> PathBuf {
@@ -307,7 +307,7 @@ impl StateDir {
             path: self.dir.display().to_string(),
             source,
         })?;
-        crate::io::save::write_atomic(path, text.as_bytes())
+        crate::io::disk::write_atomic(path, text.as_bytes())
     }
 }
 
@@ -392,7 +392,7 @@ impl Target {
                 path: self.file().display().to_string(),
             });
         }
-        crate::io::save::write_atomic(&self.file(), text.as_bytes())?;
+        crate::io::disk::write_atomic(&self.file(), text.as_bytes())?;
         let keep: Vec<&str> = std::iter::once(&recovery.doc)
             .chain(recovery.base.as_ref().map(|b| &b.doc))
             .filter_map(|d| d.scenario_file.as_deref())
