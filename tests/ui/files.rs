@@ -1,0 +1,403 @@
+//! Files: opening a broken save, saving and reopening, exporting, the path field that stands in
+//! for a missing dialog, unsaved changes, a file changed on disk, and saving onto a device.
+
+use crate::common;
+use crate::common::app;
+use crate::common::scenario;
+use csp_explorer::model::PartyKind;
+use csp_explorer::ui::ExplorerApp;
+use csp_explorer::ui::Launch;
+use egui::Key;
+use egui::Modifiers;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+#[test]
+fn a_broken_save_file_is_refused_and_the_open_scenario_stays() {
+    let mut harness = app(scenario("sample-4-forbidden"));
+    let before = harness.state().document().scenario().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(
+        &bad,
+        "(\n  version: 1,\n  title: \"x\",\n  links: [ (id: 3) ],\n)\n",
+    )
+    .unwrap();
+    harness.state_mut().open_path(&bad);
+    harness.run();
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(error.contains("nothing was changed"), "{error}");
+    assert!(error.contains("bad.ron:4:"), "{error}");
+    assert_eq!(*harness.state().document().scenario(), before);
+    harness.get_by_label_contains("Could not open the scenario");
+    harness.get_by_label("Dismiss").click();
+    harness.run();
+    assert!(harness.state().error().is_none());
+}
+
+#[test]
+fn saving_and_reopening_round_trips_through_the_app() {
+    let mut harness = app(scenario("sample-2-multi-partner"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saved.ron");
+    harness.state_mut().save_as(&path);
+    common::finish_jobs(&mut harness);
+    assert!(!harness.state().document().is_dirty());
+    let mut reopened = app(Launch {
+        open: Some(path),
+        ..Launch::default()
+    });
+    reopened.run();
+    assert_eq!(
+        reopened.state().document().scenario(),
+        harness.state().document().scenario()
+    );
+}
+
+#[test]
+fn export_writes_the_open_scenario_and_reports_failures() {
+    use csp_explorer::export::ExportFormat;
+    let mut harness = app(scenario("sample-8-forbidden"));
+    let dir = tempfile::tempdir().unwrap();
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("diagram"), ExportFormat::Svg);
+    let svg = std::fs::read_to_string(dir.path().join("diagram.svg"))
+        .expect("written with its extension");
+    assert!(svg.contains("partnership-adatum-litware-br"));
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("diagram"), ExportFormat::Drawio);
+    let drawio = std::fs::read_to_string(dir.path().join("diagram.drawio")).unwrap();
+    assert!(drawio.contains("<mxGraphModel") && drawio.contains("party-litware-br"));
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("findings"), ExportFormat::Csv);
+    let csv = std::fs::read(dir.path().join("findings.csv")).unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBFseverity,"),
+        "the window's CSV opens right in Excel"
+    );
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("no-such").join("x.png"), ExportFormat::Png);
+    assert!(
+        harness
+            .state()
+            .error()
+            .is_some_and(|e| e.contains("no file was written"))
+    );
+}
+
+#[test]
+fn file_export_offers_every_format() {
+    use csp_explorer::export::ExportFormat;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Save As");
+    harness.get_by_label("Export visible area…");
+    harness.get_by_label("Export ⏵").click();
+    harness.run();
+    for format in ExportFormat::ALL {
+        harness.get_by_label(&format!("{}…", format.label()));
+    }
+    harness.get_by_label("draw.io diagram (keep editing it)…");
+    harness.get_by_label("GEXF (Gephi)…");
+}
+
+/// A file dialog that cannot be shown says so and offers a path field; the save goes through it.
+#[test]
+fn a_missing_file_dialog_is_explained_and_a_path_field_stands_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let dialogs = BrokenDialogs {
+        folder: dir.path().to_owned(),
+        failed: None,
+    };
+    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run();
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(error.contains("could not be shown"), "{error}");
+    assert!(harness.state().path_prompt().is_some());
+    harness.get_by_label("Type the file's path:");
+    harness.get_by_label("Save").click();
+    common::finish_jobs(&mut harness);
+    assert!(harness.state().path_prompt().is_none());
+    let saved: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(
+        saved.len(),
+        1,
+        "the scenario was saved where the field said"
+    );
+    assert!(!harness.state().document().is_dirty());
+}
+
+/// The unsaved-changes prompt offers Save, Don't save and Cancel; Save on a scenario with no file yet
+/// goes through Save As and then does what was asked.
+#[test]
+fn the_unsaved_changes_prompt_saves_then_goes_on() {
+    use csp_explorer::ui::app::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kept.ron");
+    let dialogs = AnsweringDialogs {
+        path: path.clone(),
+        answer: None,
+    };
+    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::AddParty(PartyKind::Customer));
+    harness.run();
+    assert!(harness.state().document().is_dirty());
+    let parties = harness.state().document().scenario().party_count();
+    harness.state_mut().execute(&ctx, Command::New);
+    harness.run();
+    harness.get_by_label("Don't save");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert_eq!(
+        harness.state().document().scenario().party_count(),
+        parties,
+        "Cancel keeps everything"
+    );
+    harness.state_mut().execute(&ctx, Command::New);
+    harness.run();
+    harness.get_by_label("Save").click();
+    common::finish_jobs(&mut harness);
+    let saved = csp_explorer::io::load(&path).expect("saved before going on");
+    assert_eq!(saved.party_count(), parties);
+    assert_eq!(
+        harness.state().document().scenario().party_count(),
+        0,
+        "then the new scenario opened"
+    );
+}
+
+/// Someone changes the open file on disk behind the app's back: Ctrl+S asks (Overwrite, Save as…,
+/// Reload from disk, Cancel) instead of saving over their work, and each answer does what it says.
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
+    use csp_explorer::ui::app::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.ron");
+    let other = dir.path().join("mine.ron");
+    let dialogs = AnsweringDialogs {
+        path: other.clone(),
+        answer: None,
+    };
+    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().save_as(&path);
+    common::finish_jobs(&mut harness);
+    let add_party = |harness: &mut Harness<'static, ExplorerApp>| {
+        harness
+            .state_mut()
+            .execute(&ctx, Command::AddParty(PartyKind::Customer));
+        harness.run();
+        assert!(harness.state().document().is_dirty());
+    };
+    let save = |harness: &mut Harness<'static, ExplorerApp>| {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        common::finish_jobs(harness);
+    };
+    // Their version: another title, written the way most programs save (a new file renamed over).
+    let theirs = |title: &str| {
+        let mut s = csp_explorer::io::load(&path).unwrap();
+        s.meta.title = title.to_owned();
+        csp_explorer::io::save(&s, &path).unwrap();
+        s
+    };
+    let mine = harness.state().document().scenario().party_count();
+
+    // Cancel: nothing is written, the work stays open and unsaved.
+    add_party(&mut harness);
+    let their = theirs("Their version");
+    save(&mut harness);
+    harness.get_by_label("The file changed on disk");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.query_by_label("The file changed on disk").is_none());
+    assert_eq!(csp_explorer::io::load(&path).unwrap(), their);
+    assert!(harness.state().document().is_dirty());
+
+    // Overwrite: ours replaces theirs; a second Ctrl+S then saves without asking.
+    save(&mut harness);
+    harness.get_by_label("Overwrite").click();
+    common::finish_jobs(&mut harness);
+    assert_eq!(
+        csp_explorer::io::load(&path).unwrap().party_count(),
+        mine + 1
+    );
+    assert!(!harness.state().document().is_dirty());
+    add_party(&mut harness);
+    save(&mut harness);
+    assert!(harness.query_by_label("The file changed on disk").is_none());
+    assert_eq!(
+        csp_explorer::io::load(&path).unwrap().party_count(),
+        mine + 2
+    );
+
+    // Reload from disk, after a change in place of the same size (only the time tells).
+    add_party(&mut harness);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen("Sample", "Simple", 1);
+    assert_eq!(edited.len(), text.len());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, edited.as_bytes()))
+        .unwrap();
+    save(&mut harness);
+    harness.get_by_label("Reload from disk").click();
+    harness.run();
+    let doc = harness.state().document();
+    assert_eq!(doc.scenario(), &csp_explorer::io::load(&path).unwrap());
+    assert!(
+        doc.scenario().meta.title.starts_with("Simple"),
+        "{}",
+        doc.scenario().meta.title
+    );
+    assert!(!doc.is_dirty());
+
+    // Save as…: theirs stays as they left it, ours goes to the new file, which the document
+    // now belongs to.
+    add_party(&mut harness);
+    let their = theirs("Theirs again");
+    save(&mut harness);
+    harness.get_by_label("Save as…").click();
+    common::finish_jobs(&mut harness);
+    assert_eq!(csp_explorer::io::load(&path).unwrap(), their);
+    assert_eq!(
+        csp_explorer::io::load(&other).unwrap(),
+        *harness.state().document().scenario()
+    );
+    assert_eq!(
+        harness.state().document().path.as_deref(),
+        Some(other.as_path())
+    );
+    assert!(!harness.state().document().is_dirty());
+}
+
+/// Save As onto a device or a folder is refused with a message saying what the path is, the work
+/// stays open and unsaved, and the device stays a device.
+#[cfg(unix)]
+#[test]
+fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::AddParty(PartyKind::Customer));
+    harness.run();
+    harness
+        .state_mut()
+        .save_as(std::path::Path::new("/dev/null"));
+    common::finish_jobs(&mut harness);
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert_eq!(
+        error,
+        "The scenario was not saved (your work is still open): /dev/null is a device, not a file: choose a file name to save to"
+    );
+    harness.get_by_label_contains("/dev/null is a device");
+    assert!(harness.state().document().is_dirty());
+    assert!(harness.state().document().path.is_none());
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    harness.state_mut().save_as(dir.path());
+    common::finish_jobs(&mut harness);
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(
+        error.ends_with("is a folder, not a file: choose a file name to save to"),
+        "{error}"
+    );
+}
+
+/// Dialogs that can never be shown, like rfd on a desktop with no file-dialog portal and no zenity.
+struct BrokenDialogs {
+    folder: std::path::PathBuf,
+    failed: Option<csp_explorer::ui::files::DialogFailure>,
+}
+
+impl csp_explorer::ui::FileDialogs for BrokenDialogs {
+    fn request(
+        &mut self,
+        purpose: csp_explorer::ui::files::DialogPurpose,
+        _: &std::path::Path,
+        file_name: &str,
+        _: &egui::Context,
+    ) {
+        self.failed = Some(csp_explorer::ui::files::DialogFailure {
+            purpose,
+            suggested: self.folder.join(file_name),
+        });
+    }
+    fn poll(
+        &mut self,
+    ) -> Option<(
+        csp_explorer::ui::files::DialogPurpose,
+        Option<std::path::PathBuf>,
+    )> {
+        None
+    }
+    fn is_open(&self) -> bool {
+        false
+    }
+    fn take_failure(&mut self) -> Option<csp_explorer::ui::files::DialogFailure> {
+        self.failed.take()
+    }
+}
+
+/// File dialogs that answer at once with one path, as a user choosing it would.
+struct AnsweringDialogs {
+    path: std::path::PathBuf,
+    answer: Option<csp_explorer::ui::files::DialogPurpose>,
+}
+
+impl csp_explorer::ui::FileDialogs for AnsweringDialogs {
+    fn request(
+        &mut self,
+        purpose: csp_explorer::ui::files::DialogPurpose,
+        _: &std::path::Path,
+        _: &str,
+        _: &egui::Context,
+    ) {
+        self.answer = Some(purpose);
+    }
+    fn poll(
+        &mut self,
+    ) -> Option<(
+        csp_explorer::ui::files::DialogPurpose,
+        Option<std::path::PathBuf>,
+    )> {
+        self.answer.take().map(|p| (p, Some(self.path.clone())))
+    }
+    fn is_open(&self) -> bool {
+        self.answer.is_some()
+    }
+}

@@ -1,0 +1,347 @@
+//! The panels: findings grouped and explained, the inspector and its fields, the audit toggle,
+//! the side panel's width and the toolbar's one row.
+
+use crate::common;
+use crate::common::app;
+use crate::common::scenario;
+use csp_explorer::rules::Severity;
+use csp_explorer::ui::ExplorerApp;
+use csp_explorer::ui::Launch;
+use csp_explorer::ui::canvas::Selection;
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The side panel keeps its width whatever is selected, so the canvas does not jump when a trainer
+/// clicks a party, a link or nothing.
+#[test]
+fn the_side_panel_keeps_its_width_whatever_is_selected() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let canvas = |h: &Harness<'static, ExplorerApp>| h.state().view.rect;
+    let before = canvas(&harness);
+    let ctx = harness.ctx.clone();
+    let first_link = harness
+        .state()
+        .document()
+        .scenario()
+        .links()
+        .next()
+        .expect("a link")
+        .id
+        .clone();
+    for selection in [
+        Some(Selection::Party("tailspin-jp".into())),
+        Some(Selection::Link(first_link)),
+        None,
+    ] {
+        harness
+            .state_mut()
+            .execute(&ctx, Command::Select(selection.clone(), Vec::new()));
+        harness.run();
+        assert_eq!(canvas(&harness), before, "after selecting {selection:?}");
+    }
+}
+
+/// The findings list reads as a list of problems: grouped by rule under its plain title with a
+/// count, filters that stay above it, and a click that explains a finding and lights its path.
+#[test]
+fn findings_are_grouped_by_rule_filtered_and_explained_on_click() {
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let findings = harness.state().document().checker().sorted();
+    let worst = findings[0].clone();
+    let title = worst.rule.info().title;
+    let same_rule = findings.iter().filter(|f| f.rule == worst.rule).count();
+    harness.get_by_label_contains(&format!("{title} ({same_rule})"));
+    // No raw rule ids in the entries themselves: they sit in the details line and tooltip.
+    harness.get_by_label(&worst.message).click();
+    harness.run();
+    assert_eq!(
+        harness.state().explained().map(|f| f.message.clone()),
+        Some(worst.message.clone())
+    );
+    assert_eq!(harness.state().highlight(), worst.path.as_slice());
+    // Folding the group hides its entries (the explanation card still quotes the message);
+    // unfolding brings them back.
+    let shown = |h: &Harness<'static, ExplorerApp>| h.get_all_by_label(&worst.message).count();
+    let unfolded = shown(&harness);
+    harness
+        .get_by_label_contains(&format!("{title} ({same_rule})"))
+        .click();
+    harness.run();
+    assert_eq!(shown(&harness), unfolded - 1);
+    harness
+        .get_by_label_contains(&format!("{title} ({same_rule})"))
+        .click();
+    harness.run();
+    assert_eq!(shown(&harness), unfolded);
+    // Hiding the violations hides that group.
+    harness.get_by_label("✖ violations").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains(&format!("{title} ({same_rule})"))
+            .is_none()
+    );
+    if findings.iter().all(|f| f.severity == Severity::Violation) {
+        harness.get_by_label_contains("No finding matches the filters");
+    } else {
+        harness.get_by_label_contains("Showing");
+    }
+}
+
+/// A party's inspector summarises the findings of its links: its links are red, so it never reads
+/// as valid.
+#[test]
+fn a_party_inspector_summarises_its_links_findings() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let doc = harness.state().document();
+    let (party, rule) = doc
+        .scenario()
+        .links()
+        .find_map(|l| {
+            doc.checker()
+                .for_link(l.id.as_str())
+                .first()
+                .map(|f| (l.from.clone(), f.rule))
+        })
+        .expect("a link with a finding");
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party(party)), Vec::new()),
+    );
+    harness.run();
+    harness.get_by_label_contains("On its links");
+    harness.get_by_label_contains(&format!("{} on ", rule.info().title));
+    assert!(harness.query_by_label_contains("No finding").is_none());
+}
+
+/// One rule can find the same fault twice on a link (a cross-region sale, seen from the seller
+/// and from the provider billing it): the inspector's two lines say whom each is about instead of
+/// reading the same.
+#[test]
+fn the_inspector_tells_apart_two_findings_of_one_rule_on_a_link() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let link = "purchase-tailspin-jp-m365";
+    let doc = harness.state().document();
+    let about: Vec<String> = doc
+        .checker()
+        .for_link(link)
+        .iter()
+        .filter(|f| f.rule.key() == "cross_region_sale")
+        .map(|f| {
+            let id = f.first_named().expect("the message names a party");
+            doc.scenario()
+                .party(id)
+                .expect("a known party")
+                .name
+                .clone()
+        })
+        .collect();
+    assert_eq!(about.len(), 2, "two cross-region findings: {about:?}");
+    assert_ne!(about[0], about[1]);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Link(link.into())), Vec::new()),
+    );
+    harness.run();
+    for name in &about {
+        harness.get_by_label(&format!("✖ Sale across CSP regions: {name}"));
+    }
+}
+
+/// The country picker names countries and finds them by name or by code; its search box takes the
+/// typing as soon as it opens.
+#[test]
+fn the_country_picker_searches_by_name_and_by_code() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.run();
+    harness.get_by_label_contains("Japan (JP) — ").click();
+    harness.run();
+    harness.event(egui::Event::Text("germ".to_owned()));
+    harness.run();
+    assert!(harness.query_by_label_contains("France (FR)").is_none());
+    harness.get_by_label_contains("Germany (DE) — ").click();
+    harness.run();
+    let country = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .document()
+            .scenario()
+            .party("tailspin-jp")
+            .and_then(|p| p.country.clone())
+    };
+    assert_eq!(country(&harness).as_deref(), Some("DE"));
+    // By code: "fr" then Enter picks France.
+    harness.get_by_label_contains("Germany (DE) — ").click();
+    harness.run();
+    harness.event(egui::Event::Text("fr".to_owned()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(country(&harness).as_deref(), Some("FR"));
+}
+
+/// The findings panel's audit reading lists a sale whose partnership came only after it, which the
+/// ordinary reading (chains as of the as-of date) accepts.
+#[test]
+fn the_audit_toggle_checks_each_sales_chain_on_its_own_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late-partnership.ron");
+    let text = csp_explorer::scenarios::builtin("sample-1")
+        .unwrap()
+        .text
+        .to_owned();
+    let mut s = csp_explorer::io::scenario_from_ron(&text, "sample-1").unwrap();
+    let mut late = s
+        .links()
+        .find(|l| l.kind == csp_explorer::model::LinkKind::Partnership)
+        .unwrap()
+        .clone();
+    let sale_day = s
+        .links()
+        .filter(|l| l.kind == csp_explorer::model::LinkKind::Purchase && l.from == late.to)
+        .map(|l| l.date)
+        .min()
+        .unwrap();
+    late.date = sale_day.succ_opt().unwrap();
+    s.replace_link(late).unwrap();
+    csp_explorer::io::save(&s, &file).unwrap();
+    let mut harness = app(Launch {
+        open: Some(file),
+        ..Launch::default()
+    });
+    assert!(
+        harness
+            .query_by_label_contains("Seller has no path to Microsoft")
+            .is_none(),
+        "the ordinary reading accepts the sale"
+    );
+    harness
+        .get_by_label("Audit: chains on each sale's own date")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Seller has no path to Microsoft");
+    harness
+        .get_by_label("Audit: chains on each sale's own date")
+        .click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Seller has no path to Microsoft")
+            .is_none()
+    );
+}
+
+/// A party's tenant type (CSP or customer) sits on its own row: beside the tenant ID field it ran
+/// past the inspector's edge, where it could be neither seen nor clicked.
+#[test]
+fn the_tenant_type_is_visible_and_can_be_changed() {
+    use csp_explorer::model::TenantType;
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.run();
+    let width = harness.ctx.content_rect().width();
+    let csp = harness.get_by_label("CSP");
+    assert!(
+        csp.rect().max.x <= width,
+        "the tenant type toggle ends at {} in a window {width} wide",
+        csp.rect().max.x
+    );
+    let tenant_type = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .document()
+            .scenario()
+            .party("tailspin-jp")
+            .map(|p| p.tenant_type)
+    };
+    assert_eq!(tenant_type(&harness), Some(TenantType::Customer));
+    csp.click();
+    harness.run();
+    assert_eq!(tenant_type(&harness), Some(TenantType::Csp));
+}
+
+/// A date the inspector cannot read says so in full: beside the field the message ran past the
+/// panel's edge and was cut off mid-word.
+#[test]
+fn a_bad_date_in_the_inspector_explains_itself_within_the_panel() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.run();
+    // Its MCA date, with a stray character typed after it.
+    let field = harness.get_by(|n| {
+        n.role() == egui::accesskit::Role::TextInput && n.value().as_deref() == Some("2020-03-01")
+    });
+    field.focus();
+    field.type_text("x");
+    harness.run();
+    let width = harness.ctx.content_rect().width();
+    let message = harness.get_by_label_contains("write the date as YYYY-MM-DD");
+    assert!(
+        message.rect().max.x <= width,
+        "the message ends at {} in a window {width} wide",
+        message.rect().max.x
+    );
+}
+
+/// The toolbar stays one row: from 1,600 points down to 1,000 it says less (short labels, then the
+/// palette as a menu) instead of wrapping. In the default 1,500-point window "Today" used to wrap
+/// onto a row of its own.
+#[test]
+fn the_toolbar_fits_in_one_row_and_says_less_when_narrow() {
+    for width in [1600.0, 1500.0, 1300.0, 1000.0] {
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(width, 900.0))
+            .build_eframe(|cc| {
+                ExplorerApp::new(
+                    cc,
+                    scenario("sample-7-forbidden"),
+                    Box::new(common::NoDialogs),
+                )
+            });
+        harness.step();
+        common::finish_jobs(&mut harness);
+        let select = harness.get_by_label_contains("⬉ Select").rect();
+        let today = harness.get_by_label("Today").rect();
+        assert!(
+            (today.center().y - select.center().y).abs() < 1.0 && today.max.x <= width,
+            "at {width} points \"Today\" is at {today:?}, the first tool at {select:?}"
+        );
+        let parties =
+            |h: &Harness<'static, ExplorerApp>| h.state().document().scenario().party_count();
+        let before = parties(&harness);
+        if width >= 1500.0 {
+            // The palette in full, as the tests and the README name it.
+            harness.get_by_label("■ indirect reseller").click();
+        } else if width >= 1300.0 {
+            harness.get_by_label("■ reseller").click();
+        } else {
+            // Folded into a menu, which has room for the full names.
+            assert!(harness.query_by_label_contains("reseller").is_none());
+            harness.get_by_label("➕ Add party").click();
+            harness.run();
+            harness.get_by_label("■ indirect reseller").click();
+        }
+        harness.run();
+        assert_eq!(parties(&harness), before + 1, "at {width} points");
+    }
+}
