@@ -330,3 +330,19 @@ pub fn file_name(path: &Path) -> String {
         |n| n.to_string_lossy().into_owned(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::slug_of;
+
+    #[test]
+    fn a_file_name_from_a_title_drops_apostrophes_and_joins_words_with_one_hyphen() {
+        assert_eq!(
+            slug_of("Contoso Distribution's channel (Partner Center)"),
+            "contoso-distributions-channel-partner-center"
+        );
+        assert_eq!(slug_of("Fabrikam\u{2019}s  EU / US"), "fabrikams-eu-us");
+        assert_eq!(slug_of("Sample 1"), "sample-1");
+        assert_eq!(slug_of("  '' ?? "), "scenario");
+    }
+}
