@@ -12,6 +12,10 @@
 //! `cargo bench --bench scale -- partner_center_import` imports Partner Center customer lists of
 //! 1k to 300k customers (`PC_MAX_CUSTOMERS` limits them).
 //!
+//! The export benches (`export_svg`, `export_drawio`, … one per format) run on channels of 1k, 10k,
+//! 100k and 300k parties instead (`SCALE_MIN_PARTIES`, `SCALE_MAX_PARTIES` limit them), shaped like
+//! the shared channels of the README: `cargo bench --bench scale -- export_` runs only them.
+//!
 //! `SCALE_CPU=1` measures the CPU time of the whole process (every thread) instead of wall time:
 //! on a machine shared with other work, wall time says more about the neighbours than about the
 //! code (a single-threaded pass gets a fraction of a core). Figures are then printed as times but
@@ -374,6 +378,58 @@ fn svg<M: Measurement>(c: &mut Criterion<M>) {
     }
 }
 
+/// The channel sizes of the export benches, in parties, within `SCALE_MIN_PARTIES` and
+/// `SCALE_MAX_PARTIES`.
+const EXPORT_SIZES: [usize; 4] = [1_000, 10_000, 100_000, 300_000];
+
+/// A generated channel of about `parties` parties, shaped like the shared ones of the README
+/// (`generate --providers 10 --resellers 10000 --direct-bill 100 --customers 90000` at 100k).
+fn channel_of_parties(parties: usize) -> Scenario {
+    let providers = (parties / 1_000).clamp(3, 10);
+    let resellers = parties / 10;
+    let direct_bill = (parties / 1_000).max(2);
+    generate(&GenerateOptions {
+        providers,
+        resellers,
+        direct_bill,
+        customers: parties - providers - resellers - direct_bill - 1,
+        seed: 1,
+        break_rate: 0.02,
+    })
+    .expect("the bench's options are valid")
+}
+
+/// Every export format with its default options (what `csp-explorer export` writes without flags),
+/// the rules checked for each: draw.io, GraphML and SVG should grow about linearly with the parties
+/// (at most ×12 per ×10), and the PNG either draws or is refused in well under a second.
+fn exports<M: Measurement>(c: &mut Criterion<M>) {
+    let bound = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (min, max) = (
+        bound("SCALE_MIN_PARTIES", 0),
+        bound("SCALE_MAX_PARTIES", usize::MAX),
+    );
+    let options = ExportOptions::default();
+    for parties in EXPORT_SIZES.into_iter().filter(|n| (min..=max).contains(n)) {
+        let s = channel_of_parties(parties);
+        eprintln!("{} parties, {} links", s.party_count(), s.link_count());
+        for format in ExportFormat::ALL {
+            let mut group = c.benchmark_group(format!("export_{}", format.key()));
+            // Flat sampling from 100k links up, as the other groups (about 30k parties).
+            configure(&mut group, parties * 4);
+            group.bench_function(
+                BenchmarkId::from_parameter(format!("{}_parties", s.party_count())),
+                |b| b.iter(|| black_box(export(&s, format, &options))),
+            );
+            group.finish();
+        }
+    }
+}
+
 /// The importer's two files for a scenario.
 fn to_csv(s: &Scenario) -> (String, String) {
     let mut parties = csv::Writer::from_writer(Vec::new());
@@ -502,12 +558,13 @@ criterion_group!(
     partner_center_import,
     autosave,
     compare,
-    svg
+    svg,
+    exports
 );
 criterion_group! {
     name = cpu_benches;
     config = Criterion::default().with_measurement(ProcessCpu);
-    targets = rules, files, csv_import, partner_center_import, autosave, compare, svg
+    targets = rules, files, csv_import, partner_center_import, autosave, compare, svg, exports
 }
 
 fn main() {

@@ -14,8 +14,8 @@
 //! as one. Labels are plain text (no `html=1`), so a name is never read as markup.
 
 use super::sanitize::xml as escape;
-use super::{Dash, LinkState, Sheet, party_color, party_size};
-use crate::model::{PartyKind, Position};
+use super::{Dash, LinkState, Sheet, Tenths, party_color, party_size};
+use crate::model::{LinkKind, PartyKind, Position};
 use std::fmt::Write as _;
 
 const MARGIN: f32 = 40.0;
@@ -59,10 +59,10 @@ fn link_style(state: LinkState, dash: &str, width: f32) -> String {
 
 /// A vertex cell.
 fn vertex(out: &mut String, id: &str, parent: &str, value: &str, style: &str, geometry: [f32; 4]) {
-    let [x, y, w, h] = geometry;
+    let [x, y, w, h] = geometry.map(Tenths);
     let _ = writeln!(
         out,
-        "        <mxCell id=\"{}\" value=\"{}\" style=\"{}\" vertex=\"1\" parent=\"{}\">\n          <mxGeometry x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" as=\"geometry\"/>\n        </mxCell>",
+        "        <mxCell id=\"{}\" value=\"{}\" style=\"{}\" vertex=\"1\" parent=\"{}\">\n          <mxGeometry x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" as=\"geometry\"/>\n        </mxCell>",
         escape(id),
         escape(value),
         escape(style),
@@ -139,7 +139,16 @@ fn legend(out: &mut String, x: f32, y: f32) {
 pub(crate) fn render(sheet: &Sheet) -> String {
     let s = sheet.scenario;
     let positions = crate::layout::effective_positions(s);
-    let bends = super::bends(s, &positions);
+    let bends = super::bends_by_edge(s, &positions);
+    // Where each party is drawn, by graph index: the links below read their ends by index instead
+    // of looking each party up by id.
+    let g = s.graph();
+    let mut drawn = vec![false; petgraph::visit::NodeIndexable::node_bound(g)];
+    for id in positions.keys() {
+        if let Some(n) = s.party_index(id.as_str()) {
+            drawn[n.index()] = true;
+        }
+    }
     let r = super::PARTY_RADIUS;
     let min_x = positions.values().map(|p| p.x).fold(f32::MAX, f32::min);
     let min_y = positions.values().map(|p| p.y).fold(f32::MAX, f32::min);
@@ -196,38 +205,62 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     );
     legend(&mut out, MARGIN, 96.0);
 
+    // Styles are a handful (per party kind, per link state and kind): made once, not per cell.
+    let party_styles: Vec<(PartyKind, String)> = PartyKind::ALL
+        .into_iter()
+        .map(|k| (k, party_style(k)))
+        .collect();
+    let mut link_styles: Vec<((LinkState, LinkKind), String)> = Vec::new();
     for p in s.parties() {
         let Some(pos) = positions.get(&p.id) else {
             continue;
         };
         let c = at(*pos);
         let (w, h) = party_size(p.kind);
+        let style = party_styles
+            .iter()
+            .find(|(k, _)| *k == p.kind)
+            .map_or("", |(_, style)| style.as_str());
         vertex(
             &mut out,
             &format!("party-{}", p.id),
             "1",
             &super::party_label(p),
-            &party_style(p.kind),
+            style,
             [c.x - w / 2.0, c.y - h / 2.0, w, h],
         );
     }
-    for l in s.links() {
-        if !(positions.contains_key(&l.from) && positions.contains_key(&l.to)) {
+    for e in g.edge_indices() {
+        let Some((from, to)) = g.edge_endpoints(e) else {
+            continue;
+        };
+        if !(drawn[from.index()] && drawn[to.index()]) {
             continue;
         }
+        let l = &g[e];
         let state = sheet.link_state(l);
-        let style = link_style(
-            state,
-            dash_style(Dash::of(state, l.kind), l.kind),
-            super::link_width(state, l.kind),
-        );
-        let points = bends
-            .get(&l.id)
+        let style = match link_styles
+            .iter()
+            .position(|(key, _)| *key == (state, l.kind))
+        {
+            Some(i) => &link_styles[i].1,
+            None => {
+                let style = link_style(
+                    state,
+                    dash_style(Dash::of(state, l.kind), l.kind),
+                    super::link_width(state, l.kind),
+                );
+                link_styles.push(((state, l.kind), escape(&style)));
+                &link_styles[link_styles.len() - 1].1
+            }
+        };
+        let points = bends[e.index()]
             .map(|b| {
-                let b = at(*b);
+                let b = at(b);
                 format!(
-                    "\n            <Array as=\"points\">\n              <mxPoint x=\"{:.1}\" y=\"{:.1}\"/>\n            </Array>",
-                    b.x, b.y
+                    "\n            <Array as=\"points\">\n              <mxPoint x=\"{}\" y=\"{}\"/>\n            </Array>",
+                    Tenths(b.x),
+                    Tenths(b.y)
                 )
             })
             .unwrap_or_default();
@@ -236,7 +269,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             "        <mxCell id=\"link-{}\" value=\"{}\" style=\"{}\" edge=\"1\" parent=\"1\" source=\"party-{}\" target=\"party-{}\">\n          <mxGeometry relative=\"1\" as=\"geometry\">{points}\n          </mxGeometry>\n        </mxCell>",
             escape(l.id.as_str()),
             escape(&super::link_label(sheet, l)),
-            escape(&style),
+            style,
             escape(l.from.as_str()),
             escape(l.to.as_str())
         );

@@ -9,13 +9,18 @@
 //! optionally each CSP region gets its own block of columns.
 
 mod force;
+mod routes;
 mod spatial;
 
 pub use force::force_positions;
-pub use spatial::{PointIndex, clip_segment};
+pub use routes::{Route, each_route, routes, routes_by_edge};
+pub use spatial::clip_segment;
 
-use crate::model::{LinkKind, PartyId, PartyKind, Position, Scenario, markets};
-use std::collections::{BTreeMap, HashMap};
+use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario, markets};
+use petgraph::Direction;
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, NodeIndexable};
+use std::collections::BTreeMap;
 
 /// Vertical distance between tiers, in canvas units.
 pub const ROW_GAP: f32 = 170.0;
@@ -39,15 +44,15 @@ pub struct TierLayout {
 /// A seller's unit in the reseller band: the reseller (if the unit has one; a direct-bill
 /// partner's customers form a unit of their own under the band, the partner sits a tier up) and
 /// its customers in a block of rows under it.
-struct Unit<'a> {
-    head: Option<&'a PartyId>,
-    customers: Vec<&'a PartyId>,
+struct Unit {
+    head: Option<NodeIndex>,
+    customers: Vec<NodeIndex>,
     region: String,
     key: f32,
     columns: usize,
 }
 
-impl Unit<'_> {
+impl Unit {
     fn width(&self) -> f32 {
         self.columns.max(1) as f32 * COLUMN_GAP
     }
@@ -67,39 +72,47 @@ impl TierLayout {
     /// into shelves when it would be much wider than tall. Customers with no reseller or
     /// direct-bill seller go in rows at the bottom.
     pub fn positions(&self, scenario: &Scenario) -> BTreeMap<PartyId, Position> {
-        let region_of = |id: &PartyId| -> String {
+        let g = scenario.graph();
+        let bound = g.node_bound();
+        let region_of = |n: NodeIndex| -> String {
             if !self.group_by_region {
                 return String::new();
             }
-            scenario
-                .party(id.as_str())
-                .and_then(|p| p.country.as_deref())
+            g[n].country
+                .as_deref()
                 .and_then(|c| markets().region_of(c))
                 .map_or_else(|| "~".to_owned(), |r| r.name.clone())
         };
-        let mut x_of: HashMap<&PartyId, f32> = HashMap::new();
+        // Where each party went, by graph index (NaN: not placed yet). Parties are read by index
+        // throughout: at 300,000 parties, looking each one up by id was most of the layout's time.
+        let mut x_of: Vec<f32> = vec![f32::NAN; bound];
         // Barycentre of the parties that supply one (already placed, one tier up or more).
-        let key = |x_of: &HashMap<&PartyId, f32>, id: &PartyId| -> f32 {
-            let (sum, n) = scenario
-                .links_to(id.as_str())
-                .filter(|l| l.kind != LinkKind::Admin)
-                .filter_map(|l| x_of.get(&l.from).copied())
-                .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-            if n == 0 { f32::MAX } else { sum / n as f32 }
+        let key = |x_of: &[f32], n: NodeIndex| -> f32 {
+            let (sum, count) = g
+                .edges_directed(n, Direction::Incoming)
+                .filter(|e| e.weight().kind != LinkKind::Admin)
+                .map(|e| x_of[e.source().index()])
+                .filter(|x| !x.is_nan())
+                .fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
+            if count == 0 {
+                f32::MAX
+            } else {
+                sum / count as f32
+            }
         };
-        let order = |a: &(String, f32, &PartyId), b: &(String, f32, &PartyId)| {
-            (&a.0, a.1, a.2)
-                .partial_cmp(&(&b.0, b.1, b.2))
+        let order = |a: &(String, f32, NodeIndex), b: &(String, f32, NodeIndex)| {
+            (&a.0, a.1, &g[a.2].id)
+                .partial_cmp(&(&b.0, b.1, &g[b.2].id))
                 .unwrap_or(std::cmp::Ordering::Equal)
         };
-        let mut out = BTreeMap::new();
+        let mut out: Vec<(NodeIndex, Position)> = Vec::with_capacity(scenario.party_count());
 
         // Tiers 0 and 1: one centred row each.
         for tier in 0..2u8 {
-            let mut keyed: Vec<(String, f32, &PartyId)> = scenario
-                .parties()
-                .filter(|p| p.kind.tier() == tier)
-                .map(|p| (region_of(&p.id), key(&x_of, &p.id), &p.id))
+            let mut keyed: Vec<(String, f32, NodeIndex)> = g
+                .node_indices()
+                .filter(|&n| g[n].kind.tier() == tier)
+                .map(|n| (region_of(n), key(&x_of, n), n))
                 .collect();
             keyed.sort_by(order);
             let mut xs = Vec::with_capacity(keyed.len());
@@ -114,48 +127,54 @@ impl TierLayout {
                 xs.push(x);
             }
             let shift = x / 2.0;
-            for ((_, _, id), x) in keyed.iter().zip(xs) {
+            for ((_, _, n), x) in keyed.iter().zip(xs) {
                 let pos = Position {
                     x: x - shift,
                     y: f32::from(tier) * ROW_GAP,
                 };
-                x_of.insert(id, pos.x);
-                out.insert((*id).clone(), pos);
+                x_of[n.index()] = pos.x;
+                out.push((*n, pos));
             }
         }
 
         // The reseller band: units of a seller and its customers.
-        let mut by_seller: HashMap<&PartyId, Vec<&PartyId>> = HashMap::new();
-        let mut loose: Vec<&PartyId> = Vec::new();
-        for p in scenario.parties().filter(|p| p.kind == PartyKind::Customer) {
-            match home_seller(scenario, p.id.as_str()) {
-                Some(seller) => by_seller.entry(seller).or_default().push(&p.id),
-                None => loose.push(&p.id),
+        let mut by_seller: Vec<Vec<NodeIndex>> = vec![Vec::new(); bound];
+        let mut loose: Vec<NodeIndex> = Vec::new();
+        for n in g.node_indices() {
+            if g[n].kind != PartyKind::Customer {
+                continue;
+            }
+            match home_seller_of(g, n) {
+                Some(seller) => by_seller[seller.index()].push(n),
+                None => loose.push(n),
             }
         }
         let mut units: Vec<Unit> = Vec::new();
-        for p in scenario.parties() {
-            let head = match p.kind {
-                PartyKind::IndirectReseller => Some(&p.id),
-                PartyKind::DirectBill if by_seller.contains_key(&p.id) => None,
+        for n in g.node_indices() {
+            let head = match g[n].kind {
+                PartyKind::IndirectReseller => Some(n),
+                PartyKind::DirectBill if !by_seller[n.index()].is_empty() => None,
                 _ => continue,
             };
-            let mut customers = by_seller.remove(&p.id).unwrap_or_default();
-            customers.sort();
+            let mut customers = std::mem::take(&mut by_seller[n.index()]);
+            customers.sort_by(|a, b| g[*a].id.cmp(&g[*b].id));
             let key = match head {
-                Some(id) => key(&x_of, id),
-                None => x_of.get(&p.id).copied().unwrap_or(f32::MAX),
+                Some(head) => key(&x_of, head),
+                None => {
+                    let x = x_of[n.index()];
+                    if x.is_nan() { f32::MAX } else { x }
+                }
             };
             units.push(Unit {
                 head,
                 columns: (customers.len() as f32).sqrt().ceil() as usize,
                 customers,
-                region: region_of(&p.id),
+                region: region_of(n),
                 key,
             });
         }
         units.sort_by(|a, b| {
-            let id = |u: &Unit| u.head.or(u.customers.first().copied()).cloned();
+            let id = |u: &Unit| u.head.or(u.customers.first().copied()).map(|n| &g[n].id);
             (&a.region, a.key, id(a))
                 .partial_cmp(&(&b.region, b.key, id(b)))
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -196,20 +215,20 @@ impl TierLayout {
                         x: left + (unit.width() - COLUMN_GAP) / 2.0 - shift,
                         y,
                     };
-                    out.insert(head.clone(), pos);
+                    out.push((head, pos));
                 }
-                for (i, id) in unit.customers.iter().enumerate() {
+                for (i, n) in unit.customers.iter().enumerate() {
                     let (row, column) = (i / unit.columns, i % unit.columns);
                     // A last row that is not full is centred under the seller.
                     let in_row = (unit.customers.len() - row * unit.columns).min(unit.columns);
                     let indent = (unit.columns - in_row) as f32 * COLUMN_GAP / 2.0;
-                    out.insert(
-                        (*id).clone(),
+                    out.push((
+                        *n,
                         Position {
                             x: left + indent + column as f32 * COLUMN_GAP - shift,
                             y: y + ROW_GAP + row as f32 * BLOCK_ROW_GAP,
                         },
-                    );
+                    ));
                 }
                 height = height.max(unit.height());
             }
@@ -217,9 +236,9 @@ impl TierLayout {
         }
 
         // Customers with no seller to sit under: rows at the bottom, in the band's width.
-        let mut keyed: Vec<(String, f32, &PartyId)> = loose
+        let mut keyed: Vec<(String, f32, NodeIndex)> = loose
             .into_iter()
-            .map(|id| (region_of(id), key(&x_of, id), id))
+            .map(|n| (region_of(n), key(&x_of, n), n))
             .collect();
         keyed.sort_by(order);
         let per_row = ((band / COLUMN_GAP) as usize).max(1);
@@ -230,17 +249,21 @@ impl TierLayout {
         };
         for (row, chunk) in keyed.chunks(per_row).enumerate() {
             let shift = (chunk.len() - 1) as f32 * COLUMN_GAP / 2.0;
-            for (i, (_, _, id)) in chunk.iter().enumerate() {
-                out.insert(
-                    (*id).clone(),
+            for (i, (_, _, n)) in chunk.iter().enumerate() {
+                out.push((
+                    *n,
                     Position {
                         x: i as f32 * COLUMN_GAP - shift,
                         y: y + row as f32 * BLOCK_ROW_GAP,
                     },
-                );
+                ));
             }
         }
-        out
+        // In id order, so the map is built in one pass instead of one search per party.
+        out.sort_unstable_by(|a, b| g[a.0].id.cmp(&g[b.0].id));
+        out.into_iter()
+            .map(|(n, pos)| (g[n].id.clone(), pos))
+            .collect()
     }
 }
 
@@ -248,20 +271,26 @@ impl TierLayout {
 /// indirect reseller it buys from or has a reseller relationship with, else such a direct-bill
 /// partner; the smallest id when there are several, so the answer does not depend on link order.
 pub fn home_seller<'a>(scenario: &'a Scenario, customer: &str) -> Option<&'a PartyId> {
-    scenario
-        .links_to(customer)
-        .filter(|l| matches!(l.kind, LinkKind::Purchase | LinkKind::Reseller))
-        .filter_map(|l| {
-            let seller = scenario.party(l.from.as_str())?;
+    let g = scenario.graph();
+    let n = scenario.party_index(customer)?;
+    home_seller_of(g, n).map(|seller| &g[seller].id)
+}
+
+/// [`home_seller`] on graph indexes.
+pub fn home_seller_of(g: &StableDiGraph<Party, Link>, customer: NodeIndex) -> Option<NodeIndex> {
+    g.edges_directed(customer, Direction::Incoming)
+        .filter(|e| matches!(e.weight().kind, LinkKind::Purchase | LinkKind::Reseller))
+        .filter_map(|e| {
+            let seller = &g[e.source()];
             let rank = match seller.kind {
                 PartyKind::IndirectReseller => 0,
                 PartyKind::DirectBill => 1,
                 _ => return None,
             };
-            Some((rank, &seller.id))
+            Some((rank, &seller.id, e.source()))
         })
         .min()
-        .map(|(_, id)| id)
+        .map(|(_, _, n)| n)
 }
 
 /// Where each party is drawn: its saved position, or the tier layout's for those with none.
@@ -304,6 +333,7 @@ pub fn effective_positions(scenario: &Scenario) -> BTreeMap<PartyId, Position> {
 mod tests {
     use super::*;
     use crate::model::{Link, Party, PartyKind};
+    use std::collections::HashMap;
 
     fn d() -> crate::model::Date {
         "2021-01-01".parse().unwrap()
@@ -422,126 +452,5 @@ mod tests {
         let pos = effective_positions(&s);
         assert_eq!(pos[&PartyId::from("ms")], Position { x: 500.0, y: 0.0 });
         assert!(pos.values().filter(|p| p.x > 500.0).count() == 5);
-    }
-}
-
-/// How a link is drawn: a quadratic Bézier from the centre of one party to the centre of the other.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Route {
-    /// The link.
-    pub link: crate::model::LinkId,
-    /// Centre of the supplying party.
-    pub from: Position,
-    /// The Bézier control point (the midpoint for a straight link).
-    pub control: Position,
-    /// Centre of the buying party.
-    pub to: Position,
-}
-
-impl Route {
-    /// The point at `t` in 0..=1 along the curve.
-    pub fn at(&self, t: f32) -> Position {
-        let u = 1.0 - t;
-        Position {
-            x: u * u * self.from.x + 2.0 * u * t * self.control.x + t * t * self.to.x,
-            y: u * u * self.from.y + 2.0 * u * t * self.control.y + t * t * self.to.y,
-        }
-    }
-}
-
-/// Routes every link between drawn parties: parallel links between the same two parties fan out side
-/// by side, and a link that would run straight through another party (of `radius`) bends around it,
-/// so that no link hides behind a party it does not touch. The canvas and the exports share it.
-pub fn routes(
-    scenario: &Scenario,
-    positions: &BTreeMap<PartyId, Position>,
-    radius: f32,
-) -> Vec<Route> {
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut out = Vec::new();
-    // Parties in id order (ties between blockers go to the first id, as a scan would pick), found by
-    // distance to a link through a spatial index rather than by testing each one.
-    let ids: Vec<&PartyId> = positions.keys().collect();
-    let near = PointIndex::new(positions.values().copied());
-    for link in scenario.links() {
-        let (Some(&a), Some(&b)) = (positions.get(&link.from), positions.get(&link.to)) else {
-            continue;
-        };
-        let forward = link.from <= link.to;
-        let key = if forward {
-            (link.from.as_str(), link.to.as_str())
-        } else {
-            (link.to.as_str(), link.from.as_str())
-        };
-        let n = seen.entry(key).or_insert(0);
-        let index = *n;
-        *n += 1;
-        let (dx, dy) = (b.x - a.x, b.y - a.y);
-        let length = (dx * dx + dy * dy).sqrt().max(1e-3);
-        let sign = if forward { 1.0 } else { -1.0 };
-        let normal = (-dy / length * sign, dx / length * sign);
-        let step = index.div_ceil(2) as f32 * 33.0;
-        let offset = if index % 2 == 1 { step } else { -step };
-        // Bend away from the nearest party the straight line would cross (its own ends aside,
-        // found once by rank rather than compared by name at every candidate).
-        let rank = |id: &PartyId| ids.binary_search(&id).ok();
-        let (from, to) = (rank(&link.from), rank(&link.to));
-        let blocker =
-            near.nearest_to_segment(a, b, radius * 1.6, |r| Some(r) != from && Some(r) != to);
-        let bend = blocker.map_or(0.0, |(_, _, c)| {
-            let side = (c.x - a.x) * normal.0 + (c.y - a.y) * normal.1;
-            let away = if side > 0.0 { -1.0 } else { 1.0 };
-            away * (length * 0.3).max(radius * 3.0)
-        });
-        let shift = offset + bend;
-        out.push(Route {
-            link: link.id.clone(),
-            from: a,
-            control: Position {
-                x: (a.x + b.x) / 2.0 + normal.0 * shift,
-                y: (a.y + b.y) / 2.0 + normal.1 * shift,
-            },
-            to: b,
-        });
-    }
-    out
-}
-
-#[cfg(test)]
-mod route_tests {
-    use super::*;
-    use crate::model::{Link, Party, PartyKind};
-
-    #[test]
-    fn a_link_through_another_party_bends_and_parallel_links_fan_out() {
-        let mut s = Scenario::new("t");
-        for (id, x) in [("a", 0.0), ("b", 100.0), ("c", 200.0)] {
-            s.add_party(Party::new(id, PartyKind::Customer).at(x, 0.0))
-                .unwrap();
-        }
-        let d: crate::model::Date = "2021-01-01".parse().unwrap();
-        s.add_link(Link::new("ac", LinkKind::Admin, "a", "c", d))
-            .unwrap();
-        s.add_link(Link::new("ab1", LinkKind::Admin, "a", "b", d))
-            .unwrap();
-        s.add_link(Link::new("ab2", LinkKind::Admin, "a", "b", d))
-            .unwrap();
-        let positions = effective_positions(&s);
-        let routes = routes(&s, &positions, 30.0);
-        let by_id = |id: &str| {
-            routes
-                .iter()
-                .find(|r| r.link.as_str() == id)
-                .unwrap()
-                .clone()
-        };
-        assert!(by_id("ac").control.y.abs() > 40.0, "bends around b");
-        assert_eq!(
-            by_id("ab1").control.y,
-            0.0,
-            "the first of a pair runs straight"
-        );
-        assert!(by_id("ab2").control.y.abs() > 10.0, "the second fans out");
-        assert_eq!(by_id("ac").at(0.0), Position { x: 0.0, y: 0.0 });
     }
 }
