@@ -15,7 +15,7 @@
 //! know RON.
 
 use crate::io::error::{LoadError, SaveError};
-use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate_v1};
+use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate};
 use crate::model::{
     AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Position, Publisher, Scenario,
     ScenarioMeta, TenantType,
@@ -76,8 +76,11 @@ struct PartyRecord<'a> {
     position: Option<(f32, f32)>,
 }
 
+/// A link as model versions 1 and 2 wrote it; version 3 appends [`LinkRecord`]'s
+/// `partner_id_on_record` (postcard writes a nested struct's fields in line, so a version 3 record
+/// is this one followed by that field).
 #[derive(Serialize, Deserialize)]
-struct LinkRecord<'a> {
+struct LinkBase<'a> {
     id: &'a str,
     kind: &'a str,
     from: &'a str,
@@ -93,6 +96,14 @@ struct LinkRecord<'a> {
     duration_days: Option<u32>,
     auto_extend: bool,
     admin_type: &'a str,
+}
+
+/// A link as model version 3 writes it.
+#[derive(Serialize, Deserialize)]
+struct LinkRecord<'a> {
+    #[serde(borrow)]
+    base: LinkBase<'a>,
+    partner_id_on_record: Option<&'a str>,
 }
 
 fn days(d: Date) -> i32 {
@@ -122,6 +133,13 @@ fn party_record(p: &Party) -> PartyRecord<'_> {
 
 fn link_record(l: &Link) -> LinkRecord<'_> {
     LinkRecord {
+        base: link_base(l),
+        partner_id_on_record: l.partner_id_on_record.as_deref(),
+    }
+}
+
+fn link_base(l: &Link) -> LinkBase<'_> {
+    LinkBase {
         id: l.id.as_str(),
         kind: l.kind.key(),
         from: l.from.as_str(),
@@ -284,14 +302,22 @@ pub fn scenario_from_bytes(
         tick(done)?;
     }
     for n in 0..head.links {
-        let (r, after): (LinkRecord, _) = postcard::take_from_bytes(rest)
-            .map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))?;
+        let read = if head.model_version >= 3 {
+            postcard::take_from_bytes::<LinkRecord>(rest)
+        } else {
+            postcard::take_from_bytes::<LinkBase>(rest).map(|(base, after)| {
+                let record = LinkRecord {
+                    base,
+                    partner_id_on_record: None,
+                };
+                (record, after)
+            })
+        };
+        let (r, after) = read.map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))?;
         rest = after;
-        let id = r.id;
+        let id = r.base.id;
         let mut link = link_from(r).map_err(|m| bad(format!("link `{id}`: {m}")))?;
-        if head.model_version == 1 {
-            migrate_v1(std::slice::from_mut(&mut link));
-        }
+        migrate(head.model_version, std::slice::from_mut(&mut link));
         scenario
             .add_link(link)
             .map_err(|e| bad(format!("link {}: {e}", n + 1)))?;
@@ -344,7 +370,8 @@ fn party_from(r: PartyRecord<'_>) -> Result<Party, String> {
     })
 }
 
-fn link_from(r: LinkRecord<'_>) -> Result<Link, String> {
+fn link_from(record: LinkRecord<'_>) -> Result<Link, String> {
+    let r = record.base;
     Ok(Link {
         id: r.id.into(),
         kind: key(LinkKind::from_key, r.kind, "kind of link")?,
@@ -361,6 +388,7 @@ fn link_from(r: LinkRecord<'_>) -> Result<Link, String> {
         duration_days: r.duration_days,
         auto_extend: r.auto_extend,
         admin_type: key(AdminType::from_key, r.admin_type, "admin type")?,
+        partner_id_on_record: record.partner_id_on_record.map(str::to_owned),
     })
 }
 
@@ -451,6 +479,54 @@ mod tests {
             damaged[i] ^= 0x5a;
             let _ = scenario_from_bytes(&damaged, "c.cspx", &Progress::none());
         }
+    }
+
+    /// A model version 2 file, as the build before `partner_id_on_record` wrote it: the same
+    /// header and party records, link records without the field.
+    fn version_2_bytes(s: &Scenario) -> Vec<u8> {
+        let mut parties: Vec<&Party> = s.parties().collect();
+        parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
+        let mut links: Vec<&Link> = s.links().collect();
+        links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        let head = Head {
+            model_version: 2,
+            title: &s.meta.title,
+            description: &s.meta.description,
+            as_of: s.meta.as_of.map(days),
+            parties: parties.len() as u64,
+            links: links.len() as u64,
+        };
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
+        out = postcard::to_extend(&head, out).unwrap();
+        for p in parties {
+            out = postcard::to_extend(&party_record(p), out).unwrap();
+        }
+        for l in links {
+            out = postcard::to_extend(&link_base(l), out).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn a_version_2_file_loads_and_the_partner_id_on_record_round_trips() {
+        let s = channel();
+        let old = scenario_from_bytes(&version_2_bytes(&s), "old.cspx", &Progress::none())
+            .expect("a version 2 file loads");
+        assert_eq!(old, s, "nothing else changed between versions 2 and 3");
+        let mut s3 = s.clone();
+        let mut purchase = s3
+            .links()
+            .find(|l| l.kind == LinkKind::Purchase)
+            .unwrap()
+            .clone();
+        purchase.partner_id_on_record = Some("1234567".into());
+        s3.replace_link(purchase).unwrap();
+        let bytes = scenario_to_bytes(&s3).unwrap();
+        assert_eq!(
+            scenario_from_bytes(&bytes, "new.cspx", &Progress::none()).unwrap(),
+            s3
+        );
     }
 
     #[test]

@@ -3,11 +3,20 @@
 
 use crate::model::Link;
 
-/// The version this build writes.
-pub const FORMAT_VERSION: u32 = 2;
+/// The version this build writes. Version 3 adds `partner_id_on_record` on purchases.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest version this build reads (and migrates on load).
 pub const OLDEST_VERSION: u32 = 1;
+
+/// Brings the links of a file of `version` to the version this build writes, step by step:
+/// [`migrate_v1`] for version 1; version 2 → 3 changes nothing (version 3 only adds the optional
+/// `partner_id_on_record`, which a version 2 file never has).
+pub fn migrate(version: u32, links: &mut [Link]) {
+    if version == 1 {
+        migrate_v1(links);
+    }
+}
 
 /// Brings the links of a version 1 file to version 2.
 ///

@@ -1,11 +1,13 @@
-//! The scenario save format: human-readable RON with `version: 2`, stable ids and node positions.
+//! The scenario save format: human-readable RON with `version: 3`, stable ids and node positions.
 //!
 //! Version 2 adds `ended` on every link, and `admin_type` and `status` (`active` or `pending`) on admin
-//! links. Version 1 files still load: [`migrate_v1`] brings them to version 2.
+//! links; version 3 adds `partner_id_on_record` on purchases. Older files still load: [`migrate`]
+//! brings version 1 to version 2 (`migrate_v1`), and a version 2 file is a version 3 file with no
+//! PartnerID on record.
 //!
 //! ```ron
 //! (
-//!     version: 2,
+//!     version: 3,
 //!     title: "Sample scenario 1: the direct-bill chain",
 //!     description: "Microsoft sells to the direct-bill partner, which sells to the customer.",
 //!     as_of: "2024-01-01",
@@ -26,7 +28,7 @@
 //! owns the RON text and must not touch the disk (`disk.rs`) or know `.cspx` (`binary.rs`).
 
 use crate::io::error::{LoadError, SaveError};
-use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate_v1};
+use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate};
 use crate::model::{Date, Link, Party, Scenario, ScenarioError, ScenarioMeta};
 use crate::progress::Progress;
 use ron::extensions::Extensions;
@@ -250,10 +252,10 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
         let (line, column, mut message) = describe_ron_error(text, &e);
         if text.trim().is_empty() {
             message = "the file is empty, so it is not a csp-explorer save (a save begins with \
-                       `(` and `version: 2`)"
+                       `(` and `version: 3`)"
                 .to_owned();
         } else if !text.trim_start().starts_with(['(', '/']) {
-            message = "this is not a csp-explorer save (a save begins with `(` and `version: 2`); \
+            message = "this is not a csp-explorer save (a save begins with `(` and `version: 3`); \
                        spreadsheets and Partner Center files come in through File → Import… or \
                        `csp-explorer import`"
                 .to_owned();
@@ -280,9 +282,7 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
         });
     }
     let mut file: ScenarioFile = ron_options().from_str(text).map_err(syntax)?;
-    if file.version == 1 {
-        migrate_v1(&mut file.links);
-    }
+    migrate(file.version, &mut file.links);
     let mut scenario = Scenario::default();
     scenario.meta = ScenarioMeta {
         title: file.title,
@@ -415,7 +415,7 @@ pub(crate) mod tests {
     #[test]
     fn round_trips_and_is_human_readable() {
         let text = scenario_to_ron(&sample()).unwrap();
-        assert!(text.contains("version: 2"), "{text}");
+        assert!(text.contains("version: 3"), "{text}");
         assert!(text.contains("kind: direct_bill"), "{text}");
         assert!(text.contains("mpa_signed: \"2019-10-01\""), "{text}");
         assert!(
@@ -436,12 +436,12 @@ pub(crate) mod tests {
 
     #[test]
     fn a_newer_version_is_refused_clearly() {
-        let err = scenario_from_ron("(version: 3, title: \"x\", future_field: 3)", "new.ron")
+        let err = scenario_from_ron("(version: 4, title: \"x\", future_field: 3)", "new.ron")
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "new.ron: save format version 3 was written by a newer csp-explorer (this build reads versions 1 to 2); update csp-explorer to open it"
+            "new.ron: save format version 4 was written by a newer csp-explorer (this build reads versions 1 to 3); update csp-explorer to open it"
         );
         // Even when the rest uses syntax this build does not know, the version speaks first.
         let err = scenario_from_ron("(version: 7, title: \"x\", parties: {new syntax})", "n.ron")
@@ -453,7 +453,7 @@ pub(crate) mod tests {
             .to_string();
         assert_eq!(
             err,
-            "neg.ron: save format version -1 is not a version csp-explorer has written (this build reads versions 1 to 2); check the `version` field"
+            "neg.ron: save format version -1 is not a version csp-explorer has written (this build reads versions 1 to 3); check the `version` field"
         );
     }
 
@@ -533,7 +533,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_version_1_file_is_migrated_to_version_2() {
+    fn a_version_1_file_is_migrated_to_version_2_and_3() {
         let v1 = "(\n version: 1,\n title: \"old\",\n parties: [\n  (id: \"db\", kind: direct_bill, name: \"DB\", organization: \"db\", tenant: \"db\", tenant_type: csp),\n  (id: \"c\", kind: customer, name: \"C\", organization: \"c\", tenant: \"c\", tenant_type: customer),\n ],\n links: [\n  (id: \"a\", kind: admin, from: \"db\", to: \"c\", date: \"2021-01-01\", status: pending, duration_days: 90),\n ],\n)";
         let s = scenario_from_ron(v1, "old.ron").expect("version 1 loads");
         let admin = s.link("a").unwrap();
@@ -545,7 +545,7 @@ pub(crate) mod tests {
         assert_eq!(admin.ended, None);
         assert_eq!(admin.admin_type, crate::model::AdminType::Gdap);
         let text = scenario_to_ron(&s).unwrap();
-        assert!(text.contains("version: 2"), "{text}");
+        assert!(text.contains("version: 3"), "{text}");
         // In version 2 the same field means a pending GDAP request, and ended links keep their day.
         let v2 = v1.replace("version: 1", "version: 2").replace(
             "status: pending",
@@ -558,5 +558,21 @@ pub(crate) mod tests {
         assert_eq!(admin.admin_type, crate::model::AdminType::Dap);
         let again = scenario_from_ron(&scenario_to_ron(&s2).unwrap(), "again.ron").unwrap();
         assert_eq!(again, s2, "version 2 round-trips");
+        assert!(s2.links().all(|l| l.partner_id_on_record.is_none()));
+    }
+
+    #[test]
+    fn a_version_2_file_reads_as_version_3_and_the_partner_id_on_record_round_trips() {
+        let v2 = "(\n version: 2,\n title: \"v2\",\n parties: [\n  (id: \"db\", kind: direct_bill, name: \"DB\", organization: \"db\", tenant: \"db\", tenant_type: csp),\n  (id: \"c\", kind: customer, name: \"C\", organization: \"c\", tenant: \"c\", tenant_type: customer),\n ],\n links: [\n  (id: \"buy\", kind: purchase, from: \"db\", to: \"c\", date: \"2021-01-01\", ended: \"2022-01-01\"),\n ],\n)";
+        let s = scenario_from_ron(v2, "v2.ron").expect("version 2 loads");
+        assert_eq!(s.link("buy").unwrap().partner_id_on_record, None);
+        let mut s3 = s.clone();
+        let mut buy = s3.link("buy").unwrap().clone();
+        buy.partner_id_on_record = Some("1234567".into());
+        s3.replace_link(buy).unwrap();
+        let text = scenario_to_ron(&s3).unwrap();
+        assert!(text.contains("version: 3"), "{text}");
+        assert!(text.contains("partner_id_on_record: \"1234567\""), "{text}");
+        assert_eq!(scenario_from_ron(&text, "v3.ron").unwrap(), s3);
     }
 }

@@ -9,6 +9,7 @@
 //! entry cost hundreds of megabytes. The maps hash with foldhash rather than SipHash: hashing ids
 //! was the largest single cost of loading a large channel.
 
+use super::identity::{organization_key, partner_id_of, tenant_key};
 use super::{Link, LinkId, Party, PartyId, PartyKind, markets};
 use std::collections::{BTreeSet, HashMap};
 
@@ -97,20 +98,22 @@ impl<'a, V: Ord> IntoIterator for &'a IdSet<V> {
     }
 }
 
-/// Parties and links by what rules look them up by.
+/// Parties and links by what rules look them up by. Tenants, organizations and PartnerIDs are
+/// keyed by their [`identity`](super::identity) keys, so a lookup by any spelling of one finds it.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Index {
     /// The Microsoft party (there is at most one).
     pub microsoft: Option<PartyId>,
-    /// Parties by tenant id.
+    /// Parties by tenant key.
     pub by_tenant: Map<String, IdSet<PartyId>>,
-    /// Parties by organization.
+    /// Parties by organization key.
     pub by_organization: Map<String, IdSet<PartyId>>,
-    /// Parties by Partner Center PartnerID.
+    /// Parties by PartnerID key (a party with none, or an empty one, is not here).
     pub by_partner_id: Map<String, IdSet<PartyId>>,
     /// Parties by kind and CSP region id (`None` for a missing or unlisted country).
     pub by_kind_region: Map<(PartyKind, Option<&'static str>), IdSet<PartyId>>,
-    /// Links that name an explicit tenant (purchases into a tenant other than the customer's own).
+    /// Links that name an explicit tenant (purchases into a tenant other than the customer's own),
+    /// by tenant key.
     pub links_by_tenant: Map<String, IdSet<LinkId>>,
     /// Links billed via a party (an indirect reseller's sale names its provider as `via`).
     pub links_via: Map<PartyId, IdSet<LinkId>>,
@@ -131,7 +134,12 @@ fn add<K: std::hash::Hash + Eq, V: Ord>(map: &mut Map<K, IdSet<V>>, key: K, valu
         .insert(value);
 }
 
-fn drop<K: std::hash::Hash + Eq, V: Ord>(map: &mut Map<K, IdSet<V>>, key: &K, value: &V) {
+fn drop<K, Q, V>(map: &mut Map<K, IdSet<V>>, key: &Q, value: &V)
+where
+    K: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
+    Q: std::hash::Hash + Eq + ?Sized,
+    V: Ord,
+{
     if let Some(set) = map.get_mut(key) {
         set.remove(value);
         if set.is_empty() {
@@ -145,14 +153,18 @@ impl Index {
         if p.kind == PartyKind::Microsoft {
             self.microsoft = Some(p.id.clone());
         }
-        add(&mut self.by_tenant, p.tenant.clone(), p.id.clone());
         add(
-            &mut self.by_organization,
-            p.organization.clone(),
+            &mut self.by_tenant,
+            tenant_key(&p.tenant).into_owned(),
             p.id.clone(),
         );
-        if let Some(pid) = &p.partner_id {
-            add(&mut self.by_partner_id, pid.clone(), p.id.clone());
+        add(
+            &mut self.by_organization,
+            organization_key(&p.organization).into_owned(),
+            p.id.clone(),
+        );
+        if let Some(pid) = partner_id_of(p.partner_id.as_deref()) {
+            add(&mut self.by_partner_id, pid.into_owned(), p.id.clone());
         }
         add(
             &mut self.by_kind_region,
@@ -165,17 +177,25 @@ impl Index {
         if self.microsoft.as_ref() == Some(&p.id) {
             self.microsoft = None;
         }
-        drop(&mut self.by_tenant, &p.tenant, &p.id);
-        drop(&mut self.by_organization, &p.organization, &p.id);
-        if let Some(pid) = &p.partner_id {
-            drop(&mut self.by_partner_id, pid, &p.id);
+        drop(&mut self.by_tenant, &*tenant_key(&p.tenant), &p.id);
+        drop(
+            &mut self.by_organization,
+            &*organization_key(&p.organization),
+            &p.id,
+        );
+        if let Some(pid) = partner_id_of(p.partner_id.as_deref()) {
+            drop(&mut self.by_partner_id, &*pid, &p.id);
         }
         drop(&mut self.by_kind_region, &(p.kind, region_key(p)), &p.id);
     }
 
     pub fn insert_link(&mut self, l: &Link) {
         if let Some(t) = &l.tenant {
-            add(&mut self.links_by_tenant, t.clone(), l.id.clone());
+            add(
+                &mut self.links_by_tenant,
+                tenant_key(t).into_owned(),
+                l.id.clone(),
+            );
         }
         if let Some(via) = &l.via {
             add(&mut self.links_via, via.clone(), l.id.clone());
@@ -184,7 +204,7 @@ impl Index {
 
     pub fn remove_link(&mut self, l: &Link) {
         if let Some(t) = &l.tenant {
-            drop(&mut self.links_by_tenant, t, &l.id);
+            drop(&mut self.links_by_tenant, &*tenant_key(t), &l.id);
         }
         if let Some(via) = &l.via {
             drop(&mut self.links_via, via, &l.id);

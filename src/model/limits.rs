@@ -148,6 +148,7 @@ pub fn check_link(link: &Link) -> Result<(), FieldError> {
     check_optional_date("ended", link.ended)?;
     check_optional_text("offer", link.offer.as_deref())?;
     check_optional_text("tenant", link.tenant.as_deref())?;
+    check_optional_text("partner_id_on_record", link.partner_id_on_record.as_deref())?;
     for role in &link.roles {
         check_text("roles", role, MAX_TEXT_CHARS, false)?;
     }

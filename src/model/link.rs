@@ -214,6 +214,11 @@ pub struct Link {
     /// Admin links: GDAP (the default) or the deprecated DAP.
     #[serde(default, skip_serializing_if = "is_default")]
     pub admin_type: AdminType,
+    /// Purchases: the PartnerID written on the order line (Partner Center's `partnerIdOnRecord`
+    /// on an order, a subscription's `partnerId`); for an indirect reseller's sale it must be the
+    /// reseller's own. `None` when the drawing does not record it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_id_on_record: Option<String>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -245,6 +250,7 @@ impl Link {
             duration_days: None,
             auto_extend: false,
             admin_type: AdminType::Gdap,
+            partner_id_on_record: None,
         }
     }
 
@@ -269,6 +275,12 @@ impl Link {
     /// Builder: the tenant a purchase is provisioned to.
     pub fn to_tenant(mut self, tenant: &str) -> Self {
         self.tenant = Some(tenant.to_owned());
+        self
+    }
+
+    /// Builder: the PartnerID written on a purchase's order line.
+    pub fn on_record(mut self, partner_id: &str) -> Self {
+        self.partner_id_on_record = Some(partner_id.to_owned());
         self
     }
 

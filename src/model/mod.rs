@@ -3,6 +3,7 @@
 //! Nothing here knows about egui, files or rules. The scenario is the single source of truth that the
 //! rule engine reads, edits change, saves persist and the canvas mirrors.
 
+pub mod identity;
 mod ids;
 mod index;
 pub mod limits;

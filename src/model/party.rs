@@ -265,6 +265,12 @@ impl Party {
         self
     }
 
+    /// Builder: sets the PartnerID.
+    pub fn with_partner_id(mut self, partner_id: &str) -> Self {
+        self.partner_id = Some(partner_id.to_owned());
+        self
+    }
+
     /// Builder: places the party on the canvas.
     pub fn at(mut self, x: f32, y: f32) -> Self {
         self.position = Some(Position { x, y });

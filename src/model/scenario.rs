@@ -1,7 +1,7 @@
 //! A scenario: one channel of parties and links, with its title, explanation and as-of date.
 
 use super::index::{IdSet, Index, Map};
-use super::{Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region};
+use super::{Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region, identity};
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
@@ -349,25 +349,31 @@ impl Scenario {
             .filter_map(|id| self.party(id.as_str()))
     }
 
-    /// The parties whose tenant is `tenant`, by id.
+    /// The parties whose tenant is `tenant` (compared by [`identity::tenant_key`]), by id.
     pub fn parties_with_tenant<'a>(&'a self, tenant: &str) -> impl Iterator<Item = &'a Party> + 'a {
-        self.parties_in(self.index.by_tenant.get(tenant))
+        self.parties_in(self.index.by_tenant.get(&*identity::tenant_key(tenant)))
     }
 
-    /// The parties of an organization, by id.
+    /// The parties of an organization (compared by [`identity::organization_key`]), by id.
     pub fn parties_of_organization<'a>(
         &'a self,
         organization: &str,
     ) -> impl Iterator<Item = &'a Party> + 'a {
-        self.parties_in(self.index.by_organization.get(organization))
+        self.parties_in(
+            self.index
+                .by_organization
+                .get(&*identity::organization_key(organization)),
+        )
     }
 
-    /// The parties with this Partner Center PartnerID, by id.
+    /// The parties with this Partner Center PartnerID (compared by [`identity::partner_id_key`];
+    /// an empty one names nobody), by id.
     pub fn parties_with_partner_id<'a>(
         &'a self,
         partner_id: &str,
     ) -> impl Iterator<Item = &'a Party> + 'a {
-        self.parties_in(self.index.by_partner_id.get(partner_id))
+        let key = identity::partner_id_key(partner_id);
+        self.parties_in(self.index.by_partner_id.get(&*key))
     }
 
     /// The parties of one kind in one CSP region (`None`: no country, or an unlisted one), by id.
@@ -398,7 +404,7 @@ impl Scenario {
     pub fn links_with_tenant<'a>(&'a self, tenant: &str) -> impl Iterator<Item = &'a Link> + 'a {
         self.index
             .links_by_tenant
-            .get(tenant)
+            .get(&*identity::tenant_key(tenant))
             .into_iter()
             .flatten()
             .filter_map(|id| self.link(id.as_str()))
@@ -506,12 +512,21 @@ mod tests {
         for p in s.parties() {
             assert_eq!(
                 ids(&mut s.parties_with_tenant(&p.tenant)),
-                scan(&|q| q.tenant == p.tenant)
+                scan(&|q| identity::same_tenant(&q.tenant, &p.tenant))
             );
             assert_eq!(
                 ids(&mut s.parties_of_organization(&p.organization)),
-                scan(&|q| q.organization == p.organization)
+                scan(&|q| identity::same_organization(&q.organization, &p.organization))
             );
+            if let Some(pid) = &p.partner_id {
+                assert_eq!(
+                    ids(&mut s.parties_with_partner_id(pid)),
+                    scan(&|q| q
+                        .partner_id
+                        .as_deref()
+                        .is_some_and(|q| identity::same_partner_id(q, pid)))
+                );
+            }
             let region = p
                 .country
                 .as_deref()
@@ -561,11 +576,22 @@ mod tests {
             .find(|p| p.kind == PartyKind::IndirectReseller)
             .expect("a reseller")
             .clone();
-        c.tenant = other.tenant.clone();
-        c.organization = other.organization.clone();
+        // Spelled differently: one tenant and one organization all the same.
+        c.tenant = format!(" {} ", other.tenant.to_uppercase());
+        c.organization = other.organization.to_uppercase();
         c.country = Some("JP".into());
         s.replace_party(c.clone()).unwrap();
         assert_index_matches_a_scan(&s);
+        for ids in [
+            s.parties_with_tenant(&other.tenant)
+                .map(|p| p.id.clone())
+                .collect::<Vec<_>>(),
+            s.parties_of_organization(&other.organization)
+                .map(|p| p.id.clone())
+                .collect(),
+        ] {
+            assert!(ids.contains(&c.id) && ids.contains(&other.id), "{ids:?}");
+        }
         // Bill one of its purchases via a provider and into a named tenant, then remove the provider.
         let provider = s
             .parties()
@@ -578,6 +604,7 @@ mod tests {
         sale.tenant = Some("elsewhere".into());
         s.replace_link(sale.clone()).unwrap();
         assert_eq!(s.links_with_tenant("elsewhere").count(), 1);
+        assert_eq!(s.links_with_tenant(" Elsewhere").count(), 1);
         assert_index_matches_a_scan(&s);
         let (_, removed) = s.remove_party(&provider).unwrap();
         assert!(

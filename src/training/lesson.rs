@@ -153,6 +153,9 @@ pub struct LinkPatch {
     /// `gdap` or `dap` (admin links).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_type: Option<crate::model::AdminType>,
+    /// The PartnerID on a purchase's order line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_id_on_record: Option<String>,
     /// Optional fields to unset (`["via"]`).
     #[serde(default, skip_serializing)]
     pub clear: Vec<String>,
@@ -197,6 +200,9 @@ const OPTIONAL_FIELDS: &[&str] = &[
     "via",
     "roles",
     "duration_days",
+    "ended",
+    "registration_id",
+    "partner_id_on_record",
 ];
 
 impl Change {

@@ -41,7 +41,7 @@ w(S+'utf16-no-bom.ron', base.encode('utf-16-le'), 'looks like UTF-16 without a b
 w(S+'empty.ron', '', 'the file is empty, so it is not a csp-explorer save')
 w(S+'not-a-save.ron', 'id,kind,name\nms,microsoft,Microsoft\n', 'this is not a csp-explorer save\ncsp-explorer import')
 w(S+'cut-off.ron', base[:base.index('links:')], 'the file ends here, too early (was it cut off?)')
-w(S+'version-newer.ron', base.replace('version: 2,', 'version: 3,\n    colour_scheme: "teal",'), 'save format version 3 was written by a newer csp-explorer\nupdate csp-explorer to open it')
+w(S+'version-newer.ron', base.replace('version: 2,', 'version: 99,\n    colour_scheme: "teal",'), 'save format version 99 was written by a newer csp-explorer\nupdate csp-explorer to open it')
 w(S+'version-negative.ron', base.replace('version: 2,', 'version: -1,'), 'save format version -1 is not a version csp-explorer has written')
 w(S+'date-far-past.ron', base.replace('date: "2020-03-01"', 'date: "-262143-01-01"'), ':20: link `supply-fabrikam`: field `date`: -262143-01-01 is out of range: expected a date written YYYY-MM-DD from 1990-01-01 to 2100-12-31')
 w(S+'date-far-future.ron', base.replace('date: "2020-03-01"', 'date: "+300000-01-01"'), ':20:89: field `date`: "+300000-01-01" is not a date: expected a date written YYYY-MM-DD from 1990-01-01 to 2100-12-31')

@@ -11,6 +11,7 @@ use super::text::{
     Column, ColumnMap, DateOrder, Table, fold, parse_country, parse_date, parse_flag,
 };
 use super::{Context, ImportErrors};
+use crate::model::identity::canonical_tenant;
 use crate::model::{
     AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType,
 };
@@ -70,6 +71,15 @@ pub const LINK_COLUMNS: &[Column] = &[
     Column::or("auto_extend", &["auto extend", "autoextend", "auto renew"]),
     Column::or("ended", &["end date", "ended on", "removed", "terminated"]),
     Column::or("admin_type", &["admin kind", "delegated admin type"]),
+    Column::or(
+        "partner_id_on_record",
+        &[
+            "partneridonrecord",
+            "partner id on record",
+            "partner of record",
+            "mpn id on record",
+        ],
+    ),
 ];
 
 /// A parties file has `id` and `kind` but no `from`/`to`.
@@ -348,7 +358,7 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
         }
         party.affiliate_group = row.cell("affiliate_group").map(str::to_owned);
         if let Some(tenant) = row.cell("tenant") {
-            party.tenant = tenant.to_owned();
+            party.tenant = canonical_tenant(tenant);
         }
         if let Some(t) = row.choice(
             "tenant_type",
@@ -511,7 +521,8 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         link.status = status.unwrap_or_default();
         link.publisher = publisher.unwrap_or_default();
         link.offer = row.cell("offer").map(str::to_owned);
-        link.tenant = row.cell("tenant").map(str::to_owned);
+        link.tenant = row.cell("tenant").map(canonical_tenant);
+        link.partner_id_on_record = row.cell("partner_id_on_record").map(str::to_owned);
         link.via = via.map(Into::into);
         link.roles = row
             .cell("roles")

@@ -353,6 +353,17 @@ fn link_inspector(
                     }
                 });
                 ui.weak("  (empty: the customer's own tenant)");
+                row(ui, "PartnerID on record", |ui| {
+                    if let Some(v) = text_field(
+                        ui,
+                        drafts,
+                        "link-partner-id-on-record",
+                        link.partner_id_on_record.as_deref().unwrap_or(""),
+                    ) {
+                        new.partner_id_on_record = Some(v).filter(|v| !v.trim().is_empty());
+                    }
+                });
+                ui.weak("  (on the order line; a reseller's sale carries the reseller's own)");
             }
             row(ui, "Billed by (via)", |ui| {
                 let shown = link.via.as_ref().map_or("—".to_owned(), name);

@@ -13,6 +13,7 @@
 
 use super::text::{Column, Table, fold, parse_country, parse_date};
 use super::{Context, DateOrder};
+use crate::model::identity::{canonical_tenant, partner_id_key, same_partner_id, tenant_key};
 use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, mpa_effective_date,
 };
@@ -47,6 +48,8 @@ pub enum PcKind {
     CustomerPartners,
     /// `GET /v1/customers/{id}/agreements`.
     Agreements,
+    /// `GET /v1/customers/{id}/orders`: each line's `partnerIdOnRecord`.
+    Orders,
     /// The customer list downloaded from Partner Center's Customers page.
     CustomersCsv,
     /// The indirect resellers list downloaded from Partner Center.
@@ -66,6 +69,7 @@ impl PcKind {
             PcKind::Subscriptions => "Partner Center subscriptions of one customer (JSON)",
             PcKind::CustomerPartners => "Partner Center partners of one customer (JSON)",
             PcKind::Agreements => "Partner Center agreements of one customer (JSON)",
+            PcKind::Orders => "Partner Center orders (JSON)",
             PcKind::CustomersCsv => "Partner Center customer list (CSV)",
             PcKind::ResellersCsv => "Partner Center indirect resellers list (CSV)",
             PcKind::Reconciliation => "Partner Center invoice reconciliation (CSV)",
@@ -146,6 +150,8 @@ pub(super) fn sniff_json(value: &Value, file_name: &str) -> Option<PcJson> {
         .or_else(|| guid_in(file_name));
     let kind = if ty == "Customer" || has("companyProfile") || has("billingProfile") {
         PcKind::Customers
+    } else if ty == "Order" || has("lineItems") {
+        PcKind::Orders
     } else if ty == "Subscription" || (has("offerId") && (has("creationDate") || has("partnerId")))
     {
         PcKind::Subscriptions
@@ -184,6 +190,7 @@ fn kind_of_request(value: &Value) -> Option<PcKind> {
     Some(match last {
         "agreements" => PcKind::Agreements,
         "subscriptions" => PcKind::Subscriptions,
+        "orders" => PcKind::Orders,
         "relationships" if path.contains("customers/") => PcKind::CustomerPartners,
         "relationships" => PcKind::Resellers,
         "customers" => PcKind::Customers,
@@ -292,6 +299,8 @@ pub(super) struct PcData {
     billing_mpn_ids: BTreeSet<String>,
     /// Charge lines read from the billing files.
     billing_lines: usize,
+    /// Subscription id → (file, the `partnerIdOnRecord` of the order line that made it).
+    on_record: BTreeMap<String, (String, String)>,
 }
 
 impl PcData {
@@ -304,6 +313,7 @@ impl PcData {
             && self.agreements.is_empty()
             && self.billing.is_empty()
             && self.billing_lines == 0
+            && self.on_record.is_empty()
     }
 
     /// The country most customers are billed in (of a tie, the one listed first): the likeliest
@@ -368,7 +378,7 @@ impl PcData {
                     }
                     self.customers.push(Customer {
                         name: name.to_owned(),
-                        tenant: tenant.to_ascii_lowercase(),
+                        tenant: canonical_tenant(tenant),
                         country,
                         relationship: s(item, "/relationshipToPartner").map(str::to_owned),
                         associated_partner: s(item, "/associatedPartnerId")
@@ -388,7 +398,7 @@ impl PcData {
                     self.resellers.push(Reseller {
                         name: name.to_owned(),
                         partner_id: s(item, "/mpnId").map(str::to_owned),
-                        tenant: s(item, "/id").map(str::to_ascii_lowercase),
+                        tenant: s(item, "/id").map(canonical_tenant),
                         country: s(item, "/location").map(str::to_owned),
                         state: s(item, "/state").unwrap_or("active").to_owned(),
                         file: file.to_owned(),
@@ -406,6 +416,24 @@ impl PcData {
             PcKind::Agreements => {
                 self.agreements
                     .push((customer, file.to_owned(), body.items));
+            }
+            PcKind::Orders => {
+                for line in body
+                    .items
+                    .iter()
+                    .flat_map(|order| order.get("lineItems").and_then(Value::as_array))
+                    .flatten()
+                {
+                    if let (Some(subscription), Some(pid)) = (
+                        s(line, "/subscriptionId"),
+                        s(line, "/partnerIdOnRecord").or(s(line, "/partnerIdOnRecordId")),
+                    ) {
+                        self.on_record.insert(
+                            subscription.to_ascii_lowercase(),
+                            (file.to_owned(), pid.to_owned()),
+                        );
+                    }
+                }
             }
             PcKind::CustomersCsv
             | PcKind::ResellersCsv
@@ -462,7 +490,7 @@ impl PcData {
                     }
                     self.customers.push(Customer {
                         name,
-                        tenant: tenant.to_ascii_lowercase(),
+                        tenant: canonical_tenant(&tenant),
                         country: cell("country"),
                         relationship: cell("relationship"),
                         associated_partner: None,
@@ -485,7 +513,7 @@ impl PcData {
                     self.resellers.push(Reseller {
                         name,
                         partner_id: cell("partner_id"),
-                        tenant: cell("microsoft_id").map(|t| t.to_ascii_lowercase()),
+                        tenant: cell("microsoft_id").map(|t| canonical_tenant(&t)),
                         country: cell("country"),
                         state: cell("status").unwrap_or_else(|| "active".to_owned()),
                         file: file.to_owned(),
@@ -588,10 +616,10 @@ impl PcData {
             }
             push_party(ctx, &r.file, party);
             if let Some(pid) = &r.partner_id {
-                by_partner_id.insert(pid.clone(), id.clone());
+                by_partner_id.insert(partner_id_key(pid).into_owned(), id.clone());
             }
             if let Some(t) = &r.tenant {
-                by_tenant.insert(t.clone(), id.clone());
+                by_tenant.insert(tenant_key(t).into_owned(), id.clone());
             }
             match status {
                 Some(status) => {
@@ -618,7 +646,7 @@ impl PcData {
         for b in &self.billing {
             if let Some(pid) = b.reseller.as_deref()
                 && own_id.as_deref() != Some(pid)
-                && !by_partner_id.contains_key(pid)
+                && !by_partner_id.contains_key(&*partner_id_key(pid))
                 && !of_record.iter().any(|(p, _)| *p == pid)
             {
                 of_record.push((pid, &b.file));
@@ -636,7 +664,7 @@ impl PcData {
             party.mpa_signed = Some(default_date);
             country_assumed.push(name);
             push_party(ctx, file, party);
-            by_partner_id.insert(pid.to_owned(), id.clone());
+            by_partner_id.insert(partner_id_key(pid).into_owned(), id.clone());
             undated_partnerships += 1;
             push_link(
                 ctx,
@@ -658,7 +686,7 @@ impl PcData {
         let mut customers: BTreeMap<String, PartyId> = BTreeMap::new();
         let mut undated_reseller_links = 0;
         for c in &self.customers {
-            if customers.contains_key(&c.tenant) {
+            if customers.contains_key(&*tenant_key(&c.tenant)) {
                 continue;
             }
             let id = PartyId::from(ids.make(&c.name).as_str());
@@ -672,7 +700,7 @@ impl PcData {
                 &mut || country_assumed.push(c.name.clone()),
             ));
             push_party(ctx, &c.file, party);
-            customers.insert(c.tenant.clone(), id.clone());
+            customers.insert(tenant_key(&c.tenant).into_owned(), id.clone());
             let is_reseller = c
                 .relationship
                 .as_deref()
@@ -693,7 +721,10 @@ impl PcData {
                 );
             }
             if let Some(ap) = &c.associated_partner {
-                match by_partner_id.get(ap).or(by_tenant.get(&ap.to_ascii_lowercase())) {
+                match by_partner_id
+                    .get(&*partner_id_key(ap))
+                    .or(by_tenant.get(&*tenant_key(ap)))
+                {
                     Some(r) => {
                         undated_reseller_links += 1;
                         let mut link =
@@ -718,7 +749,7 @@ impl PcData {
         }
 
         let customer_of = |ctx: &mut Context, file: &str, tenant: &str| -> Option<PartyId> {
-            let found = customers.get(tenant).cloned();
+            let found = customers.get(&*tenant_key(tenant)).cloned();
             if found.is_none() {
                 ctx.errors.push(
                     file,
@@ -741,13 +772,13 @@ impl PcData {
                                 pid: &str|
          -> PartyId {
             if let Some(r) = by_partner_id
-                .get(pid)
-                .or(by_tenant.get(&pid.to_ascii_lowercase()))
+                .get(&*partner_id_key(pid))
+                .or(by_tenant.get(&*tenant_key(pid)))
             {
                 return r.clone();
             }
             unknown_resellers
-                .entry(pid.to_owned())
+                .entry(partner_id_key(pid).into_owned())
                 .or_insert_with(|| {
                     let id = PartyId::from(ids.make(&format!("partner {pid}")).as_str());
                     let mut p = Party::new(id.clone(), PartyKind::IndirectReseller)
@@ -816,7 +847,10 @@ impl PcData {
                 let Some(pid) = s(item, "/mpnId").or(s(item, "/id")) else {
                     continue;
                 };
-                if partner.partner_id.as_deref() == Some(pid)
+                if partner
+                    .partner_id
+                    .as_deref()
+                    .is_some_and(|own| same_partner_id(own, pid))
                     || s(item, "/name") == Some(partner.name.as_str())
                 {
                     continue; // That's us: the customer list already made our relationship.
@@ -881,6 +915,7 @@ impl PcData {
         // Subscriptions: purchases.
         let mut skipped = 0;
         let mut subscription_ids: BTreeSet<String> = BTreeSet::new();
+        let mut used_orders = BTreeSet::new();
         for (tenant, file, items) in &self.subscriptions {
             let Some(cid) = customer_of(ctx, file, tenant) else {
                 continue;
@@ -916,13 +951,26 @@ impl PcData {
                         continue;
                     }
                 };
+                let ours = |pid: &str| {
+                    partner
+                        .partner_id
+                        .as_deref()
+                        .is_some_and(|own| same_partner_id(own, pid))
+                };
                 let seller = match s(item, "/partnerId") {
-                    Some(pid) if partner.partner_id.as_deref() != Some(pid) => {
-                        reseller_for(ctx, &mut ids, file, pid)
-                    }
+                    Some(pid) if !ours(pid) => reseller_for(ctx, &mut ids, file, pid),
                     _ => me_id.clone(),
                 };
                 let mut link = Link::new("", LinkKind::Purchase, seller.clone(), cid.clone(), date);
+                // The PartnerID on record: the order line's `partnerIdOnRecord` when an order
+                // names this subscription, else the subscription's `partnerId`.
+                let ordered = s(item, "/id")
+                    .and_then(|id| self.on_record.get(&id.to_ascii_lowercase()))
+                    .map(|(_, pid)| pid.as_str());
+                if let Some(id) = s(item, "/id") {
+                    used_orders.insert(id.to_ascii_lowercase());
+                }
+                link.partner_id_on_record = ordered.or(s(item, "/partnerId")).map(str::to_owned);
                 link.offer = s(item, "/offerName")
                     .or(s(item, "/friendlyName"))
                     .or(s(item, "/offerId"))
@@ -961,6 +1009,15 @@ impl PcData {
                 _ => me_id.clone(),
             };
             let mut link = Link::new("", LinkKind::Purchase, seller.clone(), cid, date);
+            // The PartnerID on record: an order line's for this subscription, else the reseller
+            // of record on its charge lines.
+            let key = b.id.to_ascii_lowercase();
+            link.partner_id_on_record = self
+                .on_record
+                .get(&key)
+                .map(|(_, pid)| pid.clone())
+                .or_else(|| b.reseller.clone());
+            used_orders.insert(key);
             link.offer = b.offer.clone();
             if b.third_party {
                 link.publisher = crate::model::Publisher::ThirdParty;
@@ -975,6 +1032,19 @@ impl PcData {
                 "{} of the billing files read as {}",
                 crate::text::count(self.billing_lines, "charge line", "charge lines"),
                 crate::text::count(self.billing.len(), "subscription", "subscriptions")
+            ));
+        }
+        let unmatched: Vec<&String> = self
+            .on_record
+            .keys()
+            .filter(|k| !used_orders.contains(*k))
+            .collect();
+        if !unmatched.is_empty() {
+            ctx.notes.push(format!(
+                "{} for a subscription that is not in the subscriptions files ({}): its \
+                 `partnerIdOnRecord` is not recorded",
+                crate::text::count(unmatched.len(), "order line", "order lines"),
+                short_list(&unmatched.iter().map(|k| (*k).clone()).collect::<Vec<_>>())
             ));
         }
         if skipped > 0 {
@@ -1341,6 +1411,65 @@ mod tests {
                 || f.path.iter().any(|p| p.as_str() == "partner-9999001")
         });
         assert!(unknown_reseller, "{findings:#?}");
+    }
+
+    /// An order's `partnerIdOnRecord` reaches the purchase made from its subscription, and a
+    /// subscription without an order keeps its `partnerId`; the customer list's upper-case tenant
+    /// GUID and the subscriptions' lower-case one are one customer.
+    #[test]
+    fn the_partner_id_on_record_comes_from_the_order_line_or_the_subscription() {
+        let source = |name: &str, text: &str| Source {
+            name: name.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let customers = r#"{"items": [{"id": "0A1B2C3D-0000-4000-8000-000000000009",
+            "companyProfile": {"companyName": "Adventure Works"},
+            "billingProfile": {"defaultAddress": {"country": "US"}},
+            "relationshipToPartner": "reseller", "associatedPartnerId": "4847383",
+            "attributes": {"objectType": "Customer"}}]}"#;
+        let resellers = r#"{"items": [{"id": "5e5e5e5e-0000-4000-8000-00000000000a",
+            "name": "Fabrikam Solutions", "relationshipType": "IsIndirectCloudSolutionProviderOf",
+            "state": "Active", "mpnId": "4847383", "location": "US",
+            "attributes": {"objectType": "PartnerRelationship"}}]}"#;
+        let subscriptions = r#"{"items": [
+            {"id": "A0A0A0A0-0000-4000-8000-000000000011", "offerId": "X", "offerName": "Ordered",
+             "creationDate": "2021-09-20", "status": "active", "partnerId": "4847383"},
+            {"id": "a0a0a0a0-0000-4000-8000-000000000012", "offerId": "Y", "offerName": "Unordered",
+             "creationDate": "2021-09-20", "status": "active", "partnerId": "4847383"}],
+            "links": {"self": {"uri": "/customers/0a1b2c3d-0000-4000-8000-000000000009/subscriptions"}}}"#;
+        let orders = r#"{"items": [{"id": "o1", "lineItems": [
+            {"lineItemNumber": 0, "offerId": "X", "subscriptionId": "a0a0a0a0-0000-4000-8000-000000000011",
+             "partnerIdOnRecord": "1000001"},
+            {"lineItemNumber": 1, "offerId": "Z", "subscriptionId": "a0a0a0a0-0000-4000-8000-000000000099",
+             "partnerIdOnRecord": "4847383"}],
+            "attributes": {"objectType": "Order"}}]}"#;
+        let imported = import(
+            &[
+                source("customers.json", customers),
+                source("resellers.json", resellers),
+                source("subscriptions.json", subscriptions),
+                source("orders.json", orders),
+            ],
+            &Options {
+                partner: Some(contoso()),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let s = &imported.scenario;
+        let on_record = |offer: &str| {
+            s.links()
+                .find(|l| l.offer.as_deref() == Some(offer))
+                .and_then(|l| l.partner_id_on_record.clone())
+        };
+        assert_eq!(on_record("Ordered").as_deref(), Some("1000001"));
+        assert_eq!(on_record("Unordered").as_deref(), Some("4847383"));
+        assert_eq!(
+            s.party("adventure-works").unwrap().tenant,
+            "0a1b2c3d-0000-4000-8000-000000000009"
+        );
+        let notes = imported.notes.join("\n");
+        assert!(notes.contains("1 order line for a subscription"), "{notes}");
     }
 
     #[test]
