@@ -1,6 +1,7 @@
 //! Quick fixes that fix: over random channels, every fix the app offers (through
 //! `rules::fixes::prove`, as the findings panel, the explanation card and `csp-explorer fix` do)
-//! removes its finding, introduces no violation anywhere, duplicates no link, and is refused or
+//! removes its finding, introduces no violation anywhere, duplicates no link, moves no recorded date
+//! backwards (a signature, an acceptance, a restriction, a link's start or end), and is refused or
 //! changes nothing when applied a second time.
 //!
 //! The property is written out here on its own (not by calling the prover's check), so a prover that
@@ -10,7 +11,7 @@
 #[path = "support/random_channel.rs"]
 mod random_channel;
 
-use csp_explorer::model::Scenario;
+use csp_explorer::model::{Date, Scenario};
 use csp_explorer::rules::fixes::{prove, why_not};
 use csp_explorer::rules::{Finding, Severity, check_as_of};
 use proptest::prelude::*;
@@ -29,17 +30,70 @@ fn counts(findings: &[Finding], violations_only: bool) -> BTreeMap<String, usize
     out
 }
 
-fn link_signatures(s: &Scenario) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
+/// How many links repeat another's kind, ends and `via` while it is in force (a relationship
+/// renewed after the old one ended repeats nothing).
+fn duplicates(s: &Scenario) -> usize {
+    let mut groups: BTreeMap<String, Vec<(Date, Option<Date>)>> = BTreeMap::new();
     for l in s.links() {
-        *out.entry(format!("{:?} {} {} {:?}", l.kind, l.from, l.to, l.via))
-            .or_insert(0) += 1;
+        groups
+            .entry(format!("{:?} {} {} {:?}", l.kind, l.from, l.to, l.via))
+            .or_default()
+            .push((l.date, l.ended));
+    }
+    let mut repeats = 0;
+    for spans in groups.values() {
+        for (i, (start, end)) in spans.iter().enumerate() {
+            let overlaps = spans[..i]
+                .iter()
+                .any(|(s2, e2)| end.is_none_or(|e| *s2 < e) && e2.is_none_or(|e| *start < e));
+            repeats += usize::from(overlaps);
+        }
+    }
+    repeats
+}
+
+/// The recorded dates of a channel, by party or link and field: what no fix may move backwards.
+fn recorded_dates(s: &Scenario) -> BTreeMap<String, Date> {
+    let mut out = BTreeMap::new();
+    for p in s.parties() {
+        for (field, value) in [
+            ("mpa_signed", p.mpa_signed),
+            ("mca_accepted", p.mca_accepted),
+            ("restricted_since", p.restricted_since),
+        ] {
+            if let Some(d) = value {
+                out.insert(format!("party {} {field}", p.id), d);
+            }
+        }
+    }
+    for l in s.links() {
+        out.insert(format!("link {} date", l.id), l.date);
+        if let Some(d) = l.ended {
+            out.insert(format!("link {} ended", l.id), d);
+        }
     }
     out
 }
 
-fn duplicates(s: &Scenario) -> usize {
-    link_signatures(s).values().map(|n| n - 1).sum()
+/// The first recorded date `after` moved backwards or dropped (a party or link the fix removed
+/// keeps no date to compare).
+fn moved_back(before: &Scenario, after: &Scenario) -> Option<String> {
+    let now = recorded_dates(after);
+    recorded_dates(before).into_iter().find_map(|(key, was)| {
+        let (what, id) = {
+            let mut parts = key.split(' ');
+            (parts.next()?, parts.next()?)
+        };
+        let still_there = match what {
+            "party" => after.party(id).is_some(),
+            _ => after.link(id).is_some(),
+        };
+        match now.get(&key) {
+            Some(d) if *d < was => Some(format!("{key}: {was} → {d}")),
+            None if still_there => Some(format!("{key}: {was} → none")),
+            _ => None,
+        }
+    })
 }
 
 fn channel(start: Option<[bool; 2]>, setup: &[Op]) -> Scenario {
@@ -89,6 +143,9 @@ fn every_offered_fix_is_clean(s: &Scenario) -> Result<usize, TestCaseError> {
                 "'{}' duplicates a link",
                 fix.label
             );
+            if let Some(moved) = moved_back(s, &once) {
+                prop_assert!(false, "'{}' moves a recorded date back: {moved}", fix.label);
+            }
             let mut twice = once.clone();
             if fix.edit.clone().apply(&mut twice).is_ok() {
                 prop_assert_eq!(&twice, &once, "'{}' applied twice", fix.label);

@@ -34,8 +34,8 @@ pub fn render_rules(format: Format) -> String {
                 .map(|r| {
                     serde_json::json!({
                         "id": r.id.key(), "severity": r.severity.key(), "title": r.title,
-                        "what": r.what, "why": r.why, "source": r.source, "fix": r.fix,
-                        "example": r.example,
+                        "what": r.what, "why": r.why, "source": r.source,
+                        "source_url": r.source_url, "fix": r.fix, "example": r.example,
                     })
                 })
                 .collect();
@@ -48,15 +48,18 @@ pub fn render_rules(format: Format) -> String {
             text
         }
         Format::Markdown => {
-            let mut out = String::from("| id | severity | what | fix |\n|---|---|---|---|\n");
+            let mut out =
+                String::from("| id | severity | what | fix | source |\n|---|---|---|---|---|\n");
             for r in CATALOG {
                 let _ = writeln!(
                     out,
-                    "| `{}` | {} | {} | {} |",
+                    "| `{}` | {} | {} | {} | [{}]({}) |",
                     r.id.key(),
                     severity_label(r.id),
                     r.what.replace('|', "\\|"),
-                    r.fix.replace('|', "\\|")
+                    r.fix.replace('|', "\\|"),
+                    r.source.replace('|', "\\|"),
+                    r.source_url
                 );
             }
             out
@@ -74,6 +77,7 @@ pub fn render_rules(format: Format) -> String {
                 let _ = writeln!(out, "  what:   {}", r.what);
                 let _ = writeln!(out, "  why:    {}", r.why);
                 let _ = writeln!(out, "  source: {}", r.source);
+                let _ = writeln!(out, "          {}", r.source_url);
                 let _ = writeln!(out, "  fix:    {}", r.fix);
                 let _ = writeln!(out, "  e.g.    {}\n", r.example);
             }

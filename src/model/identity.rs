@@ -1,4 +1,6 @@
 //! How the channel's identities are compared: tenant ids, PartnerIDs and organizations.
+//! Owns: the one normalisation every comparison uses. Must not: change a value a party or link
+//! holds (only the imports store a GUID in its canonical form, through [`canonical_tenant`]).
 //!
 //! People type these by hand, spreadsheets keep them as written and Partner Center gives tenant
 //! GUIDs in lower case: `Contoso` and `contoso `, or `0A1B…` and `0a1b…`, are one company and one

@@ -1,12 +1,17 @@
 //! The shape of the channel: which links form a program chain, and whether a sale reaches Microsoft.
+//! Owns: `reseller_billed_by_microsoft`, `invalid_chain`, `incomplete_chain`, `provider_sells_direct`,
+//! `partnership_pending`. Must not: judge who may sell to whom (sales.rs) or when (readiness.rs).
 //!
-//! Rules: `reseller_billed_by_microsoft`, `invalid_chain`, `incomplete_chain`, `provider_sells_direct`,
-//! `partnership_pending`.
+//! One file of about 870 lines on purpose: nearly half is the tests over minimal channels, kept beside
+//! the five rules they pin (the house's way: the check and its tests side by side).
+//!
+//! A link that ended, or is made only later, is named as such with its date, never as missing.
 
-use super::context::{At, Ctx};
+use super::context::{At, Ctx, Node, NotInForce};
+use super::history::end_with;
 use super::{Finding, Name, RuleId, Subject};
 use crate::edit::Edit;
-use crate::model::{Link, LinkKind, LinkStatus, Party, PartyId, PartyKind};
+use crate::model::{Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind};
 
 /// True when a link of `kind` from a `from` party to a `to` party is one of the program's chains.
 pub fn forms_chain(kind: LinkKind, from: PartyKind, to: PartyKind) -> bool {
@@ -192,11 +197,8 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 out.push(missing_supply(
                     ctx,
                     link,
-                    &seller.id,
-                    &format!(
-                        "{} sells to {}, but {} ({}) has no supply link from Microsoft.",
-                        named_seller, named_customer, named_seller, seller.kind
-                    ),
+                    seller,
+                    format!("{named_seller} sells to {named_customer}, but "),
                 ));
             }
             if seller.kind == PartyKind::IndirectProvider {
@@ -281,7 +283,7 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     }
     // The reseller's partnerships (with the sale's `via` when it names one), in one pass and no
     // list: every sale of every reseller asks.
-    let mut first_accepted: Option<&PartyId> = None;
+    let mut first_accepted: Option<Node> = None;
     let mut any_supplied = false;
     let mut first_pending: Option<&Link> = None;
     for (provider, partnership) in ctx.partnerships_into(at.from.ix) {
@@ -290,7 +292,7 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         }
         match partnership.status {
             LinkStatus::Accepted => {
-                first_accepted.get_or_insert(&partnership.from);
+                first_accepted.get_or_insert(provider);
                 any_supplied = any_supplied || ctx.supplied(provider.ix);
             }
             LinkStatus::Pending => {
@@ -323,6 +325,13 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         return;
     }
     let Some(provider) = first_accepted else {
+        let via_ix = at.via.map(|v| v.ix);
+        if let Some(gone) =
+            ctx.link_not_in_force(LinkKind::Partnership, via_ix, at.from.ix, ctx.as_of)
+        {
+            out.push(partnership_not_in_force(ctx, at, gone));
+            return;
+        }
         let message = match &link.via {
             Some(via) => format!(
                 "{} sells to {} billed by {}, but has no partnership with {}.",
@@ -384,15 +393,74 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             ctx,
             link,
             provider,
-            &format!(
-                "{} sells to {} through {}, but {} has no supply link from Microsoft.",
-                reseller,
-                customer,
-                Name(provider),
-                Name(provider)
+            format!(
+                "{reseller} sells to {customer} through {}, but ",
+                Name(&provider.id)
             ),
         ));
     }
+}
+
+/// How a message names the day a link was looked for: the sale's own day (the audit reading, or a
+/// check as of that very day) or the day checked.
+fn after_what(ctx: &Ctx, link: &Link) -> String {
+    if ctx.as_of == link.date {
+        format!("after this sale on {}", link.date)
+    } else {
+        format!("after the day checked, {}", ctx.as_of)
+    }
+}
+
+/// `incomplete_chain` for a reseller whose partnership ended, or is made only later: the message
+/// says which and when, and the fixes fit it (renewed after its end, or the sale ended with it).
+fn partnership_not_in_force(ctx: &Ctx, at: &At, gone: NotInForce) -> Finding {
+    let link = at.link;
+    let (reseller, customer) = (Name(&link.from), Name(&link.to));
+    let (provider, message) = match gone {
+        NotInForce::Ended { from, on, .. } => (
+            from,
+            format!(
+                "{reseller}'s partnership with {} ended on {on}: {reseller} sells to {customer} through it, but the subscription cannot be renewed or changed through that chain.",
+                Name(&from.id)
+            ),
+        ),
+        NotInForce::Later { from, on, .. } => (
+            from,
+            format!(
+                "{reseller}'s partnership with {} was made on {on}, {}: {reseller} sells to {customer} with no partnership in force.",
+                Name(&from.id),
+                after_what(ctx, link)
+            ),
+        ),
+    };
+    let mut finding = Finding::new(
+        RuleId::IncompleteChain,
+        Subject::Link(link.id.clone()),
+        ctx.path_of(link),
+        message,
+    );
+    if let (true, NotInForce::Ended { link: old, on, .. }) = (ctx.fixes, gone) {
+        let id = ctx
+            .scenario
+            .fresh_link_id(&format!("partnership-{}-{}", provider.id, link.from));
+        let mut renewed = Link::new(
+            id,
+            LinkKind::Partnership,
+            provider.id.clone(),
+            link.from.clone(),
+            on,
+        );
+        renewed.status = old.status;
+        finding = finding.fix(
+            format!(
+                "Renew the partnership of {} with {} on {on} (it ended then)",
+                provider.name, at.from.name
+            ),
+            Edit::AddLink(renewed),
+        );
+        finding = end_with(finding, link, on, "the partnership ended");
+    }
+    finding
 }
 
 /// An indirect provider supplied by Microsoft in the reseller's region.
@@ -416,29 +484,61 @@ fn supplied_provider_near(ctx: &Ctx, reseller: &PartyId) -> Option<PartyId> {
     .map(|p| p.id.clone())
 }
 
-fn missing_supply(ctx: &Ctx, link: &Link, buyer: &PartyId, message: &str) -> Finding {
+/// `incomplete_chain` for a seller or billing provider that Microsoft does not supply as of the
+/// day: `lead` is the start of the message ("X sells to C, but "), the rest says whether the supply
+/// ended, is made only later, or was never drawn, with the fixes that fit.
+fn missing_supply(ctx: &Ctx, link: &Link, buyer: Node, lead: String) -> Finding {
+    let ms = ctx.scenario.microsoft();
+    let gone = ms
+        .and_then(|m| ctx.scenario.party_index(m.id.as_str()))
+        .and_then(|m| ctx.link_not_in_force(LinkKind::Supply, Some(m), buyer.ix, ctx.as_of));
+    let named = Name(&buyer.id);
+    let message = match (gone, ms) {
+        (Some(NotInForce::Ended { on, .. }), Some(ms)) => format!(
+            "{lead}{}'s supply to {named} ended on {on}: the subscription cannot be renewed or changed through that chain.",
+            Name(&ms.id)
+        ),
+        (Some(NotInForce::Later { on, .. }), Some(ms)) => format!(
+            "{lead}{}'s supply to {named} is dated {on}, {}.",
+            Name(&ms.id),
+            after_what(ctx, link)
+        ),
+        _ => format!(
+            "{lead}{named} ({}) has no supply link from Microsoft.",
+            buyer.kind
+        ),
+    };
     let mut finding = Finding::new(
         RuleId::IncompleteChain,
         Subject::Link(link.id.clone()),
         ctx.path_of(link),
-        message.to_owned(),
+        message,
     );
-    if ctx.fixes
-        && let Some(ms) = ctx.scenario.microsoft()
-    {
-        let id = ctx.scenario.fresh_link_id(&format!("supply-{buyer}"));
-        finding = finding.fix(
-            format!("Add supply from Microsoft to {}", ctx.name(buyer)),
-            Edit::AddLink(Link::new(
-                id,
-                LinkKind::Supply,
-                ms.id.clone(),
-                buyer.clone(),
-                link.date,
-            )),
-        );
+    let Some(ms) = ms.filter(|_| ctx.fixes) else {
+        return finding;
+    };
+    let supply = |date: Date| {
+        let id = ctx.scenario.fresh_link_id(&format!("supply-{}", buyer.id));
+        Link::new(id, LinkKind::Supply, ms.id.clone(), buyer.id.clone(), date)
+    };
+    match gone {
+        Some(NotInForce::Ended { on, .. }) => {
+            finding = finding.fix(
+                format!(
+                    "Renew {}'s supply to {} on {on} (it ended then)",
+                    ms.name, buyer.name
+                ),
+                Edit::AddLink(supply(on)),
+            );
+            end_with(finding, link, on, "the supply ended")
+        }
+        // A supply made only later is not moved back; a second one would repeat it.
+        Some(NotInForce::Later { .. }) => finding,
+        None => finding.fix(
+            format!("Add supply from {} to {}", ms.name, buyer.name),
+            Edit::AddLink(supply(link.date)),
+        ),
     }
-    finding
 }
 
 #[cfg(test)]
@@ -584,7 +684,13 @@ mod tests {
             RuleId::IncompleteChain,
         );
         assert_eq!(subjects(&findings), ["buy1"]);
-        assert!(findings[0].message.contains("Dist has no supply"));
+        assert!(
+            findings[0]
+                .message
+                .contains("Dist (indirect provider) has no supply"),
+            "{}",
+            findings[0].message
+        );
     }
 
     #[test]
@@ -671,5 +777,98 @@ mod tests {
                 );
             }
         }
+    }
+
+    // ---- Issue 22: ended links described as ended, with fixes that fit ----
+
+    /// Regression: a partnership that ended was reported as "no partnership with any indirect
+    /// provider", and its re-creation withheld as "a link that is already there".
+    #[test]
+    fn an_ended_partnership_is_named_ended_and_renewed_after_its_end() {
+        let mut s = valid_channel();
+        change_link(&mut s, "p", |l| l.ended = Some(d("2023-06-30")));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::IncompleteChain)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy1"]);
+        assert!(
+            findings[0]
+                .message
+                .contains("Res's partnership with Dist ended on 2023-06-30"),
+            "{}",
+            findings[0].message
+        );
+        let proven = crate::rules::fixes::prove(&s, s.as_of(), &findings);
+        let labels: Vec<&str> = proven[0]
+            .finding
+            .fixes
+            .iter()
+            .map(|f| f.label.as_str())
+            .collect();
+        assert!(
+            labels
+                .iter()
+                .any(|l| l.starts_with("Renew the partnership")),
+            "{labels:?} {:?}",
+            proven[0].withheld
+        );
+        assert!(
+            labels
+                .iter()
+                .any(|l| l.starts_with("End this purchase on 2023-06-30")),
+            "{labels:?}"
+        );
+        for fix in &proven[0].finding.fixes {
+            let mut fixed = s.clone();
+            fix.edit.clone().apply(&mut fixed).unwrap();
+            assert_eq!(
+                fixed.link("p").unwrap().ended,
+                Some(d("2023-06-30")),
+                "{}",
+                fix.label
+            );
+            assert!(
+                check(&fixed)
+                    .iter()
+                    .all(|f| f.rule != RuleId::IncompleteChain),
+                "{}: {:#?}",
+                fix.label,
+                check(&fixed)
+            );
+        }
+    }
+
+    /// Regression: an ended supply was "no supply link from Microsoft".
+    #[test]
+    fn an_ended_supply_is_named_ended() {
+        let findings = after(
+            |s| change_link(s, "s-db", |l| l.ended = Some(d("2022-01-01"))),
+            RuleId::IncompleteChain,
+        );
+        assert!(
+            findings[0]
+                .message
+                .contains("Microsoft's supply to DB ended on 2022-01-01"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    /// Regression: the audit reading said "has no partnership" of a partnership made after the
+    /// sale.
+    #[test]
+    fn the_audit_reading_says_the_partnership_was_made_after_the_sale() {
+        let mut s = valid_channel();
+        change_link(&mut s, "p", |l| l.date = d("2021-06-01"));
+        let strict = crate::rules::check_strict_dates(&s, s.as_of());
+        assert_eq!(strict.len(), 1, "{strict:#?}");
+        assert!(
+            strict[0]
+                .message
+                .contains("Res's partnership with Dist was made on 2021-06-01, after this sale"),
+            "{}",
+            strict[0].message
+        );
     }
 }

@@ -1,4 +1,6 @@
 //! What every rule reads: the scenario as of a date, with the small queries the rules share.
+//! Owns: lookups and per-check memos (regions, supply, billing providers, links that ended or are
+//! yet to come). Must not: decide a rule or word a finding; it only answers questions about the channel.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -8,6 +10,7 @@ use petgraph::Direction;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
+use crate::model::identity::{organization_key, tenant_key};
 use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Region, Scenario, markets,
 };
@@ -38,7 +41,9 @@ pub(crate) struct At<'a> {
     pub link: &'a Link,
     pub from: Node<'a>,
     pub to: Node<'a>,
-    /// The party the link's `via` names, when it names one that exists.
+    /// The party the link's `via` names, when it names one that exists and the seller is an
+    /// indirect reseller: only an indirect reseller's sale is billed by a provider, so a `via` on a
+    /// direct-bill partner's or a provider's sale bills nothing and no rule reads it.
     pub via: Option<Node<'a>>,
 }
 
@@ -50,6 +55,19 @@ impl<'a> At<'a> {
         let from = self.from;
         std::iter::once(from).chain(self.via.filter(move |v| v.ix != from.ix))
     }
+}
+
+/// A link that would be needed on a day but is not in force then: why, for the message.
+#[derive(Clone, Copy)]
+pub(crate) enum NotInForce<'a> {
+    /// It ended on `on`, on or before the day.
+    Ended {
+        link: &'a Link,
+        from: Node<'a>,
+        on: Date,
+    },
+    /// It was made on `on`, after the day.
+    Later { from: Node<'a>, on: Date },
 }
 
 /// What many links ask of the same party, worked out once per context.
@@ -77,9 +95,9 @@ enum Memo {
 /// instead of the scenario's index and each party it lists (two lookups by id per customer).
 #[derive(Default)]
 struct Partners {
-    /// Each partner tenant's first partner by id.
+    /// Each partner tenant's first partner by id, by tenant key.
     by_tenant: FoldMap<String, (NodeIndex, PartyId)>,
-    /// Each organization's indirect resellers: how many, and one of them.
+    /// Each organization's indirect resellers (by organization key): how many, and one of them.
     resellers: FoldMap<String, (usize, NodeIndex)>,
 }
 
@@ -94,7 +112,7 @@ impl Partners {
             }
             let first = partners
                 .by_tenant
-                .entry(p.tenant.clone())
+                .entry(tenant_key(&p.tenant).into_owned())
                 .or_insert_with(|| (ix, p.id.clone()));
             if p.id < first.1 {
                 *first = (ix, p.id.clone());
@@ -102,7 +120,7 @@ impl Partners {
             if p.kind == PartyKind::IndirectReseller {
                 partners
                     .resellers
-                    .entry(p.organization.clone())
+                    .entry(organization_key(&p.organization).into_owned())
                     .or_insert((0, ix))
                     .0 += 1;
             }
@@ -201,11 +219,17 @@ impl<'a> Ctx<'a> {
     /// A link with its parties resolved, given its ends' graph indices (a full check walks the
     /// graph's edges, which carry them).
     pub fn at(&self, link: &'a Link, from: NodeIndex, to: NodeIndex) -> At<'a> {
+        let from = self.node(from);
+        let via = if from.kind == PartyKind::IndirectReseller {
+            link.via.as_ref().and_then(|v| self.lookup(v))
+        } else {
+            None
+        };
         At {
             link,
-            from: self.node(from),
+            from,
             to: self.node(to),
-            via: link.via.as_ref().and_then(|v| self.lookup(v)),
+            via,
         }
     }
 
@@ -268,6 +292,21 @@ impl<'a> Ctx<'a> {
             })
     }
 
+    /// Every link into a party, in force or not, each with the party it comes from: what the rules
+    /// about ended links read.
+    pub fn incoming_ever(&self, ix: NodeIndex) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
+        let graph = self.graph;
+        graph.edges_directed(ix, Direction::Incoming).map(move |e| {
+            (
+                Node {
+                    ix: e.source(),
+                    party: &graph[e.source()],
+                },
+                e.weight(),
+            )
+        })
+    }
+
     /// The first partner (by id) whose tenant is this party's own: [`Ctx::partners_with_tenant`]
     /// asked once per party (each of a customer's purchases asks it).
     pub fn tenant_partner(&self, node: Node<'a>) -> Option<&'a Party> {
@@ -275,7 +314,7 @@ impl<'a> Ctx<'a> {
         if let Memo::Dense(_, partners) = &self.known {
             return partners
                 .by_tenant
-                .get(node.tenant.as_str())
+                .get(&*tenant_key(&node.tenant))
                 .map(|(ix, _)| &self.graph[*ix]);
         }
         let owner = match known.tenant_partner {
@@ -299,7 +338,7 @@ impl<'a> Ctx<'a> {
         if let Memo::Dense(_, partners) = &self.known {
             return partners
                 .resellers
-                .get(node.organization.as_str())
+                .get(&*organization_key(&node.organization))
                 .is_some_and(|(n, one)| *n > 1 || *one != node.ix);
         }
         let mut known = self.known.get(node.ix);
@@ -503,11 +542,11 @@ impl<'a> Ctx<'a> {
     /// when set, otherwise the reseller's only provider with an accepted partnership. `None` when the
     /// seller is not an indirect reseller, or has no or several accepted providers.
     pub fn sure_billing_provider(&self, link: &Link) -> Option<PartyId> {
-        if let Some(via) = &link.via {
-            return (*via != link.from).then(|| via.clone());
-        }
         if self.party(&link.from)?.kind != PartyKind::IndirectReseller {
             return None;
+        }
+        if let Some(via) = &link.via {
+            return (*via != link.from).then(|| via.clone());
         }
         let mut providers: Vec<&PartyId> = self
             .partnerships_of(&link.from)
@@ -523,7 +562,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The provider that bills an indirect reseller's sale: `via` when set, otherwise the first provider
-    /// with an accepted partnership (supplied ones first).
+    /// with an accepted partnership (supplied ones first). Asked only of a reseller's sale.
     pub fn billing_provider(&self, link: &Link) -> Option<PartyId> {
         if let Some(via) = &link.via {
             return Some(via.clone());
@@ -584,6 +623,50 @@ impl<'a> Ctx<'a> {
             }
             LinkKind::Supply | LinkKind::Admin => vec![link.from.clone(), link.to.clone()],
         }
+    }
+
+    /// The link of `kind` from `from` (any party when `None`) into `to` that does not exist on `day`
+    /// but explains why none does: the one that ended last (on or before `day`), else the first one
+    /// made after `day`. What a message names instead of saying the link "is missing".
+    pub fn link_not_in_force(
+        &self,
+        kind: LinkKind,
+        from: Option<NodeIndex>,
+        to: NodeIndex,
+        day: Date,
+    ) -> Option<NotInForce<'a>> {
+        let mut ended: Option<(&'a Link, NodeIndex)> = None;
+        let mut later: Option<(&'a Link, NodeIndex)> = None;
+        for e in self.graph.edges_directed(to, Direction::Incoming) {
+            let l = e.weight();
+            if l.kind != kind || from.is_some_and(|f| f != e.source()) || l.exists_at(day) {
+                continue;
+            }
+            // Only a provider's partnership is a program chain (see `partnerships_of`).
+            if kind == LinkKind::Partnership
+                && self.graph[e.source()].kind != PartyKind::IndirectProvider
+            {
+                continue;
+            }
+            if l.ended_by(day) {
+                if ended.is_none_or(|(best, _)| l.ended > best.ended) {
+                    ended = Some((l, e.source()));
+                }
+            } else if l.date > day && later.is_none_or(|(best, _)| l.date < best.date) {
+                later = Some((l, e.source()));
+            }
+        }
+        if let Some((link, from)) = ended {
+            return Some(NotInForce::Ended {
+                link,
+                from: self.node(from),
+                on: link.ended.unwrap_or(day),
+            });
+        }
+        later.map(|(link, from)| NotInForce::Later {
+            from: self.node(from),
+            on: link.date,
+        })
     }
 
     /// A new tenant id, distinct from every tenant in the scenario, for a customer-type own-use tenant.

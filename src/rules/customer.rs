@@ -1,7 +1,6 @@
 //! Patterns around one customer that the program explicitly allows, kept as notes for teaching.
-//!
-//! Rules: `multi_partner`, `multi_channel`, and `registration_id_missing` (what Partner Center
-//! asks of a customer before a partner can create it in some countries).
+//! Owns: `multi_partner`, `multi_channel`, and `registration_id_missing` (what Partner Center asks of
+//! a customer before a partner can create it in some countries). Must not: judge a single sale.
 
 use super::context::{Ctx, Node};
 use super::{Finding, Name, RuleId, Subject};
@@ -101,9 +100,12 @@ pub(crate) fn check_registration_id(ctx: &Ctx, party: &Party, out: &mut Vec<Find
     if !REGISTRATION_ID_COUNTRIES.contains(&country.as_str()) {
         return;
     }
+    // Only a partner creates a customer in Partner Center: a "purchase" from Microsoft or from
+    // another customer is an `invalid_chain`, not a partner that needs the number.
     let Some(partner) = ctx
         .links_to(&party.id)
         .filter(|l| matches!(l.kind, LinkKind::Purchase | LinkKind::Reseller))
+        .filter(|l| ctx.party(&l.from).is_some_and(|p| p.kind.is_partner()))
         .map(|l| l.from.clone())
         .min()
     else {
@@ -217,5 +219,31 @@ mod tests {
         assert!(recorded.is_empty());
         // Not a registration country, or no purchase or reseller relationship: nothing to say.
         assert!(after(|_| {}, RuleId::RegistrationIdMissing).is_empty());
+    }
+
+    /// Regression: a purchase from Microsoft (itself an `invalid_chain`) made the customer need a
+    /// registration ID, and the finding named Microsoft as the partner.
+    #[test]
+    fn only_a_partners_link_asks_for_a_registration_id() {
+        let findings = after(
+            |s| {
+                s.add_party(
+                    crate::model::Party::new("c3", PartyKind::Customer)
+                        .in_country("PL")
+                        .mca(d("2019-01-01")),
+                )
+                .unwrap();
+                s.add_link(Link::new(
+                    "odd",
+                    LinkKind::Purchase,
+                    "ms",
+                    "c3",
+                    d("2021-01-01"),
+                ))
+                .unwrap();
+            },
+            RuleId::RegistrationIdMissing,
+        );
+        assert!(findings.is_empty(), "{findings:#?}");
     }
 }

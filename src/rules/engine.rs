@@ -1,17 +1,20 @@
 //! Runs the rules: a full check, and an incremental re-check after an edit.
+//! Owns: which rules run on a link or a party, and the [`Checker`]'s findings by subject. Must not:
+//! decide a rule itself, or guess what an edit reaches (that is `dependents.rs`).
 //!
 //! The [`Checker`] keeps findings indexed by link and party. After an edit it re-checks only what the
 //! edit can affect (see [`Checker::update`]); a property test (`tests/incremental.rs`) holds the result
 //! equal to a full check over random scenarios and random edit sequences.
 
 use super::context::{At, Ctx, Node};
+use super::dependents::{Dependents, IdMap, IdSet};
 use super::{
-    Finding, Name, Severity, Subject, chain, customer, gdap, identity, readiness, regions, sales,
+    Finding, Name, Severity, Subject, chain, changes, customer, gdap, identity, readiness, regions,
+    sales,
 };
 use crate::edit::{PartyFields, Touched};
 use crate::model::{Date, Link, LinkId, LinkKind, Party, PartyId, Scenario};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
-use std::collections::{HashMap, HashSet};
 
 /// Every finding of a scenario as of its as-of date, sorted by subject, rule and message.
 pub fn check(scenario: &Scenario) -> Vec<Finding> {
@@ -108,12 +111,8 @@ fn link_rules(ctx: &Ctx, at: &At, strict_dates: bool, out: &mut Vec<Finding>) {
     }
     if link.kind == LinkKind::Purchase {
         if strict_dates {
-            let on_its_day = Ctx::new(ctx.scenario, link.date);
-            let on_its_day = if ctx.fixes {
-                on_its_day
-            } else {
-                on_its_day.without_fixes()
-            };
+            // Quick fixes are proven against the ordinary reading: none in the audit reading.
+            let on_its_day = Ctx::new(ctx.scenario, link.date).without_fixes();
             chain::check_purchase_chain(&on_its_day, at, out);
         } else {
             chain::check_purchase_chain(ctx, at, out);
@@ -129,6 +128,10 @@ fn link_rules(ctx: &Ctx, at: &At, strict_dates: bool, out: &mut Vec<Finding>) {
     sales::check_reseller_relationship(ctx, at, out);
     regions::check_cross_region(ctx, at, out);
     gdap::check_gdap(ctx, at, out);
+    changes::check_relationship_removed(ctx, at, out);
+    changes::check_direct_bill_for_reseller_customer(ctx, at, out);
+    changes::check_customers_left_behind(ctx, at, out);
+    changes::check_partner_id_on_record(ctx, at, out);
 }
 
 /// All rules on one party, looked up by id.
@@ -512,209 +515,6 @@ impl Checker {
     }
 }
 
-/// The fields of a party that a rule on one of its own links reads (as seller, billing provider,
-/// customer or partnership end): all but the PartnerID and the registration number, which only
-/// the party's own checks read. The name is apart: it only words findings (see [`Name`]).
-const READ_BY_OWN_LINKS: PartyFields = PartyFields::ALL
-    .without(PartyFields::NAME)
-    .without(PartyFields::PARTNER_ID)
-    .without(PartyFields::REGISTRATION_ID);
-
-/// The fields of a partner that `own_use_on_csp_tenant` reads on purchases provisioned to its
-/// tenant, and `reseller_customer_of_own_provider` on sales to its organization's customers.
-const READ_BY_TENANT_AND_ORGANIZATION: PartyFields = PartyFields::EXISTENCE
-    .or(PartyFields::KIND)
-    .or(PartyFields::ORGANIZATION)
-    .or(PartyFields::TENANT);
-
-/// The fields the identity rules read on the partners sharing a tenant or a PartnerID.
-const READ_BY_IDENTITY: PartyFields = READ_BY_TENANT_AND_ORGANIZATION
-    .or(PartyFields::PARTNER_ID)
-    .or(PartyFields::RESTRICTED_SINCE);
-
-/// What one edit can have changed the findings of: the links and parties to re-check.
-///
-/// Each rule reads its subject and a few things around it; this is the same list read the other way
-/// round (who reads a given link or party field):
-/// - a **supply** into P: every sale P makes or bills (sold by P, `via` P, or by a reseller
-///   partnered with P, whose billing provider and chain depend on P's supply) and P's partnerships
-///   (their path starts at Microsoft when P is supplied);
-/// - a **partnership** into reseller R: R's sales (their chain, billing provider and path), and the
-///   sales to customers of R's organization (`reseller_customer_of_own_provider`);
-/// - a **reseller relationship** into customer C: C's purchases (`no_reseller_relationship`) and C
-///   (`registration_id_missing`);
-/// - a **purchase** or **admin relationship** into C: C (`multi_partner`, `multi_channel`);
-/// - a party's fields: its own links for the fields they read ([`READ_BY_OWN_LINKS`]); a provider's
-///   kind its resellers' sales (which partnerships count); the customers it has links to (their
-///   notes need it to be a partner); a partner's tenant, organization and kind the purchases
-///   provisioned to its tenant and the sales to its organization's customers; the partners sharing
-///   its tenant or PartnerID (identity rules);
-/// - a name decides nothing: [`Checker::update`] re-words the findings that name the party.
-///
-/// `tests/incremental.rs` holds the result equal to a full check over random channels and edits.
-struct Dependents<'a> {
-    scenario: &'a Scenario,
-    links: IdMap<&'a str, &'a Link>,
-    parties: IdSet<&'a str>,
-    gone_links: Vec<&'a LinkId>,
-}
-
-type IdMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-type IdSet<K> = HashSet<K, foldhash::fast::RandomState>;
-
-impl<'a> Dependents<'a> {
-    fn new(scenario: &'a Scenario) -> Self {
-        Dependents {
-            scenario,
-            links: IdMap::default(),
-            parties: IdSet::default(),
-            gone_links: Vec::new(),
-        }
-    }
-
-    fn link(&mut self, link: &'a Link) {
-        self.links.insert(link.id.as_str(), link);
-    }
-
-    fn party(&mut self, id: &'a str) {
-        self.parties.insert(id);
-    }
-
-    fn collect(&mut self, touched: &'a Touched) {
-        let scenario = self.scenario;
-        for id in &touched.links {
-            match scenario.link(id.as_str()) {
-                Some(link) => self.link(link),
-                None => self.gone_links.push(id),
-            }
-        }
-        for (kind, from, to) in &touched.link_shapes {
-            self.party(from.as_str());
-            self.party(to.as_str());
-            match kind {
-                LinkKind::Supply => self.billed_by(to.as_str()),
-                LinkKind::Partnership => {
-                    self.sales_of(to.as_str());
-                    if let Some(reseller) = scenario.party(to.as_str()) {
-                        self.sales_to_organization(&reseller.organization);
-                    }
-                }
-                LinkKind::Reseller => {
-                    for link in scenario.links_to(to.as_str()) {
-                        if link.kind == LinkKind::Purchase {
-                            self.link(link);
-                        }
-                    }
-                }
-                LinkKind::Purchase | LinkKind::Admin => {}
-            }
-        }
-        let mut fields = PartyFields::NONE;
-        for (id, changed) in &touched.changed_parties {
-            let id = id.as_str();
-            fields = fields | *changed;
-            // Its own checks read every field but the name (which only words them).
-            if changed.intersects(PartyFields::ALL.without(PartyFields::NAME)) {
-                self.party(id);
-            }
-            if changed.intersects(READ_BY_OWN_LINKS) {
-                for link in scenario.links_naming(id) {
-                    self.link(link);
-                }
-            }
-            // Which partnerships count (from an indirect provider) and how a reseller's sales are
-            // worded read the provider's kind and name; the customers a partner has links to read
-            // both in their notes.
-            if changed.intersects(PartyFields::KIND) {
-                for partnership in scenario.links_from(id) {
-                    if partnership.kind == LinkKind::Partnership {
-                        self.sales_of(partnership.to.as_str());
-                    }
-                }
-                for link in scenario.links_from(id) {
-                    self.party(link.to.as_str());
-                }
-            }
-        }
-        if fields.intersects(READ_BY_TENANT_AND_ORGANIZATION) {
-            for organization in &touched.organizations {
-                self.sales_to_organization(organization);
-            }
-            for tenant in &touched.tenants {
-                self.purchases_into_tenant(tenant);
-            }
-        }
-        if fields.intersects(READ_BY_IDENTITY) {
-            for tenant in &touched.tenants {
-                for party in scenario.parties_with_tenant(tenant) {
-                    self.party(party.id.as_str());
-                }
-            }
-            for partner_id in &touched.partner_ids {
-                for party in scenario.parties_with_partner_id(partner_id) {
-                    self.party(party.id.as_str());
-                }
-            }
-        }
-    }
-
-    /// The sales (purchases and reseller relationships) a party makes.
-    fn sales_of(&mut self, seller: &'a str) {
-        for link in self.scenario.links_from(seller) {
-            if is_sale(link) {
-                self.link(link);
-            }
-        }
-    }
-
-    /// Everything whose chain reads a provider's supply: what it sells, bills or partners.
-    fn billed_by(&mut self, provider: &'a str) {
-        let scenario = self.scenario;
-        for link in scenario.links_from(provider) {
-            self.link(link);
-            if link.kind == LinkKind::Partnership {
-                self.sales_of(link.to.as_str());
-            }
-        }
-        for link in scenario.links_via(provider) {
-            self.link(link);
-        }
-    }
-
-    /// The sales to the parties of an organization: `reseller_customer_of_own_provider` reads the
-    /// organization's resellers, their tenants and their partnerships.
-    fn sales_to_organization(&mut self, organization: &str) {
-        let scenario = self.scenario;
-        for party in scenario.parties_of_organization(organization) {
-            for link in scenario.links_to(party.id.as_str()) {
-                if is_sale(link) {
-                    self.link(link);
-                }
-            }
-        }
-    }
-
-    /// The purchases provisioned to a tenant (the customer's own, or one the purchase names):
-    /// `own_use_on_csp_tenant` reads the partners whose tenant it is.
-    fn purchases_into_tenant(&mut self, tenant: &str) {
-        let scenario = self.scenario;
-        for party in scenario.parties_with_tenant(tenant) {
-            for link in scenario.links_to(party.id.as_str()) {
-                if link.kind == LinkKind::Purchase {
-                    self.link(link);
-                }
-            }
-        }
-        for link in scenario.links_with_tenant(tenant) {
-            self.link(link);
-        }
-    }
-}
-
-fn is_sale(link: &Link) -> bool {
-    matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
@@ -916,7 +716,7 @@ mod tests {
     /// as a fresh check words it: the message templates mark every name they show.
     #[test]
     fn renaming_any_party_of_the_built_in_scenarios_rewords_as_a_fresh_check() {
-        let mut rules = HashSet::new();
+        let mut rules = std::collections::HashSet::new();
         for builtin in crate::scenarios::BUILTIN {
             let mut s = builtin.load().unwrap();
             let mut checker = Checker::new(&s);

@@ -1,4 +1,6 @@
 //! Proven quick fixes: a fix is offered only when it is known to work on this very channel.
+//! Owns: trying each proposed fix on the channel and withholding those that fail, with why.
+//! Must not: propose fixes itself (each rule does), or change the channel it is given.
 //!
 //! A rule proposes fixes from what it sees around one link or party, but an edit can break something
 //! elsewhere (moving a sale to another seller that has no reseller relationship with the customer,
@@ -7,7 +9,8 @@
 //! - it applies;
 //! - the finding it is offered for is gone (one fewer finding of that rule on that subject);
 //! - no violation appears anywhere (no rule and subject has more violations than before);
-//! - it adds no link that duplicates one already there (same kind, ends and `via`);
+//! - it adds no link that duplicates one already there (same kind, ends and `via`, in force at the
+//!   same time: a relationship renewed after the old one ended is no duplicate);
 //! - applying it a second time is refused or changes nothing.
 //!
 //! A proposal that fails is *withheld* with the reason, so the person sees what they must decide
@@ -68,15 +71,40 @@ impl Tally {
     }
 }
 
-/// How many links repeat another link's kind, ends and `via`.
+/// How many links repeat another link's kind, ends and `via` while it is in force.
 fn duplicate_links(scenario: &Scenario) -> usize {
-    let mut seen: HashMap<(LinkKind, &PartyId, &PartyId, Option<&PartyId>), usize> = HashMap::new();
+    let mut groups: HashMap<(LinkKind, &PartyId, &PartyId, Option<&PartyId>), Vec<&Link>> =
+        HashMap::new();
     for l in scenario.links() {
-        *seen
+        groups
             .entry((l.kind, &l.from, &l.to, l.via.as_ref()))
-            .or_insert(0) += 1;
+            .or_default()
+            .push(l);
     }
-    seen.values().map(|n| n - 1).sum()
+    groups.into_values().map(overlapping).sum()
+}
+
+/// How many of these links (of one kind, ends and `via`) start while an earlier one is still in
+/// force: links that end and are renewed later repeat nothing.
+pub(crate) fn overlapping(mut links: Vec<&Link>) -> usize {
+    links.sort_by_key(|l| l.date);
+    let mut repeats = 0;
+    // The latest end so far (`None`: one never ends).
+    let mut in_force_until: Option<Option<Date>> = None;
+    for l in links {
+        if let Some(until) = in_force_until {
+            if until.is_none_or(|end| l.date < end) {
+                repeats += 1;
+            }
+            in_force_until = Some(match (until, l.ended) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            });
+        } else {
+            in_force_until = Some(l.ended);
+        }
+    }
+    repeats
 }
 
 fn describe(key: &Key) -> String {
@@ -338,11 +366,12 @@ impl Trial<'_> {
         groups
             .iter()
             .map(|(kind, from, to, via)| {
-                self.work
-                    .links_to(to.as_str())
-                    .filter(|l| l.kind == *kind && l.from == *from && l.via == *via)
-                    .count()
-                    .saturating_sub(1)
+                overlapping(
+                    self.work
+                        .links_to(to.as_str())
+                        .filter(|l| l.kind == *kind && l.from == *from && l.via == *via)
+                        .collect(),
+                )
             })
             .sum()
     }

@@ -1,7 +1,6 @@
 //! Granular delegated admin privileges (GDAP) on admin links.
-//!
-//! Rules: `gdap_duration`, `gdap_auto_extend_global_admin` (GDAP links only), `gdap_expired`,
-//! `gdap_request_expired`, `dap_after_deprecation`.
+//! Owns: `gdap_duration`, `gdap_auto_extend_global_admin` (GDAP links only), `gdap_expired`,
+//! `gdap_request_expired`, `dap_after_deprecation`. Must not: renew anything as DAP (deprecated).
 
 use super::context::{At, Ctx};
 use super::{Finding, Name, RuleId, Subject};
@@ -17,7 +16,9 @@ pub fn dap_deprecation_date() -> Date {
     Date::from_ymd_opt(2023, 10, 9).expect("a valid date")
 }
 
-/// The day an active GDAP link with auto-extend off and a valid duration expires, if it does.
+/// The day an active GDAP link with auto-extend off expires: its date plus its duration, whatever
+/// the duration (one outside 1–730 days is `gdap_duration`'s finding, and still ends the
+/// relationship then), or plus the longest a GDAP relationship lasts when none is recorded.
 pub fn gdap_expiry(link: &Link) -> Option<Date> {
     if link.kind != LinkKind::Admin
         || link.admin_type != AdminType::Gdap
@@ -26,9 +27,7 @@ pub fn gdap_expiry(link: &Link) -> Option<Date> {
     {
         return None;
     }
-    let days = link
-        .duration_days
-        .filter(|d| (1..=MAX_GDAP_DAYS).contains(d))?;
+    let days = link.duration_days.unwrap_or(MAX_GDAP_DAYS);
     link.date
         .checked_add_days(chrono::Days::new(u64::from(days)))
 }
@@ -137,8 +136,16 @@ fn check_lifetime(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     if link.kind == LinkKind::Admin && link.status == LinkStatus::Pending {
         let waited = (ctx.as_of - link.date).num_days();
         if waited > GDAP_REQUEST_DAYS {
-            let mut again = link.clone();
-            again.date = ctx.as_of;
+            // Always a GDAP request: DAP is no longer granted, so a DAP request is renewed as one.
+            let again = Link {
+                date: ctx.as_of,
+                ..as_gdap(link)
+            };
+            let what = if link.admin_type == AdminType::Dap {
+                "a GDAP request"
+            } else {
+                "a new request"
+            };
             out.push(
                 Finding::new(
                     RuleId::GdapRequestExpired,
@@ -150,7 +157,7 @@ fn check_lifetime(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                     ),
                 )
                 .fix(
-                    format!("Send a new request on {}", ctx.as_of),
+                    format!("Send {what} on {} instead", ctx.as_of),
                     Edit::UpdateLink(again),
                 ),
             );
@@ -159,22 +166,71 @@ fn check_lifetime(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     if let Some(expiry) = gdap_expiry(link)
         && expiry <= ctx.as_of
     {
-        let mut ended = link.clone();
-        ended.ended = Some(expiry);
-        out.push(
-            Finding::new(
-                RuleId::GdapExpired,
-                subject(),
-                path(),
-                format!(
-                    "The admin relationship of {partner} with {customer} expired on {expiry} (made {}, {} days, no auto-extend): {partner} can no longer manage {customer}.",
-                    link.date,
-                    link.duration_days.unwrap_or_default()
-                ),
-            )
-            .fix(format!("Mark it ended on {expiry}"), Edit::UpdateLink(ended)),
+        let days = match link.duration_days {
+            Some(days) => format!("{days} days"),
+            None => format!("no duration recorded, so at most {MAX_GDAP_DAYS} days"),
+        };
+        let mut finding = Finding::new(
+            RuleId::GdapExpired,
+            subject(),
+            path(),
+            format!(
+                "The admin relationship of {partner} with {customer} expired on {expiry} (made {}, {days}, no auto-extend): {partner} can no longer manage {customer}.",
+                link.date,
+            ),
         );
+        // An end must come after the start: a relationship of 0 days is `gdap_duration`'s to fix.
+        if expiry > link.date {
+            let mut ended = link.clone();
+            ended.ended = Some(expiry);
+            let id = ctx
+                .scenario
+                .fresh_link_id(&format!("admin-{}-{}", link.from, link.to));
+            let renewed = Link {
+                id,
+                date: ctx.as_of,
+                ended: None,
+                status: LinkStatus::Pending,
+                ..as_gdap(link)
+            };
+            finding = finding
+                .fix(
+                    format!(
+                        "Renew it: a new GDAP request on {}, this one marked ended on {expiry}",
+                        ctx.as_of
+                    ),
+                    Edit::Batch(vec![
+                        Edit::UpdateLink(ended.clone()),
+                        Edit::AddLink(renewed),
+                    ]),
+                )
+                .fix(
+                    format!("Mark it ended on {expiry}"),
+                    Edit::UpdateLink(ended),
+                );
+        }
+        out.push(finding);
     }
+}
+
+/// The link as a valid GDAP relationship: GDAP, a duration of 1 to 730 days, and no auto-extend
+/// when it keeps the Global Administrator role (which auto-extend is not available with).
+fn as_gdap(link: &Link) -> Link {
+    let mut gdap = link.clone();
+    gdap.admin_type = AdminType::Gdap;
+    gdap.duration_days = Some(
+        link.duration_days
+            .unwrap_or(MAX_GDAP_DAYS)
+            .clamp(1, MAX_GDAP_DAYS),
+    );
+    let global_admin = gdap
+        .roles
+        .iter()
+        .any(|r| r.trim().eq_ignore_ascii_case(GLOBAL_ADMINISTRATOR));
+    if global_admin {
+        gdap.auto_extend = false;
+    }
+    gdap
 }
 
 #[cfg(test)]
@@ -366,6 +422,63 @@ mod tests {
         assert_eq!(
             (link.admin_type, link.duration_days),
             (AdminType::Gdap, Some(730))
+        );
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+    }
+
+    // ---- Issue 22: durations outside 1–730 days expire; DAP requests are renewed as GDAP ----
+
+    /// Regression: an admin link of 0 or 900 days never expired and kept counting as a second
+    /// channel.
+    #[test]
+    fn a_relationship_of_any_recorded_duration_expires() {
+        for days in [0, 900] {
+            let mut s = valid_channel();
+            for (id, partner) in [("a1", "db"), ("a2", "res")] {
+                with_admin(
+                    &mut s,
+                    Link::new(id, LinkKind::Admin, partner, "c2", d("2021-01-01")).gdap(
+                        &["Directory Readers"],
+                        365,
+                        true,
+                    ),
+                );
+            }
+            change_link(&mut s, "a1", |l| {
+                l.duration_days = Some(days);
+                l.auto_extend = false;
+            });
+            let rules: Vec<_> = check(&s)
+                .into_iter()
+                .filter(|f| {
+                    f.subject == Subject::Link("a1".into()) || f.rule == RuleId::MultiChannel
+                })
+                .map(|f| f.rule)
+                .collect();
+            assert!(rules.contains(&RuleId::GdapExpired), "{days}: {rules:?}");
+            assert!(!rules.contains(&RuleId::MultiChannel), "{days}: {rules:?}");
+        }
+    }
+
+    /// Regression: resending an expired DAP request made another DAP request.
+    #[test]
+    fn an_expired_dap_request_is_renewed_as_gdap() {
+        let mut s = valid_channel();
+        let mut request = Link::new("a", LinkKind::Admin, "db", "c2", d("2021-01-01"));
+        request.admin_type = AdminType::Dap;
+        request.status = LinkStatus::Pending;
+        with_admin(&mut s, request);
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::GdapRequestExpired)
+            .collect();
+        let fixed = apply_first_fix(s, &findings);
+        let renewed = fixed.link("a").unwrap();
+        assert_eq!(
+            renewed.admin_type,
+            AdminType::Gdap,
+            "{:?}",
+            findings[0].fixes
         );
         assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
     }

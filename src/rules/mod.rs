@@ -1,4 +1,6 @@
 //! The rule engine: which parts of a channel break the CSP program's rules, why, and how to fix them.
+//! Owns: the `Finding` and `QuickFix` types and how a message names parties. Must not: know egui,
+//! files, or anything but the scenario it is given.
 //!
 //! Rules are pure functions of a [`Scenario`] as of a date: no egui, no I/O. Each rule family lives in
 //! its own file with its tests over minimal scenarios; [`catalog`] documents every rule in one place (the
@@ -7,14 +9,18 @@
 
 pub mod catalog;
 mod chain;
+mod changes;
 mod context;
 mod customer;
+mod dependents;
 pub mod engine;
 pub mod fixes;
 mod gdap;
+mod history;
 mod identity;
 mod readiness;
 mod regions;
+mod reroute;
 mod sales;
 #[cfg(test)]
 mod test_support;
@@ -135,9 +141,10 @@ impl Finding {
         self.rule.info()
     }
 
-    /// The finding as JSON (rule, severity, link or party, path, message), as `check --format json`,
-    /// `diff` and `ask` print it.
+    /// The finding as JSON (rule, severity, link or party, path, message, the rule's fix and the
+    /// public page it comes from), as `check --format json`, `diff` and `ask` print it.
     pub fn to_json(&self) -> serde_json::Value {
+        let info = self.info();
         serde_json::json!({
             "rule": self.rule.key(),
             "severity": self.severity.key(),
@@ -145,6 +152,9 @@ impl Finding {
             "party": self.subject.party().map(|p| p.as_str()),
             "path": self.path.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
             "message": self.message,
+            "fix": info.fix,
+            "source": info.source,
+            "source_url": info.source_url,
         })
     }
 

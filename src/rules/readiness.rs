@@ -1,11 +1,14 @@
 //! Whether each party may transact at the link's date: agreements signed, reseller onboarded and
 //! enrolled, direct-bill partner not restricted.
-//!
-//! Rules: `mpa_missing`, `reseller_not_ready`, `restricted_direct_bill`, `mca_missing`.
+//! Owns: `mpa_missing`, `reseller_not_ready`, `restricted_direct_bill`, `mca_missing`. Must not move a
+//! recorded date back in a fix: a link dated before a signature moves forward to it instead.
 
 use super::context::{At, Ctx, Node};
+use super::history::move_to;
+use super::reroute::{move_sale, routes};
 use super::{Finding, Name, RuleId, Severity, Subject};
 use crate::edit::Edit;
+use crate::model::identity::same_tenant;
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, mpa_effective_date};
 
 /// The partners whose MPA a link needs: the buyer of a supply, both sides of a partnership, the seller
@@ -48,17 +51,30 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             Some(signed) => format!("signed the Microsoft Partner Agreement only on {signed}"),
             None => "has not signed the Microsoft Partner Agreement".to_owned(),
         };
-        out.push(
-            Finding::new(
-                RuleId::MpaMissing,
-                Subject::Link(link.id.clone()),
-                ctx.path_of(link),
-                format!(
-                    "{} ({}) {}, but this {} is dated {}; every partner that transacts in CSP since 2020-02-01 must have signed it.",
-                    Name(id), party.kind, state, link.kind.label(), link.date
-                ),
-            )
-            .fix_with(ctx.fixes, || {
+        let finding = Finding::new(
+            RuleId::MpaMissing,
+            Subject::Link(link.id.clone()),
+            ctx.path_of(link),
+            format!(
+                "{} ({}) {}, but this {} is dated {}; every partner that transacts in CSP since 2020-02-01 must have signed it.",
+                Name(id),
+                party.kind,
+                state,
+                link.kind.label(),
+                link.date
+            ),
+        );
+        out.push(match party.mpa_signed {
+            // A recorded signature is never moved back: the link moves forward to it.
+            Some(signed) if ctx.fixes => move_to(
+                ctx,
+                link,
+                signed,
+                &format!("the day {} signed the MPA", party.name),
+                finding,
+            ),
+            Some(_) => finding,
+            None => finding.fix_with(ctx.fixes, || {
                 let date = earliest_link_date(ctx, id, link.date);
                 let mut signed = party.party.clone();
                 signed.mpa_signed = Some(date);
@@ -67,7 +83,7 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                     Edit::UpdateParty(signed),
                 )
             }),
-        );
+        });
     }
 }
 
@@ -107,30 +123,64 @@ pub(crate) fn check_reseller_ready(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         }
         _ => steps.join(""),
     };
-    out.push(
-        Finding::new(
-            RuleId::ResellerNotReady,
-            Subject::Link(link.id.clone()),
-            ctx.path_of(link),
-            format!(
-                "{} is not ready to transact as an indirect reseller on {}: it still has to {}.",
-                Name(reseller_id),
-                link.date,
-                todo
-            ),
-        )
-        .severity(severity)
-        .fix_with(ctx.fixes, || {
-            let mut ready = reseller.clone().ready();
-            if link.date >= mpa_effective_date() && !reseller.mpa_signed_by(link.date) {
-                ready.mpa_signed = Some(earliest_link_date(ctx, reseller_id, link.date));
+    let finding = Finding::new(
+        RuleId::ResellerNotReady,
+        Subject::Link(link.id.clone()),
+        ctx.path_of(link),
+        format!(
+            "{} is not ready to transact as an indirect reseller on {}: it still has to {}.",
+            Name(reseller_id),
+            link.date,
+            todo
+        ),
+    )
+    .severity(severity);
+    if !ctx.fixes {
+        out.push(finding);
+        return;
+    }
+    let mut ready = reseller.clone().ready();
+    let mut label = format!("{}: {}", reseller.name, capitalize(&todo));
+    let mut edits = Vec::new();
+    let needs_mpa = link.date >= mpa_effective_date() && !reseller.mpa_signed_by(link.date);
+    match reseller.mpa_signed {
+        Some(signed) if needs_mpa => {
+            // Signed later than the link: the signature stays, the link moves forward to it.
+            if signed <= link.date || signed > ctx.as_of || link.ended.is_some_and(|e| e <= signed)
+            {
+                out.push(finding);
+                return;
             }
-            (
-                format!("{}: {}", reseller.name, capitalize(&todo)),
-                Edit::UpdateParty(ready),
-            )
-        }),
-    );
+            let mut moved = link.clone();
+            moved.date = signed;
+            let done: Vec<&str> = steps
+                .iter()
+                .copied()
+                .filter(|s| !s.starts_with("sign"))
+                .collect();
+            label = match done.as_slice() {
+                [] => format!("{}: ", reseller.name),
+                _ => format!("{}: {}; ", reseller.name, capitalize(&done.join(" and "))),
+            };
+            label.push_str(&format!(
+                "move this {} to {signed}, the day it signed the MPA",
+                link.kind.label()
+            ));
+            edits.push(Edit::UpdateLink(moved));
+        }
+        None if needs_mpa => {
+            ready.mpa_signed = Some(earliest_link_date(ctx, reseller_id, link.date));
+        }
+        _ => {}
+    }
+    if ready != *reseller {
+        edits.insert(0, Edit::UpdateParty(ready));
+    }
+    let edit = match edits.len() {
+        1 => edits.remove(0),
+        _ => Edit::Batch(edits),
+    };
+    out.push(finding.fix(label, edit));
 }
 
 fn capitalize(s: &str) -> String {
@@ -154,7 +204,7 @@ pub(crate) fn check_restricted(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         .restricted_since
         .map(|d| d.to_string())
         .unwrap_or_default();
-    out.push(Finding::new(
+    let mut finding = Finding::new(
         RuleId::RestrictedDirectBill,
         Subject::Link(link.id.clone()),
         ctx.path_of(link),
@@ -166,7 +216,33 @@ pub(crate) fn check_restricted(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             Name(&link.to),
             link.date
         ),
-    ));
+    );
+    if ctx.fixes {
+        // Move the customer to an indirect provider: through an indirect reseller of the
+        // customer's region, the partner's own reseller enrolment (on its tenant) first.
+        let own = |p: &Party| same_tenant(&p.tenant, &seller.tenant);
+        let kinds = [PartyKind::IndirectReseller];
+        for route in routes(ctx, ctx.region_of(at.to), &kinds, own, |_| false, 2) {
+            let (label, edit) = move_sale(ctx, link, &route, false);
+            finding = finding.fix(
+                format!(
+                    "Move {} to an indirect provider: {}",
+                    at.to.name,
+                    lower_first(&label)
+                ),
+                edit,
+            );
+        }
+    }
+    out.push(finding);
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
@@ -180,20 +256,29 @@ pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         Some(accepted) => format!("accepted the Microsoft Customer Agreement only on {accepted}"),
         None => "has not accepted the Microsoft Customer Agreement".to_owned(),
     };
-    out.push(
-        Finding::new(
-            RuleId::McaMissing,
-            Subject::Link(link.id.clone()),
-            ctx.path_of(link),
-            format!(
-                "{} {}, but buys from {} on {}.",
-                Name(&link.to),
-                state,
-                Name(&link.from),
-                link.date
-            ),
-        )
-        .fix_with(ctx.fixes, || {
+    let finding = Finding::new(
+        RuleId::McaMissing,
+        Subject::Link(link.id.clone()),
+        ctx.path_of(link),
+        format!(
+            "{} {}, but buys from {} on {}.",
+            Name(&link.to),
+            state,
+            Name(&link.from),
+            link.date
+        ),
+    );
+    out.push(match customer.mca_accepted {
+        // A recorded acceptance is never moved back: the purchase moves forward to it.
+        Some(accepted) if ctx.fixes => move_to(
+            ctx,
+            link,
+            accepted,
+            &format!("the day {} accepted the MCA", customer.name),
+            finding,
+        ),
+        Some(_) => finding,
+        None => finding.fix_with(ctx.fixes, || {
             let mut accepted = customer.clone();
             accepted.mca_accepted = Some(link.date);
             (
@@ -201,7 +286,7 @@ pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 Edit::UpdateParty(accepted),
             )
         }),
-    );
+    });
 }
 
 #[cfg(test)]
@@ -307,5 +392,96 @@ mod tests {
         assert!(findings[0].message.contains("only on 2021-06-01"));
         assert!(check(&apply_first_fix(s, &findings)).is_empty());
         assert!(after(|_| {}, RuleId::McaMissing).is_empty());
+    }
+
+    // ---- Issue 22: fixes that keep history, restricted direct bill ----
+
+    /// Regression: "Mark the MPA of DB signed on 2021-01-01" overwrote a recorded later signature.
+    /// A recorded date is never moved back: the link moves forward to the signing day instead.
+    #[test]
+    fn a_recorded_mpa_date_is_never_moved_back() {
+        let mut s = valid_channel();
+        change_party(&mut s, "db", |p| p.mpa_signed = Some(d("2021-01-20")));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::MpaMissing)
+            .collect();
+        assert!(!findings.is_empty());
+        for f in &findings {
+            for fix in &f.fixes {
+                let mut fixed = s.clone();
+                fix.edit.clone().apply(&mut fixed).unwrap();
+                assert_eq!(
+                    fixed.party("db").unwrap().mpa_signed,
+                    Some(d("2021-01-20")),
+                    "{}",
+                    fix.label
+                );
+            }
+        }
+        let on_supply = findings
+            .iter()
+            .find(|f| f.subject == Subject::Link("s-db".into()))
+            .unwrap();
+        assert!(
+            on_supply.fixes[0].label.contains("2021-01-20"),
+            "{}",
+            on_supply.fixes[0].label
+        );
+    }
+
+    /// Regression: the MCA fix backdated a recorded acceptance the same way.
+    #[test]
+    fn a_recorded_mca_date_is_never_moved_back() {
+        let mut s = valid_channel();
+        change_party(&mut s, "c2", |p| p.mca_accepted = Some(d("2021-06-01")));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::McaMissing)
+            .collect();
+        let fixed = apply_first_fix(s, &findings);
+        assert_eq!(
+            fixed.party("c2").unwrap().mca_accepted,
+            Some(d("2021-06-01"))
+        );
+        assert_eq!(fixed.link("buy2").unwrap().date, d("2021-06-01"));
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+    }
+
+    /// Regression: a restricted direct-bill partner's sale had no quick fix although the catalogue
+    /// names one: move the customer to an indirect provider, through a reseller of its region.
+    #[test]
+    fn a_restricted_direct_bill_sale_is_offered_the_indirect_chain() {
+        let mut s = valid_channel();
+        change_party(&mut s, "db", |p| p.restricted_since = Some(d("2021-01-15")));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::RestrictedDirectBill)
+            .collect();
+        let proven = crate::rules::fixes::prove(&s, s.as_of(), &findings);
+        let fix = proven[0]
+            .finding
+            .fixes
+            .first()
+            .unwrap_or_else(|| panic!("{:#?}", proven[0].withheld));
+        assert!(
+            fix.label.contains("Res") && fix.label.contains("Dist"),
+            "{}",
+            fix.label
+        );
+        let mut fixed = s.clone();
+        fix.edit.clone().apply(&mut fixed).unwrap();
+        let sale = fixed.link("buy2").unwrap();
+        assert_eq!(
+            (sale.from.as_str(), sale.via.as_ref().map(|v| v.as_str())),
+            ("res", Some("dist"))
+        );
+        assert!(
+            check(&fixed)
+                .iter()
+                .all(|f| f.subject != Subject::Link("buy2".into())),
+            "{:#?}",
+            check(&fixed)
+        );
     }
 }

@@ -1,11 +1,12 @@
 //! Regional authorization: partners sell to, and partner with, their own CSP region only.
-//!
-//! Rules: `cross_region_sale`, `cross_region_partnership`, `unlisted_market`.
+//! Owns: `cross_region_sale`, `cross_region_partnership`, `unlisted_market`. Must not: judge a party
+//! in no region (that is `unlisted_market`'s alone).
 
 use super::context::{At, Ctx, Node};
+use super::reroute::{move_sale, routes};
 use super::{Finding, Name, RuleId, Subject};
 use crate::edit::Edit;
-use crate::model::{Link, LinkKind, Party, PartyKind};
+use crate::model::{LinkKind, Party, PartyKind};
 
 pub(crate) fn check_cross_region(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     match at.link.kind {
@@ -15,94 +16,94 @@ pub(crate) fn check_cross_region(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     }
 }
 
+/// One finding per sale (purchase or reseller relationship), naming every partner on it that is
+/// in another region than the customer: the seller, the billing provider, or both.
 fn check_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     let (link, customer) = (at.link, at.to);
     let Some(customer_region) = ctx.region_of(customer) else {
         return;
     };
-    for seller in at.sale_partners() {
-        let Some(seller_region) = ctx.region_of(seller) else {
-            continue;
-        };
-        // Regions are the markets table's own, one each: the same region is the same reference.
-        if std::ptr::eq(seller_region, customer_region) {
-            continue;
-        }
-        let mut finding = Finding::new(
-            RuleId::CrossRegionSale,
-            Subject::Link(link.id.clone()),
-            ctx.path_of(link),
+    let elsewhere: Vec<(Node, &str)> = at
+        .sale_partners()
+        .filter_map(|p| {
+            let region = ctx.region_of(p)?;
+            // Regions are the markets table's own, one each: the same region is the same reference.
+            (!std::ptr::eq(region, customer_region)).then_some((p, region.name.as_str()))
+        })
+        .collect();
+    let message = match elsewhere.as_slice() {
+        [] => return,
+        [(seller, region)] => format!(
+            "{} is in {} ({region}), but its customer {} is in {} ({}): a partner can only sell to customers of its own CSP region.",
+            Name(&seller.id),
+            country(seller),
+            Name(&customer.id),
+            country(&customer),
+            customer_region.name
+        ),
+        many => {
+            // "A and B are in DE (Europe)", or "A is in DE (Europe) and B in US (United States)".
+            let (first, _) = many[0];
+            let together = many.iter().all(|(p, _)| country(p) == country(&first));
+            let place = |p: &Node, region: &str| format!("{} ({region})", country(p));
+            let who = if together {
+                let names: Vec<String> =
+                    many.iter().map(|(p, _)| Name(&p.id).to_string()).collect();
+                format!(
+                    "{} are in {}",
+                    names.join(" and "),
+                    place(&first, many[0].1)
+                )
+            } else {
+                let each: Vec<String> = many
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (p, region))| {
+                        let verb = if i == 0 { " is" } else { "" };
+                        format!("{}{verb} in {}", Name(&p.id), place(p, region))
+                    })
+                    .collect();
+                each.join(" and ")
+            };
             format!(
-                "{} is in {} ({}), but its customer {} is in {} ({}): a partner can only sell to customers of its own CSP region.",
-                Name(&seller.id),
-                country(&seller),
-                seller_region.name,
+                "{who}, but their customer {} is in {} ({}): a partner can only sell to customers of its own CSP region.",
                 Name(&customer.id),
                 country(&customer),
                 customer_region.name
-            ),
-        );
-        if ctx.fixes && seller.ix == at.from.ix {
-            for other in ctx
-                .scenario
-                .parties_of_kind_in(seller.kind, Some(customer_region))
-                .take(3)
-            {
-                finding = sell_from(ctx, link, other, finding);
+            )
+        }
+    };
+    let mut finding = Finding::new(
+        RuleId::CrossRegionSale,
+        Subject::Link(link.id.clone()),
+        ctx.path_of(link),
+        message,
+    );
+    if ctx.fixes {
+        // The same kind of seller first; an indirect reseller's sale may also go to a direct-bill
+        // partner of the region. A relationship may move to a provider (the indirect model's own).
+        let kinds: &[PartyKind] = match (at.from.kind, link.kind) {
+            (PartyKind::IndirectReseller, _) => {
+                &[PartyKind::IndirectReseller, PartyKind::DirectBill]
             }
+            (PartyKind::IndirectProvider, LinkKind::Reseller) => &[PartyKind::IndirectProvider],
+            (PartyKind::DirectBill, _) => &[PartyKind::DirectBill],
+            _ => &[],
+        };
+        for route in routes(ctx, Some(customer_region), kinds, |_| false, |_| false, 3) {
+            let (label, edit) = move_sale(ctx, link, &route, true);
+            finding = finding.fix(label, edit);
         }
-        out.push(finding);
-    }
-}
-
-/// "Sell from X instead", as one undo step: the sale moves to X and is billed by a provider X can
-/// use (its only accepted provider, for a reseller; none for others), never by the old cross-region
-/// `via`; X's reseller relationship with the customer is added when a purchase needs it. A reseller
-/// with no or several providers gets no such fix: which provider bills it is for a person to decide.
-fn sell_from(ctx: &Ctx, link: &Link, other: &Party, finding: Finding) -> Finding {
-    let mut moved = link.clone();
-    moved.from = other.id.clone();
-    moved.via = None;
-    if other.kind == PartyKind::IndirectReseller {
-        let probe = Link::new(
-            "probe",
-            link.kind,
-            other.id.clone(),
-            link.to.clone(),
-            link.date,
-        );
-        match ctx.sure_billing_provider(&probe) {
-            Some(provider) => moved.via = Some(provider),
-            None => return finding,
+        if link.kind == LinkKind::Reseller && link.ended.is_none() && ctx.as_of > link.date {
+            let mut ended = link.clone();
+            ended.ended = Some(ctx.as_of);
+            finding = finding.fix(
+                format!("End this reseller relationship on {}", ctx.as_of),
+                Edit::UpdateLink(ended),
+            );
         }
     }
-    let mut label = format!("Sell from {} ({}) instead", other.name, country(other));
-    if let Some(via) = &moved.via {
-        label.push_str(&format!(", billed by {}", ctx.name(via)));
-    }
-    let mut edits = vec![Edit::UpdateLink(moved.clone())];
-    if link.kind == LinkKind::Purchase {
-        if let Some(mut relationship) = ctx.missing_reseller_relationship(&other.id, link) {
-            relationship.via = moved.via.clone();
-            edits.push(Edit::AddLink(relationship));
-            label.push_str(&format!(
-                ", adding its reseller relationship with {}",
-                ctx.name(&link.to)
-            ));
-        }
-        // The billing provider needs its own reseller relationship with the customer too.
-        if let Some(provider) = &moved.via
-            && let Some(relationship) = ctx.missing_reseller_relationship(provider, link)
-        {
-            edits.push(Edit::AddLink(relationship));
-            label.push_str(&format!(
-                ", and {}'s reseller relationship with {}",
-                ctx.name(provider),
-                ctx.name(&link.to)
-            ));
-        }
-    }
-    finding.fix(label, Edit::Batch(edits))
+    out.push(finding);
 }
 
 fn check_partnership(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
@@ -132,6 +133,7 @@ fn check_partnership(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     for other in ctx
         .scenario
         .parties_of_kind_in(PartyKind::IndirectProvider, Some(reseller_region))
+        .filter(|p| p.id != provider.id)
         .take(if ctx.fixes { 3 } else { 0 })
     {
         let mut moved = link.clone();
@@ -184,6 +186,7 @@ pub(crate) fn check_market(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
 mod tests {
     use super::super::test_support::*;
     use super::*;
+    use crate::model::Link;
     use crate::rules::check;
 
     #[test]
@@ -192,12 +195,16 @@ mod tests {
             |s| change_party(s, "c1", |p| p.country = Some("DE".into())),
             RuleId::CrossRegionSale,
         );
-        assert_eq!(
-            subjects(&findings),
-            ["buy1", "buy1", "r-dist", "r-res", "r-res"]
+        // One finding per link, naming every party of another region (issue 22).
+        assert_eq!(subjects(&findings), ["buy1", "r-dist", "r-res"]);
+        assert!(
+            findings[0].message.starts_with(
+                "Res and Dist are in US (United States), but their customer C1 is in DE (Europe)"
+            ),
+            "{}",
+            findings[0].message
         );
-        assert!(findings[0].message.contains("is in US (United States)"));
-        assert!(findings[0].message.contains("DE (Europe)"));
+        assert!(findings[1].message.contains("is in US (United States)"));
     }
 
     #[test]
@@ -221,6 +228,14 @@ mod tests {
                 .in_country("DE")
                 .mpa(d("2019-01-01")),
         )
+        .unwrap();
+        s.add_link(crate::model::Link::new(
+            "s-db-de",
+            LinkKind::Supply,
+            "ms",
+            "db-de",
+            d("2021-01-01"),
+        ))
         .unwrap();
         let findings: Vec<_> = check(&s)
             .into_iter()
@@ -263,5 +278,76 @@ mod tests {
         assert!(unlisted[1].message.contains("2021 table"));
         assert!(all.iter().all(|f| f.rule != RuleId::CrossRegionSale));
         assert!(after(|_| {}, RuleId::UnlistedMarket).is_empty());
+    }
+
+    // ---- Issue 22: one finding per sale, and a re-route ----
+
+    /// A Japanese provider and reseller partnered and supplied: where sample 7's sale can go.
+    fn with_a_japanese_chain(s: &mut crate::model::Scenario) {
+        s.add_party(
+            crate::model::Party::new("dist-jp", PartyKind::IndirectProvider)
+                .named("Dist JP")
+                .in_country("JP")
+                .mpa(d("2019-01-01")),
+        )
+        .unwrap();
+        s.add_party(
+            crate::model::Party::new("res-jp", PartyKind::IndirectReseller)
+                .named("Res JP")
+                .in_country("JP")
+                .mpa(d("2019-01-01"))
+                .ready(),
+        )
+        .unwrap();
+        for l in [
+            Link::new("s-jp", LinkKind::Supply, "ms", "dist-jp", d("2021-01-01")),
+            Link::new(
+                "p-jp",
+                LinkKind::Partnership,
+                "dist-jp",
+                "res-jp",
+                d("2021-01-01"),
+            ),
+        ] {
+            s.add_link(l).unwrap();
+        }
+    }
+
+    /// Regression: a cross-region indirect sale gave five findings (seller and provider, on the
+    /// purchase and on both reseller relationships) and no usable fix.
+    #[test]
+    fn a_cross_region_sale_is_one_finding_per_link_naming_everyone_and_is_re_routed() {
+        let mut s = valid_channel();
+        change_party(&mut s, "c1", |p| p.country = Some("JP".into()));
+        with_a_japanese_chain(&mut s);
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::CrossRegionSale)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy1", "r-dist", "r-res"]);
+        let on_sale = &findings[0];
+        assert!(
+            on_sale.message.contains("Res") && on_sale.message.contains("Dist"),
+            "{}",
+            on_sale.message
+        );
+        let proven = crate::rules::fixes::prove(&s, s.as_of(), std::slice::from_ref(on_sale));
+        let fix = proven[0]
+            .finding
+            .fixes
+            .first()
+            .unwrap_or_else(|| panic!("{:#?}", proven[0].withheld));
+        assert!(
+            fix.label.contains("Res JP") && fix.label.contains("Dist JP"),
+            "{}",
+            fix.label
+        );
+        let mut fixed = s.clone();
+        fix.edit.clone().apply(&mut fixed).unwrap();
+        let left: Vec<_> = check(&fixed)
+            .into_iter()
+            .filter(|f| f.severity == crate::rules::Severity::Violation)
+            .collect();
+        assert!(left.is_empty(), "the whole sale moved: {left:#?}");
     }
 }

@@ -1,13 +1,19 @@
 //! Who may sell to whom: not to yourself, not to your affiliates, not into a CSP tenant, not to a
 //! reseller by its own provider, and only with a reseller relationship in place.
+//! Owns: `self_sale`, `affiliate_sale`, `own_use_on_csp_tenant`, `reseller_customer_of_own_provider`,
+//! `no_reseller_relationship`. Must not: compare identities other than through `model::identity`.
 //!
-//! Rules: `self_sale`, `affiliate_sale`, `own_use_on_csp_tenant`, `reseller_customer_of_own_provider`,
-//! `no_reseller_relationship`.
+//! One file of about 850 lines on purpose: half of it is the tests over minimal channels, kept beside
+//! the five rules they pin (the house's way: the check and its tests side by side).
 
-use super::context::{At, Ctx};
+use super::context::{At, Ctx, NotInForce};
+use super::history::move_to;
+use super::reroute::{move_sale, routes};
 use super::{Finding, Name, RuleId, Subject};
 use crate::edit::Edit;
-use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, TenantType};
+use crate::model::Date;
+use crate::model::identity::{same_organization, same_tenant};
+use crate::model::{Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, TenantType};
 
 fn is_sale(link: &Link) -> bool {
     matches!(link.kind, LinkKind::Purchase | LinkKind::Reseller)
@@ -27,29 +33,73 @@ pub(crate) fn check_self_and_affiliate(ctx: &Ctx, at: &At, out: &mut Vec<Finding
         return;
     }
     let (seller, customer) = (at.from.party, at.to.party);
-    if seller.organization == customer.organization {
-        out.push(Finding::new(
+    let finding = if same_organization(&seller.organization, &customer.organization) {
+        Finding::new(
             RuleId::SelfSale,
             Subject::Link(link.id.clone()),
             ctx.path_of(link),
             format!(
                 "{} sells to {}, but both belong to the organization {}: partners may not sell to themselves as end customers.",
-                Name(&seller.id), Name(&customer.id), seller.organization
+                Name(&seller.id),
+                Name(&customer.id),
+                seller.organization
             ),
-        ));
+        )
     } else if let (Some(a), Some(b)) = (&seller.affiliate_group, &customer.affiliate_group)
-        && a == b
+        && same_group(a, b)
     {
-        out.push(Finding::new(
+        Finding::new(
             RuleId::AffiliateSale,
             Subject::Link(link.id.clone()),
             ctx.path_of(link),
             format!(
                 "{} ({}) sells to {} ({}), an affiliate in the group {}: partners may not sell to their affiliates as end customers.",
-                Name(&seller.id), seller.organization, Name(&customer.id), customer.organization, a
+                Name(&seller.id),
+                seller.organization,
+                Name(&customer.id),
+                customer.organization,
+                a
             ),
-        ));
+        )
+    } else {
+        return;
+    };
+    out.push(if ctx.fixes {
+        buy_outside(ctx, at, finding)
+    } else {
+        finding
+    });
+}
+
+/// Two affiliate groups are one when they compare equal and are not empty.
+fn same_group(a: &str, b: &str) -> bool {
+    !a.trim().is_empty() && same_organization(a, b)
+}
+
+/// The fix of `self_sale` and `affiliate_sale`: buy from a partner of the customer's region outside
+/// its organization and affiliate group (a direct-bill partner or an indirect reseller, sample
+/// scenario 4), into a customer-type tenant when the sale lands in a CSP tenant.
+fn buy_outside(ctx: &Ctx, at: &At, mut finding: Finding) -> Finding {
+    let (link, customer) = (at.link, at.to.party);
+    let inside = |p: &Party| {
+        same_organization(&p.organization, &customer.organization)
+            || matches!(
+                (&p.affiliate_group, &customer.affiliate_group),
+                (Some(a), Some(b)) if same_group(a, b)
+            )
+    };
+    let kinds = [PartyKind::DirectBill, PartyKind::IndirectReseller];
+    for route in routes(ctx, ctx.region_of(at.to), &kinds, |_| false, inside, 2) {
+        let (mut label, edit) = move_sale(ctx, link, &route, true);
+        let mut edits = vec![edit];
+        if own_use_on_csp(ctx, link, customer) {
+            let (fresh, tenant_edits) = separate_tenant_edits(ctx, link, customer);
+            label.push_str(&format!(", into a new customer tenant {fresh}"));
+            edits.extend(tenant_edits);
+        }
+        finding = finding.fix(label, Edit::Batch(edits));
     }
+    finding
 }
 
 pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
@@ -66,7 +116,9 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     };
     let why = match owner {
         Some(partner) => format!("the CSP tenant of {} ({})", Name(&partner.id), partner.kind),
-        None if tenant == customer.tenant && customer.tenant_type == TenantType::Csp => {
+        None if same_tenant(tenant, &customer.tenant)
+            && customer.tenant_type == TenantType::Csp =>
+        {
             format!(
                 "{}'s own tenant, designated as a CSP tenant",
                 Name(&customer.id)
@@ -104,14 +156,17 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, at: &At, out: &mut Vec<F
     }
     let customer = at.to.party;
     let tenant = provisioned_tenant(link, customer);
-    let is_seller = |id: &PartyId| *id == link.from || link.via.as_ref() == Some(id);
+    // The seller and the provider that bills it (a `via` counts only on a reseller's sale).
+    let is_seller = |id: &PartyId| *id == link.from || at.via.is_some_and(|v| v.id == *id);
     for reseller in ctx
         .resellers_of_org(&customer.organization)
-        .filter(|p| p.id != customer.id && p.tenant == tenant)
+        .filter(|p| p.id != customer.id && same_tenant(&p.tenant, tenant))
     {
+        // Only an established (accepted) partnership makes the provider the reseller's own: a
+        // pending invitation is no provider–reseller relationship yet (sample scenario 6).
         let Some(partnership) = ctx
             .partnerships_of(&reseller.id)
-            .find(|l| is_seller(&l.from))
+            .find(|l| l.status == LinkStatus::Accepted && is_seller(&l.from))
         else {
             continue;
         };
@@ -162,7 +217,7 @@ fn own_use_on_csp(ctx: &Ctx, link: &Link, customer: &Party) -> bool {
     let tenant = provisioned_tenant(link, customer);
     link.kind == LinkKind::Purchase
         && (ctx.partners_with_tenant(tenant).next().is_some()
-            || (tenant == customer.tenant && customer.tenant_type == TenantType::Csp))
+            || (same_tenant(tenant, &customer.tenant) && customer.tenant_type == TenantType::Csp))
 }
 
 /// Option 1 of sample scenario 6: a separate tenant as the reseller's own customer environment.
@@ -277,19 +332,30 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Find
         } else {
             "billing provider"
         };
-        out.push(
-            Finding::new(
-                RuleId::NoResellerRelationship,
-                Subject::Link(link.id.clone()),
-                ctx.path_of(link),
-                format!(
-                    "{} (the {role}) has no reseller relationship with {} on or before {}, so it cannot buy for that customer.",
-                    Name(partner),
-                    Name(&link.to),
-                    link.date
-                ),
-            )
-            .fix_with(ctx.fixes, || {
+        let gone = ctx.link_not_in_force(LinkKind::Reseller, Some(node.ix), at.to.ix, link.date);
+        let (named, customer) = (Name(partner), Name(&link.to));
+        let message = match gone {
+            Some(NotInForce::Ended { on, .. }) => format!(
+                "{named}'s reseller relationship with {customer} ended on {on}, before this purchase on {} ({named} is its {role}), so it cannot buy for that customer.",
+                link.date
+            ),
+            Some(NotInForce::Later { on, .. }) => format!(
+                "{named}'s reseller relationship with {customer} was made on {on}, after this purchase on {} ({named} is its {role}).",
+                link.date
+            ),
+            None => format!(
+                "{named} (the {role}) has no reseller relationship with {customer} on or before {}, so it cannot buy for that customer.",
+                link.date
+            ),
+        };
+        let mut finding = Finding::new(
+            RuleId::NoResellerRelationship,
+            Subject::Link(link.id.clone()),
+            ctx.path_of(link),
+            message,
+        );
+        if ctx.fixes {
+            let relationship = |date: Date| {
                 let id = ctx
                     .scenario
                     .fresh_link_id(&format!("reseller-{}-{}", partner, link.to));
@@ -298,17 +364,35 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Find
                     LinkKind::Reseller,
                     partner.clone(),
                     link.to.clone(),
-                    link.date,
+                    date,
                 );
                 if node.ix == at.from.ix {
                     relationship.via = billing.map(|p| p.id.clone());
                 }
-                (
-                    format!("Add a reseller relationship from {} to {}", ctx.name(partner), ctx.name(&link.to)),
-                    Edit::AddLink(relationship),
-                )
-            }),
-        );
+                relationship
+            };
+            let (partner_name, customer_name) = (ctx.name(partner), ctx.name(&link.to));
+            finding = match gone {
+                // Renewed on the purchase's day, after the old one's end: history stays as it is.
+                Some(NotInForce::Ended { on, .. }) => finding.fix(
+                    format!(
+                        "Renew {partner_name}'s reseller relationship with {customer_name} on {} (it ended on {on})",
+                        link.date
+                    ),
+                    Edit::AddLink(relationship(link.date)),
+                ),
+                // A relationship is never moved back before the day it was made: the purchase
+                // moves forward to that day instead, when it is still in force then.
+                Some(NotInForce::Later { on, .. }) => {
+                    move_to(ctx, link, on, &format!("when {partner_name}'s reseller relationship with {customer_name} was made"), finding)
+                }
+                None => finding.fix(
+                    format!("Add a reseller relationship from {partner_name} to {customer_name}"),
+                    Edit::AddLink(relationship(link.date)),
+                ),
+            };
+        }
+        out.push(finding);
     }
 }
 
@@ -572,5 +656,189 @@ mod tests {
                 .all(|f| f.subject != Subject::Link("buy2".into())),
             "an ended purchase gets no finding"
         );
+    }
+
+    // ---- Issue 22: identity, scenario 6 on a pending partnership, a stray `via` ----
+
+    /// Regression: tenants were compared as typed, so a reseller's tenant in upper case and a
+    /// purchase provisioned to it in lower case were two tenants, and own use went unnoticed.
+    #[test]
+    fn a_partner_tenant_in_another_case_is_still_a_csp_tenant() {
+        let findings = after(
+            |s| {
+                change_party(s, "res", |p| {
+                    p.tenant = "0A1B2C3D-0000-4000-8000-0000000000AA".into()
+                });
+                change_link(s, "buy2", |l| {
+                    l.tenant = Some(" {0a1b2c3d-0000-4000-8000-0000000000aa}".into())
+                });
+            },
+            RuleId::OwnUseOnCspTenant,
+        );
+        assert_eq!(subjects(&findings), ["buy2"]);
+    }
+
+    /// Regression: "Contoso" selling to "contoso " was not a self-sale, nor "Group" and "group"
+    /// an affiliate sale.
+    #[test]
+    fn organizations_and_affiliate_groups_compare_trimmed_and_case_folded() {
+        let findings = after(
+            |s| {
+                change_party(s, "db", |p| p.organization = "Contoso".into());
+                change_party(s, "c2", |p| p.organization = "contoso ".into());
+            },
+            RuleId::SelfSale,
+        );
+        assert_eq!(subjects(&findings), ["buy2", "r-db"]);
+        let affiliates = after(
+            |s| {
+                change_party(s, "db", |p| {
+                    p.affiliate_group = Some("Fabrikam Group".into())
+                });
+                change_party(s, "c2", |p| {
+                    p.affiliate_group = Some("fabrikam  group".into())
+                });
+            },
+            RuleId::AffiliateSale,
+        );
+        assert_eq!(subjects(&affiliates), ["buy2", "r-db"]);
+    }
+
+    /// Regression: a provider whose partnership with the reseller is only pending was taken for the
+    /// reseller's own provider (sample scenario 6 fired and said so).
+    #[test]
+    fn a_pending_partnership_makes_no_own_provider() {
+        let findings = after(
+            |s| {
+                reseller_buys_from_own_provider(s);
+                change_link(s, "p", |l| l.status = crate::model::LinkStatus::Pending);
+            },
+            RuleId::ResellerCustomerOfOwnProvider,
+        );
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+
+    /// Regression: a `via` on a direct-bill partner's sale was read as its billing provider, which
+    /// then "had no reseller relationship".
+    #[test]
+    fn a_stray_via_on_a_direct_bill_sale_names_no_billing_provider() {
+        let mut s = valid_channel();
+        change_link(&mut s, "buy2", |l| l.via = Some("dist".into()));
+        change_link(&mut s, "r-db", |l| l.via = Some("dist".into()));
+        let found = check(&s);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    // ---- Issue 22: ended links, fixes that keep history, the missing fixes ----
+
+    /// Regression: a relationship that ended before the purchase was "no reseller relationship",
+    /// and the fix that re-creates it was withheld as "a link that is already there".
+    #[test]
+    fn an_ended_relationship_is_named_ended_and_renewed_after_its_end() {
+        let mut s = valid_channel();
+        change_link(&mut s, "r-db", |l| l.ended = Some(d("2021-01-15")));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::NoResellerRelationship)
+            .collect();
+        assert_eq!(subjects(&findings), ["buy2"]);
+        assert!(
+            findings[0]
+                .message
+                .contains("DB's reseller relationship with C2 ended on 2021-01-15"),
+            "{}",
+            findings[0].message
+        );
+        let proven = crate::rules::fixes::prove(&s, s.as_of(), &findings);
+        let labels: Vec<&str> = proven[0]
+            .finding
+            .fixes
+            .iter()
+            .map(|f| f.label.as_str())
+            .collect();
+        assert!(
+            labels.iter().any(|l| l.starts_with("Renew")),
+            "{labels:?} {:?}",
+            proven[0].withheld
+        );
+        let fixed = apply_first_fix(s, std::slice::from_ref(&proven[0].finding));
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+        assert_eq!(
+            fixed.link("r-db").unwrap().ended,
+            Some(d("2021-01-15")),
+            "history kept"
+        );
+    }
+
+    /// Regression: a relationship made after the purchase was "no reseller relationship"; the fix
+    /// may not move the relationship's date back: it moves the purchase forward instead.
+    #[test]
+    fn a_relationship_made_after_the_purchase_is_named_and_the_purchase_moves_forward() {
+        let mut s = valid_channel();
+        change_link(&mut s, "r-db", |l| l.date = d("2021-03-01"));
+        let findings: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::NoResellerRelationship)
+            .collect();
+        assert!(
+            findings[0]
+                .message
+                .contains("made on 2021-03-01, after this purchase"),
+            "{}",
+            findings[0].message
+        );
+        let fixed = apply_first_fix(s, &findings);
+        assert_eq!(fixed.link("r-db").unwrap().date, d("2021-03-01"));
+        assert_eq!(fixed.link("buy2").unwrap().date, d("2021-03-01"));
+        assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+    }
+
+    /// Regression: `self_sale` and `affiliate_sale` had no quick fix although the catalogue names
+    /// one: buy from a partner outside the organization, when the channel has one.
+    #[test]
+    fn a_self_sale_and_an_affiliate_sale_offer_another_partner() {
+        for rule in [RuleId::SelfSale, RuleId::AffiliateSale] {
+            let mut s = valid_channel();
+            if rule == RuleId::SelfSale {
+                change_party(&mut s, "c2", |p| p.organization = "db".into());
+            } else {
+                change_party(&mut s, "c2", |p| p.affiliate_group = Some("g".into()));
+                change_party(&mut s, "db", |p| p.affiliate_group = Some("g".into()));
+            }
+            s.add_party(
+                Party::new("db2", PartyKind::DirectBill)
+                    .named("DB Two")
+                    .in_country("US")
+                    .mpa(d("2019-01-01")),
+            )
+            .unwrap();
+            s.add_link(Link::new(
+                "s-db2",
+                LinkKind::Supply,
+                "ms",
+                "db2",
+                d("2021-01-01"),
+            ))
+            .unwrap();
+            let findings: Vec<_> = check(&s)
+                .into_iter()
+                .filter(|f| f.rule == rule && f.subject == Subject::Link("buy2".into()))
+                .collect();
+            let proven = crate::rules::fixes::prove(&s, s.as_of(), &findings);
+            let fix = proven[0]
+                .finding
+                .fixes
+                .first()
+                .unwrap_or_else(|| panic!("{rule}: {:#?}", proven[0].withheld));
+            assert!(fix.label.contains("DB Two"), "{}", fix.label);
+            let mut fixed = s.clone();
+            fix.edit.clone().apply(&mut fixed).unwrap();
+            assert_eq!(fixed.link("buy2").unwrap().from.as_str(), "db2");
+            assert!(
+                check(&fixed)
+                    .iter()
+                    .all(|f| f.rule != rule || f.subject != Subject::Link("buy2".into()))
+            );
+        }
     }
 }

@@ -1,4 +1,5 @@
 //! Minimal scenarios shared by the rule tests.
+//! Owns: the valid two-chain channel every rule test bends. Must not: be compiled outside tests.
 
 use super::{Finding, RuleId, check};
 use crate::model::{Date, Link, LinkKind, Party, PartyKind, Scenario};

@@ -284,4 +284,43 @@ mod tests {
             Err(AskError::SameParty("microsoft".into()))
         );
     }
+
+    /// Regression: an upper-case partner tenant and the same tenant in lower case on the customer
+    /// were two tenants, so own use on the CSP tenant was missed and `ask` said "Yes".
+    #[test]
+    fn own_use_on_a_partner_tenant_written_in_another_case_is_a_no() {
+        let mut s = load("sample-1");
+        let reseller = s
+            .parties()
+            .find(|p| p.kind == PartyKind::IndirectReseller)
+            .unwrap()
+            .clone();
+        let customer = s
+            .parties()
+            .find(|p| p.kind == PartyKind::Customer)
+            .unwrap()
+            .clone();
+        let seller = s
+            .parties()
+            .find(|p| p.kind == PartyKind::DirectBill)
+            .unwrap()
+            .id
+            .clone();
+        let mut upper = reseller.clone();
+        upper.tenant = "0A1B2C3D-0000-4000-8000-0000000000BB".into();
+        s.replace_party(upper).unwrap();
+        let mut own = customer.clone();
+        own.tenant = "0a1b2c3d-0000-4000-8000-0000000000bb".into();
+        s.replace_party(own).unwrap();
+        let answer = ask(&s, &q(seller.as_str(), customer.id.as_str())).unwrap();
+        assert!(!answer.yes, "{}", answer.to_text(&s));
+        assert!(
+            answer
+                .blockers
+                .iter()
+                .any(|f| f.rule == crate::rules::RuleId::OwnUseOnCspTenant),
+            "{}",
+            answer.to_text(&s)
+        );
+    }
 }

@@ -14,6 +14,17 @@ fn check_json_lists_proven_quick_fixes_and_fix_applies_them() {
         .expect("sample 6 has the finding");
     let labels = own_provider["quick_fixes"].as_array().expect("quick_fixes");
     assert_eq!(labels.len(), 3, "{labels:#?}");
+    // Each finding names the rule's fix and the public page it comes from.
+    assert!(
+        own_provider["fix"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("Option 1")),
+        "{own_provider}"
+    );
+    assert_eq!(
+        own_provider["source_url"],
+        "https://learn.microsoft.com/en-us/partner-center/enroll/csp-supported-partner-relationships#supported-partner-transactions-in-the-csp-program"
+    );
     let dir = tempfile::tempdir().unwrap();
     for k in 1..=3 {
         let out = dir.path().join(format!("option-{k}.ron"));

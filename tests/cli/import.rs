@@ -18,7 +18,7 @@ fn import_then_check_reports_violations_with_exit_code_1() {
         "{text}"
     );
     assert!(
-        text.contains("      fix: Choose a seller in the customer's region."),
+        text.contains("      fix: Choose a seller in the customer's region: re-route"),
         "{text}"
     );
     assert!(

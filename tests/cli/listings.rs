@@ -14,8 +14,20 @@ fn rules_lists_the_whole_catalogue() {
         .iter()
         .filter_map(|r| r["id"].as_str())
         .collect();
-    assert_eq!(ids.len(), 28);
+    assert_eq!(ids.len(), 34);
+    for rule in v["rules"].as_array().unwrap() {
+        let url = rule["source_url"].as_str().unwrap_or_default();
+        assert!(
+            url.starts_with("https://learn.microsoft.com/en-us/partner-center/"),
+            "{rule}"
+        );
+        assert!(
+            !rule["fix"].as_str().unwrap_or_default().is_empty(),
+            "{rule}"
+        );
+    }
     assert!(ids.contains(&"gdap_expired"));
+    assert!(ids.contains(&"partner_id_on_record_is_provider"));
     assert!(ids.contains(&"reseller_customer_of_own_provider"));
     let text = stdout(&csp(&["rules"]));
     assert!(text.contains("mpa_missing (violation): Microsoft Partner Agreement not signed"));

@@ -37,7 +37,7 @@ pub struct Op {
 
 pub fn op() -> impl Strategy<Value = Op> {
     (
-        0u8..16,
+        0u8..19,
         any::<usize>(),
         any::<usize>(),
         any::<usize>(),
@@ -60,8 +60,9 @@ pub fn party(id: &str, attrs: [u8; 8], microsoft_taken: bool) -> Party {
     let mut p = Party::new(id, kind);
     p.name = format!("{id}-{}", attrs[7] % 3);
     p.country = COUNTRIES[attrs[1] as usize % COUNTRIES.len()].map(str::to_owned);
-    p.organization = ["o1", "o2", "o3", id][attrs[2] as usize % 4].to_owned();
-    p.tenant = ["t1", "t2", "t3", id][attrs[3] as usize % 4].to_owned();
+    // Spellings of one identity are common too: `O1` is `o1`, ` T1` is `t1` (model::identity).
+    p.organization = ["o1", "o2", "O1", id][attrs[2] as usize % 4].to_owned();
+    p.tenant = ["t1", "t2", " T1", id][attrs[3] as usize % 4].to_owned();
     p.tenant_type = if attrs[4].is_multiple_of(2) {
         TenantType::Csp
     } else {
@@ -78,8 +79,8 @@ pub fn party(id: &str, attrs: [u8; 8], microsoft_taken: bool) -> Party {
     p.enrolled = attrs[6] & 2 != 0;
     p.restricted_since = (attrs[6] & 4 != 0).then(|| date("2021-01-01"));
     p.affiliate_group = (attrs[6] & 8 != 0).then(|| "g1".to_owned());
-    p.partner_id =
-        [None, Some("111"), Some("222")][(attrs[6] >> 4) as usize % 3].map(str::to_owned);
+    p.partner_id = [None, Some("111"), Some("222"), Some("1 11")][(attrs[6] >> 4) as usize % 4]
+        .map(str::to_owned);
     p.mca_accepted =
         [None, Some("2019-01-01"), Some("2021-06-01")][attrs[7] as usize % 3].map(date);
     // Brazil and Russia ask for a registration ID (`registration_id_missing`).
@@ -142,11 +143,16 @@ pub fn link(s: &Scenario, id: &str, op: &Op) -> Option<Link> {
     } else {
         LinkStatus::Pending
     };
-    l.tenant = match at[4] % 4 {
+    l.tenant = match at[4] % 5 {
         0 => Some("t1".to_owned()),
         1 => Some("t2".to_owned()),
+        2 => Some("T2 ".to_owned()),
         _ => None,
     };
+    // The PartnerID on an order line: none, a partner's, or one in another spelling.
+    l.partner_id_on_record = [None, Some("111"), Some("222"), Some("11 1")]
+        [(at[6] >> 2) as usize % 4]
+        .map(str::to_owned);
     l.roles = match at[5] % 3 {
         0 => vec![],
         1 => vec!["Global Administrator".to_owned()],
@@ -254,6 +260,45 @@ pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
             }
             Some(Edit::UpdateParty(new))
         }
+        // Changes over time (catalogue group 4): a link ends, keeping the rest of it.
+        16 if !links.is_empty() => {
+            let mut l = s.link(links[op.a % links.len()].as_str())?.clone();
+            l.ended = [
+                None,
+                Some("2020-08-01"),
+                Some("2021-03-01"),
+                Some("2021-05-01"),
+            ][op.b % 4]
+                .map(date)
+                .filter(|ended| *ended > l.date);
+            Some(Edit::UpdateLink(l))
+        }
+        // The PartnerID on a purchase's order line: its seller's, its billing provider's, another.
+        17 if !links.is_empty() => {
+            let mut l = s.link(links[op.a % links.len()].as_str())?.clone();
+            let pid_of = |id: Option<&csp_explorer::model::PartyId>| {
+                id.and_then(|id| s.party(id.as_str()))
+                    .and_then(|p| p.partner_id.clone())
+            };
+            l.partner_id_on_record = match op.b % 4 {
+                0 => pid_of(Some(&l.from)),
+                1 => pid_of(l.via.as_ref()),
+                2 => Some("999".to_owned()),
+                _ => None,
+            };
+            Some(Edit::UpdateLink(l))
+        }
+        // A reseller enrolled on a direct-bill partner's tenant (a partner in transition).
+        18 if !parties.is_empty() => {
+            let of = |kind: PartyKind, n: usize| {
+                let all: Vec<&Party> = s.parties().filter(|p| p.kind == kind).collect();
+                (!all.is_empty()).then(|| all[n % all.len()].clone())
+            };
+            let mut reseller = of(PartyKind::IndirectReseller, op.a)?;
+            let direct = of(PartyKind::DirectBill, op.b)?;
+            reseller.tenant = direct.tenant.clone();
+            Some(Edit::UpdateParty(reseller))
+        }
         13 if !parties.is_empty() => Some(Edit::MoveParty(
             parties[op.a % parties.len()].clone(),
             Some(csp_explorer::model::Position {
@@ -276,7 +321,8 @@ pub fn base_channel(with_via: [bool; 2]) -> Scenario {
         Party::new("ms", PartyKind::Microsoft),
         Party::new("dist1", PartyKind::IndirectProvider)
             .in_country("US")
-            .mpa(signed),
+            .mpa(signed)
+            .with_partner_id("111"),
         Party::new("dist2", PartyKind::IndirectProvider)
             .in_country("DE")
             .mpa(signed),
@@ -286,7 +332,8 @@ pub fn base_channel(with_via: [bool; 2]) -> Scenario {
         Party::new("res1", PartyKind::IndirectReseller)
             .in_country("US")
             .mpa(signed)
-            .ready(),
+            .ready()
+            .with_partner_id("333"),
         Party::new("res2", PartyKind::IndirectReseller)
             .in_country("DE")
             .mpa(signed)
@@ -340,6 +387,8 @@ pub fn base_channel(with_via: [bool; 2]) -> Scenario {
             relationship.via = Some(provider.into());
             purchase.via = Some(provider.into());
         }
+        // The reseller's own PartnerID on the order line, as it must be.
+        purchase.partner_id_on_record = s.party(reseller).and_then(|p| p.partner_id.clone());
         links.push(relationship);
         links.push(purchase);
     }

@@ -118,20 +118,33 @@ fn a_party_inspector_summarises_its_links_findings() {
     assert!(harness.query_by_label_contains("No finding").is_none());
 }
 
-/// One rule can find the same fault twice on a link (a cross-region sale, seen from the seller
-/// and from the provider billing it): the inspector's two lines say whom each is about instead of
+/// One rule can find the same fault twice on a link (no reseller relationship, for the seller and
+/// for the provider billing it): the inspector's two lines say whom each is about instead of
 /// reading the same.
 #[test]
 fn the_inspector_tells_apart_two_findings_of_one_rule_on_a_link() {
+    use csp_explorer::edit::Edit;
     use csp_explorer::ui::app::Command;
-    let mut harness = app(scenario("sample-7-forbidden"));
-    let link = "purchase-tailspin-jp-m365";
+    // Sample 1's indirect sale without its two reseller relationships: `no_reseller_relationship`
+    // for the seller and for the provider billing it. (Sample 7's two cross-region findings on one
+    // purchase are one since issue 22.)
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Edit(Edit::Batch(vec![
+            Edit::RemoveLink("reseller-contoso-tailspin".into()),
+            Edit::RemoveLink("reseller-adatum-tailspin".into()),
+        ])),
+    );
+    harness.run();
+    let link = "purchase-tailspin-azure";
     let doc = harness.state().document();
     let about: Vec<String> = doc
         .checker()
         .for_link(link)
         .iter()
-        .filter(|f| f.rule.key() == "cross_region_sale")
+        .filter(|f| f.rule.key() == "no_reseller_relationship")
         .map(|f| {
             let id = f.first_named().expect("the message names a party");
             doc.scenario()
@@ -141,16 +154,17 @@ fn the_inspector_tells_apart_two_findings_of_one_rule_on_a_link() {
                 .clone()
         })
         .collect();
-    assert_eq!(about.len(), 2, "two cross-region findings: {about:?}");
+    assert_eq!(about.len(), 2, "two findings of one rule: {about:?}");
     assert_ne!(about[0], about[1]);
-    let ctx = harness.ctx.clone();
     harness.state_mut().execute(
         &ctx,
         Command::Select(Some(Selection::Link(link.into())), Vec::new()),
     );
     harness.run();
     for name in &about {
-        harness.get_by_label(&format!("✖ Sale across CSP regions: {name}"));
+        harness.get_by_label(&format!(
+            "✖ No reseller relationship with the customer: {name}"
+        ));
     }
 }
 
@@ -344,4 +358,97 @@ fn the_toolbar_fits_in_one_row_and_says_less_when_narrow() {
         harness.run();
         assert_eq!(parties(&harness), before + 1, "at {width} points");
     }
+}
+
+/// Sample 7 with a channel in Japan (the lesson's step 2): the sale's explanation card links to
+/// the page the rule comes from, opened in the browser, and its quick fix moves the whole sale,
+/// purchase and reseller relationships, to the Japanese reseller and provider (issue 22).
+#[test]
+fn the_card_links_its_source_and_fixes_a_cross_region_sale_whole() {
+    use csp_explorer::edit::Edit;
+    use csp_explorer::model::{Link, LinkKind, Party, PartyKind};
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    let day = "2020-02-01".parse().unwrap();
+    let chain = Edit::Batch(vec![
+        Edit::AddParty(
+            Party::new("adatum-jp", PartyKind::IndirectProvider)
+                .named("Adatum Japan")
+                .in_country("JP")
+                .mpa(day),
+        ),
+        Edit::AddParty(
+            Party::new("contoso-jp", PartyKind::IndirectReseller)
+                .named("Contoso Japan")
+                .in_country("JP")
+                .mpa(day)
+                .ready(),
+        ),
+        Edit::AddLink(Link::new(
+            "supply-adatum-jp",
+            LinkKind::Supply,
+            "microsoft",
+            "adatum-jp",
+            day,
+        )),
+        Edit::AddLink(Link::new(
+            "partnership-adatum-jp-contoso-jp",
+            LinkKind::Partnership,
+            "adatum-jp",
+            "contoso-jp",
+            day,
+        )),
+    ]);
+    harness.state_mut().execute(&ctx, Command::Edit(chain));
+    harness.run();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(
+            Some(Selection::Link("purchase-tailspin-jp-m365".into())),
+            Vec::new(),
+        ),
+    );
+    harness.run();
+    harness
+        .get_all_by_label_contains("Sale across CSP regions")
+        .next()
+        .expect("the inspector names the finding")
+        .click();
+    harness.run();
+    assert!(harness.state().explained().is_some());
+    harness
+        .get_by_label_contains("🔗 Learn how partners can work with other partners")
+        .click();
+    harness.step();
+    let opened: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::OpenUrl(open) => Some(open.url.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        opened,
+        [
+            "https://learn.microsoft.com/en-us/partner-center/enroll/csp-supported-partner-relationships#supported-partner-transactions-in-the-csp-program"
+        ]
+    );
+    harness.run();
+    harness
+        .get_by_label_contains("🔧 Sell from Contoso Japan (JP) instead, billed by Adatum Japan")
+        .click();
+    harness.run();
+    let doc = harness.state().document();
+    assert_eq!(
+        doc.checker().counts().violation,
+        0,
+        "{:#?}",
+        doc.checker().sorted()
+    );
+    let sale = doc.scenario().link("purchase-tailspin-jp-m365").unwrap();
+    assert_eq!(sale.from.as_str(), "contoso-jp");
 }

@@ -1470,6 +1470,19 @@ mod tests {
         );
         let notes = imported.notes.join("\n");
         assert!(notes.contains("1 order line for a subscription"), "{notes}");
+        let ordered = s
+            .links()
+            .find(|l| l.offer.as_deref() == Some("Ordered"))
+            .unwrap();
+        let on_it: Vec<RuleId> = crate::rules::check_as_of(s, "2022-01-01".parse().unwrap())
+            .into_iter()
+            .filter(|f| f.subject == crate::rules::Subject::Link(ordered.id.clone()))
+            .map(|f| f.rule)
+            .collect();
+        assert!(
+            on_it.contains(&RuleId::PartnerIdOnRecordIsProvider),
+            "the order carries Contoso's own PartnerID: {on_it:?}"
+        );
     }
 
     #[test]
