@@ -179,8 +179,9 @@ fn check_lifetime(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                 link.date,
             ),
         );
-        // An end must come after the start: a relationship of 0 days is `gdap_duration`'s to fix.
-        if expiry > link.date {
+        // An end must come after the start (a relationship of 0 days is `gdap_duration`'s to fix),
+        // and a recorded end is never moved back.
+        if expiry > link.date && link.ended.is_none() {
             let mut ended = link.clone();
             ended.ended = Some(expiry);
             let id = ctx
@@ -481,5 +482,24 @@ mod tests {
             findings[0].fixes
         );
         assert!(check(&fixed).is_empty(), "{:#?}", check(&fixed));
+    }
+
+    /// Found by `tests/quick_fixes.rs`: a relationship already recorded to end later than its
+    /// expiry was "marked ended on" the expiry, moving the recorded end back.
+    #[test]
+    fn an_expired_relationship_with_a_later_recorded_end_keeps_it() {
+        let mut s = valid_channel();
+        with_admin(
+            &mut s,
+            Link::new("a", LinkKind::Admin, "db", "c2", d("2021-01-01"))
+                .gdap(&["Directory Readers"], 90, false)
+                .ended_on(d("2025-01-01")),
+        );
+        let found: Vec<_> = check(&s)
+            .into_iter()
+            .filter(|f| f.rule == RuleId::GdapExpired)
+            .collect();
+        assert_eq!(subjects(&found), ["a"]);
+        assert!(found[0].fixes.is_empty(), "{:#?}", found[0].fixes);
     }
 }
