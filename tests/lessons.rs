@@ -1,5 +1,7 @@
-//! Every lesson's success condition: its solution passes, its start and near misses do not; the quiz
-//! scoring on real lessons; and malformed lesson files named by file, line and field.
+//! Every lesson's success condition: its solution passes, its start and near misses do not; the lesson
+//! verifier over every built-in lesson (and what it finds in lesson 17 as it was); *Show me* from a
+//! trainee's own state; the quiz scoring on real lessons; and malformed lesson files named by file,
+//! line and field.
 
 use csp_explorer::model::{Date, Link, LinkKind};
 use csp_explorer::training::{
@@ -28,8 +30,128 @@ fn every_lesson_is_solved_by_its_solution_and_not_by_its_start() {
     );
     for l in LESSONS {
         let loaded = l.load().unwrap_or_else(|e| panic!("{e}"));
-        verify(&loaded).unwrap_or_else(|e| panic!("{}: {e}", l.key));
+        verify(&loaded).unwrap_or_else(|e| panic!("{}:\n{}", l.key, e.join("\n")));
     }
+}
+
+/// Lesson 17 as it was before the verifier: its third step ("record Contoso's MPA signature") was
+/// "no `mpa_missing`", true as soon as the trainee travelled to January (the June purchase does not
+/// exist yet), and its solution skipped the first step.
+#[test]
+fn the_verifier_finds_what_was_wrong_with_lesson_17() {
+    let text = include_str!("fixtures/lesson-17-before-the-verifier.ron");
+    let loaded = LoadedLesson::parse("17-old", text, "lesson-17.ron", None).unwrap();
+    let problems = verify(&loaded).expect_err("lesson 17 as it was lies to the trainee");
+    let has = |start: &str, end: &str| {
+        problems
+            .iter()
+            .any(|p| p.starts_with(start) && p.contains(end))
+    };
+    assert!(
+        has(
+            "step 3 (\"Select Contoso and record its MPA",
+            "is ticked by changing the date alone (to 1990-01-01, at the start)"
+        ),
+        "{problems:#?}"
+    );
+    assert!(
+        has("step 1 (", "is never ticked by the solution"),
+        "{problems:#?}"
+    );
+}
+
+/// The fixed lesson 17: the January sale is valid at the end of January, and step 3 asks for the
+/// June sale to be clean, which only the MPA signature makes it.
+#[test]
+fn lesson_17s_january_sale_is_fine_and_its_steps_tick_one_by_one() {
+    let l = lesson("17-mpa-as-of");
+    let mut scenario = l.start.clone();
+    csp_explorer::edit::Edit::SetAsOf(Some(d("2020-01-31")))
+        .apply(&mut scenario)
+        .unwrap();
+    let checker = csp_explorer::rules::Checker::new(&scenario);
+    assert_eq!(
+        checker.counts().violation,
+        0,
+        "{:?}",
+        checker.iter().collect::<Vec<_>>()
+    );
+    verify(&l).unwrap();
+}
+
+/// A lesson whose steps are each true for the wrong reason: every kind of lie the verifier looks for.
+#[test]
+fn the_verifier_names_each_kind_of_lie() {
+    let text = r#"(
+        version: 1,
+        title: "Lies",
+        scenario: "partner-types-direct-bill",
+        setup: [SetParty("tailspin", (clear: ["mca_accepted"]))],
+        goal: "Fix the MCA.",
+        steps: [
+            (say: "Already done.", done_when: Link(kind: supply, from: "microsoft", to: "fabrikam")),
+            (say: "Fill in the MCA.", done_when: NoFinding("mca_missing")),
+            (say: "Select Tailspin.", done_when: Selected("tailspin")),
+        ],
+        success: NoFinding("mca_missing"),
+        answer: "Fill it in.",
+        solution: [SetParty("tailspin", (mca_accepted: "2020-03-01")), Select("tailspin")],
+    )"#;
+    let loaded = LoadedLesson::parse("lies", text, "lies.ron", None).unwrap();
+    let all = verify(&loaded).unwrap_err().join("\n");
+    for expected in [
+        "step 1 (\"Already done.\") is ticked in the starting scenario",
+        "step 2 (\"Fill in the MCA.\") is ticked by changing the date alone (to 1990-01-01, at the start)",
+        "the goal is met by changing the date alone",
+    ] {
+        assert!(all.contains(expected), "{expected}\nnot in:\n{all}");
+    }
+}
+
+/// *Show me* after the trainee did a step their own way: the link they drew is kept (not doubled),
+/// and the rest of the answer is played as one edit.
+#[test]
+fn show_me_plays_only_what_is_missing() {
+    let l = lesson("04-sample-1-two-chains");
+    let mut scenario = l.start.clone();
+    // The trainee deleted the supply and drew the partnership themselves, dated today.
+    csp_explorer::edit::Edit::RemoveLink("supply-contoso".into())
+        .apply(&mut scenario)
+        .unwrap();
+    csp_explorer::edit::Edit::AddLink(Link::new(
+        "link-7",
+        LinkKind::Partnership,
+        "adatum",
+        "contoso",
+        d("2024-06-01"),
+    ))
+    .apply(&mut scenario)
+    .unwrap();
+    let played = csp_explorer::training::show_me(&scenario, &l.lesson.solution).unwrap();
+    let csp_explorer::edit::Edit::Batch(edits) = &played.edit else {
+        panic!("one batch: {:?}", played.edit)
+    };
+    assert!(
+        edits.iter().all(|e| !matches!(
+            e,
+            csp_explorer::edit::Edit::RemoveLink(_)
+                | csp_explorer::edit::Edit::AddLink(Link {
+                    kind: LinkKind::Partnership,
+                    ..
+                })
+        )),
+        "{edits:?}"
+    );
+    played.edit.apply(&mut scenario).unwrap();
+    let partnerships: Vec<_> = scenario
+        .links()
+        .filter(|l| l.kind == LinkKind::Partnership && l.to.as_str() == "contoso")
+        .map(|l| (l.id.to_string(), l.date))
+        .collect();
+    assert_eq!(partnerships, [("link-7".to_owned(), d("2020-02-15"))]);
+    assert_eq!(played.select, None, "the supply it selects is gone");
+    let checker = csp_explorer::rules::Checker::new(&scenario);
+    assert_eq!(checker.counts().violation, 0);
 }
 
 #[test]

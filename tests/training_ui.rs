@@ -146,7 +146,7 @@ fn revealing_the_answer_plays_it_as_one_undo_step_for_no_points() {
     // The card follows the scenario: no longer solved, in the side card and in presenter mode,
     // while the score earned stays recorded.
     assert!(harness.query_by_label_contains("✔ Solved").is_none());
-    harness.get_by_label_contains("Solved before with a score of 0");
+    harness.get_by_label_contains("Solved before, best score 0");
     assert_eq!(harness.state().best_score("11-sample-7-regions"), Some(0));
     let ctx = harness.ctx.clone();
     harness.state_mut().execute(&ctx, Command::Presenter(true));
@@ -179,10 +179,102 @@ fn undo_takes_back_the_steps_its_edits_did() {
     assert!(answered > at_start, "the answer does steps");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(done(&harness), at_start, "undo takes them back");
+    // The answer also selected the purchase (step 1 asks for that), and a selection is not undone.
+    assert_eq!(
+        done(&harness),
+        at_start + 1,
+        "undo takes the edits' steps back"
+    );
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     harness.run();
     assert_eq!(done(&harness), answered, "redo does them again");
+}
+
+/// *Show me* after the trainee did a step their own way: what is still missing is played as one undo
+/// step, the link they drew is kept (not doubled), and the lesson is solved.
+#[test]
+fn show_me_after_one_step_plays_the_rest_as_one_undo_step() {
+    use csp_explorer::model::{Link, LinkKind};
+    let mut harness = app(lesson("04-sample-1-two-chains"));
+    // Steps 1 and 2 by hand: the supply selected and deleted; step 3 too, the trainee's own way:
+    // a partnership drawn with an id of its own, dated on the as-of date.
+    click_link(&mut harness, "supply-contoso");
+    harness.key_press(Key::Delete);
+    harness.run();
+    harness.get_by_label("Steps (2 of 5 done)");
+    let own = Link::new(
+        "link-1",
+        LinkKind::Partnership,
+        "adatum",
+        "contoso",
+        d("2024-06-01"),
+    );
+    run(&mut harness, Command::Edit(Edit::AddLink(own)));
+    harness.get_by_label("Steps (3 of 5 done)");
+    let partnerships = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .document()
+            .scenario()
+            .links()
+            .filter(|l| l.kind == LinkKind::Partnership && l.to.as_str() == "contoso")
+            .map(|l| (l.id.to_string(), l.date))
+            .collect::<Vec<_>>()
+    };
+    harness.get_by_label("👁 Reveal the answer").click();
+    harness.run();
+    harness.get_by_label("Show me: apply the answer").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("cannot be applied")
+            .is_none()
+    );
+    assert_eq!(
+        partnerships(&harness),
+        [("link-1".to_owned(), d("2020-02-15"))],
+        "the trainee's partnership is kept, dated as the answer dates it, not doubled"
+    );
+    assert_eq!(violations(&harness), 0);
+    harness.get_by_label("✔ Solved — score 0");
+    harness.get_by_label("Steps (5 of 5 done)");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        partnerships(&harness),
+        [("link-1".to_owned(), d("2024-06-01"))],
+        "one undo takes back what Show me did, and only that"
+    );
+    assert!(
+        harness
+            .state()
+            .document()
+            .scenario()
+            .link("supply-contoso")
+            .is_none()
+    );
+    harness.get_by_label("Steps (3 of 5 done)");
+}
+
+/// The card shows the best score ever reached, not this attempt's lower one.
+#[test]
+fn the_best_score_shown_is_the_best() {
+    let mut harness = app(lesson("13-mca"));
+    edit_party(&mut harness, "tailspin", |p| {
+        p.mca_accepted = Some(d("2020-03-15"))
+    });
+    harness.get_by_label("✔ Solved — score 100");
+    harness.get_by_label("⟲ Restart").click();
+    harness.run();
+    common::finish_jobs(&mut harness);
+    harness.get_by_label("👁 Reveal the answer").click();
+    harness.run();
+    harness.get_by_label("Show me: apply the answer").click();
+    harness.run();
+    harness.get_by_label("✔ Solved — score 0 (best 100)");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.get_by_label_contains("Solved before, best score 100");
+    assert_eq!(harness.state().best_score("13-mca"), Some(100));
 }
 
 #[test]
@@ -204,6 +296,8 @@ fn a_quiz_hides_findings_takes_marks_and_judges_them() {
     harness.get_by_label("✔ Check my answer").click();
     harness.run();
     harness.get_by_label("Quiz: 2 right, 1 wrong, 1 missed — 33 points");
+    // Answered: its narration steps are done, whatever the score.
+    harness.get_by_label("Steps (3 of 3 done)");
     assert!(
         harness
             .query_by_label_contains(

@@ -1,5 +1,6 @@
-//! `csp-explorer lessons`: the built-in lessons, or a trainer's lesson file checked (it loads, its
-//! start does not meet its goal, its solution does).
+//! `csp-explorer lessons`: the built-in lessons, each verified, or a trainer's lesson file checked
+//! (it loads, and `training::verify` finds nothing wrong: no step ticked for the wrong reason, the
+//! solution ticks the steps in order and meets the goal only at its end).
 //! Must not judge a lesson itself: `training::verify` does.
 
 use super::output::{bad_input, outln};
@@ -25,16 +26,36 @@ impl LessonsArgs {
 }
 
 fn list_lessons() -> ExitCode {
+    let mut failed = 0;
     for l in crate::training::LESSONS {
         match l.load() {
-            Ok(loaded) => outln!(
-                "{:<30} {:<15} {}",
-                l.key,
-                loaded.lesson.topic,
-                loaded.lesson.title
-            ),
-            Err(e) => outln!("{:<30} (cannot load: {e})", l.key),
+            Ok(loaded) => {
+                outln!(
+                    "{:<30} {:<15} {}",
+                    l.key,
+                    loaded.lesson.topic,
+                    loaded.lesson.title
+                );
+                if let Err(problems) = crate::training::verify(&loaded) {
+                    failed += 1;
+                    for p in problems {
+                        eprintln!("{}: {p}", l.file);
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                outln!("{:<30} (cannot load: {e})", l.key);
+            }
         }
+    }
+    if failed > 0 {
+        eprintln!(
+            "{} of the course {} not pass the verifier.",
+            crate::text::count(failed, "lesson", "lessons"),
+            if failed == 1 { "does" } else { "do" }
+        );
+        return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }
@@ -47,14 +68,16 @@ fn check_lesson(file: &Path) -> ExitCode {
     match crate::training::verify(&loaded) {
         Ok(()) => {
             outln!(
-                "{}: \"{}\" loads, its starting scenario does not meet the success condition, and its solution does.",
+                "{}: \"{}\" loads, no step is ticked before its move, its solution ticks every step in order and meets the goal only at its end.",
                 file.display(),
                 loaded.lesson.title
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("{}: {e}", file.display());
+        Err(problems) => {
+            for p in problems {
+                eprintln!("{}: {p}", file.display());
+            }
             ExitCode::from(1)
         }
     }

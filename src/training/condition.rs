@@ -33,7 +33,7 @@ pub enum Condition {
     NoFinding(String),
     /// At least one finding of this rule somewhere.
     HasFinding(String),
-    /// This link exists and has no violation.
+    /// This link exists at the as-of date and has no violation.
     LinkClean(String),
     /// A purchase to `customer` exists (from `seller` and of an offer containing `offer`, when given)
     /// and has no violation.
@@ -73,6 +73,9 @@ pub enum Condition {
         /// How many.
         at_least: usize,
     },
+    /// No party or link has this id any more, at any date: a step that asks the trainee to delete
+    /// something (unlike `Not(Link(…))`, a date before the link's own does not meet it).
+    Gone(String),
     /// This party or link is selected.
     Selected(String),
     /// Exactly the links with a violation are marked (quiz).
@@ -103,7 +106,9 @@ impl Condition {
             Condition::NoViolations => seen.checker.counts().violation == 0,
             Condition::NoFinding(rule) => !seen.checker.iter().any(|f| f.rule.key() == rule),
             Condition::HasFinding(rule) => seen.checker.iter().any(|f| f.rule.key() == rule),
-            Condition::LinkClean(id) => s.link(id).is_some() && !violations_on(id),
+            Condition::LinkClean(id) => {
+                s.link(id).is_some_and(|l| l.exists_at(s.as_of())) && !violations_on(id)
+            }
             Condition::Sells {
                 customer,
                 seller,
@@ -143,6 +148,7 @@ impl Condition {
                     .count()
                     >= *at_least
             }
+            Condition::Gone(id) => s.link(id).is_none() && s.party(id).is_none(),
             Condition::Selected(id) => seen.selected == Some(id.as_str()),
             Condition::MarkedAllBroken => {
                 let broken: BTreeSet<String> = broken_links(seen.checker);

@@ -82,6 +82,8 @@ pub enum Change {
     SetAsOf(Date),
     /// Mark a link as broken (quiz solutions).
     Mark(String),
+    /// Select a party or link, as a step that says "select …" asks (solutions; not an edit).
+    Select(String),
 }
 
 /// The fields of a party a lesson may set; `clear` lists optional fields to unset.
@@ -207,7 +209,7 @@ const OPTIONAL_FIELDS: &[&str] = &[
 
 impl Change {
     /// A short description for error messages.
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Change::AddParty(p) => format!("AddParty(\"{}\")", p.id),
             Change::RemoveParty(id) => format!("RemoveParty(\"{id}\")"),
@@ -217,10 +219,11 @@ impl Change {
             Change::SetLink(id, _) => format!("SetLink(\"{id}\")"),
             Change::SetAsOf(d) => format!("SetAsOf(\"{d}\")"),
             Change::Mark(id) => format!("Mark(\"{id}\")"),
+            Change::Select(id) => format!("Select(\"{id}\")"),
         }
     }
 
-    /// The edit this change makes to `scenario` as it is now; `None` for a quiz mark.
+    /// The edit this change makes to `scenario` as it is now; `None` for a quiz mark or a selection.
     pub fn to_edit(&self, scenario: &Scenario) -> Result<Option<Edit>, String> {
         Ok(Some(match self {
             Change::AddParty(p) => Edit::AddParty(p.clone()),
@@ -240,7 +243,7 @@ impl Change {
                 Edit::UpdateLink(patched(link, patch, &patch.clear)?)
             }
             Change::SetAsOf(d) => Edit::SetAsOf(Some(*d)),
-            Change::Mark(_) => return Ok(None),
+            Change::Mark(_) | Change::Select(_) => return Ok(None),
         }))
     }
 }
@@ -260,6 +263,12 @@ pub fn play(scenario: &Scenario, changes: &[Change]) -> Result<(Edit, Vec<String
             marks.push(id.clone());
             continue;
         }
+        if let Change::Select(id) = change {
+            if work.link(id).is_none() && work.party(id).is_none() {
+                return Err(fail(format!("no party or link has id `{id}`")));
+            }
+            continue;
+        }
         if let Some(edit) = change.to_edit(&work).map_err(fail)? {
             edit.clone()
                 .apply(&mut work)
@@ -268,6 +277,116 @@ pub fn play(scenario: &Scenario, changes: &[Change]) -> Result<(Edit, Vec<String
         }
     }
     Ok((Edit::Batch(edits), marks))
+}
+
+/// What *Show me* does to the scenario as the trainee left it: the edit (one undo step), the quiz
+/// marks to place and what to select.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Played {
+    /// The changes still missing, as one batch.
+    pub edit: Edit,
+    /// Quiz marks.
+    pub marks: Vec<String>,
+    /// The last selection the solution makes, if what it selects is still there at the end.
+    pub select: Option<String>,
+}
+
+/// True when `existing` is the link `wanted` describes, drawn by the trainee under an id of their own:
+/// the same kind between the same parties (and for a purchase, the same offer).
+fn same_link(existing: &Link, wanted: &Link) -> bool {
+    existing.kind == wanted.kind
+        && existing.from == wanted.from
+        && existing.to == wanted.to
+        && (existing.kind != LinkKind::Purchase
+            || existing.offer.as_deref().map(str::to_lowercase)
+                == wanted.offer.as_deref().map(str::to_lowercase))
+}
+
+/// *Show me* from any state: plays the solution's changes that are still missing on a copy of the
+/// scenario as the trainee left it, so that the result solves the lesson however far they got.
+/// A party or link already added is not added again; a link the trainee drew themselves (the same
+/// kind between the same parties, see [`same_link`]) is brought to the solution's fields under its
+/// own id, and later changes naming the solution's id change it; a removal of what is gone, a date
+/// already set and a patch already made are skipped. Fails only when a change names something the
+/// trainee removed and the solution does not add back.
+pub fn show_me(scenario: &Scenario, changes: &[Change]) -> Result<Played, String> {
+    let mut work = scenario.clone();
+    let mut edits = Vec::new();
+    let mut marks = Vec::new();
+    let mut select = None;
+    // The solution's link ids that the trainee's own links stand for.
+    let mut alias: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (i, change) in changes.iter().enumerate() {
+        let fail = |e: String| format!("change {} ({}): {e}", i + 1, change.describe());
+        let link_id = |id: &String| alias.get(id).cloned().unwrap_or_else(|| id.clone());
+        let edit = match change {
+            Change::Mark(id) => {
+                marks.push(link_id(id));
+                None
+            }
+            Change::Select(id) => {
+                select = Some(link_id(id));
+                None
+            }
+            Change::AddParty(p) => work
+                .party(p.id.as_str())
+                .is_none()
+                .then(|| Edit::AddParty(p.clone())),
+            Change::RemoveParty(id) => work
+                .party(id)
+                .is_some()
+                .then(|| Edit::RemoveParty(id.as_str().into())),
+            Change::AddLink(l) => {
+                if work.link(l.id.as_str()).is_some() {
+                    None
+                } else if let Some(own) = work.links().find(|x| same_link(x, l)) {
+                    alias.insert(l.id.to_string(), own.id.to_string());
+                    let mut wanted = l.clone();
+                    wanted.id = own.id.clone();
+                    (*own != wanted).then_some(Edit::UpdateLink(wanted))
+                } else {
+                    Some(Edit::AddLink(l.clone()))
+                }
+            }
+            Change::RemoveLink(id) => {
+                let id = link_id(id);
+                work.link(&id)
+                    .is_some()
+                    .then(|| Edit::RemoveLink(id.as_str().into()))
+            }
+            Change::SetParty(id, _) => {
+                let edit = change.to_edit(&work).map_err(fail)?;
+                match (&edit, work.party(id)) {
+                    (Some(Edit::UpdateParty(new)), Some(old)) if new == old => None,
+                    _ => edit,
+                }
+            }
+            Change::SetLink(id, patch) => {
+                let id = link_id(id);
+                let edit = Change::SetLink(id.clone(), patch.clone())
+                    .to_edit(&work)
+                    .map_err(fail)?;
+                match (&edit, work.link(&id)) {
+                    (Some(Edit::UpdateLink(new)), Some(old)) if new == old => None,
+                    _ => edit,
+                }
+            }
+            Change::SetAsOf(d) => (work.meta.as_of != Some(*d)).then_some(Edit::SetAsOf(Some(*d))),
+        };
+        if let Some(edit) = edit {
+            edit.clone()
+                .apply(&mut work)
+                .map_err(|e| fail(e.to_string()))?;
+            edits.push(edit);
+        }
+    }
+    // A selection of what the solution went on to delete is no selection.
+    let select = select.filter(|id| work.link(id).is_some() || work.party(id).is_some());
+    Ok(Played {
+        edit: Edit::Batch(edits),
+        marks,
+        select,
+    })
 }
 
 /// Why a lesson could not be loaded: the file, the line and column, and what is wrong.

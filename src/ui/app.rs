@@ -336,6 +336,11 @@ impl ExplorerApp {
         {
             self.keeper.record_score(&run.loaded.key, score);
         }
+        self.training.kept_best = self.training.run.as_ref().and_then(|r| {
+            (r.loaded.key != QUIZ_KEY)
+                .then(|| self.keeper.prefs.scores.get(&r.loaded.key).copied())
+                .flatten()
+        });
         commands
     }
 

@@ -59,7 +59,11 @@ fn lessons_are_listed_and_a_trainers_lesson_is_checked() {
 
     let o = csp(&["lessons", "assets/lessons/16-gdap.ron"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("its solution does"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("its solution ticks every step in order"),
+        "{}",
+        stdout(&o)
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("lesson.ron");
@@ -67,17 +71,22 @@ fn lessons_are_listed_and_a_trainers_lesson_is_checked() {
     std::fs::write(
         &broken,
         text.replace(
-            "duration_days: 730, auto_extend: false",
-            "duration_days: 730",
+            r#"SetLink("admin-contoso-northwind", (auto_extend: false))"#,
+            r#"SetLink("admin-contoso-northwind", (duration_days: 700))"#,
         ),
     )
     .unwrap();
     let o = csp(&["lessons", broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
+    // Each problem on its own line, naming the file and the step.
+    let problems = stderr(&o);
     assert!(
-        stderr(&o).contains("its solution does not meet the success condition"),
-        "{}",
-        stderr(&o)
+        problems.contains("lesson.ron: its solution does not meet the goal"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("lesson.ron: step 3 (\"Drop Global Administrator or turn off auto-extend.\") is never ticked by the solution"),
+        "{problems}"
     );
 
     std::fs::write(&broken, text.replace("success:", "succes:")).unwrap();

@@ -8,6 +8,7 @@ use super::ExplorerApp;
 use crate::edit::Edit;
 use crate::model::Scenario;
 use crate::training::LoadedLesson;
+use crate::ui::canvas::Selection;
 use crate::ui::command::Command;
 use crate::ui::document::Document;
 use crate::ui::files::DialogPurpose;
@@ -25,7 +26,22 @@ impl ExplorerApp {
         match step {
             TrainingStep::Open(loaded) => self.guard(ctx, Discard::Lesson(loaded)),
             TrainingStep::PickFile => self.filing.pick(DialogPurpose::OpenLesson, ctx),
-            TrainingStep::Apply(edit) => self.apply(*edit),
+            TrainingStep::Apply(edit, select) => {
+                if let Some(edit) = edit {
+                    self.apply(*edit);
+                }
+                let s = self.ws.doc.scenario();
+                let select = select.and_then(|id| {
+                    if s.link(&id).is_some() {
+                        Some(Selection::Link(id.as_str().into()))
+                    } else {
+                        s.party(&id).map(|_| Selection::Party(id.as_str().into()))
+                    }
+                });
+                if select.is_some() {
+                    self.ws.select(select, Vec::new());
+                }
+            }
             TrainingStep::Score(lesson, score) => self.keeper.record_score(&lesson, score),
             TrainingStep::ClearLight => self.ws.clear_light(),
             TrainingStep::StepFinding(forward) => {

@@ -126,12 +126,16 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
         success: false,
     });
 
+    let best = training.best_score();
     if let Some(score) = run.solved {
-        let banner = if lesson.quiz {
+        let mut banner = if lesson.quiz {
             format!("✔ Quiz checked — score {score}")
         } else {
             format!("✔ Solved — score {score}")
         };
+        if let Some(best) = best.filter(|b| *b > score) {
+            banner.push_str(&format!(" (best {best})"));
+        }
         egui::Frame::new()
             .fill(Color32::from_rgb(0, 120, 90))
             .inner_margin(8.0)
@@ -149,10 +153,10 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
     }
 
     if run.solved.is_none()
-        && let Some(best) = run.best
+        && let Some(best) = best
     {
         ui.label(format!(
-            "Solved before with a score of {best} (kept); the goal no longer holds."
+            "Solved before, best score {best}; the goal does not hold now."
         ));
     }
 
@@ -346,10 +350,10 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
                 valid_text(ui),
                 RichText::new(format!("✔ Solved — {score}")).size(22.0),
             );
-        } else if let Some(best) = run.best {
+        } else if let Some(best) = training.best_score() {
             ui.label(
                 RichText::new(format!(
-                    "Solved before (best {best}); the goal no longer holds"
+                    "Solved before (best {best}); the goal does not hold now"
                 ))
                 .size(18.0)
                 .weak(),

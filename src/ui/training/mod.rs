@@ -40,7 +40,8 @@ pub enum TrainingCommand {
     Hint,
     /// Reveal the answer (the trainer's button).
     Reveal,
-    /// Play the lesson's solution as one undoable step.
+    /// Play what the lesson's solution still needs, from wherever the trainee got to, as one
+    /// undoable step (*Show me*).
     ApplyAnswer,
     /// Judge the quiz.
     CheckQuiz,
@@ -60,8 +61,9 @@ pub enum TrainingStep {
     Open(Box<LoadedLesson>),
     /// Show the dialog that opens a lesson file.
     PickFile,
-    /// Apply this edit (the answer played) as one undo step.
-    Apply(Box<Edit>),
+    /// Apply this edit (what the answer still needed) as one undo step, then select this party or
+    /// link (the last one the answer selects).
+    Apply(Option<Box<Edit>>, Option<String>),
     /// The lesson was solved with this score: kept if it is its best.
     Score(String, u32),
     /// Nothing lit and no finding explained (a quiz on the open scenario begins).
@@ -87,6 +89,16 @@ pub struct Training {
     pub show_course: bool,
     /// A message for the trainee that stays until the next change ("Solved!").
     pub celebrated: bool,
+    /// The best score of this lesson kept between sessions (the preferences'), set by the app each
+    /// frame: the cards show the best of it and this attempt's, never a lower one as "the best".
+    pub kept_best: Option<u32>,
+}
+
+impl Training {
+    /// The best score to show for the lesson in progress: this attempt's or an earlier one's.
+    pub fn best_score(&self) -> Option<u32> {
+        self.run.as_ref().and_then(|r| r.best).max(self.kept_best)
+    }
 }
 
 impl Training {
@@ -170,18 +182,21 @@ impl Training {
             TrainingCommand::ApplyAnswer => {
                 let run = self.run.as_ref()?;
                 let quiz = run.lesson().quiz;
-                match crate::training::play(doc.scenario(), &run.lesson().solution) {
-                    Ok((edit, marks)) => {
+                // From wherever the trainee got to: only what is still missing, as one undo step.
+                match crate::training::show_me(doc.scenario(), &run.lesson().solution) {
+                    Ok(played) => {
                         if quiz {
-                            self.marks = marks.into_iter().collect();
+                            self.marks = played.marks.into_iter().collect();
                         }
-                        if edit != Edit::Batch(Vec::new()) {
-                            return Some(TrainingStep::Apply(Box::new(edit)));
+                        let select = played.select;
+                        let edit = (played.edit != Edit::Batch(Vec::new())).then_some(played.edit);
+                        if edit.is_some() || select.is_some() {
+                            return Some(TrainingStep::Apply(edit.map(Box::new), select));
                         }
                     }
                     Err(e) => {
                         return Some(TrainingStep::Report(format!(
-                            "The answer cannot be applied to the scenario as it is now ({e}). Restart the lesson to see it."
+                            "The answer cannot be applied to the scenario as it is now: {e}. Restart the lesson to see it."
                         )));
                     }
                 }
