@@ -220,3 +220,261 @@ fn rules_dated_from_2020_02_01_appear_and_disappear_with_the_as_of_date() {
     );
     assert!(later.len() > on_the_day.len());
 }
+
+/// The what-if operations on random channels: undone they give the channel back, their links end
+/// and begin on their date, a refusal changes nothing, a plan of them replays to the same result,
+/// and the preview agrees with a full check.
+mod operations {
+    use csp_explorer::generate::{GenerateOptions, generate};
+    use csp_explorer::model::{AdminType, Date, LinkKind, PartyId, PartyKind, Scenario};
+    use csp_explorer::rules::{Checker, Finding, RuleId, Subject, check_as_of};
+    use csp_explorer::whatif::operation::{Customers, Operation, Resellers};
+    use csp_explorer::whatif::{Plan, preview};
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    /// A generated channel with some admin links made DAP (the generator makes GDAP only).
+    fn channel(seed: u64, size: usize, break_rate: f64) -> Scenario {
+        let mut s = generate(&GenerateOptions {
+            providers: 3 + size % 4,
+            resellers: 3 + size % 9,
+            direct_bill: 1 + size % 3,
+            customers: 10 + size,
+            seed,
+            break_rate,
+        })
+        .expect("generates");
+        let dap: Vec<_> = s
+            .links()
+            .filter(|l| l.kind == LinkKind::Admin)
+            .step_by(3)
+            .cloned()
+            .collect();
+        for mut l in dap {
+            l.admin_type = AdminType::Dap;
+            s.replace_link(l).expect("a valid link");
+        }
+        s
+    }
+
+    const DAYS: [&str; 5] = [
+        "2021-03-01",
+        "2023-06-30",
+        "2025-06-01",
+        "2025-07-01",
+        "2026-01-15",
+    ];
+
+    fn pick(s: &Scenario, kinds: &[PartyKind], n: usize) -> PartyId {
+        let all: Vec<&PartyId> = s
+            .parties()
+            .filter(|p| kinds.contains(&p.kind))
+            .map(|p| &p.id)
+            .collect();
+        if all.is_empty() {
+            return "nobody".into();
+        }
+        all[n % all.len()].clone()
+    }
+
+    /// A random operation on `s`, sometimes one that cannot apply (a party of the wrong kind).
+    fn operation(s: &Scenario, code: u8, a: usize, b: usize, c: usize) -> Operation {
+        let on: Date = DAYS[c % DAYS.len()].parse().expect("a date");
+        let sellers = [PartyKind::IndirectReseller, PartyKind::DirectBill];
+        let wrong = a.is_multiple_of(11);
+        let kind = |k: PartyKind| if wrong { PartyKind::Customer } else { k };
+        match code % 5 {
+            0 => {
+                let from = pick(s, &sellers, a);
+                let customers = if b.is_multiple_of(3) {
+                    Customers::All
+                } else {
+                    let mut mine: Vec<PartyId> = s
+                        .links_from(from.as_str())
+                        .filter(|l| l.kind == LinkKind::Purchase)
+                        .map(|l| l.to.clone())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    mine.truncate(1 + b % 4);
+                    Customers::Only(mine)
+                };
+                // Mostly a seller in the same country, sometimes any.
+                let country = s.party(from.as_str()).and_then(|p| p.country.clone());
+                let near: Vec<PartyId> = s
+                    .parties()
+                    .filter(|p| sellers.contains(&p.kind) && p.country == country && p.id != from)
+                    .map(|p| p.id.clone())
+                    .collect();
+                let to = match near.as_slice() {
+                    [] => pick(s, &sellers, b),
+                    _ if b.is_multiple_of(5) => pick(s, &sellers, b),
+                    near => near[b % near.len()].clone(),
+                };
+                Operation::MoveCustomers {
+                    from,
+                    to,
+                    customers,
+                    admin: c.is_multiple_of(2),
+                    on,
+                }
+            }
+            1 => {
+                let reseller = pick(s, &[kind(PartyKind::IndirectReseller)], a);
+                // Mostly a provider it has, sometimes any.
+                let mine: Vec<PartyId> = s
+                    .links_to(reseller.as_str())
+                    .filter(|l| l.kind == LinkKind::Partnership)
+                    .map(|l| l.from.clone())
+                    .collect();
+                let from = match mine.as_slice() {
+                    [] => pick(s, &[PartyKind::IndirectProvider], b),
+                    _ if b.is_multiple_of(5) => pick(s, &[PartyKind::IndirectProvider], b),
+                    mine => mine[b % mine.len()].clone(),
+                };
+                Operation::ChangeProvider {
+                    reseller,
+                    from,
+                    to: pick(
+                        s,
+                        &[PartyKind::IndirectProvider],
+                        b.wrapping_add(1).wrapping_add(c),
+                    ),
+                    on,
+                }
+            }
+            2 => {
+                let provider = pick(s, &[kind(PartyKind::IndirectProvider)], a);
+                let resellers = match b % 3 {
+                    0 => Resellers::Country(["US", "DE", "JP", "BR"][c % 4].to_owned()),
+                    1 => Resellers::Region(["EUROPE", "UNITED_STATES", "Japan"][c % 3].to_owned()),
+                    _ => Resellers::Only(vec![pick(s, &[PartyKind::IndirectReseller], b)]),
+                };
+                Operation::EndPartnerships {
+                    provider,
+                    resellers,
+                    on,
+                }
+            }
+            3 => Operation::GoIndirect {
+                partner: pick(s, &[kind(PartyKind::DirectBill)], a),
+                provider: pick(s, &[PartyKind::IndirectProvider], b),
+                new_tenant: c.is_multiple_of(2),
+                move_purchases: b.is_multiple_of(2),
+                on,
+            },
+            _ => {
+                // Mostly a partner with DAP links, sometimes any.
+                let with_dap: Vec<PartyId> = s
+                    .links()
+                    .filter(|l| l.kind == LinkKind::Admin && l.admin_type == AdminType::Dap)
+                    .map(|l| l.from.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let partner = match with_dap.as_slice() {
+                    [] => pick(s, &sellers, a),
+                    _ if a.is_multiple_of(5) => pick(s, &sellers, a),
+                    some => some[a % some.len()].clone(),
+                };
+                Operation::DapToGdap {
+                    partner,
+                    roles: vec!["Helpdesk Administrator".to_owned()],
+                    days: [90, 730, 365, 0, 731][b % 5],
+                    on,
+                }
+            }
+        }
+    }
+
+    fn key(f: &Finding) -> (RuleId, Subject, String) {
+        (f.rule, f.subject.clone(), f.message.clone())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn an_operation_undone_gives_the_channel_back_and_its_links_end_and_begin_on_its_date(
+            seed in 0u64..1_000,
+            size in 0usize..40,
+            steps in prop::collection::vec((0u8..5, 0usize..100_000, 0usize..100_000, 0usize..100_000), 1..4),
+        ) {
+            let base = channel(seed, size, 0.1);
+            let mut s = base.clone();
+            let mut undo = Vec::new();
+            let mut done = Vec::new();
+            for (code, a, b, c) in steps {
+                let op = operation(&s, code, a, b, c);
+                let before = s.clone();
+                match op.prepare(&s) {
+                    Err(refusal) => {
+                        prop_assert!(!refusal.reasons.is_empty());
+                        let mut tried = s.clone();
+                        prop_assert!(op.apply(&mut tried).is_err());
+                        prop_assert_eq!(&tried, &before, "a refusal changes nothing");
+                    }
+                    Ok(prepared) => {
+                        let on = op.on();
+                        undo.push(prepared.edit().apply(&mut s).expect("a prepared edit applies"));
+                        done.push(op.clone());
+                        for id in &prepared.ended {
+                            let l = s.link(id.as_str()).expect("an ended link stays");
+                            prop_assert_eq!(l.ended, Some(on), "{} ends on the day", id);
+                            prop_assert!(before.link(id.as_str()).is_some_and(|was| was.exists_at(on)));
+                        }
+                        for id in &prepared.removed {
+                            prop_assert!(s.link(id.as_str()).is_none());
+                            prop_assert!(before.link(id.as_str()).is_some_and(|was| was.date == on));
+                        }
+                        for id in &prepared.made {
+                            let l = s.link(id.as_str()).expect("a made link exists");
+                            prop_assert_eq!(l.date, on, "{} begins on the day", id);
+                            prop_assert!(before.link(id.as_str()).is_none());
+                        }
+                        prop_assert!(s.as_of() >= on, "checked as of the day or later");
+                    }
+                }
+            }
+            // The operations as a plan file, replayed on the channel they came from.
+            let text = Plan::new("random", done).to_ron().expect("writes");
+            let plan = Plan::parse(&text, "plan.ron").expect("reads back");
+            let mut replayed = base.clone();
+            plan.apply(&mut replayed, false).expect("the plan applies to its source");
+            prop_assert_eq!(&replayed, &s, "a plan replayed equals the what-if");
+            // Undone in reverse, the channel is what it was.
+            for inverse in undo.into_iter().rev() {
+                inverse.apply(&mut s).expect("an inverse applies");
+            }
+            prop_assert_eq!(&s, &base);
+        }
+
+        #[test]
+        fn the_preview_agrees_with_a_full_check_as_of_the_day(
+            seed in 0u64..1_000,
+            size in 0usize..40,
+            code in 0u8..5,
+            a in 0usize..100_000,
+            b in 0usize..100_000,
+            c in 0usize..100_000,
+        ) {
+            let mut s = channel(seed, size, 0.2);
+            let op = operation(&s, code, a, b, c);
+            let before = s.clone();
+            let checker = Checker::new(&s);
+            let Ok(p) = preview(&mut s, &checker, &op) else {
+                prop_assert_eq!(&s, &before);
+                return Ok(());
+            };
+            prop_assert_eq!(&s, &before, "the preview takes the operation back");
+            let mut after = before.clone();
+            op.apply(&mut after).expect("a previewed operation applies");
+            let was: BTreeSet<_> = check_as_of(&before, p.as_of).iter().map(key).collect();
+            let now: BTreeSet<_> = check_as_of(&after, p.as_of).iter().map(key).collect();
+            let introduced: BTreeSet<_> = p.introduced.iter().map(key).collect();
+            let resolved: BTreeSet<_> = p.resolved.iter().map(key).collect();
+            prop_assert_eq!(introduced, now.difference(&was).cloned().collect::<BTreeSet<_>>());
+            prop_assert_eq!(resolved, was.difference(&now).cloned().collect::<BTreeSet<_>>());
+        }
+    }
+}

@@ -7,9 +7,18 @@ use crate::model::{Scenario, ScenarioError};
 /// One undoable step: what was done and what undoes it.
 #[derive(Clone, Debug)]
 struct Step {
+    /// Tells this step from every other of the history, across undo and redo: what a step came
+    /// from (a what-if operation of a plan) is kept beside the history by this id.
+    id: StepId,
+    /// What the undo menu calls it, when the edit's own description would not say (a what-if
+    /// operation of thousands of links is "Move 412 customers of …", not "13,000 changes").
+    label: Option<String>,
     redo: Edit,
     undo: Edit,
 }
+
+/// The id of one step of a [`History`]: the same for the step after it is undone and redone.
+pub type StepId = u64;
 
 /// The undo and redo stacks of one open scenario.
 ///
@@ -21,19 +30,55 @@ pub struct History {
     undone: Vec<Step>,
     /// Length of `done` when the scenario was last saved; `None` when that state is gone from the stack.
     saved_at: Option<usize>,
+    /// The id the next step gets.
+    next_id: StepId,
+}
+
+impl Step {
+    fn describe(&self) -> String {
+        self.label.clone().unwrap_or_else(|| self.redo.describe())
+    }
 }
 
 impl History {
     /// Applies an edit as a new step (clearing redo) and returns what it touched.
     pub fn apply(&mut self, scenario: &mut Scenario, edit: Edit) -> Result<Touched, ScenarioError> {
+        self.apply_labelled(scenario, edit, None)
+    }
+
+    /// [`History::apply`], with the name the undo menu gives the step (`None`: the edit's own
+    /// [`Edit::describe`]).
+    pub fn apply_labelled(
+        &mut self,
+        scenario: &mut Scenario,
+        edit: Edit,
+        label: Option<String>,
+    ) -> Result<Touched, ScenarioError> {
         let undo = edit.clone().apply(scenario)?;
         let touched = Touched::of(&edit, &undo, scenario);
         if self.saved_at.is_some_and(|at| at > self.done.len()) {
             self.saved_at = None;
         }
         self.undone.clear();
-        self.done.push(Step { redo: edit, undo });
+        let id = self.next_id;
+        self.next_id += 1;
+        self.done.push(Step {
+            id,
+            label,
+            redo: edit,
+            undo,
+        });
         Ok(touched)
+    }
+
+    /// The id of the last step done (the one [`History::undo`] would undo).
+    pub fn last_step(&self) -> Option<StepId> {
+        self.done.last().map(|step| step.id)
+    }
+
+    /// The ids of the steps done, oldest first: what is in the scenario now, step by step.
+    pub fn done_steps(&self) -> impl Iterator<Item = StepId> + '_ {
+        self.done.iter().map(|step| step.id)
     }
 
     /// Applies an as-of change that continues the previous one (a date slider being dragged): the drag
@@ -91,8 +136,8 @@ impl History {
         } else {
             // The fresh inverse undoes exactly what was just redone.
             self.done.push(Step {
-                redo: step.redo,
                 undo: inverse,
+                ..step
             });
         }
         Ok(touched)
@@ -120,12 +165,12 @@ impl History {
 
     /// What the next undo would undo.
     pub fn undo_label(&self) -> Option<String> {
-        self.done.last().map(|s| s.redo.describe())
+        self.done.last().map(Step::describe)
     }
 
     /// What the next redo would redo.
     pub fn redo_label(&self) -> Option<String> {
-        self.undone.last().map(|s| s.redo.describe())
+        self.undone.last().map(Step::describe)
     }
 
     /// Marks the current state as saved.
@@ -220,5 +265,30 @@ mod tests {
         h.apply_continuing(&mut s, Edit::AddParty(Party::new("b", PartyKind::Customer)))
             .unwrap();
         assert_eq!(h.len(), 4);
+    }
+
+    #[test]
+    fn a_labelled_step_keeps_its_name_and_id_across_undo_and_redo() {
+        let mut s = Scenario::new("t");
+        let mut h = History::default();
+        h.apply(&mut s, Edit::AddParty(Party::new("a", PartyKind::Customer)))
+            .unwrap();
+        let batch = Edit::Batch(vec![
+            Edit::AddParty(Party::new("b", PartyKind::Customer)),
+            Edit::AddParty(Party::new("c", PartyKind::Customer)),
+        ]);
+        h.apply_labelled(&mut s, batch, Some("Add two customers".to_owned()))
+            .unwrap();
+        let id = h.last_step().expect("a step");
+        assert_eq!(h.undo_label().as_deref(), Some("Add two customers"));
+        assert_eq!(h.done_steps().count(), 2);
+        h.undo(&mut s).unwrap().unwrap();
+        assert_eq!(h.redo_label().as_deref(), Some("Add two customers"));
+        assert_ne!(h.last_step(), Some(id));
+        h.redo(&mut s).unwrap().unwrap();
+        assert_eq!(h.last_step(), Some(id), "a redone step keeps its id");
+        assert_eq!(h.undo_label().as_deref(), Some("Add two customers"));
+        let ids: Vec<StepId> = h.done_steps().collect();
+        assert!(ids[0] < ids[1], "oldest first: {ids:?}");
     }
 }

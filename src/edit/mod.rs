@@ -7,7 +7,7 @@
 
 mod history;
 
-pub use history::History;
+pub use history::{History, StepId};
 
 use crate::model::{
     Date, Link, LinkId, LinkKind, Party, PartyId, Position, Scenario, ScenarioError, ScenarioMeta,

@@ -106,9 +106,10 @@ pub fn probe_version(text: &str) -> Option<i64> {
     rest[..end].parse().ok()
 }
 
-/// The fields that hold dates, in saves and lessons (`SetAsOf` is a lesson change).
+/// The fields that hold dates, in saves, lessons (`SetAsOf` is a lesson change) and plans (`on`).
 const DATE_FIELDS: &[&str] = &[
     "date",
+    "on",
     "ended",
     "mpa_signed",
     "restricted_since",
