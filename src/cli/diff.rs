@@ -1,12 +1,26 @@
 //! `csp-explorer diff`: what a what-if changes against its base (parties, links, findings), as text
-//! or JSON; exit code 1 when they differ.
+//! or JSON, or its impact as a Markdown handout or a CSV of findings; exit code 1 when they differ.
 //! Must not compare scenarios itself: `whatif::diff` does, for the window's compare card too.
 
-use super::Format;
 use super::input::load_scenario;
 use super::output::{STDIO, bad_input, out};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use std::process::ExitCode;
+
+/// What `diff` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Readable text, one change a line.
+    Text,
+    /// JSON for other tools.
+    Json,
+    /// The impact as a Markdown handout: what to do first, findings by rule and by party with the
+    /// customers they concern.
+    #[value(alias = "markdown")]
+    Md,
+    /// Every finding introduced or resolved, one a row, with the party and customer it concerns.
+    Csv,
+}
 
 // The arguments of `diff` (its help is the doc comment of `Command::Diff`).
 #[derive(Debug, Args)]
@@ -15,9 +29,9 @@ pub struct DiffArgs {
     base: String,
     /// The what-if: a save file, `builtin:<slug>`, or `-` for standard input (not both).
     whatif: String,
-    /// Output format (text or json).
+    /// Output format: text, json, md (the impact as a Markdown handout) or csv (one finding a row).
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    format: DiffFormat,
 }
 
 impl DiffArgs {
@@ -27,7 +41,7 @@ impl DiffArgs {
     }
 }
 
-fn diff(base: &str, whatif: &str, format: Format) -> ExitCode {
+fn diff(base: &str, whatif: &str, format: DiffFormat) -> ExitCode {
     if base == STDIO && whatif == STDIO {
         return bad_input("only one of the two scenarios can come from standard input (-)");
     }
@@ -37,13 +51,21 @@ fn diff(base: &str, whatif: &str, format: Format) -> ExitCode {
     };
     let d = crate::whatif::diff(&a, &b);
     match format {
-        Format::Json => {
+        DiffFormat::Json => {
             let mut text =
                 serde_json::to_string_pretty(&d.to_json(base, whatif)).unwrap_or_default();
             text.push('\n');
             out!("{text}");
         }
-        Format::Text | Format::Markdown => out!("{}", d.to_text(base, whatif)),
+        DiffFormat::Text => out!("{}", d.to_text(base, whatif)),
+        DiffFormat::Md => {
+            let impact = crate::whatif::impact(&d, &a, &b);
+            out!("{}", impact.to_markdown(&d, base, whatif));
+        }
+        DiffFormat::Csv => match crate::whatif::Impact::to_csv(&d, &a, &b) {
+            Ok(text) => out!("{text}"),
+            Err(e) => return bad_input(format!("cannot write the CSV: {e}")),
+        },
     }
     if d.is_empty() {
         ExitCode::SUCCESS

@@ -18,6 +18,7 @@ mod lessons;
 mod output;
 mod rules;
 mod scenarios;
+mod whatif;
 
 pub use check::{
     render_check_json, render_check_json_proven, render_check_text, render_check_text_proven,
@@ -47,13 +48,19 @@ Examples:
   csp-explorer export builtin:sample-7-forbidden --format png --scale 2 -o slide.png
   csp-explorer diff builtin:sample-6-forbidden builtin:sample-6-option-1
   csp-explorer ask builtin:sample-7-forbidden contoso-de tailspin-jp --offer M365
+  csp-explorer diff channel.ron moved.ron --format md > impact.md
+  csp-explorer whatif move-customers channel.ron --from reseller-0 --to reseller-12 --all \\
+    --on 2025-07-01 -o moved.ron
+  csp-explorer whatif change-provider channel.ron --reseller \"Contoso Reseller\" \\
+    --from adatum --to litware --on 2025-07-01 -o moved.ron
+  csp-explorer whatif apply plan.ron next-month.ron -o next-month-moved.ron
   csp-explorer lessons
   csp-explorer lessons my-lesson.ron            check a lesson you wrote
   source <(csp-explorer completions bash)       complete commands in bash (zsh, fish, powershell)
 
-Pipes: `-` stands for standard input where a scenario or an import file is read (check, fix,
-export, diff, ask, import) and for standard output where one is written (-o - in import,
-generate, fix and export; the status line then goes to standard error). A closed pipe
+Pipes: `-` stands for standard input where a scenario, a plan or an import file is read (check,
+fix, export, diff, ask, import, whatif) and for standard output where one is written (-o - in
+import, generate, fix, export and whatif; the status line then goes to standard error). A closed pipe
 (`csp-explorer scenarios | head -1`) ends the command quietly, with exit code 0.
   csp-explorer import - --partner \"Contoso Distribution\" --country US -o - < customers.json \\
     | csp-explorer check -
@@ -61,7 +68,9 @@ generate, fix and export; the status line then goes to standard error). A closed
 
 Exit codes: `check` 0 no violation, 1 a violation; `fix` 0 applied (or nothing to apply), 1 a
 violation remains; `diff` 0 no difference, 1 differences;
-`ask` 0 yes, 1 no; `lessons FILE` 0 the lesson works, 1 it does not; 2 is always bad input.";
+`ask` 0 yes, 1 no; `lessons FILE` 0 the lesson works, 1 it does not; `whatif` 0 written with no
+violation introduced, 1 written with one; 2 is always bad input or a refused operation (with
+--keep-going the steps that apply are still written).";
 
 /// See, change and check how partners work together in Microsoft's Cloud Solution Provider program.
 #[derive(Debug, Parser)]
@@ -126,6 +135,10 @@ pub enum Command {
     /// Ask whether a partner can sell an offer to a customer: yes or no, the chain it would use, and
     /// every rule in the way.
     Ask(ask::AskArgs),
+    /// Change many parties at once, on a date: move customers, change a reseller's provider, end
+    /// partnerships, take a direct-bill partner indirect, turn DAP into GDAP, or apply a plan of
+    /// such operations; prints the findings introduced and resolved, and writes the result.
+    Whatif(whatif::WhatifArgs),
     /// List the built-in lessons, or check a lesson file: it loads, its solution solves it, and its
     /// starting scenario does not.
     Lessons(lessons::LessonsArgs),
@@ -149,6 +162,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Export(args) => args.run(),
         Command::Diff(args) => args.run(),
         Command::Ask(args) => args.run(),
+        Command::Whatif(args) => args.run(),
         Command::Lessons(args) => args.run(),
         Command::Completions(args) => args.run(),
         Command::Man(args) => args.run(),
