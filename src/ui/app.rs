@@ -139,6 +139,14 @@ impl ExplorerApp {
             }
             Command::DeleteSelection => {}
             Command::Select(selection, path) => self.ws.select(selection, path),
+            Command::SelectAll => self.ws.select_all(),
+            Command::ShowQuery => self.ws.query.open = true,
+            Command::SelectParties(parties, mode) => self.ws.select_parties(parties, mode),
+            Command::SelectArea(outline, mode) => self.ws.select_area(&outline, mode),
+            Command::SelectQuery(query, mode) => {
+                let done = self.ws.select_query(&query, mode);
+                self.reported(done);
+            }
             Command::Explain(finding) => self.ws.explain(finding, &mut self.view),
             Command::New => self.guard(ctx, Discard::New),
             Command::Open => self.guard(ctx, Discard::Open),
@@ -205,8 +213,14 @@ impl ExplorerApp {
                 }
             }
             Command::WhatIf(command) => {
-                let selection = self.ws.selection.as_ref();
-                if let Some(step) = self.whatif.command(command, &mut self.ws.doc, selection) {
+                if command.edits() {
+                    self.keeper.before_edit(&self.ws.doc);
+                }
+                let (selection, selected) = (self.ws.selection.as_ref(), &self.ws.selected);
+                let step = self
+                    .whatif
+                    .command(command, &mut self.ws.doc, selection, selected);
+                if let Some(step) = step {
                     self.whatif_step(ctx, step);
                 }
             }
@@ -230,6 +244,14 @@ impl ExplorerApp {
     fn reported(&mut self, done: Result<(), String>) {
         if let Err(message) = done {
             self.report(message);
+        }
+    }
+
+    /// A notice in the status bar when it went well, the banner when not.
+    fn noticed(&mut self, done: Result<String, String>) {
+        match done {
+            Ok(notice) => self.notice = Some(notice),
+            Err(message) => self.report(message),
         }
     }
 
@@ -392,6 +414,10 @@ impl ExplorerApp {
             let ask = super::whatif::ask_ui(ctx, &mut self.whatif.ask, &self.ws.doc);
             let lens = super::whatif::lens_ui(ctx, &mut self.whatif.lens, &self.ws.doc);
             out.extend(ask.into_iter().chain(lens).map(Command::WhatIf));
+            let operation =
+                super::whatif::operation_ui(ctx, &mut self.whatif.operation, &self.ws.doc);
+            let plan = super::whatif::plan_ui(ctx, &mut self.whatif.plan_window);
+            out.extend(operation.into_iter().chain(plan).map(Command::WhatIf));
         }
         if self.show_help {
             panels::help_ui(ctx, &mut self.show_help);
@@ -480,7 +506,7 @@ impl eframe::App for ExplorerApp {
             let explained = self.ws.explained.as_ref();
             commands.extend(page::presenter_ui(ui, &self.training, explained));
         } else {
-            page::status_ui(ui, &self.ws.doc, self.notice.as_deref(), hide_findings);
+            page::status_ui(ui, &self.ws, self.notice.as_deref(), hide_findings);
             if self.training.run.is_some() {
                 commands.extend(page::lesson_ui(ui, &self.training, &self.ws.doc));
             }

@@ -1,12 +1,12 @@
 //! What a menu, panel, key or gesture asks the app to do: the [`Command`]s. Must not do anything:
 //! the app applies them after drawing, so no panel changes the scenario or imports the app.
 
-use super::canvas::{Selection, Verdict};
+use super::canvas::{SelectMode, Selection, Verdict};
 use super::style::Theme;
 use super::training::TrainingCommand;
 use super::whatif::WhatIfCommand;
 use crate::edit::Edit;
-use crate::model::{Date, LinkKind, PartyId, PartyKind};
+use crate::model::{Date, LinkKind, PartyId, PartyKind, Position};
 use crate::rules::Finding;
 use std::path::PathBuf;
 
@@ -37,6 +37,16 @@ pub enum Command {
     DeleteSelection,
     /// Select something (and light up a finding's path).
     Select(Option<Selection>, Vec<PartyId>),
+    /// Select every party (Ctrl+A).
+    SelectAll,
+    /// Change the set of selected parties by these (a Ctrl- or Shift-click).
+    SelectParties(Vec<PartyId>, SelectMode),
+    /// Change the set of selected parties by those a lasso's outline (canvas coordinates) holds.
+    SelectArea(Vec<Position>, SelectMode),
+    /// Show the select-by-query form.
+    ShowQuery,
+    /// Change the set of selected parties by those a query finds.
+    SelectQuery(crate::whatif::Query, SelectMode),
     /// Focus one finding in the explanation card.
     Explain(Finding),
     /// New empty scenario.

@@ -358,6 +358,15 @@ impl Document {
         Ok(())
     }
 
+    /// [`Document::apply`], naming the step in the undo menu (a what-if operation).
+    pub fn apply_labelled(&mut self, edit: Edit, label: String) -> Result<(), ScenarioError> {
+        let replaced = self.replaced_by(Some(&edit));
+        let scenario = Arc::make_mut(&mut self.scenario);
+        let touched = self.history.apply_labelled(scenario, edit, Some(label))?;
+        self.after(&touched, replaced);
+        Ok(())
+    }
+
     /// Applies an as-of change that continues the previous one (see [`History::apply_continuing`]).
     pub fn apply_continuing(&mut self, edit: Edit) -> Result<(), ScenarioError> {
         let replaced = self.replaced_by(Some(&edit));

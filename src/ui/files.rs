@@ -26,6 +26,15 @@ pub enum DialogPurpose {
     CompareWith,
     /// Pick the files to import (several at once).
     Import,
+    /// Save the what-if's plan.
+    SavePlan,
+    /// Pick a plan to apply.
+    OpenPlan,
+    /// Export the what-if's impact: a Markdown handout, or a CSV of its findings.
+    ExportImpact {
+        /// CSV rather than Markdown.
+        csv: bool,
+    },
 }
 
 /// Asks the user for file paths, answering later through [`FileDialogs::poll`].
@@ -154,6 +163,28 @@ impl FileDialogs for NativeDialogs {
                     .set_directory(&folder)
                     .set_title("Import files (choose several at once)")
                     .pick_files(),
+                DialogPurpose::SavePlan => rfd::FileDialog::new()
+                    .add_filter("csp-explorer plan", &["ron"])
+                    .set_directory(&folder)
+                    .set_title("Save the plan")
+                    .set_file_name(file_name)
+                    .save_file()
+                    .map(|p| vec![p]),
+                DialogPurpose::OpenPlan => one(rfd::FileDialog::new()
+                    .add_filter("csp-explorer plan", &["ron"])
+                    .add_filter("All files", &["*"])
+                    .set_directory(&folder)
+                    .set_title("Apply which plan?")),
+                DialogPurpose::ExportImpact { csv } => rfd::FileDialog::new()
+                    .add_filter(
+                        if csv { "CSV" } else { "Markdown" },
+                        &[if csv { "csv" } else { "md" }],
+                    )
+                    .set_directory(&folder)
+                    .set_title("Export the impact")
+                    .set_file_name(file_name)
+                    .save_file()
+                    .map(|p| vec![p]),
                 DialogPurpose::ExportVisible => rfd::FileDialog::new()
                     .add_filter("SVG", &["svg"])
                     .set_directory(&folder)

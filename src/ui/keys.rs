@@ -53,6 +53,10 @@ pub fn shortcuts(ctx: &egui::Context, keys: Keys<'_>) -> Vec<Command> {
             out.push(Command::Find);
         }
         if !typing {
+            // Ctrl+A in a text field selects its text; elsewhere it selects every party.
+            if i.consume_shortcut(&cmd(Key::A)) {
+                out.push(Command::SelectAll);
+            }
             if i.key_pressed(Key::Delete) || i.key_pressed(Key::Backspace) {
                 out.push(Command::DeleteSelection);
             }

@@ -63,10 +63,11 @@ pub fn top_ui(
         .inner
 }
 
-/// The status bar: counts, the as-of date and the last notice.
-pub fn status_ui(root: &mut egui::Ui, doc: &Document, notice: Option<&str>, hide_findings: bool) {
-    egui::Panel::bottom("status")
-        .show(root, |ui| panels::status_ui(ui, doc, notice, hide_findings));
+/// The status bar: counts, the selection, the as-of date and the last notice.
+pub fn status_ui(root: &mut egui::Ui, ws: &Workspace, notice: Option<&str>, hide_findings: bool) {
+    egui::Panel::bottom("status").show(root, |ui| {
+        panels::status_ui(ui, &ws.doc, &ws.selected, notice, hide_findings)
+    });
 }
 
 /// The presenter's card at the foot of the canvas: the lesson's step, or the finding explained in
@@ -169,6 +170,12 @@ pub fn side_ui(
                         out.extend(panels::explanation_ui(ui, &ws.doc, ws.explained.as_ref()));
                         ui.separator();
                     }
+                    out.extend(panels::selection_ui(
+                        ui,
+                        &ws.doc,
+                        &ws.selected,
+                        &mut ws.query,
+                    ));
                     out.extend(panels::inspector_ui(
                         ui,
                         &ws.doc,
@@ -251,6 +258,7 @@ pub fn canvases_ui(
         ghosts,
         read_only: false,
         no_tooltips: ws.pending_link.is_some(),
+        selected: (!ws.selected.is_empty()).then_some(&ws.selected),
     };
     let (doc, selection, highlight, tool, light) = (
         &ws.doc,
@@ -317,6 +325,12 @@ pub fn canvases_ui(
                 crate::edit::Edit::MoveParty(id, Some(position)),
             )),
             CanvasCommand::Connect { from, to, at } => out.push(Command::Connect { from, to, at }),
+            CanvasCommand::SelectArea { outline, mode } => {
+                out.push(Command::SelectArea(outline, mode));
+            }
+            CanvasCommand::SelectParty(id, mode) => {
+                out.push(Command::SelectParties(vec![id], mode));
+            }
         }
     }
     out

@@ -1,12 +1,13 @@
-//! The workspace: the open document and what the user is doing with it (selection, lit path, the
-//! finding explained, a link waiting for its kind, drafts). Must not touch files, dialogs or the window.
+//! The workspace: the open document and what the user is doing with it (the party or link in the
+//! inspector and the set of parties selected together, lit path, the finding explained, a link
+//! waiting for its kind, drafts). Must not touch files, dialogs or the window.
 //!
 //! Every change to the scenario goes through [`Workspace::apply`] (or undo, redo and the as-of
 //! date), which turns an impossible edit into a message and then drops whatever refers to what no
 //! longer exists. The canvas's view is the app's, lent here where a command needs to know what is
 //! in view (a new party goes where the user is looking; an explained finding is flown to).
 
-use super::canvas::{CanvasView, Selection, trial_link_in_place};
+use super::canvas::{CanvasView, SelectMode, Selection, trial_link_in_place};
 use super::command::PendingLink;
 use super::document::Document;
 use super::panels;
@@ -21,6 +22,12 @@ pub struct Workspace {
     pub doc: Document,
     /// What is selected on the canvas and shown in the inspector.
     pub selection: Option<Selection>,
+    /// The parties selected together (a click, a lasso, a query, Ctrl+A): what a what-if operation
+    /// acts on and Delete removes. A click makes it the party clicked; Ctrl+click and Shift+click,
+    /// the lasso's Shift and Alt and the query's buttons add to it or take from it.
+    pub selected: BTreeSet<PartyId>,
+    /// The select-by-query form.
+    pub query: panels::QueryForm,
     /// The parties lit up on the canvas (a finding's path, an asked chain).
     pub highlight: Vec<PartyId>,
     /// The finding shown in the explanation card.
@@ -47,6 +54,8 @@ impl Workspace {
         Workspace {
             doc,
             selection: None,
+            selected: BTreeSet::new(),
+            query: panels::QueryForm::default(),
             highlight: Vec::new(),
             explained: None,
             pending_link: None,
@@ -60,6 +69,7 @@ impl Workspace {
     pub fn replace(&mut self, doc: Document) {
         self.doc = doc;
         self.selection = None;
+        self.selected.clear();
         self.highlight.clear();
         self.explained = None;
         self.pending_link = None;
@@ -104,8 +114,17 @@ impl Workspace {
         }
     }
 
-    /// Removes what is selected (a party with its links, or a link).
+    /// Removes what is selected (the parties selected together with their links, as one step; or
+    /// the party or link in the inspector).
     pub fn delete_selection(&mut self) -> Result<(), String> {
+        if self.selected.len() > 1 {
+            let parties = std::mem::take(&mut self.selected);
+            self.selection = None;
+            let n = parties.len();
+            let edit = Edit::Batch(parties.into_iter().map(Edit::RemoveParty).collect());
+            return self.apply_labelled(edit, format!("delete {n} parties"));
+        }
+        self.selected.clear();
         match self.selection.take() {
             Some(Selection::Party(id)) => self.apply(Edit::RemoveParty(id)),
             Some(Selection::Link(id)) => self.apply(Edit::RemoveLink(id)),
@@ -113,15 +132,88 @@ impl Workspace {
         }
     }
 
+    /// Applies an edit as one undo step named `label` in the Edit menu (a what-if operation of
+    /// thousands of links); an impossible edit becomes the message returned.
+    pub fn apply_labelled(&mut self, edit: Edit, label: String) -> Result<(), String> {
+        let result = self
+            .doc
+            .apply_labelled(edit, label)
+            .map_err(|e| format!("That change was not made: {e}."));
+        self.after_change();
+        result
+    }
+
     /// Selects something and lights up `path` (a finding's, or nothing); the explanation card
-    /// closes with the light.
+    /// closes with the light. A party becomes the whole selected set; a link or nothing empties it.
     pub fn select(&mut self, selection: Option<Selection>, path: Vec<PartyId>) {
+        self.selected.clear();
+        if let Some(Selection::Party(id)) = &selection {
+            self.selected.insert(id.clone());
+        }
         self.selection = selection;
         self.highlight = path;
         self.drafts = panels::Drafts::default();
         if self.highlight.is_empty() {
             self.explained = None;
         }
+    }
+
+    /// Changes the selected set by `parties` as `mode` says. The inspector then shows the one party
+    /// selected, or nothing when there are several (the side panel shows the set instead).
+    pub fn select_parties(&mut self, parties: impl IntoIterator<Item = PartyId>, mode: SelectMode) {
+        match mode {
+            SelectMode::Replace => {
+                self.selected = parties.into_iter().collect();
+            }
+            SelectMode::Add => self.selected.extend(parties),
+            SelectMode::Remove => {
+                for p in parties {
+                    self.selected.remove(&p);
+                }
+            }
+            SelectMode::Toggle => {
+                for p in parties {
+                    if !self.selected.remove(&p) {
+                        self.selected.insert(p);
+                    }
+                }
+            }
+        }
+        self.selection = match self.selected.len() {
+            1 => self.selected.first().cloned().map(Selection::Party),
+            _ => None,
+        };
+        self.drafts = panels::Drafts::default();
+    }
+
+    /// Changes the selected set by the parties drawn inside a lasso's outline.
+    pub fn select_area(&mut self, outline: &[Position], mode: SelectMode) {
+        let inside = super::canvas::lasso::parties_inside(&self.doc, outline);
+        self.select_parties(inside, mode);
+    }
+
+    /// Changes the selected set by the parties `query` finds; a query naming what does not exist
+    /// is a message and changes nothing.
+    pub fn select_query(
+        &mut self,
+        query: &crate::whatif::Query,
+        mode: SelectMode,
+    ) -> Result<(), String> {
+        let found = crate::whatif::select(self.doc.scenario(), self.doc.checker(), query)
+            .map_err(|e| format!("Nothing was selected: {e}."))?;
+        self.select_parties(found, mode);
+        Ok(())
+    }
+
+    /// Selects every party (Ctrl+A).
+    pub fn select_all(&mut self) {
+        let all: Vec<PartyId> = self
+            .doc
+            .scenario()
+            .parties()
+            .map(|p| p.id.clone())
+            .collect();
+        self.select_parties(all, SelectMode::Replace);
     }
 
     /// Shows a finding in the explanation card: its subject selected, its path lit, and the view
@@ -184,6 +276,9 @@ impl Workspace {
         if !exists {
             self.selection = None;
             self.highlight.clear();
+        }
+        if !self.selected.is_empty() {
+            self.selected.retain(|id| s.party(id.as_str()).is_some());
         }
         if let Some(explained) = &self.explained {
             let fresh = crate::rules::check_subject(s, s.as_of(), &explained.subject)
@@ -278,6 +373,9 @@ impl Workspace {
             return Some(self.highlight.iter().cloned().collect());
         }
         let s = self.doc.scenario();
+        if self.selected.len() > 1 {
+            return Some(self.selected.clone());
+        }
         match &self.selection {
             Some(Selection::Link(id)) => {
                 s.link(id.as_str()).map(|l| l.parties().cloned().collect())

@@ -11,14 +11,14 @@ use crate::training::LoadedLesson;
 use crate::ui::canvas::Selection;
 use crate::ui::command::Command;
 use crate::ui::document::Document;
-use crate::ui::files::DialogPurpose;
+use crate::ui::files::{DialogPurpose, default_folder};
 use crate::ui::filing::{Discard, FileStep, file_name};
 use crate::ui::import;
 use crate::ui::jobs::Outcome;
 use crate::ui::keeper::{Keeper, Work};
 use crate::ui::recovery;
 use crate::ui::training::TrainingStep;
-use crate::ui::whatif::{WhatIfCommand, WhatIfStep};
+use crate::ui::whatif::{WhatIfCommand, WhatIfFile, WhatIfStep};
 use std::path::PathBuf;
 
 impl ExplorerApp {
@@ -61,7 +61,21 @@ impl ExplorerApp {
                 self.notice = Some(notice);
             }
             WhatIfStep::ConfirmDiscard => self.filing.ask(Discard::WhatIf),
-            WhatIfStep::PickFile => self.filing.pick(DialogPurpose::CompareWith, ctx),
+            WhatIfStep::PickFile(file) => {
+                let purpose = match file {
+                    WhatIfFile::CompareWith => DialogPurpose::CompareWith,
+                    WhatIfFile::SavePlan => DialogPurpose::SavePlan,
+                    WhatIfFile::OpenPlan => DialogPurpose::OpenPlan,
+                    WhatIfFile::ExportImpact { csv } => DialogPurpose::ExportImpact { csv },
+                };
+                let name = file.suggested_name(&self.export_stem());
+                self.filing.request(purpose, &default_folder(), &name, ctx);
+            }
+            WhatIfStep::Error(message) => self.report(message),
+            WhatIfStep::Changed(notice) => {
+                self.ws.after_change();
+                self.notice = Some(notice);
+            }
             WhatIfStep::Fit => self.view.fit_requested = true,
             WhatIfStep::Apply(edit) => self.apply(*edit),
             WhatIfStep::Highlight(chain) => {
@@ -232,6 +246,23 @@ impl ExplorerApp {
             DialogPurpose::CompareWith => {
                 let started = self.jobs.compare(ctx, path);
                 self.started(started);
+            }
+            DialogPurpose::SavePlan => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("ron")
+                } else {
+                    path
+                };
+                let done = self.whatif.save_plan(&self.ws.doc, &path);
+                self.noticed(done);
+            }
+            DialogPurpose::OpenPlan => {
+                let done = self.whatif.open_plan(&path);
+                self.reported(done);
+            }
+            DialogPurpose::ExportImpact { csv } => {
+                let done = self.whatif.export_impact(&self.ws.doc, &path, csv);
+                self.noticed(done);
             }
             // The in-window path field of an import holds one path a line.
             DialogPurpose::Import => {

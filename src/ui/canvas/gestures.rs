@@ -1,10 +1,17 @@
-//! Gestures: wheel/pinch zoom, pan, drag-to-move and drag-to-connect, from pointer events to view
-//! changes. Must not change the document or paint: a move or a new link comes out as a command.
+//! Gestures: wheel/pinch zoom, pan, drag-to-move, drag-to-connect and the lasso, from pointer events
+//! to view changes. Must not change the document or paint: a move, a new link or a lasso's outline
+//! comes out as a command.
+//!
+//! A drag means one thing from where it starts and the keys held: Ctrl (Cmd on a Mac) draws a lasso
+//! wherever it starts; otherwise, on a party, Shift (or the Connect tool) connects and a plain drag
+//! moves it; on empty canvas a drag pans. Shift adds the lasso's parties to the selection and Alt
+//! takes them out, read when it closes.
 //!
 //! The frame's pointer state is read once into [`PointerEvents`] and then applied by [`apply`], so
 //! the gesture logic is plain data in, commands out, and testable without a window.
 
 use super::hit::party_at;
+use super::lasso::{STEP, SelectMode};
 use super::view::{CanvasView, Drag};
 use super::{CanvasCommand, Tool};
 use crate::model::{PartyId, Position};
@@ -23,6 +30,10 @@ pub(super) struct PointerEvents {
     /// Zoom factor from the wheel and pinch (1 = none).
     pub zoom: f32,
     pub shift: bool,
+    /// Ctrl (Cmd on a Mac) is held.
+    pub command: bool,
+    /// Alt is held.
+    pub alt: bool,
     pub drag_started: bool,
     pub dragged: bool,
     pub drag_stopped: bool,
@@ -32,11 +43,11 @@ pub(super) struct PointerEvents {
 impl PointerEvents {
     /// Reads this frame's pointer state for the canvas `response`.
     pub fn read(ui: &egui::Ui, response: &egui::Response) -> Self {
-        let (scroll, pinch, shift, press_origin) = ui.input(|i| {
+        let (scroll, pinch, modifiers, press_origin) = ui.input(|i| {
             (
                 i.smooth_scroll_delta.y,
                 i.zoom_delta(),
-                i.modifiers.shift,
+                i.modifiers,
                 i.pointer.press_origin(),
             )
         });
@@ -44,8 +55,11 @@ impl PointerEvents {
             hover: response.hover_pos(),
             interact: response.interact_pointer_pos(),
             press_origin,
+            // Ctrl+wheel is egui's zoom: the wheel already zooms here.
             zoom: pinch * (scroll / 400.0).exp(),
-            shift,
+            shift: modifiers.shift,
+            command: modifiers.command,
+            alt: modifiers.alt,
             drag_started: response.drag_started(),
             dragged: response.dragged(),
             drag_stopped: response.drag_stopped(),
@@ -79,6 +93,9 @@ pub(super) fn apply(
         && let Some(p) = events.press_origin.or(events.interact)
     {
         view.drag = Some(match party_at(doc, view, p) {
+            _ if events.command && !read_only => Drag::Lasso {
+                outline: vec![view.to_canvas(p)],
+            },
             Some(_) if read_only => Drag::Pan,
             Some(party) if tool == Tool::Connect || events.shift => Drag::Connect { from: party },
             Some(party) => {
@@ -100,6 +117,20 @@ pub(super) fn apply(
     if events.dragged && matches!(view.drag, Some(Drag::Pan)) {
         view.pan += events.drag_delta;
     }
+    if let Some(p) = events.interact
+        && matches!(view.drag, Some(Drag::Lasso { .. }))
+    {
+        let (at, zoom) = (view.to_canvas(p), view.zoom);
+        if let Some(Drag::Lasso { outline }) = &mut view.drag {
+            // Points closer than a few pixels on screen add nothing to the outline.
+            let far_enough = outline
+                .last()
+                .is_none_or(|q| (q.x - at.x).hypot(q.y - at.y) * zoom >= STEP);
+            if far_enough {
+                outline.push(at);
+            }
+        }
+    }
     if events.drag_stopped {
         match view.drag.take() {
             Some(Drag::Move { party, grab }) => {
@@ -114,6 +145,10 @@ pub(super) fn apply(
                 {
                     commands.push(CanvasCommand::Connect { from, to, at: p });
                 }
+            }
+            Some(Drag::Lasso { outline }) => {
+                let mode = SelectMode::of_keys(events.shift, events.alt);
+                commands.push(CanvasCommand::SelectArea { outline, mode });
             }
             Some(Drag::Pan) | None => {}
         }

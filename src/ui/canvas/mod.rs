@@ -32,6 +32,7 @@ pub(crate) mod drawn;
 mod far;
 mod gestures;
 mod hit;
+pub mod lasso;
 mod lod;
 mod paint;
 mod passing;
@@ -42,6 +43,7 @@ mod verdict;
 mod view;
 
 pub use hit::link_screen_pos;
+pub use lasso::SelectMode;
 pub use verdict::{Verdict, best_verdict, best_verdict_in_place, trial_link, trial_link_in_place};
 pub use view::{CanvasView, READING_ZOOM};
 
@@ -124,6 +126,8 @@ pub struct Overlay<'a> {
     pub read_only: bool,
     /// No hover tooltips (the link-kind chooser is open where the pointer is).
     pub no_tooltips: bool,
+    /// The parties selected together (a lasso, a query, Ctrl+A): each is ringed.
+    pub selected: Option<&'a BTreeSet<PartyId>>,
 }
 
 /// The on-screen size, in points, of a canvas label of `size` at the view's zoom.
@@ -190,6 +194,15 @@ pub enum CanvasCommand {
         /// The pointer, for the kind chooser.
         at: Pos2,
     },
+    /// A lasso closed: select what its outline (canvas coordinates) holds.
+    SelectArea {
+        /// The outline.
+        outline: Vec<Position>,
+        /// Replace the selection, add to it or take from it.
+        mode: SelectMode,
+    },
+    /// A party clicked with Ctrl (toggle) or Shift (add).
+    SelectParty(PartyId, SelectMode),
 }
 
 /// Draws the canvas and turns gestures into commands.
@@ -511,7 +524,16 @@ pub fn canvas_ui(
                 view.fly_to(centre, (view.zoom * 8.0).min(lod::COLLAPSE_ZOOM * 1.2));
                 ui.ctx().request_repaint();
             }
-            (None, None) => commands.push(CanvasCommand::Select(hit)),
+            // Ctrl+click toggles a party in the selection, Shift+click adds it.
+            (None, None) => match hit {
+                Some(Selection::Party(id)) if events.command && !overlay.read_only => {
+                    commands.push(CanvasCommand::SelectParty(id, SelectMode::Toggle));
+                }
+                Some(Selection::Party(id)) if events.shift && !overlay.read_only => {
+                    commands.push(CanvasCommand::SelectParty(id, SelectMode::Add));
+                }
+                hit => commands.push(CanvasCommand::Select(hit)),
+            },
         }
     }
 
@@ -946,7 +968,16 @@ pub fn canvas_ui(
     }
 
     // Collapsed groups: one badge over where the customers are, counted, coloured by the worst
-    // finding among them.
+    // finding among them; a badge holding a selected party is lit like one holding the party
+    // clicked (looked up from the selection's side: a few thousand selected, not every member).
+    let selected_groups: HashSet<u32> = match overlay.selected {
+        Some(set) if !groups.is_empty() => set
+            .iter()
+            .filter_map(|id| s.party_index(id.as_str()))
+            .filter_map(|n| scene.group_of.get(n.index()).copied())
+            .collect(),
+        _ => HashSet::new(),
+    };
     for &number in &groups {
         let group = &scene.groups[number as usize];
         let at = group_rect(number);
@@ -956,7 +987,8 @@ pub fn canvas_ui(
             group.worst.filter(|w| *w != Severity::Note)
         };
         let fill = worst.map_or(party_fill(PartyKind::Customer), severity_color);
-        let holds_selection = selected_node.is_some_and(|n| scene.group_of[n.index()] == number);
+        let holds_selection = selected_node.is_some_and(|n| scene.group_of[n.index()] == number)
+            || selected_groups.contains(&number);
         if holds_selection {
             painter.rect_filled(
                 at.expand(6.0),
@@ -1019,6 +1051,18 @@ pub fn canvas_ui(
         }
     }
 
+    // The lasso being drawn: its outline so far, closed back to where it started.
+    if let Some(Drag::Lasso { outline }) = tf.drag.as_ref()
+        && outline.len() > 1
+    {
+        let points: Vec<Pos2> = outline.iter().map(|p| tf.to_screen(*p)).collect();
+        let stroke = Stroke::new(2.0, Color32::from_rgb(86, 180, 233));
+        painter.add(Shape::line(points.clone(), stroke));
+        if let (Some(first), Some(last)) = (points.first(), points.last()) {
+            painter.extend(Shape::dashed_line(&[*last, *first], stroke, 6.0, 4.0));
+        }
+    }
+
     // Parties: shapes first, labels after in order of importance, each only where it fits.
     let connecting_from = match &view.drag {
         Some(Drag::Connect { from }) => s.party(from.as_str()),
@@ -1050,6 +1094,13 @@ pub fn canvas_ui(
                 c,
                 r + 10.0,
                 Color32::from_rgb(86, 180, 233).gamma_multiply(0.35),
+            );
+        }
+        if overlay.selected.is_some_and(|set| set.contains(&party.id)) {
+            painter.circle_stroke(
+                c,
+                r + 5.0,
+                Stroke::new(3.0, Color32::from_rgb(86, 180, 233)),
             );
         }
         let party_ink = if dimmed {

@@ -10,9 +10,18 @@ use egui::{Pos2, Rect, Vec2, pos2, vec2};
 /// The drag in progress, kept in [`CanvasView`] between frames (see `gestures.rs`).
 #[derive(Clone, Debug)]
 pub(super) enum Drag {
-    Move { party: PartyId, grab: Vec2 },
-    Connect { from: PartyId },
+    Move {
+        party: PartyId,
+        grab: Vec2,
+    },
+    Connect {
+        from: PartyId,
+    },
     Pan,
+    /// A lasso being drawn (Ctrl+drag): its outline so far, in canvas coordinates.
+    Lasso {
+        outline: Vec<Position>,
+    },
 }
 
 /// Zoom, pan and the gesture in progress: view state that is never saved in the scenario.

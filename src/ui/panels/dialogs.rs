@@ -116,6 +116,15 @@ pub fn help_ui(ctx: &egui::Context, open: &mut bool) {
                         "Click",
                         "select a party or link; click a finding to light up its path",
                     ),
+                    (
+                        "Ctrl+drag",
+                        "lasso: select the parties inside (Shift adds, Alt takes out)",
+                    ),
+                    (
+                        "Ctrl+click / Shift+click",
+                        "toggle a party in the selection / add it",
+                    ),
+                    ("Ctrl+A", "select every party"),
                     ("Del / Backspace", "delete the selection"),
                     ("Ctrl+Z", "undo"),
                     ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
@@ -268,6 +277,9 @@ pub fn path_prompt_ui(
         DialogPurpose::OpenLesson => ("Open lesson", "Open"),
         DialogPurpose::CompareWith => ("Compare with which scenario?", "Compare"),
         DialogPurpose::Import => ("Import files", "Read"),
+        DialogPurpose::SavePlan => ("Save the plan", "Save"),
+        DialogPurpose::OpenPlan => ("Apply which plan?", "Open"),
+        DialogPurpose::ExportImpact { .. } => ("Export the impact", "Export"),
     };
     let mut answer = None;
     let mut cancel = false;

@@ -257,6 +257,38 @@ fn party_inspector(
             out.push(Command::AskFrom(party.id.clone()));
         }
     });
+    if party.kind != PartyKind::Customer {
+        ui.horizontal_wrapped(|ui| {
+            let of = |kind| crate::whatif::Query {
+                kind: Some(kind),
+                of: Some(party.id.clone()),
+                ..crate::whatif::Query::default()
+            };
+            if ui
+                .button("⬚ Select customers of this party")
+                .on_hover_text(
+                    "Select every customer it sells to or bills on the as-of date (then Move customers…)",
+                )
+                .clicked()
+            {
+                out.push(Command::SelectQuery(
+                    of(PartyKind::Customer),
+                    crate::ui::canvas::SelectMode::Replace,
+                ));
+            }
+            if party.kind == PartyKind::IndirectProvider
+                && ui
+                    .button("⬚ Select its resellers")
+                    .on_hover_text("Select every reseller partnered with it on the as-of date")
+                    .clicked()
+            {
+                out.push(Command::SelectQuery(
+                    of(PartyKind::IndirectReseller),
+                    crate::ui::canvas::SelectMode::Replace,
+                ));
+            }
+        });
+    }
     if ui.button("🗑 Delete party (Del)").clicked() {
         out.push(Command::DeleteSelection);
     }

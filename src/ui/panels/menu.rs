@@ -122,6 +122,23 @@ pub fn menu_ui(
             if ui.button("Delete selection   Del").clicked() {
                 out.push(Command::DeleteSelection);
             }
+            ui.separator();
+            if ui.button("Select all   Ctrl+A").clicked() {
+                out.push(Command::SelectAll);
+            }
+            if ui
+                .button("Select by query…")
+                .on_hover_text(
+                    "Kind, country or region, customers of a seller, a rule's findings, a name",
+                )
+                .clicked()
+            {
+                out.push(Command::ShowQuery);
+            }
+            ui.label(
+                RichText::new("Lasso: Ctrl+drag (Shift adds, Alt removes); Ctrl+click toggles")
+                    .weak(),
+            );
         });
         ui.menu_button("View", |ui| {
             if ui.button("Find a party…   Ctrl+F").clicked() {
@@ -187,6 +204,22 @@ pub fn menu_ui(
                 .clicked()
             {
                 out.push(Command::WhatIf(WhatIfCommand::CompareWithFile));
+            }
+            if ui
+                .button("Apply a plan…")
+                .on_hover_text(
+                    "Replay a plan of operations (saved from a what-if) on this channel, in a what-if",
+                )
+                .clicked()
+            {
+                out.push(Command::WhatIf(WhatIfCommand::OpenPlan));
+            }
+            if ui
+                .add_enabled(menu.comparing, egui::Button::new("Save the plan…"))
+                .on_hover_text("The operations done in this what-if, as a plan file")
+                .clicked()
+            {
+                out.push(Command::WhatIf(WhatIfCommand::SavePlan));
             }
             ui.separator();
             if ui.button("Ask the graph…").clicked() {
@@ -331,7 +364,9 @@ pub fn toolbar_ui(
         out.extend(super::search_ui(ui, doc, search));
         ui.separator();
         ui.selectable_value(tool, Tool::Select, density.select_label())
-            .on_hover_text("Drag parties to move them; click to select. Shift+drag connects.");
+            .on_hover_text(
+                "Drag parties to move them; click to select. Shift+drag connects; Ctrl+drag lassos.",
+            );
         ui.selectable_value(tool, Tool::Connect, density.connect_label())
             .on_hover_text(
                 "Drag from one party to another to create a relationship or purchase (C).",

@@ -11,6 +11,7 @@ mod findings;
 mod inspector;
 mod menu;
 mod search;
+mod selection;
 mod status;
 
 pub use dialogs::{
@@ -22,4 +23,5 @@ pub use findings::{FindingFilter, explanation_ui, findings_ui};
 pub use inspector::inspector_ui;
 pub use menu::{MenuState, menu_ui, toolbar_ui};
 pub use search::{PartySearch, search_ui};
+pub use selection::{QueryForm, selection_ui};
 pub use status::status_ui;

@@ -3,18 +3,28 @@
 //! Must not touch files or the window's other parts: what needs them comes back as a [`WhatIfStep`].
 //!
 //! Fork a branch and compare it with its base (overlay, side by side, or as a list), ask the graph
-//! whether a sale could happen, and view the channel through one party's lens. The answers come
-//! from [`crate::whatif`]; the windows that draw them are in `windows.rs`.
+//! whether a sale could happen, view the channel through one party's lens, and change a set of
+//! parties with a dated operation (previewed, then applied as one undo step, each recorded in the
+//! what-if's plan). The answers come from [`crate::whatif`]; the windows that draw them are in
+//! `windows.rs` (compare card, ask, lens) and `operations.rs` (operation and plan windows).
 
+mod operations;
 mod windows;
 
+pub use operations::{
+    OperationForm, OperationKind, PlanWindow, ResellerScope, operation_ui, plan_ui,
+};
 pub use windows::{ask_ui, compare_ui, lens_ui};
 
 use super::canvas::{CanvasView, Ghost, Selection};
 use super::document::Document;
-use crate::edit::Edit;
+use crate::edit::{Edit, StepId};
 use crate::model::{Link, PartyId};
-use crate::whatif::{Answer, ChangeKind, Lens, ScenarioDiff, diff, lens};
+use crate::whatif::operation::Operation;
+use crate::whatif::plan::Plan;
+use crate::whatif::{Answer, ChangeKind, Impact, Lens, ScenarioDiff, diff, impact, lens};
+use std::collections::BTreeSet;
+use std::path::Path;
 
 /// How the open what-if is compared with its base.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,6 +61,61 @@ pub enum WhatIfCommand {
     Highlight(Vec<PartyId>),
     /// Look at the channel as this party (or stop).
     Lens(Option<PartyId>),
+    /// Open the operation window, filled from the selection.
+    OpenOperation(OperationKind),
+    /// Try an operation and take it back, to show what it would do.
+    PreviewOperation(Operation),
+    /// Apply an operation as one undo step (in a what-if, forked first if none is open).
+    Operate(Operation),
+    /// Save the operations of the open what-if as a plan file.
+    SavePlan,
+    /// Pick a plan file to apply.
+    OpenPlan,
+    /// Apply the plan in the plan window.
+    ApplyPlan,
+    /// Export the comparison's impact: a Markdown handout, or a CSV of its findings.
+    ExportImpact {
+        /// CSV rather than Markdown.
+        csv: bool,
+    },
+}
+
+impl WhatIfCommand {
+    /// True for the commands that change the document (the keeper lets go of it first).
+    pub fn edits(&self) -> bool {
+        matches!(
+            self,
+            WhatIfCommand::MakeSale(_) | WhatIfCommand::Operate(_) | WhatIfCommand::ApplyPlan
+        )
+    }
+}
+
+/// What a file dialog is asked for by the what-if part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhatIfFile {
+    /// A saved scenario to compare with.
+    CompareWith,
+    /// Where to save the plan.
+    SavePlan,
+    /// A plan to apply.
+    OpenPlan,
+    /// Where to export the impact (CSV or Markdown).
+    ExportImpact {
+        /// CSV rather than Markdown.
+        csv: bool,
+    },
+}
+
+impl WhatIfFile {
+    /// The file name a save dialog suggests, after the scenario's own (`stem`).
+    pub fn suggested_name(self, stem: &str) -> String {
+        match self {
+            WhatIfFile::CompareWith | WhatIfFile::OpenPlan => String::new(),
+            WhatIfFile::SavePlan => format!("{stem}-plan.ron"),
+            WhatIfFile::ExportImpact { csv: true } => format!("{stem}-impact.csv"),
+            WhatIfFile::ExportImpact { csv: false } => format!("{stem}-impact.md"),
+        }
+    }
 }
 
 /// What a what-if command needs of the window once the what-if state has done its part.
@@ -63,8 +128,13 @@ pub enum WhatIfStep {
     BackToBase(String),
     /// Ask "save the changes first?" before the what-if is discarded.
     ConfirmDiscard,
-    /// Show the dialog picking a saved scenario to compare with.
-    PickFile,
+    /// Show a file dialog for this.
+    PickFile(WhatIfFile),
+    /// Something could not be done: say why in the banner.
+    Error(String),
+    /// The document changed (an operation or a plan applied): the selection and the explanation
+    /// card follow, and the status bar says this.
+    Changed(String),
     /// Fit the canvas again (the comparison is laid out another way).
     Fit,
     /// Apply this edit as one undo step.
@@ -160,7 +230,7 @@ type CompareKey = (u64, u64, u64, u64);
 /// A comparison being computed on a thread of its own.
 struct Comparing {
     key: CompareKey,
-    answer: std::sync::mpsc::Receiver<Result<ScenarioDiff, String>>,
+    answer: std::sync::mpsc::Receiver<Result<(ScenarioDiff, Impact), String>>,
 }
 
 /// The what-if state of the window.
@@ -172,7 +242,7 @@ pub struct WhatIf {
     pub mode: CompareMode,
     /// The last comparison computed (shown, marked as being brought up to date, while a newer one
     /// is computed).
-    cache: Option<(CompareKey, ScenarioDiff, Vec<Ghost>)>,
+    cache: Option<(CompareKey, ScenarioDiff, Vec<Ghost>, Impact)>,
     /// The comparison being computed, if any: at most one at a time.
     comparing: Option<Comparing>,
     /// A comparison that failed, and why (not tried again until either side changes).
@@ -186,6 +256,13 @@ pub struct WhatIf {
     pub ask: Option<AskState>,
     /// The role lens, when on.
     pub lens: Option<LensState>,
+    /// The operation window's form, when open.
+    pub operation: Option<OperationForm>,
+    /// The plan window, when a plan was opened to apply.
+    pub plan_window: Option<PlanWindow>,
+    /// The operations applied to the open document, by the undo step that applied each: the
+    /// plan is those whose step is done (an undone operation leaves the plan with its step).
+    plan: Vec<(StepId, Operation)>,
 }
 
 impl WhatIf {
@@ -199,7 +276,12 @@ impl WhatIf {
         ctx: &egui::Context,
     ) -> Option<(&ScenarioDiff, &[Ghost])> {
         self.refresh(doc, ctx);
-        self.cache.as_ref().map(|(_, d, g)| (d, g.as_slice()))
+        self.cache.as_ref().map(|(_, d, g, _)| (d, g.as_slice()))
+    }
+
+    /// The impact of the comparison last computed, grouped by rule and by party.
+    pub fn impact(&self) -> Option<&Impact> {
+        self.cache.as_ref().map(|(_, _, _, grouped)| grouped)
     }
 
     /// True while a comparison is being computed (what is shown is older, or nothing yet).
@@ -230,9 +312,9 @@ impl WhatIf {
             self.comparing = None;
             match answer {
                 // Ghosts are placed where the base draws what was removed: only for that base.
-                Ok(d) if (was.0, was.1) == (key.0, key.1) => {
+                Ok((d, grouped)) if (was.0, was.1) == (key.0, key.1) => {
                     let ghosts = ghosts_of(&d, &base.doc);
-                    self.cache = Some((was, d, ghosts));
+                    self.cache = Some((was, d, ghosts, grouped));
                     self.failed = None;
                 }
                 Ok(_) => {}
@@ -243,7 +325,7 @@ impl WhatIf {
             }
         }
         let done = |k: &CompareKey| *k == key;
-        if self.cache.as_ref().is_some_and(|(k, _, _)| done(k))
+        if self.cache.as_ref().is_some_and(|(k, _, _, _)| done(k))
             || self.failed.as_ref().is_some_and(|(k, _)| done(k))
         {
             self.waiting = None;
@@ -272,8 +354,14 @@ impl WhatIf {
         let spawned = std::thread::Builder::new()
             .name("csp-explorer compare".into())
             .spawn(move || {
-                let d = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diff(&from, &to)))
-                    .map_err(|_| "an internal error".to_owned());
+                // The differences, and their impact grouped by rule and by party (which reads
+                // both scenarios: done here, not on the window's thread).
+                let d = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let d = diff(&from, &to);
+                    let grouped = impact(&d, &from, &to);
+                    (d, grouped)
+                }))
+                .map_err(|_| "an internal error".to_owned());
                 // The scenarios go back before the window hears of it: its next edit copies
                 // nothing.
                 drop((from, to));
@@ -291,7 +379,7 @@ impl WhatIf {
     pub fn parts(&mut self, doc: &Document, ctx: &egui::Context) -> CompareParts<'_> {
         self.refresh(doc, ctx);
         let comparison = match (&self.base, &self.cache) {
-            (Some(_), Some((_, d, g))) => Some((d, g.as_slice())),
+            (Some(_), Some((_, d, g, _))) => Some((d, g.as_slice())),
             _ => None,
         };
         (self.base.as_ref(), comparison, &mut self.base_view)
@@ -304,20 +392,14 @@ impl WhatIf {
         command: WhatIfCommand,
         doc: &mut Document,
         selection: Option<&Selection>,
+        selected: &BTreeSet<PartyId>,
     ) -> Option<WhatIfStep> {
         match command {
             WhatIfCommand::Fork => {
                 if self.base.is_some() {
                     return None;
                 }
-                // The findings and drawing are the base's, copied rather than worked out again.
-                let branch = doc.fork();
-                let base = std::mem::replace(doc, branch);
-                self.base = Some(Base {
-                    doc: base,
-                    fork: true,
-                });
-                self.reset();
+                self.fork(doc);
                 return Some(WhatIfStep::Notice(
                     "Forked a what-if: change anything, compare it with the base, then keep or discard it."
                         .to_owned(),
@@ -362,7 +444,9 @@ impl WhatIf {
                 self.base = None;
                 self.reset();
             }
-            WhatIfCommand::CompareWithFile => return Some(WhatIfStep::PickFile),
+            WhatIfCommand::CompareWithFile => {
+                return Some(WhatIfStep::PickFile(WhatIfFile::CompareWith));
+            }
             WhatIfCommand::Mode(mode) => {
                 self.mode = mode;
                 self.base_view.fit_requested = true;
@@ -381,8 +465,231 @@ impl WhatIf {
             }
             WhatIfCommand::Highlight(chain) => return Some(WhatIfStep::Highlight(chain)),
             WhatIfCommand::Lens(party) => self.lens = party.map(LensState::new),
+            WhatIfCommand::OpenOperation(kind) => {
+                let focused = match selection {
+                    Some(Selection::Party(id)) => Some(id),
+                    _ => None,
+                };
+                self.operation = Some(OperationForm::from_selection(
+                    kind,
+                    doc.scenario(),
+                    focused,
+                    selected,
+                ));
+            }
+            WhatIfCommand::PreviewOperation(op) => {
+                let checker = doc.checker().clone();
+                let revision = doc.revision();
+                // Tried on the document's own scenario and taken back; on a copy only while
+                // another thread holds it.
+                let result = match doc.trial(|s| crate::whatif::preview(s, &checker, &op)) {
+                    Some(result) => result,
+                    None => crate::whatif::preview(&mut doc.scenario().clone(), &checker, &op),
+                };
+                if let Some(form) = &mut self.operation {
+                    form.preview = Some((op, revision, result));
+                }
+            }
+            WhatIfCommand::Operate(op) => {
+                let mut notice = String::new();
+                if self.base.is_none() {
+                    self.fork(doc);
+                    notice.push_str("Forked a what-if for it. ");
+                }
+                return Some(match self.operate(doc, &op) {
+                    Ok(summary) => {
+                        self.operation = None;
+                        WhatIfStep::Changed(format!("{notice}Applied: {summary}."))
+                    }
+                    Err(why) => WhatIfStep::Error(why),
+                });
+            }
+            WhatIfCommand::SavePlan => {
+                if self.plan_of(doc).is_empty() {
+                    return Some(WhatIfStep::Error(
+                        "This what-if has no operation to save as a plan yet: apply one from the selection (Move customers…, Change provider…)."
+                            .to_owned(),
+                    ));
+                }
+                return Some(WhatIfStep::PickFile(WhatIfFile::SavePlan));
+            }
+            WhatIfCommand::OpenPlan => return Some(WhatIfStep::PickFile(WhatIfFile::OpenPlan)),
+            WhatIfCommand::ApplyPlan => {
+                let window = self.plan_window.clone()?;
+                let mut notice = String::new();
+                if self.base.is_none() {
+                    self.fork(doc);
+                    notice.push_str("Forked a what-if for it. ");
+                }
+                let report = self.run_plan(doc, &window.plan, window.keep_going);
+                if let Some(w) = &mut self.plan_window {
+                    w.report = Some(report.clone());
+                }
+                return Some(WhatIfStep::Changed(format!("{notice}{report}")));
+            }
+            WhatIfCommand::ExportImpact { csv } => {
+                return Some(WhatIfStep::PickFile(WhatIfFile::ExportImpact { csv }));
+            }
         }
         None
+    }
+
+    /// Forks the open document into a what-if: it becomes the base, a copy the document.
+    fn fork(&mut self, doc: &mut Document) {
+        // The findings and drawing are the base's, copied rather than worked out again.
+        let branch = doc.fork();
+        let base = std::mem::replace(doc, branch);
+        self.base = Some(Base {
+            doc: base,
+            fork: true,
+        });
+        self.reset();
+    }
+
+    /// Applies one operation to `doc` as one undo step and records it in the plan: what it did, or
+    /// why it could not (nothing changed).
+    fn operate(&mut self, doc: &mut Document, op: &Operation) -> Result<String, String> {
+        let prepared = op.prepare(doc.scenario()).map_err(|r| r.to_string())?;
+        doc.apply_labelled(prepared.edit(), prepared.summary.clone())
+            .map_err(|e| format!("{} was not made: {e}.", op.title()))?;
+        if let Some(step) = doc.history().last_step() {
+            self.plan.push((step, op.clone()));
+        }
+        Ok(format!("{} ({})", prepared.summary, prepared.counts()))
+    }
+
+    /// Applies a plan's steps to `doc`, each one undo step. A step that does not apply stops the
+    /// plan and the steps applied are undone, unless `keep_going`: then it is skipped. Returns
+    /// what happened, in words.
+    fn run_plan(&mut self, doc: &mut Document, plan: &Plan, keep_going: bool) -> String {
+        let steps = plan.steps.len();
+        let mut done = 0;
+        let mut skipped = Vec::new();
+        for (i, op) in plan.steps.iter().enumerate() {
+            match self.operate(doc, op) {
+                Ok(_) => done += 1,
+                Err(why) if keep_going => skipped.push(format!("step {} skipped: {why}", i + 1)),
+                Err(why) => {
+                    for _ in 0..done {
+                        doc.undo();
+                    }
+                    return format!(
+                        "Step {} of {steps} ({}) does not apply, so the plan changed nothing: {why}",
+                        i + 1,
+                        op.title()
+                    );
+                }
+            }
+        }
+        let mut report = format!(
+            "Applied {} of the plan's {steps}, each one undo step.",
+            crate::ui::style::count(done, "step", "steps")
+        );
+        for line in skipped {
+            report.push(' ');
+            report.push_str(&line);
+        }
+        report
+    }
+
+    /// The plan of the open document: the operations whose undo step is done, in order.
+    pub fn plan_of(&self, doc: &Document) -> Vec<Operation> {
+        let done: BTreeSet<StepId> = doc.history().done_steps().collect();
+        self.plan
+            .iter()
+            .filter(|(step, _)| done.contains(step))
+            .map(|(_, op)| op.clone())
+            .collect()
+    }
+
+    /// How many undo steps of the open document are not operations (changes by hand, which a
+    /// plan does not replay).
+    pub fn hand_edits(&self, doc: &Document) -> usize {
+        let recorded: BTreeSet<StepId> = self.plan.iter().map(|(step, _)| *step).collect();
+        doc.history()
+            .done_steps()
+            .filter(|step| !recorded.contains(step))
+            .count()
+    }
+
+    /// Writes the open document's plan to `path`; the notice to show, or why it failed.
+    pub fn save_plan(&self, doc: &Document, path: &Path) -> Result<String, String> {
+        let title = match &self.base {
+            Some(base) => format!("What-if of {}", base.doc.display_name()),
+            None => doc.display_name(),
+        };
+        let plan = Plan::new(title, self.plan_of(doc));
+        let text = plan
+            .to_ron()
+            .map_err(|e| format!("The plan could not be written: {e}"))?;
+        crate::io::disk::write_atomic(path, text.as_bytes())
+            .map_err(|e| format!("The plan could not be saved to {}: {e}", path.display()))?;
+        let hand = self.hand_edits(doc);
+        let mut notice = format!(
+            "Saved the plan ({}) to {}.",
+            crate::ui::style::count(plan.steps.len(), "operation", "operations"),
+            path.display()
+        );
+        if hand > 0 {
+            notice.push_str(&format!(
+                " {} made by hand {} not in it.",
+                crate::ui::style::count(hand, "other change", "other changes"),
+                if hand == 1 { "is" } else { "are" }
+            ));
+        }
+        Ok(notice)
+    }
+
+    /// Reads a plan file and opens the plan window on it.
+    pub fn open_plan(&mut self, path: &Path) -> Result<(), String> {
+        let name = path.display().to_string();
+        let bytes = crate::io::read::read_limited(path, crate::whatif::plan::MAX_PLAN_BYTES)
+            .map_err(|e| format!("The plan could not be read: {name}: {e}"))?;
+        let text = crate::io::read::decode_unicode(&bytes)
+            .map_err(|e| format!("The plan could not be read: {name}: {e}"))?;
+        let plan =
+            Plan::parse(&text, &name).map_err(|e| format!("The plan could not be read: {e}"))?;
+        self.plan_window = Some(PlanWindow {
+            name,
+            plan,
+            keep_going: false,
+            report: None,
+        });
+        Ok(())
+    }
+
+    /// Writes the comparison's impact to `path`: a Markdown handout, or (`csv`) every finding
+    /// introduced and resolved one a row.
+    pub fn export_impact(&self, doc: &Document, path: &Path, csv: bool) -> Result<String, String> {
+        let Some(base) = &self.base else {
+            return Err("There is no comparison to export: fork a what-if first.".to_owned());
+        };
+        let Some((key, d, _, grouped)) = &self.cache else {
+            return Err("The comparison is not ready yet: try again in a moment.".to_owned());
+        };
+        if *key != (base.doc.id(), base.doc.changes(), doc.id(), doc.changes()) {
+            return Err(
+                "The comparison is being brought up to date: try again in a moment.".to_owned(),
+            );
+        }
+        let (a, b) = (base.doc.scenario(), doc.scenario());
+        let text = if csv {
+            crate::whatif::Impact::to_csv(d, a, b)
+                .map_err(|e| format!("The CSV could not be made: {e}"))?
+        } else {
+            grouped.to_markdown(
+                d,
+                &base.doc.display_name(),
+                &format!("What-if of {}", base.doc.display_name()),
+            )
+        };
+        crate::io::disk::write_atomic(path, text.as_bytes()).map_err(|e| {
+            format!(
+                "The impact could not be exported to {}: {e}",
+                path.display()
+            )
+        })?;
+        Ok(format!("Exported the impact to {}.", path.display()))
     }
 
     /// Opens a scenario to compare the open one with (not a fork: it cannot be kept).
@@ -402,6 +709,7 @@ impl WhatIf {
     /// Forgets the cached comparison (after the base changed identity); one being computed is
     /// dropped when it lands.
     pub fn reset(&mut self) {
+        self.plan.clear();
         self.cache = None;
         self.comparing = None;
         self.failed = None;

@@ -112,13 +112,58 @@ pub fn compare_ui(
             .weak(),
         );
     }
+    let plan = whatif.plan_of(doc).len();
+    let hand = whatif.hand_edits(doc);
+    let grouped = whatif.impact().cloned();
     let Some((d, _)) = whatif.comparison(doc, &ctx) else {
         return out;
     };
     if d.is_empty() {
-        ui.label("No difference yet: change something on the canvas.");
+        ui.label("No difference yet: change something on the canvas, or select parties and apply an operation.");
         return out;
     }
+    for f in &d.meta {
+        ui.label(format!("~ {}: {} → {}", f.field, f.before, f.after));
+    }
+    if let Some(grouped) = &grouped
+        && !hide_findings
+    {
+        ui.label(RichText::new(grouped.summary()).strong());
+    }
+    ui.horizontal_wrapped(|ui| {
+        if fork
+            && ui
+                .add_enabled(plan > 0, egui::Button::new(format!("💾 Save the plan ({plan})…")))
+                .on_hover_text(if hand > 0 {
+                    format!(
+                        "The operations done here as a plan file, to apply to another channel; {} made by hand {} not in it",
+                        style::count(hand, "change", "changes"),
+                        if hand == 1 { "is" } else { "are" }
+                    )
+                } else {
+                    "The operations done here as a plan file, to apply to another channel (csp-explorer whatif apply)".to_owned()
+                })
+                .clicked()
+        {
+            out.push(WhatIfCommand::SavePlan);
+        }
+        if !hide_findings {
+            if ui
+                .button("📄 Export the handout…")
+                .on_hover_text("The impact as Markdown: what to do first, findings by rule and by party")
+                .clicked()
+            {
+                out.push(WhatIfCommand::ExportImpact { csv: false });
+            }
+            if ui
+                .button("CSV…")
+                .on_hover_text("Every finding introduced or resolved, one a row, with its party and customer")
+                .clicked()
+            {
+                out.push(WhatIfCommand::ExportImpact { csv: true });
+            }
+        }
+    });
     let added = valid_text(ui);
     let changed = style::ink(ui.visuals(), CHANGED);
     let removed = ui.visuals().weak_text_color();
@@ -138,26 +183,40 @@ pub fn compare_ui(
             ),
         ),
     };
-    for f in &d.meta {
-        ui.label(format!("~ {}: {} → {}", f.field, f.before, f.after));
-    }
-    if !d.parties.is_empty() || !d.links.is_empty() {
-        ui.label(
+    let changes = d.parties.len() + d.links.len();
+    if changes > 0 {
+        egui::CollapsingHeader::new(
             RichText::new(format!(
                 "Changes: {}, {}",
                 style::count(d.parties.len(), "party", "parties"),
                 style::count(d.links.len(), "link", "links")
             ))
             .strong(),
-        );
-    }
-    for c in d.parties.iter().chain(&d.links) {
-        let (color, text) = summary(c);
-        ui.colored_label(color, text);
+        )
+        .id_salt("compare-changes")
+        .default_open(changes <= CHANGES_OPEN)
+        .show(ui, |ui| {
+            for c in d.parties.iter().chain(&d.links).take(CHANGES_SHOWN) {
+                let (color, text) = summary(c);
+                ui.colored_label(color, text);
+            }
+            if changes > CHANGES_SHOWN {
+                ui.label(
+                    RichText::new(format!(
+                        "… and {} more (csp-explorer diff lists them all)",
+                        changes - CHANGES_SHOWN
+                    ))
+                    .weak(),
+                );
+            }
+        });
     }
     if hide_findings {
         ui.label("Findings introduced and resolved: hidden during the quiz.");
         return out;
+    }
+    if let Some(grouped) = &grouped {
+        impact_ui(ui, grouped);
     }
     let introduced: Vec<&Finding> = d
         .introduced
@@ -169,25 +228,119 @@ pub fn compare_ui(
         .iter()
         .filter(|f| f.severity != Severity::Note)
         .collect();
-    ui.label(
+    egui::CollapsingHeader::new(
         RichText::new(format!(
             "Findings: {} introduced, {} resolved",
             introduced.len(),
             resolved.len()
         ))
         .strong(),
-    );
-    for f in introduced {
-        finding_line(ui, "+", f);
-    }
-    for f in resolved {
-        ui.colored_label(
-            valid_text(ui),
-            format!("✔ resolved {}: {}", f.info().title, f.message),
-        );
-        finding_details(ui, f);
-    }
+    )
+    .id_salt("compare-findings")
+    .default_open(introduced.len() + resolved.len() <= CHANGES_OPEN)
+    .show(ui, |ui| {
+        for f in introduced.iter().take(CHANGES_SHOWN) {
+            finding_line(ui, "+", f);
+        }
+        for f in resolved.iter().take(CHANGES_SHOWN) {
+            ui.colored_label(
+                valid_text(ui),
+                format!("✔ resolved {}: {}", f.info().title, f.message),
+            );
+            finding_details(ui, f);
+        }
+        let more = introduced.len().saturating_sub(CHANGES_SHOWN)
+            + resolved.len().saturating_sub(CHANGES_SHOWN);
+        if more > 0 {
+            ui.label(
+                RichText::new(format!("… and {more} more (export the CSV for every one)")).weak(),
+            );
+        }
+    });
     out
+}
+
+/// Up to this many changes or findings, their lists start open.
+const CHANGES_OPEN: usize = 30;
+
+/// The compare card lists this many changes, and this many findings of each side, one by one.
+const CHANGES_SHOWN: usize = 200;
+
+/// How many parties the card's impact by party lists.
+const PARTIES_SHOWN: usize = 12;
+
+/// The impact grouped: by rule (with the customers each concerns), then the parties with the most
+/// findings introduced.
+fn impact_ui(ui: &mut egui::Ui, grouped: &crate::whatif::Impact) {
+    if grouped.by_rule.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("By rule").strong());
+    for r in &grouped.by_rule {
+        let mut counts = Vec::new();
+        if r.introduced > 0 {
+            counts.push(format!(
+                "+{} on {}",
+                r.introduced,
+                style::count(r.customers_introduced, "customer", "customers")
+            ));
+        }
+        if r.resolved > 0 {
+            counts.push(format!(
+                "−{} on {}",
+                r.resolved,
+                style::count(r.customers_resolved, "customer", "customers")
+            ));
+        }
+        ui.colored_label(
+            severity_text(ui, r.severity),
+            format!(
+                "{} {}: {}",
+                severity_symbol(r.severity),
+                r.rule.info().title,
+                counts.join(", ")
+            ),
+        )
+        .on_hover_text(format!("rule {}. Fix: {}", r.rule.key(), r.rule.info().fix));
+    }
+    let parties: Vec<&crate::whatif::PartyImpact> = grouped
+        .by_party
+        .iter()
+        .filter(|p| p.introduced > 0 || p.resolved > 0)
+        .take(PARTIES_SHOWN)
+        .collect();
+    if parties.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("By party").strong());
+    for p in parties {
+        ui.label(format!(
+            "{}: +{} ({}), −{}; {}",
+            p.name,
+            p.introduced,
+            style::count(p.violations, "violation", "violations"),
+            p.resolved,
+            style::count(p.customers, "customer", "customers")
+        ))
+        .on_hover_text(format!(
+            "{} · rules introduced: {}",
+            p.party,
+            p.rules
+                .iter()
+                .map(|r| r.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if grouped.by_party.len() > PARTIES_SHOWN {
+        ui.label(
+            RichText::new(format!(
+                "… and {} more in the handout and the CSV",
+                style::count(grouped.by_party.len() - PARTIES_SHOWN, "party", "parties")
+            ))
+            .weak(),
+        );
+    }
 }
 
 const CHANGED: Color32 = Color32::from_rgb(0, 114, 178);
