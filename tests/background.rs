@@ -262,7 +262,7 @@ fn a_what_if_comparison_runs_off_the_ui_thread_then_lands() {
         .state_mut()
         .execute(&ctx, Command::WhatIf(WhatIfCommand::Fork));
     finish_jobs(&mut harness);
-    harness.get_by_label("No difference yet: change something on the canvas.");
+    harness.get_by_label_contains("No difference yet: change something on the canvas");
     let mut partnership = harness
         .state()
         .document()

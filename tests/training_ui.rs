@@ -411,7 +411,7 @@ fn a_what_if_changes_a_distributor_and_compares_with_its_base() {
     harness.get_by_label("Fork a what-if").click();
     // The comparison is computed on a thread of its own.
     common::finish_jobs(&mut harness);
-    harness.get_by_label("No difference yet: change something on the canvas.");
+    harness.get_by_label_contains("No difference yet: change something on the canvas");
 
     // Contoso changes distributor: Wingtip instead of Adatum (option 2's first half).
     let mut partnership = harness

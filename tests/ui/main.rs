@@ -9,6 +9,7 @@ mod canvas;
 mod files;
 mod panels;
 mod screens;
+mod selection;
 
 use csp_explorer::ui::ExplorerApp;
 use egui_kittest::Harness;

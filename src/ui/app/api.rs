@@ -27,6 +27,11 @@ impl ExplorerApp {
         self.ws.selection.as_ref()
     }
 
+    /// The parties selected together (a lasso, a query, Ctrl+A).
+    pub fn selected(&self) -> &std::collections::BTreeSet<PartyId> {
+        &self.ws.selected
+    }
+
     /// The parties lit up on the canvas (a finding's path, an asked chain).
     pub fn highlight(&self) -> &[PartyId] {
         &self.ws.highlight
