@@ -154,6 +154,35 @@ fn show_me_plays_only_what_is_missing() {
     assert_eq!(checker.counts().violation, 0);
 }
 
+/// The what-if lessons: the trainee ran the operation in its window; *Show me* does not run it again
+/// (a second indirect reseller, a second set of links) but plays only the rest.
+#[test]
+fn show_me_after_the_trainee_ran_the_operation_does_not_run_it_again() {
+    use csp_explorer::model::PartyKind;
+    let l = lesson("22-direct-bill-goes-indirect");
+    let mut scenario = l.start.clone();
+    let Some(Change::Operate(op)) = l.lesson.solution.get(1) else {
+        panic!("the second move is the operation")
+    };
+    op.apply(&mut scenario).unwrap();
+    let played = csp_explorer::training::show_me(&scenario, &l.lesson.solution).unwrap();
+    played.edit.apply(&mut scenario).unwrap();
+    let resellers: Vec<_> = scenario
+        .parties_of_kind(PartyKind::IndirectReseller)
+        .map(|p| p.id.to_string())
+        .collect();
+    assert_eq!(resellers, ["fabrikam-indirect"]);
+    let checker = csp_explorer::rules::Checker::new(&scenario);
+    let marked = BTreeSet::new();
+    let seen = Observed {
+        scenario: &scenario,
+        checker: &checker,
+        selected: None,
+        marked: &marked,
+    };
+    assert!(l.lesson.success.holds(&seen), "Show me finished the lesson");
+}
+
 #[test]
 fn a_solution_missing_its_last_change_does_not_pass() {
     for l in LESSONS {

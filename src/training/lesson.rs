@@ -8,6 +8,7 @@ use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, Scenario, TenantType,
 };
 use crate::rules::RuleId;
+use crate::whatif::Operation;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -84,6 +85,10 @@ pub enum Change {
     Mark(String),
     /// Select a party or link, as a step that says "select …" asks (solutions; not an edit).
     Select(String),
+    /// A what-if operation on a set of parties, written as in a plan file (`Operate(ChangeProvider(
+    /// reseller: "contoso", from: "adatum", to: "wingtip", on: "2024-07-01"))`): one move, one undo
+    /// step, as the operation window applies it.
+    Operate(Operation),
 }
 
 /// The fields of a party a lesson may set; `clear` lists optional fields to unset.
@@ -220,6 +225,7 @@ impl Change {
             Change::SetAsOf(d) => format!("SetAsOf(\"{d}\")"),
             Change::Mark(id) => format!("Mark(\"{id}\")"),
             Change::Select(id) => format!("Select(\"{id}\")"),
+            Change::Operate(op) => format!("Operate({})", op.title()),
         }
     }
 
@@ -243,6 +249,7 @@ impl Change {
                 Edit::UpdateLink(patched(link, patch, &patch.clear)?)
             }
             Change::SetAsOf(d) => Edit::SetAsOf(Some(*d)),
+            Change::Operate(op) => op.prepare(scenario).map_err(|r| r.to_string())?.edit(),
             Change::Mark(_) | Change::Select(_) => return Ok(None),
         }))
     }
@@ -372,6 +379,10 @@ pub fn show_me(scenario: &Scenario, changes: &[Change]) -> Result<Played, String
                 }
             }
             Change::SetAsOf(d) => (work.meta.as_of != Some(*d)).then_some(Edit::SetAsOf(Some(*d))),
+            // Done already (by the trainee, through the operation window): an operation refuses
+            // what it has done (the reseller no longer partners with the provider it leaves, the
+            // partner already went indirect through that provider), so it is skipped.
+            Change::Operate(op) => op.prepare(&work).ok().map(|p| p.edit()),
         };
         if let Some(edit) = edit {
             edit.clone()

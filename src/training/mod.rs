@@ -67,6 +67,8 @@ pub static LESSONS: &[BuiltinLesson] = &[
     lesson!("16-gdap"),
     lesson!("17-mpa-as-of"),
     lesson!("20-partnership-ends"),
+    lesson!("21-reseller-changes-distributor"),
+    lesson!("22-direct-bill-goes-indirect"),
     lesson!("18-quiz-sample-6"),
     lesson!("19-quiz-mixed"),
 ];

@@ -71,7 +71,7 @@ pub fn library_ui(ctx: &egui::Context, open: &mut bool) -> Vec<Command> {
                 ui.label("Teaching a room?");
                 if ui
                     .button("🎓 Open the lessons")
-                    .on_hover_text("A course of 20 lessons with goals, hints, scores and quizzes")
+                    .on_hover_text("A course of 22 lessons with goals, hints, scores and quizzes")
                     .clicked()
                 {
                     out.push(Command::Training(TrainingCommand::OpenCourse));

@@ -13,6 +13,7 @@
 //! reseller, billed by the provider.
 
 use super::{Reasons, Refusal, Work};
+use crate::model::identity::organization_key;
 use crate::model::{Link, LinkKind, PartyId, PartyKind, Position};
 use std::collections::BTreeSet;
 
@@ -45,6 +46,20 @@ pub(super) fn prepare(
         "partners can only establish relationships with partners of their own region",
     ) {
         reasons.push(reason);
+    }
+    // Done twice, it would enrol a second reseller: a plan replayed twice, or a lesson's Show me
+    // after the trainee did it.
+    if let Some(already) = s
+        .parties_of_kind(PartyKind::IndirectReseller)
+        .filter(|r| organization_key(&r.organization) == organization_key(&db.organization))
+        .find(|r| work.providers_of(&r.id).contains(&p.id))
+    {
+        reasons.push(format!(
+            "{} already goes on as indirect reseller {} of {}",
+            work.who(&db.id),
+            work.who(&already.id),
+            work.who(&p.id)
+        ));
     }
     reasons.done()?;
 

@@ -564,6 +564,13 @@ fn a_direct_bill_partner_goes_indirect_on_its_own_tenant_or_a_new_one() {
         .filter(|f| f.severity == crate::rules::Severity::Violation)
         .collect();
     assert!(violations.is_empty(), "{violations:?}");
+    // Done twice, it would enrol a second reseller: the second time is refused.
+    let r = refused(&after, &go_indirect(false, false));
+    assert!(
+        r.reasons[0].contains("already goes on as indirect reseller Wingtip"),
+        "{r}"
+    );
+    assert!(r.reasons[0].contains("(`wingtip-indirect`) of"), "{r}");
 
     let r = refused(
         &s,
@@ -707,4 +714,32 @@ fn a_party_is_found_by_its_id_or_its_exact_name() {
         e.contains("2 parties are named `Contoso Reseller` (contoso, fabrikam)"),
         "{e}"
     );
+}
+
+/// A plan replayed twice, or a lesson's *Show me* after the trainee did the operation: the second
+/// time finds nothing to do and is refused, rather than doing it again (a second reseller, a
+/// second set of links).
+#[test]
+fn an_operation_done_already_is_refused_the_second_time() {
+    let s = channel();
+    for op in [
+        move_op("contoso", "fabrikam", Customers::All),
+        change_provider("litware"),
+        Operation::EndPartnerships {
+            provider: id("adatum"),
+            resellers: Resellers::Only(vec![id("contoso"), id("northwind")]),
+            on: d(ON),
+        },
+        go_indirect(false, true),
+        Operation::DapToGdap {
+            partner: id("wingtip"),
+            roles: vec!["Helpdesk Administrator".into()],
+            days: 365,
+            on: d(ON),
+        },
+    ] {
+        let (after, _) = applied(&s, &op);
+        let r = refused(&after, &op);
+        assert!(!r.reasons.is_empty(), "{}: {r}", op.title());
+    }
 }
