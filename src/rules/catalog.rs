@@ -234,7 +234,7 @@ pub static CATALOG: &[RuleInfo] = &[
         why: "A sale needs the whole chain of sample scenario 1: Microsoft sells to the direct-bill partner or indirect provider, the provider to the reseller, the reseller to the customer.",
         source: "Learn how partners can work with other partners in the CSP program: Sample scenario 1",
         source_url: url::SEED,
-        fix: "Add the missing supply or partnership link.",
+        fix: "Add (or renew, if it ended) the supply or partnership link the chain lacks.",
         example: "Contoso Reseller → purchase → Northwind, with no provider partnered with Contoso",
     },
     RuleInfo {
@@ -553,7 +553,7 @@ pub static CATALOG: &[RuleInfo] = &[
         why: "Ending a provider–reseller partnership removes neither the shared customers nor the admin access already granted; the provider must give notice and move or end them itself.",
         source: "Partner with indirect resellers in the CSP program; Indirect reseller tasks in Partner Center",
         source_url: url::PROVIDER_TASKS,
-        fix: "Move the customers to another provider of R, or end R's relationship and access.",
+        fix: "Move the shared customers to another provider of the reseller, or end the reseller's relationships and admin access with them.",
         example: "Adatum's partnership with Contoso ended 2023-06-30; Contoso and Adatum both still have reseller relationships with Northwind",
     },
     RuleInfo {
