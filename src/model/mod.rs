@@ -9,14 +9,16 @@ mod index;
 pub mod limits;
 pub mod link;
 mod markets;
+mod meta;
 mod party;
 mod scenario;
 
 pub use ids::{LinkId, PartyId};
 pub use link::{AdminRole, AdminType, Link, LinkKind, LinkStatus, Publisher};
 pub use markets::{Market, Markets, Region, markets};
+pub use meta::ScenarioMeta;
 pub use party::{Party, PartyKind, Position, TenantType};
-pub use scenario::{Scenario, ScenarioError, ScenarioMeta};
+pub use scenario::{Scenario, ScenarioError};
 
 /// Calendar dates everywhere in the model (`YYYY-MM-DD` in saves and CSV).
 pub type Date = chrono::NaiveDate;

@@ -1,23 +1,11 @@
 //! A scenario: one channel of parties and links, with its title, explanation and as-of date.
 
 use super::index::{IdSet, Index, Map};
-use super::{Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region, identity};
+use super::{
+    Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region, ScenarioMeta, identity,
+};
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use serde::{Deserialize, Serialize};
-
-/// Descriptive data of a scenario, saved with it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ScenarioMeta {
-    /// A short title ("Sample scenario 7: a reseller sells across regions").
-    pub title: String,
-    /// The explanation shown beside the canvas and in exports.
-    #[serde(default)]
-    pub description: String,
-    /// The date the scenario is checked as of; `None` means today.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<Date>,
-}
 
 /// Why an operation on a scenario was refused. Every message names the ids involved.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
