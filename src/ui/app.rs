@@ -22,7 +22,7 @@ use super::import::{self, ImportDialog};
 use super::jobs::{JobAction, Jobs, Outcome};
 pub use super::keeper::Persisted;
 use super::keeper::{Keeper, OfferStep, Work};
-use super::keys::{Keys, shortcuts};
+use super::keys::{Keys, remember_focus, shortcuts};
 use super::page::{self, MenuBar, Stage};
 use super::panels;
 pub use super::panels::parse_date;
@@ -77,9 +77,11 @@ impl ExplorerApp {
         let keeper = Keeper::open(launch.state_dir.clone(), cc.storage, &cc.egui_ctx);
         keeper.prefs.theme.apply(&cc.egui_ctx);
         super::style::install_fonts(&cc.egui_ctx);
+        let mut view = CanvasView::default();
+        view.legend_open = !keeper.prefs.legend_folded;
         let mut app = ExplorerApp {
             ws: Workspace::default(),
-            view: CanvasView::default(),
+            view,
             tool: Tool::Select,
             training: Training::default(),
             whatif: WhatIf::default(),
@@ -473,11 +475,13 @@ impl ExplorerApp {
 
     /// After a frame: what is kept on disk is brought up to date.
     fn end_frame(&mut self, ctx: &egui::Context) {
+        remember_focus(ctx);
         let work = Work {
             doc: &self.ws.doc,
             base: self.whatif.base.as_ref(),
         };
         self.keeper.keep_recovery(ctx, work);
+        self.keeper.prefs.legend_folded = !self.view.legend_open;
         self.keeper.keep_preferences();
         self.keeper
             .keep_lesson(ctx, &self.training, &self.ws.doc, false);
@@ -500,6 +504,7 @@ impl eframe::App for ExplorerApp {
             comparing: self.whatif.base.is_some(),
             show_help: &mut self.show_help,
             show_library: &mut self.show_library,
+            legend: &mut self.view.legend_open,
         };
         commands.extend(page::top_ui(ui, &mut self.ws, &mut self.tool, bar));
         if presenting {

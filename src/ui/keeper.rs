@@ -35,6 +35,8 @@ pub struct Persisted {
     pub autosave: Option<String>,
     /// The best score of each lesson solved, by lesson key.
     pub scores: BTreeMap<String, u32>,
+    /// The canvas's legend is folded away (View → Legend).
+    pub legend_folded: bool,
 }
 
 const MAX_RECENT: usize = 8;

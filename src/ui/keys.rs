@@ -2,11 +2,14 @@
 //! presenter's arrows). Must not change the document: keys return commands for the app to carry out.
 //!
 //! Only what a key switches in the window itself (the tool, the help window, Escape dropping a
-//! link waiting for its kind) changes at once, so the frame being drawn shows it. Letters and
-//! Delete are left alone while a text field has the keyboard.
+//! link waiting for its kind, the keyboard going to the search field) changes at once, so the frame
+//! being drawn shows it. Letters, arrows, Escape and Delete are left alone while a widget has the
+//! keyboard, or had it when the frame began (Escape takes it from a text field before anything
+//! reads the keys: without remembering, Escape in the search field also left presenter mode).
 
 use super::canvas::Tool;
 use super::command::{Command, PendingLink};
+use super::panels::search_field_id;
 use super::training::TrainingCommand;
 
 /// What the keys may switch at once, and what they depend on.
@@ -23,11 +26,40 @@ pub struct Keys<'a> {
     pub lesson: bool,
 }
 
+/// Where the keyboard was at the end of the last frame (see [`remember_focus`]).
+fn focus_last_frame_id() -> egui::Id {
+    egui::Id::new("keys-focus-last-frame")
+}
+
+/// Notes which widget has the keyboard as a frame ends, for the next frame's [`shortcuts`]: a key
+/// that took the keyboard from it before the frame (Escape) still belongs to it.
+pub fn remember_focus(ctx: &egui::Context) {
+    let focused = ctx.memory(|m| m.focused());
+    ctx.data_mut(|d| d.insert_temp(focus_last_frame_id(), focused));
+}
+
 /// Reads this frame's keys: the commands they ask for, in the order they are carried out.
 pub fn shortcuts(ctx: &egui::Context, keys: Keys<'_>) -> Vec<Command> {
     use egui::{Key, KeyboardShortcut, Modifiers};
     let mut out = Vec::new();
-    let typing = ctx.egui_wants_keyboard_input();
+    // Ctrl+F gives the search field the keyboard now, before the field is drawn in this frame, so
+    // that the very next keys land in it (even those of this same frame: a slow frame of a big
+    // channel gathers several). Given a frame later, "Tailspin" became "spin" and "c" switched on
+    // Connect.
+    let find =
+        ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)));
+    if find {
+        // Presenter mode shows no search field: the keyboard stays where it was.
+        if !keys.presenting {
+            ctx.memory_mut(|m| m.request_focus(search_field_id()));
+        }
+        out.push(Command::Find);
+    }
+    let had_keyboard = ctx
+        .data(|d| d.get_temp::<Option<egui::Id>>(focus_last_frame_id()))
+        .flatten()
+        .is_some();
+    let typing = ctx.egui_wants_keyboard_input() || had_keyboard;
     ctx.input_mut(|i| {
         let cmd = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
         let cmd_shift = |key| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key);
@@ -48,9 +80,6 @@ pub fn shortcuts(ctx: &egui::Context, keys: Keys<'_>) -> Vec<Command> {
         }
         if i.consume_shortcut(&cmd(Key::N)) {
             out.push(Command::New);
-        }
-        if i.consume_shortcut(&cmd(Key::F)) {
-            out.push(Command::Find);
         }
         if !typing {
             // Ctrl+A in a text field selects its text; elsewhere it selects every party.

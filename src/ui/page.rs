@@ -31,6 +31,8 @@ pub struct MenuBar<'a> {
     pub show_help: &'a mut bool,
     /// The scenario library is open.
     pub show_library: &'a mut bool,
+    /// The canvas's legend is open (View → Legend).
+    pub legend: &'a mut bool,
 }
 
 /// The menu bar, and the toolbar under it unless presenting.
@@ -45,6 +47,7 @@ pub fn top_ui(
             let mut menu = panels::MenuState {
                 presenter: bar.presenting,
                 comparing: bar.comparing,
+                legend: *bar.legend,
             };
             let mut out = panels::menu_ui(
                 ui,
@@ -55,6 +58,7 @@ pub fn top_ui(
                 bar.show_library,
                 &mut menu,
             );
+            *bar.legend = menu.legend;
             if !bar.presenting {
                 out.extend(panels::toolbar_ui(ui, &ws.doc, tool, &mut ws.search));
             }

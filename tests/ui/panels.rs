@@ -452,3 +452,169 @@ fn the_card_links_its_source_and_fixes_a_cross_region_sale_whole() {
     let sale = doc.scenario().link("purchase-tailspin-jp-m365").unwrap();
     assert_eq!(sale.from.as_str(), "contoso-jp");
 }
+
+/// Presses and types `text` key by key, as a keyboard does (a key press, its text, its release),
+/// without running a frame: the keys all arrive in the next one.
+fn type_keys(harness: &Harness<'static, ExplorerApp>, text: &str) {
+    for ch in text.chars() {
+        let key = Key::from_name(&ch.to_uppercase().to_string());
+        let press = |pressed| egui::Event::Key {
+            key: key.expect("a letter"),
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: egui::Modifiers::NONE,
+        };
+        if key.is_some() {
+            harness.event(press(true));
+        }
+        harness.event(egui::Event::Text(ch.to_string()));
+        if key.is_some() {
+            harness.event(press(false));
+        }
+    }
+}
+
+/// Ctrl+F puts the keyboard in the search field at once: the keys typed right after it, even in
+/// the same frame (a slow frame of a big channel gathers several), land in the field, and none of
+/// them works the canvas. Before, "c" switched on Connect and "Tailspin" became "spin".
+#[test]
+fn ctrl_f_then_typing_lands_in_the_search_field() {
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::canvas::Tool;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin".into())), Vec::new()),
+    );
+    harness.run();
+    let parties = harness.state().document().scenario().party_count();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    type_keys(&harness, "Tailspin c");
+    harness.run();
+    // The field with the keyboard: the search field (its placeholder is gone once it holds text).
+    let field = |h: &Harness<'static, ExplorerApp>| {
+        let field = h.get_by(|n| n.role() == egui::accesskit::Role::TextInput && n.is_focused());
+        let search = h.state().view.rect.top() > field.rect().bottom();
+        (search, field.value().unwrap_or_default())
+    };
+    assert_eq!(
+        field(&harness),
+        (true, "Tailspin c".to_owned()),
+        "Ctrl+F focuses the search (in the toolbar) and the keys land in it"
+    );
+    assert_eq!(
+        harness.state().tool,
+        Tool::Select,
+        "C did not switch on Connect"
+    );
+    // A frame later, the keys still go to the field: F does not fit, Backspace deletes a letter
+    // and not the selected party.
+    let view = (harness.state().view.zoom, harness.state().view.pan);
+    type_keys(&harness, "f");
+    for _ in 0..3 {
+        harness.key_press(Key::Backspace);
+    }
+    harness.run();
+    assert_eq!(field(&harness), (true, "Tailspin".to_owned()));
+    let state = harness.state();
+    assert_eq!(state.document().scenario().party_count(), parties);
+    assert_eq!((state.view.zoom, state.view.pan), view);
+    assert_eq!(state.tool, Tool::Select);
+}
+
+/// The toolbar's as-of date field ("Checked as of", or "As of" in a narrower window).
+fn is_as_of_field(n: &egui_kittest::kittest::AccessKitNode<'_>) -> bool {
+    n.role() == egui::accesskit::Role::TextInput
+        && n.label()
+            .is_some_and(|l| l.to_lowercase().ends_with("as of"))
+}
+
+/// The as-of date field's text.
+fn as_of_field(h: &Harness<'static, ExplorerApp>) -> String {
+    h.get_by(is_as_of_field).value().unwrap_or_default()
+}
+
+/// The as-of date is typed like any text: what is typed applies on Enter (or when the field is
+/// left), a text that is not a date stays as typed without being applied, Escape puts the date in
+/// force back, and the arrows step it by a day, a month (Shift) or a year (Ctrl). Before, every
+/// keystroke was parsed: deleting one digit of 2020-01-31 applied 2020-01-03.
+#[test]
+fn the_as_of_date_is_typed_applied_on_enter_and_escape_restores_it() {
+    let mut harness = app(scenario("sample-1"));
+    let as_of =
+        |h: &Harness<'static, ExplorerApp>| h.state().document().scenario().as_of().to_string();
+    let field = as_of_field;
+    let before = as_of(&harness);
+    harness.get_by(is_as_of_field).focus();
+    harness.run();
+    // Ctrl+A selects it all; what is typed replaces it, and nothing applies until Enter.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    type_keys(&harness, "2020-01-3");
+    harness.run();
+    assert_eq!(field(&harness), "2020-01-3");
+    assert_eq!(as_of(&harness), before, "a half-typed date applies nothing");
+    type_keys(&harness, "1");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(as_of(&harness), "2020-01-31");
+    // Deleting a digit and leaving the field: not a date, kept as typed, nothing applied.
+    harness.get_by(is_as_of_field).focus();
+    harness.run();
+    harness.key_press(Key::End);
+    harness.key_press(Key::Backspace);
+    harness.run();
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert_eq!(
+        field(&harness),
+        "2020-01-3",
+        "an invalid date is not reverted"
+    );
+    assert_eq!(as_of(&harness), "2020-01-31", "nor applied");
+    // Escape puts back the date in force.
+    harness.get_by(is_as_of_field).focus();
+    harness.run();
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(field(&harness), "2020-01-31");
+    // The arrows: a day, a month with Shift, a year with Ctrl; each applies at once.
+    harness.get_by(is_as_of_field).focus();
+    harness.run();
+    harness.key_press(Key::ArrowUp);
+    harness.run();
+    assert_eq!(as_of(&harness), "2020-02-01");
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowDown);
+    harness.run();
+    assert_eq!(as_of(&harness), "2020-01-01");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::ArrowUp);
+    harness.run();
+    assert_eq!(as_of(&harness), "2021-01-01");
+    assert_eq!(field(&harness), "2021-01-01");
+}
+
+/// The calendar beside the as-of field picks a date: opened, a day clicked and saved, the channel
+/// is checked as of it.
+#[test]
+fn the_calendar_picks_the_as_of_date() {
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        csp_explorer::ui::app::Command::Edit(csp_explorer::edit::Edit::SetAsOf(
+            csp_explorer::ui::app::parse_date("2020-06-30"),
+        )),
+    );
+    harness.run();
+    harness.get_by_label_contains("📆").click();
+    harness.run();
+    harness.get_by_label("15").click();
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    assert_eq!(
+        harness.state().document().scenario().as_of().to_string(),
+        "2020-06-15"
+    );
+}

@@ -54,6 +54,24 @@ impl LabelSpace {
         })
     }
 
+    /// How much of `r` is covered by what is already placed (the sum of the overlaps' areas).
+    pub fn overlap(&self, r: Rect) -> f32 {
+        let mut seen = Vec::new();
+        Self::cells_of(r)
+            .filter_map(|c| self.cells.get(&c))
+            .flatten()
+            .filter(|&&i| {
+                let fresh = !seen.contains(&i);
+                seen.push(i);
+                fresh
+            })
+            .map(|&i| {
+                let o = self.rects[i as usize].intersect(r);
+                if o.is_positive() { o.area() } else { 0.0 }
+            })
+            .sum()
+    }
+
     /// Takes `r` whatever it meets (a party's shape).
     pub fn occupy(&mut self, r: Rect) {
         let i = self.rects.len() as u32;

@@ -49,7 +49,8 @@ pub use view::{CanvasView, READING_ZOOM};
 
 use hit::{distance_to_polyline, distance_to_segment, link_path, party_at, scene_of};
 use paint::{
-    ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, quiz_marker, visible_runs,
+    ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, legend_size, quiz_marker,
+    visible_runs,
 };
 use scene::End;
 use tooltip::{
@@ -226,6 +227,10 @@ pub fn canvas_ui(
     };
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
     view.rect = rect;
+    // A narrow canvas (side-by-side compare) has no room to spare for the legend.
+    let legend_size = (rect.width() >= LEGEND_MIN_WIDTH)
+        .then(|| legend_size(overlay.hide_findings, view.legend_open));
+    view.legend_room = legend_size.map(paint::legend_room);
     view.update_min_zoom(doc);
     if view.fit_requested {
         view.fit(doc);
@@ -549,8 +554,31 @@ pub fn canvas_ui(
     let mut hovered_text: Option<String> = None;
     // Where labels went this frame: a label is drawn only where it overlaps nothing.
     let mut labels = lod::LabelSpace::default();
-    // The legend, parties and badges claim their space first, so that no label covers one.
-    let legend = (rect.width() >= 760.0).then(|| paint::legend_area(rect, overlay.hide_findings));
+    // The legend, parties and badges claim their space first, so that no label covers one. The
+    // legend goes in a corner where it hides no party and no link (fitting and flying leave it
+    // one: see `view.rs`).
+    let legend = legend_size.map(|size| {
+        let covered = |area: Rect| {
+            let parties = nodes
+                .iter()
+                .filter(|&&n| area.expand(node_r).contains(position_of(n)))
+                .count();
+            let (lo, hi) = ([area.min.x, area.min.y], [area.max.x, area.max.y]);
+            let links = segments
+                .iter()
+                .filter(|(_, _, points)| {
+                    points.windows(2).any(|w| {
+                        let p = |q: Pos2| Position { x: q.x, y: q.y };
+                        crate::layout::clip_segment(p(w[0]), p(w[1]), lo, hi).is_some()
+                    })
+                })
+                .count();
+            parties * 100 + links
+        };
+        view.legend_corner = paint::legend_corner(rect, size, view.legend_corner, covered);
+        paint::legend_rect(rect, view.legend_corner, size)
+    });
+    view.legend = legend;
     if let Some(legend) = legend {
         labels.occupy(legend);
     }
@@ -599,6 +627,9 @@ pub fn canvas_ui(
             .collect();
         wanted.sort_unstable();
         let mut placed = Vec::new();
+        // Up to this many parties every name is drawn: where no place is free, over whatever is
+        // least in the way. Beyond, the level of detail decides.
+        let every_name = s.party_count() <= EVERY_NAME_UP_TO;
         for (_, n) in wanted {
             let party = &graph[n];
             let dimmed = overlay.focus.is_some_and(|f| !f.contains(&party.id));
@@ -607,14 +638,8 @@ pub fn canvas_ui(
             } else {
                 ink
             };
-            let label = PartyLabel::lay_out(
-                &painter,
-                party,
-                position_of(n) + vec2(0.0, node_r + 4.0),
-                party_ink,
-                &font,
-            );
-            if labels.try_place(label.plate) {
+            let mut label = PartyLabel::lay_out(&painter, party, party_ink, &font);
+            if label.place(rect, position_of(n), node_r, &mut labels, every_name) {
                 placed.push(label);
             }
         }
@@ -1178,11 +1203,54 @@ pub fn canvas_ui(
         response.clone().on_hover_text_at_pointer(text);
     }
 
-    // A narrow canvas (side-by-side compare) has no room to spare for the legend.
-    if rect.width() >= 760.0 {
-        draw_legend(&painter, rect, light, ink, overlay.hide_findings);
+    if let Some(legend) = legend {
+        legend_ui(
+            ui,
+            &painter,
+            legend,
+            view,
+            light,
+            ink,
+            overlay.hide_findings,
+        );
     }
     commands
+}
+
+/// The narrowest canvas that shows the legend (side-by-side compare has no room to spare for it).
+const LEGEND_MIN_WIDTH: f32 = 760.0;
+
+/// The legend in `at`, open or folded, with its fold button (which the View menu mirrors).
+fn legend_ui(
+    ui: &mut egui::Ui,
+    painter: &egui::Painter,
+    at: Rect,
+    view: &mut CanvasView,
+    light: bool,
+    ink: Color32,
+    hide_findings: bool,
+) {
+    if view.legend_open {
+        draw_legend(painter, at, light, ink, hide_findings);
+    }
+    let (label, hover) = if view.legend_open {
+        (
+            paint::LEGEND_OPEN_LABEL,
+            "Fold the legend away (View → Legend)",
+        )
+    } else {
+        (
+            paint::LEGEND_FOLDED_LABEL,
+            "Show the legend (View → Legend)",
+        )
+    };
+    let button = egui::Button::new(egui::RichText::new(label).size(12.0).color(ink))
+        .frame(!view.legend_open);
+    let spot = Rect::from_min_size(at.min + vec2(2.0, 2.0), vec2(80.0, 20.0));
+    if ui.put(spot, button).on_hover_text(hover).clicked() {
+        view.legend_open = !view.legend_open;
+        ui.ctx().request_repaint();
+    }
 }
 
 /// A generated channel of `customers` customers with a few providers and an eighth as many
@@ -1202,22 +1270,28 @@ fn test_channel(customers: usize) -> Document {
     )
 }
 
-/// A party's name and kind line under its shape, on a plate so that links running under it never
-/// make it unreadable. Laid out before the links are drawn (to claim its place first) and painted
-/// after the shapes (to sit on top).
+/// Up to this many parties in a channel, no party's name is ever left out (see
+/// [`PartyLabel::place`]).
+pub const EVERY_NAME_UP_TO: usize = 300;
+
+/// A party's name and kind line beside its shape (under it where there is room), on a plate so that
+/// links running under it never make it unreadable. Laid out before the links are drawn (to claim
+/// its place first) and painted after the shapes (to sit on top).
 struct PartyLabel {
     plate: Rect,
+    /// Where the name's centred galley is anchored (the middle of its top edge).
     top: Pos2,
     name: std::sync::Arc<egui::Galley>,
-    kind_line: std::sync::Arc<egui::Galley>,
+    /// The kind and country, left out where only the name finds room.
+    kind_line: Option<std::sync::Arc<egui::Galley>>,
     ink: Color32,
 }
 
 impl PartyLabel {
+    /// Lays out the label's text, not yet placed (see [`PartyLabel::place`]).
     fn lay_out(
         painter: &egui::Painter,
         party: &crate::model::Party,
-        top: Pos2,
         ink: Color32,
         font: &dyn Fn(f32) -> FontId,
     ) -> Self {
@@ -1247,29 +1321,108 @@ impl PartyLabel {
         job.halign = egui::Align::Center;
         let name = painter.layout_job(job);
         let kind_line = painter.layout_no_wrap(detail, font(11.0), ink.gamma_multiply(0.75));
-        let width = name.size().x.max(kind_line.size().x) + 8.0;
-        let plate = Rect::from_min_size(
-            top - vec2(width / 2.0, 1.0),
-            vec2(width, name.size().y + kind_line.size().y + 3.0),
-        );
-        PartyLabel {
-            plate,
-            top,
+        let mut label = PartyLabel {
+            plate: Rect::NOTHING,
+            top: Pos2::ZERO,
             name,
-            kind_line,
+            kind_line: Some(kind_line),
             ink,
+        };
+        label.plate = Rect::from_min_size(Pos2::ZERO, label.size());
+        label
+    }
+
+    /// The plate's size: the name, and the kind line under it when it is kept.
+    fn size(&self) -> egui::Vec2 {
+        let (name, kind) = (
+            self.name.size(),
+            self.kind_line
+                .as_ref()
+                .map_or(egui::Vec2::ZERO, |k| k.size()),
+        );
+        let extra = if self.kind_line.is_some() { 3.0 } else { 2.0 };
+        vec2(name.x.max(kind.x) + 8.0, name.y + kind.y + extra)
+    }
+
+    /// The places tried for a plate of `size` around a party drawn at `c` with radius `r`, best
+    /// first: under it (where the eye looks for a name), over it, right and left of it, then a
+    /// little further out diagonally under and over; each moved inside the `canvas` where it
+    /// would run off its edge (a name beside a party at the edge of a fitted drawing did).
+    fn spots(canvas: Rect, c: Pos2, r: f32, size: egui::Vec2) -> [Rect; 8] {
+        let (w, h) = (size.x, size.y);
+        let at = |x: f32, y: f32| {
+            let x = x.min(canvas.max.x - w).max(canvas.min.x);
+            let y = y.min(canvas.max.y - h).max(canvas.min.y);
+            Rect::from_min_size(pos2(x, y), size)
+        };
+        let (below, above) = (c.y + r + 3.0, c.y - r - 4.0 - h);
+        let (right, left) = (c.x + r + 6.0, c.x - r - 6.0 - w);
+        [
+            at(c.x - w / 2.0, below),
+            at(c.x - w / 2.0, above),
+            at(right, c.y - h / 2.0),
+            at(left, c.y - h / 2.0),
+            at(right, below),
+            at(left, below),
+            at(right, above),
+            at(left, above),
+        ]
+    }
+
+    /// Finds the label a place beside the party at `c` (radius `r`) where it covers no party and no
+    /// label placed before: the full label if it fits somewhere, else the name alone. With
+    /// `every_name`, a name that finds no free place is put under its party anyway (over the
+    /// least it must cover): a party's name is never dropped for link words, counts or a
+    /// neighbour's kind line. False when it is left out.
+    fn place(
+        &mut self,
+        canvas: Rect,
+        c: Pos2,
+        r: f32,
+        space: &mut lod::LabelSpace,
+        every_name: bool,
+    ) -> bool {
+        let kind_line = self.kind_line.take();
+        for keep_kind in [true, false] {
+            self.kind_line = if keep_kind { kind_line.clone() } else { None };
+            let size = self.size();
+            if let Some(spot) = Self::spots(canvas, c, r, size)
+                .into_iter()
+                .find(|spot| space.try_place(*spot))
+            {
+                self.put(spot);
+                return true;
+            }
         }
+        if !every_name {
+            return false;
+        }
+        self.kind_line = None;
+        let spot = Self::spots(canvas, c, r, self.size())
+            .into_iter()
+            .min_by(|a, b| space.overlap(*a).total_cmp(&space.overlap(*b)))
+            .unwrap_or(Rect::NOTHING);
+        space.occupy(spot);
+        self.put(spot);
+        true
+    }
+
+    fn put(&mut self, plate: Rect) {
+        self.plate = plate;
+        self.top = plate.center_top() + vec2(0.0, 1.0);
     }
 
     fn paint(self, painter: &egui::Painter, background: Color32) {
         painter.rect_filled(self.plate, 3.0, background.gamma_multiply(0.85));
         // A centred galley's rect already runs from -width/2 to +width/2 around its position.
         painter.galley(self.top, self.name, self.ink);
-        let kind_size = self.kind_line.size();
-        painter.galley(
-            self.top + vec2(-kind_size.x / 2.0, self.plate.height() - kind_size.y - 2.0),
-            self.kind_line,
-            self.ink,
-        );
+        if let Some(kind_line) = self.kind_line {
+            let kind_size = kind_line.size();
+            painter.galley(
+                self.top + vec2(-kind_size.x / 2.0, self.plate.height() - kind_size.y - 2.0),
+                kind_line,
+                self.ink,
+            );
+        }
     }
 }

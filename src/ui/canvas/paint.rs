@@ -135,26 +135,98 @@ pub(super) fn draw_party_shape(
     }
 }
 
-/// Where the legend goes in the canvas `rect` for `items` link rows: the bottom-left corner.
-fn legend_rect(rect: Rect, items: usize) -> Rect {
-    let rows = items.max(PartyKind::ALL.len());
-    let origin = rect.left_bottom() + vec2(12.0, -12.0 - 20.0 * rows as f32);
-    Rect::from_min_size(
-        origin - vec2(6.0, 6.0),
-        vec2(230.0 + 190.0, 20.0 * rows as f32 + 10.0),
-    )
+/// Pixels between the legend and the canvas's edges.
+const LEGEND_MARGIN: f32 = 12.0;
+
+/// The height of the legend's title row: its fold button.
+const LEGEND_HEADER: f32 = 24.0;
+
+/// The folded legend's size: its button alone.
+const LEGEND_FOLDED: Vec2 = vec2(84.0, 22.0);
+
+/// What the fold button says, open and folded (tests click it by this).
+pub const LEGEND_OPEN_LABEL: &str = "▾ Legend";
+/// See [`LEGEND_OPEN_LABEL`].
+pub const LEGEND_FOLDED_LABEL: &str = "▸ Legend";
+
+/// A corner of the canvas, where the legend goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Corner {
+    #[default]
+    BottomLeft,
+    BottomRight,
+    TopLeft,
+    TopRight,
 }
 
-/// The screen space the legend takes (no label is placed under it).
-pub(super) fn legend_area(rect: Rect, hide_findings: bool) -> Rect {
-    // The link kinds, the findings rows (one in a quiz, two otherwise) and the faded row.
-    let items = LinkKind::ALL.len() + if hide_findings { 1 } else { 2 } + 1;
-    legend_rect(rect, items)
+impl Corner {
+    /// In the order they are tried: the bottom left first, where the legend has always been.
+    pub const ALL: [Corner; 4] = [
+        Corner::BottomLeft,
+        Corner::BottomRight,
+        Corner::TopLeft,
+        Corner::TopRight,
+    ];
 }
 
+/// The legend's link rows: the kinds, the findings rows (one in a quiz, two otherwise) and the
+/// faded row.
+fn legend_items(hide_findings: bool) -> usize {
+    LinkKind::ALL.len() + if hide_findings { 1 } else { 2 } + 1
+}
+
+/// The legend's size, open or folded.
+pub(super) fn legend_size(hide_findings: bool, open: bool) -> Vec2 {
+    if !open {
+        return LEGEND_FOLDED;
+    }
+    let rows = legend_items(hide_findings).max(PartyKind::ALL.len());
+    vec2(230.0 + 190.0, LEGEND_HEADER + 20.0 * rows as f32 + 10.0)
+}
+
+/// The room the legend keeps free in its corner: its size and the margins around it.
+pub(super) fn legend_room(size: Vec2) -> Vec2 {
+    size + Vec2::splat(2.0 * LEGEND_MARGIN)
+}
+
+/// Where a legend of `size` goes in the canvas `rect` in `corner`.
+pub(super) fn legend_rect(rect: Rect, corner: Corner, size: Vec2) -> Rect {
+    let m = LEGEND_MARGIN;
+    let x = match corner {
+        Corner::BottomLeft | Corner::TopLeft => rect.min.x + m,
+        Corner::BottomRight | Corner::TopRight => rect.max.x - m - size.x,
+    };
+    let y = match corner {
+        Corner::TopLeft | Corner::TopRight => rect.min.y + m,
+        Corner::BottomLeft | Corner::BottomRight => rect.max.y - m - size.y,
+    };
+    Rect::from_min_size(pos2(x, y), size)
+}
+
+/// The corner for a legend of `size`: the one it is in (`now`) while that covers nothing, else the
+/// first that covers nothing, else the one that covers least (`covered` says how much a rectangle
+/// of the canvas would hide).
+pub(super) fn legend_corner(
+    rect: Rect,
+    size: Vec2,
+    now: Corner,
+    covered: impl Fn(Rect) -> usize,
+) -> Corner {
+    let cost = |c: Corner| covered(legend_rect(rect, c, size));
+    if cost(now) == 0 {
+        return now;
+    }
+    Corner::ALL
+        .into_iter()
+        .map(|c| (cost(c), c))
+        .min_by_key(|(cost, _)| *cost)
+        .map_or(now, |(_, c)| c)
+}
+
+/// Paints the open legend in `bg` (its fold button is a widget, added by the canvas).
 pub(super) fn draw_legend(
     painter: &egui::Painter,
-    rect: Rect,
+    bg: Rect,
     light: bool,
     ink: Color32,
     hide_findings: bool,
@@ -180,8 +252,7 @@ pub(super) fn draw_legend(
         false,
     ));
     // A second column names the party shapes (the exported legend has them too).
-    let bg = legend_rect(rect, items.len());
-    let origin = bg.min + vec2(6.0, 6.0);
+    let origin = bg.min + vec2(6.0, 6.0 + LEGEND_HEADER);
     let fill = if light {
         Color32::from_white_alpha(230)
     } else {

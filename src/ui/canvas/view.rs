@@ -2,6 +2,7 @@
 //! gesture in progress and the connect verdict asked for. Must not paint or change the document.
 
 use super::PARTY_RADIUS;
+use super::paint::Corner;
 use super::verdict::{Verdict, best_verdict_in_place};
 use crate::model::{PartyId, Position};
 use crate::ui::document::Document;
@@ -47,6 +48,16 @@ pub struct CanvasView {
     /// The pair a connect drag hovers whose verdict is not known yet: the window works it out
     /// after the frame (see [`CanvasView::settle_verdict`]).
     pub(super) wanted_verdict: Option<(PartyId, PartyId)>,
+    /// The legend is open; folded, it is a small button (View → Legend, or the button itself).
+    /// The window keeps it in the preferences.
+    pub legend_open: bool,
+    /// The room the legend keeps free in its corner this frame (none when the canvas is too
+    /// narrow to show it): fitting and flying frame the drawing beside it.
+    pub(super) legend_room: Option<Vec2>,
+    /// Where the legend was drawn last frame, on screen (tests check that it hides no party).
+    pub legend: Option<Rect>,
+    /// The corner it is in: it stays there while it covers nothing.
+    pub(super) legend_corner: Corner,
 }
 
 /// An animated move of the view from one centre and zoom to another.
@@ -82,6 +93,10 @@ impl Default for CanvasView {
             flight: None,
             verdict: None,
             wanted_verdict: None,
+            legend_open: true,
+            legend_room: None,
+            legend: None,
+            legend_corner: Corner::default(),
         }
     }
 }
@@ -118,13 +133,40 @@ impl CanvasView {
     /// The zoom that shows the canvas box `min..max` (plus a party's margin) whole in this view:
     /// no lower limit, so a channel of any size fits.
     pub fn zoom_to_fit(&self, min: Position, max: Position) -> f32 {
+        Self::zoom_in(self.rect, min, max)
+    }
+
+    /// [`CanvasView::zoom_to_fit`] in the screen rectangle `area`.
+    fn zoom_in(area: Rect, min: Position, max: Position) -> f32 {
         let margin = PARTY_RADIUS * 3.0;
         let size = vec2(max.x - min.x, max.y - min.y) + Vec2::splat(margin * 2.0);
         // A margin on screen too: zoomed far out, the canvas margin is under a pixel, and the
         // parties at the edges are drawn a few pixels wide whatever the zoom.
-        let room =
-            (self.rect.size() - Vec2::splat(FIT_SCREEN_MARGIN * 2.0)).max(self.rect.size() * 0.5);
+        let room = (area.size() - Vec2::splat(FIT_SCREEN_MARGIN * 2.0)).max(area.size() * 0.5);
         (room.x / size.x).min(room.y / size.y).min(FIT_MAX_ZOOM)
+    }
+
+    /// Where a drawing of the canvas box `min..max` is framed: beside the legend (right of it, or
+    /// above it, whichever shows the drawing larger), or the whole view when there is no legend.
+    /// Before, fitting ignored the legend, and parties at the bottom left were drawn under it.
+    fn frame_area(&self, min: Position, max: Position) -> Rect {
+        let Some(room) = self.legend_room else {
+            return self.rect;
+        };
+        let r = self.rect;
+        let right_of = Rect::from_min_max(pos2((r.min.x + room.x).min(r.max.x), r.min.y), r.max);
+        let above = Rect::from_min_max(r.min, pos2(r.max.x, (r.max.y - room.y).max(r.min.y)));
+        if Self::zoom_in(right_of, min, max) >= Self::zoom_in(above, min, max) {
+            right_of
+        } else {
+            above
+        }
+    }
+
+    /// The canvas point to put at the view's centre so that `centre` shows at the centre of
+    /// `area` at `zoom`.
+    fn centre_for(&self, area: Rect, centre: Pos2, zoom: f32) -> Pos2 {
+        centre + (self.rect.center() - area.center()) / zoom
     }
 
     /// Keeps [`CanvasView::min_zoom`] at half the zoom that fits everything (at most 0.15).
@@ -143,8 +185,10 @@ impl CanvasView {
             self.pan = Vec2::ZERO;
             return;
         };
-        let zoom = self.zoom_to_fit(min, max);
-        self.look_at(pos2((min.x + max.x) / 2.0, (min.y + max.y) / 2.0), zoom);
+        let area = self.frame_area(min, max);
+        let zoom = Self::zoom_in(area, min, max);
+        let centre = pos2((min.x + max.x) / 2.0, (min.y + max.y) / 2.0);
+        self.look_at(self.centre_for(area, centre, zoom), zoom);
     }
 
     /// Brings these canvas points into view when one of them is not, or when they are drawn too
@@ -159,11 +203,18 @@ impl CanvasView {
             max = max.max(pos2(p.x, p.y));
         }
         let inner = self.rect.shrink(PARTY_RADIUS * self.zoom);
-        let in_view = points.iter().all(|p| inner.contains(self.to_screen(*p)));
-        let fit = self.zoom_to_fit(
+        // A party under the legend is not in view.
+        let hidden = self.legend.map(|l| l.expand(PARTY_RADIUS * self.zoom));
+        let in_view = points.iter().all(|p| {
+            let at = self.to_screen(*p);
+            inner.contains(at) && !hidden.is_some_and(|h| h.contains(at))
+        });
+        let (low, high) = (
             Position { x: min.x, y: min.y },
             Position { x: max.x, y: max.y },
         );
+        let area = self.frame_area(low, high);
+        let fit = Self::zoom_in(area, low, high);
         let readable = self.zoom >= READING_ZOOM.min(fit) * 0.99;
         if in_view && readable {
             return;
@@ -173,7 +224,8 @@ impl CanvasView {
         } else {
             READING_ZOOM.min(fit)
         };
-        self.fly_to(min + (max - min) / 2.0, zoom);
+        let centre = self.centre_for(area, min + (max - min) / 2.0, zoom);
+        self.fly_to(centre, zoom);
     }
 
     /// Flies to a party (if it is not already on screen at a readable zoom): what the search and

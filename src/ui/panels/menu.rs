@@ -3,7 +3,7 @@
 
 use super::fields::parse_date;
 use crate::edit::Edit;
-use crate::model::{Date, PartyKind};
+use crate::model::PartyKind;
 use crate::ui::canvas::Tool;
 use crate::ui::command::Command;
 use crate::ui::document::Document;
@@ -20,6 +20,8 @@ pub struct MenuState {
     pub presenter: bool,
     /// A what-if or a comparison is open.
     pub comparing: bool,
+    /// The canvas's legend is open.
+    pub legend: bool,
 }
 
 /// The menu bar. `recent` lists recently used files, newest first; `current` is the chosen theme.
@@ -160,6 +162,9 @@ pub fn menu_ui(
             {
                 out.push(Command::ForceLayout);
             }
+            ui.checkbox(&mut menu.legend, "Legend").on_hover_text(
+                "The link kinds, findings and party shapes, in a corner of the canvas",
+            );
             ui.separator();
             for theme in Theme::ALL {
                 if ui.radio(current == theme, theme.label()).clicked() {
@@ -252,9 +257,6 @@ pub enum Density {
     Folded,
 }
 
-/// The as-of date field's width.
-const DATE_WIDTH: f32 = 90.0;
-
 impl Density {
     /// The fullest density whose toolbar fits in `width` points on one row; `Folded` when none
     /// does (the row then wraps, but is as short as it gets). Measured from the real texts, fonts
@@ -291,7 +293,8 @@ impl Density {
         widths.extend([
             separator,
             label(self.as_of_label()),
-            field(DATE_WIDTH),
+            field(super::as_of::DATE_WIDTH),
+            button(super::as_of::CALENDAR_TEXT),
             spacing.slider_width + spacing.interact_size.y,
         ]);
         widths.extend(self.shortcuts().map(|(l, _)| button(l)));
@@ -396,22 +399,12 @@ pub fn toolbar_ui(
             palette(ui, false);
         }
         ui.separator();
-        ui.label(density.as_of_label())
+        let label = ui
+            .label(density.as_of_label())
             .on_hover_text("The findings are checked as of this date");
         let s = doc.scenario();
-        let mut text = s.as_of().to_string();
-        let response = ui.add(
-            egui::TextEdit::singleline(&mut text)
-                .desired_width(DATE_WIDTH)
-                .id_salt("as-of"),
-        );
-        if response.changed()
-            && let Some(date) = parse_date(&text)
-            && Some(date) != s.meta.as_of
-        {
-            out.push(Command::Edit(Edit::SetAsOf(Some(date))));
-        }
-        out.extend(as_of_slider(ui, s, doc.parties_version()));
+        out.extend(super::as_of::date_ui(ui, s, label.id));
+        out.extend(super::as_of::slider_ui(ui, s, doc.parties_version()));
         for (label, date) in density.shortcuts() {
             let hover = if date.is_empty() {
                 "Check the channel as of today".to_owned()
@@ -424,66 +417,4 @@ pub fn toolbar_ui(
         }
     });
     out
-}
-
-/// A slider over the scenario's history, from a month before its first link to today: dragging it
-/// re-checks the channel day by day (one undo step per drag), so findings that depend on a date (the
-/// MPA from 2020-02-01, a restriction, an MCA acceptance) appear and disappear as it moves.
-///
-/// The first and last link dates are kept per [`Document::parties_version`](crate::ui::document::Document::parties_version)
-/// (`version`): scanning a million links for them took several milliseconds of every frame, idle
-/// ones included, and keyed by the revision it was redone after every move of a party too (at 300k
-/// parties the largest part of the frame after an edit).
-fn as_of_slider(ui: &mut egui::Ui, s: &crate::model::Scenario, version: u64) -> Option<Command> {
-    let epoch = Date::from_ymd_opt(2000, 1, 1)?;
-    let days = |d: Date| {
-        let d = d.clamp(
-            crate::model::limits::FIRST_DATE,
-            crate::model::limits::LAST_DATE,
-        );
-        (d - epoch).num_days()
-    };
-    let span_id = egui::Id::new("as-of-slider-span");
-    let span = ui
-        .data(|d| d.get_temp::<(u64, Date, Date)>(span_id))
-        .filter(|(v, _, _)| *v == version)
-        .map(|(_, first, last)| (first, last))
-        .unwrap_or_else(|| {
-            // One pass over the links (a million at 300k parties).
-            let (first, last) = s
-                .links()
-                .fold(None, |span: Option<(Date, Date)>, l| {
-                    Some(span.map_or((l.date, l.date), |(a, b)| (a.min(l.date), b.max(l.date))))
-                })
-                .unwrap_or((epoch, epoch));
-            ui.data_mut(|d| d.insert_temp(span_id, (version, first, last)));
-            (first, last)
-        });
-    let first = span.0;
-    let last = span.1.max(crate::model::today()).max(s.as_of());
-    let low = days(first.min(s.as_of())) - 31;
-    let high = days(last);
-    let mut value = days(s.as_of());
-    let response = ui
-        .add(
-            egui::Slider::new(&mut value, low..=high)
-                .show_value(false)
-                .clamping(egui::SliderClamping::Always),
-        )
-        .on_hover_text("Drag to re-check the channel as of any date; later links fade out");
-    // A drag continues its own first change only: a new drag starts a new undo step.
-    let fresh_drag = response.id.with("fresh-drag");
-    if response.drag_started() {
-        ui.data_mut(|d| d.insert_temp(fresh_drag, true));
-    }
-    if response.changed() {
-        // Saturating: no date in the scenario can make this overflow (chrono panics on overflow).
-        let date = crate::model::limits::add_days_saturating(epoch, value);
-        let fresh = ui
-            .data_mut(|d| d.remove_temp::<bool>(fresh_drag))
-            .unwrap_or(false);
-        let continuing = response.dragged() && !fresh;
-        return Some(Command::SetAsOfLive(date, continuing));
-    }
-    None
 }

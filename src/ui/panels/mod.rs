@@ -5,6 +5,7 @@
 //! little state it owns, such as drafts or filters) and returns the [`Command`](super::command::Command)s
 //! it wants applied; none changes the scenario itself, and none imports the app.
 
+mod as_of;
 mod dialogs;
 mod fields;
 mod findings;
@@ -22,6 +23,6 @@ pub use fields::{Drafts, parse_date};
 pub use findings::{FindingFilter, explanation_ui, findings_ui};
 pub use inspector::inspector_ui;
 pub use menu::{MenuState, menu_ui, toolbar_ui};
-pub use search::{PartySearch, search_ui};
+pub use search::{PartySearch, search_field_id, search_ui};
 pub use selection::{QueryForm, selection_ui};
 pub use status::status_ui;

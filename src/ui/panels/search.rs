@@ -66,21 +66,28 @@ impl PartySearch {
     }
 }
 
+/// The search field's id, the same wherever the toolbar is laid out: Ctrl+F gives it the keyboard
+/// before it is drawn (see `keys.rs`).
+pub fn search_field_id() -> egui::Id {
+    egui::Id::new("party-search-field")
+}
+
 /// The search field's width (the toolbar counts it when it decides how much to spell out).
 pub(crate) const SEARCH_WIDTH: f32 = 150.0;
 
 /// The search field and, while something is typed, the list of matches under it. Picking one (a
 /// click, or Enter for the first) asks to find that party.
 pub fn search_ui(ui: &mut egui::Ui, doc: &Document, search: &mut PartySearch) -> Option<Command> {
+    // The keyboard is given before the field is drawn, so that it takes this frame's keys too.
+    if std::mem::take(&mut search.focus) {
+        ui.memory_mut(|m| m.request_focus(search_field_id()));
+    }
     let response = ui.add(
         egui::TextEdit::singleline(&mut search.query)
             .hint_text(SEARCH_HINT)
             .desired_width(SEARCH_WIDTH)
-            .id_salt("party-search"),
+            .id(search_field_id()),
     );
-    if std::mem::take(&mut search.focus) {
-        response.request_focus();
-    }
     if search.query.trim().is_empty() {
         return None;
     }
