@@ -499,6 +499,46 @@ fn a_lesson_names_its_scenario_by_built_in_or_plain_file_name_only() {
     assert!(e.message.contains("larger than 16 MB"), "{e}");
 }
 
+/// A link beside the lesson may lead anywhere: it is followed only within the lesson's folder.
+#[cfg(unix)]
+#[test]
+fn a_link_beside_a_lesson_leads_only_to_a_file_in_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let good = builtin_lesson("13-mca").unwrap().text;
+    let with = |name: &str, scenario: &str| {
+        write(
+            &dir,
+            name,
+            &good.replace("\"partner-types-direct-bill\"", &format!("{scenario:?}")),
+        )
+    };
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "(top secret first token").unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("channel.ron")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("passwd.ron")).unwrap();
+    for name in ["channel.ron", "passwd.ron"] {
+        let e = LoadedLesson::load(&with("linked.ron", name)).unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(
+            e.message
+                .contains("leads to a file outside the lesson's folder"),
+            "{name}: {e}"
+        );
+        assert!(
+            !e.message.contains("top secret") && !e.message.contains("root:"),
+            "{e}"
+        );
+    }
+    // A link to a save in the lesson's own folder is fine.
+    let channel = csp_explorer::scenarios::builtin("partner-types-direct-bill")
+        .unwrap()
+        .text;
+    std::fs::write(dir.path().join("real.ron"), channel).unwrap();
+    std::os::unix::fs::symlink("real.ron", dir.path().join("alias.ron")).unwrap();
+    LoadedLesson::load(&with("aliased.ron", "alias.ron")).expect("a link within the folder");
+}
+
 #[test]
 fn lesson_files_take_a_bom_and_are_refused_by_version_and_size_first() {
     let dir = tempfile::tempdir().unwrap();

@@ -266,16 +266,12 @@ pub fn scenario_from_bytes(
     crate::model::limits::check_meta(&scenario.meta)
         .map_err(|e| bad(format!("the scenario: {e}")))?;
     let total = head.parties.saturating_add(head.links).max(1) as f32;
-    // Every record takes at least a few bytes: more records than bytes is a corrupt count.
-    if head.parties.saturating_add(head.links) > rest.len() as u64 {
-        return Err(bad(format!(
-            "the header announces {} parties and {} links, more than the file holds",
-            head.parties, head.links
-        )));
-    }
-    // Both counts are at most the bytes left (checked above), so this reserves no more than the file
-    // could fill.
-    scenario.reserve(head.parties as usize, head.links as usize);
+    claims_fit(&head, rest.len() as u64).map_err(bad)?;
+    // Reserved for what the bytes left could hold at the size of a real record, not for what the
+    // header says: a header claiming the most parties the limits allow over a file of padding
+    // would still reserve a gigabyte.
+    let plausible = |claimed: u64| claimed.min(rest.len() as u64 / TYPICAL_RECORD_BYTES) as usize;
+    scenario.reserve(plausible(head.parties), plausible(head.links));
     let mut done = 0u64;
     let tick = |done: u64| -> Result<(), LoadError> {
         if done.is_multiple_of(4096) {
@@ -294,7 +290,8 @@ pub fn scenario_from_bytes(
             .map_err(|e| bad(format!("party {} cannot be read: {e}", n + 1)))?;
         rest = after;
         let id = r.id;
-        let party = party_from(r).map_err(|m| bad(format!("party `{id}`: {m}")))?;
+        let party = party_from(r)
+            .map_err(|m| bad(format!("party `{}`: {m}", crate::text::escaped(id, 60))))?;
         scenario
             .add_party(party)
             .map_err(|e| bad(format!("party {}: {e}", n + 1)))?;
@@ -316,7 +313,8 @@ pub fn scenario_from_bytes(
         let (r, after) = read.map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))?;
         rest = after;
         let id = r.base.id;
-        let mut link = link_from(r).map_err(|m| bad(format!("link `{id}`: {m}")))?;
+        let mut link = link_from(r)
+            .map_err(|m| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60))))?;
         migrate(head.model_version, std::slice::from_mut(&mut link));
         scenario
             .add_link(link)
@@ -334,8 +332,111 @@ pub fn scenario_from_bytes(
     Ok(scenario)
 }
 
+/// Bytes of a `.cspx` per record in real channels (154 MB for 1.3 million parties and links): what
+/// a load reserves room for, whatever the header claims.
+const TYPICAL_RECORD_BYTES: u64 = 64;
+
+/// The fewest bytes any party record takes: every text at least its length, ids and keys at least
+/// one character more, every option and flag a byte. Worked out by encoding such a record, so a
+/// field added later is counted too.
+fn smallest_party_record() -> u64 {
+    let record = PartyRecord {
+        id: "x",
+        kind: "x",
+        name: "",
+        country: None,
+        organization: "",
+        affiliate_group: None,
+        tenant: "",
+        tenant_type: "x",
+        mpa_signed: None,
+        partner_id: None,
+        registration_id: None,
+        onboarded: false,
+        enrolled: false,
+        restricted_since: None,
+        mca_accepted: None,
+        position: None,
+    };
+    postcard::to_allocvec(&record).map_or(1, |b| b.len() as u64)
+}
+
+/// The fewest bytes any link record takes (see [`smallest_party_record`]): a record of the older
+/// model versions, which lacks the fields version 3 appends.
+fn smallest_link_record() -> u64 {
+    let record = LinkBase {
+        id: "x",
+        kind: "x",
+        from: "x",
+        to: "x",
+        date: 0,
+        ended: None,
+        status: "x",
+        offer: None,
+        publisher: "x",
+        tenant: None,
+        via: None,
+        roles: Vec::new(),
+        duration_days: None,
+        auto_extend: false,
+        admin_type: "x",
+    };
+    postcard::to_allocvec(&record).map_or(1, |b| b.len() as u64)
+}
+
+/// Checks what a header announces against the limits and against what `bytes_left` (the bytes
+/// after the header) can hold, before anything is reserved or read: a 300 MB file of zeros under a
+/// header announcing 300 million parties once asked for 70 GB.
+fn claims_fit(head: &Head, bytes_left: u64) -> Result<(), String> {
+    use crate::model::limits::{MAX_LINKS, MAX_PARTIES};
+    use crate::text::thousands;
+    for (claimed, limit, what) in [
+        (head.parties, MAX_PARTIES, "parties"),
+        (head.links, MAX_LINKS, "links"),
+    ] {
+        if claimed > limit as u64 {
+            return Err(format!(
+                "the header announces {} {what}; csp-explorer opens at most {} (is the file \
+                 damaged?)",
+                thousands(claimed as usize),
+                thousands(limit)
+            ));
+        }
+    }
+    let needed = head
+        .parties
+        .saturating_mul(smallest_party_record())
+        .saturating_add(head.links.saturating_mul(smallest_link_record()));
+    if needed > bytes_left {
+        return Err(format!(
+            "the header announces {} parties and {} links, more than the file holds ({} bytes \
+             after the header, {} needed at the least): it is damaged or cut short",
+            thousands(head.parties as usize),
+            thousands(head.links as usize),
+            thousands(bytes_left as usize),
+            thousands(needed as usize)
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a `.cspx` file's header, read from `prefix` (the file's first bytes), against the
+/// limits and the file's length, so that a file whose counts cannot be true is refused before
+/// the rest of it is read. `Ok` when the prefix does not hold the whole header (the full load
+/// checks it then).
+pub fn check_header(prefix: &[u8], file_len: u64) -> Result<(), String> {
+    let Some(rest) = prefix.strip_prefix(MAGIC).and_then(|r| r.get(4..)) else {
+        return Ok(());
+    };
+    let Ok((head, after)) = postcard::take_from_bytes::<Head>(rest) else {
+        return Ok(());
+    };
+    let header_len = (prefix.len() - after.len()) as u64;
+    claims_fit(&head, file_len.saturating_sub(header_len))
+}
+
 fn key<T>(parse: impl Fn(&str) -> Option<T>, value: &str, what: &str) -> Result<T, String> {
-    parse(value).ok_or_else(|| format!("`{value}` is not a {what}"))
+    parse(value).ok_or_else(|| format!("`{}` is not a {what}", crate::text::escaped(value, 60)))
 }
 
 fn opt_date(d: Option<i32>, what: &str) -> Result<Option<Date>, String> {
@@ -538,5 +639,83 @@ mod tests {
             scenario_from_bytes(&bytes, "c.cspx", &progress),
             Err(LoadError::Cancelled { .. })
         ));
+    }
+
+    /// `.cspx` bytes of a header announcing `parties` and `links`, then `body`.
+    fn with_header(parties: u64, links: u64, body: &[u8]) -> Vec<u8> {
+        let head = Head {
+            model_version: FORMAT_VERSION,
+            title: "bomb",
+            description: "",
+            as_of: None,
+            parties,
+            links,
+        };
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
+        let mut out = postcard::to_extend(&head, out).unwrap();
+        out.extend_from_slice(body);
+        out
+    }
+
+    #[test]
+    fn counts_are_checked_against_the_bytes_and_the_limits_before_anything_is_reserved() {
+        let load = |b: &[u8]| {
+            scenario_from_bytes(b, "bomb.cspx", &Progress::none())
+                .unwrap_err()
+                .to_string()
+        };
+        // A megabyte of padding announcing half as many parties as it has bytes: each record takes
+        // far more than two bytes.
+        let padding = vec![0u8; 1 << 20];
+        let err = load(&with_header(1 << 19, 0, &padding));
+        assert!(
+            err.starts_with(
+                "bomb.cspx: the header announces 524,288 parties and 0 links, more than the file holds"
+            ),
+            "{err}"
+        );
+        let err = load(&with_header(300_000_000, 0, &padding));
+        assert_eq!(
+            err,
+            "bomb.cspx: the header announces 300,000,000 parties; csp-explorer opens at most 1,000,000 (is the file damaged?)"
+        );
+        // The same checks from a file's first bytes and its length alone (before reading the rest).
+        let head = with_header(300_000_000, 0, &[]);
+        assert!(check_header(&head, 300_000_000).is_err());
+        let real = scenario_to_bytes(&channel()).unwrap();
+        assert_eq!(
+            check_header(&real[..200.min(real.len())], real.len() as u64),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_million_character_id_is_refused_and_not_echoed() {
+        let long = "p".repeat(1_000_000);
+        let record = PartyRecord {
+            id: &long,
+            kind: "customer",
+            name: "P",
+            country: None,
+            organization: "p",
+            affiliate_group: None,
+            tenant: "p",
+            tenant_type: "customer",
+            mpa_signed: None,
+            partner_id: None,
+            registration_id: None,
+            onboarded: false,
+            enrolled: false,
+            restricted_since: None,
+            mca_accepted: None,
+            position: None,
+        };
+        let bytes = with_header(1, 0, &postcard::to_allocvec(&record).unwrap());
+        let err = scenario_from_bytes(&bytes, "id.cspx", &Progress::none())
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 300, "a short message: {err}");
+        assert!(err.contains("is not a valid id: use up to 200"), "{err}");
     }
 }

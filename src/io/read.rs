@@ -70,6 +70,13 @@ pub fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
 /// FIFO for reading blocks until a writer comes) and again on the opened handle; the read itself is
 /// capped too, in case the file grows meanwhile.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, _) = open_limited(path, limit)?;
+    read_capped(file, limit)
+}
+
+/// Opens a regular file of at most `limit` bytes for [`read_capped`], checked as [`read_limited`]
+/// checks it, with its length (so that a reader can look at its first bytes before the rest).
+pub fn open_limited(path: &Path, limit: u64) -> Result<(std::fs::File, u64), ReadError> {
     if let Some(what) = not_a_file(&std::fs::metadata(path)?) {
         return Err(ReadError::NotAFile(what));
     }
@@ -81,7 +88,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > limit {
         return Err(ReadError::TooLarge(limit));
     }
-    read_capped(file, limit)
+    Ok((file, meta.len()))
 }
 
 /// Reads a stream (standard input) up to `limit` bytes; more is an error, never a truncation.

@@ -116,31 +116,67 @@ const DATE_FIELDS: &[&str] = &[
     "mca_accepted",
     "as_of",
     "SetAsOf",
+    "AsOfBefore",
+    "AsOfFrom",
 ];
 
-/// Line, column and message of a RON error, in words a person can act on: a date that chrono could
-/// not read ("input is out of range") names its field and the expected form.
-pub fn describe_ron_error(text: &str, e: &ron::error::SpannedError) -> (usize, usize, String) {
-    let (line, column) = (e.span.start.line, e.span.start.col);
-    if let ron::Error::Message(_) = &e.code {
-        // RON's span of a string value is its content, between the quotes.
-        let start = offset_of(text, line, column);
-        let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
-        if let Some(field) = field_before(&text[..start])
-            && DATE_FIELDS.contains(&field.as_str())
-        {
-            return (
-                line,
-                column,
-                format!(
-                    "field `{field}`: \"{}\" is not a date: expected {}",
-                    text[start..end].trim_end_matches('"'),
-                    crate::model::limits::expected_date()
-                ),
-            );
-        }
+/// What a field that holds a whole number expects, in words.
+fn whole_number(field: &str) -> &'static str {
+    match field {
+        "duration_days" => "a whole number of days from 0 to 4294967295",
+        "version" => "a whole number, the version of the format (such as 2)",
+        _ => "a whole number",
     }
-    (line, column, e.code.to_string())
+}
+
+/// How deep RON's parser lets brackets nest (its default): deeper is refused, never a stack
+/// overflow. No save or lesson nests more than five.
+const NESTING_LIMIT: usize = 128;
+
+/// Line, column and message of a RON error, in words a person can act on: the field a value was
+/// meant for and the form it takes (a date chrono could not read, a number out of range or not a
+/// number at all), and never a hint meant for the developers of RON.
+pub fn describe_ron_error(text: &str, e: &ron::error::SpannedError) -> (usize, usize, String) {
+    use ron::Error;
+    let (line, column) = (e.span.start.line, e.span.start.col);
+    let start = offset_of(text, line, column);
+    let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+    // The value as written, escaped and cut short (it may be a megabyte of digits).
+    let value = crate::text::escaped(text[start..end].trim().trim_end_matches('"'), 40);
+    let field = field_before(&text[..start]);
+    let message = match (&e.code, field.as_deref()) {
+        // RON's span of a string value is its content, between the quotes.
+        (Error::Message(_), Some(field)) if DATE_FIELDS.contains(&field) => format!(
+            "field `{field}`: \"{value}\" is not a date: expected {}",
+            crate::model::limits::expected_date()
+        ),
+        (
+            Error::IntegerOutOfBounds | Error::ExpectedInteger | Error::InvalidIntegerDigit { .. },
+            Some(field),
+        ) => {
+            let what = if value.is_empty() {
+                "this".to_owned()
+            } else {
+                format!("`{value}`")
+            };
+            format!("field `{field}`: {what} is not {}", whole_number(field))
+        }
+        (Error::ExpectedFloat | Error::FloatUnderscore, Some(field)) => {
+            format!("field `{field}`: expected a number such as 120.5")
+        }
+        (Error::ExpectedBoolean, Some(field)) => {
+            format!("field `{field}`: expected true or false")
+        }
+        (Error::ExpectedString | Error::ExpectedStringEnd, Some(field)) => {
+            format!("field `{field}`: expected text in double quotes")
+        }
+        (Error::ExceededRecursionLimit, _) => format!(
+            "brackets nest more than {NESTING_LIMIT} deep here, which no save or lesson does: is \
+             this the right file, or is it damaged?"
+        ),
+        (code, _) => code.to_string(),
+    };
+    (line, column, message)
 }
 
 /// The byte offset of a 1-based line and column (in characters).
@@ -161,8 +197,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 /// The field (or tuple variant) whose value starts where `before` ends: the identifier before the
 /// `:` or `(` that precedes it (and the value's opening quote).
 fn field_before(before: &str) -> Option<String> {
-    let before = before.trim_end();
-    let before = before.strip_suffix('"').unwrap_or(before).trim_end();
+    // The value's opening quote, or the sign of a number (RON points past it).
+    let before = before
+        .trim_end()
+        .trim_end_matches(['"', '-', '+'])
+        .trim_end();
     let before = before
         .strip_suffix(':')
         .or_else(|| before.strip_suffix('('))?
@@ -211,7 +250,7 @@ pub fn scenario_to_ron_with(
     {
         Ok(()) => Ok(out.bytes),
         Err(_) if progress.is_cancelled() => Err(SaveError::Cancelled {
-            path: path.display().to_string(),
+            path: crate::text::path(path),
         }),
         Err(e) => Err(SaveError::Ron(e)),
     }
@@ -575,5 +614,90 @@ pub(crate) mod tests {
         assert!(text.contains("version: 3"), "{text}");
         assert!(text.contains("partner_id_on_record: \"1234567\""), "{text}");
         assert_eq!(scenario_from_ron(&text, "v3.ron").unwrap(), s3);
+    }
+
+    fn with_admin_field(field: &str) -> String {
+        format!(
+            "(\n version: 2,\n title: \"x\",\n parties: [ (id: \"a\", kind: direct_bill, name: \"A\", organization: \"a\", tenant: \"a\", tenant_type: csp),\n  (id: \"c\", kind: customer, name: \"C\", organization: \"c\", tenant: \"c\", tenant_type: customer) ],\n links: [\n  (id: \"g\", kind: admin, from: \"a\", to: \"c\", date: \"2021-01-01\",\n   {field}),\n ],\n)"
+        )
+    }
+
+    #[test]
+    fn a_number_names_its_field_and_form_and_no_hint_for_developers_reaches_users() {
+        let err = scenario_from_ron(&with_admin_field("duration_days: 99999999999"), "n.ron")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("n.ron:8:"), "{err}");
+        assert!(
+            err.ends_with(
+                "field `duration_days`: `99999999999` is not a whole number of days from 0 to 4294967295"
+            ),
+            "{err}"
+        );
+        for value in ["\"two years\"", "-5"] {
+            let err = scenario_from_ron(
+                &with_admin_field(&format!("duration_days: {value}")),
+                "n.ron",
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains("field `duration_days`: ")
+                    && err.contains("is not a whole number of days from 0 to 4294967295"),
+                "{value}: {err}"
+            );
+        }
+        let err = scenario_from_ron(&with_admin_field("auto_extend: yes"), "n.ron")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("field `auto_extend`: expected true or false"),
+            "{err}"
+        );
+        // Brackets nested past RON's limit (a lesson's conditions nest; saves do not).
+        let deep = "[".repeat(300);
+        let e = ron_options()
+            .from_str::<ron::Value>(&deep)
+            .expect_err("nested past the limit");
+        assert!(
+            e.code.to_string().contains("serde_stacker"),
+            "RON's own words"
+        );
+        let (_, _, message) = describe_ron_error(&deep, &e);
+        assert!(
+            !message.contains("serde_stacker") && !message.contains("recursion_limit"),
+            "{message}"
+        );
+        assert!(
+            message.contains("brackets nest more than 128 deep here"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn ids_and_the_parties_links_name_are_bounded_and_never_echoed_whole() {
+        let long = "c".repeat(100_000);
+        let text = with_party_field("").replace("id: \"c\"", &format!("id: \"{long}\""));
+        let err = scenario_from_ron(&text, "long.ron")
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 300, "a short message: {err}");
+        assert!(
+            err.starts_with("long.ron:6: `cccc")
+                && err.ends_with(
+                    "…` is not a valid id: use up to 200 letters, digits, `-`, `_` or `.`"
+                ),
+            "{err}"
+        );
+        let link =
+            with_admin_field("duration_days: 90").replace("to: \"c\"", &format!("to: \"{long}\""));
+        let err = scenario_from_ron(&link, "to.ron").unwrap_err().to_string();
+        assert!(err.len() < 300, "a short message: {err}");
+        assert!(
+            err.ends_with(
+                "link `g`: field `to`: is 100000 characters long; at most 200 are allowed"
+            ),
+            "{err}"
+        );
     }
 }

@@ -12,6 +12,8 @@
 //! - names at most [`MAX_NAME_CHARS`] (200) characters, titles [`MAX_TITLE_CHARS`] (500), other
 //!   short texts (ids, tenants, offers, roles) [`MAX_TEXT_CHARS`] (200) and the description
 //!   [`MAX_DESCRIPTION_CHARS`] (20,000): a 100 KB name took 10 s to lay out in a PNG export;
+//! - at most [`MAX_PARTIES`] (1,000,000) parties and [`MAX_LINKS`] (5,000,000) links: three times
+//!   the largest channel measured, so that no file can ask for more memory than it could fill;
 //! - no control characters in any of them (the description may hold line breaks and tabs): they
 //!   are invisible on screen and forbidden in the XML exports.
 
@@ -38,6 +40,15 @@ pub const MAX_TEXT_CHARS: usize = 200;
 
 /// The longest scenario description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
+
+/// The most parties a scenario holds: three times the largest channel measured (300,000 parties),
+/// so a file cannot make the app reserve memory for millions it does not hold (a scenario takes
+/// about 550 bytes of memory per party and link).
+pub const MAX_PARTIES: usize = 1_000_000;
+
+/// The most links a scenario holds (see [`MAX_PARTIES`]; the largest channel measured had 1.3
+/// million).
+pub const MAX_LINKS: usize = 5_000_000;
 
 /// A value outside its bounds: which field, and what is expected instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +155,11 @@ pub fn check_party(party: &Party) -> Result<(), FieldError> {
 
 /// Checks every bounded field of a link.
 pub fn check_link(link: &Link) -> Result<(), FieldError> {
+    // The parties a link names: their ids are bounded, so a longer name is no party's (and is not
+    // echoed whole in the error that says so).
+    check_text("from", link.from.as_str(), MAX_TEXT_CHARS, false)?;
+    check_text("to", link.to.as_str(), MAX_TEXT_CHARS, false)?;
+    check_optional_text("via", link.via.as_ref().map(|v| v.as_str()))?;
     check_date("date", link.date)?;
     check_optional_date("ended", link.ended)?;
     check_optional_text("offer", link.offer.as_deref())?;

@@ -33,9 +33,24 @@ pub enum ScenarioError {
     /// A second Microsoft party.
     #[error("the scenario already has Microsoft (`{0}`); there is only one")]
     SecondMicrosoft(PartyId),
-    /// An id that is empty or has characters that do not survive CSV, RON and the CLI.
-    #[error("`{0}` is not a valid id: use letters, digits, `-`, `_` or `.`")]
+    /// An id that is empty, longer than [`MAX_TEXT_CHARS`](super::limits::MAX_TEXT_CHARS) or has
+    /// characters that do not survive CSV, RON and the CLI. Holds the id as messages show it
+    /// ([`bad_id`]: escaped and cut short).
+    #[error("`{0}` is not a valid id: use up to 200 letters, digits, `-`, `_` or `.`")]
     BadId(String),
+    /// A scenario holding as many parties or links as it may (see
+    /// [`MAX_PARTIES`](super::limits::MAX_PARTIES)).
+    #[error(
+        "a scenario holds at most {} {what}, and this one has that many: csp-explorer keeps a \
+         channel in memory, and more would need more than a computer has to spare",
+        crate::text::thousands(*limit)
+    )]
+    Full {
+        /// "parties" or "links".
+        what: &'static str,
+        /// The most it holds.
+        limit: usize,
+    },
     /// A value outside the bounds of [`limits`](super::limits) (a date, a position, a name).
     #[error("{subject}: {error}")]
     OutOfBounds {
@@ -80,12 +95,21 @@ fn check_party(party: &Party) -> Result<(), ScenarioError> {
     })
 }
 
-/// Checks that an id is non-empty and made of characters safe in every format.
+/// Checks that an id is non-empty, at most [`MAX_TEXT_CHARS`](super::limits::MAX_TEXT_CHARS)
+/// characters long and made of characters safe in every format.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
+        && id.len() <= 4 * super::limits::MAX_TEXT_CHARS
+        && id.chars().count() <= super::limits::MAX_TEXT_CHARS
         && id
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// [`ScenarioError::BadId`] for `id`, which a message shows escaped and cut short (a file may hold
+/// a million-character id, or one with a line break in it).
+fn bad_id(id: &str) -> ScenarioError {
+    ScenarioError::BadId(crate::text::escaped(id, 60))
 }
 
 impl Scenario {
@@ -117,7 +141,7 @@ impl Scenario {
     /// Adds a party. Refuses a duplicate id, a bad id, or a second Microsoft.
     pub fn add_party(&mut self, party: Party) -> Result<NodeIndex, ScenarioError> {
         if !valid_id(party.id.as_str()) {
-            return Err(ScenarioError::BadId(party.id.0));
+            return Err(bad_id(party.id.as_str()));
         }
         if self.parties.contains_key(&party.id) {
             return Err(ScenarioError::DuplicateParty(party.id));
@@ -128,6 +152,12 @@ impl Scenario {
             return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
         }
         check_party(&party)?;
+        if self.parties.len() >= super::limits::MAX_PARTIES {
+            return Err(ScenarioError::Full {
+                what: "parties",
+                limit: super::limits::MAX_PARTIES,
+            });
+        }
         let id = party.id.clone();
         self.index.insert_party(&party);
         let idx = self.graph.add_node(party);
@@ -138,12 +168,18 @@ impl Scenario {
     /// Adds a link between two existing parties (its `via`, if any, must exist too).
     pub fn add_link(&mut self, link: Link) -> Result<EdgeIndex, ScenarioError> {
         if !valid_id(link.id.as_str()) {
-            return Err(ScenarioError::BadId(link.id.0));
+            return Err(bad_id(link.id.as_str()));
         }
         if self.links.contains_key(&link.id) {
             return Err(ScenarioError::DuplicateLink(link.id));
         }
         let (from, to) = self.endpoints_of(&link)?;
+        if self.links.len() >= super::limits::MAX_LINKS {
+            return Err(ScenarioError::Full {
+                what: "links",
+                limit: super::limits::MAX_LINKS,
+            });
+        }
         let id = link.id.clone();
         self.index.insert_link(&link);
         let idx = self.graph.add_edge(from, to, link);

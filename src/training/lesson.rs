@@ -434,7 +434,18 @@ fn scenario_beside(name: &str, folder: Option<&Path>) -> Result<PathBuf, String>
              name; a lesson's scenario file must sit beside the lesson, named without a folder"
         ));
     }
-    Ok(folder.unwrap_or(Path::new(".")).join(name))
+    let folder = folder.unwrap_or(Path::new("."));
+    let file = folder.join(name);
+    // A link beside the lesson may lead anywhere (`/etc/passwd`): what is read is where it leads,
+    // which must be in the lesson's own folder too. (A missing file is left to the load to say.)
+    match (std::fs::canonicalize(&file), std::fs::canonicalize(folder)) {
+        (Ok(real), Ok(home)) if real.parent() == Some(home.as_path()) => Ok(file),
+        (Ok(_), Ok(_)) => Err(format!(
+            "`{name}` leads to a file outside the lesson's folder (it is a link); a lesson's \
+             scenario file must sit beside the lesson"
+        )),
+        _ => Ok(file),
+    }
 }
 
 /// A lesson ready to run: its text parsed, its starting scenario built.
@@ -551,7 +562,7 @@ impl LoadedLesson {
     /// Loads a trainer's lesson file (at most [`MAX_LESSON_BYTES`], UTF-8 or UTF-16 with a byte
     /// order mark).
     pub fn load(path: &Path) -> Result<Self, LessonError> {
-        let name = path.display().to_string();
+        let name = crate::text::path(path);
         let bytes =
             crate::io::read::read_limited(path, MAX_LESSON_BYTES).map_err(|e| LessonError {
                 path: name.clone(),

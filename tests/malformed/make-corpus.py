@@ -56,6 +56,23 @@ w(S+'name-control.ron', base.replace('name: "Fabrikam"', 'name: "Fabri\\u{7}kam"
 w(S+'title-long.ron', base.replace('"Malformed corpus base"', '"' + 'T' * 501 + '"'), ':3: the scenario: field `title`: is 501 characters long; at most 500 are allowed')
 w(S+'duplicate-id.ron', base.replace('id: "fabrikam"', 'id: "microsoft"').replace('kind: direct_bill', 'kind: customer'), 'a party with id `microsoft` already exists')
 w(S+'unknown-field.ron', base.replace('tenant_type: csp,\n            mpa', 'tenant_type: csp,\n            colour: "red",\n            mpa'), ':15:\ncolour')
+w(S+'id-long.ron', base.replace('id: "fabrikam"', 'id: "' + 'f' * 300 + '"'), ':8: `ffff\nis not a valid id: use up to 200 letters, digits')
+w(S+'link-to-long.ron', base.replace('to: "fabrikam"', 'to: "' + 'f' * 300 + '"'), ':20: link `supply-fabrikam`: field `to`: is 300 characters long; at most 200 are allowed')
+w(S+'number-huge.ron', base.replace('date: "2020-03-01")', 'date: "2020-03-01", duration_days: 99999999999)'), ':20:\nfield `duration_days`: `99999999999` is not a whole number of days from 0 to 4294967295')
+def varint(n):
+    out = b''
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+def text(t):
+    return varint(len(t)) + t.encode()
+# A .cspx header announcing 300 million parties over a few bytes (the count bomb, without its
+# 300 MB of padding).
+w(S+'count-bomb.cspx', b'CSPX' + (1).to_bytes(4, 'little') + varint(2) + text('bomb') + text('') + b'\x00' + varint(300_000_000) + varint(0) + bytes(64), 'the header announces 300,000,000 parties; csp-explorer opens at most 1,000,000')
 
 L = 'lessons/'
 lesson = open('../../assets/lessons/01-direct-bill.ron').read()

@@ -114,7 +114,7 @@ impl Source {
     /// Reads a file, or standard input for `-`, of at most [`MAX_FILE_BYTES`] (a FIFO or device
     /// given as a file is refused; standard input may be a pipe).
     pub fn read(path: &Path) -> Result<Source, ImportError> {
-        let name = path.display().to_string();
+        let name = crate::text::path(path);
         let bytes = if name == "-" {
             read_capped(std::io::stdin().lock(), MAX_FILE_BYTES)
         } else {
