@@ -6,7 +6,7 @@
 #![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
 use clap::Parser;
-use csp_explorer::cli::{Cli, builtin_slugs, run};
+use csp_explorer::cli::{Cli, builtin_slugs, run, to_stderr};
 use std::process::ExitCode;
 
 /// Windows: a windowed-subsystem program starts with no console, so what the command line prints
@@ -41,10 +41,10 @@ fn main() -> ExitCode {
     if let Some(slug) = &cli.scenario
         && csp_explorer::scenarios::builtin(slug).is_none()
     {
-        eprintln!(
+        to_stderr(format_args!(
             "error: no built-in scenario `{slug}`; the built-in scenarios are {}",
             builtin_slugs()
-        );
+        ));
         return ExitCode::from(2);
     }
     if let Some(key) = &cli.lesson
@@ -54,10 +54,10 @@ fn main() -> ExitCode {
             .iter()
             .map(|l| l.key)
             .collect();
-        eprintln!(
+        to_stderr(format_args!(
             "error: no built-in lesson `{key}`; the lessons are {}",
             keys.join(", ")
-        );
+        ));
         return ExitCode::from(2);
     }
     let launch = csp_explorer::ui::Launch {
@@ -70,7 +70,7 @@ fn main() -> ExitCode {
     match csp_explorer::ui::run(launch) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot open the window: {e}");
+            to_stderr(format_args!("error: cannot open the window: {e}"));
             ExitCode::FAILURE
         }
     }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct AskArgs {
     /// A save file, `builtin:<slug>`, or `-` for standard input.
-    scenario: String,
+    scenario: std::path::PathBuf,
     /// The id of the partner that would sell.
     seller: String,
     /// The id of the customer that would buy.
@@ -44,7 +44,7 @@ impl AskArgs {
 }
 
 fn ask(
-    name: &str,
+    name: &std::path::Path,
     seller: String,
     customer: String,
     offer: String,
@@ -65,7 +65,7 @@ fn ask(
     };
     let answer = match crate::whatif::ask(&scenario, &question) {
         Ok(a) => a,
-        Err(e) => return bad_input(format!("{name}: {e}")),
+        Err(e) => return bad_input(format!("{}: {e}", crate::text::path(name))),
     };
     match format {
         Format::Json => {

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 pub struct CheckArgs {
     /// A save file, `builtin:<slug>` for a built-in scenario, or `-` to read it from standard
     /// input.
-    scenario: String,
+    scenario: std::path::PathBuf,
     /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<Date>,
@@ -37,7 +37,12 @@ impl CheckArgs {
     }
 }
 
-fn check(name: &str, as_of: Option<Date>, format: Format, strict_dates: bool) -> ExitCode {
+fn check(
+    name: &std::path::Path,
+    as_of: Option<Date>,
+    format: Format,
+    strict_dates: bool,
+) -> ExitCode {
     let mut scenario = match load_scenario(name) {
         Ok(s) => s,
         Err(e) => return bad_input(e),

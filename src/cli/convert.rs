@@ -1,8 +1,10 @@
 //! `csp-explorer convert`: a save from RON to `.cspx` or back, the input told by its content and the
 //! output by its extension. Must not know either format: `io` reads and writes both.
 
-use super::input::load_scenario;
-use super::output::{bad_input, is_stdio, output_name, status, write_scenario};
+use super::input::{is_stdio, load_scenario};
+use super::output::{
+    Force, bad_input, output_name, refuse_overwriting_inputs, status, write_scenario,
+};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,17 +16,22 @@ pub struct ConvertArgs {
     input: PathBuf,
     /// Where to write it: `.cspx` for the binary format, any other name for RON.
     output: PathBuf,
+    #[command(flatten)]
+    force: Force,
 }
 
 impl ConvertArgs {
     /// Reads the save and writes it in the format its output's name asks for.
     pub fn run(self) -> ExitCode {
         let (input, output) = (&self.input, self.output.as_path());
-        let scenario = match load_scenario(&input.to_string_lossy()) {
+        if let Err(code) = refuse_overwriting_inputs(output, &[input], self.force) {
+            return code;
+        }
+        let scenario = match load_scenario(input) {
             Ok(s) => s,
             Err(e) => return bad_input(e),
         };
-        if let Err(code) = write_scenario(&scenario, output) {
+        if let Err(code) = write_scenario(&scenario, output, self.force) {
             return code;
         }
         let format = if crate::io::binary::wants_binary(output) {

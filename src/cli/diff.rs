@@ -2,9 +2,10 @@
 //! or JSON, or its impact as a Markdown handout or a CSV of findings; exit code 1 when they differ.
 //! Must not compare scenarios itself: `whatif::diff` does, for the window's compare card too.
 
-use super::input::load_scenario;
-use super::output::{STDIO, bad_input, out};
+use super::input::{is_stdio, load_scenario};
+use super::output::{bad_input, out};
 use clap::{Args, ValueEnum};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// What `diff` writes.
@@ -26,9 +27,9 @@ pub enum DiffFormat {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The base: a save file, `builtin:<slug>`, or `-` for standard input.
-    base: String,
+    base: PathBuf,
     /// The what-if: a save file, `builtin:<slug>`, or `-` for standard input (not both).
-    whatif: String,
+    whatif: PathBuf,
     /// Output format: text, json, md (the impact as a Markdown handout) or csv (one finding a row).
     #[arg(long, value_enum, default_value = "text")]
     format: DiffFormat,
@@ -41,8 +42,8 @@ impl DiffArgs {
     }
 }
 
-fn diff(base: &str, whatif: &str, format: DiffFormat) -> ExitCode {
-    if base == STDIO && whatif == STDIO {
+fn diff(base: &Path, whatif: &Path, format: DiffFormat) -> ExitCode {
+    if is_stdio(base) && is_stdio(whatif) {
         return bad_input("only one of the two scenarios can come from standard input (-)");
     }
     let (a, b) = match (load_scenario(base), load_scenario(whatif)) {
@@ -50,6 +51,7 @@ fn diff(base: &str, whatif: &str, format: DiffFormat) -> ExitCode {
         (Err(e), _) | (_, Err(e)) => return bad_input(e),
     };
     let d = crate::whatif::diff(&a, &b);
+    let (base, whatif) = (&crate::text::path(base), &crate::text::path(whatif));
     match format {
         DiffFormat::Json => {
             let mut text =

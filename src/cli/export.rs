@@ -2,8 +2,10 @@
 //! report (Markdown, CSV, JSON) of a channel, written atomically or to standard output.
 //! Must not draw or format anything itself: `crate::export` does, for the window too.
 
-use super::input::{load_scenario, parse_date, parse_export_format};
-use super::output::{bad_input, is_stdio, output_name, status, write_output};
+use super::input::{is_stdio, load_scenario, parse_date, parse_export_format};
+use super::output::{
+    Force, bad_input, errln, output_name, refuse_overwriting_inputs, status, write_output,
+};
 use crate::export::{Background, ExportFormat, ExportOptions};
 use crate::model::Date;
 use clap::Args;
@@ -14,7 +16,7 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// A save file, `builtin:<slug>`, or `-` for standard input.
-    scenario: String,
+    scenario: PathBuf,
     /// The format: svg, png, drawio, dot, graphml, gexf, mermaid, md, csv or json.
     #[arg(long, value_parser = parse_export_format)]
     format: ExportFormat,
@@ -43,6 +45,8 @@ pub struct ExportArgs {
     /// The CSV separator, one character (`;`, `,`, `tab`); wins over --excel's.
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     delimiter: Option<u8>,
+    #[command(flatten)]
+    force: Force,
 }
 
 /// A CSV separator: one ASCII character, or `tab`.
@@ -71,7 +75,11 @@ impl ExportArgs {
             excel,
             locale,
             delimiter,
+            force,
         } = self;
+        if let Err(code) = refuse_overwriting_inputs(&output, &[&scenario], force) {
+            return code;
+        }
         let loaded = match load_scenario(&scenario) {
             Ok(s) => s,
             Err(e) => return bad_input(e),
@@ -92,7 +100,7 @@ impl ExportArgs {
         };
         let written = crate::export::export(&loaded, format, &options)
             .map_err(bad_input)
-            .and_then(|bytes| write_output(&output, &bytes));
+            .and_then(|bytes| write_output(&output, &bytes, force));
         match written {
             Ok(()) => {
                 if matches!(format, ExportFormat::Png)
@@ -101,7 +109,7 @@ impl ExportArgs {
                             .chain(loaded.parties().map(|p| p.name.as_str())),
                     )
                 {
-                    eprintln!("warning: {warning}");
+                    errln!("warning: {warning}");
                 }
                 let done = status(
                     is_stdio(&output),

@@ -2,21 +2,21 @@
 //! channel (in place, atomically, or to `-o`).
 //! Must not invent fixes: it applies the ones `rules::fixes` proves, as the findings panel does.
 
-use super::input::{load_scenario, parse_date};
-use super::output::{STDIO, bad_input, is_stdio, output_name, status, write_scenario};
+use super::input::{builtin_slug, is_stdio, load_scenario, parse_date};
+use super::output::{Force, bad_input, output_name, status, write_scenario};
 use crate::model::{Date, Scenario};
 use crate::rules::Subject;
 use crate::rules::fixes::{prove, prove_with};
 use clap::Args;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 // The arguments of `fix` (its help is the doc comment of `Command::Fix`).
 #[derive(Debug, Args)]
 pub struct FixArgs {
     /// A save file, `builtin:<slug>` or `-` for standard input (for both, `-o` is required).
-    scenario: String,
+    scenario: PathBuf,
     /// The finding's position in `check`'s list (from 1; `#N` in the text report).
     #[arg(
         long,
@@ -40,6 +40,8 @@ pub struct FixArgs {
     /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<Date>,
+    #[command(flatten)]
+    force: Force,
 }
 
 impl FixArgs {
@@ -52,35 +54,38 @@ impl FixArgs {
             self.all_safe,
             self.output,
             self.as_of,
+            self.force,
         )
     }
 }
 
 /// Where `fix` writes: `-o`, or the scenario file itself (refused for a built-in scenario).
-fn fix_target(scenario: &str, output: Option<PathBuf>) -> Result<PathBuf, String> {
+fn fix_target(scenario: &Path, output: Option<PathBuf>) -> Result<PathBuf, String> {
     match output {
         Some(path) => Ok(path),
-        None if scenario.starts_with("builtin:") => Err(format!(
-            "{scenario} is built in and cannot be rewritten: give -o FILE"
+        None if builtin_slug(scenario).is_some() => Err(format!(
+            "{} is built in and cannot be rewritten: give -o FILE",
+            crate::text::path(scenario)
         )),
-        None if scenario == STDIO => Err(
+        None if is_stdio(scenario) => Err(
             "a scenario read from standard input cannot be rewritten: give -o FILE, or -o - to \
              write it to standard output"
                 .to_owned(),
         ),
-        None => Ok(PathBuf::from(scenario)),
+        None => Ok(scenario.to_owned()),
     }
 }
 
 /// Applies one quick fix (`--finding N --option K`) or every safe one (`--all-safe`) and writes the
 /// scenario atomically. The applied labels go to stdout, followed by the counts after.
 fn fix(
-    name: &str,
+    name: &Path,
     finding: Option<usize>,
     option: usize,
     all_safe: bool,
     output: Option<PathBuf>,
     as_of: Option<Date>,
+    force: Force,
 ) -> ExitCode {
     let mut scenario = match load_scenario(name) {
         Ok(s) => s,
@@ -110,7 +115,7 @@ fn fix(
         let _ = writeln!(report, "Applied: {label}");
     }
     if (piped || !applied.is_empty())
-        && let Err(code) = write_scenario(&scenario, &target)
+        && let Err(code) = write_scenario(&scenario, &target, force)
     {
         return code;
     }

@@ -1,7 +1,8 @@
 //! `csp-explorer generate`: a deterministic, realistic channel of any size into a save file.
 //! Must not decide what a channel holds: `crate::generate` does, for the benches and tests too.
 
-use super::output::{bad_input, is_stdio, output_name, status, write_scenario};
+use super::input::is_stdio;
+use super::output::{Force, bad_input, output_name, status, write_scenario};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ pub struct GenerateArgs {
     /// on standard output).
     #[arg(short, long, value_name = "SCENARIO.ron")]
     output: PathBuf,
+    #[command(flatten)]
+    force: Force,
 }
 
 impl GenerateArgs {
@@ -46,16 +49,21 @@ impl GenerateArgs {
                 break_rate: self.break_rate,
             },
             &self.output,
+            self.force,
         )
     }
 }
 
-fn generate_channel(options: &crate::generate::GenerateOptions, output: &Path) -> ExitCode {
+fn generate_channel(
+    options: &crate::generate::GenerateOptions,
+    output: &Path,
+    force: Force,
+) -> ExitCode {
     let scenario = match crate::generate::generate(options) {
         Ok(s) => s,
         Err(e) => return bad_input(e),
     };
-    if let Err(code) = write_scenario(&scenario, output) {
+    if let Err(code) = write_scenario(&scenario, output, force) {
         return code;
     }
     status(

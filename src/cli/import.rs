@@ -2,7 +2,10 @@
 //! writes it as a save and says what each file was taken for.
 //! Must not read or recognise the files itself: `io::import` does, for the window and the CLI alike.
 
-use super::output::{bad_input, is_stdio, output_name, status, write_scenario};
+use super::input::is_stdio;
+use super::output::{
+    Force, bad_input, errln, output_name, refuse_overwriting_inputs, status, write_scenario,
+};
 use crate::io::import::{self as importer, DateOrder, Source};
 use crate::rules::Checker;
 use clap::{Args, ValueEnum};
@@ -40,6 +43,8 @@ pub struct ImportArgs {
     /// Partner Center files: the signed-in partner's own PartnerID.
     #[arg(long, value_name = "N")]
     partner_id: Option<String>,
+    #[command(flatten)]
+    force: Force,
 }
 
 /// `--date-order`: which number of a slash date is the day.
@@ -90,13 +95,17 @@ impl ImportArgs {
             title: self.title,
             partner,
         };
-        import(&self.files, &self.output, &options)
+        import(&self.files, &self.output, &options, self.force)
     }
 }
 
-fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> ExitCode {
+fn import(files: &[PathBuf], output: &Path, options: &importer::Options, force: Force) -> ExitCode {
     if files.iter().filter(|f| is_stdio(f)).count() > 1 {
         return bad_input("standard input (-) can be read only once: give `-` for one file");
+    }
+    let inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    if let Err(code) = refuse_overwriting_inputs(output, &inputs, force) {
+        return code;
     }
     let mut sources = Vec::new();
     for file in files {
@@ -108,7 +117,7 @@ fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> Exit
     let imported = match importer::import(&sources, options) {
         Ok(i) => i,
         Err(errors) => {
-            eprintln!("{errors}");
+            errln!("{errors}");
             return bad_input(format!(
                 "{} in the files; nothing was written",
                 crate::text::count(errors.0.len(), "problem", "problems")
@@ -116,7 +125,7 @@ fn import(files: &[PathBuf], output: &Path, options: &importer::Options) -> Exit
         }
     };
     let scenario = &imported.scenario;
-    if let Err(code) = write_scenario(scenario, output) {
+    if let Err(code) = write_scenario(scenario, output, force) {
         return code;
     }
     let counts = Checker::new(scenario).counts();

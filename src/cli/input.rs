@@ -2,10 +2,16 @@
 //! the values of options (dates, export formats) parsed with a message that says the expected form.
 //! Must not write anything: results go through `output.rs`.
 
-use super::output::STDIO;
 use crate::export::ExportFormat;
 use crate::model::{Date, Scenario};
 use std::path::Path;
+
+/// `-` as a file name: standard input where a file is read, standard output where one is written.
+pub const STDIO: &str = "-";
+
+pub(crate) fn is_stdio(path: &Path) -> bool {
+    path.as_os_str() == STDIO
+}
 
 pub(crate) fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
     ExportFormat::from_key(s).ok_or_else(|| {
@@ -21,8 +27,8 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, String> {
 
 /// Loads a save file, a built-in scenario named `builtin:<slug>`, or a scenario piped to standard
 /// input (`-`).
-pub fn load_scenario(name: &str) -> Result<Scenario, String> {
-    if name == STDIO {
+pub fn load_scenario(name: &Path) -> Result<Scenario, String> {
+    if is_stdio(name) {
         // Size-limited and decoded like a file: a BOM is fine, bad bytes are located.
         let bytes =
             crate::io::read::read_capped(std::io::stdin().lock(), crate::io::read::MAX_FILE_BYTES)
@@ -31,7 +37,7 @@ pub fn load_scenario(name: &str) -> Result<Scenario, String> {
         return crate::io::save::scenario_from_file_bytes(&bytes, "standard input", &none)
             .map_err(|e| e.to_string());
     }
-    if let Some(slug) = name.strip_prefix("builtin:") {
+    if let Some(slug) = builtin_slug(name) {
         let builtin = crate::scenarios::builtin(slug).ok_or_else(|| {
             format!(
                 "no built-in scenario `{slug}`; the built-in scenarios are {}",
@@ -40,7 +46,12 @@ pub fn load_scenario(name: &str) -> Result<Scenario, String> {
         })?;
         return builtin.load().map_err(|e| e.to_string());
     }
-    crate::io::load(Path::new(name)).map_err(|e| e.to_string())
+    crate::io::load(name).map_err(|e| e.to_string())
+}
+
+/// The slug of a scenario named `builtin:<slug>`; `None` for a file (whatever its name's bytes).
+pub(crate) fn builtin_slug(name: &Path) -> Option<&str> {
+    name.to_str()?.strip_prefix("builtin:")
 }
 
 /// The slugs of the built-in scenarios, comma-separated.

@@ -3,7 +3,7 @@
 //! solution ticks the steps in order and meets the goal only at its end).
 //! Must not judge a lesson itself: `training::verify` does.
 
-use super::output::{bad_input, outln};
+use super::output::{bad_input, errln, outln};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,7 +39,7 @@ fn list_lessons() -> ExitCode {
                 if let Err(problems) = crate::training::verify(&loaded) {
                     failed += 1;
                     for p in problems {
-                        eprintln!("{}: {p}", l.file);
+                        errln!("{}: {p}", l.file);
                     }
                 }
             }
@@ -50,7 +50,7 @@ fn list_lessons() -> ExitCode {
         }
     }
     if failed > 0 {
-        eprintln!(
+        errln!(
             "{} of the course {} not pass the verifier.",
             crate::text::count(failed, "lesson", "lessons"),
             if failed == 1 { "does" } else { "do" }
@@ -69,14 +69,14 @@ fn check_lesson(file: &Path) -> ExitCode {
         Ok(()) => {
             outln!(
                 "{}: \"{}\" loads, no step is ticked before its move, its solution ticks every step in order and meets the goal only at its end.",
-                file.display(),
+                crate::text::path(file),
                 loaded.lesson.title
             );
             ExitCode::SUCCESS
         }
         Err(problems) => {
             for p in problems {
-                eprintln!("{}: {p}", file.display());
+                errln!("{}: {p}", crate::text::path(file));
             }
             ExitCode::from(1)
         }

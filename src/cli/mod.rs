@@ -25,8 +25,8 @@ pub use check::{
 };
 pub use fix::{apply_all_safe, apply_one};
 pub use import::{DateOrderArg, PartnerKindArg};
-pub use input::{builtin_slugs, load_scenario};
-pub use output::STDIO;
+pub use input::{STDIO, builtin_slugs, load_scenario};
+pub use output::to_stderr;
 pub use rules::render_rules;
 
 use clap::{Parser, Subcommand, ValueEnum};

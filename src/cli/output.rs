@@ -2,6 +2,8 @@
 //! gone), files written atomically, status lines, and exit code 2 for bad input.
 //! Must not load, check or format scenarios: each command does that in its own file.
 
+use super::input::is_stdio;
+use crate::io::disk::ReadOnly;
 use crate::model::Scenario;
 use std::path::Path;
 use std::process::ExitCode;
@@ -24,7 +26,14 @@ macro_rules! outln {
     };
 }
 
-pub(crate) use {out, outln};
+/// Prints a line to standard error like `eprintln!`, through [`to_stderr`]: never a panic.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::to_stderr(format_args!($($arg)*))
+    };
+}
+
+pub(crate) use {errln, out, outln};
 
 /// Writes to standard output: `Err` carries the exit code to end with (success when the reader
 /// closed the pipe, 2 for any other failure).
@@ -38,30 +47,87 @@ pub(crate) fn emit(bytes: &[u8]) -> Result<(), ExitCode> {
     }
 }
 
-/// `-` as a file name: standard input where a file is read, standard output where one is written.
-pub const STDIO: &str = "-";
-
-pub(crate) fn is_stdio(path: &Path) -> bool {
-    path.as_os_str() == STDIO
+/// `--force` of the commands that write a file: what it lets them replace.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::Args)]
+pub(crate) struct Force {
+    /// Replace the output even when it is one of the files this command reads, or write-protected.
+    #[arg(long)]
+    force: bool,
 }
 
-/// Writes a command's result to `path` atomically (see [`crate::io::disk::write_atomic`]), or to
-/// standard output for `-`.
-pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
-    if is_stdio(path) {
-        emit(bytes)
-    } else {
-        crate::io::disk::write_atomic(path, bytes).map_err(bad_input)
+impl Force {
+    fn read_only(self) -> ReadOnly {
+        if self.force {
+            ReadOnly::Replace
+        } else {
+            ReadOnly::Refuse
+        }
     }
 }
 
-/// Saves a scenario (atomically) or writes its save-file text to standard output for `-`.
-pub(crate) fn write_scenario(scenario: &Scenario, output: &Path) -> Result<(), ExitCode> {
+/// Refuses to write `output` over one of the files the command reads (`inputs`), unless `--force`:
+/// `import parties.csv links.csv -o parties.csv` would replace the spreadsheet it reads. Files
+/// are compared by identity, so a link to an input or its name in another case is caught too.
+pub(crate) fn refuse_overwriting_inputs(
+    output: &Path,
+    inputs: &[&Path],
+    force: Force,
+) -> Result<(), ExitCode> {
+    if force.force || is_stdio(output) {
+        return Ok(());
+    }
+    let read = inputs
+        .iter()
+        .filter(|input| !is_stdio(input) && super::input::builtin_slug(input).is_none())
+        .find(|input| crate::io::disk::same_file(output, input));
+    match read {
+        None => Ok(()),
+        Some(input) => {
+            let same = if output == *input {
+                String::new()
+            } else {
+                format!(" (the same file as {})", crate::text::path(input))
+            };
+            Err(bad_input(format!(
+                "{}{same} is a file this command reads: writing the result there would replace it. \
+                 Give the result another name, or add --force to replace it anyway.",
+                crate::text::path(output)
+            )))
+        }
+    }
+}
+
+/// Writes a command's result to `path` atomically (see [`crate::io::disk::write_atomic`]), or to
+/// standard output for `-`. A write-protected file is replaced only with `--force`.
+pub(crate) fn write_output(path: &Path, bytes: &[u8], force: Force) -> Result<(), ExitCode> {
+    if is_stdio(path) {
+        emit(bytes)
+    } else {
+        crate::io::disk::write_atomic_with(path, bytes, force.read_only()).map_err(bad_input)
+    }
+}
+
+/// Saves a scenario (atomically) or writes its save-file text to standard output for `-`. A
+/// write-protected file is replaced only with `--force`.
+pub(crate) fn write_scenario(
+    scenario: &Scenario,
+    output: &Path,
+    force: Force,
+) -> Result<(), ExitCode> {
     if is_stdio(output) {
         let text = crate::io::scenario_to_ron(scenario).map_err(bad_input)?;
         emit(text.as_bytes())
     } else {
-        crate::io::save(scenario, output).map_err(bad_input)
+        let options = crate::io::save::SaveOptions {
+            read_only: force.read_only(),
+        };
+        crate::io::save::save_with_options(
+            scenario,
+            output,
+            &crate::progress::Progress::none(),
+            &options,
+        )
+        .map_err(bad_input)
     }
 }
 
@@ -72,7 +138,7 @@ pub(crate) fn status(
     text: std::fmt::Arguments<'_>,
 ) -> Result<(), ExitCode> {
     if result_on_stdout {
-        eprintln!("{text}");
+        errln!("{text}");
         Ok(())
     } else {
         emit(format!("{text}\n").as_bytes())
@@ -84,12 +150,29 @@ pub(crate) fn output_name(path: &Path) -> String {
     if is_stdio(path) {
         "standard output".to_owned()
     } else {
-        path.display().to_string()
+        crate::text::path(path)
     }
 }
 
 /// Says what was wrong with the input on standard error and gives exit code 2.
 pub(crate) fn bad_input(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     ExitCode::from(2)
+}
+
+/// Writes a line to standard error, with every control character but line breaks and tabs shown
+/// escaped (what a message quotes of a file is escaped where it is quoted; this is the last guard
+/// before the terminal). A standard error that cannot be written (`2>/dev/full`, a closed pipe) is
+/// not a reason to panic: the exit code still says how the command went.
+pub fn to_stderr(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut safe = String::new();
+    for c in text.to_string().chars() {
+        if c.is_control() && !matches!(c, '\n' | '\t') {
+            safe.extend(c.escape_default());
+        } else {
+            safe.push(c);
+        }
+    }
+    let _ = writeln!(std::io::stderr().lock(), "{safe}");
 }

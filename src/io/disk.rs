@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// What a file looked like when it was opened or saved: if it looks different at the next save,
 /// someone else changed it (see `Document::changed_on_disk`). Kept in the crash-recovery file too,
 /// so that a change made between a crash and the restore is still caught.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     modified: Option<std::time::SystemTime>,
     len: u64,
@@ -18,19 +18,105 @@ pub struct FileStamp {
     #[cfg(unix)]
     #[serde(default)]
     inode: u64,
+    /// When the inode last changed (seconds and nanoseconds), which no program can set: an edit of
+    /// the same size whose modification time was put back (`cp -p`, `touch -r`) still moves it.
+    /// Zero in stamps kept by builds that did not record it.
+    #[cfg(unix)]
+    #[serde(default)]
+    changed: (i64, i64),
+    /// Where the system keeps no such time, a hash of the content of a small file (up to
+    /// [`HASHED_UP_TO`] bytes) tells the same edit.
+    #[cfg(not(unix))]
+    #[serde(default)]
+    hash: Option<u64>,
+}
+
+/// The largest file whose content a [`FileStamp`] hashes where the system keeps no change time.
+#[cfg(not(unix))]
+const HASHED_UP_TO: u64 = 4 * 1024 * 1024;
+
+impl PartialEq for FileStamp {
+    /// The same file as far as can be told: a change time recorded on one side only (a stamp kept
+    /// by an older build) is not a difference.
+    fn eq(&self, other: &Self) -> bool {
+        #[cfg(unix)]
+        let changed =
+            self.changed == (0, 0) || other.changed == (0, 0) || self.changed == other.changed;
+        #[cfg(not(unix))]
+        let changed = self.hash.is_none() || other.hash.is_none() || self.hash == other.hash;
+        #[cfg(unix)]
+        let inode = self.inode == other.inode;
+        #[cfg(not(unix))]
+        let inode = true;
+        self.modified == other.modified && self.len == other.len && inode && changed
+    }
 }
 
 impl FileStamp {
     /// The stamp of the file at `path` (following symlinks), or `None` when there is none.
     pub fn of(path: &Path) -> Option<FileStamp> {
         let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
         Some(FileStamp {
             modified: meta.modified().ok(),
             len: meta.len(),
             #[cfg(unix)]
-            inode: std::os::unix::fs::MetadataExt::ino(&meta),
+            inode: meta.ino(),
+            #[cfg(unix)]
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            #[cfg(not(unix))]
+            hash: (meta.len() <= HASHED_UP_TO)
+                .then(|| std::fs::read(path).ok().map(|bytes| fnv1a(&bytes)))
+                .flatten(),
         })
     }
+}
+
+/// FNV-1a, 64 bits: a hash that stays the same across builds (it is kept in recovery files).
+#[cfg(not(unix))]
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Whether `a` and `b` name the same file: the same device and inode (through symlinks and hard
+/// links, and whatever case a case-insensitive system was given the name in). `false` when either
+/// does not exist.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Whether the file at `path` (following symlinks) exists and is write-protected (no write
+/// permission for anyone, `chmod a-w`; read-only on Windows). Such a file is protected on
+/// purpose: a save asks, or is refused, before replacing it.
+pub fn is_read_only(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly())
+}
+
+/// Whether a write may replace a write-protected file (see [`is_read_only`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReadOnly {
+    /// Refuse with [`SaveError::ReadOnly`]: the user did not say to replace it.
+    #[default]
+    Refuse,
+    /// Replace it (the user said so: the window's question, `--force`); it stays write-protected.
+    Replace,
 }
 
 /// The prefix of this app's temporary files; the process id follows, so a leftover can be told
@@ -66,45 +152,64 @@ fn resolve_symlinks(path: &Path) -> std::io::Result<PathBuf> {
     ))
 }
 
-/// Writes bytes atomically (see [`save`]); exports use it too, so no failed export leaves a partial
-/// file.
+/// Writes bytes atomically (see [`crate::io::save::save`]); exports use it too, so no failed export
+/// leaves a partial file.
 ///
 /// - A symlink is followed: its target is replaced and the link stays.
 /// - A folder, device, FIFO or socket is refused: it never becomes a regular file.
+/// - A write-protected file is refused ([`SaveError::ReadOnly`]); see [`write_atomic_with`].
+/// - A new file gets the permissions the user's umask gives new files (0666 less the umask); a
+///   replaced file keeps its own.
 /// - The folder is synced after the rename, so the new name survives a power cut.
-/// - This app's temporary files left in the folder by a killed save are removed (see
+/// - This app's temporary files left in the folder by a killed save are removed, before the write
+///   (a folder full of them is often why a write fails) and after it (see
 ///   [`remove_stale_temp_files`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    write_atomic_with(path, bytes, ReadOnly::Refuse)
+}
+
+/// [`write_atomic`], replacing a write-protected file when `read_only` says so.
+pub fn write_atomic_with(path: &Path, bytes: &[u8], read_only: ReadOnly) -> Result<(), SaveError> {
     let io = |source| SaveError::Io {
-        path: path.display().to_string(),
+        path: crate::text::path(path),
         source,
     };
     let target = resolve_symlinks(path).map_err(io)?;
-    if let Ok(meta) = std::fs::metadata(&target)
-        && let Some(what) = crate::io::read::not_a_file(&meta)
-    {
-        return Err(SaveError::NotAFile {
-            path: path.display().to_string(),
-            what,
-        });
-    }
     let dir: PathBuf = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(&dir)
-        .map_err(io)?;
-    // A temporary file is private (0600); a save is a document: keep the permissions of the file it
-    // replaces, or give a new one the usual read-for-all.
+    // First, so that even a write refused or failing below (a full disk is often full of them)
+    // clears what killed saves left.
+    remove_stale_temp_files(&dir);
+    if let Ok(meta) = std::fs::metadata(&target)
+        && let Some(what) = crate::io::read::not_a_file(&meta)
+    {
+        return Err(SaveError::NotAFile {
+            path: crate::text::path(path),
+            what,
+        });
+    }
+    if read_only == ReadOnly::Refuse && is_read_only(&target) {
+        return Err(SaveError::ReadOnly {
+            path: crate::text::path(path),
+        });
+    }
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    // A temporary file is private (0600); a save is a document. A new one is created as any
+    // program creates a file (0666, less the umask, which the system applies: 0644 usually, 0600
+    // under `umask 077`); a replaced one keeps the permissions of the file it replaces.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&target).map_or(0o644, |m| m.permissions().mode());
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(io)?;
+    if let Ok(meta) = std::fs::metadata(&target) {
         tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .set_permissions(meta.permissions())
             .map_err(io)?;
     }
     tmp.write_all(bytes).map_err(io)?;
@@ -170,4 +275,67 @@ pub fn remove_stale_temp_files(dir: &Path) -> usize {
 fn process_runs(pid: u32) -> bool {
     let proc = Path::new("/proc");
     !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edit_of_the_same_size_with_its_time_put_back_changes_the_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("channel.ron");
+        std::fs::write(&path, "(version: 2, title: \"ours\")").unwrap();
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let ours = FileStamp::of(&path).unwrap();
+        assert_eq!(
+            FileStamp::of(&path),
+            Some(ours),
+            "an unchanged file looks the same"
+        );
+        // Someone writes as much in place and puts the time back (`cp -p`, `touch -r` do).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        std::io::Write::write_all(&mut &file, b"(version: 2, title: \"hers\")").unwrap();
+        file.set_modified(modified).unwrap();
+        drop(file);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            modified
+        );
+        assert_ne!(FileStamp::of(&path), Some(ours), "the edit is seen");
+        // A stamp kept by a build that did not record the change time is no difference by itself.
+        let mut old = FileStamp::of(&path).unwrap();
+        #[cfg(unix)]
+        {
+            old.changed = (0, 0);
+        }
+        #[cfg(not(unix))]
+        {
+            old.hash = None;
+        }
+        assert_eq!(FileStamp::of(&path), Some(old));
+    }
+
+    #[test]
+    fn the_same_file_is_told_through_links_and_other_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("parties.csv");
+        let b = dir.path().join("links.csv");
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "a").unwrap();
+        assert!(same_file(&a, &a));
+        assert!(same_file(&a, &dir.path().join(".").join("parties.csv")));
+        assert!(!same_file(&a, &b), "the same content is not the same file");
+        assert!(!same_file(&a, &dir.path().join("missing.csv")));
+        let hard = dir.path().join("hard.csv");
+        std::fs::hard_link(&a, &hard).unwrap();
+        assert!(same_file(&a, &hard));
+        #[cfg(unix)]
+        {
+            let soft = dir.path().join("soft.csv");
+            std::os::unix::fs::symlink("parties.csv", &soft).unwrap();
+            assert!(same_file(&soft, &a));
+        }
+    }
 }

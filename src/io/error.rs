@@ -85,6 +85,16 @@ pub enum SaveError {
         /// What it is ("a device", …).
         what: &'static str,
     },
+    /// The file is write-protected: whoever protected it meant it to stay (see
+    /// [`crate::io::disk::is_read_only`]).
+    #[error(
+        "{path} is read-only, so it was not replaced: save under another name, or make it \
+         writable first"
+    )]
+    ReadOnly {
+        /// The path as given.
+        path: String,
+    },
     /// Serialization failed (should not happen for a valid scenario).
     #[error("cannot write the scenario as RON: {0}")]
     Ron(#[from] ron::Error),

@@ -6,13 +6,14 @@
 //! a half-written save. A file that is not a valid save gets an error naming the file, line and column.
 
 use crate::io::binary;
-use crate::io::disk::write_atomic;
+use crate::io::disk::{ReadOnly, write_atomic_with};
 use crate::io::error::{LoadError, SaveError};
-use crate::io::read::{MAX_FILE_BYTES, decode_unicode, read_limited};
+use crate::io::read::{MAX_FILE_BYTES, ReadError, decode_unicode, open_limited};
 use crate::io::ron_file::scenario_from_ron;
 use crate::io::ron_file::scenario_to_ron_with;
 use crate::model::Scenario;
 use crate::progress::Progress;
+use std::io::Read;
 use std::path::Path;
 
 /// Loads a save file, RON or `.cspx` (told apart by their first bytes, whatever the file is called),
@@ -33,16 +34,39 @@ pub fn load_limited(path: &Path, limit: u64) -> Result<Scenario, LoadError> {
 }
 
 fn load_limited_with(path: &Path, limit: u64, progress: &Progress) -> Result<Scenario, LoadError> {
-    let name = path.display().to_string();
-    let bytes = read_limited(path, limit).map_err(|source| LoadError::Io {
+    let name = crate::text::path(path);
+    let io = |source| LoadError::Io {
         path: name.clone(),
         source,
-    })?;
+    };
+    let (file, len) = open_limited(path, limit).map_err(io)?;
+    // The first bytes first: a `.cspx` header whose counts the file cannot hold is refused before
+    // the rest is read (a 300 MB file of padding is not worth 300 MB of memory).
+    let mut reader = file.take(limit + 1);
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(HEADER_PROBE)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io(e.into()))?;
+    if binary::is_binary(&bytes) {
+        binary::check_header(&bytes, len).map_err(|message| LoadError::Binary {
+            path: name.clone(),
+            message,
+        })?;
+    }
+    reader.read_to_end(&mut bytes).map_err(|e| io(e.into()))?;
+    if bytes.len() as u64 > limit {
+        return Err(io(ReadError::TooLarge(limit)));
+    }
     if progress.is_cancelled() {
         return Err(LoadError::Cancelled { path: name });
     }
     scenario_from_file_bytes(&bytes, &name, progress)
 }
+
+/// How much of a file is read before the rest to look at its header: a `.cspx` header holds the
+/// title and description, at most about 82 KB.
+const HEADER_PROBE: u64 = 128 * 1024;
 
 /// A save's bytes, `.cspx` or RON (UTF-8, or UTF-16 with a byte order mark) told apart by their
 /// first bytes; `name` names the source in errors (a file, or standard input).
@@ -67,7 +91,7 @@ pub fn scenario_from_file_bytes(
 
 /// Saves atomically: the text goes to a temporary file in the same folder, is flushed and synced, then
 /// renamed over `path`, and the folder is synced. A failure at any step leaves the previous file
-/// intact. See [`write_atomic`] for symlinks, devices and leftover temporary files. A path ending in
+/// intact. See [`crate::io::disk::write_atomic`] for symlinks, devices and leftover temporary files. A path ending in
 /// `.cspx` gets the compact binary format ([`binary`]), any other RON.
 pub fn save(scenario: &Scenario, path: &Path) -> Result<(), SaveError> {
     save_with(scenario, path, &Progress::none())
@@ -77,11 +101,34 @@ pub fn save(scenario: &Scenario, path: &Path) -> Result<(), SaveError> {
 /// with [`SaveError::Cancelled`] (the file untouched) when it is cancelled; then the save
 /// [commits](Progress::commit), refusing any later cancel, and writes the file atomically.
 pub fn save_with(scenario: &Scenario, path: &Path, progress: &Progress) -> Result<(), SaveError> {
+    save_with_options(scenario, path, progress, &SaveOptions::default())
+}
+
+/// What a save may do beyond [`save`]'s defaults.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SaveOptions {
+    /// Whether a write-protected file is replaced (the user said so) or refused.
+    pub read_only: ReadOnly,
+}
+
+/// [`save_with`], with `options`.
+pub fn save_with_options(
+    scenario: &Scenario,
+    path: &Path,
+    progress: &Progress,
+    options: &SaveOptions,
+) -> Result<(), SaveError> {
+    // Refused before the work of writing the bytes, which can take seconds.
+    if options.read_only == ReadOnly::Refuse && crate::io::disk::is_read_only(path) {
+        return Err(SaveError::ReadOnly {
+            path: crate::text::path(path),
+        });
+    }
     let bytes = if binary::wants_binary(path) {
         let encoding = progress.part(0.0, 0.9, "Encoding");
         binary::scenario_to_bytes_with(scenario, &encoding).map_err(|e| match e {
             SaveError::Cancelled { .. } => SaveError::Cancelled {
-                path: path.display().to_string(),
+                path: crate::text::path(path),
             },
             e => e,
         })?
@@ -91,10 +138,10 @@ pub fn save_with(scenario: &Scenario, path: &Path, progress: &Progress) -> Resul
     let writing = progress.part(0.9, 1.0, "Writing the file");
     if !writing.commit() {
         return Err(SaveError::Cancelled {
-            path: path.display().to_string(),
+            path: crate::text::path(path),
         });
     }
-    write_atomic(path, &bytes)?;
+    write_atomic_with(path, &bytes, options.read_only)?;
     writing.set(1.0);
     Ok(())
 }
@@ -315,5 +362,77 @@ mod tests {
             assert!(!orphan.exists(), "its process has gone");
         }
         assert!(not_ours.exists() && not_tmp.exists());
+    }
+
+    /// A stale temporary file of a killed save, in `dir`: its process has gone (or, where `/proc`
+    /// does not tell, it is old).
+    fn leftover(dir: &Path) -> std::path::PathBuf {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let path = dir.join(format!(".csp-explorer-{gone}-Lf00er.tmp"));
+        let file = std::fs::File::create(&path).unwrap();
+        let old = std::time::SystemTime::now() - STALE_TEMP_AGE - std::time::Duration::from_secs(5);
+        file.set_modified(old).unwrap();
+        path
+    }
+
+    #[test]
+    fn leftovers_are_removed_when_a_folder_is_written_even_if_the_write_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = leftover(dir.path());
+        let folder = dir.path().join("a-folder");
+        std::fs::create_dir(&folder).unwrap();
+        assert!(matches!(
+            save(&sample(), &folder),
+            Err(SaveError::NotAFile { .. })
+        ));
+        assert!(
+            !stale.exists(),
+            "a refused save still clears the folder of a killed save's leftovers"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_write_protected_file_is_refused_unless_replacing_it_was_asked_and_stays_protected() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("protected.ron");
+        std::fs::write(&path, "theirs").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let err = save(&sample(), &path).unwrap_err();
+        assert!(matches!(err, SaveError::ReadOnly { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("protected.ron is read-only, so it was not replaced: save under another name, or make it writable first"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "theirs");
+        for name in ["protected.ron", "protected.cspx"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "theirs").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+            let options = SaveOptions {
+                read_only: ReadOnly::Replace,
+            };
+            save_with_options(&sample(), &path, &Progress::none(), &options).unwrap();
+            assert_eq!(load(&path).unwrap(), sample());
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o444, "{name}: still write-protected");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("private.ron");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        save(&sample(), &path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 }

@@ -4,6 +4,7 @@
 mod check;
 mod export;
 mod fix;
+mod guards;
 mod import;
 mod listings;
 mod pipes;
