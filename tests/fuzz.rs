@@ -74,6 +74,9 @@ const DEFAULT_CASES: u32 = 256;
 /// measured by the criterion benchmarks).
 const HANG: Duration = Duration::from_secs(30);
 
+/// A case slower than this is printed (not failed): the place to look when the pass takes long.
+const SLOW: Duration = Duration::from_secs(2);
+
 /// The most a case may allocate on top of what was live before it, besides 1000 bytes per input
 /// byte: inputs are a few kilobytes, so this is far beyond any honest need.
 const MEMORY: usize = 64 << 20;
@@ -323,6 +326,9 @@ fn guarded(
     match rx.recv_timeout(HANG) {
         Ok(result) => {
             worker.join().ok();
+            if start.elapsed() > SLOW {
+                eprintln!("slow case ({:.1?}): {what}", start.elapsed());
+            }
             result.map_err(TestCaseError::fail)?;
         }
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {

@@ -207,8 +207,9 @@ fn field_before(before: &str) -> Option<String> {
         .or_else(|| before.strip_suffix('('))?
         .trim_end();
     let start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let name = &before[start..];
     (!name.is_empty()).then(|| name.to_owned())
 }
@@ -501,6 +502,14 @@ pub(crate) mod tests {
         format!(
             "(\n version: 2,\n title: \"x\",\n parties: [\n  (\n   id: \"c\",\n   kind: customer,\n   name: \"C\",\n   organization: \"c\",\n   tenant: \"c\",\n   tenant_type: customer,\n   {field}\n  ),\n ],\n)"
         )
+    }
+
+    #[test]
+    fn a_field_name_after_a_wide_character_is_cut_at_a_character_boundary() {
+        // The fuzzer's case: an emoji right before the field (a byte index inside it panicked).
+        assert_eq!(field_before("💥as_of: \""), Some("as_of".to_owned()));
+        assert_eq!(field_before("(💥: "), None);
+        assert_eq!(field_before("é_x:"), Some("é_x".to_owned()));
     }
 
     #[test]

@@ -530,6 +530,9 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
 /// `EL` (the EU's code for Greece, GR).
 const CODE_ALIASES: &[(&str, &str)] = &[("UK", "GB"), ("EL", "GR")];
 
+/// Characters of a cell quoted in a message: enough to find it, never a whole runaway cell.
+const VALUE_SHOWN: usize = 60;
+
 /// A country written as an ISO alpha-2 or alpha-3 code, by its English name or by its name in one
 /// of the languages of [`super::locale`], as its alpha-2 code. An unknown code or name is refused
 /// with the nearest codes or names as suggestions.
@@ -546,7 +549,8 @@ pub fn parse_country(value: &str) -> Result<String, String> {
             return Ok(upper);
         }
         return Err(format!(
-            "\"{value}\" is not a country code{}",
+            "\"{}\" is not a country code{}",
+            crate::text::escaped(value, VALUE_SHOWN),
             nearest_codes(&upper)
         ));
     }
@@ -566,7 +570,8 @@ pub fn parse_country(value: &str) -> Result<String, String> {
         return Ok(c.alpha2().to_owned());
     }
     Err(format!(
-        "\"{value}\" is not a country{}",
+        "\"{}\" is not a country{}",
+        crate::text::escaped(value, VALUE_SHOWN),
         nearest_names(&lower)
     ))
 }
@@ -601,7 +606,15 @@ fn nearest_names(lower: &str) -> String {
         .map(|c| (c.name().to_lowercase(), c.alpha2()))
         .chain(COUNTRY_ALIASES.iter().map(|(n, c)| ((*n).to_owned(), *c)))
         .chain(super::locale::country_names().map(|(n, c)| (n.to_owned(), c)));
+    // A name is near when at most a quarter of its letters differ. The lengths alone rule most
+    // names out (the distance is at least their difference), so a cell of 70,000 characters is
+    // not compared letter by letter with every name in every language (29 s, seen).
+    let len = lower.chars().count();
     let mut scored: Vec<(usize, String, &str)> = english
+        .filter(|(name, _)| {
+            let n = name.chars().count();
+            len.abs_diff(n) <= n / 4
+        })
         .map(|(name, code)| (edit_distance(lower, &name), name, code))
         .filter(|(d, name, _)| *d <= name.chars().count() / 4)
         .collect();
@@ -821,5 +834,16 @@ mod tests {
         let typo = parse_country("Germny").unwrap_err();
         assert!(typo.contains("did you mean Germany (DE)"), "{typo}");
         assert!(parse_country("Atlantis").unwrap_err().contains("ISO code"));
+    }
+
+    #[test]
+    fn a_runaway_country_cell_is_quoted_cut_and_escaped() {
+        // The fuzzer's case: 70,000 characters in a reseller's location (29 s in the suggestions,
+        // and the whole cell in the message).
+        let long = parse_country(&"x".repeat(70_000)).unwrap_err();
+        assert!(long.len() < 300, "{} bytes", long.len());
+        assert!(long.contains("xxx…\" is not a country"), "{long}");
+        let escape = parse_country("Ger\u{1b}[2Jmany").unwrap_err();
+        assert!(escape.contains("Ger\\u{1b}[2Jmany"), "{escape}");
     }
 }
