@@ -7,8 +7,10 @@
 //! input or a refused operation (with the reason; nothing is written, unless `apply --keep-going`
 //! skipped the refused steps and wrote the rest).
 
-use super::input::{load_scenario, parse_date};
-use super::output::{STDIO, bad_input, is_stdio, output_name, status, write_scenario};
+use super::input::{is_stdio, load_scenario, parse_date};
+use super::output::{
+    Force, bad_input, errln, output_name, refuse_overwriting_inputs, status, write_scenario,
+};
 use crate::model::{Date, PartyId, Scenario};
 use crate::whatif::operation::{Customers, Operation, Resellers, resolve_party};
 use crate::whatif::plan::{MAX_PLAN_BYTES, Plan};
@@ -31,6 +33,8 @@ struct Out {
     /// error).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
+    #[command(flatten)]
+    force: Force,
 }
 
 /// The what-if operations.
@@ -184,7 +188,7 @@ impl WhatifArgs {
                 scenario,
                 keep_going,
                 out,
-            } => apply_plan(&plan, &scenario, keep_going, &out.output),
+            } => apply_plan(&plan, &scenario, keep_going, &out),
             other => single(other),
         }
     }
@@ -200,7 +204,7 @@ fn single(command: WhatifCommand) -> ExitCode {
         | WhatifCommand::DapToGdap { scenario, .. }
         | WhatifCommand::Apply { scenario, .. } => scenario.clone(),
     };
-    let base = match load_scenario(&scenario_name) {
+    let base = match load_scenario(Path::new(&scenario_name)) {
         Ok(s) => s,
         Err(e) => return bad_input(e),
     };
@@ -214,12 +218,21 @@ fn single(command: WhatifCommand) -> ExitCode {
         Err(refusal) => return bad_input(refusal),
     };
     let heading = format!("{}: {}.", prepared.summary, prepared.counts());
-    finish(&base, &result, &scenario_name, &output, &heading, 0)
+    let inputs = [Path::new(&scenario_name)];
+    finish(
+        &base,
+        &result,
+        &scenario_name,
+        &inputs,
+        &output,
+        &heading,
+        0,
+    )
 }
 
 /// The operation a command asks for, its parties resolved from ids or names, and where the
 /// result goes.
-fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, PathBuf), String> {
+fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Out), String> {
     let party = |text: &str| resolve_party(s, text);
     let parties = |texts: &[String]| -> Result<Vec<PartyId>, String> {
         texts
@@ -251,7 +264,7 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Path
                 admin: !keep_admin,
                 on,
             },
-            out.output,
+            out,
         ),
         WhatifCommand::ChangeProvider {
             reseller,
@@ -267,7 +280,7 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Path
                 to: party(&to)?,
                 on,
             },
-            out.output,
+            out,
         ),
         WhatifCommand::EndPartnership {
             provider,
@@ -287,7 +300,7 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Path
                 },
                 on,
             },
-            out.output,
+            out,
         ),
         WhatifCommand::GoIndirect {
             partner,
@@ -305,7 +318,7 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Path
                 move_purchases,
                 on,
             },
-            out.output,
+            out,
         ),
         WhatifCommand::DapToGdap {
             partner,
@@ -325,7 +338,7 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Path
                 days,
                 on,
             },
-            out.output,
+            out,
         ),
         WhatifCommand::Apply { .. } => {
             return Err("a plan is not one operation".to_owned());
@@ -334,15 +347,15 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Path
 }
 
 /// `whatif apply PLAN SCENARIO`.
-fn apply_plan(plan_name: &str, scenario_name: &str, keep_going: bool, output: &Path) -> ExitCode {
-    if plan_name == STDIO && scenario_name == STDIO {
+fn apply_plan(plan_name: &str, scenario_name: &str, keep_going: bool, output: &Out) -> ExitCode {
+    if is_stdio(Path::new(plan_name)) && is_stdio(Path::new(scenario_name)) {
         return bad_input("only one of the plan and the scenario can come from standard input (-)");
     }
     let plan = match read_plan(plan_name) {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    let base = match load_scenario(scenario_name) {
+    let base = match load_scenario(Path::new(scenario_name)) {
         Ok(s) => s,
         Err(e) => return bad_input(e),
     };
@@ -372,22 +385,31 @@ fn apply_plan(plan_name: &str, scenario_name: &str, keep_going: bool, output: &P
         ));
     }
     for skipped in &applied.skipped {
-        eprintln!("skipped {skipped}");
+        errln!("skipped {skipped}");
     }
     let code = if applied.skipped.is_empty() { 0 } else { 2 };
-    finish(&base, &result, scenario_name, output, &heading, code)
+    let inputs = [Path::new(scenario_name), Path::new(plan_name)];
+    finish(
+        &base,
+        &result,
+        scenario_name,
+        &inputs,
+        output,
+        &heading,
+        code,
+    )
 }
 
 /// Reads a plan file (or standard input), size-limited and decoded like every file.
 fn read_plan(name: &str) -> Result<Plan, String> {
-    let bytes = if name == STDIO {
+    let bytes = if is_stdio(Path::new(name)) {
         crate::io::read::read_capped(std::io::stdin().lock(), MAX_PLAN_BYTES)
             .map_err(|e| format!("standard input: {e}"))?
     } else {
         crate::io::read::read_limited(Path::new(name), MAX_PLAN_BYTES)
             .map_err(|e| format!("{name}: {e}"))?
     };
-    let label = if name == STDIO {
+    let label = if is_stdio(Path::new(name)) {
         "standard input"
     } else {
         name
@@ -397,15 +419,21 @@ fn read_plan(name: &str) -> Result<Plan, String> {
 }
 
 /// Prints what changed and its impact, writes the result, and gives the exit code: `code` when it
-/// is not 0 (skipped steps), else 1 when a violation was introduced.
+/// is not 0 (skipped steps), else 1 when a violation was introduced. The result is not written
+/// over one of the `inputs` (unless `--force`).
 fn finish(
     base: &Scenario,
     result: &Scenario,
     base_name: &str,
-    output: &Path,
+    inputs: &[&Path],
+    out: &Out,
     heading: &str,
     code: u8,
 ) -> ExitCode {
+    let output = out.output.as_path();
+    if let Err(code) = refuse_overwriting_inputs(output, inputs, out.force) {
+        return code;
+    }
     let d = crate::whatif::diff(base, result);
     let impact = crate::whatif::impact(&d, base, result);
     let on_stdout = is_stdio(output);
@@ -413,7 +441,7 @@ fn finish(
     if let Err(code) = status(on_stdout, format_args!("{}", report.trim_end())) {
         return code;
     }
-    if let Err(code) = write_scenario(result, output) {
+    if let Err(code) = write_scenario(result, output, out.force) {
         return code;
     }
     if let Err(code) = status(on_stdout, format_args!("Wrote {}.", output_name(output))) {
