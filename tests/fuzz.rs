@@ -722,11 +722,306 @@ fn lesson_target() {
     });
 }
 
+/// Values a `.cspx` count or length may be broken into: just past what fits, far beyond any file,
+/// and every width's maximum.
+const HUGE_COUNTS: [u64; 8] = [
+    1 << 20,
+    1_000_001,
+    5_000_001,
+    300_000_000,
+    u32::MAX as u64,
+    u32::MAX as u64 + 1,
+    i64::MAX as u64,
+    u64::MAX,
+];
+
+/// A postcard varint.
+fn varint(mut n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return out;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// One way to break a `.cspx` file besides the byte-level ones: a count or a length made huge.
+#[derive(Clone, Debug)]
+enum CountMutation {
+    /// The header's party count (the first varint after the title and description).
+    Parties(usize),
+    /// The header's link count.
+    Links(usize),
+    /// A varint written over the bytes at a position: a string's length, a vector's count, a date.
+    Varint { at: usize, value: usize },
+}
+
+fn count_mutation() -> impl Strategy<Value = CountMutation> {
+    prop_oneof![
+        (0..HUGE_COUNTS.len()).prop_map(CountMutation::Parties),
+        (0..HUGE_COUNTS.len()).prop_map(CountMutation::Links),
+        (any::<usize>(), 0..HUGE_COUNTS.len())
+            .prop_map(|(at, value)| CountMutation::Varint { at, value }),
+    ]
+}
+
+/// Where the header's counts are in a `.cspx` file written by this build: after the magic, the
+/// version, the model version, the title, the description and the as-of date.
+fn header_counts(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let read_varint = |at: &mut usize| -> Option<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *bytes.get(*at)?;
+            *at += 1;
+            n |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    };
+    let mut at = 8;
+    read_varint(&mut at)?; // model version
+    for _ in 0..2 {
+        let len = read_varint(&mut at)? as usize; // title, description
+        at += len;
+    }
+    match bytes.get(at)? {
+        0 => at += 1,
+        _ => {
+            at += 1;
+            read_varint(&mut at)?; // the as-of date
+        }
+    }
+    let parties = at;
+    read_varint(&mut at)?;
+    let links = at;
+    read_varint(&mut at)?;
+    Some((parties, links, at))
+}
+
+fn apply_count(bytes: &mut Vec<u8>, m: &CountMutation) {
+    let replace_varint = |bytes: &mut Vec<u8>, at: usize, value: u64| {
+        let mut end = at;
+        while end < bytes.len() && bytes[end] & 0x80 != 0 {
+            end += 1;
+        }
+        let end = (end + 1).min(bytes.len());
+        bytes.splice(at..end, varint(value));
+    };
+    match m {
+        CountMutation::Parties(v) | CountMutation::Links(v) => {
+            if let Some((parties, links, _)) = header_counts(bytes) {
+                let at = if matches!(m, CountMutation::Parties(_)) {
+                    parties
+                } else {
+                    links
+                };
+                replace_varint(bytes, at, HUGE_COUNTS[*v]);
+            }
+        }
+        CountMutation::Varint { at, value } if bytes.len() > 8 => {
+            let at = 8 + at % (bytes.len() - 8);
+            replace_varint(bytes, at, HUGE_COUNTS[*value]);
+        }
+        CountMutation::Varint { .. } => {}
+    }
+}
+
+/// The `.cspx` loader: the save seeds in the binary format, their counts and lengths made huge
+/// (and broken the byte-level ways too), loaded through a file as the app loads them.
+fn cspx_target() {
+    let mut seeds = read_dir_sorted("assets/scenarios", "ron");
+    seeds.push(("full.ron".to_owned(), full_save().into_bytes()));
+    let bytes: Vec<Vec<u8>> = seeds
+        .iter()
+        .map(|(name, text)| {
+            let text = std::str::from_utf8(text).unwrap();
+            let s = csp_explorer::io::scenario_from_ron(text, name).unwrap();
+            csp_explorer::io::scenario_to_bytes(&s).unwrap()
+        })
+        .collect();
+    for seed in &bytes {
+        assert!(header_counts(seed).is_some(), "the header is found");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fuzz.cspx");
+    let strategy = (
+        0..seeds.len(),
+        prop::collection::vec(count_mutation(), 1..3),
+        prop::collection::vec(mutation(), 0..2),
+    );
+    run_target("cspx loader", strategy, |(seed, counts, mutations)| {
+        let mut input = bytes[seed].clone();
+        for m in &counts {
+            apply_count(&mut input, m);
+        }
+        for m in &mutations {
+            apply(&mut input, m, &bytes);
+        }
+        let len = input.len();
+        let file = file.clone();
+        guarded(
+            &format!("{} {counts:?} {mutations:?}", seeds[seed].0),
+            len,
+            move || {
+                std::fs::write(&file, &input).unwrap();
+                let name = file.display().to_string();
+                match csp_explorer::io::load(&file) {
+                    Err(e) => check_message(&e.to_string(), &[&name]),
+                    Ok(scenario) => {
+                        LOADED.fetch_add(1, Ordering::Relaxed);
+                        after_load(&scenario)
+                    }
+                }
+            },
+        )
+    });
+}
+
+/// How much more memory was allocated at the most while `f` ran than before it.
+fn peak_while(f: impl FnOnce()) -> usize {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    f();
+    PEAK.load(Ordering::Relaxed).saturating_sub(base)
+}
+
+/// The bombs of issue 26, each refused with under 200 MB of memory beyond its input's bytes: a
+/// `.cspx` header announcing 300 million parties over 300 MB of padding (it asked for 70 GB), a
+/// 100 MB CSV of one-letter cells (6.9 GB), a 100 MB header of 35 million columns (minutes and
+/// 4.3 GB), and a one-line file no reader knows (its error message was the whole line).
+fn bombs() {
+    const BOUND: usize = 200 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    // The count bomb, its padding sparse on disk.
+    let bomb = dir.path().join("bomb.cspx");
+    let mut head = b"CSPX".to_vec();
+    head.extend_from_slice(&1u32.to_le_bytes());
+    head.extend(varint(2));
+    head.extend(varint(4));
+    head.extend_from_slice(b"bomb");
+    head.extend(varint(0));
+    head.push(0);
+    head.extend(varint(300_000_000));
+    head.extend(varint(0));
+    std::fs::write(&bomb, &head).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&bomb)
+        .unwrap()
+        .set_len(300 << 20)
+        .unwrap();
+    let start = Instant::now();
+    let grew = peak_while(|| {
+        let e = csp_explorer::io::load(&bomb).unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "the header announces 300,000,000 parties; csp-explorer opens at most 1,000,000"
+            ),
+            "{e}"
+        );
+    });
+    eprintln!(
+        "bomb .cspx count: refused in {:.2?}, {} MB at the most",
+        start.elapsed(),
+        grew >> 20
+    );
+    assert!(grew < BOUND, "the .cspx count bomb took {grew} bytes");
+
+    let parties = Source {
+        name: "parties.csv".to_owned(),
+        bytes: std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/examples/parties.csv"),
+        )
+        .unwrap(),
+    };
+    let csv_bombs = [
+        (
+            "links.csv of one-letter cells",
+            "x,x,x,x,x,x,x,x\n".repeat(100 << 16).into_bytes(),
+            "not a file csp-explorer can import",
+        ),
+        (
+            "header of 35 million columns",
+            "xx,".repeat(35_000_000).into_bytes(),
+            "line 1: this line is 105,000,000 bytes long",
+        ),
+        (
+            "one line no reader knows",
+            "not json; not a csv header ".repeat(1 << 18).into_bytes(),
+            "line 1: this line is 7,077,888 bytes long",
+        ),
+        (
+            "a half-megabyte line no reader knows",
+            "neither json nor a csv header "
+                .repeat(1 << 14)
+                .into_bytes(),
+            "not a file csp-explorer can import",
+        ),
+    ];
+    for (what, bytes, expected) in csv_bombs {
+        let sources = vec![
+            parties.clone(),
+            Source {
+                name: "links.csv".to_owned(),
+                bytes,
+            },
+        ];
+        let start = Instant::now();
+        let grew = peak_while(|| {
+            let errors = import(&sources, &partner()).unwrap_err();
+            let message = errors.to_string();
+            assert!(message.contains(expected), "{what}: {message}");
+            assert!(
+                message.len() < 2_000,
+                "{what}: a short message, not {} bytes",
+                message.len()
+            );
+        });
+        eprintln!(
+            "bomb {what}: refused in {:.2?}, {} MB at the most",
+            start.elapsed(),
+            grew >> 20
+        );
+        assert!(grew < BOUND, "{what} took {grew} bytes");
+    }
+    // A recognised file of one-letter cells is read with memory in proportion to it: a links file's
+    // header, then 5 MB of rows whose every cell is wrong.
+    let mut rows = b"id,kind,from,to,date\n".to_vec();
+    rows.extend("x,x,x,x,x\n".repeat(1 << 19).into_bytes());
+    let len = rows.len();
+    let sources = vec![
+        parties.clone(),
+        Source {
+            name: "links.csv".to_owned(),
+            bytes: rows,
+        },
+    ];
+    let start = Instant::now();
+    let grew = peak_while(|| {
+        assert!(import(&sources, &partner()).is_err());
+    });
+    eprintln!(
+        "a recognised links file of {} MB of one-letter cells: refused in {:.2?}, {} MB at the most",
+        len >> 20,
+        start.elapsed(),
+        grew >> 20
+    );
+    assert!(grew < 30 * len, "{grew} bytes for a {len}-byte file");
+}
+
 /// One test, the targets one after another: the allocation bound reads a process-wide counter,
 /// which tests running side by side would blur.
 #[test]
 fn broken_inputs_never_panic_hang_or_run_away() {
+    bombs();
     save_target();
+    cspx_target();
     import_target();
     lesson_target();
 }

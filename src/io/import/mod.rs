@@ -86,6 +86,17 @@ impl ImportErrors {
         self.push_at(file, line, None, message);
     }
 
+    /// True once [`MAX_ERRORS`] problems are recorded: no more will be.
+    pub fn is_full(&self) -> bool {
+        self.0.len() >= MAX_ERRORS
+    }
+
+    /// Records `other`'s problems, up to [`MAX_ERRORS`] in all.
+    pub fn append(&mut self, other: ImportErrors) {
+        let room = MAX_ERRORS.saturating_sub(self.0.len());
+        self.0.extend(other.0.into_iter().take(room));
+    }
+
     /// Records a problem at a line and column, up to [`MAX_ERRORS`].
     pub fn push_at(&mut self, file: &str, line: Option<u64>, column: Option<u64>, message: String) {
         if self.0.len() < MAX_ERRORS {
@@ -320,7 +331,11 @@ fn run(
                         &mut pc,
                         &mut links,
                     ),
-                    Err(_) => {
+                    Err(workbook::Unread::TooLarge(message)) => {
+                        files.push((source.name.clone(), "not read (too large)".to_owned()));
+                        ctx.errors.push(&source.name, None, message);
+                    }
+                    Err(workbook::Unread::NotAWorkbook) => {
                         files.push((
                             source.name.clone(),
                             "not recognised (not a workbook)".to_owned(),
@@ -348,6 +363,11 @@ fn run(
             }
         };
         if decoded.trim_start().starts_with(['{', '[']) {
+            if let Err(message) = text::json_fits(&decoded) {
+                files.push((source.name.clone(), "not read".to_owned()));
+                ctx.errors.push(&source.name, None, message);
+                continue;
+            }
             match serde_json::from_str::<serde_json::Value>(&decoded) {
                 Ok(value) => match partner_center::sniff_json(&value, &source.name) {
                     Some(body) => {
@@ -378,15 +398,26 @@ fn run(
             }
             continue;
         }
-        let table = text::Table::parse(&decoded, encoding);
-        let label = |kind: &str| format!("{kind} in {}", table.encoding);
-        match recognise(&table) {
+        // Recognised by its header before its rows are read: a file no reader knows costs only
+        // its first line (a 100 MB file of `x,x,…` took 6.9 GB to be told it was not a CSV
+        // csp-explorer reads).
+        let header = match text::Table::header_of(&decoded, encoding) {
+            Ok(header) => header,
+            Err(message) => {
+                ctx.errors.push(&source.name, None, message);
+                files.push((source.name.clone(), "not read".to_owned()));
+                continue;
+            }
+        };
+        let label = |kind: &str| format!("{kind} in {encoding}");
+        match recognise(&header) {
             Some(kind) => {
                 files.push((source.name.clone(), label(kind.label())));
+                let table = text::Table::parse(&decoded, encoding);
                 read_table(&source.name, kind, table, &mut ctx, &mut pc, &mut links);
             }
             None => {
-                ctx.errors.push(&source.name, None, unrecognised(&table));
+                ctx.errors.push(&source.name, None, unrecognised(&header));
                 files.push((source.name.clone(), "not recognised".to_owned()));
             }
         }

@@ -51,6 +51,75 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), crate::io::read::T
     Ok((text.into_owned(), encoding.name()))
 }
 
+/// The most cells a row of a CSV file may have (its header too): a channel's files have about a
+/// dozen columns, Partner Center's downloads a few dozen.
+pub const MAX_COLUMNS: usize = 1_000;
+
+/// The longest line of a CSV file, in bytes: a row of real data is a few hundred.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// The most cells a CSV file may hold, 1.6 times a million-link channel's links file: each costs
+/// about 40 bytes of memory besides its text, so this bounds a file of one-letter cells
+/// (`x,x,x,…`) to under a gigabyte instead of seven.
+pub const MAX_CELLS: usize = 16_000_000;
+
+/// The first line over [`MAX_LINE_BYTES`], as an error to refuse the file with: found in one pass
+/// before anything is parsed (the CSV reader holds a whole record in memory, and a 100 MB line of
+/// 35 million cells took minutes and gigabytes).
+fn overlong_line(text: &str) -> Option<(u64, String)> {
+    let (n, line) = text
+        .split('\n')
+        .enumerate()
+        .find(|(_, line)| line.len() > MAX_LINE_BYTES)?;
+    Some((
+        n as u64 + 1,
+        format!(
+            "this line is {} bytes long; csp-explorer reads lines of at most {} bytes (1 MB): is \
+             this a CSV file?",
+            crate::text::thousands(line.len()),
+            crate::text::thousands(MAX_LINE_BYTES)
+        ),
+    ))
+}
+
+/// The most values (objects, arrays, strings, numbers…) a JSON file may hold: Partner Center's
+/// customers body takes about 17 a customer, so this is close to a million customers. Each value
+/// costs 32 bytes or more once parsed, so without it a file of `[0,0,0,…]` (two bytes a value)
+/// would take sixteen times its size: 1.6 GB for 100 MB.
+pub const MAX_JSON_VALUES: usize = 16_000_000;
+
+/// Refuses JSON text holding more than [`MAX_JSON_VALUES`] values, counted in one pass without
+/// parsing (commas and opening brackets outside strings bound the values from above).
+pub fn json_fits(text: &str) -> Result<(), String> {
+    let mut values = 1usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b',' | b'[' | b'{' => values += 1,
+                _ => {}
+            }
+        }
+        if values > MAX_JSON_VALUES {
+            return Err(format!(
+                "JSON of more than {} values; csp-explorer reads at most that many (about a \
+                 million Partner Center customers): is this the right file?",
+                crate::text::thousands(MAX_JSON_VALUES)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A record with more cells than the header has columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExtraCells {
@@ -152,30 +221,82 @@ impl Table {
             text.into()
         };
         let separator = detect_separator(&text);
+        let mut broken = Vec::new();
+        if let Some((line, message)) = overlong_line(&text) {
+            // Nothing of it is read: the file is refused with the line that is too long.
+            broken.push((Some(line), message));
+            return Table {
+                encoding,
+                separator,
+                headers: Vec::new(),
+                rows: Vec::new(),
+                broken,
+                decided_order: DateOrder::Ask,
+            };
+        }
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(separator)
             .trim(csv::Trim::All)
             .flexible(true)
             .has_headers(true)
             .from_reader(text.as_bytes());
-        let headers = reader
+        let headers: Vec<String> = reader
             .headers()
             .map(|h| {
                 h.iter()
+                    .take(MAX_COLUMNS + 1)
                     .map(|s| s.trim_start_matches('\u{feff}').trim().to_owned())
                     .collect()
             })
             .unwrap_or_default();
         let mut rows = Vec::new();
-        let mut broken = Vec::new();
-        for record in reader.records() {
-            match record {
-                Ok(r) => {
-                    if r.iter().all(|c| c.trim().is_empty()) {
+        let mut cells = headers.len();
+        let too_many = |line: Option<u64>, what: String| {
+            (
+                line,
+                format!(
+                    "{what}; csp-explorer reads at most {MAX_COLUMNS} cells a row and {} cells a file: is this the right file?",
+                    crate::text::thousands(MAX_CELLS)
+                ),
+            )
+        };
+        if headers.len() > MAX_COLUMNS {
+            broken.push(too_many(
+                Some(1),
+                format!("the header has more than {MAX_COLUMNS} cells"),
+            ));
+        }
+        let mut record = csv::StringRecord::new();
+        while broken.is_empty() {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    if record.len() > MAX_COLUMNS {
+                        broken.push(too_many(
+                            Some(line),
+                            format!(
+                                "this row has {} cells",
+                                crate::text::thousands(record.len())
+                            ),
+                        ));
+                        break;
+                    }
+                    if record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
-                    let line = r.position().map_or(0, |p| p.line());
-                    rows.push((line, r.iter().map(one_line).collect()));
+                    cells += record.len();
+                    if cells > MAX_CELLS {
+                        broken.push(too_many(
+                            Some(line),
+                            format!(
+                                "the file has more than {} cells by this row",
+                                crate::text::thousands(MAX_CELLS)
+                            ),
+                        ));
+                        break;
+                    }
+                    rows.push((line, record.iter().map(one_line).collect()));
                 }
                 Err(e) => broken.push((e.position().map(|p| p.line()), e.to_string())),
             }
@@ -219,6 +340,30 @@ impl Table {
             DateOrder::Ask => self.decided_order,
             given => given,
         }
+    }
+
+    /// Only the header of a CSV text, to recognise the file by before its rows are read (a file no
+    /// reader knows costs no more than its first line). A first line longer than
+    /// [`MAX_LINE_BYTES`] or of more than [`MAX_COLUMNS`] cells is refused.
+    pub fn header_of(text: &str, encoding: &'static str) -> Result<Table, String> {
+        // memchr: a first line of 100 MB is searched at memory speed, not a character at a time.
+        let end = memchr::memchr2(b'\n', b'\r', text.as_bytes()).unwrap_or(text.len());
+        let first = &text[..end];
+        if let Some((_, message)) = overlong_line(first) {
+            return Err(format!("line 1: {message}"));
+        }
+        let separator = detect_separator(first);
+        let cells = first.bytes().filter(|b| *b == separator).count() + 1;
+        if cells > MAX_COLUMNS {
+            return Err(format!(
+                "the first line has {} cells; csp-explorer reads at most {MAX_COLUMNS} cells a \
+                 row: is this the right file?",
+                crate::text::thousands(cells)
+            ));
+        }
+        let mut table = Table::parse(first, encoding);
+        table.rows.clear();
+        Ok(table)
     }
 
     /// Decodes `bytes` (see [`decode`]) and reads them.
@@ -834,6 +979,17 @@ mod tests {
         let typo = parse_country("Germny").unwrap_err();
         assert!(typo.contains("did you mean Germany (DE)"), "{typo}");
         assert!(parse_country("Atlantis").unwrap_err().contains("ISO code"));
+    }
+
+    #[test]
+    fn json_is_refused_by_its_count_of_values_before_it_is_parsed() {
+        assert!(json_fits(r#"{"items": [1, 2, {"a": "x,[{"}]}"#).is_ok());
+        // Commas inside strings, escaped quotes included, are not values.
+        let strings = format!("[\"{}\\\",\"]", ",".repeat(MAX_JSON_VALUES + 10));
+        assert!(json_fits(&strings).is_ok());
+        let zeros = format!("[{}0]", "0,".repeat(MAX_JSON_VALUES));
+        let e = json_fits(&zeros).unwrap_err();
+        assert!(e.contains("more than 16,000,000 values"), "{e}");
     }
 
     #[test]

@@ -87,9 +87,58 @@ pub struct Sheet {
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
-/// Reads every sheet of a workbook; `Err` when the bytes are no workbook `calamine` knows.
-/// `format` is the workbook's kind as the summary names it (`Excel workbook (.xlsx)`).
-pub fn read(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), calamine::Error> {
+/// The most the parts of a ZIP workbook (`.xlsx`, `.xlsm`, `.ods`: its sheets' XML, shared strings,
+/// styles) may take unpacked. A sheet of 300,000 customers is about 200 MB of XML; `calamine`
+/// unpacks a whole sheet into memory, and a 1 MB file can unpack to gigabytes (a ZIP bomb).
+pub const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Why a container was not read.
+#[derive(Debug)]
+pub enum Unread {
+    /// It is no workbook `calamine` knows (see [`not_a_workbook`]).
+    NotAWorkbook,
+    /// It is one, but would take more than the limits allow: the message says which.
+    TooLarge(String),
+}
+
+/// Refuses a ZIP workbook whose parts would unpack to more than [`MAX_UNPACKED_BYTES`], from the
+/// sizes its directory declares, before anything is unpacked. The declared sizes bind: the ZIP
+/// reader stops with an error a part that unpacks to more than its entry says.
+fn unpacked_fits(bytes: &[u8]) -> Result<(), Unread> {
+    // Not a ZIP archive (an old .xls), or a broken one: `calamine` says what it is.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(i) else {
+            return Ok(());
+        };
+        total = total.saturating_add(part.size());
+        if total > MAX_UNPACKED_BYTES {
+            return Err(Unread::TooLarge(format!(
+                "this workbook unpacks to more than {} MB (its part {} alone to {} MB); \
+                 csp-explorer reads workbooks of at most {} MB unpacked: save the sheet as CSV \
+                 and import that",
+                crate::text::thousands((total >> 20) as usize),
+                crate::text::escaped(&part.name().unwrap_or_default(), 60),
+                crate::text::thousands((part.size() >> 20) as usize),
+                MAX_UNPACKED_BYTES >> 20
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Reads every sheet of a workbook; `Err` when the bytes are no workbook `calamine` knows, or one
+/// that would unpack to more than [`MAX_UNPACKED_BYTES`]. `format` is the workbook's kind as the
+/// summary names it (`Excel workbook (.xlsx)`).
+pub fn read(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), Unread> {
+    unpacked_fits(bytes)?;
+    read_unpacked(bytes).map_err(|_| Unread::NotAWorkbook)
+}
+
+fn read_unpacked(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), calamine::Error> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))?;
     let format = match &book {
         calamine::Sheets::Xls(_) => "Excel 97–2003 workbook (.xls)",
@@ -169,10 +218,71 @@ mod tests {
         assert_eq!(sniff(&utf16), Sniffed::Text);
     }
 
+    /// A ZIP archive of one stored part `name` whose entries declare `declared` bytes unpacked.
+    fn zip_declaring(name: &str, data: &[u8], declared: u32) -> Vec<u8> {
+        let le16 = |v: u16| v.to_le_bytes();
+        let le32 = |v: u32| v.to_le_bytes();
+        let crc = 0u32;
+        let mut out = Vec::new();
+        // Local header, then the data.
+        out.extend(le32(0x0403_4b50));
+        for v in [20u16, 0, 0, 0, 0] {
+            out.extend(le16(v));
+        }
+        out.extend(le32(crc));
+        out.extend(le32(data.len() as u32));
+        out.extend(le32(declared));
+        out.extend(le16(name.len() as u16));
+        out.extend(le16(0));
+        out.extend(name.as_bytes());
+        out.extend(data);
+        // The central directory's entry, then its end.
+        let directory = out.len() as u32;
+        out.extend(le32(0x0201_4b50));
+        for v in [20u16, 20, 0, 0, 0, 0] {
+            out.extend(le16(v));
+        }
+        out.extend(le32(crc));
+        out.extend(le32(data.len() as u32));
+        out.extend(le32(declared));
+        for v in [name.len() as u16, 0, 0, 0, 0] {
+            out.extend(le16(v));
+        }
+        out.extend(le32(0));
+        out.extend(le32(0));
+        out.extend(name.as_bytes());
+        let size = out.len() as u32 - directory;
+        out.extend(le32(0x0605_4b50));
+        for v in [0u16, 0, 1, 1] {
+            out.extend(le16(v));
+        }
+        out.extend(le32(size));
+        out.extend(le32(directory));
+        out.extend(le16(0));
+        out
+    }
+
+    /// A workbook whose sheet would unpack to 4 GB is refused from its directory, naming the
+    /// part and the limit, before anything is unpacked; one within the limit goes on to be read.
+    #[test]
+    fn a_workbook_that_unpacks_beyond_the_limit_is_refused_before_unpacking() {
+        let bomb = zip_declaring("xl/worksheets/sheet1.xml", b"<x/>", u32::MAX);
+        assert_eq!(sniff(&bomb), Sniffed::Container);
+        match read(&bomb) {
+            Err(Unread::TooLarge(message)) => {
+                assert!(message.contains("xl/worksheets/sheet1.xml"), "{message}");
+                assert!(message.contains("at most 512 MB unpacked"), "{message}");
+            }
+            other => panic!("not refused as too large: {other:?}"),
+        }
+        let small = zip_declaring("notes.txt", b"hello", 5);
+        assert!(matches!(read(&small), Err(Unread::NotAWorkbook)));
+    }
+
     #[test]
     fn a_zip_that_is_not_a_workbook_is_one_line_saying_so() {
         let zip = b"PK\x03\x04\x14\0\0\0\0\0notes.txt....".to_vec();
-        assert!(read(&zip).is_err());
+        assert!(matches!(read(&zip), Err(Unread::NotAWorkbook)));
         let line = not_a_workbook(&zip);
         assert!(line.contains("ZIP archive, not a workbook"), "{line}");
         assert!(!line.contains('\n') && !line.contains('\0'), "{line}");
