@@ -150,6 +150,8 @@ pub enum OfferStep {
 
 /// Keeps the window's state on disk between runs.
 pub struct Keeper {
+    /// The thread clearing leftovers of killed saves at start (see [`clear_leftovers`]).
+    leftovers: Option<std::thread::JoinHandle<usize>>,
     /// The preferences.
     pub prefs: Persisted,
     /// The preferences as last written to the state folder.
@@ -186,6 +188,21 @@ pub struct Keeper {
     ctx: egui::Context,
 }
 
+/// Removes, on a thread of its own, the temporary files that saves killed in an earlier session
+/// left in `folders` (the state folder, the folders of the recent files: where this app writes),
+/// rather than waiting for the next save there to complete (nine of them, 600 MB, were seen). A
+/// folder on a slow or gone network share holds only this thread, not the window. The thread
+/// answers how many files it removed.
+fn clear_leftovers(folders: BTreeSet<PathBuf>) -> std::thread::JoinHandle<usize> {
+    std::thread::spawn(move || {
+        folders
+            .iter()
+            .filter(|f| !f.as_os_str().is_empty())
+            .map(|f| crate::io::disk::remove_stale_temp_files(f))
+            .sum()
+    })
+}
+
 impl Keeper {
     /// Opens the state folder `dir` (`None` keeps nothing on disk), reads the preferences (our own
     /// file first; eframe's copy in `storage` when it is missing or unreadable, as after an older
@@ -215,7 +232,21 @@ impl Keeper {
             .as_ref()
             .map(recovery::StateDir::orphans)
             .unwrap_or_default();
+        let leftovers = clear_leftovers(
+            state
+                .as_ref()
+                .map(|s| s.dir().to_owned())
+                .into_iter()
+                .chain(
+                    prefs
+                        .recent
+                        .iter()
+                        .filter_map(|p| p.parent().map(Path::to_owned)),
+                )
+                .collect(),
+        );
         Keeper {
+            leftovers: Some(leftovers),
             prefs,
             prefs_written,
             state,
@@ -352,6 +383,12 @@ impl Keeper {
     /// Brings the recovery file up to date after a frame: removed when nothing is unsaved, written
     /// when the work changed (at once after a pause, then at most every [`RECOVERY_DELAY`]).
     pub fn keep_recovery(&mut self, ctx: &egui::Context, work: Work<'_>) {
+        if self.leftovers.as_ref().is_some_and(|t| t.is_finished())
+            && let Some(Ok(removed)) = self.leftovers.take().map(|t| t.join())
+            && removed > 0
+        {
+            log::info!("removed {removed} temporary files left by saves killed earlier");
+        }
         if self.state.is_none() {
             return;
         }
@@ -554,6 +591,49 @@ mod tests {
 
     fn keeper(dir: &Path) -> Keeper {
         Keeper::open(Some(dir.to_owned()), None, &egui::Context::default())
+    }
+
+    /// Temporary files of saves killed in an earlier session (their process is gone) are removed
+    /// when the app starts, in the state folder and in the folders of the recent files; those of a
+    /// save still running and files merely named alike stay.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_killed_saves_are_cleared_at_start() {
+        let state = tempfile::tempdir().expect("a temporary folder");
+        let work = tempfile::tempdir().expect("a temporary folder");
+        let mut first = keeper(state.path());
+        first.remember(&work.path().join("channel.ron"));
+        first.keep_preferences();
+        first.flush();
+        first
+            .leftovers
+            .take()
+            .expect("started")
+            .join()
+            .expect("no panic");
+        drop(first);
+        // A process id no process has (beyond Linux's pid_max).
+        let dead = ".csp-explorer-4194305-a1b2c3.tmp";
+        let running = format!(".csp-explorer-{}-d4e5f6.tmp", std::process::id());
+        for dir in [state.path(), work.path()] {
+            for name in [dead, running.as_str(), "csp-explorer-4194305-x.tmp"] {
+                std::fs::write(dir.join(name), "half a save").expect("written");
+            }
+        }
+        let mut k = keeper(state.path());
+        assert_eq!(k.prefs.recent, [work.path().join("channel.ron")]);
+        let removed = k
+            .leftovers
+            .take()
+            .expect("started")
+            .join()
+            .expect("no panic");
+        assert_eq!(removed, 2);
+        for dir in [state.path(), work.path()] {
+            assert!(!dir.join(dead).exists(), "{}", dir.display());
+            assert!(dir.join(&running).exists());
+            assert!(dir.join("csp-explorer-4194305-x.tmp").exists());
+        }
     }
 
     #[test]
