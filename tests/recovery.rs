@@ -133,7 +133,11 @@ fn a_crash_after_edits_restores_what_was_on_screen_and_its_file() {
     // The document remembers its file: Save writes there, without asking for a name.
     run(&mut harness, Command::Save);
     assert!(!harness.state().document().is_dirty());
-    assert_eq!(csp_explorer::io::load(&file).unwrap(), before.scenario);
+    // Every party where it was drawn (a save keeps the drawing).
+    assert_eq!(
+        csp_explorer::io::load(&file).unwrap(),
+        common::as_drawn(harness.state().document())
+    );
     // Nothing unsaved: no recovery file is left, and the next start offers nothing.
     common::finish_jobs(&mut harness);
     assert_eq!(files_in(&state.join("recovery")).len(), 1, "only the lock");

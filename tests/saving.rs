@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{app, finish_jobs, scenario};
+use common::{app, as_drawn, finish_jobs, scenario};
 use csp_explorer::edit::Edit;
 use csp_explorer::model::{Party, PartyKind};
 use csp_explorer::ui::app::Command;
@@ -27,7 +27,7 @@ fn a_save_runs_as_a_job_and_the_document_is_clean_once_it_lands() {
     assert!(harness.state().document().path.is_none());
     finish_jobs(&mut harness);
     let doc = harness.state().document();
-    assert_eq!(&csp_explorer::io::load(&path).unwrap(), doc.scenario());
+    assert_eq!(csp_explorer::io::load(&path).unwrap(), as_drawn(doc));
     assert!(!doc.is_dirty());
     assert_eq!(doc.path.as_deref(), Some(path.as_path()));
     assert!(!doc.changed_on_disk(), "the stamp is the new file's");
@@ -39,7 +39,7 @@ fn an_edit_made_while_saving_leaves_the_document_unsaved() {
     let mut harness = app(scenario("sample-2-multi-partner"));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("channel.ron");
-    let before = harness.state().document().scenario().clone();
+    let before = as_drawn(harness.state().document());
     let ctx = harness.ctx.clone();
     harness.state_mut().save_as(&path);
     assert!(harness.state().is_busy());
@@ -65,7 +65,7 @@ fn an_edit_made_while_saving_leaves_the_document_unsaved() {
     assert!(harness.query_by_label("The file changed on disk").is_none());
     let doc = harness.state().document();
     assert!(!doc.is_dirty());
-    assert_eq!(&csp_explorer::io::load(&path).unwrap(), doc.scenario());
+    assert_eq!(csp_explorer::io::load(&path).unwrap(), as_drawn(doc));
 }
 
 #[test]

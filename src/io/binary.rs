@@ -161,14 +161,18 @@ fn link_base(l: &Link) -> LinkBase<'_> {
 /// The scenario as `.cspx` bytes. Parties and links are written in the RON save's order, so that the
 /// two formats of one scenario load into equal scenarios.
 pub fn scenario_to_bytes(scenario: &Scenario) -> Result<Vec<u8>, SaveError> {
-    scenario_to_bytes_with(scenario, &Progress::none())
+    scenario_to_bytes_with(scenario, None, &Progress::none())
 }
 
 /// [`scenario_to_bytes`] for a worker thread: reports the records written and stops with
 /// [`SaveError::Cancelled`] (its path left empty for the caller to name) when `progress` is
 /// cancelled.
+///
+/// With `drawn`, each party is saved where the window draws it (see
+/// [`crate::io::ron_file::scenario_to_ron_with`]).
 pub fn scenario_to_bytes_with(
     scenario: &Scenario,
+    drawn: Option<&std::collections::BTreeMap<crate::model::PartyId, Position>>,
     progress: &Progress,
 ) -> Result<Vec<u8>, SaveError> {
     let mut parties: Vec<&Party> = scenario.parties().collect();
@@ -204,7 +208,11 @@ pub fn scenario_to_bytes_with(
     };
     let mut done = 0;
     for p in parties {
-        out = postcard::to_extend(&party_record(p), out).map_err(encode)?;
+        let mut record = party_record(p);
+        if let Some(at) = drawn.and_then(|d| d.get(&p.id)) {
+            record.position = Some((at.x, at.y));
+        }
+        out = postcard::to_extend(&record, out).map_err(encode)?;
         done += 1;
         checkpoint(done)?;
     }

@@ -29,10 +29,12 @@
 
 use crate::io::error::{LoadError, SaveError};
 use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate};
-use crate::model::{Date, Link, Party, Scenario, ScenarioError, ScenarioMeta};
+use crate::model::{Date, Link, Party, PartyId, Position, Scenario, ScenarioError, ScenarioMeta};
 use crate::progress::Progress;
 use ron::extensions::Extensions;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The file as written: a flat list of parties and links, with ids rather than graph indices.
@@ -60,13 +62,20 @@ struct ScenarioFileOut<'a> {
     description: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     as_of: Option<Date>,
-    parties: Vec<&'a Party>,
+    parties: Vec<Cow<'a, Party>>,
     links: Vec<&'a Link>,
 }
 
 impl<'a> ScenarioFileOut<'a> {
-    fn of(scenario: &'a Scenario) -> Self {
-        let mut parties: Vec<&Party> = scenario.parties().collect();
+    /// The file of `scenario`, its parties where `drawn` says (copied only where that differs).
+    fn of(scenario: &'a Scenario, drawn: Option<&BTreeMap<PartyId, Position>>) -> Self {
+        let mut parties: Vec<Cow<Party>> = scenario
+            .parties()
+            .map(|p| match drawn.and_then(|d| d.get(&p.id)) {
+                Some(at) if p.position != Some(*at) => Cow::Owned(p.clone().at(at.x, at.y)),
+                _ => Cow::Borrowed(p),
+            })
+            .collect();
         parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
         let mut links: Vec<&Link> = scenario.links().collect();
         links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
@@ -220,7 +229,7 @@ fn ron_options() -> ron::Options {
 
 /// The scenario as save-file text.
 pub fn scenario_to_ron(scenario: &Scenario) -> Result<String, ron::Error> {
-    ron_options().to_string_pretty(&ScenarioFileOut::of(scenario), ron_pretty())
+    ron_options().to_string_pretty(&ScenarioFileOut::of(scenario, None), ron_pretty())
 }
 
 fn ron_pretty() -> ron::ser::PrettyConfig {
@@ -236,8 +245,11 @@ const RON_BYTES_PER_ENTRY: usize = 260;
 
 /// [`scenario_to_ron`] for a worker thread: reports how far the text has got and stops with
 /// [`SaveError::Cancelled`] as soon as `progress` is cancelled. `path` names the file in errors.
+/// With `drawn`, each party is saved where the window draws it (every party, not only those
+/// placed by hand: reopened, the file looks as it did on screen).
 pub fn scenario_to_ron_with(
     scenario: &Scenario,
+    drawn: Option<&BTreeMap<PartyId, Position>>,
     path: &Path,
     progress: &Progress,
 ) -> Result<Vec<u8>, SaveError> {
@@ -247,8 +259,11 @@ pub fn scenario_to_ron_with(
         expected: (RON_BYTES_PER_ENTRY * entries).max(1),
         progress,
     };
-    match ron_options().to_io_writer_pretty(&mut out, &ScenarioFileOut::of(scenario), ron_pretty())
-    {
+    match ron_options().to_io_writer_pretty(
+        &mut out,
+        &ScenarioFileOut::of(scenario, drawn),
+        ron_pretty(),
+    ) {
         Ok(()) => Ok(out.bytes),
         Err(_) if progress.is_cancelled() => Err(SaveError::Cancelled {
             path: crate::text::path(path),

@@ -11,8 +11,9 @@ use crate::io::error::{LoadError, SaveError};
 use crate::io::read::{MAX_FILE_BYTES, ReadError, decode_unicode, open_limited};
 use crate::io::ron_file::scenario_from_ron;
 use crate::io::ron_file::scenario_to_ron_with;
-use crate::model::Scenario;
+use crate::model::{PartyId, Position, Scenario};
 use crate::progress::Progress;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -106,9 +107,12 @@ pub fn save_with(scenario: &Scenario, path: &Path, progress: &Progress) -> Resul
 
 /// What a save may do beyond [`save`]'s defaults.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct SaveOptions {
+pub struct SaveOptions<'a> {
     /// Whether a write-protected file is replaced (the user said so) or refused.
     pub read_only: ReadOnly,
+    /// Where the window draws each party: saved in place of the scenario's own positions, so that
+    /// the file reopens as it was on screen (see [`crate::io::ron_file::scenario_to_ron_with`]).
+    pub drawn: Option<&'a BTreeMap<PartyId, Position>>,
 }
 
 /// [`save_with`], with `options`.
@@ -116,7 +120,7 @@ pub fn save_with_options(
     scenario: &Scenario,
     path: &Path,
     progress: &Progress,
-    options: &SaveOptions,
+    options: &SaveOptions<'_>,
 ) -> Result<(), SaveError> {
     // Refused before the work of writing the bytes, which can take seconds.
     if options.read_only == ReadOnly::Refuse && crate::io::disk::is_read_only(path) {
@@ -126,14 +130,15 @@ pub fn save_with_options(
     }
     let bytes = if binary::wants_binary(path) {
         let encoding = progress.part(0.0, 0.9, "Encoding");
-        binary::scenario_to_bytes_with(scenario, &encoding).map_err(|e| match e {
+        binary::scenario_to_bytes_with(scenario, options.drawn, &encoding).map_err(|e| match e {
             SaveError::Cancelled { .. } => SaveError::Cancelled {
                 path: crate::text::path(path),
             },
             e => e,
         })?
     } else {
-        scenario_to_ron_with(scenario, path, &progress.part(0.0, 0.9, "Writing the text"))?
+        let writing = progress.part(0.0, 0.9, "Writing the text");
+        scenario_to_ron_with(scenario, options.drawn, path, &writing)?
     };
     let writing = progress.part(0.9, 1.0, "Writing the file");
     if !writing.commit() {
@@ -229,7 +234,7 @@ mod tests {
         }
         assert_eq!(
             String::from_utf8(
-                scenario_to_ron_with(&big, Path::new("x"), &Progress::none()).unwrap()
+                scenario_to_ron_with(&big, None, Path::new("x"), &Progress::none()).unwrap()
             )
             .unwrap(),
             scenario_to_ron(&big).unwrap()
@@ -415,6 +420,7 @@ mod tests {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
             let options = SaveOptions {
                 read_only: ReadOnly::Replace,
+                ..SaveOptions::default()
             };
             save_with_options(&sample(), &path, &Progress::none(), &options).unwrap();
             assert_eq!(load(&path).unwrap(), sample());

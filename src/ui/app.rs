@@ -291,8 +291,10 @@ impl ExplorerApp {
     }
 
     /// Saves to `path` on the worker thread; what waits for the save goes on when it lands.
-    fn save_to(&mut self, path: &Path) {
-        let started = self.jobs.save(&self.egui_ctx, &self.ws.doc, path);
+    fn save_to(&mut self, path: &Path, read_only: crate::io::disk::ReadOnly) {
+        let started = self
+            .jobs
+            .save(&self.egui_ctx, &self.ws.doc, path, read_only);
         let started = self.started(started);
         self.filing.save_started(started);
     }

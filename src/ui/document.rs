@@ -259,11 +259,23 @@ impl Document {
 
     /// True when the file this document was opened from or saved to has changed on disk since
     /// (its modification time, size or identity differ): saving would overwrite someone else's
-    /// work, so the app asks first. A file that is gone is not a conflict (saving recreates it),
-    /// and a document that has no stamp (restored from an older build's autosave) cannot tell.
+    /// work, so the app asks first. A file that is gone is [`Document::gone_from_disk`], and a
+    /// document that has no stamp (restored from an older build's autosave) cannot tell.
     pub fn changed_on_disk(&self) -> bool {
         match (&self.path, self.disk) {
             (Some(path), Some(stamp)) => FileStamp::of(path).is_some_and(|now| now != stamp),
+            _ => false,
+        }
+    }
+
+    /// True when the file this document was opened from or saved to is no longer there (deleted,
+    /// moved or renamed since): saving would create it again, perhaps in a folder someone emptied
+    /// on purpose, so the app asks first.
+    pub fn gone_from_disk(&self) -> bool {
+        match (&self.path, self.disk) {
+            (Some(path), Some(_)) => {
+                std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            }
             _ => false,
         }
     }

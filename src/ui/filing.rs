@@ -11,6 +11,7 @@ use super::document::Document;
 use super::files::{DialogPurpose, FileDialogs, default_folder};
 use super::panels;
 use super::recovery;
+use crate::io::disk::ReadOnly;
 use crate::training::LoadedLesson;
 use std::path::{Path, PathBuf};
 
@@ -35,8 +36,9 @@ pub enum FileStep {
     /// Go on with what waited (nothing unsaved, the user chose not to save, or the save landed).
     Proceed(Discard),
     /// Write the document to this file, on the worker thread (a Save, an Overwrite, a Save As
-    /// answered); then tell [`Filing::save_started`] whether it started.
-    Write(PathBuf),
+    /// answered), replacing a write-protected file only when the user said so; then tell
+    /// [`Filing::save_started`] whether it started.
+    Write(PathBuf, ReadOnly),
     /// Open this file again, dropping the changes (the changed-on-disk question's Reload).
     Reload(PathBuf),
     /// A file dialog, or the path field standing in for one, answered with this path.
@@ -54,8 +56,9 @@ pub struct Filing {
     asking: Option<Discard>,
     /// What to do once a save has written the file (Save in the unsaved-changes question).
     after_save: Option<Discard>,
-    /// A save waiting for the user because the file changed on disk since it was opened here.
-    conflict: Option<PathBuf>,
+    /// A save waiting for the user: the file changed on disk since it was opened here, is gone
+    /// from disk, or is write-protected.
+    conflict: Option<(PathBuf, panels::Conflict)>,
     /// A path field standing in for a native file dialog that could not be shown.
     path_prompt: Option<panels::PathPrompt>,
     /// True while the running job is a save: what waits for it goes on or is dropped with its
@@ -146,19 +149,34 @@ impl Filing {
     }
 
     /// Save: to the document's own file, unless someone changed that file on disk since it was
-    /// opened or saved here (then the user is asked first, see [`panels::conflict_ui`]); Save As
-    /// for a document without a file.
+    /// opened or saved, it is gone from disk, or it is write-protected (then the user is asked
+    /// first, see [`panels::conflict_ui`]); Save As for a document without a file.
     pub fn save(&mut self, doc: &Document, ctx: &egui::Context) -> Option<FileStep> {
         match doc.path.clone() {
             Some(path) if doc.changed_on_disk() => {
-                self.conflict = Some(path);
+                self.conflict = Some((path, panels::Conflict::Changed));
                 None
             }
-            Some(path) => Some(FileStep::Write(path)),
+            Some(path) if doc.gone_from_disk() => {
+                self.conflict = Some((path, panels::Conflict::Gone));
+                None
+            }
+            Some(path) => self.write(path),
             None => {
                 self.save_as(doc, ctx);
                 None
             }
+        }
+    }
+
+    /// Writes to `path` (a Save, or Save As answered), unless the file there is write-protected:
+    /// then the user is asked first.
+    pub fn write(&mut self, path: PathBuf) -> Option<FileStep> {
+        if crate::io::disk::is_read_only(&path) {
+            self.conflict = Some((path, panels::Conflict::ReadOnly));
+            None
+        } else {
+            Some(FileStep::Write(path, ReadOnly::Refuse))
         }
     }
 
@@ -276,13 +294,22 @@ impl Filing {
                 None => {}
             }
         }
-        if let Some(path) = self.conflict.clone()
-            && let Some(answer) = panels::conflict_ui(ctx, &path)
+        if let Some((path, conflict)) = self.conflict.clone()
+            && let Some(answer) = panels::conflict_ui(ctx, &path, conflict)
         {
             self.conflict = None;
             match answer {
-                // What waits for the save (after_save) goes on once it has landed.
-                panels::ConflictAnswer::Overwrite => steps.push(FileStep::Write(path)),
+                // What waits for the save (after_save) goes on once it has landed. A changed
+                // file that is write-protected too is asked about again.
+                panels::ConflictAnswer::Overwrite => match conflict {
+                    panels::Conflict::Changed => steps.extend(self.write(path)),
+                    panels::Conflict::Gone => {
+                        steps.push(FileStep::Write(path, ReadOnly::Refuse));
+                    }
+                    panels::Conflict::ReadOnly => {
+                        steps.push(FileStep::Write(path, ReadOnly::Replace));
+                    }
+                },
                 // after_save stays: it goes on once Save As has written the file.
                 panels::ConflictAnswer::SaveAs => self.save_as(doc, ctx),
                 panels::ConflictAnswer::Reload => {

@@ -269,15 +269,28 @@ impl Jobs<Outcome> {
     /// Saves a snapshot of `doc` to `path`, with a progress bar and Cancel (until the file is being
     /// replaced: a cancelled save leaves the file as it was). Taking the snapshot copies nothing
     /// (the scenario is shared, see [`Document::shared_scenario`]); editing goes on meanwhile, and
-    /// the document counts as saved only if it still is what was written.
-    pub fn save(&mut self, ctx: &egui::Context, doc: &Document, path: &Path) -> Result<(), String> {
+    /// the document counts as saved only if it still is what was written. Every party is saved
+    /// where it is drawn, so that the file reopens as it was left (the tier layout of the channel
+    /// as it is now would place some elsewhere: parties keep their place across edits).
+    pub fn save(
+        &mut self,
+        ctx: &egui::Context,
+        doc: &Document,
+        path: &Path,
+        read_only: crate::io::disk::ReadOnly,
+    ) -> Result<(), String> {
         let scenario = doc.shared_scenario();
+        let drawn = doc.positions().clone();
         let changes = doc.changes();
         let document = doc.id();
         let path = path.to_owned();
         let title = format!("Saving {}", file_name(&path));
         self.start(title, ctx, move |progress| {
-            crate::io::save::save_with(&scenario, &path, progress)
+            let options = crate::io::save::SaveOptions {
+                read_only,
+                drawn: Some(&drawn),
+            };
+            crate::io::save::save_with_options(&scenario, &path, progress, &options)
                 .map(|()| Outcome::Saved {
                     document,
                     changes,

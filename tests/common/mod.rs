@@ -81,3 +81,14 @@ pub fn scenario(slug: &str) -> Launch {
         ..Launch::default()
     }
 }
+
+/// The open document's scenario as a save writes it: every party where the canvas draws it (see
+/// `Jobs::save`), not only those placed by hand.
+#[allow(dead_code)] // Not every test binary saves.
+pub fn as_drawn(doc: &csp_explorer::ui::Document) -> csp_explorer::model::Scenario {
+    let mut s = doc.scenario().clone();
+    for (id, at) in doc.positions() {
+        s.set_position(id, Some(*at)).expect("a drawn party");
+    }
+    s
+}

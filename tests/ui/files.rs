@@ -53,8 +53,8 @@ fn saving_and_reopening_round_trips_through_the_app() {
     });
     reopened.run();
     assert_eq!(
-        reopened.state().document().scenario(),
-        harness.state().document().scenario()
+        *reopened.state().document().scenario(),
+        common::as_drawn(harness.state().document())
     );
 }
 
@@ -280,13 +280,139 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     assert_eq!(csp_explorer::io::load(&path).unwrap(), their);
     assert_eq!(
         csp_explorer::io::load(&other).unwrap(),
-        *harness.state().document().scenario()
+        common::as_drawn(harness.state().document())
     );
     assert_eq!(
         harness.state().document().path.as_deref(),
         Some(other.as_path())
     );
     assert!(!harness.state().document().is_dirty());
+}
+
+/// The open file is deleted behind the app's back: Ctrl+S asks before creating it again (Save it
+/// again, Save as…, Cancel), and a write-protected file is asked about before it is replaced
+/// (Replace it keeps it write-protected).
+#[test]
+fn a_deleted_or_write_protected_file_is_not_written_without_asking() {
+    use csp_explorer::ui::app::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.ron");
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().save_as(&path);
+    common::finish_jobs(&mut harness);
+    let add_party = |harness: &mut Harness<'static, ExplorerApp>| {
+        harness
+            .state_mut()
+            .execute(&ctx, Command::AddParty(PartyKind::Customer));
+        harness.run();
+    };
+    let save = |harness: &mut Harness<'static, ExplorerApp>| {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        common::finish_jobs(harness);
+    };
+
+    // Deleted: Cancel leaves it deleted; Save it again creates it with the work.
+    add_party(&mut harness);
+    std::fs::remove_file(&path).unwrap();
+    save(&mut harness);
+    harness.get_by_label("The file is gone from disk");
+    assert!(harness.query_by_label("Reload from disk").is_none());
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(!path.exists(), "nothing was created");
+    assert!(harness.state().document().is_dirty());
+    save(&mut harness);
+    harness.get_by_label("Save it again").click();
+    common::finish_jobs(&mut harness);
+    assert_eq!(
+        csp_explorer::io::load(&path).unwrap(),
+        common::as_drawn(harness.state().document())
+    );
+    assert!(!harness.state().document().is_dirty());
+
+    // Write-protected: Cancel leaves it as it was; Replace it saves and it stays protected.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Protected before it is opened (a protection added while it is open changes the file's
+        // change time, and the app asks about a file changed on disk first).
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        harness.state_mut().open_path(&path);
+        harness.run();
+        let before = std::fs::read(&path).unwrap();
+        add_party(&mut harness);
+        save(&mut harness);
+        harness.get_by_label("The file is read-only");
+        harness.get_by_label("Cancel").click();
+        harness.run();
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert!(harness.state().document().is_dirty());
+        save(&mut harness);
+        harness.get_by_label("Replace it").click();
+        common::finish_jobs(&mut harness);
+        assert_eq!(
+            csp_explorer::io::load(&path).unwrap(),
+            common::as_drawn(harness.state().document())
+        );
+        assert!(!harness.state().document().is_dirty());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o444, "still write-protected");
+    }
+}
+
+/// A rearranged drawing reopens as it was on screen: every party is saved where it is drawn, not
+/// only those dragged (parties keep their place across edits, where the tier layout of the channel
+/// as it is now would put some elsewhere).
+#[test]
+fn a_saved_drawing_reopens_as_it_was_on_screen() {
+    use csp_explorer::edit::Edit;
+    use csp_explorer::model::Position;
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-3-multi-channel"));
+    let ctx = harness.ctx.clone();
+    let ids: Vec<_> = harness
+        .state()
+        .document()
+        .scenario()
+        .parties()
+        .map(|p| (p.id.clone(), p.kind))
+        .collect();
+    // One party dragged, one removed (the others stay where they were), one added.
+    let (dragged, _) = ids[1].clone();
+    let (removed, _) = ids
+        .iter()
+        .find(|(_, kind)| *kind == PartyKind::IndirectReseller)
+        .unwrap()
+        .clone();
+    for command in [
+        Command::Edit(Edit::MoveParty(
+            dragged,
+            Some(Position { x: 333.0, y: -77.0 }),
+        )),
+        Command::Edit(Edit::RemoveParty(removed)),
+        Command::AddParty(PartyKind::Customer),
+    ] {
+        harness.state_mut().execute(&ctx, command);
+        harness.run();
+    }
+    let on_screen = harness.state().document().positions().clone();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["drawn.ron", "drawn.cspx"] {
+        let path = dir.path().join(name);
+        harness.state_mut().save_as(&path);
+        common::finish_jobs(&mut harness);
+        let mut reopened = app(Launch {
+            open: Some(path.clone()),
+            ..Launch::default()
+        });
+        reopened.run();
+        assert_eq!(
+            reopened.state().document().positions(),
+            &on_screen,
+            "{name} reopens as it was on screen"
+        );
+    }
 }
 
 /// Save As onto a device or a folder is refused with a message saying what the path is, the work

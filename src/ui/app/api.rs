@@ -182,9 +182,10 @@ impl ExplorerApp {
         self.started(started);
     }
 
-    /// Saves to `path` (what Save As does once the dialog answers), on the worker thread.
+    /// Saves to `path` (what Save As does once the dialog answers, without the question about a
+    /// write-protected file: such a file is refused), on the worker thread.
     pub fn save_as(&mut self, path: &Path) {
-        self.save_to(path);
+        self.save_to(path, crate::io::disk::ReadOnly::Refuse);
     }
 
     /// Exports the open scenario as checked now, on this thread (what File → Export does once

@@ -101,7 +101,7 @@ impl ExplorerApp {
         for step in steps {
             match step {
                 FileStep::Proceed(action) => self.proceed(ctx, action),
-                FileStep::Write(path) => self.save_to(&path),
+                FileStep::Write(path, read_only) => self.save_to(&path, read_only),
                 FileStep::Reload(path) => match Document::open(&path) {
                     Ok(doc) => {
                         self.replace_document(doc);
@@ -228,10 +228,15 @@ impl ExplorerApp {
         match purpose {
             DialogPurpose::Open => self.open_in_background(ctx, path),
             // What waits for the save goes on once it has landed.
+            // A write-protected file is asked about first.
             DialogPurpose::SaveAs if path.extension().is_none() => {
-                self.save_to(&path.with_extension("ron"));
+                let step = self.filing.write(path.with_extension("ron"));
+                self.file_steps(ctx, step);
             }
-            DialogPurpose::SaveAs => self.save_to(&path),
+            DialogPurpose::SaveAs => {
+                let step = self.filing.write(path);
+                self.file_steps(ctx, step);
+            }
             DialogPurpose::Export(format) => self.export_in_background(ctx, &path, format, None),
             DialogPurpose::ExportVisible => {
                 let area = self.visible_area();

@@ -190,10 +190,22 @@ pub fn discard_ui(ctx: &egui::Context, name: &str, can_save: bool) -> Option<Uns
     answer
 }
 
-/// What the user answered when the file changed on disk since it was opened or saved.
+/// Why a save waits for the user instead of writing the file at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// Someone changed the file on disk since it was opened or saved here.
+    Changed,
+    /// The file was deleted, moved or renamed since: saving would create it again.
+    Gone,
+    /// The file is write-protected: whoever protected it meant it to stay as it is.
+    ReadOnly,
+}
+
+/// What the user answered when a save waits (see [`Conflict`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConflictAnswer {
-    /// Save over the other changes.
+    /// Save all the same: over the other changes, in place of the file that is gone, or over the
+    /// write-protected file (which stays write-protected).
     Overwrite,
     /// Save under another name; the file on disk stays as the other person left it.
     SaveAs,
@@ -203,36 +215,63 @@ pub enum ConflictAnswer {
     Cancel,
 }
 
-/// Asks before a save overwrites a file that someone changed on disk since it was opened here
-/// (`None` while undecided).
-pub fn conflict_ui(ctx: &egui::Context, path: &std::path::Path) -> Option<ConflictAnswer> {
+/// Asks before a save writes a file that someone changed on disk since it was opened here, that is
+/// gone from disk, or that is write-protected (`None` while undecided).
+pub fn conflict_ui(
+    ctx: &egui::Context,
+    path: &std::path::Path,
+    conflict: Conflict,
+) -> Option<ConflictAnswer> {
     let mut answer = None;
+    let name = crate::text::path(path);
+    let (heading, text, overwrite, overwrite_hint, save_as_hint) = match conflict {
+        Conflict::Changed => (
+            "The file changed on disk",
+            format!(
+                "{name} was changed by another program or person since you opened or saved it \
+                 here. Saving now would overwrite their changes."
+            ),
+            "Overwrite",
+            "Save your version over theirs",
+            "Keep their file as it is and save yours under another name",
+        ),
+        Conflict::Gone => (
+            "The file is gone from disk",
+            format!(
+                "{name} was deleted, moved or renamed since you opened or saved it here. Saving \
+                 now would create it again there."
+            ),
+            "Save it again",
+            "Create the file again where it was, with your version",
+            "Save your version under another name or in another folder",
+        ),
+        Conflict::ReadOnly => (
+            "The file is read-only",
+            format!(
+                "{name} is write-protected: someone meant it to stay as it is. Replacing it \
+                 keeps it write-protected."
+            ),
+            "Replace it",
+            "Save your version over the write-protected file",
+            "Leave the file as it is and save yours under another name",
+        ),
+    };
     egui::Modal::new(egui::Id::new("changed-on-disk")).show(ctx, |ui| {
-        ui.heading("The file changed on disk");
-        ui.label(format!(
-            "{} was changed by another program or person since you opened or saved it here. \
-             Saving now would overwrite their changes.",
-            path.display()
-        ));
+        ui.heading(heading);
+        ui.label(text);
         ui.horizontal(|ui| {
-            if ui
-                .button("Overwrite")
-                .on_hover_text("Save your version over theirs")
-                .clicked()
-            {
+            if ui.button(overwrite).on_hover_text(overwrite_hint).clicked() {
                 answer = Some(ConflictAnswer::Overwrite);
             }
-            if ui
-                .button("Save as…")
-                .on_hover_text("Keep their file as it is and save yours under another name")
-                .clicked()
-            {
+            if ui.button("Save as…").on_hover_text(save_as_hint).clicked() {
                 answer = Some(ConflictAnswer::SaveAs);
             }
-            if ui
-                .button("Reload from disk")
-                .on_hover_text("Discard your changes and open their version")
-                .clicked()
+            // Only a changed file has another version to open.
+            if conflict == Conflict::Changed
+                && ui
+                    .button("Reload from disk")
+                    .on_hover_text("Discard your changes and open their version")
+                    .clicked()
             {
                 answer = Some(ConflictAnswer::Reload);
             }

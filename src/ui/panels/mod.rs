@@ -16,8 +16,8 @@ mod selection;
 mod status;
 
 pub use dialogs::{
-    ConflictAnswer, PathPrompt, UnsavedAnswer, conflict_ui, discard_ui, help_ui, library_ui,
-    link_chooser_ui, path_prompt_ui,
+    Conflict, ConflictAnswer, PathPrompt, UnsavedAnswer, conflict_ui, discard_ui, help_ui,
+    library_ui, link_chooser_ui, path_prompt_ui,
 };
 pub use fields::{Drafts, parse_date};
 pub use findings::{FindingFilter, explanation_ui, findings_ui};

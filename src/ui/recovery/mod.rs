@@ -223,7 +223,7 @@ impl DocSnapshot {
         let s = &self.scenario;
         let (scenario, scenario_file) = if s.party_count() + s.link_count() >= binary_from {
             let file = beside();
-            let bytes = crate::io::binary::scenario_to_bytes_with(s, progress)?;
+            let bytes = crate::io::binary::scenario_to_bytes_with(s, None, progress)?;
             crate::io::disk::write_atomic(&file, &bytes)?;
             let name = file
                 .file_name()
@@ -231,8 +231,12 @@ impl DocSnapshot {
                 .unwrap_or_default();
             (String::new(), Some(name))
         } else {
-            let bytes =
-                crate::io::ron_file::scenario_to_ron_with(s, Path::new("recovery"), progress)?;
+            let bytes = crate::io::ron_file::scenario_to_ron_with(
+                s,
+                None,
+                Path::new("recovery"),
+                progress,
+            )?;
             let text = String::from_utf8(bytes)
                 .map_err(|e| SaveError::Binary(format!("RON text that is not UTF-8: {e}")))?;
             (text, None)
