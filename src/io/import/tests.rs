@@ -595,6 +595,29 @@ fn an_error_in_a_sheet_names_the_workbook_sheet_row_and_column() {
     );
 }
 
+/// Two cells far apart made `calamine` hold the whole rectangle between them (17 billion cells for
+/// A1 and XFD1048576: the app aborted on a file of a few kilobytes). Cells are read one by one
+/// now, and one beyond the columns a sheet may have is refused, naming the sheet, row and limit.
+#[test]
+fn a_workbook_with_a_cell_far_away_is_refused_not_laid_out() {
+    let bytes = {
+        use rust_xlsxwriter::Workbook;
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("Parties").unwrap();
+        sheet.write_string(0, 0, "id").unwrap();
+        sheet.write_string(1_048_575, 16_383, "far").unwrap();
+        book.save_to_buffer().unwrap()
+    };
+    let errors = import(&[src("far.xlsx", bytes)], &Options::default()).unwrap_err();
+    let text = errors.to_string();
+    assert!(
+        text.contains(
+            "sheet Parties, row 1048576: csp-explorer reads sheets of at most 1000 columns"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn an_ods_spreadsheet_imports() {
     let bytes = include_bytes!("../../../tests/fixtures/workbooks/channel.ods");

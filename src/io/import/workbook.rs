@@ -6,6 +6,7 @@
 //! used to be an error made of its ZIP bytes. Workbooks are read with `calamine`; every other file
 //! that is not text is named by what it looks like (ZIP, PDF, image, …), never shown.
 
+use super::text::{MAX_CELLS, MAX_COLUMNS};
 use calamine::{Data, Reader};
 use std::io::Cursor;
 
@@ -135,11 +136,65 @@ fn unpacked_fits(bytes: &[u8]) -> Result<(), Unread> {
 /// summary names it (`Excel workbook (.xlsx)`).
 pub fn read(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), Unread> {
     unpacked_fits(bytes)?;
-    read_unpacked(bytes).map_err(|_| Unread::NotAWorkbook)
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|_| Unread::NotAWorkbook)?;
+    if let calamine::Sheets::Xlsx(xlsx) = &mut book {
+        let mut sheets = Vec::new();
+        for name in xlsx.sheet_names() {
+            let rows = xlsx_rows(xlsx, &name)?;
+            sheets.push(Sheet { name, rows });
+        }
+        return Ok((sheets, "Excel workbook (.xlsx)"));
+    }
+    read_ranges(book).map_err(|_| Unread::NotAWorkbook)
 }
 
-fn read_unpacked(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), calamine::Error> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))?;
+/// The rows of an `.xlsx` sheet, read cell by cell as they are stored. `calamine`'s ranges hold the
+/// rectangle between the first and the last cell: a sheet of two cells, A1 and XFD1048576, asks
+/// for 17 billion (a file of a few kilobytes aborts the app). A cell beyond [`MAX_COLUMNS`] or a
+/// sheet of more than [`MAX_CELLS`] is refused, naming the limit.
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+) -> Result<Vec<(u64, Vec<String>)>, Unread> {
+    let mut reader = book
+        .worksheet_cells_reader(sheet)
+        .map_err(|_| Unread::NotAWorkbook)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    let mut cells = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(|_| Unread::NotAWorkbook)? {
+        let (row, column) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        let column = column as usize;
+        cells += 1;
+        if column >= MAX_COLUMNS || cells > MAX_CELLS {
+            return Err(Unread::TooLarge(format!(
+                "sheet {}, row {}: csp-explorer reads sheets of at most {MAX_COLUMNS} columns and \
+                 {} cells; is a stray value far to the right or below the table?",
+                crate::text::escaped(sheet, 60),
+                u64::from(row) + 1,
+                crate::text::thousands(MAX_CELLS)
+            )));
+        }
+        let cells_of_row = rows.entry(row).or_default();
+        if cells_of_row.len() <= column {
+            cells_of_row.resize(column + 1, String::new());
+        }
+        cells_of_row[column] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (u64::from(row) + 1, cells))
+        .collect())
+}
+
+/// The sheets of a workbook of another kind (`.xls`, `.xlsb`, `.ods`) through `calamine`'s ranges.
+fn read_ranges(
+    mut book: calamine::Sheets<Cursor<&[u8]>>,
+) -> Result<(Vec<Sheet>, &'static str), calamine::Error> {
     let format = match &book {
         calamine::Sheets::Xls(_) => "Excel 97–2003 workbook (.xls)",
         calamine::Sheets::Xlsx(_) => "Excel workbook (.xlsx)",
