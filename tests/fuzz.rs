@@ -3,7 +3,8 @@
 //! dropped or swapped, stray unicode, numbers far out of range), and must answer with a scenario or
 //! with errors that are not empty and name the input, never a panic, a hang or a runaway allocation.
 //!
-//! Targets: the RON save loader (UTF-8 text and raw bytes through a file), the importer with the
+//! Targets: the RON save loader (UTF-8 text and raw bytes through a file), the `.cspx` loader (its
+//! counts and lengths made huge, under the allocation bound), the importer with the
 //! project's parties + links CSVs and every Partner Center format (REST JSON customers, indirect
 //! resellers, subscriptions, a customer's relationships and agreements; the customer and reseller CSV
 //! downloads), and the lesson loader. Whatever loads is then checked by the rules engine, and a
