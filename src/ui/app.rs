@@ -35,6 +35,9 @@ use crate::model::{PartyId, Position, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// How long a notice stays in the status bar.
+const NOTICE_SECONDS: f64 = 8.0;
+
 /// How often eframe writes its storage (window size, egui memory and a copy of the preferences).
 const AUTOSAVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -61,6 +64,9 @@ pub struct ExplorerApp {
     error: Option<String>,
     /// A passing confirmation ("Saved …").
     notice: Option<String>,
+    /// The notice on show, and since when (egui's clock, in seconds): it goes after
+    /// [`NOTICE_SECONDS`], so that "Exported …" does not stay under other files opened since.
+    notice_shown: Option<(String, f64)>,
     show_help: bool,
     show_library: bool,
     /// The window's context, for work started where none is at hand (a save from a test).
@@ -92,6 +98,7 @@ impl ExplorerApp {
             import: None,
             error: None,
             notice: None,
+            notice_shown: None,
             show_help: false,
             show_library: launch.open.is_none()
                 && launch.builtin.is_none()
@@ -332,6 +339,7 @@ impl ExplorerApp {
         let steps = self.filing.poll(ctx);
         self.file_steps(ctx, steps);
         self.poll_jobs(ctx);
+        self.expire_notice(ctx);
         let keys = Keys {
             tool: &mut self.tool,
             show_help: &mut self.show_help,
@@ -368,6 +376,30 @@ impl ExplorerApp {
                 .flatten()
         });
         commands
+    }
+
+    /// Lets the status bar's notice go once it has been on show for [`NOTICE_SECONDS`] (a new
+    /// notice starts its own time), and asks for the frame that takes it away.
+    fn expire_notice(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        let Some(notice) = &self.notice else {
+            self.notice_shown = None;
+            return;
+        };
+        let since = match &self.notice_shown {
+            Some((shown, since)) if shown == notice => *since,
+            _ => {
+                self.notice_shown = Some((notice.clone(), now));
+                now
+            }
+        };
+        let left = since + NOTICE_SECONDS - now;
+        if left <= 0.0 {
+            self.notice = None;
+            self.notice_shown = None;
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(left));
+        }
     }
 
     /// The canvas area: the canvas (or base and what-if side by side) and what it asks for.

@@ -277,14 +277,26 @@ impl Filing {
     ) -> Vec<FileStep> {
         let mut steps = Vec::new();
         if let Some(action) = self.asking.clone() {
-            let can_save = !matches!(action, Discard::WhatIf) && !base_unsaved;
-            match panels::discard_ui(ctx, &doc.display_name(), can_save) {
+            // A what-if about to be discarded is saved under a name of its own (the base keeps
+            // its file); unsaved work in the base would not be kept by saving the what-if.
+            let save = if matches!(action, Discard::WhatIf) {
+                panels::Keep::SaveAs
+            } else if base_unsaved {
+                panels::Keep::Nothing
+            } else {
+                panels::Keep::Save
+            };
+            match panels::discard_ui(ctx, &doc.display_name(), save) {
                 Some(panels::UnsavedAnswer::Save) => {
                     self.asking = None;
                     // Saved first (Save As for a document without a file, or the changed-on-disk
                     // question first); the action goes on once the file is written.
                     self.after_save = Some(action);
-                    steps.extend(self.save(doc, ctx));
+                    if save == panels::Keep::SaveAs {
+                        self.save_as(doc, ctx);
+                    } else {
+                        steps.extend(self.save(doc, ctx));
+                    }
                 }
                 Some(panels::UnsavedAnswer::DontSave) => {
                     self.asking = None;

@@ -7,13 +7,13 @@
 //! longer exists. The canvas's view is the app's, lent here where a command needs to know what is
 //! in view (a new party goes where the user is looking; an explained finding is flown to).
 
-use super::canvas::{CanvasView, SelectMode, Selection, trial_link_in_place};
+use super::canvas::{CanvasView, SelectMode, Selection, link_offers_in_place};
 use super::command::PendingLink;
 use super::document::Document;
 use super::panels;
 use crate::edit::Edit;
 use crate::model::{Date, Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario};
-use crate::rules::{Finding, Severity, Subject, chain_kinds};
+use crate::rules::{Finding, Severity, Subject};
 use std::collections::BTreeSet;
 
 /// The open document and the user's hold on it.
@@ -332,20 +332,13 @@ impl Workspace {
     /// Starts the kind chooser for a connect gesture from `from` to `to`.
     pub fn begin_link(&mut self, from: PartyId, to: PartyId, at: egui::Pos2) {
         let s = self.doc.scenario();
-        let (Some(a), Some(b)) = (s.party(from.as_str()), s.party(to.as_str())) else {
+        if s.party(from.as_str()).is_none() || s.party(to.as_str()).is_none() {
             return;
-        };
-        let chains = chain_kinds(a.kind, b.kind);
+        }
         // Each kind is tried on the document's own scenario and taken back (a copy per kind
-        // froze the window for seconds on a large channel).
-        let mut options: Vec<_> = LinkKind::ALL
-            .into_iter()
-            .map(|k| {
-                let verdict = trial_link_in_place(&mut self.doc, &from, &to, k);
-                (k, verdict, chains.contains(&k))
-            })
-            .collect();
-        options.sort_by_key(|(_, v, chain)| (!*chain, v.worst));
+        // froze the window for seconds on a large channel), in the order the connect drag's
+        // verdict assumes (see `best_verdict`).
+        let options = link_offers_in_place(&mut self.doc, &from, &to);
         self.pending_link = Some(PendingLink {
             from,
             to,

@@ -334,3 +334,208 @@ fn the_legend_folds_away_is_remembered_and_hides_no_party() {
     assert!(harness.state().view.legend_open);
     harness.get_by_label("▾ Legend");
 }
+
+/// Every shape the frame drew, flattened.
+fn all_shapes(harness: &egui_kittest::Harness<'static, ExplorerApp>) -> Vec<Shape> {
+    fn walk(shape: &Shape, out: &mut Vec<Shape>) {
+        match shape {
+            Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            other => out.push(other.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &harness.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+/// One verdict per gesture: dragging from Contoso Reseller over "Contoso (as end customer)" (its
+/// own tenant), the line, the target's ring and the text under the pointer all show the ✖ of the
+/// kind the chooser then offers first, and the chooser gives each kind its own mark and reason.
+/// Before, the ring was green (a reseller may sell to a customer) while the text said ✖ self_sale.
+#[test]
+fn the_drag_verdict_agrees_with_the_chooser() {
+    use csp_explorer::ui::style::severity_color;
+    let mut harness = app(scenario("sample-6-forbidden"));
+    harness.get_by_label("➝ Connect (C)").click();
+    harness.run();
+    let a = harness.state().screen_pos("contoso").unwrap();
+    let b = harness.state().screen_pos("contoso-own").unwrap();
+    harness.hover_at(a);
+    harness.run();
+    harness.drag_at(a);
+    harness.run();
+    for i in 1..=5 {
+        harness.hover_at(a + (b - a) * (i as f32 / 5.0));
+        harness.run();
+    }
+    // Resting on the target: the verdict is worked out after a frame and shown in the next.
+    harness.hover_at(b + egui::vec2(1.0, 1.0));
+    harness.run();
+    let shapes = all_shapes(&harness);
+    let red = severity_color(Severity::Violation);
+    let ring = shapes.iter().any(
+        |s| matches!(s, Shape::Circle(c) if c.center.distance(b) < 1.0 && c.stroke.color == red),
+    );
+    assert!(ring, "the target's ring is red");
+    let line = shapes.iter().any(|s| match s {
+        Shape::LineSegment { points, stroke } => stroke.color == red && points[0].distance(a) < 1.0,
+        _ => false,
+    });
+    assert!(line, "the dragged line is red from its start");
+    let told: Vec<String> = shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Text(t) if t.galley.text().starts_with('✖') => {
+                Some(t.galley.text().to_owned())
+            }
+            _ => None,
+        })
+        .collect();
+    harness.drop_at(b);
+    harness.run();
+    let pending = harness.state().pending_link().expect("the chooser is open");
+    let (kind, first, _) = &pending.options[0];
+    assert_eq!(
+        first.worst,
+        Some(Severity::Violation),
+        "{kind:?} is offered first"
+    );
+    assert!(
+        told.iter().any(|t| t == &format!("✖ {}", first.reason)),
+        "the text under the pointer was {told:?}, the chooser's first kind says {}",
+        first.reason
+    );
+    assert!(
+        first.reason.contains(kind.label()),
+        "the reason names its kind"
+    );
+    // Every kind with its own reason, written out under it; the chooser inside the window.
+    for (_, verdict, _) in &pending.options {
+        harness.get_by_label(&verdict.reason);
+    }
+    let chooser = harness.get_by_label("New link").rect();
+    assert!(
+        harness.ctx.content_rect().contains_rect(chooser),
+        "the chooser {chooser:?} is inside the window"
+    );
+}
+
+/// The compare overlay keeps a broken link the what-if added red and dashed with its ✖, and marks
+/// it added beside it (a green halo and a "+" in place of the ✖ said a broken purchase was fine).
+#[test]
+fn the_overlay_keeps_a_broken_added_link_red_with_its_cross() {
+    use csp_explorer::edit::Edit;
+    use csp_explorer::model::{Link, LinkKind};
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::style::severity_color;
+    use csp_explorer::ui::whatif::WhatIfCommand;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::WhatIf(WhatIfCommand::Fork));
+    crate::common::finish_jobs(&mut harness);
+    let s = harness.state().document().scenario();
+    // Microsoft bills an indirect reseller: never allowed.
+    let link = Link::new(
+        s.fresh_link_id("broken"),
+        LinkKind::Purchase,
+        csp_explorer::model::PartyId::from("microsoft"),
+        csp_explorer::model::PartyId::from("contoso"),
+        s.as_of(),
+    );
+    let id = link.id.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::Edit(Edit::AddLink(link)));
+    crate::common::finish_jobs(&mut harness);
+    assert!(harness.state().is_comparing() || harness.state().whatif.base.is_some());
+    let worst = harness
+        .state()
+        .document()
+        .checker()
+        .sorted()
+        .into_iter()
+        .filter(|f| f.subject == csp_explorer::rules::Subject::Link(id.clone()))
+        .map(|f| f.severity)
+        .max();
+    assert_eq!(
+        worst,
+        Some(Severity::Violation),
+        "the new purchase is broken"
+    );
+    let mid = harness.state().link_screen_pos(id.as_str()).unwrap();
+    let shapes = all_shapes(&harness);
+    let near = |p: egui::Pos2| p.distance(mid) < 40.0;
+    let red = severity_color(Severity::Violation);
+    let cross = shapes
+        .iter()
+        .any(|s| matches!(s, Shape::Text(t) if t.galley.text() == "✖" && near(t.pos)));
+    let red_badge = shapes
+        .iter()
+        .any(|s| matches!(s, Shape::Circle(c) if c.fill == red && near(c.center)));
+    let added = shapes
+        .iter()
+        .any(|s| matches!(s, Shape::Text(t) if t.galley.text() == "+" && near(t.pos)));
+    assert!(cross && red_badge, "the broken added link keeps its red ✖");
+    assert!(added, "and is marked added beside it");
+}
+
+/// The canvas tells AccessKit what it draws: each party on screen by name and kind with its worst
+/// finding, each link by kind and parties, so that screen readers (and tests) can read it.
+#[test]
+fn the_canvas_exposes_its_parties_and_links_to_accesskit() {
+    use egui_kittest::kittest::NodeT;
+    let harness = app(scenario("sample-1-forbidden"));
+    for party in harness.state().document().scenario().parties() {
+        let label = format!("{} ({})", party.name, party.kind.label());
+        let node = harness.get_by_label(&label);
+        let at = harness.state().screen_pos(party.id.as_str()).unwrap();
+        assert!(
+            node.rect().contains(at),
+            "{} is exposed where it is drawn",
+            party.name
+        );
+    }
+    let broken = harness
+        .state()
+        .document()
+        .checker()
+        .sorted()
+        .into_iter()
+        .find(|f| f.severity == Severity::Violation)
+        .expect("a violation");
+    let link = match &broken.subject {
+        csp_explorer::rules::Subject::Link(id) => harness
+            .state()
+            .document()
+            .scenario()
+            .link(id.as_str())
+            .unwrap()
+            .clone(),
+        other => panic!("a link's finding, not {other:?}"),
+    };
+    let name = |id: &csp_explorer::model::PartyId| {
+        harness
+            .state()
+            .document()
+            .scenario()
+            .party(id.as_str())
+            .unwrap()
+            .name
+            .clone()
+    };
+    let label = format!(
+        "{}: {} → {}",
+        link.kind.label(),
+        name(&link.from),
+        name(&link.to)
+    );
+    let node = harness.get_by_label(&label);
+    assert_eq!(
+        node.accesskit_node().description().as_deref(),
+        Some("worst finding: violation")
+    );
+}

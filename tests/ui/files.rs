@@ -527,3 +527,47 @@ impl csp_explorer::ui::FileDialogs for AnsweringDialogs {
         self.answer.is_some()
     }
 }
+
+/// A notice in the status bar is a passing word: it goes after a few seconds (before, "Exported …"
+/// stayed on while other files were opened).
+#[test]
+fn a_status_notice_goes_after_a_few_seconds() {
+    use csp_explorer::export::ExportFormat;
+    let mut harness = app(scenario("sample-1"));
+    let dir = tempfile::tempdir().unwrap();
+    harness
+        .state_mut()
+        .export_to(&dir.path().join("diagram"), ExportFormat::Svg);
+    harness.run();
+    harness.get_by_label_contains("Exported");
+    // Ten seconds of frames (kittest steps 0.25 s of egui's clock per frame).
+    for _ in 0..40 {
+        harness.step();
+    }
+    assert!(harness.query_by_label_contains("Exported").is_none());
+}
+
+/// Discarding an edited what-if asks to save it first and can: "Save as…" writes it to a file of
+/// its own (the question used to ask "Save them first?" with no Save button).
+#[test]
+fn discarding_an_edited_what_if_offers_to_save_it() {
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::whatif::WhatIfCommand;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::WhatIf(WhatIfCommand::Fork));
+    crate::common::finish_jobs(&mut harness);
+    harness.get_by_label("■ customer").click();
+    harness.run();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::WhatIf(WhatIfCommand::Discard));
+    harness.run();
+    harness.get_by_label_contains("Save them first?");
+    harness.get_by_label("Save as…");
+    harness.get_by_label("Don't save").click();
+    crate::common::finish_jobs(&mut harness);
+    assert!(harness.state().whatif.base.is_none(), "back to the base");
+}

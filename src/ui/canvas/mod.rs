@@ -44,7 +44,10 @@ mod view;
 
 pub use hit::link_screen_pos;
 pub use lasso::SelectMode;
-pub use verdict::{Verdict, best_verdict, best_verdict_in_place, trial_link, trial_link_in_place};
+pub use verdict::{
+    Verdict, best_verdict, best_verdict_in_place, link_offers_in_place, trial_link,
+    trial_link_in_place,
+};
 pub use view::{CanvasView, READING_ZOOM};
 
 use hit::{distance_to_polyline, distance_to_segment, link_path, party_at, scene_of};
@@ -913,11 +916,29 @@ pub fn canvas_ui(
                 ChangeKind::Removed => ("−", Color32::GRAY),
                 ChangeKind::Changed(_) => ("~", CHANGED),
             };
-            painter.add(Shape::line(
-                points.clone(),
-                Stroke::new(width + 8.0, fill.gamma_multiply(0.35)),
-            ));
-            badge(&painter, mid, 10.0, fill, symbol, 14.0);
+            match worst.filter(|s| matches!(s, Severity::Violation | Severity::Warning)) {
+                // A broken link the what-if added or changed keeps its colour, its dashes and its
+                // ✖; the change is marked beside it (a green halo and a "+" in place of the ✖
+                // said a broken purchase was fine).
+                Some(sev) => {
+                    badge(
+                        &painter,
+                        mid,
+                        9.0,
+                        severity_color(sev),
+                        severity_symbol(sev),
+                        11.0,
+                    );
+                    badge(&painter, mid + vec2(13.0, -13.0), 7.0, fill, symbol, 11.0);
+                }
+                None => {
+                    painter.add(Shape::line(
+                        points.clone(),
+                        Stroke::new(width + 8.0, fill.gamma_multiply(0.35)),
+                    ));
+                    badge(&painter, mid, 10.0, fill, symbol, 14.0);
+                }
+            }
             true
         } else if let Some(sev) = finding_marker {
             badge(
@@ -948,6 +969,27 @@ pub fn canvas_ui(
         }
         if pointer.is_some_and(|p| distance_to_polyline(p, points) < 8.0) {
             hovered_text = Some(link_tooltip(doc, link, overlay.hide_findings));
+        }
+        if !passing {
+            let bounds = points
+                .iter()
+                .fold(Rect::NOTHING, |b, p| {
+                    b.union(Rect::from_center_size(*p, vec2(2.0, 2.0)))
+                })
+                .intersect(rect);
+            expose(ui, ui.id().with(("link", link.id.as_str())), bounds, || {
+                let name = |id: &PartyId| {
+                    s.party(id.as_str())
+                        .map_or_else(|| id.to_string(), |p| p.name.clone())
+                };
+                let label = format!(
+                    "{}: {} → {}",
+                    link.kind.label(),
+                    name(&link.from),
+                    name(&link.to)
+                );
+                (label, described(worst))
+            });
         }
     }
 
@@ -1063,16 +1105,34 @@ pub fn canvas_ui(
     }
 
     // Connect rubber band and target tints.
+    // The line, the target's ring and the text under the pointer all show one verdict: that of
+    // the kind the chooser will offer first (see `verdict.rs`).
     let mut connect_reason: Option<(Pos2, Verdict)> = None;
+    let mut connect_target: Option<(PartyId, Color32)> = None;
     if let (Some(Drag::Connect { from }), Some(p)) = (
         tf.drag.as_ref(),
         pointer.or(response.interact_pointer_pos()),
     ) {
-        if let Some(a) = s.party_index(from.as_str()).map(&position_of) {
-            painter.line_segment([a, p], Stroke::new(3.0, ink.gamma_multiply(0.7)));
-        }
         if let Some(target) = party_at(doc, view, p).filter(|t| t != from) {
             connect_reason = view.verdict(doc, from, &target).map(|v| (p, v));
+            let color = connect_reason
+                .as_ref()
+                .map_or(ink.gamma_multiply(0.7), |(_, v)| verdict_color(v));
+            connect_target = Some((target, color));
+        }
+        if let Some(a) = s.party_index(from.as_str()).map(&position_of) {
+            let broken = connect_reason
+                .as_ref()
+                .is_some_and(|(_, v)| v.worst == Some(Severity::Violation));
+            let color = connect_target
+                .as_ref()
+                .map_or(ink.gamma_multiply(0.7), |(_, c)| *c);
+            let stroke = Stroke::new(3.0, color);
+            if broken {
+                painter.extend(Shape::dashed_line(&[a, p], stroke, 10.0, 6.0));
+            } else {
+                painter.line_segment([a, p], stroke);
+            }
         }
     }
 
@@ -1107,12 +1167,21 @@ pub fn canvas_ui(
         if let Some(f) = connecting_from
             && f.id != party.id
         {
-            let tint = if chain_kinds(f.kind, party.kind).is_empty() {
-                severity_color(Severity::Violation)
-            } else {
-                Color32::from_rgb(0, 158, 115)
-            };
-            painter.circle_stroke(c, r + 8.0, Stroke::new(4.0, tint.gamma_multiply(0.8)));
+            // The target under the pointer is ringed by its verdict, boldly; the others by
+            // whether any program chain joins the two kinds at all.
+            match connect_target.as_ref().filter(|(t, _)| *t == party.id) {
+                Some((_, color)) => {
+                    painter.circle_stroke(c, r + 9.0, Stroke::new(6.0, *color));
+                }
+                None => {
+                    let tint = if chain_kinds(f.kind, party.kind).is_empty() {
+                        severity_color(Severity::Violation)
+                    } else {
+                        VALID
+                    };
+                    painter.circle_stroke(c, r + 8.0, Stroke::new(4.0, tint.gamma_multiply(0.8)));
+                }
+            }
         }
         if selected || in_path.contains(party.id.as_str()) {
             painter.circle_filled(
@@ -1153,6 +1222,15 @@ pub fn canvas_ui(
         } else {
             scene.party_worst(n)
         };
+        expose(
+            ui,
+            ui.id().with(("party", party.id.as_str())),
+            Rect::from_center_size(c, vec2(r, r) * 2.0),
+            || {
+                let label = format!("{} ({})", party.name, party.kind.label());
+                (label, described(worst))
+            },
+        );
         if let Some(sev) = worst {
             let corner = c + vec2(r * 0.8, -r * 0.8);
             // In the far view a full-size marker would hide the party it is about.
@@ -1185,9 +1263,7 @@ pub fn canvas_ui(
     }
 
     if let Some((p, verdict)) = connect_reason {
-        let color = verdict
-            .worst
-            .map_or(Color32::from_rgb(0, 158, 115), severity_color);
+        let color = verdict_color(&verdict);
         let text = match verdict.worst {
             None => format!("✔ {}", verdict.reason),
             Some(sev) => format!("{} {}", severity_symbol(sev), verdict.reason),
@@ -1215,6 +1291,41 @@ pub fn canvas_ui(
         );
     }
     commands
+}
+
+/// Tells AccessKit (screen readers, and tests reading the window) about something drawn on the
+/// canvas: a party or a link at `rect`, with its label and description from `text` (worked out only
+/// while AccessKit is on). The canvas paints with egui's painter, so without this its parties and
+/// links were invisible to both.
+fn expose(ui: &egui::Ui, id: egui::Id, rect: Rect, text: impl FnOnce() -> (String, String)) {
+    ui.ctx().accesskit_node_builder(id, |node| {
+        let (label, description) = text();
+        node.set_role(egui::accesskit::Role::Button);
+        node.set_label(label);
+        node.set_description(description);
+        node.set_bounds(egui::accesskit::Rect {
+            x0: rect.min.x.into(),
+            y0: rect.min.y.into(),
+            x1: rect.max.x.into(),
+            y1: rect.max.y.into(),
+        });
+    });
+}
+
+/// What is said of a drawn party or link after its name: its worst finding.
+fn described(worst: Option<Severity>) -> String {
+    match worst {
+        Some(sev) => format!("worst finding: {}", sev.key()),
+        None => "no finding".to_owned(),
+    }
+}
+
+/// The colour of a valid link being connected (the legend's green for added).
+const VALID: Color32 = Color32::from_rgb(0, 158, 115);
+
+/// The colour a connect verdict is shown in: green when valid, else its worst finding's.
+fn verdict_color(verdict: &Verdict) -> Color32 {
+    verdict.worst.map_or(VALID, severity_color)
 }
 
 /// The narrowest canvas that shows the legend (side-by-side compare has no room to spare for it).

@@ -43,9 +43,10 @@ fn try_link(scenario: &mut Scenario, from: &PartyId, to: &PartyId, kind: LinkKin
             worst: None,
             reason: format!("a {} here is valid", kind.label()),
         },
+        // The kind is named: over a target the verdict is that of the kind offered first.
         Some(f) => Verdict {
             worst: Some(f.severity),
-            reason: format!("{}: {}", f.rule, f.message),
+            reason: format!("as a {}: {}: {}", kind.label(), f.rule, f.message),
         },
     }
 }
@@ -98,22 +99,59 @@ fn kinds_between(s: &Scenario, from: &PartyId, to: &PartyId) -> Result<Vec<LinkK
     Ok(kinds)
 }
 
-/// The best of the kinds' verdicts, tried on `scenario` and taken back.
-fn best_on(scenario: &mut Scenario, from: &PartyId, to: &PartyId) -> Verdict {
-    match kinds_between(scenario, from, to) {
-        Err(v) => v,
-        Ok(kinds) => kinds
-            .into_iter()
-            .map(|k| try_link(scenario, from, to, k))
-            .min_by_key(|v| v.worst)
-            .unwrap_or(Verdict {
-                worst: None,
-                reason: String::new(),
-            }),
+/// Every kind of link from `from` to `to` with its verdict and whether it is a program chain,
+/// tried on `scenario` and taken back, in the order the kind chooser offers them: the program
+/// chains first, each group best verdict first, ties in [`LinkKind::ALL`]'s order.
+fn offers_on(
+    scenario: &mut Scenario,
+    from: &PartyId,
+    to: &PartyId,
+) -> Vec<(LinkKind, Verdict, bool)> {
+    let (Some(a), Some(b)) = (scenario.party(from.as_str()), scenario.party(to.as_str())) else {
+        return Vec::new();
+    };
+    let chains = chain_kinds(a.kind, b.kind);
+    let mut offers: Vec<_> = LinkKind::ALL
+        .into_iter()
+        .map(|k| (k, try_link(scenario, from, to, k), chains.contains(&k)))
+        .collect();
+    offers.sort_by_key(|(_, v, chain)| (!*chain, v.worst));
+    offers
+}
+
+/// [`offers_on`] the document's own scenario (a copy only while another thread holds it): what
+/// the kind chooser lists after a connect gesture.
+pub fn link_offers_in_place(
+    doc: &mut Document,
+    from: &PartyId,
+    to: &PartyId,
+) -> Vec<(LinkKind, Verdict, bool)> {
+    match doc.trial(|s| offers_on(s, from, to)) {
+        Some(offers) => offers,
+        None => offers_on(&mut doc.scenario().clone(), from, to),
     }
 }
 
-/// The verdict of the best kind of link between two parties, checked on one copy of the scenario.
+/// The verdict of the kind the chooser will offer first (the best program chain), tried on
+/// `scenario` and taken back: what a connect drag shows over its target, in its line, the
+/// target's ring and the text under the pointer, so that the gesture says one thing. Before, the
+/// ring followed the parties' kinds alone and was green over a sale to oneself that every kind
+/// in the chooser marked ✖.
+fn best_on(scenario: &mut Scenario, from: &PartyId, to: &PartyId) -> Verdict {
+    if let Err(v) = kinds_between(scenario, from, to) {
+        return v;
+    }
+    match offers_on(scenario, from, to).into_iter().next() {
+        Some((_, verdict, _)) => verdict,
+        None => Verdict {
+            worst: None,
+            reason: String::new(),
+        },
+    }
+}
+
+/// The verdict of the kind of link the chooser offers first between two parties, checked on one
+/// copy of the scenario.
 pub fn best_verdict(doc: &Document, from: &PartyId, to: &PartyId) -> Verdict {
     if let Err(v) = kinds_between(doc.scenario(), from, to) {
         return v;

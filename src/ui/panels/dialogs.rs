@@ -10,6 +10,9 @@ use crate::ui::training::TrainingCommand;
 use egui::RichText;
 use std::path::PathBuf;
 
+/// The widest the link-kind chooser gets (its reasons wrap within it).
+const CHOOSER_WIDTH: f32 = 360.0;
+
 /// The link-kind chooser after a connect gesture; returns the chosen kind.
 pub fn link_chooser_ui(
     ctx: &egui::Context,
@@ -24,12 +27,16 @@ pub fn link_chooser_ui(
             .party(id.as_str())
             .map_or(id.to_string(), |p| p.name.clone())
     };
+    // Opened where the drag ended, and kept inside the window (it ran off the right and bottom
+    // edges for a target near them).
     egui::Window::new("New link")
         .id(egui::Id::new("link-chooser"))
-        .fixed_pos(p.at)
+        .current_pos(p.at)
+        .constrain_to(ctx.content_rect())
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
+            ui.set_max_width(CHOOSER_WIDTH);
             ui.label(format!("From {} to {}:", name(&p.from), name(&p.to)));
             let mut shown_other = false;
             for (kind, verdict, chain) in &p.options {
@@ -46,6 +53,10 @@ pub fn link_chooser_ui(
                 if ui.button(text).on_hover_text(&verdict.reason).clicked() {
                     chosen = Some(*kind);
                 }
+                // Each kind's own reason, under it: the first one is what the drag showed.
+                ui.add(
+                    egui::Label::new(RichText::new(&verdict.reason).small().color(color)).wrap(),
+                );
             }
             ui.separator();
             if ui.button("Cancel (Esc)").clicked() {
@@ -168,15 +179,30 @@ pub enum UnsavedAnswer {
 /// Asks before unsaved changes are lost: Save, Don't save or Cancel (`None` while undecided).
 /// `can_save` is false when saving the open document would not keep the work (it sits in a
 /// what-if's base, or the question is about discarding the what-if itself).
-pub fn discard_ui(ctx: &egui::Context, name: &str, can_save: bool) -> Option<UnsavedAnswer> {
+pub fn discard_ui(ctx: &egui::Context, name: &str, save: Keep) -> Option<UnsavedAnswer> {
     let mut answer = None;
     egui::Modal::new(egui::Id::new("discard")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
-        ui.label(format!(
-            "{name} has changes that are not saved. Save them first?"
-        ));
+        // The question asks to save only where a button can: before, discarding a what-if asked
+        // "Save them first?" with no Save button.
+        ui.label(match save {
+            Keep::Save | Keep::SaveAs => {
+                format!("{name} has changes that are not saved. Save them first?")
+            }
+            Keep::Nothing => format!(
+                "{name} has changes that are not saved, and saving here would not keep them. \
+                 Go on without them?"
+            ),
+        });
         ui.horizontal(|ui| {
-            if can_save && ui.button("Save").clicked() {
+            let button = match save {
+                Keep::Save => Some("Save"),
+                Keep::SaveAs => Some("Save as…"),
+                Keep::Nothing => None,
+            };
+            if let Some(label) = button
+                && ui.button(label).clicked()
+            {
                 answer = Some(UnsavedAnswer::Save);
             }
             if ui.button("Don't save").clicked() {
@@ -188,6 +214,17 @@ pub fn discard_ui(ctx: &egui::Context, name: &str, can_save: bool) -> Option<Uns
         });
     });
     answer
+}
+
+/// How the unsaved-changes question can keep the changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Save the open document (Save As when it has no file yet).
+    Save,
+    /// Save it under a new name (a what-if about to be discarded).
+    SaveAs,
+    /// Nothing here would keep them (they are in a what-if's base).
+    Nothing,
 }
 
 /// Why a save waits for the user instead of writing the file at once.

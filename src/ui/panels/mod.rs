@@ -16,7 +16,7 @@ mod selection;
 mod status;
 
 pub use dialogs::{
-    Conflict, ConflictAnswer, PathPrompt, UnsavedAnswer, conflict_ui, discard_ui, help_ui,
+    Conflict, ConflictAnswer, Keep, PathPrompt, UnsavedAnswer, conflict_ui, discard_ui, help_ui,
     library_ui, link_chooser_ui, path_prompt_ui,
 };
 pub use fields::{Drafts, parse_date};
