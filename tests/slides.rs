@@ -297,3 +297,208 @@ fn every_finding_on_a_slide_has_a_number_of_its_own_and_a_links_callout_names_it
         "some built-in scenario lists an unnumbered finding"
     );
 }
+
+/// The texts of the findings list, in order, with their x.
+fn list_texts(svg: &str) -> Vec<(f64, String)> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed");
+    doc.descendants()
+        .find(|n| n.attribute("id") == Some("findings"))
+        .map(|g| {
+            g.children()
+                .filter(|n| n.has_tag_name("text"))
+                .filter_map(|n| Some((n.attribute("x")?.parse().ok()?, n.text()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A channel with hundreds of findings: many customers break a rule.
+fn troubled() -> Scenario {
+    csp_explorer::generate::generate(&csp_explorer::generate::GenerateOptions {
+        providers: 3,
+        resellers: 20,
+        direct_bill: 2,
+        customers: 160,
+        seed: 3,
+        break_rate: 0.3,
+    })
+    .expect("valid options")
+}
+
+/// Above 30 findings a slide lists them by rule: how many of each, the first few with their numbers,
+/// the fix, and where the full list is; the callouts keep their numbers on the drawing, and the
+/// handout and the data exports carry the same numbers for the same findings.
+#[test]
+fn many_findings_are_summarised_by_rule_with_the_numbers_the_handout_carries() {
+    use csp_explorer::rules::Checker;
+    let s = troubled();
+    let all = Checker::new(&s).sorted();
+    assert!(all.len() > 100, "{} findings", all.len());
+    let text = svg(&s);
+    let list = list_texts(&text);
+    assert_eq!(
+        list[0].1,
+        format!("Findings by rule ({} in all)", all.len()),
+        "the heading"
+    );
+    assert!(
+        list.len() < all.len() / 2,
+        "a summary: {} lines",
+        list.len()
+    );
+    // Every rule that found something, per severity (a rule can warn of some cases and forbid
+    // others), with its count, worst first.
+    let mut per_rule: std::collections::BTreeMap<(&str, String), usize> = Default::default();
+    for f in &all {
+        *per_rule
+            .entry((f.info().title, f.severity.to_string()))
+            .or_default() += 1;
+    }
+    let mut heads = Vec::new();
+    for ((title, severity), n) in &per_rule {
+        let noun = if *n == 1 { "finding" } else { "findings" };
+        let head = format!("{title} ({severity}): {n} {noun}");
+        let at = list.iter().position(|(_, t)| *t == head);
+        heads.push((
+            at.unwrap_or_else(|| panic!("{head} in {list:#?}")),
+            severity.clone(),
+        ));
+    }
+    heads.sort();
+    let rank = |s: &str| {
+        ["violation", "warning", "note"]
+            .iter()
+            .position(|k| *k == s)
+    };
+    assert!(
+        heads.windows(2).all(|w| rank(&w[0].1) <= rank(&w[1].1)),
+        "worst first: {heads:?}"
+    );
+    assert!(
+        list.last()
+            .is_some_and(|(_, t)| t.contains("numbered as on the drawing")),
+        "{list:#?}"
+    );
+    // The callouts still number every numbered finding, 1 to n.
+    let (_, runs) = numbering(&text);
+    let numbered = runs.last().map_or(0, |r| r.1);
+    assert!(numbered > 30, "{numbered} numbered findings");
+    let mut next = 1;
+    for (first, last) in &runs {
+        assert_eq!(*first, next, "callouts {runs:?}");
+        next = last + 1;
+    }
+    // Each example's number is that finding's number in the handout, the CSV and the JSON.
+    let md = String::from_utf8(
+        export(&s, ExportFormat::Markdown, &ExportOptions::default()).expect("exports"),
+    )
+    .expect("utf-8");
+    let json: serde_json::Value = serde_json::from_slice(
+        &export(&s, ExportFormat::Json, &ExportOptions::default()).expect("exports"),
+    )
+    .expect("json");
+    let csv_bytes = export(&s, ExportFormat::Csv, &ExportOptions::default()).expect("exports");
+    let mut csv = csv::Reader::from_reader(csv_bytes.as_slice());
+    let header = csv.headers().expect("a header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (number_at, message_at) = (column("number"), column("message"));
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("a row")).collect();
+    let mut examples = 0;
+    let mut rule = String::new();
+    for (_, line) in &list[1..] {
+        if let Some((title, severity)) = line.split_once(" (") {
+            let severity = severity.split_once(')').map_or("", |(s, _)| s);
+            if per_rule.contains_key(&(title, severity.to_owned())) {
+                rule = title.to_owned();
+                continue;
+            }
+        }
+        let Some((n, message)) = line.split_once(". ") else {
+            continue;
+        };
+        let Ok(n) = n.parse::<usize>() else {
+            continue;
+        };
+        examples += 1;
+        assert!(
+            md.contains(&format!("### {n}. {rule} (")),
+            "{n}. {rule} in the handout"
+        );
+        let message = message.trim_end_matches('…');
+        let row = rows
+            .iter()
+            .find(|r| r[number_at] == n.to_string())
+            .unwrap_or_else(|| panic!("number {n} in the CSV"));
+        assert!(row[message_at].starts_with(message), "{n}: {message}");
+        let finding = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["number"] == n)
+            .unwrap_or_else(|| panic!("number {n} in the JSON"));
+        assert!(
+            finding["message"].as_str().unwrap().starts_with(message),
+            "{n}"
+        );
+    }
+    assert!(examples >= 3, "{examples} numbered examples");
+
+    // All of them on request; none on request (the callouts stay).
+    let all_listed = |choice| {
+        let options = ExportOptions {
+            findings: choice,
+            ..ExportOptions::default()
+        };
+        String::from_utf8(export(&s, ExportFormat::Svg, &options).expect("exports")).unwrap()
+    };
+    let full = all_listed(csp_explorer::export::FindingsList::All);
+    assert!(list_texts(&full).len() > all.len());
+    let bare = all_listed(csp_explorer::export::FindingsList::None);
+    assert!(list_texts(&bare).is_empty());
+    assert_eq!(numbering(&bare).1, runs, "the callouts stay");
+}
+
+/// The texts inside the group with `id`, excluding the callouts' numbers.
+fn texts_in(svg: &str, id: &str) -> usize {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed");
+    doc.descendants()
+        .find(|n| n.attribute("id") == Some(id))
+        .map_or(0, |g| {
+            g.descendants()
+                .filter(|n| n.has_tag_name("text"))
+                .filter(|n| {
+                    !n.ancestors()
+                        .any(|a| a.attribute("id").is_some_and(|i| i.starts_with("callout-")))
+                })
+                .count()
+        })
+}
+
+/// `--detail` leaves out the labels a small picture cannot show: kinds at `names`, names too at
+/// `shapes`; the shapes and callouts stay.
+#[test]
+fn the_level_of_detail_leaves_out_kind_labels_then_names() {
+    use csp_explorer::export::Detail;
+    let s = builtin("sample-7-forbidden")
+        .and_then(|b| b.load().ok())
+        .expect("sample 7 loads");
+    let at = |detail| {
+        let options = ExportOptions {
+            detail,
+            ..ExportOptions::default()
+        };
+        String::from_utf8(export(&s, ExportFormat::Svg, &options).expect("exports")).unwrap()
+    };
+    let (full, names, shapes) = (at(Detail::Full), at(Detail::Names), at(Detail::Shapes));
+    assert_eq!(at(Detail::Auto), full, "an SVG shows everything by default");
+    assert!(texts_in(&full, "parties") >= s.party_count());
+    assert!(texts_in(&full, "link-labels") > 0);
+    assert_eq!(texts_in(&names, "parties"), texts_in(&full, "parties"));
+    assert_eq!(texts_in(&names, "link-labels"), 0);
+    assert_eq!(texts_in(&shapes, "parties"), 0);
+    assert_eq!(texts_in(&shapes, "link-labels"), 0);
+    for svg in [&names, &shapes] {
+        assert_eq!(numbering(svg), numbering(&full), "the callouts stay");
+        assert_eq!(svg.matches("id=\"shape-").count(), s.party_count());
+    }
+}

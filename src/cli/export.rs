@@ -6,7 +6,7 @@ use super::input::{is_stdio, load_scenario, parse_date, parse_export_format};
 use super::output::{
     Force, bad_input, errln, output_name, refuse_overwriting_inputs, status, write_output,
 };
-use crate::export::{Background, ExportFormat, ExportOptions};
+use crate::export::{Background, Detail, ExportFormat, ExportOptions, FindingsList};
 use crate::model::Date;
 use clap::Args;
 use std::path::PathBuf;
@@ -47,6 +47,28 @@ pub struct ExportArgs {
     delimiter: Option<u8>,
     #[command(flatten)]
     force: Force,
+    /// SVG and PNG: the findings below the drawing: all, summary (every finding up to 30, above
+    /// that grouped by rule with the first few of each) or none. The callouts' numbers stay on
+    /// the drawing; md, csv and json list every finding with them.
+    #[arg(long, value_name = "LIST", default_value = "summary", value_parser = parse_findings_list)]
+    findings: FindingsList,
+    /// SVG and PNG: the labels drawn: full (names and link kinds), names, shapes (neither), or
+    /// auto (full).
+    #[arg(long, value_name = "LEVEL", default_value = "auto", value_parser = parse_detail)]
+    detail: Detail,
+}
+
+/// A `--findings` choice.
+fn parse_findings_list(value: &str) -> Result<FindingsList, String> {
+    FindingsList::from_key(value)
+        .ok_or_else(|| format!("\"{value}\" is not a findings list; use all, summary or none"))
+}
+
+/// A `--detail` level.
+fn parse_detail(value: &str) -> Result<Detail, String> {
+    Detail::from_key(value).ok_or_else(|| {
+        format!("\"{value}\" is not a level of detail; use auto, full, names or shapes")
+    })
 }
 
 /// A CSV separator: one ASCII character, or `tab`.
@@ -76,6 +98,8 @@ impl ExportArgs {
             locale,
             delimiter,
             force,
+            findings,
+            detail,
         } = self;
         if let Err(code) = refuse_overwriting_inputs(&output, &[&scenario], force) {
             return code;
@@ -97,6 +121,8 @@ impl ExportArgs {
             locale,
             area: None,
             drawn: None,
+            findings,
+            detail,
         };
         let written = crate::export::export(&loaded, format, &options)
             .map_err(bad_input)

@@ -164,6 +164,84 @@ pub struct ExportOptions {
     /// export of the visible area then draws the parties where the canvas shows them and checks
     /// nothing again. Without it the positions are laid out and the rules checked afresh.
     pub drawn: Option<std::sync::Arc<Drawn>>,
+    /// SVG and PNG: how the findings are listed below the drawing.
+    pub findings: FindingsList,
+    /// SVG and PNG: which labels are drawn.
+    pub detail: Detail,
+}
+
+/// How a diagram (SVG, PNG) lists the findings below the drawing. The numbered callouts stay on the
+/// drawing whatever the choice; the findings handout (`md`) and the data exports (`csv`, `json`)
+/// carry the same numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FindingsList {
+    /// Every finding with its fix, however many (a channel of thousands lists pages of them).
+    All,
+    /// Every finding up to [`SUMMARY_ABOVE`]; above that, per rule: how many, the first few with
+    /// their numbers, the fix, and where the full list is.
+    #[default]
+    Summary,
+    /// No list: the drawing, its legend and its callouts only.
+    None,
+}
+
+/// Above this many findings, [`FindingsList::Summary`] groups them by rule.
+pub const SUMMARY_ABOVE: usize = 30;
+
+impl FindingsList {
+    /// Every choice, as `--findings` names them.
+    pub const ALL: [FindingsList; 3] =
+        [FindingsList::All, FindingsList::Summary, FindingsList::None];
+
+    /// The name on the command line (`--findings summary`).
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingsList::All => "all",
+            FindingsList::Summary => "summary",
+            FindingsList::None => "none",
+        }
+    }
+
+    /// Parses a [`FindingsList::key`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// Which labels a diagram (SVG, PNG) draws. Shapes, links, callouts, the title, the legend and the
+/// findings list are always drawn; party names and link kinds are what a picture too small to read
+/// them can leave out (the SVG's tooltips keep them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Detail {
+    /// No names or kind labels: shapes, links and callouts (what a whole large channel shows).
+    Shapes,
+    /// Party names, no link kind labels.
+    Names,
+    /// Party names and, where there is room, each link's kind.
+    Full,
+    /// Chosen by the export: everything.
+    #[default]
+    Auto,
+}
+
+impl Detail {
+    /// Every choice, as `--detail` names them.
+    pub const ALL: [Detail; 4] = [Detail::Auto, Detail::Full, Detail::Names, Detail::Shapes];
+
+    /// The name on the command line (`--detail names`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Detail::Auto => "auto",
+            Detail::Full => "full",
+            Detail::Names => "names",
+            Detail::Shapes => "shapes",
+        }
+    }
+
+    /// Parses a [`Detail::key`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.key() == key)
+    }
 }
 
 /// Where the window draws the parties of an area and the findings it keeps (see
@@ -204,6 +282,8 @@ impl Default for ExportOptions {
             locale: None,
             area: None,
             drawn: None,
+            findings: FindingsList::Summary,
+            detail: Detail::Auto,
         }
     }
 }
@@ -307,6 +387,13 @@ impl<'a> Sheet<'a> {
         all
     }
 
+    /// The findings in the order a diagram lists them, each with the number its link's callout
+    /// carries on the drawing (see [`diagram_order`]): what the reports list, so that a number
+    /// read on a slide is found in the handout.
+    pub fn numbered(&self) -> Vec<(Option<usize>, Finding)> {
+        diagram_order(self.findings())
+    }
+
     /// The state of a link for styling: its worst finding, and whether it exists yet.
     pub fn link_state(&self, link: &crate::model::Link) -> LinkState {
         if !link.exists_at(self.as_of) {
@@ -337,6 +424,50 @@ impl<'a> Sheet<'a> {
             .party(id.as_str())
             .map_or_else(|| id.to_string(), |p| p.name.clone())
     }
+}
+
+/// A finding drawn as a numbered callout: one about a link that is not a note. Its link's id.
+pub(crate) fn callout_link(f: &Finding) -> Option<&str> {
+    match &f.subject {
+        crate::rules::Subject::Link(id) if f.severity != Severity::Note => Some(id.as_str()),
+        _ => None,
+    }
+}
+
+/// `findings` (worst first) in a diagram's order, numbered. Every finding drawn as a callout (see
+/// [`callout_link`]) has a number of its own, counting 1, 2, 3…; a link's findings follow each
+/// other (from where its first one stands), so its callout names one run of numbers ("3–4"):
+/// repeating the link's number ("1., 1., 2.") read to an audience as a mistake. Findings about a
+/// party, and notes, have none (a diagram lists them as bullets).
+pub(crate) fn diagram_order(findings: Vec<Finding>) -> Vec<(Option<usize>, Finding)> {
+    let mut per_link: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, f) in findings.iter().enumerate() {
+        if let Some(link) = callout_link(f) {
+            per_link.entry(link).or_default().push(i);
+        }
+    }
+    let mut order = Vec::with_capacity(findings.len());
+    for (i, f) in findings.iter().enumerate() {
+        match callout_link(f) {
+            // The link's first finding brings the others; they are skipped where they stood.
+            Some(link) => order.extend(per_link.remove(link).unwrap_or_default()),
+            None => order.push(i),
+        }
+    }
+    drop(per_link);
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    let mut next = 0;
+    order
+        .into_iter()
+        .filter_map(|i| slots[i].take())
+        .map(|f| {
+            let number = callout_link(&f).map(|_| {
+                next += 1;
+                next
+            });
+            (number, f)
+        })
+        .collect()
 }
 
 /// How a link is styled in every diagram format.
@@ -568,13 +699,15 @@ pub fn export_with(
     }
     let drawing = progress.part(0.3, 0.9, "Drawing");
     let rendered = match format {
-        ExportFormat::Svg => svg::render_with(&sheet, false, &drawing)
+        ExportFormat::Svg => svg::render_with(&sheet, &svg::Look::svg(options), &drawing)
             .ok_or(ExportError::Cancelled)?
             .into_bytes(),
         ExportFormat::Png => {
-            let transparent = options.background == Background::Transparent;
-            let svg =
-                svg::render_with(&sheet, transparent, &drawing).ok_or(ExportError::Cancelled)?;
+            let look = svg::Look {
+                transparent: options.background == Background::Transparent,
+                ..svg::Look::svg(options)
+            };
+            let svg = svg::render_with(&sheet, &look, &drawing).ok_or(ExportError::Cancelled)?;
             progress.part(0.6, 0.95, "Rendering the picture");
             png::render(&svg, options)?
         }

@@ -39,12 +39,16 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
         sheet.as_of,
         crate::text::severities(counts.violation, counts.warning, counts.note)
     );
-    let findings = sheet.findings();
+    // In the diagrams' order, with their callout numbers: a number read on a slide is found here.
+    let findings = sheet.numbered();
     if findings.is_empty() {
         out.push_str("No finding: every link follows the program rules.\n");
     }
     for severity in Severity::WORST_FIRST {
-        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == severity).collect();
+        let group: Vec<&(Option<usize>, Finding)> = findings
+            .iter()
+            .filter(|(_, f)| f.severity == severity)
+            .collect();
         if group.is_empty() {
             continue;
         }
@@ -54,10 +58,11 @@ pub(crate) fn markdown(sheet: &Sheet) -> String {
             Severity::Note => "Notes (allowed patterns)",
         };
         let _ = writeln!(out, "## {heading}\n");
-        for f in group {
+        for (number, f) in group {
             let info = f.info();
             let (kind, id) = subject(f);
-            let _ = writeln!(out, "### {} (`{}`)\n", info.title, f.rule);
+            let number = number.map(|n| format!("{n}. ")).unwrap_or_default();
+            let _ = writeln!(out, "### {number}{} (`{}`)\n", info.title, f.rule);
             let _ = writeln!(
                 out,
                 "- **Where:** {kind} {} — {}",
@@ -95,12 +100,14 @@ pub(crate) fn csv(sheet: &Sheet, excel: bool, delimiter: u8) -> Vec<u8> {
         "message",
         "why",
         "fix",
+        "number",
     ];
     // Writing to memory cannot fail; a failure would mean a bug in the csv crate.
     let _ = writer.write_record(header);
-    for f in sheet.findings() {
+    for (number, f) in sheet.numbered() {
         let (kind, id) = subject(&f);
         let info = f.info();
+        let number = number.map(|n| n.to_string()).unwrap_or_default();
         let _ = writer.write_record(
             [
                 f.severity.key(),
@@ -112,6 +119,7 @@ pub(crate) fn csv(sheet: &Sheet, excel: bool, delimiter: u8) -> Vec<u8> {
                 f.message.as_str(),
                 info.why,
                 info.fix,
+                number.as_str(),
             ]
             .map(|cell| csv_cell(cell).into_owned()),
         );
@@ -121,11 +129,12 @@ pub(crate) fn csv(sheet: &Sheet, excel: bool, delimiter: u8) -> Vec<u8> {
 
 pub(crate) fn json(sheet: &Sheet) -> String {
     let findings: Vec<serde_json::Value> = sheet
-        .findings()
+        .numbered()
         .iter()
-        .map(|f| {
+        .map(|(number, f)| {
             let info = f.info();
             serde_json::json!({
+                "number": number,
                 "rule": f.rule.key(),
                 "severity": f.severity.key(),
                 "title": info.title,

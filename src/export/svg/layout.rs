@@ -8,7 +8,7 @@ use super::board::Box2;
 use super::placement::Placed;
 use super::{CALLOUT_R, LEGEND, LIST, LIST_BOLD, MARGIN};
 use crate::export::sanitize::clean;
-use crate::export::{LinkState, Sheet};
+use crate::export::{FindingsList, LinkState, SUMMARY_ABOVE, Sheet, callout_link, diagram_order};
 use crate::fonts::{Fonts, TextStyle};
 use crate::layout::Route;
 use crate::model::{PartyId, PartyKind, Position};
@@ -17,18 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 
 /// The findings of the slide in list order, and the run of numbers each numbered link carries.
 pub(super) struct Numbering {
-    /// Findings about what is drawn, worst first, a link's findings following each other.
-    pub(super) findings: Vec<Finding>,
+    /// Findings about what is drawn in the diagram's order (see [`diagram_order`]), numbered.
+    pub(super) findings: Vec<(Option<usize>, Finding)>,
     /// Per link: the first and last number of its findings.
     pub(super) numbers: HashMap<String, (usize, usize)>,
-}
-
-/// A finding drawn as a numbered callout: one about a link that is not a note. Its link's id.
-pub(super) fn numbered(f: &Finding) -> Option<&str> {
-    match &f.subject {
-        Subject::Link(id) if f.severity != Severity::Note => Some(id.as_str()),
-        _ => None,
-    }
 }
 
 impl Numbering {
@@ -36,52 +28,28 @@ impl Numbering {
     pub(super) fn of(sheet: &Sheet, positions: &BTreeMap<PartyId, Position>) -> Self {
         let s = sheet.scenario;
         let drawn = |id: &PartyId| positions.contains_key(id);
-        let findings: Vec<_> = sheet
-            .findings()
-            .into_iter()
-            .filter(|f| {
-                sheet.area.is_none()
-                    || match &f.subject {
-                        Subject::Party(id) => drawn(id),
-                        Subject::Link(id) => s
-                            .link(id.as_str())
-                            .is_some_and(|l| drawn(&l.from) && drawn(&l.to)),
-                    }
-            })
-            .collect();
-        // Every numbered finding has a number of its own. A link's findings follow each other in
-        // the list (from where its first one stands), so its callout names one run of numbers
-        // ("3–4"): repeating the link's number ("1., 1., 2.") read to an audience as a mistake.
-        let findings = {
-            let mut per_link: HashMap<&str, Vec<usize>> = HashMap::new();
-            for (i, f) in findings.iter().enumerate() {
-                if let Some(link) = numbered(f) {
-                    per_link.entry(link).or_default().push(i);
-                }
-            }
-            let mut order = Vec::with_capacity(findings.len());
-            for (i, f) in findings.iter().enumerate() {
-                match numbered(f) {
-                    // The link's first finding brings the others; they are skipped where they stood.
-                    Some(link) => order.extend(per_link.remove(link).unwrap_or_default()),
-                    None => order.push(i),
-                }
-            }
-            let mut slots: Vec<Option<_>> = findings.into_iter().map(Some).collect();
-            order
+        let findings = diagram_order(
+            sheet
+                .findings()
                 .into_iter()
-                .filter_map(|i| slots[i].take())
-                .collect::<Vec<_>>()
-        };
+                .filter(|f| {
+                    sheet.area.is_none()
+                        || match &f.subject {
+                            Subject::Party(id) => drawn(id),
+                            Subject::Link(id) => s
+                                .link(id.as_str())
+                                .is_some_and(|l| drawn(&l.from) && drawn(&l.to)),
+                        }
+                })
+                .collect(),
+        );
         let mut numbers: HashMap<String, (usize, usize)> = HashMap::new();
-        let mut next = 0;
-        for f in &findings {
-            if let Some(link) = numbered(f) {
-                next += 1;
+        for (number, f) in &findings {
+            if let (Some(number), Some(link)) = (number, callout_link(f)) {
                 numbers
                     .entry(link.to_owned())
-                    .and_modify(|(_, last)| *last = next)
-                    .or_insert((next, next));
+                    .and_modify(|(_, last)| *last = *number)
+                    .or_insert((*number, *number));
             }
         }
         Numbering { findings, numbers }
@@ -148,6 +116,8 @@ pub(super) struct Page {
     /// The legend font's line height and ascent (a text's baseline from its row's middle).
     pub(super) legend_height: f32,
     pub(super) legend_ascent: f32,
+    /// The list's heading ("Findings", or how they are grouped).
+    pub(super) list_heading: String,
     pub(super) list: Vec<ListLine>,
     pub(super) list_top: f32,
     pub(super) line_h: f32,
@@ -170,6 +140,7 @@ pub(super) fn page(
     placed: &Placed,
     all_routes: &[Route],
     numbering: &Numbering,
+    findings_list: FindingsList,
 ) -> Page {
     let fonts = Fonts::shared();
     let s = sheet.scenario;
@@ -265,57 +236,7 @@ pub(super) fn page(
     let diagram_bottom = extent.y1 + dy + 24.0;
 
     // The findings list below the drawing, wrapped at the measured page width.
-    let list_width = width - 2.0 * MARGIN;
-    let mut list: Vec<ListLine> = Vec::new();
-    let indent = fonts.width("    ", LIST);
-    let mut listed = 0;
-    for f in &numbering.findings {
-        // A numbered finding reads "3. …"; one that is not drawn on the diagram is a bullet.
-        let marker = match numbered(f) {
-            Some(_) => {
-                listed += 1;
-                format!("{listed}.")
-            }
-            None => "•".to_owned(),
-        };
-        let color = match f.severity {
-            Severity::Violation => "#d52027",
-            Severity::Warning => "#b07800",
-            Severity::Note => "#0072b2",
-        };
-        // A slide is read by an audience: the rule's title, not its id (the id is in the report
-        // and data exports).
-        let head = format!(
-            "{marker} {} ({}) — {}",
-            f.info().title,
-            f.severity,
-            clean(&f.message)
-        );
-        let head_lines = fonts.wrap(&head, LIST_BOLD, list_width, usize::MAX);
-        for (i, line) in head_lines.into_iter().enumerate() {
-            list.push(ListLine {
-                text: line,
-                color,
-                bold: i == 0,
-                indent: if i == 0 { 0.0 } else { indent },
-            });
-        }
-        if f.severity != Severity::Note {
-            for line in fonts.wrap(
-                &format!("Fix: {}", f.info().fix),
-                LIST,
-                list_width - indent,
-                usize::MAX,
-            ) {
-                list.push(ListLine {
-                    text: line,
-                    color: "#3e4c59",
-                    bold: false,
-                    indent,
-                });
-            }
-        }
-    }
+    let (list_heading, list) = list_lines(numbering, width - 2.0 * MARGIN, findings_list);
     // The tallest line sets the pitch (a fallback face for another script may be taller).
     let line_h = list
         .iter()
@@ -345,8 +266,149 @@ pub(super) fn page(
         legend,
         legend_height: legend_m.height(),
         legend_ascent: legend_m.ascent,
+        list_heading,
         list,
         list_top,
         line_h,
     }
+}
+
+/// How a finding's severity is inked in the list.
+fn severity_color(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Violation => "#d52027",
+        Severity::Warning => "#b07800",
+        Severity::Note => "#0072b2",
+    }
+}
+
+/// How many examples of each rule a summary shows.
+const EXAMPLES: usize = 3;
+
+/// The findings list below the drawing, `width` wide: its heading and lines. Every finding with its
+/// fix; or, for [`FindingsList::Summary`] above [`SUMMARY_ABOVE`] findings, one block per rule
+/// (worst first, then the most frequent): how many, the first few with their numbers, the fix; and
+/// a last line saying where the full list is. None for [`FindingsList::None`].
+fn list_lines(numbering: &Numbering, width: f32, choice: FindingsList) -> (String, Vec<ListLine>) {
+    let fonts = Fonts::shared();
+    let indent = fonts.width("    ", LIST);
+    let mut list: Vec<ListLine> = Vec::new();
+    let all = &numbering.findings;
+    let marker = |number: Option<usize>| match number {
+        // A numbered finding reads "3. …"; one that is not drawn on the diagram is a bullet.
+        Some(n) => format!("{n}."),
+        None => "•".to_owned(),
+    };
+    let push_wrapped = |list: &mut Vec<ListLine>, text: &str, style, color, first_indent| {
+        let lines = fonts.wrap(text, style, width - first_indent, usize::MAX);
+        for (i, line) in lines.into_iter().enumerate() {
+            list.push(ListLine {
+                text: line,
+                color,
+                bold: i == 0 && style == LIST_BOLD,
+                indent: if i == 0 { first_indent } else { indent },
+            });
+        }
+    };
+    let summarise = match choice {
+        FindingsList::None => return (String::new(), list),
+        FindingsList::All => false,
+        FindingsList::Summary => all.len() > SUMMARY_ABOVE,
+    };
+    if !summarise {
+        for (number, f) in all {
+            // A slide is read by an audience: the rule's title, not its id (the id is in the
+            // report and data exports).
+            let head = format!(
+                "{} {} ({}) — {}",
+                marker(*number),
+                f.info().title,
+                f.severity,
+                clean(&f.message)
+            );
+            push_wrapped(&mut list, &head, LIST_BOLD, severity_color(f.severity), 0.0);
+            if f.severity != Severity::Note {
+                push_wrapped(
+                    &mut list,
+                    &format!("Fix: {}", f.info().fix),
+                    LIST,
+                    "#3e4c59",
+                    indent,
+                );
+            }
+        }
+        return ("Findings".to_owned(), list);
+    }
+    // Per rule and severity (a rule can warn of some cases and forbid others), in the list's
+    // order: its findings.
+    let mut rules: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<(crate::rules::RuleId, Severity), usize> = HashMap::new();
+    for (i, (_, f)) in all.iter().enumerate() {
+        let at = *slot.entry((f.rule, f.severity)).or_insert_with(|| {
+            rules.push(Vec::new());
+            rules.len() - 1
+        });
+        rules[at].push(i);
+    }
+    // Worst first, then the most frequent.
+    rules.sort_by_key(|of| {
+        let severity = all[of[0]].1.severity;
+        (std::cmp::Reverse(severity), std::cmp::Reverse(of.len()))
+    });
+    for of in &rules {
+        let first = &all[of[0]].1;
+        let info = first.info();
+        let head = format!(
+            "{} ({}): {}",
+            info.title,
+            first.severity,
+            crate::text::count(of.len(), "finding", "findings")
+        );
+        push_wrapped(
+            &mut list,
+            &head,
+            LIST_BOLD,
+            severity_color(first.severity),
+            0.0,
+        );
+        for &i in of.iter().take(EXAMPLES) {
+            let (number, f) = &all[i];
+            let example = format!("{} {}", marker(*number), clean(&f.message));
+            list.push(ListLine {
+                text: fonts.ellipsize(&example, LIST, width - indent),
+                color: "#1f2933",
+                bold: false,
+                indent,
+            });
+        }
+        if of.len() > EXAMPLES {
+            list.push(ListLine {
+                text: format!("… and {} more", of.len() - EXAMPLES),
+                color: "#52606d",
+                bold: false,
+                indent,
+            });
+        }
+        if first.severity != Severity::Note {
+            push_wrapped(
+                &mut list,
+                &format!("Fix: {}", info.fix),
+                LIST,
+                "#3e4c59",
+                indent,
+            );
+        }
+    }
+    push_wrapped(
+        &mut list,
+        &format!(
+            "The full list of all {}, numbered as on the drawing: export the findings as a handout \
+             (md), csv or json.",
+            crate::text::count(all.len(), "finding", "findings")
+        ),
+        LIST,
+        "#1f2933",
+        0.0,
+    );
+    (format!("Findings by rule ({} in all)", all.len()), list)
 }

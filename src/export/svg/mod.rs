@@ -22,7 +22,7 @@ mod layout;
 mod placement;
 mod writing;
 
-use super::Sheet;
+use super::{Detail, FindingsList, Sheet};
 use crate::fonts::TextStyle;
 use crate::layout::routes;
 use crate::progress::Progress;
@@ -99,9 +99,34 @@ impl Steps<'_> {
     }
 }
 
-/// Renders the sheet as a standalone SVG document, on a white page unless `transparent`. Reports to
-/// `progress` while placing labels; `None` when it is cancelled.
-pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress) -> Option<String> {
+/// How a picture is drawn: its background, which labels and which list of findings.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Look {
+    /// No white page behind the drawing (a PNG with `--transparent`).
+    pub transparent: bool,
+    /// How the findings are listed below the drawing.
+    pub findings: FindingsList,
+    /// Which labels are drawn (never [`Detail::Auto`]: the caller has chosen).
+    pub detail: Detail,
+}
+
+impl Look {
+    /// The SVG's look for `options`: everything, on a white page.
+    pub(crate) fn svg(options: &crate::export::ExportOptions) -> Self {
+        Look {
+            transparent: false,
+            findings: options.findings,
+            detail: match options.detail {
+                Detail::Auto => Detail::Full,
+                chosen => chosen,
+            },
+        }
+    }
+}
+
+/// Renders the sheet as a standalone SVG document in `look`. Reports to `progress` while placing
+/// labels; `None` when it is cancelled.
+pub(crate) fn render_with(sheet: &Sheet, look: &Look, progress: &Progress) -> Option<String> {
     let s = sheet.scenario;
     let positions = sheet.positions();
     let all_routes = routes(s, &positions, RADIUS);
@@ -112,8 +137,15 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
         placed: 0,
     };
     let numbering = layout::Numbering::of(sheet, &positions);
-    let placed = placement::place_all(sheet, &positions, &all_routes, &numbering, &mut steps)?;
-    let page = layout::page(sheet, &placed, &all_routes, &numbering);
+    let placed = placement::place_all(
+        sheet,
+        &positions,
+        &all_routes,
+        &numbering,
+        look.detail,
+        &mut steps,
+    )?;
+    let page = layout::page(sheet, &placed, &all_routes, &numbering, look.findings);
     let out = writing::write(
         sheet,
         &positions,
@@ -121,7 +153,7 @@ pub(crate) fn render_with(sheet: &Sheet, transparent: bool, progress: &Progress)
         &numbering,
         &placed,
         &page,
-        transparent,
+        look.transparent,
     );
     progress.set(1.0);
     Some(out)
@@ -144,7 +176,8 @@ mod tests {
                 values.clone().fold(f32::MIN, f32::max) - values.fold(f32::MAX, f32::min)
             };
             let (w, h) = least_page_size(span(|p| p.x), span(|p| p.y));
-            let svg = render_with(&sheet, false, &Progress::none()).unwrap();
+            let look = Look::svg(&crate::export::ExportOptions::default());
+            let svg = render_with(&sheet, &look, &Progress::none()).unwrap();
             let attr = |name: &str| -> f32 {
                 let at = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
                 svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()

@@ -7,8 +7,8 @@
 use super::board::{Board, Box2, Crossings};
 use super::layout::{Numbering, callout_half};
 use super::{CALLOUT_R, DETAIL, KIND, NAME, NAME_WIDTH, PAD, RADIUS, Steps};
-use crate::export::Sheet;
 use crate::export::sanitize::clean;
+use crate::export::{Detail, Sheet};
 use crate::fonts::{Fonts, TextStyle};
 use crate::layout::Route;
 use crate::model::{LinkKind, PartyId, PartyKind, Position};
@@ -140,6 +140,7 @@ pub(super) fn place_all<'a>(
     positions: &BTreeMap<PartyId, Position>,
     all_routes: &'a [Route],
     numbering: &Numbering,
+    detail: Detail,
     steps: &mut Steps,
 ) -> Option<Placed<'a>> {
     let fonts = Fonts::shared();
@@ -152,7 +153,11 @@ pub(super) fn place_all<'a>(
             board.take(shape_box(party.kind, *p));
         }
     }
-    let party_labels = party_labels(sheet, positions, &mut board, &lines, steps)?;
+    let party_labels = if detail >= Detail::Names {
+        party_labels(sheet, positions, &mut board, &lines, steps)?
+    } else {
+        HashMap::new()
+    };
     // The curves were only needed to place party names (at a million links they hold hundreds of
     // megabytes, better freed before the document is written).
     drop(lines);
@@ -162,7 +167,11 @@ pub(super) fn place_all<'a>(
         .into_iter()
         .map(|k| (k, Label::new(fonts, vec![(k.label().to_owned(), KIND)])))
         .collect();
-    let kind_labels = kind_labels(sheet, all_routes, numbering, &kind_label, &mut board, steps)?;
+    let kind_labels = if detail >= Detail::Full {
+        kind_labels(sheet, all_routes, numbering, &kind_label, &mut board, steps)?
+    } else {
+        HashMap::new()
+    };
     Some(Placed {
         party_labels,
         callouts,

@@ -373,12 +373,13 @@ fn write_list(out: &mut String, page: &Page) {
     let list_top = page.list_top;
     let _ = writeln!(
         out,
-        r##"<g id="findings" font-size="13"><line x1="{MARGIN}" y1="{:.0}" x2="{:.0}" y2="{:.0}" stroke="#cbd2d9"/><text x="{MARGIN}" y="{:.0}" font-size="17" {} fill="#1f2933">Findings</text>"##,
+        r##"<g id="findings" font-size="13"><line x1="{MARGIN}" y1="{:.0}" x2="{:.0}" y2="{:.0}" stroke="#cbd2d9"/><text x="{MARGIN}" y="{:.0}" font-size="17" {} fill="#1f2933">{}</text>"##,
         list_top - 8.0,
         page.width - MARGIN,
         list_top - 8.0,
         list_top + 16.0,
         family(TextStyle::bold(17.0)),
+        escape(&page.list_heading),
     );
     for (i, line) in page.list.iter().enumerate() {
         let weight = if line.bold {
