@@ -53,9 +53,14 @@ pub struct ExportArgs {
     #[arg(long, value_name = "LIST", default_value = "summary", value_parser = parse_findings_list)]
     findings: FindingsList,
     /// SVG and PNG: the labels drawn: full (names and link kinds), names, shapes (neither), or
-    /// auto (full).
+    /// auto (everything in an SVG; in a PNG what its scale draws readably: kinds from --scale
+    /// 0.55, names from 0.4).
     #[arg(long, value_name = "LEVEL", default_value = "auto", value_parser = parse_detail)]
     detail: Detail,
+    /// SVG: every text as outlines of the glyphs the PNG draws, so any renderer or slide tool
+    /// shows it as csp-explorer does, without its fonts (the texts are no longer editable).
+    #[arg(long)]
+    text_as_paths: bool,
 }
 
 /// A `--findings` choice.
@@ -100,6 +105,7 @@ impl ExportArgs {
             force,
             findings,
             detail,
+            text_as_paths,
         } = self;
         if let Err(code) = refuse_overwriting_inputs(&output, &[&scenario], force) {
             return code;
@@ -123,6 +129,7 @@ impl ExportArgs {
             drawn: None,
             findings,
             detail,
+            text_as_paths,
         };
         let written = crate::export::export(&loaded, format, &options)
             .map_err(bad_input)
@@ -136,6 +143,20 @@ impl ExportArgs {
                     )
                 {
                     errln!("warning: {warning}");
+                }
+                if matches!(format, ExportFormat::Dot)
+                    && loaded.party_count() > crate::export::DOT_UP_TO
+                {
+                    eprintln!(
+                        "warning: {} parties are too many for Graphviz `dot` (minutes to hours); \
+                         draw the app's layout with `{}`",
+                        loaded.party_count(),
+                        crate::export::recommended_command(&if is_stdio(&output) {
+                            "FILE.dot".to_owned()
+                        } else {
+                            output_name(&output)
+                        })
+                    );
                 }
                 let done = status(
                     is_stdio(&output),

@@ -10,6 +10,15 @@
 //! `sfdp`, which lays out afresh, from stacking parties; `overlap_scaling=0` and
 //! `overlap_shrink=false` stop that overlap removal from rescaling the pinned drawing when nothing
 //! overlaps (Graphviz otherwise stretches a `neato -n` layout).
+//!
+//! What Graphviz can draw depends on the size (measured on this project's 2-core machine, see the
+//! README): placing edge labels is what made `neato -n2` grow ×43–59 per 10× parties (19 s at
+//! 10,000 parties, 1.2 s without them), so above [`EDGE_LABELS_UP_TO`] links a link's kind and
+//! rules go in its tooltip instead of a label. `dot` spends its time ordering the wide tiers
+//! (mincross) and placing them (network simplex): above [`DOT_UP_TO`] parties the file limits both
+//! (`mclimit`, `nslimit`, `remincross`), and names in its `comment` the command that draws it, which
+//! the CLI prints as a warning: `neato -n2`, the app's own layout. (Wrapping a tier onto several
+//! ranks, chained by invisible edges, made `dot` slower still: over 300 s at 1,000 parties.)
 
 use super::{LinkState, Sheet, party_color};
 use crate::model::PartyKind;
@@ -22,6 +31,18 @@ fn quoted(s: &str) -> String {
 
 /// Points per canvas unit in `pos` (see `render`).
 const POSITION_SCALE: f32 = 1.3;
+
+/// Up to this many links each carries its kind (and broken rules) as a label; above, as a tooltip.
+pub const EDGE_LABELS_UP_TO: usize = 2_000;
+
+/// Above this many parties Graphviz `dot` is impractical (seconds at 1,000 parties, not finished
+/// in 15 minutes at 10,000): the file says so and names `neato -n2`.
+pub const DOT_UP_TO: usize = 1_000;
+
+/// The command that draws a DOT export of a channel too large for `dot`.
+pub fn recommended_command(file: &str) -> String {
+    format!("neato -n2 -Tsvg {file} -o {file}.svg")
+}
 
 fn dot_shape(kind: PartyKind) -> &'static str {
     match kind {
@@ -49,6 +70,19 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         "  label={};\n  labelloc=t;\n  fontname=\"Helvetica\";\n  rankdir=TB;\n  inputscale=72;\n  overlap=false;\n  overlap_scaling=0;\n  overlap_shrink=false;\n  splines=true;",
         quoted(&label)
     );
+    let parties = s.party_count();
+    if parties > DOT_UP_TO {
+        let _ = writeln!(
+            out,
+            "  comment={};\n  mclimit=0.1;\n  nslimit=1;\n  nslimit1=1;\n  remincross=false;",
+            quoted(&format!(
+                "{parties} parties: too many for dot (minutes to hours); draw the app's layout \
+                 with {}",
+                recommended_command("FILE.dot")
+            ))
+        );
+    }
+    let labelled = s.link_count() <= EDGE_LABELS_UP_TO;
     let _ = writeln!(
         out,
         "  node [fontname=\"Helvetica\", style=filled, penwidth=1.5];"
@@ -97,9 +131,11 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             _ => "solid",
         };
         let label = super::link_label(sheet, link);
+        // Placing a label per link is what Graphviz cannot do at scale: a tooltip costs nothing.
+        let text = if labelled { "label" } else { "tooltip" };
         let _ = writeln!(
             out,
-            "  {} -> {} [id={}, label={}, color={}, fontcolor={}, style={style}, penwidth={}];",
+            "  {} -> {} [id={}, {text}={}, color={}, fontcolor={}, style={style}, penwidth={}];",
             quoted(link.from.as_str()),
             quoted(link.to.as_str()),
             quoted(link.id.as_str()),

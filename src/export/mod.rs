@@ -20,7 +20,8 @@ mod report;
 pub mod sanitize;
 mod svg;
 
-pub use png::{FittingScale, MAX_PNG_SIDE};
+pub use dot::{DOT_UP_TO, EDGE_LABELS_UP_TO, recommended_command};
+pub use png::{FittingScale, MAX_PNG_PIXELS, MAX_PNG_SIDE};
 
 use crate::model::{Date, Scenario};
 use crate::progress::Progress;
@@ -168,6 +169,11 @@ pub struct ExportOptions {
     pub findings: FindingsList,
     /// SVG and PNG: which labels are drawn.
     pub detail: Detail,
+    /// SVG: every text drawn as outlines (with the fonts the PNG uses), so any renderer, slide
+    /// tool or machine without those fonts shows the slide exactly as csp-explorer does. The
+    /// texts can no longer be edited or searched; a drawing beyond the rasteriser's million nodes
+    /// is refused.
+    pub text_as_paths: bool,
 }
 
 /// How a diagram (SVG, PNG) lists the findings below the drawing. The numbered callouts stay on the
@@ -219,7 +225,10 @@ pub enum Detail {
     Names,
     /// Party names and, where there is room, each link's kind.
     Full,
-    /// Chosen by the export: everything.
+    /// Chosen by the export: in an SVG, everything up to 20,000 parties, names without kinds up to
+    /// 50,000, shapes above (see `svg::detail_by_size`); in a PNG, no more than that and what its
+    /// scale still draws readably (see `svg::readable_at`: kinds from `--scale 0.55`, names from
+    /// 0.4).
     #[default]
     Auto,
 }
@@ -284,6 +293,7 @@ impl Default for ExportOptions {
             drawn: None,
             findings: FindingsList::Summary,
             detail: Detail::Auto,
+            text_as_paths: false,
         }
     }
 }
@@ -296,15 +306,17 @@ pub enum ExportError {
     BadScale(f32),
     /// The picture would be too large to rasterise.
     #[error(
-        "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side): use a smaller \
-         --scale (at most {2} here), export SVG instead, or export only the visible part \
-         (File → Export visible area…)"
+        "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side and 64 \
+         megapixels): use --scale {2} (it fits; below 0.4 names are too small to read and are \
+         left out), export SVG instead, or export only the visible part (File → Export visible \
+         area…)"
     )]
     TooLarge(u32, u32, FittingScale),
     /// The drawing has more shapes and texts than the rasteriser reads.
     #[error(
-        "the drawing has too many shapes for a PNG (the renderer reads at most a million): export \
-         SVG instead, or export only the visible part (File → Export visible area…)"
+        "the drawing has too many shapes for a PNG (the renderer reads at most a million): try \
+         --detail shapes, export SVG instead, or export only the visible part (File → Export \
+         visible area…)"
     )]
     TooManyShapes,
     /// More links or text than Mermaid draws by default.
@@ -547,6 +559,22 @@ pub(crate) fn link_label(sheet: &Sheet, link: &crate::model::Link) -> String {
     }
 }
 
+/// A link named for a reader: "Litware → Contoso, purchase of M365" (its parties, its kind and,
+/// for a purchase, the offer), where a finding's words alone do not say which link it is.
+pub(crate) fn link_naming(sheet: &Sheet, link: &crate::model::Link) -> String {
+    let offer = link
+        .offer
+        .as_deref()
+        .map(|o| format!(" of {}", sanitize::clean(o)))
+        .unwrap_or_default();
+    format!(
+        "{} → {}, {}{offer}",
+        sanitize::clean(&sheet.name(&link.from)),
+        sanitize::clean(&sheet.name(&link.to)),
+        link.kind.label()
+    )
+}
+
 /// A party's label in the diagram formats: its name, then its kind and country (the kind left out
 /// when the name already says it, as "Microsoft" does, so no label reads twice).
 pub(crate) fn party_label(p: &crate::model::Party) -> String {
@@ -675,9 +703,8 @@ pub fn export(
 
 /// [`export`], reporting progress and stopping with [`ExportError::Cancelled`] when cancelled.
 ///
-/// A PNG is refused before anything is checked or drawn when the parties alone would spread wider or
-/// taller than [`MAX_PNG_SIDE`] pixels: measuring every label of a 100,000-party channel takes
-/// minutes and gigabytes, only to fail.
+/// A PNG's page is sized from the layout before any label is placed (see `svg::render_with`): one
+/// too large is refused then, naming the scale that fits, rather than after seconds of drawing.
 pub fn export_with(
     scenario: &Scenario,
     format: ExportFormat,
@@ -685,7 +712,7 @@ pub fn export_with(
     progress: &Progress,
 ) -> Result<Vec<u8>, ExportError> {
     if format == ExportFormat::Png {
-        png::check_size(scenario, options)?;
+        png::check_scale(options.scale)?;
     }
     let checking = progress.part(0.0, 0.3, "Checking the rules");
     let mut sheet = match &options.drawn {
@@ -699,15 +726,16 @@ pub fn export_with(
     }
     let drawing = progress.part(0.3, 0.9, "Drawing");
     let rendered = match format {
-        ExportFormat::Svg => svg::render_with(&sheet, &svg::Look::svg(options), &drawing)
-            .ok_or(ExportError::Cancelled)?
-            .into_bytes(),
+        ExportFormat::Svg => {
+            let svg = svg::render_with(&sheet, &svg::Look::svg(options), &drawing)?;
+            if options.text_as_paths {
+                png::outlined(&svg)?.into_bytes()
+            } else {
+                svg.into_bytes()
+            }
+        }
         ExportFormat::Png => {
-            let look = svg::Look {
-                transparent: options.background == Background::Transparent,
-                ..svg::Look::svg(options)
-            };
-            let svg = svg::render_with(&sheet, &look, &drawing).ok_or(ExportError::Cancelled)?;
+            let svg = svg::render_with(&sheet, &svg::Look::png(options), &drawing)?;
             progress.part(0.6, 0.95, "Rendering the picture");
             png::render(&svg, options)?
         }

@@ -1,21 +1,32 @@
-//! PNG: the SVG drawing rasterised with resvg, and the size checks that refuse a picture too large
-//! to render. Owns the rasteriser and its limits; must not lay out or draw anything itself.
+//! PNG: the SVG drawing rasterised with resvg, within limits on its size known before it is drawn.
+//! Owns the rasteriser, its limits and the PNG encoding; must not lay out or draw anything itself.
+//!
+//! Memory while rasterising is bounded by the limits: the pixels are at most [`MAX_PNG_PIXELS`]
+//! × 4 bytes (256 MB), encoded row by row into the file's bytes (no second copy), plus the parsed
+//! drawing (usvg reads at most a million nodes).
 
-use super::{Background, svg};
-use super::{ExportError, ExportOptions, drawn_positions, in_area};
-use crate::model::Scenario;
+use super::ExportError;
+use super::{Background, ExportOptions};
 
 /// The widest and tallest PNG this app renders, in pixels.
 pub const MAX_PNG_SIDE: u32 = 16_384;
 
+/// The most pixels a PNG this app renders has: 64 megapixels (8192 × 8192), 256 MB while drawn.
+/// Ample for a slide or a poster; beyond it the picture is refused with the scale that fits.
+pub const MAX_PNG_PIXELS: u64 = 1 << 26;
+
 /// The largest `--scale` at which a picture of `width` × `height` pixels (at `scale`) fits in
-/// [`MAX_PNG_SIDE`], rounded down to two significant digits, for a message.
+/// [`MAX_PNG_SIDE`] and [`MAX_PNG_PIXELS`], rounded down to two significant digits, for a message.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FittingScale(pub f32);
 
 impl FittingScale {
     pub(super) fn of(width: f32, height: f32, scale: f32) -> Self {
-        let fit = scale * MAX_PNG_SIDE as f32 / width.max(height).max(1.0);
+        let (width, height) = (width.max(1.0), height.max(1.0));
+        let by_side = MAX_PNG_SIDE as f32 / width.max(height);
+        // A little under the area, so that rounding each side up cannot cross it.
+        let by_area = (0.99 * MAX_PNG_PIXELS as f32 / (width * height)).sqrt();
+        let fit = scale * by_side.min(by_area);
         let unit = 10f32.powf(fit.log10().floor() - 1.0);
         FittingScale((fit / unit).floor() * unit)
     }
@@ -29,29 +40,20 @@ impl std::fmt::Display for FittingScale {
     }
 }
 
-/// Refuses a PNG whose parties alone spread beyond [`MAX_PNG_SIDE`] pixels at `options.scale`: the
-/// page is at least the parties' extent plus their shapes and the margins, whatever the labels add.
-pub(super) fn check_size(scenario: &Scenario, options: &ExportOptions) -> Result<(), ExportError> {
-    let scale = options.scale;
-    if !(scale > 0.0 && scale <= 16.0) {
-        return Err(ExportError::BadScale(scale));
+/// A scale the rasteriser accepts: above 0, at most 16.
+pub(super) fn check_scale(scale: f32) -> Result<(), ExportError> {
+    if scale > 0.0 && scale <= 16.0 {
+        Ok(())
+    } else {
+        Err(ExportError::BadScale(scale))
     }
-    let positions = match &options.drawn {
-        Some(drawn) => in_area(drawn.positions.clone(), options.area),
-        None => drawn_positions(scenario, options.area),
-    };
-    let mut xs = positions.values().map(|p| p.x);
-    let Some(first) = xs.next() else {
-        return Ok(());
-    };
-    let (x0, x1) = xs.fold((first, first), |(lo, hi), x| (lo.min(x), hi.max(x)));
-    let (y0, y1) = positions
-        .values()
-        .map(|p| p.y)
-        .fold((f32::MAX, f32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
-    let (w, h) = svg::least_page_size(x1 - x0, y1 - y0);
-    let (w, h) = ((w * scale).ceil(), (h * scale).ceil());
-    if w > MAX_PNG_SIDE as f32 || h > MAX_PNG_SIDE as f32 {
+}
+
+/// Refuses a page of `width` × `height` (SVG units) that at `scale` exceeds the PNG limits,
+/// naming the scale that fits.
+pub(super) fn fits(width: f32, height: f32, scale: f32) -> Result<(), ExportError> {
+    let (w, h) = ((width * scale).ceil(), (height * scale).ceil());
+    if w > MAX_PNG_SIDE as f32 || h > MAX_PNG_SIDE as f32 || w * h > MAX_PNG_PIXELS as f32 {
         return Err(ExportError::TooLarge(
             w.min(u32::MAX as f32) as u32,
             h.min(u32::MAX as f32) as u32,
@@ -61,34 +63,47 @@ pub(super) fn check_size(scenario: &Scenario, options: &ExportOptions) -> Result
     Ok(())
 }
 
-/// Rasterises an SVG with resvg at `options.scale`.
-pub(super) fn render(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
-    use resvg::{tiny_skia, usvg};
-    let scale = options.scale;
-    if !(scale > 0.0 && scale <= 16.0) {
-        return Err(ExportError::BadScale(scale));
-    }
-    // The fonts and fallback chain the SVG was measured with (crate::fonts), so labels keep the
-    // room the layout gave them.
+/// The SVG as usvg reads it, with the fonts and fallback chain it was measured with
+/// (crate::fonts), so labels keep the room the layout gave them.
+fn parse(svg: &str) -> Result<resvg::usvg::Tree, ExportError> {
+    use resvg::usvg;
     let opt = crate::fonts::Fonts::shared().usvg_options();
-    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| match e {
+    usvg::Tree::from_str(svg, &opt).map_err(|e| match e {
         // usvg reads at most a million elements and XML nodes (for safety; not configurable).
         usvg::Error::ElementsLimitReached
         | usvg::Error::ParsingFailed(usvg::roxmltree::Error::NodesLimitReached) => {
             ExportError::TooManyShapes
         }
         e => ExportError::Render(e.to_string()),
-    })?;
+    })
+}
+
+/// The SVG with every text turned into outlines of the glyphs the PNG draws (`--text-as-paths`):
+/// a slide that looks the same in any renderer, with or without the fonts.
+pub(super) fn outlined(svg: &str) -> Result<String, ExportError> {
+    let tree = parse(svg)?;
+    Ok(tree.to_string(&resvg::usvg::WriteOptions {
+        // Tenths of a unit, as the drawing is written; eight digits would double the file.
+        coordinates_precision: 2,
+        indent: resvg::usvg::Indent::None,
+        ..Default::default()
+    }))
+}
+
+/// Rasterises an SVG with resvg at `options.scale`.
+pub(super) fn render(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, ExportError> {
+    use resvg::tiny_skia;
+    let scale = options.scale;
+    check_scale(scale)?;
+    let tree = parse(svg)?;
     let size = tree.size();
+    fits(size.width(), size.height(), scale)?;
     let (w, h) = (
         (size.width() * scale).ceil() as u32,
         (size.height() * scale).ceil() as u32,
     );
-    let too_large = || ExportError::TooLarge(w, h, FittingScale::of(w as f32, h as f32, scale));
-    if w > MAX_PNG_SIDE || h > MAX_PNG_SIDE {
-        return Err(too_large());
-    }
-    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(too_large)?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| ExportError::Render(format!("no memory for {w}×{h} pixels")))?;
     if options.background == Background::White {
         pixmap.fill(tiny_skia::Color::WHITE);
     }
@@ -97,24 +112,69 @@ pub(super) fn render(svg: &str, options: &ExportOptions) -> Result<Vec<u8>, Expo
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap
-        .encode_png()
-        .map_err(|e| ExportError::Render(e.to_string()))
+    drop(tree);
+    encode(&pixmap).map_err(|e| ExportError::Render(e.to_string()))
+}
+
+/// The pixels as PNG bytes, a row at a time (tiny-skia's own encoder copies the whole picture to
+/// undo the premultiplied alpha first: 256 MB more at the limit).
+fn encode(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    use std::io::Write as _;
+    let (w, h) = (pixmap.width(), pixmap.height());
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    // Fast deflate: a large picture took seconds to squeeze for a file a third smaller.
+    encoder.set_compression(png::Compression::Fast);
+    {
+        let mut writer = encoder.write_header()?;
+        let mut stream = writer.stream_writer()?;
+        let mut row = Vec::with_capacity(w as usize * 4);
+        for pixels in pixmap.pixels().chunks(w as usize) {
+            row.clear();
+            for p in pixels {
+                let c = p.demultiply();
+                row.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+            }
+            stream.write_all(&row)?;
+        }
+        stream.finish()?;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The size message names a scale that fits, in two digits.
+    /// The size message names a scale that fits, in two digits; the area counts as well as the
+    /// sides.
     #[test]
     fn a_too_large_png_names_the_scale_that_fits() {
         let fit = FittingScale::of(156_192.0, 284_738.0, 1.0);
-        assert_eq!(fit.to_string(), "0.057");
         assert!(284_738.0 * fit.0 <= MAX_PNG_SIDE as f32, "{fit}");
+        assert!(
+            (156_192.0 * fit.0).ceil() * (284_738.0 * fit.0).ceil() <= MAX_PNG_PIXELS as f32,
+            "{fit}"
+        );
+        assert_eq!(fit.to_string(), "0.038");
+        // A wide strip: the side limits it.
         assert_eq!(FittingScale::of(40_000.0, 900.0, 2.0).to_string(), "0.81");
         let err = ExportError::TooLarge(156_192, 284_738, fit).to_string();
-        assert!(err.contains("--scale (at most 0.057 here)"), "{err}");
+        assert!(err.contains("--scale 0.038"), "{err}");
+        for (w, h) in [
+            (20_000.0, 20_000.0),
+            (8_319.0, 16_286.0),
+            (1_000.0, 70_000.0),
+        ] {
+            let fit = FittingScale::of(w, h, 1.0);
+            assert!(fits(w, h, fit.0).is_ok(), "{w}×{h} at {fit}");
+            assert!(
+                fits(w, h, fit.0 * 1.1).is_err(),
+                "{w}×{h} at {fit} is close"
+            );
+        }
     }
 
     /// A drawing beyond the rasteriser's million nodes gets a message saying what to do, not the
@@ -128,5 +188,17 @@ mod tests {
         let err = render(&svg, &ExportOptions::default()).unwrap_err();
         assert!(matches!(err, ExportError::TooManyShapes), "{err}");
         assert!(err.to_string().contains("export SVG instead"), "{err}");
+    }
+
+    /// The PNG written row by row decodes to the pixels drawn, transparency included.
+    #[test]
+    fn the_encoded_png_has_the_drawn_pixels() {
+        use resvg::tiny_skia;
+        let mut pixmap = tiny_skia::Pixmap::new(3, 2).unwrap();
+        pixmap.fill(tiny_skia::Color::from_rgba8(200, 100, 50, 128));
+        let bytes = encode(&pixmap).unwrap();
+        let back = tiny_skia::Pixmap::decode_png(&bytes).unwrap();
+        assert_eq!((back.width(), back.height()), (3, 2));
+        assert_eq!(back.data(), pixmap.data());
     }
 }

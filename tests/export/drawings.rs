@@ -20,11 +20,11 @@ fn svg_parses_and_marks_the_broken_links() {
         );
     }
     for l in s.links() {
-        let group = by_id(&format!("link-{}", l.id)).unwrap_or_else(|| panic!("link {}", l.id));
-        let stroke = group
-            .descendants()
-            .find(|n| n.has_tag_name("path"))
-            .and_then(|n| n.attribute("stroke"))
+        let path = by_id(&format!("link-{}", l.id)).unwrap_or_else(|| panic!("link {}", l.id));
+        // The stroke is said once, by the group of the links of its kind and state.
+        let stroke = path
+            .ancestors()
+            .find_map(|n| n.attribute("stroke"))
             .expect("a stroked path");
         let broken = [
             "supply-fabrikam",
@@ -113,10 +113,11 @@ fn a_huge_png_is_refused_up_front_with_the_ways_out() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("a PNG of 20") && err.contains("is too large (at most 16384 on a side)"),
+        err.starts_with("a PNG of 20")
+            && err.contains("is too large (at most 16384 on a side and 64 megapixels)"),
         "{err}"
     );
-    for way_out in ["smaller --scale", "export SVG", "Export visible area"] {
+    for way_out in ["--scale 0.", "export SVG", "Export visible area"] {
         assert!(err.contains(way_out), "{err}");
     }
     let left_only = ExportOptions {
@@ -134,4 +135,44 @@ fn a_huge_png_is_refused_up_front_with_the_ways_out() {
     assert!(pixmap.width() < 2_000, "{}", pixmap.width());
     let svg = String::from_utf8(export(&s, ExportFormat::Svg, &left_only).unwrap()).unwrap();
     assert!(svg.contains("party-left") && !svg.contains("party-right"));
+}
+
+/// A 10,000-party channel exported to PNG as a new user would, following only the messages: at the
+/// default scale it is refused before anything is drawn, naming a scale; that scale then draws it
+/// the first time, within the limits the message states.
+#[test]
+fn a_ten_thousand_party_png_follows_its_advice_once() {
+    use csp_explorer::generate::{GenerateOptions, generate};
+    let s = generate(&GenerateOptions {
+        providers: 5,
+        resellers: 1_000,
+        direct_bill: 10,
+        customers: 8_500,
+        ..GenerateOptions::default()
+    })
+    .expect("valid options");
+    assert!(s.party_count() > 9_000, "{}", s.party_count());
+    let err = export(&s, ExportFormat::Png, &ExportOptions::default())
+        .unwrap_err()
+        .to_string();
+    let advised: f32 = err
+        .split_once("--scale ")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|scale| scale.parse().ok())
+        .unwrap_or_else(|| panic!("a scale in {err}"));
+    let options = ExportOptions {
+        scale: advised,
+        ..ExportOptions::default()
+    };
+    let png = export(&s, ExportFormat::Png, &options).expect("the advised scale draws");
+    // The size from the PNG's header (IHDR), without decoding 64 megapixels.
+    let side = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().expect("4 bytes"));
+    let (w, h) = (side(16), side(20));
+    assert!(w <= 16_384 && h <= 16_384, "{w}×{h}");
+    assert!(u64::from(w) * u64::from(h) <= 1 << 26, "{w}×{h}");
+    // The advice is not needlessly small: the picture uses most of what the limits allow.
+    assert!(
+        w.max(h) > 16_384 / 2 || u64::from(w) * u64::from(h) > 1 << 24,
+        "{w}×{h} at {advised}"
+    );
 }

@@ -117,3 +117,50 @@ fn dot_parses_and_carries_the_canvas_positions() {
         "the three broken links are red and dashed"
     );
 }
+
+/// Above 1,000 parties the DOT says what draws it (`neato -n2`) and limits `dot`'s ordering work;
+/// above 2,000 links a link's kind and rules are its tooltip, not a label Graphviz must place (what
+/// made `neato -n2` grow ×43–59 per 10× parties). A small channel keeps its labels and no comment.
+#[test]
+fn a_large_dot_names_the_command_that_draws_it_and_drops_edge_labels() {
+    use csp_explorer::generate::{GenerateOptions, generate};
+    let s = generate(&GenerateOptions {
+        providers: 2,
+        resellers: 120,
+        direct_bill: 5,
+        customers: 1_000,
+        ..GenerateOptions::default()
+    })
+    .expect("valid options");
+    assert!(s.party_count() > csp_explorer::export::DOT_UP_TO);
+    assert!(s.link_count() > csp_explorer::export::EDGE_LABELS_UP_TO);
+    let (stmts, _, edges) = parse_dot(&text(ExportFormat::Dot, &s));
+    let graph_attr = |stmts: &[dot::Stmt], key: &str| {
+        stmts.iter().find_map(|st| match st {
+            dot::Stmt::Attribute(a) if dot_text(&a.0) == key => Some(dot_text(&a.1)),
+            _ => None,
+        })
+    };
+    let comment = graph_attr(&stmts, "comment").expect("a comment");
+    assert!(comment.contains("neato -n2 -Tsvg"), "{comment}");
+    assert_eq!(graph_attr(&stmts, "remincross").as_deref(), Some("false"));
+    assert!(
+        edges
+            .iter()
+            .all(|e| dot_attr(&e.attributes, "label").is_none())
+    );
+    assert!(
+        edges
+            .iter()
+            .all(|e| dot_attr(&e.attributes, "tooltip").is_some())
+    );
+
+    let small = broken();
+    let (stmts, _, edges) = parse_dot(&text(ExportFormat::Dot, &small));
+    assert!(graph_attr(&stmts, "comment").is_none());
+    assert!(
+        edges
+            .iter()
+            .all(|e| dot_attr(&e.attributes, "label").is_some())
+    );
+}

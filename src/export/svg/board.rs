@@ -65,6 +65,16 @@ impl Box2 {
         })
     }
 
+    /// The box grown by `by` on every side.
+    pub(super) fn grown(&self, by: f32) -> Self {
+        Box2 {
+            x0: self.x0 - by,
+            y0: self.y0 - by,
+            x1: self.x1 + by,
+            y1: self.y1 + by,
+        }
+    }
+
     /// Whether a point is strictly inside.
     pub(super) fn contains(&self, p: Position) -> bool {
         p.x > self.x0 && p.x < self.x1 && p.y > self.y0 && p.y < self.y1
@@ -89,6 +99,9 @@ pub(super) struct Board {
     oversize: Vec<u32>,
     /// The lowest bottom edge taken, for the last-resort spot below everything.
     pub(super) bottom: Option<f32>,
+    /// Where every box must stay, if anywhere: a PNG's page is sized before its labels are placed,
+    /// from this frame, so a label outside it would make the picture larger than promised.
+    pub(super) frame: Option<Box2>,
 }
 
 impl Board {
@@ -99,6 +112,12 @@ impl Board {
     }
 
     pub(super) fn free(&self, b: &Box2) -> bool {
+        if self
+            .frame
+            .is_some_and(|f| b.x0 < f.x0 || b.y0 < f.y0 || b.x1 > f.x1 || b.y1 > f.y1)
+        {
+            return false;
+        }
         let overlaps = |i: &u32| self.taken[*i as usize].overlaps(b);
         if self.oversize.iter().any(overlaps) {
             return false;

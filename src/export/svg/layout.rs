@@ -5,12 +5,10 @@
 //! counts, legend) flows at that width above it, and the findings list is wrapped below it.
 
 use super::board::Box2;
-use super::placement::Placed;
 use super::{CALLOUT_R, LEGEND, LIST, LIST_BOLD, MARGIN};
 use crate::export::sanitize::clean;
 use crate::export::{FindingsList, LinkState, SUMMARY_ABOVE, Sheet, callout_link, diagram_order};
 use crate::fonts::{Fonts, TextStyle};
-use crate::layout::Route;
 use crate::model::{PartyId, PartyKind, Position};
 use crate::rules::{Finding, Severity, Subject};
 use std::collections::{BTreeMap, HashMap};
@@ -132,34 +130,19 @@ const SUBTITLE: TextStyle = TextStyle {
     bold: false,
 };
 
-/// Lays out the page around the placed drawing: its extent (every taken box and the middle of every
-/// link), then the header at the page width, then the drawing shifted below the header and
-/// centred, then the findings list wrapped at the page width.
+/// Lays out the page around a drawing of `extent` (every taken box and the middle of every link,
+/// see [`super::placement::Placed::extent`]): the header at the page width, then the drawing shifted
+/// below the header and centred, then the findings list wrapped at the page width. A PNG lays out
+/// pages around the smallest and largest extents its labels can give before placing any (see
+/// `super::bound`).
 pub(super) fn page(
     sheet: &Sheet,
-    placed: &Placed,
-    all_routes: &[Route],
+    extent: Box2,
     numbering: &Numbering,
     findings_list: FindingsList,
 ) -> Page {
     let fonts = Fonts::shared();
     let s = sheet.scenario;
-    let mut extent: Option<Box2> = None;
-    for b in &placed.board.taken {
-        extent = Some(extent.map_or(*b, |e| e.union(b)));
-    }
-    for route in all_routes {
-        let c = route.at(0.5);
-        let b = Box2::around(c.x, c.y, 1.0, 1.0);
-        extent = Some(extent.map_or(b, |e| e.union(&b)));
-    }
-    let extent = extent.unwrap_or(Box2 {
-        x0: 0.0,
-        y0: 0.0,
-        x1: 1.0,
-        y1: 1.0,
-    });
-
     let title = match sheet.area {
         Some(_) => format!("{} (part)", clean(&s.meta.title)),
         None => clean(&s.meta.title).into_owned(),
@@ -236,7 +219,7 @@ pub(super) fn page(
     let diagram_bottom = extent.y1 + dy + 24.0;
 
     // The findings list below the drawing, wrapped at the measured page width.
-    let (list_heading, list) = list_lines(numbering, width - 2.0 * MARGIN, findings_list);
+    let (list_heading, list) = list_lines(sheet, numbering, width - 2.0 * MARGIN, findings_list);
     // The tallest line sets the pitch (a fallback face for another script may be taller).
     let line_h = list
         .iter()
@@ -288,12 +271,36 @@ const EXAMPLES: usize = 3;
 /// The findings list below the drawing, `width` wide: its heading and lines. Every finding with its
 /// fix; or, for [`FindingsList::Summary`] above [`SUMMARY_ABOVE`] findings, one block per rule
 /// (worst first, then the most frequent): how many, the first few with their numbers, the fix; and
-/// a last line saying where the full list is. None for [`FindingsList::None`].
-fn list_lines(numbering: &Numbering, width: f32, choice: FindingsList) -> (String, Vec<ListLine>) {
+/// a last line saying where the full list is. None for [`FindingsList::None`]. A finding whose
+/// words another repeats (a reseller's unsigned agreement breaks each of its sales alike) names its
+/// link ("Litware → Contoso, purchase of M365"), so the list never reads the same line twice.
+fn list_lines(
+    sheet: &Sheet,
+    numbering: &Numbering,
+    width: f32,
+    choice: FindingsList,
+) -> (String, Vec<ListLine>) {
     let fonts = Fonts::shared();
     let indent = fonts.width("    ", LIST);
     let mut list: Vec<ListLine> = Vec::new();
     let all = &numbering.findings;
+    let mut said: HashMap<&str, usize> = HashMap::new();
+    for (_, f) in all {
+        *said.entry(f.message.as_str()).or_default() += 1;
+    }
+    // The finding's words, and its link's when other findings say the same.
+    let message = |f: &Finding| -> String {
+        let text = clean(&f.message);
+        match &f.subject {
+            Subject::Link(id) if said.get(f.message.as_str()).is_some_and(|n| *n > 1) => {
+                match sheet.scenario.link(id.as_str()) {
+                    Some(link) => format!("{text} ({})", crate::export::link_naming(sheet, link)),
+                    None => text.into_owned(),
+                }
+            }
+            _ => text.into_owned(),
+        }
+    };
     let marker = |number: Option<usize>| match number {
         // A numbered finding reads "3. …"; one that is not drawn on the diagram is a bullet.
         Some(n) => format!("{n}."),
@@ -324,7 +331,7 @@ fn list_lines(numbering: &Numbering, width: f32, choice: FindingsList) -> (Strin
                 marker(*number),
                 f.info().title,
                 f.severity,
-                clean(&f.message)
+                message(f)
             );
             push_wrapped(&mut list, &head, LIST_BOLD, severity_color(f.severity), 0.0);
             if f.severity != Severity::Note {
@@ -373,7 +380,7 @@ fn list_lines(numbering: &Numbering, width: f32, choice: FindingsList) -> (Strin
         );
         for &i in of.iter().take(EXAMPLES) {
             let (number, f) = &all[i];
-            let example = format!("{} {}", marker(*number), clean(&f.message));
+            let example = format!("{} {}", marker(*number), message(f));
             list.push(ListLine {
                 text: fonts.ellipsize(&example, LIST, width - indent),
                 color: "#1f2933",

@@ -22,10 +22,11 @@ mod layout;
 mod placement;
 mod writing;
 
-use super::{Detail, FindingsList, Sheet};
+use super::{Detail, ExportError, FindingsList, Sheet};
 use crate::fonts::TextStyle;
 use crate::layout::routes;
 use crate::progress::Progress;
+use board::Box2;
 
 const RADIUS: f32 = 30.0;
 const MARGIN: f32 = 70.0;
@@ -59,14 +60,56 @@ const LIST_BOLD: TextStyle = TextStyle {
 };
 const CALLOUT_R: f32 = 11.0;
 
-/// The smallest page a drawing whose party centres span `width` × `height` can get: the shapes and
-/// margins around them, and the header above (labels and the findings list only add to it).
-pub(crate) fn least_page_size(width: f32, height: f32) -> (f32, f32) {
-    (
-        (width + 2.0 * (RADIUS + 1.0) + 2.0 * MARGIN).max(960.0),
-        height + 88.0,
-    )
+/// How far beyond the parties and their links' curves a label may reach on a PNG: a name beside
+/// its shape (at most [`NAME_WIDTH`] wide, with its plate and gap), or a callout's pill on its
+/// link. The placement keeps every label inside this (see [`board::Board::frame`]), which is what
+/// lets the page be sized before anything is placed.
+fn reach(detail: Detail) -> f32 {
+    if detail >= Detail::Names {
+        NAME_WIDTH + 2.0 * PAD + 20.0
+    } else {
+        80.0
+    }
 }
+
+/// The smallest text height, in pixels, a PNG still draws: below it a label is a smudge, and
+/// placing it costs most of a large picture's time.
+const READABLE_PX: f32 = 6.0;
+
+/// The labels a PNG at `scale` draws when the level of detail is left to the export: kind labels
+/// from 0.55 (11-pixel text at 6 pixels), names from 0.4, shapes and callouts below.
+pub(crate) fn readable_at(scale: f32) -> Detail {
+    if KIND.size * scale >= READABLE_PX {
+        Detail::Full
+    } else if NAME.size * scale >= READABLE_PX {
+        Detail::Names
+    } else {
+        Detail::Shapes
+    }
+}
+
+/// Above this many parties an SVG leaves out the links' kind labels by default; above
+/// [`SVG_NAMES_UP_TO`] the names too (the tooltips keep both). A whole channel that large is seen
+/// at a size where neither is readable, and they are most of its file: at 100,000 parties, 65 of
+/// 97 MB, and most of the time spent placing.
+pub(crate) const SVG_KINDS_UP_TO: usize = 20_000;
+/// See [`SVG_KINDS_UP_TO`].
+pub(crate) const SVG_NAMES_UP_TO: usize = 50_000;
+
+/// The labels an SVG of `parties` draws when the level of detail is left to the export.
+pub(crate) fn detail_by_size(parties: usize) -> Detail {
+    if parties <= SVG_KINDS_UP_TO {
+        Detail::Full
+    } else if parties <= SVG_NAMES_UP_TO {
+        Detail::Names
+    } else {
+        Detail::Shapes
+    }
+}
+
+/// The most elements and texts the rasteriser reads (usvg refuses a document beyond a million
+/// nodes), with room for the header, legend and list counted roughly.
+const MAX_NODES: usize = 950_000;
 
 /// How many parties or links are placed between two looks at the progress (and Cancel).
 const PROGRESS_EVERY: usize = 2_048;
@@ -106,29 +149,59 @@ pub(crate) struct Look {
     pub transparent: bool,
     /// How the findings are listed below the drawing.
     pub findings: FindingsList,
-    /// Which labels are drawn (never [`Detail::Auto`]: the caller has chosen).
+    /// Which labels are drawn ([`Detail::Auto`]: see [`Look::detail_for`]).
     pub detail: Detail,
+    /// For a PNG, its scale: the page is sized before anything is placed and refused at once if
+    /// it cannot be drawn; no tooltips (a picture has none).
+    pub png_scale: Option<f32>,
 }
 
 impl Look {
-    /// The SVG's look for `options`: everything, on a white page.
+    /// The SVG's look for `options`: on a white page.
     pub(crate) fn svg(options: &crate::export::ExportOptions) -> Self {
         Look {
             transparent: false,
             findings: options.findings,
-            detail: match options.detail {
-                Detail::Auto => Detail::Full,
-                chosen => chosen,
-            },
+            detail: options.detail,
+            png_scale: None,
+        }
+    }
+
+    /// A PNG's look for `options`.
+    pub(crate) fn png(options: &crate::export::ExportOptions) -> Self {
+        Look {
+            transparent: options.background == crate::export::Background::Transparent,
+            findings: options.findings,
+            detail: options.detail,
+            png_scale: Some(options.scale),
+        }
+    }
+
+    /// The labels drawn for a drawing of `parties`: those chosen, or by default those of
+    /// [`detail_by_size`] and, in a PNG, no more than its scale shows readably.
+    fn detail_for(&self, parties: usize) -> Detail {
+        match (self.detail, self.png_scale) {
+            (Detail::Auto, Some(scale)) => readable_at(scale).min(detail_by_size(parties)),
+            (Detail::Auto, None) => detail_by_size(parties),
+            (chosen, _) => chosen,
         }
     }
 }
 
 /// Renders the sheet as a standalone SVG document in `look`. Reports to `progress` while placing
-/// labels; `None` when it is cancelled.
-pub(crate) fn render_with(sheet: &Sheet, look: &Look, progress: &Progress) -> Option<String> {
+/// labels. A PNG's page is bounded first (see [`bound`]) and refused before any label is placed
+/// when it is too large at its scale.
+pub(crate) fn render_with(
+    sheet: &Sheet,
+    look: &Look,
+    progress: &Progress,
+) -> Result<String, ExportError> {
     let s = sheet.scenario;
     let positions = sheet.positions();
+    let look = &Look {
+        detail: look.detail_for(positions.len()),
+        ..*look
+    };
     let all_routes = routes(s, &positions, RADIUS);
     let mut steps = Steps {
         progress,
@@ -137,15 +210,28 @@ pub(crate) fn render_with(sheet: &Sheet, look: &Look, progress: &Progress) -> Op
         placed: 0,
     };
     let numbering = layout::Numbering::of(sheet, &positions);
+    let frame = match look.png_scale {
+        Some(scale) => {
+            let bound = bound(sheet, &positions, &all_routes, &numbering, look);
+            super::png::fits(bound.width, bound.height, scale)?;
+            if bound.nodes > MAX_NODES {
+                return Err(ExportError::TooManyShapes);
+            }
+            Some(bound.frame)
+        }
+        None => None,
+    };
     let placed = placement::place_all(
         sheet,
         &positions,
         &all_routes,
         &numbering,
         look.detail,
+        frame,
         &mut steps,
-    )?;
-    let page = layout::page(sheet, &placed, &all_routes, &numbering, look.findings);
+    )
+    .ok_or(ExportError::Cancelled)?;
+    let page = layout::page(sheet, placed.extent(&all_routes), &numbering, look.findings);
     let out = writing::write(
         sheet,
         &positions,
@@ -153,37 +239,156 @@ pub(crate) fn render_with(sheet: &Sheet, look: &Look, progress: &Progress) -> Op
         &numbering,
         &placed,
         &page,
-        look.transparent,
+        look,
     );
     progress.set(1.0);
-    Some(out)
+    Ok(out)
+}
+
+/// The most a PNG's page can measure and the frame its labels must stay in, known before any
+/// label is placed, and about how many nodes its document has for the rasteriser.
+struct Bound {
+    width: f32,
+    height: f32,
+    frame: Box2,
+    nodes: usize,
+}
+
+/// Bounds the page of `look` before placing: the page holds at least the party shapes and the
+/// links' middles (`least`), and at most that with the links' curves and every label's
+/// [`reach`] (`frame`, which the placement then keeps to). The page is widest around the frame;
+/// it is tallest around the least extent with the frame's extra height added, since a narrower
+/// page only wraps the legend and the list onto more lines.
+fn bound(
+    sheet: &Sheet,
+    positions: &std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
+    all_routes: &[crate::layout::Route],
+    numbering: &layout::Numbering,
+    look: &Look,
+) -> Bound {
+    fn grow(b: Box2, into: &mut Option<Box2>) {
+        *into = Some(into.map_or(b, |e| e.union(&b)));
+    }
+    let mut least: Option<Box2> = None;
+    let mut parties = 0;
+    for party in sheet.scenario.parties() {
+        if let Some(p) = positions.get(&party.id) {
+            grow(placement::shape_box(party.kind, *p), &mut least);
+            parties += 1;
+        }
+    }
+    for route in all_routes {
+        let c = route.at(0.5);
+        grow(Box2::around(c.x, c.y, 1.0, 1.0), &mut least);
+    }
+    let least = least.unwrap_or(Box2 {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 1.0,
+        y1: 1.0,
+    });
+    let mut hull = Some(least);
+    for route in all_routes {
+        for p in [route.from, route.control, route.to] {
+            grow(Box2::around(p.x, p.y, 0.0, 0.0), &mut hull);
+        }
+    }
+    let frame = hull.unwrap_or(least).grown(reach(look.detail));
+    let narrow = layout::page(sheet, least, numbering, look.findings);
+    let wide = layout::page(sheet, frame, numbering, look.findings);
+    let extra = (frame.y1 - frame.y0) - (least.y1 - least.y0);
+    // Nodes as usvg counts them (an element, and a text's words): a party's shape (the Microsoft
+    // logo is five) and, with names, its plate and up to three lines; a link's path and, with
+    // kinds, its label; a callout's leader, disc and number.
+    let per_party = if look.detail >= Detail::Names { 9 } else { 2 };
+    let per_link = if look.detail >= Detail::Full { 4 } else { 1 };
+    let nodes = 200
+        + parties * per_party
+        + all_routes.len() * per_link
+        + numbering.numbers.len() * 5
+        + narrow.list.len() * 2;
+    Bound {
+        width: wide.width,
+        height: narrow.height + extra,
+        frame,
+        nodes,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Position;
 
-    /// The PNG size check refuses by [`least_page_size`]: it must never exceed the real page.
+    /// A PNG's page is bounded before anything is placed: the bound must never be less than the
+    /// page drawn, on every built-in scenario at every level of detail.
     #[test]
-    fn the_least_page_size_is_never_more_than_the_page() {
+    fn the_png_bound_is_never_less_than_the_page() {
+        for b in crate::scenarios::BUILTIN {
+            let s = b.load().unwrap();
+            let sheet = crate::export::Sheet::new(&s, None);
+            for detail in [Detail::Full, Detail::Shapes] {
+                let look = Look {
+                    detail,
+                    ..Look::png(&crate::export::ExportOptions::default())
+                };
+                let positions = sheet.positions();
+                let all_routes = routes(&s, &positions, RADIUS);
+                let numbering = layout::Numbering::of(&sheet, &positions);
+                let bound = bound(&sheet, &positions, &all_routes, &numbering, &look);
+                let svg = render_with(&sheet, &look, &Progress::none()).unwrap();
+                let attr = |name: &str| -> f32 {
+                    let at = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                    svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+                };
+                let (w, h) = (attr("width"), attr("height"));
+                assert!(bound.width >= w, "{}: {} < {w}", b.slug, bound.width);
+                assert!(bound.height >= h, "{}: {} < {h}", b.slug, bound.height);
+                // Near, so the scale it suggests is not needlessly small.
+                assert!(bound.width < w + 2.0 * reach(detail) + 400.0, "{}", b.slug);
+            }
+        }
+    }
+
+    /// A broken link keeps its kind label beside its callout wherever there is room: on the
+    /// built-in scenarios, most numbered links have theirs.
+    #[test]
+    fn broken_links_keep_their_kind_label() {
+        let (mut numbered, mut labelled) = (0, 0);
         for b in crate::scenarios::BUILTIN {
             let s = b.load().unwrap();
             let sheet = crate::export::Sheet::new(&s, None);
             let positions = sheet.positions();
-            let span = |f: fn(&Position) -> f32| {
-                let values = positions.values().map(f);
-                values.clone().fold(f32::MIN, f32::max) - values.fold(f32::MAX, f32::min)
+            let all_routes = routes(&s, &positions, RADIUS);
+            let numbering = layout::Numbering::of(&sheet, &positions);
+            let mut steps = Steps {
+                progress: &Progress::none(),
+                total: 1.0,
+                placed: 0,
             };
-            let (w, h) = least_page_size(span(|p| p.x), span(|p| p.y));
-            let look = Look::svg(&crate::export::ExportOptions::default());
-            let svg = render_with(&sheet, &look, &Progress::none()).unwrap();
-            let attr = |name: &str| -> f32 {
-                let at = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-                svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
-            };
-            assert!(w <= attr("width"), "{}: {w} > {}", b.slug, attr("width"));
-            assert!(h <= attr("height"), "{}: {h} > {}", b.slug, attr("height"));
+            let placed = placement::place_all(
+                &sheet,
+                &positions,
+                &all_routes,
+                &numbering,
+                Detail::Full,
+                None,
+                &mut steps,
+            )
+            .unwrap();
+            for link in numbering.numbers.keys() {
+                numbered += 1;
+                labelled += usize::from(placed.kind_labels.contains_key(link.as_str()));
+            }
         }
+        assert!(numbered > 10, "{numbered}");
+        assert!(2 * labelled > numbered, "{labelled} of {numbered}");
+    }
+
+    /// The labels a PNG draws by default follow what its scale can still show.
+    #[test]
+    fn a_small_png_leaves_out_what_it_cannot_show() {
+        assert_eq!(readable_at(1.0), Detail::Full);
+        assert_eq!(readable_at(0.5), Detail::Names);
+        assert_eq!(readable_at(0.2), Detail::Shapes);
     }
 }

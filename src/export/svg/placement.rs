@@ -96,8 +96,9 @@ fn place(board: &Board, label: &Label, candidates: &[Spot], links: &Crossings) -
 }
 
 /// Searches rings of growing distance around `origin` for a free spot (the last resort, which always
-/// ends: far enough out, nothing is taken).
-fn search(board: &Board, label: &Label, origin: Spot) -> Spot {
+/// ends: far enough out, nothing is taken). `None` only on a board with a frame (a PNG's), where
+/// the spot below everything may be outside it.
+fn search(board: &Board, label: &Label, origin: Spot) -> Option<Spot> {
     for ring in 1..400 {
         let d = ring as f32 * 10.0;
         for k in 0..(8 * ring) {
@@ -107,14 +108,17 @@ fn search(board: &Board, label: &Label, origin: Spot) -> Spot {
                 top: origin.top + d * a.cos(),
             };
             if board.free(&label.at(spot.cx, spot.top)) {
-                return spot;
+                return Some(spot);
             }
         }
     }
-    Spot {
+    if board.frame.is_some() {
+        return None;
+    }
+    Some(Spot {
         cx: origin.cx,
         top: board.bottom.map_or(origin.top, |y| y.max(origin.top)) + PAD * 2.0,
-    }
+    })
 }
 
 /// The labels of the drawing, each where it was placed (drawing coordinates), and the board of every
@@ -131,16 +135,39 @@ pub(super) struct Placed<'a> {
     pub(super) board: Board,
 }
 
+impl Placed<'_> {
+    /// What the page must hold: every box taken and the middle of every link.
+    pub(super) fn extent(&self, all_routes: &[Route]) -> Box2 {
+        let mut extent: Option<Box2> = None;
+        for b in &self.board.taken {
+            extent = Some(extent.map_or(*b, |e| e.union(b)));
+        }
+        for route in all_routes {
+            let c = route.at(0.5);
+            let b = Box2::around(c.x, c.y, 1.0, 1.0);
+            extent = Some(extent.map_or(b, |e| e.union(&b)));
+        }
+        extent.unwrap_or(Box2 {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 1.0,
+            y1: 1.0,
+        })
+    }
+}
+
 /// Places every label of the drawing: party shapes are taken first, then each party's name goes to
 /// the freest of its candidate spots, then each numbered link's callout slides along its link to a
 /// free spot, then each other link's kind label takes a free spot along it or is left out. `None`
-/// when cancelled.
+/// when cancelled. With a `frame` (a PNG's), nothing is placed outside it: a name with no room
+/// inside is left out, a callout with none sits on its link's middle.
 pub(super) fn place_all<'a>(
     sheet: &'a Sheet,
     positions: &BTreeMap<PartyId, Position>,
     all_routes: &'a [Route],
     numbering: &Numbering,
     detail: Detail,
+    frame: Option<Box2>,
     steps: &mut Steps,
 ) -> Option<Placed<'a>> {
     let fonts = Fonts::shared();
@@ -153,6 +180,8 @@ pub(super) fn place_all<'a>(
             board.take(shape_box(party.kind, *p));
         }
     }
+    // The shapes are inside any frame (it is made around them); the labels must stay in it.
+    board.frame = frame;
     let party_labels = if detail >= Detail::Names {
         party_labels(sheet, positions, &mut board, &lines, steps)?
     } else {
@@ -252,15 +281,18 @@ fn party_labels<'a>(
                 break;
             }
         }
-        let (label, spot) = chosen.unwrap_or_else(|| {
+        let chosen = chosen.or_else(|| {
             let label = build(110.0, 1);
             let origin = Spot {
                 cx: p.x,
                 top: shape.y1 + PAD + 2.0,
             };
-            let spot = search(board, &label, origin);
-            (label, spot)
+            search(board, &label, origin).map(|spot| (label, spot))
         });
+        // Only a PNG's frame leaves a name out.
+        let Some((label, spot)) = chosen else {
+            continue;
+        };
         board.take(label.at(spot.cx, spot.top));
         party_labels.insert(party.id.as_str(), (label, spot));
     }
@@ -306,10 +338,11 @@ fn callouts<'a>(
                     top: anchor.y - CALLOUT_R,
                 },
             );
-            spot = Some(Position {
+            // A number is never left out: with no room inside a PNG's frame, on the link itself.
+            spot = Some(found.map_or(anchor, |found| Position {
                 x: found.cx,
                 y: found.top + CALLOUT_R,
-            });
+            }));
         }
         if let Some(c) = spot {
             board.take(Box2::around(c.x, c.y, rx, r));
@@ -319,8 +352,9 @@ fn callouts<'a>(
     Some(callouts)
 }
 
-/// Each link without a callout gets its kind label on the first free spot along it, or none (the
-/// link's tooltip and the legend still say it).
+/// Each link gets its kind label on the first free spot along it, or none (the link's tooltip
+/// still says it): the numbered links first, so that a broken link keeps its kind beside its
+/// callout ("purchase" on a red line says what broke).
 fn kind_labels<'a>(
     sheet: &Sheet,
     all_routes: &'a [Route],
@@ -330,11 +364,10 @@ fn kind_labels<'a>(
     steps: &mut Steps,
 ) -> Option<HashMap<&'a str, (LinkKind, Spot)>> {
     let mut kind_labels: HashMap<&str, (LinkKind, Spot)> = HashMap::new();
-    for route in all_routes {
+    let numbered = |route: &&Route| numbering.numbers.contains_key(route.link.as_str());
+    let (broken, others): (Vec<&Route>, Vec<&Route>) = all_routes.iter().partition(numbered);
+    for route in broken.into_iter().chain(others) {
         steps.step()?;
-        if numbering.numbers.contains_key(route.link.as_str()) {
-            continue;
-        }
         let Some(link) = sheet.scenario.link(route.link.as_str()) else {
             continue;
         };

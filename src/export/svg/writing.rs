@@ -3,20 +3,53 @@
 //!
 //! The header first, then the links under the parties, the parties with their names, the callouts and
 //! kind labels above them, and the findings list.
+//!
+//! What repeats is said once: the links are grouped by kind and state, and the group carries their
+//! stroke, width, dashes and arrow; the party and label layers carry the names' size, ink and
+//! anchoring. A tooltip (`<title>`) is written only where it tells something the drawing does not
+//! show: a party whose name is shortened or left out, a link with a finding or not yet dated, a
+//! callout's link; a PNG has none. On a page larger than a slide coordinates are whole units. At
+//! 100,000 parties this is what keeps the file within tens of megabytes.
 
 use super::layout::{Numbering, Page, Swatch, TITLE, callout_text};
 use super::placement::{Label, Placed, Spot};
-use super::{CALLOUT_R, LIST_BOLD, MARGIN, RADIUS};
+use super::{CALLOUT_R, LIST_BOLD, Look, MARGIN, NAME, RADIUS};
 use crate::export::sanitize::xml as escape;
-use crate::export::{LinkState, Sheet, party_color};
+use crate::export::{LinkState, Sheet, Tenths, party_color};
 use crate::fonts::{Fonts, SVG_BOLD, SVG_REGULAR, TextStyle};
 use crate::layout::Route;
 use crate::model::{LinkKind, PartyId, PartyKind, Position};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-fn shape(kind: PartyKind, x: f32, y: f32, r: f32, fill: &str) -> String {
+/// Above this width or height a page's coordinates are written in whole units: a tenth of a unit
+/// is invisible there and costs a tenth of the file.
+const FINE_UP_TO: f32 = 5_000.0;
+
+/// A coordinate as written: in tenths (`fine`), or whole.
+#[derive(Clone, Copy)]
+struct N(f32, bool);
+
+impl std::fmt::Display for N {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.1 {
+            Tenths(self.0).fmt(f)
+        } else {
+            write!(f, "{}", self.0.round() as i64)
+        }
+    }
+}
+
+/// A party's shape centred on `x`, `y`, `fine` or in whole units. With an `id` it is named
+/// (`shape-…`): the element itself, or a group for Microsoft's four-square logo.
+fn shape(kind: PartyKind, x: f32, y: f32, r: f32, fill: &str, fine: bool, id: &str) -> String {
+    let n = |v: f32| N(v, fine);
     let stroke = r##"stroke="#1f2933" stroke-width="2""##;
+    let id_attr = if id.is_empty() {
+        String::new()
+    } else {
+        format!(r#"id="{id}" "#)
+    };
     match kind {
         PartyKind::Microsoft => {
             // The four-square logo, as on the canvas.
@@ -36,49 +69,53 @@ fn shape(kind: PartyKind, x: f32, y: f32, r: f32, fill: &str) -> String {
                     y + dy * q * 0.55 - side / 2.0,
                 );
             }
-            format!(
+            let square = format!(
                 r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="{:.1}" fill="{fill}" {stroke}/>{logo}"#,
                 x - r,
                 y - r,
                 2.0 * r,
                 2.0 * r,
                 r * 0.2
-            )
+            );
+            if id.is_empty() {
+                square
+            } else {
+                format!(r#"<g {id_attr}>{square}</g>"#)
+            }
         }
         PartyKind::IndirectProvider => {
-            let points: Vec<String> = (0..6)
-                .map(|i| {
-                    let a = std::f32::consts::TAU * i as f32 / 6.0;
-                    format!("{:.1},{:.1}", x + r * a.cos(), y + r * a.sin())
-                })
-                .collect();
-            format!(
-                r#"<polygon points="{}" fill="{fill}" {stroke}/>"#,
-                points.join(" ")
-            )
+            let mut points = String::new();
+            for i in 0..6 {
+                let a = std::f32::consts::TAU * i as f32 / 6.0;
+                let sep = if i == 0 { "" } else { " " };
+                let _ = write!(points, "{sep}{},{}", n(x + r * a.cos()), n(y + r * a.sin()));
+            }
+            format!(r#"<polygon {id_attr}points="{points}" fill="{fill}" {stroke}/>"#)
         }
         PartyKind::DirectBill => format!(
-            r#"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{fill}" {stroke}/>"#,
-            x,
-            y - r,
-            x + r,
-            y,
-            x,
-            y + r,
-            x - r,
-            y
+            r#"<polygon {id_attr}points="{},{} {},{} {},{} {},{}" fill="{fill}" {stroke}/>"#,
+            n(x),
+            n(y - r),
+            n(x + r),
+            n(y),
+            n(x),
+            n(y + r),
+            n(x - r),
+            n(y)
         ),
         PartyKind::IndirectReseller => format!(
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="{fill}" {stroke}/>"#,
-            r * 0.9
+            r#"<circle {id_attr}cx="{}" cy="{}" r="{}" fill="{fill}" {stroke}/>"#,
+            n(x),
+            n(y),
+            Tenths(r * 0.9)
         ),
         PartyKind::Customer => format!(
-            r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="{:.1}" fill="{fill}" {stroke}/>"#,
-            x - r,
-            y - r * 0.7,
-            2.0 * r,
-            1.4 * r,
-            r * 0.5
+            r#"<rect {id_attr}x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{fill}" {stroke}/>"#,
+            n(x - r),
+            n(y - r * 0.7),
+            Tenths(2.0 * r),
+            Tenths(1.4 * r),
+            Tenths(r * 0.5)
         ),
     }
 }
@@ -100,14 +137,29 @@ fn family(style: TextStyle) -> String {
     }
 }
 
-/// Writes a label on a white plate: the plate keeps links from running through its words.
-fn write_label(out: &mut String, label: &Label, spot: Spot, dx: f32, dy: f32, fill: &str) {
+/// The text defaults of the layers that hold labels (the parties, the link labels): a label's line
+/// writes only what differs from them.
+const LABEL_LAYER: &str = r##"font-size="15" fill="#1f2933" text-anchor="middle""##;
+const LABEL_INK: &str = "#1f2933";
+
+/// Writes a label on a white plate (the plate keeps links from running through its words), inside
+/// a layer with [`LABEL_LAYER`]'s defaults.
+fn write_label(
+    out: &mut String,
+    label: &Label,
+    spot: Spot,
+    dx: f32,
+    dy: f32,
+    fill: &str,
+    fine: bool,
+) {
+    let n = |v: f32| N(v, fine);
     let b = label.at(spot.cx, spot.top).shifted(dx, dy);
     let _ = write!(
         out,
-        r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="#ffffff" fill-opacity="0.9"/>"##,
-        b.x0,
-        b.y0,
+        r##"<rect x="{}" y="{}" width="{:.1}" height="{:.1}" rx="3" fill="#ffffff" fill-opacity="0.9"/>"##,
+        n(b.x0),
+        n(b.y0),
         b.x1 - b.x0,
         b.y1 - b.y0
     );
@@ -119,20 +171,80 @@ fn write_label(out: &mut String, label: &Label, spot: Spot, dx: f32, dy: f32, fi
         } else {
             "#52606d"
         };
+        let size = if style.size == NAME.size {
+            String::new()
+        } else {
+            format!(r#" font-size="{}""#, style.size)
+        };
+        let ink = if colour == LABEL_INK {
+            String::new()
+        } else {
+            format!(r#" fill="{colour}""#)
+        };
+        let bold = if style.bold {
+            format!(" {}", family(*style))
+        } else {
+            String::new()
+        };
         let _ = write!(
             out,
-            r#"<text x="{:.1}" y="{:.1}" font-size="{}" {} fill="{colour}" text-anchor="middle">{}</text>"#,
-            spot.cx + dx,
+            r#"<text x="{}" y="{:.1}"{size}{bold}{ink}>{}</text>"#,
+            n(spot.cx + dx),
             top + label.ascents[i],
-            style.size,
-            family(*style),
             escape(text)
         );
         top += label.heights[i];
     }
 }
 
-/// Writes the page as a standalone SVG document, on a white page unless `transparent`.
+/// Whether a party's label shows its whole name (else its tooltip says it).
+fn shows_whole_name(label: Option<&Label>, name: &str) -> bool {
+    label.is_some_and(|label| {
+        let drawn: Vec<&str> = label
+            .lines
+            .iter()
+            .filter(|(_, style)| *style == NAME)
+            .map(|(text, _)| text.as_str())
+            .collect();
+        drawn.join(" ") == crate::export::sanitize::clean(name).trim()
+    })
+}
+
+/// How a link is stroked: its state's colour and dashes, its kind's width.
+fn link_stroke(kind: LinkKind, state: LinkState) -> String {
+    let dash = match (state, kind) {
+        (LinkState::Violation, _) => r#" stroke-dasharray="10 6""#,
+        (LinkState::Future, _) => r#" stroke-dasharray="2 6""#,
+        (_, LinkKind::Admin) => r#" stroke-dasharray="3 4""#,
+        _ => "",
+    };
+    let width = if matches!(kind, LinkKind::Supply | LinkKind::Purchase) {
+        3
+    } else {
+        2
+    };
+    format!(
+        r#"stroke="{}" stroke-width="{width}"{dash} marker-end="url(#arrow-{})""#,
+        state.color(),
+        state.key()
+    )
+}
+
+/// A link to draw: its route and the link.
+type Drawn<'a> = (&'a Route, &'a crate::model::Link);
+
+/// The order link groups are drawn in: the broken ones last, on top.
+fn state_rank(state: LinkState) -> u8 {
+    match state {
+        LinkState::Valid => 0,
+        LinkState::Future => 1,
+        LinkState::Warning => 2,
+        LinkState::Violation => 3,
+    }
+}
+
+/// Writes the page as a standalone SVG document in `look` (on a white page unless transparent;
+/// without tooltips for a PNG).
 pub(super) fn write(
     sheet: &Sheet,
     positions: &BTreeMap<PartyId, Position>,
@@ -140,11 +252,14 @@ pub(super) fn write(
     numbering: &Numbering,
     placed: &Placed,
     page: &Page,
-    transparent: bool,
+    look: &Look,
 ) -> String {
     let fonts = Fonts::shared();
     let s = sheet.scenario;
+    let tips = look.png_scale.is_none();
     let (width, height, dx, dy) = (page.width, page.height, page.dx, page.dy);
+    let fine = width.max(height) <= FINE_UP_TO;
+    let n = |v: f32| N(v, fine);
     let at = |p: Position| Position {
         x: p.x + dx,
         y: p.y + dy,
@@ -170,7 +285,7 @@ pub(super) fn write(
         );
     }
     out.push_str("</defs>\n");
-    if !transparent {
+    if !look.transparent {
         let _ = writeln!(
             out,
             r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
@@ -178,101 +293,133 @@ pub(super) fn write(
     }
     write_header(&mut out, page);
 
-    // Links (under everything else).
-    out.push_str("<g id=\"links\" fill=\"none\">\n");
+    // Links (under everything else), a group per kind and state.
+    let mut groups: Vec<((LinkKind, LinkState), Vec<Drawn>)> = Vec::new();
     for route in all_routes {
         let Some(link) = s.link(route.link.as_str()) else {
             continue;
         };
-        let state = sheet.link_state(link);
-        let (a, c, b) = (at(route.from), at(route.control), at(route.to));
-        let start = toward(a, c, RADIUS);
-        let end = toward(b, c, RADIUS + 3.0);
-        let dash = match (state, link.kind) {
-            (LinkState::Violation, _) => r#" stroke-dasharray="10 6""#,
-            (LinkState::Future, _) => r#" stroke-dasharray="2 6""#,
-            (_, LinkKind::Admin) => r#" stroke-dasharray="3 4""#,
-            _ => "",
-        };
-        let stroke_width = if matches!(link.kind, LinkKind::Supply | LinkKind::Purchase) {
-            3.0
-        } else {
-            2.0
-        };
+        let key = (link.kind, sheet.link_state(link));
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push((route, link)),
+            None => groups.push((key, vec![(route, link)])),
+        }
+    }
+    groups.sort_by_key(|((kind, state), _)| (state_rank(*state), kind.key()));
+    out.push_str("<g id=\"links\" fill=\"none\">\n");
+    for ((kind, state), members) in &groups {
         let _ = writeln!(
             out,
-            r#"<g id="link-{}" class="link {} {}"><title>{} {} → {} ({})</title><path d="M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}" stroke="{}" stroke-width="{stroke_width}"{dash} marker-end="url(#arrow-{})"/></g>"#,
-            escape(link.id.as_str()),
-            link.kind.key(),
+            r#"<g class="link {} {}" {}>"#,
+            kind.key(),
             state.key(),
-            link.kind.label(),
-            escape(sheet.name(&link.from).as_str()),
-            escape(sheet.name(&link.to).as_str()),
-            link.date,
-            start.x,
-            start.y,
-            c.x,
-            c.y,
-            end.x,
-            end.y,
-            state.color(),
-            state.key()
+            link_stroke(*kind, *state)
         );
+        for (route, link) in members {
+            let (a, c, b) = (at(route.from), at(route.control), at(route.to));
+            let start = toward(a, c, RADIUS);
+            let end = toward(b, c, RADIUS + 3.0);
+            let _ = write!(
+                out,
+                r#"<path id="link-{}" d="M{},{}"#,
+                escape(link.id.as_str()),
+                n(start.x),
+                n(start.y)
+            );
+            // A link drawn straight (its control point halfway) is a line.
+            let mid = Position {
+                x: (a.x + b.x) / 2.0,
+                y: (a.y + b.y) / 2.0,
+            };
+            if (c.x - mid.x).abs() + (c.y - mid.y).abs() > 0.05 {
+                let _ = write!(out, " Q{},{}", n(c.x), n(c.y));
+            } else {
+                out.push_str(" L");
+            }
+            let _ = write!(out, " {},{}\"", n(end.x), n(end.y));
+            if tips && *state != LinkState::Valid {
+                let _ = writeln!(
+                    out,
+                    "><title>{} {} → {} ({})</title></path>",
+                    link.kind.label(),
+                    escape(sheet.name(&link.from).as_str()),
+                    escape(sheet.name(&link.to).as_str()),
+                    link.date,
+                );
+            } else {
+                out.push_str("/>\n");
+            }
+        }
+        out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
 
     // Parties: shape, then the name on its plate.
-    out.push_str("<g id=\"parties\">\n");
+    let _ = writeln!(out, "<g id=\"parties\" {LABEL_LAYER}>");
     for party in s.parties() {
         let Some(p) = positions.get(&party.id) else {
             continue;
         };
         let c = at(*p);
+        let id = escape(party.id.as_str());
+        let label = placed.party_labels.get(party.id.as_str());
         let _ = write!(
             out,
-            r#"<g id="party-{}" class="party {}"><title>{} ({})</title><g id="shape-{}">{}</g>"#,
-            escape(party.id.as_str()),
-            party.kind.key(),
-            escape(party.name.as_str()),
-            party.kind.label(),
-            escape(party.id.as_str()),
-            shape(party.kind, c.x, c.y, RADIUS, party_color(party.kind)),
+            r#"<g id="party-{id}" class="party {}">"#,
+            party.kind.key()
         );
-        if let Some((label, spot)) = placed.party_labels.get(party.id.as_str()) {
-            write_label(&mut out, label, *spot, dx, dy, "#1f2933");
+        if tips && !shows_whole_name(label.map(|(l, _)| l), &party.name) {
+            let _ = write!(
+                out,
+                "<title>{} ({})</title>",
+                escape(party.name.as_str()),
+                party.kind.label()
+            );
+        }
+        out.push_str(&shape(
+            party.kind,
+            c.x,
+            c.y,
+            RADIUS,
+            party_color(party.kind),
+            fine,
+            &format!("shape-{id}"),
+        ));
+        if let Some((label, spot)) = label {
+            write_label(&mut out, label, *spot, dx, dy, LABEL_INK, fine);
         }
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
 
     // Link labels and callouts, above the parties.
-    out.push_str("<g id=\"link-labels\">\n");
+    let _ = writeln!(out, "<g id=\"link-labels\" {LABEL_LAYER}>");
     for route in all_routes {
         let Some(link) = s.link(route.link.as_str()) else {
             continue;
         };
         let state = sheet.link_state(link);
-        if let (Some(n), Some((centre, anchor))) = (
+        if let (Some(number), Some((centre, anchor))) = (
             numbering.numbers.get(link.id.as_str()),
             placed.callouts.get(link.id.as_str()),
         ) {
             let (c, a) = (at(*centre), at(*anchor));
             let leader = if (c.x - a.x).hypot(c.y - a.y) > CALLOUT_R + 4.0 {
                 format!(
-                    r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="1.5"/>"#,
-                    a.x,
-                    a.y,
-                    c.x,
-                    c.y,
+                    r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1.5"/>"#,
+                    n(a.x),
+                    n(a.y),
+                    n(c.x),
+                    n(c.y),
                     state.color()
                 )
             } else {
                 String::new()
             };
-            let number = callout_text(*n);
-            let m = fonts.measure(&number, TextStyle::bold(12.0));
-            let half = super::layout::callout_half(*n);
-            let shape = if half > CALLOUT_R {
+            let text = callout_text(*number);
+            let m = fonts.measure(&text, TextStyle::bold(12.0));
+            let half = super::layout::callout_half(*number);
+            let disc = if half > CALLOUT_R {
                 format!(
                     r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{}" rx="{CALLOUT_R}" fill="{}"/>"#,
                     c.x - half,
@@ -289,19 +436,35 @@ pub(super) fn write(
                     state.color()
                 )
             };
+            let tip = if tips {
+                format!(
+                    "<title>{} {} → {}</title>",
+                    link.kind.label(),
+                    escape(sheet.name(&link.from).as_str()),
+                    escape(sheet.name(&link.to).as_str()),
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                r##"{leader}<g id="callout-{}"><title>{} {} → {}</title>{shape}<text x="{:.1}" y="{:.1}" font-size="12" {} fill="#ffffff" text-anchor="middle">{number}</text></g>"##,
-                n.0,
-                link.kind.label(),
-                escape(sheet.name(&link.from).as_str()),
-                escape(sheet.name(&link.to).as_str()),
+                r##"{leader}<g id="callout-{}">{tip}{disc}<text x="{:.1}" y="{:.1}" font-size="12" {} fill="#ffffff">{text}</text></g>"##,
+                number.0,
                 c.x,
                 c.y - m.height() / 2.0 + m.ascent,
                 family(TextStyle::bold(12.0)),
             );
-        } else if let Some((kind, spot)) = placed.kind_labels.get(link.id.as_str()) {
-            write_label(&mut out, &placed.kind_label[kind], *spot, dx, dy, "#52606d");
+        }
+        if let Some((kind, spot)) = placed.kind_labels.get(link.id.as_str()) {
+            write_label(
+                &mut out,
+                &placed.kind_label[kind],
+                *spot,
+                dx,
+                dy,
+                "#52606d",
+                fine,
+            );
             out.push('\n');
         }
     }
@@ -336,7 +499,7 @@ fn write_header(out: &mut String, page: &Page) {
                     out,
                     r#"<g id="swatch-{}">{}</g>"#,
                     kind.key(),
-                    shape(kind, x + 8.0, mid, 7.5, party_color(kind))
+                    shape(kind, x + 8.0, mid, 7.5, party_color(kind), true, "")
                 );
             }
             Swatch::Link(state) => {
