@@ -125,8 +125,6 @@ fn encode(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingErr
     let mut encoder = png::Encoder::new(&mut out, w, h);
     encoder.set_color(png::ColorType::Rgba);
     encoder.set_depth(png::BitDepth::Eight);
-    // Fast deflate: a large picture took seconds to squeeze for a file a third smaller.
-    encoder.set_compression(png::Compression::Fast);
     {
         let mut writer = encoder.write_header()?;
         let mut stream = writer.stream_writer()?;
