@@ -13,8 +13,8 @@ fn findings_of(slug: &str) -> Vec<(String, String)> {
         .into_iter()
         .map(|f| {
             let subject = match f.subject {
-                Subject::Link(id) => id.0,
-                Subject::Party(id) => id.0,
+                Subject::Link(id) => String::from(id),
+                Subject::Party(id) => String::from(id),
             };
             (f.rule.key().to_owned(), subject)
         })

@@ -3,7 +3,7 @@
 //! Must not decide what is a finding or a safe fix: `rules` does, for the window too.
 
 use super::Format;
-use super::input::{load_scenario, parse_date};
+use super::input::{kept, load_scenario, parse_date};
 use super::output::{bad_input, out};
 use crate::model::{Date, Scenario};
 use crate::rules::fixes::{ProvenFinding, prove_with};
@@ -65,12 +65,13 @@ fn check(
     } else {
         // One full check serves both the list and the proofs, which re-check incrementally on
         // the scenario itself (each fix is taken back).
-        let mut checker = crate::rules::Checker::with_as_of(&scenario, as_of);
+        let mut checker = kept(crate::rules::Checker::with_as_of(&scenario, as_of));
         let findings = checker.sorted_with_fixes(&scenario);
         scenario.meta.as_of = Some(as_of);
         let proven = prove_with(&mut scenario, &mut checker, &findings);
         (findings, proven)
     };
+    let (findings, proven) = (kept(findings), kept(proven));
     let out = match format {
         Format::Json => render_check_json_proven(&scenario, as_of, &proven),
         Format::Text | Format::Markdown => render_check_text_proven(&scenario, as_of, &proven),

@@ -321,7 +321,7 @@ pub fn scenario_from_bytes(
         let (r, after) = read.map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))?;
         rest = after;
         let id = r.base.id;
-        let mut link = link_from(r)
+        let mut link = link_from(r, &scenario)
             .map_err(|m| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60))))?;
         migrate(head.model_version, std::slice::from_mut(&mut link));
         scenario
@@ -479,20 +479,24 @@ fn party_from(r: PartyRecord<'_>) -> Result<Party, String> {
     })
 }
 
-fn link_from(record: LinkRecord<'_>) -> Result<Link, String> {
+/// A link from its record. Its `from`, `to` and `via` are the ids the scenario already holds for
+/// those parties (no allocation); an id it does not hold is made anew, and adding the link names it
+/// as missing.
+fn link_from(record: LinkRecord<'_>, scenario: &Scenario) -> Result<Link, String> {
+    let party = |id: &str| scenario.shared_party_id(id).unwrap_or_else(|| id.into());
     let r = record.base;
     Ok(Link {
         id: r.id.into(),
         kind: key(LinkKind::from_key, r.kind, "kind of link")?,
-        from: r.from.into(),
-        to: r.to.into(),
+        from: party(r.from),
+        to: party(r.to),
         date: Date::from_num_days_from_ce_opt(r.date).ok_or("its date is not a valid date")?,
         ended: opt_date(r.ended, "ended")?,
         status: key(LinkStatus::from_key, r.status, "link status")?,
         offer: r.offer.map(str::to_owned),
         publisher: key(Publisher::from_key, r.publisher, "publisher")?,
         tenant: r.tenant.map(str::to_owned),
-        via: r.via.map(Into::into),
+        via: r.via.map(party),
         roles: r.roles.into_iter().map(str::to_owned).collect(),
         duration_days: r.duration_days,
         auto_extend: r.auto_extend,
@@ -535,6 +539,11 @@ mod tests {
         );
         let back = scenario_from_bytes(&bytes, "c.cspx", &Progress::none()).unwrap();
         assert_eq!(back, s);
+        // Links name their parties with the ids the parties hold, not copies.
+        for link in back.links() {
+            let from = &back.party(link.from.as_str()).unwrap().id;
+            assert!(link.from.shares_text_with(from), "{}", link.id);
+        }
         assert_eq!(
             back,
             crate::io::ron_file::scenario_from_ron(&text, "c.ron").unwrap(),

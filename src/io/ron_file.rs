@@ -367,16 +367,16 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
     };
     scenario.reserve(file.parties.len(), file.links.len());
     for party in file.parties {
-        let id = party.id.0.clone();
+        let id = party.id.clone();
         scenario
             .add_party(party)
-            .map_err(|e| invalid(e, Section::Parties, &id))?;
+            .map_err(|e| invalid(e, Section::Parties, id.as_str()))?;
     }
     for link in file.links {
-        let id = link.id.0.clone();
+        let id = link.id.clone();
         scenario
             .add_link(link)
-            .map_err(|e| invalid(e, Section::Links, &id))?;
+            .map_err(|e| invalid(e, Section::Links, id.as_str()))?;
     }
     Ok(scenario)
 }

@@ -192,9 +192,9 @@ impl Party {
     pub fn new(id: impl Into<PartyId>, kind: PartyKind) -> Self {
         let id = id.into();
         Party {
-            name: id.0.clone(),
-            organization: id.0.clone(),
-            tenant: id.0.clone(),
+            name: id.to_string(),
+            organization: id.to_string(),
+            tenant: id.to_string(),
             id,
             kind,
             country: None,

@@ -166,14 +166,14 @@ impl Scenario {
     }
 
     /// Adds a link between two existing parties (its `via`, if any, must exist too).
-    pub fn add_link(&mut self, link: Link) -> Result<EdgeIndex, ScenarioError> {
+    pub fn add_link(&mut self, mut link: Link) -> Result<EdgeIndex, ScenarioError> {
         if !valid_id(link.id.as_str()) {
             return Err(bad_id(link.id.as_str()));
         }
         if self.links.contains_key(&link.id) {
             return Err(ScenarioError::DuplicateLink(link.id));
         }
-        let (from, to) = self.endpoints_of(&link)?;
+        let (from, to) = self.endpoints_of(&mut link)?;
         if self.links.len() >= super::limits::MAX_LINKS {
             return Err(ScenarioError::Full {
                 what: "links",
@@ -187,8 +187,16 @@ impl Scenario {
         Ok(idx)
     }
 
+    /// The id of the party with this id, as the scenario holds it: a loader that names a link's
+    /// parties with it allocates nothing for them (see [`PartyId`]).
+    pub fn shared_party_id(&self, id: &str) -> Option<PartyId> {
+        self.parties.get_key_value(id).map(|(id, _)| id.clone())
+    }
+
     /// Checks what a link must hold on its own (an end after its start) and finds its two ends.
-    fn endpoints_of(&self, link: &Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
+    /// The link's `from`, `to` and `via` then share the text of the parties' own ids, so that a
+    /// million links hold no copies of the ids they name.
+    fn endpoints_of(&self, link: &mut Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
         super::limits::check_link(link).map_err(|error| ScenarioError::OutOfBounds {
             subject: format!("link `{}`", link.id),
             error,
@@ -204,17 +212,22 @@ impl Scenario {
         }
         let find = |party: &PartyId| {
             self.parties
-                .get(party)
-                .copied()
+                .get_key_value(party)
+                .map(|(id, &idx)| (id.clone(), idx))
                 .ok_or_else(|| ScenarioError::DanglingLink {
                     link: link.id.clone(),
                     party: party.clone(),
                 })
         };
-        if let Some(via) = &link.via {
-            find(via)?;
+        let via = link.via.as_ref().map(find).transpose()?;
+        let (from_id, from) = find(&link.from)?;
+        let (to_id, to) = find(&link.to)?;
+        link.from = from_id;
+        link.to = to_id;
+        if let Some((via, _)) = via {
+            link.via = Some(via);
         }
-        Ok((find(&link.from)?, find(&link.to)?))
+        Ok((from, to))
     }
 
     /// Removes a party and every link that touches it (as an end or as `via`); returns them all so the
@@ -280,12 +293,12 @@ impl Scenario {
     }
 
     /// Replaces the link with `link.id` (its ends may change) and returns the old value.
-    pub fn replace_link(&mut self, link: Link) -> Result<Link, ScenarioError> {
+    pub fn replace_link(&mut self, mut link: Link) -> Result<Link, ScenarioError> {
         let idx = *self
             .links
             .get(&link.id)
             .ok_or_else(|| ScenarioError::UnknownLink(link.id.clone()))?;
-        let (from, to) = self.endpoints_of(&link)?;
+        let (from, to) = self.endpoints_of(&mut link)?;
         let old_ends = self.graph.edge_endpoints(idx);
         if old_ends == Some((from, to)) {
             self.index.remove_link(&self.graph[idx]);
@@ -716,6 +729,30 @@ mod tests {
         s.replace_link(p1).unwrap();
         assert_eq!(s.links_to("res2").count(), 1);
         assert_eq!(s.links_to("res").count(), 0);
+    }
+
+    #[test]
+    fn links_share_the_text_of_the_ids_their_parties_hold() {
+        let mut s = small();
+        let buy = Link::new("buy", LinkKind::Purchase, "res", "dist", d("2021-02-01")).via("dist");
+        s.add_link(buy).unwrap();
+        let party = |s: &Scenario, id: &str| s.party(id).unwrap().id.clone();
+        for link in s.links() {
+            assert!(link.from.shares_text_with(&party(&s, link.from.as_str())));
+            assert!(link.to.shares_text_with(&party(&s, link.to.as_str())));
+        }
+        let via = s.link("buy").unwrap().via.clone().unwrap();
+        assert!(via.shares_text_with(&party(&s, "dist")));
+        // A replaced link's new end is shared too.
+        let mut moved = s.link("p1").unwrap().clone();
+        moved.from = "ms".into();
+        s.replace_link(moved).unwrap();
+        assert!(
+            s.link("p1")
+                .unwrap()
+                .from
+                .shares_text_with(&party(&s, "ms"))
+        );
     }
 
     #[test]

@@ -528,7 +528,7 @@ impl PcData {
         let default_date = mpa_effective_date();
         let mut ids = IdMaker::default();
         for p in ctx.scenario.parties() {
-            ids.taken.insert(p.id.0.clone());
+            ids.taken.insert(p.id.to_string());
         }
         // Microsoft and the signed-in partner.
         let existing = ctx
