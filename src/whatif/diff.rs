@@ -467,6 +467,28 @@ mod tests {
         assert_eq!(json["links"][0]["fields"][0]["field"], "offer");
     }
 
+    /// A date changed alone resolves and introduces nothing: both sides are checked as of the
+    /// what-if's date. (A what-if moved before the MPA rules would otherwise count the base's
+    /// MPA findings as resolved.)
+    #[test]
+    fn a_date_change_alone_resolves_nothing() {
+        let mut without_mpa = base();
+        let mut db = without_mpa.party("db").unwrap().clone();
+        db.mpa_signed = None;
+        without_mpa.replace_party(db).unwrap();
+        let mut earlier = without_mpa.clone();
+        earlier.meta.as_of = Some(d("2020-01-15"));
+        assert_ne!(
+            check_as_of(&without_mpa, d("2024-01-01")).len(),
+            check_as_of(&without_mpa, d("2020-01-15")).len(),
+            "the date matters to this channel's findings"
+        );
+        let diff = diff(&without_mpa, &earlier);
+        assert!(diff.resolved.is_empty(), "{:?}", diff.resolved);
+        assert!(diff.introduced.is_empty(), "{:?}", diff.introduced);
+        assert!(!diff.meta.is_empty(), "the date change itself is reported");
+    }
+
     #[test]
     fn a_fix_shows_as_resolved_findings() {
         let mut broken = base();

@@ -1396,6 +1396,8 @@ struct PartyLabel {
     /// The kind and country, left out where only the name finds room.
     kind_line: Option<std::sync::Arc<egui::Galley>>,
     ink: Color32,
+    /// The party's centre and radius, for a leader line to a label placed away from it.
+    party: (Pos2, f32),
 }
 
 impl PartyLabel {
@@ -1438,6 +1440,7 @@ impl PartyLabel {
             name,
             kind_line: Some(kind_line),
             ink,
+            party: (Pos2::ZERO, 0.0),
         };
         label.plate = Rect::from_min_size(Pos2::ZERO, label.size());
         label
@@ -1493,6 +1496,7 @@ impl PartyLabel {
         space: &mut lod::LabelSpace,
         every_name: bool,
     ) -> bool {
+        self.party = (c, r);
         let kind_line = self.kind_line.take();
         for keep_kind in [true, false] {
             self.kind_line = if keep_kind { kind_line.clone() } else { None };
@@ -1524,6 +1528,14 @@ impl PartyLabel {
     }
 
     fn paint(self, painter: &egui::Painter, background: Color32) {
+        // A label that had to go away from its party (diagonally, or over others) is tied to it
+        // by a thin line, so that it is not read as a neighbour's.
+        let (c, r) = self.party;
+        let near = self.plate.clamp(c);
+        if near.distance(c) > r + 10.0 {
+            let from = c + (near - c).normalized() * r;
+            painter.line_segment([from, near], Stroke::new(1.0, self.ink.gamma_multiply(0.6)));
+        }
         painter.rect_filled(self.plate, 3.0, background.gamma_multiply(0.85));
         // A centred galley's rect already runs from -width/2 to +width/2 around its position.
         painter.galley(self.top, self.name, self.ink);
