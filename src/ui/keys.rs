@@ -60,14 +60,19 @@ pub fn shortcuts(ctx: &egui::Context, keys: Keys<'_>) -> Vec<Command> {
         .flatten()
         .is_some();
     let typing = ctx.egui_wants_keyboard_input() || had_keyboard;
+    // Ctrl+Z in a text field takes back what was typed there (the field does it): left to the
+    // field, not consumed here. Before, it undid the document's last change under the typing.
+    let in_text_field = ctx.text_edit_focused();
     ctx.input_mut(|i| {
         let cmd = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
         let cmd_shift = |key| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key);
-        if i.consume_shortcut(&cmd_shift(Key::Z)) || i.consume_shortcut(&cmd(Key::Y)) {
-            out.push(Command::Redo);
-        }
-        if i.consume_shortcut(&cmd(Key::Z)) {
-            out.push(Command::Undo);
+        if !in_text_field {
+            if i.consume_shortcut(&cmd_shift(Key::Z)) || i.consume_shortcut(&cmd(Key::Y)) {
+                out.push(Command::Redo);
+            }
+            if i.consume_shortcut(&cmd(Key::Z)) {
+                out.push(Command::Undo);
+            }
         }
         if i.consume_shortcut(&cmd_shift(Key::S)) {
             out.push(Command::SaveAs);

@@ -530,6 +530,51 @@ fn ctrl_f_then_typing_lands_in_the_search_field() {
     assert_eq!(state.tool, Tool::Select);
 }
 
+/// Ctrl+Z while a text field has the keyboard takes back what was typed in it, never the
+/// document's last change under it; with the keyboard back on the canvas, it undoes the document.
+/// Before, typing a name in the search field and pressing Ctrl+Z removed the party just added.
+#[test]
+fn ctrl_z_in_a_text_field_undoes_the_typing_not_the_document() {
+    use csp_explorer::model::PartyKind;
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-1"));
+    let ctx = harness.ctx.clone();
+    let parties = harness.state().document().scenario().party_count();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::AddParty(PartyKind::Customer));
+    harness.run();
+    let count = |h: &Harness<'static, ExplorerApp>| h.state().document().scenario().party_count();
+    assert_eq!(count(&harness), parties + 1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    harness.run();
+    type_keys(&harness, "Tailspin");
+    harness.run();
+    let typed = |h: &Harness<'static, ExplorerApp>| {
+        h.query_by(|n| n.role() == egui::accesskit::Role::TextInput && n.is_focused())
+            .map(|n| n.value().unwrap_or_default())
+    };
+    assert_eq!(typed(&harness).as_deref(), Some("Tailspin"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        count(&harness),
+        parties + 1,
+        "the party added before the typing is still there"
+    );
+    assert_eq!(
+        typed(&harness).as_deref(),
+        Some(""),
+        "the field took back what was typed"
+    );
+    // Escape gives the keyboard back; Ctrl+Z then undoes the document.
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(count(&harness), parties);
+}
+
 /// The toolbar's as-of date field ("Checked as of", or "As of" in a narrower window).
 fn is_as_of_field(n: &egui_kittest::kittest::AccessKitNode<'_>) -> bool {
     n.role() == egui::accesskit::Role::TextInput
