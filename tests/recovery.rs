@@ -126,6 +126,21 @@ fn a_crash_after_edits_restores_what_was_on_screen_and_its_file() {
         .expect("something is drawn there");
     assert_eq!(layer.order, egui::Order::Foreground, "{layer:?}");
     restore.click();
+    // Read back, checked and laid out on the worker with a progress bar (a 100,000-party
+    // recovery froze the window for about five seconds when done in the frame): in the frame
+    // of the click the job starts, and the document stays as it was until it lands.
+    harness.step();
+    let status = harness
+        .state()
+        .job_status()
+        .map(|(title, ..)| title.to_owned());
+    assert!(
+        status
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Restoring")),
+        "{status:?}"
+    );
+    assert_ne!(shown(harness.state().document()), before);
     common::finish_jobs(&mut harness);
     assert_eq!(shown(harness.state().document()), before);
     assert!(harness.state().recovery_offers().is_empty());

@@ -492,8 +492,9 @@ impl ExplorerApp {
             self.error = None;
             self.answer_dialog(ctx, purpose, path);
         }
-        // The recovery offer comes last: on top of every window, and modal.
-        if !self.filing.is_asking() {
+        // The recovery offer comes last: on top of every window, and modal. It waits for a job
+        // running (a file opened at start): its Restore is a job too.
+        if !self.filing.is_asking() && !self.jobs.is_running() {
             match self.keeper.offer_ui(ctx) {
                 Some(OfferStep::Restore(orphan)) => self.guard(ctx, Discard::Restore(orphan)),
                 Some(OfferStep::Failed(message)) => self.report(message),

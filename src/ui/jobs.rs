@@ -12,6 +12,8 @@
 
 use super::document::Document;
 use super::filing::file_name;
+use super::keeper::{Keeper, Restored};
+use super::recovery;
 use crate::model::{PartyId, Position, Scenario};
 use crate::progress::Progress;
 use std::collections::BTreeMap;
@@ -28,6 +30,8 @@ pub enum Outcome {
     Imported(Box<Document>),
     /// A saved scenario to compare the open one with.
     CompareWith(Box<Document>),
+    /// A crashed session's work, read back from its recovery file (the file, and what it held).
+    Restored(Box<(recovery::Orphan, Restored)>),
     /// A file was written.
     Exported(PathBuf),
     /// The document was saved to `path`, as it was at change count `changes`.
@@ -253,6 +257,26 @@ impl Jobs<Outcome> {
             // the autosave keeps it.
             doc.mark_unsaved();
             Ok(Outcome::Imported(Box::new(doc)))
+        })
+    }
+
+    /// Reads a crashed session's work back (see [`Keeper::read_back_with`]): a large channel takes
+    /// seconds to read, check and lay out, which froze the window when done on its thread. A
+    /// cancelled restore leaves the open document and the recovery file as they were (it is
+    /// offered again at the next start).
+    pub fn restore(&mut self, ctx: &egui::Context, orphan: recovery::Orphan) -> Result<(), String> {
+        let title = match &orphan.recovery {
+            Ok(r) => format!("Restoring {}", r.title),
+            Err(_) => "Restoring the unsaved work".to_owned(),
+        };
+        self.start(title, ctx, move |progress| {
+            let restored = Keeper::read_back_with(&orphan, progress).map_err(|e| {
+                format!(
+                    "The unsaved work could not be restored; its file is kept ({}).\n{e}",
+                    orphan.path.display()
+                )
+            })?;
+            Ok(Outcome::Restored(Box::new((orphan, restored))))
         })
     }
 

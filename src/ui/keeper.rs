@@ -549,14 +549,31 @@ impl Keeper {
         }
     }
 
-    /// Reads a crashed session's work back, as it was on screen.
-    pub fn read_back(orphan: &recovery::Orphan) -> Result<Restored, String> {
+    /// Offers `orphan` again, first (its restore could not start yet).
+    pub fn offer_again(&mut self, orphan: recovery::Orphan) {
+        self.offers.insert(0, orphan);
+    }
+
+    /// Reads a crashed session's work back, as it was on screen; on the worker thread (see
+    /// [`crate::ui::jobs::Jobs::restore`]), reporting to `progress` (the document, then its base
+    /// if a what-if was open) and stopping when cancelled.
+    pub fn read_back_with(
+        orphan: &recovery::Orphan,
+        progress: &crate::progress::Progress,
+    ) -> Result<Restored, String> {
         let source = orphan.path.display().to_string();
         let r = orphan.recovery.clone()?;
-        let doc = r.doc.restore(&source).map_err(|e| e.to_string())?;
+        let split = if r.base.is_some() { 0.5 } else { 1.0 };
+        let doc = r
+            .doc
+            .restore_with(&source, &progress.part(0.0, split, "Restoring the work"))
+            .map_err(|e| e.to_string())?;
         let base = match &r.base {
             Some(b) => Some(Base {
-                doc: b.doc.restore(&source).map_err(|e| e.to_string())?,
+                doc: b
+                    .doc
+                    .restore_with(&source, &progress.part(split, 1.0, "Restoring its base"))
+                    .map_err(|e| e.to_string())?,
                 fork: b.fork,
             }),
             None => None,
@@ -689,7 +706,8 @@ mod tests {
         let [orphan] = next.offers() else {
             panic!("one crashed session's work is offered: {:?}", next.offers());
         };
-        let restored = Keeper::read_back(orphan).expect("it reads back");
+        let restored = Keeper::read_back_with(orphan, &crate::progress::Progress::none())
+            .expect("it reads back");
         assert_eq!(restored.doc.scenario().meta.title, "Kept");
     }
 

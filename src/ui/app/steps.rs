@@ -15,7 +15,7 @@ use crate::ui::files::{DialogPurpose, default_folder};
 use crate::ui::filing::{Discard, FileStep, file_name};
 use crate::ui::import;
 use crate::ui::jobs::Outcome;
-use crate::ui::keeper::{Keeper, Work};
+use crate::ui::keeper::{Restored, Work};
 use crate::ui::recovery;
 use crate::ui::training::TrainingStep;
 use crate::ui::whatif::{WhatIfCommand, WhatIfFile, WhatIfStep};
@@ -128,7 +128,19 @@ impl ExplorerApp {
             Discard::Open => self.filing.pick(DialogPurpose::Open, ctx),
             Discard::OpenPath(path) => self.open_in_background(ctx, path),
             Discard::OpenBuiltin(slug) => self.open_builtin(slug),
-            Discard::Restore(orphan) => self.restore(&orphan),
+            // A job started while the question was asked: the work is offered again once the
+            // job is done, rather than only at the next start.
+            Discard::Restore(orphan) if self.jobs.is_running() => {
+                self.keeper.offer_again(*orphan);
+                self.notice = Some(
+                    "The unsaved work is offered again once the job running has finished."
+                        .to_owned(),
+                );
+            }
+            Discard::Restore(orphan) => {
+                let started = self.jobs.restore(ctx, *orphan);
+                self.started(started);
+            }
             Discard::Lesson(loaded) => {
                 let mut doc = Document::new(loaded.start.clone());
                 doc.scratch = true;
@@ -194,28 +206,21 @@ impl ExplorerApp {
         }
     }
 
-    /// Opens a crashed session's work as it was on screen (see [`Keeper::took_over`]).
-    pub(super) fn restore(&mut self, orphan: &recovery::Orphan) {
-        match Keeper::read_back(orphan) {
-            Ok(restored) => {
-                self.replace_document(restored.doc);
-                self.whatif.base = restored.base;
-                self.whatif.reset();
-                let work = Work {
-                    doc: &self.ws.doc,
-                    base: self.whatif.base.as_ref(),
-                };
-                self.keeper.took_over(orphan, work);
-                self.notice = Some(format!(
-                    "Restored the unsaved work kept at {}.",
-                    restored.saved_at
-                ));
-            }
-            Err(e) => self.report(format!(
-                "The unsaved work could not be restored; its file is kept ({}).\n{e}",
-                orphan.path.display()
-            )),
-        }
+    /// Opens a crashed session's work as it was on screen, once the worker has read it back
+    /// (see [`Keeper::took_over`]).
+    pub(super) fn restored(&mut self, orphan: &recovery::Orphan, restored: Restored) {
+        self.replace_document(restored.doc);
+        self.whatif.base = restored.base;
+        self.whatif.reset();
+        let work = Work {
+            doc: &self.ws.doc,
+            base: self.whatif.base.as_ref(),
+        };
+        self.keeper.took_over(orphan, work);
+        self.notice = Some(format!(
+            "Restored the unsaved work kept at {}.",
+            restored.saved_at
+        ));
     }
 
     /// Does what a file dialog (or the path field) was asked for, with the path the user chose.
@@ -346,6 +351,10 @@ impl ExplorerApp {
                 ));
             }
             Outcome::CompareWith(doc) => self.whatif.compare_with(*doc),
+            Outcome::Restored(restored) => {
+                let (orphan, restored) = *restored;
+                self.restored(&orphan, restored);
+            }
             Outcome::Exported(path) => self.notice = Some(format!("Exported {}", path.display())),
             Outcome::Placed {
                 revision,

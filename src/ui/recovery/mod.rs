@@ -119,6 +119,19 @@ impl SavedDocument {
     /// The document back, as it was; `source` is the recovery file's path (it names it in errors,
     /// and a `scenario_file` is read from its folder).
     pub fn restore(&self, source: &str) -> Result<Document, crate::io::LoadError> {
+        self.restore_with(source, &Progress::none())
+    }
+
+    /// [`SavedDocument::restore`] for the worker thread: reading a large scenario, checking its
+    /// rules and laying it out take seconds (a 100,000-party channel froze the window for about
+    /// five), so it reports to `progress` and stops, with [`crate::io::LoadError::Cancelled`],
+    /// when cancelled.
+    pub fn restore_with(
+        &self,
+        source: &str,
+        progress: &Progress,
+    ) -> Result<Document, crate::io::LoadError> {
+        let reading = progress.part(0.0, 0.5, "Reading the kept work");
         let scenario = match &self.scenario_file {
             Some(name) => {
                 if !is_sibling_name(name) {
@@ -129,11 +142,15 @@ impl SavedDocument {
                         ),
                     });
                 }
-                crate::io::load(&Path::new(source).with_file_name(name))?
+                crate::io::load_with(&Path::new(source).with_file_name(name), &reading)?
             }
             None => crate::io::scenario_from_ron(&self.scenario, source)?,
         };
-        let mut doc = Document::new(scenario);
+        let cancelled = || crate::io::LoadError::Cancelled {
+            path: source.to_owned(),
+        };
+        let mut doc = Document::new_with(scenario, &progress.part(0.5, 1.0, "Checking the rules"))
+            .ok_or_else(cancelled)?;
         doc.path = self.path.clone();
         doc.set_disk_stamp(self.disk);
         doc.scratch = self.scratch;
@@ -145,7 +162,11 @@ impl SavedDocument {
             .iter()
             .map(|(id, p)| (PartyId::from(id.as_str()), *p))
             .collect();
-        doc.restore_drawn_positions(&drawn);
+        if !drawn.is_empty() {
+            doc.restore_drawn_positions(&drawn);
+            // Made again here, off the UI thread, for the positions put back.
+            doc.scene();
+        }
         Ok(doc)
     }
 }
