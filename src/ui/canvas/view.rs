@@ -163,10 +163,43 @@ impl CanvasView {
         }
     }
 
-    /// The canvas point to put at the view's centre so that `centre` shows at the centre of
-    /// `area` at `zoom`.
-    fn centre_for(&self, area: Rect, centre: Pos2, zoom: f32) -> Pos2 {
-        centre + (self.rect.center() - area.center()) / zoom
+    /// The canvas point to put at the view's centre so that the drawing of the canvas box
+    /// `min..max` (framed in `area`, see [`CanvasView::frame_area`]) shows at `zoom` as near the
+    /// middle of the view as the legend allows: in the middle when it clears the legend there,
+    /// else moved right or up (the least of the two) just clear of it, else in the middle of
+    /// `area`. Before, a small drawing was centred beside the legend, off the middle of a view
+    /// where it had room to spare.
+    fn centre_for(&self, area: Rect, min: Pos2, max: Pos2, zoom: f32) -> Pos2 {
+        let centre = min + (max - min) / 2.0;
+        let at = self.framed_at(area, max - min, zoom);
+        centre + (self.rect.center() - at) / zoom
+    }
+
+    /// Where on screen the middle of a drawing of canvas size `size` goes (see
+    /// [`CanvasView::centre_for`]).
+    fn framed_at(&self, area: Rect, size: Vec2, zoom: f32) -> Pos2 {
+        let r = self.rect;
+        let Some(room) = self.legend_room else {
+            return area.center();
+        };
+        // The corner fitting keeps free (the legend moves to another corner only when this one
+        // covers something).
+        let legend = Rect::from_min_max(
+            pos2(r.min.x, r.max.y - room.y),
+            pos2(r.min.x + room.x, r.max.y),
+        );
+        let drawn = (size + Vec2::splat(PARTY_RADIUS * 6.0)) * zoom;
+        let middle = r.center();
+        if !Rect::from_center_size(middle, drawn).intersects(legend) {
+            return middle;
+        }
+        let right = pos2(legend.max.x + drawn.x / 2.0, middle.y);
+        let up = pos2(middle.x, legend.min.y - drawn.y / 2.0);
+        [right, up]
+            .into_iter()
+            .filter(|at| r.contains_rect(Rect::from_center_size(*at, drawn).shrink(0.5)))
+            .min_by(|a, b| a.distance(middle).total_cmp(&b.distance(middle)))
+            .unwrap_or(area.center())
     }
 
     /// Keeps [`CanvasView::min_zoom`] at half the zoom that fits everything (at most 0.15).
@@ -187,8 +220,8 @@ impl CanvasView {
         };
         let area = self.frame_area(min, max);
         let zoom = Self::zoom_in(area, min, max);
-        let centre = pos2((min.x + max.x) / 2.0, (min.y + max.y) / 2.0);
-        self.look_at(self.centre_for(area, centre, zoom), zoom);
+        let centre = self.centre_for(area, pos2(min.x, min.y), pos2(max.x, max.y), zoom);
+        self.look_at(centre, zoom);
     }
 
     /// Brings these canvas points into view when one of them is not, or when they are drawn too
@@ -224,7 +257,7 @@ impl CanvasView {
         } else {
             READING_ZOOM.min(fit)
         };
-        let centre = self.centre_for(area, min + (max - min) / 2.0, zoom);
+        let centre = self.centre_for(area, min, max, zoom);
         self.fly_to(centre, zoom);
     }
 
@@ -408,6 +441,62 @@ mod tests {
             view.zoom_at(view.rect.center(), 0.8);
         }
         assert!(view.zoom < fitted, "the wheel zooms out past the fit");
+    }
+
+    /// A view of 1200×800 with the legend's room (300×200) kept at its bottom left.
+    fn with_legend() -> CanvasView {
+        CanvasView {
+            rect: Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 800.0)),
+            legend_room: Some(vec2(300.0, 200.0)),
+            ..CanvasView::default()
+        }
+    }
+
+    /// The screen rectangle the parties of `doc` span.
+    fn drawn_box(view: &CanvasView, doc: &Document) -> Rect {
+        let mut drawn = Rect::NOTHING;
+        for p in doc.scenario().parties() {
+            drawn.extend_with(view.to_screen(doc.position(p.id.as_str()).unwrap()));
+        }
+        drawn
+    }
+
+    fn channel(at: &[(f32, f32)]) -> Document {
+        let mut s = crate::model::Scenario::new("small");
+        for (i, (x, y)) in at.iter().enumerate() {
+            s.add_party(
+                crate::model::Party::new(format!("p{i}"), crate::model::PartyKind::Customer)
+                    .at(*x, *y),
+            )
+            .unwrap();
+        }
+        Document::new(s)
+    }
+
+    /// A drawing with room to spare is fitted in the middle of the view when it clears the
+    /// legend there (a small one sat off-centre, beside the legend); one that would reach the
+    /// legend is moved just clear of it; a large one fills the room beside it.
+    #[test]
+    fn fitting_centres_the_drawing_as_far_as_the_legend_allows() {
+        let mut view = with_legend();
+        let small = channel(&[(0.0, 0.0), (100.0, 0.0), (50.0, 50.0)]);
+        view.fit(&small);
+        let drawn = drawn_box(&view, &small);
+        assert!(
+            (drawn.center() - view.rect.center()).length() < 0.5,
+            "{drawn:?} in {:?}",
+            view.rect
+        );
+        let legend = Rect::from_min_size(pos2(0.0, 600.0), vec2(300.0, 200.0));
+        for wide in [
+            channel(&[(0.0, 0.0), (800.0, 300.0)]),
+            channel(&[(0.0, 0.0), (5000.0, 2000.0)]),
+        ] {
+            view.fit(&wide);
+            let drawn = drawn_box(&view, &wide);
+            assert!(view.rect.contains_rect(drawn), "{drawn:?}");
+            assert!(!drawn.intersects(legend), "{drawn:?} under the legend");
+        }
     }
 
     #[test]
