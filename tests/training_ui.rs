@@ -378,6 +378,52 @@ fn presenter_mode_hides_the_panels_and_steps_with_the_keyboard() {
     harness.get_by_label("Inspector");
 }
 
+/// Presenter mode hides the toolbar; a lesson about dates (17, the MPA from 1 February 2020)
+/// shows the as-of date on the presenter's card instead, so its first step ("set Checked as of to
+/// 2020-01-31") can be done there: typed and applied with Enter, it ticks the step.
+#[test]
+fn a_lesson_about_dates_offers_the_date_on_the_presenters_card() {
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("17-mpa-as-of")
+    });
+    assert!(harness.state().is_presenting());
+    let is_field = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+        n.role() == egui::accesskit::Role::TextInput
+            && n.label().is_some_and(|l| l == "Checked as of")
+    };
+    let card = harness.get_by(is_field).rect();
+    assert!(
+        card.top() > harness.state().view.rect.bottom(),
+        "the date is on the card under the canvas: {card:?}"
+    );
+    let step_one = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .training
+            .progress
+            .as_ref()
+            .is_some_and(|p| p.steps[0])
+    };
+    assert!(!step_one(&harness));
+    harness.get_by(is_field).focus();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by(is_field).type_text("2020-01-31");
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().document().scenario().as_of(),
+        d("2020-01-31")
+    );
+    assert!(step_one(&harness), "the step the card asks for is ticked");
+    // A lesson that asks nothing about dates keeps the card to its steps.
+    let harness = app(Launch {
+        presenter: true,
+        ..lesson("04-sample-1-two-chains")
+    });
+    assert!(harness.query_by(is_field).is_none());
+}
+
 #[test]
 fn presenter_mode_without_a_lesson_walks_through_the_findings() {
     let mut harness = app(Launch {

@@ -162,6 +162,17 @@ impl Condition {
         }
     }
 
+    /// True when the condition asks about the as-of date: the window then offers the date where
+    /// the step is shown (the presenter's card has no toolbar).
+    pub fn names_as_of(&self) -> bool {
+        match self {
+            Condition::AsOfBefore(_) | Condition::AsOfFrom(_) => true,
+            Condition::AllOf(all) | Condition::AnyOf(all) => all.iter().any(Condition::names_as_of),
+            Condition::Not(c) => c.names_as_of(),
+            _ => false,
+        }
+    }
+
     /// Every rule id the condition names, so a lesson file can be checked when it is loaded.
     pub fn rule_names(&self) -> Vec<&str> {
         match self {

@@ -544,7 +544,12 @@ impl eframe::App for ExplorerApp {
         commands.extend(page::top_ui(ui, &mut self.ws, &mut self.tool, bar));
         if presenting {
             let explained = self.ws.explained.as_ref();
-            commands.extend(page::presenter_ui(ui, &self.training, explained));
+            commands.extend(page::presenter_ui(
+                ui,
+                &self.training,
+                &self.ws.doc,
+                explained,
+            ));
         } else {
             page::status_ui(ui, &self.ws, self.notice.as_deref(), hide_findings);
             if self.training.run.is_some() {

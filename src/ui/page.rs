@@ -79,15 +79,20 @@ pub fn status_ui(root: &mut egui::Ui, ws: &Workspace, notice: Option<&str>, hide
 pub fn presenter_ui(
     root: &mut egui::Ui,
     training: &Training,
+    doc: &Document,
     explained: Option<&Finding>,
 ) -> Vec<Command> {
     egui::Panel::bottom("presenter")
         .show(root, |ui| {
             ui.add_space(4.0);
-            let out: Vec<Command> = training::presenter_card_ui(ui, training)
+            let mut out: Vec<Command> = training::presenter_card_ui(ui, training)
                 .into_iter()
                 .map(Command::Training)
                 .collect();
+            // A lesson about dates: the date the toolbar holds, here (the toolbar is hidden).
+            if training.asks_for_dates() {
+                out.extend(panels::as_of_ui(ui, doc));
+            }
             if training.run.is_none()
                 && let Some(f) = explained
             {

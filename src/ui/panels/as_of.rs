@@ -171,6 +171,22 @@ pub(super) fn date_ui(ui: &mut egui::Ui, s: &Scenario, label: egui::Id) -> Optio
     out.or_else(|| picked.and_then(set))
 }
 
+/// The as-of date on its own row, with its label, field, calendar and slider: what the presenter's
+/// card shows while a lesson's step asks for a date (presenter mode hides the toolbar, and lesson
+/// 17's first step asked the room to use it).
+pub fn as_of_ui(ui: &mut egui::Ui, doc: &crate::ui::document::Document) -> Vec<Command> {
+    let mut out = Vec::new();
+    ui.horizontal(|ui| {
+        let label = ui
+            .label("Checked as of")
+            .on_hover_text("The findings are checked as of this date");
+        let s = doc.scenario();
+        out.extend(date_ui(ui, s, label.id));
+        out.extend(slider_ui(ui, s, doc.parties_version()));
+    });
+    out
+}
+
 /// The calendar button beside the field (egui_extras' date picker): a date picked and saved there.
 fn calendar_ui(ui: &mut egui::Ui, current: Date) -> Option<Date> {
     use chrono::Datelike;

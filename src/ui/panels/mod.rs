@@ -15,6 +15,7 @@ mod search;
 mod selection;
 mod status;
 
+pub use as_of::as_of_ui;
 pub use dialogs::{
     Conflict, ConflictAnswer, Keep, PathPrompt, UnsavedAnswer, conflict_ui, discard_ui, help_ui,
     library_ui, link_chooser_ui, path_prompt_ui,

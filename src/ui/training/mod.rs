@@ -109,6 +109,20 @@ impl Training {
             .is_some_and(|r| r.lesson().quiz && r.quiz.is_none())
     }
 
+    /// True while a lesson runs whose steps or goal ask about the as-of date: presenter mode then
+    /// shows the date on the card (it hides the toolbar that holds it).
+    pub fn asks_for_dates(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| {
+            let lesson = r.lesson();
+            lesson.success.names_as_of()
+                || lesson
+                    .steps
+                    .iter()
+                    .filter_map(|s| s.done_when.as_ref())
+                    .any(|c| c.names_as_of())
+        })
+    }
+
     /// True when a quiz takes link clicks as marks.
     pub fn marking(&self) -> bool {
         self.hides_findings()
