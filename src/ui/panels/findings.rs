@@ -377,14 +377,15 @@ pub fn findings_ui(
                         response.widget_info(|| {
                             egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &title)
                         });
-                        let galley = ui.painter().layout(
-                            title,
+                        // Cut to the panel with an ellipsis, whole in the tooltip (a long
+                        // rule title ran off the panel's edge, cut mid-word).
+                        let galley = ui.painter().layout_no_wrap(
+                            truncate(ui, &title, &body, width),
                             body.clone(),
                             severity_text(ui, severity),
-                            f32::INFINITY,
                         );
                         painter.galley(rect.left_top() + egui::vec2(2.0, 2.0), galley, text);
-                        let what = truncate(ui, rule.info().what, &small, width);
+                        let what = truncate(ui, rule.info().what, &small, width - 16.0);
                         painter.text(
                             rect.left_top() + egui::vec2(18.0, row_height / 2.0 + 1.0),
                             egui::Align2::LEFT_TOP,
@@ -392,12 +393,13 @@ pub fn findings_ui(
                             small.clone(),
                             weak,
                         );
+                        let click = if folded {
+                            "Click to show this rule's findings."
+                        } else {
+                            "Click to fold this rule's findings."
+                        };
                         if response
-                            .on_hover_text(if folded {
-                                "Show this rule's findings"
-                            } else {
-                                "Fold this rule's findings"
-                            })
+                            .on_hover_text(format!("{title}\n{}\n{click}", rule.info().what))
                             .clicked()
                         {
                             toggle = Some(rule);

@@ -82,9 +82,11 @@ pub fn status_ui(
         } else {
             "saved"
         });
+        // Last, so it alone gives way in a narrow window: cut with an ellipsis, whole on hover
+        // (a long path ran off the window's edge).
         if let Some(notice) = notice {
             ui.separator();
-            ui.label(notice);
+            ui.add(egui::Label::new(notice).truncate());
         }
     });
 }
