@@ -156,7 +156,7 @@ fn revealing_the_answer_plays_it_as_one_undo_step_for_no_points() {
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     harness.run();
     assert_eq!(violations(&harness), 0, "redo plays the answer again");
-    harness.get_by_label("✔ Solved — 0");
+    harness.get_by_label("✔ Solved — score 0");
 }
 
 /// Steps done by edits are taken back when those edits are undone, and done again on redo.
@@ -422,6 +422,37 @@ fn a_lesson_about_dates_offers_the_date_on_the_presenters_card() {
         ..lesson("04-sample-1-two-chains")
     });
     assert!(harness.query_by(is_field).is_none());
+}
+
+/// Presenter mode hides the inspector and the quick fixes that some steps need; its card's Show me
+/// finishes the lesson from where the room got to, as one undo step, for no points.
+#[test]
+fn show_me_on_the_presenters_card_finishes_the_lesson() {
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("04-sample-1-two-chains")
+    });
+    click_link(&mut harness, "supply-contoso");
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert!(violations(&harness) > 0);
+    harness.get_by_label("👁 Show me").click();
+    harness.run();
+    assert_eq!(violations(&harness), 0);
+    harness.get_by_label_contains("Solved — score 0");
+    assert!(harness.query_by_label("👁 Show me").is_none());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(violations(&harness) > 0, "one undo takes it back");
+    assert!(
+        harness
+            .state()
+            .document()
+            .scenario()
+            .link("supply-contoso")
+            .is_none(),
+        "and only what Show me did"
+    );
 }
 
 #[test]

@@ -319,8 +319,10 @@ fn quiz_result_ui(ui: &mut egui::Ui, result: &QuizResult, doc: &Document) {
 /// The presenter's card at the foot of the canvas: the lesson's current step in large type.
 pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<TrainingCommand> {
     let mut out = Vec::new();
+    // Rows wrap rather than run off the window: the card has no scroll bar, and its last words
+    // ("Esc or F5 leaves") were cut off at 1600 pixels in the presentation theme.
     let Some(run) = &training.run else {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .button(RichText::new("◀ Previous finding").size(18.0))
                 .clicked()
@@ -343,12 +345,12 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
     };
     let lesson = run.lesson();
     let progress = training.progress.clone();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(&lesson.title).size(22.0).strong());
         if let Some(score) = run.solved {
             ui.colored_label(
                 valid_text(ui),
-                RichText::new(format!("✔ Solved — {score}")).size(22.0),
+                RichText::new(format!("✔ Solved — score {score}")).size(22.0),
             );
         } else if let Some(best) = training.best_score() {
             ui.label(
@@ -380,7 +382,7 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
     } else {
         ui.label(RichText::new(&lesson.goal).size(22.0));
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button(RichText::new("◀ Previous").size(18.0)).clicked() {
             out.push(TrainingCommand::StepPrevious);
         }
@@ -401,7 +403,28 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
         {
             out.push(TrainingCommand::CheckQuiz);
         }
-        ui.label(RichText::new("← → steps · H hint · Esc or F5 leaves presenter mode").weak());
+        // The panels (inspector, findings and their quick fixes) are hidden here: the trainer
+        // can still finish a step that needs them, as the lesson card's Show me does.
+        if !lesson.quiz
+            && !lesson.solution.is_empty()
+            && run.solved.is_none()
+            && ui
+                .button(RichText::new("👁 Show me").size(18.0))
+                .on_hover_text(
+                    "Reveals the answer and plays what it still needs as one step \
+                     (Ctrl+Z takes it back); the lesson then scores 0",
+                )
+                .clicked()
+        {
+            out.push(TrainingCommand::Reveal);
+            out.push(TrainingCommand::ApplyAnswer);
+        }
+        ui.label(
+            RichText::new(
+                "← → steps · H hint · F5 or Esc shows the panels (inspector, quick fixes)",
+            )
+            .weak(),
+        );
     });
     for hint in run.shown_hints() {
         ui.label(RichText::new(format!("💡 {hint}")).size(18.0).italics());
