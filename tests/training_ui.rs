@@ -424,15 +424,18 @@ fn a_lesson_about_dates_offers_the_date_on_the_presenters_card() {
     assert!(harness.query_by(is_field).is_none());
 }
 
-/// Presenter mode hides the inspector and the quick fixes that some steps need; its card's Show me
-/// finishes the lesson from where the room got to, as one undo step, for no points.
+/// Presenter mode hides the findings list, the inspector and the quick fixes that some steps
+/// need: its card names the finding of what is clicked, and its Show me finishes the lesson from
+/// where the room got to, as one undo step, for no points.
 #[test]
 fn show_me_on_the_presenters_card_finishes_the_lesson() {
     let mut harness = app(Launch {
         presenter: true,
         ..lesson("04-sample-1-two-chains")
     });
+    // "Why is it red?": the card says, since the findings list is hidden.
     click_link(&mut harness, "supply-contoso");
+    harness.get_by_label_contains("✖ Indirect reseller billed by Microsoft:");
     harness.key_press(Key::Delete);
     harness.run();
     assert!(violations(&harness) > 0);

@@ -548,6 +548,7 @@ impl eframe::App for ExplorerApp {
                 ui,
                 &self.training,
                 &self.ws.doc,
+                self.ws.selection.as_ref(),
                 explained,
             ));
         } else {

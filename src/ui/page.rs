@@ -80,6 +80,7 @@ pub fn presenter_ui(
     root: &mut egui::Ui,
     training: &Training,
     doc: &Document,
+    selected: Option<&Selection>,
     explained: Option<&Finding>,
 ) -> Vec<Command> {
     egui::Panel::bottom("presenter")
@@ -92,6 +93,31 @@ pub fn presenter_ui(
             // A lesson about dates: the date the toolbar holds, here (the toolbar is hidden).
             if training.asks_for_dates() {
                 out.extend(panels::as_of_ui(ui, doc));
+            }
+            // During a lesson, the worst finding of what was clicked: steps say "select it and
+            // read its finding", and the findings list is hidden here.
+            let worst = |found: &[Finding]| {
+                crate::rules::Severity::WORST_FIRST
+                    .into_iter()
+                    .find_map(|sev| found.iter().find(|f| f.severity == sev).cloned())
+            };
+            let finding = match selected {
+                _ if training.run.is_none() || training.hides_findings() => None,
+                Some(Selection::Link(id)) => worst(doc.checker().for_link(id.as_str())),
+                Some(Selection::Party(id)) => worst(doc.checker().for_party(id.as_str())),
+                None => None,
+            };
+            if let Some(f) = finding {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {}: {}",
+                        super::style::severity_symbol(f.severity),
+                        f.info().title,
+                        f.message
+                    ))
+                    .size(18.0)
+                    .color(super::style::severity_text(ui, f.severity)),
+                );
             }
             if training.run.is_none()
                 && let Some(f) = explained
