@@ -458,6 +458,30 @@ fn show_me_on_the_presenters_card_finishes_the_lesson() {
     );
 }
 
+/// "Select Contoso's admin link and read both findings" (lesson 16) in presenter mode: the card
+/// lists both (it showed only the worst, and the findings list is hidden there).
+#[test]
+fn the_presenters_card_lists_every_finding_of_the_link_clicked() {
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("16-gdap")
+    });
+    click_link(&mut harness, "admin-contoso-northwind");
+    harness.get_by_label_contains("GDAP duration out of range:");
+    let rest = harness
+        .state()
+        .document()
+        .checker()
+        .for_link("admin-contoso-northwind")
+        .iter()
+        .map(|f| f.message.clone())
+        .collect::<Vec<_>>();
+    assert_eq!(rest.len(), 2, "{rest:?}");
+    for message in rest {
+        harness.get_by_label_contains(&message);
+    }
+}
+
 #[test]
 fn presenter_mode_without_a_lesson_walks_through_the_findings() {
     let mut harness = app(Launch {

@@ -74,6 +74,9 @@ pub fn status_ui(root: &mut egui::Ui, ws: &Workspace, notice: Option<&str>, hide
     });
 }
 
+/// How many findings of the party or link clicked the presenter's card lists during a lesson.
+const PRESENTER_FINDINGS: usize = 4;
+
 /// The presenter's card at the foot of the canvas: the lesson's step, or the finding explained in
 /// large type with its why and fix.
 pub fn presenter_ui(
@@ -94,20 +97,18 @@ pub fn presenter_ui(
             if training.asks_for_dates() {
                 out.extend(panels::as_of_ui(ui, doc));
             }
-            // During a lesson, the worst finding of what was clicked: steps say "select it and
-            // read its finding", and the findings list is hidden here.
-            let worst = |found: &[Finding]| {
-                crate::rules::Severity::WORST_FIRST
-                    .into_iter()
-                    .find_map(|sev| found.iter().find(|f| f.severity == sev).cloned())
+            // During a lesson, the findings of what was clicked, worst first: steps say "select
+            // it and read its findings", and the findings list is hidden here.
+            let found: &[Finding] = match selected {
+                _ if training.run.is_none() || training.hides_findings() => &[],
+                Some(Selection::Link(id)) => doc.checker().for_link(id.as_str()),
+                Some(Selection::Party(id)) => doc.checker().for_party(id.as_str()),
+                None => &[],
             };
-            let finding = match selected {
-                _ if training.run.is_none() || training.hides_findings() => None,
-                Some(Selection::Link(id)) => worst(doc.checker().for_link(id.as_str())),
-                Some(Selection::Party(id)) => worst(doc.checker().for_party(id.as_str())),
-                None => None,
-            };
-            if let Some(f) = finding {
+            let worst_first = crate::rules::Severity::WORST_FIRST
+                .into_iter()
+                .flat_map(|sev| found.iter().filter(move |f| f.severity == sev));
+            for f in worst_first.take(PRESENTER_FINDINGS) {
                 ui.label(
                     egui::RichText::new(format!(
                         "{} {}: {}",
