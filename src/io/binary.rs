@@ -15,7 +15,7 @@
 //! know RON.
 
 use crate::io::error::{LoadError, SaveError};
-use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate};
+use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate, migrate_layout};
 use crate::model::{
     AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Position, Publisher, Scenario,
     ScenarioMeta, TenantType,
@@ -336,6 +336,7 @@ pub fn scenario_from_bytes(
             rest.len()
         )));
     }
+    migrate_layout(head.model_version, &mut scenario);
     progress.set(1.0);
     Ok(scenario)
 }

@@ -1,13 +1,14 @@
-//! The scenario save format: human-readable RON with `version: 3`, stable ids and node positions.
+//! The scenario save format: human-readable RON with `version: 4`, stable ids and node positions.
 //!
 //! Version 2 adds `ended` on every link, and `admin_type` and `status` (`active` or `pending`) on admin
-//! links; version 3 adds `partner_id_on_record` on purchases. Older files still load: [`migrate`]
-//! brings version 1 to version 2 (`migrate_v1`), and a version 2 file is a version 3 file with no
-//! PartnerID on record.
+//! links; version 3 adds `partner_id_on_record` on purchases; version 4 saves every party where it is
+//! drawn. Older files still load: [`migrate`] brings version 1 to version 2 (`migrate_v1`), a version
+//! 2 file is a version 3 file with no PartnerID on record, and [`migrate_layout`] gives the parties
+//! of an older, partly placed file the tier layout's positions they were drawn at.
 //!
 //! ```ron
 //! (
-//!     version: 3,
+//!     version: 4,
 //!     title: "Sample scenario 1: the direct-bill chain",
 //!     description: "Microsoft sells to the direct-bill partner, which sells to the customer.",
 //!     as_of: "2024-01-01",
@@ -28,7 +29,7 @@
 //! owns the RON text and must not touch the disk (`disk.rs`) or know `.cspx` (`binary.rs`).
 
 use crate::io::error::{LoadError, SaveError};
-use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate};
+use crate::io::migrate::{FORMAT_VERSION, OLDEST_VERSION, migrate, migrate_layout};
 use crate::model::{Date, Link, Party, PartyId, Position, Scenario, ScenarioError, ScenarioMeta};
 use crate::progress::Progress;
 use ron::extensions::Extensions;
@@ -308,10 +309,10 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
         let (line, column, mut message) = describe_ron_error(text, &e);
         if text.trim().is_empty() {
             message = "the file is empty, so it is not a csp-explorer save (a save begins with \
-                       `(` and `version: 3`)"
+                       `(` and `version: 4`)"
                 .to_owned();
         } else if !text.trim_start().starts_with(['(', '/']) {
-            message = "this is not a csp-explorer save (a save begins with `(` and `version: 3`); \
+            message = "this is not a csp-explorer save (a save begins with `(` and `version: 4`); \
                        spreadsheets and Partner Center files come in through File → Import… or \
                        `csp-explorer import`"
                 .to_owned();
@@ -378,6 +379,7 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
             .add_link(link)
             .map_err(|e| invalid(e, Section::Links, id.as_str()))?;
     }
+    migrate_layout(file.version, &mut scenario);
     Ok(scenario)
 }
 
@@ -471,7 +473,7 @@ pub(crate) mod tests {
     #[test]
     fn round_trips_and_is_human_readable() {
         let text = scenario_to_ron(&sample()).unwrap();
-        assert!(text.contains("version: 3"), "{text}");
+        assert!(text.contains("version: 4"), "{text}");
         assert!(text.contains("kind: direct_bill"), "{text}");
         assert!(text.contains("mpa_signed: \"2019-10-01\""), "{text}");
         assert!(
@@ -492,12 +494,12 @@ pub(crate) mod tests {
 
     #[test]
     fn a_newer_version_is_refused_clearly() {
-        let err = scenario_from_ron("(version: 4, title: \"x\", future_field: 3)", "new.ron")
+        let err = scenario_from_ron("(version: 5, title: \"x\", future_field: 3)", "new.ron")
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "new.ron: save format version 4 was written by a newer csp-explorer (this build reads versions 1 to 3); update csp-explorer to open it"
+            "new.ron: save format version 5 was written by a newer csp-explorer (this build reads versions 1 to 4); update csp-explorer to open it"
         );
         // Even when the rest uses syntax this build does not know, the version speaks first.
         let err = scenario_from_ron("(version: 7, title: \"x\", parties: {new syntax})", "n.ron")
@@ -509,7 +511,7 @@ pub(crate) mod tests {
             .to_string();
         assert_eq!(
             err,
-            "neg.ron: save format version -1 is not a version csp-explorer has written (this build reads versions 1 to 3); check the `version` field"
+            "neg.ron: save format version -1 is not a version csp-explorer has written (this build reads versions 1 to 4); check the `version` field"
         );
     }
 
@@ -609,7 +611,7 @@ pub(crate) mod tests {
         assert_eq!(admin.ended, None);
         assert_eq!(admin.admin_type, crate::model::AdminType::Gdap);
         let text = scenario_to_ron(&s).unwrap();
-        assert!(text.contains("version: 3"), "{text}");
+        assert!(text.contains("version: 4"), "{text}");
         // In version 2 the same field means a pending GDAP request, and ended links keep their day.
         let v2 = v1.replace("version: 1", "version: 2").replace(
             "status: pending",
@@ -635,9 +637,39 @@ pub(crate) mod tests {
         buy.partner_id_on_record = Some("1234567".into());
         s3.replace_link(buy).unwrap();
         let text = scenario_to_ron(&s3).unwrap();
-        assert!(text.contains("version: 3"), "{text}");
+        assert!(text.contains("version: 4"), "{text}");
         assert!(text.contains("partner_id_on_record: \"1234567\""), "{text}");
         assert_eq!(scenario_from_ron(&text, "v3.ron").unwrap(), s3);
+    }
+
+    /// A version 3 file kept only the parties placed by hand; it opens with those where they were
+    /// put and the rest where the tier layout drew them (not in a staircase to the right, as a
+    /// version 4 file's newly added parties), and saves as version 4 with every position.
+    #[test]
+    fn a_version_3_layout_opens_as_it_was_drawn_and_saves_as_version_4() {
+        let v3 = "(\n version: 3,\n title: \"v3\",\n parties: [\n  (id: \"ms\", kind: microsoft, name: \"Microsoft\", organization: \"ms\", tenant: \"ms\", tenant_type: csp),\n  (id: \"db\", kind: direct_bill, name: \"DB\", organization: \"db\", tenant: \"db\", tenant_type: csp, position: (x: -300.0, y: 75.0)),\n  (id: \"c1\", kind: customer, name: \"C1\", organization: \"c1\", tenant: \"c1\", tenant_type: customer),\n  (id: \"c2\", kind: customer, name: \"C2\", organization: \"c2\", tenant: \"c2\", tenant_type: customer),\n ],\n links: [\n  (id: \"s\", kind: supply, from: \"ms\", to: \"db\", date: \"2020-01-01\"),\n  (id: \"r1\", kind: reseller, from: \"db\", to: \"c1\", date: \"2020-02-01\"),\n  (id: \"r2\", kind: reseller, from: \"db\", to: \"c2\", date: \"2020-02-01\"),\n ],\n)";
+        let s = scenario_from_ron(v3, "v3.ron").expect("version 3 loads");
+        let mut unplaced = s.clone();
+        for id in ["ms", "db", "c1", "c2"] {
+            unplaced.set_position(&id.into(), None).unwrap();
+        }
+        let tiers = crate::layout::TierLayout::default().positions(&unplaced);
+        for p in s.parties() {
+            let expected = match p.id.as_str() {
+                "db" => Position { x: -300.0, y: 75.0 },
+                _ => tiers[&p.id],
+            };
+            assert_eq!(p.position, Some(expected), "party {}", p.id);
+        }
+        let c2 = PartyId::from("c2");
+        assert_eq!(crate::layout::effective_positions(&s)[&c2], tiers[&c2]);
+        let text = scenario_to_ron(&s).unwrap();
+        assert!(text.contains("version: 4"), "{text}");
+        assert_eq!(text.matches("position:").count(), 4, "{text}");
+        assert_eq!(scenario_from_ron(&text, "v4.ron").unwrap(), s);
+        // The same parties in a version 4 file: the unplaced ones are new, right of their tier.
+        let v4 = scenario_from_ron(&v3.replace("version: 3", "version: 4"), "v4.ron").unwrap();
+        assert_eq!(v4.parties().filter(|p| p.position.is_some()).count(), 1);
     }
 
     fn with_admin_field(field: &str) -> String {

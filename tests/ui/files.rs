@@ -402,17 +402,61 @@ fn a_saved_drawing_reopens_as_it_was_on_screen() {
         let path = dir.path().join(name);
         harness.state_mut().save_as(&path);
         common::finish_jobs(&mut harness);
-        let mut reopened = app(Launch {
-            open: Some(path.clone()),
-            ..Launch::default()
-        });
-        reopened.run();
         assert_eq!(
-            reopened.state().document().positions(),
-            &on_screen,
+            drawn_on_opening(&path),
+            on_screen,
             "{name} reopens as it was on screen"
         );
     }
+}
+
+/// A file saved before version 4 kept only the parties dragged by hand: it opens as the build that
+/// saved it showed it (the dragged party where it was put, the others where the tier layout drew
+/// them), in RON and `.cspx` alike, rather than with every other party in a row to the right.
+#[test]
+fn an_older_file_opens_with_its_drawing() {
+    use csp_explorer::model::Position;
+    let fresh = app(scenario("sample-3-multi-channel"));
+    let mut old = fresh.state().document().scenario().clone();
+    let dragged = old.parties().nth(2).unwrap().id.clone();
+    let at = Position {
+        x: 4321.0,
+        y: -99.0,
+    };
+    old.set_position(&dragged, Some(at)).unwrap();
+    let mut on_screen = fresh.state().document().positions().clone();
+    on_screen.insert(dragged, at);
+    let dir = tempfile::tempdir().unwrap();
+    let ron = csp_explorer::io::scenario_to_ron(&old).unwrap();
+    assert!(ron.contains("version: 4"));
+    let mut cspx = csp_explorer::io::scenario_to_bytes(&old).unwrap();
+    // After the magic and the container's version, the model version: one varint byte.
+    assert_eq!(cspx[8], 4);
+    cspx[8] = 3;
+    let files = [
+        (
+            "old.ron",
+            ron.replace("version: 4", "version: 3").into_bytes(),
+        ),
+        ("old.cspx", cspx),
+    ];
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(drawn_on_opening(&path), on_screen, "{name} opens as drawn");
+    }
+}
+
+/// Where a new window draws each party of the file at `path` once it has opened it.
+fn drawn_on_opening(
+    path: &std::path::Path,
+) -> std::collections::BTreeMap<csp_explorer::model::PartyId, csp_explorer::model::Position> {
+    let mut opened = app(Launch {
+        open: Some(path.to_owned()),
+        ..Launch::default()
+    });
+    opened.run();
+    opened.state().document().positions().clone()
 }
 
 /// Save As onto a device or a folder is refused with a message saying what the path is, the work
