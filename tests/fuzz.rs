@@ -991,6 +991,58 @@ fn bombs() {
         );
         assert!(grew < BOUND, "{what} took {grew} bytes");
     }
+    // JSON of tiny values (a parsed value takes 16 to 100 times its text) and workbooks of a few
+    // kilobytes whose sheets claim billions of cells: each refused as it is read.
+    let other_bombs = [
+        (
+            "bomb.json",
+            "100 MB of JSON numbers",
+            format!("[{}0]", "0,".repeat(50 << 20)).into_bytes(),
+            "JSON of tiny values that would take more than 24 times its size in memory",
+        ),
+        (
+            "bomb.json",
+            "100 MB of JSON objects",
+            format!("[{}{{}}]", "{\"a\":{}},".repeat((100 << 20) / 9)).into_bytes(),
+            "JSON of tiny values",
+        ),
+        (
+            "bomb.ods",
+            "an .ods row of 900 values repeated a million times",
+            ods_with_row(
+                "<table:table-row table:number-rows-repeated=\"1048576\"><table:table-cell \
+                 office:value-type=\"float\" office:value=\"1\" \
+                 table:number-columns-repeated=\"900\"/></table:table-row>",
+            ),
+            "csp-explorer reads sheets of at most 16,000,000 cells",
+        ),
+        (
+            "bomb.ods",
+            "an .ods cell of a billion spaces",
+            ods_with_row(
+                "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>\
+                 <text:s text:c=\"1000000000\"/></text:p></table:table-cell></table:table-row>",
+            ),
+            "this cell is longer than 1,048,576 bytes",
+        ),
+    ];
+    for (name, what, bytes, expected) in other_bombs {
+        let sources = vec![Source {
+            name: name.to_owned(),
+            bytes,
+        }];
+        let start = Instant::now();
+        let grew = peak_while(|| {
+            let message = import(&sources, &partner()).unwrap_err().to_string();
+            assert!(message.contains(expected), "{what}: {message}");
+        });
+        eprintln!(
+            "bomb {what}: refused in {:.2?}, {} MB at the most",
+            start.elapsed(),
+            grew >> 20
+        );
+        assert!(grew < BOUND, "{what} took {grew} bytes");
+    }
     // A recognised file of one-letter cells is read with memory in proportion to it: a links file's
     // header, then 5 MB of rows whose every cell is wrong.
     let mut rows = b"id,kind,from,to,date\n".to_vec();
@@ -1014,6 +1066,31 @@ fn bombs() {
         grew >> 20
     );
     assert!(grew < 30 * len, "{grew} bytes for a {len}-byte file");
+}
+
+/// An OpenDocument spreadsheet of one sheet, `Bomb`, holding `row`.
+fn ods_with_row(row: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    write!(
+        zip,
+        "<?xml version=\"1.0\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>\
+         <office:spreadsheet><table:table table:name=\"Bomb\">{row}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    )
+    .unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
 }
 
 /// One test, the targets one after another: the allocation bound reads a process-wide counter,

@@ -11,7 +11,9 @@
 //!
 //! No egui here: the CLI and the app's import dialog both call [`import`].
 
+mod json;
 mod locale;
+mod ods;
 pub mod partner_center;
 pub mod project_csv;
 pub mod text;
@@ -321,7 +323,13 @@ fn run(
                 continue;
             }
             workbook::Sniffed::Container => {
-                match workbook::read(&source.bytes) {
+                let read = if ods::is_ods(&source.bytes) {
+                    ods::read(&source.bytes)
+                        .map(|sheets| (sheets, "OpenDocument spreadsheet (.ods)"))
+                } else {
+                    workbook::read(&source.bytes)
+                };
+                match read {
                     Ok((sheets, format)) => read_workbook(
                         &source.name,
                         sheets,
@@ -363,12 +371,7 @@ fn run(
             }
         };
         if decoded.trim_start().starts_with(['{', '[']) {
-            if let Err(message) = text::json_fits(&decoded) {
-                files.push((source.name.clone(), "not read".to_owned()));
-                ctx.errors.push(&source.name, None, message);
-                continue;
-            }
-            match serde_json::from_str::<serde_json::Value>(&decoded) {
+            match json::parse(&decoded) {
                 Ok(value) => match partner_center::sniff_json(&value, &source.name) {
                     Some(body) => {
                         files.push((source.name.clone(), body.kind.label().to_owned()));
@@ -386,7 +389,20 @@ fn run(
                     );
                     }
                 },
-                Err(e) => {
+                Err(json::JsonRefused::TooLarge {
+                    line,
+                    column,
+                    message,
+                }) => {
+                    files.push((source.name.clone(), "not read (too large)".to_owned()));
+                    ctx.errors.push_at(
+                        &source.name,
+                        Some(line as u64),
+                        Some(column as u64),
+                        message,
+                    );
+                }
+                Err(json::JsonRefused::Syntax(e)) => {
                     files.push((source.name.clone(), "not valid JSON".to_owned()));
                     ctx.errors.push_at(
                         &source.name,

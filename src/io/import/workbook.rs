@@ -1,5 +1,5 @@
 //! Owns: telling what a file's bytes are before anything reads them as text, and reading workbooks
-//! (`.xlsx`, `.xlsm`, `.xls`, `.ods`) sheet by sheet into rows of cells. Must not: decide what a sheet
+//! (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`; `.ods` in `ods.rs`) sheet by sheet into rows of cells. Must not: decide what a sheet
 //! holds (`mod.rs` recognises each sheet by its header, as it does a CSV).
 //!
 //! Partner managers keep their channel in Excel far more than in CSV, and a workbook imported as text
@@ -105,7 +105,7 @@ pub enum Unread {
 /// Refuses a ZIP workbook whose parts would unpack to more than [`MAX_UNPACKED_BYTES`], from the
 /// sizes its directory declares, before anything is unpacked. The declared sizes bind: the ZIP
 /// reader stops with an error a part that unpacks to more than its entry says.
-fn unpacked_fits(bytes: &[u8]) -> Result<(), Unread> {
+pub(super) fn unpacked_fits(bytes: &[u8]) -> Result<(), Unread> {
     // Not a ZIP archive (an old .xls), or a broken one: `calamine` says what it is.
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
@@ -132,66 +132,112 @@ fn unpacked_fits(bytes: &[u8]) -> Result<(), Unread> {
 }
 
 /// Reads every sheet of a workbook; `Err` when the bytes are no workbook `calamine` knows, or one
-/// that would unpack to more than [`MAX_UNPACKED_BYTES`]. `format` is the workbook's kind as the
-/// summary names it (`Excel workbook (.xlsx)`).
+/// that would unpack to more than [`MAX_UNPACKED_BYTES`] or hold more than a sheet's limits.
+/// `format` is the workbook's kind as the summary names it (`Excel workbook (.xlsx)`).
+///
+/// `.xlsx` and `.xlsb` sheets are read cell by cell as stored (and `.ods` by `ods.rs`): their
+/// ranges in `calamine` hold the rectangle between the first and the last cell, and an `.ods` is
+/// expanded whole as it opens. Only `.xls` (at most 65,536 rows of 256 columns) goes through a
+/// range. `calamine` can panic on a damaged workbook (an index past its string table); that is
+/// caught and said to be a workbook that cannot be read.
 pub fn read(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), Unread> {
     unpacked_fits(bytes)?;
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|_| Unread::NotAWorkbook)?;
-    if let calamine::Sheets::Xlsx(xlsx) = &mut book {
-        let mut sheets = Vec::new();
-        for name in xlsx.sheet_names() {
-            let rows = xlsx_rows(xlsx, &name)?;
-            sheets.push(Sheet { name, rows });
-        }
-        return Ok((sheets, "Excel workbook (.xlsx)"));
-    }
-    read_ranges(book).map_err(|_| Unread::NotAWorkbook)
+    std::panic::catch_unwind(|| read_with_calamine(bytes)).unwrap_or(Err(Unread::NotAWorkbook))
 }
 
-/// The rows of an `.xlsx` sheet, read cell by cell as they are stored. `calamine`'s ranges hold the
-/// rectangle between the first and the last cell: a sheet of two cells, A1 and XFD1048576, asks
-/// for 17 billion (a file of a few kilobytes aborts the app). A cell beyond [`MAX_COLUMNS`] or a
-/// sheet of more than [`MAX_CELLS`] is refused, naming the limit.
-fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
-    book: &mut calamine::Xlsx<RS>,
-    sheet: &str,
-) -> Result<Vec<(u64, Vec<String>)>, Unread> {
-    let mut reader = book
-        .worksheet_cells_reader(sheet)
-        .map_err(|_| Unread::NotAWorkbook)?;
-    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
-    let mut cells = 0usize;
-    while let Some(cell) = reader.next_cell().map_err(|_| Unread::NotAWorkbook)? {
-        let (row, column) = cell.get_position();
-        let text = cell_text(&Data::from(cell.get_value().clone()));
+/// Any error of `calamine`'s: the bytes are no workbook it can read.
+fn unread<E>(_: E) -> Unread {
+    Unread::NotAWorkbook
+}
+
+fn read_with_calamine(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), Unread> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unread)?;
+    let mut sheets = Vec::new();
+    match &mut book {
+        calamine::Sheets::Xlsx(xlsx) => {
+            for name in xlsx.sheet_names() {
+                let mut cells = xlsx.worksheet_cells_reader(&name).map_err(unread)?;
+                sheets.push(StoredCells::read(&name, || cells.next_cell())?);
+            }
+            Ok((sheets, "Excel workbook (.xlsx)"))
+        }
+        calamine::Sheets::Xlsb(xlsb) => {
+            for name in xlsb.sheet_names() {
+                let mut cells = xlsb.worksheet_cells_reader(&name).map_err(unread)?;
+                sheets.push(StoredCells::read(&name, || cells.next_cell())?);
+            }
+            Ok((sheets, "Excel binary workbook (.xlsb)"))
+        }
+        _ => read_ranges(book).map_err(unread),
+    }
+}
+
+/// The rows of a sheet read cell by cell as they are stored (see [`read`]). A cell beyond
+/// [`MAX_COLUMNS`] or a sheet of more than [`MAX_CELLS`] is refused, naming the limit.
+struct StoredCells {
+    name: String,
+    rows: std::collections::BTreeMap<u32, Vec<String>>,
+    cells: usize,
+}
+
+impl StoredCells {
+    /// The sheet `name` from its cells, each as `next` gives it.
+    fn read<'a, E>(
+        name: &str,
+        mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, E>,
+    ) -> Result<Sheet, Unread> {
+        let mut rows = StoredCells {
+            name: name.to_owned(),
+            rows: Default::default(),
+            cells: 0,
+        };
+        while let Some(cell) = next().map_err(unread)? {
+            rows.add(cell.get_position(), cell.get_value())?;
+        }
+        Ok(rows.finish())
+    }
+
+    fn add(
+        &mut self,
+        (row, column): (u32, u32),
+        value: &calamine::DataRef<'_>,
+    ) -> Result<(), Unread> {
+        let text = cell_text(&Data::from(value.clone()));
         if text.is_empty() {
-            continue;
+            return Ok(());
         }
         let column = column as usize;
-        cells += 1;
-        if column >= MAX_COLUMNS || cells > MAX_CELLS {
+        self.cells += 1;
+        if column >= MAX_COLUMNS || self.cells > MAX_CELLS {
             return Err(Unread::TooLarge(format!(
                 "sheet {}, row {}: csp-explorer reads sheets of at most {MAX_COLUMNS} columns and \
                  {} cells; is a stray value far to the right or below the table?",
-                crate::text::escaped(sheet, 60),
+                crate::text::escaped(&self.name, 60),
                 u64::from(row) + 1,
                 crate::text::thousands(MAX_CELLS)
             )));
         }
-        let cells_of_row = rows.entry(row).or_default();
+        let cells_of_row = self.rows.entry(row).or_default();
         if cells_of_row.len() <= column {
             cells_of_row.resize(column + 1, String::new());
         }
         cells_of_row[column] = text;
+        Ok(())
     }
-    Ok(rows
-        .into_iter()
-        .map(|(row, cells)| (u64::from(row) + 1, cells))
-        .collect())
+
+    fn finish(self) -> Sheet {
+        Sheet {
+            name: self.name,
+            rows: self
+                .rows
+                .into_iter()
+                .map(|(row, cells)| (u64::from(row) + 1, cells))
+                .collect(),
+        }
+    }
 }
 
-/// The sheets of a workbook of another kind (`.xls`, `.xlsb`, `.ods`) through `calamine`'s ranges.
+/// The sheets of an `.xls` workbook through `calamine`'s ranges.
 fn read_ranges(
     mut book: calamine::Sheets<Cursor<&[u8]>>,
 ) -> Result<(Vec<Sheet>, &'static str), calamine::Error> {
@@ -227,7 +273,7 @@ fn read_ranges(
 
 /// A cell as the text a CSV of the same sheet would hold: whole numbers without `.0`, dates as
 /// ISO dates (a date cell is a number underneath; its format makes it a date), booleans as words.
-fn cell_text(cell: &Data) -> String {
+pub(super) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.trim().to_owned(),
@@ -332,6 +378,114 @@ mod tests {
         }
         let small = zip_declaring("notes.txt", b"hello", 5);
         assert!(matches!(read(&small), Err(Unread::NotAWorkbook)));
+    }
+
+    /// A BIFF12 record of an `.xlsb` part: its type and size as variable-length numbers, then `body`.
+    fn record(kind: u16, body: &[u8]) -> Vec<u8> {
+        let mut out = if kind < 0x80 {
+            vec![kind as u8]
+        } else {
+            vec![(kind & 0x7f) as u8 | 0x80, (kind >> 7) as u8]
+        };
+        let mut len = body.len();
+        loop {
+            let byte = (len & 0x7f) as u8;
+            len >>= 7;
+            if len == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
+        out.extend_from_slice(body);
+        out
+    }
+
+    fn wide(text: &str) -> Vec<u8> {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let mut out = (units.len() as u32).to_le_bytes().to_vec();
+        out.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        out
+    }
+
+    /// An `.xlsb` workbook of one sheet, `Sheet1`, whose cells are `(row, column, text)`.
+    fn xlsb(cells: &[(u32, u32, &str)]) -> Vec<u8> {
+        xlsb_with_dimension(cells, &[0; 16])
+    }
+
+    /// [`xlsb`] whose sheet declares its dimension with `dimension` (16 bytes when whole).
+    fn xlsb_with_dimension(cells: &[(u32, u32, &str)], dimension: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut workbook = 0u32.to_le_bytes().to_vec(); // visible
+        workbook.extend(1u32.to_le_bytes());
+        workbook.extend(wide("rId1"));
+        workbook.extend(wide("Sheet1"));
+        let mut workbook = record(0x009C, &workbook); // BrtBundleSh
+        workbook.extend(record(0x0090, &[])); // BrtEndBundleShs
+        workbook.extend(record(0x009D, &[])); // BrtCalcProp: the names end
+        let mut sheet = record(0x0094, dimension); // BrtWsDim
+        sheet.extend(record(0x0091, &[])); // BrtBeginSheetData
+        for (row, column, text) in cells {
+            sheet.extend(record(0x0000, &row.to_le_bytes())); // BrtRowHdr
+            let mut cell = column.to_le_bytes().to_vec();
+            cell.extend(0u32.to_le_bytes());
+            cell.extend(wide(text));
+            sheet.extend(record(0x0006, &cell)); // BrtCellSt
+        }
+        sheet.extend(record(0x0092, &[])); // BrtEndSheetData
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, bytes) in [
+            (
+                "xl/_rels/workbook.bin.rels",
+                br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.bin"/></Relationships>"#.to_vec(),
+            ),
+            ("xl/workbook.bin", workbook),
+            ("xl/worksheets/sheet1.bin", sheet),
+        ] {
+            zip.start_file(name, stored).unwrap();
+            zip.write_all(&bytes).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    /// An `.xlsb` sheet is read as stored: its cells where they are, and two cells at A1 and
+    /// XFD1048576 (17 billion through `calamine`'s range, which aborted the app) refused naming the
+    /// sheet, the row and the limit.
+    #[test]
+    fn an_xlsb_sheet_is_read_as_stored_and_a_far_cell_is_refused() {
+        let (sheets, format) = read(&xlsb(&[(0, 0, "id"), (0, 1, "kind"), (2, 1, "customer")]))
+            .expect("an .xlsb workbook");
+        assert_eq!(format, "Excel binary workbook (.xlsb)");
+        assert_eq!(sheets[0].name, "Sheet1");
+        assert_eq!(
+            sheets[0].rows,
+            vec![
+                (1, vec!["id".to_owned(), "kind".to_owned()]),
+                (3, vec![String::new(), "customer".to_owned()])
+            ]
+        );
+        match read(&xlsb(&[(0, 0, "id"), (1_048_575, 16_383, "far")])) {
+            Err(Unread::TooLarge(message)) => assert!(
+                message.starts_with(
+                    "sheet Sheet1, row 1048576: csp-explorer reads sheets of at most 1000 columns"
+                ),
+                "{message}"
+            ),
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    /// `calamine` indexes its tables without checking: a damaged workbook that made it panic is a
+    /// workbook that cannot be read, not a crash.
+    #[test]
+    fn a_workbook_that_makes_calamine_panic_cannot_be_read() {
+        // The sheet's dimension record cut to one byte: calamine slices 16 out of it.
+        let bytes = xlsb_with_dimension(&[(0, 0, "id")], &[0]);
+        assert!(matches!(read(&bytes), Err(Unread::NotAWorkbook)));
     }
 
     #[test]
