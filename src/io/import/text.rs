@@ -196,9 +196,10 @@ impl Table {
                 decided_order: DateOrder::Ask,
             };
         }
+        // Not trimmed by the reader: `one_line` trims each cell as it copies it (trimming the
+        // record first rebuilt every one of them).
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(separator)
-            .trim(csv::Trim::All)
             .flexible(true)
             .has_headers(true)
             .from_reader(text.as_bytes());
@@ -258,7 +259,9 @@ impl Table {
                         ));
                         break;
                     }
-                    rows.push((line, record.iter().map(one_line).collect()));
+                    let mut row = Vec::with_capacity(record.len());
+                    row.extend(record.iter().map(one_line));
+                    rows.push((line, row));
                 }
                 Err(e) => broken.push((e.position().map(|p| p.line()), e.to_string())),
             }
@@ -435,7 +438,8 @@ pub fn decided_date_order(rows: &[(u64, Vec<String>)]) -> DateOrder {
 /// space, so a name or an offer spread over two lines in a spreadsheet imports as one.
 fn one_line(cell: &str) -> String {
     let cell = cell.trim();
-    if !cell.contains(['\n', '\r']) {
+    // memchr: this runs for every cell of a file (2.6 million in a 5 MB links file).
+    if memchr::memchr2(b'\n', b'\r', cell.as_bytes()).is_none() {
         return cell.to_owned();
     }
     cell.split(['\n', '\r'])
