@@ -21,7 +21,7 @@ pub struct ExportArgs {
     #[arg(long, value_parser = parse_export_format)]
     format: ExportFormat,
     /// Where to write it (written atomically: a failed export leaves no file); `-` for standard
-    /// output.
+    /// output. An SVG to a `.svgz` file is gzip-compressed.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
     /// PNG scale (1 = one pixel per unit; 2 for slides on high-density screens).
@@ -132,6 +132,7 @@ impl ExportArgs {
             text_as_paths,
         };
         let written = crate::export::export(&loaded, format, &options)
+            .and_then(|bytes| crate::export::for_file(format, &output, bytes))
             .map_err(bad_input)
             .and_then(|bytes| write_output(&output, &bytes, force));
         match written {

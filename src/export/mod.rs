@@ -337,6 +337,9 @@ pub enum ExportError {
     /// The export was cancelled; no file was written.
     #[error("the export was cancelled")]
     Cancelled,
+    /// Compressing a `.svgz` failed (it is done in memory: only when memory runs out).
+    #[error("cannot compress the SVG: {0}")]
+    Compress(std::io::Error),
     /// Rasterising failed.
     #[error("cannot render the PNG: {0}")]
     Render(String),
@@ -774,7 +777,37 @@ pub(crate) fn in_area(
     positions
 }
 
-/// Exports to a file, atomically: on any error the file is not created or replaced.
+/// Whether an export to `path` is written gzip-compressed: an SVG to a `.svgz` file (any case),
+/// which browsers, Inkscape and the usual slide tools open as they open an SVG.
+pub fn compressed(format: ExportFormat, path: &Path) -> bool {
+    format == ExportFormat::Svg
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("svgz"))
+}
+
+/// The bytes of an export as they go into `path`: gzip-compressed where [`compressed`] says so
+/// (the extension chooses, as every tool that opens the file decides by it), else as they are.
+pub fn for_file(
+    format: ExportFormat,
+    path: &Path,
+    bytes: Vec<u8>,
+) -> Result<Vec<u8>, ExportError> {
+    if !compressed(format, path) {
+        return Ok(bytes);
+    }
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 8),
+        flate2::Compression::default(),
+    );
+    gz.write_all(&bytes)
+        .and_then(|()| gz.finish())
+        .map_err(ExportError::Compress)
+}
+
+/// Exports to a file, atomically: on any error the file is not created or replaced. An SVG to a
+/// `.svgz` file is gzip-compressed (see [`for_file`]).
 pub fn export_to_file(
     scenario: &Scenario,
     format: ExportFormat,
@@ -793,7 +826,7 @@ pub fn export_to_file_with(
     path: &Path,
     progress: &Progress,
 ) -> Result<(), ExportError> {
-    let bytes = export_with(scenario, format, options, progress)?;
+    let bytes = for_file(format, path, export_with(scenario, format, options, progress)?)?;
     crate::io::disk::write_atomic(path, &bytes)?;
     progress.set(1.0);
     Ok(())

@@ -108,3 +108,37 @@ fn the_findings_csv_for_german_excel_is_semicolon_separated() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// An SVG written to a `.svgz` file is gzip-compressed (the extension chooses, as the tools that
+/// open it decide by it): it reads back as the same drawing, and renderers open it as an SVG.
+#[test]
+fn an_svg_to_a_svgz_file_is_compressed_and_reads_back() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str| {
+        let out = dir.path().join(name);
+        let o = csp(&[
+            "export",
+            "builtin:sample-7-forbidden",
+            "--format",
+            "svg",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        std::fs::read(out).unwrap()
+    };
+    let (plain, packed) = (write("slide.svg"), write("slide.svgz"));
+    assert!(plain.starts_with(b"<svg"), "a .svg stays text");
+    assert_eq!(&packed[..2], b"\x1f\x8b", "gzip's magic number");
+    assert!(packed.len() * 3 < plain.len(), "{} of {}", packed.len(), plain.len());
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_end(&mut unpacked)
+        .expect("gzip");
+    assert_eq!(unpacked, plain);
+    let tree = resvg::usvg::Tree::from_data(&packed, &resvg::usvg::Options::default())
+        .expect("usvg opens the .svgz");
+    assert!(tree.size().width() > 100.0);
+    assert_eq!(write("SLIDE.SVGZ"), packed, "any case");
+}
