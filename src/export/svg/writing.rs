@@ -8,8 +8,10 @@
 //! stroke, width, dashes and arrow; the party and label layers carry the names' size, ink and
 //! anchoring. A tooltip (`<title>`) is written only where it tells something the drawing does not
 //! show: a party whose name is shortened or left out, a link with a finding or not yet dated, a
-//! callout's link; a PNG has none. On a page larger than a slide coordinates are whole units. At
-//! 100,000 parties this is what keeps the file within tens of megabytes.
+//! callout's link; a PNG has none. A link's curve is written relative to its start. On a page
+//! larger than a slide coordinates are whole units, and each party's shape refers (`<use>`) to
+//! one shape per kind instead of repeating its size, fill and stroke: slides stay plain elements a
+//! slide tool edits one by one. At 100,000 parties this is what keeps the file under 50 MB.
 
 use super::layout::{Numbering, Page, Swatch, TITLE, callout_text};
 use super::placement::{Label, Placed, Spot};
@@ -230,6 +232,62 @@ fn link_stroke(kind: LinkKind, state: LinkState) -> String {
     )
 }
 
+/// A coordinate on the grid the page is written on: in tenths of a unit (`fine`), or whole units.
+fn on_grid(v: f32, fine: bool) -> i64 {
+    if fine {
+        (f64::from(v) * 10.0).round() as i64
+    } else {
+        f64::from(v).round() as i64
+    }
+}
+
+/// Writes a coordinate of [`on_grid`] (`12`, `-3.5`: no trailing `.0`).
+fn write_grid(out: &mut String, k: i64, fine: bool) {
+    if !fine {
+        let _ = write!(out, "{k}");
+        return;
+    }
+    let sign = if k < 0 { "-" } else { "" };
+    let (whole, tenth) = (k.unsigned_abs() / 10, k.unsigned_abs() % 10);
+    if tenth == 0 {
+        let _ = write!(out, "{sign}{whole}");
+    } else {
+        let _ = write!(out, "{sign}{whole}.{tenth}");
+    }
+}
+
+/// A link's path data: from `start`, a quadratic curve through `control` to `end`, or a line.
+/// The curve's points are written relative to the start (`M x,y q dx,dy dx,dy`), each offset
+/// taken on the grid from the start as written, so nothing drifts: a link is short beside the
+/// page, and its offsets take half the digits of whole coordinates on a page 100,000 units wide.
+fn write_link_path(
+    out: &mut String,
+    start: Position,
+    control: Option<Position>,
+    end: Position,
+    fine: bool,
+) {
+    let (sx, sy) = (on_grid(start.x, fine), on_grid(start.y, fine));
+    out.push('M');
+    write_grid(out, sx, fine);
+    out.push(',');
+    write_grid(out, sy, fine);
+    let offset = |out: &mut String, p: Position| {
+        write_grid(out, on_grid(p.x, fine) - sx, fine);
+        out.push(',');
+        write_grid(out, on_grid(p.y, fine) - sy, fine);
+    };
+    match control {
+        Some(c) => {
+            out.push('q');
+            offset(out, c);
+            out.push(' ');
+        }
+        None => out.push('l'),
+    }
+    offset(out, end);
+}
+
 /// A link to draw: its route and the link.
 type Drawn<'a> = (&'a Route, &'a crate::model::Link);
 
@@ -267,7 +325,7 @@ pub(super) fn write(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{SVG_REGULAR}">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{SVG_REGULAR}">"#
     );
     let _ = writeln!(out, "<title>{}</title>", escape(&s.meta.title));
     out.push_str("<defs>\n");
@@ -283,6 +341,21 @@ pub(super) fn write(
             state.key(),
             state.color()
         );
+    }
+    if !fine {
+        // One shape per kind, which each party of a page this large refers to.
+        for kind in PartyKind::ALL {
+            out.push_str(&shape(
+                kind,
+                0.0,
+                0.0,
+                RADIUS,
+                party_color(kind),
+                true,
+                &format!("kind-{}", kind.key()),
+            ));
+            out.push('\n');
+        }
     }
     out.push_str("</defs>\n");
     if !look.transparent {
@@ -319,24 +392,15 @@ pub(super) fn write(
             let (a, c, b) = (at(route.from), at(route.control), at(route.to));
             let start = toward(a, c, RADIUS);
             let end = toward(b, c, RADIUS + 3.0);
-            let _ = write!(
-                out,
-                r#"<path id="link-{}" d="M{},{}"#,
-                escape(link.id.as_str()),
-                n(start.x),
-                n(start.y)
-            );
+            let _ = write!(out, r#"<path id="link-{}" d=""#, escape(link.id.as_str()));
             // A link drawn straight (its control point halfway) is a line.
             let mid = Position {
                 x: (a.x + b.x) / 2.0,
                 y: (a.y + b.y) / 2.0,
             };
-            if (c.x - mid.x).abs() + (c.y - mid.y).abs() > 0.05 {
-                let _ = write!(out, " Q{},{}", n(c.x), n(c.y));
-            } else {
-                out.push_str(" L");
-            }
-            let _ = write!(out, " {},{}\"", n(end.x), n(end.y));
+            let bend = (c.x - mid.x).abs() + (c.y - mid.y).abs() > 0.05;
+            write_link_path(&mut out, start, bend.then_some(c), end, fine);
+            out.push('"');
             if tips && *state != LinkState::Valid {
                 let _ = writeln!(
                     out,
@@ -363,11 +427,15 @@ pub(super) fn write(
         let c = at(*p);
         let id = escape(party.id.as_str());
         let label = placed.party_labels.get(party.id.as_str());
-        let _ = write!(
-            out,
-            r#"<g id="party-{id}" class="party {}">"#,
-            party.kind.key()
-        );
+        if fine {
+            let _ = write!(
+                out,
+                r#"<g id="party-{id}" class="party {}">"#,
+                party.kind.key()
+            );
+        } else {
+            let _ = write!(out, r#"<g id="party-{id}">"#);
+        }
         if tips && !shows_whole_name(label.map(|(l, _)| l), &party.name) {
             let _ = write!(
                 out,
@@ -376,15 +444,25 @@ pub(super) fn write(
                 party.kind.label()
             );
         }
-        out.push_str(&shape(
-            party.kind,
-            c.x,
-            c.y,
-            RADIUS,
-            party_color(party.kind),
-            fine,
-            &format!("shape-{id}"),
-        ));
+        if fine {
+            out.push_str(&shape(
+                party.kind,
+                c.x,
+                c.y,
+                RADIUS,
+                party_color(party.kind),
+                fine,
+                &format!("shape-{id}"),
+            ));
+        } else {
+            let _ = write!(
+                out,
+                r##"<use xlink:href="#kind-{}" x="{}" y="{}"/>"##,
+                party.kind.key(),
+                n(c.x),
+                n(c.y)
+            );
+        }
         if let Some((label, spot)) = label {
             write_label(&mut out, label, *spot, dx, dy, LABEL_INK, fine);
         }
