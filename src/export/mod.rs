@@ -373,6 +373,18 @@ impl<'a> Sheet<'a> {
         }
     }
 
+    /// A sheet with nothing checked (no findings): what a PNG too large whatever the rules find
+    /// is refused from before they run (see `svg::refuse_unchecked`).
+    fn unchecked(scenario: &'a Scenario, as_of: Option<Date>) -> Self {
+        Sheet {
+            scenario,
+            as_of: as_of.unwrap_or_else(|| scenario.as_of()),
+            checker: std::borrow::Cow::Owned(Checker::default()),
+            area: None,
+            drawn: None,
+        }
+    }
+
     /// A sheet of what the window shows: its positions and findings, nothing checked again.
     fn of_window(scenario: &'a Scenario, as_of: Option<Date>, drawn: &'a Drawn) -> Self {
         Sheet {
@@ -708,6 +720,7 @@ pub fn export(
 ///
 /// A PNG's page is sized from the layout before any label is placed (see `svg::render_with`): one
 /// too large is refused then, naming the scale that fits, rather than after seconds of drawing.
+/// One too large even without its findings list is refused before the rules are checked.
 pub fn export_with(
     scenario: &Scenario,
     format: ExportFormat,
@@ -716,6 +729,10 @@ pub fn export_with(
 ) -> Result<Vec<u8>, ExportError> {
     if format == ExportFormat::Png {
         png::check_scale(options.scale)?;
+        if options.drawn.is_none() {
+            // Before the rules run: at 100,000 parties checking them was most of a refusal's time.
+            svg::refuse_unchecked(scenario, options)?;
+        }
     }
     let checking = progress.part(0.0, 0.3, "Checking the rules");
     let mut sheet = match &options.drawn {
@@ -788,11 +805,7 @@ pub fn compressed(format: ExportFormat, path: &Path) -> bool {
 
 /// The bytes of an export as they go into `path`: gzip-compressed where [`compressed`] says so
 /// (the extension chooses, as every tool that opens the file decides by it), else as they are.
-pub fn for_file(
-    format: ExportFormat,
-    path: &Path,
-    bytes: Vec<u8>,
-) -> Result<Vec<u8>, ExportError> {
+pub fn for_file(format: ExportFormat, path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, ExportError> {
     if !compressed(format, path) {
         return Ok(bytes);
     }
@@ -826,7 +839,11 @@ pub fn export_to_file_with(
     path: &Path,
     progress: &Progress,
 ) -> Result<(), ExportError> {
-    let bytes = for_file(format, path, export_with(scenario, format, options, progress)?)?;
+    let bytes = for_file(
+        format,
+        path,
+        export_with(scenario, format, options, progress)?,
+    )?;
     crate::io::disk::write_atomic(path, &bytes)?;
     progress.set(1.0);
     Ok(())

@@ -43,6 +43,19 @@ pub(super) fn joins_previous(c: char) -> bool {
 }
 
 impl Fonts {
+    /// The most height [`Fonts::measure`] can give a line of text at `size`, whatever its
+    /// characters: the highest ascent and the deepest descent of any face of the chain. Sizes a
+    /// list of texts not yet known (a PNG refused before the rules are checked).
+    pub fn tallest(&self, size: f32) -> f32 {
+        let (mut ascent, mut descent) = (0.0f32, 0.0f32);
+        for face in &self.faces {
+            let m = metrics(face, size);
+            ascent = ascent.max(m.ascent);
+            descent = descent.max(m.descent);
+        }
+        ascent + descent
+    }
+
     /// [`Fonts::measure`] without the memo.
     pub(super) fn shape_extent(&self, text: &str, style: TextStyle) -> Extent {
         let base = &self.faces[if style.bold { self.bold } else { self.regular }];

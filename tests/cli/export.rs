@@ -131,7 +131,12 @@ fn an_svg_to_a_svgz_file_is_compressed_and_reads_back() {
     let (plain, packed) = (write("slide.svg"), write("slide.svgz"));
     assert!(plain.starts_with(b"<svg"), "a .svg stays text");
     assert_eq!(&packed[..2], b"\x1f\x8b", "gzip's magic number");
-    assert!(packed.len() * 3 < plain.len(), "{} of {}", packed.len(), plain.len());
+    assert!(
+        packed.len() * 3 < plain.len(),
+        "{} of {}",
+        packed.len(),
+        plain.len()
+    );
     let mut unpacked = Vec::new();
     flate2::read::GzDecoder::new(&packed[..])
         .read_to_end(&mut unpacked)

@@ -130,6 +130,17 @@ const SUBTITLE: TextStyle = TextStyle {
     bold: false,
 };
 
+/// The widest the page's subtitle can make it, whatever the rules find (see [`list_most`]).
+pub(super) fn widest_subtitle(sheet: &Sheet) -> f32 {
+    let many = 99_999_999;
+    let subtitle = format!(
+        "Checked as of {} · {} · csp-explorer",
+        sheet.as_of,
+        crate::text::severities(many, many, many)
+    );
+    Fonts::shared().width(&subtitle, SUBTITLE) + 2.0 * MARGIN
+}
+
 /// Lays out the page around a drawing of `extent` (every taken box and the middle of every link,
 /// see [`super::placement::Placed::extent`]): the header at the page width, then the drawing shifted
 /// below the header and centred, then the findings list wrapped at the page width. A PNG lays out
@@ -268,6 +279,67 @@ fn severity_color(severity: Severity) -> &'static str {
 /// How many examples of each rule a summary shows.
 const EXAMPLES: usize = 3;
 
+/// The most lines a finding's own line wraps onto in a list of every finding (the rest is cut
+/// with "…"; the handout has every word): what lets a PNG bound its list before the rules run.
+const HEAD_LINES: usize = 4;
+
+/// The summary's last line: where the full list of `findings` is.
+fn full_list_pointer(findings: usize) -> String {
+    format!(
+        "The full list of all {}, numbered as on the drawing: export the findings as a handout \
+         (md), csv or json.",
+        crate::text::count(findings, "finding", "findings")
+    )
+}
+
+/// The most height the findings list (as [`FindingsList`] `choice` makes it) can add below the
+/// drawing of a page at least `width` wide, whatever the rules find: known before they run, so a
+/// PNG too large whatever they find is refused without checking them (see `super::bound`).
+/// `None` for every finding listed, which has no bound.
+///
+/// A summary holds at most a block per rule and severity, each of known lines (its title with a
+/// count, the examples, "… and N more", the fix); a list of up to [`SUMMARY_ABOVE`] findings at
+/// most [`HEAD_LINES`] and the fix for each. Lines wrap onto no more at a wider page, and none is
+/// taller than the tallest face draws ([`Fonts::tallest`]).
+pub(super) fn list_most(width: f32, choice: FindingsList) -> Option<f32> {
+    match choice {
+        FindingsList::None => return Some(0.0),
+        FindingsList::All => return None,
+        FindingsList::Summary => {}
+    }
+    let fonts = Fonts::shared();
+    let indent = fonts.width("    ", LIST);
+    let width = width - 2.0 * MARGIN;
+    let lines = |text: &str, style: TextStyle, inset: f32| {
+        fonts.wrap(text, style, width - inset, usize::MAX).len()
+    };
+    let many = 99_999_999;
+    let fix_lines =
+        |info: &crate::rules::RuleInfo| lines(&format!("Fix: {}", info.fix), LIST, indent);
+    let mut summary = lines(&full_list_pointer(many), LIST, 0.0);
+    let mut listed = 0;
+    for rule in crate::rules::RuleId::ALL {
+        let info = rule.info();
+        let fix = fix_lines(info);
+        listed = listed.max(HEAD_LINES + fix);
+        for severity in [Severity::Violation, Severity::Warning, Severity::Note] {
+            let head = format!(
+                "{} ({severity}): {}",
+                info.title,
+                crate::text::count(many, "finding", "findings")
+            );
+            summary += lines(&head, LIST_BOLD, 0.0) + EXAMPLES + 1;
+            if severity != Severity::Note {
+                summary += fix;
+            }
+        }
+    }
+    let most = summary.max(SUMMARY_ABOVE * listed);
+    let line_h = fonts.tallest(LIST.size).max(16.0) + 3.0;
+    // What a list adds to the page's height (see `page`), rounded up.
+    Some(60.0 + line_h * most as f32 + 1.0)
+}
+
 /// The findings list below the drawing, `width` wide: its heading and lines. Every finding with its
 /// fix; or, for [`FindingsList::Summary`] above [`SUMMARY_ABOVE`] findings, one block per rule
 /// (worst first, then the most frequent): how many, the first few with their numbers, the fix; and
@@ -306,8 +378,8 @@ fn list_lines(
         Some(n) => format!("{n}."),
         None => "•".to_owned(),
     };
-    let push_wrapped = |list: &mut Vec<ListLine>, text: &str, style, color, first_indent| {
-        let lines = fonts.wrap(text, style, width - first_indent, usize::MAX);
+    let push_wrapped = |list: &mut Vec<ListLine>, text: &str, style, color, first_indent, most| {
+        let lines = fonts.wrap(text, style, width - first_indent, most);
         for (i, line) in lines.into_iter().enumerate() {
             list.push(ListLine {
                 text: line,
@@ -333,7 +405,14 @@ fn list_lines(
                 f.severity,
                 message(f)
             );
-            push_wrapped(&mut list, &head, LIST_BOLD, severity_color(f.severity), 0.0);
+            push_wrapped(
+                &mut list,
+                &head,
+                LIST_BOLD,
+                severity_color(f.severity),
+                0.0,
+                HEAD_LINES,
+            );
             if f.severity != Severity::Note {
                 push_wrapped(
                     &mut list,
@@ -341,6 +420,7 @@ fn list_lines(
                     LIST,
                     "#3e4c59",
                     indent,
+                    usize::MAX,
                 );
             }
         }
@@ -377,6 +457,7 @@ fn list_lines(
             LIST_BOLD,
             severity_color(first.severity),
             0.0,
+            usize::MAX,
         );
         for &i in of.iter().take(EXAMPLES) {
             let (number, f) = &all[i];
@@ -403,19 +484,17 @@ fn list_lines(
                 LIST,
                 "#3e4c59",
                 indent,
+                usize::MAX,
             );
         }
     }
     push_wrapped(
         &mut list,
-        &format!(
-            "The full list of all {}, numbered as on the drawing: export the findings as a handout \
-             (md), csv or json.",
-            crate::text::count(all.len(), "finding", "findings")
-        ),
+        &full_list_pointer(all.len()),
         LIST,
         "#1f2933",
         0.0,
+        usize::MAX,
     );
     (format!("Findings by rule ({} in all)", all.len()), list)
 }

@@ -245,11 +245,56 @@ pub(crate) fn render_with(
     Ok(out)
 }
 
+/// Refuses a PNG too large whatever the rules find, before they are checked: its page without any
+/// findings list already exceeds the limits at its scale. The scale it names fits the page with
+/// the longest list the findings can make ([`layout::list_most`]) and its widest subtitle, so
+/// it draws the first time. With every finding listed (`--findings all`), which has no such
+/// bound, the refusal waits for the check.
+pub(crate) fn refuse_unchecked(
+    scenario: &crate::model::Scenario,
+    options: &crate::export::ExportOptions,
+) -> Result<(), ExportError> {
+    let scale = options.scale;
+    let mut sheet = Sheet::unchecked(scenario, options.as_of);
+    sheet.area = options.area;
+    let positions = sheet.positions();
+    let look = Look::png(options);
+    let look = &Look {
+        detail: look.detail_for(positions.len()),
+        ..look
+    };
+    let all_routes = routes(scenario, &positions, RADIUS);
+    let numbering = layout::Numbering::of(&sheet, &positions);
+    // The page's bound without a list (nothing is checked): the bound with the list the rules
+    // make is as wide and taller, so what this refuses, the check would refuse too.
+    let unlisted = bound(&sheet, &positions, &all_routes, &numbering, look);
+    let Err(ExportError::TooLarge(w, h, _)) =
+        super::png::fits(unlisted.width, unlisted.height, scale)
+    else {
+        return Ok(());
+    };
+    let Some(list) = layout::list_most(unlisted.narrowest, look.findings) else {
+        return Ok(());
+    };
+    let width = unlisted.width.max(layout::widest_subtitle(&sheet));
+    let (most_w, most_h) = (
+        (width * scale).ceil(),
+        ((unlisted.height + list) * scale).ceil(),
+    );
+    Err(ExportError::TooLarge(
+        w,
+        h,
+        super::png::FittingScale::of(most_w, most_h, scale),
+    ))
+}
+
 /// The most a PNG's page can measure and the frame its labels must stay in, known before any
 /// label is placed, and about how many nodes its document has for the rasteriser.
 struct Bound {
     width: f32,
     height: f32,
+    /// The least the page's width can be (its list wraps at no narrower a width).
+    narrowest: f32,
     frame: Box2,
     nodes: usize,
 }
@@ -310,6 +355,7 @@ fn bound(
     Bound {
         width: wide.width,
         height: narrow.height + extra,
+        narrowest: narrow.width,
         frame,
         nodes,
     }
@@ -347,6 +393,62 @@ mod tests {
                 assert!(bound.width < w + 2.0 * reach(detail) + 400.0, "{}", b.slug);
             }
         }
+    }
+
+    /// A PNG refused before the rules are checked is one the check would refuse too, and the
+    /// scale it names fits the page the check then bounds: on every built-in scenario, with the
+    /// findings summarised or left out, at scales too large for it.
+    #[test]
+    fn a_png_refused_unchecked_would_be_refused_checked_and_its_advice_fits() {
+        use crate::export::{ExportOptions, FindingsList};
+        let mut refused = 0;
+        for b in crate::scenarios::BUILTIN {
+            let s = b.load().unwrap();
+            for findings in [FindingsList::Summary, FindingsList::None] {
+                for scale in [4.0, 8.0, 16.0] {
+                    let options = ExportOptions {
+                        scale,
+                        findings,
+                        ..ExportOptions::default()
+                    };
+                    let checked_bound = |scale: f32| {
+                        let sheet = crate::export::Sheet::new(&s, None);
+                        let positions = sheet.positions();
+                        let look = Look::png(&ExportOptions {
+                            scale,
+                            ..options.clone()
+                        });
+                        let look = Look {
+                            detail: look.detail_for(positions.len()),
+                            ..look
+                        };
+                        let all_routes = routes(&s, &positions, RADIUS);
+                        let numbering = layout::Numbering::of(&sheet, &positions);
+                        bound(&sheet, &positions, &all_routes, &numbering, &look)
+                    };
+                    let Err(err) = refuse_unchecked(&s, &options) else {
+                        continue;
+                    };
+                    let ExportError::TooLarge(_, _, fit) = err else {
+                        panic!("{}: {err}", b.slug);
+                    };
+                    refused += 1;
+                    let at = checked_bound(scale);
+                    assert!(
+                        super::super::png::fits(at.width, at.height, scale).is_err(),
+                        "{} at {scale}: the check refuses it too",
+                        b.slug
+                    );
+                    let advised = checked_bound(fit.0);
+                    assert!(
+                        super::super::png::fits(advised.width, advised.height, fit.0).is_ok(),
+                        "{} at {scale}: the advice {fit} fits",
+                        b.slug
+                    );
+                }
+            }
+        }
+        assert!(refused > 10, "{refused} refusals tried");
     }
 
     /// A broken link keeps its kind label beside its callout wherever there is room: on the
