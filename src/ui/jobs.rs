@@ -1,5 +1,6 @@
-//! Long work off the UI thread (opening, saving, importing, laying out, comparing, exporting), one job
-//! at a time with progress and Cancel. Must not touch what is open: outcomes are applied by the app.
+//! Long work off the UI thread (opening, saving, importing, laying out, comparing, exporting,
+//! previewing a what-if operation), one job at a time with progress and Cancel. Must not touch
+//! what is open: outcomes are applied by the app.
 //!
 //! Long work off the UI thread: opening, importing, laying out, comparing and exporting a large
 //! channel run on a worker thread while the window shows a progress bar with Cancel.
@@ -53,6 +54,8 @@ pub enum Outcome {
         /// Where each party goes.
         positions: BTreeMap<PartyId, Position>,
     },
+    /// A what-if operation's preview, for the operation window.
+    Previewed(Box<super::whatif::Previewed>),
 }
 
 /// How often the window redraws while a job runs. Twice a second moves the bar and its seconds

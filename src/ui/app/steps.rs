@@ -82,6 +82,13 @@ impl ExplorerApp {
                 self.ws.highlight = chain;
                 self.ws.explained = None;
             }
+            WhatIfStep::Preview(work) => {
+                let started = self.jobs.start(work.title(), ctx, move |progress| {
+                    work.run(progress)
+                        .map(|previewed| Outcome::Previewed(Box::new(previewed)))
+                });
+                self.started(started);
+            }
         }
     }
 
@@ -355,6 +362,7 @@ impl ExplorerApp {
                 let (orphan, restored) = *restored;
                 self.restored(&orphan, restored);
             }
+            Outcome::Previewed(previewed) => self.whatif.previewed(*previewed),
             Outcome::Exported(path) => self.notice = Some(format!("Exported {}", path.display())),
             Outcome::Placed {
                 revision,

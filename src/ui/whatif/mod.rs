@@ -12,19 +12,24 @@ mod operations;
 mod windows;
 
 pub use operations::{
-    OperationForm, OperationKind, PlanWindow, ResellerScope, operation_ui, plan_ui,
+    CustomerScope, OperationForm, OperationKind, PlanWindow, ResellerScope, operation_ui, plan_ui,
 };
 pub use windows::{ask_ui, compare_ui, lens_ui};
 
 use super::canvas::{CanvasView, Ghost, Selection};
 use super::document::Document;
 use crate::edit::{Edit, StepId};
+use crate::model::Scenario;
 use crate::model::{Link, PartyId};
+use crate::progress::Progress;
+use crate::rules::Checker;
 use crate::whatif::operation::Operation;
 use crate::whatif::plan::Plan;
 use crate::whatif::{Answer, ChangeKind, Impact, Lens, ScenarioDiff, diff, impact, lens};
+use crate::whatif::{Preview, Refusal};
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 /// How the open what-if is compared with its base.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -141,6 +146,67 @@ pub enum WhatIfStep {
     Apply(Box<Edit>),
     /// Light up this chain of parties (the explanation card closes).
     Highlight(Vec<PartyId>),
+    /// Work out this operation's preview on the worker thread, with progress (seconds on a
+    /// large channel); it lands through [`WhatIf::previewed`].
+    Preview(Box<PreviewWork>),
+}
+
+/// An operation's preview, to work out off the window's thread: the operation, and the document's
+/// channel and findings at the revision it was asked at.
+pub struct PreviewWork {
+    operation: Operation,
+    revision: u64,
+    scenario: Arc<Scenario>,
+    checker: Checker,
+}
+
+impl std::fmt::Debug for PreviewWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreviewWork")
+            .field("operation", &self.operation)
+            .field("revision", &self.revision)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A preview worked out, for the revision it was asked at.
+#[derive(Debug)]
+pub struct Previewed {
+    operation: Operation,
+    revision: u64,
+    result: Result<Preview, Refusal>,
+}
+
+impl PreviewWork {
+    /// What the progress window calls it ("Previewing Move customers").
+    pub fn title(&self) -> String {
+        format!("Previewing {}", self.operation.title())
+    }
+
+    /// Tries the operation on a copy of the channel and takes it back. The copy is made here,
+    /// not on the window's thread (about a second at 100,000 parties), and the shared channel is
+    /// let go of as soon as it is made, so an edit meanwhile copies nothing.
+    pub fn run(self, progress: &Progress) -> Result<Previewed, String> {
+        let PreviewWork {
+            operation,
+            revision,
+            scenario,
+            checker,
+        } = self;
+        progress.part(0.0, 0.3, "Copying the channel");
+        let mut copy = Scenario::clone(&scenario);
+        drop(scenario);
+        if progress.is_cancelled() {
+            return Err("cancelled".to_owned());
+        }
+        progress.part(0.3, 1.0, "Re-checking what it changes");
+        let result = crate::whatif::preview(&mut copy, &checker, &operation);
+        Ok(Previewed {
+            operation,
+            revision,
+            result,
+        })
+    }
 }
 
 /// The base of a comparison: a fork of the open scenario, or a scenario from a file.
@@ -477,18 +543,13 @@ impl WhatIf {
                     selected,
                 ));
             }
-            WhatIfCommand::PreviewOperation(op) => {
-                let checker = doc.checker().clone();
-                let revision = doc.revision();
-                // Tried on the document's own scenario and taken back; on a copy only while
-                // another thread holds it.
-                let result = match doc.trial(|s| crate::whatif::preview(s, &checker, &op)) {
-                    Some(result) => result,
-                    None => crate::whatif::preview(&mut doc.scenario().clone(), &checker, &op),
-                };
-                if let Some(form) = &mut self.operation {
-                    form.preview = Some((op, revision, result));
-                }
+            WhatIfCommand::PreviewOperation(operation) => {
+                return Some(WhatIfStep::Preview(Box::new(PreviewWork {
+                    operation,
+                    revision: doc.revision(),
+                    scenario: doc.shared_scenario(),
+                    checker: doc.checker().clone(),
+                })));
             }
             WhatIfCommand::Operate(op) => {
                 let mut notice = String::new();
@@ -532,6 +593,14 @@ impl WhatIf {
             }
         }
         None
+    }
+
+    /// Shows a preview worked out on the worker thread in the operation window, if it is still
+    /// open (the window tells a preview of another form or revision as out of date).
+    pub fn previewed(&mut self, previewed: Previewed) {
+        if let Some(form) = &mut self.operation {
+            form.preview = Some((previewed.operation, previewed.revision, previewed.result));
+        }
     }
 
     /// Forks the open document into a what-if: it becomes the base, a copy the document.
