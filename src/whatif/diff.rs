@@ -2,8 +2,8 @@
 //! (field by field), and which findings the change introduced or resolved. Must not change either
 //! scenario, nor format for a screen: the CLI and the compare card word the result.
 
-use crate::model::{Link, Party, Scenario};
-use crate::rules::{Finding, RuleId, Subject, check_as_of};
+use crate::model::{Link, Party, PartyId, Scenario};
+use crate::rules::{Checker, Finding, RuleId, Subject};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -247,23 +247,97 @@ pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
         }
     });
 
-    // A finding is the same when the same rule says the same thing about the same link or party: a
-    // link can carry the same rule twice (the seller's and the provider's missing relationship), and
-    // fixing one while breaking the other is a change worth seeing.
-    let key = |f: &Finding| (f.rule, f.subject.clone(), f.message.clone());
-    let before = check_as_of(base, out.as_of);
-    let after = check_as_of(whatif, out.as_of);
-    let before_keys: BTreeSet<(RuleId, Subject, String)> = before.iter().map(key).collect();
-    let after_keys: BTreeSet<(RuleId, Subject, String)> = after.iter().map(key).collect();
-    out.introduced = after
-        .into_iter()
-        .filter(|f| !before_keys.contains(&key(f)))
-        .collect();
-    out.resolved = before
-        .into_iter()
-        .filter(|f| !after_keys.contains(&key(f)))
-        .collect();
+    // Both sides checked at once, and without quick fixes: the diff shows none, and proving a
+    // fix for each of a large channel's findings cost more than the checks themselves.
+    let as_of = out.as_of;
+    let check = |s: &Scenario| Checker::with_as_of(s, as_of).sorted();
+    let (before, after) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| check(base));
+        let after = check(whatif);
+        (before.join().unwrap_or_else(|_| check(base)), after)
+    });
+    (out.introduced, out.resolved) = changed_findings(before, after);
     out
+}
+
+/// The findings of `after` that `before` does not have (introduced) and those of `before` that
+/// `after` no longer has (resolved), each sorted by subject, rule and message.
+///
+/// A finding is the same when the same rule says the same thing about the same link or party: a
+/// link can carry the same rule twice (the seller's and the provider's missing relationship), and
+/// fixing one while breaking the other is a change worth seeing. A finding that moved with a sale
+/// is the same too: a customer moved to another seller has its purchase ended and made again,
+/// and the rule that held against the old link (its MCA not accepted, say) holding against the
+/// new one is neither introduced nor resolved. So what is left after the first match is matched
+/// again by rule, severity and the party the link goes to (the customer), across different links.
+pub(crate) fn changed_findings(
+    mut before: Vec<Finding>,
+    mut after: Vec<Finding>,
+) -> (Vec<Finding>, Vec<Finding>) {
+    use std::collections::HashMap;
+    // In one order whoever gathered them (a full check, or a preview's re-checked subjects), so
+    // that where several findings could be the one carried, the same one is.
+    let order = |a: &Finding, b: &Finding| {
+        (&a.subject, a.rule, &a.message).cmp(&(&b.subject, b.rule, &b.message))
+    };
+    before.sort_by(order);
+    after.sort_by(order);
+    fn exact(f: &Finding) -> (RuleId, &Subject, &str) {
+        (f.rule, &f.subject, f.message.as_str())
+    }
+    let mut unmatched_before: HashMap<_, Vec<usize>> = HashMap::new();
+    for (i, f) in before.iter().enumerate() {
+        unmatched_before.entry(exact(f)).or_default().push(i);
+    }
+    let mut before_matched = vec![false; before.len()];
+    let mut after_matched = vec![false; after.len()];
+    for (i, f) in after.iter().enumerate() {
+        if let Some(j) = unmatched_before.get_mut(&exact(f)).and_then(Vec::pop) {
+            before_matched[j] = true;
+            after_matched[i] = true;
+        }
+    }
+    // What the same rule says about the same customer on another link: carried with the sale.
+    fn carried(f: &Finding) -> Option<(RuleId, crate::rules::Severity, &PartyId)> {
+        match (&f.subject, f.path.last()) {
+            (Subject::Link(_), Some(to)) => Some((f.rule, f.severity, to)),
+            _ => None,
+        }
+    }
+    let mut carried_before: HashMap<_, Vec<usize>> = HashMap::new();
+    for (j, f) in before.iter().enumerate().rev() {
+        if let (false, Some(key)) = (before_matched[j], carried(f)) {
+            carried_before.entry(key).or_default().push(j);
+        }
+    }
+    for (i, f) in after.iter().enumerate() {
+        let Some(key) = carried(f).filter(|_| !after_matched[i]) else {
+            continue;
+        };
+        let Some(candidates) = carried_before.get_mut(&key) else {
+            continue;
+        };
+        if let Some(at) = candidates
+            .iter()
+            .rposition(|&j| before[j].subject != f.subject)
+        {
+            let j = candidates.remove(at);
+            before_matched[j] = true;
+            after_matched[i] = true;
+        }
+    }
+    let unmatched = |findings: Vec<Finding>, matched: Vec<bool>| {
+        findings
+            .into_iter()
+            .zip(matched)
+            .filter(|(_, m)| !m)
+            .map(|(f, _)| f)
+            .collect()
+    };
+    (
+        unmatched(after, after_matched),
+        unmatched(before, before_matched),
+    )
 }
 
 /// The fields of a party or link as the save file has them (so the diff names fields the way a user
@@ -479,8 +553,8 @@ mod tests {
         let mut earlier = without_mpa.clone();
         earlier.meta.as_of = Some(d("2020-01-15"));
         assert_ne!(
-            check_as_of(&without_mpa, d("2024-01-01")).len(),
-            check_as_of(&without_mpa, d("2020-01-15")).len(),
+            crate::rules::check_as_of(&without_mpa, d("2024-01-01")).len(),
+            crate::rules::check_as_of(&without_mpa, d("2020-01-15")).len(),
             "the date matters to this channel's findings"
         );
         let diff = diff(&without_mpa, &earlier);

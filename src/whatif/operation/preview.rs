@@ -5,13 +5,14 @@
 //! seconds) and re-checked incrementally by a copy of the channel's [`Checker`], recording what
 //! each re-checked link and party had before; then it is undone. Both sides are checked as of the
 //! later of the scenario's date and the operation's, so the preview shows what the change does on
-//! the day it takes effect, not what time does meanwhile.
+//! the day it takes effect, not what time does meanwhile. Findings are matched as the diff
+//! matches them (one that moves with a sale is neither introduced nor resolved).
 
 use super::{Operation, Prepared, Refusal};
 use crate::edit::Touched;
 use crate::model::{Date, Scenario};
-use crate::rules::{Checker, Finding, RuleId};
-use std::collections::BTreeSet;
+use crate::rules::{Checker, Finding};
+use crate::whatif::diff::changed_findings;
 
 /// What an operation would do, before it is applied.
 #[derive(Clone, Debug)]
@@ -55,26 +56,13 @@ pub fn preview(
     };
     let touched = Touched::of(&changes, &inverse, scenario);
     let journal = at.update_recorded(scenario, &touched);
-    let key = |f: &Finding| (f.rule, f.message.clone());
-    let mut introduced = Vec::new();
-    let mut resolved = Vec::new();
-    for (subject, before) in journal.before() {
-        let after = at.for_subject(subject);
-        let before_keys: BTreeSet<(RuleId, String)> = before.iter().map(key).collect();
-        let after_keys: BTreeSet<(RuleId, String)> = after.iter().map(key).collect();
-        introduced.extend(
-            after
-                .iter()
-                .filter(|f| !before_keys.contains(&key(f)))
-                .cloned(),
-        );
-        resolved.extend(
-            before
-                .iter()
-                .filter(|f| !after_keys.contains(&key(f)))
-                .cloned(),
-        );
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for (subject, was) in journal.before() {
+        before.extend_from_slice(was);
+        after.extend_from_slice(at.for_subject(subject));
     }
+    let (mut introduced, mut resolved) = changed_findings(before, after);
     let undone = inverse.apply(scenario);
     scenario.meta.as_of = saved_as_of;
     debug_assert!(undone.is_ok(), "the inverse of an applied edit applies");

@@ -681,15 +681,75 @@ fn the_preview_names_what_an_operation_would_break_and_leaves_the_channel_as_it_
     // The preview agrees with a full check of the result, as of the day.
     let mut after = before.clone();
     op_apply(&mut after, &move_op("contoso", "fabrikam", Customers::All));
-    let full_before = crate::rules::check_as_of(&before, d(ON));
-    let full_after = crate::rules::check(&after);
+    let full = crate::whatif::diff(&before, &after);
     let key = |f: &Finding| (f.rule, f.subject.clone(), f.message.clone());
-    let was: BTreeSet<_> = full_before.iter().map(key).collect();
-    let now: BTreeSet<_> = full_after.iter().map(key).collect();
-    let new: BTreeSet<_> = now.difference(&was).cloned().collect();
-    let gone: BTreeSet<_> = was.difference(&now).cloned().collect();
-    assert_eq!(new, p.introduced.iter().map(key).collect());
-    assert_eq!(gone, p.resolved.iter().map(key).collect());
+    let keys = |found: &[Finding]| found.iter().map(key).collect::<BTreeSet<_>>();
+    assert_eq!(keys(&full.introduced), keys(&p.introduced));
+    assert_eq!(keys(&full.resolved), keys(&p.resolved));
+}
+
+/// Coho never accepted the MCA: its purchase from Contoso breaks the rule, and so does the one
+/// from Northwind that replaces it. The customer's problem moved with the sale; it was neither
+/// brought nor taken away, in the preview and in the diff of the result.
+#[test]
+fn a_finding_that_moves_with_a_sale_is_neither_introduced_nor_resolved() {
+    let mut s = channel();
+    let mut coho = s.party("coho").unwrap().clone();
+    coho.mca_accepted = None;
+    s.replace_party(coho).unwrap();
+    let op = move_op("contoso", "northwind", Customers::All);
+    let before = s.clone();
+    let checker = Checker::new(&s);
+    let p = preview(&mut s, &checker, &op).expect("a preview");
+    let rules = |found: &[Finding]| found.iter().map(|f| f.rule).collect::<Vec<_>>();
+    assert!(
+        !rules(&p.introduced).contains(&RuleId::McaMissing),
+        "{:?}",
+        p.introduced
+    );
+    assert!(
+        !rules(&p.resolved).contains(&RuleId::McaMissing),
+        "{:?}",
+        p.resolved
+    );
+    let mut after = before.clone();
+    op_apply(&mut after, &op);
+    assert!(
+        crate::rules::check(&after)
+            .iter()
+            .any(|f| f.rule == RuleId::McaMissing && f.subject.link().is_some()),
+        "the new purchase still breaks it"
+    );
+    let d = crate::whatif::diff(&before, &after);
+    assert!(
+        !rules(&d.introduced).contains(&RuleId::McaMissing),
+        "{:?}",
+        d.introduced
+    );
+    assert!(
+        !rules(&d.resolved).contains(&RuleId::McaMissing),
+        "{:?}",
+        d.resolved
+    );
+    let grouped = crate::whatif::impact(&d, &before, &after);
+    assert!(
+        grouped.by_rule.iter().all(|r| r.rule != RuleId::McaMissing),
+        "{grouped:?}"
+    );
+    // A rule the new seller breaks where the old one did not is still introduced.
+    let mut northwind = before.party("northwind").unwrap().clone();
+    northwind.enrolled = false;
+    let mut unready = before.clone();
+    unready.replace_party(northwind).unwrap();
+    let checker = Checker::new(&unready);
+    let p = preview(&mut unready, &checker, &op).expect("a preview");
+    assert_eq!(
+        rules(&p.introduced),
+        [RuleId::ResellerNotReady; 3],
+        "{:?}",
+        p.introduced
+    );
+    assert!(p.resolved.is_empty(), "{:?}", p.resolved);
 }
 
 fn op_apply(s: &mut Scenario, op: &Operation) {
