@@ -57,13 +57,20 @@ enum WhatifCommand {
             long,
             value_name = "ID,ID…",
             value_delimiter = ',',
-            required_unless_present = "all",
-            conflicts_with = "all"
+            required_unless_present_any = ["all", "country", "region"],
+            conflicts_with_all = ["all", "country", "region"]
         )]
         customers: Vec<String>,
         /// Every customer of the old seller on the date.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["country", "region"])]
         all: bool,
+        /// Every customer of the old seller on the date in this country (ISO code).
+        #[arg(long, value_name = "CC", conflicts_with = "region")]
+        country: Option<String>,
+        /// Every customer of the old seller on the date in this CSP region (id or name, as
+        /// `csp-explorer rules` names them: EUROPE, "North America", …).
+        #[arg(long, value_name = "R")]
+        region: Option<String>,
         /// Leave the admin relationships with the old seller.
         #[arg(long)]
         keep_admin: bool,
@@ -248,6 +255,8 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Out)
             to,
             customers,
             all,
+            country,
+            region,
             keep_admin,
             on,
             out,
@@ -256,10 +265,11 @@ fn operation_of(command: WhatifCommand, s: &Scenario) -> Result<(Operation, Out)
             Operation::MoveCustomers {
                 from: party(&from)?,
                 to: party(&to)?,
-                customers: if all {
-                    Customers::All
-                } else {
-                    Customers::Only(parties(&customers)?)
+                customers: match (all, country, region) {
+                    (true, _, _) => Customers::All,
+                    (false, Some(c), _) => Customers::Country(c),
+                    (false, None, Some(r)) => Customers::Region(r),
+                    (false, None, None) => Customers::Only(parties(&customers)?),
                 },
                 admin: !keep_admin,
                 on,

@@ -426,6 +426,77 @@ fn whatif_move_customers_by_id_or_name_and_refuses_a_customer_of_someone_else() 
     );
 }
 
+/// `--country` and `--region` take the old seller's customers of one market only; a region
+/// that does not exist is refused with the list of regions, and nothing is written.
+#[test]
+fn whatif_move_customers_of_one_country_or_region() {
+    use csp_explorer::model::{LinkKind, PartyKind};
+    let dir = tempfile::tempdir().unwrap();
+    let (path, s) = channel(dir.path());
+    let (from, _) = busiest_reseller(&s);
+    let country = s.party(&from).unwrap().country.clone().unwrap();
+    let region = |p: &csp_explorer::model::Party| {
+        p.country
+            .as_deref()
+            .and_then(|c| csp_explorer::model::markets().region_of(c))
+            .map(|r| r.id.clone())
+    };
+    let home = region(s.party(&from).unwrap());
+    let to = s
+        .parties()
+        .find(|p| {
+            p.kind == PartyKind::IndirectReseller && region(p) == home && p.id.as_str() != from
+        })
+        .expect("another reseller in the same region")
+        .id
+        .to_string();
+    let out = dir.path().join("moved.ron");
+    let run = |place: &[&str], out: &std::path::Path| {
+        let mut args = vec![
+            "whatif",
+            "move-customers",
+            path.to_str().unwrap(),
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--on",
+            "2025-07-01",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(place);
+        csp(&args)
+    };
+    let o = run(&["--country", &country.to_lowercase()], &out);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let after = load(&out);
+    let on: csp_explorer::model::Date = "2025-07-01".parse().unwrap();
+    let moved: Vec<_> = after
+        .links_from(&to)
+        .filter(|l| l.kind == LinkKind::Purchase && l.date == on)
+        .map(|l| l.to.clone())
+        .collect();
+    assert!(!moved.is_empty(), "{}", stdout(&o));
+    for c in &moved {
+        assert_eq!(
+            after.party(c.as_str()).unwrap().country.as_deref(),
+            Some(country.as_str())
+        );
+    }
+    let refused = dir.path().join("refused.ron");
+    let o = run(&["--region", "Atlantis"], &refused);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`Atlantis` is not a CSP region; the regions are AFRICA"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!refused.exists());
+    let o = run(&["--all", "--region", "EUROPE"], &refused);
+    assert_eq!(o.status.code(), Some(2), "--all and --region conflict");
+}
+
 #[test]
 fn whatif_end_partnership_go_indirect_and_dap_to_gdap_apply_and_refuse() {
     let dir = tempfile::tempdir().unwrap();

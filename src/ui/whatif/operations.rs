@@ -81,6 +81,20 @@ pub enum ResellerScope {
     Region,
 }
 
+/// Which of a seller's customers the Move customers form means.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CustomerScope {
+    /// The customers selected on the canvas.
+    #[default]
+    Selected,
+    /// Every customer of the seller on the date.
+    All,
+    /// Every customer of the seller in a country.
+    Country,
+    /// Every customer of the seller in a CSP region.
+    Region,
+}
+
 /// The operation window's form: one set of fields, read by the kind of operation.
 #[derive(Clone, Debug)]
 pub struct OperationForm {
@@ -96,17 +110,17 @@ pub struct OperationForm {
     pub other: String,
     /// Change provider: the provider it goes to.
     pub third: String,
-    /// Move: the customers selected (when not every customer of the seller).
+    /// Move: the customers selected.
     pub customers: Vec<PartyId>,
-    /// Move: every customer of the seller on the date.
-    pub all_customers: bool,
+    /// Move: which customers (the selected ones, all, a country's or a region's).
+    pub customer_scope: CustomerScope,
     /// Move: admin relationships move too.
     pub admin: bool,
     /// End partnerships: the resellers selected.
     pub resellers: Vec<PartyId>,
     /// End partnerships: which resellers.
     pub scope: ResellerScope,
-    /// End partnerships: the country or region.
+    /// Move and End partnerships: the country or region.
     pub place: String,
     /// Go indirect: on a new tenant.
     pub new_tenant: bool,
@@ -162,7 +176,7 @@ impl OperationForm {
             other: String::new(),
             third: String::new(),
             customers: Vec::new(),
-            all_customers: false,
+            customer_scope: CustomerScope::Selected,
             admin: true,
             resellers: Vec::new(),
             scope: ResellerScope::Selected,
@@ -205,7 +219,9 @@ impl OperationForm {
                     .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
                     .map(|(id, _)| id.to_string())
                     .unwrap_or(seller_selected);
-                form.all_customers = form.customers.is_empty();
+                if form.customers.is_empty() {
+                    form.customer_scope = CustomerScope::All;
+                }
             }
             OperationKind::ChangeProvider => {
                 form.party = first(&[PartyKind::IndirectReseller]);
@@ -263,10 +279,11 @@ impl OperationForm {
             OperationKind::MoveCustomers => Operation::MoveCustomers {
                 from: party(&self.party, "the seller they leave")?,
                 to: party(&self.other, "the seller they go to")?,
-                customers: if self.all_customers {
-                    Customers::All
-                } else {
-                    Customers::Only(self.customers.clone())
+                customers: match self.customer_scope {
+                    CustomerScope::Selected => Customers::Only(self.customers.clone()),
+                    CustomerScope::All => Customers::All,
+                    CustomerScope::Country => Customers::Country(self.place.trim().to_owned()),
+                    CustomerScope::Region => Customers::Region(self.place.trim().to_owned()),
                 },
                 admin: self.admin,
                 on,
@@ -514,14 +531,32 @@ fn fields_ui(ui: &mut egui::Ui, f: &mut OperationForm, s: &Scenario) {
             ui.vertical(|ui| {
                 let n = f.customers.len();
                 ui.radio_value(
-                    &mut f.all_customers,
-                    false,
+                    &mut f.customer_scope,
+                    CustomerScope::Selected,
                     format!("the {} selected", style::count(n, "customer", "customers")),
                 );
                 ui.radio_value(
-                    &mut f.all_customers,
-                    true,
+                    &mut f.customer_scope,
+                    CustomerScope::All,
                     "every customer of the seller on the date",
+                );
+                ui.radio_value(
+                    &mut f.customer_scope,
+                    CustomerScope::Country,
+                    "its customers in a country",
+                );
+                ui.radio_value(
+                    &mut f.customer_scope,
+                    CustomerScope::Region,
+                    "its customers in a CSP region",
+                );
+                place_field(
+                    ui,
+                    f.customer_scope == CustomerScope::Country,
+                    match f.customer_scope {
+                        CustomerScope::Country | CustomerScope::Region => Some(&mut f.place),
+                        _ => None,
+                    },
                 );
             });
             ui.end_row();
@@ -584,17 +619,14 @@ fn fields_ui(ui: &mut egui::Ui, f: &mut OperationForm, s: &Scenario) {
                     ResellerScope::Region,
                     "its resellers in a CSP region",
                 );
-                if f.scope != ResellerScope::Selected {
-                    ui.add(
-                        egui::TextEdit::singleline(&mut f.place)
-                            .hint_text(if f.scope == ResellerScope::Country {
-                                "country code (BR)"
-                            } else {
-                                "region (LATAM, Europe, …)"
-                            })
-                            .desired_width(200.0),
-                    );
-                }
+                place_field(
+                    ui,
+                    f.scope == ResellerScope::Country,
+                    match f.scope {
+                        ResellerScope::Country | ResellerScope::Region => Some(&mut f.place),
+                        ResellerScope::Selected => None,
+                    },
+                );
             });
             ui.end_row();
         }
@@ -670,6 +702,21 @@ fn fields_ui(ui: &mut egui::Ui, f: &mut OperationForm, s: &Scenario) {
     )
     .on_hover_text("Links end on this day and the new ones begin on it");
     ui.end_row();
+}
+
+/// The country or region field of a scope that asks for one (`place` is `None` otherwise).
+fn place_field(ui: &mut egui::Ui, country: bool, place: Option<&mut String>) {
+    if let Some(place) = place {
+        ui.add(
+            egui::TextEdit::singleline(place)
+                .hint_text(if country {
+                    "country code (BR)"
+                } else {
+                    "region (LATAM, Europe, …)"
+                })
+                .desired_width(200.0),
+        );
+    }
 }
 
 /// What a preview found: the sentence, the counts, and the findings by rule.

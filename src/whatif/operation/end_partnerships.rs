@@ -2,8 +2,8 @@
 //! a country or a CSP region) on a day. Must change nothing else: the customers, relationships and
 //! admin access the partnership leaves behind stay, so that the check shows them.
 
-use super::{Reasons, Refusal, Resellers, Work, region_of};
-use crate::model::{Link, LinkKind, PartyId, PartyKind, markets};
+use super::{Reasons, Refusal, Resellers, Work, find_region, region_of};
+use crate::model::{Link, LinkKind, PartyId, PartyKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 const TITLE: &str = "End partnerships";
@@ -69,44 +69,31 @@ pub(super) fn prepare(
             }
             chosen
         }
-        Resellers::Region(wanted) => {
-            let regions = &markets().regions;
-            match regions.iter().find(|r| {
-                r.id.eq_ignore_ascii_case(wanted.trim())
-                    || r.name.eq_ignore_ascii_case(wanted.trim())
-            }) {
-                None => {
-                    let known: Vec<String> = regions
-                        .iter()
-                        .map(|r| format!("{} ({})", r.id, r.name))
-                        .collect();
-                    reasons.push(format!(
-                        "`{wanted}` is not a CSP region; the regions are {}",
-                        known.join(", ")
-                    ));
-                    Vec::new()
-                }
-                Some(region) => {
-                    let chosen: Vec<&PartyId> = partnered
-                        .keys()
-                        .copied()
-                        .filter(|r| {
-                            s.party(r.as_str())
-                                .and_then(region_of)
-                                .is_some_and(|q| q.id == region.id)
-                        })
-                        .collect();
-                    if chosen.is_empty() {
-                        reasons.push(format!(
-                            "{} has no partnership on {on} with a reseller in {}",
-                            work.who(&p.id),
-                            region.name
-                        ));
-                    }
-                    chosen
-                }
+        Resellers::Region(wanted) => match find_region(wanted) {
+            Err(reason) => {
+                reasons.push(reason);
+                Vec::new()
             }
-        }
+            Ok(region) => {
+                let chosen: Vec<&PartyId> = partnered
+                    .keys()
+                    .copied()
+                    .filter(|r| {
+                        s.party(r.as_str())
+                            .and_then(region_of)
+                            .is_some_and(|q| q.id == region.id)
+                    })
+                    .collect();
+                if chosen.is_empty() {
+                    reasons.push(format!(
+                        "{} has no partnership on {on} with a reseller in {}",
+                        work.who(&p.id),
+                        region.name
+                    ));
+                }
+                chosen
+            }
+        },
     };
     reasons.done()?;
 

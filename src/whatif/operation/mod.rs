@@ -40,6 +40,12 @@ pub enum Customers {
     All,
     /// These customers, by id.
     Only(Vec<PartyId>),
+    /// Every customer the seller sells to on the day in this country (ISO code): a seller
+    /// leaving one market hands over only that market's customers.
+    Country(String),
+    /// Every customer the seller sells to on the day in this CSP region (its id, such as `LATAM`,
+    /// or its name).
+    Region(String),
 }
 
 /// Which of a provider's resellers a partnership ends with.
@@ -339,6 +345,28 @@ pub fn resolve_party(scenario: &Scenario, text: &str) -> Result<PartyId, String>
             ))
         }
     }
+}
+
+/// The CSP region named `wanted` (its id or its name, in any case), or a reason listing the
+/// regions there are.
+fn find_region(wanted: &str) -> Result<&'static Region, String> {
+    let regions = &markets().regions;
+    regions
+        .iter()
+        .find(|r| {
+            r.id.eq_ignore_ascii_case(wanted.trim()) || r.name.eq_ignore_ascii_case(wanted.trim())
+        })
+        .ok_or_else(|| {
+            let known: Vec<String> = regions
+                .iter()
+                .map(|r| format!("{} ({})", r.id, r.name))
+                .collect();
+            format!(
+                "`{}` is not a CSP region; the regions are {}",
+                wanted.trim(),
+                known.join(", ")
+            )
+        })
 }
 
 /// The CSP region of a party's country, if it has one in a region.

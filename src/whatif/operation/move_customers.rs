@@ -10,7 +10,7 @@
 //! relationship with the customer if it has none, and the old provider's ends once nothing of the
 //! customer's is sold or billed through it.
 
-use super::{Customers, Reasons, Refusal, Work};
+use super::{Customers, Reasons, Refusal, Work, find_region, region_of};
 use crate::model::{LinkKind, PartyId, PartyKind};
 use std::collections::BTreeSet;
 
@@ -107,6 +107,51 @@ pub(super) fn prepare(
             }
             seen.into_iter().cloned().collect()
         }
+        Customers::Country(country) => {
+            let country = country.trim().to_ascii_uppercase();
+            let mine: Vec<PartyId> = sold
+                .iter()
+                .filter(|c| {
+                    work.s
+                        .party(c.as_str())
+                        .is_some_and(|p| p.country.as_deref() == Some(country.as_str()))
+                })
+                .cloned()
+                .collect();
+            if mine.is_empty() {
+                reasons.push(format!(
+                    "{} has no customers in {country} on {on}",
+                    work.who(&old.id)
+                ));
+            }
+            mine
+        }
+        Customers::Region(wanted) => match find_region(wanted) {
+            Err(reason) => {
+                reasons.push(reason);
+                Vec::new()
+            }
+            Ok(region) => {
+                let mine: Vec<PartyId> = sold
+                    .iter()
+                    .filter(|c| {
+                        work.s
+                            .party(c.as_str())
+                            .and_then(region_of)
+                            .is_some_and(|r| r.id == region.id)
+                    })
+                    .cloned()
+                    .collect();
+                if mine.is_empty() {
+                    reasons.push(format!(
+                        "{} has no customers in {} on {on}",
+                        work.who(&old.id),
+                        region.name
+                    ));
+                }
+                mine
+            }
+        },
     };
     for id in &moving {
         if let Ok(customer) = work.party(id)

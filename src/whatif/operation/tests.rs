@@ -334,6 +334,81 @@ fn a_move_is_refused_with_every_reason_and_changes_nothing() {
     );
 }
 
+/// Contoso also sells to Kyoto Foods in Japan: a move of all its customers to a US reseller is
+/// refused, one of its US customers (by country or by CSP region) leaves Kyoto where it is.
+#[test]
+fn a_move_by_country_or_region_takes_only_the_sellers_customers_there() {
+    let mut s = channel();
+    s.add_link(Link::new(
+        "reseller-contoso-kyoto",
+        LinkKind::Reseller,
+        "contoso",
+        "kyoto",
+        d("2021-01-01"),
+    ))
+    .unwrap();
+    s.add_link(
+        Link::new(
+            "purchase-kyoto",
+            LinkKind::Purchase,
+            "contoso",
+            "kyoto",
+            d("2021-01-01"),
+        )
+        .via("adatum")
+        .offer("Azure plan"),
+    )
+    .unwrap();
+    let r = refused(&s, &move_op("contoso", "fabrikam", Customers::All));
+    assert!(
+        r.to_string().contains("Kyoto Foods (`kyoto`) is in JP"),
+        "{r}"
+    );
+    for customers in [
+        Customers::Country("us".into()),
+        Customers::Region("UNITED_STATES".into()),
+        Customers::Region("united states".into()),
+    ] {
+        let (after, prepared) = applied(&s, &move_op("contoso", "fabrikam", customers.clone()));
+        assert_eq!(
+            prepared.customers,
+            [id("coho"), id("tailspin"), id("woodgrove")],
+            "{customers:?}"
+        );
+        assert_eq!(ended_on(&after, "purchase-kyoto"), None, "{customers:?}");
+        assert_eq!(
+            ended_on(&after, "purchase-coho"),
+            Some(d(ON)),
+            "{customers:?}"
+        );
+    }
+    let r = refused(
+        &s,
+        &move_op("contoso", "fabrikam", Customers::Country("BR".into())),
+    );
+    assert_eq!(
+        r.reasons,
+        ["Contoso Reseller (`contoso`) has no customers in BR on 2025-07-01"]
+    );
+    let r = refused(
+        &s,
+        &move_op("contoso", "fabrikam", Customers::Region("Atlantis".into())),
+    );
+    assert!(
+        r.reasons[0].starts_with("`Atlantis` is not a CSP region; the regions are AFRICA (Africa)"),
+        "{r}"
+    );
+    // Japan's customer goes to a reseller of Japan's region only.
+    let r = refused(
+        &s,
+        &move_op("contoso", "fabrikam", Customers::Region("Japan".into())),
+    );
+    assert!(
+        r.to_string().contains("Kyoto Foods (`kyoto`) is in JP"),
+        "{r}"
+    );
+}
+
 #[test]
 fn a_link_made_on_the_day_itself_is_removed_rather_than_ended() {
     let mut s = channel();
