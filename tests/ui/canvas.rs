@@ -239,8 +239,10 @@ fn canvas_texts(harness: &egui_kittest::Harness<'static, ExplorerApp>) -> Vec<(S
 }
 
 /// The party names drawn on the canvas that are not on an opaque plate of their own (the shape
-/// drawn just before the name, covering it), or that a line drawn after them crosses: a link or a
-/// leader line over the letters made four names of the built-in scenarios unreadable to OCR.
+/// drawn just before the name, covering it with a margin of at least
+/// [`csp_explorer::ui::canvas::PLATE_MARGIN_MIN`] on every side), or that a line drawn after them
+/// crosses: a link or a leader line over the letters made four names of the built-in scenarios
+/// unreadable to OCR, and links ending a pixel from the letters a fifth.
 fn unplated_names(
     harness: &egui_kittest::Harness<'static, ExplorerApp>,
     doc: &csp_explorer::ui::Document,
@@ -265,11 +267,14 @@ fn unplated_names(
         {
             continue;
         }
+        let margin = csp_explorer::ui::canvas::PLATE_MARGIN_MIN - 0.25;
         let plated = i > 0
             && matches!(&shapes[i - 1], Shape::Rect(plate)
-                if plate.fill.a() == 255 && plate.rect.expand(0.5).contains_rect(at));
+                if plate.fill.a() == 255 && plate.rect.contains_rect(at.expand(margin)));
         if !plated {
-            out.push(format!("{text} at {at:?} is not on an opaque plate"));
+            out.push(format!(
+                "{text} at {at:?} is not on an opaque plate with a margin of {margin} px"
+            ));
         }
         let letters = at.shrink(2.0);
         let crossed = shapes[i + 1..].iter().any(|later| match later {
