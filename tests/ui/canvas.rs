@@ -352,6 +352,45 @@ fn every_party_is_named_on_every_built_in_scenario() {
     );
 }
 
+/// Resizing the window refits the drawing while the user has not moved the view: made larger, the
+/// channel grows with it, made smaller it stays whole. Panned, the view stays where the user put
+/// it. Before, a window made larger kept the drawing at its old size in a corner of the canvas.
+#[test]
+fn resizing_the_window_refits_the_drawing_the_user_did_not_move() {
+    let mut harness = at_1600x1000("sample-6-forbidden", false);
+    let zoom = |h: &egui_kittest::Harness<'static, ExplorerApp>| h.state().view.zoom;
+    let all_in_view = |h: &egui_kittest::Harness<'static, ExplorerApp>| {
+        let view = h.state().view.rect;
+        h.state().document().scenario().parties().all(|p| {
+            h.state()
+                .screen_pos(p.id.as_str())
+                .is_some_and(|at| view.contains(at))
+        })
+    };
+    let large = zoom(&harness);
+    harness.set_size(egui::vec2(1000.0, 640.0));
+    harness.run();
+    let small = zoom(&harness);
+    assert!(
+        small < large * 0.9,
+        "zoom {large} at 1600×1000, {small} at 1000×640"
+    );
+    assert!(all_in_view(&harness));
+    harness.set_size(egui::vec2(1600.0, 1000.0));
+    harness.run();
+    assert!(
+        (zoom(&harness) - large).abs() < 1e-3,
+        "back to the first fit"
+    );
+    // Moved by the user: kept.
+    harness.state_mut().view.pan += egui::vec2(120.0, -40.0);
+    harness.run();
+    let moved = (harness.state().view.zoom, harness.state().view.pan);
+    harness.set_size(egui::vec2(1200.0, 800.0));
+    harness.run();
+    assert_eq!((harness.state().view.zoom, harness.state().view.pan), moved);
+}
+
 /// The legend folds away with its own button and comes back from View → Legend; the choice is
 /// kept for the next start. Open, it hides no party: fitting frames the drawing beside it (sample
 /// 1's Tailspin Toys used to sit under it).

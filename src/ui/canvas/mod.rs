@@ -229,7 +229,7 @@ pub fn canvas_ui(
         tool
     };
     let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
-    view.rect = rect;
+    view.place(rect);
     // A narrow canvas (side-by-side compare) has no room to spare for the legend.
     let legend_size = (rect.width() >= LEGEND_MIN_WIDTH)
         .then(|| legend_size(overlay.hide_findings, view.legend_open));

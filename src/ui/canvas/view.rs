@@ -58,6 +58,9 @@ pub struct CanvasView {
     pub legend: Option<Rect>,
     /// The corner it is in: it stays there while it covers nothing.
     pub(super) legend_corner: Corner,
+    /// The zoom and pan the last fit left: while the view is still there (the user has not
+    /// panned, zoomed or flown since), a canvas that changes size is fitted again.
+    pub(super) fitted: Option<(f32, Vec2)>,
 }
 
 /// An animated move of the view from one centre and zoom to another.
@@ -97,6 +100,7 @@ impl Default for CanvasView {
             legend_room: None,
             legend: None,
             legend_corner: Corner::default(),
+            fitted: None,
         }
     }
 }
@@ -222,6 +226,22 @@ impl CanvasView {
         let zoom = Self::zoom_in(area, min, max);
         let centre = self.centre_for(area, pos2(min.x, min.y), pos2(max.x, max.y), zoom);
         self.look_at(centre, zoom);
+        self.fitted = Some((self.zoom, self.pan));
+    }
+
+    /// Takes the canvas's place on screen this frame. A canvas that changed size (the window
+    /// resized, a side panel opened or closed) is fitted again when the view is where the last
+    /// fit left it: the user had not panned or zoomed, and expects the drawing to fill the window
+    /// as it did. A view the user moved stays as it is.
+    pub(super) fn place(&mut self, rect: Rect) {
+        let resized = (self.rect.size() - rect.size()).length() > 0.5;
+        let untouched = self.fitted == Some((self.zoom, self.pan))
+            && self.flight.is_none()
+            && self.drag.is_none();
+        if resized && untouched {
+            self.fit_requested = true;
+        }
+        self.rect = rect;
     }
 
     /// Brings these canvas points into view when one of them is not, or when they are drawn too
