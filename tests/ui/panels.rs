@@ -317,6 +317,52 @@ fn a_bad_date_in_the_inspector_explains_itself_within_the_panel() {
     );
 }
 
+/// A long country name is cut to the inspector's width, its ⏷ still there to click, and shown
+/// whole on hover: "United Kingdom of Great Britain and Northern Ireland (GB) — Europe" ran past
+/// the panel's edge.
+#[test]
+fn a_long_country_name_stays_within_the_inspector() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-7-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
+    );
+    harness.run();
+    // Chosen the way a user does: the picker, searched by code.
+    harness.get_by_label_contains("Japan (JP) — ").click();
+    harness.run();
+    harness.event(egui::Event::Text("gb".to_owned()));
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    let country = |h: &Harness<'static, ExplorerApp>| {
+        h.state()
+            .document()
+            .scenario()
+            .party("tailspin-jp")
+            .and_then(|p| p.country.clone())
+    };
+    assert_eq!(country(&harness).as_deref(), Some("GB"));
+    let width = harness.ctx.content_rect().width();
+    let row = harness.get_by_label_contains("United Kingdom");
+    assert!(
+        row.rect().max.x <= width,
+        "the country ends at {} in a window {width} wide",
+        row.rect().max.x
+    );
+    row.hover();
+    harness.run();
+    use egui_kittest::kittest::NodeT;
+    let tip = harness.get_by_label_contains("Choose the country");
+    let whole = tip.accesskit_node().value().unwrap_or_default();
+    assert!(
+        whole.contains("Northern Ireland (GB) — "),
+        "the tooltip says {whole:?}"
+    );
+}
+
 /// The toolbar stays one row: from 1,600 points down to 1,000 it says less (short labels, then the
 /// palette as a menu) instead of wrapping. In the default 1,500-point window "Today" used to wrap
 /// onto a row of its own.

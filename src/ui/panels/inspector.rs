@@ -71,10 +71,14 @@ fn party_inspector(
             format!("{} ({c}) — {region}", country_name(c))
         });
         // An inline picker, not a popup: its search box can be clicked and typed in without the
-        // list closing under the pointer.
+        // list closing under the pointer. The country is cut to the panel's width, its ⏷ kept
+        // ("United Kingdom of Great Britain and Northern Ireland (GB) — Europe" ran past the
+        // edge), and shown whole on hover.
         if ui
-            .selectable_label(drafts.country_open, format!("{shown} ⏷"))
-            .on_hover_text("Choose the country: search by name or code")
+            .add(egui::Button::selectable(drafts.country_open, (shown.as_str(), "⏷")).truncate())
+            .on_hover_text(format!(
+                "{shown}\nChoose the country: search by name or code"
+            ))
             .clicked()
         {
             drafts.country_open = !drafts.country_open;
