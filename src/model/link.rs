@@ -56,6 +56,13 @@ impl LinkKind {
             LinkKind::Purchase => "purchase",
         }
     }
+
+    /// The label with its article, for sentences: "a supply", "an admin relationship" (messages
+    /// said "a admin relationship").
+    pub fn with_article(self) -> String {
+        let article = if self == LinkKind::Admin { "an" } else { "a" };
+        format!("{article} {}", self.label())
+    }
 }
 
 impl fmt::Display for LinkKind {

@@ -100,12 +100,15 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
         subject,
         path,
         format!(
-            "A {} from {} ({}) to {} ({}) is not part of any program chain: {}.",
+            "{}{} from {} to {} is not part of any program chain: {}.",
+            if link.kind == LinkKind::Admin {
+                "An "
+            } else {
+                "A "
+            },
             link.kind.label(),
-            Name(&from.id),
-            from.kind,
-            Name(&to.id),
-            to.kind,
+            with_kind(from),
+            with_kind(to),
             expected_ends(link.kind)
         ),
     );
@@ -125,7 +128,7 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
         let mut retyped = link.clone();
         retyped.kind = kind;
         finding = finding.fix(
-            format!("Make it a {} instead", kind.label()),
+            format!("Make it {} instead", kind.with_article()),
             Edit::UpdateLink(retyped),
         );
     }
@@ -538,6 +541,16 @@ fn missing_supply(ctx: &Ctx, link: &Link, buyer: Node, lead: String) -> Finding 
             format!("Add supply from {} to {}", ms.name, buyer.name),
             Edit::AddLink(supply(link.date)),
         ),
+    }
+}
+
+/// A party named in a sentence with its kind set off by commas ("Fabrikam, a direct-bill partner,"):
+/// in brackets the kind ran into a name that has brackets of its own ("Fabrikam (direct-bill)
+/// (direct-bill partner)"). Microsoft is its own kind.
+fn with_kind(party: &Party) -> String {
+    match party.kind {
+        PartyKind::Microsoft => Name(&party.id).to_string(),
+        kind => format!("{}, {},", Name(&party.id), kind.with_article()),
     }
 }
 
