@@ -424,18 +424,61 @@ fn a_lesson_about_dates_offers_the_date_on_the_presenters_card() {
     assert!(harness.query_by(is_field).is_none());
 }
 
+/// A lesson in presenter mode, its link `link` clicked, and the presenter's card saying `says` of
+/// it (the findings list is hidden there).
+fn presenting_a_click(lesson_key: &str, link: &str, says: &str) -> Harness<'static, ExplorerApp> {
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson(lesson_key)
+    });
+    click_link(&mut harness, link);
+    harness.get_by_label_contains(says);
+    harness
+}
+
+/// A quiz checked with one of its three broken links found is checked, not solved: the
+/// presenter's card said "✔ Solved — score 33". Answered in full, it is ticked.
+#[test]
+fn a_quiz_half_answered_is_checked_not_solved() {
+    let mut harness = presenting_a_click(
+        "18-quiz-sample-6",
+        "purchase-contoso-own-m365",
+        "Check my answer (1 marked)",
+    );
+    harness
+        .get_by_label_contains("Check my answer (1 marked)")
+        .click();
+    harness.run();
+    harness.get_by_label("Quiz checked: 1 of 3 broken found — score 33");
+    assert!(harness.query_by_label_contains("Solved").is_none());
+    // The answer marked in full (revealed, so for no points) is ticked.
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("18-quiz-sample-6")
+    });
+    run(&mut harness, Command::Training(TrainingCommand::Reveal));
+    run(
+        &mut harness,
+        Command::Training(TrainingCommand::ApplyAnswer),
+    );
+    harness
+        .get_by_label_contains("Check my answer (3 marked)")
+        .click();
+    harness.run();
+    harness.get_by_label("✔ Quiz checked: 3 of 3 broken found — score 0");
+}
+
 /// Presenter mode hides the findings list, the inspector and the quick fixes that some steps
 /// need: its card names the finding of what is clicked, and its Show me finishes the lesson from
 /// where the room got to, as one undo step, for no points.
 #[test]
 fn show_me_on_the_presenters_card_finishes_the_lesson() {
-    let mut harness = app(Launch {
-        presenter: true,
-        ..lesson("04-sample-1-two-chains")
-    });
     // "Why is it red?": the card says, since the findings list is hidden.
-    click_link(&mut harness, "supply-contoso");
-    harness.get_by_label_contains("✖ Indirect reseller billed by Microsoft:");
+    let mut harness = presenting_a_click(
+        "04-sample-1-two-chains",
+        "supply-contoso",
+        "✖ Indirect reseller billed by Microsoft:",
+    );
     harness.key_press(Key::Delete);
     harness.run();
     assert!(violations(&harness) > 0);
@@ -462,12 +505,11 @@ fn show_me_on_the_presenters_card_finishes_the_lesson() {
 /// lists both (it showed only the worst, and the findings list is hidden there).
 #[test]
 fn the_presenters_card_lists_every_finding_of_the_link_clicked() {
-    let mut harness = app(Launch {
-        presenter: true,
-        ..lesson("16-gdap")
-    });
-    click_link(&mut harness, "admin-contoso-northwind");
-    harness.get_by_label_contains("GDAP duration out of range:");
+    let harness = presenting_a_click(
+        "16-gdap",
+        "admin-contoso-northwind",
+        "GDAP duration out of range:",
+    );
     let rest = harness
         .state()
         .document()

@@ -128,16 +128,22 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
 
     let best = training.best_score();
     if let Some(score) = run.solved {
-        let mut banner = if lesson.quiz {
-            format!("✔ Quiz checked — score {score}")
-        } else {
-            format!("✔ Solved — score {score}")
+        let (mut banner, whole) = match &run.quiz {
+            Some(result) => quiz_verdict(result, score),
+            None => (format!("✔ Solved — score {score}"), true),
         };
         if let Some(best) = best.filter(|b| *b > score) {
             banner.push_str(&format!(" (best {best})"));
         }
+        // Green for a lesson solved or a quiz answered in full; a quiz with links missed or
+        // wrongly marked is checked, not solved, and says so in amber.
+        let fill = if whole {
+            Color32::from_rgb(0, 120, 90)
+        } else {
+            Color32::from_rgb(150, 95, 0)
+        };
         egui::Frame::new()
-            .fill(Color32::from_rgb(0, 120, 90))
+            .fill(fill)
             .inner_margin(8.0)
             .corner_radius(4.0)
             .show(ui, |ui| {
@@ -253,6 +259,27 @@ fn quiz_ui(ui: &mut egui::Ui, training: &Training, doc: &Document, out: &mut Vec
     }
 }
 
+/// What a checked quiz scored, in a line, and whether it was answered in full (every broken link
+/// found, none marked wrongly). A quiz with one of three found said "Solved".
+fn quiz_verdict(result: &QuizResult, score: u32) -> (String, bool) {
+    let broken = result.right.len() + result.missed.len();
+    let whole = result.missed.is_empty() && result.wrong.is_empty();
+    let found = if broken == 0 {
+        "no link was broken".to_owned()
+    } else {
+        format!("{} of {broken} broken found", result.right.len())
+    };
+    let wrong = match result.wrong.len() {
+        0 => String::new(),
+        n => format!(", {} marked wrongly", style::count(n, "link", "links")),
+    };
+    let tick = if whole { "✔ " } else { "" };
+    (
+        format!("{tick}Quiz checked: {found}{wrong} — score {score}"),
+        whole,
+    )
+}
+
 fn quiz_result_ui(ui: &mut egui::Ui, result: &QuizResult, doc: &Document) {
     ui.label(
         RichText::new(format!(
@@ -348,10 +375,16 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(&lesson.title).size(22.0).strong());
         if let Some(score) = run.solved {
-            ui.colored_label(
-                valid_text(ui),
-                RichText::new(format!("✔ Solved — score {score}")).size(22.0),
-            );
+            let (verdict, whole) = match &run.quiz {
+                Some(result) => quiz_verdict(result, score),
+                None => (format!("✔ Solved — score {score}"), true),
+            };
+            let color = if whole {
+                valid_text(ui)
+            } else {
+                severity_text(ui, Severity::Warning)
+            };
+            ui.colored_label(color, RichText::new(verdict).size(22.0));
         } else if let Some(best) = training.best_score() {
             ui.label(
                 RichText::new(format!(
