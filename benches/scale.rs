@@ -21,7 +21,10 @@
 //! code (a single-threaded pass gets a fraction of a core). Figures are then printed as times but
 //! are CPU seconds. Unix only.
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+#[path = "support/process_cpu.rs"]
+mod process_cpu;
+
+use criterion::measurement::Measurement;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group};
 use csp_explorer::edit::{Edit, History};
 use csp_explorer::export::{ExportFormat, ExportOptions, export};
@@ -504,52 +507,6 @@ fn to_csv(s: &Scenario) -> (String, String) {
     (text(parties), text(links))
 }
 
-/// The CPU time of the process, all threads (`SCALE_CPU=1`): `clock_gettime` of the process's CPU
-/// clock.
-struct ProcessCpu;
-
-#[cfg(unix)]
-fn process_cpu() -> Duration {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant every Unix has.
-    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
-    assert_eq!(status, 0, "the process CPU clock cannot be read");
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
-}
-
-#[cfg(not(unix))]
-fn process_cpu() -> Duration {
-    panic!("SCALE_CPU=1 needs a Unix process CPU clock; measure wall time instead")
-}
-
-impl Measurement for ProcessCpu {
-    type Intermediate = Duration;
-    type Value = Duration;
-
-    fn start(&self) -> Duration {
-        process_cpu()
-    }
-    fn end(&self, started: Duration) -> Duration {
-        process_cpu().saturating_sub(started)
-    }
-    fn add(&self, a: &Duration, b: &Duration) -> Duration {
-        *a + *b
-    }
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
-    /// Nanoseconds, printed as wall time is.
-    fn formatter(&self) -> &dyn ValueFormatter {
-        WallTime.formatter()
-    }
-}
-
 criterion_group!(
     benches,
     rules,
@@ -563,12 +520,12 @@ criterion_group!(
 );
 criterion_group! {
     name = cpu_benches;
-    config = Criterion::default().with_measurement(ProcessCpu);
+    config = Criterion::default().with_measurement(process_cpu::ProcessCpu);
     targets = rules, files, csv_import, partner_center_import, autosave, compare, svg, exports
 }
 
 fn main() {
-    if std::env::var_os("SCALE_CPU").is_some_and(|v| v != "0") {
+    if process_cpu::requested("SCALE_CPU") {
         cpu_benches();
     } else {
         benches();

@@ -2,8 +2,16 @@
 //! full checks and a field-by-field diff), asking whether a sale could happen, a role lens (one ask
 //! per counterpart), and a force layout; and the what-if operations on a channel of 100,000
 //! parties (see [`operations`]).
+//!
+//! `WHATIF_CPU=1` measures the CPU time of the whole process (every thread) instead of wall time,
+//! for a machine shared with other work (see `support/process_cpu.rs`); figures are then printed as
+//! times but are CPU seconds. Unix only.
 
-use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+#[path = "support/process_cpu.rs"]
+mod process_cpu;
+
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group};
 use csp_explorer::edit::History;
 use csp_explorer::generate::{GenerateOptions, generate};
 use csp_explorer::layout::{effective_positions, force_positions};
@@ -15,7 +23,7 @@ use csp_explorer::whatif::{Operation, Query, Question, ask, diff, impact, lens, 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hint::black_box;
 
-fn whatif(c: &mut Criterion) {
+fn whatif<M: Measurement + 'static>(c: &mut Criterion<M>) {
     for size in [100, 1_000] {
         let base = synthetic(size);
         // The what-if moves one reseller to another provider.
@@ -54,7 +62,7 @@ fn whatif(c: &mut Criterion) {
 /// moves with it, so everything is re-checked); the impact of that move (the diff of both sides,
 /// checked as of its day, grouped by rule and party); and a selection by query of about 5,000
 /// customers.
-fn operations(c: &mut Criterion) {
+fn operations<M: Measurement>(c: &mut Criterion<M>) {
     let parties: usize = std::env::var("WHATIF_PARTIES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -219,4 +227,17 @@ fn about_5000_customers(s: &Scenario) -> Query {
 }
 
 criterion_group!(benches, whatif, operations);
-criterion_main!(benches);
+criterion_group! {
+    name = cpu_benches;
+    config = Criterion::default().with_measurement(process_cpu::ProcessCpu);
+    targets = whatif, operations
+}
+
+fn main() {
+    if process_cpu::requested("WHATIF_CPU") {
+        cpu_benches();
+    } else {
+        benches();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}
