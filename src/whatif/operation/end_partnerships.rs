@@ -2,7 +2,7 @@
 //! a country or a CSP region) on a day. Must change nothing else: the customers, relationships and
 //! admin access the partnership leaves behind stay, so that the check shows them.
 
-use super::{Reasons, Refusal, Resellers, Work, find_region, region_of};
+use super::{Market, Reasons, Refusal, Resellers, Work};
 use crate::model::{Link, LinkKind, PartyId, PartyKind};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +30,12 @@ pub(super) fn prepare(
     {
         partnered.entry(&link.to).or_default().push(link);
     }
+    let nowhere = |market: &str| {
+        format!(
+            "{} has no partnership on {on} with a reseller in {market}",
+            work.who(&p.id)
+        )
+    };
     let chosen: Vec<&PartyId> = match resellers {
         Resellers::Only(ids) => {
             if ids.is_empty() {
@@ -51,48 +57,12 @@ pub(super) fn prepare(
             }
             chosen.into_iter().collect()
         }
-        Resellers::Country(country) => {
-            let country = country.trim().to_ascii_uppercase();
-            let chosen: Vec<&PartyId> = partnered
-                .keys()
-                .copied()
-                .filter(|r| {
-                    s.party(r.as_str())
-                        .is_some_and(|q| q.country.as_deref() == Some(country.as_str()))
-                })
-                .collect();
-            if chosen.is_empty() {
-                reasons.push(format!(
-                    "{} has no partnership on {on} with a reseller in {country}",
-                    work.who(&p.id)
-                ));
-            }
-            chosen
+        Resellers::Country(code) => {
+            Market::country(code).pick(s, partnered.keys().copied(), &mut reasons, nowhere)
         }
-        Resellers::Region(wanted) => match find_region(wanted) {
-            Err(reason) => {
-                reasons.push(reason);
-                Vec::new()
-            }
-            Ok(region) => {
-                let chosen: Vec<&PartyId> = partnered
-                    .keys()
-                    .copied()
-                    .filter(|r| {
-                        s.party(r.as_str())
-                            .and_then(region_of)
-                            .is_some_and(|q| q.id == region.id)
-                    })
-                    .collect();
-                if chosen.is_empty() {
-                    reasons.push(format!(
-                        "{} has no partnership on {on} with a reseller in {}",
-                        work.who(&p.id),
-                        region.name
-                    ));
-                }
-                chosen
-            }
+        Resellers::Region(wanted) => match reasons.check(Market::region(wanted)) {
+            Some(region) => region.pick(s, partnered.keys().copied(), &mut reasons, nowhere),
+            None => Vec::new(),
         },
     };
     reasons.done()?;

@@ -377,6 +377,54 @@ fn region_of(party: &Party) -> Option<&'static Region> {
         .and_then(|c| markets().region_of(c))
 }
 
+/// A country or a CSP region: where a move or an end of partnerships picks its parties when the
+/// user names a market rather than the parties.
+enum Market {
+    /// A country's ISO code, upper case.
+    Country(String),
+    Region(&'static Region),
+}
+
+impl Market {
+    fn country(code: &str) -> Market {
+        Market::Country(code.trim().to_ascii_uppercase())
+    }
+
+    /// The region named `wanted`, or a reason listing the regions there are.
+    fn region(wanted: &str) -> Result<Market, String> {
+        find_region(wanted).map(Market::Region)
+    }
+
+    fn holds(&self, party: &Party) -> bool {
+        match self {
+            Market::Country(code) => party.country.as_deref() == Some(code.as_str()),
+            Market::Region(region) => region_of(party).is_some_and(|r| r.id == region.id),
+        }
+    }
+
+    /// Those of `ids` whose party is in the market, in their order; if there are none, the reason
+    /// `none` words (given the market's name: a country's code, a region's name).
+    fn pick<'p>(
+        &self,
+        s: &Scenario,
+        ids: impl IntoIterator<Item = &'p PartyId>,
+        reasons: &mut Reasons,
+        none: impl FnOnce(&str) -> String,
+    ) -> Vec<&'p PartyId> {
+        let picked: Vec<&PartyId> = ids
+            .into_iter()
+            .filter(|id| s.party(id.as_str()).is_some_and(|p| self.holds(p)))
+            .collect();
+        if picked.is_empty() {
+            reasons.push(none(match self {
+                Market::Country(code) => code.as_str(),
+                Market::Region(region) => region.name.as_str(),
+            }));
+        }
+        picked
+    }
+}
+
 /// The operation's work in progress: the edits so far, what they end and make, and the ids they
 /// take (a batch's new links must not share an id with each other any more than with the channel).
 struct Work<'a> {
@@ -487,24 +535,19 @@ impl<'a> Work<'a> {
 
     /// A link id in use neither in the channel nor in this batch: `stem`, `stem-2`, …
     fn fresh_link_id(&mut self, stem: &str) -> LinkId {
-        let stem = id_stem(stem);
-        let taken = |id: &str| self.s.link(id).is_some() || self.taken.contains(id);
-        let id = if taken(&stem) {
-            (2..)
-                .map(|n| format!("{stem}-{n}"))
-                .find(|id| !taken(id))
-                .unwrap_or_default()
-        } else {
-            stem
-        };
-        self.taken.insert(id.clone());
-        id.into()
+        self.fresh_id(stem, |s, id| s.link(id).is_some()).into()
     }
 
     /// A party id in use neither in the channel nor in this batch.
     fn fresh_party_id(&mut self, stem: &str) -> PartyId {
+        self.fresh_id(stem, |s, id| s.party(id).is_some()).into()
+    }
+
+    /// `stem`, `stem-2`, … whichever is first neither `in_channel` nor already taken by this batch
+    /// (one list for the party and link ids it makes).
+    fn fresh_id(&mut self, stem: &str, in_channel: impl Fn(&Scenario, &str) -> bool) -> String {
         let stem = id_stem(stem);
-        let taken = |id: &str| self.s.party(id).is_some() || self.taken.contains(id);
+        let taken = |id: &str| in_channel(self.s, id) || self.taken.contains(id);
         let id = if taken(&stem) {
             (2..)
                 .map(|n| format!("{stem}-{n}"))
@@ -514,7 +557,7 @@ impl<'a> Work<'a> {
             stem
         };
         self.taken.insert(id.clone());
-        id.into()
+        id
     }
 
     /// The links to `party` of `kind` from `from` that exist on the date and this batch does not

@@ -10,7 +10,7 @@
 //! relationship with the customer if it has none, and the old provider's ends once nothing of the
 //! customer's is sold or billed through it.
 
-use super::{Customers, Reasons, Refusal, Work, find_region, region_of};
+use super::{Customers, Market, Reasons, Refusal, Work};
 use crate::model::{LinkKind, PartyId, PartyKind};
 use std::collections::BTreeSet;
 
@@ -71,6 +71,8 @@ pub(super) fn prepare(
         Vec::new()
     };
     let sold = customers_of(work, &old.id);
+    let nowhere =
+        |market: &str| format!("{} has no customers in {market} on {on}", work.who(&old.id));
     let moving: Vec<PartyId> = match customers {
         Customers::All => {
             if sold.is_empty() {
@@ -107,50 +109,17 @@ pub(super) fn prepare(
             }
             seen.into_iter().cloned().collect()
         }
-        Customers::Country(country) => {
-            let country = country.trim().to_ascii_uppercase();
-            let mine: Vec<PartyId> = sold
-                .iter()
-                .filter(|c| {
-                    work.s
-                        .party(c.as_str())
-                        .is_some_and(|p| p.country.as_deref() == Some(country.as_str()))
-                })
+        Customers::Country(code) => Market::country(code)
+            .pick(work.s, &sold, &mut reasons, nowhere)
+            .into_iter()
+            .cloned()
+            .collect(),
+        Customers::Region(wanted) => match reasons.check(Market::region(wanted)) {
+            Some(region) => (region.pick(work.s, &sold, &mut reasons, nowhere))
+                .into_iter()
                 .cloned()
-                .collect();
-            if mine.is_empty() {
-                reasons.push(format!(
-                    "{} has no customers in {country} on {on}",
-                    work.who(&old.id)
-                ));
-            }
-            mine
-        }
-        Customers::Region(wanted) => match find_region(wanted) {
-            Err(reason) => {
-                reasons.push(reason);
-                Vec::new()
-            }
-            Ok(region) => {
-                let mine: Vec<PartyId> = sold
-                    .iter()
-                    .filter(|c| {
-                        work.s
-                            .party(c.as_str())
-                            .and_then(region_of)
-                            .is_some_and(|r| r.id == region.id)
-                    })
-                    .cloned()
-                    .collect();
-                if mine.is_empty() {
-                    reasons.push(format!(
-                        "{} has no customers in {} on {on}",
-                        work.who(&old.id),
-                        region.name
-                    ));
-                }
-                mine
-            }
+                .collect(),
+            None => Vec::new(),
         },
     };
     for id in &moving {
