@@ -36,6 +36,10 @@ struct MarketsFile {
     changes_from_2021: HashMap<String, String>,
 }
 
+/// The longest market code the table may hold (ISO alpha-2 codes are two letters): a country
+/// longer than this is in no market, and is known to be without a lookup.
+const LONGEST_CODE: usize = 8;
+
 /// The regional authorization table.
 #[derive(Debug)]
 pub struct Markets {
@@ -52,6 +56,16 @@ impl Markets {
     /// Parses a markets table in the format of `assets/csp-markets.json`.
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
         let file: MarketsFile = serde_json::from_str(json)?;
+        if let Some(code) = file
+            .regions
+            .iter()
+            .flat_map(|r| &r.markets)
+            .find(|c| c.len() > LONGEST_CODE)
+        {
+            return Err(serde::de::Error::custom(format!(
+                "market `{code}` is longer than {LONGEST_CODE} bytes: markets are ISO country codes"
+            )));
+        }
         let by_country = file
             .regions
             .iter()
@@ -67,9 +81,18 @@ impl Markets {
     }
 
     /// The region of a country code (case-insensitive), or `None` for an unlisted market.
+    ///
+    /// Upper-cased on the stack, not into a new `String`: every party's region is asked when a
+    /// channel loads and when it is checked, hundreds of thousands of times.
     pub fn region_of(&self, country: &str) -> Option<&Region> {
-        let upper = country.trim().to_ascii_uppercase();
-        self.by_country.get(&upper).map(|&i| &self.regions[i])
+        let code = country.trim().as_bytes();
+        let mut upper = [0u8; LONGEST_CODE];
+        let upper = upper.get_mut(..code.len())?;
+        upper.copy_from_slice(code);
+        upper.make_ascii_uppercase();
+        // Upper-casing ASCII letters keeps UTF-8 valid; the check costs a few bytes.
+        let upper = std::str::from_utf8(upper).ok()?;
+        self.by_country.get(upper).map(|&i| &self.regions[i])
     }
 
     /// Every listed market with its region, sorted by country code.
@@ -114,6 +137,12 @@ mod tests {
         assert_eq!(m.region_of("BR").map(|r| r.id.as_str()), Some("BRAZIL"));
         assert!(m.region_of("RU").is_none(), "Russia is not listed in 2023");
         assert!(m.region_of("").is_none());
+        assert_eq!(m.region_of(" fR ").map(|r| r.id.as_str()), Some("EUROPE"));
+        assert!(
+            m.region_of(&"de".repeat(50)).is_none(),
+            "longer than any code"
+        );
+        assert!(m.region_of("dé").is_none());
         assert!(m.changes_from_2021.contains_key("RU"));
     }
 

@@ -222,7 +222,7 @@ pub(crate) fn check_restricted(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         // customer's region, the partner's own reseller enrolment (on its tenant) first.
         let own = |p: &Party| same_tenant(&p.tenant, &seller.tenant);
         let kinds = [PartyKind::IndirectReseller];
-        for route in routes(ctx, ctx.region_of(at.to), &kinds, own, |_| false, 2) {
+        for route in routes(ctx, ctx.region_of(at.to), &kinds, Some(&own), |_| false, 2) {
             let (label, edit) = move_sale(ctx, link, &route, false);
             finding = finding.fix(
                 format!(

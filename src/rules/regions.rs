@@ -90,7 +90,7 @@ fn check_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             (PartyKind::DirectBill, _) => &[PartyKind::DirectBill],
             _ => &[],
         };
-        for route in routes(ctx, Some(customer_region), kinds, |_| false, |_| false, 3) {
+        for route in routes(ctx, Some(customer_region), kinds, None, |_| false, 3) {
             let (label, edit) = move_sale(ctx, link, &route, true);
             finding = finding.fix(label, edit);
         }

@@ -89,7 +89,7 @@ fn buy_outside(ctx: &Ctx, at: &At, mut finding: Finding) -> Finding {
             )
     };
     let kinds = [PartyKind::DirectBill, PartyKind::IndirectReseller];
-    for route in routes(ctx, ctx.region_of(at.to), &kinds, |_| false, inside, 2) {
+    for route in routes(ctx, ctx.region_of(at.to), &kinds, None, inside, 2) {
         let (mut label, edit) = move_sale(ctx, link, &route, true);
         let mut edits = vec![edit];
         if own_use_on_csp(ctx, link, customer) {
