@@ -22,6 +22,7 @@ use crate::model::{
 };
 use crate::progress::Progress;
 use chrono::Datelike;
+use petgraph::stable_graph::NodeIndex;
 use serde::{Deserialize, Serialize};
 
 /// The first bytes of every `.cspx` file.
@@ -321,12 +322,14 @@ pub fn scenario_from_bytes(
         let (r, after) = read.map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))?;
         rest = after;
         let id = r.base.id;
-        let mut link = link_from(r, &scenario)
+        let (mut link, ends) = link_from(r, &scenario)
             .map_err(|m| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60))))?;
         migrate(head.model_version, std::slice::from_mut(&mut link));
-        scenario
-            .add_link(link)
-            .map_err(|e| bad(format!("link {}: {e}", n + 1)))?;
+        match ends {
+            Some(ends) => scenario.add_link_at(link, ends),
+            None => scenario.add_link(link),
+        }
+        .map_err(|e| bad(format!("link {}: {e}", n + 1)))?;
         done += 1;
         tick(done)?;
     }
@@ -480,30 +483,52 @@ fn party_from(r: PartyRecord<'_>) -> Result<Party, String> {
     })
 }
 
-/// A link from its record. Its `from`, `to` and `via` are the ids the scenario already holds for
-/// those parties (no allocation); an id it does not hold is made anew, and adding the link names it
-/// as missing.
-fn link_from(record: LinkRecord<'_>, scenario: &Scenario) -> Result<Link, String> {
-    let party = |id: &str| scenario.shared_party_id(id).unwrap_or_else(|| id.into());
+/// The graph indices of a link's `from`, `to` and `via` (see [`Scenario::add_link_at`]).
+type Ends = (NodeIndex, NodeIndex, Option<NodeIndex>);
+
+/// A link from its record, with its parties' graph indices when it names only parties the
+/// scenario holds. Its `from`, `to` and `via` are the ids the scenario already holds for those
+/// parties (no allocation, and each looked up once); an id it does not hold is made anew, and
+/// adding the link names it as missing.
+fn link_from(record: LinkRecord<'_>, scenario: &Scenario) -> Result<(Link, Option<Ends>), String> {
+    let mut all_found = true;
+    let mut party = |id: &str| match scenario.party_entry(id) {
+        Some((id, ix)) => (id, Some(ix)),
+        None => {
+            all_found = false;
+            (id.into(), None)
+        }
+    };
     let r = record.base;
-    Ok(Link {
+    let (from, from_ix) = party(r.from);
+    let (to, to_ix) = party(r.to);
+    let (via, via_ix) = match r.via.map(&mut party) {
+        Some((id, ix)) => (Some(id), ix),
+        None => (None, None),
+    };
+    let ends = match (from_ix, to_ix) {
+        (Some(from), Some(to)) if all_found => Some((from, to, via_ix)),
+        _ => None,
+    };
+    let link = Link {
         id: r.id.into(),
         kind: key(LinkKind::from_key, r.kind, "kind of link")?,
-        from: party(r.from),
-        to: party(r.to),
+        from,
+        to,
         date: Date::from_num_days_from_ce_opt(r.date).ok_or("its date is not a valid date")?,
         ended: opt_date(r.ended, "ended")?,
         status: key(LinkStatus::from_key, r.status, "link status")?,
         offer: r.offer.map(str::to_owned),
         publisher: key(Publisher::from_key, r.publisher, "publisher")?,
         tenant: r.tenant.map(str::to_owned),
-        via: r.via.map(party),
+        via,
         roles: r.roles.into_iter().map(str::to_owned).collect(),
         duration_days: r.duration_days,
         auto_extend: r.auto_extend,
         admin_type: key(AdminType::from_key, r.admin_type, "admin type")?,
         partner_id_on_record: record.partner_id_on_record.map(str::to_owned),
-    })
+    };
+    Ok((link, ends))
 }
 
 #[cfg(test)]

@@ -166,14 +166,56 @@ impl Scenario {
     }
 
     /// Adds a link between two existing parties (its `via`, if any, must exist too).
-    pub fn add_link(&mut self, mut link: Link) -> Result<EdgeIndex, ScenarioError> {
+    pub fn add_link(&mut self, link: Link) -> Result<EdgeIndex, ScenarioError> {
+        self.add_link_resolved(link, None)
+    }
+
+    /// Adds a link whose parties a loader has already found with [`Scenario::party_entry`]:
+    /// `from`, `to` and `via` are the ids those calls gave, and `ends` the graph indices of `from`
+    /// and `to` and of `via` when it names one. The parties are then not looked up by id a second
+    /// time (a million links made three million needless lookups). Ends that are not the very
+    /// parties at those indices are looked up as [`Scenario::add_link`] does, so a wrong index
+    /// cannot make a wrong edge.
+    pub fn add_link_at(
+        &mut self,
+        link: Link,
+        ends: (NodeIndex, NodeIndex, Option<NodeIndex>),
+    ) -> Result<EdgeIndex, ScenarioError> {
+        let (from, to, via) = ends;
+        let holds = |ix: NodeIndex, id: &PartyId| {
+            self.graph
+                .node_weight(ix)
+                .is_some_and(|p| p.id.shares_text_with(id))
+        };
+        let resolved = holds(from, &link.from)
+            && holds(to, &link.to)
+            && match (&link.via, via) {
+                (None, _) => true,
+                (Some(id), Some(ix)) => holds(ix, id),
+                (Some(_), None) => false,
+            };
+        self.add_link_resolved(link, resolved.then_some((from, to)))
+    }
+
+    /// [`Scenario::add_link`], its ends looked up unless given.
+    fn add_link_resolved(
+        &mut self,
+        mut link: Link,
+        ends: Option<(NodeIndex, NodeIndex)>,
+    ) -> Result<EdgeIndex, ScenarioError> {
         if !valid_id(link.id.as_str()) {
             return Err(bad_id(link.id.as_str()));
         }
         if self.links.contains_key(&link.id) {
             return Err(ScenarioError::DuplicateLink(link.id));
         }
-        let (from, to) = self.endpoints_of(&mut link)?;
+        let (from, to) = match ends {
+            Some(ends) => {
+                self.check_link(&link)?;
+                ends
+            }
+            None => self.endpoints_of(&mut link)?,
+        };
         if self.links.len() >= super::limits::MAX_LINKS {
             return Err(ScenarioError::Full {
                 what: "links",
@@ -187,16 +229,17 @@ impl Scenario {
         Ok(idx)
     }
 
-    /// The id of the party with this id, as the scenario holds it: a loader that names a link's
-    /// parties with it allocates nothing for them (see [`PartyId`]).
-    pub fn shared_party_id(&self, id: &str) -> Option<PartyId> {
-        self.parties.get_key_value(id).map(|(id, _)| id.clone())
+    /// The id of the party with this id, as the scenario holds it, and its graph index: a loader
+    /// that names a link's parties with it allocates nothing for them (see [`PartyId`]) and adds
+    /// the link with [`Scenario::add_link_at`].
+    pub fn party_entry(&self, id: &str) -> Option<(PartyId, NodeIndex)> {
+        self.parties
+            .get_key_value(id)
+            .map(|(id, &ix)| (id.clone(), ix))
     }
 
-    /// Checks what a link must hold on its own (an end after its start) and finds its two ends.
-    /// The link's `from`, `to` and `via` then share the text of the parties' own ids, so that a
-    /// million links hold no copies of the ids they name.
-    fn endpoints_of(&self, link: &mut Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
+    /// Checks what a link must hold on its own: bounded fields, an end after its start.
+    fn check_link(&self, link: &Link) -> Result<(), ScenarioError> {
         super::limits::check_link(link).map_err(|error| ScenarioError::OutOfBounds {
             subject: format!("link `{}`", link.id),
             error,
@@ -210,6 +253,14 @@ impl Scenario {
                 ended,
             });
         }
+        Ok(())
+    }
+
+    /// Checks what a link must hold on its own (see [`Scenario::check_link`]) and finds its two
+    /// ends. The link's `from`, `to` and `via` then share the text of the parties' own ids, so
+    /// that a million links hold no copies of the ids they name.
+    fn endpoints_of(&self, link: &mut Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
+        self.check_link(link)?;
         let find = |party: &PartyId| {
             self.parties
                 .get_key_value(party)
@@ -753,6 +804,64 @@ mod tests {
                 .from
                 .shares_text_with(&party(&s, "ms"))
         );
+    }
+
+    /// A loader's resolved ends are used only when they are the very parties the link names: a
+    /// wrong index, or an id that merely spells the party, is looked up as `add_link` would.
+    #[test]
+    fn a_link_added_at_resolved_ends_is_the_link_add_link_makes() {
+        let mut s = small();
+        s.add_party(Party::new("c", PartyKind::Customer)).unwrap();
+        let (res, res_ix) = s.party_entry("res").unwrap();
+        let (c, c_ix) = s.party_entry("c").unwrap();
+        let (dist, dist_ix) = s.party_entry("dist").unwrap();
+        assert!(s.party_entry("nobody").is_none());
+        let buy = Link::new(
+            "buy",
+            LinkKind::Purchase,
+            res.clone(),
+            c.clone(),
+            d("2021-02-01"),
+        )
+        .via(dist.clone());
+        let edge = s.add_link_at(buy, (res_ix, c_ix, Some(dist_ix))).unwrap();
+        assert_eq!(s.graph().edge_endpoints(edge), Some((res_ix, c_ix)));
+        assert_eq!(s.links_via("dist").count(), 1);
+        // The ends swapped: the indices are not the parties named, so the link goes where it says.
+        let back = Link::new(
+            "back",
+            LinkKind::Purchase,
+            res.clone(),
+            c.clone(),
+            d("2021-03-01"),
+        );
+        let edge = s.add_link_at(back, (c_ix, res_ix, None)).unwrap();
+        assert_eq!(s.graph().edge_endpoints(edge), Some((res_ix, c_ix)));
+        // Equal text, not the shared id: looked up, and shared from then on.
+        let spelled = Link::new("spelled", LinkKind::Purchase, "res", "c", d("2021-04-01"));
+        let edge = s.add_link_at(spelled, (c_ix, c_ix, None)).unwrap();
+        assert_eq!(s.graph().edge_endpoints(edge), Some((res_ix, c_ix)));
+        assert!(s.link("spelled").unwrap().from.shares_text_with(&res));
+        // A `via` without its index is looked up, and one naming no party is refused.
+        let via = Link::new(
+            "via",
+            LinkKind::Purchase,
+            res.clone(),
+            c.clone(),
+            d("2021-05-01"),
+        )
+        .via("ghost");
+        assert!(matches!(
+            s.add_link_at(via, (res_ix, c_ix, None)),
+            Err(ScenarioError::DanglingLink { .. })
+        ));
+        // What a link must hold on its own is checked either way.
+        let mut ended = Link::new("ended", LinkKind::Purchase, res, c, d("2021-05-01"));
+        ended.ended = Some(d("2021-01-01"));
+        assert!(matches!(
+            s.add_link_at(ended, (res_ix, c_ix, None)),
+            Err(ScenarioError::EndedBeforeDate { .. })
+        ));
     }
 
     #[test]
