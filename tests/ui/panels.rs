@@ -363,6 +363,38 @@ fn a_long_country_name_stays_within_the_inspector() {
     );
 }
 
+/// A link's ends are offered by name and kind, each said once: the list read "Microsoft
+/// (Microsoft)" and "Fabrikam (direct-bill) (direct-bill partner)".
+#[test]
+fn a_links_ends_are_offered_by_name_and_kind_said_once() {
+    use csp_explorer::ui::app::Command;
+    let mut harness = app(scenario("sample-6-forbidden"));
+    let ctx = harness.ctx.clone();
+    harness.state_mut().execute(
+        &ctx,
+        Command::Select(
+            Some(Selection::Link("partnership-adatum-contoso".into())),
+            Vec::new(),
+        ),
+    );
+    harness.run();
+    // The canvas names its parties to screen readers its own way: only what the list adds counts.
+    let repeated = |h: &Harness<'static, ExplorerApp>| {
+        h.query_all_by_label_contains("(Microsoft)").count()
+            + h.query_all_by_label_contains(") (").count()
+    };
+    let before = repeated(&harness);
+    harness
+        .get_by(|n| {
+            n.role() == egui::accesskit::Role::ComboBox
+                && n.value().as_deref() == Some("Adatum Distribution")
+        })
+        .click();
+    harness.run();
+    harness.get_by_label("Fabrikam (direct-bill) · direct-bill partner");
+    assert_eq!(repeated(&harness), before);
+}
+
 /// The toolbar stays one row: from 1,600 points down to 1,000 it says less (short labels, then the
 /// palette as a menu) instead of wrapping. In the default 1,500-point window "Today" used to wrap
 /// onto a row of its own.

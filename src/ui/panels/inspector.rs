@@ -340,11 +340,7 @@ fn link_inspector(
                 .selected_text(name(end))
                 .show_ui(ui, |ui| {
                     for p in s.parties() {
-                        ui.selectable_value(
-                            end,
-                            p.id.clone(),
-                            format!("{} ({})", p.name, p.kind.label()),
-                        );
+                        ui.selectable_value(end, p.id.clone(), party_choice(p));
                     }
                 });
         });
@@ -553,6 +549,17 @@ fn findings_on(ui: &mut egui::Ui, doc: &Document, findings: &[Finding]) -> Vec<C
         }
     }
     out
+}
+
+/// A party as a link's end offers it: its name and kind, after a dot so that a name with
+/// brackets of its own does not read twice ("Fabrikam (direct-bill) (direct-bill partner)"),
+/// and Microsoft once ("Microsoft (Microsoft)").
+fn party_choice(p: &Party) -> String {
+    if p.kind == PartyKind::Microsoft {
+        p.name.clone()
+    } else {
+        format!("{} · {}", p.name, p.kind.label())
+    }
 }
 
 /// A country's name from its ISO 3166 code ("DE" → "Germany"); the code itself when unknown.
