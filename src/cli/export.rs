@@ -148,15 +148,14 @@ impl ExportArgs {
                 if matches!(format, ExportFormat::Dot)
                     && loaded.party_count() > crate::export::DOT_UP_TO
                 {
+                    let file = if is_stdio(&output) {
+                        "FILE.dot".to_owned()
+                    } else {
+                        output_name(&output)
+                    };
                     eprintln!(
-                        "warning: {} parties are too many for Graphviz `dot` (minutes to hours); \
-                         draw the app's layout with `{}`",
-                        loaded.party_count(),
-                        crate::export::recommended_command(&if is_stdio(&output) {
-                            "FILE.dot".to_owned()
-                        } else {
-                            output_name(&output)
-                        })
+                        "warning: {}",
+                        crate::export::too_large_for_dot(loaded.party_count(), &file)
                     );
                 }
                 let done = status(

@@ -39,6 +39,21 @@ pub const EDGE_LABELS_UP_TO: usize = 2_000;
 /// in 15 minutes at 10,000): the file says so and names `neato -n2`.
 pub const DOT_UP_TO: usize = 1_000;
 
+/// Why `dot` is impractical for a channel of `parties` (above [`DOT_UP_TO`]), with the command
+/// that draws `file` instead: what the DOT's `comment` and the command line's warning say.
+pub fn too_large_for_dot(parties: usize, file: &str) -> String {
+    let how_long = if parties <= 10 * DOT_UP_TO {
+        "seconds to minutes"
+    } else {
+        "it did not finish in 15 minutes at 10,000"
+    };
+    format!(
+        "{parties} parties are too many for Graphviz `dot` ({how_long}); draw the app's layout \
+         with `{}` (about a second at 10,000 parties)",
+        recommended_command(file)
+    )
+}
+
 /// The command that draws a DOT export of a channel too large for `dot`.
 pub fn recommended_command(file: &str) -> String {
     format!("neato -n2 -Tsvg {file} -o {file}.svg")
@@ -75,11 +90,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         let _ = writeln!(
             out,
             "  comment={};\n  mclimit=0.1;\n  nslimit=1;\n  nslimit1=1;\n  remincross=false;",
-            quoted(&format!(
-                "{parties} parties: too many for dot (minutes to hours); draw the app's layout \
-                 with {}",
-                recommended_command("FILE.dot")
-            ))
+            quoted(&too_large_for_dot(parties, "FILE.dot"))
         );
     }
     let labelled = s.link_count() <= EDGE_LABELS_UP_TO;

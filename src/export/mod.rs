@@ -20,7 +20,7 @@ mod report;
 pub mod sanitize;
 mod svg;
 
-pub use dot::{DOT_UP_TO, EDGE_LABELS_UP_TO, recommended_command};
+pub use dot::{DOT_UP_TO, EDGE_LABELS_UP_TO, recommended_command, too_large_for_dot};
 pub use png::{FittingScale, MAX_PNG_PIXELS, MAX_PNG_SIDE};
 
 use crate::model::{Date, Scenario};
@@ -94,6 +94,23 @@ impl ExportFormat {
         match self {
             ExportFormat::Mermaid => "mmd",
             other => other.key(),
+        }
+    }
+
+    /// The extensions a file dialog offers: the [`ExportFormat::extension`], and for an SVG
+    /// `.svgz` too (written gzip-compressed, see [`compressed`]).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ExportFormat::Svg => &["svg", "svgz"],
+            ExportFormat::Png => &["png"],
+            ExportFormat::Dot => &["dot"],
+            ExportFormat::Graphml => &["graphml"],
+            ExportFormat::Gexf => &["gexf"],
+            ExportFormat::Drawio => &["drawio"],
+            ExportFormat::Mermaid => &["mmd"],
+            ExportFormat::Markdown => &["md"],
+            ExportFormat::Csv => &["csv"],
+            ExportFormat::Json => &["json"],
         }
     }
 
@@ -307,11 +324,18 @@ pub enum ExportError {
     /// The picture would be too large to rasterise.
     #[error(
         "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side and 64 \
-         megapixels): use --scale {2} (it fits; below 0.4 names are too small to read and are \
-         left out), export SVG instead, or export only the visible part (File → Export visible \
-         area…)"
+         megapixels): use --scale {2} (it fits, with the title, legend and findings at full size; \
+         below 0.4 the names are too small to read and are left out), export SVG instead, or \
+         export only the visible part (File → Export visible area…)"
     )]
     TooLarge(u32, u32, FittingScale),
+    /// The findings list alone is taller than a PNG can be (every finding of thousands listed).
+    #[error(
+        "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side and 64 \
+         megapixels), and its findings list alone would not fit at any scale: use --findings \
+         summary (md, csv and json list every finding) or --findings none, or export SVG instead"
+    )]
+    ListTooLong(u32, u32),
     /// The drawing has more shapes and texts than the rasteriser reads.
     #[error(
         "the drawing has too many shapes for a PNG (the renderer reads at most a million): try \
@@ -852,6 +876,16 @@ pub fn export_to_file_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file dialog offers each format's own extension first, and an SVG's compressed one too.
+    #[test]
+    fn every_format_offers_its_extension_and_an_svg_its_compressed_one() {
+        for format in ExportFormat::ALL {
+            assert_eq!(format.extensions()[0], format.extension(), "{format:?}");
+        }
+        assert!(ExportFormat::Svg.extensions().contains(&"svgz"));
+        assert!(compressed(ExportFormat::Svg, Path::new("slide.svgz")));
+    }
 
     /// `Tenths` writes what `{:.1}` writes, ties and signed zeros included.
     #[test]

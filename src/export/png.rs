@@ -32,6 +32,83 @@ impl FittingScale {
     }
 }
 
+/// Page units per text unit in a PNG at `scale`: below scale 1 the header and the findings list are
+/// drawn at their size at scale 1 (a 26-pixel title, 13-pixel list), whatever the drawing's scale,
+/// so a whole large channel still has a readable title, legend and list.
+pub(crate) fn text_zoom(scale: f32) -> f32 {
+    (1.0 / scale).max(1.0)
+}
+
+/// How a PNG's page grows with its scale, known before anything is placed: a drawing that scales,
+/// and a header and list drawn at no less than their size at scale 1 (see [`text_zoom`]). The
+/// text part is the most it can be at any scale below the one asked (the list wrapped at the
+/// narrowest page), so the scale [`Sizing::fitting`] finds draws the first time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Sizing {
+    /// The drawing's most width (with its margins) and height, in page units.
+    pub drawing: (f32, f32),
+    /// The header's least width and the most height of the header, gaps and list, in text units.
+    pub text: (f32, f32),
+}
+
+impl Sizing {
+    /// The picture's most width and height in pixels at `scale` (a unit more on each side for the
+    /// rounding of the page's size).
+    pub(crate) fn pixels(&self, scale: f32) -> (f32, f32) {
+        let text = scale * text_zoom(scale);
+        (
+            (scale * (self.drawing.0 + 1.0))
+                .max(text * (self.text.0 + 1.0))
+                .ceil(),
+            (scale * (self.drawing.1 + 1.0) + text * (self.text.1 + 1.0)).ceil(),
+        )
+    }
+
+    /// Whether the picture at `scale` is within the limits.
+    fn fits(&self, scale: f32) -> bool {
+        let (w, h) = self.pixels(scale);
+        within(w, h)
+    }
+
+    /// The largest scale, in two significant digits, at which the picture is within the limits;
+    /// `None` when even the header and list alone are not (every finding of thousands listed).
+    /// The pixels only grow with the scale, so it is found by halving the interval.
+    pub(crate) fn fitting(&self) -> Option<FittingScale> {
+        if !self.fits(1e-4) {
+            return None;
+        }
+        let (mut fits, mut too_large) = (1e-4f32, 16.0f32);
+        if self.fits(too_large) {
+            return Some(FittingScale(too_large));
+        }
+        for _ in 0..40 {
+            let mid = (fits + too_large) / 2.0;
+            if self.fits(mid) {
+                fits = mid;
+            } else {
+                too_large = mid;
+            }
+        }
+        // Rounded down to two digits, as the message writes it and the command line reads it
+        // back, and lowered a digit at a time should the rounding have crossed the limit.
+        let unit = 10f32.powf(fits.log10().floor() - 1.0);
+        let mut steps = (fits / unit).floor();
+        loop {
+            let scale = FittingScale(steps * unit);
+            let read_back: f32 = scale.to_string().parse().unwrap_or(scale.0);
+            if self.fits(read_back) || steps <= 1.0 {
+                return Some(FittingScale(read_back));
+            }
+            steps -= 1.0;
+        }
+    }
+}
+
+/// Whether a picture of `w` × `h` pixels is within [`MAX_PNG_SIDE`] and [`MAX_PNG_PIXELS`].
+fn within(w: f32, h: f32) -> bool {
+    w <= MAX_PNG_SIDE as f32 && h <= MAX_PNG_SIDE as f32 && w * h <= MAX_PNG_PIXELS as f32
+}
+
 impl std::fmt::Display for FittingScale {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Two significant digits, without float noise (0.11, not 0.10999999).
@@ -53,7 +130,7 @@ pub(super) fn check_scale(scale: f32) -> Result<(), ExportError> {
 /// naming the scale that fits.
 pub(super) fn fits(width: f32, height: f32, scale: f32) -> Result<(), ExportError> {
     let (w, h) = ((width * scale).ceil(), (height * scale).ceil());
-    if w > MAX_PNG_SIDE as f32 || h > MAX_PNG_SIDE as f32 || w * h > MAX_PNG_PIXELS as f32 {
+    if !within(w, h) {
         return Err(ExportError::TooLarge(
             w.min(u32::MAX as f32) as u32,
             h.min(u32::MAX as f32) as u32,

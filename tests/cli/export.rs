@@ -147,3 +147,52 @@ fn an_svg_to_a_svgz_file_is_compressed_and_reads_back() {
     assert!(tree.size().width() > 100.0);
     assert_eq!(write("SLIDE.SVGZ"), packed, "any case");
 }
+
+/// A DOT of a channel too large for Graphviz `dot` warns with the command that draws it; a small
+/// one does not.
+#[test]
+fn a_dot_too_large_for_graphviz_dot_warns_with_the_command_that_draws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let channel = dir.path().join("c1100.cspx");
+    let generated = csp(&[
+        "generate",
+        "--providers",
+        "3",
+        "--resellers",
+        "100",
+        "--direct-bill",
+        "5",
+        "--customers",
+        "1000",
+        "-o",
+        channel.to_str().unwrap(),
+    ]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let dot = dir.path().join("c1100.dot");
+    let o = csp(&[
+        "export",
+        channel.to_str().unwrap(),
+        "--format",
+        "dot",
+        "-o",
+        dot.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warning = stderr(&o);
+    assert!(
+        warning.contains("parties are too many for Graphviz `dot`")
+            && warning.contains(&format!("neato -n2 -Tsvg {}", dot.display())),
+        "{warning}"
+    );
+    let small = dir.path().join("small.dot");
+    let o = csp(&[
+        "export",
+        "builtin:sample-1",
+        "--format",
+        "dot",
+        "-o",
+        small.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

@@ -100,9 +100,23 @@ pub(super) struct ListLine {
 }
 
 /// The page: its size, the header, where the drawing goes and the findings list.
+///
+/// The header and the list are laid out in text units, [`Page::zoom`] page units each: a PNG at a
+/// scale below 1 draws them at their size at scale 1 (see `super::super::png::text_zoom`), so the
+/// title, legend and findings of a whole large channel stay readable in the picture. Everything
+/// else is in page units. The page is `drawing.0.max(zoom * text.0)` wide and
+/// `drawing.1 + zoom * text.1` tall, which is what lets a PNG's scale be fitted to its limits (see
+/// `super::super::png::Sizing`).
 pub(super) struct Page {
     pub(super) width: f32,
     pub(super) height: f32,
+    /// Page units per text unit (1 in an SVG).
+    pub(super) zoom: f32,
+    /// The drawing's width with its margins, and its height, in page units.
+    pub(super) drawing: (f32, f32),
+    /// The least width the header needs, and the height of the header, gaps and list, in text
+    /// units.
+    pub(super) text: (f32, f32),
     /// The shift from drawing coordinates to the page.
     pub(super) dx: f32,
     pub(super) dy: f32,
@@ -117,7 +131,9 @@ pub(super) struct Page {
     /// The list's heading ("Findings", or how they are grouped).
     pub(super) list_heading: String,
     pub(super) list: Vec<ListLine>,
+    /// The top of the list, in page units.
     pub(super) list_top: f32,
+    /// The list's line pitch, in text units.
     pub(super) line_h: f32,
 }
 
@@ -143,14 +159,15 @@ pub(super) fn widest_subtitle(sheet: &Sheet) -> f32 {
 
 /// Lays out the page around a drawing of `extent` (every taken box and the middle of every link,
 /// see [`super::placement::Placed::extent`]): the header at the page width, then the drawing shifted
-/// below the header and centred, then the findings list wrapped at the page width. A PNG lays out
-/// pages around the smallest and largest extents its labels can give before placing any (see
-/// `super::bound`).
+/// below the header and centred, then the findings list wrapped at the page width. The header and
+/// list are `zoom` times their size (see [`Page`]). A PNG lays out pages around the smallest and
+/// largest extents its labels can give before placing any (see `super::bound`).
 pub(super) fn page(
     sheet: &Sheet,
     extent: Box2,
     numbering: &Numbering,
     findings_list: FindingsList,
+    zoom: f32,
 ) -> Page {
     let fonts = Fonts::shared();
     let s = sheet.scenario;
@@ -185,11 +202,17 @@ pub(super) fn page(
             }),
         )
         .collect();
-    let width = (extent.x1 - extent.x0 + 2.0 * MARGIN)
+    let drawing_w = extent.x1 - extent.x0 + 2.0 * MARGIN;
+    // The least width of the header, in text units.
+    let text_w = (fonts
+        .width(&title, TITLE)
+        .max(fonts.width(&subtitle, SUBTITLE))
+        + 2.0 * MARGIN)
         .max(960.0)
-        .max(fonts.width(&title, TITLE) + 2.0 * MARGIN)
-        .max(fonts.width(&subtitle, SUBTITLE) + 2.0 * MARGIN)
         .ceil();
+    let width = drawing_w.max(zoom * text_w).ceil();
+    // The width the header flows and the list wraps at, in text units.
+    let text_width = width / zoom;
 
     let title_m = fonts.measure(&title, TITLE);
     let title_base = 20.0 + title_m.ascent;
@@ -209,7 +232,7 @@ pub(super) fn page(
         };
         let text_w = fonts.width(&item.text, LEGEND);
         let item_w = swatch_w + 6.0 + text_w;
-        let new_row = i == PartyKind::ALL.len() || x + item_w > width - MARGIN;
+        let new_row = i == PartyKind::ALL.len() || x + item_w > text_width - MARGIN;
         if new_row && x > MARGIN {
             x = MARGIN;
             row_top += row_h;
@@ -226,11 +249,12 @@ pub(super) fn page(
     let header_bottom = row_top + row_h;
 
     let dx = (width - (extent.x1 - extent.x0)) / 2.0 - extent.x0;
-    let dy = header_bottom + 24.0 - extent.y0;
-    let diagram_bottom = extent.y1 + dy + 24.0;
+    let dy = zoom * (header_bottom + 24.0) - extent.y0;
+    let diagram_bottom = extent.y1 + dy + zoom * 24.0;
 
     // The findings list below the drawing, wrapped at the measured page width.
-    let (list_heading, list) = list_lines(sheet, numbering, width - 2.0 * MARGIN, findings_list);
+    let (list_heading, list) =
+        list_lines(sheet, numbering, text_width - 2.0 * MARGIN, findings_list);
     // The tallest line sets the pitch (a fallback face for another script may be taller).
     let line_h = list
         .iter()
@@ -241,16 +265,23 @@ pub(super) fn page(
         })
         .fold(16.0f32, f32::max)
         + 3.0;
-    let list_top = diagram_bottom + 30.0;
-    let height = if list.is_empty() {
-        diagram_bottom + 20.0
-    } else {
-        list_top + 30.0 + line_h * list.len() as f32 + 20.0
-    }
-    .ceil();
+    let list_top = diagram_bottom + zoom * 30.0;
+    // The header, the gaps around the drawing and the list, in text units.
+    let text_h = header_bottom
+        + 48.0
+        + if list.is_empty() {
+            20.0
+        } else {
+            30.0 + 30.0 + line_h * list.len() as f32 + 20.0
+        };
+    let drawing_h = extent.y1 - extent.y0;
+    let height = (drawing_h + zoom * text_h).ceil();
     Page {
         width,
         height,
+        zoom,
+        drawing: (drawing_w, drawing_h),
+        text: (text_w, text_h),
         dx,
         dy,
         title,
@@ -279,9 +310,23 @@ fn severity_color(severity: Severity) -> &'static str {
 /// How many examples of each rule a summary shows.
 const EXAMPLES: usize = 3;
 
+/// How many rules a summary shows with their examples and fix (the worst and most frequent); the
+/// others are counted on one line. More is not read on a slide, and it keeps the list short
+/// enough for a PNG to leave room for it before the rules run (see [`list_most`]).
+const BLOCKS: usize = 10;
+
 /// The most lines a finding's own line wraps onto in a list of every finding (the rest is cut
 /// with "…"; the handout has every word): what lets a PNG bound its list before the rules run.
 const HEAD_LINES: usize = 4;
+
+/// The summary's line for the rules beyond [`BLOCKS`]: how many, with how many findings.
+fn other_rules(rules: usize, findings: usize) -> String {
+    format!(
+        "… and {} more, with {}",
+        crate::text::count(rules, "rule", "rules"),
+        crate::text::count(findings, "finding", "findings")
+    )
+}
 
 /// The summary's last line: where the full list of `findings` is.
 fn full_list_pointer(findings: usize) -> String {
@@ -292,14 +337,15 @@ fn full_list_pointer(findings: usize) -> String {
     )
 }
 
-/// The most height the findings list (as [`FindingsList`] `choice` makes it) can add below the
-/// drawing of a page at least `width` wide, whatever the rules find: known before they run, so a
-/// PNG too large whatever they find is refused without checking them (see `super::bound`).
-/// `None` for every finding listed, which has no bound.
+/// The most height, in text units, the findings list (as [`FindingsList`] `choice` makes it) can
+/// add below the drawing of a page at least `width` text units wide, whatever the rules find:
+/// known before they run, so a PNG too large whatever they find is refused without checking them
+/// (see `super::refuse_unchecked`). `None` for every finding listed, which has no bound.
 ///
-/// A summary holds at most a block per rule and severity, each of known lines (its title with a
-/// count, the examples, "… and N more", the fix); a list of up to [`SUMMARY_ABOVE`] findings at
-/// most [`HEAD_LINES`] and the fix for each. Lines wrap onto no more at a wider page, and none is
+/// A summary holds at most [`BLOCKS`] blocks of a rule and severity, each of known lines (its
+/// title with a count, the examples, "… and N more", the fix), the line counting the other rules
+/// and the pointer to the full list; a list of up to [`SUMMARY_ABOVE`] findings at most
+/// [`HEAD_LINES`] and the fix for each. Lines wrap onto no more at a wider page, and none is
 /// taller than the tallest face draws ([`Fonts::tallest`]).
 pub(super) fn list_most(width: f32, choice: FindingsList) -> Option<f32> {
     match choice {
@@ -316,7 +362,7 @@ pub(super) fn list_most(width: f32, choice: FindingsList) -> Option<f32> {
     let many = 99_999_999;
     let fix_lines =
         |info: &crate::rules::RuleInfo| lines(&format!("Fix: {}", info.fix), LIST, indent);
-    let mut summary = lines(&full_list_pointer(many), LIST, 0.0);
+    let mut blocks = Vec::new();
     let mut listed = 0;
     for rule in crate::rules::RuleId::ALL {
         let info = rule.info();
@@ -328,12 +374,14 @@ pub(super) fn list_most(width: f32, choice: FindingsList) -> Option<f32> {
                 info.title,
                 crate::text::count(many, "finding", "findings")
             );
-            summary += lines(&head, LIST_BOLD, 0.0) + EXAMPLES + 1;
-            if severity != Severity::Note {
-                summary += fix;
-            }
+            let fix = if severity == Severity::Note { 0 } else { fix };
+            blocks.push(lines(&head, LIST_BOLD, 0.0) + EXAMPLES + 1 + fix);
         }
     }
+    blocks.sort_unstable_by(|a, b| b.cmp(a));
+    let summary = blocks.iter().take(BLOCKS).sum::<usize>()
+        + lines(&other_rules(many, many), LIST, 0.0)
+        + lines(&full_list_pointer(many), LIST, 0.0);
     let most = summary.max(SUMMARY_ABOVE * listed);
     let line_h = fonts.tallest(LIST.size).max(16.0) + 3.0;
     // What a list adds to the page's height (see `page`), rounded up.
@@ -442,7 +490,7 @@ fn list_lines(
         let severity = all[of[0]].1.severity;
         (std::cmp::Reverse(severity), std::cmp::Reverse(of.len()))
     });
-    for of in &rules {
+    for of in rules.iter().take(BLOCKS) {
         let first = &all[of[0]].1;
         let info = first.info();
         let head = format!(
@@ -488,6 +536,17 @@ fn list_lines(
             );
         }
     }
+    if let Some(others) = rules.get(BLOCKS..).filter(|o| !o.is_empty()) {
+        let findings = others.iter().map(Vec::len).sum();
+        push_wrapped(
+            &mut list,
+            &other_rules(others.len(), findings),
+            LIST,
+            "#52606d",
+            0.0,
+            usize::MAX,
+        );
+    }
     push_wrapped(
         &mut list,
         &full_list_pointer(all.len()),
@@ -497,4 +556,72 @@ fn list_lines(
         usize::MAX,
     );
     (format!("Findings by rule ({} in all)", all.len()), list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleId;
+
+    /// A summary of findings under every rule shows the first [`BLOCKS`] rules with their
+    /// examples and counts the others on one line; the list stays within what a PNG leaves room
+    /// for before the rules run ([`list_most`]).
+    #[test]
+    fn a_summary_of_many_rules_shows_the_first_few_and_counts_the_others() {
+        let s = crate::scenarios::synthetic(40);
+        let sheet = Sheet::unchecked(&s, None);
+        let party = s.parties().next().expect("a party").id.clone();
+        let mut findings = Vec::new();
+        for (i, rule) in RuleId::ALL.iter().enumerate() {
+            for severity in [Severity::Violation, Severity::Warning] {
+                for k in 0..5 {
+                    findings.push((
+                        None,
+                        Finding {
+                            rule: *rule,
+                            severity,
+                            subject: Subject::Party(party.clone()),
+                            path: Vec::new(),
+                            message: format!("case {i}-{k} of {severity}"),
+                            template: String::new(),
+                            fixes: Vec::new(),
+                        },
+                    ));
+                }
+            }
+        }
+        let blocks = 2 * RuleId::ALL.len();
+        let numbering = Numbering {
+            findings,
+            numbers: HashMap::new(),
+        };
+        let width = 960.0;
+        let (heading, list) = list_lines(
+            &sheet,
+            &numbering,
+            width - 2.0 * MARGIN,
+            FindingsList::Summary,
+        );
+        assert_eq!(heading, format!("Findings by rule ({} in all)", 5 * blocks));
+        let heads = list.iter().filter(|line| line.bold).count();
+        assert_eq!(heads, BLOCKS, "rules shown with their examples");
+        let others = other_rules(blocks - BLOCKS, 5 * (blocks - BLOCKS));
+        assert!(
+            list.iter().any(|line| line.text == others),
+            "{others} in {:#?}",
+            list.iter().map(|l| &l.text).collect::<Vec<_>>()
+        );
+        assert!(
+            list.last()
+                .is_some_and(|l| l.text.contains("numbered as on the drawing")),
+            "the pointer to the full list comes last"
+        );
+        let line_h = Fonts::shared().tallest(LIST.size).max(16.0) + 3.0;
+        let most = list_most(width, FindingsList::Summary).expect("a summary has a bound");
+        assert!(
+            60.0 + line_h * list.len() as f32 <= most,
+            "{} lines within {most}",
+            list.len()
+        );
+    }
 }

@@ -177,6 +177,12 @@ impl Look {
         }
     }
 
+    /// Page units per text unit: a PNG below scale 1 draws its header and list at their size at
+    /// scale 1 (see `png::text_zoom`); an SVG, which is zoomed where it is shown, at 1.
+    fn text_zoom(&self) -> f32 {
+        self.png_scale.map_or(1.0, super::png::text_zoom)
+    }
+
     /// The labels drawn for a drawing of `parties`: those chosen, or by default those of
     /// [`detail_by_size`] and, in a PNG, no more than its scale shows readably.
     fn detail_for(&self, parties: usize) -> Detail {
@@ -213,7 +219,7 @@ pub(crate) fn render_with(
     let frame = match look.png_scale {
         Some(scale) => {
             let bound = bound(sheet, &positions, &all_routes, &numbering, look);
-            super::png::fits(bound.width, bound.height, scale)?;
+            refuse_beyond(&bound, bound.sizing, scale)?;
             if bound.nodes > MAX_NODES {
                 return Err(ExportError::TooManyShapes);
             }
@@ -231,7 +237,13 @@ pub(crate) fn render_with(
         &mut steps,
     )
     .ok_or(ExportError::Cancelled)?;
-    let page = layout::page(sheet, placed.extent(&all_routes), &numbering, look.findings);
+    let page = layout::page(
+        sheet,
+        placed.extent(&all_routes),
+        &numbering,
+        look.findings,
+        look.text_zoom(),
+    );
     let out = writing::write(
         sheet,
         &positions,
@@ -243,6 +255,19 @@ pub(crate) fn render_with(
     );
     progress.set(1.0);
     Ok(out)
+}
+
+/// Refuses a PNG whose `bound` exceeds the limits at `scale`, naming the scale at which `sizing`
+/// (the most the page can measure at any smaller scale) fits.
+fn refuse_beyond(bound: &Bound, sizing: super::png::Sizing, scale: f32) -> Result<(), ExportError> {
+    let Err(ExportError::TooLarge(w, h, _)) = super::png::fits(bound.width, bound.height, scale)
+    else {
+        return Ok(());
+    };
+    match sizing.fitting() {
+        Some(fit) => Err(ExportError::TooLarge(w, h, fit)),
+        None => Err(ExportError::ListTooLong(w, h)),
+    }
 }
 
 /// Refuses a PNG too large whatever the rules find, before they are checked: its page without any
@@ -268,24 +293,20 @@ pub(crate) fn refuse_unchecked(
     // The page's bound without a list (nothing is checked): the bound with the list the rules
     // make is as wide and taller, so what this refuses, the check would refuse too.
     let unlisted = bound(&sheet, &positions, &all_routes, &numbering, look);
-    let Err(ExportError::TooLarge(w, h, _)) =
-        super::png::fits(unlisted.width, unlisted.height, scale)
-    else {
+    if super::png::fits(unlisted.width, unlisted.height, scale).is_ok() {
+        return Ok(());
+    }
+    let Some(list) = layout::list_most(unlisted.sizing.text.0, look.findings) else {
         return Ok(());
     };
-    let Some(list) = layout::list_most(unlisted.narrowest, look.findings) else {
-        return Ok(());
+    let most = super::png::Sizing {
+        drawing: unlisted.sizing.drawing,
+        text: (
+            unlisted.sizing.text.0.max(layout::widest_subtitle(&sheet)),
+            unlisted.sizing.text.1 + list,
+        ),
     };
-    let width = unlisted.width.max(layout::widest_subtitle(&sheet));
-    let (most_w, most_h) = (
-        (width * scale).ceil(),
-        ((unlisted.height + list) * scale).ceil(),
-    );
-    Err(ExportError::TooLarge(
-        w,
-        h,
-        super::png::FittingScale::of(most_w, most_h, scale),
-    ))
+    refuse_beyond(&unlisted, most, scale)
 }
 
 /// The most a PNG's page can measure and the frame its labels must stay in, known before any
@@ -293,8 +314,9 @@ pub(crate) fn refuse_unchecked(
 struct Bound {
     width: f32,
     height: f32,
-    /// The least the page's width can be (its list wraps at no narrower a width).
-    narrowest: f32,
+    /// The most the page can measure at this scale or any smaller one (its list wrapped at the
+    /// narrowest page): what a smaller scale is fitted to.
+    sizing: super::png::Sizing,
     frame: Box2,
     nodes: usize,
 }
@@ -339,8 +361,18 @@ fn bound(
         }
     }
     let frame = hull.unwrap_or(least).grown(reach(look.detail));
-    let narrow = layout::page(sheet, least, numbering, look.findings);
-    let wide = layout::page(sheet, frame, numbering, look.findings);
+    let zoom = look.text_zoom();
+    let narrow = layout::page(sheet, least, numbering, look.findings, zoom);
+    let wide = layout::page(sheet, frame, numbering, look.findings, zoom);
+    // The narrowest page there can be (a drawing of no width, the header's least width): its
+    // list wraps onto the most lines.
+    let point = Box2 {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 0.0,
+        y1: 0.0,
+    };
+    let narrowest = layout::page(sheet, point, numbering, look.findings, 1.0);
     let extra = (frame.y1 - frame.y0) - (least.y1 - least.y0);
     // Nodes as usvg counts them (an element, and a text's words): a party's shape (the Microsoft
     // logo is five) and, with names, its plate and up to three lines; a link's path and, with
@@ -355,7 +387,10 @@ fn bound(
     Bound {
         width: wide.width,
         height: narrow.height + extra,
-        narrowest: narrow.width,
+        sizing: super::png::Sizing {
+            drawing: (wide.drawing.0, narrow.drawing.1 + extra),
+            text: (narrowest.text.0, narrowest.text.1.max(narrow.text.1)),
+        },
         frame,
         nodes,
     }
@@ -372,10 +407,17 @@ mod tests {
         for b in crate::scenarios::BUILTIN {
             let s = b.load().unwrap();
             let sheet = crate::export::Sheet::new(&s, None);
-            for detail in [Detail::Full, Detail::Shapes] {
+            for (detail, scale) in [
+                (Detail::Full, 1.0),
+                (Detail::Shapes, 1.0),
+                (Detail::Shapes, 0.25),
+            ] {
                 let look = Look {
                     detail,
-                    ..Look::png(&crate::export::ExportOptions::default())
+                    ..Look::png(&crate::export::ExportOptions {
+                        scale,
+                        ..Default::default()
+                    })
                 };
                 let positions = sheet.positions();
                 let all_routes = routes(&s, &positions, RADIUS);
@@ -389,6 +431,10 @@ mod tests {
                 let (w, h) = (attr("width"), attr("height"));
                 assert!(bound.width >= w, "{}: {} < {w}", b.slug, bound.width);
                 assert!(bound.height >= h, "{}: {} < {h}", b.slug, bound.height);
+                // The sizing that fits smaller scales holds the page at this one too.
+                let (most_w, most_h) = bound.sizing.pixels(scale);
+                assert!(most_w >= (w * scale).ceil(), "{}: {most_w} < {w}", b.slug);
+                assert!(most_h >= (h * scale).ceil(), "{}: {most_h} < {h}", b.slug);
                 // Near, so the scale it suggests is not needlessly small.
                 assert!(bound.width < w + 2.0 * reach(detail) + 400.0, "{}", b.slug);
             }
@@ -484,6 +530,101 @@ mod tests {
         }
         assert!(numbered > 10, "{numbered}");
         assert!(2 * labelled > numbered, "{labelled} of {numbered}");
+    }
+
+    /// A PNG at a small scale (what a whole large channel is advised) draws its title, legend
+    /// and findings list at their size at scale 1, inside the page: every one of their texts is
+    /// as many pixels high as at scale 1, where the drawing shrinks.
+    #[test]
+    fn a_small_scale_png_keeps_its_header_and_list_readable() {
+        use crate::export::ExportOptions;
+        use resvg::usvg;
+        let s = crate::generate::generate(&crate::generate::GenerateOptions {
+            providers: 2,
+            resellers: 12,
+            direct_bill: 2,
+            customers: 100,
+            seed: 3,
+            break_rate: 0.3,
+        })
+        .expect("valid options");
+        let sheet = crate::export::Sheet::new(&s, None);
+        // Each text of the header and the list, with its height and right edge in pixels.
+        let texts = |scale: f32| {
+            let look = Look::png(&ExportOptions {
+                scale,
+                ..ExportOptions::default()
+            });
+            let svg = render_with(&sheet, &look, &Progress::none()).expect("fits");
+            let tree = usvg::Tree::from_str(&svg, &crate::fonts::Fonts::shared().usvg_options())
+                .expect("parses");
+            // The texts of the header and list: the title and subtitle at the top level (or in
+            // the header's group when zoomed), the legend's, the list's.
+            fn walk(
+                group: &usvg::Group,
+                inside: bool,
+                top: bool,
+                out: &mut Vec<(String, f32, f32)>,
+            ) {
+                for node in group.children() {
+                    match node {
+                        usvg::Node::Group(g) => {
+                            let id = g.id();
+                            let inside = inside || ["header", "legend", "findings"].contains(&id);
+                            walk(g, inside, false, out);
+                        }
+                        usvg::Node::Text(t) if inside || top => {
+                            let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                            let b = t.abs_bounding_box();
+                            out.push((text, b.height(), b.right()));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            walk(tree.root(), false, true, &mut out);
+            let width = tree.size().width();
+            out.into_iter()
+                .map(|(text, h, right)| (text, h * scale, right / width))
+                .collect::<Vec<_>>()
+        };
+        let full = texts(1.0);
+        assert!(full.len() > 20, "{} texts", full.len());
+        // The median height (a text's box follows its glyphs: "…" is lower than "Fix").
+        let median = |texts: &[(String, f32, f32)]| {
+            let mut heights: Vec<f32> = texts.iter().map(|(_, h, _)| *h).collect();
+            heights.sort_by(f32::total_cmp);
+            heights[heights.len() / 2]
+        };
+        let height_of = |texts: &[(String, f32, f32)], prefix: &str| {
+            texts
+                .iter()
+                .find(|(t, _, _)| t.starts_with(prefix))
+                .map(|(_, h, _)| *h)
+                .unwrap_or_else(|| panic!("{prefix:?} drawn"))
+        };
+        let title = s.meta.title.chars().take(12).collect::<String>();
+        for scale in [0.3, 0.1] {
+            let small = texts(scale);
+            assert!(small.len() > 20, "{} texts at {scale}", small.len());
+            assert!(
+                median(&small) >= 0.9 * median(&full) && median(&small) >= 10.0,
+                "at {scale}: {} px, {} px at 1",
+                median(&small),
+                median(&full)
+            );
+            for prefix in [title.as_str(), "Checked as of", "Findings by rule", "Fix: "] {
+                let (at_scale, at_1) = (height_of(&small, prefix), height_of(&full, prefix));
+                assert!(
+                    (at_scale - at_1).abs() < 0.5,
+                    "{prefix:?} at {scale}: {at_scale} px, {at_1} px at 1"
+                );
+            }
+            for (text, _, right) in &small {
+                assert!(*right <= 1.0, "{text:?} at {scale} runs off the page");
+            }
+        }
     }
 
     /// The labels a PNG draws by default follow what its scale can still show.

@@ -82,7 +82,7 @@ fn shape(kind: PartyKind, x: f32, y: f32, r: f32, fill: &str, fine: bool, id: &s
             if id.is_empty() {
                 square
             } else {
-                format!(r#"<g {id_attr}>{square}</g>"#)
+                format!(r#"<g id="{id}">{square}</g>"#)
             }
         }
         PartyKind::IndirectProvider => {
@@ -553,8 +553,22 @@ pub(super) fn write(
     out
 }
 
-/// The title, the counts and the legend.
+/// The opening of a group that draws text units at `zoom` page units each, its origin at `top`
+/// on the page; nothing when the header and list are drawn at their own size.
+fn zoomed(zoom: f32, top: f32) -> String {
+    if zoom == 1.0 {
+        String::new()
+    } else {
+        format!(r#" transform="matrix({zoom} 0 0 {zoom} 0 {top:.1})""#)
+    }
+}
+
+/// The title, the counts and the legend (in text units, see [`Page`]).
 fn write_header(out: &mut String, page: &Page) {
+    let zoom = zoomed(page.zoom, 0.0);
+    if !zoom.is_empty() {
+        let _ = writeln!(out, r#"<g id="header"{zoom}>"#);
+    }
     let _ = writeln!(
         out,
         r##"<text x="{MARGIN}" y="{:.1}" font-size="26" {} fill="#1f2933">{}</text>"##,
@@ -604,6 +618,9 @@ fn write_header(out: &mut String, page: &Page) {
         );
     }
     out.push_str("</g>\n");
+    if !zoom.is_empty() {
+        out.push_str("</g>\n");
+    }
 }
 
 /// The findings list below the drawing.
@@ -611,12 +628,14 @@ fn write_list(out: &mut String, page: &Page) {
     if page.list.is_empty() {
         return;
     }
-    let list_top = page.list_top;
+    // Text units from the list's top when zoomed; page units otherwise (the same at zoom 1).
+    let zoom = zoomed(page.zoom, page.list_top);
+    let list_top = if zoom.is_empty() { page.list_top } else { 0.0 };
     let _ = writeln!(
         out,
-        r##"<g id="findings" font-size="13"><line x1="{MARGIN}" y1="{:.0}" x2="{:.0}" y2="{:.0}" stroke="#cbd2d9"/><text x="{MARGIN}" y="{:.0}" font-size="17" {} fill="#1f2933">{}</text>"##,
+        r##"<g id="findings" font-size="13"{zoom}><line x1="{MARGIN}" y1="{:.0}" x2="{:.0}" y2="{:.0}" stroke="#cbd2d9"/><text x="{MARGIN}" y="{:.0}" font-size="17" {} fill="#1f2933">{}</text>"##,
         list_top - 8.0,
-        page.width - MARGIN,
+        page.width / page.zoom - MARGIN,
         list_top - 8.0,
         list_top + 16.0,
         family(TextStyle::bold(17.0)),
