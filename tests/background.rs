@@ -284,3 +284,59 @@ fn a_what_if_comparison_runs_off_the_ui_thread_then_lands() {
     );
     harness.get_by_label_contains("Findings: 0 introduced, 3 resolved");
 }
+
+/// File → Export → PNG of a channel too large at the window's 2×: nothing is written, and the
+/// window says so with the scale the command line advises (no `--scale` words), offered as a
+/// button; the PNG it then exports fits the limits the first time.
+#[test]
+fn a_png_too_large_for_the_window_is_offered_at_the_scale_that_fits() {
+    use csp_explorer::export::{ExportError, ExportFormat, ExportOptions, export};
+    use csp_explorer::model::{Party, PartyKind, Scenario};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Scenario::new("Two far-apart customers");
+    s.add_party(Party::new("left", PartyKind::Customer).at(0.0, 0.0))
+        .unwrap();
+    s.add_party(Party::new("right", PartyKind::Customer).at(20_000.0, 0.0))
+        .unwrap();
+    let saved = dir.path().join("wide.cspx");
+    csp_explorer::io::save(&s, &saved).unwrap();
+    let cli = export(
+        &s,
+        ExportFormat::Png,
+        &ExportOptions {
+            scale: 2.0,
+            ..ExportOptions::default()
+        },
+    );
+    let Err(ExportError::TooLarge(_, _, advised)) = cli else {
+        panic!("the command line refuses it at 2×");
+    };
+    let mut harness = app(csp_explorer::ui::Launch {
+        open: Some(saved),
+        ..csp_explorer::ui::Launch::default()
+    });
+    let ctx = harness.ctx.clone();
+    let png = dir.path().join("wide.png");
+    harness
+        .state_mut()
+        .export_in_background(&ctx, &png, ExportFormat::Png, None);
+    finish_jobs(&mut harness);
+    assert!(!png.exists(), "nothing written at 2×");
+    assert!(harness.state().error().is_none(), "an offer, not an error");
+    let offer = harness.state().png_offer().expect("the scale is offered");
+    assert_eq!(offer.fit, advised, "the command line's advice");
+    harness.get_by_label_contains("The picture is too large for a PNG");
+    harness.get_by_label_contains("a PNG can have at most 16384 on a side");
+    assert!(harness.query_by_label_contains("--scale").is_none());
+    harness
+        .get_by_label(&format!("Export at {advised}×"))
+        .click();
+    finish_jobs(&mut harness);
+    assert!(harness.state().png_offer().is_none());
+    let bytes = std::fs::read(&png).expect("exported at the offered scale");
+    let side = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    let (w, h) = (side(16), side(20));
+    assert!(w <= 16_384 && h <= 16_384, "{w}×{h}");
+    assert!(w > 8_000, "{w}×{h}: not needlessly small");
+    harness.get_by_label_contains("Exported");
+}

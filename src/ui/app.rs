@@ -60,6 +60,8 @@ pub struct ExplorerApp {
     presentation: Presentation,
     /// The import preview (File → Import…, or files dropped on the window).
     import: Option<ImportDialog>,
+    /// A PNG export refused for its size, offered again at the scale that fits.
+    png_offer: Option<super::export_offer::PngOffer>,
     /// The last error, shown in a banner until dismissed.
     error: Option<String>,
     /// A passing confirmation ("Saved …").
@@ -96,6 +98,7 @@ impl ExplorerApp {
             jobs: Jobs::default(),
             presentation: Presentation::default(),
             import: None,
+            png_offer: None,
             error: None,
             notice: None,
             notice_shown: None,
@@ -487,6 +490,11 @@ impl ExplorerApp {
         }
         if self.jobs.ui(ctx) == JobAction::Cancel {
             self.cancel_job();
+        }
+        if let Some(offer) = &self.png_offer
+            && let Some(answer) = super::export_offer::offer_ui(ctx, offer)
+        {
+            self.answer_png_offer(ctx, answer);
         }
         if let Some((purpose, path)) = self.filing.path_prompt_ui(ctx) {
             self.error = None;

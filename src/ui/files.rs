@@ -144,7 +144,7 @@ impl FileDialogs for NativeDialogs {
                     .save_file()
                     .map(|p| vec![p]),
                 DialogPurpose::Export(format) => rfd::FileDialog::new()
-                    .add_filter(format.label(), &[format.extension()])
+                    .add_filter(format.label(), format.extensions())
                     .set_directory(&folder)
                     .set_title("Export")
                     .set_file_name(file_name)
@@ -186,7 +186,7 @@ impl FileDialogs for NativeDialogs {
                     .save_file()
                     .map(|p| vec![p]),
                 DialogPurpose::ExportVisible => rfd::FileDialog::new()
-                    .add_filter("SVG", &["svg"])
+                    .add_filter("SVG", crate::export::ExportFormat::Svg.extensions())
                     .set_directory(&folder)
                     .set_title("Export visible area")
                     .set_file_name(file_name)

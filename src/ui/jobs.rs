@@ -35,6 +35,8 @@ pub enum Outcome {
     Restored(Box<(recovery::Orphan, Restored)>),
     /// A file was written.
     Exported(PathBuf),
+    /// A PNG too large at its scale was not written; the window offers the scale that fits.
+    PngTooLarge(Box<super::export_offer::PngOffer>),
     /// The document was saved to `path`, as it was at change count `changes`.
     Saved {
         /// The saved document's [`Document::id`].
@@ -329,7 +331,9 @@ impl Jobs<Outcome> {
     }
 
     /// Exports `doc` to `path` (a copy of it: editing goes on meanwhile); with an `area`, only
-    /// the parties in it, where the canvas draws them, with the findings the window keeps.
+    /// the parties in it, where the canvas draws them, with the findings the window keeps. A PNG
+    /// is drawn at `scale`; one too large for it comes back as [`Outcome::PngTooLarge`], with the
+    /// scale that fits, for the window to offer.
     pub fn export(
         &mut self,
         ctx: &egui::Context,
@@ -337,6 +341,7 @@ impl Jobs<Outcome> {
         path: &Path,
         format: crate::export::ExportFormat,
         area: Option<crate::export::Area>,
+        scale: f32,
     ) -> Result<(), String> {
         let path = if path.extension().is_none() {
             path.with_extension(format.extension())
@@ -363,11 +368,22 @@ impl Jobs<Outcome> {
             let options = crate::export::ExportOptions {
                 area,
                 drawn,
+                scale,
                 ..export_options()
             };
-            crate::export::export_to_file_with(&scenario, format, &options, &path, progress)
-                .map(|()| Outcome::Exported(path))
-                .map_err(|e| format!("The export failed; no file was written. {e}"))
+            match crate::export::export_to_file_with(&scenario, format, &options, &path, progress) {
+                Ok(()) => Ok(Outcome::Exported(path)),
+                Err(crate::export::ExportError::TooLarge(w, h, fit)) => Ok(Outcome::PngTooLarge(
+                    Box::new(super::export_offer::PngOffer {
+                        path,
+                        area,
+                        pixels: (w, h),
+                        asked: scale,
+                        fit,
+                    }),
+                )),
+                Err(e) => Err(format!("The export failed; no file was written. {e}")),
+            }
         })
     }
 
@@ -397,11 +413,15 @@ impl Jobs<Outcome> {
     }
 }
 
+/// The scale of the window's PNGs, for slides on high-density screens; a channel too large for
+/// it is offered the scale that fits (see `export_offer`).
+pub const PNG_SCALE: f32 = 2.0;
+
 /// The options the window exports with: 2× PNGs, and CSV for Excel (people open it there, and it
 /// needs the byte order mark).
 pub fn export_options() -> crate::export::ExportOptions {
     crate::export::ExportOptions {
-        scale: 2.0,
+        scale: PNG_SCALE,
         excel: true,
         ..Default::default()
     }

@@ -11,6 +11,7 @@ pub mod app;
 pub mod canvas;
 mod command;
 mod document;
+pub mod export_offer;
 pub mod files;
 mod filing;
 pub mod import;

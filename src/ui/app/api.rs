@@ -196,10 +196,19 @@ impl ExplorerApp {
         } else {
             path.to_owned()
         };
-        let done =
-            crate::export::export_to_file(self.ws.doc.scenario(), format, &export_options(), &path);
+        let options = export_options();
+        let done = crate::export::export_to_file(self.ws.doc.scenario(), format, &options, &path);
         match done {
             Ok(()) => self.notice = Some(format!("Exported {}", path.display())),
+            Err(crate::export::ExportError::TooLarge(w, h, fit)) => {
+                self.png_offer = Some(super::super::export_offer::PngOffer {
+                    path,
+                    area: None,
+                    pixels: (w, h),
+                    asked: options.scale,
+                    fit,
+                });
+            }
             Err(e) => self.report(format!("The export failed; no file was written. {e}")),
         }
     }
@@ -213,7 +222,48 @@ impl ExplorerApp {
         format: ExportFormat,
         area: Option<Area>,
     ) {
-        let started = self.jobs.export(ctx, &self.ws.doc, path, format, area);
+        let scale = super::super::jobs::PNG_SCALE;
+        let started = self
+            .jobs
+            .export(ctx, &self.ws.doc, path, format, area, scale);
+        self.started(started);
+    }
+
+    /// The PNG refused for its size, offered again at the scale that fits (File → Export).
+    pub fn png_offer(&self) -> Option<&super::super::export_offer::PngOffer> {
+        self.png_offer.as_ref()
+    }
+
+    /// Answers the offer of a PNG too large for its scale: exports it at the scale that fits, or
+    /// as an SVG beside it, or nothing.
+    pub fn answer_png_offer(
+        &mut self,
+        ctx: &egui::Context,
+        answer: super::super::export_offer::OfferAnswer,
+    ) {
+        use super::super::export_offer::OfferAnswer;
+        let Some(offer) = self.png_offer.take() else {
+            return;
+        };
+        let started = match answer {
+            OfferAnswer::ExportAt(scale) => self.jobs.export(
+                ctx,
+                &self.ws.doc,
+                &offer.path,
+                ExportFormat::Png,
+                offer.area,
+                scale,
+            ),
+            OfferAnswer::Svg => self.jobs.export(
+                ctx,
+                &self.ws.doc,
+                &offer.path.with_extension("svg"),
+                ExportFormat::Svg,
+                offer.area,
+                super::super::jobs::PNG_SCALE,
+            ),
+            OfferAnswer::Cancel => return,
+        };
         self.started(started);
     }
 

@@ -364,6 +364,7 @@ impl ExplorerApp {
             }
             Outcome::Previewed(previewed) => self.whatif.previewed(*previewed),
             Outcome::Exported(path) => self.notice = Some(format!("Exported {}", path.display())),
+            Outcome::PngTooLarge(offer) => self.png_offer = Some(*offer),
             Outcome::Placed {
                 revision,
                 positions,
