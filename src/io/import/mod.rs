@@ -429,7 +429,8 @@ fn run(
         match recognise(&header) {
             Some(kind) => {
                 files.push((source.name.clone(), label(kind.label())));
-                let table = text::Table::parse(&decoded, encoding);
+                // The text moves into the table: its rows are read as they are walked.
+                let table = text::Table::parse(decoded, encoding);
                 read_table(&source.name, kind, table, &mut ctx, &mut pc, &mut links);
             }
             None => {
@@ -519,10 +520,6 @@ fn read_table(
     pc: &mut partner_center::PcData,
     links: &mut Vec<(String, text::Table)>,
 ) {
-    for extra in table.extra_cells() {
-        ctx.errors
-            .push_at(name, Some(extra.line), Some(extra.column), extra.message);
-    }
     match kind {
         TableKind::PartnerCenter(kind) => pc.add_csv(name, kind, &table, ctx),
         TableKind::Project(FileKind::Parties) => project_csv::read_parties(&table, name, ctx),
@@ -549,15 +546,13 @@ fn read_workbook(
     let mut read = 0;
     let mut skipped = Vec::new();
     for sheet in sheets {
+        // Recognised by the header alone: the rows below are handed over once, not copied for
+        // each row tried as the header.
         let found = (0..sheet.rows.len().min(HEADER_SEARCH_ROWS)).find_map(|at| {
-            let table = text::Table::from_rows(
-                sheet.rows[at].1.clone(),
-                sheet.rows[at + 1..].to_vec(),
-                format,
-            );
-            recognise(&table).map(|kind| (kind, table))
+            let header = text::Table::from_rows(sheet.rows[at].1.clone(), Vec::new(), format);
+            recognise(&header).map(|kind| (kind, at))
         });
-        let Some((kind, table)) = found else {
+        let Some((kind, at)) = found else {
             skipped.push(match sheet.rows.first() {
                 None => format!("\"{}\" (empty)", sheet.name),
                 Some((_, first)) => format!(
@@ -571,8 +566,15 @@ fn read_workbook(
             });
             continue;
         };
+        let workbook::Sheet {
+            name: sheet_name,
+            mut rows,
+        } = sheet;
+        let below = rows.split_off(at + 1);
+        let header = rows.pop().map(|(_, cells)| cells).unwrap_or_default();
+        let table = text::Table::from_rows(header, below, format);
         read += 1;
-        let name = format!("{file} (sheet {})", sheet.name);
+        let name = format!("{file} (sheet {sheet_name})");
         files.push((
             name.clone(),
             format!(

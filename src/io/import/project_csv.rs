@@ -7,9 +7,7 @@
 //! read it in [`read_parties`] or [`read_links`] with the `Row` helpers (`cell`, `date`, `flag`,
 //! `choice`), and add a line to the table in docs/csv-import.md.
 
-use super::text::{
-    Column, ColumnMap, DateOrder, Table, fold, parse_country, parse_date, parse_flag,
-};
+use super::text::{Column, ColumnMap, DateOrder, Table, fold, parse_country, parse_flag};
 use super::{Context, ImportErrors};
 use crate::model::identity::canonical_tenant;
 use crate::model::{
@@ -150,7 +148,9 @@ struct Row<'a> {
     line: u64,
     columns: &'a ColumnMap,
     cells: &'a [String],
-    /// The order of ambiguous slash dates: the user's, else the one the file's own dates show.
+    /// The table the row is of: an ambiguous slash date is read as its other dates decide.
+    table: &'a Table,
+    /// The order of ambiguous slash dates the user gave.
     date_order: DateOrder,
 }
 
@@ -197,7 +197,10 @@ impl Row<'_> {
 
     fn date(&self, column: &str, ctx: &mut Context) -> Option<Date> {
         let value = self.cell(column)?;
-        match parse_date(value, self.date_order) {
+        match self
+            .table
+            .parse_date(value, self.date_order, DateOrder::Ask)
+        {
             Ok(d) => Some(d),
             Err(e) => {
                 self.error_at(&mut ctx.errors, column, format!("`{column}` {e}"));
@@ -306,19 +309,15 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
         return;
     };
     let kinds = keys(&PartyKind::ALL, PartyKind::key);
-    let date_order = table.date_order(ctx.options.date_order);
-    for (line, cells) in &table.rows {
-        // Past the errors a report shows, the rest of a broken file is not worth reading (a file
-        // of half a million wrong rows took 23 s in a debug build).
-        if ctx.errors.is_full() {
-            break;
-        }
+    let mut rows = table.rows();
+    while let Some((line, cells)) = rows.next_or_report(file, &mut ctx.errors) {
         let row = Row {
             file,
-            line: *line,
+            line,
             columns: &columns,
-            cells,
-            date_order,
+            cells: &cells,
+            table,
+            date_order: ctx.options.date_order,
         };
         let id = row.required("id", &mut ctx.errors);
         if let Some(id) = &id {
@@ -402,19 +401,15 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         return;
     };
     let kinds = keys(&LinkKind::ALL, LinkKind::key);
-    let date_order = table.date_order(ctx.options.date_order);
-    for (line, cells) in &table.rows {
-        // Past the errors a report shows, the rest of a broken file is not worth reading (a file
-        // of half a million wrong rows took 23 s in a debug build).
-        if ctx.errors.is_full() {
-            break;
-        }
+    let mut rows = table.rows();
+    while let Some((line, cells)) = rows.next_or_report(file, &mut ctx.errors) {
         let row = Row {
             file,
-            line: *line,
+            line,
             columns: &columns,
-            cells,
-            date_order,
+            cells: &cells,
+            table,
+            date_order: ctx.options.date_order,
         };
         let errors = &mut ctx.errors;
         let id = row.required("id", errors);

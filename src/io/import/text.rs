@@ -7,6 +7,7 @@
 
 use crate::model::Date;
 use encoding_rs::{Encoding, UTF_8};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// How to read a slash date whose day and month are both 12 or less (`03/04/2020`).
@@ -58,39 +59,65 @@ pub const MAX_COLUMNS: usize = 1_000;
 /// The longest line of a CSV file, in bytes: a row of real data is a few hundred.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// The most cells a CSV file may hold, 1.6 times a million-link channel's links file: each costs
-/// about 40 bytes of memory besides its text, so this bounds a file of one-letter cells
-/// (`x,x,x,…`) to under a gigabyte instead of seven.
+/// The most cells a CSV file (or a workbook's sheet) may hold, 1.6 times a million-link channel's
+/// links file. A CSV file's rows are read one at a time, so this bounds the work of a file of
+/// one-letter cells (`x,x,x,…`) rather than its memory; a sheet's cells are held (each about 40
+/// bytes besides its text), and this bounds them to under a gigabyte.
 pub const MAX_CELLS: usize = 16_000_000;
 
-/// The first line over [`MAX_LINE_BYTES`], as an error to refuse the file with: found in one pass
-/// before anything is parsed (the CSV reader holds a whole record in memory, and a 100 MB line of
-/// 35 million cells took minutes and gigabytes).
+/// The first line over [`MAX_LINE_BYTES`], as an error to refuse the file with: found before
+/// anything is parsed (the CSV reader holds a whole record in memory, and a 100 MB line of 35
+/// million cells took minutes and gigabytes).
+///
+/// Looked for a window at a time, not a line at a time: a line longer than the limit is a window
+/// of the limit's length holding no line break, so each step looks back from the window's end
+/// for its last break and goes on from there. A 100 MB file takes about a hundred steps, where
+/// splitting it into its ten million lines took two seconds in a debug build.
 fn overlong_line(text: &str) -> Option<(u64, String)> {
-    let (n, line) = text
-        .split('\n')
-        .enumerate()
-        .find(|(_, line)| line.len() > MAX_LINE_BYTES)?;
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let (start, len) = loop {
+        let window = bytes.get(start..)?;
+        if window.len() <= MAX_LINE_BYTES {
+            return None;
+        }
+        match memchr::memrchr(b'\n', &window[..=MAX_LINE_BYTES]) {
+            Some(last) => start += last + 1,
+            None => {
+                let len = memchr::memchr(b'\n', window).unwrap_or(window.len());
+                break (start, len);
+            }
+        }
+    };
+    let line = memchr::memchr_iter(b'\n', &bytes[..start]).count() as u64 + 1;
     Some((
-        n as u64 + 1,
+        line,
         format!(
             "this line is {} bytes long; csp-explorer reads lines of at most {} bytes (1 MB): is \
              this a CSV file?",
-            crate::text::thousands(line.len()),
+            crate::text::thousands(len),
             crate::text::thousands(MAX_LINE_BYTES)
         ),
     ))
 }
 
-/// A record with more cells than the header has columns.
+/// A problem with one row, found as the rows are walked ([`Table::rows`]): cells beyond the
+/// header, a record the CSV reader could not read, or a limit reached (the walk stops there).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExtraCells {
-    /// 1-based line of the record.
-    pub line: u64,
-    /// 1-based position of the first extra cell.
-    pub column: u64,
-    /// What is wrong, quoting the extra cells.
+pub struct RowProblem {
+    /// 1-based line of the record, when known.
+    pub line: Option<u64>,
+    /// 1-based position of the cell the problem is about, if it is one cell.
+    pub column: Option<u64>,
+    /// What is wrong.
     pub message: String,
+}
+
+impl RowProblem {
+    /// Records the problem against `file`.
+    pub(crate) fn report(self, file: &str, errors: &mut super::ImportErrors) {
+        errors.push_at(file, self.line, self.column, self.message);
+    }
 }
 
 /// The field separator of a CSV text, from its first line: whichever of `,` `;` and tab occurs most
@@ -153,57 +180,61 @@ impl Column {
     }
 }
 
-/// A CSV file read into rows of cells, with its header mapped onto the caller's columns.
+/// A table of rows of cells (a CSV file or a workbook's sheet), with its header mapped onto the
+/// caller's columns.
+///
+/// A CSV file's rows are not held as cells: its text is kept (about the size of the file) and
+/// each record is read when [`Table::rows`] walks to it, so memory while importing grows with
+/// what the rows make (parties, links, the errors kept), not with the number of cells. A file of
+/// one-letter cells (`x,x,x,…`) made 16 times its size in cells, and a 5 MB links file of them
+/// took seconds to copy before its first row was found wrong.
 #[derive(Debug)]
 pub struct Table {
     /// Which encoding the bytes were read in.
     pub encoding: &'static str,
-    /// The separator that was detected.
+    /// The separator that was detected (0 for a sheet, whose cells come split).
     pub separator: u8,
     /// The header cells as written.
     pub headers: Vec<String>,
-    /// Data rows: the 1-based line of the record and its cells (trimmed).
-    pub rows: Vec<(u64, Vec<String>)>,
-    /// A record the CSV parser could not read: its line and the parser's words.
+    /// Where the rows come from.
+    source: RowSource,
+    /// Why the file's rows are not read at all (a line over [`MAX_LINE_BYTES`], a header over
+    /// [`MAX_COLUMNS`]): its line and what is wrong.
     pub broken: Vec<(Option<u64>, String)>,
-    /// The order of slash dates that the file's own dates decide (see [`decided_date_order`]).
-    pub decided_order: DateOrder,
+    /// The order of slash dates that the file's own dates decide, found the first time an
+    /// ambiguous date needs it (see [`Table::date_order`]).
+    decided_order: std::cell::OnceCell<DateOrder>,
+}
+
+/// Where a table's rows come from.
+#[derive(Debug)]
+enum RowSource {
+    /// A sheet's cells, already read (and bounded as they were, see `workbook.rs`).
+    Cells(Vec<(u64, Vec<String>)>),
+    /// A CSV text, its line ends made `\n`, read a record at a time.
+    Csv(String),
 }
 
 impl Table {
-    /// Reads a CSV text with the separator found in its first line.
-    pub fn parse(text: &str, encoding: &'static str) -> Table {
-        // Windows (CRLF) and old Mac Excel (CR) line ends become LF, so line numbers in messages
-        // count the way an editor does.
-        // Copied only when there is a CR: a million-row file is hundreds of megabytes, and two
-        // copies of it were a tenth of importing it.
-        let text: std::borrow::Cow<str> = if text.contains('\r') {
-            text.replace("\r\n", "\n").replace('\r', "\n").into()
-        } else {
-            text.into()
-        };
+    /// Reads a CSV text's header with the separator found in its first line; the rows are read as
+    /// [`Table::rows`] walks them.
+    pub fn parse(text: impl Into<String>, encoding: &'static str) -> Table {
+        let text = unix_line_ends(text.into());
         let separator = detect_separator(&text);
-        let mut broken = Vec::new();
+        let mut table = Table {
+            encoding,
+            separator,
+            headers: Vec::new(),
+            source: RowSource::Cells(Vec::new()),
+            broken: Vec::new(),
+            decided_order: std::cell::OnceCell::new(),
+        };
         if let Some((line, message)) = overlong_line(&text) {
             // Nothing of it is read: the file is refused with the line that is too long.
-            broken.push((Some(line), message));
-            return Table {
-                encoding,
-                separator,
-                headers: Vec::new(),
-                rows: Vec::new(),
-                broken,
-                decided_order: DateOrder::Ask,
-            };
+            table.broken.push((Some(line), message));
+            return table;
         }
-        // Not trimmed by the reader: `one_line` trims each cell as it copies it (trimming the
-        // record first rebuilt every one of them).
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(separator)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
+        table.headers = csv_reader(separator, text.as_bytes())
             .headers()
             .map(|h| {
                 h.iter()
@@ -212,69 +243,14 @@ impl Table {
                     .collect()
             })
             .unwrap_or_default();
-        let mut rows = Vec::new();
-        let mut cells = headers.len();
-        let too_many = |line: Option<u64>, what: String| {
-            (
-                line,
-                format!(
-                    "{what}; csp-explorer reads at most {MAX_COLUMNS} cells a row and {} cells a file: is this the right file?",
-                    crate::text::thousands(MAX_CELLS)
-                ),
-            )
-        };
-        if headers.len() > MAX_COLUMNS {
-            broken.push(too_many(
+        if table.headers.len() > MAX_COLUMNS {
+            table.broken.push((
                 Some(1),
-                format!("the header has more than {MAX_COLUMNS} cells"),
+                too_many(format!("the header has more than {MAX_COLUMNS} cells")),
             ));
         }
-        let mut record = csv::StringRecord::new();
-        while broken.is_empty() {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    if record.len() > MAX_COLUMNS {
-                        broken.push(too_many(
-                            Some(line),
-                            format!(
-                                "this row has {} cells",
-                                crate::text::thousands(record.len())
-                            ),
-                        ));
-                        break;
-                    }
-                    if record.iter().all(|c| c.trim().is_empty()) {
-                        continue;
-                    }
-                    cells += record.len();
-                    if cells > MAX_CELLS {
-                        broken.push(too_many(
-                            Some(line),
-                            format!(
-                                "the file has more than {} cells by this row",
-                                crate::text::thousands(MAX_CELLS)
-                            ),
-                        ));
-                        break;
-                    }
-                    let mut row = Vec::with_capacity(record.len());
-                    row.extend(record.iter().map(one_line));
-                    rows.push((line, row));
-                }
-                Err(e) => broken.push((e.position().map(|p| p.line()), e.to_string())),
-            }
-        }
-        let decided_order = decided_date_order(&rows);
-        Table {
-            encoding,
-            separator,
-            headers,
-            rows,
-            broken,
-            decided_order,
-        }
+        table.source = RowSource::Csv(text);
+        table
     }
 
     /// A table from rows already split into cells (a workbook's sheet): `headers` is the row the
@@ -292,18 +268,75 @@ impl Table {
             encoding,
             separator: 0,
             headers: headers.iter().map(|h| one_line(h)).collect(),
-            decided_order: decided_date_order(&rows),
-            rows,
+            source: RowSource::Cells(rows),
             broken: Vec::new(),
+            decided_order: std::cell::OnceCell::new(),
         }
     }
 
-    /// How to read this table's ambiguous slash dates: as the user said, else as its own dates
-    /// decide.
+    /// The data rows, each with its 1-based line (or sheet row) and its cells (trimmed, one line
+    /// each), in order; blank rows are skipped. A row with more non-empty cells than the header has
+    /// columns comes as a [`RowProblem`] first, then as the row. A record the CSV reader cannot
+    /// read, a row of more than [`MAX_COLUMNS`] cells or a file past [`MAX_CELLS`] cells is a
+    /// problem that ends the walk. Nothing is walked when the file is [`Table::broken`].
+    pub fn rows(&self) -> Rows<'_> {
+        let walk = match &self.source {
+            RowSource::Cells(rows) => Walk::Cells(rows.iter()),
+            RowSource::Csv(_) if !self.broken.is_empty() => Walk::Done,
+            RowSource::Csv(text) => Walk::Csv {
+                // `has_headers`: the header record is skipped, the first record read is a row.
+                reader: Box::new(csv_reader(self.separator, text.as_bytes())),
+                record: csv::StringRecord::new(),
+                cells: self.headers.len(),
+            },
+        };
+        Rows {
+            table: self,
+            walk,
+            pending: None,
+        }
+    }
+
+    /// How to read this table's ambiguous slash dates: as the user said, else as the file's own
+    /// dates decide (a pass over its rows, made once and only when asked).
     pub fn date_order(&self, given: DateOrder) -> DateOrder {
         match given {
-            DateOrder::Ask => self.decided_order,
+            DateOrder::Ask => *self.decided_order.get_or_init(|| {
+                let mut votes = DateVotes::default();
+                for (_, cells) in self.rows().flatten() {
+                    for cell in cells.iter() {
+                        votes.see(cell);
+                    }
+                    if votes.split() {
+                        break;
+                    }
+                }
+                votes.order()
+            }),
             given => given,
+        }
+    }
+
+    /// Parses a date cell of this table in the `given` order. A slash date that order leaves
+    /// ambiguous is read in the order the file's own dates decide ([`Table::date_order`]), else
+    /// in `otherwise` (Partner Center writes month first); when that is [`DateOrder::Ask`] too, it
+    /// is refused saying so. The file's dates are looked at only when a date needs them: a file
+    /// of ISO dates, or of cells that are no dates at all, is never read twice.
+    pub fn parse_date(
+        &self,
+        value: &str,
+        given: DateOrder,
+        otherwise: DateOrder,
+    ) -> Result<Date, String> {
+        match parse_date(value, given) {
+            Err(e) if given == DateOrder::Ask && e.contains(DATE_ORDER_HINT) => {
+                match self.date_order(DateOrder::Ask) {
+                    DateOrder::Ask if otherwise == DateOrder::Ask => Err(e),
+                    DateOrder::Ask => parse_date(value, otherwise),
+                    decided => parse_date(value, decided),
+                }
+            }
+            result => result,
         }
     }
 
@@ -326,48 +359,41 @@ impl Table {
                 crate::text::thousands(cells)
             ));
         }
-        let mut table = Table::parse(first, encoding);
-        table.rows.clear();
-        Ok(table)
+        Ok(Table::parse(first, encoding))
     }
 
     /// Decodes `bytes` (see [`decode`]) and reads them.
     pub fn from_bytes(bytes: &[u8]) -> Result<Table, crate::io::read::TextError> {
         let (text, encoding) = decode(bytes)?;
-        Ok(Table::parse(&text, encoding))
+        Ok(Table::parse(text, encoding))
     }
 
-    /// The records with more non-empty cells than the header has columns: those cells belong to no
-    /// column and would be lost (often a separator inside a value that is not quoted). Empty
+    /// The record's cells beyond the header's columns, if any is not empty: those cells belong to
+    /// no column and would be lost (often a separator inside a value that is not quoted). Empty
     /// trailing cells (`a,b,c,`, as some exports write) lose nothing and pass.
-    pub fn extra_cells(&self) -> Vec<ExtraCells> {
+    fn extra_cells(&self, line: u64, cells: &[String]) -> Option<RowProblem> {
         let width = self.headers.len();
-        self.rows
-            .iter()
-            .filter_map(|(line, cells)| {
-                let extra: Vec<&String> = cells.iter().skip(width).collect();
-                if extra.iter().all(|c| c.is_empty()) {
-                    return None;
-                }
-                let quoted: Vec<String> = extra.iter().map(|c| format!("\"{c}\"")).collect();
-                let hint = match self.separator {
-                    // A sheet's cells are cells: nothing was split that should not have been.
-                    0 => "give the extra cells a header or clear them".to_owned(),
-                    b'\t' => "a value holding a tab must be in double quotes".to_owned(),
-                    s => format!("a value holding a `{}` must be in double quotes", s as char),
-                };
-                Some(ExtraCells {
-                    line: *line,
-                    column: width as u64 + 1,
-                    message: format!(
-                        "this row has {} cells but the header has {width} columns; the extra cell(s) {} \
-                         belong to no column ({hint})",
-                        cells.len(),
-                        quoted.join(", ")
-                    ),
-                })
-            })
-            .collect()
+        let extra = cells.get(width..).unwrap_or_default();
+        if extra.iter().all(String::is_empty) {
+            return None;
+        }
+        let quoted: Vec<String> = extra.iter().map(|c| format!("\"{c}\"")).collect();
+        let hint = match self.separator {
+            // A sheet's cells are cells: nothing was split that should not have been.
+            0 => "give the extra cells a header or clear them".to_owned(),
+            b'\t' => "a value holding a tab must be in double quotes".to_owned(),
+            s => format!("a value holding a `{}` must be in double quotes", s as char),
+        };
+        Some(RowProblem {
+            line: Some(line),
+            column: Some(width as u64 + 1),
+            message: format!(
+                "this row has {} cells but the header has {width} columns; the extra cell(s) {} \
+                 belong to no column ({hint})",
+                cells.len(),
+                quoted.join(", ")
+            ),
+        })
     }
 
     /// Maps the header onto `columns`: the column index of each key found, the headers that matched
@@ -398,40 +424,219 @@ impl Table {
     }
 }
 
-/// The order of day and month that a file's slash dates show: a file is written in one locale, so
-/// one date whose first number is above 12 (`15/10/2019`) makes every date of the file day first,
-/// and one whose second is (`10/15/2019`) month first. A file showing both, or neither, decides
-/// nothing ([`DateOrder::Ask`]): its ambiguous dates are still asked about.
-pub fn decided_date_order(rows: &[(u64, Vec<String>)]) -> DateOrder {
-    let (mut day_first, mut month_first) = (false, false);
-    for (_, cells) in rows {
-        for cell in cells {
-            if cell.len() > 25 || !cell.contains('/') {
-                continue;
-            }
-            let day_part = cell.split([' ', 'T']).next().unwrap_or(cell);
-            let parts: Vec<&str> = day_part.split('/').collect();
-            let [a, b, y] = parts[..] else {
-                continue;
-            };
-            if y.len() != 4 {
-                continue;
-            }
-            let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) else {
-                continue;
-            };
-            day_first |= a > 12 && b <= 12;
-            month_first |= b > 12 && a <= 12;
+/// What the slash dates seen so far say about the order of day and month: a file is written in
+/// one locale, so one date whose first number is above 12 (`15/10/2019`) makes every date of the
+/// file day first, and one whose second is (`10/15/2019`) month first. A file showing both, or
+/// neither, decides nothing ([`DateOrder::Ask`]): its ambiguous dates are still asked about.
+#[derive(Default)]
+struct DateVotes {
+    day_first: bool,
+    month_first: bool,
+}
+
+impl DateVotes {
+    fn see(&mut self, cell: &str) {
+        if cell.len() > 25 || !cell.contains('/') {
+            return;
         }
-        if day_first && month_first {
-            return DateOrder::Ask;
+        let day_part = cell.split([' ', 'T']).next().unwrap_or(cell);
+        let parts: Vec<&str> = day_part.split('/').collect();
+        let [a, b, y] = parts[..] else {
+            return;
+        };
+        if y.len() != 4 {
+            return;
+        }
+        let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) else {
+            return;
+        };
+        self.day_first |= a > 12 && b <= 12;
+        self.month_first |= b > 12 && a <= 12;
+    }
+
+    /// Both orders were seen: nothing more can decide.
+    fn split(&self) -> bool {
+        self.day_first && self.month_first
+    }
+
+    fn order(&self) -> DateOrder {
+        match (self.day_first, self.month_first) {
+            (true, false) => DateOrder::Dmy,
+            (false, true) => DateOrder::Mdy,
+            _ => DateOrder::Ask,
         }
     }
-    match (day_first, month_first) {
-        (true, false) => DateOrder::Dmy,
-        (false, true) => DateOrder::Mdy,
-        _ => DateOrder::Ask,
+}
+
+/// The CSV reader of a table's text. Cells are not trimmed by the reader: `one_line` trims each
+/// as it copies it (trimming the record first rebuilt every one of them).
+fn csv_reader(separator: u8, text: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text)
+}
+
+/// A limit's message: `what` was found, and the limits.
+fn too_many(what: String) -> String {
+    format!(
+        "{what}; csp-explorer reads at most {MAX_COLUMNS} cells a row and {} cells a file: is \
+         this the right file?",
+        crate::text::thousands(MAX_CELLS)
+    )
+}
+
+/// The rows of a [`Table`], walked one at a time (see [`Table::rows`]).
+pub struct Rows<'a> {
+    table: &'a Table,
+    walk: Walk<'a>,
+    /// A row whose problem (extra cells) was given first: it comes next.
+    pending: Option<(u64, Cow<'a, [String]>)>,
+}
+
+enum Walk<'a> {
+    Cells(std::slice::Iter<'a, (u64, Vec<String>)>),
+    Csv {
+        /// Boxed: the reader holds its buffers inline, and this enum is moved around.
+        reader: Box<csv::Reader<&'a [u8]>>,
+        /// Reused for every record: one allocation for the walk, not one per row.
+        record: csv::StringRecord,
+        /// Cells read so far, header included, against [`MAX_CELLS`].
+        cells: usize,
+    },
+    Done,
+}
+
+/// A row: its line and its cells.
+pub type TableRow<'a> = (u64, Cow<'a, [String]>);
+
+impl<'a> Iterator for Rows<'a> {
+    type Item = Result<TableRow<'a>, RowProblem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(row) = self.pending.take() {
+            return Some(Ok(row));
+        }
+        let (line, cells) = match self.walk.next_row()? {
+            Ok(row) => row,
+            Err(problem) => {
+                self.walk = Walk::Done;
+                return Some(Err(problem));
+            }
+        };
+        match self.table.extra_cells(line, &cells) {
+            Some(problem) => {
+                self.pending = Some((line, cells));
+                Some(Err(problem))
+            }
+            None => Some(Ok((line, cells))),
+        }
     }
+}
+
+impl<'a> Rows<'a> {
+    /// The next row to take in: a problem with a row is recorded against `file` and the walk goes
+    /// on; `None` at the end, or once `errors` holds all a report shows (the rest of a broken file
+    /// is not worth reading: half a million wrong rows took 23 s in a debug build).
+    pub(crate) fn next_or_report(
+        &mut self,
+        file: &str,
+        errors: &mut super::ImportErrors,
+    ) -> Option<TableRow<'a>> {
+        loop {
+            if errors.is_full() {
+                return None;
+            }
+            match self.next()? {
+                Ok(row) => return Some(row),
+                Err(problem) => problem.report(file, errors),
+            }
+        }
+    }
+}
+
+impl<'a> Walk<'a> {
+    /// The next non-blank row, or the problem that ends the walk.
+    fn next_row(&mut self) -> Option<Result<TableRow<'a>, RowProblem>> {
+        match self {
+            Walk::Done => None,
+            Walk::Cells(rows) => rows
+                .next()
+                .map(|(line, cells)| Ok((*line, Cow::Borrowed(cells.as_slice())))),
+            Walk::Csv {
+                reader,
+                record,
+                cells,
+            } => loop {
+                match reader.read_record(record) {
+                    Ok(false) => return None,
+                    Ok(true) => {
+                        let line = record.position().map_or(0, |p| p.line());
+                        let problem = |message: String| {
+                            Some(Err(RowProblem {
+                                line: Some(line),
+                                column: None,
+                                message: format!("not valid CSV: {message}"),
+                            }))
+                        };
+                        if record.len() > MAX_COLUMNS {
+                            return problem(too_many(format!(
+                                "this row has {} cells",
+                                crate::text::thousands(record.len())
+                            )));
+                        }
+                        if record.iter().all(|c| c.trim().is_empty()) {
+                            continue;
+                        }
+                        *cells += record.len();
+                        if *cells > MAX_CELLS {
+                            return problem(too_many(format!(
+                                "the file has more than {} cells by this row",
+                                crate::text::thousands(MAX_CELLS)
+                            )));
+                        }
+                        let row: Vec<String> = record.iter().map(one_line).collect();
+                        return Some(Ok((line, Cow::Owned(row))));
+                    }
+                    Err(e) => {
+                        return Some(Err(RowProblem {
+                            line: e.position().map(|p| p.line()),
+                            column: None,
+                            message: format!("not valid CSV: {e}"),
+                        }));
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Windows (CRLF) and old Mac Excel (CR) line ends made LF, so line numbers in messages count the
+/// way an editor does. In place: a file is up to a gigabyte, and copies of it were most of the
+/// memory an import took.
+fn unix_line_ends(text: String) -> String {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    let (mut read, mut write) = (0, 0);
+    while let Some(at) = memchr::memchr(b'\r', &bytes[read..]) {
+        let cr = read + at;
+        bytes.copy_within(read..cr, write);
+        write += cr - read;
+        bytes[write] = b'\n';
+        write += 1;
+        read = cr + 1;
+        if bytes.get(read) == Some(&b'\n') {
+            read += 1;
+        }
+    }
+    let len = bytes.len();
+    bytes.copy_within(read..len, write);
+    bytes.truncate(write + len - read);
+    // Only ASCII bytes were removed or changed: the text is as valid as it was.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A cell as one line: a line break typed inside a quoted cell (Alt+Enter in Excel) reads as a
@@ -818,6 +1023,34 @@ mod tests {
         assert_eq!(decode(&utf16be), ("Gärten".to_owned(), "UTF-16BE"));
     }
 
+    /// The first line over the limit is found with its number and length, wherever it is.
+    #[test]
+    fn an_overlong_line_is_found_by_its_number_and_length() {
+        let long = "x".repeat(MAX_LINE_BYTES + 1);
+        let just = "y".repeat(MAX_LINE_BYTES);
+        let lines = |text: &str| {
+            overlong_line(text).map(|(line, m)| (line, m.contains("1,048,577 bytes long")))
+        };
+        assert_eq!(lines(&format!("a\n{just}\n{just}\nb")), None);
+        assert_eq!(lines(&just), None);
+        assert_eq!(lines(&long), Some((1, true)));
+        assert_eq!(lines(&format!("a\nb\n{just}\n{long}\nc")), Some((4, true)));
+        assert_eq!(
+            lines(&format!("{}\n{long}", "ab\n".repeat(500_000))),
+            Some((500_002, true))
+        );
+    }
+
+    #[test]
+    fn windows_and_old_mac_line_ends_become_unix_ones_in_place() {
+        assert_eq!(
+            unix_line_ends("a\r\nb\rc\r\n\r\nd\r".to_owned()),
+            "a\nb\nc\n\nd\n"
+        );
+        assert_eq!(unix_line_ends("\rÄé\r\n€".to_owned()), "\nÄé\n€");
+        assert_eq!(unix_line_ends("no breaks".to_owned()), "no breaks");
+    }
+
     #[test]
     fn separators_come_from_the_header_row() {
         assert_eq!(detect_separator("id;kind;name\n1,2;3"), b';');
@@ -880,28 +1113,37 @@ mod tests {
 
     #[test]
     fn a_file_s_own_dates_decide_the_order_of_its_ambiguous_ones() {
-        let rows = |cells: &[&str]| {
-            cells
+        let decided = |cells: &[&str]| {
+            let text: String = cells.iter().map(|c| format!("x,{c}\n")).collect();
+            let text = format!("name,date\n{text}");
+            let csv = Table::parse(text, "UTF-8").date_order(DateOrder::Ask);
+            let rows = cells
                 .iter()
                 .enumerate()
                 .map(|(i, c)| (i as u64 + 2, vec!["x".to_owned(), (*c).to_owned()]))
-                .collect::<Vec<_>>()
+                .collect();
+            let sheet = Table::from_rows(vec!["name".into(), "date".into()], rows, "sheet");
+            assert_eq!(sheet.date_order(DateOrder::Ask), csv, "{cells:?}");
+            csv
         };
+        assert_eq!(decided(&["12/1/2019", "10/15/2019"]), DateOrder::Mdy);
+        assert_eq!(decided(&["1/12/2019", "15/10/2019 00:00"]), DateOrder::Dmy);
+        assert_eq!(decided(&["1/12/2019", "3/4/2020"]), DateOrder::Ask);
+        assert_eq!(decided(&["13/1/2019", "1/13/2019"]), DateOrder::Ask);
+        // The user's order wins; an ambiguous date of a file that decides nothing is asked about,
+        // or read as the caller's default (Partner Center's month first).
+        let table = Table::parse("date\n1/12/2019\n3/4/2020\n", "UTF-8");
+        assert_eq!(table.date_order(DateOrder::Dmy), DateOrder::Dmy);
+        let ask = DateOrder::Ask;
+        assert!(table.parse_date("3/4/2020", ask, ask).is_err());
         assert_eq!(
-            decided_date_order(&rows(&["12/1/2019", "10/15/2019"])),
-            DateOrder::Mdy
+            table.parse_date("3/4/2020", ask, DateOrder::Mdy),
+            Ok(d("2020-03-04"))
         );
+        let decided = Table::parse("date\n3/4/2020\n15/10/2019\n", "UTF-8");
         assert_eq!(
-            decided_date_order(&rows(&["1/12/2019", "15/10/2019 00:00"])),
-            DateOrder::Dmy
-        );
-        assert_eq!(
-            decided_date_order(&rows(&["1/12/2019", "3/4/2020"])),
-            DateOrder::Ask
-        );
-        assert_eq!(
-            decided_date_order(&rows(&["13/1/2019", "1/13/2019"])),
-            DateOrder::Ask
+            decided.parse_date("3/4/2020", ask, DateOrder::Mdy),
+            Ok(d("2020-04-03"))
         );
     }
 

@@ -12,7 +12,7 @@
 
 use super::{Customer, PcData, PcKind};
 use crate::io::import::Context;
-use crate::io::import::text::{Column, ColumnMap, DateOrder, Table, parse_date};
+use crate::io::import::text::{Column, ColumnMap, DateOrder, Table};
 use crate::model::Date;
 
 /// The columns read from both billing files (named as Partner Center writes them; compared folded).
@@ -98,12 +98,6 @@ impl PcData {
             ctx.errors
                 .push(file, *line, format!("not valid CSV: {message}"));
         }
-        // Partner Center writes month-first dates (`10/3/2020`); a file whose own dates decide
-        // nothing is read that way unless the user said otherwise.
-        let order = match table.date_order(ctx.options.date_order) {
-            DateOrder::Ask => DateOrder::Mdy,
-            order => order,
-        };
         let mut customers_seen = std::collections::HashSet::new();
         let mut index: std::collections::HashMap<(String, String), usize> = self
             .billing
@@ -112,8 +106,10 @@ impl PcData {
             .map(|(i, s)| ((s.tenant.clone(), s.id.clone()), i))
             .collect();
         let mut charge_lines = 0usize;
-        for (line, cells) in &table.rows {
-            let cell = |k: &str| map.cell(cells, k);
+        let mut rows = table.rows();
+        while let Some((line, cells)) = rows.next_or_report(file, &mut ctx.errors) {
+            let line = &line;
+            let cell = |k: &str| map.cell(&cells, k);
             let Some(tenant) = cell("customer_id").map(str::to_ascii_lowercase) else {
                 ctx.errors.push_at(
                     file,
@@ -154,7 +150,10 @@ impl PcData {
             let mut date = None;
             for key in DATE_COLUMNS {
                 if let Some(value) = cell(key) {
-                    match parse_date(value, order) {
+                    // Partner Center writes month-first dates (`10/3/2020`): an ambiguous one
+                    // in a file whose own dates decide nothing is read that way, unless the
+                    // user said otherwise.
+                    match table.parse_date(value, ctx.options.date_order, DateOrder::Mdy) {
                         Ok(d) => {
                             date = Some(d);
                             break;

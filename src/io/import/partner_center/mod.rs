@@ -468,8 +468,10 @@ impl PcData {
                     .join(", ")
             ));
         }
-        for (line, cells) in &table.rows {
-            let cell = |k: &str| map.cell(cells, k).map(str::to_owned);
+        let mut rows = table.rows();
+        while let Some((line, cells)) = rows.next_or_report(file, &mut ctx.errors) {
+            let line = &line;
+            let cell = |k: &str| map.cell(&cells, k).map(str::to_owned);
             match kind {
                 PcKind::CustomersCsv => {
                     let Some(tenant) = cell("microsoft_id") else {
