@@ -97,3 +97,29 @@ w(I+'date-out-of-range.csv', 'id,kind,name,country,mpa_signed\nms,microsoft,Micr
 w(I+'broken.json', '{\n  "totalCount": 1,\n  "items": [\n    { "id": "0a1b" },,\n  ]\n}\n', ':4:22: not valid JSON')
 long = 'L' * 300
 w(I+'customers-long-name.json', '{\n  "totalCount": 1,\n  "items": [\n    {\n      "id": "0a1b2c3d-0000-4000-8000-00000000000f",\n      "companyProfile": { "companyName": "' + long + '" },\n      "attributes": { "objectType": "Customer" }\n    }\n  ],\n  "attributes": { "objectType": "Collection" }\n}\n', ':5:13: the company name is 300 characters long; at most 200 are allowed')
+
+# An .xlsb whose sheet's dimension record is cut to one byte: calamine slices 16 bytes out of it
+# and panics. Caught, it is a workbook that cannot be read; its panic message must not reach the
+# terminal either (the runner fails on "panicked" in standard error).
+import io, struct, zipfile
+def xlsb_record(kind, body):
+    out = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7f) | 0x80, kind >> 7])
+    n = len(body)
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        if n == 0:
+            out += bytes([b])
+            break
+        out += bytes([b | 0x80])
+    return out + body
+def wide(text):
+    return struct.pack('<I', len(text)) + text.encode('utf-16-le')
+book = xlsb_record(0x9C, struct.pack('<II', 0, 1) + wide('rId1') + wide('Sheet1')) + xlsb_record(0x90, b'') + xlsb_record(0x9D, b'')
+sheet = xlsb_record(0x94, b'\0') + xlsb_record(0x91, b'') + xlsb_record(0x00, struct.pack('<I', 0)) + xlsb_record(0x06, struct.pack('<II', 0, 0) + wide('id')) + xlsb_record(0x92, b'')
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, 'w', zipfile.ZIP_STORED) as z:
+    for name, data in [('xl/_rels/workbook.bin.rels', b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.bin"/></Relationships>'), ('xl/workbook.bin', book), ('xl/worksheets/sheet1.bin', sheet)]:
+        info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+        z.writestr(info, data)
+w(I+'damaged.xlsb', buf.getvalue(), 'not a workbook')

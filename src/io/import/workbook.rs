@@ -139,10 +139,42 @@ pub(super) fn unpacked_fits(bytes: &[u8]) -> Result<(), Unread> {
 /// ranges in `calamine` hold the rectangle between the first and the last cell, and an `.ods` is
 /// expanded whole as it opens. Only `.xls` (at most 65,536 rows of 256 columns) goes through a
 /// range. `calamine` can panic on a damaged workbook (an index past its string table); that is
-/// caught and said to be a workbook that cannot be read.
+/// caught and said to be a workbook that cannot be read, and its message is not printed (see
+/// [`quietly`]).
 pub fn read(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), Unread> {
     unpacked_fits(bytes)?;
-    std::panic::catch_unwind(|| read_with_calamine(bytes)).unwrap_or(Err(Unread::NotAWorkbook))
+    quietly(|| read_with_calamine(bytes)).unwrap_or(Err(Unread::NotAWorkbook))
+}
+
+thread_local! {
+    /// True while this thread runs [`quietly`]'s call.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a call into `calamine`), catching a panic, and keeps that panic's message off
+/// standard error: the user is told the workbook cannot be read, and a `thread panicked at
+/// calamine/src/…` line above it would read as a crash.
+///
+/// The panic hook is process-wide, so it is not swapped in and out around the call: another
+/// thread panicking meanwhile (the window's, a test's) would lose its message, and two imports
+/// on two threads could restore each other's hook and leave the quiet one for good. Instead one
+/// hook is installed, once, in front of whatever hook was there; it stays silent only for a panic
+/// on a thread that is inside this call, and hands every other panic on. Whoever sets a hook later
+/// replaces it, and then `calamine`'s message is printed again: nothing worse.
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Result<T> {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|quiet| quiet.replace(true));
+    let result = std::panic::catch_unwind(f);
+    QUIET.with(|quiet| quiet.set(was));
+    result
 }
 
 /// Any error of `calamine`'s: the bytes are no workbook it can read.
