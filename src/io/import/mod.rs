@@ -18,6 +18,7 @@ pub mod partner_center;
 pub mod project_csv;
 pub mod text;
 pub mod workbook;
+mod xls;
 
 use crate::io::read::{MAX_FILE_BYTES, read_capped, read_limited};
 use crate::model::Scenario;

@@ -137,12 +137,18 @@ pub(super) fn unpacked_fits(bytes: &[u8]) -> Result<(), Unread> {
 ///
 /// `.xlsx` and `.xlsb` sheets are read cell by cell as stored (and `.ods` by `ods.rs`): their
 /// ranges in `calamine` hold the rectangle between the first and the last cell, and an `.ods` is
-/// expanded whole as it opens. Only `.xls` (at most 65,536 rows of 256 columns) goes through a
-/// range. `calamine` can panic on a damaged workbook (an index past its string table); that is
+/// expanded whole as it opens. An `.xls` is read whole by `calamine` as it opens, through ranges:
+/// `xls.rs` checks first what that would cost. `calamine` can panic on a damaged workbook (an index past its string table); that is
 /// caught and said to be a workbook that cannot be read, and its message is not printed (see
 /// [`quietly`]).
 pub fn read(bytes: &[u8]) -> Result<(Vec<Sheet>, &'static str), Unread> {
     unpacked_fits(bytes)?;
+    if super::xls::is_compound_file(bytes) {
+        super::xls::check(bytes).map_err(|refused| match refused {
+            super::xls::Refused::Unreadable => Unread::NotAWorkbook,
+            super::xls::Refused::TooLarge(message) => Unread::TooLarge(message),
+        })?;
+    }
     quietly(|| read_with_calamine(bytes)).unwrap_or(Err(Unread::NotAWorkbook))
 }
 
