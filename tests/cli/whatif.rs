@@ -155,15 +155,32 @@ fn busiest_reseller(s: &csp_explorer::model::Scenario) -> (String, String) {
     (r.id.to_string(), provider)
 }
 
+/// The CSP region of a party's country.
+fn region_of(p: &csp_explorer::model::Party) -> Option<String> {
+    p.country
+        .as_deref()
+        .and_then(|c| csp_explorer::model::markets().region_of(c))
+        .map(|r| r.id.clone())
+}
+
+/// Another indirect reseller in the same CSP region as `reseller` (customers may move to it).
+fn reseller_near(s: &csp_explorer::model::Scenario, reseller: &str) -> String {
+    let home = s.party(reseller).and_then(region_of);
+    s.parties()
+        .find(|p| {
+            p.kind == csp_explorer::model::PartyKind::IndirectReseller
+                && region_of(p) == home
+                && p.id.as_str() != reseller
+        })
+        .expect("another reseller in the same region")
+        .id
+        .to_string()
+}
+
 /// Another provider in the same CSP region as `provider`, and one in another region.
 fn providers_near_and_far(s: &csp_explorer::model::Scenario, provider: &str) -> (String, String) {
-    use csp_explorer::model::{PartyKind, markets};
-    let region = |id: &str| {
-        s.party(id)
-            .and_then(|p| p.country.as_deref())
-            .and_then(|c| markets().region_of(c))
-            .map(|r| r.id.clone())
-    };
+    use csp_explorer::model::PartyKind;
+    let region = |id: &str| s.party(id).and_then(region_of);
     let others: Vec<String> = s
         .parties()
         .filter(|p| p.kind == PartyKind::IndirectProvider && p.id.as_str() != provider)
@@ -281,23 +298,7 @@ fn whatif_move_customers_by_id_or_name_and_refuses_a_customer_of_someone_else() 
     let dir = tempfile::tempdir().unwrap();
     let (path, s) = channel(dir.path());
     let (from, _) = busiest_reseller(&s);
-    let region = |p: &csp_explorer::model::Party| {
-        p.country
-            .as_deref()
-            .and_then(|c| csp_explorer::model::markets().region_of(c))
-            .map(|r| r.id.clone())
-    };
-    let home = region(s.party(&from).unwrap());
-    let to = s
-        .parties()
-        .find(|p| {
-            p.kind == csp_explorer::model::PartyKind::IndirectReseller
-                && region(p) == home
-                && p.id.as_str() != from
-        })
-        .expect("another reseller in the same region")
-        .id
-        .to_string();
+    let to = reseller_near(&s, &from);
     let out = dir.path().join("moved.ron");
     let o = csp(&[
         "whatif",
@@ -430,26 +431,12 @@ fn whatif_move_customers_by_id_or_name_and_refuses_a_customer_of_someone_else() 
 /// that does not exist is refused with the list of regions, and nothing is written.
 #[test]
 fn whatif_move_customers_of_one_country_or_region() {
-    use csp_explorer::model::{LinkKind, PartyKind};
+    use csp_explorer::model::LinkKind;
     let dir = tempfile::tempdir().unwrap();
     let (path, s) = channel(dir.path());
     let (from, _) = busiest_reseller(&s);
     let country = s.party(&from).unwrap().country.clone().unwrap();
-    let region = |p: &csp_explorer::model::Party| {
-        p.country
-            .as_deref()
-            .and_then(|c| csp_explorer::model::markets().region_of(c))
-            .map(|r| r.id.clone())
-    };
-    let home = region(s.party(&from).unwrap());
-    let to = s
-        .parties()
-        .find(|p| {
-            p.kind == PartyKind::IndirectReseller && region(p) == home && p.id.as_str() != from
-        })
-        .expect("another reseller in the same region")
-        .id
-        .to_string();
+    let to = reseller_near(&s, &from);
     let out = dir.path().join("moved.ron");
     let run = |place: &[&str], out: &std::path::Path| {
         let mut args = vec![

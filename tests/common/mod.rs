@@ -1,5 +1,8 @@
 //! What the UI tests share: the app in a kittest harness, with file dialogs that never open.
 
+use csp_explorer::ui::app::Command;
+use csp_explorer::ui::canvas::Selection;
+use csp_explorer::ui::files::DialogPurpose;
 use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
 use egui_kittest::Harness;
 use std::path::{Path, PathBuf};
@@ -9,20 +12,86 @@ use std::path::{Path, PathBuf};
 pub struct NoDialogs;
 
 impl FileDialogs for NoDialogs {
-    fn request(
-        &mut self,
-        _: csp_explorer::ui::files::DialogPurpose,
-        _: &Path,
-        _: &str,
-        _: &egui::Context,
-    ) {
-    }
-    fn poll(&mut self) -> Option<(csp_explorer::ui::files::DialogPurpose, Option<PathBuf>)> {
+    fn request(&mut self, _: DialogPurpose, _: &Path, _: &str, _: &egui::Context) {}
+    fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)> {
         None
     }
     fn is_open(&self) -> bool {
         false
     }
+}
+
+/// File dialogs that do as a test says, for every request: answer with one path, as a user
+/// choosing it would, or fail to be shown, like rfd on a desktop with no file-dialog portal and no
+/// zenity (the app then offers a path field, filled in with `folder` and the suggested name).
+#[allow(dead_code)] // Not every test binary shows dialogs.
+pub enum StubDialogs {
+    Answering {
+        path: PathBuf,
+        asked: Option<DialogPurpose>,
+    },
+    NeverShown {
+        folder: PathBuf,
+        failed: Option<csp_explorer::ui::files::DialogFailure>,
+    },
+}
+
+#[allow(dead_code)]
+impl StubDialogs {
+    /// Dialogs that answer every request with `path`.
+    pub fn answering(path: &Path) -> Box<Self> {
+        Box::new(StubDialogs::Answering {
+            path: path.to_owned(),
+            asked: None,
+        })
+    }
+
+    /// Dialogs that can never be shown; the path field suggests a file in `folder`.
+    pub fn never_shown(folder: &Path) -> Box<Self> {
+        Box::new(StubDialogs::NeverShown {
+            folder: folder.to_owned(),
+            failed: None,
+        })
+    }
+}
+
+impl FileDialogs for StubDialogs {
+    fn request(&mut self, purpose: DialogPurpose, _: &Path, name: &str, _: &egui::Context) {
+        match self {
+            StubDialogs::Answering { asked, .. } => *asked = Some(purpose),
+            StubDialogs::NeverShown { folder, failed } => {
+                *failed = Some(csp_explorer::ui::files::DialogFailure {
+                    purpose,
+                    suggested: folder.join(name),
+                });
+            }
+        }
+    }
+    fn poll(&mut self) -> Option<(DialogPurpose, Option<PathBuf>)> {
+        match self {
+            StubDialogs::Answering { path, asked } => asked.take().map(|p| (p, Some(path.clone()))),
+            StubDialogs::NeverShown { .. } => None,
+        }
+    }
+    fn is_open(&self) -> bool {
+        matches!(self, StubDialogs::Answering { asked: Some(_), .. })
+    }
+    fn take_failure(&mut self) -> Option<csp_explorer::ui::files::DialogFailure> {
+        match self {
+            StubDialogs::NeverShown { failed, .. } => failed.take(),
+            StubDialogs::Answering { .. } => None,
+        }
+    }
+}
+
+/// Selects a party or a link as a click would, and lets the window settle.
+#[allow(dead_code)] // Not every test binary selects.
+pub fn select(harness: &mut Harness<'static, ExplorerApp>, selection: Selection) {
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .execute(&ctx, Command::Select(Some(selection), Vec::new()));
+    harness.run();
 }
 
 /// The app at a desktop size, once it has settled.

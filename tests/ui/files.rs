@@ -114,11 +114,8 @@ fn file_export_offers_every_format() {
 #[test]
 fn a_missing_file_dialog_is_explained_and_a_path_field_stands_in() {
     let dir = tempfile::tempdir().unwrap();
-    let dialogs = BrokenDialogs {
-        folder: dir.path().to_owned(),
-        failed: None,
-    };
-    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    let dialogs = common::StubDialogs::never_shown(dir.path());
+    let mut harness = common::app_with(scenario("sample-1"), dialogs);
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     harness.run();
     let error = harness
@@ -148,11 +145,8 @@ fn the_unsaved_changes_prompt_saves_then_goes_on() {
     use csp_explorer::ui::app::Command;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kept.ron");
-    let dialogs = AnsweringDialogs {
-        path: path.clone(),
-        answer: None,
-    };
-    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    let dialogs = common::StubDialogs::answering(&path);
+    let mut harness = common::app_with(scenario("sample-1"), dialogs);
     let ctx = harness.ctx.clone();
     harness
         .state_mut()
@@ -191,11 +185,8 @@ fn a_file_changed_on_disk_is_not_overwritten_without_asking() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.ron");
     let other = dir.path().join("mine.ron");
-    let dialogs = AnsweringDialogs {
-        path: other.clone(),
-        answer: None,
-    };
-    let mut harness = common::app_with(scenario("sample-1"), Box::new(dialogs));
+    let dialogs = common::StubDialogs::answering(&other);
+    let mut harness = common::app_with(scenario("sample-1"), dialogs);
     let ctx = harness.ctx.clone();
     harness.state_mut().save_as(&path);
     common::finish_jobs(&mut harness);
@@ -506,70 +497,6 @@ fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
         error.ends_with("is a folder, not a file: choose a file name to save to"),
         "{error}"
     );
-}
-
-/// Dialogs that can never be shown, like rfd on a desktop with no file-dialog portal and no zenity.
-struct BrokenDialogs {
-    folder: std::path::PathBuf,
-    failed: Option<csp_explorer::ui::files::DialogFailure>,
-}
-
-impl csp_explorer::ui::FileDialogs for BrokenDialogs {
-    fn request(
-        &mut self,
-        purpose: csp_explorer::ui::files::DialogPurpose,
-        _: &std::path::Path,
-        file_name: &str,
-        _: &egui::Context,
-    ) {
-        self.failed = Some(csp_explorer::ui::files::DialogFailure {
-            purpose,
-            suggested: self.folder.join(file_name),
-        });
-    }
-    fn poll(
-        &mut self,
-    ) -> Option<(
-        csp_explorer::ui::files::DialogPurpose,
-        Option<std::path::PathBuf>,
-    )> {
-        None
-    }
-    fn is_open(&self) -> bool {
-        false
-    }
-    fn take_failure(&mut self) -> Option<csp_explorer::ui::files::DialogFailure> {
-        self.failed.take()
-    }
-}
-
-/// File dialogs that answer at once with one path, as a user choosing it would.
-struct AnsweringDialogs {
-    path: std::path::PathBuf,
-    answer: Option<csp_explorer::ui::files::DialogPurpose>,
-}
-
-impl csp_explorer::ui::FileDialogs for AnsweringDialogs {
-    fn request(
-        &mut self,
-        purpose: csp_explorer::ui::files::DialogPurpose,
-        _: &std::path::Path,
-        _: &str,
-        _: &egui::Context,
-    ) {
-        self.answer = Some(purpose);
-    }
-    fn poll(
-        &mut self,
-    ) -> Option<(
-        csp_explorer::ui::files::DialogPurpose,
-        Option<std::path::PathBuf>,
-    )> {
-        self.answer.take().map(|p| (p, Some(self.path.clone())))
-    }
-    fn is_open(&self) -> bool {
-        self.answer.is_some()
-    }
 }
 
 /// A notice in the status bar is a passing word: it goes after a few seconds (before, "Exported …"

@@ -94,7 +94,6 @@ fn findings_are_grouped_by_rule_filtered_and_explained_on_click() {
 /// as valid.
 #[test]
 fn a_party_inspector_summarises_its_links_findings() {
-    use csp_explorer::ui::app::Command;
     let mut harness = app(scenario("sample-7-forbidden"));
     let doc = harness.state().document();
     let (party, rule) = doc
@@ -107,12 +106,7 @@ fn a_party_inspector_summarises_its_links_findings() {
                 .map(|f| (l.from.clone(), f.rule))
         })
         .expect("a link with a finding");
-    let ctx = harness.ctx.clone();
-    harness.state_mut().execute(
-        &ctx,
-        Command::Select(Some(Selection::Party(party)), Vec::new()),
-    );
-    harness.run();
+    common::select(&mut harness, Selection::Party(party));
     harness.get_by_label_contains("On its links");
     harness.get_by_label_contains(&format!("{} on ", rule.info().title));
     assert!(harness.query_by_label_contains("No finding").is_none());
@@ -156,11 +150,7 @@ fn the_inspector_tells_apart_two_findings_of_one_rule_on_a_link() {
         .collect();
     assert_eq!(about.len(), 2, "two findings of one rule: {about:?}");
     assert_ne!(about[0], about[1]);
-    harness.state_mut().execute(
-        &ctx,
-        Command::Select(Some(Selection::Link(link.into())), Vec::new()),
-    );
-    harness.run();
+    common::select(&mut harness, Selection::Link(link.into()));
     for name in &about {
         harness.get_by_label(&format!(
             "✖ No reseller relationship with the customer: {name}"
@@ -172,14 +162,8 @@ fn the_inspector_tells_apart_two_findings_of_one_rule_on_a_link() {
 /// typing as soon as it opens.
 #[test]
 fn the_country_picker_searches_by_name_and_by_code() {
-    use csp_explorer::ui::app::Command;
     let mut harness = app(scenario("sample-7-forbidden"));
-    let ctx = harness.ctx.clone();
-    harness.state_mut().execute(
-        &ctx,
-        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
-    );
-    harness.run();
+    common::select(&mut harness, Selection::Party("tailspin-jp".into()));
     harness.get_by_label_contains("Japan (JP) — ").click();
     harness.run();
     harness.event(egui::Event::Text("germ".to_owned()));
@@ -261,14 +245,8 @@ fn the_audit_toggle_checks_each_sales_chain_on_its_own_date() {
 #[test]
 fn the_tenant_type_is_visible_and_can_be_changed() {
     use csp_explorer::model::TenantType;
-    use csp_explorer::ui::app::Command;
     let mut harness = app(scenario("sample-7-forbidden"));
-    let ctx = harness.ctx.clone();
-    harness.state_mut().execute(
-        &ctx,
-        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
-    );
-    harness.run();
+    common::select(&mut harness, Selection::Party("tailspin-jp".into()));
     let width = harness.ctx.content_rect().width();
     let csp = harness.get_by_label("CSP");
     assert!(
@@ -293,14 +271,8 @@ fn the_tenant_type_is_visible_and_can_be_changed() {
 /// panel's edge and was cut off mid-word.
 #[test]
 fn a_bad_date_in_the_inspector_explains_itself_within_the_panel() {
-    use csp_explorer::ui::app::Command;
     let mut harness = app(scenario("sample-7-forbidden"));
-    let ctx = harness.ctx.clone();
-    harness.state_mut().execute(
-        &ctx,
-        Command::Select(Some(Selection::Party("tailspin-jp".into())), Vec::new()),
-    );
-    harness.run();
+    common::select(&mut harness, Selection::Party("tailspin-jp".into()));
     // Its MCA date, with a stray character typed after it.
     let field = harness.get_by(|n| {
         n.role() == egui::accesskit::Role::TextInput && n.value().as_deref() == Some("2020-03-01")
@@ -564,15 +536,9 @@ fn type_keys(harness: &Harness<'static, ExplorerApp>, text: &str) {
 /// them works the canvas. Before, "c" switched on Connect and "Tailspin" became "spin".
 #[test]
 fn ctrl_f_then_typing_lands_in_the_search_field() {
-    use csp_explorer::ui::app::Command;
     use csp_explorer::ui::canvas::Tool;
     let mut harness = app(scenario("sample-1"));
-    let ctx = harness.ctx.clone();
-    harness.state_mut().execute(
-        &ctx,
-        Command::Select(Some(Selection::Party("tailspin".into())), Vec::new()),
-    );
-    harness.run();
+    common::select(&mut harness, Selection::Party("tailspin".into()));
     let parties = harness.state().document().scenario().party_count();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
     type_keys(&harness, "Tailspin c");
