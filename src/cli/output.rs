@@ -120,6 +120,7 @@ pub(crate) fn write_scenario(
     } else {
         let options = crate::io::save::SaveOptions {
             read_only: force.read_only(),
+            replace_other: force.force,
             ..crate::io::save::SaveOptions::default()
         };
         crate::io::save::save_with_options(

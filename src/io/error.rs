@@ -95,6 +95,18 @@ pub enum SaveError {
         /// The path as given.
         path: String,
     },
+    /// The file holds something else than a save (see [`crate::io::save::not_a_save`]): a
+    /// spreadsheet the channel was imported from, perhaps.
+    #[error(
+        "{path} is not a csp-explorer save ({what}), so it was not replaced: a save there would \
+         lose what it holds (a file this channel was imported from?); save under another name"
+    )]
+    NotASave {
+        /// The path as given.
+        path: String,
+        /// What it holds, in a few words.
+        what: String,
+    },
     /// Serialization failed (should not happen for a valid scenario).
     #[error("cannot write the scenario as RON: {0}")]
     Ron(#[from] ron::Error),

@@ -113,6 +113,9 @@ pub struct SaveOptions<'a> {
     /// Where the window draws each party: saved in place of the scenario's own positions, so that
     /// the file reopens as it was on screen (see [`crate::io::ron_file::scenario_to_ron_with`]).
     pub drawn: Option<&'a BTreeMap<PartyId, Position>>,
+    /// Whether a file that holds something else than a save (see [`not_a_save`]) is replaced (the
+    /// command line's `--force`) or refused.
+    pub replace_other: bool,
 }
 
 /// [`save_with`], with `options`.
@@ -126,6 +129,14 @@ pub fn save_with_options(
     if options.read_only == ReadOnly::Refuse && crate::io::disk::is_read_only(path) {
         return Err(SaveError::ReadOnly {
             path: crate::text::path(path),
+        });
+    }
+    if !options.replace_other
+        && let Some(what) = not_a_save(path)
+    {
+        return Err(SaveError::NotASave {
+            path: crate::text::path(path),
+            what,
         });
     }
     let bytes = if binary::wants_binary(path) {
@@ -149,6 +160,58 @@ pub fn save_with_options(
     write_atomic_with(path, &bytes, options.read_only)?;
     writing.set(1.0);
     Ok(())
+}
+
+/// What the file at `path` holds, when it is something a save must not replace: not empty, and
+/// neither a `.cspx` nor RON by its first bytes. Save As onto the spreadsheet a channel was
+/// imported from (the name the user remembers) replaced it with RON, and the file dialog's
+/// "replace it?" reads the same for a save as for a spreadsheet. `None` when there is no such
+/// file (or it cannot be read: the write says why).
+pub fn not_a_save(path: &Path) -> Option<String> {
+    // A folder, device or FIFO is refused here: the write says what it is.
+    let (file, _) = open_limited(path, u64::MAX).ok()?;
+    let mut head = Vec::new();
+    file.take(4096).read_to_end(&mut head).ok()?;
+    if head.is_empty() || binary::is_binary(&head) {
+        return None;
+    }
+    let text = match encoding_rs::Encoding::for_bom(&head) {
+        Some((encoding, bom)) => encoding
+            .decode_without_bom_handling(&head[bom..])
+            .0
+            .into_owned(),
+        None => String::from_utf8_lossy(&head).into_owned(),
+    };
+    if looks_like_ron(&text) {
+        return None;
+    }
+    Some(match crate::io::import::workbook::sniff(&head) {
+        crate::io::import::workbook::Sniffed::Other(what) => what.to_owned(),
+        crate::io::import::workbook::Sniffed::Container => {
+            "a workbook or another ZIP archive".to_owned()
+        }
+        crate::io::import::workbook::Sniffed::Text => {
+            let first = text.trim_start().lines().next().unwrap_or_default();
+            format!("it begins \"{}\"", crate::text::escaped(first, 40))
+        }
+    })
+}
+
+/// Whether a text starts as a RON save does: `(` (or a struct's name and `(`, or a `#![enable]`
+/// attribute) after white space and comments.
+fn looks_like_ron(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let name = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    rest.is_empty() || rest.starts_with("#!") || name.trim_start().starts_with('(')
 }
 
 #[cfg(test)]
@@ -252,7 +315,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real").join("channel.ron");
         std::fs::create_dir(real.parent().unwrap()).unwrap();
-        std::fs::write(&real, "old").unwrap();
+        std::fs::write(&real, "(old)").unwrap();
         let link = dir.path().join("link.ron");
         std::os::unix::fs::symlink("real/channel.ron", &link).unwrap();
         save(&sample(), &link).unwrap();
@@ -369,6 +432,55 @@ mod tests {
         assert!(not_ours.exists() && not_tmp.exists());
     }
 
+    /// Save As onto the spreadsheet a channel was imported from (or any file that is not a save)
+    /// is refused, naming what the file begins with, and the file is left as it was; a save, an
+    /// empty file, RON with comments first or in UTF-16 are replaced as before, and so is anything
+    /// with `replace_other` (`--force`).
+    #[test]
+    fn a_save_does_not_replace_a_file_that_is_not_a_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("parties.csv");
+        let spreadsheet = "id,kind,name,country\nms,microsoft,Microsoft,\n";
+        std::fs::write(&csv, spreadsheet).unwrap();
+        let e = save(&sample(), &csv).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{} is not a csp-explorer save (it begins \"id,kind,name,country\"), so it was not \
+                 replaced: a save there would lose what it holds (a file this channel was imported \
+                 from?); save under another name",
+                csv.display()
+            )
+        );
+        assert_eq!(std::fs::read_to_string(&csv).unwrap(), spreadsheet);
+        let pdf = dir.path().join("report.ron");
+        std::fs::write(&pdf, b"%PDF-1.7\n").unwrap();
+        let e = save(&sample(), &pdf).unwrap_err().to_string();
+        assert!(e.contains("(a PDF document)"), "{e}");
+        let options = SaveOptions {
+            replace_other: true,
+            ..SaveOptions::default()
+        };
+        save_with_options(&sample(), &csv, &Progress::none(), &options).unwrap();
+        assert_eq!(load(&csv).unwrap(), sample());
+        let ron = scenario_to_ron(&sample()).unwrap();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(ron.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        for existing in [
+            ron.clone().into_bytes(),
+            format!("// my channel\n/* kept by hand */\n{ron}").into_bytes(),
+            utf16,
+            Vec::new(),
+            crate::io::binary::scenario_to_bytes(&sample()).unwrap(),
+        ] {
+            let path = dir.path().join("mine.ron");
+            std::fs::write(&path, &existing).unwrap();
+            save(&sample(), &path).unwrap();
+        }
+    }
+
     /// A stale temporary file of a killed save, in `dir`: its process has gone (or, where `/proc`
     /// does not tell, it is old).
     fn leftover(dir: &Path) -> std::path::PathBuf {
@@ -404,7 +516,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("protected.ron");
-        std::fs::write(&path, "theirs").unwrap();
+        std::fs::write(&path, "(theirs)").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
         let err = save(&sample(), &path).unwrap_err();
         assert!(matches!(err, SaveError::ReadOnly { .. }), "{err}");
@@ -413,10 +525,10 @@ mod tests {
                 .ends_with("protected.ron is read-only, so it was not replaced: save under another name, or make it writable first"),
             "{err}"
         );
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "theirs");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "(theirs)");
         for name in ["protected.ron", "protected.cspx"] {
             let path = dir.path().join(name);
-            std::fs::write(&path, "theirs").unwrap();
+            std::fs::write(&path, "(theirs)").unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
             let options = SaveOptions {
                 read_only: ReadOnly::Replace,
@@ -435,7 +547,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("private.ron");
-        std::fs::write(&path, "old").unwrap();
+        std::fs::write(&path, "(old)").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
         save(&sample(), &path).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;

@@ -318,6 +318,7 @@ impl Jobs<Outcome> {
             let options = crate::io::save::SaveOptions {
                 read_only,
                 drawn: Some(&drawn),
+                ..Default::default()
             };
             crate::io::save::save_with_options(&scenario, &path, progress, &options)
                 .map(|()| Outcome::Saved {

@@ -544,3 +544,42 @@ fn discarding_an_edited_what_if_offers_to_save_it() {
     crate::common::finish_jobs(&mut harness);
     assert!(harness.state().whatif.base.is_none(), "back to the base");
 }
+
+/// A new user imports a channel from its spreadsheets, then saves it under the name they
+/// remember, the spreadsheet's: the save is refused with a message saying why, the spreadsheet is
+/// left as it was, and the channel stays open and unsaved (it replaced the CSV with RON).
+#[test]
+fn save_as_over_the_spreadsheet_a_channel_was_imported_from_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let parties = dir.path().join("parties.csv");
+    let links = dir.path().join("links.csv");
+    std::fs::copy("saves/examples/parties.csv", &parties).unwrap();
+    std::fs::copy("saves/examples/links.csv", &links).unwrap();
+    let spreadsheet = std::fs::read(&parties).unwrap();
+    let dialogs = common::StubDialogs::answering(&parties);
+    let mut harness = common::app_with(scenario("sample-1"), dialogs);
+    harness
+        .state_mut()
+        .import_paths(&[parties.clone(), links.clone()]);
+    common::finish_jobs(&mut harness);
+    harness.get_by_label("Import").click();
+    // The click starts the import on the worker; the window redraws until it is done.
+    harness.step();
+    common::finish_jobs(&mut harness);
+    assert_eq!(harness.state().document().scenario().party_count(), 8);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    common::finish_jobs(&mut harness);
+    let error = harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned();
+    assert!(
+        error.contains("parties.csv is not a csp-explorer save (it begins \"id,"),
+        "{error}"
+    );
+    harness.get_by_label_contains("is not a csp-explorer save");
+    assert_eq!(std::fs::read(&parties).unwrap(), spreadsheet);
+    assert!(harness.state().document().path.is_none());
+    assert!(harness.state().document().is_dirty());
+}
