@@ -94,6 +94,16 @@ pub fn select(harness: &mut Harness<'static, ExplorerApp>, selection: Selection)
     harness.run();
 }
 
+/// The error the window shows (a test fails when it shows none).
+#[allow(dead_code)] // Not every test binary looks for one.
+pub fn shown_error(harness: &Harness<'static, ExplorerApp>) -> String {
+    harness
+        .state()
+        .error()
+        .expect("an error is shown")
+        .to_owned()
+}
+
 /// The app at a desktop size, once it has settled.
 pub fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
     app_with(launch, Box::new(NoDialogs))

@@ -25,11 +25,7 @@ fn a_broken_save_file_is_refused_and_the_open_scenario_stays() {
     .unwrap();
     harness.state_mut().open_path(&bad);
     harness.run();
-    let error = harness
-        .state()
-        .error()
-        .expect("an error is shown")
-        .to_owned();
+    let error = common::shown_error(&harness);
     assert!(error.contains("nothing was changed"), "{error}");
     assert!(error.contains("bad.ron:4:"), "{error}");
     assert_eq!(*harness.state().document().scenario(), before);
@@ -118,11 +114,7 @@ fn a_missing_file_dialog_is_explained_and_a_path_field_stands_in() {
     let mut harness = common::app_with(scenario("sample-1"), dialogs);
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     harness.run();
-    let error = harness
-        .state()
-        .error()
-        .expect("an error is shown")
-        .to_owned();
+    let error = common::shown_error(&harness);
     assert!(error.contains("could not be shown"), "{error}");
     assert!(harness.state().path_prompt().is_some());
     harness.get_by_label("Type the file's path:");
@@ -466,11 +458,7 @@ fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
         .state_mut()
         .save_as(std::path::Path::new("/dev/null"));
     common::finish_jobs(&mut harness);
-    let error = harness
-        .state()
-        .error()
-        .expect("an error is shown")
-        .to_owned();
+    let error = common::shown_error(&harness);
     assert_eq!(
         error,
         "The scenario was not saved (your work is still open): /dev/null is a device, not a file: choose a file name to save to"
@@ -488,11 +476,7 @@ fn saving_onto_a_device_or_folder_explains_and_keeps_the_work() {
     let dir = tempfile::tempdir().unwrap();
     harness.state_mut().save_as(dir.path());
     common::finish_jobs(&mut harness);
-    let error = harness
-        .state()
-        .error()
-        .expect("an error is shown")
-        .to_owned();
+    let error = common::shown_error(&harness);
     assert!(
         error.ends_with("is a folder, not a file: choose a file name to save to"),
         "{error}"
@@ -569,11 +553,7 @@ fn save_as_over_the_spreadsheet_a_channel_was_imported_from_is_refused() {
     assert_eq!(harness.state().document().scenario().party_count(), 8);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     common::finish_jobs(&mut harness);
-    let error = harness
-        .state()
-        .error()
-        .expect("an error is shown")
-        .to_owned();
+    let error = common::shown_error(&harness);
     assert!(
         error.contains("parties.csv is not a csp-explorer save (it begins \"id,"),
         "{error}"
