@@ -22,6 +22,10 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
+/// How the banner begins when a save failed: a later save that lands takes that banner away (it
+/// would say the work is not saved when it is).
+pub(crate) const NOT_SAVED: &str = "The scenario was not saved (your work is still open)";
+
 /// What a job of the explorer window brings back; the window applies it on the UI thread.
 pub enum Outcome {
     /// A document to open in place of the current one (opened from a file, or imported).
@@ -327,7 +331,7 @@ impl Jobs<Outcome> {
                     stamp: crate::io::disk::FileStamp::of(&path),
                     path,
                 })
-                .map_err(|e| format!("The scenario was not saved (your work is still open): {e}"))
+                .map_err(|e| format!("{NOT_SAVED}: {e}"))
         })
     }
 

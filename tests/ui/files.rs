@@ -562,4 +562,15 @@ fn save_as_over_the_spreadsheet_a_channel_was_imported_from_is_refused() {
     assert_eq!(std::fs::read(&parties).unwrap(), spreadsheet);
     assert!(harness.state().document().path.is_none());
     assert!(harness.state().document().is_dirty());
+    // Saved under another name, the banner saying the work is not saved goes (it stayed, above a
+    // status bar saying "Saved …").
+    harness.state_mut().save_as(&dir.path().join("channel.ron"));
+    common::finish_jobs(&mut harness);
+    assert_eq!(harness.state().error(), None);
+    assert!(!harness.state().document().is_dirty());
+    assert!(
+        harness
+            .query_by_label_contains("is not a csp-explorer save")
+            .is_none()
+    );
 }

@@ -314,6 +314,15 @@ impl ExplorerApp {
                 stamp,
                 changes,
             } => {
+                // A failed save's banner (Save As onto a file it must not replace, then under
+                // another name) would go on saying the work is not saved.
+                if self
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| e.starts_with(crate::ui::jobs::NOT_SAVED))
+                {
+                    self.error = None;
+                }
                 // The document it was made from records it (whichever it is now: a what-if may
                 // have made it the base meanwhile).
                 let doc = if self.ws.doc.id() == document {
