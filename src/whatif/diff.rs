@@ -125,7 +125,7 @@ impl ScenarioDiff {
             }
         }
         if !self.moved.is_empty() {
-            let _ = writeln!(out, "\nMoved on the canvas only: {}", self.moved.join(", "));
+            let _ = writeln!(out, "\n{}", moved_line(&self.moved));
         }
         for (heading, sign, findings) in [
             ("Findings introduced", '+', &self.introduced),
@@ -163,6 +163,25 @@ impl ScenarioDiff {
             "findings_introduced": self.introduced.iter().map(Finding::to_json).collect::<Vec<_>>(),
             "findings_resolved": self.resolved.iter().map(Finding::to_json).collect::<Vec<_>>(),
         })
+    }
+}
+
+/// The most parties [`ScenarioDiff::to_text`] names as moved on the canvas only.
+const MOVED_NAMED: usize = 20;
+
+/// The parties that only moved on the canvas, as one line a reader can take in: the first
+/// [`MOVED_NAMED`] and how many more (the JSON lists them all). A save with every position against
+/// one with none, a layout redone, moves all 100,000 parties of a large channel, and the line
+/// named every one of them (1.5 MB).
+fn moved_line(moved: &[String]) -> String {
+    let named = moved[..moved.len().min(MOVED_NAMED)].join(", ");
+    match moved.len() {
+        n if n <= MOVED_NAMED => format!("Moved on the canvas only: {named}"),
+        n => format!(
+            "Moved on the canvas only: {} parties: {named} and {} more (--format json lists all)",
+            crate::text::thousands(n),
+            crate::text::thousands(n - MOVED_NAMED)
+        ),
     }
 }
 
@@ -462,6 +481,23 @@ mod tests {
         s.add_link(Link::new("buy", LinkKind::Purchase, "db", "c", d("2020-04-01")).offer("Azure"))
             .unwrap();
         s
+    }
+
+    #[test]
+    fn a_channel_moved_whole_on_the_canvas_is_counted_not_listed() {
+        let few: Vec<String> = (0..3).map(|i| format!("p{i}")).collect();
+        assert_eq!(moved_line(&few), "Moved on the canvas only: p0, p1, p2");
+        let all: Vec<String> = (0..100_000).map(|i| format!("customer-{i}")).collect();
+        let line = moved_line(&all);
+        assert!(
+            line.starts_with("Moved on the canvas only: 100,000 parties: customer-0, customer-1,"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("customer-19 and 99,980 more (--format json lists all)"),
+            "{line}"
+        );
+        assert!(line.len() < 400, "{} bytes", line.len());
     }
 
     #[test]
