@@ -38,6 +38,16 @@ fn main() -> ExitCode {
     if let Some(command) = cli.command {
         return run(command);
     }
+    // A word that is no file is more likely a mistyped command than a save to open.
+    if let Some(file) = &cli.file
+        && !file.exists()
+    {
+        to_stderr(format_args!(
+            "error: there is no file `{}`, and it is not a command (see csp-explorer --help)",
+            csp_explorer::text::path(file)
+        ));
+        return ExitCode::from(2);
+    }
     if let Some(slug) = &cli.scenario
         && csp_explorer::scenarios::builtin(slug).is_none()
     {
@@ -61,7 +71,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let launch = csp_explorer::ui::Launch {
-        open: cli.open,
+        open: cli.open.or(cli.file),
         builtin: cli.scenario,
         lesson: cli.lesson,
         presenter: cli.presenter,

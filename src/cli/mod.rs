@@ -37,6 +37,7 @@ const AFTER_HELP: &str = "\
 Examples:
   csp-explorer --scenario sample-1              open the app on a built-in scenario
   csp-explorer --open saves/my-channel.ron      open the app on a save file
+  csp-explorer saves/my-channel.ron             the same
   csp-explorer --lesson 10-sample-6-own-provider --presenter
                                                 open a lesson, ready to project
   csp-explorer import parties.csv links.csv -o channel.ron
@@ -74,8 +75,18 @@ violation introduced, 1 written with one; 2 is always bad input or a refused ope
 
 /// See, change and check how partners work together in Microsoft's Cloud Solution Provider program.
 #[derive(Debug, Parser)]
-#[command(name = "csp-explorer", version, about, after_help = AFTER_HELP)]
+#[command(
+    name = "csp-explorer",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
+    /// Open the app on this save file, as `--open` does: what a file manager passes when a save
+    /// is opened with csp-explorer, and what a new user types first.
+    #[arg(value_name = "FILE", conflicts_with_all = ["open", "scenario", "lesson"])]
+    pub file: Option<PathBuf>,
     /// Open the app on this built-in scenario (see `csp-explorer scenarios`).
     #[arg(long, value_name = "SLUG", conflicts_with = "open")]
     pub scenario: Option<String>,
@@ -177,5 +188,19 @@ mod tests {
     fn the_cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_file_named_alone_opens_the_app_on_it_and_a_subcommand_still_runs() {
+        let cli = Cli::try_parse_from(["csp-explorer", "channel.cspx"]).expect("a file alone");
+        assert_eq!(
+            cli.file.as_deref(),
+            Some(std::path::Path::new("channel.cspx"))
+        );
+        assert!(cli.command.is_none());
+        let cli = Cli::try_parse_from(["csp-explorer", "check", "channel.cspx"]).expect("check");
+        assert!(cli.file.is_none());
+        assert!(matches!(cli.command, Some(Command::Check(_))));
+        assert!(Cli::try_parse_from(["csp-explorer", "a.ron", "--open", "b.ron"]).is_err());
     }
 }

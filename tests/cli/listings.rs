@@ -152,3 +152,19 @@ fn completions_and_the_man_page_come_from_the_cli_definition() {
     }
     assert!(manifest.contains("packaging/deb/copyright"));
 }
+
+/// A word that is neither a file nor a command is refused before any window opens, naming it: a
+/// file named alone opens the app on it (what a file manager passes), so a mistyped command must
+/// not open the app on a file that is not there.
+#[test]
+fn a_mistyped_command_is_refused_not_opened_as_a_file() {
+    let o = csp(&["chek", "x.ron"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = csp(&["chek"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("there is no file `chek`, and it is not a command"),
+        "{}",
+        stderr(&o)
+    );
+}
