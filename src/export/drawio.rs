@@ -13,7 +13,7 @@
 //! title and the legend sit above the drawing; the legend is one group (`style="group"`) so it moves
 //! as one. Labels are plain text (no `html=1`), so a name is never read as markup.
 
-use super::sanitize::xml as escape;
+use super::sanitize::{Xml, xml as escape};
 use super::{Dash, LinkState, Sheet, Tenths, party_color, party_size};
 use crate::model::{LinkKind, PartyKind, Position};
 use std::fmt::Write as _;
@@ -63,10 +63,10 @@ fn vertex(out: &mut String, id: &str, parent: &str, value: &str, style: &str, ge
     let _ = writeln!(
         out,
         "        <mxCell id=\"{}\" value=\"{}\" style=\"{}\" vertex=\"1\" parent=\"{}\">\n          <mxGeometry x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" as=\"geometry\"/>\n        </mxCell>",
-        escape(id),
-        escape(value),
-        escape(style),
-        escape(parent)
+        Xml(id),
+        Xml(value),
+        Xml(style),
+        Xml(parent)
     );
 }
 
@@ -267,11 +267,11 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         let _ = writeln!(
             out,
             "        <mxCell id=\"link-{}\" value=\"{}\" style=\"{}\" edge=\"1\" parent=\"1\" source=\"party-{}\" target=\"party-{}\">\n          <mxGeometry relative=\"1\" as=\"geometry\">{points}\n          </mxGeometry>\n        </mxCell>",
-            escape(l.id.as_str()),
-            escape(&super::link_label(sheet, l)),
+            Xml(l.id.as_str()),
+            Xml(&super::link_label(sheet, l)),
             style,
-            escape(l.from.as_str()),
-            escape(l.to.as_str())
+            Xml(l.from.as_str()),
+            Xml(l.to.as_str())
         );
     }
     out.push_str("      </root>\n    </mxGraphModel>\n  </diagram>\n</mxfile>\n");

@@ -16,8 +16,8 @@
 //!   yEd block into `x`, `y` and `label` attributes of its own; each node's and edge's yEd block is
 //!   therefore written before its typed keys, which then win (networkx keeps the value read last).
 
-use super::sanitize::xml as escape;
-use super::{Dash, LinkState, Sheet, party_color, party_size, rgb};
+use super::sanitize::Xml;
+use super::{Dash, LinkState, Sheet, Tenths, party_color, party_size, rgb};
 use crate::model::PartyKind;
 use std::fmt::Write as _;
 
@@ -75,6 +75,18 @@ fn yed_shape(kind: PartyKind) -> &'static str {
     }
 }
 
+/// A `#rrggbb` colour in capitals, as yEd writes it, without a `String` made for each use.
+struct Upper<'a>(&'a str);
+
+impl std::fmt::Display for Upper<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        self.0
+            .chars()
+            .try_for_each(|c| f.write_char(c.to_ascii_uppercase()))
+    }
+}
+
 fn yed_line(dash: Dash) -> &'static str {
     match dash {
         Dash::Solid => "line",
@@ -83,14 +95,40 @@ fn yed_line(dash: Dash) -> &'static str {
     }
 }
 
-fn data(out: &mut String, prefix: &str, key: &str, value: Option<String>) {
+/// A text value (escaped): names, ids, keys, the label.
+fn text(out: &mut String, prefix: &str, key: &str, value: Option<&str>) {
     if let Some(v) = value {
-        let _ = writeln!(
-            out,
-            "      <data key=\"{prefix}_{key}\">{}</data>",
-            escape(&v)
-        );
+        let _ = writeln!(out, "      <data key=\"{prefix}_{key}\">{}</data>", Xml(v));
     }
+}
+
+/// A value that is never markup (a number, a date, a boolean), written as it displays.
+fn value(out: &mut String, prefix: &str, key: &str, value: Option<impl std::fmt::Display>) {
+    if let Some(v) = value {
+        let _ = writeln!(out, "      <data key=\"{prefix}_{key}\">{v}</data>");
+    }
+}
+
+/// The rule ids of some findings, space-separated (`rules`), written in place.
+fn rules(out: &mut String, prefix: &str, findings: &[crate::rules::Finding]) {
+    let Some((first, rest)) = findings.split_first() else {
+        return;
+    };
+    let _ = write!(
+        out,
+        "      <data key=\"{prefix}_rules\">{}",
+        first.rule.key()
+    );
+    for f in rest {
+        out.push(' ');
+        out.push_str(f.rule.key());
+    }
+    out.push_str("</data>\n");
+}
+
+/// The worst severity of some findings (`worst_severity`), if any.
+fn worst(findings: &[crate::rules::Finding]) -> Option<&'static str> {
+    findings.iter().map(|f| f.severity).max().map(|s| s.key())
 }
 
 pub(crate) fn render(sheet: &Sheet) -> String {
@@ -100,7 +138,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:y=\"http://www.yworks.com/xml/graphml\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd\">\n");
     out.push_str("  <key id=\"yed_node\" for=\"node\" yfiles.type=\"nodegraphics\"/>\n");
     out.push_str("  <key id=\"yed_edge\" for=\"edge\" yfiles.type=\"edgegraphics\"/>\n");
-    let bends = super::bends(s, &positions);
+    let bends = super::bends_by_edge(s, &positions);
     for (key, ty) in PARTY_KEYS {
         let _ = writeln!(
             out,
@@ -121,11 +159,11 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     let _ = writeln!(
         out,
         "    <desc>{} (checked as of {})</desc>",
-        escape(s.meta.description.as_str()),
+        Xml(s.meta.description.as_str()),
         sheet.as_of
     );
     for p in s.parties() {
-        let _ = writeln!(out, "    <node id=\"{}\">", escape(p.id.as_str()));
+        let _ = writeln!(out, "    <node id=\"{}\">", Xml(p.id.as_str()));
         let findings = sheet.checker.for_party(p.id.as_str());
         let pos = positions.get(&p.id);
         let fill = rgb(party_color(p.kind));
@@ -133,7 +171,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             .country
             .as_deref()
             .and_then(|c| crate::model::markets().region_of(c))
-            .map(|r| r.id.clone());
+            .map(|r| r.id.as_str());
         // yEd's graphics first: networkx reads a yEd block into `x`, `y` (the box's corner) and
         // `label` (its two-line text), and the data read last wins, so the typed keys after it
         // keep their own values (the centre, the name).
@@ -143,75 +181,59 @@ pub(crate) fn render(sheet: &Sheet) -> String {
                 out,
                 concat!(
                     "      <data key=\"yed_node\">\n        <y:ShapeNode>\n",
-                    "          <y:Geometry x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>\n",
+                    "          <y:Geometry x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
                     "          <y:Fill color=\"{}\" transparent=\"false\"/>\n",
                     "          <y:BorderStyle color=\"#1F2933\" type=\"line\" width=\"2.0\"/>\n",
                     "          <y:NodeLabel alignment=\"center\" autoSizePolicy=\"content\" fontFamily=\"Dialog\" fontSize=\"12\" fontStyle=\"plain\" hasBackgroundColor=\"false\" hasLineColor=\"false\" modelName=\"sides\" modelPosition=\"s\" textColor=\"#1F2933\" visible=\"true\">{}</y:NodeLabel>\n",
                     "          <y:Shape type=\"{}\"/>\n",
                     "        </y:ShapeNode>\n      </data>"
                 ),
-                at.x - w / 2.0,
-                at.y - h / 2.0,
-                w,
-                h,
-                party_color(p.kind).to_uppercase(),
-                escape(&super::party_label(p)),
+                Tenths(at.x - w / 2.0),
+                Tenths(at.y - h / 2.0),
+                Tenths(w),
+                Tenths(h),
+                Upper(party_color(p.kind)),
+                Xml(&super::party_label(p)),
                 yed_shape(p.kind)
             );
         }
-        for (key, value) in [
-            ("kind", Some(p.kind.key().to_owned())),
-            ("name", Some(p.name.clone())),
-            ("country", p.country.clone()),
-            ("region", region),
-            ("organization", Some(p.organization.clone())),
-            ("affiliate_group", p.affiliate_group.clone()),
-            ("tenant", Some(p.tenant.clone())),
-            ("tenant_type", Some(p.tenant_type.key().to_owned())),
-            ("mpa_signed", p.mpa_signed.map(|d| d.to_string())),
-            ("onboarded", Some(p.onboarded.to_string())),
-            ("enrolled", Some(p.enrolled.to_string())),
-            (
-                "restricted_since",
-                p.restricted_since.map(|d| d.to_string()),
-            ),
-            ("mca_accepted", p.mca_accepted.map(|d| d.to_string())),
-            ("x", pos.map(|p| p.x.to_string())),
-            ("y", pos.map(|p| p.y.to_string())),
-            (
-                "worst_severity",
-                findings
-                    .iter()
-                    .map(|f| f.severity)
-                    .max()
-                    .map(|s| s.key().to_owned()),
-            ),
-            (
-                "rules",
-                (!findings.is_empty()).then(|| {
-                    findings
-                        .iter()
-                        .map(|f| f.rule.key())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                }),
-            ),
-            ("label", Some(p.name.clone())),
-            ("r", Some(fill.0.to_string())),
-            ("g", Some(fill.1.to_string())),
-            ("b", Some(fill.2.to_string())),
-        ] {
-            data(&mut out, "p", key, value);
-        }
+        text(&mut out, "p", "kind", Some(p.kind.key()));
+        text(&mut out, "p", "name", Some(&p.name));
+        text(&mut out, "p", "country", p.country.as_deref());
+        text(&mut out, "p", "region", region);
+        text(&mut out, "p", "organization", Some(&p.organization));
+        text(
+            &mut out,
+            "p",
+            "affiliate_group",
+            p.affiliate_group.as_deref(),
+        );
+        text(&mut out, "p", "tenant", Some(&p.tenant));
+        text(&mut out, "p", "tenant_type", Some(p.tenant_type.key()));
+        value(&mut out, "p", "mpa_signed", p.mpa_signed);
+        value(&mut out, "p", "onboarded", Some(p.onboarded));
+        value(&mut out, "p", "enrolled", Some(p.enrolled));
+        value(&mut out, "p", "restricted_since", p.restricted_since);
+        value(&mut out, "p", "mca_accepted", p.mca_accepted);
+        value(&mut out, "p", "x", pos.map(|p| p.x));
+        value(&mut out, "p", "y", pos.map(|p| p.y));
+        text(&mut out, "p", "worst_severity", worst(findings));
+        rules(&mut out, "p", findings);
+        text(&mut out, "p", "label", Some(&p.name));
+        value(&mut out, "p", "r", Some(fill.0));
+        value(&mut out, "p", "g", Some(fill.1));
+        value(&mut out, "p", "b", Some(fill.2));
         out.push_str("    </node>\n");
     }
-    for l in s.links() {
+    let g = s.graph();
+    for e in g.edge_indices() {
+        let l = &g[e];
         let _ = writeln!(
             out,
             "    <edge id=\"{}\" source=\"{}\" target=\"{}\">",
-            escape(l.id.as_str()),
-            escape(l.from.as_str()),
-            escape(l.to.as_str())
+            Xml(l.id.as_str()),
+            Xml(l.from.as_str()),
+            Xml(l.to.as_str())
         );
         let findings = sheet.checker.for_link(l.id.as_str());
         let state = sheet.link_state(l);
@@ -220,69 +242,66 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         // yEd's graphics first, as for nodes: the typed `label` after it wins in networkx.
         // yEd's path is relative to the two nodes' centres (sx, sy, tx, ty = 0: centre to centre),
         // with the canvas's bend, if any, as an absolute point.
-        let bend = bends
-            .get(&l.id)
-            .map(|b| format!("<y:Point x=\"{:.1}\" y=\"{:.1}\"/>", b.x, b.y))
-            .unwrap_or_default();
+        out.push_str(concat!(
+            "      <data key=\"yed_edge\">\n        <y:PolyLineEdge>\n",
+            "          <y:Path sx=\"0.0\" sy=\"0.0\" tx=\"0.0\" ty=\"0.0\">"
+        ));
+        if let Some(b) = bends.get(e.index()).copied().flatten() {
+            let _ = write!(
+                out,
+                "<y:Point x=\"{}\" y=\"{}\"/>",
+                Tenths(b.x),
+                Tenths(b.y)
+            );
+        }
         let _ = writeln!(
             out,
             concat!(
-                "      <data key=\"yed_edge\">\n        <y:PolyLineEdge>\n",
-                "          <y:Path sx=\"0.0\" sy=\"0.0\" tx=\"0.0\" ty=\"0.0\">{}</y:Path>\n",
-                "          <y:LineStyle color=\"{}\" type=\"{}\" width=\"{:.1}\"/>\n",
+                "</y:Path>\n",
+                "          <y:LineStyle color=\"{}\" type=\"{}\" width=\"{}\"/>\n",
                 "          <y:Arrows source=\"none\" target=\"standard\"/>\n",
                 "          <y:EdgeLabel alignment=\"center\" fontFamily=\"Dialog\" fontSize=\"11\" fontStyle=\"plain\" hasBackgroundColor=\"true\" backgroundColor=\"#FFFFFF\" hasLineColor=\"false\" modelName=\"centered\" modelPosition=\"center\" textColor=\"{}\" visible=\"true\">{}</y:EdgeLabel>\n",
                 "          <y:BendStyle smoothed=\"true\"/>\n",
                 "        </y:PolyLineEdge>\n      </data>"
             ),
-            bend,
-            state.color().to_uppercase(),
+            Upper(state.color()),
             yed_line(Dash::of(state, l.kind)),
-            super::link_width(state, l.kind),
-            if state == LinkState::Valid {
-                "#3E4C59".to_owned()
+            Tenths(super::link_width(state, l.kind)),
+            Upper(if state == LinkState::Valid {
+                "#3e4c59"
             } else {
-                state.color().to_uppercase()
-            },
-            escape(&label)
+                state.color()
+            }),
+            Xml(&label)
         );
-        for (key, value) in [
-            ("kind", Some(l.kind.key().to_owned())),
-            ("date", Some(l.date.to_string())),
-            ("status", Some(l.status.key().to_owned())),
-            ("offer", l.offer.clone()),
-            ("publisher", Some(l.publisher.key().to_owned())),
-            ("tenant", l.tenant.clone()),
-            ("via", l.via.as_ref().map(|v| v.to_string())),
-            ("roles", (!l.roles.is_empty()).then(|| l.roles.join(";"))),
-            ("duration_days", l.duration_days.map(|d| d.to_string())),
-            ("auto_extend", Some(l.auto_extend.to_string())),
-            ("exists_as_of", Some(l.exists_at(sheet.as_of).to_string())),
-            (
-                "worst_severity",
-                findings
-                    .iter()
-                    .map(|f| f.severity)
-                    .max()
-                    .map(|s| s.key().to_owned()),
-            ),
-            (
-                "rules",
-                (!findings.is_empty()).then(|| {
-                    findings
-                        .iter()
-                        .map(|f| f.rule.key())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                }),
-            ),
-            ("label", Some(label.clone())),
-            ("r", Some(stroke.0.to_string())),
-            ("g", Some(stroke.1.to_string())),
-            ("b", Some(stroke.2.to_string())),
-        ] {
-            data(&mut out, "l", key, value);
+        text(&mut out, "l", "kind", Some(l.kind.key()));
+        value(&mut out, "l", "date", Some(l.date));
+        text(&mut out, "l", "status", Some(l.status.key()));
+        text(&mut out, "l", "offer", l.offer.as_deref());
+        text(&mut out, "l", "publisher", Some(l.publisher.key()));
+        text(&mut out, "l", "tenant", l.tenant.as_deref());
+        text(&mut out, "l", "via", l.via.as_ref().map(|v| v.as_str()));
+        if let Some((first, rest)) = l.roles.split_first() {
+            let _ = write!(out, "      <data key=\"l_roles\">{}", Xml(first));
+            for role in rest {
+                let _ = write!(out, ";{}", Xml(role));
+            }
+            out.push_str("</data>\n");
         }
+        value(&mut out, "l", "duration_days", l.duration_days);
+        value(&mut out, "l", "auto_extend", Some(l.auto_extend));
+        value(
+            &mut out,
+            "l",
+            "exists_as_of",
+            Some(l.exists_at(sheet.as_of)),
+        );
+        text(&mut out, "l", "worst_severity", worst(findings));
+        rules(&mut out, "l", findings);
+        text(&mut out, "l", "label", Some(&label));
+        value(&mut out, "l", "r", Some(stroke.0));
+        value(&mut out, "l", "g", Some(stroke.1));
+        value(&mut out, "l", "b", Some(stroke.2));
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");

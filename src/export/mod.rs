@@ -653,29 +653,9 @@ pub(crate) fn party_size(kind: crate::model::PartyKind) -> (f32, f32) {
     }
 }
 
-/// Where a curved link bends, for the formats that draw links as polylines (yEd, draw.io): the
-/// middle of the canvas's curve, or `None` for a straight link.
-pub(crate) fn bends(
-    scenario: &Scenario,
-    positions: &std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
-) -> std::collections::HashMap<
-    crate::model::LinkId,
-    crate::model::Position,
-    foldhash::fast::RandomState,
-> {
-    let g = scenario.graph();
-    bends_by_edge(scenario, positions)
-        .into_iter()
-        .enumerate()
-        .filter_map(|(e, bend)| {
-            let link = g.edge_weight(petgraph::stable_graph::EdgeIndex::new(e))?;
-            Some((link.id.clone(), bend?))
-        })
-        .collect()
-}
-
-/// [`bends`] by the links' graph indexes (`None` for a straight or undrawn link): what a format
-/// that walks the graph reads without looking each link up by id.
+/// Where each curved link bends, by the links' graph indexes, for the formats that draw links as
+/// polylines (yEd, draw.io): the middle of the canvas's curve, or `None` for a straight or undrawn
+/// link.
 pub(crate) fn bends_by_edge(
     scenario: &Scenario,
     positions: &std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
