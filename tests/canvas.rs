@@ -208,14 +208,16 @@ fn the_search_finds_a_party_by_name_and_flies_to_it() {
         (at - view.center()).length() < 14.0 && !legend.contains(at),
         "{id} at {at:?} is not in the middle of {view:?}, clear of the legend {legend:?}"
     );
-    // Where it landed, its name is written under it: a party's name claims its place before
-    // the words and counts on the links around it (the reseller's fan of sales used to take it).
+    // Where it landed, its name is written beside it: a party's name claims its place before
+    // the words and counts on the links around it (the reseller's fan of sales used to take it),
+    // on a side of it (or a corner) its links leave free.
     let texts = canvas_texts(&harness);
+    let near = 2.0 * csp_explorer::ui::canvas::PARTY_RADIUS * state.view.zoom + 12.0;
     assert!(
         texts
             .iter()
-            .any(|(t, r)| t == &name && r.center().y > at.y && (r.center().x - at.x).abs() < 4.0),
-        "{name} is not named under it: {texts:?}"
+            .any(|(t, r)| t == &name && r.distance_to_pos(at) < near),
+        "{name} at {at:?} is not named beside it (within {near}): {texts:?}"
     );
 }
 

@@ -119,7 +119,7 @@ impl TierLayout {
             let mut x = 0.0;
             for (i, (region, _, _)) in keyed.iter().enumerate() {
                 if i > 0 {
-                    x += COLUMN_GAP;
+                    x += COLUMN_GAP.max(room_beside(&g[keyed[i - 1].2].name));
                     if self.group_by_region && keyed[i - 1].0 != *region {
                         x += REGION_GAP;
                     }
@@ -265,6 +265,21 @@ impl TierLayout {
             .map(|(n, pos)| (g[n].id.clone(), pos))
             .collect()
     }
+}
+
+/// The least distance from a party of the top rows (Microsoft, providers, direct-bill partners) to
+/// its right-hand neighbour that leaves room for its name between them, in canvas units. Links
+/// leave these parties upwards and downwards, so the canvas writes their names beside them where
+/// no link runs; with the Presentation theme's type, "Fabrikam (direct-bill)" found no such place
+/// between its neighbours on sample 6 and went among Microsoft's supply links, hiding them (and
+/// OCR read their arrowheads into the name). The width is an estimate of the name in that type
+/// (22.5 px bold at zoom 1, about 17 units a character, wrapped at about 21 characters), between
+/// two parties of radius 30 with a little air: the layout does not measure fonts.
+fn room_beside(name: &str) -> f32 {
+    const PER_CHARACTER: f32 = 17.0;
+    const WRAPS_AT: usize = 21;
+    let characters = name.chars().count().min(WRAPS_AT);
+    2.0 * 30.0 + 26.0 + characters as f32 * PER_CHARACTER
 }
 
 /// The seller a customer is drawn under (and, on the canvas, counted with when zoomed out): the

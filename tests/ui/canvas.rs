@@ -11,7 +11,7 @@ use csp_explorer::ui::canvas::Tool;
 use csp_explorer::ui::{ExplorerApp, Launch};
 use egui::Key;
 use egui::Modifiers;
-use egui::{Rect, Shape};
+use egui::{Pos2, Rect, Shape};
 use egui_kittest::kittest::Queryable;
 
 #[test]
@@ -350,6 +350,129 @@ fn every_party_is_named_on_every_built_in_scenario() {
         "names not readable:\n{}",
         missing.join("\n")
     );
+}
+
+/// The opaque name plates drawn this frame (a plate is the filled rectangle drawn just before a
+/// party's name), with the name.
+fn name_plates(
+    harness: &egui_kittest::Harness<'static, ExplorerApp>,
+    doc: &csp_explorer::ui::Document,
+) -> Vec<(String, Rect)> {
+    let names: std::collections::BTreeSet<&str> =
+        doc.scenario().parties().map(|p| p.name.as_str()).collect();
+    let shapes = all_shapes(harness);
+    shapes
+        .windows(2)
+        .filter_map(|w| match (&w[0], &w[1]) {
+            (Shape::Rect(plate), Shape::Text(t))
+                if plate.fill.a() == 255
+                    && names.contains(t.galley.text())
+                    && plate
+                        .rect
+                        .contains_rect(t.galley.rect.translate(t.pos.to_vec2())) =>
+            {
+                Some((t.galley.text().to_owned(), plate.rect))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The links drawn on the canvas this frame, as screen segments: their strokes (lines and dashes
+/// wider than the 1-pixel leader lines) and the edges of their arrowheads (filled triangles), the
+/// legend's samples left out.
+type Segments = Vec<(Pos2, Pos2)>;
+fn link_segments(harness: &egui_kittest::Harness<'static, ExplorerApp>) -> (Segments, Segments) {
+    let legend = harness.state().view.legend.unwrap_or(Rect::NOTHING);
+    let (mut strokes, mut heads) = (Vec::new(), Vec::new());
+    for shape in all_shapes(harness) {
+        let (points, closed): (Vec<Pos2>, bool) = match &shape {
+            Shape::LineSegment { points, stroke } if stroke.width > 1.0 => (points.to_vec(), false),
+            Shape::Path(path) if !path.closed && path.stroke.width > 1.0 => {
+                (path.points.clone(), false)
+            }
+            Shape::Path(path) if path.closed && path.points.len() == 3 => {
+                (path.points.clone(), true)
+            }
+            _ => continue,
+        };
+        if points.iter().all(|p| legend.contains(*p)) {
+            continue;
+        }
+        let out = if closed { &mut heads } else { &mut strokes };
+        out.extend(points.windows(2).map(|w| (w[0], w[1])));
+        if closed {
+            out.push((points[points.len() - 1], points[0]));
+        }
+    }
+    (strokes, heads)
+}
+
+/// Whether the segment `a`–`b` runs through `r`.
+fn runs_through(a: Pos2, b: Pos2, r: Rect) -> bool {
+    use csp_explorer::model::Position;
+    let p = |q: Pos2| Position { x: q.x, y: q.y };
+    csp_explorer::layout::clip_segment(p(a), p(b), [r.min.x, r.min.y], [r.max.x, r.max.y]).is_some()
+}
+
+/// Names go where no link runs: on sample 6 in the Presentation theme, in presenter mode, no name
+/// plate covers a link (its stroke or its arrowhead) or another plate; with the side panels open
+/// (a canvas too narrow to leave every name a free side), none covers an arrowhead or another
+/// plate. A plate is opaque, so a link under it is hidden there, and the arrowheads at its edge
+/// were read into the name: OCR lost "Microsoft" between its fanning supply links in presenter
+/// mode, and "Fabrikam (direct-bill)", put above its diamond among them, with the panels open.
+#[test]
+fn no_name_plate_hides_a_link_on_sample_6_in_the_presentation_theme() {
+    use csp_explorer::ui::app::Command;
+    use csp_explorer::ui::style::Theme;
+    let mut problems = Vec::new();
+    for presenter in [true, false] {
+        let mut harness = at_1600x1000("sample-6-forbidden", presenter);
+        let ctx = harness.ctx.clone();
+        harness
+            .state_mut()
+            .execute(&ctx, Command::Theme(Theme::Presentation));
+        harness.run();
+        let doc = harness.state().document();
+        let plates = name_plates(&harness, doc);
+        assert_eq!(
+            plates.len(),
+            doc.scenario().party_count(),
+            "presenter {presenter}: every name on a plate: {plates:?}"
+        );
+        let (strokes, heads) = link_segments(&harness);
+        assert!(
+            strokes.len() >= 8,
+            "presenter {presenter}: links {strokes:?}"
+        );
+        assert!(
+            heads.len() >= 8 * 3,
+            "presenter {presenter}: arrowheads {heads:?}"
+        );
+        for (i, (name, plate)) in plates.iter().enumerate() {
+            let covered = |segments: &[(Pos2, Pos2)]| {
+                segments
+                    .iter()
+                    .filter(|(a, b)| runs_through(*a, *b, *plate))
+                    .count()
+            };
+            if covered(&heads) > 0 || (presenter && covered(&strokes) > 0) {
+                problems.push(format!(
+                    "presenter {presenter}: {name}'s plate {plate:?} covers {} link strokes and {} arrowhead edges",
+                    covered(&strokes),
+                    covered(&heads)
+                ));
+            }
+            for (other, at) in &plates[i + 1..] {
+                if plate.intersects(*at) {
+                    problems.push(format!(
+                        "presenter {presenter}: {name}'s plate overlaps {other}'s"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Resizing the window refits the drawing while the user has not moved the view: made larger, the
