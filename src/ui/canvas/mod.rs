@@ -834,6 +834,29 @@ pub fn canvas_ui(
 
     // Links one by one.
     let link_labels = lod::link_labels(view.zoom);
+    // Finding markers claim their place before any link word, violations first: a red link's ✖
+    // says which of two links running side by side is the broken one, and it is what a trainee
+    // aims at. Before, lesson 1's red purchase lost its ✖ and its word to the word of the reseller
+    // relationship running beside it, and "click the red purchase" selected the relationship.
+    let mut with_marker: HashSet<EdgeIndex> = HashSet::new();
+    if !overlay.hide_findings {
+        let mut broken: Vec<(Severity, EdgeIndex, Pos2)> = segments
+            .iter()
+            .filter_map(|(e, _, points)| {
+                let worst = scene.link_worst(*e).filter(|s| *s != Severity::Note)?;
+                Some((worst, *e, points[points.len() / 2]))
+            })
+            .collect();
+        broken.sort_by_key(|(worst, e, _)| (std::cmp::Reverse(*worst), *e));
+        for (_, e, mid) in broken {
+            if labels.try_place(Rect::from_center_size(mid, vec2(18.0, 18.0))) {
+                with_marker.insert(e);
+            }
+        }
+    }
+    // Markers are drawn over every link: drawn with their own, the links drawn after it ran over
+    // it (four arrows into Tailspin hid the June purchase's ✖ in lesson 17).
+    let mut badges: Vec<(Pos2, f32, Color32, &str, f32)> = Vec::new();
     for (e, link, points) in &segments {
         let end = points[points.len() - 1];
         let dir = (end - points[points.len() - 2]).normalized();
@@ -914,9 +937,9 @@ pub fn canvas_ui(
         // dashed by its finding); quiz and what-if marks are always drawn.
         let finding_marker = worst
             .filter(|s| *s != Severity::Note)
-            .filter(|_| labels.try_place(Rect::from_center_size(mid, vec2(18.0, 18.0))));
+            .filter(|_| with_marker.contains(e));
         let marked = if let Some((symbol, fill)) = quiz_marker(overlay, id) {
-            badge(&painter, mid, 11.0, fill, symbol, 13.0);
+            badges.push((mid, 11.0, fill, symbol, 13.0));
             true
         } else if let Some(change) = change {
             let (symbol, fill) = match change {
@@ -929,34 +952,20 @@ pub fn canvas_ui(
                 // ✖; the change is marked beside it (a green halo and a "+" in place of the ✖
                 // said a broken purchase was fine).
                 Some(sev) => {
-                    badge(
-                        &painter,
-                        mid,
-                        9.0,
-                        severity_color(sev),
-                        severity_symbol(sev),
-                        11.0,
-                    );
-                    badge(&painter, mid + vec2(13.0, -13.0), 7.0, fill, symbol, 11.0);
+                    badges.push((mid, 9.0, severity_color(sev), severity_symbol(sev), 11.0));
+                    badges.push((mid + vec2(13.0, -13.0), 7.0, fill, symbol, 11.0));
                 }
                 None => {
                     painter.add(Shape::line(
                         points.clone(),
                         Stroke::new(width + 8.0, fill.gamma_multiply(0.35)),
                     ));
-                    badge(&painter, mid, 10.0, fill, symbol, 14.0);
+                    badges.push((mid, 10.0, fill, symbol, 14.0));
                 }
             }
             true
         } else if let Some(sev) = finding_marker {
-            badge(
-                &painter,
-                mid,
-                9.0,
-                severity_color(sev),
-                severity_symbol(sev),
-                11.0,
-            );
+            badges.push((mid, 9.0, severity_color(sev), severity_symbol(sev), 11.0));
             true
         } else {
             false
@@ -999,6 +1008,10 @@ pub fn canvas_ui(
                 (label, described(worst))
             });
         }
+    }
+
+    for (at, radius, fill, symbol, size) in badges {
+        badge(&painter, at, radius, fill, symbol, size);
     }
 
     // What the what-if removed, where the base had it.
