@@ -24,6 +24,7 @@ use crate::progress::Progress;
 use chrono::Datelike;
 use petgraph::stable_graph::NodeIndex;
 use serde::{Deserialize, Serialize};
+use std::io::Read;
 
 /// The first bytes of every `.cspx` file.
 pub const MAGIC: &[u8; 4] = b"CSPX";
@@ -233,54 +234,221 @@ pub fn scenario_from_bytes(
     path: &str,
     progress: &Progress,
 ) -> Result<Scenario, LoadError> {
+    read_records(&mut AtHand(bytes), path, progress)
+}
+
+/// Reads a `.cspx` file a window at a time: `first` is what was read of it already (at least its
+/// first bytes, which say it is a `.cspx`), `reader` the rest, `left` how many bytes the rest has
+/// (what the file's length says; no more is read). The same scenario and the same errors as
+/// [`scenario_from_bytes`] of the whole file, without the whole file in memory: at 300,000
+/// parties those 154 MB were a fifth of `check`'s peak.
+pub fn scenario_from_file(
+    first: Vec<u8>,
+    reader: impl std::io::Read,
+    left: u64,
+    path: &str,
+    progress: &Progress,
+) -> Result<Scenario, LoadError> {
+    let mut window = Window {
+        reader: reader.take(left),
+        left,
+        buf: first,
+        start: 0,
+        step: WINDOW_BYTES,
+        path,
+    };
+    read_records(&mut window, path, progress)
+}
+
+/// The bytes the records are read from: all at hand (a file read whole, standard input), or a
+/// file brought to hand a window at a time.
+trait Records {
+    /// The bytes at hand that are not read yet.
+    fn at_hand(&self) -> &[u8];
+    /// Marks the first `n` bytes at hand as read.
+    fn consume(&mut self, n: usize);
+    /// Brings more bytes to hand: `false` when every byte left is at hand already.
+    fn more(&mut self) -> Result<bool, LoadError>;
+    /// How many bytes are not read yet, at hand or not.
+    fn left(&self) -> u64;
+}
+
+/// Every byte at hand.
+struct AtHand<'a>(&'a [u8]);
+
+impl Records for AtHand<'_> {
+    fn at_hand(&self) -> &[u8] {
+        self.0
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.0 = &self.0[n..];
+    }
+
+    fn more(&mut self) -> Result<bool, LoadError> {
+        Ok(false)
+    }
+
+    fn left(&self) -> u64 {
+        self.0.len() as u64
+    }
+}
+
+/// How much of a file a load reads at a time: a record is at most a few hundred kilobytes (its
+/// texts are bounded by [`crate::model::limits`]); a larger one widens the window.
+const WINDOW_BYTES: usize = 1 << 20;
+
+/// A file read a window at a time: `buf[start..]` is at hand, `reader` holds the `left` bytes
+/// after it.
+struct Window<'p, R> {
+    reader: std::io::Take<R>,
+    left: u64,
+    buf: Vec<u8>,
+    start: usize,
+    /// How much is read at a time, at least ([`WINDOW_BYTES`]; tests read a few bytes).
+    step: usize,
+    path: &'p str,
+}
+
+impl<R: std::io::Read> Records for Window<'_, R> {
+    fn at_hand(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+    }
+
+    fn more(&mut self) -> Result<bool, LoadError> {
+        if self.left == 0 {
+            return Ok(false);
+        }
+        self.buf.drain(..self.start);
+        self.start = 0;
+        // At least a window, and as much again as is at hand when a record is larger than that.
+        let wanted = self.step.max(self.buf.len()) as u64;
+        self.buf.reserve(wanted.min(self.left) as usize);
+        let read = (&mut self.reader)
+            .take(wanted)
+            .read_to_end(&mut self.buf)
+            .map_err(|e| LoadError::Io {
+                path: self.path.to_owned(),
+                source: e.into(),
+            })?;
+        // A file that got shorter since it was measured ends here.
+        self.left = if read == 0 {
+            0
+        } else {
+            self.left.saturating_sub(read as u64)
+        };
+        Ok(read > 0)
+    }
+
+    fn left(&self) -> u64 {
+        (self.buf.len() - self.start) as u64 + self.left
+    }
+}
+
+/// Reads one value from the bytes at hand with `read` (the value and how many bytes it took),
+/// bringing more to hand while `read` fails. Its error is kept only once every byte left is at
+/// hand: a value cut by the end of a window is read again whole, and an error is the one the
+/// whole file gives.
+fn next<T, E>(
+    records: &mut impl Records,
+    read: impl Fn(&[u8]) -> Result<(T, usize), E>,
+) -> Result<Result<T, E>, LoadError> {
+    loop {
+        match read(records.at_hand()) {
+            Ok((value, used)) => {
+                records.consume(used);
+                return Ok(Ok(value));
+            }
+            Err(e) => {
+                if !records.more()? {
+                    return Ok(Err(e));
+                }
+            }
+        }
+    }
+}
+
+/// A postcard value read from the front of `bytes`, made into `T` by `make` before the bytes are
+/// let go, and how many bytes it took.
+fn take_record<'a, V: Deserialize<'a>, T>(
+    bytes: &'a [u8],
+    make: impl FnOnce(V) -> T,
+) -> postcard::Result<(T, usize)> {
+    postcard::take_from_bytes::<V>(bytes)
+        .map(|(value, after)| (make(value), bytes.len() - after.len()))
+}
+
+fn read_records(
+    records: &mut impl Records,
+    path: &str,
+    progress: &Progress,
+) -> Result<Scenario, LoadError> {
     let bad = |message: String| LoadError::Binary {
         path: path.to_owned(),
         message,
     };
-    let Some(rest) = bytes.strip_prefix(MAGIC) else {
-        return Err(bad("not a .cspx save (it does not start with CSPX)".into()));
-    };
-    let (version, mut rest) = match rest.split_first_chunk::<4>() {
-        Some((v, rest)) => (u32::from_le_bytes(*v), rest),
-        None => return Err(bad("the file ends inside its header".into())),
-    };
+    let start = next(records, |bytes| {
+        if !bytes.starts_with(MAGIC) {
+            return Err("not a .cspx save (it does not start with CSPX)");
+        }
+        match bytes[MAGIC.len()..].first_chunk::<4>() {
+            Some(v) => Ok((u32::from_le_bytes(*v), MAGIC.len() + 4)),
+            None => Err("the file ends inside its header"),
+        }
+    })?;
+    let version = start.map_err(|m| bad(m.into()))?;
     if version != BINARY_VERSION {
         return Err(bad(format!(
             "binary save format version {version} is not supported (this build reads version {BINARY_VERSION})"
         )));
     }
-    let (head, after): (Head, _) = postcard::take_from_bytes(rest)
-        .map_err(|e| bad(format!("the header cannot be read: {e}")))?;
-    rest = after;
-    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&head.model_version) {
+    let head = next(records, |bytes| {
+        take_record(bytes, |head: Head| {
+            (
+                head.model_version,
+                head.title.to_owned(),
+                head.description.to_owned(),
+                head.as_of,
+                head.parties,
+                head.links,
+            )
+        })
+    })?
+    .map_err(|e| bad(format!("the header cannot be read: {e}")))?;
+    let (model_version, title, description, as_of, parties, links) = head;
+    if !(OLDEST_VERSION..=FORMAT_VERSION).contains(&model_version) {
         return Err(LoadError::Version {
             path: path.to_owned(),
-            found: i64::from(head.model_version),
+            found: i64::from(model_version),
         });
     }
     let date = |d: i32, what: &str| {
         Date::from_num_days_from_ce_opt(d).ok_or_else(|| format!("{what} is not a valid date"))
     };
-    let as_of = head
-        .as_of
+    let as_of = as_of
         .map(|d| date(d, "the as-of date"))
         .transpose()
         .map_err(bad)?;
     let mut scenario = Scenario::default();
     scenario.meta = ScenarioMeta {
-        title: head.title.to_owned(),
-        description: head.description.to_owned(),
+        title,
+        description,
         as_of,
     };
     crate::model::limits::check_meta(&scenario.meta)
         .map_err(|e| bad(format!("the scenario: {e}")))?;
-    let total = head.parties.saturating_add(head.links).max(1) as f32;
-    claims_fit(&head, rest.len() as u64).map_err(bad)?;
+    let total = parties.saturating_add(links).max(1) as f32;
+    let left = records.left();
+    claims_fit(parties, links, left).map_err(bad)?;
     // Reserved for what the bytes left could hold at the size of a real record, not for what the
     // header says: a header claiming the most parties the limits allow over a file of padding
     // would still reserve a gigabyte.
-    let plausible = |claimed: u64| claimed.min(rest.len() as u64 / TYPICAL_RECORD_BYTES) as usize;
-    scenario.reserve(plausible(head.parties), plausible(head.links));
+    let plausible = |claimed: u64| claimed.min(left / TYPICAL_RECORD_BYTES) as usize;
+    scenario.reserve(plausible(parties), plausible(links));
     let mut done = 0u64;
     let tick = |done: u64| -> Result<(), LoadError> {
         if done.is_multiple_of(4096) {
@@ -294,37 +462,42 @@ pub fn scenario_from_bytes(
         Ok(())
     };
     tick(0)?;
-    for n in 0..head.parties {
-        let (r, after): (PartyRecord, _) = postcard::take_from_bytes(rest)
-            .map_err(|e| bad(format!("party {} cannot be read: {e}", n + 1)))?;
-        rest = after;
-        let id = r.id;
-        let party = party_from(r)
-            .map_err(|m| bad(format!("party `{}`: {m}", crate::text::escaped(id, 60))))?;
+    for n in 0..parties {
+        let party = next(records, |bytes| {
+            take_record(bytes, |r: PartyRecord| {
+                let id = r.id;
+                party_from(r)
+                    .map_err(|m| bad(format!("party `{}`: {m}", crate::text::escaped(id, 60))))
+            })
+        })?
+        .map_err(|e| bad(format!("party {} cannot be read: {e}", n + 1)))??;
         scenario
             .add_party(party)
             .map_err(|e| bad(format!("party {}: {e}", n + 1)))?;
         done += 1;
         tick(done)?;
     }
-    for n in 0..head.links {
-        let read = if head.model_version >= 3 {
-            postcard::take_from_bytes::<LinkRecord>(rest)
-        } else {
-            postcard::take_from_bytes::<LinkBase>(rest).map(|(base, after)| {
-                let record = LinkRecord {
-                    base,
-                    partner_id_on_record: None,
-                };
-                (record, after)
-            })
+    for n in 0..links {
+        let read = |bytes: &[u8]| {
+            let made = |r: LinkRecord| {
+                let id = r.base.id;
+                link_from(r, &scenario)
+                    .map_err(|m| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60))))
+            };
+            if model_version >= 3 {
+                take_record(bytes, made)
+            } else {
+                take_record(bytes, |base: LinkBase| {
+                    made(LinkRecord {
+                        base,
+                        partner_id_on_record: None,
+                    })
+                })
+            }
         };
-        let (r, after) = read.map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))?;
-        rest = after;
-        let id = r.base.id;
-        let (mut link, ends) = link_from(r, &scenario)
-            .map_err(|m| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60))))?;
-        migrate(head.model_version, std::slice::from_mut(&mut link));
+        let (mut link, ends) = next(records, read)?
+            .map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))??;
+        migrate(model_version, std::slice::from_mut(&mut link));
         match ends {
             Some(ends) => scenario.add_link_at(link, ends),
             None => scenario.add_link(link),
@@ -333,13 +506,14 @@ pub fn scenario_from_bytes(
         done += 1;
         tick(done)?;
     }
-    if !rest.is_empty() {
+    while records.more()? {}
+    if !records.at_hand().is_empty() {
         return Err(bad(format!(
             "{} bytes follow the last link: the file is not one save",
-            rest.len()
+            records.at_hand().len()
         )));
     }
-    migrate_layout(head.model_version, &mut scenario);
+    migrate_layout(model_version, &mut scenario);
     progress.set(1.0);
     Ok(scenario)
 }
@@ -399,12 +573,12 @@ fn smallest_link_record() -> u64 {
 /// Checks what a header announces against the limits and against what `bytes_left` (the bytes
 /// after the header) can hold, before anything is reserved or read: a 300 MB file of zeros under a
 /// header announcing 300 million parties once asked for 70 GB.
-fn claims_fit(head: &Head, bytes_left: u64) -> Result<(), String> {
+fn claims_fit(parties: u64, links: u64, bytes_left: u64) -> Result<(), String> {
     use crate::model::limits::{MAX_LINKS, MAX_PARTIES};
     use crate::text::thousands;
     for (claimed, limit, what) in [
-        (head.parties, MAX_PARTIES, "parties"),
-        (head.links, MAX_LINKS, "links"),
+        (parties, MAX_PARTIES, "parties"),
+        (links, MAX_LINKS, "links"),
     ] {
         if claimed > limit as u64 {
             return Err(format!(
@@ -415,16 +589,15 @@ fn claims_fit(head: &Head, bytes_left: u64) -> Result<(), String> {
             ));
         }
     }
-    let needed = head
-        .parties
+    let needed = parties
         .saturating_mul(smallest_party_record())
-        .saturating_add(head.links.saturating_mul(smallest_link_record()));
+        .saturating_add(links.saturating_mul(smallest_link_record()));
     if needed > bytes_left {
         return Err(format!(
             "the header announces {} parties and {} links, more than the file holds ({} bytes \
              after the header, {} needed at the least): it is damaged or cut short",
-            thousands(head.parties as usize),
-            thousands(head.links as usize),
+            thousands(parties as usize),
+            thousands(links as usize),
             thousands(bytes_left as usize),
             thousands(needed as usize)
         ));
@@ -444,7 +617,11 @@ pub fn check_header(prefix: &[u8], file_len: u64) -> Result<(), String> {
         return Ok(());
     };
     let header_len = (prefix.len() - after.len()) as u64;
-    claims_fit(&head, file_len.saturating_sub(header_len))
+    claims_fit(
+        head.parties,
+        head.links,
+        file_len.saturating_sub(header_len),
+    )
 }
 
 fn key<T>(parse: impl Fn(&str) -> Option<T>, value: &str, what: &str) -> Result<T, String> {
@@ -671,6 +848,59 @@ mod tests {
             scenario_from_bytes(&bytes, "new.cspx", &Progress::none()).unwrap(),
             s3
         );
+    }
+
+    /// A file read a few bytes at a time loads as it does whole, and a damaged one is refused in
+    /// the same words: a header or record cut by the end of a window is read again whole.
+    #[test]
+    fn a_file_read_a_window_at_a_time_loads_as_it_does_whole() {
+        let bytes = scenario_to_bytes(&channel()).unwrap();
+        let whole = |b: &[u8]| {
+            scenario_from_bytes(b, "c.cspx", &Progress::none()).map_err(|e| e.to_string())
+        };
+        let windowed = |b: &[u8], first: usize, step: usize| {
+            let first = first.min(b.len());
+            let left = (b.len() - first) as u64;
+            let mut window = Window {
+                reader: (&b[first..]).take(left),
+                left,
+                buf: b[..first].to_vec(),
+                start: 0,
+                step,
+                path: "c.cspx",
+            };
+            read_records(&mut window, "c.cspx", &Progress::none()).map_err(|e| e.to_string())
+        };
+        let expected = whole(&bytes).unwrap();
+        for (first, step) in [(0, 1), (6, 5), (100, 7), (4096, 64), (bytes.len(), 1)] {
+            let read = windowed(&bytes, first, step).unwrap();
+            assert!(
+                read == expected,
+                "first {first} bytes, then {step} at a time"
+            );
+        }
+        let needle = b"direct_bill";
+        let at = bytes
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap();
+        let mut renamed = bytes.clone();
+        renamed[at..at + needle.len()].copy_from_slice(b"direct_bull");
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(&[0; 9]);
+        let damaged = [
+            bytes[..6].to_vec(),
+            bytes[..bytes.len() / 2].to_vec(),
+            bytes[..bytes.len() - 1].to_vec(),
+            longer,
+            renamed,
+        ];
+        for b in damaged {
+            let expected = whole(&b).unwrap_err();
+            for (first, step) in [(0, 1), (6, 5), (100, 7)] {
+                assert_eq!(windowed(&b, first, step).unwrap_err(), expected);
+            }
+        }
     }
 
     #[test]

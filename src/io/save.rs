@@ -54,6 +54,12 @@ fn load_limited_with(path: &Path, limit: u64, progress: &Progress) -> Result<Sce
             path: name.clone(),
             message,
         })?;
+        if progress.is_cancelled() {
+            return Err(LoadError::Cancelled { path: name });
+        }
+        // Read a window at a time: the whole file is never in memory beside the channel.
+        let left = len.saturating_sub(bytes.len() as u64);
+        return binary::scenario_from_file(bytes, reader, left, &name, progress);
     }
     reader.read_to_end(&mut bytes).map_err(|e| io(e.into()))?;
     if bytes.len() as u64 > limit {
