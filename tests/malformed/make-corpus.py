@@ -122,4 +122,4 @@ with zipfile.ZipFile(buf, 'w', zipfile.ZIP_STORED) as z:
     for name, data in [('xl/_rels/workbook.bin.rels', b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.bin"/></Relationships>'), ('xl/workbook.bin', book), ('xl/worksheets/sheet1.bin', sheet)]:
         info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
         z.writestr(info, data)
-w(I+'damaged.xlsb', buf.getvalue(), 'not a workbook')
+w(I+'damaged.xlsb', buf.getvalue(), 'an Excel workbook that cannot be read\ndamaged or protected with a password')

@@ -62,10 +62,42 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
 }
 
 /// The one line said about a container that `calamine` could not open as a workbook.
+///
+/// A container names its parts: an old-style Office file (OLE) its streams in UTF-16
+/// (`Workbook`, `WordDocument`, Outlook's `__substg1.0_`), a ZIP its files (`xl/workbook.xml`,
+/// `word/document.xml`). A workbook that names its workbook part but cannot be read is damaged or
+/// protected with a password, and is said to be so: calling it "a Word document" sends the user
+/// looking for the wrong file. Word's, Outlook's and PowerPoint's stream names are asked first, as
+/// they are the more specific: a document's own text may say "Workbook".
 pub fn not_a_workbook(bytes: &[u8]) -> String {
     let names = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    let names_utf16 = |needle: &str| {
+        let wide: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        memchr::memmem::find(bytes, &wide).is_some()
+    };
+    let unreadable = |what: &str| {
+        format!(
+            "this is {what} that cannot be read: it is damaged or protected with a password; \
+             open it in Excel (or LibreOffice), save a copy as .xlsx without a password, then \
+             import that"
+        )
+    };
     let what = if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        "an old-style Office file (Word .doc or Outlook .msg) but not an Excel workbook"
+        if names_utf16("WordDocument") {
+            "a Word document (.doc)"
+        } else if names_utf16("__substg1.0_") {
+            "an Outlook message (.msg)"
+        } else if names_utf16("PowerPoint Document") {
+            "a PowerPoint presentation (.ppt)"
+        } else if names_utf16("Workbook") || names_utf16("Book") {
+            return unreadable("an Excel 97-2003 workbook (.xls)");
+        } else {
+            "an old-style Office file but not an Excel workbook"
+        }
+    } else if names("xl/workbook.xml") || names("xl/workbook.bin") {
+        return unreadable("an Excel workbook");
+    } else if names("application/vnd.oasis.opendocument.spreadsheet") {
+        return unreadable("an OpenDocument spreadsheet (.ods)");
     } else if names("word/document.xml") {
         "a Word document (.docx)"
     } else if names("ppt/presentation.xml") {
@@ -535,5 +567,33 @@ mod tests {
         assert!(!line.contains('\n') && !line.contains('\0'), "{line}");
         let docx = b"PK\x03\x04\x14\0\0\0\0\0word/document.xml....".to_vec();
         assert!(not_a_workbook(&docx).contains("Word document"));
+    }
+
+    /// A damaged or password-protected workbook is called what it is, not a Word document.
+    #[test]
+    fn a_workbook_that_cannot_be_read_is_called_a_damaged_workbook() {
+        let utf16 =
+            |name: &str| -> Vec<u8> { name.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+        let ole = |stream: &str| {
+            let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+            bytes.extend_from_slice(&[0; 64]);
+            bytes.extend(utf16(stream));
+            bytes
+        };
+        let xls = not_a_workbook(&ole("Workbook"));
+        assert!(
+            xls.contains("Excel 97-2003 workbook (.xls) that cannot be read"),
+            "{xls}"
+        );
+        assert!(xls.contains("password") && !xls.contains("Word"), "{xls}");
+        assert!(not_a_workbook(&ole("WordDocument")).contains("a Word document (.doc)"));
+        assert!(not_a_workbook(&ole("__substg1.0_0037001F")).contains("Outlook message"));
+        let xlsx = b"PK\x03\x04\x14\0\0\0\0\0xl/workbook.xml....".to_vec();
+        let line = not_a_workbook(&xlsx);
+        assert!(
+            line.contains("an Excel workbook that cannot be read"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'), "{line}");
     }
 }
