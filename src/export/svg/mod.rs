@@ -25,6 +25,7 @@ mod writing;
 use super::{Detail, ExportError, FindingsList, Sheet};
 use crate::fonts::TextStyle;
 use crate::layout::routes;
+use crate::model::Position;
 use crate::progress::Progress;
 use board::Box2;
 
@@ -218,7 +219,8 @@ pub(crate) fn render_with(
     let numbering = layout::Numbering::of(sheet, &positions);
     let frame = match look.png_scale {
         Some(scale) => {
-            let bound = bound(sheet, &positions, &all_routes, &numbering, look);
+            let links = LinkExtent::of(&all_routes);
+            let bound = bound(sheet, &positions, &links, &numbering, look);
             refuse_beyond(&bound, bound.sizing, scale)?;
             if bound.nodes > MAX_NODES {
                 return Err(ExportError::TooManyShapes);
@@ -288,11 +290,14 @@ pub(crate) fn refuse_unchecked(
         detail: look.detail_for(positions.len()),
         ..look
     };
-    let all_routes = routes(scenario, &positions, RADIUS);
+    let mut links = LinkExtent::default();
+    crate::layout::each_route(scenario, &positions, RADIUS, |_, from, control, to| {
+        links.add(from, control, to)
+    });
     let numbering = layout::Numbering::of(&sheet, &positions);
     // The page's bound without a list (nothing is checked): the bound with the list the rules
     // make is as wide and taller, so what this refuses, the check would refuse too.
-    let unlisted = bound(&sheet, &positions, &all_routes, &numbering, look);
+    let unlisted = bound(&sheet, &positions, &links, &numbering, look);
     if super::png::fits(unlisted.width, unlisted.height, scale).is_ok() {
         return Ok(());
     }
@@ -307,6 +312,46 @@ pub(crate) fn refuse_unchecked(
         ),
     };
     refuse_beyond(&unlisted, most, scale)
+}
+
+/// Widens `into` to hold `b`.
+fn grow(b: Box2, into: &mut Option<Box2>) {
+    *into = Some(into.map_or(b, |e| e.union(&b)));
+}
+
+/// What a PNG's page bound reads of the links (see [`bound`]): the box of their curves' middles,
+/// the box of their ends and control points (which holds each whole curve), and how many are
+/// drawn. Gathered route by route, so that a refusal routes the links without keeping them.
+#[derive(Clone, Copy, Debug, Default)]
+struct LinkExtent {
+    middles: Option<Box2>,
+    curves: Option<Box2>,
+    count: usize,
+}
+
+impl LinkExtent {
+    /// One more link, drawn from `from` to `to` bent towards `control`.
+    fn add(&mut self, from: Position, control: Position, to: Position) {
+        // The curve's middle, as `Route::at(0.5)` computes it.
+        let c = Position {
+            x: 0.25 * from.x + 0.5 * control.x + 0.25 * to.x,
+            y: 0.25 * from.y + 0.5 * control.y + 0.25 * to.y,
+        };
+        grow(Box2::around(c.x, c.y, 1.0, 1.0), &mut self.middles);
+        for p in [from, control, to] {
+            grow(Box2::around(p.x, p.y, 0.0, 0.0), &mut self.curves);
+        }
+        self.count += 1;
+    }
+
+    /// The extent of routes already made.
+    fn of(routes: &[crate::layout::Route]) -> Self {
+        let mut extent = LinkExtent::default();
+        for r in routes {
+            extent.add(r.from, r.control, r.to);
+        }
+        extent
+    }
 }
 
 /// The most a PNG's page can measure and the frame its labels must stay in, known before any
@@ -329,24 +374,17 @@ struct Bound {
 fn bound(
     sheet: &Sheet,
     positions: &std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
-    all_routes: &[crate::layout::Route],
+    links: &LinkExtent,
     numbering: &layout::Numbering,
     look: &Look,
 ) -> Bound {
-    fn grow(b: Box2, into: &mut Option<Box2>) {
-        *into = Some(into.map_or(b, |e| e.union(&b)));
-    }
-    let mut least: Option<Box2> = None;
+    let mut least = links.middles;
     let mut parties = 0;
     for party in sheet.scenario.parties() {
         if let Some(p) = positions.get(&party.id) {
             grow(placement::shape_box(party.kind, *p), &mut least);
             parties += 1;
         }
-    }
-    for route in all_routes {
-        let c = route.at(0.5);
-        grow(Box2::around(c.x, c.y, 1.0, 1.0), &mut least);
     }
     let least = least.unwrap_or(Box2 {
         x0: 0.0,
@@ -355,10 +393,8 @@ fn bound(
         y1: 1.0,
     });
     let mut hull = Some(least);
-    for route in all_routes {
-        for p in [route.from, route.control, route.to] {
-            grow(Box2::around(p.x, p.y, 0.0, 0.0), &mut hull);
-        }
+    if let Some(curves) = links.curves {
+        grow(curves, &mut hull);
     }
     let frame = hull.unwrap_or(least).grown(reach(look.detail));
     let zoom = look.text_zoom();
@@ -381,7 +417,7 @@ fn bound(
     let per_link = if look.detail >= Detail::Full { 4 } else { 1 };
     let nodes = 200
         + parties * per_party
-        + all_routes.len() * per_link
+        + links.count * per_link
         + numbering.numbers.len() * 5
         + narrow.list.len() * 2;
     Bound {
@@ -422,7 +458,8 @@ mod tests {
                 let positions = sheet.positions();
                 let all_routes = routes(&s, &positions, RADIUS);
                 let numbering = layout::Numbering::of(&sheet, &positions);
-                let bound = bound(&sheet, &positions, &all_routes, &numbering, &look);
+                let links = LinkExtent::of(&all_routes);
+                let bound = bound(&sheet, &positions, &links, &numbering, &look);
                 let svg = render_with(&sheet, &look, &Progress::none()).unwrap();
                 let attr = |name: &str| -> f32 {
                     let at = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
@@ -470,7 +507,13 @@ mod tests {
                         };
                         let all_routes = routes(&s, &positions, RADIUS);
                         let numbering = layout::Numbering::of(&sheet, &positions);
-                        bound(&sheet, &positions, &all_routes, &numbering, &look)
+                        bound(
+                            &sheet,
+                            &positions,
+                            &LinkExtent::of(&all_routes),
+                            &numbering,
+                            &look,
+                        )
                     };
                     let Err(err) = refuse_unchecked(&s, &options) else {
                         continue;
