@@ -72,7 +72,7 @@ use crate::training::QuizResult;
 use crate::whatif::{ChangeKind, ScenarioDiff};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Links drawn as one stroke with a count: a bundle into a collapsed group, or a far-view trunk.
 struct Aggregate {
@@ -838,19 +838,28 @@ pub fn canvas_ui(
     // says which of two links running side by side is the broken one, and it is what a trainee
     // aims at. Before, lesson 1's red purchase lost its ✖ and its word to the word of the reseller
     // relationship running beside it, and "click the red purchase" selected the relationship.
-    let mut with_marker: HashSet<EdgeIndex> = HashSet::new();
+    // A purchase goes first (the sale is what lessons ask to select); where the middle of a link
+    // is taken (a purchase and a reseller relationship between the same two parties run side by
+    // side), the marker moves along it. Lesson 10's one ✖ between Litware and Contoso was the
+    // reseller relationship's, and "select the purchase" selected it.
+    let mut with_marker: HashMap<EdgeIndex, Pos2> = HashMap::new();
     if !overlay.hide_findings {
-        let mut broken: Vec<(Severity, EdgeIndex, Pos2)> = segments
+        let mut broken: Vec<(Severity, bool, EdgeIndex, &Vec<Pos2>)> = segments
             .iter()
-            .filter_map(|(e, _, points)| {
+            .filter_map(|(e, link, points)| {
                 let worst = scene.link_worst(*e).filter(|s| *s != Severity::Note)?;
-                Some((worst, *e, points[points.len() / 2]))
+                Some((worst, link.kind != LinkKind::Purchase, *e, points))
             })
             .collect();
-        broken.sort_by_key(|(worst, e, _)| (std::cmp::Reverse(*worst), *e));
-        for (_, e, mid) in broken {
-            if labels.try_place(Rect::from_center_size(mid, vec2(18.0, 18.0))) {
-                with_marker.insert(e);
+        broken.sort_by_key(|(worst, later, e, _)| (std::cmp::Reverse(*worst), *later, *e));
+        for (_, _, e, points) in broken {
+            let n = points.len() - 1;
+            let spot = [n / 2, n * 3 / 8, n * 5 / 8, n / 4, n * 3 / 4]
+                .into_iter()
+                .map(|i| points[i])
+                .find(|at| labels.try_place(Rect::from_center_size(*at, vec2(18.0, 18.0))));
+            if let Some(at) = spot {
+                with_marker.insert(e, at);
             }
         }
     }
@@ -929,7 +938,10 @@ pub fn canvas_ui(
                 Stroke::NONE,
             ));
         }
-        let mid = points[points.len() / 2];
+        let mid = with_marker
+            .get(e)
+            .copied()
+            .unwrap_or(points[points.len() / 2]);
         let id = link.id.as_str();
         let change = overlay.diff.and_then(|d| d.link(id));
         // At most one marker per link: a quiz mark, a what-if change, or the worst finding. A
@@ -937,7 +949,7 @@ pub fn canvas_ui(
         // dashed by its finding); quiz and what-if marks are always drawn.
         let finding_marker = worst
             .filter(|s| *s != Severity::Note)
-            .filter(|_| with_marker.contains(e));
+            .filter(|_| with_marker.contains_key(e));
         let marked = if let Some((symbol, fill)) = quiz_marker(overlay, id) {
             badges.push((mid, 11.0, fill, symbol, 13.0));
             true
