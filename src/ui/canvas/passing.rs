@@ -193,12 +193,15 @@ pub(super) fn crossing(from: Pos2, control: Pos2, to: Pos2, rect: Rect) -> Optio
     if !Rect::from_points(&[from, control, to]).intersects(rect) {
         return None;
     }
-    const CHORDS: usize = 16;
+    // The chords the canvas draws the curve with (`hit::screen_points`): with 16 of its own, a
+    // long curve grazing a corner of the view was counted as crossing it while the 24 drawn
+    // chords passed 11 pixels outside (the layout's wider top rows made one on a test channel).
+    let chords = ((from.distance(to) / 20.0) as usize).clamp(4, 24);
     let mut first = None;
     let mut last = None;
     let mut p = from;
-    for i in 1..=CHORDS {
-        let q = at(i as f32 / CHORDS as f32);
+    for i in 1..=chords {
+        let q = at(i as f32 / chords as f32);
         if let Some((a, z)) = clip_segment(p, q, rect) {
             first.get_or_insert(a);
             last = Some(z);
