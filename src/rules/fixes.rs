@@ -494,7 +494,7 @@ mod tests {
         let customers: Vec<PartyId> = s
             .parties()
             .filter(|p| p.kind == crate::model::PartyKind::Customer)
-            .step_by(40)
+            .step_by(2)
             .map(|p| p.id.clone())
             .collect();
         for (n, customer) in customers.into_iter().enumerate() {
@@ -546,7 +546,8 @@ mod tests {
             for fix in &finding.fixes {
                 let mut moves = Vec::new();
                 moved_links(&s, &fix.edit, &mut moves);
-                if moves.is_empty() {
+                // A full check per fix: forty of them are enough.
+                if moves.is_empty() || tried == 40 {
                     continue;
                 }
                 let reference = why_not(&s, as_of, &before, finding, fix);
