@@ -57,15 +57,21 @@ fn link_style(state: LinkState, dash: &str, width: f32) -> String {
     )
 }
 
-/// A vertex cell.
-fn vertex(out: &mut String, id: &str, parent: &str, value: &str, style: &str, geometry: [f32; 4]) {
+/// A vertex cell. Its `id` and `style` are written as they are (escaped already: a party's style
+/// is escaped once for all the parties of its kind, not once per party).
+fn vertex(
+    out: &mut String,
+    id: impl std::fmt::Display,
+    parent: &str,
+    value: &str,
+    style: &str,
+    geometry: [f32; 4],
+) {
     let [x, y, w, h] = geometry.map(Tenths);
     let _ = writeln!(
         out,
-        "        <mxCell id=\"{}\" value=\"{}\" style=\"{}\" vertex=\"1\" parent=\"{}\">\n          <mxGeometry x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" as=\"geometry\"/>\n        </mxCell>",
-        Xml(id),
+        "        <mxCell id=\"{id}\" value=\"{}\" style=\"{style}\" vertex=\"1\" parent=\"{}\">\n          <mxGeometry x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" as=\"geometry\"/>\n        </mxCell>",
         Xml(value),
-        Xml(style),
         Xml(parent)
     );
 }
@@ -76,7 +82,7 @@ fn legend(out: &mut String, x: f32, y: f32) {
         out,
         "        <mxCell id=\"legend\" value=\"\" style=\"group\" vertex=\"1\" connectable=\"0\" parent=\"1\">\n          <mxGeometry x=\"{x:.1}\" y=\"{y:.1}\" width=\"960\" height=\"60\" as=\"geometry\"/>\n        </mxCell>"
     );
-    let text = "text;align=left;verticalAlign=middle;fontSize=12;fontColor=#1f2933;";
+    let text = escape("text;align=left;verticalAlign=middle;fontSize=12;fontColor=#1f2933;");
     let mut at = 0.0;
     for kind in PartyKind::ALL {
         let (w, h) = party_size(kind);
@@ -84,19 +90,19 @@ fn legend(out: &mut String, x: f32, y: f32) {
         let style = party_style(kind).replace("strokeWidth=2;", "strokeWidth=1;");
         vertex(
             out,
-            &format!("legend-{}", kind.key()),
+            format_args!("legend-{}", kind.key()),
             "legend",
             "",
-            &style,
+            &escape(&style),
             [at, 12.0 - h / 2.0 + 4.0, w, h],
         );
         let width = 14.0 + 7.0 * kind.label().len() as f32;
         vertex(
             out,
-            &format!("legend-{}-text", kind.key()),
+            format_args!("legend-{}-text", kind.key()),
             "legend",
             kind.label(),
-            text,
+            &text,
             [at + 20.0, 2.0, width, 20.0],
         );
         at += 30.0 + width;
@@ -126,10 +132,10 @@ fn legend(out: &mut String, x: f32, y: f32) {
         let width = 14.0 + 7.0 * label.len() as f32;
         vertex(
             out,
-            &format!("legend-{}-text", state.key()),
+            format_args!("legend-{}-text", state.key()),
             "legend",
             label,
-            text,
+            &text,
             [at + 36.0, 35.0, width, 20.0],
         );
         at += 50.0 + width;
@@ -188,7 +194,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         "title",
         "1",
         &s.meta.title,
-        "text;align=left;verticalAlign=top;fontSize=22;fontStyle=1;fontColor=#1f2933;",
+        &escape("text;align=left;verticalAlign=top;fontSize=22;fontStyle=1;fontColor=#1f2933;"),
         [MARGIN, 20.0, page_width - 2.0 * MARGIN, 32.0],
     );
     vertex(
@@ -200,15 +206,16 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             sheet.as_of,
             crate::text::severities(counts.violation, counts.warning, counts.note)
         ),
-        "text;align=left;verticalAlign=top;fontSize=14;fontColor=#3e4c59;",
+        &escape("text;align=left;verticalAlign=top;fontSize=14;fontColor=#3e4c59;"),
         [MARGIN, 56.0, page_width - 2.0 * MARGIN, 24.0],
     );
     legend(&mut out, MARGIN, 96.0);
 
-    // Styles are a handful (per party kind, per link state and kind): made once, not per cell.
+    // Styles are a handful (per party kind, per link state and kind): made and escaped once, not
+    // per cell.
     let party_styles: Vec<(PartyKind, String)> = PartyKind::ALL
         .into_iter()
-        .map(|k| (k, party_style(k)))
+        .map(|k| (k, escape(&party_style(k))))
         .collect();
     let mut link_styles: Vec<((LinkState, LinkKind), String)> = Vec::new();
     for p in s.parties() {
@@ -223,7 +230,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             .map_or("", |(_, style)| style.as_str());
         vertex(
             &mut out,
-            &format!("party-{}", p.id),
+            format_args!("party-{}", Xml(p.id.as_str())),
             "1",
             &super::party_label(p),
             style,

@@ -55,26 +55,42 @@ pub struct Xml<'a>(pub &'a str);
 
 impl std::fmt::Display for Xml<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Byte by byte: every character written other than as it is starts with an ASCII byte or
+        // one of two lead bytes (which never occur inside another character), so each run kept is
+        // whole characters, and plain text is scanned without decoding it.
         let text = self.0;
-        let mut kept = 0;
-        for (at, c) in text.char_indices() {
-            let replacement = match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&apos;",
-                '\t' => "&#9;",
-                '\n' => "&#10;",
-                '\r' => "&#13;",
-                // What `clean` makes of the controls: a space, or nothing.
-                '\u{0B}' | '\u{0C}' => " ",
-                c if !allowed(c) => "",
-                _ => continue,
+        let bytes = text.as_bytes();
+        let (mut kept, mut at) = (0, 0);
+        while at < bytes.len() {
+            let (replacement, len) = match bytes[at] {
+                b'&' => ("&amp;", 1),
+                b'<' => ("&lt;", 1),
+                b'>' => ("&gt;", 1),
+                b'"' => ("&quot;", 1),
+                b'\'' => ("&apos;", 1),
+                b'\t' => ("&#9;", 1),
+                b'\n' => ("&#10;", 1),
+                b'\r' => ("&#13;", 1),
+                // What `clean` makes of the other controls: a space, or nothing.
+                0x0B | 0x0C => (" ", 1),
+                0x00..=0x1F | 0x7F => ("", 1),
+                // The C1 controls, U+0080 to U+009F: C2 80 to C2 9F.
+                0xC2 if matches!(bytes.get(at + 1), Some(0x80..=0x9F)) => ("", 2),
+                // U+FFFE and U+FFFF: EF BF BE and EF BF BF.
+                0xEF if bytes.get(at + 1) == Some(&0xBF)
+                    && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) =>
+                {
+                    ("", 3)
+                }
+                _ => {
+                    at += 1;
+                    continue;
+                }
             };
             f.write_str(&text[kept..at])?;
             f.write_str(replacement)?;
-            kept = at + c.len_utf8();
+            at += len;
+            kept = at;
         }
         f.write_str(&text[kept..])
     }
@@ -361,6 +377,8 @@ pub(crate) mod tests {
             "Contoso Ltd".to_owned(),
             "a\u{0B}b\u{0C}c\u{0}d&".to_owned(),
             "\u{85}x\u{FFFF}".to_owned(),
+            // Their neighbours are kept: a no-break space, U+FFFD, a character ending in BF BE.
+            "\u{A0}\u{FFFD}\u{FFBE}\u{EFFF}\u{7FE}é".to_owned(),
         ] {
             assert_eq!(Xml(&text).to_string(), by_steps(&text), "{text:?}");
         }
