@@ -376,6 +376,10 @@ impl WhatIf {
             };
             let was = comparing.key;
             self.comparing = None;
+            // What this frame drew before the answer was taken (the compare card is drawn before
+            // the canvas takes it, say) shows the comparison as it was: draw another frame. The
+            // thread's own request may land after this frame has ended and been judged idle.
+            ctx.request_repaint();
             match answer {
                 // Ghosts are placed where the base draws what was removed: only for that base.
                 Ok((d, grouped)) if (was.0, was.1) == (key.0, key.1) => {
