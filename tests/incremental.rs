@@ -4,7 +4,9 @@
 //! re-routing, undo, redo, as-of changes) from small pools of countries, organizations, tenants and
 //! dates, so that collisions (shared tenants, same organization, cross-region pairs) are common. After
 //! every step the findings kept by [`Checker::update`] must equal those of a fresh full check, and
-//! the quick fixes it works out for them ([`Checker::sorted_with_fixes`]) those of the full check.
+//! the quick fixes it works out for them ([`Checker::sorted_with_fixes`]) those of the full check;
+//! and the diff against the channel before the edits, which checks only what they reach, must
+//! equal the diff of two full checks.
 
 #[path = "support/random_channel.rs"]
 mod random_channel;
@@ -12,6 +14,7 @@ mod random_channel;
 use csp_explorer::edit::History;
 use csp_explorer::model::Scenario;
 use csp_explorer::rules::{Checker, Finding, check_as_of};
+use csp_explorer::whatif::{diff, diff_checked_in_full};
 use proptest::prelude::*;
 use random_channel::{Op, base_channel, date, edit_for, op};
 
@@ -28,7 +31,9 @@ fn essence(findings: Vec<Finding>) -> Vec<String> {
         .collect()
 }
 
-fn run(start: Option<[bool; 2]>, setup: &[Op], edits: &[Op]) -> Result<(), TestCaseError> {
+/// A random channel made by `setup` from the base channel (`start`) or from nothing, and the serial
+/// number of the last edit.
+fn channel(start: Option<[bool; 2]>, setup: &[Op]) -> (Scenario, usize) {
     let mut s = match start {
         Some(with_via) => base_channel(with_via),
         None => {
@@ -44,6 +49,11 @@ fn run(start: Option<[bool; 2]>, setup: &[Op], edits: &[Op]) -> Result<(), TestC
             let _ = edit.apply(&mut s);
         }
     }
+    (s, serial)
+}
+
+fn run(start: Option<[bool; 2]>, setup: &[Op], edits: &[Op]) -> Result<(), TestCaseError> {
+    let (mut s, mut serial) = channel(start, setup);
     let mut checker = Checker::new(&s);
     let mut history = History::default();
     for (step, op) in edits.iter().enumerate() {
@@ -88,6 +98,29 @@ proptest! {
         edits in prop::collection::vec(op(), 1..30),
     ) {
         run(start, &setup, &edits)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 160, ..ProptestConfig::default() })]
+
+    /// The diff of a channel and its edited copy checks only what the edits reach, and must tell
+    /// what comparing two full checks tells.
+    #[test]
+    fn diff_of_what_edits_reach_equals_diff_of_full_checks(
+        start in prop::option::weighted(0.7, any::<[bool; 2]>()),
+        setup in prop::collection::vec(op(), 0..25),
+        edits in prop::collection::vec(op(), 1..30),
+    ) {
+        let (base, mut serial) = channel(start, &setup);
+        let mut whatif = base.clone();
+        for op in &edits {
+            serial += 1;
+            if let Some(edit) = edit_for(&whatif, op, serial) {
+                let _ = edit.apply(&mut whatif);
+            }
+        }
+        prop_assert_eq!(diff(&base, &whatif), diff_checked_in_full(&base, &whatif));
     }
 }
 

@@ -62,6 +62,58 @@ pub fn check_subject(scenario: &Scenario, as_of: Date, subject: &Subject) -> Vec
     out
 }
 
+/// The findings, without quick fixes, of every link and party a change can have changed the
+/// findings of, in the scenario `before` the change and `after` it, both as of `as_of`;
+/// `touched` holds the change's old and new values (as [`Touched::of`] gives them).
+///
+/// Every other link and party has the same findings on both sides, so comparing these two lists
+/// tells what a comparison of two full checks would, at the cost of what the change reaches: a
+/// what-if moving one reseller's 2,300 customers at 300,000 parties checks some 20,000 links
+/// instead of twice a million. The subjects are those [`Checker::update`] re-checks, looked up
+/// in both scenarios, so a link that reads a party one side only is checked on both.
+///
+/// `None` where only full checks can tell: a change to Microsoft (every chain starts there), or a
+/// party renamed (findings anywhere may name it; [`Checker::update`] re-words them all).
+pub fn check_touched(
+    before: &Scenario,
+    after: &Scenario,
+    as_of: Date,
+    touched: &Touched,
+) -> Option<(Vec<Finding>, Vec<Finding>)> {
+    let renamed = touched.changed_parties.values().any(|changed| {
+        changed.intersects(PartyFields::NAME) && !changed.intersects(PartyFields::EXISTENCE)
+    });
+    if touched.everything || renamed {
+        return None;
+    }
+    let mut links: IdSet<&str> = IdSet::default();
+    let mut parties: IdSet<&str> = IdSet::default();
+    for scenario in [before, after] {
+        let mut dirty = Dependents::new(scenario);
+        dirty.collect(touched);
+        links.extend(dirty.links.keys());
+        links.extend(dirty.gone_links.iter().map(|id| id.as_str()));
+        parties.extend(dirty.parties);
+    }
+    let check = |scenario: &Scenario| {
+        let ctx = Ctx::new(scenario, as_of).without_fixes();
+        let mut found = Vec::new();
+        for id in &links {
+            if let Some(link) = scenario.link(id) {
+                check_link(&ctx, link, &mut found);
+            }
+        }
+        for id in &parties {
+            if let Some(party) = scenario.party(id) {
+                check_party(&ctx, party, &mut found);
+            }
+        }
+        no_fixes(&mut found);
+        found
+    };
+    Some((check(before), check(after)))
+}
+
 fn check_subject_into(ctx: &Ctx, subject: &Subject, out: &mut Vec<Finding>) {
     match subject {
         Subject::Link(id) => {

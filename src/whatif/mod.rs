@@ -15,7 +15,7 @@ pub mod plan;
 pub mod query;
 
 pub use ask::{Answer, AskError, Question, ask};
-pub use diff::{ChangeKind, ElementChange, FieldChange, ScenarioDiff, diff};
+pub use diff::{ChangeKind, ElementChange, FieldChange, ScenarioDiff, diff, diff_checked_in_full};
 pub use impact::{Impact, PartyImpact, RuleImpact, impact};
 pub use lens::{Counterpart, Lens, LensLink, lens};
 pub use operation::{Operation, Prepared, Preview, Refusal, preview};
