@@ -118,18 +118,35 @@ pub(crate) fn write_scenario(
         let text = crate::io::scenario_to_ron(scenario).map_err(bad_input)?;
         emit(text.as_bytes())
     } else {
-        let options = crate::io::save::SaveOptions {
-            read_only: force.read_only(),
-            replace_other: force.force,
-            ..crate::io::save::SaveOptions::default()
-        };
         crate::io::save::save_with_options(
             scenario,
             output,
             &crate::progress::Progress::none(),
-            &options,
+            &save_options(force),
         )
         .map_err(bad_input)
+    }
+}
+
+/// Writes the `.cspx` save `input` to `output` as loading it and [`write_scenario`] would, without
+/// building the scenario (see [`crate::io::save::resave_binary`]): the numbers of parties and
+/// links written, or `None` when that cannot be done (nothing written; load and save instead).
+pub(crate) fn resave_scenario(
+    input: &Path,
+    output: &Path,
+    force: Force,
+) -> Result<Option<(usize, usize)>, ExitCode> {
+    if is_stdio(input) || is_stdio(output) {
+        return Ok(None);
+    }
+    crate::io::save::resave_binary(input, output, &save_options(force)).map_err(bad_input)
+}
+
+fn save_options(force: Force) -> crate::io::save::SaveOptions<'static> {
+    crate::io::save::SaveOptions {
+        read_only: force.read_only(),
+        replace_other: force.force,
+        ..crate::io::save::SaveOptions::default()
     }
 }
 

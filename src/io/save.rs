@@ -132,19 +132,7 @@ pub fn save_with_options(
     options: &SaveOptions<'_>,
 ) -> Result<(), SaveError> {
     // Refused before the work of writing the bytes, which can take seconds.
-    if options.read_only == ReadOnly::Refuse && crate::io::disk::is_read_only(path) {
-        return Err(SaveError::ReadOnly {
-            path: crate::text::path(path),
-        });
-    }
-    if !options.replace_other
-        && let Some(what) = not_a_save(path)
-    {
-        return Err(SaveError::NotASave {
-            path: crate::text::path(path),
-            what,
-        });
-    }
+    refuse_replacing(path, options)?;
     let bytes = if binary::wants_binary(path) {
         let encoding = progress.part(0.0, 0.9, "Encoding");
         binary::scenario_to_bytes_with(scenario, options.drawn, &encoding).map_err(|e| match e {
@@ -166,6 +154,63 @@ pub fn save_with_options(
     write_atomic_with(path, &bytes, options.read_only)?;
     writing.set(1.0);
     Ok(())
+}
+
+/// Refuses to write `path` where `options` do not allow replacing what it is.
+fn refuse_replacing(path: &Path, options: &SaveOptions<'_>) -> Result<(), SaveError> {
+    if options.read_only == ReadOnly::Refuse && crate::io::disk::is_read_only(path) {
+        return Err(SaveError::ReadOnly {
+            path: crate::text::path(path),
+        });
+    }
+    if !options.replace_other
+        && let Some(what) = not_a_save(path)
+    {
+        return Err(SaveError::NotASave {
+            path: crate::text::path(path),
+            what,
+        });
+    }
+    Ok(())
+}
+
+/// Writes the `.cspx` save at `input` to `output`, a `.cspx` name, as [`load`] then
+/// [`save_with_options`] would, byte for byte, without building the scenario in between (see
+/// [`binary::resaved`]); returns the numbers of parties and links written. `Ok(None)` when it
+/// cannot be done that way (`input` is RON, of an older version, damaged, …) and nothing was
+/// written: the caller then loads and saves, which also words what is wrong with `input`.
+pub fn resave_binary(
+    input: &Path,
+    output: &Path,
+    options: &SaveOptions<'_>,
+) -> Result<Option<(usize, usize)>, SaveError> {
+    if !binary::wants_binary(output) || options.drawn.is_some() {
+        return Ok(None);
+    }
+    let Ok((file, len)) = open_limited(input, MAX_FILE_BYTES) else {
+        return Ok(None);
+    };
+    let mut reader = file.take(len);
+    let mut bytes = Vec::new();
+    // The first bytes first: RON is left to the load without being read twice.
+    let is_cspx = (&mut reader)
+        .take(binary::MAGIC.len() as u64)
+        .read_to_end(&mut bytes)
+        .is_ok_and(|_| binary::is_binary(&bytes));
+    if !is_cspx {
+        return Ok(None);
+    }
+    bytes.reserve_exact(len as usize);
+    if reader.read_to_end(&mut bytes).is_err() {
+        return Ok(None);
+    }
+    let Some((resaved, parties, links)) = binary::resaved(&bytes) else {
+        return Ok(None);
+    };
+    drop(bytes);
+    refuse_replacing(output, options)?;
+    write_atomic_with(output, &resaved, options.read_only)?;
+    Ok(Some((parties, links)))
 }
 
 /// What the file at `path` holds, when it is something a save must not replace: not empty, and

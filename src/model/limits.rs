@@ -155,17 +155,55 @@ pub fn check_party(party: &Party) -> Result<(), FieldError> {
 
 /// Checks every bounded field of a link.
 pub fn check_link(link: &Link) -> Result<(), FieldError> {
+    check_link_fields(LinkFields {
+        from: link.from.as_str(),
+        to: link.to.as_str(),
+        via: link.via.as_ref().map(|v| v.as_str()),
+        date: link.date,
+        ended: link.ended,
+        offer: link.offer.as_deref(),
+        tenant: link.tenant.as_deref(),
+        partner_id_on_record: link.partner_id_on_record.as_deref(),
+        roles: &mut link.roles.iter().map(String::as_str),
+    })
+}
+
+/// The bounded fields of a link, borrowed from wherever they are: a [`Link`], or a record of a
+/// file checked without making one (see `io::binary::resaved`).
+pub struct LinkFields<'a, 'r> {
+    /// `from`.
+    pub from: &'a str,
+    /// `to`.
+    pub to: &'a str,
+    /// `via`.
+    pub via: Option<&'a str>,
+    /// `date`.
+    pub date: Date,
+    /// `ended`.
+    pub ended: Option<Date>,
+    /// `offer`.
+    pub offer: Option<&'a str>,
+    /// `tenant`.
+    pub tenant: Option<&'a str>,
+    /// `partner_id_on_record`.
+    pub partner_id_on_record: Option<&'a str>,
+    /// `roles`.
+    pub roles: &'r mut dyn Iterator<Item = &'a str>,
+}
+
+/// [`check_link`] of borrowed fields.
+pub fn check_link_fields(link: LinkFields<'_, '_>) -> Result<(), FieldError> {
     // The parties a link names: their ids are bounded, so a longer name is no party's (and is not
     // echoed whole in the error that says so).
-    check_text("from", link.from.as_str(), MAX_TEXT_CHARS, false)?;
-    check_text("to", link.to.as_str(), MAX_TEXT_CHARS, false)?;
-    check_optional_text("via", link.via.as_ref().map(|v| v.as_str()))?;
+    check_text("from", link.from, MAX_TEXT_CHARS, false)?;
+    check_text("to", link.to, MAX_TEXT_CHARS, false)?;
+    check_optional_text("via", link.via)?;
     check_date("date", link.date)?;
     check_optional_date("ended", link.ended)?;
-    check_optional_text("offer", link.offer.as_deref())?;
-    check_optional_text("tenant", link.tenant.as_deref())?;
-    check_optional_text("partner_id_on_record", link.partner_id_on_record.as_deref())?;
-    for role in &link.roles {
+    check_optional_text("offer", link.offer)?;
+    check_optional_text("tenant", link.tenant)?;
+    check_optional_text("partner_id_on_record", link.partner_id_on_record)?;
+    for role in link.roles {
         check_text("roles", role, MAX_TEXT_CHARS, false)?;
     }
     Ok(())

@@ -106,6 +106,12 @@ pub fn valid_id(id: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// Whether a link that ends on `ended` ends after its `date`, as a scenario requires of every
+/// link ([`ScenarioError::EndedBeforeDate`]).
+pub fn ends_after_its_date(date: Date, ended: Date) -> bool {
+    ended > date
+}
+
 /// [`ScenarioError::BadId`] for `id`, which a message shows escaped and cut short (a file may hold
 /// a million-character id, or one with a line break in it).
 fn bad_id(id: &str) -> ScenarioError {
@@ -245,7 +251,7 @@ impl Scenario {
             error,
         })?;
         if let Some(ended) = link.ended
-            && ended <= link.date
+            && !ends_after_its_date(link.date, ended)
         {
             return Err(ScenarioError::EndedBeforeDate {
                 link: link.id.clone(),
