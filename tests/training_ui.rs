@@ -920,6 +920,37 @@ fn a_lesson_file_that_cannot_be_picked_up_is_explained_and_forgotten() {
     assert!(!file.exists(), "asked once, not at every start");
 }
 
+/// The shapes of the last frame, and where a ✖ is drawn on the canvas (outside the legend) among
+/// them.
+fn drawn_crosses(
+    harness: &Harness<'static, ExplorerApp>,
+) -> (Vec<egui::Shape>, Vec<(usize, egui::Pos2)>) {
+    fn walk(shape: &egui::Shape, out: &mut Vec<egui::Shape>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            other => out.push(other.clone()),
+        }
+    }
+    let mut shapes = Vec::new();
+    for clipped in &harness.output().shapes {
+        walk(&clipped.shape, &mut shapes);
+    }
+    let canvas = harness.state().view.rect;
+    let legend = harness.state().view.legend.unwrap_or(egui::Rect::NOTHING);
+    let crosses: Vec<(usize, egui::Pos2)> = shapes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            egui::Shape::Text(t) if t.galley.text() == "✖" => {
+                let at = t.galley.rect.translate(t.pos.to_vec2()).center();
+                (canvas.contains(at) && !legend.contains(at)).then_some((i, at))
+            }
+            _ => None,
+        })
+        .collect();
+    (shapes, crosses)
+}
+
 /// The first step of lessons 1 and 10 as a trainee in presenter mode does it: every broken link
 /// carries its ✖, drawn over every link, and a click on the ✖ of the purchase the step names
 /// selects it and ticks the step. Before, the word of the reseller relationship running beside
@@ -942,36 +973,14 @@ fn the_purchase_a_lesson_asks_for_carries_its_cross_and_a_click_on_it_ticks_the_
             .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
         harness.step();
         common::finish_jobs(&mut harness);
-        fn walk(shape: &egui::Shape, out: &mut Vec<egui::Shape>) {
-            match shape {
-                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
-                other => out.push(other.clone()),
-            }
-        }
-        let mut shapes = Vec::new();
-        for clipped in &harness.output().shapes {
-            walk(&clipped.shape, &mut shapes);
-        }
-        let canvas = harness.state().view.rect;
-        let legend = harness.state().view.legend.unwrap_or(egui::Rect::NOTHING);
-        let crosses: Vec<(usize, egui::Pos2)> = shapes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| match s {
-                egui::Shape::Text(t) if t.galley.text() == "✖" => {
-                    let at = t.galley.rect.translate(t.pos.to_vec2()).center();
-                    (canvas.contains(at) && !legend.contains(at)).then_some((i, at))
-                }
-                _ => None,
-            })
-            .collect();
+        let (shapes, crosses) = drawn_crosses(&harness);
         let last_stroke = shapes
             .iter()
             .rposition(|s| matches!(s, egui::Shape::Path(p) if !p.closed && p.stroke.width > 1.0))
             .expect("links are drawn");
         let checker = harness.state().document().checker();
         let scenario = harness.state().document().scenario();
-        let broken = scenario
+        let broken: Vec<String> = scenario
             .links()
             .filter(|l| {
                 checker
@@ -979,10 +988,11 @@ fn the_purchase_a_lesson_asks_for_carries_its_cross_and_a_click_on_it_ticks_the_
                     .iter()
                     .any(|f| f.severity == Severity::Violation)
             })
-            .count();
+            .map(|l| l.id.to_string())
+            .collect();
         assert_eq!(
             crosses.len(),
-            broken,
+            broken.len(),
             "{key}: each broken link has its ✖ on the canvas: {crosses:?}"
         );
         assert!(
@@ -1010,5 +1020,90 @@ fn the_purchase_a_lesson_asks_for_carries_its_cross_and_a_click_on_it_ticks_the_
         );
         let progress = harness.state().training.progress.clone().expect("a lesson");
         assert!(progress.steps[0], "{key}: step 1 is ticked");
+        // Every ✖ selects its own link, whatever runs nearer to it.
+        for link in &broken {
+            // Drawn again: the presenter's card lists the selection's findings, and the canvas
+            // beside it is fitted again.
+            let (shapes, crosses) = drawn_crosses(&harness);
+            let at = harness.state().link_screen_pos(link).expect("on screen");
+            assert!(
+                crosses.iter().any(|(_, c)| c.distance(at) < 1.0),
+                "{key}: {link} is clicked on its ✖ at {at:?}: {crosses:?}"
+            );
+            // And its kind is named beside it, nearer to it than to any other ✖: lesson 10's
+            // purchase and reseller relationship run side by side with a ✖ each, and with no
+            // word the two could not be told apart.
+            let kind = harness
+                .state()
+                .document()
+                .scenario()
+                .link(link)
+                .expect("link")
+                .kind;
+            let word = csp_explorer::ui::style::link_short(kind);
+            let beside = shapes.iter().any(|s| match s {
+                egui::Shape::Text(t) if t.galley.text() == word => {
+                    let r = t.galley.rect.translate(t.pos.to_vec2());
+                    let d = |p: egui::Pos2| r.distance_to_pos(p);
+                    d(at) < 30.0 && crosses.iter().all(|(_, c)| d(*c) >= d(at))
+                }
+                _ => false,
+            });
+            assert!(
+                beside,
+                "{key}: \"{word}\" is written beside the ✖ of {link}"
+            );
+            harness.hover_at(at);
+            harness.run();
+            harness.drag_at(at);
+            harness.run();
+            harness.drop_at(at);
+            harness.run();
+            assert_eq!(
+                harness.state().selection(),
+                Some(&Selection::Link(link.as_str().into())),
+                "{key}: the click on the ✖ at {at:?} selects {link}"
+            );
+        }
+    }
+}
+
+/// Sample 6 option 3 in the dark theme's presenter mode on a 1600×1000 screen (a window of
+/// 1600×980): every name is drawn at least 16 pixels tall. With the tier layout's top rows wide
+/// enough for names at 17 canvas units a character, the drawing, framed beside the legend, was
+/// drawn so small (names under 16 px) that tesseract lost "Wingtip Distribution" and
+/// "Fabrikam (direct-bill)" off the screen.
+#[test]
+fn sample_6_in_presenter_mode_draws_every_name_large_enough_to_read_from_the_room() {
+    let launch = Launch {
+        builtin: Some("sample-6-option-3".into()),
+        presenter: true,
+        ..Launch::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 980.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
+    harness.step();
+    common::finish_jobs(&mut harness);
+    let (shapes, _) = drawn_crosses(&harness);
+    let names: Vec<String> = harness
+        .state()
+        .document()
+        .scenario()
+        .parties()
+        .map(|p| p.name.clone())
+        .collect();
+    for name in &names {
+        let first = name.split_whitespace().next().expect("a word");
+        let size = shapes
+            .iter()
+            .filter_map(|s| match s {
+                egui::Shape::Text(t) if t.galley.text().starts_with(first) => {
+                    t.galley.job.sections.first().map(|s| s.format.font_id.size)
+                }
+                _ => None,
+            })
+            .fold(0.0f32, f32::max);
+        assert!(size >= 16.0, "{name} is drawn {size} px tall");
     }
 }

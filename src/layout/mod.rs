@@ -273,10 +273,12 @@ impl TierLayout {
 /// no link runs; with the Presentation theme's type, "Fabrikam (direct-bill)" found no such place
 /// between its neighbours on sample 6 and went among Microsoft's supply links, hiding them (and
 /// OCR read their arrowheads into the name). The width is an estimate of the name in that type
-/// (22.5 px bold at zoom 1, about 17 units a character, wrapped at about 21 characters), between
-/// two parties of radius 30 with a little air: the layout does not measure fonts.
+/// (22.5 px bold at zoom 1, about 14 units a character, wrapped at about 21 characters), between
+/// two parties of radius 30 with a little air: the layout does not measure fonts. At 17 units the
+/// top rows grew so wide that sample 6's drawing, framed beside the legend in presenter mode, was
+/// drawn too small for two of its names to be read off the screen.
 fn room_beside(name: &str) -> f32 {
-    const PER_CHARACTER: f32 = 17.0;
+    const PER_CHARACTER: f32 = 14.0;
     const WRAPS_AT: usize = 21;
     let characters = name.chars().count().min(WRAPS_AT);
     2.0 * 30.0 + 26.0 + characters as f32 * PER_CHARACTER

@@ -5,7 +5,7 @@ use super::PARTY_RADIUS;
 use super::lod;
 use super::scene::Scene;
 use super::view::CanvasView;
-use crate::model::{PartyId, Position};
+use crate::model::{LinkId, PartyId, Position};
 use crate::ui::document::Document;
 use egui::Pos2;
 use petgraph::stable_graph::EdgeIndex;
@@ -26,8 +26,29 @@ pub(super) fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Opti
         .map(|n| doc.scenario().graph()[n].id.clone())
 }
 
-/// Where a link's marker sits on screen (the middle of its drawn path): what a click selects.
+/// How near a marker's centre a click or the pointer must be to mean its link, in pixels: the
+/// marker's radius, and a little.
+const MARKER_HIT: f32 = 11.0;
+
+/// The link whose marker (its ✖ or ⚠, as drawn last frame) is under `pointer`. A marker is drawn
+/// over every link and names its own: where it moved along its link to a free place, another link
+/// can run nearer to it (lesson 10's purchase ✖ beside the reseller relationship), and a click on
+/// the nearest line selected that one.
+pub(super) fn marker_at(view: &CanvasView, pointer: Pos2) -> Option<LinkId> {
+    view.markers
+        .iter()
+        .map(|(id, at)| (id, view.to_screen(*at).distance(pointer)))
+        .filter(|(_, d)| *d <= MARKER_HIT)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(id, _)| id.clone())
+}
+
+/// Where a click selects a link on screen: its marker where one was drawn last frame, else the
+/// middle of its drawn path.
 pub fn link_screen_pos(doc: &Document, view: &CanvasView, id: &str) -> Option<Pos2> {
+    if let Some((_, at)) = view.markers.iter().find(|(m, _)| m.as_str() == id) {
+        return Some(view.to_screen(*at));
+    }
     let e = doc.scenario().link_index(id)?;
     let scene = scene_of(doc, view);
     let points = link_path(doc, view, scene, e, None)?;

@@ -50,7 +50,7 @@ pub use verdict::{
 };
 pub use view::{CanvasView, READING_ZOOM};
 
-use hit::{distance_to_polyline, distance_to_segment, link_path, party_at, scene_of};
+use hit::{distance_to_polyline, distance_to_segment, link_path, marker_at, party_at, scene_of};
 use paint::{
     ADDED, CHANGED, badge, circle_points, draw_legend, draw_party_shape, legend_size, quiz_marker,
     visible_runs,
@@ -70,7 +70,7 @@ use crate::model::{Link, LinkKind, PartyId, PartyKind, Position};
 use crate::rules::{Severity, chain_kinds};
 use crate::training::QuizResult;
 use crate::whatif::{ChangeKind, ScenarioDiff};
-use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -489,6 +489,7 @@ pub fn canvas_ui(
         let hit = top
             .or_else(|| party_at(doc, view, p))
             .map(Selection::Party)
+            .or_else(|| marker_at(&tf, p).map(Selection::Link))
             .or_else(|| {
                 segments
                     .iter()
@@ -863,6 +864,40 @@ pub fn canvas_ui(
             }
         }
     }
+    // The words of the links with a marker go first, after the markers: lesson 1's second
+    // purchase lost its "buys" to the words of the reseller relationships beside it.
+    let mut marked_words: HashMap<EdgeIndex, Rect> = HashMap::new();
+    if link_labels {
+        for (e, link, points) in &segments {
+            if let Some(at) = with_marker.get(e) {
+                let size = painter
+                    .layout_no_wrap(
+                        link_short(link.kind).to_owned(),
+                        FontId::proportional(11.0),
+                        ink,
+                    )
+                    .size();
+                let beside = segments
+                    .iter()
+                    .filter(|(other, l, _)| {
+                        other != e
+                            && ((l.from == link.from && l.to == link.to)
+                                || (l.from == link.to && l.to == link.from))
+                    })
+                    .flat_map(|(_, _, p)| p.iter().copied())
+                    .min_by(|a, b| a.distance(*at).total_cmp(&b.distance(*at)));
+                if let Some(spot) =
+                    word_spot(&mut labels, points, *at, size, MARKED_WORD_CLEAR, beside)
+                {
+                    marked_words.insert(*e, spot);
+                }
+            }
+        }
+    }
+    view.markers = with_marker
+        .iter()
+        .filter_map(|(e, at)| Some((graph.edge_weight(*e)?.id.clone(), tf.to_canvas(*at))))
+        .collect();
     // Markers are drawn over every link: drawn with their own, the links drawn after it ran over
     // it (four arrows into Tailspin hid the June purchase's ✖ in lesson 17).
     let mut badges: Vec<(Pos2, f32, Color32, &str, f32)> = Vec::new();
@@ -983,16 +1018,26 @@ pub fn canvas_ui(
             false
         };
         // The kind is named beside the marker when there is one ("which of these red links is
-        // the purchase?"), where it overlaps no other label.
+        // the purchase?"), where it overlaps no other label (see `word_spot`).
         if link_labels && !passing {
-            let offset = if marked { 20.0 } else { 9.0 };
             let galley = painter.layout_no_wrap(
                 link_short(link.kind).to_owned(),
                 FontId::proportional(11.0),
                 color,
             );
-            let at = Rect::from_center_size(mid + dir.rot90() * offset, galley.size());
-            if labels.try_place(at) {
+            let spot = match marked_words.get(e) {
+                Some(at) => Some(*at),
+                None if with_marker.contains_key(e) => None,
+                None => {
+                    let clear = if marked {
+                        MARKED_WORD_CLEAR
+                    } else {
+                        WORD_CLEAR
+                    };
+                    word_spot(&mut labels, points, mid, galley.size(), clear, None)
+                }
+            };
+            if let Some(at) = spot {
                 painter.galley(at.min, galley, color);
             }
         }
@@ -1024,6 +1069,13 @@ pub fn canvas_ui(
 
     for (at, radius, fill, symbol, size) in badges {
         badge(&painter, at, radius, fill, symbol, size);
+    }
+    // The pointer on a marker tells of the marker's link, as a click there selects it.
+    if let Some(link) = pointer
+        .and_then(|p| marker_at(view, p))
+        .and_then(|id| s.link(id.as_str()))
+    {
+        hovered_text = Some(link_tooltip(doc, link, overlay.hide_findings));
     }
 
     // What the what-if removed, where the base had it.
@@ -1335,6 +1387,59 @@ pub fn canvas_ui(
 /// canvas: a party or a link at `rect`, with its label and description from `text` (worked out only
 /// while AccessKit is on). The canvas paints with egui's painter, so without this its parties and
 /// links were invisible to both.
+/// The air kept around a link's word, so that two words side by side do not touch.
+const WORD_AIR: f32 = 2.0;
+/// How far a link's word keeps from its link, and from a marked link (clear of the marker).
+const WORD_CLEAR: f32 = 4.0;
+const MARKED_WORD_CLEAR: f32 = 12.0;
+
+/// Where a link's word of `size` goes beside the link's drawn path at `mid` (its marker or
+/// middle): on whichever side overlaps no other label, `clear` pixels off the link. On one side
+/// only, lesson 10's purchase and reseller relationship, running side by side, each had a ✖ and
+/// neither a word, so the two ✖ could not be told apart; and lesson 1's "reseller" and "buys"
+/// touched. `beside` is the nearest point of a link running beside this one between the same two
+/// parties, if one does.
+fn word_spot(
+    labels: &mut lod::LabelSpace,
+    points: &[Pos2],
+    mid: Pos2,
+    size: Vec2,
+    clear: f32,
+    beside: Option<Pos2>,
+) -> Option<Rect> {
+    let mut normal = direction_at(points, mid).rot90();
+    // Away from a link running beside it first, so that both can carry their words.
+    if beside.is_some_and(|b| (b - mid).dot(normal) > 0.0) {
+        normal = -normal;
+    }
+    [normal, -normal]
+        .into_iter()
+        .map(|n| {
+            // The half of the word's box that lies towards the link.
+            let reach = n.x.abs() * size.x / 2.0 + n.y.abs() * size.y / 2.0;
+            Rect::from_center_size(mid + n * (clear + reach), size)
+        })
+        .find(|at| labels.try_place(at.expand(WORD_AIR)))
+}
+
+/// Which way a drawn path runs at the point of it nearest `at` (its marker or middle): a curve's
+/// word goes beside it there, not beside its end.
+fn direction_at(points: &[Pos2], at: Pos2) -> Vec2 {
+    let k = (0..points.len())
+        .min_by(|a, b| points[*a].distance(at).total_cmp(&points[*b].distance(at)))
+        .unwrap_or(0);
+    let (before, after) = (
+        points[k.saturating_sub(1)],
+        points[(k + 1).min(points.len() - 1)],
+    );
+    let d = after - before;
+    if d.length() > 0.0 {
+        d.normalized()
+    } else {
+        Vec2::X
+    }
+}
+
 fn expose(ui: &egui::Ui, id: egui::Id, rect: Rect, text: impl FnOnce() -> (String, String)) {
     ui.ctx().accesskit_node_builder(id, |node| {
         let (label, description) = text();

@@ -4,7 +4,7 @@
 use super::PARTY_RADIUS;
 use super::paint::Corner;
 use super::verdict::{Verdict, best_verdict_in_place};
-use crate::model::{PartyId, Position};
+use crate::model::{LinkId, PartyId, Position};
 use crate::ui::document::Document;
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
 
@@ -61,6 +61,11 @@ pub struct CanvasView {
     /// The zoom and pan the last fit left: while the view is still there (the user has not
     /// panned, zoomed or flown since), a canvas that changes size is fitted again.
     pub(super) fitted: Option<(f32, Vec2)>,
+    /// Where each broken link's marker (its ✖ or ⚠) was drawn last frame, in canvas units: a
+    /// click on a marker selects the link it belongs to, whatever runs beside it. A marker moves
+    /// along its link where the middle is taken, and can end up nearer another link (lesson 10's
+    /// purchase ✖ beside the reseller relationship): the nearest line there is the wrong one.
+    pub(super) markers: Vec<(LinkId, Position)>,
 }
 
 /// An animated move of the view from one centre and zoom to another.
@@ -101,6 +106,7 @@ impl Default for CanvasView {
             legend: None,
             legend_corner: Corner::default(),
             fitted: None,
+            markers: Vec::new(),
         }
     }
 }
