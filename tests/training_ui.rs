@@ -262,7 +262,8 @@ fn the_best_score_shown_is_the_best() {
     edit_party(&mut harness, "tailspin", |p| {
         p.mca_accepted = Some(d("2020-03-15"))
     });
-    harness.get_by_label("✔ Solved — score 100");
+    // Met without selecting the purchase first (step 1): the score stands, the step is named.
+    harness.get_by_label("Goal met, step 1 skipped — score 100");
     harness.get_by_label("⟲ Restart").click();
     harness.run();
     common::finish_jobs(&mut harness);
@@ -1066,6 +1067,41 @@ fn the_purchase_a_lesson_asks_for_carries_its_cross_and_a_click_on_it_ticks_the_
             );
         }
     }
+}
+
+/// A trainee who meets lesson 1's goal without its first step (clicking the broken purchase to read
+/// its finding, the point of the lesson) is told which step was skipped, on the card and in the
+/// step list, in amber; doing it afterwards makes the lesson solved. Before, the card said
+/// "✔ Solved — score 100" with step 1 unticked.
+#[test]
+fn a_lesson_met_with_a_step_skipped_names_the_step_until_it_is_done() {
+    use csp_explorer::model::{Link, LinkKind};
+    let mut harness = app(lesson("01-direct-bill"));
+    let supply = Link::new(
+        "supply-fabrikam",
+        LinkKind::Supply,
+        "microsoft",
+        "fabrikam",
+        d("2020-02-01"),
+    );
+    run(&mut harness, Command::Edit(Edit::AddLink(supply)));
+    harness.get_by_label("Goal met, step 1 skipped — score 100");
+    assert!(harness.query_by_label_contains("✔ Solved").is_none());
+    harness.get_by_label_contains(
+        "1. Click the red purchase from Fabrikam to Northwind and read its finding. (skipped)",
+    );
+    harness.get_by_label("Steps (2 of 3 done)");
+
+    run(
+        &mut harness,
+        Command::Select(
+            Some(Selection::Link("purchase-northwind-m365".into())),
+            Vec::new(),
+        ),
+    );
+    harness.get_by_label("✔ Solved — score 100");
+    harness.get_by_label("Steps (3 of 3 done)");
+    assert!(harness.query_by_label_contains("(skipped)").is_none());
 }
 
 /// Sample 6 option 3 in the dark theme's presenter mode on a 1600×1000 screen (a window of

@@ -142,6 +142,17 @@ impl Progress {
     pub fn done(&self) -> (usize, usize) {
         (self.steps.iter().filter(|d| **d).count(), self.steps.len())
     }
+
+    /// The steps the trainee went past: not done while the goal holds (a narration step is done
+    /// by then, so these are steps with a condition). The goal can be met without them (a trainee
+    /// who fixes lesson 1's channel without first selecting the broken purchase), and a lesson
+    /// that says "Solved" with a step unticked says the step did not matter.
+    pub fn skipped(&self) -> Vec<usize> {
+        if !self.success {
+            return Vec::new();
+        }
+        (0..self.steps.len()).filter(|&i| !self.steps[i]).collect()
+    }
 }
 
 impl LessonRun {
@@ -437,6 +448,51 @@ mod tests {
         assert_eq!(run.shown_hints().len(), loaded.lesson.hints.len());
         assert_eq!(run.step, loaded.lesson.steps.len() - 1);
         assert_eq!(run.observe(&seen(None)).steps.len(), 2);
+    }
+
+    #[test]
+    fn a_step_gone_past_is_skipped_once_the_goal_holds_and_not_after_it_is_done() {
+        let loaded = builtin_lesson("01-direct-bill")
+            .expect("lesson")
+            .load()
+            .expect("loads");
+        // Lesson 1's fix without its first step, selecting the broken purchase.
+        let fix: Vec<Change> = loaded
+            .lesson
+            .solution
+            .iter()
+            .filter(|c| !matches!(c, Change::Select(_)))
+            .cloned()
+            .collect();
+        let mut scenario = loaded.start.clone();
+        let (edit, _) = play(&scenario, &fix).expect("plays");
+        edit.apply(&mut scenario).expect("applies");
+        let checker = crate::rules::Checker::new(&scenario);
+        let start_checker = crate::rules::Checker::new(&loaded.start);
+        let marked = BTreeSet::new();
+        let mut run = LessonRun::new(loaded.clone());
+        let at_start = run.observe(&Observed {
+            scenario: &loaded.start,
+            checker: &start_checker,
+            selected: None,
+            marked: &marked,
+        });
+        assert!(at_start.skipped().is_empty(), "nothing is gone past yet");
+        let seen = |selected| Observed {
+            scenario: &scenario,
+            checker: &checker,
+            selected,
+            marked: &marked,
+        };
+        let fixed = run.observe(&seen(None));
+        assert!(fixed.success);
+        assert_eq!(fixed.skipped(), [0], "{fixed:?}");
+        // Done afterwards, it is no longer skipped.
+        let selected = run.observe(&seen(Some("purchase-northwind-m365")));
+        assert!(
+            selected.success && selected.skipped().is_empty(),
+            "{selected:?}"
+        );
     }
 
     #[test]

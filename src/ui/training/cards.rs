@@ -3,7 +3,7 @@
 
 use super::{Training, TrainingCommand, next_lesson};
 use crate::rules::Severity;
-use crate::training::{Progress, QuizResult};
+use crate::training::{LessonRun, Progress, QuizResult};
 use crate::ui::document::Document;
 use crate::ui::style;
 use crate::ui::style::{severity_symbol, severity_text, valid_text};
@@ -128,10 +128,7 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
 
     let best = training.best_score();
     if let Some(score) = run.solved {
-        let (mut banner, whole) = match &run.quiz {
-            Some(result) => quiz_verdict(result, score),
-            None => (format!("✔ Solved — score {score}"), true),
-        };
+        let (mut banner, whole) = solved_verdict(run, &progress, score);
         if let Some(best) = best.filter(|b| *b > score) {
             banner.push_str(&format!(" (best {best})"));
         }
@@ -171,11 +168,22 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
         let (done, all) = progress.done();
         ui.label(RichText::new(format!("Steps ({done} of {all} done)")).strong());
         ui.add(egui::ProgressBar::new(done as f32 / all.max(1) as f32).desired_height(6.0));
+        let skipped = skipped_steps(run, &progress);
         for (i, step) in lesson.steps.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
-                ui.label(tick(ui, progress.steps.get(i).copied().unwrap_or(false)));
-                let text = RichText::new(format!("{}. {}", i + 1, step.say));
-                ui.label(if i == run.step { text.strong() } else { text });
+                if skipped.contains(&i) {
+                    let warning = severity_text(ui, Severity::Warning);
+                    ui.label(RichText::new("⚠").color(warning))
+                        .on_hover_text(SKIPPED_HOVER);
+                    let text =
+                        RichText::new(format!("{}. {} (skipped)", i + 1, step.say)).color(warning);
+                    ui.label(if i == run.step { text.strong() } else { text })
+                        .on_hover_text(SKIPPED_HOVER);
+                } else {
+                    ui.label(tick(ui, progress.steps.get(i).copied().unwrap_or(false)));
+                    let text = RichText::new(format!("{}. {}", i + 1, step.say));
+                    ui.label(if i == run.step { text.strong() } else { text });
+                }
             });
         }
     }
@@ -258,6 +266,49 @@ fn quiz_ui(ui: &mut egui::Ui, training: &Training, doc: &Document, out: &mut Vec
         Some(result) => quiz_result_ui(ui, result, doc),
     }
 }
+
+/// The steps of a lesson whose goal holds that the trainee went past without doing them (see
+/// [`Progress::skipped`]); none once the answer was revealed (it scores 0 and says so) or in a quiz.
+fn skipped_steps(run: &LessonRun, progress: &Progress) -> Vec<usize> {
+    if run.revealed || run.lesson().quiz {
+        return Vec::new();
+    }
+    progress.skipped()
+}
+
+/// What the lesson card and the presenter's card say while the goal holds, and whether it is said
+/// in green: "✔ Solved" only when every step was done. Lesson 1 said "✔ Solved — score 100" with
+/// its first step (select the broken purchase, the point of the lesson) unticked; the steps gone
+/// past are now named, in amber, until they are done.
+fn solved_verdict(run: &LessonRun, progress: &Progress, score: u32) -> (String, bool) {
+    if let Some(result) = &run.quiz {
+        return quiz_verdict(result, score);
+    }
+    let skipped = skipped_steps(run, progress);
+    if skipped.is_empty() {
+        return (format!("✔ Solved — score {score}"), true);
+    }
+    (
+        format!(
+            "Goal met, {} skipped — score {score}",
+            steps_named(&skipped)
+        ),
+        false,
+    )
+}
+
+/// "step 1", "steps 1 and 3", "steps 1, 2 and 4" (indexes from 0).
+fn steps_named(steps: &[usize]) -> String {
+    let numbers: Vec<String> = steps.iter().map(|i| (i + 1).to_string()).collect();
+    match numbers.as_slice() {
+        [] => String::new(),
+        [one] => format!("step {one}"),
+        [rest @ .., last] => format!("steps {} and {last}", rest.join(", ")),
+    }
+}
+
+const SKIPPED_HOVER: &str =
+    "Skipped: the goal was met without this step. Do it now to finish the lesson.";
 
 /// What a checked quiz scored, in a line, and whether it was answered in full (every broken link
 /// found, none marked wrongly). A quiz with one of three found said "Solved".
@@ -375,8 +426,8 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(&lesson.title).size(22.0).strong());
         if let Some(score) = run.solved {
-            let (verdict, whole) = match &run.quiz {
-                Some(result) => quiz_verdict(result, score),
+            let (verdict, whole) = match &progress {
+                Some(progress) => solved_verdict(run, progress, score),
                 None => (format!("✔ Solved — score {score}"), true),
             };
             let color = if whole {
@@ -400,8 +451,20 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
             .as_ref()
             .and_then(|p| p.steps.get(run.step).copied())
             .unwrap_or(false);
+        let skipped = progress
+            .as_ref()
+            .is_some_and(|p| skipped_steps(run, p).contains(&run.step));
         ui.horizontal_wrapped(|ui| {
-            ui.label(tick(ui, done).size(26.0));
+            if skipped {
+                ui.label(
+                    RichText::new("⚠")
+                        .color(severity_text(ui, Severity::Warning))
+                        .size(26.0),
+                )
+                .on_hover_text(SKIPPED_HOVER);
+            } else {
+                ui.label(tick(ui, done).size(26.0));
+            }
             ui.label(
                 RichText::new(format!(
                     "Step {} of {}: {}",
