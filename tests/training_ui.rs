@@ -1143,3 +1143,66 @@ fn sample_6_in_presenter_mode_draws_every_name_large_enough_to_read_from_the_roo
         assert!(size >= 16.0, "{name} is drawn {size} px tall");
     }
 }
+
+/// Lesson 17 in presenter mode on a 1600×1000 screen: the as-of date its steps ask for sits right
+/// under the step, above the buttons, on screen. Below the buttons, the first step's three lines
+/// pushed it to the window's bottom edge.
+#[test]
+fn the_date_a_lesson_asks_for_sits_under_its_step_in_presenter_mode() {
+    let launch = Launch {
+        presenter: true,
+        ..lesson("17-mpa-as-of")
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 980.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
+    harness.step();
+    common::finish_jobs(&mut harness);
+    let date = harness.get_by_label("Checked as of").rect();
+    let step = harness.get_by_label_contains("Step 1 of 3").rect();
+    let next = harness.get_by_label("Next ▶").rect();
+    assert!(
+        step.max.y <= date.min.y && date.max.y <= next.min.y,
+        "the date {date:?} is between the step {step:?} and the buttons {next:?}"
+    );
+    assert!(
+        date.max.y <= 980.0 - 20.0,
+        "clear of the bottom edge: {date:?}"
+    );
+}
+
+/// Lesson 10 in presenter mode: once the card has grown with the findings of a click, it keeps its
+/// height, so clicking off the link again leaves the drawing where it is. Before, the card shrank,
+/// the canvas was fitted again and the drawing jumped at every click.
+#[test]
+fn the_presenter_card_keeps_its_height_so_the_drawing_stays_put() {
+    let launch = Launch {
+        presenter: true,
+        ..lesson("10-sample-6-own-provider")
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 980.0))
+        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
+    harness.step();
+    common::finish_jobs(&mut harness);
+    click_link(&mut harness, "purchase-contoso-own-m365");
+    assert_eq!(
+        harness.state().selection(),
+        Some(&Selection::Link("purchase-contoso-own-m365".into()))
+    );
+    let view = |h: &Harness<'static, ExplorerApp>| {
+        let v = &h.state().view;
+        (v.rect, v.zoom, v.pan)
+    };
+    let selected = view(&harness);
+    // Off the link, on the empty top left of the canvas.
+    let empty = selected.0.left_top() + egui::vec2(40.0, 40.0);
+    harness.hover_at(empty);
+    harness.run();
+    harness.drag_at(empty);
+    harness.run();
+    harness.drop_at(empty);
+    harness.run();
+    assert_eq!(harness.state().selection(), None);
+    assert_eq!(view(&harness), selected, "the drawing stays where it was");
+}

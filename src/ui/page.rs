@@ -86,17 +86,35 @@ pub fn presenter_ui(
     selected: Option<&Selection>,
     explained: Option<&Finding>,
 ) -> Vec<Command> {
+    // During a lesson the card keeps the tallest height it has had: it grows with the findings of
+    // what is clicked and with a long step, and each time it shrank back the canvas above it was
+    // fitted again, so the drawing jumped at every click off a link and every step.
+    let tallest_id = egui::Id::new("presenter-card-tallest")
+        .with(training.run.as_ref().map(|run| run.loaded.key.clone()));
+    let tallest = root
+        .ctx()
+        .data(|d| d.get_temp::<f32>(tallest_id))
+        .unwrap_or(0.0);
     egui::Panel::bottom("presenter")
         .show(root, |ui| {
-            ui.add_space(4.0);
-            let mut out: Vec<Command> = training::presenter_card_ui(ui, training)
-                .into_iter()
-                .map(Command::Training)
-                .collect();
-            // A lesson about dates: the date the toolbar holds, here (the toolbar is hidden).
-            if training.asks_for_dates() {
-                out.extend(panels::as_of_ui(ui, doc));
+            if training.run.is_some() {
+                ui.set_min_height(tallest);
             }
+            ui.add_space(4.0);
+            // A lesson about dates: the date the toolbar holds, here (the toolbar is hidden),
+            // right under the step that asks for it. Below the buttons, lesson 17's first step
+            // ("Set Checked as of to 2020-01-31", three lines at 26 px) pushed it to the bottom
+            // edge of the window.
+            let mut dates = Vec::new();
+            let mut out: Vec<Command> = training::presenter_card_ui(ui, training, |ui| {
+                if training.asks_for_dates() {
+                    dates = panels::as_of_ui(ui, doc);
+                }
+            })
+            .into_iter()
+            .map(Command::Training)
+            .collect();
+            out.extend(dates);
             // During a lesson, the findings of what was clicked, worst first: steps say "select
             // it and read its findings", and the findings list is hidden here.
             let found: &[Finding] = match selected {
@@ -138,6 +156,10 @@ pub fn presenter_ui(
                 ui.label(egui::RichText::new(format!("Fix: {}", info.fix)).size(18.0));
             }
             ui.add_space(4.0);
+            let height = ui.min_rect().height();
+            if training.run.is_some() && height > tallest {
+                ui.ctx().data_mut(|d| d.insert_temp(tallest_id, height));
+            }
             out
         })
         .inner

@@ -395,7 +395,13 @@ fn quiz_result_ui(ui: &mut egui::Ui, result: &QuizResult, doc: &Document) {
 }
 
 /// The presenter's card at the foot of the canvas: the lesson's current step in large type.
-pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<TrainingCommand> {
+/// `under_step` draws what the step is done with right under it (a lesson about dates: the as-of
+/// date), above the buttons.
+pub fn presenter_card_ui(
+    ui: &mut egui::Ui,
+    training: &Training,
+    under_step: impl FnOnce(&mut egui::Ui),
+) -> Vec<TrainingCommand> {
     let mut out = Vec::new();
     // Rows wrap rather than run off the window: the card has no scroll bar, and its last words
     // ("Esc or F5 leaves") were cut off at 1600 pixels in the presentation theme.
@@ -478,6 +484,7 @@ pub fn presenter_card_ui(ui: &mut egui::Ui, training: &Training) -> Vec<Training
     } else {
         ui.label(RichText::new(&lesson.goal).size(22.0));
     }
+    under_step(ui);
     ui.horizontal_wrapped(|ui| {
         if ui.button(RichText::new("◀ Previous").size(18.0)).clicked() {
             out.push(TrainingCommand::StepPrevious);
