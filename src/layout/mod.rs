@@ -13,7 +13,7 @@ mod routes;
 mod spatial;
 
 pub use force::force_positions;
-pub use routes::{Route, each_route, routes, routes_by_edge};
+pub use routes::{End, Route, Router, each_route, routes, routes_by_edge};
 pub use spatial::clip_segment;
 
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario, markets};
@@ -313,11 +313,12 @@ pub fn home_seller_of(g: &StableDiGraph<Party, Link>, customer: NodeIndex) -> Op
 /// Where each party is drawn: its saved position, or the tier layout's for those with none.
 ///
 /// Unplaced parties of a partly placed scenario go to the right of everything already placed in their
-/// tier, so that adding a party never lands it on top of another.
+/// tier, so that adding a party never lands it on top of another. The tier layout is computed only
+/// when no party has a position (the only case that reads it): every export of a placed channel
+/// asks for these positions, and the layout of 100,000 parties is a tenth of a second.
 pub fn effective_positions(scenario: &Scenario) -> BTreeMap<PartyId, Position> {
-    let tiers = TierLayout::default().positions(scenario);
     if scenario.parties().all(|p| p.position.is_none()) {
-        return tiers;
+        return TierLayout::default().positions(scenario);
     }
     let mut out = BTreeMap::new();
     let mut right_edge = f32::MIN;

@@ -7,8 +7,9 @@
 
 use super::spatial::PointGrid;
 use crate::model::{PartyId, Position, Scenario};
-use petgraph::stable_graph::EdgeIndex;
-use petgraph::visit::NodeIndexable;
+use petgraph::Direction;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::{EdgeRef, NodeIndexable};
 use std::collections::{BTreeMap, HashMap};
 
 /// How a link is drawn: a quadratic Bézier from the centre of one party to the centre of the other.
@@ -81,57 +82,171 @@ pub fn each_route(
     radius: f32,
     mut f: impl FnMut(EdgeIndex, Position, Position, Position),
 ) {
+    let router = Router::new(scenario, positions, radius);
     let g = scenario.graph();
-    // Each drawn party's centre and rank by graph index: its rank is its place in id order (ties
-    // between parties in the way go to the first id, as a scan in that order would pick).
-    let mut drawn: Vec<Option<(Position, usize)>> = vec![None; g.node_bound()];
-    let mut centres = Vec::with_capacity(positions.len());
-    for (rank, (id, &p)) in positions.iter().enumerate() {
-        centres.push(p);
-        if let Some(n) = scenario.party_index(id.as_str()) {
-            drawn[n.index()] = Some((p, rank));
-        }
-    }
-    let within = radius * 1.6;
-    let grid = PointGrid::new(&centres, 2.0 * within);
     // How many links were already routed between each two parties (fanned out side by side).
     let mut seen: HashMap<(usize, usize), usize, foldhash::fast::RandomState> = HashMap::default();
     for e in g.edge_indices() {
-        let Some((from_node, to_node)) = g.edge_endpoints(e) else {
+        let Some((a, b)) = router.ends(e) else {
             continue;
         };
-        let (Some((a, from)), Some((b, to))) = (drawn[from_node.index()], drawn[to_node.index()])
-        else {
-            continue;
-        };
-        // Ranks follow the ids: `from <= to` is the order of the two ids.
-        let forward = from <= to;
+        let (from, to) = (a.rank, b.rank);
         let n = seen
-            .entry(if forward { (from, to) } else { (to, from) })
+            .entry(if from <= to { (from, to) } else { (to, from) })
             .or_insert(0);
         let index = *n;
         *n += 1;
-        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        f(e, a.at, router.control(a, b, index), b.at);
+    }
+}
+
+/// A drawn end of a link: the party's centre and its rank, its place in id order (ties between
+/// parties in the way go to the first id, as a scan in that order would pick).
+#[derive(Clone, Copy, Debug)]
+pub struct End {
+    /// The party's graph index.
+    pub node: NodeIndex,
+    /// Its centre.
+    pub at: Position,
+    /// Its place in id order.
+    pub rank: usize,
+}
+
+/// What routing reads of a channel: each drawn party's centre and rank by graph index, and the grid
+/// of centres that finds the party in a link's way. [`each_route`] routes every link with it; a
+/// caller that needs only some links' routes (a PNG refused from the extent of the few curves that
+/// can reach beyond its parties) routes those alone, with the same arithmetic.
+pub struct Router<'a> {
+    scenario: &'a Scenario,
+    drawn: Vec<Option<(Position, usize)>>,
+    grid: PointGrid,
+    within: f32,
+    radius: f32,
+}
+
+impl<'a> Router<'a> {
+    /// The router of the parties at `positions` (only those are drawn), drawn with `radius`.
+    pub fn new(
+        scenario: &'a Scenario,
+        positions: &BTreeMap<PartyId, Position>,
+        radius: f32,
+    ) -> Self {
+        let g = scenario.graph();
+        let mut drawn: Vec<Option<(Position, usize)>> = vec![None; g.node_bound()];
+        let mut centres = Vec::with_capacity(positions.len());
+        for (rank, (id, &p)) in positions.iter().enumerate() {
+            centres.push(p);
+            if let Some(n) = scenario.party_index(id.as_str()) {
+                drawn[n.index()] = Some((p, rank));
+            }
+        }
+        let within = radius * 1.6;
+        Router {
+            scenario,
+            drawn,
+            grid: PointGrid::new(&centres, 2.0 * within),
+            within,
+            radius,
+        }
+    }
+
+    /// A drawn party's centre and rank.
+    pub fn drawn(&self, n: NodeIndex) -> Option<End> {
+        let (at, rank) = (*self.drawn.get(n.index())?)?;
+        Some(End { node: n, at, rank })
+    }
+
+    /// The link's two ends, from its supplier to its buyer, when both are drawn.
+    pub fn ends(&self, e: EdgeIndex) -> Option<(End, End)> {
+        let (from, to) = self.scenario.graph().edge_endpoints(e)?;
+        Some((self.drawn(from)?, self.drawn(to)?))
+    }
+
+    /// The unit normal of the link `a`–`b` (its left in id order, so parallel links in either
+    /// direction fan out on the same sides) and its length.
+    fn normal(a: End, b: End) -> ((f32, f32), f32) {
+        let (dx, dy) = (b.at.x - a.at.x, b.at.y - a.at.y);
         let length = (dx * dx + dy * dy).sqrt().max(1e-3);
-        let sign = if forward { 1.0 } else { -1.0 };
-        let normal = (-dy / length * sign, dx / length * sign);
+        // Ranks follow the ids: `from <= to` is the order of the two ids.
+        let sign = if a.rank <= b.rank { 1.0 } else { -1.0 };
+        ((-dy / length * sign, dx / length * sign), length)
+    }
+
+    /// How far a link fanned out as the `index`-th of its parallels stands off the straight line.
+    fn fanned(index: usize) -> f32 {
         let step = index.div_ceil(2) as f32 * 33.0;
-        let offset = if index % 2 == 1 { step } else { -step };
-        // Bend away from the party in the way that stands nearest to one of the link's ends (its
-        // own ends aside).
-        let blocker = grid.in_the_way(a, b, within, |r| r != from && r != to);
+        if index % 2 == 1 { step } else { -step }
+    }
+
+    /// How far a link bent around a party in its way stands off the straight line.
+    fn bent(&self, length: f32) -> f32 {
+        (length * 0.3).max(self.radius * 3.0)
+    }
+
+    /// The Bézier control point of the link from `a` to `b`, the `index`-th (from 0) of the links
+    /// between these two parties: fanned out beside its parallels, and bent away from the party in
+    /// the way that stands nearest to one of its ends (its own ends aside).
+    pub fn control(&self, a: End, b: End, index: usize) -> Position {
+        let (normal, length) = Self::normal(a, b);
+        let (from, to) = (a.rank, b.rank);
+        let offset = Self::fanned(index);
+        let blocker = self
+            .grid
+            .in_the_way(a.at, b.at, self.within, |r| r != from && r != to);
         let bend = blocker.map_or(0.0, |w| {
             let c = w.at;
-            let side = (c.x - a.x) * normal.0 + (c.y - a.y) * normal.1;
+            let side = (c.x - a.at.x) * normal.0 + (c.y - a.at.y) * normal.1;
             let away = if side > 0.0 { -1.0 } else { 1.0 };
-            away * (length * 0.3).max(radius * 3.0)
+            away * self.bent(length)
         });
         let shift = offset + bend;
-        let control = Position {
-            x: (a.x + b.x) / 2.0 + normal.0 * shift,
-            y: (a.y + b.y) / 2.0 + normal.1 * shift,
+        Position {
+            x: (a.at.x + b.at.x) / 2.0 + normal.0 * shift,
+            y: (a.at.y + b.at.y) / 2.0 + normal.1 * shift,
+        }
+    }
+
+    /// Where the control point of a link from `a` to `b` can be when it is one of at most
+    /// `parallels` links between these two parties, bent or not: a box around its middle, found
+    /// without asking what stands in its way. It holds what [`Router::control`] answers (the same
+    /// arithmetic, each term at its largest).
+    pub fn control_bound(&self, a: End, b: End, parallels: usize) -> (Position, Position) {
+        let (normal, length) = Self::normal(a, b);
+        let most = Self::fanned(parallels.saturating_sub(1)).abs() + self.bent(length);
+        let (mx, my) = ((a.at.x + b.at.x) / 2.0, (a.at.y + b.at.y) / 2.0);
+        let (ox, oy) = (normal.0.abs() * most, normal.1.abs() * most);
+        (
+            Position {
+                x: mx - ox,
+                y: my - oy,
+            },
+            Position {
+                x: mx + ox,
+                y: my + oy,
+            },
+        )
+    }
+
+    /// How many links between the same two parties as `e` come before it in the graph's order:
+    /// the `index` [`each_route`] gives it. Counted among the links of `at`, one of its ends (the
+    /// one with fewer links is quicker).
+    pub fn parallels_before(&self, e: EdgeIndex, at: NodeIndex) -> usize {
+        let g = self.scenario.graph();
+        let Some((u, v)) = g.edge_endpoints(e) else {
+            return 0;
         };
-        f(e, a, control, b);
+        let other = if at == u { v } else { u };
+        let out = g
+            .edges_directed(at, Direction::Outgoing)
+            .filter(|x| x.target() == other && x.id() < e)
+            .count();
+        if u == v {
+            return out;
+        }
+        out + g
+            .edges_directed(at, Direction::Incoming)
+            .filter(|x| x.source() == other && x.id() < e)
+            .count()
     }
 }
 
@@ -172,5 +287,28 @@ mod route_tests {
         );
         assert!(by_id("ab2").control.y.abs() > 10.0, "the second fans out");
         assert_eq!(by_id("ac").at(0.0), Position { x: 0.0, y: 0.0 });
+
+        // A router asked about one link answers what routing them all does, within its bound.
+        s.add_link(Link::new("ba", LinkKind::Admin, "b", "a", d))
+            .unwrap();
+        let router = Router::new(&s, &positions, 30.0);
+        let g = s.graph();
+        let mut checked = 0;
+        each_route(&s, &positions, 30.0, |e, _, control, _| {
+            let (a, b) = router.ends(e).unwrap();
+            let index = router.parallels_before(e, b.node);
+            assert_eq!(index, router.parallels_before(e, a.node));
+            assert_eq!(router.control(a, b, index), control, "{}", g[e].id);
+            let parallels = g.edges_connecting(a.node, b.node).count()
+                + g.edges_connecting(b.node, a.node).count();
+            let (lo, hi) = router.control_bound(a, b, parallels);
+            assert!(
+                lo.x <= control.x && control.x <= hi.x && lo.y <= control.y && control.y <= hi.y,
+                "{}: {control:?} beyond {lo:?}–{hi:?}",
+                g[e].id
+            );
+            checked += 1;
+        });
+        assert_eq!(checked, 4);
     }
 }
