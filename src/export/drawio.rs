@@ -149,12 +149,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     // Where each party is drawn, by graph index: the links below read their ends by index instead
     // of looking each party up by id.
     let g = s.graph();
-    let mut drawn = vec![false; petgraph::visit::NodeIndexable::node_bound(g)];
-    for id in positions.keys() {
-        if let Some(n) = s.party_index(id.as_str()) {
-            drawn[n.index()] = true;
-        }
-    }
+    let drawn = super::positions_by_node(s, &positions);
     let r = super::PARTY_RADIUS;
     let min_x = positions.values().map(|p| p.x).fold(f32::MAX, f32::min);
     let min_y = positions.values().map(|p| p.y).fold(f32::MAX, f32::min);
@@ -218,11 +213,12 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         .map(|k| (k, escape(&party_style(k))))
         .collect();
     let mut link_styles: Vec<((LinkState, LinkKind), String)> = Vec::new();
-    for p in s.parties() {
-        let Some(pos) = positions.get(&p.id) else {
+    for n in g.node_indices() {
+        let p = &g[n];
+        let Some(pos) = drawn[n.index()] else {
             continue;
         };
-        let c = at(*pos);
+        let c = at(pos);
         let (w, h) = party_size(p.kind);
         let style = party_styles
             .iter()
@@ -241,7 +237,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         let Some((from, to)) = g.edge_endpoints(e) else {
             continue;
         };
-        if !(drawn[from.index()] && drawn[to.index()]) {
+        if drawn[from.index()].is_none() || drawn[to.index()].is_none() {
             continue;
         }
         let l = &g[e];

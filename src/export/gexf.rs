@@ -107,7 +107,10 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     declare(&mut out, "node", PARTY_ATTRIBUTES);
     declare(&mut out, "edge", LINK_ATTRIBUTES);
     out.push_str("    <nodes>\n");
-    for p in s.parties() {
+    let g = s.graph();
+    let drawn = super::positions_by_node(s, &positions);
+    for n in g.node_indices() {
+        let p = &g[n];
         let _ = writeln!(
             out,
             "      <node id=\"{}\" label=\"{}\">",
@@ -134,7 +137,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         );
         let (r, g, b) = rgb(party_color(p.kind));
         let _ = writeln!(out, "        {}", viz_color(r, g, b));
-        if let Some(at) = positions.get(&p.id) {
+        if let Some(at) = drawn[n.index()] {
             let _ = writeln!(
                 out,
                 "        <viz:position x=\"{:.1}\" y=\"{:.1}\" z=\"0.0\"/>",

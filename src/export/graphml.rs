@@ -162,10 +162,13 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         Xml(s.meta.description.as_str()),
         sheet.as_of
     );
-    for p in s.parties() {
+    let g = s.graph();
+    let drawn = super::positions_by_node(s, &positions);
+    for n in g.node_indices() {
+        let p = &g[n];
         let _ = writeln!(out, "    <node id=\"{}\">", Xml(p.id.as_str()));
         let findings = sheet.checker.for_party(p.id.as_str());
-        let pos = positions.get(&p.id);
+        let pos = drawn[n.index()];
         let fill = rgb(party_color(p.kind));
         let region = p
             .country
@@ -225,7 +228,6 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         value(&mut out, "p", "b", Some(fill.2));
         out.push_str("    </node>\n");
     }
-    let g = s.graph();
     for e in g.edge_indices() {
         let l = &g[e];
         let _ = writeln!(

@@ -679,6 +679,24 @@ pub(crate) fn bends_by_edge(
     out
 }
 
+/// Where each party is drawn, by its graph index (`None`: not drawn), for the loops that list the
+/// parties in graph order: one lookup by id per party, where searching the map of positions for
+/// each party compared a dozen or more ids (string comparisons were the most of a 10,000-party
+/// export's time after writing, and a search grows with the channel).
+pub(crate) fn positions_by_node(
+    scenario: &Scenario,
+    positions: &std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
+) -> Vec<Option<crate::model::Position>> {
+    use petgraph::visit::NodeIndexable;
+    let mut out = vec![None; scenario.graph().node_bound()];
+    for (id, &p) in positions {
+        if let Some(n) = scenario.party_index(id.as_str()) {
+            out[n.index()] = Some(p);
+        }
+    }
+    out
+}
+
 /// A coordinate written with one decimal, as `{:.1}` writes it (ties to even, `-0.0` keeps its sign)
 /// but through integer formatting: `{:.1}` takes the exact path of the float formatter, a tenth of
 /// the time of a large diagram export.

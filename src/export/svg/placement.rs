@@ -175,9 +175,11 @@ pub(super) fn place_all<'a>(
     let lines = Crossings::of_routes(all_routes);
     steps.begin();
     let mut board = Board::default();
-    for party in s.parties() {
-        if let Some(p) = positions.get(&party.id) {
-            board.take(shape_box(party.kind, *p));
+    let g = s.graph();
+    let drawn = crate::export::positions_by_node(s, positions);
+    for n in g.node_indices() {
+        if let Some(p) = drawn[n.index()] {
+            board.take(shape_box(g[n].kind, p));
         }
     }
     // The shapes are inside any frame (it is made around them); the labels must stay in it.
@@ -222,9 +224,12 @@ fn party_labels<'a>(
 ) -> Option<HashMap<&'a str, (Label, Spot)>> {
     let fonts = Fonts::shared();
     let mut party_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
-    for party in sheet.scenario.parties() {
+    let g = sheet.scenario.graph();
+    let drawn = crate::export::positions_by_node(sheet.scenario, positions);
+    for n in g.node_indices() {
+        let party = &g[n];
         steps.step()?;
-        let Some(&p) = positions.get(&party.id) else {
+        let Some(p) = drawn[n.index()] else {
             continue;
         };
         let name = clean(&party.name);

@@ -420,11 +420,14 @@ pub(super) fn write(
 
     // Parties: shape, then the name on its plate.
     let _ = writeln!(out, "<g id=\"parties\" {LABEL_LAYER}>");
-    for party in s.parties() {
-        let Some(p) = positions.get(&party.id) else {
+    let g = s.graph();
+    let drawn = crate::export::positions_by_node(s, positions);
+    for node in g.node_indices() {
+        let party = &g[node];
+        let Some(p) = drawn[node.index()] else {
             continue;
         };
-        let c = at(*p);
+        let c = at(p);
         let id = escape(party.id.as_str());
         let label = placed.party_labels.get(party.id.as_str());
         if fine {
