@@ -149,6 +149,13 @@ where
 }
 
 impl Index {
+    /// Makes room for this many more parties in the maps that have an entry for most of them
+    /// (a customer's own tenant and organization), so a load does not rehash them as they grow.
+    pub fn reserve(&mut self, parties: usize) {
+        self.by_tenant.reserve(parties);
+        self.by_organization.reserve(parties);
+    }
+
     pub fn insert_party(&mut self, p: &Party) {
         if p.kind == PartyKind::Microsoft {
             self.microsoft = Some(p.id.clone());

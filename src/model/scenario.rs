@@ -98,6 +98,15 @@ fn check_party(party: &Party) -> Result<(), ScenarioError> {
 /// Checks that an id is non-empty, at most [`MAX_TEXT_CHARS`](super::limits::MAX_TEXT_CHARS)
 /// characters long and made of characters safe in every format.
 pub fn valid_id(id: &str) -> bool {
+    // The ids of real channels are ASCII: checked a byte at a time, without decoding characters
+    // (a load checks 1.3 million of them at 300,000 parties).
+    if id.is_ascii() {
+        return !id.is_empty()
+            && id.len() <= super::limits::MAX_TEXT_CHARS
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    }
     !id.is_empty()
         && id.len() <= 4 * super::limits::MAX_TEXT_CHARS
         && id.chars().count() <= super::limits::MAX_TEXT_CHARS
@@ -142,6 +151,7 @@ impl Scenario {
         self.graph.reserve_edges(links);
         self.parties.reserve(parties);
         self.links.reserve(links);
+        self.index.reserve(parties);
     }
 
     /// Adds a party. Refuses a duplicate id, a bad id, or a second Microsoft.
