@@ -62,7 +62,8 @@ impl ExplorerApp {
         self.ws.doc.position(party).map(|p| self.view.to_screen(p))
     }
 
-    /// Where a link is on screen (the middle of its drawn path, as drawn last frame).
+    /// Where a click selects a link on screen, as drawn last frame: its ✖ or ⚠ where it has one,
+    /// else the middle of its drawn path.
     pub fn link_screen_pos(&self, link: &str) -> Option<egui::Pos2> {
         crate::ui::canvas::link_screen_pos(&self.ws.doc, &self.view, link)
     }
