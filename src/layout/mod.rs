@@ -259,12 +259,29 @@ impl TierLayout {
                 ));
             }
         }
-        // In id order, so the map is built in one pass instead of one search per party.
-        out.sort_unstable_by(|a, b| g[a.0].id.cmp(&g[b.0].id));
-        out.into_iter()
-            .map(|(n, pos)| (g[n].id.clone(), pos))
-            .collect()
+        // In id order, so the map is built in one pass instead of one search per party. Sorted on
+        // each id's first 16 bytes, held in the entry, and on the whole ids only where those tie:
+        // comparing the ids through the graph (a party, its id, the text) was most of the layout's
+        // time at 10,000 parties, and grew faster than the channel.
+        let mut sorted: Vec<(u128, PartyId, Position)> = out
+            .into_iter()
+            .map(|(n, pos)| {
+                let id = g[n].id.clone();
+                (id_prefix(id.as_str()), id, pos)
+            })
+            .collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        sorted.into_iter().map(|(_, id, pos)| (id, pos)).collect()
     }
+}
+
+/// An id's first 16 bytes as a number that orders as the ids do where two differ (padded with
+/// zeros: a shorter id that is the start of a longer one is less, as in text order, or ties).
+fn id_prefix(id: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = id.len().min(16);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
 }
 
 /// The least distance from a party of the top rows (Microsoft, providers, direct-bill partners) to
@@ -450,6 +467,34 @@ mod tests {
             (w.max(p.x.abs() * 2.0), h.max(p.y))
         });
         assert!(w < h * 4.0, "{w} wide, {h} tall");
+    }
+
+    /// The prefix that sorts the layout's ids orders them as their text does wherever it differs.
+    #[test]
+    fn an_ids_prefix_orders_as_its_text() {
+        let ids = [
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "customer-1",
+            "customer-10",
+            "customer-2",
+            "customer-1234567",
+            "customer-12345678",
+            "customer-12345679",
+            "é",
+            "z",
+        ];
+        for a in ids {
+            for b in ids {
+                let (x, y) = (id_prefix(a), id_prefix(b));
+                if x != y {
+                    assert_eq!(x.cmp(&y), a.cmp(b), "{a:?} {b:?}");
+                }
+            }
+        }
     }
 
     #[test]
