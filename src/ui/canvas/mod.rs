@@ -853,13 +853,29 @@ pub fn canvas_ui(
             })
             .collect();
         broken.sort_by_key(|(worst, later, e, _)| (std::cmp::Reverse(*worst), *later, *e));
+        let marker = |at: Pos2| Rect::from_center_size(at, vec2(18.0, 18.0));
         for (_, _, e, points) in broken {
             let n = points.len() - 1;
-            let spot = [n / 2, n * 3 / 8, n * 5 / 8, n / 4, n * 3 / 4]
+            let free = [n / 2, n * 3 / 8, n * 5 / 8, n / 4, n * 3 / 4]
                 .into_iter()
                 .map(|i| points[i])
-                .find(|at| labels.try_place(Rect::from_center_size(*at, vec2(18.0, 18.0))));
-            if let Some(at) = spot {
+                .find(|at| labels.try_place(marker(*at)));
+            // Where every place along the link is taken (a small view: beside the presenter's
+            // card, lesson 10's reseller relationship found none), the ✖ still goes on it, where
+            // it covers least: a broken link without its ✖ cannot be told from the link beside it.
+            let at = free.or_else(|| {
+                let at = (1..n)
+                    .map(|i| points[i])
+                    .chain(std::iter::once(points[0].lerp(points[n], 0.5)))
+                    .min_by(|a, b| {
+                        labels
+                            .overlap(marker(*a))
+                            .total_cmp(&labels.overlap(marker(*b)))
+                    })?;
+                labels.occupy(marker(at));
+                Some(at)
+            });
+            if let Some(at) = at {
                 with_marker.insert(e, at);
             }
         }
