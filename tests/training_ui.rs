@@ -1069,6 +1069,43 @@ fn the_purchase_a_lesson_asks_for_carries_its_cross_and_a_click_on_it_ticks_the_
     }
 }
 
+/// Where a lesson names a menu path ("(What-if → Ask the graph…)"), the menu is there and holds
+/// the item: lesson 5 sent the room to "Tools → Ask", a menu the window does not have.
+#[test]
+fn every_menu_path_a_lesson_names_is_in_the_menus() {
+    let mut paths = Vec::new();
+    for lesson in csp_explorer::training::LESSONS {
+        let mut rest = lesson.text;
+        while let Some(open) = rest.find('(') {
+            rest = &rest[open + 1..];
+            let Some(close) = rest.find(')') else { break };
+            // A menu path in a sentence, not the lesson file's own parentheses.
+            if let Some((menu, item)) = rest[..close].split_once(" → ")
+                && menu.starts_with(char::is_uppercase)
+                && menu.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && !item.contains('"')
+            {
+                paths.push((lesson.key, menu.to_owned(), item.to_owned()));
+            }
+        }
+    }
+    assert!(!paths.is_empty(), "the lessons name menu paths");
+    let mut harness = app(scenario("sample-1"));
+    for (key, menu, item) in paths {
+        let Some(button) = harness.query_by_label(&menu) else {
+            panic!("{key}: there is no menu {menu:?}");
+        };
+        button.click();
+        harness.run();
+        assert!(
+            harness.query_by_label_contains(&item).is_some(),
+            "{key}: the {menu} menu has no {item:?}"
+        );
+        harness.key_press(Key::Escape);
+        harness.run();
+    }
+}
+
 /// A broken link keeps its ✖ however small the view: where every place along it is taken, the ✖
 /// goes where it covers least. After a click in lesson 10 the presenter's card keeps its height and
 /// the canvas beside it is smaller; the reseller relationship between Litware and Contoso found no
