@@ -154,6 +154,60 @@ fn show_me_plays_only_what_is_missing() {
     assert_eq!(checker.counts().violation, 0);
 }
 
+/// Lesson 4's fourth step ("select the red purchase and apply the quick fix") ticks only once the
+/// purchase is clean: a reseller relationship Adatum → Tailspin drawn by hand is dated at the as-of
+/// date, after the sale, and leaves no_reseller_relationship in place. A presenter walk-through saw
+/// the step ticked with the purchase still red.
+#[test]
+fn lesson_4s_reseller_step_waits_for_the_purchase_to_be_clean() {
+    let l = lesson("04-sample-1-two-chains");
+    let step = &l.lesson.steps[3].done_when.clone().expect("a condition");
+    let mut scenario = l.start.clone();
+    for edit in [
+        csp_explorer::edit::Edit::RemoveLink("supply-contoso".into()),
+        csp_explorer::edit::Edit::AddLink(Link::new(
+            "link-7",
+            LinkKind::Partnership,
+            "adatum",
+            "contoso",
+            d("2020-02-15"),
+        )),
+        csp_explorer::edit::Edit::AddLink(Link::new(
+            "link-8",
+            LinkKind::Reseller,
+            "adatum",
+            "tailspin",
+            scenario.as_of(),
+        )),
+    ] {
+        edit.apply(&mut scenario).unwrap();
+    }
+    let marked = BTreeSet::new();
+    let holds = |scenario: &csp_explorer::model::Scenario| {
+        let checker = csp_explorer::rules::Checker::new(scenario);
+        step.holds(&Observed {
+            scenario,
+            checker: &checker,
+            selected: None,
+            marked: &marked,
+        })
+    };
+    assert!(
+        !holds(&scenario),
+        "dated after the sale, the purchase is still red"
+    );
+    // Dated before the sale (what the quick fix does), the step is done.
+    let mut link = scenario.link("link-8").unwrap().clone();
+    link.date = d("2020-03-01");
+    csp_explorer::edit::Edit::UpdateLink(link)
+        .apply(&mut scenario)
+        .unwrap();
+    assert!(
+        holds(&scenario),
+        "the reseller relationship before the sale"
+    );
+}
+
 /// The what-if lessons: the trainee ran the operation in its window; *Show me* does not run it again
 /// (a second indirect reseller, a second set of links) but plays only the rest.
 #[test]
