@@ -828,12 +828,7 @@ fn app_in(state: &std::path::Path, launch: Launch) -> Harness<'static, ExplorerA
         state_dir: Some(state.to_owned()),
         ..launch
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
-    harness.step();
-    common::finish_jobs(&mut harness);
-    harness
+    common::app(launch)
 }
 
 /// A storage standing in for eframe's `app.ron` at a normal exit.
@@ -969,11 +964,7 @@ fn the_purchase_a_lesson_asks_for_carries_its_cross_and_a_click_on_it_ticks_the_
             presenter: true,
             ..lesson(key)
         };
-        let mut harness = Harness::builder()
-            .with_size(egui::vec2(1600.0, 980.0))
-            .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
-        harness.step();
-        common::finish_jobs(&mut harness);
+        let mut harness = common::app_sized(launch, egui::vec2(1600.0, 980.0));
         let (shapes, crosses) = drawn_crosses(&harness);
         let last_stroke = shapes
             .iter()
@@ -1122,11 +1113,7 @@ fn every_broken_link_keeps_its_cross_in_a_small_view() {
             presenter: true,
             ..lesson("10-sample-6-own-provider")
         };
-        let mut harness = Harness::builder()
-            .with_size(size)
-            .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
-        harness.step();
-        common::finish_jobs(&mut harness);
+        let mut harness = common::app_sized(launch, size);
         let broken: Vec<String> = {
             let checker = harness.state().document().checker();
             harness
@@ -1202,11 +1189,7 @@ fn sample_6_in_presenter_mode_draws_every_name_large_enough_to_read_from_the_roo
         presenter: true,
         ..Launch::default()
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 980.0))
-        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
-    harness.step();
-    common::finish_jobs(&mut harness);
+    let harness = common::app_sized(launch, egui::vec2(1600.0, 980.0));
     let (shapes, _) = drawn_crosses(&harness);
     let names: Vec<String> = harness
         .state()
@@ -1239,11 +1222,7 @@ fn the_date_a_lesson_asks_for_sits_under_its_step_in_presenter_mode() {
         presenter: true,
         ..lesson("17-mpa-as-of")
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 980.0))
-        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
-    harness.step();
-    common::finish_jobs(&mut harness);
+    let harness = common::app_sized(launch, egui::vec2(1600.0, 980.0));
     let date = harness.get_by_label("Checked as of").rect();
     let step = harness.get_by_label_contains("Step 1 of 3").rect();
     let next = harness.get_by_label("Next ▶").rect();
@@ -1266,11 +1245,7 @@ fn the_presenter_card_keeps_its_height_so_the_drawing_stays_put() {
         presenter: true,
         ..lesson("10-sample-6-own-provider")
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 980.0))
-        .build_eframe(move |cc| ExplorerApp::new(cc, launch, Box::new(common::NoDialogs)));
-    harness.step();
-    common::finish_jobs(&mut harness);
+    let mut harness = common::app_sized(launch, egui::vec2(1600.0, 980.0));
     click_link(&mut harness, "purchase-contoso-own-m365");
     assert_eq!(
         harness.state().selection(),

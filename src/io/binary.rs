@@ -983,24 +983,12 @@ mod tests {
         parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
         let mut links: Vec<&Link> = s.links().collect();
         links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
-        let head = Head {
-            model_version: 2,
-            title: &s.meta.title,
-            description: &s.meta.description,
-            as_of: s.meta.as_of.map(days),
-            parties: parties.len() as u64,
-            links: links.len() as u64,
-        };
-        let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
-        out = postcard::to_extend(&head, out).unwrap();
-        for p in parties {
-            out = postcard::to_extend(&party_record(p), out).unwrap();
-        }
-        for l in links {
-            out = postcard::to_extend(&link_base(l), out).unwrap();
-        }
-        out
+        bytes_of(
+            s,
+            2,
+            parties.into_iter().map(party_record),
+            links.into_iter().map(link_base),
+        )
     }
 
     #[test]
@@ -1026,8 +1014,18 @@ mod tests {
 
     /// `.cspx` bytes of this build's versions holding these records, as they are.
     fn file_of(s: &Scenario, parties: &[PartyRecord], links: &[LinkRecord]) -> Vec<u8> {
+        bytes_of(s, FORMAT_VERSION, parties.iter(), links.iter())
+    }
+
+    /// `.cspx` bytes of model version `model_version` with `s`'s header and these records.
+    fn bytes_of<P: serde::Serialize, L: serde::Serialize>(
+        s: &Scenario,
+        model_version: u32,
+        parties: impl ExactSizeIterator<Item = P>,
+        links: impl ExactSizeIterator<Item = L>,
+    ) -> Vec<u8> {
         let head = Head {
-            model_version: FORMAT_VERSION,
+            model_version,
             title: &s.meta.title,
             description: &s.meta.description,
             as_of: s.meta.as_of.map(days),
@@ -1038,10 +1036,10 @@ mod tests {
         out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
         out = postcard::to_extend(&head, out).unwrap();
         for p in parties {
-            out = postcard::to_extend(p, out).unwrap();
+            out = postcard::to_extend(&p, out).unwrap();
         }
         for l in links {
-            out = postcard::to_extend(l, out).unwrap();
+            out = postcard::to_extend(&l, out).unwrap();
         }
         out
     }

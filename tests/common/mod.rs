@@ -112,8 +112,22 @@ pub fn app(launch: Launch) -> Harness<'static, ExplorerApp> {
 /// The app with these file dialogs, once it has settled (a file to open is read on the worker
 /// thread: it waits for that too).
 pub fn app_with(launch: Launch, dialogs: Box<dyn FileDialogs>) -> Harness<'static, ExplorerApp> {
+    app_sized_with(launch, egui::vec2(1500.0, 950.0), dialogs)
+}
+
+/// The app in a window of `size` (a projector's screen, a small laptop), once it has settled.
+#[allow(dead_code)] // Not every test binary sizes the window.
+pub fn app_sized(launch: Launch, size: egui::Vec2) -> Harness<'static, ExplorerApp> {
+    app_sized_with(launch, size, Box::new(NoDialogs))
+}
+
+fn app_sized_with(
+    launch: Launch,
+    size: egui::Vec2,
+    dialogs: Box<dyn FileDialogs>,
+) -> Harness<'static, ExplorerApp> {
     let mut harness = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
+        .with_size(size)
         .build_eframe(move |cc| ExplorerApp::new(cc, launch, dialogs));
     // A job keeps the window redrawing: step (not run) until it is done, then settle.
     harness.step();
