@@ -409,6 +409,50 @@ fn the_quiz_scores_marks_against_the_broken_links() {
     assert_eq!(noisy.score, 0, "marking every link scores nothing");
 }
 
+/// A quiz's answer is what the room hears after "Check my answer": it names every rule each link it
+/// expects marked breaks, not only the first one found. Quiz 19's answer named only `mca_missing` for
+/// Fabrikam's Microsoft 365 sale, which (dated before the reseller relationship) also breaks
+/// `no_reseller_relationship` (seen in a presenter walk-through).
+#[test]
+fn every_quiz_answer_names_each_rule_its_marked_links_break() {
+    use csp_explorer::rules::{Checker, Severity};
+    let quizzes: Vec<LoadedLesson> = LESSONS
+        .iter()
+        .map(|l| l.load().unwrap())
+        .filter(|l| l.lesson.quiz)
+        .collect();
+    assert!(quizzes.len() >= 2, "{} quizzes", quizzes.len());
+    let mut unnamed = Vec::new();
+    for l in quizzes {
+        let checker = Checker::new(&l.start);
+        for change in &l.lesson.solution {
+            let Change::Mark(link) = change else { continue };
+            let broken: BTreeSet<&str> = checker
+                .for_link(link)
+                .iter()
+                .filter(|f| f.severity == Severity::Violation)
+                .map(|f| f.rule.key())
+                .collect();
+            assert!(
+                !broken.is_empty(),
+                "{}: {link} breaks nothing",
+                l.lesson.title
+            );
+            unnamed.extend(
+                broken
+                    .into_iter()
+                    .filter(|rule| !l.lesson.answer.contains(rule))
+                    .map(|rule| format!("{}: {link} breaks {rule}", l.lesson.title)),
+            );
+        }
+    }
+    assert!(
+        unnamed.is_empty(),
+        "answers that do not name a rule:\n{}",
+        unnamed.join("\n")
+    );
+}
+
 #[test]
 fn hints_and_revealing_cost_points() {
     let l = lesson("01-direct-bill");
