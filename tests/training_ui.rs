@@ -1142,6 +1142,64 @@ fn every_broken_link_keeps_its_cross_in_a_small_view() {
     }
 }
 
+/// Lesson 10's third step is "apply an option" from the explanation of the own-provider finding: at
+/// 1600×980 (a 1600×1000 screen less the title bar) all three options show above the findings
+/// list without scrolling (a fixed split cut Option 3 at the panel's edge, seen in a presenter
+/// walk-through), and the user can drag the findings list's top edge to give either part more
+/// height.
+#[test]
+fn the_explanation_shows_every_option_and_the_findings_split_can_be_dragged() {
+    let mut harness = common::app_sized(
+        lesson("10-sample-6-own-provider"),
+        egui::vec2(1600.0, 980.0),
+    );
+    let finding = harness
+        .state()
+        .document()
+        .checker()
+        .for_link("purchase-contoso-own-m365")
+        .iter()
+        .find(|f| f.rule == RuleId::ResellerCustomerOfOwnProvider)
+        .cloned()
+        .expect("sample 6's purchase breaks reseller_customer_of_own_provider");
+    run(&mut harness, Command::Explain(finding));
+    let findings = harness.get_by_label("Findings").rect();
+    for option in ["Option 1:", "Option 2:", "Option 3:"] {
+        let button = harness
+            .get(
+                egui_kittest::kittest::by()
+                    .role(egui::accesskit::Role::Button)
+                    .label_contains(option),
+            )
+            .rect();
+        assert!(
+            button.bottom() < findings.top(),
+            "{option} ends at {}, under the findings list at {}",
+            button.bottom(),
+            findings.top()
+        );
+    }
+    // The handle is the findings panel's top edge, just above its heading.
+    let handle = egui::pos2(findings.center().x, findings.top() - 7.0);
+    harness.hover_at(handle);
+    harness.run();
+    harness.drag_at(handle);
+    harness.run();
+    for step in 1..=5 {
+        harness.hover_at(handle - egui::vec2(0.0, 30.0 * step as f32));
+        harness.run();
+    }
+    harness.drop_at(handle - egui::vec2(0.0, 150.0));
+    harness.run();
+    let moved = harness.get_by_label("Findings").rect();
+    assert!(
+        (findings.top() - moved.top() - 150.0).abs() < 10.0,
+        "the findings list's top went from {} to {} after dragging its edge 150 up",
+        findings.top(),
+        moved.top()
+    );
+}
+
 /// A trainee who meets lesson 1's goal without its first step (clicking the broken purchase to read
 /// its finding, the point of the lesson) is told which step was skipped, on the card and in the
 /// step list, in amber; doing it afterwards makes the lesson solved. Before, the card said

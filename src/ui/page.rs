@@ -187,6 +187,50 @@ pub fn lesson_ui(root: &mut egui::Ui, training: &Training, doc: &Document) -> Ve
         .inner
 }
 
+/// The least height the findings list keeps in the side panel: its heading, filters and a few rows.
+const FINDINGS_MIN_HEIGHT: f32 = 160.0;
+/// The least height the inspector and explanation keep above the findings list.
+const UPPER_MIN_HEIGHT: f32 = 200.0;
+/// The share of the side panel's height the upper part takes until the user drags the split. At
+/// 55 % the explanation of sample 6's own-provider finding lost its third option under the findings
+/// list at 1600×1000 (seen in a presenter walk-through).
+const UPPER_SHARE: f32 = 0.6;
+
+/// Where the user's split between the upper part and the findings list is kept (egui's memory, so
+/// it lasts as long as the window).
+fn split_id() -> egui::Id {
+    egui::Id::new("side-split")
+}
+
+/// The upper part's height: the user's split when they dragged one, else [`UPPER_SHARE`], kept
+/// within what leaves both parts usable as the window's height changes.
+fn upper_height(ui: &egui::Ui) -> f32 {
+    let available = ui.available_height();
+    let least = UPPER_MIN_HEIGHT.min(available);
+    ui.data(|d| d.get_temp::<f32>(split_id()))
+        .unwrap_or(available * UPPER_SHARE)
+        .clamp(least, (available - FINDINGS_MIN_HEIGHT).max(least))
+}
+
+/// The line between the upper part and the findings list, which the user drags to share the
+/// height between them. It is drawn after the upper part (not as a bottom panel drawn first) so
+/// the inspector stays first in reading order.
+fn split_handle(ui: &mut egui::Ui, upper: f32) {
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), 9.0), egui::Sense::drag());
+    let response = response.on_hover_cursor(egui::CursorIcon::ResizeVertical);
+    if response.dragged() {
+        let height = upper + response.drag_delta().y;
+        ui.data_mut(|d| d.insert_temp(split_id(), height));
+    }
+    let stroke = if response.hovered() || response.dragged() {
+        ui.visuals().widgets.hovered.fg_stroke
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    ui.painter().hline(rect.x_range(), rect.center().y, stroke);
+}
+
 /// The side panel on the right: the comparison card, the finding explained and the inspector in
 /// the upper part, the findings list (hidden during a quiz) in the lower part.
 pub fn side_ui(
@@ -208,7 +252,7 @@ pub fn side_ui(
             let upper = if hide_findings {
                 ui.available_height()
             } else {
-                (ui.available_height() * 0.55).max(220.0)
+                upper_height(ui)
             };
             egui::ScrollArea::both()
                 .id_salt("side-upper")
@@ -248,7 +292,7 @@ pub fn side_ui(
                     }
                 });
             if !hide_findings {
-                ui.separator();
+                split_handle(ui, upper);
                 out.extend(panels::findings_ui(
                     ui,
                     &ws.doc,
