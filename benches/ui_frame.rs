@@ -1,15 +1,21 @@
 //! The CPU cost of one frame of the real app: the whole `ExplorerApp` UI run headless by
 //! egui_kittest over an `egui::Context`, plus tessellation of what it painted (what eframe does
 //! before handing meshes to the GPU). Idle: nothing changes between frames. Panning: the canvas
-//! moves a few pixels every frame. Edit: one party is moved (one undo step) and the frame showing
-//! it drawn, which includes updating the canvas's scene for the new revision. Zoomed in on one
+//! moves a few pixels every frame. Hover: the pointer moves a few pixels every frame. Edit: one
+//! party is moved (one undo step) and the frame showing it drawn, which includes updating the
+//! canvas's scene and far view for the new revision. Fork: What-if → Fork and its frame (the time
+//! on the UI thread). Zoomed in on one
 //! reseller's customers (what the search flies to): idle, panning a few pixels a frame, and sell or
 //! undo (a purchase that breaks rules is added, or undone, and its frame drawn).
 //!
 //! `cargo bench --bench ui_frame`; sizes (1k, 10k, 100k and 300k parties) can be limited with
-//! `UI_MIN_PARTIES=100000` and `UI_MAX_PARTIES=10000`.
+//! `UI_MIN_PARTIES=100000` and `UI_MAX_PARTIES=10000`. `UI_CPU=1` measures the CPU time of the
+//! thread the window runs on (the UI thread) instead of wall time: on a shared machine wall time
+//! measures the neighbours, and work the window hands to other threads (a fork's copy) is not what
+//! a user waits for.
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BenchmarkId, Criterion};
 use csp_explorer::generate::{GenerateOptions, generate};
 use csp_explorer::ui::files::DialogPurpose;
 use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
@@ -92,7 +98,46 @@ fn frame(harness: &mut Harness<'static, ExplorerApp>) -> usize {
     meshes.len()
 }
 
-fn ui_frames(c: &mut Criterion) {
+/// The CPU time of the calling thread (the bench's, which runs the window's frames).
+struct ThreadCpu;
+
+fn thread_cpu() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant Linux has.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    assert_eq!(status, 0, "the thread CPU clock cannot be read");
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+impl Measurement for ThreadCpu {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        thread_cpu()
+    }
+    fn end(&self, started: Duration) -> Duration {
+        thread_cpu().saturating_sub(started)
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+    /// Nanoseconds, printed as wall time is.
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WallTime.formatter()
+    }
+}
+
+fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn() -> Duration) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     for parties in sizes() {
         let mut harness = app_with_channel(parties, dir.path());
@@ -112,6 +157,21 @@ fn ui_frames(c: &mut Criterion) {
                 black_box(frame(&mut harness))
             })
         });
+        // The pointer moving across the fitted channel, a few pixels a frame, with the frame
+        // each move draws (the hover text of whatever is under it included).
+        let canvas = harness.state().view.rect;
+        let mut step = 0u32;
+        group.bench_function(BenchmarkId::new("hover", parties), |b| {
+            b.iter(|| {
+                step += 1;
+                let t = (step % 400) as f32 / 400.0;
+                let at = canvas.lerp_inside(egui::vec2(t, 0.3 + 0.4 * ((step / 400) % 2) as f32));
+                harness.hover_at(at);
+                black_box(frame(&mut harness))
+            })
+        });
+        harness.remove_cursor();
+        frame(&mut harness);
         // One edit (a party moved, then moved back) and the frame that shows it: what a user
         // waits for after dropping a link or a party.
         let party = harness
@@ -139,6 +199,38 @@ fn ui_frames(c: &mut Criterion) {
                     )),
                 );
                 black_box(frame(&mut harness))
+            })
+        });
+        // What-if → Fork and the frame that shows the what-if (the time on the UI thread; it is
+        // discarded again, untimed, before the next one).
+        group.bench_function(BenchmarkId::new("fork", parties), |b| {
+            b.iter_custom(|iters| {
+                let mut took = Duration::ZERO;
+                for _ in 0..iters {
+                    let started = clock();
+                    harness.state_mut().execute(
+                        &ctx,
+                        csp_explorer::ui::app::Command::WhatIf(
+                            csp_explorer::ui::whatif::WhatIfCommand::Fork,
+                        ),
+                    );
+                    black_box(frame(&mut harness));
+                    took += clock().saturating_sub(started);
+                    // The fork's copy of the scenario, made on a thread of its own: finished
+                    // before the next fork, so that copies do not pile up.
+                    while harness.state().is_copying() {
+                        std::thread::sleep(Duration::from_millis(10));
+                        harness.step();
+                    }
+                    harness.state_mut().execute(
+                        &ctx,
+                        csp_explorer::ui::app::Command::WhatIf(
+                            csp_explorer::ui::whatif::WhatIfCommand::Discard,
+                        ),
+                    );
+                    frame(&mut harness);
+                }
+                took
             })
         });
         // The walkthrough's edit, where it is made: zoomed in on a reseller's customers, a
@@ -216,5 +308,22 @@ fn ui_frames(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, ui_frames);
-criterion_main!(benches);
+/// Wall time since the first call.
+fn wall() -> Duration {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed()
+}
+
+fn main() {
+    if std::env::var_os("UI_CPU").is_some_and(|v| v != "0") {
+        let mut c = Criterion::default()
+            .with_measurement(ThreadCpu)
+            .configure_from_args();
+        ui_frames(&mut c, thread_cpu);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        ui_frames(&mut c, wall);
+        c.final_summary();
+    }
+}

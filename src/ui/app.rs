@@ -342,6 +342,10 @@ impl ExplorerApp {
         let steps = self.filing.poll(ctx);
         self.file_steps(ctx, steps);
         self.poll_jobs(ctx);
+        // A what-if fork's own copy of the scenario is made on a thread: taken when it is in.
+        if self.ws.doc.poll_copy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
         self.expire_notice(ctx);
         let keys = Keys {
             tool: &mut self.tool,

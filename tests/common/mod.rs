@@ -162,9 +162,13 @@ pub fn finish_jobs(harness: &mut Harness<'static, ExplorerApp>) {
 }
 
 /// Work the window waits for in the background: a job, the recovery writer, a comparison, an
-/// import preview.
+/// import preview, a fork's copy of the scenario.
 fn busy(app: &ExplorerApp) -> bool {
-    app.is_busy() || app.is_writing_recovery() || app.is_comparing() || app.is_previewing_import()
+    app.is_busy()
+        || app.is_writing_recovery()
+        || app.is_comparing()
+        || app.is_previewing_import()
+        || app.is_copying()
 }
 
 /// The app on a built-in scenario.

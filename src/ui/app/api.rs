@@ -129,6 +129,11 @@ impl ExplorerApp {
         self.keeper.is_writing()
     }
 
+    /// True while a what-if fork's own copy of the scenario is being made (tests wait for it).
+    pub fn is_copying(&self) -> bool {
+        self.ws.doc.is_copying()
+    }
+
     /// True while a what-if comparison is being computed (tests wait for it).
     pub fn is_comparing(&self) -> bool {
         self.whatif.is_comparing()

@@ -2,7 +2,7 @@
 //! Must not draw or change the document: the document keeps one and brings it up to date after edits.
 //!
 //! The scene ([`Scene`]) is updated edit by edit; the far view's levels ([`Levels`]) are derived from
-//! it on the first frame drawn at each level and dropped whenever the scene changes.
+//! it on the first frame drawn at each level and then follow the scene's updates.
 
 pub(crate) use super::far::Level;
 use super::far::Levels;
@@ -31,16 +31,25 @@ impl Drawn {
         Drawn::from(Scene::build(doc))
     }
 
-    /// A copy for a fork at `revision`: the scene's indexes are the same; the levels are derived
-    /// again on use.
+    /// A copy for a fork at `revision`: the scene's indexes and the levels derived so far are the
+    /// same.
     pub fn copy_for(&self, revision: u64) -> Drawn {
-        Drawn::from(self.scene.copy_for(revision))
+        Drawn {
+            scene: self.scene.copy_for(revision),
+            levels: self.levels.clone(),
+        }
     }
 
-    /// Follows an applied edit; false when it was too large to follow (then build anew).
+    /// Follows an applied edit, the far view's levels with the scene; false when it was too large
+    /// to follow (then build anew).
     pub fn update(&mut self, doc: &impl Source, change: &Change) -> bool {
-        self.levels = Levels::default();
-        self.scene.update(doc, change)
+        if !self.scene.update(doc, change) {
+            self.levels = Levels::default();
+            return false;
+        }
+        let redone = std::mem::take(&mut self.scene.redone);
+        self.levels.update(doc, &self.scene, &redone);
+        true
     }
 
     /// The far view for a frame at `zoom` (derived on the first frame at its level).

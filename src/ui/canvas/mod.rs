@@ -345,6 +345,8 @@ pub fn canvas_ui(
                     None => trunks.push(h),
                 }
             }
+            // The biggest first: their counts get their labels first.
+            trunks.sort_by_key(|&t| std::cmp::Reverse(level.trunks[t as usize].count));
             // The selected link and the lit path are drawn as themselves over the trunks.
             if let Some(Selection::Link(id)) = selection
                 && let Some(e) = s.link_index(id.as_str())
@@ -466,7 +468,7 @@ pub fn canvas_ui(
         Some(level) if far_marks => {
             found.clear();
             level.badge_grid.query(visible, &mut found);
-            groups.extend(found.iter().map(|&h| level.badges[h as usize]));
+            groups.extend_from_slice(&found);
             level.mark_grid.query(visible, &mut marks);
         }
         Some(_) => scene.group_grid.query(visible, &mut groups),

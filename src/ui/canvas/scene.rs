@@ -122,6 +122,20 @@ pub(crate) struct Change {
     pub replaced_links: Vec<EdgeIndex>,
 }
 
+/// What one update of the scene looked at again, so that the far view derived from it can follow
+/// the same parts instead of being derived anew (see `far::Level::update`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Redone {
+    /// Parties whose place, kind, group or findings may have changed.
+    pub nodes: Vec<NodeIndex>,
+    /// Links taken out and counted again.
+    pub edges: Vec<EdgeIndex>,
+    /// Groups whose members, box or findings changed, made or dropped.
+    pub groups: Vec<u32>,
+    /// Bundles whose counts, ends or findings changed, made or dropped.
+    pub bundles: Vec<u32>,
+}
+
 /// What a scene is derived from: one revision of a document's scenario, its findings and where each
 /// party is drawn. The document is one; the scene needs nothing else of it.
 pub(crate) trait Source {
@@ -187,6 +201,8 @@ pub(crate) struct Scene {
     touched_groups: FastSet<u32>,
     moved_groups: FastSet<u32>,
     touched_bundles: FastSet<u32>,
+    /// What the last update looked at again (taken by the far view after each update).
+    pub(super) redone: Redone,
     /// How many edits were followed since the scene was built (for tests).
     pub(super) updates: u32,
 }
@@ -218,7 +234,7 @@ fn link_box(a: Pos2, b: Pos2, parallel: usize) -> Rect {
 }
 
 /// The worst severity with a non-zero count.
-fn worst_of(severities: &[u32; 3]) -> Option<Severity> {
+pub(super) fn worst_of(severities: &[u32; 3]) -> Option<Severity> {
     [Severity::Violation, Severity::Warning, Severity::Note]
         .into_iter()
         .find(|s| severities[*s as usize] > 0)
@@ -310,6 +326,7 @@ impl Scene {
             touched_groups: self.touched_groups.clone(),
             moved_groups: self.moved_groups.clone(),
             touched_bundles: self.touched_bundles.clone(),
+            redone: Redone::default(),
             updates: 0,
         }
     }
@@ -359,6 +376,7 @@ impl Scene {
             touched_groups: FastSet::default(),
             moved_groups: FastSet::default(),
             touched_bundles: FastSet::default(),
+            redone: Redone::default(),
             updates: 0,
         };
         scene.grow(nodes, edges);
@@ -437,6 +455,7 @@ impl Scene {
             );
         }
         scene.finish();
+        scene.redone = Redone::default();
         if route_all {
             scene.route_all(doc);
         }
@@ -450,7 +469,7 @@ impl Scene {
         if change.everything {
             return false;
         }
-        // The far view is derived from what follows: derived again when next drawn.
+        self.redone = Redone::default();
         let s = doc.scenario();
         let g = s.graph();
         self.grow(g.node_bound(), g.edge_bound());
@@ -606,6 +625,8 @@ impl Scene {
         for &n in &dirty {
             self.remove_node(n);
         }
+        self.redone.nodes.clone_from(&dirty);
+        self.redone.edges.clone_from(&links);
         // Regroup: out of the old seller's group, into the new one's.
         for &n in &dirty {
             let old = self.heads[n.index()];
@@ -793,6 +814,7 @@ impl Scene {
     }
 
     fn drop_group(&mut self, number: u32) {
+        self.redone.groups.push(number);
         let group = &mut self.groups[number as usize];
         self.group_by_head.remove(&group.head);
         group.members.clear();
@@ -985,9 +1007,11 @@ impl Scene {
         for number in self.touched_groups.drain() {
             let group = &mut self.groups[number as usize];
             group.worst = worst_of(&group.severities);
+            self.redone.groups.push(number);
         }
         let mut bundles: Vec<u32> = self.touched_bundles.drain().collect();
         bundles.sort_unstable();
+        self.redone.bundles.extend_from_slice(&bundles);
         for number in bundles {
             let bundle = &self.bundles[number as usize];
             let (from, to, kind) = (bundle.from, bundle.to, bundle.kind);
@@ -1680,6 +1704,12 @@ mod tests {
             .expect("valid options");
             let mut doc = Document::new(scenario);
             doc.keep_scene(Scene::build_with(&doc, route));
+            // The far view at three zooms (cells of 24, 192 and 1,536 canvas units), followed
+            // edit by edit with the scene.
+            let far = [3, 6, 9];
+            for k in far {
+                let _ = doc.far_level(super::super::far::level_zoom(k));
+            }
             for step in &steps {
                 let (revision, updates) = (doc.revision(), doc.kept_scene().map(|s| s.updates));
                 perform(&mut doc, step);
@@ -1688,6 +1718,9 @@ mod tests {
                     // Too much changed to follow (a link whose re-check reaches most of this
                     // small channel): the document dropped its scene to build it anew.
                     doc.keep_scene(fresh);
+                    for k in far {
+                        let _ = doc.far_level(super::super::far::level_zoom(k));
+                    }
                     continue;
                 };
                 prop_assert_eq!(kept.revision, doc.revision());
@@ -1695,6 +1728,19 @@ mod tests {
                     prop_assert!(Some(kept.updates) > updates, "followed, not rebuilt");
                 }
                 prop_assert_eq!(canonical(kept, &doc), canonical(&fresh, &doc), "after {:?}", step);
+                for k in far {
+                    let zoom = super::super::far::level_zoom(k);
+                    let followed = doc.far_level(zoom);
+                    if revision != doc.revision() {
+                        prop_assert!(followed.updates > 0, "level {} followed, not derived", k);
+                    }
+                    let built = super::super::far::Level::build(&doc, &fresh, k);
+                    prop_assert_eq!(
+                        followed.canonical(doc.kept_scene().expect("kept")),
+                        built.canonical(&fresh),
+                        "level {} after {:?}", k, step
+                    );
+                }
             }
         }
     }

@@ -73,6 +73,7 @@ impl Grid {
     }
 
     /// Adds an item with the next free handle at the end (0, 1, 2, ...) and returns it.
+    #[cfg(test)]
     pub fn insert(&mut self, r: Rect) -> u32 {
         let id = self.boxes.len() as u32;
         self.insert_at(id, r);
