@@ -131,10 +131,23 @@ impl ExportArgs {
             detail,
             text_as_paths,
         };
-        let written = crate::export::export(&loaded, format, &options)
-            .and_then(|bytes| crate::export::for_file(format, &output, bytes))
+        let written = if is_stdio(&output) {
+            crate::export::export(&loaded, format, &options)
+                .and_then(|bytes| crate::export::for_file(format, &output, bytes))
+                .map_err(bad_input)
+                .and_then(|bytes| write_output(&output, &bytes, force))
+        } else {
+            // Into the file as it is written: a large diagram is never whole in memory.
+            crate::export::export_to_path(
+                &loaded,
+                format,
+                &options,
+                &output,
+                &crate::progress::Progress::none(),
+                force.read_only(),
+            )
             .map_err(bad_input)
-            .and_then(|bytes| write_output(&output, &bytes, force));
+        };
         match written {
             Ok(()) => {
                 if matches!(format, ExportFormat::Png)

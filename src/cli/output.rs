@@ -56,7 +56,7 @@ pub(crate) struct Force {
 }
 
 impl Force {
-    fn read_only(self) -> ReadOnly {
+    pub(crate) fn read_only(self) -> ReadOnly {
         if self.force {
             ReadOnly::Replace
         } else {

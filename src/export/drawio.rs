@@ -13,6 +13,7 @@
 //! title and the legend sit above the drawing; the legend is one group (`style="group"`) so it moves
 //! as one. Labels are plain text (no `html=1`), so a name is never read as markup.
 
+use super::out::Out;
 use super::sanitize::{Xml, xml as escape};
 use super::{Dash, LinkState, Sheet, Tenths, party_color, party_size};
 use crate::model::{LinkKind, PartyKind, Position};
@@ -60,7 +61,7 @@ fn link_style(state: LinkState, dash: &str, width: f32) -> String {
 /// A vertex cell. Its `id` and `style` are written as they are (escaped already: a party's style
 /// is escaped once for all the parties of its kind, not once per party).
 fn vertex(
-    out: &mut String,
+    out: &mut Out,
     id: impl std::fmt::Display,
     parent: &str,
     value: &str,
@@ -77,7 +78,7 @@ fn vertex(
 }
 
 /// The legend: one group holding a sample of each party kind and each link state.
-fn legend(out: &mut String, x: f32, y: f32) {
+fn legend(out: &mut Out, x: f32, y: f32) {
     let _ = writeln!(
         out,
         "        <mxCell id=\"legend\" value=\"\" style=\"group\" vertex=\"1\" connectable=\"0\" parent=\"1\">\n          <mxGeometry x=\"{x:.1}\" y=\"{y:.1}\" width=\"960\" height=\"60\" as=\"geometry\"/>\n        </mxCell>"
@@ -142,7 +143,8 @@ fn legend(out: &mut String, x: f32, y: f32) {
     }
 }
 
-pub(crate) fn render(sheet: &Sheet) -> String {
+/// Writes the draw.io document to `out`, cell by cell.
+pub(crate) fn write(sheet: &Sheet, out: &mut Out) {
     let s = sheet.scenario;
     let positions = crate::layout::effective_positions(s);
     let bends = super::bends_by_edge(s, &positions);
@@ -176,7 +178,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         max_y + dy + 2.0 * r + 40.0 + MARGIN
     };
 
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<mxfile host=\"csp-explorer\" type=\"device\">\n");
     let _ = writeln!(
         out,
@@ -185,7 +187,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     );
     let counts = sheet.checker.counts();
     vertex(
-        &mut out,
+        out,
         "title",
         "1",
         &s.meta.title,
@@ -193,7 +195,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         [MARGIN, 20.0, page_width - 2.0 * MARGIN, 32.0],
     );
     vertex(
-        &mut out,
+        out,
         "subtitle",
         "1",
         &format!(
@@ -204,7 +206,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         &escape("text;align=left;verticalAlign=top;fontSize=14;fontColor=#3e4c59;"),
         [MARGIN, 56.0, page_width - 2.0 * MARGIN, 24.0],
     );
-    legend(&mut out, MARGIN, 96.0);
+    legend(out, MARGIN, 96.0);
 
     // Styles are a handful (per party kind, per link state and kind): made and escaped once, not
     // per cell.
@@ -214,6 +216,10 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         .collect();
     let mut link_styles: Vec<((LinkState, LinkKind), String)> = Vec::new();
     for n in g.node_indices() {
+        if out.failed() {
+            // The file cannot take more: the export fails with that error, drop the rest.
+            return;
+        }
         let p = &g[n];
         let Some(pos) = drawn[n.index()] else {
             continue;
@@ -225,7 +231,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             .find(|(k, _)| *k == p.kind)
             .map_or("", |(_, style)| style.as_str());
         vertex(
-            &mut out,
+            out,
             format_args!("party-{}", Xml(p.id.as_str())),
             "1",
             &super::party_label(p),
@@ -234,6 +240,9 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         );
     }
     for e in g.edge_indices() {
+        if out.failed() {
+            return;
+        }
         let Some((from, to)) = g.edge_endpoints(e) else {
             continue;
         };
@@ -278,5 +287,4 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         );
     }
     out.push_str("      </root>\n    </mxGraphModel>\n  </diagram>\n</mxfile>\n");
-    out
 }

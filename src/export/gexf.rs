@@ -10,6 +10,7 @@
 //! squares (told apart by colour), providers triangles, direct-bill partners diamonds, resellers
 //! discs.
 
+use super::out::Out;
 use super::sanitize::xml as escape;
 use super::{Dash, Sheet, party_color, rgb};
 use crate::model::PartyKind;
@@ -43,7 +44,7 @@ fn viz_shape(kind: PartyKind) -> &'static str {
     }
 }
 
-fn declare(out: &mut String, class: &str, attributes: &[(&str, &str)]) {
+fn declare(out: &mut Out, class: &str, attributes: &[(&str, &str)]) {
     let _ = writeln!(out, "    <attributes class=\"{class}\">");
     for (id, ty) in attributes {
         let _ = writeln!(
@@ -54,7 +55,7 @@ fn declare(out: &mut String, class: &str, attributes: &[(&str, &str)]) {
     out.push_str("    </attributes>\n");
 }
 
-fn values(out: &mut String, values: &[(&str, Option<String>)]) {
+fn values(out: &mut Out, values: &[(&str, Option<String>)]) {
     out.push_str("        <attvalues>\n");
     for (id, value) in values {
         if let Some(v) = value {
@@ -91,10 +92,11 @@ fn viz_color(r: u8, g: u8, b: u8) -> String {
     format!("<viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\" hex=\"#{r:02x}{g:02x}{b:02x}\"/>")
 }
 
-pub(crate) fn render(sheet: &Sheet) -> String {
+/// Writes the GEXF document to `out`, node by node and edge by edge.
+pub(crate) fn write(sheet: &Sheet, out: &mut Out) {
     let s = sheet.scenario;
     let positions = crate::layout::effective_positions(s);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n");
     let _ = writeln!(
         out,
@@ -104,12 +106,16 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         sheet.as_of
     );
     out.push_str("  <graph defaultedgetype=\"directed\" mode=\"static\">\n");
-    declare(&mut out, "node", PARTY_ATTRIBUTES);
-    declare(&mut out, "edge", LINK_ATTRIBUTES);
+    declare(out, "node", PARTY_ATTRIBUTES);
+    declare(out, "edge", LINK_ATTRIBUTES);
     out.push_str("    <nodes>\n");
     let g = s.graph();
     let drawn = super::positions_by_node(s, &positions);
     for n in g.node_indices() {
+        if out.failed() {
+            // The file cannot take more: the export fails with that error, drop the rest.
+            return;
+        }
         let p = &g[n];
         let _ = writeln!(
             out,
@@ -124,7 +130,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             .and_then(|c| crate::model::markets().region_of(c))
             .map(|r| r.id.clone());
         values(
-            &mut out,
+            out,
             &[
                 ("kind", Some(p.kind.key().to_owned())),
                 ("country", p.country.clone()),
@@ -153,6 +159,9 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     }
     out.push_str("    </nodes>\n    <edges>\n");
     for l in s.links() {
+        if out.failed() {
+            return;
+        }
         let state = sheet.link_state(l);
         let _ = writeln!(
             out,
@@ -164,7 +173,7 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         );
         let (worst, rule_keys) = rules(sheet.checker.for_link(l.id.as_str()));
         values(
-            &mut out,
+            out,
             &[
                 ("kind", Some(l.kind.key().to_owned())),
                 ("date", Some(l.date.to_string())),
@@ -189,5 +198,4 @@ pub(crate) fn render(sheet: &Sheet) -> String {
         );
     }
     out.push_str("    </edges>\n  </graph>\n</gexf>\n");
-    out
 }

@@ -16,6 +16,7 @@
 //!   yEd block into `x`, `y` and `label` attributes of its own; each node's and edge's yEd block is
 //!   therefore written before its typed keys, which then win (networkx keeps the value read last).
 
+use super::out::Out;
 use super::sanitize::Xml;
 use super::{Dash, LinkState, Sheet, Tenths, party_color, party_size, rgb};
 use crate::model::PartyKind;
@@ -96,21 +97,21 @@ fn yed_line(dash: Dash) -> &'static str {
 }
 
 /// A text value (escaped): names, ids, keys, the label.
-fn text(out: &mut String, prefix: &str, key: &str, value: Option<&str>) {
+fn text(out: &mut Out, prefix: &str, key: &str, value: Option<&str>) {
     if let Some(v) = value {
         let _ = writeln!(out, "      <data key=\"{prefix}_{key}\">{}</data>", Xml(v));
     }
 }
 
 /// A value that is never markup (a number, a date, a boolean), written as it displays.
-fn value(out: &mut String, prefix: &str, key: &str, value: Option<impl std::fmt::Display>) {
+fn value(out: &mut Out, prefix: &str, key: &str, value: Option<impl std::fmt::Display>) {
     if let Some(v) = value {
         let _ = writeln!(out, "      <data key=\"{prefix}_{key}\">{v}</data>");
     }
 }
 
 /// The rule ids of some findings, space-separated (`rules`), written in place.
-fn rules(out: &mut String, prefix: &str, findings: &[crate::rules::Finding]) {
+fn rules(out: &mut Out, prefix: &str, findings: &[crate::rules::Finding]) {
     let Some((first, rest)) = findings.split_first() else {
         return;
     };
@@ -131,10 +132,11 @@ fn worst(findings: &[crate::rules::Finding]) -> Option<&'static str> {
     findings.iter().map(|f| f.severity).max().map(|s| s.key())
 }
 
-pub(crate) fn render(sheet: &Sheet) -> String {
+/// Writes the GraphML document to `out`, party by party and link by link.
+pub(crate) fn write(sheet: &Sheet, out: &mut Out) {
     let s = sheet.scenario;
     let positions = crate::layout::effective_positions(s);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:y=\"http://www.yworks.com/xml/graphml\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd\">\n");
     out.push_str("  <key id=\"yed_node\" for=\"node\" yfiles.type=\"nodegraphics\"/>\n");
     out.push_str("  <key id=\"yed_edge\" for=\"edge\" yfiles.type=\"edgegraphics\"/>\n");
@@ -165,6 +167,10 @@ pub(crate) fn render(sheet: &Sheet) -> String {
     let g = s.graph();
     let drawn = super::positions_by_node(s, &positions);
     for n in g.node_indices() {
+        if out.failed() {
+            // The file cannot take more: the export fails with that error, drop the rest.
+            return;
+        }
         let p = &g[n];
         let _ = writeln!(out, "    <node id=\"{}\">", Xml(p.id.as_str()));
         let findings = sheet.checker.for_party(p.id.as_str());
@@ -200,35 +206,33 @@ pub(crate) fn render(sheet: &Sheet) -> String {
                 yed_shape(p.kind)
             );
         }
-        text(&mut out, "p", "kind", Some(p.kind.key()));
-        text(&mut out, "p", "name", Some(&p.name));
-        text(&mut out, "p", "country", p.country.as_deref());
-        text(&mut out, "p", "region", region);
-        text(&mut out, "p", "organization", Some(&p.organization));
-        text(
-            &mut out,
-            "p",
-            "affiliate_group",
-            p.affiliate_group.as_deref(),
-        );
-        text(&mut out, "p", "tenant", Some(&p.tenant));
-        text(&mut out, "p", "tenant_type", Some(p.tenant_type.key()));
-        value(&mut out, "p", "mpa_signed", p.mpa_signed);
-        value(&mut out, "p", "onboarded", Some(p.onboarded));
-        value(&mut out, "p", "enrolled", Some(p.enrolled));
-        value(&mut out, "p", "restricted_since", p.restricted_since);
-        value(&mut out, "p", "mca_accepted", p.mca_accepted);
-        value(&mut out, "p", "x", pos.map(|p| p.x));
-        value(&mut out, "p", "y", pos.map(|p| p.y));
-        text(&mut out, "p", "worst_severity", worst(findings));
-        rules(&mut out, "p", findings);
-        text(&mut out, "p", "label", Some(&p.name));
-        value(&mut out, "p", "r", Some(fill.0));
-        value(&mut out, "p", "g", Some(fill.1));
-        value(&mut out, "p", "b", Some(fill.2));
+        text(out, "p", "kind", Some(p.kind.key()));
+        text(out, "p", "name", Some(&p.name));
+        text(out, "p", "country", p.country.as_deref());
+        text(out, "p", "region", region);
+        text(out, "p", "organization", Some(&p.organization));
+        text(out, "p", "affiliate_group", p.affiliate_group.as_deref());
+        text(out, "p", "tenant", Some(&p.tenant));
+        text(out, "p", "tenant_type", Some(p.tenant_type.key()));
+        value(out, "p", "mpa_signed", p.mpa_signed);
+        value(out, "p", "onboarded", Some(p.onboarded));
+        value(out, "p", "enrolled", Some(p.enrolled));
+        value(out, "p", "restricted_since", p.restricted_since);
+        value(out, "p", "mca_accepted", p.mca_accepted);
+        value(out, "p", "x", pos.map(|p| p.x));
+        value(out, "p", "y", pos.map(|p| p.y));
+        text(out, "p", "worst_severity", worst(findings));
+        rules(out, "p", findings);
+        text(out, "p", "label", Some(&p.name));
+        value(out, "p", "r", Some(fill.0));
+        value(out, "p", "g", Some(fill.1));
+        value(out, "p", "b", Some(fill.2));
         out.push_str("    </node>\n");
     }
     for e in g.edge_indices() {
+        if out.failed() {
+            return;
+        }
         let l = &g[e];
         let _ = writeln!(
             out,
@@ -276,13 +280,13 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             }),
             Xml(&label)
         );
-        text(&mut out, "l", "kind", Some(l.kind.key()));
-        value(&mut out, "l", "date", Some(l.date));
-        text(&mut out, "l", "status", Some(l.status.key()));
-        text(&mut out, "l", "offer", l.offer.as_deref());
-        text(&mut out, "l", "publisher", Some(l.publisher.key()));
-        text(&mut out, "l", "tenant", l.tenant.as_deref());
-        text(&mut out, "l", "via", l.via.as_ref().map(|v| v.as_str()));
+        text(out, "l", "kind", Some(l.kind.key()));
+        value(out, "l", "date", Some(l.date));
+        text(out, "l", "status", Some(l.status.key()));
+        text(out, "l", "offer", l.offer.as_deref());
+        text(out, "l", "publisher", Some(l.publisher.key()));
+        text(out, "l", "tenant", l.tenant.as_deref());
+        text(out, "l", "via", l.via.as_ref().map(|v| v.as_str()));
         if let Some((first, rest)) = l.roles.split_first() {
             let _ = write!(out, "      <data key=\"l_roles\">{}", Xml(first));
             for role in rest {
@@ -290,22 +294,16 @@ pub(crate) fn render(sheet: &Sheet) -> String {
             }
             out.push_str("</data>\n");
         }
-        value(&mut out, "l", "duration_days", l.duration_days);
-        value(&mut out, "l", "auto_extend", Some(l.auto_extend));
-        value(
-            &mut out,
-            "l",
-            "exists_as_of",
-            Some(l.exists_at(sheet.as_of)),
-        );
-        text(&mut out, "l", "worst_severity", worst(findings));
-        rules(&mut out, "l", findings);
-        text(&mut out, "l", "label", Some(&label));
-        value(&mut out, "l", "r", Some(stroke.0));
-        value(&mut out, "l", "g", Some(stroke.1));
-        value(&mut out, "l", "b", Some(stroke.2));
+        value(out, "l", "duration_days", l.duration_days);
+        value(out, "l", "auto_extend", Some(l.auto_extend));
+        value(out, "l", "exists_as_of", Some(l.exists_at(sheet.as_of)));
+        text(out, "l", "worst_severity", worst(findings));
+        rules(out, "l", findings);
+        text(out, "l", "label", Some(&label));
+        value(out, "l", "r", Some(stroke.0));
+        value(out, "l", "g", Some(stroke.1));
+        value(out, "l", "b", Some(stroke.2));
         out.push_str("    </edge>\n");
     }
     out.push_str("  </graph>\n</graphml>\n");
-    out
 }

@@ -15,6 +15,7 @@ mod drawio;
 mod gexf;
 mod graphml;
 mod mermaid;
+mod out;
 mod png;
 mod report;
 pub mod sanitize;
@@ -749,6 +750,35 @@ pub fn export_with(
     options: &ExportOptions,
     progress: &Progress,
 ) -> Result<Vec<u8>, ExportError> {
+    let mut out = out::Out::memory();
+    match make(scenario, format, options, progress, &mut out)? {
+        Some(bytes) => Ok(bytes),
+        // Memory takes every write.
+        None => Ok(out.finish().unwrap_or_default().into_bytes()),
+    }
+}
+
+/// Whether an export is written to its file as it is made (see [`out::Out`]) rather than made
+/// whole in memory first: the diagram formats whose documents grow to hundreds of megabytes
+/// (at 300,000 parties GraphML writes 1.6 GB, GEXF 720 MB, draw.io 630 MB), and the SVG unless
+/// its texts become outlines (which reads the whole document back).
+fn streamed(format: ExportFormat, options: &ExportOptions) -> bool {
+    match format {
+        ExportFormat::Graphml | ExportFormat::Gexf | ExportFormat::Drawio => true,
+        ExportFormat::Svg => !options.text_as_paths,
+        _ => false,
+    }
+}
+
+/// Makes the export: a [`streamed`] format is written to `out` (`None`), any other made whole
+/// (its bytes).
+fn make(
+    scenario: &Scenario,
+    format: ExportFormat,
+    options: &ExportOptions,
+    progress: &Progress,
+    out: &mut out::Out,
+) -> Result<Option<Vec<u8>>, ExportError> {
     if format == ExportFormat::Png {
         png::check_scale(options.scale)?;
         if options.drawn.is_none() {
@@ -768,27 +798,36 @@ pub fn export_with(
     }
     let drawing = progress.part(0.3, 0.9, "Drawing");
     let rendered = match format {
+        ExportFormat::Svg if !options.text_as_paths => {
+            svg::write_with(&sheet, &svg::Look::svg(options), &drawing, out)?;
+            None
+        }
         ExportFormat::Svg => {
             let svg = svg::render_with(&sheet, &svg::Look::svg(options), &drawing)?;
-            if options.text_as_paths {
-                png::outlined(&svg)?.into_bytes()
-            } else {
-                svg.into_bytes()
-            }
+            Some(png::outlined(&svg)?.into_bytes())
         }
         ExportFormat::Png => {
             let svg = svg::render_with(&sheet, &svg::Look::png(options), &drawing)?;
             progress.part(0.6, 0.95, "Rendering the picture");
-            png::render(&svg, options)?
+            Some(png::render(&svg, options)?)
         }
-        ExportFormat::Dot => dot::render(&sheet).into_bytes(),
-        ExportFormat::Graphml => graphml::render(&sheet).into_bytes(),
-        ExportFormat::Gexf => gexf::render(&sheet).into_bytes(),
-        ExportFormat::Drawio => drawio::render(&sheet).into_bytes(),
-        ExportFormat::Mermaid => mermaid::render(&sheet)?.into_bytes(),
-        ExportFormat::Markdown => report::markdown(&sheet).into_bytes(),
-        ExportFormat::Csv => report::csv(&sheet, options.excel, options.csv_separator()),
-        ExportFormat::Json => report::json(&sheet).into_bytes(),
+        ExportFormat::Dot => Some(dot::render(&sheet).into_bytes()),
+        ExportFormat::Graphml => {
+            graphml::write(&sheet, out);
+            None
+        }
+        ExportFormat::Gexf => {
+            gexf::write(&sheet, out);
+            None
+        }
+        ExportFormat::Drawio => {
+            drawio::write(&sheet, out);
+            None
+        }
+        ExportFormat::Mermaid => Some(mermaid::render(&sheet)?.into_bytes()),
+        ExportFormat::Markdown => Some(report::markdown(&sheet).into_bytes()),
+        ExportFormat::Csv => Some(report::csv(&sheet, options.excel, options.csv_separator())),
+        ExportFormat::Json => Some(report::json(&sheet).into_bytes()),
     };
     if progress.is_cancelled() {
         return Err(ExportError::Cancelled);
@@ -861,12 +900,60 @@ pub fn export_to_file_with(
     path: &Path,
     progress: &Progress,
 ) -> Result<(), ExportError> {
-    let bytes = for_file(
+    export_to_path(
+        scenario,
         format,
+        options,
         path,
-        export_with(scenario, format, options, progress)?,
-    )?;
-    crate::io::disk::write_atomic(path, &bytes)?;
+        progress,
+        crate::io::disk::ReadOnly::Refuse,
+    )
+}
+
+/// [`export_to_file_with`], replacing a write-protected file when `read_only` says so (the
+/// command line's `--force`). A [`streamed`] format goes to the file as it is written, so its
+/// document is never whole in memory; still atomically: into a temporary file that replaces
+/// `path` only once it is complete.
+pub fn export_to_path(
+    scenario: &Scenario,
+    format: ExportFormat,
+    options: &ExportOptions,
+    path: &Path,
+    progress: &Progress,
+    read_only: crate::io::disk::ReadOnly,
+) -> Result<(), ExportError> {
+    if !streamed(format, options) {
+        let bytes = for_file(
+            format,
+            path,
+            export_with(scenario, format, options, progress)?,
+        )?;
+        crate::io::disk::write_atomic_with(path, &bytes, read_only)?;
+        progress.set(1.0);
+        return Ok(());
+    }
+    let failed = |source| {
+        ExportError::Write(crate::io::SaveError::Io {
+            path: crate::text::path(path),
+            source,
+        })
+    };
+    crate::io::disk::write_atomic_streamed(path, read_only, |file| {
+        if compressed(format, path) {
+            let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            let mut out = out::Out::to(&mut gz);
+            let made = make(scenario, format, options, progress, &mut out)?;
+            debug_assert!(made.is_none(), "a streamed format writes to its Out");
+            out.finish().map_err(failed)?;
+            gz.finish().map_err(failed)?;
+        } else {
+            let mut out = out::Out::to(file);
+            let made = make(scenario, format, options, progress, &mut out)?;
+            debug_assert!(made.is_none(), "a streamed format writes to its Out");
+            out.finish().map_err(failed)?;
+        }
+        Ok::<(), ExportError>(())
+    })?;
     progress.set(1.0);
     Ok(())
 }
@@ -883,6 +970,48 @@ mod tests {
         }
         assert!(ExportFormat::Svg.extensions().contains(&"svgz"));
         assert!(compressed(ExportFormat::Svg, Path::new("slide.svgz")));
+    }
+
+    /// The large diagram formats reach their file in pieces while they are made, never whole:
+    /// the largest piece handed to the writer is a small part of the document, and the pieces
+    /// together are what [`export`] returns.
+    #[test]
+    fn diagrams_reach_their_file_in_pieces_as_they_are_written() {
+        struct Pieces(Vec<usize>, Vec<u8>);
+        impl std::io::Write for Pieces {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.push(buf.len());
+                self.1.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let s = crate::scenarios::synthetic(1_500);
+        let options = ExportOptions::default();
+        for format in [
+            ExportFormat::Svg,
+            ExportFormat::Graphml,
+            ExportFormat::Gexf,
+            ExportFormat::Drawio,
+        ] {
+            assert!(streamed(format, &options));
+            let whole = export(&s, format, &options).unwrap();
+            let mut pieces = Pieces(Vec::new(), Vec::new());
+            let mut out = out::Out::to(&mut pieces);
+            let made = make(&s, format, &options, &Progress::none(), &mut out).unwrap();
+            assert!(made.is_none(), "{format:?} is written as it is made");
+            out.finish().unwrap();
+            assert!(pieces.1 == whole, "{format:?}: the pieces are the document");
+            let largest = pieces.0.iter().copied().max().unwrap_or(0);
+            assert!(
+                pieces.0.len() >= 4 && largest * 4 <= whole.len(),
+                "{format:?}: {} pieces, the largest {largest} of {} bytes",
+                pieces.0.len(),
+                whole.len()
+            );
+        }
     }
 
     /// `Tenths` writes what `{:.1}` writes, ties and signed zeros included.

@@ -170,6 +170,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 
 /// [`write_atomic`], replacing a write-protected file when `read_only` says so.
 pub fn write_atomic_with(path: &Path, bytes: &[u8], read_only: ReadOnly) -> Result<(), SaveError> {
+    write_atomic_streamed(path, read_only, |file| {
+        file.write_all(bytes).map_err(|source| SaveError::Io {
+            path: crate::text::path(path),
+            source,
+        })
+    })
+}
+
+/// [`write_atomic_with`] for a file written as it is made: `write` writes it into the temporary
+/// file, which replaces `path` only when `write` succeeds (an error from it leaves no file and
+/// `path` as it was). The checks that refuse a path (a folder, a write-protected file) come first,
+/// before any of the work of writing.
+pub fn write_atomic_streamed<E: From<SaveError>>(
+    path: &Path,
+    read_only: ReadOnly,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
     let io = |source| SaveError::Io {
         path: crate::text::path(path),
         source,
@@ -188,12 +205,14 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], read_only: ReadOnly) -> Resu
         return Err(SaveError::NotAFile {
             path: crate::text::path(path),
             what,
-        });
+        }
+        .into());
     }
     if read_only == ReadOnly::Refuse && is_read_only(&target) {
         return Err(SaveError::ReadOnly {
             path: crate::text::path(path),
-        });
+        }
+        .into());
     }
     let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     let mut builder = tempfile::Builder::new();
@@ -212,7 +231,7 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], read_only: ReadOnly) -> Resu
             .set_permissions(meta.permissions())
             .map_err(io)?;
     }
-    tmp.write_all(bytes).map_err(io)?;
+    write(tmp.as_file_mut())?;
     tmp.flush().map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(&target).map_err(|e| io(e.error))?;

@@ -38,6 +38,93 @@ fn an_unwritable_path_fails_cleanly_and_leaves_no_file() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// A file exported in any format holds exactly what the export returns, whether the format is
+/// written to the file as it is made (SVG, GraphML, GEXF, draw.io) or made whole first; a `.svgz`
+/// holds the same SVG compressed. A generated channel of a few thousand links makes documents of
+/// many of the pieces a streamed export hands to the file.
+#[test]
+fn a_file_holds_what_the_export_returns_in_every_format() {
+    use std::io::Read as _;
+    let s = csp_explorer::generate::generate(&csp_explorer::generate::GenerateOptions {
+        providers: 3,
+        resellers: 60,
+        direct_bill: 2,
+        customers: 600,
+        seed: 4,
+        break_rate: 0.05,
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for format in ExportFormat::ALL {
+        if format == ExportFormat::Mermaid {
+            continue;
+        }
+        let options = ExportOptions {
+            scale: 0.25,
+            ..ExportOptions::default()
+        };
+        let bytes = export(&s, format, &options).unwrap();
+        let path = dir.path().join(format!("channel.{}", format.extension()));
+        export_to_file(&s, format, &options, &path).unwrap();
+        let written = std::fs::read(&path).unwrap();
+        assert!(
+            written == bytes,
+            "{}: {} bytes written, {} exported",
+            format.key(),
+            written.len(),
+            bytes.len()
+        );
+        if format == ExportFormat::Graphml {
+            assert!(written.len() > 1 << 20, "{} bytes", written.len());
+        }
+    }
+    let svg = export(&s, ExportFormat::Svg, &ExportOptions::default()).unwrap();
+    let path = dir.path().join("channel.svgz");
+    export_to_file(&s, ExportFormat::Svg, &ExportOptions::default(), &path).unwrap();
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert!(unzipped == svg, "the .svgz holds the SVG");
+    // Nothing else was left in the folder (no temporary file).
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        ExportFormat::ALL.len(),
+        "every format's file and the .svgz, nothing else"
+    );
+}
+
+/// A streamed export cancelled after its temporary file is made leaves no file, and the file it
+/// would replace as it was.
+#[test]
+fn a_cancelled_streamed_export_leaves_the_old_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in [
+        ExportFormat::Graphml,
+        ExportFormat::Svg,
+        ExportFormat::Drawio,
+    ] {
+        let path = dir.path().join(format!("old.{}", format.extension()));
+        std::fs::write(&path, "the old export").unwrap();
+        let progress = csp_explorer::progress::Progress::default();
+        assert!(progress.cancel());
+        let err = csp_explorer::export::export_to_file_with(
+            &broken(),
+            format,
+            &ExportOptions::default(),
+            &path,
+            &progress,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, csp_explorer::export::ExportError::Cancelled),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "the old export");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+}
+
 /// A name holding every awkward character: each C0 control, DEL and C1 controls, XML's two
 /// noncharacters, markup and quote characters, a formula start, an emoji with a joiner and
 /// right-to-left text with a bidi override.

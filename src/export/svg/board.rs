@@ -216,6 +216,12 @@ pub(super) struct Crossings {
     segments: Vec<(Position, Position, u32)>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many [`Crossings`] this thread has built (what a test of when they are needed reads).
+    pub(super) static BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// One thing filed in a cell of [`Crossings`].
 enum Piece {
     Point(Position),
@@ -236,6 +242,8 @@ impl Crossings {
     /// Files `count` curves, the `i`-th given by `curve(i)` (asked three times: for the extent,
     /// to count, to fill).
     fn build(count: usize, curve: impl Fn(usize) -> Vec<Position>) -> Self {
+        #[cfg(test)]
+        BUILT.with(|built| built.set(built.get() + 1));
         let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
         for i in 0..count {
             for p in curve(i) {

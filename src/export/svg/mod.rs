@@ -22,6 +22,7 @@ mod layout;
 mod placement;
 mod writing;
 
+use super::out::Out;
 use super::{Detail, ExportError, FindingsList, Sheet};
 use crate::fonts::TextStyle;
 use crate::layout::routes;
@@ -195,14 +196,27 @@ impl Look {
     }
 }
 
-/// Renders the sheet as a standalone SVG document in `look`. Reports to `progress` while placing
-/// labels. A PNG's page is bounded first (see [`bound`]) and refused before any label is placed
-/// when it is too large at its scale.
+/// Renders the sheet as a standalone SVG document in `look`, kept in memory (what a PNG
+/// rasterises); see [`write_with`].
 pub(crate) fn render_with(
     sheet: &Sheet,
     look: &Look,
     progress: &Progress,
 ) -> Result<String, ExportError> {
+    let mut out = Out::memory();
+    write_with(sheet, look, progress, &mut out)?;
+    Ok(out.finish().unwrap_or_default())
+}
+
+/// Writes the sheet as a standalone SVG document in `look` to `out`. Reports to `progress` while
+/// placing labels. A PNG's page is bounded first (see [`bound`]) and refused before any label is
+/// placed when it is too large at its scale.
+pub(crate) fn write_with(
+    sheet: &Sheet,
+    look: &Look,
+    progress: &Progress,
+    out: &mut Out,
+) -> Result<(), ExportError> {
     let s = sheet.scenario;
     let positions = sheet.positions();
     let look = &Look {
@@ -246,17 +260,16 @@ pub(crate) fn render_with(
         look.findings,
         look.text_zoom(),
     );
-    let out = writing::write(
-        sheet,
-        &positions,
-        &all_routes,
-        &numbering,
-        &placed,
-        &page,
-        look,
-    );
+    let laid = writing::Laid {
+        positions: &positions,
+        routes: &all_routes,
+        numbering: &numbering,
+        placed: &placed,
+        page: &page,
+    };
+    writing::write(sheet, &laid, look, out);
     progress.set(1.0);
-    Ok(out)
+    Ok(())
 }
 
 /// Refuses a PNG whose `bound` exceeds the limits at `scale`, naming the scale at which `sizing`
@@ -788,6 +801,29 @@ mod tests {
             for (text, _, right) in &small {
                 assert!(*right <= 1.0, "{text:?} at {scale} runs off the page");
             }
+        }
+    }
+
+    /// The links' curves are indexed only to place party names: a drawing without names (a
+    /// large channel's SVG, a small PNG) does not build the index, which at 300,000 parties held
+    /// a gigabyte; one with names does.
+    #[test]
+    fn the_links_are_indexed_only_when_names_are_placed() {
+        let s = crate::scenarios::synthetic(60);
+        let sheet = crate::export::Sheet::new(&s, None);
+        let built = || board::BUILT.with(std::cell::Cell::get);
+        for (detail, indexed) in [
+            (Detail::Shapes, false),
+            (Detail::Names, true),
+            (Detail::Full, true),
+        ] {
+            let before = built();
+            let look = Look {
+                detail,
+                ..Look::svg(&crate::export::ExportOptions::default())
+            };
+            render_with(&sheet, &look, &Progress::none()).unwrap();
+            assert_eq!(built() > before, indexed, "{detail:?}");
         }
     }
 

@@ -172,7 +172,6 @@ pub(super) fn place_all<'a>(
 ) -> Option<Placed<'a>> {
     let fonts = Fonts::shared();
     let s = sheet.scenario;
-    let lines = Crossings::of_routes(all_routes);
     steps.begin();
     let mut board = Board::default();
     let g = s.graph();
@@ -184,14 +183,14 @@ pub(super) fn place_all<'a>(
     }
     // The shapes are inside any frame (it is made around them); the labels must stay in it.
     board.frame = frame;
+    // The links' curves are indexed only to place party names, and freed before the rest: at
+    // 300,000 parties (drawn without names) the index held a gigabyte that nothing read.
     let party_labels = if detail >= Detail::Names {
+        let lines = Crossings::of_routes(all_routes);
         party_labels(sheet, positions, &mut board, &lines, steps)?
     } else {
         HashMap::new()
     };
-    // The curves were only needed to place party names (at a million links they hold hundreds of
-    // megabytes, better freed before the document is written).
-    drop(lines);
     let callouts = callouts(all_routes, numbering, &mut board, steps)?;
     // Five kinds, measured once each rather than once per link.
     let kind_label: HashMap<LinkKind, Label> = LinkKind::ALL

@@ -16,6 +16,7 @@
 use super::layout::{Numbering, Page, Swatch, TITLE, callout_text};
 use super::placement::{Label, Placed, Spot};
 use super::{CALLOUT_R, LIST_BOLD, Look, MARGIN, NAME, RADIUS};
+use crate::export::out::Out;
 use crate::export::sanitize::xml as escape;
 use crate::export::{LinkState, Sheet, Tenths, party_color};
 use crate::fonts::{Fonts, SVG_BOLD, SVG_REGULAR, TextStyle};
@@ -146,15 +147,7 @@ const LABEL_INK: &str = "#1f2933";
 
 /// Writes a label on a white plate (the plate keeps links from running through its words), inside
 /// a layer with [`LABEL_LAYER`]'s defaults.
-fn write_label(
-    out: &mut String,
-    label: &Label,
-    spot: Spot,
-    dx: f32,
-    dy: f32,
-    fill: &str,
-    fine: bool,
-) {
+fn write_label(out: &mut Out, label: &Label, spot: Spot, dx: f32, dy: f32, fill: &str, fine: bool) {
     let n = |v: f32| N(v, fine);
     let b = label.at(spot.cx, spot.top).shifted(dx, dy);
     let _ = write!(
@@ -242,7 +235,7 @@ fn on_grid(v: f32, fine: bool) -> i64 {
 }
 
 /// Writes a coordinate of [`on_grid`] (`12`, `-3.5`: no trailing `.0`).
-fn write_grid(out: &mut String, k: i64, fine: bool) {
+fn write_grid(out: &mut Out, k: i64, fine: bool) {
     if !fine {
         let _ = write!(out, "{k}");
         return;
@@ -261,7 +254,7 @@ fn write_grid(out: &mut String, k: i64, fine: bool) {
 /// taken on the grid from the start as written, so nothing drifts: a link is short beside the
 /// page, and its offsets take half the digits of whole coordinates on a page 100,000 units wide.
 fn write_link_path(
-    out: &mut String,
+    out: &mut Out,
     start: Position,
     control: Option<Position>,
     end: Position,
@@ -272,7 +265,7 @@ fn write_link_path(
     write_grid(out, sx, fine);
     out.push(',');
     write_grid(out, sy, fine);
-    let offset = |out: &mut String, p: Position| {
+    let offset = |out: &mut Out, p: Position| {
         write_grid(out, on_grid(p.x, fine) - sx, fine);
         out.push(',');
         write_grid(out, on_grid(p.y, fine) - sy, fine);
@@ -301,17 +294,30 @@ fn state_rank(state: LinkState) -> u8 {
     }
 }
 
+/// What is written: the drawing as placed and the page laid out around it.
+pub(super) struct Laid<'a, 'p> {
+    /// Where each drawn party is.
+    pub(super) positions: &'a BTreeMap<PartyId, Position>,
+    /// Every drawn link's route.
+    pub(super) routes: &'a [Route],
+    /// The findings' numbers.
+    pub(super) numbering: &'a Numbering,
+    /// Every label where it was placed.
+    pub(super) placed: &'a Placed<'p>,
+    /// The page around the drawing.
+    pub(super) page: &'a Page,
+}
+
 /// Writes the page as a standalone SVG document in `look` (on a white page unless transparent;
-/// without tooltips for a PNG).
-pub(super) fn write(
-    sheet: &Sheet,
-    positions: &BTreeMap<PartyId, Position>,
-    all_routes: &[Route],
-    numbering: &Numbering,
-    placed: &Placed,
-    page: &Page,
-    look: &Look,
-) -> String {
+/// without tooltips for a PNG) to `out`.
+pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
+    let Laid {
+        positions,
+        routes: all_routes,
+        numbering,
+        placed,
+        page,
+    } = *laid;
     let fonts = Fonts::shared();
     let s = sheet.scenario;
     let tips = look.png_scale.is_none();
@@ -322,7 +328,6 @@ pub(super) fn write(
         x: p.x + dx,
         y: p.y + dy,
     };
-    let mut out = String::new();
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{SVG_REGULAR}">"#
@@ -364,7 +369,7 @@ pub(super) fn write(
             r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
         );
     }
-    write_header(&mut out, page);
+    write_header(out, page);
 
     // Links (under everything else), a group per kind and state.
     let mut groups: Vec<((LinkKind, LinkState), Vec<Drawn>)> = Vec::new();
@@ -399,7 +404,7 @@ pub(super) fn write(
                 y: (a.y + b.y) / 2.0,
             };
             let bend = (c.x - mid.x).abs() + (c.y - mid.y).abs() > 0.05;
-            write_link_path(&mut out, start, bend.then_some(c), end, fine);
+            write_link_path(out, start, bend.then_some(c), end, fine);
             out.push('"');
             if tips && *state != LinkState::Valid {
                 let _ = writeln!(
@@ -423,6 +428,10 @@ pub(super) fn write(
     let g = s.graph();
     let drawn = crate::export::positions_by_node(s, positions);
     for node in g.node_indices() {
+        if out.failed() {
+            // The file cannot take more: the export fails with that error, drop the rest.
+            return;
+        }
         let party = &g[node];
         let Some(p) = drawn[node.index()] else {
             continue;
@@ -467,7 +476,7 @@ pub(super) fn write(
             );
         }
         if let Some((label, spot)) = label {
-            write_label(&mut out, label, *spot, dx, dy, LABEL_INK, fine);
+            write_label(out, label, *spot, dx, dy, LABEL_INK, fine);
         }
         out.push_str("</g>\n");
     }
@@ -538,7 +547,7 @@ pub(super) fn write(
         }
         if let Some((kind, spot)) = placed.kind_labels.get(link.id.as_str()) {
             write_label(
-                &mut out,
+                out,
                 &placed.kind_label[kind],
                 *spot,
                 dx,
@@ -551,9 +560,8 @@ pub(super) fn write(
     }
     out.push_str("</g>\n");
 
-    write_list(&mut out, page);
+    write_list(out, page);
     out.push_str("</svg>\n");
-    out
 }
 
 /// The opening of a group that draws text units at `zoom` page units each, its origin at `top`
@@ -567,7 +575,7 @@ fn zoomed(zoom: f32, top: f32) -> String {
 }
 
 /// The title, the counts and the legend (in text units, see [`Page`]).
-fn write_header(out: &mut String, page: &Page) {
+fn write_header(out: &mut Out, page: &Page) {
     let zoom = zoomed(page.zoom, 0.0);
     if !zoom.is_empty() {
         let _ = writeln!(out, r#"<g id="header"{zoom}>"#);
@@ -627,7 +635,7 @@ fn write_header(out: &mut String, page: &Page) {
 }
 
 /// The findings list below the drawing.
-fn write_list(out: &mut String, page: &Page) {
+fn write_list(out: &mut Out, page: &Page) {
     if page.list.is_empty() {
         return;
     }
