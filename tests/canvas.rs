@@ -294,6 +294,32 @@ fn canvas_shapes(harness: &Harness<'static, ExplorerApp>) -> (usize, Vec<(Rect, 
 }
 
 #[test]
+fn fitted_a_link_the_far_view_keeps_apart_is_one_straight_stroke() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, harness) = ten_thousand_parties(dir.path());
+    let zoom = harness.state().view.zoom;
+    assert!(zoom * 30.0 < 2.5, "fitted at zoom {zoom}");
+    // Where parties are marks, no link is drawn one by one (routed, as a polyline with its
+    // arrow): each is a straight stroke like a trunk's. Party outlines are closed paths.
+    fn open_paths(shape: &Shape) -> usize {
+        match shape {
+            Shape::Vec(list) => list.iter().map(open_paths).sum(),
+            Shape::Path(path) => usize::from(!path.closed),
+            _ => 0,
+        }
+    }
+    let canvas = harness.state().view.rect;
+    let drawn_one_by_one: usize = harness
+        .output()
+        .shapes
+        .iter()
+        .filter(|c| c.clip_rect == canvas)
+        .map(|c| open_paths(&c.shape))
+        .sum();
+    assert_eq!(drawn_one_by_one, 0, "links drawn one by one at fit");
+}
+
+#[test]
 fn zoomed_far_out_a_big_channel_draws_what_the_screen_holds_and_a_new_break_shows_red() {
     use csp_explorer::edit::Edit;
     use csp_explorer::model::{Link, LinkKind};

@@ -340,9 +340,13 @@ pub fn canvas_ui(
             level.trunk_grid.query(visible, &mut found);
             for &h in &found {
                 match level.trunks[h as usize].single {
-                    Some(far::Part::Link(e)) => edges.push(e),
+                    // Where parties are marks, a link of its own is a stroke like a trunk's
+                    // (coloured, dashed and faded as a link is): routed, with its arrow, hover
+                    // path and accessible name, the thousands kept apart at fit made a frame of
+                    // 300,000 parties cost twenty times one of 1,000.
+                    Some(far::Part::Link(e)) if !far_marks => edges.push(e),
                     Some(far::Part::Bundle(b)) => bundles.push(b),
-                    None => trunks.push(h),
+                    _ => trunks.push(h),
                 }
             }
             // The biggest first: their counts get their labels first.
@@ -499,6 +503,25 @@ pub fn canvas_ui(
                     .filter(|(_, d)| *d < 8.0)
                     .min_by(|x, y| x.1.total_cmp(&y.1))
                     .map(|(l, _)| Selection::Link(l.id.clone()))
+            })
+            .or_else(|| {
+                // A link of its own in the far view, drawn as a trunk's stroke.
+                let level = level?;
+                let at = |q: Pos2| tf.to_screen(Position { x: q.x, y: q.y });
+                trunks
+                    .iter()
+                    .filter_map(|&t| {
+                        let trunk = &level.trunks[t as usize];
+                        let Some(far::Part::Link(e)) = trunk.single else {
+                            return None;
+                        };
+                        let d = distance_to_segment(p, at(trunk.from.at), at(trunk.to.at));
+                        Some((e, d))
+                    })
+                    .filter(|(_, d)| *d < 6.0)
+                    .min_by(|x, y| x.1.total_cmp(&y.1))
+                    .and_then(|(e, _)| graph.edge_weight(e))
+                    .map(|l| Selection::Link(l.id.clone()))
             });
         // A click on a collapsed badge flies into its customers; one on a far-view mark flies
         // towards it.
@@ -823,11 +846,16 @@ pub fn canvas_ui(
                     &scene.bundles[b as usize],
                     overlay.hide_findings,
                 ),
-                Gathered::Trunk(t) => trunk_tooltip(
-                    doc,
-                    &level.expect("trunks come from a level").trunks[t as usize],
-                    overlay.hide_findings,
-                ),
+                Gathered::Trunk(t) => {
+                    let trunk = &level.expect("trunks come from a level").trunks[t as usize];
+                    match trunk.single.and_then(|part| match part {
+                        far::Part::Link(e) => graph.edge_weight(e),
+                        far::Part::Bundle(_) => None,
+                    }) {
+                        Some(link) => link_tooltip(doc, link, overlay.hide_findings),
+                        None => trunk_tooltip(doc, trunk, overlay.hide_findings),
+                    }
+                }
                 Gathered::Passing(i) => {
                     passing_tooltip(&passing_strokes[i as usize], overlay.hide_findings)
                 }
