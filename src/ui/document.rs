@@ -69,12 +69,15 @@ pub struct Document {
     /// by it, wherever a what-if has moved it meanwhile).
     id: u64,
     history: History,
-    checker: Checker,
+    /// Shared with a what-if fork until the fork's own copy is in (see [`Document::fork`]), like
+    /// the drawing positions, the unplaced parties and the scene: changed through
+    /// `Arc::make_mut`, which copies only while they are shared.
+    checker: Arc<Checker>,
     /// Where each party is drawn: saved positions, the tier layout for the rest. Refreshed after
     /// every edit rather than every frame.
-    positions: BTreeMap<PartyId, Position>,
+    positions: Arc<BTreeMap<PartyId, Position>>,
     /// The parties that had no saved position at the last refresh (drawn by the tier layout).
-    unplaced: std::collections::BTreeSet<PartyId>,
+    unplaced: Arc<std::collections::BTreeSet<PartyId>>,
     /// Where the layout had drawn parties that were removed or placed by hand since, so that undoing
     /// brings them back to the same spot.
     remembered: std::collections::HashMap<PartyId, Position>,
@@ -95,7 +98,7 @@ pub struct Document {
     /// What the canvas draws from (spatial indexes, customer groups, link bundles): made on first
     /// use (on the worker thread when a file is opened) and then updated edit by edit, so that an
     /// edit to a 300,000-party channel does not rebuild it.
-    scene: OnceLock<Drawn>,
+    scene: OnceLock<Arc<Drawn>>,
     /// The right edge of each tier's drawing, where a new party goes: worked out on first need,
     /// then pushed right as parties are drawn further right (never pulled back, so a new party may
     /// land a little further right than needed, but never on anyone).
@@ -116,7 +119,16 @@ pub struct Document {
     parties_version: u64,
     /// A what-if fork's own copy of the scenario, being made on a thread of its own (see
     /// [`Document::fork`]): until it is in, the fork shares its base's scenario, unchanged.
-    copying: Option<std::sync::mpsc::Receiver<Scenario>>,
+    copying: Option<std::sync::mpsc::Receiver<Copied>>,
+}
+
+/// A what-if fork's own copies of what it shares with its base at first (see [`Document::fork`]).
+struct Copied {
+    scenario: Scenario,
+    checker: Checker,
+    positions: BTreeMap<PartyId, Position>,
+    unplaced: BTreeSet<PartyId>,
+    drawn: Option<Drawn>,
 }
 
 /// How many changes the findings log remembers.
@@ -157,11 +169,11 @@ impl Document {
             changes: 0,
             id: next_revision(),
             history,
-            checker,
-            unplaced,
+            checker: Arc::new(checker),
+            unplaced: Arc::new(unplaced),
             bounds: bounds_of(&positions),
             remembered: Default::default(),
-            positions,
+            positions: Arc::new(positions),
             path: None,
             revision,
             scratch: false,
@@ -193,41 +205,50 @@ impl Document {
         history.mark_saved();
         let revision = next_revision();
         let (tx, answer) = std::sync::mpsc::channel();
-        let shared = Arc::clone(&self.scenario);
+        let shared = (
+            Arc::clone(&self.scenario),
+            Arc::clone(&self.checker),
+            Arc::clone(&self.positions),
+            Arc::clone(&self.unplaced),
+            self.scene.get().cloned(),
+        );
         let copying = std::thread::Builder::new()
             .name("csp-explorer fork copy".into())
             .spawn(move || {
                 let started = Instant::now();
-                let copy = Scenario::clone(&shared);
-                drop(shared);
-                log::debug!("fork: scenario copied in {:?}", started.elapsed());
+                let (scenario, checker, positions, unplaced, drawn) = shared;
+                let copied = Copied {
+                    scenario: Scenario::clone(&scenario),
+                    checker: Checker::clone(&checker),
+                    positions: BTreeMap::clone(&positions),
+                    unplaced: BTreeSet::clone(&unplaced),
+                    // The scenarios are equal, graph indices included: the drawing is the same.
+                    drawn: drawn.map(|d| d.copy_for(revision)),
+                };
+                drop((scenario, checker, positions, unplaced));
+                log::debug!("fork: copied in {:?}", started.elapsed());
                 // The fork may be gone (discarded): then nobody wants the copy.
-                let _ = tx.send(copy);
+                let _ = tx.send(copied);
             })
             .ok()
             .map(|_| answer);
-        Document {
-            scenario: match copying {
-                Some(_) => Arc::clone(&self.scenario),
-                // No thread: copied here, as before.
-                None => Arc::new(Scenario::clone(&self.scenario)),
-            },
-            copying,
+        let mut fork = Document {
+            scenario: Arc::clone(&self.scenario),
+            copying: None,
             changes: 0,
             id: next_revision(),
             history,
-            checker: self.checker.clone(),
-            positions: self.positions.clone(),
-            unplaced: self.unplaced.clone(),
+            checker: Arc::clone(&self.checker),
+            positions: Arc::clone(&self.positions),
+            unplaced: Arc::clone(&self.unplaced),
             remembered: self.remembered.clone(),
             bounds: self.bounds,
             path: None,
             revision,
             scratch: self.scratch,
             disk: None,
-            // The scenarios are equal, graph indices included: the drawing is the same.
             scene: match self.scene.get() {
-                Some(scene) => OnceLock::from(scene.copy_for(revision)),
+                Some(drawn) => OnceLock::from(Arc::clone(drawn)),
                 None => OnceLock::new(),
             },
             tier_edges: self.tier_edges.clone(),
@@ -237,7 +258,19 @@ impl Document {
             findings_base: revision,
             counts: OnceLock::new(),
             parties_version: revision,
+        };
+        match copying {
+            Some(answer) => fork.copying = Some(answer),
+            // No thread: copied here, as before.
+            None => fork.take_copy(Copied {
+                scenario: Scenario::clone(&self.scenario),
+                checker: Checker::clone(&self.checker),
+                positions: BTreeMap::clone(&self.positions),
+                unplaced: BTreeSet::clone(&self.unplaced),
+                drawn: self.scene.get().map(|d| d.copy_for(revision)),
+            }),
         }
+        fork
     }
 
     /// Opens a save file. On error nothing is returned, so the caller's open document stays as it was.
@@ -391,12 +424,26 @@ impl Document {
         log::debug!("edit: waited {:?} for the fork's copy", started.elapsed());
     }
 
-    fn take_copy(&mut self, copy: Scenario) {
+    fn take_copy(&mut self, copied: Copied) {
         self.copying = None;
-        // Nothing changed the scenario while it was shared (edits wait for the copy); when the
+        // Nothing changed what was shared while it was (changes wait for the copy); when the
         // base is gone meanwhile (the what-if was kept), the shared one is this fork's alone.
         if Arc::strong_count(&self.scenario) > 1 {
-            self.scenario = Arc::new(copy);
+            self.scenario = Arc::new(copied.scenario);
+        }
+        if Arc::strong_count(&self.checker) > 1 {
+            self.checker = Arc::new(copied.checker);
+        }
+        if Arc::strong_count(&self.positions) > 1 {
+            self.positions = Arc::new(copied.positions);
+        }
+        if Arc::strong_count(&self.unplaced) > 1 {
+            self.unplaced = Arc::new(copied.unplaced);
+        }
+        if let (Some(drawn), Some(shared)) = (copied.drawn, self.scene.get_mut())
+            && Arc::strong_count(shared) > 1
+        {
+            *shared = Arc::new(drawn);
         }
     }
 
@@ -512,7 +559,7 @@ impl Document {
         let started = Instant::now();
         self.revision = next_revision();
         self.changes += 1;
-        let journal = self.checker.update_recorded(&self.scenario, touched);
+        let journal = Arc::make_mut(&mut self.checker).update_recorded(&self.scenario, touched);
         let checked = started.elapsed();
         let mut candidates: BTreeSet<PartyId> = touched.parties.clone();
         candidates.extend(touched.moved.iter().cloned());
@@ -600,10 +647,13 @@ impl Document {
     /// Updates the scene, if one was made, for `change`; when the change is too large to follow,
     /// the scene is dropped and made afresh on next use.
     fn follow(&mut self, change: &Change) {
-        if let Some(mut drawn) = self.scene.take()
-            && drawn.update(self, change)
-        {
-            let _ = self.scene.set(drawn);
+        if let Some(drawn) = self.scene.take() {
+            // Shared only with a what-if's base whose copy is not in (changes wait for it).
+            let mut drawn =
+                Arc::try_unwrap(drawn).unwrap_or_else(|shared| shared.copy_for(self.revision));
+            if drawn.update(self, change) {
+                let _ = self.scene.set(Arc::new(drawn));
+            }
         }
     }
 
@@ -613,7 +663,7 @@ impl Document {
             let started = Instant::now();
             let drawn = Drawn::build(self);
             log::debug!("scene built in {:?}", started.elapsed());
-            drawn
+            Arc::new(drawn)
         })
     }
 
@@ -630,7 +680,7 @@ impl Document {
     /// Gives the document a scene made some other way (a test's choice of routing).
     #[cfg(test)]
     pub(crate) fn keep_scene(&mut self, scene: Scene) {
-        self.scene = OnceLock::from(Drawn::from(scene));
+        self.scene = OnceLock::from(Arc::new(Drawn::from(scene)));
     }
 
     /// The scene as kept, without making one.
@@ -643,8 +693,8 @@ impl Document {
     /// edges; `stale` is set when the bounds may have shrunk and must be worked out again.
     fn set_drawn(&mut self, id: &PartyId, at: Option<Position>, stale: &mut bool) {
         let old = match at {
-            Some(p) => self.positions.insert(id.clone(), p),
-            None => self.positions.remove(id),
+            Some(p) => Arc::make_mut(&mut self.positions).insert(id.clone(), p),
+            None => Arc::make_mut(&mut self.positions).remove(id),
         };
         if let (Some(old), Some(bounds)) = (old, self.bounds)
             && Some(old) != at
@@ -692,7 +742,7 @@ impl Document {
                 Some(p) => p.position,
                 None => {
                     if let Some(at) = self.positions.get(&id).copied() {
-                        if self.unplaced.remove(&id) {
+                        if Arc::make_mut(&mut self.unplaced).remove(&id) {
                             self.remembered.insert(id.clone(), at);
                         }
                         self.set_drawn(&id, None, &mut stale);
@@ -703,7 +753,7 @@ impl Document {
             };
             match saved {
                 Some(saved) => {
-                    if self.unplaced.remove(&id)
+                    if Arc::make_mut(&mut self.unplaced).remove(&id)
                         && let Some(drawn) = self.positions.get(&id)
                     {
                         self.remembered.insert(id.clone(), *drawn);
@@ -727,7 +777,7 @@ impl Document {
                 if let Some(p) = fresh.get(&id) {
                     self.set_drawn(&id, Some(*p), &mut stale);
                 }
-                self.unplaced.insert(id.clone());
+                Arc::make_mut(&mut self.unplaced).insert(id.clone());
                 changed.push(id);
             }
         } else if !needs_place.is_empty() {
@@ -773,7 +823,7 @@ impl Document {
                     }
                 };
                 self.set_drawn(&id, Some(at), &mut stale);
-                self.unplaced.insert(id.clone());
+                Arc::make_mut(&mut self.unplaced).insert(id.clone());
                 changed.push(id);
             }
         }
@@ -820,6 +870,7 @@ impl Document {
 
     /// Moves a party's drawing position without an undo step (while a drag is in progress).
     pub fn preview_position(&mut self, id: &PartyId, position: Position) {
+        self.wait_for_copy();
         let mut stale = false;
         self.set_drawn(id, Some(position), &mut stale);
         if stale {
@@ -838,9 +889,11 @@ impl Document {
     /// tier layout for the scenario as it is now may place them elsewhere, since they keep their spot
     /// across edits (see [`Document::refresh_positions`]). Saved positions come from the scenario.
     pub fn restore_drawn_positions(&mut self, drawn: &BTreeMap<PartyId, Position>) {
+        self.wait_for_copy();
+        let positions = Arc::make_mut(&mut self.positions);
         for (id, p) in drawn {
             if self.unplaced.contains(id) {
-                self.positions.insert(id.clone(), *p);
+                positions.insert(id.clone(), *p);
             }
         }
         // Fit-to-all and the canvas's spatial index read these: stale ones cut the restored
@@ -854,6 +907,7 @@ impl Document {
     /// Puts parties moved by [`Document::preview_position`] back where the scenario draws them
     /// (after a cancelled drag).
     pub fn reset_positions(&mut self) {
+        self.wait_for_copy();
         let previewed = std::mem::take(&mut self.previewed);
         let drawn = self.refresh_positions(previewed);
         self.revision = next_revision();
@@ -993,6 +1047,9 @@ mod tests {
             &fork.shared_scenario(),
             &base.shared_scenario()
         ));
+        assert!(Arc::ptr_eq(&fork.checker, &base.checker));
+        assert!(Arc::ptr_eq(&fork.positions, &base.positions));
+        assert!(Arc::ptr_eq(&fork.unplaced, &base.unplaced));
         assert!(fork.is_copying());
         // ... until its own copy, made meanwhile, is in.
         while fork.poll_copy() {
@@ -1003,6 +1060,8 @@ mod tests {
             &fork.shared_scenario(),
             &base.shared_scenario()
         ));
+        assert!(!Arc::ptr_eq(&fork.checker, &base.checker));
+        assert!(!Arc::ptr_eq(&fork.positions, &base.positions));
         assert_eq!(fork.scenario(), &before);
         // An edit made at once waits for the copy under way: the fork changes, the base does not.
         let mut again = base.fork();

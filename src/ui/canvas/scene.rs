@@ -1810,6 +1810,10 @@ mod tests {
         );
         base.apply(Edit::AddLink(link)).unwrap();
         let mut fork = base.fork();
+        // The fork shares the base's scene until its own copy, made on a thread, is in.
+        while fork.poll_copy() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         let copied = fork.kept_scene().expect("the base's scene is copied");
         assert_eq!(copied.revision, fork.revision());
         assert_eq!(
