@@ -254,6 +254,14 @@ fn files<M: Measurement>(c: &mut Criterion<M>) {
             b.iter(|| black_box(scenario_from_bytes(&bytes, "bench.cspx", &none)))
         });
         group.finish();
+        // `convert` of a `.cspx` to a `.cspx`: the records checked and written again, no channel
+        // built (the file's reading and writing aside).
+        let mut group = c.benchmark_group("resave_cspx");
+        configure(&mut group, links);
+        group.bench_function(id(&s), |b| {
+            b.iter(|| black_box(csp_explorer::io::binary::resaved(&bytes)))
+        });
+        group.finish();
     }
 }
 
@@ -385,6 +393,24 @@ fn compare<M: Measurement>(c: &mut Criterion<M>) {
         let mut group = c.benchmark_group("diff");
         configure(&mut group, links);
         group.bench_function(id(&base), |b| b.iter(|| black_box(diff(&base, &whatif))));
+        group.finish();
+        // What `csp-explorer diff` of two `.cspx` saves does once the base is loaded: the
+        // what-if's records read against the base, which is edited into the what-if and back.
+        let bytes = scenario_to_bytes(&whatif).expect("encodes");
+        let mut group = c.benchmark_group("diff_cspx_changes");
+        configure(&mut group, links);
+        group.bench_function(id(&base), |b| {
+            b.iter_batched(
+                || base.clone(),
+                |mut edited| {
+                    let changes = csp_explorer::io::binary::whatif_changes(&bytes, &edited)
+                        .expect("read as changes");
+                    let diff = csp_explorer::whatif::diff_changes(&mut edited, &changes);
+                    (black_box(diff), edited)
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        });
         group.finish();
     }
 }

@@ -120,7 +120,15 @@ proptest! {
                 let _ = edit.apply(&mut whatif);
             }
         }
-        prop_assert_eq!(diff(&base, &whatif), diff_checked_in_full(&base, &whatif));
+        let expected = diff_checked_in_full(&base, &whatif);
+        prop_assert_eq!(diff(&base, &whatif), expected.clone());
+        // The what-if saved and read as its changes to the base (what `diff` of two `.cspx`
+        // saves does): the same diff, with the base edited into the what-if and back.
+        let bytes = csp_explorer::io::scenario_to_bytes(&whatif).unwrap();
+        let changes = csp_explorer::io::binary::whatif_changes(&bytes, &base)
+            .expect("a what-if saved by this build is read as its changes");
+        let mut edited = base.clone();
+        prop_assert_eq!(csp_explorer::whatif::diff_changes(&mut edited, &changes).unwrap(), expected);
     }
 }
 

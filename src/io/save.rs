@@ -213,6 +213,25 @@ pub fn resave_binary(
     Ok(Some((parties, links)))
 }
 
+/// How the `.cspx` save at `path` differs from `base`, loaded already (see
+/// [`binary::whatif_changes`]): `diff` of two saves loads one of them, not both. `None` when it
+/// cannot be told that way (the file is RON, of an older version, cannot be read, would not
+/// load): the caller then loads it, which also words what is wrong with it.
+pub fn whatif_changes(path: &Path, base: &Scenario) -> Option<crate::whatif::Changes> {
+    let (file, len) = open_limited(path, MAX_FILE_BYTES).ok()?;
+    let mut reader = file.take(len);
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(HEADER_PROBE)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if !binary::is_binary(&bytes) || binary::check_header(&bytes, len).is_err() {
+        return None;
+    }
+    let left = len.saturating_sub(bytes.len() as u64);
+    binary::whatif_changes_from_file(bytes, reader, left, &crate::text::path(path), base)
+}
+
 /// What the file at `path` holds, when it is something a save must not replace: not empty, and
 /// neither a `.cspx` nor RON by its first bytes. Save As onto the spreadsheet a channel was
 /// imported from (the name the user remembers) replaced it with RON, and the file dialog's

@@ -80,10 +80,7 @@ pub fn check_touched(
     as_of: Date,
     touched: &Touched,
 ) -> Option<(Vec<Finding>, Vec<Finding>)> {
-    let renamed = touched.changed_parties.values().any(|changed| {
-        changed.intersects(PartyFields::NAME) && !changed.intersects(PartyFields::EXISTENCE)
-    });
-    if touched.everything || renamed {
+    if needs_full_checks(touched) {
         return None;
     }
     let mut links: IdSet<&str> = IdSet::default();
@@ -96,22 +93,70 @@ pub fn check_touched(
         parties.extend(dirty.parties);
     }
     let check = |scenario: &Scenario| {
-        let ctx = Ctx::new(scenario, as_of).without_fixes();
-        let mut found = Vec::new();
-        for id in &links {
-            if let Some(link) = scenario.link(id) {
-                check_link(&ctx, link, &mut found);
-            }
-        }
-        for id in &parties {
-            if let Some(party) = scenario.party(id) {
-                check_party(&ctx, party, &mut found);
-            }
-        }
-        no_fixes(&mut found);
-        found
+        check_ids(
+            scenario,
+            as_of,
+            links.iter().copied(),
+            parties.iter().copied(),
+        )
     };
     Some((check(before), check(after)))
+}
+
+/// Whether only full checks tell what a change with `touched` did to the findings (see
+/// [`check_touched`]): it changed Microsoft, or renamed a party.
+pub fn needs_full_checks(touched: &Touched) -> bool {
+    let renamed = touched.changed_parties.values().any(|changed| {
+        changed.intersects(PartyFields::NAME) && !changed.intersects(PartyFields::EXISTENCE)
+    });
+    touched.everything || renamed
+}
+
+/// The ids of the links and parties of `scenario` whose findings a change with `touched` can have
+/// changed: what [`check_touched`] checks on each side, for a caller that holds one side at a time
+/// (it edits one scenario from the base into the what-if and back; see
+/// `whatif::diff_changes`). Links the change took away are named too. Each list is in order, once
+/// each.
+pub fn reached_by(scenario: &Scenario, touched: &Touched) -> (Vec<String>, Vec<String>) {
+    let mut dirty = Dependents::new(scenario);
+    dirty.collect(touched);
+    let links = dirty
+        .links
+        .keys()
+        .copied()
+        .chain(dirty.gone_links.iter().map(|id| id.as_str()))
+        .map(str::to_owned)
+        .collect();
+    let mut links: Vec<String> = links;
+    let mut parties: Vec<String> = dirty.parties.iter().map(|id| (*id).to_owned()).collect();
+    links.sort_unstable();
+    links.dedup();
+    parties.sort_unstable();
+    (links, parties)
+}
+
+/// The findings, without quick fixes, of the links and parties of `scenario` with these ids as
+/// of `as_of` (an id it does not hold has none).
+pub fn check_ids<'a>(
+    scenario: &Scenario,
+    as_of: Date,
+    links: impl IntoIterator<Item = &'a str>,
+    parties: impl IntoIterator<Item = &'a str>,
+) -> Vec<Finding> {
+    let ctx = Ctx::new(scenario, as_of).without_fixes();
+    let mut found = Vec::new();
+    for id in links {
+        if let Some(link) = scenario.link(id) {
+            check_link(&ctx, link, &mut found);
+        }
+    }
+    for id in parties {
+        if let Some(party) = scenario.party(id) {
+            check_party(&ctx, party, &mut found);
+        }
+    }
+    no_fixes(&mut found);
+    found
 }
 
 fn check_subject_into(ctx: &Ctx, subject: &Subject, out: &mut Vec<Finding>) {

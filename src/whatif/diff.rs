@@ -3,7 +3,7 @@
 //! scenario, nor format for a screen: the CLI and the compare card word the result.
 
 use crate::edit::{Edit, Touched};
-use crate::model::{Date, Link, PartyId, Scenario};
+use crate::model::{Date, Link, LinkId, Party, PartyId, Scenario, ScenarioError, ScenarioMeta};
 use crate::rules::{Checker, Finding, RuleId, Subject};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -205,12 +205,14 @@ fn subject_label(subject: &Subject) -> String {
 
 /// Compares a base scenario with a what-if, both checked as of the what-if's date.
 pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
-    let mut out = elements(base, whatif);
+    let (a, b) = (Side::whole(base), Side::whole(whatif));
+    let mut out = elements(&a, &b);
     // Without quick fixes: the diff shows none, and proving a fix for each of a large channel's
     // findings cost more than the checks themselves. Only what the changes reach is checked,
     // where that can be told (see `check_touched`): at 300,000 parties, two full checks were a
     // third of the diff's time.
-    let touched = touched_between(base, whatif, &out);
+    let (forward, back) = edits_between(&a, &b, &out);
+    let touched = Touched::of(&Edit::Batch(forward), &Edit::Batch(back), whatif);
     let (before, after) = crate::rules::engine::check_touched(base, whatif, out.as_of, &touched)
         .unwrap_or_else(|| checked_in_full(base, whatif, out.as_of));
     (out.introduced, out.resolved) = changed_findings(before, after);
@@ -220,54 +222,249 @@ pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
 /// [`diff`] with both scenarios checked in full: what it does where a change reaches everything,
 /// and what the diff of only what changes reach is tested against (`tests/incremental.rs`).
 pub fn diff_checked_in_full(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
-    let mut out = elements(base, whatif);
+    let mut out = elements(&Side::whole(base), &Side::whole(whatif));
     let (before, after) = checked_in_full(base, whatif, out.as_of);
     (out.introduced, out.resolved) = changed_findings(before, after);
     out
 }
 
+/// A what-if told by how it differs from its base: its title, description and as-of date, the
+/// parties and links it holds that the base holds otherwise or not at all, and the ids of those
+/// of the base it does not hold. What reading a `.cspx` what-if against its base, loaded already,
+/// gives (`io::whatif_changes`), so that comparing two large saves loads one channel, not two.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    /// The what-if's title, description and as-of date.
+    pub meta: ScenarioMeta,
+    /// Parties added or held otherwise (a party that only moved on the canvas is one too).
+    pub parties: Vec<Party>,
+    /// Parties of the base the what-if does not hold.
+    pub removed_parties: Vec<PartyId>,
+    /// Links added or held otherwise.
+    pub links: Vec<Link>,
+    /// Links of the base the what-if does not hold.
+    pub removed_links: Vec<LinkId>,
+}
+
+/// [`diff`] of `base` and the what-if that `changes` make of it, without the what-if as a
+/// scenario of its own: `base` is edited into the what-if and back to check what the changes
+/// reach on each side (each edit costs what it changes). The same result as [`diff`] of the base
+/// and the what-if loaded on its own (unit tests compare the two over random edits).
+///
+/// `base` holds the what-if or the base when this returns. An error means the changes do not
+/// make a scenario (a link to a party the what-if lacks, a second Microsoft): the caller loads
+/// the what-if on its own, which says what is wrong with it.
+pub fn diff_changes(base: &mut Scenario, changes: &Changes) -> Result<ScenarioDiff, ScenarioError> {
+    let (mut out, forward, back, moved) = {
+        let a = Side::whole_unlisted(base);
+        let b = Side::changed(base, changes);
+        let a = Side {
+            parties: b
+                .parties
+                .iter()
+                .map(|p| p.id.as_str())
+                .chain(changes.removed_parties.iter().map(|id| id.as_str()))
+                .filter_map(|id| base.party(id))
+                .collect(),
+            links: b
+                .links
+                .iter()
+                .map(|l| l.id.as_str())
+                .chain(changes.removed_links.iter().map(|id| id.as_str()))
+                .filter_map(|id| base.link(id))
+                .collect(),
+            ..a
+        };
+        let out = elements(&a, &b);
+        let (forward, back) = edits_between(&a, &b, &out);
+        // Links that leave the party they start from: put first among its links, so that taking
+        // them off does not walk a provider's quarter of a million links each time (see
+        // `Scenario::put_first`).
+        let moved: Vec<LinkId> = a
+            .links
+            .iter()
+            .filter(|l| {
+                (b.link)(l.id.as_str()).is_none_or(|now| now.from != l.from || now.to != l.to)
+            })
+            .map(|l| l.id.clone())
+            .collect();
+        (out, forward, back, moved)
+    };
+    let as_of = out.as_of;
+    use crate::rules::engine::check_ids;
+    let forward = Edit::Batch(forward);
+    let back = Edit::Batch(back);
+    // What the edits touch, told against the base as it is (the same as against the what-if:
+    // the edits and their inverses hold both values). The base is checked before it is edited:
+    // an edit taken back puts links back at the front of their parties' lists, and where a rule
+    // has a choice of equal chains it takes the first it meets.
+    let touched = Touched::of(&forward, &back, base);
+    let full = crate::rules::engine::needs_full_checks(&touched);
+    let (reached_links, reached_parties) = if full {
+        (Vec::new(), Vec::new())
+    } else {
+        crate::rules::engine::reached_by(base, &touched)
+    };
+    let mut before = if full {
+        Checker::with_as_of(base, as_of).sorted()
+    } else {
+        check_ids(base, as_of, strs(&reached_links), strs(&reached_parties))
+    };
+    base.put_first(&moved);
+    // The what-if's title, description and as-of date go with its parties and links.
+    let base_meta = std::mem::replace(&mut base.meta, changes.meta.clone());
+    let inverse = match forward.apply(base) {
+        Ok(inverse) => inverse,
+        Err(e) => {
+            base.meta = base_meta;
+            return Err(e);
+        }
+    };
+    let after = if full {
+        Checker::with_as_of(base, as_of).sorted()
+    } else {
+        let (more_links, more_parties) = crate::rules::engine::reached_by(base, &touched);
+        let known = |reached: &[String], id: &String| reached.binary_search(id).is_ok();
+        let extra_links: Vec<String> = more_links
+            .into_iter()
+            .filter(|id| !known(&reached_links, id))
+            .collect();
+        let extra_parties: Vec<String> = more_parties
+            .into_iter()
+            .filter(|id| !known(&reached_parties, id))
+            .collect();
+        let after = check_ids(
+            base,
+            as_of,
+            strs(&reached_links).chain(strs(&extra_links)),
+            strs(&reached_parties).chain(strs(&extra_parties)),
+        );
+        // What the what-if reaches that the base does not: checked on the base too.
+        if !extra_links.is_empty() || !extra_parties.is_empty() {
+            let whatif_meta = std::mem::replace(&mut base.meta, base_meta);
+            let redo = inverse.apply(base)?;
+            before.extend(check_ids(
+                base,
+                as_of,
+                strs(&extra_links),
+                strs(&extra_parties),
+            ));
+            redo.apply(base)?;
+            base.meta = whatif_meta;
+        }
+        after
+    };
+    (out.introduced, out.resolved) = changed_findings(before, after);
+    Ok(out)
+}
+
+fn strs(ids: &[String]) -> impl Iterator<Item = &str> {
+    ids.iter().map(String::as_str)
+}
+
+/// A side's parties or links by id.
+type ById<'a, T> = Box<dyn Fn(&str) -> Option<&'a T> + 'a>;
+
+/// One side of a comparison as [`elements`] reads it: its title, description and as-of date,
+/// the parties and links to compare (all of them, or those that may differ), and its parties and
+/// links by id.
+struct Side<'a> {
+    meta: &'a ScenarioMeta,
+    parties: Vec<&'a Party>,
+    links: Vec<&'a Link>,
+    party: ById<'a, Party>,
+    link: ById<'a, Link>,
+}
+
+impl<'a> Side<'a> {
+    /// A scenario, every party and link of it compared.
+    fn whole(s: &'a Scenario) -> Side<'a> {
+        Side {
+            parties: s.parties().collect(),
+            links: s.links().collect(),
+            ..Side::whole_unlisted(s)
+        }
+    }
+
+    /// A scenario whose parties and links to compare are listed by the caller.
+    fn whole_unlisted(s: &'a Scenario) -> Side<'a> {
+        Side {
+            meta: &s.meta,
+            parties: Vec::new(),
+            links: Vec::new(),
+            party: Box::new(|id| s.party(id)),
+            link: Box::new(|id| s.link(id)),
+        }
+    }
+
+    /// The what-if that `changes` make of `base`: only what they change is compared; anything
+    /// else is the base's.
+    fn changed(base: &'a Scenario, changes: &'a Changes) -> Side<'a> {
+        use std::collections::HashMap;
+        let parties: HashMap<&str, Option<&Party>> = changes
+            .parties
+            .iter()
+            .map(|p| (p.id.as_str(), Some(p)))
+            .chain(changes.removed_parties.iter().map(|id| (id.as_str(), None)))
+            .collect();
+        let links: HashMap<&str, Option<&Link>> = changes
+            .links
+            .iter()
+            .map(|l| (l.id.as_str(), Some(l)))
+            .chain(changes.removed_links.iter().map(|id| (id.as_str(), None)))
+            .collect();
+        Side {
+            meta: &changes.meta,
+            parties: changes.parties.iter().collect(),
+            links: changes.links.iter().collect(),
+            party: Box::new(move |id| parties.get(id).map_or_else(|| base.party(id), |p| *p)),
+            link: Box::new(move |id| links.get(id).map_or_else(|| base.link(id), |l| *l)),
+        }
+    }
+
+    fn as_of(&self) -> Date {
+        self.meta.as_of.unwrap_or_else(crate::model::today)
+    }
+}
+
 /// The differences of meta, parties and links, without the findings.
-fn elements(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
+fn elements<'a>(base: &Side<'a>, whatif: &Side<'a>) -> ScenarioDiff {
     let mut out = ScenarioDiff {
         as_of: whatif.as_of(),
         ..ScenarioDiff::default()
     };
-    let meta = |s: &Scenario| {
+    let meta = |meta: &ScenarioMeta| {
         let mut m = Map::new();
-        m.insert("title".into(), Value::String(s.meta.title.clone()));
+        m.insert("title".into(), Value::String(meta.title.clone()));
         m.insert(
             "description".into(),
-            Value::String(s.meta.description.clone()),
+            Value::String(meta.description.clone()),
         );
         m.insert(
             "as_of".into(),
-            s.meta
-                .as_of
+            meta.as_of
                 .map_or(Value::Null, |d| Value::String(d.to_string())),
         );
         m
     };
-    out.meta = field_changes(&meta(base), &meta(whatif));
+    out.meta = field_changes(&meta(base.meta), &meta(whatif.meta));
 
     // Elements are compared as structs first and turned into the save file's fields only when
     // they differ, so a what-if of a million links changing a few thousand builds a few thousand
     // field maps, not two million (1.6 GB at 100,000 parties before). Each side's elements are
     // looked up in the other by id (a hash lookup), and only the changes are put in order.
     out.parties = element_changes(
-        base.parties().map(|p| (p.id.as_str(), p)),
-        |id| base.party(id),
-        whatif.parties().map(|p| (p.id.as_str(), p)),
-        |id| whatif.party(id),
+        base.parties.iter().map(|p| (p.id.as_str(), *p)),
+        &base.party,
+        whatif.parties.iter().map(|p| (p.id.as_str(), *p)),
+        &whatif.party,
         &["position"],
         |p| p.name.clone(),
     );
     let mut moved: Vec<&str> = base
-        .parties()
-        .filter(|p| {
-            whatif
-                .party(p.id.as_str())
-                .is_some_and(|q| q.position != p.position)
-        })
+        .parties
+        .iter()
+        .filter(|p| (whatif.party)(p.id.as_str()).is_some_and(|q| q.position != p.position))
         .map(|p| p.id.as_str())
         .collect();
     moved.sort_unstable();
@@ -283,25 +480,21 @@ fn elements(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
         .map(str::to_owned)
         .collect();
 
-    let label = |s: &Scenario, l: &Link| {
+    let label = |s: &Side, l: &Link| {
         let name = |id: &crate::model::PartyId| {
-            s.party(id.as_str())
-                .map_or(id.to_string(), |p| p.name.clone())
+            (s.party)(id.as_str()).map_or(id.to_string(), |p| p.name.clone())
         };
         format!("{} {} → {}", l.kind.label(), name(&l.from), name(&l.to))
     };
     out.links = element_changes(
-        base.links().map(|l| (l.id.as_str(), l)),
-        |id| base.link(id),
-        whatif.links().map(|l| (l.id.as_str(), l)),
-        |id| whatif.link(id),
+        base.links.iter().map(|l| (l.id.as_str(), *l)),
+        &base.link,
+        whatif.links.iter().map(|l| (l.id.as_str(), *l)),
+        &whatif.link,
         &[],
         |l| {
             // Added and changed links are named as in the what-if, removed ones as in the base.
-            if whatif
-                .link(l.id.as_str())
-                .is_some_and(|w| std::ptr::eq(w, l))
-            {
+            if (whatif.link)(l.id.as_str()).is_some_and(|w| std::ptr::eq(w, l)) {
                 label(whatif, l)
             } else {
                 label(base, l)
@@ -325,47 +518,68 @@ fn checked_in_full(
     })
 }
 
-/// What turning `base` into `whatif` touched, old and new values, as the edit doing it would
-/// tell ([`Touched::of`]): the changed parties and links taken from `diff`'s elements.
-fn touched_between(base: &Scenario, whatif: &Scenario, diff: &ScenarioDiff) -> Touched {
-    let (mut forward, mut back) = (Vec::new(), Vec::new());
+/// The edits that turn `base` into `whatif` and back: the changed parties and links taken from
+/// `diff`'s elements. What they touched, old and new values, is what [`Touched::of`] tells of
+/// them.
+///
+/// The edits forward go in an order that applies: links taken away first, with those that name
+/// other parties than they did (so that no party taken away still has links); then parties taken
+/// away, parties changed (one becoming Microsoft after the one that stops being it), parties
+/// added, links changed in place, and links added or put back between their new parties.
+fn edits_between(base: &Side, whatif: &Side, diff: &ScenarioDiff) -> (Vec<Edit>, Vec<Edit>) {
+    let mut back = Vec::new();
+    let (mut removed_links, mut removed_parties) = (Vec::new(), Vec::new());
+    let (mut changed_parties, mut new_parties) = (Vec::new(), Vec::new());
+    let (mut changed_links, mut new_links) = (Vec::new(), Vec::new());
     for change in &diff.parties {
         let id = change.id.as_str();
-        match (base.party(id), whatif.party(id)) {
+        match ((base.party)(id), (whatif.party)(id)) {
             (Some(a), Some(b)) => {
-                forward.push(Edit::UpdateParty(b.clone()));
+                changed_parties.push(b.clone());
                 back.push(Edit::UpdateParty(a.clone()));
             }
             (None, Some(b)) => {
-                forward.push(Edit::AddParty(b.clone()));
+                new_parties.push(Edit::AddParty(b.clone()));
                 back.push(Edit::RemoveParty(b.id.clone()));
             }
             (Some(a), None) => {
-                forward.push(Edit::RemoveParty(a.id.clone()));
+                removed_parties.push(Edit::RemoveParty(a.id.clone()));
                 back.push(Edit::AddParty(a.clone()));
             }
             (None, None) => {}
         }
     }
+    changed_parties.sort_by_key(|p| p.kind == crate::model::PartyKind::Microsoft);
     for change in &diff.links {
         let id = change.id.as_str();
-        match (base.link(id), whatif.link(id)) {
+        match ((base.link)(id), (whatif.link)(id)) {
+            (Some(a), Some(b)) if a.parties().eq(b.parties()) => {
+                changed_links.push(Edit::UpdateLink(b.clone()));
+                back.push(Edit::UpdateLink(a.clone()));
+            }
             (Some(a), Some(b)) => {
-                forward.push(Edit::UpdateLink(b.clone()));
+                removed_links.push(Edit::RemoveLink(a.id.clone()));
+                new_links.push(Edit::AddLink(b.clone()));
                 back.push(Edit::UpdateLink(a.clone()));
             }
             (None, Some(b)) => {
-                forward.push(Edit::AddLink(b.clone()));
+                new_links.push(Edit::AddLink(b.clone()));
                 back.push(Edit::RemoveLink(b.id.clone()));
             }
             (Some(a), None) => {
-                forward.push(Edit::RemoveLink(a.id.clone()));
+                removed_links.push(Edit::RemoveLink(a.id.clone()));
                 back.push(Edit::AddLink(a.clone()));
             }
             (None, None) => {}
         }
     }
-    Touched::of(&Edit::Batch(forward), &Edit::Batch(back), whatif)
+    let mut forward = removed_links;
+    forward.extend(removed_parties);
+    forward.extend(changed_parties.into_iter().map(Edit::UpdateParty));
+    forward.extend(new_parties);
+    forward.extend(changed_links);
+    forward.extend(new_links);
+    (forward, back)
 }
 
 /// The findings of `after` that `before` does not have (introduced) and those of `before` that
@@ -467,9 +681,9 @@ fn fields_of<T: Serialize>(value: &T, skip: &[&str]) -> Map<String, Value> {
 /// `label` names an element (the what-if's one when it is in both).
 fn element_changes<'a, T: Serialize + PartialEq + 'a>(
     base: impl Iterator<Item = (&'a str, &'a T)>,
-    in_base: impl Fn(&str) -> Option<&'a T>,
+    in_base: &dyn Fn(&str) -> Option<&'a T>,
     whatif: impl Iterator<Item = (&'a str, &'a T)>,
-    in_whatif: impl Fn(&str) -> Option<&'a T>,
+    in_whatif: &dyn Fn(&str) -> Option<&'a T>,
     skip: &[&str],
     label: impl Fn(&T) -> String,
 ) -> Vec<ElementChange> {

@@ -15,7 +15,10 @@ pub mod plan;
 pub mod query;
 
 pub use ask::{Answer, AskError, Question, ask};
-pub use diff::{ChangeKind, ElementChange, FieldChange, ScenarioDiff, diff, diff_checked_in_full};
+pub use diff::{
+    ChangeKind, Changes, ElementChange, FieldChange, ScenarioDiff, diff, diff_changes,
+    diff_checked_in_full,
+};
 pub use impact::{Impact, PartyImpact, RuleImpact, impact};
 pub use lens::{Counterpart, Lens, LensLink, lens};
 pub use operation::{Operation, Prepared, Preview, Refusal, preview};

@@ -52,6 +52,45 @@ fn diff_compares_a_base_with_a_what_if() {
     );
 }
 
+/// Two `.cspx` saves are compared with only the base loaded (the what-if read as its changes to
+/// it): the same text and JSON as the same saves in RON, which are loaded both; a what-if that
+/// would not load is refused in the load's words.
+#[test]
+fn diff_of_two_cspx_saves_says_what_diff_of_the_same_saves_in_ron_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    for (from, stem) in [
+        ("builtin:sample-6-forbidden", "base"),
+        ("builtin:sample-6-option-1", "whatif"),
+    ] {
+        for ext in ["cspx", "ron"] {
+            let o = csp(&["convert", from, &file(&format!("{stem}.{ext}"))]);
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        }
+    }
+    for format in ["text", "json"] {
+        let diff = |ext: &str| {
+            let (a, b) = (file(&format!("base.{ext}")), file(&format!("whatif.{ext}")));
+            let o = csp(&["diff", &a, &b, "--format", format]);
+            assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+            stdout(&o).replace(&a, "BASE").replace(&b, "WHATIF")
+        };
+        let compact = diff("cspx");
+        assert!(compact.contains("contoso-internal"), "{compact}");
+        assert_eq!(compact, diff("ron"));
+    }
+    let same = csp(&["diff", &file("base.cspx"), &file("base.cspx")]);
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+
+    let bytes = std::fs::read(file("whatif.cspx")).unwrap();
+    std::fs::write(file("cut.cspx"), &bytes[..bytes.len() - 3]).unwrap();
+    let cut = csp(&["diff", &file("base.cspx"), &file("cut.cspx")]);
+    assert_eq!(cut.status.code(), Some(2));
+    let load = csp(&["check", &file("cut.cspx")]);
+    assert_eq!(stderr(&cut), stderr(&load));
+    assert!(stderr(&cut).contains("cut.cspx"), "{}", stderr(&cut));
+}
+
 #[test]
 fn ask_answers_yes_or_no_with_the_chain_and_the_rules_in_the_way() {
     let o = csp(&["ask", "builtin:sample-1", "contoso", "tailspin"]);
