@@ -105,6 +105,16 @@ pub(super) struct Board {
 }
 
 impl Board {
+    /// An empty board with room for about `boxes` boxes, so that filing them does not grow the
+    /// grid a doubling at a time (rehashing it was 3% of placing a 10,000-party drawing, and grew
+    /// faster than the drawing).
+    pub(super) fn with_room(boxes: usize) -> Self {
+        let mut board = Board::default();
+        board.taken.reserve(boxes);
+        board.cells.reserve(boxes);
+        board
+    }
+
     /// The cells (columns, rows) a box meets, inclusive.
     fn span(b: &Box2) -> ((i64, i64), (i64, i64)) {
         let cell = |v: f32| (v / BOARD_CELL).floor() as i64;
@@ -208,12 +218,17 @@ pub(super) struct Crossings {
     columns: usize,
     rows: usize,
     /// Where each cell's entries start in `points` and in `segments` (one more than cells).
-    point_starts: Vec<usize>,
-    segment_starts: Vec<usize>,
+    /// Four bytes each: the grid has up to [`MAX_CELLS`] cells, and its starts were most of its
+    /// memory at eight.
+    point_starts: Vec<u32>,
+    segment_starts: Vec<u32>,
     /// Sampled points of long segments: x, y and the link's index.
     points: Vec<(f32, f32, u32)>,
     /// Short segments: their ends and the link's index.
     segments: Vec<(Position, Position, u32)>,
+    /// The links found crossing a box, kept between questions (a question per candidate spot
+    /// of every label, each of which once made and freed its own list).
+    crossing: std::cell::RefCell<Vec<u32>>,
 }
 
 #[cfg(test)]
@@ -231,31 +246,32 @@ enum Piece {
 impl Crossings {
     #[cfg(test)]
     fn new(lines: &[Line]) -> Self {
-        Self::build(lines.len(), |i| lines[i].points.clone())
+        let curves: Vec<Position> = lines.iter().flat_map(|l| l.points.clone()).collect();
+        Self::build(&curves, lines.first().map_or(1, |l| l.points.len()))
     }
 
     /// The curves of the routes.
     pub(super) fn of_routes(routes: &[Route]) -> Self {
-        Self::build(routes.len(), |i| polyline(&routes[i]).collect())
+        let curves: Vec<Position> = routes.iter().flat_map(polyline).collect();
+        Self::build(&curves, POLYLINE)
     }
 
-    /// Files `count` curves, the `i`-th given by `curve(i)` (asked three times: for the extent,
-    /// to count, to fill).
-    fn build(count: usize, curve: impl Fn(usize) -> Vec<Position>) -> Self {
+    /// Files the curves of `curves`, `per` points each (sampled once, then read for the extent,
+    /// to count and to fill).
+    fn build(curves: &[Position], per: usize) -> Self {
         #[cfg(test)]
         BUILT.with(|built| built.set(built.get() + 1));
         let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for i in 0..count {
-            for p in curve(i) {
-                x0 = x0.min(p.x);
-                y0 = y0.min(p.y);
-                x1 = x1.max(p.x);
-                y1 = y1.max(p.y);
-            }
+        for p in curves {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
         }
         if x0 > x1 {
             (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
         }
+        let count = curves.len() / per.max(1);
         let most = (count * POLYLINE * 2).clamp(1_024, MAX_CELLS) as f32;
         let cell = CELL.max(((x1 - x0 + CELL) * (y1 - y0 + CELL) / most).sqrt());
         let columns = ((x1 - x0) / cell) as usize + 1;
@@ -270,10 +286,14 @@ impl Crossings {
             segment_starts: Vec::new(),
             points: Vec::new(),
             segments: Vec::new(),
+            crossing: std::cell::RefCell::new(Vec::new()),
         };
         let cells = columns * rows;
-        let (mut points, mut segments) = (vec![0usize; cells + 1], vec![0usize; cells + 1]);
-        grid.each_piece(count, &curve, |cell, piece, _| match piece {
+        // Counted per cell (each count one ahead), summed into where each cell starts, then each
+        // piece filed at its cell's next free place: the starts end one cell ahead, and are
+        // shifted back after.
+        let (mut points, mut segments) = (vec![0u32; cells + 1], vec![0u32; cells + 1]);
+        grid.each_piece(curves, per, |cell, piece, _| match piece {
             Piece::Point(_) => points[cell + 1] += 1,
             Piece::Segment(..) => segments[cell + 1] += 1,
         });
@@ -281,19 +301,23 @@ impl Crossings {
             points[c + 1] += points[c];
             segments[c + 1] += segments[c];
         }
-        let (mut next_point, mut next_segment) = (points.clone(), segments.clone());
-        let mut filed_points = vec![(0.0, 0.0, 0); points[cells]];
-        let mut filed_segments = vec![(ORIGIN, ORIGIN, 0); segments[cells]];
-        grid.each_piece(count, &curve, |cell, piece, line| match piece {
+        let mut filed_points = vec![(0.0, 0.0, 0); points[cells] as usize];
+        let mut filed_segments = vec![(ORIGIN, ORIGIN, 0); segments[cells] as usize];
+        grid.each_piece(curves, per, |cell, piece, line| match piece {
             Piece::Point(p) => {
-                filed_points[next_point[cell]] = (p.x, p.y, line);
-                next_point[cell] += 1;
+                filed_points[points[cell] as usize] = (p.x, p.y, line);
+                points[cell] += 1;
             }
             Piece::Segment(a, b) => {
-                filed_segments[next_segment[cell]] = (a, b, line);
-                next_segment[cell] += 1;
+                filed_segments[segments[cell] as usize] = (a, b, line);
+                segments[cell] += 1;
             }
         });
+        // Each cell's next free place is now the next cell's start: shift them back one cell.
+        for starts in [&mut points, &mut segments] {
+            starts.copy_within(0..cells, 1);
+            starts[0] = 0;
+        }
         grid.point_starts = points;
         grid.segment_starts = segments;
         grid.points = filed_points;
@@ -302,16 +326,11 @@ impl Crossings {
     }
 
     /// Calls `f` with every (cell, piece, link index) the grid holds.
-    fn each_piece(
-        &self,
-        count: usize,
-        curve: impl Fn(usize) -> Vec<Position>,
-        mut f: impl FnMut(usize, Piece, u32),
-    ) {
-        for line in 0..count {
+    fn each_piece(&self, curves: &[Position], per: usize, mut f: impl FnMut(usize, Piece, u32)) {
+        for (line, curve) in curves.chunks(per.max(1)).enumerate() {
             // (Four billion links would take far more memory than any machine has for them.)
             let index = line as u32;
-            for w in curve(line).windows(2) {
+            for w in curve.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 if (b.x - a.x).abs() <= LONG_SEGMENT && (b.y - a.y).abs() <= LONG_SEGMENT {
                     let (c0, r0) = self.cell_of(a.x.min(b.x), a.y.min(b.y));
@@ -342,18 +361,19 @@ impl Crossings {
     pub(super) fn count(&self, b: &Box2) -> usize {
         let (c0, r0) = self.cell_of(b.x0, b.y0);
         let (c1, r1) = self.cell_of(b.x1, b.y1);
-        let mut crossing: Vec<u32> = Vec::new();
+        let mut crossing = self.crossing.borrow_mut();
+        crossing.clear();
+        let range = |starts: &[u32], cell: usize| starts[cell] as usize..starts[cell + 1] as usize;
         for r in r0..=r1 {
             for c in c0..=c1 {
                 let cell = r * self.columns + c;
-                let points = &self.points[self.point_starts[cell]..self.point_starts[cell + 1]];
+                let points = &self.points[range(&self.point_starts, cell)];
                 for &(x, y, line) in points {
                     if b.contains(Position { x, y }) {
                         crossing.push(line);
                     }
                 }
-                let segments =
-                    &self.segments[self.segment_starts[cell]..self.segment_starts[cell + 1]];
+                let segments = &self.segments[range(&self.segment_starts, cell)];
                 for &(p, q, line) in segments {
                     if b.crossed_by(p, q) {
                         crossing.push(line);

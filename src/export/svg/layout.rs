@@ -13,12 +13,15 @@ use crate::model::{PartyId, PartyKind, Position};
 use crate::rules::{Finding, Severity, Subject};
 use std::collections::{BTreeMap, HashMap};
 
+/// Maps read once per link of a large drawing: hashed quickly (their keys are the app's own ids).
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+
 /// The findings of the slide in list order, and the run of numbers each numbered link carries.
 pub(super) struct Numbering {
     /// Findings about what is drawn in the diagram's order (see [`diagram_order`]), numbered.
     pub(super) findings: Vec<(Option<usize>, Finding)>,
     /// Per link: the first and last number of its findings.
-    pub(super) numbers: HashMap<String, (usize, usize)>,
+    pub(super) numbers: FastMap<String, (usize, usize)>,
 }
 
 impl Numbering {
@@ -41,7 +44,7 @@ impl Numbering {
                 })
                 .collect(),
         );
-        let mut numbers: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut numbers: FastMap<String, (usize, usize)> = FastMap::default();
         for (number, f) in &findings {
             if let (Some(number), Some(link)) = (number, callout_link(f)) {
                 numbers
@@ -593,7 +596,7 @@ mod tests {
         let blocks = 2 * RuleId::ALL.len();
         let numbering = Numbering {
             findings,
-            numbers: HashMap::new(),
+            numbers: FastMap::default(),
         };
         let width = 960.0;
         let (heading, list) = list_lines(

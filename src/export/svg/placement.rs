@@ -12,7 +12,9 @@ use crate::export::{Detail, Sheet};
 use crate::fonts::{Fonts, TextStyle};
 use crate::layout::Route;
 use crate::model::{LinkKind, PartyId, PartyKind, Position};
-use std::collections::{BTreeMap, HashMap};
+// Looked up once per party or link of a drawing: hashed quickly (the keys are the app's own ids).
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 
 /// A block of text lines centred on `x`, the first baseline at `top + ascent`.
 #[derive(Clone, Debug)]
@@ -173,8 +175,19 @@ pub(super) fn place_all<'a>(
     let fonts = Fonts::shared();
     let s = sheet.scenario;
     steps.begin();
-    let mut board = Board::default();
     let g = s.graph();
+    // The shapes, the names, the callouts and the kind labels, as many as are drawn at most.
+    let names = if detail >= Detail::Names {
+        positions.len()
+    } else {
+        0
+    };
+    let kinds = if detail >= Detail::Full {
+        all_routes.len()
+    } else {
+        0
+    };
+    let mut board = Board::with_room(positions.len() + names + numbering.numbers.len() + kinds);
     let drawn = crate::export::positions_by_node(s, positions);
     for n in g.node_indices() {
         if let Some(p) = drawn[n.index()] {
@@ -189,7 +202,7 @@ pub(super) fn place_all<'a>(
         let lines = Crossings::of_routes(all_routes);
         party_labels(sheet, positions, &mut board, &lines, steps)?
     } else {
-        HashMap::new()
+        HashMap::default()
     };
     let callouts = callouts(all_routes, numbering, &mut board, steps)?;
     // Five kinds, measured once each rather than once per link.
@@ -200,7 +213,7 @@ pub(super) fn place_all<'a>(
     let kind_labels = if detail >= Detail::Full {
         kind_labels(sheet, all_routes, numbering, &kind_label, &mut board, steps)?
     } else {
-        HashMap::new()
+        HashMap::default()
     };
     Some(Placed {
         party_labels,
@@ -222,7 +235,8 @@ fn party_labels<'a>(
     steps: &mut Steps,
 ) -> Option<HashMap<&'a str, (Label, Spot)>> {
     let fonts = Fonts::shared();
-    let mut party_labels: HashMap<&str, (Label, Spot)> = HashMap::new();
+    let mut party_labels: HashMap<&str, (Label, Spot)> =
+        HashMap::with_capacity_and_hasher(positions.len(), Default::default());
     let g = sheet.scenario.graph();
     let drawn = crate::export::positions_by_node(sheet.scenario, positions);
     for n in g.node_indices() {
@@ -314,7 +328,7 @@ fn callouts<'a>(
     board: &mut Board,
     steps: &mut Steps,
 ) -> Option<HashMap<&'a str, (Position, Position)>> {
-    let mut callouts: HashMap<&str, (Position, Position)> = HashMap::new();
+    let mut callouts: HashMap<&str, (Position, Position)> = HashMap::default();
     for route in all_routes {
         steps.step()?;
         let Some(n) = numbering.numbers.get(route.link.as_str()) else {
@@ -367,7 +381,8 @@ fn kind_labels<'a>(
     board: &mut Board,
     steps: &mut Steps,
 ) -> Option<HashMap<&'a str, (LinkKind, Spot)>> {
-    let mut kind_labels: HashMap<&str, (LinkKind, Spot)> = HashMap::new();
+    let mut kind_labels: HashMap<&str, (LinkKind, Spot)> =
+        HashMap::with_capacity_and_hasher(all_routes.len(), Default::default());
     let numbered = |route: &&Route| numbering.numbers.contains_key(route.link.as_str());
     let (broken, others): (Vec<&Route>, Vec<&Route>) = all_routes.iter().partition(numbered);
     for route in broken.into_iter().chain(others) {
