@@ -207,7 +207,6 @@ pub fn resave_binary(
     let Some((resaved, parties, links)) = binary::resaved(&bytes) else {
         return Ok(None);
     };
-    drop(bytes);
     refuse_replacing(output, options)?;
     write_atomic_with(output, &resaved, options.read_only)?;
     Ok(Some((parties, links)))
