@@ -1060,6 +1060,27 @@ fn the_purchase_a_lesson_asks_for_carries_its_cross_and_a_click_on_it_ticks_the_
     }
 }
 
+/// The ask window offers each partner by name and kind said once, as the inspector does: it read
+/// "Fabrikam (direct-bill) (direct-bill partner)" (seen in a presenter walk-through of lesson 5).
+#[test]
+fn the_ask_window_names_each_partner_and_its_kind_once() {
+    let mut harness = app(scenario("sample-2-multi-partner"));
+    run(&mut harness, Command::WhatIf(WhatIfCommand::OpenAsk));
+    harness.get_by_label("Ask the graph");
+    let before = harness.query_all_by_label_contains(") (").count();
+    // The seller's list (the customer's comes second).
+    harness
+        .get_all_by(|n| {
+            n.role() == egui::accesskit::Role::ComboBox && n.value().as_deref() == Some("choose…")
+        })
+        .next()
+        .expect("the seller's list")
+        .click();
+    harness.run();
+    harness.get_by_label("Fabrikam (direct-bill) · direct-bill partner");
+    assert_eq!(harness.query_all_by_label_contains(") (").count(), before);
+}
+
 /// Where a lesson names a menu path ("(What-if → Ask the graph…)"), the menu is there and holds
 /// the item: lesson 5 sent the room to "Tools → Ask", a menu the window does not have.
 #[test]

@@ -551,10 +551,10 @@ fn findings_on(ui: &mut egui::Ui, doc: &Document, findings: &[Finding]) -> Vec<C
     out
 }
 
-/// A party as a link's end offers it: its name and kind, after a dot so that a name with
+/// A party as a list of parties offers it (a link's ends, the ask window): its name and kind, after a dot so that a name with
 /// brackets of its own does not read twice ("Fabrikam (direct-bill) (direct-bill partner)"),
 /// and Microsoft once ("Microsoft (Microsoft)").
-fn party_choice(p: &Party) -> String {
+pub(crate) fn party_choice(p: &Party) -> String {
     if p.kind == PartyKind::Microsoft {
         p.name.clone()
     } else {

@@ -23,6 +23,7 @@ pub use dialogs::{
 pub use fields::{Drafts, parse_date};
 pub use findings::{FindingFilter, explanation_ui, findings_ui};
 pub use inspector::inspector_ui;
+pub(crate) use inspector::party_choice;
 pub use menu::{MenuState, menu_ui, toolbar_ui};
 pub use search::{PartySearch, search_field_id, search_ui};
 pub use selection::{QueryForm, selection_ui};

@@ -5,6 +5,7 @@ use super::{AskState, CompareMode, LensState, WhatIf, WhatIfCommand};
 use crate::model::{PartyId, PartyKind, Scenario};
 use crate::rules::{Finding, Severity};
 use crate::ui::document::Document;
+use crate::ui::panels::party_choice;
 use crate::ui::style::{self, severity_symbol, severity_text, valid_text};
 use crate::whatif::{ChangeKind, Question, ask};
 use egui::{Color32, RichText};
@@ -362,7 +363,7 @@ fn party_combo(
         .width(220.0)
         .show_ui(ui, |ui| {
             for p in scenario.parties().filter(|p| kinds.contains(&p.kind)) {
-                ui.selectable_value(value, p.id.to_string(), format!("{} ({})", p.name, p.kind));
+                ui.selectable_value(value, p.id.to_string(), party_choice(p));
             }
         });
 }
