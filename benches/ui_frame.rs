@@ -14,12 +14,16 @@
 //! measures the neighbours, and work the window hands to other threads (a fork's copy) is not what
 //! a user waits for.
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+#[path = "support/process_cpu.rs"]
+mod process_cpu;
+
+use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion};
 use csp_explorer::generate::{GenerateOptions, generate};
 use csp_explorer::ui::files::DialogPurpose;
 use csp_explorer::ui::{ExplorerApp, FileDialogs, Launch};
 use egui_kittest::Harness;
+use process_cpu::{ThreadCpu, thread_cpu};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -96,45 +100,6 @@ fn frame(harness: &mut Harness<'static, ExplorerApp>) -> usize {
     let ppp = output.pixels_per_point;
     let meshes = harness.ctx.tessellate(output.shapes.clone(), ppp);
     meshes.len()
-}
-
-/// The CPU time of the calling thread (the bench's, which runs the window's frames).
-struct ThreadCpu;
-
-fn thread_cpu() -> Duration {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant Linux has.
-    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
-    assert_eq!(status, 0, "the thread CPU clock cannot be read");
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
-}
-
-impl Measurement for ThreadCpu {
-    type Intermediate = Duration;
-    type Value = Duration;
-
-    fn start(&self) -> Duration {
-        thread_cpu()
-    }
-    fn end(&self, started: Duration) -> Duration {
-        thread_cpu().saturating_sub(started)
-    }
-    fn add(&self, a: &Duration, b: &Duration) -> Duration {
-        *a + *b
-    }
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
-    /// Nanoseconds, printed as wall time is.
-    fn formatter(&self) -> &dyn ValueFormatter {
-        WallTime.formatter()
-    }
 }
 
 fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn() -> Duration) {
@@ -315,7 +280,7 @@ fn wall() -> Duration {
 }
 
 fn main() {
-    if std::env::var_os("UI_CPU").is_some_and(|v| v != "0") {
+    if process_cpu::requested("UI_CPU") {
         let mut c = Criterion::default()
             .with_measurement(ThreadCpu)
             .configure_from_args();
