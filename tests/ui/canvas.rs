@@ -634,6 +634,25 @@ fn the_drag_verdict_agrees_with_the_chooser() {
     for (_, verdict, _) in &pending.options {
         harness.get_by_label(&verdict.reason);
     }
+    // At the body's size: the room reads the reasons to choose (they were small, coloured text).
+    let body = harness.ctx.global_style().text_styles[&egui::TextStyle::Body].size;
+    let shapes = all_shapes(&harness);
+    for (_, verdict, _) in &pending.options {
+        let sizes: Vec<f32> = shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text(t) if t.galley.text() == verdict.reason => {
+                    t.galley.job.sections.first().map(|s| s.format.font_id.size)
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(
+            !sizes.is_empty() && sizes.iter().all(|&s| s >= body),
+            "the reason {:?} is written at {sizes:?}, the body's size is {body}",
+            verdict.reason
+        );
+    }
     let chooser = harness.get_by_label("New link").rect();
     assert!(
         harness.ctx.content_rect().contains_rect(chooser),

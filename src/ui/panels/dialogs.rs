@@ -53,10 +53,10 @@ pub fn link_chooser_ui(
                 if ui.button(text).on_hover_text(&verdict.reason).clicked() {
                     chosen = Some(*kind);
                 }
-                // Each kind's own reason, under it: the first one is what the drag showed.
-                ui.add(
-                    egui::Label::new(RichText::new(&verdict.reason).small().color(color)).wrap(),
-                );
+                // Each kind's own reason, under it: the first one is what the drag showed. At the
+                // body's size, not `small()`: the reason is what the room reads to choose, and small
+                // coloured text was unreadable on a projector (seen in a presenter walk-through).
+                ui.add(egui::Label::new(RichText::new(&verdict.reason).color(color)).wrap());
             }
             ui.separator();
             if ui.button("Cancel (Esc)").clicked() {
