@@ -502,6 +502,72 @@ fn show_me_on_the_presenters_card_finishes_the_lesson() {
     );
 }
 
+/// Solving a lesson in presenter mode lifts the spotlight: the room sees the whole solved channel,
+/// not the last link clicked with the rest dimmed (seen in a presenter walk-through). Clicking
+/// something else brings the spotlight back.
+#[test]
+fn solving_a_lesson_in_presenter_mode_lifts_the_spotlight() {
+    use csp_explorer::model::{Link, LinkKind};
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("04-sample-1-two-chains")
+    });
+    let s = harness.state().document().scenario().clone();
+    let via_adatum = |id: &str| {
+        let mut link = s.link(id).expect("link exists").clone();
+        link.via = Some(PartyId::from("adatum"));
+        Edit::UpdateLink(link)
+    };
+    run(
+        &mut harness,
+        Command::Edit(Edit::Batch(vec![
+            Edit::RemoveLink("supply-contoso".into()),
+            Edit::AddLink(Link::new(
+                "partnership-adatum-contoso",
+                LinkKind::Partnership,
+                "adatum",
+                "contoso",
+                d("2020-02-15"),
+            )),
+            via_adatum("purchase-tailspin-azure"),
+            via_adatum("reseller-contoso-tailspin"),
+        ])),
+    );
+    click_link(&mut harness, "supply-adatum");
+    assert!(
+        harness.state_mut().kept_bright().is_some(),
+        "the link clicked is in the spotlight, the rest dimmed"
+    );
+    // The last step solves the lesson, the link still selected.
+    run(
+        &mut harness,
+        Command::Edit(Edit::AddLink(Link::new(
+            "reseller-adatum-tailspin",
+            LinkKind::Reseller,
+            "adatum",
+            "tailspin",
+            d("2020-03-01"),
+        ))),
+    );
+    harness.run();
+    // "Goal met, step 1 skipped": its first step selects the link this attempt deleted.
+    harness.get_by_label_contains("— score 100");
+    assert_eq!(
+        harness.state().selection(),
+        Some(&Selection::Link("supply-adatum".into()))
+    );
+    assert_eq!(
+        harness.state_mut().kept_bright(),
+        None,
+        "solved, nothing is dimmed"
+    );
+    click_link(&mut harness, "reseller-contoso-tailspin");
+    assert!(
+        harness.state_mut().kept_bright().is_some(),
+        "another click puts the spotlight back"
+    );
+}
+
 /// "Select Contoso's admin link and read both findings" (lesson 16) in presenter mode: the card
 /// lists both (it showed only the worst, and the findings list is hidden there).
 #[test]

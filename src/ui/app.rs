@@ -368,14 +368,18 @@ impl ExplorerApp {
             _ => self.ws.doc.display_name(),
         };
         self.presentation.title(ctx, &name, self.ws.doc.is_dirty());
-        // Lesson progress follows every change; a first success is scored and remembered.
+        // Lesson progress follows every change; a first success is scored and remembered, and
+        // the presenter's spotlight lets the room see the whole solved channel.
         if let Some(score) = self
             .training
             .refresh(&self.ws.doc, self.ws.selection.as_ref())
-            && let Some(run) = &self.training.run
-            && run.loaded.key != QUIZ_KEY
         {
-            self.keeper.record_score(&run.loaded.key, score);
+            self.ws.lift_spotlight();
+            if let Some(run) = &self.training.run
+                && run.loaded.key != QUIZ_KEY
+            {
+                self.keeper.record_score(&run.loaded.key, score);
+            }
         }
         self.training.kept_best = self.training.run.as_ref().and_then(|r| {
             (r.loaded.key != QUIZ_KEY)

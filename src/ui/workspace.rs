@@ -40,6 +40,19 @@ pub struct Workspace {
     pub finding_filter: panels::FindingFilter,
     /// The toolbar's party search.
     pub search: panels::PartySearch,
+    /// The selection, parties selected together and lit path when the presenter's spotlight was
+    /// lifted (a lesson was just solved): while they stay as they were, nothing is dimmed, so the
+    /// room sees the whole solved channel. Selecting or lighting anything else brings it back.
+    spotlight_lifted: Option<SpotlightOn>,
+}
+
+/// What the presenter's spotlight follows: the selection, the parties selected together and the
+/// lit path.
+#[derive(Clone, PartialEq)]
+struct SpotlightOn {
+    selection: Option<Selection>,
+    selected: BTreeSet<PartyId>,
+    highlight: Vec<PartyId>,
 }
 
 impl Default for Workspace {
@@ -62,6 +75,7 @@ impl Workspace {
             drafts: panels::Drafts::default(),
             finding_filter: panels::FindingFilter::default(),
             search: panels::PartySearch::default(),
+            spotlight_lifted: None,
         }
     }
 
@@ -74,6 +88,7 @@ impl Workspace {
         self.explained = None;
         self.pending_link = None;
         self.drafts = panels::Drafts::default();
+        self.spotlight_lifted = None;
     }
 
     /// Applies an edit as one undo step; an impossible edit becomes the message returned, never a
@@ -359,9 +374,31 @@ impl Workspace {
         result
     }
 
+    /// Lifts the presenter's spotlight from what it is on now (a lesson was just solved: the room
+    /// is to see the whole result, not the last party clicked with the rest dimmed). It comes back
+    /// as soon as something else is selected or lit.
+    pub fn lift_spotlight(&mut self) {
+        self.spotlight_lifted = Some(self.spotlight_on());
+    }
+
+    fn spotlight_on(&self) -> SpotlightOn {
+        SpotlightOn {
+            selection: self.selection.clone(),
+            selected: self.selected.clone(),
+            highlight: self.highlight.clone(),
+        }
+    }
+
     /// The parties kept bright in presenter mode: the lit path, or the selection and its
     /// neighbours; `None` when nothing is (everything is drawn as usual).
     pub fn spotlight(&self) -> Option<BTreeSet<PartyId>> {
+        if self
+            .spotlight_lifted
+            .as_ref()
+            .is_some_and(|lifted| *lifted == self.spotlight_on())
+        {
+            return None;
+        }
         if !self.highlight.is_empty() {
             return Some(self.highlight.iter().cloned().collect());
         }

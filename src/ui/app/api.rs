@@ -37,6 +37,12 @@ impl ExplorerApp {
         &self.ws.highlight
     }
 
+    /// The parties the canvas keeps bright this frame (the role lens, or the presenter's
+    /// spotlight); `None` when nothing is dimmed.
+    pub fn kept_bright(&mut self) -> Option<std::collections::BTreeSet<PartyId>> {
+        self.focus()
+    }
+
     /// The finding shown in the explanation card.
     pub fn explained(&self) -> Option<&Finding> {
         self.ws.explained.as_ref()
