@@ -8,6 +8,13 @@
 //! sorted vector and becomes a B-tree only when it grows: at 300,000 parties, a B-tree node per
 //! entry cost hundreds of megabytes. The maps hash with foldhash rather than SipHash: hashing ids
 //! was the largest single cost of loading a large channel.
+//!
+//! A vector also stays a vector, however large, while ids come in ascending order (a save lists
+//! parties and links by id, so a load adds every id after the last): each is then pushed after one
+//! comparison with the last, where a B-tree compared it with a dozen ids held elsewhere in memory
+//! (a region's 100,000 customers at 300,000 parties, a provider's 240,000 sales billed via it).
+//! The first id out of order, added or removed, turns a large vector into a B-tree, in one pass
+//! since it is sorted already.
 
 use super::identity::{organization_key, partner_id_of, tenant_key};
 use super::{Link, LinkId, Party, PartyId, PartyKind, markets};
@@ -16,10 +23,11 @@ use std::collections::{BTreeSet, HashMap};
 /// The hash maps of the model: foldhash, seeded per process (fast on the short ids of a channel).
 pub(super) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// Above this many ids a set keeps them in a B-tree rather than a sorted vector.
+/// Above this many ids a set keeps them in a B-tree rather than a sorted vector, unless they
+/// came in order (see the module's documentation).
 const SMALL: usize = 32;
 
-/// A sorted set of ids: a vector while small, a B-tree once large.
+/// A sorted set of ids: a vector while small or added in order, a B-tree once large otherwise.
 #[derive(Clone, Debug)]
 pub(super) enum IdSet<V> {
     Small(Vec<V>),
@@ -30,12 +38,19 @@ impl<V: Ord> IdSet<V> {
     fn insert(&mut self, value: V) {
         match self {
             IdSet::Small(v) => {
-                if let Err(at) = v.binary_search(&value) {
-                    v.insert(at, value);
-                    if v.len() > SMALL {
-                        *self = IdSet::Large(std::mem::take(v).into_iter().collect());
-                    }
+                if v.last().is_none_or(|last| *last < value) {
+                    v.push(value);
+                    return;
                 }
+                if v.len() < SMALL {
+                    if let Err(at) = v.binary_search(&value) {
+                        v.insert(at, value);
+                    }
+                    return;
+                }
+                // Out of order into a full vector: a B-tree from now on.
+                self.grown(0);
+                self.insert(value);
             }
             IdSet::Large(set) => {
                 set.insert(value);
@@ -44,6 +59,7 @@ impl<V: Ord> IdSet<V> {
     }
 
     fn remove(&mut self, value: &V) {
+        self.grown(SMALL);
         match self {
             IdSet::Small(v) => {
                 if let Ok(at) = v.binary_search(value) {
@@ -53,6 +69,17 @@ impl<V: Ord> IdSet<V> {
             IdSet::Large(set) => {
                 set.remove(value);
             }
+        }
+    }
+
+    /// Turns a vector of more than `most` ids into a B-tree, where changes out of order cost a
+    /// few comparisons instead of moving every id after them.
+    fn grown(&mut self, most: usize) {
+        if let IdSet::Small(v) = self
+            && v.len() > most
+        {
+            // Sorted already: the B-tree is built in one pass.
+            *self = IdSet::Large(std::mem::take(v).into_iter().collect());
         }
     }
 
@@ -216,5 +243,46 @@ impl Index {
         if let Some(via) = &l.via {
             drop(&mut self.links_via, via, &l.id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ids added in order (a load) stay one vector; any change out of order makes the set a
+    /// B-tree, and the set holds what a B-tree given the same changes holds, in the same order.
+    #[test]
+    fn ids_in_order_stay_a_vector_and_every_set_answers_as_a_b_tree() {
+        let mut set = IdSet::Small(Vec::new());
+        let mut reference = BTreeSet::new();
+        for n in 0..1000u32 {
+            set.insert(format!("customer-{n:05}"));
+            reference.insert(format!("customer-{n:05}"));
+        }
+        assert!(matches!(set, IdSet::Small(_)), "added in order: a vector");
+        assert!(set.iter().eq(reference.iter()));
+        // Changes out of order, some of ids already there or not there.
+        let mut x = 7u32;
+        for step in 0..3000u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345) % 2000;
+            let id = format!("customer-{x:05}");
+            if step % 3 == 0 {
+                set.remove(&id);
+                reference.remove(&id);
+            } else {
+                set.insert(id.clone());
+                reference.insert(id);
+            }
+            assert!(set.iter().eq(reference.iter()), "after step {step}");
+        }
+        assert!(matches!(set, IdSet::Large(_)));
+        // A small set stays a vector whatever the order.
+        let mut small = IdSet::Small(Vec::new());
+        for id in ["b", "a", "c", "a"] {
+            small.insert(id);
+        }
+        small.remove(&"c");
+        assert!(matches!(&small, IdSet::Small(v) if v == &["a", "b"]));
     }
 }
