@@ -8,6 +8,12 @@
 //! `partnership`, …) and dates as days since 0001-01-01, so reordering a Rust enum never changes
 //! what a file means.
 //!
+//! Format version 2 names a link's parties (`from`, `to`, `via`) by their place in the file's
+//! party table, a number, where version 1 wrote their ids: at 300,000 parties and a million links
+//! a load looked three million ids up (perf: the largest part of adding the links), and the file
+//! held each id again on every link naming it. Version 1 files are still read, by load, `convert`
+//! and `diff` alike; a save writes version 2.
+//!
 //! Loading goes record by record into the scenario, reporting progress and stopping when cancelled,
 //! and every bad value is refused with the file, the entry and what is wrong, never a panic.
 //!
@@ -17,8 +23,8 @@
 use crate::io::error::{LoadError, SaveError};
 use crate::io::migrate::{FORMAT_VERSION, LAYOUT_VERSION, OLDEST_VERSION, migrate, migrate_layout};
 use crate::model::{
-    AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Position, Publisher, Scenario,
-    ScenarioMeta, TenantType,
+    AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Position, Publisher,
+    Scenario, ScenarioMeta, TenantType,
 };
 use crate::progress::Progress;
 use chrono::Datelike;
@@ -29,8 +35,17 @@ use std::io::Read;
 /// The first bytes of every `.cspx` file.
 pub const MAGIC: &[u8; 4] = b"CSPX";
 
-/// The binary format version this build writes and reads.
-pub const BINARY_VERSION: u32 = 1;
+/// The binary format version this build writes: links name their parties by their place in the
+/// file (see the module's documentation).
+pub const BINARY_VERSION: u32 = 2;
+
+/// The oldest binary format version this build reads: version 1 names a link's parties by id.
+pub const OLDEST_BINARY_VERSION: u32 = 1;
+
+/// Whether a file of binary format `version` names a link's parties by place (else by id).
+fn by_place(version: u32) -> bool {
+    version >= 2
+}
 
 /// The file extension of the compact format.
 pub const EXTENSION: &str = "cspx";
@@ -81,31 +96,82 @@ struct PartyRecord<'a> {
 /// A link as model versions 1 and 2 wrote it; version 3 appends [`LinkRecord`]'s
 /// `partner_id_on_record` (postcard writes a nested struct's fields in line, so a version 3 record
 /// is this one followed by that field).
+///
+/// `P` is how the link names a party: its id in binary format 1 (`&str`), its place in the file's
+/// party table in format 2 ([`Place`]).
 #[derive(Serialize, Deserialize)]
-struct LinkBase<'a> {
+struct LinkBase<'a, P = &'a str> {
     id: &'a str,
     kind: &'a str,
-    from: &'a str,
-    to: &'a str,
+    from: P,
+    to: P,
     date: i32,
     ended: Option<i32>,
     status: &'a str,
     offer: Option<&'a str>,
     publisher: &'a str,
     tenant: Option<&'a str>,
-    via: Option<&'a str>,
+    via: Option<P>,
     roles: Vec<&'a str>,
     duration_days: Option<u32>,
     auto_extend: bool,
     admin_type: &'a str,
 }
 
-/// A link as model version 3 writes it.
+/// A link as model version 3 writes it. Binary format 2 writes every link this way, whatever its
+/// model version.
 #[derive(Serialize, Deserialize)]
-struct LinkRecord<'a> {
+struct LinkRecord<'a, P = &'a str> {
     #[serde(borrow)]
-    base: LinkBase<'a>,
+    base: LinkBase<'a, P>,
     partner_id_on_record: Option<&'a str>,
+}
+
+/// A party's place in a binary format 2 file: its party records' order, from 0.
+type Place = u32;
+
+/// The link record `record` names with ids, given the ids of the file's parties by place, or
+/// `None` when it names a place the file has no party at.
+fn named<'a, I: std::borrow::Borrow<str>>(
+    record: LinkRecord<'a, Place>,
+    ids: &'a [I],
+) -> Option<LinkRecord<'a>> {
+    let id = |at: Place| ids.get(at as usize).map(|id| id.borrow());
+    let r = &record.base;
+    let via = match r.via {
+        Some(at) => Some(id(at)?),
+        None => None,
+    };
+    let ends = (id(r.from)?, id(r.to)?, via);
+    Some(with_ends(record, ends))
+}
+
+/// The same link record naming its parties with `ends` (`from`, `to`, `via`).
+fn with_ends<'a, P, Q>(
+    record: LinkRecord<'a, P>,
+    (from, to, via): (Q, Q, Option<Q>),
+) -> LinkRecord<'a, Q> {
+    let r = record.base;
+    LinkRecord {
+        base: LinkBase {
+            from,
+            to,
+            via,
+            id: r.id,
+            kind: r.kind,
+            date: r.date,
+            ended: r.ended,
+            status: r.status,
+            offer: r.offer,
+            publisher: r.publisher,
+            tenant: r.tenant,
+            roles: r.roles,
+            duration_days: r.duration_days,
+            auto_extend: r.auto_extend,
+            admin_type: r.admin_type,
+        },
+        partner_id_on_record: record.partner_id_on_record,
+    }
 }
 
 fn days(d: Date) -> i32 {
@@ -133,26 +199,37 @@ fn party_record(p: &Party) -> PartyRecord<'_> {
     }
 }
 
-fn link_record(l: &Link) -> LinkRecord<'_> {
+/// A link's record naming its parties with `ends` (`from`, `to`, `via`).
+fn link_record<P>(l: &Link, ends: (P, P, Option<P>)) -> LinkRecord<'_, P> {
     LinkRecord {
-        base: link_base(l),
+        base: link_base(l, ends),
         partner_id_on_record: l.partner_id_on_record.as_deref(),
     }
 }
 
-fn link_base(l: &Link) -> LinkBase<'_> {
+/// The ids a link names its parties with in binary format 1 (the tests write such files).
+#[cfg(test)]
+fn ids_of(l: &Link) -> (&str, &str, Option<&str>) {
+    (
+        l.from.as_str(),
+        l.to.as_str(),
+        l.via.as_ref().map(|v| v.as_str()),
+    )
+}
+
+fn link_base<P>(l: &Link, (from, to, via): (P, P, Option<P>)) -> LinkBase<'_, P> {
     LinkBase {
         id: l.id.as_str(),
         kind: l.kind.key(),
-        from: l.from.as_str(),
-        to: l.to.as_str(),
+        from,
+        to,
         date: days(l.date),
         ended: l.ended.map(days),
         status: l.status.key(),
         offer: l.offer.as_deref(),
         publisher: l.publisher.key(),
         tenant: l.tenant.as_deref(),
-        via: l.via.as_ref().map(|v| v.as_str()),
+        via,
         roles: l.roles.iter().map(String::as_str).collect(),
         duration_days: l.duration_days,
         auto_extend: l.auto_extend,
@@ -177,10 +254,24 @@ pub fn scenario_to_bytes_with(
     drawn: Option<&std::collections::BTreeMap<crate::model::PartyId, Position>>,
     progress: &Progress,
 ) -> Result<Vec<u8>, SaveError> {
-    let mut parties: Vec<&Party> = scenario.parties().collect();
-    parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
-    let mut links: Vec<&Link> = scenario.links().collect();
-    links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    use petgraph::visit::NodeIndexable;
+    let graph = scenario.graph();
+    let mut parties: Vec<NodeIndex> = graph.node_indices().collect();
+    parties.sort_by(|&a, &b| {
+        let (a, b) = (&graph[a], &graph[b]);
+        (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id))
+    });
+    // Each party's place in the file, by graph index: what links name it by.
+    let mut place: Vec<Place> = vec![0; graph.node_bound()];
+    for (at, ix) in parties.iter().enumerate() {
+        place[ix.index()] = at as Place;
+    }
+    let mut links: Vec<petgraph::stable_graph::EdgeIndex> = graph.edge_indices().collect();
+    links.sort_by(|&a, &b| {
+        let (a, b) = (&graph[a], &graph[b]);
+        (a.kind, &a.id).cmp(&(b.kind, &b.id))
+    });
+    let invariant = |what: &str| SaveError::Binary(format!("the channel is inconsistent: {what}"));
     let head = Head {
         model_version: FORMAT_VERSION,
         title: &scenario.meta.title,
@@ -209,7 +300,8 @@ pub fn scenario_to_bytes_with(
         Ok(())
     };
     let mut done = 0;
-    for p in parties {
+    for ix in parties {
+        let p = &graph[ix];
         let mut record = party_record(p);
         if let Some(at) = drawn.and_then(|d| d.get(&p.id)) {
             record.position = Some((at.x, at.y));
@@ -218,8 +310,22 @@ pub fn scenario_to_bytes_with(
         done += 1;
         checkpoint(done)?;
     }
-    for l in links {
-        out = postcard::to_extend(&link_record(l), out).map_err(encode)?;
+    for ix in links {
+        let l = &graph[ix];
+        let (from, to) = graph
+            .edge_endpoints(ix)
+            .ok_or_else(|| invariant(&format!("link `{}` has no ends", l.id)))?;
+        let via = match &l.via {
+            Some(via) => Some(
+                scenario
+                    .party_index(via.as_str())
+                    .ok_or_else(|| invariant(&format!("link `{}` names no party as via", l.id)))?,
+            ),
+            None => None,
+        };
+        let at = |ix: NodeIndex| place[ix.index()];
+        let record = link_record(l, (at(from), at(to), via.map(at)));
+        out = postcard::to_extend(&record, out).map_err(encode)?;
         done += 1;
         checkpoint(done)?;
     }
@@ -401,9 +507,10 @@ fn read_records(
         }
     })?;
     let version = start.map_err(|m| bad(m.into()))?;
-    if version != BINARY_VERSION {
+    if !(OLDEST_BINARY_VERSION..=BINARY_VERSION).contains(&version) {
         return Err(bad(format!(
-            "binary save format version {version} is not supported (this build reads version {BINARY_VERSION})"
+            "binary save format version {version} is not supported (this build reads versions \
+             {OLDEST_BINARY_VERSION} to {BINARY_VERSION})"
         )));
     }
     let head = next(records, |bytes| {
@@ -462,6 +569,11 @@ fn read_records(
         Ok(())
     };
     tick(0)?;
+    // The file's parties by place, as the scenario holds them (format 2: links name them so).
+    let mut placed: Vec<(PartyId, NodeIndex)> = Vec::new();
+    if by_place(version) {
+        placed.reserve(plausible(parties));
+    }
     for n in 0..parties {
         let party = next(records, |bytes| {
             take_record(bytes, |r: PartyRecord| {
@@ -471,18 +583,30 @@ fn read_records(
             })
         })?
         .map_err(|e| bad(format!("party {} cannot be read: {e}", n + 1)))??;
-        scenario
+        let id = party.id.clone();
+        let ix = scenario
             .add_party(party)
             .map_err(|e| bad(format!("party {}: {e}", n + 1)))?;
+        if by_place(version) {
+            placed.push((id, ix));
+        }
         done += 1;
         tick(done)?;
     }
+    let named_link =
+        |id: &str, m: String| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60)));
     for n in 0..links {
         let read = |bytes: &[u8]| {
-            let made = |r: LinkRecord| {
+            if by_place(version) {
+                return take_record(bytes, |r: LinkRecord<'_, Place>| {
+                    let id = r.base.id;
+                    link_with(r, |at, what| at_place(&placed, at, what))
+                        .map_err(|m| named_link(id, m))
+                });
+            }
+            let made = |r: LinkRecord<'_>| {
                 let id = r.base.id;
-                link_from(r, &scenario)
-                    .map_err(|m| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60))))
+                link_with(r, |id, _| Ok(by_id(&scenario, id))).map_err(|m| named_link(id, m))
             };
             if model_version >= 3 {
                 take_record(bytes, made)
@@ -532,22 +656,26 @@ fn read_records(
 /// lack `partner_id_on_record`), unless its parties are partly placed: a load gives those the tier
 /// layout's positions ([`migrate_layout`]).
 ///
-/// `None` unless the file is of this build's binary format, holds its records in the order a save
-/// writes them, and would load: anything else (a version 1 file, a partly placed older one, a
-/// file in another order, any damage) is left to a load and a save, which also word what is
-/// wrong. So bytes returned are those a load and a save give (the unit test holds this over
-/// damaged files).
+/// A file of binary format 1 is written in format 2: its links' party ids become the parties'
+/// places.
+///
+/// `None` unless the file is of a binary format this build reads, holds its records in the order
+/// a save writes them, and would load: anything else (a model version 1 file, a partly placed
+/// older one, a file in another order, any damage) is left to a load and a save, which also word
+/// what is wrong. So bytes returned are those a load and a save give (the unit test holds this
+/// over damaged files).
 pub fn resaved(bytes: &[u8]) -> Option<(std::borrow::Cow<'_, [u8]>, usize, usize)> {
     use crate::model::limits::{LinkFields, check_link_fields, check_meta, check_party};
     use crate::model::{ends_after_its_date, valid_id};
-    type Ids<'a> = std::collections::HashSet<&'a str, foldhash::fast::RandomState>;
+    type Places<'a> = std::collections::HashMap<&'a str, Place, foldhash::fast::RandomState>;
     let date = |d: i32| Date::from_num_days_from_ce_opt(d);
     let opt_date = |d: Option<i32>| match d {
         Some(d) => date(d).map(Some),
         None => Some(None),
     };
     let (version, rest) = bytes.strip_prefix(MAGIC)?.split_first_chunk::<4>()?;
-    if u32::from_le_bytes(*version) != BINARY_VERSION {
+    let file_version = u32::from_le_bytes(*version);
+    if !(OLDEST_BINARY_VERSION..=BINARY_VERSION).contains(&file_version) {
         return None;
     }
     // Where `rest` starts in `bytes`.
@@ -570,12 +698,20 @@ pub fn resaved(bytes: &[u8]) -> Option<(std::borrow::Cow<'_, [u8]>, usize, usize
     let links = usize::try_from(head.links).ok()?;
     let mut out = Resaved {
         input: bytes,
-        out: None,
+        // An older format is written anew from its first byte.
+        out: (file_version != BINARY_VERSION).then(|| {
+            let mut out = Vec::with_capacity(bytes.len());
+            out.extend_from_slice(MAGIC);
+            out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
+            out
+        }),
         scratch: Vec::new(),
     };
     out.put(&head, MAGIC.len() + 4, at(rest))?;
 
-    let mut party_ids = Ids::with_capacity_and_hasher(parties, Default::default());
+    // The parties' places by id (format 1 links name ids), and their ids by place (format 2).
+    let mut party_places = Places::with_capacity_and_hasher(parties, Default::default());
+    let mut party_ids: Vec<&str> = Vec::with_capacity(parties);
     let mut microsoft = false;
     let mut placed = 0;
     let mut last: Option<(u8, &str)> = None;
@@ -584,9 +720,14 @@ pub fn resaved(bytes: &[u8]) -> Option<(std::borrow::Cow<'_, [u8]>, usize, usize
         let (mut record, after) = postcard::take_from_bytes::<PartyRecord>(rest).ok()?;
         rest = after;
         let party = party_from(record.clone()).ok()?;
-        if !valid_id(record.id) || !party_ids.insert(record.id) {
+        if !valid_id(record.id)
+            || party_places
+                .insert(record.id, party_ids.len() as Place)
+                .is_some()
+        {
             return None;
         }
+        party_ids.push(record.id);
         if party.kind == PartyKind::Microsoft {
             if microsoft {
                 return None;
@@ -615,19 +756,36 @@ pub fn resaved(bytes: &[u8]) -> Option<(std::borrow::Cow<'_, [u8]>, usize, usize
     let mut link_ids: Vec<&str> = Vec::with_capacity(links);
     let mut kind_runs: Vec<usize> = Vec::new();
     let mut last: Option<(LinkKind, &str)> = None;
-    // The parties the last link named, end by end (see `LastEnds`): runs of links share one.
-    let mut last_ends: [Option<&str>; 3] = [None; 3];
+    // The parties the last link named, end by end (see [`place_of`]): runs of links share one.
+    let mut last_ends: [Option<(&str, Place)>; 3] = [None; 3];
     for _ in 0..links {
         let from = at(rest);
-        let (mut record, after) = if model_version >= 3 {
-            postcard::take_from_bytes::<LinkRecord>(rest).ok()?
+        // The record naming its parties by id, and their places.
+        let (mut record, places, after) = if by_place(file_version) {
+            let (record, after) = postcard::take_from_bytes::<LinkRecord<Place>>(rest).ok()?;
+            let r = &record.base;
+            let places = (r.from, r.to, r.via);
+            (named(record, &party_ids)?, places, after)
         } else {
-            let (base, after) = postcard::take_from_bytes::<LinkBase>(rest).ok()?;
-            let record = LinkRecord {
-                base,
-                partner_id_on_record: None,
+            let (record, after) = if model_version >= 3 {
+                postcard::take_from_bytes::<LinkRecord>(rest).ok()?
+            } else {
+                let (base, after) = postcard::take_from_bytes::<LinkBase>(rest).ok()?;
+                let record = LinkRecord {
+                    base,
+                    partner_id_on_record: None,
+                };
+                (record, after)
             };
-            (record, after)
+            let [last_from, last_to, last_via] = &mut last_ends;
+            let r = &record.base;
+            let via = match r.via {
+                Some(via) => Some(place_of(&party_places, last_via, via)?),
+                None => None,
+            };
+            let from = place_of(&party_places, last_from, r.from)?;
+            let to = place_of(&party_places, last_to, r.to)?;
+            (record, (from, to, via), after)
         };
         rest = after;
         let r = &mut record.base;
@@ -637,13 +795,6 @@ pub fn resaved(bytes: &[u8]) -> Option<(std::borrow::Cow<'_, [u8]>, usize, usize
         let admin_type = AdminType::from_key(r.admin_type)?;
         let (on, ended) = (date(r.date)?, opt_date(r.ended)?);
         if !valid_id(r.id) {
-            return None;
-        }
-        let [last_from, last_to, last_via] = &mut last_ends;
-        if !known(&party_ids, last_from, r.from)
-            || !known(&party_ids, last_to, r.to)
-            || r.via.is_some_and(|via| !known(&party_ids, last_via, via))
-        {
             return None;
         }
         check_link_fields(LinkFields {
@@ -675,7 +826,7 @@ pub fn resaved(bytes: &[u8]) -> Option<(std::borrow::Cow<'_, [u8]>, usize, usize
         r.status = status.key();
         r.publisher = publisher.key();
         r.admin_type = admin_type.key();
-        out.put(&record, from, at(rest))?;
+        out.put(&with_ends(record, places), from, at(rest))?;
     }
     kind_runs.push(link_ids.len());
     let runs: Vec<&[&str]> = kind_runs
@@ -690,22 +841,23 @@ pub fn resaved(bytes: &[u8]) -> Option<(std::borrow::Cow<'_, [u8]>, usize, usize
     rest.is_empty().then(|| (out.bytes(), parties, links))
 }
 
-/// Whether `ids` holds `id`, with `last` the id this end of the link before named (found
-/// already): links come in order, and runs of them name the same party at one end (a partner's
-/// reseller relationships, a customer's purchases), so that one is not looked up again.
-fn known<'a>(
-    ids: &std::collections::HashSet<&'a str, foldhash::fast::RandomState>,
-    last: &mut Option<&'a str>,
+/// The place of the party `id` names in `places`, with `last` the id this end of the link before
+/// named and its place (found already): links come in order, and runs of them name the same
+/// party at one end (a partner's reseller relationships, a customer's purchases), so that one is
+/// not looked up again. `None` when no party has that id.
+fn place_of<'a>(
+    places: &std::collections::HashMap<&'a str, Place, foldhash::fast::RandomState>,
+    last: &mut Option<(&'a str, Place)>,
     id: &'a str,
-) -> bool {
-    if *last == Some(id) {
-        return true;
+) -> Option<Place> {
+    if let Some((last_id, at)) = *last
+        && last_id == id
+    {
+        return Some(at);
     }
-    let found = ids.contains(id);
-    if found {
-        *last = Some(id);
-    }
-    found
+    let at = *places.get(id)?;
+    *last = Some((id, at));
+    Some(at)
 }
 
 /// What [`resaved`] writes, value by value: the input's own bytes as long as every value it
@@ -805,7 +957,7 @@ fn whatif_changes_in(
     })
     .ok()?
     .ok()?;
-    if version != BINARY_VERSION {
+    if !(OLDEST_BINARY_VERSION..=BINARY_VERSION).contains(&version) {
         return None;
     }
     let head = next(records, |bytes| {
@@ -842,6 +994,8 @@ fn whatif_changes_in(
     // Parties: the same as the base's (marked seen, by graph index), or changed or new.
     let mut party_seen = vec![false; graph.node_bound()];
     let mut changed_parties: Vec<Party> = Vec::new();
+    // The file's party ids by place (format 2 links name parties so).
+    let mut file_ids: Vec<PartyId> = Vec::new();
     let mut microsoft = 0;
     for _ in 0..party_count {
         let read = next(records, |bytes| {
@@ -858,13 +1012,21 @@ fn whatif_changes_in(
         .ok()?
         .ok()?;
         let (kind, id_ix) = match read {
-            Ok(ix) => (graph[ix].kind, Some(ix)),
+            Ok(ix) => {
+                if by_place(version) {
+                    file_ids.push(graph[ix].id.clone());
+                }
+                (graph[ix].kind, Some(ix))
+            }
             Err(party) => {
                 if !valid_id(party.id.as_str()) || check_party(&party).is_err() {
                     return None;
                 }
                 let ix = base.party_index(party.id.as_str());
                 let kind = party.kind;
+                if by_place(version) {
+                    file_ids.push(party.id.clone());
+                }
                 changed_parties.push(party);
                 (kind, ix)
             }
@@ -911,7 +1073,11 @@ fn whatif_changes_in(
                 }
                 link_of(r).map(Err).map_err(|_| ())
             };
-            if model_version >= 3 {
+            if by_place(version) {
+                take_record(bytes, |r: LinkRecord<'_, Place>| {
+                    named(r, &file_ids).map_or(Err(()), made)
+                })
+            } else if model_version >= 3 {
                 take_record(bytes, made)
             } else {
                 take_record(bytes, |base: LinkBase| {
@@ -1086,27 +1252,36 @@ fn smallest_party_record() -> u64 {
     postcard::to_allocvec(&record).map_or(1, |b| b.len() as u64)
 }
 
-/// The fewest bytes any link record takes (see [`smallest_party_record`]): a record of the older
-/// model versions, which lacks the fields version 3 appends.
+/// The fewest bytes any link record takes (see [`smallest_party_record`]), in either binary
+/// format: a format 1 record of the older model versions, which lacks the fields version 3
+/// appends, or a format 2 record, whose parties are numbers.
 fn smallest_link_record() -> u64 {
-    let record = LinkBase {
-        id: "x",
-        kind: "x",
-        from: "x",
-        to: "x",
-        date: 0,
-        ended: None,
-        status: "x",
-        offer: None,
-        publisher: "x",
-        tenant: None,
-        via: None,
-        roles: Vec::new(),
-        duration_days: None,
-        auto_extend: false,
-        admin_type: "x",
-    };
-    postcard::to_allocvec(&record).map_or(1, |b| b.len() as u64)
+    fn smallest<P>(end: P, other_end: P) -> LinkBase<'static, P> {
+        LinkBase {
+            id: "x",
+            kind: "x",
+            from: end,
+            to: other_end,
+            date: 0,
+            ended: None,
+            status: "x",
+            offer: None,
+            publisher: "x",
+            tenant: None,
+            via: None,
+            roles: Vec::new(),
+            duration_days: None,
+            auto_extend: false,
+            admin_type: "x",
+        }
+    }
+    let size = |b: postcard::Result<Vec<u8>>| b.map_or(1, |b| b.len() as u64);
+    let by_id = size(postcard::to_allocvec(&smallest("x", "x")));
+    let by_place = size(postcard::to_allocvec(&LinkRecord {
+        base: smallest(0 as Place, 0),
+        partner_id_on_record: None,
+    }));
+    by_id.min(by_place)
 }
 
 /// Checks what a header announces against the limits and against what `bytes_left` (the bytes
@@ -1202,28 +1377,58 @@ fn party_from(r: PartyRecord<'_>) -> Result<Party, String> {
 /// The graph indices of a link's `from`, `to` and `via` (see [`Scenario::add_link_at`]).
 type Ends = (NodeIndex, NodeIndex, Option<NodeIndex>);
 
-/// A link from its record, with its parties' graph indices when it names only parties the
-/// scenario holds. Its `from`, `to` and `via` are the ids the scenario already holds for those
-/// parties (no allocation, and each looked up once); an id it does not hold is made anew, and
-/// adding the link names it as missing.
-fn link_from(record: LinkRecord<'_>, scenario: &Scenario) -> Result<(Link, Option<Ends>), String> {
-    let mut all_found = true;
-    let mut party = |id: &str| match scenario.party_entry(id) {
+/// The party a format 1 link names by `id`: the id the scenario holds and its graph index, or a
+/// new id when the scenario holds none (adding the link then names it as missing). Each is
+/// looked up once, and a link found so allocates nothing for its parties.
+fn by_id(scenario: &Scenario, id: &str) -> (PartyId, Option<NodeIndex>) {
+    match scenario.party_entry(id) {
         Some((id, ix)) => (id, Some(ix)),
-        None => {
-            all_found = false;
-            (id.into(), None)
-        }
-    };
+        None => (id.into(), None),
+    }
+}
+
+/// The party a format 2 link names by its place in the file (`placed`: the file's parties as the
+/// scenario holds them), or why there is none; `what` is the field (`from`, `to`, `via`).
+fn at_place(
+    placed: &[(PartyId, NodeIndex)],
+    at: Place,
+    what: &str,
+) -> Result<(PartyId, Option<NodeIndex>), String> {
+    match placed.get(at as usize) {
+        Some((id, ix)) => Ok((id.clone(), Some(*ix))),
+        None => Err(format!(
+            "its `{what}` names party number {} and the file holds {} {}",
+            crate::text::thousands(at as usize + 1),
+            crate::text::thousands(placed.len()),
+            if placed.len() == 1 {
+                "party"
+            } else {
+                "parties"
+            }
+        )),
+    }
+}
+
+/// A link from its record, with its parties' graph indices when it names only parties the
+/// scenario holds. `party` finds the party each of `from`, `to` and `via` names (with the field's
+/// name): the id the scenario holds and its index, or an id it does not hold (without index),
+/// or an error.
+fn link_with<P>(
+    record: LinkRecord<'_, P>,
+    mut party: impl FnMut(P, &str) -> Result<(PartyId, Option<NodeIndex>), String>,
+) -> Result<(Link, Option<Ends>), String> {
     let r = record.base;
-    let (from, from_ix) = party(r.from);
-    let (to, to_ix) = party(r.to);
-    let (via, via_ix) = match r.via.map(&mut party) {
-        Some((id, ix)) => (Some(id), ix),
-        None => (None, None),
+    let (from, from_ix) = party(r.from, "from")?;
+    let (to, to_ix) = party(r.to, "to")?;
+    let (via, via_ix, via_found) = match r.via {
+        Some(via) => {
+            let (id, ix) = party(via, "via")?;
+            (Some(id), ix, ix.is_some())
+        }
+        None => (None, None, true),
     };
     let ends = match (from_ix, to_ix) {
-        (Some(from), Some(to)) if all_found => Some((from, to, via_ix)),
+        (Some(from), Some(to)) if via_found => Some((from, to, via_ix)),
         _ => None,
     };
     let link = Link {
@@ -1317,7 +1522,7 @@ mod tests {
         newer[4] = 9;
         assert_eq!(
             load(&newer),
-            "c.cspx: binary save format version 9 is not supported (this build reads version 1)"
+            "c.cspx: binary save format version 9 is not supported (this build reads versions 1 to 2)"
         );
         // A kind no build knows: the record is found by its id and the value is named.
         let needle = b"direct_bill";
@@ -1350,9 +1555,10 @@ mod tests {
         links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
         bytes_of(
             s,
+            1,
             2,
             parties.into_iter().map(party_record),
-            links.into_iter().map(link_base),
+            links.into_iter().map(|l| link_base(l, ids_of(l))),
         )
     }
 
@@ -1377,14 +1583,92 @@ mod tests {
         );
     }
 
-    /// `.cspx` bytes of this build's versions holding these records, as they are.
-    fn file_of(s: &Scenario, parties: &[PartyRecord], links: &[LinkRecord]) -> Vec<u8> {
-        bytes_of(s, FORMAT_VERSION, parties.iter(), links.iter())
+    /// Format 2: links name their parties by place, the file is smaller than format 1's, a format
+    /// 1 file loads as the same channel and saves as format 2, and a place past the party table
+    /// is refused with the link and the field named.
+    #[test]
+    fn links_name_their_parties_by_place_and_a_format_1_file_loads_the_same() {
+        let s = channel();
+        let bytes = scenario_to_bytes(&s).unwrap();
+        assert_eq!(bytes[4..8], 2u32.to_le_bytes());
+        let (parties, links) = records_by_id(&s);
+        let by_id = file_of(&s, &parties, &links);
+        assert_eq!(by_id[4..8], 1u32.to_le_bytes());
+        assert!(
+            bytes.len() * 10 < by_id.len() * 9,
+            "{} bytes by place, {} by id",
+            bytes.len(),
+            by_id.len()
+        );
+        let load = |b: &[u8]| scenario_from_bytes(b, "c.cspx", &Progress::none());
+        let old = load(&by_id).expect("a format 1 file loads");
+        assert_eq!(old, s);
+        assert!(
+            scenario_to_bytes(&old).unwrap() == bytes,
+            "and saves as format 2"
+        );
+        for (field, damage) in [
+            ("to", (|l| l.base.to = "nobody") as fn(&mut LinkRecord)),
+            ("via", |l| l.base.via = Some("nobody")),
+        ] {
+            let mut far: Vec<LinkRecord> = links.iter().map(copy_link).collect();
+            damage(&mut far[4]);
+            let err = load(&placed_file_of(&s, &parties, &far)).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "c.cspx: link `{}`: its `{field}` names party number {} and the file holds {} parties",
+                    far[4].base.id,
+                    parties.len() + 8,
+                    parties.len()
+                )
+            );
+        }
     }
 
-    /// `.cspx` bytes of model version `model_version` with `s`'s header and these records.
+    /// `s`'s party and link records in a save's order, links naming parties by id (format 1).
+    fn records_by_id(s: &Scenario) -> (Vec<PartyRecord<'_>>, Vec<LinkRecord<'_>>) {
+        let mut parties: Vec<&Party> = s.parties().collect();
+        parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
+        let mut links: Vec<&Link> = s.links().collect();
+        links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        (
+            parties.into_iter().map(party_record).collect(),
+            links
+                .into_iter()
+                .map(|l| link_record(l, ids_of(l)))
+                .collect(),
+        )
+    }
+
+    /// `.cspx` bytes of binary format 1 (links name parties by id) and this build's model
+    /// version holding these records, as they are.
+    fn file_of(s: &Scenario, parties: &[PartyRecord], links: &[LinkRecord]) -> Vec<u8> {
+        bytes_of(s, 1, FORMAT_VERSION, parties.iter(), links.iter())
+    }
+
+    /// The same records in binary format 2: each link names its parties by their places among
+    /// `parties`, and an id none of them has by a place after the last.
+    fn placed_file_of(s: &Scenario, parties: &[PartyRecord], links: &[LinkRecord]) -> Vec<u8> {
+        let place = |id: &str| {
+            parties
+                .iter()
+                .position(|p| p.id == id)
+                .unwrap_or(parties.len() + 7) as Place
+        };
+        let placed = links.iter().map(|l| {
+            let r = &l.base;
+            with_ends(copy_link(l), (place(r.from), place(r.to), r.via.map(place)))
+        });
+        let placed: Vec<LinkRecord<Place>> = placed.collect();
+        bytes_of(s, 2, FORMAT_VERSION, parties.iter(), placed.iter())
+    }
+
+    /// `.cspx` bytes of binary format `format` and model version `model_version` with `s`'s
+    /// header and these records.
     fn bytes_of<P: serde::Serialize, L: serde::Serialize>(
         s: &Scenario,
+        format: u32,
         model_version: u32,
         parties: impl ExactSizeIterator<Item = P>,
         links: impl ExactSizeIterator<Item = L>,
@@ -1398,7 +1682,7 @@ mod tests {
             links: links.len() as u64,
         };
         let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&BINARY_VERSION.to_le_bytes());
+        out.extend_from_slice(&format.to_le_bytes());
         out = postcard::to_extend(&head, out).unwrap();
         for p in parties {
             out = postcard::to_extend(&p, out).unwrap();
@@ -1439,12 +1723,21 @@ mod tests {
             }
         }
         // Damage a byte flip rarely makes, record by record: each refused by the load.
-        let mut party_records: Vec<&Party> = s.parties().collect();
-        party_records.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
-        let party_records: Vec<PartyRecord> = party_records.into_iter().map(party_record).collect();
-        let mut link_records: Vec<&Link> = s.links().collect();
-        link_records.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
-        let link_records: Vec<LinkRecord> = link_records.into_iter().map(link_record).collect();
+        let (party_records, link_records) = records_by_id(&s);
+        // A format 1 file (links naming parties by id) is written in format 2, as a load and a
+        // save write it, and so is any damaged one that loads.
+        let by_id = file_of(&s, &party_records, &link_records);
+        assert!(resaved(&by_id).is_some_and(|(out, ..)| out == bytes));
+        for i in (8..by_id.len()).step_by(by_id.len() / 150) {
+            for flip in [0x01, 0x80] {
+                let mut damaged = by_id.clone();
+                damaged[i] ^= flip;
+                agrees(&damaged);
+            }
+        }
+        assert!(placed_file_of(&s, &party_records, &link_records) == bytes);
+        type Writer = fn(&Scenario, &[PartyRecord<'_>], &[LinkRecord<'_>]) -> Vec<u8>;
+        let writers: [Writer; 2] = [file_of, placed_file_of];
         let early = days("1900-01-01".parse().unwrap());
         let party_damage: [fn(&mut Vec<PartyRecord>); 4] = [
             |p| p[3].id = p[2].id,
@@ -1452,7 +1745,7 @@ mod tests {
             |p| p[2].id = "a b",
             |p| p[2].mca_accepted = Some(days("1900-01-01".parse().unwrap())),
         ];
-        for damage in party_damage {
+        for (damage, file_of) in party_damage.iter().flat_map(|d| writers.map(|w| (d, w))) {
             let mut parties = party_records.clone();
             damage(&mut parties);
             let b = file_of(&s, &parties, &link_records);
@@ -1471,7 +1764,7 @@ mod tests {
             |l| l[2].base.id = "a/b",
             |l| l[2].base.offer = Some("tab\tin"),
         ];
-        for damage in link_damage {
+        for (damage, file_of) in link_damage.iter().flat_map(|d| writers.map(|w| (d, w))) {
             let mut links: Vec<LinkRecord> = link_records.iter().map(copy_link).collect();
             damage(&mut links);
             let b = file_of(&s, &party_records, &links);
@@ -1479,7 +1772,9 @@ mod tests {
         }
         let mut links: Vec<LinkRecord> = link_records.iter().map(copy_link).collect();
         links[2].base.date = early;
-        assert!(resaved(&file_of(&s, &party_records, &links)).is_none());
+        for file_of in writers {
+            assert!(resaved(&file_of(&s, &party_records, &links)).is_none());
+        }
         // An older spelling a load accepts is written as a save spells it.
         let mut links: Vec<LinkRecord> = link_records.iter().map(copy_link).collect();
         let admin = links.iter().position(|l| l.base.kind == "admin").unwrap();
@@ -1495,8 +1790,10 @@ mod tests {
         // but is left to the load and the save.
         let mut parties = party_records.clone();
         parties.swap(1, 2);
-        let b = file_of(&s, &parties, &link_records);
-        assert!(load(&b).is_ok() && resaved(&b).is_none());
+        for file_of in writers {
+            let b = file_of(&s, &parties, &link_records);
+            assert!(load(&b).is_ok() && resaved(&b).is_none());
+        }
         let mut placed = s.clone();
         let first = placed.parties().next().unwrap().id.clone();
         placed
@@ -1600,12 +1897,20 @@ mod tests {
             }
         }
         // A what-if whose links name a party it no longer holds, or that holds an id twice.
-        let mut parties: Vec<&Party> = w.parties().collect();
-        parties.sort_by(|a, b| (a.kind.tier(), &a.id).cmp(&(b.kind.tier(), &b.id)));
-        let parties: Vec<PartyRecord> = parties.into_iter().map(party_record).collect();
-        let mut links: Vec<&Link> = w.links().collect();
-        links.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
-        let links: Vec<LinkRecord> = links.into_iter().map(link_record).collect();
+        let (parties, links) = records_by_id(&w);
+        // Format 1 (links naming parties by id) is read as its changes too.
+        let by_id = file_of(&w, &parties, &links);
+        assert_eq!(
+            diff_changes(&mut base.clone(), &whatif_changes(&by_id, &base).unwrap()).unwrap(),
+            expected
+        );
+        for i in (8..by_id.len()).step_by(by_id.len() / 150) {
+            let mut damaged = by_id.clone();
+            damaged[i] ^= 0x01;
+            agrees(&damaged);
+        }
+        type Writer = fn(&Scenario, &[PartyRecord<'_>], &[LinkRecord<'_>]) -> Vec<u8>;
+        let writers: [Writer; 2] = [file_of, placed_file_of];
         let party_damage: [fn(&mut Vec<PartyRecord>); 3] = [
             |p| {
                 p.remove(p.len() - 1);
@@ -1616,7 +1921,7 @@ mod tests {
                 p[last].id = p[1].id;
             },
         ];
-        for damage in party_damage {
+        for (damage, file_of) in party_damage.iter().flat_map(|d| writers.map(|w| (d, w))) {
             let mut parties = parties.clone();
             damage(&mut parties);
             let b = file_of(&w, &parties, &links);
@@ -1632,7 +1937,7 @@ mod tests {
             },
             |l| l[4].base.ended = Some(l[4].base.date),
         ];
-        for damage in link_damage {
+        for (damage, file_of) in link_damage.iter().flat_map(|d| writers.map(|w| (d, w))) {
             let mut links: Vec<LinkRecord> = links.iter().map(copy_link).collect();
             damage(&mut links);
             let b = file_of(&w, &parties, &links);
@@ -1641,7 +1946,7 @@ mod tests {
         }
     }
 
-    fn copy_link<'a>(l: &LinkRecord<'a>) -> LinkRecord<'a> {
+    fn copy_link<'a, P: Copy>(l: &LinkRecord<'a, P>) -> LinkRecord<'a, P> {
         LinkRecord {
             base: LinkBase {
                 roles: l.base.roles.clone(),
