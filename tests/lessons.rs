@@ -453,15 +453,53 @@ fn every_quiz_answer_names_each_rule_its_marked_links_break() {
     );
 }
 
+/// A hint is for the step the trainee is on: lesson 5's room, drawing the purchase, is told that
+/// a purchase drawn by hand is for Microsoft 365 (its last hint when hints came in one fixed
+/// order), and a room still reading the findings hears about reseller relationships first.
+#[test]
+fn a_hint_is_for_the_step_the_trainee_is_on() {
+    let l = lesson("05-sample-2-multi-partner");
+    let s = &l.start;
+    let checker = csp_explorer::rules::Checker::new(s);
+    let marked = BTreeSet::new();
+    let seen = Observed {
+        scenario: s,
+        checker: &checker,
+        selected: None,
+        marked: &marked,
+    };
+    let mut run = LessonRun::new(l.clone());
+    let progress = run.observe(&seen);
+    assert_eq!(progress.on_step(), Some(0), "nothing is done at the start");
+    // On the purchase step (step 2 of 4): its own hint first.
+    let hint = run.next_hint(Some(1)).expect("a hint").to_owned();
+    assert!(hint.contains("Azure plan"), "{hint}");
+    // On the reseller-relationship step: its two, in order, then what is left.
+    let mut later = LessonRun::new(l.clone());
+    let first = later.next_hint(Some(2)).expect("a hint").to_owned();
+    assert!(first.contains("reseller relationship"), "{first}");
+    let second = later.next_hint(Some(2)).expect("a hint").to_owned();
+    assert!(second.contains("quick fixes"), "{second}");
+    let last = later.next_hint(Some(2)).expect("a hint").to_owned();
+    assert!(last.contains("Azure plan"), "{last}");
+    assert_eq!(later.next_hint(Some(2)), None);
+    assert_eq!(later.shown_hints(), [first.as_str(), &second, &last]);
+    assert_eq!(later.hints_left(), 0);
+    // Kept across a restart in the order shown.
+    let resumed = LessonRun::resume(l.clone(), later.attempt());
+    assert_eq!(resumed.shown_hints(), later.shown_hints());
+    assert_eq!(resumed.score_now(), later.score_now());
+}
+
 #[test]
 fn hints_and_revealing_cost_points() {
     let l = lesson("01-direct-bill");
     let mut run = LessonRun::new(l.clone());
     assert_eq!(run.score_now(), 100);
-    assert!(run.next_hint().is_some());
+    assert!(run.next_hint(None).is_some());
     assert_eq!(run.score_now(), 85);
-    assert!(run.next_hint().is_some());
-    assert!(run.next_hint().is_none(), "two hints only");
+    assert!(run.next_hint(None).is_some());
+    assert!(run.next_hint(None).is_none(), "two hints only");
     assert_eq!(run.shown_hints().len(), 2);
     assert_eq!(run.score_now(), 70);
     run.revealed = true;

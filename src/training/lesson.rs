@@ -37,7 +37,8 @@ pub struct Lesson {
     /// The steps, in order; each may say when it is done.
     #[serde(default)]
     pub steps: Vec<Step>,
-    /// Hints, shown one at a time on request (each costs points).
+    /// Hints for the lesson as a whole, shown one at a time on request (each costs points) once
+    /// the step the trainee is on has none left (see [`Step::hints`]).
     #[serde(default)]
     pub hints: Vec<String>,
     /// When the lesson is solved.
@@ -61,6 +62,11 @@ pub struct Step {
     /// When the step counts as done; a step without one is narration.
     #[serde(default)]
     pub done_when: Option<Condition>,
+    /// Hints for this step: asked for while the trainee is on it, they come before the lesson's
+    /// own. A hint about drawing the purchase is no help while the room is still reading the
+    /// finding (lessons gave their hints in one fixed order, whatever step the room was on).
+    #[serde(default)]
+    pub hints: Vec<String>,
 }
 
 /// A change to a scenario as a lesson writes it: by id, naming only the fields that change.

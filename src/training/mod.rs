@@ -89,8 +89,8 @@ pub const SOLVED_FLOOR: u32 = 25;
 pub struct LessonRun {
     /// The lesson.
     pub loaded: LoadedLesson,
-    /// How many hints have been shown.
-    pub hints_shown: usize,
+    /// The hints shown, in the order they were asked for (each costs points).
+    shown: Vec<HintAt>,
     /// True once the trainer revealed the answer: the lesson can still be finished, for no points.
     pub revealed: bool,
     /// The step the presenter is on.
@@ -113,8 +113,11 @@ pub struct LessonRun {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Attempt {
-    /// Hints shown (each costs points).
+    /// How many hints were shown (each costs points). An attempt kept before steps had hints of
+    /// their own names only this: its hints were the lesson's first ones.
     pub hints_shown: usize,
+    /// Which hints were shown, in order.
+    pub hints: Vec<HintAt>,
     /// The answer was revealed.
     pub revealed: bool,
     /// The presenter's step.
@@ -125,6 +128,15 @@ pub struct Attempt {
     pub reached: Vec<bool>,
     /// A judged quiz's result.
     pub quiz: Option<QuizResult>,
+}
+
+/// Where a hint is in its lesson: the `n`th of a step's own, or of the lesson's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HintAt {
+    /// A step's hint: the step, then the hint's place among its hints.
+    Step(usize, usize),
+    /// The lesson's own hint.
+    Lesson(usize),
 }
 
 /// What the run looks like now.
@@ -141,6 +153,11 @@ impl Progress {
     /// Steps done, of all steps.
     pub fn done(&self) -> (usize, usize) {
         (self.steps.iter().filter(|d| **d).count(), self.steps.len())
+    }
+
+    /// The step the trainee is on: the first not done, if any is left.
+    pub fn on_step(&self) -> Option<usize> {
+        self.steps.iter().position(|done| !done)
     }
 
     /// The steps the trainee went past: not done while the goal holds (a narration step is done
@@ -160,7 +177,7 @@ impl LessonRun {
     pub fn new(loaded: LoadedLesson) -> Self {
         LessonRun {
             loaded,
-            hints_shown: 0,
+            shown: Vec::new(),
             revealed: false,
             step: 0,
             solved: None,
@@ -182,8 +199,20 @@ impl LessonRun {
             .map(|done| done.then_some(0))
             .collect();
         reached.resize(steps, None);
+        // Only hints this lesson has, each once; an older attempt's count, as the first hints
+        // offered before any step was begun.
+        let mut shown: Vec<HintAt> = Vec::new();
+        if attempt.hints.is_empty() {
+            shown.extend(hint_order(lesson, None).take(attempt.hints_shown));
+        } else {
+            for at in attempt.hints {
+                if hint_text(lesson, at).is_some() && !shown.contains(&at) {
+                    shown.push(at);
+                }
+            }
+        }
         LessonRun {
-            hints_shown: attempt.hints_shown.min(lesson.hints.len()),
+            shown,
             revealed: attempt.revealed,
             step: attempt.step.min(steps.saturating_sub(1)),
             solved: None,
@@ -197,7 +226,8 @@ impl LessonRun {
     /// Where the attempt stands (see [`Attempt`]).
     pub fn attempt(&self) -> Attempt {
         Attempt {
-            hints_shown: self.hints_shown,
+            hints_shown: self.shown.len(),
+            hints: self.shown.clone(),
             revealed: self.revealed,
             step: self.step,
             best: self.best,
@@ -274,25 +304,39 @@ impl LessonRun {
             return 0;
         }
         if let Some(quiz) = &self.quiz {
-            return quiz
-                .score
-                .saturating_sub(HINT_COST * self.hints_shown as u32);
+            return quiz.score.saturating_sub(self.hint_cost());
         }
-        100u32
-            .saturating_sub(HINT_COST * self.hints_shown as u32)
-            .max(SOLVED_FLOOR)
+        100u32.saturating_sub(self.hint_cost()).max(SOLVED_FLOOR)
     }
 
-    /// Shows the next hint; `None` when there are no more.
-    pub fn next_hint(&mut self) -> Option<&str> {
-        let hint = self.loaded.lesson.hints.get(self.hints_shown)?;
-        self.hints_shown += 1;
-        Some(hint)
+    /// The points the hints shown cost.
+    pub fn hint_cost(&self) -> u32 {
+        HINT_COST.saturating_mul(u32::try_from(self.shown.len()).unwrap_or(u32::MAX))
     }
 
-    /// The hints shown so far.
-    pub fn shown_hints(&self) -> &[String] {
-        &self.loaded.lesson.hints[..self.hints_shown.min(self.loaded.lesson.hints.len())]
+    /// Shows the next hint for a trainee on step `on_step` (see [`Progress::on_step`]): that
+    /// step's own first, then the lesson's, then the other steps' in order. `None` when every
+    /// hint has been shown.
+    pub fn next_hint(&mut self, on_step: Option<usize>) -> Option<&str> {
+        let lesson = &self.loaded.lesson;
+        let at = hint_order(lesson, on_step).find(|at| !self.shown.contains(at))?;
+        self.shown.push(at);
+        hint_text(lesson, at)
+    }
+
+    /// The hints shown so far, in the order they were asked for.
+    pub fn shown_hints(&self) -> Vec<&str> {
+        self.shown
+            .iter()
+            .filter_map(|&at| hint_text(&self.loaded.lesson, at))
+            .collect()
+    }
+
+    /// How many hints are left to ask for.
+    pub fn hints_left(&self) -> usize {
+        hint_order(&self.loaded.lesson, None)
+            .filter(|at| !self.shown.contains(at))
+            .count()
     }
 
     /// Moves the presenter to the next step; false at the last one.
@@ -320,6 +364,30 @@ impl LessonRun {
         self.quiz
             .insert(score_quiz(seen.marked, &broken_links(seen.checker)))
     }
+}
+
+/// Every hint of `lesson` in the order they are offered to a trainee on step `on_step`: its own,
+/// the lesson's, then every step's in order (`on_step`'s are not repeated).
+fn hint_order(lesson: &Lesson, on_step: Option<usize>) -> impl Iterator<Item = HintAt> + '_ {
+    let of_step = |i: usize| {
+        let count = lesson.steps.get(i).map_or(0, |s| s.hints.len());
+        (0..count).map(move |n| HintAt::Step(i, n))
+    };
+    let first = on_step.into_iter().flat_map(of_step);
+    let general = (0..lesson.hints.len()).map(HintAt::Lesson);
+    let rest = (0..lesson.steps.len())
+        .filter(move |&i| Some(i) != on_step)
+        .flat_map(of_step);
+    first.chain(general).chain(rest)
+}
+
+/// A hint's words, if the lesson has it.
+fn hint_text(lesson: &Lesson, at: HintAt) -> Option<&str> {
+    match at {
+        HintAt::Step(step, n) => lesson.steps.get(step)?.hints.get(n),
+        HintAt::Lesson(n) => lesson.hints.get(n),
+    }
+    .map(String::as_str)
 }
 
 /// How a quiz went: links rightly marked, wrongly marked, and broken links missed.
@@ -420,7 +488,7 @@ mod tests {
         // Step 1 is selecting the purchase.
         let done = run.observe(&seen(Some("purchase-tailspin-azure")));
         assert_eq!(done.done(), (1, 2));
-        run.next_hint();
+        run.next_hint(done.on_step());
         run.next_step();
         let attempt = run.attempt();
 
@@ -440,12 +508,14 @@ mod tests {
         // An attempt from a longer version of the lesson is brought within this one.
         let beyond = Attempt {
             hints_shown: 99,
+            hints: Vec::new(),
             step: 99,
             reached: vec![true; 9],
             ..attempt
         };
         let mut run = LessonRun::resume(loaded.clone(), beyond);
-        assert_eq!(run.shown_hints().len(), loaded.lesson.hints.len());
+        assert_eq!(run.shown_hints().len(), run.attempt().hints_shown);
+        assert_eq!(run.hints_left(), 0, "every hint the lesson has, each once");
         assert_eq!(run.step, loaded.lesson.steps.len() - 1);
         assert_eq!(run.observe(&seen(None)).steps.len(), 2);
     }
@@ -501,7 +571,11 @@ mod tests {
         for l in LESSONS {
             let loaded = l.load().unwrap_or_else(|e| panic!("{e}"));
             assert!(!loaded.lesson.goal.is_empty(), "{}", l.key);
-            assert!(!loaded.lesson.hints.is_empty(), "{} has no hint", l.key);
+            assert!(
+                LessonRun::new(loaded.clone()).hints_left() > 0,
+                "{} has no hint",
+                l.key
+            );
         }
     }
 }

@@ -201,7 +201,7 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
         ui.label(RichText::new(format!("💡 Hint {}: {hint}", i + 1)).italics());
     }
     ui.horizontal(|ui| {
-        let left = lesson.hints.len() - run.hints_shown.min(lesson.hints.len());
+        let left = run.hints_left();
         if ui
             .add_enabled(
                 left > 0 && run.solved.is_none(),

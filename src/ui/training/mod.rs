@@ -184,8 +184,10 @@ impl Training {
                 }
             }
             TrainingCommand::Hint => {
+                // The hint for the step the room is on, not the next in a fixed order.
+                let on_step = self.progress.as_ref().and_then(Progress::on_step);
                 if let Some(run) = self.run.as_mut() {
-                    run.next_hint();
+                    run.next_hint(on_step);
                 }
             }
             TrainingCommand::Reveal => {
@@ -315,10 +317,7 @@ impl Training {
             selected: None,
             marked: &self.marks,
         };
-        let score = run
-            .judge_quiz(&seen)
-            .score
-            .saturating_sub(crate::training::HINT_COST * run.hints_shown as u32);
+        let score = run.judge_quiz(&seen).score.saturating_sub(run.hint_cost());
         // A judged quiz is finished, whatever its score: later edits do not re-score it.
         let score = if run.revealed { 0 } else { score };
         run.solved.get_or_insert(score);
