@@ -4,7 +4,7 @@
 
 use super::input::{is_stdio, load_scenario, parse_date, parse_export_format};
 use super::output::{
-    Force, bad_input, errln, output_name, refuse_overwriting_inputs, status, write_output,
+    Force, bad_input, errln, output_name, refuse_overwriting_inputs, status, stdout_failed,
 };
 use crate::export::{Background, Detail, ExportFormat, ExportOptions, FindingsList};
 use crate::model::Date;
@@ -132,10 +132,19 @@ impl ExportArgs {
             text_as_paths,
         };
         let written = if is_stdio(&output) {
-            crate::export::export(&loaded, format, &options)
-                .and_then(|bytes| crate::export::for_file(format, &output, bytes))
-                .map_err(bad_input)
-                .and_then(|bytes| write_output(&output, &bytes, force))
+            // As it is written, like a file: a large diagram is never whole in memory.
+            let mut stdout = std::io::stdout().lock();
+            match crate::export::export_to_writer(
+                &loaded,
+                format,
+                &options,
+                &mut stdout,
+                &crate::progress::Progress::none(),
+            ) {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(stdout_failed(&e)),
+                Err(e) => Err(bad_input(e)),
+            }
         } else {
             // Into the file as it is written: a large diagram is never whole in memory.
             crate::export::export_to_path(

@@ -40,10 +40,19 @@ pub(crate) use {errln, out, outln};
 pub(crate) fn emit(bytes: &[u8]) -> Result<(), ExitCode> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
-        Err(e) => Err(bad_input(format!("cannot write to standard output: {e}"))),
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| stdout_failed(&e))
+}
+
+/// The exit code after writing to standard output failed: success when the reader closed the
+/// pipe (it has what it wanted), else 2 with a message.
+pub(crate) fn stdout_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        ExitCode::SUCCESS
+    } else {
+        bad_input(format!("cannot write to standard output: {e}"))
     }
 }
 
@@ -94,16 +103,6 @@ pub(crate) fn refuse_overwriting_inputs(
                 crate::text::path(output)
             )))
         }
-    }
-}
-
-/// Writes a command's result to `path` atomically (see [`crate::io::disk::write_atomic`]), or to
-/// standard output for `-`. A write-protected file is replaced only with `--force`.
-pub(crate) fn write_output(path: &Path, bytes: &[u8], force: Force) -> Result<(), ExitCode> {
-    if is_stdio(path) {
-        emit(bytes)
-    } else {
-        crate::io::disk::write_atomic_with(path, bytes, force.read_only()).map_err(bad_input)
     }
 }
 

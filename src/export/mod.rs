@@ -880,6 +880,30 @@ pub fn for_file(format: ExportFormat, path: &Path, bytes: Vec<u8>) -> Result<Vec
         .map_err(ExportError::Compress)
 }
 
+/// Exports to `sink` (standard output, a pipe): a [`streamed`] format goes to it 64 KB at a time
+/// as it is made, so its document is never whole in memory (`-o -` of a 300,000-party GraphML
+/// built 1.6 GB before its first byte), any other once it is made. The outer `Err` is the export
+/// refused or failed, before anything reached the sink (a streamed document fails only when
+/// cancelled: its refusals, a PNG's, are not streamed); the inner one is the sink failing (a
+/// reader gone away), which the caller words.
+pub fn export_to_writer(
+    scenario: &Scenario,
+    format: ExportFormat,
+    options: &ExportOptions,
+    sink: &mut dyn std::io::Write,
+    progress: &Progress,
+) -> Result<std::io::Result<()>, ExportError> {
+    if !streamed(format, options) {
+        let bytes = export_with(scenario, format, options, progress)?;
+        return Ok(sink.write_all(&bytes).and_then(|()| sink.flush()));
+    }
+    let mut out = out::Out::to(sink);
+    let made = make(scenario, format, options, progress, &mut out)?;
+    debug_assert!(made.is_none(), "a streamed format writes to its Out");
+    progress.set(1.0);
+    Ok(out.finish().map(drop))
+}
+
 /// Exports to a file, atomically: on any error the file is not created or replaced. An SVG to a
 /// `.svgz` file is gzip-compressed (see [`for_file`]).
 pub fn export_to_file(
@@ -972,22 +996,82 @@ mod tests {
         assert!(compressed(ExportFormat::Svg, Path::new("slide.svgz")));
     }
 
-    /// The large diagram formats reach their file in pieces while they are made, never whole:
-    /// the largest piece handed to the writer is a small part of the document, and the pieces
-    /// together are what [`export`] returns.
+    /// A writer that keeps what it is given and the size of each piece.
+    struct Pieces(Vec<usize>, Vec<u8>);
+
+    impl std::io::Write for Pieces {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.len());
+            self.1.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Standard output (`-o -`) gets a large diagram as a file does, in pieces while it is made
+    /// (it was made whole in memory first), and any other format whole: the same bytes as
+    /// [`export`] either way. A sink that fails is told apart from an export that fails.
     #[test]
-    fn diagrams_reach_their_file_in_pieces_as_they_are_written() {
-        struct Pieces(Vec<usize>, Vec<u8>);
-        impl std::io::Write for Pieces {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.push(buf.len());
-                self.1.extend_from_slice(buf);
-                Ok(buf.len())
+    fn a_writer_gets_a_diagram_in_pieces_as_it_is_written() {
+        let s = crate::scenarios::synthetic(1_500);
+        let options = ExportOptions::default();
+        for format in [ExportFormat::Graphml, ExportFormat::Svg, ExportFormat::Csv] {
+            let whole = export(&s, format, &options).unwrap();
+            let mut pieces = Pieces(Vec::new(), Vec::new());
+            let written =
+                export_to_writer(&s, format, &options, &mut pieces, &Progress::none()).unwrap();
+            assert!(written.is_ok(), "{format:?}");
+            assert!(pieces.1 == whole, "{format:?}: the pieces are the document");
+            let largest = pieces.0.iter().copied().max().unwrap_or(0);
+            if streamed(format, &options) {
+                assert!(
+                    pieces.0.len() >= 4 && largest * 4 <= whole.len(),
+                    "{format:?}: {} pieces, the largest {largest} of {} bytes",
+                    pieces.0.len(),
+                    whole.len()
+                );
+            } else {
+                assert_eq!(largest, whole.len(), "{format:?} is written once made");
+            }
+        }
+        struct Gone;
+        impl std::io::Write for Gone {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
             }
             fn flush(&mut self) -> std::io::Result<()> {
                 Ok(())
             }
         }
+        let gone = export_to_writer(
+            &s,
+            ExportFormat::Graphml,
+            &options,
+            &mut Gone,
+            &Progress::none(),
+        )
+        .expect("the export itself is made");
+        assert_eq!(gone.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+        let refused = export_to_writer(
+            &s,
+            ExportFormat::Png,
+            &ExportOptions {
+                scale: 40.0,
+                ..options
+            },
+            &mut Gone,
+            &Progress::none(),
+        );
+        assert!(matches!(refused, Err(ExportError::BadScale(_))));
+    }
+
+    /// The large diagram formats reach their file in pieces while they are made, never whole:
+    /// the largest piece handed to the writer is a small part of the document, and the pieces
+    /// together are what [`export`] returns.
+    #[test]
+    fn diagrams_reach_their_file_in_pieces_as_they_are_written() {
         let s = crate::scenarios::synthetic(1_500);
         let options = ExportOptions::default();
         for format in [
