@@ -179,9 +179,10 @@ pub struct ExportOptions {
     /// SVG and PNG: draw only the parties inside this part of the canvas (and the links between
     /// them), with the findings about what is drawn; the rules still read the whole channel.
     pub area: Option<Area>,
-    /// What the window already knows (where it draws each party, the findings it keeps): an
-    /// export of the visible area then draws the parties where the canvas shows them and checks
-    /// nothing again. Without it the positions are laid out and the rules checked afresh.
+    /// What the window already knows (the findings it keeps and, for the visible area, where it
+    /// draws each party): the export checks nothing again, and an export of the visible area
+    /// draws the parties where the canvas shows them. Without it the rules are checked afresh;
+    /// without its positions the parties are laid out as the command line lays them out.
     pub drawn: Option<std::sync::Arc<Drawn>>,
     /// SVG and PNG: how the findings are listed below the drawing.
     pub findings: FindingsList,
@@ -271,15 +272,18 @@ impl Detail {
     }
 }
 
-/// Where the window draws the parties of an area and the findings it keeps (see
+/// The findings the window keeps and, for an area, where it draws its parties (see
 /// [`ExportOptions::drawn`]). Its findings must be those of the exported scenario as of the
 /// export's date.
 #[derive(Debug)]
 pub struct Drawn {
-    /// Where each party is drawn (only those of the area are needed).
-    pub positions: std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>,
-    /// The findings.
-    pub checker: Checker,
+    /// Where each party is drawn (only those of the area are needed); `None`: laid out afresh
+    /// (a whole channel, drawn as the command line draws it).
+    pub positions:
+        Option<std::collections::BTreeMap<crate::model::PartyId, crate::model::Position>>,
+    /// The findings, shared with the window (checking a 300,000-party channel again took most
+    /// of a second; copying its findings, a tenth of one on the window's thread).
+    pub checker: std::sync::Arc<Checker>,
 }
 
 /// A rectangle of the canvas, in canvas coordinates (File → Export visible area…).
@@ -410,14 +414,15 @@ impl<'a> Sheet<'a> {
         }
     }
 
-    /// A sheet of what the window shows: its positions and findings, nothing checked again.
+    /// A sheet of what the window shows: its findings, nothing checked again, and its positions
+    /// when it gave them.
     fn of_window(scenario: &'a Scenario, as_of: Option<Date>, drawn: &'a Drawn) -> Self {
         Sheet {
             scenario,
             as_of: as_of.unwrap_or_else(|| scenario.as_of()),
             checker: std::borrow::Cow::Borrowed(&drawn.checker),
             area: None,
-            drawn: Some(&drawn.positions),
+            drawn: drawn.positions.as_ref(),
         }
     }
 
@@ -781,8 +786,10 @@ fn make(
 ) -> Result<Option<Vec<u8>>, ExportError> {
     if format == ExportFormat::Png {
         png::check_scale(options.scale)?;
-        if options.drawn.is_none() {
+        if options.drawn.as_ref().is_none_or(|d| d.positions.is_none()) {
             // Before the rules run: at 100,000 parties checking them was most of a refusal's time.
+            // Also with the window's findings, for the whole channel: the window offers the scale
+            // the command line advises.
             svg::refuse_unchecked(scenario, options)?;
         }
     }
@@ -1174,7 +1181,10 @@ mod tests {
         let counts = checker.counts();
         let options = ExportOptions {
             area: Some(area),
-            drawn: Some(std::sync::Arc::new(Drawn { positions, checker })),
+            drawn: Some(std::sync::Arc::new(Drawn {
+                positions: Some(positions),
+                checker: std::sync::Arc::new(checker),
+            })),
             ..ExportOptions::default()
         };
         let svg = String::from_utf8(export(&s, ExportFormat::Svg, &options).unwrap()).unwrap();
@@ -1191,6 +1201,19 @@ mod tests {
             svg.contains(&format!("{violations} violation")),
             "the window's findings are counted"
         );
+        // The window's findings without its positions (a whole channel): laid out afresh, the
+        // findings given counted, none checked again (here, none given).
+        let unchecked = ExportOptions {
+            drawn: Some(std::sync::Arc::new(Drawn {
+                positions: None,
+                checker: std::sync::Arc::new(Checker::default()),
+            })),
+            ..ExportOptions::default()
+        };
+        let svg = String::from_utf8(export(&s, ExportFormat::Svg, &unchecked).unwrap()).unwrap();
+        assert!(svg.contains(&format!("id=\"party-{moved_out}\"")));
+        assert!(violations > 0 && !svg.contains(&format!("{violations} violation")));
+        assert!(!svg.contains("id=\"callout-"), "no finding drawn");
         // Without the window's positions the same area is empty.
         let fresh_options = ExportOptions {
             area: Some(area),

@@ -843,6 +843,12 @@ impl Document {
         &self.checker
     }
 
+    /// The findings, shared for work on another thread (an export) without copying: an edit
+    /// meanwhile copies them once, as it copies a shared scenario.
+    pub fn shared_checker(&self) -> Arc<Checker> {
+        Arc::clone(&self.checker)
+    }
+
     /// The scenario's state: equal revisions mean the same document in the same state.
     pub fn revision(&self) -> u64 {
         self.revision

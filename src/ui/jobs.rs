@@ -353,19 +353,7 @@ impl Jobs<Outcome> {
         } else {
             path.to_owned()
         };
-        let drawn = area.map(|area| {
-            std::sync::Arc::new(crate::export::Drawn {
-                // Only the parties in view: a copy of every position costs tens of milliseconds
-                // at 300,000 parties, and the export reads no others.
-                positions: doc
-                    .positions()
-                    .iter()
-                    .filter(|(_, p)| area.contains(**p))
-                    .map(|(id, p)| (id.clone(), *p))
-                    .collect(),
-                checker: doc.checker().clone(),
-            })
-        });
+        let drawn = Some(export_drawn(doc, area));
         // Shared, not copied: a copy took 2.6 s at 300,000 parties on the UI thread.
         let scenario = doc.shared_scenario();
         let title = format!("Exporting {}", file_name(&path));
@@ -422,6 +410,27 @@ impl Jobs<Outcome> {
 /// it is offered the scale that fits (see `export_offer`).
 pub const PNG_SCALE: f32 = 2.0;
 
+/// What an export reads of the window: the findings it keeps, shared (never checked again nor
+/// copied), and with an `area` where the canvas draws the parties in it; the whole channel is
+/// laid out as the command line lays it out.
+pub fn export_drawn(
+    doc: &Document,
+    area: Option<crate::export::Area>,
+) -> std::sync::Arc<crate::export::Drawn> {
+    std::sync::Arc::new(crate::export::Drawn {
+        // Only the parties in view: a copy of every position costs tens of milliseconds at
+        // 300,000 parties, and the export reads no others.
+        positions: area.map(|area| {
+            doc.positions()
+                .iter()
+                .filter(|(_, p)| area.contains(**p))
+                .map(|(id, p)| (id.clone(), *p))
+                .collect()
+        }),
+        checker: doc.shared_checker(),
+    })
+}
+
 /// The options the window exports with: 2× PNGs, and CSV for Excel (people open it there, and it
 /// needs the byte order mark).
 pub fn export_options() -> crate::export::ExportOptions {
@@ -436,6 +445,30 @@ pub fn export_options() -> crate::export::ExportOptions {
 mod tests {
     use super::*;
     use std::sync::mpsc::sync_channel;
+
+    /// An export reads the findings the window keeps, shared and not checked again: of the
+    /// whole channel (it checked every rule again on the worker before) and of the visible area,
+    /// which also takes the parties in view where the canvas draws them.
+    #[test]
+    fn an_export_shares_the_windows_findings_whole_or_in_part() {
+        let doc = Document::new(crate::scenarios::synthetic(40));
+        let whole = export_drawn(&doc, None);
+        assert!(std::sync::Arc::ptr_eq(
+            &whole.checker,
+            &doc.shared_checker()
+        ));
+        assert!(
+            whole.positions.is_none(),
+            "laid out as the command line does"
+        );
+        let (id, at) = doc.positions().iter().next().expect("parties");
+        let area = crate::export::Area { min: *at, max: *at };
+        let part = export_drawn(&doc, Some(area));
+        assert!(std::sync::Arc::ptr_eq(&part.checker, &doc.shared_checker()));
+        let shown = part.positions.as_ref().expect("the canvas's positions");
+        assert_eq!(shown.get(id), Some(at));
+        assert!(shown.len() < doc.positions().len());
+    }
 
     fn wait<T: Send + 'static>(jobs: &mut Jobs<T>) -> (String, Result<T, String>) {
         let start = Instant::now();

@@ -11,7 +11,7 @@ use crate::ui::command::PendingLink;
 use crate::ui::document::Document;
 use crate::ui::filing::slug_of;
 use crate::ui::import::ImportDialog;
-use crate::ui::jobs::{Outcome, export_options};
+use crate::ui::jobs::{Outcome, export_drawn, export_options};
 use crate::ui::keeper::Persisted;
 use crate::ui::{panels, recovery};
 use std::path::{Path, PathBuf};
@@ -208,7 +208,10 @@ impl ExplorerApp {
         } else {
             path.to_owned()
         };
-        let options = export_options();
+        let options = crate::export::ExportOptions {
+            drawn: Some(export_drawn(&self.ws.doc, None)),
+            ..export_options()
+        };
         let done = crate::export::export_to_file(self.ws.doc.scenario(), format, &options, &path);
         match done {
             Ok(()) => self.notice = Some(format!("Exported {}", path.display())),
