@@ -93,8 +93,10 @@ const BOARD_SPAN: i64 = 64;
 #[derive(Default)]
 pub(super) struct Board {
     pub(super) taken: Vec<Box2>,
-    /// Per cell (column, row): the indexes in `taken` of the boxes meeting it.
-    cells: HashMap<(i64, i64), Vec<u32>, foldhash::fast::RandomState>,
+    /// Per cell (column, row): the boxes meeting it, copied there, so that a question reads each
+    /// cell's boxes in one run of memory (through indexes into `taken`, each box was a jump of
+    /// its own, which at 10,000 parties missed the cache where at 1,000 it did not).
+    cells: HashMap<(i64, i64), Vec<Box2>, foldhash::fast::RandomState>,
     /// Boxes too large to file (see [`BOARD_SPAN`]).
     oversize: Vec<u32>,
     /// The lowest bottom edge taken, for the last-resort spot below everything.
@@ -128,8 +130,11 @@ impl Board {
         {
             return false;
         }
-        let overlaps = |i: &u32| self.taken[*i as usize].overlaps(b);
-        if self.oversize.iter().any(overlaps) {
+        if self
+            .oversize
+            .iter()
+            .any(|i| self.taken[*i as usize].overlaps(b))
+        {
             return false;
         }
         let ((c0, c1), (r0, r1)) = Self::span(b);
@@ -142,7 +147,7 @@ impl Board {
                 if self
                     .cells
                     .get(&(c, r))
-                    .is_some_and(|v| v.iter().any(overlaps))
+                    .is_some_and(|v| v.iter().any(|t| t.overlaps(b)))
                 {
                     return false;
                 }
@@ -161,7 +166,7 @@ impl Board {
         } else {
             for r in r0..=r1 {
                 for c in c0..=c1 {
-                    self.cells.entry((c, r)).or_default().push(index);
+                    self.cells.entry((c, r)).or_default().push(b);
                 }
             }
         }
@@ -358,32 +363,57 @@ impl Crossings {
     }
 
     /// How many links cross the box.
+    #[cfg(test)]
     pub(super) fn count(&self, b: &Box2) -> usize {
+        self.count_up_to(b, usize::MAX)
+    }
+
+    /// How many links cross the box, counted up to `most` (`most` when at least that many do):
+    /// a label's spot is compared with the best found so far, and once as many links cross it
+    /// as cross the best, how many more do not matter.
+    pub(super) fn count_up_to(&self, b: &Box2, most: usize) -> usize {
+        /// Up to this many, the links are told apart as they are found (a short list searched
+        /// each time), which lets the count stop at `most`; beyond it, sorted once at the end.
+        const ONE_BY_ONE: usize = 64;
         let (c0, r0) = self.cell_of(b.x0, b.y0);
         let (c1, r1) = self.cell_of(b.x1, b.y1);
         let mut crossing = self.crossing.borrow_mut();
         crossing.clear();
+        let one_by_one = most <= ONE_BY_ONE;
+        // Whether the count has reached `most` with `line` (told apart one by one).
+        let add = |crossing: &mut Vec<u32>, line: u32| {
+            if !one_by_one {
+                crossing.push(line);
+                return false;
+            }
+            if !crossing.contains(&line) {
+                crossing.push(line);
+            }
+            crossing.len() >= most
+        };
         let range = |starts: &[u32], cell: usize| starts[cell] as usize..starts[cell + 1] as usize;
         for r in r0..=r1 {
             for c in c0..=c1 {
                 let cell = r * self.columns + c;
                 let points = &self.points[range(&self.point_starts, cell)];
                 for &(x, y, line) in points {
-                    if b.contains(Position { x, y }) {
-                        crossing.push(line);
+                    if b.contains(Position { x, y }) && add(&mut crossing, line) {
+                        return most;
                     }
                 }
                 let segments = &self.segments[range(&self.segment_starts, cell)];
                 for &(p, q, line) in segments {
-                    if b.crossed_by(p, q) {
-                        crossing.push(line);
+                    if b.crossed_by(p, q) && add(&mut crossing, line) {
+                        return most;
                     }
                 }
             }
         }
-        crossing.sort_unstable();
-        crossing.dedup();
-        crossing.len()
+        if !one_by_one {
+            crossing.sort_unstable();
+            crossing.dedup();
+        }
+        crossing.len().min(most)
     }
 }
 
@@ -445,6 +475,9 @@ mod tests {
                 .filter(|l| l.points.windows(2).any(|w| b.crossed_by(w[0], w[1])))
                 .count();
             assert_eq!(crossings.count(&b), crossed, "links crossing {b:?}");
+            for most in [1, 2, 3, 100] {
+                assert_eq!(crossings.count_up_to(&b, most), crossed.min(most), "{b:?}");
+            }
             let free = !plain.iter().any(|t| t.overlaps(&b));
             assert_eq!(board.free(&b), free, "{b:?} free");
             if free {

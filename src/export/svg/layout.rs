@@ -22,6 +22,9 @@ pub(super) struct Numbering {
     pub(super) findings: Vec<(Option<usize>, Finding)>,
     /// Per link: the first and last number of its findings.
     pub(super) numbers: FastMap<String, (usize, usize)>,
+    /// The same by the link's graph index (empty without numbers): what the placement and the
+    /// writing read once per link, without hashing its id.
+    by_edge: Vec<Option<(u32, u32)>>,
 }
 
 impl Numbering {
@@ -53,7 +56,28 @@ impl Numbering {
                     .or_insert((*number, *number));
             }
         }
-        Numbering { findings, numbers }
+        let mut by_edge = Vec::new();
+        if !numbers.is_empty() {
+            use petgraph::visit::EdgeIndexable as _;
+            by_edge = vec![None; s.graph().edge_bound()];
+            for (link, &(first, last)) in &numbers {
+                if let Some(e) = s.link_index(link) {
+                    // (Four billion findings would take far more memory than any machine has.)
+                    by_edge[e.index()] = Some((first as u32, last as u32));
+                }
+            }
+        }
+        Numbering {
+            findings,
+            numbers,
+            by_edge,
+        }
+    }
+
+    /// The first and last number of the findings of the link at graph index `e`, if it has any.
+    pub(super) fn of_edge(&self, e: petgraph::stable_graph::EdgeIndex) -> Option<(usize, usize)> {
+        let (first, last) = (*self.by_edge.get(e.index())?)?;
+        Some((first as usize, last as usize))
     }
 }
 
@@ -597,6 +621,7 @@ mod tests {
         let numbering = Numbering {
             findings,
             numbers: FastMap::default(),
+            by_edge: Vec::new(),
         };
         let width = 960.0;
         let (heading, list) = list_lines(

@@ -25,7 +25,7 @@ mod writing;
 use super::out::Out;
 use super::{Detail, ExportError, FindingsList, Sheet};
 use crate::fonts::TextStyle;
-use crate::layout::routes;
+use crate::layout::routes_by_edge;
 use crate::model::Position;
 use crate::progress::Progress;
 use board::Box2;
@@ -223,17 +223,12 @@ pub(crate) fn write_with(
         detail: look.detail_for(positions.len()),
         ..*look
     };
-    let all_routes = routes(s, &positions, RADIUS);
-    let mut steps = Steps {
-        progress,
-        // Parties' labels, then callouts and link labels: the share of the work each step is.
-        total: (s.party_count() + 2 * all_routes.len()).max(1) as f32,
-        placed: 0,
-    };
     let numbering = layout::Numbering::of(sheet, &positions);
     let frame = match look.png_scale {
         Some(scale) => {
-            let links = LinkExtent::of(&all_routes);
+            // Before every link is routed: only those that can reach beyond the parties move the
+            // bound, so a refusal costs a few of them.
+            let links = LinkExtent::beyond_parties(s, &positions);
             let bound = bound(sheet, &positions, &links, &numbering, look);
             refuse_beyond(&bound, bound.sizing, scale)?;
             if bound.nodes > MAX_NODES {
@@ -243,10 +238,21 @@ pub(crate) fn write_with(
         }
         None => None,
     };
+    // Each route with its link's graph index, which the placement and the writing read the link
+    // and its numbers by (not its id).
+    let (edges, all_routes): (Vec<_>, Vec<_>) =
+        routes_by_edge(s, &positions, RADIUS).into_iter().unzip();
+    let mut steps = Steps {
+        progress,
+        // Parties' labels, then callouts and link labels: the share of the work each step is.
+        total: (s.party_count() + 2 * all_routes.len()).max(1) as f32,
+        placed: 0,
+    };
     let placed = placement::place_all(
         sheet,
         &positions,
         &all_routes,
+        &edges,
         &numbering,
         look.detail,
         frame,
@@ -263,6 +269,7 @@ pub(crate) fn write_with(
     let laid = writing::Laid {
         positions: &positions,
         routes: &all_routes,
+        edges: &edges,
         numbering: &numbering,
         placed: &placed,
         page: &page,
@@ -354,8 +361,8 @@ impl LinkExtent {
         self.count += 1;
     }
 
-    /// What [`bound`] reads of the links of the parties at `positions`, as [`LinkExtent::of`]
-    /// their routes would gather it, routing only the links whose curve can reach beyond the box
+    /// What [`bound`] reads of the links of the parties at `positions`, as gathering it from every
+    /// route would, routing only the links whose curve can reach beyond the box
     /// of the parties' shapes: the page's least extent and its frame hold that box anyway, so a
     /// link whose every possible curve stays inside it changes neither (its middle lies between
     /// its ends and its control point). Its control point's box comes from the length of the link
@@ -406,7 +413,8 @@ impl LinkExtent {
         extent
     }
 
-    /// The extent of routes already made.
+    /// The extent of routes already made (what [`LinkExtent::beyond_parties`] is held to).
+    #[cfg(test)]
     fn of(routes: &[crate::layout::Route]) -> Self {
         let mut extent = LinkExtent::default();
         for r in routes {
@@ -498,6 +506,7 @@ fn bound(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::routes;
 
     /// A PNG's page is bounded before anything is placed: the bound must never be less than the
     /// page drawn, on every built-in scenario at every level of detail.
@@ -683,7 +692,8 @@ mod tests {
             let s = b.load().unwrap();
             let sheet = crate::export::Sheet::new(&s, None);
             let positions = sheet.positions();
-            let all_routes = routes(&s, &positions, RADIUS);
+            let (edges, all_routes): (Vec<_>, Vec<_>) =
+                routes_by_edge(&s, &positions, RADIUS).into_iter().unzip();
             let numbering = layout::Numbering::of(&sheet, &positions);
             let mut steps = Steps {
                 progress: &Progress::none(),
@@ -694,15 +704,18 @@ mod tests {
                 &sheet,
                 &positions,
                 &all_routes,
+                &edges,
                 &numbering,
                 Detail::Full,
                 None,
                 &mut steps,
             )
             .unwrap();
-            for link in numbering.numbers.keys() {
-                numbered += 1;
-                labelled += usize::from(placed.kind_labels.contains_key(link.as_str()));
+            for (i, e) in edges.iter().enumerate() {
+                if numbering.of_edge(*e).is_some() {
+                    numbered += 1;
+                    labelled += usize::from(placed.kind_labels.iter().any(|(r, _, _)| *r == i));
+                }
             }
         }
         assert!(numbered > 10, "{numbered}");

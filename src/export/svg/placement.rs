@@ -12,8 +12,8 @@ use crate::export::{Detail, Sheet};
 use crate::fonts::{Fonts, TextStyle};
 use crate::layout::Route;
 use crate::model::{LinkKind, PartyId, PartyKind, Position};
-// Looked up once per party or link of a drawing: hashed quickly (the keys are the app's own ids).
 use foldhash::HashMap;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use std::collections::BTreeMap;
 
 /// A block of text lines centred on `x`, the first baseline at `top + ascent`.
@@ -86,7 +86,8 @@ fn place(board: &Board, label: &Label, candidates: &[Spot], links: &Crossings) -
         if !board.free(&b) {
             continue;
         }
-        let cost = links.count(&b);
+        // Counted only as far as the best so far: a spot that ties it loses to the earlier one.
+        let cost = links.count_up_to(&b, best.map_or(usize::MAX, |(c, _, _)| c));
         if best.is_none_or(|(c, j, _)| (cost, i) < (c, j)) {
             best = Some((cost, i, *spot));
         }
@@ -125,19 +126,25 @@ fn search(board: &Board, label: &Label, origin: Spot) -> Option<Spot> {
 
 /// The labels of the drawing, each where it was placed (drawing coordinates), and the board of every
 /// box taken: party shapes, names, callouts and kind labels.
-pub(super) struct Placed<'a> {
-    /// Each drawn party's name and kind, by party id.
-    pub(super) party_labels: HashMap<&'a str, (Label, Spot)>,
-    /// Per numbered link: the callout's centre and the point on the link it is drawn from.
-    pub(super) callouts: HashMap<&'a str, (Position, Position)>,
+///
+/// Each list is in the order the writing reads the parties (graph order) and the links (route
+/// order), so that it walks them beside the drawing instead of looking each party and link up
+/// by id (three lookups per link were a growing share of a 10,000-party SVG's time).
+pub(super) struct Placed {
+    /// Each drawn party's name and kind, in graph order.
+    pub(super) party_labels: Vec<(NodeIndex, Label, Spot)>,
+    /// Per numbered link, in route order: the route's index, the callout's centre and the point
+    /// on the link it is drawn from.
+    pub(super) callouts: Vec<(usize, Position, Position)>,
     /// The five kind labels, measured once.
     pub(super) kind_label: HashMap<LinkKind, Label>,
-    /// Per link with room for it: its kind label's spot.
-    pub(super) kind_labels: HashMap<&'a str, (LinkKind, Spot)>,
+    /// Per link with room for it, in route order: the route's index, its kind and its label's
+    /// spot.
+    pub(super) kind_labels: Vec<(usize, LinkKind, Spot)>,
     pub(super) board: Board,
 }
 
-impl Placed<'_> {
+impl Placed {
     /// What the page must hold: every box taken and the middle of every link.
     pub(super) fn extent(&self, all_routes: &[Route]) -> Box2 {
         let mut extent: Option<Box2> = None;
@@ -162,16 +169,19 @@ impl Placed<'_> {
 /// the freest of its candidate spots, then each numbered link's callout slides along its link to a
 /// free spot, then each other link's kind label takes a free spot along it or is left out. `None`
 /// when cancelled. With a `frame` (a PNG's), nothing is placed outside it: a name with no room
-/// inside is left out, a callout with none sits on its link's middle.
-pub(super) fn place_all<'a>(
-    sheet: &'a Sheet,
+/// inside is left out, a callout with none sits on its link's middle. `edges` are the routes'
+/// links' graph indexes.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn place_all(
+    sheet: &Sheet,
     positions: &BTreeMap<PartyId, Position>,
-    all_routes: &'a [Route],
+    all_routes: &[Route],
+    edges: &[EdgeIndex],
     numbering: &Numbering,
     detail: Detail,
     frame: Option<Box2>,
     steps: &mut Steps,
-) -> Option<Placed<'a>> {
+) -> Option<Placed> {
     let fonts = Fonts::shared();
     let s = sheet.scenario;
     steps.begin();
@@ -202,18 +212,26 @@ pub(super) fn place_all<'a>(
         let lines = Crossings::of_routes(all_routes);
         party_labels(sheet, positions, &mut board, &lines, steps)?
     } else {
-        HashMap::default()
+        Vec::new()
     };
-    let callouts = callouts(all_routes, numbering, &mut board, steps)?;
+    let callouts = callouts(all_routes, edges, numbering, &mut board, steps)?;
     // Five kinds, measured once each rather than once per link.
     let kind_label: HashMap<LinkKind, Label> = LinkKind::ALL
         .into_iter()
         .map(|k| (k, Label::new(fonts, vec![(k.label().to_owned(), KIND)])))
         .collect();
     let kind_labels = if detail >= Detail::Full {
-        kind_labels(sheet, all_routes, numbering, &kind_label, &mut board, steps)?
+        kind_labels(
+            sheet,
+            all_routes,
+            edges,
+            numbering,
+            &kind_label,
+            &mut board,
+            steps,
+        )?
     } else {
-        HashMap::default()
+        Vec::new()
     };
     Some(Placed {
         party_labels,
@@ -227,16 +245,15 @@ pub(super) fn place_all<'a>(
 /// Each drawn party's name (wrapped, ellipsised) and kind line on the freest of its candidate spots:
 /// below, above, right or left of its shape, then a little farther below or above; narrower if none
 /// is free; failing all, the nearest free spot around it.
-fn party_labels<'a>(
-    sheet: &'a Sheet,
+fn party_labels(
+    sheet: &Sheet,
     positions: &BTreeMap<PartyId, Position>,
     board: &mut Board,
     lines: &Crossings,
     steps: &mut Steps,
-) -> Option<HashMap<&'a str, (Label, Spot)>> {
+) -> Option<Vec<(NodeIndex, Label, Spot)>> {
     let fonts = Fonts::shared();
-    let mut party_labels: HashMap<&str, (Label, Spot)> =
-        HashMap::with_capacity_and_hasher(positions.len(), Default::default());
+    let mut party_labels = Vec::with_capacity(positions.len());
     let g = sheet.scenario.graph();
     let drawn = crate::export::positions_by_node(sheet.scenario, positions);
     for n in g.node_indices() {
@@ -312,7 +329,7 @@ fn party_labels<'a>(
             continue;
         };
         board.take(label.at(spot.cx, spot.top));
-        party_labels.insert(party.id.as_str(), (label, spot));
+        party_labels.push((n, label, spot));
     }
     Some(party_labels)
 }
@@ -322,19 +339,20 @@ const ALONG: [f32; 9] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
 
 /// Each numbered link's callout: the first free spot along the link, else the nearest free spot
 /// around its middle; per link, the callout's centre and the point on the link it is drawn from.
-fn callouts<'a>(
-    all_routes: &'a [Route],
+fn callouts(
+    all_routes: &[Route],
+    edges: &[EdgeIndex],
     numbering: &Numbering,
     board: &mut Board,
     steps: &mut Steps,
-) -> Option<HashMap<&'a str, (Position, Position)>> {
-    let mut callouts: HashMap<&str, (Position, Position)> = HashMap::default();
-    for route in all_routes {
+) -> Option<Vec<(usize, Position, Position)>> {
+    let mut callouts = Vec::new();
+    for (i, (route, e)) in all_routes.iter().zip(edges).enumerate() {
         steps.step()?;
-        let Some(n) = numbering.numbers.get(route.link.as_str()) else {
+        let Some(n) = numbering.of_edge(*e) else {
             continue;
         };
-        let half = callout_half(*n);
+        let half = callout_half(n);
         let (rx, r) = (half + PAD, CALLOUT_R + PAD);
         let mut spot = ALONG
             .iter()
@@ -364,7 +382,7 @@ fn callouts<'a>(
         }
         if let Some(c) = spot {
             board.take(Box2::around(c.x, c.y, rx, r));
-            callouts.insert(route.link.as_str(), (c, anchor));
+            callouts.push((i, c, anchor));
         }
     }
     Some(callouts)
@@ -373,24 +391,23 @@ fn callouts<'a>(
 /// Each link gets its kind label on the first free spot along it, or none (the link's tooltip
 /// still says it): the numbered links first, so that a broken link keeps its kind beside its
 /// callout ("purchase" on a red line says what broke).
-fn kind_labels<'a>(
+fn kind_labels(
     sheet: &Sheet,
-    all_routes: &'a [Route],
+    all_routes: &[Route],
+    edges: &[EdgeIndex],
     numbering: &Numbering,
     kind_label: &HashMap<LinkKind, Label>,
     board: &mut Board,
     steps: &mut Steps,
-) -> Option<HashMap<&'a str, (LinkKind, Spot)>> {
-    let mut kind_labels: HashMap<&str, (LinkKind, Spot)> =
-        HashMap::with_capacity_and_hasher(all_routes.len(), Default::default());
-    let numbered = |route: &&Route| numbering.numbers.contains_key(route.link.as_str());
-    let (broken, others): (Vec<&Route>, Vec<&Route>) = all_routes.iter().partition(numbered);
-    for route in broken.into_iter().chain(others) {
+) -> Option<Vec<(usize, LinkKind, Spot)>> {
+    let g = sheet.scenario.graph();
+    let mut kind_labels = Vec::new();
+    let numbered = |i: &usize| numbering.of_edge(edges[*i]).is_some();
+    let (broken, others): (Vec<usize>, Vec<usize>) = (0..all_routes.len()).partition(numbered);
+    for i in broken.into_iter().chain(others) {
         steps.step()?;
-        let Some(link) = sheet.scenario.link(route.link.as_str()) else {
-            continue;
-        };
-        let label = &kind_label[&link.kind];
+        let (route, kind) = (&all_routes[i], g[edges[i]].kind);
+        let label = &kind_label[&kind];
         let candidates: Vec<Spot> = ALONG
             .iter()
             .map(|t| route.at(*t))
@@ -407,8 +424,10 @@ fn kind_labels<'a>(
             .copied()
         {
             board.take(label.at(spot.cx, spot.top));
-            kind_labels.insert(route.link.as_str(), (link.kind, spot));
+            kind_labels.push((i, kind, spot));
         }
     }
+    // In route order, as the writing reads them.
+    kind_labels.sort_unstable_by_key(|(i, _, _)| *i);
     Some(kind_labels)
 }

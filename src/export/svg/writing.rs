@@ -22,6 +22,7 @@ use crate::export::{LinkState, Sheet, Tenths, party_color};
 use crate::fonts::{Fonts, SVG_BOLD, SVG_REGULAR, TextStyle};
 use crate::layout::Route;
 use crate::model::{LinkKind, PartyId, PartyKind, Position};
+use petgraph::stable_graph::EdgeIndex;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -295,15 +296,17 @@ fn state_rank(state: LinkState) -> u8 {
 }
 
 /// What is written: the drawing as placed and the page laid out around it.
-pub(super) struct Laid<'a, 'p> {
+pub(super) struct Laid<'a> {
     /// Where each drawn party is.
     pub(super) positions: &'a BTreeMap<PartyId, Position>,
     /// Every drawn link's route.
     pub(super) routes: &'a [Route],
+    /// The graph index of each route's link.
+    pub(super) edges: &'a [EdgeIndex],
     /// The findings' numbers.
     pub(super) numbering: &'a Numbering,
     /// Every label where it was placed.
-    pub(super) placed: &'a Placed<'p>,
+    pub(super) placed: &'a Placed,
     /// The page around the drawing.
     pub(super) page: &'a Page,
 }
@@ -314,12 +317,14 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
     let Laid {
         positions,
         routes: all_routes,
+        edges,
         numbering,
         placed,
         page,
     } = *laid;
     let fonts = Fonts::shared();
     let s = sheet.scenario;
+    let g = s.graph();
     let tips = look.png_scale.is_none();
     let (width, height, dx, dy) = (page.width, page.height, page.dx, page.dy);
     let fine = width.max(height) <= FINE_UP_TO;
@@ -373,10 +378,8 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
 
     // Links (under everything else), a group per kind and state.
     let mut groups: Vec<((LinkKind, LinkState), Vec<Drawn>)> = Vec::new();
-    for route in all_routes {
-        let Some(link) = s.link(route.link.as_str()) else {
-            continue;
-        };
+    for (route, e) in all_routes.iter().zip(edges) {
+        let link = &g[*e];
         let key = (link.kind, sheet.link_state(link));
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, members)) => members.push((route, link)),
@@ -425,8 +428,9 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
 
     // Parties: shape, then the name on its plate.
     let _ = writeln!(out, "<g id=\"parties\" {LABEL_LAYER}>");
-    let g = s.graph();
     let drawn = crate::export::positions_by_node(s, positions);
+    // The names were placed in graph order too: read beside the parties.
+    let mut labels = placed.party_labels.iter().peekable();
     for node in g.node_indices() {
         if out.failed() {
             // The file cannot take more: the export fails with that error, drop the rest.
@@ -438,7 +442,9 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
         };
         let c = at(p);
         let id = escape(party.id.as_str());
-        let label = placed.party_labels.get(party.id.as_str());
+        let label = labels
+            .next_if(|(n, _, _)| *n == node)
+            .map(|(_, label, spot)| (label, spot));
         if fine {
             let _ = write!(
                 out,
@@ -484,15 +490,18 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
 
     // Link labels and callouts, above the parties.
     let _ = writeln!(out, "<g id=\"link-labels\" {LABEL_LAYER}>");
-    for route in all_routes {
-        let Some(link) = s.link(route.link.as_str()) else {
+    // The callouts and kind labels were kept in route order: read beside the routes.
+    let mut callouts = placed.callouts.iter().peekable();
+    let mut kind_labels = placed.kind_labels.iter().peekable();
+    for (i, e) in edges.iter().enumerate() {
+        let callout = callouts.next_if(|(route, _, _)| *route == i);
+        let kind_label = kind_labels.next_if(|(route, _, _)| *route == i);
+        if callout.is_none() && kind_label.is_none() {
             continue;
-        };
-        let state = sheet.link_state(link);
-        if let (Some(number), Some((centre, anchor))) = (
-            numbering.numbers.get(link.id.as_str()),
-            placed.callouts.get(link.id.as_str()),
-        ) {
+        }
+        let link = &g[*e];
+        if let (Some(number), Some((_, centre, anchor))) = (numbering.of_edge(*e), callout) {
+            let state = sheet.link_state(link);
             let (c, a) = (at(*centre), at(*anchor));
             let leader = if (c.x - a.x).hypot(c.y - a.y) > CALLOUT_R + 4.0 {
                 format!(
@@ -506,9 +515,9 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
             } else {
                 String::new()
             };
-            let text = callout_text(*number);
+            let text = callout_text(number);
             let m = fonts.measure(&text, TextStyle::bold(12.0));
-            let half = super::layout::callout_half(*number);
+            let half = super::layout::callout_half(number);
             let disc = if half > CALLOUT_R {
                 format!(
                     r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{}" rx="{CALLOUT_R}" fill="{}"/>"#,
@@ -545,7 +554,7 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
                 family(TextStyle::bold(12.0)),
             );
         }
-        if let Some((kind, spot)) = placed.kind_labels.get(link.id.as_str()) {
+        if let Some((_, kind, spot)) = kind_label {
             write_label(
                 out,
                 &placed.kind_label[kind],
