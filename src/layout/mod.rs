@@ -13,7 +13,7 @@ mod routes;
 mod spatial;
 
 pub use force::force_positions;
-pub use routes::{End, Route, Router, each_route, routes, routes_by_edge};
+pub use routes::{End, Parallels, Route, Router, each_route, routes, routes_by_edge};
 pub use spatial::clip_segment;
 
 use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario, markets};

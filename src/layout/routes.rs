@@ -7,9 +7,8 @@
 
 use super::spatial::PointGrid;
 use crate::model::{PartyId, Position, Scenario};
-use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::{EdgeRef, NodeIndexable};
+use petgraph::visit::NodeIndexable;
 use std::collections::{BTreeMap, HashMap};
 
 /// How a link is drawn: a quadratic Bézier from the centre of one party to the centre of the other.
@@ -84,24 +83,46 @@ pub fn each_route(
 ) {
     let router = Router::new(scenario, positions, radius);
     let g = scenario.graph();
-    // How many links were already routed between each two parties (fanned out side by side), by
-    // their ranks. Sized for every link at once (grown a doubling at a time, it rehashed every
-    // entry at each step) and kept to 12 bytes an entry (24 before), so that more of it stays
-    // in the cache on a channel of 100,000 parties.
-    let mut seen: HashMap<(u32, u32), u32, foldhash::fast::RandomState> =
-        HashMap::with_capacity_and_hasher(g.edge_count(), Default::default());
+    let mut parallels = Parallels::for_links(g.edge_count());
     for e in g.edge_indices() {
         let Some((a, b)) = router.ends(e) else {
             continue;
         };
+        let index = parallels.next(a, b);
+        f(e, a.at, router.control(a, b, index), b.at);
+    }
+}
+
+/// How many links were already routed between each two parties, by their ranks: the next one's
+/// place among its parallels, which [`Router::control`] fans it out by. Links are counted in
+/// graph order, as [`each_route`] routes them.
+pub struct Parallels {
+    /// Sized for every link at once (grown a doubling at a time, it rehashed every entry at each
+    /// step) and kept to 12 bytes an entry (24 before), so that more of it stays in the cache on
+    /// a channel of 100,000 parties.
+    seen: HashMap<(u32, u32), u32, foldhash::fast::RandomState>,
+}
+
+impl Parallels {
+    /// A count with room for `links` links.
+    pub fn for_links(links: usize) -> Self {
+        Parallels {
+            seen: HashMap::with_capacity_and_hasher(links, Default::default()),
+        }
+    }
+
+    /// The place (from 0) of the next link between `a` and `b`, in either direction, among the
+    /// links between them counted so far; it is counted too.
+    pub fn next(&mut self, a: End, b: End) -> usize {
         // (Ranks count parties: four billion would take far more memory than any machine has.)
         let (from, to) = (a.rank as u32, b.rank as u32);
-        let n = seen
+        let n = self
+            .seen
             .entry(if from <= to { (from, to) } else { (to, from) })
             .or_insert(0);
         let index = *n as usize;
         *n += 1;
-        f(e, a.at, router.control(a, b, index), b.at);
+        index
     }
 }
 
@@ -231,28 +252,6 @@ impl<'a> Router<'a> {
             },
         )
     }
-
-    /// How many links between the same two parties as `e` come before it in the graph's order:
-    /// the `index` [`each_route`] gives it. Counted among the links of `at`, one of its ends (the
-    /// one with fewer links is quicker).
-    pub fn parallels_before(&self, e: EdgeIndex, at: NodeIndex) -> usize {
-        let g = self.scenario.graph();
-        let Some((u, v)) = g.edge_endpoints(e) else {
-            return 0;
-        };
-        let other = if at == u { v } else { u };
-        let out = g
-            .edges_directed(at, Direction::Outgoing)
-            .filter(|x| x.target() == other && x.id() < e)
-            .count();
-        if u == v {
-            return out;
-        }
-        out + g
-            .edges_directed(at, Direction::Incoming)
-            .filter(|x| x.source() == other && x.id() < e)
-            .count()
-    }
 }
 
 #[cfg(test)]
@@ -293,20 +292,27 @@ mod route_tests {
         assert!(by_id("ab2").control.y.abs() > 10.0, "the second fans out");
         assert_eq!(by_id("ac").at(0.0), Position { x: 0.0, y: 0.0 });
 
-        // A router asked about one link answers what routing them all does, within its bound.
+        // A router asked about one link answers what routing them all does, within its bound,
+        // both for every link between its parties and for its own place among them.
         s.add_link(Link::new("ba", LinkKind::Admin, "b", "a", d))
             .unwrap();
         let router = Router::new(&s, &positions, 30.0);
         let g = s.graph();
         let mut checked = 0;
+        let mut counted = Parallels::for_links(4);
         each_route(&s, &positions, 30.0, |e, _, control, _| {
             let (a, b) = router.ends(e).unwrap();
-            let index = router.parallels_before(e, b.node);
-            assert_eq!(index, router.parallels_before(e, a.node));
+            let index = counted.next(a, b);
             assert_eq!(router.control(a, b, index), control, "{}", g[e].id);
             let parallels = g.edges_connecting(a.node, b.node).count()
                 + g.edges_connecting(b.node, a.node).count();
             let (lo, hi) = router.control_bound(a, b, parallels);
+            assert!(
+                lo.x <= control.x && control.x <= hi.x && lo.y <= control.y && control.y <= hi.y,
+                "{}: {control:?} beyond {lo:?}–{hi:?}",
+                g[e].id
+            );
+            let (lo, hi) = router.control_bound(a, b, index + 1);
             assert!(
                 lo.x <= control.x && control.x <= hi.x && lo.y <= control.y && control.y <= hi.y,
                 "{}: {control:?} beyond {lo:?}–{hi:?}",

@@ -366,14 +366,15 @@ impl LinkExtent {
     /// of the parties' shapes: the page's least extent and its frame hold that box anyway, so a
     /// link whose every possible curve stays inside it changes neither (its middle lies between
     /// its ends and its control point). Its control point's box comes from the length of the link
-    /// and how many links its parties have (see [`crate::layout::Router::control_bound`]). In a
-    /// tier layout the long links from the top rows are routed, the rest are not: at 100,000
-    /// parties this is a few hundredths of a second where routing every link was a quarter of one.
+    /// and its place among the links between its two parties (see
+    /// [`crate::layout::Router::control_bound`]), counted as routing counts it
+    /// ([`crate::layout::Parallels`]). In a tier layout the long links from the top rows are
+    /// routed, the rest are not. Each link's place is counted in one pass over the links: found
+    /// by walking the links of one of its parties, it was a quarter of a 100,000-party refusal.
     fn beyond_parties(
         scenario: &crate::model::Scenario,
         positions: &std::collections::BTreeMap<crate::model::PartyId, Position>,
     ) -> Self {
-        use petgraph::visit::NodeIndexable as _;
         let g = scenario.graph();
         let router = crate::layout::Router::new(scenario, positions, RADIUS);
         let mut parties: Option<Box2> = None;
@@ -388,27 +389,19 @@ impl LinkExtent {
         };
         // Two units of room: a curve's middle is measured with one unit around it.
         let inside = parties.grown(-2.0);
-        let mut degree = vec![0usize; g.node_bound()];
-        for e in g.edge_indices() {
-            if let Some((u, v)) = g.edge_endpoints(e) {
-                degree[u.index()] += 1;
-                degree[v.index()] += 1;
-            }
-        }
+        let mut parallels = crate::layout::Parallels::for_links(g.edge_count());
         for e in g.edge_indices() {
             let Some((a, b)) = router.ends(e) else {
                 continue;
             };
-            let (du, dv) = (degree[a.node.index()], degree[b.node.index()]);
-            let (lo, hi) = router.control_bound(a, b, du.min(dv));
+            let index = parallels.next(a, b);
+            let (lo, hi) = router.control_bound(a, b, index + 1);
             if lo.x >= inside.x0 && lo.y >= inside.y0 && hi.x <= inside.x1 && hi.y <= inside.y1 {
                 // Counted, not routed: the page's bound counts its links' nodes.
                 extent.count += 1;
                 continue;
             }
-            let at = if du <= dv { a.node } else { b.node };
-            let control = router.control(a, b, router.parallels_before(e, at));
-            extent.add(a.at, control, b.at);
+            extent.add(a.at, router.control(a, b, index), b.at);
         }
         extent
     }
