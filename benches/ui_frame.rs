@@ -12,7 +12,8 @@
 //! `UI_MIN_PARTIES=100000` and `UI_MAX_PARTIES=10000`. `UI_CPU=1` measures the CPU time of the
 //! thread the window runs on (the UI thread) instead of wall time: on a shared machine wall time
 //! measures the neighbours, and work the window hands to other threads (a fork's copy) is not what
-//! a user waits for.
+//! a user waits for. `UI_PICTURE=0` has every frame draw the far view anew instead of reusing the
+//! picture an earlier frame drew (what the window did before it kept one), for comparison.
 
 #[path = "support/process_cpu.rs"]
 mod process_cpu;
@@ -90,6 +91,7 @@ fn app_with_channel(parties: usize, dir: &Path) -> Harness<'static, ExplorerApp>
         harness.state().document().scenario().party_count() >= parties / 2,
         "the channel is open before measuring"
     );
+    harness.state_mut().view.keep_picture = !std::env::var("UI_PICTURE").is_ok_and(|v| v == "0");
     harness
 }
 
@@ -113,15 +115,21 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
         group.bench_function(BenchmarkId::new("idle", parties), |b| {
             b.iter(|| black_box(frame(&mut harness)))
         });
+        // Back and forth, so that the view stays on the channel however many frames are
+        // measured (it drifted 2 pixels down a frame: the faster the frame, the emptier the view
+        // the rows after this one measured), and put back where it was after.
+        let fitted = harness.state().view.pan;
         let mut step = 0.0f32;
         group.bench_function(BenchmarkId::new("panning", parties), |b| {
             b.iter(|| {
                 step += 1.0;
-                harness.state_mut().view.pan +=
-                    egui::vec2(if step as i32 % 40 < 20 { 6.0 } else { -6.0 }, 2.0);
+                let sign = if step as i32 % 40 < 20 { 1.0 } else { -1.0 };
+                harness.state_mut().view.pan += egui::vec2(6.0, 2.0) * sign;
                 black_box(frame(&mut harness))
             })
         });
+        harness.state_mut().view.pan = fitted;
+        frame(&mut harness);
         // The pointer moving across the fitted channel, a few pixels a frame, with the frame
         // each move draws (the hover text of whatever is under it included).
         let canvas = harness.state().view.rect;
@@ -240,8 +248,8 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
         group.bench_function(BenchmarkId::new("panning_zoomed_in", parties), |b| {
             b.iter(|| {
                 step += 1.0;
-                harness.state_mut().view.pan +=
-                    egui::vec2(if step as i32 % 40 < 20 { 6.0 } else { -6.0 }, 2.0);
+                let sign = if step as i32 % 40 < 20 { 1.0 } else { -1.0 };
+                harness.state_mut().view.pan += egui::vec2(6.0, 2.0) * sign;
                 black_box(frame(&mut harness))
             })
         });

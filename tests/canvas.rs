@@ -86,7 +86,8 @@ fn canvas_texts(harness: &Harness<'static, ExplorerApp>) -> Vec<(String, Rect)> 
 #[test]
 fn a_big_channel_fits_whole_with_customers_counted_and_no_label_over_another() {
     let dir = tempfile::tempdir().unwrap();
-    let harness = big_channel(dir.path());
+    let mut harness = big_channel(dir.path());
+    drawn_anew(&mut harness);
     let state = harness.state();
     let canvas = state.view.rect;
     let doc = state.document();
@@ -268,6 +269,111 @@ fn clicking_a_finding_brings_its_link_into_view() {
     );
 }
 
+/// Has every frame draw the far view anew, so that its shapes can be read (a frame that changes
+/// nothing otherwise adds the picture an earlier one drew, as one mesh: see the test below), and
+/// draws one.
+fn drawn_anew(harness: &mut Harness<'static, ExplorerApp>) {
+    harness.state_mut().view.keep_picture = false;
+    harness.step();
+}
+
+/// The canvas's part of this frame as egui tessellates it for the GPU, triangle by triangle (each
+/// as its three vertices, in the order drawn), and how many shapes were painted on the canvas.
+fn canvas_triangles(
+    harness: &Harness<'static, ExplorerApp>,
+) -> (Vec<[egui::epaint::Vertex; 3]>, usize) {
+    let canvas = harness.state().view.rect;
+    let output = harness.output();
+    let shapes: Vec<egui::epaint::ClippedShape> = output
+        .shapes
+        .iter()
+        .filter(|c| c.clip_rect == canvas)
+        .cloned()
+        .collect();
+    let count = shapes.len();
+    let mut triangles = Vec::new();
+    for primitive in harness.ctx.tessellate(shapes, output.pixels_per_point) {
+        if let egui::epaint::Primitive::Mesh(mesh) = primitive.primitive {
+            for t in mesh.indices.chunks_exact(3) {
+                triangles.push([t[0], t[1], t[2]].map(|i| mesh.vertices[i as usize]));
+            }
+        }
+    }
+    (triangles, count)
+}
+
+/// The texts of this frame outside the canvas (its tooltips, say) that name `name`.
+fn texts_naming(harness: &Harness<'static, ExplorerApp>, name: &str) -> Vec<String> {
+    fn walk(shape: &Shape, name: &str, out: &mut Vec<String>) {
+        match shape {
+            Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, name, out)),
+            Shape::Text(t) if t.galley.text().contains(name) => {
+                out.push(t.galley.text().to_owned());
+            }
+            _ => {}
+        }
+    }
+    let canvas = harness.state().view.rect;
+    let mut out = Vec::new();
+    for clipped in harness
+        .output()
+        .shapes
+        .iter()
+        .filter(|c| c.clip_rect != canvas)
+    {
+        walk(&clipped.shape, name, &mut out);
+    }
+    out
+}
+
+/// Fitted on a big channel, a frame that changes nothing (idle, or the pointer moving) adds the far
+/// view's picture that an earlier frame drew, as one mesh, instead of painting every mark, trunk and
+/// name again: egui tessellates it to the very vertices of the frame drawn anew, hovering a provider
+/// shows the same tooltip, and AccessKit still finds the parties drawn as themselves.
+#[test]
+fn fitted_an_unchanged_frame_reuses_the_far_views_picture_and_looks_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, mut harness) = ten_thousand_parties(dir.path());
+    let zoom = harness.state().view.zoom;
+    assert!(zoom * 30.0 < 2.5, "fitted at zoom {zoom}");
+    let provider = s
+        .parties_of_kind(PartyKind::IndirectProvider)
+        .next()
+        .expect("a provider");
+    let at = harness.state().screen_pos(provider.id.as_str()).unwrap();
+    harness.hover_at(at);
+    // The tooltip shows once the pointer has rested for egui's delay (four 0.25 s frames; run()
+    // would stop before).
+    drawn_anew(&mut harness);
+    harness.run_steps(4);
+    let (anew, painted) = canvas_triangles(&harness);
+    let tooltip = texts_naming(&harness, &provider.name);
+    assert!(!tooltip.is_empty(), "no tooltip names {}", provider.name);
+    harness.state_mut().view.keep_picture = true;
+    // One frame draws the picture, the next ones reuse it.
+    harness.run_steps(4);
+    let (reused, reusing) = canvas_triangles(&harness);
+    assert!(
+        reusing * 10 < painted,
+        "{reusing} shapes painted reusing the picture, {painted} drawing it anew"
+    );
+    assert_eq!(anew.len(), reused.len(), "triangles");
+    if let Some(i) = (0..anew.len()).find(|&i| anew[i] != reused[i]) {
+        panic!(
+            "triangle {i} of {} differs: {:?} drawn anew, {:?} reused",
+            anew.len(),
+            anew[i],
+            reused[i]
+        );
+    }
+    assert_eq!(texts_naming(&harness, &provider.name), tooltip);
+    let label = format!("{} ({})", provider.name, provider.kind.label());
+    assert!(
+        harness.query_by_label(&label).is_some(),
+        "AccessKit does not find {label}"
+    );
+}
+
 /// Every shape painted on the canvas this frame but the meshes, and the quads of the meshes (the
 /// far view's marks) with their colours.
 fn canvas_shapes(harness: &Harness<'static, ExplorerApp>) -> (usize, Vec<(Rect, egui::Color32)>) {
@@ -296,7 +402,8 @@ fn canvas_shapes(harness: &Harness<'static, ExplorerApp>) -> (usize, Vec<(Rect, 
 #[test]
 fn fitted_a_link_the_far_view_keeps_apart_is_one_straight_stroke() {
     let dir = tempfile::tempdir().unwrap();
-    let (_, harness) = ten_thousand_parties(dir.path());
+    let (_, mut harness) = ten_thousand_parties(dir.path());
+    drawn_anew(&mut harness);
     let zoom = harness.state().view.zoom;
     assert!(zoom * 30.0 < 2.5, "fitted at zoom {zoom}");
     // Where parties are marks, no link is drawn one by one (routed, as a polyline with its
@@ -328,6 +435,7 @@ fn zoomed_far_out_a_big_channel_draws_what_the_screen_holds_and_a_new_break_show
     use csp_explorer::ui::style::severity_color;
     let dir = tempfile::tempdir().unwrap();
     let (s, mut harness) = ten_thousand_parties(dir.path());
+    drawn_anew(&mut harness);
     // Fitted, a party is under a pixel wide: the far view.
     let zoom = harness.state().view.zoom;
     assert!(zoom * 30.0 < 2.5, "fitted at zoom {zoom}");

@@ -1,8 +1,8 @@
 //! Level of detail: what is worth drawing at a given zoom, and where labels fit. Must not paint or
 //! look at the document: plain geometry and sizes.
 
+use super::scene::FastMap;
 use egui::{FontId, Pos2, Rect};
-use std::collections::HashMap;
 
 /// Below this zoom the short kind name beside each link is left out: it would not be readable.
 pub(super) const LINK_LABEL_MIN_ZOOM: f32 = 0.55;
@@ -32,7 +32,7 @@ pub(super) fn label_font(size: f32, zoom: f32) -> FontId {
 /// of [`LabelSpace::CELL`]-pixel cells, so a check looks only at its neighbours.
 #[derive(Default)]
 pub(super) struct LabelSpace {
-    cells: HashMap<(i32, i32), Vec<u32>>,
+    cells: FastMap<(i32, i32), Vec<u32>>,
     rects: Vec<Rect>,
 }
 
@@ -100,7 +100,7 @@ impl LabelSpace {
 /// across the screen is in the cells it passes, not in its whole bounding box).
 #[derive(Default)]
 pub(super) struct LinkSpace {
-    cells: HashMap<(i32, i32), Vec<u32>>,
+    cells: FastMap<(i32, i32), Vec<u32>>,
     segments: Vec<(Pos2, Pos2)>,
 }
 

@@ -36,6 +36,7 @@ pub mod lasso;
 mod lod;
 mod paint;
 mod passing;
+mod picture;
 pub(crate) mod scene;
 mod spatial;
 mod tooltip;
@@ -90,7 +91,7 @@ struct Aggregate {
 }
 
 /// Which bundle or trunk an [`Aggregate`] is (for its hover text).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Gathered {
     Bundle(u32),
     Trunk(u32),
@@ -301,6 +302,72 @@ pub fn canvas_ui(
     let far_marks = level.is_some() && r < TINY_RADIUS;
     // In the far view, the few parties drawn as themselves are drawn large enough to see and aim at.
     let node_r = if far_marks { r.max(TOP_RADIUS) } else { r };
+    // The far view's picture is made once and reused while nothing it shows changes (see
+    // `picture`): not while a party is dragged, a link or a path is lit, a click is read, or an
+    // overlay dims, marks or rings parties.
+    let mut picture_drawing = None;
+    if far_marks
+        && tf.keep_picture
+        && moving.is_none()
+        && matches!(tf.drag, None | Some(Drag::Pan))
+        && !response.clicked()
+        && !matches!(selection, Some(Selection::Link(_)))
+        && highlight.len() < 2
+        && overlay.focus.is_none()
+        && overlay.diff.is_none()
+        && overlay.ghosts.is_empty()
+        && overlay.selected.is_none_or(BTreeSet::is_empty)
+    {
+        let ctx = ui.ctx();
+        let probe = picture::probe(&painter);
+        let key = picture::Key {
+            document: doc.id(),
+            revision: doc.revision(),
+            updates: scene.updates,
+            view: [
+                tf.zoom,
+                rect.min.x,
+                rect.min.y,
+                rect.max.x,
+                rect.max.y,
+                ctx.pixels_per_point(),
+                label_scale(ctx),
+            ]
+            .map(f32::to_bits),
+            legend: legend_size.map(|size| [size.x.to_bits(), size.y.to_bits()]),
+            selected: match selection {
+                Some(Selection::Party(id)) => Some(id.clone()),
+                _ => None,
+            },
+            highlight: highlight.to_vec(),
+            light,
+            hide_findings: overlay.hide_findings,
+            font_image: ctx.fonts(|f| f.font_image_size()),
+        };
+        match picture::lookup(ui, &key, tf.pan, &probe) {
+            picture::Use::Reuse(kept, delta) => {
+                let level = level.expect("the far view has a level");
+                draw_picture(
+                    ui,
+                    doc,
+                    view,
+                    (&painter, &response),
+                    (&kept, delta),
+                    level,
+                    legend_size,
+                    (light, ink),
+                    overlay,
+                );
+                return commands;
+            }
+            picture::Use::Draw(previous) => {
+                let start = painter.add(Shape::Noop);
+                picture_drawing = Some((key, previous, start, probe, picture::Recorder::default()));
+            }
+        }
+    } else {
+        picture::forget(ui);
+    }
     let mut found = Vec::new();
     let mut edges: Vec<EdgeIndex> = Vec::new();
     // Zoomed in, links with both parties off screen are gathered (see `passing`); the selected
@@ -838,28 +905,22 @@ pub fn canvas_ui(
                 painter.galley(plate.min + vec2(4.0, 1.0), galley, Color32::WHITE);
             }
         }
-        if pointer.is_some_and(|p| distance_to_segment(p, a, z) < 6.0) {
-            hovered_text = Some(match gathered.what {
-                Gathered::Bundle(b) => bundle_tooltip(
-                    doc,
-                    scene,
-                    &scene.bundles[b as usize],
-                    overlay.hide_findings,
-                ),
-                Gathered::Trunk(t) => {
-                    let trunk = &level.expect("trunks come from a level").trunks[t as usize];
-                    match trunk.single.and_then(|part| match part {
-                        far::Part::Link(e) => graph.edge_weight(e),
-                        far::Part::Bundle(_) => None,
-                    }) {
-                        Some(link) => link_tooltip(doc, link, overlay.hide_findings),
-                        None => trunk_tooltip(doc, trunk, overlay.hide_findings),
-                    }
-                }
-                Gathered::Passing(i) => {
-                    passing_tooltip(&passing_strokes[i as usize], overlay.hide_findings)
-                }
+        if let Some((.., recorder)) = picture_drawing.as_mut() {
+            recorder.targets.push(picture::Target::Stroke {
+                a,
+                z,
+                what: gathered.what,
             });
+        }
+        if pointer.is_some_and(|p| distance_to_segment(p, a, z) < picture::STROKE_REACH) {
+            hovered_text = Some(gathered_tooltip(
+                doc,
+                scene,
+                level,
+                &passing_strokes,
+                gathered.what,
+                overlay.hide_findings,
+            ));
         }
     }
 
@@ -1230,6 +1291,11 @@ pub fn canvas_ui(
                 }
             }
         }
+        if let Some((.., recorder)) = picture_drawing.as_mut() {
+            recorder
+                .targets
+                .push(picture::Target::Group { rect: at, number });
+        }
         if pointer.is_some_and(|p| at.contains(p)) {
             hovered_text = Some(group_tooltip(doc, scene, group, overlay.hide_findings));
         }
@@ -1353,15 +1419,22 @@ pub fn canvas_ui(
         } else {
             scene.party_worst(n)
         };
-        expose(
-            ui,
-            ui.id().with(("party", party.id.as_str())),
-            Rect::from_center_size(c, vec2(r, r) * 2.0),
-            || {
-                let label = format!("{} ({})", party.name, party.kind.label());
-                (label, described(worst))
-            },
-        );
+        let mut exposed = picture::Exposed {
+            id: ui.id().with(("party", party.id.as_str())),
+            rect: Rect::from_center_size(c, vec2(r, r) * 2.0),
+            node: n,
+            worst,
+            words: None,
+        };
+        exposed.words = expose_party(ui, &exposed, party, Vec2::ZERO);
+        if let Some((.., recorder)) = picture_drawing.as_mut() {
+            recorder.exposed.push(exposed);
+            recorder.targets.push(picture::Target::Party {
+                centre: c,
+                radius: r,
+                node: n,
+            });
+        }
         if let Some(sev) = worst {
             let corner = c + vec2(r * 0.8, -r * 0.8);
             // In the far view a full-size marker would hide the party it is about.
@@ -1386,6 +1459,24 @@ pub fn canvas_ui(
     }
     for label in party_labels.drain(..) {
         label.paint(&painter, background);
+    }
+    if let Some((key, previous, start, probe, recorder)) = picture_drawing {
+        let end = painter.add(Shape::Noop);
+        picture::keep(
+            ui,
+            picture::Drawn {
+                key,
+                pan: tf.pan,
+                painter: &painter,
+                start,
+                end,
+                whole: picture::holds_everything(visible, doc.bounds()),
+                recorder,
+                legend_corner: view.legend_corner,
+                probe,
+                previous,
+            },
+        );
     }
 
     // Nothing else under the pointer in the far view: what the mark there holds.
@@ -1483,6 +1574,121 @@ fn direction_at(points: &[Pos2], at: Pos2) -> Vec2 {
         d.normalized()
     } else {
         Vec2::X
+    }
+}
+
+/// The hover text of a bundle, a trunk (a link's, when it is one link) or a stroke of links
+/// passing through.
+fn gathered_tooltip(
+    doc: &Document,
+    scene: &scene::Scene,
+    level: Option<&far::Level>,
+    passing: &[passing::PassingStroke],
+    what: Gathered,
+    hide_findings: bool,
+) -> String {
+    match what {
+        Gathered::Bundle(b) => {
+            bundle_tooltip(doc, scene, &scene.bundles[b as usize], hide_findings)
+        }
+        Gathered::Trunk(t) => {
+            let trunk = &level.expect("trunks come from a level").trunks[t as usize];
+            match trunk.single.and_then(|part| match part {
+                far::Part::Link(e) => doc.scenario().graph().edge_weight(e),
+                far::Part::Bundle(_) => None,
+            }) {
+                Some(link) => link_tooltip(doc, link, hide_findings),
+                None => trunk_tooltip(doc, trunk, hide_findings),
+            }
+        }
+        Gathered::Passing(i) => passing_tooltip(&passing[i as usize], hide_findings),
+    }
+}
+
+/// Tells AccessKit of a party drawn in `exposed.rect` moved by `delta`, in the words it was told
+/// before if any, and answers with the words (none while AccessKit is off).
+fn expose_party(
+    ui: &egui::Ui,
+    exposed: &picture::Exposed,
+    party: &crate::model::Party,
+    delta: Vec2,
+) -> Option<(String, String)> {
+    let mut fresh = None;
+    expose(
+        ui,
+        exposed.id,
+        exposed.rect.translate(delta),
+        || match &exposed.words {
+            Some(words) => words.clone(),
+            None => {
+                let label = format!("{} ({})", party.name, party.kind.label());
+                let words = (label, described(exposed.worst));
+                fresh = Some(words.clone());
+                words
+            }
+        },
+    );
+    fresh
+}
+
+/// A far-view frame that reuses the picture kept from an earlier one (see `picture`), moved by
+/// `delta` for a pan in progress: the mesh, the parties told to AccessKit, the hover text of what
+/// the pointer is over (looked up in the picture's hover grid), and the legend.
+#[allow(clippy::too_many_arguments)]
+fn draw_picture(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &mut CanvasView,
+    (painter, response): (&egui::Painter, &egui::Response),
+    (kept, delta): (&picture::Picture, Vec2),
+    level: &far::Level,
+    legend_size: Option<Vec2>,
+    (light, ink): (bool, Color32),
+    overlay: &Overlay,
+) {
+    let rect = painter.clip_rect();
+    let scene = scene_of(doc, view);
+    let graph = doc.scenario().graph();
+    view.markers.clear();
+    view.legend_corner = kept.legend_corner;
+    let legend = legend_size.map(|size| paint::legend_rect(view.rect, kept.legend_corner, size));
+    view.legend = legend;
+    painter.add(kept.shape(delta));
+    for exposed in &kept.exposed {
+        if let Some(party) = graph.node_weight(exposed.node) {
+            let _ = expose_party(ui, exposed, party, delta);
+        }
+    }
+    let pointer = response.hover_pos().filter(|p| rect.contains(*p));
+    let hide = overlay.hide_findings;
+    let hovered_text = pointer.and_then(|p| match kept.hovered(p, delta) {
+        Some(picture::Target::Stroke { what, .. }) => {
+            Some(gathered_tooltip(doc, scene, Some(level), &[], what, hide))
+        }
+        Some(picture::Target::Group { number, .. }) => Some(group_tooltip(
+            doc,
+            scene,
+            &scene.groups[number as usize],
+            hide,
+        )),
+        Some(picture::Target::Party { node, .. }) => graph
+            .node_weight(node)
+            .map(|party| party_tooltip(doc, party, hide)),
+        None => {
+            let c = view.to_canvas(p);
+            level
+                .mark_at(pos2(c.x, c.y))
+                .map(|mark| mark_tooltip(mark, hide))
+        }
+    });
+    if view.drag.is_none()
+        && !overlay.no_tooltips
+        && let Some(text) = hovered_text
+    {
+        response.clone().on_hover_text_at_pointer(text);
+    }
+    if let Some(legend) = legend {
+        legend_ui(ui, painter, legend, view, light, ink, hide);
     }
 }
 

@@ -66,6 +66,10 @@ pub struct CanvasView {
     /// along its link where the middle is taken, and can end up nearer another link (lesson 10's
     /// purchase ✖ beside the reseller relationship): the nearest line there is the wrong one.
     pub(super) markers: Vec<(LinkId, Position)>,
+    /// Zoomed out to the far view, a frame reuses the picture an earlier one drew while nothing
+    /// it shows changed (see `picture.rs`). Off, every frame draws it anew: tests read the shapes
+    /// it is made of, and compare the two.
+    pub keep_picture: bool,
 }
 
 /// An animated move of the view from one centre and zoom to another.
@@ -107,6 +111,7 @@ impl Default for CanvasView {
             legend_corner: Corner::default(),
             fitted: None,
             markers: Vec::new(),
+            keep_picture: true,
         }
     }
 }
