@@ -568,6 +568,29 @@ fn solving_a_lesson_in_presenter_mode_lifts_the_spotlight() {
     );
 }
 
+/// A lesson's window is named by the lesson, not by its scenario: lesson 5 was titled "Sample
+/// scenario 1: the two chains", and the quiz on sample 6 "…, broken: a reseller buys as a
+/// customer from its own provider", the answer, on the projector.
+#[test]
+fn a_lessons_window_is_named_by_the_lesson() {
+    for key in ["05-sample-2-multi-partner", "18-quiz-sample-6"] {
+        let harness = app(Launch {
+            presenter: true,
+            ..lesson(key)
+        });
+        let title = harness.state().window_title().to_owned();
+        let lesson = csp_explorer::training::builtin_lesson(key)
+            .expect("lesson")
+            .load()
+            .expect("loads");
+        assert_eq!(title, format!("{} — csp-explorer", lesson.lesson.title));
+        assert!(
+            !title.contains(&lesson.start.meta.title),
+            "{title} names the scenario"
+        );
+    }
+}
+
 /// "Select Contoso's admin link and read both findings" (lesson 16) in presenter mode: the card
 /// lists both (it showed only the worst, and the findings list is hidden there).
 #[test]

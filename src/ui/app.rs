@@ -363,8 +363,12 @@ impl ExplorerApp {
         {
             self.notice = Some(notice);
         }
-        let name = match &self.whatif.base {
-            Some(base) if base.fork => format!("What-if of {}", base.doc.display_name()),
+        // A lesson's window is named by the lesson: its scenario's own title named another
+        // lesson's sample, and a quiz's ("…, broken: a reseller buys as a customer from its own
+        // provider") gave the answer away on the projector.
+        let name = match (&self.whatif.base, &self.training.run) {
+            (Some(base), _) if base.fork => format!("What-if of {}", base.doc.display_name()),
+            (_, Some(run)) if run.loaded.key != QUIZ_KEY => run.lesson().title.clone(),
             _ => self.ws.doc.display_name(),
         };
         self.presentation.title(ctx, &name, self.ws.doc.is_dirty());

@@ -81,6 +81,11 @@ impl Presentation {
         true
     }
 
+    /// The title last sent to the window.
+    pub fn window_title(&self) -> &str {
+        &self.window_title
+    }
+
     /// Sends the window title (`● ` first while `dirty`) when it changed.
     pub fn title(&mut self, ctx: &egui::Context, name: &str, dirty: bool) {
         let title = format!("{}{name} — csp-explorer", if dirty { "● " } else { "" });

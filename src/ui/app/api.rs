@@ -43,6 +43,11 @@ impl ExplorerApp {
         self.focus()
     }
 
+    /// The window's title, as last sent to the window.
+    pub fn window_title(&self) -> &str {
+        self.presentation.window_title()
+    }
+
     /// The finding shown in the explanation card.
     pub fn explained(&self) -> Option<&Finding> {
         self.ws.explained.as_ref()
