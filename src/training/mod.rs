@@ -314,9 +314,24 @@ impl LessonRun {
         HINT_COST.saturating_mul(u32::try_from(self.shown.len()).unwrap_or(u32::MAX))
     }
 
-    /// Shows the next hint for a trainee on step `on_step` (see [`Progress::on_step`]): that
-    /// step's own first, then the lesson's, then the other steps' in order. `None` when every
-    /// hint has been shown.
+    /// The step a hint asked for now is for: the presenter's step, or the first step with a
+    /// condition not yet done if that is further on (narration is skipped: lesson 5's room,
+    /// drawing the purchase, is not on "Ask the graph" any more). `None` once every step is past.
+    pub fn hint_step(&self, progress: &Progress) -> Option<usize> {
+        let steps = &self.loaded.lesson.steps;
+        let open = steps
+            .iter()
+            .zip(&progress.steps)
+            .position(|(step, done)| step.done_when.is_some() && !done);
+        match open {
+            Some(i) => Some(i.max(self.step)),
+            None => (self.step < steps.len()).then_some(self.step),
+        }
+    }
+
+    /// Shows the next hint for a trainee on step `on_step` (see [`LessonRun::hint_step`]): that
+    /// step's own first, then the lesson's; never another step's (a hint for the step after next
+    /// only confuses a room). With no step, any hint left. `None` when none is left.
     pub fn next_hint(&mut self, on_step: Option<usize>) -> Option<&str> {
         let lesson = &self.loaded.lesson;
         let at = hint_order(lesson, on_step).find(|at| !self.shown.contains(at))?;
@@ -332,9 +347,22 @@ impl LessonRun {
             .collect()
     }
 
-    /// How many hints are left to ask for.
-    pub fn hints_left(&self) -> usize {
-        hint_order(&self.loaded.lesson, None)
+    /// The hints shown that are for step `on_step` or the whole lesson: what the presenter's card
+    /// keeps on screen (the panel lists every hint shown).
+    pub fn shown_hints_for(&self, on_step: Option<usize>) -> Vec<&str> {
+        self.shown
+            .iter()
+            .filter(|at| match at {
+                HintAt::Step(step, _) => on_step.is_none_or(|on| on == *step),
+                HintAt::Lesson(_) => true,
+            })
+            .filter_map(|&at| hint_text(&self.loaded.lesson, at))
+            .collect()
+    }
+
+    /// How many hints are left to ask for on step `on_step` (any step's with `None`).
+    pub fn hints_left(&self, on_step: Option<usize>) -> usize {
+        hint_order(&self.loaded.lesson, on_step)
             .filter(|at| !self.shown.contains(at))
             .count()
     }
@@ -366,8 +394,9 @@ impl LessonRun {
     }
 }
 
-/// Every hint of `lesson` in the order they are offered to a trainee on step `on_step`: its own,
-/// the lesson's, then every step's in order (`on_step`'s are not repeated).
+/// The hints of `lesson` offered to a trainee on step `on_step`, in order: its own, then the
+/// lesson's. With no step (every step past, or an attempt kept before steps had hints), the
+/// lesson's then every step's in order.
 fn hint_order(lesson: &Lesson, on_step: Option<usize>) -> impl Iterator<Item = HintAt> + '_ {
     let of_step = |i: usize| {
         let count = lesson.steps.get(i).map_or(0, |s| s.hints.len());
@@ -376,7 +405,7 @@ fn hint_order(lesson: &Lesson, on_step: Option<usize>) -> impl Iterator<Item = H
     let first = on_step.into_iter().flat_map(of_step);
     let general = (0..lesson.hints.len()).map(HintAt::Lesson);
     let rest = (0..lesson.steps.len())
-        .filter(move |&i| Some(i) != on_step)
+        .filter(move |_| on_step.is_none())
         .flat_map(of_step);
     first.chain(general).chain(rest)
 }
@@ -515,7 +544,11 @@ mod tests {
         };
         let mut run = LessonRun::resume(loaded.clone(), beyond);
         assert_eq!(run.shown_hints().len(), run.attempt().hints_shown);
-        assert_eq!(run.hints_left(), 0, "every hint the lesson has, each once");
+        assert_eq!(
+            run.hints_left(None),
+            0,
+            "every hint the lesson has, each once"
+        );
         assert_eq!(run.step, loaded.lesson.steps.len() - 1);
         assert_eq!(run.observe(&seen(None)).steps.len(), 2);
     }
@@ -572,7 +605,7 @@ mod tests {
             let loaded = l.load().unwrap_or_else(|e| panic!("{e}"));
             assert!(!loaded.lesson.goal.is_empty(), "{}", l.key);
             assert!(
-                LessonRun::new(loaded.clone()).hints_left() > 0,
+                LessonRun::new(loaded.clone()).hints_left(None) > 0,
                 "{} has no hint",
                 l.key
             );

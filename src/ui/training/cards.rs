@@ -201,7 +201,7 @@ pub fn lesson_ui(ui: &mut egui::Ui, training: &Training, doc: &Document) -> Vec<
         ui.label(RichText::new(format!("💡 Hint {}: {hint}", i + 1)).italics());
     }
     ui.horizontal(|ui| {
-        let left = run.hints_left();
+        let left = run.hints_left(training.hint_step());
         if ui
             .add_enabled(
                 left > 0 && run.solved.is_none(),
@@ -529,7 +529,9 @@ pub fn presenter_card_ui(
             .weak(),
         );
     });
-    for hint in run.shown_hints() {
+    // The step on screen's hints (and the lesson's): one asked for on an earlier step is gone
+    // with it.
+    for hint in run.shown_hints_for(training.hint_step()) {
         ui.label(RichText::new(format!("💡 {hint}")).size(18.0).italics());
     }
     out

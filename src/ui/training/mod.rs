@@ -185,7 +185,7 @@ impl Training {
             }
             TrainingCommand::Hint => {
                 // The hint for the step the room is on, not the next in a fixed order.
-                let on_step = self.progress.as_ref().and_then(Progress::on_step);
+                let on_step = self.hint_step();
                 if let Some(run) = self.run.as_mut() {
                     run.next_hint(on_step);
                 }
@@ -246,6 +246,12 @@ impl Training {
             }
         }
         None
+    }
+
+    /// The step a hint asked for now is for (see [`LessonRun::hint_step`]).
+    pub fn hint_step(&self) -> Option<usize> {
+        let run = self.run.as_ref()?;
+        run.hint_step(self.progress.as_ref()?)
     }
 
     /// Leaves the lesson.
