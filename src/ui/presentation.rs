@@ -57,9 +57,13 @@ impl Presentation {
         }
     }
 
+    /// Presenter mode brings the type to the presenter's size; a theme already that large (the
+    /// Presentation theme) is not enlarged again. Multiplied, the two made everything 2.25×: a
+    /// 1600×1000 projector was 711×444 points, the lesson card took half of it and the drawing
+    /// was a strip without its legend or link labels (seen in a presenter walk-through).
     fn zoom(theme: Theme, presenter: bool) -> f32 {
         if presenter {
-            theme.zoom() * PRESENTER_ZOOM
+            theme.zoom().max(PRESENTER_ZOOM)
         } else {
             theme.zoom()
         }
@@ -124,6 +128,21 @@ mod tests {
         p.set_presenter(&ctx, theme, false);
         assert!(frame(&ctx, &mut p), "leaving presenter mode refits too");
         assert!((ctx.zoom_factor() - theme.zoom()).abs() < 1e-4);
+    }
+
+    /// The Presentation theme is already at the presenter's size: presenter mode keeps it there
+    /// instead of enlarging it 1.5× again (2.25× left the drawing a strip on a projector).
+    #[test]
+    fn presenter_mode_does_not_enlarge_the_presentation_theme_again() {
+        let ctx = egui::Context::default();
+        let mut p = Presentation::default();
+        p.set_presenter(&ctx, Theme::Presentation, true);
+        frame(&ctx, &mut p);
+        assert!((ctx.zoom_factor() - PRESENTER_ZOOM).abs() < 1e-4);
+        assert!(Theme::Presentation.zoom() <= PRESENTER_ZOOM);
+        p.theme_changed(&ctx, Theme::Dark);
+        frame(&ctx, &mut p);
+        assert!((ctx.zoom_factor() - PRESENTER_ZOOM).abs() < 1e-4);
     }
 
     #[test]
