@@ -1539,10 +1539,21 @@ mod tests {
             "{err}"
         );
         // Random damage anywhere gives an error or a scenario, never a panic.
-        for i in (8..bytes.len()).step_by(bytes.len() / 150) {
-            let mut damaged = bytes.clone();
-            damaged[i] ^= 0x5a;
-            let _ = scenario_from_bytes(&damaged, "c.cspx", &Progress::none());
+        each_byte_flipped(&bytes, &[0x5a], |damaged| {
+            let _ = scenario_from_bytes(damaged, "c.cspx", &Progress::none());
+        });
+    }
+
+    /// Calls `check` on copies of `bytes` with about 150 bytes past the header flipped one at a
+    /// time, each by every mask of `flips`: damage spread over a whole file.
+    fn each_byte_flipped(bytes: &[u8], flips: &[u8], mut check: impl FnMut(&[u8])) {
+        let mut damaged = bytes.to_vec();
+        for i in (8..bytes.len()).step_by((bytes.len() / 150).max(1)) {
+            for &flip in flips {
+                damaged[i] ^= flip;
+                check(&damaged);
+                damaged[i] ^= flip;
+            }
         }
     }
 
@@ -1715,26 +1726,14 @@ mod tests {
                 );
             }
         };
-        for i in (8..bytes.len()).step_by(bytes.len() / 150) {
-            for flip in [0x01, 0x80] {
-                let mut damaged = bytes.clone();
-                damaged[i] ^= flip;
-                agrees(&damaged);
-            }
-        }
+        each_byte_flipped(&bytes, &[0x01, 0x80], agrees);
         // Damage a byte flip rarely makes, record by record: each refused by the load.
         let (party_records, link_records) = records_by_id(&s);
         // A format 1 file (links naming parties by id) is written in format 2, as a load and a
         // save write it, and so is any damaged one that loads.
         let by_id = file_of(&s, &party_records, &link_records);
         assert!(resaved(&by_id).is_some_and(|(out, ..)| out == bytes));
-        for i in (8..by_id.len()).step_by(by_id.len() / 150) {
-            for flip in [0x01, 0x80] {
-                let mut damaged = by_id.clone();
-                damaged[i] ^= flip;
-                agrees(&damaged);
-            }
-        }
+        each_byte_flipped(&by_id, &[0x01, 0x80], agrees);
         assert!(placed_file_of(&s, &party_records, &link_records) == bytes);
         type Writer = fn(&Scenario, &[PartyRecord<'_>], &[LinkRecord<'_>]) -> Vec<u8>;
         let writers: [Writer; 2] = [file_of, placed_file_of];
@@ -1889,13 +1888,7 @@ mod tests {
                 Err(e) => assert!(told.is_err(), "{e} but read as changes"),
             }
         };
-        for i in (8..bytes.len()).step_by(bytes.len() / 150) {
-            for flip in [0x01, 0x80] {
-                let mut damaged = bytes.clone();
-                damaged[i] ^= flip;
-                agrees(&damaged);
-            }
-        }
+        each_byte_flipped(&bytes, &[0x01, 0x80], agrees);
         // A what-if whose links name a party it no longer holds, or that holds an id twice.
         let (parties, links) = records_by_id(&w);
         // Format 1 (links naming parties by id) is read as its changes too.
@@ -1904,11 +1897,7 @@ mod tests {
             diff_changes(&mut base.clone(), &whatif_changes(&by_id, &base).unwrap()).unwrap(),
             expected
         );
-        for i in (8..by_id.len()).step_by(by_id.len() / 150) {
-            let mut damaged = by_id.clone();
-            damaged[i] ^= 0x01;
-            agrees(&damaged);
-        }
+        each_byte_flipped(&by_id, &[0x01], agrees);
         type Writer = fn(&Scenario, &[PartyRecord<'_>], &[LinkRecord<'_>]) -> Vec<u8>;
         let writers: [Writer; 2] = [file_of, placed_file_of];
         let party_damage: [fn(&mut Vec<PartyRecord>); 3] = [
