@@ -497,6 +497,35 @@ fn a_hint_is_for_the_step_the_trainee_is_on() {
     assert_eq!(resumed.score_now(), later.score_now());
 }
 
+/// What a room reads and hears, the steps and hints, names a finding by its title, never by its
+/// rule id ("read reseller_customer_of_own_provider" was read aloud in a presenter walk-through);
+/// the answers keep the ids, for the trainer.
+#[test]
+fn steps_and_hints_name_findings_by_title_not_rule_id() {
+    use csp_explorer::rules::RuleId;
+    let mut named = Vec::new();
+    for l in LESSONS {
+        let lesson = l.load().unwrap().lesson;
+        let texts = lesson
+            .steps
+            .iter()
+            .flat_map(|s| std::iter::once(&s.say).chain(&s.hints))
+            .chain(&lesson.hints);
+        for text in texts {
+            for rule in RuleId::ALL {
+                let id = rule.key();
+                let word = text
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|w| w == id);
+                if word {
+                    named.push(format!("{}: {id} in {text:?}", l.key));
+                }
+            }
+        }
+    }
+    assert!(named.is_empty(), "{}", named.join("\n"));
+}
+
 #[test]
 fn hints_and_revealing_cost_points() {
     let l = lesson("01-direct-bill");

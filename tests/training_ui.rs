@@ -370,7 +370,7 @@ fn presenter_mode_hides_the_panels_and_steps_with_the_keyboard() {
     harness.run();
     assert!(
         harness
-            .query_by_label_contains("reseller_billed_by_microsoft")
+            .query_by_label_contains("Indirect reseller billed by Microsoft")
             .is_some()
     );
     harness.key_press(Key::Escape);
