@@ -55,6 +55,16 @@ struct SpotlightOn {
     highlight: Vec<PartyId>,
 }
 
+impl SpotlightOn {
+    /// Whether the spotlight would fall on this again, compared in place: asked every presenter
+    /// frame, where a copy would clone every party selected together (Ctrl+A on a large channel).
+    fn is_on(&self, ws: &Workspace) -> bool {
+        self.selection == ws.selection
+            && self.selected == ws.selected
+            && self.highlight == ws.highlight
+    }
+}
+
 impl Default for Workspace {
     fn default() -> Self {
         Workspace::new(Document::new(Scenario::new("Untitled channel")))
@@ -395,7 +405,7 @@ impl Workspace {
         if self
             .spotlight_lifted
             .as_ref()
-            .is_some_and(|lifted| *lifted == self.spotlight_on())
+            .is_some_and(|lifted| lifted.is_on(self))
         {
             return None;
         }
