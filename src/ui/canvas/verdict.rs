@@ -10,7 +10,7 @@
 //! connecting and once per kind of link when the kind chooser opened.
 
 use crate::model::{Link, LinkKind, PartyId, Scenario};
-use crate::rules::{Severity, chain_kinds};
+use crate::rules::{RuleId, Severity, chain_kinds};
 use crate::ui::document::Document;
 
 /// How a link would fare, for tinting targets while connecting.
@@ -18,8 +18,12 @@ use crate::ui::document::Document;
 pub struct Verdict {
     /// The worst finding the new link would have; `None` when valid.
     pub worst: Option<Severity>,
-    /// Why, in a line.
+    /// Why, in a line, in the words the room reads: the finding's message, never the rule's id
+    /// (a presenter walk-through read "invalid_chain: …" off the projector).
     pub reason: String,
+    /// The rule the worst finding breaks, for the chooser's hover text (title and id, for the
+    /// trainer who looks it up in the catalogue); `None` when valid or not a rule's finding.
+    pub rule: Option<RuleId>,
 }
 
 /// What a new link of `kind` from `from` to `to` would yield, tried on `scenario` and taken back:
@@ -32,6 +36,7 @@ fn try_link(scenario: &mut Scenario, from: &PartyId, to: &PartyId, kind: LinkKin
         return Verdict {
             worst: Some(Severity::Violation),
             reason: "cannot link these parties".to_owned(),
+            rule: None,
         };
     }
     let found =
@@ -42,19 +47,21 @@ fn try_link(scenario: &mut Scenario, from: &PartyId, to: &PartyId, kind: LinkKin
         None => Verdict {
             worst: None,
             reason: format!("{} here is valid", kind.with_article()),
+            rule: None,
         },
         // The kind is named: over a target the verdict is that of the kind offered first. Once:
         // a message that opens with it ("An admin relationship from …") is not prefixed again.
         Some(f) => {
             let named = f.message.to_lowercase().starts_with(&kind.with_article());
             let reason = if named {
-                format!("{}: {}", f.rule, f.message)
+                f.message.clone()
             } else {
-                format!("as {}: {}: {}", kind.with_article(), f.rule, f.message)
+                format!("as {}: {}", kind.with_article(), f.message)
             };
             Verdict {
                 worst: Some(f.severity),
                 reason,
+                rule: Some(f.rule),
             }
         }
     }
@@ -86,12 +93,14 @@ fn kinds_between(s: &Scenario, from: &PartyId, to: &PartyId) -> Result<Vec<LinkK
         return Err(Verdict {
             worst: Some(Severity::Violation),
             reason: String::new(),
+            rule: None,
         });
     };
     if from == to {
         return Err(Verdict {
             worst: Some(Severity::Violation),
             reason: "a party cannot link to itself".to_owned(),
+            rule: None,
         });
     }
     let kinds = chain_kinds(a.kind, b.kind);
@@ -103,6 +112,7 @@ fn kinds_between(s: &Scenario, from: &PartyId, to: &PartyId) -> Result<Vec<LinkK
                 a.kind.with_article(),
                 b.kind.with_article()
             ),
+            rule: None,
         });
     }
     Ok(kinds)
@@ -155,6 +165,7 @@ fn best_on(scenario: &mut Scenario, from: &PartyId, to: &PartyId) -> Verdict {
         None => Verdict {
             worst: None,
             reason: String::new(),
+            rule: None,
         },
     }
 }
@@ -256,8 +267,8 @@ mod tests {
         assert_eq!(tried.add_link(link(&tried)).unwrap(), expected);
     }
 
-    /// A verdict names the kind of link once and with the right article: the chooser said "as a
-    /// admin relationship: invalid_chain: A admin relationship from …".
+    /// A verdict names the kind of link once and with the right article, and no rule id: the chooser
+    /// said "as a admin relationship: invalid_chain: A admin relationship from …".
     #[test]
     fn a_verdict_names_the_kind_once_with_its_article() {
         let doc = sample();
@@ -266,10 +277,14 @@ mod tests {
         for from in &ids {
             for to in ids.iter().filter(|to| *to != from) {
                 for kind in LinkKind::ALL {
-                    let reason = trial_link(&doc, from, to, kind).reason;
+                    let verdict = trial_link(&doc, from, to, kind);
+                    let reason = verdict.reason;
                     let lower = reason.to_lowercase();
                     assert!(!lower.contains("a admin"), "{reason}");
-                    if reason.contains("invalid_chain") {
+                    if let Some(rule) = verdict.rule {
+                        assert!(!reason.contains(rule.key()), "{reason}");
+                    }
+                    if verdict.rule == Some(RuleId::InvalidChain) {
                         chains_refused += 1;
                         // Sample 1's "Fabrikam (direct-bill)" is not followed by its kind in
                         // brackets.

@@ -50,7 +50,13 @@ pub fn link_chooser_ui(
                     Some(sev) => (severity_symbol(sev), severity_text(ui, sev)),
                 };
                 let text = RichText::new(format!("{symbol} {}", kind.label())).color(color);
-                if ui.button(text).on_hover_text(&verdict.reason).clicked() {
+                // The rule's title and id on hover, for the trainer who looks it up; the line
+                // under the button is the finding in the room's words.
+                let hover = match verdict.rule {
+                    Some(rule) => format!("{} (rule {})", rule.info().title, rule.key()),
+                    None => verdict.reason.clone(),
+                };
+                if ui.button(text).on_hover_text(hover).clicked() {
                     chosen = Some(*kind);
                 }
                 // Each kind's own reason, under it: the first one is what the drag showed. At the
