@@ -127,7 +127,7 @@ fn show_me_plays_only_what_is_missing() {
     ))
     .apply(&mut scenario)
     .unwrap();
-    let played = csp_explorer::training::show_me(&scenario, &l.lesson.solution).unwrap();
+    let played = csp_explorer::training::show_me(&l, &scenario).unwrap();
     let csp_explorer::edit::Edit::Batch(edits) = &played.edit else {
         panic!("one batch: {:?}", played.edit)
     };
@@ -219,7 +219,7 @@ fn show_me_after_the_trainee_ran_the_operation_does_not_run_it_again() {
         panic!("the second move is the operation")
     };
     op.apply(&mut scenario).unwrap();
-    let played = csp_explorer::training::show_me(&scenario, &l.lesson.solution).unwrap();
+    let played = csp_explorer::training::show_me(&l, &scenario).unwrap();
     played.edit.apply(&mut scenario).unwrap();
     let resellers: Vec<_> = scenario
         .parties_of_kind(PartyKind::IndirectReseller)
@@ -451,6 +451,68 @@ fn every_quiz_answer_names_each_rule_its_marked_links_break() {
         "answers that do not name a rule:\n{}",
         unnamed.join("\n")
     );
+}
+
+/// Lesson 5 as a room draws it: the purchase Contoso → Northwind drawn by hand is for the default
+/// offer (Microsoft 365 Business Premium). The step asking for an Azure purchase does not tick for
+/// it (it did), and *Show me* brings that purchase to the answer's offer and billing instead of adding
+/// a second purchase beside it (it did that too); the result solves the lesson.
+#[test]
+fn lesson_5_waits_for_azure_and_show_me_completes_the_purchase_drawn_by_hand() {
+    let l = lesson("05-sample-2-multi-partner");
+    let mut scenario = l.start.clone();
+    let mut drawn = Link::new(
+        "purchase-contoso-northwind",
+        LinkKind::Purchase,
+        "contoso",
+        "northwind",
+        scenario.as_of(),
+    );
+    drawn.offer = Some("Microsoft 365 Business Premium".to_owned());
+    drawn.via = Some("adatum".into());
+    csp_explorer::edit::Edit::AddLink(drawn)
+        .apply(&mut scenario)
+        .unwrap();
+    let marked = BTreeSet::new();
+    let step_2_ticked = |s: &csp_explorer::model::Scenario| {
+        let checker = csp_explorer::rules::Checker::new(s);
+        let seen = Observed {
+            scenario: s,
+            checker: &checker,
+            selected: None,
+            marked: &marked,
+        };
+        LessonRun::new(l.clone()).observe(&seen).steps[1]
+    };
+    assert!(
+        !step_2_ticked(&scenario),
+        "a Microsoft 365 purchase is not the Azure one"
+    );
+
+    let played = csp_explorer::training::show_me(&l, &scenario).unwrap();
+    played.edit.apply(&mut scenario).unwrap();
+    let purchases: Vec<_> = scenario
+        .links_to("northwind")
+        .filter(|x| x.kind == LinkKind::Purchase && x.from.as_str() == "contoso")
+        .map(|x| (x.id.to_string(), x.offer.clone()))
+        .collect();
+    assert_eq!(
+        purchases,
+        [(
+            "purchase-contoso-northwind".to_owned(),
+            Some("Azure plan".to_owned())
+        )],
+        "one purchase, the one drawn, now for Azure"
+    );
+    assert!(step_2_ticked(&scenario));
+    let checker = csp_explorer::rules::Checker::new(&scenario);
+    let seen = Observed {
+        scenario: &scenario,
+        checker: &checker,
+        selected: None,
+        marked: &marked,
+    };
+    assert!(LessonRun::new(l.clone()).observe(&seen).success, "solved");
 }
 
 /// A hint is for the step the trainee is on: lesson 5's room, drawing the purchase, is told that

@@ -470,10 +470,11 @@ fn a_quiz_half_answered_is_checked_not_solved() {
 }
 
 /// Presenter mode hides the findings list, the inspector and the quick fixes that some steps
-/// need: its card names the finding of what is clicked, and its Show me finishes the lesson from
-/// where the room got to, as one undo step, for no points.
+/// need: its card names the finding of what is clicked, and its Show me shows the step the room
+/// is on from where the room got to, as one undo step, for no points; step by step it finishes
+/// the lesson. (It played the whole answer over the steps the room had yet to see.)
 #[test]
-fn show_me_on_the_presenters_card_finishes_the_lesson() {
+fn show_me_on_the_presenters_card_shows_the_step_the_room_is_on() {
     // "Why is it red?": the card says, since the findings list is hidden.
     let mut harness = presenting_a_click(
         "04-sample-1-two-chains",
@@ -483,21 +484,37 @@ fn show_me_on_the_presenters_card_finishes_the_lesson() {
     harness.key_press(Key::Delete);
     harness.run();
     assert!(violations(&harness) > 0);
-    harness.get_by_label("👁 Show me").click();
+    let has = |harness: &Harness<'static, ExplorerApp>, id: &str| {
+        harness.state().document().scenario().link(id).is_some()
+    };
+    // Step 3 of 5, the partnership: that and no more.
+    harness.get_by_label("👁 Show me step 3").click();
+    harness.run();
+    assert!(has(&harness, "partnership-adatum-contoso"));
+    assert!(
+        !has(&harness, "reseller-adatum-tailspin"),
+        "step 4 is left to the room"
+    );
+    assert!(violations(&harness) > 0);
+    assert!(harness.query_by_label_contains("Solved").is_none());
+    // Step 4 finishes it.
+    harness.get_by_label("👁 Show me step 4").click();
     harness.run();
     assert_eq!(violations(&harness), 0);
     harness.get_by_label_contains("Solved — score 0");
-    assert!(harness.query_by_label("👁 Show me").is_none());
+    assert!(harness.query_by_label_contains("👁 Show me").is_none());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert!(violations(&harness) > 0, "one undo takes it back");
+    assert!(violations(&harness) > 0, "one undo takes step 4 back");
     assert!(
-        harness
-            .state()
-            .document()
-            .scenario()
-            .link("supply-contoso")
-            .is_none(),
+        has(&harness, "partnership-adatum-contoso"),
+        "and only step 4"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(!has(&harness, "partnership-adatum-contoso"));
+    assert!(
+        !has(&harness, "supply-contoso"),
         "and only what Show me did"
     );
 }

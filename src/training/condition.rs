@@ -61,6 +61,10 @@ pub enum Condition {
         /// Its buying side.
         #[serde(default)]
         to: Option<String>,
+        /// Words its offer must contain (case-insensitive): a step that asks for a purchase of
+        /// one offer does not tick for a purchase of the default offer drawn by hand.
+        #[serde(default)]
+        offer: Option<String>,
     },
     /// At least `at_least` parties of this kind (in this country, when given) exist: a step that asks
     /// the trainee to add a party, whatever id the palette gives it.
@@ -117,19 +121,21 @@ impl Condition {
                 l.kind == LinkKind::Purchase
                     && l.exists_at(s.as_of())
                     && seller.as_ref().is_none_or(|id| l.from.as_str() == id)
-                    && offer.as_ref().is_none_or(|o| {
-                        l.offer
-                            .as_ref()
-                            .is_some_and(|x| x.to_lowercase().contains(&o.to_lowercase()))
-                    })
+                    && offer_has(l, offer.as_deref())
                     && !violations_on(l.id.as_str())
             }),
             Condition::CanTransact(id) => can_transact(s, id),
-            Condition::Link { kind, from, to } => s.links().any(|l| {
+            Condition::Link {
+                kind,
+                from,
+                to,
+                offer,
+            } => s.links().any(|l| {
                 l.exists_at(s.as_of())
                     && kind.is_none_or(|k| l.kind == k)
                     && from.as_ref().is_none_or(|f| l.from.as_str() == f)
                     && to.as_ref().is_none_or(|t| l.to.as_str() == t)
+                    && offer_has(l, offer.as_deref())
             }),
             Condition::Parties {
                 kind,
@@ -193,6 +199,15 @@ pub fn broken_links(checker: &Checker) -> BTreeSet<String> {
         .filter(|f| f.severity == Severity::Violation)
         .filter_map(|f| f.subject.link().map(ToString::to_string))
         .collect()
+}
+
+/// True when `words` are absent or the link's offer contains them (case-insensitive).
+fn offer_has(link: &crate::model::Link, words: Option<&str>) -> bool {
+    words.is_none_or(|w| {
+        link.offer
+            .as_ref()
+            .is_some_and(|x| x.to_lowercase().contains(&w.to_lowercase()))
+    })
 }
 
 /// Whether a partner could sell to a fresh customer of its own market: asks the rule engine about a

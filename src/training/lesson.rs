@@ -315,18 +315,57 @@ fn same_link(existing: &Link, wanted: &Link) -> bool {
                 == wanted.offer.as_deref().map(str::to_lowercase))
 }
 
+/// True when `existing` is a purchase the trainee drew (not in the lesson's `start`) between the
+/// parties of the solution's purchase `wanted`, with an offer of its own: a purchase drawn by hand
+/// is for the default offer until the inspector changes it, and *Show me* on the step that asks
+/// for that change added a second purchase beside it (seen in a presenter walk-through of lesson 5).
+fn drawn_for(existing: &Link, wanted: &Link, start: &Scenario) -> bool {
+    existing.kind == LinkKind::Purchase
+        && wanted.kind == LinkKind::Purchase
+        && existing.from == wanted.from
+        && existing.to == wanted.to
+        && start.link(existing.id.as_str()).is_none()
+}
+
 /// *Show me* from any state: plays the solution's changes that are still missing on a copy of the
 /// scenario as the trainee left it, so that the result solves the lesson however far they got.
 /// A party or link already added is not added again; a link the trainee drew themselves (the same
-/// kind between the same parties, see [`same_link`]) is brought to the solution's fields under its
-/// own id, and later changes naming the solution's id change it; a removal of what is gone, a date
-/// already set and a patch already made are skipped. Fails only when a change names something the
-/// trainee removed and the solution does not add back.
-pub fn show_me(scenario: &Scenario, changes: &[Change]) -> Result<Played, String> {
+/// kind between the same parties, see [`same_link`], or a purchase they drew there for another
+/// offer, see [`drawn_for`]) is brought to the solution's fields under its own id, and later
+/// changes naming the solution's id change it; a removal of what is gone, a date already set and
+/// a patch already made are skipped. Fails only when a change names something the trainee removed
+/// and the solution does not add back.
+pub fn show_me(loaded: &LoadedLesson, scenario: &Scenario) -> Result<Played, String> {
+    show_me_until(loaded, scenario, None)
+}
+
+/// What a step's *Show me* starts from and stops at: the step's condition, and the selection and
+/// quiz marks the trainee has (a condition may ask for either).
+#[derive(Clone, Copy, Debug)]
+pub struct StepTarget<'a> {
+    /// The step's `done_when`.
+    pub done_when: &'a Condition,
+    /// The party or link selected now.
+    pub selected: Option<&'a str>,
+    /// The links marked now.
+    pub marked: &'a std::collections::BTreeSet<String>,
+}
+
+/// *Show me* for one step: plays the solution's missing changes, as [`show_me`] does, only as far
+/// as the step's condition first holds. A presenter on step 2 of 4 who asks to be shown wants that
+/// step shown, not the whole answer played over the steps the room has yet to see (seen in a
+/// presenter walk-through). With no target, the whole answer.
+pub fn show_me_until(
+    loaded: &LoadedLesson,
+    scenario: &Scenario,
+    until: Option<StepTarget>,
+) -> Result<Played, String> {
+    let changes = &loaded.lesson.solution;
     let mut work = scenario.clone();
     let mut edits = Vec::new();
     let mut marks = Vec::new();
     let mut select = None;
+    let mut marked = until.map(|t| t.marked.clone()).unwrap_or_default();
     // The solution's link ids that the trainee's own links stand for.
     let mut alias: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for (i, change) in changes.iter().enumerate() {
@@ -352,7 +391,12 @@ pub fn show_me(scenario: &Scenario, changes: &[Change]) -> Result<Played, String
             Change::AddLink(l) => {
                 if work.link(l.id.as_str()).is_some() {
                     None
-                } else if let Some(own) = work.links().find(|x| same_link(x, l)) {
+                } else if let Some(own) = work.links().find(|x| same_link(x, l)).or_else(|| {
+                    work.links().find(|x| {
+                        drawn_for(x, l, &loaded.start)
+                            && !alias.values().any(|a| a == x.id.as_str())
+                    })
+                }) {
                     alias.insert(l.id.to_string(), own.id.to_string());
                     let mut wanted = l.clone();
                     wanted.id = own.id.clone();
@@ -395,6 +439,19 @@ pub fn show_me(scenario: &Scenario, changes: &[Change]) -> Result<Played, String
                 .apply(&mut work)
                 .map_err(|e| fail(e.to_string()))?;
             edits.push(edit);
+        }
+        if let Some(target) = until {
+            marked.extend(marks.iter().cloned());
+            let checker = crate::rules::Checker::new(&work);
+            let seen = super::condition::Observed {
+                scenario: &work,
+                checker: &checker,
+                selected: select.as_deref().or(target.selected),
+                marked: &marked,
+            };
+            if target.done_when.holds(&seen) {
+                break;
+            }
         }
     }
     // A selection of what the solution went on to delete is no selection.

@@ -12,7 +12,7 @@ mod verify;
 pub use condition::{Condition, Observed, broken_links, can_transact};
 pub use lesson::{
     Change, LESSON_VERSION, Lesson, LessonError, LinkPatch, LoadedLesson, MAX_LESSON_BYTES,
-    MAX_LESSON_SCENARIO_BYTES, PartyPatch, Played, Step, play, show_me,
+    MAX_LESSON_SCENARIO_BYTES, PartyPatch, Played, Step, StepTarget, play, show_me, show_me_until,
 };
 pub use verify::verify;
 

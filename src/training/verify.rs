@@ -15,10 +15,11 @@
 //!   whose condition does not ask for a date (and meets no goal that does not);
 //! - the goal holds only after the last move;
 //! - undoing the moves unticks the steps they ticked, back to nothing at the start;
-//! - *Show me* ([`show_me`]) solves the lesson from the start and from every move on the way.
+//! - *Show me* ([`show_me`]) solves the lesson from the start and from every move on the way, and
+//!   a step's *Show me* ([`show_me_until`]) ticks that step from every move it is still open at.
 
 use super::condition::{Condition, Observed};
-use super::lesson::{Change, LoadedLesson, show_me};
+use super::lesson::{Change, LoadedLesson, Played, StepTarget, show_me, show_me_until};
 use super::{LessonRun, Progress};
 use crate::edit::Edit;
 use crate::model::{Date, Scenario, limits};
@@ -69,6 +70,20 @@ impl Moment {
             }
         }
         Ok(next)
+    }
+
+    /// This moment after *Show me* played: its edit (one undo step), its marks and selection.
+    fn after(&self, played: Played) -> Result<Moment, String> {
+        let mut after = self.clone();
+        played
+            .edit
+            .apply(&mut after.scenario)
+            .map_err(|e| e.to_string())?;
+        after.marked.extend(played.marks);
+        if played.select.is_some() {
+            after.selected = played.select;
+        }
+        Ok(after)
     }
 
     /// Shows `observe` what the trainee sees now.
@@ -349,18 +364,7 @@ pub fn verify(loaded: &LoadedLesson) -> Result<(), Vec<String>> {
 
     // Show me, from every moment before the end.
     for (m, moment) in moments.iter().enumerate().take(last) {
-        let shown = show_me(&moment.scenario, &lesson.solution).and_then(|played| {
-            let mut after = moment.clone();
-            played
-                .edit
-                .apply(&mut after.scenario)
-                .map_err(|e| e.to_string())?;
-            after.marked.extend(played.marks);
-            if played.select.is_some() {
-                after.selected = played.select;
-            }
-            Ok(after)
-        });
+        let shown = show_me(loaded, &moment.scenario).and_then(|played| moment.after(played));
         match shown {
             Ok(after) if after.goal_holds(loaded) => {}
             Ok(_) => problems.push(format!(
@@ -371,6 +375,34 @@ pub fn verify(loaded: &LoadedLesson) -> Result<(), Vec<String>> {
                 "Show me at {} fails: {e}",
                 name_move(&lesson.solution, m)
             )),
+        }
+    }
+
+    // Show me for one step, from every moment the step is still open: it ticks that step and
+    // stops there (a step's Show me that also ticks the next step shows the room too much).
+    for (m, moment) in moments.iter().enumerate().take(last) {
+        for &i in conditioned.iter().filter(|&&i| !seen[m].steps[i]) {
+            let done_when = lesson.steps[i].done_when.as_ref().expect("conditioned");
+            let target = StepTarget {
+                done_when,
+                selected: moment.selected.as_deref(),
+                marked: &moment.marked,
+            };
+            let shown = show_me_until(loaded, &moment.scenario, Some(target))
+                .and_then(|played| moment.after(played));
+            match shown {
+                Ok(after) if after.see(|obs| done_when.holds(obs)) => {}
+                Ok(_) => problems.push(format!(
+                    "Show me for {} at {} does not tick it",
+                    name_step(loaded, i),
+                    name_move(&lesson.solution, m)
+                )),
+                Err(e) => problems.push(format!(
+                    "Show me for {} at {} fails: {e}",
+                    name_step(loaded, i),
+                    name_move(&lesson.solution, m)
+                )),
+            }
         }
     }
 

@@ -507,20 +507,37 @@ pub fn presenter_card_ui(
             out.push(TrainingCommand::CheckQuiz);
         }
         // The panels (inspector, findings and their quick fixes) are hidden here: the trainer
-        // can still finish a step that needs them, as the lesson card's Show me does.
-        if !lesson.quiz
-            && !lesson.solution.is_empty()
-            && run.solved.is_none()
-            && ui
-                .button(RichText::new("👁 Show me").size(18.0))
-                .on_hover_text(
+        // can still finish a step that needs them. The step the room is on, not the whole answer:
+        // on step 2 of 4 the whole answer played over the steps the room had yet to see.
+        if !lesson.quiz && !lesson.solution.is_empty() && run.solved.is_none() {
+            let open_step = training.hint_step().filter(|&i| {
+                lesson.steps[i].done_when.is_some()
+                    && progress
+                        .as_ref()
+                        .is_some_and(|p| !p.steps.get(i).copied().unwrap_or(true))
+            });
+            let (label, hover, command) = match open_step {
+                Some(i) => (
+                    format!("👁 Show me step {}", i + 1),
+                    "Reveals the answer and plays what this step still needs as one step \
+                     (Ctrl+Z takes it back); the lesson then scores 0",
+                    TrainingCommand::ShowStep(i),
+                ),
+                None => (
+                    "👁 Show me".to_owned(),
                     "Reveals the answer and plays what it still needs as one step \
                      (Ctrl+Z takes it back); the lesson then scores 0",
-                )
+                    TrainingCommand::ApplyAnswer,
+                ),
+            };
+            if ui
+                .button(RichText::new(label).size(18.0))
+                .on_hover_text(hover)
                 .clicked()
-        {
-            out.push(TrainingCommand::Reveal);
-            out.push(TrainingCommand::ApplyAnswer);
+            {
+                out.push(TrainingCommand::Reveal);
+                out.push(command);
+            }
         }
         ui.label(
             RichText::new(

@@ -43,6 +43,9 @@ pub enum TrainingCommand {
     /// Play what the lesson's solution still needs, from wherever the trainee got to, as one
     /// undoable step (*Show me*).
     ApplyAnswer,
+    /// Play what the solution needs for this step (0-based) to be done, and no more, as one
+    /// undoable step (the presenter's *Show me this step*).
+    ShowStep(usize),
     /// Judge the quiz.
     CheckQuiz,
     /// Mark or unmark a link as broken.
@@ -197,25 +200,29 @@ impl Training {
             }
             TrainingCommand::ApplyAnswer => {
                 let run = self.run.as_ref()?;
-                let quiz = run.lesson().quiz;
                 // From wherever the trainee got to: only what is still missing, as one undo step.
-                match crate::training::show_me(doc.scenario(), &run.lesson().solution) {
-                    Ok(played) => {
-                        if quiz {
-                            self.marks = played.marks.into_iter().collect();
-                        }
-                        let select = played.select;
-                        let edit = (played.edit != Edit::Batch(Vec::new())).then_some(played.edit);
-                        if edit.is_some() || select.is_some() {
-                            return Some(TrainingStep::Apply(edit.map(Box::new), select));
-                        }
-                    }
-                    Err(e) => {
-                        return Some(TrainingStep::Report(format!(
-                            "The answer cannot be applied to the scenario as it is now: {e}. Restart the lesson to see it."
-                        )));
-                    }
-                }
+                let played = crate::training::show_me(&run.loaded, doc.scenario());
+                return self.play(played);
+            }
+            TrainingCommand::ShowStep(i) => {
+                let run = self.run.as_ref()?;
+                let Some(done_when) = run.lesson().steps.get(i).and_then(|s| s.done_when.as_ref())
+                else {
+                    return self.command(TrainingCommand::ApplyAnswer, doc);
+                };
+                let selected = self.seen.as_ref().and_then(|seen| match &seen.1 {
+                    Some(Selection::Party(id)) => Some(id.as_str()),
+                    Some(Selection::Link(id)) => Some(id.as_str()),
+                    None => None,
+                });
+                let target = crate::training::StepTarget {
+                    done_when,
+                    selected,
+                    marked: &self.marks,
+                };
+                let played =
+                    crate::training::show_me_until(&run.loaded, doc.scenario(), Some(target));
+                return self.play(played);
             }
             TrainingCommand::CheckQuiz => {
                 self.judge(doc);
@@ -252,6 +259,26 @@ impl Training {
     pub fn hint_step(&self) -> Option<usize> {
         let run = self.run.as_ref()?;
         run.hint_step(self.progress.as_ref()?)
+    }
+
+    /// What *Show me* played, for the window to apply (one undo step, then the selection); the
+    /// quiz's marks are placed here.
+    fn play(&mut self, played: Result<crate::training::Played, String>) -> Option<TrainingStep> {
+        let quiz = self.run.as_ref().is_some_and(|r| r.lesson().quiz);
+        match played {
+            Ok(played) => {
+                if quiz {
+                    self.marks = played.marks.into_iter().collect();
+                }
+                let select = played.select;
+                let edit = (played.edit != Edit::Batch(Vec::new())).then_some(played.edit);
+                (edit.is_some() || select.is_some())
+                    .then(|| TrainingStep::Apply(edit.map(Box::new), select))
+            }
+            Err(e) => Some(TrainingStep::Report(format!(
+                "The answer cannot be applied to the scenario as it is now: {e}. Restart the lesson to see it."
+            ))),
+        }
     }
 
     /// Leaves the lesson.
