@@ -487,9 +487,10 @@ fn show_me_on_the_presenters_card_shows_the_step_the_room_is_on() {
     let has = |harness: &Harness<'static, ExplorerApp>, id: &str| {
         harness.state().document().scenario().link(id).is_some()
     };
-    // Step 3 of 5, the partnership: that and no more.
+    // Step 3 of 5, the partnership: that and no more, and the card on it.
     harness.get_by_label("👁 Show me step 3").click();
     harness.run();
+    harness.get_by_label_contains("Step 3 of 5");
     assert!(has(&harness, "partnership-adatum-contoso"));
     assert!(
         !has(&harness, "reseller-adatum-tailspin"),

@@ -471,6 +471,8 @@ pub fn presenter_card_ui(
             } else {
                 ui.label(tick(ui, done).size(26.0));
             }
+            // In the strong text colour: the theme's body grey read dim on a projector (seen in a
+            // presenter walk-through), and this line is what the room reads.
             ui.label(
                 RichText::new(format!(
                     "Step {} of {}: {}",
@@ -478,7 +480,8 @@ pub fn presenter_card_ui(
                     lesson.steps.len(),
                     step.say
                 ))
-                .size(26.0),
+                .size(26.0)
+                .color(ui.visuals().strong_text_color()),
             );
         });
     } else {

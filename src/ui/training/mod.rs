@@ -222,6 +222,13 @@ impl Training {
                 };
                 let played =
                     crate::training::show_me_until(&run.loaded, doc.scenario(), Some(target));
+                // The card goes to the step shown, so the room reads what was just done with its
+                // tick (it stayed on the narration step before it).
+                if played.is_ok()
+                    && let Some(run) = self.run.as_mut()
+                {
+                    run.step = run.step.max(i);
+                }
                 return self.play(played);
             }
             TrainingCommand::CheckQuiz => {
