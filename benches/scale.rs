@@ -159,8 +159,8 @@ fn rules<M: Measurement>(c: &mut Criterion<M>) {
         let relationship = Link::new(
             s.fresh_link_id("bench-reseller"),
             LinkKind::Reseller,
-            provider.id.clone(),
-            target.id.clone(),
+            provider.id,
+            target.id,
             s.as_of(),
         );
         edit_row(

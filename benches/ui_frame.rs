@@ -153,7 +153,7 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
             .scenario()
             .parties()
             .last()
-            .map(|p| p.id.clone())
+            .map(|p| p.id)
             .expect("a party");
         let ctx = harness.ctx.clone();
         let mut there = false;
@@ -167,8 +167,7 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
                 harness.state_mut().execute(
                     &ctx,
                     csp_explorer::ui::app::Command::Edit(csp_explorer::edit::Edit::MoveParty(
-                        party.clone(),
-                        to,
+                        party, to,
                     )),
                 );
                 black_box(frame(&mut harness))
@@ -226,7 +225,7 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
                 .parties_of_kind(csp_explorer::model::PartyKind::Customer)
                 .find(|c| region(c) != region(reseller))
                 .expect("a customer of another region");
-            (reseller.id.clone(), customer.id.clone())
+            (reseller.id, customer.id)
         };
         let view = {
             let app = harness.state();
@@ -265,8 +264,8 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
                         csp_explorer::model::Link::new(
                             s.fresh_link_id("bench"),
                             csp_explorer::model::LinkKind::Purchase,
-                            reseller.clone(),
-                            customer.clone(),
+                            reseller,
+                            customer,
                             s.as_of(),
                         ),
                     ))

@@ -82,7 +82,7 @@ fn operations<M: Measurement>(c: &mut Criterion<M>) {
         &Checker::new(&base),
         &Query {
             kind: Some(PartyKind::Customer),
-            of: Some(from.clone()),
+            of: Some(from),
             region,
             ..Query::default()
         },
@@ -105,8 +105,8 @@ fn operations<M: Measurement>(c: &mut Criterion<M>) {
         ),
     ] {
         let op = Operation::MoveCustomers {
-            from: from.clone(),
-            to: to.clone(),
+            from,
+            to,
             customers: Customers::Only(customers.clone()),
             admin: true,
             on,
@@ -128,8 +128,8 @@ fn operations<M: Measurement>(c: &mut Criterion<M>) {
         });
     }
     let op = Operation::MoveCustomers {
-        from: from.clone(),
-        to: to.clone(),
+        from,
+        to,
         customers: Customers::Only(customers.clone()),
         admin: true,
         on: "2025-07-01".parse().expect("a date"),
@@ -179,7 +179,7 @@ fn largest_reseller_and_another_providers(s: &Scenario) -> (PartyId, PartyId) {
     let providers = |id: &PartyId| -> BTreeSet<PartyId> {
         s.links_to(id.as_str())
             .filter(|l| l.kind == LinkKind::Partnership && l.exists_at(s.as_of()))
-            .map(|l| l.from.clone())
+            .map(|l| l.from)
             .collect()
     };
     let customers = |id: &PartyId| {
@@ -201,9 +201,9 @@ fn largest_reseller_and_another_providers(s: &Scenario) -> (PartyId, PartyId) {
             let mine = providers(&p.id);
             !mine.is_empty() && mine.is_disjoint(&theirs)
         })
-        .max_by_key(|p| (customers(&p.id), std::cmp::Reverse(p.id.clone())))
+        .max_by_key(|p| (customers(&p.id), std::cmp::Reverse(p.id)))
         .expect("a reseller of another provider in the same country");
-    (largest.id.clone(), other.id.clone())
+    (largest.id, other.id)
 }
 
 /// Customers of the country whose count is nearest 5,000.

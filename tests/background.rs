@@ -153,13 +153,13 @@ fn exports_run_in_the_background_and_the_visible_part_is_exported_alone() {
         .positions()
         .iter()
         .next()
-        .map(|(id, p)| (id.clone(), *p))
+        .map(|(id, p)| (*id, *p))
         .unwrap();
     let others: Vec<_> = doc
         .positions()
         .iter()
         .filter(|(_, p)| (p.x - at.x).abs() > 400.0 || (p.y - at.y).abs() > 300.0)
-        .map(|(id, _)| id.clone())
+        .map(|(id, _)| *id)
         .collect();
     assert!(!others.is_empty(), "the scenario has parties far apart");
     let area = csp_explorer::export::Area {

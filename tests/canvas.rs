@@ -126,9 +126,9 @@ fn clicking_a_badge_flies_into_its_customers() {
             let mine: Vec<_> = s
                 .parties_of_kind(PartyKind::Customer)
                 .filter(|c| csp_explorer::layout::home_seller(s, c.id.as_str()) == Some(&r.id))
-                .map(|c| c.id.clone())
+                .map(|c| c.id)
                 .collect();
-            (mine.len() >= 4).then(|| (r.id.clone(), mine[0].clone()))
+            (mine.len() >= 4).then(|| (r.id, mine[0]))
         })
         .expect("a reseller with customers");
     let at = harness.state().screen_pos(customer.as_str()).unwrap();
@@ -184,7 +184,7 @@ fn the_search_finds_a_party_by_name_and_flies_to_it() {
         .last()
         .expect("a reseller")
         .clone();
-    let (id, name) = (target.id.clone(), target.name.clone());
+    let (id, name) = (target.id, target.name.clone());
     // Ctrl+F puts the keyboard in the field; part of the name, in another case, finds it.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     harness.run();
@@ -198,7 +198,7 @@ fn the_search_finds_a_party_by_name_and_flies_to_it() {
     harness.get_by_label(&item).click();
     harness.run();
     let state = harness.state();
-    assert_eq!(state.selection(), Some(&Selection::Party(id.clone())));
+    assert_eq!(state.selection(), Some(&Selection::Party(id)));
     assert!(!state.view.is_flying());
     assert!(state.view.zoom >= READING_ZOOM * 0.99);
     // In the middle of the view, clear of the legend (one party has room there).
@@ -492,19 +492,17 @@ fn zoomed_far_out_a_big_channel_draws_what_the_screen_holds_and_a_new_break_show
                 .is_some_and(|color| color != red)
         })
         .expect("a customer in a mark with nothing wrong")
-        .id
-        .clone();
+        .id;
     let seller = s
         .parties_of_kind(PartyKind::IndirectReseller)
         .find(|r| !r.enrolled)
         .expect("a reseller not enrolled")
-        .id
-        .clone();
+        .id;
     let purchase = Link::new(
         "purchase-new-break",
         LinkKind::Purchase,
         seller,
-        customer.clone(),
+        customer,
         "2024-05-01".parse().unwrap(),
     );
     let ctx = harness.ctx.clone();
@@ -552,8 +550,7 @@ fn zoomed_in_on_a_reseller_a_new_breaking_purchase_is_drawn_red_at_once_and_undo
         .parties_of_kind(PartyKind::Customer)
         .find(|c| region(c) != region(reseller))
         .expect("a customer of another region")
-        .id
-        .clone();
+        .id;
     {
         let state = harness.state_mut();
         let mut view = state.view.clone();
@@ -590,7 +587,7 @@ fn zoomed_in_on_a_reseller_a_new_breaking_purchase_is_drawn_red_at_once_and_undo
         Command::Edit(Edit::AddLink(Link::new(
             "purchase-across-regions",
             LinkKind::Purchase,
-            reseller.id.clone(),
+            reseller.id,
             customer,
             "2024-05-01".parse().unwrap(),
         ))),

@@ -91,7 +91,7 @@ fn connect_gesture_reasons_read_as_english() {
             .expect("a fresh party");
     }
     let doc = Document::new(s);
-    let ids: Vec<PartyId> = doc.scenario().parties().map(|p| p.id.clone()).collect();
+    let ids: Vec<PartyId> = doc.scenario().parties().map(|p| p.id).collect();
     let mut problems = Vec::new();
     for a in &ids {
         for b in &ids {

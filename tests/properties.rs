@@ -88,7 +88,7 @@ proptest! {
         s.meta.title = title;
         s.meta.description = description;
         // Positions with every fraction, or none (drawn by the layout), party by party.
-        let ids: Vec<_> = s.parties().map(|p| p.id.clone()).collect();
+        let ids: Vec<_> = s.parties().map(|p| p.id).collect();
         for (id, p) in ids.iter().zip(&positions) {
             let mut party = s.party(id.as_str()).unwrap().clone();
             party.position = p.map(|(x, y)| Position { x, y });

@@ -274,7 +274,7 @@ mod operations {
         if all.is_empty() {
             return "nobody".into();
         }
-        all[n % all.len()].clone()
+        *all[n % all.len()]
     }
 
     /// A random operation on `s`, sometimes one that cannot apply (a party of the wrong kind).
@@ -292,7 +292,7 @@ mod operations {
                     let mut mine: Vec<PartyId> = s
                         .links_from(from.as_str())
                         .filter(|l| l.kind == LinkKind::Purchase)
-                        .map(|l| l.to.clone())
+                        .map(|l| l.to)
                         .collect::<BTreeSet<_>>()
                         .into_iter()
                         .collect();
@@ -304,12 +304,12 @@ mod operations {
                 let near: Vec<PartyId> = s
                     .parties()
                     .filter(|p| sellers.contains(&p.kind) && p.country == country && p.id != from)
-                    .map(|p| p.id.clone())
+                    .map(|p| p.id)
                     .collect();
                 let to = match near.as_slice() {
                     [] => pick(s, &sellers, b),
                     _ if b.is_multiple_of(5) => pick(s, &sellers, b),
-                    near => near[b % near.len()].clone(),
+                    near => near[b % near.len()],
                 };
                 Operation::MoveCustomers {
                     from,
@@ -325,12 +325,12 @@ mod operations {
                 let mine: Vec<PartyId> = s
                     .links_to(reseller.as_str())
                     .filter(|l| l.kind == LinkKind::Partnership)
-                    .map(|l| l.from.clone())
+                    .map(|l| l.from)
                     .collect();
                 let from = match mine.as_slice() {
                     [] => pick(s, &[PartyKind::IndirectProvider], b),
                     _ if b.is_multiple_of(5) => pick(s, &[PartyKind::IndirectProvider], b),
-                    mine => mine[b % mine.len()].clone(),
+                    mine => mine[b % mine.len()],
                 };
                 Operation::ChangeProvider {
                     reseller,
@@ -368,14 +368,14 @@ mod operations {
                 let with_dap: Vec<PartyId> = s
                     .links()
                     .filter(|l| l.kind == LinkKind::Admin && l.admin_type == AdminType::Dap)
-                    .map(|l| l.from.clone())
+                    .map(|l| l.from)
                     .collect::<BTreeSet<_>>()
                     .into_iter()
                     .collect();
                 let partner = match with_dap.as_slice() {
                     [] => pick(s, &sellers, a),
                     _ if a.is_multiple_of(5) => pick(s, &sellers, a),
-                    some => some[a % some.len()].clone(),
+                    some => some[a % some.len()],
                 };
                 Operation::DapToGdap {
                     partner,

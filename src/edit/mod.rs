@@ -52,7 +52,7 @@ impl Edit {
     pub fn apply(self, scenario: &mut Scenario) -> Result<Edit, ScenarioError> {
         Ok(match self {
             Edit::AddParty(party) => {
-                let id = party.id.clone();
+                let id = party.id;
                 scenario.add_party(party)?;
                 Edit::RemoveParty(id)
             }
@@ -68,7 +68,7 @@ impl Edit {
                 Edit::MoveParty(id, old)
             }
             Edit::AddLink(link) => {
-                let id = link.id.clone();
+                let id = link.id;
                 scenario.add_link(link)?;
                 Edit::RemoveLink(id)
             }
@@ -197,18 +197,18 @@ impl Edit {
                 if let Some(p) = scenario.party(id.as_str()) {
                     touched.party(p);
                 }
-                touched.parties.insert(id.clone());
+                touched.parties.insert(*id);
                 touched.changed(id, PartyFields::EXISTENCE);
             }
             Edit::MoveParty(id, _) => {
-                touched.moved.insert(id.clone());
+                touched.moved.insert(*id);
             }
             Edit::AddLink(l) | Edit::UpdateLink(l) => touched.link(l),
             Edit::RemoveLink(id) => {
                 if let Some(l) = scenario.link(id.as_str()) {
                     touched.link(l);
                 }
-                touched.links.insert(id.clone());
+                touched.links.insert(*id);
             }
             Edit::SetAsOf(_) => touched.everything = true,
             Edit::SetMeta(_) => {}
@@ -394,10 +394,7 @@ impl Touched {
     }
 
     fn changed(&mut self, id: &PartyId, fields: PartyFields) {
-        let entry = self
-            .changed_parties
-            .entry(id.clone())
-            .or_insert(PartyFields::NONE);
+        let entry = self.changed_parties.entry(*id).or_insert(PartyFields::NONE);
         *entry = *entry | fields;
     }
 
@@ -414,7 +411,7 @@ impl Touched {
             // Microsoft is the root of every chain: a change to it can affect any purchase.
             self.everything = true;
         }
-        self.parties.insert(p.id.clone());
+        self.parties.insert(p.id);
         self.organizations.insert(p.organization.clone());
         self.organizations.extend(p.affiliate_group.clone());
         self.tenants.insert(p.tenant.clone());
@@ -422,9 +419,8 @@ impl Touched {
     }
 
     fn link(&mut self, l: &Link) {
-        self.links.insert(l.id.clone());
-        self.link_shapes
-            .insert((l.kind, l.from.clone(), l.to.clone()));
+        self.links.insert(l.id);
+        self.link_shapes.insert((l.kind, l.from, l.to));
         self.parties.extend(l.parties().cloned());
         self.tenants.extend(l.tenant.clone());
     }

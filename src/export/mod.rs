@@ -1171,7 +1171,7 @@ mod tests {
         );
         let mut positions = fresh.clone();
         positions.insert(
-            shown.clone(),
+            shown,
             crate::model::Position {
                 x: 10_200.0,
                 y: 10_150.0,

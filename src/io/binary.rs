@@ -583,7 +583,7 @@ fn read_records(
             })
         })?
         .map_err(|e| bad(format!("party {} cannot be read: {e}", n + 1)))??;
-        let id = party.id.clone();
+        let id = party.id;
         let ix = scenario
             .add_party(party)
             .map_err(|e| bad(format!("party {}: {e}", n + 1)))?;
@@ -1014,7 +1014,7 @@ fn whatif_changes_in(
         let (kind, id_ix) = match read {
             Ok(ix) => {
                 if by_place(version) {
-                    file_ids.push(graph[ix].id.clone());
+                    file_ids.push(graph[ix].id);
                 }
                 (graph[ix].kind, Some(ix))
             }
@@ -1025,7 +1025,7 @@ fn whatif_changes_in(
                 let ix = base.party_index(party.id.as_str());
                 let kind = party.kind;
                 if by_place(version) {
-                    file_ids.push(party.id.clone());
+                    file_ids.push(party.id);
                 }
                 changed_parties.push(party);
                 (kind, ix)
@@ -1052,7 +1052,7 @@ fn whatif_changes_in(
     let removed_parties: Vec<PartyId> = graph
         .node_indices()
         .filter(|ix| !party_seen[ix.index()])
-        .map(|ix| graph[ix].id.clone())
+        .map(|ix| graph[ix].id)
         .collect();
     let gone: Ids = removed_parties.iter().map(|id| id.as_str()).collect();
     // Whether the file holds a party with this id.
@@ -1133,7 +1133,7 @@ fn whatif_changes_in(
     let removed_links: Vec<LinkId> = graph
         .edge_indices()
         .filter(|ix| !link_seen[ix.index()])
-        .map(|ix| graph[ix].id.clone())
+        .map(|ix| graph[ix].id)
         .collect();
     Some(crate::whatif::Changes {
         meta,
@@ -1395,7 +1395,7 @@ fn at_place(
     what: &str,
 ) -> Result<(PartyId, Option<NodeIndex>), String> {
     match placed.get(at as usize) {
-        Some((id, ix)) => Ok((id.clone(), Some(*ix))),
+        Some((id, ix)) => Ok((*id, Some(*ix))),
         None => Err(format!(
             "its `{what}` names party number {} and the file holds {} {}",
             crate::text::thousands(at as usize + 1),
@@ -1794,7 +1794,7 @@ mod tests {
             assert!(load(&b).is_ok() && resaved(&b).is_none());
         }
         let mut placed = s.clone();
-        let first = placed.parties().next().unwrap().id.clone();
+        let first = placed.parties().next().unwrap().id;
         placed
             .set_position(&first, Some(Position { x: 1.0, y: 2.0 }))
             .unwrap();
@@ -1829,8 +1829,7 @@ mod tests {
             .iter()
             .find(|l| l.kind == LinkKind::Purchase)
             .unwrap()
-            .from
-            .clone();
+            .from;
         w.add_link(
             Link::new(
                 "purchase-newcomer",

@@ -60,7 +60,7 @@ pub fn migrate_layout(version: u32, scenario: &mut Scenario) {
     let unplaced: Vec<_> = scenario
         .parties()
         .filter(|p| p.position.is_none())
-        .map(|p| p.id.clone())
+        .map(|p| p.id)
         .collect();
     for id in unplaced {
         if let Some(at) = tiers.get(&id) {

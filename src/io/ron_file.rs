@@ -368,13 +368,13 @@ pub fn scenario_from_ron(text: &str, path: &str) -> Result<Scenario, LoadError> 
     };
     scenario.reserve(file.parties.len(), file.links.len());
     for party in file.parties {
-        let id = party.id.clone();
+        let id = party.id;
         scenario
             .add_party(party)
             .map_err(|e| invalid(e, Section::Parties, id.as_str()))?;
     }
     for link in file.links {
-        let id = link.id.clone();
+        let id = link.id;
         scenario
             .add_link(link)
             .map_err(|e| invalid(e, Section::Links, id.as_str()))?;

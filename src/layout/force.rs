@@ -34,7 +34,7 @@ pub fn force_positions(
     let mut graph: StableGraph<PartyId, (), Directed> = StableGraph::default();
     let mut index = HashMap::new();
     for party in scenario.parties() {
-        index.insert(party.id.clone(), graph.add_node(party.id.clone()));
+        index.insert(party.id, graph.add_node(party.id));
     }
     for link in scenario.links() {
         if let (Some(a), Some(b)) = (index.get(&link.from), index.get(&link.to))
@@ -69,7 +69,7 @@ pub fn force_positions(
     g.nodes_iter()
         .map(|(_, node)| {
             let p = node.location();
-            (node.payload().clone(), Position { x: p.x, y: p.y })
+            (*node.payload(), Position { x: p.x, y: p.y })
         })
         .collect()
 }

@@ -266,7 +266,7 @@ impl TierLayout {
         let mut sorted: Vec<(u128, PartyId, Position)> = out
             .into_iter()
             .map(|(n, pos)| {
-                let id = g[n].id.clone();
+                let id = g[n].id;
                 (id_prefix(id.as_str()), id, pos)
             })
             .collect();
@@ -342,7 +342,7 @@ pub fn effective_positions(scenario: &Scenario) -> BTreeMap<PartyId, Position> {
     for p in scenario.parties() {
         if let Some(pos) = p.position {
             right_edge = right_edge.max(pos.x);
-            out.insert(p.id.clone(), pos);
+            out.insert(p.id, pos);
         }
     }
     let mut next_x = right_edge + COLUMN_GAP;
@@ -350,10 +350,10 @@ pub fn effective_positions(scenario: &Scenario) -> BTreeMap<PartyId, Position> {
         .parties()
         .filter(|p| p.position.is_none())
         .collect();
-    unplaced.sort_by_key(|p| (p.kind.tier(), p.id.clone()));
+    unplaced.sort_by_key(|p| (p.kind.tier(), p.id));
     for p in unplaced {
         out.insert(
-            p.id.clone(),
+            p.id,
             Position {
                 x: next_x,
                 y: f32::from(p.kind.tier()) * ROW_GAP,

@@ -63,7 +63,7 @@ pub fn routes_by_edge(
         out.push((
             e,
             Route {
-                link: g[e].id.clone(),
+                link: g[e].id,
                 from,
                 control,
                 to,

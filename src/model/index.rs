@@ -217,26 +217,22 @@ impl Index {
 
     pub fn insert_party(&mut self, p: &Party) {
         if p.kind == PartyKind::Microsoft {
-            self.microsoft = Some(p.id.clone());
+            self.microsoft = Some(p.id);
         }
         add(
             &mut self.by_tenant,
             tenant_key(&p.tenant).into_owned(),
-            p.id.clone(),
+            p.id,
         );
         add(
             &mut self.by_organization,
             organization_key(&p.organization).into_owned(),
-            p.id.clone(),
+            p.id,
         );
         if let Some(pid) = partner_id_of(p.partner_id.as_deref()) {
-            add(&mut self.by_partner_id, pid.into_owned(), p.id.clone());
+            add(&mut self.by_partner_id, pid.into_owned(), p.id);
         }
-        add(
-            &mut self.by_kind_region,
-            (p.kind, region_key(p)),
-            p.id.clone(),
-        );
+        add(&mut self.by_kind_region, (p.kind, region_key(p)), p.id);
     }
 
     pub fn remove_party(&mut self, p: &Party) {
@@ -257,14 +253,10 @@ impl Index {
 
     pub fn insert_link(&mut self, l: &Link) {
         if let Some(t) = &l.tenant {
-            add(
-                &mut self.links_by_tenant,
-                tenant_key(t).into_owned(),
-                l.id.clone(),
-            );
+            add(&mut self.links_by_tenant, tenant_key(t).into_owned(), l.id);
         }
         if let Some(via) = &l.via {
-            add(&mut self.links_via, via.clone(), l.id.clone());
+            add(&mut self.links_via, *via, l.id);
         }
     }
 

@@ -165,7 +165,7 @@ impl Scenario {
         if party.kind == PartyKind::Microsoft
             && let Some(ms) = self.microsoft()
         {
-            return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
+            return Err(ScenarioError::SecondMicrosoft(ms.id));
         }
         check_party(&party)?;
         if self.parties.len() >= super::limits::MAX_PARTIES {
@@ -174,7 +174,7 @@ impl Scenario {
                 limit: super::limits::MAX_PARTIES,
             });
         }
-        let id = party.id.clone();
+        let id = party.id;
         self.index.insert_party(&party);
         let idx = self.graph.add_node(party);
         self.parties.insert(id, idx);
@@ -238,7 +238,7 @@ impl Scenario {
                 limit: super::limits::MAX_LINKS,
             });
         }
-        let id = link.id.clone();
+        let id = link.id;
         self.index.insert_link(&link);
         let idx = self.graph.add_edge(from, to, link);
         self.links.insert(id, idx);
@@ -249,9 +249,7 @@ impl Scenario {
     /// that names a link's parties with it allocates nothing for them (see [`PartyId`]) and adds
     /// the link with [`Scenario::add_link_at`].
     pub fn party_entry(&self, id: &str) -> Option<(PartyId, NodeIndex)> {
-        self.parties
-            .get_key_value(id)
-            .map(|(id, &ix)| (id.clone(), ix))
+        self.parties.get_key_value(id).map(|(id, &ix)| (*id, ix))
     }
 
     /// Checks what a link must hold on its own: bounded fields, an end after its start.
@@ -264,7 +262,7 @@ impl Scenario {
             && !ends_after_its_date(link.date, ended)
         {
             return Err(ScenarioError::EndedBeforeDate {
-                link: link.id.clone(),
+                link: link.id,
                 date: link.date,
                 ended,
             });
@@ -280,10 +278,10 @@ impl Scenario {
         let find = |party: &PartyId| {
             self.parties
                 .get_key_value(party)
-                .map(|(id, &idx)| (id.clone(), idx))
-                .ok_or_else(|| ScenarioError::DanglingLink {
-                    link: link.id.clone(),
-                    party: party.clone(),
+                .map(|(id, &idx)| (*id, idx))
+                .ok_or(ScenarioError::DanglingLink {
+                    link: link.id,
+                    party: *party,
                 })
         };
         let via = link.via.as_ref().map(find).transpose()?;
@@ -303,12 +301,12 @@ impl Scenario {
         let idx = *self
             .parties
             .get(id)
-            .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+            .ok_or(ScenarioError::UnknownParty(*id))?;
         let mut touching: Vec<LinkId> = self
             .graph
             .edges_directed(idx, Direction::Outgoing)
             .chain(self.graph.edges_directed(idx, Direction::Incoming))
-            .map(|e| e.weight().id.clone())
+            .map(|e| e.weight().id)
             .chain(self.index.links_via.get(id).into_iter().flatten().cloned())
             .collect();
         touching.sort();
@@ -321,7 +319,7 @@ impl Scenario {
         let party = self
             .graph
             .remove_node(idx)
-            .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+            .ok_or(ScenarioError::UnknownParty(*id))?;
         self.index.remove_party(&party);
         Ok((party, removed))
     }
@@ -331,11 +329,11 @@ impl Scenario {
         let idx = self
             .links
             .remove(id)
-            .ok_or_else(|| ScenarioError::UnknownLink(id.clone()))?;
+            .ok_or(ScenarioError::UnknownLink(*id))?;
         let link = self
             .graph
             .remove_edge(idx)
-            .ok_or_else(|| ScenarioError::UnknownLink(id.clone()))?;
+            .ok_or(ScenarioError::UnknownLink(*id))?;
         self.index.remove_link(&link);
         Ok(link)
     }
@@ -394,7 +392,7 @@ impl Scenario {
             }
             let (front, rest): (Vec<_>, Vec<_>) = taken.into_iter().partition(|(f, ..)| *f);
             for (_, to, link) in rest.into_iter().rev().chain(front) {
-                let id = link.id.clone();
+                let id = link.id;
                 let edge = self.graph.add_edge(party, to, link);
                 self.links.insert(id, edge);
             }
@@ -407,12 +405,12 @@ impl Scenario {
         let idx = *self
             .parties
             .get(&party.id)
-            .ok_or_else(|| ScenarioError::UnknownParty(party.id.clone()))?;
+            .ok_or(ScenarioError::UnknownParty(party.id))?;
         if party.kind == PartyKind::Microsoft
             && let Some(ms) = self.microsoft()
             && ms.id != party.id
         {
-            return Err(ScenarioError::SecondMicrosoft(ms.id.clone()));
+            return Err(ScenarioError::SecondMicrosoft(ms.id));
         }
         check_party(&party)?;
         self.index.remove_party(&self.graph[idx]);
@@ -425,7 +423,7 @@ impl Scenario {
         let idx = *self
             .links
             .get(&link.id)
-            .ok_or_else(|| ScenarioError::UnknownLink(link.id.clone()))?;
+            .ok_or(ScenarioError::UnknownLink(link.id))?;
         let (from, to) = self.endpoints_of(&mut link)?;
         let old_ends = self.graph.edge_endpoints(idx);
         if old_ends == Some((from, to)) {
@@ -447,7 +445,7 @@ impl Scenario {
         let idx = *self
             .parties
             .get(id)
-            .ok_or_else(|| ScenarioError::UnknownParty(id.clone()))?;
+            .ok_or(ScenarioError::UnknownParty(*id))?;
         if let Some(p) = position {
             super::limits::check_position(p).map_err(|error| ScenarioError::OutOfBounds {
                 subject: format!("party `{id}`"),
@@ -759,10 +757,10 @@ mod tests {
         assert_index_matches_a_scan(&s);
         for ids in [
             s.parties_with_tenant(&other.tenant)
-                .map(|p| p.id.clone())
+                .map(|p| p.id)
                 .collect::<Vec<_>>(),
             s.parties_of_organization(&other.organization)
-                .map(|p| p.id.clone())
+                .map(|p| p.id)
                 .collect(),
         ] {
             assert!(ids.contains(&c.id) && ids.contains(&other.id), "{ids:?}");
@@ -772,10 +770,9 @@ mod tests {
             .parties()
             .find(|p| p.kind == PartyKind::IndirectProvider)
             .unwrap()
-            .id
-            .clone();
+            .id;
         let mut sale = s.links_to(c.id.as_str()).next().expect("a sale").clone();
-        sale.via = Some(provider.clone());
+        sale.via = Some(provider);
         sale.tenant = Some("elsewhere".into());
         s.replace_link(sale.clone()).unwrap();
         assert_eq!(s.links_with_tenant("elsewhere").count(), 1);
@@ -788,7 +785,7 @@ mod tests {
         );
         assert_eq!(s.links_with_tenant("elsewhere").count(), 0);
         assert_index_matches_a_scan(&s);
-        let ms = s.microsoft().unwrap().id.clone();
+        let ms = s.microsoft().unwrap().id;
         s.remove_party(&ms).unwrap();
         assert!(s.microsoft().is_none());
         assert_index_matches_a_scan(&s);
@@ -874,12 +871,12 @@ mod tests {
         let mut s = small();
         let buy = Link::new("buy", LinkKind::Purchase, "res", "dist", d("2021-02-01")).via("dist");
         s.add_link(buy).unwrap();
-        let party = |s: &Scenario, id: &str| s.party(id).unwrap().id.clone();
+        let party = |s: &Scenario, id: &str| s.party(id).unwrap().id;
         for link in s.links() {
             assert!(link.from.shares_text_with(&party(&s, link.from.as_str())));
             assert!(link.to.shares_text_with(&party(&s, link.to.as_str())));
         }
-        let via = s.link("buy").unwrap().via.clone().unwrap();
+        let via = s.link("buy").unwrap().via.unwrap();
         assert!(via.shares_text_with(&party(&s, "dist")));
         // A replaced link's new end is shared too.
         let mut moved = s.link("p1").unwrap().clone();
@@ -903,25 +900,12 @@ mod tests {
         let (c, c_ix) = s.party_entry("c").unwrap();
         let (dist, dist_ix) = s.party_entry("dist").unwrap();
         assert!(s.party_entry("nobody").is_none());
-        let buy = Link::new(
-            "buy",
-            LinkKind::Purchase,
-            res.clone(),
-            c.clone(),
-            d("2021-02-01"),
-        )
-        .via(dist.clone());
+        let buy = Link::new("buy", LinkKind::Purchase, res, c, d("2021-02-01")).via(dist);
         let edge = s.add_link_at(buy, (res_ix, c_ix, Some(dist_ix))).unwrap();
         assert_eq!(s.graph().edge_endpoints(edge), Some((res_ix, c_ix)));
         assert_eq!(s.links_via("dist").count(), 1);
         // The ends swapped: the indices are not the parties named, so the link goes where it says.
-        let back = Link::new(
-            "back",
-            LinkKind::Purchase,
-            res.clone(),
-            c.clone(),
-            d("2021-03-01"),
-        );
+        let back = Link::new("back", LinkKind::Purchase, res, c, d("2021-03-01"));
         let edge = s.add_link_at(back, (c_ix, res_ix, None)).unwrap();
         assert_eq!(s.graph().edge_endpoints(edge), Some((res_ix, c_ix)));
         // Equal text, not the shared id: looked up, and shared from then on.
@@ -930,14 +914,7 @@ mod tests {
         assert_eq!(s.graph().edge_endpoints(edge), Some((res_ix, c_ix)));
         assert!(s.link("spelled").unwrap().from.shares_text_with(&res));
         // A `via` without its index is looked up, and one naming no party is refused.
-        let via = Link::new(
-            "via",
-            LinkKind::Purchase,
-            res.clone(),
-            c.clone(),
-            d("2021-05-01"),
-        )
-        .via("ghost");
+        let via = Link::new("via", LinkKind::Purchase, res, c, d("2021-05-01")).via("ghost");
         assert!(matches!(
             s.add_link_at(via, (res_ix, c_ix, None)),
             Err(ScenarioError::DanglingLink { .. })

@@ -41,8 +41,8 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
     if forms_chain(link.kind, from.kind, to.kind) {
         return true;
     }
-    let subject = Subject::Link(link.id.clone());
-    let path = vec![link.from.clone(), link.to.clone()];
+    let subject = Subject::Link(link.id);
+    let path = vec![link.from, link.to];
     if from.kind == PartyKind::Microsoft
         && to.kind == PartyKind::IndirectReseller
         && matches!(link.kind, LinkKind::Supply | LinkKind::Purchase)
@@ -73,12 +73,12 @@ pub(crate) fn check_shape(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) -> bool {
                         "Route it through {}: remove it ({} already partners with {})",
                         provider.name, provider.name, to.name
                     ),
-                    Edit::RemoveLink(link.id.clone()),
+                    Edit::RemoveLink(link.id),
                 );
             } else {
                 let mut partnership = link.clone();
                 partnership.kind = LinkKind::Partnership;
-                partnership.from = provider.id.clone();
+                partnership.from = provider.id;
                 partnership.via = None;
                 partnership.offer = None;
                 partnership.tenant = None;
@@ -149,7 +149,7 @@ fn make_direct_bill(ctx: &Ctx, reseller: &Party, finding: Finding) -> Finding {
     for l in ctx.scenario.links_to(reseller.id.as_str()) {
         if l.kind == LinkKind::Partnership {
             providers.push(ctx.name(&l.from));
-            edits.push(Edit::RemoveLink(l.id.clone()));
+            edits.push(Edit::RemoveLink(l.id));
         }
     }
     let mut unbilled = false;
@@ -193,7 +193,7 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     let (link, seller) = (at.link, at.from);
     let customer = at.to.name.as_str();
     let (named_seller, named_customer) = (Name(&link.from), Name(&link.to));
-    let subject = || Subject::Link(link.id.clone());
+    let subject = || Subject::Link(link.id);
     match seller.kind {
         PartyKind::DirectBill | PartyKind::IndirectProvider => {
             if !ctx.supplied(seller.ix) {
@@ -222,8 +222,8 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                     .take(if ctx.fixes { 3 } else { 0 })
                 {
                     let mut routed = link.clone();
-                    routed.from = partnership.to.clone();
-                    routed.via = Some(seller.id.clone());
+                    routed.from = partnership.to;
+                    routed.via = Some(seller.id);
                     let mut edits = vec![Edit::UpdateLink(routed)];
                     let reseller = ctx.name(&partnership.to);
                     let mut label = format!("Sell through {reseller} (billed by {})", seller.name);
@@ -236,14 +236,8 @@ pub(crate) fn check_purchase_chain(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
                             .scenario
                             .fresh_link_id(&format!("reseller-{}-{}", partnership.to, link.to));
                         edits.push(Edit::AddLink(
-                            Link::new(
-                                id,
-                                LinkKind::Reseller,
-                                partnership.to.clone(),
-                                link.to.clone(),
-                                link.date,
-                            )
-                            .via(seller.id.clone()),
+                            Link::new(id, LinkKind::Reseller, partnership.to, link.to, link.date)
+                                .via(seller.id),
                         ));
                         label.push_str(&format!(
                             ", adding {reseller}'s reseller relationship with {customer}"
@@ -265,7 +259,7 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     // name parties as they are.
     let (reseller, customer) = (Name(&link.from), Name(&link.to));
     let (reseller_name, customer_name) = (at.from.name.as_str(), at.to.name.as_str());
-    let subject = || Subject::Link(link.id.clone());
+    let subject = || Subject::Link(link.id);
     if let Some(provider) = at.via
         && provider.kind != PartyKind::IndirectProvider
     {
@@ -353,23 +347,14 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             ctx.path_of(link),
             message,
         );
-        let candidate = link
-            .via
-            .clone()
-            .or_else(|| supplied_provider_near(ctx, &link.from));
+        let candidate = link.via.or_else(|| supplied_provider_near(ctx, &link.from));
         if ctx.fixes
             && let Some(provider) = candidate
         {
             let id = ctx
                 .scenario
                 .fresh_link_id(&format!("partnership-{}-{}", provider, link.from));
-            let partnership = Link::new(
-                id,
-                LinkKind::Partnership,
-                provider.clone(),
-                link.from.clone(),
-                link.date,
-            );
+            let partnership = Link::new(id, LinkKind::Partnership, provider, link.from, link.date);
             let mut edits = vec![Edit::AddLink(partnership)];
             let mut label = format!(
                 "Add a partnership from {} to {}",
@@ -438,7 +423,7 @@ fn partnership_not_in_force(ctx: &Ctx, at: &At, gone: NotInForce) -> Finding {
     };
     let mut finding = Finding::new(
         RuleId::IncompleteChain,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         message,
     );
@@ -446,13 +431,7 @@ fn partnership_not_in_force(ctx: &Ctx, at: &At, gone: NotInForce) -> Finding {
         let id = ctx
             .scenario
             .fresh_link_id(&format!("partnership-{}-{}", provider.id, link.from));
-        let mut renewed = Link::new(
-            id,
-            LinkKind::Partnership,
-            provider.id.clone(),
-            link.from.clone(),
-            on,
-        );
+        let mut renewed = Link::new(id, LinkKind::Partnership, provider.id, link.from, on);
         renewed.status = old.status;
         finding = finding.fix(
             format!(
@@ -484,7 +463,7 @@ fn supplied_provider_near(ctx: &Ctx, reseller: &PartyId) -> Option<PartyId> {
                 .min_by(|a, b| a.id.cmp(&b.id))
         })?
     })
-    .map(|p| p.id.clone())
+    .map(|p| p.id)
 }
 
 /// `incomplete_chain` for a seller or billing provider that Microsoft does not supply as of the
@@ -513,7 +492,7 @@ fn missing_supply(ctx: &Ctx, link: &Link, buyer: Node, lead: String) -> Finding 
     };
     let mut finding = Finding::new(
         RuleId::IncompleteChain,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         message,
     );
@@ -522,7 +501,7 @@ fn missing_supply(ctx: &Ctx, link: &Link, buyer: Node, lead: String) -> Finding 
     };
     let supply = |date: Date| {
         let id = ctx.scenario.fresh_link_id(&format!("supply-{}", buyer.id));
-        Link::new(id, LinkKind::Supply, ms.id.clone(), buyer.id.clone(), date)
+        Link::new(id, LinkKind::Supply, ms.id, buyer.id, date)
     };
     match gone {
         Some(NotInForce::Ended { on, .. }) => {

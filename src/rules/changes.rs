@@ -44,7 +44,7 @@ pub(crate) fn check_relationship_removed(ctx: &Ctx, at: &At, out: &mut Vec<Findi
         let (named, customer) = (Name(&partner.id), Name(&link.to));
         let mut finding = Finding::new(
             RuleId::RelationshipRemovedWithActiveSubscriptions,
-            Subject::Link(link.id.clone()),
+            Subject::Link(link.id),
             ctx.path_of(link),
             format!(
                 "{named}'s reseller relationship with {customer} ended on {on}, but this purchase (made {}) is still active: a reseller relationship can be removed only once the customer's subscriptions with that partner are cancelled.",
@@ -56,14 +56,8 @@ pub(crate) fn check_relationship_removed(ctx: &Ctx, at: &At, out: &mut Vec<Findi
             let id = ctx
                 .scenario
                 .fresh_link_id(&format!("reseller-{}-{}", partner.id, link.to));
-            let mut renewed = Link::new(
-                id,
-                LinkKind::Reseller,
-                partner.id.clone(),
-                link.to.clone(),
-                on,
-            );
-            renewed.via = removed.via.clone();
+            let mut renewed = Link::new(id, LinkKind::Reseller, partner.id, link.to, on);
+            renewed.via = removed.via;
             finding = finding.fix(
                 format!(
                     "Keep the relationship: renew {}'s reseller relationship with {} on {on}",
@@ -81,8 +75,8 @@ fn through<'a>(ctx: &Ctx<'a>, reseller: Node<'a>) -> Option<Route<'a>> {
     let probe = Link::new(
         "probe",
         LinkKind::Purchase,
-        reseller.id.clone(),
-        reseller.id.clone(),
+        reseller.id,
+        reseller.id,
         ctx.as_of,
     );
     let via = ctx.party(&ctx.sure_billing_provider(&probe)?)?;
@@ -114,7 +108,7 @@ pub(crate) fn check_direct_bill_for_reseller_customer(ctx: &Ctx, at: &At, out: &
     };
     let mut finding = Finding::new(
         RuleId::DirectBillBuysForResellerCustomer,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         format!(
             "{} sells to {} as a direct-bill partner, but {}, its indirect-reseller enrolment on the same tenant, has had a reseller relationship with {} since {since}: customers won as an indirect reseller are sold through its indirect provider.",
@@ -165,12 +159,8 @@ pub(crate) fn check_customers_left_behind(ctx: &Ctx, at: &At, out: &mut Vec<Find
         };
         let mut finding = Finding::new(
             RuleId::CustomersLeftBehind,
-            Subject::Link(link.id.clone()),
-            vec![
-                provider.id.clone(),
-                reseller.id.clone(),
-                customer.id.clone(),
-            ],
+            Subject::Link(link.id),
+            vec![provider.id, reseller.id, customer.id],
             format!(
                 "{}'s partnership with {} ended on {on}, but {} still has {what} {}, whom {} also serves: ending a partnership moves no customer and removes no access.",
                 Name(&provider.id),
@@ -240,7 +230,7 @@ fn move_to_other_provider(
                 continue;
             }
             let mut moved = l.clone();
-            moved.via = Some(other.id.clone());
+            moved.via = Some(other.id);
             earliest = Some(earliest.map_or(l.date, |e: Date| e.min(l.date)));
             edits.push(Edit::UpdateLink(moved));
         }
@@ -256,8 +246,8 @@ fn move_to_other_provider(
             edits.push(Edit::AddLink(Link::new(
                 id,
                 LinkKind::Reseller,
-                other.id.clone(),
-                customer.id.clone(),
+                other.id,
+                customer.id,
                 date,
             )));
             label.push_str(&format!(
@@ -383,12 +373,7 @@ pub(crate) fn check_partner_id_on_record(ctx: &Ctx, at: &At, out: &mut Vec<Findi
             _ => return,
         },
     };
-    let finding = Finding::new(
-        rule,
-        Subject::Link(link.id.clone()),
-        ctx.path_of(link),
-        message,
-    );
+    let finding = Finding::new(rule, Subject::Link(link.id), ctx.path_of(link), message);
     let provider_key = provider.and_then(|p| key_of(p.partner_id.as_deref()));
     let fixable = own.is_some() && own != provider_key;
     out.push(finding.fix_with(ctx.fixes && fixable, || {

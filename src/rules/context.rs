@@ -113,9 +113,9 @@ impl Partners {
             let first = partners
                 .by_tenant
                 .entry(tenant_key(&p.tenant).into_owned())
-                .or_insert_with(|| (ix, p.id.clone()));
+                .or_insert_with(|| (ix, p.id));
             if p.id < first.1 {
-                *first = (ix, p.id.clone());
+                *first = (ix, p.id);
             }
             if p.kind == PartyKind::IndirectReseller {
                 partners
@@ -427,7 +427,7 @@ impl<'a> Ctx<'a> {
             .links_naming(party.as_str())
             .map(|l| l.date)
             .min();
-        self.earliest.borrow_mut().insert(party.clone(), earliest);
+        self.earliest.borrow_mut().insert(*party, earliest);
         earliest
     }
 
@@ -532,8 +532,8 @@ impl<'a> Ctx<'a> {
         Some(Link::new(
             id,
             LinkKind::Reseller,
-            partner.clone(),
-            sale.to.clone(),
+            *partner,
+            sale.to,
             sale.date,
         ))
     }
@@ -546,7 +546,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         if let Some(via) = &link.via {
-            return (*via != link.from).then(|| via.clone());
+            return (*via != link.from).then_some(*via);
         }
         let mut providers: Vec<&PartyId> = self
             .partnerships_of(&link.from)
@@ -556,7 +556,7 @@ impl<'a> Ctx<'a> {
         providers.sort();
         providers.dedup();
         match providers.as_slice() {
-            [only] => Some((*only).clone()),
+            [only] => Some(*(*only)),
             _ => None,
         }
     }
@@ -565,7 +565,7 @@ impl<'a> Ctx<'a> {
     /// with an accepted partnership (supplied ones first). Asked only of a reseller's sale.
     pub fn billing_provider(&self, link: &Link) -> Option<PartyId> {
         if let Some(via) = &link.via {
-            return Some(via.clone());
+            return Some(*via);
         }
         let accepted: Vec<&PartyId> = self
             .partnerships_of(&link.from)
@@ -576,7 +576,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|p| self.supplied_by_microsoft(p))
             .or(accepted.first())
-            .map(|p| (*p).clone())
+            .map(|p| *(*p))
     }
 
     /// The chain a sale runs along, from Microsoft's side down: Microsoft → (provider →) seller →
@@ -586,22 +586,22 @@ impl<'a> Ctx<'a> {
         let seller_kind = self.party(&link.from).map(|p| p.kind);
         let top = match seller_kind {
             Some(PartyKind::IndirectReseller) => self.billing_provider(link),
-            Some(PartyKind::DirectBill | PartyKind::IndirectProvider) => Some(link.from.clone()),
+            Some(PartyKind::DirectBill | PartyKind::IndirectProvider) => Some(link.from),
             _ => None,
         };
         if let Some(top) = &top
             && self.supplied_by_microsoft(top)
             && let Some(ms) = self.scenario.microsoft()
         {
-            path.push(ms.id.clone());
+            path.push(ms.id);
         }
         if let Some(top) = top
             && top != link.from
         {
             path.push(top);
         }
-        path.push(link.from.clone());
-        path.push(link.to.clone());
+        path.push(link.from);
+        path.push(link.to);
         path
     }
 
@@ -615,13 +615,13 @@ impl<'a> Ctx<'a> {
                 if self.supplied_by_microsoft(&link.from)
                     && let Some(ms) = self.scenario.microsoft()
                 {
-                    path.push(ms.id.clone());
+                    path.push(ms.id);
                 }
-                path.push(link.from.clone());
-                path.push(link.to.clone());
+                path.push(link.from);
+                path.push(link.to);
                 path
             }
-            LinkKind::Supply | LinkKind::Admin => vec![link.from.clone(), link.to.clone()],
+            LinkKind::Supply | LinkKind::Admin => vec![link.from, link.to],
         }
     }
 

@@ -14,7 +14,7 @@ fn partners_with(ctx: &Ctx, customer: &Party, kind: LinkKind) -> Vec<PartyId> {
         // An expired GDAP relationship or a pending request gives no access: not a channel.
         .filter(|l| l.kind != LinkKind::Admin || super::gdap::grants_access(l, ctx.as_of))
         .filter(|l| ctx.party(&l.from).is_some_and(|p| p.kind.is_partner()))
-        .map(|l| l.from.clone())
+        .map(|l| l.from)
         .collect();
     partners.sort();
     partners.dedup();
@@ -60,10 +60,10 @@ pub(crate) fn check_customer(ctx: &Ctx, customer: Node, out: &mut Vec<Finding>) 
         }
         let names: Vec<String> = partners.iter().map(|p| Name(p).to_string()).collect();
         let mut path = partners;
-        path.push(party.id.clone());
+        path.push(party.id);
         out.push(Finding::new(
             rule,
-            Subject::Party(party.id.clone()),
+            Subject::Party(party.id),
             path,
             format!(
                 "{} {} {} partners ({}): allowed in the CSP program.",
@@ -106,15 +106,15 @@ pub(crate) fn check_registration_id(ctx: &Ctx, party: &Party, out: &mut Vec<Find
         .links_to(&party.id)
         .filter(|l| matches!(l.kind, LinkKind::Purchase | LinkKind::Reseller))
         .filter(|l| ctx.party(&l.from).is_some_and(|p| p.kind.is_partner()))
-        .map(|l| l.from.clone())
+        .map(|l| l.from)
         .min()
     else {
         return;
     };
     out.push(Finding::new(
         RuleId::RegistrationIdMissing,
-        Subject::Party(party.id.clone()),
-        vec![partner.clone(), party.id.clone()],
+        Subject::Party(party.id),
+        vec![partner, party.id],
         format!(
             "{} is in {}, where a partner must give the customer's business registration number, but it has no registration ID ({} has a relationship with it).",
             Name(&party.id),

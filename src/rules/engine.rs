@@ -368,8 +368,7 @@ impl Checker {
             check_link_reading(&ctx, &at, false, &mut found);
             if !found.is_empty() {
                 no_fixes(&mut found);
-                self.by_link
-                    .insert(link.id.clone(), std::mem::take(&mut found));
+                self.by_link.insert(link.id, std::mem::take(&mut found));
             }
         }
         for ix in scenario.graph().node_indices() {
@@ -377,33 +376,32 @@ impl Checker {
             check_node(&ctx, node, &mut found);
             if !found.is_empty() {
                 no_fixes(&mut found);
-                self.by_party
-                    .insert(node.id.clone(), std::mem::take(&mut found));
+                self.by_party.insert(node.id, std::mem::take(&mut found));
             }
         }
     }
 
     fn check_link_into(&mut self, ctx: &Ctx, link: &Link) {
-        self.record(Subject::Link(link.id.clone()));
+        self.record(Subject::Link(link.id));
         let mut found = Vec::new();
         check_link(ctx, link, &mut found);
         no_fixes(&mut found);
         if found.is_empty() {
             self.by_link.remove(&link.id);
         } else {
-            self.by_link.insert(link.id.clone(), found);
+            self.by_link.insert(link.id, found);
         }
     }
 
     fn check_party_into(&mut self, ctx: &Ctx, party: &Party) {
-        self.record(Subject::Party(party.id.clone()));
+        self.record(Subject::Party(party.id));
         let mut found = Vec::new();
         check_party(ctx, party, &mut found);
         no_fixes(&mut found);
         if found.is_empty() {
             self.by_party.remove(&party.id);
         } else {
-            self.by_party.insert(party.id.clone(), found);
+            self.by_party.insert(party.id, found);
         }
     }
 
@@ -430,7 +428,7 @@ impl Checker {
             (dirty.links, dirty.parties, dirty.gone_links)
         };
         for id in gone_links {
-            self.record(Subject::Link(id.clone()));
+            self.record(Subject::Link(*id));
             self.by_link.remove(id);
         }
         for link in links.into_values() {
@@ -470,20 +468,20 @@ impl Checker {
         let names = |found: &Vec<Finding>| found.iter().any(|f| f.names_any(&finders));
         let links: Vec<LinkId> = (self.by_link.iter())
             .filter(|(_, found)| names(found))
-            .map(|(id, _)| id.clone())
+            .map(|(id, _)| *id)
             .collect();
         let parties: Vec<PartyId> = (self.by_party.iter())
             .filter(|(_, found)| names(found))
-            .map(|(id, _)| id.clone())
+            .map(|(id, _)| *id)
             .collect();
         for id in links {
-            self.record(Subject::Link(id.clone()));
+            self.record(Subject::Link(id));
             for f in self.by_link.get_mut(&id).into_iter().flatten() {
                 f.word(scenario);
             }
         }
         for id in parties {
-            self.record(Subject::Party(id.clone()));
+            self.record(Subject::Party(id));
             for f in self.by_party.get_mut(&id).into_iter().flatten() {
                 f.word(scenario);
             }
@@ -817,7 +815,7 @@ mod tests {
         for builtin in crate::scenarios::BUILTIN {
             let mut s = builtin.load().unwrap();
             let mut checker = Checker::new(&s);
-            let ids: Vec<PartyId> = s.parties().map(|p| p.id.clone()).collect();
+            let ids: Vec<PartyId> = s.parties().map(|p| p.id).collect();
             for id in ids {
                 let mut renamed = s.party(id.as_str()).unwrap().clone();
                 renamed.name = format!("Renamed {id}");

@@ -435,7 +435,7 @@ impl<'f> Trial<'_, 'f> {
     /// naming a party it removes. A group no link enters or leaves counts as many duplicates
     /// before and after, so a few more groups than needed change no verdict.
     fn groups_named(&self, edit: &Edit, groups: &mut HashSet<Group>) {
-        let group = |l: &Link| (l.kind, l.from.clone(), l.to.clone(), l.via.clone());
+        let group = |l: &Link| (l.kind, l.from, l.to, l.via);
         match edit {
             Edit::AddLink(link) | Edit::UpdateLink(link) => {
                 groups.insert(group(link));
@@ -574,19 +574,18 @@ mod tests {
             .parties()
             .find(|p| p.kind == crate::model::PartyKind::IndirectProvider)
             .unwrap()
-            .id
-            .clone();
+            .id;
         let customers: Vec<PartyId> = s
             .parties()
             .filter(|p| p.kind == crate::model::PartyKind::Customer)
             .step_by(2)
-            .map(|p| p.id.clone())
+            .map(|p| p.id)
             .collect();
         for (n, customer) in customers.into_iter().enumerate() {
             let sale = Link::new(
                 format!("direct-{n}"),
                 LinkKind::Purchase,
-                provider.clone(),
+                provider,
                 customer,
                 "2023-03-01".parse().unwrap(),
             );
@@ -623,7 +622,7 @@ mod tests {
         let front: Vec<LinkId> = work
             .links_from(provider.as_str())
             .take(busy.0)
-            .map(|l| l.id.clone())
+            .map(|l| l.id)
             .collect();
         assert!(front.iter().all(|id| moved.contains(&id)), "{front:?}");
         let mut tried = 0;

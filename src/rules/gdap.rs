@@ -47,8 +47,8 @@ pub(crate) fn check_gdap(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     }
     let partner = Name(&link.from);
     let customer = Name(&link.to);
-    let subject = || Subject::Link(link.id.clone());
-    let path = || vec![link.from.clone(), link.to.clone()];
+    let subject = || Subject::Link(link.id);
+    let path = || vec![link.from, link.to];
     check_lifetime(ctx, at, out);
     if link.admin_type == AdminType::Dap {
         // Duration, roles and auto-extend are GDAP's; DAP has none of them.
@@ -106,8 +106,8 @@ fn check_lifetime(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     let link = at.link;
     let partner = Name(&link.from);
     let customer = Name(&link.to);
-    let subject = || Subject::Link(link.id.clone());
-    let path = || vec![link.from.clone(), link.to.clone()];
+    let subject = || Subject::Link(link.id);
+    let path = || vec![link.from, link.to];
     if link.admin_type == AdminType::Dap && link.date >= dap_deprecation_date() {
         let mut gdap = link.clone();
         gdap.admin_type = AdminType::Gdap;

@@ -38,11 +38,11 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
         .filter(|p| !same_organization(&p.organization, &party.organization))
         .collect();
     if !strangers.is_empty() {
-        let mut path: Vec<_> = strangers.iter().map(|p| p.id.clone()).collect();
-        path.push(party.id.clone());
+        let mut path: Vec<_> = strangers.iter().map(|p| p.id).collect();
+        path.push(party.id);
         out.push(Finding::new(
             RuleId::SharedPartnerTenant,
-            Subject::Party(party.id.clone()),
+            Subject::Party(party.id),
             path,
             format!(
                 "{} ({}) uses tenant {}, which {} of another organization also uses: a tenant belongs to one Partner Center account.",
@@ -64,11 +64,11 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
         .filter(|p| p.kind == other_side && !p.restricted_at(ctx.as_of))
         .collect();
     if other_side != PartyKind::Microsoft && !clash.is_empty() {
-        let mut path: Vec<_> = clash.iter().map(|p| p.id.clone()).collect();
-        path.push(party.id.clone());
+        let mut path: Vec<_> = clash.iter().map(|p| p.id).collect();
+        path.push(party.id);
         out.push(Finding::new(
             RuleId::DirectBillAndResellerOnOneTenant,
-            Subject::Party(party.id.clone()),
+            Subject::Party(party.id),
             path,
             format!(
                 "{} ({}) shares tenant {} with {} ({}): enrolling as a direct-bill partner and as an indirect reseller needs two tenants, unless the direct-bill enrolment is restricted (moving to the indirect model).",
@@ -90,11 +90,11 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
             })
             .collect();
         if !elsewhere.is_empty() {
-            let mut path: Vec<_> = elsewhere.iter().map(|p| p.id.clone()).collect();
-            path.push(party.id.clone());
+            let mut path: Vec<_> = elsewhere.iter().map(|p| p.id).collect();
+            path.push(party.id);
             out.push(Finding::new(
                 RuleId::PartnerIdReused,
-                Subject::Party(party.id.clone()),
+                Subject::Party(party.id),
                 path,
                 format!(
                     "{} (tenant {}) has PartnerID {}, which {} also has on another tenant: a CSP tenant and its PartnerID are one to one.",
@@ -138,12 +138,12 @@ fn check_partner_ids_on_tenant(
             )
         })
         .collect();
-    let mut path: Vec<_> = others.iter().map(|p| p.id.clone()).collect();
-    path.push(party.id.clone());
+    let mut path: Vec<_> = others.iter().map(|p| p.id).collect();
+    path.push(party.id);
     let own_text = party.partner_id.as_deref().unwrap_or_default();
     let finding = Finding::new(
         RuleId::TenantWithTwoPartnerIds,
-        Subject::Party(party.id.clone()),
+        Subject::Party(party.id),
         path,
         format!(
             "{} has PartnerID {own_text} on tenant {}, where {} has another: a CSP tenant and its PartnerID are one to one.",

@@ -53,7 +53,7 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         };
         let finding = Finding::new(
             RuleId::MpaMissing,
-            Subject::Link(link.id.clone()),
+            Subject::Link(link.id),
             ctx.path_of(link),
             format!(
                 "{} ({}) {}, but this {} is dated {}; every partner that transacts in CSP since 2020-02-01 must have signed it.",
@@ -125,7 +125,7 @@ pub(crate) fn check_reseller_ready(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     };
     let finding = Finding::new(
         RuleId::ResellerNotReady,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         format!(
             "{} is not ready to transact as an indirect reseller on {}: it still has to {}.",
@@ -206,7 +206,7 @@ pub(crate) fn check_restricted(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         .unwrap_or_default();
     let mut finding = Finding::new(
         RuleId::RestrictedDirectBill,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         format!(
             "{} is a direct-bill partner restricted since {}; this {} with {} on {} is new business it may not take on.",
@@ -258,7 +258,7 @@ pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     };
     let finding = Finding::new(
         RuleId::McaMissing,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         format!(
             "{} {}, but buys from {} on {}.",

@@ -75,7 +75,7 @@ fn check_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     };
     let mut finding = Finding::new(
         RuleId::CrossRegionSale,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         message,
     );
@@ -118,7 +118,7 @@ fn check_partnership(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     }
     let mut finding = Finding::new(
         RuleId::CrossRegionPartnership,
-        Subject::Link(link.id.clone()),
+        Subject::Link(link.id),
         ctx.path_of(link),
         format!(
             "{} is in {} ({}) and {} in {} ({}): partners can only establish relationships with partners of the same CSP region.",
@@ -137,7 +137,7 @@ fn check_partnership(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         .take(if ctx.fixes { 3 } else { 0 })
     {
         let mut moved = link.clone();
-        moved.from = other.id.clone();
+        moved.from = other.id;
         finding = finding.fix(
             format!("Partner with {} ({}) instead", other.name, country(other)),
             Edit::UpdateLink(moved),
@@ -176,8 +176,8 @@ pub(crate) fn check_market(ctx: &Ctx, node: Node, out: &mut Vec<Finding>) {
     };
     out.push(Finding::new(
         RuleId::UnlistedMarket,
-        Subject::Party(party.id.clone()),
-        vec![party.id.clone()],
+        Subject::Party(party.id),
+        vec![party.id],
         message,
     ));
 }

@@ -42,8 +42,8 @@ fn billing_provider_of<'a>(
     let probe = Link::new(
         "probe",
         LinkKind::Purchase,
-        reseller.id.clone(),
-        reseller.id.clone(),
+        reseller.id,
+        reseller.id,
         ctx.as_of,
     );
     let provider = ctx.party(&ctx.sure_billing_provider(&probe)?)?;
@@ -138,8 +138,8 @@ fn carried_relationship<'a>(ctx: &Ctx<'a>, old: &PartyId, sale: &Link) -> Option
 /// dated as the sale, are added.
 pub(crate) fn move_sale(ctx: &Ctx, sale: &Link, route: &Route, carry: bool) -> (String, Edit) {
     let mut moved = sale.clone();
-    moved.from = route.seller.id.clone();
-    moved.via = route.via.map(|v| v.id.clone());
+    moved.from = route.seller.id;
+    moved.via = route.via.map(|v| v.id);
     let mut also: Vec<String> = Vec::new();
     let mut edits = vec![Edit::UpdateLink(moved)];
     if sale.kind == LinkKind::Purchase {
@@ -164,8 +164,8 @@ pub(crate) fn move_sale(ctx: &Ctx, sale: &Link, route: &Route, carry: bool) -> (
             match carried {
                 Some(relationship) => {
                     let mut taken = relationship.clone();
-                    taken.from = partner.id.clone();
-                    taken.via = billed_by.map(|b| b.id.clone());
+                    taken.from = partner.id;
+                    taken.via = billed_by.map(|b| b.id);
                     also.push(format!(
                         "moving {}'s reseller relationship with {customer} to {}",
                         ctx.name(&relationship.from),
@@ -177,14 +177,9 @@ pub(crate) fn move_sale(ctx: &Ctx, sale: &Link, route: &Route, carry: bool) -> (
                     let id = ctx
                         .scenario
                         .fresh_link_id(&format!("reseller-{}-{}", partner.id, sale.to));
-                    let mut relationship = Link::new(
-                        id,
-                        LinkKind::Reseller,
-                        partner.id.clone(),
-                        sale.to.clone(),
-                        sale.date,
-                    );
-                    relationship.via = billed_by.map(|b| b.id.clone());
+                    let mut relationship =
+                        Link::new(id, LinkKind::Reseller, partner.id, sale.to, sale.date);
+                    relationship.via = billed_by.map(|b| b.id);
                     also.push(format!(
                         "adding {}'s reseller relationship with {customer}",
                         partner.name

@@ -36,7 +36,7 @@ pub(crate) fn check_self_and_affiliate(ctx: &Ctx, at: &At, out: &mut Vec<Finding
     let finding = if same_organization(&seller.organization, &customer.organization) {
         Finding::new(
             RuleId::SelfSale,
-            Subject::Link(link.id.clone()),
+            Subject::Link(link.id),
             ctx.path_of(link),
             format!(
                 "{} sells to {}, but both belong to the organization {}: partners may not sell to themselves as end customers.",
@@ -50,7 +50,7 @@ pub(crate) fn check_self_and_affiliate(ctx: &Ctx, at: &At, out: &mut Vec<Finding
     {
         Finding::new(
             RuleId::AffiliateSale,
-            Subject::Link(link.id.clone()),
+            Subject::Link(link.id),
             ctx.path_of(link),
             format!(
                 "{} ({}) sells to {} ({}), an affiliate in the group {}: partners may not sell to their affiliates as end customers.",
@@ -129,7 +129,7 @@ pub(crate) fn check_own_use_tenant(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     out.push(
         Finding::new(
             RuleId::OwnUseOnCspTenant,
-            Subject::Link(link.id.clone()),
+            Subject::Link(link.id),
             ctx.path_of(link),
             format!(
                 "{}'s purchase from {} is provisioned to tenant {}, {}: own-use services must go to a separate customer-type tenant.",
@@ -173,12 +173,8 @@ pub(crate) fn check_reseller_of_own_provider(ctx: &Ctx, at: &At, out: &mut Vec<F
         let provider = Name(&partnership.from);
         let mut finding = Finding::new(
             RuleId::ResellerCustomerOfOwnProvider,
-            Subject::Link(link.id.clone()),
-            vec![
-                partnership.from.clone(),
-                reseller.id.clone(),
-                customer.id.clone(),
-            ],
+            Subject::Link(link.id),
+            vec![partnership.from, reseller.id, customer.id],
             format!(
                 "{} would be an end customer of {} in tenant {}, but {} is already the indirect provider of {} in that tenant: the provider–reseller relationship prevents any new customer relationship with the same provider.",
                 Name(&customer.id),
@@ -258,7 +254,7 @@ fn options_other_provider(
         return finding;
     };
     let mut moved = partnership.clone();
-    moved.from = other.id.clone();
+    moved.from = other.id;
     let old = ctx.name(&partnership.from);
     let (tenant_note, tenant_edits) = if own_use_on_csp(ctx, link, customer) {
         let (fresh, edits) = separate_tenant_edits(ctx, link, customer);
@@ -279,7 +275,7 @@ fn options_other_provider(
             .find(|p| p.id != link.from)
     {
         let mut rebought = link.clone();
-        rebought.from = direct.id.clone();
+        rebought.from = direct.id;
         rebought.via = None;
         rebought.tenant = None;
         let mut edits = vec![Edit::UpdateLink(moved.clone())];
@@ -350,7 +346,7 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Find
         };
         let mut finding = Finding::new(
             RuleId::NoResellerRelationship,
-            Subject::Link(link.id.clone()),
+            Subject::Link(link.id),
             ctx.path_of(link),
             message,
         );
@@ -359,15 +355,9 @@ pub(crate) fn check_reseller_relationship(ctx: &Ctx, at: &At, out: &mut Vec<Find
                 let id = ctx
                     .scenario
                     .fresh_link_id(&format!("reseller-{}-{}", partner, link.to));
-                let mut relationship = Link::new(
-                    id,
-                    LinkKind::Reseller,
-                    partner.clone(),
-                    link.to.clone(),
-                    date,
-                );
+                let mut relationship = Link::new(id, LinkKind::Reseller, *partner, link.to, date);
                 if node.ix == at.from.ix {
-                    relationship.via = billing.map(|p| p.id.clone());
+                    relationship.via = billing.map(|p| p.id);
                 }
                 relationship
             };

@@ -399,7 +399,7 @@ pub fn show_me_until(
                 }) {
                     alias.insert(l.id.to_string(), own.id.to_string());
                     let mut wanted = l.clone();
-                    wanted.id = own.id.clone();
+                    wanted.id = own.id;
                     (*own != wanted).then_some(Edit::UpdateLink(wanted))
                 } else {
                     Some(Edit::AddLink(l.clone()))

@@ -29,7 +29,7 @@ fn scenario_unplaced(scenario: &Scenario) -> std::collections::BTreeSet<PartyId>
     scenario
         .parties()
         .filter(|p| p.position.is_none())
-        .map(|p| p.id.clone())
+        .map(|p| p.id)
         .collect()
 }
 
@@ -582,8 +582,8 @@ impl Document {
         change.parties.extend(drawn);
         for (subject, _) in journal.before() {
             match subject {
-                Subject::Link(id) => change.links.insert(id.clone()),
-                Subject::Party(id) => change.parties.insert(id.clone()),
+                Subject::Link(id) => change.links.insert(*id),
+                Subject::Party(id) => change.parties.insert(*id),
             };
         }
         self.follow(&change);
@@ -693,7 +693,7 @@ impl Document {
     /// edges; `stale` is set when the bounds may have shrunk and must be worked out again.
     fn set_drawn(&mut self, id: &PartyId, at: Option<Position>, stale: &mut bool) {
         let old = match at {
-            Some(p) => Arc::make_mut(&mut self.positions).insert(id.clone(), p),
+            Some(p) => Arc::make_mut(&mut self.positions).insert(*id, p),
             None => Arc::make_mut(&mut self.positions).remove(id),
         };
         if let (Some(old), Some(bounds)) = (old, self.bounds)
@@ -743,7 +743,7 @@ impl Document {
                 None => {
                     if let Some(at) = self.positions.get(&id).copied() {
                         if Arc::make_mut(&mut self.unplaced).remove(&id) {
-                            self.remembered.insert(id.clone(), at);
+                            self.remembered.insert(id, at);
                         }
                         self.set_drawn(&id, None, &mut stale);
                         changed.push(id);
@@ -756,7 +756,7 @@ impl Document {
                     if Arc::make_mut(&mut self.unplaced).remove(&id)
                         && let Some(drawn) = self.positions.get(&id)
                     {
-                        self.remembered.insert(id.clone(), *drawn);
+                        self.remembered.insert(id, *drawn);
                     }
                     if self.positions.get(&id) != Some(&saved) {
                         self.set_drawn(&id, Some(saved), &mut stale);
@@ -777,7 +777,7 @@ impl Document {
                 if let Some(p) = fresh.get(&id) {
                     self.set_drawn(&id, Some(*p), &mut stale);
                 }
-                Arc::make_mut(&mut self.unplaced).insert(id.clone());
+                Arc::make_mut(&mut self.unplaced).insert(id);
                 changed.push(id);
             }
         } else if !needs_place.is_empty() {
@@ -792,12 +792,8 @@ impl Document {
                 }
                 self.tier_edges = Some(edges);
             }
-            needs_place.sort_by_key(|id| {
-                (
-                    self.scenario.party(id.as_str()).map(|p| p.kind.tier()),
-                    id.clone(),
-                )
-            });
+            needs_place
+                .sort_by_key(|id| (self.scenario.party(id.as_str()).map(|p| p.kind.tier()), *id));
             for id in needs_place {
                 let tier = self
                     .scenario
@@ -823,7 +819,7 @@ impl Document {
                     }
                 };
                 self.set_drawn(&id, Some(at), &mut stale);
-                Arc::make_mut(&mut self.unplaced).insert(id.clone());
+                Arc::make_mut(&mut self.unplaced).insert(id);
                 changed.push(id);
             }
         }
@@ -882,11 +878,11 @@ impl Document {
         if stale {
             self.bounds = bounds_of(&self.positions);
         }
-        self.previewed.insert(id.clone());
+        self.previewed.insert(*id);
         // Views derived from positions (lesson progress, the lens) are keyed by the revision.
         self.revision = next_revision();
         self.follow(&Change {
-            parties: BTreeSet::from([id.clone()]),
+            parties: BTreeSet::from([*id]),
             ..Change::default()
         });
     }
@@ -899,7 +895,7 @@ impl Document {
         let positions = Arc::make_mut(&mut self.positions);
         for (id, p) in drawn {
             if self.unplaced.contains(id) {
-                positions.insert(id.clone(), *p);
+                positions.insert(*id, *p);
             }
         }
         // Fit-to-all and the canvas's spatial index read these: stale ones cut the restored
@@ -973,14 +969,11 @@ mod tests {
     fn a_fork_has_the_findings_of_a_fresh_check_and_is_drawn_where_its_base_was() {
         let mut base = doc();
         // The base moved on: a party dragged, a link added (its findings followed edit by edit).
-        let first = base.scenario().parties().next().unwrap().id.clone();
-        base.apply(Edit::MoveParty(
-            first.clone(),
-            Some(Position { x: -500.0, y: 7.0 }),
-        ))
-        .unwrap();
+        let first = base.scenario().parties().next().unwrap().id;
+        base.apply(Edit::MoveParty(first, Some(Position { x: -500.0, y: 7.0 })))
+            .unwrap();
         let (a, b) = {
-            let mut kinds = base.scenario().parties().map(|p| (p.kind, p.id.clone()));
+            let mut kinds = base.scenario().parties().map(|p| (p.kind, p.id));
             let reseller = kinds
                 .find(|(k, _)| *k == PartyKind::IndirectReseller)
                 .unwrap()
@@ -990,8 +983,7 @@ mod tests {
                 .parties()
                 .find(|p| p.kind == PartyKind::Customer)
                 .unwrap()
-                .id
-                .clone();
+                .id;
             (reseller, customer)
         };
         let id = base.scenario().fresh_link_id("trial-purchase");
@@ -1028,11 +1020,8 @@ mod tests {
         ));
         // The fork is edited on its own.
         let mut fork = fork;
-        fork.apply(Edit::MoveParty(
-            first.clone(),
-            Some(Position { x: 9.0, y: 9.0 }),
-        ))
-        .unwrap();
+        fork.apply(Edit::MoveParty(first, Some(Position { x: 9.0, y: 9.0 })))
+            .unwrap();
         assert_eq!(
             base.position(first.as_str()),
             Some(Position { x: -500.0, y: 7.0 })
@@ -1071,7 +1060,7 @@ mod tests {
         assert_eq!(fork.scenario(), &before);
         // An edit made at once waits for the copy under way: the fork changes, the base does not.
         let mut again = base.fork();
-        let id = again.scenario().parties().next().unwrap().id.clone();
+        let id = again.scenario().parties().next().unwrap().id;
         again
             .apply(Edit::UpdateParty(Party {
                 name: "Renamed in the what-if".into(),
@@ -1099,14 +1088,8 @@ mod tests {
             .parties_of_kind(PartyKind::IndirectReseller)
             .next()
             .unwrap()
-            .id
-            .clone();
-        let customer = s
-            .parties_of_kind(PartyKind::Customer)
-            .last()
-            .unwrap()
-            .id
-            .clone();
+            .id;
+        let customer = s.parties_of_kind(PartyKind::Customer).last().unwrap().id;
         let id = s.fresh_link_id("t");
         let date = s.as_of();
         doc.apply(Edit::AddLink(Link::new(
@@ -1135,20 +1118,17 @@ mod tests {
             .positions()
             .iter()
             .next()
-            .map(|(i, p)| (i.clone(), *p))
+            .map(|(i, p)| (*i, *p))
             .unwrap();
-        doc.apply(Edit::MoveParty(
-            id.clone(),
-            Some(Position { x: -9e4, y: 9e4 }),
-        ))
-        .unwrap();
+        doc.apply(Edit::MoveParty(id, Some(Position { x: -9e4, y: 9e4 })))
+            .unwrap();
         assert_eq!(
             doc.position(id.as_str()),
             Some(Position { x: -9e4, y: 9e4 })
         );
         assert!(doc.undo());
         assert_eq!(doc.position(id.as_str()), Some(at));
-        doc.apply(Edit::RemoveParty(id.clone())).unwrap();
+        doc.apply(Edit::RemoveParty(id)).unwrap();
         assert_eq!(doc.position(id.as_str()), None);
         assert_eq!(doc.positions().len(), doc.scenario().party_count());
         assert!(doc.undo());
@@ -1165,10 +1145,10 @@ mod tests {
     fn restored_positions_move_the_bounds_and_the_revision() {
         // synthetic scenarios carry no saved positions: every party is drawn where the layout put it.
         let mut doc = doc();
-        let id = doc.scenario().parties().next().unwrap().id.clone();
+        let id = doc.scenario().parties().next().unwrap().id;
         let revision = doc.revision();
         let far = Position { x: 5e5, y: -4e5 };
-        doc.restore_drawn_positions(&BTreeMap::from([(id.clone(), far)]));
+        doc.restore_drawn_positions(&BTreeMap::from([(id, far)]));
         assert_eq!(doc.position(id.as_str()), Some(far));
         let (lo, hi) = doc.bounds().unwrap();
         assert_eq!(

@@ -424,7 +424,7 @@ pub fn export_drawn(
             doc.positions()
                 .iter()
                 .filter(|(_, p)| area.contains(**p))
-                .map(|(id, p)| (id.clone(), *p))
+                .map(|(id, p)| (*id, *p))
                 .collect()
         }),
         checker: doc.shared_checker(),

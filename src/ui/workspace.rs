@@ -173,7 +173,7 @@ impl Workspace {
     pub fn select(&mut self, selection: Option<Selection>, path: Vec<PartyId>) {
         self.selected.clear();
         if let Some(Selection::Party(id)) = &selection {
-            self.selected.insert(id.clone());
+            self.selected.insert(*id);
         }
         self.selection = selection;
         self.highlight = path;
@@ -232,12 +232,7 @@ impl Workspace {
 
     /// Selects every party (Ctrl+A).
     pub fn select_all(&mut self) {
-        let all: Vec<PartyId> = self
-            .doc
-            .scenario()
-            .parties()
-            .map(|p| p.id.clone())
-            .collect();
+        let all: Vec<PartyId> = self.doc.scenario().parties().map(|p| p.id).collect();
         self.select_parties(all, SelectMode::Replace);
     }
 
@@ -246,8 +241,8 @@ impl Workspace {
     pub fn explain(&mut self, finding: Finding, view: &mut CanvasView) {
         self.highlight = finding.path.clone();
         self.selection = Some(match &finding.subject {
-            Subject::Link(id) => Selection::Link(id.clone()),
-            Subject::Party(id) => Selection::Party(id.clone()),
+            Subject::Link(id) => Selection::Link(*id),
+            Subject::Party(id) => Selection::Party(*id),
         });
         self.drafts = panels::Drafts::default();
         match &finding.subject {
@@ -328,7 +323,7 @@ impl Workspace {
             PartyKind::Customer => "customer",
         };
         let id = s.fresh_party_id(stem);
-        let mut party = Party::new(id.clone(), kind);
+        let mut party = Party::new(id, kind);
         party.name = match kind {
             PartyKind::Microsoft => "Microsoft".to_owned(),
             _ => format!(
@@ -378,7 +373,7 @@ impl Workspace {
             return Ok(());
         };
         let link = new_link(self.doc.scenario(), &pending, kind);
-        let id = link.id.clone();
+        let id = link.id;
         let result = self.apply(Edit::AddLink(link));
         self.selection = Some(Selection::Link(id));
         result
@@ -426,7 +421,7 @@ impl Workspace {
                     .filter(|l| l.parties().any(|p| p == id))
                     .flat_map(|l| l.parties().cloned().collect::<Vec<_>>())
                     .collect();
-                near.insert(id.clone());
+                near.insert(*id);
                 Some(near)
             }
             None => None,
@@ -439,13 +434,7 @@ impl Workspace {
 /// offer, an indirect reseller's sale billed by its first accepted provider).
 fn new_link(s: &Scenario, pending: &PendingLink, kind: LinkKind) -> Link {
     let id = s.fresh_link_id(&format!("{}-{}-{}", kind.key(), pending.from, pending.to));
-    let mut link = Link::new(
-        id,
-        kind,
-        pending.from.clone(),
-        pending.to.clone(),
-        s.as_of(),
-    );
+    let mut link = Link::new(id, kind, pending.from, pending.to, s.as_of());
     if kind == LinkKind::Admin {
         link.duration_days = Some(crate::rules::MAX_GDAP_DAYS);
         link.roles = vec!["Helpdesk Administrator".to_owned()];
@@ -462,7 +451,7 @@ fn new_link(s: &Scenario, pending: &PendingLink, kind: LinkKind) -> Link {
             .find(|l| {
                 l.kind == LinkKind::Partnership && l.status == crate::model::LinkStatus::Accepted
             })
-            .map(|l| l.from.clone());
+            .map(|l| l.from);
     }
     link
 }
@@ -515,15 +504,8 @@ mod tests {
     #[test]
     fn deleting_the_selected_party_drops_the_selection_and_the_light_and_undo_brings_it_back() {
         let mut w = sample();
-        let id = w
-            .doc
-            .scenario()
-            .parties()
-            .next()
-            .expect("a party")
-            .id
-            .clone();
-        w.select(Some(Selection::Party(id.clone())), vec![id.clone()]);
+        let id = w.doc.scenario().parties().next().expect("a party").id;
+        w.select(Some(Selection::Party(id)), vec![id]);
         w.delete_selection().expect("a party can be removed");
         assert!(w.doc.scenario().party(id.as_str()).is_none());
         assert!(w.selection.is_none());
@@ -554,21 +536,18 @@ mod tests {
             .parties()
             .find(|p| p.kind == PartyKind::IndirectReseller)
             .expect("sample 1 has a reseller")
-            .id
-            .clone();
+            .id;
         let provider = s
             .links_to(reseller.as_str())
             .find(|l| l.kind == LinkKind::Partnership)
             .expect("the reseller has a provider")
-            .from
-            .clone();
+            .from;
         let customer = s
             .parties()
             .find(|p| p.kind == PartyKind::Customer)
             .expect("sample 1 has a customer")
-            .id
-            .clone();
-        w.begin_link(reseller.clone(), customer.clone(), egui::Pos2::ZERO);
+            .id;
+        w.begin_link(reseller, customer, egui::Pos2::ZERO);
         let pending = w.pending_link.as_ref().expect("the chooser opens");
         assert_eq!(pending.options.len(), LinkKind::ALL.len());
         w.finish_link(LinkKind::Purchase)

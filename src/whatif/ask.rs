@@ -135,17 +135,17 @@ pub fn ask(scenario: &Scenario, question: &Question) -> Result<Answer, AskError>
         let billing: Option<PartyId> = scenario
             .links_to(question.customer.as_str())
             .filter(|l| l.kind == LinkKind::Reseller && l.from == question.seller)
-            .find_map(|l| l.via.clone());
+            .find_map(|l| l.via);
         partnerships.sort_by_key(|l| {
             (
                 billing.as_ref() != Some(&l.from),
                 l.status != LinkStatus::Accepted,
-                l.from.clone(),
+                l.from,
             )
         });
         for l in partnerships {
-            if !vias.contains(&Some(l.from.clone())) {
-                vias.push(Some(l.from.clone()));
+            if !vias.contains(&Some(l.from)) {
+                vias.push(Some(l.from));
             }
         }
     }
@@ -178,15 +178,10 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
             continue;
         }
         let id = trial.fresh_link_id(&format!("reseller-{partner}-{}", question.customer));
-        let mut relationship = Link::new(
-            id.clone(),
-            LinkKind::Reseller,
-            partner.clone(),
-            question.customer.clone(),
-            as_of,
-        );
+        let mut relationship =
+            Link::new(id, LinkKind::Reseller, *partner, question.customer, as_of);
         if *partner == question.seller {
-            relationship.via = via.clone();
+            relationship.via = via;
         }
         if trial.add_link(relationship.clone()).is_ok() {
             made.push(relationship);
@@ -203,21 +198,21 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
         question.seller, question.customer
     ));
     let mut purchase = Link::new(
-        id.clone(),
+        id,
         LinkKind::Purchase,
-        question.seller.clone(),
-        question.customer.clone(),
+        question.seller,
+        question.customer,
         as_of,
     )
     .offer(&question.offer);
-    purchase.via = via.clone();
+    purchase.via = via;
     let mut findings = Vec::new();
     if trial.add_link(purchase.clone()).is_ok() {
         made.push(purchase);
         checked.push(id);
     }
     for link in &checked {
-        findings.extend(check_subject(&trial, as_of, &Subject::Link(link.clone())));
+        findings.extend(check_subject(&trial, as_of, &Subject::Link(*link)));
     }
     let mut blockers = Vec::new();
     let mut cautions = Vec::new();
@@ -234,14 +229,10 @@ fn attempt(scenario: &Scenario, question: &Question, via: Option<PartyId>) -> An
             list.push(f);
         }
     }
-    let mut chain: Vec<PartyId> = scenario
-        .microsoft()
-        .map(|m| m.id.clone())
-        .into_iter()
-        .collect();
+    let mut chain: Vec<PartyId> = scenario.microsoft().map(|m| m.id).into_iter().collect();
     chain.extend(via.iter().cloned());
-    chain.push(question.seller.clone());
-    chain.push(question.customer.clone());
+    chain.push(question.seller);
+    chain.push(question.customer);
     Answer {
         question: question.clone(),
         yes: blockers.is_empty(),
@@ -304,8 +295,7 @@ mod tests {
             .parties()
             .find(|p| p.kind == PartyKind::DirectBill)
             .unwrap()
-            .id
-            .clone();
+            .id;
         let mut upper = reseller.clone();
         upper.tenant = "0A1B2C3D-0000-4000-8000-0000000000BB".into();
         s.replace_party(upper).unwrap();

@@ -286,7 +286,7 @@ pub fn diff_changes(base: &mut Scenario, changes: &Changes) -> Result<ScenarioDi
             .filter(|l| {
                 (b.link)(l.id.as_str()).is_none_or(|now| now.from != l.from || now.to != l.to)
             })
-            .map(|l| l.id.clone())
+            .map(|l| l.id)
             .collect();
         (out, forward, back, moved)
     };
@@ -540,10 +540,10 @@ fn edits_between(base: &Side, whatif: &Side, diff: &ScenarioDiff) -> (Vec<Edit>,
             }
             (None, Some(b)) => {
                 new_parties.push(Edit::AddParty(b.clone()));
-                back.push(Edit::RemoveParty(b.id.clone()));
+                back.push(Edit::RemoveParty(b.id));
             }
             (Some(a), None) => {
-                removed_parties.push(Edit::RemoveParty(a.id.clone()));
+                removed_parties.push(Edit::RemoveParty(a.id));
                 back.push(Edit::AddParty(a.clone()));
             }
             (None, None) => {}
@@ -558,16 +558,16 @@ fn edits_between(base: &Side, whatif: &Side, diff: &ScenarioDiff) -> (Vec<Edit>,
                 back.push(Edit::UpdateLink(a.clone()));
             }
             (Some(a), Some(b)) => {
-                removed_links.push(Edit::RemoveLink(a.id.clone()));
+                removed_links.push(Edit::RemoveLink(a.id));
                 new_links.push(Edit::AddLink(b.clone()));
                 back.push(Edit::UpdateLink(a.clone()));
             }
             (None, Some(b)) => {
                 new_links.push(Edit::AddLink(b.clone()));
-                back.push(Edit::RemoveLink(b.id.clone()));
+                back.push(Edit::RemoveLink(b.id));
             }
             (Some(a), None) => {
-                removed_links.push(Edit::RemoveLink(a.id.clone()));
+                removed_links.push(Edit::RemoveLink(a.id));
                 back.push(Edit::AddLink(a.clone()));
             }
             (None, None) => {}

@@ -97,15 +97,15 @@ fn place(s: &Scenario, f: &Finding) -> Placed {
         Subject::Link(id) => {
             let link = s.link(id.as_str());
             Placed {
-                party: named.or_else(|| link.map(|l| l.from.clone())),
+                party: named.or_else(|| link.map(|l| l.from)),
                 customer: link
                     .and_then(|l| [&l.to, &l.from].into_iter().find(|p| customer(p.as_str())))
                     .cloned(),
             }
         }
         Subject::Party(id) => Placed {
-            party: named.or_else(|| Some(id.clone())),
-            customer: customer(id.as_str()).then(|| id.clone()),
+            party: named.or(Some(*id)),
+            customer: customer(id.as_str()).then_some(*id),
         },
     }
 }
@@ -135,18 +135,18 @@ pub fn impact(d: &ScenarioDiff, base: &Scenario, whatif: &Scenario) -> Impact {
                     if f.severity == Severity::Violation {
                         t.violations += 1;
                     }
-                    t.customers_introduced.extend(placed.customer.clone());
+                    t.customers_introduced.extend(placed.customer);
                 } else {
                     t.resolved += 1;
-                    t.customers_resolved.extend(placed.customer.clone());
+                    t.customers_resolved.extend(placed.customer);
                 }
                 t.worst = t.worst.max(Some(f.severity));
             };
             count(rules.entry(f.rule).or_default());
             if let Some(party) = &placed.party {
-                count(parties.entry(party.clone()).or_default());
+                count(parties.entry(*party).or_default());
             }
-            customers.extend(placed.customer.clone());
+            customers.extend(placed.customer);
         }
     }
     let mut by_rule: Vec<RuleImpact> = rules

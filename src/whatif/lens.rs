@@ -74,13 +74,9 @@ pub fn lens(scenario: &Scenario, party: &str, offer: &str) -> Option<Lens> {
         .links()
         .filter(|l| l.from == me.id || l.to == me.id || l.via.as_ref() == Some(&me.id))
         .map(|l| LensLink {
-            link: l.id.clone(),
+            link: l.id,
             kind: l.kind,
-            other: if l.from == me.id {
-                l.to.clone()
-            } else {
-                l.from.clone()
-            },
+            other: if l.from == me.id { l.to } else { l.from },
             outgoing: l.from == me.id,
             billing: l.from != me.id && l.to != me.id,
             worst: worst(&l.id),
@@ -89,20 +85,20 @@ pub fn lens(scenario: &Scenario, party: &str, offer: &str) -> Option<Lens> {
     relationships
         .sort_by(|a, b| (a.outgoing, a.kind, &a.other).cmp(&(b.outgoing, b.kind, &b.other)));
 
-    let mut visible: BTreeSet<PartyId> = BTreeSet::from([me.id.clone()]);
-    visible.extend(relationships.iter().map(|r| r.other.clone()));
-    visible.extend(scenario.microsoft().map(|m| m.id.clone()));
+    let mut visible: BTreeSet<PartyId> = BTreeSet::from([me.id]);
+    visible.extend(relationships.iter().map(|r| r.other));
+    visible.extend(scenario.microsoft().map(|m| m.id));
 
     let ask_counterpart = |seller: &PartyId, customer: &PartyId| -> Option<Counterpart> {
         let question = Question {
-            seller: seller.clone(),
-            customer: customer.clone(),
+            seller: *seller,
+            customer: *customer,
             offer: offer.to_owned(),
         };
         let answer = ask(scenario, &question).ok()?;
         let other = if *seller == me.id { customer } else { seller };
         Some(Counterpart {
-            party: other.clone(),
+            party: *other,
             may: answer.yes,
             why: if answer.yes {
                 answer.cautions
@@ -116,7 +112,7 @@ pub fn lens(scenario: &Scenario, party: &str, offer: &str) -> Option<Lens> {
         scenario
             .parties()
             .filter(|p| kinds.contains(&p.kind) && p.id != me.id)
-            .map(|p| p.id.clone())
+            .map(|p| p.id)
             .take(MAX_COUNTERPARTS)
             .collect()
     };
@@ -146,7 +142,7 @@ pub fn lens(scenario: &Scenario, party: &str, offer: &str) -> Option<Lens> {
                         .cloned()
                         .collect();
                     Counterpart {
-                        party: l.to.clone(),
+                        party: l.to,
                         may: why.iter().all(|f| f.severity != Severity::Violation),
                         why,
                         needs: Vec::new(),
@@ -167,7 +163,7 @@ pub fn lens(scenario: &Scenario, party: &str, offer: &str) -> Option<Lens> {
         .cloned()
         .collect();
     Some(Lens {
-        party: me.id.clone(),
+        party: me.id,
         kind: me.kind,
         relationships,
         counterparts,

@@ -105,7 +105,7 @@ pub fn select(
     // Candidates from the most selective criterion.
     let candidates: Vec<&Party> = if let Some(of) = &query.of {
         if s.party(of.as_str()).is_none() {
-            return Err(QueryError::UnknownParty(of.clone()));
+            return Err(QueryError::UnknownParty(*of));
         }
         let mut ids: BTreeSet<&PartyId> = s
             .links_from(of.as_str())
@@ -164,7 +164,7 @@ pub fn select(
                 || p.name.to_lowercase().contains(&needle)
                 || p.id.as_str().to_lowercase().contains(&needle)
         })
-        .map(|p| p.id.clone())
+        .map(|p| p.id)
         .collect())
 }
 
@@ -174,12 +174,12 @@ fn named_by_findings(s: &Scenario, checker: &Checker, rule: RuleId) -> BTreeSet<
     for f in checker.iter().filter(|f| f.rule == rule) {
         match &f.subject {
             Subject::Party(id) => {
-                out.insert(id.clone());
+                out.insert(*id);
             }
             Subject::Link(id) => {
                 if let Some(l) = s.link(id.as_str()) {
-                    out.insert(l.from.clone());
-                    out.insert(l.to.clone());
+                    out.insert(l.from);
+                    out.insert(l.to);
                 }
             }
         }

@@ -501,7 +501,7 @@ fn whatif_move_customers_of_one_country_or_region() {
     let moved: Vec<_> = after
         .links_from(&to)
         .filter(|l| l.kind == LinkKind::Purchase && l.date == on)
-        .map(|l| l.to.clone())
+        .map(|l| l.to)
         .collect();
     assert!(!moved.is_empty(), "{}", stdout(&o));
     for c in &moved {

@@ -89,25 +89,21 @@ pub fn party(id: &str, attrs: [u8; 8], microsoft_taken: bool) -> Party {
 }
 
 pub fn link(s: &Scenario, id: &str, op: &Op) -> Option<Link> {
-    let ids: Vec<_> = s.parties().map(|p| p.id.clone()).collect();
+    let ids: Vec<_> = s.parties().map(|p| p.id).collect();
     if ids.is_empty() {
         return None;
     }
-    let pick = |n: usize| ids[n % ids.len()].clone();
+    let pick = |n: usize| ids[n % ids.len()];
     let at = op.attrs;
     let kind = LinkKind::ALL[at[0] as usize % 5];
     // Half of the links follow the program's chains, so that long valid chains (and edits that
     // break them far from where they are read) are common; the other half are anything at all.
     let of_kind = |n: usize, ok: &dyn Fn(PartyKind) -> bool| {
-        let fitting: Vec<_> = s
-            .parties()
-            .filter(|p| ok(p.kind))
-            .map(|p| p.id.clone())
-            .collect();
+        let fitting: Vec<_> = s.parties().filter(|p| ok(p.kind)).map(|p| p.id).collect();
         if fitting.is_empty() {
             pick(n)
         } else {
-            fitting[n % fitting.len()].clone()
+            fitting[n % fitting.len()]
         }
     };
     let (from, to) = if at[3] & 2 != 0 {
@@ -191,8 +187,8 @@ pub fn link(s: &Scenario, id: &str, op: &Op) -> Option<Link> {
 
 /// The edit an op stands for, or `None` for undo/redo or an op that has nothing to act on.
 pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
-    let parties: Vec<_> = s.parties().map(|p| p.id.clone()).collect();
-    let links: Vec<_> = s.links().map(|l| l.id.clone()).collect();
+    let parties: Vec<_> = s.parties().map(|p| p.id).collect();
+    let links: Vec<_> = s.links().map(|l| l.id).collect();
     let has_ms = s.microsoft().is_some();
     match op.code {
         0 | 1 => Some(Edit::AddParty(party(
@@ -201,8 +197,8 @@ pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
             has_ms,
         ))),
         2..=4 => link(s, &format!("l{serial}"), op).map(Edit::AddLink),
-        5 if !parties.is_empty() => Some(Edit::RemoveParty(parties[op.a % parties.len()].clone())),
-        6 if !links.is_empty() => Some(Edit::RemoveLink(links[op.a % links.len()].clone())),
+        5 if !parties.is_empty() => Some(Edit::RemoveParty(parties[op.a % parties.len()])),
+        6 if !links.is_empty() => Some(Edit::RemoveLink(links[op.a % links.len()])),
         7 if !parties.is_empty() => {
             let id = &parties[op.a % parties.len()];
             let old = s.party(id.as_str())?;
@@ -220,11 +216,11 @@ pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
         )))),
         12 => {
             let new = party(&format!("p{serial}"), op.attrs, has_ms);
-            let new_id = new.id.clone();
+            let new_id = new.id;
             let mut l = Link::new(
                 format!("l{serial}"),
                 LinkKind::ALL[op.attrs[0] as usize % 5],
-                new_id.clone(),
+                new_id,
                 parties
                     .get(op.b % parties.len().max(1))
                     .cloned()
@@ -300,7 +296,7 @@ pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
             Some(Edit::UpdateParty(reseller))
         }
         13 if !parties.is_empty() => Some(Edit::MoveParty(
-            parties[op.a % parties.len()].clone(),
+            parties[op.a % parties.len()],
             Some(csp_explorer::model::Position {
                 x: op.b as f32 % 500.0,
                 y: 0.0,

@@ -74,7 +74,7 @@ fn dragging_a_link_recolours_it_and_a_quick_fix_repairs_it() {
     harness.get_by_label("✖ purchase").click();
     harness.run();
     let id = match harness.state().selection() {
-        Some(Selection::Link(id)) => id.clone(),
+        Some(Selection::Link(id)) => *id,
         other => panic!("the new link is selected, not {other:?}"),
     };
     let doc = harness.state().document();
@@ -684,7 +684,7 @@ fn the_overlay_keeps_a_broken_added_link_red_with_its_cross() {
         csp_explorer::model::PartyId::from("contoso"),
         s.as_of(),
     );
-    let id = link.id.clone();
+    let id = link.id;
     harness
         .state_mut()
         .execute(&ctx, Command::Edit(Edit::AddLink(link)));
@@ -696,7 +696,7 @@ fn the_overlay_keeps_a_broken_added_link_red_with_its_cross() {
         .checker()
         .sorted()
         .into_iter()
-        .filter(|f| f.subject == csp_explorer::rules::Subject::Link(id.clone()))
+        .filter(|f| f.subject == csp_explorer::rules::Subject::Link(id))
         .map(|f| f.severity)
         .max();
     assert_eq!(

@@ -359,15 +359,14 @@ fn a_saved_drawing_reopens_as_it_was_on_screen() {
         .document()
         .scenario()
         .parties()
-        .map(|p| (p.id.clone(), p.kind))
+        .map(|p| (p.id, p.kind))
         .collect();
     // One party dragged, one removed (the others stay where they were), one added.
-    let (dragged, _) = ids[1].clone();
-    let (removed, _) = ids
+    let (dragged, _) = ids[1];
+    let (removed, _) = *ids
         .iter()
         .find(|(_, kind)| *kind == PartyKind::IndirectReseller)
-        .unwrap()
-        .clone();
+        .unwrap();
     for command in [
         Command::Edit(Edit::MoveParty(
             dragged,
@@ -401,7 +400,7 @@ fn an_older_file_opens_with_its_drawing() {
     use csp_explorer::model::Position;
     let fresh = app(scenario("sample-3-multi-channel"));
     let mut old = fresh.state().document().scenario().clone();
-    let dragged = old.parties().nth(2).unwrap().id.clone();
+    let dragged = old.parties().nth(2).unwrap().id;
     let at = Position {
         x: 4321.0,
         y: -99.0,

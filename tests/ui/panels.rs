@@ -28,8 +28,7 @@ fn the_side_panel_keeps_its_width_whatever_is_selected() {
         .links()
         .next()
         .expect("a link")
-        .id
-        .clone();
+        .id;
     for selection in [
         Some(Selection::Party("tailspin-jp".into())),
         Some(Selection::Link(first_link)),
@@ -103,7 +102,7 @@ fn a_party_inspector_summarises_its_links_findings() {
             doc.checker()
                 .for_link(l.id.as_str())
                 .first()
-                .map(|f| (l.from.clone(), f.rule))
+                .map(|f| (l.from, f.rule))
         })
         .expect("a link with a finding");
     common::select(&mut harness, Selection::Party(party));

@@ -597,7 +597,7 @@ mod tests {
     fn a_summary_of_many_rules_shows_the_first_few_and_counts_the_others() {
         let s = crate::scenarios::synthetic(40);
         let sheet = Sheet::unchecked(&s, None);
-        let party = s.parties().next().expect("a party").id.clone();
+        let party = s.parties().next().expect("a party").id;
         let mut findings = Vec::new();
         for (i, rule) in RuleId::ALL.iter().enumerate() {
             for severity in [Severity::Violation, Severity::Warning] {
@@ -607,7 +607,7 @@ mod tests {
                         Finding {
                             rule: *rule,
                             severity,
-                            subject: Subject::Party(party.clone()),
+                            subject: Subject::Party(party),
                             path: Vec::new(),
                             message: format!("case {i}-{k} of {severity}"),
                             template: String::new(),

@@ -1070,19 +1070,13 @@ mod tests {
     fn after_an_edit_the_far_view_is_followed_to_what_a_fresh_scene_gives() {
         let mut doc = channel(1_200);
         let s = doc.scenario();
-        let customer = s
-            .parties_of_kind(PartyKind::Customer)
-            .nth(300)
-            .unwrap()
-            .id
-            .clone();
+        let customer = s.parties_of_kind(PartyKind::Customer).nth(300).unwrap().id;
         let seller = s
             .parties_of_kind(PartyKind::IndirectReseller)
             .find(|r| !r.enrolled)
             .expect("a reseller not enrolled")
-            .id
-            .clone();
-        let mover = s.parties().last().unwrap().id.clone();
+            .id;
+        let mover = s.parties().last().unwrap().id;
         for k in [5, 8] {
             let _ = doc.far_level(level_zoom(k));
         }

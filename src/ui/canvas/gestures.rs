@@ -112,7 +112,7 @@ pub(super) fn apply(
     }
     let mut preview_move = None;
     if let (Some(Drag::Move { party, grab }), Some(p)) = (&view.drag, events.interact) {
-        preview_move = Some((party.clone(), view.to_canvas(p - *grab)));
+        preview_move = Some((*party, view.to_canvas(p - *grab)));
     }
     if events.dragged && matches!(view.drag, Some(Drag::Pan)) {
         view.pan += events.drag_delta;
@@ -196,7 +196,7 @@ mod tests {
             .positions()
             .iter()
             .next()
-            .map(|(i, p)| (i.clone(), *p))
+            .map(|(i, p)| (*i, *p))
             .expect("a party");
         for read_only in [false, true] {
             let mut view = CanvasView::default();

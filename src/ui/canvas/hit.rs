@@ -23,7 +23,7 @@ pub(super) fn party_at(doc: &Document, view: &CanvasView, pointer: Pos2) -> Opti
     let collapsed = lod::collapsed(view.zoom) && scene.has_groups();
     scene
         .party_near(egui::pos2(p.x, p.y), collapsed)
-        .map(|n| doc.scenario().graph()[n].id.clone())
+        .map(|n| doc.scenario().graph()[n].id)
 }
 
 /// How near a marker's centre a click or the pointer must be to mean its link, in pixels: the
@@ -40,7 +40,7 @@ pub(super) fn marker_at(view: &CanvasView, pointer: Pos2) -> Option<LinkId> {
         .map(|(id, at)| (id, view.to_screen(*at).distance(pointer)))
         .filter(|(_, d)| *d <= MARKER_HIT)
         .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(id, _)| id.clone())
+        .map(|(id, _)| *id)
 }
 
 /// Where a click selects a link on screen: its marker where one was drawn last frame, else the
@@ -202,7 +202,7 @@ mod tests {
                 .map(|(i, q)| (i, view.to_screen(*q).distance(probe)))
                 .filter(|(_, d)| *d <= PARTY_RADIUS)
                 .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(i, _)| i.clone());
+                .map(|(i, _)| *i);
             assert_eq!(party_at(&doc, &view, probe), scan, "near {other}");
         }
     }

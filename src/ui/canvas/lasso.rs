@@ -83,7 +83,7 @@ fn inside(positions: &BTreeMap<PartyId, Position>, outline: &[Position]) -> Vec<
         .iter()
         .filter(|(_, p)| p.x >= lo.x && p.x <= hi.x && p.y >= lo.y && p.y <= hi.y)
         .filter(|(_, p)| contains(outline, **p))
-        .map(|(id, _)| id.clone())
+        .map(|(id, _)| *id)
         .collect()
 }
 

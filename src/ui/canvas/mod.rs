@@ -336,7 +336,7 @@ pub fn canvas_ui(
             .map(f32::to_bits),
             legend: legend_size.map(|size| [size.x.to_bits(), size.y.to_bits()]),
             selected: match selection {
-                Some(Selection::Party(id)) => Some(id.clone()),
+                Some(Selection::Party(id)) => Some(*id),
                 _ => None,
             },
             highlight: highlight.to_vec(),
@@ -556,7 +556,7 @@ pub fn canvas_ui(
                     .map(|&n| (n, position_of(n).distance(p)))
                     .filter(|(_, d)| *d <= node_r + 2.0)
                     .min_by(|x, y| x.1.total_cmp(&y.1))
-                    .map(|(n, _)| graph[n].id.clone())
+                    .map(|(n, _)| graph[n].id)
             })
             .flatten();
         let hit = top
@@ -569,7 +569,7 @@ pub fn canvas_ui(
                     .map(|(_, l, points)| (l, distance_to_polyline(p, points)))
                     .filter(|(_, d)| *d < 8.0)
                     .min_by(|x, y| x.1.total_cmp(&y.1))
-                    .map(|(l, _)| Selection::Link(l.id.clone()))
+                    .map(|(l, _)| Selection::Link(l.id))
             })
             .or_else(|| {
                 // A link of its own in the far view, drawn as a trunk's stroke.
@@ -588,7 +588,7 @@ pub fn canvas_ui(
                     .filter(|(_, d)| *d < 6.0)
                     .min_by(|x, y| x.1.total_cmp(&y.1))
                     .and_then(|(e, _)| graph.edge_weight(e))
-                    .map(|l| Selection::Link(l.id.clone()))
+                    .map(|l| Selection::Link(l.id))
             });
         // A click on a collapsed badge flies into its customers; one on a far-view mark flies
         // towards it.
@@ -1003,7 +1003,7 @@ pub fn canvas_ui(
     }
     view.markers = with_marker
         .iter()
-        .filter_map(|(e, at)| Some((graph.edge_weight(*e)?.id.clone(), tf.to_canvas(*at))))
+        .filter_map(|(e, at)| Some((graph.edge_weight(*e)?.id, tf.to_canvas(*at))))
         .collect();
     // Markers are drawn over every link: drawn with their own, the links drawn after it ran over
     // it (four arrows into Tailspin hid the June purchase's ✖ in lesson 17).

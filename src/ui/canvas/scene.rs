@@ -1090,7 +1090,7 @@ impl Scene {
         let (from, control, to) = self.route_points(g, e)?;
         let at = |p: Pos2| Position { x: p.x, y: p.y };
         Some(Route {
-            link: g[e].id.clone(),
+            link: g[e].id,
             from: at(from),
             control: at(control),
             to: at(to),
@@ -1552,13 +1552,13 @@ mod tests {
         let sellers: Vec<PartyId> = s
             .parties()
             .filter(|p| matches!(p.kind, PartyKind::IndirectReseller | PartyKind::DirectBill))
-            .map(|p| p.id.clone())
+            .map(|p| p.id)
             .collect();
         let customers: Vec<PartyId> = s
             .parties_of_kind(PartyKind::Customer)
-            .map(|p| p.id.clone())
+            .map(|p| p.id)
             .collect();
-        let parties: Vec<PartyId> = s.parties().map(|p| p.id.clone()).collect();
+        let parties: Vec<PartyId> = s.parties().map(|p| p.id).collect();
         let links: Vec<Link> = s.links().cloned().collect();
         let at = |(x, y): (i16, i16)| Position {
             x: f32::from(x) * 90.0,
@@ -1603,7 +1603,7 @@ mod tests {
                     })
                     .collect();
                 match nth(twins, i) {
-                    Some(e) => Edit::RemoveLink(g[e].id.clone()),
+                    Some(e) => Edit::RemoveLink(g[e].id),
                     None => return,
                 }
             }
@@ -1655,7 +1655,7 @@ mod tests {
             }
             Step::AddCustomer(i) => {
                 let id = s.fresh_party_id("newcomer");
-                let party = Party::new(id.clone(), PartyKind::Customer);
+                let party = Party::new(id, PartyKind::Customer);
                 let mut edits = vec![Edit::AddParty(party)];
                 if let Some(seller) = nth(sellers, i) {
                     edits.push(Edit::AddLink(Link::new(
@@ -1758,20 +1758,19 @@ mod tests {
             .iter()
             .find(|group| group.worst.is_none() && !group.members.is_empty())
             .expect("a group without findings");
-        let customer = g[calm.members[0]].id.clone();
+        let customer = g[calm.members[0]].id;
         let seller = g[scene
             .groups
             .iter()
             .find(|x| x.head != calm.head)
             .unwrap()
             .head]
-            .id
-            .clone();
+            .id;
         let link = Link::new(
             s.fresh_link_id("x"),
             LinkKind::Purchase,
             seller,
-            customer.clone(),
+            customer,
             s.as_of(),
         );
         doc.apply(Edit::AddLink(link.clone())).unwrap();
@@ -1796,10 +1795,7 @@ mod tests {
             let scene = base.scene();
             let group = scene.groups.iter().find(|g| !g.members.is_empty()).unwrap();
             let other = scene.groups.iter().find(|x| x.head != group.head).unwrap();
-            (
-                s.graph()[other.head].id.clone(),
-                s.graph()[group.members[0]].id.clone(),
-            )
+            (s.graph()[other.head].id, s.graph()[group.members[0]].id)
         };
         let link = Link::new(
             s.fresh_link_id("x"),
@@ -1821,7 +1817,7 @@ mod tests {
             canonical(&Scene::build(&fork), &fork)
         );
         // The fork's scene follows the fork's edits; the base's stays the base's.
-        let first = fork.scenario().parties().next().unwrap().id.clone();
+        let first = fork.scenario().parties().next().unwrap().id;
         fork.apply(Edit::MoveParty(
             first,
             Some(Position { x: -900.0, y: 40.0 }),

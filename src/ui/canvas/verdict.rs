@@ -31,7 +31,7 @@ pub struct Verdict {
 fn try_link(scenario: &mut Scenario, from: &PartyId, to: &PartyId, kind: LinkKind) -> Verdict {
     let as_of = scenario.as_of();
     let id = scenario.fresh_link_id("trial");
-    let link = Link::new(id.clone(), kind, from.clone(), to.clone(), as_of);
+    let link = Link::new(id, kind, *from, *to, as_of);
     if scenario.add_link(link).is_err() {
         return Verdict {
             worst: Some(Severity::Violation),
@@ -39,8 +39,7 @@ fn try_link(scenario: &mut Scenario, from: &PartyId, to: &PartyId, kind: LinkKin
             rule: None,
         };
     }
-    let found =
-        crate::rules::check_subject(scenario, as_of, &crate::rules::Subject::Link(id.clone()));
+    let found = crate::rules::check_subject(scenario, as_of, &crate::rules::Subject::Link(id));
     let taken_back = scenario.remove_link(&id);
     debug_assert!(taken_back.is_ok(), "the trial link was just added");
     match found.iter().max_by_key(|f| f.severity) {
@@ -229,7 +228,7 @@ mod tests {
     fn verdicts_tried_in_place_equal_those_on_a_copy_and_leave_the_scenario_as_it_was() {
         let mut doc = sample();
         let before = state(doc.scenario());
-        let ids: Vec<PartyId> = doc.scenario().parties().map(|p| p.id.clone()).collect();
+        let ids: Vec<PartyId> = doc.scenario().parties().map(|p| p.id).collect();
         let mut judged = 0;
         for from in &ids {
             for to in &ids {
@@ -257,8 +256,8 @@ mod tests {
             Link::new(
                 s.fresh_link_id("later"),
                 LinkKind::Purchase,
-                ids[0].clone(),
-                ids[1].clone(),
+                ids[0],
+                ids[1],
                 s.as_of(),
             )
         };
@@ -272,7 +271,7 @@ mod tests {
     #[test]
     fn a_verdict_names_the_kind_once_with_its_article() {
         let doc = sample();
-        let ids: Vec<PartyId> = doc.scenario().parties().map(|p| p.id.clone()).collect();
+        let ids: Vec<PartyId> = doc.scenario().parties().map(|p| p.id).collect();
         let mut chains_refused = 0;
         for from in &ids {
             for to in ids.iter().filter(|to| *to != from) {

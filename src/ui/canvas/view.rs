@@ -378,7 +378,7 @@ impl CanvasView {
                 Some(v.clone())
             }
             _ => {
-                self.wanted_verdict = Some((from.clone(), to.clone()));
+                self.wanted_verdict = Some((*from, *to));
                 None
             }
         }

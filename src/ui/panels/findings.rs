@@ -658,11 +658,11 @@ mod tests {
         let s = doc.scenario();
         let sellers: Vec<_> = s
             .parties_of_kind(PartyKind::IndirectReseller)
-            .map(|p| p.id.clone())
+            .map(|p| p.id)
             .collect();
         let customers: Vec<_> = s
             .parties_of_kind(PartyKind::Customer)
-            .map(|p| p.id.clone())
+            .map(|p| p.id)
             .collect();
         let mut patched = 0;
         for i in 0..12 {
@@ -673,14 +673,14 @@ mod tests {
                     let link = Link::new(
                         s.fresh_link_id("t"),
                         LinkKind::Purchase,
-                        sellers[i * 7 % sellers.len()].clone(),
-                        customers[i * 31 % customers.len()].clone(),
+                        sellers[i * 7 % sellers.len()],
+                        customers[i * 31 % customers.len()],
                         s.as_of(),
                     );
                     doc.apply(Edit::AddLink(link)).unwrap();
                 }
                 2 => {
-                    let id = s.links().nth(i * 13).unwrap().id.clone();
+                    let id = s.links().nth(i * 13).unwrap().id;
                     doc.apply(Edit::RemoveLink(id)).unwrap();
                 }
                 _ => assert!(doc.undo()),
@@ -697,7 +697,7 @@ mod tests {
         assert!(patched > 0, "some edits were followed rather than redone");
         // A move changes no finding: the list is not redone at all.
         let version = doc.findings_version();
-        let id = doc.scenario().parties().next().unwrap().id.clone();
+        let id = doc.scenario().parties().next().unwrap().id;
         doc.apply(Edit::MoveParty(id, None)).unwrap();
         assert_eq!(doc.findings_version(), version);
         // Another document's version is not taken for this one's.

@@ -250,7 +250,7 @@ fn party_inspector(
             )
             .clicked()
         {
-            out.push(Command::WhatIf(WhatIfCommand::Lens(Some(party.id.clone()))));
+            out.push(Command::WhatIf(WhatIfCommand::Lens(Some(party.id))));
         }
         if party.kind.is_partner()
             && ui
@@ -258,14 +258,14 @@ fn party_inspector(
                 .on_hover_text("Ask the graph: can this partner sell an offer to a customer?")
                 .clicked()
         {
-            out.push(Command::AskFrom(party.id.clone()));
+            out.push(Command::AskFrom(party.id));
         }
     });
     if party.kind != PartyKind::Customer {
         ui.horizontal_wrapped(|ui| {
             let of = |kind| crate::whatif::Query {
                 kind: Some(kind),
-                of: Some(party.id.clone()),
+                of: Some(party.id),
                 ..crate::whatif::Query::default()
             };
             if ui
@@ -340,7 +340,7 @@ fn link_inspector(
                 .selected_text(name(end))
                 .show_ui(ui, |ui| {
                     for p in s.parties() {
-                        ui.selectable_value(end, p.id.clone(), party_choice(p));
+                        ui.selectable_value(end, p.id, party_choice(p));
                     }
                 });
         });
@@ -407,7 +407,7 @@ fn link_inspector(
                             .parties()
                             .filter(|p| p.kind == PartyKind::IndirectProvider)
                         {
-                            ui.selectable_value(&mut new.via, Some(p.id.clone()), p.name.clone());
+                            ui.selectable_value(&mut new.via, Some(p.id), p.name.clone());
                         }
                     });
             });

@@ -37,7 +37,7 @@ impl PartySearch {
                 let names = doc
                     .scenario()
                     .parties()
-                    .map(|p| (p.name.to_lowercase(), p.id.clone()))
+                    .map(|p| (p.name.to_lowercase(), p.id))
                     .collect();
                 self.names = Some((revision, names));
             }
@@ -58,7 +58,7 @@ impl PartySearch {
                 hits.truncate(shown);
                 hits.sort();
             }
-            let ids = hits.into_iter().map(|(_, _, _, id)| id.clone()).collect();
+            let ids = hits.into_iter().map(|(_, _, _, id)| *id).collect();
             self.found = Some((revision, query, ids, total));
         }
         let (_, _, ids, total) = self.found.as_ref().expect("just found");
@@ -102,7 +102,7 @@ pub fn search_ui(ui: &mut egui::Ui, doc: &Document, search: &mut PartySearch) ->
     if enter {
         return ids.first().map(|id| {
             search.query.clear();
-            Command::FindParty(id.clone())
+            Command::FindParty(*id)
         });
     }
     let area_id = response.id.with("matches");
@@ -141,7 +141,7 @@ pub fn search_ui(ui: &mut egui::Ui, doc: &Document, search: &mut PartySearch) ->
                                 .on_hover_text(format!("id {}", p.id))
                                 .clicked()
                             {
-                                picked = Some(id.clone());
+                                picked = Some(*id);
                             }
                         }
                     });

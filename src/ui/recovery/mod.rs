@@ -226,7 +226,7 @@ impl DocSnapshot {
                         .party(id.as_str())
                         .is_none_or(|p| p.position != Some(**at))
                 })
-                .map(|(id, at)| (id.clone(), *at))
+                .map(|(id, at)| (*id, *at))
                 .collect(),
             disk: doc.disk_stamp(),
         }
@@ -442,9 +442,9 @@ mod tests {
         let mut doc = Document::new(crate::scenarios::synthetic(60));
         // One party placed by hand (drawn where the scenario says: not kept twice), the others
         // drawn by the layout.
-        let moved = doc.scenario().parties().next().unwrap().id.clone();
+        let moved = doc.scenario().parties().next().unwrap().id;
         doc.apply(crate::edit::Edit::MoveParty(
-            moved.clone(),
+            moved,
             Some(Position { x: -4e4, y: 3e4 }),
         ))
         .unwrap();

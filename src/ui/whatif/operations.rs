@@ -339,7 +339,7 @@ fn providers_of(s: &Scenario, reseller: &str, on: Date) -> Vec<PartyId> {
                 && s.party(l.from.as_str())
                     .is_some_and(|p| p.kind == PartyKind::IndirectProvider)
         })
-        .map(|l| l.from.clone())
+        .map(|l| l.from)
         .collect();
     out.sort();
     out.dedup();
@@ -386,7 +386,7 @@ fn party_field(
                         || p.id.as_str().to_lowercase().contains(&needle)
                 })
                 .take(SUGGESTIONS)
-                .map(|p| (format!("{} ({})", p.name, p.id), p.id.clone()))
+                .map(|p| (format!("{} ({})", p.name, p.id), p.id))
                 .collect();
             if found.is_empty() {
                 ui.colored_label(ui.visuals().error_fg_color, format!("No party “{text}”"));

@@ -75,7 +75,7 @@ pub(super) fn prepare(
             && l.exists_at(on)
     });
     if !partnered {
-        let link = Link::new("", LinkKind::Partnership, new.id.clone(), r.id.clone(), on);
+        let link = Link::new("", LinkKind::Partnership, new.id, r.id, on);
         work.make(link, &format!("partnership-{}-{}.{on}", new.id, r.id));
     }
     let billed: Vec<&Link> = s
@@ -90,7 +90,7 @@ pub(super) fn prepare(
     for link in billed {
         work.end(link);
         work.remake(link, &r.id, Some(&new.id));
-        customers.insert(link.to.clone());
+        customers.insert(link.to);
     }
     for customer in &customers {
         work.ensure_reseller_relationship(&new.id, customer);

@@ -60,7 +60,7 @@ pub(super) fn prepare(
         gdap.status = LinkStatus::Accepted;
         let stem = format!("{}.gdap.{on}", link.id);
         work.make(gdap, &stem);
-        work.customers.insert(link.to.clone());
+        work.customers.insert(link.to);
     }
     work.summary = format!(
         "{}'s {} become GDAP on {on} ({}, {days} days)",

@@ -83,7 +83,7 @@ pub(super) fn prepare(
                 .links_to(sale.to.as_str())
                 .any(|l| l.kind == LinkKind::Reseller && l.from == p.id && l.exists_at(on));
             if shared {
-                left_behind.insert(sale.to.clone());
+                left_behind.insert(sale.to);
             }
         }
     }

@@ -68,11 +68,11 @@ pub(super) fn prepare(
         let mut restricted = db.clone();
         restricted.restricted_since = Some(on);
         work.edits.push(crate::edit::Edit::UpdateParty(restricted));
-        work.parties_changed.push(db.id.clone());
+        work.parties_changed.push(db.id);
     }
     let id = work.fresh_party_id(&format!("{}-indirect", db.id));
     let mut reseller = db.clone();
-    reseller.id = id.clone();
+    reseller.id = id;
     reseller.kind = PartyKind::IndirectReseller;
     reseller.name = indirect_name(&db.name);
     reseller.restricted_since = None;
@@ -91,8 +91,8 @@ pub(super) fn prepare(
         y: at.y + crate::layout::ROW_GAP,
     });
     work.edits.push(crate::edit::Edit::AddParty(reseller));
-    work.parties_made.push(id.clone());
-    let partnership = Link::new("", LinkKind::Partnership, p.id.clone(), id.clone(), on);
+    work.parties_made.push(id);
+    let partnership = Link::new("", LinkKind::Partnership, p.id, id, on);
     work.make(partnership, &format!("partnership-{}-{id}.{on}", p.id));
 
     let customers: BTreeSet<PartyId> = s
@@ -103,11 +103,11 @@ pub(super) fn prepare(
                 && s.party(l.to.as_str())
                     .is_some_and(|c| c.kind == PartyKind::Customer)
         })
-        .map(|l| l.to.clone())
+        .map(|l| l.to)
         .collect();
     for customer in &customers {
-        let mut relationship = Link::new("", LinkKind::Reseller, id.clone(), customer.clone(), on);
-        relationship.via = Some(p.id.clone());
+        let mut relationship = Link::new("", LinkKind::Reseller, id, *customer, on);
+        relationship.via = Some(p.id);
         work.make(relationship, &format!("reseller-{id}-{customer}.{on}"));
         work.ensure_reseller_relationship(&p.id, customer);
     }

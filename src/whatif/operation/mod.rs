@@ -329,11 +329,11 @@ pub fn who(scenario: &Scenario, id: &PartyId) -> String {
 /// `--from`, `--to`, …). A name several parties share is refused, listing their ids.
 pub fn resolve_party(scenario: &Scenario, text: &str) -> Result<PartyId, String> {
     if let Some(p) = scenario.party(text) {
-        return Ok(p.id.clone());
+        return Ok(p.id);
     }
     let named: Vec<&Party> = scenario.parties().filter(|p| p.name == text).collect();
     match named.as_slice() {
-        [one] => Ok(one.id.clone()),
+        [one] => Ok(one.id),
         [] => Err(format!("no party has id or name `{text}`")),
         many => {
             let mut ids: Vec<&str> = many.iter().map(|p| p.id.as_str()).collect();
@@ -495,17 +495,17 @@ impl<'a> Work<'a> {
 
     /// Ends `link` on the date (removes it when it was made that very day).
     fn end(&mut self, link: &Link) {
-        if !self.ending.insert(link.id.clone()) {
+        if !self.ending.insert(link.id) {
             return;
         }
         if link.date >= self.on {
-            self.edits.push(Edit::RemoveLink(link.id.clone()));
-            self.removed.push(link.id.clone());
+            self.edits.push(Edit::RemoveLink(link.id));
+            self.removed.push(link.id);
         } else {
             let mut ended = link.clone();
             ended.ended = Some(self.on);
             self.edits.push(Edit::UpdateLink(ended));
-            self.ended.push(link.id.clone());
+            self.ended.push(link.id);
         }
     }
 
@@ -519,7 +519,7 @@ impl<'a> Work<'a> {
         link.id = self.fresh_link_id(stem);
         link.date = self.on;
         link.ended = link.ended.filter(|end| *end > self.on);
-        self.made.push(link.id.clone());
+        self.made.push(link.id);
         self.edits.push(Edit::AddLink(link));
     }
 
@@ -527,7 +527,7 @@ impl<'a> Work<'a> {
     /// the rest (and a later end it had).
     fn remake(&mut self, link: &Link, from: &PartyId, via: Option<&PartyId>) {
         let mut new = link.clone();
-        new.from = from.clone();
+        new.from = *from;
         new.via = via.cloned();
         let stem = format!("{}.{}", link.id, self.on);
         self.make(new, &stem);
@@ -583,13 +583,7 @@ impl<'a> Work<'a> {
         {
             return;
         }
-        let link = Link::new(
-            "",
-            LinkKind::Reseller,
-            provider.clone(),
-            customer.clone(),
-            self.on,
-        );
+        let link = Link::new("", LinkKind::Reseller, *provider, *customer, self.on);
         let stem = format!("reseller-{provider}-{customer}.{}", self.on);
         self.make(link, &stem);
     }
@@ -632,7 +626,7 @@ impl<'a> Work<'a> {
                         .party(l.from.as_str())
                         .is_some_and(|p| p.kind == PartyKind::IndirectProvider)
             })
-            .map(|l| l.from.clone())
+            .map(|l| l.from)
             .collect();
         out.sort();
         out.dedup();

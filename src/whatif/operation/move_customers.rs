@@ -31,7 +31,7 @@ pub(super) fn customers_of(work: &Work<'_>, seller: &PartyId) -> BTreeSet<PartyI
                 .party(l.to.as_str())
                 .is_some_and(|p| p.kind == PartyKind::Customer)
         })
-        .map(|l| l.to.clone())
+        .map(|l| l.to)
         .collect()
 }
 
@@ -135,8 +135,8 @@ pub(super) fn prepare(
     }
     reasons.done()?;
 
-    let old_id = old.id.clone();
-    let new_id = new.id.clone();
+    let old_id = old.id;
+    let new_id = new.id;
     for customer in &moving {
         move_one(work, &old_id, &new_id, &providers, customer, admin);
     }
@@ -173,7 +173,7 @@ fn move_one(
                 }
         })
         .collect();
-    let old_providers: BTreeSet<PartyId> = leaving.iter().filter_map(|l| l.via.clone()).collect();
+    let old_providers: BTreeSet<PartyId> = leaving.iter().filter_map(|l| l.via).collect();
     // The customer keeps its provider when the new seller partners with it too.
     let via = old_providers
         .iter()
@@ -204,5 +204,5 @@ fn move_one(
     for provider in old_providers.iter().filter(|p| Some(*p) != via.as_ref()) {
         work.end_unused_provider_relationship(provider, customer);
     }
-    work.customers.insert(customer.clone());
+    work.customers.insert(*customer);
 }

@@ -537,7 +537,7 @@ impl PcData {
             .scenario
             .parties()
             .find(|p| p.kind == PartyKind::Microsoft)
-            .map(|p| p.id.clone());
+            .map(|p| p.id);
         let ms = match existing {
             Some(id) => id,
             None => {
@@ -549,7 +549,7 @@ impl PcData {
             }
         };
         let me_id = PartyId::from(ids.make(&partner.name).as_str());
-        let mut me = Party::new(me_id.clone(), partner.kind)
+        let mut me = Party::new(me_id, partner.kind)
             .named(&partner.name)
             .in_country(&partner.country)
             .mpa(default_date);
@@ -579,7 +579,7 @@ impl PcData {
             ctx,
             &mut ids,
             "--partner",
-            Link::new("", LinkKind::Supply, ms, me_id.clone(), default_date),
+            Link::new("", LinkKind::Supply, ms, me_id, default_date),
         );
 
         // Resellers, by PartnerID and by tenant.
@@ -595,7 +595,7 @@ impl PcData {
                 "pending" | "invited" | "sent" | "requested" => Some(LinkStatus::Pending),
                 _ => None,
             };
-            let mut party = Party::new(id.clone(), PartyKind::IndirectReseller).named(&r.name);
+            let mut party = Party::new(id, PartyKind::IndirectReseller).named(&r.name);
             party.partner_id = r.partner_id.clone();
             if let Some(t) = &r.tenant {
                 party.tenant = t.clone();
@@ -618,20 +618,14 @@ impl PcData {
             }
             push_party(ctx, &r.file, party);
             if let Some(pid) = &r.partner_id {
-                by_partner_id.insert(partner_id_key(pid).into_owned(), id.clone());
+                by_partner_id.insert(partner_id_key(pid).into_owned(), id);
             }
             if let Some(t) = &r.tenant {
-                by_tenant.insert(tenant_key(t).into_owned(), id.clone());
+                by_tenant.insert(tenant_key(t).into_owned(), id);
             }
             match status {
                 Some(status) => {
-                    let mut link = Link::new(
-                        "",
-                        LinkKind::Partnership,
-                        me_id.clone(),
-                        id.clone(),
-                        default_date,
-                    );
+                    let mut link = Link::new("", LinkKind::Partnership, me_id, id, default_date);
                     link.status = status;
                     undated_partnerships += 1;
                     push_link(ctx, &mut ids, &r.file, link);
@@ -657,7 +651,7 @@ impl PcData {
         for (pid, file) in of_record {
             let name = format!("PartnerID {pid}");
             let id = PartyId::from(ids.make(&format!("partner {pid}")).as_str());
-            let mut party = Party::new(id.clone(), PartyKind::IndirectReseller)
+            let mut party = Party::new(id, PartyKind::IndirectReseller)
                 .named(&name)
                 .in_country(&partner.country);
             party.partner_id = Some(pid.to_owned());
@@ -666,13 +660,13 @@ impl PcData {
             party.mpa_signed = Some(default_date);
             country_assumed.push(name);
             push_party(ctx, file, party);
-            by_partner_id.insert(partner_id_key(pid).into_owned(), id.clone());
+            by_partner_id.insert(partner_id_key(pid).into_owned(), id);
             undated_partnerships += 1;
             push_link(
                 ctx,
                 &mut ids,
                 file,
-                Link::new("", LinkKind::Partnership, me_id.clone(), id, default_date),
+                Link::new("", LinkKind::Partnership, me_id, id, default_date),
             );
         }
         if undated_partnerships > 0 {
@@ -692,7 +686,7 @@ impl PcData {
                 continue;
             }
             let id = PartyId::from(ids.make(&c.name).as_str());
-            let mut party = Party::new(id.clone(), PartyKind::Customer).named(&c.name);
+            let mut party = Party::new(id, PartyKind::Customer).named(&c.name);
             party.tenant = c.tenant.clone();
             party.country = Some(country_or(
                 ctx,
@@ -702,7 +696,7 @@ impl PcData {
                 &mut || country_assumed.push(c.name.clone()),
             ));
             push_party(ctx, &c.file, party);
-            customers.insert(tenant_key(&c.tenant).into_owned(), id.clone());
+            customers.insert(tenant_key(&c.tenant).into_owned(), id);
             let is_reseller = c
                 .relationship
                 .as_deref()
@@ -713,13 +707,7 @@ impl PcData {
                     ctx,
                     &mut ids,
                     &c.file,
-                    Link::new(
-                        "",
-                        LinkKind::Reseller,
-                        me_id.clone(),
-                        id.clone(),
-                        default_date,
-                    ),
+                    Link::new("", LinkKind::Reseller, me_id, id, default_date),
                 );
             }
             if let Some(ap) = &c.associated_partner {
@@ -730,8 +718,8 @@ impl PcData {
                     Some(r) => {
                         undated_reseller_links += 1;
                         let mut link =
-                            Link::new("", LinkKind::Reseller, r.clone(), id.clone(), default_date);
-                        link.via = Some(me_id.clone());
+                            Link::new("", LinkKind::Reseller, *r, id, default_date);
+                        link.via = Some(me_id);
                         push_link(ctx, &mut ids, &c.file, link);
                     }
                     None => ctx.notes.push(format!(
@@ -777,13 +765,13 @@ impl PcData {
                 .get(&*partner_id_key(pid))
                 .or(by_tenant.get(&*tenant_key(pid)))
             {
-                return r.clone();
+                return *r;
             }
-            unknown_resellers
+            *unknown_resellers
                 .entry(partner_id_key(pid).into_owned())
                 .or_insert_with(|| {
                     let id = PartyId::from(ids.make(&format!("partner {pid}")).as_str());
-                    let mut p = Party::new(id.clone(), PartyKind::IndirectReseller)
+                    let mut p = Party::new(id, PartyKind::IndirectReseller)
                         .named(&format!("PartnerID {pid}"))
                         .in_country(&partner.country);
                     p.partner_id = Some(pid.to_owned());
@@ -795,7 +783,6 @@ impl PcData {
                     ));
                     id
                 })
-                .clone()
         };
 
         // Agreements: the MCA date.
@@ -823,7 +810,7 @@ impl PcData {
                 if let Err(e) = ctx.scenario.replace_party(p) {
                     ctx.errors.push(file, None, e.to_string());
                 }
-                with_mca.insert(cid.clone());
+                with_mca.insert(cid);
             }
         }
         let no_mca: Vec<String> = customers
@@ -864,9 +851,9 @@ impl PcData {
                     .any(|l| l.kind == LinkKind::Reseller && l.from == r && l.to == cid);
                 if !exists {
                     undated_reseller_links += 1;
-                    let mut link = Link::new("", LinkKind::Reseller, r, cid.clone(), default_date);
+                    let mut link = Link::new("", LinkKind::Reseller, r, cid, default_date);
                     if partner.kind == PartyKind::IndirectProvider {
-                        link.via = Some(me_id.clone());
+                        link.via = Some(me_id);
                     }
                     push_link(ctx, &mut ids, file, link);
                 }
@@ -879,7 +866,7 @@ impl PcData {
                 ctx.scenario
                     .links()
                     .filter(|l| l.kind == LinkKind::Reseller)
-                    .map(|l| (l.from.clone(), l.to.clone())),
+                    .map(|l| (l.from, l.to)),
             );
         }
         for b in &self.billing {
@@ -894,11 +881,11 @@ impl PcData {
                 continue;
             };
             let r = reseller_for(ctx, &mut ids, &b.file, pid);
-            if reseller_pairs.insert((r.clone(), cid.clone())) {
+            if reseller_pairs.insert((r, cid)) {
                 undated_reseller_links += 1;
                 let mut link = Link::new("", LinkKind::Reseller, r, cid, default_date);
                 if partner.kind == PartyKind::IndirectProvider {
-                    link.via = Some(me_id.clone());
+                    link.via = Some(me_id);
                 }
                 push_link(ctx, &mut ids, &b.file, link);
             }
@@ -961,9 +948,9 @@ impl PcData {
                 };
                 let seller = match s(item, "/partnerId") {
                     Some(pid) if !ours(pid) => reseller_for(ctx, &mut ids, file, pid),
-                    _ => me_id.clone(),
+                    _ => me_id,
                 };
-                let mut link = Link::new("", LinkKind::Purchase, seller.clone(), cid.clone(), date);
+                let mut link = Link::new("", LinkKind::Purchase, seller, cid, date);
                 // The PartnerID on record: the order line's `partnerIdOnRecord` when an order
                 // names this subscription, else the subscription's `partnerId`.
                 let ordered = s(item, "/id")
@@ -978,7 +965,7 @@ impl PcData {
                     .or(s(item, "/offerId"))
                     .map(str::to_owned);
                 if seller != me_id {
-                    link.via = Some(me_id.clone());
+                    link.via = Some(me_id);
                 }
                 push_link(ctx, &mut ids, file, link);
             }
@@ -1008,9 +995,9 @@ impl PcData {
                 Some(pid) if own_id.as_deref() != Some(pid) => {
                     reseller_for(ctx, &mut ids, &b.file, pid)
                 }
-                _ => me_id.clone(),
+                _ => me_id,
             };
-            let mut link = Link::new("", LinkKind::Purchase, seller.clone(), cid, date);
+            let mut link = Link::new("", LinkKind::Purchase, seller, cid, date);
             // The PartnerID on record: an order line's for this subscription, else the reseller
             // of record on its charge lines.
             let key = b.id.to_ascii_lowercase();
@@ -1025,7 +1012,7 @@ impl PcData {
                 link.publisher = crate::model::Publisher::ThirdParty;
             }
             if seller != me_id {
-                link.via = Some(me_id.clone());
+                link.via = Some(me_id);
             }
             push_link(ctx, &mut ids, &b.file, link);
         }
@@ -1478,7 +1465,7 @@ mod tests {
             .unwrap();
         let on_it: Vec<RuleId> = crate::rules::check_as_of(s, "2022-01-01".parse().unwrap())
             .into_iter()
-            .filter(|f| f.subject == crate::rules::Subject::Link(ordered.id.clone()))
+            .filter(|f| f.subject == crate::rules::Subject::Link(ordered.id))
             .map(|f| f.rule)
             .collect();
         assert!(
