@@ -437,6 +437,38 @@ fn presenting_a_click(lesson_key: &str, link: &str, says: &str) -> Harness<'stat
     harness
 }
 
+/// A judged quiz's badges do not cover each other: quiz 18's reseller relationship and purchase
+/// from Litware to Contoso run side by side, and their two missed "!" overlapped in presenter mode.
+#[test]
+fn a_judged_quizs_badges_stand_apart() {
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("18-quiz-sample-6")
+    });
+    harness.run();
+    harness
+        .get_by_label_contains("Check my answer (0 marked)")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Quiz checked: 0 of 3 broken found");
+    let badges: Vec<(egui::Pos2, f32)> = common::all_shapes(&harness)
+        .into_iter()
+        .filter_map(|s| match s {
+            egui::Shape::Circle(c) if (c.radius - 11.0).abs() < 0.01 => Some((c.center, c.radius)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(badges.len(), 3, "one per missed link: {badges:?}");
+    for (i, (a, ra)) in badges.iter().enumerate() {
+        for (b, rb) in &badges[i + 1..] {
+            assert!(
+                a.distance(*b) >= ra + rb,
+                "badges at {a:?} and {b:?} overlap"
+            );
+        }
+    }
+}
+
 /// A quiz checked with one of its three broken links found is checked, not solved: the
 /// presenter's card said "✔ Solved — score 33". Answered in full, it is ticked.
 #[test]

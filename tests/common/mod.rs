@@ -189,3 +189,19 @@ pub fn as_drawn(doc: &csp_explorer::ui::Document) -> csp_explorer::model::Scenar
     }
     s
 }
+
+/// Every shape the frame drew, flattened.
+#[allow(dead_code)] // Not every test binary looks at shapes.
+pub fn all_shapes(harness: &Harness<'static, ExplorerApp>) -> Vec<egui::Shape> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<egui::Shape>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            other => out.push(other.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &harness.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}

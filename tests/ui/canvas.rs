@@ -2,8 +2,8 @@
 //! go, presentation-sized labels, and undo and redo of all of it.
 
 use super::drag;
-use crate::common::app;
 use crate::common::scenario;
+use crate::common::{all_shapes, app};
 use csp_explorer::model::PartyKind;
 use csp_explorer::rules::Severity;
 use csp_explorer::ui::canvas::Selection;
@@ -552,21 +552,6 @@ fn the_legend_folds_away_is_remembered_and_hides_no_party() {
     harness.run();
     assert!(harness.state().view.legend_open);
     harness.get_by_label("▾ Legend");
-}
-
-/// Every shape the frame drew, flattened.
-fn all_shapes(harness: &egui_kittest::Harness<'static, ExplorerApp>) -> Vec<Shape> {
-    fn walk(shape: &Shape, out: &mut Vec<Shape>) {
-        match shape {
-            Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
-            other => out.push(other.clone()),
-        }
-    }
-    let mut out = Vec::new();
-    for clipped in &harness.output().shapes {
-        walk(&clipped.shape, &mut out);
-    }
-    out
 }
 
 /// One verdict per gesture: dragging from Contoso Reseller over "Contoso (as end customer)" (its

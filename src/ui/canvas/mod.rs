@@ -934,18 +934,35 @@ pub fn canvas_ui(
     // is taken (a purchase and a reseller relationship between the same two parties run side by
     // side), the marker moves along it. Lesson 10's one ✖ between Litware and Contoso was the
     // reseller relationship's, and "select the purchase" selected it.
+    //
+    // Quiz marks and what-if changes claim their places in the same pass, after the findings and
+    // at the size they are drawn: a judged quiz's badges (22 px) were put where an 18-px ✖ had
+    // room, or in the middle of a link that had no finding, and two side by side overlapped
+    // (quiz 18's Litware → Contoso pair, seen in a presenter walk-through).
     let mut with_marker: HashMap<EdgeIndex, Pos2> = HashMap::new();
-    if !overlay.hide_findings {
-        let mut broken: Vec<(Severity, bool, EdgeIndex, &Vec<Pos2>)> = segments
+    {
+        let mut broken: Vec<_> = segments
             .iter()
             .filter_map(|(e, link, points)| {
-                let worst = scene.link_worst(*e).filter(|s| *s != Severity::Note)?;
-                Some((worst, link.kind != LinkKind::Purchase, *e, points))
+                let worst = scene
+                    .link_worst(*e)
+                    .filter(|s| *s != Severity::Note && !overlay.hide_findings);
+                let id = link.id.as_str();
+                let marked = quiz_marker(overlay, id).is_some()
+                    || overlay.diff.is_some_and(|d| d.link(id).is_some());
+                let size = if marked { 22.0 } else { 18.0 };
+                (worst.is_some() || marked).then_some((
+                    worst,
+                    link.kind != LinkKind::Purchase,
+                    *e,
+                    points,
+                    size,
+                ))
             })
             .collect();
-        broken.sort_by_key(|(worst, later, e, _)| (std::cmp::Reverse(*worst), *later, *e));
-        let marker = |at: Pos2| Rect::from_center_size(at, vec2(18.0, 18.0));
-        for (_, _, e, points) in broken {
+        broken.sort_by_key(|(worst, later, e, _, _)| (std::cmp::Reverse(*worst), *later, *e));
+        for (_, _, e, points, size) in broken {
+            let marker = |at: Pos2| Rect::from_center_size(at, vec2(size, size));
             let n = points.len() - 1;
             let free = [n / 2, n * 3 / 8, n * 5 / 8, n / 4, n * 3 / 4]
                 .into_iter()
@@ -1520,15 +1537,12 @@ pub fn canvas_ui(
     commands
 }
 
-/// Tells AccessKit (screen readers, and tests reading the window) about something drawn on the
-/// canvas: a party or a link at `rect`, with its label and description from `text` (worked out only
-/// while AccessKit is on). The canvas paints with egui's painter, so without this its parties and
-/// links were invisible to both.
 /// The air kept around a link's word, so that two words side by side do not touch.
 const WORD_AIR: f32 = 2.0;
-/// How far a link's word keeps from its link, and from a marked link (clear of the marker).
+/// How far a link's word keeps from its link, and from a marked link (clear of the marker: a
+/// judged quiz's 22-px badge, with the word's air).
 const WORD_CLEAR: f32 = 4.0;
-const MARKED_WORD_CLEAR: f32 = 12.0;
+const MARKED_WORD_CLEAR: f32 = 14.0;
 
 /// Where a link's word of `size` goes beside the link's drawn path at `mid` (its marker or
 /// middle): on whichever side overlaps no other label, `clear` pixels off the link. On one side
@@ -1692,6 +1706,10 @@ fn draw_picture(
     }
 }
 
+/// Tells AccessKit (screen readers, and tests reading the window) about something drawn on the
+/// canvas: a party or a link at `rect`, with its label and description from `text` (worked out only
+/// while AccessKit is on). The canvas paints with egui's painter, so without this its parties and
+/// links were invisible to both.
 fn expose(ui: &egui::Ui, id: egui::Id, rect: Rect, text: impl FnOnce() -> (String, String)) {
     ui.ctx().accesskit_node_builder(id, |node| {
         let (label, description) = text();
