@@ -437,6 +437,37 @@ fn presenting_a_click(lesson_key: &str, link: &str, says: &str) -> Harness<'stat
     harness
 }
 
+/// Presenter mode hides the panels that hold quick fixes, and lesson 4's fourth step says "select
+/// the red purchase and apply the quick fix": the card offers the fixes of what is clicked, and one
+/// click does the step, as one undo step.
+#[test]
+fn the_presenters_card_offers_the_quick_fixes_of_what_is_clicked() {
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("04-sample-1-two-chains")
+    });
+    harness.run();
+    // Steps 1 to 3 as the room would do them, shown.
+    run(
+        &mut harness,
+        Command::Training(TrainingCommand::ShowStep(2)),
+    );
+    let step_4 = |harness: &Harness<'static, ExplorerApp>| {
+        harness.state().training.progress.as_ref().unwrap().steps[3]
+    };
+    assert!(!step_4(&harness));
+    click_link(&mut harness, "purchase-tailspin-azure");
+    harness.get_by_label_contains("No reseller relationship with the customer:");
+    let before = violations(&harness);
+    harness.get_by_label_contains("🔧").click();
+    harness.run();
+    assert!(violations(&harness) < before, "the fix removed its finding");
+    assert!(step_4(&harness), "and did the step");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(violations(&harness), before, "one undo takes it back");
+}
+
 /// A judged quiz's badges do not cover each other: quiz 18's reseller relationship and purchase
 /// from Litware to Contoso run side by side, and their two missed "!" overlapped in presenter mode.
 #[test]

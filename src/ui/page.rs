@@ -105,16 +105,6 @@ pub fn presenter_ui(
             // right under the step that asks for it. Below the buttons, lesson 17's first step
             // ("Set Checked as of to 2020-01-31", three lines at 26 px) pushed it to the bottom
             // edge of the window.
-            let mut dates = Vec::new();
-            let mut out: Vec<Command> = training::presenter_card_ui(ui, training, |ui| {
-                if training.asks_for_dates() {
-                    dates = panels::as_of_ui(ui, doc);
-                }
-            })
-            .into_iter()
-            .map(Command::Training)
-            .collect();
-            out.extend(dates);
             // During a lesson, the findings of what was clicked, worst first: steps say "select
             // it and read its findings", and the findings list is hidden here.
             let found: &[Finding] = match selected {
@@ -123,10 +113,32 @@ pub fn presenter_ui(
                 Some(Selection::Party(id)) => doc.checker().for_party(id.as_str()),
                 None => &[],
             };
-            let worst_first = crate::rules::Severity::WORST_FIRST
+            let shown: Vec<&Finding> = crate::rules::Severity::WORST_FIRST
                 .into_iter()
-                .flat_map(|sev| found.iter().filter(move |f| f.severity == sev));
-            for f in worst_first.take(PRESENTER_FINDINGS) {
+                .flat_map(|sev| found.iter().filter(move |f| f.severity == sev))
+                .take(PRESENTER_FINDINGS)
+                .collect();
+            let mut dates = Vec::new();
+            let mut fixed = Vec::new();
+            let mut out: Vec<Command> = training::presenter_card_ui(
+                ui,
+                training,
+                |ui| {
+                    if training.asks_for_dates() {
+                        dates = panels::as_of_ui(ui, doc);
+                    }
+                },
+                |ui| {
+                    fixed = quick_fix_buttons(ui, doc, &shown);
+                    !shown.is_empty()
+                },
+            )
+            .into_iter()
+            .map(Command::Training)
+            .collect();
+            out.extend(dates);
+            out.extend(fixed);
+            for f in shown {
                 ui.label(
                     egui::RichText::new(format!(
                         "{} {}: {}",
@@ -163,6 +175,32 @@ pub fn presenter_ui(
             out
         })
         .inner
+}
+
+/// The proven quick fixes of the findings the presenter's card shows, as buttons in its row of
+/// buttons (as the explanation card offers them): steps say "apply the quick fix" (lessons 4 and
+/// 5), and the panels that hold them are hidden in presenter mode. In that row, not a row of their
+/// own: a taller card left less canvas, and lesson 1's purchase lost its "buys". A fix is an edit
+/// like any other: one undo step.
+fn quick_fix_buttons(ui: &mut egui::Ui, doc: &Document, shown: &[&Finding]) -> Vec<Command> {
+    let mut fixes: Vec<crate::rules::QuickFix> = Vec::new();
+    for f in shown {
+        for fix in panels::proven_fixes(ui, doc, f).finding.fixes {
+            if !fixes.iter().any(|x| x.label == fix.label) {
+                fixes.push(fix);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for fix in fixes {
+        if ui
+            .button(egui::RichText::new(format!("🔧 {}", fix.label)).size(18.0))
+            .clicked()
+        {
+            out.push(Command::Edit(fix.edit));
+        }
+    }
+    out
 }
 
 /// The lesson card in a resizable panel on the left.

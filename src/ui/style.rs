@@ -157,9 +157,11 @@ pub fn link_color(kind: LinkKind, light: bool) -> Color32 {
             Color32::from_rgb(70, 70, 70),
             Color32::from_rgb(200, 200, 200),
         ),
+        // Violet, not the lavender it was: beside supply's blue it read as the same colour on a
+        // projector (seen in a presenter walk-through).
         LinkKind::Reseller => (
-            Color32::from_rgb(90, 90, 140),
-            Color32::from_rgb(170, 170, 220),
+            Color32::from_rgb(120, 60, 140),
+            Color32::from_rgb(215, 150, 235),
         ),
         LinkKind::Admin => (
             Color32::from_rgb(110, 80, 40),

@@ -554,7 +554,7 @@ pub fn explanation_ui(
 
 /// The proven quick fixes of a finding, worked out once per document revision (each is tried on a
 /// copy of the channel, see `rules::fixes`) and kept in egui's memory rather than redone per frame.
-fn proven_fixes(ui: &egui::Ui, doc: &Document, finding: &Finding) -> ProvenFinding {
+pub(crate) fn proven_fixes(ui: &egui::Ui, doc: &Document, finding: &Finding) -> ProvenFinding {
     let id = egui::Id::new((
         "proven-fixes",
         doc.revision(),

@@ -21,6 +21,7 @@ pub use dialogs::{
     library_ui, link_chooser_ui, path_prompt_ui,
 };
 pub use fields::{Drafts, parse_date};
+pub(crate) use findings::proven_fixes;
 pub use findings::{FindingFilter, explanation_ui, findings_ui};
 pub use inspector::inspector_ui;
 pub(crate) use inspector::party_choice;

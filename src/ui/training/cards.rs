@@ -401,6 +401,7 @@ pub fn presenter_card_ui(
     ui: &mut egui::Ui,
     training: &Training,
     under_step: impl FnOnce(&mut egui::Ui),
+    in_buttons_row: impl FnOnce(&mut egui::Ui) -> bool,
 ) -> Vec<TrainingCommand> {
     let mut out = Vec::new();
     // Rows wrap rather than run off the window: the card has no scroll bar, and its last words
@@ -509,8 +510,9 @@ pub fn presenter_card_ui(
         {
             out.push(TrainingCommand::CheckQuiz);
         }
-        // The panels (inspector, findings and their quick fixes) are hidden here: the trainer
-        // can still finish a step that needs them. The step the room is on, not the whole answer:
+        // The panels (inspector, findings) are hidden here: the trainer can still finish a step
+        // that needs them (the quick fixes of what is clicked are in this row).
+        // The step the room is on, not the whole answer:
         // on step 2 of 4 the whole answer played over the steps the room had yet to see.
         if !lesson.quiz && !lesson.solution.is_empty() && run.solved.is_none() {
             let open_step = training.hint_step().filter(|&i| {
@@ -542,12 +544,16 @@ pub fn presenter_card_ui(
                 out.push(command);
             }
         }
-        ui.label(
-            RichText::new(
-                "← → steps · H hint · F5 or Esc shows the panels (inspector, quick fixes)",
-            )
-            .weak(),
-        );
+        // What the caller adds to the row (the quick fixes of what is clicked) takes the place
+        // of the keys' reminder.
+        if !in_buttons_row(ui) {
+            ui.label(
+                RichText::new(
+                    "← → steps · H hint · click a red link for its quick fixes · F5 or Esc shows the panels",
+                )
+                .weak(),
+            );
+        }
     });
     // The step on screen's hints (and the lesson's): one asked for on an earlier step is gone
     // with it.
