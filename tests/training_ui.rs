@@ -437,6 +437,41 @@ fn presenting_a_click(lesson_key: &str, link: &str, says: &str) -> Harness<'stat
     harness
 }
 
+/// Lesson 21 in presenter mode: the selection card that offers "Change provider…" is hidden
+/// there, so the What-if menu offers the operations on the selected parties too; with nothing
+/// selected they are greyed out.
+#[test]
+fn the_what_if_menu_offers_the_operations_on_the_selection() {
+    use egui_kittest::kittest::NodeT;
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("21-reseller-changes-distributor")
+    });
+    harness.run();
+    harness.get_by_label("What-if").click();
+    harness.run();
+    assert!(
+        harness
+            .get_by_label("Change provider…")
+            .accesskit_node()
+            .is_disabled(),
+        "nothing selected: nothing to act on"
+    );
+    let mut harness = app(Launch {
+        presenter: true,
+        ..lesson("21-reseller-changes-distributor")
+    });
+    harness.run();
+    common::select(&mut harness, Selection::Party("contoso".into()));
+    harness.get_by_label("What-if").click();
+    harness.run();
+    harness.get_by_label("Change provider…").click();
+    harness.run();
+    // The operation's form, filled from the selection.
+    harness.get_by_label("🔍 Preview");
+    harness.get_by(|n| n.value().as_deref() == Some("choose a provider…"));
+}
+
 /// Presenter mode hides the panels that hold quick fixes, and lesson 4's fourth step says "select
 /// the red purchase and apply the quick fix": the card offers the fixes of what is clicked, and one
 /// click does the step, as one undo step.

@@ -48,6 +48,7 @@ pub fn top_ui(
                 presenter: bar.presenting,
                 comparing: bar.comparing,
                 legend: *bar.legend,
+                selected: ws.selected.len(),
             };
             let mut out = panels::menu_ui(
                 ui,

@@ -9,7 +9,7 @@ use crate::ui::command::Command;
 use crate::ui::document::Document;
 use crate::ui::style::{Theme, party_text};
 use crate::ui::training::TrainingCommand;
-use crate::ui::whatif::WhatIfCommand;
+use crate::ui::whatif::{OperationKind, WhatIfCommand};
 use egui::RichText;
 use std::path::PathBuf;
 
@@ -22,6 +22,8 @@ pub struct MenuState {
     pub comparing: bool,
     /// The canvas's legend is open.
     pub legend: bool,
+    /// How many parties are selected: the what-if operations act on them.
+    pub selected: usize,
 }
 
 /// The menu bar. `recent` lists recently used files, newest first; `current` is the chosen theme.
@@ -225,6 +227,25 @@ pub fn menu_ui(
                 .clicked()
             {
                 out.push(Command::WhatIf(WhatIfCommand::SavePlan));
+            }
+            // The operations the selection card offers, here too: presenter mode hides that
+            // card, and lesson 21 asks for Change provider… (seen in a presenter walk-through).
+            ui.separator();
+            ui.label(RichText::new("On the selected parties:").weak());
+            for kind in OperationKind::ALL {
+                if ui
+                    .add_enabled(
+                        menu.selected > 0,
+                        egui::Button::new(format!("{}…", kind.title())),
+                    )
+                    .on_hover_text(kind.hint())
+                    .on_disabled_hover_text(
+                        "Select parties first: a click, Ctrl+drag for a lasso, or Edit → Select by query",
+                    )
+                    .clicked()
+                {
+                    out.push(Command::WhatIf(WhatIfCommand::OpenOperation(kind)));
+                }
             }
             ui.separator();
             if ui.button("Ask the graph…").clicked() {
