@@ -33,7 +33,7 @@ pub(crate) fn check_self_and_affiliate(ctx: &Ctx, at: &At, out: &mut Vec<Finding
         return;
     }
     let (seller, customer) = (at.from.party, at.to.party);
-    let finding = if same_organization(&seller.organization, &customer.organization) {
+    let finding = if ctx.same_organization(at.from, at.to) {
         Finding::new(
             RuleId::SelfSale,
             Subject::Link(link.id),
