@@ -4,12 +4,11 @@
 
 use super::Format;
 use super::input::{kept, load_scenario, parse_date};
-use super::output::{bad_input, out};
+use super::output::{ToStdout, bad_input, emit};
 use crate::model::{Date, Scenario};
 use crate::rules::fixes::{ProvenFinding, prove_with};
 use crate::rules::{Finding, Severity, Subject};
 use clap::Args;
-use std::fmt::Write as _;
 use std::process::ExitCode;
 
 // The arguments of `check` (its help is the doc comment of `Command::Check`).
@@ -72,11 +71,18 @@ fn check(
         (findings, proven)
     };
     let (findings, proven) = (kept(findings), kept(proven));
-    let out = match format {
-        Format::Json => render_check_json_proven(&scenario, as_of, &proven),
-        Format::Text | Format::Markdown => render_check_text_proven(&scenario, as_of, &proven),
+    let written = match format {
+        // Written as it is: `out!` formats its arguments into a second string.
+        Format::Json => emit(render_check_json_proven(&scenario, as_of, &proven).as_bytes()),
+        Format::Text | Format::Markdown => {
+            let mut stdout = ToStdout::default();
+            let _ = write_check_text_proven(&mut stdout, &scenario, as_of, &proven);
+            stdout.finish()
+        }
     };
-    out!("{out}");
+    if let Err(code) = written {
+        return code;
+    }
     if findings.iter().any(|f| f.severity == Severity::Violation) {
         ExitCode::from(1)
     } else {
@@ -119,7 +125,19 @@ pub fn render_check_text_proven(
     findings: &[ProvenFinding],
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} (as of {as_of})", scenario.meta.title);
+    let _ = write_check_text_proven(&mut out, scenario, as_of, findings);
+    out
+}
+
+/// [`render_check_text_proven`] written as it goes: `check` writes it to standard output rather
+/// than holding the whole report (13 MB at 300,000 parties, the last step of its peak memory).
+pub fn write_check_text_proven(
+    out: &mut impl std::fmt::Write,
+    scenario: &Scenario,
+    as_of: Date,
+    findings: &[ProvenFinding],
+) -> std::fmt::Result {
+    writeln!(out, "{} (as of {as_of})", scenario.meta.title)?;
     for severity in Severity::WORST_FIRST {
         let group: Vec<(usize, &ProvenFinding)> = findings
             .iter()
@@ -134,14 +152,14 @@ pub fn render_check_text_proven(
             Severity::Warning => "Warnings",
             Severity::Note => "Notes (allowed patterns)",
         };
-        let _ = writeln!(out, "\n{heading} ({}):", group.len());
+        writeln!(out, "\n{heading} ({}):", group.len())?;
         for (n, p) in group {
             let f = &p.finding;
             let subject = match &f.subject {
                 Subject::Link(id) => format!("link {id}"),
                 Subject::Party(id) => format!("party {id}"),
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  #{} [{}] {} ({}): {}",
                 n + 1,
@@ -149,25 +167,24 @@ pub fn render_check_text_proven(
                 subject,
                 names(scenario, &f.path),
                 f.message
-            );
+            )?;
             if severity != Severity::Note {
-                let _ = writeln!(out, "      fix: {}", f.info().fix);
+                writeln!(out, "      fix: {}", f.info().fix)?;
             }
             for (k, q) in f.fixes.iter().enumerate() {
-                let _ = writeln!(out, "      quick fix {}: {}", k + 1, q.label);
+                writeln!(out, "      quick fix {}: {}", k + 1, q.label)?;
             }
             for w in &p.withheld {
-                let _ = writeln!(out, "      not offered: {} ({})", w.label, w.why);
+                writeln!(out, "      not offered: {} ({})", w.label, w.why)?;
             }
         }
     }
     let counts: crate::rules::Counts = findings.iter().map(|p| p.finding.severity).collect();
-    let _ = writeln!(
+    writeln!(
         out,
         "\n{}.",
         crate::text::severities(counts.violation, counts.warning, counts.note)
-    );
-    out
+    )
 }
 
 /// The JSON report of `check` (shape documented in the README).

@@ -46,6 +46,48 @@ pub(crate) fn emit(bytes: &[u8]) -> Result<(), ExitCode> {
         .map_err(|e| stdout_failed(&e))
 }
 
+/// Standard output as a [`std::fmt::Write`], buffered: a long report is written as it is made
+/// rather than held whole first. The first failure stops it; [`ToStdout::finish`] ends with the
+/// exit code [`emit`] would give.
+pub(crate) struct ToStdout {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    failed: Option<std::io::Error>,
+}
+
+impl Default for ToStdout {
+    fn default() -> Self {
+        ToStdout {
+            out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+            failed: None,
+        }
+    }
+}
+
+impl std::fmt::Write for ToStdout {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        use std::io::Write;
+        if self.failed.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.failed = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
+impl ToStdout {
+    /// Flushes what is left: `Err` carries the exit code to end with, as [`emit`]'s does.
+    pub(crate) fn finish(mut self) -> Result<(), ExitCode> {
+        use std::io::Write;
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        }
+        .map_err(|e| stdout_failed(&e))
+    }
+}
+
 /// The exit code after writing to standard output failed: success when the reader closed the
 /// pipe (it has what it wanted), else 2 with a message.
 pub(crate) fn stdout_failed(e: &std::io::Error) -> ExitCode {
