@@ -6,7 +6,7 @@ use super::input::{is_stdio, load_scenario, parse_date, parse_export_format};
 use super::output::{
     Force, bad_input, errln, output_name, refuse_overwriting_inputs, status, stdout_failed,
 };
-use crate::export::{Background, Detail, ExportFormat, ExportOptions, FindingsList};
+use crate::export::{Background, Detail, ExportFormat, ExportOptions, FindingsList, Slide};
 use crate::model::Date;
 use clap::Args;
 use std::path::PathBuf;
@@ -24,9 +24,22 @@ pub struct ExportArgs {
     /// output. An SVG to a `.svgz` file is gzip-compressed.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
-    /// PNG scale (1 = one pixel per unit; 2 for slides on high-density screens).
+    /// PNG scale (1 = one pixel per unit; 2 for high-density screens). A whole large channel
+    /// on a slide: --slide.
     #[arg(long, default_value_t = 1.0)]
     scale: f32,
+    /// SVG and PNG: the whole channel on one slide, 1920x1080 unless a size is given: the
+    /// drawing fitted beside a panel of its tiers, link states and findings by rule, every text
+    /// readable on the slide (names and link kinds drawn only where they are).
+    #[arg(
+        long,
+        value_name = "WIDTHxHEIGHT",
+        num_args = 0..=1,
+        default_missing_value = "1920x1080",
+        value_parser = Slide::parse,
+        conflicts_with_all = ["scale", "findings"]
+    )]
+    slide: Option<Slide>,
     /// Check as of this date (YYYY-MM-DD) instead of the scenario's own.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     as_of: Option<Date>,
@@ -106,7 +119,14 @@ impl ExportArgs {
             findings,
             detail,
             text_as_paths,
+            slide,
         } = self;
+        if slide.is_some() && !matches!(format, ExportFormat::Svg | ExportFormat::Png) {
+            return bad_input(format_args!(
+                "--slide draws a slide as svg or png, not {}",
+                format.key()
+            ));
+        }
         if let Err(code) = refuse_overwriting_inputs(&output, &[&scenario], force) {
             return code;
         }
@@ -130,6 +150,7 @@ impl ExportArgs {
             findings,
             detail,
             text_as_paths,
+            slide,
         };
         let written = if is_stdio(&output) {
             // As it is written, like a file: a large diagram is never whole in memory.

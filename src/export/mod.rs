@@ -193,6 +193,77 @@ pub struct ExportOptions {
     /// texts can no longer be edited or searched; a drawing beyond the rasteriser's million nodes
     /// is refused.
     pub text_as_paths: bool,
+    /// SVG and PNG: the whole channel on one slide of this size instead of the drawing at
+    /// `scale`: the drawing fitted beside a panel of its tiers, link states and findings by rule,
+    /// every text at a size read from the back of a room (see `svg::slide`). `scale`, `findings`
+    /// and an `area` are then not read.
+    pub slide: Option<Slide>,
+}
+
+/// The size of a slide in pixels (`--slide`, `--slide 3840x2160`): by default a 16:9 slide,
+/// 1920 × 1080.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slide {
+    /// Its width in pixels.
+    pub width: u32,
+    /// Its height in pixels.
+    pub height: u32,
+}
+
+impl Default for Slide {
+    fn default() -> Self {
+        Slide {
+            width: 1920,
+            height: 1080,
+        }
+    }
+}
+
+impl Slide {
+    /// The shortest side a slide may have: below it a slide's text cannot be both readable and
+    /// beside a drawing.
+    pub const LEAST_SIDE: u32 = 480;
+
+    /// Parses `WIDTHxHEIGHT` (`1920x1080`, `1280×720`): each side from [`Slide::LEAST_SIDE`] to
+    /// [`MAX_PNG_SIDE`], no taller than wide (the panel goes beside the drawing), no more than
+    /// 64 megapixels.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let size = text.split_once(['x', 'X', '×']).and_then(|(w, h)| {
+            Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
+        });
+        let Some((width, height)) = size else {
+            return Err(format!(
+                "\"{text}\" is not a slide size: give width and height in pixels, such as 1920x1080"
+            ));
+        };
+        let sides = Slide::LEAST_SIDE..=MAX_PNG_SIDE;
+        if !sides.contains(&width) || !sides.contains(&height) {
+            return Err(format!(
+                "a slide of {width}×{height} pixels: each side must be from {} to {MAX_PNG_SIDE} \
+                 pixels (1920x1080 is a 16:9 slide)",
+                Slide::LEAST_SIDE
+            ));
+        }
+        if height > width {
+            return Err(format!(
+                "a slide of {width}×{height} pixels is taller than wide: a slide is landscape \
+                 (1920x1080 is 16:9, 1024x768 is 4:3)"
+            ));
+        }
+        if u64::from(width) * u64::from(height) > MAX_PNG_PIXELS {
+            return Err(format!(
+                "a slide of {width}×{height} pixels is more than 64 megapixels (3840x2160 is a 4K \
+                 slide)"
+            ));
+        }
+        Ok(Slide { width, height })
+    }
+}
+
+impl std::fmt::Display for Slide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}x{}", self.width, self.height)
+    }
 }
 
 /// How a diagram (SVG, PNG) lists the findings below the drawing. The numbered callouts stay on the
@@ -316,6 +387,7 @@ impl Default for ExportOptions {
             findings: FindingsList::Summary,
             detail: Detail::Auto,
             text_as_paths: false,
+            slide: None,
         }
     }
 }
@@ -329,9 +401,11 @@ pub enum ExportError {
     /// The picture would be too large to rasterise.
     #[error(
         "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side and 64 \
-         megapixels): use --scale {2} (it fits, with the title, legend and findings at full size; \
-         below 0.4 the names are too small to read and are left out), export SVG instead, or \
-         export only the visible part (File → Export visible area…)"
+         megapixels). For the whole channel on one slide use --slide (1920×1080, or --slide \
+         WIDTHxHEIGHT: the drawing fitted beside its tiers and findings by rule, every text \
+         readable); for a poster of it use --scale {2} (it fits, with the title, legend and \
+         findings at full size; below 0.4 the names are too small to read and are left out); or \
+         export SVG instead, or only the visible part (File → Export visible area…)"
     )]
     TooLarge(u32, u32, FittingScale),
     /// The findings list alone is taller than a PNG can be (every finding of thousands listed).
@@ -784,7 +858,7 @@ fn make(
     progress: &Progress,
     out: &mut out::Out,
 ) -> Result<Option<Vec<u8>>, ExportError> {
-    if format == ExportFormat::Png {
+    if format == ExportFormat::Png && options.slide.is_none() {
         png::check_scale(options.scale)?;
         if options.drawn.as_ref().is_none_or(|d| d.positions.is_none()) {
             // Before the rules run: at 100,000 parties checking them was most of a refusal's time.
@@ -804,42 +878,80 @@ fn make(
         return Err(ExportError::Cancelled);
     }
     let drawing = progress.part(0.3, 0.9, "Drawing");
-    let rendered = match format {
-        ExportFormat::Svg if !options.text_as_paths => {
-            svg::write_with(&sheet, &svg::Look::svg(options), &drawing, out)?;
+    let rendered = match (format, options.slide) {
+        (ExportFormat::Svg, Some(slide)) if !options.text_as_paths => {
+            svg::write_slide(&sheet, &svg::Look::svg(options), slide, &drawing, out)?;
             None
         }
-        ExportFormat::Svg => {
-            let svg = svg::render_with(&sheet, &svg::Look::svg(options), &drawing)?;
+        (ExportFormat::Svg, Some(slide)) => {
+            let mut made = out::Out::memory();
+            svg::write_slide(&sheet, &svg::Look::svg(options), slide, &drawing, &mut made)?;
+            let svg = made.finish().unwrap_or_default();
             Some(png::outlined(&svg)?.into_bytes())
         }
-        ExportFormat::Png => {
-            let svg = svg::render_with(&sheet, &svg::Look::png(options), &drawing)?;
+        (ExportFormat::Png, Some(slide)) => {
+            // The slide is laid out in its own pixels: drawn at scale 1, it is the size asked.
+            let mut made = out::Out::memory();
+            svg::write_slide(&sheet, &svg::Look::png(options), slide, &drawing, &mut made)?;
+            let svg = made.finish().unwrap_or_default();
             progress.part(0.6, 0.95, "Rendering the picture");
-            Some(png::render(&svg, options)?)
+            let at_one = ExportOptions {
+                scale: 1.0,
+                ..options.clone()
+            };
+            Some(png::render(&svg, &at_one)?)
         }
-        ExportFormat::Dot => Some(dot::render(&sheet).into_bytes()),
-        ExportFormat::Graphml => {
-            graphml::write(&sheet, out);
-            None
-        }
-        ExportFormat::Gexf => {
-            gexf::write(&sheet, out);
-            None
-        }
-        ExportFormat::Drawio => {
-            drawio::write(&sheet, out);
-            None
-        }
-        ExportFormat::Mermaid => Some(mermaid::render(&sheet)?.into_bytes()),
-        ExportFormat::Markdown => Some(report::markdown(&sheet).into_bytes()),
-        ExportFormat::Csv => Some(report::csv(&sheet, options.excel, options.csv_separator())),
-        ExportFormat::Json => Some(report::json(&sheet).into_bytes()),
+        (format, _) => make_one(&sheet, format, options, progress, &drawing, out)?,
     };
     if progress.is_cancelled() {
         return Err(ExportError::Cancelled);
     }
     progress.part(0.95, 1.0, "Writing the file");
+    Ok(rendered)
+}
+
+/// Makes an export other than a slide: a [`streamed`] format written to `out` (`None`), any
+/// other made whole (its bytes).
+fn make_one(
+    sheet: &Sheet,
+    format: ExportFormat,
+    options: &ExportOptions,
+    progress: &Progress,
+    drawing: &Progress,
+    out: &mut out::Out,
+) -> Result<Option<Vec<u8>>, ExportError> {
+    let rendered = match format {
+        ExportFormat::Svg if !options.text_as_paths => {
+            svg::write_with(sheet, &svg::Look::svg(options), drawing, out)?;
+            None
+        }
+        ExportFormat::Svg => {
+            let svg = svg::render_with(sheet, &svg::Look::svg(options), drawing)?;
+            Some(png::outlined(&svg)?.into_bytes())
+        }
+        ExportFormat::Png => {
+            let svg = svg::render_with(sheet, &svg::Look::png(options), drawing)?;
+            progress.part(0.6, 0.95, "Rendering the picture");
+            Some(png::render(&svg, options)?)
+        }
+        ExportFormat::Dot => Some(dot::render(sheet).into_bytes()),
+        ExportFormat::Graphml => {
+            graphml::write(sheet, out);
+            None
+        }
+        ExportFormat::Gexf => {
+            gexf::write(sheet, out);
+            None
+        }
+        ExportFormat::Drawio => {
+            drawio::write(sheet, out);
+            None
+        }
+        ExportFormat::Mermaid => Some(mermaid::render(sheet)?.into_bytes()),
+        ExportFormat::Markdown => Some(report::markdown(sheet).into_bytes()),
+        ExportFormat::Csv => Some(report::csv(sheet, options.excel, options.csv_separator())),
+        ExportFormat::Json => Some(report::json(sheet).into_bytes()),
+    };
     Ok(rendered)
 }
 

@@ -196,3 +196,72 @@ fn a_dot_too_large_for_graphviz_dot_warns_with_the_command_that_draws_it() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }
+
+/// A 10,000-party channel put on a slide as a new user would, following only the messages: the
+/// PNG with no flags is refused, offering `--slide`; with it, the first try writes a 16:9 picture
+/// of 1920×1080 pixels. A size of another shape is refused, naming a slide's.
+#[test]
+fn a_ten_thousand_party_channel_goes_on_one_slide_following_the_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let channel = dir.path().join("c10k.cspx");
+    let generated = csp(&[
+        "generate",
+        "--providers",
+        "5",
+        "--resellers",
+        "1000",
+        "--direct-bill",
+        "10",
+        "--customers",
+        "8500",
+        "-o",
+        channel.to_str().unwrap(),
+    ]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let png = dir.path().join("slide.png");
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            channel.to_str().unwrap(),
+            "--format",
+            "png",
+            "-o",
+            png.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        csp(&args)
+    };
+    let refused = export(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    // What the message offers for a slide, taken as written.
+    let offered = message
+        .split_once("on one slide use ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("a slide offered in {message}"));
+    assert_eq!(offered, "--slide", "{message}");
+    assert!(!png.exists(), "a refused PNG leaves no file");
+    let o = export(&[offered]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&png).unwrap();
+    let side = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    assert_eq!((side(16), side(20)), (1920, 1080), "a 16:9 slide");
+    let o = export(&["--slide", "1080x1920"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("1920x1080 is 16:9"), "{}", stderr(&o));
+    let o = csp(&[
+        "export",
+        channel.to_str().unwrap(),
+        "--format",
+        "drawio",
+        "--slide",
+        "-o",
+        dir.path().join("x.drawio").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--slide draws a slide as svg or png"),
+        "{}",
+        stderr(&o)
+    );
+}

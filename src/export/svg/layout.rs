@@ -74,6 +74,38 @@ impl Numbering {
         }
     }
 
+    /// `per_rule` findings about a party of `s` under every rule, as a violation and as a
+    /// warning, none drawn as a callout: more rules than a list or a slide shows (what a test of
+    /// a summary lays out).
+    #[cfg(test)]
+    pub(super) fn under_every_rule(s: &crate::model::Scenario, per_rule: usize) -> Self {
+        let party = s.parties().next().expect("a party").id;
+        let mut findings = Vec::new();
+        for (i, rule) in crate::rules::RuleId::ALL.iter().enumerate() {
+            for severity in [Severity::Violation, Severity::Warning] {
+                for k in 0..per_rule {
+                    findings.push((
+                        None,
+                        Finding {
+                            rule: *rule,
+                            severity,
+                            subject: Subject::Party(party),
+                            path: Vec::new(),
+                            message: format!("case {i}-{k} of {severity}"),
+                            template: String::new(),
+                            fixes: Vec::new(),
+                        },
+                    ));
+                }
+            }
+        }
+        Numbering {
+            findings,
+            numbers: FastMap::default(),
+            by_edge: Vec::new(),
+        }
+    }
+
     /// The first and last number of the findings of the link at graph index `e`, if it has any.
     pub(super) fn of_edge(&self, e: petgraph::stable_graph::EdgeIndex) -> Option<(usize, usize)> {
         let (first, last) = (*self.by_edge.get(e.index())?)?;
@@ -326,7 +358,7 @@ pub(super) fn page(
 }
 
 /// How a finding's severity is inked in the list.
-fn severity_color(severity: Severity) -> &'static str {
+pub(super) fn severity_color(severity: Severity) -> &'static str {
     match severity {
         Severity::Violation => "#d52027",
         Severity::Warning => "#b07800",
@@ -415,6 +447,26 @@ pub(super) fn list_most(width: f32, choice: FindingsList) -> Option<f32> {
     Some(60.0 + line_h * most as f32 + 1.0)
 }
 
+/// The findings grouped per rule and severity (a rule can warn of some cases and forbid others),
+/// worst first, then the most frequent: each group the indexes of its findings in `all`, in the
+/// list's order. What a summary lists, and a slide.
+pub(super) fn by_rule(all: &[(Option<usize>, Finding)]) -> Vec<Vec<usize>> {
+    let mut rules: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<(crate::rules::RuleId, Severity), usize> = HashMap::new();
+    for (i, (_, f)) in all.iter().enumerate() {
+        let at = *slot.entry((f.rule, f.severity)).or_insert_with(|| {
+            rules.push(Vec::new());
+            rules.len() - 1
+        });
+        rules[at].push(i);
+    }
+    rules.sort_by_key(|of| {
+        let severity = all[of[0]].1.severity;
+        (std::cmp::Reverse(severity), std::cmp::Reverse(of.len()))
+    });
+    rules
+}
+
 /// The findings list below the drawing, `width` wide: its heading and lines. Every finding with its
 /// fix; or, for [`FindingsList::Summary`] above [`SUMMARY_ABOVE`] findings, one block per rule
 /// (worst first, then the most frequent): how many, the first few with their numbers, the fix; and
@@ -501,22 +553,7 @@ fn list_lines(
         }
         return ("Findings".to_owned(), list);
     }
-    // Per rule and severity (a rule can warn of some cases and forbid others), in the list's
-    // order: its findings.
-    let mut rules: Vec<Vec<usize>> = Vec::new();
-    let mut slot: HashMap<(crate::rules::RuleId, Severity), usize> = HashMap::new();
-    for (i, (_, f)) in all.iter().enumerate() {
-        let at = *slot.entry((f.rule, f.severity)).or_insert_with(|| {
-            rules.push(Vec::new());
-            rules.len() - 1
-        });
-        rules[at].push(i);
-    }
-    // Worst first, then the most frequent.
-    rules.sort_by_key(|of| {
-        let severity = all[of[0]].1.severity;
-        (std::cmp::Reverse(severity), std::cmp::Reverse(of.len()))
-    });
+    let rules = by_rule(all);
     for of in rules.iter().take(BLOCKS) {
         let first = &all[of[0]].1;
         let info = first.info();
@@ -597,32 +634,8 @@ mod tests {
     fn a_summary_of_many_rules_shows_the_first_few_and_counts_the_others() {
         let s = crate::scenarios::synthetic(40);
         let sheet = Sheet::unchecked(&s, None);
-        let party = s.parties().next().expect("a party").id;
-        let mut findings = Vec::new();
-        for (i, rule) in RuleId::ALL.iter().enumerate() {
-            for severity in [Severity::Violation, Severity::Warning] {
-                for k in 0..5 {
-                    findings.push((
-                        None,
-                        Finding {
-                            rule: *rule,
-                            severity,
-                            subject: Subject::Party(party),
-                            path: Vec::new(),
-                            message: format!("case {i}-{k} of {severity}"),
-                            template: String::new(),
-                            fixes: Vec::new(),
-                        },
-                    ));
-                }
-            }
-        }
         let blocks = 2 * RuleId::ALL.len();
-        let numbering = Numbering {
-            findings,
-            numbers: FastMap::default(),
-            by_edge: Vec::new(),
-        };
+        let numbering = Numbering::under_every_rule(&s, 5);
         let width = 960.0;
         let (heading, list) = list_lines(
             &sheet,

@@ -20,6 +20,7 @@
 mod board;
 mod layout;
 mod placement;
+mod slide;
 mod writing;
 
 use super::out::Out;
@@ -242,23 +243,13 @@ pub(crate) fn write_with(
     // and its numbers by (not its id).
     let (edges, all_routes): (Vec<_>, Vec<_>) =
         routes_by_edge(s, &positions, RADIUS).into_iter().unzip();
-    let mut steps = Steps {
-        progress,
-        // Parties' labels, then callouts and link labels: the share of the work each step is.
-        total: (s.party_count() + 2 * all_routes.len()).max(1) as f32,
-        placed: 0,
+    let drawing = Drawing {
+        positions: &positions,
+        routes: &all_routes,
+        edges: &edges,
+        numbering: &numbering,
     };
-    let placed = placement::place_all(
-        sheet,
-        &positions,
-        &all_routes,
-        &edges,
-        &numbering,
-        look.detail,
-        frame,
-        &mut steps,
-    )
-    .ok_or(ExportError::Cancelled)?;
+    let placed = drawing.place(sheet, look.detail, frame, progress)?;
     let page = layout::page(
         sheet,
         placed.extent(&all_routes),
@@ -272,11 +263,60 @@ pub(crate) fn write_with(
         edges: &edges,
         numbering: &numbering,
         placed: &placed,
-        page: &page,
     };
-    writing::write(sheet, &laid, look, out);
+    writing::write(sheet, &laid, &page, look, out);
     progress.set(1.0);
     Ok(())
+}
+
+/// What a drawing's labels are placed around: the parties where they are drawn, the links' routes
+/// with their graph indexes, the findings' numbers.
+struct Drawing<'a> {
+    positions: &'a std::collections::BTreeMap<crate::model::PartyId, Position>,
+    routes: &'a [crate::layout::Route],
+    edges: &'a [petgraph::stable_graph::EdgeIndex],
+    numbering: &'a layout::Numbering,
+}
+
+impl Drawing<'_> {
+    /// Places every label at `detail` (inside `frame` when given), reporting to `progress`.
+    fn place(
+        &self,
+        sheet: &Sheet,
+        detail: Detail,
+        frame: Option<Box2>,
+        progress: &Progress,
+    ) -> Result<placement::Placed, ExportError> {
+        let mut steps = Steps {
+            progress,
+            // Parties' labels, then callouts and link labels: the share of the work each step is.
+            total: (sheet.scenario.party_count() + 2 * self.routes.len()).max(1) as f32,
+            placed: 0,
+        };
+        placement::place_all(
+            sheet,
+            self.positions,
+            self.routes,
+            self.edges,
+            self.numbering,
+            detail,
+            frame,
+            &mut steps,
+        )
+        .ok_or(ExportError::Cancelled)
+    }
+}
+
+/// Writes the sheet as one slide of `slide`'s size in `look` to `out` (see [`slide`]): the whole
+/// drawing fitted beside a panel of its tiers and findings by rule.
+pub(crate) fn write_slide(
+    sheet: &Sheet,
+    look: &Look,
+    size: super::Slide,
+    progress: &Progress,
+    out: &mut Out,
+) -> Result<(), ExportError> {
+    slide::write(sheet, look, size, progress, out)
 }
 
 /// Refuses a PNG whose `bound` exceeds the limits at `scale`, naming the scale at which `sizing`

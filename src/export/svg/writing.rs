@@ -46,7 +46,15 @@ impl std::fmt::Display for N {
 
 /// A party's shape centred on `x`, `y`, `fine` or in whole units. With an `id` it is named
 /// (`shape-…`): the element itself, or a group for Microsoft's four-square logo.
-fn shape(kind: PartyKind, x: f32, y: f32, r: f32, fill: &str, fine: bool, id: &str) -> String {
+pub(super) fn shape(
+    kind: PartyKind,
+    x: f32,
+    y: f32,
+    r: f32,
+    fill: &str,
+    fine: bool,
+    id: &str,
+) -> String {
     let n = |v: f32| N(v, fine);
     let stroke = r##"stroke="#1f2933" stroke-width="2""##;
     let id_attr = if id.is_empty() {
@@ -133,7 +141,7 @@ fn toward(from: Position, to: Position, distance: f32) -> Position {
     }
 }
 
-fn family(style: TextStyle) -> String {
+pub(super) fn family(style: TextStyle) -> String {
     if style.bold {
         format!(r#"font-family="{SVG_BOLD}" font-weight="bold""#)
     } else {
@@ -206,8 +214,34 @@ fn shows_whole_name(label: Option<&Label>, name: &str) -> bool {
     })
 }
 
-/// How a link is stroked: its state's colour and dashes, its kind's width.
-fn link_stroke(kind: LinkKind, state: LinkState) -> String {
+/// How a drawing's links are inked: as the page draws them ([`Ink::page`]), or as a slide's
+/// drawing shrunk to a texture does (see `super::slide`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Ink {
+    /// Coordinates in tenths of a unit (else whole units, see [`FINE_UP_TO`]).
+    pub(super) fine: bool,
+    /// A link with a finding this many times as wide, its dashes as long: on a slide it stays in
+    /// sight where the others are a haze.
+    pub(super) broken_wider: f32,
+    /// Whether a link ends in an arrow (on a slide it would be under a pixel, or a blot on a
+    /// widened broken link).
+    pub(super) arrows: bool,
+}
+
+impl Ink {
+    /// The links as a page draws them: every link at its width, with its arrow.
+    pub(super) fn page(fine: bool) -> Self {
+        Ink {
+            fine,
+            broken_wider: 1.0,
+            arrows: true,
+        }
+    }
+}
+
+/// How a link is stroked: its state's colour and dashes, its kind's width, its arrow (see
+/// [`Ink`] for a slide's).
+fn link_stroke(kind: LinkKind, state: LinkState, ink: Ink) -> String {
     let dash = match (state, kind) {
         (LinkState::Violation, _) => r#" stroke-dasharray="10 6""#,
         (LinkState::Future, _) => r#" stroke-dasharray="2 6""#,
@@ -219,6 +253,30 @@ fn link_stroke(kind: LinkKind, state: LinkState) -> String {
     } else {
         2
     };
+    let broken = matches!(state, LinkState::Warning | LinkState::Violation);
+    if broken && ink.broken_wider > 1.0 {
+        let k = ink.broken_wider;
+        let dash = match (state, kind) {
+            (LinkState::Violation, _) => {
+                format!(r#" stroke-dasharray="{:.1} {:.1}""#, 10.0 * k, 6.0 * k)
+            }
+            (_, LinkKind::Admin) => format!(r#" stroke-dasharray="{:.1} {:.1}""#, 3.0 * k, 4.0 * k),
+            _ => String::new(),
+        };
+        let arrow = if ink.arrows {
+            format!(r#" marker-end="url(#arrow-{})""#, state.key())
+        } else {
+            String::new()
+        };
+        return format!(
+            r#"stroke="{}" stroke-width="{:.1}"{dash}{arrow}"#,
+            state.color(),
+            width as f32 * k,
+        );
+    }
+    if !ink.arrows {
+        return format!(r#"stroke="{}" stroke-width="{width}"{dash}"#, state.color());
+    }
     format!(
         r#"stroke="{}" stroke-width="{width}"{dash} marker-end="url(#arrow-{})""#,
         state.color(),
@@ -295,7 +353,7 @@ fn state_rank(state: LinkState) -> u8 {
     }
 }
 
-/// What is written: the drawing as placed and the page laid out around it.
+/// What is drawn: the parties, their links and every label as placed.
 pub(super) struct Laid<'a> {
     /// Where each drawn party is.
     pub(super) positions: &'a BTreeMap<PartyId, Position>,
@@ -307,37 +365,46 @@ pub(super) struct Laid<'a> {
     pub(super) numbering: &'a Numbering,
     /// Every label where it was placed.
     pub(super) placed: &'a Placed,
-    /// The page around the drawing.
-    pub(super) page: &'a Page,
 }
 
 /// Writes the page as a standalone SVG document in `look` (on a white page unless transparent;
 /// without tooltips for a PNG) to `out`.
-pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
-    let Laid {
-        positions,
-        routes: all_routes,
-        edges,
-        numbering,
-        placed,
-        page,
-    } = *laid;
-    let fonts = Fonts::shared();
-    let s = sheet.scenario;
-    let g = s.graph();
-    let tips = look.png_scale.is_none();
-    let (width, height, dx, dy) = (page.width, page.height, page.dx, page.dy);
-    let fine = width.max(height) <= FINE_UP_TO;
-    let n = |v: f32| N(v, fine);
-    let at = |p: Position| Position {
-        x: p.x + dx,
-        y: p.y + dy,
-    };
+pub(super) fn write(sheet: &Sheet, laid: &Laid, page: &Page, look: &Look, out: &mut Out) {
+    let (width, height) = (page.width, page.height);
+    let fine = fine(width, height);
+    open_document(sheet, (width, height), fine, false, look, out);
+    write_header(out, page);
+    if !write_drawing(sheet, laid, look, (page.dx, page.dy), Ink::page(fine), out) {
+        return;
+    }
+    write_list(out, page);
+    out.push_str("</svg>\n");
+}
+
+/// Whether a drawing of `width` × `height` units writes its coordinates in tenths (else in whole
+/// units, its parties referring to one shape per kind, see [`FINE_UP_TO`]).
+pub(super) fn fine(width: f32, height: f32) -> bool {
+    width.max(height) <= FINE_UP_TO
+}
+
+/// Opens a `width` × `height` SVG document: its title, the arrows and (unless `fine`) one shape
+/// per kind in its definitions, and its white page unless `look` is transparent. The arrows are
+/// `unclipped` on a slide: usvg gives each arrow of a clipped marker a clip path of its own and
+/// looks every new one up among those it has, which at 340,000 links was 40% of a slide's 39 s
+/// (the arrow lies inside its marker's box, so the clip changes no pixel).
+pub(super) fn open_document(
+    sheet: &Sheet,
+    (width, height): (f32, f32),
+    fine: bool,
+    unclipped: bool,
+    look: &Look,
+    out: &mut Out,
+) {
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{SVG_REGULAR}">"#
     );
-    let _ = writeln!(out, "<title>{}</title>", escape(&s.meta.title));
+    let _ = writeln!(out, "<title>{}</title>", escape(&sheet.scenario.meta.title));
     out.push_str("<defs>\n");
     for state in [
         LinkState::Valid,
@@ -347,8 +414,13 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
     ] {
         let _ = writeln!(
             out,
-            r#"<marker id="arrow-{}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{}"/></marker>"#,
+            r#"<marker id="arrow-{}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"{}><path d="M0,0 L10,5 L0,10 z" fill="{}"/></marker>"#,
             state.key(),
+            if unclipped {
+                r#" overflow="visible""#
+            } else {
+                ""
+            },
             state.color()
         );
     }
@@ -374,7 +446,36 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
             r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
         );
     }
-    write_header(out, page);
+}
+
+/// Writes the drawing of `laid` (its links, parties, callouts and kind labels, not its page)
+/// shifted by `(dx, dy)`, its links in `ink`. `false` when `out` stopped taking more (the export
+/// then fails with its error).
+pub(super) fn write_drawing(
+    sheet: &Sheet,
+    laid: &Laid,
+    look: &Look,
+    (dx, dy): (f32, f32),
+    ink: Ink,
+    out: &mut Out,
+) -> bool {
+    let fine = ink.fine;
+    let Laid {
+        positions,
+        routes: all_routes,
+        edges,
+        numbering,
+        placed,
+    } = *laid;
+    let fonts = Fonts::shared();
+    let s = sheet.scenario;
+    let g = s.graph();
+    let tips = look.png_scale.is_none();
+    let n = |v: f32| N(v, fine);
+    let at = |p: Position| Position {
+        x: p.x + dx,
+        y: p.y + dy,
+    };
 
     // Links (under everything else), a group per kind and state.
     let mut groups: Vec<((LinkKind, LinkState), Vec<Drawn>)> = Vec::new();
@@ -394,7 +495,7 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
             r#"<g class="link {} {}" {}>"#,
             kind.key(),
             state.key(),
-            link_stroke(*kind, *state)
+            link_stroke(*kind, *state, ink)
         );
         for (route, link) in members {
             let (a, c, b) = (at(route.from), at(route.control), at(route.to));
@@ -434,7 +535,7 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
     for node in g.node_indices() {
         if out.failed() {
             // The file cannot take more: the export fails with that error, drop the rest.
-            return;
+            return false;
         }
         let party = &g[node];
         let Some(p) = drawn[node.index()] else {
@@ -568,9 +669,7 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, look: &Look, out: &mut Out) {
         }
     }
     out.push_str("</g>\n");
-
-    write_list(out, page);
-    out.push_str("</svg>\n");
+    true
 }
 
 /// The opening of a group that draws text units at `zoom` page units each, its origin at `top`
@@ -614,20 +713,7 @@ fn write_header(out: &mut Out, page: &Page) {
                     shape(kind, x + 8.0, mid, 7.5, party_color(kind), true, "")
                 );
             }
-            Swatch::Link(state) => {
-                let dash = match state {
-                    LinkState::Violation => r#" stroke-dasharray="8 5""#,
-                    LinkState::Future => r#" stroke-dasharray="2 6""#,
-                    _ => "",
-                };
-                let _ = writeln!(
-                    out,
-                    r#"<g id="swatch-{}"><line x1="{x:.1}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}" stroke="{}" stroke-width="3"{dash}/></g>"#,
-                    state.key(),
-                    x + entry.swatch_w,
-                    state.color(),
-                );
-            }
+            Swatch::Link(state) => link_swatch(out, state, x, x + entry.swatch_w, mid),
         }
         let _ = writeln!(
             out,
@@ -641,6 +727,21 @@ fn write_header(out: &mut Out, page: &Page) {
     if !zoom.is_empty() {
         out.push_str("</g>\n");
     }
+}
+
+/// A legend's sample of a link in `state`, from `x` to `x2` at height `mid`.
+pub(super) fn link_swatch(out: &mut Out, state: LinkState, x: f32, x2: f32, mid: f32) {
+    let dash = match state {
+        LinkState::Violation => r#" stroke-dasharray="8 5""#,
+        LinkState::Future => r#" stroke-dasharray="2 6""#,
+        _ => "",
+    };
+    let _ = writeln!(
+        out,
+        r#"<g id="swatch-{}"><line x1="{x:.1}" y1="{mid:.1}" x2="{x2:.1}" y2="{mid:.1}" stroke="{}" stroke-width="3"{dash}/></g>"#,
+        state.key(),
+        state.color(),
+    );
 }
 
 /// The findings list below the drawing.
