@@ -340,3 +340,39 @@ fn a_png_too_large_for_the_window_is_offered_at_the_scale_that_fits() {
     assert!(w > 8_000, "{w}×{h}: not needlessly small");
     harness.get_by_label_contains("Exported");
 }
+
+/// File → Export → PNG of a channel too large at the window's 2× offers it as one slide too, as
+/// the command line's refusal offers `--slide`: the button writes a 1920×1080 PNG the first time.
+#[test]
+fn a_png_too_large_for_the_window_is_offered_as_one_slide() {
+    use csp_explorer::export::ExportFormat;
+    use csp_explorer::model::{Party, PartyKind, Scenario};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Scenario::new("Two far-apart customers");
+    s.add_party(Party::new("left", PartyKind::Customer).at(0.0, 0.0))
+        .unwrap();
+    s.add_party(Party::new("right", PartyKind::Customer).at(20_000.0, 0.0))
+        .unwrap();
+    let saved = dir.path().join("wide.cspx");
+    csp_explorer::io::save(&s, &saved).unwrap();
+    let mut harness = app(csp_explorer::ui::Launch {
+        open: Some(saved),
+        ..csp_explorer::ui::Launch::default()
+    });
+    let ctx = harness.ctx.clone();
+    let png = dir.path().join("wide.png");
+    harness
+        .state_mut()
+        .export_in_background(&ctx, &png, ExportFormat::Png, None);
+    finish_jobs(&mut harness);
+    assert!(!png.exists(), "nothing written at 2×");
+    harness
+        .get_by_label("Export as a slide (1920 × 1080)")
+        .click();
+    finish_jobs(&mut harness);
+    assert!(harness.state().png_offer().is_none());
+    let bytes = std::fs::read(&png).expect("exported as a slide");
+    let side = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((side(16), side(20)), (1920, 1080));
+    harness.get_by_label_contains("Exported");
+}

@@ -1,6 +1,7 @@
 //! Owns the window's answer to a PNG too large at its scale (File → Export → PNG image draws at
 //! 2×): the size it would have and the scale that fits, the same advice the command line gives
-//! (`export::FittingScale`), with a button for each way out. Must not export anything itself: the
+//! (`export::FittingScale`), and the whole channel on one slide (`export --slide`), with a button
+//! for each way out. Must not export anything itself: the
 //! app starts the export job the answer asks for.
 
 use crate::export::{Area, FittingScale};
@@ -26,6 +27,8 @@ pub struct PngOffer {
 pub enum OfferAnswer {
     /// Export the PNG again at this scale.
     ExportAt(f32),
+    /// Export it as one 1920×1080 slide (the command line's `--slide`).
+    Slide,
     /// Export an SVG instead, beside where the PNG was to go.
     Svg,
     /// Export nothing.
@@ -50,7 +53,14 @@ pub fn offer_ui(ctx: &egui::Context, offer: &PngOffer) -> Option<OfferAnswer> {
             "The title, legend and findings are drawn at full size at any scale; below 0.4× \
              the parties' names are too small to read and are left out (an SVG keeps them).",
         );
+        ui.label(
+            "For a presentation, a slide puts the whole channel on one 1920 × 1080 picture: the \
+             drawing beside its tiers and findings by rule, every text readable.",
+        );
         ui.horizontal(|ui| {
+            if ui.button("Export as a slide (1920 × 1080)").clicked() {
+                answer = Some(OfferAnswer::Slide);
+            }
             if ui.button(format!("Export at {fit}×")).clicked() {
                 answer = Some(OfferAnswer::ExportAt(fit.0));
             }

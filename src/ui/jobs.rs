@@ -337,8 +337,8 @@ impl Jobs<Outcome> {
 
     /// Exports `doc` to `path` (a copy of it: editing goes on meanwhile); with an `area`, only
     /// the parties in it, where the canvas draws them, with the findings the window keeps. A PNG
-    /// is drawn at `scale`; one too large for it comes back as [`Outcome::PngTooLarge`], with the
-    /// scale that fits, for the window to offer.
+    /// is drawn at its `size`; one too large for its scale comes back as
+    /// [`Outcome::PngTooLarge`], with the scale that fits, for the window to offer.
     pub fn export(
         &mut self,
         ctx: &egui::Context,
@@ -346,8 +346,12 @@ impl Jobs<Outcome> {
         path: &Path,
         format: crate::export::ExportFormat,
         area: Option<crate::export::Area>,
-        scale: f32,
+        size: PngSize,
     ) -> Result<(), String> {
+        let (scale, slide) = match size {
+            PngSize::Scale(scale) => (scale, None),
+            PngSize::Slide(slide) => (PNG_SCALE, Some(slide)),
+        };
         let path = if path.extension().is_none() {
             path.with_extension(format.extension())
         } else {
@@ -362,6 +366,7 @@ impl Jobs<Outcome> {
                 area,
                 drawn,
                 scale,
+                slide,
                 ..export_options()
             };
             match crate::export::export_to_file_with(&scenario, format, &options, &path, progress) {
@@ -404,6 +409,13 @@ impl Jobs<Outcome> {
             })
         })
     }
+}
+
+/// How large a PNG is drawn: at a scale, or as one slide of that size (`export --slide`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PngSize {
+    Scale(f32),
+    Slide(crate::export::Slide),
 }
 
 /// The scale of the window's PNGs, for slides on high-density screens; a channel too large for

@@ -242,10 +242,10 @@ impl ExplorerApp {
         format: ExportFormat,
         area: Option<Area>,
     ) {
-        let scale = super::super::jobs::PNG_SCALE;
+        let size = super::super::jobs::PngSize::Scale(super::super::jobs::PNG_SCALE);
         let started = self
             .jobs
-            .export(ctx, &self.ws.doc, path, format, area, scale);
+            .export(ctx, &self.ws.doc, path, format, area, size);
         self.started(started);
     }
 
@@ -254,14 +254,15 @@ impl ExplorerApp {
         self.png_offer.as_ref()
     }
 
-    /// Answers the offer of a PNG too large for its scale: exports it at the scale that fits, or
-    /// as an SVG beside it, or nothing.
+    /// Answers the offer of a PNG too large for its scale: exports it at the scale that fits, as
+    /// one 1920×1080 slide, or as an SVG beside it, or nothing.
     pub fn answer_png_offer(
         &mut self,
         ctx: &egui::Context,
         answer: super::super::export_offer::OfferAnswer,
     ) {
         use super::super::export_offer::OfferAnswer;
+        use super::super::jobs::PngSize;
         let Some(offer) = self.png_offer.take() else {
             return;
         };
@@ -272,7 +273,15 @@ impl ExplorerApp {
                 &offer.path,
                 ExportFormat::Png,
                 offer.area,
-                scale,
+                PngSize::Scale(scale),
+            ),
+            OfferAnswer::Slide => self.jobs.export(
+                ctx,
+                &self.ws.doc,
+                &offer.path,
+                ExportFormat::Png,
+                offer.area,
+                PngSize::Slide(crate::export::Slide::default()),
             ),
             OfferAnswer::Svg => self.jobs.export(
                 ctx,
@@ -280,7 +289,7 @@ impl ExplorerApp {
                 &offer.path.with_extension("svg"),
                 ExportFormat::Svg,
                 offer.area,
-                super::super::jobs::PNG_SCALE,
+                PngSize::Scale(super::super::jobs::PNG_SCALE),
             ),
             OfferAnswer::Cancel => return,
         };
