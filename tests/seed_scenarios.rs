@@ -178,3 +178,23 @@ fn the_quick_fixes_of_scenario_6_resolve_the_provider_conflict() {
         assert!(!still, "{} leaves the conflict", fix.label);
     }
 }
+
+/// A party is named with its kind set off by commas, not in brackets: "Fabrikam (direct-bill)
+/// (direct-bill partner) has no supply link from Microsoft" was the first finding lesson 1's room
+/// read. No message of any built-in scenario or lesson start runs two brackets together.
+#[test]
+fn messages_never_run_two_brackets_together() {
+    let starts = BUILTIN.iter().map(|b| b.load().expect("loads")).chain(
+        csp_explorer::training::LESSONS
+            .iter()
+            .map(|l| l.load().expect("loads").start),
+    );
+    let mut seen = 0;
+    for s in starts {
+        for f in check(&s) {
+            seen += 1;
+            assert!(!f.message.contains(") ("), "{}", f.message);
+        }
+    }
+    assert!(seen > 50, "{seen} findings looked at");
+}

@@ -486,8 +486,8 @@ fn missing_supply(ctx: &Ctx, link: &Link, buyer: Node, lead: String) -> Finding 
             after_what(ctx, link)
         ),
         _ => format!(
-            "{lead}{named} ({}) has no supply link from Microsoft.",
-            buyer.kind
+            "{lead}{named}, {}, has no supply link from Microsoft.",
+            buyer.kind.with_article()
         ),
     };
     let mut finding = Finding::new(
@@ -679,7 +679,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
-                .contains("Dist (indirect provider) has no supply"),
+                .contains("Dist, an indirect provider, has no supply"),
             "{}",
             findings[0].message
         );

@@ -71,9 +71,9 @@ pub(crate) fn check_identity(ctx: &Ctx, party: &Party, out: &mut Vec<Finding>) {
             Subject::Party(party.id),
             path,
             format!(
-                "{} ({}) shares tenant {} with {} ({}): enrolling as a direct-bill partner and as an indirect reseller needs two tenants, unless the direct-bill enrolment is restricted (moving to the indirect model).",
+                "{}, {}, shares tenant {} with {} ({}): enrolling as a direct-bill partner and as an indirect reseller needs two tenants, unless the direct-bill enrolment is restricted (moving to the indirect model).",
                 Name(&party.id),
-                party.kind,
+                party.kind.with_article(),
                 party.tenant,
                 names(&clash),
                 other_side

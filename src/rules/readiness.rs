@@ -56,9 +56,9 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             Subject::Link(link.id),
             ctx.path_of(link),
             format!(
-                "{} ({}) {}, but this {} is dated {}; every partner that transacts in CSP since 2020-02-01 must have signed it.",
+                "{}, {}, {}, but this {} is dated {}; every partner that transacts in CSP since 2020-02-01 must have signed it.",
                 Name(id),
-                party.kind,
+                party.kind.with_article(),
                 state,
                 link.kind.label(),
                 link.date
@@ -309,7 +309,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
-                .contains("Dist (indirect provider) has not signed")
+                .contains("Dist, an indirect provider, has not signed")
         );
         assert!(check(&apply_first_fix(s, &findings)).is_empty());
     }
