@@ -1126,16 +1126,7 @@ fn a_lesson_file_that_cannot_be_picked_up_is_explained_and_forgotten() {
 fn drawn_crosses(
     harness: &Harness<'static, ExplorerApp>,
 ) -> (Vec<egui::Shape>, Vec<(usize, egui::Pos2)>) {
-    fn walk(shape: &egui::Shape, out: &mut Vec<egui::Shape>) {
-        match shape {
-            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
-            other => out.push(other.clone()),
-        }
-    }
-    let mut shapes = Vec::new();
-    for clipped in &harness.output().shapes {
-        walk(&clipped.shape, &mut shapes);
-    }
+    let shapes = common::all_shapes(harness);
     let canvas = harness.state().view.rect;
     let legend = harness.state().view.legend.unwrap_or(egui::Rect::NOTHING);
     let crosses: Vec<(usize, egui::Pos2)> = shapes
