@@ -253,7 +253,8 @@ fn tokens(source: &str) -> Vec<(Token, usize)> {
                     out.push((Token::Ident(word), line));
                 }
             }
-            '{' | '}' | ';' | ',' | '*' | '(' | ')' => {
+            // `<` for `use<…>`, the precise capturing of `impl Trait + use<>`: not an import.
+            '{' | '}' | ';' | ',' | '*' | '(' | ')' | '<' => {
                 out.push((Token::Punct(c), line));
                 i += 1;
             }
@@ -320,7 +321,11 @@ fn written_paths(module: &[String], source: &str, children: &BTreeSet<String>) -
                     continue;
                 }
             }
-            Token::Ident(w) if w == "use" && !is(i + 1, &Token::Punct('(')) => {
+            Token::Ident(w)
+                if w == "use"
+                    && !is(i + 1, &Token::Punct('('))
+                    && !is(i + 1, &Token::Punct('<')) =>
+            {
                 // `pub use`, `pub(crate) use`, `pub(super) use` at the file's top level re-export.
                 let public = (1..=5).any(|back| {
                     i >= back && matches!(&toks[i - back].0, Token::Ident(p) if p == "pub")
@@ -424,7 +429,16 @@ fn use_tree(
                         }
                         Some((Token::Punct(','), _)) => *j += 1,
                         None => return,
-                        _ => use_tree(toks, j, path.clone(), leaves),
+                        _ => {
+                            // A tree that reads nothing is not a use tree: leave the braces
+                            // rather than ask again at the same token forever (the body of
+                            // `fn f() -> impl Iterator + use<> { … }` spun the house test).
+                            let before = *j;
+                            use_tree(toks, j, path.clone(), leaves);
+                            if *j == before {
+                                return;
+                            }
+                        }
                     }
                 }
                 break;
@@ -875,6 +889,27 @@ mod tests {
         ] {
             assert!(found[0].contains(part), "{part} missing from {}", found[0]);
         }
+    }
+
+    /// `impl Trait + use<>` (precise capturing) is not an import, and its body is not a use tree:
+    /// the house test spun forever on it.
+    #[test]
+    fn precise_capturing_is_not_an_import() {
+        let sources = tree(&[
+            ("lib.rs", ""),
+            (
+                "model/mod.rs",
+                "fn f(v: &[u8]) -> impl Iterator<Item = u8> + use<'_> { v.iter().copied() }\nuse crate::ui::X;",
+            ),
+            ("ui/mod.rs", ""),
+        ]);
+        let found = violations(&sources);
+        assert!(
+            found
+                .iter()
+                .any(|v| v.starts_with("src/model/mod.rs:2 imports src/ui/mod.rs")),
+            "{found:?}"
+        );
     }
 
     #[test]
