@@ -344,16 +344,15 @@ impl Level {
             touched_marks: Vec::new(),
             touched_trunks: Vec::new(),
         };
-        for &n in &scene.loose_nodes {
+        for n in scene.node_indices() {
             level.count_party(doc, scene, n);
         }
         for number in 0..scene.groups.len() as u32 {
             level.count_group(scene, number);
         }
         let parts = scene
-            .coarse_edges
-            .iter()
-            .map(|&e| Part::Link(e))
+            .edge_indices()
+            .map(Part::Link)
             .chain((0..scene.bundles.len() as u32).map(Part::Bundle));
         for part in parts {
             level.count_item(doc, scene, part);
@@ -893,10 +892,9 @@ mod tests {
         let g = doc.scenario().graph();
         let checker = doc.checker();
         let mut out: Vec<_> = scene
-            .coarse_edges
-            .iter()
+            .edge_indices()
             .filter(|e| scene.coarse_links.contains(e.index() as u32))
-            .map(|&e| {
+            .map(|e| {
                 let (a, b) = g.edge_endpoints(e).unwrap();
                 let link = &g[e];
                 (

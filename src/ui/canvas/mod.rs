@@ -444,7 +444,7 @@ pub fn canvas_ui(
             }
             None => {
                 scene.links.query(visible, &mut found);
-                edges.extend(found.iter().map(|&h| scene.link_edges[h as usize]));
+                edges.extend(found.iter().map(|&h| EdgeIndex::new(h as usize)));
             }
         },
     }
@@ -519,13 +519,13 @@ pub fn canvas_ui(
             .filter(|n| visible.contains(scene.pos[n.index()]))
             .collect(),
         _ => {
-            let (party_grid, party_nodes) = if collapsed {
-                (&scene.loose, &scene.loose_nodes)
+            let party_grid = if collapsed {
+                &scene.loose
             } else {
-                (&scene.parties, &scene.party_nodes)
+                &scene.parties
             };
             party_grid.query(visible, &mut found);
-            found.iter().map(|&h| party_nodes[h as usize]).collect()
+            found.iter().map(|&h| NodeIndex::new(h as usize)).collect()
         }
     };
     if let Some(n) = moving

@@ -258,10 +258,7 @@ mod tests {
         let mut found = Vec::new();
         let visible = view.visible_canvas().expand(90.0 / view.zoom);
         scene.links.query(visible, &mut found);
-        let edges: Vec<EdgeIndex> = found
-            .iter()
-            .map(|&h| scene.link_edges[h as usize])
-            .collect();
+        let edges: Vec<EdgeIndex> = found.iter().map(|&h| EdgeIndex::new(h as usize)).collect();
         let sorted = sort(
             doc,
             scene,

@@ -159,18 +159,16 @@ pub(crate) struct Scene {
     /// Each party's group, by graph index ([`NONE`] when it is not in one).
     pub(super) group_of: Vec<u32>,
     pub(super) groups: Vec<Group>,
-    /// Every party (handle = graph index; `party_nodes` maps it back).
+    /// Every party (handle = graph index). The handles of this grid and of `loose` are the
+    /// parties' graph indexes and those of `links` and `coarse_links` the links': no table maps
+    /// them back (four such tables of identities held 12.6 MB at 300,000 parties).
     pub(super) parties: Grid,
-    pub(super) party_nodes: Vec<NodeIndex>,
     /// The parties drawn while groups are collapsed: all but the grouped customers.
     pub(super) loose: Grid,
-    pub(super) loose_nodes: Vec<NodeIndex>,
     /// Every link, by the box its drawing can cover (handle = graph index).
     pub(super) links: Grid,
-    pub(super) link_edges: Vec<EdgeIndex>,
     /// The links drawn one by one while groups are collapsed (neither end in a group).
     pub(super) coarse_links: Grid,
-    pub(super) coarse_edges: Vec<EdgeIndex>,
     /// The groups, by their boxes (handle = group number).
     pub(super) group_grid: Grid,
     /// The bundles of links into groups, by their boxes (handle = bundle number).
@@ -301,13 +299,9 @@ impl Scene {
             group_of: self.group_of.clone(),
             groups: self.groups.clone(),
             parties: self.parties.clone(),
-            party_nodes: self.party_nodes.clone(),
             loose: self.loose.clone(),
-            loose_nodes: self.loose_nodes.clone(),
             links: self.links.clone(),
-            link_edges: self.link_edges.clone(),
             coarse_links: self.coarse_links.clone(),
-            coarse_edges: self.coarse_edges.clone(),
             group_grid: self.group_grid.clone(),
             bundles: self.bundles.clone(),
             bundle_grid: self.bundle_grid.clone(),
@@ -351,13 +345,9 @@ impl Scene {
             group_of: vec![NONE; nodes],
             groups: Vec::new(),
             parties: Grid::new(CELL),
-            party_nodes: Vec::new(),
             loose: Grid::new(CELL),
-            loose_nodes: Vec::new(),
             links: Grid::new(CELL),
-            link_edges: Vec::new(),
             coarse_links: Grid::new(CELL),
-            coarse_edges: Vec::new(),
             group_grid: Grid::new(CELL),
             bundles: Vec::new(),
             bundle_grid: Grid::new(CELL),
@@ -725,6 +715,16 @@ impl Scene {
         true
     }
 
+    /// Every party index the scene has a place for (graph indexes of removed parties included).
+    pub(super) fn node_indices(&self) -> impl Iterator<Item = NodeIndex> + use<> {
+        (0..self.pos.len()).map(NodeIndex::new)
+    }
+
+    /// Every link index the scene has a place for (graph indexes of removed links included).
+    pub(super) fn edge_indices(&self) -> impl Iterator<Item = EdgeIndex> + use<> {
+        (0..self.edges.len()).map(EdgeIndex::new)
+    }
+
     /// Makes the per-index tables long enough for `nodes` parties and `edges` links.
     fn grow(&mut self, nodes: usize, edges: usize) {
         if self.pos.len() < nodes {
@@ -734,19 +734,9 @@ impl Scene {
             self.heads.resize(nodes, NONE);
             self.node_worst.resize(nodes, None);
         }
-        while self.party_nodes.len() < self.pos.len() {
-            let n = NodeIndex::new(self.party_nodes.len());
-            self.party_nodes.push(n);
-            self.loose_nodes.push(n);
-        }
         if self.edges.len() < edges {
             self.edges.resize(edges, None);
             self.fan.resize(edges, 0);
-        }
-        while self.link_edges.len() < self.edges.len() {
-            let e = EdgeIndex::new(self.link_edges.len());
-            self.link_edges.push(e);
-            self.coarse_edges.push(e);
         }
     }
 
@@ -1134,10 +1124,10 @@ impl Scene {
     /// The party nearest `p` (canvas units) within a party's radius, among those drawn: grouped
     /// customers are skipped while groups are collapsed.
     pub fn party_near(&self, p: Pos2, collapsed: bool) -> Option<NodeIndex> {
-        let (grid, nodes) = if collapsed {
-            (&self.loose, &self.loose_nodes)
+        let grid = if collapsed {
+            &self.loose
         } else {
-            (&self.parties, &self.party_nodes)
+            &self.parties
         };
         let mut found = Vec::new();
         grid.query(
@@ -1146,7 +1136,7 @@ impl Scene {
         );
         found
             .into_iter()
-            .map(|h| nodes[h as usize])
+            .map(|h| NodeIndex::new(h as usize))
             .map(|n| (n, self.pos[n.index()].distance(p)))
             .filter(|(_, d)| *d <= PARTY_RADIUS)
             .min_by(|a, b| a.1.total_cmp(&b.1))
