@@ -134,6 +134,7 @@ impl<T: Send + 'static> Jobs<T> {
                 // A cancelled job's window no longer listens: that is fine.
                 let _ = tx.send(result);
                 ctx.request_repaint();
+                release_freed_memory();
             });
         if let Err(e) = spawned {
             return Err(format!("no worker thread could be started: {e}"));
@@ -231,6 +232,23 @@ impl<T: Send + 'static> Jobs<T> {
         action
     }
 }
+
+/// Hands the memory a job freed (a file read whole, what a check or a layout needed while it ran)
+/// back to the system. glibc keeps what a thread frees in that thread's arena, resident, for the
+/// thread's next allocations; a job's thread makes none after it: opening a 300,000-party channel
+/// left about 45 MB of the window's resident memory freed but kept (`malloc_trim` walks the free
+/// lists of every arena and gives back whole free pages; it takes no pointer of ours).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_freed_memory() {
+    // SAFETY: malloc_trim takes a padding and reads only the allocator's own bookkeeping.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Other allocators return memory their own way.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}
 
 /// The explorer window's jobs: what each does on the worker thread. Each returns at once, refused
 /// with the title of the job in the way while another runs; what it brings back is applied by the
