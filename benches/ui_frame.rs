@@ -3,7 +3,8 @@
 //! before handing meshes to the GPU). Idle: nothing changes between frames. Panning: the canvas
 //! moves a few pixels every frame. Hover: the pointer moves a few pixels every frame. Edit: one
 //! party is moved (one undo step) and the frame showing it drawn, which includes updating the
-//! canvas's scene and far view for the new revision. Fork: What-if → Fork and its frame (the time
+//! canvas's scene and far view for the new revision. Edit while exporting: the same edit while a
+//! save or an export holds the scenario. Fork: What-if → Fork and its frame (the time
 //! on the UI thread). Zoomed in on one
 //! reseller's customers (what the search flies to): idle, panning a few pixels a frame, and sell or
 //! undo (a purchase that breaks rules is added, or undone, and its frame drawn).
@@ -171,6 +172,33 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
                     )),
                 );
                 black_box(frame(&mut harness))
+            })
+        });
+        // The same edit while a save or an export holds the scenario (a snapshot taken without
+        // copying): the edit copies the scenario first, on the UI thread. The snapshot is let go
+        // untimed after each (the export finishing, on its own thread).
+        group.bench_function(BenchmarkId::new("edit_while_exporting", parties), |b| {
+            b.iter_custom(|iters| {
+                let mut took = Duration::ZERO;
+                for _ in 0..iters {
+                    let held = harness.state().document().shared_scenario();
+                    there = !there;
+                    let to = there.then_some(csp_explorer::model::Position {
+                        x: -500.0,
+                        y: -500.0,
+                    });
+                    let started = clock();
+                    harness.state_mut().execute(
+                        &ctx,
+                        csp_explorer::ui::app::Command::Edit(csp_explorer::edit::Edit::MoveParty(
+                            party, to,
+                        )),
+                    );
+                    black_box(frame(&mut harness));
+                    took += clock().saturating_sub(started);
+                    drop(held);
+                }
+                took
             })
         });
         // What-if → Fork and the frame that shows the what-if (the time on the UI thread; it is

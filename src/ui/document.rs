@@ -140,6 +140,21 @@ fn next_revision() -> u64 {
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The scenario to change: copied first while work on another thread (a save, an export, the
+/// recovery autosave, a comparison) holds a snapshot of it, which must stay as it was. The copy is
+/// made on the UI thread and takes seconds at 300,000 parties, so it is logged with its time.
+fn owned(scenario: &mut Arc<Scenario>) -> &mut Scenario {
+    if Arc::get_mut(scenario).is_none() {
+        let started = Instant::now();
+        *scenario = Arc::new(Scenario::clone(scenario));
+        log::debug!(
+            "edit: copied the scenario (held by work on another thread) in {:?}",
+            started.elapsed()
+        );
+    }
+    Arc::make_mut(scenario)
+}
+
 impl Document {
     /// A document for a scenario that has not been saved yet.
     pub fn new(scenario: Scenario) -> Self {
@@ -479,11 +494,11 @@ impl Document {
     }
 
     /// Applies an edit as one undoable step and re-checks what it touched. (Here and in undo and
-    /// redo, `Arc::make_mut` copies the scenario first only while a snapshot is held elsewhere.)
+    /// redo, [`owned`] copies the scenario first only while a snapshot is held elsewhere.)
     pub fn apply(&mut self, edit: Edit) -> Result<(), ScenarioError> {
         self.wait_for_copy();
         let replaced = self.replaced_by(Some(&edit));
-        let scenario = Arc::make_mut(&mut self.scenario);
+        let scenario = owned(&mut self.scenario);
         let touched = self.history.apply(scenario, edit)?;
         self.after(&touched, replaced);
         Ok(())
@@ -493,7 +508,7 @@ impl Document {
     pub fn apply_labelled(&mut self, edit: Edit, label: String) -> Result<(), ScenarioError> {
         self.wait_for_copy();
         let replaced = self.replaced_by(Some(&edit));
-        let scenario = Arc::make_mut(&mut self.scenario);
+        let scenario = owned(&mut self.scenario);
         let touched = self.history.apply_labelled(scenario, edit, Some(label))?;
         self.after(&touched, replaced);
         Ok(())
@@ -503,7 +518,7 @@ impl Document {
     pub fn apply_continuing(&mut self, edit: Edit) -> Result<(), ScenarioError> {
         self.wait_for_copy();
         let replaced = self.replaced_by(Some(&edit));
-        let scenario = Arc::make_mut(&mut self.scenario);
+        let scenario = owned(&mut self.scenario);
         let touched = self.history.apply_continuing(scenario, edit)?;
         self.after(&touched, replaced);
         Ok(())
@@ -516,7 +531,7 @@ impl Document {
         }
         self.wait_for_copy();
         let replaced = self.replaced_by(self.history.next_undo());
-        match self.history.undo(Arc::make_mut(&mut self.scenario)) {
+        match self.history.undo(owned(&mut self.scenario)) {
             Some(Ok(touched)) => {
                 self.after(&touched, replaced);
                 true
@@ -532,7 +547,7 @@ impl Document {
         }
         self.wait_for_copy();
         let replaced = self.replaced_by(self.history.next_redo());
-        match self.history.redo(Arc::make_mut(&mut self.scenario)) {
+        match self.history.redo(owned(&mut self.scenario)) {
             Some(Ok(touched)) => {
                 self.after(&touched, replaced);
                 true
