@@ -246,6 +246,20 @@ fn release_freed_memory() {
     }
 }
 
+/// Drops `value` (a discarded what-if's document) on a thread of its own and then hands the
+/// memory back to the system: freeing a what-if of c300k.cspx took the UI thread 96 ms, and what
+/// it held stayed resident (the window kept 1.12 GB after the what-if was discarded, against
+/// 0.94 GB before the fork).
+pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
+    // When no thread can be started, the closure, and `value` with it, is dropped here.
+    let _ = std::thread::Builder::new()
+        .name("csp-explorer drop".into())
+        .spawn(move || {
+            drop(value);
+            release_freed_memory();
+        });
+}
+
 /// Other allocators return memory their own way.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn release_freed_memory() {}
