@@ -134,7 +134,7 @@ impl<T: Send + 'static> Jobs<T> {
                 // A cancelled job's window no longer listens: that is fine.
                 let _ = tx.send(result);
                 ctx.request_repaint();
-                release_freed_memory();
+                super::document::release_freed_memory();
             });
         if let Err(e) = spawned {
             return Err(format!("no worker thread could be started: {e}"));
@@ -232,37 +232,6 @@ impl<T: Send + 'static> Jobs<T> {
         action
     }
 }
-
-/// Hands the memory a job freed (a file read whole, what a check or a layout needed while it ran)
-/// back to the system. glibc keeps what a thread frees in that thread's arena, resident, for the
-/// thread's next allocations; a job's thread makes none after it: opening a 300,000-party channel
-/// left about 45 MB of the window's resident memory freed but kept (`malloc_trim` walks the free
-/// lists of every arena and gives back whole free pages; it takes no pointer of ours).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn release_freed_memory() {
-    // SAFETY: malloc_trim takes a padding and reads only the allocator's own bookkeeping.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// Drops `value` (a discarded what-if's document) on a thread of its own and then hands the
-/// memory back to the system: freeing a what-if of c300k.cspx took the UI thread 96 ms, and what
-/// it held stayed resident (the window kept 1.12 GB after the what-if was discarded, against
-/// 0.94 GB before the fork).
-pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
-    // When no thread can be started, the closure, and `value` with it, is dropped here.
-    let _ = std::thread::Builder::new()
-        .name("csp-explorer drop".into())
-        .spawn(move || {
-            drop(value);
-            release_freed_memory();
-        });
-}
-
-/// Other allocators return memory their own way.
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_freed_memory() {}
 
 /// The explorer window's jobs: what each does on the worker thread. Each returns at once, refused
 /// with the title of the job in the way while another runs; what it brings back is applied by the

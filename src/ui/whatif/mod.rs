@@ -504,7 +504,7 @@ impl WhatIf {
                 {
                     // The what-if's own scenario, findings and scene are freed on a thread of
                     // their own (96 ms of the UI thread at 300,000 parties), and given back.
-                    crate::ui::jobs::drop_elsewhere(std::mem::replace(doc, base.doc));
+                    crate::ui::document::drop_elsewhere(std::mem::replace(doc, base.doc));
                     step = Some(WhatIfStep::BackToBase(
                         "Discarded the what-if: back to the base.".to_owned(),
                     ));
