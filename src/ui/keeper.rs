@@ -70,6 +70,12 @@ const UNPROTECTED_AT_MOST: Duration = Duration::from_secs(30);
 /// How long an edit waits for the recovery writer to let go of the scenario before copying it.
 const LET_GO_PATIENCE: Duration = Duration::from_millis(250);
 
+/// How long after a start to look again for crashed work whose session's lock was still held: a
+/// killed process lets go of its locks as it dies, within a second or two.
+const LOOK_AGAIN_FOR: Duration = Duration::from_secs(10);
+/// How often to look again meanwhile.
+const LOOK_AGAIN_EVERY: Duration = Duration::from_secs(1);
+
 /// The work a crash would lose: the open document and a what-if's base.
 #[derive(Clone, Copy)]
 pub struct Work<'a> {
@@ -184,6 +190,11 @@ pub struct Keeper {
     recovery_failing: bool,
     /// A message for the window's banner, learnt while keeping.
     failure: Option<String>,
+    /// Until when, and when last, to look again for crashed sessions' work: set at start when
+    /// another session's file was held (see [`recovery::StateDir::held_by_others`]).
+    look_again: Option<(Instant, Option<Instant>)>,
+    /// Every recovery file offered in this session, so that a later look offers only new ones.
+    ever_offered: BTreeSet<PathBuf>,
     /// The window's context, to ask for a frame when a failure is learnt between frames.
     ctx: egui::Context,
 }
@@ -232,6 +243,11 @@ impl Keeper {
             .as_ref()
             .map(recovery::StateDir::orphans)
             .unwrap_or_default();
+        let ever_offered = offers.iter().map(|o| o.path.clone()).collect();
+        let look_again = state
+            .as_ref()
+            .is_some_and(recovery::StateDir::held_by_others)
+            .then(|| (Instant::now() + LOOK_AGAIN_FOR, None));
         let leftovers = clear_leftovers(
             state
                 .as_ref()
@@ -260,7 +276,48 @@ impl Keeper {
             lesson_kept: true,
             recovery_failing: false,
             failure: None,
+            look_again,
+            ever_offered,
             ctx: ctx.clone(),
+        }
+    }
+
+    /// Looks again for crashed sessions' work, once a second for [`LOOK_AGAIN_FOR`] after a start
+    /// that found another session's file held (a window killed a moment before this one started
+    /// still held its lock): what has become free since is offered, once.
+    fn look_again(&mut self, ctx: &egui::Context) {
+        let Some((until, last)) = self.look_again else {
+            return;
+        };
+        let now = Instant::now();
+        if now >= until {
+            self.look_again = None;
+            return;
+        }
+        if let Some(last) = last
+            && now < last + LOOK_AGAIN_EVERY
+        {
+            ctx.request_repaint_after(last + LOOK_AGAIN_EVERY - now);
+            return;
+        }
+        self.look_again = Some((until, Some(now)));
+        self.offer_new_orphans();
+        ctx.request_repaint_after(LOOK_AGAIN_EVERY);
+    }
+
+    /// Adds to the offers the crashed sessions' work not offered yet in this session; stops
+    /// looking once no other session's file is held.
+    fn offer_new_orphans(&mut self) {
+        let Some(state) = &self.state else {
+            return;
+        };
+        for orphan in state.orphans() {
+            if self.ever_offered.insert(orphan.path.clone()) {
+                self.offers.push(orphan);
+            }
+        }
+        if !state.held_by_others() {
+            self.look_again = None;
         }
     }
 
@@ -527,6 +584,7 @@ impl Keeper {
     /// The recovery offer, while crashed work is offered and nothing else asks (`asking`): the
     /// answer that needs the window (restore), or the message of one that failed.
     pub fn offer_ui(&mut self, ctx: &egui::Context) -> Option<OfferStep> {
+        self.look_again(ctx);
         let orphan = self.offers.first()?;
         match recovery::offer_ui(ctx, orphan, self.offers.len() - 1)? {
             recovery::OfferAnswer::Restore => {
@@ -608,6 +666,33 @@ mod tests {
 
     fn keeper(dir: &Path) -> Keeper {
         Keeper::open(Some(dir.to_owned()), None, &egui::Context::default())
+    }
+
+    /// A window started a moment after another was killed found the dying one's lock still held
+    /// and offered nothing (issue 25's walk-through: restore after a kill). It looks again for a
+    /// while: once the lock is let go, the work is offered, and only once.
+    #[test]
+    fn work_whose_lock_is_let_go_after_the_start_is_offered_once() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let state = dir.path().join("state");
+        let mut dying = recovery::StateDir::open(state.clone());
+        dying
+            .write_recovery(&recovery::sample_recovery())
+            .expect("written");
+        let mut late = keeper(&state);
+        assert!(late.offers().is_empty(), "held: not a crash's yet");
+        assert!(late.look_again.is_some(), "it will look again");
+        // The process goes; its file stays.
+        let file = dying.own_file();
+        drop(dying);
+        assert!(file.exists());
+        late.offer_new_orphans();
+        let offered: Vec<_> = late.offers().iter().map(|o| o.path.clone()).collect();
+        assert_eq!(offered, [file]);
+        assert!(late.look_again.is_none(), "nothing held any more");
+        late.offers.clear();
+        late.offer_new_orphans();
+        assert!(late.offers().is_empty(), "offered once");
     }
 
     /// Temporary files of saves killed in an earlier session (their process is gone) are removed

@@ -352,6 +352,26 @@ pub struct Orphan {
     pub recovery: Result<Recovery, String>,
 }
 
+/// A small recovery file's contents, for tests here and in the keeper.
+#[cfg(test)]
+pub(crate) fn sample_recovery() -> Recovery {
+    Recovery {
+        version: RECOVERY_VERSION,
+        saved_at: "now".into(),
+        title: "t".into(),
+        doc: SavedDocument {
+            path: None,
+            dirty: true,
+            scratch: false,
+            scenario: crate::io::scenario_to_ron(&crate::model::Scenario::new("t")).unwrap(),
+            scenario_file: None,
+            drawn: BTreeMap::new(),
+            disk: None,
+        },
+        base: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,21 +381,7 @@ mod tests {
     fn a_running_sessions_file_is_not_offered_and_a_dead_ones_is() {
         let dir = tempfile::tempdir().unwrap();
         let mut running = StateDir::open(dir.path().to_owned());
-        let recovery = Recovery {
-            version: RECOVERY_VERSION,
-            saved_at: "now".into(),
-            title: "t".into(),
-            doc: SavedDocument {
-                path: None,
-                dirty: true,
-                scratch: false,
-                scenario: crate::io::scenario_to_ron(&crate::model::Scenario::new("t")).unwrap(),
-                scenario_file: None,
-                drawn: BTreeMap::new(),
-                disk: None,
-            },
-            base: None,
-        };
+        let recovery = sample_recovery();
         running.write_recovery(&recovery).unwrap();
         let other = StateDir::open(dir.path().to_owned());
         assert!(

@@ -200,6 +200,27 @@ impl StateDir {
         found.into_iter().map(|(_, o)| o).collect()
     }
 
+    /// True when another session's recovery file is there with its lock held: a window still
+    /// running, or one dying (`kill -9`) whose lock the system has not let go of yet. A start
+    /// a second after a kill found the lock held and offered nothing (seen in issue 25's
+    /// walk-through); the keeper looks again for a while (see `Keeper::look_again`).
+    pub fn held_by_others(&self) -> bool {
+        let dir = self.recovery_dir();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return false;
+        };
+        entries.flatten().any(|entry| {
+            let path = entry.path();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            path.extension().is_some_and(|e| e == "ron")
+                && stem != self.session
+                && matches!(try_lock(&dir.join(format!("{stem}.lock"))), Ok(None))
+        })
+    }
+
     /// Removes a crashed session's files (the user discarded its work, or it was restored and this
     /// session's own file now holds it).
     pub fn discard(&self, orphan: &Orphan) -> std::io::Result<()> {
