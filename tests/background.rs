@@ -285,21 +285,29 @@ fn a_what_if_comparison_runs_off_the_ui_thread_then_lands() {
     harness.get_by_label_contains("Findings: 0 introduced, 3 resolved");
 }
 
+/// Two customers 20,000 units apart, saved in `dir`: too wide for a PNG at the window's 2×.
+fn too_wide_for_a_png(
+    dir: &std::path::Path,
+) -> (csp_explorer::model::Scenario, std::path::PathBuf) {
+    use csp_explorer::model::{Party, PartyKind, Scenario};
+    let mut s = Scenario::new("Two far-apart customers");
+    s.add_party(Party::new("left", PartyKind::Customer).at(0.0, 0.0))
+        .unwrap();
+    s.add_party(Party::new("right", PartyKind::Customer).at(20_000.0, 0.0))
+        .unwrap();
+    let saved = dir.join("wide.cspx");
+    csp_explorer::io::save(&s, &saved).unwrap();
+    (s, saved)
+}
+
 /// File → Export → PNG of a channel too large at the window's 2×: nothing is written, and the
 /// window says so with the scale the command line advises (no `--scale` words), offered as a
 /// button; the PNG it then exports fits the limits the first time.
 #[test]
 fn a_png_too_large_for_the_window_is_offered_at_the_scale_that_fits() {
     use csp_explorer::export::{ExportError, ExportFormat, ExportOptions, export};
-    use csp_explorer::model::{Party, PartyKind, Scenario};
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Scenario::new("Two far-apart customers");
-    s.add_party(Party::new("left", PartyKind::Customer).at(0.0, 0.0))
-        .unwrap();
-    s.add_party(Party::new("right", PartyKind::Customer).at(20_000.0, 0.0))
-        .unwrap();
-    let saved = dir.path().join("wide.cspx");
-    csp_explorer::io::save(&s, &saved).unwrap();
+    let (s, saved) = too_wide_for_a_png(dir.path());
     let cli = export(
         &s,
         ExportFormat::Png,
@@ -346,15 +354,8 @@ fn a_png_too_large_for_the_window_is_offered_at_the_scale_that_fits() {
 #[test]
 fn a_png_too_large_for_the_window_is_offered_as_one_slide() {
     use csp_explorer::export::ExportFormat;
-    use csp_explorer::model::{Party, PartyKind, Scenario};
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Scenario::new("Two far-apart customers");
-    s.add_party(Party::new("left", PartyKind::Customer).at(0.0, 0.0))
-        .unwrap();
-    s.add_party(Party::new("right", PartyKind::Customer).at(20_000.0, 0.0))
-        .unwrap();
-    let saved = dir.path().join("wide.cspx");
-    csp_explorer::io::save(&s, &saved).unwrap();
+    let (_, saved) = too_wide_for_a_png(dir.path());
     let mut harness = app(csp_explorer::ui::Launch {
         open: Some(saved),
         ..csp_explorer::ui::Launch::default()
