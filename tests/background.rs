@@ -300,6 +300,32 @@ fn too_wide_for_a_png(
     (s, saved)
 }
 
+/// The window opened on `saved` (too wide, see [`too_wide_for_a_png`]) after File → Export → PNG
+/// at its 2×: nothing is written to the PNG's path (returned), and the window offers what fits.
+fn exported_too_wide(
+    saved: std::path::PathBuf,
+    dir: &std::path::Path,
+) -> (
+    Harness<'static, csp_explorer::ui::ExplorerApp>,
+    std::path::PathBuf,
+) {
+    let mut harness = app(csp_explorer::ui::Launch {
+        open: Some(saved),
+        ..csp_explorer::ui::Launch::default()
+    });
+    let ctx = harness.ctx.clone();
+    let png = dir.join("wide.png");
+    harness.state_mut().export_in_background(
+        &ctx,
+        &png,
+        csp_explorer::export::ExportFormat::Png,
+        None,
+    );
+    finish_jobs(&mut harness);
+    assert!(!png.exists(), "nothing written at 2×");
+    (harness, png)
+}
+
 /// File → Export → PNG of a channel too large at the window's 2×: nothing is written, and the
 /// window says so with the scale the command line advises (no `--scale` words), offered as a
 /// button; the PNG it then exports fits the limits the first time.
@@ -319,17 +345,7 @@ fn a_png_too_large_for_the_window_is_offered_at_the_scale_that_fits() {
     let Err(ExportError::TooLarge(_, _, advised)) = cli else {
         panic!("the command line refuses it at 2×");
     };
-    let mut harness = app(csp_explorer::ui::Launch {
-        open: Some(saved),
-        ..csp_explorer::ui::Launch::default()
-    });
-    let ctx = harness.ctx.clone();
-    let png = dir.path().join("wide.png");
-    harness
-        .state_mut()
-        .export_in_background(&ctx, &png, ExportFormat::Png, None);
-    finish_jobs(&mut harness);
-    assert!(!png.exists(), "nothing written at 2×");
+    let (mut harness, png) = exported_too_wide(saved, dir.path());
     assert!(harness.state().error().is_none(), "an offer, not an error");
     let offer = harness.state().png_offer().expect("the scale is offered");
     assert_eq!(offer.fit, advised, "the command line's advice");
@@ -353,20 +369,9 @@ fn a_png_too_large_for_the_window_is_offered_at_the_scale_that_fits() {
 /// the command line's refusal offers `--slide`: the button writes a 1920×1080 PNG the first time.
 #[test]
 fn a_png_too_large_for_the_window_is_offered_as_one_slide() {
-    use csp_explorer::export::ExportFormat;
     let dir = tempfile::tempdir().unwrap();
     let (_, saved) = too_wide_for_a_png(dir.path());
-    let mut harness = app(csp_explorer::ui::Launch {
-        open: Some(saved),
-        ..csp_explorer::ui::Launch::default()
-    });
-    let ctx = harness.ctx.clone();
-    let png = dir.path().join("wide.png");
-    harness
-        .state_mut()
-        .export_in_background(&ctx, &png, ExportFormat::Png, None);
-    finish_jobs(&mut harness);
-    assert!(!png.exists(), "nothing written at 2×");
+    let (mut harness, png) = exported_too_wide(saved, dir.path());
     harness
         .get_by_label("Export as a slide (1920 × 1080)")
         .click();
