@@ -17,6 +17,10 @@ use std::process::ExitCode;
 pub struct ExportArgs {
     /// A save file, `builtin:<slug>`, or `-` for standard input.
     scenario: PathBuf,
+    /// A word left after the scenario: `--slide 3840x2160` puts the size here or in `scenario`
+    /// (the size goes after `=`), and the user is told so rather than "unexpected argument".
+    #[arg(hide = true)]
+    stray: Option<PathBuf>,
     /// The format: svg, png, drawio, dot, graphml, gexf, mermaid, md, csv or json.
     #[arg(long, value_parser = parse_export_format)]
     format: ExportFormat,
@@ -28,13 +32,17 @@ pub struct ExportArgs {
     /// on a slide: --slide.
     #[arg(long, default_value_t = 1.0)]
     scale: f32,
-    /// SVG and PNG: the whole channel on one slide, 1920x1080 unless a size is given: the
-    /// drawing fitted beside a panel of its tiers, link states and findings by rule, every text
-    /// readable on the slide (names and link kinds drawn only where they are).
+    /// SVG and PNG: the whole channel on one slide, 1920x1080 unless a size is given
+    /// (`--slide=3840x2160`): the drawing fitted beside a panel of its tiers, link states and
+    /// findings by rule, every text readable on the slide (names and link kinds drawn only where
+    /// they are).
+    // The size only after `=`: a bare `--slide` before the channel's file would otherwise take
+    // the file's name for its size.
     #[arg(
         long,
         value_name = "WIDTHxHEIGHT",
         num_args = 0..=1,
+        require_equals = true,
         default_missing_value = "1920x1080",
         value_parser = Slide::parse,
         conflicts_with_all = ["scale", "findings"]
@@ -74,6 +82,18 @@ pub struct ExportArgs {
     /// shows it as csp-explorer does, without its fonts (the texts are no longer editable).
     #[arg(long)]
     text_as_paths: bool,
+}
+
+/// The size a user gave as `--slide 3840x2160` (read as the scenario or as a stray word, since
+/// `--slide` takes its size only after `=`): a word written as a size that names no file.
+fn slide_size_after_a_space(
+    scenario: &std::path::Path,
+    stray: Option<&std::path::Path>,
+) -> Option<String> {
+    std::iter::once(scenario).chain(stray).find_map(|word| {
+        let text = word.to_str()?;
+        (Slide::sides(text).is_some() && !word.exists()).then(|| text.to_owned())
+    })
 }
 
 /// A `--findings` choice.
@@ -120,7 +140,21 @@ impl ExportArgs {
             detail,
             text_as_paths,
             slide,
+            stray,
         } = self;
+        if let Some(size) = slide_size_after_a_space(&scenario, stray.as_deref()) {
+            return bad_input(format_args!(
+                "{size} is a slide's size, not a channel's file: write it after `=`, \
+                 --slide={size}"
+            ));
+        }
+        if let Some(stray) = stray {
+            return bad_input(format_args!(
+                "export takes one channel, {} and {} are two: give one, and its output with -o",
+                scenario.display(),
+                stray.display()
+            ));
+        }
         if slide.is_some() && !matches!(format, ExportFormat::Svg | ExportFormat::Png) {
             return bad_input(format_args!(
                 "--slide draws a slide as svg or png, not {}",

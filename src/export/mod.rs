@@ -200,7 +200,7 @@ pub struct ExportOptions {
     pub slide: Option<Slide>,
 }
 
-/// The size of a slide in pixels (`--slide`, `--slide 3840x2160`): by default a 16:9 slide,
+/// The size of a slide in pixels (`--slide`, `--slide=3840x2160`): by default a 16:9 slide,
 /// 1920 × 1080.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slide {
@@ -224,14 +224,18 @@ impl Slide {
     /// beside a drawing.
     pub const LEAST_SIDE: u32 = 480;
 
+    /// The two sides `text` is written as (`1920x1080`, `1280×720`), whether or not a slide may
+    /// have them; `None` for anything not written as a size (a file's name).
+    pub fn sides(text: &str) -> Option<(u32, u32)> {
+        let (w, h) = text.split_once(['x', 'X', '×'])?;
+        Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
+    }
+
     /// Parses `WIDTHxHEIGHT` (`1920x1080`, `1280×720`): each side from [`Slide::LEAST_SIDE`] to
     /// [`MAX_PNG_SIDE`], no taller than wide (the panel goes beside the drawing), no more than
     /// 64 megapixels.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let size = text.split_once(['x', 'X', '×']).and_then(|(w, h)| {
-            Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
-        });
-        let Some((width, height)) = size else {
+        let Some((width, height)) = Slide::sides(text) else {
             return Err(format!(
                 "\"{text}\" is not a slide size: give width and height in pixels, such as 1920x1080"
             ));
@@ -401,7 +405,7 @@ pub enum ExportError {
     /// The picture would be too large to rasterise.
     #[error(
         "a PNG of {0}×{1} pixels is too large (at most {MAX_PNG_SIDE} on a side and 64 \
-         megapixels). For the whole channel on one slide use --slide (1920×1080, or --slide \
+         megapixels). For the whole channel on one slide use --slide (1920×1080, or --slide=\
          WIDTHxHEIGHT: the drawing fitted beside its tiers and findings by rule, every text \
          readable); for a poster of it use --scale {2} (it fits, with the title, legend and \
          findings at full size; below 0.4 the names are too small to read and are left out); or \

@@ -244,11 +244,52 @@ fn a_ten_thousand_party_channel_goes_on_one_slide_following_the_messages() {
     let o = export(&[offered]);
     assert!(o.status.success(), "{}", stderr(&o));
     let bytes = std::fs::read(&png).unwrap();
-    let side = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-    assert_eq!((side(16), side(20)), (1920, 1080), "a 16:9 slide");
-    let o = export(&["--slide", "1080x1920"]);
+    let size = |bytes: &[u8]| {
+        let side = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        (side(16), side(20))
+    };
+    assert_eq!(size(&bytes), (1920, 1080), "a 16:9 slide");
+    let o = export(&["--slide=1080x1920"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("1920x1080 is 16:9"), "{}", stderr(&o));
+    // `--slide` just before the channel's file is a slide of the default size, not a size read
+    // from the file's name; a size is given after `=`.
+    std::fs::remove_file(&png).unwrap();
+    let slide_before_the_file = |format: &str, slide: &str, out: &std::path::Path| {
+        let o = csp(&[
+            "export",
+            "--format",
+            format,
+            slide,
+            channel.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(out).unwrap()
+    };
+    let bytes = slide_before_the_file("png", "--slide", &png);
+    assert_eq!(size(&bytes), (1920, 1080), "a 16:9 slide");
+    let svg = slide_before_the_file("svg", "--slide=1280x720", &png.with_extension("svg"));
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(
+        svg.contains(r#"width="1280" height="720""#),
+        "{}",
+        &svg[..300]
+    );
+    std::fs::remove_file(&png).unwrap();
+    // A size after a space, before or after the file, is pointed to its `=`.
+    for args in [
+        ["--slide", "3840x2160", channel.to_str().unwrap()],
+        [channel.to_str().unwrap(), "--slide", "3840x2160"],
+    ] {
+        let mut all = vec!["export", "--format", "png", "-o", png.to_str().unwrap()];
+        all.extend(args);
+        let o = csp(&all);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("--slide=3840x2160"), "{}", stderr(&o));
+        assert!(!png.exists());
+    }
     let o = csp(&[
         "export",
         channel.to_str().unwrap(),

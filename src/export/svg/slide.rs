@@ -88,6 +88,16 @@ const STATES: [(LinkState, &str); 4] = [
     (LinkState::Future, "links dated after the as-of date"),
 ];
 
+/// `n` and its noun, its thousands separated as every other count on the slide ("61,715
+/// warnings", "1 note"): the subtitle said "61715 warnings" above a panel of "61,902 in all".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        crate::text::thousands(n),
+        if n == 1 { one } else { many }
+    )
+}
+
 /// A kind's label for a count of them ("1,000 indirect resellers", "1 Microsoft").
 fn kind_count(kind: PartyKind, n: usize) -> String {
     let label = kind.label();
@@ -153,11 +163,12 @@ pub(super) fn lay_out(
             &format!(
                 "Checked as of {} · {} · csp-explorer",
                 sheet.as_of,
-                crate::text::severities(
-                    counts_found.violation,
-                    counts_found.warning,
-                    counts_found.note
-                )
+                [
+                    counted(counts_found.violation, "violation", "violations"),
+                    counted(counts_found.warning, "warning", "warnings"),
+                    counted(counts_found.note, "note", "notes"),
+                ]
+                .join(", ")
             ),
             sub_style,
             width - 2.0 * margin,
@@ -287,7 +298,7 @@ pub(super) fn lay_out(
                             } else {
                                 "rules"
                             },
-                            crate::text::count(findings, "finding", "findings")
+                            counted(findings, "finding", "findings")
                         ),
                         body,
                         panel_w,
@@ -643,6 +654,32 @@ mod tests {
                 t.text
             );
         }
+    }
+
+    /// Counts of thousands read as the panel's heading writes them: "… and 18 more rules, with
+    /// 18,000 findings", not "18000".
+    #[test]
+    fn counts_on_a_slide_separate_their_thousands() {
+        let s = crate::scenarios::synthetic(40);
+        let sheet = Sheet::unchecked(&s, None);
+        let numbering = Numbering::under_every_rule(&s, 1_000);
+        let page = lay_out(&sheet, Slide::default(), &Counts::default(), &numbering);
+        let more = page
+            .texts
+            .iter()
+            .find(|t| t.text.starts_with("… and "))
+            .map(|t| t.text.as_str())
+            .expect("the others counted");
+        let (_, findings) = more.split_once(", with ").expect(more);
+        let n: usize = findings
+            .trim_end_matches(" findings")
+            .replace(',', "")
+            .parse()
+            .expect(more);
+        assert!(n >= 1_000, "{more}");
+        assert_eq!(findings, format!("{} findings", crate::text::thousands(n)));
+        assert_eq!(counted(61_715, "warning", "warnings"), "61,715 warnings");
+        assert_eq!(counted(1, "note", "notes"), "1 note");
     }
 
     /// A whole large channel's slide draws shapes and its broken links wider; a small one's keeps
