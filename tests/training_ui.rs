@@ -586,9 +586,13 @@ fn show_me_on_the_presenters_card_shows_the_step_the_room_is_on() {
         harness.state().document().scenario().link(id).is_some()
     };
     // Step 3 of 5, the partnership: that and no more, and the card on it.
+    assert!(harness.query_by_label("Next ▶ step 4").is_none());
     harness.get_by_label("👁 Show me step 3").click();
     harness.run();
     harness.get_by_label_contains("Step 3 of 5");
+    // The card stays on the done step, with its tick, and Next says where it goes.
+    assert!(harness.query_by_label("Next ▶").is_none());
+    harness.get_by_label("Next ▶ step 4");
     assert!(has(&harness, "partnership-adatum-contoso"));
     assert!(
         !has(&harness, "reseller-adatum-tailspin"),
@@ -596,6 +600,10 @@ fn show_me_on_the_presenters_card_shows_the_step_the_room_is_on() {
     );
     assert!(violations(&harness) > 0);
     assert!(harness.query_by_label_contains("Solved").is_none());
+    harness.get_by_label("Next ▶ step 4").click();
+    harness.run();
+    harness.get_by_label_contains("Step 4 of 5");
+    harness.get_by_label("Next ▶");
     // Step 4 finishes it.
     harness.get_by_label("👁 Show me step 4").click();
     harness.run();

@@ -88,6 +88,32 @@ pub fn course_ui(
     out
 }
 
+/// The presenter's *Next* button. Once the room has done the step on the card, it names the step
+/// it goes to and stands out in the selection colour: the card stays on the done step so that the
+/// room reads its tick (moving on by itself took that away), and the presenter sees at a glance
+/// that it is time to move on (in a walk-through the card sat on a done step while the trainer
+/// looked for what was left).
+fn next_step_button(ui: &mut egui::Ui, done: bool, step: usize, steps: usize) -> egui::Response {
+    if done && step + 1 < steps {
+        let fill = ui.visuals().selection.bg_fill;
+        ui.add(
+            egui::Button::new(
+                RichText::new(format!("Next ▶ step {}", step + 2))
+                    .size(18.0)
+                    .color(ui.visuals().selection.stroke.color),
+            )
+            .fill(fill),
+        )
+        .on_hover_text(format!(
+            "Step {} is done: show step {} (→)",
+            step + 1,
+            step + 2
+        ))
+    } else {
+        ui.button(RichText::new("Next ▶").size(18.0))
+    }
+}
+
 fn tick(ui: &egui::Ui, done: bool) -> RichText {
     if done {
         RichText::new("✔").color(valid_text(ui))
@@ -453,11 +479,12 @@ pub fn presenter_card_ui(
             );
         }
     });
+    let step_done = progress
+        .as_ref()
+        .and_then(|p| p.steps.get(run.step).copied())
+        .unwrap_or(false);
     if let Some(step) = lesson.steps.get(run.step) {
-        let done = progress
-            .as_ref()
-            .and_then(|p| p.steps.get(run.step).copied())
-            .unwrap_or(false);
+        let done = step_done;
         let skipped = progress
             .as_ref()
             .is_some_and(|p| skipped_steps(run, p).contains(&run.step));
@@ -493,7 +520,7 @@ pub fn presenter_card_ui(
         if ui.button(RichText::new("◀ Previous").size(18.0)).clicked() {
             out.push(TrainingCommand::StepPrevious);
         }
-        if ui.button(RichText::new("Next ▶").size(18.0)).clicked() {
+        if next_step_button(ui, step_done, run.step, lesson.steps.len()).clicked() {
             out.push(TrainingCommand::StepNext);
         }
         if lesson.quiz
