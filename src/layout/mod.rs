@@ -16,9 +16,9 @@ pub use force::force_positions;
 pub use routes::{End, Parallels, Route, Router, each_route, routes, routes_by_edge};
 pub use spatial::clip_segment;
 
-use crate::model::{Link, LinkKind, Party, PartyId, PartyKind, Position, Scenario, markets};
+use crate::model::{LinkKind, PartyId, PartyKind, Position, Scenario, markets};
 use petgraph::Direction;
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, NodeIndexable};
 use std::collections::BTreeMap;
 
@@ -311,7 +311,7 @@ pub fn home_seller<'a>(scenario: &'a Scenario, customer: &str) -> Option<&'a Par
 }
 
 /// [`home_seller`] on graph indexes.
-pub fn home_seller_of(g: &StableDiGraph<Party, Link>, customer: NodeIndex) -> Option<NodeIndex> {
+pub fn home_seller_of(g: &crate::model::ChannelGraph, customer: NodeIndex) -> Option<NodeIndex> {
     g.edges_directed(customer, Direction::Incoming)
         .filter(|e| matches!(e.weight().kind, LinkKind::Purchase | LinkKind::Reseller))
         .filter_map(|e| {

@@ -18,7 +18,7 @@ pub use link::{AdminRole, AdminType, Link, LinkKind, LinkStatus, Publisher};
 pub use markets::{Market, Markets, Region, markets};
 pub use meta::ScenarioMeta;
 pub use party::{Party, PartyKind, Position, TenantType};
-pub use scenario::{Scenario, ScenarioError, ends_after_its_date, valid_id};
+pub use scenario::{ChannelGraph, Scenario, ScenarioError, ends_after_its_date, valid_id};
 
 /// Calendar dates everywhere in the model (`YYYY-MM-DD` in saves and CSV).
 pub type Date = chrono::NaiveDate;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::ops::Deref;
 
 use petgraph::Direction;
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
 use crate::model::identity::{organization_key, same_organization, tenant_key};
@@ -164,7 +164,7 @@ pub(crate) struct Ctx<'a> {
     /// copied parties and searched for free ids, a large share of a full check and of re-checking
     /// a busy provider.
     pub fixes: bool,
-    graph: &'a StableDiGraph<Party, Link>,
+    graph: &'a crate::model::ChannelGraph,
     /// The earliest date among each party's links, once asked (see [`Ctx::earliest_link_date`]).
     earliest: RefCell<FoldMap<PartyId, Option<Date>>>,
     known: Memo,
@@ -291,7 +291,7 @@ impl<'a> Ctx<'a> {
                         ix: e.source(),
                         party: &graph[e.source()],
                     },
-                    e.weight(),
+                    &**e.weight(),
                 )
             })
     }
@@ -306,7 +306,7 @@ impl<'a> Ctx<'a> {
                     ix: e.source(),
                     party: &graph[e.source()],
                 },
-                e.weight(),
+                &**e.weight(),
             )
         })
     }
@@ -335,7 +335,7 @@ impl<'a> Ctx<'a> {
                 owner
             }
         };
-        owner.map(|ix| &self.graph[ix])
+        owner.map(|ix| &*self.graph[ix])
     }
 
     /// True when the party's organization has an indirect reseller other than the party itself,
@@ -396,7 +396,7 @@ impl<'a> Ctx<'a> {
         graph
             .edges_directed(reseller, Direction::Incoming)
             .filter_map(move |e| {
-                let l = e.weight();
+                let l: &Link = e.weight();
                 let provider = &graph[e.source()];
                 (l.kind == LinkKind::Partnership
                     && l.exists_at(as_of)

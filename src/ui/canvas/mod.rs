@@ -505,7 +505,7 @@ pub fn canvas_ui(
     let segments: Vec<(EdgeIndex, &Link, Vec<Pos2>)> = edges
         .iter()
         .filter_map(|&e| {
-            let link = graph.edge_weight(e)?;
+            let link: &Link = graph.edge_weight(e)?;
             let points = link_path(doc, view, scene, e, preview_move.as_ref())?;
             Some((e, link, points))
         })

@@ -28,7 +28,7 @@ use crate::model::{LinkId, LinkKind, PartyId, PartyKind, Position, Scenario};
 use crate::rules::{Checker, Severity};
 use egui::{Pos2, Rect, pos2, vec2};
 use petgraph::Direction;
-use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable};
 use std::collections::BTreeSet;
 
@@ -241,7 +241,7 @@ pub(super) fn worst_of(severities: &[u32; 3]) -> Option<Severity> {
 /// The seller a customer is drawn under: [`crate::layout::home_seller`] on graph indexes (the
 /// indirect reseller it buys from or has a reseller relationship with, else such a direct-bill
 /// partner; the smallest id on ties).
-fn home_seller(g: &StableDiGraph<crate::model::Party, crate::model::Link>, n: NodeIndex) -> u32 {
+fn home_seller(g: &crate::model::ChannelGraph, n: NodeIndex) -> u32 {
     g.edges_directed(n, Direction::Incoming)
         .filter(|e| matches!(e.weight().kind, LinkKind::Purchase | LinkKind::Reseller))
         .filter_map(|e| {
@@ -259,11 +259,7 @@ fn home_seller(g: &StableDiGraph<crate::model::Party, crate::model::Link>, n: No
 
 /// The links between `a` and `b` (either way), in index order. Walks the links of both parties
 /// in step and stops with the one that has fewer: a customer's few, not its provider's 300,000.
-fn edges_between(
-    g: &StableDiGraph<crate::model::Party, crate::model::Link>,
-    a: NodeIndex,
-    b: NodeIndex,
-) -> Vec<EdgeIndex> {
+fn edges_between(g: &crate::model::ChannelGraph, a: NodeIndex, b: NodeIndex) -> Vec<EdgeIndex> {
     let all = |n: NodeIndex| {
         g.edges_directed(n, Direction::Outgoing)
             .chain(g.edges_directed(n, Direction::Incoming))
@@ -744,7 +740,7 @@ impl Scene {
     /// where parties are.
     fn head_now(
         &self,
-        g: &StableDiGraph<crate::model::Party, crate::model::Link>,
+        g: &crate::model::ChannelGraph,
         n: NodeIndex,
         pos: impl Fn(NodeIndex) -> Pos2,
     ) -> u32 {
@@ -1091,7 +1087,7 @@ impl Scene {
     /// copying the link's id: what a frame asks of every link near the view.
     pub(super) fn route_points(
         &self,
-        g: &StableDiGraph<crate::model::Party, crate::model::Link>,
+        g: &crate::model::ChannelGraph,
         e: EdgeIndex,
     ) -> Option<(Pos2, Pos2, Pos2)> {
         if let Some(all) = &self.routes {
