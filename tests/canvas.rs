@@ -348,6 +348,7 @@ fn fitted_an_unchanged_frame_reuses_the_far_views_picture_and_looks_the_same() {
     harness.run_steps(4);
     let (anew, painted) = canvas_triangles(&harness);
     let tooltip = texts_naming(&harness, &provider.name);
+    let told = told_of(&harness, &s);
     assert!(!tooltip.is_empty(), "no tooltip names {}", provider.name);
     harness.state_mut().view.keep_picture = true;
     // One frame draws the picture, the next ones reuse it.
@@ -367,11 +368,91 @@ fn fitted_an_unchanged_frame_reuses_the_far_views_picture_and_looks_the_same() {
         );
     }
     assert_eq!(texts_naming(&harness, &provider.name), tooltip);
-    let label = format!("{} ({})", provider.name, provider.kind.label());
     assert!(
-        harness.query_by_label(&label).is_some(),
-        "AccessKit does not find {label}"
+        !told.0.is_empty() || told.1.is_some(),
+        "AccessKit is told of no party"
     );
+    assert_eq!(told_of(&harness, &s), told, "what AccessKit is told");
+}
+
+/// The parties drawn as themselves in the far view (Microsoft, providers, direct-bill partners)
+/// that AccessKit is told of, by the words it is told, and the summary of the rest it is told.
+fn told_of(
+    harness: &Harness<'static, ExplorerApp>,
+    s: &csp_explorer::model::Scenario,
+) -> (Vec<String>, Option<String>) {
+    let parties = s
+        .parties()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                PartyKind::Microsoft | PartyKind::IndirectProvider | PartyKind::DirectBill
+            )
+        })
+        .map(|p| format!("{} ({})", p.name, p.kind.label()))
+        .filter(|label| harness.query_by_label(label).is_some())
+        .collect();
+    let summary = harness
+        .query_by(|node| {
+            node.role() == egui::accesskit::Role::Label
+                && node
+                    .value()
+                    .is_some_and(|v| v.contains("drawn here without"))
+        })
+        .and_then(|node| node.value());
+    (parties, summary)
+}
+
+/// Fitted on a big channel, AccessKit is told each party whose name is drawn, as itself, and how
+/// many more the far view draws without their names, in one node: not one nameless node per
+/// provider and direct-bill partner (they grew with the channel, 376 at 300,000 parties), whether
+/// the frame draws the far view anew or reuses its picture.
+#[test]
+fn fitted_accesskit_is_told_the_named_parties_and_how_many_more_are_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, mut harness) = ten_thousand_parties(dir.path());
+    // A small window: fitted, the senior parties are closer together than their names are wide.
+    harness.set_size(egui::vec2(700.0, 520.0));
+    harness.run_steps(4);
+    let zoom = harness.state().view.zoom;
+    assert!(zoom * 30.0 < 2.5, "fitted at zoom {zoom}");
+    let senior = |kind: PartyKind| {
+        matches!(
+            kind,
+            PartyKind::Microsoft | PartyKind::IndirectProvider | PartyKind::DirectBill
+        )
+    };
+    let canvas = harness.state().view.rect;
+    let drawn: Vec<&csp_explorer::model::Party> = s
+        .parties()
+        .filter(|p| senior(p.kind))
+        .filter(|p| {
+            harness
+                .state()
+                .screen_pos(p.id.as_str())
+                .is_some_and(|at| canvas.contains(at))
+        })
+        .collect();
+    drawn_anew(&mut harness);
+    harness.run_steps(3);
+    let names: Vec<String> = canvas_texts(&harness).into_iter().map(|t| t.0).collect();
+    let told = told_of(&harness, &s);
+    for party in &drawn {
+        let label = format!("{} ({})", party.name, party.kind.label());
+        let is_named = names.iter().any(|n| n.contains(party.name.as_str()));
+        assert_eq!(told.0.contains(&label), is_named, "{label} told, named");
+    }
+    assert!(!told.0.is_empty(), "no party told of among {}", drawn.len());
+    let unnamed = drawn.len() - told.0.len();
+    assert!(unnamed > 0, "all {} named: nothing to count", drawn.len());
+    assert_eq!(
+        told.1,
+        Some(csp_explorer::ui::canvas::unnamed_words(unnamed))
+    );
+    // A frame reusing the picture tells the same.
+    harness.state_mut().view.keep_picture = true;
+    harness.run_steps(3);
+    assert_eq!(told_of(&harness, &s), told);
 }
 
 /// Every shape painted on the canvas this frame but the meshes, and the quads of the meshes (the

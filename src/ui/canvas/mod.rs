@@ -711,7 +711,7 @@ pub fn canvas_ui(
         Some(Selection::Party(id)) => s.party_index(id.as_str()),
         _ => None,
     };
-    let mut party_labels = {
+    let (mut party_labels, named) = {
         let mut wanted: Vec<(u8, NodeIndex)> = nodes
             .iter()
             .filter(|&&n| rect.expand(node_r).contains(position_of(n)) || Some(n) == moving)
@@ -723,6 +723,7 @@ pub fn canvas_ui(
             .collect();
         wanted.sort_unstable();
         let mut placed = Vec::new();
+        let mut named = HashSet::new();
         // Up to this many parties every name is drawn: where no place is free, over whatever is
         // least in the way. Beyond, the level of detail decides.
         let every_name = s.party_count() <= EVERY_NAME_UP_TO;
@@ -745,9 +746,10 @@ pub fn canvas_ui(
             let mut label = PartyLabel::lay_out(&painter, party, party_ink, &font);
             if label.place(rect, position_of(n), node_r, &mut labels, &runs, every_name) {
                 placed.push(label);
+                named.insert(n);
             }
         }
-        placed
+        (placed, named)
     };
 
     // Marks: a few pixels each, gathered into one mesh (no outlines, no anti-aliasing to
@@ -1370,6 +1372,7 @@ pub fn canvas_ui(
     // Zoomed out this far, the parties left to draw are the few senior ones (the rest are
     // marks), drawn at a size that can be seen.
     let r = node_r;
+    let mut unnamed = 0;
     for &n in &nodes {
         let party = &graph[n];
         let c = position_of(n);
@@ -1443,9 +1446,18 @@ pub fn canvas_ui(
             worst,
             words: None,
         };
-        exposed.words = expose_party(ui, &exposed, party, Vec2::ZERO);
+        // In the far view, a party is told to AccessKit where its name is drawn, and the rest
+        // are counted in one summary (see `expose_unnamed`).
+        let told = !far_marks || named.contains(&n);
+        if told {
+            exposed.words = expose_party(ui, &exposed, party, Vec2::ZERO);
+        } else {
+            unnamed += 1;
+        }
         if let Some((.., recorder)) = picture_drawing.as_mut() {
-            recorder.exposed.push(exposed);
+            if told {
+                recorder.exposed.push(exposed);
+            }
             recorder.targets.push(picture::Target::Party {
                 centre: c,
                 radius: r,
@@ -1477,7 +1489,9 @@ pub fn canvas_ui(
     for label in party_labels.drain(..) {
         label.paint(&painter, background);
     }
-    if let Some((key, previous, start, probe, recorder)) = picture_drawing {
+    expose_unnamed(ui, rect, unnamed);
+    if let Some((key, previous, start, probe, mut recorder)) = picture_drawing {
+        recorder.unnamed = unnamed;
         let end = painter.add(Shape::Noop);
         picture::keep(
             ui,
@@ -1673,6 +1687,7 @@ fn draw_picture(
             let _ = expose_party(ui, exposed, party, delta);
         }
     }
+    expose_unnamed(ui, rect, kept.unnamed);
     let pointer = response.hover_pos().filter(|p| rect.contains(*p));
     let hide = overlay.hide_findings;
     let hovered_text = pointer.and_then(|p| match kept.hovered(p, delta) {
@@ -1723,6 +1738,46 @@ fn expose(ui: &egui::Ui, id: egui::Id, rect: Rect, text: impl FnOnce() -> (Strin
             y1: rect.max.y.into(),
         });
     });
+}
+
+/// Tells AccessKit, in one node over the canvas, how many parties the far view draws without
+/// their names (none: nothing is told). Why: fitted on 300,000 parties the far view draws a few
+/// hundred providers and direct-bill partners as themselves but names only the few that have
+/// room; told one by one, a screen reader listed hundreds of nameless buttons that a sighted user
+/// cannot tell apart either, and the nodes grew with the channel (376 at 300,000 parties, a
+/// quarter of a fitted frame where AccessKit is on). What can be read on screen is told as
+/// itself; the rest is where zooming in or the search reaches it.
+fn expose_unnamed(ui: &egui::Ui, canvas: Rect, unnamed: usize) {
+    if unnamed == 0 {
+        return;
+    }
+    ui.ctx()
+        .accesskit_node_builder(ui.id().with("unnamed-parties"), |node| {
+            // A label's words are its value, in AccessKit.
+            node.set_role(egui::accesskit::Role::Label);
+            node.set_value(unnamed_words(unnamed));
+            node.set_description(
+                "providers and direct-bill partners too small to name at this zoom: zoom in, \
+                 or find a party by name (Ctrl+F)",
+            );
+            node.set_bounds(egui::accesskit::Rect {
+                x0: canvas.min.x.into(),
+                y0: canvas.min.y.into(),
+                x1: canvas.max.x.into(),
+                y1: canvas.max.y.into(),
+            });
+        });
+}
+
+/// The summary AccessKit is told of the parties drawn without their names.
+pub fn unnamed_words(unnamed: usize) -> String {
+    match unnamed {
+        1 => "1 more party drawn here without its name".to_owned(),
+        n => format!(
+            "{} more parties drawn here without their names",
+            crate::text::thousands(n)
+        ),
+    }
 }
 
 /// What is said of a drawn party or link after its name: its worst finding.

@@ -85,8 +85,8 @@ impl Target {
     }
 }
 
-/// A party the picture drew, told to AccessKit again on every frame that reuses the picture (its
-/// words are worked out once, while AccessKit is on).
+/// A party the picture drew and named, told to AccessKit again on every frame that reuses the
+/// picture (its words are worked out once, while AccessKit is on).
 #[derive(Clone, Debug)]
 pub(super) struct Exposed {
     pub id: egui::Id,
@@ -101,6 +101,8 @@ pub(super) struct Exposed {
 pub(super) struct Recorder {
     pub targets: Vec<Target>,
     pub exposed: Vec<Exposed>,
+    /// How many parties it drew without their names (told to AccessKit as one count).
+    pub unnamed: usize,
 }
 
 /// Side of a hover grid cell, in pixels.
@@ -201,6 +203,8 @@ pub(super) struct Picture {
     targets: Vec<Target>,
     hover: HoverGrid,
     pub exposed: Vec<Exposed>,
+    /// How many parties it drew without their names.
+    pub unnamed: usize,
     /// Where the legend went (the frame chose its corner from what was drawn).
     pub legend_corner: super::paint::Corner,
     /// A galley laid out on every frame: egui hands back the same one until it rebuilds its
@@ -365,6 +369,7 @@ pub(super) fn keep(ui: &egui::Ui, drawn: Drawn) {
         targets: drawn.recorder.targets,
         hover,
         exposed: drawn.recorder.exposed,
+        unnamed: drawn.recorder.unnamed,
         legend_corner: drawn.legend_corner,
         probe: drawn.probe,
         tessellator: (template, pixels_per_point, options),
