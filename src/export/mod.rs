@@ -884,26 +884,41 @@ fn make(
     let drawing = progress.part(0.3, 0.9, "Drawing");
     let rendered = match (format, options.slide) {
         (ExportFormat::Svg, Some(slide)) if !options.text_as_paths => {
-            svg::write_slide(&sheet, &svg::Look::svg(options), slide, &drawing, out)?;
+            svg::write_slide(&sheet, &svg::Look::svg(options), slide, &drawing, None, out)?;
             None
         }
         (ExportFormat::Svg, Some(slide)) => {
             let mut made = out::Out::memory();
-            svg::write_slide(&sheet, &svg::Look::svg(options), slide, &drawing, &mut made)?;
+            svg::write_slide(
+                &sheet,
+                &svg::Look::svg(options),
+                slide,
+                &drawing,
+                None,
+                &mut made,
+            )?;
             let svg = made.finish().unwrap_or_default();
             Some(png::outlined(&svg)?.into_bytes())
         }
         (ExportFormat::Png, Some(slide)) => {
             // The slide is laid out in its own pixels: drawn at scale 1, it is the size asked.
             let mut made = out::Out::memory();
-            svg::write_slide(&sheet, &svg::Look::png(options), slide, &drawing, &mut made)?;
+            let mut hairlines = png::Hairlines::default();
+            svg::write_slide(
+                &sheet,
+                &svg::Look::png(options),
+                slide,
+                &drawing,
+                Some(&mut hairlines),
+                &mut made,
+            )?;
             let svg = made.finish().unwrap_or_default();
             progress.part(0.6, 0.95, "Rendering the picture");
             let at_one = ExportOptions {
                 scale: 1.0,
                 ..options.clone()
             };
-            Some(png::render(&svg, &at_one)?)
+            Some(png::render_over(&svg, &at_one, Some(&hairlines))?)
         }
         (format, _) => make_one(&sheet, format, options, progress, &drawing, out)?,
     };

@@ -314,9 +314,10 @@ pub(crate) fn write_slide(
     look: &Look,
     size: super::Slide,
     progress: &Progress,
+    hairlines: Option<&mut super::png::Hairlines>,
     out: &mut Out,
 ) -> Result<(), ExportError> {
-    slide::write(sheet, look, size, progress, out)
+    slide::write(sheet, look, size, progress, hairlines, out)
 }
 
 /// Refuses a PNG whose `bound` exceeds the limits at `scale`, naming the scale at which `sizing`

@@ -16,6 +16,7 @@ use super::layout::{self, Numbering, severity_color};
 use super::writing::{self, Ink, Laid, family, link_swatch, shape};
 use super::{Detail, KIND, Look, NAME, RADIUS, placement, reach};
 use crate::export::out::Out;
+use crate::export::png::Hairlines;
 use crate::export::sanitize::{clean, xml as escape};
 use crate::export::{ExportError, LinkState, Sheet, Slide, party_color};
 use crate::fonts::{Fonts, TextStyle};
@@ -377,12 +378,14 @@ fn fitting(extent: Box2, into: Box2, unit: f32) -> f32 {
 }
 
 /// Writes the sheet as one slide of `slide`'s size in `look` (its `detail`: [`Detail::Auto`]
-/// keeps what the slide draws readably, see [`readable_on_slide`]).
+/// keeps what the slide draws readably, see [`readable_on_slide`]); with `hairlines` (a PNG's),
+/// the links under a pixel wide go there instead of into the SVG, and the SVG has no background.
 pub(super) fn write(
     sheet: &Sheet,
     look: &Look,
     slide: Slide,
     progress: &Progress,
+    hairlines: Option<&mut Hairlines>,
     out: &mut Out,
 ) -> Result<(), ExportError> {
     let s = sheet.scenario;
@@ -446,7 +449,28 @@ pub(super) fn write(
     let ty =
         into.y0 + ((into.y1 - into.y0) - zoom * (extent.y1 - extent.y0)) / 2.0 - zoom * extent.y0;
     let fine = writing::fine(extent.x1 - extent.x0, extent.y1 - extent.y0);
-    writing::open_document(sheet, (page.width, page.height), fine, true, look, out);
+    let ink = Ink {
+        fine,
+        // A broken link at least [`BROKEN_PX`] wide on the slide: the findings' places in sight.
+        broken_wider: (BROKEN_PX * page.unit / (3.0 * zoom)).max(1.0),
+        // An arrow (7 widths long) under a pixel is not seen, and costs the rasteriser a shape
+        // per link.
+        arrows: 7.0 * 2.0 * zoom >= page.unit,
+    };
+    // The offset as written in the SVG, so the links drawn beside it meet their parties.
+    let (tx, ty) = ((tx * 10.0).round() / 10.0, (ty * 10.0).round() / 10.0);
+    // A PNG's links under a pixel wide are drawn into its pixels beside the SVG (see
+    // `png::Hairlines`), under its parties and broken links as the SVG would draw them: on the
+    // background, which the pixels then already have.
+    let hairlines = hairlines.filter(|_| !ink.arrows).map(|h| {
+        *h = Hairlines::new(zoom, (tx, ty));
+        h
+    });
+    let bare = Look {
+        transparent: look.transparent || hairlines.is_some(),
+        ..*look
+    };
+    writing::open_document(sheet, (page.width, page.height), fine, true, &bare, out);
     write_texts(out, &page);
     let _ = writeln!(
         out,
@@ -459,15 +483,7 @@ pub(super) fn write(
         numbering: &numbering,
         placed: &placed,
     };
-    let ink = Ink {
-        fine,
-        // A broken link at least [`BROKEN_PX`] wide on the slide: the findings' places in sight.
-        broken_wider: (BROKEN_PX * page.unit / (3.0 * zoom)).max(1.0),
-        // An arrow (7 widths long) under a pixel is not seen, and costs the rasteriser a shape
-        // per link.
-        arrows: 7.0 * 2.0 * zoom >= page.unit,
-    };
-    if writing::write_drawing(sheet, &laid, look, (0.0, 0.0), ink, out) {
+    if writing::write_drawing(sheet, &laid, look, (0.0, 0.0), ink, hairlines, out) {
         out.push_str("</g>\n</svg>\n");
     }
     progress.set(1.0);
@@ -586,7 +602,7 @@ mod tests {
             ] {
                 let mut out = Out::memory();
                 let look = Look::png(&crate::export::ExportOptions::default());
-                write(&sheet, &look, size, &Progress::none(), &mut out).unwrap();
+                write(&sheet, &look, size, &Progress::none(), None, &mut out).unwrap();
                 let svg = out.finish().unwrap();
                 let tree =
                     usvg::Tree::from_str(&svg, &crate::fonts::Fonts::shared().usvg_options())
@@ -682,6 +698,68 @@ mod tests {
         assert_eq!(counted(1, "note", "notes"), "1 note");
     }
 
+    /// A large channel's slide PNG, its thin links drawn as hairlines beside the SVG, is the
+    /// picture resvg draws of the whole SVG: the same ink, in the same places.
+    #[test]
+    fn a_slide_png_with_hairlines_is_the_picture_resvg_draws() {
+        use crate::export::png;
+        let s = crate::generate::generate(&crate::generate::GenerateOptions {
+            providers: 3,
+            resellers: 400,
+            direct_bill: 5,
+            customers: 3_500,
+            seed: 4,
+            break_rate: 0.05,
+        })
+        .unwrap();
+        let sheet = Sheet::new(&s, None);
+        let options = crate::export::ExportOptions::default();
+        let look = Look::png(&options);
+        let picture = |hairlines: Option<&mut png::Hairlines>| {
+            let mut out = Out::memory();
+            let taken = hairlines.is_some();
+            let mut own = png::Hairlines::default();
+            let h = hairlines.unwrap_or(&mut own);
+            write(
+                &sheet,
+                &look,
+                Slide::default(),
+                &Progress::none(),
+                taken.then_some(&mut *h),
+                &mut out,
+            )
+            .unwrap();
+            let svg = out.finish().unwrap();
+            let bytes = png::render_over(&svg, &options, taken.then_some(&*h)).unwrap();
+            (svg, resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap())
+        };
+        let (whole, before) = picture(None);
+        let mut hairlines = png::Hairlines::default();
+        let (rest, after) = picture(Some(&mut hairlines));
+        assert!(
+            rest.matches("<path id=\"link-").count() * 4
+                < whole.matches("<path id=\"link-").count(),
+            "the thin links left the SVG"
+        );
+        let gray = |c: &resvg::tiny_skia::PremultipliedColorU8| {
+            (u32::from(c.red()) + u32::from(c.green()) + u32::from(c.blue())) as f64 / 3.0
+        };
+        let (mut sum, mut apart) = (0.0, 0usize);
+        for (a, b) in before.pixels().iter().zip(after.pixels()) {
+            sum += gray(a) - gray(b);
+            if (gray(a) - gray(b)).abs() > 16.0 {
+                apart += 1;
+            }
+        }
+        let n = before.pixels().len();
+        assert!(
+            (sum / n as f64).abs() < 0.05,
+            "mean apart by {}",
+            sum / n as f64
+        );
+        assert!(apart * 1000 < n, "{apart} of {n} pixels apart");
+    }
+
     /// A whole large channel's slide draws shapes and its broken links wider; a small one's keeps
     /// its names and links as the SVG draws them.
     #[test]
@@ -693,7 +771,15 @@ mod tests {
             let sheet = Sheet::new(s, None);
             let mut out = Out::memory();
             let look = Look::svg(&crate::export::ExportOptions::default());
-            write(&sheet, &look, Slide::default(), &Progress::none(), &mut out).unwrap();
+            write(
+                &sheet,
+                &look,
+                Slide::default(),
+                &Progress::none(),
+                None,
+                &mut out,
+            )
+            .unwrap();
             out.finish().unwrap()
         };
         let sample = crate::scenarios::builtin("sample-7-forbidden").unwrap();

@@ -17,6 +17,7 @@ use super::layout::{Numbering, Page, Swatch, TITLE, callout_text};
 use super::placement::{Label, Placed, Spot};
 use super::{CALLOUT_R, LIST_BOLD, Look, MARGIN, NAME, RADIUS};
 use crate::export::out::Out;
+use crate::export::png::Hairlines;
 use crate::export::sanitize::xml as escape;
 use crate::export::{LinkState, Sheet, Tenths, party_color};
 use crate::fonts::{Fonts, SVG_BOLD, SVG_REGULAR, TextStyle};
@@ -239,20 +240,33 @@ impl Ink {
     }
 }
 
-/// How a link is stroked: its state's colour and dashes, its kind's width, its arrow (see
-/// [`Ink`] for a slide's).
-fn link_stroke(kind: LinkKind, state: LinkState, ink: Ink) -> String {
-    let dash = match (state, kind) {
-        (LinkState::Violation, _) => r#" stroke-dasharray="10 6""#,
-        (LinkState::Future, _) => r#" stroke-dasharray="2 6""#,
-        (_, LinkKind::Admin) => r#" stroke-dasharray="3 4""#,
-        _ => "",
-    };
-    let width = if matches!(kind, LinkKind::Supply | LinkKind::Purchase) {
+/// A link's dashes (ink, gap) by its state, then its kind; `None` for a solid line.
+fn link_dash(kind: LinkKind, state: LinkState) -> Option<(u8, u8)> {
+    match (state, kind) {
+        (LinkState::Violation, _) => Some((10, 6)),
+        (LinkState::Future, _) => Some((2, 6)),
+        (_, LinkKind::Admin) => Some((3, 4)),
+        _ => None,
+    }
+}
+
+/// A link's stroke width by its kind: the money's links (supply, purchase) wider.
+fn link_width(kind: LinkKind) -> u8 {
+    if matches!(kind, LinkKind::Supply | LinkKind::Purchase) {
         3
     } else {
         2
+    }
+}
+
+/// How a link is stroked: its state's colour and dashes, its kind's width, its arrow (see
+/// [`Ink`] for a slide's).
+fn link_stroke(kind: LinkKind, state: LinkState, ink: Ink) -> String {
+    let dash = match link_dash(kind, state) {
+        Some((on, off)) => format!(r#" stroke-dasharray="{on} {off}""#),
+        None => String::new(),
     };
+    let width = link_width(kind);
     let broken = matches!(state, LinkState::Warning | LinkState::Violation);
     if broken && ink.broken_wider > 1.0 {
         let k = ink.broken_wider;
@@ -340,6 +354,24 @@ fn write_link_path(
     offset(out, end);
 }
 
+/// Where a link is drawn, moved by `at`: from the edge of its supplier's shape, through its
+/// control point (`None` for a link drawn straight, its control point halfway), to short of its
+/// buyer's shape by the room of its arrow.
+fn link_curve(
+    route: &Route,
+    at: impl Fn(Position) -> Position,
+) -> (Position, Option<Position>, Position) {
+    let (a, c, b) = (at(route.from), at(route.control), at(route.to));
+    let start = toward(a, c, RADIUS);
+    let end = toward(b, c, RADIUS + 3.0);
+    let mid = Position {
+        x: (a.x + b.x) / 2.0,
+        y: (a.y + b.y) / 2.0,
+    };
+    let bend = (c.x - mid.x).abs() + (c.y - mid.y).abs() > 0.05;
+    (start, bend.then_some(c), end)
+}
+
 /// A link to draw: its route and the link.
 type Drawn<'a> = (&'a Route, &'a crate::model::Link);
 
@@ -374,7 +406,15 @@ pub(super) fn write(sheet: &Sheet, laid: &Laid, page: &Page, look: &Look, out: &
     let fine = fine(width, height);
     open_document(sheet, (width, height), fine, false, look, out);
     write_header(out, page);
-    if !write_drawing(sheet, laid, look, (page.dx, page.dy), Ink::page(fine), out) {
+    if !write_drawing(
+        sheet,
+        laid,
+        look,
+        (page.dx, page.dy),
+        Ink::page(fine),
+        None,
+        out,
+    ) {
         return;
     }
     write_list(out, page);
@@ -457,6 +497,7 @@ pub(super) fn write_drawing(
     look: &Look,
     (dx, dy): (f32, f32),
     ink: Ink,
+    mut hairlines: Option<&mut Hairlines>,
     out: &mut Out,
 ) -> bool {
     let fine = ink.fine;
@@ -490,6 +531,34 @@ pub(super) fn write_drawing(
     groups.sort_by_key(|((kind, state), _)| (state_rank(*state), kind.key()));
     out.push_str("<g id=\"links\" fill=\"none\">\n");
     for ((kind, state), members) in &groups {
+        // A group under a pixel wide on a slide's PNG goes to its hairlines, not into the SVG.
+        // Unbroken ones: the widened broken links stay strokes, above them.
+        let thin = match hairlines.as_deref_mut() {
+            Some(h)
+                if !ink.arrows && !matches!(state, LinkState::Warning | LinkState::Violation) =>
+            {
+                let dash =
+                    link_dash(*kind, *state).map(|(on, off)| (f32::from(on), f32::from(off)));
+                h.ink(state.color(), f32::from(link_width(*kind)), dash)
+                    .map(|ink| (h, ink, dash))
+            }
+            _ => None,
+        };
+        if let Some((h, link_ink, dash)) = thin {
+            for (route, _) in members {
+                let (start, control, end) = link_curve(route, at);
+                let control = control.unwrap_or(Position {
+                    x: (start.x + end.x) / 2.0,
+                    y: (start.y + end.y) / 2.0,
+                });
+                h.add(
+                    link_ink,
+                    dash,
+                    ((start.x, start.y), (control.x, control.y), (end.x, end.y)),
+                );
+            }
+            continue;
+        }
         let _ = writeln!(
             out,
             r#"<g class="link {} {}" {}>"#,
@@ -498,17 +567,9 @@ pub(super) fn write_drawing(
             link_stroke(*kind, *state, ink)
         );
         for (route, link) in members {
-            let (a, c, b) = (at(route.from), at(route.control), at(route.to));
-            let start = toward(a, c, RADIUS);
-            let end = toward(b, c, RADIUS + 3.0);
             let _ = write!(out, r#"<path id="link-{}" d=""#, escape(link.id.as_str()));
-            // A link drawn straight (its control point halfway) is a line.
-            let mid = Position {
-                x: (a.x + b.x) / 2.0,
-                y: (a.y + b.y) / 2.0,
-            };
-            let bend = (c.x - mid.x).abs() + (c.y - mid.y).abs() > 0.05;
-            write_link_path(out, start, bend.then_some(c), end, fine);
+            let (start, control, end) = link_curve(route, at);
+            write_link_path(out, start, control, end, fine);
             out.push('"');
             if tips && *state != LinkState::Valid {
                 let _ = writeln!(
