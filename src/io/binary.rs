@@ -556,6 +556,8 @@ fn read_records(
     // would still reserve a gigabyte.
     let plausible = |claimed: u64| claimed.min(left / TYPICAL_RECORD_BYTES) as usize;
     scenario.reserve(plausible(parties), plausible(links));
+    // Every party and link brings its id: room for them all at once, not doubling as they come.
+    crate::model::reserve_ids(plausible(parties).saturating_add(plausible(links)));
     let mut done = 0u64;
     let tick = |done: u64| -> Result<(), LoadError> {
         if done.is_multiple_of(4096) {

@@ -3,7 +3,7 @@
 //! Saves, CSV files, the CLI and findings all speak in these ids; petgraph indices are an in-memory detail
 //! that never leaves a [`crate::model::Scenario`].
 //!
-//! An id is an interned text ([`ustr::Ustr`]): one pointer (8 bytes), `Copy`, equal when the pointers
+//! An id is an interned text ([`super::texts`]): one pointer (8 bytes), `Copy`, equal when the pointers
 //! are. A party's id is held by its node, the id map, four index entries, every link that names it and
 //! the findings about it; at 300,000 parties and 1,000,000 links the former `Arc<str>` (16 bytes and a
 //! reference count written on every clone, a cache miss per id at that size) cost three count bumps per
@@ -15,16 +15,16 @@
 //! ever reads, which [`crate::model::limits`] bounds per file. Hashing and ordering stay those of the
 //! text (a `HashMap<PartyId, _>` is still looked up by `&str`, and output order is text order).
 
+use super::texts::Text;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use ustr::Ustr;
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-        pub struct $name(Ustr);
+        pub struct $name(Text);
 
         impl $name {
             /// The id as text.
@@ -62,13 +62,13 @@ macro_rules! string_id {
 
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
-                Self(Ustr::from(&s))
+                Self(Text::of(&s))
             }
         }
 
         impl From<String> for $name {
             fn from(s: String) -> Self {
-                Self(Ustr::from(&s))
+                Self(Text::of(&s))
             }
         }
 
@@ -102,14 +102,14 @@ macro_rules! string_id {
 struct IdVisitor;
 
 impl serde::de::Visitor<'_> for IdVisitor {
-    type Value = Ustr;
+    type Value = Text;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
 
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Ustr, E> {
-        Ok(Ustr::from(v))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+        Ok(Text::of(v))
     }
 }
 

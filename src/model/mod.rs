@@ -12,6 +12,7 @@ mod markets;
 mod meta;
 mod party;
 mod scenario;
+mod texts;
 
 pub use ids::{LinkId, PartyId};
 pub use link::{AdminRole, AdminType, Link, LinkKind, LinkStatus, Publisher};
@@ -19,6 +20,7 @@ pub use markets::{Market, Markets, Region, markets};
 pub use meta::ScenarioMeta;
 pub use party::{Party, PartyKind, Position, TenantType};
 pub use scenario::{ChannelGraph, Scenario, ScenarioError, ends_after_its_date, valid_id};
+pub use texts::reserve as reserve_ids;
 
 /// Calendar dates everywhere in the model (`YYYY-MM-DD` in saves and CSV).
 pub type Date = chrono::NaiveDate;
