@@ -6,7 +6,7 @@ use super::Format;
 use super::input::{kept, load_scenario, parse_date};
 use super::output::{ToStdout, bad_input, emit};
 use crate::model::{Date, Scenario};
-use crate::rules::fixes::{ProvenFinding, prove_with};
+use crate::rules::fixes::{ProvenFinding, prove_owned};
 use crate::rules::{Finding, Severity, Subject};
 use clap::Args;
 use std::process::ExitCode;
@@ -48,29 +48,27 @@ fn check(
     };
     let as_of = as_of.unwrap_or_else(|| scenario.as_of());
     // Quick fixes are proven against the ordinary reading; the audit reading lists findings only.
-    let (findings, proven) = if strict_dates {
-        let findings = crate::rules::check_strict_dates(&scenario, as_of);
-        let proven = findings
-            .iter()
+    let proven: Vec<ProvenFinding> = if strict_dates {
+        crate::rules::check_strict_dates(&scenario, as_of)
+            .into_iter()
             .map(|f| ProvenFinding {
                 finding: Finding {
                     fixes: Vec::new(),
-                    ..f.clone()
+                    ..f
                 },
                 withheld: Vec::new(),
             })
-            .collect();
-        (findings, proven)
+            .collect()
     } else {
         // One full check serves both the list and the proofs, which re-check incrementally on
-        // the scenario itself (each fix is taken back).
+        // the scenario itself (each fix is taken back). The findings become the proven list
+        // (not copied into it: both at once were ~6% of the peak at 300,000 parties).
         let mut checker = kept(crate::rules::Checker::with_as_of(&scenario, as_of));
         let findings = checker.sorted_with_fixes(&scenario);
         scenario.meta.as_of = Some(as_of);
-        let proven = prove_with(&mut scenario, &mut checker, &findings);
-        (findings, proven)
+        prove_owned(&mut scenario, &mut checker, findings)
     };
-    let (findings, proven) = (kept(findings), kept(proven));
+    let proven = kept(proven);
     let written = match format {
         // Written as it is: `out!` formats its arguments into a second string.
         Format::Json => emit(render_check_json_proven(&scenario, as_of, &proven).as_bytes()),
@@ -83,7 +81,10 @@ fn check(
     if let Err(code) = written {
         return code;
     }
-    if findings.iter().any(|f| f.severity == Severity::Violation) {
+    if proven
+        .iter()
+        .any(|p| p.finding.severity == Severity::Violation)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
