@@ -625,6 +625,8 @@ fn read_records(
             .map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))??;
         migrate(model_version, std::slice::from_mut(&mut link));
         match ends {
+            // `placed` holds each party's id and index as adding it gave them.
+            Some((from, to, _)) if by_place(version) => scenario.add_link_placed(link, (from, to)),
             Some(ends) => scenario.add_link_at(link, ends),
             None => scenario.add_link(link),
         }
