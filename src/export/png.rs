@@ -313,20 +313,26 @@ impl Hairlines {
                 match link.dash {
                     None => touch(from, to),
                     Some((on, off)) => {
-                        // Each dash its own short line, as tiny-skia dashes the path before
-                        // drawing it: a dash far under a pixel still darkens a pixel's 8 bits.
+                        // Each dash its own mark, as tiny-skia dashes the path before drawing
+                        // it: a dash far under a pixel still darkens a pixel's 8 bits. A dash
+                        // repeats within a tenth of a pixel here (`Hairlines::ink`), so each is
+                        // laid in the row or column its middle is in, by its length along it
+                        // (a line per dash was two fifths of a 100,000-party slide).
                         let length = (to.0 - from.0).hypot(to.1 - from.1) / self.zoom;
-                        let point = |d: f32| {
-                            let f = (d / length.max(f32::MIN_POSITIVE)).min(1.0);
-                            (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f)
-                        };
+                        let (du, dv) = ((to.0 - from.0) / length, (to.1 - from.1) / length);
+                        let steep = dv.abs() > du.abs();
+                        let along = if steep { dv.abs() } else { du.abs() };
                         let mut done = 0.0f32;
                         while done < length {
                             let inked = phase < on;
                             let until = if inked { on } else { on + off };
                             let step = (until - phase).min(length - done).max(1e-3);
                             if inked {
-                                touch(point(done), point(done + step));
+                                let middle = done + step / 2.0;
+                                let (x, y) = (from.0 + du * middle, from.1 + dv * middle);
+                                dot((x, y), step * along, steep, (w, h), |i, coverage| {
+                                    blend(&mut pixels[i], link.ink, coverage)
+                                });
                             }
                             done += step;
                             phase += step;
@@ -339,6 +345,33 @@ impl Hairlines {
                 from = to;
             }
         }
+    }
+}
+
+/// Calls `touch` with the index and coverage (of 255) of the two pixels nearest `(x, y)` across
+/// the longer axis of a line (`steep`: the vertical one), covered `part` of a pixel along it: a
+/// piece of a hairline within one row or column, as [`line`] lays each.
+fn dot(
+    (x, y): (f32, f32),
+    part: f32,
+    steep: bool,
+    (w, h): (usize, usize),
+    mut touch: impl FnMut(usize, u8),
+) {
+    let (u, v, long, across) = if steep { (y, x, h, w) } else { (x, y, w, h) };
+    if u < 0.0 || u >= long as f32 {
+        return;
+    }
+    let v = v - 0.5;
+    let below = v.floor();
+    let share = v - below;
+    for (k, weight) in [(below, 1.0 - share), (below + 1.0, share)] {
+        let coverage = (255.0 * part * weight) as u8;
+        if k < 0.0 || k >= across as f32 || coverage == 0 {
+            continue;
+        }
+        let (u, k) = (u as usize, k as usize);
+        touch(if steep { u * w + k } else { k * w + u }, coverage);
     }
 }
 
@@ -390,7 +423,7 @@ fn line(a: (f32, f32), b: (f32, f32), (w, h): (usize, usize), mut touch: impl Fn
     if a.0 > b.0 {
         std::mem::swap(&mut a, &mut b);
     }
-    let (long, across) = if steep { (h, w) } else { (w, h) };
+    let long = if steep { h } else { w };
     let slope = if b.0 > a.0 {
         (b.1 - a.1) / (b.0 - a.0)
     } else {
@@ -404,17 +437,10 @@ fn line(a: (f32, f32), b: (f32, f32), (w, h): (usize, usize), mut touch: impl Fn
         if to <= from {
             continue;
         }
-        let v = a.1 + slope * ((from + to) / 2.0 - a.0) - 0.5;
-        let below = v.floor();
-        let share = v - below;
-        for (k, weight) in [(below, 1.0 - share), (below + 1.0, share)] {
-            let coverage = (255.0 * (to - from) * weight) as u8;
-            if k < 0.0 || k >= across as f32 || coverage == 0 {
-                continue;
-            }
-            let k = k as usize;
-            touch(if steep { u * w + k } else { k * w + u }, coverage);
-        }
+        let middle = (from + to) / 2.0;
+        let v = a.1 + slope * (middle - a.0);
+        let at = if steep { (v, middle) } else { (middle, v) };
+        dot(at, to - from, steep, (w, h), &mut touch);
     }
 }
 
