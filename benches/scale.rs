@@ -12,7 +12,8 @@
 //! `cargo bench --bench scale -- partner_center_import` imports Partner Center customer lists of
 //! 1k to 300k customers (`PC_MAX_CUSTOMERS` limits them).
 //!
-//! The export benches (`export_svg`, `export_drawio`, … one per format) run on channels of 1k, 10k,
+//! The export benches (`export_svg`, `export_drawio`, … one per format, and `export_png_slide` the
+//! whole channel on a 1920×1080 PNG slide) run on channels of 1k, 10k,
 //! 100k and 300k parties instead (`SCALE_MIN_PARTIES`, `SCALE_MAX_PARTIES` limit them), shaped like
 //! the shared channels of the README: `cargo bench --bench scale -- export_` runs only them.
 //!
@@ -27,7 +28,7 @@ mod process_cpu;
 use criterion::measurement::Measurement;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group};
 use csp_explorer::edit::{Edit, History};
-use csp_explorer::export::{ExportFormat, ExportOptions, export, export_to_file};
+use csp_explorer::export::{ExportFormat, ExportOptions, Slide, export, export_to_file};
 use csp_explorer::generate::{GenerateOptions, generate};
 use csp_explorer::io::import::{Options, Source, import};
 use csp_explorer::io::{
@@ -483,6 +484,20 @@ fn exports<M: Measurement>(c: &mut Criterion<M>) {
             // A 300,000-party GraphML is 1.6 GB: not kept for the next format.
             let _ = std::fs::remove_file(&path);
         }
+        // The whole channel as one 1920×1080 PNG slide (`export --format png --slide`), what a
+        // PNG too large at its scale offers: a couple of seconds at 100,000 parties.
+        let mut group = c.benchmark_group("export_png_slide");
+        configure(&mut group, parties * 4);
+        let path = dir.path().join("slide.png");
+        let slide = ExportOptions {
+            slide: Some(Slide::default()),
+            ..ExportOptions::default()
+        };
+        group.bench_function(
+            BenchmarkId::from_parameter(format!("{}_parties", s.party_count())),
+            |b| b.iter(|| black_box(export_to_file(&s, ExportFormat::Png, &slide, &path))),
+        );
+        group.finish();
     }
 }
 
