@@ -175,8 +175,10 @@ fn ui_frames<M: Measurement<Value = Duration>>(c: &mut Criterion<M>, clock: fn()
             })
         });
         // The same edit while a save or an export holds the scenario (a snapshot taken without
-        // copying): the edit copies the scenario first, on the UI thread. The snapshot is let go
-        // untimed after each (the export finishing, on its own thread).
+        // copying): the edit takes the copy of the scenario begun on another thread when the
+        // snapshot was taken, waiting for it if it is not in (here the edit comes at once, the
+        // worst case; UI_CPU=1 counts the UI thread's own work). The snapshot is let go untimed
+        // after each (the export finishing, on its own thread).
         group.bench_function(BenchmarkId::new("edit_while_exporting", parties), |b| {
             b.iter_custom(|iters| {
                 let mut took = Duration::ZERO;

@@ -120,6 +120,10 @@ pub struct Document {
     /// A what-if fork's own copy of the scenario, being made on a thread of its own (see
     /// [`Document::fork`]): until it is in, the fork shares its base's scenario, unchanged.
     copying: Option<std::sync::mpsc::Receiver<Copied>>,
+    /// The copy of the scenario made for the next edit while a snapshot is held elsewhere (see
+    /// [`owned`]); equal to the scenario, since every change to it takes this first. In a mutex
+    /// because a snapshot is taken from a shared document.
+    spare: std::sync::Mutex<Option<Spare>>,
 }
 
 /// A what-if fork's own copies of what it shares with its base at first (see [`Document::fork`]).
@@ -133,6 +137,8 @@ struct Copied {
 
 #[cfg(test)]
 thread_local! {
+    /// How many copies of a held scenario edits made on this thread (see [`owned`]).
+    pub(crate) static COPIES_MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// How many scenes this thread has made (see [`Document::drawn`]): a test counts the scenes a
     /// restore makes.
     pub(crate) static SCENES_MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
@@ -178,23 +184,50 @@ pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub(crate) fn release_freed_memory() {}
 
-/// The scenario to change: copied first while work on another thread (a save, an export, the
-/// recovery autosave, a comparison) holds a snapshot of it, which must stay as it was. The copy
-/// shares every party, link and index part with the snapshot (see [`crate::model::ChannelGraph`]),
-/// and the edit then copies only what it changes: about 20 ms on the UI thread at 300,000 parties
-/// and 1,000,000 links (the graph's slots and the id maps), where copying them whole took 190 ms
-/// and more. It is logged with its time.
-fn owned(scenario: &mut Arc<Scenario>) -> &mut Scenario {
+/// The scenario to change: while work on another thread (a save, an export, the recovery
+/// autosave, a comparison) holds a snapshot of it, which must stay as it was, the edit takes the
+/// copy made for it when the snapshot was taken (see [`Document::shared_scenario`]), waiting for
+/// it if it is not in yet, or copies it here if there is none. A copy shares every party, link
+/// and index part with the snapshot (see [`crate::model::ChannelGraph`]), and the edit then copies
+/// only what it changes; the copy itself (the graph's slots and the id maps) took about 20 ms of
+/// the UI thread at 300,000 parties and 1,000,000 links, and 0.9 s of wall time in the window
+/// while an export and the software rasteriser shared two cores with it. A spare copy no longer
+/// needed (the work finished first) is dropped on a thread of its own.
+fn owned<'a>(scenario: &'a mut Arc<Scenario>, spare: &mut Option<Spare>) -> &'a mut Scenario {
+    let spare = spare.take();
     if Arc::get_mut(scenario).is_none() {
         let started = Instant::now();
-        *scenario = Arc::new(Scenario::clone(scenario));
+        let copy = spare.and_then(|spare| spare.recv().ok());
+        #[cfg(test)]
+        if copy.is_none() {
+            COPIES_MADE.with(|made| made.set(made.get() + 1));
+        }
+        let from = if copy.is_some() {
+            "took the copy made"
+        } else {
+            "copied the scenario"
+        };
+        *scenario = Arc::new(copy.unwrap_or_else(|| Scenario::clone(scenario)));
         log::debug!(
-            "edit: copied the scenario (held by work on another thread) in {:?}",
+            "edit: {from} (held by work on another thread) in {:?}",
             started.elapsed()
         );
+    } else if let Some(spare) = spare {
+        drop_elsewhere(spare);
     }
     Arc::make_mut(scenario)
 }
+
+/// The spare copy's place in a document being changed (no lock taken: it is borrowed mutably).
+fn spare(spare: &mut std::sync::Mutex<Option<Spare>>) -> &mut Option<Spare> {
+    spare
+        .get_mut()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A copy of the scenario being made on a thread of its own for the next edit, from the moment
+/// work on another thread takes a snapshot (see [`Document::shared_scenario`]).
+type Spare = std::sync::mpsc::Receiver<Scenario>;
 
 impl Document {
     /// A document for a scenario that has not been saved yet.
@@ -243,6 +276,7 @@ impl Document {
             counts: OnceLock::new(),
             parties_version: revision,
             copying: None,
+            spare: Default::default(),
         }
     }
 
@@ -314,6 +348,7 @@ impl Document {
             findings_base: revision,
             counts: OnceLock::new(),
             parties_version: revision,
+            spare: Default::default(),
         };
         match copying {
             Some(answer) => fork.copying = Some(answer),
@@ -433,10 +468,36 @@ impl Document {
         Ok(())
     }
 
-    /// The scenario, shared for work on another thread (a save, the recovery autosave, a
-    /// comparison): no copy is made. Edits meanwhile leave the snapshot as it was (the document
-    /// then copies the scenario once, see [`Document::is_shared`]).
+    /// The scenario, shared for work on another thread (a save, an export, the recovery
+    /// autosave, a comparison). Edits meanwhile leave the snapshot as it was: a copy for the
+    /// first of them is made at once on a thread of its own (unless one is under way or kept
+    /// already), so that the edit takes it rather than copying on the UI thread (see [`owned`]).
+    /// It shares the parties and links, so it holds the graph's slots and the id maps: about
+    /// 45 MB at 300,000 parties, until the next edit.
     pub fn shared_scenario(&self) -> Arc<Scenario> {
+        let mut spare = self
+            .spare
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if spare.is_none() {
+            let snapshot = Arc::clone(&self.scenario);
+            let (tx, copy) = std::sync::mpsc::sync_channel(1);
+            let copying = std::thread::Builder::new()
+                .name("csp-explorer spare copy".into())
+                .spawn(move || {
+                    let started = Instant::now();
+                    let copied = Scenario::clone(&snapshot);
+                    drop(snapshot);
+                    log::debug!(
+                        "edit: a copy made for the next edit in {:?}",
+                        started.elapsed()
+                    );
+                    // The document may be gone, or have taken the copy's place otherwise.
+                    let _ = tx.send(copied);
+                });
+            // No thread: the next edit copies, as before.
+            *spare = copying.ok().map(|_| copy);
+        }
         Arc::clone(&self.scenario)
     }
 
@@ -448,6 +509,16 @@ impl Document {
     pub fn trial<R>(&mut self, trial: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
         self.wait_for_copy();
         let scenario = Arc::get_mut(&mut self.scenario)?;
+        // A trial leaves the scenario equal but not the same (a link slot taken and freed): a
+        // spare copy would differ from it.
+        if let Some(spare) = self
+            .spare
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            drop_elsewhere(spare);
+        }
         let counts = (scenario.party_count(), scenario.link_count());
         let result = trial(scenario);
         debug_assert_eq!(
@@ -471,6 +542,13 @@ impl Document {
     /// Takes a fork's copy of the scenario if it is in (the window asks every frame while it is
     /// being made); true when it is still being made.
     pub fn poll_copy(&mut self) -> bool {
+        // A copy made for an edit that has not come, while the work that held the scenario is
+        // done: let go, so that the window does not keep it (see [`Document::shared_scenario`]).
+        if Arc::strong_count(&self.scenario) == 1
+            && let Some(unused) = spare(&mut self.spare).take()
+        {
+            drop_elsewhere(unused);
+        }
         let Some(answer) = &self.copying else {
             return false;
         };
@@ -555,7 +633,7 @@ impl Document {
     pub fn apply(&mut self, edit: Edit) -> Result<(), ScenarioError> {
         self.wait_for_copy();
         let replaced = self.replaced_by(Some(&edit));
-        let scenario = owned(&mut self.scenario);
+        let scenario = owned(&mut self.scenario, spare(&mut self.spare));
         let touched = self.history.apply(scenario, edit)?;
         self.after(&touched, replaced);
         Ok(())
@@ -565,7 +643,7 @@ impl Document {
     pub fn apply_labelled(&mut self, edit: Edit, label: String) -> Result<(), ScenarioError> {
         self.wait_for_copy();
         let replaced = self.replaced_by(Some(&edit));
-        let scenario = owned(&mut self.scenario);
+        let scenario = owned(&mut self.scenario, spare(&mut self.spare));
         let touched = self.history.apply_labelled(scenario, edit, Some(label))?;
         self.after(&touched, replaced);
         Ok(())
@@ -575,7 +653,7 @@ impl Document {
     pub fn apply_continuing(&mut self, edit: Edit) -> Result<(), ScenarioError> {
         self.wait_for_copy();
         let replaced = self.replaced_by(Some(&edit));
-        let scenario = owned(&mut self.scenario);
+        let scenario = owned(&mut self.scenario, spare(&mut self.spare));
         let touched = self.history.apply_continuing(scenario, edit)?;
         self.after(&touched, replaced);
         Ok(())
@@ -588,7 +666,10 @@ impl Document {
         }
         self.wait_for_copy();
         let replaced = self.replaced_by(self.history.next_undo());
-        match self.history.undo(owned(&mut self.scenario)) {
+        match self
+            .history
+            .undo(owned(&mut self.scenario, spare(&mut self.spare)))
+        {
             Some(Ok(touched)) => {
                 self.after(&touched, replaced);
                 true
@@ -604,7 +685,10 @@ impl Document {
         }
         self.wait_for_copy();
         let replaced = self.replaced_by(self.history.next_redo());
-        match self.history.redo(owned(&mut self.scenario)) {
+        match self
+            .history
+            .redo(owned(&mut self.scenario, spare(&mut self.spare)))
+        {
             Some(Ok(touched)) => {
                 self.after(&touched, replaced);
                 true
@@ -1037,6 +1121,56 @@ mod tests {
 
     fn doc() -> Document {
         Document::new(crate::scenarios::synthetic(40))
+    }
+
+    /// An edit while work on another thread holds the scenario takes the copy made for it on a
+    /// thread of its own when the snapshot was taken: the UI thread copies nothing, the snapshot
+    /// stays as it was, and the edit and its undo land in the document.
+    #[test]
+    fn an_edit_while_a_snapshot_is_held_takes_the_copy_made_elsewhere() {
+        let mut doc = doc();
+        let party = doc.scenario().parties().last().unwrap().id;
+        let at = Position { x: -77.0, y: 55.0 };
+        let copies_here = || COPIES_MADE.with(|made| made.get());
+        let before = copies_here();
+        let held = doc.shared_scenario();
+        let again = doc.shared_scenario();
+        assert!(doc.is_shared());
+        doc.apply(Edit::MoveParty(party, Some(at))).unwrap();
+        assert_eq!(copies_here(), before, "the UI thread copied the scenario");
+        assert_eq!(
+            doc.scenario().party(party.as_str()).unwrap().position,
+            Some(at)
+        );
+        assert_eq!(held.party(party.as_str()).unwrap().position, None);
+        assert!(Arc::ptr_eq(&held, &again), "one snapshot, taken twice");
+        // The work is done; a new snapshot, then undo while it is held.
+        drop((held, again));
+        let held = doc.shared_scenario();
+        assert!(doc.undo());
+        assert_eq!(copies_here(), before);
+        assert_eq!(doc.scenario().party(party.as_str()).unwrap().position, None);
+        assert_eq!(held.party(party.as_str()).unwrap().position, Some(at));
+        // A copy made for an edit that never came is let go once the work is done (the window
+        // polls every frame), and the next edit changes the scenario itself.
+        drop(held);
+        let unused = doc.shared_scenario();
+        drop(unused);
+        let started = Instant::now();
+        while doc.spare.get_mut().unwrap().is_some() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the unused copy is let go"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            doc.poll_copy();
+        }
+        assert!(!doc.is_shared());
+        assert!(doc.redo());
+        assert_eq!(
+            doc.scenario().party(party.as_str()).unwrap().position,
+            Some(at)
+        );
     }
 
     #[test]
