@@ -124,6 +124,9 @@ pub struct Document {
     /// [`owned`]); equal to the scenario, since every change to it takes this first. In a mutex
     /// because a snapshot is taken from a shared document.
     spare: std::sync::Mutex<Option<Spare>>,
+    /// True while the spare copy's thread holds the scenario to copy it: that hold is not work
+    /// the snapshot is for (see [`Document::is_shared`]).
+    spare_copying: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// A what-if fork's own copies of what it shares with its base at first (see [`Document::fork`]).
@@ -277,6 +280,7 @@ impl Document {
             parties_version: revision,
             copying: None,
             spare: Default::default(),
+            spare_copying: Default::default(),
         }
     }
 
@@ -349,6 +353,7 @@ impl Document {
             counts: OnceLock::new(),
             parties_version: revision,
             spare: Default::default(),
+            spare_copying: Default::default(),
         };
         match copying {
             Some(answer) => fork.copying = Some(answer),
@@ -482,12 +487,17 @@ impl Document {
         if spare.is_none() {
             let snapshot = Arc::clone(&self.scenario);
             let (tx, copy) = std::sync::mpsc::sync_channel(1);
+            let holding = Arc::clone(&self.spare_copying);
+            holding.store(true, std::sync::atomic::Ordering::SeqCst);
             let copying = std::thread::Builder::new()
                 .name("csp-explorer spare copy".into())
                 .spawn(move || {
                     let started = Instant::now();
                     let copied = Scenario::clone(&snapshot);
+                    // Let go first, then say so: while the flag is up the hold may be gone
+                    // already, never the other way round.
                     drop(snapshot);
+                    holding.store(false, std::sync::atomic::Ordering::SeqCst);
                     log::debug!(
                         "edit: a copy made for the next edit in {:?}",
                         started.elapsed()
@@ -496,7 +506,14 @@ impl Document {
                     let _ = tx.send(copied);
                 });
             // No thread: the next edit copies, as before.
-            *spare = copying.ok().map(|_| copy);
+            *spare = match copying {
+                Ok(_) => Some(copy),
+                Err(_) => {
+                    self.spare_copying
+                        .store(false, std::sync::atomic::Ordering::SeqCst);
+                    None
+                }
+            };
         }
         Arc::clone(&self.scenario)
     }
@@ -508,17 +525,22 @@ impl Document {
     /// (see [`Document::is_shared`]): the caller then tries on a copy.
     pub fn trial<R>(&mut self, trial: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
         self.wait_for_copy();
-        let scenario = Arc::get_mut(&mut self.scenario)?;
-        // A trial leaves the scenario equal but not the same (a link slot taken and freed): a
-        // spare copy would differ from it.
-        if let Some(spare) = self
-            .spare
-            .get_mut()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
+        // The spare copy's thread holds the scenario until its copy is made: waited for. The
+        // copy is kept while work still holds the scenario (the trial is then made on a copy
+        // by the caller); otherwise it is let go, since a trial leaves the scenario equal but
+        // not the same (a link slot taken and freed).
+        if let Some(pending) = spare(&mut self.spare).take()
+            && let Ok(copy) = pending.recv()
         {
-            drop_elsewhere(spare);
+            if Arc::strong_count(&self.scenario) > 1 {
+                let (tx, ready) = std::sync::mpsc::sync_channel(1);
+                let _ = tx.send(copy);
+                *spare(&mut self.spare) = Some(ready);
+            } else {
+                drop_elsewhere(copy);
+            }
         }
+        let scenario = Arc::get_mut(&mut self.scenario)?;
         let counts = (scenario.party_count(), scenario.link_count());
         let result = trial(scenario);
         debug_assert_eq!(
@@ -529,9 +551,12 @@ impl Document {
         Some(result)
     }
 
-    /// True while a snapshot of the scenario is held elsewhere: the next edit copies it first.
+    /// True while a snapshot of the scenario is held elsewhere (a save, an export, the recovery
+    /// autosave, a comparison): the next edit takes a copy rather than changing it. The spare
+    /// copy's own thread, holding it to copy it, does not count.
     pub fn is_shared(&self) -> bool {
-        Arc::strong_count(&self.scenario) > 1
+        let copying = self.spare_copying.load(std::sync::atomic::Ordering::SeqCst);
+        Arc::strong_count(&self.scenario) > 1 + usize::from(copying)
     }
 
     /// True while a fork's own copy of the scenario is being made (see [`Document::fork`]).
