@@ -1247,10 +1247,7 @@ mod tests {
         assert_ne!(fork.id(), base.id());
         assert_ne!(fork.revision(), base.revision());
         // The fork shares its base's scenario while its own copy is made on a thread.
-        assert!(Arc::ptr_eq(
-            &fork.shared_scenario(),
-            &base.shared_scenario()
-        ));
+        assert!(Arc::ptr_eq(&fork.scenario, &base.scenario));
         // The fork is edited on its own.
         let mut fork = fork;
         fork.apply(Edit::MoveParty(first, Some(Position { x: 9.0, y: 9.0 })))
@@ -1271,10 +1268,7 @@ mod tests {
         let before = base.scenario().clone();
         let mut fork = base.fork();
         // Nothing was copied on this thread: the fork shares the base's scenario...
-        assert!(Arc::ptr_eq(
-            &fork.shared_scenario(),
-            &base.shared_scenario()
-        ));
+        assert!(Arc::ptr_eq(&fork.scenario, &base.scenario));
         assert!(Arc::ptr_eq(&fork.checker, &base.checker));
         assert!(Arc::ptr_eq(&fork.positions, &base.positions));
         assert!(Arc::ptr_eq(&fork.unplaced, &base.unplaced));
@@ -1284,10 +1278,7 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
         assert!(!fork.is_copying());
-        assert!(!Arc::ptr_eq(
-            &fork.shared_scenario(),
-            &base.shared_scenario()
-        ));
+        assert!(!Arc::ptr_eq(&fork.scenario, &base.scenario));
         assert!(!Arc::ptr_eq(&fork.checker, &base.checker));
         assert!(!Arc::ptr_eq(&fork.positions, &base.positions));
         assert_eq!(fork.scenario(), &before);
