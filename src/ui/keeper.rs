@@ -285,12 +285,18 @@ impl Keeper {
     /// Looks again for crashed sessions' work, once a second for [`LOOK_AGAIN_FOR`] after a start
     /// that found another session's file held (a window killed a moment before this one started
     /// still held its lock): what has become free since is offered, once.
+    ///
+    /// The offer waits for a job (a file opened at start), and so did this look: a 300k channel
+    /// opened at start took longer than [`LOOK_AGAIN_FOR`] on a busy machine, the look ended
+    /// without looking, and the killed window's work was never offered (issue 25's walk-through).
+    /// So it looks once more when its time is up.
     fn look_again(&mut self, ctx: &egui::Context) {
         let Some((until, last)) = self.look_again else {
             return;
         };
         let now = Instant::now();
         if now >= until {
+            self.offer_new_orphans();
             self.look_again = None;
             return;
         }
@@ -693,6 +699,29 @@ mod tests {
         late.offers.clear();
         late.offer_new_orphans();
         assert!(late.offers().is_empty(), "offered once");
+    }
+
+    /// A file opened at start kept the offer (and its looking again) waiting past
+    /// [`LOOK_AGAIN_FOR`]: the work let go meanwhile is still offered when the offer's turn comes.
+    #[test]
+    fn work_let_go_while_a_job_kept_the_offer_waiting_is_offered_when_it_is_done() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let state = dir.path().join("state");
+        let mut dying = recovery::StateDir::open(state.clone());
+        dying
+            .write_recovery(&recovery::sample_recovery())
+            .expect("written");
+        let mut late = keeper(&state);
+        assert!(late.offers().is_empty(), "held: not a crash's yet");
+        let file = dying.own_file();
+        drop(dying);
+        // The job outlasted the time to look again in.
+        late.look_again = Some((Instant::now(), None));
+        let ctx = egui::Context::default();
+        late.look_again(&ctx);
+        let offered: Vec<_> = late.offers().iter().map(|o| o.path.clone()).collect();
+        assert_eq!(offered, [file]);
+        assert!(late.look_again.is_none(), "and it stops looking");
     }
 
     /// Temporary files of saves killed in an earlier session (their process is gone) are removed
