@@ -674,27 +674,37 @@ mod tests {
         Keeper::open(Some(dir.to_owned()), None, &egui::Context::default())
     }
 
+    /// A keeper started while another window (the `StateDir` returned) still holds the lock of its
+    /// unsaved work.
+    fn started_beside_a_dying_window(state: &Path) -> (Keeper, recovery::StateDir) {
+        let mut dying = recovery::StateDir::open(state.to_owned());
+        dying
+            .write_recovery(&recovery::sample_recovery())
+            .expect("written");
+        let late = keeper(state);
+        assert!(late.offers().is_empty(), "held: not a crash's yet");
+        (late, dying)
+    }
+
+    /// The files offered, in order.
+    fn offered(keeper: &Keeper) -> Vec<PathBuf> {
+        keeper.offers().iter().map(|o| o.path.clone()).collect()
+    }
+
     /// A window started a moment after another was killed found the dying one's lock still held
     /// and offered nothing (issue 25's walk-through: restore after a kill). It looks again for a
     /// while: once the lock is let go, the work is offered, and only once.
     #[test]
     fn work_whose_lock_is_let_go_after_the_start_is_offered_once() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let state = dir.path().join("state");
-        let mut dying = recovery::StateDir::open(state.clone());
-        dying
-            .write_recovery(&recovery::sample_recovery())
-            .expect("written");
-        let mut late = keeper(&state);
-        assert!(late.offers().is_empty(), "held: not a crash's yet");
+        let (mut late, dying) = started_beside_a_dying_window(&dir.path().join("state"));
         assert!(late.look_again.is_some(), "it will look again");
         // The process goes; its file stays.
         let file = dying.own_file();
         drop(dying);
         assert!(file.exists());
         late.offer_new_orphans();
-        let offered: Vec<_> = late.offers().iter().map(|o| o.path.clone()).collect();
-        assert_eq!(offered, [file]);
+        assert_eq!(offered(&late), [file]);
         assert!(late.look_again.is_none(), "nothing held any more");
         late.offers.clear();
         late.offer_new_orphans();
@@ -706,21 +716,13 @@ mod tests {
     #[test]
     fn work_let_go_while_a_job_kept_the_offer_waiting_is_offered_when_it_is_done() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let state = dir.path().join("state");
-        let mut dying = recovery::StateDir::open(state.clone());
-        dying
-            .write_recovery(&recovery::sample_recovery())
-            .expect("written");
-        let mut late = keeper(&state);
-        assert!(late.offers().is_empty(), "held: not a crash's yet");
+        let (mut late, dying) = started_beside_a_dying_window(&dir.path().join("state"));
         let file = dying.own_file();
         drop(dying);
         // The job outlasted the time to look again in.
         late.look_again = Some((Instant::now(), None));
-        let ctx = egui::Context::default();
-        late.look_again(&ctx);
-        let offered: Vec<_> = late.offers().iter().map(|o| o.path.clone()).collect();
-        assert_eq!(offered, [file]);
+        late.look_again(&egui::Context::default());
+        assert_eq!(offered(&late), [file]);
         assert!(late.look_again.is_none(), "and it stops looking");
     }
 
