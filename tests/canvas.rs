@@ -83,6 +83,50 @@ fn canvas_texts(harness: &Harness<'static, ExplorerApp>) -> Vec<(String, Rect)> 
     out
 }
 
+/// A distributor's counts are read at a glance: the status bar and the findings' groups separate
+/// thousands ("2,008 parties"), as the slide and `check` do.
+#[test]
+fn the_status_bar_and_the_findings_groups_separate_thousands() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let s = generate(&GenerateOptions {
+        providers: 4,
+        resellers: 200,
+        direct_bill: 3,
+        customers: 1_800,
+        seed: 11,
+        break_rate: 0.9,
+    })
+    .expect("valid options");
+    let path = dir.path().join("channel.cspx");
+    csp_explorer::io::save(&s, &path).expect("saves");
+    let harness = app(Launch {
+        open: Some(path),
+        ..Launch::default()
+    });
+    let thousands = csp_explorer::text::thousands;
+    harness.get_by_label_contains(&format!(
+        "{} parties, {} links",
+        thousands(s.party_count()),
+        thousands(s.link_count())
+    ));
+    let counts = csp_explorer::rules::Checker::new(&s).counts();
+    let violations = counts.of(csp_explorer::rules::Severity::Violation);
+    assert!(
+        violations >= 1_000,
+        "{violations}: a count with a separator"
+    );
+    harness.get_by_label_contains(&format!("{} violations", thousands(violations)));
+    // The largest group of findings is counted with a separator too.
+    assert!(
+        harness
+            .query_by(|node| node
+                .label()
+                .is_some_and(|l| l.starts_with('▼') && l.ends_with(')') && l.contains(',')))
+            .is_some(),
+        "a group header of more than 999 findings"
+    );
+}
+
 #[test]
 fn a_big_channel_fits_whole_with_customers_counted_and_no_label_over_another() {
     let dir = tempfile::tempdir().unwrap();

@@ -186,9 +186,15 @@ pub fn link_short(kind: LinkKind) -> &'static str {
     }
 }
 
-/// "1 link", "3 links": a count with its noun in the right number.
+/// "1 link", "3 links", "100,141 parties": a count with its noun in the right number and its
+/// thousands separated, as the slide, the README and `check`'s summary write them (a status bar
+/// reading "100141 parties, 339200 links" had to be counted digit by digit).
 pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!(
+        "{} {}",
+        crate::text::thousands(n),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// The colour for text of a valid result ("✔ Nothing to report").
@@ -301,6 +307,13 @@ mod tests {
         for theme in Theme::ALL {
             assert!(!theme.visuals().text_cursor.blink, "{}", theme.label());
         }
+    }
+
+    #[test]
+    fn counts_separate_their_thousands() {
+        assert_eq!(count(1, "party", "parties"), "1 party");
+        assert_eq!(count(999, "party", "parties"), "999 parties");
+        assert_eq!(count(100_141, "party", "parties"), "100,141 parties");
     }
 
     #[test]

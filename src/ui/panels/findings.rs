@@ -369,10 +369,11 @@ pub fn findings_ui(
                         folded,
                     } => {
                         let title = format!(
-                            "{} {} {} ({n})",
+                            "{} {} {} ({})",
                             if folded { "▶" } else { "▼" },
                             severity_symbol(severity),
-                            rule.info().title
+                            rule.info().title,
+                            crate::text::thousands(n)
                         );
                         response.widget_info(|| {
                             egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &title)
