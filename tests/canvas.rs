@@ -19,19 +19,30 @@ use egui_kittest::kittest::Queryable;
 
 /// The app on a generated channel of about 2,000 parties (saved to a temporary file and opened).
 fn big_channel(dir: &std::path::Path) -> Harness<'static, ExplorerApp> {
-    let s = generate(&GenerateOptions {
+    opened(&two_thousand_parties(0.03), &dir.join("channel.ron"))
+}
+
+/// A generated channel of 2,008 parties, `break_rate` of its links broken.
+fn two_thousand_parties(break_rate: f64) -> csp_explorer::model::Scenario {
+    generate(&GenerateOptions {
         providers: 4,
         resellers: 200,
         direct_bill: 3,
         customers: 1_800,
         seed: 11,
-        break_rate: 0.03,
+        break_rate,
     })
-    .expect("valid options");
-    let path = dir.join("channel.ron");
-    csp_explorer::io::save(&s, &path).expect("saves");
+    .expect("valid options")
+}
+
+/// The app on `s`, saved to `path` and opened from there.
+fn opened(
+    s: &csp_explorer::model::Scenario,
+    path: &std::path::Path,
+) -> Harness<'static, ExplorerApp> {
+    csp_explorer::io::save(s, path).expect("saves");
     app(Launch {
-        open: Some(path),
+        open: Some(path.to_owned()),
         ..Launch::default()
     })
 }
@@ -50,12 +61,7 @@ fn ten_thousand_parties(
         break_rate: 0.02,
     })
     .expect("valid options");
-    let path = dir.join("channel.cspx");
-    csp_explorer::io::save(&s, &path).expect("saves");
-    let harness = app(Launch {
-        open: Some(path),
-        ..Launch::default()
-    });
+    let harness = opened(&s, &dir.join("channel.cspx"));
     (s, harness)
 }
 
@@ -88,21 +94,8 @@ fn canvas_texts(harness: &Harness<'static, ExplorerApp>) -> Vec<(String, Rect)> 
 #[test]
 fn the_status_bar_and_the_findings_groups_separate_thousands() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let s = generate(&GenerateOptions {
-        providers: 4,
-        resellers: 200,
-        direct_bill: 3,
-        customers: 1_800,
-        seed: 11,
-        break_rate: 0.9,
-    })
-    .expect("valid options");
-    let path = dir.path().join("channel.cspx");
-    csp_explorer::io::save(&s, &path).expect("saves");
-    let harness = app(Launch {
-        open: Some(path),
-        ..Launch::default()
-    });
+    let s = two_thousand_parties(0.9);
+    let harness = opened(&s, &dir.path().join("channel.cspx"));
     let thousands = csp_explorer::text::thousands;
     harness.get_by_label_contains(&format!(
         "{} parties, {} links",
