@@ -888,31 +888,19 @@ fn make(
             None
         }
         (ExportFormat::Svg, Some(slide)) => {
-            let mut made = out::Out::memory();
-            svg::write_slide(
-                &sheet,
-                &svg::Look::svg(options),
-                slide,
-                &drawing,
-                None,
-                &mut made,
-            )?;
-            let svg = made.finish().unwrap_or_default();
+            let svg = slide_svg(&sheet, &svg::Look::svg(options), slide, &drawing, None)?;
             Some(png::outlined(&svg)?.into_bytes())
         }
         (ExportFormat::Png, Some(slide)) => {
             // The slide is laid out in its own pixels: drawn at scale 1, it is the size asked.
-            let mut made = out::Out::memory();
             let mut hairlines = png::Hairlines::default();
-            svg::write_slide(
+            let svg = slide_svg(
                 &sheet,
                 &svg::Look::png(options),
                 slide,
                 &drawing,
                 Some(&mut hairlines),
-                &mut made,
             )?;
-            let svg = made.finish().unwrap_or_default();
             progress.part(0.6, 0.95, "Rendering the picture");
             let at_one = ExportOptions {
                 scale: 1.0,
@@ -927,6 +915,20 @@ fn make(
     }
     progress.part(0.95, 1.0, "Writing the file");
     Ok(rendered)
+}
+
+/// A slide's SVG made in memory, to be outlined or rendered (`hairlines` takes the links a PNG
+/// lays straight into its pixels).
+fn slide_svg(
+    sheet: &Sheet,
+    look: &svg::Look,
+    slide: Slide,
+    drawing: &Progress,
+    hairlines: Option<&mut png::Hairlines>,
+) -> Result<String, ExportError> {
+    let mut made = out::Out::memory();
+    svg::write_slide(sheet, look, slide, drawing, hairlines, &mut made)?;
+    Ok(made.finish().unwrap_or_default())
 }
 
 /// Makes an export other than a slide: a [`streamed`] format written to `out` (`None`), any
