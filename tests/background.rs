@@ -135,15 +135,13 @@ fn opening_a_cspx_file_runs_in_the_background_and_a_bad_one_changes_nothing() {
 fn exports_run_in_the_background_and_the_visible_part_is_exported_alone() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = app(scenario("sample-6-forbidden"));
-    let ctx = harness.ctx.clone();
     let whole = dir.path().join("whole.svg");
-    harness.state_mut().export_in_background(
-        &ctx,
+    exported_in_background(
+        &mut harness,
         &whole,
         csp_explorer::export::ExportFormat::Svg,
         None,
     );
-    finish_jobs(&mut harness);
     harness.get_by_label_contains("Exported");
     let whole_svg = std::fs::read_to_string(&whole).expect("written");
 
@@ -173,13 +171,12 @@ fn exports_run_in_the_background_and_the_visible_part_is_exported_alone() {
         },
     };
     let part = dir.path().join("part.svg");
-    harness.state_mut().export_in_background(
-        &ctx,
+    exported_in_background(
+        &mut harness,
         &part,
         csp_explorer::export::ExportFormat::Svg,
         Some(area),
     );
-    finish_jobs(&mut harness);
     let part_svg = std::fs::read_to_string(&part).expect("written");
     assert!(
         part_svg.contains(&format!("id=\"party-{id}\"")),
@@ -227,15 +224,13 @@ fn exports_run_in_the_background_and_the_visible_part_is_exported_alone() {
 fn a_failed_export_reports_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = app(scenario("sample-1"));
-    let ctx = harness.ctx.clone();
     let path = dir.path().join("no-such-folder").join("x.svg");
-    harness.state_mut().export_in_background(
-        &ctx,
+    exported_in_background(
+        &mut harness,
         &path,
         csp_explorer::export::ExportFormat::Svg,
         None,
     );
-    finish_jobs(&mut harness);
     let error = harness
         .state()
         .error()
@@ -302,6 +297,20 @@ fn too_wide_for_a_png(
 
 /// The window opened on `saved` (too wide, see [`too_wide_for_a_png`]) after File → Export → PNG
 /// at its 2×: nothing is written to the PNG's path (returned), and the window offers what fits.
+/// File → Export of `format` to `path` (of `area`, or the whole channel), waited for.
+fn exported_in_background(
+    harness: &mut Harness<'static, csp_explorer::ui::ExplorerApp>,
+    path: &std::path::Path,
+    format: csp_explorer::export::ExportFormat,
+    area: Option<csp_explorer::export::Area>,
+) {
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .export_in_background(&ctx, path, format, area);
+    finish_jobs(harness);
+}
+
 fn exported_too_wide(
     saved: std::path::PathBuf,
     dir: &std::path::Path,
@@ -313,15 +322,13 @@ fn exported_too_wide(
         open: Some(saved),
         ..csp_explorer::ui::Launch::default()
     });
-    let ctx = harness.ctx.clone();
     let png = dir.join("wide.png");
-    harness.state_mut().export_in_background(
-        &ctx,
+    exported_in_background(
+        &mut harness,
         &png,
         csp_explorer::export::ExportFormat::Png,
         None,
     );
-    finish_jobs(&mut harness);
     assert!(!png.exists(), "nothing written at 2×");
     (harness, png)
 }
