@@ -562,7 +562,7 @@ fn to_csv(s: &Scenario) -> (String, String) {
                 l.to.to_string(),
                 l.date.to_string(),
                 l.via.as_ref().map(ToString::to_string).unwrap_or_default(),
-                l.offer.clone().unwrap_or_default(),
+                l.offer.map(String::from).unwrap_or_default(),
                 l.roles.join(";"),
                 l.duration_days.map(|d| d.to_string()).unwrap_or_default(),
                 flag(l.auto_extend),

@@ -525,7 +525,7 @@ fn repeated_findings_name_their_link() {
         .cloned()
         .expect("the M365 sale");
     teams.id = "purchase-northwind-teams".into();
-    teams.offer = Some("Teams Essentials".to_owned());
+    teams.offer = Some("Teams Essentials".into());
     s.add_link(teams).expect("a second sale");
     let list = list_texts(&svg(&s));
     // An entry: its first line (at the margin, its marker dropped) and the indented lines below it.

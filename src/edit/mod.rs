@@ -422,7 +422,7 @@ impl Touched {
         self.links.insert(l.id);
         self.link_shapes.insert((l.kind, l.from, l.to));
         self.parties.extend(l.parties().cloned());
-        self.tenants.extend(l.tenant.clone());
+        self.tenants.extend(l.tenant.map(String::from));
     }
 }
 

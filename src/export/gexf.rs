@@ -178,7 +178,7 @@ pub(crate) fn write(sheet: &Sheet, out: &mut Out) {
                 ("kind", Some(l.kind.key().to_owned())),
                 ("date", Some(l.date.to_string())),
                 ("status", Some(l.status.key().to_owned())),
-                ("offer", l.offer.clone()),
+                ("offer", l.offer.map(String::from)),
                 ("exists_as_of", Some(l.exists_at(sheet.as_of).to_string())),
                 ("worst_severity", worst),
                 ("rules", rule_keys),

@@ -24,7 +24,7 @@ use crate::io::error::{LoadError, SaveError};
 use crate::io::migrate::{FORMAT_VERSION, LAYOUT_VERSION, OLDEST_VERSION, migrate, migrate_layout};
 use crate::model::{
     AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Position, Publisher,
-    Scenario, ScenarioMeta, TenantType,
+    Scenario, ScenarioMeta, SharedText, TenantType,
 };
 use crate::progress::Progress;
 use chrono::Datelike;
@@ -230,7 +230,7 @@ fn link_base<P>(l: &Link, (from, to, via): (P, P, Option<P>)) -> LinkBase<'_, P>
         publisher: l.publisher.key(),
         tenant: l.tenant.as_deref(),
         via,
-        roles: l.roles.iter().map(String::as_str).collect(),
+        roles: l.roles.iter().map(|role| role.as_str()).collect(),
         duration_days: l.duration_days,
         auto_extend: l.auto_extend,
         admin_type: l.admin_type.key(),
@@ -1229,7 +1229,7 @@ fn same_link(record: &LinkRecord<'_>, link: &Link) -> bool {
         && r.tenant == l.tenant.as_deref()
         && r.via == l.via.as_ref().map(|v| v.as_str())
         && r.roles.len() == l.roles.len()
-        && r.roles.iter().zip(&l.roles).all(|(a, b)| *a == b)
+        && r.roles.iter().zip(&l.roles).all(|(a, b)| *a == b.as_str())
         && r.duration_days == l.duration_days
         && r.auto_extend == l.auto_extend
         && AdminType::from_key(r.admin_type) == Some(l.admin_type)
@@ -1247,15 +1247,15 @@ fn link_of(record: LinkRecord<'_>) -> Result<Link, String> {
         date: Date::from_num_days_from_ce_opt(r.date).ok_or("its date is not a valid date")?,
         ended: opt_date(r.ended, "ended")?,
         status: key(LinkStatus::from_key, r.status, "link status")?,
-        offer: r.offer.map(str::to_owned),
+        offer: r.offer.map(SharedText::from),
         publisher: key(Publisher::from_key, r.publisher, "publisher")?,
-        tenant: r.tenant.map(str::to_owned),
+        tenant: r.tenant.map(SharedText::from),
         via: r.via.map(Into::into),
-        roles: r.roles.iter().map(|role| (*role).to_owned()).collect(),
+        roles: r.roles.iter().map(|role| SharedText::from(*role)).collect(),
         duration_days: r.duration_days,
         auto_extend: r.auto_extend,
         admin_type: key(AdminType::from_key, r.admin_type, "admin type")?,
-        partner_id_on_record: record.partner_id_on_record.map(str::to_owned),
+        partner_id_on_record: record.partner_id_on_record.map(SharedText::from),
     })
 }
 
@@ -1488,15 +1488,15 @@ fn link_with<P>(
         date: Date::from_num_days_from_ce_opt(r.date).ok_or("its date is not a valid date")?,
         ended: opt_date(r.ended, "ended")?,
         status: key(LinkStatus::from_key, r.status, "link status")?,
-        offer: r.offer.map(str::to_owned),
+        offer: r.offer.map(SharedText::from),
         publisher: key(Publisher::from_key, r.publisher, "publisher")?,
-        tenant: r.tenant.map(str::to_owned),
+        tenant: r.tenant.map(SharedText::from),
         via,
-        roles: r.roles.into_iter().map(str::to_owned).collect(),
+        roles: r.roles.into_iter().map(SharedText::from).collect(),
         duration_days: r.duration_days,
         auto_extend: r.auto_extend,
         admin_type: key(AdminType::from_key, r.admin_type, "admin type")?,
-        partner_id_on_record: record.partner_id_on_record.map(str::to_owned),
+        partner_id_on_record: record.partner_id_on_record.map(SharedText::from),
     };
     Ok((link, ends))
 }

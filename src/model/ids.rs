@@ -98,8 +98,9 @@ macro_rules! string_id {
     };
 }
 
-/// Reads an id as text without an intermediate `String` when the format lends it.
-struct IdVisitor;
+/// Reads an id (or a [`super::SharedText`]) as text without an intermediate `String` when the
+/// format lends it.
+pub(super) struct IdVisitor;
 
 impl serde::de::Visitor<'_> for IdVisitor {
     type Value = Text;

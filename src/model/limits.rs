@@ -175,7 +175,7 @@ pub fn check_link(link: &Link) -> Result<(), FieldError> {
         offer: link.offer.as_deref(),
         tenant: link.tenant.as_deref(),
         partner_id_on_record: link.partner_id_on_record.as_deref(),
-        roles: &mut link.roles.iter().map(String::as_str),
+        roles: &mut link.roles.iter().map(|role| role.as_str()),
     })
 }
 

@@ -1,6 +1,6 @@
 //! Links between parties: supply, partnership, reseller relationship, admin relationship and purchase.
 
-use super::{Date, LinkId, PartyId};
+use super::{Date, LinkId, PartyId, SharedText};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -169,8 +169,9 @@ impl Publisher {
     }
 }
 
-/// A GDAP role name, as Partner Center spells it (e.g. "Global Administrator").
-pub type AdminRole = String;
+/// A GDAP role name, as Partner Center spells it (e.g. "Global Administrator"); a channel's admin
+/// links name a few roles many times, so each is held once ([`SharedText`]).
+pub type AdminRole = SharedText;
 
 /// The role whose presence forbids auto-extend on a GDAP relationship.
 pub const GLOBAL_ADMINISTRATOR: &str = "Global Administrator";
@@ -199,13 +200,13 @@ pub struct Link {
     pub status: LinkStatus,
     /// Purchases: the offer bought.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer: Option<String>,
+    pub offer: Option<SharedText>,
     /// Purchases: first- or third-party offer.
     #[serde(default, skip_serializing_if = "is_default")]
     pub publisher: Publisher,
     /// Purchases: the tenant the offer is provisioned to; `None` means the customer's own tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
+    pub tenant: Option<SharedText>,
     /// Purchases and reseller relationships by an indirect reseller: the indirect provider that bills it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<PartyId>,
@@ -225,7 +226,7 @@ pub struct Link {
     /// on an order, a subscription's `partnerId`); for an indirect reseller's sale it must be the
     /// reseller's own. `None` when the drawing does not record it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partner_id_on_record: Option<String>,
+    pub partner_id_on_record: Option<SharedText>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -275,19 +276,19 @@ impl Link {
 
     /// Builder: the offer of a purchase.
     pub fn offer(mut self, offer: &str) -> Self {
-        self.offer = Some(offer.to_owned());
+        self.offer = Some(offer.into());
         self
     }
 
     /// Builder: the tenant a purchase is provisioned to.
     pub fn to_tenant(mut self, tenant: &str) -> Self {
-        self.tenant = Some(tenant.to_owned());
+        self.tenant = Some(tenant.into());
         self
     }
 
     /// Builder: the PartnerID written on a purchase's order line.
     pub fn on_record(mut self, partner_id: &str) -> Self {
-        self.partner_id_on_record = Some(partner_id.to_owned());
+        self.partner_id_on_record = Some(partner_id.into());
         self
     }
 
@@ -299,7 +300,7 @@ impl Link {
 
     /// Builder: GDAP roles, duration and auto-extend of an admin link.
     pub fn gdap(mut self, roles: &[&str], duration_days: u32, auto_extend: bool) -> Self {
-        self.roles = roles.iter().map(|r| (*r).to_owned()).collect();
+        self.roles = roles.iter().map(|r| SharedText::from(*r)).collect();
         self.duration_days = Some(duration_days);
         self.auto_extend = auto_extend;
         self

@@ -12,6 +12,7 @@ mod markets;
 mod meta;
 mod party;
 mod scenario;
+mod shared_text;
 mod texts;
 
 pub use ids::{LinkId, PartyId};
@@ -20,6 +21,7 @@ pub use markets::{Market, Markets, Region, markets};
 pub use meta::ScenarioMeta;
 pub use party::{Party, PartyKind, Position, TenantType};
 pub use scenario::{ChannelGraph, Scenario, ScenarioError, ends_after_its_date, valid_id};
+pub use shared_text::SharedText;
 pub use texts::reserve as reserve_ids;
 
 /// Calendar dates everywhere in the model (`YYYY-MM-DD` in saves and CSV).

@@ -437,10 +437,10 @@ fn new_link(s: &Scenario, pending: &PendingLink, kind: LinkKind) -> Link {
     let mut link = Link::new(id, kind, pending.from, pending.to, s.as_of());
     if kind == LinkKind::Admin {
         link.duration_days = Some(crate::rules::MAX_GDAP_DAYS);
-        link.roles = vec!["Helpdesk Administrator".to_owned()];
+        link.roles = vec!["Helpdesk Administrator".into()];
     }
     if kind == LinkKind::Purchase {
-        link.offer = Some("Microsoft 365 Business Premium".to_owned());
+        link.offer = Some("Microsoft 365 Business Premium".into());
     }
     if matches!(kind, LinkKind::Purchase | LinkKind::Reseller)
         && s.party(pending.from.as_str())

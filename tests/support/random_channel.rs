@@ -140,19 +140,18 @@ pub fn link(s: &Scenario, id: &str, op: &Op) -> Option<Link> {
         LinkStatus::Pending
     };
     l.tenant = match at[4] % 5 {
-        0 => Some("t1".to_owned()),
-        1 => Some("t2".to_owned()),
-        2 => Some("T2 ".to_owned()),
+        0 => Some("t1".into()),
+        1 => Some("t2".into()),
+        2 => Some("T2 ".into()),
         _ => None,
     };
     // The PartnerID on an order line: none, a partner's, or one in another spelling.
-    l.partner_id_on_record = [None, Some("111"), Some("222"), Some("11 1")]
-        [(at[6] >> 2) as usize % 4]
-        .map(str::to_owned);
+    l.partner_id_on_record =
+        [None, Some("111"), Some("222"), Some("11 1")][(at[6] >> 2) as usize % 4].map(Into::into);
     l.roles = match at[5] % 3 {
         0 => vec![],
-        1 => vec!["Global Administrator".to_owned()],
-        _ => vec!["Helpdesk Administrator".to_owned()],
+        1 => vec!["Global Administrator".into()],
+        _ => vec!["Helpdesk Administrator".into()],
     };
     l.duration_days = [None, Some(0), Some(90), Some(900)][at[6] as usize % 4];
     l.auto_extend = at[7] & 1 != 0;
@@ -176,7 +175,7 @@ pub fn link(s: &Scenario, id: &str, op: &Op) -> Option<Link> {
         Some("Microsoft 365 Business Premium"),
         Some("Azure plan"),
     ][(at[5] / 3) as usize % 3]
-        .map(str::to_owned);
+        .map(Into::into);
     l.publisher = if at[7] & 2 != 0 {
         Publisher::ThirdParty
     } else {
@@ -274,12 +273,12 @@ pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
             let mut l = s.link(links[op.a % links.len()].as_str())?.clone();
             let pid_of = |id: Option<&csp_explorer::model::PartyId>| {
                 id.and_then(|id| s.party(id.as_str()))
-                    .and_then(|p| p.partner_id.clone())
+                    .and_then(|p| p.partner_id.as_deref().map(Into::into))
             };
             l.partner_id_on_record = match op.b % 4 {
                 0 => pid_of(Some(&l.from)),
                 1 => pid_of(l.via.as_ref()),
-                2 => Some("999".to_owned()),
+                2 => Some("999".into()),
                 _ => None,
             };
             Some(Edit::UpdateLink(l))
@@ -384,7 +383,9 @@ pub fn base_channel(with_via: [bool; 2]) -> Scenario {
             purchase.via = Some(provider.into());
         }
         // The reseller's own PartnerID on the order line, as it must be.
-        purchase.partner_id_on_record = s.party(reseller).and_then(|p| p.partner_id.clone());
+        purchase.partner_id_on_record = s
+            .party(reseller)
+            .and_then(|p| p.partner_id.as_deref().map(Into::into));
         links.push(relationship);
         links.push(purchase);
     }

@@ -11,7 +11,8 @@ use super::text::{Column, ColumnMap, DateOrder, Table, fold, parse_country, pars
 use super::{Context, ImportErrors};
 use crate::model::identity::canonical_tenant;
 use crate::model::{
-    AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, TenantType,
+    AdminType, Date, Link, LinkKind, LinkStatus, Party, PartyKind, Publisher, SharedText,
+    TenantType,
 };
 use std::sync::LazyLock;
 
@@ -527,9 +528,12 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
         let mut link = Link::new(id.as_str(), kind, from, to, date);
         link.status = status.unwrap_or_default();
         link.publisher = publisher.unwrap_or_default();
-        link.offer = row.cell("offer").map(str::to_owned);
-        link.tenant = row.cell("tenant").map(canonical_tenant);
-        link.partner_id_on_record = row.cell("partner_id_on_record").map(str::to_owned);
+        link.offer = row.cell("offer").map(SharedText::from);
+        link.tenant = row
+            .cell("tenant")
+            .map(canonical_tenant)
+            .map(SharedText::from);
+        link.partner_id_on_record = row.cell("partner_id_on_record").map(SharedText::from);
         link.via = via.map(Into::into);
         link.roles = row
             .cell("roles")
@@ -537,7 +541,7 @@ pub(super) fn read_links(table: &Table, file: &str, ctx: &mut Context) {
                 r.split([';', ','])
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
+                    .map(SharedText::from)
                     .collect()
             })
             .unwrap_or_default();

@@ -367,7 +367,7 @@ fn link_inspector(
                     if let Some(v) =
                         text_field(ui, drafts, "offer", link.offer.as_deref().unwrap_or(""))
                     {
-                        new.offer = Some(v).filter(|v| !v.is_empty());
+                        new.offer = Some(v).filter(|v| !v.is_empty()).map(Into::into);
                     }
                 });
                 row(ui, "Publisher", |ui| {
@@ -381,7 +381,7 @@ fn link_inspector(
                         "link-tenant",
                         link.tenant.as_deref().unwrap_or(""),
                     ) {
-                        new.tenant = Some(v).filter(|v| !v.is_empty());
+                        new.tenant = Some(v).filter(|v| !v.is_empty()).map(Into::into);
                     }
                 });
                 ui.weak("  (empty: the customer's own tenant)");
@@ -392,7 +392,8 @@ fn link_inspector(
                         "link-partner-id-on-record",
                         link.partner_id_on_record.as_deref().unwrap_or(""),
                     ) {
-                        new.partner_id_on_record = Some(v).filter(|v| !v.trim().is_empty());
+                        new.partner_id_on_record =
+                            Some(v).filter(|v| !v.trim().is_empty()).map(Into::into);
                     }
                 });
                 ui.weak("  (on the order line; a reseller's sale carries the reseller's own)");
@@ -427,7 +428,7 @@ fn link_inspector(
                         let mut on = link.roles.iter().any(|r| r.eq_ignore_ascii_case(role));
                         if ui.checkbox(&mut on, role).changed() {
                             if on {
-                                new.roles.push(role.to_owned());
+                                new.roles.push(role.into());
                             } else {
                                 new.roles.retain(|r| !r.eq_ignore_ascii_case(role));
                             }

@@ -54,7 +54,7 @@ pub(super) fn prepare(
         work.end(link);
         let mut gdap = (*link).clone();
         gdap.admin_type = AdminType::Gdap;
-        gdap.roles = roles.clone();
+        gdap.roles = roles.iter().map(Into::into).collect();
         gdap.duration_days = Some(days);
         gdap.auto_extend = false;
         gdap.status = LinkStatus::Accepted;

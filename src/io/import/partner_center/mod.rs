@@ -15,7 +15,7 @@ use super::text::{Column, Table, fold, parse_country, parse_date};
 use super::{Context, DateOrder};
 use crate::model::identity::{canonical_tenant, partner_id_key, same_partner_id, tenant_key};
 use crate::model::{
-    Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, mpa_effective_date,
+    Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, SharedText, mpa_effective_date,
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -959,11 +959,11 @@ impl PcData {
                 if let Some(id) = s(item, "/id") {
                     used_orders.insert(id.to_ascii_lowercase());
                 }
-                link.partner_id_on_record = ordered.or(s(item, "/partnerId")).map(str::to_owned);
+                link.partner_id_on_record = ordered.or(s(item, "/partnerId")).map(SharedText::from);
                 link.offer = s(item, "/offerName")
                     .or(s(item, "/friendlyName"))
                     .or(s(item, "/offerId"))
-                    .map(str::to_owned);
+                    .map(SharedText::from);
                 if seller != me_id {
                     link.via = Some(me_id);
                 }
@@ -1005,9 +1005,10 @@ impl PcData {
                 .on_record
                 .get(&key)
                 .map(|(_, pid)| pid.clone())
-                .or_else(|| b.reseller.clone());
+                .or_else(|| b.reseller.clone())
+                .map(SharedText::from);
             used_orders.insert(key);
-            link.offer = b.offer.clone();
+            link.offer = b.offer.as_deref().map(SharedText::from);
             if b.third_party {
                 link.publisher = crate::model::Publisher::ThirdParty;
             }
@@ -1449,7 +1450,7 @@ mod tests {
         let on_record = |offer: &str| {
             s.links()
                 .find(|l| l.offer.as_deref() == Some(offer))
-                .and_then(|l| l.partner_id_on_record.clone())
+                .and_then(|l| l.partner_id_on_record)
         };
         assert_eq!(on_record("Ordered").as_deref(), Some("1000001"));
         assert_eq!(on_record("Unordered").as_deref(), Some("4847383"));
