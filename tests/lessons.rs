@@ -494,7 +494,7 @@ fn lesson_5_waits_for_azure_and_show_me_completes_the_purchase_drawn_by_hand() {
     let purchases: Vec<_> = scenario
         .links_to("northwind")
         .filter(|x| x.kind == LinkKind::Purchase && x.from.as_str() == "contoso")
-        .map(|x| (x.id.to_string(), x.offer.map(String::from)))
+        .map(|x| (x.id.to_string(), x.offer.as_deref().map(String::from)))
         .collect();
     assert_eq!(
         purchases,
