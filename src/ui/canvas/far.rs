@@ -358,6 +358,13 @@ impl Level {
             level.count_item(doc, scene, part);
         }
         level.finish(doc);
+        for grid in [
+            &mut level.mark_grid,
+            &mut level.trunk_grid,
+            &mut level.badge_grid,
+        ] {
+            grid.seal();
+        }
         level
     }
 

@@ -484,6 +484,17 @@ impl Scene {
             );
         }
         scene.finish();
+        // Each grid's items into its sorted arrays, one entry each (the grids' memory: see
+        // `spatial`); what an edit moves from here on goes on the side.
+        for grid in [
+            &mut scene.parties,
+            &mut scene.loose,
+            &mut scene.links,
+            &mut scene.group_grid,
+            &mut scene.bundle_grid,
+        ] {
+            grid.seal();
+        }
         scene.redone = Redone::default();
         if route_all {
             scene.route_all(doc);

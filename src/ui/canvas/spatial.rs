@@ -1,25 +1,40 @@
 //! A spatial index over canvas rectangles: what lies in the visible part of the canvas, found without
 //! looking at what does not. Must not know parties or links: items are numbers with boxes.
 //!
-//! A spatial index over canvas rectangles: what lies in the visible part of the canvas, found
-//! without looking at what does not.
+//! A hierarchical loose grid: level 0 has square cells of `cell` canvas units, each further level
+//! cells four times wider. An item goes into the finest level whose cells are at least as wide as
+//! its box's longer side, in the one cell holding its box's centre; its box then reaches at most
+//! half a cell beyond that cell, so a query visits, at each level, the cells its box overlaps once
+//! widened by half a cell, and its cost follows what is in (or near) the box, not the channel's
+//! size.
 //!
-//! A hierarchical uniform grid: level 0 has square cells of `cell` canvas units, each further level
-//! cells four times wider. An item goes into the finest level where its box spans at most
-//! [`MAX_SPAN`] cells a side, so a point or a short link sits in one or a few fine cells and a link
-//! across the whole channel in a few coarse ones. A query visits, at each level, only the cells the
-//! query box overlaps, so its cost follows what is in (or near) the box, not the channel's size.
+//! Why one cell per item, and sorted arrays rather than a map of cells: the previous grid put an
+//! item in up to 16 cells of a map of vectors, and at 300,000 parties its links grid held 5.8
+//! million cell entries in about 500,000 little vectors, 55 MB of the window's memory. Now the
+//! items placed when the grid is sealed ([`Grid::seal`], after the scene or far view is derived)
+//! sit in one array sorted by cell, 12 bytes each; what an edit moves afterwards goes in a small
+//! map of cells on the side, and its old entry is skipped.
 
 use egui::Rect;
 use std::collections::HashMap;
 
-/// The cells of one level: a fast hash (the keys are small integers from our own boxes).
+/// The cells of one level for the items placed since the grid was sealed: a fast hash (the keys
+/// are small integers from our own boxes).
 type Cells = HashMap<(i32, i32), Vec<u32>, foldhash::fast::RandomState>;
 
-/// The most cells a side an item may span at one level before it goes one level up.
-const MAX_SPAN: i64 = 4;
 /// How many levels there are; the last one takes whatever is larger still.
 const LEVELS: usize = 10;
+
+/// Where an item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Held {
+    /// No item has this handle.
+    Nowhere,
+    /// In the sorted arrays (or, before the grid is sealed, only in `boxes`).
+    Sealed,
+    /// In `extra`, placed or moved since the grid was sealed.
+    Extra,
+}
 
 /// The grid. Items are `u32` handles the caller chooses (graph indexes, group or bundle numbers)
 /// and maps back to parties, links or bundles; an item can be removed or moved, so the grid follows
@@ -27,12 +42,29 @@ const LEVELS: usize = 10;
 #[derive(Clone, Debug, Default)]
 pub(super) struct Grid {
     cell: f32,
-    levels: Vec<Cells>,
+    /// Whether `keys` and `handles` hold the items (sorted by cell); until then, a query looks at
+    /// every box.
+    sealed: bool,
+    /// The cell of each item placed when the grid was sealed ([`key`]), in increasing order, and
+    /// the item in it at the same place in `handles`. An entry whose item has moved or gone since
+    /// is skipped (see `held`).
+    keys: Vec<u64>,
+    handles: Vec<u32>,
+    /// The cells of each level for items placed since the grid was sealed.
+    extra: Vec<Cells>,
     /// Each item's box, to drop the ones a visited cell holds but the query box misses (and to
-    /// find an item's cells again when it is removed).
+    /// find an item's cell again when it is removed).
     boxes: Vec<Rect>,
-    /// Which handles hold an item.
-    live: Vec<bool>,
+    /// Where each handle's item is.
+    held: Vec<Held>,
+}
+
+/// The sorted key of cell `(x, y)` of `level`: the level first, so each level is one run of the
+/// sorted array, then the column, so a column's cells are one run of it.
+fn key(level: usize, x: i64, y: i64) -> u64 {
+    const HALF: i64 = 1 << 29;
+    let coordinate = |v: i64| (v.clamp(-HALF, HALF - 1) + HALF) as u64;
+    ((level as u64) << 60) | (coordinate(x) << 30) | coordinate(y)
 }
 
 impl Grid {
@@ -40,36 +72,45 @@ impl Grid {
     pub fn new(cell: f32) -> Self {
         Grid {
             cell: cell.max(1.0),
-            levels: vec![Cells::default(); LEVELS],
+            sealed: false,
+            keys: Vec::new(),
+            handles: Vec::new(),
+            extra: vec![Cells::default(); LEVELS],
             boxes: Vec::new(),
-            live: Vec::new(),
+            held: Vec::new(),
         }
     }
 
-    fn range(&self, level: usize, r: Rect) -> (i64, i64, i64, i64) {
-        let size = f64::from(self.cell) * 4f64.powi(level as i32);
-        let f = |v: f32| (f64::from(v) / size).floor() as i64;
-        (f(r.min.x), f(r.min.y), f(r.max.x), f(r.max.y))
+    fn size(&self, level: usize) -> f64 {
+        f64::from(self.cell) * 4f64.powi(level as i32)
     }
 
-    /// The level an item with box `r` goes in, and the range of its cells there.
-    fn place(&self, r: Rect) -> (usize, (i64, i64, i64, i64)) {
-        // Below the level whose cells are a quarter of the box's longer side, the box spans at
-        // least MAX_SPAN + 1 cells whatever its alignment: start looking there.
+    /// The cell at `level` holding canvas point `(x, y)`, within the ±2²⁹ cells a key holds (a
+    /// point beyond shares the outermost cell; NaN is cell 0).
+    fn cell_of(&self, level: usize, x: f64, y: f64) -> (i64, i64) {
+        const HALF: i64 = 1 << 29;
+        let size = self.size(level);
+        let at = |v: f64| ((v / size).floor() as i64).clamp(-HALF, HALF - 1);
+        (at(x), at(y))
+    }
+
+    /// The level an item with box `r` goes in, and its cell there.
+    fn place(&self, r: Rect) -> (usize, (i64, i64)) {
         let side = f64::from(r.width().max(r.height()));
-        let mut first = 0;
-        while first + 1 < LEVELS
-            && f64::from(self.cell) * 4f64.powi(first as i32) * (MAX_SPAN as f64) < side
-        {
-            first += 1;
-        }
-        let level = (first..LEVELS)
-            .find(|&l| {
-                let (x0, y0, x1, y1) = self.range(l, r);
-                x1 - x0 < MAX_SPAN && y1 - y0 < MAX_SPAN
-            })
+        let level = (0..LEVELS)
+            .find(|&l| side <= self.size(l))
             .unwrap_or(LEVELS - 1);
-        (level, self.range(level, r))
+        let c = r.center();
+        (level, self.cell_of(level, f64::from(c.x), f64::from(c.y)))
+    }
+
+    /// The cells at `level` (not the last) whose items can meet `r`: those its box, widened by
+    /// half a cell, overlaps.
+    fn range(&self, level: usize, r: Rect) -> (i64, i64, i64, i64) {
+        let half = self.size(level) / 2.0;
+        let (x0, y0) = self.cell_of(level, f64::from(r.min.x) - half, f64::from(r.min.y) - half);
+        let (x1, y1) = self.cell_of(level, f64::from(r.max.x) + half, f64::from(r.max.y) + half);
+        (x0, y0, x1, y1)
     }
 
     /// Adds an item with the next free handle at the end (0, 1, 2, ...) and returns it.
@@ -86,45 +127,73 @@ impl Grid {
         let i = id as usize;
         if self.boxes.len() <= i {
             self.boxes.resize(i + 1, Rect::NOTHING);
-            self.live.resize(i + 1, false);
+            self.held.resize(i + 1, Held::Nowhere);
         }
         self.boxes[i] = r;
-        self.live[i] = true;
-        let (level, (x0, y0, x1, y1)) = self.place(r);
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                self.levels[level]
-                    .entry((x as i32, y as i32))
-                    .or_default()
-                    .push(id);
+        if !self.sealed {
+            self.held[i] = Held::Sealed;
+            return;
+        }
+        self.held[i] = Held::Extra;
+        let (level, (x, y)) = self.place(r);
+        self.extra[level]
+            .entry((x as i32, y as i32))
+            .or_default()
+            .push(id);
+    }
+
+    /// Sorts every item into the arrays by its cell, leaving nothing on the side: the queries
+    /// after it visit only the cells near their box. Done once the scene or far view is derived
+    /// (a query before it looks at every box); again whenever the caller likes (it costs a sort
+    /// of all the items).
+    pub fn seal(&mut self) {
+        let mut placed: Vec<(u64, u32)> = (0..self.boxes.len())
+            .filter(|&i| self.held[i] != Held::Nowhere)
+            .map(|i| {
+                let (level, (x, y)) = self.place(self.boxes[i]);
+                (key(level, x, y), i as u32)
+            })
+            .collect();
+        placed.sort_unstable();
+        self.keys = placed.iter().map(|&(k, _)| k).collect();
+        self.handles = placed.iter().map(|&(_, h)| h).collect();
+        for held in &mut self.held {
+            if *held == Held::Extra {
+                *held = Held::Sealed;
             }
         }
+        for cells in &mut self.extra {
+            *cells = Cells::default();
+        }
+        self.sealed = true;
     }
 
     /// Whether item `id` is in the grid.
     pub fn contains(&self, id: u32) -> bool {
-        self.live.get(id as usize).copied().unwrap_or(false)
+        self.held
+            .get(id as usize)
+            .is_some_and(|&held| held != Held::Nowhere)
     }
 
     /// Removes item `id` (nothing when there is none).
     pub fn remove(&mut self, id: u32) {
         let i = id as usize;
-        if !self.live.get(i).copied().unwrap_or(false) {
+        let Some(&held) = self.held.get(i) else {
+            return;
+        };
+        self.held[i] = Held::Nowhere;
+        if held != Held::Extra {
+            // A sealed entry stays in the arrays, skipped from now on.
             return;
         }
-        self.live[i] = false;
-        let (level, (x0, y0, x1, y1)) = self.place(self.boxes[i]);
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                let key = (x as i32, y as i32);
-                if let Some(items) = self.levels[level].get_mut(&key) {
-                    if let Some(at) = items.iter().position(|&item| item == id) {
-                        items.swap_remove(at);
-                    }
-                    if items.is_empty() {
-                        self.levels[level].remove(&key);
-                    }
-                }
+        let (level, (x, y)) = self.place(self.boxes[i]);
+        let key = (x as i32, y as i32);
+        if let Some(items) = self.extra[level].get_mut(&key) {
+            if let Some(at) = items.iter().position(|&item| item == id) {
+                items.swap_remove(at);
+            }
+            if items.is_empty() {
+                self.extra[level].remove(&key);
             }
         }
     }
@@ -133,52 +202,109 @@ impl Grid {
     #[cfg(test)]
     pub fn items(&self) -> Vec<(u32, Rect)> {
         (0..self.boxes.len())
-            .filter(|&i| self.live[i])
+            .filter(|&i| self.held[i] != Held::Nowhere)
             .map(|i| (i as u32, self.boxes[i]))
             .collect()
     }
 
-    /// Panics unless each item sits in exactly the cells its box covers, and no cell is empty.
+    /// Panics unless each item sits in exactly the one cell its box gives it (in the arrays or
+    /// on the side, as it is held), the arrays are sorted and no cell on the side is empty.
     #[cfg(test)]
     pub fn assert_consistent(&self) {
-        let mut expected: HashMap<(usize, i32, i32), Vec<u32>> = HashMap::new();
+        let mut expected: Vec<(u64, u32)> = Vec::new();
         for (id, r) in self.items() {
-            let (level, (x0, y0, x1, y1)) = self.place(r);
-            for x in x0..=x1 {
-                for y in y0..=y1 {
-                    expected
-                        .entry((level, x as i32, y as i32))
-                        .or_default()
-                        .push(id);
+            let (level, (x, y)) = self.place(r);
+            expected.push((key(level, x, y), id));
+        }
+        let mut actual: Vec<(u64, u32)> = Vec::new();
+        if self.sealed {
+            assert!(self.keys.is_sorted(), "the arrays are out of order");
+            actual.extend(
+                self.keys
+                    .iter()
+                    .zip(&self.handles)
+                    .filter(|&(_, &h)| self.held[h as usize] == Held::Sealed)
+                    .map(|(&k, &h)| (k, h)),
+            );
+        } else {
+            assert!(self.keys.is_empty() && self.extra.iter().all(Cells::is_empty));
+            actual.extend(
+                (0..self.boxes.len() as u32)
+                    .filter(|&h| self.held[h as usize] == Held::Sealed)
+                    .map(|h| {
+                        let (level, (x, y)) = self.place(self.boxes[h as usize]);
+                        (key(level, x, y), h)
+                    }),
+            );
+        }
+        for (level, cells) in self.extra.iter().enumerate() {
+            for ((x, y), items) in cells {
+                assert!(!items.is_empty(), "an empty cell is kept");
+                for &h in items {
+                    assert_eq!(
+                        self.held[h as usize],
+                        Held::Extra,
+                        "item {h} is on the side"
+                    );
+                    actual.push((key(level, i64::from(*x), i64::from(*y)), h));
                 }
             }
         }
-        let mut actual: HashMap<(usize, i32, i32), Vec<u32>> = HashMap::new();
-        for (level, cells) in self.levels.iter().enumerate() {
-            for ((x, y), items) in cells {
-                assert!(!items.is_empty(), "an empty cell is kept");
-                let mut items = items.clone();
-                items.sort_unstable();
-                actual.insert((level, *x, *y), items);
-            }
-        }
+        expected.sort_unstable();
+        actual.sort_unstable();
         assert_eq!(actual, expected, "cells and boxes disagree");
     }
 
     /// Appends to `out` every item whose box meets `r`, each once, in handle order.
     pub fn query(&self, r: Rect, out: &mut Vec<u32>) {
         let start = out.len();
-        for (level, cells) in self.levels.iter().enumerate() {
+        let meets = |h: u32| self.boxes[h as usize].intersects(r);
+        if !self.sealed {
+            out.extend(
+                (0..self.boxes.len() as u32)
+                    .filter(|&h| self.held[h as usize] == Held::Sealed && meets(h)),
+            );
+            return;
+        }
+        let sealed = |h: u32| self.held[h as usize] == Held::Sealed && meets(h);
+        for level in 0..LEVELS {
+            // This level's run of the arrays.
+            let lo = self
+                .keys
+                .partition_point(|&k| k < key(level, i64::MIN, i64::MIN));
+            let hi = lo + self.keys[lo..].partition_point(|&k| k <= key(level, i64::MAX, i64::MAX));
+            let last = level == LEVELS - 1;
+            let (x0, y0, x1, y1) = if last {
+                (i64::MIN, i64::MIN, i64::MAX, i64::MAX)
+            } else {
+                self.range(level, r)
+            };
+            if lo < hi {
+                let run = &self.handles[lo..hi];
+                // A box wider than the level has items (or the last level, whose items can be
+                // any size): look at all of them rather than column by column.
+                if last || (x1 - x0 + 1) as u128 > (hi - lo) as u128 {
+                    out.extend(run.iter().copied().filter(|&h| sealed(h)));
+                } else {
+                    let keys = &self.keys[lo..hi];
+                    for x in x0..=x1 {
+                        let (first, end) = (key(level, x, y0), key(level, x, y1));
+                        let from = keys.partition_point(|&k| k < first);
+                        let to = from + keys[from..].partition_point(|&k| k <= end);
+                        out.extend(run[from..to].iter().copied().filter(|&h| sealed(h)));
+                    }
+                }
+            }
+            let cells = &self.extra[level];
             if cells.is_empty() {
                 continue;
             }
-            let (x0, y0, x1, y1) = self.range(level, r);
-            // A box far larger than the grid's content: walk the occupied cells instead.
-            if (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > cells.len() as i64 {
+            let wide = last || (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > cells.len() as i64;
+            if wide {
                 for ((x, y), items) in cells {
                     let (x, y) = (i64::from(*x), i64::from(*y));
                     if x >= x0 && x <= x1 && y >= y0 && y <= y1 {
-                        take(items, &self.boxes, r, out);
+                        out.extend(items.iter().copied().filter(|&h| meets(h)));
                     }
                 }
                 continue;
@@ -186,31 +312,13 @@ impl Grid {
             for x in x0..=x1 {
                 for y in y0..=y1 {
                     if let Some(items) = cells.get(&(x as i32, y as i32)) {
-                        take(items, &self.boxes, r, out);
+                        out.extend(items.iter().copied().filter(|&h| meets(h)));
                     }
                 }
             }
         }
-        // An item spanning several cells of its level was taken once per cell.
         out[start..].sort_unstable();
-        let mut kept = start;
-        for i in start..out.len() {
-            if kept == start || out[kept - 1] != out[i] {
-                out[kept] = out[i];
-                kept += 1;
-            }
-        }
-        out.truncate(kept);
     }
-}
-
-fn take(items: &[u32], boxes: &[Rect], r: Rect, out: &mut Vec<u32>) {
-    out.extend(
-        items
-            .iter()
-            .copied()
-            .filter(|&i| boxes[i as usize].intersects(r)),
-    );
 }
 
 #[cfg(test)]
@@ -225,6 +333,30 @@ mod tests {
         out
     }
 
+    /// Queries that must find exactly the boxes they meet: around the middle, a corner, a point,
+    /// and far larger than everything.
+    fn assert_queries_exact(grid: &Grid, boxes: &[Option<Rect>], when: &str) {
+        for q in [
+            Rect::from_min_max(pos2(-500.0, -500.0), pos2(700.0, 300.0)),
+            Rect::from_min_max(pos2(9_000.0, 9_000.0), pos2(9_100.0, 9_050.0)),
+            Rect::from_center_size(pos2(1_234.0, -2_345.0), vec2(0.5, 0.5)),
+            Rect::from_min_max(pos2(-1e7, -1e7), pos2(1e7, 1e7)),
+        ] {
+            let expected: Vec<u32> = (0..boxes.len() as u32)
+                .filter(|&i| boxes[i as usize].is_some_and(|b| b.intersects(q)))
+                .collect();
+            let mut out = vec![u32::MAX];
+            grid.query(q, &mut out);
+            assert_eq!(out[0], u32::MAX, "what was in `out` stays ({when})");
+            assert_eq!(
+                out[1..],
+                expected,
+                "query {q:?} {when}: each once, in order"
+            );
+        }
+        grid.assert_consistent();
+    }
+
     #[test]
     fn a_query_finds_exactly_the_boxes_it_meets_once_each() {
         let mut grid = Grid::new(100.0);
@@ -237,48 +369,103 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             ((seed >> 33) as f32 / (1u64 << 31) as f32) * 20_000.0 - 10_000.0
         };
-        for i in 0..3_000 {
+        let mut some_box = |i: usize| {
             let a = pos2(next(), next());
             let b = match i % 3 {
                 0 => a,
                 1 => a + vec2(next() / 50.0, next() / 50.0),
                 _ => pos2(next(), next()),
             };
-            let r = Rect::from_two_pos(a, b);
+            Rect::from_two_pos(a, b)
+        };
+        for i in 0..3_000 {
+            let r = some_box(i);
             assert_eq!(grid.insert(r) as usize, boxes.len());
-            boxes.push(r);
+            boxes.push(Some(r));
         }
-        for q in [
-            Rect::from_min_max(pos2(-500.0, -500.0), pos2(700.0, 300.0)),
-            Rect::from_min_max(pos2(9_000.0, 9_000.0), pos2(9_100.0, 9_050.0)),
-            Rect::from_min_max(pos2(-1e7, -1e7), pos2(1e7, 1e7)),
-        ] {
-            let expected: Vec<u32> = (0..boxes.len() as u32)
-                .filter(|&i| boxes[i as usize].intersects(q))
-                .collect();
-            assert_eq!(found(&grid, q), expected, "query {q:?}");
+        assert_queries_exact(&grid, &boxes, "before sealing");
+        grid.seal();
+        assert_queries_exact(&grid, &boxes, "sealed");
+        // Edits after sealing: every fifth item moved, every seventh removed, some added.
+        for i in 0..3_300 {
+            if i >= 3_000 || i % 5 == 0 {
+                let r = some_box(i);
+                grid.insert_at(i as u32, r);
+                if i >= boxes.len() {
+                    boxes.resize(i + 1, None);
+                }
+                boxes[i] = Some(r);
+            } else if i % 7 == 0 {
+                grid.remove(i as u32);
+                boxes[i] = None;
+            }
         }
+        assert_queries_exact(&grid, &boxes, "after edits");
+        grid.seal();
+        assert_queries_exact(&grid, &boxes, "sealed again");
+    }
+
+    #[test]
+    fn a_sealed_grid_holds_each_item_once() {
+        let mut grid = Grid::new(100.0);
+        // Short and long boxes: the long ones spanned up to 16 cells each in the grid before.
+        for x in 0..1_000 {
+            let a = pos2(x as f32 * 37.0, (x % 13) as f32 * 310.0);
+            grid.insert(Rect::from_two_pos(
+                a,
+                a + vec2((x % 50) as f32 * 60.0, 900.0),
+            ));
+        }
+        grid.seal();
+        assert_eq!((grid.keys.len(), grid.handles.len()), (1_000, 1_000));
+        grid.insert_at(5, Rect::from_center_size(pos2(1.0, 1.0), vec2(3.0, 3.0)));
+        grid.remove(6);
+        assert_eq!(
+            grid.keys.len(),
+            1_000,
+            "an edit leaves the arrays as they are"
+        );
+        let on_the_side: usize = grid
+            .extra
+            .iter()
+            .flat_map(|c| c.values())
+            .map(Vec::len)
+            .sum();
+        assert_eq!(on_the_side, 1, "only the moved item is on the side");
+        grid.assert_consistent();
+        grid.seal();
+        assert_eq!(grid.keys.len(), 999);
+        grid.assert_consistent();
     }
 
     #[test]
     fn removed_and_moved_items_are_found_where_they_are_now_only() {
-        let mut grid = Grid::new(100.0);
-        let near = Rect::from_center_size(pos2(50.0, 50.0), vec2(10.0, 10.0));
-        let far = Rect::from_center_size(pos2(90_000.0, 0.0), vec2(10.0, 10.0));
-        let long = Rect::from_min_max(pos2(-40_000.0, 0.0), pos2(40_000.0, 100.0));
-        grid.insert_at(7, near);
-        grid.insert_at(3, long);
-        grid.insert_at(12, near);
-        assert_eq!(found(&grid, near), vec![3, 7, 12]);
-        grid.remove(7);
-        grid.insert_at(12, far);
-        grid.remove(40);
-        assert_eq!(found(&grid, near), vec![3]);
-        assert_eq!(found(&grid, far), vec![12]);
-        grid.remove(3);
-        assert_eq!(found(&grid, near), Vec::<u32>::new());
-        assert_eq!(grid.items(), vec![(12, far)]);
-        grid.assert_consistent();
+        for seal in [false, true] {
+            let mut grid = Grid::new(100.0);
+            let near = Rect::from_center_size(pos2(50.0, 50.0), vec2(10.0, 10.0));
+            let far = Rect::from_center_size(pos2(90_000.0, 0.0), vec2(10.0, 10.0));
+            let long = Rect::from_min_max(pos2(-40_000.0, 0.0), pos2(40_000.0, 100.0));
+            grid.insert_at(7, near);
+            grid.insert_at(3, long);
+            grid.insert_at(12, near);
+            if seal {
+                grid.seal();
+            }
+            assert_eq!(found(&grid, near), vec![3, 7, 12]);
+            grid.remove(7);
+            grid.insert_at(12, far);
+            grid.remove(40);
+            assert_eq!(found(&grid, near), vec![3], "sealed: {seal}");
+            assert_eq!(found(&grid, far), vec![12], "sealed: {seal}");
+            grid.remove(3);
+            assert_eq!(found(&grid, near), Vec::<u32>::new(), "sealed: {seal}");
+            assert_eq!(grid.items(), vec![(12, far)]);
+            assert!(grid.contains(12) && !grid.contains(3) && !grid.contains(7));
+            grid.assert_consistent();
+            grid.insert_at(7, near);
+            assert_eq!(found(&grid, near), vec![7], "sealed: {seal}");
+            grid.assert_consistent();
+        }
     }
 
     #[test]
@@ -290,6 +477,7 @@ mod tests {
                 vec2(1.0, 1.0),
             ));
         }
+        grid.seal();
         let near = found(
             &grid,
             Rect::from_center_size(pos2(50_000.0, 0.0), vec2(250.0, 10.0)),
