@@ -278,6 +278,8 @@ pub(crate) struct Level {
     parties: Vec<Counted>,
     /// Per group number.
     groups: Vec<GroupCounted>,
+    /// Per link drawn one by one or bundle that counted into a trunk or a mark (one that counted
+    /// into neither has nothing to take out).
     items: FastMap<Part, ItemCounted>,
     /// Marks and trunks changed since they were last finished.
     touched_marks: Vec<u32>,
@@ -637,7 +639,12 @@ impl Level {
             self.touched_trunks.push(slot);
             counted.trunk = slot;
         }
-        self.items.insert(part, counted);
+        // What counted into no trunk and no mark has nothing to take out again (a link too short
+        // to stroke at this level and without findings: most of a fitted channel's): keeping it
+        // held 14 MB at 300,000 parties.
+        if counted.trunk != NONE || counted.marks != [NONE; 2] {
+            self.items.insert(part, counted);
+        }
     }
 
     fn uncount_item(&mut self, part: Part) {

@@ -157,6 +157,9 @@ impl Grid {
         placed.sort_unstable();
         self.keys = placed.iter().map(|&(k, _)| k).collect();
         self.handles = placed.iter().map(|&(_, h)| h).collect();
+        // The boxes grew by doubling while the items came in: up to half of them was spare.
+        self.boxes.shrink_to_fit();
+        self.held.shrink_to_fit();
         for held in &mut self.held {
             if *held == Held::Extra {
                 *held = Held::Sealed;
