@@ -49,9 +49,21 @@ impl Box2 {
         }
     }
 
-    /// Whether the segment a–b passes through the box (sampled: links are short Béziers).
+    /// Whether the segment a–b passes through the box (sampled: links are short Béziers): one of
+    /// the points [`Box2::samples`] takes is inside. Each sample is computed as `samples` does
+    /// and all nine are tested without branching, inlined: a label's spot asks it of every short
+    /// segment in its cells, and as a call that stopped at the first hit it was a fifth of
+    /// counting the links that cross a spot.
+    #[inline]
     pub(super) fn crossed_by(&self, a: Position, b: Position) -> bool {
-        Box2::samples(a, b).any(|p| self.contains(p))
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let mut inside = false;
+        for i in 0..=8 {
+            let t = i as f32 / 8.0;
+            let (x, y) = (a.x + dx * t, a.y + dy * t);
+            inside |= (x > self.x0) & (x < self.x1) & (y > self.y0) & (y < self.y1);
+        }
+        inside
     }
 
     /// The points [`Box2::crossed_by`] tests on a segment.
@@ -201,10 +213,15 @@ impl Line {
 /// samples on it rather than by its box, which would cover every label along a long link.
 const LONG_SEGMENT: f32 = 400.0;
 
-/// The side of a cell of [`Crossings`]' grid (at least: a drawing spread very wide gets wider
-/// cells, so that the grid never has more than [`MAX_CELLS`] cells, nor many more than it has
-/// sampled points).
+/// The side of a cell of [`Crossings`]' grid of short segments (at least: a drawing spread very
+/// wide gets wider cells, so that the grid never has more than [`MAX_CELLS`] cells, nor many
+/// more than it has sampled points).
 const CELL: f32 = 128.0;
+/// The side of a cell of [`Crossings`]' grid of points (at least, as [`CELL`]): finer, since a
+/// point is filed once whatever the cells' size, and a label's spot (a couple of hundred units
+/// by a few dozen) then reads the points of about a third of the area a 128-unit cell made it
+/// read. A segment is filed in every cell its box meets, so its cells stay coarse.
+const POINT_CELL: f32 = 64.0;
 const MAX_CELLS: usize = 16_000_000;
 const ORIGIN: Position = Position { x: 0.0, y: 0.0 };
 
@@ -217,13 +234,11 @@ const ORIGIN: Position = Position { x: 0.0, y: 0.0 };
 /// a channel of a million links (some 50 million sampled points) is indexed in seconds, where an
 /// R*-tree took half a minute to bulk-load them.
 pub(super) struct Crossings {
-    x0: f32,
-    y0: f32,
-    cell: f32,
-    columns: usize,
-    rows: usize,
+    /// The cells of `points` and those of `segments`: the same drawing, cut finer for points.
+    point_grid: Grid,
+    segment_grid: Grid,
     /// Where each cell's entries start in `points` and in `segments` (one more than cells).
-    /// Four bytes each: the grid has up to [`MAX_CELLS`] cells, and its starts were most of its
+    /// Four bytes each: a grid has up to [`MAX_CELLS`] cells, and its starts were most of its
     /// memory at eight.
     point_starts: Vec<u32>,
     segment_starts: Vec<u32>,
@@ -246,6 +261,43 @@ thread_local! {
 enum Piece {
     Point(Position),
     Segment(Position, Position),
+}
+
+/// A uniform grid over the drawing: its origin, the side of its cells, and how many there are.
+#[derive(Clone, Copy)]
+struct Grid {
+    x0: f32,
+    y0: f32,
+    cell: f32,
+    columns: usize,
+    rows: usize,
+}
+
+impl Grid {
+    /// Cells of at least `least` units over the box from (x0, y0) to (x1, y1), about `most`
+    /// of them at most (within `1_024..=MAX_CELLS`).
+    fn new((x0, y0, x1, y1): (f32, f32, f32, f32), least: f32, most: usize) -> Self {
+        let most = most.clamp(1_024, MAX_CELLS) as f32;
+        let cell = least.max(((x1 - x0 + least) * (y1 - y0 + least) / most).sqrt());
+        Grid {
+            x0,
+            y0,
+            cell,
+            columns: ((x1 - x0) / cell) as usize + 1,
+            rows: ((y1 - y0) / cell) as usize + 1,
+        }
+    }
+
+    fn cells(&self) -> usize {
+        self.columns * self.rows
+    }
+
+    /// The cell (column, row) a point is in, clamped to the grid.
+    fn cell_of(&self, x: f32, y: f32) -> (usize, usize) {
+        let c = ((x - self.x0) / self.cell).max(0.0) as usize;
+        let r = ((y - self.y0) / self.cell).max(0.0) as usize;
+        (c.min(self.columns - 1), r.min(self.rows - 1))
+    }
 }
 
 impl Crossings {
@@ -277,37 +329,34 @@ impl Crossings {
             (x0, y0, x1, y1) = (0.0, 0.0, 0.0, 0.0);
         }
         let count = curves.len() / per.max(1);
-        let most = (count * POLYLINE * 2).clamp(1_024, MAX_CELLS) as f32;
-        let cell = CELL.max(((x1 - x0 + CELL) * (y1 - y0 + CELL) / most).sqrt());
-        let columns = ((x1 - x0) / cell) as usize + 1;
-        let rows = ((y1 - y0) / cell) as usize + 1;
+        let extent = (x0, y0, x1, y1);
         let mut grid = Crossings {
-            x0,
-            y0,
-            cell,
-            columns,
-            rows,
+            point_grid: Grid::new(extent, POINT_CELL, count * POLYLINE * 4),
+            segment_grid: Grid::new(extent, CELL, count * POLYLINE * 2),
             point_starts: Vec::new(),
             segment_starts: Vec::new(),
             points: Vec::new(),
             segments: Vec::new(),
             crossing: std::cell::RefCell::new(Vec::new()),
         };
-        let cells = columns * rows;
+        let (point_cells, segment_cells) = (grid.point_grid.cells(), grid.segment_grid.cells());
         // Counted per cell (each count one ahead), summed into where each cell starts, then each
         // piece filed at its cell's next free place: the starts end one cell ahead, and are
         // shifted back after.
-        let (mut points, mut segments) = (vec![0u32; cells + 1], vec![0u32; cells + 1]);
+        let mut points = vec![0u32; point_cells + 1];
+        let mut segments = vec![0u32; segment_cells + 1];
         grid.each_piece(curves, per, |cell, piece, _| match piece {
             Piece::Point(_) => points[cell + 1] += 1,
             Piece::Segment(..) => segments[cell + 1] += 1,
         });
-        for c in 0..cells {
+        for c in 0..point_cells {
             points[c + 1] += points[c];
+        }
+        for c in 0..segment_cells {
             segments[c + 1] += segments[c];
         }
-        let mut filed_points = vec![(0.0, 0.0, 0); points[cells] as usize];
-        let mut filed_segments = vec![(ORIGIN, ORIGIN, 0); segments[cells] as usize];
+        let mut filed_points = vec![(0.0, 0.0, 0); points[point_cells] as usize];
+        let mut filed_segments = vec![(ORIGIN, ORIGIN, 0); segments[segment_cells] as usize];
         grid.each_piece(curves, per, |cell, piece, line| match piece {
             Piece::Point(p) => {
                 filed_points[points[cell] as usize] = (p.x, p.y, line);
@@ -319,7 +368,7 @@ impl Crossings {
             }
         });
         // Each cell's next free place is now the next cell's start: shift them back one cell.
-        for starts in [&mut points, &mut segments] {
+        for (starts, cells) in [(&mut points, point_cells), (&mut segments, segment_cells)] {
             starts.copy_within(0..cells, 1);
             starts[0] = 0;
         }
@@ -330,36 +379,31 @@ impl Crossings {
         grid
     }
 
-    /// Calls `f` with every (cell, piece, link index) the grid holds.
+    /// Calls `f` with every (cell, piece, link index) the grids hold: a point's cell is one of
+    /// the point grid, a segment's one of the segment grid.
     fn each_piece(&self, curves: &[Position], per: usize, mut f: impl FnMut(usize, Piece, u32)) {
+        let (points, segments) = (&self.point_grid, &self.segment_grid);
         for (line, curve) in curves.chunks(per.max(1)).enumerate() {
             // (Four billion links would take far more memory than any machine has for them.)
             let index = line as u32;
             for w in curve.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 if (b.x - a.x).abs() <= LONG_SEGMENT && (b.y - a.y).abs() <= LONG_SEGMENT {
-                    let (c0, r0) = self.cell_of(a.x.min(b.x), a.y.min(b.y));
-                    let (c1, r1) = self.cell_of(a.x.max(b.x), a.y.max(b.y));
+                    let (c0, r0) = segments.cell_of(a.x.min(b.x), a.y.min(b.y));
+                    let (c1, r1) = segments.cell_of(a.x.max(b.x), a.y.max(b.y));
                     for r in r0..=r1 {
                         for c in c0..=c1 {
-                            f(r * self.columns + c, Piece::Segment(a, b), index);
+                            f(r * segments.columns + c, Piece::Segment(a, b), index);
                         }
                     }
                 } else {
                     for p in Box2::samples(a, b) {
-                        let (c, r) = self.cell_of(p.x, p.y);
-                        f(r * self.columns + c, Piece::Point(p), index);
+                        let (c, r) = points.cell_of(p.x, p.y);
+                        f(r * points.columns + c, Piece::Point(p), index);
                     }
                 }
             }
         }
-    }
-
-    /// The cell (column, row) a point is in, clamped to the grid.
-    fn cell_of(&self, x: f32, y: f32) -> (usize, usize) {
-        let c = ((x - self.x0) / self.cell).max(0.0) as usize;
-        let r = ((y - self.y0) / self.cell).max(0.0) as usize;
-        (c.min(self.columns - 1), r.min(self.rows - 1))
     }
 
     /// How many links cross the box.
@@ -375,8 +419,6 @@ impl Crossings {
         /// Up to this many, the links are told apart as they are found (a short list searched
         /// each time), which lets the count stop at `most`; beyond it, sorted once at the end.
         const ONE_BY_ONE: usize = 64;
-        let (c0, r0) = self.cell_of(b.x0, b.y0);
-        let (c1, r1) = self.cell_of(b.x1, b.y1);
         let mut crossing = self.crossing.borrow_mut();
         crossing.clear();
         let one_by_one = most <= ONE_BY_ONE;
@@ -391,17 +433,28 @@ impl Crossings {
             }
             crossing.len() >= most
         };
-        let range = |starts: &[u32], cell: usize| starts[cell] as usize..starts[cell + 1] as usize;
+        // A row's cells are side by side in `points`: the box's part of a row is one run.
+        let grid = &self.point_grid;
+        let (c0, r0) = grid.cell_of(b.x0, b.y0);
+        let (c1, r1) = grid.cell_of(b.x1, b.y1);
+        for r in r0..=r1 {
+            let run = r * grid.columns;
+            let run =
+                self.point_starts[run + c0] as usize..self.point_starts[run + c1 + 1] as usize;
+            for &(x, y, line) in &self.points[run] {
+                if b.contains(Position { x, y }) && add(&mut crossing, line) {
+                    return most;
+                }
+            }
+        }
+        let grid = &self.segment_grid;
+        let (c0, r0) = grid.cell_of(b.x0, b.y0);
+        let (c1, r1) = grid.cell_of(b.x1, b.y1);
         for r in r0..=r1 {
             for c in c0..=c1 {
-                let cell = r * self.columns + c;
-                let points = &self.points[range(&self.point_starts, cell)];
-                for &(x, y, line) in points {
-                    if b.contains(Position { x, y }) && add(&mut crossing, line) {
-                        return most;
-                    }
-                }
-                let segments = &self.segments[range(&self.segment_starts, cell)];
+                let cell = r * grid.columns + c;
+                let segments = &self.segments
+                    [self.segment_starts[cell] as usize..self.segment_starts[cell + 1] as usize];
                 for &(p, q, line) in segments {
                     if b.crossed_by(p, q) && add(&mut crossing, line) {
                         return most;
