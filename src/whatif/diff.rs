@@ -205,7 +205,7 @@ fn subject_label(subject: &Subject) -> String {
 
 /// Compares a base scenario with a what-if, both checked as of the what-if's date.
 pub fn diff(base: &Scenario, whatif: &Scenario) -> ScenarioDiff {
-    let (a, b) = (Side::whole(base), Side::whole(whatif));
+    let (a, b) = Side::unshared(base, whatif);
     let mut out = elements(&a, &b);
     // Without quick fixes: the diff shows none, and proving a fix for each of a large channel's
     // findings cost more than the checks themselves. Only what the changes reach is checked,
@@ -384,6 +384,58 @@ impl<'a> Side<'a> {
             links: s.links().collect(),
             ..Side::whole_unlisted(s)
         }
+    }
+
+    /// Two scenarios, only their parties and links that they do not share compared. A what-if
+    /// made from its base by edits (a fork, a `whatif` command) shares with it every party and
+    /// link the edits left alone, at the same place in the graph; one so shared is the same on
+    /// both sides, and finding it in the other scenario is left out. Comparing every one looked
+    /// each up by id in the other scenario: a sixth of `whatif end-partnership` at 100,000
+    /// parties (perf, 140 ms for 13 links changed). Two scenarios loaded on their own share
+    /// nothing, and everything is compared.
+    fn unshared(base: &'a Scenario, whatif: &'a Scenario) -> (Side<'a>, Side<'a>) {
+        use std::sync::Arc;
+        type Graph = crate::model::ChannelGraph;
+        /// The elements at `places` in `of` that `other` does not hold the same of there.
+        fn not_in<'a, T, I: Copy>(
+            places: impl Iterator<Item = I>,
+            of: impl Fn(I) -> Option<&'a Arc<T>>,
+            other: impl Fn(I) -> Option<&'a Arc<T>>,
+        ) -> Vec<&'a T> {
+            places
+                .filter_map(|at| {
+                    let mine = of(at)?;
+                    (other(at).is_none_or(|theirs| !Arc::ptr_eq(mine, theirs))).then_some(&**mine)
+                })
+                .collect()
+        }
+        let parties = |of: &'a Graph, other: &'a Graph| {
+            not_in(
+                of.node_indices(),
+                |ix| of.node_weight(ix),
+                |ix| other.node_weight(ix),
+            )
+        };
+        let links = |of: &'a Graph, other: &'a Graph| {
+            not_in(
+                of.edge_indices(),
+                |ix| of.edge_weight(ix),
+                |ix| other.edge_weight(ix),
+            )
+        };
+        let (a, b) = (base.graph(), whatif.graph());
+        (
+            Side {
+                parties: parties(a, b),
+                links: links(a, b),
+                ..Side::whole_unlisted(base)
+            },
+            Side {
+                parties: parties(b, a),
+                links: links(b, a),
+                ..Side::whole_unlisted(whatif)
+            },
+        )
     }
 
     /// A scenario whose parties and links to compare are listed by the caller.
