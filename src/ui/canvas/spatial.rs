@@ -2,35 +2,40 @@
 //! looking at what does not. Must not know parties or links: items are numbers with boxes.
 //!
 //! A hierarchical loose grid: level 0 has square cells of `cell` canvas units, each further level
-//! cells four times wider. An item goes into the finest level whose cells are at least as wide as
-//! its box's longer side, in the one cell holding its box's centre; its box then reaches at most
-//! half a cell beyond that cell, so a query visits, at each level, the cells its box overlaps once
-//! widened by half a cell, and its cost follows what is in (or near) the box, not the channel's
-//! size.
+//! cells twice as wide. An item goes into the finest level whose cells are at least as wide as its
+//! box's longer side, in the one cell holding its box's centre; its box then reaches at most half a
+//! cell beyond that cell, so a query visits, at each level, the cells its box overlaps once widened
+//! by half a cell, and its cost follows what is in (or near) the box, not the channel's size.
 //!
 //! Why one cell per item, and sorted arrays rather than a map of cells: the previous grid put an
 //! item in up to 16 cells of a map of vectors, and at 300,000 parties its links grid held 5.8
 //! million cell entries in about 500,000 little vectors, 55 MB of the window's memory. Now the
 //! items placed when the grid is sealed ([`Grid::seal`], after the scene or far view is derived)
-//! sit in one array sorted by cell, 12 bytes each; what an edit moves afterwards goes in a small
-//! map of cells on the side, and its old entry is skipped.
+//! sit in arrays sorted by cell, each item's box beside its cell, so a query reads the boxes of a
+//! column of cells in order instead of looking each item's box up (zoomed in at 300,000 parties,
+//! the boxes of 100,000 links or more meet the window); what an edit moves afterwards goes in a
+//! small map of cells on the side, and its old entry is skipped.
 
 use egui::Rect;
 use std::collections::HashMap;
 
-/// The cells of one level for the items placed since the grid was sealed: a fast hash (the keys
-/// are small integers from our own boxes).
-type Cells = HashMap<(i32, i32), Vec<u32>, foldhash::fast::RandomState>;
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The cells of one level for the items placed since the grid was sealed, each item with its box.
+type Cells = FastMap<(i32, i32), Vec<(u32, Rect)>>;
 
 /// How many levels there are; the last one takes whatever is larger still.
-const LEVELS: usize = 10;
+const LEVELS: usize = 24;
+
+/// A cell's coordinates stay within ±`HALF` (a point beyond shares the outermost cell).
+const HALF: i64 = 1 << 28;
 
 /// Where an item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Held {
     /// No item has this handle.
     Nowhere,
-    /// In the sorted arrays (or, before the grid is sealed, only in `boxes`).
+    /// In the sorted arrays (or, before the grid is sealed, in `pending`).
     Sealed,
     /// In `extra`, placed or moved since the grid was sealed.
     Extra,
@@ -42,29 +47,30 @@ enum Held {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Grid {
     cell: f32,
-    /// Whether `keys` and `handles` hold the items (sorted by cell); until then, a query looks at
-    /// every box.
+    /// Whether the sorted arrays hold the items; until then they are in `pending` and a query
+    /// looks at every one.
     sealed: bool,
+    /// Each item's box by handle, until the grid is sealed.
+    pending: Vec<Rect>,
     /// The cell of each item placed when the grid was sealed ([`key`]), in increasing order, and
-    /// the item in it at the same place in `handles`. An entry whose item has moved or gone since
-    /// is skipped (see `held`).
+    /// at the same place in `handles` and `boxes` the item and its box. An entry whose item has
+    /// moved or gone since is skipped (see `held`).
     keys: Vec<u64>,
     handles: Vec<u32>,
+    boxes: Vec<Rect>,
     /// The cells of each level for items placed since the grid was sealed.
     extra: Vec<Cells>,
-    /// Each item's box, to drop the ones a visited cell holds but the query box misses (and to
-    /// find an item's cell again when it is removed).
-    boxes: Vec<Rect>,
+    /// The boxes of the items in `extra`, to find their cells when they move or go.
+    extra_boxes: FastMap<u32, Rect>,
     /// Where each handle's item is.
     held: Vec<Held>,
 }
 
 /// The sorted key of cell `(x, y)` of `level`: the level first, so each level is one run of the
-/// sorted array, then the column, so a column's cells are one run of it.
+/// sorted arrays, then the column, so a column's cells are one run of it.
 fn key(level: usize, x: i64, y: i64) -> u64 {
-    const HALF: i64 = 1 << 29;
     let coordinate = |v: i64| (v.clamp(-HALF, HALF - 1) + HALF) as u64;
-    ((level as u64) << 60) | (coordinate(x) << 30) | coordinate(y)
+    ((level as u64) << 58) | (coordinate(x) << 29) | coordinate(y)
 }
 
 impl Grid {
@@ -72,23 +78,17 @@ impl Grid {
     pub fn new(cell: f32) -> Self {
         Grid {
             cell: cell.max(1.0),
-            sealed: false,
-            keys: Vec::new(),
-            handles: Vec::new(),
             extra: vec![Cells::default(); LEVELS],
-            boxes: Vec::new(),
-            held: Vec::new(),
+            ..Grid::default()
         }
     }
 
     fn size(&self, level: usize) -> f64 {
-        f64::from(self.cell) * 4f64.powi(level as i32)
+        f64::from(self.cell) * 2f64.powi(level as i32)
     }
 
-    /// The cell at `level` holding canvas point `(x, y)`, within the ±2²⁹ cells a key holds (a
-    /// point beyond shares the outermost cell; NaN is cell 0).
+    /// The cell at `level` holding canvas point `(x, y)` (NaN is in cell 0).
     fn cell_of(&self, level: usize, x: f64, y: f64) -> (i64, i64) {
-        const HALF: i64 = 1 << 29;
         let size = self.size(level);
         let at = |v: f64| ((v / size).floor() as i64).clamp(-HALF, HALF - 1);
         (at(x), at(y))
@@ -116,7 +116,7 @@ impl Grid {
     /// Adds an item with the next free handle at the end (0, 1, 2, ...) and returns it.
     #[cfg(test)]
     pub fn insert(&mut self, r: Rect) -> u32 {
-        let id = self.boxes.len() as u32;
+        let id = self.held.len() as u32;
         self.insert_at(id, r);
         id
     }
@@ -125,21 +125,46 @@ impl Grid {
     pub fn insert_at(&mut self, id: u32, r: Rect) {
         self.remove(id);
         let i = id as usize;
-        if self.boxes.len() <= i {
-            self.boxes.resize(i + 1, Rect::NOTHING);
+        if self.held.len() <= i {
             self.held.resize(i + 1, Held::Nowhere);
         }
-        self.boxes[i] = r;
         if !self.sealed {
+            if self.pending.len() <= i {
+                self.pending.resize(i + 1, Rect::NOTHING);
+            }
+            self.pending[i] = r;
             self.held[i] = Held::Sealed;
             return;
         }
         self.held[i] = Held::Extra;
+        self.extra_boxes.insert(id, r);
+        if self.extra.len() < LEVELS {
+            self.extra.resize(LEVELS, Cells::default());
+        }
         let (level, (x, y)) = self.place(r);
         self.extra[level]
             .entry((x as i32, y as i32))
             .or_default()
-            .push(id);
+            .push((id, r));
+    }
+
+    /// Every item with its box, in no particular order.
+    fn held_items(&self) -> Vec<(u32, Rect)> {
+        if !self.sealed {
+            return (0..self.pending.len())
+                .filter(|&i| self.held[i] == Held::Sealed)
+                .map(|i| (i as u32, self.pending[i]))
+                .collect();
+        }
+        let sealed = self
+            .handles
+            .iter()
+            .zip(&self.boxes)
+            .filter(|&(&h, _)| self.held[h as usize] == Held::Sealed)
+            .map(|(&h, &r)| (h, r));
+        sealed
+            .chain(self.extra_boxes.iter().map(|(&h, &r)| (h, r)))
+            .collect()
     }
 
     /// Sorts every item into the arrays by its cell, leaving nothing on the side: the queries
@@ -147,24 +172,26 @@ impl Grid {
     /// (a query before it looks at every box); again whenever the caller likes (it costs a sort
     /// of all the items).
     pub fn seal(&mut self) {
-        let mut placed: Vec<(u64, u32)> = (0..self.boxes.len())
-            .filter(|&i| self.held[i] != Held::Nowhere)
-            .map(|i| {
-                let (level, (x, y)) = self.place(self.boxes[i]);
-                (key(level, x, y), i as u32)
+        let mut placed: Vec<(u64, u32, Rect)> = self
+            .held_items()
+            .into_iter()
+            .map(|(h, r)| {
+                let (level, (x, y)) = self.place(r);
+                (key(level, x, y), h, r)
             })
             .collect();
-        placed.sort_unstable();
-        self.keys = placed.iter().map(|&(k, _)| k).collect();
-        self.handles = placed.iter().map(|&(_, h)| h).collect();
-        // The boxes grew by doubling while the items came in: up to half of them was spare.
-        self.boxes.shrink_to_fit();
-        self.held.shrink_to_fit();
+        placed.sort_unstable_by_key(|&(k, h, _)| (k, h));
+        self.keys = placed.iter().map(|p| p.0).collect();
+        self.handles = placed.iter().map(|p| p.1).collect();
+        self.boxes = placed.iter().map(|p| p.2).collect();
         for held in &mut self.held {
             if *held == Held::Extra {
                 *held = Held::Sealed;
             }
         }
+        self.held.shrink_to_fit();
+        self.pending = Vec::new();
+        self.extra_boxes = FastMap::default();
         for cells in &mut self.extra {
             *cells = Cells::default();
         }
@@ -185,18 +212,24 @@ impl Grid {
             return;
         };
         self.held[i] = Held::Nowhere;
-        if held != Held::Extra {
-            // A sealed entry stays in the arrays, skipped from now on.
+        // A sealed entry stays in the arrays (or in `pending`), skipped from now on.
+        let Some(r) = (held == Held::Extra)
+            .then(|| self.extra_boxes.remove(&id))
+            .flatten()
+        else {
             return;
-        }
-        let (level, (x, y)) = self.place(self.boxes[i]);
+        };
+        let (level, (x, y)) = self.place(r);
         let key = (x as i32, y as i32);
-        if let Some(items) = self.extra[level].get_mut(&key) {
-            if let Some(at) = items.iter().position(|&item| item == id) {
+        let Some(cells) = self.extra.get_mut(level) else {
+            return;
+        };
+        if let Some(items) = cells.get_mut(&key) {
+            if let Some(at) = items.iter().position(|&(item, _)| item == id) {
                 items.swap_remove(at);
             }
             if items.is_empty() {
-                self.extra[level].remove(&key);
+                cells.remove(&key);
             }
         }
     }
@@ -204,10 +237,9 @@ impl Grid {
     /// Every item with its box, by handle.
     #[cfg(test)]
     pub fn items(&self) -> Vec<(u32, Rect)> {
-        (0..self.boxes.len())
-            .filter(|&i| self.held[i] != Held::Nowhere)
-            .map(|i| (i as u32, self.boxes[i]))
-            .collect()
+        let mut items = self.held_items();
+        items.sort_unstable_by_key(|&(h, _)| h);
+        items
     }
 
     /// Panics unless each item sits in exactly the one cell its box gives it (in the arrays or
@@ -222,33 +254,29 @@ impl Grid {
         let mut actual: Vec<(u64, u32)> = Vec::new();
         if self.sealed {
             assert!(self.keys.is_sorted(), "the arrays are out of order");
-            actual.extend(
-                self.keys
-                    .iter()
-                    .zip(&self.handles)
-                    .filter(|&(_, &h)| self.held[h as usize] == Held::Sealed)
-                    .map(|(&k, &h)| (k, h)),
-            );
+            assert_eq!(self.keys.len(), self.handles.len());
+            assert_eq!(self.keys.len(), self.boxes.len());
+            for ((&k, &h), &r) in self.keys.iter().zip(&self.handles).zip(&self.boxes) {
+                if self.held[h as usize] == Held::Sealed {
+                    let (level, (x, y)) = self.place(r);
+                    assert_eq!(k, key(level, x, y), "item {h} is in its box's cell");
+                    actual.push((k, h));
+                }
+            }
         } else {
             assert!(self.keys.is_empty() && self.extra.iter().all(Cells::is_empty));
-            actual.extend(
-                (0..self.boxes.len() as u32)
-                    .filter(|&h| self.held[h as usize] == Held::Sealed)
-                    .map(|h| {
-                        let (level, (x, y)) = self.place(self.boxes[h as usize]);
-                        (key(level, x, y), h)
-                    }),
-            );
+            actual.clone_from(&expected);
         }
         for (level, cells) in self.extra.iter().enumerate() {
             for ((x, y), items) in cells {
                 assert!(!items.is_empty(), "an empty cell is kept");
-                for &h in items {
+                for &(h, r) in items {
                     assert_eq!(
                         self.held[h as usize],
                         Held::Extra,
                         "item {h} is on the side"
                     );
+                    assert_eq!(self.extra_boxes.get(&h), Some(&r), "item {h}'s box");
                     actual.push((key(level, i64::from(*x), i64::from(*y)), h));
                 }
             }
@@ -261,53 +289,63 @@ impl Grid {
     /// Appends to `out` every item whose box meets `r`, each once, in handle order.
     pub fn query(&self, r: Rect, out: &mut Vec<u32>) {
         let start = out.len();
-        let meets = |h: u32| self.boxes[h as usize].intersects(r);
         if !self.sealed {
-            out.extend(
-                (0..self.boxes.len() as u32)
-                    .filter(|&h| self.held[h as usize] == Held::Sealed && meets(h)),
-            );
+            out.extend((0..self.pending.len() as u32).filter(|&h| {
+                self.held[h as usize] == Held::Sealed && self.pending[h as usize].intersects(r)
+            }));
             return;
         }
-        let sealed = |h: u32| self.held[h as usize] == Held::Sealed && meets(h);
+        // The entries `from..to` of the arrays whose boxes meet `r` and whose items are still
+        // where they were sealed: the boxes are read in order, the items' state only for those.
+        let take = |from: usize, to: usize, out: &mut Vec<u32>| {
+            for (&h, b) in self.handles[from..to].iter().zip(&self.boxes[from..to]) {
+                if b.intersects(r) && self.held[h as usize] == Held::Sealed {
+                    out.push(h);
+                }
+            }
+        };
         for level in 0..LEVELS {
             // This level's run of the arrays.
-            let lo = self
-                .keys
-                .partition_point(|&k| k < key(level, i64::MIN, i64::MIN));
-            let hi = lo + self.keys[lo..].partition_point(|&k| k <= key(level, i64::MAX, i64::MAX));
+            let lo = self.keys.partition_point(|&k| k < key(level, -HALF, -HALF));
+            let hi = lo + self.keys[lo..].partition_point(|&k| k <= key(level, HALF, HALF));
             let last = level == LEVELS - 1;
             let (x0, y0, x1, y1) = if last {
-                (i64::MIN, i64::MIN, i64::MAX, i64::MAX)
+                (-HALF, -HALF, HALF, HALF)
             } else {
                 self.range(level, r)
             };
             if lo < hi {
-                let run = &self.handles[lo..hi];
                 // A box wider than the level has items (or the last level, whose items can be
                 // any size): look at all of them rather than column by column.
-                if last || (x1 - x0 + 1) as u128 > (hi - lo) as u128 {
-                    out.extend(run.iter().copied().filter(|&h| sealed(h)));
+                if last || (x1 - x0 + 1) as usize > hi - lo {
+                    take(lo, hi, out);
                 } else {
                     let keys = &self.keys[lo..hi];
                     for x in x0..=x1 {
                         let (first, end) = (key(level, x, y0), key(level, x, y1));
                         let from = keys.partition_point(|&k| k < first);
                         let to = from + keys[from..].partition_point(|&k| k <= end);
-                        out.extend(run[from..to].iter().copied().filter(|&h| sealed(h)));
+                        take(lo + from, lo + to, out);
                     }
                 }
             }
-            let cells = &self.extra[level];
-            if cells.is_empty() {
+            let Some(cells) = self.extra.get(level).filter(|c| !c.is_empty()) else {
                 continue;
-            }
+            };
+            let meets = |items: &Vec<(u32, Rect)>, out: &mut Vec<u32>| {
+                out.extend(
+                    items
+                        .iter()
+                        .filter(|(_, b)| b.intersects(r))
+                        .map(|&(h, _)| h),
+                );
+            };
             let wide = last || (x1 - x0 + 1).saturating_mul(y1 - y0 + 1) > cells.len() as i64;
             if wide {
                 for ((x, y), items) in cells {
                     let (x, y) = (i64::from(*x), i64::from(*y));
                     if x >= x0 && x <= x1 && y >= y0 && y <= y1 {
-                        out.extend(items.iter().copied().filter(|&h| meets(h)));
+                        meets(items, out);
                     }
                 }
                 continue;
@@ -315,7 +353,7 @@ impl Grid {
             for x in x0..=x1 {
                 for y in y0..=y1 {
                     if let Some(items) = cells.get(&(x as i32, y as i32)) {
-                        out.extend(items.iter().copied().filter(|&h| meets(h)));
+                        meets(items, out);
                     }
                 }
             }
@@ -420,7 +458,10 @@ mod tests {
             ));
         }
         grid.seal();
-        assert_eq!((grid.keys.len(), grid.handles.len()), (1_000, 1_000));
+        assert_eq!(
+            (grid.keys.len(), grid.handles.len(), grid.boxes.len()),
+            (1_000, 1_000, 1_000)
+        );
         grid.insert_at(5, Rect::from_center_size(pos2(1.0, 1.0), vec2(3.0, 3.0)));
         grid.remove(6);
         assert_eq!(
