@@ -527,7 +527,7 @@ fn to_csv(s: &Scenario) -> (String, String) {
                 p.id.to_string(),
                 p.kind.key().to_owned(),
                 p.name.clone(),
-                p.country.clone().unwrap_or_default(),
+                p.country.map(String::from).unwrap_or_default(),
                 p.organization.clone(),
                 p.tenant.clone(),
                 p.tenant_type.key().to_owned(),

@@ -379,7 +379,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario, GenerateError> {
         if broken && break_kind == 1 {
             // Moved abroad: the partner now sells across regions.
             if let Some((other, _)) = MARKETS.iter().find(|(m, _)| region_of(m) != region) {
-                c.country = Some((*other).to_owned());
+                c.country = Some((*other).into());
             }
         }
         c.registration_id = crate::scenarios::registration_id_for(&c, i);

@@ -155,7 +155,7 @@ pub fn synthetic(parties: usize) -> Scenario {
             c.mca_accepted = None;
         }
         if i % 31 == 30 {
-            c.country = Some(COUNTRIES[(i + 1) % 5].to_owned());
+            c.country = Some(COUNTRIES[(i + 1) % 5].into());
         }
         c.registration_id = registration_id_for(&c, i);
         add(&mut s, c);

@@ -230,7 +230,7 @@ fn the_search_finds_a_party_by_name_and_flies_to_it() {
     assert!(field.is_focused(), "Ctrl+F focuses the search");
     field.type_text(&query);
     harness.run();
-    let country = target.country.clone().unwrap_or_default();
+    let country = target.country.map(String::from).unwrap_or_default();
     let item = format!("{name} — indirect reseller · {country}");
     harness.get_by_label(&item).click();
     harness.run();

@@ -300,7 +300,7 @@ mod operations {
                     Customers::Only(mine)
                 };
                 // Mostly a seller in the same country, sometimes any.
-                let country = s.party(from.as_str()).and_then(|p| p.country.clone());
+                let country = s.party(from.as_str()).and_then(|p| p.country);
                 let near: Vec<PartyId> = s
                     .parties()
                     .filter(|p| sellers.contains(&p.kind) && p.country == country && p.id != from)

@@ -133,7 +133,7 @@ pub(crate) fn write(sheet: &Sheet, out: &mut Out) {
             out,
             &[
                 ("kind", Some(p.kind.key().to_owned())),
-                ("country", p.country.clone()),
+                ("country", p.country.map(String::from)),
                 ("region", region),
                 ("organization", Some(p.organization.clone())),
                 ("tenant", Some(p.tenant.clone())),

@@ -706,7 +706,7 @@ pub(crate) fn party_label(p: &crate::model::Party) -> String {
         second.push(p.kind.label().to_owned());
     }
     if let Some(c) = &p.country {
-        second.push(c.clone());
+        second.push(c.to_string());
     }
     if second.is_empty() {
         p.name.clone()

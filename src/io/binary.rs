@@ -1422,7 +1422,7 @@ fn party_from(r: PartyRecord<'_>) -> Result<Party, String> {
         id: r.id.into(),
         kind: key(PartyKind::from_key, r.kind, "kind of party")?,
         name: r.name.to_owned(),
-        country: r.country.map(str::to_owned),
+        country: r.country.map(SharedText::from),
         organization: r.organization.to_owned(),
         affiliate_group: r.affiliate_group.map(str::to_owned),
         tenant: r.tenant.to_owned(),

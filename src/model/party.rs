@@ -1,6 +1,6 @@
 //! Parties of the CSP channel: Microsoft, partners of the three transactional kinds, and customers.
 
-use super::{Date, PartyId};
+use super::{Date, PartyId, SharedText};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -145,7 +145,7 @@ pub struct Party {
     pub name: String,
     /// ISO 3166 alpha-2 country code (upper case); its CSP region follows from the markets table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<SharedText>,
     /// The company this party belongs to; two parties of one organization are "the same company".
     pub organization: String,
     /// Companies under common control share an affiliate group.
@@ -217,7 +217,7 @@ impl Party {
 
     /// Builder: sets the country (upper-cased).
     pub fn in_country(mut self, country: &str) -> Self {
-        self.country = Some(country.to_ascii_uppercase());
+        self.country = Some(country.to_ascii_uppercase().into());
         self
     }
 

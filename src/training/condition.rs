@@ -223,7 +223,7 @@ pub fn can_transact(scenario: &Scenario, partner: &str) -> bool {
     let mut trial = scenario.clone();
     let id: PartyId = trial.fresh_party_id("lesson-probe-customer");
     let mut probe = Party::new(id, crate::model::PartyKind::Customer);
-    probe.country = me.country.clone();
+    probe.country = me.country;
     probe.mca_accepted = Some(crate::model::limits::FIRST_DATE);
     if trial.add_party(probe).is_err() {
         return false;

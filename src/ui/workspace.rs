@@ -338,10 +338,7 @@ impl Workspace {
         };
         if kind != PartyKind::Microsoft {
             // Most channels live in one market: start where the rest of the scenario is.
-            party.country = s
-                .parties()
-                .find_map(|p| p.country.clone())
-                .or(Some("US".to_owned()));
+            party.country = s.parties().find_map(|p| p.country).or(Some("US".into()));
         }
         party.position = Some(free_spot_in_view(&self.doc, view, kind));
         let result = self.apply(Edit::AddParty(party));

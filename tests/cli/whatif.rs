@@ -474,7 +474,7 @@ fn whatif_move_customers_of_one_country_or_region() {
     let dir = tempfile::tempdir().unwrap();
     let (path, s) = channel(dir.path());
     let (from, _) = busiest_reseller(&s);
-    let country = s.party(&from).unwrap().country.clone().unwrap();
+    let country = s.party(&from).unwrap().country.unwrap();
     let to = reseller_near(&s, &from);
     let out = dir.path().join("moved.ron");
     let run = |place: &[&str], out: &std::path::Path| {
@@ -534,7 +534,7 @@ fn whatif_end_partnership_go_indirect_and_dap_to_gdap_apply_and_refuse() {
         csp(&all)
     };
     let (reseller, provider) = busiest_reseller(&s);
-    let country = s.party(&reseller).unwrap().country.clone().unwrap();
+    let country = s.party(&reseller).unwrap().country.unwrap();
     let region = csp_explorer::model::markets()
         .region_of(&country)
         .unwrap()

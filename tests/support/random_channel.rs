@@ -59,7 +59,7 @@ pub fn party(id: &str, attrs: [u8; 8], microsoft_taken: bool) -> Party {
     }
     let mut p = Party::new(id, kind);
     p.name = format!("{id}-{}", attrs[7] % 3);
-    p.country = COUNTRIES[attrs[1] as usize % COUNTRIES.len()].map(str::to_owned);
+    p.country = COUNTRIES[attrs[1] as usize % COUNTRIES.len()].map(Into::into);
     // Spellings of one identity are common too: `O1` is `o1`, ` T1` is `t1` (model::identity).
     p.organization = ["o1", "o2", "O1", id][attrs[2] as usize % 4].to_owned();
     p.tenant = ["t1", "t2", " T1", id][attrs[3] as usize % 4].to_owned();

@@ -164,7 +164,7 @@ fn tailspin_country(h: &Harness<'static, ExplorerApp>) -> Option<String> {
         .document()
         .scenario()
         .party("tailspin-jp")
-        .and_then(|p| p.country.clone())
+        .and_then(|p| p.country.map(String::from))
 }
 
 /// The country picker names countries and finds them by name or by code; its search box takes the

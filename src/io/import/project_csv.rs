@@ -345,7 +345,7 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
         }
         match row.cell("country") {
             Some(c) => match parse_country(c) {
-                Ok(code) => party.country = Some(code),
+                Ok(code) => party.country = Some(code.into()),
                 Err(e) => row.error_at(&mut ctx.errors, "country", format!("`country` {e}")),
             },
             None if kind.is_some_and(|k| k != PartyKind::Microsoft) => row.error_at(

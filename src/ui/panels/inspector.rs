@@ -145,7 +145,7 @@ fn party_inspector(
                     for (label, code) in &matches {
                         let selected = party.country.as_deref() == Some(*code);
                         if ui.selectable_label(selected, label).clicked() {
-                            new.country = Some((*code).to_owned());
+                            new.country = Some((*code).into());
                             drafts.country_open = false;
                         }
                     }
@@ -154,7 +154,7 @@ fn party_inspector(
                 && ui.input(|i| i.key_pressed(egui::Key::Enter))
                 && let Some((_, code)) = matches.first()
             {
-                new.country = Some((*code).to_owned());
+                new.country = Some((*code).into());
                 drafts.country_open = false;
             }
         });

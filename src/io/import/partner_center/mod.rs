@@ -600,13 +600,12 @@ impl PcData {
             if let Some(t) = &r.tenant {
                 party.tenant = t.clone();
             }
-            party.country = Some(country_or(
-                ctx,
-                &r.file,
-                r.country.as_deref(),
-                partner,
-                &mut || country_assumed.push(r.name.clone()),
-            ));
+            party.country = Some(
+                country_or(ctx, &r.file, r.country.as_deref(), partner, &mut || {
+                    country_assumed.push(r.name.clone())
+                })
+                .into(),
+            );
             if status.is_some() {
                 // An accepted partnership needs a reseller enrolled in Partner Center. A pending
                 // one will need it too before it is accepted; whether it has enrolled yet Partner
@@ -688,13 +687,12 @@ impl PcData {
             let id = PartyId::from(ids.make(&c.name).as_str());
             let mut party = Party::new(id, PartyKind::Customer).named(&c.name);
             party.tenant = c.tenant.clone();
-            party.country = Some(country_or(
-                ctx,
-                &c.file,
-                c.country.as_deref(),
-                partner,
-                &mut || country_assumed.push(c.name.clone()),
-            ));
+            party.country = Some(
+                country_or(ctx, &c.file, c.country.as_deref(), partner, &mut || {
+                    country_assumed.push(c.name.clone())
+                })
+                .into(),
+            );
             push_party(ctx, &c.file, party);
             customers.insert(tenant_key(&c.tenant).into_owned(), id);
             let is_reseller = c
