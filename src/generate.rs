@@ -382,7 +382,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Scenario, GenerateError> {
                 c.country = Some((*other).into());
             }
         }
-        c.registration_id = crate::scenarios::registration_id_for(&c, i);
+        c.registration_id = crate::scenarios::registration_id_for(&c, i).map(Into::into);
         add_party(&mut s, c);
         let skip_relationship = broken && break_kind == 2;
         for partner in std::iter::once(&seller).chain(via.as_ref()) {

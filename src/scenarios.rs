@@ -157,7 +157,7 @@ pub fn synthetic(parties: usize) -> Scenario {
         if i % 31 == 30 {
             c.country = Some(COUNTRIES[(i + 1) % 5].into());
         }
-        c.registration_id = registration_id_for(&c, i);
+        c.registration_id = registration_id_for(&c, i).map(Into::into);
         add(&mut s, c);
         let (seller, via) = if i % 4 == 0 {
             (format!("direct-{}", i % direct), None)

@@ -413,9 +413,10 @@ impl Touched {
         }
         self.parties.insert(p.id);
         self.organizations.insert(p.organization.clone());
-        self.organizations.extend(p.affiliate_group.clone());
+        self.organizations
+            .extend(p.affiliate_group.map(String::from));
         self.tenants.insert(p.tenant.clone());
-        self.partner_ids.extend(p.partner_id.clone());
+        self.partner_ids.extend(p.partner_id.map(String::from));
     }
 
     fn link(&mut self, l: &Link) {

@@ -150,7 +150,7 @@ pub struct Party {
     pub organization: String,
     /// Companies under common control share an affiliate group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affiliate_group: Option<String>,
+    pub affiliate_group: Option<SharedText>,
     /// The Entra tenant id the party uses.
     pub tenant: String,
     /// What that tenant is designated as.
@@ -160,11 +160,11 @@ pub struct Party {
     pub mpa_signed: Option<Date>,
     /// The partner's PartnerID (MPN ID), informative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partner_id: Option<String>,
+    pub partner_id: Option<SharedText>,
     /// A customer's business registration number (VAT or company register id), as Partner Center
     /// asks for it in some markets; informative, read by rules about duplicate customers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_id: Option<String>,
+    pub registration_id: Option<SharedText>,
     /// An indirect reseller has onboarded into Partner Center.
     #[serde(default, skip_serializing_if = "is_false")]
     pub onboarded: bool,
@@ -261,13 +261,13 @@ impl Party {
 
     /// Builder: sets the affiliate group.
     pub fn in_affiliate_group(mut self, group: &str) -> Self {
-        self.affiliate_group = Some(group.to_owned());
+        self.affiliate_group = Some(group.into());
         self
     }
 
     /// Builder: sets the PartnerID.
     pub fn with_partner_id(mut self, partner_id: &str) -> Self {
-        self.partner_id = Some(partner_id.to_owned());
+        self.partner_id = Some(partner_id.into());
         self
     }
 

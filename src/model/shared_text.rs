@@ -1,7 +1,7 @@
 //! The texts that many links or parties repeat: a purchase's offer ("Microsoft 365 E3"), the
 //! tenant it is provisioned to, the PartnerID on its order line, an admin link's GDAP roles, a
-//! party's country (a few dozen across 300,000 parties: a `String` each was 208 bytes of `Party`
-//! and a heap copy per party, now 192 bytes and none).
+//! party's country (a few dozen across 300,000 parties, a heap copy per party as `String`s), its
+//! affiliate group, PartnerID and registration number (a `Party` was 208 bytes, now 144).
 //!
 //! A channel names a handful of offers and roles across a million links. As `String`s each link
 //! held 24 bytes per field and a heap copy of every offer and role it names: at 300,000 parties
@@ -140,8 +140,8 @@ mod tests {
         assert_eq!(std::mem::size_of::<Option<SharedText>>(), 8);
         // A link's offer, tenant and PartnerID on record take 8 bytes each, not 24.
         assert_eq!(std::mem::size_of::<super::super::Link>(), 104);
-        // A party's country likewise.
-        assert_eq!(std::mem::size_of::<super::super::Party>(), 192);
+        // A party's country, affiliate group, PartnerID and registration number likewise.
+        assert_eq!(std::mem::size_of::<super::super::Party>(), 144);
         let a = SharedText::from("Microsoft 365 E3");
         let b = SharedText::from(String::from("Microsoft 365 E3"));
         assert!(std::ptr::eq(a.as_str(), b.as_str()), "one entry");

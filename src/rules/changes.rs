@@ -378,7 +378,7 @@ pub(crate) fn check_partner_id_on_record(ctx: &Ctx, at: &At, out: &mut Vec<Findi
     let fixable = own.is_some() && own != provider_key;
     out.push(finding.fix_with(ctx.fixes && fixable, || {
         let mut written = link.clone();
-        written.partner_id_on_record = reseller.partner_id.as_deref().map(Into::into);
+        written.partner_id_on_record = reseller.partner_id;
         (
             format!(
                 "Write {}'s PartnerID {} on the order",

@@ -157,7 +157,7 @@ fn check_partner_ids_on_tenant(
             .iter()
             .map(|p| {
                 let mut same = (*p).clone();
-                same.partner_id = party.partner_id.clone();
+                same.partner_id = party.partner_id;
                 Edit::UpdateParty(same)
             })
             .collect();

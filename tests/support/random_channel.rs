@@ -78,13 +78,13 @@ pub fn party(id: &str, attrs: [u8; 8], microsoft_taken: bool) -> Party {
     p.onboarded = attrs[6] & 1 != 0;
     p.enrolled = attrs[6] & 2 != 0;
     p.restricted_since = (attrs[6] & 4 != 0).then(|| date("2021-01-01"));
-    p.affiliate_group = (attrs[6] & 8 != 0).then(|| "g1".to_owned());
+    p.affiliate_group = (attrs[6] & 8 != 0).then(|| "g1".into());
     p.partner_id = [None, Some("111"), Some("222"), Some("1 11")][(attrs[6] >> 4) as usize % 4]
-        .map(str::to_owned);
+        .map(Into::into);
     p.mca_accepted =
         [None, Some("2019-01-01"), Some("2021-06-01")][attrs[7] as usize % 3].map(date);
     // Brazil and Russia ask for a registration ID (`registration_id_missing`).
-    p.registration_id = (attrs[4] & 2 != 0).then(|| format!("REG-{id}"));
+    p.registration_id = (attrs[4] & 2 != 0).then(|| format!("REG-{id}").into());
     p
 }
 
@@ -273,7 +273,7 @@ pub fn edit_for(s: &Scenario, op: &Op, serial: usize) -> Option<Edit> {
             let mut l = s.link(links[op.a % links.len()].as_str())?.clone();
             let pid_of = |id: Option<&csp_explorer::model::PartyId>| {
                 id.and_then(|id| s.party(id.as_str()))
-                    .and_then(|p| p.partner_id.as_deref().map(Into::into))
+                    .and_then(|p| p.partner_id)
             };
             l.partner_id_on_record = match op.b % 4 {
                 0 => pid_of(Some(&l.from)),

@@ -361,7 +361,7 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
         if let Some(org) = row.cell("organization") {
             party.organization = org.to_owned();
         }
-        party.affiliate_group = row.cell("affiliate_group").map(str::to_owned);
+        party.affiliate_group = row.cell("affiliate_group").map(SharedText::from);
         if let Some(tenant) = row.cell("tenant") {
             party.tenant = canonical_tenant(tenant);
         }
@@ -374,8 +374,8 @@ pub(super) fn read_parties(table: &Table, file: &str, ctx: &mut Context) {
             party.tenant_type = t;
         }
         party.mpa_signed = row.date("mpa_signed", ctx);
-        party.partner_id = row.cell("partner_id").map(str::to_owned);
-        party.registration_id = row.cell("registration_id").map(str::to_owned);
+        party.partner_id = row.cell("partner_id").map(SharedText::from);
+        party.registration_id = row.cell("registration_id").map(SharedText::from);
         party.onboarded = row.flag("onboarded", &mut ctx.errors);
         party.enrolled = row.flag("enrolled", &mut ctx.errors);
         party.restricted_since = row.date("restricted_since", ctx);

@@ -171,7 +171,7 @@ fn party_inspector(
             "affiliate",
             party.affiliate_group.as_deref().unwrap_or(""),
         ) {
-            new.affiliate_group = Some(v).filter(|v| !v.is_empty());
+            new.affiliate_group = Some(v).filter(|v| !v.is_empty()).map(Into::into);
         }
     });
     row(ui, "Tenant", |ui| {
@@ -192,7 +192,7 @@ fn party_inspector(
                 "partner-id",
                 party.partner_id.as_deref().unwrap_or(""),
             ) {
-                new.partner_id = Some(v).filter(|v| !v.trim().is_empty());
+                new.partner_id = Some(v).filter(|v| !v.trim().is_empty()).map(Into::into);
             }
         });
     }
@@ -204,7 +204,7 @@ fn party_inspector(
                 "registration-id",
                 party.registration_id.as_deref().unwrap_or(""),
             ) {
-                new.registration_id = Some(v).filter(|v| !v.trim().is_empty());
+                new.registration_id = Some(v).filter(|v| !v.trim().is_empty()).map(Into::into);
             }
         });
     }

@@ -567,7 +567,7 @@ impl PcData {
                 _ => None,
             }
         });
-        me.partner_id = own_id.clone();
+        me.partner_id = own_id.as_deref().map(SharedText::from);
         push_party(ctx, "--partner", me);
         ctx.notes.push(format!(
             "{} ({}): Partner Center does not give your MPA date; taken as {default_date} (the MPA \
@@ -596,7 +596,7 @@ impl PcData {
                 _ => None,
             };
             let mut party = Party::new(id, PartyKind::IndirectReseller).named(&r.name);
-            party.partner_id = r.partner_id.clone();
+            party.partner_id = r.partner_id.as_deref().map(SharedText::from);
             if let Some(t) = &r.tenant {
                 party.tenant = t.clone();
             }
@@ -653,7 +653,7 @@ impl PcData {
             let mut party = Party::new(id, PartyKind::IndirectReseller)
                 .named(&name)
                 .in_country(&partner.country);
-            party.partner_id = Some(pid.to_owned());
+            party.partner_id = Some(pid.into());
             party.onboarded = true;
             party.enrolled = true;
             party.mpa_signed = Some(default_date);
@@ -772,7 +772,7 @@ impl PcData {
                     let mut p = Party::new(id, PartyKind::IndirectReseller)
                         .named(&format!("PartnerID {pid}"))
                         .in_country(&partner.country);
-                    p.partner_id = Some(pid.to_owned());
+                    p.partner_id = Some(pid.into());
                     push_party(ctx, file, p);
                     ctx.notes.push(format!(
                         "PartnerID {pid} is the reseller of record of a subscription but not one of \
