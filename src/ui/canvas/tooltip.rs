@@ -135,7 +135,7 @@ fn end_name(doc: &Document, scene: &Scene, end: End) -> String {
             let group = &scene.groups[number as usize];
             format!(
                 "{} customers of {}",
-                group.members.len(),
+                crate::text::thousands(group.members.len()),
                 g[group.head].name
             )
         }
@@ -152,7 +152,7 @@ pub(super) fn group_tooltip(
     let g = doc.scenario().graph();
     let mut text = format!(
         "{} customers of {} ({})\nzoom in or click to see them",
-        group.members.len(),
+        crate::text::thousands(group.members.len()),
         g[group.head].name,
         g[group.head].kind.label()
     );
