@@ -362,8 +362,8 @@ impl ExplorerApp {
                 self.import = None;
                 self.notice = Some(format!(
                     "Imported {} and {}: not saved yet (Ctrl+S)",
-                    crate::text::count(parties, "party", "parties"),
-                    crate::text::count(links, "link", "links"),
+                    crate::ui::style::count(parties, "party", "parties"),
+                    crate::ui::style::count(links, "link", "links"),
                 ));
             }
             Outcome::CompareWith(doc) => self.whatif.compare_with(*doc),

@@ -894,7 +894,7 @@ pub fn canvas_ui(
         }
         let mid = a + (z - a) / 2.0;
         if gathered.count > 1 && !quiet {
-            let text = gathered.count.to_string();
+            let text = crate::text::thousands(gathered.count as usize);
             let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), Color32::WHITE);
             let plate = Rect::from_center_size(mid, galley.size() + vec2(8.0, 2.0));
             if labels.try_place(plate) {
@@ -1316,7 +1316,7 @@ pub fn canvas_ui(
                 .push(picture::Target::Group { rect: at, number });
         }
         if pointer.is_some_and(|p| at.contains(p)) {
-            hovered_text = Some(group_tooltip(doc, scene, group, overlay.hide_findings));
+            hovered_text = Some(group_tooltip(doc, group, overlay.hide_findings));
         }
     }
 
@@ -1694,12 +1694,9 @@ fn draw_picture(
         Some(picture::Target::Stroke { what, .. }) => {
             Some(gathered_tooltip(doc, scene, Some(level), &[], what, hide))
         }
-        Some(picture::Target::Group { number, .. }) => Some(group_tooltip(
-            doc,
-            scene,
-            &scene.groups[number as usize],
-            hide,
-        )),
+        Some(picture::Target::Group { number, .. }) => {
+            Some(group_tooltip(doc, &scene.groups[number as usize], hide))
+        }
         Some(picture::Target::Party { node, .. }) => graph
             .node_weight(node)
             .map(|party| party_tooltip(doc, party, hide)),

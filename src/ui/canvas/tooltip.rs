@@ -6,6 +6,7 @@ use super::passing::PassingStroke;
 use super::scene::{Bundle, End, Group, Scene};
 use crate::model::{Link, Party, PartyId, PartyKind};
 use crate::rules::Severity;
+use crate::text::thousands;
 use crate::ui::document::Document;
 use crate::ui::style::severity_symbol;
 
@@ -135,7 +136,7 @@ fn end_name(doc: &Document, scene: &Scene, end: End) -> String {
             let group = &scene.groups[number as usize];
             format!(
                 "{} customers of {}",
-                crate::text::thousands(group.members.len()),
+                thousands(group.members.len()),
                 g[group.head].name
             )
         }
@@ -143,16 +144,11 @@ fn end_name(doc: &Document, scene: &Scene, end: End) -> String {
 }
 
 /// The hover text of a collapsed group of customers.
-pub(super) fn group_tooltip(
-    doc: &Document,
-    scene: &Scene,
-    group: &Group,
-    hide_findings: bool,
-) -> String {
+pub(super) fn group_tooltip(doc: &Document, group: &Group, hide_findings: bool) -> String {
     let g = doc.scenario().graph();
     let mut text = format!(
         "{} customers of {} ({})\nzoom in or click to see them",
-        crate::text::thousands(group.members.len()),
+        thousands(group.members.len()),
         g[group.head].name,
         g[group.head].kind.label()
     );
@@ -190,7 +186,6 @@ pub(super) fn group_tooltip(
             ));
         }
     }
-    let _ = scene;
     text
 }
 
@@ -232,7 +227,7 @@ pub(super) fn trunk_tooltip(doc: &Document, trunk: &Trunk, hide_findings: bool) 
     };
     let mut text = format!(
         "{} {label}\n{} → {}",
-        trunk.count,
+        thousands(trunk.count as usize),
         end(&trunk.from),
         end(&trunk.to)
     );
@@ -249,7 +244,7 @@ pub(super) fn trunk_tooltip(doc: &Document, trunk: &Trunk, hide_findings: bool) 
 pub(super) fn passing_tooltip(stroke: &PassingStroke, hide_findings: bool) -> String {
     let mut text = format!(
         "{} {} passing through\ntheir parties are off screen",
-        stroke.count,
+        thousands(stroke.count as usize),
         kind_plural(stroke.kind)
     );
     gathered_state(
@@ -272,14 +267,15 @@ fn gathered_state(
     if current < count {
         text.push_str(&format!(
             "\n{} not in force at the as-of date",
-            count - current
+            thousands((count - current) as usize)
         ));
     }
     if !hide_findings {
         if broken > 0 {
             text.push_str(&format!(
-                "\n{} {broken} with a violation",
-                severity_symbol(Severity::Violation)
+                "\n{} {} with a violation",
+                severity_symbol(Severity::Violation),
+                thousands(broken as usize)
             ));
         } else if let Some(worst) = worst {
             text.push('\n');
@@ -292,14 +288,14 @@ fn gathered_state(
 pub(super) fn mark_tooltip(mark: &Mark, hide_findings: bool) -> String {
     let mut parts = Vec::new();
     if mark.resellers > 0 {
-        parts.push(crate::text::count(
+        parts.push(crate::ui::style::count(
             mark.resellers as usize,
             "indirect reseller",
             "indirect resellers",
         ));
     }
     if mark.customers > 0 {
-        parts.push(crate::text::count(
+        parts.push(crate::ui::style::count(
             mark.customers as usize,
             "customer",
             "customers",
@@ -335,14 +331,14 @@ pub(super) fn bundle_tooltip(
     };
     let mut text = format!(
         "{} {label}\n{} → {}",
-        bundle.count,
+        thousands(bundle.count as usize),
         end_name(doc, scene, bundle.from),
         end_name(doc, scene, bundle.to)
     );
     if bundle.current < bundle.count {
         text.push_str(&format!(
             "\n{} not in force at the as-of date",
-            bundle.count - bundle.current
+            thousands((bundle.count - bundle.current) as usize)
         ));
     }
     if !hide_findings && let Some(worst) = bundle.worst {
@@ -355,6 +351,37 @@ pub(super) fn bundle_tooltip(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LinkKind;
+
+    /// Gathered links are counted with their thousands separated, as the status bar and the group
+    /// badges write them: the fitted c300k said "5987 reseller relationships" beside a badge of
+    /// "✖ 4,268 customers".
+    #[test]
+    fn gathered_counts_separate_their_thousands() {
+        let stroke = PassingStroke {
+            a: egui::pos2(0.0, 0.0),
+            z: egui::pos2(10.0, 0.0),
+            kind: LinkKind::Reseller,
+            count: 5987,
+            broken: 1043,
+            current: 4900,
+            worst: Some(Severity::Violation),
+            single: None,
+        };
+        let text = passing_tooltip(&stroke, false);
+        assert!(
+            text.starts_with("5,987 reseller relationships passing through"),
+            "{text}"
+        );
+        assert!(text.contains("\n1,087 not in force"), "{text}");
+        assert!(text.contains("✖ 1,043 with a violation"), "{text}");
+        // Hidden findings hide the broken count, never the sizes.
+        let quiet = passing_tooltip(&stroke, true);
+        assert!(
+            !quiet.contains("violation") && quiet.contains("1,087"),
+            "{quiet}"
+        );
+    }
 
     #[test]
     fn an_ended_link_says_when_it_ended_or_ends() {

@@ -37,7 +37,11 @@ pub fn selection_words(doc: &Document, selected: &BTreeSet<PartyId>) -> String {
             k => count(*n, k.label(), &format!("{}s", k.label())),
         })
         .collect();
-    format!("{} selected: {}", selected.len(), parts.join(", "))
+    format!(
+        "{} selected: {}",
+        crate::text::thousands(selected.len()),
+        parts.join(", ")
+    )
 }
 
 /// The status bar: counts by severity, the selection, the as-of date, unsaved changes.
