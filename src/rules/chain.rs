@@ -279,26 +279,34 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         return;
     }
     // The reseller's partnerships (with the sale's `via` when it names one), in one pass and no
-    // list: every sale of every reseller asks.
-    let mut first_accepted: Option<Node> = None;
+    // list: every sale of every reseller asks. When several qualify, the finding names the
+    // partnership last by link id ([`Ctx::billing_provider`] says why), never the first in the
+    // graph's edge order: that order is how the links happened to be added, so the same channel
+    // built another way (a what-if read as its changes to its base) named another provider
+    // (tests/incremental.rs, seed ee21e5d1).
+    let mut accepted: Option<(Node, &Link)> = None;
     let mut any_supplied = false;
-    let mut first_pending: Option<&Link> = None;
+    let mut pending: Option<&Link> = None;
     for (provider, partnership) in ctx.partnerships_into(at.from.ix) {
         if at.via.is_some_and(|v| v.ix != provider.ix) {
             continue;
         }
         match partnership.status {
             LinkStatus::Accepted => {
-                first_accepted.get_or_insert(provider);
+                if accepted.is_none_or(|(_, named)| partnership.id > named.id) {
+                    accepted = Some((provider, partnership));
+                }
                 any_supplied = any_supplied || ctx.supplied(provider.ix);
             }
             LinkStatus::Pending => {
-                first_pending.get_or_insert(partnership);
+                if pending.is_none_or(|named| partnership.id > named.id) {
+                    pending = Some(partnership);
+                }
             }
         }
     }
-    if first_accepted.is_none()
-        && let Some(first) = first_pending
+    if accepted.is_none()
+        && let Some(first) = pending
     {
         let mut accept = first.clone();
         accept.status = LinkStatus::Accepted;
@@ -321,7 +329,7 @@ fn check_indirect_sale(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
         );
         return;
     }
-    let Some(provider) = first_accepted else {
+    let Some((provider, _)) = accepted else {
         let via_ix = at.via.map(|v| v.ix);
         if let Some(gone) =
             ctx.link_not_in_force(LinkKind::Partnership, via_ix, at.from.ix, ctx.as_of)
@@ -862,5 +870,57 @@ mod tests {
             "{}",
             strict[0].message
         );
+    }
+
+    /// A reseller with two accepted providers, neither supplied by Microsoft: the finding on its
+    /// sale names the partnership last by id whichever was added first (by edge order, a what-if
+    /// read back as its changes to the base named the other one).
+    #[test]
+    fn an_unsupplied_chain_names_the_partnership_last_by_id_in_any_link_order() {
+        for order in [["pz", "pa"], ["pa", "pz"]] {
+            let mut s = valid_channel();
+            s.remove_link(&"p".into()).unwrap();
+            for provider in order {
+                s.add_party(
+                    Party::new(provider, PartyKind::IndirectProvider)
+                        .in_country("US")
+                        .mpa(d("2019-06-01")),
+                )
+                .unwrap();
+            }
+            for provider in order {
+                s.add_link(Link::new(
+                    format!("p-{provider}").as_str(),
+                    LinkKind::Partnership,
+                    provider,
+                    "res",
+                    d("2021-01-01"),
+                ))
+                .unwrap();
+            }
+            s.add_link(Link::new(
+                "buy3",
+                LinkKind::Purchase,
+                "res",
+                "c1",
+                d("2021-03-01"),
+            ))
+            .unwrap();
+            let on_sale: Vec<_> = check(&s)
+                .into_iter()
+                .filter(|f| f.subject == Subject::Link("buy3".into()))
+                .collect();
+            assert_eq!(on_sale.len(), 1, "{on_sale:#?}");
+            assert_eq!(on_sale[0].rule, RuleId::IncompleteChain);
+            assert!(
+                on_sale[0]
+                    .message
+                    .starts_with("Res sells to C1 through pz, but pz,"),
+                "added {order:?}: {}",
+                on_sale[0].message
+            );
+            let path: Vec<_> = on_sale[0].path.iter().map(|p| p.as_str()).collect();
+            assert_eq!(path, ["pz", "res", "c1"], "added {order:?}");
+        }
     }
 }

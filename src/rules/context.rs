@@ -593,22 +593,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The provider that bills an indirect reseller's sale: `via` when set, otherwise the first provider
-    /// with an accepted partnership (supplied ones first). Asked only of a reseller's sale.
+    /// The provider that bills an indirect reseller's sale: `via` when set, otherwise the provider
+    /// of the reseller's accepted partnership last by link id, among those Microsoft supplies when
+    /// any is. Asked only of a reseller's sale.
+    ///
+    /// Chosen by id, never by the graph's edge order, which is how the links happened to be
+    /// added: the same channel built another way (a what-if read as its changes to its base)
+    /// named another provider. Last by id is what every saved channel has always named (saves
+    /// list links by id, and a node's incoming edges run newest first), so reports of saved
+    /// channels read as before.
     pub fn billing_provider(&self, link: &Link) -> Option<PartyId> {
         if let Some(via) = &link.via {
             return Some(*via);
         }
-        let accepted: Vec<&PartyId> = self
-            .partnerships_of(&link.from)
+        self.partnerships_of(&link.from)
             .filter(|p| p.status == LinkStatus::Accepted)
-            .map(|p| &p.from)
-            .collect();
-        accepted
-            .iter()
-            .find(|p| self.supplied_by_microsoft(p))
-            .or(accepted.first())
-            .map(|p| *(*p))
+            .max_by_key(|p| (self.supplied_by_microsoft(&p.from), p.id))
+            .map(|p| p.from)
     }
 
     /// The chain a sale runs along, from Microsoft's side down: Microsoft → (provider →) seller →
@@ -659,7 +660,8 @@ impl<'a> Ctx<'a> {
 
     /// The link of `kind` from `from` (any party when `None`) into `to` that does not exist on `day`
     /// but explains why none does: the one that ended last (on or before `day`), else the first one
-    /// made after `day`. What a message names instead of saying the link "is missing".
+    /// made after `day` (of the same day, the one last by id). What a message names instead of
+    /// saying the link "is missing".
     pub fn link_not_in_force(
         &self,
         kind: LinkKind,
@@ -680,11 +682,17 @@ impl<'a> Ctx<'a> {
             {
                 continue;
             }
+            // Between links of the same day, the one last by id (see `billing_provider`), not
+            // the first in edge order, which depends on how the channel was built.
             if l.ended_by(day) {
-                if ended.is_none_or(|(best, _)| l.ended > best.ended) {
+                if ended.is_none_or(|(best, _)| (l.ended, l.id) > (best.ended, best.id)) {
                     ended = Some((l, e.source()));
                 }
-            } else if l.date > day && later.is_none_or(|(best, _)| l.date < best.date) {
+            } else if l.date > day
+                && later.is_none_or(|(best, _)| {
+                    l.date < best.date || (l.date == best.date && l.id > best.id)
+                })
+            {
                 later = Some((l, e.source()));
             }
         }
