@@ -219,17 +219,11 @@ fn nth_with_fixes(
     as_of: Date,
     n: usize,
 ) -> Option<Finding> {
-    let mut subjects: Vec<&Subject> = checker.iter().map(|f| &f.subject).collect();
-    subjects.sort_unstable();
-    subjects.dedup();
     let mut before = 0;
-    for subject in subjects {
-        let held = match subject {
-            Subject::Link(id) => checker.for_link(id.as_str()).len(),
-            Subject::Party(id) => checker.for_party(id.as_str()).len(),
-        };
+    for subject in checker.subjects() {
+        let held = checker.for_subject(&subject).len();
         if (before + 1..=before + held).contains(&n) {
-            let found = crate::rules::check_subject(scenario, as_of, subject);
+            let found = crate::rules::check_subject(scenario, as_of, &subject);
             return (found.len() == held)
                 .then(|| found.into_iter().nth(n - before - 1))
                 .flatten();
@@ -259,10 +253,8 @@ pub fn apply_all_safe(scenario: &mut Scenario, checker: &mut Checker) -> Vec<Str
     let bound = checker.iter().count() * 2 + 1;
     let mut applied = Vec::new();
     'passes: loop {
-        let mut subjects: Vec<Subject> = checker.sorted().into_iter().map(|f| f.subject).collect();
-        subjects.dedup();
         let before = applied.len();
-        for subject in subjects {
+        for subject in checker.subjects() {
             // The subject's findings now, with fresh fixes (an earlier fix of this pass may have
             // changed them).
             for finding in crate::rules::check_subject(scenario, as_of, &subject) {

@@ -551,6 +551,18 @@ impl Checker {
             .flatten()
     }
 
+    /// The links and parties that have findings, each once, in the order of [`Checker::sorted`]
+    /// (by subject): what numbers the findings list subject by subject (the findings panel,
+    /// `fix --finding N`) without cloning every finding.
+    pub fn subjects(&self) -> Vec<Subject> {
+        // The maps hold no empty list: a subject is a key exactly when it has findings.
+        let mut subjects: Vec<Subject> = (self.by_link.keys().map(|id| Subject::Link(*id)))
+            .chain(self.by_party.keys().map(|id| Subject::Party(*id)))
+            .collect();
+        subjects.sort_unstable();
+        subjects
+    }
+
     /// Every finding, sorted by subject, rule and message, without quick fixes (the checker
     /// keeps none: see [`Checker::sorted_with_fixes`]).
     pub fn sorted(&self) -> Vec<Finding> {
@@ -565,13 +577,9 @@ impl Checker {
     pub fn sorted_with_fixes(&self, scenario: &Scenario) -> Vec<Finding> {
         let as_of = self.as_of.unwrap_or_else(|| scenario.as_of());
         let ctx = Ctx::new(scenario, as_of);
-        let mut subjects: Vec<Subject> = (self.by_link.keys().cloned().map(Subject::Link))
-            .chain(self.by_party.keys().cloned().map(Subject::Party))
-            .collect();
-        subjects.sort();
         let mut all = Vec::with_capacity(self.iter().count());
         let mut found = Vec::new();
-        for subject in &subjects {
+        for subject in &self.subjects() {
             check_subject_into(&ctx, subject, &mut found);
             sort(&mut found);
             all.append(&mut found);
@@ -752,6 +760,34 @@ mod tests {
             })
             .collect();
         assert_eq!(checker.sorted(), without);
+    }
+
+    /// `subjects` lists each subject with findings once, in the order of the sorted findings, on a
+    /// fresh check and after edits that clear a subject's findings and add others.
+    #[test]
+    fn the_subjects_are_those_of_the_sorted_findings_once_each() {
+        let mut s = valid_channel();
+        change_party(&mut s, "dist", |p| p.mpa_signed = None);
+        change_party(&mut s, "c1", |p| p.mca_accepted = None);
+        let mut checker = Checker::new(&s);
+        let expected = |checker: &Checker| {
+            let mut all: Vec<Subject> = checker.sorted().into_iter().map(|f| f.subject).collect();
+            all.dedup();
+            all
+        };
+        assert!(checker.subjects().len() > 1);
+        assert_eq!(checker.subjects(), expected(&checker));
+        let mut history = History::default();
+        let mut c1 = s.party("c1").unwrap().clone();
+        c1.mca_accepted = Some(d("2019-06-01"));
+        let touched = history.apply(&mut s, Edit::UpdateParty(c1)).unwrap();
+        checker.update(&s, &touched);
+        let touched = history
+            .apply(&mut s, Edit::RemoveLink("r-db".into()))
+            .unwrap();
+        checker.update(&s, &touched);
+        assert_eq!(checker.subjects(), expected(&checker));
+        assert!(checker.subjects().contains(&Subject::Link("buy2".into())));
     }
 
     /// The subjects whose findings name `id` in their message.

@@ -70,12 +70,9 @@ enum Reading {
 impl Reading {
     /// The checker's findings, sorted.
     fn of_checker(checker: &Checker) -> Reading {
-        let mut subjects: Vec<&Subject> = checker.iter().map(|f| &f.subject).collect();
-        subjects.sort_unstable();
-        subjects.dedup();
         let mut all = Vec::with_capacity(checker.iter().count());
-        for subject in subjects {
-            all.extend(places(checker, subject));
+        for subject in checker.subjects() {
+            all.extend(places(checker, &subject));
         }
         Reading::Checker(all)
     }
