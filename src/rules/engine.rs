@@ -146,8 +146,8 @@ pub fn check_ids<'a>(
     let ctx = Ctx::new(scenario, as_of).without_fixes();
     let mut found = Vec::new();
     for id in links {
-        if let Some(link) = scenario.link(id) {
-            check_link(&ctx, link, &mut found);
+        if let Some(at) = ctx.link_at(id) {
+            check_link_reading(&ctx, &at, false, &mut found);
         }
     }
     for id in parties {
@@ -162,8 +162,8 @@ pub fn check_ids<'a>(
 fn check_subject_into(ctx: &Ctx, subject: &Subject, out: &mut Vec<Finding>) {
     match subject {
         Subject::Link(id) => {
-            if let Some(link) = ctx.scenario.link(id.as_str()) {
-                check_link(ctx, link, out);
+            if let Some(at) = ctx.link_at(id.as_str()) {
+                check_link_reading(ctx, &at, false, out);
             }
         }
         Subject::Party(id) => {
@@ -179,14 +179,6 @@ fn check_subject_into(ctx: &Ctx, subject: &Subject, out: &mut Vec<Finding>) {
 fn no_fixes(found: &mut [Finding]) {
     for finding in found {
         finding.fixes.clear();
-    }
-}
-
-/// All rules on one link, its parties looked up by id. A link that exists only after the as-of
-/// date is not checked.
-fn check_link(ctx: &Ctx, link: &Link, out: &mut Vec<Finding>) {
-    if let Some(at) = ctx.resolve(link) {
-        check_link_reading(ctx, &at, false, out);
     }
 }
 
@@ -384,7 +376,9 @@ impl Checker {
     fn check_link_into(&mut self, ctx: &Ctx, link: &Link) {
         self.record(Subject::Link(link.id));
         let mut found = Vec::new();
-        check_link(ctx, link, &mut found);
+        if let Some(at) = ctx.resolve(link) {
+            check_link_reading(ctx, &at, false, &mut found);
+        }
         no_fixes(&mut found);
         if found.is_empty() {
             self.by_link.remove(&link.id);
