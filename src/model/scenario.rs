@@ -104,6 +104,32 @@ fn check_party(party: &Party) -> Result<(), ScenarioError> {
     })
 }
 
+/// Checks what a link must hold on its own: bounded fields, an end after its start.
+fn check_link(link: &Link) -> Result<(), ScenarioError> {
+    super::limits::check_link(link).map_err(|error| ScenarioError::OutOfBounds {
+        subject: format!("link `{}`", link.id),
+        error,
+    })?;
+    if let Some(ended) = link.ended
+        && !ends_after_its_date(link.date, ended)
+    {
+        return Err(ScenarioError::EndedBeforeDate {
+            link: link.id,
+            date: link.date,
+            ended,
+        });
+    }
+    Ok(())
+}
+
+/// [`ScenarioError::Full`] for links.
+fn full_of_links() -> ScenarioError {
+    ScenarioError::Full {
+        what: "links",
+        limit: super::limits::MAX_LINKS,
+    }
+}
+
 /// Checks that an id is non-empty, at most [`MAX_TEXT_CHARS`](super::limits::MAX_TEXT_CHARS)
 /// characters long and made of characters safe in every format.
 pub fn valid_id(id: &str) -> bool {
@@ -168,25 +194,32 @@ impl Scenario {
         if !valid_id(party.id.as_str()) {
             return Err(bad_id(party.id.as_str()));
         }
-        if self.parties.contains_key(&party.id) {
-            return Err(ScenarioError::DuplicateParty(party.id));
-        }
-        if party.kind == PartyKind::Microsoft
-            && let Some(ms) = self.microsoft()
-        {
-            return Err(ScenarioError::SecondMicrosoft(ms.id));
+        let microsoft = match party.kind {
+            PartyKind::Microsoft => self.microsoft().map(|ms| ms.id),
+            _ => None,
+        };
+        let full = self.parties.len() >= super::limits::MAX_PARTIES;
+        // One probe of the id map to refuse a duplicate and to insert: at 300,000 parties each
+        // probe is a cache miss.
+        let slot = match self.parties.entry(party.id) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Err(ScenarioError::DuplicateParty(party.id));
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => slot,
+        };
+        if let Some(ms) = microsoft {
+            return Err(ScenarioError::SecondMicrosoft(ms));
         }
         check_party(&party)?;
-        if self.parties.len() >= super::limits::MAX_PARTIES {
+        if full {
             return Err(ScenarioError::Full {
                 what: "parties",
                 limit: super::limits::MAX_PARTIES,
             });
         }
-        let id = party.id;
         self.index.insert_party(&party);
         let idx = self.graph.add_node(Arc::new(party));
-        self.parties.insert(id, idx);
+        slot.insert(idx);
         Ok(idx)
     }
 
@@ -259,21 +292,41 @@ impl Scenario {
         if !valid_id(link.id.as_str()) {
             return Err(bad_id(link.id.as_str()));
         }
-        if self.links.contains_key(&link.id) {
-            return Err(ScenarioError::DuplicateLink(link.id));
-        }
-        let (from, to) = match ends {
-            Some(ends) => {
-                self.check_link(&link)?;
-                ends
+        let full = self.links.len() >= super::limits::MAX_LINKS;
+        let Some((from, to)) = ends else {
+            if self.links.contains_key(&link.id) {
+                return Err(ScenarioError::DuplicateLink(link.id));
             }
-            None => self.endpoints_of(&mut link)?,
+            let (from, to) = self.endpoints_of(&mut link)?;
+            return self.insert_link(link, (from, to), full);
         };
-        if self.links.len() >= super::limits::MAX_LINKS {
-            return Err(ScenarioError::Full {
-                what: "links",
-                limit: super::limits::MAX_LINKS,
-            });
+        // Ends given (a loader): one probe of the id map to refuse a duplicate and to insert, as
+        // for parties.
+        let slot = match self.links.entry(link.id) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Err(ScenarioError::DuplicateLink(link.id));
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => slot,
+        };
+        check_link(&link)?;
+        if full {
+            return Err(full_of_links());
+        }
+        self.index.insert_link(&link);
+        let idx = self.graph.add_edge(from, to, Arc::new(link));
+        slot.insert(idx);
+        Ok(idx)
+    }
+
+    /// Adds a link whose ends are found and checked, unless the scenario is `full`.
+    fn insert_link(
+        &mut self,
+        link: Link,
+        (from, to): (NodeIndex, NodeIndex),
+        full: bool,
+    ) -> Result<EdgeIndex, ScenarioError> {
+        if full {
+            return Err(full_of_links());
         }
         let id = link.id;
         self.index.insert_link(&link);
@@ -289,29 +342,11 @@ impl Scenario {
         self.parties.get_key_value(id).map(|(id, &ix)| (*id, ix))
     }
 
-    /// Checks what a link must hold on its own: bounded fields, an end after its start.
-    fn check_link(&self, link: &Link) -> Result<(), ScenarioError> {
-        super::limits::check_link(link).map_err(|error| ScenarioError::OutOfBounds {
-            subject: format!("link `{}`", link.id),
-            error,
-        })?;
-        if let Some(ended) = link.ended
-            && !ends_after_its_date(link.date, ended)
-        {
-            return Err(ScenarioError::EndedBeforeDate {
-                link: link.id,
-                date: link.date,
-                ended,
-            });
-        }
-        Ok(())
-    }
-
-    /// Checks what a link must hold on its own (see [`Scenario::check_link`]) and finds its two
+    /// Checks what a link must hold on its own (see [`check_link`]) and finds its two
     /// ends. The link's `from`, `to` and `via` then share the text of the parties' own ids, so
     /// that a million links hold no copies of the ids they name.
     fn endpoints_of(&self, link: &mut Link) -> Result<(NodeIndex, NodeIndex), ScenarioError> {
-        self.check_link(link)?;
+        check_link(link)?;
         let find = |party: &PartyId| {
             self.parties
                 .get_key_value(party)
