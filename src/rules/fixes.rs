@@ -56,13 +56,7 @@ impl Tally {
     fn of(scenario: &Scenario, findings: &[Finding]) -> Tally {
         let mut all = HashMap::new();
         let mut violations = HashMap::new();
-        for f in findings {
-            let key = (f.rule, f.subject.clone());
-            *all.entry(key.clone()).or_insert(0) += 1;
-            if f.severity == Severity::Violation {
-                *violations.entry(key).or_insert(0) += 1;
-            }
-        }
+        tally_into(&mut all, &mut violations, findings);
         Tally {
             all,
             violations,
@@ -520,6 +514,8 @@ impl<'f> Trial<'_, 'f> {
     }
 }
 
+/// Counts `findings` by rule and subject into `all`, and the violations among them into
+/// `violations`: what [`Tally`] holds for a whole check and a trial for what it re-checked.
 fn tally_into(
     all: &mut HashMap<Key, usize>,
     violations: &mut HashMap<Key, usize>,
