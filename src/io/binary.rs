@@ -571,6 +571,7 @@ fn read_records(
         Ok(())
     };
     tick(0)?;
+    let texts = Repeated::new();
     // The file's parties by place, as the scenario holds them (format 2: links name them so).
     // Only the ids: the scenario is new, so the party at place `n` is at graph index `n` (8 bytes
     // a party rather than 16, read at random by every link: 2.4 MB at 300,000 parties).
@@ -582,7 +583,7 @@ fn read_records(
         let party = next(records, |bytes| {
             take_record(bytes, |r: PartyRecord| {
                 let id = r.id;
-                party_from(r)
+                party_with(r, |t| texts.text(t))
                     .map_err(|m| bad(format!("party `{}`: {m}", crate::text::escaped(id, 60))))
             })
         })?
@@ -610,13 +611,14 @@ fn read_records(
             if by_place(version) {
                 return take_record(bytes, |r: LinkRecord<'_, Place>| {
                     let id = r.base.id;
-                    link_with(r, |at, what| at_place(&placed, at, what))
+                    link_with(r, &texts, |at, what| at_place(&placed, at, what))
                         .map_err(|m| named_link(id, m))
                 });
             }
             let made = |r: LinkRecord<'_>| {
                 let id = r.base.id;
-                link_with(r, |id, _| Ok(by_id(&scenario, id))).map_err(|m| named_link(id, m))
+                link_with(r, &texts, |id, _| Ok(by_id(&scenario, id)))
+                    .map_err(|m| named_link(id, m))
             };
             if model_version >= 3 {
                 take_record(bytes, made)
@@ -1426,18 +1428,56 @@ fn opt_date(d: Option<i32>, what: &str) -> Result<Option<Date>, String> {
 }
 
 fn party_from(r: PartyRecord<'_>) -> Result<Party, String> {
+    party_with(r, |text| SharedText::from(text))
+}
+
+/// Texts many records repeat (offers, GDAP roles, countries), as the records read last had
+/// them: a load asks the interner for some three million such texts at 300,000 parties, each a
+/// lock, a hash and a probe of the process-wide table for a text that is nearly always one of a
+/// few dozen. A slot chosen by the text's length and a few of its bytes answers most of them
+/// with one comparison; a miss interns the text and keeps it in the slot.
+struct Repeated {
+    slots: [std::cell::Cell<Option<SharedText>>; 64],
+}
+
+impl Repeated {
+    fn new() -> Self {
+        Repeated {
+            slots: [const { std::cell::Cell::new(None) }; 64],
+        }
+    }
+
+    /// The interned `text`.
+    fn text(&self, text: &str) -> SharedText {
+        let b = text.as_bytes();
+        let byte = |at: usize| b.get(at).map_or(0, |&c| usize::from(c));
+        let mix = b.len().wrapping_mul(0x9e37) ^ byte(0) ^ (byte(b.len() / 2) << 2);
+        let slot = &self.slots[(mix ^ (byte(b.len().wrapping_sub(1)) << 4) ^ (mix >> 6)) % 64];
+        if let Some(held) = slot.get()
+            && held.as_str() == text
+        {
+            return held;
+        }
+        let interned = SharedText::from(text);
+        slot.set(Some(interned));
+        interned
+    }
+}
+
+/// [`party_from`], its repeated texts interned by `text`.
+fn party_with(r: PartyRecord<'_>, text: impl Fn(&str) -> SharedText) -> Result<Party, String> {
     Ok(Party {
         id: r.id.into(),
         kind: key(PartyKind::from_key, r.kind, "kind of party")?,
         name: r.name.to_owned(),
-        country: r.country.map(SharedText::from),
+        country: r.country.map(&text),
         organization: r.organization.to_owned(),
-        affiliate_group: r.affiliate_group.map(SharedText::from),
+        affiliate_group: r.affiliate_group.map(&text),
         tenant: r.tenant.to_owned(),
         tenant_type: key(TenantType::from_key, r.tenant_type, "tenant type")?,
         mpa_signed: opt_date(r.mpa_signed, "mpa_signed")?,
-        partner_id: r.partner_id.map(SharedText::from),
-        registration_id: r.registration_id.map(SharedText::from),
+        partner_id: r.partner_id.map(&text),
+        registration_id: r.registration_id.map(&text),
         onboarded: r.onboarded,
         enrolled: r.enrolled,
         restricted_since: opt_date(r.restricted_since, "restricted_since")?,
@@ -1491,8 +1531,10 @@ fn at_place(
 /// or an error.
 fn link_with<P>(
     record: LinkRecord<'_, P>,
+    texts: &Repeated,
     mut party: impl FnMut(P, &str) -> Result<(PartyId, Option<NodeIndex>), String>,
 ) -> Result<(Link, Option<Ends>), String> {
+    let text = |t: &str| texts.text(t);
     let r = record.base;
     let (from, from_ix) = party(r.from, "from")?;
     let (to, to_ix) = party(r.to, "to")?;
@@ -1515,15 +1557,15 @@ fn link_with<P>(
         date: Date::from_num_days_from_ce_opt(r.date).ok_or("its date is not a valid date")?,
         ended: opt_date(r.ended, "ended")?,
         status: key(LinkStatus::from_key, r.status, "link status")?,
-        offer: r.offer.map(SharedText::from),
+        offer: r.offer.map(text),
         publisher: key(Publisher::from_key, r.publisher, "publisher")?,
-        tenant: r.tenant.map(SharedText::from),
+        tenant: r.tenant.map(text),
         via,
-        roles: r.roles.into_iter().map(SharedText::from).collect(),
+        roles: r.roles.into_iter().map(text).collect(),
         duration_days: r.duration_days,
         auto_extend: r.auto_extend,
         admin_type: key(AdminType::from_key, r.admin_type, "admin type")?,
-        partner_id_on_record: record.partner_id_on_record.map(SharedText::from),
+        partner_id_on_record: record.partner_id_on_record.map(text),
     };
     Ok((link, ends))
 }
@@ -1532,6 +1574,22 @@ fn link_with<P>(
 mod tests {
     use super::*;
     use crate::generate::{GenerateOptions, generate};
+
+    /// A text read through the cache of repeated texts is the interned text, whichever texts
+    /// share its slot and in whatever order they come.
+    #[test]
+    fn repeated_texts_are_the_interned_texts() {
+        let texts = Repeated::new();
+        let words: Vec<String> = (0..600)
+            .map(|n| format!("Offer {}", n % 131))
+            .chain(["".into(), "é".into(), "Global Administrator".into()])
+            .collect();
+        for word in words.iter().chain(words.iter().rev()) {
+            let text = texts.text(word);
+            assert_eq!(text.as_str(), word);
+            assert!(text == SharedText::from(word.as_str()));
+        }
+    }
 
     fn channel() -> Scenario {
         let mut s = generate(&GenerateOptions {

@@ -106,7 +106,16 @@ fn check_party(party: &Party) -> Result<(), ScenarioError> {
 
 /// Checks what a link must hold on its own: bounded fields, an end after its start.
 fn check_link(link: &Link) -> Result<(), ScenarioError> {
-    super::limits::check_link(link).map_err(|error| ScenarioError::OutOfBounds {
+    check_link_with(link, super::limits::check_link)
+}
+
+/// [`check_link`] with `bounds` for the bounded fields (see
+/// [`super::limits::check_link_between_parties`]).
+fn check_link_with(
+    link: &Link,
+    bounds: fn(&Link) -> Result<(), super::limits::FieldError>,
+) -> Result<(), ScenarioError> {
+    bounds(link).map_err(|error| ScenarioError::OutOfBounds {
         subject: format!("link `{}`", link.id),
         error,
     })?;
@@ -308,7 +317,8 @@ impl Scenario {
             }
             std::collections::hash_map::Entry::Vacant(slot) => slot,
         };
-        check_link(&link)?;
+        // `from`, `to` and `via` are the ids of the parties at `ends`, checked when they were added.
+        check_link_with(&link, super::limits::check_link_between_parties)?;
         if full {
             return Err(full_of_links());
         }
