@@ -8,8 +8,8 @@
 use super::spatial::PointGrid;
 use crate::model::{PartyId, Position, Scenario};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::NodeIndexable;
-use std::collections::{BTreeMap, HashMap};
+use petgraph::visit::{EdgeIndexable, NodeIndexable};
+use std::collections::BTreeMap;
 
 /// How a link is drawn: a quadratic Bézier from the centre of one party to the centre of the other.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,46 +83,64 @@ pub fn each_route(
 ) {
     let router = Router::new(scenario, positions, radius);
     let g = scenario.graph();
-    let mut parallels = Parallels::for_links(g.edge_count());
+    let parallels = Parallels::of(&router);
     for e in g.edge_indices() {
         let Some((a, b)) = router.ends(e) else {
             continue;
         };
-        let index = parallels.next(a, b);
-        f(e, a.at, router.control(a, b, index), b.at);
+        f(e, a.at, router.control(a, b, parallels.place(e)), b.at);
     }
 }
 
-/// How many links were already routed between each two parties, by their ranks: the next one's
-/// place among its parallels, which [`Router::control`] fans it out by. Links are counted in
-/// graph order, as [`each_route`] routes them.
+/// Each routed link's place (from 0) among the links between the same two parties, in either
+/// direction, counted in graph order as [`each_route`] routes them: what [`Router::control`]
+/// fans it out by.
+///
+/// Worked out for every link at once, by sorting the links by their two parties' ranks: each
+/// then follows the earlier links between the same two parties. A count per pair looked up as
+/// each link was routed (a hash map of every pair) missed the cache on every link of a large
+/// channel: at 100,000 parties it was most of routing's own time and grew ×25 from 10,000.
 pub struct Parallels {
-    /// Sized for every link at once (grown a doubling at a time, it rehashed every entry at each
-    /// step) and kept to 12 bytes an entry (24 before), so that more of it stays in the cache on
-    /// a channel of 100,000 parties.
-    seen: HashMap<(u32, u32), u32, foldhash::fast::RandomState>,
+    /// Per link, by graph index: its place (0 for a link not routed).
+    places: Vec<u32>,
 }
 
 impl Parallels {
-    /// A count with room for `links` links.
-    pub fn for_links(links: usize) -> Self {
-        Parallels {
-            seen: HashMap::with_capacity_and_hasher(links, Default::default()),
+    /// The places of the links `router` routes (those with both ends drawn).
+    pub fn of(router: &Router) -> Self {
+        let g = router.scenario.graph();
+        // (Ranks count parties and indexes links: four billion would take far more memory than
+        // any machine has.)
+        let mut by_pair: Vec<(u64, u32)> = Vec::with_capacity(g.edge_count());
+        for e in g.edge_indices() {
+            if let Some((a, b)) = router.ends(e) {
+                let (from, to) = (a.rank as u64, b.rank as u64);
+                let pair = if from <= to {
+                    (from << 32) | to
+                } else {
+                    (to << 32) | from
+                };
+                by_pair.push((pair, e.index() as u32));
+            }
         }
+        // By pair, then in graph order within it.
+        by_pair.sort_unstable();
+        let mut places = vec![0u32; g.edge_bound()];
+        let mut place = 0;
+        for (i, &(pair, e)) in by_pair.iter().enumerate() {
+            place = if i > 0 && by_pair[i - 1].0 == pair {
+                place + 1
+            } else {
+                0
+            };
+            places[e as usize] = place;
+        }
+        Parallels { places }
     }
 
-    /// The place (from 0) of the next link between `a` and `b`, in either direction, among the
-    /// links between them counted so far; it is counted too.
-    pub fn next(&mut self, a: End, b: End) -> usize {
-        // (Ranks count parties: four billion would take far more memory than any machine has.)
-        let (from, to) = (a.rank as u32, b.rank as u32);
-        let n = self
-            .seen
-            .entry(if from <= to { (from, to) } else { (to, from) })
-            .or_insert(0);
-        let index = *n as usize;
-        *n += 1;
-        index
+    /// The link's place among its parallels (0 for a link not routed).
+    pub fn place(&self, e: EdgeIndex) -> usize {
+        self.places.get(e.index()).map_or(0, |p| *p as usize)
     }
 }
 
@@ -299,10 +317,17 @@ mod route_tests {
         let router = Router::new(&s, &positions, 30.0);
         let g = s.graph();
         let mut checked = 0;
-        let mut counted = Parallels::for_links(4);
         each_route(&s, &positions, 30.0, |e, _, control, _| {
             let (a, b) = router.ends(e).unwrap();
-            let index = counted.next(a, b);
+            // Its place: the earlier links between the same two parties, either way.
+            let index = g
+                .edge_indices()
+                .filter(|f| *f < e)
+                .filter(|f| {
+                    let ends = g.edge_endpoints(*f).unwrap();
+                    ends == (a.node, b.node) || ends == (b.node, a.node)
+                })
+                .count();
             assert_eq!(router.control(a, b, index), control, "{}", g[e].id);
             let parallels = g.edges_connecting(a.node, b.node).count()
                 + g.edges_connecting(b.node, a.node).count();

@@ -430,12 +430,12 @@ impl LinkExtent {
         };
         // Two units of room: a curve's middle is measured with one unit around it.
         let inside = parties.grown(-2.0);
-        let mut parallels = crate::layout::Parallels::for_links(g.edge_count());
+        let parallels = crate::layout::Parallels::of(&router);
         for e in g.edge_indices() {
             let Some((a, b)) = router.ends(e) else {
                 continue;
             };
-            let index = parallels.next(a, b);
+            let index = parallels.place(e);
             let (lo, hi) = router.control_bound(a, b, index + 1);
             if lo.x >= inside.x0 && lo.y >= inside.y0 && hi.x <= inside.x1 && hi.y <= inside.y1 {
                 // Counted, not routed: the page's bound counts its links' nodes.
