@@ -77,6 +77,18 @@ pub(super) fn shape_box(kind: PartyKind, p: Position) -> Box2 {
     Box2::around(p.x, p.y, RADIUS + 1.0, h + 1.0)
 }
 
+/// How far from its party's centre a name's candidate spot reaches, across and down (see
+/// [`party_labels`]): beside the shape, its half-width, the gap and the widest name
+/// ([`NAME_WIDTH`]) padded on both sides; above or below it, its half-height, the farther gap
+/// and three lines (two of the name, one of its kind) at twice their size, for fallback fonts
+/// taller than the bundled ones. The links' index is filed only there, so that it grows with
+/// the parties and not with the length of the links between them; a spot beyond it would still
+/// be counted right, link by link ([`Crossings`]).
+const NAME_REACH: (f32, f32) = (
+    RADIUS + 1.0 + PAD + 6.0 + NAME_WIDTH + 2.0 * PAD + 16.0,
+    RADIUS + 1.0 + PAD + 20.0 + 2.0 * (2.0 * NAME.size + DETAIL.size) + 2.0 * PAD + 16.0,
+);
+
 /// Finds a free spot for `label` among `candidates` (centre x, top y), preferring the one crossed by
 /// the fewest links, then the earliest; failing that, searches outward from the first candidate.
 fn place(board: &Board, label: &Label, candidates: &[Spot], links: &Crossings) -> Option<Spot> {
@@ -209,7 +221,12 @@ pub(super) fn place_all(
     // The links' curves are indexed only to place party names, and freed before the rest: at
     // 300,000 parties (drawn without names) the index held a gigabyte that nothing read.
     let party_labels = if detail >= Detail::Names {
-        let lines = Crossings::of_routes(all_routes);
+        let around: Vec<Box2> = drawn
+            .iter()
+            .flatten()
+            .map(|p| Box2::around(p.x, p.y, NAME_REACH.0, NAME_REACH.1))
+            .collect();
+        let lines = Crossings::of_routes(all_routes, &around);
         party_labels(sheet, positions, &mut board, &lines, steps)?
     } else {
         Vec::new()
