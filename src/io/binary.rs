@@ -588,6 +588,7 @@ fn read_records(
             })
         })?
         .map_err(|e| bad(format!("party {} cannot be read: {e}", n + 1)))??;
+        prefetch_next_id(records.at_hand());
         let id = party.id;
         let ix = scenario
             .add_party(party)
@@ -633,6 +634,7 @@ fn read_records(
         };
         let (mut link, ends) = next(records, read)?
             .map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))??;
+        prefetch_next_id(records.at_hand());
         migrate(model_version, std::slice::from_mut(&mut link));
         match ends {
             // `placed` holds each party's id, at the index adding it gave.
@@ -654,6 +656,27 @@ fn read_records(
     migrate_layout(model_version, &mut scenario);
     progress.set(1.0);
     Ok(scenario)
+}
+
+/// Prefetches where the interner will look up the id the next record starts with, if `bytes`
+/// (what follows the record just read) hold it: postcard writes a party's or a link's id first,
+/// its length as a varint and then its bytes. Adding the record just read to the scenario then
+/// overlaps with fetching that slot (see [`crate::model::prefetch_id`]). Anything else at hand
+/// (the end of the file, a cut window, damage) prefetches nothing or a slot in vain.
+fn prefetch_next_id(bytes: &[u8]) {
+    // An id is at most 4 bytes a character (`valid_id`): two bytes of varint.
+    const LONGEST: usize = 4 * crate::model::limits::MAX_TEXT_CHARS;
+    let (len, at) = match bytes {
+        [b0, ..] if b0 & 0x80 == 0 => (usize::from(*b0), 1),
+        [b0, b1, ..] if b1 & 0x80 == 0 => (usize::from(b0 & 0x7f) | usize::from(*b1) << 7, 2),
+        _ => return,
+    };
+    if len <= LONGEST
+        && let Some(id) = bytes.get(at..at + len)
+        && let Ok(id) = std::str::from_utf8(id)
+    {
+        crate::model::prefetch_id(id);
+    }
 }
 
 /// The bytes that loading the `.cspx` file `bytes` and saving the scenario it holds would write,

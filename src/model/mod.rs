@@ -22,7 +22,7 @@ pub use meta::ScenarioMeta;
 pub use party::{Party, PartyKind, Position, TenantType};
 pub use scenario::{ChannelGraph, Scenario, ScenarioError, ends_after_its_date, valid_id};
 pub use shared_text::SharedText;
-pub use texts::reserve as reserve_ids;
+pub use texts::{prefetch as prefetch_id, reserve as reserve_ids};
 
 /// Calendar dates everywhere in the model (`YYYY-MM-DD` in saves and CSV).
 pub type Date = chrono::NaiveDate;

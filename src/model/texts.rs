@@ -108,6 +108,35 @@ pub fn reserve(more: usize) {
     }
 }
 
+/// Asks the processor to fetch the table slot `text` is looked up at first, without waiting for
+/// it. A loader that can see the next record's id calls it before it handles the record at hand,
+/// so that interning that id (a new text: a slot nobody read lately) no longer waits for memory:
+/// at 300,000 parties, 91% of [`Text::of`]'s time was that first probe (perf annotate), 8-9% of
+/// `check`. A shard another thread holds is not waited for; the text is not stored.
+pub fn prefetch(text: &str) {
+    let hash = SEED.hash_one(text);
+    let Ok(shard) = SHARDS[(hash >> (64 - SHARD_BITS)) as usize].try_lock() else {
+        return;
+    };
+    let mask = shard.slots.len().wrapping_sub(1);
+    if let Some(slot) = shard.slots.get(hash as usize & mask) {
+        prefetch_line(std::ptr::from_ref(slot).cast());
+    }
+}
+
+/// Starts fetching the cache line at `at` into every level of cache.
+#[cfg(target_arch = "x86_64")]
+#[allow(unused_unsafe)] // `_mm_prefetch` is safe to call in newer toolchains
+fn prefetch_line(at: *const i8) {
+    // SAFETY: SSE is part of x86_64; a prefetch is a hint that reads nothing into the program and
+    // cannot fault, whatever the address (this one is in a live table).
+    unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at) }
+}
+
+/// No prefetch elsewhere: interning works the same, only waits for memory.
+#[cfg(not(target_arch = "x86_64"))]
+fn prefetch_line(_: *const i8) {}
+
 /// The shards: `1 << SHARD_BITS` of them, chosen by the hash's top bits.
 const SHARD_BITS: u32 = 4;
 
@@ -238,6 +267,28 @@ impl Shard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A prefetch stores nothing, and interning the text afterwards stores it as ever.
+    #[test]
+    fn a_prefetched_text_is_not_stored() {
+        let text = "prefetched-but-never-interned-before-this-line";
+        let hash = SEED.hash_one(text);
+        let held = || {
+            SHARDS[(hash >> (64 - SHARD_BITS)) as usize]
+                .lock()
+                .unwrap()
+                .slots
+                .iter()
+                .any(|slot| slot.entry.is_some_and(|entry| entry.as_str() == text))
+        };
+        prefetch(text);
+        assert!(!held(), "a prefetch stores nothing");
+        let first = Text::of(text);
+        assert!(held());
+        assert_eq!(first.as_str(), text);
+        prefetch(text);
+        assert!(Text::of(text) == first);
+    }
 
     #[test]
     fn equal_texts_are_one_entry_and_read_back_whole() {
