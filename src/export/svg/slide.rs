@@ -250,8 +250,10 @@ pub(super) fn lay_out(
         Vec::new()
     } else {
         fonts.wrap(
-            "Every finding with its fix: export the findings as a handout (md), csv or json \
-             (numbered as in the SVG).",
+            // A slide draws no callouts, and it may be a PNG: the numbers are those of the full
+            // diagram's callouts, which "as in the SVG" left the audience to guess.
+            "Every finding with its fix: export the findings as a handout (md), csv or json, \
+             numbered as the callouts of the full diagram (exported without --slide).",
             foot,
             panel_w,
             3,
@@ -662,7 +664,12 @@ mod tests {
             "{}",
             texts[counted]
         );
-        assert!(texts.last().unwrap().contains("(numbered as in the SVG)"));
+        assert!(
+            texts
+                .last()
+                .unwrap()
+                .ends_with("(exported without --slide).")
+        );
         for t in &page.texts {
             assert!(
                 t.baseline <= page.height - MARGIN * page.unit,
