@@ -8,6 +8,8 @@
 //! and the diff against the channel before the edits, which checks only what they reach, must
 //! equal the diff of two full checks.
 
+#[path = "support/proptest_cases.rs"]
+mod proptest_cases;
 #[path = "support/random_channel.rs"]
 mod random_channel;
 
@@ -89,7 +91,7 @@ fn run(start: Option<[bool; 2]>, setup: &[Op], edits: &[Op]) -> Result<(), TestC
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_cases::config(512))]
 
     #[test]
     fn incremental_check_equals_full_check(
@@ -102,7 +104,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 160, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_cases::config(160))]
 
     /// The diff of a channel and its edited copy checks only what the edits reach, and must tell
     /// what comparing two full checks tells.

@@ -6,6 +6,8 @@
 //!
 //! The incremental-equals-full property is in `tests/incremental.rs`, on the same generator.
 
+#[path = "support/proptest_cases.rs"]
+mod proptest_cases;
 #[path = "support/random_channel.rs"]
 mod random_channel;
 
@@ -33,7 +35,7 @@ fn channel(start: Option<[bool; 2]>, setup: &[Op]) -> Scenario {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_cases::config(256))]
 
     #[test]
     fn undo_then_redo_returns_the_same_scenario(

@@ -8,6 +8,8 @@
 //! lets a bad fix through fails it. The built-in scenarios pin that the fixes people rely on are still
 //! offered (a prover that withheld everything would pass the property but fail those).
 
+#[path = "support/proptest_cases.rs"]
+mod proptest_cases;
 #[path = "support/random_channel.rs"]
 mod random_channel;
 
@@ -156,7 +158,7 @@ fn every_offered_fix_is_clean(s: &Scenario) -> Result<usize, TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_cases::config(256))]
 
     #[test]
     fn every_offered_quick_fix_removes_its_finding_and_breaks_nothing(

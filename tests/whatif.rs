@@ -1,6 +1,9 @@
 //! What-if modelling on the seed scenarios: the diff between a broken sample and its fixes, the ask
 //! answers, and the re-check as of dates around the MPA deadline (2020-02-01).
 
+#[path = "support/proptest_cases.rs"]
+mod proptest_cases;
+
 use csp_explorer::model::{Date, Link, LinkKind, Party, PartyKind, Scenario};
 use csp_explorer::rules::{RuleId, check_as_of};
 use csp_explorer::scenarios::builtin;
@@ -392,7 +395,7 @@ mod operations {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #![proptest_config(crate::proptest_cases::config(48))]
 
         #[test]
         fn an_operation_undone_gives_the_channel_back_and_its_links_end_and_begin_on_its_date(
