@@ -209,8 +209,17 @@ pub(super) fn place_all(
     } else {
         0
     };
-    let mut board = Board::with_room(positions.len() + names + numbering.numbers.len() + kinds);
     let drawn = crate::export::positions_by_node(s, positions);
+    // Where nearly every label goes: around the parties, as far as a name reaches.
+    let area = drawn
+        .iter()
+        .flatten()
+        .map(|p| Box2::around(p.x, p.y, NAME_REACH.0, NAME_REACH.1))
+        .reduce(|a, b| a.union(&b));
+    let mut board = Board::with_room(
+        positions.len() + names + numbering.numbers.len() + kinds,
+        area,
+    );
     for n in g.node_indices() {
         if let Some(p) = drawn[n.index()] {
             board.take(shape_box(g[n].kind, p));
