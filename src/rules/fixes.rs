@@ -440,6 +440,10 @@ impl<'f> Trial<'_, 'f> {
             .collect();
         outcome.added.sort();
         // Applied a second time, the edit must be refused or change nothing.
+        if let Some(again) = self.second_time_is_plain(&fix.edit) {
+            outcome.not_idempotent = again;
+            return outcome;
+        }
         let snapshot = self.snapshot(touched);
         let (parties, links) = (self.work.party_count(), self.work.link_count());
         let meta = self.work.meta.clone();
@@ -455,6 +459,47 @@ impl<'f> Trial<'_, 'f> {
             debug_assert!(undo.is_ok(), "the inverse of an applied edit applies");
         }
         outcome
+    }
+
+    /// Whether applying `edit` a second time would change the channel again, when the channel as
+    /// it is now (the edit applied once) answers it without applying anything: `Some(false)` when
+    /// every part of the edit, in order, replaces a party or a link by a value equal to the one it
+    /// holds now (a replacement by an equal value changes nothing, so the parts after it meet the
+    /// same channel), up to the end or to a link it adds whose id is taken (the second
+    /// application is refused and takes back what it did). `None`: the edit is tried again.
+    ///
+    /// Almost every quick fix is such an edit (a party's dates, a sale moved to another seller, a
+    /// relationship added), and trying it again was two more applications, their `Touched` and
+    /// two snapshots per trial, about a sixth of proving (perf, `check c300k`).
+    fn second_time_is_plain(&self, edit: &Edit) -> Option<bool> {
+        /// `Some(true)`: refused at this part; `Some(false)`: no change, go on; `None`: unknown.
+        fn part(work: &Scenario, edit: &Edit) -> Option<bool> {
+            match edit {
+                Edit::UpdateParty(party) => {
+                    (work.party(party.id.as_str()) == Some(party)).then_some(false)
+                }
+                Edit::UpdateLink(link) => {
+                    (work.link(link.id.as_str()) == Some(link)).then_some(false)
+                }
+                Edit::AddLink(link) => work.link(link.id.as_str()).is_some().then_some(true),
+                Edit::Batch(edits) => {
+                    for e in edits {
+                        if part(work, e)? {
+                            return Some(true);
+                        }
+                    }
+                    Some(false)
+                }
+                Edit::AddParty(_)
+                | Edit::RemoveParty(_)
+                | Edit::RemoveLink(_)
+                | Edit::MoveParty(..)
+                | Edit::SetAsOf(_)
+                | Edit::SetMeta(_) => None,
+            }
+        }
+        // Refused or unchanged, the second application changes nothing.
+        part(self.work, edit).map(|_| false)
     }
 
     /// Adds the (kind, from, to, via) groups that applying `edit` can change, as the channel is
