@@ -34,15 +34,28 @@ pub fn check_strict_dates(scenario: &Scenario, as_of: Date) -> Vec<Finding> {
     check_everything(scenario, as_of, true)
 }
 
+/// How many links (or parties) ahead of the one being checked a full check starts fetching
+/// ([`Ctx::prefetch_link`]): far enough for memory to answer while the rules run on the links in
+/// between, near enough that what is fetched is still in cache when they reach it.
+const AHEAD: usize = 8;
+
 /// Every finding with its quick fixes, sorted.
 fn check_everything(scenario: &Scenario, as_of: Date, strict_dates: bool) -> Vec<Finding> {
     let ctx = Ctx::for_everything(scenario, as_of);
     let mut out = Vec::new();
+    let mut ahead = scenario.graph().edge_references().skip(AHEAD);
     for edge in scenario.graph().edge_references() {
+        if let Some(next) = ahead.next() {
+            ctx.prefetch_link(next.weight(), next.source(), next.target());
+        }
         let at = ctx.at(edge.weight(), edge.source(), edge.target());
         check_link_reading(&ctx, &at, strict_dates, &mut out);
     }
+    let mut ahead = scenario.graph().node_indices().skip(AHEAD);
     for ix in scenario.graph().node_indices() {
+        if let Some(next) = ahead.next() {
+            ctx.prefetch_party(next);
+        }
         check_node(&ctx, ctx.node(ix), &mut out);
     }
     sort(&mut out);
@@ -354,7 +367,11 @@ impl Checker {
         // Nothing to record: most links have no finding, so they cost a check into one reused
         // buffer and no map operation at all.
         let mut found = Vec::new();
+        let mut ahead = scenario.graph().edge_references().skip(AHEAD);
         for edge in scenario.graph().edge_references() {
+            if let Some(next) = ahead.next() {
+                ctx.prefetch_link(next.weight(), next.source(), next.target());
+            }
             let link = edge.weight();
             let at = ctx.at(link, edge.source(), edge.target());
             check_link_reading(&ctx, &at, false, &mut found);
@@ -363,7 +380,11 @@ impl Checker {
                 self.by_link.insert(link.id, std::mem::take(&mut found));
             }
         }
+        let mut ahead = scenario.graph().node_indices().skip(AHEAD);
         for ix in scenario.graph().node_indices() {
+            if let Some(next) = ahead.next() {
+                ctx.prefetch_party(next);
+            }
             let node = ctx.node(ix);
             check_node(&ctx, node, &mut found);
             if !found.is_empty() {
