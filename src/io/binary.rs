@@ -607,6 +607,32 @@ fn read_records(
     }
     let named_link =
         |id: &str, m: String| bad(format!("link `{}`: {m}", crate::text::escaped(id, 60)));
+    // Format 2's links go into the graph as they come and into the id map at the end, in bulk
+    // (see `crate::model::Scenario::add_link_placed`).
+    let mut pending = by_place(version).then(|| scenario.placed_links(plausible(links)));
+    // An error at link `n` (from 0) is the file's first unless an earlier link repeated an id,
+    // which a load adding links one by one would have refused first (or link `n` itself
+    // does, when its id was read: the id is checked for a repeat before the link's fields).
+    let first_error = |scenario: &mut Scenario,
+                       pending: &mut Option<crate::model::Placed>,
+                       n: u64,
+                       id: Option<crate::model::LinkId>,
+                       error: LoadError| {
+        let Some(pending) = pending.take() else {
+            return error;
+        };
+        if let Err((at, e)) = scenario.file_placed(pending) {
+            return bad(format!("link {}: {e}", at + 1));
+        }
+        match id {
+            Some(id) if scenario.link(id.as_str()).is_some() => bad(format!(
+                "link {}: {}",
+                n + 1,
+                crate::model::ScenarioError::DuplicateLink(id)
+            )),
+            _ => error,
+        }
+    };
     for n in 0..links {
         let read = |bytes: &[u8]| {
             if by_place(version) {
@@ -632,19 +658,42 @@ fn read_records(
                 })
             }
         };
-        let (mut link, ends) = next(records, read)?
-            .map_err(|e| bad(format!("link {} cannot be read: {e}", n + 1)))??;
+        let read = match next(records, read) {
+            Ok(Ok(Ok(read))) => read,
+            Ok(Ok(Err(e))) => return Err(first_error(&mut scenario, &mut pending, n, None, e)),
+            Ok(Err(e)) => {
+                let e = bad(format!("link {} cannot be read: {e}", n + 1));
+                return Err(first_error(&mut scenario, &mut pending, n, None, e));
+            }
+            Err(e) => return Err(first_error(&mut scenario, &mut pending, n, None, e)),
+        };
+        let (mut link, ends) = read;
         prefetch_next_id(records.at_hand());
         migrate(model_version, std::slice::from_mut(&mut link));
-        match ends {
+        let id = link.id;
+        let added = match (ends, pending.as_mut()) {
             // `placed` holds each party's id, at the index adding it gave.
-            Some((from, to, _)) if by_place(version) => scenario.add_link_placed(link, (from, to)),
-            Some(ends) => scenario.add_link_at(link, ends),
-            None => scenario.add_link(link),
+            (Some((from, to, _)), Some(pending)) => {
+                scenario.add_link_placed(link, (from, to), pending)
+            }
+            (Some(ends), _) => scenario.add_link_at(link, ends),
+            (None, _) => scenario.add_link(link),
+        };
+        if let Err(e) = added {
+            // A bad id is refused before its repeat is looked for.
+            let id = (!matches!(e, crate::model::ScenarioError::BadId(_))).then_some(id);
+            let e = bad(format!("link {}: {e}", n + 1));
+            return Err(first_error(&mut scenario, &mut pending, n, id, e));
         }
-        .map_err(|e| bad(format!("link {}: {e}", n + 1)))?;
         done += 1;
-        tick(done)?;
+        if let Err(e) = tick(done) {
+            return Err(first_error(&mut scenario, &mut pending, n, None, e));
+        }
+    }
+    if let Some(pending) = pending.take() {
+        scenario
+            .file_placed(pending)
+            .map_err(|(at, e)| bad(format!("link {}: {e}", at + 1)))?;
     }
     while records.more()? {}
     if !records.at_hand().is_empty() {
@@ -1792,6 +1841,54 @@ mod tests {
                 )
             );
         }
+    }
+
+    /// A link whose id an earlier link has is refused by its number, as when the id map was
+    /// filled link by link: before any later link's damage, before its own damaged fields, and
+    /// after a bad id at an earlier link (the id map of format 2 is filled only at the end).
+    #[test]
+    fn a_repeated_link_id_is_the_first_error_where_it_comes_in_the_file() {
+        let s = channel();
+        let (parties, links) = records_by_id(&s);
+        let load = |b: &[u8]| scenario_from_bytes(b, "c.cspx", &Progress::none());
+        let repeated = |damage: &dyn Fn(&mut Vec<LinkRecord>)| {
+            let mut links: Vec<LinkRecord> = links.iter().map(copy_link).collect();
+            links[5].base.id = links[2].base.id;
+            damage(&mut links);
+            [
+                file_of(&s, &parties, &links),
+                placed_file_of(&s, &parties, &links),
+            ]
+            .map(|b| load(&b).unwrap_err().to_string())
+        };
+        let named = |n: usize| {
+            format!(
+                "c.cspx: link {n}: a link with id `{}` already exists",
+                links[2].base.id
+            )
+        };
+        fn bad_date(l: &mut LinkRecord) {
+            l.base.ended = Some(l.base.date - 1);
+        }
+        for (what, damage) in [
+            ("alone", (|_| ()) as fn(&mut Vec<LinkRecord>)),
+            ("before a later link's damage", |l| bad_date(&mut l[9])),
+            ("before a later link's bad id", |l| l[9].base.id = "no way"),
+            ("before its own ended date", |l| bad_date(&mut l[5])),
+            ("before a later repeat", |l| l[8].base.id = l[1].base.id),
+        ] {
+            assert_eq!(repeated(&damage), [named(6), named(6)], "{what}");
+        }
+        let [by_id, placed] = repeated(&|l| l[4].base.id = "no way");
+        assert_eq!(by_id, placed);
+        assert!(
+            by_id.starts_with("c.cspx: link 5: `no way` is not a valid id"),
+            "{by_id}"
+        );
+        let [by_id, placed] = repeated(&|l| l[3].base.ended = Some(l[3].base.date - 1));
+        assert_eq!(by_id, placed);
+        assert!(by_id.starts_with("c.cspx: link 4: link `"), "{by_id}");
+        assert!(by_id.contains("is not after its date"), "{by_id}");
     }
 
     /// `s`'s party and link records in a save's order, links naming parties by id (format 1).

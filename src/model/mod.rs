@@ -8,6 +8,7 @@ mod ids;
 mod index;
 pub mod limits;
 pub mod link;
+mod link_ids;
 mod markets;
 mod meta;
 mod party;
@@ -17,6 +18,7 @@ mod texts;
 
 pub use ids::{LinkId, PartyId};
 pub use link::{AdminRole, AdminType, Link, LinkKind, LinkStatus, Publisher};
+pub(crate) use link_ids::Placed;
 pub use markets::{Market, Markets, Region, markets};
 pub use meta::ScenarioMeta;
 pub use party::{Party, PartyKind, Position, TenantType};

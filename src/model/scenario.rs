@@ -1,6 +1,7 @@
 //! A scenario: one channel of parties and links, with its title, explanation and as-of date.
 
 use super::index::{IdSet, Index, Map};
+use super::link_ids::{LinkIds, Placed};
 use super::{
     Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region, ScenarioMeta, identity,
 };
@@ -90,7 +91,7 @@ pub struct Scenario {
     pub meta: ScenarioMeta,
     graph: ChannelGraph,
     parties: Map<PartyId, NodeIndex>,
-    links: Map<LinkId, EdgeIndex>,
+    links: LinkIds,
     /// Parties and links by tenant, organization, PartnerID, kind and region, Microsoft, `via`:
     /// updated by every call that changes the graph, so that lookups never scan the channel.
     index: Index,
@@ -264,6 +265,12 @@ impl Scenario {
         self.add_link_resolved(link, resolved.then_some((from, to)))
     }
 
+    /// Room for `links` more links, and what a loader adds them with
+    /// ([`Scenario::add_link_placed`]) until [`Scenario::file_placed`] files their ids.
+    pub(crate) fn placed_links(&mut self, links: usize) -> Placed {
+        self.links.placed(links)
+    }
+
     /// [`Scenario::add_link_at`] for ends a loader has from [`Scenario::add_party`]'s answers for
     /// this very scenario, with no party removed since: `ends` are the graph indices of the
     /// parties `link.from` and `link.to` name (and `link.via`, which needs no index), as those
@@ -271,10 +278,16 @@ impl Scenario {
     /// table, so the binary loader holds each party's id and index from adding it and needs no
     /// check that they match: reading every end's party back to compare its id was two cache
     /// misses per end at 300,000 parties (the parties are behind `Arc`s), about 4% of `check`.
+    ///
+    /// The link's id is not filed, nor checked for a duplicate, until [`Scenario::file_placed`]
+    /// (see [`super::link_ids`]): until then the scenario does not find these links by id, and
+    /// a loader that meets an error asks `file_placed` first whether an earlier link repeated
+    /// an id, as adding the links one by one would have found first.
     pub(crate) fn add_link_placed(
         &mut self,
         link: Link,
         ends: (NodeIndex, NodeIndex),
+        placed: &mut Placed,
     ) -> Result<EdgeIndex, ScenarioError> {
         debug_assert!(
             {
@@ -289,7 +302,28 @@ impl Scenario {
             },
             "a placed link's ends are its parties"
         );
-        self.add_link_resolved(link, Some(ends))
+        if !valid_id(link.id.as_str()) {
+            return Err(bad_id(link.id.as_str()));
+        }
+        // `from`, `to` and `via` are the ids of the parties at `ends`, checked when they were added.
+        check_link_with(&link, super::limits::check_link_between_parties)?;
+        if self.graph.edge_count() >= super::limits::MAX_LINKS {
+            return Err(full_of_links());
+        }
+        self.index.insert_link(&link);
+        let id = link.id;
+        let idx = self.graph.add_edge(ends.0, ends.1, Arc::new(link));
+        self.links.hand_over(placed, id, idx);
+        Ok(idx)
+    }
+
+    /// Files the ids of the links [`Scenario::add_link_placed`] added. `Err` names the first of
+    /// them (its number among them, from 0) whose id an earlier link has, and that link's
+    /// [`ScenarioError::DuplicateLink`]; the scenario is then not one to keep.
+    pub(crate) fn file_placed(&mut self, placed: Placed) -> Result<(), (usize, ScenarioError)> {
+        self.links
+            .insert_placed(placed)
+            .map_err(|(at, id)| (at, ScenarioError::DuplicateLink(id)))
     }
 
     /// [`Scenario::add_link`], its ends looked up unless given.
@@ -303,28 +337,24 @@ impl Scenario {
         }
         let full = self.links.len() >= super::limits::MAX_LINKS;
         let Some((from, to)) = ends else {
-            if self.links.contains_key(&link.id) {
+            if self.links.contains_key(link.id.as_str()) {
                 return Err(ScenarioError::DuplicateLink(link.id));
             }
             let (from, to) = self.endpoints_of(&mut link)?;
             return self.insert_link(link, (from, to), full);
         };
-        // Ends given (a loader): one probe of the id map to refuse a duplicate and to insert, as
-        // for parties.
-        let slot = match self.links.entry(link.id) {
-            std::collections::hash_map::Entry::Occupied(_) => {
-                return Err(ScenarioError::DuplicateLink(link.id));
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => slot,
-        };
+        if self.links.contains_key(link.id.as_str()) {
+            return Err(ScenarioError::DuplicateLink(link.id));
+        }
         // `from`, `to` and `via` are the ids of the parties at `ends`, checked when they were added.
         check_link_with(&link, super::limits::check_link_between_parties)?;
         if full {
             return Err(full_of_links());
         }
         self.index.insert_link(&link);
+        let id = link.id;
         let idx = self.graph.add_edge(from, to, Arc::new(link));
-        slot.insert(idx);
+        self.links.insert(id, idx);
         Ok(idx)
     }
 
@@ -411,7 +441,7 @@ impl Scenario {
     pub fn remove_link(&mut self, id: &LinkId) -> Result<Link, ScenarioError> {
         let idx = self
             .links
-            .remove(id)
+            .remove(id.as_str())
             .ok_or(ScenarioError::UnknownLink(*id))?;
         let link = self
             .graph
@@ -436,7 +466,7 @@ impl Scenario {
             Default::default();
         let mut by_party: Map<NodeIndex, usize> = Map::default();
         for id in links {
-            if let Some(&edge) = self.links.get(id)
+            if let Some(edge) = self.links.get(id.as_str())
                 && let Some((from, _)) = self.graph.edge_endpoints(edge)
                 && first.insert(edge)
             {
@@ -507,9 +537,9 @@ impl Scenario {
 
     /// Replaces the link with `link.id` (its ends may change) and returns the old value.
     pub fn replace_link(&mut self, mut link: Link) -> Result<Link, ScenarioError> {
-        let idx = *self
+        let idx = self
             .links
-            .get(&link.id)
+            .get(link.id.as_str())
             .ok_or(ScenarioError::UnknownLink(link.id))?;
         let (from, to) = self.endpoints_of(&mut link)?;
         let old_ends = self.graph.edge_endpoints(idx);
@@ -555,7 +585,7 @@ impl Scenario {
 
     /// The link with this id.
     pub fn link(&self, id: &str) -> Option<&Link> {
-        self.links.get(id).map(|&i| &*self.graph[i])
+        self.links.get(id).map(|i| &*self.graph[i])
     }
 
     /// The graph index of a party (for the canvas, which mirrors the graph).
@@ -565,7 +595,7 @@ impl Scenario {
 
     /// The graph index of a link.
     pub fn link_index(&self, id: &str) -> Option<EdgeIndex> {
-        self.links.get(id).copied()
+        self.links.get(id)
     }
 
     /// Every party, in graph order.
