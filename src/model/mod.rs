@@ -12,6 +12,7 @@ mod link_ids;
 mod markets;
 mod meta;
 mod party;
+pub mod prefetch;
 mod scenario;
 mod shared_text;
 mod texts;

@@ -120,22 +120,9 @@ pub fn prefetch(text: &str) {
     };
     let mask = shard.slots.len().wrapping_sub(1);
     if let Some(slot) = shard.slots.get(hash as usize & mask) {
-        prefetch_line(std::ptr::from_ref(slot).cast());
+        super::prefetch::line(std::ptr::from_ref(slot).cast());
     }
 }
-
-/// Starts fetching the cache line at `at` into every level of cache.
-#[cfg(target_arch = "x86_64")]
-#[allow(unused_unsafe)] // `_mm_prefetch` is safe to call in newer toolchains
-fn prefetch_line(at: *const i8) {
-    // SAFETY: SSE is part of x86_64; a prefetch is a hint that reads nothing into the program and
-    // cannot fault, whatever the address (this one is in a live table).
-    unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at) }
-}
-
-/// No prefetch elsewhere: interning works the same, only waits for memory.
-#[cfg(not(target_arch = "x86_64"))]
-fn prefetch_line(_: *const i8) {}
 
 /// The shards: `1 << SHARD_BITS` of them, chosen by the hash's top bits.
 const SHARD_BITS: u32 = 4;

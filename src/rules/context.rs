@@ -12,6 +12,7 @@ use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
 use crate::model::identity::{organization_key, same_organization, tenant_key};
+use crate::model::prefetch;
 use crate::model::{
     Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Region, Scenario, markets,
 };
@@ -219,16 +220,16 @@ impl<'a> Ctx<'a> {
     /// first rule to read each of them waited for memory (`Ctx::at`, `chain::check_shape`,
     /// perf).
     pub fn prefetch_link(&self, link: &Link, from: NodeIndex, to: NodeIndex) {
-        prefetch(link);
+        prefetch::first_lines(link);
         let (from, to): (&Party, &Party) = (&self.graph[from], &self.graph[to]);
-        prefetch(from);
-        prefetch(to);
+        prefetch::first_lines(from);
+        prefetch::first_lines(to);
     }
 
     /// [`Ctx::prefetch_link`] for a party the full check reaches a few parties from now.
     pub fn prefetch_party(&self, ix: NodeIndex) {
         let party: &Party = &self.graph[ix];
-        prefetch(party);
+        prefetch::first_lines(party);
     }
 
     /// The party with this id, with its graph index.
@@ -752,25 +753,3 @@ impl<'a> Ctx<'a> {
             .expect("an unbounded range always finds a free tenant")
     }
 }
-
-/// Starts fetching the first two cache lines of `value` (what a rule reads first of a link or a
-/// party: its kind, ends, dates and ids) into every level of cache.
-fn prefetch<T>(value: &T) {
-    let at = std::ptr::from_ref(value).cast::<u8>();
-    prefetch_line(at);
-    prefetch_line(at.wrapping_add(64));
-}
-
-#[cfg(target_arch = "x86_64")]
-#[allow(unused_unsafe)] // `_mm_prefetch` is safe to call in newer toolchains
-fn prefetch_line(at: *const u8) {
-    // SAFETY: SSE is part of x86_64; a prefetch is a hint that reads nothing into the program and
-    // cannot fault, whatever the address (these are in live allocations or just past one).
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast::<i8>());
-    }
-}
-
-/// No prefetch elsewhere: the check is the same, it only waits for memory.
-#[cfg(not(target_arch = "x86_64"))]
-fn prefetch_line(_: *const u8) {}
