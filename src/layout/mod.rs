@@ -90,7 +90,7 @@ impl TierLayout {
         let key = |x_of: &[f32], n: NodeIndex| -> f32 {
             let (sum, count) = g
                 .edges_directed(n, Direction::Incoming)
-                .filter(|e| e.weight().kind() != LinkKind::Admin)
+                .filter(|e| e.weight().kind != LinkKind::Admin)
                 .map(|e| x_of[e.source().index()])
                 .filter(|x| !x.is_nan())
                 .fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
@@ -111,7 +111,7 @@ impl TierLayout {
         for tier in 0..2u8 {
             let mut keyed: Vec<(String, f32, NodeIndex)> = g
                 .node_indices()
-                .filter(|&n| g[n].kind().tier() == tier)
+                .filter(|&n| g[n].kind.tier() == tier)
                 .map(|n| (region_of(n), key(&x_of, n), n))
                 .collect();
             keyed.sort_by(order);
@@ -141,7 +141,7 @@ impl TierLayout {
         let mut by_seller: Vec<Vec<NodeIndex>> = vec![Vec::new(); bound];
         let mut loose: Vec<NodeIndex> = Vec::new();
         for n in g.node_indices() {
-            if g[n].kind() != PartyKind::Customer {
+            if g[n].kind != PartyKind::Customer {
                 continue;
             }
             match home_seller_of(g, n) {
@@ -151,7 +151,7 @@ impl TierLayout {
         }
         let mut units: Vec<Unit> = Vec::new();
         for n in g.node_indices() {
-            let head = match g[n].kind() {
+            let head = match g[n].kind {
                 PartyKind::IndirectReseller => Some(n),
                 PartyKind::DirectBill if !by_seller[n.index()].is_empty() => None,
                 _ => continue,
@@ -313,7 +313,7 @@ pub fn home_seller<'a>(scenario: &'a Scenario, customer: &str) -> Option<&'a Par
 /// [`home_seller`] on graph indexes.
 pub fn home_seller_of(g: &crate::model::ChannelGraph, customer: NodeIndex) -> Option<NodeIndex> {
     g.edges_directed(customer, Direction::Incoming)
-        .filter(|e| matches!(e.weight().kind(), LinkKind::Purchase | LinkKind::Reseller))
+        .filter(|e| matches!(e.weight().kind, LinkKind::Purchase | LinkKind::Reseller))
         .filter_map(|e| {
             let seller = &g[e.source()];
             let rank = match seller.kind {

@@ -3,7 +3,6 @@
 //! Nothing here knows about egui, files or rules. The scenario is the single source of truth that the
 //! rule engine reads, edits change, saves persist and the canvas mirrors.
 
-mod entries;
 pub mod identity;
 mod ids;
 mod index;
@@ -18,7 +17,6 @@ mod scenario;
 mod shared_text;
 mod texts;
 
-pub use entries::{LinkEntry, PartyEntry};
 pub use ids::{LinkId, PartyId};
 pub use link::{AdminRole, AdminType, Link, LinkKind, LinkStatus, Publisher};
 pub(crate) use link_ids::Placed;

@@ -1,6 +1,5 @@
 //! A scenario: one channel of parties and links, with its title, explanation and as-of date.
 
-use super::entries::{LinkEntry, PartyEntry};
 use super::index::{IdSet, Index, Map};
 use super::link_ids::{LinkIds, Placed};
 use super::{
@@ -8,6 +7,7 @@ use super::{
 };
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use std::sync::Arc;
 
 /// Why an operation on a scenario was refused. Every message names the ids involved.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,10 +79,7 @@ pub enum ScenarioError {
 /// copies only the party or link it changes (`Arc::make_mut`). At 300,000 parties and 1,000,000
 /// links, copying the graph with the parties and links in place took 250-400 ms (a few allocations
 /// per party and link for their texts); with them shared, about 30 ms.
-///
-/// Each weight also copies what walks over the graph filter on ([`PartyEntry`], [`LinkEntry`]):
-/// their kinds and a link's dates, read without a cache miss per step of a walk.
-pub type ChannelGraph = StableDiGraph<PartyEntry, LinkEntry>;
+pub type ChannelGraph = StableDiGraph<Arc<Party>, Arc<Link>>;
 
 /// The channel: parties and links in a petgraph `StableGraph`, addressed by stable string ids.
 ///
@@ -231,7 +228,7 @@ impl Scenario {
             });
         }
         self.index.insert_party(&party);
-        let idx = self.graph.add_node(PartyEntry::new(party));
+        let idx = self.graph.add_node(Arc::new(party));
         slot.insert(idx);
         Ok(idx)
     }
@@ -315,7 +312,7 @@ impl Scenario {
         }
         self.index.insert_link(&link);
         let id = link.id;
-        let idx = self.graph.add_edge(ends.0, ends.1, LinkEntry::new(link));
+        let idx = self.graph.add_edge(ends.0, ends.1, Arc::new(link));
         self.links.hand_over(placed, id, idx);
         Ok(idx)
     }
@@ -356,7 +353,7 @@ impl Scenario {
         }
         self.index.insert_link(&link);
         let id = link.id;
-        let idx = self.graph.add_edge(from, to, LinkEntry::new(link));
+        let idx = self.graph.add_edge(from, to, Arc::new(link));
         self.links.insert(id, idx);
         Ok(idx)
     }
@@ -373,7 +370,7 @@ impl Scenario {
         }
         let id = link.id;
         self.index.insert_link(&link);
-        let idx = self.graph.add_edge(from, to, LinkEntry::new(link));
+        let idx = self.graph.add_edge(from, to, Arc::new(link));
         self.links.insert(id, idx);
         Ok(idx)
     }
@@ -434,7 +431,7 @@ impl Scenario {
         let party = self
             .graph
             .remove_node(idx)
-            .map(PartyEntry::into_party)
+            .map(Arc::unwrap_or_clone)
             .ok_or(ScenarioError::UnknownParty(*id))?;
         self.index.remove_party(&party);
         Ok((party, removed))
@@ -449,7 +446,7 @@ impl Scenario {
         let link = self
             .graph
             .remove_edge(idx)
-            .map(LinkEntry::into_link)
+            .map(Arc::unwrap_or_clone)
             .ok_or(ScenarioError::UnknownLink(*id))?;
         self.index.remove_link(&link);
         Ok(link)
@@ -532,7 +529,10 @@ impl Scenario {
         check_party(&party)?;
         self.index.remove_party(&self.graph[idx]);
         self.index.insert_party(&party);
-        Ok(std::mem::replace(&mut self.graph[idx], PartyEntry::new(party)).into_party())
+        Ok(Arc::unwrap_or_clone(std::mem::replace(
+            &mut self.graph[idx],
+            Arc::new(party),
+        )))
     }
 
     /// Replaces the link with `link.id` (its ends may change) and returns the old value.
@@ -546,7 +546,10 @@ impl Scenario {
         if old_ends == Some((from, to)) {
             self.index.remove_link(&self.graph[idx]);
             self.index.insert_link(&link);
-            return Ok(std::mem::replace(&mut self.graph[idx], LinkEntry::new(link)).into_link());
+            return Ok(Arc::unwrap_or_clone(std::mem::replace(
+                &mut self.graph[idx],
+                Arc::new(link),
+            )));
         }
         let old = self.remove_link(&link.id)?;
         self.add_link(link)?;
@@ -570,7 +573,7 @@ impl Scenario {
             })?;
         }
         Ok(std::mem::replace(
-            &mut self.graph[idx].make_mut().position,
+            &mut Arc::make_mut(&mut self.graph[idx]).position,
             position,
         ))
     }

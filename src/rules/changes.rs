@@ -32,7 +32,7 @@ pub(crate) fn check_relationship_removed(ctx: &Ctx, at: &At, out: &mut Vec<Findi
             .incoming_ever(at.to.ix)
             .filter(|(from, l)| {
                 from.ix == partner.ix
-                    && l.kind() == LinkKind::Reseller
+                    && l.kind == LinkKind::Reseller
                     && l.ended.is_some_and(|e| link.date < e && e <= ctx.as_of)
             })
             .map(|(_, l)| l)
@@ -96,8 +96,8 @@ pub(crate) fn check_direct_bill_for_reseller_customer(ctx: &Ctx, at: &At, out: &
     let Some((reseller, since)) = ctx
         .incoming_ever(at.to.ix)
         .filter(|(from, l)| {
-            l.kind() == LinkKind::Reseller
-                && from.kind() == PartyKind::IndirectReseller
+            l.kind == LinkKind::Reseller
+                && from.kind == PartyKind::IndirectReseller
                 && l.date < link.date
                 && same_tenant(&from.tenant, &seller.tenant)
         })
@@ -138,8 +138,8 @@ pub(crate) fn check_customers_left_behind(ctx: &Ctx, at: &At, out: &mut Vec<Find
     }
     let mut seen: Vec<Node> = Vec::new();
     for (provider, partnership) in ctx.incoming_ever(reseller.ix) {
-        if partnership.kind() != LinkKind::Partnership
-            || provider.kind() != PartyKind::IndirectProvider
+        if partnership.kind != LinkKind::Partnership
+            || provider.kind != PartyKind::IndirectProvider
             || !partnership.ended_by(ctx.as_of)
             || seen.iter().any(|p| p.ix == provider.ix)
         {
@@ -185,11 +185,11 @@ fn dealings<'a>(ctx: &Ctx<'a>, reseller: Node<'a>, customer: Node<'a>) -> Vec<&'
         .filter(|(from, l)| {
             from.ix == reseller.ix
                 && matches!(
-                    l.kind(),
+                    l.kind,
                     LinkKind::Reseller | LinkKind::Admin | LinkKind::Purchase
                 )
         })
-        .map(|(_, l)| &**l)
+        .map(|(_, l)| l)
         .collect()
 }
 
@@ -211,8 +211,8 @@ fn move_to_other_provider(
         .collect();
     let old_relationships: Vec<&Link> = ctx
         .incoming(customer.ix)
-        .filter(|(from, l)| from.ix == old.ix && l.kind() == LinkKind::Reseller)
-        .map(|(_, l)| &**l)
+        .filter(|(from, l)| from.ix == old.ix && l.kind == LinkKind::Reseller)
+        .map(|(_, l)| l)
         .collect();
     // Each ends on the day checked: made before it, and with no end of its own yet (a recorded
     // end is never moved back).

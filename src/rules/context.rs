@@ -14,26 +14,24 @@ use petgraph::visit::{EdgeRef, NodeIndexable};
 use crate::model::identity::{organization_key, same_organization, tenant_key};
 use crate::model::prefetch;
 use crate::model::{
-    Date, Link, LinkEntry, LinkKind, LinkStatus, Party, PartyEntry, PartyId, PartyKind, Region,
-    Scenario, markets,
+    Date, Link, LinkKind, LinkStatus, Party, PartyId, PartyKind, Region, Scenario, markets,
 };
 
 type FoldMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A party with its place in the scenario's graph: what a rule has in hand once a link's ends are
 /// resolved, so that asking about the party again (its links, its region, its supply) needs no
-/// lookup by id. It reads as the [`Party`] itself, its kind from the graph's own table (see
-/// [`PartyEntry`]).
+/// lookup by id. It reads as the [`Party`] itself.
 #[derive(Clone, Copy)]
 pub(crate) struct Node<'a> {
     pub ix: NodeIndex,
-    pub party: &'a PartyEntry,
+    pub party: &'a Party,
 }
 
 impl Deref for Node<'_> {
-    type Target = PartyEntry;
+    type Target = Party;
 
-    fn deref(&self) -> &PartyEntry {
+    fn deref(&self) -> &Party {
         self.party
     }
 }
@@ -298,9 +296,9 @@ impl<'a> Ctx<'a> {
         let as_of = self.as_of;
         let supplied = self.graph.edges_directed(ix, Direction::Incoming).any(|e| {
             let l = e.weight();
-            l.kind() == LinkKind::Supply
+            l.kind == LinkKind::Supply
                 && l.exists_at(as_of)
-                && self.graph[e.source()].kind() == PartyKind::Microsoft
+                && self.graph[e.source()].kind == PartyKind::Microsoft
         });
         known.supplied = Some(supplied);
         self.known.set(ix, known);
@@ -309,7 +307,7 @@ impl<'a> Ctx<'a> {
 
     /// The links into a party that exist as of the date, each with the party it comes from:
     /// [`Ctx::links_to`] by graph index.
-    pub fn incoming(&self, ix: NodeIndex) -> impl Iterator<Item = (Node<'a>, &'a LinkEntry)> + 'a {
+    pub fn incoming(&self, ix: NodeIndex) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
         let graph = self.graph;
         let as_of = self.as_of;
         graph
@@ -321,17 +319,14 @@ impl<'a> Ctx<'a> {
                         ix: e.source(),
                         party: &graph[e.source()],
                     },
-                    e.weight(),
+                    &**e.weight(),
                 )
             })
     }
 
     /// Every link into a party, in force or not, each with the party it comes from: what the rules
     /// about ended links read.
-    pub fn incoming_ever(
-        &self,
-        ix: NodeIndex,
-    ) -> impl Iterator<Item = (Node<'a>, &'a LinkEntry)> + 'a {
+    pub fn incoming_ever(&self, ix: NodeIndex) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
         let graph = self.graph;
         graph.edges_directed(ix, Direction::Incoming).map(move |e| {
             (
@@ -339,7 +334,7 @@ impl<'a> Ctx<'a> {
                     ix: e.source(),
                     party: &graph[e.source()],
                 },
-                e.weight(),
+                &**e.weight(),
             )
         })
     }
@@ -429,17 +424,17 @@ impl<'a> Ctx<'a> {
         graph
             .edges_directed(reseller, Direction::Incoming)
             .filter_map(move |e| {
-                let l = e.weight();
+                let l: &Link = e.weight();
                 let provider = &graph[e.source()];
-                (l.kind() == LinkKind::Partnership
+                (l.kind == LinkKind::Partnership
                     && l.exists_at(as_of)
-                    && provider.kind() == PartyKind::IndirectProvider)
+                    && provider.kind == PartyKind::IndirectProvider)
                     .then_some((
                         Node {
                             ix: e.source(),
                             party: provider,
                         },
-                        &**l,
+                        l,
                     ))
             })
     }
@@ -451,7 +446,7 @@ impl<'a> Ctx<'a> {
             .edges_directed(customer, Direction::Incoming)
             .any(|e| {
                 e.source() == partner
-                    && e.weight().kind() == LinkKind::Reseller
+                    && e.weight().kind == LinkKind::Reseller
                     && e.weight().exists_at(day)
             })
     }
@@ -706,12 +701,12 @@ impl<'a> Ctx<'a> {
         let mut later: Option<(&'a Link, NodeIndex)> = None;
         for e in self.graph.edges_directed(to, Direction::Incoming) {
             let l = e.weight();
-            if l.kind() != kind || from.is_some_and(|f| f != e.source()) || l.exists_at(day) {
+            if l.kind != kind || from.is_some_and(|f| f != e.source()) || l.exists_at(day) {
                 continue;
             }
             // Only a provider's partnership is a program chain (see `partnerships_of`).
             if kind == LinkKind::Partnership
-                && self.graph[e.source()].kind() != PartyKind::IndirectProvider
+                && self.graph[e.source()].kind != PartyKind::IndirectProvider
             {
                 continue;
             }

@@ -27,9 +27,9 @@ fn partners_with(ctx: &Ctx, customer: &Party, kind: LinkKind) -> Vec<PartyId> {
 fn two_partners_with(ctx: &Ctx, customer: Node, kind: LinkKind) -> bool {
     let mut first = None;
     for (from, l) in ctx.incoming(customer.ix) {
-        if l.kind() != kind
-            || (kind == LinkKind::Admin && !super::gdap::grants_access(l, ctx.as_of))
-            || !from.kind().is_partner()
+        if l.kind != kind
+            || (l.kind == LinkKind::Admin && !super::gdap::grants_access(l, ctx.as_of))
+            || !from.kind.is_partner()
         {
             continue;
         }

@@ -76,7 +76,7 @@ pub(crate) fn check_mpa(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
             Some(_) => finding,
             None => finding.fix_with(ctx.fixes, || {
                 let date = earliest_link_date(ctx, id, link.date);
-                let mut signed = Party::clone(party.party);
+                let mut signed = party.party.clone();
                 signed.mpa_signed = Some(date);
                 (
                     format!("Mark the MPA of {} signed on {}", party.name, date),
@@ -105,8 +105,8 @@ fn missing_steps(reseller: &Party, link: &Link) -> Vec<&'static str> {
 pub(crate) fn check_reseller_ready(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     let link = at.link;
     let (reseller, severity) = match link.kind {
-        LinkKind::Purchase => (&**at.from.party, Severity::Violation),
-        LinkKind::Partnership => (&**at.to.party, Severity::Warning),
+        LinkKind::Purchase => (at.from.party, Severity::Violation),
+        LinkKind::Partnership => (at.to.party, Severity::Warning),
         _ => return,
     };
     let reseller_id = &reseller.id;
@@ -250,7 +250,7 @@ pub(crate) fn check_mca(ctx: &Ctx, at: &At, out: &mut Vec<Finding>) {
     if link.kind != LinkKind::Purchase {
         return;
     }
-    let customer: &Party = at.to.party;
+    let customer = at.to.party;
     let state = match customer.mca_accepted {
         Some(accepted) if accepted <= link.date => return,
         Some(accepted) => format!("accepted the Microsoft Customer Agreement only on {accepted}"),

@@ -394,21 +394,18 @@ impl<'a> Side<'a> {
     /// parties (perf, 140 ms for 13 links changed). Two scenarios loaded on their own share
     /// nothing, and everything is compared.
     fn unshared(base: &'a Scenario, whatif: &'a Scenario) -> (Side<'a>, Side<'a>) {
-        use crate::model::{LinkEntry, PartyEntry};
-        use std::ops::Deref;
+        use std::sync::Arc;
         type Graph = crate::model::ChannelGraph;
-        /// The elements at `places` in `of` that `other` does not hold the same of there (the
-        /// same record, `shared`).
-        fn not_in<'a, E: Deref + 'a, I: Copy>(
+        /// The elements at `places` in `of` that `other` does not hold the same of there.
+        fn not_in<'a, T, I: Copy>(
             places: impl Iterator<Item = I>,
-            of: impl Fn(I) -> Option<&'a E>,
-            other: impl Fn(I) -> Option<&'a E>,
-            shared: impl Fn(&E, &E) -> bool,
-        ) -> Vec<&'a E::Target> {
+            of: impl Fn(I) -> Option<&'a Arc<T>>,
+            other: impl Fn(I) -> Option<&'a Arc<T>>,
+        ) -> Vec<&'a T> {
             places
                 .filter_map(|at| {
                     let mine = of(at)?;
-                    (other(at).is_none_or(|theirs| !shared(mine, theirs))).then_some(&**mine)
+                    (other(at).is_none_or(|theirs| !Arc::ptr_eq(mine, theirs))).then_some(&**mine)
                 })
                 .collect()
         }
@@ -417,7 +414,6 @@ impl<'a> Side<'a> {
                 of.node_indices(),
                 |ix| of.node_weight(ix),
                 |ix| other.node_weight(ix),
-                PartyEntry::shares_party_with,
             )
         };
         let links = |of: &'a Graph, other: &'a Graph| {
@@ -425,7 +421,6 @@ impl<'a> Side<'a> {
                 of.edge_indices(),
                 |ix| of.edge_weight(ix),
                 |ix| other.edge_weight(ix),
-                LinkEntry::shares_link_with,
             )
         };
         let (a, b) = (base.graph(), whatif.graph());

@@ -421,7 +421,7 @@ impl LinkExtent {
         let mut parties: Option<Box2> = None;
         for n in g.node_indices() {
             if let Some(end) = router.drawn(n) {
-                grow(placement::shape_box(g[n].kind(), end.at), &mut parties);
+                grow(placement::shape_box(g[n].kind, end.at), &mut parties);
             }
         }
         let mut extent = LinkExtent::default();

@@ -222,7 +222,7 @@ pub(super) fn place_all(
     );
     for n in g.node_indices() {
         if let Some(p) = drawn[n.index()] {
-            board.take(shape_box(g[n].kind(), p));
+            board.take(shape_box(g[n].kind, p));
         }
     }
     // The shapes are inside any frame (it is made around them); the labels must stay in it.
@@ -432,7 +432,7 @@ fn kind_labels(
     let (broken, others): (Vec<usize>, Vec<usize>) = (0..all_routes.len()).partition(numbered);
     for i in broken.into_iter().chain(others) {
         steps.step()?;
-        let (route, kind) = (&all_routes[i], g[edges[i]].kind());
+        let (route, kind) = (&all_routes[i], g[edges[i]].kind);
         let label = &kind_label[&kind];
         let candidates: Vec<Spot> = ALONG
             .iter()

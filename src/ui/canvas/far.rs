@@ -570,9 +570,9 @@ impl Level {
                 None => return,
             },
         };
-        let top = |end: End| matches!(end, End::Party(n) if is_top(g[n].kind()));
+        let top = |end: End| matches!(end, End::Party(n) if is_top(g[n].kind));
         let reseller =
-            |end: End| matches!(end, End::Party(n) if g[n].kind() == PartyKind::IndirectReseller);
+            |end: End| matches!(end, End::Party(n) if g[n].kind == PartyKind::IndirectReseller);
         let (a, b) = (scene.anchor(from), scene.anchor(to));
         // The mark an end sits in, if it is drawn as a mark at this level.
         let mut marks = [NONE; 2];
@@ -964,7 +964,7 @@ mod tests {
                 "level {k}"
             );
             assert!(
-                level.tops.iter().all(|&n| g[n].kind().tier() <= 1),
+                level.tops.iter().all(|&n| g[n].kind.tier() <= 1),
                 "only Microsoft, providers and direct-bill partners are drawn as themselves"
             );
             // One mark per cell.
@@ -1048,11 +1048,11 @@ mod tests {
             let g = doc.scenario().graph();
             let provider = g
                 .node_indices()
-                .find(|&n| g[n].kind() == PartyKind::IndirectProvider)
+                .find(|&n| g[n].kind == PartyKind::IndirectProvider)
                 .unwrap();
             let partnerships = g
                 .edges(provider)
-                .filter(|e| e.weight().kind() == LinkKind::Partnership)
+                .filter(|e| e.weight().kind == LinkKind::Partnership)
                 .count();
             // The level that fits the channel in about 1,500 pixels.
             let (min, max) = doc.bounds().unwrap();

@@ -286,7 +286,7 @@ pub(super) fn worst_of(severities: &[u32; 3]) -> Option<Severity> {
 /// partner; the smallest id on ties).
 fn home_seller(g: &crate::model::ChannelGraph, n: NodeIndex) -> u32 {
     g.edges_directed(n, Direction::Incoming)
-        .filter(|e| matches!(e.weight().kind(), LinkKind::Purchase | LinkKind::Reseller))
+        .filter(|e| matches!(e.weight().kind, LinkKind::Purchase | LinkKind::Reseller))
         .filter_map(|e| {
             let seller = &g[e.source()];
             let rank = match seller.kind {
@@ -410,7 +410,7 @@ impl Scene {
         };
         scene.grow(nodes, edges);
         for n in g.node_indices() {
-            scene.kinds[n.index()] = Some(g[n].kind());
+            scene.kinds[n.index()] = Some(g[n].kind);
             if let Some(p) = doc.position(g[n].id.as_str()) {
                 scene.pos[n.index()] = p2(p);
             }
@@ -543,7 +543,7 @@ impl Scene {
                 customers.extend(
                     g.edges_directed(n, Direction::Outgoing)
                         .filter(|e| {
-                            matches!(e.weight().kind(), LinkKind::Purchase | LinkKind::Reseller)
+                            matches!(e.weight().kind, LinkKind::Purchase | LinkKind::Reseller)
                         })
                         .map(|e| e.target()),
                 );
