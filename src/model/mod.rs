@@ -6,6 +6,7 @@
 pub mod identity;
 mod ids;
 mod index;
+mod kinds;
 pub mod limits;
 pub mod link;
 mod link_ids;

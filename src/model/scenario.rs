@@ -1,9 +1,11 @@
 //! A scenario: one channel of parties and links, with its title, explanation and as-of date.
 
 use super::index::{IdSet, Index, Map};
+use super::kinds::Kinds;
 use super::link_ids::{LinkIds, Placed};
 use super::{
-    Date, Link, LinkId, Party, PartyId, PartyKind, Position, Region, ScenarioMeta, identity,
+    Date, Link, LinkId, LinkKind, Party, PartyId, PartyKind, Position, Region, ScenarioMeta,
+    identity,
 };
 use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -92,6 +94,8 @@ pub struct Scenario {
     graph: ChannelGraph,
     parties: Map<PartyId, NodeIndex>,
     links: LinkIds,
+    /// Each party's and link's kind by graph index, for the walks that ask only that.
+    kinds: Kinds,
     /// Parties and links by tenant, organization, PartnerID, kind and region, Microsoft, `via`:
     /// updated by every call that changes the graph, so that lookups never scan the channel.
     index: Index,
@@ -196,6 +200,7 @@ impl Scenario {
         self.graph.reserve_edges(links);
         self.parties.reserve(parties);
         self.links.reserve(links);
+        self.kinds.reserve(parties, links);
         self.index.reserve(parties);
     }
 
@@ -228,7 +233,9 @@ impl Scenario {
             });
         }
         self.index.insert_party(&party);
+        let kind = party.kind;
         let idx = self.graph.add_node(Arc::new(party));
+        self.kinds.set_party(idx, kind);
         slot.insert(idx);
         Ok(idx)
     }
@@ -312,7 +319,7 @@ impl Scenario {
         }
         self.index.insert_link(&link);
         let id = link.id;
-        let idx = self.graph.add_edge(ends.0, ends.1, Arc::new(link));
+        let idx = self.add_edge(ends.0, ends.1, link);
         self.links.hand_over(placed, id, idx);
         Ok(idx)
     }
@@ -353,7 +360,7 @@ impl Scenario {
         }
         self.index.insert_link(&link);
         let id = link.id;
-        let idx = self.graph.add_edge(from, to, Arc::new(link));
+        let idx = self.add_edge(from, to, link);
         self.links.insert(id, idx);
         Ok(idx)
     }
@@ -370,9 +377,29 @@ impl Scenario {
         }
         let id = link.id;
         self.index.insert_link(&link);
-        let idx = self.graph.add_edge(from, to, Arc::new(link));
+        let idx = self.add_edge(from, to, link);
         self.links.insert(id, idx);
         Ok(idx)
+    }
+
+    /// Adds `link` to the graph between `from` and `to`, its kind noted (see [`Kinds`]).
+    fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, link: Link) -> EdgeIndex {
+        let kind = link.kind;
+        let idx = self.graph.add_edge(from, to, Arc::new(link));
+        self.kinds.set_link(idx, kind);
+        idx
+    }
+
+    /// The kind of the party at `ix` (which the scenario holds), read from a table of a byte per
+    /// party rather than from the party: what a walk over the graph asks at every step.
+    pub fn party_kind(&self, ix: NodeIndex) -> PartyKind {
+        self.kinds.party(ix)
+    }
+
+    /// The kind of the link at `ix` (which the scenario holds), read from a table of a byte per
+    /// link rather than from the link (see [`Scenario::party_kind`]).
+    pub fn link_kind(&self, ix: EdgeIndex) -> LinkKind {
+        self.kinds.link(ix)
     }
 
     /// The id of the party with this id, as the scenario holds it, and its graph index: a loader
@@ -507,7 +534,9 @@ impl Scenario {
             let (front, rest): (Vec<_>, Vec<_>) = taken.into_iter().partition(|(f, ..)| *f);
             for (_, to, link) in rest.into_iter().rev().chain(front) {
                 let id = link.id;
+                let kind = link.kind;
                 let edge = self.graph.add_edge(party, to, link);
+                self.kinds.set_link(edge, kind);
                 self.links.insert(id, edge);
             }
         }
@@ -529,6 +558,7 @@ impl Scenario {
         check_party(&party)?;
         self.index.remove_party(&self.graph[idx]);
         self.index.insert_party(&party);
+        self.kinds.set_party(idx, party.kind);
         Ok(Arc::unwrap_or_clone(std::mem::replace(
             &mut self.graph[idx],
             Arc::new(party),
@@ -546,6 +576,7 @@ impl Scenario {
         if old_ends == Some((from, to)) {
             self.index.remove_link(&self.graph[idx]);
             self.index.insert_link(&link);
+            self.kinds.set_link(idx, link.kind);
             return Ok(Arc::unwrap_or_clone(std::mem::replace(
                 &mut self.graph[idx],
                 Arc::new(link),
@@ -793,6 +824,18 @@ mod tests {
 
     /// The index answers what a scan of the whole channel would, after adds, replaces and removals.
     fn assert_index_matches_a_scan(s: &Scenario) {
+        // The kinds' table answers as each party and link does.
+        for ix in s.graph.node_indices() {
+            assert_eq!(
+                s.party_kind(ix),
+                s.graph[ix].kind,
+                "party {}",
+                s.graph[ix].id
+            );
+        }
+        for ix in s.graph.edge_indices() {
+            assert_eq!(s.link_kind(ix), s.graph[ix].kind, "link {}", s.graph[ix].id);
+        }
         let ids = |it: &mut dyn Iterator<Item = &Party>| -> Vec<String> {
             it.map(|p| p.id.to_string()).collect()
         };
@@ -916,6 +959,42 @@ mod tests {
         assert!(original.link(sale.as_str()).is_some() && copy.link(sale.as_str()).is_none());
         assert_eq!(shared(&copy, &original), (all.0 - 2, all.1 - 1));
         assert_index_matches_a_scan(&original);
+        assert_index_matches_a_scan(&copy);
+    }
+
+    #[test]
+    fn the_kinds_table_follows_every_change() {
+        let mut s = Scenario::new("kinds");
+        s.add_party(Party::new("p", PartyKind::IndirectProvider))
+            .unwrap();
+        s.add_party(Party::new("r", PartyKind::IndirectReseller))
+            .unwrap();
+        s.add_party(Party::new("c", PartyKind::Customer)).unwrap();
+        let day = d("2024-01-01");
+        s.add_link(Link::new("pr", LinkKind::Partnership, "p", "r", day))
+            .unwrap();
+        s.add_link(Link::new("rc", LinkKind::Reseller, "r", "c", day))
+            .unwrap();
+        assert_index_matches_a_scan(&s);
+        // Another kind at the same ends, and a party of another kind.
+        s.replace_link(Link::new("rc", LinkKind::Purchase, "r", "c", day))
+            .unwrap();
+        assert_eq!(s.link_kind(s.link_index("rc").unwrap()), LinkKind::Purchase);
+        s.replace_party(Party::new("r", PartyKind::DirectBill))
+            .unwrap();
+        assert_index_matches_a_scan(&s);
+        // Other ends; then a removed link's index used again by a link of another kind.
+        s.replace_link(Link::new("rc", LinkKind::Admin, "p", "c", day))
+            .unwrap();
+        assert_index_matches_a_scan(&s);
+        s.remove_link(&LinkId::from("pr")).unwrap();
+        s.add_link(Link::new("pc", LinkKind::Supply, "p", "c", day))
+            .unwrap();
+        assert_index_matches_a_scan(&s);
+        s.remove_party(&PartyId::from("c")).unwrap();
+        s.add_party(Party::new("m", PartyKind::Microsoft)).unwrap();
+        assert_index_matches_a_scan(&s);
+        let copy = s.clone();
         assert_index_matches_a_scan(&copy);
     }
 

@@ -294,11 +294,11 @@ impl<'a> Ctx<'a> {
             return supplied;
         }
         let as_of = self.as_of;
+        let scenario = self.scenario;
         let supplied = self.graph.edges_directed(ix, Direction::Incoming).any(|e| {
-            let l = e.weight();
-            l.kind == LinkKind::Supply
-                && l.exists_at(as_of)
-                && self.graph[e.source()].kind == PartyKind::Microsoft
+            scenario.link_kind(e.id()) == LinkKind::Supply
+                && scenario.party_kind(e.source()) == PartyKind::Microsoft
+                && e.weight().exists_at(as_of)
         });
         known.supplied = Some(supplied);
         self.known.set(ix, known);
@@ -313,6 +313,29 @@ impl<'a> Ctx<'a> {
         graph
             .edges_directed(ix, Direction::Incoming)
             .filter(move |e| e.weight().exists_at(as_of))
+            .map(move |e| {
+                (
+                    Node {
+                        ix: e.source(),
+                        party: &graph[e.source()],
+                    },
+                    &**e.weight(),
+                )
+            })
+    }
+
+    /// The links of `kind` into a party that exist as of the date, each with the party it comes
+    /// from: [`Ctx::incoming`] that reads only the links of that kind (the kinds come from the
+    /// scenario's table, see [`Scenario::link_kind`]).
+    pub fn incoming_of_kind(
+        &self,
+        ix: NodeIndex,
+        kind: LinkKind,
+    ) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
+        let (graph, scenario, as_of) = (self.graph, self.scenario, self.as_of);
+        graph
+            .edges_directed(ix, Direction::Incoming)
+            .filter(move |e| scenario.link_kind(e.id()) == kind && e.weight().exists_at(as_of))
             .map(move |e| {
                 (
                     Node {
@@ -419,23 +442,22 @@ impl<'a> Ctx<'a> {
         &self,
         reseller: NodeIndex,
     ) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
-        let graph = self.graph;
-        let as_of = self.as_of;
+        let (graph, scenario, as_of) = (self.graph, self.scenario, self.as_of);
         graph
             .edges_directed(reseller, Direction::Incoming)
-            .filter_map(move |e| {
-                let l: &Link = e.weight();
-                let provider = &graph[e.source()];
-                (l.kind == LinkKind::Partnership
-                    && l.exists_at(as_of)
-                    && provider.kind == PartyKind::IndirectProvider)
-                    .then_some((
-                        Node {
-                            ix: e.source(),
-                            party: provider,
-                        },
-                        l,
-                    ))
+            .filter(move |e| {
+                scenario.link_kind(e.id()) == LinkKind::Partnership
+                    && scenario.party_kind(e.source()) == PartyKind::IndirectProvider
+                    && e.weight().exists_at(as_of)
+            })
+            .map(move |e| {
+                (
+                    Node {
+                        ix: e.source(),
+                        party: &graph[e.source()],
+                    },
+                    &**e.weight(),
+                )
             })
     }
 
@@ -446,7 +468,7 @@ impl<'a> Ctx<'a> {
             .edges_directed(customer, Direction::Incoming)
             .any(|e| {
                 e.source() == partner
-                    && e.weight().kind == LinkKind::Reseller
+                    && self.scenario.link_kind(e.id()) == LinkKind::Reseller
                     && e.weight().exists_at(day)
             })
     }
@@ -700,14 +722,17 @@ impl<'a> Ctx<'a> {
         let mut ended: Option<(&'a Link, NodeIndex)> = None;
         let mut later: Option<(&'a Link, NodeIndex)> = None;
         for e in self.graph.edges_directed(to, Direction::Incoming) {
-            let l = e.weight();
-            if l.kind != kind || from.is_some_and(|f| f != e.source()) || l.exists_at(day) {
+            if self.scenario.link_kind(e.id()) != kind || from.is_some_and(|f| f != e.source()) {
                 continue;
             }
             // Only a provider's partnership is a program chain (see `partnerships_of`).
             if kind == LinkKind::Partnership
-                && self.graph[e.source()].kind != PartyKind::IndirectProvider
+                && self.scenario.party_kind(e.source()) != PartyKind::IndirectProvider
             {
+                continue;
+            }
+            let l = e.weight();
+            if l.exists_at(day) {
                 continue;
             }
             // Between links of the same day, the one last by id (see `billing_provider`), not

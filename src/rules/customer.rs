@@ -26,10 +26,9 @@ fn partners_with(ctx: &Ctx, customer: &Party, kind: LinkKind) -> Vec<PartyId> {
 /// asked).
 fn two_partners_with(ctx: &Ctx, customer: Node, kind: LinkKind) -> bool {
     let mut first = None;
-    for (from, l) in ctx.incoming(customer.ix) {
-        if l.kind != kind
-            || (l.kind == LinkKind::Admin && !super::gdap::grants_access(l, ctx.as_of))
-            || !from.kind.is_partner()
+    for (from, l) in ctx.incoming_of_kind(customer.ix, kind) {
+        if !ctx.scenario.party_kind(from.ix).is_partner()
+            || (kind == LinkKind::Admin && !super::gdap::grants_access(l, ctx.as_of))
         {
             continue;
         }
