@@ -111,10 +111,11 @@ impl Partners {
         let graph = scenario.graph();
         let mut partners = Partners::default();
         for ix in graph.node_indices() {
-            let p = &graph[ix];
-            if !p.kind.is_partner() {
+            // Most parties are customers: their kind from the table, their record left unread.
+            if !scenario.party_kind(ix).is_partner() {
                 continue;
             }
+            let p = &graph[ix];
             let first = partners
                 .by_tenant
                 .entry(tenant_key(&p.tenant).into_owned())
