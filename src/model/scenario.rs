@@ -319,7 +319,7 @@ impl Scenario {
         }
         self.index.insert_link(&link);
         let id = link.id;
-        let idx = self.add_edge(ends.0, ends.1, link);
+        let idx = self.add_edge(ends.0, ends.1, Arc::new(link));
         self.links.hand_over(placed, id, idx);
         Ok(idx)
     }
@@ -360,7 +360,7 @@ impl Scenario {
         }
         self.index.insert_link(&link);
         let id = link.id;
-        let idx = self.add_edge(from, to, link);
+        let idx = self.add_edge(from, to, Arc::new(link));
         self.links.insert(id, idx);
         Ok(idx)
     }
@@ -377,15 +377,15 @@ impl Scenario {
         }
         let id = link.id;
         self.index.insert_link(&link);
-        let idx = self.add_edge(from, to, link);
+        let idx = self.add_edge(from, to, Arc::new(link));
         self.links.insert(id, idx);
         Ok(idx)
     }
 
     /// Adds `link` to the graph between `from` and `to`, its kind noted (see [`Kinds`]).
-    fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, link: Link) -> EdgeIndex {
+    fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, link: Arc<Link>) -> EdgeIndex {
         let kind = link.kind;
-        let idx = self.graph.add_edge(from, to, Arc::new(link));
+        let idx = self.graph.add_edge(from, to, link);
         self.kinds.set_link(idx, kind);
         idx
     }
@@ -534,9 +534,7 @@ impl Scenario {
             let (front, rest): (Vec<_>, Vec<_>) = taken.into_iter().partition(|(f, ..)| *f);
             for (_, to, link) in rest.into_iter().rev().chain(front) {
                 let id = link.id;
-                let kind = link.kind;
-                let edge = self.graph.add_edge(party, to, link);
-                self.kinds.set_link(edge, kind);
+                let edge = self.add_edge(party, to, link);
                 self.links.insert(id, edge);
             }
         }

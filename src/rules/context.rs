@@ -157,6 +157,18 @@ impl Memo {
     }
 }
 
+/// A link into a party, with the party it comes from.
+fn arriving<'a>(
+    graph: &'a crate::model::ChannelGraph,
+    e: petgraph::stable_graph::EdgeReference<'a, std::sync::Arc<Link>>,
+) -> (Node<'a>, &'a Link) {
+    let from = Node {
+        ix: e.source(),
+        party: &graph[e.source()],
+    };
+    (from, &**e.weight())
+}
+
 /// A scenario seen as of a date: links dated later do not exist yet.
 pub(crate) struct Ctx<'a> {
     pub scenario: &'a Scenario,
@@ -309,20 +321,9 @@ impl<'a> Ctx<'a> {
     /// The links into a party that exist as of the date, each with the party it comes from:
     /// [`Ctx::links_to`] by graph index.
     pub fn incoming(&self, ix: NodeIndex) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
-        let graph = self.graph;
         let as_of = self.as_of;
-        graph
-            .edges_directed(ix, Direction::Incoming)
-            .filter(move |e| e.weight().exists_at(as_of))
-            .map(move |e| {
-                (
-                    Node {
-                        ix: e.source(),
-                        party: &graph[e.source()],
-                    },
-                    &**e.weight(),
-                )
-            })
+        self.incoming_ever(ix)
+            .filter(move |(_, l)| l.exists_at(as_of))
     }
 
     /// The links of `kind` into a party that exist as of the date, each with the party it comes
@@ -337,30 +338,16 @@ impl<'a> Ctx<'a> {
         graph
             .edges_directed(ix, Direction::Incoming)
             .filter(move |e| scenario.link_kind(e.id()) == kind && e.weight().exists_at(as_of))
-            .map(move |e| {
-                (
-                    Node {
-                        ix: e.source(),
-                        party: &graph[e.source()],
-                    },
-                    &**e.weight(),
-                )
-            })
+            .map(move |e| arriving(graph, e))
     }
 
     /// Every link into a party, in force or not, each with the party it comes from: what the rules
     /// about ended links read.
     pub fn incoming_ever(&self, ix: NodeIndex) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
         let graph = self.graph;
-        graph.edges_directed(ix, Direction::Incoming).map(move |e| {
-            (
-                Node {
-                    ix: e.source(),
-                    party: &graph[e.source()],
-                },
-                &**e.weight(),
-            )
-        })
+        graph
+            .edges_directed(ix, Direction::Incoming)
+            .map(move |e| arriving(graph, e))
     }
 
     /// The first partner (by id) whose tenant is this party's own: [`Ctx::partners_with_tenant`]
@@ -443,22 +430,10 @@ impl<'a> Ctx<'a> {
         &self,
         reseller: NodeIndex,
     ) -> impl Iterator<Item = (Node<'a>, &'a Link)> + 'a {
-        let (graph, scenario, as_of) = (self.graph, self.scenario, self.as_of);
-        graph
-            .edges_directed(reseller, Direction::Incoming)
-            .filter(move |e| {
-                scenario.link_kind(e.id()) == LinkKind::Partnership
-                    && scenario.party_kind(e.source()) == PartyKind::IndirectProvider
-                    && e.weight().exists_at(as_of)
-            })
-            .map(move |e| {
-                (
-                    Node {
-                        ix: e.source(),
-                        party: &graph[e.source()],
-                    },
-                    &**e.weight(),
-                )
+        let scenario = self.scenario;
+        self.incoming_of_kind(reseller, LinkKind::Partnership)
+            .filter(move |(provider, _)| {
+                scenario.party_kind(provider.ix) == PartyKind::IndirectProvider
             })
     }
 
